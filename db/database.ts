@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.ts';
+import * as core001 from './migrations/2026-11-22-001-core.ts';
+
+// Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
+const migrations: Record<string, Migration> = {
+  '2026-11-22-001-core': core001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  /** The raw handle, for what kysely does not cover: online backup and integrity checks. */
+  sqlite: SQLite.Database;
+  file: string;
+  close(): Promise<void>;
+}
+
+export function openSqlite(file: string, options: { readonly?: boolean } = {}): SQLite.Database {
+  if (!options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  if (!options.readonly) {
+    sqlite.pragma('journal_mode = WAL');
+    // FULL: a ticket acknowledged to a till survives a power cut (DESIGN decision 10).
+    sqlite.pragma('synchronous = FULL');
+  }
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}
+
+export async function openDatabase(file: string): Promise<OpenDatabase> {
+  const sqlite = openSqlite(file);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  await migrate(db);
+  return {
+    db,
+    sqlite,
+    file,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export const knownMigrations = Object.keys(migrations);

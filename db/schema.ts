@@ -1,0 +1,199 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// Booleans are stored as 0/1 integers: SQLite has no boolean type, and PostgreSQL accepts the same.
+type Flag = 0 | 1;
+
+export type Role = 'admin' | 'manager' | 'cashier' | 'waiter' | 'producer';
+export type OutletCode = 'shop' | 'restaurant';
+export type Unit = 'piece' | 'kg';
+export type VatStatus = 'subject' | 'franchise';
+export type MovementKind = 'deposit' | 'sale' | 'refund' | 'return' | 'loss' | 'count' | 'kitchen';
+export type SlipKind = 'deposit' | 'return';
+
+export interface OutletTable {
+  id: Generated<number>;
+  code: OutletCode;
+  name: string;
+}
+
+export interface TillTable {
+  id: Generated<number>;
+  outlet_id: number;
+  name: string;
+  training_mode: ColumnType<Flag, Flag | undefined, Flag>;
+  active: ColumnType<Flag, Flag | undefined, Flag>;
+  pin_failures: ColumnType<number, number | undefined, number>;
+  pin_locked_until: string | null;
+  created_at: string;
+}
+
+export interface DeviceTable {
+  id: Generated<number>;
+  till_id: number;
+  token_hash: string;
+  label: string | null;
+  paired_at: string;
+  paired_by: number;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+}
+
+export interface PairingCodeTable {
+  code_hash: string;
+  till_id: number;
+  created_by: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  login: string | null;
+  display_name: string;
+  role: Role;
+  password_hash: string | null;
+  pin_hash: string | null;
+  producer_id: number | null;
+  outlet_id: number | null;
+  active: ColumnType<Flag, Flag | undefined, Flag>;
+  failed_logins: ColumnType<number, number | undefined, number>;
+  locked_until: string | null;
+  created_at: string;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: number;
+  device_id: number | null;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
+export interface ProducerTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  legal_name: string;
+  contact_name: string;
+  email: string;
+  phone: string;
+  address: string;
+  siret: string;
+  vat_status: VatStatus;
+  commission_bp: number;
+  active: ColumnType<Flag, Flag | undefined, Flag>;
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CategoryTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  color: string;
+  sort_order: number;
+  active: ColumnType<Flag, Flag | undefined, Flag>;
+}
+
+export interface ProductTable {
+  id: Generated<number>;
+  name: string;
+  producer_id: number | null;
+  category_id: number | null;
+  unit: Unit;
+  price_cents: number;
+  vat_rate_bp: number;
+  plu: string | null;
+  stock_tracked: Flag;
+  low_stock_threshold: number | null;
+  active: ColumnType<Flag, Flag | undefined, Flag>;
+  search_text: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductOutletTable {
+  product_id: number;
+  outlet_id: number;
+}
+
+export interface BarcodeTable {
+  code: string;
+  product_id: number;
+  created_at: string;
+}
+
+export interface StockLevelTable {
+  product_id: number;
+  on_hand: number;
+  last_movement_id: number;
+  updated_at: string;
+}
+
+export interface StockMovementTable {
+  id: Generated<number>;
+  product_id: number;
+  kind: MovementKind;
+  quantity: number;
+  counted: number | null;
+  at: string;
+  user_id: number | null;
+  slip_id: number | null;
+  sale_id: string | null;
+  note: string | null;
+}
+
+export interface StockSlipTable {
+  id: Generated<number>;
+  kind: SlipKind;
+  number: number;
+  producer_id: number;
+  note: string | null;
+  created_at: string;
+  created_by: number;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number | null;
+  kind: string;
+  subject: string | null;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  outlets: OutletTable;
+  tills: TillTable;
+  devices: DeviceTable;
+  pairing_codes: PairingCodeTable;
+  users: UserTable;
+  sessions: SessionTable;
+  producers: ProducerTable;
+  categories: CategoryTable;
+  products: ProductTable;
+  product_outlets: ProductOutletTable;
+  barcodes: BarcodeTable;
+  stock_levels: StockLevelTable;
+  stock_movements: StockMovementTable;
+  stock_slips: StockSlipTable;
+  settings: SettingTable;
+  events: EventTable;
+}
+
+export type ProducerRow = Selectable<ProducerTable>;
+export type ProductRow = Selectable<ProductTable>;
+export type UserRow = Selectable<UserTable>;
+export type NewProduct = Insertable<ProductTable>;
+export type ProductUpdate = Updateable<ProductTable>;

@@ -1,0 +1,92 @@
+import { loginBody, pinBody } from '../../shared/api/auth.ts';
+import { ownPasswordBody } from '../../shared/api/admin.ts';
+import { Unauthorized } from '../errors.ts';
+import { requireUser } from '../http/access.ts';
+import { Reply, route } from '../http/route.ts';
+import { isDemo, readSetting } from '../settings/settings.ts';
+import { setPassword } from '../users/users.ts';
+import { loginWithPassword, loginWithPin } from './login.ts';
+import { verifySecret } from './secrets.ts';
+import { endSession, SESSION_COOKIE } from './sessions.ts';
+import { recordEvent } from '../events/event-log.ts';
+
+export const authRoutes = [
+  route({
+    method: 'post',
+    path: '/api/auth/login',
+    access: 'public',
+    tag: 'auth',
+    summary: 'Log in with a login and password (managers, admins, producers); sets the session cookie',
+    body: loginBody,
+    handler: async ({ body }, ctx) => {
+      const result = await loginWithPassword(ctx.db, body.login, body.password, ctx.services.now());
+      ctx.setCookie(SESSION_COOKIE, result.token, { maxAgeSeconds: result.maxAgeSeconds });
+      return { user: result.user };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/auth/pin',
+    access: ['device'],
+    tag: 'auth',
+    summary: 'Log a cashier in on a paired till with their PIN; 5 wrong PINs lock the till for 5 minutes',
+    body: pinBody,
+    handler: async ({ body }, ctx) => {
+      const device = ctx.device;
+      if (!device) throw new Unauthorized('Tablette non appairée.');
+      const result = await loginWithPin(ctx.db, { ...body, deviceId: device.id, deviceTillId: device.tillId }, ctx.services.now());
+      ctx.setCookie(SESSION_COOKIE, result.token, { maxAgeSeconds: result.maxAgeSeconds });
+      return { user: result.user };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/auth/logout',
+    access: 'authenticated',
+    tag: 'auth',
+    summary: 'End the current session',
+    handler: async (_, ctx) => {
+      const user = requireUser(ctx);
+      await ctx.db.transaction().execute(async (trx) => {
+        await endSession(trx, user.sessionHash);
+        await recordEvent(trx, { kind: 'auth.logout', userId: user.id, at: ctx.services.now().toISOString() });
+      });
+      ctx.clearCookie(SESSION_COOKIE);
+      return Reply.noContent();
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/auth/me',
+    access: 'authenticated',
+    tag: 'auth',
+    summary: 'The logged-in user, their till if any, and the shop (with its DEMO flag)',
+    handler: async (_, ctx) => {
+      const user = requireUser(ctx);
+      const identity = await readSetting(ctx.db, 'shop.identity');
+      return {
+        user: { id: user.id, role: user.role, displayName: user.displayName, login: user.login, producerId: user.producerId },
+        tillId: ctx.device?.tillId ?? null,
+        shop: { name: identity?.name ?? '', demo: await isDemo(ctx.db) },
+      };
+    },
+  }),
+  route({
+    method: 'put',
+    path: '/api/auth/password',
+    access: 'authenticated',
+    tag: 'auth',
+    summary: 'Change one’s own password (the current one is asked again)',
+    body: ownPasswordBody,
+    handler: async ({ body }, ctx) => {
+      const user = requireUser(ctx);
+      const row = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+      if (!row.password_hash || !(await verifySecret(body.current, row.password_hash))) {
+        throw new Unauthorized('Mot de passe actuel incorrect.');
+      }
+      await ctx.db.transaction().execute((trx) => setPassword(trx, user.id, body.password, user, ctx.services.now()));
+      ctx.clearCookie(SESSION_COOKIE);
+      return Reply.noContent();
+    },
+  }),
+];

@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import type { Database, Role } from '../../db/schema.ts';
+import type { Db } from '../events/event-log.ts';
+import type { DeviceIdentity, SessionUser } from '../http/route.ts';
+import { newToken, sha256Hex } from './secrets.ts';
+
+export const SESSION_COOKIE = 'comptoir_session';
+export const DEVICE_COOKIE = 'comptoir_device';
+
+const HOUR = 3600_000;
+/** Staff sessions last a working day; a producer checks from their phone and stays logged in a month. */
+export function sessionLifetimeMs(role: Role): number {
+  return role === 'producer' ? 30 * 24 * HOUR : 12 * HOUR;
+}
+
+export async function createSession(db: Db, userId: number, role: Role, now: Date, deviceId: number | null = null) {
+  const token = newToken();
+  const expires = new Date(now.getTime() + sessionLifetimeMs(role));
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: sha256Hex(token),
+      user_id: userId,
+      device_id: deviceId,
+      created_at: now.toISOString(),
+      expires_at: expires.toISOString(),
+      last_seen_at: now.toISOString(),
+    })
+    .execute();
+  return { token, maxAgeSeconds: Math.floor(sessionLifetimeMs(role) / 1000) };
+}
+
+export async function resolveSession(db: Kysely<Database>, token: string | undefined, now: Date): Promise<SessionUser | null> {
+  if (!token || token.length > 100) return null;
+  const idHash = sha256Hex(token);
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('devices', 'devices.id', 'sessions.device_id')
+    .select([
+      'users.id',
+      'users.role',
+      'users.display_name',
+      'users.login',
+      'users.producer_id',
+      'users.active',
+      'sessions.expires_at',
+      'sessions.last_seen_at',
+      'sessions.device_id',
+      'devices.revoked_at',
+    ])
+    .where('sessions.id_hash', '=', idHash)
+    .executeTakeFirst();
+  if (!row || row.active !== 1 || row.expires_at <= now.toISOString()) return null;
+  // A session opened by PIN on a till dies with that till's pairing.
+  if (row.device_id !== null && row.revoked_at !== null) return null;
+  if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id_hash', '=', idHash).execute();
+  }
+  return {
+    id: row.id,
+    role: row.role,
+    displayName: row.display_name,
+    login: row.login,
+    producerId: row.producer_id,
+    sessionHash: idHash,
+    deviceId: row.device_id,
+  };
+}
+
+export async function resolveDevice(db: Kysely<Database>, token: string | undefined): Promise<DeviceIdentity | null> {
+  if (!token || token.length > 100) return null;
+  const row = await db
+    .selectFrom('devices')
+    .innerJoin('tills', 'tills.id', 'devices.till_id')
+    .select(['devices.id', 'devices.till_id'])
+    .where('devices.token_hash', '=', sha256Hex(token))
+    .where('devices.revoked_at', 'is', null)
+    .where('tills.active', '=', 1)
+    .executeTakeFirst();
+  return row ? { id: row.id, tillId: row.till_id } : null;
+}
+
+export async function endSession(db: Db, sessionHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', sessionHash).execute();
+}

@@ -1,0 +1,102 @@
+import { sql } from 'kysely';
+import type { ProducerCreate, ProducerUpdate } from '../../shared/api/catalog.ts';
+import { normalizeForSearch, searchTerms, slugify } from '../../shared/text.ts';
+import type { ProducerRow } from '../../db/schema.ts';
+import { Conflict, NotFound } from '../errors.ts';
+import { recordEvent, type Db } from '../events/event-log.ts';
+import { refreshProductSearchText } from './products.ts';
+
+export function producerView(p: ProducerRow) {
+  return {
+    id: p.id,
+    slug: p.slug,
+    name: p.name,
+    legalName: p.legal_name,
+    contactName: p.contact_name,
+    email: p.email,
+    phone: p.phone,
+    address: p.address,
+    siret: p.siret,
+    vatStatus: p.vat_status,
+    commissionBp: p.commission_bp,
+    active: p.active === 1,
+  };
+}
+export type ProducerView = ReturnType<typeof producerView>;
+
+const producerSearchText = (p: { name: string; legal_name: string; slug: string; contact_name: string }) =>
+  normalizeForSearch([p.name, p.legal_name, p.slug, p.contact_name].join(' '));
+
+export async function createProducer(db: Db, input: ProducerCreate, userId: number, now: Date): Promise<ProducerView> {
+  const slug = input.slug ?? slugify(input.name);
+  const taken = await db.selectFrom('producers').select('id').where('slug', '=', slug).executeTakeFirst();
+  if (taken) throw new Conflict(`L’identifiant « ${slug} » est déjà pris par un autre producteur.`, 'slug');
+  const at = now.toISOString();
+  const values = {
+    slug,
+    name: input.name,
+    legal_name: input.legalName,
+    contact_name: input.contactName,
+    email: input.email,
+    phone: input.phone,
+    address: input.address,
+    siret: input.siret,
+    vat_status: input.vatStatus,
+    commission_bp: input.commissionBp,
+    created_at: at,
+    updated_at: at,
+  };
+  const row = await db
+    .insertInto('producers')
+    .values({ ...values, search_text: producerSearchText(values) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordEvent(db, { kind: 'producer.created', userId, subject: `producer:${row.id}`, data: { slug, name: row.name, commissionBp: row.commission_bp }, at });
+  return producerView(row);
+}
+
+export async function getProducer(db: Db, id: number): Promise<ProducerView> {
+  const row = await db.selectFrom('producers').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('Producteur');
+  return producerView(row);
+}
+
+export async function listProducers(db: Db, query: { q?: string | undefined; active?: boolean | undefined; limit: number; offset: number }) {
+  let q = db.selectFrom('producers').selectAll();
+  for (const term of searchTerms(query.q ?? '')) q = q.where(sql<boolean>`search_text like ${'%' + term + '%'}`);
+  if (query.active !== undefined) q = q.where('active', '=', query.active ? 1 : 0);
+  const rows = await q.orderBy('name').orderBy('id').limit(query.limit).offset(query.offset).execute();
+  return rows.map(producerView);
+}
+
+export async function updateProducer(db: Db, id: number, patch: ProducerUpdate, userId: number, now: Date): Promise<ProducerView> {
+  const before = await db.selectFrom('producers').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!before) throw new NotFound('Producteur');
+  const next = {
+    name: patch.name ?? before.name,
+    legal_name: patch.legalName ?? before.legal_name,
+    contact_name: patch.contactName ?? before.contact_name,
+    email: patch.email ?? before.email,
+    phone: patch.phone ?? before.phone,
+    address: patch.address ?? before.address,
+    siret: patch.siret ?? before.siret,
+    vat_status: patch.vatStatus ?? before.vat_status,
+    commission_bp: patch.commissionBp ?? before.commission_bp,
+    active: patch.active === undefined ? before.active : patch.active ? (1 as const) : (0 as const),
+  };
+  const row = await db
+    .updateTable('producers')
+    .set({ ...next, search_text: producerSearchText({ ...next, slug: before.slug }), updated_at: now.toISOString() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const changed = Object.fromEntries(
+    Object.entries(next).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v).map(([k, v]) => [k, { before: (before as Record<string, unknown>)[k], after: v }]),
+  );
+  if (Object.keys(changed).length) {
+    const kind = patch.active === false && before.active === 1 ? 'producer.deactivated' : 'producer.updated';
+    await recordEvent(db, { kind, userId, subject: `producer:${id}`, data: changed, at: now.toISOString() });
+  }
+  if (next.name !== before.name) await refreshProductSearchText(db, { producerId: id });
+  return producerView(row);
+}

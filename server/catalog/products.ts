@@ -1,0 +1,308 @@
+import { sql } from 'kysely';
+import type { ProductCreate, ProductListQuery, ProductUpdate } from '../../shared/api/catalog.ts';
+import { decodeBarcode, type InStoreLayout } from '../../shared/barcodes.ts';
+import { normalizeForSearch, searchTerms } from '../../shared/text.ts';
+import type { OutletCode } from '../../db/schema.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { recordEvent, type Db } from '../events/event-log.ts';
+import { inStoreLayouts } from '../settings/settings.ts';
+
+/** Limits what a caller sees: a producer's requests carry their own id, applied in every query. */
+export interface Scope {
+  producerId: number | null;
+}
+export const everything: Scope = { producerId: null };
+
+/**
+ * Turns a typed or scanned barcode into the form we store: a UPC-A becomes its EAN-13, a wrong check digit
+ * or a scale-label prefix (its price or weight changes with every label) is refused with the reason.
+ */
+export function barcodeForStorage(raw: string, layouts: readonly InStoreLayout[], field: string): string {
+  const decoded = decodeBarcode(raw, layouts);
+  switch (decoded.type) {
+    case 'invalid':
+      throw new Invalid({ field, reason: `code-barres ${raw} : clé de contrôle incorrecte` });
+    case 'in-store':
+      throw new Invalid({ field, reason: `code-barres ${raw} : préfixe ${decoded.prefix} réservé aux étiquettes de balance ; renseignez plutôt le code PLU` });
+    default:
+      return decoded.code;
+  }
+}
+
+const productSearchText = (name: string, producerName: string | null, plu: string | null) =>
+  normalizeForSearch([name, producerName ?? '', plu ?? ''].join(' '));
+
+function baseProductQuery(db: Db) {
+  return db
+    .selectFrom('products')
+    .leftJoin('producers', 'producers.id', 'products.producer_id')
+    .leftJoin('categories', 'categories.id', 'products.category_id')
+    .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
+    .select([
+      'products.id',
+      'products.name',
+      'products.producer_id',
+      'producers.name as producer_name',
+      'products.category_id',
+      'categories.name as category_name',
+      'products.unit',
+      'products.price_cents',
+      'products.vat_rate_bp',
+      'products.plu',
+      'products.stock_tracked',
+      'products.low_stock_threshold',
+      'products.active',
+      'stock_levels.on_hand',
+    ]);
+}
+
+type BaseRow = Awaited<ReturnType<ReturnType<typeof baseProductQuery>['execute']>>[number];
+
+async function hydrate(db: Db, rows: BaseRow[]) {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [outlets, barcodes] = await Promise.all([
+    db.selectFrom('product_outlets').innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id').select(['product_outlets.product_id', 'outlets.code']).where('product_outlets.product_id', 'in', ids).execute(),
+    db.selectFrom('barcodes').select(['product_id', 'code']).where('product_id', 'in', ids).orderBy('created_at').execute(),
+  ]);
+  const outletsOf = new Map<number, OutletCode[]>();
+  for (const o of outlets) outletsOf.set(o.product_id, [...(outletsOf.get(o.product_id) ?? []), o.code]);
+  const codesOf = new Map<number, string[]>();
+  for (const b of barcodes) codesOf.set(b.product_id, [...(codesOf.get(b.product_id) ?? []), b.code]);
+  return rows.map((r) => productView(r, outletsOf.get(r.id) ?? [], codesOf.get(r.id) ?? []));
+}
+
+function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[]) {
+  const tracked = r.stock_tracked === 1;
+  const onHand = tracked ? (r.on_hand ?? 0) : null;
+  return {
+    id: r.id,
+    name: r.name,
+    producerId: r.producer_id,
+    producerName: r.producer_name,
+    categoryId: r.category_id,
+    categoryName: r.category_name,
+    unit: r.unit,
+    priceCents: r.price_cents,
+    vatRateBp: r.vat_rate_bp,
+    plu: r.plu,
+    stockTracked: tracked,
+    lowStockThreshold: r.low_stock_threshold,
+    active: r.active === 1,
+    outlets: outlets.sort(),
+    barcodes,
+    /** Pieces, or grams for products sold by weight; null when stock is not tracked. */
+    onHand,
+    low: onHand !== null && r.low_stock_threshold !== null && onHand <= r.low_stock_threshold,
+  };
+}
+export type ProductView = ReturnType<typeof productView>;
+
+export async function getProduct(db: Db, id: number, scope: Scope = everything): Promise<ProductView> {
+  let q = baseProductQuery(db).where('products.id', '=', id);
+  if (scope.producerId !== null) q = q.where('products.producer_id', '=', scope.producerId);
+  const row = await q.executeTakeFirst();
+  if (!row) throw new NotFound('Article');
+  const [view] = await hydrate(db, [row]);
+  return view!;
+}
+
+export async function listProducts(db: Db, query: ProductListQuery, scope: Scope = everything): Promise<ProductView[]> {
+  let q = baseProductQuery(db);
+  if (scope.producerId !== null) q = q.where('products.producer_id', '=', scope.producerId);
+  if (query.producerId !== undefined) q = q.where('products.producer_id', '=', query.producerId);
+  if (query.categoryId !== undefined) q = q.where('products.category_id', '=', query.categoryId);
+  if (query.active !== undefined) q = q.where('products.active', '=', query.active ? 1 : 0);
+  if (query.outlet) {
+    const outlet = query.outlet;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('product_outlets')
+          .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
+          .select('product_outlets.product_id')
+          .whereRef('product_outlets.product_id', '=', 'products.id')
+          .where('outlets.code', '=', outlet),
+      ),
+    );
+  }
+  const raw = (query.q ?? '').trim();
+  const terms = searchTerms(raw);
+  if (terms.length) {
+    // Every term must appear (accent- and case-insensitive, on a column normalised by the same function);
+    // a scanned or typed code also finds its product by barcode.
+    const byText = (eb: any) => eb.and(terms.map((t) => sql<boolean>`products.search_text like ${'%' + t + '%'}`));
+    if (/^[A-Za-z0-9.\-]{3,32}$/.test(raw)) {
+      q = q.where((eb) =>
+        eb.or([
+          byText(eb),
+          eb.exists(eb.selectFrom('barcodes').select('barcodes.code').whereRef('barcodes.product_id', '=', 'products.id').where('barcodes.code', '=', raw)),
+        ]),
+      );
+    } else {
+      q = q.where(byText);
+    }
+  }
+  const rows = await q.orderBy('products.name').orderBy('products.id').limit(query.limit).offset(query.offset).execute();
+  return hydrate(db, rows);
+}
+
+async function outletIds(db: Db, codes: readonly OutletCode[]): Promise<number[]> {
+  const rows = await db.selectFrom('outlets').select(['id', 'code']).where('code', 'in', codes).execute();
+  return rows.map((r) => r.id);
+}
+
+async function checkReferences(db: Db, input: { producerId?: number | null | undefined; categoryId?: number | null | undefined; plu?: string | null | undefined }, selfId: number | null) {
+  if (input.producerId != null) {
+    const p = await db.selectFrom('producers').select(['id', 'active']).where('id', '=', input.producerId).executeTakeFirst();
+    if (!p) throw new Invalid({ field: 'producerId', reason: 'producteur inconnu' });
+    if (p.active !== 1) throw new Invalid({ field: 'producerId', reason: 'ce producteur est désactivé' });
+  }
+  if (input.categoryId != null) {
+    const c = await db.selectFrom('categories').select('id').where('id', '=', input.categoryId).executeTakeFirst();
+    if (!c) throw new Invalid({ field: 'categoryId', reason: 'catégorie inconnue' });
+  }
+  if (input.plu != null) {
+    let q = db.selectFrom('products').select(['id', 'name']).where('plu', '=', input.plu);
+    if (selfId !== null) q = q.where('id', '!=', selfId);
+    const other = await q.executeTakeFirst();
+    if (other) throw new Conflict(`Le code PLU ${input.plu} est déjà celui de « ${other.name} ».`, 'plu');
+  }
+}
+
+async function checkBarcodesFree(db: Db, codes: string[], field: string) {
+  if (new Set(codes).size !== codes.length) throw new Invalid({ field, reason: 'le même code-barres figure deux fois' });
+  if (!codes.length) return;
+  const taken = await db.selectFrom('barcodes').innerJoin('products', 'products.id', 'barcodes.product_id').select(['barcodes.code', 'products.name']).where('barcodes.code', 'in', codes).executeTakeFirst();
+  if (taken) throw new Conflict(`Le code-barres ${taken.code} est déjà attribué à « ${taken.name} ».`, field);
+}
+
+/** Call inside a transaction: the product, its outlets and its barcodes are written together. */
+export async function createProduct(db: Db, input: ProductCreate, userId: number, now: Date, layouts?: InStoreLayout[]): Promise<ProductView> {
+  const l = layouts ?? (await inStoreLayouts(db));
+  const codes = input.barcodes.map((c, i) => barcodeForStorage(c, l, `barcodes.${i}`));
+  await checkReferences(db, input, null);
+  await checkBarcodesFree(db, codes, 'barcodes');
+  const producerName = input.producerId === null ? null : (await db.selectFrom('producers').select('name').where('id', '=', input.producerId).executeTakeFirstOrThrow()).name;
+  const at = now.toISOString();
+  const row = await db
+    .insertInto('products')
+    .values({
+      name: input.name,
+      producer_id: input.producerId,
+      category_id: input.categoryId,
+      unit: input.unit,
+      price_cents: input.priceCents,
+      vat_rate_bp: input.vatRateBp,
+      plu: input.plu,
+      stock_tracked: input.stockTracked ? 1 : 0,
+      low_stock_threshold: input.lowStockThreshold,
+      search_text: productSearchText(input.name, producerName, input.plu),
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const outletRows = (await outletIds(db, [...new Set(input.outlets)])).map((outlet_id) => ({ product_id: row.id, outlet_id }));
+  if (outletRows.length) await db.insertInto('product_outlets').values(outletRows).execute();
+  if (codes.length) await db.insertInto('barcodes').values(codes.map((code) => ({ code, product_id: row.id, created_at: at }))).execute();
+  await recordEvent(db, {
+    kind: 'product.created',
+    userId,
+    subject: `product:${row.id}`,
+    data: { name: input.name, producerId: input.producerId, priceCents: input.priceCents, vatRateBp: input.vatRateBp, unit: input.unit },
+    at,
+  });
+  return getProduct(db, row.id);
+}
+
+export async function updateProduct(db: Db, id: number, patch: ProductUpdate, userId: number, now: Date): Promise<ProductView> {
+  const before = await db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!before) throw new NotFound('Article');
+  await checkReferences(db, { producerId: patch.producerId, categoryId: patch.categoryId, plu: patch.plu }, id);
+  const next = {
+    name: patch.name ?? before.name,
+    producer_id: patch.producerId === undefined ? before.producer_id : patch.producerId,
+    category_id: patch.categoryId === undefined ? before.category_id : patch.categoryId,
+    unit: patch.unit ?? before.unit,
+    price_cents: patch.priceCents ?? before.price_cents,
+    vat_rate_bp: patch.vatRateBp ?? before.vat_rate_bp,
+    plu: patch.plu === undefined ? before.plu : patch.plu,
+    stock_tracked: patch.stockTracked === undefined ? before.stock_tracked : patch.stockTracked ? (1 as const) : (0 as const),
+    low_stock_threshold: patch.lowStockThreshold === undefined ? before.low_stock_threshold : patch.lowStockThreshold,
+    active: patch.active === undefined ? before.active : patch.active ? (1 as const) : (0 as const),
+  };
+  if (next.unit !== before.unit) {
+    // Stock is counted in pieces for one unit and grams for the other: changing it would silently rescale the ledger.
+    const moved = await db.selectFrom('stock_movements').select('id').where('product_id', '=', id).limit(1).executeTakeFirst();
+    if (moved) throw new Conflict('Impossible de changer l’unité d’un article qui a déjà des mouvements de stock : créez un nouvel article.', 'unit');
+  }
+  const producerName = next.producer_id === null ? null : ((await db.selectFrom('producers').select('name').where('id', '=', next.producer_id).executeTakeFirst())?.name ?? null);
+  const at = now.toISOString();
+  await db
+    .updateTable('products')
+    .set({ ...next, search_text: productSearchText(next.name, producerName, next.plu), updated_at: at })
+    .where('id', '=', id)
+    .execute();
+  if (patch.outlets) {
+    await db.deleteFrom('product_outlets').where('product_id', '=', id).execute();
+    const rows = (await outletIds(db, [...new Set(patch.outlets)])).map((outlet_id) => ({ product_id: id, outlet_id }));
+    await db.insertInto('product_outlets').values(rows).execute();
+  }
+  const diff: Record<string, { before: unknown; after: unknown }> = {};
+  for (const [k, v] of Object.entries(next)) {
+    const old = (before as Record<string, unknown>)[k];
+    if (old !== v) diff[k] = { before: old, after: v };
+  }
+  if (diff.price_cents || diff.vat_rate_bp) {
+    await recordEvent(db, {
+      kind: 'product.price_changed',
+      userId,
+      subject: `product:${id}`,
+      data: { name: next.name, priceCents: { before: before.price_cents, after: next.price_cents }, vatRateBp: { before: before.vat_rate_bp, after: next.vat_rate_bp } },
+      at,
+    });
+  }
+  if (patch.active === false && before.active === 1) {
+    await recordEvent(db, { kind: 'product.deactivated', userId, subject: `product:${id}`, data: { name: next.name }, at });
+  }
+  const rest = Object.fromEntries(Object.entries(diff).filter(([k]) => !['price_cents', 'vat_rate_bp', 'active'].includes(k)));
+  if (Object.keys(rest).length || patch.outlets) {
+    await recordEvent(db, { kind: 'product.updated', userId, subject: `product:${id}`, data: { ...rest, ...(patch.outlets ? { outlets: patch.outlets } : {}) }, at });
+  }
+  return getProduct(db, id);
+}
+
+export async function setThreshold(db: Db, id: number, threshold: number | null, scope: Scope, userId: number, now: Date): Promise<ProductView> {
+  const product = await getProduct(db, id, scope);
+  await db.updateTable('products').set({ low_stock_threshold: threshold, updated_at: now.toISOString() }).where('id', '=', id).execute();
+  await recordEvent(db, { kind: 'product.threshold_changed', userId, subject: `product:${id}`, data: { before: product.lowStockThreshold, after: threshold }, at: now.toISOString() });
+  return getProduct(db, id, scope);
+}
+
+export async function addBarcode(db: Db, id: number, raw: string, userId: number, now: Date): Promise<ProductView> {
+  await getProduct(db, id);
+  const code = barcodeForStorage(raw, await inStoreLayouts(db), 'code');
+  await checkBarcodesFree(db, [code], 'code');
+  await db.insertInto('barcodes').values({ code, product_id: id, created_at: now.toISOString() }).execute();
+  await recordEvent(db, { kind: 'product.barcode_added', userId, subject: `product:${id}`, data: { code }, at: now.toISOString() });
+  return getProduct(db, id);
+}
+
+export async function removeBarcode(db: Db, id: number, code: string, userId: number, now: Date): Promise<ProductView> {
+  const res = await db.deleteFrom('barcodes').where('product_id', '=', id).where('code', '=', code).executeTakeFirst();
+  if (Number(res.numDeletedRows) === 0) throw new NotFound('Code-barres de cet article');
+  await recordEvent(db, { kind: 'product.barcode_removed', userId, subject: `product:${id}`, data: { code }, at: now.toISOString() });
+  return getProduct(db, id);
+}
+
+export async function refreshProductSearchText(db: Db, where: { producerId: number }): Promise<void> {
+  const rows = await db
+    .selectFrom('products')
+    .leftJoin('producers', 'producers.id', 'products.producer_id')
+    .select(['products.id', 'products.name', 'products.plu', 'producers.name as producer_name'])
+    .where('products.producer_id', '=', where.producerId)
+    .execute();
+  for (const r of rows) {
+    await db.updateTable('products').set({ search_text: productSearchText(r.name, r.producer_name, r.plu) }).where('id', '=', r.id).execute();
+  }
+}

@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../db/database.ts';
+import { shopIdentitySchema } from '../shared/api/settings.ts';
+import { passwordSchema, loginSchema } from '../shared/api/admin.ts';
+import { createBackup, restoreBackup } from './backup/backup.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { recordEvent } from './events/event-log.ts';
+import { createAdmin, createRealShop, shopMode } from './shop/setup.ts';
+import { verifyAll } from './system/verify.ts';
+
+const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
+
+  init --name NOM --legal-name RAISON --address ADRESSE --postal-code CP --city VILLE --siret SIRET --vat-number TVA
+        Crée une vraie boutique, vide (jamais de données de démonstration).
+  create-admin --login IDENTIFIANT --password MOT_DE_PASSE [--name NOM] [--pin PIN]
+        Crée un compte administrateur.
+  verify        Revérifie toutes les chaînes (journal des événements, ventes, clôtures) et le stock.
+  backup        Sauvegarde en ligne de la base dans DATA_DIR/backups (le serveur peut tourner).
+  restore FICHIER
+        Remplace la base par une sauvegarde vérifiée (serveur arrêté ; l’ancienne base est gardée à côté).
+
+Variables : DATA_DIR (./data), PORT, PRINTER, TZ_BUSINESS.`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function serverRunning(dataDir: string): number | null {
+  const pidFile = path.join(dataDir, 'server.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+  const now = new Date();
+  switch (command) {
+    case 'init': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          name: { type: 'string' },
+          'legal-name': { type: 'string' },
+          address: { type: 'string' },
+          'postal-code': { type: 'string' },
+          city: { type: 'string' },
+          siret: { type: 'string' },
+          'vat-number': { type: 'string' },
+          phone: { type: 'string' },
+          email: { type: 'string' },
+        },
+      });
+      const identity = shopIdentitySchema.safeParse({
+        name: values.name,
+        legalName: values['legal-name'] ?? values.name,
+        address: values.address,
+        postalCode: values['postal-code'],
+        city: values.city,
+        siret: values.siret,
+        vatNumber: values['vat-number'],
+        phone: values.phone ?? '',
+        email: values.email ?? '',
+      });
+      if (!identity.success) {
+        fail(`Boutique non créée :\n${identity.error.issues.map((i) => `  --${String(i.path[0]).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} : ${i.message}`).join('\n')}`);
+      }
+      const database = await openDatabase(config.dbFile);
+      try {
+        const mode = await shopMode(database.db);
+        if (mode) fail(`${config.dbFile} contient déjà une boutique (${mode === 'demo' ? 'de démonstration' : 'réelle'}) : rien n’a été changé. Choisissez un autre DATA_DIR.`);
+        await createRealShop(database.db, identity.data, now);
+        console.log(`Boutique « ${identity.data.name} » créée dans ${config.dbFile}.\nÉtape suivante : npm run cli -- create-admin --login VOTRE_IDENTIFIANT --password VOTRE_MOT_DE_PASSE`);
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'create-admin': {
+      const { values } = parseArgs({ args: rest, options: { login: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, pin: { type: 'string' } } });
+      const login = loginSchema.safeParse(values.login ?? '');
+      if (!login.success) fail(`--login : ${login.error.issues[0]?.message}`);
+      const password = passwordSchema.safeParse(values.password ?? '');
+      if (!password.success) fail(`--password : ${password.error.issues[0]?.message}`);
+      if (values.pin !== undefined && !/^\d{4,8}$/.test(values.pin)) fail('--pin : de 4 à 8 chiffres');
+      const database = await openDatabase(config.dbFile);
+      try {
+        if (!(await shopMode(database.db))) fail('Aucune boutique dans cette base : lancez d’abord `npm run cli -- init …` (ou `npm start` pour la démo).');
+        const id = await createAdmin(database.db, { login: login.data, password: password.data, ...(values.name ? { displayName: values.name } : {}), ...(values.pin ? { pin: values.pin } : {}) }, now).catch((e: Error) => fail(e.message));
+        console.log(`Administrateur « ${login.data} » créé (n° ${id}).`);
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'verify': {
+      const database = await openDatabase(config.dbFile);
+      try {
+        const report = await verifyAll(database.db);
+        console.log(JSON.stringify(report, null, 2));
+        if (!report.ok) process.exitCode = 2;
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'backup': {
+      if (!fs.existsSync(config.dbFile)) fail(`Pas de base à sauvegarder : ${config.dbFile}`);
+      const database = await openDatabase(config.dbFile);
+      try {
+        const backup = await createBackup(database.sqlite, config.backupDir, now);
+        await recordEvent(database.db, { kind: 'backup.created', userId: null, subject: backup.name, data: { bytes: backup.bytes, by: 'cli' }, at: now.toISOString() });
+        console.log(backup.file);
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'restore': {
+      const file = rest[0];
+      if (!file) fail('Usage : npm run cli -- restore FICHIER');
+      if (!fs.existsSync(file)) fail(`Fichier introuvable : ${file}`);
+      const pid = serverRunning(config.DATA_DIR);
+      if (pid) fail(`Le serveur tourne (pid ${pid}) : arrêtez-le avant de restaurer.`);
+      try {
+        const { keptAs } = restoreBackup(path.resolve(file), config.dbFile, now);
+        console.log(`Base restaurée depuis ${file}.${keptAs ? `\nL’ancienne base est gardée dans ${keptAs}.` : ''}`);
+      } catch (e) {
+        fail(`Restauration refusée : ${(e as Error).message}`);
+      }
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(usage);
+      return;
+    default:
+      fail(`Commande inconnue : ${command}\n\n${usage}`);
+  }
+}
+
+await main();

@@ -1,0 +1,168 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/schema.ts';
+import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
+import { DomainError, Forbidden, Invalid, TooManyAttempts, Unauthorized } from '../errors.ts';
+import type { AppServices } from '../services.ts';
+import { admits, Reply, type RequestContext, type RouteDef } from './route.ts';
+
+z.config(z.locales.fr());
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    const key = part.slice(0, i).trim();
+    try {
+      out[key] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      /* a malformed cookie is ignored, like a missing one */
+    }
+  }
+  return out;
+}
+
+function zodToInvalid(error: z.ZodError, where: 'body' | 'query' | 'params'): Invalid {
+  return new Invalid(
+    error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), reason: i.message })),
+    `Données invalides : ${error.issues.map((i) => `${[where, ...i.path.map(String)].join('.')} — ${i.message}`).join(' ; ')}`,
+  );
+}
+
+function sendError(res: Response, err: DomainError) {
+  if (err instanceof TooManyAttempts) res.setHeader('retry-after', String(err.retryAfterSeconds));
+  res.status(err.status).json({ error: { code: err.code, message: err.message, fields: err.fields } });
+}
+
+export interface AppOptions {
+  db: Kysely<Database>;
+  services: AppServices;
+  routes: readonly RouteDef[];
+  /** Built client to serve (`client/dist`); absent in API-only tests. */
+  clientDir?: string;
+}
+
+export function createApp({ db, services, routes, clientDir }: AppOptions) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use((req, res, next) => {
+    const requestId = crypto.randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('referrer-policy', 'same-origin');
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      if (!req.path.startsWith('/api/')) return;
+      services.log.info('http', {
+        requestId,
+        method: req.method,
+        path: req.route?.path ?? req.path,
+        status: res.statusCode,
+        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+        userId: res.locals.userId ?? null,
+      });
+    });
+    next();
+  });
+
+  const json = express.json({ limit: '1mb', strict: false });
+  const text = express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '5mb' });
+
+  for (const def of routes) {
+    app[def.method](def.path, def.bodyKind === 'text' ? text : json, async (req: Request, res: Response) => {
+      const now = services.now();
+      const cookies = parseCookies(req.headers.cookie);
+      const [user, device] = await Promise.all([resolveSession(db, cookies[SESSION_COOKIE], now), resolveDevice(db, cookies[DEVICE_COOKIE])]);
+      res.locals.userId = user?.id;
+      const verdict = admits(def.access, user, device);
+      if (verdict === 'unauthenticated') return sendError(res, new Unauthorized());
+      if (verdict === 'forbidden') return sendError(res, new Forbidden());
+
+      const params = (def.params ?? z.object({}).strict()).safeParse(req.params);
+      if (!params.success) return sendError(res, zodToInvalid(params.error, 'params'));
+      const query = (def.query ?? z.object({}).strict()).safeParse({ ...(req.query as object) });
+      if (!query.success) return sendError(res, zodToInvalid(query.error, 'query'));
+      let body: unknown = undefined;
+      if (def.bodyKind === 'json') {
+        if (!req.is('application/json')) {
+          return sendError(res, new Invalid({ field: 'body', reason: 'corps JSON attendu (Content-Type: application/json)' }));
+        }
+        const parsed = def.body!.safeParse(req.body);
+        if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body'));
+        body = parsed.data;
+      } else if (def.bodyKind === 'text') {
+        if (typeof req.body !== 'string') {
+          return sendError(res, new Invalid({ field: 'body', reason: 'fichier CSV attendu (Content-Type: text/csv)' }));
+        }
+        const parsed = def.body!.safeParse(req.body);
+        if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body'));
+        body = parsed.data;
+      }
+
+      const ctx: RequestContext = {
+        db,
+        services,
+        user,
+        device,
+        requestId: res.locals.requestId as string,
+        ip: req.ip ?? '',
+        userAgent: String(req.headers['user-agent'] ?? ''),
+        setCookie: (name, value, options = {}) =>
+          res.cookie(name, value, {
+            httpOnly: true,
+            sameSite: 'strict',
+            secure: req.secure,
+            path: '/',
+            ...(options.maxAgeSeconds ? { maxAge: options.maxAgeSeconds * 1000 } : {}),
+          }),
+        clearCookie: (name) => res.clearCookie(name, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' }),
+      };
+      const result = await def.handler({ params: params.data, query: query.data, body }, ctx);
+      if (result instanceof Reply) {
+        for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
+        res.status(result.status);
+        if (result.body === undefined) return res.end();
+        if (result.contentType) return res.type(result.contentType).send(result.body);
+        return res.json(result.body);
+      }
+      res.json(result);
+    });
+  }
+
+  app.use('/api', (req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: `Route inconnue : ${req.method} ${req.originalUrl.split('?')[0]}`, fields: [] } });
+  });
+
+  if (clientDir && fs.existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+  }
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof DomainError) return sendError(res, err);
+    const e = err as { type?: string; status?: number; message?: string };
+    // A unique or foreign-key rule caught by the database itself (a race the domain checks could not see):
+    // the transaction rolled back, so nothing was written.
+    const code = (err as { code?: unknown })?.code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+      return res.status(409).json({ error: { code: 'conflict', message: 'Conflit avec des données existantes : rien n’a été enregistré.', fields: [] } });
+    }
+    if (e.type === 'entity.parse.failed') return sendError(res, new Invalid({ field: 'body', reason: 'JSON mal formé' }));
+    if (e.type === 'entity.too.large') return res.status(413).json({ error: { code: 'too_large', message: 'Requête trop volumineuse.', fields: [{ field: 'body', reason: 'trop volumineux' }] } });
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      return res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'Requête invalide.', fields: [] } });
+    }
+    services.log.error('unhandled', { requestId: res.locals.requestId, error: (err as Error)?.stack ?? String(err) });
+    res.status(500).json({ error: { code: 'internal', message: 'Erreur interne : rien n’a été enregistré. Réessayez.', fields: [] } });
+  });
+
+  return app;
+}

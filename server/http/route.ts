@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database, Role } from '../../db/schema.ts';
+import type { AppServices } from '../services.ts';
+
+/** Who may call a route. `device` is a paired till (its device cookie), with or without a cashier logged in. */
+export type Principal = Role | 'device';
+export type Access = 'public' | 'authenticated' | readonly Principal[];
+
+export interface SessionUser {
+  id: number;
+  role: Role;
+  displayName: string;
+  login: string | null;
+  producerId: number | null;
+  sessionHash: string;
+  deviceId: number | null;
+}
+
+export interface DeviceIdentity {
+  id: number;
+  tillId: number;
+}
+
+export interface CookieOptions {
+  maxAgeSeconds?: number;
+}
+
+export interface RequestContext {
+  db: Kysely<Database>;
+  services: AppServices;
+  user: SessionUser | null;
+  device: DeviceIdentity | null;
+  requestId: string;
+  ip: string;
+  userAgent: string;
+  setCookie(name: string, value: string, options?: CookieOptions): void;
+  clearCookie(name: string): void;
+}
+
+/** A reply other than `200 application/json`. */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly contentType?: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+  static created(body: unknown) {
+    return new Reply(201, body);
+  }
+  static noContent() {
+    return new Reply(204, undefined);
+  }
+  static file(body: Buffer | string, contentType: string, filename?: string) {
+    return new Reply(200, body, contentType, filename ? { 'content-disposition': `attachment; filename="${filename}"` } : {});
+  }
+}
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+}
+
+export interface RouteDef {
+  method: Method;
+  path: string;
+  access: Access;
+  summary: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** `text` accepts `text/csv` or `text/plain` bodies (CSV imports), parsed by the handler. */
+  bodyKind: 'json' | 'text' | 'none';
+  response?: z.ZodType;
+  handler: (input: RouteInput<any, any, any>, ctx: RequestContext) => Promise<unknown>;
+}
+
+export function route<
+  P extends z.ZodType = z.ZodType<Record<string, never>>,
+  Q extends z.ZodType = z.ZodType<Record<string, never>>,
+  B extends z.ZodType = z.ZodType<undefined>,
+>(def: {
+  method: Method;
+  path: string;
+  access: Access;
+  summary: string;
+  tag: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  bodyKind?: 'json' | 'text';
+  response?: z.ZodType;
+  handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>, ctx: RequestContext) => Promise<unknown>;
+}): RouteDef {
+  return { ...def, bodyKind: def.bodyKind ?? (def.body ? 'json' : 'none') } as RouteDef;
+}
+
+/** Common parameter schemas. */
+export const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+
+export function admits(access: Access, user: SessionUser | null, device: DeviceIdentity | null): 'yes' | 'unauthenticated' | 'forbidden' {
+  if (access === 'public') return 'yes';
+  if (access === 'authenticated') return user ? 'yes' : 'unauthenticated';
+  if (user && access.includes(user.role)) return 'yes';
+  if (device && access.includes('device')) return 'yes';
+  return user || device ? 'forbidden' : 'unauthenticated';
+}

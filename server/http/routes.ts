@@ -1,0 +1,19 @@
+import { authRoutes } from '../auth/routes.ts';
+import { catalogRoutes } from '../catalog/routes.ts';
+import { settingsRoutes } from '../settings/routes.ts';
+import { stockRoutes } from '../stock/routes.ts';
+import { systemRoutes } from '../system/routes.ts';
+import { tillRoutes } from '../tills/routes.ts';
+import { userRoutes } from '../users/routes.ts';
+import type { RouteDef } from './route.ts';
+
+/** Every HTTP route, each declaring who may call it. The access test walks this list. */
+export const allRoutes: readonly RouteDef[] = [
+  ...systemRoutes,
+  ...authRoutes,
+  ...tillRoutes,
+  ...userRoutes,
+  ...settingsRoutes,
+  ...catalogRoutes,
+  ...stockRoutes,
+];

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config.ts';
+import { startServer } from './server.ts';
+import { DEMO_MANAGER_LOGIN, DEMO_PASSWORD } from './shop/demo.ts';
+import { issuePairingCode } from './tills/tills.ts';
+import { demoProducers, demoStaff } from '../db/seed/demo-data.ts';
+import { isDemo } from './settings/settings.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}
+
+fs.mkdirSync(config.DATA_DIR, { recursive: true });
+const pidFile = path.join(config.DATA_DIR, 'server.pid');
+fs.writeFileSync(pidFile, String(process.pid));
+
+const running = await startServer({ config, demoIfEmpty: true, serveClient: true });
+const demo = await isDemo(running.database.db);
+
+function lanAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i) => i && i.family === 'IPv4' && !i.internal)
+    .map((i) => `http://${i!.address}:${running.port}`);
+}
+
+const lines = [
+  '',
+  `  Comptoir ${demo ? '— BOUTIQUE DE DÉMONSTRATION (DEMO)' : ''}`,
+  `  Ouvert sur  ${running.url}  ${lanAddresses().join('  ')}`,
+  `  Données     ${config.DATA_DIR}`,
+];
+if (demo) {
+  const manager = await running.database.db.selectFrom('users').select('id').where('login', '=', DEMO_MANAGER_LOGIN).executeTakeFirst();
+  const pairing = manager ? await issuePairingCode(running.database.db, 1, manager.id, new Date(), 24 * 3600_000) : null;
+  lines.push(
+    '',
+    `  Gérant      ${DEMO_MANAGER_LOGIN} / ${DEMO_PASSWORD}`,
+    `  Caissier    code PIN ${demoStaff[0]?.pin ?? '1234'} sur la Caisse 1${pairing ? ` (code d’appairage de la tablette : ${pairing.code}, valable 24 h)` : ''}`,
+    `  Producteurs identifiant = leur nom court (ex. ${demoProducers[0]?.slug}), mot de passe ${DEMO_PASSWORD}`,
+  );
+}
+console.log(lines.join('\n') + '\n');
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  running.services.log.info('stopping', { signal });
+  await running.close();
+  fs.rmSync(pidFile, { force: true });
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

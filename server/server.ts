@@ -1,0 +1,95 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase, type OpenDatabase } from '../db/database.ts';
+import { createBackup, msUntilHour, pruneBackups } from './backup/backup.ts';
+import type { Config } from './config.ts';
+import { recordEvent } from './events/event-log.ts';
+import { createApp } from './http/app.ts';
+import { allRoutes } from './http/routes.ts';
+import { createLogger, type Logger } from './log.ts';
+import type { AppServices } from './services.ts';
+import { createDemoShop } from './shop/demo.ts';
+import { shopMode } from './shop/setup.ts';
+
+export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  database: OpenDatabase;
+  services: AppServices;
+  createdDemo: boolean;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  logger?: Logger;
+  now?: () => Date;
+  /** Create the demo shop when the database holds no shop yet (what `npm start` does). */
+  demoIfEmpty?: boolean;
+  serveClient?: boolean;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config } = options;
+  const log = options.logger ?? createLogger(config.LOG_LEVEL);
+  const now = options.now ?? (() => new Date());
+  const database = await openDatabase(config.dbFile);
+  let createdDemo = false;
+  if ((await shopMode(database.db)) === null && options.demoIfEmpty) {
+    await createDemoShop(database.db, now());
+    createdDemo = true;
+  }
+  const services: AppServices = { config, log, sqlite: database.sqlite, now };
+  const app = createApp({ db: database.db, services, routes: allRoutes, ...(options.serveClient ? { clientDir: clientDist } : {}) });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let backupTimer: NodeJS.Timeout | null = null;
+  const scheduleBackup = () => {
+    if (config.BACKUP_HOUR === 'off') return;
+    backupTimer = setTimeout(async () => {
+      try {
+        const at = now();
+        const backup = await createBackup(database.sqlite, config.backupDir, at);
+        await recordEvent(database.db, { kind: 'backup.created', userId: null, subject: backup.name, data: { bytes: backup.bytes, nightly: true }, at: at.toISOString() });
+        const removed = pruneBackups(config.backupDir, config.BACKUP_KEEP);
+        log.info('nightly backup', { name: backup.name, bytes: backup.bytes, removed: removed.length });
+      } catch (e) {
+        log.error('nightly backup failed', { error: (e as Error).message });
+      }
+      scheduleBackup();
+    }, msUntilHour(now(), config.BACKUP_HOUR, config.TZ_BUSINESS));
+    backupTimer.unref();
+  };
+  scheduleBackup();
+
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  return {
+    url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`,
+    port,
+    database,
+    services,
+    createdDemo,
+    close: async () => {
+      if (backupTimer) clearTimeout(backupTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      await database.close();
+    },
+  };
+}

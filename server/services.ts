@@ -1,0 +1,11 @@
+import type SQLite from 'better-sqlite3';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+
+/** What domain code may need beyond the database: no req/res, no socket. */
+export interface AppServices {
+  config: Config;
+  log: Logger;
+  sqlite: SQLite.Database;
+  now(): Date;
+}

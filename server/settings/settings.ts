@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { checkLayouts, defaultInStoreLayouts, type InStoreLayout } from '../../shared/barcodes.ts';
+import { inStoreLayoutsSchema, shopIdentitySchema, type ShopIdentity } from '../../shared/api/settings.ts';
+import { Invalid, NotFound } from '../errors.ts';
+import { recordEvent, type Db } from '../events/event-log.ts';
+
+/** Typed settings: each key has its schema, so a value read back is always valid. */
+const settingSchemas = {
+  'shop.identity': shopIdentitySchema,
+  /** `demo` shops are marked DEMO everywhere and only ever hold demo data; set once at creation. */
+  'shop.mode': z.enum(['demo', 'real']),
+  'barcodes.inStoreLayouts': inStoreLayoutsSchema,
+  'stock.nextSlipNumber': z.object({ deposit: z.number().int().positive(), return: z.number().int().positive() }),
+} as const;
+
+export type SettingKey = keyof typeof settingSchemas;
+export type SettingValue<K extends SettingKey> = z.output<(typeof settingSchemas)[K]>;
+
+export async function readSetting<K extends SettingKey>(db: Db, key: K): Promise<SettingValue<K> | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  if (!row) return undefined;
+  return settingSchemas[key].parse(JSON.parse(row.value)) as SettingValue<K>;
+}
+
+export async function writeSetting<K extends SettingKey>(db: Db, key: K, value: SettingValue<K>, now: Date): Promise<void> {
+  const json = JSON.stringify(settingSchemas[key].parse(value));
+  await db
+    .insertInto('settings')
+    .values({ key, value: json, updated_at: now.toISOString() })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: now.toISOString() }))
+    .execute();
+}
+
+export async function shopIdentity(db: Db): Promise<ShopIdentity> {
+  const identity = await readSetting(db, 'shop.identity');
+  if (!identity) throw new NotFound('Identité de la boutique');
+  return identity;
+}
+
+export async function isDemo(db: Db): Promise<boolean> {
+  return (await readSetting(db, 'shop.mode')) === 'demo';
+}
+
+export async function inStoreLayouts(db: Db): Promise<InStoreLayout[]> {
+  return (await readSetting(db, 'barcodes.inStoreLayouts')) ?? defaultInStoreLayouts;
+}
+
+export async function updateShopIdentity(db: Db, identity: ShopIdentity, userId: number, now: Date): Promise<ShopIdentity> {
+  const before = await readSetting(db, 'shop.identity');
+  await writeSetting(db, 'shop.identity', identity, now);
+  await recordEvent(db, { kind: 'settings.changed', userId, subject: 'shop.identity', data: { before: before ?? null, after: identity }, at: now.toISOString() });
+  return identity;
+}
+
+export async function updateInStoreLayouts(db: Db, layouts: InStoreLayout[], userId: number, now: Date): Promise<InStoreLayout[]> {
+  const problems = checkLayouts(layouts);
+  if (problems.length) throw new Invalid(problems.map((reason) => ({ field: 'layouts', reason })));
+  const before = await inStoreLayouts(db);
+  await writeSetting(db, 'barcodes.inStoreLayouts', layouts, now);
+  await recordEvent(db, { kind: 'settings.changed', userId, subject: 'barcodes.inStoreLayouts', data: { before, after: layouts }, at: now.toISOString() });
+  return layouts;
+}

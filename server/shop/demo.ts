@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { demoCategories, demoProducers, demoProducts, demoShop, demoStaff } from '../../db/seed/demo-data.ts';
+import { hashSecret, pinCost } from '../auth/secrets.ts';
+import { createCategory } from '../catalog/categories.ts';
+import { createProducer } from '../catalog/producers.ts';
+import { createProduct } from '../catalog/products.ts';
+import { recordSlip } from '../stock/ledger.ts';
+import { createShopBase } from './setup.ts';
+
+export const DEMO_PASSWORD = 'comptoir';
+export const DEMO_MANAGER_LOGIN = 'gerant';
+
+/**
+ * The demo shop a newcomer meets on first start: a Tarn producers' shop with its producers, products,
+ * deposits and staff, created through the same domain functions as real data. Marked `demo` for good.
+ */
+export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<void> {
+  // Hash outside the transaction: scrypt is slow on purpose and the write lock should not wait for it.
+  const managerHash = await hashSecret(DEMO_PASSWORD);
+  const producerHashes = await Promise.all(demoProducers.map(() => hashSecret(DEMO_PASSWORD)));
+  const pinHashes = await Promise.all(demoStaff.map((s) => hashSecret(s.pin, pinCost)));
+
+  await db.transaction().execute(async (trx) => {
+    await createShopBase(trx, 'demo', { ...demoShop, name: `${demoShop.name} (DEMO)` }, now);
+    await trx.insertInto('tills').values([
+      { outlet_id: 1, name: 'Caisse 2', created_at: now.toISOString() },
+      { outlet_id: 2, name: 'Bar', created_at: now.toISOString() },
+    ]).execute();
+    const { id: managerId } = await trx
+      .insertInto('users')
+      .values({ login: DEMO_MANAGER_LOGIN, display_name: 'Gérant (démo)', role: 'manager', password_hash: managerHash, created_at: now.toISOString() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const [i, s] of demoStaff.entries()) {
+      await trx.insertInto('users').values({ display_name: s.displayName, role: s.role, pin_hash: pinHashes[i]!, created_at: now.toISOString() }).execute();
+    }
+    const categoryId = new Map<string, number>();
+    for (const [i, c] of demoCategories.entries()) {
+      const created = await createCategory(trx, { slug: c.slug, name: c.name, color: c.color, sortOrder: i * 10 }, managerId, now);
+      categoryId.set(c.slug, created.id);
+    }
+    const producerId = new Map<string, number>();
+    for (const [i, p] of demoProducers.entries()) {
+      const created = await createProducer(
+        trx,
+        {
+          slug: p.slug,
+          name: p.name,
+          legalName: p.legalName,
+          contactName: p.contactName,
+          email: p.email,
+          phone: p.phone,
+          address: p.town,
+          siret: p.siret,
+          vatStatus: p.vatStatus,
+          commissionBp: p.commissionBp,
+        },
+        managerId,
+        now,
+      );
+      producerId.set(p.slug, created.id);
+      await trx
+        .insertInto('users')
+        .values({ login: p.slug, display_name: p.name, role: 'producer', producer_id: created.id, password_hash: producerHashes[i]!, created_at: now.toISOString() })
+        .execute();
+    }
+    const deposits = new Map<number, { productId: number; quantity: number }[]>();
+    for (const p of demoProducts) {
+      const owner = p.producer === null ? null : producerId.get(p.producer)!;
+      const created = await createProduct(
+        trx,
+        {
+          name: p.name,
+          producerId: owner,
+          categoryId: categoryId.get(p.category) ?? null,
+          unit: p.unit,
+          priceCents: p.priceCents,
+          vatRateBp: p.vatRateBp,
+          plu: p.plu ?? null,
+          stockTracked: p.stockTracked,
+          lowStockThreshold: p.lowStockThreshold ?? null,
+          outlets: p.outlets,
+          barcodes: p.barcode ? [p.barcode] : [],
+        },
+        managerId,
+        now,
+      );
+      if (owner !== null && p.stockTracked && p.initialStock) {
+        deposits.set(owner, [...(deposits.get(owner) ?? []), { productId: created.id, quantity: p.initialStock }]);
+      }
+    }
+    for (const [owner, lines] of deposits) {
+      await recordSlip(trx, 'deposit', { producerId: owner, lines, note: 'Dépôt initial (démo)' }, managerId, now);
+    }
+  });
+}

@@ -1,0 +1,266 @@
+import { sql } from 'kysely';
+import type { CountBody, LossBody, SlipBody } from '../../shared/api/stock.ts';
+import { searchTerms } from '../../shared/text.ts';
+import type { MovementKind, SlipKind } from '../../db/schema.ts';
+import { Invalid, NotFound } from '../errors.ts';
+import { recordEvent, type Db } from '../events/event-log.ts';
+import type { Scope } from '../catalog/products.ts';
+
+export interface MovementInput {
+  productId: number;
+  kind: MovementKind;
+  /** Signed: what enters the shelf is positive. Pieces, or grams for products sold by weight. */
+  quantity: number;
+  counted?: number | null;
+  slipId?: number | null;
+  saleId?: string | null;
+  note?: string | null;
+}
+
+/**
+ * The only way stock changes. Appends the movements and moves each product's running balance in the
+ * same transaction (call it inside one), so on-hand is always the sum of the ledger.
+ */
+export async function recordMovements(db: Db, movements: readonly MovementInput[], userId: number | null, now: Date): Promise<number[]> {
+  const at = now.toISOString();
+  const ids: number[] = [];
+  for (const m of movements) {
+    const { id } = await db
+      .insertInto('stock_movements')
+      .values({
+        product_id: m.productId,
+        kind: m.kind,
+        quantity: m.quantity,
+        counted: m.counted ?? null,
+        at,
+        user_id: userId,
+        slip_id: m.slipId ?? null,
+        sale_id: m.saleId ?? null,
+        note: m.note ?? null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('stock_levels')
+      .values({ product_id: m.productId, on_hand: m.quantity, last_movement_id: id, updated_at: at })
+      .onConflict((oc) =>
+        oc.column('product_id').doUpdateSet((eb) => ({
+          on_hand: eb('stock_levels.on_hand', '+', m.quantity),
+          last_movement_id: id,
+          updated_at: at,
+        })),
+      )
+      .execute();
+    ids.push(id);
+  }
+  return ids;
+}
+
+async function trackedProducts(db: Db, ids: number[], field: string) {
+  const rows = await db.selectFrom('products').select(['id', 'name', 'producer_id', 'stock_tracked', 'active', 'unit']).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  ids.forEach((id, i) => {
+    const p = byId.get(id);
+    if (!p) throw new Invalid({ field: `${field}.${i}.productId`, reason: 'article inconnu' });
+    if (p.stock_tracked !== 1) throw new Invalid({ field: `${field}.${i}.productId`, reason: `« ${p.name} » n’a pas de suivi de stock` });
+  });
+  return byId;
+}
+
+async function nextSlipNumber(db: Db, kind: SlipKind): Promise<number> {
+  const row = await db.selectFrom('stock_slips').select((eb) => eb.fn.max('number').as('n')).where('kind', '=', kind).executeTakeFirst();
+  return Number(row?.n ?? 0) + 1;
+}
+
+/**
+ * A deposit slip (bon de dépôt) or a return slip (reprise): one delivery or pick-up by one producer, one
+ * movement per line. Only that producer's own products can be on it: they own the consignment stock.
+ */
+export async function recordSlip(db: Db, kind: SlipKind, input: SlipBody, userId: number, now: Date) {
+  const producer = await db.selectFrom('producers').select(['id', 'name', 'active']).where('id', '=', input.producerId).executeTakeFirst();
+  if (!producer) throw new Invalid({ field: 'producerId', reason: 'producteur inconnu' });
+  if (kind === 'deposit' && producer.active !== 1) throw new Invalid({ field: 'producerId', reason: 'ce producteur est désactivé' });
+  const products = await trackedProducts(db, input.lines.map((l) => l.productId), 'lines');
+  input.lines.forEach((l, i) => {
+    const p = products.get(l.productId)!;
+    if (p.producer_id !== producer.id) throw new Invalid({ field: `lines.${i}.productId`, reason: `« ${p.name} » n’appartient pas à ${producer.name}` });
+    if (kind === 'deposit' && p.active !== 1) throw new Invalid({ field: `lines.${i}.productId`, reason: `« ${p.name} » est désactivé` });
+  });
+  const number = await nextSlipNumber(db, kind);
+  const at = now.toISOString();
+  const slip = await db
+    .insertInto('stock_slips')
+    .values({ kind, number, producer_id: producer.id, note: input.note ?? null, created_at: at, created_by: userId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const sign = kind === 'deposit' ? 1 : -1;
+  await recordMovements(
+    db,
+    input.lines.map((l) => ({ productId: l.productId, kind, quantity: sign * l.quantity, slipId: slip.id })),
+    userId,
+    now,
+  );
+  await recordEvent(db, {
+    kind: kind === 'deposit' ? 'stock.deposit' : 'stock.return',
+    userId,
+    subject: `slip:${slip.id}`,
+    data: { number, producerId: producer.id, lines: input.lines },
+    at,
+  });
+  return getSlip(db, slip.id, { producerId: null });
+}
+
+export async function getSlip(db: Db, id: number, scope: Scope) {
+  let q = db
+    .selectFrom('stock_slips')
+    .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
+    .innerJoin('users', 'users.id', 'stock_slips.created_by')
+    .select(['stock_slips.id', 'stock_slips.kind', 'stock_slips.number', 'stock_slips.producer_id', 'producers.name as producer_name', 'stock_slips.note', 'stock_slips.created_at', 'users.display_name as created_by'])
+    .where('stock_slips.id', '=', id);
+  if (scope.producerId !== null) q = q.where('stock_slips.producer_id', '=', scope.producerId);
+  const slip = await q.executeTakeFirst();
+  if (!slip) throw new NotFound('Bon');
+  const lines = await db
+    .selectFrom('stock_movements')
+    .innerJoin('products', 'products.id', 'stock_movements.product_id')
+    .select(['stock_movements.product_id', 'products.name', 'products.unit', 'products.price_cents', 'stock_movements.quantity'])
+    .where('stock_movements.slip_id', '=', id)
+    .orderBy('stock_movements.id')
+    .execute();
+  return {
+    id: slip.id,
+    kind: slip.kind,
+    number: slip.number,
+    producerId: slip.producer_id,
+    producerName: slip.producer_name,
+    note: slip.note,
+    createdAt: slip.created_at,
+    createdBy: slip.created_by,
+    lines: lines.map((l) => ({ productId: l.product_id, name: l.name, unit: l.unit, priceCents: l.price_cents, quantity: Math.abs(l.quantity) })),
+  };
+}
+
+export async function listSlips(db: Db, query: { producerId?: number | undefined; kind?: SlipKind | undefined; limit: number }, scope: Scope) {
+  let q = db
+    .selectFrom('stock_slips')
+    .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
+    .select(['stock_slips.id', 'stock_slips.kind', 'stock_slips.number', 'stock_slips.producer_id', 'producers.name as producer_name', 'stock_slips.created_at', 'stock_slips.note']);
+  if (scope.producerId !== null) q = q.where('stock_slips.producer_id', '=', scope.producerId);
+  if (query.producerId !== undefined) q = q.where('stock_slips.producer_id', '=', query.producerId);
+  if (query.kind) q = q.where('stock_slips.kind', '=', query.kind);
+  const rows = await q.orderBy('stock_slips.created_at', 'desc').orderBy('stock_slips.id', 'desc').limit(query.limit).execute();
+  return rows.map((r) => ({ id: r.id, kind: r.kind, number: r.number, producerId: r.producer_id, producerName: r.producer_name, createdAt: r.created_at, note: r.note }));
+}
+
+const lossReasonLabel = { breakage: 'casse', expired: 'DLC dépassée', theft: 'vol', other: 'autre' } as const;
+
+export async function recordLosses(db: Db, input: LossBody, userId: number, now: Date) {
+  await trackedProducts(db, input.lines.map((l) => l.productId), 'lines');
+  const ids = await recordMovements(
+    db,
+    input.lines.map((l) => ({ productId: l.productId, kind: 'loss' as const, quantity: -l.quantity, note: [lossReasonLabel[l.reason], l.note].filter(Boolean).join(' : ') })),
+    userId,
+    now,
+  );
+  await recordEvent(db, { kind: 'stock.loss', userId, data: { lines: input.lines }, at: now.toISOString() });
+  return { movements: ids.length };
+}
+
+/** An inventory count: each line records the difference between what is on the shelf and what the ledger says. */
+export async function recordCount(db: Db, input: CountBody, userId: number, now: Date) {
+  const ids = input.lines.map((l) => l.productId);
+  if (new Set(ids).size !== ids.length) throw new Invalid({ field: 'lines', reason: 'un article figure deux fois dans le comptage' });
+  await trackedProducts(db, ids, 'lines');
+  const levels = await db.selectFrom('stock_levels').select(['product_id', 'on_hand']).where('product_id', 'in', ids).execute();
+  const onHand = new Map(levels.map((l) => [l.product_id, l.on_hand]));
+  const lines = input.lines.map((l) => ({ productId: l.productId, counted: l.counted, before: onHand.get(l.productId) ?? 0 }));
+  // A line whose count equals the ledger is still recorded: it proves the product was counted that day.
+  await recordMovements(
+    db,
+    lines.map((l) => ({ productId: l.productId, kind: 'count' as const, quantity: l.counted - l.before, counted: l.counted, note: input.note ?? null })),
+    userId,
+    now,
+  );
+  await recordEvent(db, { kind: 'stock.count', userId, data: { lines: lines.map((l) => ({ ...l, difference: l.counted - l.before })) }, at: now.toISOString() });
+  return { lines: lines.map((l) => ({ ...l, difference: l.counted - l.before })) };
+}
+
+/** Stock on hand of every tracked product (from the running balances), scoped to a producer if asked. */
+export async function stockOnHand(db: Db, query: { producerId?: number | undefined; low?: boolean | undefined; q?: string | undefined }, scope: Scope) {
+  let q = db
+    .selectFrom('products')
+    .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
+    .leftJoin('producers', 'producers.id', 'products.producer_id')
+    .select(['products.id', 'products.name', 'products.unit', 'products.producer_id', 'producers.name as producer_name', 'products.low_stock_threshold', 'products.active', 'stock_levels.on_hand', 'stock_levels.updated_at'])
+    .where('products.stock_tracked', '=', 1);
+  if (scope.producerId !== null) q = q.where('products.producer_id', '=', scope.producerId);
+  if (query.producerId !== undefined) q = q.where('products.producer_id', '=', query.producerId);
+  for (const t of searchTerms(query.q ?? '')) q = q.where(sql<boolean>`products.search_text like ${'%' + t + '%'}`);
+  const rows = await q.orderBy('products.name').orderBy('products.id').execute();
+  const list = rows.map((r) => {
+    const onHand = r.on_hand ?? 0;
+    return {
+      productId: r.id,
+      name: r.name,
+      unit: r.unit,
+      producerId: r.producer_id,
+      producerName: r.producer_name,
+      onHand,
+      lowStockThreshold: r.low_stock_threshold,
+      low: r.low_stock_threshold !== null && onHand <= r.low_stock_threshold,
+      negative: onHand < 0,
+      active: r.active === 1,
+      lastMovementAt: r.updated_at ?? null,
+    };
+  });
+  return query.low ? list.filter((r) => r.low || r.negative) : list;
+}
+
+export async function productMovements(db: Db, productId: number, query: { limit: number; beforeId?: number | undefined }, scope: Scope) {
+  let p = db.selectFrom('products').select(['id', 'unit']).where('id', '=', productId);
+  if (scope.producerId !== null) p = p.where('producer_id', '=', scope.producerId);
+  if (!(await p.executeTakeFirst())) throw new NotFound('Article');
+  let q = db
+    .selectFrom('stock_movements')
+    .leftJoin('users', 'users.id', 'stock_movements.user_id')
+    .leftJoin('stock_slips', 'stock_slips.id', 'stock_movements.slip_id')
+    .select(['stock_movements.id', 'stock_movements.kind', 'stock_movements.quantity', 'stock_movements.counted', 'stock_movements.at', 'stock_movements.note', 'stock_movements.sale_id', 'stock_slips.number as slip_number', 'users.display_name as by'])
+    .where('stock_movements.product_id', '=', productId);
+  if (query.beforeId !== undefined) q = q.where('stock_movements.id', '<', query.beforeId);
+  const rows = await q.orderBy('stock_movements.id', 'desc').limit(query.limit).execute();
+  // A producer sees that a movement happened and why, not which staff member made it.
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    quantity: r.quantity,
+    counted: r.counted,
+    at: r.at,
+    note: r.note,
+    saleId: r.sale_id,
+    slipNumber: r.slip_number,
+    by: scope.producerId === null ? r.by : null,
+  }));
+}
+
+/** Re-sums the whole ledger and compares it with the running balances: any difference is a fault. */
+export async function verifyStockLedger(db: Db) {
+  const sums = await db
+    .selectFrom('stock_movements')
+    .select(['product_id', (eb) => eb.fn.sum<number>('quantity').as('total'), (eb) => eb.fn.max<number>('id').as('last_id')])
+    .groupBy('product_id')
+    .execute();
+  const levels = await db.selectFrom('stock_levels').selectAll().execute();
+  const levelOf = new Map(levels.map((l) => [l.product_id, l]));
+  const problems: { productId: number; fault: string; detail: string }[] = [];
+  for (const s of sums) {
+    const level = levelOf.get(s.product_id);
+    levelOf.delete(s.product_id);
+    if (!level || level.on_hand !== Number(s.total)) {
+      problems.push({ productId: s.product_id, fault: 'stock-mismatch', detail: `ledger sums to ${s.total}, balance says ${level?.on_hand ?? 'nothing'}` });
+    }
+  }
+  for (const level of levelOf.values()) {
+    if (level.on_hand !== 0) problems.push({ productId: level.product_id, fault: 'stock-mismatch', detail: `balance ${level.on_hand} with no movement` });
+  }
+  return { products: sums.length, problems };
+}

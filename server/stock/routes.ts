@@ -1,0 +1,84 @@
+import { countBody, lossBody, movementsQuery, slipBody, slipListQuery, stockQuery } from '../../shared/api/stock.ts';
+import { MANAGERS, requireUser, scopeOf } from '../http/access.ts';
+import { idParams, Reply, route } from '../http/route.ts';
+import { getSlip, listSlips, productMovements, recordCount, recordLosses, recordSlip, stockOnHand } from './ledger.ts';
+
+export const stockRoutes = [
+  route({
+    method: 'get',
+    path: '/api/stock',
+    access: [...MANAGERS, 'producer'],
+    tag: 'stock',
+    summary: 'Stock on hand of every tracked product (pieces, or grams for weighed goods), low-stock flags; a producer sees only their own',
+    query: stockQuery,
+    handler: async ({ query }, ctx) => stockOnHand(ctx.db, query, scopeOf(ctx)),
+  }),
+  route({
+    method: 'get',
+    path: '/api/products/:id/movements',
+    access: [...MANAGERS, 'producer'],
+    tag: 'stock',
+    summary: 'The stock ledger of one product, newest first',
+    params: idParams,
+    query: movementsQuery,
+    handler: async ({ params, query }, ctx) => productMovements(ctx.db, params.id, query, scopeOf(ctx)),
+  }),
+  route({
+    method: 'post',
+    path: '/api/stock/deposits',
+    access: MANAGERS,
+    tag: 'stock',
+    summary: 'Record a deposit slip (bon de dépôt): one delivery by one producer, one movement per line',
+    body: slipBody,
+    handler: async ({ body }, ctx) =>
+      Reply.created(await ctx.db.transaction().execute((trx) => recordSlip(trx, 'deposit', body, requireUser(ctx).id, ctx.services.now()))),
+  }),
+  route({
+    method: 'post',
+    path: '/api/stock/returns',
+    access: MANAGERS,
+    tag: 'stock',
+    summary: 'Record goods taken back by their producer (reprise), as a numbered return slip',
+    body: slipBody,
+    handler: async ({ body }, ctx) =>
+      Reply.created(await ctx.db.transaction().execute((trx) => recordSlip(trx, 'return', body, requireUser(ctx).id, ctx.services.now()))),
+  }),
+  route({
+    method: 'post',
+    path: '/api/stock/losses',
+    access: MANAGERS,
+    tag: 'stock',
+    summary: 'Record losses (breakage, past use-by date, theft)',
+    body: lossBody,
+    handler: async ({ body }, ctx) =>
+      Reply.created(await ctx.db.transaction().execute((trx) => recordLosses(trx, body, requireUser(ctx).id, ctx.services.now()))),
+  }),
+  route({
+    method: 'post',
+    path: '/api/stock/counts',
+    access: MANAGERS,
+    tag: 'stock',
+    summary: 'Record an inventory count: each line moves stock by the difference with the ledger',
+    body: countBody,
+    handler: async ({ body }, ctx) =>
+      Reply.created(await ctx.db.transaction().execute((trx) => recordCount(trx, body, requireUser(ctx).id, ctx.services.now()))),
+  }),
+  route({
+    method: 'get',
+    path: '/api/stock/slips',
+    access: [...MANAGERS, 'producer'],
+    tag: 'stock',
+    summary: 'Deposit and return slips, newest first; a producer sees only their own',
+    query: slipListQuery,
+    handler: async ({ query }, ctx) => listSlips(ctx.db, query, scopeOf(ctx)),
+  }),
+  route({
+    method: 'get',
+    path: '/api/stock/slips/:id',
+    access: [...MANAGERS, 'producer'],
+    tag: 'stock',
+    summary: 'One slip with its lines',
+    params: idParams,
+    handler: async ({ params }, ctx) => getSlip(ctx.db, params.id, scopeOf(ctx)),
+  }),
+];

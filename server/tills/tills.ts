@@ -1,0 +1,127 @@
+import type { z } from 'zod';
+import type { tillUpdateBody } from '../../shared/api/admin.ts';
+import type { OutletCode } from '../../db/schema.ts';
+import { newPairingCode, newToken, sha256Hex } from '../auth/secrets.ts';
+import { Invalid, NotFound } from '../errors.ts';
+import { recordEvent, type Db } from '../events/event-log.ts';
+
+export const PAIRING_CODE_TTL_MS = 15 * 60_000;
+
+export async function listOutlets(db: Db) {
+  return db.selectFrom('outlets').select(['id', 'code', 'name']).orderBy('id').execute();
+}
+
+export async function listTills(db: Db) {
+  const tills = await db
+    .selectFrom('tills')
+    .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
+    .select(['tills.id', 'tills.name', 'tills.active', 'tills.training_mode', 'tills.pin_locked_until', 'outlets.code as outlet'])
+    .orderBy('tills.id')
+    .execute();
+  const devices = await db.selectFrom('devices').select(['id', 'till_id', 'label', 'paired_at', 'last_seen_at']).where('revoked_at', 'is', null).execute();
+  return tills.map((t) => ({
+    id: t.id,
+    name: t.name,
+    outlet: t.outlet,
+    active: t.active === 1,
+    trainingMode: t.training_mode === 1,
+    pinLockedUntil: t.pin_locked_until,
+    devices: devices.filter((d) => d.till_id === t.id).map((d) => ({ id: d.id, label: d.label, pairedAt: d.paired_at, lastSeenAt: d.last_seen_at })),
+  }));
+}
+
+export async function createTill(db: Db, input: { outlet: OutletCode; name: string }, userId: number, now: Date) {
+  const outlet = await db.selectFrom('outlets').select('id').where('code', '=', input.outlet).executeTakeFirst();
+  if (!outlet) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
+  const { id } = await db.insertInto('tills').values({ outlet_id: outlet.id, name: input.name, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+  await recordEvent(db, { kind: 'till.created', userId, subject: `till:${id}`, data: input, at: now.toISOString() });
+  return (await listTills(db)).find((t) => t.id === id)!;
+}
+
+export async function updateTill(db: Db, id: number, patch: z.infer<typeof tillUpdateBody>, userId: number, now: Date) {
+  const till = await db.selectFrom('tills').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!till) throw new NotFound('Caisse');
+  await db
+    .updateTable('tills')
+    .set({
+      name: patch.name ?? till.name,
+      active: patch.active === undefined ? till.active : patch.active ? 1 : 0,
+      training_mode: patch.trainingMode === undefined ? till.training_mode : patch.trainingMode ? 1 : 0,
+    })
+    .where('id', '=', id)
+    .execute();
+  await recordEvent(db, { kind: 'till.updated', userId, subject: `till:${id}`, data: patch, at: now.toISOString() });
+  return (await listTills(db)).find((t) => t.id === id)!;
+}
+
+/** A short-lived code a manager reads to the tablet; only its hash is stored. */
+export async function issuePairingCode(db: Db, tillId: number, userId: number, now: Date, ttlMs = PAIRING_CODE_TTL_MS) {
+  const till = await db.selectFrom('tills').select(['id', 'active']).where('id', '=', tillId).executeTakeFirst();
+  if (!till) throw new NotFound('Caisse');
+  if (till.active !== 1) throw new Invalid({ field: 'id', reason: 'caisse désactivée' });
+  const code = newPairingCode();
+  const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
+  await db.insertInto('pairing_codes').values({ code_hash: sha256Hex(code), till_id: tillId, created_by: userId, created_at: now.toISOString(), expires_at: expiresAt }).execute();
+  await recordEvent(db, { kind: 'till.pairing_code', userId, subject: `till:${tillId}`, data: { expiresAt }, at: now.toISOString() });
+  return { code, expiresAt };
+}
+
+/** Turns a pairing code into a long-lived device token (returned once, stored as a hash). */
+export async function pairDevice(db: Db, code: string, label: string | null, now: Date) {
+  const row = await db
+    .selectFrom('pairing_codes')
+    .selectAll()
+    .where('code_hash', '=', sha256Hex(code))
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst();
+  if (!row) throw new Invalid({ field: 'code', reason: 'code d’appairage inconnu, expiré ou déjà utilisé' });
+  await db.updateTable('pairing_codes').set({ used_at: now.toISOString() }).where('code_hash', '=', row.code_hash).execute();
+  const token = newToken();
+  const { id } = await db
+    .insertInto('devices')
+    .values({ till_id: row.till_id, token_hash: sha256Hex(token), label, paired_at: now.toISOString(), paired_by: row.created_by })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordEvent(db, { kind: 'till.paired', userId: row.created_by, subject: `till:${row.till_id}`, data: { deviceId: id, label }, at: now.toISOString() });
+  return { token, deviceId: id, tillId: row.till_id };
+}
+
+export async function revokeDevice(db: Db, deviceId: number, userId: number, now: Date) {
+  const device = await db.selectFrom('devices').select(['id', 'till_id', 'revoked_at']).where('id', '=', deviceId).executeTakeFirst();
+  if (!device) throw new NotFound('Tablette');
+  if (device.revoked_at === null) {
+    await db.updateTable('devices').set({ revoked_at: now.toISOString() }).where('id', '=', deviceId).execute();
+    await db.deleteFrom('sessions').where('device_id', '=', deviceId).execute();
+    await recordEvent(db, { kind: 'till.device_revoked', userId, subject: `till:${device.till_id}`, data: { deviceId }, at: now.toISOString() });
+  }
+}
+
+/** What the lock screen of a paired till shows: its name, outlet, mode, and the staff who may log in there. */
+export async function tillForDevice(db: Db, tillId: number, deviceId: number, now: Date) {
+  const till = await db
+    .selectFrom('tills')
+    .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
+    .select(['tills.id', 'tills.name', 'tills.training_mode', 'tills.pin_locked_until', 'outlets.id as outlet_id', 'outlets.code as outlet', 'outlets.name as outlet_name'])
+    .where('tills.id', '=', tillId)
+    .executeTakeFirstOrThrow();
+  await db.updateTable('devices').set({ last_seen_at: now.toISOString() }).where('id', '=', deviceId).execute();
+  const staff = await db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'role'])
+    .where('active', '=', 1)
+    .where('pin_hash', 'is not', null)
+    .where('role', 'in', ['cashier', 'waiter', 'manager', 'admin'])
+    .where((eb) => eb.or([eb('outlet_id', 'is', null), eb('outlet_id', '=', till.outlet_id)]))
+    .orderBy('display_name')
+    .execute();
+  return {
+    id: till.id,
+    name: till.name,
+    outlet: till.outlet,
+    outletName: till.outlet_name,
+    trainingMode: till.training_mode === 1,
+    pinLockedUntil: till.pin_locked_until && till.pin_locked_until > now.toISOString() ? till.pin_locked_until : null,
+    staff: staff.map((s) => ({ id: s.id, displayName: s.display_name, role: s.role })),
+  };
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { idSchema, outletCodeSchema, roleSchema, trimmed } from './common.ts';
+
+export const passwordSchema = z.string().min(10, 'au moins 10 caractères').max(256);
+export const pinSchema = z.string().regex(/^\d{4,8}$/, 'le code PIN fait de 4 à 8 chiffres');
+export const loginSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'identifiant : lettres minuscules, chiffres, point, tiret (2 à 64)');
+
+export const userCreateBody = z.object({
+  login: loginSchema.optional(),
+  displayName: trimmed(1, 60),
+  role: roleSchema,
+  password: passwordSchema.optional(),
+  pin: pinSchema.optional(),
+  producerId: idSchema.optional(),
+  /** Restricts a cashier or waiter to one outlet's tills; absent = every outlet. */
+  outletId: idSchema.optional(),
+}).strict();
+
+export const userUpdateBody = z.object({
+  displayName: trimmed(1, 60),
+  active: z.boolean(),
+  outletId: idSchema.nullable(),
+}).partial().strict();
+
+export const passwordBody = z.object({ password: passwordSchema }).strict();
+export const pinBody = z.object({ pin: pinSchema }).strict();
+export const ownPasswordBody = z.object({ current: z.string().min(1).max(256), password: passwordSchema }).strict();
+
+export const tillCreateBody = z.object({ outlet: outletCodeSchema, name: trimmed(1, 40) }).strict();
+export const tillUpdateBody = z.object({ name: trimmed(1, 40), active: z.boolean(), trainingMode: z.boolean() }).partial().strict();
+
+export const eventsQuery = z.object({
+  kind: z.string().max(40).optional(),
+  beforeId: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+}).strict();
+
+export type UserCreate = z.infer<typeof userCreateBody>;

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** Integer cents; the API never carries euros as floats. */
+export const centsSchema = z.number().int().min(-1_000_000_000).max(1_000_000_000);
+export const nonNegativeCents = z.number().int().min(0).max(1_000_000_000);
+/** VAT and commission rates in basis points (550 = 5.5 %). */
+export const basisPointsSchema = z.number().int().min(0).max(10_000);
+export const idSchema = z.number().int().positive();
+export const roleSchema = z.enum(['admin', 'manager', 'cashier', 'waiter', 'producer']);
+export const unitSchema = z.enum(['piece', 'kg']);
+export const outletCodeSchema = z.enum(['shop', 'restaurant']);
+export const vatStatusSchema = z.enum(['subject', 'franchise']);
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+
+/** `?active=true|false|all` style booleans in query strings. */
+export const queryFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+
+export const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
+
+/** SIRET: 14 digits with a Luhn check (INSEE); La Poste's establishments are the documented exception. */
+export function isValidSiret(siret: string): boolean {
+  if (!/^\d{14}$/.test(siret)) return false;
+  if (siret.startsWith('356000000')) {
+    return [...siret].reduce((s, d) => s + Number(d), 0) % 5 === 0;
+  }
+  let sum = 0;
+  for (let i = 0; i < 14; i++) {
+    let d = Number(siret[13 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+export const siretSchema = z
+  .string()
+  .transform((s) => s.replace(/\s+/g, ''))
+  .refine(isValidSiret, 'SIRET invalide : 14 chiffres avec une clé de contrôle correcte');
+
+export const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ field: z.string(), reason: z.string() })),
+  }),
+});

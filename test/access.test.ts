@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allRoutes } from '../server/http/routes.ts';
+import { aPairedTill, aProducer, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+
+type Who = 'anonymous' | 'admin' | 'manager' | 'cashier' | 'waiter' | 'producer' | 'device';
+// What each identity presents: a cashier or waiter logs in on a paired till, so they carry the device too.
+const principals: Record<Who, string[]> = {
+  anonymous: [],
+  admin: ['admin'],
+  manager: ['manager'],
+  cashier: ['cashier', 'device'],
+  waiter: ['waiter', 'device'],
+  producer: ['producer'],
+  device: ['device'],
+};
+
+// Written by hand from the issue and DESIGN.md, not read from the code: the route table must agree with it.
+const PUBLIC = 'public';
+const ANY_USER = 'any-user';
+const M = ['admin', 'manager'];
+const TILL = ['device', 'admin', 'manager', 'cashier', 'waiter'];
+const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
+  'GET /api/health': PUBLIC,
+  'GET /api/openapi.json': PUBLIC,
+  'GET /api/shop': PUBLIC,
+  'POST /api/auth/login': PUBLIC,
+  'POST /api/devices/pair': PUBLIC,
+  'POST /api/auth/pin': ['device'],
+  'GET /api/auth/me': ANY_USER,
+  'PUT /api/auth/password': ANY_USER,
+  'POST /api/auth/logout': ANY_USER,
+  'GET /api/events': M,
+  'GET /api/journal/verify': M,
+  'GET /api/backups': M,
+  'POST /api/backups': M,
+  'GET /api/backups/:name': ['admin'],
+  'GET /api/outlets': TILL,
+  'GET /api/tills': M,
+  'POST /api/tills': M,
+  'PATCH /api/tills/:id': M,
+  'POST /api/tills/:id/pairing-code': M,
+  'GET /api/devices/current': ['device'],
+  'POST /api/devices/:id/revoke': M,
+  'GET /api/users': M,
+  'POST /api/users': M,
+  'PATCH /api/users/:id': M,
+  'PUT /api/users/:id/password': M,
+  'PUT /api/users/:id/pin': M,
+  'GET /api/settings': M,
+  'PUT /api/settings/identity': M,
+  'PUT /api/settings/in-store-layouts': M,
+  'GET /api/producers': M,
+  'POST /api/producers': M,
+  'GET /api/producers/:id': [...M, 'producer'],
+  'PATCH /api/producers/:id': M,
+  'GET /api/categories': [...TILL, 'producer'],
+  'POST /api/categories': M,
+  'PATCH /api/categories/:id': M,
+  'GET /api/products': [...TILL, 'producer'],
+  'POST /api/products': M,
+  'POST /api/products/import': M,
+  'GET /api/products/:id': [...TILL, 'producer'],
+  'PATCH /api/products/:id': M,
+  'PUT /api/products/:id/threshold': [...M, 'producer'],
+  'POST /api/products/:id/barcodes': M,
+  'DELETE /api/products/:id/barcodes/:code': M,
+  'GET /api/catalog': TILL,
+  'GET /api/barcodes/:code': TILL,
+  'GET /api/stock': [...M, 'producer'],
+  'GET /api/products/:id/movements': [...M, 'producer'],
+  'POST /api/stock/deposits': M,
+  'POST /api/stock/returns': M,
+  'POST /api/stock/losses': M,
+  'POST /api/stock/counts': M,
+  'GET /api/stock/slips': [...M, 'producer'],
+  'GET /api/stock/slips/:id': [...M, 'producer'],
+};
+
+function admitted(rule: (typeof expected)[string], who: Who): boolean {
+  if (rule === PUBLIC) return true;
+  if (rule === ANY_USER) return who !== 'anonymous' && who !== 'device';
+  return principals[who].some((p) => rule.includes(p));
+}
+
+// Ids that exist nowhere: an admitted caller gets 400/404, never 401/403, and nothing real is touched.
+const fill = (path: string) => path.replace(':id', '999999').replace(':code', '2000000000008').replace(':name', 'comptoir-20000101-000000.sqlite');
+
+describe('every route declares who may call it', () => {
+  let shop: TestShop;
+  const clients = {} as Record<Who, Client>;
+
+  beforeAll(async () => {
+    shop = await startTestShop();
+    clients.anonymous = shop.client();
+    clients.admin = shop.admin;
+    clients.manager = (await aUser(shop, 'manager')).client;
+    clients.cashier = (await aUser(shop, 'cashier')).client;
+    clients.waiter = (await aUser(shop, 'waiter')).client;
+    clients.producer = (await aUser(shop, 'producer', { producerId: (await aProducer(shop.admin)).id })).client;
+    clients.device = await aPairedTill(shop, 1);
+  });
+  afterAll(() => shop.close());
+
+  it('has an expected-access row for every route, and a route for every row', () => {
+    const actual = allRoutes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
+    expect(actual).toEqual(Object.keys(expected).sort());
+  });
+
+  it('admits exactly the expected identities on every route (401 anonymous, 403 wrong role)', async () => {
+    const failures: string[] = [];
+    // Logging out ends the session the other calls need: keep it for last.
+    const routes = [...allRoutes].sort((a, b) => Number(a.path === '/api/auth/logout') - Number(b.path === '/api/auth/logout'));
+    for (const r of routes) {
+      const key = `${r.method.toUpperCase()} ${r.path}`;
+      for (const who of Object.keys(principals) as Who[]) {
+        const res = await clients[who].request(r.method, fill(r.path), r.method === 'get' ? undefined : r.bodyKind === 'text' ? 'x' : {}, r.bodyKind === 'text' ? { contentType: 'text/csv' } : {});
+        const ok = admitted(expected[key]!, who);
+        const denied = res.status === 401 || res.status === 403;
+        if (ok && denied) failures.push(`${key} as ${who}: expected admitted, got ${res.status}`);
+        if (!ok && !denied) failures.push(`${key} as ${who}: expected 401/403, got ${res.status}`);
+        if (!ok && who === 'anonymous' && res.status !== 401) failures.push(`${key} as anonymous: expected 401, got ${res.status}`);
+        if (res.status >= 500) failures.push(`${key} as ${who}: ${res.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

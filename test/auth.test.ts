@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../db/database.ts';
+import { ADMIN, aUser, startTestShop, type TestShop } from './support/harness.ts';
+
+describe('users and access', () => {
+  let shop: TestShop;
+  beforeAll(async () => {
+    shop = await startTestShop();
+  });
+  afterAll(() => shop.close());
+
+  it('logs in with an httpOnly SameSite cookie, tells who is there, logs out', async () => {
+    const c = shop.client();
+    const res = await c.post('/api/auth/login', ADMIN);
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie().find((s) => s.startsWith('comptoir_session='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect((await c.get('/api/auth/me')).body.user).toMatchObject({ role: 'admin', displayName: 'Admin' });
+    expect((await c.post('/api/auth/logout')).status).toBe(204);
+    expect((await c.get('/api/auth/me')).status).toBe(401);
+  });
+
+  it('stores passwords as memory-hard scrypt hashes and sessions as hashes only', async () => {
+    const { id, password } = await aUser(shop, 'manager');
+    const sqlite = openSqlite(shop.server.database.file, { readonly: true });
+    const row = sqlite.prepare('select password_hash from users where id = ?').get(id) as { password_hash: string };
+    sqlite.close();
+    expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(row.password_hash).not.toContain(password);
+  });
+
+  it('refuses a wrong password with 401 and locks the account after 10 failures', async () => {
+    const { login, password } = await aUser(shop, 'manager');
+    const c = shop.client();
+    for (let i = 0; i < 9; i++) expect((await c.post('/api/auth/login', { login, password: 'wrong-password' })).status).toBe(401);
+    const tenth = await c.post('/api/auth/login', { login, password: 'wrong-password' });
+    expect(tenth.status).toBe(401);
+    // Locked now: even the right password waits.
+    const locked = await c.post('/api/auth/login', { login, password });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+    const events = (await shop.admin.get('/api/events?kind=auth.login_failed')).body;
+    expect(events.filter((e: any) => e.subject === login)).toHaveLength(10);
+  });
+
+  it('pairs a tablet with a one-time code, then logs a cashier in by PIN on that till only', async () => {
+    const created = await shop.admin.post('/api/users', { displayName: 'Léa', role: 'cashier', pin: '4821' });
+    expect(created.status).toBe(201);
+    const code = (await shop.admin.post('/api/tills/1/pairing-code')).body.code as string;
+    const tablet = shop.client();
+    expect((await tablet.post('/api/auth/pin', { tillId: 1, pin: '4821' })).status).toBe(401);
+    expect((await tablet.post('/api/devices/pair', { code })).status).toBe(201);
+    expect((await shop.client().post('/api/devices/pair', { code })).status).toBe(400); // used once
+    const lock = await tablet.get('/api/devices/current');
+    expect(lock.body.staff.map((s: any) => s.displayName)).toContain('Léa');
+    expect(JSON.stringify(lock.body)).not.toMatch(/pin|hash/i);
+    const other = await shop.admin.post('/api/tills', { outlet: 'shop', name: 'Caisse 2' });
+    expect((await tablet.post('/api/auth/pin', { tillId: other.body.id, pin: '4821' })).status).toBe(403);
+    const ok = await tablet.post('/api/auth/pin', { tillId: 1, pin: '4821' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.user).toMatchObject({ displayName: 'Léa', role: 'cashier' });
+    expect((await tablet.get('/api/auth/me')).body).toMatchObject({ user: { role: 'cashier' }, tillId: 1 });
+  });
+
+  it('locks a till’s PIN pad for 5 minutes after 5 wrong PINs, even for the right PIN', async () => {
+    const till = await shop.admin.post('/api/tills', { outlet: 'shop', name: 'Caisse verrou' });
+    const code = (await shop.admin.post(`/api/tills/${till.body.id}/pairing-code`)).body.code;
+    const tablet = shop.client();
+    await tablet.post('/api/devices/pair', { code });
+    await shop.admin.post('/api/users', { displayName: 'Paul', role: 'cashier', pin: '7305' });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await tablet.post('/api/auth/pin', { tillId: till.body.id, pin: '0000' })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    const right = await tablet.post('/api/auth/pin', { tillId: till.body.id, pin: '7305' });
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(240);
+    expect(Number(right.headers.get('retry-after'))).toBeLessThanOrEqual(300);
+    const kinds = (await shop.admin.get('/api/events?kind=auth.pin')).body.map((e: any) => e.kind);
+    expect(kinds.filter((k: string) => k === 'auth.pin_failed')).toHaveLength(5);
+    expect(kinds).toContain('auth.pin_locked');
+  });
+
+  it('refuses two staff the same PIN', async () => {
+    await shop.admin.post('/api/users', { displayName: 'Anne', role: 'waiter', pin: '5561' });
+    const dup = await shop.admin.post('/api/users', { displayName: 'Marc', role: 'cashier', pin: '5561' });
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.fields[0].field).toBe('pin');
+  });
+
+  it('lets a manager create floor staff and producers but not admins or managers', async () => {
+    const { client: manager } = await aUser(shop, 'manager');
+    expect((await manager.post('/api/users', { login: 'boss2', displayName: 'B', role: 'admin', password: 'long-enough-password' })).status).toBe(403);
+    expect((await manager.post('/api/users', { login: 'mgr2', displayName: 'M', role: 'manager', password: 'long-enough-password' })).status).toBe(403);
+    expect((await manager.post('/api/users', { displayName: 'Chloé', role: 'waiter', pin: '8142' })).status).toBe(201);
+  });
+
+  it('ends a revoked tablet’s sessions at once', async () => {
+    const { client } = await aUser(shop, 'cashier');
+    expect((await client.get('/api/catalog')).status).toBe(200);
+    const tills = (await shop.admin.get('/api/tills')).body;
+    const devices = tills.flatMap((t: any) => t.devices);
+    // The newest device on till 1 is this cashier's tablet.
+    const newest = devices.sort((a: any, b: any) => b.id - a.id)[0];
+    expect((await shop.admin.post(`/api/devices/${newest.id}/revoke`)).status).toBe(204);
+    expect((await client.get('/api/catalog')).status).toBe(401);
+  });
+
+  it('finds a tampered event in the chained log', async () => {
+    const sqlite = openSqlite(shop.server.database.file);
+    sqlite.exec('drop trigger events_no_update');
+    sqlite.prepare(`update events set data = '{"forged":true}' where id = 3`).run();
+    sqlite.close();
+    const res = await shop.admin.get('/api/journal/verify');
+    expect(res.body.ok).toBe(false);
+    expect(res.body.problems).toEqual([{ record: 'event:3', fault: 'hash-mismatch', detail: expect.any(String) }]);
+  });
+
+  it('answers unknown API routes with a JSON 404', async () => {
+    const res = await shop.admin.get('/api/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});

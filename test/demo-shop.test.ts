@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { startServer, type RunningServer } from '../server/server.ts';
+import { issuePairingCode } from '../server/tills/tills.ts';
+import { Client } from './support/harness.ts';
+
+describe('the demo shop a newcomer meets on first start', () => {
+  let dataDir: string;
+  let server: RunningServer;
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-demo-'));
+    server = await startServer({ config: loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off' }), logger: createLogger('silent'), demoIfEmpty: true });
+  });
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is created on an empty data directory and says DEMO', async () => {
+    expect(server.createdDemo).toBe(true);
+    const c = new Client(server.url);
+    const health = await c.get('/api/health');
+    expect(health.body).toMatchObject({ ok: true, demo: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect((await c.get('/api/shop')).body.name).toMatch(/DEMO/);
+  });
+
+  it('lets the documented logins in: manager gerant/comptoir, a producer by slug, cashier PIN 1234 on the first till', async () => {
+    const manager = new Client(server.url);
+    expect((await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' })).status).toBe(200);
+    const producers = (await manager.get('/api/producers?limit=500')).body;
+    expect(producers.length).toBeGreaterThanOrEqual(15);
+    const products = (await manager.get('/api/products?limit=500')).body;
+    expect(products.length).toBeGreaterThanOrEqual(100);
+    expect(products.some((p: any) => p.unit === 'kg' && p.plu)).toBe(true);
+    expect(products.some((p: any) => p.barcodes.length > 0)).toBe(true);
+    expect(products.some((p: any) => p.onHand > 0)).toBe(true);
+
+    const slug = producers[0].slug;
+    const producer = new Client(server.url);
+    expect((await producer.post('/api/auth/login', { login: slug, password: 'comptoir' })).status).toBe(200);
+    const own = (await producer.get('/api/products?limit=500')).body;
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((p: any) => p.producerId === producers[0].id)).toBe(true);
+
+    const managerId = (await manager.get('/api/auth/me')).body.user.id;
+    const { code } = await issuePairingCode(server.database.db, 1, managerId, new Date());
+    const till = new Client(server.url);
+    expect((await till.post('/api/devices/pair', { code })).status).toBe(201);
+    const pin = await till.post('/api/auth/pin', { tillId: 1, pin: '1234' });
+    expect(pin.status).toBe(200);
+    expect(pin.body.user.role).toBe('cashier');
+  });
+
+  it('verifies clean, and documents its API', async () => {
+    const manager = new Client(server.url);
+    await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' });
+    expect((await manager.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
+    const doc = (await manager.get('/api/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.paths['/api/products/{id}'].patch.requestBody.content['application/json'].schema.properties.priceCents.type).toBe('integer');
+    expect(doc.paths['/api/producers'].get['x-access']).toEqual(['admin', 'manager']);
+  });
+});

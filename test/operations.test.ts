@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { startServer } from '../server/server.ts';
+import { Client, shopIdentity } from './support/harness.ts';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+
+async function cli(dataDir: string, ...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(tsx, ['server/cli.ts', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dataDir } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('operations from the command line', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-cli-'));
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('init creates a real, empty shop and refuses to run twice', async () => {
+    const bad = await cli(dataDir, 'init', '--name', 'X', '--siret', '123');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--siret/);
+    expect(bad.stderr).toMatch(/--address/);
+    const args = ['init', '--name', shopIdentity.name, '--address', shopIdentity.address, '--postal-code', shopIdentity.postalCode, '--city', shopIdentity.city, '--siret', shopIdentity.siret, '--vat-number', shopIdentity.vatNumber];
+    const ok = await cli(dataDir, ...args);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const again = await cli(dataDir, ...args);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/déjà une boutique/);
+  });
+
+  it('create-admin makes an account that logs in; the real shop has no demo data', async () => {
+    expect((await cli(dataDir, 'create-admin', '--login', 'marie', '--password', 'short')).code).toBe(1);
+    const res = await cli(dataDir, 'create-admin', '--login', 'marie', '--password', 'un-long-mot-de-passe', '--name', 'Marie');
+    expect(res.code).toBe(0);
+    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off' });
+    // demoIfEmpty as `npm start` does: a real shop must never receive demo data.
+    const server = await startServer({ config, logger: createLogger('silent'), demoIfEmpty: true });
+    try {
+      expect(server.createdDemo).toBe(false);
+      const c = new Client(server.url);
+      expect((await c.post('/api/auth/login', { login: 'marie', password: 'un-long-mot-de-passe' })).status).toBe(200);
+      expect((await c.get('/api/shop')).body).toEqual({ name: shopIdentity.name, city: 'Castres', demo: false });
+      expect((await c.get('/api/products')).body).toEqual([]);
+      expect((await c.get('/api/producers')).body).toEqual([]);
+      // A backup taken while the server runs.
+      const backup = await c.post('/api/backups');
+      expect(backup.status).toBe(201);
+      expect((await c.get('/api/backups')).body.map((b: any) => b.name)).toContain(backup.body.name);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('backup then restore brings the database back as it was; restore refuses a corrupt file', async () => {
+    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off' });
+    const backup = await cli(dataDir, 'backup');
+    expect(backup.code).toBe(0);
+    const file = backup.stdout.trim();
+    expect(fs.existsSync(file)).toBe(true);
+
+    // After the backup, a producer is added; restoring the backup removes it again.
+    let server = await startServer({ config, logger: createLogger('silent') });
+    const c = new Client(server.url);
+    await c.post('/api/auth/login', { login: 'marie', password: 'un-long-mot-de-passe' });
+    const p = await c.post('/api/producers', { name: 'Après la sauvegarde', legalName: 'X', siret: '73282932000074', vatStatus: 'subject', commissionBp: 1800 });
+    expect(p.status).toBe(201);
+    // The server holds a pid file: restore refuses while it runs.
+    fs.writeFileSync(path.join(dataDir, 'server.pid'), String(process.pid));
+    const refused = await cli(dataDir, 'restore', file);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/serveur tourne/);
+    fs.rmSync(path.join(dataDir, 'server.pid'));
+    await server.close();
+
+    const corrupt = path.join(dataDir, 'corrupt.sqlite');
+    const bytes = fs.readFileSync(file);
+    bytes.fill(0x41, 4096, 8192); // overwrite the second page
+    fs.writeFileSync(corrupt, bytes);
+    const bad = await cli(dataDir, 'restore', corrupt);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Restauration refusée/);
+    const notDb = path.join(dataDir, 'notes.txt');
+    fs.writeFileSync(notDb, 'hello');
+    expect((await cli(dataDir, 'restore', notDb)).code).toBe(1);
+
+    const restored = await cli(dataDir, 'restore', file);
+    expect(restored.code).toBe(0);
+    server = await startServer({ config, logger: createLogger('silent') });
+    try {
+      const c2 = new Client(server.url);
+      await c2.post('/api/auth/login', { login: 'marie', password: 'un-long-mot-de-passe' });
+      expect((await c2.get('/api/producers')).body).toEqual([]);
+      expect((await c2.get('/api/journal/verify')).body.ok).toBe(true);
+    } finally {
+      await server.close();
+    }
+    const verify = await cli(dataDir, 'verify');
+    expect(verify.code).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, problems: [] });
+  });
+});
+
+describe('configuration from the environment', () => {
+  it('names every wrong value with its reason', () => {
+    expect(() => loadConfig({ PORT: 'abc', PRINTER: 'lpt1', TZ_BUSINESS: 'Mars/Olympus' })).toThrow(/PORT[\s\S]*PRINTER[\s\S]*TZ_BUSINESS/);
+    const config = loadConfig({ PRINTER: 'tcp://192.0.2.10:9100', DATA_DIR: '/tmp/x' });
+    expect(config).toMatchObject({ PORT: 3000, PRINTER: 'tcp://192.0.2.10:9100', TZ_BUSINESS: 'Europe/Paris', dbFile: '/tmp/x/comptoir.sqlite' });
+  });
+});

@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../server/config.ts';
+import { createLogger } from '../../server/log.ts';
+import { startServer, type RunningServer } from '../../server/server.ts';
+import { createAdmin, createRealShop } from '../../server/shop/setup.ts';
+import { isValidSiret } from '../../shared/api/common.ts';
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A browser-like HTTP client: keeps its cookies, talks to the real server. */
+export class Client {
+  private cookies = new Map<string, string>();
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = any>(method: string, url: string, body?: unknown, options: { contentType?: string; raw?: string } = {}): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = {};
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    let payload: string | undefined;
+    if (options.raw !== undefined) {
+      payload = options.raw;
+      headers['content-type'] = options.contentType ?? 'application/json';
+    } else if (body !== undefined) {
+      payload = typeof body === 'string' && options.contentType ? body : JSON.stringify(body);
+      headers['content-type'] = options.contentType ?? 'application/json';
+    }
+    const res = await fetch(this.baseUrl + url, { method: method.toUpperCase(), headers, body: payload ?? null });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+  get = <T = any>(url: string) => this.request<T>('GET', url);
+  post = <T = any>(url: string, body?: unknown) => this.request<T>('POST', url, body ?? {});
+  patch = <T = any>(url: string, body: unknown) => this.request<T>('PATCH', url, body);
+  put = <T = any>(url: string, body: unknown) => this.request<T>('PUT', url, body);
+  delete = <T = any>(url: string) => this.request<T>('DELETE', url);
+  hasCookie = (name: string) => this.cookies.has(name);
+  dropCookie = (name: string) => this.cookies.delete(name);
+}
+
+export const ADMIN = { login: 'admin', password: 'admin-password-1' };
+
+export const shopIdentity = {
+  name: 'Les Halles de la Durenque',
+  legalName: 'SCIC Les Halles de la Durenque',
+  address: '12 rue de l’Usine',
+  postalCode: '81100',
+  city: 'Castres',
+  siret: '73282932000074',
+  vatNumber: 'FR44732829320',
+  phone: '05 63 00 00 00',
+  email: 'contact@example.fr',
+  receiptFooter: 'Merci et à bientôt !',
+};
+
+export interface TestShop {
+  server: RunningServer;
+  dataDir: string;
+  url: string;
+  admin: Client;
+  client(): Client;
+  close(): Promise<void>;
+}
+
+/** A real, empty shop on a fresh SQLite file in a temp folder, served on an ephemeral port. */
+export async function startTestShop(options: { now?: () => Date } = {}): Promise<TestShop> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', LOG_LEVEL: 'silent' });
+  // Create the shop before the server opens the file, the way `npm run cli -- init` does.
+  const { openDatabase } = await import('../../db/database.ts');
+  const setup = await openDatabase(config.dbFile);
+  await createRealShop(setup.db, shopIdentity, new Date());
+  await createAdmin(setup.db, { ...ADMIN, displayName: 'Admin' }, new Date());
+  await setup.close();
+  const server = await startServer({ config, logger: createLogger('silent'), ...(options.now ? { now: options.now } : {}) });
+  const admin = new Client(server.url);
+  const login = await admin.post('/api/auth/login', ADMIN);
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return {
+    server,
+    dataDir,
+    url: server.url,
+    admin,
+    client: () => new Client(server.url),
+    close: async () => {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let siretCounter = 0;
+/** A fake SIRET that passes the Luhn check: 13 digits, then the one check digit that fits. */
+export function aSiret(): string {
+  const body = `8${String(++siretCounter + process.pid * 1000).padStart(12, '0')}`.slice(0, 13);
+  for (let d = 0; d <= 9; d++) if (isValidSiret(body + d)) return body + d;
+  throw new Error('unreachable');
+}
+
+let seq = 0;
+export async function aProducer(admin: Client, overrides: Record<string, unknown> = {}) {
+  const n = ++seq;
+  const res = await admin.post('/api/producers', {
+    name: `Producteur ${n}`,
+    legalName: `EARL Producteur ${n}`,
+    siret: aSiret(),
+    vatStatus: 'subject',
+    commissionBp: 2000,
+    ...overrides,
+  });
+  if (res.status !== 201) throw new Error(`aProducer: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; slug: string; name: string };
+}
+
+export async function aCategory(admin: Client, overrides: Record<string, unknown> = {}) {
+  const res = await admin.post('/api/categories', { name: `Rayon ${++seq}`, ...overrides });
+  if (res.status !== 201) throw new Error(`aCategory: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; slug: string; name: string };
+}
+
+export async function aProduct(admin: Client, overrides: Record<string, unknown> = {}) {
+  const res = await admin.post('/api/products', {
+    name: `Article ${++seq}`,
+    producerId: null,
+    unit: 'piece',
+    priceCents: 350,
+    vatRateBp: 550,
+    ...overrides,
+  });
+  if (res.status !== 201) throw new Error(`aProduct: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; name: string; onHand: number | null; priceCents: number; barcodes: string[] };
+}
+
+/** A user with a role; producers get their own producer. Returns a logged-in client (PIN users on a paired till). */
+export async function aUser(shop: TestShop, role: 'admin' | 'manager' | 'cashier' | 'waiter' | 'producer', extra: { producerId?: number; pin?: string } = {}) {
+  const n = ++seq;
+  const login = `${role}${n}`;
+  const password = `password-${n}-long`;
+  if (role === 'cashier' || role === 'waiter') {
+    const pin = extra.pin ?? String(1000 + ((n * 7919) % 9000));
+    const created = await shop.admin.post('/api/users', { displayName: `${role} ${n}`, role, pin });
+    if (created.status !== 201) throw new Error(`aUser: ${created.status} ${JSON.stringify(created.body)}`);
+    const client = await aPairedTill(shop, 1);
+    const res = await client.post('/api/auth/pin', { tillId: 1, pin, userId: created.body.id });
+    if (res.status !== 200) throw new Error(`pin login: ${res.status} ${JSON.stringify(res.body)}`);
+    return { client, id: created.body.id as number, pin };
+  }
+  const producerId = role === 'producer' ? (extra.producerId ?? (await aProducer(shop.admin)).id) : undefined;
+  const created = await shop.admin.post('/api/users', { login, displayName: `${role} ${n}`, role, password, ...(producerId ? { producerId } : {}) });
+  if (created.status !== 201) throw new Error(`aUser: ${created.status} ${JSON.stringify(created.body)}`);
+  const client = shop.client();
+  const res = await client.post('/api/auth/login', { login, password });
+  if (res.status !== 200) throw new Error(`login: ${res.status} ${JSON.stringify(res.body)}`);
+  return { client, id: created.body.id as number, producerId: producerId ?? null, login, password };
+}
+
+/** A browser paired with a till through a pairing code issued by the admin. */
+export async function aPairedTill(shop: TestShop, tillId: number): Promise<Client> {
+  const code = await shop.admin.post(`/api/tills/${tillId}/pairing-code`);
+  if (code.status !== 201) throw new Error(`pairing code: ${code.status} ${JSON.stringify(code.body)}`);
+  const client = shop.client();
+  const paired = await client.post('/api/devices/pair', { code: code.body.code });
+  if (paired.status !== 201) throw new Error(`pair: ${paired.status} ${JSON.stringify(paired.body)}`);
+  return client;
+}
