@@ -34,7 +34,7 @@ describe('the demo shop a newcomer meets on first start', () => {
     const producers = (await manager.get('/api/producers?limit=500')).body;
     expect(producers.length).toBeGreaterThanOrEqual(15);
     const products = (await manager.get('/api/products?limit=500')).body;
-    expect(products.length).toBeGreaterThanOrEqual(100);
+    expect(products.length).toBeGreaterThanOrEqual(90);
     expect(products.some((p: any) => p.unit === 'kg' && p.plu)).toBe(true);
     expect(products.some((p: any) => p.barcodes.length > 0)).toBe(true);
     expect(products.some((p: any) => p.onHand > 0)).toBe(true);
