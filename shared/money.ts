@@ -24,7 +24,7 @@ function divRoundBig(numerator: bigint, denominator: bigint): bigint {
   const negative = numerator < 0n;
   const abs = negative ? -numerator : numerator;
   const q = (abs * 2n + denominator) / (denominator * 2n);
-  return negative ? -q : q;
+  return negative ? 0n - q : q;
 }
 
 /** round(numerator / denominator), half away from zero; exact for any integer numerator. */
@@ -36,7 +36,8 @@ export function divRoundHalfUp(numerator: number, denominator: number): number {
     const abs = Math.abs(numerator);
     const q = Math.floor((abs * 2 + denominator) / (denominator * 2));
     // Integer arithmetic in doubles is exact below 2^53; the check keeps 2*abs + d there.
-    if (abs * 2 + denominator <= Number.MAX_SAFE_INTEGER) return numerator < 0 ? -q : q;
+    // `0 - q`, not `-q`: never hand out a negative zero.
+    if (abs * 2 + denominator <= Number.MAX_SAFE_INTEGER) return numerator < 0 ? 0 - q : q;
   }
   return Number(divRoundBig(BigInt(numerator), BigInt(denominator)));
 }
@@ -101,7 +102,7 @@ export function allocate(total: Cents, weights: readonly number[]): Cents[] {
     floors[i]! += 1n;
     left -= 1n;
   }
-  return floors.map((f) => (sign * Number(f)) as Cents);
+  return floors.map((f) => (sign < 0 ? 0 - Number(f) : Number(f)) as Cents);
 }
 
 /**
@@ -113,7 +114,7 @@ export function spreadDiscount(lineAmounts: readonly Cents[], discount: Cents): 
   const weights = lineAmounts.map((a) => Math.abs(a));
   if (discount > weights.reduce((a, b) => a + b, 0)) throw new RangeError('discount larger than the ticket');
   if (discount === 0) return lineAmounts.map(() => 0 as Cents);
-  return allocate(discount, weights).map((part, i) => ((lineAmounts[i]! < 0 ? -part : part) as Cents));
+  return allocate(discount, weights).map((part, i) => ((lineAmounts[i]! < 0 ? 0 - part : part) as Cents));
 }
 
 export interface VatLine {
