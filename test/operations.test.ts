@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { msUntilHour } from '../server/backup/backup.ts';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/log.ts';
 import { startServer } from '../server/server.ts';
@@ -121,5 +122,15 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ PORT: 'abc', PRINTER: 'lpt1', TZ_BUSINESS: 'Mars/Olympus' })).toThrow(/PORT[\s\S]*PRINTER[\s\S]*TZ_BUSINESS/);
     const config = loadConfig({ PRINTER: 'tcp://192.0.2.10:9100', DATA_DIR: '/tmp/x' });
     expect(config).toMatchObject({ PORT: 3000, PRINTER: 'tcp://192.0.2.10:9100', TZ_BUSINESS: 'Europe/Paris', dbFile: '/tmp/x/comptoir.sqlite' });
+  });
+});
+
+describe('the nightly backup schedule', () => {
+  it('waits until 03:00 in Paris, across daylight-saving changes', () => {
+    const HOUR = 3600_000;
+    // 22 Nov 2026 12:00 UTC = 13:00 in Paris (UTC+1); next 03:00 Paris = 23 Nov 02:00 UTC: 14 h.
+    expect(msUntilHour(new Date('2026-11-22T12:00:00Z'), 3, 'Europe/Paris')).toBe(14 * HOUR);
+    // 28 Mar 2026 12:00 UTC = 13:00 CET; clocks go to summer time on the 29th at 02:00, so 03:00 CEST = 01:00 UTC: 13 h.
+    expect(msUntilHour(new Date('2026-03-28T12:00:00Z'), 3, 'Europe/Paris')).toBe(13 * HOUR);
   });
 });

@@ -103,9 +103,11 @@ export function restoreBackup(source: string, dbFile: string, now: Date): { kept
 
 /** Milliseconds until the next `hour`:00 in the business time zone. */
 export function msUntilHour(now: Date, hour: number, timeZone: string): number {
+  const format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  // Walk minute by minute: simple, and right across daylight-saving changes (some days have no 02:xx).
   for (let minutes = 1; minutes <= 25 * 60; minutes++) {
     const t = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + minutes * 60_000);
-    const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(t);
+    const parts = format.formatToParts(t);
     const h = Number(parts.find((p) => p.type === 'hour')?.value);
     const m = Number(parts.find((p) => p.type === 'minute')?.value);
     if (h === hour && m === 0) return t.getTime() - now.getTime();
