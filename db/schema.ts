@@ -173,7 +173,72 @@ export interface EventTable {
   hash: string;
 }
 
+export interface SaleTable {
+  id: string;
+  till_id: number;
+  training: Flag;
+  number: number;
+  chain_seq: number;
+  outlet_id: number;
+  cashier_id: number;
+  kind: 'sale' | 'refund';
+  refund_of: string | null;
+  reason: string | null;
+  approved_by: number | null;
+  created_at: string;
+  received_at: string;
+  business_day: string;
+  subtotal_cents: number;
+  discount_cents: number;
+  total_cents: number;
+  change_cents: number;
+  gap_before: Flag;
+  body_hash: string;
+  receipt_token: string;
+  till_grand_total_cents: number;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SaleLineTable {
+  sale_id: string;
+  line_no: number;
+  product_id: number;
+  name: string;
+  producer_id: number | null;
+  unit: Unit;
+  /** Pieces, or grams for products sold by weight; negative on a refund. */
+  quantity: number;
+  unit_price_cents: number;
+  gross_cents: number;
+  line_discount_cents: number;
+  ticket_discount_cents: number;
+  total_cents: number;
+  vat_rate_bp: number;
+  note: string | null;
+  refund_of_line: number | null;
+}
+
+export interface SalePaymentTable {
+  sale_id: string;
+  seq: number;
+  method: string;
+  amount_cents: number;
+}
+
+export interface SaleVatTable {
+  sale_id: string;
+  vat_rate_bp: number;
+  gross_cents: number;
+  net_cents: number;
+  vat_cents: number;
+}
+
 export interface Database {
+  sales: SaleTable;
+  sale_lines: SaleLineTable;
+  sale_payments: SalePaymentTable;
+  sale_vat: SaleVatTable;
   outlets: OutletTable;
   tills: TillTable;
   devices: DeviceTable;

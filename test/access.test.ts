@@ -74,6 +74,10 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/stock/counts': M,
   'GET /api/stock/slips': [...M, 'producer'],
   'GET /api/stock/slips/:id': [...M, 'producer'],
+  // A ticket comes from staff logged in on a paired till (the tablet alone, or a manager's browser, cannot sell).
+  'POST /api/sales': ['cashier', 'waiter'],
+  'GET /api/sales/:id': TILL,
+  'GET /api/sales': TILL,
 };
 
 function admitted(rule: (typeof expected)[string], who: Who): boolean {
@@ -83,7 +87,7 @@ function admitted(rule: (typeof expected)[string], who: Who): boolean {
 }
 
 // Ids that exist nowhere: an admitted caller gets 400/404, never 401/403, and nothing real is touched.
-const fill = (path: string) => path.replace(':id', '999999').replace(':code', '2000000000008').replace(':name', 'comptoir-20000101-000000.sqlite');
+const fill = (path: string) => path.replace('/api/sales/:id', '/api/sales/01900000-0000-7000-8000-000000000000').replace(':id', '999999').replace(':code', '2000000000008').replace(':name', 'comptoir-20000101-000000.sqlite');
 
 describe('every route declares who may call it', () => {
   let shop: TestShop;

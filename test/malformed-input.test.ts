@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openSqlite } from '../db/database.ts';
 import { allRoutes } from '../server/http/routes.ts';
-import { aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 
 /** Row counts of every table: a refused request must leave them all as they were. */
 function snapshot(file: string): Record<string, number> {
@@ -14,15 +14,19 @@ function snapshot(file: string): Record<string, number> {
   return counts;
 }
 
-// The admin client tries every body route it is admitted to (the PIN route needs a paired till: its own tests cover it).
+// Every JSON-body route, called by someone it admits: the admin, or a cashier on a paired till for the
+// routes that need one (the PIN route itself needs a device without a session: its own tests cover it).
 const bodyRoutes = allRoutes.filter((r) => r.bodyKind === 'json' && (typeof r.access === 'string' || r.access.includes('admin')));
 const overTheWire = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
 
 describe('malformed input never gets a 500 nor writes anything', () => {
   let shop: TestShop;
   let ids: { producer: number; product: number };
+  let cashier: Client;
+  const caller = (r: (typeof bodyRoutes)[number]) => (r.needsDevice ? cashier : shop.admin);
   beforeAll(async () => {
     shop = await startTestShop();
+    cashier = (await aUser(shop, 'cashier')).client;
     const producer = await aProducer(shop.admin);
     const product = await aProduct(shop.admin, { producerId: producer.id });
     ids = { producer: producer.id, product: product.id };
@@ -45,7 +49,7 @@ describe('malformed input never gets a 500 nor writes anything', () => {
       const wire = arbitrary.filter((v) => v !== undefined).map(overTheWire).filter((v) => !r.body!.safeParse(v).success);
       const samples = fc.sample(wire, { numRuns: 25, seed: 42 });
       for (const body of samples) {
-        const res = await shop.admin.request(r.method, url(r.path), body);
+        const res = await caller(r).request(r.method, url(r.path), body);
         sent++;
         if (res.status !== 400 || !res.body?.error?.fields?.length) {
           throw new Error(`${r.method.toUpperCase()} ${r.path} with ${JSON.stringify(body)} -> ${res.status} ${JSON.stringify(res.body)}`);
@@ -59,9 +63,9 @@ describe('malformed input never gets a 500 nor writes anything', () => {
 
   it('answers 400 to broken JSON, a wrong content type and a body that is too large', async () => {
     for (const r of bodyRoutes) {
-      const broken = await shop.admin.request(r.method, url(r.path), undefined, { raw: '{"name": "Pâté",', contentType: 'application/json' });
+      const broken = await caller(r).request(r.method, url(r.path), undefined, { raw: '{"name": "Pâté",', contentType: 'application/json' });
       expect(broken.status, `${r.path} broken JSON`).toBe(400);
-      const form = await shop.admin.request(r.method, url(r.path), undefined, { raw: 'name=x', contentType: 'application/x-www-form-urlencoded' });
+      const form = await caller(r).request(r.method, url(r.path), undefined, { raw: 'name=x', contentType: 'application/x-www-form-urlencoded' });
       expect(form.status, `${r.path} form body`).toBe(400);
     }
     const huge = await shop.admin.request('POST', '/api/products', undefined, { raw: JSON.stringify({ name: 'x'.repeat(2_000_000) }), contentType: 'application/json' });

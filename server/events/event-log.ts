@@ -44,7 +44,8 @@ export type EventKind =
   | 'stock.count'
   | 'settings.changed'
   | 'backup.created'
-  | 'shop.created';
+  | 'shop.created'
+  | 'journal.gap';
 
 export interface EventInput {
   kind: EventKind;

@@ -82,7 +82,7 @@ export function createApp({ db, services, routes, clientDir }: AppOptions) {
       const cookies = parseCookies(req.headers.cookie);
       const [user, device] = await Promise.all([resolveSession(db, cookies[SESSION_COOKIE], now), resolveDevice(db, cookies[DEVICE_COOKIE])]);
       res.locals.userId = user?.id;
-      const verdict = admits(def.access, user, device);
+      const verdict = admits(def.access, user, device, def.needsDevice);
       if (verdict === 'unauthenticated') return sendError(res, new Unauthorized());
       if (verdict === 'forbidden') return sendError(res, new Forbidden());
 

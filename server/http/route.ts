@@ -69,6 +69,8 @@ export interface RouteDef {
   method: Method;
   path: string;
   access: Access;
+  /** Also requires a paired till (device cookie): what a cashier rings must come from a till. */
+  needsDevice?: boolean;
   summary: string;
   tag: string;
   params?: z.ZodType;
@@ -88,6 +90,7 @@ export function route<
   method: Method;
   path: string;
   access: Access;
+  needsDevice?: boolean;
   summary: string;
   tag: string;
   params?: P;
@@ -103,7 +106,8 @@ export function route<
 /** Common parameter schemas. */
 export const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
 
-export function admits(access: Access, user: SessionUser | null, device: DeviceIdentity | null): 'yes' | 'unauthenticated' | 'forbidden' {
+export function admits(access: Access, user: SessionUser | null, device: DeviceIdentity | null, needsDevice = false): 'yes' | 'unauthenticated' | 'forbidden' {
+  if (needsDevice && !device) return user ? 'forbidden' : 'unauthenticated';
   if (access === 'public') return 'yes';
   if (access === 'authenticated') return user ? 'yes' : 'unauthenticated';
   if (user && access.includes(user.role)) return 'yes';

@@ -1,5 +1,6 @@
 import { authRoutes } from '../auth/routes.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
+import { salesRoutes } from '../sales/routes.ts';
 import { settingsRoutes } from '../settings/routes.ts';
 import { stockRoutes } from '../stock/routes.ts';
 import { systemRoutes } from '../system/routes.ts';
@@ -16,4 +17,5 @@ export const allRoutes: readonly RouteDef[] = [
   ...settingsRoutes,
   ...catalogRoutes,
   ...stockRoutes,
+  ...salesRoutes,
 ];

@@ -30,7 +30,7 @@ export function buildOpenApi(routes: readonly RouteDef[]) {
     const op: Record<string, unknown> = {
       summary: r.summary,
       tags: [r.tag],
-      description: `Who may call it: ${describeAccess(r.access)}.`,
+      description: `Who may call it: ${describeAccess(r.access)}${r.needsDevice ? ', from a paired till' : ''}.`,
       'x-access': r.access,
       parameters,
       responses: {

@@ -1,0 +1,232 @@
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { SaleBody } from '../../shared/api/sales.ts';
+import { PricingError, priceTicket, settle } from '../../shared/sales.ts';
+import { businessDay } from '../../shared/time.ts';
+import type { Database } from '../../db/schema.ts';
+import { sha256Hex } from '../auth/secrets.ts';
+import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
+import { recordEvent, type Db } from '../events/event-log.ts';
+import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
+import { recordMovements } from '../stock/ledger.ts';
+import { loadTicketRecords, ticketHash, type TicketRecord } from './journal.ts';
+
+export interface SaleContext {
+  cashierId: number;
+  tillId: number;
+  now: Date;
+  timeZone: string;
+}
+
+/** How far ahead of the server's clock a till's clock may be. Offline tickets may be old, never from the future. */
+const MAX_CLOCK_SKEW_MS = 10 * 60_000;
+
+export function saleView(t: Awaited<ReturnType<typeof loadTicketRecords>>[number]) {
+  const { row, record } = t;
+  return {
+    id: row.id,
+    tillId: row.till_id,
+    number: row.number,
+    training: row.training === 1,
+    kind: row.kind,
+    refundOf: row.refund_of,
+    cashierId: row.cashier_id,
+    createdAt: row.created_at,
+    receivedAt: row.received_at,
+    businessDay: row.business_day,
+    lines: record.lines,
+    vat: record.vat,
+    payments: record.payments,
+    subtotalCents: row.subtotal_cents,
+    discountCents: row.discount_cents,
+    totalCents: row.total_cents,
+    changeCents: row.change_cents,
+    gapBefore: row.gap_before === 1,
+    receiptToken: row.receipt_token,
+    hash: row.hash,
+  };
+}
+export type SaleView = ReturnType<typeof saleView>;
+
+export async function getSale(db: Db, id: string): Promise<SaleView> {
+  const [t] = await loadTicketRecords(db, { ids: [id] });
+  if (!t) throw new NotFound('Ticket');
+  return saleView(t);
+}
+
+/**
+ * Records a ticket sent by a till: idempotent by its id, recomputed from its lines, chained on its till,
+ * with its stock movements, all in one transaction. Returns `created: false` for a replay of the same body.
+ */
+export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
+  if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
+  const bodyHash = sha256Hex(canonicalJson(body));
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('sales').select(['id', 'body_hash']).where('id', '=', body.id).executeTakeFirst();
+    if (existing) {
+      if (existing.body_hash !== bodyHash) throw new Conflict('Ce ticket (même identifiant) a déjà été reçu avec un contenu différent.', 'id');
+      return { created: false, sale: await getSale(trx, body.id) };
+    }
+    const till = await trx.selectFrom('tills').select(['id', 'outlet_id', 'training_mode', 'active']).where('id', '=', body.tillId).executeTakeFirst();
+    if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
+    const training = till.training_mode;
+
+    const createdAt = new Date(body.createdAt);
+    if (createdAt.getTime() > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
+      throw new Unprocessable('La date du ticket est dans le futur : vérifiez l’horloge de la tablette.', [{ field: 'createdAt', reason: 'dans le futur' }]);
+    }
+    const taken = await trx.selectFrom('sales').select('id').where('till_id', '=', till.id).where('training', '=', training).where('number', '=', body.number).executeTakeFirst();
+    if (taken) throw new Conflict(`Le numéro ${body.number} de cette caisse est déjà celui d’un autre ticket.`, 'number');
+
+    const ids = [...new Set(body.lines.map((l) => l.productId))];
+    const products = await trx.selectFrom('products').select(['id', 'name', 'producer_id', 'unit', 'vat_rate_bp', 'stock_tracked']).where('id', 'in', ids).execute();
+    const productOf = new Map(products.map((p) => [p.id, p]));
+    const problems: { field: string; reason: string }[] = [];
+    body.lines.forEach((l, i) => {
+      const p = productOf.get(l.productId);
+      if (!p) return problems.push({ field: `lines.${i}.productId`, reason: 'article inconnu' });
+      if (p.unit === 'kg' && l.grams === undefined) problems.push({ field: `lines.${i}.grams`, reason: `« ${p.name} » se vend au poids : grams attendu` });
+      if (p.unit === 'piece' && l.quantity === undefined) problems.push({ field: `lines.${i}.quantity`, reason: `« ${p.name} » se vend à la pièce : quantity attendu` });
+      return undefined;
+    });
+    if (problems.length) throw new Unprocessable('Ticket refusé : lignes invalides.', problems);
+
+    const toPrice = body.lines.map((l) => {
+      const p = productOf.get(l.productId)!;
+      return { unit: p.unit, quantity: (p.unit === 'kg' ? l.grams : l.quantity)!, unitPriceCents: l.unitPriceCents, discountCents: l.discountCents, vatRateBp: p.vat_rate_bp };
+    });
+    let priced;
+    try {
+      priced = priceTicket(toPrice, body.discountCents);
+    } catch (e) {
+      if (e instanceof PricingError) throw new Unprocessable(`Ticket refusé : ${e.message}.`, [{ field: e.field, reason: e.message }]);
+      throw e;
+    }
+    if (priced.total !== body.totalCents) {
+      throw new Unprocessable(`Ticket refusé : le total ne correspond pas aux lignes (calculé ${priced.total} centimes, reçu ${body.totalCents}).`, [
+        { field: 'totalCents', reason: `attendu ${priced.total}` },
+      ]);
+    }
+    const settled = settle(priced.total, body.payments);
+    if ('problem' in settled) throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
+
+    const last = await trx
+      .selectFrom('sales')
+      .select(['chain_seq', 'hash', 'till_grand_total_cents'])
+      .where('till_id', '=', till.id)
+      .where('training', '=', training)
+      .orderBy('chain_seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const maxNumber = await trx.selectFrom('sales').select((eb) => eb.fn.max('number').as('n')).where('till_id', '=', till.id).where('training', '=', training).executeTakeFirst();
+    const highest = Number(maxNumber?.n ?? 0);
+    const gapBefore = body.number > highest + 1;
+    const chainSeq = (last?.chain_seq ?? 0) + 1;
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const day = businessDay(createdAt, ctx.timeZone);
+    const lines = body.lines.map((l, i) => {
+      const p = productOf.get(l.productId)!;
+      const pl = priced.lines[i]!;
+      return {
+        lineNo: i + 1,
+        productId: p.id,
+        name: p.name,
+        producerId: p.producer_id,
+        quantity: toPrice[i]!.quantity,
+        unitPriceCents: l.unitPriceCents,
+        grossCents: pl.gross,
+        lineDiscountCents: pl.lineDiscount,
+        ticketDiscountCents: pl.ticketDiscount,
+        totalCents: pl.total,
+        vatRateBp: p.vat_rate_bp,
+      };
+    });
+    const record: TicketRecord = {
+      id: body.id,
+      tillId: till.id,
+      training: training === 1,
+      number: body.number,
+      chainSeq,
+      createdAt: createdAt.toISOString(),
+      businessDay: day,
+      cashierId: ctx.cashierId,
+      kind: 'sale',
+      refundOf: null,
+      lines,
+      vat: priced.vat.map((v) => ({ vatRateBp: v.vatRate, grossCents: v.gross, netCents: v.net, vatCents: v.vat })),
+      payments: body.payments.map((p) => ({ method: p.method, amountCents: p.amountCents })),
+      subtotalCents: priced.subtotal,
+      discountCents: priced.discount,
+      totalCents: priced.total,
+      changeCents: settled.change,
+      tillGrandTotalCents: (last?.till_grand_total_cents ?? 0) + priced.total,
+    };
+    const hash = ticketHash(prevHash, record);
+    await trx
+      .insertInto('sales')
+      .values({
+        id: record.id,
+        till_id: record.tillId,
+        training,
+        number: record.number,
+        chain_seq: chainSeq,
+        outlet_id: till.outlet_id,
+        cashier_id: record.cashierId,
+        kind: 'sale',
+        refund_of: null,
+        reason: null,
+        approved_by: null,
+        created_at: record.createdAt,
+        received_at: ctx.now.toISOString(),
+        business_day: day,
+        subtotal_cents: record.subtotalCents,
+        discount_cents: record.discountCents,
+        total_cents: record.totalCents,
+        change_cents: record.changeCents,
+        gap_before: gapBefore ? 1 : 0,
+        body_hash: bodyHash,
+        receipt_token: crypto.randomBytes(18).toString('base64url'),
+        till_grand_total_cents: record.tillGrandTotalCents,
+        prev_hash: prevHash,
+        hash,
+      })
+      .execute();
+    await trx
+      .insertInto('sale_lines')
+      .values(lines.map((l, i) => ({
+        sale_id: record.id,
+        line_no: l.lineNo,
+        product_id: l.productId,
+        name: l.name,
+        producer_id: l.producerId,
+        unit: toPrice[i]!.unit,
+        quantity: l.quantity,
+        unit_price_cents: l.unitPriceCents,
+        gross_cents: l.grossCents,
+        line_discount_cents: l.lineDiscountCents,
+        ticket_discount_cents: l.ticketDiscountCents,
+        total_cents: l.totalCents,
+        vat_rate_bp: l.vatRateBp,
+        note: body.lines[i]!.note ?? null,
+        refund_of_line: null,
+      })))
+      .execute();
+    await trx.insertInto('sale_payments').values(record.payments.map((p, i) => ({ sale_id: record.id, seq: i + 1, method: p.method, amount_cents: p.amountCents }))).execute();
+    await trx.insertInto('sale_vat').values(record.vat.map((v) => ({ sale_id: record.id, vat_rate_bp: v.vatRateBp, gross_cents: v.grossCents, net_cents: v.netCents, vat_cents: v.vatCents }))).execute();
+    // Training tickets never touch the real shelves.
+    if (training === 0) {
+      const moves = lines.filter((l) => productOf.get(l.productId)!.stock_tracked === 1).map((l) => ({ productId: l.productId, kind: 'sale' as const, quantity: -l.quantity, saleId: record.id }));
+      if (moves.length) await recordMovements(trx, moves, ctx.cashierId, ctx.now);
+    }
+    if (gapBefore) {
+      await recordEvent(trx, {
+        kind: 'journal.gap',
+        userId: ctx.cashierId,
+        subject: `till:${till.id}`,
+        data: { received: body.number, highestBefore: highest, training: training === 1 },
+        at: ctx.now.toISOString(),
+      });
+    }
+    return { created: true, sale: await getSale(trx, record.id) };
+  });
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { saleBody, saleListQuery, uuidV7 } from '../../shared/api/sales.ts';
+import { Forbidden, NotFound } from '../errors.ts';
+import { requireUser, STAFF, TILL } from '../http/access.ts';
+import { Reply, route, type RequestContext } from '../http/route.ts';
+import { loadTicketRecords } from './journal.ts';
+import { getSale, recordSale, saleView } from './record.ts';
+
+/** Floor staff and tablets see their own till's tickets; managers see every till. */
+function tillScope(ctx: RequestContext): number | null {
+  const role = ctx.user?.role;
+  if (role === 'admin' || role === 'manager') return null;
+  if (!ctx.device) throw new Forbidden('Consultation des tickets depuis une caisse appairée uniquement.');
+  return ctx.device.tillId;
+}
+
+export const salesRoutes = [
+  route({
+    method: 'post',
+    path: '/api/sales',
+    access: STAFF,
+    needsDevice: true,
+    tag: 'sales',
+    summary: 'Record a ticket from a paired till. Idempotent by `id`: 201 the first time, 200 with the same result on a replay, 409 if the same id comes with another body; 422 if it does not add up',
+    body: saleBody,
+    handler: async ({ body }, ctx) => {
+      const user = requireUser(ctx);
+      const { created, sale } = await recordSale(ctx.db, body, {
+        cashierId: user.id,
+        tillId: ctx.device!.tillId,
+        now: ctx.services.now(),
+        timeZone: ctx.services.config.TZ_BUSINESS,
+      });
+      return created ? Reply.created(sale) : sale;
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/sales/:id',
+    access: TILL,
+    tag: 'sales',
+    summary: 'One ticket with its lines, VAT rows and payments',
+    params: z.object({ id: uuidV7 }).strict(),
+    handler: async ({ params }, ctx) => {
+      const scope = tillScope(ctx);
+      const sale = await getSale(ctx.db, params.id);
+      if (scope !== null && sale.tillId !== scope) throw new NotFound('Ticket');
+      return sale;
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/sales',
+    access: TILL,
+    tag: 'sales',
+    summary: 'Tickets, newest first, by date range (`from`, `to`: ISO) and till',
+    query: saleListQuery,
+    handler: async ({ query }, ctx) => {
+      const scope = tillScope(ctx);
+      let q = ctx.db.selectFrom('sales').select('id');
+      const tillId = scope ?? query.tillId;
+      if (tillId !== undefined) q = q.where('till_id', '=', tillId);
+      if (query.from) q = q.where('created_at', '>=', new Date(query.from).toISOString());
+      if (query.to) q = q.where('created_at', '<', new Date(query.to).toISOString());
+      const ids = (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute()).map((r) => r.id);
+      if (!ids.length) return [];
+      const records = await loadTicketRecords(ctx.db, { ids });
+      const byId = new Map(records.map((r) => [r.row.id, r]));
+      return ids.map((id) => saleView(byId.get(id)!));
+    },
+  }),
+];

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { idSchema } from './common.ts';
+
+export const uuidV7 = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'identifiant UUIDv7 attendu (en minuscules)');
+export const paymentMethodSchema = z.string().regex(/^(cash|card|cheque|meal_voucher|other:[a-z0-9_-]{1,30})$/, 'moyen de paiement inconnu (cash, card, cheque, meal_voucher, other:…)');
+const amount = z.number().int().min(-100_000_000).max(100_000_000);
+
+export const saleLineSchema = z.object({
+  productId: idSchema,
+  /** Pieces; for a product sold by weight, `grams` instead. */
+  quantity: z.number().int().min(1).max(100_000).optional(),
+  grams: z.number().int().min(1).max(1_000_000).optional(),
+  /** Price incl. VAT as sold: per piece, or per kg. */
+  unitPriceCents: z.number().int().min(0).max(10_000_000),
+  discountCents: z.number().int().min(0).max(10_000_000).default(0),
+  note: z.string().trim().max(200).optional(),
+}).strict().refine((l) => (l.quantity === undefined) !== (l.grams === undefined), { message: 'une ligne a soit quantity (pièces), soit grams (au poids)', path: ['quantity'] });
+
+export const saleBody = z.object({
+  id: uuidV7,
+  tillId: idSchema,
+  number: z.number().int().min(1).max(1_000_000_000),
+  createdAt: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
+  lines: z.array(saleLineSchema).min(1).max(500),
+  discountCents: z.number().int().min(0).max(100_000_000).default(0),
+  payments: z.array(z.object({ method: paymentMethodSchema, amountCents: amount.refine((v) => v !== 0, 'montant nul') }).strict()).min(1).max(10),
+  /** What the till computed: the server recomputes and refuses a ticket whose total differs. */
+  totalCents: amount,
+}).strict();
+
+export type SaleBody = z.infer<typeof saleBody>;
+
+export const saleListQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  tillId: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+}).strict();

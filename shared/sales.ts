@@ -1,0 +1,85 @@
+import { spreadDiscount, vatBreakdown, weighedPrice, type BasisPoints, type Cents, type Grams, type VatRow } from './money.ts';
+
+/** One line as priced: pieces × unit price, or grams × price per kg. Same code on the till and the server. */
+export interface LineToPrice {
+  unit: 'piece' | 'kg';
+  /** Pieces, or grams for products sold by weight. */
+  quantity: number;
+  unitPriceCents: number;
+  discountCents: number;
+  vatRateBp: number;
+}
+
+export interface PricedLine {
+  gross: Cents;
+  lineDiscount: Cents;
+  ticketDiscount: Cents;
+  total: Cents;
+}
+
+export interface PricedTicket {
+  lines: PricedLine[];
+  /** Sum of the lines after their own discounts, before the ticket discount. */
+  subtotal: Cents;
+  discount: Cents;
+  total: Cents;
+  vat: VatRow[];
+}
+
+export class PricingError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function priceLine(l: LineToPrice): Cents {
+  return l.unit === 'kg' ? weighedPrice(l.unitPriceCents as Cents, l.quantity as Grams) : ((l.unitPriceCents * l.quantity) as Cents);
+}
+
+/** Prices a ticket; throws PricingError naming the line when a discount exceeds what it applies to. */
+export function priceTicket(lines: readonly LineToPrice[], discountCents: number): PricedTicket {
+  const partial = lines.map((l, i) => {
+    const gross = priceLine(l);
+    if (l.discountCents > Math.abs(gross)) throw new PricingError(`lines.${i}.discountCents`, 'remise supérieure au prix de la ligne');
+    const afterLine = gross < 0 ? gross + l.discountCents : gross - l.discountCents;
+    return { gross, lineDiscount: l.discountCents as Cents, afterLine: afterLine as Cents };
+  });
+  const subtotal = partial.reduce((s, p) => s + p.afterLine, 0);
+  if (discountCents > Math.abs(subtotal)) throw new PricingError('discountCents', 'remise supérieure au total du ticket');
+  const shares = spreadDiscount(partial.map((p) => p.afterLine), discountCents as Cents);
+  const priced = partial.map((p, i) => ({ gross: p.gross, lineDiscount: p.lineDiscount, ticketDiscount: Math.abs(shares[i]!) as Cents, total: (p.afterLine - shares[i]!) as Cents }));
+  const total = priced.reduce((s, p) => s + p.total, 0) as Cents;
+  return {
+    lines: priced,
+    subtotal: subtotal as Cents,
+    discount: discountCents as Cents,
+    total,
+    vat: vatBreakdown(priced.map((p, i) => ({ gross: p.total, vatRate: lines[i]!.vatRateBp as BasisPoints }))),
+  };
+}
+
+export const CASH = 'cash';
+/** Methods that never give change (a meal voucher's excess is lost, not refunded). */
+export const NO_CHANGE_METHODS = new Set(['meal_voucher', 'card', 'cheque']);
+
+/**
+ * Payments against a total: they must cover it; the excess is change, given only out of cash.
+ * Returns the change, or the reason it cannot be settled.
+ */
+export function settle(totalCents: number, payments: readonly { method: string; amountCents: number }[]): { change: Cents } | { problem: string } {
+  const paid = payments.reduce((s, p) => s + p.amountCents, 0);
+  if (totalCents >= 0) {
+    if (paid < totalCents) return { problem: `paiements insuffisants : ${paid} centimes pour un total de ${totalCents}` };
+    const change = paid - totalCents;
+    const cash = payments.filter((p) => p.method === CASH).reduce((s, p) => s + p.amountCents, 0);
+    if (change > cash) return { problem: 'le rendu de monnaie ne peut venir que des espèces' };
+    return { change: change as Cents };
+  }
+  // A refund: money goes back, exactly.
+  if (paid !== totalCents) return { problem: `le remboursement (${paid} centimes) doit égaler le total (${totalCents})` };
+  return { change: 0 as Cents };
+}
+

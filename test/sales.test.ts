@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../db/database.ts';
+import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
+
+describe('sales that can never be lost or altered', () => {
+  let shop: TestShop;
+  let till: Client;
+  let tomme: { id: number };
+  let miel: { id: number };
+  let biere: { id: number };
+  let number = 0;
+
+  beforeAll(async () => {
+    shop = await startTestShop();
+    const ferme = await aProducer(shop.admin, { name: 'Bergerie de Lacaune' });
+    const rucher = await aProducer(shop.admin, { name: 'Rucher de Brassac' });
+    tomme = await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: ferme.id, unit: 'kg', priceCents: 2490, vatRateBp: 550 });
+    miel = await aProduct(shop.admin, { name: 'Miel de châtaignier', producerId: rucher.id, priceCents: 950, vatRateBp: 550 });
+    biere = await aProduct(shop.admin, { name: 'Bière blonde 33 cl', producerId: null, priceCents: 320, vatRateBp: 2000 });
+    await shop.admin.post('/api/stock/deposits', { producerId: ferme.id, lines: [{ productId: tomme.id, quantity: 5000 }] });
+    await shop.admin.post('/api/stock/deposits', { producerId: rucher.id, lines: [{ productId: miel.id, quantity: 10 }] });
+    till = (await aUser(shop, 'cashier')).client;
+  });
+  afterAll(() => shop.close());
+
+  const basket = () => ({
+    id: uuidv7(),
+    tillId: 1,
+    number: ++number,
+    createdAt: new Date().toISOString(),
+    lines: [
+      { productId: tomme.id, grams: 1234, unitPriceCents: 2490 },
+      { productId: miel.id, quantity: 2, unitPriceCents: 950, discountCents: 100 },
+      { productId: biere.id, quantity: 3, unitPriceCents: 320 },
+    ],
+    discountCents: 500,
+    payments: [
+      { method: 'meal_voucher', amountCents: 2000 },
+      { method: 'cash', amountCents: 4000 },
+    ],
+    totalCents: 5333,
+  });
+
+  it('recomputes a ticket to the cent: weighed goods, line and ticket discounts, VAT by rate, change', async () => {
+    const res = await till.post('/api/sales', basket());
+    expect(res.status).toBe(201);
+    // Tomme 24,90 €/kg × 1,234 kg = 30,7266 -> 3073; honey 2 × 950 − 100 = 1800; beer 3 × 320 = 960. Subtotal 5833.
+    // Ticket discount 500 over 3073/1800/960: 263.4, 154.3, 82.3 -> floors 263+154+82 = 499, the cent to the largest
+    // remainder (tomme) -> 264, 154, 82. Lines: 2809, 1646, 878; total 5333.
+    expect(res.body.lines.map((l: any) => [l.grossCents, l.lineDiscountCents, l.ticketDiscountCents, l.totalCents])).toEqual([
+      [3073, 0, 264, 2809],
+      [1900, 100, 154, 1646],
+      [960, 0, 82, 878],
+    ]);
+    expect(res.body).toMatchObject({ subtotalCents: 5833, discountCents: 500, totalCents: 5333, number: 1, gapBefore: false, training: false });
+    // 5.5 %: 2809 + 1646 = 4455 -> HT 4455 × 10000 / 10550 = 4222.7 -> 4223, VAT 232. 20 %: 878 / 1.2 = 731.7 -> 732, VAT 146.
+    expect(res.body.vat).toEqual([
+      { vatRateBp: 550, grossCents: 4455, netCents: 4223, vatCents: 232 },
+      { vatRateBp: 2000, grossCents: 878, netCents: 732, vatCents: 146 },
+    ]);
+    // Paid 2000 in meal vouchers + 4000 cash = 6000: change 667, out of the cash.
+    expect(res.body.changeCents).toBe(667);
+    // Stock: 5000 − 1234 g of tomme, 10 − 2 jars of honey.
+    expect((await shop.admin.get(`/api/products/${tomme.id}`)).body.onHand).toBe(3766);
+    expect((await shop.admin.get(`/api/products/${miel.id}`)).body.onHand).toBe(8);
+    expect(res.body.receiptToken).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  });
+
+  it('stores a ticket posted 100 times exactly once, and answers each replay with the first result', async () => {
+    const ticket = basket();
+    const first = await till.post('/api/sales', ticket);
+    expect(first.status).toBe(201);
+    const replies = await Promise.all(Array.from({ length: 100 }, () => till.post('/api/sales', ticket)));
+    expect(replies.every((r) => r.status === 200 && r.body.hash === first.body.hash)).toBe(true);
+    const sqlite = openSqlite(shop.server.database.file, { readonly: true });
+    expect(sqlite.prepare('select count(*) as n from sales where id = ?').get(ticket.id)).toEqual({ n: 1 });
+    // Three tracked products (the house's beer too, whose stock simply goes below zero): three movements, once.
+    expect(sqlite.prepare(`select count(*) as n from stock_movements where sale_id = ?`).get(ticket.id)).toEqual({ n: 3 });
+    sqlite.close();
+  });
+
+  it('answers 409 when the same id comes back with another body, or a number is reused', async () => {
+    const ticket = basket();
+    await till.post('/api/sales', ticket);
+    const changed = await till.post('/api/sales', { ...ticket, discountCents: 0, totalCents: 5833 });
+    expect(changed.status).toBe(409);
+    const reused = await till.post('/api/sales', { ...basket(), number: ticket.number });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.fields[0].field).toBe('number');
+    number--; // that number was refused, the next basket reuses the sequence
+  });
+
+  it('refuses with 422 a ticket that does not add up or is not paid', async () => {
+    const wrongTotal = await till.post('/api/sales', { ...basket(), totalCents: 5334 });
+    expect(wrongTotal.status).toBe(422);
+    expect(wrongTotal.body.error.fields).toEqual([{ field: 'totalCents', reason: 'attendu 5333' }]);
+    const short = await till.post('/api/sales', { ...basket(), payments: [{ method: 'cash', amountCents: 5000 }] });
+    expect(short.status).toBe(422);
+    // 6000 by card for 5333: a card gives no change.
+    const cardChange = await till.post('/api/sales', { ...basket(), payments: [{ method: 'card', amountCents: 6000 }] });
+    expect(cardChange.status).toBe(422);
+    const piecesForKg = await till.post('/api/sales', { ...basket(), lines: [{ productId: tomme.id, quantity: 1, unitPriceCents: 2490 }], totalCents: 2490 });
+    expect(piecesForKg.status).toBe(422);
+    expect(piecesForKg.body.error.fields[0].field).toBe('lines.0.grams');
+    number -= 4;
+  });
+
+  it('takes tickets out of order without renumbering, flags the gap, and verify names numbers never received', async () => {
+    const n = number;
+    const later = await till.post('/api/sales', { ...basket(), number: n + 2 });
+    expect(later.status).toBe(201);
+    expect(later.body.gapBefore).toBe(true);
+    const report = (await shop.admin.get('/api/journal/verify')).body;
+    expect(report.problems).toEqual([{ record: 'caisse 1', fault: 'gap', detail: `numbers never received: ${n + 1}` }]);
+    const filled = await till.post('/api/sales', { ...basket(), number: n + 1 });
+    expect(filled.status).toBe(201);
+    expect(filled.body.number).toBe(n + 1);
+    expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
+    expect((await shop.admin.get('/api/events?kind=journal.gap')).body).toHaveLength(1);
+    number = n + 2;
+  });
+
+  it('keeps training tickets apart: own numbering, no stock, not in the grand total', async () => {
+    const before = (await shop.admin.get('/api/journal/verify')).body;
+    const stockBefore = (await shop.admin.get(`/api/products/${miel.id}`)).body.onHand;
+    await shop.admin.patch('/api/tills/1', { trainingMode: true });
+    const t = await till.post('/api/sales', { ...basket(), number: 1 });
+    expect(t.status).toBe(201);
+    expect(t.body).toMatchObject({ training: true, number: 1 });
+    await shop.admin.patch('/api/tills/1', { trainingMode: false });
+    expect((await shop.admin.get(`/api/products/${miel.id}`)).body.onHand).toBe(stockBefore);
+    const after = (await shop.admin.get('/api/journal/verify')).body;
+    expect(after).toMatchObject({ ok: true, tickets: before.tickets, grandTotalCents: before.grandTotalCents });
+  });
+
+  it('lists tickets newest first, and a till sees only its own', async () => {
+    const list = await shop.admin.get('/api/sales?limit=3');
+    expect(list.body).toHaveLength(3);
+    const times = list.body.map((s: any) => s.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    const other = await shop.admin.post('/api/tills', { outlet: 'shop', name: 'Caisse 2' });
+    const mine = await till.get(`/api/sales?tillId=${other.body.id}`);
+    expect(mine.body.every((s: any) => s.tillId === 1)).toBe(true);
+    // A ticket claiming another till than the tablet's is refused.
+    expect((await till.post('/api/sales', { ...basket(), tillId: other.body.id })).status).toBe(403);
+    number--;
+  });
+
+  it('finds a tampered, a removed and a reordered ticket, naming each', async () => {
+    for (let i = 0; i < 3; i++) expect((await till.post('/api/sales', basket())).status).toBe(201);
+    const sqlite = openSqlite(shop.server.database.file);
+    const { last } = sqlite.prepare('select max(chain_seq) as last from sales where till_id = 1 and training = 0').get() as { last: number };
+    for (const t of ['sales', 'sale_lines', 'sale_payments', 'sale_vat']) for (const op of ['update', 'delete']) sqlite.exec(`drop trigger ${t}_no_${op}`);
+    sqlite.pragma('foreign_keys = OFF');
+    // Tamper: a line's total lowered by 1 €.
+    sqlite.prepare(`update sale_lines set total_cents = total_cents - 100 where sale_id = (select id from sales where till_id = 1 and training = 0 and number = 1) and line_no = 1`).run();
+    const removed = sqlite.prepare(`select id, chain_seq from sales where till_id = 1 and training = 0 and number = 3`).get() as { id: string; chain_seq: number };
+    const follower = sqlite.prepare('select number from sales where till_id = 1 and training = 0 and chain_seq = ?').get(removed.chain_seq + 1) as { number: number };
+    sqlite.prepare('delete from sale_lines where sale_id = ?').run(removed.id);
+    sqlite.prepare('delete from sale_payments where sale_id = ?').run(removed.id);
+    sqlite.prepare('delete from sale_vat where sale_id = ?').run(removed.id);
+    sqlite.prepare('delete from sales where id = ?').run(removed.id);
+    // Reorder: swap the chain positions of the last two tickets received.
+    const swap = sqlite.prepare('update sales set chain_seq = ? where till_id = 1 and training = 0 and chain_seq = ?');
+    swap.run(-1, last - 1);
+    swap.run(last - 1, last);
+    swap.run(last, -1);
+    sqlite.close();
+    const report = (await shop.admin.get('/api/journal/verify')).body;
+    expect(report.ok).toBe(false);
+    const faults = report.problems.map((p: any) => `${p.record} ${p.fault}`);
+    expect(faults).toContain('ticket:caisse 1 n°1 hash-mismatch');
+    expect(faults).toContain('ticket:caisse 1 n°1 totals');
+    expect(faults).toContain(`ticket:caisse 1 n°${follower.number} missing`);
+    expect(faults).toContain(`ticket:caisse 1 n°${follower.number} broken-link`);
+    expect(faults).toContain('caisse 1 gap');
+    // The two swapped tickets each say they were moved; the one after the removed ticket says its link is gone.
+    expect(faults.filter((f: string) => f.endsWith('reordered'))).toHaveLength(2);
+    expect(faults.filter((f: string) => f.endsWith('broken-link'))).toHaveLength(1);
+  });
+});
