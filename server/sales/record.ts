@@ -2,13 +2,14 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SaleBody } from '../../shared/api/sales.ts';
 import { PricingError, priceTicket, settle } from '../../shared/sales.ts';
+import { vatBreakdown, type BasisPoints, type Cents } from '../../shared/money.ts';
 import { businessDay } from '../../shared/time.ts';
 import type { Database } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent, type Db } from '../events/event-log.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
-import { recordMovements } from '../stock/ledger.ts';
+import { recordMovements, type MovementInput } from '../stock/ledger.ts';
 import { loadTicketRecords, ticketHash, type TicketRecord } from './journal.ts';
 
 export interface SaleContext {
@@ -110,20 +111,6 @@ export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: Sale
     const settled = settle(priced.total, body.payments);
     if ('problem' in settled) throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
 
-    const last = await trx
-      .selectFrom('sales')
-      .select(['chain_seq', 'hash', 'till_grand_total_cents'])
-      .where('till_id', '=', till.id)
-      .where('training', '=', training)
-      .orderBy('chain_seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const maxNumber = await trx.selectFrom('sales').select((eb) => eb.fn.max('number').as('n')).where('till_id', '=', till.id).where('training', '=', training).executeTakeFirst();
-    const highest = Number(maxNumber?.n ?? 0);
-    const gapBefore = body.number > highest + 1;
-    const chainSeq = (last?.chain_seq ?? 0) + 1;
-    const prevHash = last?.hash ?? GENESIS_HASH;
-    const day = businessDay(createdAt, ctx.timeZone);
     const lines = body.lines.map((l, i) => {
       const p = productOf.get(l.productId)!;
       const pl = priced.lines[i]!;
@@ -132,6 +119,7 @@ export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: Sale
         productId: p.id,
         name: p.name,
         producerId: p.producer_id,
+        unit: p.unit,
         quantity: toPrice[i]!.quantity,
         unitPriceCents: l.unitPriceCents,
         grossCents: pl.gross,
@@ -139,94 +127,202 @@ export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: Sale
         ticketDiscountCents: pl.ticketDiscount,
         totalCents: pl.total,
         vatRateBp: p.vat_rate_bp,
+        note: l.note ?? null,
+        refundOfLine: null,
+        stockTracked: p.stock_tracked === 1,
+        restock: true,
       };
     });
-    const record: TicketRecord = {
+    const id = await commitTicket(trx, {
       id: body.id,
-      tillId: till.id,
-      training: training === 1,
+      till,
       number: body.number,
-      chainSeq,
-      createdAt: createdAt.toISOString(),
-      businessDay: day,
+      createdAt,
       cashierId: ctx.cashierId,
       kind: 'sale',
       refundOf: null,
+      reason: null,
+      approvedBy: null,
       lines,
-      vat: priced.vat.map((v) => ({ vatRateBp: v.vatRate, grossCents: v.gross, netCents: v.net, vatCents: v.vat })),
-      payments: body.payments.map((p) => ({ method: p.method, amountCents: p.amountCents })),
+      payments: body.payments,
       subtotalCents: priced.subtotal,
       discountCents: priced.discount,
       totalCents: priced.total,
       changeCents: settled.change,
-      tillGrandTotalCents: (last?.till_grand_total_cents ?? 0) + priced.total,
-    };
-    const hash = ticketHash(prevHash, record);
-    await trx
-      .insertInto('sales')
-      .values({
-        id: record.id,
-        till_id: record.tillId,
-        training,
-        number: record.number,
-        chain_seq: chainSeq,
-        outlet_id: till.outlet_id,
-        cashier_id: record.cashierId,
-        kind: 'sale',
-        refund_of: null,
-        reason: null,
-        approved_by: null,
-        created_at: record.createdAt,
-        received_at: ctx.now.toISOString(),
-        business_day: day,
-        subtotal_cents: record.subtotalCents,
-        discount_cents: record.discountCents,
-        total_cents: record.totalCents,
-        change_cents: record.changeCents,
-        gap_before: gapBefore ? 1 : 0,
-        body_hash: bodyHash,
-        receipt_token: crypto.randomBytes(18).toString('base64url'),
-        till_grand_total_cents: record.tillGrandTotalCents,
-        prev_hash: prevHash,
-        hash,
-      })
-      .execute();
-    await trx
-      .insertInto('sale_lines')
-      .values(lines.map((l, i) => ({
-        sale_id: record.id,
-        line_no: l.lineNo,
-        product_id: l.productId,
-        name: l.name,
-        producer_id: l.producerId,
-        unit: toPrice[i]!.unit,
-        quantity: l.quantity,
-        unit_price_cents: l.unitPriceCents,
-        gross_cents: l.grossCents,
-        line_discount_cents: l.lineDiscountCents,
-        ticket_discount_cents: l.ticketDiscountCents,
-        total_cents: l.totalCents,
-        vat_rate_bp: l.vatRateBp,
-        note: body.lines[i]!.note ?? null,
-        refund_of_line: null,
-      })))
-      .execute();
-    await trx.insertInto('sale_payments').values(record.payments.map((p, i) => ({ sale_id: record.id, seq: i + 1, method: p.method, amount_cents: p.amountCents }))).execute();
-    await trx.insertInto('sale_vat').values(record.vat.map((v) => ({ sale_id: record.id, vat_rate_bp: v.vatRateBp, gross_cents: v.grossCents, net_cents: v.netCents, vat_cents: v.vatCents }))).execute();
-    // Training tickets never touch the real shelves.
-    if (training === 0) {
-      const moves = lines.filter((l) => productOf.get(l.productId)!.stock_tracked === 1).map((l) => ({ productId: l.productId, kind: 'sale' as const, quantity: -l.quantity, saleId: record.id }));
-      if (moves.length) await recordMovements(trx, moves, ctx.cashierId, ctx.now);
-    }
-    if (gapBefore) {
-      await recordEvent(trx, {
-        kind: 'journal.gap',
-        userId: ctx.cashierId,
-        subject: `till:${till.id}`,
-        data: { received: body.number, highestBefore: highest, training: training === 1 },
-        at: ctx.now.toISOString(),
-      });
-    }
-    return { created: true, sale: await getSale(trx, record.id) };
+      bodyHash,
+      now: ctx.now,
+      timeZone: ctx.timeZone,
+    });
+    return { created: true, sale: await getSale(trx, id) };
   });
+}
+
+
+export interface TicketLineToCommit {
+  lineNo: number;
+  productId: number;
+  name: string;
+  producerId: number | null;
+  unit: 'piece' | 'kg';
+  quantity: number;
+  unitPriceCents: number;
+  grossCents: number;
+  lineDiscountCents: number;
+  ticketDiscountCents: number;
+  totalCents: number;
+  vatRateBp: number;
+  note: string | null;
+  refundOfLine: number | null;
+  stockTracked: boolean;
+  /** For refunds: the goods go back on the shelf (true) or are written off as a loss (false). */
+  restock: boolean;
+}
+
+export interface TicketToCommit {
+  id: string;
+  till: { id: number; outlet_id: number; training_mode: 0 | 1 };
+  number: number;
+  createdAt: Date;
+  cashierId: number;
+  kind: 'sale' | 'refund';
+  refundOf: string | null;
+  reason: string | null;
+  approvedBy: number | null;
+  lines: TicketLineToCommit[];
+  payments: readonly { method: string; amountCents: number }[];
+  subtotalCents: number;
+  discountCents: number;
+  totalCents: number;
+  changeCents: number;
+  bodyHash: string;
+  now: Date;
+  timeZone: string;
+}
+
+/**
+ * Chains a priced ticket on its till and writes it with its lines, payments, VAT rows and stock movements.
+ * Call inside the transaction that checked it.
+ */
+export async function commitTicket(trx: Db, t: TicketToCommit): Promise<string> {
+  const training = t.till.training_mode;
+  const last = await trx
+    .selectFrom('sales')
+    .select(['chain_seq', 'hash', 'till_grand_total_cents'])
+    .where('till_id', '=', t.till.id)
+    .where('training', '=', training)
+    .orderBy('chain_seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const maxNumber = await trx.selectFrom('sales').select((eb) => eb.fn.max('number').as('n')).where('till_id', '=', t.till.id).where('training', '=', training).executeTakeFirst();
+  const highest = Number(maxNumber?.n ?? 0);
+  const gapBefore = t.number > highest + 1;
+  const chainSeq = (last?.chain_seq ?? 0) + 1;
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const day = businessDay(t.createdAt, t.timeZone);
+  const vat = vatBreakdown(t.lines.map((l) => ({ gross: l.totalCents as Cents, vatRate: l.vatRateBp as BasisPoints })));
+  const record: TicketRecord = {
+    id: t.id,
+    tillId: t.till.id,
+    training: training === 1,
+    number: t.number,
+    chainSeq,
+    createdAt: t.createdAt.toISOString(),
+    businessDay: day,
+    cashierId: t.cashierId,
+    kind: t.kind,
+    refundOf: t.refundOf,
+    lines: t.lines.map((l) => ({
+      lineNo: l.lineNo,
+      productId: l.productId,
+      name: l.name,
+      producerId: l.producerId,
+      quantity: l.quantity,
+      unitPriceCents: l.unitPriceCents,
+      grossCents: l.grossCents,
+      lineDiscountCents: l.lineDiscountCents,
+      ticketDiscountCents: l.ticketDiscountCents,
+      totalCents: l.totalCents,
+      vatRateBp: l.vatRateBp,
+    })),
+    vat: vat.map((v) => ({ vatRateBp: v.vatRate, grossCents: v.gross, netCents: v.net, vatCents: v.vat })),
+    payments: t.payments.map((p) => ({ method: p.method, amountCents: p.amountCents })),
+    subtotalCents: t.subtotalCents,
+    discountCents: t.discountCents,
+    totalCents: t.totalCents,
+    changeCents: t.changeCents,
+    tillGrandTotalCents: (last?.till_grand_total_cents ?? 0) + t.totalCents,
+  };
+  const hash = ticketHash(prevHash, record);
+  await trx
+    .insertInto('sales')
+    .values({
+      id: record.id,
+      till_id: record.tillId,
+      training,
+      number: record.number,
+      chain_seq: chainSeq,
+      outlet_id: t.till.outlet_id,
+      cashier_id: record.cashierId,
+      kind: t.kind,
+      refund_of: t.refundOf,
+      reason: t.reason,
+      approved_by: t.approvedBy,
+      created_at: record.createdAt,
+      received_at: t.now.toISOString(),
+      business_day: day,
+      subtotal_cents: record.subtotalCents,
+      discount_cents: record.discountCents,
+      total_cents: record.totalCents,
+      change_cents: record.changeCents,
+      gap_before: gapBefore ? 1 : 0,
+      body_hash: t.bodyHash,
+      receipt_token: crypto.randomBytes(18).toString('base64url'),
+      till_grand_total_cents: record.tillGrandTotalCents,
+      prev_hash: prevHash,
+      hash,
+    })
+    .execute();
+  await trx
+    .insertInto('sale_lines')
+    .values(t.lines.map((l) => ({
+      sale_id: record.id,
+      line_no: l.lineNo,
+      product_id: l.productId,
+      name: l.name,
+      producer_id: l.producerId,
+      unit: l.unit,
+      quantity: l.quantity,
+      unit_price_cents: l.unitPriceCents,
+      gross_cents: l.grossCents,
+      line_discount_cents: l.lineDiscountCents,
+      ticket_discount_cents: l.ticketDiscountCents,
+      total_cents: l.totalCents,
+      vat_rate_bp: l.vatRateBp,
+      note: l.note,
+      refund_of_line: l.refundOfLine,
+    })))
+    .execute();
+  await trx.insertInto('sale_payments').values(record.payments.map((p, i) => ({ sale_id: record.id, seq: i + 1, method: p.method, amount_cents: p.amountCents }))).execute();
+  await trx.insertInto('sale_vat').values(record.vat.map((v) => ({ sale_id: record.id, vat_rate_bp: v.vatRateBp, gross_cents: v.grossCents, net_cents: v.netCents, vat_cents: v.vatCents }))).execute();
+  // Training tickets never touch the real shelves. A sale takes goods off (quantity is positive on a sale,
+  // negative on a refund, so the movement is its opposite); a refund not put back is written off.
+  if (training === 0) {
+    const moves: MovementInput[] = [];
+    for (const l of t.lines) {
+      if (!l.stockTracked) continue;
+      moves.push({ productId: l.productId, kind: t.kind, quantity: -l.quantity, saleId: record.id });
+      if (t.kind === 'refund' && !l.restock) moves.push({ productId: l.productId, kind: 'loss', quantity: l.quantity, saleId: record.id, note: 'remboursé, non remis en rayon' });
+    }
+    if (moves.length) await recordMovements(trx, moves, t.cashierId, t.now);
+  }
+  if (gapBefore) {
+    await recordEvent(trx, {
+      kind: 'journal.gap',
+      userId: t.cashierId,
+      subject: `till:${t.till.id}`,
+      data: { received: t.number, highestBefore: highest, training: training === 1 },
+      at: t.now.toISOString(),
+    });
+  }
+  return record.id;
 }
