@@ -76,6 +76,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'GET /api/stock/slips/:id': [...M, 'producer'],
   // A ticket comes from staff logged in on a paired till (the tablet alone, or a manager's browser, cannot sell).
   'POST /api/sales': ['cashier', 'waiter'],
+  'POST /api/refunds': ['cashier', 'waiter'],
   'GET /api/sales/:id': TILL,
   'GET /api/sales': TILL,
 };

@@ -45,7 +45,9 @@ export type EventKind =
   | 'settings.changed'
   | 'backup.created'
   | 'shop.created'
-  | 'journal.gap';
+  | 'journal.gap'
+  | 'sale.refunded'
+  | 'sale.reprinted';
 
 export interface EventInput {
   kind: EventKind;

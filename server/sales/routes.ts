@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { saleBody, saleListQuery, uuidV7 } from '../../shared/api/sales.ts';
+import { refundBody, saleBody, saleListQuery, uuidV7 } from '../../shared/api/sales.ts';
+import { recordRefund } from './refund.ts';
 import { Forbidden, NotFound } from '../errors.ts';
 import { requireUser, STAFF, TILL } from '../http/access.ts';
 import { Reply, route, type RequestContext } from '../http/route.ts';
@@ -27,6 +28,26 @@ export const salesRoutes = [
       const user = requireUser(ctx);
       const { created, sale } = await recordSale(ctx.db, body, {
         cashierId: user.id,
+        tillId: ctx.device!.tillId,
+        now: ctx.services.now(),
+        timeZone: ctx.services.config.TZ_BUSINESS,
+      });
+      return created ? Reply.created(sale) : sale;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/refunds',
+    access: STAFF,
+    needsDevice: true,
+    tag: 'sales',
+    summary: 'Refund lines of a ticket (never more than sold), approved by a manager’s session or PIN; a new negative ticket on the till’s chain. Idempotent by `id`',
+    body: refundBody,
+    handler: async ({ body }, ctx) => {
+      const user = requireUser(ctx);
+      const { created, sale } = await recordRefund(ctx.db, body, {
+        cashierId: user.id,
+        cashierRole: user.role,
         tillId: ctx.device!.tillId,
         now: ctx.services.now(),
         timeZone: ctx.services.config.TZ_BUSINESS,

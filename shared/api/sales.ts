@@ -36,3 +36,28 @@ export const saleListQuery = z.object({
   tillId: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 }).strict();
+
+export const refundBody = z.object({
+  id: uuidV7,
+  tillId: idSchema,
+  /** From the till's own sequence, like any ticket. */
+  number: z.number().int().min(1).max(1_000_000_000),
+  createdAt: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
+  refundOf: uuidV7,
+  reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(200),
+  lines: z.array(z.object({
+    /** The line of the original ticket. */
+    lineNo: z.number().int().min(1).max(500),
+    quantity: z.number().int().min(1).max(100_000).optional(),
+    grams: z.number().int().min(1).max(1_000_000).optional(),
+    /** Back on the shelf (default), or written off as a loss. */
+    restock: z.boolean().default(true),
+  }).strict().refine((l) => (l.quantity === undefined) !== (l.grams === undefined), { message: 'une ligne a soit quantity, soit grams', path: ['quantity'] })).min(1).max(500),
+  /** Money handed back: negative amounts adding up to the (negative) total. */
+  payments: z.array(z.object({ method: paymentMethodSchema, amountCents: amount.refine((v) => v < 0, 'montant remboursé négatif attendu') }).strict()).min(1).max(5),
+  totalCents: amount,
+  /** A manager's PIN when the cashier is not a manager themselves. */
+  approvalPin: z.string().regex(/^\d{4,8}$/).optional(),
+}).strict();
+
+export type RefundBody = z.infer<typeof refundBody>;

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
+
+describe('refunds', () => {
+  let shop: TestShop;
+  let till: Client;
+  let tomme: { id: number };
+  let miel: { id: number };
+  let original: any;
+  let number = 0;
+
+  beforeAll(async () => {
+    shop = await startTestShop();
+    const ferme = await aProducer(shop.admin);
+    tomme = await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: ferme.id, unit: 'kg', priceCents: 2490 });
+    miel = await aProduct(shop.admin, { name: 'Miel', producerId: ferme.id, priceCents: 950 });
+    await shop.admin.post('/api/stock/deposits', { producerId: ferme.id, lines: [{ productId: tomme.id, quantity: 5000 }, { productId: miel.id, quantity: 10 }] });
+    await shop.admin.post('/api/users', { login: 'chef', displayName: 'Cheffe', role: 'manager', password: 'mot-de-passe-long', pin: '9876' });
+    till = (await aUser(shop, 'cashier', { pin: '1111' })).client;
+    // Tomme 1234 g = 3073, honey 2 × 950 − 100 = 1800; ticket discount 500 -> shares 264 and 154 (see sales.test.ts
+    // for the same split without the beer: 500 × 3073/4873 = 315.3, 500 × 1800/4873 = 184.7 -> 315 and 185).
+    const res = await till.post('/api/sales', {
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt: new Date().toISOString(),
+      lines: [
+        { productId: tomme.id, grams: 1234, unitPriceCents: 2490 },
+        { productId: miel.id, quantity: 2, unitPriceCents: 950, discountCents: 100 },
+      ],
+      discountCents: 500,
+      payments: [{ method: 'card', amountCents: 4373 }],
+      totalCents: 4373,
+    });
+    expect(res.status).toBe(201);
+    original = res.body;
+    expect(original.lines.map((l: any) => l.totalCents)).toEqual([3073 - 315, 1800 - 185]);
+  });
+  afterAll(() => shop.close());
+
+  const refund = (lines: object[], totalCents: number, extra: object = {}) => ({
+    id: uuidv7(),
+    tillId: 1,
+    number: ++number,
+    createdAt: new Date().toISOString(),
+    refundOf: original.id,
+    reason: 'Pot fêlé',
+    lines,
+    payments: [{ method: 'cash', amountCents: totalCents }],
+    totalCents,
+    approvalPin: '9876',
+    ...extra,
+  });
+
+  it('needs a manager’s PIN, and refuses a wrong one', async () => {
+    const body = refund([{ lineNo: 2, quantity: 1 }], -808);
+    const { approvalPin: _omit, ...noPin } = body;
+    expect((await till.request('POST', '/api/refunds', noPin)).status).toBe(403);
+    expect((await till.post('/api/refunds', { ...body, approvalPin: '0000' })).status).toBe(403);
+    number -= 1;
+  });
+
+  it('refunds part of a line in proportion, VAT included, and puts the jar back on the shelf', async () => {
+    // Honey line: gross 1900, line discount 100, ticket discount 185, total 1615, 2 jars. One jar:
+    // gross 950, line discount 50, ticket discount 185/2 = 92.5 -> 93; total 950 − 50 − 93 = 807.
+    const res = await till.post('/api/refunds', refund([{ lineNo: 2, quantity: 1 }], -807));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ kind: 'refund', refundOf: original.id, totalCents: -807 });
+    expect(res.body.lines).toEqual([expect.objectContaining({ quantity: -1, grossCents: -950, lineDiscountCents: -50, ticketDiscountCents: -93, totalCents: -807 })]);
+    // −807 at 5.5 %: 807 × 10000 / 10550 = 764.9 -> 765 HT, VAT 42; negated.
+    expect(res.body.vat).toEqual([{ vatRateBp: 550, grossCents: -807, netCents: -765, vatCents: -42 }]);
+    // 10 deposited − 2 sold + 1 back = 9
+    expect((await shop.admin.get(`/api/products/${miel.id}`)).body.onHand).toBe(9);
+  });
+
+  it('refunds the rest of a line exactly, so the refunds add up to what was paid', async () => {
+    // The second jar: whatever is left: gross 950, line discount 50, ticket discount 185 − 93 = 92 -> 808.
+    const res = await till.post('/api/refunds', refund([{ lineNo: 2, quantity: 1 }], -808));
+    expect(res.status).toBe(201);
+    expect(res.body.totalCents).toBe(-808);
+    // 807 + 808 = 1615, the honey line's total.
+  });
+
+  it('never refunds more than was sold', async () => {
+    const res = await till.post('/api/refunds', refund([{ lineNo: 2, quantity: 1 }], -808));
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields[0]).toMatchObject({ field: 'lines.0.quantity' });
+    expect(res.body.error.fields[0].reason).toMatch(/au plus 0/);
+    const tooMuch = await till.post('/api/refunds', refund([{ lineNo: 1, grams: 1235 }], -1));
+    expect(tooMuch.status).toBe(422);
+    number -= 2;
+  });
+
+  it('writes off weighed goods that do not go back on the shelf', async () => {
+    // Tomme line: gross 3073, ticket discount 315, 1234 g. 600 g: gross 3073 × 600 / 1234 = 1494.2 -> 1494,
+    // discount 315 × 600 / 1234 = 153.2 -> 153; total 1494 − 153 = 1341.
+    const stockBefore = (await shop.admin.get(`/api/products/${tomme.id}`)).body.onHand;
+    const res = await till.post('/api/refunds', refund([{ lineNo: 1, grams: 600, restock: false }], -1341));
+    expect(res.status).toBe(201);
+    expect(res.body.totalCents).toBe(-1341);
+    // Back in (refund +600) and written off (loss −600): the shelf does not change.
+    expect((await shop.admin.get(`/api/products/${tomme.id}`)).body.onHand).toBe(stockBefore);
+    const moves = (await shop.admin.get(`/api/products/${tomme.id}/movements`)).body.slice(0, 2).map((m: any) => [m.kind, m.quantity]);
+    expect(moves).toEqual([
+      ['loss', -600],
+      ['refund', 600],
+    ]);
+  });
+
+  it('is idempotent like any ticket, logged as an event, and verifies on the chain', async () => {
+    const body = refund([{ lineNo: 1, grams: 634 }], -(3073 - 1494 - (315 - 153)));
+    const first = await till.post('/api/refunds', body);
+    expect(first.status).toBe(201);
+    expect((await till.post('/api/refunds', body)).status).toBe(200);
+    const events = (await shop.admin.get('/api/events?kind=sale.refunded')).body;
+    expect(events).toHaveLength(4);
+    const verify = (await shop.admin.get('/api/journal/verify')).body;
+    expect(verify.ok).toBe(true);
+    // Sale 4373, refunds −807 −808 −1341 −1417: the grand total is 0, everything given back.
+    expect(verify.grandTotalCents).toBe(0);
+  });
+});
