@@ -188,6 +188,7 @@ export interface SaleTable {
   created_at: string;
   received_at: string;
   business_day: string;
+  late: Flag;
   subtotal_cents: number;
   discount_cents: number;
   total_cents: number;
@@ -234,7 +235,25 @@ export interface SaleVatTable {
   vat_cents: number;
 }
 
+export interface ClosingTable {
+  id: Generated<number>;
+  outlet_id: number;
+  kind: 'day' | 'month' | 'year';
+  /** `2026-11-22`, `2026-11` or `2026`. */
+  period: string;
+  seq: number;
+  closed_at: string;
+  closed_by: number;
+  /** Canonical JSON of the figures (see server/closing/figures.ts). */
+  figures: string;
+  total_cents: number;
+  grand_total_cents: number;
+  prev_hash: string;
+  hash: string;
+}
+
 export interface Database {
+  closings: ClosingTable;
   sales: SaleTable;
   sale_lines: SaleLineTable;
   sale_payments: SalePaymentTable;

@@ -79,6 +79,12 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/refunds': ['cashier', 'waiter'],
   'GET /api/sales/:id': TILL,
   'GET /api/sales': TILL,
+  'GET /api/closings/x': M,
+  'POST /api/closings/day': M,
+  'POST /api/closings/month': M,
+  'POST /api/closings/year': M,
+  'GET /api/closings': M,
+  'GET /api/closings/:id': M,
 };
 
 function admitted(rule: (typeof expected)[string], who: Who): boolean {

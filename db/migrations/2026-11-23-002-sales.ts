@@ -19,6 +19,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('received_at', 'text', (c) => c.notNull())
     .addColumn('business_day', 'text', (c) => c.notNull())
+    // 1 when the ticket's own day was already closed when it arrived: it is booked on the next open day.
+    .addColumn('late', 'integer', (c) => c.notNull())
     .addColumn('subtotal_cents', 'integer', (c) => c.notNull())
     .addColumn('discount_cents', 'integer', (c) => c.notNull())
     .addColumn('total_cents', 'integer', (c) => c.notNull())

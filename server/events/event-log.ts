@@ -47,7 +47,10 @@ export type EventKind =
   | 'shop.created'
   | 'journal.gap'
   | 'sale.refunded'
-  | 'sale.reprinted';
+  | 'sale.reprinted'
+  | 'closing.day'
+  | 'closing.month'
+  | 'closing.year';
 
 export interface EventInput {
   kind: EventKind;

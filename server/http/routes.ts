@@ -1,6 +1,7 @@
 import { authRoutes } from '../auth/routes.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { salesRoutes } from '../sales/routes.ts';
+import { closingRoutes } from '../closing/routes.ts';
 import { settingsRoutes } from '../settings/routes.ts';
 import { stockRoutes } from '../stock/routes.ts';
 import { systemRoutes } from '../system/routes.ts';
@@ -18,4 +19,5 @@ export const allRoutes: readonly RouteDef[] = [
   ...catalogRoutes,
   ...stockRoutes,
   ...salesRoutes,
+  ...closingRoutes,
 ];

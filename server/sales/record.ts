@@ -218,7 +218,9 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<string> 
   const gapBefore = t.number > highest + 1;
   const chainSeq = (last?.chain_seq ?? 0) + 1;
   const prevHash = last?.hash ?? GENESIS_HASH;
-  const day = businessDay(t.createdAt, t.timeZone);
+  // A day once closed takes no more tickets: one sold then (offline, say) is booked on the next open day.
+  const soldOn = businessDay(t.createdAt, t.timeZone);
+  const day = await firstOpenDay(trx, t.till.outlet_id, soldOn);
   const vat = vatBreakdown(t.lines.map((l) => ({ gross: l.totalCents as Cents, vatRate: l.vatRateBp as BasisPoints })));
   const record: TicketRecord = {
     id: t.id,
@@ -270,6 +272,7 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<string> 
       created_at: record.createdAt,
       received_at: t.now.toISOString(),
       business_day: day,
+      late: day === soldOn ? 0 : 1,
       subtotal_cents: record.subtotalCents,
       discount_cents: record.discountCents,
       total_cents: record.totalCents,
@@ -325,4 +328,20 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<string> 
     });
   }
   return record.id;
+}
+
+/** The first business day on or after `day` with no closing for this outlet. */
+export async function firstOpenDay(db: Db, outletId: number, day: string): Promise<string> {
+  const closed = new Set(
+    (await db.selectFrom('closings').select('period').where('outlet_id', '=', outletId).where('kind', '=', 'day').where('period', '>=', day).execute()).map((c) => c.period),
+  );
+  let d = day;
+  while (closed.has(d)) d = nextDay(d);
+  return d;
+}
+
+export function nextDay(day: string): string {
+  const t = new Date(`${day}T12:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + 1);
+  return t.toISOString().slice(0, 10);
 }

@@ -2,6 +2,7 @@ import type { Db } from '../events/event-log.ts';
 import { verifyEventChain } from '../events/event-log.ts';
 import { verifyStockLedger } from '../stock/ledger.ts';
 import { verifyTicketChains } from '../sales/journal.ts';
+import { verifyClosings } from '../closing/closing.ts';
 
 export interface VerifyProblem {
   record: string;
@@ -11,16 +12,18 @@ export interface VerifyProblem {
 
 /**
  * What `GET /api/journal/verify` and `npm run cli -- verify` report: every till's ticket chain, the event
- * chain and the stock ledger. Closings join this walk when they are recorded.
+ * chain, the closings (each recomputed from what it is built from) and the stock ledger.
  */
 export async function verifyAll(db: Db) {
   const events = await verifyEventChain(db);
   const stock = await verifyStockLedger(db);
   const tickets = await verifyTicketChains(db);
+  const closings = await verifyClosings(db);
   const problems: VerifyProblem[] = [
     ...tickets.problems,
+    ...closings.problems,
     ...events.problems.map((p) => ({ record: `event:${p.eventId}`, fault: p.fault, detail: p.detail })),
     ...stock.problems.map((p) => ({ record: `product:${p.productId}`, fault: p.fault, detail: p.detail })),
   ];
-  return { ok: problems.length === 0, tickets: tickets.tickets, closings: 0, grandTotalCents: tickets.grandTotalCents, events: events.events, problems };
+  return { ok: problems.length === 0, tickets: tickets.tickets, closings: closings.closings, grandTotalCents: tickets.grandTotalCents, events: events.events, problems };
 }

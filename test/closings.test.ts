@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../db/database.ts';
+import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
+
+// The shop's clock is fixed, so the test means the same whatever day it runs.
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+describe('closings (Z), X reports and closed days', () => {
+  let shop: TestShop;
+  let till: Client;
+  let pain: { id: number };
+  let biere: { id: number };
+  let tomme: { id: number };
+  let producerA: { id: number };
+  let producerB: { id: number };
+  let number = 0;
+  let t1: any;
+
+  const sell = (createdAt: string, lines: object[], totalCents: number, payments: object[], discountCents = 0) =>
+    till.post('/api/sales', { id: uuidv7(new Date(createdAt).getTime()), tillId: 1, number: ++number, createdAt, lines, discountCents, payments, totalCents });
+
+  beforeAll(async () => {
+    shop = await startTestShop({ now: () => NOW });
+    producerA = await aProducer(shop.admin, { name: 'Fournil' });
+    producerB = await aProducer(shop.admin, { name: 'Bergerie' });
+    pain = await aProduct(shop.admin, { name: 'Pain', producerId: producerA.id, priceCents: 520, vatRateBp: 550 });
+    tomme = await aProduct(shop.admin, { name: 'Tomme', producerId: producerB.id, unit: 'kg', priceCents: 2490, vatRateBp: 550 });
+    biere = await aProduct(shop.admin, { name: 'Bière', producerId: null, priceCents: 320, vatRateBp: 2000 });
+    await shop.admin.post('/api/users', { login: 'chef', displayName: 'Cheffe', role: 'manager', password: 'mot-de-passe-long', pin: '9876' });
+    till = (await aUser(shop, 'cashier', { pin: '1111' })).client;
+
+    // 30 October (Paris): two sales and a refund.
+    t1 = (await sell('2026-10-30T09:00:00Z', [{ productId: pain.id, quantity: 2, unitPriceCents: 520 }], 1040, [{ method: 'cash', amountCents: 2000 }])).body;
+    // Tomme 500 g = 1245, beer 320; discount 65 -> 51.7 and 13.3 -> 52 and 13: lines 1193 and 307, total 1500.
+    const t2 = await sell('2026-10-30T10:00:00Z', [{ productId: tomme.id, grams: 500, unitPriceCents: 2490 }, { productId: biere.id, quantity: 1, unitPriceCents: 320 }], 1500, [{ method: 'card', amountCents: 1000 }, { method: 'meal_voucher', amountCents: 500 }], 65);
+    expect(t2.status).toBe(201);
+    const r1 = await till.post('/api/refunds', { id: uuidv7(), tillId: 1, number: ++number, createdAt: '2026-10-30T11:00:00Z', refundOf: t1.id, reason: 'Pain rassis', lines: [{ lineNo: 1, quantity: 1 }], payments: [{ method: 'cash', amountCents: -520 }], totalCents: -520, approvalPin: '9876' });
+    expect(r1.status).toBe(201);
+    // 31 October 23:30 UTC is 1 November 00:30 in Paris: that day's ticket, not the 31st's.
+    expect((await sell('2026-10-31T23:30:00Z', [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], 520, [{ method: 'card', amountCents: 520 }])).body.businessDay).toBe('2026-11-01');
+    expect((await sell('2026-10-31T12:00:00Z', [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], 520, [{ method: 'cash', amountCents: 520 }])).body.businessDay).toBe('2026-10-31');
+  });
+  afterAll(() => shop.close());
+
+  it('closes a day with every figure worked out by hand', async () => {
+    const res = await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-10-30', cashCountedCents: 500, note: 'Un billet de 20 € manquait' });
+    expect(res.status).toBe(201);
+    const f = res.body.figures;
+    // Sales 1040 + 1500 = 2540, refund −520: 2020.
+    expect(f).toMatchObject({ tickets: 2, refunds: 1, salesCents: 2540, refundsCents: -520, totalCents: 2020, discountsCents: 65 });
+    // Cash in: 2000 − 520 refunded = 1480, card 1000, vouchers 500. Change given 960: cash expected 1480 − 960 = 520.
+    expect(f.byPayment).toEqual([
+      { method: 'card', amountCents: 1000 },
+      { method: 'cash', amountCents: 1480 },
+      { method: 'meal_voucher', amountCents: 500 },
+    ]);
+    expect(f).toMatchObject({ changeCents: 960, cashExpectedCents: 520, cashCountedCents: 500, cashDifferenceCents: -20 });
+    // 5.5 %: per ticket 1040 (986 + 54), 1193 (1131 + 62), −520 (−493 − 27): 1713 = 1624 + 89.
+    // 20 %: 307 = 256 + 51.
+    expect(f.byVat).toEqual([
+      { vatRateBp: 550, grossCents: 1713, netCents: 1624, vatCents: 89 },
+      { vatRateBp: 2000, grossCents: 307, netCents: 256, vatCents: 51 },
+    ]);
+    expect(f.byProducer).toEqual([
+      { producerId: null, name: 'La maison', totalCents: 307 },
+      { producerId: producerA.id, name: 'Fournil', totalCents: 520 },
+      { producerId: producerB.id, name: 'Bergerie', totalCents: 1193 },
+    ]);
+    expect(f.tills).toEqual([{ tillId: 1, first: 1, last: 3, count: 3 }]);
+    expect(res.body.grandTotalCents).toBe(2020);
+    expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-10-30', cashCountedCents: 500 })).status).toBe(409);
+  });
+
+  it('books a ticket sold on a closed day on the next open day, never on the closed one', async () => {
+    expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-10-31', cashCountedCents: 520 })).body.grandTotalCents).toBe(2020 + 520);
+    const late = await sell('2026-10-31T13:00:00Z', [{ productId: biere.id, quantity: 1, unitPriceCents: 320 }], 320, [{ method: 'cash', amountCents: 320 }]);
+    expect(late.status).toBe(201);
+    expect(late.body.businessDay).toBe('2026-11-01');
+    const x = (await shop.admin.get('/api/closings/x?outlet=shop&day=2026-11-01')).body;
+    expect(x).toMatchObject({ closed: false, figures: { tickets: 2, totalCents: 840, lateTickets: 1 } });
+    const z31 = (await shop.admin.get('/api/closings?kind=day&outlet=shop')).body.find((c: any) => c.period === '2026-10-31');
+    expect(z31.totalCents).toBe(520);
+  });
+
+  it('builds the month from its days, and refuses unfinished periods', async () => {
+    const month = await shop.admin.post('/api/closings/month', { outlet: 'shop', month: '2026-10' });
+    expect(month.status).toBe(201);
+    expect(month.body.figures).toMatchObject({ tickets: 3, refunds: 1, totalCents: 2540, from: ['2026-10-30', '2026-10-31'] });
+    expect(month.body.grandTotalCents).toBe(2540);
+    expect((await shop.admin.post('/api/closings/month', { outlet: 'shop', month: '2026-11' })).status).toBe(422);
+    expect((await shop.admin.post('/api/closings/year', { outlet: 'shop', year: '2026' })).status).toBe(422);
+    expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-11-24', cashCountedCents: 0 })).status).toBe(422);
+    expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, closings: 3, problems: [] });
+  });
+
+  it('finds a closing edited afterwards, and a ticket edited after its day was closed', async () => {
+    const sqlite = openSqlite(shop.server.database.file);
+    for (const t of ['closings', 'sales']) sqlite.exec(`drop trigger ${t}_no_update`);
+    sqlite.prepare(`update closings set total_cents = total_cents + 1000 where kind = 'day' and period = '2026-10-31'`).run();
+    sqlite.prepare(`update sales set business_day = '2026-10-29' where id = ?`).run(t1.id);
+    sqlite.close();
+    const faults = (await shop.admin.get('/api/journal/verify')).body.problems.map((p: any) => `${p.record} ${p.fault}`);
+    expect(faults).toContain('closing:day 2026-10-31 (point de vente 1) hash-mismatch');
+    expect(faults).toContain('closing:day 2026-10-30 (point de vente 1) figures-mismatch');
+    expect(faults).toContain('ticket:caisse 1 n°1 hash-mismatch');
+  });
+});
