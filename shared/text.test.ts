@@ -1,19 +1,81 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeForSearch, searchTerms, slugify } from './text.ts';
 
-describe('search text', () => {
-  it('lets `pate` find `Pâté` and ignores case, accents, ligatures and punctuation', () => {
+describe('searching the catalogue as people type', () => {
+  it('lets "pate" find "Pâté de Campagne"', () => {
     expect(normalizeForSearch('Pâté de Campagne')).toBe('pate de campagne');
+    expect(normalizeForSearch('Pâté de Campagne')).toContain(normalizeForSearch('pate'));
+    expect(normalizeForSearch('PÂTÉ')).toBe('pate');
+  });
+  it('turns apostrophes and hyphens into spaces, straight or curly', () => {
     expect(normalizeForSearch("Crème d'Ail")).toBe('creme d ail');
-    expect(normalizeForSearch('Œufs  BIO — Cœur')).toBe('oeufs bio coeur');
-    expect(normalizeForSearch('Écharpe en laine')).toContain('echarpe');
+    expect(normalizeForSearch('Crème d’Ail')).toBe('creme d ail');
+    expect(normalizeForSearch('Saint-Félix-Lauragais')).toBe('saint felix lauragais');
   });
-  it('splits a query into distinct terms', () => {
+  it('spells ligatures out, so "oeufs" finds "Œufs" and "coeur" finds "cœur"', () => {
+    expect(normalizeForSearch('Œufs  BIO — Cœur de Bœuf')).toBe('oeufs bio coeur de boeuf');
+    expect(normalizeForSearch('Nævus')).toBe('naevus');
+    expect(normalizeForSearch('Weißbier')).toBe('weissbier');
+    // A copy-pasted typographic ligature: "ﬁ" is one character, NFKD unfolds it.
+    expect(normalizeForSearch('Conﬁture de ﬁgues')).toBe('confiture de figues');
+  });
+  it('keeps digits and drops the rest of the punctuation', () => {
+    expect(normalizeForSearch('Miel (500 g) — 12,50 € !')).toBe('miel 500 g 12 50');
+    expect(normalizeForSearch('Cidre 5,5°')).toBe('cidre 5 5');
+    expect(normalizeForSearch('50%_off')).toBe('50 off');
+  });
+  it('strips every accent French uses, and a few from imported names', () => {
+    expect(normalizeForSearch('àâäéèêëïîôöùûüÿç')).toBe('aaaeeeeiioouuuyc');
+    expect(normalizeForSearch('Søren Łukasz')).toBe('soren lukasz');
+  });
+  it('collapses runs of spaces, tabs and no-break spaces, and trims', () => {
+    expect(normalizeForSearch('  Tomme\u00a0\u00a0de\tBrebis \n')).toBe('tomme de brebis');
+    expect(normalizeForSearch('')).toBe('');
+    expect(normalizeForSearch(' — ')).toBe('');
+  });
+  it('is idempotent and leaves only lower-case letters, digits and single spaces (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
+        const n = normalizeForSearch(s);
+        expect(normalizeForSearch(n)).toBe(n);
+        expect(n).toBe(n.trim());
+        expect(n).not.toMatch(/ {2}|[%_'’-]/);
+        expect(n).toBe(n.toLowerCase());
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('search terms from a query', () => {
+  it('splits a query into distinct normalised terms', () => {
     expect(searchTerms('  Pâté pate PIMENT ')).toEqual(['pate', 'piment']);
+    expect(searchTerms("Crème d'Ail")).toEqual(['creme', 'd', 'ail']);
     expect(searchTerms('')).toEqual([]);
+    expect(searchTerms(' ,;- ')).toEqual([]);
   });
-  it('makes slugs for logins and URLs', () => {
+  it('keeps at most eight terms', () => {
+    expect(searchTerms('un deux trois quatre cinq six sept huit neuf dix')).toEqual(['un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit']);
+  });
+});
+
+describe('slugs for logins and addresses', () => {
+  it('makes producer slugs', () => {
     expect(slugify('Ferme du Sidobre')).toBe('ferme-du-sidobre');
     expect(slugify('Les Jardins d’Anglès')).toBe('les-jardins-d-angles');
+    expect(slugify('  GAEC « Le Cœur » — Lacaune  ')).toBe('gaec-le-coeur-lacaune');
+  });
+  it('never starts or ends with a hyphen, and may come out empty', () => {
+    expect(slugify('-- Miel & Cie --')).toBe('miel-cie');
+    expect(slugify('!!!')).toBe('');
+  });
+  it('is always lower-case ASCII words joined by single hyphens (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
+        expect(slugify(s)).toMatch(/^(?:[a-z0-9]+(?:-[a-z0-9]+)*)?$/);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -1,23 +1,39 @@
 /**
  * Search text: lower-case, no accents, no punctuation, so `pate` finds `Pâté`. The server stores products
- * normalised by this function and normalises the query with it too; the till does the same offline.
+ * normalised by this function and normalises the query with it too; the till does the same offline, so
+ * both sides must keep using this one function.
  */
+
+// Letters that Unicode does not decompose into a base letter and a mark, but that people type without
+// their stroke or as two letters. Œ/Æ are French; the others turn up in imported producer names.
+const LETTERS: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
+
 export function normalizeForSearch(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/ß/g, 'ss')
-    .replace(/[^a-z0-9°]+/g, ' ')
-    .trim();
+  return (
+    s
+      // NFKD also unfolds compatibility forms a copy-paste brings in: "ﬁ" ligatures, "²", full-width letters;
+      // lower-casing after it catches the capitals some of them unfold to ("№" -> "No").
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/\p{M}+/gu, '')
+      .replace(/[œæßøłđðþı]/g, (ch) => LETTERS[ch] ?? ch)
+      // Only letters and digits survive, so a term can never carry a LIKE wildcard (% or _) to the database.
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
+  );
 }
 
+const MAX_TERMS = 8;
+
+/** Distinct words of a query, at most eight: more never narrows a shop's catalogue and each costs a LIKE. */
 export function searchTerms(query: string): string[] {
-  return [...new Set(normalizeForSearch(query).split(' ').filter(Boolean))].slice(0, 8);
+  return [...new Set(normalizeForSearch(query).split(' ').filter(Boolean))].slice(0, MAX_TERMS);
 }
 
+/** 'Ferme du Sidobre' -> 'ferme-du-sidobre': ASCII only, as it ends up in logins and URLs. */
 export function slugify(s: string): string {
-  return normalizeForSearch(s).replace(/°/g, '').trim().replace(/\s+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+  return normalizeForSearch(s)
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .trim()
+    .replace(/ +/g, '-');
 }

@@ -1,0 +1,158 @@
+/**
+ * Ticket throughput over HTTP at 1, 10 and 50 concurrent tills, beside a baseline that writes the same rows
+ * with bare better-sqlite3 (one transaction per ticket, same pragmas) in the same run.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase, openSqlite } from '../db/database.ts';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { startServer } from '../server/server.ts';
+import { createAdmin, createShopBase } from '../server/shop/setup.ts';
+import { summarize } from './stats.ts';
+
+function uuidv7(): string {
+  const b = crypto.randomBytes(16);
+  b.writeUIntBE(Date.now(), 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+class Session {
+  cookies: string[] = [];
+  constructor(readonly base: string) {}
+  async call(method: string, url: string, body?: unknown) {
+    const res = await fetch(this.base + url, {
+      method,
+      headers: { 'content-type': 'application/json', cookie: this.cookies.join('; ') },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0]!;
+      const name = pair.split('=')[0]!;
+      this.cookies = [...this.cookies.filter((x) => !x.startsWith(name + '=')), pair];
+    }
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+}
+
+// Three lines, like a typical basket: bread, 450 g of cheese, two beers; 5.5 % and 20 %.
+const basket = (ids: { pain: number; tomme: number; biere: number }, tillId: number, number: number) => ({
+  id: uuidv7(),
+  tillId,
+  number,
+  createdAt: new Date().toISOString(),
+  lines: [
+    { productId: ids.pain, quantity: 1, unitPriceCents: 520 },
+    { productId: ids.tomme, grams: 450, unitPriceCents: 2490 },
+    { productId: ids.biere, quantity: 2, unitPriceCents: 320 },
+  ],
+  payments: [{ method: 'cash', amountCents: 3000 }],
+  // 520 + round(2490 × 0.45 = 1120.5) = 1121 + 640 = 2281
+  totalCents: 2281,
+});
+
+export async function benchTickets(levels = [1, 10, 50], perLevel = 2000) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-tickets-'));
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off' });
+  const setup = await openDatabase(config.dbFile);
+  const now = new Date();
+  await createShopBase(setup.db, 'real', { name: 'Bench', legalName: 'Bench', address: '1 rue', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '', email: '', receiptFooter: '' }, now);
+  await createAdmin(setup.db, { login: 'bench', password: 'bench-password' }, now);
+  await setup.close();
+  const server = await startServer({ config, logger: createLogger('silent') });
+  const results: string[] = [];
+  try {
+    const admin = new Session(server.url);
+    await admin.call('POST', '/api/auth/login', { login: 'bench', password: 'bench-password' });
+    const producer = (await admin.call('POST', '/api/producers', { name: 'Ferme', legalName: 'Ferme', siret: '73282932000074', vatStatus: 'subject', commissionBp: 2000 })).body;
+    const mk = async (body: object) => (await admin.call('POST', '/api/products', body)).body.id as number;
+    const ids = {
+      pain: await mk({ name: 'Pain', producerId: producer.id, unit: 'piece', priceCents: 520, vatRateBp: 550 }),
+      tomme: await mk({ name: 'Tomme', producerId: producer.id, unit: 'kg', priceCents: 2490, vatRateBp: 550 }),
+      biere: await mk({ name: 'Bière', producerId: null, unit: 'piece', priceCents: 320, vatRateBp: 2000 }),
+    };
+    await admin.call('POST', '/api/users', { displayName: 'Caisse', role: 'cashier', pin: '1234' });
+    const maxLevel = Math.max(...levels);
+    const tills: { session: Session; tillId: number; next: number }[] = [];
+    for (let i = 0; i < maxLevel; i++) {
+      const till = i === 0 ? { id: 1 } : (await admin.call('POST', '/api/tills', { outlet: 'shop', name: `Caisse ${i + 1}` })).body;
+      const code = (await admin.call('POST', `/api/tills/${till.id}/pairing-code`)).body.code;
+      const s = new Session(server.url);
+      await s.call('POST', '/api/devices/pair', { code });
+      const login = await s.call('POST', '/api/auth/pin', { tillId: till.id, pin: '1234' });
+      if (login.status !== 200) throw new Error(`pin login ${login.status}`);
+      tills.push({ session: s, tillId: till.id, next: 1 });
+    }
+    for (const level of levels) {
+      const latencies: number[] = [];
+      let remaining = perLevel;
+      const started = process.hrtime.bigint();
+      await Promise.all(
+        tills.slice(0, level).map(async (t) => {
+          while (remaining > 0) {
+            remaining--;
+            const body = basket(ids, t.tillId, t.next++);
+            const t0 = process.hrtime.bigint();
+            const res = await t.session.call('POST', '/api/sales', body);
+            latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            if (res.status !== 201) throw new Error(`sale ${res.status} ${JSON.stringify(res.body)}`);
+          }
+        }),
+      );
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const s = summarize(latencies);
+      results.push(`tickets over HTTP, ${String(level).padStart(2)} concurrent till(s): ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms${level === 10 ? `   (targets: ≥ 1000/s, p99 < 20 ms)` : ''}`);
+    }
+  } finally {
+    await server.close();
+  }
+
+  // Baseline: the same rows, bare better-sqlite3, one transaction per ticket, FULL sync.
+  const baseFile = path.join(dir, 'baseline.sqlite');
+  fs.copyFileSync(config.dbFile, baseFile);
+  const sqlite = openSqlite(baseFile);
+  const insSale = sqlite.prepare(`insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, 1, 0, ?, ?, 1, 2, 'sale', ?, ?, '2026-11-23', 0, 2281, 0, 2281, 719, 0, ?, ?, ?, ?, ?)`);
+  const insLine = sqlite.prepare(`insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp) values (?, ?, ?, 'x', 1, 'piece', 1, 520, 520, 0, 0, 520, 550)`);
+  const insPay = sqlite.prepare(`insert into sale_payments (sale_id, seq, method, amount_cents) values (?, 1, 'cash', 3000)`);
+  const insVat = sqlite.prepare(`insert into sale_vat (sale_id, vat_rate_bp, gross_cents, net_cents, vat_cents) values (?, ?, 1000, 900, 100)`);
+  const insMove = sqlite.prepare(`insert into stock_movements (product_id, kind, quantity, at, user_id, sale_id) values (?, 'sale', -1, ?, 2, ?)`);
+  const upLevel = sqlite.prepare(`insert into stock_levels (product_id, on_hand, last_movement_id, updated_at) values (?, -1, ?, ?) on conflict(product_id) do update set on_hand = on_hand - 1, last_movement_id = excluded.last_movement_id`);
+  const maxSeq = (sqlite.prepare('select coalesce(max(number), 0) as n from sales where till_id = 1').get() as { n: number }).n;
+  const write = sqlite.transaction((i: number) => {
+    const id = uuidv7();
+    const at = new Date().toISOString();
+    const h = crypto.createHash('sha256').update(id).digest('hex');
+    insSale.run(id, maxSeq + i, 1_000_000 + i, at, at, h, crypto.randomBytes(18).toString('base64url'), 2281 * i, h, h);
+    for (let l = 1; l <= 3; l++) insLine.run(id, l, l);
+    insPay.run(id);
+    insVat.run(id, 550);
+    insVat.run(id, 2000);
+    for (let p = 1; p <= 3; p++) {
+      const { lastInsertRowid } = insMove.run(p, at, id);
+      upLevel.run(p, lastInsertRowid, at);
+    }
+  });
+  const lat: number[] = [];
+  const t0 = process.hrtime.bigint();
+  for (let i = 1; i <= perLevel; i++) {
+    const s = process.hrtime.bigint();
+    write(i);
+    lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const s = summarize(lat);
+  results.push(`baseline, same rows with bare better-sqlite3 (1 writer):   ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms`);
+  sqlite.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return results;
+}
+
+if (process.argv[1]?.endsWith('tickets.ts')) {
+  for (const line of await benchTickets()) console.log(line);
+}
