@@ -8,8 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, openSqlite } from '../db/database.ts';
 import { loadConfig } from '../server/config.ts';
-import { createLogger } from '../server/log.ts';
-import { startServer } from '../server/server.ts';
+import { startChildServer } from '../test/support/child-server.ts';
 import { createAdmin, createShopBase } from '../server/shop/setup.ts';
 import { summarize } from './stats.ts';
 
@@ -65,7 +64,8 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000) {
   await createShopBase(setup.db, 'real', { name: 'Bench', legalName: 'Bench', address: '1 rue', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '', email: '', receiptFooter: '' }, now);
   await createAdmin(setup.db, { login: 'bench', password: 'bench-password' }, now);
   await setup.close();
-  const server = await startServer({ config, logger: createLogger('silent') });
+  // The server in its own process, as in the shop: the clients here do not share its event loop.
+  const server = await startChildServer(dir);
   const results: string[] = [];
   try {
     const admin = new Session(server.url);
@@ -110,7 +110,7 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000) {
       results.push(`tickets over HTTP, ${String(level).padStart(2)} concurrent till(s): ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms${level === 10 ? `   (targets: ≥ 1000/s, p99 < 20 ms)` : ''}`);
     }
   } finally {
-    await server.close();
+    await server.stop();
   }
 
   // Baseline: the same rows, bare better-sqlite3, one transaction per ticket, FULL sync.

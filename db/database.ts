@@ -37,9 +37,37 @@ export function openSqlite(file: string, options: { readonly?: boolean } = {}): 
   return sqlite;
 }
 
+/**
+ * kysely's SQLite driver prepares every query anew; preparing costs as much as running a small statement.
+ * Statements are reusable, so keep the most recent ones by their SQL text (bounded: IN lists of varying
+ * length make distinct texts).
+ */
+function withStatementCache(sqlite: SQLite.Database, size = 1000): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') {
+        return (source: string) => {
+          let stmt = cache.get(source);
+          if (stmt) {
+            cache.delete(source);
+          } else {
+            stmt = target.prepare(source);
+            if (cache.size >= size) cache.delete(cache.keys().next().value!);
+          }
+          cache.set(source, stmt);
+          return stmt;
+        };
+      }
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export async function openDatabase(file: string): Promise<OpenDatabase> {
   const sqlite = openSqlite(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db);
   return {
     db,

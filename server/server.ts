@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './log.ts';
 import type { AppServices } from './services.ts';
 import { createDemoShop } from './shop/demo.ts';
 import { shopMode } from './shop/setup.ts';
+import { WriteQueue } from './sales/write-queue.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -43,7 +44,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await createDemoShop(database.db, now());
     createdDemo = true;
   }
-  const services: AppServices = { config, log, sqlite: database.sqlite, now };
+  const services: AppServices = { config, log, sqlite: database.sqlite, now, writes: new WriteQueue(database.db) };
   const app = createApp({ db: database.db, services, routes: allRoutes, ...(options.serveClient ? { clientDir: clientDist } : {}) });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {

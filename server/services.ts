@@ -1,6 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import type { WriteQueue } from './sales/write-queue.ts';
 
 /** What domain code may need beyond the database: no req/res, no socket. */
 export interface AppServices {
@@ -8,4 +9,6 @@ export interface AppServices {
   log: Logger;
   sqlite: SQLite.Database;
   now(): Date;
+  /** Group commit for tickets. */
+  writes: WriteQueue;
 }

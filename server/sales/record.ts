@@ -11,6 +11,7 @@ import { recordEvent, type Db } from '../events/event-log.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 import { recordMovements, type MovementInput } from '../stock/ledger.ts';
 import { loadTicketRecords, ticketHash, type TicketRecord } from './journal.ts';
+import type { WriteQueue } from './write-queue.ts';
 
 export interface SaleContext {
   cashierId: number;
@@ -59,10 +60,15 @@ export async function getSale(db: Db, id: string): Promise<SaleView> {
  * Records a ticket sent by a till: idempotent by its id, recomputed from its lines, chained on its till,
  * with its stock movements, all in one transaction. Returns `created: false` for a replay of the same body.
  */
-export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
+export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: SaleContext, writes?: WriteQueue): Promise<{ created: boolean; sale: SaleView }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
   const bodyHash = sha256Hex(canonicalJson(body));
-  return db.transaction().execute(async (trx) => {
+  const work = (trx: Db) => recordSaleIn(trx, body, bodyHash, ctx);
+  return writes ? writes.run(work) : db.transaction().execute(work);
+}
+
+async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
+  {
     const existing = await trx.selectFrom('sales').select(['id', 'body_hash']).where('id', '=', body.id).executeTakeFirst();
     if (existing) {
       if (existing.body_hash !== bodyHash) throw new Conflict('Ce ticket (même identifiant) a déjà été reçu avec un contenu différent.', 'id');
@@ -76,9 +82,6 @@ export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: Sale
     if (createdAt.getTime() > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
       throw new Unprocessable('La date du ticket est dans le futur : vérifiez l’horloge de la tablette.', [{ field: 'createdAt', reason: 'dans le futur' }]);
     }
-    const taken = await trx.selectFrom('sales').select('id').where('till_id', '=', till.id).where('training', '=', training).where('number', '=', body.number).executeTakeFirst();
-    if (taken) throw new Conflict(`Le numéro ${body.number} de cette caisse est déjà celui d’un autre ticket.`, 'number');
-
     const ids = [...new Set(body.lines.map((l) => l.productId))];
     const products = await trx.selectFrom('products').select(['id', 'name', 'producer_id', 'unit', 'vat_rate_bp', 'stock_tracked']).where('id', 'in', ids).execute();
     const productOf = new Map(products.map((p) => [p.id, p]));
@@ -133,7 +136,7 @@ export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: Sale
         restock: true,
       };
     });
-    const id = await commitTicket(trx, {
+    const sale = await commitTicket(trx, {
       id: body.id,
       till,
       number: body.number,
@@ -153,8 +156,8 @@ export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: Sale
       now: ctx.now,
       timeZone: ctx.timeZone,
     });
-    return { created: true, sale: await getSale(trx, id) };
-  });
+    return { created: true, sale };
+  }
 }
 
 
@@ -203,7 +206,7 @@ export interface TicketToCommit {
  * Chains a priced ticket on its till and writes it with its lines, payments, VAT rows and stock movements.
  * Call inside the transaction that checked it.
  */
-export async function commitTicket(trx: Db, t: TicketToCommit): Promise<string> {
+export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView> {
   const training = t.till.training_mode;
   const last = await trx
     .selectFrom('sales')
@@ -213,8 +216,14 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<string> 
     .orderBy('chain_seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const maxNumber = await trx.selectFrom('sales').select((eb) => eb.fn.max('number').as('n')).where('till_id', '=', t.till.id).where('training', '=', training).executeTakeFirst();
-  const highest = Number(maxNumber?.n ?? 0);
+  const numbers = await trx
+    .selectFrom('sales')
+    .select((eb) => [eb.fn.max('number').as('highest'), eb.fn.sum(eb.case().when('number', '=', t.number).then(1).else(0).end()).as('taken')])
+    .where('till_id', '=', t.till.id)
+    .where('training', '=', training)
+    .executeTakeFirst();
+  if (Number(numbers?.taken ?? 0) > 0) throw new Conflict(`Le numéro ${t.number} de cette caisse est déjà celui d’un autre ticket.`, 'number');
+  const highest = Number(numbers?.highest ?? 0);
   const gapBefore = t.number > highest + 1;
   const chainSeq = (last?.chain_seq ?? 0) + 1;
   const prevHash = last?.hash ?? GENESIS_HASH;
@@ -255,9 +264,7 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<string> 
     tillGrandTotalCents: (last?.till_grand_total_cents ?? 0) + t.totalCents,
   };
   const hash = ticketHash(prevHash, record);
-  await trx
-    .insertInto('sales')
-    .values({
+  const row = {
       id: record.id,
       till_id: record.tillId,
       training,
@@ -272,19 +279,19 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<string> 
       created_at: record.createdAt,
       received_at: t.now.toISOString(),
       business_day: day,
-      late: day === soldOn ? 0 : 1,
+      late: day === soldOn ? (0 as const) : (1 as const),
       subtotal_cents: record.subtotalCents,
       discount_cents: record.discountCents,
       total_cents: record.totalCents,
       change_cents: record.changeCents,
-      gap_before: gapBefore ? 1 : 0,
+      gap_before: gapBefore ? (1 as const) : (0 as const),
       body_hash: t.bodyHash,
       receipt_token: crypto.randomBytes(18).toString('base64url'),
       till_grand_total_cents: record.tillGrandTotalCents,
       prev_hash: prevHash,
       hash,
-    })
-    .execute();
+    };
+  await trx.insertInto('sales').values(row).execute();
   await trx
     .insertInto('sale_lines')
     .values(t.lines.map((l) => ({
@@ -327,7 +334,7 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<string> 
       at: t.now.toISOString(),
     });
   }
-  return record.id;
+  return saleView({ row, record });
 }
 
 /** The first business day on or after `day` with no closing for this outlet. */

@@ -114,7 +114,7 @@ export async function recordRefund(db: Kysely<Database>, body: RefundBody, ctx: 
     }
     const settled = settle(total, body.payments);
     if ('problem' in settled) throw new Unprocessable(`Remboursement refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
-    const id = await commitTicket(trx, {
+    const sale = await commitTicket(trx, {
       id: body.id,
       till,
       number: body.number,
@@ -138,9 +138,9 @@ export async function recordRefund(db: Kysely<Database>, body: RefundBody, ctx: 
       kind: 'sale.refunded',
       userId: ctx.cashierId,
       subject: `sale:${original.id}`,
-      data: { refundId: id, totalCents: total, reason: body.reason, approvedBy, lines: body.lines },
+      data: { refundId: sale.id, totalCents: total, reason: body.reason, approvedBy, lines: body.lines },
       at: ctx.now.toISOString(),
     });
-    return { created: true, sale: await getSale(trx, id) };
+    return { created: true, sale };
   });
 }

@@ -31,7 +31,7 @@ export const salesRoutes = [
         tillId: ctx.device!.tillId,
         now: ctx.services.now(),
         timeZone: ctx.services.config.TZ_BUSINESS,
-      });
+      }, ctx.services.writes);
       return created ? Reply.created(sale) : sale;
     },
   }),

@@ -22,12 +22,12 @@ export interface MovementInput {
  * same transaction (call it inside one), so on-hand is always the sum of the ledger.
  */
 export async function recordMovements(db: Db, movements: readonly MovementInput[], userId: number | null, now: Date): Promise<number[]> {
+  if (movements.length === 0) return [];
   const at = now.toISOString();
-  const ids: number[] = [];
-  for (const m of movements) {
-    const { id } = await db
-      .insertInto('stock_movements')
-      .values({
+  const rows = await db
+    .insertInto('stock_movements')
+    .values(
+      movements.map((m) => ({
         product_id: m.productId,
         kind: m.kind,
         quantity: m.quantity,
@@ -37,23 +37,34 @@ export async function recordMovements(db: Db, movements: readonly MovementInput[
         slip_id: m.slipId ?? null,
         sale_id: m.saleId ?? null,
         note: m.note ?? null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+      })),
+    )
+    .returning(['id', 'product_id'])
+    .execute();
+  // One balance update per product, whatever the number of its movements here.
+  const byProduct = new Map<number, { quantity: number; lastId: number }>();
+  movements.forEach((m) => {
+    const cur = byProduct.get(m.productId) ?? { quantity: 0, lastId: 0 };
+    byProduct.set(m.productId, { quantity: cur.quantity + m.quantity, lastId: cur.lastId });
+  });
+  for (const r of rows) {
+    const cur = byProduct.get(r.product_id)!;
+    cur.lastId = Math.max(cur.lastId, r.id);
+  }
+  for (const [productId, { quantity, lastId }] of byProduct) {
     await db
       .insertInto('stock_levels')
-      .values({ product_id: m.productId, on_hand: m.quantity, last_movement_id: id, updated_at: at })
+      .values({ product_id: productId, on_hand: quantity, last_movement_id: lastId, updated_at: at })
       .onConflict((oc) =>
         oc.column('product_id').doUpdateSet((eb) => ({
-          on_hand: eb('stock_levels.on_hand', '+', m.quantity),
-          last_movement_id: id,
+          on_hand: eb('stock_levels.on_hand', '+', quantity),
+          last_movement_id: lastId,
           updated_at: at,
         })),
       )
       .execute();
-    ids.push(id);
   }
-  return ids;
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 async function trackedProducts(db: Db, ids: number[], field: string) {
