@@ -16,7 +16,7 @@ export interface HttpResult<T = any> {
 /** A browser-like HTTP client: keeps its cookies, talks to the real server. */
 export class Client {
   private cookies = new Map<string, string>();
-  constructor(readonly baseUrl: string) {}
+  constructor(public baseUrl: string) {}
 
   async request<T = any>(method: string, url: string, body?: unknown, options: { contentType?: string; raw?: string } = {}): Promise<HttpResult<T>> {
     const headers: Record<string, string> = {};
