@@ -65,7 +65,7 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000) {
   await createAdmin(setup.db, { login: 'bench', password: 'bench-password' }, now);
   await setup.close();
   // The server in its own process, as in the shop: the clients here do not share its event loop.
-  const server = await startChildServer(dir);
+  const server = await startChildServer(dir, {}, process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []);
   const results: string[] = [];
   try {
     const admin = new Session(server.url);

@@ -12,10 +12,10 @@ export interface ChildServer {
 }
 
 /** The real server (`server/main.ts`) in its own process, on a free port of the loopback. */
-export async function startChildServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
+export async function startChildServer(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
   // Node itself with tsx as a loader, not the tsx launcher: the launcher runs the server in a grandchild
   // that a SIGKILL of the launcher would leave running.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', BACKUP_HOUR: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
