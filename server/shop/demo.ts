@@ -7,6 +7,7 @@ import { createProducer } from '../catalog/producers.ts';
 import { createProduct } from '../catalog/products.ts';
 import { recordSlip } from '../stock/ledger.ts';
 import { createShopBase } from './setup.ts';
+import { createDemoHistory } from './demo-history.ts';
 
 export const DEMO_PASSWORD = 'comptoir';
 export const DEMO_MANAGER_LOGIN = 'gerant';
@@ -16,6 +17,8 @@ export const DEMO_MANAGER_LOGIN = 'gerant';
  * deposits and staff, created through the same domain functions as real data. Marked `demo` for good.
  */
 export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<void> {
+  // The shop opened four weeks ago: its first deliveries are dated then, its history follows.
+  const start = new Date(now.getTime() - 29 * 86400_000);
   // Hash outside the transaction: scrypt is slow on purpose and the write lock should not wait for it.
   const managerHash = await hashSecret(DEMO_PASSWORD);
   const producerHashes = await Promise.all(demoProducers.map(() => hashSecret(DEMO_PASSWORD)));
@@ -91,7 +94,8 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
       }
     }
     for (const [owner, lines] of deposits) {
-      await recordSlip(trx, 'deposit', { producerId: owner, lines, note: 'Dépôt initial (démo)' }, managerId, now);
+      await recordSlip(trx, 'deposit', { producerId: owner, lines, note: 'Dépôt initial (démo)' }, managerId, start);
     }
   });
+  await createDemoHistory(db, now);
 }

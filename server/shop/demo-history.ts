@@ -1,0 +1,201 @@
+import { sql, type Kysely } from 'kysely';
+import { priceTicket } from '../../shared/sales.ts';
+import { businessDay } from '../../shared/time.ts';
+import type { Database } from '../../db/schema.ts';
+import { closeDay } from '../closing/closing.ts';
+import { dayFigures } from '../closing/figures.ts';
+import { recordSale } from '../sales/record.ts';
+import { recordRefund } from '../sales/refund.ts';
+import { recordSlip } from '../stock/ledger.ts';
+
+/** A seeded generator: the demo shop's history is the same on every machine. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function uuidv7(at: number, random: () => number): string {
+  const bytes = Buffer.alloc(16);
+  bytes.writeUIntBE(at, 0, 6);
+  for (let i = 6; i < 16; i++) bytes[i] = Math.floor(random() * 256);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const h = bytes.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** UTC instant of a Paris wall-clock time on a given day (offset found by asking Intl, so DST is right). */
+function parisTime(day: string, hour: number, minute: number): Date {
+  const guess = new Date(`${day}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z`);
+  const shown = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(guess);
+  return new Date(guess.getTime() - (Number(shown) - hour) * 3600_000);
+}
+
+const DAYS = 28;
+
+/**
+ * Four weeks of a producers' shop and its café, recorded through the same code as real tickets: quiet
+ * Mondays, busy Saturdays, closed Sundays, lunch at the café, weighed goods, split payments with meal
+ * vouchers, a few refunds, weekly deposits by the producers, and a daily closing for every past day.
+ */
+export async function createDemoHistory(db: Kysely<Database>, now: Date): Promise<{ tickets: number; closings: number }> {
+  const random = prng(20261122);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  const users = await db.selectFrom('users').select(['id', 'role', 'display_name']).execute();
+  const cashiers = users.filter((u) => u.role === 'cashier');
+  const waiters = users.filter((u) => u.role === 'waiter');
+  const manager = users.find((u) => u.role === 'manager')!;
+  const tills = await db.selectFrom('tills').innerJoin('outlets', 'outlets.id', 'tills.outlet_id').select(['tills.id', 'outlets.code']).execute();
+  const shopTills = tills.filter((t) => t.code === 'shop').map((t) => t.id);
+  const barTill = tills.find((t) => t.code === 'restaurant')!.id;
+  const products = await db
+    .selectFrom('products')
+    .innerJoin('product_outlets', 'product_outlets.product_id', 'products.id')
+    .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
+    .select(['products.id', 'products.unit', 'products.price_cents', 'products.vat_rate_bp', 'products.producer_id', 'products.stock_tracked', 'outlets.code'])
+    .execute();
+  const shopProducts = products.filter((p) => p.code === 'shop');
+  const cafeProducts = products.filter((p) => p.code === 'restaurant');
+  const deposited = await db
+    .selectFrom('stock_movements')
+    .innerJoin('products', 'products.id', 'stock_movements.product_id')
+    .select(['stock_movements.product_id', 'stock_movements.quantity', 'products.producer_id'])
+    .where('stock_movements.kind', '=', 'deposit')
+    .execute();
+
+  const numbers = new Map<number, number>();
+  const sold: { id: string; tillId: number; day: string; lines: { unit: string; quantity: number }[] }[] = [];
+  let tickets = 0;
+  let closings = 0;
+  const today = businessDay(now);
+  const start = new Date(now.getTime() - DAYS * 86400_000);
+
+  // Seeding only: one fsync per ticket would make the first start slow, and a demo can be recreated.
+  await sql`pragma synchronous = OFF`.execute(db);
+  try {
+    for (let d = 0; d < DAYS; d++) {
+      const day = businessDay(new Date(start.getTime() + d * 86400_000));
+      if (day >= today) break;
+      const weekday = new Date(`${day}T12:00:00Z`).getUTCDay(); // 0 Sunday … 6 Saturday
+      if (weekday === 0) continue;
+      if (weekday === 2) {
+        // Tuesday morning: each producer tops their shelves back up to their first delivery.
+        const levels = new Map((await db.selectFrom('stock_levels').select(['product_id', 'on_hand']).execute()).map((l) => [l.product_id, l.on_hand]));
+        const byProducer = new Map<number, { productId: number; quantity: number }[]>();
+        for (const dep of deposited) {
+          if (dep.producer_id === null) continue;
+          const missing = dep.quantity - (levels.get(dep.product_id) ?? 0);
+          if (missing > 0) byProducer.set(dep.producer_id, [...(byProducer.get(dep.producer_id) ?? []), { productId: dep.product_id, quantity: missing }]);
+        }
+        for (const [producerId, lines] of byProducer) {
+          await db.transaction().execute((trx) => recordSlip(trx, 'deposit', { producerId, lines, note: 'Livraison du mardi' }, manager.id, parisTime(day, 8, 30)));
+        }
+      }
+      const shopCount = weekday === 6 ? 95 + Math.floor(random() * 30) : weekday === 1 ? 18 + Math.floor(random() * 8) : 38 + Math.floor(random() * 18);
+      const cafeCount = weekday === 1 ? 8 : weekday === 6 ? 45 : 28 + Math.floor(random() * 10);
+      const plan = [
+        ...Array.from({ length: shopCount }, () => ({ outlet: 'shop' as const, minute: 9 * 60 + Math.floor(random() * 10 * 60) })),
+        ...Array.from({ length: cafeCount }, () => ({ outlet: 'restaurant' as const, minute: (random() < 0.7 ? 12 * 60 : 9 * 60) + Math.floor(random() * 150) })),
+      ].sort((a, b) => a.minute - b.minute);
+
+      for (const p of plan) {
+        const createdAt = parisTime(day, Math.floor(p.minute / 60), p.minute % 60);
+        const tillId = p.outlet === 'shop' ? pick(shopTills) : barTill;
+        const cashier = p.outlet === 'shop' ? pick(cashiers) : pick(waiters.length ? waiters : cashiers);
+        const catalogue = p.outlet === 'shop' ? shopProducts : cafeProducts;
+        const lineCount = 1 + Math.floor(random() * (p.outlet === 'shop' ? 6 : 4));
+        const chosen = new Map<number, (typeof catalogue)[number]>();
+        for (let i = 0; i < lineCount; i++) {
+          const prod = pick(catalogue);
+          chosen.set(prod.id, prod);
+        }
+        const lines = [...chosen.values()].map((prod) =>
+          prod.unit === 'kg'
+            ? { productId: prod.id, grams: 150 + Math.floor(random() * 1200), unitPriceCents: prod.price_cents }
+            : { productId: prod.id, quantity: 1 + (random() < 0.25 ? 1 + Math.floor(random() * 2) : 0), unitPriceCents: prod.price_cents },
+        );
+        const discountCents = p.outlet === 'shop' && random() < 0.04 ? 100 : 0;
+        const priced = priceTicket(
+          lines.map((l, i) => {
+            const prod = [...chosen.values()][i]!;
+            return { unit: prod.unit, quantity: 'grams' in l ? l.grams! : l.quantity!, unitPriceCents: l.unitPriceCents, discountCents: 0, vatRateBp: prod.vat_rate_bp };
+          }),
+          discountCents,
+        );
+        if (priced.total <= 0) continue;
+        const total = priced.total;
+        const r = random();
+        let payments: { method: string; amountCents: number }[];
+        if (p.outlet === 'restaurant' && r < 0.3 && total > 900) {
+          const voucher = Math.min(total, 900 + Math.floor(random() * 3) * 50);
+          payments = voucher === total ? [{ method: 'meal_voucher', amountCents: voucher }] : [{ method: 'meal_voucher', amountCents: voucher }, { method: 'cash', amountCents: Math.ceil((total - voucher) / 100) * 100 }];
+        } else if (r < 0.62) {
+          payments = [{ method: 'card', amountCents: total }];
+        } else if (r < 0.66) {
+          payments = [{ method: 'cheque', amountCents: total }];
+        } else {
+          // Cash, rounded up to the next note or coin the customer hands over.
+          const note = [100, 200, 500, 1000, 2000, 5000].find((n) => n >= total) ?? Math.ceil(total / 1000) * 1000;
+          payments = [{ method: 'cash', amountCents: random() < 0.4 ? total : note }];
+        }
+        const number = (numbers.get(tillId) ?? 0) + 1;
+        numbers.set(tillId, number);
+        const id = uuidv7(createdAt.getTime(), random);
+        await recordSale(
+          db,
+          { id, tillId, number, createdAt: createdAt.toISOString(), lines: lines.map((l) => ({ ...l, discountCents: 0 })), discountCents, payments, totalCents: total },
+          { cashierId: cashier.id, tillId, now: new Date(createdAt.getTime() + 2000), timeZone: 'Europe/Paris' },
+        );
+        tickets++;
+        sold.push({ id, tillId, day, lines: lines.map((l) => ({ unit: 'grams' in l ? 'kg' : 'piece', quantity: 'grams' in l ? l.grams! : l.quantity! })) });
+      }
+      // About twice a week, a customer brings something back.
+      if (random() < 0.3) {
+        const original = pick(sold.filter((s) => s.day === day && shopTills.includes(s.tillId)));
+        if (original) {
+          const number = (numbers.get(original.tillId) ?? 0) + 1;
+          numbers.set(original.tillId, number);
+          const line = original.lines[0]!;
+          const quantity = line.unit === 'kg' ? line.quantity : 1;
+          const saleLine = await db.selectFrom('sale_lines').select(['quantity', 'gross_cents', 'line_discount_cents', 'ticket_discount_cents']).where('sale_id', '=', original.id).where('line_no', '=', 1).executeTakeFirstOrThrow();
+          const part = (v: number) => (quantity === saleLine.quantity ? v : Math.floor((v * quantity * 2 + saleLine.quantity) / (2 * saleLine.quantity)));
+          const total = -(part(saleLine.gross_cents) - part(saleLine.line_discount_cents) - part(saleLine.ticket_discount_cents));
+          const at = parisTime(day, 18, 30);
+          await recordRefund(
+            db,
+            {
+              id: uuidv7(at.getTime(), random),
+              tillId: original.tillId,
+              number,
+              createdAt: at.toISOString(),
+              refundOf: original.id,
+              reason: pick(['Produit abîmé', 'Erreur de caisse', 'Date dépassée', 'Client mécontent']),
+              lines: [line.unit === 'kg' ? { lineNo: 1, grams: quantity, restock: false } : { lineNo: 1, quantity, restock: random() < 0.5 }],
+              payments: [{ method: 'cash', amountCents: total }],
+              totalCents: total,
+            },
+            { cashierId: manager.id, cashierRole: 'manager', tillId: original.tillId, now: new Date(at.getTime() + 1000), timeZone: 'Europe/Paris' },
+          );
+          tickets++;
+        }
+      }
+      // Evening: the manager closes both outlets, counting the drawer (now and then a coin is missing).
+      for (const outlet of ['shop', 'restaurant'] as const) {
+        const outletId = outlet === 'shop' ? 1 : 2;
+        const expected = (await dayFigures(db, outletId, { from: day, to: day })).cashExpectedCents;
+        const counted = expected + (random() < 0.15 ? pick([-200, -50, -10, 20, 100]) : 0);
+        await closeDay(db, { outlet, day, cashCountedCents: Math.max(0, counted), ...(counted !== expected ? { note: 'Écart constaté au comptage' } : {}) }, manager.id, parisTime(day, 19, 45), 'Europe/Paris');
+        closings++;
+      }
+    }
+  } finally {
+    await sql`pragma synchronous = FULL`.execute(db);
+  }
+  return { tickets, closings };
+}
