@@ -13,6 +13,7 @@ import type { AppServices } from './services.ts';
 import { createDemoShop } from './shop/demo.ts';
 import { shopMode } from './shop/setup.ts';
 import { WriteQueue } from './sales/write-queue.ts';
+import { Realtime } from './realtime/realtime.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -47,6 +48,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const services: AppServices = { config, log, sqlite: database.sqlite, now, writes: new WriteQueue(database.db) };
   const app = createApp({ db: database.db, services, routes: allRoutes, ...(options.serveClient ? { clientDir: clientDist } : {}) });
   const server = http.createServer(app);
+  const realtime = new Realtime(server, database.db, log, now);
+  services.realtime = realtime;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -86,6 +89,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     createdDemo,
     close: async () => {
       if (backupTimer) clearTimeout(backupTimer);
+      await realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

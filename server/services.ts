@@ -2,6 +2,7 @@ import type SQLite from 'better-sqlite3';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { WriteQueue } from './sales/write-queue.ts';
+import type { Realtime } from './realtime/realtime.ts';
 
 /** What domain code may need beyond the database: no req/res, no socket. */
 export interface AppServices {
@@ -11,4 +12,6 @@ export interface AppServices {
   now(): Date;
   /** Group commit for tickets. */
   writes: WriteQueue;
+  /** Pushes committed changes to tills, managers and producers (absent until the HTTP server listens). */
+  realtime?: Realtime;
 }

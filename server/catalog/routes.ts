@@ -120,8 +120,11 @@ export const catalogRoutes = [
     tag: 'catalog',
     summary: 'Create a product with its outlets and barcodes',
     body: productCreateBody,
-    handler: async ({ body }, ctx) =>
-      Reply.created(await ctx.db.transaction().execute((trx) => createProduct(trx, body, requireUser(ctx).id, ctx.services.now()))),
+    handler: async ({ body }, ctx) => {
+      const product = await ctx.db.transaction().execute((trx) => createProduct(trx, body, requireUser(ctx).id, ctx.services.now()));
+      ctx.services.realtime?.catalogChanged([product.id]);
+      return Reply.created(product);
+    },
   }),
   route({
     method: 'post',
@@ -160,8 +163,11 @@ export const catalogRoutes = [
     summary: 'Update a product (a price change is logged), or deactivate it with `active: false` (never deleted)',
     params: idParams,
     body: productUpdateBody,
-    handler: async ({ params, body }, ctx) =>
-      ctx.db.transaction().execute((trx) => updateProduct(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
+    handler: async ({ params, body }, ctx) => {
+      const product = await ctx.db.transaction().execute((trx) => updateProduct(trx, params.id, body, requireUser(ctx).id, ctx.services.now()));
+      ctx.services.realtime?.catalogChanged([product.id]);
+      return product;
+    },
   }),
   route({
     method: 'put',

@@ -5,7 +5,26 @@ import { Forbidden, NotFound } from '../errors.ts';
 import { requireUser, STAFF, TILL } from '../http/access.ts';
 import { Reply, route, type RequestContext } from '../http/route.ts';
 import { loadTicketRecords } from './journal.ts';
-import { getSale, recordSale, saleView } from './record.ts';
+import { getSale, recordSale, saleView, type SaleView } from './record.ts';
+import type { RequestContext as Ctx } from '../http/route.ts';
+
+/** After the commit: the ticket to managers, its till and (their lines only) its producers; the new stock levels. */
+function announce(ctx: Ctx, sale: SaleView) {
+  const rt = ctx.services.realtime;
+  if (!rt) return;
+  rt.saleRecorded({
+    id: sale.id,
+    tillId: sale.tillId,
+    number: sale.number,
+    kind: sale.kind,
+    createdAt: sale.createdAt,
+    businessDay: sale.businessDay,
+    training: sale.training,
+    totalCents: sale.totalCents,
+    lines: sale.lines.map((l) => ({ productId: l.productId, name: l.name, quantity: l.quantity, totalCents: l.totalCents, producerId: l.producerId })),
+  });
+  if (!sale.training) void rt.stockChanged(sale.lines.map((l) => l.productId));
+}
 
 /** Floor staff and tablets see their own till's tickets; managers see every till. */
 function tillScope(ctx: RequestContext): number | null {
@@ -32,6 +51,7 @@ export const salesRoutes = [
         now: ctx.services.now(),
         timeZone: ctx.services.config.TZ_BUSINESS,
       }, ctx.services.writes);
+      if (created) announce(ctx, sale);
       return created ? Reply.created(sale) : sale;
     },
   }),
@@ -52,6 +72,7 @@ export const salesRoutes = [
         now: ctx.services.now(),
         timeZone: ctx.services.config.TZ_BUSINESS,
       });
+      if (created) announce(ctx, sale);
       return created ? Reply.created(sale) : sale;
     },
   }),

@@ -1,6 +1,12 @@
 import { countBody, lossBody, movementsQuery, slipBody, slipListQuery, stockQuery } from '../../shared/api/stock.ts';
 import { MANAGERS, requireUser, scopeOf } from '../http/access.ts';
-import { idParams, Reply, route } from '../http/route.ts';
+import { idParams, Reply, route, type RequestContext } from '../http/route.ts';
+
+/** Once committed, the new levels go out to tills, managers and owners. */
+function announced<T>(ctx: RequestContext, lines: readonly { productId: number }[], reply: T): T {
+  void ctx.services.realtime?.stockChanged(lines.map((l) => l.productId));
+  return reply;
+}
 import { getSlip, listSlips, productMovements, recordCount, recordLosses, recordSlip, stockOnHand } from './ledger.ts';
 
 export const stockRoutes = [
@@ -31,7 +37,7 @@ export const stockRoutes = [
     summary: 'Record a deposit slip (bon de dépôt): one delivery by one producer, one movement per line',
     body: slipBody,
     handler: async ({ body }, ctx) =>
-      Reply.created(await ctx.db.transaction().execute((trx) => recordSlip(trx, 'deposit', body, requireUser(ctx).id, ctx.services.now()))),
+      announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordSlip(trx, 'deposit', body, requireUser(ctx).id, ctx.services.now())))),
   }),
   route({
     method: 'post',
@@ -41,7 +47,7 @@ export const stockRoutes = [
     summary: 'Record goods taken back by their producer (reprise), as a numbered return slip',
     body: slipBody,
     handler: async ({ body }, ctx) =>
-      Reply.created(await ctx.db.transaction().execute((trx) => recordSlip(trx, 'return', body, requireUser(ctx).id, ctx.services.now()))),
+      announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordSlip(trx, 'return', body, requireUser(ctx).id, ctx.services.now())))),
   }),
   route({
     method: 'post',
@@ -51,7 +57,7 @@ export const stockRoutes = [
     summary: 'Record losses (breakage, past use-by date, theft)',
     body: lossBody,
     handler: async ({ body }, ctx) =>
-      Reply.created(await ctx.db.transaction().execute((trx) => recordLosses(trx, body, requireUser(ctx).id, ctx.services.now()))),
+      announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordLosses(trx, body, requireUser(ctx).id, ctx.services.now())))),
   }),
   route({
     method: 'post',
@@ -61,7 +67,7 @@ export const stockRoutes = [
     summary: 'Record an inventory count: each line moves stock by the difference with the ledger',
     body: countBody,
     handler: async ({ body }, ctx) =>
-      Reply.created(await ctx.db.transaction().execute((trx) => recordCount(trx, body, requireUser(ctx).id, ctx.services.now()))),
+      announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordCount(trx, body, requireUser(ctx).id, ctx.services.now())))),
   }),
   route({
     method: 'get',

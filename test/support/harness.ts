@@ -49,6 +49,7 @@ export class Client {
   put = <T = any>(url: string, body: unknown) => this.request<T>('PUT', url, body);
   delete = <T = any>(url: string) => this.request<T>('DELETE', url);
   hasCookie = (name: string) => this.cookies.has(name);
+  cookieHeader = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   dropCookie = (name: string) => this.cookies.delete(name);
 }
 

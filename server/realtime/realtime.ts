@@ -1,0 +1,127 @@
+import type http from 'node:http';
+import type { Kysely } from 'kysely';
+import { Server } from 'socket.io';
+import { z } from 'zod';
+import type { ClientToServerEvents, SaleRecordedEvent, ServerToClientEvents, StockChangedEvent } from '../../shared/realtime.ts';
+import type { Database } from '../../db/schema.ts';
+import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
+import type { Logger } from '../log.ts';
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}
+
+const stockGet = z.object({ productIds: z.array(z.number().int().positive()).min(1).max(5000) }).strict();
+
+/**
+ * Rooms: `managers` (admins and managers), `till:<id>` (a paired till, locked or not), `outlet:<id>`, and
+ * `producer:<id>` (that producer's own lines and stock only). A socket without a session or a device gets
+ * nothing: it is refused at the handshake.
+ */
+export class Realtime {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+
+  constructor(
+    httpServer: http.Server,
+    private readonly db: Kysely<Database>,
+    private readonly log: Logger,
+    now: () => Date,
+  ) {
+    this.io = new Server(httpServer, { serveClient: false, cors: { origin: false } });
+    this.io.use(async (socket, next) => {
+      try {
+        const cookies = parseCookies(socket.handshake.headers.cookie);
+        const [user, device] = await Promise.all([resolveSession(db, cookies[SESSION_COOKIE], now()), resolveDevice(db, cookies[DEVICE_COOKIE])]);
+        if (!user && !device) return next(new Error('unauthorized'));
+        socket.data = { user, device };
+        next();
+      } catch (e) {
+        next(e as Error);
+      }
+    });
+    this.io.on('connection', async (socket) => {
+      const { user, device } = socket.data as { user: Awaited<ReturnType<typeof resolveSession>>; device: Awaited<ReturnType<typeof resolveDevice>> };
+      if (user?.role === 'admin' || user?.role === 'manager') await socket.join('managers');
+      if (user?.role === 'producer' && user.producerId !== null) await socket.join(`producer:${user.producerId}`);
+      if (device) {
+        const till = await db.selectFrom('tills').select('outlet_id').where('id', '=', device.tillId).executeTakeFirst();
+        await socket.join([`till:${device.tillId}`, ...(till ? [`outlet:${till.outlet_id}`] : [])]);
+      }
+      socket.on('stock:get', async (request, reply) => {
+        if (typeof reply !== 'function') return;
+        const parsed = stockGet.safeParse(request);
+        if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join(' ; ') });
+        let ids = parsed.data.productIds;
+        if (user?.role === 'producer') {
+          const own = await db.selectFrom('products').select('id').where('producer_id', '=', user.producerId).where('id', 'in', ids).execute();
+          ids = own.map((r) => r.id);
+        } else if (!device && user?.role !== 'admin' && user?.role !== 'manager') {
+          return reply({ error: 'forbidden' });
+        }
+        reply(await this.stockOf(ids));
+      });
+    });
+  }
+
+  async stockOf(productIds: number[]): Promise<StockChangedEvent[]> {
+    if (!productIds.length) return [];
+    const rows = await this.db
+      .selectFrom('products')
+      .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
+      .select(['products.id', 'products.low_stock_threshold', 'stock_levels.on_hand'])
+      .where('products.id', 'in', productIds)
+      .where('products.stock_tracked', '=', 1)
+      .execute();
+    return rows.map((r) => ({ productId: r.id, onHand: r.on_hand ?? 0, low: r.low_stock_threshold !== null && (r.on_hand ?? 0) <= r.low_stock_threshold }));
+  }
+
+  /** After a commit: the stock of these products, to every till and manager, and to the producers who own them. */
+  async stockChanged(productIds: number[]) {
+    try {
+      const unique = [...new Set(productIds)];
+      const events = await this.stockOf(unique);
+      if (!events.length) return;
+      const rows = await this.db.selectFrom('products').select(['id', 'producer_id']).where('id', 'in', unique).execute();
+      this.io.to('managers').to(await this.outletRooms()).emit('stock:changed', events);
+      const byProducer = new Map<number, StockChangedEvent[]>();
+      for (const e of events) {
+        const owner = rows.find((r) => r.id === e.productId)?.producer_id;
+        if (owner != null) byProducer.set(owner, [...(byProducer.get(owner) ?? []), e]);
+      }
+      for (const [producerId, list] of byProducer) this.io.to(`producer:${producerId}`).emit('stock:changed', list);
+    } catch (e) {
+      this.log.warn('realtime stock broadcast failed', { error: (e as Error).message });
+    }
+  }
+
+  private async outletRooms(): Promise<string[]> {
+    return (await this.db.selectFrom('outlets').select('id').execute()).map((o) => `outlet:${o.id}`);
+  }
+
+  /** After a commit: managers and the till see the ticket; each producer sees only their own lines of it. */
+  saleRecorded(sale: SaleRecordedEvent) {
+    if (sale.training) {
+      this.io.to(`till:${sale.tillId}`).emit('sale:recorded', sale);
+      return;
+    }
+    this.io.to('managers').to(`till:${sale.tillId}`).emit('sale:recorded', sale);
+    const byProducer = new Map<number, SaleRecordedEvent['lines']>();
+    for (const l of sale.lines) if (l.producerId !== null) byProducer.set(l.producerId, [...(byProducer.get(l.producerId) ?? []), l]);
+    for (const [producerId, lines] of byProducer) {
+      this.io.to(`producer:${producerId}`).emit('sale:recorded', { ...sale, lines, totalCents: lines.reduce((s, l) => s + l.totalCents, 0) });
+    }
+  }
+
+  catalogChanged(productIds: number[]) {
+    this.io.emit('catalog:changed', { productIds: [...new Set(productIds)] });
+  }
+
+  close() {
+    return new Promise<void>((resolve) => this.io.close(() => resolve()));
+  }
+}
