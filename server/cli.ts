@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { recordEvent } from './events/event-log.ts';
 import { createAdmin, createRealShop, shopMode } from './shop/setup.ts';
 import { verifyAll } from './system/verify.ts';
+import { createArchive, verifyArchive } from './archive/archive.ts';
 
 const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
 
@@ -17,6 +18,10 @@ const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
   create-admin --login IDENTIFIANT --password MOT_DE_PASSE [--name NOM] [--pin PIN]
         Crée un compte administrateur.
   verify        Revérifie toutes les chaînes (journal des événements, ventes, clôtures) et le stock.
+  verify --archive FICHIER
+        Vérifie une archive fiscale seule, sans base de données.
+  archive --year AAAA
+        Écrit l’archive fiscale d’un exercice clôturé dans DATA_DIR/archives.
   backup        Sauvegarde en ligne de la base dans DATA_DIR/backups (le serveur peut tourner).
   restore FICHIER
         Remplace la base par une sauvegarde vérifiée (serveur arrêté ; l’ancienne base est gardée à côté).
@@ -108,7 +113,27 @@ async function main() {
       }
       return;
     }
+    case 'archive': {
+      const { values } = parseArgs({ args: rest, options: { year: { type: 'string' } } });
+      if (!values.year || !/^\d{4}$/.test(values.year)) fail('Usage : npm run cli -- archive --year AAAA');
+      const database = await openDatabase(config.dbFile);
+      try {
+        const archive = await createArchive(database.db, values.year, config.archiveDir, null, now).catch((e: Error) => fail(`Archive refusée : ${e.message}`));
+        console.log(`${archive.file}\nSHA-256 ${archive.sha256}\n${archive.counts.tickets} tickets, ${archive.counts.closings} clôtures, ${archive.counts.events} événements`);
+      } finally {
+        await database.close();
+      }
+      return;
+    }
     case 'verify': {
+      const { values } = parseArgs({ args: rest, options: { archive: { type: 'string' } } });
+      if (values.archive) {
+        if (!fs.existsSync(values.archive)) fail(`Fichier introuvable : ${values.archive}`);
+        const report = verifyArchive(fs.readFileSync(values.archive));
+        console.log(JSON.stringify(report, null, 2));
+        if (!report.ok) process.exitCode = 2;
+        return;
+      }
       const database = await openDatabase(config.dbFile);
       try {
         const report = await verifyAll(database.db);

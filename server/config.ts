@@ -32,7 +32,7 @@ export const configSchema = z.object({
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(30),
 });
 
-export type Config = z.infer<typeof configSchema> & { dbFile: string; backupDir: string };
+export type Config = z.infer<typeof configSchema> & { dbFile: string; backupDir: string; archiveDir: string };
 
 export class ConfigError extends Error {}
 
@@ -47,5 +47,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
   }
   const dataDir = path.resolve(parsed.data.DATA_DIR);
-  return { ...parsed.data, DATA_DIR: dataDir, dbFile: path.join(dataDir, 'comptoir.sqlite'), backupDir: path.join(dataDir, 'backups') };
+  return { ...parsed.data, DATA_DIR: dataDir, dbFile: path.join(dataDir, 'comptoir.sqlite'), backupDir: path.join(dataDir, 'backups'), archiveDir: path.join(dataDir, 'archives') };
 }

@@ -85,6 +85,9 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/closings/year': M,
   'GET /api/closings': M,
   'GET /api/closings/:id': M,
+  'POST /api/archives': M,
+  'GET /api/archives': M,
+  'GET /api/archives/:name': M,
 };
 
 function admitted(rule: (typeof expected)[string], who: Who): boolean {

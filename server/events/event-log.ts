@@ -50,7 +50,8 @@ export type EventKind =
   | 'sale.reprinted'
   | 'closing.day'
   | 'closing.month'
-  | 'closing.year';
+  | 'closing.year'
+  | 'archive.created';
 
 export interface EventInput {
   kind: EventKind;

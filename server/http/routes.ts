@@ -2,6 +2,7 @@ import { authRoutes } from '../auth/routes.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { salesRoutes } from '../sales/routes.ts';
 import { closingRoutes } from '../closing/routes.ts';
+import { archiveRoutes } from '../archive/routes.ts';
 import { settingsRoutes } from '../settings/routes.ts';
 import { stockRoutes } from '../stock/routes.ts';
 import { systemRoutes } from '../system/routes.ts';
@@ -20,4 +21,5 @@ export const allRoutes: readonly RouteDef[] = [
   ...stockRoutes,
   ...salesRoutes,
   ...closingRoutes,
+  ...archiveRoutes,
 ];
