@@ -40,18 +40,23 @@ export function ticketHash(prevHash: string, record: TicketRecord): string {
   return sha256Hex(prevHash + canonicalJson(record));
 }
 
+/** A stretch of one till's chain, or a set of tickets by id. */
+export type TicketSelection = { ids: string[] } | { tillId: number; training: 0 | 1; fromSeq: number; toSeq: number };
+
 /** Rebuilds the hashed record of stored tickets from their rows, as `verify` and the archive need. */
-export async function loadTicketRecords(db: Db, where: { tillId?: number; ids?: string[] } = {}) {
-  let q = db.selectFrom('sales').selectAll();
-  if (where.tillId !== undefined) q = q.where('till_id', '=', where.tillId);
-  if (where.ids) q = q.where('id', 'in', where.ids);
-  const sales = await q.orderBy('till_id').orderBy('training').orderBy('chain_seq').execute();
+export async function loadTicketRecords(db: Db, where: TicketSelection) {
+  // The same selection on `sales`, or on a table joined to it.
+  const pick = <T extends { where: (...args: any[]) => T }>(q: T): T => {
+    if ('ids' in where) return q.where('sales.id', 'in', where.ids);
+    return q.where('sales.till_id', '=', where.tillId).where('sales.training', '=', where.training).where('sales.chain_seq', '>=', where.fromSeq).where('sales.chain_seq', '<=', where.toSeq);
+  };
+  if ('ids' in where && where.ids.length === 0) return [];
+  const sales = await pick(db.selectFrom('sales').selectAll('sales')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').execute();
   if (sales.length === 0) return [];
-  const ids = where.ids ?? null;
   const [lines, payments, vat] = await Promise.all([
-    (ids ? db.selectFrom('sale_lines').selectAll().where('sale_id', 'in', ids) : db.selectFrom('sale_lines').selectAll()).orderBy('sale_id').orderBy('line_no').execute(),
-    (ids ? db.selectFrom('sale_payments').selectAll().where('sale_id', 'in', ids) : db.selectFrom('sale_payments').selectAll()).orderBy('sale_id').orderBy('seq').execute(),
-    (ids ? db.selectFrom('sale_vat').selectAll().where('sale_id', 'in', ids) : db.selectFrom('sale_vat').selectAll()).orderBy('sale_id').orderBy('vat_rate_bp').execute(),
+    pick(db.selectFrom('sale_lines').innerJoin('sales', 'sales.id', 'sale_lines.sale_id').selectAll('sale_lines')).orderBy('sale_lines.sale_id').orderBy('sale_lines.line_no').execute(),
+    pick(db.selectFrom('sale_payments').innerJoin('sales', 'sales.id', 'sale_payments.sale_id').selectAll('sale_payments')).orderBy('sale_payments.sale_id').orderBy('sale_payments.seq').execute(),
+    pick(db.selectFrom('sale_vat').innerJoin('sales', 'sales.id', 'sale_vat.sale_id').selectAll('sale_vat')).orderBy('sale_vat.sale_id').orderBy('sale_vat.vat_rate_bp').execute(),
   ]);
   const group = <T extends { sale_id: string }>(rows: T[]) => {
     const m = new Map<string, T[]>();
@@ -109,48 +114,63 @@ export interface TicketProblem {
  * no longer add up, a grand total out of step, and numbers never received (gaps) are all named.
  */
 export async function verifyTicketChains(db: Db) {
-  const all = await loadTicketRecords(db);
   const problems: TicketProblem[] = [];
   let grandTotal = 0;
-  const chains = new Map<string, typeof all>();
-  for (const t of all) {
-    const key = `${t.row.till_id}:${t.row.training}`;
-    chains.set(key, [...(chains.get(key) ?? []), t]);
-  }
-  for (const [key, tickets] of chains) {
-    const [tillId, training] = key.split(':');
-    const label = (t: (typeof tickets)[number]) => `ticket:${training === '1' ? 'formation:' : ''}caisse ${tillId} n°${t.row.number}`;
+  let tickets = 0;
+  const chains = await db
+    .selectFrom('sales')
+    .select((eb) => ['till_id', 'training', eb.fn.countAll().as('n'), eb.fn.max('number').as('maxNumber'), eb.fn.max('chain_seq').as('maxSeq')])
+    .groupBy(['till_id', 'training'])
+    .orderBy('till_id')
+    .orderBy('training')
+    .execute();
+  const PAGE = 5000;
+  for (const chain of chains) {
+    const tillId = chain.till_id;
+    const training = chain.training;
+    const label = (n: number) => `ticket:${training === 1 ? 'formation:' : ''}caisse ${tillId} n°${n}`;
     let prev = GENESIS_HASH;
     let running = 0;
     let expectedSeq = 1;
-    const byHash = new Map(tickets.map((t) => [t.row.hash, t]));
-    for (const t of tickets) {
-      if (t.row.chain_seq !== expectedSeq) {
-        problems.push({ record: label(t), fault: 'missing', detail: `chain positions ${expectedSeq}…${t.row.chain_seq - 1} are missing before this ticket` });
+    // Pages of the chain in order; a ticket's predecessor may sit on the previous page, so keep a window of hashes.
+    const recentHashes = new Map<string, number>();
+    for (let from = 1; from <= Number(chain.maxSeq); from += PAGE) {
+      const page = await loadTicketRecords(db, { tillId, training, fromSeq: from, toSeq: from + PAGE - 1 });
+      // Hashes of this page and the one before: a ticket moved within them is named as moved.
+      for (const t of page) recentHashes.set(t.row.hash, t.row.number);
+      for (const t of page) {
+        if (t.row.chain_seq !== expectedSeq) {
+          problems.push({ record: label(t.row.number), fault: 'missing', detail: `chain positions ${expectedSeq}…${t.row.chain_seq - 1} are missing before this ticket` });
+        }
+        if (t.row.prev_hash !== prev) {
+          const before = recentHashes.get(t.row.prev_hash);
+          if (before !== undefined) problems.push({ record: label(t.row.number), fault: 'reordered', detail: `was recorded right after n°${before}, now stands elsewhere` });
+          else problems.push({ record: label(t.row.number), fault: 'broken-link', detail: 'previous hash matches no ticket of this till' });
+        }
+        if (ticketHash(t.row.prev_hash, t.record) !== t.row.hash) problems.push({ record: label(t.row.number), fault: 'hash-mismatch', detail: 'content changed after it was recorded' });
+        const linesTotal = t.record.lines.reduce((sum, l) => sum + l.totalCents, 0);
+        const vatTotal = t.record.vat.reduce((sum, v) => sum + v.grossCents, 0);
+        if (linesTotal !== t.row.total_cents || vatTotal !== t.row.total_cents) {
+          problems.push({ record: label(t.row.number), fault: 'totals', detail: `lines ${linesTotal}, VAT rows ${vatTotal}, total ${t.row.total_cents}` });
+        }
+        running += t.row.total_cents;
+        if (running !== t.row.till_grand_total_cents) problems.push({ record: label(t.row.number), fault: 'grand-total', detail: `running total ${running}, recorded ${t.row.till_grand_total_cents}` });
+        prev = t.row.hash;
+        expectedSeq = t.row.chain_seq + 1;
       }
-      if (t.row.prev_hash !== prev) {
-        // Its real predecessor is still here, elsewhere in the chain: the tickets were moved around.
-        const before = byHash.get(t.row.prev_hash);
-        if (before) problems.push({ record: label(t), fault: 'reordered', detail: `was recorded right after n°${before.row.number}, now stands elsewhere` });
-        else problems.push({ record: label(t), fault: 'broken-link', detail: 'previous hash matches no ticket of this till' });
-      }
-      if (ticketHash(t.row.prev_hash, t.record) !== t.row.hash) problems.push({ record: label(t), fault: 'hash-mismatch', detail: 'content changed after it was recorded' });
-      const linesTotal = t.record.lines.reduce((s, l) => s + l.totalCents, 0);
-      const vatTotal = t.record.vat.reduce((s, v) => s + v.grossCents, 0);
-      if (linesTotal !== t.row.total_cents || vatTotal !== t.row.total_cents) {
-        problems.push({ record: label(t), fault: 'totals', detail: `lines ${linesTotal}, VAT rows ${vatTotal}, total ${t.row.total_cents}` });
-      }
-      running += t.row.total_cents;
-      if (running !== t.row.till_grand_total_cents) problems.push({ record: label(t), fault: 'grand-total', detail: `running total ${running}, recorded ${t.row.till_grand_total_cents}` });
-      prev = t.row.hash;
-      expectedSeq = t.row.chain_seq + 1;
+      while (recentHashes.size > 2 * PAGE) recentHashes.delete(recentHashes.keys().next().value!);
     }
-    const numbers = new Set(tickets.map((t) => t.row.number));
-    const max = Math.max(...numbers);
-    const missing: number[] = [];
-    for (let n = 1; n <= max && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
-    if (missing.length) problems.push({ record: `caisse ${tillId}${training === '1' ? ' (formation)' : ''}`, fault: 'gap', detail: `numbers never received: ${missing.join(', ')}` });
-    if (training === '0') grandTotal += running;
+    // Numbers are unique per till (a constraint), so they are gapless exactly when their count reaches the highest.
+    if (Number(chain.n) !== Number(chain.maxNumber)) {
+      const numbers = new Set((await db.selectFrom('sales').select('number').where('till_id', '=', tillId).where('training', '=', training).execute()).map((r) => r.number));
+      const missing: number[] = [];
+      for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
+      problems.push({ record: `caisse ${tillId}${training === 1 ? ' (formation)' : ''}`, fault: 'gap', detail: `numbers never received: ${missing.join(', ')}` });
+    }
+    if (training === 0) {
+      grandTotal += running;
+      tickets += Number(chain.n);
+    }
   }
-  return { tickets: all.filter((t) => t.row.training === 0).length, grandTotalCents: grandTotal, problems };
+  return { tickets, grandTotalCents: grandTotal, problems };
 }
