@@ -90,3 +90,9 @@ async function main() {
 }
 
 await main();
+console.log('');
+const { benchTickets } = await import('./tickets.ts');
+for (const line of await benchTickets()) console.log(line);
+console.log('');
+const { benchFiveYears } = await import('./five-years.ts');
+await benchFiveYears();

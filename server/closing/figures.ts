@@ -22,61 +22,94 @@ const byKey = <T>(rows: T[], key: (r: T) => string | number) => [...rows].sort((
 
 /** The figures of one outlet's business days (real tickets only: training never counts), from the tickets themselves. */
 export async function dayFigures(db: Db, outletId: number, days: { from: string; to: string }): Promise<Figures> {
+  return (await aggregate(db, outletId, days, false)).get('all') ?? emptyFigures();
+}
+
+/** The same figures, one set per business day of the range, in five queries (what verify needs for years of days). */
+export function figuresByDay(db: Db, outletId: number, days: { from: string; to: string }): Promise<Map<string, Figures>> {
+  return aggregate(db, outletId, days, true);
+}
+
+export function emptyFigures(): Figures {
+  return { tickets: 0, refunds: 0, salesCents: 0, refundsCents: 0, totalCents: 0, discountsCents: 0, byPayment: [], changeCents: 0, cashExpectedCents: 0, byVat: [], byProducer: [], tills: [], lateTickets: 0 };
+}
+
+async function aggregate(db: Db, outletId: number, days: { from: string; to: string }, perDay: boolean): Promise<Map<string, Figures>> {
   const base = (q: any) => q.where('sales.outlet_id', '=', outletId).where('sales.training', '=', 0).where('sales.business_day', '>=', days.from).where('sales.business_day', '<=', days.to);
+  // Grouped by day too when asked; `day` is then the business day, else one bucket for the whole range.
+  const group = (q: any, cols: string[]) => q.groupBy(perDay ? ['sales.business_day', ...cols] : cols);
+  const day = (eb: any) => (perDay ? eb.ref('sales.business_day').as('day') : eb.val('all').as('day'));
   const [kinds, payments, vat, producers, tills] = await Promise.all([
-    base(db.selectFrom('sales'))
-      .select((eb: any) => [
+    group(
+      base(db.selectFrom('sales')).select((eb: any) => [
+        day(eb),
         'sales.kind',
         eb.fn.countAll().as('n'),
         eb.fn.sum('sales.total_cents').as('total'),
         eb.fn.sum('sales.change_cents').as('change'),
         eb.fn.sum('sales.late').as('late'),
-      ])
-      .groupBy('sales.kind')
-      .execute() as Promise<{ kind: 'sale' | 'refund'; n: number; total: number; change: number; late: number }[]>,
-    base(db.selectFrom('sale_payments').innerJoin('sales', 'sales.id', 'sale_payments.sale_id'))
-      .select((eb: any) => ['sale_payments.method', eb.fn.sum('sale_payments.amount_cents').as('amount')])
-      .groupBy('sale_payments.method')
-      .execute() as Promise<{ method: string; amount: number }[]>,
-    base(db.selectFrom('sale_vat').innerJoin('sales', 'sales.id', 'sale_vat.sale_id'))
-      .select((eb: any) => ['sale_vat.vat_rate_bp', eb.fn.sum('sale_vat.gross_cents').as('gross'), eb.fn.sum('sale_vat.net_cents').as('net'), eb.fn.sum('sale_vat.vat_cents').as('vat')])
-      .groupBy('sale_vat.vat_rate_bp')
-      .execute() as Promise<{ vat_rate_bp: number; gross: number; net: number; vat: number }[]>,
-    base(db.selectFrom('sale_lines').innerJoin('sales', 'sales.id', 'sale_lines.sale_id').leftJoin('producers', 'producers.id', 'sale_lines.producer_id'))
-      .select((eb: any) => [
+      ]),
+      ['sales.kind'],
+    ).execute() as Promise<{ day: string; kind: 'sale' | 'refund'; n: number; total: number; change: number; late: number }[]>,
+    group(
+      base(db.selectFrom('sale_payments').innerJoin('sales', 'sales.id', 'sale_payments.sale_id')).select((eb: any) => [day(eb), 'sale_payments.method', eb.fn.sum('sale_payments.amount_cents').as('amount')]),
+      ['sale_payments.method'],
+    ).execute() as Promise<{ day: string; method: string; amount: number }[]>,
+    group(
+      base(db.selectFrom('sale_vat').innerJoin('sales', 'sales.id', 'sale_vat.sale_id')).select((eb: any) => [
+        day(eb),
+        'sale_vat.vat_rate_bp',
+        eb.fn.sum('sale_vat.gross_cents').as('gross'),
+        eb.fn.sum('sale_vat.net_cents').as('net'),
+        eb.fn.sum('sale_vat.vat_cents').as('vat'),
+      ]),
+      ['sale_vat.vat_rate_bp'],
+    ).execute() as Promise<{ day: string; vat_rate_bp: number; gross: number; net: number; vat: number }[]>,
+    group(
+      base(db.selectFrom('sale_lines').innerJoin('sales', 'sales.id', 'sale_lines.sale_id').leftJoin('producers', 'producers.id', 'sale_lines.producer_id')).select((eb: any) => [
+        day(eb),
         'sale_lines.producer_id',
         'producers.name',
         eb.fn.sum('sale_lines.total_cents').as('total'),
         eb.fn.sum(eb('sale_lines.line_discount_cents', '+', eb.ref('sale_lines.ticket_discount_cents'))).as('discounts'),
-      ])
-      .groupBy(['sale_lines.producer_id', 'producers.name'])
-      .execute() as Promise<{ producer_id: number | null; name: string | null; total: number; discounts: number }[]>,
-    base(db.selectFrom('sales'))
-      .select((eb: any) => ['sales.till_id', eb.fn.min('sales.number').as('first'), eb.fn.max('sales.number').as('last'), eb.fn.countAll().as('n')])
-      .groupBy('sales.till_id')
-      .execute() as Promise<{ till_id: number; first: number; last: number; n: number }[]>,
+      ]),
+      ['sale_lines.producer_id', 'producers.name'],
+    ).execute() as Promise<{ day: string; producer_id: number | null; name: string | null; total: number; discounts: number }[]>,
+    group(
+      base(db.selectFrom('sales')).select((eb: any) => [day(eb), 'sales.till_id', eb.fn.min('sales.number').as('first'), eb.fn.max('sales.number').as('last'), eb.fn.countAll().as('n')]),
+      ['sales.till_id'],
+    ).execute() as Promise<{ day: string; till_id: number; first: number; last: number; n: number }[]>,
   ]);
-  const sale = kinds.find((k) => k.kind === 'sale');
-  const refund = kinds.find((k) => k.kind === 'refund');
-  const salesCents = Number(sale?.total ?? 0);
-  const refundsCents = Number(refund?.total ?? 0);
-  const cash = payments.filter((p) => p.method === 'cash').reduce((s, p) => s + Number(p.amount), 0);
-  const change = Number(sale?.change ?? 0) + Number(refund?.change ?? 0);
-  return {
-    tickets: Number(sale?.n ?? 0),
-    refunds: Number(refund?.n ?? 0),
-    salesCents,
-    refundsCents,
-    totalCents: salesCents + refundsCents,
-    discountsCents: producers.reduce((s, p) => s + Number(p.discounts), 0),
-    byPayment: byKey(payments.map((p) => ({ method: p.method, amountCents: Number(p.amount) })), (p) => p.method),
-    changeCents: change,
-    cashExpectedCents: cash - change,
-    byVat: byKey(vat.map((v) => ({ vatRateBp: v.vat_rate_bp, grossCents: Number(v.gross), netCents: Number(v.net), vatCents: Number(v.vat) })), (v) => v.vatRateBp),
-    byProducer: byKey(producers.map((p) => ({ producerId: p.producer_id, name: p.producer_id === null ? 'La maison' : (p.name ?? '?'), totalCents: Number(p.total) })), (p) => p.producerId ?? 0),
-    tills: byKey(tills.map((t) => ({ tillId: t.till_id, first: Number(t.first), last: Number(t.last), count: Number(t.n) })), (t) => t.tillId),
-    lateTickets: Number(sale?.late ?? 0) + Number(refund?.late ?? 0),
-  };
+  const result = new Map<string, Figures>();
+  const keys = new Set<string>([...kinds, ...payments, ...vat, ...producers, ...tills].map((r) => r.day));
+  const of = <T extends { day: string }>(rows: T[], key: string) => rows.filter((r) => r.day === key);
+  for (const key of keys) {
+    const k = of(kinds, key);
+    const sale = k.find((x) => x.kind === 'sale');
+    const refund = k.find((x) => x.kind === 'refund');
+    const pay = of(payments, key);
+    const prod = of(producers, key);
+    const salesCents = Number(sale?.total ?? 0);
+    const refundsCents = Number(refund?.total ?? 0);
+    const cash = pay.filter((p) => p.method === 'cash').reduce((sum, p) => sum + Number(p.amount), 0);
+    const change = Number(sale?.change ?? 0) + Number(refund?.change ?? 0);
+    result.set(key, {
+      tickets: Number(sale?.n ?? 0),
+      refunds: Number(refund?.n ?? 0),
+      salesCents,
+      refundsCents,
+      totalCents: salesCents + refundsCents,
+      discountsCents: prod.reduce((sum, p) => sum + Number(p.discounts), 0),
+      byPayment: byKey(pay.map((p) => ({ method: p.method, amountCents: Number(p.amount) })), (p) => p.method),
+      changeCents: change,
+      cashExpectedCents: cash - change,
+      byVat: byKey(of(vat, key).map((v) => ({ vatRateBp: v.vat_rate_bp, grossCents: Number(v.gross), netCents: Number(v.net), vatCents: Number(v.vat) })), (v) => v.vatRateBp),
+      byProducer: byKey(prod.map((p) => ({ producerId: p.producer_id, name: p.producer_id === null ? 'La maison' : (p.name ?? '?'), totalCents: Number(p.total) })), (p) => p.producerId ?? 0),
+      tills: byKey(of(tills, key).map((t) => ({ tillId: t.till_id, first: Number(t.first), last: Number(t.last), count: Number(t.n) })), (t) => t.tillId),
+      lateTickets: Number(sale?.late ?? 0) + Number(refund?.late ?? 0),
+    });
+  }
+  return result;
 }
 
 /** Month and year figures are the sum of the closings they are built from. */

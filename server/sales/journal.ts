@@ -53,10 +53,12 @@ export async function loadTicketRecords(db: Db, where: TicketSelection) {
   if ('ids' in where && where.ids.length === 0) return [];
   const sales = await pick(db.selectFrom('sales').selectAll('sales')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').execute();
   if (sales.length === 0) return [];
+  // Ordered by the chain, not by sale id: the planner then walks the chain's index and looks each ticket's
+  // rows up, instead of scanning every line ever sold to honour an order by sale id.
   const [lines, payments, vat] = await Promise.all([
-    pick(db.selectFrom('sale_lines').innerJoin('sales', 'sales.id', 'sale_lines.sale_id').selectAll('sale_lines')).orderBy('sale_lines.sale_id').orderBy('sale_lines.line_no').execute(),
-    pick(db.selectFrom('sale_payments').innerJoin('sales', 'sales.id', 'sale_payments.sale_id').selectAll('sale_payments')).orderBy('sale_payments.sale_id').orderBy('sale_payments.seq').execute(),
-    pick(db.selectFrom('sale_vat').innerJoin('sales', 'sales.id', 'sale_vat.sale_id').selectAll('sale_vat')).orderBy('sale_vat.sale_id').orderBy('sale_vat.vat_rate_bp').execute(),
+    pick(db.selectFrom('sale_lines').innerJoin('sales', 'sales.id', 'sale_lines.sale_id').selectAll('sale_lines')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').orderBy('sale_lines.line_no').execute(),
+    pick(db.selectFrom('sale_payments').innerJoin('sales', 'sales.id', 'sale_payments.sale_id').selectAll('sale_payments')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').orderBy('sale_payments.seq').execute(),
+    pick(db.selectFrom('sale_vat').innerJoin('sales', 'sales.id', 'sale_vat.sale_id').selectAll('sale_vat')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').orderBy('sale_vat.vat_rate_bp').execute(),
   ]);
   const group = <T extends { sale_id: string }>(rows: T[]) => {
     const m = new Map<string, T[]>();
