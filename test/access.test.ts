@@ -79,6 +79,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/refunds': ['cashier', 'waiter'],
   'GET /api/sales/:id': TILL,
   'GET /api/sales': TILL,
+  'POST /api/sales/:id/print': TILL,
   'GET /api/closings/x': M,
   'POST /api/closings/day': M,
   'POST /api/closings/month': M,

@@ -134,6 +134,17 @@ describe('sales that can never be lost or altered', () => {
     expect(after).toMatchObject({ ok: true, tickets: before.tickets, grandTotalCents: before.grandTotalCents });
   });
 
+  it('logs every reprint and marks it DUPLICATA, counting the copies', async () => {
+    const list = await till.get('/api/sales?limit=1');
+    const id = list.body[0].id;
+    const first = await till.post(`/api/sales/${id}/print`);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ duplicata: true, copy: 1, sale: { id } });
+    expect((await till.post(`/api/sales/${id}/print`)).body.copy).toBe(2);
+    const events = (await shop.admin.get('/api/events?kind=sale.reprinted')).body;
+    expect(events.filter((e: any) => e.subject === `sale:${id}`)).toHaveLength(2);
+  });
+
   it('lists tickets newest first, and a till sees only its own', async () => {
     const list = await shop.admin.get('/api/sales?limit=3');
     expect(list.body).toHaveLength(3);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { refundBody, saleBody, saleListQuery, uuidV7 } from '../../shared/api/sales.ts';
 import { recordRefund } from './refund.ts';
 import { Forbidden, NotFound } from '../errors.ts';
+import { recordEvent } from '../events/event-log.ts';
 import { requireUser, STAFF, TILL } from '../http/access.ts';
 import { Reply, route, type RequestContext } from '../http/route.ts';
 import { loadTicketRecords } from './journal.ts';
@@ -88,6 +89,26 @@ export const salesRoutes = [
       const sale = await getSale(ctx.db, params.id);
       if (scope !== null && sale.tillId !== scope) throw new NotFound('Ticket');
       return sale;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/sales/:id/print',
+    access: TILL,
+    tag: 'sales',
+    summary: 'Reprint a receipt: logged as an event, and the copy is marked DUPLICATA (the print queue comes with the printing service)',
+    params: z.object({ id: uuidV7 }).strict(),
+    handler: async ({ params }, ctx) => {
+      const scope = tillScope(ctx);
+      const sale = await getSale(ctx.db, params.id);
+      if (scope !== null && sale.tillId !== scope) throw new NotFound('Ticket');
+      const now = ctx.services.now();
+      const reprints = await ctx.db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('kind', '=', 'sale.reprinted').where('subject', '=', `sale:${sale.id}`).executeTakeFirst();
+        await recordEvent(trx, { kind: 'sale.reprinted', userId: ctx.user?.id ?? null, subject: `sale:${sale.id}`, data: { tillId: ctx.device?.tillId ?? null, number: sale.number }, at: now.toISOString() });
+        return Number(before?.n ?? 0) + 1;
+      });
+      return Reply.created({ duplicata: true, copy: reprints, sale });
     },
   }),
   route({
