@@ -143,6 +143,7 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
   const seconds = (Date.now() - t0) / 1000;
   console.log(`${`verify over ${years} years (${verified.tickets.toLocaleString('fr-FR')} tickets, ${verified.closings} closings)`.padEnd(58)} ${seconds.toFixed(1)} s, ok=${verified.ok}${seconds <= 30 ? '  OK (target 30 s)' : '  OVER TARGET (30 s)'}`);
   await close();
+  if (process.env.BENCH_KEEP) fs.copyFileSync(path.join(dir, 'comptoir.sqlite'), process.env.BENCH_KEEP);
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -67,6 +67,7 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000) {
   // The server in its own process, as in the shop: the clients here do not share its event loop.
   const server = await startChildServer(dir, {}, process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []);
   const results: string[] = [];
+  const rates = new Map<number, number>();
   try {
     const admin = new Session(server.url);
     await admin.call('POST', '/api/auth/login', { login: 'bench', password: 'bench-password' });
@@ -107,6 +108,7 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000) {
       );
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const s = summarize(latencies);
+      rates.set(level, perLevel / seconds);
       results.push(`tickets over HTTP, ${String(level).padStart(2)} concurrent till(s): ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms${level === 10 ? `   (targets: ≥ 1000/s, p99 < 20 ms)` : ''}`);
     }
   } finally {
@@ -147,7 +149,9 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000) {
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const s = summarize(lat);
-  results.push(`baseline, same rows with bare better-sqlite3 (1 writer):   ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms`);
+  const baseline = perLevel / seconds;
+  results.push(`baseline, same rows with bare better-sqlite3 (1 writer):   ${baseline.toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms`);
+  results.push(`ratio HTTP / baseline: ${[...rates].map(([level, rate]) => `${level} till(s) ${(rate / baseline).toFixed(2)}`).join(', ')}`);
   sqlite.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return results;
