@@ -139,7 +139,7 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
     console.log('  verify: closings', Date.now() - t, 'ms');
   }
   const t0 = Date.now();
-  const verified = await verifyAll(db);
+  const verified = await verifyAll(db, { file: path.join(dir, 'comptoir.sqlite') });
   const seconds = (Date.now() - t0) / 1000;
   console.log(`${`verify over ${years} years (${verified.tickets.toLocaleString('fr-FR')} tickets, ${verified.closings} closings)`.padEnd(58)} ${seconds.toFixed(1)} s, ok=${verified.ok}${seconds <= 30 ? '  OK (target 30 s)' : '  OVER TARGET (30 s)'}`);
   await close();

@@ -136,7 +136,7 @@ async function main() {
       }
       const database = await openDatabase(config.dbFile);
       try {
-        const report = await verifyAll(database.db);
+        const report = await verifyAll(database.db, { file: config.dbFile });
         console.log(JSON.stringify(report, null, 2));
         if (!report.ok) process.exitCode = 2;
       } finally {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, openSqlite } from '../db/database.ts';
 import { createAdmin, createRealShop } from '../server/shop/setup.ts';
+import { verifyAll } from '../server/system/verify.ts';
 import { startChildServer, type ChildServer } from './support/child-server.ts';
 import { ADMIN, Client, shopIdentity } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
@@ -123,5 +124,11 @@ describe('a server killed in the middle of a burst loses no acknowledged ticket'
     // Chains intact, numbers gapless on every till, balances equal to the re-summed ledger.
     expect(report).toMatchObject({ ok: true, tickets: TICKETS, grandTotalCents: 2647 * TICKETS, problems: [] });
     expect((await check.get(`/api/products/${miel.id}`)).body.onHand).toBe(10_000 - 2 * TICKETS);
+    await server.stop();
+    // The same verification cut into segments of 150 tickets and run on worker threads agrees.
+    const { db, file, close } = await openDatabase(path.join(dataDir, 'comptoir.sqlite'));
+    const segmented = await verifyAll(db, { file, segmentSize: 150 });
+    await close();
+    expect(segmented).toMatchObject({ ok: true, tickets: TICKETS, grandTotalCents: 2647 * TICKETS, problems: [] });
   }, 180_000);
 });

@@ -115,7 +115,75 @@ export interface TicketProblem {
  * Walks every till's chain: a ticket edited (hash), removed or reordered (links and sequence), totals that
  * no longer add up, a grand total out of step, and numbers never received (gaps) are all named.
  */
-export async function verifyTicketChains(db: Db) {
+/** A stretch of one chain to verify, with the state the chain had just before it. */
+export interface ChainSegment {
+  tillId: number;
+  training: 0 | 1;
+  fromSeq: number;
+  toSeq: number;
+  prevHash: string;
+  running: number;
+  expectedSeq: number;
+}
+
+export interface SegmentResult {
+  problems: TicketProblem[];
+  sumCents: number;
+}
+
+const PAGE = 5000;
+/** Chain positions per segment: the unit of work handed to a verify worker. */
+export const SEGMENT = 20_000;
+
+/** Verifies one segment of a chain: hashes, links, positions, totals, grand totals. */
+export async function verifySegment(db: Db, seg: ChainSegment): Promise<SegmentResult> {
+  const problems: TicketProblem[] = [];
+  const label = (n: number) => `ticket:${seg.training === 1 ? 'formation:' : ''}caisse ${seg.tillId} n°${n}`;
+  let prev = seg.prevHash;
+  let running = seg.running;
+  let expectedSeq = seg.expectedSeq;
+  let sum = 0;
+  // Pages in chain order; a ticket's predecessor may sit on the page before, so keep a window of hashes.
+  const recentHashes = new Map<string, number>();
+  for (let from = seg.fromSeq; from <= seg.toSeq; from += PAGE) {
+    const page = await loadTicketRecords(db, { tillId: seg.tillId, training: seg.training, fromSeq: from, toSeq: Math.min(seg.toSeq, from + PAGE - 1) });
+    // Hashes of this page and the one before: a ticket moved within them is named as moved.
+    for (const t of page) recentHashes.set(t.row.hash, t.row.number);
+    for (const t of page) {
+      if (t.row.chain_seq !== expectedSeq) {
+        problems.push({ record: label(t.row.number), fault: 'missing', detail: `chain positions ${expectedSeq}…${t.row.chain_seq - 1} are missing before this ticket` });
+      }
+      if (t.row.prev_hash !== prev) {
+        const before = recentHashes.get(t.row.prev_hash);
+        if (before !== undefined) problems.push({ record: label(t.row.number), fault: 'reordered', detail: `was recorded right after n°${before}, now stands elsewhere` });
+        else problems.push({ record: label(t.row.number), fault: 'broken-link', detail: 'previous hash matches no ticket of this till' });
+      }
+      if (ticketHash(t.row.prev_hash, t.record) !== t.row.hash) problems.push({ record: label(t.row.number), fault: 'hash-mismatch', detail: 'content changed after it was recorded' });
+      const linesTotal = t.record.lines.reduce((total, l) => total + l.totalCents, 0);
+      const vatTotal = t.record.vat.reduce((total, v) => total + v.grossCents, 0);
+      if (linesTotal !== t.row.total_cents || vatTotal !== t.row.total_cents) {
+        problems.push({ record: label(t.row.number), fault: 'totals', detail: `lines ${linesTotal}, VAT rows ${vatTotal}, total ${t.row.total_cents}` });
+      }
+      running += t.row.total_cents;
+      sum += t.row.total_cents;
+      if (running !== t.row.till_grand_total_cents) problems.push({ record: label(t.row.number), fault: 'grand-total', detail: `running total ${running}, recorded ${t.row.till_grand_total_cents}` });
+      prev = t.row.hash;
+      expectedSeq = t.row.chain_seq + 1;
+    }
+    while (recentHashes.size > 2 * PAGE) recentHashes.delete(recentHashes.keys().next().value!);
+  }
+  return { problems, sumCents: sum };
+}
+
+export type SegmentRunner = (segments: ChainSegment[]) => Promise<SegmentResult[]>;
+
+/**
+ * Walks every till's chain: a ticket edited (hash), removed or reordered (links and positions), totals that
+ * no longer add up, a grand total out of step, and numbers never received (gaps) are all named. Long chains
+ * are cut into segments, each starting from the stored state of the ticket before it, so that `runSegments`
+ * can verify them in parallel; by default they run here, one after the other.
+ */
+export async function verifyTicketChains(db: Db, runSegments?: SegmentRunner, segmentSize = SEGMENT) {
   const problems: TicketProblem[] = [];
   let grandTotal = 0;
   let tickets = 0;
@@ -126,53 +194,50 @@ export async function verifyTicketChains(db: Db) {
     .orderBy('till_id')
     .orderBy('training')
     .execute();
-  const PAGE = 5000;
+  const segments: ChainSegment[] = [];
   for (const chain of chains) {
-    const tillId = chain.till_id;
-    const training = chain.training;
-    const label = (n: number) => `ticket:${training === 1 ? 'formation:' : ''}caisse ${tillId} n°${n}`;
-    let prev = GENESIS_HASH;
-    let running = 0;
-    let expectedSeq = 1;
-    // Pages of the chain in order; a ticket's predecessor may sit on the previous page, so keep a window of hashes.
-    const recentHashes = new Map<string, number>();
-    for (let from = 1; from <= Number(chain.maxSeq); from += PAGE) {
-      const page = await loadTicketRecords(db, { tillId, training, fromSeq: from, toSeq: from + PAGE - 1 });
-      // Hashes of this page and the one before: a ticket moved within them is named as moved.
-      for (const t of page) recentHashes.set(t.row.hash, t.row.number);
-      for (const t of page) {
-        if (t.row.chain_seq !== expectedSeq) {
-          problems.push({ record: label(t.row.number), fault: 'missing', detail: `chain positions ${expectedSeq}…${t.row.chain_seq - 1} are missing before this ticket` });
-        }
-        if (t.row.prev_hash !== prev) {
-          const before = recentHashes.get(t.row.prev_hash);
-          if (before !== undefined) problems.push({ record: label(t.row.number), fault: 'reordered', detail: `was recorded right after n°${before}, now stands elsewhere` });
-          else problems.push({ record: label(t.row.number), fault: 'broken-link', detail: 'previous hash matches no ticket of this till' });
-        }
-        if (ticketHash(t.row.prev_hash, t.record) !== t.row.hash) problems.push({ record: label(t.row.number), fault: 'hash-mismatch', detail: 'content changed after it was recorded' });
-        const linesTotal = t.record.lines.reduce((sum, l) => sum + l.totalCents, 0);
-        const vatTotal = t.record.vat.reduce((sum, v) => sum + v.grossCents, 0);
-        if (linesTotal !== t.row.total_cents || vatTotal !== t.row.total_cents) {
-          problems.push({ record: label(t.row.number), fault: 'totals', detail: `lines ${linesTotal}, VAT rows ${vatTotal}, total ${t.row.total_cents}` });
-        }
-        running += t.row.total_cents;
-        if (running !== t.row.till_grand_total_cents) problems.push({ record: label(t.row.number), fault: 'grand-total', detail: `running total ${running}, recorded ${t.row.till_grand_total_cents}` });
-        prev = t.row.hash;
-        expectedSeq = t.row.chain_seq + 1;
-      }
-      while (recentHashes.size > 2 * PAGE) recentHashes.delete(recentHashes.keys().next().value!);
+    for (let from = 1; from <= Number(chain.maxSeq); from += segmentSize) {
+      const before =
+        from === 1
+          ? undefined
+          : await db
+              .selectFrom('sales')
+              .select(['hash', 'till_grand_total_cents', 'chain_seq'])
+              .where('till_id', '=', chain.till_id)
+              .where('training', '=', chain.training)
+              .where('chain_seq', '<', from)
+              .orderBy('chain_seq', 'desc')
+              .limit(1)
+              .executeTakeFirst();
+      segments.push({
+        tillId: chain.till_id,
+        training: chain.training,
+        fromSeq: from,
+        toSeq: Math.min(Number(chain.maxSeq), from + segmentSize - 1),
+        prevHash: before?.hash ?? GENESIS_HASH,
+        running: before?.till_grand_total_cents ?? 0,
+        expectedSeq: before ? before.chain_seq + 1 : 1,
+      });
     }
+  }
+  const results = runSegments && segments.length > 1 ? await runSegments(segments) : await (async () => {
+    const out: SegmentResult[] = [];
+    for (const seg of segments) out.push(await verifySegment(db, seg));
+    return out;
+  })();
+  segments.forEach((seg, i) => {
+    problems.push(...results[i]!.problems);
+    if (seg.training === 0) grandTotal += results[i]!.sumCents;
+  });
+  for (const chain of chains) {
     // Numbers are unique per till (a constraint), so they are gapless exactly when their count reaches the highest.
     if (Number(chain.n) !== Number(chain.maxNumber)) {
-      const numbers = new Set((await db.selectFrom('sales').select('number').where('till_id', '=', tillId).where('training', '=', training).execute()).map((r) => r.number));
+      const numbers = new Set((await db.selectFrom('sales').select('number').where('till_id', '=', chain.till_id).where('training', '=', chain.training).execute()).map((r) => r.number));
       const missing: number[] = [];
       for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
-      problems.push({ record: `caisse ${tillId}${training === 1 ? ' (formation)' : ''}`, fault: 'gap', detail: `numbers never received: ${missing.join(', ')}` });
+      problems.push({ record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`, fault: 'gap', detail: `numbers never received: ${missing.join(', ')}` });
     }
-    if (training === 0) {
-      grandTotal += running;
-      tickets += Number(chain.n);
-    }
+    if (chain.training === 0) tickets += Number(chain.n);
   }
   return { tickets, grandTotalCents: grandTotal, problems };
 }

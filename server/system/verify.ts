@@ -1,7 +1,8 @@
 import type { Db } from '../events/event-log.ts';
 import { verifyEventChain } from '../events/event-log.ts';
 import { verifyStockLedger } from '../stock/ledger.ts';
-import { verifyTicketChains } from '../sales/journal.ts';
+import { verifySegment, verifyTicketChains } from '../sales/journal.ts';
+import { workerSegmentRunner } from '../sales/verify-pool.ts';
 import { verifyClosings } from '../closing/closing.ts';
 
 export interface VerifyProblem {
@@ -14,11 +15,20 @@ export interface VerifyProblem {
  * What `GET /api/journal/verify` and `npm run cli -- verify` report: every till's ticket chain, the event
  * chain, the closings (each recomputed from what it is built from) and the stock ledger.
  */
-export async function verifyAll(db: Db) {
+export async function verifyAll(db: Db, options: { file?: string; segmentSize?: number } = {}) {
   const events = await verifyEventChain(db);
   const stock = await verifyStockLedger(db);
-  const tickets = await verifyTicketChains(db);
-  const closings = await verifyClosings(db);
+  // Given the database file, long chains are verified on every core.
+  const sequential = async (segments: Parameters<typeof verifySegment>[1][]) => {
+    const out = [];
+    for (const seg of segments) out.push(await verifySegment(db, seg));
+    return out;
+  };
+  // Closings are recomputed here while the workers walk the ticket chains.
+  const [tickets, closings] = await Promise.all([
+    verifyTicketChains(db, options.file ? workerSegmentRunner(options.file, sequential) : undefined, options.segmentSize),
+    verifyClosings(db),
+  ]);
   const problems: VerifyProblem[] = [
     ...tickets.problems,
     ...closings.problems,

@@ -1,0 +1,68 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { verifySegment, type ChainSegment, type SegmentResult, type SegmentRunner } from './journal.ts';
+
+let workerDb: { file: string; db: Kysely<Database> } | null = null;
+
+/** Inside a worker: its own read-only connection to the database file. */
+export async function verifySegmentInFile(file: string, segment: ChainSegment): Promise<SegmentResult> {
+  if (!workerDb || workerDb.file !== file) {
+    const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+    // A long sequential read: map the file and keep a large page cache rather than a read() per page.
+    sqlite.pragma('mmap_size = 1073741824');
+    sqlite.pragma('cache_size = -65536');
+    workerDb = { file, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
+  }
+  return verifySegment(workerDb.db, segment);
+}
+
+/**
+ * Verifies chain segments on every core, each worker reading the database file on its own connection
+ * (WAL lets readers run beside the server). Falls back to the caller's thread if a worker cannot start.
+ */
+export function workerSegmentRunner(file: string, fallback: SegmentRunner, threads = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4))): SegmentRunner {
+  return async (segments) => {
+    const workers: Worker[] = [];
+    try {
+      for (let i = 0; i < Math.min(threads, segments.length); i++) {
+        const w = new Worker(new URL('./verify-worker.mjs', import.meta.url), { workerData: { file } });
+        await new Promise<void>((resolve, reject) => {
+          w.once('message', () => resolve());
+          w.once('error', reject);
+        });
+        workers.push(w);
+      }
+    } catch {
+      for (const w of workers) await w.terminate();
+      return fallback(segments);
+    }
+    const results: SegmentResult[] = new Array(segments.length);
+    let next = 0;
+    try {
+      await Promise.all(
+        workers.map(async (w) => {
+          let pending: { id: number; resolve: (r: SegmentResult) => void; reject: (e: unknown) => void } | null = null;
+          w.on('message', (m: { id: number; result?: SegmentResult; error?: string }) => {
+            if (!pending || m.id !== pending.id) return;
+            if (m.error) pending.reject(new Error(m.error));
+            else pending.resolve(m.result!);
+          });
+          w.on('error', (e) => pending?.reject(e));
+          while (next < segments.length) {
+            const id = next++;
+            results[id] = await new Promise<SegmentResult>((resolve, reject) => {
+              pending = { id, resolve, reject };
+              w.postMessage({ id, segment: segments[id] });
+            });
+          }
+        }),
+      );
+    } finally {
+      for (const w of workers) await w.terminate();
+    }
+    return results;
+  };
+}

@@ -1,0 +1,14 @@
+// A verify worker: plain JavaScript so it starts without a loader, then TypeScript through tsx's API.
+import { parentPort, workerData } from 'node:worker_threads';
+import { register } from 'tsx/esm/api';
+
+register();
+const { verifySegmentInFile } = await import('./verify-pool.ts');
+parentPort.on('message', async ({ id, segment }) => {
+  try {
+    parentPort.postMessage({ id, result: await verifySegmentInFile(workerData.file, segment) });
+  } catch (e) {
+    parentPort.postMessage({ id, error: e instanceof Error ? e.stack : String(e) });
+  }
+});
+parentPort.postMessage({ ready: true });
