@@ -175,7 +175,8 @@ export async function verifySegment(db: Db, seg: ChainSegment): Promise<SegmentR
   return { problems, sumCents: sum };
 }
 
-export type SegmentRunner = (segments: ChainSegment[]) => Promise<SegmentResult[]>;
+/** Verifies segments somewhere; says how many worker threads it used (0: in the caller's thread). */
+export type SegmentRunner = (segments: ChainSegment[]) => Promise<{ results: SegmentResult[]; threads: number }>;
 
 /**
  * Walks every till's chain: a ticket edited (hash), removed or reordered (links and positions), totals that
@@ -220,11 +221,15 @@ export async function verifyTicketChains(db: Db, runSegments?: SegmentRunner, se
       });
     }
   }
-  const results = runSegments && segments.length > 1 ? await runSegments(segments) : await (async () => {
-    const out: SegmentResult[] = [];
-    for (const seg of segments) out.push(await verifySegment(db, seg));
-    return out;
-  })();
+  let outcome: { results: SegmentResult[]; threads: number };
+  if (runSegments && segments.length > 1) outcome = await runSegments(segments);
+  else {
+    // One segment at a time: memory stays at one page of tickets.
+    const results: SegmentResult[] = [];
+    for (const seg of segments) results.push(await verifySegment(db, seg));
+    outcome = { results, threads: 0 };
+  }
+  const { results, threads } = outcome;
   segments.forEach((seg, i) => {
     problems.push(...results[i]!.problems);
     if (seg.training === 0) grandTotal += results[i]!.sumCents;
@@ -239,5 +244,5 @@ export async function verifyTicketChains(db: Db, runSegments?: SegmentRunner, se
     }
     if (chain.training === 0) tickets += Number(chain.n);
   }
-  return { tickets, grandTotalCents: grandTotal, problems };
+  return { tickets, grandTotalCents: grandTotal, problems, threads };
 }

@@ -63,6 +63,6 @@ export function workerSegmentRunner(file: string, fallback: SegmentRunner, threa
     } finally {
       for (const w of workers) await w.terminate();
     }
-    return results;
+    return { results, threads: workers.length };
   };
 }

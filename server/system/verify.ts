@@ -20,9 +20,9 @@ export async function verifyAll(db: Db, options: { file?: string; segmentSize?: 
   const stock = await verifyStockLedger(db);
   // Given the database file, long chains are verified on every core.
   const sequential = async (segments: Parameters<typeof verifySegment>[1][]) => {
-    const out = [];
-    for (const seg of segments) out.push(await verifySegment(db, seg));
-    return out;
+    const results = [];
+    for (const seg of segments) results.push(await verifySegment(db, seg));
+    return { results, threads: 0 };
   };
   // Closings are recomputed here while the workers walk the ticket chains.
   const [tickets, closings] = await Promise.all([
@@ -35,5 +35,5 @@ export async function verifyAll(db: Db, options: { file?: string; segmentSize?: 
     ...events.problems.map((p) => ({ record: `event:${p.eventId}`, fault: p.fault, detail: p.detail })),
     ...stock.problems.map((p) => ({ record: `product:${p.productId}`, fault: p.fault, detail: p.detail })),
   ];
-  return { ok: problems.length === 0, tickets: tickets.tickets, closings: closings.closings, grandTotalCents: tickets.grandTotalCents, events: events.events, problems };
+  return { ok: problems.length === 0, tickets: tickets.tickets, closings: closings.closings, grandTotalCents: tickets.grandTotalCents, events: events.events, threads: tickets.threads, problems };
 }
