@@ -94,6 +94,11 @@ describe('closings (Z), X reports and closed days', () => {
     expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, closings: 3, problems: [] });
   });
 
+  it('does not mistake a producer renamed after a closing for tampering', async () => {
+    expect((await shop.admin.patch(`/api/producers/${producerA.id}`, { name: 'Le Fournil de Roquecourbe' })).status).toBe(200);
+    expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
+  });
+
   it('finds a closing edited afterwards, and a ticket edited after its day was closed', async () => {
     const sqlite = openSqlite(shop.server.database.file);
     for (const t of ['closings', 'sales']) sqlite.exec(`drop trigger ${t}_no_update`);
