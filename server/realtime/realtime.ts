@@ -23,6 +23,9 @@ const stockGet = z.object({ productIds: z.array(z.number().int().positive()).min
  * `producer:<id>` (that producer's own lines and stock only). A socket without a session or a device gets
  * nothing: it is refused at the handshake.
  */
+/** How long stock changes are gathered before one broadcast. */
+const STOCK_COALESCE_MS = 25;
+
 export class Realtime {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
 
@@ -80,10 +83,32 @@ export class Realtime {
     return rows.map((r) => ({ productId: r.id, onHand: r.on_hand ?? 0, low: r.low_stock_threshold !== null && (r.on_hand ?? 0) <= r.low_stock_threshold }));
   }
 
-  /** After a commit: the stock of these products, to every till and manager, and to the producers who own them. */
-  async stockChanged(productIds: number[]) {
+  private stockPending = new Set<number>();
+  private stockTimer: NodeJS.Timeout | null = null;
+  private stockFlushing: Promise<void> = Promise.resolve();
+
+  /**
+   * After a commit: the stock of these products, to every till and manager, and to the producers who own
+   * them. Changes that come close together (a busy Saturday: tickets from every till) are sent as one
+   * message a few milliseconds later, read once from the ledger. Resolves once that message is sent.
+   */
+  stockChanged(productIds: number[]): Promise<void> {
+    for (const id of productIds) this.stockPending.add(id);
+    if (!this.stockTimer) {
+      this.stockFlushing = new Promise<void>((resolve) => {
+        this.stockTimer = setTimeout(() => {
+          this.stockTimer = null;
+          const ids = [...this.stockPending];
+          this.stockPending.clear();
+          void this.broadcastStock(ids).finally(resolve);
+        }, STOCK_COALESCE_MS);
+      });
+    }
+    return this.stockFlushing;
+  }
+
+  private async broadcastStock(unique: number[]) {
     try {
-      const unique = [...new Set(productIds)];
       const events = await this.stockOf(unique);
       if (!events.length) return;
       const rows = await this.db.selectFrom('products').select(['id', 'producer_id']).where('id', 'in', unique).execute();
@@ -122,6 +147,8 @@ export class Realtime {
   }
 
   close() {
+    if (this.stockTimer) clearTimeout(this.stockTimer);
+    this.stockTimer = null;
     return new Promise<void>((resolve) => this.io.close(() => resolve()));
   }
 }

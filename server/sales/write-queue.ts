@@ -8,10 +8,21 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Thrown inside a batch to roll it back when a job failed after writing part of its rows. */
+class PartialWrite extends Error {}
+
 /**
  * Group commit. With `synchronous=FULL` every commit waits for the disk; tickets that arrive together are
- * written in one transaction, each in its own savepoint (a refused ticket rolls back alone), and every
- * promise settles only after the shared COMMIT: a ticket is acknowledged once it is on disk, never before.
+ * written in one transaction and every promise settles only after the shared COMMIT: a ticket is
+ * acknowledged once it is on disk, never before.
+ *
+ * A job refused before it writes anything (a ticket that does not add up, a replay) fails alone and the
+ * batch goes on. A job that fails after writing part of its rows (should not happen: every check comes
+ * before the first write) rolls the whole batch back, and its jobs are run again one transaction each, so
+ * that only the faulty one fails. This is what savepoints would give, without their cost on every ticket
+ * (a savepoint copies each page it touches to a sub-journal: 40 % of the write time here).
  */
 export class WriteQueue {
   private pending: Job[] = [];
@@ -25,35 +36,42 @@ export class WriteQueue {
   run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) {
+        this.draining = true;
+        // Let the requests already read in this turn of the event loop join the batch.
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain() {
-    this.draining = true;
     try {
       while (this.pending.length) {
-        const batch = this.pending.splice(0, this.maxBatch);
-        const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+        let batch: Job[] = [];
+        let outcomes: Outcome[] = [];
         try {
           await this.db.transaction().execute(async (trx) => {
+            // Taken once the connection is ours: the tickets that arrived while we waited for it come along.
+            batch = this.pending.splice(0, this.maxBatch);
+            outcomes = [];
             for (const job of batch) {
-              await sql`savepoint ticket`.execute(trx);
+              const before = await totalChanges(trx);
               try {
-                const value = await job.work(trx);
-                await sql`release savepoint ticket`.execute(trx);
-                outcomes.push({ ok: true, value });
+                outcomes.push({ ok: true, value: await job.work(trx) });
               } catch (error) {
-                await sql`rollback to savepoint ticket`.execute(trx);
-                await sql`release savepoint ticket`.execute(trx);
+                if ((await totalChanges(trx)) !== before) throw new PartialWrite();
                 outcomes.push({ ok: false, error });
               }
             }
           });
         } catch (error) {
-          // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
-          for (const job of batch) job.reject(error);
-          continue;
+          if (error instanceof PartialWrite) {
+            outcomes = await this.oneByOne(batch);
+          } else {
+            // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
+            for (const job of batch) job.reject(error);
+            continue;
+          }
         }
         batch.forEach((job, i) => {
           const o = outcomes[i]!;
@@ -65,4 +83,22 @@ export class WriteQueue {
       this.draining = false;
     }
   }
+
+  private async oneByOne(batch: Job[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    for (const job of batch) {
+      try {
+        outcomes.push({ ok: true, value: await this.db.transaction().execute((trx) => job.work(trx)) });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+    }
+    return outcomes;
+  }
+}
+
+/** Rows inserted, updated or deleted on this connection since it opened. */
+async function totalChanges(trx: Db): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select total_changes() as n`.execute(trx);
+  return rows[0]!.n;
 }
