@@ -72,6 +72,34 @@ export async function loginWithPin(
   input: { tillId: number; pin: string; userId?: number | undefined; deviceId: number; deviceTillId: number },
   now: Date,
 ): Promise<LoggedIn> {
+  const { user, till } = await matchPin(db, input, PIN_ROLES, now);
+  return db.transaction().execute(async (trx) => {
+    await trx.updateTable('tills').set({ pin_failures: 0 }).where('id', '=', till.id).execute();
+    const session = await createSession(trx, user.id, user.role, now, input.deviceId);
+    await recordEvent(trx, { kind: 'auth.pin_login', userId: user.id, subject: `till:${till.id}`, at: now.toISOString() });
+    return { ...session, user: { id: user.id, role: user.role, displayName: user.display_name, producerId: user.producer_id } };
+  });
+}
+
+/**
+ * A manager's PIN typed on a till to approve what a cashier may not do alone (a large discount, a refund):
+ * checked like a login, wrong PINs counting towards the till's lock, but no session is opened.
+ */
+export async function approveWithPin(db: Kysely<Database>, input: { tillId: number; pin: string; approverOf: number }, now: Date) {
+  const { user, till } = await matchPin(db, { ...input, deviceTillId: input.tillId }, ['manager', 'admin'], now);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('tills').set({ pin_failures: 0 }).where('id', '=', till.id).execute();
+    await recordEvent(trx, { kind: 'auth.pin_approval', userId: user.id, subject: `till:${till.id}`, data: { for: input.approverOf }, at: now.toISOString() });
+  });
+  return { id: user.id, displayName: user.display_name, role: user.role };
+}
+
+async function matchPin(
+  db: Kysely<Database>,
+  input: { tillId: number; pin: string; userId?: number | undefined; deviceTillId: number },
+  roles: Role[],
+  now: Date,
+) {
   if (input.deviceTillId !== input.tillId) throw new Forbidden('Cette tablette n’est pas appairée à cette caisse.');
   const till = await db.selectFrom('tills').select(['id', 'outlet_id', 'pin_locked_until', 'active']).where('id', '=', input.tillId).executeTakeFirst();
   if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
@@ -84,7 +112,7 @@ export async function loginWithPin(
     .select(['id', 'role', 'display_name', 'producer_id', 'pin_hash'])
     .where('active', '=', 1)
     .where('pin_hash', 'is not', null)
-    .where('role', 'in', PIN_ROLES)
+    .where('role', 'in', roles)
     .where((eb) => eb.or([eb('outlet_id', 'is', null), eb('outlet_id', '=', till.outlet_id)]));
   if (input.userId !== undefined) q = q.where('id', '=', input.userId);
   const candidates = await q.orderBy('id').execute();
@@ -118,11 +146,5 @@ export async function loginWithPin(
     if (locked) throw new TooManyAttempts('Trop de codes PIN erronés : clavier bloqué 5 min.', PIN_LOCK_MS / 1000);
     throw new Unauthorized('Code PIN incorrect.');
   }
-  const user = match;
-  return db.transaction().execute(async (trx) => {
-    await trx.updateTable('tills').set({ pin_failures: 0 }).where('id', '=', till.id).execute();
-    const session = await createSession(trx, user.id, user.role, now, input.deviceId);
-    await recordEvent(trx, { kind: 'auth.pin_login', userId: user.id, subject: `till:${till.id}`, at: now.toISOString() });
-    return { ...session, user: { id: user.id, role: user.role, displayName: user.display_name, producerId: user.producer_id } };
-  });
+  return { user: match, till };
 }

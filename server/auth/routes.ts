@@ -1,11 +1,11 @@
-import { loginBody, pinBody } from '../../shared/api/auth.ts';
+import { approveBody, loginBody, pinBody } from '../../shared/api/auth.ts';
 import { ownPasswordBody } from '../../shared/api/admin.ts';
 import { Unauthorized } from '../errors.ts';
-import { requireUser } from '../http/access.ts';
+import { requireUser, STAFF } from '../http/access.ts';
 import { Reply, route } from '../http/route.ts';
 import { isDemo, readSetting } from '../settings/settings.ts';
 import { setPassword } from '../users/users.ts';
-import { loginWithPassword, loginWithPin } from './login.ts';
+import { approveWithPin, loginWithPassword, loginWithPin } from './login.ts';
 import { verifySecret } from './secrets.ts';
 import { endSession, SESSION_COOKIE } from './sessions.ts';
 import { recordEvent } from '../events/event-log.ts';
@@ -37,6 +37,19 @@ export const authRoutes = [
       const result = await loginWithPin(ctx.db, { ...body, deviceId: device.id, deviceTillId: device.tillId }, ctx.services.now());
       ctx.setCookie(SESSION_COOKIE, result.token, { maxAgeSeconds: result.maxAgeSeconds });
       return { user: result.user };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/auth/approve',
+    access: STAFF,
+    needsDevice: true,
+    tag: 'auth',
+    summary: 'A manager approves, with their PIN on this till, what the cashier may not do alone (a discount above the limit, a refund); wrong PINs count towards the till’s lock',
+    body: approveBody,
+    handler: async ({ body }, ctx) => {
+      const user = requireUser(ctx);
+      return { approver: await approveWithPin(ctx.db, { tillId: ctx.device!.tillId, pin: body.pin, approverOf: user.id }, ctx.services.now()) };
     },
   }),
   route({

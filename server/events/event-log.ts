@@ -15,6 +15,8 @@ export type EventKind =
   | 'auth.logout'
   | 'auth.pin_login'
   | 'auth.pin_failed'
+  | 'auth.pin_approval'
+  | 'sale.receipt_requested'
   | 'auth.pin_locked'
   | 'till.created'
   | 'till.pairing_code'

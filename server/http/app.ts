@@ -142,8 +142,16 @@ export function createApp({ db, services, routes, clientDir }: AppOptions) {
   });
 
   if (clientDir && fs.existsSync(path.join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: 'index.html', maxAge: '1h' }));
-    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+    app.use(
+      express.static(clientDir, {
+        index: 'index.html',
+        // Hashed assets never change; pages and the till's service worker must be checked on every load.
+        setHeaders: (res, file) => res.setHeader('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      }),
+    );
+    const tillPage = path.join(clientDir, 'caisse', 'index.html');
+    app.get(/^\/caisse(\/.*)?$/, (_req, res) => res.setHeader('cache-control', 'no-cache').sendFile(tillPage));
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.setHeader('cache-control', 'no-cache').sendFile(path.join(clientDir, 'index.html')));
   }
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

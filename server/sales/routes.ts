@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { refundBody, saleBody, saleListQuery, uuidV7 } from '../../shared/api/sales.ts';
 import { recordRefund } from './refund.ts';
-import { Forbidden, NotFound } from '../errors.ts';
+import { Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
 import { requireUser, STAFF, TILL } from '../http/access.ts';
 import { Reply, route, type RequestContext } from '../http/route.ts';
@@ -27,6 +27,14 @@ function announce(ctx: Ctx, sale: SaleView) {
   if (!sale.training) void rt.stockChanged(sale.lines.map((l) => l.productId));
 }
 
+/** The cashier a ticket is booked to: the one logged in, or the one who rang it offline if it names them. */
+async function ringingCashier(ctx: RequestContext, loggedIn: number, named: number | undefined): Promise<number> {
+  if (named === undefined || named === loggedIn) return loggedIn;
+  const staff = await ctx.db.selectFrom('users').select('id').where('id', '=', named).where('active', '=', 1).where('role', 'in', ['cashier', 'waiter', 'manager', 'admin']).where('pin_hash', 'is not', null).executeTakeFirst();
+  if (!staff) throw new Unprocessable('Ticket refusé : le caissier indiqué n’est pas du personnel de caisse.', [{ field: 'cashierId', reason: 'caissier inconnu ou inactif' }]);
+  return staff.id;
+}
+
 /** Floor staff and tablets see their own till's tickets; managers see every till. */
 function tillScope(ctx: RequestContext): number | null {
   const role = ctx.user?.role;
@@ -47,7 +55,7 @@ export const salesRoutes = [
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
       const { created, sale } = await recordSale(ctx.db, body, {
-        cashierId: user.id,
+        cashierId: await ringingCashier(ctx, user.id, body.cashierId),
         tillId: ctx.device!.tillId,
         now: ctx.services.now(),
         timeZone: ctx.services.config.TZ_BUSINESS,
@@ -89,6 +97,23 @@ export const salesRoutes = [
       const sale = await getSale(ctx.db, params.id);
       if (scope !== null && sale.tillId !== scope) throw new NotFound('Ticket');
       return sale;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/sales/:id/receipt',
+    access: TILL,
+    tag: 'sales',
+    summary: 'The customer asked for a printed receipt (first copy, not a duplicate); sent by the till after the sale, queued with it when offline',
+    params: z.object({ id: uuidV7 }).strict(),
+    handler: async ({ params }, ctx) => {
+      const scope = tillScope(ctx);
+      const sale = await getSale(ctx.db, params.id);
+      if (scope !== null && sale.tillId !== scope) throw new NotFound('Ticket');
+      await ctx.db.transaction().execute((trx) =>
+        recordEvent(trx, { kind: 'sale.receipt_requested', userId: ctx.user?.id ?? null, subject: `sale:${sale.id}`, data: { tillId: sale.tillId, number: sale.number }, at: ctx.services.now().toISOString() }),
+      );
+      return Reply.created({ requested: true });
     },
   }),
   route({

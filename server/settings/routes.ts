@@ -1,7 +1,7 @@
-import { inStoreLayoutsSchema, shopIdentitySchema } from '../../shared/api/settings.ts';
+import { inStoreLayoutsSchema, shopIdentitySchema, tillOptionsSchema } from '../../shared/api/settings.ts';
 import { MANAGERS, requireUser } from '../http/access.ts';
 import { route } from '../http/route.ts';
-import { inStoreLayouts, isDemo, readSetting, updateInStoreLayouts, updateShopIdentity } from './settings.ts';
+import { inStoreLayouts, isDemo, readSetting, tillOptions, updateInStoreLayouts, updateShopIdentity, updateTillOptions } from './settings.ts';
 import { z } from 'zod';
 
 export const settingsRoutes = [
@@ -26,6 +26,7 @@ export const settingsRoutes = [
       identity: await readSetting(ctx.db, 'shop.identity'),
       demo: await isDemo(ctx.db),
       inStoreLayouts: await inStoreLayouts(ctx.db),
+      till: await tillOptions(ctx.db),
     }),
   }),
   route({
@@ -47,5 +48,14 @@ export const settingsRoutes = [
     body: z.object({ layouts: inStoreLayoutsSchema }).strict(),
     handler: async ({ body }, ctx) =>
       ctx.db.transaction().execute((trx) => updateInStoreLayouts(trx, body.layouts, requireUser(ctx).id, ctx.services.now())),
+  }),
+  route({
+    method: 'put',
+    path: '/api/settings/till',
+    access: MANAGERS,
+    tag: 'settings',
+    summary: 'Set how tills behave: extra payment methods, the discount a cashier may give without a manager, auto-lock delay',
+    body: tillOptionsSchema,
+    handler: async ({ body }, ctx) => ctx.db.transaction().execute((trx) => updateTillOptions(trx, body, requireUser(ctx).id, ctx.services.now())),
   }),
 ];

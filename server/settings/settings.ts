@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkLayouts, defaultInStoreLayouts, type InStoreLayout } from '../../shared/barcodes.ts';
-import { inStoreLayoutsSchema, shopIdentitySchema, type ShopIdentity } from '../../shared/api/settings.ts';
+import { defaultTillOptions, inStoreLayoutsSchema, shopIdentitySchema, tillOptionsSchema, type ShopIdentity, type TillOptions } from '../../shared/api/settings.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent, type Db } from '../events/event-log.ts';
 
@@ -10,6 +10,7 @@ const settingSchemas = {
   /** `demo` shops are marked DEMO everywhere and only ever hold demo data; set once at creation. */
   'shop.mode': z.enum(['demo', 'real']),
   'barcodes.inStoreLayouts': inStoreLayoutsSchema,
+  'till.options': tillOptionsSchema,
   'stock.nextSlipNumber': z.object({ deposit: z.number().int().positive(), return: z.number().int().positive() }),
 } as const;
 
@@ -59,4 +60,15 @@ export async function updateInStoreLayouts(db: Db, layouts: InStoreLayout[], use
   await writeSetting(db, 'barcodes.inStoreLayouts', layouts, now);
   await recordEvent(db, { kind: 'settings.changed', userId, subject: 'barcodes.inStoreLayouts', data: { before, after: layouts }, at: now.toISOString() });
   return layouts;
+}
+
+export async function tillOptions(db: Db): Promise<TillOptions> {
+  return (await readSetting(db, 'till.options')) ?? defaultTillOptions;
+}
+
+export async function updateTillOptions(db: Db, options: TillOptions, userId: number, now: Date): Promise<TillOptions> {
+  const before = await tillOptions(db);
+  await writeSetting(db, 'till.options', options, now);
+  await recordEvent(db, { kind: 'settings.changed', userId, subject: 'till.options', data: { before, after: options }, at: now.toISOString() });
+  return options;
 }

@@ -1,3 +1,4 @@
+import { tillOptions } from '../settings/settings.ts';
 import type { z } from 'zod';
 import type { tillUpdateBody } from '../../shared/api/admin.ts';
 import type { OutletCode } from '../../db/schema.ts';
@@ -115,12 +116,21 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
     .where((eb) => eb.or([eb('outlet_id', 'is', null), eb('outlet_id', '=', till.outlet_id)]))
     .orderBy('display_name')
     .execute();
+  // The till numbers its tickets itself (it must, offline): it carries on from the last one stored here.
+  const last = await db
+    .selectFrom('sales')
+    .select((eb) => eb.fn.max('number').as('n'))
+    .where('till_id', '=', tillId)
+    .where('training', '=', till.training_mode)
+    .executeTakeFirst();
   return {
     id: till.id,
     name: till.name,
     outlet: till.outlet,
     outletName: till.outlet_name,
     trainingMode: till.training_mode === 1,
+    lastNumber: Number(last?.n ?? 0),
+    options: await tillOptions(db),
     pinLockedUntil: till.pin_locked_until && till.pin_locked_until > now.toISOString() ? till.pin_locked_until : null,
     staff: staff.map((s) => ({ id: s.id, displayName: s.display_name, role: s.role })),
   };

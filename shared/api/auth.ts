@@ -20,3 +20,5 @@ export const pairBody = z.object({
 
 export type LoginBody = z.infer<typeof loginBody>;
 export type PinBody = z.infer<typeof pinBody>;
+
+export const approveBody = z.object({ pin: z.string().regex(/^\d{4,8}$/, 'code PIN de 4 à 8 chiffres') }).strict();

@@ -26,6 +26,11 @@ export const saleBody = z.object({
   payments: z.array(z.object({ method: paymentMethodSchema, amountCents: amount.refine((v) => v !== 0, 'montant nul') }).strict()).min(1).max(10),
   /** What the till computed: the server recomputes and refuses a ticket whose total differs. */
   totalCents: amount,
+  /**
+   * Who rang it, when not the one logged in as it is sent (a ticket rung offline by a cashier who has
+   * locked the till since): a member of staff of this till.
+   */
+  cashierId: idSchema.optional(),
 }).strict();
 
 export type SaleBody = z.infer<typeof saleBody>;

@@ -26,3 +26,22 @@ export const inStoreLayoutSchema = z.object({
 }).strict();
 
 export const inStoreLayoutsSchema = z.array(inStoreLayoutSchema).max(10);
+
+/** How the tills of the shop behave: extra payment methods, the discount a cashier may give alone, auto-lock. */
+export const tillOptionsSchema = z.object({
+  /** Beyond cash, card, cheque and meal vouchers: `other:<code>` with a label (gift cheque, local currency…). */
+  extraPaymentMethods: z.array(z.object({
+    code: z.string().regex(/^other:[a-z0-9_-]{1,30}$/, 'code attendu : other: suivi de lettres minuscules, chiffres, - ou _'),
+    label: trimmed(1, 40),
+  }).strict()).max(8),
+  /** A discount above this share of the line or ticket (basis points) needs a manager. */
+  cashierDiscountLimitBp: z.number().int().min(0).max(10_000),
+  /** The till locks itself after this many seconds without a touch (0: never). */
+  autoLockSeconds: z.number().int().min(0).max(3600),
+}).strict();
+export type TillOptions = z.infer<typeof tillOptionsSchema>;
+export const defaultTillOptions: TillOptions = {
+  extraPaymentMethods: [{ code: 'other:cheque_cadeau', label: 'Chèque cadeau' }],
+  cashierDiscountLimitBp: 1000,
+  autoLockSeconds: 180,
+};

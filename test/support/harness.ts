@@ -74,11 +74,15 @@ export interface TestShop {
   url: string;
   admin: Client;
   client(): Client;
+  /** Stops the server (the power cut, the crashed process): the data stays. */
+  stop(): Promise<void>;
+  /** Starts it again on the same file and the same port (same origin for a browser). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** A real, empty shop on a fresh SQLite file in a temp folder, served on an ephemeral port. */
-export async function startTestShop(options: { now?: () => Date } = {}): Promise<TestShop> {
+export async function startTestShop(options: { now?: () => Date; serveClient?: boolean } = {}): Promise<TestShop> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', LOG_LEVEL: 'silent' });
   // Create the shop before the server opens the file, the way `npm run cli -- init` does.
@@ -87,21 +91,35 @@ export async function startTestShop(options: { now?: () => Date } = {}): Promise
   await createRealShop(setup.db, shopIdentity, new Date());
   await createAdmin(setup.db, { ...ADMIN, displayName: 'Admin' }, new Date());
   await setup.close();
-  const server = await startServer({ config, logger: createLogger('silent'), ...(options.now ? { now: options.now } : {}) });
+  const start = (port: number) =>
+    startServer({ config: { ...config, PORT: port }, logger: createLogger('silent'), serveClient: options.serveClient ?? false, ...(options.now ? { now: options.now } : {}) });
+  const server = await start(0);
   const admin = new Client(server.url);
   const login = await admin.post('/api/auth/login', ADMIN);
   if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  return {
+  let running = true;
+  const shop: TestShop = {
     server,
     dataDir,
     url: server.url,
     admin,
-    client: () => new Client(server.url),
+    client: () => new Client(shop.server.url),
+    stop: async () => {
+      if (running) await shop.server.close();
+      running = false;
+    },
+    restart: async () => {
+      if (running) await shop.server.close();
+      shop.server = await start(shop.server.port);
+      running = true;
+    },
     close: async () => {
-      await server.close();
+      if (running) await shop.server.close();
+      running = false;
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return shop;
 }
 
 let siretCounter = 0;

@@ -1,0 +1,105 @@
+import { decodeBarcode, defaultInStoreLayouts, type InStoreLayout } from '../../shared/barcodes.ts';
+import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
+import { normalizeForSearch, searchTerms } from '../../shared/text.ts';
+
+export interface Product {
+  id: number;
+  name: string;
+  producerId: number | null;
+  producerName: string | null;
+  categoryId: number | null;
+  categoryName: string | null;
+  unit: 'piece' | 'kg';
+  priceCents: number;
+  vatRateBp: number;
+  plu: string | null;
+  stockTracked: boolean;
+  lowStockThreshold: number | null;
+  active: boolean;
+  barcodes: string[];
+  onHand: number | null;
+  low: boolean;
+}
+
+export interface Category { id: number; name: string; color: string; sortOrder?: number }
+export interface Producer { id: number; name: string; slug: string }
+
+export interface CatalogData {
+  outlet: string;
+  generatedAt: string;
+  products: Product[];
+  categories: Category[];
+  producers: Producer[];
+  inStoreLayouts: InStoreLayout[];
+}
+
+/** What a scan resolves to: a product with its quantity or grams and, for scale labels, the price they carry. */
+export type ScanResult =
+  | { kind: 'product'; product: Product; grams?: number; priceCents?: number }
+  | { kind: 'unknown'; code: string }
+  | { kind: 'misread'; code: string };
+
+/**
+ * The catalogue as the till searches it, offline as well as online: one normalised string per product,
+ * barcodes and PLU codes in maps. Built once per catalogue change, never per keystroke.
+ */
+export class CatalogIndex {
+  readonly byId = new Map<number, Product>();
+  private readonly byBarcode = new Map<string, Product>();
+  private readonly byPlu = new Map<string, Product>();
+  private readonly texts: string[] = [];
+  private readonly list: Product[] = [];
+
+  constructor(readonly data: CatalogData) {
+    for (const p of data.products) {
+      if (!p.active) continue;
+      this.byId.set(p.id, p);
+      for (const b of p.barcodes) this.byBarcode.set(b, p);
+      if (p.plu) this.byPlu.set(p.plu, p);
+      this.list.push(p);
+      this.texts.push(` ${normalizeForSearch(`${p.name} ${p.producerName ?? ''} ${p.plu ?? ''}`)}`);
+    }
+  }
+
+  get products(): readonly Product[] {
+    return this.list;
+  }
+
+  /** Accent- and case-insensitive; every word must match; words starting a name rank first. */
+  search(query: string, limit = 60): Product[] {
+    const terms = searchTerms(query);
+    if (!terms.length) return [];
+    const starts: Product[] = [];
+    const others: Product[] = [];
+    const first = ` ${terms[0]}`;
+    for (let i = 0; i < this.list.length; i++) {
+      const text = this.texts[i]!;
+      let all = true;
+      for (const t of terms) if (!text.includes(t)) { all = false; break; }
+      if (!all) continue;
+      (text.startsWith(first) ? starts : others).push(this.list[i]!);
+      if (starts.length >= limit) break;
+    }
+    return starts.concat(others).slice(0, limit);
+  }
+
+  /** A scanned or typed code: EAN/UPC barcodes, and scale labels with their embedded price or weight. */
+  scan(raw: string): ScanResult {
+    const decoded = decodeBarcode(raw, this.data.inStoreLayouts.length ? this.data.inStoreLayouts : defaultInStoreLayouts);
+    if (decoded.type === 'invalid') return { kind: 'misread', code: decoded.code };
+    if (decoded.type === 'in-store') {
+      const product = this.byPlu.get(decoded.itemCode) ?? this.byPlu.get(String(Number(decoded.itemCode)));
+      if (!product) return { kind: 'unknown', code: decoded.code };
+      if (decoded.kind === 'weight') return { kind: 'product', product, grams: decoded.grams };
+      // A price label on a product sold by weight: the weight it stands for is not printed; the line is
+      // rung at the label's price for one piece of that price.
+      return { kind: 'product', product, priceCents: decoded.priceCents };
+    }
+    const product = this.byBarcode.get(decoded.code) ?? this.byBarcode.get(raw.trim());
+    return product ? { kind: 'product', product } : { kind: 'unknown', code: decoded.code };
+  }
+}
+
+export function linePriceOf(product: Product, quantity: number): Cents {
+  return product.unit === 'kg' ? weighedPrice(product.priceCents as Cents, quantity as Grams) : ((product.priceCents * quantity) as Cents);
+}

@@ -1,0 +1,91 @@
+/**
+ * The till's own storage (IndexedDB): the catalogue and settings to sell offline, the tickets waiting for
+ * the server (outbox), parked tickets, and tickets the server refused (kept, never dropped).
+ */
+export type Store = 'kv' | 'outbox' | 'parked' | 'refused';
+
+let opening: Promise<IDBDatabase> | null = null;
+
+export function openTillDb(name = 'comptoir-caisse'): Promise<IDBDatabase> {
+  opening ??= new Promise((resolve, reject) => {
+    const req = indexedDB.open(name, 1);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      db.createObjectStore('kv');
+      db.createObjectStore('outbox', { keyPath: 'seq' });
+      db.createObjectStore('parked', { keyPath: 'id' });
+      db.createObjectStore('refused', { keyPath: 'seq' });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  return opening;
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+  });
+}
+
+function result<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+export async function get<T>(store: Store, key: IDBValidKey): Promise<T | undefined> {
+  const db = await openTillDb();
+  return result(db.transaction(store).objectStore(store).get(key)) as Promise<T | undefined>;
+}
+
+export async function all<T>(store: Store): Promise<T[]> {
+  const db = await openTillDb();
+  return result(db.transaction(store).objectStore(store).getAll()) as Promise<T[]>;
+}
+
+export async function put(store: Store, value: unknown, key?: IDBValidKey): Promise<void> {
+  const db = await openTillDb();
+  const tx = db.transaction(store, 'readwrite');
+  tx.objectStore(store).put(value, key);
+  return done(tx);
+}
+
+export async function del(store: Store, key: IDBValidKey): Promise<void> {
+  const db = await openTillDb();
+  const tx = db.transaction(store, 'readwrite');
+  tx.objectStore(store).delete(key);
+  return done(tx);
+}
+
+/** Moves a record from one store to another in one transaction (a refused ticket leaves the outbox). */
+export async function move(from: Store, to: Store, key: IDBValidKey, value: unknown): Promise<void> {
+  const db = await openTillDb();
+  const tx = db.transaction([from, to], 'readwrite');
+  tx.objectStore(from).delete(key);
+  tx.objectStore(to).put(value);
+  return done(tx);
+}
+
+/**
+ * Takes the till's next ticket number and queues the ticket under it, in one transaction: a number is used
+ * only by a ticket safely stored, so the sequence has no gap and no number twice, even if the tablet dies.
+ */
+export async function numberAndQueue<T extends object>(counterKey: string, atLeastAfter: number, make: (number: number) => T): Promise<T & { seq: number }> {
+  const db = await openTillDb();
+  const tx = db.transaction(['kv', 'outbox'], 'readwrite');
+  const kv = tx.objectStore('kv');
+  const last = ((await result(kv.get(counterKey))) as number | undefined) ?? 0;
+  const number = Math.max(last, atLeastAfter) + 1;
+  // The outbox is sent in the order tickets were queued (their numbers, across a mode change too).
+  const seq = (((await result(kv.get('outbox.seq'))) as number | undefined) ?? 0) + 1;
+  const ticket = { ...make(number), seq };
+  kv.put(number, counterKey);
+  kv.put(seq, 'outbox.seq');
+  tx.objectStore('outbox').put(ticket);
+  await done(tx);
+  return ticket;
+}

@@ -1,0 +1,768 @@
+import { render } from 'preact';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { translate, type Lang, type MessageKey } from '../../shared/i18n/index.ts';
+import { formatEuros, parseEuros, weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
+import { api, ApiError, isOffline } from '../api.ts';
+import { addProduct, priceCart, removeLine, updateLine, type CartLine } from './cart.ts';
+import type { Product } from './catalog.ts';
+import { numberAndQueue } from './idb.ts';
+import { Till, type TillState } from './till.ts';
+import { uuidv7 } from './uuid.ts';
+import './style.css';
+
+const till = new Till();
+(window as unknown as { till: Till }).till = till;
+
+let lang: Lang = (localStorage.getItem('lang') as Lang) === 'en' ? 'en' : 'fr';
+const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+const eur = (c: number) => formatEuros(c as Cents, lang === 'fr' ? 'fr-FR' : 'en-GB');
+const kg = (g: number) => new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 3 }).format(g / 1000) + ' kg';
+
+const METHODS: { code: string; key: MessageKey }[] = [
+  { code: 'cash', key: 'till.pay.cash' },
+  { code: 'card', key: 'till.pay.card' },
+  { code: 'cheque', key: 'till.pay.cheque' },
+  { code: 'meal_voucher', key: 'till.pay.voucher' },
+];
+
+/**
+ * State whose latest value key handlers can read at once: a scanner or a fast typist sends the next key
+ * before the screen has redrawn, so a handler must not rely on the value of the last render.
+ */
+function useLive<T>(initial: T): [T, (next: T | ((prev: T) => T)) => void, { current: T }] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(initial);
+  const set = (next: T | ((prev: T) => T)) => {
+    ref.current = typeof next === 'function' ? (next as (prev: T) => T)(ref.current) : next;
+    setValue(ref.current);
+  };
+  return [value, set, ref];
+}
+
+/**
+ * One keyboard listener for the whole till, installed once: the screen (or dialog) drawn last sets the
+ * handler while it renders, so keys go to what is on screen now, never to a screen that just closed.
+ */
+const keyHandler: { current: ((e: KeyboardEvent) => void) | null } = { current: null };
+window.addEventListener('keydown', (e) => keyHandler.current?.(e));
+function useKeys(handler: (e: KeyboardEvent) => void) {
+  keyHandler.current = handler;
+}
+
+function useTill(): TillState {
+  const [s, set] = useState(till.state);
+  useEffect(() => till.subscribe(set), []);
+  return s;
+}
+
+function errorText(e: unknown): string {
+  if (isOffline(e)) return t('error.network');
+  return e instanceof ApiError ? e.message : String(e);
+}
+
+// ---- building blocks ------------------------------------------------------------------------------------
+
+function Keypad({ onKey }: { onKey: (k: string) => void }) {
+  const keys = ['7', '8', '9', '4', '5', '6', '1', '2', '3', 'C', '0', '⌫'];
+  return (
+    <div class="keypad" role="group">
+      {keys.map((k) => (
+        <button type="button" key={k} class={k === 'C' || k === '⌫' ? 'key alt' : 'key'} onClick={() => onKey(k)} aria-label={k === '⌫' ? t('till.key.back') : k === 'C' ? t('till.key.clear') : k}>
+          {k}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+const applyKey = (value: string, k: string, max = 9) => (k === 'C' ? '' : k === '⌫' ? value.slice(0, -1) : (value + k).replace(/^0+(?=\d)/, '').slice(0, max));
+
+function StatusBar({ s }: { s: TillState }) {
+  const o = s.outbox;
+  return (
+    <header class="status">
+      <span class="till-name">{s.device?.name ?? 'Comptoir'}</span>
+      {s.device?.trainingMode && <span class="badge training">{t('till.training')}</span>}
+      <span class={o.online ? 'badge ok' : 'badge off'} data-testid="network">{o.online ? t('till.online') : t('till.offline')}</span>
+      {o.waiting > 0 && <span class="badge warn" data-testid="waiting">{t('till.waiting', { n: o.waiting })}</span>}
+      {o.refused > 0 && <span class="badge off">{t('till.refused', { n: o.refused })}</span>}
+      <span class="badge" data-testid="printer">{s.printer ? t('till.printer', { state: s.printer.state, n: s.printer.waiting }) : t('till.printer.unknown')}</span>
+      <span class="spacer" />
+      {s.user && <span class="cashier">{s.user.displayName}</span>}
+      <button class="link" onClick={() => { lang = lang === 'fr' ? 'en' : 'fr'; localStorage.setItem('lang', lang); till.set({}); }}>{t('lang.switch')}</button>
+      {s.user && s.screen !== 'lock' && <button class="link" onClick={() => till.lock()}>{t('till.lock')}</button>}
+    </header>
+  );
+}
+
+// ---- pairing and lock -----------------------------------------------------------------------------------
+
+function PairScreen() {
+  const [code, setCode] = useState('');
+  const [error, setError] = useState('');
+  return (
+    <main class="center">
+      <form class="card" onSubmit={async (e) => {
+        e.preventDefault();
+        setError('');
+        try { await till.pair(code); } catch (err) { setError(errorText(err)); }
+      }}>
+        <h1>{t('till.pair.title')}</h1>
+        <p>{t('till.pair.help')}</p>
+        <input class="big-input" name="code" value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())} maxLength={8} autoFocus autocomplete="off" aria-label={t('till.pair.code')} />
+        {error && <p class="error" role="alert">{error}</p>}
+        <button class="primary big" type="submit">{t('till.pair.submit')}</button>
+      </form>
+    </main>
+  );
+}
+
+function LockScreen({ s }: { s: TillState }) {
+  const [who, setWho, whoRef] = useLive<number | null>(s.user?.id ?? null);
+  const [pin, setPin, pinRef] = useLive('');
+  const [error, setError] = useState('');
+  const staff = s.device?.staff ?? [];
+  const submit = async () => {
+    const p = pinRef.current;
+    const who = whoRef.current;
+    if (who === null || p.length < 4) return;
+    setError('');
+    try {
+      await till.login(who, p);
+    } catch (e) {
+      setPin('');
+      setError(e instanceof ApiError && e.message === 'offline-pin' ? t('till.lock.offlinePin') : errorText(e));
+    }
+  };
+  useKeys((e: KeyboardEvent) => {
+      if (whoRef.current === null) return;
+      if (/^\d$/.test(e.key)) setPin((p) => (p + e.key).slice(0, 8));
+      else if (e.key === 'Backspace') setPin((p) => p.slice(0, -1));
+      else if (e.key === 'Enter') void submit();
+      else if (e.key === 'Escape') setWho(null);
+      else return;
+      // Not also a click on the focused button.
+      e.preventDefault();
+  });
+  return (
+    <main class="lock">
+      <section class="staff" aria-label={t('till.lock.who')}>
+        <h1>{t('till.lock.who')}</h1>
+        <div class="staff-grid">
+          {staff.map((m) => (
+            <button key={m.id} class={m.id === who ? 'staff-tile selected' : 'staff-tile'} onClick={() => { setWho(m.id); setPin(''); setError(''); }}>
+              {m.displayName}
+              <small>{t(`role.${m.role}` as MessageKey)}</small>
+            </button>
+          ))}
+        </div>
+      </section>
+      {who !== null && (
+        <section class="pin">
+          <h2>{t('till.lock.pin')}</h2>
+          <div class="pin-dots" data-testid="pin-dots">{'●'.repeat(pin.length) || ' '}</div>
+          <Keypad onKey={(k) => setPin((p) => (k === 'C' ? '' : k === '⌫' ? p.slice(0, -1) : (p + k).slice(0, 8)))} />
+          {error && <p class="error" role="alert">{error}</p>}
+          <button class="primary big" onClick={() => submit()}>{t('till.lock.enter')}</button>
+        </section>
+      )}
+    </main>
+  );
+}
+
+// ---- selling --------------------------------------------------------------------------------------------
+
+function WeighDialog({ product, onDone }: { product: Product; onDone: (grams: number | null) => void }) {
+  const [g, setG, gRef] = useLive('');
+  const grams = Number(g || 0);
+  useKeys((e: KeyboardEvent) => {
+      if (/^\d$/.test(e.key)) setG((v) => applyKey(v, e.key, 6));
+      else if (e.key === 'Backspace') setG((v) => v.slice(0, -1));
+      else if (e.key === 'Enter' && Number(gRef.current || 0) > 0) onDone(Number(gRef.current));
+      else if (e.key === 'Escape') onDone(null);
+      else return;
+      e.preventDefault();
+      e.stopPropagation();
+  });
+  return (
+    <div class="modal" role="dialog" aria-label={t('till.weigh.title', { name: product.name })}>
+      <div class="card">
+        <h2>{product.name}</h2>
+        <p>{t('till.weigh.perKg', { price: eur(product.priceCents) })}</p>
+        <div class="big-value" data-testid="grams">{t('till.weigh.grams', { g: grams })}</div>
+        <div class="big-value accent" data-testid="weigh-price">{eur(weighedPrice(product.priceCents as Cents, grams as Grams))}</div>
+        <Keypad onKey={(k) => setG((v) => applyKey(v, k, 6))} />
+        <div class="row">
+          <button onClick={() => onDone(null)}>{t('till.cancel')}</button>
+          <button class="primary" disabled={grams <= 0} onClick={() => onDone(grams)}>{t('till.weigh.add')}</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState; onClose: () => void }) {
+  const [discount, setDiscount] = useState(line.discountCents ? (line.discountCents / 100).toFixed(2).replace('.', ',') : '');
+  const [percent, setPercent] = useState(false);
+  const [note, setNote] = useState(line.note);
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState('');
+  const gross = line.unit === 'kg' ? weighedPrice(line.unitPriceCents as Cents, line.quantity as Grams) : line.unitPriceCents * line.quantity;
+  const limitBp = s.device?.options.cashierDiscountLimitBp ?? 0;
+  const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
+  const apply = async () => {
+    let cents = 0;
+    if (discount.trim()) {
+      if (percent) {
+        const p = Number(discount.replace(',', '.'));
+        if (!(p >= 0 && p <= 100)) return setError(t('till.discount.bad'));
+        cents = Math.round((gross * p) / 100);
+      } else {
+        const c = parseEuros(discount);
+        if (c === null || c < 0) return setError(t('till.discount.bad'));
+        cents = c;
+      }
+    }
+    if (cents > gross) return setError(t('till.discount.tooMuch'));
+    if (!isManager && cents * 10_000 > gross * limitBp) {
+      if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
+      try {
+        await api('POST', '/api/auth/approve', { pin });
+      } catch (e) {
+        setPin('');
+        return setError(errorText(e));
+      }
+    }
+    till.setCart(updateLine(s.cart, line.key, { discountCents: cents, note: note.trim() }));
+    onClose();
+  };
+  return (
+    <div class="modal" role="dialog" aria-label={line.name}>
+      <div class="card">
+        <h2>{line.name}</h2>
+        {line.unit === 'piece' ? (
+          <div class="row qty">
+            <button class="key" aria-label={t('till.qty.less')} onClick={() => line.quantity > 1 && till.setCart(updateLine(s.cart, line.key, { quantity: line.quantity - 1 }))}>−</button>
+            <span class="big-value">{line.quantity}</span>
+            <button class="key" aria-label={t('till.qty.more')} onClick={() => till.setCart(updateLine(s.cart, line.key, { quantity: line.quantity + 1 }))}>+</button>
+          </div>
+        ) : (
+          <p>{kg(line.quantity)} × {eur(line.unitPriceCents)}/kg</p>
+        )}
+        <label>{t('till.discount.label')}
+          <span class="row">
+            <input value={discount} onInput={(e) => setDiscount((e.target as HTMLInputElement).value)} inputMode="decimal" />
+            <button class={percent ? 'toggle on' : 'toggle'} onClick={() => setPercent(!percent)}>{percent ? '%' : '€'}</button>
+          </span>
+        </label>
+        {!isManager && <label>{t('till.discount.managerPin')}<input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} /></label>}
+        <label>{t('till.note')}<input value={note} maxLength={200} onInput={(e) => setNote((e.target as HTMLInputElement).value)} /></label>
+        {error && <p class="error" role="alert">{error}</p>}
+        <div class="row">
+          <button class="danger" onClick={() => { till.setCart(removeLine(s.cart, line.key)); onClose(); }}>{t('till.line.remove')}</button>
+          <button onClick={onClose}>{t('till.cancel')}</button>
+          <button class="primary" onClick={apply}>{t('till.ok')}</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtotal: number; onClose: () => void }) {
+  const [value, setValue] = useState('');
+  const [percent, setPercent] = useState(true);
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState('');
+  const limitBp = s.device?.options.cashierDiscountLimitBp ?? 0;
+  const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
+  const apply = async () => {
+    const cents = percent ? Math.round((subtotal * Number(value.replace(',', '.') || 0)) / 100) : (parseEuros(value || '0') ?? -1);
+    if (!(cents >= 0) || cents > subtotal) return setError(t('till.discount.bad'));
+    if (!isManager && cents * 10_000 > subtotal * limitBp) {
+      if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
+      try { await api('POST', '/api/auth/approve', { pin }); } catch (e) { setPin(''); return setError(errorText(e)); }
+    }
+    till.setCart({ ...s.cart, discountCents: cents });
+    onClose();
+  };
+  return (
+    <div class="modal" role="dialog" aria-label={t('till.discount.ticket')}>
+      <div class="card">
+        <h2>{t('till.discount.ticket')}</h2>
+        <span class="row">
+          <input value={value} autoFocus onInput={(e) => setValue((e.target as HTMLInputElement).value)} inputMode="decimal" />
+          <button class={percent ? 'toggle on' : 'toggle'} onClick={() => setPercent(!percent)}>{percent ? '%' : '€'}</button>
+        </span>
+        {!isManager && <label>{t('till.discount.managerPin')}<input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} /></label>}
+        {error && <p class="error" role="alert">{error}</p>}
+        <div class="row">
+          <button onClick={onClose}>{t('till.cancel')}</button>
+          <button class="primary" onClick={apply}>{t('till.ok')}</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Cart({ s }: { s: TillState }) {
+  const [editing, setEditing] = useState<number | null>(null);
+  const [ticketDiscount, setTicketDiscount] = useState(false);
+  const priced = priceCart(s.cart);
+  const total = 'error' in priced ? 0 : priced.total;
+  const line = s.cart.lines.find((l) => l.key === editing);
+  return (
+    <section class="cart" aria-label={t('till.cart')}>
+      <ol class="lines" data-testid="cart">
+        {s.cart.lines.map((l, i) => (
+          <li key={l.key} onClick={() => setEditing(l.key)}>
+            <div class="line-main">
+              <span class="line-name">{l.name}</span>
+              <span class="line-total">{'error' in priced ? '' : eur(priced.lines[i]!.total + priced.lines[i]!.ticketDiscount)}</span>
+            </div>
+            <div class="line-sub">
+              {l.unit === 'kg' ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg` : `${l.quantity} × ${eur(l.unitPriceCents)}`}
+              {l.producerName && <span class="producer"> · {l.producerName}</span>}
+              {l.discountCents > 0 && <span class="discount"> · {t('till.discount.short', { amount: eur(l.discountCents) })}</span>}
+              {l.note && <span class="note"> · {l.note}</span>}
+            </div>
+          </li>
+        ))}
+      </ol>
+      {s.cart.discountCents > 0 && <div class="ticket-discount">{t('till.discount.ticketApplied', { amount: eur(s.cart.discountCents) })}</div>}
+      {'error' in priced && <p class="error">{priced.error}</p>}
+      <div class="total" data-testid="total"><span>{t('till.total')}</span><strong>{eur(total)}</strong></div>
+      <div class="cart-actions">
+        <button disabled={!s.cart.lines.length} onClick={() => till.park()}>{t('till.park')}</button>
+        <button disabled={!s.cart.lines.length} onClick={() => setTicketDiscount(true)}>{t('till.discount.ticket')}</button>
+        <button class="primary big" disabled={!s.cart.lines.length || 'error' in priced} onClick={() => till.startPayment()} data-testid="pay">{t('till.pay')}</button>
+      </div>
+      {line && <LineEditor line={line} s={s} onClose={() => setEditing(null)} />}
+      {ticketDiscount && !('error' in priced) && <TicketDiscount s={s} subtotal={priced.subtotal} onClose={() => setTicketDiscount(false)} />}
+    </section>
+  );
+}
+
+function ProductTile({ p, onPick }: { p: Product; onPick: (p: Product) => void }) {
+  return (
+    <button class={p.low ? 'tile low' : 'tile'} onClick={() => onPick(p)} data-product={p.id}>
+      <span class="tile-name">{p.name}</span>
+      {p.producerName && <span class="tile-producer">{p.producerName}</span>}
+      <span class="tile-price">{eur(p.priceCents)}{p.unit === 'kg' ? '/kg' : ''}</span>
+      {p.onHand !== null && <span class="tile-stock">{p.unit === 'kg' ? kg(p.onHand) : p.onHand}</span>}
+    </button>
+  );
+}
+
+function SellScreen({ s }: { s: TillState }) {
+  const [query, setQueryState] = useState('');
+  // The search box is not a controlled input: a redraw must never put back an older value while the
+  // scanner is typing into it. Clearing it is done on the element itself.
+  const setQuery = (q: string) => {
+    if (search.current && search.current.value !== q) search.current.value = q;
+    setQueryState(q);
+  };
+  const [tab, setTab] = useState<{ kind: 'category' | 'producer'; id: number | null }>({ kind: 'category', id: null });
+  const [weighing, setWeighing] = useState<Product | null>(null);
+  const [showParked, setShowParked] = useState(false);
+  const search = useRef<HTMLInputElement>(null);
+  const catalog = s.catalog;
+  // Focus as soon as the screen is there: the next scan may come at once.
+  useLayoutEffect(() => search.current?.focus(), []);
+
+  const results = useMemo(() => {
+    if (!catalog) return [];
+    if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query);
+    const list = catalog.products.filter((p) => (tab.id === null ? true : tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id));
+    return list.slice(0, tab.id === null ? 60 : 400);
+  }, [catalog, query, tab]);
+
+  const pick = (p: Product, opts: { grams?: number; priceCents?: number } = {}) => {
+    till.touch();
+    if (p.unit === 'kg' && opts.grams === undefined && opts.priceCents === undefined) {
+      setWeighing(p);
+      return;
+    }
+    till.setCart(addProduct(till.state.cart, p, opts));
+    setQuery('');
+    search.current?.focus();
+  };
+
+  const scan = (code: string) => {
+    if (!catalog) return;
+    const r = catalog.scan(code);
+    if (r.kind === 'product') {
+      if (r.product.unit === 'kg' && r.priceCents !== undefined) {
+        // A price label on goods sold by weight: the weight it stands for, to the gram.
+        pick(r.product, { grams: Math.max(1, Math.round((r.priceCents * 1000) / r.product.priceCents)) });
+      } else pick(r.product, { ...(r.grams !== undefined ? { grams: r.grams } : {}), ...(r.priceCents !== undefined ? { priceCents: r.priceCents } : {}) });
+      setQuery('');
+      till.set({ message: null });
+    } else {
+      till.say('error', r.kind === 'misread' ? t('till.scan.misread', { code: r.code }) : t('till.scan.unknown', { code: r.code }));
+      setQuery('');
+    }
+  };
+
+  // The scanner types like a keyboard and ends with Enter: whatever has the focus, keys go to the search box.
+  useKeys((e: KeyboardEvent) => {
+      till.touch();
+      const target = e.target as HTMLElement;
+      if (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || document.querySelector('.modal')) return;
+      if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) search.current?.focus();
+      else if (e.key === 'Enter' && !search.current?.value && till.state.cart.lines.length) till.startPayment();
+  });
+
+  const onSearchKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      // The input's own value: a scanner's Enter follows its digits before any redraw.
+      const q = (e.currentTarget as HTMLInputElement).value.trim();
+      if (/^\d{6,14}$/.test(q)) return scan(q);
+      const found = catalog && q ? catalog.search(q, 2) : [];
+      if (found.length === 1) return pick(found[0]!);
+      if (!q && till.state.cart.lines.length) till.startPayment();
+    } else if (e.key === 'Escape') setQuery('');
+  };
+
+  return (
+    <main class="sell">
+      <Cart s={s} />
+      <section class="products">
+        <div class="search-row">
+          <input ref={search} class="search" type="search" placeholder={t('till.search')} aria-label={t('till.search')} autoFocus
+            onInput={(e) => setQuery((e.target as HTMLInputElement).value)} onKeyDown={onSearchKey} autocomplete="off" />
+          <button onClick={() => setShowParked(!showParked)} disabled={!s.parked.length}>{t('till.parked', { n: s.parked.length })}</button>
+          <button onClick={() => till.set({ screen: 'refund' })}>{t('till.refund')}</button>
+        </div>
+        {s.message && <p class={s.message.kind === 'error' ? 'error banner' : 'info banner'} role="alert">{s.message.text}</p>}
+        {showParked && (
+          <ul class="parked">
+            {s.parked.map((p) => (
+              <li key={p.id}><button onClick={() => { till.resume(p.id); setShowParked(false); }}>{new Date(p.parkedAt).toLocaleTimeString(lang)} · {p.cashier} · {eur(p.totalCents)}</button></li>
+            ))}
+          </ul>
+        )}
+        {!query && catalog && (
+          <nav class="tabs">
+            <button class={tab.id === null ? 'tab on' : 'tab'} onClick={() => setTab({ kind: tab.kind, id: null })}>{t('till.all')}</button>
+            <button class="tab switch" onClick={() => setTab({ kind: tab.kind === 'category' ? 'producer' : 'category', id: null })}>{tab.kind === 'category' ? t('till.byProducer') : t('till.byCategory')}</button>
+            {tab.kind === 'category'
+              ? catalog.data.categories.map((c) => (
+                  <button key={c.id} class={tab.id === c.id ? 'tab on' : 'tab'} style={{ borderColor: c.color }} onClick={() => setTab({ kind: 'category', id: c.id })}>{c.name}</button>
+                ))
+              : catalog.data.producers.map((p) => (
+                  <button key={p.id} class={tab.id === p.id ? 'tab on' : 'tab'} onClick={() => setTab({ kind: 'producer', id: p.id })}>{p.name}</button>
+                ))}
+          </nav>
+        )}
+        {!catalog ? <p>{t('till.catalog.loading')}</p> : (
+          <div class="grid" data-testid="grid">
+            {results.map((p) => <ProductTile key={p.id} p={p} onPick={(x) => pick(x)} />)}
+            {query && !results.length && !/^\d{6,}$/.test(query.trim()) && <p class="empty">{t('till.search.none', { q: query })}</p>}
+          </div>
+        )}
+      </section>
+      {weighing && <WeighDialog product={weighing} onDone={(g) => { const p = weighing; setWeighing(null); if (g) pick(p, { grams: g }); else search.current?.focus(); }} />}
+    </main>
+  );
+}
+
+// ---- paying ---------------------------------------------------------------------------------------------
+
+function nextNotes(due: number): number[] {
+  const notes = [500, 1000, 2000, 5000, 10000];
+  const out = new Set<number>();
+  for (const n of notes) {
+    const v = Math.ceil(due / n) * n;
+    if (v > due) out.add(v);
+  }
+  return [...out].sort((a, b) => a - b).slice(0, 3);
+}
+
+function PayScreen({ s }: { s: TillState }) {
+  const priced = priceCart(s.cart);
+  const total = 'error' in priced ? 0 : priced.total;
+  const paid = s.payments.reduce((x, p) => x + p.amountCents, 0);
+  const due = Math.max(0, total - paid);
+  const [digits, setDigits, digitsRef] = useLive('');
+  const [method, setMethod, methodRef] = useLive('cash');
+  const [cardPending, setCardPending, cardRef] = useLive<number | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const amount = digits ? Number(digits) : due;
+  const extra = s.device?.options.extraPaymentMethods ?? [];
+
+  // What is due now, payments just added included (the screen may not have redrawn yet).
+  const dueNow = () => Math.max(0, total - till.state.payments.reduce((x, p) => x + p.amountCents, 0));
+  const add = (m: string, cents: number) => {
+    setError('');
+    const due = dueNow();
+    if (cents <= 0 || due <= 0) return;
+    if (m === 'card') return setCardPending(Math.min(cents, due));
+    // No change on meal vouchers, cards or cheques: what exceeds the amount due is not given back.
+    const value = m === 'cash' ? cents : Math.min(cents, due);
+    if (m !== 'cash' && cents > due) setError(t('till.pay.noChange', { amount: eur(cents - due) }));
+    till.addPayment({ method: m, amountCents: value });
+    setDigits('');
+  };
+
+  useEffect(() => {
+    if (due === 0 && s.payments.length && !busy) {
+      setBusy(true);
+      till.finish().catch((e) => { setBusy(false); setError(errorText(e)); });
+    }
+  }, [due, s.payments.length]);
+
+  useKeys((e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).tagName === 'INPUT') return;
+      if (/^\d$/.test(e.key)) setDigits((d) => applyKey(d, e.key));
+      else if (e.key === 'Backspace') setDigits((d) => d.slice(0, -1));
+      else if (e.key === 'Enter') {
+        const card = cardRef.current;
+        if (card !== null) {
+          till.addPayment({ method: 'card', amountCents: card });
+          setCardPending(null);
+        } else add(methodRef.current, digitsRef.current ? Number(digitsRef.current) : dueNow());
+      } else if (e.key === 'Escape') cardRef.current !== null ? setCardPending(null) : till.cancelPayment();
+      else if (e.key === 'F1') setMethod('cash');
+      else if (e.key === 'F2') setMethod('card');
+      else if (e.key === 'F3') setMethod('cheque');
+      else if (e.key === 'F4') setMethod('meal_voucher');
+      else return;
+      e.preventDefault();
+  });
+
+  const label = (code: string) => METHODS.find((m) => m.code === code) ? t(METHODS.find((m) => m.code === code)!.key) : (extra.find((m) => m.code === code)?.label ?? code);
+  return (
+    <main class="pay">
+      <section class="pay-summary">
+        <div class="total big" data-testid="pay-total"><span>{t('till.total')}</span><strong>{eur(total)}</strong></div>
+        <ul class="payments">
+          {s.payments.map((p, i) => (
+            <li key={i}>{label(p.method)} <strong>{eur(p.amountCents)}</strong> <button class="link" onClick={() => till.removePayment(i)} aria-label={t('till.pay.remove')}>✕</button></li>
+          ))}
+        </ul>
+        <div class="due" data-testid="due"><span>{t('till.pay.due')}</span><strong>{eur(due)}</strong></div>
+        {error && <p class="error" role="alert">{error}</p>}
+        <button class="danger" onClick={() => till.cancelPayment()}>{t('till.pay.cancel')}</button>
+      </section>
+      <section class="pay-input">
+        <div class="methods">
+          {[...METHODS.map((m) => ({ code: m.code, label: t(m.key) })), ...extra].map((m) => (
+            <button key={m.code} class={method === m.code ? 'method on' : 'method'} onClick={() => setMethod(m.code)}>{m.label}</button>
+          ))}
+        </div>
+        <div class="big-value" data-testid="amount">{eur(amount)}</div>
+        {method === 'cash' && (
+          <div class="quick">
+            <button onClick={() => add('cash', due)}>{t('till.pay.exact')}</button>
+            {nextNotes(due).map((n) => <button key={n} onClick={() => add('cash', n)}>{eur(n)}</button>)}
+          </div>
+        )}
+        <Keypad onKey={(k) => setDigits((d) => applyKey(d, k))} />
+        <button class="primary big" onClick={() => add(method, amount)} data-testid="add-payment">{t('till.pay.add', { method: label(method) })}</button>
+      </section>
+      {cardPending !== null && (
+        <div class="modal" role="dialog" aria-label={t('till.pay.card')}>
+          <div class="card">
+            <h2>{t('till.pay.cardWait', { amount: eur(cardPending) })}</h2>
+            <div class="row">
+              <button onClick={() => setCardPending(null)}>{t('till.pay.cardRefused')}</button>
+              <button class="primary" onClick={() => { till.addPayment({ method: 'card', amountCents: cardPending }); setCardPending(null); setDigits(''); }}>{t('till.pay.cardAccepted')}</button>
+            </div>
+          </div>
+        </div>
+      )}
+    </main>
+  );
+}
+
+function DoneScreen({ s }: { s: TillState }) {
+  const f = s.finished!;
+  const queued = s.outbox.waiting > 0 && !f.receiptToken;
+  const [qr, setQr] = useState(false);
+  useKeys((e: KeyboardEvent) => {
+      if (e.key === '1') void till.receipt('print');
+      else if (e.key === '2' && f.receiptToken) setQr(true);
+      else if (e.key === '3' || e.key === 'Enter' || e.key === 'Escape') void till.receipt('none');
+      else return;
+      // The key is the answer, not the first character of the next customer's search.
+      e.preventDefault();
+  });
+  return (
+    <main class="center">
+      <div class="card done">
+        {f.changeCents > 0 ? (
+          <div class="change" data-testid="change"><span>{t('till.done.change')}</span><strong>{eur(f.changeCents)}</strong></div>
+        ) : (
+          <div class="change"><strong>{t('till.done.noChange')}</strong></div>
+        )}
+        <p data-testid="ticket-state">{queued ? t('till.done.queued', { n: f.number }) : t('till.done.stored', { n: f.number })}</p>
+        <h2>{t('till.receipt.question')}</h2>
+        {qr && f.receiptToken && <img class="qr" src={`/r/${f.receiptToken}/qr.svg`} alt={t('till.receipt.qr')} />}
+        <div class="row">
+          <button class="big" onClick={() => till.receipt('print')}>{t('till.receipt.print')}</button>
+          <button class="big" disabled={!f.receiptToken} onClick={() => setQr(true)}>{t('till.receipt.qr')}</button>
+          <button class="big primary" onClick={() => till.receipt('none')}>{t('till.receipt.none')}</button>
+        </div>
+      </div>
+    </main>
+  );
+}
+
+// ---- refunds --------------------------------------------------------------------------------------------
+
+interface SaleView {
+  id: string;
+  number: number;
+  createdAt: string;
+  totalCents: number;
+  kind: string;
+  lines: { lineNo: number; name: string; quantity: number; unitPriceCents: number; totalCents: number; productId: number }[];
+}
+
+function RefundScreen({ s }: { s: TillState }) {
+  const [query, setQuery] = useState('');
+  const [sales, setSales] = useState<SaleView[] | null>(null);
+  const [picked, setPicked] = useState<SaleView | null>(null);
+  const [qty, setQty] = useState<Record<number, number>>({});
+  const [reason, setReason] = useState('');
+  const [pin, setPin] = useState('');
+  const [method, setMethod] = useState('cash');
+  const [restock, setRestock] = useState(true);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState<number | null>(null);
+  const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
+
+  const find = async () => {
+    setError('');
+    try {
+      const list = await api<{ sales: SaleView[] } | SaleView[]>('GET', `/api/sales?tillId=${s.device!.id}&limit=200`);
+      const all = Array.isArray(list) ? list : list.sales;
+      const q = query.trim();
+      const amount = parseEuros(q);
+      setSales(all.filter((x) => x.kind === 'sale' && (!q || String(x.number) === q || x.id === q || (amount !== null && x.totalCents === amount))));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  useEffect(() => void find(), []);
+
+  const lines = picked?.lines ?? [];
+  const refundLines = lines.filter((l) => (qty[l.lineNo] ?? 0) > 0);
+  const total = -refundLines.reduce((x, l) => x + Math.round((l.totalCents * (qty[l.lineNo] ?? 0)) / l.quantity), 0);
+
+  const submit = async () => {
+    setError('');
+    if (s.outbox.waiting > 0 || !s.outbox.online) return setError(t('till.refund.needsOnline'));
+    try {
+      if (!isManager) await api('POST', '/api/auth/approve', { pin });
+      const device = s.device!;
+      const counter = `number:${device.id}:${device.trainingMode ? 'training' : 'real'}`;
+      const id = uuidv7();
+      const item = await numberAndQueue(counter, device.lastNumber, (number) => ({
+        id,
+        kind: 'refund' as const,
+        path: '/api/refunds',
+        number,
+        totalCents: total,
+        queuedAt: new Date().toISOString(),
+        body: {
+          id, tillId: device.id, number, createdAt: new Date().toISOString(), refundOf: picked!.id, reason,
+          lines: refundLines.map((l) => ({ lineNo: l.lineNo, ...(isWeighed(l) ? { grams: qty[l.lineNo] } : { quantity: qty[l.lineNo] }), restock })),
+          payments: [{ method, amountCents: total }],
+          totalCents: total,
+          ...(isManager ? {} : { approvalPin: pin }),
+        },
+      }));
+      await till.outbox.kick();
+      setDone(item.number ?? null);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  // A weighed line's quantity is in grams; the refund gives grams back.
+  const isWeighed = (l: SaleView['lines'][number]) => s.catalog?.byId.get(l.productId)?.unit === 'kg';
+
+  if (done !== null) {
+    return (
+      <main class="center"><div class="card">
+        <h2 data-testid="refund-done">{t('till.refund.done', { n: done, amount: eur(-total) })}</h2>
+        <button class="primary big" onClick={() => till.set({ screen: 'sell' })}>{t('till.ok')}</button>
+      </div></main>
+    );
+  }
+  return (
+    <main class="refund">
+      <section>
+        <h1>{t('till.refund.title')}</h1>
+        <div class="row">
+          <input value={query} autoFocus placeholder={t('till.refund.find')} aria-label={t('till.refund.find')} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} onKeyDown={(e) => e.key === 'Enter' && find()} />
+          <button onClick={find}>{t('till.refund.search')}</button>
+          <button onClick={() => till.set({ screen: 'sell' })}>{t('till.cancel')}</button>
+        </div>
+        <ul class="sales">
+          {(sales ?? []).map((x) => (
+            <li key={x.id}><button class={picked?.id === x.id ? 'on' : ''} onClick={() => { setPicked(x); setQty({}); }}>
+              {t('till.refund.ticket', { n: x.number })} · {new Date(x.createdAt).toLocaleString(lang)} · {eur(x.totalCents)}
+            </button></li>
+          ))}
+        </ul>
+      </section>
+      {picked && (
+        <section>
+          <ul class="refund-lines">
+            {lines.map((l) => (
+              <li key={l.lineNo}>
+                <span>{l.name} ({isWeighed(l) ? kg(l.quantity) : l.quantity})</span>
+                <input type="number" min={0} max={l.quantity} value={qty[l.lineNo] ?? 0} aria-label={t('till.refund.qty', { name: l.name })}
+                  onInput={(e) => setQty({ ...qty, [l.lineNo]: Math.min(l.quantity, Math.max(0, Number((e.target as HTMLInputElement).value) || 0)) })} />
+              </li>
+            ))}
+          </ul>
+          <label>{t('till.refund.reason')}<input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} /></label>
+          <label class="check"><input type="checkbox" checked={restock} onChange={() => setRestock(!restock)} />{t('till.refund.restock')}</label>
+          <div class="methods">
+            {METHODS.map((m) => <button key={m.code} class={method === m.code ? 'method on' : 'method'} onClick={() => setMethod(m.code)}>{t(m.key)}</button>)}
+          </div>
+          {!isManager && <label>{t('till.discount.managerPin')}<input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} aria-label={t('till.discount.managerPin')} /></label>}
+          <div class="total"><span>{t('till.refund.total')}</span><strong>{eur(total)}</strong></div>
+          {error && <p class="error" role="alert">{error}</p>}
+          <button class="primary big" disabled={!refundLines.length || reason.trim().length < 3} onClick={submit}>{t('till.refund.submit')}</button>
+        </section>
+      )}
+      {error && !picked && <p class="error" role="alert">{error}</p>}
+    </main>
+  );
+}
+
+// ---- the app --------------------------------------------------------------------------------------------
+
+function App() {
+  const s = useTill();
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  });
+  useEffect(() => {
+    const idle = setInterval(() => till.checkIdle(), 5000);
+    const touch = () => till.touch();
+    window.addEventListener('pointerdown', touch);
+    return () => { clearInterval(idle); window.removeEventListener('pointerdown', touch); };
+  }, []);
+  return (
+    <div class={`till screen-${s.screen}`}>
+      <StatusBar s={s} />
+      {s.screen === 'boot' && <main class="center"><p>{t('till.catalog.loading')}</p></main>}
+      {s.screen === 'pair' && <PairScreen />}
+      {s.screen === 'lock' && <LockScreen s={s} />}
+      {s.screen === 'sell' && <SellScreen s={s} />}
+      {s.screen === 'pay' && <PayScreen s={s} />}
+      {s.screen === 'done' && s.finished && <DoneScreen s={s} />}
+      {s.screen === 'refund' && <RefundScreen s={s} />}
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('app')!);
+void till.boot();
+if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/caisse/sw.js', { scope: '/caisse/' }).catch(() => undefined);

@@ -1,0 +1,105 @@
+import { api, ApiError, isOffline } from '../api.ts';
+import { all, del, move } from './idb.ts';
+
+/** A request the till must get to the server exactly once, in order: a ticket, a refund, a receipt to print. */
+export interface OutboxItem {
+  seq: number;
+  id: string;
+  kind: 'sale' | 'refund' | 'receipt';
+  path: string;
+  body: unknown;
+  number?: number;
+  totalCents?: number;
+  queuedAt: string;
+}
+
+export interface RefusedItem extends OutboxItem {
+  status: number;
+  message: string;
+  refusedAt: string;
+}
+
+export interface OutboxState {
+  waiting: number;
+  refused: number;
+  online: boolean;
+  /** The session is gone (locked elsewhere, expired): sending waits for a PIN login. */
+  needsLogin: boolean;
+}
+
+/**
+ * Sends the outbox in order, one at a time, until it is empty. A retry is always safe: the server keys
+ * tickets by their id and answers a replay with the first result. A network failure stops the round (the
+ * next ticket must not overtake the one that failed) and tries again later; a refusal (4xx) moves the
+ * ticket to `refused`, kept on the tablet for a manager, and the round goes on.
+ */
+export class Outbox {
+  private running: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private backoffMs = 1000;
+  state: OutboxState = { waiting: 0, refused: 0, online: navigator.onLine, needsLogin: false };
+
+  constructor(
+    private readonly onChange: (s: OutboxState) => void,
+    private readonly onSent: (item: OutboxItem, reply: unknown) => void,
+  ) {}
+
+  private set(patch: Partial<OutboxState>) {
+    this.state = { ...this.state, ...patch };
+    this.onChange(this.state);
+  }
+
+  async refreshCounts() {
+    const [waiting, refused] = await Promise.all([all('outbox'), all('refused')]);
+    this.set({ waiting: waiting.length, refused: refused.length });
+  }
+
+  /** Send now (a new ticket, the network is back, a cashier logged in). */
+  kick(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.running ??= this.round().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private later() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.kick();
+    }, this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, 15_000);
+  }
+
+  private async round() {
+    const items = (await all<OutboxItem>('outbox')).sort((a, b) => a.seq - b.seq);
+    this.set({ waiting: items.length });
+    for (const item of items) {
+      try {
+        const reply = await api('POST', item.path, item.body, 15_000);
+        await del('outbox', item.seq);
+        this.backoffMs = 1000;
+        this.set({ online: true, needsLogin: false, waiting: this.state.waiting - 1 });
+        this.onSent(item, reply);
+      } catch (e) {
+        if (isOffline(e) || (e instanceof ApiError && e.status === 429)) {
+          this.set({ online: false });
+          this.later();
+          return;
+        }
+        if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
+          this.set({ online: true, needsLogin: true });
+          return;
+        }
+        const err = e instanceof ApiError ? e : new ApiError(0, String(e));
+        const refused: RefusedItem = { ...item, status: err.status, message: err.message, refusedAt: new Date().toISOString() };
+        await move('outbox', 'refused', item.seq, refused);
+        this.set({ online: true, waiting: this.state.waiting - 1, refused: this.state.refused + 1 });
+      }
+    }
+  }
+}

@@ -1,0 +1,365 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
+import type { TillOptions } from '../../shared/api/settings.ts';
+import { api, ApiError, isOffline } from '../api.ts';
+import { CatalogIndex, type CatalogData } from './catalog.ts';
+import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
+import { all, del, get, numberAndQueue, put } from './idb.ts';
+import { Outbox, type OutboxItem, type OutboxState } from './outbox.ts';
+import { uuidv7 } from './uuid.ts';
+
+export interface StaffMember { id: number; displayName: string; role: string }
+export interface DeviceInfo {
+  id: number;
+  name: string;
+  outlet: string;
+  outletName: string;
+  trainingMode: boolean;
+  lastNumber: number;
+  pinLockedUntil: string | null;
+  options: TillOptions;
+  staff: StaffMember[];
+}
+export interface User { id: number; displayName: string; role: string }
+export interface Payment { method: string; amountCents: number }
+export interface Parked { id: string; cart: Cart; parkedAt: string; cashier: string; totalCents: number }
+
+/** A ticket just finished: its change, and what became of it (stored on the server, or queued). */
+export interface Finished {
+  id: string;
+  number: number;
+  totalCents: number;
+  changeCents: number;
+  cash: boolean;
+  receiptToken: string | null;
+}
+
+export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refund';
+
+export interface TillState {
+  screen: Screen;
+  device: DeviceInfo | null;
+  user: User | null;
+  catalog: CatalogIndex | null;
+  cart: Cart;
+  payments: Payment[];
+  finished: Finished | null;
+  outbox: OutboxState;
+  parked: Parked[];
+  printer: { state: string; waiting: number } | null;
+  message: { kind: 'error' | 'info'; text: string } | null;
+}
+
+type Listener = (s: TillState) => void;
+
+const enc = new TextEncoder();
+const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
+
+/** A cashier's PIN, kept only as a salted PBKDF2 digest, to unlock the till while the server is unreachable. */
+async function pinDigest(pin: string, salt: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', enc.encode(pin), 'PBKDF2', false, ['deriveBits']);
+  return hex(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations: 100_000 }, key, 256));
+}
+
+/**
+ * The till's state and everything it does, apart from drawing it: pairing, PIN login and lock, the
+ * catalogue kept for offline use, the cart, payments, the numbered outbox, live updates.
+ */
+export class Till {
+  state: TillState = {
+    screen: 'boot',
+    device: null,
+    user: null,
+    catalog: null,
+    cart: emptyCart(),
+    payments: [],
+    finished: null,
+    outbox: { waiting: 0, refused: 0, online: true, needsLogin: false },
+    parked: [],
+    printer: null,
+    message: null,
+  };
+  private listeners = new Set<Listener>();
+  private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
+  readonly outbox: Outbox;
+  private lastTouch = Date.now();
+  private catalogRefresh: ReturnType<typeof setTimeout> | null = null;
+
+  constructor() {
+    this.outbox = new Outbox(
+      (o) => this.set({ outbox: o, ...(o.needsLogin && this.state.screen !== 'lock' && this.state.screen !== 'pair' ? {} : {}) }),
+      (item, reply) => this.sent(item, reply),
+    );
+  }
+
+  subscribe(l: Listener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  set(patch: Partial<TillState>) {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l(this.state);
+  }
+
+  say(kind: 'error' | 'info', text: string) {
+    this.set({ message: { kind, text } });
+  }
+
+  // ---- start, pairing, login -------------------------------------------------------------------------
+
+  async boot() {
+    await this.outbox.refreshCounts();
+    this.set({ parked: await all<Parked>('parked') });
+    const cachedDevice = await get<DeviceInfo>('kv', 'device');
+    const cachedUser = await get<User>('kv', 'user');
+    const cachedCatalog = await get<CatalogData>('kv', 'catalog');
+    if (cachedCatalog) this.set({ catalog: new CatalogIndex(cachedCatalog) });
+    try {
+      const device = await api<DeviceInfo>('GET', '/api/devices/current');
+      await put('kv', device, 'device');
+      this.set({ device, outbox: { ...this.outbox.state, online: true } });
+      const me = await api<{ user: User; tillId: number | null }>('GET', '/api/auth/me').catch(() => null);
+      if (me && me.tillId === device.id) {
+        await put('kv', me.user, 'user');
+        this.set({ user: me.user, screen: 'sell' });
+        void this.loadCatalog();
+        void this.outbox.kick();
+      } else {
+        this.set({ user: null, screen: 'lock' });
+      }
+      this.connect();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        this.set({ screen: 'pair' });
+        return;
+      }
+      // The server cannot be reached: the till opens on what it kept, and keeps selling.
+      this.outbox.state = { ...this.outbox.state, online: false };
+      this.set({ outbox: this.outbox.state });
+      if (!cachedDevice) {
+        this.set({ screen: 'pair' });
+        return;
+      }
+      this.set({ device: cachedDevice, user: cachedUser ?? null, screen: cachedUser ? 'sell' : 'lock' });
+      void this.outbox.kick();
+      this.watchHealth();
+    }
+  }
+
+  async pair(code: string) {
+    await api('POST', '/api/devices/pair', { code });
+    await this.boot();
+  }
+
+  async login(userId: number, pin: string) {
+    const device = this.state.device!;
+    try {
+      const res = await api<{ user: User }>('POST', '/api/auth/pin', { tillId: device.id, pin, userId });
+      const salt = uuidv7();
+      await put('kv', { salt, digest: await pinDigest(pin, salt) }, `pin:${userId}`);
+      await put('kv', res.user, 'user');
+      this.afterLogin(res.user);
+      void this.loadCatalog();
+      this.connect();
+    } catch (e) {
+      if (!isOffline(e)) throw e;
+      // Offline: the PIN is checked against the digest kept at this cashier's last login on this tablet.
+      const kept = await get<{ salt: string; digest: string }>('kv', `pin:${userId}`);
+      const member = device.staff.find((s) => s.id === userId);
+      if (!kept || !member || (await pinDigest(pin, kept.salt)) !== kept.digest) throw new ApiError(401, 'offline-pin');
+      const user = { id: member.id, displayName: member.displayName, role: member.role };
+      await put('kv', user, 'user');
+      this.afterLogin(user);
+    }
+  }
+
+  private afterLogin(user: User) {
+    this.lastTouch = Date.now();
+    this.set({ user, screen: this.state.cart.lines.length && this.state.payments.length ? 'pay' : 'sell', message: null });
+    void this.outbox.kick();
+  }
+
+  /** Locks the till; the session stays (tickets still go out), a PIN unlocks it. */
+  lock() {
+    this.set({ screen: 'lock' });
+  }
+
+  async logout() {
+    await api('POST', '/api/auth/logout').catch(() => undefined);
+    await del('kv', 'user');
+    this.set({ user: null, screen: 'lock' });
+  }
+
+  touch() {
+    this.lastTouch = Date.now();
+  }
+
+  /** Auto-lock after the configured idle time (never in the middle of a payment). */
+  checkIdle(now = Date.now()) {
+    const seconds = this.state.device?.options.autoLockSeconds ?? 0;
+    if (!seconds || this.state.screen !== 'sell') return;
+    if (now - this.lastTouch > seconds * 1000) this.lock();
+  }
+
+  // ---- catalogue and live updates -------------------------------------------------------------------
+
+  async loadCatalog() {
+    try {
+      const data = await api<CatalogData>('GET', '/api/catalog', undefined, 30_000);
+      await put('kv', data, 'catalog');
+      this.set({ catalog: new CatalogIndex(data) });
+    } catch (e) {
+      if (!isOffline(e)) this.say('error', (e as Error).message);
+    }
+  }
+
+  private connect() {
+    if (this.socket) return;
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ['websocket'], reconnectionDelayMax: 5000 });
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.outbox.state = { ...this.outbox.state, online: true };
+      this.set({ outbox: this.outbox.state });
+      void this.outbox.kick();
+      // Back online: the catalogue may have changed meanwhile.
+      void this.loadCatalog();
+    });
+    socket.on('disconnect', () => {
+      this.outbox.state = { ...this.outbox.state, online: false };
+      this.set({ outbox: this.outbox.state });
+    });
+    socket.on('stock:changed', (events) => {
+      const catalog = this.state.catalog;
+      if (!catalog) return;
+      for (const e of events) {
+        const p = catalog.byId.get(e.productId);
+        if (p) {
+          p.onHand = e.onHand;
+          p.low = e.low;
+        }
+      }
+      this.set({ catalog });
+    });
+    socket.on('catalog:changed', () => {
+      // Several edits in a row (an import) bring one reload.
+      if (this.catalogRefresh) clearTimeout(this.catalogRefresh);
+      this.catalogRefresh = setTimeout(() => void this.loadCatalog(), 300);
+    });
+  }
+
+  private healthTimer: ReturnType<typeof setInterval> | null = null;
+  private watchHealth() {
+    if (this.healthTimer) return;
+    this.healthTimer = setInterval(async () => {
+      try {
+        await api('GET', '/api/health', undefined, 3000);
+        clearInterval(this.healthTimer!);
+        this.healthTimer = null;
+        await this.boot();
+      } catch {
+        /* still offline */
+      }
+    }, 3000);
+  }
+
+  // ---- the cart --------------------------------------------------------------------------------------
+
+  setCart(cart: Cart) {
+    this.set({ cart, message: null });
+  }
+
+  park() {
+    const { cart, user } = this.state;
+    if (!cart.lines.length) return;
+    const priced = priceCart(cart);
+    const parked: Parked = { id: uuidv7(), cart, parkedAt: new Date().toISOString(), cashier: user?.displayName ?? '', totalCents: 'error' in priced ? 0 : priced.total };
+    void put('parked', parked);
+    this.set({ parked: [...this.state.parked, parked], cart: emptyCart() });
+  }
+
+  resume(id: string) {
+    const p = this.state.parked.find((x) => x.id === id);
+    if (!p) return;
+    if (this.state.cart.lines.length) this.park();
+    void del('parked', id);
+    this.set({ parked: this.state.parked.filter((x) => x.id !== id), cart: p.cart });
+  }
+
+  // ---- paying ----------------------------------------------------------------------------------------
+
+  startPayment() {
+    if (!this.state.cart.lines.length) return;
+    this.set({ screen: 'pay', payments: [], message: null });
+  }
+
+  cancelPayment() {
+    this.set({ screen: 'sell', payments: [] });
+  }
+
+  addPayment(p: Payment) {
+    this.set({ payments: [...this.state.payments, p] });
+  }
+
+  removePayment(i: number) {
+    this.set({ payments: this.state.payments.filter((_, j) => j !== i) });
+  }
+
+  /**
+   * The last payment is in: the ticket is numbered and queued on the tablet in one IndexedDB transaction
+   * (from then on it cannot be lost), then sent. Only then is it shown as done.
+   */
+  async finish(): Promise<Finished> {
+    const { cart, payments, device, user } = this.state;
+    const priced = priceCart(cart);
+    if ('error' in priced) throw new Error(priced.error);
+    const paid = payments.reduce((s, p) => s + p.amountCents, 0);
+    const id = uuidv7();
+    const counter = `number:${device!.id}:${device!.trainingMode ? 'training' : 'real'}`;
+    const item = await numberAndQueue<Omit<OutboxItem, 'seq'>>(counter, device!.lastNumber, (number) => ({
+      id,
+      kind: 'sale',
+      path: '/api/sales',
+      number,
+      totalCents: priced.total,
+      queuedAt: new Date().toISOString(),
+      body: {
+        id,
+        tillId: device!.id,
+        number,
+        createdAt: new Date().toISOString(),
+        lines: saleLines(cart),
+        discountCents: cart.discountCents,
+        payments,
+        totalCents: priced.total,
+        cashierId: user!.id,
+      },
+    }));
+    const finished: Finished = { id, number: item.number!, totalCents: priced.total, changeCents: paid - priced.total, cash: payments.some((p) => p.method === 'cash'), receiptToken: null };
+    this.outbox.state = { ...this.outbox.state, waiting: this.outbox.state.waiting + 1 };
+    this.set({ finished, screen: 'done', cart: emptyCart(), payments: [], outbox: this.outbox.state });
+    void this.outbox.kick();
+    return finished;
+  }
+
+  private sent(item: OutboxItem, reply: unknown) {
+    const f = this.state.finished;
+    if (f && f.id === item.id && reply && typeof reply === 'object' && 'receiptToken' in reply) {
+      this.set({ finished: { ...f, receiptToken: String((reply as { receiptToken: string }).receiptToken) } });
+    }
+  }
+
+  /** The customer's answer to the receipt question (AGEC law): a printed receipt, a QR code, or nothing. */
+  async receipt(choice: 'print' | 'none') {
+    const f = this.state.finished;
+    if (f && choice === 'print') {
+      await numberAndQueue<Omit<OutboxItem, 'seq'>>('receipts', 0, () => ({ id: f.id, kind: 'receipt', path: `/api/sales/${f.id}/receipt`, body: {}, queuedAt: new Date().toISOString() }));
+      void this.outbox.kick();
+    }
+    this.nextCustomer();
+  }
+
+  nextCustomer() {
+    this.set({ screen: 'sell', finished: null, message: null });
+  }
+}

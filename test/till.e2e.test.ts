@@ -1,0 +1,188 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultInStoreLayouts, encodeInStore, gtinCheckDigit } from '../shared/barcodes.ts';
+import { aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { launchBrowser, screenshot, tabletContext } from './support/browser.ts';
+
+// The till in a real browser (Debian's Chromium) against the real server serving the built client.
+let shop: TestShop;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const ean = (body12: string) => body12 + gtinCheckDigit(body12);
+const PAIN_EAN = ean('376012345001');
+let ids: { pain: number; tomme: number; biere: number };
+let cashierId: number;
+
+beforeAll(async () => {
+  shop = await startTestShop({ serveClient: true });
+  const producer = await aProducer(shop.admin, { name: 'Ferme du Sidobre' });
+  ids = {
+    pain: (await aProduct(shop.admin, { name: 'Pain de campagne', producerId: producer.id, priceCents: 520, vatRateBp: 550, barcodes: [PAIN_EAN] })).id,
+    tomme: (await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: producer.id, unit: 'kg', priceCents: 2490, vatRateBp: 550, plu: '00042' })).id,
+    biere: (await aProduct(shop.admin, { name: 'Bière blonde', producerId: null, priceCents: 320, vatRateBp: 2000 })).id,
+  };
+  const cashier = await shop.admin.post('/api/users', { displayName: 'Camille', role: 'cashier', pin: '2468' });
+  expect(cashier.status).toBe(201);
+  cashierId = cashier.body.id;
+  expect((await shop.admin.post('/api/users', { displayName: 'Mathilde', role: 'manager', login: 'mathilde', password: 'mathilde-password-1', pin: '1357' })).status).toBe(201);
+  browser = await launchBrowser();
+  context = await tabletContext(browser, shop.url);
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  if (process.env.DEBUG_TILL) {
+    page.on('response', (r) => console.error('response', r.status(), r.request().method(), r.url()));
+    page.on('console', (m) => console.error('console', m.text()));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+});
+
+const cartLines = () => page.locator('[data-testid=cart] li');
+const salesList = async () => (await shop.admin.get('/api/sales?limit=500')).body as any[];
+
+async function pressDigits(text: string) {
+  for (const ch of text) await page.keyboard.press(ch);
+}
+
+describe('the till in a browser', { timeout: 60_000 }, () => {
+  it('pairs with a code, then opens on a cashier’s PIN', async () => {
+    await page.goto('/caisse/');
+    await page.getByRole('heading', { name: 'Appairer cette tablette' }).waitFor();
+    await screenshot(page, 'till-1-pair');
+    const code = (await shop.admin.post('/api/tills/1/pairing-code')).body.code as string;
+    await page.getByLabel('Code d’appairage').fill(code);
+    await page.getByRole('button', { name: 'Appairer la tablette' }).click();
+    await page.getByRole('heading', { name: 'Qui tient la caisse ?' }).waitFor();
+    await page.getByRole('button', { name: /Camille/ }).click();
+    if (process.env.DEBUG_TILL) await page.evaluate(() => window.addEventListener('keydown', (e) => console.log('key', e.key, (e.target as HTMLElement).outerHTML.slice(0, 80))));
+    // A wrong PIN first: refused, said so.
+    await pressDigits('1111');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('PIN');
+    await screenshot(page, 'till-2-lock');
+    await pressDigits('2468');
+    await page.keyboard.press('Enter');
+    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
+    await page.locator('[data-product]').first().waitFor();
+  });
+
+  it('rings a scan, a scale label, a typed weight and a search; split payment; change; receipt', async () => {
+    // The scanner types the code and Enter, wherever the focus is.
+    await page.locator('.status').click();
+    await page.keyboard.type(PAIN_EAN);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cartLines().count()).toBe(1);
+    // A scale label: 22 + item 00042 + 00450 g.
+    const label = encodeInStore(defaultInStoreLayouts.find((l) => l.prefix === '22')!, '00042', 450);
+    await page.keyboard.type(label);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cartLines().count()).toBe(2);
+    await expect.poll(() => cartLines().nth(1).textContent()).toContain('0,45 kg');
+    // Weight typed on the pad: 300 g of tomme at 24,90 €/kg = 7,47 €.
+    await page.locator(`[data-product="${ids.tomme}"]`).click();
+    await page.getByRole('dialog').waitFor();
+    await pressDigits('300');
+    await expect.poll(() => page.getByTestId('weigh-price').textContent()).toMatch(/^7,47\s€$/);
+    await screenshot(page, 'till-3-weigh');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cartLines().count()).toBe(3);
+    // Accent- and case-insensitive search: "BIERE" finds "Bière blonde"; Enter takes the only result.
+    await page.getByPlaceholder('Chercher un article ou scanner').fill('BIERE');
+    await expect.poll(() => page.locator('[data-product]').count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cartLines().count()).toBe(4);
+    // 5,20 + 11,21 (24,90 × 0,45 = 11,205, rounded half up) + 7,47 + 3,20 = 27,08 €
+    await expect.poll(() => page.getByTestId('total').textContent()).toContain('27,08');
+    await screenshot(page, 'till-4-sell');
+
+    // An unknown code is said, never ignored.
+    await page.keyboard.type(ean('376099999999'));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('inconnu');
+
+    await page.getByTestId('pay').click();
+    await page.getByRole('button', { name: 'Titre-restaurant' }).click();
+    await pressDigits('1500');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('due').textContent()).toContain('12,08');
+    await page.getByRole('button', { name: 'Espèces' }).click();
+    await screenshot(page, 'till-5-pay');
+    await page.getByRole('button', { name: /^20,00\s€$/ }).click();
+    // 15 + 20 = 35 € for 27,08 €: 7,92 € back, from the cash.
+    await expect.poll(() => page.getByTestId('change').textContent()).toContain('7,92');
+    await expect.poll(() => page.getByTestId('ticket-state').textContent()).toContain('n° 1 enregistré');
+    await screenshot(page, 'till-6-change');
+    await page.getByRole('button', { name: 'Imprimer le ticket' }).click();
+    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
+
+    const [sale] = await salesList();
+    expect(sale.number).toBe(1);
+    expect(sale.cashierId).toBe(cashierId);
+    expect(sale.totalCents).toBe(2708);
+    expect(sale.changeCents).toBe(792);
+    expect(sale.payments).toEqual([{ method: 'meal_voucher', amountCents: 1500 }, { method: 'cash', amountCents: 2000 }]);
+    expect(sale.lines.map((l: any) => [l.productId, l.quantity, l.totalCents])).toEqual([
+      [ids.pain, 1, 520],
+      [ids.tomme, 450, 1121],
+      [ids.tomme, 300, 747],
+      [ids.biere, 1, 320],
+    ]);
+    // The receipt was asked for, after the sale, through the outbox.
+    await expect.poll(async () => (await shop.admin.get('/api/events?kind=sale.receipt_requested')).body.length).toBe(1);
+  });
+
+  it('refunds a line with a manager’s PIN', async () => {
+    await page.getByRole('button', { name: 'Remboursement' }).click();
+    await page.getByRole('button', { name: /Ticket n° 1/ }).click();
+    await page.getByLabel('Quantité à rembourser : Bière blonde').fill('1');
+    await page.getByLabel('Motif').fill('Bouteille cassée');
+    await page.getByLabel('Code PIN d’un responsable').fill('1357');
+    await screenshot(page, 'till-7-refund');
+    await page.getByRole('button', { name: 'Rembourser', exact: true }).click();
+    await expect.poll(() => page.getByTestId('refund-done').textContent()).toContain('3,20');
+    const refund = (await salesList()).find((s) => s.kind === 'refund');
+    expect(refund.number).toBe(2);
+    expect(refund.totalCents).toBe(-320);
+    await page.getByRole('button', { name: 'Valider' }).click();
+  });
+
+  it('keeps selling with the server down, reopens after a reload, and sends each ticket once when it is back', async () => {
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await shop.stop();
+    for (let i = 0; i < 3; i++) {
+      if (process.env.DEBUG_TILL) await screenshot(page, `debug-offline-${i}`);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
+      await page.keyboard.type(PAIN_EAN);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => cartLines().count()).toBe(1).catch(async (e) => {
+        await screenshot(page, `failed-offline-${i}`);
+        throw e;
+      });
+      await page.keyboard.press('Enter'); // empty search + Enter: pay
+      await page.getByTestId('pay-total').waitFor();
+      await page.keyboard.press('Enter'); // the amount due, in cash
+      await expect.poll(() => page.getByTestId('ticket-state').textContent()).toContain('sur la tablette');
+      await page.keyboard.press('3'); // no receipt
+    }
+    await expect.poll(() => page.getByTestId('waiting').textContent()).toContain('3 ticket');
+    await screenshot(page, 'till-8-offline');
+    await page.reload();
+    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
+    await expect.poll(() => page.getByTestId('network').textContent()).toBe('Hors ligne');
+    await expect.poll(() => page.getByTestId('waiting').textContent()).toContain('3 ticket');
+
+    await shop.restart();
+    await expect.poll(() => page.getByTestId('waiting').count(), { timeout: 20_000 }).toBe(0);
+    const all = await salesList();
+    const numbers = all.map((s) => s.number).sort((a, b) => a - b);
+    // 1 the sale, 2 the refund, 3–5 the tickets rung offline: each once, with the number the till gave it.
+    expect(numbers).toEqual([1, 2, 3, 4, 5]);
+    expect(all.filter((s) => s.number >= 3).every((s) => s.totalCents === 520 && s.cashierId === cashierId)).toBe(true);
+    const verify = await shop.admin.get('/api/journal/verify');
+    expect(verify.body.ok).toBe(true);
+  });
+});
