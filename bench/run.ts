@@ -91,6 +91,9 @@ async function main() {
 
 await main();
 console.log('');
+const { benchTill } = await import('./till.ts');
+for (const line of await benchTill()) console.log(line);
+console.log('');
 const { benchTickets } = await import('./tickets.ts');
 for (const line of await benchTickets()) console.log(line);
 console.log('');

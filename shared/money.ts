@@ -205,8 +205,13 @@ function centsToDecimal(amount: number): `${number}` {
   return `${amount < 0 ? '-' : ''}${(abs - frac) / 100}.${String(frac).padStart(2, '0')}` as `${number}`;
 }
 
+// Building an Intl.NumberFormat costs far more than formatting with it: one per locale, kept.
+const euroFormats = new Map<string, Intl.NumberFormat>();
+
 export function formatEuros(amount: Cents, locale = 'fr-FR'): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(centsToDecimal(cents(amount)));
+  let f = euroFormats.get(locale);
+  if (!f) euroFormats.set(locale, (f = new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' })));
+  return f.format(centsToDecimal(cents(amount)));
 }
 
 /** 550 -> "5,5 %" in fr-FR. */

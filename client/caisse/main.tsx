@@ -1,4 +1,4 @@
-import { render } from 'preact';
+import { Component, render } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { translate, type Lang, type MessageKey } from '../../shared/i18n/index.ts';
 import { formatEuros, parseEuros, weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
@@ -16,7 +16,12 @@ const till = new Till();
 let lang: Lang = (localStorage.getItem('lang') as Lang) === 'en' ? 'en' : 'fr';
 const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
 const eur = (c: number) => formatEuros(c as Cents, lang === 'fr' ? 'fr-FR' : 'en-GB');
-const kg = (g: number) => new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 3 }).format(g / 1000) + ' kg';
+const kgFormats = new Map<Lang, Intl.NumberFormat>();
+const kg = (g: number) => {
+  let f = kgFormats.get(lang);
+  if (!f) kgFormats.set(lang, (f = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 3 })));
+  return `${f.format(g / 1000)} kg`;
+};
 
 const METHODS: { code: string; key: MessageKey }[] = [
   { code: 'cash', key: 'till.pay.cash' },
@@ -342,7 +347,17 @@ function Cart({ s }: { s: TillState }) {
   );
 }
 
-function ProductTile({ p, onPick }: { p: Product; onPick: (p: Product) => void }) {
+/** A tile redraws only when its product changes (price, stock): the grid holds up to hundreds of them. */
+class ProductTile extends Component<{ p: Product; onPick: (p: Product) => void; stamp: string }> {
+  override shouldComponentUpdate(next: { p: Product; stamp: string }) {
+    return next.p !== this.props.p || next.stamp !== this.props.stamp;
+  }
+  override render() {
+    return <Tile p={this.props.p} onPick={this.props.onPick} />;
+  }
+}
+
+function Tile({ p, onPick }: { p: Product; onPick: (p: Product) => void }) {
   return (
     <button class={p.low ? 'tile low' : 'tile'} onClick={() => onPick(p)} data-product={p.id}>
       <span class="tile-name">{p.name}</span>
@@ -371,9 +386,10 @@ function SellScreen({ s }: { s: TillState }) {
 
   const results = useMemo(() => {
     if (!catalog) return [];
-    if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query);
+    // What a tablet shows at once, a little more: more tiles only cost redraw time on every keystroke.
+    if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query, 30);
     const list = catalog.products.filter((p) => (tab.id === null ? true : tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id));
-    return list.slice(0, tab.id === null ? 60 : 400);
+    return list.slice(0, tab.id === null ? 40 : 300);
   }, [catalog, query, tab]);
 
   const pick = (p: Product, opts: { grams?: number; priceCents?: number } = {}) => {
@@ -387,6 +403,10 @@ function SellScreen({ s }: { s: TillState }) {
     search.current?.focus();
   };
 
+  const pickLatest = useRef(pick);
+  pickLatest.current = pick;
+  const pickRef = useMemo(() => (p: Product) => pickLatest.current(p), []);
+
   const scan = (code: string) => {
     if (!catalog) return;
     const r = catalog.scan(code);
@@ -396,7 +416,6 @@ function SellScreen({ s }: { s: TillState }) {
         pick(r.product, { grams: Math.max(1, Math.round((r.priceCents * 1000) / r.product.priceCents)) });
       } else pick(r.product, { ...(r.grams !== undefined ? { grams: r.grams } : {}), ...(r.priceCents !== undefined ? { priceCents: r.priceCents } : {}) });
       setQuery('');
-      till.set({ message: null });
     } else {
       till.say('error', r.kind === 'misread' ? t('till.scan.misread', { code: r.code }) : t('till.scan.unknown', { code: r.code }));
       setQuery('');
@@ -442,22 +461,24 @@ function SellScreen({ s }: { s: TillState }) {
             ))}
           </ul>
         )}
-        {!query && catalog && (
-          <nav class="tabs">
-            <button class={tab.id === null ? 'tab on' : 'tab'} onClick={() => setTab({ kind: tab.kind, id: null })}>{t('till.all')}</button>
+        {/* Always there: hiding it while searching would move the whole grid on the first keystroke. */}
+        {catalog && (
+          <nav class={query ? 'tabs dim' : 'tabs'}>
+            <button class={tab.id === null && !query ? 'tab on' : 'tab'} onClick={() => { setQuery(''); setTab({ kind: tab.kind, id: null }); }}>{t('till.all')}</button>
             <button class="tab switch" onClick={() => setTab({ kind: tab.kind === 'category' ? 'producer' : 'category', id: null })}>{tab.kind === 'category' ? t('till.byProducer') : t('till.byCategory')}</button>
             {tab.kind === 'category'
               ? catalog.data.categories.map((c) => (
-                  <button key={c.id} class={tab.id === c.id ? 'tab on' : 'tab'} style={{ borderColor: c.color }} onClick={() => setTab({ kind: 'category', id: c.id })}>{c.name}</button>
+                  <button key={c.id} class={tab.id === c.id ? 'tab on' : 'tab'} style={{ borderColor: c.color }} onClick={() => { setQuery(''); setTab({ kind: 'category', id: c.id }); }}>{c.name}</button>
                 ))
               : catalog.data.producers.map((p) => (
-                  <button key={p.id} class={tab.id === p.id ? 'tab on' : 'tab'} onClick={() => setTab({ kind: 'producer', id: p.id })}>{p.name}</button>
+                  <button key={p.id} class={tab.id === p.id ? 'tab on' : 'tab'} onClick={() => { setQuery(''); setTab({ kind: 'producer', id: p.id }); }}>{p.name}</button>
                 ))}
           </nav>
         )}
         {!catalog ? <p>{t('till.catalog.loading')}</p> : (
           <div class="grid" data-testid="grid">
-            {results.map((p) => <ProductTile key={p.id} p={p} onPick={(x) => pick(x)} />)}
+            {/* Keyed by position: a keystroke rewrites the text of the tiles in place instead of building new ones. */}
+            {results.map((p, i) => <ProductTile key={i} p={p} onPick={pickRef} stamp={`${p.priceCents}:${p.onHand}:${p.low}:${lang}`} />)}
             {query && !results.length && !/^\d{6,}$/.test(query.trim()) && <p class="empty">{t('till.search.none', { q: query })}</p>}
           </div>
         )}
@@ -740,9 +761,8 @@ function RefundScreen({ s }: { s: TillState }) {
 
 function App() {
   const s = useTill();
-  useEffect(() => {
-    document.documentElement.lang = lang;
-  });
+  // Only when it changes: setting it, even to the same value, makes the browser restyle the whole page.
+  if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
   useEffect(() => {
     const idle = setInterval(() => till.checkIdle(), 5000);
     const touch = () => till.touch();
