@@ -309,6 +309,32 @@ function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtotal: numb
   );
 }
 
+interface CartRowProps { line: CartLine; totalCents: number | null; onEdit: (key: number) => void; stamp: string }
+
+/** One line of the ticket; redrawn only when it changes (a scan adds a line, the others stay as they are). */
+class CartRow extends Component<CartRowProps> {
+  override shouldComponentUpdate(next: CartRowProps) {
+    return next.line !== this.props.line || next.totalCents !== this.props.totalCents || next.stamp !== this.props.stamp;
+  }
+  override render() {
+    const { line: l, totalCents, onEdit } = this.props;
+    return (
+      <li onClick={() => onEdit(l.key)}>
+        <div class="line-main">
+          <span class="line-name">{l.name}</span>
+          <span class="line-total">{totalCents === null ? '' : eur(totalCents)}</span>
+        </div>
+        <div class="line-sub">
+          {l.unit === 'kg' ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg` : `${l.quantity} × ${eur(l.unitPriceCents)}`}
+          {l.producerName && <span class="producer"> · {l.producerName}</span>}
+          {l.discountCents > 0 && <span class="discount"> · {t('till.discount.short', { amount: eur(l.discountCents) })}</span>}
+          {l.note && <span class="note"> · {l.note}</span>}
+        </div>
+      </li>
+    );
+  }
+}
+
 function Cart({ s }: { s: TillState }) {
   const [editing, setEditing] = useState<number | null>(null);
   const [ticketDiscount, setTicketDiscount] = useState(false);
@@ -319,18 +345,7 @@ function Cart({ s }: { s: TillState }) {
     <section class="cart" aria-label={t('till.cart')}>
       <ol class="lines" data-testid="cart">
         {s.cart.lines.map((l, i) => (
-          <li key={l.key} onClick={() => setEditing(l.key)}>
-            <div class="line-main">
-              <span class="line-name">{l.name}</span>
-              <span class="line-total">{'error' in priced ? '' : eur(priced.lines[i]!.total + priced.lines[i]!.ticketDiscount)}</span>
-            </div>
-            <div class="line-sub">
-              {l.unit === 'kg' ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg` : `${l.quantity} × ${eur(l.unitPriceCents)}`}
-              {l.producerName && <span class="producer"> · {l.producerName}</span>}
-              {l.discountCents > 0 && <span class="discount"> · {t('till.discount.short', { amount: eur(l.discountCents) })}</span>}
-              {l.note && <span class="note"> · {l.note}</span>}
-            </div>
-          </li>
+          <CartRow key={l.key} line={l} totalCents={'error' in priced ? null : priced.lines[i]!.total + priced.lines[i]!.ticketDiscount} onEdit={setEditing} stamp={lang} />
         ))}
       </ol>
       {s.cart.discountCents > 0 && <div class="ticket-discount">{t('till.discount.ticketApplied', { amount: eur(s.cart.discountCents) })}</div>}
