@@ -25,6 +25,8 @@ export interface TillTable {
   pin_failures: ColumnType<number, number | undefined, number>;
   pin_locked_until: string | null;
   created_at: string;
+  /** The receipt printer (and cash drawer) of this till. */
+  printer_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface DeviceTable {
@@ -252,7 +254,43 @@ export interface ClosingTable {
   hash: string;
 }
 
+export type PrinterRole = 'receipt' | 'kitchen';
+export type CodePage = 'pc858' | 'wpc1252';
+export type PrintJobStatus = 'queued' | 'printing' | 'done' | 'failed' | 'cancelled';
+
+export interface PrinterTable {
+  id: Generated<number>;
+  name: string;
+  outlet_id: number | null;
+  role: PrinterRole;
+  uri: string;
+  columns: 32 | 48;
+  code_page: CodePage;
+  drawer: ColumnType<Flag, Flag | undefined, Flag>;
+  active: ColumnType<Flag, Flag | undefined, Flag>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PrintJobTable {
+  id: Generated<number>;
+  printer_id: number;
+  kind: string;
+  subject: string | null;
+  bytes: Buffer;
+  status: PrintJobStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  next_attempt_at: string;
+  created_at: string;
+  created_by: number | null;
+  updated_at: string;
+  done_at: string | null;
+}
+
 export interface Database {
+  printers: PrinterTable;
+  print_jobs: PrintJobTable;
   closings: ClosingTable;
   sales: SaleTable;
   sale_lines: SaleLineTable;

@@ -13,6 +13,7 @@ import type { AppServices } from './services.ts';
 import { createDemoShop } from './shop/demo.ts';
 import { shopMode } from './shop/setup.ts';
 import { WriteQueue } from './sales/write-queue.ts';
+import { PrintQueue } from './printing/queue.ts';
 import { Realtime } from './realtime/realtime.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
@@ -50,6 +51,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const server = http.createServer(app);
   const realtime = new Realtime(server, database.db, log, now);
   services.realtime = realtime;
+  const prints = new PrintQueue(database.db, { dataDir: config.DATA_DIR, now, log, onStatus: (s) => realtime.printerState(s) });
+  services.prints = prints;
+  realtime.printerStatus = (id) => prints.status(id);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -81,6 +85,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     s.on('close', () => sockets.delete(s));
   });
 
+  await prints.start();
+
   return {
     url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`,
     port,
@@ -89,6 +95,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     createdDemo,
     close: async () => {
       if (backupTimer) clearTimeout(backupTimer);
+      await prints.stop();
       await realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { WriteQueue } from './sales/write-queue.ts';
 import type { Realtime } from './realtime/realtime.ts';
+import type { PrintQueue } from './printing/queue.ts';
 
 /** What domain code may need beyond the database: no req/res, no socket. */
 export interface AppServices {
@@ -14,4 +15,6 @@ export interface AppServices {
   writes: WriteQueue;
   /** Pushes committed changes to tills, managers and producers (absent until the HTTP server listens). */
   realtime?: Realtime;
+  /** The print queue (receipts, kitchen tickets, reports, the cash drawer). */
+  prints?: PrintQueue;
 }

@@ -19,7 +19,17 @@ export interface StockChangedEvent {
   low: boolean;
 }
 
+export interface PrinterStateEvent {
+  printerId: number;
+  name: string;
+  state: 'ready' | 'paper-out' | 'cover-open' | 'offline' | 'error' | 'unknown';
+  waiting: number;
+  lastError: string | null;
+  at: string;
+}
+
 export interface ServerToClientEvents {
+  'printer:state': (event: PrinterStateEvent) => void;
   'sale:recorded': (event: SaleRecordedEvent) => void;
   'stock:changed': (events: StockChangedEvent[]) => void;
   'catalog:changed': (event: { productIds: number[] }) => void;

@@ -92,6 +92,10 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/archives': M,
   'GET /api/archives': M,
   'GET /api/archives/:name': M,
+  // The digital receipt: anyone with the ticket's token (tested in receipts.test.ts: the token opens that ticket only).
+  'GET /r/:token': PUBLIC,
+  'GET /r/:token/pdf': PUBLIC,
+  'GET /r/:token/qr.svg': PUBLIC,
 };
 
 function admitted(rule: (typeof expected)[string], who: Who): boolean {
@@ -101,7 +105,7 @@ function admitted(rule: (typeof expected)[string], who: Who): boolean {
 }
 
 // Ids that exist nowhere: an admitted caller gets 400/404, never 401/403, and nothing real is touched.
-const fill = (path: string) => path.replace('/api/sales/:id', '/api/sales/01900000-0000-7000-8000-000000000000').replace(':id', '999999').replace(':code', '2000000000008').replace(':name', 'comptoir-20000101-000000.sqlite');
+const fill = (path: string) => path.replace('/api/sales/:id', '/api/sales/01900000-0000-7000-8000-000000000000').replace(':id', '999999').replace(':code', '2000000000008').replace(':name', 'comptoir-20000101-000000.sqlite').replace(':token', 'AAAAAAAAAAAAAAAAAAAAAAAA');
 
 describe('every route declares who may call it', () => {
   let shop: TestShop;

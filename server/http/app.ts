@@ -115,6 +115,7 @@ export function createApp({ db, services, routes, clientDir }: AppOptions) {
         requestId: res.locals.requestId as string,
         ip: req.ip ?? '',
         userAgent: String(req.headers['user-agent'] ?? ''),
+        origin: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
         setCookie: (name, value, options = {}) =>
           res.cookie(name, value, {
             httpOnly: true,

@@ -34,6 +34,8 @@ export interface RequestContext {
   requestId: string;
   ip: string;
   userAgent: string;
+  /** `http://host:port` as the caller reached us: for links printed or shown (the digital receipt's QR code). */
+  origin: string;
   setCookie(name: string, value: string, options?: CookieOptions): void;
   clearCookie(name: string): void;
 }

@@ -8,6 +8,7 @@ import { stockRoutes } from '../stock/routes.ts';
 import { systemRoutes } from '../system/routes.ts';
 import { tillRoutes } from '../tills/routes.ts';
 import { userRoutes } from '../users/routes.ts';
+import { receiptRoutes } from '../receipts/routes.ts';
 import type { RouteDef } from './route.ts';
 
 /** Every HTTP route, each declaring who may call it. The access test walks this list. */
@@ -21,5 +22,6 @@ export const allRoutes: readonly RouteDef[] = [
   ...stockRoutes,
   ...salesRoutes,
   ...closingRoutes,
+  ...receiptRoutes,
   ...archiveRoutes,
 ];

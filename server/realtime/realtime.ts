@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { Kysely } from 'kysely';
 import { Server } from 'socket.io';
 import { z } from 'zod';
-import type { ClientToServerEvents, SaleRecordedEvent, ServerToClientEvents, StockChangedEvent } from '../../shared/realtime.ts';
+import type { ClientToServerEvents, PrinterStateEvent, SaleRecordedEvent, ServerToClientEvents, StockChangedEvent } from '../../shared/realtime.ts';
 import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
@@ -52,8 +52,13 @@ export class Realtime {
       if (user?.role === 'admin' || user?.role === 'manager') await socket.join('managers');
       if (user?.role === 'producer' && user.producerId !== null) await socket.join(`producer:${user.producerId}`);
       if (device) {
-        const till = await db.selectFrom('tills').select('outlet_id').where('id', '=', device.tillId).executeTakeFirst();
-        await socket.join([`till:${device.tillId}`, ...(till ? [`outlet:${till.outlet_id}`] : [])]);
+        const till = await db.selectFrom('tills').select(['outlet_id', 'printer_id']).where('id', '=', device.tillId).executeTakeFirst();
+        await socket.join([`till:${device.tillId}`, ...(till ? [`outlet:${till.outlet_id}`] : []), ...(till?.printer_id ? [`printer:${till.printer_id}`] : [])]);
+        // A till that (re)connects learns its printer's state at once.
+        if (till?.printer_id && this.printerStatus) {
+          const status = await this.printerStatus(till.printer_id).catch(() => null);
+          if (status) socket.emit('printer:state', status);
+        }
       }
       socket.on('stock:get', async (request, reply) => {
         if (typeof reply !== 'function') return;
@@ -122,6 +127,14 @@ export class Realtime {
     } catch (e) {
       this.log.warn('realtime stock broadcast failed', { error: (e as Error).message });
     }
+  }
+
+  /** Set by the server once the print queue exists. */
+  printerStatus: ((printerId: number) => Promise<PrinterStateEvent | null>) | null = null;
+
+  /** A printer's state and queue: to the managers and to the tills it prints for. */
+  printerState(status: PrinterStateEvent) {
+    this.io.to('managers').to(`printer:${status.printerId}`).emit('printer:state', status);
   }
 
   private async outletRooms(): Promise<string[]> {

@@ -1,0 +1,193 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+/**
+ * What a printer says about itself, from DLE EOT (real-time status). `unknown` when the printer cannot
+ * answer (a file, a one-way USB port): the job is still sent.
+ */
+export type PrinterState = 'ready' | 'paper-out' | 'cover-open' | 'offline' | 'error' | 'unknown';
+
+export class PrintError extends Error {
+  constructor(
+    message: string,
+    readonly state: PrinterState,
+  ) {
+    super(message);
+  }
+}
+
+/** One interface for every way a printer is wired. `print` resolves once the printer has taken the job. */
+export interface PrinterDriver {
+  readonly uri: string;
+  print(bytes: Uint8Array, jobName: string): Promise<void>;
+}
+
+export interface DriverTimeouts {
+  connectMs: number;
+  /** Writing the job and hearing the printer's status back. */
+  writeMs: number;
+}
+
+const DEFAULT_TIMEOUTS: DriverTimeouts = { connectMs: 3000, writeMs: 8000 };
+
+// DLE EOT 2 (offline cause) and DLE EOT 4 (paper sensor): each answered by one byte.
+const ASK_OFFLINE_CAUSE = Buffer.from([0x10, 0x04, 0x02]);
+const ASK_PAPER = Buffer.from([0x10, 0x04, 0x04]);
+
+/** The state a pair of status bytes (offline cause, paper sensor) describes; bit meanings from the ESC/POS reference. */
+export function stateFromStatus(offlineCause: number, paper: number): PrinterState {
+  if ((paper & 0x60) === 0x60) return 'paper-out';
+  if (offlineCause & 0x04) return 'cover-open';
+  if (offlineCause & 0x20) return 'paper-out';
+  if (offlineCause & 0x40) return 'error';
+  return 'ready';
+}
+
+export const stateMessages: Record<PrinterState, string> = {
+  ready: 'prête',
+  'paper-out': 'plus de papier',
+  'cover-open': 'capot ouvert',
+  offline: 'hors ligne',
+  error: 'en erreur',
+  unknown: 'état inconnu',
+};
+
+/** `file:DIR`: each job's raw bytes in a file of its own (tests, the demo shop, previews). */
+export class FileDriver implements PrinterDriver {
+  constructor(
+    readonly uri: string,
+    private readonly dir: string,
+  ) {}
+
+  async print(bytes: Uint8Array, jobName: string): Promise<void> {
+    fs.mkdirSync(this.dir, { recursive: true });
+    const file = path.join(this.dir, `${jobName}.bin`);
+    // Written aside then renamed: a reader never sees half a job.
+    fs.writeFileSync(`${file}.part`, bytes);
+    fs.renameSync(`${file}.part`, file);
+  }
+}
+
+/**
+ * `tcp://host:9100`: the raw port of network printers (the kitchen's, often). The job is followed by two
+ * status requests; the printer's answers tell it has taken the job and whether it can print. No answer
+ * in time is a failure: the job stays queued and is sent again.
+ */
+export class TcpDriver implements PrinterDriver {
+  constructor(
+    readonly uri: string,
+    private readonly host: string,
+    private readonly port: number,
+    private readonly timeouts: DriverTimeouts = DEFAULT_TIMEOUTS,
+  ) {}
+
+  print(bytes: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: this.host, port: this.port });
+      const answers: number[] = [];
+      let settled = false;
+      const finish = (error?: PrintError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(connectTimer);
+        clearTimeout(writeTimer);
+        socket.destroy();
+        if (error) reject(error);
+        else resolve();
+      };
+      const connectTimer = setTimeout(() => finish(new PrintError(`pas de connexion à ${this.host}:${this.port} en ${this.timeouts.connectMs} ms`, 'offline')), this.timeouts.connectMs);
+      let writeTimer: NodeJS.Timeout | undefined;
+      socket.once('connect', () => {
+        clearTimeout(connectTimer);
+        writeTimer = setTimeout(() => finish(new PrintError(`l’imprimante ne répond pas (${this.timeouts.writeMs} ms)`, 'offline')), this.timeouts.writeMs);
+        socket.write(Buffer.concat([Buffer.from(bytes), ASK_OFFLINE_CAUSE, ASK_PAPER]));
+      });
+      socket.on('data', (chunk: Buffer) => {
+        answers.push(...chunk);
+        if (answers.length < 2) return;
+        const state = stateFromStatus(answers[0]!, answers[1]!);
+        if (state === 'ready') finish();
+        else finish(new PrintError(`imprimante : ${stateMessages[state]}`, state));
+      });
+      socket.on('error', (e: NodeJS.ErrnoException) => finish(new PrintError(`${this.host}:${this.port} : ${e.code ?? e.message}`, 'offline')));
+      socket.on('close', () => finish(new PrintError('connexion fermée par l’imprimante avant sa réponse', 'offline')));
+    });
+  }
+}
+
+/**
+ * `usb:VVVV:PPPP`: a USB receipt printer found by its vendor and product ids among the printers the
+ * kernel's usblp driver exposes (/dev/usb/lpN), so no native USB library is needed. The bytes are written
+ * to the device; the status is not read back (many USB printers answer only on their own endpoint).
+ */
+export class UsbDriver implements PrinterDriver {
+  constructor(
+    readonly uri: string,
+    private readonly vendorId: string,
+    private readonly productId: string,
+    private readonly sysRoot = '/sys/class/usbmisc',
+    private readonly devRoot = '/dev/usb',
+  ) {}
+
+  /** The /dev node of the printer with these ids, or null when it is not plugged in. */
+  findDevice(): string | null {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.sysRoot).filter((e) => /^lp\d+$/.test(e));
+    } catch {
+      return null;
+    }
+    for (const lp of entries) {
+      // /sys/class/usbmisc/lp0/device is the USB interface; its parent carries idVendor and idProduct.
+      const iface = path.join(this.sysRoot, lp, 'device');
+      const read = (f: string) => {
+        try {
+          return fs.readFileSync(path.join(iface, '..', f), 'utf8').trim().toLowerCase();
+        } catch {
+          return '';
+        }
+      };
+      if (read('idVendor') === this.vendorId && read('idProduct') === this.productId) return path.join(this.devRoot, lp);
+    }
+    return null;
+  }
+
+  async print(bytes: Uint8Array): Promise<void> {
+    const device = this.findDevice();
+    if (!device) throw new PrintError(`imprimante USB ${this.vendorId}:${this.productId} non branchée`, 'offline');
+    try {
+      const fd = fs.openSync(device, 'w');
+      try {
+        fs.writeSync(fd, bytes);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (e) {
+      throw new PrintError(`imprimante USB : ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'offline');
+    }
+  }
+}
+
+/** A printer's address as a manager types it: `file:/var/lib/comptoir/prints`, `tcp://192.168.1.50:9100`, `usb:04b8:0e15`. */
+export function parsePrinterUri(uri: string): { kind: 'file'; dir: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'usb'; vendorId: string; productId: string } | { error: string } {
+  const file = /^file:(.+)$/.exec(uri);
+  if (file) return { kind: 'file', dir: file[1]! };
+  const tcp = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(uri);
+  if (tcp) {
+    const port = Number(tcp[2]);
+    if (port < 1 || port > 65535) return { error: 'port TCP de 1 à 65535' };
+    return { kind: 'tcp', host: tcp[1]!.replace(/^\[|\]$/g, ''), port };
+  }
+  const usb = /^usb:([0-9a-fA-F]{4}):([0-9a-fA-F]{4})$/.exec(uri);
+  if (usb) return { kind: 'usb', vendorId: usb[1]!.toLowerCase(), productId: usb[2]!.toLowerCase() };
+  return { error: 'adresse attendue : file:DOSSIER, tcp://hôte:9100 ou usb:VVVV:PPPP' };
+}
+
+export function driverFor(uri: string, options: { dataDir: string; timeouts?: DriverTimeouts }): PrinterDriver {
+  const parsed = parsePrinterUri(uri);
+  if ('error' in parsed) throw new PrintError(parsed.error, 'error');
+  if (parsed.kind === 'file') return new FileDriver(uri, path.resolve(options.dataDir, parsed.dir));
+  if (parsed.kind === 'tcp') return new TcpDriver(uri, parsed.host, parsed.port, options.timeouts);
+  return new UsbDriver(uri, parsed.vendorId, parsed.productId);
+}

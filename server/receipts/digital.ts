@@ -1,0 +1,166 @@
+import PDFDocument from 'pdfkit';
+import bwipjs from 'bwip-js/node';
+import type { ShopIdentity } from '../../shared/api/settings.ts';
+import { formatEuros, formatRate, type BasisPoints, type Cents } from '../../shared/money.ts';
+import type { Db } from '../events/event-log.ts';
+import { NotFound } from '../errors.ts';
+import { getSale, type SaleView } from '../sales/record.ts';
+import { shopIdentity } from '../settings/settings.ts';
+
+/** Everything a receipt shows, on paper, on a phone or in a PDF. */
+export interface ReceiptData {
+  sale: SaleView;
+  shop: ShopIdentity;
+  tillName: string;
+  cashierName: string;
+  producerNames: Record<number, string>;
+  units: Record<number, 'piece' | 'kg'>;
+}
+
+export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> {
+  const sale = await getSale(db, saleId);
+  const [shop, till, cashier, lines] = await Promise.all([
+    shopIdentity(db),
+    db.selectFrom('tills').select('name').where('id', '=', sale.tillId).executeTakeFirst(),
+    db.selectFrom('users').select('display_name').where('id', '=', sale.cashierId).executeTakeFirst(),
+    db.selectFrom('sale_lines').leftJoin('producers', 'producers.id', 'sale_lines.producer_id').select(['sale_lines.line_no', 'sale_lines.unit', 'producers.id', 'producers.name']).where('sale_lines.sale_id', '=', saleId).execute(),
+  ]);
+  const producerNames: Record<number, string> = {};
+  const units: Record<number, 'piece' | 'kg'> = {};
+  for (const l of lines) {
+    if (l.id !== null && l.name !== null) producerNames[l.id] = l.name;
+    units[l.line_no] = l.unit;
+  }
+  return { sale, shop, tillName: till?.name ?? `Caisse ${sale.tillId}`, cashierName: cashier?.display_name ?? '', producerNames, units };
+}
+
+/** The ticket a digital-receipt token opens, and nothing else. */
+export async function saleIdByToken(db: Db, token: string): Promise<string> {
+  const row = await db.selectFrom('sales').select('id').where('receipt_token', '=', token).executeTakeFirst();
+  if (!row) throw new NotFound('Ticket');
+  return row.id;
+}
+
+const eur = (c: number) => formatEuros(c as Cents);
+const dateTime = (iso: string) =>
+  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+const kg = (g: number) => `${new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(g / 1000)} kg`;
+const methodNames: Record<string, string> = { cash: 'Espèces', card: 'Carte bancaire', cheque: 'Chèque', meal_voucher: 'Titre-restaurant' };
+export const methodName = (m: string) => methodNames[m] ?? m.replace(/^other:/, '').replace(/[_-]/g, ' ');
+
+/** The receipt's lines as text rows: shared by the web page and the PDF, so both say the same. */
+export function receiptRows(d: ReceiptData) {
+  const { sale } = d;
+  return {
+    title: sale.kind === 'refund' ? 'Remboursement' : 'Ticket de caisse',
+    number: `Ticket n° ${sale.number} — ${d.tillName}`,
+    when: `${dateTime(sale.createdAt)} — ${d.cashierName}`,
+    training: sale.training,
+    lines: sale.lines.map((l) => ({
+      name: l.name,
+      detail: d.units[l.lineNo] === 'kg' ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg` : `${l.quantity} × ${eur(l.unitPriceCents)}`,
+      producer: l.producerId !== null ? (d.producerNames[l.producerId] ?? null) : null,
+      discount: l.lineDiscountCents ? `Remise -${eur(l.lineDiscountCents)}` : null,
+      amount: eur(l.grossCents - l.lineDiscountCents),
+    })),
+    ticketDiscount: sale.discountCents ? `Remise sur le ticket -${eur(sale.discountCents)}` : null,
+    total: eur(sale.totalCents),
+    vat: sale.vat.map((v) => ({ rate: formatRate(v.vatRateBp as BasisPoints), net: eur(v.netCents), vat: eur(v.vatCents), gross: eur(v.grossCents) })),
+    payments: sale.payments.map((p) => ({ method: methodName(p.method), amount: eur(p.amountCents) })),
+    change: sale.changeCents ? eur(sale.changeCents) : null,
+  };
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** The digital receipt as a phone shows it. */
+export function receiptHtml(d: ReceiptData, token: string): string {
+  const r = receiptRows(d);
+  const shop = d.shop;
+  return `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${esc(r.title)} — ${esc(shop.name)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:0;background:#f6f4ef;color:#1f2421}
+main{max-width:480px;margin:0 auto;padding:16px;background:#fff;min-height:100vh}
+h1{font-size:1.3rem;margin:0}.muted{color:#66706a;font-size:.9rem}
+table{width:100%;border-collapse:collapse;margin:12px 0}td{padding:4px 0;vertical-align:top}td.r{text-align:right;white-space:nowrap}
+.total{font-size:1.4rem;font-weight:700;border-top:2px solid #1f2421}.training{background:#7b3fa0;color:#fff;padding:6px;text-align:center;font-weight:700}
+.vat td,.vat th{font-size:.85rem;text-align:right}.vat th:first-child,.vat td:first-child{text-align:left}
+a.pdf{display:inline-block;margin-top:12px;padding:12px 16px;background:#2f4f3a;color:#fff;border-radius:10px;text-decoration:none}
+</style></head><body><main>
+${r.training ? '<div class="training">MODE FORMATION — ticket sans valeur</div>' : ''}
+<h1>${esc(shop.name)}</h1>
+<div class="muted">${esc(shop.address)}, ${esc(shop.postalCode)} ${esc(shop.city)}<br>SIRET ${esc(shop.siret)} — TVA ${esc(shop.vatNumber)}</div>
+<h2>${esc(r.title)}</h2>
+<div class="muted">${esc(r.number)}<br>${esc(r.when)}</div>
+<table>${r.lines
+    .map(
+      (l) => `<tr><td>${esc(l.name)}<div class="muted">${esc(l.detail)}${l.producer ? ` · ${esc(l.producer)}` : ''}${l.discount ? ` · ${esc(l.discount)}` : ''}</div></td><td class="r">${esc(l.amount)}</td></tr>`,
+    )
+    .join('')}
+${r.ticketDiscount ? `<tr><td>${esc(r.ticketDiscount)}</td><td></td></tr>` : ''}
+<tr class="total"><td>Total TTC</td><td class="r">${esc(r.total)}</td></tr></table>
+<table class="vat"><tr><th>Taux</th><th>HT</th><th>TVA</th><th>TTC</th></tr>${r.vat.map((v) => `<tr><td>${esc(v.rate)}</td><td>${esc(v.net)}</td><td>${esc(v.vat)}</td><td>${esc(v.gross)}</td></tr>`).join('')}</table>
+<table>${r.payments.map((p) => `<tr><td>${esc(p.method)}</td><td class="r">${esc(p.amount)}</td></tr>`).join('')}${r.change ? `<tr><td>Rendu</td><td class="r">${esc(r.change)}</td></tr>` : ''}</table>
+${shop.receiptFooter ? `<p>${esc(shop.receiptFooter)}</p>` : ''}
+<a class="pdf" href="/r/${esc(token)}/pdf">Télécharger en PDF</a>
+</main></body></html>`;
+}
+
+/** The same receipt as a PDF (pdfkit; Helvetica's Windows-1252 encoding carries € and French accents). */
+export function receiptPdf(d: ReceiptData): Promise<Buffer> {
+  const r = receiptRows(d);
+  const shop = d.shop;
+  // A till roll's width (80 mm), as long as the ticket.
+  const height = 250 + d.sale.lines.length * 24 + d.sale.vat.length * 10 + d.sale.payments.length * 12 + (d.shop.receiptFooter ? 20 : 0) + (r.training ? 14 : 0);
+  const doc = new PDFDocument({ size: [226, height], margin: 14, info: { Title: `${r.title} ${d.sale.number} — ${shop.name}`, Author: shop.name } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+  const width = 198;
+  const row = (left: string, right: string, opts: { bold?: boolean; size?: number } = {}) => {
+    doc.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(opts.size ?? 8);
+    const y = doc.y;
+    doc.text(left, 14, y, { width: width - 60 });
+    const after = doc.y;
+    doc.text(right, 14 + width - 60, y, { width: 60, align: 'right' });
+    doc.y = Math.max(after, doc.y);
+  };
+  if (r.training) doc.font('Helvetica-Bold').fontSize(9).text('MODE FORMATION — ticket sans valeur', { align: 'center' });
+  doc.font('Helvetica-Bold').fontSize(11).text(shop.name, { align: 'center' });
+  doc.font('Helvetica').fontSize(7).text(`${shop.address}, ${shop.postalCode} ${shop.city}`, { align: 'center' });
+  doc.text(`SIRET ${shop.siret} — TVA ${shop.vatNumber}`, { align: 'center' });
+  doc.moveDown(0.5).font('Helvetica-Bold').fontSize(9).text(r.title, { align: 'center' });
+  doc.font('Helvetica').fontSize(7).text(r.number, { align: 'center' }).text(r.when, { align: 'center' });
+  doc.moveDown(0.5);
+  for (const l of r.lines) {
+    row(l.name, l.amount);
+    doc.font('Helvetica').fontSize(6.5).fillColor('#555').text([l.detail, l.producer, l.discount].filter(Boolean).join(' · '), 14, doc.y, { width });
+    doc.fillColor('#000');
+  }
+  if (r.ticketDiscount) row(r.ticketDiscount, '');
+  doc.moveDown(0.3);
+  row('TOTAL TTC', r.total, { bold: true, size: 11 });
+  doc.moveDown(0.5);
+  const vatRow = (cells: string[], bold = false) => {
+    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7);
+    const y = doc.y;
+    const xs = [14, 60, 108, 156];
+    cells.forEach((c, i) => doc.text(c, xs[i]!, y, { width: i === 0 ? 44 : 54, align: i === 0 ? 'left' : 'right', lineBreak: false }));
+    doc.y = y + 10;
+  };
+  vatRow(['Taux', 'HT', 'TVA', 'TTC'], true);
+  for (const v of r.vat) vatRow([v.rate, v.net, v.vat, v.gross]);
+  doc.moveDown(0.5);
+  for (const p of r.payments) row(p.method, p.amount);
+  if (r.change) row('Rendu', r.change);
+  if (shop.receiptFooter) doc.moveDown(0.5).font('Helvetica').fontSize(7).text(shop.receiptFooter, 14, doc.y, { width, align: 'center' });
+  doc.end();
+  return done;
+}
+
+/** The QR code the till shows (and the paper receipt prints) for the digital receipt. */
+export function receiptQrSvg(url: string): string {
+  return bwipjs.toSVG({ bcid: 'qrcode', text: url, eclevel: 'M', scale: 3, paddingwidth: 2, paddingheight: 2 } as Parameters<typeof bwipjs.toSVG>[0]);
+}
