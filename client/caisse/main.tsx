@@ -91,7 +91,11 @@ function StatusBar({ s }: { s: TillState }) {
       <span class={o.online ? 'badge ok' : 'badge off'} data-testid="network">{o.online ? t('till.online') : t('till.offline')}</span>
       {o.waiting > 0 && <span class="badge warn" data-testid="waiting">{t('till.waiting', { n: o.waiting })}</span>}
       {o.refused > 0 && <span class="badge off">{t('till.refused', { n: o.refused })}</span>}
-      <span class="badge" data-testid="printer">{s.printer ? t('till.printer', { state: s.printer.state, n: s.printer.waiting }) : t('till.printer.unknown')}</span>
+      {s.device?.printerId != null && (
+        <span class={s.printer && s.printer.state !== 'ready' && s.printer.state !== 'unknown' ? 'badge off' : 'badge'} data-testid="printer" title={s.printer?.lastError ?? ''}>
+          {s.printer ? t('till.printer', { state: t((s.printer.state === 'unknown' ? 'till.printer.state-unknown' : `till.printer.${s.printer.state}`) as MessageKey), n: s.printer.waiting }) : t('till.printer.unknown')}
+        </span>
+      )}
       <span class="spacer" />
       {s.user && <span class="cashier">{s.user.displayName}</span>}
       <button class="link" onClick={() => { lang = lang === 'fr' ? 'en' : 'fr'; localStorage.setItem('lang', lang); till.set({}); }}>{t('lang.switch')}</button>

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.ts';
+import type { ClientToServerEvents, PrinterStateEvent, ServerToClientEvents } from '../../shared/realtime.ts';
 import type { TillOptions } from '../../shared/api/settings.ts';
 import { api, ApiError, isOffline } from '../api.ts';
 import { CatalogIndex, type CatalogData } from './catalog.ts';
@@ -15,6 +15,7 @@ export interface DeviceInfo {
   outlet: string;
   outletName: string;
   trainingMode: boolean;
+  printerId: number | null;
   lastNumber: number;
   pinLockedUntil: string | null;
   options: TillOptions;
@@ -46,7 +47,7 @@ export interface TillState {
   finished: Finished | null;
   outbox: OutboxState;
   parked: Parked[];
-  printer: { state: string; waiting: number } | null;
+  printer: PrinterStateEvent | null;
   message: { kind: 'error' | 'info'; text: string } | null;
 }
 
@@ -240,6 +241,9 @@ export class Till {
         }
       }
       this.set({ catalog });
+    });
+    socket.on('printer:state', (p) => {
+      if (p.printerId === this.state.device?.printerId) this.set({ printer: p });
     });
     socket.on('catalog:changed', () => {
       // Several edits in a row (an import) bring one reload.

@@ -17,6 +17,7 @@ export type EventKind =
   | 'auth.pin_failed'
   | 'auth.pin_approval'
   | 'sale.receipt_requested'
+  | 'drawer.opened'
   | 'auth.pin_locked'
   | 'till.created'
   | 'till.pairing_code'

@@ -9,6 +9,7 @@ import { systemRoutes } from '../system/routes.ts';
 import { tillRoutes } from '../tills/routes.ts';
 import { userRoutes } from '../users/routes.ts';
 import { receiptRoutes } from '../receipts/routes.ts';
+import { printingRoutes } from '../printing/routes.ts';
 import type { RouteDef } from './route.ts';
 
 /** Every HTTP route, each declaring who may call it. The access test walks this list. */
@@ -23,5 +24,6 @@ export const allRoutes: readonly RouteDef[] = [
   ...salesRoutes,
   ...closingRoutes,
   ...receiptRoutes,
+  ...printingRoutes,
   ...archiveRoutes,
 ];

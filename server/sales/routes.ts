@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { refundBody, saleBody, saleListQuery, uuidV7 } from '../../shared/api/sales.ts';
 import { recordRefund } from './refund.ts';
+import { addReceiptJob, drawerBytes } from '../printing/documents.ts';
+import { printerOfTill } from '../printing/printers.ts';
 import { Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
 import { requireUser, STAFF, TILL } from '../http/access.ts';
@@ -25,6 +27,16 @@ function announce(ctx: Ctx, sale: SaleView) {
     lines: sale.lines.map((l) => ({ productId: l.productId, name: l.name, quantity: l.quantity, totalCents: l.totalCents, producerId: l.producerId })),
   });
   if (!sale.training) void rt.stockChanged(sale.lines.map((l) => l.productId));
+}
+
+/** Cash taken or given back: the drawer of the till's printer opens (a ticket replayed later opens nothing). */
+async function openDrawerForCash(ctx: RequestContext, sale: SaleView) {
+  if (sale.training || !sale.payments.some((p) => p.method === 'cash') || !ctx.services.prints) return;
+  // A ticket sent from the outbox long after the sale (offline) does not open the drawer at the counter now.
+  if (ctx.services.now().getTime() - Date.parse(sale.createdAt) > 2 * 60_000) return;
+  const printer = await printerOfTill(ctx.db, sale.tillId);
+  if (!printer?.drawer) return;
+  await ctx.services.prints.enqueue({ printerId: printer.id, kind: 'drawer', subject: `sale:${sale.id}`, bytes: drawerBytes(), createdBy: sale.cashierId });
 }
 
 /** The cashier a ticket is booked to: the one logged in, or the one who rang it offline if it names them. */
@@ -60,7 +72,10 @@ export const salesRoutes = [
         now: ctx.services.now(),
         timeZone: ctx.services.config.TZ_BUSINESS,
       }, ctx.services.writes);
-      if (created) announce(ctx, sale);
+      if (created) {
+        announce(ctx, sale);
+        await openDrawerForCash(ctx, sale);
+      }
       return created ? Reply.created(sale) : sale;
     },
   }),
@@ -81,7 +96,10 @@ export const salesRoutes = [
         now: ctx.services.now(),
         timeZone: ctx.services.config.TZ_BUSINESS,
       });
-      if (created) announce(ctx, sale);
+      if (created) {
+        announce(ctx, sale);
+        await openDrawerForCash(ctx, sale);
+      }
       return created ? Reply.created(sale) : sale;
     },
   }),
@@ -104,16 +122,23 @@ export const salesRoutes = [
     path: '/api/sales/:id/receipt',
     access: TILL,
     tag: 'sales',
-    summary: 'The customer asked for a printed receipt (first copy, not a duplicate); sent by the till after the sale, queued with it when offline',
+    summary: 'The customer asked for a printed receipt (the first copy, not a duplicate): queued on the till’s printer; sent by the till after the sale, queued with it when offline',
     params: z.object({ id: uuidV7 }).strict(),
     handler: async ({ params }, ctx) => {
       const scope = tillScope(ctx);
       const sale = await getSale(ctx.db, params.id);
       if (scope !== null && sale.tillId !== scope) throw new NotFound('Ticket');
-      await ctx.db.transaction().execute((trx) =>
-        recordEvent(trx, { kind: 'sale.receipt_requested', userId: ctx.user?.id ?? null, subject: `sale:${sale.id}`, data: { tillId: sale.tillId, number: sale.number }, at: ctx.services.now().toISOString() }),
-      );
-      return Reply.created({ requested: true });
+      const now = ctx.services.now();
+      const printer = await printerOfTill(ctx.db, sale.tillId);
+      const jobId = await ctx.db.transaction().execute(async (trx) => {
+        // Asked twice (a retry from the till's outbox): printed once.
+        const already = await trx.selectFrom('print_jobs').select('id').where('subject', '=', `sale:${sale.id}`).where('kind', '=', 'receipt').executeTakeFirst();
+        await recordEvent(trx, { kind: 'sale.receipt_requested', userId: ctx.user?.id ?? null, subject: `sale:${sale.id}`, data: { tillId: sale.tillId, number: sale.number, printerId: printer?.id ?? null }, at: now.toISOString() });
+        if (already) return already.id;
+        return printer ? addReceiptJob(trx, sale.id, printer, { origin: ctx.origin, userId: ctx.user?.id ?? null, now }) : null;
+      });
+      ctx.services.prints?.kick();
+      return Reply.created({ printerId: printer?.id ?? null, jobId });
     },
   }),
   route({
@@ -121,19 +146,23 @@ export const salesRoutes = [
     path: '/api/sales/:id/print',
     access: TILL,
     tag: 'sales',
-    summary: 'Reprint a receipt: logged as an event, and the copy is marked DUPLICATA (the print queue comes with the printing service)',
+    summary: 'Reprint a receipt on the till’s printer: logged as an event, the copy marked DUPLICATA with its number',
     params: z.object({ id: uuidV7 }).strict(),
     handler: async ({ params }, ctx) => {
       const scope = tillScope(ctx);
       const sale = await getSale(ctx.db, params.id);
       if (scope !== null && sale.tillId !== scope) throw new NotFound('Ticket');
       const now = ctx.services.now();
-      const reprints = await ctx.db.transaction().execute(async (trx) => {
+      const printer = await printerOfTill(ctx.db, ctx.device?.tillId ?? sale.tillId);
+      const { copy, jobId } = await ctx.db.transaction().execute(async (trx) => {
         const before = await trx.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('kind', '=', 'sale.reprinted').where('subject', '=', `sale:${sale.id}`).executeTakeFirst();
-        await recordEvent(trx, { kind: 'sale.reprinted', userId: ctx.user?.id ?? null, subject: `sale:${sale.id}`, data: { tillId: ctx.device?.tillId ?? null, number: sale.number }, at: now.toISOString() });
-        return Number(before?.n ?? 0) + 1;
+        const copy = Number(before?.n ?? 0) + 1;
+        await recordEvent(trx, { kind: 'sale.reprinted', userId: ctx.user?.id ?? null, subject: `sale:${sale.id}`, data: { tillId: ctx.device?.tillId ?? null, number: sale.number, copy, printerId: printer?.id ?? null }, at: now.toISOString() });
+        const jobId = printer ? await addReceiptJob(trx, sale.id, printer, { origin: ctx.origin, copy, userId: ctx.user?.id ?? null, now }) : null;
+        return { copy, jobId };
       });
-      return Reply.created({ duplicata: true, copy: reprints, sale });
+      ctx.services.prints?.kick();
+      return Reply.created({ duplicata: true, copy, jobId, printerId: printer?.id ?? null, sale });
     },
   }),
   route({

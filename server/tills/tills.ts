@@ -16,7 +16,7 @@ export async function listTills(db: Db) {
   const tills = await db
     .selectFrom('tills')
     .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
-    .select(['tills.id', 'tills.name', 'tills.active', 'tills.training_mode', 'tills.pin_locked_until', 'outlets.code as outlet'])
+    .select(['tills.id', 'tills.name', 'tills.active', 'tills.training_mode', 'tills.pin_locked_until', 'tills.printer_id', 'outlets.code as outlet'])
     .orderBy('tills.id')
     .execute();
   const devices = await db.selectFrom('devices').select(['id', 'till_id', 'label', 'paired_at', 'last_seen_at']).where('revoked_at', 'is', null).execute();
@@ -26,6 +26,7 @@ export async function listTills(db: Db) {
     outlet: t.outlet,
     active: t.active === 1,
     trainingMode: t.training_mode === 1,
+    printerId: t.printer_id,
     pinLockedUntil: t.pin_locked_until,
     devices: devices.filter((d) => d.till_id === t.id).map((d) => ({ id: d.id, label: d.label, pairedAt: d.paired_at, lastSeenAt: d.last_seen_at })),
   }));
@@ -42,9 +43,15 @@ export async function createTill(db: Db, input: { outlet: OutletCode; name: stri
 export async function updateTill(db: Db, id: number, patch: z.infer<typeof tillUpdateBody>, userId: number, now: Date) {
   const till = await db.selectFrom('tills').selectAll().where('id', '=', id).executeTakeFirst();
   if (!till) throw new NotFound('Caisse');
+  if (patch.printerId != null) {
+    const printer = await db.selectFrom('printers').select(['role', 'active']).where('id', '=', patch.printerId).executeTakeFirst();
+    if (!printer) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });
+    if (printer.role !== 'receipt') throw new Invalid({ field: 'printerId', reason: 'une caisse imprime sur une imprimante à tickets, pas de cuisine' });
+  }
   await db
     .updateTable('tills')
     .set({
+      printer_id: patch.printerId === undefined ? till.printer_id : patch.printerId,
       name: patch.name ?? till.name,
       active: patch.active === undefined ? till.active : patch.active ? 1 : 0,
       training_mode: patch.trainingMode === undefined ? till.training_mode : patch.trainingMode ? 1 : 0,
@@ -103,7 +110,7 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
   const till = await db
     .selectFrom('tills')
     .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
-    .select(['tills.id', 'tills.name', 'tills.training_mode', 'tills.pin_locked_until', 'outlets.id as outlet_id', 'outlets.code as outlet', 'outlets.name as outlet_name'])
+    .select(['tills.id', 'tills.name', 'tills.training_mode', 'tills.pin_locked_until', 'tills.printer_id', 'outlets.id as outlet_id', 'outlets.code as outlet', 'outlets.name as outlet_name'])
     .where('tills.id', '=', tillId)
     .executeTakeFirstOrThrow();
   await db.updateTable('devices').set({ last_seen_at: now.toISOString() }).where('id', '=', deviceId).execute();
@@ -129,6 +136,7 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
     outlet: till.outlet,
     outletName: till.outlet_name,
     trainingMode: till.training_mode === 1,
+    printerId: till.printer_id,
     lastNumber: Number(last?.n ?? 0),
     options: await tillOptions(db),
     pinLockedUntil: till.pin_locked_until && till.pin_locked_until > now.toISOString() ? till.pin_locked_until : null,

@@ -27,7 +27,13 @@ export const pinBody = z.object({ pin: pinSchema }).strict();
 export const ownPasswordBody = z.object({ current: z.string().min(1).max(256), password: passwordSchema }).strict();
 
 export const tillCreateBody = z.object({ outlet: outletCodeSchema, name: trimmed(1, 40) }).strict();
-export const tillUpdateBody = z.object({ name: trimmed(1, 40), active: z.boolean(), trainingMode: z.boolean() }).partial().strict();
+export const tillUpdateBody = z.object({
+  name: trimmed(1, 40),
+  active: z.boolean(),
+  trainingMode: z.boolean(),
+  /** The receipt printer (and its cash drawer) this till prints on; null for none. */
+  printerId: idSchema.nullable(),
+}).partial().strict();
 
 export const eventsQuery = z.object({
   kind: z.string().max(40).optional(),

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeEscPos } from '../../test/support/escpos-decoder.ts';
+import type { ReceiptData } from '../receipts/digital.ts';
+import { EscPos, type CodePage } from './escpos.ts';
+import { customerReceipt, testPage } from './receipt.ts';
+
+const pages: CodePage[] = ['pc858', 'wpc1252'];
+
+describe('ESC/POS text in the printer’s code page', () => {
+  it.each(pages)('prints French text and € exactly in %s', (codePage) => {
+    const text = 'Pâté de campagne, crème fraîche, œufs à 3,50 € — «bio» ç É È À Ù Î Ô';
+    const bytes = new EscPos({ columns: 48, codePage }).init().text(text).bytes();
+    const decoded = decodeEscPos(bytes);
+    expect(decoded.commands[1]).toEqual({ op: 'codepage', n: codePage === 'pc858' ? 19 : 16 });
+    // PC858 has no œ nor the long dash: they print as "oe" and "-". WPC1252 has both.
+    expect(decoded.text).toBe(codePage === 'pc858' ? 'Pâté de campagne, crème fraîche, oeufs à 3,50 € - «bio» ç É È À Ù Î Ô' : text);
+  });
+
+  it.each(pages)('round-trips any printable French text in %s (or its plain substitutes)', (codePage) => {
+    const alphabet = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ,.;:!?()-+/%€éèêëàâäîïôöùûüçÉÈÊËÀÂÎÏÔÙÛÇ«»°'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 80 }), (chars) => {
+        const text = chars.join('');
+        const decoded = decodeEscPos(new EscPos({ columns: 48, codePage }).init().text(text).bytes()).text;
+        expect(decoded).toBe(text);
+      }),
+    );
+  });
+
+  it('never sends a byte a code page would print wrong: unknown characters become plain ones or ?', () => {
+    const decoded = decodeEscPos(new EscPos({ columns: 48, codePage: 'pc858' }).init().text('Łódź ™ 漢 ’').bytes()).text;
+    // ó is in PC858; Ł is not and has no accent to drop: its plain letter; ™ spelled out; 漢 cannot be.
+    expect(decoded).toBe("Lódz TM ? '");
+  });
+});
+
+const shop = { name: 'Les Halles de la Durenque', legalName: 'SCIC', address: '12 rue de l’Usine', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '05 63 00 00 00', email: '', receiptFooter: 'Merci et à bientôt !' };
+
+// 2 × 6,50 − 1,00 = 12,00 (Pâté) ; 450 g × 24,90 €/kg = 11,205 → 11,21 (Tomme) ; 3,20 (Bière) ; ticket discount 0,41:
+// subtotal 26,41 − 0,41 = 26,00 €. VAT 5,5 %: 12,00 + 11,21 = 23,21 before the ticket discount, whose share
+// is spread by amount: 0,41 × 23,21/26,41 = 0,360 → 0,36 on 5,5 %, 0,05 on 20 % ; 5,5 %: 22,85 TTC → HT 21,66,
+// TVA 1,19 ; 20 %: 3,15 TTC → HT 2,63, TVA 0,52. Paid 10,00 meal voucher + 20,00 cash: 4,00 back.
+const data: ReceiptData = {
+  shop,
+  tillName: 'Caisse 1',
+  cashierName: 'Camille',
+  producerNames: { 1: 'Ferme du Sidobre', 2: 'Bergerie de Lacaune' },
+  units: { 1: 'piece', 2: 'kg', 3: 'piece' },
+  sale: {
+    id: '01900000-0000-7000-8000-000000000001', tillId: 1, number: 42, training: false, kind: 'sale', refundOf: null, cashierId: 3,
+    createdAt: '2026-11-21T09:30:00.000Z', receivedAt: '2026-11-21T09:30:00.100Z', businessDay: '2026-11-21',
+    lines: [
+      { lineNo: 1, productId: 1, name: 'Pâté de campagne', producerId: 1, quantity: 2, unitPriceCents: 650, grossCents: 1300, lineDiscountCents: 100, ticketDiscountCents: 19, totalCents: 1181, vatRateBp: 550 },
+      { lineNo: 2, productId: 2, name: 'Tomme de brebis', producerId: 2, quantity: 450, unitPriceCents: 2490, grossCents: 1121, lineDiscountCents: 0, ticketDiscountCents: 17, totalCents: 1104, vatRateBp: 550 },
+      { lineNo: 3, productId: 3, name: 'Bière blonde', producerId: null, quantity: 1, unitPriceCents: 320, grossCents: 320, lineDiscountCents: 0, ticketDiscountCents: 5, totalCents: 315, vatRateBp: 2000 },
+    ],
+    vat: [
+      { vatRateBp: 550, grossCents: 2285, netCents: 2166, vatCents: 119 },
+      { vatRateBp: 2000, grossCents: 315, netCents: 263, vatCents: 52 },
+    ],
+    payments: [{ method: 'meal_voucher', amountCents: 1000 }, { method: 'cash', amountCents: 2000 }],
+    subtotalCents: 2641, discountCents: 41, totalCents: 2600, changeCents: 400, gapBefore: false, receiptToken: 'AAAAAAAAAAAAAAAAAAAAAAAA', hash: 'x',
+  },
+};
+
+const flat = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+const PREVIEWS = path.resolve(import.meta.dirname, '../../test-artifacts/receipts');
+/** The paper as printed: centred lines centred, double width spread out. */
+function preview(d: ReturnType<typeof decodeEscPos>, columns: number): string {
+  const rows = d.lines.map((l) => {
+    const t = l.size[0] === 2 ? [...l.text].join(' ') : l.text;
+    const pad = l.align === 'center' ? Math.max(0, Math.floor((columns - t.length) / 2)) : l.align === 'right' ? Math.max(0, columns - t.length) : 0;
+    return `|${(' '.repeat(pad) + t).padEnd(columns)}|`;
+  });
+  const qr = d.commands.find((c) => c.op === 'qr');
+  return [`+${'-'.repeat(columns)}+`, ...rows, qr && 'data' in qr ? `[QR: ${qr.data}]` : '', `+${'-'.repeat(columns)}+ (coupe)`].join('\n');
+}
+
+describe('the customer receipt', () => {
+  for (const codePage of pages) {
+    for (const columns of [48, 32] as const) {
+      it(`reads back right on ${columns} columns in ${codePage}`, () => {
+        const decoded = decodeEscPos(customerReceipt(data, { columns, codePage }, { qrUrl: 'http://caisse.local/r/AAAAAAAAAAAAAAAAAAAAAAAA' }));
+        const text = flat(decoded.text);
+        // Kept to be looked at: the receipt as the printer would lay it out.
+        fs.mkdirSync(PREVIEWS, { recursive: true });
+        fs.writeFileSync(path.join(PREVIEWS, `receipt-${columns}-${codePage}.txt`), preview(decoded, columns));
+        for (const t of ['Les Halles de la Durenque', 'SIRET 73282932000074', 'TVA FR44732829320', 'Ticket n° 42', 'Pâté de campagne', '2 × 6,50 €', 'Ferme du Sidobre', 'Remise -1,00 €', 'Tomme de brebis', '0,450 kg × 24,90 €/kg', 'Bergerie de Lacaune', 'Bière blonde', 'Remise sur le ticket -0,41 €', 'Titre-restaurant', 'Espèces', 'Rendu', '4,00 €', 'Prix en euros TTC', 'Merci et à bientôt !']) {
+          expect(text).toContain(t);
+        }
+        // TOTAL on one line, its amount at the right edge (in double width: half the columns).
+        const total = decoded.lines.find((l) => l.text.startsWith('TOTAL'))!;
+        expect(total.size).toEqual([2, 2]);
+        expect(flat(total.text)).toMatch(/^TOTAL +26,00 €$/);
+        expect(total.text.length).toBe(columns / 2);
+        // The VAT table: rate, HT, TVA, TTC.
+        expect(text).toMatch(/5,5 % +21,66 € +1,19 € +22,85 €/);
+        expect(text).toMatch(/20 % +2,63 € +0,52 € +3,15 €/);
+        for (const l of decoded.lines) expect(l.text.length * l.size[0]).toBeLessThanOrEqual(columns);
+        expect(decoded.commands).toContainEqual({ op: 'qr', data: 'http://caisse.local/r/AAAAAAAAAAAAAAAAAAAAAAAA', moduleSize: columns === 48 ? 6 : 4 });
+        expect(decoded.commands.at(-1)).toEqual({ op: 'cut', mode: 66 });
+        expect(text).not.toContain('DUPLICATA');
+        expect(text).not.toContain('FORMATION');
+      });
+    }
+  }
+
+  it('marks a reprint DUPLICATA with its copy number, and a training ticket MODE FORMATION', () => {
+    const copy = flat(decodeEscPos(customerReceipt(data, { columns: 48, codePage: 'pc858' }, { copy: 2 })).text);
+    expect(copy).toContain('DUPLICATA');
+    expect(copy).toContain('copie n° 2');
+    const training = flat(decodeEscPos(customerReceipt({ ...data, sale: { ...data.sale, training: true } }, { columns: 32, codePage: 'wpc1252' })).text);
+    expect(training).toContain('MODE FORMATION');
+    expect(training).toContain('ticket sans valeur');
+  });
+
+  it('opens the cash drawer after the cut when asked, with a 50 ms pulse on pin 2', () => {
+    const decoded = decodeEscPos(customerReceipt(data, { columns: 48, codePage: 'pc858' }, { openDrawer: true }));
+    expect(decoded.commands.slice(-2)).toEqual([{ op: 'cut', mode: 66 }, { op: 'drawer', pin: 2, onMs: 50, offMs: 500 }]);
+  });
+
+  it('prints a test page with every accent and € in both code pages', () => {
+    for (const codePage of pages) {
+      const text = decodeEscPos(testPage({ columns: 32, codePage }, 'Caisse')).text;
+      expect(text).toContain('àâäçéèêëîïôöùûüÿ'.replace('ÿ', codePage === 'pc858' ? 'ÿ' : 'ÿ'));
+      expect(text).toContain('12,50 €');
+      expect(text).toContain('12345678901234567890123456789012');
+    }
+  });
+});

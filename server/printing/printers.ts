@@ -1,0 +1,102 @@
+import type { z } from 'zod';
+import type { printerBody, printerPatch } from '../../shared/api/printing.ts';
+import type { OutletCode } from '../../db/schema.ts';
+import { Invalid, NotFound } from '../errors.ts';
+import { recordEvent, type Db } from '../events/event-log.ts';
+import { parsePrinterUri } from './drivers.ts';
+
+export async function listPrinters(db: Db) {
+  const rows = await db.selectFrom('printers').leftJoin('outlets', 'outlets.id', 'printers.outlet_id').selectAll('printers').select('outlets.code as outlet').orderBy('printers.id').execute();
+  return rows.map(printerView);
+}
+
+export type PrinterRowView = ReturnType<typeof printerView>;
+
+function printerView(r: { id: number; name: string; outlet: OutletCode | null; role: 'receipt' | 'kitchen'; uri: string; columns: 32 | 48; code_page: 'pc858' | 'wpc1252'; drawer: 0 | 1; active: 0 | 1 }) {
+  return { id: r.id, name: r.name, outlet: r.outlet, role: r.role, uri: r.uri, columns: r.columns, codePage: r.code_page, drawer: r.drawer === 1, active: r.active === 1 };
+}
+
+export async function getPrinter(db: Db, id: number) {
+  const p = (await listPrinters(db)).find((x) => x.id === id);
+  if (!p) throw new NotFound('Imprimante');
+  return p;
+}
+
+async function outletId(db: Db, code: OutletCode | null): Promise<number | null> {
+  if (code === null) return null;
+  const row = await db.selectFrom('outlets').select('id').where('code', '=', code).executeTakeFirst();
+  if (!row) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
+  return row.id;
+}
+
+function checkUri(uri: string) {
+  const parsed = parsePrinterUri(uri);
+  if ('error' in parsed) throw new Invalid({ field: 'uri', reason: parsed.error });
+}
+
+export async function createPrinter(db: Db, input: z.output<typeof printerBody>, userId: number, now: Date) {
+  checkUri(input.uri);
+  const at = now.toISOString();
+  const { id } = await db
+    .insertInto('printers')
+    .values({ name: input.name, outlet_id: await outletId(db, input.outlet), role: input.role, uri: input.uri, columns: input.columns, code_page: input.codePage, drawer: input.drawer ? 1 : 0, active: input.active ? 1 : 0, created_at: at, updated_at: at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordEvent(db, { kind: 'settings.changed', userId, subject: `printer:${id}`, data: { created: input }, at });
+  return getPrinter(db, id);
+}
+
+export async function updatePrinter(db: Db, id: number, patch: z.output<typeof printerPatch>, userId: number, now: Date) {
+  const before = await getPrinter(db, id);
+  if (patch.uri !== undefined) checkUri(patch.uri);
+  const at = now.toISOString();
+  await db
+    .updateTable('printers')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.outlet !== undefined ? { outlet_id: await outletId(db, patch.outlet) } : {}),
+      ...(patch.role !== undefined ? { role: patch.role } : {}),
+      ...(patch.uri !== undefined ? { uri: patch.uri } : {}),
+      ...(patch.columns !== undefined ? { columns: patch.columns } : {}),
+      ...(patch.codePage !== undefined ? { code_page: patch.codePage } : {}),
+      ...(patch.drawer !== undefined ? { drawer: patch.drawer ? 1 : 0 } : {}),
+      ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .execute();
+  await recordEvent(db, { kind: 'settings.changed', userId, subject: `printer:${id}`, data: { before, after: patch }, at });
+  return getPrinter(db, id);
+}
+
+/** The receipt printer of a till, if it has one and it is switched on. */
+export async function printerOfTill(db: Db, tillId: number) {
+  const till = await db.selectFrom('tills').select('printer_id').where('id', '=', tillId).executeTakeFirst();
+  if (!till?.printer_id) return null;
+  const p = await getPrinter(db, till.printer_id);
+  return p.active ? p : null;
+}
+
+export async function listJobs(db: Db, q: { status?: string | undefined; printerId?: number | undefined; limit: number }) {
+  let query = db
+    .selectFrom('print_jobs')
+    .innerJoin('printers', 'printers.id', 'print_jobs.printer_id')
+    .select(['print_jobs.id', 'print_jobs.printer_id', 'printers.name as printer', 'print_jobs.kind', 'print_jobs.subject', 'print_jobs.status', 'print_jobs.attempts', 'print_jobs.last_error', 'print_jobs.created_at', 'print_jobs.updated_at', 'print_jobs.done_at'])
+    .orderBy('print_jobs.id', 'desc')
+    .limit(q.limit);
+  if (q.status) query = query.where('print_jobs.status', '=', q.status as 'queued');
+  if (q.printerId) query = query.where('print_jobs.printer_id', '=', q.printerId);
+  return (await query.execute()).map((j) => ({
+    id: j.id,
+    printerId: j.printer_id,
+    printer: j.printer,
+    kind: j.kind,
+    subject: j.subject,
+    status: j.status,
+    attempts: j.attempts,
+    lastError: j.last_error,
+    createdAt: j.created_at,
+    updatedAt: j.updated_at,
+    doneAt: j.done_at,
+  }));
+}
