@@ -5,8 +5,8 @@ const printerSpec = z
   .string()
   .trim()
   .refine(
-    (v) => v === 'usb' || v === 'none' || /^tcp:\/\/[A-Za-z0-9.\-]+(:\d{1,5})?$/.test(v) || /^file:.+/.test(v),
-    'attendu : usb, none, tcp://HÔTE:9100 ou file:DOSSIER',
+    (v) => v === 'none' || /^usb:[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$/.test(v) || /^tcp:\/\/[A-Za-z0-9.\-]+(:\d{1,5})?$/.test(v) || /^file:.+/.test(v),
+    'attendu : none, usb:VVVV:PPPP, tcp://HÔTE:9100 ou file:DOSSIER',
   );
 
 function isTimeZone(tz: string): boolean {
@@ -30,6 +30,10 @@ export const configSchema = z.object({
     .union([z.literal('off'), z.coerce.number().int().min(0).max(23)])
     .default(3),
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(30),
+  /** First retry delay of a print job that failed (doubling, up to 16 times this). */
+  PRINT_RETRY_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  /** How long a network printer has to accept the connection, then to answer after a job. */
+  PRINT_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(8000),
 });
 
 export type Config = z.infer<typeof configSchema> & { dbFile: string; backupDir: string; archiveDir: string };

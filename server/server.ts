@@ -14,6 +14,7 @@ import { createDemoShop } from './shop/demo.ts';
 import { shopMode } from './shop/setup.ts';
 import { WriteQueue } from './sales/write-queue.ts';
 import { PrintQueue } from './printing/queue.ts';
+import { ensureConfiguredPrinter } from './printing/printers.ts';
 import { Realtime } from './realtime/realtime.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
@@ -51,7 +52,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const server = http.createServer(app);
   const realtime = new Realtime(server, database.db, log, now);
   services.realtime = realtime;
-  const prints = new PrintQueue(database.db, { dataDir: config.DATA_DIR, now, log, onStatus: (s) => realtime.printerState(s) });
+  const prints = new PrintQueue(database.db, {
+    dataDir: config.DATA_DIR,
+    now,
+    log,
+    onStatus: (s) => realtime.printerState(s),
+    retryBaseMs: config.PRINT_RETRY_MS,
+    retryMaxMs: config.PRINT_RETRY_MS * 16,
+    timeouts: { connectMs: Math.min(3000, config.PRINT_TIMEOUT_MS), writeMs: config.PRINT_TIMEOUT_MS },
+  });
+  await ensureConfiguredPrinter(database.db, config, now());
   services.prints = prints;
   realtime.printerStatus = (id) => prints.status(id);
   await new Promise<void>((resolve, reject) => {

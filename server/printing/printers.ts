@@ -100,3 +100,25 @@ export async function listJobs(db: Db, q: { status?: string | undefined; printer
     doneAt: j.done_at,
   }));
 }
+
+/**
+ * `PRINTER=` in the environment (file:DIR, tcp://host:9100, usb:VVVV:PPPP): the receipt printer of a shop
+ * that has none yet, given to every till without one. Printers are then managed in the back office.
+ */
+export async function ensureConfiguredPrinter(db: Db, config: { PRINTER: string }, now: Date): Promise<void> {
+  const shop = await db.selectFrom('settings').select('key').where('key', '=', 'shop.identity').executeTakeFirst();
+  if (!shop || (await db.selectFrom('printers').select('id').limit(1).executeTakeFirst())) return;
+  // The demo shop prints into files (DATA_DIR/prints): what a receipt would be, without a printer.
+  const demo = (await db.selectFrom('settings').select('value').where('key', '=', 'shop.mode').executeTakeFirst())?.value === '"demo"';
+  const wanted = config.PRINTER === 'none' ? (demo ? 'file:prints' : null) : config.PRINTER;
+  if (!wanted) return;
+  const uri = /^tcp:\/\/[^:]+$/.test(wanted) ? `${wanted}:9100` : wanted;
+  if ('error' in parsePrinterUri(uri)) return;
+  const at = now.toISOString();
+  const { id } = await db
+    .insertInto('printers')
+    .values({ name: 'Imprimante de caisse', outlet_id: null, role: 'receipt', uri, columns: 48, code_page: 'pc858', drawer: 1, active: 1, created_at: at, updated_at: at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db.updateTable('tills').set({ printer_id: id }).where('printer_id', 'is', null).execute();
+}

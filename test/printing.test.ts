@@ -1,0 +1,194 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrinterStateEvent } from '../shared/realtime.ts';
+import { decodeEscPos } from './support/escpos-decoder.ts';
+import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
+
+const flat = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('receipts on a file printer', () => {
+  let shop: TestShop;
+  let till: Client;
+  let pain: { id: number };
+  let number = 0;
+  const dir = () => path.join(shop.dataDir, 'prints');
+  const files = () => (fs.existsSync(dir()) ? fs.readdirSync(dir()).filter((f) => f.endsWith('.bin')).sort() : []);
+
+  beforeAll(async () => {
+    shop = await startTestShop();
+    const ferme = await aProducer(shop.admin, { name: 'Ferme du Sidobre' });
+    pain = await aProduct(shop.admin, { name: 'Pain de campagne', producerId: ferme.id, priceCents: 520 });
+    const printer = await shop.admin.post('/api/printers', { name: 'Caisse 1', role: 'receipt', uri: 'file:prints', columns: 48, codePage: 'pc858', drawer: true });
+    expect(printer.status).toBe(201);
+    expect((await shop.admin.patch('/api/tills/1', { printerId: printer.body.id })).status).toBe(200);
+    till = (await aUser(shop, 'cashier')).client;
+  });
+  afterAll(() => shop.close());
+
+  const sell = (payments: { method: string; amountCents: number }[]) =>
+    till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt: new Date().toISOString(), lines: [{ productId: pain.id, quantity: 2, unitPriceCents: 520 }], payments, totalCents: 1040 });
+
+  it('opens the drawer on a cash sale, prints the receipt once when asked, and a numbered DUPLICATA on reprint', async () => {
+    const sale = (await sell([{ method: 'cash', amountCents: 2000 }])).body;
+    const drawer = await until('the drawer job', () => files().find((f) => f.endsWith('-drawer.bin')));
+    expect(decodeEscPos(fs.readFileSync(path.join(dir(), drawer))).commands).toEqual([{ op: 'drawer', pin: 2, onMs: 50, offMs: 500 }]);
+
+    expect((await till.post(`/api/sales/${sale.id}/receipt`)).status).toBe(201);
+    // The till's outbox may send the request twice: one receipt.
+    expect((await till.post(`/api/sales/${sale.id}/receipt`)).status).toBe(201);
+    const receipt = await until('the receipt', () => files().find((f) => f.endsWith('-receipt.bin')));
+    const decoded = decodeEscPos(fs.readFileSync(path.join(dir(), receipt)));
+    const text = flat(decoded.text);
+    expect(text).toContain('Ticket n° 1');
+    expect(text).toContain('Pain de campagne');
+    expect(text).toContain('Ferme du Sidobre');
+    // 2 × 5,20 = 10,40 ; 20,00 in cash: 9,60 back.
+    expect(text).toMatch(/Espèces +20,00 €/);
+    expect(text).toMatch(/Rendu +9,60 €/);
+    expect(text).not.toContain('DUPLICATA');
+    expect(decoded.commands).toContainEqual({ op: 'qr', data: `${shop.url}/r/${sale.receiptToken}`, moduleSize: 6 });
+
+    const reprint = await till.post(`/api/sales/${sale.id}/print`);
+    expect(reprint.body.copy).toBe(1);
+    const dup = await until('the duplicate', () => files().find((f) => f.endsWith('-duplicate.bin')));
+    expect(flat(decodeEscPos(fs.readFileSync(path.join(dir(), dup))).text)).toContain('copie n° 1');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(files().filter((f) => f.endsWith('-receipt.bin'))).toHaveLength(1);
+
+    // A card sale opens no drawer.
+    const before = files().filter((f) => f.endsWith('-drawer.bin')).length;
+    await sell([{ method: 'card', amountCents: 1040 }]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(files().filter((f) => f.endsWith('-drawer.bin')).length).toBe(before);
+    const jobs = (await shop.admin.get('/api/print-jobs')).body as any[];
+    expect(jobs.every((j) => j.status === 'done')).toBe(true);
+  });
+});
+
+/**
+ * A network printer on the kitchen's raw port, played by a TCP server: it can refuse connections (off),
+ * accept and never answer (jammed), or work, answering the two status requests after each job (0x12 ×2:
+ * online, paper present) and keeping the job it received.
+ */
+class FakePrinter {
+  mode: 'off' | 'stalled' | 'working' = 'off';
+  received: Buffer[] = [];
+  connections = 0;
+  private server: net.Server | null = null;
+  private sockets = new Set<net.Socket>();
+  constructor(readonly port: number) {}
+
+  static async freePort(): Promise<number> {
+    const s = net.createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const port = (s.address() as net.AddressInfo).port;
+    await new Promise((r) => s.close(r));
+    return port;
+  }
+
+  async set(mode: 'off' | 'stalled' | 'working') {
+    this.mode = mode;
+    for (const s of this.sockets) s.destroy();
+    if (mode === 'off') {
+      if (this.server) await new Promise((r) => this.server!.close(r));
+      this.server = null;
+      return;
+    }
+    if (this.server) return;
+    this.server = net.createServer((socket) => {
+      this.connections++;
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => undefined);
+      let data = Buffer.alloc(0);
+      socket.on('data', (chunk) => {
+        if (this.mode !== 'working') return; // jammed: takes nothing in, says nothing
+        data = Buffer.concat([data, chunk]);
+        const ask = Buffer.from([0x10, 0x04, 0x02, 0x10, 0x04, 0x04]);
+        if (data.length >= ask.length && data.subarray(data.length - ask.length).equals(ask)) {
+          this.received.push(data.subarray(0, data.length - ask.length));
+          socket.write(Buffer.from([0x12, 0x12]));
+        }
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(this.port, '127.0.0.1', r));
+  }
+}
+
+describe('a network printer that is off, then jammed, then back', () => {
+  let shop: TestShop;
+  let till: Client;
+  let pain: { id: number };
+  let printer: FakePrinter;
+  let socket: Socket;
+  const states: PrinterStateEvent[] = [];
+  let number = 0;
+
+  beforeAll(async () => {
+    shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '400' } });
+    pain = await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 520 });
+    printer = new FakePrinter(await FakePrinter.freePort());
+    const created = await shop.admin.post('/api/printers', { name: 'Réseau', role: 'receipt', uri: `tcp://127.0.0.1:${printer.port}`, columns: 32, codePage: 'wpc1252' });
+    expect(created.status).toBe(201);
+    await shop.admin.patch('/api/tills/1', { printerId: created.body.id });
+    till = (await aUser(shop, 'cashier')).client;
+    // The till listens as it does in the shop: over socket.io, with its device and session cookies.
+    socket = io(shop.url, { transports: ['websocket'], extraHeaders: { cookie: till.cookieHeader() } });
+    socket.on('printer:state', (s) => states.push(s));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+  });
+  afterAll(async () => {
+    socket?.close();
+    await printer?.set('off');
+    await shop?.close();
+  });
+
+  const sellAndAskReceipt = async () => {
+    const started = Date.now();
+    const sale = await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt: new Date().toISOString(), lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], payments: [{ method: 'card', amountCents: 520 }], totalCents: 520 });
+    expect(sale.status).toBe(201);
+    expect((await till.post(`/api/sales/${sale.body.id}/receipt`)).status).toBe(201);
+    return Date.now() - started;
+  };
+
+  it('goes on selling, tells the till each state, and prints every receipt exactly once in the end', async () => {
+    // Off: connections refused.
+    for (let i = 0; i < 3; i++) expect(await sellAndAskReceipt()).toBeLessThan(2000);
+    const offline = await until('an offline state with waiting jobs', () => states.find((s) => s.state === 'offline' && s.waiting >= 1));
+    expect(offline.lastError).toMatch(/ECONNREFUSED/);
+
+    // Jammed: it accepts the connection and never answers.
+    await printer.set('stalled');
+    const seen = printer.connections;
+    await until('a try on the jammed printer', () => printer.connections > seen);
+    await until('the jam reported', () => states.find((s) => s.state === 'offline' && /ne répond pas/.test(s.lastError ?? '')));
+    for (let i = 0; i < 2; i++) expect(await sellAndAskReceipt()).toBeLessThan(2000);
+    expect(printer.received).toHaveLength(0);
+
+    // Back: everything comes out, in order, once.
+    await printer.set('working');
+    await until('the queue emptied', () => states.find((s) => s.state === 'ready' && s.waiting === 0), 20_000);
+    const numbers = printer.received.map((b) => Number(/Ticket n° (\d+)/.exec(decodeEscPos(b).text)?.[1]));
+    expect(numbers).toEqual([1, 2, 3, 4, 5]);
+    const jobs = (await shop.admin.get('/api/print-jobs')).body as any[];
+    expect(jobs.map((j) => j.status)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(jobs.every((j) => j.attempts >= 1)).toBe(true);
+  });
+});
