@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { decodeEscPos } from './support/escpos-decoder.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultInStoreLayouts, encodeInStore, gtinCheckDigit } from '../shared/barcodes.ts';
 import { aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
@@ -22,6 +25,9 @@ beforeAll(async () => {
     tomme: (await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: producer.id, unit: 'kg', priceCents: 2490, vatRateBp: 550, plu: '00042' })).id,
     biere: (await aProduct(shop.admin, { name: 'Bière blonde', producerId: null, priceCents: 320, vatRateBp: 2000 })).id,
   };
+  // The till's receipt printer writes each job to a file: what the printer would have received.
+  const printer = await shop.admin.post('/api/printers', { name: 'Imprimante caisse', role: 'receipt', uri: 'file:prints', columns: 48, codePage: 'pc858', drawer: true });
+  expect((await shop.admin.patch('/api/tills/1', { printerId: printer.body.id })).status).toBe(200);
   const cashier = await shop.admin.post('/api/users', { displayName: 'Camille', role: 'cashier', pin: '2468' });
   expect(cashier.status).toBe(201);
   cashierId = cashier.body.id;
@@ -131,8 +137,18 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
       [ids.tomme, 300, 747],
       [ids.biere, 1, 320],
     ]);
-    // The receipt was asked for, after the sale, through the outbox.
+    // The receipt was asked for after the sale, through the outbox, and the printer received it.
     await expect.poll(async () => (await shop.admin.get('/api/events?kind=sale.receipt_requested')).body.length).toBe(1);
+    const prints = path.join(shop.dataDir, 'prints');
+    const receiptFile = await expect.poll(() => (fs.existsSync(prints) ? fs.readdirSync(prints).find((f) => f.endsWith('-receipt.bin')) : undefined)).toBeTruthy().then(() => fs.readdirSync(prints).find((f) => f.endsWith('-receipt.bin'))!);
+    const printed = decodeEscPos(fs.readFileSync(path.join(prints, receiptFile))).text.replace(/[\u00a0\u202f]/g, ' ');
+    expect(printed).toContain('Ticket n° 1');
+    expect(printed).toMatch(/0,450 kg × 24,90 €\/kg/);
+    expect(printed).toMatch(/Titre-restaurant +15,00 €/);
+    expect(printed).toMatch(/Rendu +7,92 €/);
+    // Cash was taken: the drawer opened.
+    expect(fs.readdirSync(prints).some((f) => f.endsWith('-drawer.bin'))).toBe(true);
+    await expect.poll(() => page.getByTestId('printer').textContent()).toContain('0 en attente');
   });
 
   it('refunds a line with a manager’s PIN', async () => {
@@ -184,5 +200,11 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     expect(all.filter((s) => s.number >= 3).every((s) => s.totalCents === 520 && s.cashierId === cashierId)).toBe(true);
     const verify = await shop.admin.get('/api/journal/verify');
     expect(verify.body.ok).toBe(true);
+    // The same screen on a tablet held upright.
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await page.keyboard.type(PAIN_EAN);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cartLines().count()).toBe(1);
+    await screenshot(page, 'till-9-portrait');
   });
 });
