@@ -77,6 +77,38 @@ describe('receipts on a file printer', () => {
     const jobs = (await shop.admin.get('/api/print-jobs')).body as any[];
     expect(jobs.every((j) => j.status === 'done')).toBe(true);
   });
+
+  it('prints the X report, the day’s Z with the cash count, and a deposit slip to sign', async () => {
+    const read = async (suffix: string) => flat(decodeEscPos(fs.readFileSync(path.join(dir(), await until(suffix, () => files().find((f) => f.endsWith(suffix)))))).text);
+    expect((await shop.admin.post('/api/closings/x/print', { outlet: 'shop' })).status).toBe(201);
+    const x = await read('-x.bin');
+    // Two sales of 10,40 €: 20,80 €; cash 20,00 taken, 9,60 given back: 10,40 € expected in the drawer.
+    expect(x).toContain('Lecture (non clôturée)');
+    expect(x).toMatch(/Tickets +2/);
+    expect(x).toMatch(/TOTAL TTC +20,80 €/);
+    expect(x).toMatch(/Espèces attendues +10,40 €/);
+
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+    const closing = await shop.admin.post('/api/closings/day', { outlet: 'shop', day, cashCountedCents: 1000 });
+    expect(closing.status).toBe(201);
+    expect((await shop.admin.post(`/api/closings/${closing.body.id}/print`, {})).status).toBe(201);
+    const z = await read('-z.bin');
+    expect(z).toContain('Clôture de journée');
+    expect(z).toMatch(/Espèces comptées +10,00 €/);
+    expect(z).toMatch(/Écart +-0,40 €/);
+    expect(z).toMatch(/Grand total perpétuel +20,80 €/);
+
+    const ferme = (await shop.admin.get('/api/producers')).body;
+    const producerId = (Array.isArray(ferme) ? ferme : ferme.items ?? ferme.producers)[0].id;
+    const slip = await shop.admin.post('/api/stock/deposits', { producerId, lines: [{ productId: pain.id, quantity: 12 }] });
+    expect(slip.status).toBe(201);
+    expect((await shop.admin.post(`/api/stock/slips/${slip.body.id ?? slip.body.slip?.id}/print`, {})).status).toBe(201);
+    const paper = await read('-slip.bin');
+    expect(paper).toMatch(/BON DE DÉPÔT n° \d+/);
+    expect(paper).toContain('Producteur : Ferme du Sidobre');
+    expect(paper).toMatch(/Pain de campagne +× 12/);
+    expect(paper).toContain('Signature du producteur');
+  });
 });
 
 /**

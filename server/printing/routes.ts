@@ -1,4 +1,11 @@
+import { z } from 'zod';
+import { outletCodeSchema } from '../../shared/api/common.ts';
 import { printerBody, printerPatch, printJobsQuery } from '../../shared/api/printing.ts';
+import { businessDay } from '../../shared/time.ts';
+import { getClosing, xReport } from '../closing/closing.ts';
+import { shopIdentity } from '../settings/settings.ts';
+import { getSlip } from '../stock/ledger.ts';
+import { closingReport, depositSlip } from './receipt.ts';
 import { Invalid } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
 import { MANAGERS, requireUser } from '../http/access.ts';
@@ -12,7 +19,65 @@ function queue(ctx: RequestContext): PrintQueue {
   return ctx.services.prints;
 }
 
+const printOn = z.object({ printerId: z.number().int().positive().optional() }).strict();
+
+/** The printer asked for, or the shop's first receipt printer that is switched on. */
+async function choosePrinter(ctx: RequestContext, printerId: number | undefined) {
+  if (printerId !== undefined) return getPrinter(ctx.db, printerId);
+  const p = (await listPrinters(ctx.db)).find((x) => x.active && x.role === 'receipt');
+  if (!p) throw new Invalid({ field: 'printerId', reason: 'aucune imprimante à tickets : ajoutez-en une' });
+  return p;
+}
+
 export const printingRoutes = [
+  route({
+    method: 'post',
+    path: '/api/closings/x/print',
+    access: MANAGERS,
+    tag: 'printing',
+    summary: 'Print an X report (the day so far, not closed)',
+    body: printOn.extend({ outlet: outletCodeSchema, day: z.iso.date().optional() }),
+    handler: async ({ body }, ctx) => {
+      const now = ctx.services.now();
+      const x = await xReport(ctx.db, body.outlet, body.day ?? businessDay(now, ctx.services.config.TZ_BUSINESS));
+      const printer = await choosePrinter(ctx, body.printerId);
+      const outlet = await ctx.db.selectFrom('outlets').select('name').where('code', '=', body.outlet).executeTakeFirstOrThrow();
+      const bytes = closingReport('X', x.figures, { shop: await shopIdentity(ctx.db), period: x.day, outletName: outlet.name, at: now.toISOString() }, { columns: printer.columns, codePage: printer.codePage });
+      return Reply.created({ jobId: await queue(ctx).enqueue({ printerId: printer.id, kind: 'x', subject: `x:${body.outlet}:${x.day}`, bytes, createdBy: requireUser(ctx).id }) });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/closings/:id/print',
+    access: MANAGERS,
+    tag: 'printing',
+    summary: 'Print a closing (Z of a day; month and year closings print their totals the same way)',
+    params: idParams,
+    body: printOn,
+    handler: async ({ params, body }, ctx) => {
+      const closing = await getClosing(ctx.db, params.id);
+      const printer = await choosePrinter(ctx, body.printerId);
+      const outlet = await ctx.db.selectFrom('outlets').select('name').where('id', '=', closing.outletId).executeTakeFirstOrThrow();
+      const f = closing.figures;
+      const bytes = closingReport('Z', f, { shop: await shopIdentity(ctx.db), period: closing.period, outletName: outlet.name, at: closing.closedAt, counted: f.cashCountedCents ?? null, grandTotalCents: closing.grandTotalCents, seq: closing.seq }, { columns: printer.columns, codePage: printer.codePage });
+      return Reply.created({ jobId: await queue(ctx).enqueue({ printerId: printer.id, kind: 'z', subject: `closing:${closing.id}`, bytes, createdBy: requireUser(ctx).id }) });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/stock/slips/:id/print',
+    access: MANAGERS,
+    tag: 'printing',
+    summary: 'Print a deposit or return slip for the producer to sign',
+    params: idParams,
+    body: printOn,
+    handler: async ({ params, body }, ctx) => {
+      const slip = await getSlip(ctx.db, params.id, { producerId: null });
+      const printer = await choosePrinter(ctx, body.printerId);
+      const bytes = depositSlip({ number: slip.number, kind: slip.kind, at: slip.createdAt, producerName: slip.producerName, lines: slip.lines }, await shopIdentity(ctx.db), { columns: printer.columns, codePage: printer.codePage });
+      return Reply.created({ jobId: await queue(ctx).enqueue({ printerId: printer.id, kind: 'slip', subject: `slip:${slip.id}`, bytes, createdBy: requireUser(ctx).id }) });
+    },
+  }),
   route({
     method: 'get',
     path: '/api/printers',
