@@ -83,11 +83,13 @@ describe('the customer receipt', () => {
   for (const codePage of pages) {
     for (const columns of [48, 32] as const) {
       it(`reads back right on ${columns} columns in ${codePage}`, () => {
-        const decoded = decodeEscPos(customerReceipt(data, { columns, codePage }, { qrUrl: 'http://caisse.local/r/AAAAAAAAAAAAAAAAAAAAAAAA' }));
+        const bytes = customerReceipt(data, { columns, codePage }, { qrUrl: 'http://caisse.local/r/AAAAAAAAAAAAAAAAAAAAAAAA' });
+        const decoded = decodeEscPos(bytes);
         const text = flat(decoded.text);
         // Kept to be looked at: the receipt as the printer would lay it out.
         fs.mkdirSync(PREVIEWS, { recursive: true });
         fs.writeFileSync(path.join(PREVIEWS, `receipt-${columns}-${codePage}.txt`), preview(decoded, columns));
+        fs.writeFileSync(path.join(PREVIEWS, `receipt-${columns}-${codePage}.bin`), bytes);
         for (const t of ['Les Halles de la Durenque', 'SIRET 73282932000074', 'TVA FR44732829320', 'Ticket n° 42', 'Pâté de campagne', '2 × 6,50 €', 'Ferme du Sidobre', 'Remise -1,00 €', 'Tomme de brebis', '0,450 kg × 24,90 €/kg', 'Bergerie de Lacaune', 'Bière blonde', 'Remise sur le ticket -0,41 €', 'Titre-restaurant', 'Espèces', 'Rendu', '4,00 €', 'Prix en euros TTC', 'Merci et à bientôt !']) {
           expect(text).toContain(t);
         }
@@ -120,6 +122,13 @@ describe('the customer receipt', () => {
   it('opens the cash drawer after the cut when asked, with a 50 ms pulse on pin 2', () => {
     const decoded = decodeEscPos(customerReceipt(data, { columns: 48, codePage: 'pc858' }, { openDrawer: true }));
     expect(decoded.commands.slice(-2)).toEqual([{ op: 'cut', mode: 66 }, { op: 'drawer', pin: 2, onMs: 50, offMs: 500 }]);
+  });
+
+  it('prints the shop’s logo as a raster image above the header', () => {
+    // A 16 × 2 dot logo: 2 bytes a row.
+    const decoded = decodeEscPos(customerReceipt(data, { columns: 48, codePage: 'pc858' }, { logo: { width: 16, height: 2, bits: Uint8Array.of(0xff, 0x00, 0x0f, 0xf0) } }));
+    expect(decoded.commands).toContainEqual({ op: 'raster', widthBytes: 2, height: 2 });
+    expect(decoded.lines[0]!.text).toBe('Les Halles de la Durenque');
   });
 
   it('prints a test page with every accent and € in both code pages', () => {

@@ -22,6 +22,8 @@ export interface ReceiptOptions {
   copy?: number | null;
   /** Pulse the cash drawer after the receipt (a cash sale). */
   openDrawer?: boolean;
+  /** The shop's logo, 1 bit per dot (1 = black), rows packed MSB first, at most the paper's dot width. */
+  logo?: { width: number; height: number; bits: Uint8Array } | null;
 }
 
 /** The customer's receipt: shop, ticket, lines with their producers, total, VAT table, payments, legal mentions. */
@@ -31,6 +33,7 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
   const wide = profile.columns === 48;
   if (r.training) p.align('center').bold(true).line('*** MODE FORMATION ***').line('ticket sans valeur').bold(false).align('left');
   if (opts.copy) p.align('center').bold(true).size(2, 1).line('DUPLICATA').size(1, 1).line(`copie n° ${opts.copy}`).bold(false).align('left');
+  if (opts.logo) p.align('center').raster(opts.logo.width, opts.logo.height, opts.logo.bits).align('left');
   header(p, d.shop);
   p.feed(1).align('center').bold(true).line(d.sale.kind === 'refund' ? 'REMBOURSEMENT' : 'TICKET DE CAISSE').bold(false).align('left');
   p.line(r.number).line(r.when).rule();
