@@ -47,6 +47,9 @@ export interface AppOptions {
   clientDir?: string;
 }
 
+/** Routes without parameters or query string accept none (built once: a zod schema is costly to make). */
+const NOTHING = z.object({}).strict();
+
 export function createApp({ db, services, routes, clientDir }: AppOptions) {
   const app = express();
   app.disable('x-powered-by');
@@ -86,9 +89,9 @@ export function createApp({ db, services, routes, clientDir }: AppOptions) {
       if (verdict === 'unauthenticated') return sendError(res, new Unauthorized());
       if (verdict === 'forbidden') return sendError(res, new Forbidden());
 
-      const params = (def.params ?? z.object({}).strict()).safeParse(req.params);
+      const params = (def.params ?? NOTHING).safeParse(req.params);
       if (!params.success) return sendError(res, zodToInvalid(params.error, 'params'));
-      const query = (def.query ?? z.object({}).strict()).safeParse({ ...(req.query as object) });
+      const query = (def.query ?? NOTHING).safeParse({ ...(req.query as object) });
       if (!query.success) return sendError(res, zodToInvalid(query.error, 'query'));
       let body: unknown = undefined;
       if (def.bodyKind === 'json') {

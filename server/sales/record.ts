@@ -216,9 +216,7 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
     .orderBy('chain_seq', 'desc')
     .limit(1)
     .executeTakeFirst();
-  // Two index look-ups (a sum over the till's tickets would scan them all, slower with every ticket).
-  const taken = await trx.selectFrom('sales').select('id').where('till_id', '=', t.till.id).where('training', '=', training).where('number', '=', t.number).executeTakeFirst();
-  if (taken) throw new Conflict(`Le numéro ${t.number} de cette caisse est déjà celui d’un autre ticket.`, 'number');
+  // A number already taken is refused by the unique index when the ticket is inserted (below).
   const numbers = await trx.selectFrom('sales').select((eb) => eb.fn.max('number').as('highest')).where('till_id', '=', t.till.id).where('training', '=', training).executeTakeFirst();
   const highest = Number(numbers?.highest ?? 0);
   const gapBefore = t.number > highest + 1;
@@ -288,7 +286,15 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
       prev_hash: prevHash,
       hash,
     };
-  await trx.insertInto('sales').values(row).execute();
+  try {
+    await trx.insertInto('sales').values(row).execute();
+  } catch (e) {
+    // The first write of the ticket: refused as a whole, nothing of it is stored.
+    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /sales\.number|sales_till_number/.test((e as Error).message)) {
+      throw new Conflict(`Le numéro ${t.number} de cette caisse est déjà celui d’un autre ticket.`, 'number');
+    }
+    throw e;
+  }
   await trx
     .insertInto('sale_lines')
     .values(t.lines.map((l) => ({

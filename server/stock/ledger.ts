@@ -51,19 +51,18 @@ export async function recordMovements(db: Db, movements: readonly MovementInput[
     const cur = byProduct.get(r.product_id)!;
     cur.lastId = Math.max(cur.lastId, r.id);
   }
-  for (const [productId, { quantity, lastId }] of byProduct) {
-    await db
-      .insertInto('stock_levels')
-      .values({ product_id: productId, on_hand: quantity, last_movement_id: lastId, updated_at: at })
-      .onConflict((oc) =>
-        oc.column('product_id').doUpdateSet((eb) => ({
-          on_hand: eb('stock_levels.on_hand', '+', quantity),
-          last_movement_id: lastId,
-          updated_at: at,
-        })),
-      )
-      .execute();
-  }
+  // One statement for all the products of these movements: each balance moves by its own sum.
+  await db
+    .insertInto('stock_levels')
+    .values([...byProduct].map(([productId, { quantity, lastId }]) => ({ product_id: productId, on_hand: quantity, last_movement_id: lastId, updated_at: at })))
+    .onConflict((oc) =>
+      oc.column('product_id').doUpdateSet((eb) => ({
+        on_hand: eb('stock_levels.on_hand', '+', eb.ref('excluded.on_hand')),
+        last_movement_id: eb.ref('excluded.last_movement_id'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
