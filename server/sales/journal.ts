@@ -37,7 +37,38 @@ export interface TicketRecord {
 
 /** hash = SHA-256(previous hash ‖ canonical JSON of everything that matters on the ticket). */
 export function ticketHash(prevHash: string, record: TicketRecord): string {
-  return sha256Hex(prevHash + canonicalJson(record));
+  return sha256Hex(prevHash + ticketCanonicalJson(record));
+}
+
+const str = JSON.stringify;
+const num = (n: number) => {
+  if (!Number.isFinite(n)) throw new TypeError('canonicalJson: non-finite number');
+  return String(n);
+};
+const nullable = (v: string | number | null) => (v === null ? 'null' : typeof v === 'string' ? str(v) : num(v));
+
+/**
+ * `canonicalJson(record)` for the one shape a ticket has, written out with its keys already in order:
+ * `verify` hashes every ticket ever sold, and sorting the keys of every object was half its time. A test
+ * checks it gives exactly the bytes of the generic function.
+ */
+export function ticketCanonicalJson(r: TicketRecord): string {
+  let lines = '';
+  for (let i = 0; i < r.lines.length; i++) {
+    const l = r.lines[i]!;
+    lines += `${i ? ',' : ''}{"grossCents":${num(l.grossCents)},"lineDiscountCents":${num(l.lineDiscountCents)},"lineNo":${num(l.lineNo)},"name":${str(l.name)},"producerId":${nullable(l.producerId)},"productId":${num(l.productId)},"quantity":${num(l.quantity)},"ticketDiscountCents":${num(l.ticketDiscountCents)},"totalCents":${num(l.totalCents)},"unitPriceCents":${num(l.unitPriceCents)},"vatRateBp":${num(l.vatRateBp)}}`;
+  }
+  let payments = '';
+  for (let i = 0; i < r.payments.length; i++) {
+    const p = r.payments[i]!;
+    payments += `${i ? ',' : ''}{"amountCents":${num(p.amountCents)},"method":${str(p.method)}}`;
+  }
+  let vat = '';
+  for (let i = 0; i < r.vat.length; i++) {
+    const v = r.vat[i]!;
+    vat += `${i ? ',' : ''}{"grossCents":${num(v.grossCents)},"netCents":${num(v.netCents)},"vatCents":${num(v.vatCents)},"vatRateBp":${num(v.vatRateBp)}}`;
+  }
+  return `{"businessDay":${str(r.businessDay)},"cashierId":${num(r.cashierId)},"chainSeq":${num(r.chainSeq)},"changeCents":${num(r.changeCents)},"createdAt":${str(r.createdAt)},"discountCents":${num(r.discountCents)},"id":${str(r.id)},"kind":${str(r.kind)},"lines":[${lines}],"number":${num(r.number)},"payments":[${payments}],"refundOf":${nullable(r.refundOf)},"subtotalCents":${num(r.subtotalCents)},"tillGrandTotalCents":${num(r.tillGrandTotalCents)},"tillId":${num(r.tillId)},"totalCents":${num(r.totalCents)},"training":${r.training ? 'true' : 'false'},"vat":[${vat}]}`;
 }
 
 /** A stretch of one till's chain, or a set of tickets by id. */
@@ -62,7 +93,11 @@ export async function loadTicketRecords(db: Db, where: TicketSelection) {
   ]);
   const group = <T extends { sale_id: string }>(rows: T[]) => {
     const m = new Map<string, T[]>();
-    for (const r of rows) m.set(r.sale_id, [...(m.get(r.sale_id) ?? []), r]);
+    for (const r of rows) {
+      const list = m.get(r.sale_id);
+      if (list) list.push(r);
+      else m.set(r.sale_id, [r]);
+    }
     return m;
   };
   const linesOf = group(lines);
