@@ -16,6 +16,7 @@ const ean = (body12: string) => body12 + gtinCheckDigit(body12);
 const PAIN_EAN = ean('376012345001');
 let ids: { pain: number; tomme: number; biere: number };
 let cashierId: number;
+let managerId: number;
 
 beforeAll(async () => {
   shop = await startTestShop({ serveClient: true });
@@ -31,7 +32,9 @@ beforeAll(async () => {
   const cashier = await shop.admin.post('/api/users', { displayName: 'Camille', role: 'cashier', pin: '2468' });
   expect(cashier.status).toBe(201);
   cashierId = cashier.body.id;
-  expect((await shop.admin.post('/api/users', { displayName: 'Mathilde', role: 'manager', login: 'mathilde', password: 'mathilde-password-1', pin: '1357' })).status).toBe(201);
+  const manager = await shop.admin.post('/api/users', { displayName: 'Mathilde', role: 'manager', login: 'mathilde', password: 'mathilde-password-1', pin: '1357' });
+  expect(manager.status).toBe(201);
+  managerId = manager.body.id;
   browser = await launchBrowser();
   context = await tabletContext(browser, shop.url);
   page = await context.newPage();
@@ -166,6 +169,33 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Valider' }).click();
   });
 
+  it('takes a ticket discount above the cashier’s limit with a manager’s PIN, which the server checks', async () => {
+    await page.keyboard.type(PAIN_EAN);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(PAIN_EAN);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cartLines().first().textContent()).toContain('2 × 5,20');
+    await page.getByRole('button', { name: 'Remise ticket' }).click();
+    await page.getByRole('dialog').locator('input').first().fill('50');
+    await page.getByRole('button', { name: 'Valider' }).click();
+    // 50 % is above the 10 % a cashier may give: refused until a manager types their PIN.
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('responsable');
+    await page.getByLabel('Code PIN d’un responsable').fill('1357');
+    await page.getByRole('button', { name: 'Valider' }).click();
+    // 10,40 − 5,20 = 5,20 €
+    await expect.poll(() => page.getByTestId('total').textContent()).toContain('5,20');
+    await page.getByTestId('pay').click();
+    await page.getByRole('button', { name: 'Carte bancaire' }).click();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Paiement accepté' }).click();
+    await expect.poll(() => page.getByTestId('ticket-state').textContent()).toContain('n° 3 enregistré');
+    await page.keyboard.press('3');
+    const discounted = (await salesList()).find((x) => x.number === 3);
+    expect(discounted.totalCents).toBe(520);
+    expect(discounted.discountCents).toBe(520);
+    expect(discounted.approvedBy).toBe(managerId);
+  });
+
   it('keeps selling with the server down, reopens after a reload, and sends each ticket once when it is back', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await shop.stop();
@@ -195,9 +225,9 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await expect.poll(() => page.getByTestId('waiting').count(), { timeout: 20_000 }).toBe(0);
     const all = await salesList();
     const numbers = all.map((s) => s.number).sort((a, b) => a - b);
-    // 1 the sale, 2 the refund, 3–5 the tickets rung offline: each once, with the number the till gave it.
-    expect(numbers).toEqual([1, 2, 3, 4, 5]);
-    expect(all.filter((s) => s.number >= 3).every((s) => s.totalCents === 520 && s.cashierId === cashierId)).toBe(true);
+    // 1 the sale, 2 the refund, 3 the discounted one, 4–6 the tickets rung offline: each once, with the number the till gave it.
+    expect(numbers).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(all.filter((s) => s.number >= 4).every((s) => s.totalCents === 520 && s.cashierId === cashierId)).toBe(true);
     const verify = await shop.admin.get('/api/journal/verify');
     expect(verify.body.ok).toBe(true);
     // The same screen on a tablet held upright.

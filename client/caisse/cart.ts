@@ -19,6 +19,8 @@ export interface CartLine {
 export interface Cart {
   lines: CartLine[];
   discountCents: number;
+  /** A manager's signed approval for discounts above the cashier's limit (checked by the server). */
+  approval?: string;
 }
 
 export const emptyCart = (): Cart => ({ lines: [], discountCents: 0 });
@@ -54,7 +56,7 @@ export function updateLine(cart: Cart, key: number, patch: Partial<CartLine>): C
 
 export function removeLine(cart: Cart, key: number): Cart {
   const lines = cart.lines.filter((l) => l.key !== key);
-  return { lines, discountCents: lines.length ? cart.discountCents : 0 };
+  return { ...cart, lines, discountCents: lines.length ? cart.discountCents : 0 };
 }
 
 /** The same pricing as the server's (shared code): what the till shows is what the server will store. */

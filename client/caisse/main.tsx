@@ -221,6 +221,7 @@ function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState; onClos
   const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
   const apply = async () => {
     let cents = 0;
+    let approval: string | null = null;
     if (discount.trim()) {
       if (percent) {
         const p = Number(discount.replace(',', '.'));
@@ -236,13 +237,14 @@ function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState; onClos
     if (!isManager && cents * 10_000 > gross * limitBp) {
       if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
       try {
-        await api('POST', '/api/auth/approve', { pin });
+        approval = (await api<{ approval: string }>('POST', '/api/auth/approve', { pin })).approval;
       } catch (e) {
         setPin('');
         return setError(errorText(e));
       }
     }
-    till.setCart(updateLine(s.cart, line.key, { discountCents: cents, note: note.trim() }));
+    const updated = updateLine(s.cart, line.key, { discountCents: cents, note: note.trim() });
+    till.setCart(approval ? { ...updated, approval } : updated);
     onClose();
   };
   return (
@@ -289,7 +291,14 @@ function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtotal: numb
     if (!(cents >= 0) || cents > subtotal) return setError(t('till.discount.bad'));
     if (!isManager && cents * 10_000 > subtotal * limitBp) {
       if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
-      try { await api('POST', '/api/auth/approve', { pin }); } catch (e) { setPin(''); return setError(errorText(e)); }
+      try {
+        const { approval } = await api<{ approval: string }>('POST', '/api/auth/approve', { pin });
+        till.setCart({ ...s.cart, discountCents: cents, approval });
+      } catch (e) {
+        setPin('');
+        return setError(errorText(e));
+      }
+      return onClose();
     }
     till.setCart({ ...s.cart, discountCents: cents });
     onClose();

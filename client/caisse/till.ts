@@ -337,6 +337,7 @@ export class Till {
         payments,
         totalCents: priced.total,
         cashierId: user!.id,
+        ...(cart.approval ? { discountApproval: cart.approval } : {}),
       },
     }));
     const finished: Finished = { id, number: item.number!, totalCents: priced.total, changeCents: paid - priced.total, cash: payments.some((p) => p.method === 'cash'), receiptToken: null };

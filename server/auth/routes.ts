@@ -6,6 +6,7 @@ import { Reply, route } from '../http/route.ts';
 import { isDemo, readSetting } from '../settings/settings.ts';
 import { setPassword } from '../users/users.ts';
 import { approveWithPin, loginWithPassword, loginWithPin } from './login.ts';
+import { issueApproval } from './approval.ts';
 import { verifySecret } from './secrets.ts';
 import { endSession, SESSION_COOKIE } from './sessions.ts';
 import { recordEvent } from '../events/event-log.ts';
@@ -49,7 +50,9 @@ export const authRoutes = [
     body: approveBody,
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
-      return { approver: await approveWithPin(ctx.db, { tillId: ctx.device!.tillId, pin: body.pin, approverOf: user.id }, ctx.services.now()) };
+      const now = ctx.services.now();
+      const approver = await approveWithPin(ctx.db, { tillId: ctx.device!.tillId, pin: body.pin, approverOf: user.id }, now);
+      return { approver, approval: await issueApproval(ctx.db, approver.id, ctx.device!.tillId, now) };
     },
   }),
   route({

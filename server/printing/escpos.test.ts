@@ -62,7 +62,7 @@ const data: ReceiptData = {
       { vatRateBp: 2000, grossCents: 315, netCents: 263, vatCents: 52 },
     ],
     payments: [{ method: 'meal_voucher', amountCents: 1000 }, { method: 'cash', amountCents: 2000 }],
-    subtotalCents: 2641, discountCents: 41, totalCents: 2600, changeCents: 400, gapBefore: false, receiptToken: 'AAAAAAAAAAAAAAAAAAAAAAAA', hash: 'x',
+    subtotalCents: 2641, discountCents: 41, totalCents: 2600, changeCents: 400, approvedBy: null, gapBefore: false, receiptToken: 'AAAAAAAAAAAAAAAAAAAAAAAA', hash: 'x',
   },
 };
 

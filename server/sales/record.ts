@@ -12,9 +12,13 @@ import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 import { recordMovements, type MovementInput } from '../stock/ledger.ts';
 import { loadTicketRecords, ticketHash, type TicketRecord } from './journal.ts';
 import type { WriteQueue } from './write-queue.ts';
+import { checkApproval } from '../auth/approval.ts';
+import { tillOptions } from '../settings/settings.ts';
 
 export interface SaleContext {
   cashierId: number;
+  /** Managers give any discount; other staff need a manager's approval above the shop's limit. */
+  cashierRole: string;
   tillId: number;
   now: Date;
   timeZone: string;
@@ -43,6 +47,7 @@ export function saleView(t: Awaited<ReturnType<typeof loadTicketRecords>>[number
     discountCents: row.discount_cents,
     totalCents: row.total_cents,
     changeCents: row.change_cents,
+    approvedBy: row.approved_by,
     gapBefore: row.gap_before === 1,
     receiptToken: row.receipt_token,
     hash: row.hash,
@@ -114,6 +119,24 @@ async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: Sale
     const settled = settle(priced.total, body.payments);
     if ('problem' in settled) throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
 
+    // Discounts beyond the limit need a manager: one at the till, or their signed approval.
+    let approvedBy: number | null = null;
+    const { cashierDiscountLimitBp: limit } = await tillOptions(trx);
+    const over: { field: string; reason: string }[] = [];
+    priced.lines.forEach((pl, i) => {
+      if (pl.lineDiscount * 10_000 > Math.abs(pl.gross) * limit) over.push({ field: `lines.${i}.discountCents`, reason: `remise au-delà de ${limit / 100} % du prix de la ligne` });
+    });
+    if (priced.discount * 10_000 > Math.abs(priced.subtotal) * limit) over.push({ field: 'discountCents', reason: `remise au-delà de ${limit / 100} % du ticket` });
+    if (over.length) {
+      if (ctx.cashierRole === 'manager' || ctx.cashierRole === 'admin') approvedBy = ctx.cashierId;
+      else {
+        approvedBy = await checkApproval(trx, body.discountApproval, till.id, createdAt, ctx.now);
+        if (approvedBy === null) {
+          throw new Unprocessable('Ticket refusé : cette remise doit être validée par un responsable (code PIN sur la caisse).', [...over, { field: 'discountApproval', reason: body.discountApproval ? 'validation invalide ou expirée' : 'validation d’un responsable requise' }]);
+        }
+      }
+    }
+
     const lines = body.lines.map((l, i) => {
       const p = productOf.get(l.productId)!;
       const pl = priced.lines[i]!;
@@ -145,7 +168,7 @@ async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: Sale
       kind: 'sale',
       refundOf: null,
       reason: null,
-      approvedBy: null,
+      approvedBy,
       lines,
       payments: body.payments,
       subtotalCents: priced.subtotal,

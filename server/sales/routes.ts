@@ -40,11 +40,11 @@ async function openDrawerForCash(ctx: RequestContext, sale: SaleView) {
 }
 
 /** The cashier a ticket is booked to: the one logged in, or the one who rang it offline if it names them. */
-async function ringingCashier(ctx: RequestContext, loggedIn: number, named: number | undefined): Promise<number> {
-  if (named === undefined || named === loggedIn) return loggedIn;
-  const staff = await ctx.db.selectFrom('users').select('id').where('id', '=', named).where('active', '=', 1).where('role', 'in', ['cashier', 'waiter', 'manager', 'admin']).where('pin_hash', 'is not', null).executeTakeFirst();
+async function ringingCashier(ctx: RequestContext, loggedIn: { id: number; role: string }, named: number | undefined): Promise<{ id: number; role: string }> {
+  if (named === undefined || named === loggedIn.id) return loggedIn;
+  const staff = await ctx.db.selectFrom('users').select(['id', 'role']).where('id', '=', named).where('active', '=', 1).where('role', 'in', ['cashier', 'waiter', 'manager', 'admin']).where('pin_hash', 'is not', null).executeTakeFirst();
   if (!staff) throw new Unprocessable('Ticket refusé : le caissier indiqué n’est pas du personnel de caisse.', [{ field: 'cashierId', reason: 'caissier inconnu ou inactif' }]);
-  return staff.id;
+  return staff;
 }
 
 /** Floor staff and tablets see their own till's tickets; managers see every till. */
@@ -66,8 +66,10 @@ export const salesRoutes = [
     body: saleBody,
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
+      const cashier = await ringingCashier(ctx, user, body.cashierId);
       const { created, sale } = await recordSale(ctx.db, body, {
-        cashierId: await ringingCashier(ctx, user.id, body.cashierId),
+        cashierId: cashier.id,
+        cashierRole: cashier.role,
         tillId: ctx.device!.tillId,
         now: ctx.services.now(),
         timeZone: ctx.services.config.TZ_BUSINESS,

@@ -11,6 +11,8 @@ const settingSchemas = {
   'shop.mode': z.enum(['demo', 'real']),
   'barcodes.inStoreLayouts': inStoreLayoutsSchema,
   'till.options': tillOptionsSchema,
+  /** The key that signs managers' approvals given on a till (made on first use, never leaves the server). */
+  'auth.approvalKey': z.string().regex(/^[0-9a-f]{64}$/),
   'stock.nextSlipNumber': z.object({ deposit: z.number().int().positive(), return: z.number().int().positive() }),
 } as const;
 

@@ -120,14 +120,14 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
             ? { productId: prod.id, grams: 150 + Math.floor(random() * 1200), unitPriceCents: prod.price_cents }
             : { productId: prod.id, quantity: 1 + (random() < 0.25 ? 1 + Math.floor(random() * 2) : 0), unitPriceCents: prod.price_cents },
         );
-        const discountCents = p.outlet === 'shop' && random() < 0.04 ? 100 : 0;
-        const priced = priceTicket(
-          lines.map((l, i) => {
-            const prod = [...chosen.values()][i]!;
-            return { unit: prod.unit, quantity: 'grams' in l ? l.grams! : l.quantity!, unitPriceCents: l.unitPriceCents, discountCents: 0, vatRateBp: prod.vat_rate_bp };
-          }),
-          discountCents,
-        );
+        const wantsDiscount = p.outlet === 'shop' && random() < 0.04;
+        const toPrice = lines.map((l, i) => {
+          const prod = [...chosen.values()][i]!;
+          return { unit: prod.unit, quantity: 'grams' in l ? l.grams! : l.quantity!, unitPriceCents: l.unitPriceCents, discountCents: 0, vatRateBp: prod.vat_rate_bp };
+        });
+        // 1 € off, on tickets of 10 € or more: within what a cashier may give alone (10 %).
+        const discountCents = wantsDiscount && priceTicket(toPrice, 0).subtotal >= 1000 ? 100 : 0;
+        const priced = priceTicket(toPrice, discountCents);
         if (priced.total <= 0) continue;
         const total = priced.total;
         const r = random();
@@ -150,7 +150,7 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
         await recordSale(
           db,
           { id, tillId, number, createdAt: createdAt.toISOString(), lines: lines.map((l) => ({ ...l, discountCents: 0 })), discountCents, payments, totalCents: total },
-          { cashierId: cashier.id, tillId, now: new Date(createdAt.getTime() + 2000), timeZone: 'Europe/Paris' },
+          { cashierId: cashier.id, cashierRole: cashier.role, tillId, now: new Date(createdAt.getTime() + 2000), timeZone: 'Europe/Paris' },
         );
         tickets++;
         sold.push({ id, tillId, day, lines: lines.map((l) => ({ unit: 'grams' in l ? 'kg' : 'piece', quantity: 'grams' in l ? l.grams! : l.quantity! })) });

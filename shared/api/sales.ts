@@ -31,6 +31,8 @@ export const saleBody = z.object({
    * locked the till since): a member of staff of this till.
    */
   cashierId: idSchema.optional(),
+  /** A manager's approval (from `POST /api/auth/approve`) for discounts above what a cashier may give alone. */
+  discountApproval: z.string().max(200).optional(),
 }).strict();
 
 export type SaleBody = z.infer<typeof saleBody>;

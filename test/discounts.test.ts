@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aPairedTill, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
+
+// A cashier gives at most 10 % off (the default `cashierDiscountLimitBp`); beyond, a manager approves with
+// their PIN on the till, and the server checks that approval on the ticket itself.
+describe('discounts beyond what a cashier may give alone', () => {
+  let shop: TestShop;
+  let till: Client;
+  let panier: { id: number };
+  let managerId: number;
+  let number = 0;
+
+  beforeAll(async () => {
+    shop = await startTestShop();
+    panier = await aProduct(shop.admin, { name: 'Panier de légumes', priceCents: 1000 });
+    till = (await aUser(shop, 'cashier')).client;
+    const manager = await shop.admin.post('/api/users', { displayName: 'Mathilde', role: 'manager', login: 'mathilde', password: 'mathilde-password-1', pin: '1357' });
+    managerId = manager.body.id;
+  });
+  afterAll(() => shop.close());
+
+  // 2 × 10,00 = 20,00 ; 3,00 off is 15 %: above the 10 % limit.
+  const ticket = (extra: Record<string, unknown> = {}, lineDiscount = 0, ticketDiscount = 300) => ({
+    id: uuidv7(),
+    tillId: 1,
+    number: ++number,
+    createdAt: new Date().toISOString(),
+    lines: [{ productId: panier.id, quantity: 2, unitPriceCents: 1000, discountCents: lineDiscount }],
+    discountCents: ticketDiscount,
+    payments: [{ method: 'card', amountCents: 2000 - lineDiscount - ticketDiscount }],
+    totalCents: 2000 - lineDiscount - ticketDiscount,
+    ...extra,
+  });
+
+  it('refuses 15 % off from a cashier alone, naming the discount and the missing approval', async () => {
+    const res = await till.post('/api/sales', ticket());
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields.map((f: any) => f.field)).toEqual(['discountCents', 'discountApproval']);
+    number--;
+    // 2,00 off (10 %) is within the limit.
+    expect((await till.post('/api/sales', ticket({}, 0, 200))).status).toBe(201);
+  });
+
+  it('takes it with a manager’s approval given on this till, and records who approved', async () => {
+    expect((await till.post('/api/auth/approve', { pin: '9999' })).status).toBe(401);
+    const ok = await till.post('/api/auth/approve', { pin: '1357' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.approver.id).toBe(managerId);
+    const res = await till.post('/api/sales', ticket({ discountApproval: ok.body.approval }));
+    expect(res.status).toBe(201);
+    expect(res.body.approvedBy).toBe(managerId);
+    // A line discount of 5,00 on 20,00 (25 %) needs it too.
+    expect((await till.post('/api/sales', ticket({ discountApproval: ok.body.approval }, 500, 0))).status).toBe(201);
+  });
+
+  it('refuses a forged approval, and one given on another till', async () => {
+    const ok = (await till.post('/api/auth/approve', { pin: '1357' })).body.approval as string;
+    const forged = ok.slice(0, -1) + (ok.endsWith('A') ? 'B' : 'A');
+    expect((await till.post('/api/sales', ticket({ discountApproval: forged }))).status).toBe(422);
+    number--;
+    const other = await shop.admin.post('/api/tills', { outlet: 'shop', name: 'Caisse 2' });
+    const tablet = await aPairedTill(shop, other.body.id);
+    const cashier2 = await shop.admin.post('/api/users', { displayName: 'Lou', role: 'cashier', pin: '4826' });
+    expect((await tablet.post('/api/auth/pin', { tillId: other.body.id, pin: '4826', userId: cashier2.body.id })).status).toBe(200);
+    const elsewhere = (await tablet.post('/api/auth/approve', { pin: '1357' })).body.approval as string;
+    const res = await till.post('/api/sales', ticket({ discountApproval: elsewhere }));
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields.at(-1)).toEqual({ field: 'discountApproval', reason: 'validation invalide ou expirée' });
+    number--;
+  });
+
+  it('lets a manager logged in on the till give it, approved by themselves', async () => {
+    const managerTill = await aPairedTill(shop, 1);
+    expect((await managerTill.post('/api/auth/pin', { tillId: 1, pin: '1357', userId: managerId })).status).toBe(200);
+    const res = await managerTill.post('/api/sales', ticket());
+    expect(res.status).toBe(201);
+    expect(res.body.approvedBy).toBe(managerId);
+  });
+});
