@@ -18,6 +18,8 @@ describe('refunds', () => {
     await shop.admin.post('/api/stock/deposits', { producerId: ferme.id, lines: [{ productId: tomme.id, quantity: 5000 }, { productId: miel.id, quantity: 10 }] });
     await shop.admin.post('/api/users', { login: 'chef', displayName: 'Cheffe', role: 'manager', password: 'mot-de-passe-long', pin: '9876' });
     till = (await aUser(shop, 'cashier', { pin: '1111' })).client;
+    // The 5 € ticket discount below is 10.3 % of the ticket: this shop lets cashiers give up to 20 %.
+    expect((await shop.admin.put('/api/settings/till', { extraPaymentMethods: [], cashierDiscountLimitBp: 2000, autoLockSeconds: 180 })).status).toBe(200);
     // Tomme 1234 g = 3073, honey 2 × 950 − 100 = 1800; ticket discount 500 -> shares 264 and 154 (see sales.test.ts
     // for the same split without the beer: 500 × 3073/4873 = 315.3, 500 × 1800/4873 = 184.7 -> 315 and 185).
     const res = await till.post('/api/sales', {
