@@ -295,17 +295,110 @@ const WALK_PAGE = 20_000;
  * Together they check what walking each chain checks (the segmented walk stays, for worker threads and
  * as a second, independent implementation the tests compare with this one).
  */
-export async function verifyTicketsByTable(db: Db) {
+export async function verifyTicketsByTable(db: Db, runRanges?: RangeRunner, parts = 2) {
+  const problems: TicketProblem[] = [];
+
+  // 1. Each ticket on its own, in ranges of ids verified in parallel when a runner is given.
+  let threads = 0;
+  const pass1 = (async () => {
+    if (!runRanges) return verifyTicketRange(db, { after: '', upTo: null });
+    const { n } = await db.selectFrom('sales').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const bounds: string[] = [];
+    for (let k = 1; k < parts; k++) {
+      const row = await db.selectFrom('sales').select('id').orderBy('id').limit(1).offset(Math.floor((Number(n) * k) / parts)).executeTakeFirst();
+      if (row && row.id !== bounds[bounds.length - 1]) bounds.push(row.id);
+    }
+    const ranges: TicketRange[] = [...bounds, null].map((upTo, i) => ({ after: i === 0 ? '' : bounds[i - 1]!, upTo }));
+    const out = await runRanges(ranges);
+    threads = out.threads;
+    return out.results.flat();
+  })();
+  const [own, linked] = await Promise.all([pass1, verifyLinksAndTotals(db)]);
+  problems.push(...own, ...linked.problems);
+  return { tickets: linked.tickets, grandTotalCents: linked.grandTotalCents, problems, threads };
+}
+
+/** Passes 2 and 3 of `verifyTicketsByTable`, and the numbering gaps. */
+async function verifyLinksAndTotals(db: Db) {
   const problems: TicketProblem[] = [];
   const label = (tillId: number, training: number, n: number) => `ticket:${training === 1 ? 'formation:' : ''}caisse ${tillId} n°${n}`;
+  // 2. Links: each ticket against its predecessor on the chain.
+  const links = await db
+    .selectFrom('sales as a')
+    .leftJoin('sales as b', (join) => join.onRef('b.till_id', '=', 'a.till_id').onRef('b.training', '=', 'a.training').on(sql<boolean>`b.chain_seq = a.chain_seq - 1`))
+    .select(['a.till_id', 'a.training', 'a.number', 'a.chain_seq', 'a.prev_hash', 'b.hash as before_hash'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('a.chain_seq', '=', 1), eb('a.prev_hash', '<>', GENESIS_HASH)]),
+        eb.and([eb('a.chain_seq', '>', 1), eb.or([eb('b.hash', 'is', null), eb('b.hash', '<>', eb.ref('a.prev_hash'))])]),
+      ]),
+    )
+    .orderBy('a.till_id')
+    .orderBy('a.training')
+    .orderBy('a.chain_seq')
+    .execute();
+  for (const a of links) {
+    const name = label(a.till_id, a.training, a.number);
+    if (a.chain_seq > 1 && a.before_hash === null) {
+      const lower = await db.selectFrom('sales').select((eb) => eb.fn.max('chain_seq').as('seq')).where('till_id', '=', a.till_id).where('training', '=', a.training).where('chain_seq', '<', a.chain_seq).executeTakeFirst();
+      problems.push({ record: name, fault: 'missing', detail: `chain positions ${Number(lower?.seq ?? 0) + 1}…${a.chain_seq - 1} are missing before this ticket` });
+    }
+    // The ticket it was chained to: still on this chain somewhere else (moved), or gone.
+    const before = await db.selectFrom('sales').select('number').where('till_id', '=', a.till_id).where('training', '=', a.training).where('hash', '=', a.prev_hash).executeTakeFirst();
+    if (before) problems.push({ record: name, fault: 'reordered', detail: `was recorded right after n°${before.number}, now stands elsewhere` });
+    else problems.push({ record: name, fault: 'broken-link', detail: 'previous hash matches no ticket of this till' });
+  }
 
-  // 1. Each ticket on its own.
-  let after = '';
+  // 3. Perpetual grand totals, chain by chain.
+  const running = db
+    .selectFrom('sales')
+    .select((eb) => ['till_id', 'training', 'number', 'chain_seq', 'till_grand_total_cents', eb.fn.sum<number>('total_cents').over((ob) => ob.partitionBy(['till_id', 'training']).orderBy('chain_seq')).as('running')])
+    .as('w');
+  const drifts = await db.selectFrom(running).selectAll().whereRef('w.running', '<>', 'w.till_grand_total_cents').orderBy('w.till_id').orderBy('w.training').orderBy('w.chain_seq').execute();
+  for (const d of drifts) problems.push({ record: label(d.till_id, d.training, d.number), fault: 'grand-total', detail: `running total ${d.running}, recorded ${d.till_grand_total_cents}` });
+
+  // Numbers never received, and the totals.
+  const chains = await db
+    .selectFrom('sales')
+    .select((eb) => ['till_id', 'training', eb.fn.countAll().as('n'), eb.fn.max('number').as('maxNumber'), eb.fn.sum<number>('total_cents').as('sum')])
+    .groupBy(['till_id', 'training'])
+    .orderBy('till_id')
+    .orderBy('training')
+    .execute();
+  let tickets = 0;
+  let grandTotalCents = 0;
+  for (const chain of chains) {
+    if (Number(chain.n) !== Number(chain.maxNumber)) {
+      const numbers = new Set((await db.selectFrom('sales').select('number').where('till_id', '=', chain.till_id).where('training', '=', chain.training).execute()).map((r) => r.number));
+      const missing: number[] = [];
+      for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
+      problems.push({ record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`, fault: 'gap', detail: `numbers never received: ${missing.join(', ')}` });
+    }
+    if (chain.training === 0) {
+      tickets += Number(chain.n);
+      grandTotalCents += Number(chain.sum);
+    }
+  }
+  return { tickets, grandTotalCents, problems };
+}
+
+/** A stretch of tickets by id: after `after` (exclusive), up to `upTo` (inclusive; null: to the end). */
+export interface TicketRange {
+  after: string;
+  upTo: string | null;
+}
+
+/** Pass 1 of `verifyTicketsByTable` over a range of ids: each ticket's hash and totals, from its own rows. */
+export async function verifyTicketRange(db: Db, range: TicketRange): Promise<TicketProblem[]> {
+  const problems: TicketProblem[] = [];
+  const label = (tillId: number, training: number, n: number) => `ticket:${training === 1 ? 'formation:' : ''}caisse ${tillId} n°${n}`;
+  let after = range.after;
   for (;;) {
     const sales = await db
       .selectFrom('sales')
       .select(['id', 'till_id', 'training', 'number', 'chain_seq', 'created_at', 'business_day', 'cashier_id', 'kind', 'refund_of', 'subtotal_cents', 'discount_cents', 'total_cents', 'change_cents', 'till_grand_total_cents', 'prev_hash', 'hash'])
       .where('id', '>', after)
+      .$if(range.upTo !== null, (q) => q.where('id', '<=', range.upTo!))
       .orderBy('id')
       .limit(WALK_PAGE)
       .execute();
@@ -365,62 +458,10 @@ export async function verifyTicketsByTable(db: Db) {
     if (sales.length < WALK_PAGE) break;
   }
 
-  // 2. Links: each ticket against its predecessor on the chain.
-  const links = await db
-    .selectFrom('sales as a')
-    .leftJoin('sales as b', (join) => join.onRef('b.till_id', '=', 'a.till_id').onRef('b.training', '=', 'a.training').on(sql<boolean>`b.chain_seq = a.chain_seq - 1`))
-    .select(['a.till_id', 'a.training', 'a.number', 'a.chain_seq', 'a.prev_hash', 'b.hash as before_hash'])
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('a.chain_seq', '=', 1), eb('a.prev_hash', '<>', GENESIS_HASH)]),
-        eb.and([eb('a.chain_seq', '>', 1), eb.or([eb('b.hash', 'is', null), eb('b.hash', '<>', eb.ref('a.prev_hash'))])]),
-      ]),
-    )
-    .orderBy('a.till_id')
-    .orderBy('a.training')
-    .orderBy('a.chain_seq')
-    .execute();
-  for (const a of links) {
-    const name = label(a.till_id, a.training, a.number);
-    if (a.chain_seq > 1 && a.before_hash === null) {
-      const lower = await db.selectFrom('sales').select((eb) => eb.fn.max('chain_seq').as('seq')).where('till_id', '=', a.till_id).where('training', '=', a.training).where('chain_seq', '<', a.chain_seq).executeTakeFirst();
-      problems.push({ record: name, fault: 'missing', detail: `chain positions ${Number(lower?.seq ?? 0) + 1}…${a.chain_seq - 1} are missing before this ticket` });
-    }
-    // The ticket it was chained to: still on this chain somewhere else (moved), or gone.
-    const before = await db.selectFrom('sales').select('number').where('till_id', '=', a.till_id).where('training', '=', a.training).where('hash', '=', a.prev_hash).executeTakeFirst();
-    if (before) problems.push({ record: name, fault: 'reordered', detail: `was recorded right after n°${before.number}, now stands elsewhere` });
-    else problems.push({ record: name, fault: 'broken-link', detail: 'previous hash matches no ticket of this till' });
-  }
-
-  // 3. Perpetual grand totals, chain by chain.
-  const running = db
-    .selectFrom('sales')
-    .select((eb) => ['till_id', 'training', 'number', 'chain_seq', 'till_grand_total_cents', eb.fn.sum<number>('total_cents').over((ob) => ob.partitionBy(['till_id', 'training']).orderBy('chain_seq')).as('running')])
-    .as('w');
-  const drifts = await db.selectFrom(running).selectAll().whereRef('w.running', '<>', 'w.till_grand_total_cents').orderBy('w.till_id').orderBy('w.training').orderBy('w.chain_seq').execute();
-  for (const d of drifts) problems.push({ record: label(d.till_id, d.training, d.number), fault: 'grand-total', detail: `running total ${d.running}, recorded ${d.till_grand_total_cents}` });
-
-  // Numbers never received, and the totals.
-  const chains = await db
-    .selectFrom('sales')
-    .select((eb) => ['till_id', 'training', eb.fn.countAll().as('n'), eb.fn.max('number').as('maxNumber'), eb.fn.sum<number>('total_cents').as('sum')])
-    .groupBy(['till_id', 'training'])
-    .orderBy('till_id')
-    .orderBy('training')
-    .execute();
-  let tickets = 0;
-  let grandTotalCents = 0;
-  for (const chain of chains) {
-    if (Number(chain.n) !== Number(chain.maxNumber)) {
-      const numbers = new Set((await db.selectFrom('sales').select('number').where('till_id', '=', chain.till_id).where('training', '=', chain.training).execute()).map((r) => r.number));
-      const missing: number[] = [];
-      for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
-      problems.push({ record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`, fault: 'gap', detail: `numbers never received: ${missing.join(', ')}` });
-    }
-    if (chain.training === 0) {
-      tickets += Number(chain.n);
-      grandTotalCents += Number(chain.sum);
-    }
-  }
-  return { tickets, grandTotalCents, problems, threads: 0 };
+  return problems;
 }
+
+/** Verifies ranges of tickets somewhere (worker threads); says how many threads it used. */
+export type RangeRunner = (ranges: TicketRange[]) => Promise<{ results: TicketProblem[][]; threads: number }>;
+
+

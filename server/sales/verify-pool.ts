@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { verifySegment, type ChainSegment, type SegmentResult, type SegmentRunner } from './journal.ts';
+import { verifySegment, verifyTicketRange, type ChainSegment, type RangeRunner, type SegmentResult, type SegmentRunner, type TicketProblem, type TicketRange } from './journal.ts';
 
 let workerDb: { file: string; db: Kysely<Database> } | null = null;
 
@@ -17,6 +17,62 @@ export async function verifySegmentInFile(file: string, segment: ChainSegment): 
     workerDb = { file, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
   }
   return verifySegment(workerDb.db, segment);
+}
+
+/** Inside a worker: pass 1 of the table verification over a range of ticket ids. */
+export async function verifyRangeInFile(file: string, range: TicketRange): Promise<TicketProblem[]> {
+  if (!workerDb || workerDb.file !== file) {
+    const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+    sqlite.pragma('mmap_size = 1073741824');
+    sqlite.pragma('cache_size = -65536');
+    workerDb = { file, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
+  }
+  return verifyTicketRange(workerDb.db, range);
+}
+
+/**
+ * Verifies ranges of ticket ids on worker threads, one range per worker, each on its own read-only
+ * connection; in the caller's thread if a worker cannot start.
+ */
+export function workerRangeRunner(file: string, fallback: (range: TicketRange) => Promise<TicketProblem[]>): RangeRunner {
+  return async (ranges) => {
+    const workers: Worker[] = [];
+    try {
+      for (let i = 0; i < ranges.length; i++) {
+        const w = new Worker(new URL('./verify-worker.mjs', import.meta.url), { workerData: { file } });
+        await new Promise<void>((resolve, reject) => {
+          w.once('message', () => resolve());
+          w.once('error', reject);
+        });
+        workers.push(w);
+      }
+    } catch {
+      for (const w of workers) await w.terminate();
+      const results: TicketProblem[][] = [];
+      for (const r of ranges) results.push(await fallback(r));
+      return { results, threads: 0 };
+    }
+    try {
+      const results = await Promise.all(
+        ranges.map(
+          (range, i) =>
+            new Promise<TicketProblem[]>((resolve, reject) => {
+              const w = workers[i]!;
+              w.on('message', (m: { id: number; result?: TicketProblem[]; error?: string }) => {
+                if (m.id !== i) return;
+                if (m.error) reject(new Error(m.error));
+                else resolve(m.result!);
+              });
+              w.once('error', reject);
+              w.postMessage({ id: i, range });
+            }),
+        ),
+      );
+      return { results, threads: workers.length };
+    } finally {
+      for (const w of workers) await w.terminate();
+    }
+  };
 }
 
 /**

@@ -3,10 +3,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { verifySegmentInFile } = await import('./verify-pool.ts');
-parentPort.on('message', async ({ id, segment }) => {
+const { verifySegmentInFile, verifyRangeInFile } = await import('./verify-pool.ts');
+parentPort.on('message', async ({ id, segment, range }) => {
   try {
-    parentPort.postMessage({ id, result: await verifySegmentInFile(workerData.file, segment) });
+    const result = range ? await verifyRangeInFile(workerData.file, range) : await verifySegmentInFile(workerData.file, segment);
+    parentPort.postMessage({ id, result });
   } catch (e) {
     parentPort.postMessage({ id, error: e instanceof Error ? e.stack : String(e) });
   }

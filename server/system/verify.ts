@@ -1,8 +1,9 @@
 import type { Db } from '../events/event-log.ts';
 import { verifyEventChain } from '../events/event-log.ts';
 import { verifyStockLedger } from '../stock/ledger.ts';
-import { verifySegment, verifyTicketChains, verifyTicketsByTable } from '../sales/journal.ts';
-import { workerSegmentRunner } from '../sales/verify-pool.ts';
+import os from 'node:os';
+import { verifySegment, verifyTicketChains, verifyTicketRange, verifyTicketsByTable } from '../sales/journal.ts';
+import { workerRangeRunner, workerSegmentRunner } from '../sales/verify-pool.ts';
 import { verifyClosings } from '../closing/closing.ts';
 
 export interface VerifyProblem {
@@ -30,7 +31,7 @@ export async function verifyAll(db: Db, options: { file?: string; segmentSize?: 
   const [tickets, closings] = await Promise.all([
     options.segmentSize !== undefined
       ? verifyTicketChains(db, options.file ? workerSegmentRunner(options.file, sequential) : undefined, options.segmentSize)
-      : verifyTicketsByTable(db),
+      : verifyTicketsByTable(db, options.file ? workerRangeRunner(options.file, (range) => verifyTicketRange(db, range)) : undefined, Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4))),
     verifyClosings(db),
   ]);
   const problems: VerifyProblem[] = [
