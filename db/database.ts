@@ -7,6 +7,7 @@ import * as core001 from './migrations/2026-11-22-001-core.ts';
 import * as sales002 from './migrations/2026-11-23-002-sales.ts';
 import * as closings003 from './migrations/2026-11-23-003-closings.ts';
 import * as printing004 from './migrations/2026-11-25-004-printing.ts';
+import * as settlement005 from './migrations/2026-12-01-005-settlement.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-23-002-sales': sales002,
   '2026-11-23-003-closings': closings003,
   '2026-11-25-004-printing': printing004,
+  '2026-12-01-005-settlement': settlement005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

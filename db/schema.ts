@@ -146,6 +146,8 @@ export interface StockMovementTable {
   slip_id: number | null;
   sale_id: string | null;
   note: string | null;
+  /** Kitchen use only: the product's price when the restaurant took it (what the producer is paid). */
+  unit_price_cents: ColumnType<number | null, number | null | undefined, never>;
 }
 
 export interface StockSlipTable {
@@ -288,7 +290,56 @@ export interface PrintJobTable {
   done_at: string | null;
 }
 
+export interface ProducerCommissionTable {
+  producer_id: number;
+  category_id: number;
+  commission_bp: number;
+}
+
+export interface ProducerInvitationTable {
+  token_hash: string;
+  producer_id: number;
+  login: string;
+  created_by: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface StatementTable {
+  id: Generated<number>;
+  number: number;
+  producer_id: number;
+  period_from: string;
+  period_to: string;
+  issued_at: string;
+  issued_by: number;
+  /** Canonical JSON of the statement as issued (shared/settlement.ts). */
+  figures: string;
+  sales_cents: number;
+  commission_cents: number;
+  net_cents: number;
+  pdf: Buffer;
+  pdf_sha256: string;
+  paid_on: string | null;
+  paid_method: string | null;
+  paid_reference: string | null;
+  paid_by: number | null;
+  paid_at: string | null;
+}
+
+export interface StatementItemTable {
+  statement_id: number;
+  sale_id: string | null;
+  line_no: number | null;
+  movement_id: number | null;
+}
+
 export interface Database {
+  producer_commissions: ProducerCommissionTable;
+  producer_invitations: ProducerInvitationTable;
+  statements: StatementTable;
+  statement_items: StatementItemTable;
   printers: PrinterTable;
   print_jobs: PrintJobTable;
   closings: ClosingTable;

@@ -28,7 +28,33 @@ export interface PrinterStateEvent {
   at: string;
 }
 
+/** The month's statements being issued: managers watch the progress bar move. */
+export interface StatementRunEvent {
+  id: string;
+  from: string;
+  to: string;
+  total: number;
+  done: number;
+  issued: number;
+  skipped: { producerId: number; producerName: string; reason: string }[];
+  state: 'running' | 'finished' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** A statement was issued: to the managers and to its producer only. */
+export interface StatementIssuedEvent {
+  id: number;
+  code: string;
+  producerId: number;
+  from: string;
+  to: string;
+  netCents: number;
+}
+
 export interface ServerToClientEvents {
+  'statements:progress': (event: StatementRunEvent) => void;
+  'statement:issued': (event: StatementIssuedEvent) => void;
   'printer:state': (event: PrinterStateEvent) => void;
   'sale:recorded': (event: SaleRecordedEvent) => void;
   'stock:changed': (events: StockChangedEvent[]) => void;

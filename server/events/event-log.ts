@@ -54,7 +54,14 @@ export type EventKind =
   | 'closing.day'
   | 'closing.month'
   | 'closing.year'
-  | 'archive.created';
+  | 'archive.created'
+  | 'stock.kitchen'
+  | 'producer.terms_changed'
+  | 'producer.invited'
+  | 'producer.invitation_used'
+  | 'statement.issued'
+  | 'statement.paid'
+  | 'statement.exported';
 
 export interface EventInput {
   kind: EventKind;

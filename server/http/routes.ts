@@ -10,6 +10,7 @@ import { tillRoutes } from '../tills/routes.ts';
 import { userRoutes } from '../users/routes.ts';
 import { receiptRoutes } from '../receipts/routes.ts';
 import { printingRoutes } from '../printing/routes.ts';
+import { settlementRoutes } from '../settlement/routes.ts';
 import type { RouteDef } from './route.ts';
 
 /** Every HTTP route, each declaring who may call it. The access test walks this list. */
@@ -26,4 +27,5 @@ export const allRoutes: readonly RouteDef[] = [
   ...receiptRoutes,
   ...printingRoutes,
   ...archiveRoutes,
+  ...settlementRoutes,
 ];

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { Kysely } from 'kysely';
 import { Server } from 'socket.io';
 import { z } from 'zod';
-import type { ClientToServerEvents, PrinterStateEvent, SaleRecordedEvent, ServerToClientEvents, StockChangedEvent } from '../../shared/realtime.ts';
+import type { ClientToServerEvents, PrinterStateEvent, SaleRecordedEvent, ServerToClientEvents, StatementIssuedEvent, StatementRunEvent, StockChangedEvent } from '../../shared/realtime.ts';
 import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
@@ -127,6 +127,15 @@ export class Realtime {
     } catch (e) {
       this.log.warn('realtime stock broadcast failed', { error: (e as Error).message });
     }
+  }
+
+  statementRun(event: StatementRunEvent) {
+    this.io.to('managers').emit('statements:progress', event);
+  }
+
+  /** A producer hears of their own statements only. */
+  statementIssued(event: StatementIssuedEvent) {
+    this.io.to('managers').to(`producer:${event.producerId}`).emit('statement:issued', event);
   }
 
   /** Set by the server once the print queue exists. */

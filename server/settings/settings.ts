@@ -13,6 +13,8 @@ const settingSchemas = {
   'till.options': tillOptionsSchema,
   /** The key that signs managers' approvals given on a till (made on first use, never leaves the server). */
   'auth.approvalKey': z.string().regex(/^[0-9a-f]{64}$/),
+  /** VAT the shop adds to its consignment commission (basis points; 20 % standard rate). */
+  'settlement.commissionVatBp': z.number().int().min(0).max(10_000),
   'stock.nextSlipNumber': z.object({ deposit: z.number().int().positive(), return: z.number().int().positive() }),
 } as const;
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { CountBody, LossBody, SlipBody } from '../../shared/api/stock.ts';
+import type { KitchenUseBody } from '../../shared/api/settlement.ts';
 import { searchTerms } from '../../shared/text.ts';
 import type { MovementKind, SlipKind } from '../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
@@ -15,6 +16,8 @@ export interface MovementInput {
   slipId?: number | null;
   saleId?: string | null;
   note?: string | null;
+  /** Kitchen use: the shelf price the producer is paid. */
+  unitPriceCents?: number | null;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function recordMovements(db: Db, movements: readonly MovementInput[
         slip_id: m.slipId ?? null,
         sale_id: m.saleId ?? null,
         note: m.note ?? null,
+        unit_price_cents: m.unitPriceCents ?? null,
       })),
     )
     .returning(['id', 'product_id'])
@@ -174,6 +178,29 @@ export async function recordLosses(db: Db, input: LossBody, userId: number, now:
   );
   await recordEvent(db, { kind: 'stock.loss', userId, data: { lines: input.lines }, at: now.toISOString() });
   return { movements: ids.length };
+}
+
+/**
+ * The restaurant takes goods off the shelves to cook with them. The producer is paid for them at the
+ * product's price of that moment, kept on the movement (a later price change does not alter what is owed).
+ * Only a producer's goods: what the house owns is not settled with anyone.
+ */
+export async function recordKitchenUse(db: Db, input: KitchenUseBody, userId: number, now: Date) {
+  const ids = input.lines.map((l) => l.productId);
+  const byId = await trackedProducts(db, ids, 'lines');
+  input.lines.forEach((l, i) => {
+    if (byId.get(l.productId)!.producer_id === null) throw new Invalid({ field: `lines.${i}.productId`, reason: 'article de la maison : rien à reverser, utilisez une perte ou un comptage' });
+  });
+  const prices = await db.selectFrom('products').select(['id', 'price_cents']).where('id', 'in', ids).execute();
+  const priceOf = new Map(prices.map((p) => [p.id, p.price_cents]));
+  const movementIds = await recordMovements(
+    db,
+    input.lines.map((l) => ({ productId: l.productId, kind: 'kitchen' as const, quantity: -l.quantity, note: input.note ?? null, unitPriceCents: priceOf.get(l.productId)! })),
+    userId,
+    now,
+  );
+  await recordEvent(db, { kind: 'stock.kitchen', userId, data: { lines: input.lines.map((l) => ({ ...l, unitPriceCents: priceOf.get(l.productId)! })) }, at: now.toISOString() });
+  return { movements: movementIds };
 }
 
 /** An inventory count: each line records the difference between what is on the shelf and what the ledger says. */

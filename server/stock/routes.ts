@@ -7,7 +7,9 @@ function announced<T>(ctx: RequestContext, lines: readonly { productId: number }
   void ctx.services.realtime?.stockChanged(lines.map((l) => l.productId));
   return reply;
 }
-import { getSlip, listSlips, productMovements, recordCount, recordLosses, recordSlip, stockOnHand } from './ledger.ts';
+import { slipPdfOf } from '../settlement/slip.ts';
+import { kitchenUseBody } from '../../shared/api/settlement.ts';
+import { getSlip, listSlips, recordKitchenUse, productMovements, recordCount, recordLosses, recordSlip, stockOnHand } from './ledger.ts';
 
 export const stockRoutes = [
   route({
@@ -58,6 +60,28 @@ export const stockRoutes = [
     body: lossBody,
     handler: async ({ body }, ctx) =>
       announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordLosses(trx, body, requireUser(ctx).id, ctx.services.now())))),
+  }),
+  route({
+    method: 'post',
+    path: '/api/stock/kitchen',
+    access: [...MANAGERS, 'waiter'],
+    tag: 'stock',
+    summary: 'Record goods the restaurant takes from the shelves to cook (paid to their producer at the shelf price)',
+    body: kitchenUseBody,
+    handler: async ({ body }, ctx) =>
+      announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordKitchenUse(trx, body, requireUser(ctx).id, ctx.services.now())))),
+  }),
+  route({
+    method: 'get',
+    path: '/api/stock/slips/:id.pdf',
+    access: [...MANAGERS, 'producer'],
+    tag: 'stock',
+    summary: 'A deposit or return slip as a printable A4 PDF, with room for both signatures',
+    params: idParams,
+    handler: async ({ params }, ctx) => {
+      const { pdf, filename } = await slipPdfOf(ctx.db, params.id, scopeOf(ctx));
+      return Reply.file(pdf, 'application/pdf', filename);
+    },
   }),
   route({
     method: 'post',

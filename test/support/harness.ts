@@ -11,6 +11,8 @@ export interface HttpResult<T = any> {
   status: number;
   body: T;
   headers: Headers;
+  /** The body's bytes, for PDFs, CSV with a BOM and other files. */
+  raw: Buffer;
 }
 
 /** A browser-like HTTP client: keeps its cookies, talks to the real server. */
@@ -38,10 +40,11 @@ export class Client {
       if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    const text = await res.text();
+    const raw = Buffer.from(await res.arrayBuffer());
+    const text = raw.toString('utf8');
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
-    return { status: res.status, body: parsed as T, headers: res.headers };
+    return { status: res.status, body: parsed as T, headers: res.headers, raw };
   }
   get = <T = any>(url: string) => this.request<T>('GET', url);
   post = <T = any>(url: string, body?: unknown) => this.request<T>('POST', url, body ?? {});

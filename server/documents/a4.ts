@@ -1,0 +1,199 @@
+/**
+ * Printable A4 documents (statements, deposit slips) with pdfkit: a letterhead, identity blocks, tables
+ * that break across pages with their header repeated, totals, and "page n / N" on every page.
+ * Helvetica's Windows-1252 encoding carries € and French accents, but not the narrow no-break space that
+ * Intl's fr-FR output puts between thousands: `pdfText` swaps it for a plain no-break space.
+ */
+import PDFDocument from 'pdfkit';
+import { formatEuros, type Cents } from '../../shared/money.ts';
+
+export const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
+export const pdfEuros = (c: number) => pdfText(formatEuros(c as Cents));
+export const pdfKg = (g: number) => `${pdfText(new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(g / 1000))} kg`;
+export const pdfDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+
+const MARGIN = 42;
+const PAGE_W = 595.28;
+const PAGE_H = 841.89;
+const CONTENT_W = PAGE_W - 2 * MARGIN;
+const FOOTER_H = 28;
+const INK = '#1f2421';
+const MUTED = '#5f6b64';
+const RULE = '#c9cfca';
+const BAND = '#eef1ec';
+
+export interface Column {
+  header: string;
+  /** Share of the content width (the shares of a table add up to 1). */
+  width: number;
+  align?: 'left' | 'right';
+}
+
+export interface A4Options {
+  title: string;
+  /** Shown small on every page's footer, beside the page number (e.g. "Relevé REL-000012 — Ferme X"). */
+  footer: string;
+  demo: boolean;
+}
+
+export class A4Document {
+  readonly doc: PDFKit.PDFDocument;
+  private readonly done: Promise<Buffer>;
+
+  constructor(private readonly options: A4Options) {
+    this.doc = new PDFDocument({ size: 'A4', margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN }, bufferPages: true, info: { Title: options.title, Creator: 'Comptoir' } });
+    const chunks: Buffer[] = [];
+    this.doc.on('data', (c: Buffer) => chunks.push(c));
+    this.done = new Promise<Buffer>((resolve, reject) => {
+      this.doc.on('end', () => resolve(Buffer.concat(chunks)));
+      this.doc.on('error', reject);
+    });
+    this.doc.fillColor(INK);
+    this.doc.on('pageAdded', () => this.doc.fillColor(INK));
+  }
+
+  get y() {
+    return this.doc.y;
+  }
+
+  private get bottom() {
+    return PAGE_H - MARGIN - FOOTER_H;
+  }
+
+  ensureSpace(height: number) {
+    if (this.doc.y + height > this.bottom) this.doc.addPage();
+  }
+
+  /** Two identity blocks side by side: who issues the document and whom it concerns. */
+  parties(left: { label: string; lines: string[] }, right: { label: string; lines: string[] }) {
+    const top = this.doc.y;
+    const w = CONTENT_W / 2 - 10;
+    const block = (x: number, b: { label: string; lines: string[] }) => {
+      this.doc.font('Helvetica').fontSize(8).fillColor(MUTED).text(b.label.toUpperCase(), x, top, { width: w, characterSpacing: 0.6 });
+      this.doc.moveDown(0.2);
+      b.lines.forEach((l, i) => this.doc.font(i === 0 ? 'Helvetica-Bold' : 'Helvetica').fontSize(i === 0 ? 11 : 9).fillColor(INK).text(pdfText(l), x, this.doc.y, { width: w }));
+      return this.doc.y;
+    };
+    const a = block(MARGIN, left);
+    const b = block(MARGIN + CONTENT_W / 2 + 10, right);
+    this.doc.x = MARGIN;
+    this.doc.y = Math.max(a, b) + 14;
+  }
+
+  heading(title: string, subtitle?: string) {
+    this.doc.font('Helvetica-Bold').fontSize(18).fillColor(INK).text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
+    if (subtitle) this.doc.font('Helvetica').fontSize(10).fillColor(MUTED).text(pdfText(subtitle), { width: CONTENT_W });
+    this.doc.fillColor(INK).moveDown(0.8);
+  }
+
+  section(title: string) {
+    this.ensureSpace(60);
+    this.doc.moveDown(0.4).font('Helvetica-Bold').fontSize(11).fillColor(INK).text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
+    this.doc.moveDown(0.3);
+  }
+
+  paragraph(text: string, opts: { muted?: boolean; size?: number } = {}) {
+    this.doc.font('Helvetica').fontSize(opts.size ?? 9).fillColor(opts.muted ? MUTED : INK).text(pdfText(text), MARGIN, this.doc.y, { width: CONTENT_W });
+    this.doc.fillColor(INK);
+  }
+
+  /**
+   * A table: the header row is drawn again at the top of every page it runs onto. Rows marked `bold`
+   * (totals) get a band; a row never splits across pages.
+   */
+  table(columns: readonly Column[], rows: readonly { cells: readonly string[]; bold?: boolean; muted?: boolean }[], opts: { size?: number } = {}) {
+    const size = opts.size ?? 8.5;
+    const pad = 4;
+    const xs: number[] = [];
+    let x = MARGIN;
+    for (const c of columns) {
+      xs.push(x);
+      x += c.width * CONTENT_W;
+    }
+    const widths = columns.map((c) => c.width * CONTENT_W - 2 * pad);
+    const heightOf = (cells: readonly string[], bold: boolean) => {
+      this.doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
+      return Math.max(...cells.map((c, i) => this.doc.heightOfString(pdfText(c) || ' ', { width: widths[i]! }))) + 2 * pad;
+    };
+    const drawRow = (cells: readonly string[], style: { bold?: boolean; muted?: boolean; header?: boolean }) => {
+      const h = heightOf(cells, !!(style.bold || style.header));
+      const y = this.doc.y;
+      if (style.header) this.doc.rect(MARGIN, y, CONTENT_W, h).fill(INK);
+      else if (style.bold) this.doc.rect(MARGIN, y, CONTENT_W, h).fill(BAND);
+      this.doc.font(style.bold || style.header ? 'Helvetica-Bold' : 'Helvetica').fontSize(size).fillColor(style.header ? '#ffffff' : style.muted ? MUTED : INK);
+      cells.forEach((c, i) => this.doc.text(pdfText(c), xs[i]! + pad, y + pad, { width: widths[i]!, align: columns[i]!.align ?? 'left' }));
+      if (!style.header && !style.bold) this.doc.moveTo(MARGIN, y + h).lineTo(MARGIN + CONTENT_W, y + h).lineWidth(0.4).strokeColor(RULE).stroke();
+      this.doc.fillColor(INK);
+      this.doc.x = MARGIN;
+      this.doc.y = y + h;
+    };
+    const header = columns.map((c) => c.header);
+    const headerH = heightOf(header, true);
+    this.ensureSpace(headerH + 2 * (size + 2 * pad));
+    drawRow(header, { header: true });
+    for (const r of rows) {
+      const h = heightOf(r.cells, !!r.bold);
+      if (this.doc.y + h > this.bottom) {
+        this.doc.addPage();
+        drawRow(header, { header: true });
+      }
+      drawRow(r.cells, r);
+    }
+    this.doc.moveDown(0.6);
+  }
+
+  /** Label / value pairs right-aligned under a table: the totals that matter. */
+  summary(rows: readonly { label: string; value: string; strong?: boolean }[]) {
+    const w = 260;
+    const x = MARGIN + CONTENT_W - w;
+    this.ensureSpace(rows.length * 18 + 10);
+    for (const r of rows) {
+      const y = this.doc.y;
+      const size = r.strong ? 12 : 9.5;
+      if (r.strong) this.doc.rect(x - 6, y - 3, w + 6, size + 9).fill(BAND);
+      this.doc.font(r.strong ? 'Helvetica-Bold' : 'Helvetica').fontSize(size).fillColor(INK);
+      this.doc.text(pdfText(r.label), x, y, { width: w - 100 });
+      this.doc.text(pdfText(r.value), x + w - 110, y, { width: 110, align: 'right' });
+      this.doc.y = y + size + 8;
+    }
+    this.doc.x = MARGIN;
+    this.doc.moveDown(0.5);
+  }
+
+  /** Boxes for handwritten signatures (a deposit slip is signed by both sides). */
+  signatures(labels: readonly string[]) {
+    const h = 80;
+    this.ensureSpace(h + 20);
+    const gap = 16;
+    const w = (CONTENT_W - gap * (labels.length - 1)) / labels.length;
+    const y = this.doc.y + 6;
+    labels.forEach((label, i) => {
+      const x = MARGIN + i * (w + gap);
+      this.doc.rect(x, y, w, h).lineWidth(0.6).strokeColor(RULE).stroke();
+      this.doc.font('Helvetica').fontSize(8).fillColor(MUTED).text(pdfText(label), x + 6, y + 6, { width: w - 12 });
+    });
+    this.doc.fillColor(INK);
+    this.doc.x = MARGIN;
+    this.doc.y = y + h + 10;
+  }
+
+  /** Page numbers, footer and the DEMO mark on every page, then the bytes. */
+  finish(): Promise<Buffer> {
+    const range = this.doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i++) {
+      this.doc.switchToPage(i);
+      const y = PAGE_H - MARGIN - 12;
+      this.doc.moveTo(MARGIN, y - 6).lineTo(MARGIN + CONTENT_W, y - 6).lineWidth(0.4).strokeColor(RULE).stroke();
+      this.doc.font('Helvetica').fontSize(7.5).fillColor(MUTED);
+      this.doc.text(pdfText(this.options.footer), MARGIN, y, { width: CONTENT_W - 90, lineBreak: false, height: 10 });
+      this.doc.text(`Page ${i + 1} / ${range.count}`, MARGIN + CONTENT_W - 90, y, { width: 90, align: 'right', lineBreak: false, height: 10 });
+      if (this.options.demo) {
+        this.doc.save();
+        this.doc.font('Helvetica-Bold').fontSize(11).fillColor('#b3261e').text('DEMO — document sans valeur', MARGIN, MARGIN - 26, { width: CONTENT_W, align: 'right', lineBreak: false, height: 14 });
+        this.doc.restore();
+      }
+    }
+    this.doc.end();
+    return this.done;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * What a producer sees of their business in the shop: sales over a period by day, week or month and by
+ * product, and the lines themselves. Every query filters on the producer's id: a producer's session can
+ * only ever name its own (the route passes the session's scope, and another id is a 404).
+ */
+import { sql } from 'kysely';
+import { NotFound } from '../errors.ts';
+import type { Db } from '../events/event-log.ts';
+import type { Scope } from '../catalog/products.ts';
+import { statementCode } from '../../shared/settlement.ts';
+import { csvCents, csvKg, toCsv, type CsvCell } from '../exports/csv.ts';
+import type { StatementSummary } from './statements.ts';
+
+function scoped(producerId: number, scope: Scope) {
+  if (scope.producerId !== null && scope.producerId !== producerId) throw new NotFound('Producteur');
+}
+
+async function exists(db: Db, producerId: number) {
+  const p = await db.selectFrom('producers').select(['id', 'name']).where('id', '=', producerId).executeTakeFirst();
+  if (!p) throw new NotFound('Producteur');
+  return p;
+}
+
+/** Monday of the ISO week of a YYYY-MM-DD day. */
+export function weekOf(day: string): string {
+  const t = Date.parse(`${day}T00:00:00Z`);
+  const dow = (new Date(t).getUTCDay() + 6) % 7;
+  return new Date(t - dow * 86_400_000).toISOString().slice(0, 10);
+}
+
+export async function producerSales(db: Db, producerId: number, query: { from: string; to: string; groupBy: 'day' | 'week' | 'month' }, scope: Scope) {
+  scoped(producerId, scope);
+  await exists(db, producerId);
+  const base = db
+    .selectFrom('sale_lines as l')
+    .innerJoin('sales as s', 's.id', 'l.sale_id')
+    .where('l.producer_id', '=', producerId)
+    .where('s.training', '=', 0)
+    .where('s.business_day', '>=', query.from)
+    .where('s.business_day', '<=', query.to);
+  const days = await base
+    .select(['s.business_day as day', (eb) => eb.fn.sum<number>('l.total_cents').as('cents'), (eb) => eb.fn.count<number>('l.line_no').as('lines')])
+    .groupBy('s.business_day')
+    .orderBy('s.business_day')
+    .execute();
+  const products = await base
+    .innerJoin('products as p', 'p.id', 'l.product_id')
+    .select(['l.product_id', 'p.name', 'p.unit', (eb) => eb.fn.sum<number>('l.quantity').as('quantity'), (eb) => eb.fn.sum<number>('l.total_cents').as('cents')])
+    .groupBy(['l.product_id', 'p.name', 'p.unit'])
+    .orderBy(sql`sum(l.total_cents)`, 'desc')
+    .execute();
+  const refunds = await base.select((eb) => eb.fn.sum<number>('l.total_cents').as('cents')).where('s.kind', '=', 'refund').executeTakeFirst();
+  const key = (day: string) => (query.groupBy === 'day' ? day : query.groupBy === 'week' ? weekOf(day) : day.slice(0, 7));
+  const series = new Map<string, { salesCents: number; lines: number }>();
+  // Every bucket of the period appears, empty ones too: a chart with holes in time lies about quiet days.
+  for (let t = Date.parse(`${query.from}T00:00:00Z`); t <= Date.parse(`${query.to}T00:00:00Z`); t += 86_400_000) {
+    const k = key(new Date(t).toISOString().slice(0, 10));
+    if (!series.has(k)) series.set(k, { salesCents: 0, lines: 0 });
+  }
+  for (const d of days) {
+    const s = series.get(key(d.day))!;
+    s.salesCents += Number(d.cents);
+    s.lines += Number(d.lines);
+  }
+  const total = days.reduce((a, d) => a + Number(d.cents), 0);
+  return {
+    producerId,
+    from: query.from,
+    to: query.to,
+    groupBy: query.groupBy,
+    totalCents: total,
+    refundsCents: Number(refunds?.cents ?? 0),
+    lines: days.reduce((a, d) => a + Number(d.lines), 0),
+    series: [...series.entries()].map(([period, s]) => ({ period, ...s })),
+    byProduct: products.map((p) => ({ productId: p.product_id, name: p.name, unit: p.unit, quantity: Number(p.quantity), salesCents: Number(p.cents) })),
+  };
+}
+
+function linesQuery(db: Db, producerId: number, period: { from: string; to: string }) {
+  return db
+    .selectFrom('sale_lines as l')
+    .innerJoin('sales as s', 's.id', 'l.sale_id')
+    .innerJoin('tills as t', 't.id', 's.till_id')
+    .select(['l.sale_id', 'l.line_no', 's.kind', 's.business_day', 's.created_at', 's.number', 't.name as till_name', 'l.product_id', 'l.name', 'l.unit', 'l.quantity', 'l.unit_price_cents', 'l.total_cents', 'l.vat_rate_bp'])
+    .where('l.producer_id', '=', producerId)
+    .where('s.training', '=', 0)
+    .where('s.business_day', '>=', period.from)
+    .where('s.business_day', '<=', period.to);
+}
+
+export async function producerLines(db: Db, producerId: number, query: { from: string; to: string; limit: number; offset: number }, scope: Scope) {
+  scoped(producerId, scope);
+  await exists(db, producerId);
+  const rows = await linesQuery(db, producerId, query).orderBy('s.created_at', 'desc').orderBy('l.line_no').limit(query.limit).offset(query.offset).execute();
+  return rows.map((r) => ({
+    saleId: r.sale_id,
+    lineNo: r.line_no,
+    kind: r.kind,
+    day: r.business_day,
+    at: r.created_at,
+    ticket: `${r.till_name} · n° ${r.number}`,
+    productId: r.product_id,
+    name: r.name,
+    unit: r.unit,
+    quantity: r.quantity,
+    unitPriceCents: r.unit_price_cents,
+    totalCents: r.total_cents,
+    vatRateBp: r.vat_rate_bp,
+  }));
+}
+
+const paris = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+const frDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+
+export async function producerLinesCsv(db: Db, producerId: number, period: { from: string; to: string }, scope: Scope) {
+  scoped(producerId, scope);
+  const producer = await exists(db, producerId);
+  const rows = await linesQuery(db, producerId, period).orderBy('s.created_at').orderBy('l.line_no').execute();
+  const csv = toCsv(
+    ['Date', 'Heure', 'Ticket', 'Type', 'Article', 'Quantité', 'Poids (kg)', 'Prix unitaire TTC', 'Montant TTC', 'Taux TVA (%)'],
+    rows.map((r): CsvCell[] => [
+      frDate(r.business_day),
+      paris.format(new Date(r.created_at)),
+      `${r.till_name} n° ${r.number}`,
+      r.kind === 'refund' ? 'Remboursement' : 'Vente',
+      r.name,
+      r.unit === 'piece' ? r.quantity : null,
+      r.unit === 'kg' ? csvKg(r.quantity) : null,
+      csvCents(r.unit_price_cents),
+      csvCents(r.total_cents),
+      { decimal: r.vat_rate_bp, places: 2 },
+    ]),
+  );
+  return { csv, filename: `ventes-${slugOf(producer.name)}-${period.from}-${period.to}.csv` };
+}
+
+const slugOf = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+const methodNames: Record<string, string> = { transfer: 'Virement', cheque: 'Chèque', cash: 'Espèces' };
+
+export function statementsCsv(list: readonly StatementSummary[]) {
+  return toCsv(
+    ['Relevé', 'Producteur', 'Du', 'Au', 'Émis le', 'Ventes TTC', 'Commission TTC', 'Net à verser', 'Payé le', 'Mode de paiement'],
+    [...list].sort((a, b) => a.number - b.number).map((s): CsvCell[] => [
+      statementCode(s.number),
+      s.producerName,
+      frDate(s.from),
+      frDate(s.to),
+      frDate(s.issuedAt.slice(0, 10)),
+      csvCents(s.salesCents),
+      csvCents(s.commissionCents),
+      csvCents(s.netCents),
+      s.paidOn ? frDate(s.paidOn) : null,
+      s.paidMethod ? (methodNames[s.paidMethod] ?? s.paidMethod) : null,
+    ]),
+  );
+}

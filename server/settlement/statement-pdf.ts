@@ -1,0 +1,165 @@
+import type { ShopIdentity } from '../../shared/api/settings.ts';
+import { formatRate, weighedPrice, type BasisPoints, type Cents, type Grams } from '../../shared/money.ts';
+import type { StatementItem, StatementTotals } from '../../shared/settlement.ts';
+import { A4Document, pdfDate, pdfEuros, pdfKg, type Column } from '../documents/a4.ts';
+import type { CommissionTerms, StatementProducer } from './statements.ts';
+
+export interface StatementDocument {
+  code: string;
+  issuedAt: string;
+  shop: ShopIdentity;
+  demo: boolean;
+  producer: StatementProducer;
+  period: { from: string; to: string };
+  terms: CommissionTerms;
+  items: StatementItem[];
+  totals: StatementTotals;
+  /** A preview of a period not issued yet: says so on every page, carries no number. */
+  draft?: boolean;
+}
+
+const rate = (bp: number) => formatRate(bp as BasisPoints);
+const quantity = (i: StatementItem) => (i.unit === 'kg' ? pdfKg(i.quantity) : String(i.quantity));
+const unitPrice = (i: StatementItem) => `${pdfEuros(i.unitPriceCents)}${i.unit === 'kg' ? '/kg' : ''}`;
+
+const lineColumns: Column[] = [
+  { header: 'Date', width: 0.1 },
+  { header: 'Ticket', width: 0.17 },
+  { header: 'Article', width: 0.3 },
+  { header: 'Qté / poids', width: 0.12, align: 'right' },
+  { header: 'Prix unit. TTC', width: 0.13, align: 'right' },
+  { header: 'TVA', width: 0.06, align: 'right' },
+  { header: 'Montant TTC', width: 0.12, align: 'right' },
+];
+
+const issuedOn = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' }).format(new Date(iso));
+
+export function statementPdf(s: StatementDocument): Promise<Buffer> {
+  const doc = new A4Document({ title: `Relevé ${s.code} — ${s.producer.name}`, footer: `${s.shop.name} · Relevé ${s.code} · ${s.producer.name}`, demo: s.demo });
+  doc.parties(
+    { label: 'Dépositaire', lines: [s.shop.name, s.shop.legalName, s.shop.address, `${s.shop.postalCode} ${s.shop.city}`, `SIRET ${s.shop.siret} · TVA ${s.shop.vatNumber}`] },
+    {
+      label: 'Déposant',
+      lines: [
+        s.producer.name,
+        s.producer.legalName,
+        s.producer.address,
+        `SIRET ${s.producer.siret}`,
+        s.producer.vatStatus === 'franchise' ? 'TVA non applicable, art. 293 B du CGI' : 'Assujetti à la TVA',
+      ].filter(Boolean),
+    },
+  );
+  doc.heading(
+    s.draft ? 'Projet de relevé de dépôt-vente (non émis)' : `Relevé de dépôt-vente ${s.code}`,
+    `Période du ${pdfDate(s.period.from)} au ${pdfDate(s.period.to)} · ${s.draft ? 'état au' : 'émis le'} ${issuedOn(s.issuedAt)}`,
+  );
+
+  const row = (i: StatementItem) => ({
+    cells: [pdfDate(i.day) + (i.carried ? ' *' : ''), i.reference, i.name, quantity(i), unitPrice(i), rate(i.vatRateBp), pdfEuros(i.amountCents)],
+  });
+  const sales = s.items.filter((i) => i.kind === 'sale');
+  const refunds = s.items.filter((i) => i.kind === 'refund');
+  const kitchen = s.items.filter((i) => i.kind === 'kitchen');
+  const blank = ['', '', '', '', '', ''];
+  doc.section(`Ventes (${sales.length} ligne${sales.length > 1 ? 's' : ''})`);
+  if (sales.length) doc.table(lineColumns, [...sales.map(row), { cells: ['Total des ventes', ...blank.slice(1), pdfEuros(s.totals.salesCents)], bold: true }]);
+  else doc.paragraph('Aucune vente sur la période.', { muted: true });
+  if (refunds.length) {
+    doc.section(`Remboursements (${refunds.length})`);
+    doc.table(lineColumns, [...refunds.map(row), { cells: ['Total des remboursements', ...blank.slice(1), pdfEuros(s.totals.refundsCents)], bold: true }]);
+  }
+  if (kitchen.length) {
+    doc.section(`Utilisation par le restaurant (${kitchen.length})`);
+    doc.paragraph('Marchandises prises par le restaurant, payées au prix de vente, sans commission.', { muted: true, size: 8 });
+    doc.table(lineColumns, [...kitchen.map(row), { cells: ['Total restaurant', ...blank.slice(1), pdfEuros(s.totals.kitchenCents)], bold: true }]);
+  }
+  if (s.items.some((i) => i.carried)) doc.paragraph(`* Opération datée d’avant la période, enregistrée après le relevé précédent : reportée sur celui-ci.`, { muted: true, size: 8 });
+
+  doc.section('TVA sur les marchandises');
+  doc.table(
+    [
+      { header: 'Taux', width: 0.25 },
+      { header: 'Base HT', width: 0.25, align: 'right' },
+      { header: 'TVA', width: 0.25, align: 'right' },
+      { header: 'Total TTC', width: 0.25, align: 'right' },
+    ],
+    [
+      ...s.totals.vat.map((v) => ({ cells: [rate(v.vatRateBp), pdfEuros(v.netCents), pdfEuros(v.vatCents), pdfEuros(v.grossCents)] })),
+      {
+        cells: ['Total', pdfEuros(s.totals.vat.reduce((a, v) => a + v.netCents, 0)), pdfEuros(s.totals.vat.reduce((a, v) => a + v.vatCents, 0)), pdfEuros(s.totals.grossCents)],
+        bold: true,
+      },
+    ],
+  );
+
+  doc.section('Commission de la boutique');
+  doc.table(
+    [
+      { header: 'Taux de commission', width: 0.34 },
+      { header: 'Base (ventes TTC)', width: 0.33, align: 'right' },
+      { header: 'Commission HT', width: 0.33, align: 'right' },
+    ],
+    s.totals.commission.map((c) => ({ cells: [rate(c.rateBp), pdfEuros(c.baseCents), pdfEuros(c.commissionCents)] })),
+  );
+
+  doc.summary([
+    { label: 'Ventes TTC', value: pdfEuros(s.totals.salesCents) },
+    ...(s.totals.refundsCents ? [{ label: 'Remboursements', value: pdfEuros(s.totals.refundsCents) }] : []),
+    ...(s.totals.kitchenCents ? [{ label: 'Restaurant', value: pdfEuros(s.totals.kitchenCents) }] : []),
+    { label: 'Commission HT', value: pdfEuros(-s.totals.commissionNetCents) },
+    { label: `TVA sur commission (${rate(s.totals.commissionVatRateBp)})`, value: pdfEuros(-s.totals.commissionVatCents) },
+    { label: s.totals.netOwedCents >= 0 ? 'Net à vous verser' : 'Reste dû par le déposant', value: pdfEuros(Math.abs(s.totals.netOwedCents)), strong: true },
+  ]);
+  if (s.draft) doc.paragraph('Projet : ces chiffres peuvent encore changer jusqu’à l’émission du relevé.', { size: 9 });
+  else doc.paragraph(
+    'Relevé arrêté à sa date d’émission : il ne sera plus modifié. Toute opération enregistrée ensuite pour cette période (remboursement, ticket reçu en différé) figurera sur le relevé suivant.',
+    { muted: true, size: 8 },
+  );
+  return doc.finish();
+}
+
+export interface SlipDocument {
+  kind: 'deposit' | 'return';
+  number: number;
+  createdAt: string;
+  createdBy: string;
+  note: string | null;
+  shop: ShopIdentity;
+  demo: boolean;
+  producer: StatementProducer;
+  lines: { name: string; unit: 'piece' | 'kg'; priceCents: number; quantity: number }[];
+}
+
+/** The deposit (or return) slip both sides sign: what was left on consignment, at what shelf price. */
+export function slipPdf(s: SlipDocument): Promise<Buffer> {
+  const title = s.kind === 'deposit' ? 'Bon de dépôt' : 'Bon de reprise';
+  const code = `${s.kind === 'deposit' ? 'D' : 'R'}-${String(s.number).padStart(6, '0')}`;
+  const doc = new A4Document({ title: `${title} ${code} — ${s.producer.name}`, footer: `${s.shop.name} · ${title} ${code} · ${s.producer.name}`, demo: s.demo });
+  doc.parties(
+    { label: 'Dépositaire', lines: [s.shop.name, s.shop.legalName, s.shop.address, `${s.shop.postalCode} ${s.shop.city}`, `SIRET ${s.shop.siret}`] },
+    { label: 'Déposant', lines: [s.producer.name, s.producer.legalName, s.producer.address, `SIRET ${s.producer.siret}`].filter(Boolean) },
+  );
+  doc.heading(`${title} ${code}`, `${issuedOn(s.createdAt)} · enregistré par ${s.createdBy}`);
+  const value = (l: SlipDocument['lines'][number]) => (l.unit === 'kg' ? weighedPrice(l.priceCents as Cents, l.quantity as Grams) : l.priceCents * l.quantity);
+  doc.table(
+    [
+      { header: 'Article', width: 0.46 },
+      { header: 'Quantité', width: 0.16, align: 'right' },
+      { header: 'Prix de vente TTC', width: 0.2, align: 'right' },
+      { header: 'Valeur TTC', width: 0.18, align: 'right' },
+    ],
+    [
+      ...s.lines.map((l) => ({ cells: [l.name, l.unit === 'kg' ? pdfKg(l.quantity) : String(l.quantity), `${pdfEuros(l.priceCents)}${l.unit === 'kg' ? '/kg' : ''}`, pdfEuros(value(l))] })),
+      { cells: [`${s.lines.length} article${s.lines.length > 1 ? 's' : ''}`, '', '', pdfEuros(s.lines.reduce((a, l) => a + value(l), 0))], bold: true },
+    ],
+  );
+  if (s.note) doc.paragraph(`Note : ${s.note}`);
+  doc.paragraph(
+    s.kind === 'deposit'
+      ? 'Marchandises confiées en dépôt-vente : elles restent la propriété du déposant jusqu’à leur vente. Valeur indicative au prix de vente affiché.'
+      : 'Marchandises reprises par le déposant ce jour.',
+    { muted: true, size: 8 },
+  );
+  doc.signatures(['Le déposant (nom, date, signature)', 'Pour la boutique (nom, date, signature)']);
+  return doc.finish();
+}
