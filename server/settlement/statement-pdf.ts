@@ -60,18 +60,17 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
   const sales = s.items.filter((i) => i.kind === 'sale');
   const refunds = s.items.filter((i) => i.kind === 'refund');
   const kitchen = s.items.filter((i) => i.kind === 'kitchen');
-  const blank = ['', '', '', '', '', ''];
   doc.section(`Ventes (${sales.length} ligne${sales.length > 1 ? 's' : ''})`);
-  if (sales.length) doc.table(lineColumns, [...sales.map(row), { cells: ['Total des ventes', ...blank.slice(1), pdfEuros(s.totals.salesCents)], bold: true }]);
+  if (sales.length) doc.table(lineColumns, [...sales.map(row), { cells: ['', '', 'Total des ventes', '', '', '', pdfEuros(s.totals.salesCents)], bold: true }]);
   else doc.paragraph('Aucune vente sur la période.', { muted: true });
   if (refunds.length) {
     doc.section(`Remboursements (${refunds.length})`);
-    doc.table(lineColumns, [...refunds.map(row), { cells: ['Total des remboursements', ...blank.slice(1), pdfEuros(s.totals.refundsCents)], bold: true }]);
+    doc.table(lineColumns, [...refunds.map(row), { cells: ['', '', 'Total des remboursements', '', '', '', pdfEuros(s.totals.refundsCents)], bold: true }]);
   }
   if (kitchen.length) {
     doc.section(`Utilisation par le restaurant (${kitchen.length})`);
     doc.paragraph('Marchandises prises par le restaurant, payées au prix de vente, sans commission.', { muted: true, size: 8 });
-    doc.table(lineColumns, [...kitchen.map(row), { cells: ['Total restaurant', ...blank.slice(1), pdfEuros(s.totals.kitchenCents)], bold: true }]);
+    doc.table(lineColumns, [...kitchen.map(row), { cells: ['', '', 'Total restaurant', '', '', '', pdfEuros(s.totals.kitchenCents)], bold: true }]);
   }
   if (s.items.some((i) => i.carried)) doc.paragraph(`* Opération datée d’avant la période, enregistrée après le relevé précédent : reportée sur celui-ci.`, { muted: true, size: 8 });
 
