@@ -97,5 +97,8 @@ console.log('');
 const { benchTickets } = await import('./tickets.ts');
 for (const line of await benchTickets()) console.log(line);
 console.log('');
+const { benchStatements } = await import('./statements.ts');
+for (const line of await benchStatements()) console.log(line);
+console.log('');
 const { benchFiveYears } = await import('./five-years.ts');
 await benchFiveYears();

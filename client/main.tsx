@@ -2,17 +2,23 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { translate, type Lang, type MessageKey } from '../shared/i18n/index.ts';
 import { api, ApiError } from './api.ts';
+import { Portal } from './portal/Portal.tsx';
+import { StatementsAdmin } from './settlement/StatementsAdmin.tsx';
 import './style.css';
 
 interface Shop { name: string; city: string; demo: boolean }
-interface Me { user: { id: number; role: string; displayName: string } }
+interface Me { user: { id: number; role: string; displayName: string; producerId: number | null } }
+export type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+const invitationToken = () => /^\/invitation\/([A-Za-z0-9_-]{43})$/.exec(location.pathname)?.[1] ?? null;
 
 function App() {
   const [lang, setLang] = useState<Lang>((localStorage.getItem('lang') as Lang) ?? 'fr');
-  const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+  const t: T = (key, vars) => translate(lang, key, vars);
   const [shop, setShop] = useState<Shop | null>(null);
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [error, setError] = useState('');
+  const token = invitationToken();
 
   useEffect(() => {
     api<Shop>('GET', '/api/shop').then(setShop).catch(() => setError(t('error.network')));
@@ -34,21 +40,42 @@ function App() {
       setError(err instanceof ApiError && err.status < 500 ? err.message : t('error.network'));
     }
   }
+  async function logout() {
+    await api('POST', '/api/auth/logout');
+    setMe(null);
+  }
 
+  const role = me?.user.role;
   return (
     <div class="page">
       {shop?.demo && <div class="demo-banner" role="status">{t('app.demo')}</div>}
       <header>
         <h1>{shop?.name ?? t('app.title')}</h1>
-        <button class="link" onClick={() => setLang(lang === 'fr' ? 'en' : 'fr')}>{t('lang.switch')}</button>
+        <div class="header-actions">
+          <button class="link" onClick={() => setLang(lang === 'fr' ? 'en' : 'fr')}>{t('lang.switch')}</button>
+          {me && <button class="link" onClick={logout}>{t('home.logout')}</button>}
+        </div>
       </header>
-      {me === undefined ? null : me ? (
-        <main class="card">
-          <h2>{t('home.hello', { name: me.user.displayName })}</h2>
-          <p>{t('home.role', { role: t(`role.${me.user.role}` as MessageKey) })}</p>
-          <p>{t('home.next')}</p>
-          <button onClick={async () => { await api('POST', '/api/auth/logout'); setMe(null); }}>{t('home.logout')}</button>
-        </main>
+      {token && !me ? (
+        <Invitation t={t} token={token} onDone={async () => { history.replaceState(null, '', '/'); setMe(await api<Me>('GET', '/api/auth/me')); }} />
+      ) : me === undefined ? null : me ? (
+        role === 'producer' && me.user.producerId !== null ? (
+          <main class="wide">
+            <h2 class="hello">{t('home.hello', { name: me.user.displayName })}</h2>
+            <Portal t={t} producerId={me.user.producerId} lang={lang} />
+          </main>
+        ) : role === 'admin' || role === 'manager' ? (
+          <main class="wide">
+            <h2 class="hello">{t('home.hello', { name: me.user.displayName })}</h2>
+            <StatementsAdmin t={t} lang={lang} />
+          </main>
+        ) : (
+          <main class="card">
+            <h2>{t('home.hello', { name: me.user.displayName })}</h2>
+            <p>{t('home.role', { role: t(`role.${me.user.role}` as MessageKey) })}</p>
+            <p>{t('home.next')}</p>
+          </main>
+        )
       ) : (
         <main class="card">
           <h2>{t('login.title')}</h2>
@@ -61,6 +88,39 @@ function App() {
         </main>
       )}
     </div>
+  );
+}
+
+/** The page a producer's invitation link opens: choose a password, then straight into the portal. */
+function Invitation({ t, token, onDone }: { t: T; token: string; onDone: () => void }) {
+  const [info, setInfo] = useState<{ producerName: string; login: string } | null | undefined>(undefined);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api<{ producerName: string; login: string }>('GET', `/api/invitations/${token}`).then(setInfo).catch(() => setInfo(null));
+  }, [token]);
+  async function submit(e: Event) {
+    e.preventDefault();
+    setError('');
+    try {
+      await api('POST', `/api/invitations/${token}`, { password: new FormData(e.target as HTMLFormElement).get('password') });
+      onDone();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : t('error.network'));
+    }
+  }
+  if (info === undefined) return null;
+  if (info === null) return <main class="card"><p class="error" role="alert">{t('invite.invalid')}</p></main>;
+  return (
+    <main class="card">
+      <h2>{t('invite.title', { name: info.producerName })}</h2>
+      <p>{t('invite.explain', { login: info.login })}</p>
+      <form onSubmit={submit}>
+        <input type="text" name="username" autocomplete="username" value={info.login} hidden readOnly />
+        <label>{t('invite.password')}<input name="password" type="password" autocomplete="new-password" minLength={10} required /></label>
+        {error && <p class="error" role="alert">{error}</p>}
+        <button type="submit">{t('invite.submit')}</button>
+      </form>
+    </main>
   );
 }
 

@@ -321,6 +321,8 @@ export interface StatementTable {
   net_cents: number;
   pdf: Buffer;
   pdf_sha256: string;
+  /** Highest sales rowid seen when the statement was worked out (null before migration 006). */
+  sales_watermark: number | null;
   paid_on: string | null;
   paid_method: string | null;
   paid_reference: string | null;

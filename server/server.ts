@@ -10,6 +10,7 @@ import { createApp } from './http/app.ts';
 import { allRoutes } from './http/routes.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { AppServices } from './services.ts';
+import { createPdfPool } from './documents/pdf-pool.ts';
 import { createDemoShop } from './shop/demo.ts';
 import { shopMode } from './shop/setup.ts';
 import { WriteQueue } from './sales/write-queue.ts';
@@ -47,7 +48,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await createDemoShop(database.db, now());
     createdDemo = true;
   }
-  const services: AppServices = { config, log, sqlite: database.sqlite, now, writes: new WriteQueue(database.db) };
+  const services: AppServices = { config, log, sqlite: database.sqlite, now, writes: new WriteQueue(database.db), pdf: createPdfPool() };
   const app = createApp({ db: database.db, services, routes: allRoutes, ...(options.serveClient ? { clientDir: clientDist } : {}) });
   const server = http.createServer(app);
   const realtime = new Realtime(server, database.db, log, now);
@@ -106,6 +107,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     close: async () => {
       if (backupTimer) clearTimeout(backupTimer);
       await prints.stop();
+      await services.pdf?.close();
       await realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

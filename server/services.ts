@@ -4,6 +4,7 @@ import type { Logger } from './log.ts';
 import type { WriteQueue } from './sales/write-queue.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import type { PrintQueue } from './printing/queue.ts';
+import type { PdfRenderer } from './documents/pdf-pool.ts';
 
 /** What domain code may need beyond the database: no req/res, no socket. */
 export interface AppServices {
@@ -17,4 +18,6 @@ export interface AppServices {
   realtime?: Realtime;
   /** The print queue (receipts, kitchen tickets, reports, the cash drawer). */
   prints?: PrintQueue;
+  /** Typesets long PDFs (statements) on worker threads; in the caller's thread when absent. */
+  pdf?: PdfRenderer;
 }

@@ -214,9 +214,13 @@ export function formatEuros(amount: Cents, locale = 'fr-FR'): string {
   return f.format(centsToDecimal(cents(amount)));
 }
 
+const rateFormats = new Map<string, Intl.NumberFormat>();
+
 /** 550 -> "5,5 %" in fr-FR. */
 export function formatRate(rate: BasisPoints, locale = 'fr-FR'): string {
   const r = basisPoints(rate);
   const fraction = r === 10_000 ? '1' : `0.${String(r).padStart(4, '0')}`;
-  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(fraction as `${number}`);
+  let f = rateFormats.get(locale);
+  if (!f) rateFormats.set(locale, (f = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 })));
+  return f.format(fraction as `${number}`);
 }

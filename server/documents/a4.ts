@@ -9,8 +9,26 @@ import { formatEuros, type Cents } from '../../shared/money.ts';
 
 export const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
 export const pdfEuros = (c: number) => pdfText(formatEuros(c as Cents));
-export const pdfKg = (g: number) => `${pdfText(new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(g / 1000))} kg`;
+const kgFormat = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+export const pdfKg = (g: number) => `${pdfText(kgFormat.format(g / 1000))} kg`;
 export const pdfDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+
+// Windows-1252 bytes of the characters outside Latin-1 that it carries (the rest of Latin-1 maps to itself).
+const WIN_ANSI: Record<number, number> = {
+  0x152: 0x8c, 0x153: 0x9c, 0x160: 0x8a, 0x161: 0x9a, 0x178: 0x9f, 0x17d: 0x8e, 0x17e: 0x9e, 0x192: 0x83, 0x2c6: 0x88, 0x2dc: 0x98,
+  0x2013: 0x96, 0x2014: 0x97, 0x2018: 0x91, 0x2019: 0x92, 0x201a: 0x82, 0x201c: 0x93, 0x201d: 0x94, 0x201e: 0x84, 0x2020: 0x86,
+  0x2021: 0x87, 0x2022: 0x95, 0x2026: 0x85, 0x2030: 0x89, 0x2039: 0x8b, 0x203a: 0x9b, 0x20ac: 0x80, 0x2122: 0x99,
+};
+const winAnsiHex = (text: string) => {
+  let hex = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const b = c < 0x100 ? c : (WIN_ANSI[c] ?? 0x3f);
+    hex += (b < 16 ? '0' : '') + b.toString(16);
+  }
+  return hex;
+};
+const num = (n: number) => String(Math.round(n * 100) / 100);
 
 const MARGIN = 42;
 const PAGE_W = 595.28;
@@ -97,6 +115,24 @@ export class A4Document {
     this.doc.fillColor(INK);
   }
 
+  private charWidths = new Map<string, number>();
+
+  /** Width of one line of text without kerning, from per-character advances kept for the document. */
+  private widthOf(text: string, bold: boolean, size: number): number {
+    let units = 0;
+    for (const ch of text) {
+      const key = (bold ? 'B' : 'R') + ch;
+      let w = this.charWidths.get(key);
+      if (w === undefined) {
+        w = this.doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(1000).widthOfString(ch);
+        this.charWidths.set(key, w);
+      }
+      units += w;
+    }
+    this.doc.fontSize(size);
+    return (units * size) / 1000;
+  }
+
   /**
    * A table: the header row is drawn again at the top of every page it runs onto. Rows marked `bold`
    * (totals) get a band; a row never splits across pages.
@@ -111,33 +147,57 @@ export class A4Document {
       x += c.width * CONTENT_W;
     }
     const widths = columns.map((c) => c.width * CONTENT_W - 2 * pad);
-    const heightOf = (cells: readonly string[], bold: boolean) => {
+    // Most cells fit on one line: measured with widthOfString (a sum of glyph advances) they are placed by
+    // hand, without pdfkit's line wrapper, which is what makes a 700-line statement fast to typeset. Only a
+    // cell too wide for its column goes through wrapping.
+    const layout = (cells: readonly string[], bold: boolean) => {
       this.doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
-      return Math.max(...cells.map((c, i) => this.doc.heightOfString(pdfText(c) || ' ', { width: widths[i]! }))) + 2 * pad;
+      const texts = cells.map((c) => pdfText(c));
+      const textWidths = texts.map((t) => this.widthOf(t, bold, size));
+      const lineH = this.doc.currentLineHeight(true);
+      let h = lineH;
+      texts.forEach((t, i) => {
+        if (textWidths[i]! > widths[i]!) h = Math.max(h, this.doc.heightOfString(t, { width: widths[i]! }));
+      });
+      return { texts, textWidths, h: h + 2 * pad };
     };
-    const drawRow = (cells: readonly string[], style: { bold?: boolean; muted?: boolean; header?: boolean }) => {
-      const h = heightOf(cells, !!(style.bold || style.header));
+    const drawRow = (row: ReturnType<typeof layout>, style: { bold?: boolean; muted?: boolean; header?: boolean }) => {
+      const { texts, textWidths, h } = row;
       const y = this.doc.y;
       if (style.header) this.doc.rect(MARGIN, y, CONTENT_W, h).fill(INK);
       else if (style.bold) this.doc.rect(MARGIN, y, CONTENT_W, h).fill(BAND);
       this.doc.font(style.bold || style.header ? 'Helvetica-Bold' : 'Helvetica').fontSize(size).fillColor(style.header ? '#ffffff' : style.muted ? MUTED : INK);
-      cells.forEach((c, i) => this.doc.text(pdfText(c), xs[i]! + pad, y + pad, { width: widths[i]!, align: columns[i]!.align ?? 'left' }));
+      // One-line cells: one text object for the row, each cell placed with its own text matrix and shown
+      // without kerning (the widths above are measured the same way, so right alignment is exact).
+      const doc = this.doc as PDFKit.PDFDocument & { _font: { id: string; ascender: number; ref(): unknown }; page: { fonts: Record<string, unknown>; height: number }; addContent(s: string): void };
+      const font = doc._font;
+      doc.page.fonts[font.id] ??= font.ref();
+      const baseline = doc.page.height - (y + pad) - (font.ascender / 1000) * size;
+      let ops = '';
+      texts.forEach((t, i) => {
+        if (!t || textWidths[i]! > widths[i]!) return;
+        const x = xs[i]! + pad + (columns[i]!.align === 'right' ? widths[i]! - textWidths[i]! : 0);
+        ops += `1 0 0 1 ${num(x)} ${num(baseline)} Tm <${winAnsiHex(t)}> Tj\n`;
+      });
+      if (ops) doc.addContent(`q\n1 0 0 -1 0 ${num(doc.page.height)} cm\nBT\n/${font.id} ${num(size)} Tf\n${ops}ET\nQ`);
+      texts.forEach((t, i) => {
+        if (t && textWidths[i]! > widths[i]!) this.doc.text(t, xs[i]! + pad, y + pad, { width: widths[i]!, align: columns[i]!.align ?? 'left' });
+      });
       if (!style.header && !style.bold) this.doc.moveTo(MARGIN, y + h).lineTo(MARGIN + CONTENT_W, y + h).lineWidth(0.4).strokeColor(RULE).stroke();
       this.doc.fillColor(INK);
       this.doc.x = MARGIN;
       this.doc.y = y + h;
     };
-    const header = columns.map((c) => c.header);
-    const headerH = heightOf(header, true);
-    this.ensureSpace(headerH + 2 * (size + 2 * pad));
+    const header = layout(columns.map((c) => c.header), true);
+    this.ensureSpace(header.h + 2 * (size + 2 * pad));
     drawRow(header, { header: true });
     for (const r of rows) {
-      const h = heightOf(r.cells, !!r.bold);
-      if (this.doc.y + h > this.bottom) {
+      const row = layout(r.cells, !!r.bold);
+      if (this.doc.y + row.h > this.bottom) {
         this.doc.addPage();
         drawRow(header, { header: true });
       }
-      drawRow(r.cells, r);
+      drawRow(row, r);
     }
     this.doc.moveDown(0.6);
   }

@@ -44,7 +44,8 @@ export async function saleIdByToken(db: Db, token: string): Promise<string> {
 const eur = (c: number) => formatEuros(c as Cents);
 const dateTime = (iso: string) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
-const kg = (g: number) => `${new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(g / 1000)} kg`;
+const kgFormat = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+const kg = (g: number) => `${kgFormat.format(g / 1000)} kg`;
 const methodNames: Record<string, string> = { cash: 'Espèces', card: 'Carte bancaire', cheque: 'Chèque', meal_voucher: 'Titre-restaurant' };
 export const methodName = (m: string) => methodNames[m] ?? m.replace(/^other:/, '').replace(/[_-]/g, ' ');
 

@@ -12,7 +12,7 @@ import { recordEvent } from '../events/event-log.ts';
 import { acceptInvitation, invitationPasswordHash, inviteProducer, readInvitation } from './invitations.ts';
 import { producerLines, producerLinesCsv, producerSales, statementsCsv } from './portal.ts';
 import { getRun, startRun } from './runs.ts';
-import { statementPdf } from './statement-pdf.ts';
+import { inThreadRenderer } from '../documents/pdf-pool.ts';
 import {
   commissionTerms, getStatement, getStatementPdf, issueStatement, listStatements, markStatementPaid, setCommissionTerms, statementFor,
 } from './statements.ts';
@@ -97,7 +97,7 @@ export const settlementRoutes = [
         const { pdf, filename } = await getStatementPdf(ctx.db, s.id, scopeOf(ctx));
         return Reply.file(pdf, 'application/pdf', filename);
       }
-      const pdf = await statementPdf({ ...s, code: 'PROJET', issuedAt: ctx.services.now().toISOString(), shop: await shopIdentity(ctx.db), demo: await isDemo(ctx.db), draft: true });
+      const pdf = await (ctx.services.pdf ?? inThreadRenderer).render('statement', { ...s, code: 'PROJET', issuedAt: ctx.services.now().toISOString(), shop: await shopIdentity(ctx.db), demo: await isDemo(ctx.db), draft: true });
       return Reply.file(pdf, 'application/pdf', `projet-releve-${s.producer.id}-${query.from}-${query.to}.pdf`);
     },
   }),
@@ -110,7 +110,7 @@ export const settlementRoutes = [
     params: idParams,
     body: issueStatementBody,
     handler: async ({ params, body }, ctx) => {
-      const s = await ctx.db.transaction().execute((trx) => issueStatement(trx, params.id, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS));
+      const s = await issueStatement(ctx.db, params.id, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS, ctx.services.pdf);
       ctx.services.realtime?.statementIssued({ id: s.id!, code: s.code!, producerId: params.id, from: body.from, to: body.to, netCents: s.totals.netOwedCents });
       return Reply.created(s);
     },

@@ -10,7 +10,11 @@ import type { Database } from '../../db/schema.ts';
 import type { StatementRunEvent } from '../../shared/realtime.ts';
 import { Conflict, DomainError } from '../errors.ts';
 import type { AppServices } from '../services.ts';
-import { issueStatement, producersToSettle } from './statements.ts';
+import { inThreadRenderer } from '../documents/pdf-pool.ts';
+import { commitStatement, prepareStatement, producersToSettle, type PreparedStatement } from './statements.ts';
+
+/** Statements typeset ahead of the one being written: enough to keep every PDF worker busy. */
+const RENDER_AHEAD = 4;
 
 const runsOf = new WeakMap<AppServices, Map<string, StatementRunEvent>>();
 
@@ -35,27 +39,55 @@ export async function startRun(db: Kysely<Database>, services: AppServices, peri
   all.set(run.id, run);
   const tz = services.config.TZ_BUSINESS;
   const publish = () => services.realtime?.statementRun({ ...run, skipped: [...run.skipped] });
+  const renderer = services.pdf ?? inThreadRenderer;
+  // Statements are prepared one after another (a short read each) and typeset ahead on the PDF workers;
+  // each is written, in order, when its PDF is ready. Numbers are handed out in that order, so a statement
+  // prepared ahead carries the number it will get; if anything moved, commitStatement notices and redoes it.
+  const ahead = renderer === inThreadRenderer ? 1 : RENDER_AHEAD;
   const finished = (async () => {
     let lastPublished = 0;
+    const progress = () => {
+      run.done++;
+      // Progress at most every 100 ms: a bar needs no more, and fifty producers stay one message each.
+      if (Date.now() - lastPublished > 100) {
+        lastPublished = Date.now();
+        publish();
+      }
+    };
+    const skip = (p: { id: number; name: string }, e: unknown) => {
+      if (!(e instanceof DomainError)) throw e;
+      run.skipped.push({ producerId: p.id, producerName: p.name, reason: e.message });
+      progress();
+    };
+    const window: { p: { id: number; name: string }; prepared: PreparedStatement; pdf: Promise<Buffer> }[] = [];
+    const writeOldest = async () => {
+      const { p, prepared, pdf } = window.shift()!;
+      try {
+        const s = await commitStatement(db, prepared, pdf, userId, tz, renderer);
+        run.issued++;
+        services.realtime?.statementIssued({ id: s.id!, code: s.code!, producerId: p.id, from: period.from, to: period.to, netCents: s.totals.netOwedCents });
+        progress();
+      } catch (e) {
+        skip(p, e);
+      }
+    };
+    let nextNumber = 0;
     try {
       for (const p of producers) {
         try {
-          const s = await db.transaction().execute((trx) => issueStatement(trx, p.id, period, userId, services.now(), tz));
-          run.issued++;
-          services.realtime?.statementIssued({ id: s.id!, code: s.code!, producerId: p.id, from: period.from, to: period.to, netCents: s.totals.netOwedCents });
+          const prepared = await prepareStatement(db, p.id, period, services.now(), tz, nextNumber);
+          nextNumber = prepared.number + 1;
+          const pdf = renderer.render('statement', prepared.doc);
+          pdf.catch(() => undefined); // awaited (and its failure handled) when written
+          window.push({ p, prepared, pdf });
         } catch (e) {
-          if (!(e instanceof DomainError)) throw e;
-          run.skipped.push({ producerId: p.id, producerName: p.name, reason: e.message });
+          skip(p, e);
         }
-        run.done++;
-        // Progress at most every 100 ms: a bar needs no more, and fifty producers stay one message each.
-        if (Date.now() - lastPublished > 100) {
-          lastPublished = Date.now();
-          publish();
-        }
+        while (window.length >= ahead) await writeOldest();
         // Let waiting requests (tickets) in between two statements.
         await new Promise((r) => setImmediate(r));
       }
+      while (window.length) await writeOldest();
       run.state = 'finished';
     } catch (e) {
       run.state = 'failed';

@@ -23,10 +23,10 @@ const quantity = (i: StatementItem) => (i.unit === 'kg' ? pdfKg(i.quantity) : St
 const unitPrice = (i: StatementItem) => `${pdfEuros(i.unitPriceCents)}${i.unit === 'kg' ? '/kg' : ''}`;
 
 const lineColumns: Column[] = [
-  { header: 'Date', width: 0.1 },
-  { header: 'Ticket', width: 0.17 },
-  { header: 'Article', width: 0.3 },
-  { header: 'Qté / poids', width: 0.12, align: 'right' },
+  { header: 'Date', width: 0.11 },
+  { header: 'Ticket', width: 0.19 },
+  { header: 'Article', width: 0.28 },
+  { header: 'Qté / poids', width: 0.11, align: 'right' },
   { header: 'Prix unit. TTC', width: 0.13, align: 'right' },
   { header: 'TVA', width: 0.06, align: 'right' },
   { header: 'Montant TTC', width: 0.12, align: 'right' },

@@ -14,7 +14,10 @@ import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent, type Db } from '../events/event-log.ts';
 import { isDemo, readSetting, shopIdentity } from '../settings/settings.ts';
 import type { Scope } from '../catalog/products.ts';
-import { statementPdf } from './statement-pdf.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { inThreadRenderer, type PdfRenderer } from '../documents/pdf-pool.ts';
+import { statementPdf, type StatementDocument } from './statement-pdf.ts';
 
 export const DEFAULT_COMMISSION_VAT_BP = 2000;
 
@@ -114,30 +117,74 @@ export async function setCommissionTerms(db: Db, producerId: number, input: { de
 
 const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
+interface LineRow {
+  sale_id: string;
+  line_no: number;
+  product_id: number;
+  name: string;
+  unit: 'piece' | 'kg';
+  quantity: number;
+  unit_price_cents: number;
+  total_cents: number;
+  vat_rate_bp: number;
+  kind: 'sale' | 'refund';
+  business_day: string;
+  number: number;
+  created_at: string;
+  till_name: string;
+  category_id: number | null;
+}
+
+const lineSelect = sql`l.sale_id, l.line_no, l.product_id, l.name, l.unit, l.quantity, l.unit_price_cents, l.total_cents, l.vat_rate_bp,
+  s.kind, s.business_day, s.number, s.created_at, t.name as till_name, p.category_id`;
+
+/** A producer's unsettled lines of the given sales: each sale probes the (producer_id, sale_id) index once. */
+async function linesOfSales(db: Db, producerId: number, sales: ReturnType<typeof sql>): Promise<LineRow[]> {
+  const { rows } = await sql<LineRow>`select ${lineSelect}
+    from sales s cross join sale_lines l on l.producer_id = ${producerId} and l.sale_id = s.id
+    join tills t on t.id = s.till_id
+    join products p on p.id = l.product_id
+    left join statement_items si on si.sale_id = l.sale_id and si.line_no = l.line_no
+    where ${sales} and s.training = 0 and si.statement_id is null`.execute(db);
+  return rows;
+}
+
 /**
  * Everything of this producer not yet settled, dated up to `to`: the period's lines, and older ones that
  * arrived late. Settlement starts with the producer's first statement: nothing before it is owed here.
+ * The work does not grow with the years: days after the last statement are read through the sales of
+ * those days; days it covered only through the sales written after it (its watermark), since whatever
+ * was written before was settled by it or by an earlier one.
  */
-async function unsettledItems(db: Db, producerId: number, from: string, to: string, terms: CommissionTerms, timeZone: string): Promise<StatementItem[]> {
+async function unsettledItems(db: Db, producerId: number, from: string, to: string, terms: CommissionTerms, timeZone: string): Promise<{ items: StatementItem[]; watermark: number }> {
+  // Read first: a sale written after this read has a higher rowid, so the next statement sees it.
+  const mark = await sql<{ m: number | null }>`select max(rowid) as m from sales`.execute(db);
+  const watermark = mark.rows[0]?.m ?? 0;
   const first = await db.selectFrom('statements').select((eb) => eb.fn.min('period_from').as('first')).where('producer_id', '=', producerId).executeTakeFirst();
   const start = first?.first && first.first < from ? first.first : from;
+  const last = await db.selectFrom('statements').select(['period_to', 'sales_watermark']).where('producer_id', '=', producerId).orderBy('period_to', 'desc').executeTakeFirst();
+  const outlets = (await db.selectFrom('outlets').select('id').execute()).map((o) => o.id);
+  const byDay = (a: string, b: string) => sql`s.outlet_id in (${sql.join(outlets.length ? outlets : [0])}) and s.business_day >= ${a} and s.business_day <= ${b}`;
+  // Days after the last statement (gap days before `from` included): every sale of those days.
+  const freshFrom = last && last.period_to >= start ? shiftDay(last.period_to, 1) : start;
+  const rows = await linesOfSales(db, producerId, byDay(freshFrom, to));
+  if (last && last.period_to >= start) {
+    if (last.sales_watermark !== null) {
+      // Days the last statement covered: only sales written after it can hold unsettled lines.
+      rows.push(...(await linesOfSales(db, producerId, sql`s.rowid > ${last.sales_watermark} and s.business_day >= ${start} and s.business_day <= ${last.period_to}`)));
+    } else {
+      // A statement from before the watermark: the producer's lines of those days, the long way.
+      const { rows: old } = await sql<LineRow>`select ${lineSelect}
+        from sale_lines l join sales s on s.id = l.sale_id
+        join tills t on t.id = s.till_id
+        join products p on p.id = l.product_id
+        left join statement_items si on si.sale_id = l.sale_id and si.line_no = l.line_no
+        where l.producer_id = ${producerId} and s.training = 0 and s.business_day >= ${start} and s.business_day <= ${last.period_to} and si.statement_id is null`.execute(db);
+      rows.push(...old);
+    }
+  }
+  const lines = rows.sort((x, y) => (x.business_day < y.business_day ? -1 : x.business_day > y.business_day ? 1 : x.created_at < y.created_at ? -1 : x.created_at > y.created_at ? 1 : x.sale_id < y.sale_id ? -1 : x.sale_id > y.sale_id ? 1 : x.line_no - y.line_no));
   const rateOf = new Map(terms.byCategory.map((c) => [c.categoryId, c.commissionBp]));
-  const lines = await db
-    .selectFrom('sale_lines as l')
-    .innerJoin('sales as s', 's.id', 'l.sale_id')
-    .innerJoin('tills as t', 't.id', 's.till_id')
-    .innerJoin('products as p', 'p.id', 'l.product_id')
-    .leftJoin('statement_items as si', (j) => j.onRef('si.sale_id', '=', 'l.sale_id').onRef('si.line_no', '=', 'l.line_no'))
-    .select(['l.sale_id', 'l.line_no', 'l.product_id', 'l.name', 'l.unit', 'l.quantity', 'l.unit_price_cents', 'l.total_cents', 'l.vat_rate_bp', 's.kind', 's.business_day', 's.number', 's.created_at', 't.name as till_name', 'p.category_id'])
-    .where('l.producer_id', '=', producerId)
-    .where('s.training', '=', 0)
-    .where('s.business_day', '>=', start)
-    .where('s.business_day', '<=', to)
-    .where('si.statement_id', 'is', null)
-    .orderBy('s.business_day')
-    .orderBy('s.created_at')
-    .orderBy('l.line_no')
-    .execute();
   const items: StatementItem[] = lines.map((l) => ({
     kind: l.kind === 'refund' ? 'refund' : 'sale',
     day: l.business_day,
@@ -191,7 +238,7 @@ async function unsettledItems(db: Db, producerId: number, from: string, to: stri
       carried: day < from,
     });
   }
-  return items;
+  return { items, watermark };
 }
 
 function viewOfRow(row: { id: number; number: number; figures: string; issued_at: string; paid_on: string | null; paid_method: string | null; paid_reference: string | null; pdf_sha256: string }): StatementView {
@@ -219,7 +266,7 @@ export async function statementFor(db: Db, producerId: number, period: { from: s
   const issued = await db.selectFrom('statements').select(statementColumns).where('producer_id', '=', producerId).where('period_from', '=', period.from).where('period_to', '=', period.to).executeTakeFirst();
   if (issued) return viewOfRow(issued);
   const terms = await commissionTerms(db, producerId, { producerId: null });
-  const items = await unsettledItems(db, producerId, period.from, period.to, terms, timeZone);
+  const { items } = await unsettledItems(db, producerId, period.from, period.to, terms, timeZone);
   return {
     id: null, number: null, code: null, status: 'draft', producer, period, issuedAt: null, payment: null, terms, items,
     totals: statementTotals(items, terms.commissionVatRateBp), pdfSha256: null,
@@ -276,39 +323,57 @@ export async function listStatements(db: Db, query: { producerId?: number | unde
   }));
 }
 
-/**
- * Issue (freeze) a producer's statement for a finished period: numbered in one sequence for the shop,
- * figures and PDF stored, every settled line and movement recorded so it is never settled again.
- * Run it inside a transaction.
- */
-export async function issueStatement(trx: Db, producerId: number, period: { from: string; to: string }, userId: number, now: Date, timeZone: string): Promise<StatementView> {
-  if (period.from > period.to) throw new Invalid({ field: 'from', reason: 'la période commence après sa fin' });
-  const today = businessDay(now, timeZone);
-  if (period.to >= today) throw new Invalid({ field: 'to', reason: `la période doit être terminée (au plus tard hier, le ${shiftDay(today, -1)})` });
-  const producer = await producerOf(trx, producerId, { producerId: null });
-  const last = await trx.selectFrom('statements').select(['number', 'period_from', 'period_to']).where('producer_id', '=', producerId).orderBy('period_to', 'desc').executeTakeFirst();
+/** Everything a statement will be, worked out before it is written: figures, number, and what its PDF shows. */
+export interface PreparedStatement {
+  producerId: number;
+  period: { from: string; to: string };
+  number: number;
+  issuedAt: string;
+  doc: StatementDocument;
+  /** Highest sales rowid when the items were read (see migration 006). */
+  salesWatermark: number;
+}
+
+/** The producer's statements must not reach into the period (checked when preparing and again when writing). */
+async function checkNoOverlap(db: Db, producerId: number, period: { from: string; to: string }) {
+  const last = await db.selectFrom('statements').select(['number', 'period_from', 'period_to']).where('producer_id', '=', producerId).orderBy('period_to', 'desc').executeTakeFirst();
   if (last && period.from <= last.period_to) {
     throw new Conflict(`La période chevauche le relevé ${statementCode(last.number)} (du ${last.period_from} au ${last.period_to}) : commencez après le ${last.period_to}.`, 'from');
   }
-  const terms = await commissionTerms(trx, producerId, { producerId: null });
-  const items = await unsettledItems(trx, producerId, period.from, period.to, terms, timeZone);
+}
+
+const nextStatementNumber = async (db: Db) => ((await db.selectFrom('statements').select((eb) => eb.fn.max('number').as('n')).executeTakeFirst())?.n ?? 0) + 1;
+
+/**
+ * Works out a statement without writing anything: the checks, the unsettled items as they stand at
+ * `now` (its issue time), the totals, the next number. `numberAtLeast` lets a run number the statements
+ * it prepares ahead of writing them.
+ */
+export async function prepareStatement(db: Db, producerId: number, period: { from: string; to: string }, now: Date, timeZone: string, numberAtLeast = 0): Promise<PreparedStatement> {
+  if (period.from > period.to) throw new Invalid({ field: 'from', reason: 'la période commence après sa fin' });
+  const today = businessDay(now, timeZone);
+  if (period.to >= today) throw new Invalid({ field: 'to', reason: `la période doit être terminée (au plus tard hier, le ${shiftDay(today, -1)})` });
+  const producer = await producerOf(db, producerId, { producerId: null });
+  await checkNoOverlap(db, producerId, period);
+  const terms = await commissionTerms(db, producerId, { producerId: null });
+  const { items, watermark } = await unsettledItems(db, producerId, period.from, period.to, terms, timeZone);
   const totals = statementTotals(items, terms.commissionVatRateBp);
-  const max = await trx.selectFrom('statements').select((eb) => eb.fn.max('number').as('n')).executeTakeFirst();
-  const number = (max?.n ?? 0) + 1;
-  const frozen = { producer, period, terms, items, totals };
-  const pdf = await statementPdf({
-    code: statementCode(number),
-    issuedAt: now.toISOString(),
-    shop: await shopIdentity(trx),
-    demo: await isDemo(trx),
-    ...frozen,
-  });
+  const number = Math.max(await nextStatementNumber(db), numberAtLeast);
+  const issuedAt = now.toISOString();
+  const doc: StatementDocument = { code: statementCode(number), issuedAt, shop: await shopIdentity(db), demo: await isDemo(db), producer, period, terms, items, totals };
+  return { producerId, period, number, issuedAt, doc, salesWatermark: watermark };
+}
+
+/** Writes a prepared statement and its PDF: the row, the settled items, the event. Inside a transaction. */
+async function writeStatement(trx: Db, s: PreparedStatement, pdf: Buffer, userId: number): Promise<StatementView> {
+  const { producer, period, terms, items, totals } = s.doc;
   const sha = crypto.createHash('sha256').update(pdf).digest('hex');
   const row = await trx
     .insertInto('statements')
     .values({
-      number, producer_id: producerId, period_from: period.from, period_to: period.to, issued_at: now.toISOString(), issued_by: userId,
-      figures: canonicalJson(frozen), sales_cents: totals.grossCents, commission_cents: totals.commissionGrossCents, net_cents: totals.netOwedCents, pdf, pdf_sha256: sha,
+      number: s.number, producer_id: s.producerId, period_from: period.from, period_to: period.to, issued_at: s.issuedAt, issued_by: userId,
+      figures: canonicalJson({ producer, period, terms, items, totals }), sales_cents: totals.grossCents, commission_cents: totals.commissionGrossCents, net_cents: totals.netOwedCents, pdf, pdf_sha256: sha,
+      sales_watermark: s.salesWatermark,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -323,10 +388,52 @@ export async function issueStatement(trx: Db, producerId: number, period: { from
     kind: 'statement.issued',
     userId,
     subject: `statement:${row.id}`,
-    data: { number, producerId, from: period.from, to: period.to, items: items.length, netCents: totals.netOwedCents, pdfSha256: sha },
-    at: now.toISOString(),
+    data: { number: s.number, producerId: s.producerId, from: period.from, to: period.to, items: items.length, netCents: totals.netOwedCents, pdfSha256: sha },
+    at: s.issuedAt,
   });
   return getStatement(trx, row.id, { producerId: null });
+}
+
+/**
+ * Freezes a prepared statement whose PDF was typeset outside any transaction (on a worker, while tickets
+ * kept being written). The statement is what was unsettled at its issue time: a line recorded between
+ * then and the write is simply not in it and lands in the next one, like any late line, and no line can
+ * be settled twice (statement_items is unique on it). What must still hold when writing is checked in the
+ * write transaction: no statement of this producer reached into the period meanwhile (409), and the
+ * number is still the next one. If another statement took the number, the statement is prepared and
+ * typeset again; after two such misses the last try typesets inside the transaction, so a busy shop
+ * cannot starve an issue.
+ */
+export async function commitStatement(db: Kysely<Database>, prepared: PreparedStatement, pdf: Promise<Buffer>, userId: number, timeZone: string, renderer: PdfRenderer): Promise<StatementView> {
+  const now = new Date(prepared.issuedAt);
+  let current = prepared;
+  let rendered = pdf;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const bytes = await rendered;
+    const expected = current;
+    const view = await db.transaction().execute(async (trx) => {
+      await checkNoOverlap(trx, expected.producerId, expected.period);
+      if ((await nextStatementNumber(trx)) !== expected.number) return null;
+      return writeStatement(trx, expected, bytes, userId);
+    });
+    if (view) return view;
+    current = await prepareStatement(db, current.producerId, current.period, now, timeZone);
+    rendered = renderer.render('statement', current.doc);
+  }
+  return db.transaction().execute(async (trx) => {
+    const again = await prepareStatement(trx, current.producerId, current.period, now, timeZone);
+    return writeStatement(trx, again, await statementPdf(again.doc), userId);
+  });
+}
+
+/**
+ * Issue (freeze) a producer's statement for a finished period: numbered in one sequence for the shop,
+ * figures and PDF stored, every settled line and movement recorded so it is never settled again.
+ * Manages its own transactions: the PDF is typeset outside them.
+ */
+export async function issueStatement(db: Kysely<Database>, producerId: number, period: { from: string; to: string }, userId: number, now: Date, timeZone: string, renderer: PdfRenderer = inThreadRenderer): Promise<StatementView> {
+  const prepared = await prepareStatement(db, producerId, period, now, timeZone);
+  return commitStatement(db, prepared, renderer.render('statement', prepared.doc), userId, timeZone, renderer);
 }
 
 export async function markStatementPaid(db: Db, id: number, payment: { paidOn: string; method: string; reference?: string | undefined }, userId: number, now: Date): Promise<StatementView> {

@@ -1,0 +1,35 @@
+import { formatEuros, formatRate, type BasisPoints, type Cents } from '../shared/money.ts';
+import type { Lang } from '../shared/i18n/index.ts';
+
+const locale = (lang: Lang) => (lang === 'fr' ? 'fr-FR' : 'en-GB');
+export const euros = (c: number, lang: Lang = 'fr') => formatEuros(c as Cents, locale(lang));
+export const rate = (bp: number, lang: Lang = 'fr') => formatRate(bp as BasisPoints, locale(lang));
+// Formatters are costly to build and cheap to use: one per language (and per date style), kept.
+const kgFormats = new Map<Lang, Intl.NumberFormat>();
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+export const quantity = (q: number, unit: 'piece' | 'kg', lang: Lang = 'fr') => {
+  if (unit !== 'kg') return String(q);
+  let f = kgFormats.get(lang);
+  if (!f) kgFormats.set(lang, (f = new Intl.NumberFormat(locale(lang), { minimumFractionDigits: 3, maximumFractionDigits: 3 })));
+  return `${f.format(q / 1000)} kg`;
+};
+/** YYYY-MM-DD as the reader writes dates. */
+export const day = (d: string, lang: Lang = 'fr', opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium' }) => {
+  const key = `${lang}${JSON.stringify(opts)}`;
+  let f = dayFormats.get(key);
+  if (!f) dayFormats.set(key, (f = new Intl.DateTimeFormat(locale(lang), { ...opts, timeZone: 'UTC' })));
+  return f.format(new Date(`${d}T00:00:00Z`));
+};
+
+/** Today in the shop's zone, and other days around it, as YYYY-MM-DD. */
+export const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+export const shiftDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+export const monthStart = (d: string) => `${d.slice(0, 7)}-01`;
+export const monthEnd = (month: string) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+};
+export const previousMonth = (d: string) => {
+  const [y, m] = d.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
+};

@@ -1,0 +1,301 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { MessageKey } from '../../shared/i18n/index.ts';
+import { api, ApiError } from '../api.ts';
+import { day, euros, monthStart, quantity, rate, shiftDays, today } from '../format.ts';
+import { useSocket } from '../realtime.ts';
+import type { T } from '../main.tsx';
+import { BarChart } from './BarChart.tsx';
+
+type Tab = 'today' | 'sales' | 'stock' | 'slips' | 'statements' | 'terms';
+const TABS: Tab[] = ['today', 'sales', 'stock', 'slips', 'statements', 'terms'];
+
+interface Sales {
+  totalCents: number;
+  refundsCents: number;
+  lines: number;
+  series: { period: string; salesCents: number; lines: number }[];
+  byProduct: { productId: number; name: string; unit: 'piece' | 'kg'; quantity: number; salesCents: number }[];
+}
+interface Line { saleId: string; lineNo: number; kind: 'sale' | 'refund'; at: string; ticket: string; name: string; unit: 'piece' | 'kg'; quantity: number; totalCents: number }
+interface StockRow { productId: number; name: string; unit: 'piece' | 'kg'; onHand: number; lowStockThreshold: number | null; low: boolean; negative: boolean }
+interface Slip { id: number; kind: 'deposit' | 'return'; number: number; createdAt: string; note: string | null }
+interface StatementSummary { id: number; code: string; from: string; to: string; issuedAt: string; salesCents: number; netCents: number; paidOn: string | null }
+interface Terms { defaultBp: number; byCategory: { categoryId: number; categoryName: string; commissionBp: number }[]; commissionVatRateBp: number }
+interface Draft { totals: { grossCents: number; netOwedCents: number; commissionGrossCents: number } }
+
+const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
+
+/** The producer's own space, phone first: every call is scoped to their id by the server. */
+export function Portal({ t, producerId, lang }: { t: T; producerId: number; lang: 'fr' | 'en' }) {
+  const [tab, setTab] = useState<Tab>('today');
+  const { socket, connected } = useSocket();
+  const [tick, setTick] = useState(0);
+
+  // A sale of their goods, a stock change or a statement: refresh what is on screen (their own data only reaches them).
+  useEffect(() => {
+    if (!socket) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const bump = () => {
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        setTick((n) => n + 1);
+      }, 300);
+    };
+    socket.on('sale:recorded', bump);
+    socket.on('stock:changed', bump);
+    socket.on('statement:issued', bump);
+    return () => {
+      socket.off('sale:recorded', bump);
+      socket.off('stock:changed', bump);
+      socket.off('statement:issued', bump);
+    };
+  }, [socket]);
+
+  return (
+    <div class="portal">
+      <div class={`live ${connected ? 'on' : 'off'}`} role="status">{connected ? `● ${t('portal.live')}` : t('portal.offline')}</div>
+      <nav class="tabs" role="tablist">
+        {TABS.map((k) => (
+          <button key={k} role="tab" aria-selected={tab === k} class={tab === k ? 'tab active' : 'tab'} onClick={() => setTab(k)}>
+            {t(`portal.tab.${k}` as MessageKey)}
+          </button>
+        ))}
+      </nav>
+      <section class="panel" role="tabpanel">
+        {tab === 'today' && <Today t={t} id={producerId} lang={lang} tick={tick} />}
+        {tab === 'sales' && <SalesView t={t} id={producerId} lang={lang} tick={tick} />}
+        {tab === 'stock' && <StockView t={t} lang={lang} tick={tick} />}
+        {tab === 'slips' && <Slips t={t} lang={lang} />}
+        {tab === 'statements' && <Statements t={t} id={producerId} lang={lang} tick={tick} />}
+        {tab === 'terms' && <TermsView t={t} id={producerId} lang={lang} />}
+      </section>
+    </div>
+  );
+}
+
+function useLoad<R>(load: () => Promise<R>, deps: unknown[]): [R | null, string] {
+  const [data, setData] = useState<R | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    let live = true;
+    load().then((d) => live && (setData(d), setError(''))).catch((e) => live && setError(e instanceof ApiError ? e.message : String(e)));
+    return () => {
+      live = false;
+    };
+  }, deps);
+  return [data, error];
+}
+
+function Today({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tick: number }) {
+  const d = today();
+  const [data] = useLoad(
+    async () => ({
+      day: await api<Sales>('GET', `/api/producers/${id}/sales?${q({ from: d, to: d })}`),
+      month: await api<Sales>('GET', `/api/producers/${id}/sales?${q({ from: monthStart(d), to: d })}`),
+      lines: await api<Line[]>('GET', `/api/producers/${id}/lines?${q({ from: d, to: d, limit: '50' })}`),
+      draft: await api<Draft>('GET', `/api/producers/${id}/statement?${q({ from: monthStart(d), to: d })}`),
+    }),
+    [id, tick],
+  );
+  if (!data) return <p class="muted">…</p>;
+  const time = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+  return (
+    <div>
+      <div class="kpis">
+        <div class="kpi">
+          <span>{t('portal.today.sales')}</span>
+          <strong data-testid="today-total">{euros(data.day.totalCents, lang)}</strong>
+          <small>{t('portal.lines', { n: data.day.lines })}</small>
+        </div>
+        <div class="kpi">
+          <span>{t('portal.today.month')}</span>
+          <strong>{euros(data.month.totalCents, lang)}</strong>
+        </div>
+        <div class="kpi">
+          <span>{t('portal.today.owed')}</span>
+          <strong>{euros(data.draft.totals.netOwedCents, lang)}</strong>
+        </div>
+      </div>
+      {data.lines.length === 0 ? (
+        <p class="muted">{t('portal.today.none')}</p>
+      ) : (
+        <ul class="lines">
+          {data.lines.map((l) => (
+            <li key={`${l.saleId}-${l.lineNo}`} class={l.kind}>
+              <span class="when">{time.format(new Date(l.at))}</span>
+              <span class="what">
+                {l.name}
+                <small>{quantity(l.quantity, l.unit, lang)}</small>
+              </span>
+              <span class="amount">{euros(l.totalCents, lang)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function SalesView({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tick: number }) {
+  const [groupBy, setGroupBy] = useState<'day' | 'week' | 'month'>('day');
+  const d = today();
+  const from = groupBy === 'day' ? shiftDays(d, -29) : groupBy === 'week' ? shiftDays(d, -7 * 12 + 1) : `${shiftDays(monthStart(d), -330).slice(0, 7)}-01`;
+  const [data] = useLoad(() => api<Sales>('GET', `/api/producers/${id}/sales?${q({ from, to: d, groupBy })}`), [id, groupBy, tick]);
+  const label = (p: string) =>
+    groupBy === 'month' ? day(`${p}-01`, lang, { month: 'short' }) : day(p, lang, { day: 'numeric', month: groupBy === 'week' ? 'short' : 'numeric' });
+  const bars = useMemo(() => (data?.series ?? []).map((s) => ({ key: s.period, label: label(s.period), value: s.salesCents })), [data, lang]);
+  return (
+    <div>
+      <div class="segmented" role="group">
+        {(['day', 'week', 'month'] as const).map((g) => (
+          <button key={g} aria-pressed={groupBy === g} class={groupBy === g ? 'active' : ''} onClick={() => setGroupBy(g)}>
+            {t(`portal.sales.by${g[0]!.toUpperCase()}${g.slice(1)}` as MessageKey)}
+          </button>
+        ))}
+      </div>
+      {data && (
+        <>
+          <BarChart bars={bars} label={t('portal.sales.chart', { period: `${day(from, lang)} – ${day(d, lang)}` })} format={(v) => euros(v, lang)} />
+          <p class="total">{t('portal.sales.total', { amount: euros(data.totalCents, lang) })}</p>
+          <h3>{t('portal.sales.byProduct')}</h3>
+          <table class="list">
+            <thead>
+              <tr><th>{t('portal.sales.product')}</th><th class="r">{t('portal.sales.quantity')}</th><th class="r">{t('portal.sales.amount')}</th></tr>
+            </thead>
+            <tbody>
+              {data.byProduct.map((p) => (
+                <tr key={p.productId}><td>{p.name}</td><td class="r">{quantity(p.quantity, p.unit, lang)}</td><td class="r">{euros(p.salesCents, lang)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          <a class="button secondary" href={`/api/producers/${id}/lines.csv?${q({ from, to: d })}`} download>{t('portal.sales.csv')}</a>
+        </>
+      )}
+    </div>
+  );
+}
+
+function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number }) {
+  const [saved, setSaved] = useState<number | null>(null);
+  const [error, setError] = useState('');
+  const [data] = useLoad(() => api<StockRow[]>('GET', '/api/stock'), [tick, saved]);
+  if (!data) return <p class="muted">…</p>;
+  if (!data.length) return <p class="muted">{t('portal.stock.none')}</p>;
+  async function save(e: Event, row: StockRow) {
+    e.preventDefault();
+    const raw = String(new FormData(e.target as HTMLFormElement).get('threshold') ?? '').trim().replace(',', '.');
+    const value = raw === '' ? null : row.unit === 'kg' ? Math.round(Number(raw) * 1000) : Number(raw);
+    setError('');
+    try {
+      await api('PUT', `/api/products/${row.productId}/threshold`, { lowStockThreshold: value });
+      setSaved(row.productId);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  }
+  return (
+    <div>
+      {error && <p class="error" role="alert">{error}</p>}
+      <ul class="stock">
+        {data.map((r) => (
+          <li key={r.productId} class={r.low || r.negative ? 'low' : ''}>
+            <div class="stock-head">
+              <strong>{r.name}</strong>
+              {(r.low || r.negative) && <span class="badge">{t('portal.stock.low')}</span>}
+            </div>
+            <div class="stock-body">
+              <span>{t('portal.stock.onHand')} : <b>{quantity(r.onHand, r.unit, lang)}</b></span>
+              <form onSubmit={(e) => save(e, r)} class="threshold">
+                <label>
+                  {t('portal.stock.threshold')}
+                  <input name="threshold" inputMode="decimal" defaultValue={r.lowStockThreshold === null ? '' : r.unit === 'kg' ? String(r.lowStockThreshold / 1000) : String(r.lowStockThreshold)} aria-label={`${t('portal.stock.threshold')} ${r.name}`} />
+                </label>
+                <button type="submit">{t('portal.stock.save')}</button>
+              </form>
+              {saved === r.productId && <small role="status">{t('portal.stock.saved')}</small>}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Slips({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
+  const [data] = useLoad(() => api<Slip[]>('GET', '/api/stock/slips'), []);
+  if (!data) return <p class="muted">…</p>;
+  if (!data.length) return <p class="muted">{t('portal.slips.none')}</p>;
+  return (
+    <ul class="docs">
+      {data.map((s) => (
+        <li key={s.id}>
+          <span>
+            <strong>{t(s.kind === 'deposit' ? 'portal.slips.deposit' : 'portal.slips.return', { n: s.number })}</strong>
+            <small>{day(s.createdAt.slice(0, 10), lang)}{s.note ? ` · ${s.note}` : ''}</small>
+          </span>
+          <a class="button secondary" href={`/api/stock/slips/${s.id}.pdf`}>{t('portal.pdf')}</a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tick: number }) {
+  const d = today();
+  const [data] = useLoad(
+    async () => ({
+      list: await api<StatementSummary[]>('GET', '/api/statements'),
+      draft: await api<Draft>('GET', `/api/producers/${id}/statement?${q({ from: monthStart(d), to: d })}`),
+    }),
+    [id, tick],
+  );
+  if (!data) return <p class="muted">…</p>;
+  return (
+    <div>
+      <div class="statement draft">
+        <span>
+          <strong>{t('portal.statements.current')}</strong>
+          <small>{t('portal.statements.period', { from: day(monthStart(d), lang), to: day(d, lang) })}</small>
+        </span>
+        <span class="amount">{euros(data.draft.totals.netOwedCents, lang)}</span>
+        <a class="button secondary" href={`/api/producers/${id}/statement.pdf?${q({ from: monthStart(d), to: d })}`}>{t('portal.pdf')}</a>
+      </div>
+      {data.list.length === 0 && <p class="muted">{t('portal.statements.none')}</p>}
+      <ul class="docs">
+        {data.list.map((s) => (
+          <li key={s.id} class="statement">
+            <span>
+              <strong>{s.code}</strong>
+              <small>{t('portal.statements.period', { from: day(s.from, lang), to: day(s.to, lang) })}</small>
+              <small class={s.paidOn ? 'paid' : 'unpaid'}>{s.paidOn ? t('portal.statements.paid', { date: day(s.paidOn, lang) }) : t('portal.statements.unpaid')}</small>
+            </span>
+            <span class="amount" title={t('portal.statements.net')}>{euros(s.netCents, lang)}</span>
+            <a class="button secondary" href={`/api/statements/${s.id}.pdf`}>{t('portal.pdf')}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function TermsView({ t, id, lang }: { t: T; id: number; lang: 'fr' | 'en' }) {
+  const [data] = useLoad(() => api<Terms>('GET', `/api/producers/${id}/terms`), [id]);
+  if (!data) return <p class="muted">…</p>;
+  return (
+    <div class="terms">
+      <dl>
+        <dt>{t('portal.terms.default')}</dt>
+        <dd>{rate(data.defaultBp, lang)}</dd>
+        {data.byCategory.map((c) => (
+          <>
+            <dt key={`c${c.categoryId}`}>{t('portal.terms.category', { name: c.categoryName })}</dt>
+            <dd key={`v${c.categoryId}`}>{rate(c.commissionBp, lang)}</dd>
+          </>
+        ))}
+      </dl>
+      <p>{t('portal.terms.vat', { rate: rate(data.commissionVatRateBp, lang) })}</p>
+      <p class="muted">{t('portal.terms.explain')}</p>
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { MessageKey } from '../../shared/i18n/index.ts';
+import type { StatementRunEvent } from '../../shared/realtime.ts';
+import { api, ApiError } from '../api.ts';
+import { day, euros, monthEnd, previousMonth, today } from '../format.ts';
+import { useSocket } from '../realtime.ts';
+import type { T } from '../main.tsx';
+
+interface StatementSummary { id: number; code: string; producerId: number; producerName: string; from: string; to: string; salesCents: number; commissionCents: number; netCents: number; paidOn: string | null; paidMethod: string | null }
+interface Producer { id: number; name: string; active: boolean }
+
+/** The month's statements for the managers: one action issues them all, with a progress bar; then payments. */
+export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
+  const [month, setMonth] = useState(previousMonth(today()));
+  const from = `${month}-01`;
+  const to = monthEnd(month);
+  const [list, setList] = useState<StatementSummary[]>([]);
+  const [run, setRun] = useState<StatementRunEvent | null>(null);
+  const [error, setError] = useState('');
+  const [producers, setProducers] = useState<Producer[]>([]);
+  const [invite, setInvite] = useState<{ name: string; url: string } | null>(null);
+  const { socket } = useSocket();
+
+  const reload = () => api<StatementSummary[]>('GET', `/api/statements?from=${from}&to=${to}`).then(setList).catch(() => {});
+  useEffect(() => {
+    void reload();
+  }, [month]);
+  useEffect(() => {
+    api<Producer[]>('GET', '/api/producers?limit=500').then(setProducers).catch(() => {});
+  }, []);
+  useEffect(() => {
+    if (!socket) return;
+    const onProgress = (e: StatementRunEvent) => {
+      setRun(e);
+      if (e.state !== 'running') void reload();
+    };
+    socket.on('statements:progress', onProgress);
+    return () => void socket.off('statements:progress', onProgress);
+  }, [socket, month]);
+  // The socket carries progress; polling covers a socket that is not connected.
+  useEffect(() => {
+    if (!run || run.state !== 'running') return;
+    const timer = setInterval(() => {
+      api<StatementRunEvent>('GET', `/api/statement-runs/${run.id}`).then((r) => {
+        setRun(r);
+        if (r.state !== 'running') void reload();
+      }).catch(() => {});
+    }, 700);
+    return () => clearInterval(timer);
+  }, [run?.id, run?.state]);
+
+  async function issueAll() {
+    setError('');
+    try {
+      setRun(await api<StatementRunEvent>('POST', '/api/statement-runs', { from, to }));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  }
+  async function markPaid(e: Event, s: StatementSummary) {
+    e.preventDefault();
+    const form = new FormData(e.target as HTMLFormElement);
+    setError('');
+    try {
+      await api('POST', `/api/statements/${s.id}/payment`, { paidOn: form.get('paidOn'), method: form.get('method') });
+      void reload();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  }
+  async function inviteProducer(p: Producer) {
+    setError('');
+    try {
+      const res = await api<{ url: string }>('POST', `/api/producers/${p.id}/invitations`, {});
+      setInvite({ name: p.name, url: res.url });
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  }
+
+  const percent = run && run.total ? Math.round((run.done / run.total) * 100) : run?.state === 'finished' ? 100 : 0;
+  return (
+    <div class="admin">
+      <h2>{t('mgr.statements')}</h2>
+      <div class="toolbar">
+        <label>
+          {t('mgr.month')}
+          <input type="month" value={month} max={today().slice(0, 7)} onInput={(e) => setMonth((e.target as HTMLInputElement).value || month)} />
+        </label>
+        <button onClick={issueAll} disabled={run?.state === 'running'}>{t('mgr.issueAll')}</button>
+        <a class="button secondary" href={`/api/statements.csv?from=${from}&to=${to}`}>{t('mgr.csv')}</a>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+      {run && (
+        <div class="progress-block" aria-live="polite">
+          <progress max={100} value={percent} aria-label={t('mgr.issueAll')} />
+          <span>{run.state === 'running' ? t('mgr.progress', { done: run.done, total: run.total }) : t('mgr.finished', { issued: run.issued, skipped: run.skipped.length })}</span>
+          {run.skipped.length > 0 && (
+            <ul class="skipped">
+              {run.skipped.map((s) => <li key={s.producerId}>{s.producerName} : {s.reason}</li>)}
+            </ul>
+          )}
+        </div>
+      )}
+      {list.length === 0 ? (
+        <p class="muted">{t('mgr.none')}</p>
+      ) : (
+        <table class="list">
+          <thead>
+            <tr><th>N°</th><th>{t('mgr.producers')}</th><th class="r">{t('portal.sales.amount')}</th><th class="r">{t('portal.statements.net')}</th><th></th><th></th></tr>
+          </thead>
+          <tbody>
+            {list.map((s) => (
+              <tr key={s.id}>
+                <td>{s.code}</td>
+                <td>{s.producerName}<small class="muted block">{day(s.from, lang)} – {day(s.to, lang)}</small></td>
+                <td class="r">{euros(s.salesCents, lang)}</td>
+                <td class="r"><strong>{euros(s.netCents, lang)}</strong></td>
+                <td>
+                  {s.paidOn ? (
+                    <span class="paid">{t('portal.statements.paid', { date: day(s.paidOn, lang) })}</span>
+                  ) : (
+                    <form class="inline" onSubmit={(e) => markPaid(e, s)}>
+                      <input type="date" name="paidOn" defaultValue={today()} aria-label="date" />
+                      <select name="method" aria-label="mode">
+                        {(['transfer', 'cheque', 'cash'] as const).map((m) => <option key={m} value={m}>{t(`mgr.method.${m}` as MessageKey)}</option>)}
+                      </select>
+                      <button type="submit">{t('mgr.markPaid')}</button>
+                    </form>
+                  )}
+                </td>
+                <td><a class="button secondary" href={`/api/statements/${s.id}.pdf`}>{t('portal.pdf')}</a></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>{t('mgr.producers')}</h2>
+      {invite && (
+        <p class="invite" role="status">
+          {invite.name} — {t('mgr.inviteLink')} <code>{invite.url}</code>
+        </p>
+      )}
+      <ul class="docs">
+        {producers.filter((p) => p.active).map((p) => (
+          <li key={p.id}>
+            <span><strong>{p.name}</strong></span>
+            <button class="secondary" onClick={() => inviteProducer(p)}>{t('mgr.invite')}</button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
