@@ -87,7 +87,6 @@ export function statementTotals(items: readonly StatementItem[], commissionVatRa
 }
 
 /** Commission excl. VAT from the VAT-inclusive commission figure, for display of a rate that includes VAT. */
-export const commissionNet = (gross: Cents, rate: BasisPoints) => netFromGross(gross, rate);
 
 /** "Statement n° 12" is shown as REL-000012 on paper and in files. */
 export const statementCode = (n: number) => `REL-${String(n).padStart(6, '0')}`;

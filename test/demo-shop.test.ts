@@ -55,6 +55,25 @@ describe('the demo shop a newcomer meets on first start', () => {
     expect(pin.body.user.role).toBe('cashier');
   });
 
+  it('has last month settled: a statement per producer who sold, a third of them paid', async () => {
+    const manager = new Client(server.url);
+    await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' });
+    const statements = (await manager.get('/api/statements?limit=200')).body;
+    // Four weeks of history reach into the previous month unless today is the 29th or later.
+    const dayOfMonth = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', day: 'numeric' }).format(new Date()));
+    if (dayOfMonth >= 29) return expect(statements).toEqual([]);
+    expect(statements.length).toBeGreaterThanOrEqual(10);
+    const paid = statements.filter((s: any) => s.paidOn !== null).length;
+    expect(paid).toBe(Math.ceil(statements.length / 3));
+    expect(statements.every((s: any) => s.to.slice(0, 7) === statements[0].to.slice(0, 7) && s.netCents > 0)).toBe(true);
+    const producer = new Client(server.url);
+    const slug = (await manager.get(`/api/producers/${statements[0].producerId}`)).body.slug;
+    expect((await producer.post('/api/auth/login', { login: slug, password: 'comptoir' })).status).toBe(200);
+    const own = await producer.get(`/api/statements/${statements[0].id}.pdf`);
+    expect(own.status).toBe(200);
+    expect(own.raw.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
   it('verifies clean, and documents its API', async () => {
     const manager = new Client(server.url);
     await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' });

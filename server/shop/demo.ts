@@ -8,6 +8,8 @@ import { createProduct } from '../catalog/products.ts';
 import { recordSlip } from '../stock/ledger.ts';
 import { createShopBase } from './setup.ts';
 import { createDemoHistory } from './demo-history.ts';
+import { issueStatement, markStatementPaid, producersToSettle } from '../settlement/statements.ts';
+import { businessDay } from '../../shared/time.ts';
 
 export const DEMO_PASSWORD = 'comptoir';
 export const DEMO_MANAGER_LOGIN = 'gerant';
@@ -98,4 +100,25 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
     }
   });
   await createDemoHistory(db, now);
+  const manager = await db.selectFrom('users').select('id').where('login', '=', DEMO_MANAGER_LOGIN).executeTakeFirstOrThrow();
+  await createDemoStatements(db, now, manager.id, new Date(now.getTime() - 28 * 86400_000));
+}
+
+/**
+ * The last finished month of the history (from its first day when it started mid-month) is settled the
+ * way a manager does it: one statement per producer who sold, through the real issuing code; the first
+ * third are marked paid by transfer, so the portal shows both states.
+ */
+async function createDemoStatements(db: Kysely<Database>, now: Date, managerId: number, historyStart: Date) {
+  const today = businessDay(now, 'Europe/Paris');
+  const monthStart = `${today.slice(0, 7)}-01`;
+  const to = new Date(Date.parse(`${monthStart}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
+  const firstDay = businessDay(historyStart, 'Europe/Paris');
+  const from = firstDay > `${to.slice(0, 7)}-01` ? firstDay : `${to.slice(0, 7)}-01`;
+  if (from > to) return;
+  const producers = await producersToSettle(db, { from, to });
+  for (const [i, p] of producers.entries()) {
+    const s = await issueStatement(db, p.id, { from, to }, managerId, now, 'Europe/Paris');
+    if (i < producers.length / 3) await markStatementPaid(db, s.id!, { paidOn: today, method: 'transfer', reference: `VIR-DEMO-${s.number}` }, managerId, now);
+  }
 }
