@@ -89,4 +89,15 @@ describe('the digital receipt', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields[0].field).toBe('params.token');
   });
+
+  it('lets the till find a ticket by its receipt code (the refund screen scans the QR code), and names a malformed one', async () => {
+    const found = await till.get(`/api/sales?receipt=${sale.receiptToken}`);
+    expect(found.status).toBe(200);
+    expect(found.body.map((s: any) => s.id)).toEqual([sale.id]);
+    const none = await till.get(`/api/sales?receipt=${sale.receiptToken.replace(/^./, (c: string) => (c === 'A' ? 'B' : 'A'))}`);
+    expect(none.body).toEqual([]);
+    const bad = await till.get('/api/sales?receipt=pas%20un%20code');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0]).toMatchObject({ field: 'query.receipt', reason: 'code de reçu illisible' });
+  });
 });

@@ -686,11 +686,30 @@ function RefundScreen({ s }: { s: TillState }) {
   const find = async () => {
     setError('');
     try {
-      const list = await api<{ sales: SaleView[] } | SaleView[]>('GET', `/api/sales?tillId=${s.device!.id}&limit=200`);
-      const all = Array.isArray(list) ? list : list.sales;
       const q = query.trim();
-      const amount = parseEuros(q);
-      setSales(all.filter((x) => x.kind === 'sale' && (!q || String(x.number) === q || x.id === q || (amount !== null && x.totalCents === amount))));
+      // The receipt's QR code, scanned (its address) or typed (its code): that one ticket, picked at once.
+      const token = q.match(/\/r\/([A-Za-z0-9_-]{16,64})\b/)?.[1] ?? (/^[A-Za-z0-9_-]{24}$/.test(q) ? q : null);
+      if (token) {
+        const found = (await api<SaleView[]>('GET', `/api/sales?receipt=${token}&limit=1`)).filter((x) => x.kind === 'sale');
+        setSales(found);
+        if (found.length === 1) {
+          setPicked(found[0]!);
+          setQty({});
+        } else setError(t('till.refund.noReceipt'));
+        return;
+      }
+      // A date as the French write it, 14/11 or 14/11/2026 (this year when left out): that day's tickets.
+      const date = q.match(/^(\d{1,2})\/(\d{1,2})(?:\/(\d{4}))?$/);
+      let range = '';
+      if (date) {
+        const start = new Date(date[3] ? Number(date[3]) : new Date().getFullYear(), Number(date[2]) - 1, Number(date[1]));
+        const end = new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1);
+        range = `&from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
+      }
+      const list = await api<{ sales: SaleView[] } | SaleView[]>('GET', `/api/sales?tillId=${s.device!.id}&limit=${date ? 500 : 200}${range}`);
+      const all = Array.isArray(list) ? list : list.sales;
+      const amount = date ? null : parseEuros(q);
+      setSales(all.filter((x) => x.kind === 'sale' && (!q || date || String(x.number) === q || x.id === q || (amount !== null && x.totalCents === amount))));
     } catch (e) {
       setError(errorText(e));
     }

@@ -172,13 +172,14 @@ export const salesRoutes = [
     path: '/api/sales',
     access: TILL,
     tag: 'sales',
-    summary: 'Tickets, newest first, by date range (`from`, `to`: ISO) and till',
+    summary: 'Tickets, newest first, by date range (`from`, `to`: ISO), till, or the code of their digital receipt',
     query: saleListQuery,
     handler: async ({ query }, ctx) => {
       const scope = tillScope(ctx);
       let q = ctx.db.selectFrom('sales').select('id');
       const tillId = scope ?? query.tillId;
       if (tillId !== undefined) q = q.where('till_id', '=', tillId);
+      if (query.receipt) q = q.where('receipt_token', '=', query.receipt);
       if (query.from) q = q.where('created_at', '>=', new Date(query.from).toISOString());
       if (query.to) q = q.where('created_at', '<', new Date(query.to).toISOString());
       const ids = (await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute()).map((r) => r.id);
