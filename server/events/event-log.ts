@@ -61,7 +61,8 @@ export type EventKind =
   | 'producer.invitation_used'
   | 'statement.issued'
   | 'statement.paid'
-  | 'statement.exported';
+  | 'statement.exported'
+  | 'accounting.exported';
 
 export interface EventInput {
   kind: EventKind;

@@ -11,6 +11,7 @@ import { userRoutes } from '../users/routes.ts';
 import { receiptRoutes } from '../receipts/routes.ts';
 import { printingRoutes } from '../printing/routes.ts';
 import { settlementRoutes } from '../settlement/routes.ts';
+import { accountingRoutes } from '../accounting/routes.ts';
 import type { RouteDef } from './route.ts';
 
 /** Every HTTP route, each declaring who may call it. The access test walks this list. */
@@ -28,4 +29,5 @@ export const allRoutes: readonly RouteDef[] = [
   ...printingRoutes,
   ...archiveRoutes,
   ...settlementRoutes,
+  ...accountingRoutes,
 ];

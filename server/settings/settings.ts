@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkLayouts, defaultInStoreLayouts, type InStoreLayout } from '../../shared/barcodes.ts';
 import { defaultTillOptions, inStoreLayoutsSchema, shopIdentitySchema, tillOptionsSchema, type ShopIdentity, type TillOptions } from '../../shared/api/settings.ts';
+import { accountPlanSchema } from '../../shared/api/accounting.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent, type Db } from '../events/event-log.ts';
 
@@ -15,6 +16,8 @@ const settingSchemas = {
   'auth.approvalKey': z.string().regex(/^[0-9a-f]{64}$/),
   /** VAT the shop adds to its consignment commission (basis points; 20 % standard rate). */
   'settlement.commissionVatBp': z.number().int().min(0).max(10_000),
+  /** The accounts the FEC and the sales journal post to (shared/api/accounting.ts). */
+  'accounting.plan': accountPlanSchema,
   'stock.nextSlipNumber': z.object({ deposit: z.number().int().positive(), return: z.number().int().positive() }),
 } as const;
 

@@ -1,0 +1,270 @@
+/**
+ * What the accountant needs from the till: the FEC (fichier des écritures comptables, article A47 A-1 of
+ * the LPF) and the sales journal by VAT rate and payment method, built from the frozen daily closings and
+ * the issued statements, never from live figures.
+ *
+ * Entries, with the accounts of the shop's plan (settings `accounting.plan`):
+ * - VE, one per daily closing (Z) of an outlet: payment methods in debit (cash net of change), sales
+ *   excl. VAT and VAT collected per rate in credit, exactly the Z's figures; a cash difference counted
+ *   at the closing goes between the cash account and cash shortage / overage.
+ * - AC, one per statement issued: the producer's goods bought (excl. VAT and deductible VAT, or incl.
+ *   VAT for a producer under the franchise) against the producer's account, then the commission invoiced
+ *   to them (excl. VAT, VAT collected) out of the same account: what remains is the statement's net.
+ * - BQ, one per statement paid: the producer's account settled from the bank (or the cash drawer).
+ */
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { defaultAccountPlan, type AccountPlan } from '../../shared/api/accounting.ts';
+import type { StatementTotals } from '../../shared/settlement.ts';
+import { statementCode } from '../../shared/settlement.ts';
+import { businessDay } from '../../shared/time.ts';
+import type { ClosingFigures } from '../closing/closing.ts';
+import { Conflict } from '../errors.ts';
+import type { Db } from '../events/event-log.ts';
+import { toCsv, csvCents, type CsvCell } from '../exports/csv.ts';
+import { readSetting, shopIdentity } from '../settings/settings.ts';
+
+export const FEC_COLUMNS = [
+  'JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate', 'CompteNum', 'CompteLib', 'CompAuxNum', 'CompAuxLib', 'PieceRef',
+  'PieceDate', 'EcritureLib', 'Debit', 'Credit', 'EcritureLet', 'DateLet', 'ValidDate', 'Montantdevise', 'Idevise',
+] as const;
+
+export interface EntryLine {
+  account: string;
+  accountLabel: string;
+  aux: { num: string; label: string } | null;
+  debitCents: number;
+  creditCents: number;
+}
+
+export interface Entry {
+  journal: string;
+  journalLabel: string;
+  number: string;
+  date: string;
+  pieceRef: string;
+  pieceDate: string;
+  label: string;
+  validDate: string;
+  lines: EntryLine[];
+}
+
+const METHOD_LABELS: Record<string, string> = { cash: 'Caisse espèces', card: 'Cartes bancaires à encaisser', cheque: 'Chèques à encaisser', meal_voucher: 'Titres-restaurant à encaisser' };
+const rateLabel = (bp: number) => `${(bp / 100).toLocaleString('fr-FR')} %`;
+const frDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+
+export async function accountPlan(db: Db): Promise<AccountPlan> {
+  return (await readSetting(db, 'accounting.plan')) ?? defaultAccountPlan;
+}
+
+/** A line on the side its sign says: a negative debit is a credit (a day of refunds), and the reverse. */
+function line(account: string, accountLabel: string, amountCents: number, side: 'debit' | 'credit', aux: EntryLine['aux'] = null): EntryLine | null {
+  if (amountCents === 0) return null;
+  const debit = (side === 'debit') === amountCents > 0;
+  const abs = Math.abs(amountCents);
+  return { account, accountLabel, aux, debitCents: debit ? abs : 0, creditCents: debit ? 0 : abs };
+}
+
+/** Days of the period that sold (real tickets) without being closed: the export refuses until they are. */
+async function unclosedDays(db: Db, from: string, to: string): Promise<{ outlet: string; day: string }[]> {
+  const { rows } = await sql<{ outlet: string; day: string }>`
+    select o.name as outlet, s.business_day as day
+    from outlets o join sales s on s.outlet_id = o.id and s.training = 0 and s.business_day >= ${from} and s.business_day <= ${to}
+    where not exists (select 1 from closings c where c.outlet_id = o.id and c.kind = 'day' and c.period = s.business_day)
+    group by o.id, s.business_day order by s.business_day, o.id`.execute(db);
+  return rows;
+}
+
+export async function accountingEntries(db: Kysely<Database>, period: { from: string; to: string }, timeZone: string): Promise<Entry[]> {
+  const missing = await unclosedDays(db, period.from, period.to);
+  if (missing.length) {
+    const list = missing.slice(0, 5).map((m) => `${m.outlet} le ${frDate(m.day)}`).join(', ');
+    throw new Conflict(`Clôturez d’abord ${missing.length > 1 ? 'ces journées' : 'cette journée'} : ${list}${missing.length > 5 ? '…' : ''}. Les écritures se font sur les journées clôturées.`, 'to');
+  }
+  const plan = await accountPlan(db);
+  const salesAccount = (bp: number) => plan.sales.find((s) => s.vatRateBp === bp)?.account ?? plan.salesOther;
+  const vatAccount = (bp: number) => plan.vatCollected.find((s) => s.vatRateBp === bp)?.account ?? plan.vatCollectedOther;
+  const payAccount = (m: string) => plan.payments[m] ?? plan.paymentsOther;
+  const compact = (day: string) => day.replaceAll('-', '');
+  const entries: Entry[] = [];
+  const seq = new Map<string, number>();
+  const nextNumber = (journal: string) => {
+    const n = (seq.get(journal) ?? 0) + 1;
+    seq.set(journal, n);
+    return `${journal}${String(n).padStart(6, '0')}`;
+  };
+  const push = (e: Omit<Entry, 'number' | 'lines'>, lines: (EntryLine | null)[]) => {
+    const kept = lines.filter((l): l is EntryLine => l !== null);
+    if (kept.length) entries.push({ ...e, number: nextNumber(e.journal), lines: kept });
+  };
+
+  // Sales: one entry per daily closing, in the order of the days.
+  const closings = await db
+    .selectFrom('closings as c')
+    .innerJoin('outlets as o', 'o.id', 'c.outlet_id')
+    .select(['c.period', 'c.seq', 'c.closed_at', 'c.figures', 'o.name as outlet', 'o.code'])
+    .where('c.kind', '=', 'day')
+    .where('c.period', '>=', period.from)
+    .where('c.period', '<=', period.to)
+    .orderBy('c.period')
+    .orderBy('o.id')
+    .execute();
+  for (const c of closings) {
+    const f = JSON.parse(c.figures) as ClosingFigures;
+    const change = f.changeCents;
+    const lines: (EntryLine | null)[] = [];
+    for (const p of f.byPayment) {
+      const amount = p.method === 'cash' ? p.amountCents - change : p.amountCents;
+      lines.push(line(payAccount(p.method), METHOD_LABELS[p.method] ?? `Encaissements ${p.method.replace(/^other:/, '')}`, amount, 'debit'));
+    }
+    if (!f.byPayment.some((p) => p.method === 'cash') && change !== 0) lines.push(line(payAccount('cash'), METHOD_LABELS.cash!, -change, 'debit'));
+    for (const v of f.byVat) {
+      lines.push(line(salesAccount(v.vatRateBp), `Ventes de marchandises TVA ${rateLabel(v.vatRateBp)}`, v.netCents, 'credit'));
+      lines.push(line(vatAccount(v.vatRateBp), `TVA collectée ${rateLabel(v.vatRateBp)}`, v.vatCents, 'credit'));
+    }
+    // The drawer counted short (or over): the cash account follows the count.
+    const diff = f.cashDifferenceCents ?? 0;
+    if (diff < 0) lines.push(line(plan.cashShortage, 'Écart de caisse (manquant)', -diff, 'debit'), line(payAccount('cash'), METHOD_LABELS.cash!, -diff, 'credit'));
+    if (diff > 0) lines.push(line(payAccount('cash'), METHOD_LABELS.cash!, diff, 'debit'), line(plan.cashOverage, 'Écart de caisse (excédent)', diff, 'credit'));
+    push(
+      {
+        journal: plan.journals.sales, journalLabel: 'Ventes', date: compact(c.period), pieceRef: `Z-${c.code}-${c.seq}`, pieceDate: compact(c.period),
+        label: `Ventes ${c.outlet} du ${frDate(c.period)} (Z n° ${c.seq})`, validDate: compact(businessDay(new Date(c.closed_at), timeZone)),
+      },
+      lines,
+    );
+  }
+
+  // Statements issued in the period (by their day of issue in the shop's zone), then those paid.
+  const statements = await db
+    .selectFrom('statements as st')
+    .innerJoin('producers as p', 'p.id', 'st.producer_id')
+    .select(['st.number', 'st.issued_at', 'st.figures', 'st.net_cents', 'st.paid_on', 'st.paid_method', 'st.paid_reference', 'st.paid_at', 'p.name', 'p.slug', 'p.vat_status'])
+    .where('st.issued_at', '>=', `${shiftDay(period.from, -1)}T00:00:00.000Z`)
+    .where('st.issued_at', '<', `${shiftDay(period.to, 1)}T23:59:59.999Z`)
+    .orderBy('st.number')
+    .execute();
+  const producerAux = (slug: string, name: string) => ({ num: `${plan.producerAuxPrefix}${slug.toUpperCase().replace(/[^0-9A-Z]/g, '')}`.slice(0, 30), label: name });
+  for (const st of statements) {
+    const day = businessDay(new Date(st.issued_at), timeZone);
+    if (day < period.from || day > period.to) continue;
+    const t = (JSON.parse(st.figures) as { totals: StatementTotals }).totals;
+    const aux = producerAux(st.slug, st.name);
+    const code = statementCode(st.number);
+    const lines: (EntryLine | null)[] = [];
+    if (st.vat_status === 'franchise') lines.push(line(plan.purchases, 'Achats de marchandises (dépôt-vente)', t.grossCents, 'debit'));
+    else {
+      for (const v of t.vat) lines.push(line(plan.purchases, `Achats de marchandises TVA ${rateLabel(v.vatRateBp)} (dépôt-vente)`, v.netCents, 'debit'));
+      lines.push(line(plan.vatDeductible, 'TVA déductible sur achats', t.vat.reduce((s, v) => s + v.vatCents, 0), 'debit'));
+    }
+    lines.push(line(plan.producers, 'Producteurs (dépôt-vente)', t.grossCents, 'credit', aux));
+    lines.push(line(plan.producers, 'Producteurs (dépôt-vente)', t.commissionGrossCents, 'debit', aux));
+    lines.push(line(plan.commission, 'Commissions sur dépôt-vente', t.commissionNetCents, 'credit'));
+    lines.push(line(vatAccount(t.commissionVatRateBp), `TVA collectée ${rateLabel(t.commissionVatRateBp)}`, t.commissionVatCents, 'credit'));
+    push({ journal: plan.journals.purchases, journalLabel: 'Achats', date: compact(day), pieceRef: code, pieceDate: compact(day), label: `Relevé ${code} ${st.name}`, validDate: compact(day) }, lines);
+  }
+  const paid = await db
+    .selectFrom('statements as st')
+    .innerJoin('producers as p', 'p.id', 'st.producer_id')
+    .select(['st.number', 'st.net_cents', 'st.paid_on', 'st.paid_method', 'st.paid_reference', 'p.name', 'p.slug'])
+    .where('st.paid_on', '>=', period.from)
+    .where('st.paid_on', '<=', period.to)
+    .orderBy('st.paid_on')
+    .orderBy('st.number')
+    .execute();
+  for (const st of paid) {
+    const code = statementCode(st.number);
+    const from = st.paid_method === 'cash' ? payAccount('cash') : plan.bank;
+    push(
+      {
+        journal: plan.journals.bank, journalLabel: 'Banque', date: compact(st.paid_on!), pieceRef: st.paid_reference || code, pieceDate: compact(st.paid_on!),
+        label: `Règlement relevé ${code} ${st.name}`, validDate: compact(st.paid_on!),
+      },
+      [line(plan.producers, 'Producteurs (dépôt-vente)', st.net_cents, 'debit', producerAux(st.slug, st.name)), line(from, st.paid_method === 'cash' ? METHOD_LABELS.cash! : 'Banque', st.net_cents, 'credit')],
+    );
+  }
+  return entries;
+}
+
+const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Amounts as the FEC writes them: decimal comma, two places, no thousands separator. */
+const amount = (c: number) => `${Math.floor(c / 100)},${String(c % 100).padStart(2, '0')}`;
+
+// ISO 8859-15 (Latin-9), the FEC's usual code page: Latin-1 but for eight places (€, Œ, œ, Š, š, Ž, ž, Ÿ).
+const LATIN9: Record<string, number> = { '€': 0xa4, Š: 0xa6, š: 0xa8, Ž: 0xb4, ž: 0xb8, Œ: 0xbc, œ: 0xbd, Ÿ: 0xbe };
+const LATIN9_TAKEN = new Set([0xa4, 0xa6, 0xa8, 0xb4, 0xb8, 0xbc, 0xbd, 0xbe]);
+const PLAIN: Record<string, string> = { '\u2019': "'", '\u2018': "'", '\u201c': '"', '\u201d': '"', '\u2013': '-', '\u2014': '-', '\u2026': '...', '\u202f': ' ', '\u00a0': ' ' };
+
+export function latin9(text: string): Buffer {
+  const out = Buffer.alloc(text.length);
+  let n = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    const plain = PLAIN[ch];
+    if (plain) {
+      for (const p of plain) out[n++] = p.charCodeAt(0);
+      continue;
+    }
+    out[n++] = LATIN9[ch] ?? (c < 0x100 && !LATIN9_TAKEN.has(c) ? c : 0x3f);
+  }
+  return out.subarray(0, n);
+}
+
+/** A field of the file: no tab, no line break inside. */
+const field = (s: string) => s.replace(/[\t\r\n|]+/g, ' ').trim();
+
+export async function fecFile(db: Kysely<Database>, period: { from: string; to: string }, timeZone: string): Promise<{ content: Buffer; filename: string; entries: number }> {
+  const entries = await accountingEntries(db, period, timeZone);
+  const rows = [FEC_COLUMNS.join('\t')];
+  for (const e of entries) {
+    for (const l of e.lines) {
+      rows.push(
+        [
+          e.journal, e.journalLabel, e.number, e.date, l.account, l.accountLabel, l.aux?.num ?? '', l.aux?.label ?? '', e.pieceRef, e.pieceDate, e.label,
+          amount(l.debitCents), amount(l.creditCents), '', '', e.validDate, '', '',
+        ].map(field).join('\t'),
+      );
+    }
+  }
+  const siren = (await shopIdentity(db)).siret.replace(/\D/g, '').slice(0, 9);
+  return { content: latin9(rows.join('\r\n') + '\r\n'), filename: `${siren}FEC${period.to.replaceAll('-', '')}.txt`, entries: entries.length };
+}
+
+/**
+ * The sales journal of a period as French spreadsheets open it: one row per daily closing of an outlet,
+ * with the tickets, the total, excl. VAT / VAT / incl. VAT per rate, and each payment method.
+ */
+export async function salesJournalCsv(db: Kysely<Database>, period: { from: string; to: string }): Promise<string> {
+  const closings = await db
+    .selectFrom('closings as c')
+    .innerJoin('outlets as o', 'o.id', 'c.outlet_id')
+    .select(['c.period', 'c.seq', 'c.figures', 'o.name as outlet'])
+    .where('c.kind', '=', 'day')
+    .where('c.period', '>=', period.from)
+    .where('c.period', '<=', period.to)
+    .orderBy('c.period')
+    .orderBy('o.id')
+    .execute();
+  const parsed = closings.map((c) => ({ ...c, f: JSON.parse(c.figures) as ClosingFigures }));
+  const rates = [...new Set(parsed.flatMap((c) => c.f.byVat.map((v) => v.vatRateBp)))].sort((a, b) => a - b);
+  const methods = [...new Set(parsed.flatMap((c) => c.f.byPayment.map((p) => p.method)))].sort();
+  const methodName = (m: string) => ({ cash: 'Espèces', card: 'Carte', cheque: 'Chèque', meal_voucher: 'Titres-restaurant' })[m] ?? m.replace(/^other:/, '');
+  const header = [
+    'Date', 'Point de vente', 'Z n°', 'Tickets', 'Remboursements', 'Total TTC', 'Remises',
+    ...rates.flatMap((r) => [`HT ${rateLabel(r)}`, `TVA ${rateLabel(r)}`, `TTC ${rateLabel(r)}`]),
+    ...methods.map(methodName), 'Monnaie rendue', 'Espèces attendues', 'Espèces comptées', 'Écart de caisse',
+  ];
+  const rows: CsvCell[][] = parsed.map((c) => {
+    const v = (r: number) => c.f.byVat.find((x) => x.vatRateBp === r);
+    return [
+      frDate(c.period), c.outlet, c.seq, c.f.tickets, c.f.refunds, csvCents(c.f.totalCents), csvCents(c.f.discountsCents),
+      ...rates.flatMap((r) => [csvCents(v(r)?.netCents ?? 0), csvCents(v(r)?.vatCents ?? 0), csvCents(v(r)?.grossCents ?? 0)]),
+      ...methods.map((m) => csvCents(c.f.byPayment.find((p) => p.method === m)?.amountCents ?? 0)),
+      csvCents(c.f.changeCents), csvCents(c.f.cashExpectedCents),
+      c.f.cashCountedCents === null ? null : csvCents(c.f.cashCountedCents), c.f.cashDifferenceCents === null ? null : csvCents(c.f.cashDifferenceCents),
+    ];
+  });
+  return toCsv(header, rows);
+}

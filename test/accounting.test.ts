@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
+
+/**
+ * The accountant's exports, checked against figures worked out by hand.
+ *
+ * A: Ferme du Sidobre, subject to VAT, 20 %: Tomme 10,00 € (5,5 %).
+ * B: Savonnerie du Thoré, VAT franchise, 25 %: Savon 6,00 € (20 %).
+ * House: Café 1,50 € (10 %).
+ *
+ * 10/11/2026 at the shop:
+ *   T1 Tomme × 2 = 2000, Café × 1 = 150: 2150, cash 2500, change 350
+ *   T2 Savon × 1 = 600, Tomme × 1 = 1000: 1600, card
+ *   T3 Café × 2 = 300: meal voucher
+ *   VAT per ticket and rate: 5,5 %: 2000 -> HT 1896 + 104; 1000 -> 948 + 52 (so 2844 + 156);
+ *     10 %: 150 -> 136 + 14; 300 -> 273 + 27 (409 + 41); 20 %: 600 -> 500 + 100.
+ *   Closing: cash expected 2500 − 350 = 2150, counted 2100: 50 short. Total 4050.
+ *   VE: D 530000 2150, D 511500 1600, D 511600 300; C 707055 2844, C 445711 156, C 707100 409,
+ *       C 445712 41, C 707200 500, C 445713 100; D 658000 50, C 530000 50. Debits = credits = 4100.
+ * 11/11: statements for 10/11.
+ *   A (REL-000001): goods 3000 at 5,5 % -> HT 2844, VAT 156; commission 20 % = 600 + VAT 120 = 720; net 2280.
+ *     AC: D 607000 2844, D 445660 156, C 401000/A 3000, D 401000/A 720, C 706000 600, C 445713 120 (3720 each side).
+ *   B (REL-000002), franchise: goods 600; commission 25 % = 150 + 30 = 180; net 420.
+ *     AC: D 607000 600, C 401000/B 600, D 401000/B 180, C 706000 150, C 445713 30 (780 each side).
+ *   A is paid by transfer on 11/11. BQ: D 401000/A 2280, C 512000 2280.
+ */
+describe('exports for the accountant: FEC and sales journal', () => {
+  let shop: TestShop;
+  let clock = new Date('2026-11-10T08:00:00Z');
+  let till: Client;
+  let number = 0;
+  const ids: Record<string, number> = {};
+  const slugs: Record<string, string> = {};
+
+  async function at(iso: string) {
+    clock = new Date(iso);
+    expect((await shop.admin.post('/api/auth/login', ADMIN)).status).toBe(200);
+    till = (await aUser(shop, 'cashier')).client;
+  }
+  async function sell(createdAt: string, lines: object[], totalCents: number, payments: object[]) {
+    const res = await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt, lines, discountCents: 0, payments, totalCents });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+
+  beforeAll(async () => {
+    shop = await startTestShop({ now: () => clock });
+    const a = await aProducer(shop.admin, { name: 'Ferme du Sidobre', commissionBp: 2000 });
+    const b = await aProducer(shop.admin, { name: 'Savonnerie du Thoré', commissionBp: 2500, vatStatus: 'franchise' });
+    Object.assign(ids, { a: a.id, b: b.id });
+    Object.assign(slugs, { a: a.slug, b: b.slug });
+    ids.tomme = (await aProduct(shop.admin, { name: 'Tomme', producerId: a.id, priceCents: 1000, vatRateBp: 550 })).id;
+    ids.savon = (await aProduct(shop.admin, { name: 'Savon', producerId: b.id, priceCents: 600, vatRateBp: 2000 })).id;
+    ids.cafe = (await aProduct(shop.admin, { name: 'Café', priceCents: 150, vatRateBp: 1000 })).id;
+    await shop.admin.post('/api/stock/deposits', { producerId: a.id, lines: [{ productId: ids.tomme, quantity: 10 }] });
+    await shop.admin.post('/api/stock/deposits', { producerId: b.id, lines: [{ productId: ids.savon, quantity: 10 }] });
+    await at('2026-11-10T12:00:00Z');
+    await sell('2026-11-10T09:00:00Z', [{ productId: ids.tomme, quantity: 2, unitPriceCents: 1000 }, { productId: ids.cafe, quantity: 1, unitPriceCents: 150 }], 2150, [{ method: 'cash', amountCents: 2500 }]);
+    await sell('2026-11-10T10:00:00Z', [{ productId: ids.savon, quantity: 1, unitPriceCents: 600 }, { productId: ids.tomme, quantity: 1, unitPriceCents: 1000 }], 1600, [{ method: 'card', amountCents: 1600 }]);
+    await sell('2026-11-10T11:00:00Z', [{ productId: ids.cafe, quantity: 2, unitPriceCents: 150 }], 300, [{ method: 'meal_voucher', amountCents: 300 }]);
+  });
+  afterAll(() => shop.close());
+
+  const parse = (raw: Buffer) => {
+    const text = raw.toString('latin1');
+    expect(text.endsWith('\r\n')).toBe(true);
+    const [header, ...rows] = text.slice(0, -2).split('\r\n').map((l) => l.split('\t'));
+    return { header: header!, rows: rows.map((r) => ({ journal: r[0]!, num: r[2]!, date: r[3]!, account: r[4]!, aux: r[6]!, piece: r[8]!, label: r[10]!, debit: r[11]!, credit: r[12]!, valid: r[15]!, width: r.length })) };
+  };
+  const cents = (s: string) => Math.round(Number(s.replace(',', '.')) * 100);
+
+  it('refuses a period with a day that sold and is not closed, naming it', async () => {
+    const res = await shop.admin.get('/api/exports/fec?from=2026-11-01&to=2026-11-30');
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toContain('10/11/2026');
+    const bad = await shop.admin.get('/api/exports/fec?from=2026-11-30&to=2026-11-01');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].field).toBe('query.from');
+  });
+
+  it('writes the FEC: 18 columns, each entry balanced, sales equal to the closing, statements and payment', async () => {
+    await at('2026-11-10T19:00:00Z');
+    const z = await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-11-10', cashCountedCents: 2100 });
+    expect(z.status, JSON.stringify(z.body)).toBe(201);
+    await at('2026-11-11T09:00:00Z');
+    const sa = await shop.admin.post(`/api/producers/${ids.a}/statements`, { from: '2026-11-10', to: '2026-11-10' });
+    const sb = await shop.admin.post(`/api/producers/${ids.b}/statements`, { from: '2026-11-10', to: '2026-11-10' });
+    expect([sa.status, sb.status]).toEqual([201, 201]);
+    expect([sa.body.totals.netOwedCents, sb.body.totals.netOwedCents]).toEqual([2280, 420]);
+    expect((await shop.admin.post(`/api/statements/${sa.body.id}/payment`, { paidOn: '2026-11-11', method: 'transfer', reference: 'VIR-1' })).status).toBe(200);
+
+    const res = await shop.admin.get('/api/exports/fec?from=2026-11-10&to=2026-11-11');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('732829320FEC20261111.txt');
+    const { header, rows } = parse(res.raw);
+    expect(header).toEqual(['JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate', 'CompteNum', 'CompteLib', 'CompAuxNum', 'CompAuxLib', 'PieceRef', 'PieceDate', 'EcritureLib', 'Debit', 'Credit', 'EcritureLet', 'DateLet', 'ValidDate', 'Montantdevise', 'Idevise']);
+    expect(rows.every((r) => r.width === 18)).toBe(true);
+    // Latin-9: "Écart" is one byte 0xC9.
+    expect(res.raw.includes(Buffer.from([0xc9, 0x63, 0x61, 0x72, 0x74]))).toBe(true);
+
+    const byEntry = new Map<string, typeof rows>();
+    for (const r of rows) byEntry.set(r.num, [...(byEntry.get(r.num) ?? []), r]);
+    expect([...byEntry.keys()]).toEqual(['VE000001', 'AC000001', 'AC000002', 'BQ000001']);
+    for (const [num, lines] of byEntry) {
+      const d = lines.reduce((s, l) => s + cents(l.debit), 0);
+      const c = lines.reduce((s, l) => s + cents(l.credit), 0);
+      expect(d, `entry ${num} balanced`).toBe(c);
+    }
+    const sig = (num: string) => byEntry.get(num)!.map((l) => [l.account, l.aux, cents(l.debit), cents(l.credit)]);
+    const auxA = `P${slugs.a!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
+    const auxB = `P${slugs.b!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
+    expect(sig('VE000001')).toEqual([
+      ['511500', '', 1600, 0], ['530000', '', 2150, 0], ['511600', '', 300, 0],
+      ['707055', '', 0, 2844], ['445711', '', 0, 156], ['707100', '', 0, 409], ['445712', '', 0, 41], ['707200', '', 0, 500], ['445713', '', 0, 100],
+      ['658000', '', 50, 0], ['530000', '', 0, 50],
+    ]);
+    // The sales and their VAT add up to the closing's total; the payments to what was taken.
+    const ve = byEntry.get('VE000001')!;
+    expect(ve.filter((l) => /^(707|4457)/.test(l.account)).reduce((s, l) => s + cents(l.credit), 0)).toBe(z.body.totalCents);
+    expect(ve.every((l) => l.date === '20261110' && l.valid === '20261110' && l.journal === 'VE')).toBe(true);
+    expect(sig('AC000001')).toEqual([['607000', '', 2844, 0], ['445660', '', 156, 0], ['401000', auxA, 0, 3000], ['401000', auxA, 720, 0], ['706000', '', 0, 600], ['445713', '', 0, 120]]);
+    expect(sig('AC000002')).toEqual([['607000', '', 600, 0], ['401000', auxB, 0, 600], ['401000', auxB, 180, 0], ['706000', '', 0, 150], ['445713', '', 0, 30]]);
+    expect(sig('BQ000001')).toEqual([['401000', auxA, 2280, 0], ['512000', '', 0, 2280]]);
+    expect(byEntry.get('BQ000001')![0]!.piece).toBe('VIR-1');
+    // The producer's account comes back to zero once paid: 3000 − 720 − 2280.
+    const balanceA = rows.filter((r) => r.aux === auxA).reduce((s, r) => s + cents(r.credit) - cents(r.debit), 0);
+    expect(balanceA).toBe(0);
+  });
+
+  it('writes the sales journal by VAT rate and payment method for French spreadsheets', async () => {
+    const res = await shop.admin.get('/api/exports/sales-journal.csv?from=2026-11-01&to=2026-11-30');
+    expect(res.status).toBe(200);
+    const text = res.raw.toString('utf8');
+    expect(text.startsWith('\ufeff')).toBe(true);
+    const [header, row] = text.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
+    expect(header).toEqual([
+      'Date', 'Point de vente', 'Z n°', 'Tickets', 'Remboursements', 'Total TTC', 'Remises',
+      'HT 5,5 %', 'TVA 5,5 %', 'TTC 5,5 %', 'HT 10 %', 'TVA 10 %', 'TTC 10 %', 'HT 20 %', 'TVA 20 %', 'TTC 20 %',
+      'Carte', 'Espèces', 'Titres-restaurant', 'Monnaie rendue', 'Espèces attendues', 'Espèces comptées', 'Écart de caisse',
+    ]);
+    expect(row!.slice(2)).toEqual(['1', '3', '0', '40,50', '0,00', '28,44', '1,56', '30,00', '4,09', '0,41', '4,50', '5,00', '1,00', '6,00', '16,00', '25,00', '3,00', '3,50', '21,50', '21,00', '-0,50']);
+    expect(row![0]).toBe('10/11/2026');
+  });
+});
