@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { translate, type Lang, type MessageKey } from '../shared/i18n/index.ts';
 import { api, ApiError } from './api.ts';
 import { Portal } from './portal/Portal.tsx';
-import { StatementsAdmin } from './settlement/StatementsAdmin.tsx';
+import { BackOffice } from './backoffice/BackOffice.tsx';
 import './style.css';
 
 interface Shop { name: string; city: string; demo: boolean }
@@ -67,7 +67,7 @@ function App() {
         ) : role === 'admin' || role === 'manager' ? (
           <main class="wide">
             <h2 class="hello">{t('home.hello', { name: me.user.displayName })}</h2>
-            <StatementsAdmin t={t} lang={lang} />
+            <BackOffice t={t} lang={lang} />
           </main>
         ) : (
           <main class="card">

@@ -1,0 +1,32 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Lang } from '../../shared/i18n/index.ts';
+import type { T } from '../main.tsx';
+import { StatementsAdmin } from '../settlement/StatementsAdmin.tsx';
+import { Accounting } from './Accounting.tsx';
+import { DayClosing } from './DayClosing.tsx';
+
+const SECTIONS = ['day', 'statements', 'accounting'] as const;
+type Section = (typeof SECTIONS)[number];
+const fromHash = (): Section => (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
+
+/** The managers' pages, one per job; the address keeps the page (#day, #statements, #accounting). */
+export function BackOffice({ t, lang }: { t: T; lang: Lang }) {
+  const [section, setSection] = useState<Section>(fromHash());
+  useEffect(() => {
+    const onHash = () => setSection(fromHash());
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+  return (
+    <div class="backoffice">
+      <nav class="bo-nav" aria-label={t('bo.nav')}>
+        {SECTIONS.map((s) => (
+          <a key={s} href={`#${s}`} class={section === s ? 'active' : ''} aria-current={section === s ? 'page' : undefined}>{t(`bo.section.${s}`)}</a>
+        ))}
+      </nav>
+      {section === 'day' && <DayClosing t={t} lang={lang} />}
+      {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
+      {section === 'accounting' && <Accounting t={t} />}
+    </div>
+  );
+}

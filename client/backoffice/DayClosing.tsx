@@ -1,0 +1,140 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
+import { api, ApiError } from '../api.ts';
+import { day as formatDay, euros, rate, today } from '../format.ts';
+import type { T } from '../main.tsx';
+
+interface Figures {
+  tickets: number;
+  refunds: number;
+  totalCents: number;
+  discountsCents: number;
+  byPayment: { method: string; amountCents: number }[];
+  changeCents: number;
+  cashExpectedCents: number;
+  byVat: { vatRateBp: number; grossCents: number; netCents: number; vatCents: number }[];
+  byProducer: { producerId: number | null; name: string; totalCents: number }[];
+}
+interface XReport { outlet: string; day: string; closed: boolean; figures: Figures }
+interface Closing { id: number; outletId: number; kind: string; period: string; seq: number; closedAt: string; totalCents: number; grandTotalCents: number; figures: Figures & { cashCountedCents: number | null; cashDifferenceCents: number | null; note: string | null } }
+
+/** Notes and coins of the euro, in cents: the drawer is counted by denomination. */
+const DENOMINATIONS = [50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
+
+const methodKey = (m: string): MessageKey | null => (['cash', 'card', 'cheque', 'meal_voucher'].includes(m) ? (`bo.method.${m}` as MessageKey) : null);
+
+/** The day: X report at any time, then the Z with the drawer counted by denomination. */
+export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
+  const [outlet, setOutlet] = useState<'shop' | 'restaurant'>('shop');
+  const [day, setDay] = useState(today());
+  const [x, setX] = useState<XReport | null>(null);
+  const [counts, setCounts] = useState<Record<number, number>>({});
+  const [note, setNote] = useState('');
+  const [error, setError] = useState('');
+  const [closed, setClosed] = useState<Closing | null>(null);
+  const [history, setHistory] = useState<Closing[]>([]);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    setError('');
+    api<XReport>('GET', `/api/closings/x?outlet=${outlet}&day=${day}`).then(setX).catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
+    api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=day&limit=10`).then(setHistory).catch(() => undefined);
+  }, [outlet, day, tick]);
+
+  const counted = DENOMINATIONS.reduce((s, d) => s + d * (counts[d] ?? 0), 0);
+  const expected = x?.figures.cashExpectedCents ?? 0;
+  const difference = counted - expected;
+  const methodName = (m: string) => {
+    const k = methodKey(m);
+    return k ? t(k) : m.replace(/^other:/, '');
+  };
+
+  async function close(e: Event) {
+    e.preventDefault();
+    setError('');
+    if (difference !== 0 && !note.trim()) return setError(t('bo.day.explain'));
+    try {
+      const z = await api<Closing>('POST', '/api/closings/day', { outlet, day, cashCountedCents: counted, ...(note.trim() ? { note: note.trim() } : {}) });
+      setClosed(z);
+      setCounts({});
+      setNote('');
+      setTick((n) => n + 1);
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  }
+
+  const f = x?.figures;
+  return (
+    <section class="panel bo-day">
+      <div class="toolbar">
+        <label>{t('bo.day.outlet')}
+          <select value={outlet} onChange={(e) => setOutlet((e.target as HTMLSelectElement).value as 'shop' | 'restaurant')}>
+            <option value="shop">{t('bo.outlet.shop')}</option>
+            <option value="restaurant">{t('bo.outlet.restaurant')}</option>
+          </select>
+        </label>
+        <label>{t('bo.day.day')}<input type="date" value={day} max={today()} onChange={(e) => { setDay((e.target as HTMLInputElement).value); setClosed(null); }} /></label>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+      {closed && <p class="ok" role="status" data-testid="z-done">{t('bo.day.closedZ', { n: closed.seq, total: euros(closed.totalCents, lang) })}</p>}
+      {f && (
+        <>
+          <h3>{x!.closed ? t('bo.day.zTitle') : t('bo.day.xTitle')}</h3>
+          <div class="kpis">
+            <div class="kpi"><span>{t('bo.day.total')}</span><strong data-testid="x-total">{euros(f.totalCents, lang)}</strong></div>
+            <div class="kpi"><span>{t('bo.day.tickets')}</span><strong>{f.tickets}</strong><small>{t('bo.day.refunds', { n: f.refunds })}</small></div>
+            <div class="kpi"><span>{t('bo.day.basket')}</span><strong>{euros(f.tickets ? Math.round(f.totalCents / f.tickets) : 0, lang)}</strong></div>
+          </div>
+          <div class="two-cols">
+            <table class="figures">
+              <thead><tr><th>{t('bo.day.payment')}</th><th class="num">{t('bo.day.amount')}</th></tr></thead>
+              <tbody>
+                {f.byPayment.map((p) => <tr key={p.method}><td>{methodName(p.method)}</td><td class="num">{euros(p.amountCents, lang)}</td></tr>)}
+                <tr><td>{t('bo.day.change')}</td><td class="num">−{euros(f.changeCents, lang)}</td></tr>
+              </tbody>
+            </table>
+            <table class="figures">
+              <thead><tr><th>{t('bo.day.vat')}</th><th class="num">HT</th><th class="num">TVA</th><th class="num">TTC</th></tr></thead>
+              <tbody>
+                {f.byVat.map((v) => (
+                  <tr key={v.vatRateBp}><td>{rate(v.vatRateBp, lang)}</td><td class="num">{euros(v.netCents, lang)}</td><td class="num">{euros(v.vatCents, lang)}</td><td class="num">{euros(v.grossCents, lang)}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {!x!.closed && (
+            <form class="count" onSubmit={close}>
+              <h3>{t('bo.day.count')}</h3>
+              <div class="denominations">
+                {DENOMINATIONS.map((d) => (
+                  <label key={d}>
+                    <span>{euros(d, lang)}</span>
+                    <input type="number" inputMode="numeric" min={0} value={counts[d] ?? ''} aria-label={t('bo.day.countOf', { value: euros(d, lang) })}
+                      onInput={(e) => setCounts({ ...counts, [d]: Math.max(0, Math.floor(Number((e.target as HTMLInputElement).value) || 0)) })} />
+                  </label>
+                ))}
+              </div>
+              <dl class="cash">
+                <dt>{t('bo.day.expected')}</dt><dd data-testid="cash-expected">{euros(expected, lang)}</dd>
+                <dt>{t('bo.day.counted')}</dt><dd data-testid="cash-counted">{euros(counted, lang)}</dd>
+                <dt>{t('bo.day.difference')}</dt><dd data-testid="cash-difference" class={difference === 0 ? 'even' : difference < 0 ? 'short' : 'over'}>{euros(difference, lang)}</dd>
+              </dl>
+              {difference !== 0 && <label>{t('bo.day.note')}<textarea value={note} maxLength={500} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} /></label>}
+              <button type="submit">{t('bo.day.close')}</button>
+            </form>
+          )}
+        </>
+      )}
+      <h3>{t('bo.day.history')}</h3>
+      <table class="figures">
+        <thead><tr><th>Z</th><th>{t('bo.day.day')}</th><th class="num">{t('bo.day.total')}</th><th class="num">{t('bo.day.difference')}</th><th>{t('bo.day.note')}</th></tr></thead>
+        <tbody>
+          {history.map((c) => (
+            <tr key={c.id}><td>{c.seq}</td><td>{formatDay(c.period, lang)}</td><td class="num">{euros(c.totalCents, lang)}</td><td class="num">{c.figures.cashDifferenceCents === null ? '' : euros(c.figures.cashDifferenceCents, lang)}</td><td>{c.figures.note ?? ''}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
