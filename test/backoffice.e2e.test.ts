@@ -107,6 +107,68 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await expect.poll(() => text(page.getByRole('alert'))).toContain('la période commence après sa fin');
   });
 
+  it('creates a producer and a product, takes their deposit by scanning, and gives the slip to sign', async () => {
+    await page.getByRole('link', { name: 'Catalogue' }).click();
+    await page.getByText('Nouveau producteur').click();
+    await page.getByLabel('Nom', { exact: true }).first().fill('Rucher de Brassac');
+    await page.getByLabel('Raison sociale').fill('EARL Rucher de Brassac');
+    await page.getByLabel('SIRET').fill('732 829 320 00074');
+    await page.getByLabel('Commission (%)').fill('18');
+    await page.getByRole('button', { name: 'Créer' }).first().click();
+    await expect.poll(() => text(page.getByRole('status').first())).toBe('Producteur « Rucher de Brassac » créé.');
+    const producer = (await shop.admin.get('/api/producers?q=brassac')).body[0];
+    expect(producer).toMatchObject({ name: 'Rucher de Brassac', commissionBp: 1800, siret: '73282932000074', vatStatus: 'subject' });
+
+    await page.getByText('Nouvel article').click();
+    const form = page.locator('details', { hasText: 'Nouvel article' });
+    await form.getByLabel('Nom', { exact: true }).fill('Miel de bruyère');
+    await form.getByLabel('Producteur').selectOption({ label: 'Rucher de Brassac' });
+    await form.getByLabel('Prix TTC (€, au kg pour un article pesé)').fill('9,50');
+    await form.getByLabel('TVA').selectOption('550');
+    await form.getByLabel('Code-barres (facultatif)').fill('3760123450010');
+    await form.getByRole('button', { name: 'Créer' }).click();
+    await expect.poll(() => text(form.getByRole('status'))).toBe('Article « Miel de bruyère » créé.');
+    await expect.poll(() => text(page.getByTestId('products'))).toContain('Miel de bruyère');
+    await screenshot(page, 'backoffice-laptop-catalogue');
+
+    await page.getByRole('link', { name: 'Dépôts' }).click();
+    await page.getByLabel('Producteur').selectOption({ label: 'Rucher de Brassac' });
+    // The USB scanner types the code and Enter.
+    await page.getByLabel('Scanner ou taper un code-barres').fill('3760123450010');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Quantité de Miel de bruyère (à la pièce)').fill('24');
+    await screenshot(page, 'backoffice-laptop-deposit');
+    await page.getByRole('button', { name: 'Enregistrer le dépôt' }).click();
+    await expect.poll(() => text(page.getByTestId('slip-done'))).toMatch(/^Bon de dépôt n° \d+ enregistré pour Rucher de Brassac\.$/);
+    const miel = (await shop.admin.get('/api/products?q=bruyere')).body[0];
+    expect(miel.onHand).toBe(24);
+    const href = await page.getByRole('link', { name: 'Bon de dépôt (PDF) à signer' }).getAttribute('href');
+    const pdf = await shop.admin.get(href!);
+    expect(pdf.status).toBe(200);
+    expect(pdf.raw.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('imports a CSV: the dry run names the bad row and writes nothing; the clean file then imports', async () => {
+    await page.getByRole('link', { name: 'Catalogue' }).click();
+    const before = (await shop.admin.get('/api/products?limit=500')).body.length;
+    const bad = 'nom;producteur;unité;prix;tva\nPain d’épices;Rucher de Brassac;piece;6,80;5,5\nHydromel;Rucher de Brassac;piece;douze;20\n';
+    await page.getByLabel('Ou collez le contenu').fill(bad);
+    await page.getByRole('button', { name: 'Vérifier (essai)' }).click();
+    await expect.poll(() => text(page.getByTestId('import-report'))).toContain('1 problème(s) sur 2 ligne(s) : rien n’a été enregistré.');
+    const report = await text(page.getByTestId('import-report'));
+    expect(report).toContain('3prix« douze » n’est pas un prix (ex. 3,50)');
+    expect(await page.getByRole('button', { name: 'Importer' }).isDisabled()).toBe(true);
+    await screenshot(page, 'backoffice-laptop-import');
+    expect((await shop.admin.get('/api/products?limit=500')).body.length).toBe(before);
+
+    await page.getByLabel('Ou collez le contenu').fill(bad.replace('douze', '12,00'));
+    await page.getByRole('button', { name: 'Vérifier (essai)' }).click();
+    await expect.poll(() => text(page.getByTestId('import-report'))).toContain('2 article(s) prêts à importer.');
+    await page.getByRole('button', { name: 'Importer' }).click();
+    await expect.poll(() => text(page.getByTestId('import-report'))).toContain('2 article(s) importé(s).');
+    expect((await shop.admin.get('/api/products?limit=500')).body.length).toBe(before + 2);
+  });
+
   it('fits a tablet in portrait', async () => {
     const tablet = await managerPage({ width: 800, height: 1280 });
     await tablet.getByText('Dernières clôtures').waitFor();

@@ -114,7 +114,7 @@ describe('operations from the command line', () => {
     const verify = await cli(dataDir, 'verify');
     expect(verify.code).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, problems: [] });
-  });
+  }, 120_000); // four CLI processes (tsx start-up each): slow on a loaded 2-core machine
 });
 
 describe('configuration from the environment', () => {

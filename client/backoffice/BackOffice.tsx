@@ -3,13 +3,15 @@ import type { Lang } from '../../shared/i18n/index.ts';
 import type { T } from '../main.tsx';
 import { StatementsAdmin } from '../settlement/StatementsAdmin.tsx';
 import { Accounting } from './Accounting.tsx';
+import { Catalogue } from './Catalogue.tsx';
+import { Deposit } from './Deposit.tsx';
 import { DayClosing } from './DayClosing.tsx';
 
-const SECTIONS = ['day', 'statements', 'accounting'] as const;
+const SECTIONS = ['day', 'catalogue', 'deposit', 'statements', 'accounting'] as const;
 type Section = (typeof SECTIONS)[number];
 const fromHash = (): Section => (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
 
-/** The managers' pages, one per job; the address keeps the page (#day, #statements, #accounting). */
+/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #statements, #accounting). */
 export function BackOffice({ t, lang }: { t: T; lang: Lang }) {
   const [section, setSection] = useState<Section>(fromHash());
   useEffect(() => {
@@ -25,6 +27,8 @@ export function BackOffice({ t, lang }: { t: T; lang: Lang }) {
         ))}
       </nav>
       {section === 'day' && <DayClosing t={t} lang={lang} />}
+      {section === 'catalogue' && <Catalogue t={t} lang={lang} />}
+      {section === 'deposit' && <Deposit t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
     </div>

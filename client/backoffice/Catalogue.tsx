@@ -1,0 +1,215 @@
+import { useEffect, useState } from 'preact/hooks';
+import { parseEuros } from '../../shared/money.ts';
+import type { Lang } from '../../shared/i18n/index.ts';
+import { api, ApiError } from '../api.ts';
+import { euros, quantity, rate } from '../format.ts';
+import type { T } from '../main.tsx';
+
+export interface Producer { id: number; slug: string; name: string; legalName: string; siret: string; vatStatus: 'subject' | 'franchise'; commissionBp: number; active: boolean }
+export interface Product { id: number; name: string; producerId: number | null; producerName: string | null; unit: 'piece' | 'kg'; priceCents: number; vatRateBp: number; barcodes: string[]; onHand: number | null; low: boolean }
+interface ImportReport { dryRun: boolean; rows: number; valid: number; created: number; problems: { line: number; field: string; reason: string }[]; preview: { line: number; name: string; producer: string | null; priceCents: number; unit: string }[] }
+
+const VAT_RATES = [550, 1000, 2000, 210, 0];
+const errorText = (e: unknown) => (e instanceof ApiError ? [e.message, ...e.fields.map((f) => `${f.field} : ${f.reason}`)].join(' — ') : String(e));
+const value = (e: Event) => (e.target as HTMLInputElement).value;
+
+/** Producers, products and the CSV import: what the shop sells and for whom. */
+export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
+  const [producers, setProducers] = useState<Producer[]>([]);
+  const [products, setProducts] = useState<Product[]>([]);
+  const [q, setQ] = useState('');
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    api<Producer[]>('GET', '/api/producers?limit=500').then(setProducers).catch(() => undefined);
+  }, [tick]);
+  useEffect(() => {
+    api<Product[]>('GET', `/api/products?limit=200${q ? `&q=${encodeURIComponent(q)}` : ''}`).then(setProducts).catch(() => undefined);
+  }, [q, tick]);
+  const refresh = () => setTick((n) => n + 1);
+
+  return (
+    <>
+      <section class="panel">
+        <h3>{t('bo.cat.producers')}</h3>
+        <NewProducer t={t} onCreated={refresh} />
+        <table class="figures">
+          <thead><tr><th>{t('bo.cat.name')}</th><th>SIRET</th><th>{t('bo.cat.vatStatus')}</th><th class="num">{t('bo.cat.commission')}</th></tr></thead>
+          <tbody>
+            {producers.map((p) => (
+              <tr key={p.id}><td>{p.name}<small class="muted block">{p.legalName}</small></td><td>{p.siret}</td><td>{t(p.vatStatus === 'franchise' ? 'bo.cat.franchise' : 'bo.cat.subject')}</td><td class="num">{rate(p.commissionBp, lang)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section class="panel">
+        <h3>{t('bo.cat.products')}</h3>
+        <NewProduct t={t} producers={producers} onCreated={refresh} />
+        <label>{t('bo.cat.search')}<input type="search" value={q} onInput={(e) => setQ(value(e))} /></label>
+        <table class="figures" data-testid="products">
+          <thead><tr><th>{t('bo.cat.name')}</th><th>{t('bo.cat.producer')}</th><th class="num">{t('bo.cat.price')}</th><th class="num">{t('bo.cat.vat')}</th><th class="num">{t('bo.cat.onHand')}</th></tr></thead>
+          <tbody>
+            {products.map((p) => (
+              <tr key={p.id} class={p.low ? 'low' : ''}>
+                <td>{p.name}{p.barcodes.length > 0 && <small class="muted block">{p.barcodes.join(', ')}</small>}</td>
+                <td>{p.producerName ?? t('bo.cat.house')}</td>
+                <td class="num">{euros(p.priceCents, lang)}{p.unit === 'kg' ? ' /kg' : ''}</td>
+                <td class="num">{rate(p.vatRateBp, lang)}</td>
+                <td class="num">{p.onHand === null ? '—' : quantity(p.onHand, p.unit, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <Import t={t} lang={lang} onImported={refresh} />
+    </>
+  );
+}
+
+function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+  async function submit(e: Event) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const f = new FormData(form);
+    setError('');
+    setDone('');
+    const pct = Number(String(f.get('commission')).replace(',', '.'));
+    try {
+      const p = await api<Producer>('POST', '/api/producers', {
+        name: f.get('name'), legalName: f.get('legalName'), siret: String(f.get('siret')).replace(/\s/g, ''), vatStatus: f.get('vatStatus'),
+        commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1, email: f.get('email'), address: f.get('address'),
+      });
+      setDone(t('bo.cat.producerCreated', { name: p.name }));
+      form.reset();
+      onCreated();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+  return (
+    <details class="form-box">
+      <summary>{t('bo.cat.newProducer')}</summary>
+      <form onSubmit={submit} class="grid-form">
+        <label>{t('bo.cat.name')}<input name="name" required maxLength={80} /></label>
+        <label>{t('bo.cat.legalName')}<input name="legalName" required maxLength={120} /></label>
+        <label>SIRET<input name="siret" required inputMode="numeric" /></label>
+        <label>{t('bo.cat.vatStatus')}
+          <select name="vatStatus"><option value="subject">{t('bo.cat.subject')}</option><option value="franchise">{t('bo.cat.franchise')}</option></select>
+        </label>
+        <label>{t('bo.cat.commissionPct')}<input name="commission" required inputMode="decimal" defaultValue="20" /></label>
+        <label>{t('bo.cat.email')}<input name="email" type="email" /></label>
+        <label class="wide">{t('bo.cat.address')}<input name="address" maxLength={200} /></label>
+        {error && <p class="error" role="alert">{error}</p>}
+        {done && <p class="ok" role="status">{done}</p>}
+        <button type="submit">{t('bo.cat.create')}</button>
+      </form>
+    </details>
+  );
+}
+
+function NewProduct({ t, producers, onCreated }: { t: T; producers: Producer[]; onCreated: () => void }) {
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+  async function submit(e: Event) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const f = new FormData(form);
+    setError('');
+    setDone('');
+    const price = parseEuros(String(f.get('price')));
+    const barcode = String(f.get('barcode')).trim();
+    try {
+      const p = await api<Product>('POST', '/api/products', {
+        name: f.get('name'), producerId: f.get('producerId') ? Number(f.get('producerId')) : null, unit: f.get('unit'), priceCents: price ?? -1,
+        vatRateBp: Number(f.get('vat')), stockTracked: f.get('stockTracked') === 'on', barcodes: barcode ? [barcode] : [],
+      });
+      setDone(t('bo.cat.productCreated', { name: p.name }));
+      form.reset();
+      onCreated();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+  return (
+    <details class="form-box">
+      <summary>{t('bo.cat.newProduct')}</summary>
+      <form onSubmit={submit} class="grid-form">
+        <label>{t('bo.cat.name')}<input name="name" required maxLength={120} /></label>
+        <label>{t('bo.cat.producer')}
+          <select name="producerId">
+            <option value="">{t('bo.cat.house')}</option>
+            {producers.filter((p) => p.active).map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          </select>
+        </label>
+        <label>{t('bo.cat.unit')}
+          <select name="unit"><option value="piece">{t('bo.cat.piece')}</option><option value="kg">{t('bo.cat.kg')}</option></select>
+        </label>
+        <label>{t('bo.cat.priceTtc')}<input name="price" required inputMode="decimal" /></label>
+        <label>{t('bo.cat.vat')}
+          <select name="vat">{VAT_RATES.map((r) => <option key={r} value={r}>{rate(r)}</option>)}</select>
+        </label>
+        <label>{t('bo.cat.barcode')}<input name="barcode" inputMode="numeric" /></label>
+        <label class="check"><input type="checkbox" name="stockTracked" defaultChecked />{t('bo.cat.stockTracked')}</label>
+        {error && <p class="error" role="alert">{error}</p>}
+        {done && <p class="ok" role="status">{done}</p>}
+        <button type="submit">{t('bo.cat.create')}</button>
+      </form>
+    </details>
+  );
+}
+
+/** CSV import: a dry run first, every problem named by line and column; nothing is written until it is clean. */
+function Import({ t, lang, onImported }: { t: T; lang: Lang; onImported: () => void }) {
+  const [csv, setCsv] = useState('');
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [error, setError] = useState('');
+  async function send(dryRun: boolean) {
+    setError('');
+    try {
+      const res = await fetch(`/api/products/import?dryRun=${dryRun}`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'text/csv; charset=utf-8' }, body: csv });
+      const data = await res.json();
+      if (!res.ok) throw new ApiError(res.status, data?.error?.message ?? res.statusText, data?.error?.fields ?? []);
+      setReport(data as ImportReport);
+      if (!dryRun) onImported();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+  return (
+    <section class="panel">
+      <h3>{t('bo.imp.title')}</h3>
+      <p class="muted">{t('bo.imp.help')}</p>
+      <label>{t('bo.imp.file')}<input type="file" accept=".csv,text/csv" onChange={async (e) => { const file = (e.target as HTMLInputElement).files?.[0]; if (file) { setCsv(await file.text()); setReport(null); } }} /></label>
+      <label>{t('bo.imp.text')}<textarea rows={6} value={csv} onInput={(e) => { setCsv((e.target as HTMLTextAreaElement).value); setReport(null); }} /></label>
+      <div class="actions">
+        <button onClick={() => send(true)} disabled={!csv.trim()}>{t('bo.imp.check')}</button>
+        <button onClick={() => send(false)} disabled={!report || !report.dryRun || report.problems.length > 0 || report.valid === 0}>{t('bo.imp.run')}</button>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+      {report && (
+        <div data-testid="import-report">
+          {report.dryRun ? (
+            <p class={report.problems.length ? 'error' : 'ok'} role="status">
+              {report.problems.length ? t('bo.imp.problems', { n: report.problems.length, rows: report.rows }) : t('bo.imp.clean', { n: report.valid })}
+            </p>
+          ) : (
+            <p class="ok" role="status">{t('bo.imp.created', { n: report.created })}</p>
+          )}
+          {report.problems.length > 0 && (
+            <table class="figures">
+              <thead><tr><th>{t('bo.imp.line')}</th><th>{t('bo.imp.field')}</th><th>{t('bo.imp.reason')}</th></tr></thead>
+              <tbody>{report.problems.map((p, i) => <tr key={i}><td>{p.line}</td><td>{p.field}</td><td>{p.reason}</td></tr>)}</tbody>
+            </table>
+          )}
+          {report.dryRun && report.preview.length > 0 && (
+            <table class="figures">
+              <thead><tr><th>{t('bo.imp.line')}</th><th>{t('bo.cat.name')}</th><th>{t('bo.cat.producer')}</th><th class="num">{t('bo.cat.price')}</th></tr></thead>
+              <tbody>{report.preview.map((p) => <tr key={p.line}><td>{p.line}</td><td>{p.name}</td><td>{p.producer ?? t('bo.cat.house')}</td><td class="num">{euros(p.priceCents, lang)}{p.unit === 'kg' ? ' /kg' : ''}</td></tr>)}</tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,113 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Lang } from '../../shared/i18n/index.ts';
+import { api, ApiError } from '../api.ts';
+import { quantity } from '../format.ts';
+import type { T } from '../main.tsx';
+import type { Producer, Product } from './Catalogue.tsx';
+
+interface Slip { id: number; number: number; producerName: string; lines: { productId: number; name: string; unit: 'piece' | 'kg'; quantity: number }[] }
+
+/**
+ * A deposit at the counter: the producer, then their goods scanned or picked, with quantities (grams for
+ * goods sold by weight, typed in kg); the slip is recorded and its PDF is there to print and sign.
+ */
+export function Deposit({ t, lang }: { t: T; lang: Lang }) {
+  const [producers, setProducers] = useState<Producer[]>([]);
+  const [producerId, setProducerId] = useState<number | null>(null);
+  const [products, setProducts] = useState<Product[]>([]);
+  const [lines, setLines] = useState<{ product: Product; quantity: string }[]>([]);
+  const [scan, setScan] = useState('');
+  const [error, setError] = useState('');
+  const [slip, setSlip] = useState<Slip | null>(null);
+  const scanRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    api<Producer[]>('GET', '/api/producers?limit=500&active=true').then(setProducers).catch(() => undefined);
+  }, []);
+  useEffect(() => {
+    setLines([]);
+    if (producerId === null) return setProducts([]);
+    api<Product[]>('GET', `/api/products?limit=500&producerId=${producerId}`).then(setProducts).catch(() => undefined);
+  }, [producerId]);
+
+  const add = (p: Product) => {
+    setError('');
+    setLines((ls) => (ls.some((l) => l.product.id === p.id) ? ls : [...ls, { product: p, quantity: p.unit === 'kg' ? '' : '1' }]));
+  };
+  function onScan(e: Event) {
+    e.preventDefault();
+    const code = scan.trim();
+    if (!code) return;
+    const p = products.find((x) => x.barcodes.includes(code) || x.name.toLowerCase() === code.toLowerCase());
+    if (p) add(p);
+    else setError(t('bo.dep.unknown', { code }));
+    setScan('');
+  }
+  // A weighed product's quantity is typed in kg ("2,5") and sent in grams.
+  const parsed = (l: { product: Product; quantity: string }) => {
+    const n = Number(l.quantity.replace(',', '.'));
+    if (!Number.isFinite(n) || n <= 0) return null;
+    return l.product.unit === 'kg' ? Math.round(n * 1000) : Number.isInteger(n) ? n : null;
+  };
+  async function submit() {
+    setError('');
+    const bad = lines.find((l) => parsed(l) === null);
+    if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
+    try {
+      const s = await api<Slip>('POST', '/api/stock/deposits', { producerId, lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l) })) });
+      setSlip(s);
+      setLines([]);
+    } catch (err) {
+      setError(err instanceof ApiError ? [err.message, ...err.fields.map((f) => f.reason)].join(' — ') : String(err));
+    }
+  }
+
+  if (slip) {
+    return (
+      <section class="panel">
+        <p class="ok" role="status" data-testid="slip-done">{t('bo.dep.done', { n: slip.number, name: slip.producerName })}</p>
+        <ul class="lines">{slip.lines.map((l) => <li key={l.productId}><span /><span>{l.name}</span><span class="amount">{quantity(l.quantity, l.unit, lang)}</span></li>)}</ul>
+        <div class="actions">
+          <a class="button" href={`/api/stock/slips/${slip.id}.pdf`} target="_blank" rel="noopener">{t('bo.dep.pdf')}</a>
+          <button class="secondary" onClick={() => { setSlip(null); setProducerId(null); }}>{t('bo.dep.another')}</button>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <section class="panel bo-deposit">
+      <h3>{t('bo.dep.title')}</h3>
+      <label>{t('bo.cat.producer')}
+        <select value={producerId ?? ''} onChange={(e) => setProducerId((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}>
+          <option value="">{t('bo.dep.pick')}</option>
+          {producers.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+        </select>
+      </label>
+      {producerId !== null && (
+        <>
+          <form onSubmit={onScan}>
+            <label>{t('bo.dep.scan')}<input ref={scanRef} value={scan} autoFocus onInput={(e) => setScan((e.target as HTMLInputElement).value)} /></label>
+          </form>
+          <div class="chips">{products.map((p) => <button key={p.id} type="button" class="secondary" onClick={() => add(p)}>{p.name}</button>)}</div>
+          {lines.length > 0 && (
+            <table class="figures">
+              <thead><tr><th>{t('bo.cat.name')}</th><th>{t('bo.dep.quantity')}</th><th /></tr></thead>
+              <tbody>
+                {lines.map((l, i) => (
+                  <tr key={l.product.id}>
+                    <td>{l.product.name}</td>
+                    <td><input inputMode="decimal" value={l.quantity} aria-label={t('bo.dep.quantityOf', { name: l.product.name, unit: l.product.unit === 'kg' ? 'kg' : t('bo.cat.piece') })}
+                      onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, quantity: (e.target as HTMLInputElement).value } : x)))} /></td>
+                    <td><button class="secondary" type="button" aria-label={t('bo.dep.remove', { name: l.product.name })} onClick={() => setLines(lines.filter((_, j) => j !== i))}>×</button></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {error && <p class="error" role="alert">{error}</p>}
+          <button onClick={submit} disabled={lines.length === 0}>{t('bo.dep.record')}</button>
+        </>
+      )}
+    </section>
+  );
+}
