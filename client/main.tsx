@@ -67,7 +67,7 @@ function App() {
         ) : role === 'admin' || role === 'manager' ? (
           <main class="wide">
             <h2 class="hello">{t('home.hello', { name: me.user.displayName })}</h2>
-            <BackOffice t={t} lang={lang} />
+            <BackOffice t={t} lang={lang} admin={role === 'admin'} />
           </main>
         ) : (
           <main class="card">

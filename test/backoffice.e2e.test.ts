@@ -169,6 +169,24 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     expect((await shop.admin.get('/api/products?limit=500')).body.length).toBe(before + 2);
   });
 
+  it('takes a backup on demand and shows the event log of what was just done', async () => {
+    await page.getByRole('link', { name: 'Journal et sauvegardes' }).click();
+    await page.getByRole('button', { name: 'Sauvegarder maintenant' }).click();
+    await expect.poll(() => text(page.getByRole('status'))).toMatch(/^Sauvegarde .+ faite \(.+ Mo\)\.$/);
+    const backups = (await shop.admin.get('/api/backups')).body;
+    expect(backups).toHaveLength(1);
+    expect(await text(page.getByTestId('backups'))).toContain(backups[0].name);
+    await expect.poll(() => text(page.getByTestId('events'))).toContain('backup.created');
+    const log = await text(page.getByTestId('events'));
+    // Newest first: the backup, the import, the deposit, the FEC export, the closing…
+    for (const kind of ['backup.created', 'catalog.imported', 'stock.deposit', 'accounting.exported', 'closing.day']) expect(log).toContain(kind);
+    expect(log.indexOf('backup.created')).toBeLessThan(log.indexOf('closing.day'));
+    await page.getByLabel('Type').selectOption('closing');
+    await expect.poll(async () => (await text(page.getByTestId('events'))).includes('backup.created')).toBe(false);
+    expect(await text(page.getByTestId('events'))).toContain('closing.day');
+    await screenshot(page, 'backoffice-laptop-system');
+  });
+
   it('fits a tablet in portrait', async () => {
     const tablet = await managerPage({ width: 800, height: 1280 });
     await tablet.getByText('Dernières clôtures').waitFor();

@@ -6,13 +6,14 @@ import { Accounting } from './Accounting.tsx';
 import { Catalogue } from './Catalogue.tsx';
 import { Deposit } from './Deposit.tsx';
 import { DayClosing } from './DayClosing.tsx';
+import { System } from './System.tsx';
 
-const SECTIONS = ['day', 'catalogue', 'deposit', 'statements', 'accounting'] as const;
+const SECTIONS = ['day', 'catalogue', 'deposit', 'statements', 'accounting', 'system'] as const;
 type Section = (typeof SECTIONS)[number];
 const fromHash = (): Section => (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
 
-/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #statements, #accounting). */
-export function BackOffice({ t, lang }: { t: T; lang: Lang }) {
+/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #statements, #accounting, #system). */
+export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
   const [section, setSection] = useState<Section>(fromHash());
   useEffect(() => {
     const onHash = () => setSection(fromHash());
@@ -31,6 +32,7 @@ export function BackOffice({ t, lang }: { t: T; lang: Lang }) {
       {section === 'deposit' && <Deposit t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
+      {section === 'system' && <System t={t} lang={lang} admin={admin} />}
     </div>
   );
 }

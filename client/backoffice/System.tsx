@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Lang } from '../../shared/i18n/index.ts';
+import { api, ApiError } from '../api.ts';
+import type { T } from '../main.tsx';
+
+interface EventRow { id: number; at: string; kind: string; subject: string | null; by: string | null; data: unknown }
+interface Backup { name: string; bytes: number; createdAt: string }
+
+/** Prefixes of the event kinds (server/events/event-log.ts). */
+const KINDS = ['', 'auth', 'user', 'till', 'drawer', 'sale', 'closing', 'product', 'producer', 'category', 'catalog', 'stock', 'statement', 'accounting', 'settings', 'backup', 'archive', 'journal', 'shop'];
+
+/** What happened (the chained event log, newest first, by kind) and the backups: list, take one, download. */
+export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
+  const [kind, setKind] = useState('');
+  const [events, setEvents] = useState<EventRow[]>([]);
+  const [more, setMore] = useState(false);
+  const [backups, setBackups] = useState<Backup[]>([]);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+  const when = (iso: string) => new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
+
+  const load = async (before?: number) => {
+    const rows = await api<EventRow[]>('GET', `/api/events?limit=50${kind ? `&kind=${kind}` : ''}${before ? `&beforeId=${before}` : ''}`);
+    setEvents((prev) => (before ? [...prev, ...rows] : rows));
+    setMore(rows.length === 50);
+  };
+  useEffect(() => {
+    load().catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
+  }, [kind]);
+  const loadBackups = () => api<Backup[]>('GET', '/api/backups').then(setBackups).catch(() => undefined);
+  useEffect(() => void loadBackups(), []);
+
+  async function backupNow() {
+    setError('');
+    setDone('');
+    try {
+      const b = await api<Backup>('POST', '/api/backups');
+      setDone(t('bo.sys.backupDone', { name: b.name, size: (b.bytes / 1e6).toLocaleString(lang, { maximumFractionDigits: 1 }) }));
+      await loadBackups();
+      await load();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    }
+  }
+
+  return (
+    <>
+      <section class="panel">
+        <h3>{t('bo.sys.backups')}</h3>
+        <button onClick={backupNow}>{t('bo.sys.backupNow')}</button>
+        {error && <p class="error" role="alert">{error}</p>}
+        {done && <p class="ok" role="status">{done}</p>}
+        <table class="figures" data-testid="backups">
+          <thead><tr><th>{t('bo.sys.file')}</th><th>{t('bo.sys.when')}</th><th class="num">{t('bo.sys.size')}</th><th /></tr></thead>
+          <tbody>
+            {backups.map((b) => (
+              <tr key={b.name}>
+                <td>{b.name}</td><td>{when(b.createdAt)}</td><td class="num">{(b.bytes / 1e6).toLocaleString(lang, { maximumFractionDigits: 1 })} Mo</td>
+                <td>{admin ? <a class="button secondary" href={`/api/backups/${encodeURIComponent(b.name)}`} download>{t('bo.acc.download')}</a> : <small class="muted">{t('bo.sys.adminOnly')}</small>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section class="panel">
+        <h3>{t('bo.sys.events')}</h3>
+        <label>{t('bo.sys.kind')}
+          <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
+            {KINDS.map((k) => <option key={k} value={k}>{k || t('bo.sys.all')}</option>)}
+          </select>
+        </label>
+        <table class="figures events" data-testid="events">
+          <thead><tr><th>{t('bo.sys.when')}</th><th>{t('bo.sys.what')}</th><th>{t('bo.sys.who')}</th><th>{t('bo.sys.details')}</th></tr></thead>
+          <tbody>
+            {events.map((e) => (
+              <tr key={e.id}>
+                <td>{when(e.at)}</td><td><code>{e.kind}</code>{e.subject && <small class="muted block">{e.subject}</small>}</td><td>{e.by ?? '—'}</td>
+                <td><code class="data">{JSON.stringify(e.data)}</code></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {more && <button class="secondary" onClick={() => load(events[events.length - 1]!.id)}>{t('bo.sys.more')}</button>}
+      </section>
+    </>
+  );
+}
