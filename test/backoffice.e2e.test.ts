@@ -62,6 +62,10 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     page = await managerPage({ width: 1280, height: 800 });
     await expect.poll(() => text(page.getByTestId('x-total'))).toBe('37,50 €');
     expect(await text(page.getByTestId('cash-expected'))).toBe('21,50 €');
+    // The day by hour and by producer: Tomme × 3 = 30,00 €, Savon 6,00 €, the house's café 1,50 €.
+    expect(await page.locator('figure.chart rect.bar').count()).toBeGreaterThanOrEqual(1);
+    const producers = await text(page.locator('table.figures', { hasText: 'Par producteur' }));
+    expect(producers).toMatch(/Ferme du Sidobre\s*30,00 €\s*Savonnerie du Thoré\s*6,00 €\s*La maison\s*1,50 €/);
     await page.getByLabel('Nombre de 20,00 €').fill('1');
     await page.getByLabel('Nombre de 1,00 €').fill('1');
     await expect.poll(() => text(page.getByTestId('cash-counted'))).toBe('21,00 €');
@@ -191,6 +195,9 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     const tablet = await managerPage({ width: 800, height: 1280 });
     await tablet.getByText('Dernières clôtures').waitFor();
     await screenshot(tablet, 'backoffice-tablet-day');
+    // This shop has no receipt printer yet: printing the Z says so on the page.
+    await tablet.getByRole('button', { name: 'Imprimer le Z' }).click();
+    await expect.poll(() => text(tablet.getByRole('alert'))).toBe('printerId : aucune imprimante à tickets : ajoutez-en une');
     await tablet.getByRole('link', { name: 'Relevés des producteurs' }).click();
     await tablet.getByRole('button', { name: 'Émettre les relevés de tous les producteurs' }).waitFor();
     await screenshot(tablet, 'backoffice-tablet-statements');

@@ -3,6 +3,7 @@ import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import { api, ApiError } from '../api.ts';
 import { day as formatDay, euros, rate, today } from '../format.ts';
 import type { T } from '../main.tsx';
+import { BarChart } from '../portal/BarChart.tsx';
 
 interface Figures {
   tickets: number;
@@ -15,7 +16,7 @@ interface Figures {
   byVat: { vatRateBp: number; grossCents: number; netCents: number; vatCents: number }[];
   byProducer: { producerId: number | null; name: string; totalCents: number }[];
 }
-interface XReport { outlet: string; day: string; closed: boolean; figures: Figures }
+interface XReport { outlet: string; day: string; closed: boolean; figures: Figures; byHour: { hour: number; tickets: number; totalCents: number }[] }
 interface Closing { id: number; outletId: number; kind: string; period: string; seq: number; closedAt: string; totalCents: number; grandTotalCents: number; figures: Figures & { cashCountedCents: number | null; cashDifferenceCents: number | null; note: string | null } }
 
 /** Notes and coins of the euro, in cents: the drawer is counted by denomination. */
@@ -48,6 +49,18 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
     const k = methodKey(m);
     return k ? t(k) : m.replace(/^other:/, '');
   };
+
+  const [printed, setPrinted] = useState('');
+  async function print(path: string) {
+    setError('');
+    setPrinted('');
+    try {
+      await api('POST', path, path.endsWith('/x/print') ? { outlet, day } : {});
+      setPrinted(t('bo.day.printed'));
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  }
 
   async function close(e: Event) {
     e.preventDefault();
@@ -86,6 +99,19 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
             <div class="kpi"><span>{t('bo.day.tickets')}</span><strong>{f.tickets}</strong><small>{t('bo.day.refunds', { n: f.refunds })}</small></div>
             <div class="kpi"><span>{t('bo.day.basket')}</span><strong>{euros(f.tickets ? Math.round(f.totalCents / f.tickets) : 0, lang)}</strong></div>
           </div>
+          {x!.byHour.length > 0 && (
+            <div class="two-cols">
+              <BarChart label={t('bo.day.byHour')} format={(v) => euros(v, lang)} bars={x!.byHour.map((h) => ({ key: String(h.hour), label: `${h.hour} h`, value: h.totalCents }))} />
+              <table class="figures">
+                <thead><tr><th>{t('bo.day.byProducer')}</th><th class="num">{t('bo.day.amount')}</th></tr></thead>
+                <tbody>
+                  {[...f.byProducer].sort((a, b) => b.totalCents - a.totalCents).slice(0, 8).map((p) => (
+                    <tr key={p.producerId ?? 0}><td>{p.producerId === null ? t('bo.cat.house') : p.name}</td><td class="num">{euros(p.totalCents, lang)}</td></tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
           <div class="two-cols">
             <table class="figures">
               <thead><tr><th>{t('bo.day.payment')}</th><th class="num">{t('bo.day.amount')}</th></tr></thead>
@@ -103,6 +129,13 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
               </tbody>
             </table>
           </div>
+          <div class="actions">
+            {!x!.closed && <button class="secondary" type="button" onClick={() => print('/api/closings/x/print')}>{t('bo.day.printX')}</button>}
+            {x!.closed && history.find((c) => c.period === day) && (
+              <button class="secondary" type="button" onClick={() => print(`/api/closings/${history.find((c) => c.period === day)!.id}/print`)}>{t('bo.day.printZ')}</button>
+            )}
+          </div>
+          {printed && <p class="ok" role="status">{printed}</p>}
           {!x!.closed && (
             <form class="count" onSubmit={close}>
               <h3>{t('bo.day.count')}</h3>

@@ -5,7 +5,7 @@ import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Invalid, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent, type Db } from '../events/event-log.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
-import { dayFigures, emptyFigures, figuresByDay, sumFigures, type Figures } from './figures.ts';
+import { dayFigures, emptyFigures, figuresByDay, salesByHour, sumFigures, type Figures } from './figures.ts';
 
 export interface ClosingFigures extends Figures {
   /** Day closings: the cash the manager counted in the drawer, and the difference with what was expected. */
@@ -93,10 +93,10 @@ async function append(db: Db, input: { outletId: number; kind: 'day' | 'month' |
 }
 
 /** X report: the day's figures so far, not closed. */
-export async function xReport(db: Db, outlet: OutletCode, day: string) {
+export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone = 'Europe/Paris') {
   const o = await outletByCode(db, outlet);
   const closed = await db.selectFrom('closings').select('id').where('outlet_id', '=', o.id).where('kind', '=', 'day').where('period', '=', day).executeTakeFirst();
-  return { outlet: o.code, day, closed: Boolean(closed), figures: await dayFigures(db, o.id, { from: day, to: day }) };
+  return { outlet: o.code, day, closed: Boolean(closed), figures: await dayFigures(db, o.id, { from: day, to: day }), byHour: await salesByHour(db, o.id, day, timeZone) };
 }
 
 export async function closeDay(db: Kysely<Database>, input: { outlet: OutletCode; day: string; cashCountedCents: number; note?: string | undefined }, userId: number, now: Date, timeZone: string) {

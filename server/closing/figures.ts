@@ -136,3 +136,33 @@ export function sumFigures(parts: readonly Figures[]): Figures {
     lateTickets: sum((p) => p.lateTickets),
   };
 }
+
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A business day hour by hour in the shop's zone (for the day's dashboard): tickets and takings of real
+ * sales and refunds, from the first to the last hour that sold.
+ */
+export async function salesByHour(db: Db, outletId: number, day: string, timeZone: string): Promise<{ hour: number; tickets: number; totalCents: number }[]> {
+  let format = hourFormats.get(timeZone);
+  if (!format) hourFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' })));
+  const rows = await db
+    .selectFrom('sales')
+    .select(['created_at', 'total_cents', 'kind'])
+    .where('outlet_id', '=', outletId)
+    .where('training', '=', 0)
+    .where('business_day', '=', day)
+    .execute();
+  const hours = new Map<number, { tickets: number; totalCents: number }>();
+  for (const r of rows) {
+    const h = Number(format.format(new Date(r.created_at)));
+    const b = hours.get(h) ?? { tickets: 0, totalCents: 0 };
+    if (r.kind === 'sale') b.tickets++;
+    b.totalCents += r.total_cents;
+    hours.set(h, b);
+  }
+  if (!hours.size) return [];
+  const first = Math.min(...hours.keys());
+  const last = Math.max(...hours.keys());
+  return Array.from({ length: last - first + 1 }, (_, i) => ({ hour: first + i, ...(hours.get(first + i) ?? { tickets: 0, totalCents: 0 }) }));
+}

@@ -12,7 +12,7 @@ export const closingRoutes = [
     tag: 'closings',
     summary: 'X report: a business day’s figures so far (default today), not closed',
     query: xQuery,
-    handler: async ({ query }, ctx) => xReport(ctx.db, query.outlet, query.day ?? businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
+    handler: async ({ query }, ctx) => xReport(ctx.db, query.outlet, query.day ?? businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS), ctx.services.config.TZ_BUSINESS),
   }),
   route({
     method: 'post',
