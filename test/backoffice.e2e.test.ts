@@ -152,6 +152,20 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     expect(pdf.raw.subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('changes a price from the product list, and the change is logged', async () => {
+    await page.getByRole('link', { name: 'Catalogue' }).click();
+    await page.getByRole('button', { name: 'Modifier Miel de bruyère' }).click();
+    const row = page.locator('form.edit-row');
+    await row.getByLabel('Prix TTC (€, au kg pour un article pesé)').fill('10,20');
+    await row.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(() => text(page.getByTestId('products'))).toContain('10,20 €');
+    const miel = (await shop.admin.get('/api/products?q=bruyere')).body[0];
+    expect(miel.priceCents).toBe(1020);
+    const events = (await shop.admin.get('/api/events?kind=product.price_changed')).body;
+    expect(events[0]).toMatchObject({ subject: `product:${miel.id}` });
+    expect(JSON.stringify(events[0].data)).toMatch(/950.*1020/);
+  });
+
   it('imports a CSV: the dry run names the bad row and writes nothing; the clean file then imports', async () => {
     await page.getByRole('link', { name: 'Catalogue' }).click();
     const before = (await shop.admin.get('/api/products?limit=500')).body.length;

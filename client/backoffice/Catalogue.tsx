@@ -6,7 +6,7 @@ import { euros, quantity, rate } from '../format.ts';
 import type { T } from '../main.tsx';
 
 export interface Producer { id: number; slug: string; name: string; legalName: string; siret: string; vatStatus: 'subject' | 'franchise'; commissionBp: number; active: boolean }
-export interface Product { id: number; name: string; producerId: number | null; producerName: string | null; unit: 'piece' | 'kg'; priceCents: number; vatRateBp: number; barcodes: string[]; onHand: number | null; low: boolean }
+export interface Product { id: number; name: string; producerId: number | null; producerName: string | null; unit: 'piece' | 'kg'; priceCents: number; vatRateBp: number; barcodes: string[]; onHand: number | null; low: boolean; active: boolean }
 interface ImportReport { dryRun: boolean; rows: number; valid: number; created: number; problems: { line: number; field: string; reason: string }[]; preview: { line: number; name: string; producer: string | null; priceCents: number; unit: string }[] }
 
 const VAT_RATES = [550, 1000, 2000, 210, 0];
@@ -18,6 +18,7 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
   const [producers, setProducers] = useState<Producer[]>([]);
   const [products, setProducts] = useState<Product[]>([]);
   const [q, setQ] = useState('');
+  const [editing, setEditing] = useState<number | null>(null);
   const [tick, setTick] = useState(0);
   useEffect(() => {
     api<Producer[]>('GET', '/api/producers?limit=500').then(setProducers).catch(() => undefined);
@@ -46,15 +47,18 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
         <NewProduct t={t} producers={producers} onCreated={refresh} />
         <label>{t('bo.cat.search')}<input type="search" value={q} onInput={(e) => setQ(value(e))} /></label>
         <table class="figures" data-testid="products">
-          <thead><tr><th>{t('bo.cat.name')}</th><th>{t('bo.cat.producer')}</th><th class="num">{t('bo.cat.price')}</th><th class="num">{t('bo.cat.vat')}</th><th class="num">{t('bo.cat.onHand')}</th></tr></thead>
+          <thead><tr><th>{t('bo.cat.name')}</th><th>{t('bo.cat.producer')}</th><th class="num">{t('bo.cat.price')}</th><th class="num">{t('bo.cat.vat')}</th><th class="num">{t('bo.cat.onHand')}</th><th /></tr></thead>
           <tbody>
-            {products.map((p) => (
-              <tr key={p.id} class={p.low ? 'low' : ''}>
+            {products.map((p) => editing === p.id ? (
+              <tr key={p.id}><td colSpan={6}><EditProduct t={t} product={p} onDone={() => { setEditing(null); refresh(); }} /></td></tr>
+            ) : (
+              <tr key={p.id} class={[p.low ? 'low' : '', p.active ? '' : 'inactive'].join(' ')}>
                 <td>{p.name}{p.barcodes.length > 0 && <small class="muted block">{p.barcodes.join(', ')}</small>}</td>
                 <td>{p.producerName ?? t('bo.cat.house')}</td>
                 <td class="num">{euros(p.priceCents, lang)}{p.unit === 'kg' ? ' /kg' : ''}</td>
                 <td class="num">{rate(p.vatRateBp, lang)}</td>
                 <td class="num">{p.onHand === null ? '—' : quantity(p.onHand, p.unit, lang)}</td>
+                <td><button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>{t('bo.cat.edit')}</button></td>
               </tr>
             ))}
           </tbody>
@@ -156,6 +160,38 @@ function NewProduct({ t, producers, onCreated }: { t: T; producers: Producer[]; 
         <button type="submit">{t('bo.cat.create')}</button>
       </form>
     </details>
+  );
+}
+
+/** A product's price, VAT, name and whether it is still sold; the server logs every price change. */
+function EditProduct({ t, product, onDone }: { t: T; product: Product; onDone: () => void }) {
+  const [error, setError] = useState('');
+  async function submit(e: Event) {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const price = parseEuros(String(f.get('price')));
+    setError('');
+    try {
+      await api('PATCH', `/api/products/${product.id}`, { name: f.get('name'), priceCents: price ?? -1, vatRateBp: Number(f.get('vat')), active: f.get('active') === 'on' });
+      onDone();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+  return (
+    <form onSubmit={submit} class="grid-form edit-row">
+      <label>{t('bo.cat.name')}<input name="name" required maxLength={120} defaultValue={product.name} /></label>
+      <label>{t('bo.cat.priceTtc')}<input name="price" required inputMode="decimal" defaultValue={(product.priceCents / 100).toFixed(2).replace('.', ',')} /></label>
+      <label>{t('bo.cat.vat')}
+        <select name="vat" defaultValue={String(product.vatRateBp)}>{VAT_RATES.map((r) => <option key={r} value={r}>{rate(r)}</option>)}</select>
+      </label>
+      <label class="check"><input type="checkbox" name="active" defaultChecked={product.active} />{t('bo.cat.active')}</label>
+      {error && <p class="error" role="alert">{error}</p>}
+      <div class="actions wide">
+        <button type="submit">{t('bo.cat.save')}</button>
+        <button type="button" class="secondary" onClick={onDone}>{t('bo.cat.cancel')}</button>
+      </div>
+    </form>
   );
 }
 
