@@ -65,7 +65,7 @@ function App() {
             <Portal t={t} producerId={me.user.producerId} lang={lang} />
           </main>
         ) : role === 'admin' || role === 'manager' ? (
-          <main class="wide">
+          <main class="wide bo">
             <h2 class="hello">{t('home.hello', { name: me.user.displayName })}</h2>
             <BackOffice t={t} lang={lang} admin={role === 'admin'} />
           </main>

@@ -5,14 +5,15 @@ import { StatementsAdmin } from '../settlement/StatementsAdmin.tsx';
 import { Accounting } from './Accounting.tsx';
 import { Catalogue } from './Catalogue.tsx';
 import { Deposit } from './Deposit.tsx';
+import { Inventory } from './Inventory.tsx';
 import { DayClosing } from './DayClosing.tsx';
 import { System } from './System.tsx';
 
-const SECTIONS = ['day', 'catalogue', 'deposit', 'statements', 'accounting', 'system'] as const;
+const SECTIONS = ['day', 'catalogue', 'deposit', 'inventory', 'statements', 'accounting', 'system'] as const;
 type Section = (typeof SECTIONS)[number];
 const fromHash = (): Section => (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
 
-/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #statements, #accounting, #system). */
+/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #inventory, #statements, #accounting, #system). */
 export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
   const [section, setSection] = useState<Section>(fromHash());
   useEffect(() => {
@@ -30,6 +31,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'day' && <DayClosing t={t} lang={lang} />}
       {section === 'catalogue' && <Catalogue t={t} lang={lang} />}
       {section === 'deposit' && <Deposit t={t} lang={lang} />}
+      {section === 'inventory' && <Inventory t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
       {section === 'system' && <System t={t} lang={lang} admin={admin} />}

@@ -12,6 +12,7 @@ interface Slip { id: number; number: number; producerName: string; lines: { prod
  * goods sold by weight, typed in kg); the slip is recorded and its PDF is there to print and sign.
  */
 export function Deposit({ t, lang }: { t: T; lang: Lang }) {
+  const [kind, setKind] = useState<'deposit' | 'return'>('deposit');
   const [producers, setProducers] = useState<Producer[]>([]);
   const [producerId, setProducerId] = useState<number | null>(null);
   const [products, setProducts] = useState<Product[]>([]);
@@ -57,7 +58,7 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
     const bad = lines.find((l) => parsed(l) === null);
     if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
     try {
-      const s = await api<Slip>('POST', '/api/stock/deposits', { producerId, lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l) })) });
+      const s = await api<Slip>('POST', kind === 'deposit' ? '/api/stock/deposits' : '/api/stock/returns', { producerId, lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l) })) });
       setSlip(s);
       setLines([]);
     } catch (err) {
@@ -68,10 +69,10 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
   if (slip) {
     return (
       <section class="panel">
-        <p class="ok" role="status" data-testid="slip-done">{t('bo.dep.done', { n: slip.number, name: slip.producerName })}</p>
+        <p class="ok" role="status" data-testid="slip-done">{t(kind === 'deposit' ? 'bo.dep.done' : 'bo.dep.returnDone', { n: slip.number, name: slip.producerName })}</p>
         <ul class="lines">{slip.lines.map((l) => <li key={l.productId}><span /><span>{l.name}</span><span class="amount">{quantity(l.quantity, l.unit, lang)}</span></li>)}</ul>
         <div class="actions">
-          <a class="button" href={`/api/stock/slips/${slip.id}.pdf`} target="_blank" rel="noopener">{t('bo.dep.pdf')}</a>
+          <a class="button" href={`/api/stock/slips/${slip.id}.pdf`} target="_blank" rel="noopener">{t(kind === 'deposit' ? 'bo.dep.pdf' : 'bo.dep.returnPdf')}</a>
           <button class="secondary" onClick={() => { setSlip(null); setProducerId(null); }}>{t('bo.dep.another')}</button>
         </div>
       </section>
@@ -79,7 +80,11 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
   }
   return (
     <section class="panel bo-deposit">
-      <h3>{t('bo.dep.title')}</h3>
+      <div class="segmented" role="group" aria-label={t('bo.dep.kind')}>
+        <button type="button" class={kind === 'deposit' ? 'active' : ''} aria-pressed={kind === 'deposit'} onClick={() => setKind('deposit')}>{t('bo.dep.deposit')}</button>
+        <button type="button" class={kind === 'return' ? 'active' : ''} aria-pressed={kind === 'return'} onClick={() => setKind('return')}>{t('bo.dep.return')}</button>
+      </div>
+      <h3>{t(kind === 'deposit' ? 'bo.dep.title' : 'bo.dep.returnTitle')}</h3>
       <label>{t('bo.cat.producer')}
         <select value={producerId ?? ''} onChange={(e) => setProducerId((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}>
           <option value="">{t('bo.dep.pick')}</option>
@@ -108,7 +113,7 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
             </table>
           )}
           {error && <p class="error" role="alert">{error}</p>}
-          <button onClick={submit} disabled={lines.length === 0}>{t('bo.dep.record')}</button>
+          <button onClick={submit} disabled={lines.length === 0}>{t(kind === 'deposit' ? 'bo.dep.record' : 'bo.dep.recordReturn')}</button>
         </>
       )}
     </section>
