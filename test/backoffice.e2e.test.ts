@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +165,20 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     const events = (await shop.admin.get('/api/events?kind=product.price_changed')).body;
     expect(events[0]).toMatchObject({ subject: `product:${miel.id}` });
     expect(JSON.stringify(events[0].data)).toMatch(/950.*1020/);
+  });
+
+  it('prints shelf labels for ticked products', async () => {
+    await page.getByRole('link', { name: 'Catalogue' }).click();
+    await page.getByLabel('Étiquette pour Miel de bruyère').check();
+    await page.getByLabel('Étiquettes par article').fill('3');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Étiquettes (PDF) des 1 article(s) cochés' }).click()]);
+    const pdf = fs.readFileSync((await download.path())!);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const file = `${fs.mkdtempSync('/tmp/labels-')}/l.pdf`;
+    fs.writeFileSync(file, pdf);
+    const txt = execFileSync('pdftotext', [file, '-']).toString().replace(/\u00a0/g, ' ');
+    expect(txt.match(/Miel de bruyère/g)).toHaveLength(3);
+    expect(txt).toContain('10,20 €');
   });
 
   it('imports a CSV: the dry run names the bad row and writes nothing; the clean file then imports', async () => {

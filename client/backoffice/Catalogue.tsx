@@ -19,6 +19,33 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
   const [products, setProducts] = useState<Product[]>([]);
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<number | null>(null);
+  const [picked, setPicked] = useState<Set<number>>(new Set());
+  const [copies, setCopies] = useState('1');
+  const [skip, setSkip] = useState('0');
+  const [labelError, setLabelError] = useState('');
+  async function printLabels() {
+    setLabelError('');
+    try {
+      const res = await fetch('/api/labels.pdf', {
+        method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: [...picked].map((productId) => ({ productId, copies: Number(copies) || 1 })), skip: Number(skip) || 0 }),
+      });
+      if (!res.ok) {
+        const data = await res.json().catch(() => ({}));
+        throw new ApiError(res.status, data?.error?.message ?? res.statusText, data?.error?.fields ?? []);
+      }
+      const url = URL.createObjectURL(await res.blob());
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = 'etiquettes.pdf';
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      setLabelError(errorText(e));
+    }
+  }
   const [tick, setTick] = useState(0);
   useEffect(() => {
     api<Producer[]>('GET', '/api/producers?limit=500').then(setProducers).catch(() => undefined);
@@ -46,13 +73,21 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
         <h3>{t('bo.cat.products')}</h3>
         <NewProduct t={t} producers={producers} onCreated={refresh} />
         <label>{t('bo.cat.search')}<input type="search" value={q} onInput={(e) => setQ(value(e))} /></label>
+        <div class="toolbar labels-bar">
+          <label>{t('bo.lab.copies')}<input inputMode="numeric" value={copies} onInput={(e) => setCopies(value(e))} /></label>
+          <label>{t('bo.lab.skip')}<input inputMode="numeric" value={skip} onInput={(e) => setSkip(value(e))} /></label>
+          <button disabled={picked.size === 0} onClick={printLabels}>{t('bo.lab.print', { n: picked.size })}</button>
+        </div>
+        {labelError && <p class="error" role="alert">{labelError}</p>}
         <table class="figures" data-testid="products">
-          <thead><tr><th>{t('bo.cat.name')}</th><th>{t('bo.cat.producer')}</th><th class="num">{t('bo.cat.price')}</th><th class="num">{t('bo.cat.vat')}</th><th class="num">{t('bo.cat.onHand')}</th><th /></tr></thead>
+          <thead><tr><th>{t('bo.lab.pick')}</th><th>{t('bo.cat.name')}</th><th>{t('bo.cat.producer')}</th><th class="num">{t('bo.cat.price')}</th><th class="num">{t('bo.cat.vat')}</th><th class="num">{t('bo.cat.onHand')}</th><th /></tr></thead>
           <tbody>
             {products.map((p) => editing === p.id ? (
-              <tr key={p.id}><td colSpan={6}><EditProduct t={t} product={p} onDone={() => { setEditing(null); refresh(); }} /></td></tr>
+              <tr key={p.id}><td colSpan={7}><EditProduct t={t} product={p} onDone={() => { setEditing(null); refresh(); }} /></td></tr>
             ) : (
               <tr key={p.id} class={[p.low ? 'low' : '', p.active ? '' : 'inactive'].join(' ')}>
+                <td><input type="checkbox" class="pick" checked={picked.has(p.id)} aria-label={t('bo.lab.pickOf', { name: p.name })}
+                  onChange={() => { const next = new Set(picked); if (next.has(p.id)) next.delete(p.id); else next.add(p.id); setPicked(next); }} /></td>
                 <td>{p.name}{p.barcodes.length > 0 && <small class="muted block">{p.barcodes.join(', ')}</small>}</td>
                 <td>{p.producerName ?? t('bo.cat.house')}</td>
                 <td class="num">{euros(p.priceCents, lang)}{p.unit === 'kg' ? ' /kg' : ''}</td>

@@ -14,13 +14,14 @@ import {
   productUpdateBody,
   thresholdBody,
 } from '../../shared/api/catalog.ts';
-import { barcodeText } from '../../shared/api/catalog.ts';
+import { barcodeText, labelsBody } from '../../shared/api/catalog.ts';
+import { labelsPdf, type LabelProduct } from '../documents/labels.ts';
 import { decodeBarcode } from '../../shared/barcodes.ts';
 import { weighedPrice, cents, grams } from '../../shared/money.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { MANAGERS, requireUser, scopeOf, TILL } from '../http/access.ts';
 import { idParams, Reply, route } from '../http/route.ts';
-import { inStoreLayouts } from '../settings/settings.ts';
+import { inStoreLayouts, isDemo } from '../settings/settings.ts';
 import { createCategory, listCategories, updateCategory } from './categories.ts';
 import { importProducts } from './import.ts';
 import { createProducer, getProducer, listProducers, updateProducer } from './producers.ts';
@@ -144,6 +145,23 @@ export const catalogRoutes = [
         );
       }
       return report;
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/labels.pdf',
+    access: MANAGERS,
+    tag: 'catalog',
+    summary: 'Shelf labels on A4 sticker sheets (3 × 7): name, producer, price, price per kg for weighed goods, EAN barcode',
+    body: labelsBody,
+    handler: async ({ body }, ctx) => {
+      const labels: LabelProduct[] = [];
+      for (const item of body.items) {
+        const p = await getProduct(ctx.db, item.productId);
+        for (let i = 0; i < item.copies; i++) labels.push({ name: p.name, producerName: p.producerName, unit: p.unit, priceCents: p.priceCents, barcode: p.barcodes[0] ?? null });
+      }
+      if (labels.length > 2000) throw new Invalid({ field: 'items', reason: 'au plus 2 000 étiquettes à la fois' });
+      return Reply.file(await labelsPdf(labels, { skip: body.skip, demo: await isDemo(ctx.db) }), 'application/pdf', 'etiquettes.pdf');
     },
   }),
   route({

@@ -98,3 +98,9 @@ export type CategoryCreate = z.infer<typeof categoryCreateBody>;
 export type ProductCreate = z.infer<typeof productCreateBody>;
 export type ProductUpdate = z.infer<typeof productUpdateBody>;
 export type ProductListQuery = z.infer<typeof productListQuery>;
+
+/** Shelf labels to print: products and copies, and how many stickers of the first sheet are already used. */
+export const labelsBody = z.object({
+  items: z.array(z.object({ productId: idSchema, copies: z.number().int().min(1).max(200).default(1) }).strict()).min(1).max(500),
+  skip: z.number().int().min(0).max(20).default(0),
+}).strict();

@@ -1,0 +1,70 @@
+/**
+ * Shelf labels on A4 sticker sheets (3 × 7 labels of 63.5 × 38.1 mm, the common "L7160" layout): the
+ * product, its producer (short-circuit transparency), the price incl. VAT, the price per kilogram for
+ * goods sold by weight (the unit price the Code de la consommation requires), and the product's EAN
+ * barcode drawn by bwip-js when it has one.
+ */
+import bwipjs from 'bwip-js/node';
+import PDFDocument from 'pdfkit';
+import { pdfEuros, pdfText } from './a4.ts';
+
+const MM = 72 / 25.4;
+const SHEET = { cols: 3, rows: 7, width: 63.5 * MM, height: 38.1 * MM, left: 7.2 * MM, top: 15.15 * MM, gapX: 2.5 * MM, gapY: 0 };
+export const LABELS_PER_SHEET = SHEET.cols * SHEET.rows;
+
+export interface LabelProduct {
+  name: string;
+  producerName: string | null;
+  unit: 'piece' | 'kg';
+  priceCents: number;
+  barcode: string | null;
+}
+
+async function barcodePng(code: string): Promise<Buffer | null> {
+  const bcid = /^\d{13}$/.test(code) ? 'ean13' : /^\d{8}$/.test(code) ? 'ean8' : null;
+  if (!bcid) return null;
+  try {
+    return await bwipjs.toBuffer({ bcid, text: code, scale: 4, height: 9, includetext: true, textsize: 9 } as Parameters<typeof bwipjs.toBuffer>[0]);
+  } catch {
+    return null;
+  }
+}
+
+/** One label per entry (repeat an entry for copies); as many sheets as needed; `skip` leaves used stickers. */
+export async function labelsPdf(labels: readonly LabelProduct[], opts: { skip?: number; demo?: boolean } = {}): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 0, info: { Title: 'Étiquettes', Creator: 'Comptoir' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const pngs = new Map<string, Buffer | null>();
+  const skip = opts.skip ?? 0;
+  for (let i = 0; i < labels.length; i++) {
+    const slot = (i + skip) % LABELS_PER_SHEET;
+    if (i > 0 && slot === 0) doc.addPage({ size: 'A4', margin: 0 });
+    const l = labels[i]!;
+    const x = SHEET.left + (slot % SHEET.cols) * (SHEET.width + SHEET.gapX);
+    const y = SHEET.top + Math.floor(slot / SHEET.cols) * (SHEET.height + SHEET.gapY);
+    const pad = 3 * MM;
+    const w = SHEET.width - 2 * pad;
+    doc.save();
+    doc.rect(x, y, SHEET.width, SHEET.height).clip();
+    doc.font('Helvetica-Bold').fontSize(10.5).fillColor('#111111').text(pdfText(l.name), x + pad, y + pad, { width: w, height: 26, ellipsis: true });
+    if (l.producerName) doc.font('Helvetica').fontSize(7.5).fillColor('#444444').text(pdfText(l.producerName), x + pad, y + pad + 25, { width: w, height: 10, ellipsis: true, lineBreak: false });
+    const priceY = y + SHEET.height - pad - 24;
+    doc.font('Helvetica-Bold').fontSize(19).fillColor('#111111').text(pdfEuros(l.priceCents), x + pad, priceY, { width: w * 0.46, lineBreak: false });
+    doc.font('Helvetica').fontSize(7.5).fillColor('#444444').text(l.unit === 'kg' ? 'le kilo (prix au kg)' : 'TTC la pièce', x + pad, priceY + 20, { width: w * 0.46, lineBreak: false });
+    if (l.barcode) {
+      if (!pngs.has(l.barcode)) pngs.set(l.barcode, await barcodePng(l.barcode));
+      const png = pngs.get(l.barcode);
+      if (png) doc.image(png, x + pad + w * 0.47, y + SHEET.height - pad - 30, { fit: [w * 0.53, 30], align: 'right', valign: 'bottom' });
+    }
+    if (opts.demo) doc.font('Helvetica-Bold').fontSize(6).fillColor('#b3261e').text('DEMO', x + SHEET.width - pad - 20, y + 2, { width: 20, align: 'right', lineBreak: false });
+    doc.restore();
+  }
+  if (!labels.length) doc.font('Helvetica').fontSize(11).text('Aucune étiquette.', 60, 60);
+  doc.end();
+  return done;
+}
