@@ -114,6 +114,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/closings/year': M,
   'GET /api/closings': M,
   'GET /api/closings/:id': M,
+  'GET /api/closings/:id.pdf': M,
   'POST /api/archives': M,
   'GET /api/archives': M,
   'GET /api/archives/:name': M,

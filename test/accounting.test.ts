@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
@@ -125,6 +128,29 @@ describe('exports for the accountant: FEC and sales journal', () => {
     // The producer's account comes back to zero once paid: 3000 − 720 − 2280.
     const balanceA = rows.filter((r) => r.aux === auxA).reduce((s, r) => s + cents(r.credit) - cents(r.debit), 0);
     expect(balanceA).toBe(0);
+  });
+
+  it('gives the Z as an A4 PDF with the figures of the closing', async () => {
+    const z = (await shop.admin.get('/api/closings?kind=day')).body[0];
+    const res = await shop.admin.get(`/api/closings/${z.id}.pdf`);
+    expect(res.status).toBe(200);
+    const dir = path.join('test-artifacts', 'closings');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'z-2026-11-10.pdf');
+    fs.writeFileSync(file, res.raw);
+    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
+    expect(text).toContain('Clôture journalière (Z) n° 1');
+    expect(text).toContain('Période du 10/11/2026');
+    expect(text).toMatch(/Tickets 3\b/);
+    expect(text).toContain('Total TTC 40,50 €');
+    expect(text).toContain('Espèces attendues en caisse 21,50 €');
+    expect(text).toContain('Espèces comptées 21,00 €');
+    expect(text).toContain('Écart de caisse -0,50 €');
+    expect(text).toContain('5,5 % 28,44 € 1,56 € 30,00 €');
+    expect(text).toContain('Total 37,53 € 2,97 € 40,50 €');
+    expect(text).toContain('Ferme du Sidobre 30,00 €');
+    expect(text).toContain(z.hash);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(dir, 'z-2026-11-10')]);
   });
 
   it('writes the sales journal by VAT rate and payment method for French spreadsheets', async () => {

@@ -78,6 +78,9 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await page.getByRole('button', { name: 'Clôturer la journée (Z)' }).click();
     await expect.poll(() => text(page.getByTestId('z-done'))).toBe('Journée clôturée : Z n° 1, 37,50 €.');
     const z = (await shop.admin.get('/api/closings?kind=day')).body[0];
+    const pdfLink = await page.getByRole('link', { name: 'Z n° 1 en PDF' }).getAttribute('href');
+    expect(pdfLink).toBe(`/api/closings/${z.id}.pdf`);
+    expect((await shop.admin.get(pdfLink!)).raw.subarray(0, 5).toString()).toBe('%PDF-');
     expect(z.figures).toMatchObject({ cashCountedCents: 2100, cashDifferenceCents: -50, note: 'Pièce de 50 centimes rendue en trop' });
   });
 

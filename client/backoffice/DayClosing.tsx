@@ -161,10 +161,10 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
       )}
       <h3>{t('bo.day.history')}</h3>
       <table class="figures">
-        <thead><tr><th>Z</th><th>{t('bo.day.day')}</th><th class="num">{t('bo.day.total')}</th><th class="num">{t('bo.day.difference')}</th><th>{t('bo.day.note')}</th></tr></thead>
+        <thead><tr><th>Z</th><th>{t('bo.day.day')}</th><th class="num">{t('bo.day.total')}</th><th class="num">{t('bo.day.difference')}</th><th>{t('bo.day.note')}</th><th /></tr></thead>
         <tbody>
           {history.map((c) => (
-            <tr key={c.id}><td>{c.seq}</td><td>{formatDay(c.period, lang)}</td><td class="num">{euros(c.totalCents, lang)}</td><td class="num">{c.figures.cashDifferenceCents === null ? '' : euros(c.figures.cashDifferenceCents, lang)}</td><td>{c.figures.note ?? ''}</td></tr>
+            <tr key={c.id}><td>{c.seq}</td><td>{formatDay(c.period, lang)}</td><td class="num">{euros(c.totalCents, lang)}</td><td class="num">{c.figures.cashDifferenceCents === null ? '' : euros(c.figures.cashDifferenceCents, lang)}</td><td>{c.figures.note ?? ''}</td><td><a class="button secondary" href={`/api/closings/${c.id}.pdf`} target="_blank" rel="noopener" aria-label={t('bo.day.pdfOf', { n: c.seq })}>PDF</a></td></tr>
           ))}
         </tbody>
       </table>

@@ -3,6 +3,8 @@ import { businessDay } from '../../shared/time.ts';
 import { MANAGERS, requireUser } from '../http/access.ts';
 import { idParams, Reply, route } from '../http/route.ts';
 import { closeDay, closeMonth, closeYear, closingView, getClosing, xReport } from './closing.ts';
+import { closingPdf } from './closing-pdf.ts';
+import { isDemo, shopIdentity } from '../settings/settings.ts';
 
 export const closingRoutes = [
   route({
@@ -53,6 +55,23 @@ export const closingRoutes = [
       if (query.outlet) q = q.where('outlets.code', '=', query.outlet);
       if (query.kind) q = q.where('closings.kind', '=', query.kind);
       return (await q.orderBy('closings.id', 'desc').limit(query.limit).execute()).map(closingView);
+    },
+  }),
+  // Before `/api/closings/:id`, which would take `12.pdf` for an id.
+  route({
+    method: 'get',
+    path: '/api/closings/:id.pdf',
+    access: MANAGERS,
+    tag: 'closings',
+    summary: 'A closing as an A4 PDF: the Z of a day (or a month’s, a year’s totals), with its place in the chain',
+    params: idParams,
+    handler: async ({ params }, ctx) => {
+      const c = await getClosing(ctx.db, params.id);
+      const outlet = await ctx.db.selectFrom('outlets').select(['name', 'code']).where('id', '=', c.outletId).executeTakeFirstOrThrow();
+      const by = await ctx.db.selectFrom('users').select('display_name').where('id', '=', c.closedBy).executeTakeFirst();
+      const tills = await ctx.db.selectFrom('tills').select(['id', 'name']).execute();
+      const pdf = await closingPdf(c, { shop: await shopIdentity(ctx.db), outletName: outlet.name, closedByName: by?.display_name ?? '?', demo: await isDemo(ctx.db), tillNames: new Map(tills.map((t) => [t.id, t.name])) });
+      return Reply.file(pdf, 'application/pdf', `cloture-${outlet.code}-${c.kind}-${c.period}.pdf`);
     },
   }),
   route({

@@ -209,6 +209,7 @@ export const en: Catalogue = {
   'bo.lab.print': "Labels (PDF) for the {n} ticked product(s)",
   'bo.lab.pick': "Label",
   'bo.lab.pickOf': "Label for {name}",
+  'bo.day.pdfOf': "Z no. {n} as PDF",
   'mgr.statements': 'Producers’ statements',
   'mgr.month': 'Month',
   'mgr.issueAll': 'Issue every producer’s statement',

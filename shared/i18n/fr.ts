@@ -208,6 +208,7 @@ export const fr = {
   'bo.lab.print': "Étiquettes (PDF) des {n} article(s) cochés",
   'bo.lab.pick': "Étiq.",
   'bo.lab.pickOf': "Étiquette pour {name}",
+  'bo.day.pdfOf': "Z n° {n} en PDF",
   'mgr.statements': 'Relevés des producteurs',
   'mgr.month': 'Mois',
   'mgr.issueAll': 'Émettre les relevés de tous les producteurs',
