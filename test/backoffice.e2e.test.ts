@@ -230,6 +230,16 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await page.getByRole('button', { name: 'Enregistrer l’inventaire' }).click();
     await expect.poll(() => text(page.getByTestId('count-result'))).toMatch(/Miel de bruyère\s*22\s*20\s*-2/);
     expect((await shop.admin.get('/api/products?q=bruyere')).body[0].onHand).toBe(20);
+
+    // A jar falls: scanned in the losses form below, one piece, broken.
+    await page.getByRole('button', { name: 'Nouvel inventaire' }).click();
+    const lossScan = page.getByLabel('Scanner l’article perdu');
+    await lossScan.fill('3760123450010');
+    await lossScan.press('Enter');
+    await page.getByLabel('Motif de la perte de Miel de bruyère').selectOption('breakage');
+    await page.getByRole('button', { name: 'Enregistrer les pertes' }).click();
+    await expect.poll(() => text(page.locator('section', { hasText: 'Pertes (casse' }).getByRole('status'))).toBe('1 perte(s) enregistrée(s).');
+    expect((await shop.admin.get('/api/products?q=bruyere')).body[0].onHand).toBe(19);
   });
 
   it('takes a backup on demand and shows the event log of what was just done', async () => {

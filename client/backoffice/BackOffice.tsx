@@ -6,6 +6,7 @@ import { Accounting } from './Accounting.tsx';
 import { Catalogue } from './Catalogue.tsx';
 import { Deposit } from './Deposit.tsx';
 import { Inventory } from './Inventory.tsx';
+import { Losses } from './Losses.tsx';
 import { DayClosing } from './DayClosing.tsx';
 import { System } from './System.tsx';
 
@@ -32,6 +33,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'catalogue' && <Catalogue t={t} lang={lang} />}
       {section === 'deposit' && <Deposit t={t} lang={lang} />}
       {section === 'inventory' && <Inventory t={t} lang={lang} />}
+      {section === 'inventory' && <Losses t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
       {section === 'system' && <System t={t} lang={lang} admin={admin} />}

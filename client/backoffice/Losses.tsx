@@ -1,0 +1,82 @@
+import { useRef, useState } from 'preact/hooks';
+import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
+import { api, ApiError } from '../api.ts';
+import { quantity } from '../format.ts';
+import type { T } from '../main.tsx';
+import type { Product } from './Catalogue.tsx';
+
+const REASONS = ['breakage', 'expired', 'theft', 'other'] as const;
+type Reason = (typeof REASONS)[number];
+
+/** Goods lost (broken, past their date, stolen): scanned, counted, with the reason; stock goes down by as much. */
+export function Losses({ t, lang }: { t: T; lang: Lang }) {
+  const [lines, setLines] = useState<{ product: Product; quantity: string; reason: Reason }[]>([]);
+  const [scan, setScan] = useState('');
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+  const pending = useRef(Promise.resolve());
+
+  function onScan(e: Event) {
+    e.preventDefault();
+    const code = scan.trim();
+    setScan('');
+    if (!code) return;
+    pending.current = pending.current.then(async () => {
+      setError('');
+      setDone('');
+      try {
+        const { product: p, grams } = await api<{ product: Product; grams: number | null }>('GET', `/api/barcodes/${encodeURIComponent(code)}`);
+        setLines((ls) => (ls.some((l) => l.product.id === p.id) ? ls : [...ls, { product: p, quantity: p.unit === 'kg' ? (grams ? String(grams / 1000).replace('.', ',') : '') : '1', reason: 'breakage' }]));
+      } catch (err) {
+        setError(err instanceof ApiError && err.status === 404 ? t('bo.inv.unknown', { code }) : err instanceof ApiError ? err.message : String(err));
+      }
+    });
+  }
+  const parsed = (l: { product: Product; quantity: string }) => {
+    const n = Number(l.quantity.replace(',', '.'));
+    if (!Number.isFinite(n) || n <= 0) return null;
+    return l.product.unit === 'kg' ? Math.round(n * 1000) : Number.isInteger(n) ? n : null;
+  };
+  async function record() {
+    setError('');
+    const bad = lines.find((l) => parsed(l) === null);
+    if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
+    try {
+      await api('POST', '/api/stock/losses', { lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l), reason: l.reason })) });
+      setDone(t('bo.loss.done', { n: lines.length }));
+      setLines([]);
+    } catch (err) {
+      setError(err instanceof ApiError ? [err.message, ...err.fields.map((f) => f.reason)].join(' — ') : String(err));
+    }
+  }
+  return (
+    <section class="panel">
+      <h3>{t('bo.loss.title')}</h3>
+      <form onSubmit={onScan}>
+        <label>{t('bo.loss.scan')}<input value={scan} onInput={(e) => setScan((e.target as HTMLInputElement).value)} /></label>
+      </form>
+      {lines.length > 0 && (
+        <table class="figures">
+          <thead><tr><th>{t('bo.cat.name')}</th><th>{t('bo.cat.onHand')}</th><th>{t('bo.dep.quantity')}</th><th>{t('bo.loss.reason')}</th></tr></thead>
+          <tbody>
+            {lines.map((l, i) => (
+              <tr key={l.product.id}>
+                <td>{l.product.name}</td>
+                <td>{l.product.onHand === null ? '—' : quantity(l.product.onHand, l.product.unit, lang)}</td>
+                <td><input inputMode="decimal" value={l.quantity} aria-label={t('bo.loss.quantityOf', { name: l.product.name })}
+                  onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, quantity: (e.target as HTMLInputElement).value } : x)))} /></td>
+                <td><select value={l.reason} aria-label={t('bo.loss.reasonOf', { name: l.product.name })}
+                  onChange={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, reason: (e.target as HTMLSelectElement).value as Reason } : x)))}>
+                  {REASONS.map((r) => <option key={r} value={r}>{t(`bo.loss.${r}` as MessageKey)}</option>)}
+                </select></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {error && <p class="error" role="alert">{error}</p>}
+      {done && <p class="ok" role="status">{done}</p>}
+      <button onClick={record} disabled={lines.length === 0}>{t('bo.loss.record')}</button>
+    </section>
+  );
+}
