@@ -30,3 +30,6 @@ export async function api<T>(method: string, path: string, body?: unknown, timeo
   if (!res.ok) throw new ApiError(res.status, data?.error?.message ?? res.statusText, data?.error?.fields ?? []);
   return data as T;
 }
+
+/** An error as one line for a form: the message, then each field and its reason. */
+export const errorText = (e: unknown) => (e instanceof ApiError ? [e.message, ...e.fields.map((f) => `${f.field} : ${f.reason}`)].join(' — ') : String(e));

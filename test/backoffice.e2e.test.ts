@@ -158,6 +158,12 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
 
   it('changes a price from the product list, and the change is logged', async () => {
     await page.getByRole('link', { name: 'Catalogue' }).click();
+    // The beekeeper's commission goes from 18 % to 17,5 %.
+    await page.getByRole('button', { name: 'Modifier Rucher de Brassac' }).click();
+    await page.locator('form.edit-producer').getByLabel('Commission (%)').fill('17,5');
+    await page.locator('form.edit-producer').getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(async () => (await shop.admin.get('/api/producers?q=brassac')).body[0].commissionBp).toBe(1750);
+    await expect.poll(() => text(page.locator('table.figures', { hasText: 'SIRET' }))).toContain('17,5 %');
     await page.getByRole('button', { name: 'Modifier Miel de bruyère' }).click();
     const row = page.locator('form.edit-row');
     await row.getByLabel('Prix TTC (€, au kg pour un article pesé)').fill('10,20');

@@ -8,13 +8,14 @@ import { Deposit } from './Deposit.tsx';
 import { Inventory } from './Inventory.tsx';
 import { Losses } from './Losses.tsx';
 import { DayClosing } from './DayClosing.tsx';
+import { Setup } from './Setup.tsx';
 import { System } from './System.tsx';
 
-const SECTIONS = ['day', 'catalogue', 'deposit', 'inventory', 'statements', 'accounting', 'system'] as const;
+const SECTIONS = ['day', 'catalogue', 'deposit', 'inventory', 'statements', 'accounting', 'setup', 'system'] as const;
 type Section = (typeof SECTIONS)[number];
 const fromHash = (): Section => (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
 
-/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #inventory, #statements, #accounting, #system). */
+/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #inventory, #statements, #accounting, #setup, #system). */
 export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
   const [section, setSection] = useState<Section>(fromHash());
   useEffect(() => {
@@ -36,6 +37,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'inventory' && <Losses t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
+      {section === 'setup' && <Setup t={t} lang={lang} admin={admin} />}
       {section === 'system' && <System t={t} lang={lang} admin={admin} />}
     </div>
   );

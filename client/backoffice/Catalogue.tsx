@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { parseEuros } from '../../shared/money.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, errorText } from '../api.ts';
 import { euros, quantity, rate } from '../format.ts';
 import type { T } from '../main.tsx';
 
@@ -10,7 +10,6 @@ export interface Product { id: number; name: string; producerId: number | null; 
 interface ImportReport { dryRun: boolean; rows: number; valid: number; created: number; problems: { line: number; field: string; reason: string }[]; preview: { line: number; name: string; producer: string | null; priceCents: number; unit: string }[] }
 
 const VAT_RATES = [550, 1000, 2000, 210, 0];
-const errorText = (e: unknown) => (e instanceof ApiError ? [e.message, ...e.fields.map((f) => `${f.field} : ${f.reason}`)].join(' — ') : String(e));
 const value = (e: Event) => (e.target as HTMLInputElement).value;
 
 /** Producers, products and the CSV import: what the shop sells and for whom. */
@@ -19,6 +18,7 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
   const [products, setProducts] = useState<Product[]>([]);
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<number | null>(null);
+  const [editingProducer, setEditingProducer] = useState<number | null>(null);
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [copies, setCopies] = useState('1');
   const [skip, setSkip] = useState('0');
@@ -61,10 +61,15 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
         <h3>{t('bo.cat.producers')}</h3>
         <NewProducer t={t} onCreated={refresh} />
         <table class="figures">
-          <thead><tr><th>{t('bo.cat.name')}</th><th>SIRET</th><th>{t('bo.cat.vatStatus')}</th><th class="num">{t('bo.cat.commission')}</th></tr></thead>
+          <thead><tr><th>{t('bo.cat.name')}</th><th>SIRET</th><th>{t('bo.cat.vatStatus')}</th><th class="num">{t('bo.cat.commission')}</th><th /></tr></thead>
           <tbody>
-            {producers.map((p) => (
-              <tr key={p.id}><td>{p.name}<small class="muted block">{p.legalName}</small></td><td>{p.siret}</td><td>{t(p.vatStatus === 'franchise' ? 'bo.cat.franchise' : 'bo.cat.subject')}</td><td class="num">{rate(p.commissionBp, lang)}</td></tr>
+            {producers.map((p) => editingProducer === p.id ? (
+              <tr key={p.id}><td colSpan={5}><EditProducer t={t} producer={p} onDone={() => { setEditingProducer(null); refresh(); }} /></td></tr>
+            ) : (
+              <tr key={p.id} class={p.active ? '' : 'inactive'}>
+                <td>{p.name}<small class="muted block">{p.legalName}</small></td><td>{p.siret}</td><td>{t(p.vatStatus === 'franchise' ? 'bo.cat.franchise' : 'bo.cat.subject')}</td><td class="num">{rate(p.commissionBp, lang)}</td>
+                <td><button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditingProducer(p.id)}>{t('bo.cat.edit')}</button></td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -195,6 +200,43 @@ function NewProduct({ t, producers, onCreated }: { t: T; producers: Producer[]; 
         <button type="submit">{t('bo.cat.create')}</button>
       </form>
     </details>
+  );
+}
+
+/** A producer's identity, VAT status, commission and whether they still deposit; every change is logged. */
+function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDone: () => void }) {
+  const [error, setError] = useState('');
+  async function submit(e: Event) {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    const pct = Number(String(f.get('commission')).replace(',', '.'));
+    setError('');
+    try {
+      await api('PATCH', `/api/producers/${producer.id}`, {
+        name: f.get('name'), legalName: f.get('legalName'), siret: String(f.get('siret')).replace(/\s/g, ''), vatStatus: f.get('vatStatus'),
+        commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1, active: f.get('active') === 'on',
+      });
+      onDone();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+  return (
+    <form onSubmit={submit} class="grid-form edit-producer">
+      <label>{t('bo.cat.name')}<input name="name" required maxLength={80} defaultValue={producer.name} /></label>
+      <label>{t('bo.cat.legalName')}<input name="legalName" required maxLength={120} defaultValue={producer.legalName} /></label>
+      <label>SIRET<input name="siret" required inputMode="numeric" defaultValue={producer.siret} /></label>
+      <label>{t('bo.cat.vatStatus')}
+        <select name="vatStatus" defaultValue={producer.vatStatus}><option value="subject">{t('bo.cat.subject')}</option><option value="franchise">{t('bo.cat.franchise')}</option></select>
+      </label>
+      <label>{t('bo.cat.commissionPct')}<input name="commission" required inputMode="decimal" defaultValue={String(producer.commissionBp / 100).replace('.', ',')} /></label>
+      <label class="check"><input type="checkbox" name="active" defaultChecked={producer.active} />{t('bo.cat.producerActive')}</label>
+      {error && <p class="error" role="alert">{error}</p>}
+      <div class="actions wide">
+        <button type="submit">{t('bo.cat.save')}</button>
+        <button type="button" class="secondary" onClick={onDone}>{t('bo.cat.cancel')}</button>
+      </div>
+    </form>
   );
 }
 
