@@ -8,6 +8,7 @@ import { Deposit } from './Deposit.tsx';
 import { Inventory } from './Inventory.tsx';
 import { Losses } from './Losses.tsx';
 import { DayClosing } from './DayClosing.tsx';
+import { Archives, Periods } from './Periods.tsx';
 import { Setup } from './Setup.tsx';
 import { System } from './System.tsx';
 
@@ -31,12 +32,14 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
         ))}
       </nav>
       {section === 'day' && <DayClosing t={t} lang={lang} />}
+      {section === 'day' && <Periods t={t} lang={lang} />}
       {section === 'catalogue' && <Catalogue t={t} lang={lang} />}
       {section === 'deposit' && <Deposit t={t} lang={lang} />}
       {section === 'inventory' && <Inventory t={t} lang={lang} />}
       {section === 'inventory' && <Losses t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
+      {section === 'accounting' && <Archives t={t} lang={lang} />}
       {section === 'setup' && <Setup t={t} lang={lang} admin={admin} />}
       {section === 'system' && <System t={t} lang={lang} admin={admin} />}
     </div>

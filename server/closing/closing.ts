@@ -146,14 +146,24 @@ export async function closeMonth(db: Kysely<Database>, input: { outlet: OutletCo
   });
 }
 
-/** A year closing sums its month closings; every month with day closings must be closed first. */
+/** A year closing sums its month closings; every month with tickets or day closings must be closed first. */
 export async function closeYear(db: Kysely<Database>, input: { outlet: OutletCode; year: string }, userId: number, now: Date, timeZone: string) {
   if (`${input.year}-12-31` >= businessDay(now, timeZone)) throw new Unprocessable('L’année n’est pas terminée.', [{ field: 'year', reason: 'année en cours ou future' }]);
   return db.transaction().execute(async (trx) => {
     const outlet = await outletByCode(trx, input.outlet);
     const months = await trx.selectFrom('closings').selectAll().where('outlet_id', '=', outlet.id).where('kind', '=', 'month').where('period', 'like', `${input.year}-%`).orderBy('period').execute();
     const dayMonths = await trx.selectFrom('closings').select('period').where('outlet_id', '=', outlet.id).where('kind', '=', 'day').where('period', 'like', `${input.year}-%`).execute();
-    const needed = [...new Set(dayMonths.map((d) => d.period.slice(0, 7)))].sort();
+    // A month with tickets but no day closed yet must stop the year too, or its sales would be left out.
+    const soldMonths = await trx
+      .selectFrom('sales')
+      .select((eb) => eb.fn<string>('substr', ['business_day', eb.val(1), eb.val(7)]).as('month'))
+      .distinct()
+      .where('outlet_id', '=', outlet.id)
+      .where('training', '=', 0)
+      .where('business_day', '>=', `${input.year}-01-01`)
+      .where('business_day', '<=', `${input.year}-12-31`)
+      .execute();
+    const needed = [...new Set([...dayMonths.map((d) => d.period.slice(0, 7)), ...soldMonths.map((s) => s.month)])].sort();
     const missing = needed.filter((m) => !months.some((c) => c.period === m));
     if (missing.length) throw new Unprocessable(`Mois non clôturés : ${missing.join(', ')}.`, missing.map((m) => ({ field: 'year', reason: `mois ${m} non clôturé` })));
     const figures = sumFigures(months.map((c) => JSON.parse(c.figures) as ClosingFigures));

@@ -412,6 +412,23 @@ export const fr = {
   'bo.setup.methodLabel': "Moyen de paiement {n}",
   'bo.setup.remove': "Retirer",
   'bo.setup.addMethod': "Ajouter un moyen de paiement",
+  'bo.per.title': "Clôtures mensuelles et annuelles",
+  'bo.per.help': "Le mois se clôture quand toutes ses journées le sont ; l’année, quand tous ses mois le sont. Chaque clôture est chaînée et ne se modifie plus.",
+  'bo.per.month': "Mois",
+  'bo.per.year': "Année",
+  'bo.per.closeMonth': "Clôturer le mois",
+  'bo.per.closeYear': "Clôturer l’année",
+  'bo.per.monthDone': "Mois de {period} clôturé : {total}.",
+  'bo.per.yearDone': "Année {period} clôturée : {total}.",
+  'bo.per.period': "Période",
+  'bo.per.grandTotal': "Grand total perpétuel",
+  'bo.per.none': "Aucune clôture mensuelle pour l’instant.",
+  'bo.per.yearOf': "Année {year}",
+  'bo.per.pdfOf': "PDF de {period}",
+  'bo.arc.title': "Archives fiscales",
+  'bo.arc.help': "L’archive d’un exercice clôturé (tickets, clôtures, journal des événements, empreintes SHA-256) se vérifie seule, sans la base : à conserver six ans et à remettre en cas de contrôle.",
+  'bo.arc.create': "Créer l’archive de l’exercice",
+  'bo.arc.done': "Archive {name} écrite : {tickets} tickets, {closings} clôtures, {events} événements.",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -1,0 +1,122 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Lang } from '../../shared/i18n/index.ts';
+import { api, errorText } from '../api.ts';
+import { euros, previousMonth, today } from '../format.ts';
+import type { T } from '../main.tsx';
+
+interface Closing { id: number; kind: 'day' | 'month' | 'year'; period: string; seq: number; closedAt: string; totalCents: number; grandTotalCents: number; figures: { tickets: number } }
+
+/**
+ * Monthly and yearly closings, built from the daily ones: the month once all its days are closed,
+ * the year once all its months are. A refusal names what is still open.
+ */
+export function Periods({ t, lang }: { t: T; lang: Lang }) {
+  const [outlet, setOutlet] = useState<'shop' | 'restaurant'>('shop');
+  const [month, setMonth] = useState(previousMonth(today()));
+  const [year, setYear] = useState(String(Number(today().slice(0, 4)) - 1));
+  const [closings, setClosings] = useState<Closing[]>([]);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+  const load = () =>
+    Promise.all([api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=month&limit=24`), api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=year&limit=10`)])
+      .then(([m, y]) => setClosings([...y, ...m]))
+      .catch((e) => setError(errorText(e)));
+  useEffect(() => void load(), [outlet]);
+  const periodName = (c: Closing) =>
+    c.kind === 'year' ? c.period : new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${c.period}-01T00:00:00Z`));
+
+  async function close(kind: 'month' | 'year') {
+    setError('');
+    setDone('');
+    try {
+      const c = await api<Closing>('POST', `/api/closings/${kind}`, kind === 'month' ? { outlet, month } : { outlet, year });
+      setDone(t(kind === 'month' ? 'bo.per.monthDone' : 'bo.per.yearDone', { period: periodName(c), total: euros(c.totalCents, lang) }));
+      await load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  return (
+    <section class="panel" data-testid="periods">
+      <h3>{t('bo.per.title')}</h3>
+      <p class="muted">{t('bo.per.help')}</p>
+      <div class="toolbar">
+        <label>{t('bo.day.outlet')}
+          <select value={outlet} onChange={(e) => setOutlet((e.target as HTMLSelectElement).value as 'shop' | 'restaurant')}>
+            <option value="shop">{t('bo.outlet.shop')}</option>
+            <option value="restaurant">{t('bo.outlet.restaurant')}</option>
+          </select>
+        </label>
+        <label>{t('bo.per.month')}<input type="month" value={month} max={today().slice(0, 7)} onChange={(e) => setMonth((e.target as HTMLInputElement).value)} /></label>
+        <button onClick={() => close('month')}>{t('bo.per.closeMonth')}</button>
+        <label>{t('bo.per.year')}<input type="number" min={2000} max={Number(today().slice(0, 4))} value={year} onChange={(e) => setYear((e.target as HTMLInputElement).value)} /></label>
+        <button onClick={() => close('year')}>{t('bo.per.closeYear')}</button>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+      {done && <p class="ok" role="status">{done}</p>}
+      <table class="figures">
+        <thead><tr><th>{t('bo.per.period')}</th><th class="num">{t('bo.day.tickets')}</th><th class="num">{t('bo.day.total')}</th><th class="num">{t('bo.per.grandTotal')}</th><th /></tr></thead>
+        <tbody>
+          {closings.length === 0 && <tr><td colSpan={5} class="muted">{t('bo.per.none')}</td></tr>}
+          {closings.map((c) => (
+            <tr key={c.id}>
+              <td>{c.kind === 'year' ? <strong>{t('bo.per.yearOf', { year: c.period })}</strong> : periodName(c)}</td>
+              <td class="num">{c.figures.tickets}</td>
+              <td class="num">{euros(c.totalCents, lang)}</td>
+              <td class="num">{euros(c.grandTotalCents, lang)}</td>
+              <td><a class="button secondary" href={`/api/closings/${c.id}.pdf`} target="_blank" rel="noopener" aria-label={t('bo.per.pdfOf', { period: periodName(c) })}>PDF</a></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+interface Archive { name: string; bytes: number }
+
+/** The fiscal archive of a closed year (issue "sales that can never be lost"): write it, list, download. */
+export function Archives({ t, lang }: { t: T; lang: Lang }) {
+  const [year, setYear] = useState(String(Number(today().slice(0, 4)) - 1));
+  const [archives, setArchives] = useState<Archive[]>([]);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+  const [busy, setBusy] = useState(false);
+  const load = () => api<Archive[]>('GET', '/api/archives').then(setArchives).catch((e) => setError(errorText(e)));
+  useEffect(() => void load(), []);
+  async function create() {
+    setError('');
+    setDone('');
+    setBusy(true);
+    try {
+      const a = await api<{ name: string; counts: { tickets: number; closings: number; events: number } }>('POST', '/api/archives', { year }, 120_000);
+      setDone(t('bo.arc.done', { name: a.name, tickets: a.counts.tickets, closings: a.counts.closings, events: a.counts.events }));
+      await load();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section class="panel" data-testid="archives">
+      <h3>{t('bo.arc.title')}</h3>
+      <p class="muted">{t('bo.arc.help')}</p>
+      <div class="toolbar">
+        <label>{t('bo.per.year')}<input type="number" min={2000} max={Number(today().slice(0, 4))} value={year} onChange={(e) => setYear((e.target as HTMLInputElement).value)} /></label>
+        <button disabled={busy} onClick={create}>{t('bo.arc.create')}</button>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+      {done && <p class="ok" role="status">{done}</p>}
+      <ul class="docs exports">
+        {archives.map((a) => (
+          <li key={a.name}>
+            <div><strong>{a.name}</strong><small>{(a.bytes / 1024).toLocaleString(lang, { maximumFractionDigits: 0 })} Ko</small></div>
+            <a class="button secondary" href={`/api/archives/${encodeURIComponent(a.name)}`} download>{t('bo.acc.download')}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
