@@ -246,6 +246,22 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await page.getByRole('button', { name: 'Enregistrer les pertes' }).click();
     await expect.poll(() => text(page.locator('section', { hasText: 'Pertes (casse' }).getByRole('status'))).toBe('1 perte(s) enregistrée(s).');
     expect((await shop.admin.get('/api/products?q=bruyere')).body[0].onHand).toBe(19);
+
+    // The stock list above: the honey falls to its threshold of 20 jars and shows under "low", beside the
+    // house's café, sold once and never stocked (−1: below zero).
+    const miel = (await shop.admin.get('/api/products?q=bruyere')).body[0];
+    expect((await shop.admin.put(`/api/products/${miel.id}/threshold`, { lowStockThreshold: 20 })).status).toBe(200);
+    const stock = page.getByTestId('stock');
+    await stock.getByLabel('Afficher').selectOption('low');
+    await expect.poll(async () => (await stock.locator('tbody tr td:first-child').allTextContents()).join('|')).toBe('Café|Miel de bruyère');
+    expect(await text(stock.locator('tbody tr').nth(0))).toMatch(/^Café\s*La maison\s*-1négatif : à recompter\s*—/);
+    expect(await text(stock.locator('tbody tr').nth(1))).toMatch(/^Miel de bruyère\s*Rucher de Brassac\s*19\s*20/);
+    // Sorted by stock, most first: Miel 19, then Savon 9 and Tomme 10 − 3 sold = 7.
+    await stock.getByLabel('Afficher').selectOption('all');
+    await stock.getByRole('button', { name: 'En stock' }).click();
+    await stock.getByRole('button', { name: /En stock/ }).click();
+    await expect.poll(async () => (await stock.locator('tbody tr td:nth-child(3)').allTextContents()).slice(0, 3).join('|')).toBe('19|9|7');
+    await screenshot(page, 'backoffice-laptop-stock');
   });
 
   it('takes a backup on demand and shows the event log of what was just done', async () => {
@@ -254,7 +270,7 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await expect.poll(() => text(page.getByRole('status'))).toMatch(/^Sauvegarde .+ faite \(.+ Mo\)\.$/);
     const backups = (await shop.admin.get('/api/backups')).body;
     expect(backups).toHaveLength(1);
-    expect(await text(page.getByTestId('backups'))).toContain(backups[0].name);
+    await expect.poll(() => text(page.getByTestId('backups'))).toContain(backups[0].name);
     await expect.poll(() => text(page.getByTestId('events'))).toContain('backup.created');
     const log = await text(page.getByTestId('events'));
     // Newest first: the backup, the import, the deposit, the FEC export, the closing…

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../db/database.ts';
-import { aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { ADMIN, aProducer, aProduct, aUser, startTestShop, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
 
 describe('consignment stock ledger', () => {
   let shop: TestShop;
@@ -111,5 +112,45 @@ describe('consignment stock ledger', () => {
     const after = await shop.admin.get('/api/journal/verify');
     expect(after.body.ok).toBe(false);
     expect(after.body.problems).toEqual([expect.objectContaining({ record: `product:${tomates.id}`, fault: 'stock-mismatch' })]);
+  });
+});
+
+describe('goods unsold on the shelf', () => {
+  let shop: TestShop;
+  let clock = new Date('2026-03-01T09:00:00Z');
+  const day = 86_400_000;
+  afterAll(() => shop.close());
+  // Sessions expire as the clock moves: the admin logs in again.
+  const advance = async (days: number) => {
+    clock = new Date(clock.getTime() + days * day);
+    expect((await shop.admin.post('/api/auth/login', ADMIN)).status).toBe(200);
+  };
+
+  it('lists what is in stock with neither a sale nor a deposit in the last N days', async () => {
+    shop = await startTestShop({ now: () => clock });
+    const p = await aProducer(shop.admin, { name: 'Poterie de Burlats' });
+    const bol = await aProduct(shop.admin, { name: 'Bol', producerId: p.id, priceCents: 1800 });
+    const vase = await aProduct(shop.admin, { name: 'Vase', producerId: p.id, priceCents: 4500 });
+    const tasse = await aProduct(shop.admin, { name: 'Tasse', producerId: p.id, priceCents: 1200 });
+    const plat = await aProduct(shop.admin, { name: 'Plat', producerId: p.id, priceCents: 3000 });
+    // Day 0: bowls, vases and dishes deposited. The dishes are all taken back the same day (stock 0).
+    expect((await shop.admin.post('/api/stock/deposits', { producerId: p.id, lines: [{ productId: bol.id, quantity: 5 }, { productId: vase.id, quantity: 2 }, { productId: plat.id, quantity: 1 }] })).status).toBe(201);
+    expect((await shop.admin.post('/api/stock/returns', { producerId: p.id, lines: [{ productId: plat.id, quantity: 1 }] })).status).toBe(201);
+    // Day 20: one bowl sold at the till.
+    await advance(20);
+    const till = (await aUser(shop, 'cashier')).client;
+    expect((await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: 1, createdAt: clock.toISOString(), lines: [{ productId: bol.id, quantity: 1, unitPriceCents: 1800 }], payments: [{ method: 'card', amountCents: 1800 }], totalCents: 1800 })).status).toBe(201);
+    // Day 35: cups deposited.
+    await advance(15);
+    expect((await shop.admin.post('/api/stock/deposits', { producerId: p.id, lines: [{ productId: tasse.id, quantity: 6 }] })).status).toBe(201);
+    // Day 40, 30 days back = day 10: the bowl sold on day 20, the cups came on day 35, the dish has none left.
+    await advance(5);
+    const names = async (days: number) => (await shop.admin.get(`/api/stock?unsoldDays=${days}`)).body.map((r: { name: string }) => r.name);
+    expect(await names(30)).toEqual(['Vase']);
+    // 10 days back = day 30: the bowl's sale is older than that; the cups still came in the window.
+    expect(await names(10)).toEqual(['Bol', 'Vase']);
+    // 3 days back = day 37: the cups' deposit too is older.
+    expect(await names(3)).toEqual(['Bol', 'Tasse', 'Vase']);
+    expect((await shop.admin.get('/api/stock?unsoldDays=0')).status).toBe(400);
   });
 });

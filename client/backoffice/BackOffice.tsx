@@ -10,6 +10,7 @@ import { Losses } from './Losses.tsx';
 import { DayClosing } from './DayClosing.tsx';
 import { Archives, Periods } from './Periods.tsx';
 import { Setup } from './Setup.tsx';
+import { Stock } from './Stock.tsx';
 import { System } from './System.tsx';
 
 const SECTIONS = ['day', 'catalogue', 'deposit', 'inventory', 'statements', 'accounting', 'setup', 'system'] as const;
@@ -35,6 +36,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'day' && <Periods t={t} lang={lang} />}
       {section === 'catalogue' && <Catalogue t={t} lang={lang} />}
       {section === 'deposit' && <Deposit t={t} lang={lang} />}
+      {section === 'inventory' && <Stock t={t} lang={lang} />}
       {section === 'inventory' && <Inventory t={t} lang={lang} />}
       {section === 'inventory' && <Losses t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}

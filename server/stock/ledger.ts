@@ -223,7 +223,7 @@ export async function recordCount(db: Db, input: CountBody, userId: number, now:
 }
 
 /** Stock on hand of every tracked product (from the running balances), scoped to a producer if asked. */
-export async function stockOnHand(db: Db, query: { producerId?: number | undefined; low?: boolean | undefined; q?: string | undefined }, scope: Scope) {
+export async function stockOnHand(db: Db, query: { producerId?: number | undefined; low?: boolean | undefined; unsoldDays?: number | undefined; q?: string | undefined }, scope: Scope, now: Date = new Date()) {
   let q = db
     .selectFrom('products')
     .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
@@ -250,7 +250,15 @@ export async function stockOnHand(db: Db, query: { producerId?: number | undefin
       lastMovementAt: r.updated_at ?? null,
     };
   });
-  return query.low ? list.filter((r) => r.low || r.negative) : list;
+  let result = query.low ? list.filter((r) => r.low || r.negative) : list;
+  if (query.unsoldDays !== undefined) {
+    // Through the (kind, at) index: only the window's sales and deposits are read, not the whole ledger.
+    const since = new Date(now.getTime() - query.unsoldDays * 86_400_000).toISOString();
+    const moved = await db.selectFrom('stock_movements').select('product_id').distinct().where('kind', 'in', ['sale', 'deposit']).where('at', '>=', since).execute();
+    const recent = new Set(moved.map((m) => m.product_id));
+    result = result.filter((r) => r.onHand > 0 && r.active && !recent.has(r.productId));
+  }
+  return result;
 }
 
 export async function productMovements(db: Db, productId: number, query: { limit: number; beforeId?: number | undefined }, scope: Scope) {

@@ -17,9 +17,9 @@ export const stockRoutes = [
     path: '/api/stock',
     access: [...MANAGERS, 'producer'],
     tag: 'stock',
-    summary: 'Stock on hand of every tracked product (pieces, or grams for weighed goods), low-stock flags; a producer sees only their own',
+    summary: 'Stock on hand of every tracked product (pieces, or grams for weighed goods), low-stock flags, goods unsold for N days; a producer sees only their own',
     query: stockQuery,
-    handler: async ({ query }, ctx) => stockOnHand(ctx.db, query, scopeOf(ctx)),
+    handler: async ({ query }, ctx) => stockOnHand(ctx.db, query, scopeOf(ctx), ctx.services.now()),
   }),
   route({
     method: 'get',

@@ -23,6 +23,8 @@ export const countBody = z.object({
 export const stockQuery = z.object({
   producerId: z.coerce.number().int().positive().optional(),
   low: queryFlag.optional(),
+  /** Goods sitting on the shelf: in stock, not sold for this many days, and not deposited during them either. */
+  unsoldDays: z.coerce.number().int().min(1).max(730).optional(),
   q: z.string().max(100).optional(),
 }).strict();
 

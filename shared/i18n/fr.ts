@@ -429,6 +429,18 @@ export const fr = {
   'bo.arc.help': "L’archive d’un exercice clôturé (tickets, clôtures, journal des événements, empreintes SHA-256) se vérifie seule, sans la base : à conserver six ans et à remettre en cas de contrôle.",
   'bo.arc.create': "Créer l’archive de l’exercice",
   'bo.arc.done': "Archive {name} écrite : {tickets} tickets, {closings} clôtures, {events} événements.",
+  'bo.stock.title': "Stock en rayon",
+  'bo.stock.filter': "Afficher",
+  'bo.stock.all': "Tout le stock",
+  'bo.stock.low': "Stock bas ou négatif",
+  'bo.stock.unsold': "Sans vente depuis {days} jours",
+  'bo.stock.count': "{n} article(s)",
+  'bo.stock.product': "Article",
+  'bo.stock.producer': "Producteur",
+  'bo.stock.onHand': "En stock",
+  'bo.stock.threshold': "Seuil",
+  'bo.stock.last': "Dernier mouvement",
+  'bo.stock.negative': "négatif : à recompter",
 } as const;
 
 export type MessageKey = keyof typeof fr;

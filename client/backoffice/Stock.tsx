@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Lang } from '../../shared/i18n/index.ts';
+import { api, errorText } from '../api.ts';
+import { quantity } from '../format.ts';
+import type { T } from '../main.tsx';
+
+interface Row { productId: number; name: string; unit: 'piece' | 'kg'; producerName: string | null; onHand: number; lowStockThreshold: number | null; low: boolean; negative: boolean; active: boolean; lastMovementAt: string | null }
+type Filter = 'all' | 'low' | 'unsold30' | 'unsold90';
+type Sort = 'name' | 'producer' | 'onHand' | 'last';
+
+const QUERY: Record<Filter, string> = { all: '', low: 'low=true', unsold30: 'unsoldDays=30', unsold90: 'unsoldDays=90' };
+
+/** Stock on hand: everything, what is low (or below zero), and what sits on the shelf unsold. */
+export function Stock({ t, lang }: { t: T; lang: Lang }) {
+  const [filter, setFilter] = useState<Filter>('all');
+  const [q, setQ] = useState('');
+  const [sort, setSort] = useState<{ by: Sort; desc: boolean }>({ by: 'name', desc: false });
+  const [rows, setRows] = useState<Row[]>([]);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    const params = [QUERY[filter], q.trim() ? `q=${encodeURIComponent(q.trim())}` : ''].filter(Boolean).join('&');
+    const timer = setTimeout(() => api<Row[]>('GET', `/api/stock${params ? `?${params}` : ''}`).then((r) => { setRows(r); setError(''); }).catch((e) => setError(errorText(e))), 150);
+    return () => clearTimeout(timer);
+  }, [filter, q]);
+  const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
+  const key = (r: Row): string | number => (sort.by === 'name' ? r.name : sort.by === 'producer' ? (r.producerName ?? '') : sort.by === 'onHand' ? r.onHand : (r.lastMovementAt ?? ''));
+  const sorted = [...rows].sort((a, b) => {
+    const x = key(a), y = key(b);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
+    return sort.desc ? -c : c;
+  });
+  const header = (by: Sort, label: string, cls = '') => (
+    <th class={cls} aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button class="sort" onClick={() => setSort({ by, desc: sort.by === by ? !sort.desc : false })}>{label}{sort.by === by ? (sort.desc ? ' ▼' : ' ▲') : ''}</button>
+    </th>
+  );
+  const when = (iso: string) => new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
+  return (
+    <section class="panel" data-testid="stock">
+      <h3>{t('bo.stock.title')}</h3>
+      <div class="toolbar">
+        <label>{t('bo.stock.filter')}
+          <select value={filter} onChange={(e) => setFilter((e.target as HTMLSelectElement).value as Filter)}>
+            <option value="all">{t('bo.stock.all')}</option>
+            <option value="low">{t('bo.stock.low')}</option>
+            <option value="unsold30">{t('bo.stock.unsold', { days: 30 })}</option>
+            <option value="unsold90">{t('bo.stock.unsold', { days: 90 })}</option>
+          </select>
+        </label>
+        <label>{t('bo.cat.search')}<input type="search" value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} /></label>
+        <span class="muted" role="status">{t('bo.stock.count', { n: rows.length })}</span>
+      </div>
+      {error && <p class="error" role="alert">{error}</p>}
+      <table class="figures">
+        <thead><tr>{header('name', t('bo.stock.product'))}{header('producer', t('bo.stock.producer'))}{header('onHand', t('bo.stock.onHand'), 'num')}<th class="num">{t('bo.stock.threshold')}</th>{header('last', t('bo.stock.last'))}</tr></thead>
+        <tbody>
+          {sorted.map((r) => (
+            <tr key={r.productId} class={r.low || r.negative ? 'low' : r.active ? '' : 'inactive'}>
+              <td>{r.name}</td>
+              <td>{r.producerName ?? t('bo.cat.house')}</td>
+              <td class="num">{quantity(r.onHand, r.unit, lang)}{r.negative && <small class="block error">{t('bo.stock.negative')}</small>}</td>
+              <td class="num">{r.lowStockThreshold === null ? '—' : quantity(r.lowStockThreshold, r.unit, lang)}</td>
+              <td>{r.lastMovementAt ? when(r.lastMovementAt) : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
