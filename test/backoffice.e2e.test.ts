@@ -174,6 +174,43 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     const events = (await shop.admin.get('/api/events?kind=product.price_changed')).body;
     expect(events[0]).toMatchObject({ subject: `product:${miel.id}` });
     expect(JSON.stringify(events[0].data)).toMatch(/950.*1020/);
+
+    // The rest of the product: category, also sold at the restaurant, a threshold, a second barcode.
+    const category = (await shop.admin.post('/api/categories', { name: 'Miels et confitures' })).body;
+    await page.reload();
+    await page.getByRole('button', { name: 'Modifier Miel de bruyère' }).click();
+    await row.getByLabel('Catégorie').selectOption({ label: 'Miels et confitures' });
+    await row.getByLabel('Restaurant').check();
+    await row.getByLabel('Seuil de stock bas (pièces)').fill('6');
+    // A code with a wrong check digit is refused by name, and nothing of the form is written.
+    await row.getByLabel('Ajouter un code-barres').fill('3760123450021');
+    await row.getByRole('button', { name: 'Ajouter', exact: true }).click();
+    await row.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(() => text(row.getByRole('alert'))).toContain('barcodes.1');
+    expect((await shop.admin.get('/api/products?q=bruyere')).body[0]).toMatchObject({ categoryId: null, outlets: ['shop'], lowStockThreshold: null, barcodes: ['3760123450010'] });
+    await row.getByRole('button', { name: 'Retirer le code 3760123450021' }).click();
+    await row.getByLabel('Ajouter un code-barres').fill('3760123450027');
+    await row.getByLabel('Ajouter un code-barres').press('Enter');
+    await row.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(async () => (await shop.admin.get('/api/products?q=bruyere')).body[0].lowStockThreshold).toBe(6);
+    expect((await shop.admin.get('/api/products?q=bruyere')).body[0]).toMatchObject({ categoryId: category.id, outlets: ['restaurant', 'shop'], barcodes: ['3760123450010', '3760123450027'], producerName: 'Rucher de Brassac', vatRateBp: 550 });
+    // A form opens on the product's own values, not on the first of each list: the soap (20 %, Savonnerie
+    // du Thoré, neither first in its list) keeps its VAT and producer when only its price changes.
+    await page.getByRole('button', { name: 'Modifier Savon', exact: true }).click();
+    await row.getByLabel('Prix TTC (€, au kg pour un article pesé)').fill('6,50');
+    await row.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(async () => (await shop.admin.get('/api/products?q=savon')).body[0].priceCents).toBe(650);
+    expect((await shop.admin.get('/api/products?q=savon')).body[0]).toMatchObject({ vatRateBp: 2000, producerName: 'Savonnerie du Thoré' });
+    await expect.poll(() => text(page.getByTestId('products'))).toContain('Miels et confitures · 3760123450010 · 3760123450027');
+    // Filtered by category, then by another producer: the honey, then nothing of it.
+    const filters = page.getByTestId('product-filters');
+    await filters.getByLabel('Catégorie').selectOption({ label: 'Miels et confitures' });
+    await expect.poll(async () => (await page.getByTestId('products').locator('tbody tr').count())).toBe(1);
+    await filters.getByLabel('Catégorie').selectOption('');
+    await filters.getByLabel('Producteur').selectOption({ label: 'Ferme du Sidobre' });
+    await expect.poll(() => text(page.getByTestId('products'))).not.toContain('Miel de bruyère');
+    await expect.poll(() => text(page.getByTestId('products'))).toContain('Tomme');
+    await filters.getByLabel('Producteur').selectOption('');
   });
 
   it('prints shelf labels for ticked products', async () => {

@@ -4,9 +4,16 @@ import type { Lang } from '../../shared/i18n/index.ts';
 import { api, ApiError, errorText } from '../api.ts';
 import { euros, quantity, rate } from '../format.ts';
 import type { T } from '../main.tsx';
+import { Choice } from './Choice.tsx';
 
 export interface Producer { id: number; slug: string; name: string; legalName: string; siret: string; vatStatus: 'subject' | 'franchise'; commissionBp: number; active: boolean }
-export interface Product { id: number; name: string; producerId: number | null; producerName: string | null; unit: 'piece' | 'kg'; priceCents: number; vatRateBp: number; barcodes: string[]; onHand: number | null; low: boolean; active: boolean }
+export interface Product {
+  id: number; name: string; producerId: number | null; producerName: string | null; categoryId: number | null; categoryName: string | null; unit: 'piece' | 'kg';
+  priceCents: number; vatRateBp: number; plu: string | null; stockTracked: boolean; lowStockThreshold: number | null; outlets: ('shop' | 'restaurant')[];
+  barcodes: string[]; onHand: number | null; low: boolean; active: boolean;
+}
+interface Category { id: number; name: string }
+type ProductSort = 'name' | 'producer' | 'price' | 'onHand';
 interface ImportReport { dryRun: boolean; rows: number; valid: number; created: number; problems: { line: number; field: string; reason: string }[]; preview: { line: number; name: string; producer: string | null; priceCents: number; unit: string }[] }
 
 const VAT_RATES = [550, 1000, 2000, 210, 0];
@@ -19,6 +26,10 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<number | null>(null);
   const [editingProducer, setEditingProducer] = useState<number | null>(null);
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [producerFilter, setProducerFilter] = useState('');
+  const [categoryFilter, setCategoryFilter] = useState('');
+  const [sort, setSort] = useState<{ by: ProductSort; desc: boolean }>({ by: 'name', desc: false });
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [copies, setCopies] = useState('1');
   const [skip, setSkip] = useState('0');
@@ -51,8 +62,22 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
     api<Producer[]>('GET', '/api/producers?limit=500').then(setProducers).catch(() => undefined);
   }, [tick]);
   useEffect(() => {
-    api<Product[]>('GET', `/api/products?limit=200${q ? `&q=${encodeURIComponent(q)}` : ''}`).then(setProducts).catch(() => undefined);
-  }, [q, tick]);
+    const filters = `${q ? `&q=${encodeURIComponent(q)}` : ''}${producerFilter ? `&producerId=${producerFilter}` : ''}${categoryFilter ? `&categoryId=${categoryFilter}` : ''}`;
+    api<Product[]>('GET', `/api/products?limit=200${filters}`).then(setProducts).catch(() => undefined);
+  }, [q, producerFilter, categoryFilter, tick]);
+  useEffect(() => void api<Category[]>('GET', '/api/categories').then(setCategories).catch(() => undefined), [tick]);
+  const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
+  const sortKey = (p: Product): string | number => (sort.by === 'name' ? p.name : sort.by === 'producer' ? (p.producerName ?? '') : sort.by === 'price' ? p.priceCents : (p.onHand ?? -Infinity));
+  const sorted = [...products].sort((a, b) => {
+    const x = sortKey(a), y = sortKey(b);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
+    return sort.desc ? -c : c;
+  });
+  const header = (by: ProductSort, label: string, cls = '') => (
+    <th class={cls} aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button class="sort" onClick={() => setSort({ by, desc: sort.by === by ? !sort.desc : false })}>{label}{sort.by === by ? (sort.desc ? ' ▼' : ' ▲') : ''}</button>
+    </th>
+  );
   const refresh = () => setTick((n) => n + 1);
 
   return (
@@ -76,8 +101,22 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
       </section>
       <section class="panel">
         <h3>{t('bo.cat.products')}</h3>
-        <NewProduct t={t} producers={producers} onCreated={refresh} />
-        <label>{t('bo.cat.search')}<input type="search" value={q} onInput={(e) => setQ(value(e))} /></label>
+        <NewProduct t={t} producers={producers} categories={categories} onCreated={refresh} />
+        <div class="toolbar" data-testid="product-filters">
+          <label>{t('bo.cat.search')}<input type="search" value={q} onInput={(e) => setQ(value(e))} /></label>
+          <label>{t('bo.cat.producer')}
+            <select value={producerFilter} onChange={(e) => setProducerFilter(value(e))}>
+              <option value="">{t('bo.cat.allProducers')}</option>
+              {producers.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+            </select>
+          </label>
+          <label>{t('bo.cat.category')}
+            <select value={categoryFilter} onChange={(e) => setCategoryFilter(value(e))}>
+              <option value="">{t('bo.cat.allCategories')}</option>
+              {categories.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+            </select>
+          </label>
+        </div>
         <div class="toolbar labels-bar">
           <label>{t('bo.lab.copies')}<input inputMode="numeric" value={copies} onInput={(e) => setCopies(value(e))} /></label>
           <label>{t('bo.lab.skip')}<input inputMode="numeric" value={skip} onInput={(e) => setSkip(value(e))} /></label>
@@ -85,15 +124,15 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
         </div>
         {labelError && <p class="error" role="alert">{labelError}</p>}
         <table class="figures" data-testid="products">
-          <thead><tr><th>{t('bo.lab.pick')}</th><th>{t('bo.cat.name')}</th><th>{t('bo.cat.producer')}</th><th class="num">{t('bo.cat.price')}</th><th class="num">{t('bo.cat.vat')}</th><th class="num">{t('bo.cat.onHand')}</th><th /></tr></thead>
+          <thead><tr><th>{t('bo.lab.pick')}</th>{header('name', t('bo.cat.name'))}{header('producer', t('bo.cat.producer'))}{header('price', t('bo.cat.price'), 'num')}<th class="num">{t('bo.cat.vat')}</th>{header('onHand', t('bo.cat.onHand'), 'num')}<th /></tr></thead>
           <tbody>
-            {products.map((p) => editing === p.id ? (
-              <tr key={p.id}><td colSpan={7}><EditProduct t={t} product={p} onDone={() => { setEditing(null); refresh(); }} /></td></tr>
+            {sorted.map((p) => editing === p.id ? (
+              <tr key={p.id}><td colSpan={7}><EditProduct t={t} product={p} producers={producers} categories={categories} onDone={() => { setEditing(null); refresh(); }} /></td></tr>
             ) : (
               <tr key={p.id} class={[p.low ? 'low' : '', p.active ? '' : 'inactive'].join(' ')}>
                 <td><input type="checkbox" class="pick" checked={picked.has(p.id)} aria-label={t('bo.lab.pickOf', { name: p.name })}
                   onChange={() => { const next = new Set(picked); if (next.has(p.id)) next.delete(p.id); else next.add(p.id); setPicked(next); }} /></td>
-                <td>{p.name}{p.barcodes.length > 0 && <small class="muted block">{p.barcodes.join(', ')}</small>}</td>
+                <td>{p.name}<small class="muted block">{[p.categoryName, p.plu && `PLU ${p.plu}`, ...p.barcodes].filter(Boolean).join(' · ')}</small></td>
                 <td>{p.producerName ?? t('bo.cat.house')}</td>
                 <td class="num">{euros(p.priceCents, lang)}{p.unit === 'kg' ? ' /kg' : ''}</td>
                 <td class="num">{rate(p.vatRateBp, lang)}</td>
@@ -152,7 +191,8 @@ function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
   );
 }
 
-function NewProduct({ t, producers, onCreated }: { t: T; producers: Producer[]; onCreated: () => void }) {
+function NewProduct({ t, producers, categories, onCreated }: { t: T; producers: Producer[]; categories: Category[]; onCreated: () => void }) {
+  const [unit, setUnit] = useState<'piece' | 'kg'>('piece');
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   async function submit(e: Event) {
@@ -167,6 +207,7 @@ function NewProduct({ t, producers, onCreated }: { t: T; producers: Producer[]; 
       const p = await api<Product>('POST', '/api/products', {
         name: f.get('name'), producerId: f.get('producerId') ? Number(f.get('producerId')) : null, unit: f.get('unit'), priceCents: price ?? -1,
         vatRateBp: Number(f.get('vat')), stockTracked: f.get('stockTracked') === 'on', barcodes: barcode ? [barcode] : [],
+        ...productExtras(f, unit),
       });
       setDone(t('bo.cat.productCreated', { name: p.name }));
       form.reset();
@@ -187,7 +228,7 @@ function NewProduct({ t, producers, onCreated }: { t: T; producers: Producer[]; 
           </select>
         </label>
         <label>{t('bo.cat.unit')}
-          <select name="unit"><option value="piece">{t('bo.cat.piece')}</option><option value="kg">{t('bo.cat.kg')}</option></select>
+          <select name="unit" value={unit} onChange={(e) => setUnit(value(e) as 'piece' | 'kg')}><option value="piece">{t('bo.cat.piece')}</option><option value="kg">{t('bo.cat.kg')}</option></select>
         </label>
         <label>{t('bo.cat.priceTtc')}<input name="price" required inputMode="decimal" /></label>
         <label>{t('bo.cat.vat')}
@@ -195,6 +236,7 @@ function NewProduct({ t, producers, onCreated }: { t: T; producers: Producer[]; 
         </label>
         <label>{t('bo.cat.barcode')}<input name="barcode" inputMode="numeric" /></label>
         <label class="check"><input type="checkbox" name="stockTracked" defaultChecked />{t('bo.cat.stockTracked')}</label>
+        <ProductExtras t={t} categories={categories} unit={unit} />
         {error && <p class="error" role="alert">{error}</p>}
         {done && <p class="ok" role="status">{done}</p>}
         <button type="submit">{t('bo.cat.create')}</button>
@@ -227,7 +269,7 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
       <label>{t('bo.cat.legalName')}<input name="legalName" required maxLength={120} defaultValue={producer.legalName} /></label>
       <label>SIRET<input name="siret" required inputMode="numeric" defaultValue={producer.siret} /></label>
       <label>{t('bo.cat.vatStatus')}
-        <select name="vatStatus" defaultValue={producer.vatStatus}><option value="subject">{t('bo.cat.subject')}</option><option value="franchise">{t('bo.cat.franchise')}</option></select>
+        <Choice name="vatStatus" value={producer.vatStatus} options={[['subject', t('bo.cat.subject')], ['franchise', t('bo.cat.franchise')]]} />
       </label>
       <label>{t('bo.cat.commissionPct')}<input name="commission" required inputMode="decimal" defaultValue={String(producer.commissionBp / 100).replace('.', ',')} /></label>
       <label class="check"><input type="checkbox" name="active" defaultChecked={producer.active} />{t('bo.cat.producerActive')}</label>
@@ -240,29 +282,61 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
   );
 }
 
-/** A product's price, VAT, name and whether it is still sold; the server logs every price change. */
-function EditProduct({ t, product, onDone }: { t: T; product: Product; onDone: () => void }) {
+/**
+ * Everything about a product: name, producer, category, price and VAT (the server logs every price
+ * change), PLU, where it is sold, stock tracking and its low-stock threshold, its barcodes.
+ */
+function EditProduct({ t, product, producers, categories, onDone }: { t: T; product: Product; producers: Producer[]; categories: Category[]; onDone: () => void }) {
   const [error, setError] = useState('');
+  const [codes, setCodes] = useState<string[]>(product.barcodes);
+  const [newCode, setNewCode] = useState('');
   async function submit(e: Event) {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
     const price = parseEuros(String(f.get('price')));
     setError('');
     try {
-      await api('PATCH', `/api/products/${product.id}`, { name: f.get('name'), priceCents: price ?? -1, vatRateBp: Number(f.get('vat')), active: f.get('active') === 'on' });
+      await api('PATCH', `/api/products/${product.id}`, {
+        name: f.get('name'), producerId: f.get('producerId') ? Number(f.get('producerId')) : null, priceCents: price ?? -1, vatRateBp: Number(f.get('vat')),
+        active: f.get('active') === 'on', stockTracked: f.get('stockTracked') === 'on', ...productExtras(f, product.unit),
+        // The whole set: the server removes and adds in the same transaction, or writes nothing.
+        barcodes: codes,
+      });
       onDone();
     } catch (err) {
       setError(errorText(err));
     }
   }
+  const addCode = () => {
+    const c = newCode.replace(/\s/g, '');
+    if (c && !codes.includes(c)) setCodes([...codes, c]);
+    setNewCode('');
+  };
   return (
     <form onSubmit={submit} class="grid-form edit-row">
       <label>{t('bo.cat.name')}<input name="name" required maxLength={120} defaultValue={product.name} /></label>
+      <label>{t('bo.cat.producer')}
+        <Choice name="producerId" value={product.producerId === null ? '' : String(product.producerId)}
+          options={[['', t('bo.cat.house')], ...producers.filter((p) => p.active || p.id === product.producerId).map((p): [string, string] => [String(p.id), p.name])]} />
+      </label>
       <label>{t('bo.cat.priceTtc')}<input name="price" required inputMode="decimal" defaultValue={(product.priceCents / 100).toFixed(2).replace('.', ',')} /></label>
       <label>{t('bo.cat.vat')}
-        <select name="vat" defaultValue={String(product.vatRateBp)}>{VAT_RATES.map((r) => <option key={r} value={r}>{rate(r)}</option>)}</select>
+        <Choice name="vat" value={String(product.vatRateBp)} options={VAT_RATES.map((r): [string, string] => [String(r), rate(r)])} />
       </label>
+      <ProductExtras t={t} categories={categories} unit={product.unit} product={product} />
+      <label class="check"><input type="checkbox" name="stockTracked" defaultChecked={product.stockTracked} />{t('bo.cat.stockTracked')}</label>
       <label class="check"><input type="checkbox" name="active" defaultChecked={product.active} />{t('bo.cat.active')}</label>
+      <fieldset class="wide barcodes">
+        <legend>{t('bo.cat.barcodes')}</legend>
+        {codes.map((c) => (
+          <span class="chip" key={c}><code>{c}</code><button type="button" class="secondary" aria-label={t('bo.cat.removeCode', { code: c })} onClick={() => setCodes(codes.filter((x) => x !== c))}>×</button></span>
+        ))}
+        <span class="add-code">
+          <input aria-label={t('bo.cat.addCode')} placeholder={t('bo.cat.addCode')} inputMode="numeric" value={newCode} onInput={(e) => setNewCode(value(e))}
+            onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); addCode(); } }} />
+          <button type="button" class="secondary" onClick={addCode}>{t('bo.cat.add')}</button>
+        </span>
+      </fieldset>
       {error && <p class="error" role="alert">{error}</p>}
       <div class="actions wide">
         <button type="submit">{t('bo.cat.save')}</button>
@@ -270,6 +344,43 @@ function EditProduct({ t, product, onDone }: { t: T; product: Product; onDone: (
       </div>
     </form>
   );
+}
+
+/** Category, where it is sold, PLU (weighed goods) and low-stock threshold: shared by the new and edit forms. */
+function ProductExtras({ t, categories, unit, product }: { t: T; categories: Category[]; unit: 'piece' | 'kg'; product?: Product }) {
+  const outlets = product?.outlets ?? ['shop'];
+  const threshold = product?.lowStockThreshold ?? null;
+  return (
+    <>
+      <label>{t('bo.cat.category')}
+        <Choice name="categoryId" value={product?.categoryId == null ? '' : String(product.categoryId)}
+          options={[['', t('bo.cat.noCategory')], ...categories.map((c): [string, string] => [String(c.id), c.name])]} />
+      </label>
+      {unit === 'kg' && <label>{t('bo.cat.plu')}<input name="plu" inputMode="numeric" defaultValue={product?.plu ?? ''} /></label>}
+      <label>{t(unit === 'kg' ? 'bo.cat.thresholdKg' : 'bo.cat.thresholdPieces')}
+        <input name="threshold" inputMode="decimal" defaultValue={threshold === null ? '' : unit === 'kg' ? String(threshold / 1000).replace('.', ',') : String(threshold)} />
+      </label>
+      <fieldset class="outlets">
+        <legend>{t('bo.cat.soldAt')}</legend>
+        <label class="check"><input type="checkbox" name="outlet-shop" defaultChecked={outlets.includes('shop')} />{t('bo.outlet.shop')}</label>
+        <label class="check"><input type="checkbox" name="outlet-restaurant" defaultChecked={outlets.includes('restaurant')} />{t('bo.outlet.restaurant')}</label>
+      </fieldset>
+    </>
+  );
+}
+
+/** The fields of ProductExtras as the API wants them; a threshold that is not a number is sent as is, for the server to name. */
+function productExtras(f: FormData, unit: 'piece' | 'kg') {
+  const raw = String(f.get('threshold') ?? '').trim().replace(',', '.');
+  const n = Number(raw);
+  const threshold = raw === '' ? null : Number.isFinite(n) ? Math.round(unit === 'kg' ? n * 1000 : n) : -1;
+  const plu = String(f.get('plu') ?? '').trim();
+  return {
+    categoryId: f.get('categoryId') ? Number(f.get('categoryId')) : null,
+    outlets: (['shop', 'restaurant'] as const).filter((o) => f.get(`outlet-${o}`) === 'on'),
+    lowStockThreshold: threshold,
+    ...(unit === 'kg' ? { plu: plu || null } : {}),
+  };
 }
 
 /** CSV import: a dry run first, every problem named by line and column; nothing is written until it is clean. */

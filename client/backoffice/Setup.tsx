@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import { api, errorText } from '../api.ts';
+import { Choice } from './Choice.tsx';
 import type { T } from '../main.tsx';
 
 type Outlet = 'shop' | 'restaurant';
@@ -282,10 +283,10 @@ function PrinterForm({ t, printer, onSubmit, onCancel }: { t: T; printer?: Print
     <form class="grid-form" onSubmit={onSubmit}>
       <label>{t('bo.setup.name')}<input name="name" required maxLength={60} defaultValue={printer?.name} /></label>
       <label>{t('bo.setup.address')}<input name="uri" required placeholder="tcp://192.168.1.50:9100" defaultValue={printer?.uri} /></label>
-      <label>{t('bo.setup.use')}<select name="role" defaultValue={printer?.role ?? 'receipt'}><option value="receipt">{t('bo.setup.receipt')}</option><option value="kitchen">{t('bo.setup.kitchen')}</option></select></label>
-      <label>{t('bo.setup.outlet')}<select name="outlet" defaultValue={printer?.outlet ?? ''}><option value="">{t('bo.setup.allOutlets')}</option><option value="shop">{t('bo.outlet.shop')}</option><option value="restaurant">{t('bo.outlet.restaurant')}</option></select></label>
-      <label>{t('bo.setup.width')}<select name="columns" defaultValue={String(printer?.columns ?? 48)}><option value="48">80 mm · 48 {t('bo.setup.cols')}</option><option value="32">58 mm · 32 {t('bo.setup.cols')}</option></select></label>
-      <label>{t('bo.setup.codePage')}<select name="codePage" defaultValue={printer?.codePage ?? 'pc858'}><option value="pc858">PC858</option><option value="wpc1252">WPC1252</option></select></label>
+      <label>{t('bo.setup.use')}<Choice name="role" value={printer?.role ?? 'receipt'} options={[['receipt', t('bo.setup.receipt')], ['kitchen', t('bo.setup.kitchen')]]} /></label>
+      <label>{t('bo.setup.outlet')}<Choice name="outlet" value={printer?.outlet ?? ''} options={[['', t('bo.setup.allOutlets')], ['shop', t('bo.outlet.shop')], ['restaurant', t('bo.outlet.restaurant')]]} /></label>
+      <label>{t('bo.setup.width')}<Choice name="columns" value={String(printer?.columns ?? 48)} options={[['48', `80 mm · 48 ${t('bo.setup.cols')}`], ['32', `58 mm · 32 ${t('bo.setup.cols')}`]]} /></label>
+      <label>{t('bo.setup.codePage')}<Choice name="codePage" value={printer?.codePage ?? 'pc858'} options={[['pc858', 'PC858'], ['wpc1252', 'WPC1252']]} /></label>
       <label class="check"><input type="checkbox" name="drawer" defaultChecked={printer?.drawer ?? false} />{t('bo.setup.drawer')}</label>
       {printer && <label class="check"><input type="checkbox" name="active" defaultChecked={printer.active} />{t('bo.setup.active')}</label>}
       <div class="actions wide">

@@ -219,6 +219,7 @@ export async function updateProduct(db: Db, id: number, patch: ProductUpdate, us
   const before = await db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
   if (!before) throw new NotFound('Article');
   await checkReferences(db, { producerId: patch.producerId, categoryId: patch.categoryId, plu: patch.plu }, id);
+  const layouts = patch.barcodes ? await inStoreLayouts(db) : [];
   const next = {
     name: patch.name ?? before.name,
     producer_id: patch.producerId === undefined ? before.producer_id : patch.producerId,
@@ -243,6 +244,18 @@ export async function updateProduct(db: Db, id: number, patch: ProductUpdate, us
     .set({ ...next, search_text: productSearchText(next.name, producerName, next.plu), updated_at: at })
     .where('id', '=', id)
     .execute();
+  if (patch.barcodes) {
+    const codes = patch.barcodes.map((c, i) => barcodeForStorage(c, layouts, `barcodes.${i}`));
+    const current = (await db.selectFrom('barcodes').select('code').where('product_id', '=', id).execute()).map((b) => b.code);
+    const added = codes.filter((c) => !current.includes(c));
+    const removed = current.filter((c) => !codes.includes(c));
+    if (new Set(codes).size !== codes.length) throw new Invalid({ field: 'barcodes', reason: 'le même code-barres figure deux fois' });
+    await checkBarcodesFree(db, added, 'barcodes');
+    if (removed.length) await db.deleteFrom('barcodes').where('product_id', '=', id).where('code', 'in', removed).execute();
+    if (added.length) await db.insertInto('barcodes').values(added.map((code) => ({ code, product_id: id, created_at: at }))).execute();
+    for (const code of added) await recordEvent(db, { kind: 'product.barcode_added', userId, subject: `product:${id}`, data: { code }, at });
+    for (const code of removed) await recordEvent(db, { kind: 'product.barcode_removed', userId, subject: `product:${id}`, data: { code }, at });
+  }
   if (patch.outlets) {
     await db.deleteFrom('product_outlets').where('product_id', '=', id).execute();
     const rows = (await outletIds(db, [...new Set(patch.outlets)])).map((outlet_id) => ({ product_id: id, outlet_id }));

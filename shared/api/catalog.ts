@@ -74,6 +74,8 @@ export const productUpdateBody = z.object({
   lowStockThreshold: z.number().int().min(0).max(100_000_000).nullable(),
   outlets: z.array(outletCodeSchema).min(1).max(2),
   active: z.boolean(),
+  /** The product's whole set of barcodes: codes left out are removed, new ones added, in the same transaction. */
+  barcodes: z.array(barcodeText).max(20),
 }).partial().strict();
 
 export const thresholdBody = z.object({ lowStockThreshold: z.number().int().min(0).max(100_000_000).nullable() }).strict();

@@ -441,6 +441,18 @@ export const fr = {
   'bo.stock.threshold': "Seuil",
   'bo.stock.last': "Dernier mouvement",
   'bo.stock.negative': "négatif : à recompter",
+  'bo.cat.allProducers': "Tous les producteurs",
+  'bo.cat.category': "Catégorie",
+  'bo.cat.allCategories': "Toutes les catégories",
+  'bo.cat.noCategory': "Sans catégorie",
+  'bo.cat.barcodes': "Codes-barres",
+  'bo.cat.removeCode': "Retirer le code {code}",
+  'bo.cat.addCode': "Ajouter un code-barres",
+  'bo.cat.add': "Ajouter",
+  'bo.cat.plu': "PLU (code balance, 5 chiffres)",
+  'bo.cat.thresholdKg': "Seuil de stock bas (kg)",
+  'bo.cat.thresholdPieces': "Seuil de stock bas (pièces)",
+  'bo.cat.soldAt': "Vendu à",
 } as const;
 
 export type MessageKey = keyof typeof fr;
