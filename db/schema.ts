@@ -111,6 +111,9 @@ export interface ProductTable {
   plu: string | null;
   stock_tracked: Flag;
   low_stock_threshold: number | null;
+  /** Prepacked goods sold by the piece: net grams or millilitres, for the price per kg or per litre. */
+  net_quantity: ColumnType<number | null, number | null | undefined, number | null>;
+  net_unit: ColumnType<'g' | 'ml' | null, 'g' | 'ml' | null | undefined, 'g' | 'ml' | null>;
   active: ColumnType<Flag, Flag | undefined, Flag>;
   search_text: string;
   created_at: string;

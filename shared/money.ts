@@ -87,6 +87,14 @@ export function weighedPrice(pricePerKg: Cents, g: Grams): Cents {
 }
 
 /** round(amount × rate / 10000): a commission, or a percentage discount. */
+/**
+ * The unit price the law asks beside a prepacked piece's price: per kilogram for a net weight, per litre
+ * for a volume (500 g at 9,50 € → 19,00 € le kg; 75 cl at 5,90 € → 7,87 € le litre).
+ */
+export function unitPricePer1000(price: Cents, netQuantity: number): Cents {
+  return divRoundHalfUp(price * 1000, netQuantity) as Cents;
+}
+
 export function percentOf(amount: Cents, rate: BasisPoints): Cents {
   return cents(mulDivRoundHalfUp(amount, basisPoints(rate), 10_000));
 }

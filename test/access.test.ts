@@ -89,6 +89,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'GET /api/statements.csv': M,
   'GET /api/exports/fec': M,
   'POST /api/labels.pdf': M,
+  'POST /api/labels/print': M,
   'GET /api/exports/sales-journal.csv': M,
   'GET /api/settings/accounting': M,
   'PUT /api/settings/accounting': M,

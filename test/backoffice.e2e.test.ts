@@ -182,6 +182,8 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await row.getByLabel('Catégorie').selectOption({ label: 'Miels et confitures' });
     await row.getByLabel('Restaurant').check();
     await row.getByLabel('Seuil de stock bas (pièces)').fill('6');
+    await row.getByLabel('Quantité nette', { exact: true }).fill('500');
+    await row.getByLabel('Unité de la quantité nette').selectOption('g');
     // A code with a wrong check digit is refused by name, and nothing of the form is written.
     await row.getByLabel('Ajouter un code-barres').fill('3760123450021');
     await row.getByRole('button', { name: 'Ajouter', exact: true }).click();
@@ -193,7 +195,7 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await row.getByLabel('Ajouter un code-barres').press('Enter');
     await row.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(async () => (await shop.admin.get('/api/products?q=bruyere')).body[0].lowStockThreshold).toBe(6);
-    expect((await shop.admin.get('/api/products?q=bruyere')).body[0]).toMatchObject({ categoryId: category.id, outlets: ['restaurant', 'shop'], barcodes: ['3760123450010', '3760123450027'], producerName: 'Rucher de Brassac', vatRateBp: 550 });
+    expect((await shop.admin.get('/api/products?q=bruyere')).body[0]).toMatchObject({ categoryId: category.id, outlets: ['restaurant', 'shop'], barcodes: ['3760123450010', '3760123450027'], producerName: 'Rucher de Brassac', vatRateBp: 550, net: { quantity: 500, unit: 'g' } });
     // A form opens on the product's own values, not on the first of each list: the soap (20 %, Savonnerie
     // du Thoré, neither first in its list) keeps its VAT and producer when only its price changes.
     await page.getByRole('button', { name: 'Modifier Savon', exact: true }).click();
@@ -225,6 +227,11 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     const txt = execFileSync('pdftotext', [file, '-']).toString().replace(/\u00a0/g, ' ');
     expect(txt.match(/Miel de bruyère/g)).toHaveLength(3);
     expect(txt).toContain('10,20 €');
+    // 500 g at 10,20 €: 20,40 € per kilo, as the law asks of a prepacked jar.
+    expect(txt).toContain('500 g · 20,40 € le kg');
+    // No receipt printer in this shop yet: said in place.
+    await page.getByRole('button', { name: 'Sur l’imprimante à tickets' }).click();
+    await expect.poll(() => text(page.locator('section', { hasText: 'Étiquettes par article' }).getByRole('alert'))).toContain('aucune imprimante à tickets');
   });
 
   it('imports a CSV: the dry run names the bad row and writes nothing; the clean file then imports', async () => {

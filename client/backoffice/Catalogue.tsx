@@ -10,7 +10,7 @@ export interface Producer { id: number; slug: string; name: string; legalName: s
 export interface Product {
   id: number; name: string; producerId: number | null; producerName: string | null; categoryId: number | null; categoryName: string | null; unit: 'piece' | 'kg';
   priceCents: number; vatRateBp: number; plu: string | null; stockTracked: boolean; lowStockThreshold: number | null; outlets: ('shop' | 'restaurant')[];
-  barcodes: string[]; onHand: number | null; low: boolean; active: boolean;
+  barcodes: string[]; onHand: number | null; low: boolean; active: boolean; net: { quantity: number; unit: 'g' | 'ml' } | null;
 }
 interface Category { id: number; name: string }
 type ProductSort = 'name' | 'producer' | 'price' | 'onHand';
@@ -53,6 +53,17 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      setLabelError(errorText(e));
+    }
+  }
+  const [labelDone, setLabelDone] = useState('');
+  async function printThermal() {
+    setLabelError('');
+    setLabelDone('');
+    try {
+      const r = await api<{ labels: number }>('POST', '/api/labels/print', { items: [...picked].map((productId) => ({ productId, copies: Number(copies) || 1 })) });
+      setLabelDone(t('bo.lab.thermalDone', { n: r.labels }));
     } catch (e) {
       setLabelError(errorText(e));
     }
@@ -121,8 +132,10 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
           <label>{t('bo.lab.copies')}<input inputMode="numeric" value={copies} onInput={(e) => setCopies(value(e))} /></label>
           <label>{t('bo.lab.skip')}<input inputMode="numeric" value={skip} onInput={(e) => setSkip(value(e))} /></label>
           <button disabled={picked.size === 0} onClick={printLabels}>{t('bo.lab.print', { n: picked.size })}</button>
+          <button class="secondary" disabled={picked.size === 0} onClick={printThermal}>{t('bo.lab.thermal')}</button>
         </div>
         {labelError && <p class="error" role="alert">{labelError}</p>}
+        {labelDone && <p class="ok" role="status">{labelDone}</p>}
         <table class="figures" data-testid="products">
           <thead><tr><th>{t('bo.lab.pick')}</th>{header('name', t('bo.cat.name'))}{header('producer', t('bo.cat.producer'))}{header('price', t('bo.cat.price'), 'num')}<th class="num">{t('bo.cat.vat')}</th>{header('onHand', t('bo.cat.onHand'), 'num')}<th /></tr></thead>
           <tbody>
@@ -357,6 +370,13 @@ function ProductExtras({ t, categories, unit, product }: { t: T; categories: Cat
           options={[['', t('bo.cat.noCategory')], ...categories.map((c): [string, string] => [String(c.id), c.name])]} />
       </label>
       {unit === 'kg' && <label>{t('bo.cat.plu')}<input name="plu" inputMode="numeric" defaultValue={product?.plu ?? ''} /></label>}
+      {unit === 'piece' && (
+        <fieldset class="net">
+          <legend>{t('bo.cat.net')}</legend>
+          <input name="netAmount" inputMode="decimal" aria-label={t('bo.cat.netAmount')} defaultValue={product?.net ? netShown(product.net).amount : ''} />
+          <Choice name="netUnit" label={t('bo.cat.netUnit')} value={product?.net ? netShown(product.net).unit : 'g'} options={[['g', 'g'], ['kg', 'kg'], ['cl', 'cl'], ['l', 'l'], ['ml', 'ml']]} />
+        </fieldset>
+      )}
       <label>{t(unit === 'kg' ? 'bo.cat.thresholdKg' : 'bo.cat.thresholdPieces')}
         <input name="threshold" inputMode="decimal" defaultValue={threshold === null ? '' : unit === 'kg' ? String(threshold / 1000).replace('.', ',') : String(threshold)} />
       </label>
@@ -375,7 +395,12 @@ function productExtras(f: FormData, unit: 'piece' | 'kg') {
   const n = Number(raw);
   const threshold = raw === '' ? null : Number.isFinite(n) ? Math.round(unit === 'kg' ? n * 1000 : n) : -1;
   const plu = String(f.get('plu') ?? '').trim();
+  const netRaw = String(f.get('netAmount') ?? '').trim().replace(',', '.');
+  const factor = { g: [1, 'g'], kg: [1000, 'g'], ml: [1, 'ml'], cl: [10, 'ml'], l: [1000, 'ml'] } as const;
+  const [k, netUnit] = factor[(String(f.get('netUnit') ?? 'g')) as keyof typeof factor] ?? factor.g;
+  const net = unit === 'kg' || netRaw === '' ? null : { quantity: Number.isFinite(Number(netRaw)) ? Math.round(Number(netRaw) * k) : -1, unit: netUnit };
   return {
+    net,
     categoryId: f.get('categoryId') ? Number(f.get('categoryId')) : null,
     outlets: (['shop', 'restaurant'] as const).filter((o) => f.get(`outlet-${o}`) === 'on'),
     lowStockThreshold: threshold,
@@ -436,4 +461,12 @@ function Import({ t, lang, onImported }: { t: T; lang: Lang; onImported: () => v
       )}
     </section>
   );
+}
+
+/** 500 g → "500" g, 1000 g → "1" kg, 750 ml → "75" cl, 1500 ml → "1,5" l: the form shows what the jar says. */
+function netShown(net: { quantity: number; unit: 'g' | 'ml' }): { amount: string; unit: string } {
+  const n = (x: number) => String(x).replace('.', ',');
+  if (net.unit === 'g') return net.quantity >= 1000 ? { amount: n(net.quantity / 1000), unit: 'kg' } : { amount: n(net.quantity), unit: 'g' };
+  if (net.quantity >= 1000) return { amount: n(net.quantity / 1000), unit: 'l' };
+  return net.quantity % 10 === 0 ? { amount: n(net.quantity / 10), unit: 'cl' } : { amount: n(net.quantity), unit: 'ml' };
 }

@@ -51,6 +51,8 @@ function baseProductQuery(db: Db) {
       'products.plu',
       'products.stock_tracked',
       'products.low_stock_threshold',
+      'products.net_quantity',
+      'products.net_unit',
       'products.active',
       'stock_levels.on_hand',
     ]);
@@ -88,6 +90,7 @@ function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[]) {
     plu: r.plu,
     stockTracked: tracked,
     lowStockThreshold: r.low_stock_threshold,
+    net: r.net_quantity !== null && r.net_unit !== null ? { quantity: r.net_quantity, unit: r.net_unit } : null,
     active: r.active === 1,
     outlets: outlets.sort(),
     barcodes,
@@ -180,6 +183,7 @@ async function checkBarcodesFree(db: Db, codes: string[], field: string) {
 export async function createProduct(db: Db, input: ProductCreate, userId: number, now: Date, layouts?: InStoreLayout[]): Promise<ProductView> {
   const l = layouts ?? (await inStoreLayouts(db));
   const codes = input.barcodes.map((c, i) => barcodeForStorage(c, l, `barcodes.${i}`));
+  if (input.unit === 'kg' && input.net) throw new Invalid({ field: 'net', reason: 'un article vendu au poids a déjà son prix au kilo : pas de quantité nette' });
   await checkReferences(db, input, null);
   await checkBarcodesFree(db, codes, 'barcodes');
   const producerName = input.producerId === null ? null : (await db.selectFrom('producers').select('name').where('id', '=', input.producerId).executeTakeFirstOrThrow()).name;
@@ -196,6 +200,8 @@ export async function createProduct(db: Db, input: ProductCreate, userId: number
       plu: input.plu,
       stock_tracked: input.stockTracked ? 1 : 0,
       low_stock_threshold: input.lowStockThreshold,
+      net_quantity: input.net?.quantity ?? null,
+      net_unit: input.net?.unit ?? null,
       search_text: productSearchText(input.name, producerName, input.plu),
       created_at: at,
       updated_at: at,
@@ -230,8 +236,11 @@ export async function updateProduct(db: Db, id: number, patch: ProductUpdate, us
     plu: patch.plu === undefined ? before.plu : patch.plu,
     stock_tracked: patch.stockTracked === undefined ? before.stock_tracked : patch.stockTracked ? (1 as const) : (0 as const),
     low_stock_threshold: patch.lowStockThreshold === undefined ? before.low_stock_threshold : patch.lowStockThreshold,
+    net_quantity: patch.net === undefined ? before.net_quantity : (patch.net?.quantity ?? null),
+    net_unit: patch.net === undefined ? before.net_unit : (patch.net?.unit ?? null),
     active: patch.active === undefined ? before.active : patch.active ? (1 as const) : (0 as const),
   };
+  if (next.unit === 'kg' && next.net_quantity !== null) throw new Invalid({ field: 'net', reason: 'un article vendu au poids a déjà son prix au kilo : pas de quantité nette' });
   if (next.unit !== before.unit) {
     // Stock is counted in pieces for one unit and grams for the other: changing it would silently rescale the ledger.
     const moved = await db.selectFrom('stock_movements').select('id').where('product_id', '=', id).limit(1).executeTakeFirst();

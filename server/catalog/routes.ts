@@ -15,7 +15,8 @@ import {
   thresholdBody,
 } from '../../shared/api/catalog.ts';
 import { barcodeText, labelsBody } from '../../shared/api/catalog.ts';
-import { labelsPdf, type LabelProduct } from '../documents/labels.ts';
+import { labelsPdf } from '../documents/labels.ts';
+import { labelsFor } from './labels.ts';
 import { decodeBarcode } from '../../shared/barcodes.ts';
 import { weighedPrice, cents, grams } from '../../shared/money.ts';
 import { Invalid, NotFound } from '../errors.ts';
@@ -152,15 +153,10 @@ export const catalogRoutes = [
     path: '/api/labels.pdf',
     access: MANAGERS,
     tag: 'catalog',
-    summary: 'Shelf labels on A4 sticker sheets (3 × 7): name, producer, price, price per kg for weighed goods, EAN barcode',
+    summary: 'Shelf labels on A4 sticker sheets (3 × 7): name, producer, price, price per kg for weighed goods or per kg / litre for prepacked pieces, EAN barcode',
     body: labelsBody,
     handler: async ({ body }, ctx) => {
-      const labels: LabelProduct[] = [];
-      for (const item of body.items) {
-        const p = await getProduct(ctx.db, item.productId);
-        for (let i = 0; i < item.copies; i++) labels.push({ name: p.name, producerName: p.producerName, unit: p.unit, priceCents: p.priceCents, barcode: p.barcodes[0] ?? null });
-      }
-      if (labels.length > 2000) throw new Invalid({ field: 'items', reason: 'au plus 2 000 étiquettes à la fois' });
+      const labels = await labelsFor(ctx.db, body.items, 2000);
       return Reply.file(await labelsPdf(labels, { skip: body.skip, demo: await isDemo(ctx.db) }), 'application/pdf', 'etiquettes.pdf');
     },
   }),

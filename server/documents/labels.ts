@@ -6,6 +6,7 @@
  */
 import bwipjs from 'bwip-js/node';
 import PDFDocument from 'pdfkit';
+import { unitPricePer1000, type Cents } from '../../shared/money.ts';
 import { pdfEuros, pdfText } from './a4.ts';
 
 const MM = 72 / 25.4;
@@ -18,6 +19,24 @@ export interface LabelProduct {
   unit: 'piece' | 'kg';
   priceCents: number;
   barcode: string | null;
+  /** Net quantity of a prepacked piece: the label then shows its price per kg or per litre. */
+  net: { quantity: number; unit: 'g' | 'ml' } | null;
+}
+
+/** The line under the price: "le kilo", or "500 g · 19,00 € le kg" for a prepacked piece, or "la pièce". */
+export function unitLine(l: LabelProduct, euros: (c: number) => string): string {
+  if (l.unit === 'kg') return 'le kilo (prix au kg)';
+  if (!l.net) return 'TTC la pièce';
+  const per = euros(unitPricePer1000(l.priceCents as Cents, l.net.quantity));
+  return `${netText(l.net)} · ${per} ${l.net.unit === 'g' ? 'le kg' : 'le litre'}`;
+}
+
+/** 500 g, 1,5 kg, 75 cl, 1 l: as shoppers read quantities. */
+export function netText(net: { quantity: number; unit: 'g' | 'ml' }): string {
+  const fmt = (n: number) => String(n).replace('.', ',');
+  if (net.unit === 'g') return net.quantity >= 1000 ? `${fmt(net.quantity / 1000)} kg` : `${net.quantity} g`;
+  if (net.quantity >= 1000) return `${fmt(net.quantity / 1000)} l`;
+  return net.quantity % 10 === 0 ? `${net.quantity / 10} cl` : `${net.quantity} ml`;
 }
 
 async function barcodePng(code: string): Promise<Buffer | null> {
@@ -55,11 +74,12 @@ export async function labelsPdf(labels: readonly LabelProduct[], opts: { skip?: 
     if (l.producerName) doc.font('Helvetica').fontSize(7.5).fillColor('#444444').text(pdfText(l.producerName), x + pad, y + pad + 25, { width: w, height: 10, ellipsis: true, lineBreak: false });
     const priceY = y + SHEET.height - pad - 24;
     doc.font('Helvetica-Bold').fontSize(19).fillColor('#111111').text(pdfEuros(l.priceCents), x + pad, priceY, { width: w * 0.46, lineBreak: false });
-    doc.font('Helvetica').fontSize(7.5).fillColor('#444444').text(l.unit === 'kg' ? 'le kilo (prix au kg)' : 'TTC la pièce', x + pad, priceY + 20, { width: w * 0.46, lineBreak: false });
+    // A prepacked piece's unit price may be longer than the price column: it gets the width under the barcode too.
+    doc.font('Helvetica').fontSize(7.5).fillColor('#444444').text(pdfText(unitLine(l, pdfEuros)), x + pad, priceY + 20, { width: l.net ? w : w * 0.46, lineBreak: false });
     if (l.barcode) {
       if (!pngs.has(l.barcode)) pngs.set(l.barcode, await barcodePng(l.barcode));
       const png = pngs.get(l.barcode);
-      if (png) doc.image(png, x + pad + w * 0.47, y + SHEET.height - pad - 30, { fit: [w * 0.53, 30], align: 'right', valign: 'bottom' });
+      if (png) doc.image(png, x + pad + w * 0.47, y + SHEET.height - pad - (l.net ? 40 : 30), { fit: [w * 0.53, l.net ? 28 : 30], align: 'right', valign: 'bottom' });
     }
     if (opts.demo) doc.font('Helvetica-Bold').fontSize(6).fillColor('#b3261e').text('DEMO', x + SHEET.width - pad - 20, y + 2, { width: 20, align: 'right', lineBreak: false });
     doc.restore();

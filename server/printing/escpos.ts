@@ -204,6 +204,13 @@ export class EscPos {
     return this.raw(GS, 0x48, 2, GS, 0x68, 80, GS, 0x77, 2, GS, 0x6b, 73, bytes.length, ...bytes);
   }
 
+  /** GS k (format B): an EAN-13 or EAN-8 barcode, 3 dots per module, 80 dots high, its digits printed below. */
+  ean(code: string) {
+    const m = code.length === 13 ? 67 : code.length === 8 ? 68 : null;
+    if (m === null || !/^\d+$/.test(code)) throw new Error(`ean: ${code} is not an EAN-13 or EAN-8`);
+    return this.raw(GS, 0x48, 2, GS, 0x68, 80, GS, 0x77, 3, GS, 0x6b, m, code.length, ...[...code].map((c) => c.charCodeAt(0)));
+  }
+
   /** GS v 0: a 1-bit image, `width` dots wide (rounded up to bytes), rows of packed bits, 1 = black. */
   raster(width: number, height: number, bits: Uint8Array) {
     const bytesPerRow = Math.ceil(width / 8);

@@ -2,6 +2,7 @@ import type { ShopIdentity } from '../../shared/api/settings.ts';
 import { formatEuros, formatRate, type BasisPoints, type Cents } from '../../shared/money.ts';
 import type { Figures } from '../closing/figures.ts';
 import { methodName, receiptRows, type ReceiptData } from '../receipts/digital.ts';
+import { unitLine, type LabelProduct } from '../documents/labels.ts';
 import { EscPos, type PrinterProfile } from './escpos.ts';
 
 const eur = (c: number) => formatEuros(c as Cents);
@@ -128,5 +129,25 @@ export function kitchenTicket(order: { table: string; covers: number; course: st
     if (i.note) p.size(1, 1).line(`   > ${i.note}`).size(2, 2);
   }
   p.size(1, 1).cut();
+  return p.bytes();
+}
+
+/**
+ * Shelf labels on the receipt printer, one after the other with a cut between them: name, producer, the
+ * price large, the unit line (per kg for weighed goods, per kg or litre for a prepacked piece) and the
+ * EAN barcode to stick on the shelf edge or on goods.
+ */
+export function thermalLabels(labels: readonly LabelProduct[], profile: PrinterProfile, opts: { demo?: boolean } = {}): Uint8Array {
+  const p = new EscPos(profile).init();
+  for (const l of labels) {
+    p.align('center');
+    if (opts.demo) p.line('DEMO');
+    p.bold(true).line(l.name).bold(false);
+    if (l.producerName) p.line(l.producerName);
+    p.size(2, 2).bold(true).line(eur(l.priceCents)).bold(false).size(1, 1);
+    p.line(unitLine(l, eur));
+    if (l.barcode && /^(\d{8}|\d{13})$/.test(l.barcode)) p.ean(l.barcode);
+    p.align('left').cut(2);
+  }
   return p.bytes();
 }

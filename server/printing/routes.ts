@@ -5,7 +5,10 @@ import { businessDay } from '../../shared/time.ts';
 import { getClosing, xReport } from '../closing/closing.ts';
 import { shopIdentity } from '../settings/settings.ts';
 import { getSlip } from '../stock/ledger.ts';
-import { closingReport, depositSlip } from './receipt.ts';
+import { closingReport, depositSlip, thermalLabels } from './receipt.ts';
+import { labelsBody } from '../../shared/api/catalog.ts';
+import { labelsFor } from '../catalog/labels.ts';
+import { isDemo } from '../settings/settings.ts';
 import { Invalid } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
 import { MANAGERS, requireUser } from '../http/access.ts';
@@ -76,6 +79,20 @@ export const printingRoutes = [
       const printer = await choosePrinter(ctx, body.printerId);
       const bytes = depositSlip({ number: slip.number, kind: slip.kind, at: slip.createdAt, producerName: slip.producerName, lines: slip.lines }, await shopIdentity(ctx.db), { columns: printer.columns, codePage: printer.codePage });
       return Reply.created({ jobId: await queue(ctx).enqueue({ printerId: printer.id, kind: 'slip', subject: `slip:${slip.id}`, bytes, createdBy: requireUser(ctx).id }) });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/labels/print',
+    access: MANAGERS,
+    tag: 'printing',
+    summary: 'Print shelf labels with their EAN barcode on a receipt printer (one label per cut), the same content as the A4 sheets',
+    body: labelsBody.omit({ skip: true }).extend({ printerId: z.number().int().positive().optional() }).strict(),
+    handler: async ({ body }, ctx) => {
+      const labels = await labelsFor(ctx.db, body.items, 200);
+      const printer = await choosePrinter(ctx, body.printerId);
+      const bytes = thermalLabels(labels, { columns: printer.columns, codePage: printer.codePage }, { demo: await isDemo(ctx.db) });
+      return Reply.created({ jobId: await queue(ctx).enqueue({ printerId: printer.id, kind: 'labels', subject: `labels:${labels.length}`, bytes, createdBy: requireUser(ctx).id }), labels: labels.length });
     },
   }),
   route({

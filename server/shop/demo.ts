@@ -87,6 +87,7 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
           lowStockThreshold: p.lowStockThreshold ?? null,
           outlets: p.outlets,
           barcodes: p.barcode ? [p.barcode] : [],
+          net: p.unit === 'piece' ? netFromName(p.name) : null,
         },
         managerId,
         now,
@@ -121,4 +122,14 @@ async function createDemoStatements(db: Kysely<Database>, now: Date, managerId: 
     const s = await issueStatement(db, p.id, { from, to }, managerId, now, 'Europe/Paris');
     if (i < producers.length / 3) await markStatementPaid(db, s.id!, { paidOn: today, method: 'transfer', reference: `VIR-DEMO-${s.number}` }, managerId, now);
   }
+}
+
+/** "Miel de bruyère 500 g" → 500 g, "Velouté 75 cl" → 750 ml, "Pain 1 kg" → 1000 g: the demo's names carry their net quantity. */
+export function netFromName(name: string): { quantity: number; unit: 'g' | 'ml' } | null {
+  const m = /(\d+(?:[.,]\d+)?)\s*(kg|g|cl|ml|l)\b/i.exec(name);
+  if (!m) return null;
+  const n = Number(m[1]!.replace(',', '.'));
+  const factor = { kg: [1000, 'g'], g: [1, 'g'], l: [1000, 'ml'], cl: [10, 'ml'], ml: [1, 'ml'] } as const;
+  const [k, unit] = factor[m[2]!.toLowerCase() as keyof typeof factor];
+  return { quantity: Math.round(n * k), unit };
 }

@@ -45,6 +45,9 @@ export const categoryUpdateBody = categoryCreateBody.omit({ slug: true }).partia
 export const barcodeText = z.string().trim().min(3).max(32).regex(/^[A-Za-z0-9.\-]+$/, 'lettres, chiffres, point ou tiret');
 export const pluSchema = z.string().trim().regex(/^\d{3,6}$/, 'code PLU de 3 à 6 chiffres');
 
+/** Net quantity of a prepacked piece (500 g, 75 cl = 750 ml): its label shows the price per kg or per litre. */
+export const netSchema = z.object({ quantity: z.number().int().min(1).max(1_000_000), unit: z.enum(['g', 'ml']) }).strict();
+
 export const productCreateBody = z.object({
   name: trimmed(1, 120),
   /** `null`: the house's own product (not on consignment). */
@@ -60,6 +63,7 @@ export const productCreateBody = z.object({
   lowStockThreshold: z.number().int().min(0).max(100_000_000).nullable().default(null),
   outlets: z.array(outletCodeSchema).min(1).max(2).default(['shop']),
   barcodes: z.array(barcodeText).max(20).default([]),
+  net: netSchema.nullable().default(null),
 }).strict();
 
 export const productUpdateBody = z.object({
@@ -74,6 +78,7 @@ export const productUpdateBody = z.object({
   lowStockThreshold: z.number().int().min(0).max(100_000_000).nullable(),
   outlets: z.array(outletCodeSchema).min(1).max(2),
   active: z.boolean(),
+  net: netSchema.nullable(),
   /** The product's whole set of barcodes: codes left out are removed, new ones added, in the same transaction. */
   barcodes: z.array(barcodeText).max(20),
 }).partial().strict();

@@ -454,4 +454,9 @@ export const en: Catalogue = {
   'bo.cat.thresholdKg': "Low-stock threshold (kg)",
   'bo.cat.thresholdPieces': "Low-stock threshold (pieces)",
   'bo.cat.soldAt': "Sold at",
+  'bo.cat.net': "Net quantity (prepacked: price per kg or litre on the label)",
+  'bo.cat.netAmount': "Net quantity",
+  'bo.cat.netUnit': "Unit of the net quantity",
+  'bo.lab.thermal': "On the receipt printer",
+  'bo.lab.thermalDone': "{n} label(s) sent to the receipt printer.",
 };

@@ -453,6 +453,11 @@ export const fr = {
   'bo.cat.thresholdKg': "Seuil de stock bas (kg)",
   'bo.cat.thresholdPieces': "Seuil de stock bas (pièces)",
   'bo.cat.soldAt': "Vendu à",
+  'bo.cat.net': "Contenance nette (préemballé : prix au kg ou au litre sur l’étiquette)",
+  'bo.cat.netAmount': "Quantité nette",
+  'bo.cat.netUnit': "Unité de la quantité nette",
+  'bo.lab.thermal': "Sur l’imprimante à tickets",
+  'bo.lab.thermalDone': "{n} étiquette(s) envoyée(s) à l’imprimante à tickets.",
 } as const;
 
 export type MessageKey = keyof typeof fr;
