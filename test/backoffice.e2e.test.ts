@@ -336,6 +336,22 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await tablet.getByRole('link', { name: 'Relevés des producteurs' }).click();
     await tablet.getByRole('button', { name: 'Émettre les relevés de tous les producteurs' }).waitFor();
     await screenshot(tablet, 'backoffice-tablet-statements');
+    // Every page, in portrait on the 10-inch tablet: nothing wider than the screen.
+    for (const [link, ready, name] of [
+      ['Catalogue', 'Nouvel article', 'catalogue'],
+      ['Dépôts', 'Dépôt d’un producteur', 'deposit'],
+      ['Inventaire', 'Stock en rayon', 'inventory'],
+      ['Comptabilité', 'Archives fiscales', 'accounting'],
+      ['Caisses et réglages', 'Caisses et tablettes', 'setup'],
+      ['Journal et sauvegardes', 'Journal des événements', 'system'],
+    ] as const) {
+      await tablet.getByRole('link', { name: link, exact: true }).click();
+      await tablet.getByText(ready).first().waitFor();
+      await tablet.waitForLoadState('networkidle');
+      await screenshot(tablet, `backoffice-tablet-${name}`);
+      const overflow = await tablet.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${name} is wider than the tablet`).toBeLessThanOrEqual(0);
+    }
     await tablet.context().close();
   });
 });
