@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startCheckpointer } from '../db/checkpointer.ts';
 import { openDatabase, type OpenDatabase } from '../db/database.ts';
 import { createBackup, msUntilHour, pruneBackups } from './backup/backup.ts';
 import type { Config } from './config.ts';
@@ -48,6 +49,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await createDemoShop(database.db, now());
     createdDemo = true;
   }
+  const checkpointer = await startCheckpointer(database.sqlite, config.dbFile);
   const services: AppServices = { config, log, sqlite: database.sqlite, now, writes: new WriteQueue(database.db), pdf: createPdfPool() };
   const app = createApp({ db: database.db, services, routes: allRoutes, ...(options.serveClient ? { clientDir: clientDist } : {}) });
   const server = http.createServer(app);
@@ -113,6 +115,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       });
+      await checkpointer.stop();
       await database.close();
     },
   };

@@ -1,0 +1,39 @@
+import { Worker } from 'node:worker_threads';
+import type SQLite from 'better-sqlite3';
+
+export interface Checkpointer {
+  /** The last checkpoint's WAL size and pages copied back, for the health page and the bench. */
+  last(): { log: number; checkpointed: number } | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * WAL checkpoints on a worker thread with its own connection. The server's connection stops checkpointing
+ * on its own except as a safety net (a WAL of 40 000 pages, ~160 MB) should the worker die: then the writer
+ * does it as SQLite always did, and nothing is lost either way.
+ */
+export async function startCheckpointer(sqlite: SQLite.Database, file: string, intervalMs = 250): Promise<Checkpointer> {
+  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { file, intervalMs } });
+  let last: { log: number; checkpointed: number } | null = null;
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  sqlite.pragma('wal_autocheckpoint = 40000');
+  worker.on('message', (m: { ok?: boolean; log?: number; checkpointed?: number }) => {
+    if (m.ok) last = { log: m.log!, checkpointed: m.checkpointed! };
+  });
+  worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
+  worker.unref();
+  return {
+    last: () => last,
+    stop: async () => {
+      sqlite.pragma('wal_autocheckpoint = 1000');
+      await new Promise<void>((resolve) => {
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+        setTimeout(() => void worker.terminate().then(() => resolve()), 2000).unref();
+      });
+    },
+  };
+}
