@@ -112,6 +112,24 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     expect(decoded).toContain('12345678901234567890123456789012');
     expect(decoded).not.toContain('123456789012345678901234567890123');
 
+    // A kitchen printer that does not answer: its test page waits in the queue, and is dropped by hand.
+    await printers.getByLabel('Nom').fill('Cuisine');
+    await printers.getByLabel('Adresse').fill('tcp://127.0.0.1:9');
+    await printers.getByLabel('Usage').selectOption('kitchen');
+    await printers.getByRole('button', { name: 'Créer' }).click();
+    await expect.poll(async () => (await shop.admin.get('/api/printers')).body.length).toBe(2);
+    const kitchen = (await shop.admin.get('/api/printers')).body.find((p: { name: string }) => p.name === 'Cuisine');
+    expect(kitchen).toMatchObject({ role: 'kitchen', columns: 48, uri: 'tcp://127.0.0.1:9' });
+    const test = await shop.admin.post(`/api/printers/${kitchen.id}/test`);
+    await page.reload();
+    const jobs = page.getByTestId('print-jobs');
+    await expect.poll(() => text(jobs)).toMatch(/Page de test\s*n° \d+.*Cuisine\s*En attente/);
+    await jobs.scrollIntoViewIfNeeded();
+    await screenshot(page, 'setup-laptop-printers');
+    await jobs.locator('tr', { hasText: `n° ${test.body.jobId}` }).getByRole('button', { name: 'Abandonner' }).click();
+    await expect.poll(async () => (await shop.admin.get('/api/print-jobs?status=cancelled')).body.map((j: { id: number }) => j.id)).toEqual([test.body.jobId]);
+    await expect.poll(() => text(jobs)).toContain('Rien en attente ni en échec.');
+
     await page.getByLabel('Mode formation de Caisse du marché').check();
     await expect.poll(async () => (await shop.admin.get('/api/tills')).body.find((t: { id: number }) => t.id === tillId).trainingMode).toBe(true);
     await expect.poll(() => text(page.getByTestId('tills').locator('tr', { hasText: 'Caisse du marché' }))).toContain('MODE FORMATION');

@@ -274,7 +274,53 @@ function Printers({ t, printers, onChange }: { t: T; printers: Printer[]; onChan
         <summary>{t('bo.setup.newPrinter')}</summary>
         <PrinterForm t={t} onSubmit={create} />
       </details>
+      <Jobs t={t} onChange={onChange} />
     </section>
+  );
+}
+
+const JOB_KINDS = ['receipt', 'duplicate', 'drawer', 'test', 'x', 'z', 'slip', 'labels', 'kitchen'];
+interface Job { id: number; printer: string; kind: string; status: 'queued' | 'printing' | 'done' | 'failed' | 'cancelled'; attempts: number; lastError: string | null; createdAt: string }
+
+/** The print queue: what waits or failed, sent again or dropped by hand (a receipt is never printed twice by itself). */
+function Jobs({ t, onChange }: { t: T; onChange: () => void }) {
+  const [jobs, setJobs] = useState<Job[]>([]);
+  const [error, setError] = useState('');
+  const load = () =>
+    Promise.all((['failed', 'queued', 'printing'] as const).map((s) => api<Job[]>('GET', `/api/print-jobs?status=${s}&limit=50`)))
+      .then((lists) => setJobs(lists.flat().sort((a, b) => b.id - a.id)))
+      .catch((e) => setError(errorText(e)));
+  useEffect(() => void load(), []);
+  const act = async (j: Job, what: 'retry' | 'cancel') => {
+    setError('');
+    try { await api('POST', `/api/print-jobs/${j.id}/${what}`, {}); } catch (e) { setError(errorText(e)); }
+    await load();
+    onChange();
+  };
+  const when = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeStyle: 'short', dateStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
+  return (
+    <div data-testid="print-jobs">
+      <h4>{t('bo.setup.jobs')}</h4>
+      {error && <p class="error" role="alert">{error}</p>}
+      {jobs.length === 0 ? <p class="muted">{t('bo.setup.noJobs')}</p> : (
+        <table class="figures">
+          <thead><tr><th>{t('bo.setup.job')}</th><th>{t('bo.setup.printer')}</th><th>{t('bo.setup.state')}</th><th /></tr></thead>
+          <tbody>
+            {jobs.map((j) => (
+              <tr key={j.id} class={j.status === 'failed' ? 'low' : ''}>
+                <td>{JOB_KINDS.includes(j.kind) ? t(`bo.setup.kind.${j.kind}` as MessageKey) : j.kind}<small class="muted block">n° {j.id} · {when(j.createdAt)}</small></td>
+                <td>{j.printer}</td>
+                <td>{t(`bo.setup.jobState.${j.status}` as MessageKey)}{j.attempts > 0 && <small class="muted block">{t('bo.setup.attempts', { n: j.attempts })}{j.lastError ? ` · ${j.lastError}` : ''}</small>}</td>
+                <td class="actions">
+                  {j.status === 'failed' && <button class="secondary" onClick={() => act(j, 'retry')}>{t('bo.setup.retry')}</button>}
+                  {j.status !== 'printing' && <button class="secondary" onClick={() => act(j, 'cancel')}>{t('bo.setup.cancelJob')}</button>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }
 
