@@ -52,25 +52,24 @@ export function openSqlite(file: string, options: { readonly?: boolean } = {}): 
  */
 function withStatementCache(sqlite: SQLite.Database, size = 1000): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
-  return new Proxy(sqlite, {
-    get(target, prop, receiver) {
-      if (prop === 'prepare') {
-        return (source: string) => {
-          let stmt = cache.get(source);
-          if (stmt) {
-            cache.delete(source);
-          } else {
-            stmt = target.prepare(source);
-            if (cache.size >= size) cache.delete(cache.keys().next().value!);
-          }
-          cache.set(source, stmt);
-          return stmt;
-        };
+  // Only what kysely's SQLite driver calls: a plain object, not a Proxy on every property read.
+  const cached = {
+    prepare(source: string) {
+      let stmt = cache.get(source);
+      if (stmt) {
+        cache.delete(source);
+      } else {
+        stmt = sqlite.prepare(source);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
       }
-      const value = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      cache.set(source, stmt);
+      return stmt;
     },
-  });
+    close() {
+      sqlite.close();
+    },
+  };
+  return cached as unknown as SQLite.Database;
 }
 
 export async function openDatabase(file: string): Promise<OpenDatabase> {

@@ -1,3 +1,4 @@
+import { rawRows } from '../../db/raw.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
 import type { Db } from '../events/event-log.ts';
@@ -33,24 +34,18 @@ export async function createSession(db: Db, userId: number, role: Role, now: Dat
 export async function resolveSession(db: Kysely<Database>, token: string | undefined, now: Date): Promise<SessionUser | null> {
   if (!token || token.length > 100) return null;
   const idHash = sha256Hex(token);
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .leftJoin('devices', 'devices.id', 'sessions.device_id')
-    .select([
-      'users.id',
-      'users.role',
-      'users.display_name',
-      'users.login',
-      'users.producer_id',
-      'users.active',
-      'sessions.expires_at',
-      'sessions.last_seen_at',
-      'sessions.device_id',
-      'devices.revoked_at',
-    ])
-    .where('sessions.id_hash', '=', idHash)
-    .executeTakeFirst();
+  // Every request asks this: written in SQL once (db/raw.ts) rather than built each time.
+  const [row] = await rawRows<{
+    id: number; role: Role; display_name: string; login: string | null; producer_id: number | null; active: 0 | 1;
+    expires_at: string; last_seen_at: string; device_id: number | null; revoked_at: string | null;
+  }>(
+    db,
+    `select "users"."id", "users"."role", "users"."display_name", "users"."login", "users"."producer_id", "users"."active",
+       "sessions"."expires_at", "sessions"."last_seen_at", "sessions"."device_id", "devices"."revoked_at"
+     from "sessions" inner join "users" on "users"."id" = "sessions"."user_id" left join "devices" on "devices"."id" = "sessions"."device_id"
+     where "sessions"."id_hash" = ?`,
+    [idHash],
+  );
   if (!row || row.active !== 1 || row.expires_at <= now.toISOString()) return null;
   // A session opened by PIN on a till dies with that till's pairing.
   if (row.device_id !== null && row.revoked_at !== null) return null;
@@ -70,14 +65,11 @@ export async function resolveSession(db: Kysely<Database>, token: string | undef
 
 export async function resolveDevice(db: Kysely<Database>, token: string | undefined): Promise<DeviceIdentity | null> {
   if (!token || token.length > 100) return null;
-  const row = await db
-    .selectFrom('devices')
-    .innerJoin('tills', 'tills.id', 'devices.till_id')
-    .select(['devices.id', 'devices.till_id'])
-    .where('devices.token_hash', '=', sha256Hex(token))
-    .where('devices.revoked_at', 'is', null)
-    .where('tills.active', '=', 1)
-    .executeTakeFirst();
+  const [row] = await rawRows<{ id: number; till_id: number }>(
+    db,
+    'select "devices"."id", "devices"."till_id" from "devices" inner join "tills" on "tills"."id" = "devices"."till_id" where "devices"."token_hash" = ? and "devices"."revoked_at" is null and "tills"."active" = 1',
+    [sha256Hex(token)],
+  );
   return row ? { id: row.id, tillId: row.till_id } : null;
 }
 

@@ -55,8 +55,11 @@ export function createApp({ db, services, routes, clientDir }: AppOptions) {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
+  // Request ids for the logs: a random prefix per process and a counter (no random bytes per request).
+  const idPrefix = crypto.randomBytes(4).toString('hex');
+  let requestCount = 0;
   app.use((req, res, next) => {
-    const requestId = crypto.randomUUID();
+    const requestId = `${idPrefix}-${(++requestCount).toString(36)}`;
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
     res.setHeader('x-content-type-options', 'nosniff');

@@ -4,6 +4,7 @@ import type { SaleBody } from '../../shared/api/sales.ts';
 import { PricingError, priceTicket, settle } from '../../shared/sales.ts';
 import { vatBreakdown, type BasisPoints, type Cents } from '../../shared/money.ts';
 import { businessDay } from '../../shared/time.ts';
+import { insertSql, marks, rawRows, rawRun } from '../../db/raw.ts';
 import type { Database } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
@@ -74,21 +75,24 @@ export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: Sale
 
 async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
   {
-    const existing = await trx.selectFrom('sales').select(['id', 'body_hash']).where('id', '=', body.id).executeTakeFirst();
+    const [existing] = await rawRows<{ id: string; body_hash: string }>(trx, 'select "id", "body_hash" from "sales" where "id" = ?', [body.id]);
     if (existing) {
       if (existing.body_hash !== bodyHash) throw new Conflict('Ce ticket (même identifiant) a déjà été reçu avec un contenu différent.', 'id');
       return { created: false, sale: await getSale(trx, body.id) };
     }
-    const till = await trx.selectFrom('tills').select(['id', 'outlet_id', 'training_mode', 'active']).where('id', '=', body.tillId).executeTakeFirst();
+    const [till] = await rawRows<{ id: number; outlet_id: number; training_mode: 0 | 1; active: 0 | 1 }>(trx, 'select "id", "outlet_id", "training_mode", "active" from "tills" where "id" = ?', [body.tillId]);
     if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
-    const training = till.training_mode;
 
     const createdAt = new Date(body.createdAt);
     if (createdAt.getTime() > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
       throw new Unprocessable('La date du ticket est dans le futur : vérifiez l’horloge de la tablette.', [{ field: 'createdAt', reason: 'dans le futur' }]);
     }
     const ids = [...new Set(body.lines.map((l) => l.productId))];
-    const products = await trx.selectFrom('products').select(['id', 'name', 'producer_id', 'unit', 'vat_rate_bp', 'stock_tracked']).where('id', 'in', ids).execute();
+    const products = await rawRows<{ id: number; name: string; producer_id: number | null; unit: 'piece' | 'kg'; vat_rate_bp: number; stock_tracked: 0 | 1 }>(
+      trx,
+      `select "id", "name", "producer_id", "unit", "vat_rate_bp", "stock_tracked" from "products" where "id" in (${marks(ids.length)})`,
+      ids,
+    );
     const productOf = new Map(products.map((p) => [p.id, p]));
     const problems: { field: string; reason: string }[] = [];
     body.lines.forEach((l, i) => {
@@ -225,22 +229,29 @@ export interface TicketToCommit {
   timeZone: string;
 }
 
+const SALE_COLUMNS = [
+  'id', 'till_id', 'training', 'number', 'chain_seq', 'outlet_id', 'cashier_id', 'kind', 'refund_of', 'reason', 'approved_by', 'created_at', 'received_at',
+  'business_day', 'late', 'subtotal_cents', 'discount_cents', 'total_cents', 'change_cents', 'gap_before', 'body_hash', 'receipt_token', 'till_grand_total_cents',
+  'prev_hash', 'hash',
+] as const;
+const LINE_COLUMNS = [
+  'sale_id', 'line_no', 'product_id', 'name', 'producer_id', 'unit', 'quantity', 'unit_price_cents', 'gross_cents', 'line_discount_cents', 'ticket_discount_cents',
+  'total_cents', 'vat_rate_bp', 'note', 'refund_of_line',
+] as const;
+
 /**
  * Chains a priced ticket on its till and writes it with its lines, payments, VAT rows and stock movements.
  * Call inside the transaction that checked it.
  */
 export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView> {
   const training = t.till.training_mode;
-  const last = await trx
-    .selectFrom('sales')
-    .select(['chain_seq', 'hash', 'till_grand_total_cents'])
-    .where('till_id', '=', t.till.id)
-    .where('training', '=', training)
-    .orderBy('chain_seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const [last] = await rawRows<{ chain_seq: number; hash: string; till_grand_total_cents: number }>(
+    trx,
+    'select "chain_seq", "hash", "till_grand_total_cents" from "sales" where "till_id" = ? and "training" = ? order by "chain_seq" desc limit 1',
+    [t.till.id, training],
+  );
   // A number already taken is refused by the unique index when the ticket is inserted (below).
-  const numbers = await trx.selectFrom('sales').select((eb) => eb.fn.max('number').as('highest')).where('till_id', '=', t.till.id).where('training', '=', training).executeTakeFirst();
+  const [numbers] = await rawRows<{ highest: number | null }>(trx, 'select max("number") as "highest" from "sales" where "till_id" = ? and "training" = ?', [t.till.id, training]);
   const highest = Number(numbers?.highest ?? 0);
   const gapBefore = t.number > highest + 1;
   const chainSeq = (last?.chain_seq ?? 0) + 1;
@@ -310,7 +321,7 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
       hash,
     };
   try {
-    await trx.insertInto('sales').values(row).execute();
+    await rawRun(trx, insertSql('sales', SALE_COLUMNS, 1), SALE_COLUMNS.map((c) => row[c]));
   } catch (e) {
     // The first write of the ticket: refused as a whole, nothing of it is stored.
     if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /sales\.number|sales_till_number/.test((e as Error).message)) {
@@ -318,28 +329,13 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
     }
     throw e;
   }
-  await trx
-    .insertInto('sale_lines')
-    .values(t.lines.map((l) => ({
-      sale_id: record.id,
-      line_no: l.lineNo,
-      product_id: l.productId,
-      name: l.name,
-      producer_id: l.producerId,
-      unit: l.unit,
-      quantity: l.quantity,
-      unit_price_cents: l.unitPriceCents,
-      gross_cents: l.grossCents,
-      line_discount_cents: l.lineDiscountCents,
-      ticket_discount_cents: l.ticketDiscountCents,
-      total_cents: l.totalCents,
-      vat_rate_bp: l.vatRateBp,
-      note: l.note,
-      refund_of_line: l.refundOfLine,
-    })))
-    .execute();
-  await trx.insertInto('sale_payments').values(record.payments.map((p, i) => ({ sale_id: record.id, seq: i + 1, method: p.method, amount_cents: p.amountCents }))).execute();
-  await trx.insertInto('sale_vat').values(record.vat.map((v) => ({ sale_id: record.id, vat_rate_bp: v.vatRateBp, gross_cents: v.grossCents, net_cents: v.netCents, vat_cents: v.vatCents }))).execute();
+  await rawRun(
+    trx,
+    insertSql('sale_lines', LINE_COLUMNS, t.lines.length),
+    t.lines.flatMap((l) => [record.id, l.lineNo, l.productId, l.name, l.producerId, l.unit, l.quantity, l.unitPriceCents, l.grossCents, l.lineDiscountCents, l.ticketDiscountCents, l.totalCents, l.vatRateBp, l.note, l.refundOfLine]),
+  );
+  await rawRun(trx, insertSql('sale_payments', ['sale_id', 'seq', 'method', 'amount_cents'], record.payments.length), record.payments.flatMap((p, i) => [record.id, i + 1, p.method, p.amountCents]));
+  await rawRun(trx, insertSql('sale_vat', ['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents'], record.vat.length), record.vat.flatMap((v) => [record.id, v.vatRateBp, v.grossCents, v.netCents, v.vatCents]));
   // Training tickets never touch the real shelves. A sale takes goods off (quantity is positive on a sale,
   // negative on a refund, so the movement is its opposite); a refund not put back is written off.
   if (training === 0) {
@@ -366,7 +362,7 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
 /** The first business day on or after `day` with no closing for this outlet. */
 export async function firstOpenDay(db: Db, outletId: number, day: string): Promise<string> {
   const closed = new Set(
-    (await db.selectFrom('closings').select('period').where('outlet_id', '=', outletId).where('kind', '=', 'day').where('period', '>=', day).execute()).map((c) => c.period),
+    (await rawRows<{ period: string }>(db, 'select "period" from "closings" where "outlet_id" = ? and "kind" = \'day\' and "period" >= ?', [outletId, day])).map((c) => c.period),
   );
   let d = day;
   while (closed.has(d)) d = nextDay(d);

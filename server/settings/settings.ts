@@ -1,3 +1,4 @@
+import { rawRows } from '../../db/raw.ts';
 import { z } from 'zod';
 import { checkLayouts, defaultInStoreLayouts, type InStoreLayout } from '../../shared/barcodes.ts';
 import { defaultTillOptions, inStoreLayoutsSchema, shopIdentitySchema, tillOptionsSchema, type ShopIdentity, type TillOptions } from '../../shared/api/settings.ts';
@@ -25,7 +26,7 @@ export type SettingKey = keyof typeof settingSchemas;
 export type SettingValue<K extends SettingKey> = z.output<(typeof settingSchemas)[K]>;
 
 export async function readSetting<K extends SettingKey>(db: Db, key: K): Promise<SettingValue<K> | undefined> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  const [row] = await rawRows<{ value: string }>(db, 'select "value" from "settings" where "key" = ?', [key]);
   if (!row) return undefined;
   return settingSchemas[key].parse(JSON.parse(row.value)) as SettingValue<K>;
 }

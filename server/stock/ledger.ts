@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { insertSql, rawRows, rawRun } from '../../db/raw.ts';
 import type { CountBody, LossBody, SlipBody } from '../../shared/api/stock.ts';
 import type { KitchenUseBody } from '../../shared/api/settlement.ts';
 import { searchTerms } from '../../shared/text.ts';
@@ -20,6 +21,8 @@ export interface MovementInput {
   unitPriceCents?: number | null;
 }
 
+const MOVEMENT_COLUMNS = ['product_id', 'kind', 'quantity', 'counted', 'at', 'user_id', 'slip_id', 'sale_id', 'note', 'unit_price_cents'] as const;
+
 /**
  * The only way stock changes. Appends the movements and moves each product's running balance in the
  * same transaction (call it inside one), so on-hand is always the sum of the ledger.
@@ -27,24 +30,12 @@ export interface MovementInput {
 export async function recordMovements(db: Db, movements: readonly MovementInput[], userId: number | null, now: Date): Promise<number[]> {
   if (movements.length === 0) return [];
   const at = now.toISOString();
-  const rows = await db
-    .insertInto('stock_movements')
-    .values(
-      movements.map((m) => ({
-        product_id: m.productId,
-        kind: m.kind,
-        quantity: m.quantity,
-        counted: m.counted ?? null,
-        at,
-        user_id: userId,
-        slip_id: m.slipId ?? null,
-        sale_id: m.saleId ?? null,
-        note: m.note ?? null,
-        unit_price_cents: m.unitPriceCents ?? null,
-      })),
-    )
-    .returning(['id', 'product_id'])
-    .execute();
+  // Written in SQL once (db/raw.ts): this runs for every ticket.
+  const rows = await rawRows<{ id: number; product_id: number }>(
+    db,
+    insertSql('stock_movements', MOVEMENT_COLUMNS, movements.length, ' returning "id", "product_id"'),
+    movements.flatMap((m) => [m.productId, m.kind, m.quantity, m.counted ?? null, at, userId, m.slipId ?? null, m.saleId ?? null, m.note ?? null, m.unitPriceCents ?? null]),
+  );
   // One balance update per product, whatever the number of its movements here.
   const byProduct = new Map<number, { quantity: number; lastId: number }>();
   movements.forEach((m) => {
@@ -56,17 +47,16 @@ export async function recordMovements(db: Db, movements: readonly MovementInput[
     cur.lastId = Math.max(cur.lastId, r.id);
   }
   // One statement for all the products of these movements: each balance moves by its own sum.
-  await db
-    .insertInto('stock_levels')
-    .values([...byProduct].map(([productId, { quantity, lastId }]) => ({ product_id: productId, on_hand: quantity, last_movement_id: lastId, updated_at: at })))
-    .onConflict((oc) =>
-      oc.column('product_id').doUpdateSet((eb) => ({
-        on_hand: eb('stock_levels.on_hand', '+', eb.ref('excluded.on_hand')),
-        last_movement_id: eb.ref('excluded.last_movement_id'),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .execute();
+  await rawRun(
+    db,
+    insertSql(
+      'stock_levels',
+      ['product_id', 'on_hand', 'last_movement_id', 'updated_at'],
+      byProduct.size,
+      ' on conflict ("product_id") do update set "on_hand" = "stock_levels"."on_hand" + "excluded"."on_hand", "last_movement_id" = "excluded"."last_movement_id", "updated_at" = "excluded"."updated_at"',
+    ),
+    [...byProduct].flatMap(([productId, { quantity, lastId }]) => [productId, quantity, lastId, at]),
+  );
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
