@@ -38,8 +38,7 @@ export class WriteQueue {
       this.pending.push({ work, resolve, reject });
       if (!this.draining) {
         this.draining = true;
-        // Let the requests already read in this turn of the event loop join the batch.
-        setImmediate(() => void this.drain());
+        void this.drain();
       }
     });
   }
@@ -47,6 +46,9 @@ export class WriteQueue {
   private async drain() {
     try {
       while (this.pending.length) {
+        // One turn of the event loop before each batch: requests read while the last COMMIT waited for the
+        // disk reach the queue and share the next one, instead of the first of them committing alone.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         let batch: Job[] = [];
         let outcomes: Outcome[] = [];
         try {
