@@ -123,3 +123,47 @@ describe('refunds', () => {
     expect(verify.grandTotalCents).toBe(0);
   });
 });
+
+describe('refunds across tills', () => {
+  let shop: TestShop;
+  afterAll(() => shop.close());
+
+  it('finds and refunds at till 1 a ticket sold at till 2 of the same shop, not one of the restaurant', async () => {
+    shop = await startTestShop();
+    const miel = await aProduct(shop.admin, { name: 'Miel', priceCents: 950, outlets: ['shop', 'restaurant'] });
+    await shop.admin.post('/api/users', { login: 'chef', displayName: 'Cheffe', role: 'manager', password: 'mot-de-passe-long', pin: '9876' });
+    const till2 = (await shop.admin.post('/api/tills', { outlet: 'shop', name: 'Caisse 2' })).body.id as number;
+    const bar = (await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Bar' })).body.id as number;
+    const sellAt = async (tillId: number, pin: string) => {
+      const code = (await shop.admin.post(`/api/tills/${tillId}/pairing-code`)).body.code;
+      const c = shop.client();
+      expect((await c.post('/api/devices/pair', { code })).status).toBe(201);
+      const user = (await shop.admin.post('/api/users', { displayName: `Caisse ${tillId}`, role: tillId === bar ? 'waiter' : 'cashier', pin })).body;
+      expect((await c.post('/api/auth/pin', { tillId, pin, userId: user.id })).status).toBe(200);
+      const sale = await c.post('/api/sales', { id: uuidv7(), tillId, number: 1, createdAt: new Date().toISOString(), lines: [{ productId: miel.id, quantity: 1, unitPriceCents: 950 }], payments: [{ method: 'card', amountCents: 950 }], totalCents: 950 });
+      expect(sale.status).toBe(201);
+      return { client: c, sale: sale.body };
+    };
+    const atTill2 = await sellAt(till2, '2222');
+    const atBar = await sellAt(bar, '3333');
+    const till1 = (await aUser(shop, 'cashier', { pin: '1111' })).client;
+
+    // The customer's receipt from till 2 is scanned at till 1: found, opened, refunded there.
+    expect((await till1.get(`/api/sales?receipt=${atTill2.sale.receiptToken}`)).body.map((s: { id: string }) => s.id)).toEqual([atTill2.sale.id]);
+    expect((await till1.get(`/api/sales/${atTill2.sale.id}`)).status).toBe(200);
+    const refund = await till1.post('/api/refunds', { id: uuidv7(), tillId: 1, number: 1, createdAt: new Date().toISOString(), refundOf: atTill2.sale.id, reason: 'Pot fêlé', lines: [{ lineNo: 1, quantity: 1 }], payments: [{ method: 'cash', amountCents: -950 }], totalCents: -950, approvalPin: '9876' });
+    expect(refund.status).toBe(201);
+    expect(refund.body).toMatchObject({ tillId: 1, kind: 'refund', refundOf: atTill2.sale.id, totalCents: -950 });
+
+    // The restaurant's ticket is the restaurant's: not found from the shop's till, and not refunded there.
+    expect((await till1.get(`/api/sales?receipt=${atBar.sale.receiptToken}`)).body).toEqual([]);
+    expect((await till1.get(`/api/sales/${atBar.sale.id}`)).status).toBe(404);
+    const across = await till1.post('/api/refunds', { id: uuidv7(), tillId: 1, number: 2, createdAt: new Date().toISOString(), refundOf: atBar.sale.id, reason: 'Erreur', lines: [{ lineNo: 1, quantity: 1 }], payments: [{ method: 'cash', amountCents: -950 }], totalCents: -950, approvalPin: '9876' });
+    expect(across.status).toBe(422);
+    expect(across.body.error.fields[0]).toMatchObject({ field: 'refundOf', reason: 'ticket d’un autre point de vente' });
+    // Listing at till 1 shows the shop's tickets (till 2's sale and the refund), never the bar's.
+    const listed = (await till1.get('/api/sales?limit=50')).body.map((s: { id: string }) => s.id);
+    expect(listed).toContain(atTill2.sale.id);
+    expect(listed).not.toContain(atBar.sale.id);
+  });
+});

@@ -662,6 +662,7 @@ function DoneScreen({ s }: { s: TillState }) {
 // ---- refunds --------------------------------------------------------------------------------------------
 
 interface SaleView {
+  tillId: number;
   id: string;
   number: number;
   createdAt: string;
@@ -706,7 +707,9 @@ function RefundScreen({ s }: { s: TillState }) {
         const end = new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1);
         range = `&from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
       }
-      const list = await api<{ sales: SaleView[] } | SaleView[]>('GET', `/api/sales?tillId=${s.device!.id}&limit=${date ? 500 : 200}${range}`);
+      // Ticket numbers are per till: a number is looked for on this till; a date or an amount on every till of the shop.
+      const own = /^\d{1,6}$/.test(q) || !q ? `tillId=${s.device!.id}&` : '';
+      const list = await api<{ sales: SaleView[] } | SaleView[]>('GET', `/api/sales?${own}limit=${date ? 500 : 200}${range}`);
       const all = Array.isArray(list) ? list : list.sales;
       const amount = date ? null : parseEuros(q);
       setSales(all.filter((x) => x.kind === 'sale' && (!q || date || String(x.number) === q || x.id === q || (amount !== null && x.totalCents === amount))));
@@ -772,7 +775,7 @@ function RefundScreen({ s }: { s: TillState }) {
         <ul class="sales">
           {(sales ?? []).map((x) => (
             <li key={x.id}><button class={picked?.id === x.id ? 'on' : ''} onClick={() => { setPicked(x); setQty({}); }}>
-              {t('till.refund.ticket', { n: x.number })} · {new Date(x.createdAt).toLocaleString(lang)} · {eur(x.totalCents)}
+              {t('till.refund.ticket', { n: x.number })}{x.tillId !== s.device!.id ? ` · ${t('till.refund.otherTill', { id: x.tillId })}` : ''} · {new Date(x.createdAt).toLocaleString(lang)} · {eur(x.totalCents)}
             </button></li>
           ))}
         </ul>

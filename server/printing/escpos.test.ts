@@ -50,7 +50,7 @@ const data: ReceiptData = {
   producerNames: { 1: 'Ferme du Sidobre', 2: 'Bergerie de Lacaune' },
   units: { 1: 'piece', 2: 'kg', 3: 'piece' },
   sale: {
-    id: '01900000-0000-7000-8000-000000000001', tillId: 1, number: 42, training: false, kind: 'sale', refundOf: null, cashierId: 3,
+    id: '01900000-0000-7000-8000-000000000001', tillId: 1, outletId: 1, number: 42, training: false, kind: 'sale', refundOf: null, cashierId: 3,
     createdAt: '2026-11-21T09:30:00.000Z', receivedAt: '2026-11-21T09:30:00.100Z', businessDay: '2026-11-21',
     lines: [
       { lineNo: 1, productId: 1, name: 'Pâté de campagne', producerId: 1, quantity: 2, unitPriceCents: 650, grossCents: 1300, lineDiscountCents: 100, ticketDiscountCents: 19, totalCents: 1181, vatRateBp: 550 },

@@ -33,6 +33,7 @@ export function saleView(t: Awaited<ReturnType<typeof loadTicketRecords>>[number
   return {
     id: row.id,
     tillId: row.till_id,
+    outletId: row.outlet_id,
     number: row.number,
     training: row.training === 1,
     kind: row.kind,

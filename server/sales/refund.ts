@@ -45,8 +45,12 @@ export async function recordRefund(db: Kysely<Database>, body: RefundBody, ctx: 
     if (again) return { created: false, sale: await getSale(trx, body.id) };
     const till = await trx.selectFrom('tills').select(['id', 'outlet_id', 'training_mode', 'active']).where('id', '=', body.tillId).executeTakeFirst();
     if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
-    const original = await trx.selectFrom('sales').select(['id', 'kind', 'training', 'number', 'till_id']).where('id', '=', body.refundOf).executeTakeFirst();
+    const original = await trx.selectFrom('sales').select(['id', 'kind', 'training', 'number', 'till_id', 'outlet_id']).where('id', '=', body.refundOf).executeTakeFirst();
     if (!original) throw new NotFound('Ticket d’origine');
+    // Any till of the outlet refunds its tickets; the other outlet's are refunded there (its closings hold them).
+    if (original.outlet_id !== till.outlet_id) {
+      throw new Unprocessable('Ce ticket a été vendu dans l’autre point de vente : remboursez-le là-bas.', [{ field: 'refundOf', reason: 'ticket d’un autre point de vente' }]);
+    }
     if (original.kind !== 'sale') throw new Unprocessable('On ne rembourse pas un remboursement.', [{ field: 'refundOf', reason: 'ticket de remboursement' }]);
     if (original.training !== till.training_mode) {
       throw new Unprocessable('Un ticket de formation ne se rembourse qu’en mode formation, et inversement.', [{ field: 'refundOf', reason: 'mode différent' }]);

@@ -48,11 +48,24 @@ async function ringingCashier(ctx: RequestContext, loggedIn: { id: number; role:
 }
 
 /** Floor staff and tablets see their own till's tickets; managers see every till. */
+/** The till a cashier's request comes from (managers: any), for what only that till does. */
 function tillScope(ctx: RequestContext): number | null {
   const role = ctx.user?.role;
   if (role === 'admin' || role === 'manager') return null;
   if (!ctx.device) throw new Forbidden('Consultation des tickets depuis une caisse appairée uniquement.');
   return ctx.device.tillId;
+}
+
+/**
+ * Which tickets a till may look up: managers see all; a cashier or waiter on a paired till sees those of
+ * every till of its outlet (a customer brings back at till 1 what they bought at till 2), not the others'.
+ */
+async function outletScope(ctx: RequestContext): Promise<number | null> {
+  const role = ctx.user?.role;
+  if (role === 'admin' || role === 'manager') return null;
+  if (!ctx.device) throw new Forbidden('Consultation des tickets depuis une caisse appairée uniquement.');
+  const till = await ctx.db.selectFrom('tills').select('outlet_id').where('id', '=', ctx.device.tillId).executeTakeFirstOrThrow();
+  return till.outlet_id;
 }
 
 export const salesRoutes = [
@@ -113,9 +126,9 @@ export const salesRoutes = [
     summary: 'One ticket with its lines, VAT rows and payments',
     params: z.object({ id: uuidV7 }).strict(),
     handler: async ({ params }, ctx) => {
-      const scope = tillScope(ctx);
+      const outletId = await outletScope(ctx);
       const sale = await getSale(ctx.db, params.id);
-      if (scope !== null && sale.tillId !== scope) throw new NotFound('Ticket');
+      if (outletId !== null && sale.outletId !== outletId) throw new NotFound('Ticket');
       return sale;
     },
   }),
@@ -151,9 +164,9 @@ export const salesRoutes = [
     summary: 'Reprint a receipt on the till’s printer: logged as an event, the copy marked DUPLICATA with its number',
     params: z.object({ id: uuidV7 }).strict(),
     handler: async ({ params }, ctx) => {
-      const scope = tillScope(ctx);
+      const outletId = await outletScope(ctx);
       const sale = await getSale(ctx.db, params.id);
-      if (scope !== null && sale.tillId !== scope) throw new NotFound('Ticket');
+      if (outletId !== null && sale.outletId !== outletId) throw new NotFound('Ticket');
       const now = ctx.services.now();
       const printer = await printerOfTill(ctx.db, ctx.device?.tillId ?? sale.tillId);
       const { copy, jobId } = await ctx.db.transaction().execute(async (trx) => {
@@ -172,13 +185,13 @@ export const salesRoutes = [
     path: '/api/sales',
     access: TILL,
     tag: 'sales',
-    summary: 'Tickets, newest first, by date range (`from`, `to`: ISO), till, or the code of their digital receipt',
+    summary: 'Tickets, newest first, by date range (`from`, `to`: ISO), till, or the code of their digital receipt; a till sees the tickets of every till of its outlet',
     query: saleListQuery,
     handler: async ({ query }, ctx) => {
-      const scope = tillScope(ctx);
+      const outletId = await outletScope(ctx);
       let q = ctx.db.selectFrom('sales').select('id');
-      const tillId = scope ?? query.tillId;
-      if (tillId !== undefined) q = q.where('till_id', '=', tillId);
+      if (outletId !== null) q = q.where('outlet_id', '=', outletId);
+      if (query.tillId !== undefined) q = q.where('till_id', '=', query.tillId);
       if (query.receipt) q = q.where('receipt_token', '=', query.receipt);
       if (query.from) q = q.where('created_at', '>=', new Date(query.from).toISOString());
       if (query.to) q = q.where('created_at', '<', new Date(query.to).toISOString());

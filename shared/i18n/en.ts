@@ -310,6 +310,7 @@ export const en: Catalogue = {
   'till.refund.restock': 'Back on the shelf',
   'till.refund.search': 'Search',
   'till.refund.submit': 'Refund',
+  'till.refund.otherTill': "till {id}",
   'till.refund.ticket': 'Ticket #{n}',
   'till.refund.title': 'Refund a ticket',
   'till.refund.total': 'Refunded',

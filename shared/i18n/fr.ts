@@ -309,6 +309,7 @@ export const fr = {
   'till.refund.restock': 'Remettre en rayon',
   'till.refund.search': 'Chercher',
   'till.refund.submit': 'Rembourser',
+  'till.refund.otherTill': "caisse {id}",
   'till.refund.ticket': 'Ticket n° {n}',
   'till.refund.title': 'Rembourser un ticket',
   'till.refund.total': 'Remboursé',
