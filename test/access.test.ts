@@ -37,6 +37,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'GET /api/outlets': TILL,
   'GET /api/tills': M,
   'POST /api/tills': M,
+  'POST /api/tills/refused-tickets': ['cashier', 'waiter'],
   'PATCH /api/tills/:id': M,
   'POST /api/tills/:id/pairing-code': M,
   'GET /api/devices/current': ['device'],

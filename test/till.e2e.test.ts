@@ -4,7 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultInStoreLayouts, encodeInStore, gtinCheckDigit } from '../shared/barcodes.ts';
-import { aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { aPairedTill, aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
 import { launchBrowser, screenshot, tabletContext } from './support/browser.ts';
 
 // The till in a real browser (Debian's Chromium) against the real server serving the built client.
@@ -240,5 +241,38 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => cartLines().count()).toBe(1);
     await screenshot(page, 'till-9-portrait');
+  });
+
+  it('keeps a ticket the server refuses, shows why, sends it again or hands it whole to the server’s log', async () => {
+    // A second tablet paired with the same till takes number 7 first: the till's own number 7 will be refused (409).
+    const other = await aPairedTill(shop, 1);
+    expect((await other.post('/api/auth/pin', { tillId: 1, pin: '2468', userId: cashierId })).status).toBe(200);
+    expect((await other.post('/api/sales', { id: uuidv7(), tillId: 1, number: 7, createdAt: new Date().toISOString(), lines: [{ productId: ids.biere, quantity: 1, unitPriceCents: 320 }], payments: [{ method: 'card', amountCents: 320 }], totalCents: 320 })).status).toBe(201);
+    // The bread left in the cart by the last test is paid: 5,20 € in cash, no receipt.
+    await page.keyboard.press('Enter');
+    await page.getByTestId('pay-total').waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('3');
+    await expect.poll(() => page.getByTestId('refused').textContent(), { timeout: 20_000 }).toContain('1');
+    await page.getByTestId('refused').click();
+    const item = page.getByTestId('refused-item');
+    await expect.poll(() => item.textContent()).toContain('409 — Le numéro 7 de cette caisse est déjà celui d’un autre ticket.');
+    expect((await item.textContent())?.replace(/[\u202f\u00a0]/g, ' ')).toMatch(/Ticket n° 7 · 5,20 €.*Pain de campagne × 1/);
+    await screenshot(page, 'till-10-refused');
+    // Sent again while the cause remains: refused again, still kept.
+    await item.getByRole('button', { name: 'Renvoyer' }).click();
+    await expect.poll(() => page.getByTestId('refused-item').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByTestId('refused-item').getByRole('button', { name: 'Confier au journal du serveur' }).click();
+    await expect.poll(() => page.getByTestId('refused-item').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('refused').count()).toBe(0);
+    const events = (await shop.admin.get('/api/events?kind=till.ticket_refused')).body;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ subject: 'till:1', data: { kind: 'sale', number: 7, totalCents: 520, status: 409 } });
+    expect(events[0].data.body.lines).toEqual([{ productId: ids.pain, quantity: 1, unitPriceCents: 520, discountCents: 0 }]);
+    // Nothing was stored as a sale twice: number 7 is the other tablet's beer.
+    expect((await salesList()).filter((x) => x.number === 7).map((x) => x.totalCents)).toEqual([320]);
+    // Back to selling.
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
   });
 });

@@ -7,6 +7,7 @@ import { addProduct, priceCart, removeLine, updateLine, type CartLine } from './
 import type { Product } from './catalog.ts';
 import { numberAndQueue } from './idb.ts';
 import { Till, type TillState } from './till.ts';
+import type { RefusedItem } from './outbox.ts';
 import { uuidv7 } from './uuid.ts';
 import './style.css';
 
@@ -90,7 +91,7 @@ function StatusBar({ s }: { s: TillState }) {
       {s.device?.trainingMode && <span class="badge training">{t('till.training')}</span>}
       <span class={o.online ? 'badge ok' : 'badge off'} data-testid="network">{o.online ? t('till.online') : t('till.offline')}</span>
       {o.waiting > 0 && <span class="badge warn" data-testid="waiting">{t('till.waiting', { n: o.waiting })}</span>}
-      {o.refused > 0 && <span class="badge off">{t('till.refused', { n: o.refused })}</span>}
+      {o.refused > 0 && <button class="badge off" data-testid="refused" onClick={() => s.user && till.set({ screen: 'refused' })}>{t('till.refused', { n: o.refused })}</button>}
       {s.device?.printerId != null && (
         <span class={s.printer && s.printer.state !== 'ready' && s.printer.state !== 'unknown' ? 'badge off' : 'badge'} data-testid="printer" title={s.printer?.lastError ?? ''}>
           {s.printer ? t('till.printer', { state: t((s.printer.state === 'unknown' ? 'till.printer.state-unknown' : `till.printer.${s.printer.state}`) as MessageKey), n: s.printer.waiting }) : t('till.printer.unknown')}
@@ -671,6 +672,51 @@ interface SaleView {
   lines: { lineNo: number; name: string; quantity: number; unitPriceCents: number; totalCents: number; productId: number }[];
 }
 
+/**
+ * Tickets the server refused while the till was offline (a till disabled meanwhile, a number taken…): the
+ * sale happened, so nothing is dropped. Each is shown with the server's reason; it is sent again once
+ * the cause is fixed, or handed whole to the server's event log for a manager, and only then let go.
+ */
+function RefusedScreen({ s }: { s: TillState }) {
+  const [items, setItems] = useState<RefusedItem[]>([]);
+  const [error, setError] = useState('');
+  const load = () => till.outbox.refusedItems().then(setItems);
+  useEffect(() => void load(), [s.outbox.refused]);
+  const act = async (f: () => Promise<void>) => {
+    setError('');
+    try { await f(); } catch (e) { setError(errorText(e)); }
+    await load();
+  };
+  const name = (id: number) => s.catalog?.byId.get(id)?.name ?? `#${id}`;
+  return (
+    <main class="refused">
+      <h1>{t('till.refused.title')}</h1>
+      <p class="hint">{t('till.refused.help')}</p>
+      {error && <p class="error" role="alert">{error}</p>}
+      {items.length === 0 && <p>{t('till.refused.none')}</p>}
+      <ul class="refused-list">
+        {items.map((it) => {
+          const body = it.body as { lines?: { productId: number; quantity?: number; grams?: number }[]; payments?: { method: string; amountCents: number }[] };
+          return (
+            <li key={it.seq} data-testid="refused-item">
+              <strong>{t(it.kind === 'refund' ? 'till.refused.refund' : it.kind === 'receipt' ? 'till.refused.receipt' : 'till.refused.sale', { n: it.number ?? '—' })}</strong>
+              {it.totalCents !== undefined && <span> · {eur(it.totalCents)}</span>}
+              <span> · {new Date(it.queuedAt).toLocaleString(lang)}</span>
+              <p class="error">{it.status} — {it.message}</p>
+              {body.lines && <p class="hint">{body.lines.map((l) => `${name(l.productId)} × ${l.grams !== undefined ? `${l.grams} g` : l.quantity}`).join(', ')}</p>}
+              <div class="row">
+                <button onClick={() => act(() => till.outbox.retryRefused(it))}>{t('till.refused.retry')}</button>
+                <button onClick={() => act(() => till.outbox.reportRefused(it))}>{t('till.refused.report')}</button>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      <button class="primary big" onClick={() => till.set({ screen: 'sell' })}>{t('till.ok')}</button>
+    </main>
+  );
+}
+
 function RefundScreen({ s }: { s: TillState }) {
   const [query, setQuery] = useState('');
   const [sales, setSales] = useState<SaleView[] | null>(null);
@@ -829,6 +875,7 @@ function App() {
       {s.screen === 'pay' && <PayScreen s={s} />}
       {s.screen === 'done' && s.finished && <DoneScreen s={s} />}
       {s.screen === 'refund' && <RefundScreen s={s} />}
+      {s.screen === 'refused' && <RefusedScreen s={s} />}
     </div>
   );
 }

@@ -54,6 +54,27 @@ export class Outbox {
     this.set({ waiting: waiting.length, refused: refused.length });
   }
 
+  /** The tickets the server refused, oldest first, for the manager's screen. */
+  refusedItems(): Promise<RefusedItem[]> {
+    return all<RefusedItem>('refused').then((xs) => xs.sort((a, b) => a.seq - b.seq));
+  }
+
+  /** Back in the outbox at its place in the order (the cause was fixed: a till re-enabled, a login). */
+  async retryRefused(item: RefusedItem): Promise<void> {
+    const { status: _s, message: _m, refusedAt: _r, ...again } = item;
+    await move('refused', 'outbox', item.seq, again);
+    await this.refreshCounts();
+    void this.kick();
+  }
+
+  /** Handed over whole to the server's event log for a manager, then let go from the tablet. */
+  async reportRefused(item: RefusedItem): Promise<void> {
+    const { seq: _seq, ...report } = item;
+    await api('POST', '/api/tills/refused-tickets', report);
+    await del('refused', item.seq);
+    await this.refreshCounts();
+  }
+
   /** Send now (a new ticket, the network is back, a cashier logged in). */
   kick(): Promise<void> {
     if (this.timer) {

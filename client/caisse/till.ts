@@ -35,7 +35,7 @@ export interface Finished {
   receiptToken: string | null;
 }
 
-export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refund';
+export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refund' | 'refused';
 
 export interface TillState {
   screen: Screen;

@@ -24,6 +24,7 @@ export type EventKind =
   | 'till.paired'
   | 'till.device_revoked'
   | 'till.updated'
+  | 'till.ticket_refused'
   | 'user.created'
   | 'user.updated'
   | 'user.password_set'

@@ -2,13 +2,40 @@ import { pairBody } from '../../shared/api/auth.ts';
 import { tillCreateBody, tillUpdateBody } from '../../shared/api/admin.ts';
 import { DEVICE_COOKIE } from '../auth/sessions.ts';
 import { Unauthorized } from '../errors.ts';
-import { MANAGERS, requireUser, TILL } from '../http/access.ts';
+import { MANAGERS, requireUser, STAFF, TILL } from '../http/access.ts';
+import { recordEvent } from '../events/event-log.ts';
+import { refusedTicketBody } from '../../shared/api/admin.ts';
 import { idParams, Reply, route } from '../http/route.ts';
 import { createTill, issuePairingCode, listOutlets, listTills, pairDevice, revokeDevice, tillForDevice, updateTill } from './tills.ts';
 
 const TEN_YEARS = 10 * 365 * 24 * 3600;
 
 export const tillRoutes = [
+  route({
+    method: 'post',
+    path: '/api/tills/refused-tickets',
+    access: STAFF,
+    needsDevice: true,
+    tag: 'tills',
+    summary: 'A ticket the server refused while the till was offline (4xx), handed over whole to the chained event log for a manager, so the tablet may let it go; idempotent by its id',
+    body: refusedTicketBody,
+    handler: async ({ body }, ctx) => {
+      const tillId = ctx.device!.tillId;
+      const subject = `till:${tillId}`;
+      return ctx.db.transaction().execute(async (trx) => {
+        const known = await trx
+          .selectFrom('events')
+          .select('id')
+          .where('kind', '=', 'till.ticket_refused')
+          .where('subject', '=', subject)
+          .where((eb) => eb(eb.fn('json_extract', ['data', eb.val('$.id')]), '=', body.id))
+          .executeTakeFirst();
+        if (known) return { eventId: known.id };
+        const eventId = await recordEvent(trx, { kind: 'till.ticket_refused', userId: requireUser(ctx).id, subject, data: body, at: ctx.services.now().toISOString() });
+        return Reply.created({ eventId });
+      });
+    },
+  }),
   route({
     method: 'get',
     path: '/api/outlets',

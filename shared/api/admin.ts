@@ -42,3 +42,17 @@ export const eventsQuery = z.object({
 }).strict();
 
 export type UserCreate = z.infer<typeof userCreateBody>;
+
+/** A ticket (or refund) the server refused to a till's outbox, reported whole for a manager to deal with. */
+export const refusedTicketBody = z.object({
+  id: z.string().min(1).max(64),
+  kind: z.enum(['sale', 'refund', 'receipt']),
+  number: z.number().int().optional(),
+  totalCents: z.number().int().optional(),
+  path: z.string().max(200),
+  body: z.unknown(),
+  status: z.number().int().min(400).max(499),
+  message: z.string().max(2000),
+  queuedAt: z.string().max(40),
+  refusedAt: z.string().max(40),
+}).strict();

@@ -480,4 +480,12 @@ export const en: Catalogue = {
   'bo.setup.jobState.done': "Printed",
   'bo.setup.jobState.failed': "Failed",
   'bo.setup.jobState.cancelled': "Cancelled",
+  'till.refused.title': "Tickets refused by the server",
+  'till.refused.help': "The sale happened: nothing is erased. Send the ticket again once the cause is fixed, or hand it to the server's log for a manager.",
+  'till.refused.none': "No refused ticket.",
+  'till.refused.sale': "Ticket no. {n}",
+  'till.refused.refund': "Refund no. {n}",
+  'till.refused.receipt': "Receipt print",
+  'till.refused.retry': "Send again",
+  'till.refused.report': "Hand to the server's log",
 };

@@ -479,6 +479,14 @@ export const fr = {
   'bo.setup.jobState.done': "Imprimé",
   'bo.setup.jobState.failed': "Échec",
   'bo.setup.jobState.cancelled': "Annulé",
+  'till.refused.title': "Tickets refusés par le serveur",
+  'till.refused.help': "La vente a eu lieu : rien n’est effacé. Renvoyez le ticket une fois la cause réglée, ou confiez-le au journal du serveur pour un responsable.",
+  'till.refused.none': "Aucun ticket refusé.",
+  'till.refused.sale': "Ticket n° {n}",
+  'till.refused.refund': "Remboursement n° {n}",
+  'till.refused.receipt': "Impression de ticket",
+  'till.refused.retry': "Renvoyer",
+  'till.refused.report': "Confier au journal du serveur",
 } as const;
 
 export type MessageKey = keyof typeof fr;

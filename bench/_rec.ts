@@ -1,0 +1,26 @@
+// in-process: recordSale through the WriteQueue, batches of 10 concurrent, no HTTP
+import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path';
+import { openDatabase } from '../db/database.ts';
+import { createAdmin, createShopBase } from '../server/shop/setup.ts';
+import { recordSale } from '../server/sales/record.ts';
+import { WriteQueue } from '../server/sales/write-queue.ts';
+import { createProduct } from '../server/catalog/products.ts';
+import { uuidv7 } from '../test/support/tickets.ts';
+import { saleBody } from '../shared/api/sales.ts';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'r-'));
+const { db } = await openDatabase(path.join(dir, 'x.sqlite'));
+const now = new Date();
+await createShopBase(db, 'real', { name: 'Bench', legalName: 'Bench', address: '1 rue', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '', email: '', receiptFooter: '' }, now);
+const admin = await createAdmin(db, { login: 'bench', password: 'bench-password' }, now);
+const mk = (b: any) => db.transaction().execute((trx) => createProduct(trx, { categoryId: null, plu: null, stockTracked: true, lowStockThreshold: null, outlets: ['shop'], barcodes: [], net: null, ...b }, admin, now));
+const pain = await mk({ name: 'Pain', producerId: null, unit: 'piece', priceCents: 520, vatRateBp: 550 });
+const tomme = await mk({ name: 'Tomme', producerId: null, unit: 'kg', priceCents: 2490, vatRateBp: 550 });
+const biere = await mk({ name: 'Bière', producerId: null, unit: 'piece', priceCents: 320, vatRateBp: 2000 });
+const wq = new WriteQueue(db);
+let n = 0;
+const one = () => recordSale(db, saleBody.parse({ id: uuidv7(), tillId: 1, number: ++n, createdAt: new Date().toISOString(), lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }, { productId: tomme.id, grams: 450, unitPriceCents: 2490 }, { productId: biere.id, quantity: 2, unitPriceCents: 320 }], payments: [{ method: 'cash', amountCents: 3000 }], totalCents: 2281 }), { cashierId: admin, cashierRole: 'admin', tillId: 1, now: new Date(), timeZone: 'Europe/Paris' }, wq);
+for (let i = 0; i < 500; i++) await Promise.all(Array.from({ length: 10 }, one));
+const t0 = process.hrtime.bigint(); const c0 = process.cpuUsage();
+for (let i = 0; i < 300; i++) await Promise.all(Array.from({ length: 10 }, one));
+const ms = Number(process.hrtime.bigint() - t0) / 1e6; const c = process.cpuUsage(c0);
+console.log('per ticket wall', (ms / 3000).toFixed(3), 'ms, cpu', ((c.user + c.system) / 1000 / 3000).toFixed(3), 'ms');
