@@ -198,7 +198,11 @@ export async function verifyClosings(db: Db) {
   const rows = await db.selectFrom('closings').selectAll().orderBy('outlet_id').orderBy('seq').execute();
   const problems: ClosingProblem[] = [];
   const byOutlet = new Map<number, typeof rows>();
-  for (const r of rows) byOutlet.set(r.outlet_id, [...(byOutlet.get(r.outlet_id) ?? []), r]);
+  for (const r of rows) {
+    const list = byOutlet.get(r.outlet_id);
+    if (list) list.push(r);
+    else byOutlet.set(r.outlet_id, [r]);
+  }
   let grandTotal = 0;
   for (const [outletId, list] of byOutlet) {
     // Every closed day's figures recomputed from the tickets at once (grouped by day), not one day at a time.
@@ -217,7 +221,8 @@ export async function verifyClosings(db: Db) {
       let recomputed: Figures;
       if (r.kind === 'day') recomputed = recomputedDays.get(r.period) ?? emptyFigures();
       else {
-        const parts = list.filter((c) => c.kind === (r.kind === 'month' ? 'day' : 'month') && figures.from.includes(c.period));
+        const from = new Set(figures.from);
+        const parts = list.filter((c) => c.kind === (r.kind === 'month' ? 'day' : 'month') && from.has(c.period));
         recomputed = sumFigures(parts.map((c) => JSON.parse(c.figures) as Figures));
       }
       const { cashCountedCents: _a, cashDifferenceCents: _b, note: _c, from: _d, ...stored } = figures;
