@@ -53,6 +53,8 @@ const NOTHING = z.object({}).strict();
 export function createApp({ db, services, routes, clientDir }: AppOptions) {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on API replies: they are never cached, and hashing each body costs every ticket.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
 
   // Request ids for the logs: a random prefix per process and a counter (no random bytes per request).
