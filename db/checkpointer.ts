@@ -30,6 +30,8 @@ export async function startCheckpointer(sqlite: SQLite.Database, file: string, i
     stop: async () => {
       sqlite.pragma('wal_autocheckpoint = 1000');
       await new Promise<void>((resolve) => {
+        // Held again while it stops: otherwise a process with nothing else left would end before it closes.
+        worker.ref();
         worker.once('exit', () => resolve());
         worker.postMessage('stop');
         setTimeout(() => void worker.terminate().then(() => resolve()), 2000).unref();
