@@ -23,18 +23,27 @@ export async function startCheckpointer(sqlite: SQLite.Database, file: string, i
   worker.on('message', (m: { ok?: boolean; log?: number; checkpointed?: number }) => {
     if (m.ok) last = { log: m.log!, checkpointed: m.checkpointed! };
   });
+  let exited = false;
   worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
+  worker.on('exit', () => {
+    exited = true;
+    sqlite.pragma('wal_autocheckpoint = 1000');
+  });
   worker.unref();
   return {
     last: () => last,
     stop: async () => {
       sqlite.pragma('wal_autocheckpoint = 1000');
+      if (exited) return;
       await new Promise<void>((resolve) => {
         // Held again while it stops: otherwise a process with nothing else left would end before it closes.
         worker.ref();
-        worker.once('exit', () => resolve());
+        const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 2000);
+        worker.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
         worker.postMessage('stop');
-        setTimeout(() => void worker.terminate().then(() => resolve()), 2000).unref();
       });
     },
   };

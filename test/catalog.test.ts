@@ -83,6 +83,34 @@ describe('catalogue', () => {
     expect(upc.barcodes).toEqual(['0036000291452']);
   });
 
+  it('replaces a product’s barcodes as a set in one PATCH, writing nothing when one is refused', async () => {
+    const p = await aProduct(shop.admin, { barcodes: ['3760123450010'] });
+    // 3760123450027 is new and valid; 3017620422003 belongs to another product: 409, and the set is unchanged.
+    const taken = await shop.admin.patch(`/api/products/${p.id}`, { priceCents: 999, barcodes: ['3760123450010', '3760123450027', '3017620422003'] });
+    expect(taken.status).toBe(409);
+    expect((await shop.admin.get(`/api/products/${p.id}`)).body).toMatchObject({ barcodes: ['3760123450010'], priceCents: p.priceCents });
+    const ok = await shop.admin.patch(`/api/products/${p.id}`, { barcodes: ['3760123450027'] });
+    expect(ok.status).toBe(200);
+    expect(ok.body.barcodes).toEqual(['3760123450027']);
+    const kinds = (await shop.admin.get('/api/events?kind=product.barcode')).body.filter((e: { subject: string }) => e.subject === `product:${p.id}`).map((e: { kind: string; data: { code: string } }) => `${e.kind} ${e.data.code}`);
+    expect(kinds.sort()).toEqual(['product.barcode_added 3760123450027', 'product.barcode_removed 3760123450010']);
+  });
+
+  it('keeps a product editable after its producer is disabled', async () => {
+    const producer = await aProducer(shop.admin);
+    const p = await aProduct(shop.admin, { producerId: producer.id, priceCents: 400 });
+    expect((await shop.admin.patch(`/api/producers/${producer.id}`, { active: false })).status).toBe(200);
+    // The edit form sends the producer it already has: not a change, so not refused.
+    const res = await shop.admin.patch(`/api/products/${p.id}`, { producerId: producer.id, priceCents: 450, active: false });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ priceCents: 450, active: false, producerId: producer.id });
+    // Moving a product to a disabled producer is still refused.
+    const other = await aProduct(shop.admin, { priceCents: 100 });
+    const moved = await shop.admin.patch(`/api/products/${other.id}`, { producerId: producer.id });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.fields[0]).toMatchObject({ field: 'producerId', reason: 'ce producteur est désactivé' });
+  });
+
   it('refuses a VAT rate that is not French, naming the field', async () => {
     const res = await shop.admin.post('/api/products', { name: 'D', producerId: null, unit: 'piece', priceCents: 100, vatRateBp: 700 });
     expect(res.status).toBe(400);

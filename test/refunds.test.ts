@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { aPairedTill, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 describe('refunds', () => {
@@ -165,5 +165,35 @@ describe('refunds across tills', () => {
     const listed = (await till1.get('/api/sales?limit=50')).body.map((s: { id: string }) => s.id);
     expect(listed).toContain(atTill2.sale.id);
     expect(listed).not.toContain(atBar.sale.id);
+    // A tablet with nobody logged in (the lock screen) sees only its own till's tickets.
+    const locked = await aPairedTill(shop, till2);
+    const own = (await locked.get('/api/sales?limit=50')).body as { tillId: number }[];
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((x) => x.tillId === till2)).toBe(true);
+    expect((await locked.get(`/api/sales/${refund.body.id}`)).status).toBe(404);
+  });
+
+  it('takes a refused ticket whole into the event log: once per id and kind, without the manager’s PIN', async () => {
+    const till1 = (await aUser(shop, 'cashier', { pin: '4444' })).client;
+    const id = uuidv7();
+    const report = (kind: string, extra: object = {}) => ({ id, kind, number: 9, totalCents: -950, path: kind === 'receipt' ? `/api/sales/${id}/receipt` : '/api/refunds', body: kind === 'receipt' ? {} : { id, refundOf: id, approvalPin: '9876', lines: [{ lineNo: 1, quantity: 1 }] }, status: 422, message: 'refusé', queuedAt: new Date().toISOString(), refusedAt: new Date().toISOString(), ...extra });
+    // The receipt request of that ticket, reported first, does not stand for the ticket itself.
+    const receipt = await till1.post('/api/tills/refused-tickets', report('receipt', { status: 0 }));
+    expect(receipt.status).toBe(201);
+    const first = await till1.post('/api/tills/refused-tickets', report('refund'));
+    expect(first.status).toBe(201);
+    expect(first.body.eventId).not.toBe(receipt.body.eventId);
+    const again = await till1.post('/api/tills/refused-tickets', report('refund'));
+    expect(again.status).toBe(200);
+    expect(again.body.eventId).toBe(first.body.eventId);
+    const events = (await shop.admin.get('/api/events?kind=till.ticket_refused')).body;
+    const logged = events.find((e: { id: number }) => e.id === first.body.eventId);
+    expect(logged.data.body).toEqual({ id, refundOf: id, lines: [{ lineNo: 1, quantity: 1 }] });
+    expect(JSON.stringify(events)).not.toContain('9876');
+    // A producer's or a manager's browser cannot report one; a huge body is refused by name.
+    expect((await shop.admin.post('/api/tills/refused-tickets', report('sale'))).status).toBe(403);
+    const huge = await till1.post('/api/tills/refused-tickets', report('sale', { body: { note: 'x'.repeat(70_000) } }));
+    expect(huge.status).toBe(400);
+    expect(huge.body.error.fields[0].field).toBe('body.body');
   });
 });

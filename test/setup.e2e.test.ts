@@ -112,6 +112,16 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     expect(decoded).toContain('12345678901234567890123456789012');
     expect(decoded).not.toContain('123456789012345678901234567890123');
 
+    // Taken out of service from its form, and back: an unticked box is sent as such.
+    await printers.getByRole('button', { name: 'Modifier Ticket marché' }).click();
+    await printers.getByLabel('En service').uncheck();
+    await printers.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(async () => (await shop.admin.get('/api/printers')).body[0].active).toBe(false);
+    await printers.getByRole('button', { name: 'Modifier Ticket marché' }).click();
+    await printers.getByLabel('En service').check();
+    await printers.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(async () => (await shop.admin.get('/api/printers')).body[0].active).toBe(true);
+
     // A kitchen printer that does not answer: its test page waits in the queue, and is dropped by hand.
     await printers.getByLabel('Nom').fill('Cuisine');
     await printers.getByLabel('Adresse').fill('tcp://127.0.0.1:9');

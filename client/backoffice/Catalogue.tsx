@@ -224,6 +224,7 @@ function NewProduct({ t, producers, categories, onCreated }: { t: T; producers: 
       });
       setDone(t('bo.cat.productCreated', { name: p.name }));
       form.reset();
+      setUnit('piece');
       onCreated();
     } catch (err) {
       setError(errorText(err));

@@ -235,15 +235,16 @@ function Printers({ t, printers, onChange }: { t: T; printers: Printer[]; onChan
   };
   const body = (f: FormData) => ({
     name: str(f, 'name'), outlet: str(f, 'outlet') || null, role: str(f, 'role'), uri: str(f, 'uri'),
-    columns: Number(str(f, 'columns')), codePage: str(f, 'codePage'), drawer: f.get('drawer') === 'on', active: f.get('active') !== null ? f.get('active') === 'on' : true,
+    columns: Number(str(f, 'columns')), codePage: str(f, 'codePage'), drawer: f.get('drawer') === 'on',
   });
   async function create(e: Event) {
     e.preventDefault();
-    if (await run(() => api('POST', '/api/printers', body(fd(e))))) (e.target as HTMLFormElement).reset();
+    if (await run(() => api('POST', '/api/printers', { ...body(fd(e)), active: true }))) (e.target as HTMLFormElement).reset();
   }
   async function save(e: Event, p: Printer) {
     e.preventDefault();
-    if (await run(() => api('PATCH', `/api/printers/${p.id}`, body(fd(e))))) setEditing(null);
+    // An unticked box is not in the form's data at all: "in service" is read as ticked or not.
+    if (await run(() => api('PATCH', `/api/printers/${p.id}`, { ...body(fd(e)), active: fd(e).get('active') === 'on' }))) setEditing(null);
   }
   return (
     <section class="panel" data-testid="printers">

@@ -19,8 +19,10 @@ export function Stock({ t, lang }: { t: T; lang: Lang }) {
   const [error, setError] = useState('');
   useEffect(() => {
     const params = [QUERY[filter], q.trim() ? `q=${encodeURIComponent(q.trim())}` : ''].filter(Boolean).join('&');
-    const timer = setTimeout(() => api<Row[]>('GET', `/api/stock${params ? `?${params}` : ''}`).then((r) => { setRows(r); setError(''); }).catch((e) => setError(errorText(e))), 150);
-    return () => clearTimeout(timer);
+    let current = true;
+    const timer = setTimeout(() => api<Row[]>('GET', `/api/stock${params ? `?${params}` : ''}`).then((r) => { if (current) { setRows(r); setError(''); } }).catch((e) => current && setError(errorText(e))), 150);
+    // A slower answer to an older filter must not replace the newer one.
+    return () => { current = false; clearTimeout(timer); };
   }, [filter, q]);
   const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
   const key = (r: Row): string | number => (sort.by === 'name' ? r.name : sort.by === 'producer' ? (r.producerName ?? '') : sort.by === 'onHand' ? r.onHand : (r.lastMovementAt ?? ''));

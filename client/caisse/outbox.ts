@@ -70,7 +70,9 @@ export class Outbox {
   /** Handed over whole to the server's event log for a manager, then let go from the tablet. */
   async reportRefused(item: RefusedItem): Promise<void> {
     const { seq: _seq, ...report } = item;
-    await api('POST', '/api/tills/refused-tickets', report);
+    // A refund's manager PIN stays on the tablet.
+    const body = report.body && typeof report.body === 'object' ? Object.fromEntries(Object.entries(report.body).filter(([k]) => k !== 'approvalPin')) : report.body;
+    await api('POST', '/api/tills/refused-tickets', { ...report, body });
     await del('refused', item.seq);
     await this.refreshCounts();
   }

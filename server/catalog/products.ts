@@ -224,7 +224,16 @@ export async function createProduct(db: Db, input: ProductCreate, userId: number
 export async function updateProduct(db: Db, id: number, patch: ProductUpdate, userId: number, now: Date): Promise<ProductView> {
   const before = await db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
   if (!before) throw new NotFound('Article');
-  await checkReferences(db, { producerId: patch.producerId, categoryId: patch.categoryId, plu: patch.plu }, id);
+  // A reference is checked when it changes: a product of a producer disabled since stays editable.
+  await checkReferences(
+    db,
+    {
+      producerId: patch.producerId === before.producer_id ? undefined : patch.producerId,
+      categoryId: patch.categoryId === before.category_id ? undefined : patch.categoryId,
+      plu: patch.plu === before.plu ? undefined : patch.plu,
+    },
+    id,
+  );
   const layouts = patch.barcodes ? await inStoreLayouts(db) : [];
   const next = {
     name: patch.name ?? before.name,
@@ -254,8 +263,9 @@ export async function updateProduct(db: Db, id: number, patch: ProductUpdate, us
     .where('id', '=', id)
     .execute();
   if (patch.barcodes) {
-    const codes = patch.barcodes.map((c, i) => barcodeForStorage(c, layouts, `barcodes.${i}`));
     const current = (await db.selectFrom('barcodes').select('code').where('product_id', '=', id).execute()).map((b) => b.code);
+    // Codes it already has are kept as stored; only new ones are checked (check digit, scale-label prefixes).
+    const codes = patch.barcodes.map((c, i) => (current.includes(c) ? c : barcodeForStorage(c, layouts, `barcodes.${i}`)));
     const added = codes.filter((c) => !current.includes(c));
     const removed = current.filter((c) => !codes.includes(c));
     if (new Set(codes).size !== codes.length) throw new Invalid({ field: 'barcodes', reason: 'le même code-barres figure deux fois' });

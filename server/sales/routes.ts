@@ -60,13 +60,17 @@ function tillScope(ctx: RequestContext): number | null {
  * Which tickets a till may look up: managers see all; a cashier or waiter on a paired till sees those of
  * every till of its outlet (a customer brings back at till 1 what they bought at till 2), not the others'.
  */
-async function outletScope(ctx: RequestContext): Promise<number | null> {
+async function outletScope(ctx: RequestContext): Promise<{ outletId: number } | { tillId: number } | null> {
   const role = ctx.user?.role;
   if (role === 'admin' || role === 'manager') return null;
-  if (!ctx.device) throw new Forbidden('Consultation des tickets depuis une caisse appairée uniquement.');
+  if (!ctx.device || role === 'producer') throw new Forbidden('Consultation des tickets depuis une caisse appairée uniquement.');
+  // The tablet alone (locked, nobody logged in) sees only its own till's tickets, as before.
+  if (role !== 'cashier' && role !== 'waiter') return { tillId: ctx.device.tillId };
   const till = await ctx.db.selectFrom('tills').select('outlet_id').where('id', '=', ctx.device.tillId).executeTakeFirstOrThrow();
-  return till.outlet_id;
+  return { outletId: till.outlet_id };
 }
+const inScope = (scope: Awaited<ReturnType<typeof outletScope>>, sale: { outletId: number; tillId: number }) =>
+  scope === null || ('outletId' in scope ? sale.outletId === scope.outletId : sale.tillId === scope.tillId);
 
 export const salesRoutes = [
   route({
@@ -126,9 +130,9 @@ export const salesRoutes = [
     summary: 'One ticket with its lines, VAT rows and payments',
     params: z.object({ id: uuidV7 }).strict(),
     handler: async ({ params }, ctx) => {
-      const outletId = await outletScope(ctx);
+      const scope = await outletScope(ctx);
       const sale = await getSale(ctx.db, params.id);
-      if (outletId !== null && sale.outletId !== outletId) throw new NotFound('Ticket');
+      if (!inScope(scope, sale)) throw new NotFound('Ticket');
       return sale;
     },
   }),
@@ -164,9 +168,9 @@ export const salesRoutes = [
     summary: 'Reprint a receipt on the till’s printer: logged as an event, the copy marked DUPLICATA with its number',
     params: z.object({ id: uuidV7 }).strict(),
     handler: async ({ params }, ctx) => {
-      const outletId = await outletScope(ctx);
+      const scope = await outletScope(ctx);
       const sale = await getSale(ctx.db, params.id);
-      if (outletId !== null && sale.outletId !== outletId) throw new NotFound('Ticket');
+      if (!inScope(scope, sale)) throw new NotFound('Ticket');
       const now = ctx.services.now();
       const printer = await printerOfTill(ctx.db, ctx.device?.tillId ?? sale.tillId);
       const { copy, jobId } = await ctx.db.transaction().execute(async (trx) => {
@@ -188,9 +192,10 @@ export const salesRoutes = [
     summary: 'Tickets, newest first, by date range (`from`, `to`: ISO), till, or the code of their digital receipt; a till sees the tickets of every till of its outlet',
     query: saleListQuery,
     handler: async ({ query }, ctx) => {
-      const outletId = await outletScope(ctx);
+      const scope = await outletScope(ctx);
       let q = ctx.db.selectFrom('sales').select('id');
-      if (outletId !== null) q = q.where('outlet_id', '=', outletId);
+      if (scope && 'outletId' in scope) q = q.where('outlet_id', '=', scope.outletId);
+      if (scope && 'tillId' in scope) q = q.where('till_id', '=', scope.tillId);
       if (query.tillId !== undefined) q = q.where('till_id', '=', query.tillId);
       if (query.receipt) q = q.where('receipt_token', '=', query.receipt);
       if (query.from) q = q.where('created_at', '>=', new Date(query.from).toISOString());

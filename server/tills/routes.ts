@@ -29,9 +29,13 @@ export const tillRoutes = [
           .where('kind', '=', 'till.ticket_refused')
           .where('subject', '=', subject)
           .where((eb) => eb(eb.fn('json_extract', ['data', eb.val('$.id')]), '=', body.id))
+          // A receipt request carries its sale's id: the kind tells them apart.
+          .where((eb) => eb(eb.fn('json_extract', ['data', eb.val('$.kind')]), '=', body.kind))
           .executeTakeFirst();
         if (known) return { eventId: known.id };
-        const eventId = await recordEvent(trx, { kind: 'till.ticket_refused', userId: requireUser(ctx).id, subject, data: body, at: ctx.services.now().toISOString() });
+        // A refund's manager PIN never reaches the log, whatever the tablet sent.
+        const ticket = body.body && typeof body.body === 'object' && !Array.isArray(body.body) ? Object.fromEntries(Object.entries(body.body).filter(([k]) => k !== 'approvalPin')) : body.body;
+        const eventId = await recordEvent(trx, { kind: 'till.ticket_refused', userId: requireUser(ctx).id, subject, data: { ...body, body: ticket }, at: ctx.services.now().toISOString() });
         return Reply.created({ eventId });
       });
     },

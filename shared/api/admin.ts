@@ -50,8 +50,10 @@ export const refusedTicketBody = z.object({
   number: z.number().int().optional(),
   totalCents: z.number().int().optional(),
   path: z.string().max(200),
-  body: z.unknown(),
-  status: z.number().int().min(400).max(499),
+  /** The request as the till sent it: at most 64 KB of JSON. */
+  body: z.unknown().refine((b) => JSON.stringify(b ?? null).length <= 65_536, 'au plus 64 Ko'),
+  /** 4xx from the server, 5xx it gave up on, or 0 for an answer that never came in a usable form. */
+  status: z.number().int().min(0).max(599),
   message: z.string().max(2000),
   queuedAt: z.string().max(40),
   refusedAt: z.string().max(40),
