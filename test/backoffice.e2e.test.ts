@@ -67,6 +67,11 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     expect(await page.locator('figure.chart rect.bar').count()).toBeGreaterThanOrEqual(1);
     const producers = await text(page.locator('table.figures', { hasText: 'Par producteur' }));
     expect(producers).toMatch(/Ferme du Sidobre\s*30,00 €\s*Savonnerie du Thoré\s*6,00 €\s*La maison\s*1,50 €/);
+    // Each producer's bar is its share of the best one: 30 → 100 %, 6 → 20 %, 1,50 → 5 %.
+    const bars = await page.locator('td.bar-cell .hbar').evaluateAll((els) => els.map((e) => (e as HTMLElement).style.width));
+    expect(bars).toEqual(['100%', '20%', '5%']);
+    await page.locator('figure.chart').scrollIntoViewIfNeeded();
+    await screenshot(page, 'backoffice-laptop-dashboard');
     await page.getByLabel('Nombre de 20,00 €').fill('1');
     await page.getByLabel('Nombre de 1,00 €').fill('1');
     await expect.poll(() => text(page.getByTestId('cash-counted'))).toBe('21,00 €');

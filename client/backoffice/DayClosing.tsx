@@ -101,13 +101,24 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
           </div>
           {x!.byHour.length > 0 && (
             <div class="two-cols">
-              <BarChart label={t('bo.day.byHour')} format={(v) => euros(v, lang)} bars={x!.byHour.map((h) => ({ key: String(h.hour), label: `${h.hour} h`, value: h.totalCents }))} />
+              <BarChart label={t('bo.day.byHour')} format={(v) => euros(v, lang)} bars={hoursOfDay(x!.byHour).map((h) => ({ key: String(h.hour), label: `${h.hour} h`, value: h.totalCents }))} />
               <table class="figures">
                 <thead><tr><th>{t('bo.day.byProducer')}</th><th class="num">{t('bo.day.amount')}</th></tr></thead>
                 <tbody>
-                  {[...f.byProducer].sort((a, b) => b.totalCents - a.totalCents).slice(0, 8).map((p) => (
-                    <tr key={p.producerId ?? 0}><td>{p.producerId === null ? t('bo.cat.house') : p.name}</td><td class="num">{euros(p.totalCents, lang)}</td></tr>
-                  ))}
+                  {(() => {
+                    const top = [...f.byProducer].sort((a, b) => b.totalCents - a.totalCents).slice(0, 8);
+                    const max = Math.max(1, ...top.map((p) => p.totalCents));
+                    // Each row carries its bar: the producers' share of the day at a glance.
+                    return top.map((p) => (
+                      <tr key={p.producerId ?? 0}>
+                        <td class="bar-cell">
+                          <span>{p.producerId === null ? t('bo.cat.house') : p.name}</span>
+                          <span class="hbar" aria-hidden="true" style={{ width: `${Math.max(0, (100 * p.totalCents) / max)}%` }} />
+                        </td>
+                        <td class="num">{euros(p.totalCents, lang)}</td>
+                      </tr>
+                    ));
+                  })()}
                 </tbody>
               </table>
             </div>
@@ -170,4 +181,12 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
       </table>
     </section>
   );
+}
+
+/** The shop's day from 8 h to 19 h at least (wider when it sold earlier or later), quiet hours shown empty. */
+function hoursOfDay(byHour: { hour: number; totalCents: number }[]) {
+  const hours = byHour.map((h) => h.hour);
+  const from = Math.min(8, ...hours);
+  const to = Math.max(19, ...hours);
+  return Array.from({ length: to - from + 1 }, (_, i) => ({ hour: from + i, totalCents: byHour.find((h) => h.hour === from + i)?.totalCents ?? 0 }));
 }
