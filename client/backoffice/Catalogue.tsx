@@ -5,6 +5,7 @@ import { api, ApiError, errorText } from '../api.ts';
 import { euros, quantity, rate } from '../format.ts';
 import type { T } from '../main.tsx';
 import { Choice } from './Choice.tsx';
+import { useSortable } from './sortable.tsx';
 
 export interface Producer { id: number; slug: string; name: string; legalName: string; siret: string; vatStatus: 'subject' | 'franchise'; commissionBp: number; active: boolean }
 export interface Product {
@@ -29,7 +30,6 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
   const [categories, setCategories] = useState<Category[]>([]);
   const [producerFilter, setProducerFilter] = useState('');
   const [categoryFilter, setCategoryFilter] = useState('');
-  const [sort, setSort] = useState<{ by: ProductSort; desc: boolean }>({ by: 'name', desc: false });
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [copies, setCopies] = useState('1');
   const [skip, setSkip] = useState('0');
@@ -77,17 +77,11 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
     api<Product[]>('GET', `/api/products?limit=200${filters}`).then(setProducts).catch(() => undefined);
   }, [q, producerFilter, categoryFilter, tick]);
   useEffect(() => void api<Category[]>('GET', '/api/categories').then(setCategories).catch(() => undefined), [tick]);
-  const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
-  const sortKey = (p: Product): string | number => (sort.by === 'name' ? p.name : sort.by === 'producer' ? (p.producerName ?? '') : sort.by === 'price' ? p.priceCents : (p.onHand ?? -Infinity));
-  const sorted = [...products].sort((a, b) => {
-    const x = sortKey(a), y = sortKey(b);
-    const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
-    return sort.desc ? -c : c;
-  });
-  const header = (by: ProductSort, label: string, cls = '') => (
-    <th class={cls} aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-      <button class="sort" onClick={() => setSort({ by, desc: sort.by === by ? !sort.desc : false })}>{label}{sort.by === by ? (sort.desc ? ' ▼' : ' ▲') : ''}</button>
-    </th>
+  const { sorted, header } = useSortable<Product, ProductSort>(
+    products,
+    (p, by) => (by === 'name' ? p.name : by === 'producer' ? (p.producerName ?? '') : by === 'price' ? p.priceCents : (p.onHand ?? -Infinity)),
+    'name',
+    lang,
   );
   const refresh = () => setTick((n) => n + 1);
 

@@ -3,6 +3,7 @@ import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import { api, ApiError } from '../api.ts';
 import { day as formatDay, euros, rate, today } from '../format.ts';
 import type { T } from '../main.tsx';
+import { OutletPicker } from './Choice.tsx';
 import { BarChart } from '../portal/BarChart.tsx';
 
 interface Figures {
@@ -81,12 +82,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   return (
     <section class="panel bo-day">
       <div class="toolbar">
-        <label>{t('bo.day.outlet')}
-          <select value={outlet} onChange={(e) => setOutlet((e.target as HTMLSelectElement).value as 'shop' | 'restaurant')}>
-            <option value="shop">{t('bo.outlet.shop')}</option>
-            <option value="restaurant">{t('bo.outlet.restaurant')}</option>
-          </select>
-        </label>
+        <OutletPicker t={t} outlet={outlet} onChange={setOutlet} />
         <label>{t('bo.day.day')}<input type="date" value={day} max={today()} onChange={(e) => { setDay((e.target as HTMLInputElement).value); setClosed(null); }} /></label>
       </div>
       {error && <p class="error" role="alert">{error}</p>}

@@ -3,6 +3,7 @@ import type { Lang } from '../../shared/i18n/index.ts';
 import { api, errorText } from '../api.ts';
 import { euros, previousMonth, today } from '../format.ts';
 import type { T } from '../main.tsx';
+import { OutletPicker } from './Choice.tsx';
 
 interface Closing { id: number; kind: 'day' | 'month' | 'year'; period: string; seq: number; closedAt: string; totalCents: number; grandTotalCents: number; figures: { tickets: number } }
 
@@ -42,12 +43,7 @@ export function Periods({ t, lang }: { t: T; lang: Lang }) {
       <h3>{t('bo.per.title')}</h3>
       <p class="muted">{t('bo.per.help')}</p>
       <div class="toolbar">
-        <label>{t('bo.day.outlet')}
-          <select value={outlet} onChange={(e) => setOutlet((e.target as HTMLSelectElement).value as 'shop' | 'restaurant')}>
-            <option value="shop">{t('bo.outlet.shop')}</option>
-            <option value="restaurant">{t('bo.outlet.restaurant')}</option>
-          </select>
-        </label>
+        <OutletPicker t={t} outlet={outlet} onChange={setOutlet} />
         <label>{t('bo.per.month')}<input type="month" value={month} max={today().slice(0, 7)} onChange={(e) => setMonth((e.target as HTMLInputElement).value)} /></label>
         <button onClick={() => close('month')}>{t('bo.per.closeMonth')}</button>
         <label>{t('bo.per.year')}<input type="number" min={2000} max={Number(today().slice(0, 4))} value={year} onChange={(e) => setYear((e.target as HTMLInputElement).value)} /></label>

@@ -3,6 +3,7 @@ import type { Lang } from '../../shared/i18n/index.ts';
 import { api, errorText } from '../api.ts';
 import { quantity } from '../format.ts';
 import type { T } from '../main.tsx';
+import { useSortable } from './sortable.tsx';
 
 interface Row { productId: number; name: string; unit: 'piece' | 'kg'; producerName: string | null; onHand: number; lowStockThreshold: number | null; low: boolean; negative: boolean; active: boolean; lastMovementAt: string | null }
 type Filter = 'all' | 'low' | 'unsold30' | 'unsold90';
@@ -14,7 +15,6 @@ const QUERY: Record<Filter, string> = { all: '', low: 'low=true', unsold30: 'uns
 export function Stock({ t, lang }: { t: T; lang: Lang }) {
   const [filter, setFilter] = useState<Filter>('all');
   const [q, setQ] = useState('');
-  const [sort, setSort] = useState<{ by: Sort; desc: boolean }>({ by: 'name', desc: false });
   const [rows, setRows] = useState<Row[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -24,17 +24,11 @@ export function Stock({ t, lang }: { t: T; lang: Lang }) {
     // A slower answer to an older filter must not replace the newer one.
     return () => { current = false; clearTimeout(timer); };
   }, [filter, q]);
-  const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
-  const key = (r: Row): string | number => (sort.by === 'name' ? r.name : sort.by === 'producer' ? (r.producerName ?? '') : sort.by === 'onHand' ? r.onHand : (r.lastMovementAt ?? ''));
-  const sorted = [...rows].sort((a, b) => {
-    const x = key(a), y = key(b);
-    const c = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
-    return sort.desc ? -c : c;
-  });
-  const header = (by: Sort, label: string, cls = '') => (
-    <th class={cls} aria-sort={sort.by === by ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-      <button class="sort" onClick={() => setSort({ by, desc: sort.by === by ? !sort.desc : false })}>{label}{sort.by === by ? (sort.desc ? ' ▼' : ' ▲') : ''}</button>
-    </th>
+  const { sorted, header } = useSortable<Row, Sort>(
+    rows,
+    (r, by) => (by === 'name' ? r.name : by === 'producer' ? (r.producerName ?? '') : by === 'onHand' ? r.onHand : (r.lastMovementAt ?? '')),
+    'name',
+    lang,
   );
   const when = (iso: string) => new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
   return (

@@ -1,3 +1,4 @@
+import { groupBy } from '../../shared/group.ts';
 import type { Kysely } from 'kysely';
 import { businessDay } from '../../shared/time.ts';
 import type { Database, OutletCode } from '../../db/schema.ts';
@@ -197,12 +198,7 @@ export interface ClosingProblem {
 export async function verifyClosings(db: Db) {
   const rows = await db.selectFrom('closings').selectAll().orderBy('outlet_id').orderBy('seq').execute();
   const problems: ClosingProblem[] = [];
-  const byOutlet = new Map<number, typeof rows>();
-  for (const r of rows) {
-    const list = byOutlet.get(r.outlet_id);
-    if (list) list.push(r);
-    else byOutlet.set(r.outlet_id, [r]);
-  }
+  const byOutlet = groupBy(rows, (r) => r.outlet_id);
   let grandTotal = 0;
   for (const [outletId, list] of byOutlet) {
     // Every closed day's figures recomputed from the tickets at once (grouped by day), not one day at a time.

@@ -1,3 +1,4 @@
+import { groupBy } from '../../shared/group.ts';
 import type { Db } from '../events/event-log.ts';
 
 /** What an X or Z report shows, for one business day of one outlet, or summed over a month or a year. */
@@ -83,16 +84,7 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
   const result = new Map<string, Figures>();
   const keys = new Set<string>([...kinds, ...payments, ...vat, ...producers, ...tills].map((r) => r.day));
   // Rows bucketed by day once: years of days must not each scan every row again.
-  const buckets = <T extends { day: string }>(rows: T[]) => {
-    const m = new Map<string, T[]>();
-    for (const r of rows) {
-      const list = m.get(r.day);
-      if (list) list.push(r);
-      else m.set(r.day, [r]);
-    }
-    return m;
-  };
-  const index = new Map<unknown[], Map<string, { day: string }[]>>([kinds, payments, vat, producers, tills].map((rows) => [rows, buckets(rows as { day: string }[])]));
+  const index = new Map<unknown[], Map<string, { day: string }[]>>([kinds, payments, vat, producers, tills].map((rows) => [rows, groupBy(rows as { day: string }[], (r) => r.day)]));
   const of = <T extends { day: string }>(rows: T[], key: string) => (index.get(rows)!.get(key) ?? []) as T[];
   for (const key of keys) {
     const k = of(kinds, key);

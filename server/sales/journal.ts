@@ -1,3 +1,4 @@
+import { groupBy } from '../../shared/group.ts';
 import { sql } from 'kysely';
 import type { Db } from '../events/event-log.ts';
 import { sha256Hex } from '../auth/secrets.ts';
@@ -92,15 +93,7 @@ export async function loadTicketRecords(db: Db, where: TicketSelection) {
     pick(db.selectFrom('sale_payments').innerJoin('sales', 'sales.id', 'sale_payments.sale_id').selectAll('sale_payments')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').orderBy('sale_payments.seq').execute(),
     pick(db.selectFrom('sale_vat').innerJoin('sales', 'sales.id', 'sale_vat.sale_id').selectAll('sale_vat')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').orderBy('sale_vat.vat_rate_bp').execute(),
   ]);
-  const group = <T extends { sale_id: string }>(rows: T[]) => {
-    const m = new Map<string, T[]>();
-    for (const r of rows) {
-      const list = m.get(r.sale_id);
-      if (list) list.push(r);
-      else m.set(r.sale_id, [r]);
-    }
-    return m;
-  };
+  const group = <T extends { sale_id: string }>(rows: T[]) => groupBy(rows, (r) => r.sale_id);
   const linesOf = group(lines);
   const paymentsOf = group(payments);
   const vatOf = group(vat);
