@@ -252,7 +252,9 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('pay-total').waitFor();
     await page.keyboard.press('Enter');
+    await page.getByTestId('ticket-state').waitFor();
     await page.keyboard.press('3');
+    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
     await expect.poll(() => page.getByTestId('refused').textContent(), { timeout: 20_000 }).toContain('1');
     await page.getByTestId('refused').click();
     const item = page.getByTestId('refused-item');
@@ -272,7 +274,10 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     // Nothing was stored as a sale twice: number 7 is the other tablet's beer.
     expect((await salesList()).filter((x) => x.number === 7).map((x) => x.totalCents)).toEqual([320]);
     // Back to selling.
-    await page.getByRole('button', { name: 'Valider' }).click();
+    await page.locator('main.refused').getByRole('button', { name: 'Valider' }).click().catch(async (e) => {
+      await screenshot(page, 'failed-refused-back');
+      throw e;
+    });
     await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
   });
 });
