@@ -256,6 +256,17 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.keyboard.press('3');
     await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
     await expect.poll(() => page.getByTestId('refused').textContent(), { timeout: 20_000 }).toContain('1');
+    // Every change of screen from here, with where it came from (a diagnosis if the screen moves by itself).
+    const moves: string[] = [];
+    page.on('console', (m) => { if (m.text().startsWith('screen:')) moves.push(m.text()); });
+    await page.evaluate(() => {
+      const till = (window as any).till;
+      const set = till.set.bind(till);
+      till.set = (patch: { screen?: string }) => {
+        if (patch.screen && patch.screen !== till.state.screen) console.log(`screen: ${till.state.screen} → ${patch.screen} ${new Error().stack?.split('\n').slice(2, 6).join(' | ')}`);
+        set(patch);
+      };
+    });
     await page.getByTestId('refused').click();
     const item = page.getByTestId('refused-item');
     await expect.poll(() => item.textContent()).toContain('409 — Le numéro 7 de cette caisse est déjà celui d’un autre ticket.');
@@ -274,9 +285,9 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     // Nothing was stored as a sale twice: number 7 is the other tablet's beer.
     expect((await salesList()).filter((x) => x.number === 7).map((x) => x.totalCents)).toEqual([320]);
     // Back to selling.
-    await page.locator('main.refused').getByRole('button', { name: 'Valider' }).click().catch(async (e) => {
+    await page.locator('main.refused').getByRole('button', { name: 'Valider' }).click({ timeout: 5000 }).catch(async (e) => {
       await screenshot(page, 'failed-refused-back');
-      throw e;
+      throw new Error(`${e}\n${moves.join('\n')}`);
     });
     await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
   });
