@@ -226,8 +226,17 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await expect.poll(() => page.getByTestId('network').textContent()).toBe('Hors ligne');
     await expect.poll(() => page.getByTestId('waiting').textContent()).toContain('3 ticket');
 
+    // The cashier is on the refund screen when the server comes back: the till reconnects (it checks the
+    // server every 3 s) and leaves the screen as it is.
+    await page.getByRole('button', { name: 'Remboursement' }).click();
+    await page.getByRole('heading', { name: 'Rembourser un ticket' }).waitFor();
     await shop.restart();
     await expect.poll(() => page.getByTestId('waiting').count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('network').textContent()).toBe('En ligne');
+    await page.waitForTimeout(3500);
+    expect(await page.getByRole('heading', { name: 'Rembourser un ticket' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Annuler' }).click();
+    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
     const all = await salesList();
     const numbers = all.map((s) => s.number).sort((a, b) => a - b);
     // 1 the sale, 2 the refund, 3 the discounted one, 4–6 the tickets rung offline: each once, with the number the till gave it.

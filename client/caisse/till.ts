@@ -116,6 +116,9 @@ export class Till {
     const cachedUser = await get<User>('kv', 'user');
     const cachedCatalog = await get<CatalogData>('kv', 'catalog');
     if (cachedCatalog) this.set({ catalog: new CatalogIndex(cachedCatalog) });
+    // Booted again when the server comes back after an offline start: the cashier's screen (a payment, a
+    // refund) is left as it is unless the person logged in changed.
+    const starting = this.state.screen === 'boot' || this.state.screen === 'pair';
     try {
       const device = await api<DeviceInfo>('GET', '/api/devices/current');
       await put('kv', device, 'device');
@@ -123,7 +126,8 @@ export class Till {
       const me = await api<{ user: User; tillId: number | null }>('GET', '/api/auth/me').catch(() => null);
       if (me && me.tillId === device.id) {
         await put('kv', me.user, 'user');
-        this.set({ user: me.user, screen: 'sell' });
+        const same = !starting && this.state.user?.id === me.user.id;
+        this.set({ user: me.user, ...(same ? {} : { screen: 'sell' as const }) });
         void this.loadCatalog();
         void this.outbox.kick();
       } else {
