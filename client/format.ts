@@ -21,6 +21,14 @@ export const day = (d: string, lang: Lang = 'fr', opts: Intl.DateTimeFormatOptio
   return f.format(new Date(`${d}T00:00:00Z`));
 };
 
+/** An instant (ISO timestamp) as the reader writes it, on the shop's clock (Europe/Paris). */
+export const moment = (iso: string, lang: Lang = 'fr', opts: Intl.DateTimeFormatOptions = { dateStyle: 'short', timeStyle: 'short' }) => {
+  const key = `at${lang}${JSON.stringify(opts)}`;
+  let f = dayFormats.get(key);
+  if (!f) dayFormats.set(key, (f = new Intl.DateTimeFormat(locale(lang), { ...opts, timeZone: 'Europe/Paris' })));
+  return f.format(new Date(iso));
+};
+
 /** Today in the shop's zone, and other days around it, as YYYY-MM-DD. */
 export const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
 export const shiftDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

@@ -2,8 +2,6 @@ import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 
 export interface Checkpointer {
-  /** The last checkpoint's WAL size and pages copied back, for the health page and the bench. */
-  last(): { log: number; checkpointed: number } | null;
   stop(): Promise<void>;
 }
 
@@ -14,15 +12,11 @@ export interface Checkpointer {
  */
 export async function startCheckpointer(sqlite: SQLite.Database, file: string, intervalMs = 250): Promise<Checkpointer> {
   const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { file, intervalMs } });
-  let last: { log: number; checkpointed: number } | null = null;
   await new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
     worker.once('error', reject);
   });
   sqlite.pragma('wal_autocheckpoint = 40000');
-  worker.on('message', (m: { ok?: boolean; log?: number; checkpointed?: number }) => {
-    if (m.ok) last = { log: m.log!, checkpointed: m.checkpointed! };
-  });
   let exited = false;
   worker.on('error', () => sqlite.pragma('wal_autocheckpoint = 1000'));
   worker.on('exit', () => {
@@ -31,7 +25,6 @@ export async function startCheckpointer(sqlite: SQLite.Database, file: string, i
   });
   worker.unref();
   return {
-    last: () => last,
     stop: async () => {
       sqlite.pragma('wal_autocheckpoint = 1000');
       if (exited) return;

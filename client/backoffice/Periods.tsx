@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { api, errorText } from '../api.ts';
-import { euros, previousMonth, today } from '../format.ts';
+import { day, euros, previousMonth, today } from '../format.ts';
 import type { T } from '../main.tsx';
 import { OutletPicker } from './Choice.tsx';
 
@@ -24,7 +24,7 @@ export function Periods({ t, lang }: { t: T; lang: Lang }) {
       .catch((e) => setError(errorText(e)));
   useEffect(() => void load(), [outlet]);
   const periodName = (c: Closing) =>
-    c.kind === 'year' ? c.period : new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${c.period}-01T00:00:00Z`));
+    c.kind === 'year' ? c.period : day(`${c.period}-01`, lang, { month: 'long', year: 'numeric' });
 
   async function close(kind: 'month' | 'year') {
     setError('');

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import { api, errorText } from '../api.ts';
+import { moment } from '../format.ts';
 import { Choice } from './Choice.tsx';
 import type { T } from '../main.tsx';
 
@@ -36,13 +37,12 @@ export function Setup({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) 
       {error && <p class="error" role="alert">{error}</p>}
       <Tills t={t} lang={lang} tills={tills} printers={printers} onChange={refresh} />
       <Users t={t} admin={admin} outlets={outlets} />
-      <Printers t={t} printers={printers} onChange={refresh} />
+      <Printers t={t} lang={lang} printers={printers} onChange={refresh} />
       <ShopSettings t={t} />
     </>
   );
 }
 
-const when = (iso: string, lang: Lang) => new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
 
 function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills: Till[]; printers: Printer[]; onChange: () => void }) {
   const [error, setError] = useState('');
@@ -73,7 +73,7 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
       {code && (
         <p class="pairing" role="status">
           {t('bo.setup.pairingFor', { till: code.till })} <strong data-testid="pairing-code">{code.code}</strong>
-          <small class="muted block">{t('bo.setup.pairingUntil', { time: when(code.expiresAt, lang) })}</small>
+          <small class="muted block">{t('bo.setup.pairingUntil', { time: moment(code.expiresAt, lang) })}</small>
         </p>
       )}
       {error && <p class="error" role="alert">{error}</p>}
@@ -97,7 +97,7 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
                 {till.devices.length === 0 && <small class="muted">{t('bo.setup.noTablet')}</small>}
                 {till.devices.map((d) => (
                   <div key={d.id} class="device">
-                    <span>{d.label ?? `#${d.id}`}<small class="muted block">{d.lastSeenAt ? t('bo.setup.seen', { time: when(d.lastSeenAt, lang) }) : t('bo.setup.pairedAt', { time: when(d.pairedAt, lang) })}</small></span>
+                    <span>{d.label ?? `#${d.id}`}<small class="muted block">{d.lastSeenAt ? t('bo.setup.seen', { time: moment(d.lastSeenAt, lang) }) : t('bo.setup.pairedAt', { time: moment(d.pairedAt, lang) })}</small></span>
                     <button class="secondary" onClick={() => revoke(d, till)}>{t('bo.setup.revoke')}</button>
                   </div>
                 ))}
@@ -224,7 +224,7 @@ const STATE_KEYS: Record<string, MessageKey> = {
   ready: 'bo.setup.state.ready', 'paper-out': 'bo.setup.state.paperOut', 'cover-open': 'bo.setup.state.coverOpen', offline: 'bo.setup.state.offline', error: 'bo.setup.state.error', unknown: 'bo.setup.state.unknown',
 };
 
-function Printers({ t, printers, onChange }: { t: T; printers: Printer[]; onChange: () => void }) {
+function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers: Printer[]; onChange: () => void }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const [editing, setEditing] = useState<number | null>(null);
@@ -275,7 +275,7 @@ function Printers({ t, printers, onChange }: { t: T; printers: Printer[]; onChan
         <summary>{t('bo.setup.newPrinter')}</summary>
         <PrinterForm t={t} onSubmit={create} />
       </details>
-      <Jobs t={t} onChange={onChange} />
+      <Jobs t={t} lang={lang} onChange={onChange} />
     </section>
   );
 }
@@ -284,7 +284,7 @@ const JOB_KINDS = ['receipt', 'duplicate', 'drawer', 'test', 'x', 'z', 'slip', '
 interface Job { id: number; printer: string; kind: string; status: 'queued' | 'printing' | 'done' | 'failed' | 'cancelled'; attempts: number; lastError: string | null; createdAt: string }
 
 /** The print queue: what waits or failed, sent again or dropped by hand (a receipt is never printed twice by itself). */
-function Jobs({ t, onChange }: { t: T; onChange: () => void }) {
+function Jobs({ t, lang, onChange }: { t: T; lang: Lang; onChange: () => void }) {
   const [jobs, setJobs] = useState<Job[]>([]);
   const [error, setError] = useState('');
   const load = () =>
@@ -298,7 +298,6 @@ function Jobs({ t, onChange }: { t: T; onChange: () => void }) {
     await load();
     onChange();
   };
-  const when = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeStyle: 'short', dateStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
   return (
     <div data-testid="print-jobs">
       <h4>{t('bo.setup.jobs')}</h4>
@@ -309,7 +308,7 @@ function Jobs({ t, onChange }: { t: T; onChange: () => void }) {
           <tbody>
             {jobs.map((j) => (
               <tr key={j.id} class={j.status === 'failed' ? 'low' : ''}>
-                <td>{JOB_KINDS.includes(j.kind) ? t(`bo.setup.kind.${j.kind}` as MessageKey) : j.kind}<small class="muted block">n° {j.id} · {when(j.createdAt)}</small></td>
+                <td>{JOB_KINDS.includes(j.kind) ? t(`bo.setup.kind.${j.kind}` as MessageKey) : j.kind}<small class="muted block">n° {j.id} · {moment(j.createdAt, lang)}</small></td>
                 <td>{j.printer}</td>
                 <td>{t(`bo.setup.jobState.${j.status}` as MessageKey)}{j.attempts > 0 && <small class="muted block">{t('bo.setup.attempts', { n: j.attempts })}{j.lastError ? ` · ${j.lastError}` : ''}</small>}</td>
                 <td class="actions">

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { api, errorText } from '../api.ts';
-import { quantity } from '../format.ts';
+import { moment, quantity } from '../format.ts';
 import type { T } from '../main.tsx';
 import { useSortable } from './sortable.tsx';
 
@@ -30,7 +30,6 @@ export function Stock({ t, lang }: { t: T; lang: Lang }) {
     'name',
     lang,
   );
-  const when = (iso: string) => new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
   return (
     <section class="panel" data-testid="stock">
       <h3>{t('bo.stock.title')}</h3>
@@ -56,7 +55,7 @@ export function Stock({ t, lang }: { t: T; lang: Lang }) {
               <td>{r.producerName ?? t('bo.cat.house')}</td>
               <td class="num">{quantity(r.onHand, r.unit, lang)}{r.negative && <small class="block error">{t('bo.stock.negative')}</small>}</td>
               <td class="num">{r.lowStockThreshold === null ? '—' : quantity(r.lowStockThreshold, r.unit, lang)}</td>
-              <td>{r.lastMovementAt ? when(r.lastMovementAt) : '—'}</td>
+              <td>{r.lastMovementAt ? moment(r.lastMovementAt, lang, { dateStyle: 'medium' }) : '—'}</td>
             </tr>
           ))}
         </tbody>

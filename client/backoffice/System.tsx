@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { api, ApiError } from '../api.ts';
+import { moment } from '../format.ts';
 import type { T } from '../main.tsx';
 
 interface EventRow { id: number; at: string; kind: string; subject: string | null; by: string | null; data: unknown }
@@ -17,7 +18,7 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
   const [backups, setBackups] = useState<Backup[]>([]);
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
-  const when = (iso: string) => new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Europe/Paris' }).format(new Date(iso));
+  const when = (iso: string) => moment(iso, lang, { dateStyle: 'short', timeStyle: 'medium' });
 
   const load = async (before?: number) => {
     const rows = await api<EventRow[]>('GET', `/api/events?limit=50${kind ? `&kind=${kind}` : ''}${before ? `&beforeId=${before}` : ''}`);

@@ -1,5 +1,5 @@
 import type { LabelProduct } from '../documents/labels.ts';
-import { Invalid } from '../errors.ts';
+import { Invalid, NotFound } from '../errors.ts';
 import type { Db } from '../events/event-log.ts';
 import { getProduct } from './products.ts';
 
@@ -9,8 +9,8 @@ export async function labelsFor(db: Db, items: readonly { productId: number; cop
   if (total > max) throw new Invalid({ field: 'items', reason: `au plus ${max.toLocaleString('fr-FR')} étiquettes à la fois` });
   const labels: LabelProduct[] = [];
   for (const [i, item] of items.entries()) {
-    const p = await getProduct(db, item.productId).catch(() => {
-      throw new Invalid({ field: `items.${i}.productId`, reason: 'article inconnu' });
+    const p = await getProduct(db, item.productId).catch((e: unknown) => {
+      throw e instanceof NotFound ? new Invalid({ field: `items.${i}.productId`, reason: 'article inconnu' }) : e;
     });
     for (let c = 0; c < item.copies; c++) labels.push({ name: p.name, producerName: p.producerName, unit: p.unit, priceCents: p.priceCents, barcode: p.barcodes[0] ?? null, net: p.net });
   }

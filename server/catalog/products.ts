@@ -154,6 +154,11 @@ async function outletIds(db: Db, codes: readonly OutletCode[]): Promise<number[]
   return rows.map((r) => r.id);
 }
 
+/** A weighed product has its price per kilo already: a net quantity is for prepacked pieces only. */
+function checkNet(unit: 'piece' | 'kg', net: unknown) {
+  if (unit === 'kg' && net != null) throw new Invalid({ field: 'net', reason: 'un article vendu au poids a déjà son prix au kilo : pas de quantité nette' });
+}
+
 async function checkReferences(db: Db, input: { producerId?: number | null | undefined; categoryId?: number | null | undefined; plu?: string | null | undefined }, selfId: number | null) {
   if (input.producerId != null) {
     const p = await db.selectFrom('producers').select(['id', 'active']).where('id', '=', input.producerId).executeTakeFirst();
@@ -183,7 +188,7 @@ async function checkBarcodesFree(db: Db, codes: string[], field: string) {
 export async function createProduct(db: Db, input: ProductCreate, userId: number, now: Date, layouts?: InStoreLayout[]): Promise<ProductView> {
   const l = layouts ?? (await inStoreLayouts(db));
   const codes = input.barcodes.map((c, i) => barcodeForStorage(c, l, `barcodes.${i}`));
-  if (input.unit === 'kg' && input.net) throw new Invalid({ field: 'net', reason: 'un article vendu au poids a déjà son prix au kilo : pas de quantité nette' });
+  checkNet(input.unit, input.net);
   await checkReferences(db, input, null);
   await checkBarcodesFree(db, codes, 'barcodes');
   const producerName = input.producerId === null ? null : (await db.selectFrom('producers').select('name').where('id', '=', input.producerId).executeTakeFirstOrThrow()).name;
@@ -249,7 +254,7 @@ export async function updateProduct(db: Db, id: number, patch: ProductUpdate, us
     net_unit: patch.net === undefined ? before.net_unit : (patch.net?.unit ?? null),
     active: patch.active === undefined ? before.active : patch.active ? (1 as const) : (0 as const),
   };
-  if (next.unit === 'kg' && next.net_quantity !== null) throw new Invalid({ field: 'net', reason: 'un article vendu au poids a déjà son prix au kilo : pas de quantité nette' });
+  checkNet(next.unit, next.net_quantity);
   if (next.unit !== before.unit) {
     // Stock is counted in pieces for one unit and grams for the other: changing it would silently rescale the ledger.
     const moved = await db.selectFrom('stock_movements').select('id').where('product_id', '=', id).limit(1).executeTakeFirst();

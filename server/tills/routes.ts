@@ -17,7 +17,7 @@ export const tillRoutes = [
     access: STAFF,
     needsDevice: true,
     tag: 'tills',
-    summary: 'A ticket the server refused while the till was offline (4xx), handed over whole to the chained event log for a manager, so the tablet may let it go; idempotent by its id',
+    summary: 'A ticket the server refused to the till’s outbox, handed over whole (without a refund’s manager PIN) to the chained event log for a manager, so the tablet may let it go; idempotent by its id and kind',
     body: refusedTicketBody,
     handler: async ({ body }, ctx) => {
       const tillId = ctx.device!.tillId;
