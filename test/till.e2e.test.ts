@@ -300,4 +300,31 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     });
     await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
   });
+
+  it('keeps the line just scanned in sight on a long ticket, and a PLU typed by hand still finds its product', async () => {
+    // 30 lines of beer: far more than the cart shows at once on the tablet (about 9).
+    await page.evaluate((beer) => {
+      const line = (key: number) => ({ key: 10_000 + key, productId: beer, name: 'Bière blonde', producerName: null, unit: 'piece', quantity: 1, unitPriceCents: 320, vatRateBp: 2000, discountCents: 0, note: '' });
+      (window as any).till.setCart({ lines: Array.from({ length: 30 }, (_, i) => line(i)), discountCents: 0 });
+    }, ids.biere);
+    await expect.poll(() => cartLines().count()).toBe(30);
+    await page.keyboard.type(PAIN_EAN);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cartLines().count()).toBe(31);
+    const inSight = () => page.evaluate(() => {
+      const box = document.querySelector('.lines-scroll')!.getBoundingClientRect();
+      const last = document.querySelector('[data-testid=cart] li:last-child')!.getBoundingClientRect();
+      return last.top >= box.top && last.bottom <= box.bottom + 0.5 && last.height > 0;
+    });
+    await expect.poll(inSight).toBe(true);
+    expect(await cartLines().last().textContent()).toContain('Pain de campagne');
+    await screenshot(page, 'till-11-long-ticket');
+    // Digits typed by a person: the tomme's PLU 42 finds it once typing pauses.
+    await page.getByPlaceholder('Chercher un article ou scanner').pressSequentially('42', { delay: 30 });
+    await expect.poll(() => page.locator('[data-product]').count()).toBe(1);
+    expect(await page.locator('[data-product]').getAttribute('data-product')).toBe(String(ids.tomme));
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => (window as any).till.setCart({ lines: [], discountCents: 0 }));
+    await expect.poll(() => cartLines().count()).toBe(0);
+  });
 });

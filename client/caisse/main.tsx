@@ -1,4 +1,4 @@
-import { Component, render } from 'preact';
+import { Component, render, type ComponentChild } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { translate, type Lang, type MessageKey } from '../../shared/i18n/index.ts';
 import { formatEuros, parseEuros, weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
@@ -55,9 +55,20 @@ function useKeys(handler: (e: KeyboardEvent) => void) {
   keyHandler.current = handler;
 }
 
-function useTill(): TillState {
+/**
+ * The till's state, drawn again when it changes. The screen as a whole skips changes to the cart alone:
+ * a scan redraws the cart (which follows the cart itself), not the status bar and the product grid.
+ */
+function useTill(exceptCartOnly = false): TillState {
   const [s, set] = useState(till.state);
-  useEffect(() => till.subscribe(set), []);
+  // Subscribed before the browser paints, and caught up with any change made since the first render.
+  useLayoutEffect(() => {
+    if (till.state !== s) set(till.state);
+    return till.subscribe((next, prev) => {
+      if (exceptCartOnly && next.cart !== prev.cart && (Object.keys(next) as (keyof TillState)[]).every((k) => k === 'cart' || next[k] === prev[k])) return;
+      set(next);
+    });
+  }, []);
   return s;
 }
 
@@ -349,7 +360,8 @@ class CartRow extends Component<CartRowProps> {
   }
 }
 
-function Cart({ s }: { s: TillState }) {
+function Cart() {
+  const s = useTill();
   const [editing, setEditing] = useState<number | null>(null);
   const [ticketDiscount, setTicketDiscount] = useState(false);
   const priced = priceCart(s.cart);
@@ -357,11 +369,14 @@ function Cart({ s }: { s: TillState }) {
   const line = s.cart.lines.find((l) => l.key === editing);
   return (
     <section class="cart" aria-label={t('till.cart')}>
-      <ol class="lines" data-testid="cart">
-        {s.cart.lines.map((l, i) => (
-          <CartRow key={l.key} line={l} totalCents={'error' in priced ? null : priced.lines[i]!.total + priced.lines[i]!.ticketDiscount} onEdit={setEditing} stamp={lang} />
-        ))}
-      </ol>
+      {/* Scrolled from the bottom (column-reverse): the line just scanned is always in sight. */}
+      <div class="lines-scroll">
+        <ol class="lines" data-testid="cart">
+          {s.cart.lines.map((l, i) => (
+            <CartRow key={l.key} line={l} totalCents={'error' in priced ? null : priced.lines[i]!.total + priced.lines[i]!.ticketDiscount} onEdit={setEditing} stamp={lang} />
+          ))}
+        </ol>
+      </div>
       {s.cart.discountCents > 0 && <div class="ticket-discount">{t('till.discount.ticketApplied', { amount: eur(s.cart.discountCents) })}</div>}
       {'error' in priced && <p class="error">{priced.error}</p>}
       <div class="total" data-testid="total"><span>{t('till.total')}</span><strong>{eur(total)}</strong></div>
@@ -376,42 +391,137 @@ function Cart({ s }: { s: TillState }) {
   );
 }
 
-/** A tile redraws only when its product changes (price, stock): the grid holds up to hundreds of them. */
-class ProductTile extends Component<{ p: Product; onPick: (p: Product) => void; stamp: string }> {
-  override shouldComponentUpdate(next: { p: Product; stamp: string }) {
-    return next.p !== this.props.p || next.stamp !== this.props.stamp;
+interface GridProps { products: readonly Product[]; onPick: (p: Product) => void; lang: Lang }
+
+/**
+ * The product tiles, kept by hand rather than by the framework: a keystroke changes the texts of the
+ * tiles whose product changed (tiles stay in place, by position), and nothing else. Measured in
+ * `bench/till.ts`: the framework's diff of the same tiles cost more than the browser's redraw of them.
+ */
+class ProductGrid extends Component<GridProps> {
+  private el: HTMLDivElement | null = null;
+  /** Per tile: its product, and what it shows (name, producer, price, stock), to touch only what changed. */
+  private tiles: { product: Product; texts: string[]; cls: string }[] = [];
+
+  override shouldComponentUpdate(next: GridProps) {
+    if (next.products !== this.props.products || next.lang !== this.props.lang) this.patch(next.products);
+    return false;
   }
+
+  override componentDidMount() {
+    this.patch(this.props.products);
+  }
+
+  private patch(products: readonly Product[]) {
+    const el = this.el;
+    if (!el) return;
+    for (let i = 0; i < products.length; i++) {
+      const p = products[i]!;
+      let tile = el.children[i] as HTMLButtonElement | undefined;
+      let state = this.tiles[i];
+      if (!tile || !state) {
+        tile = document.createElement('button');
+        tile.type = 'button';
+        for (const c of ['tile-name', 'tile-producer', 'tile-price', 'tile-stock']) {
+          const span = tile.appendChild(document.createElement('span'));
+          span.className = c;
+          span.hidden = true;
+          span.appendChild(document.createTextNode(''));
+        }
+        el.appendChild(tile);
+        state = this.tiles[i] = { product: p, texts: ['', '', '', ''], cls: '' };
+      }
+      state.product = p;
+      const cls = p.low ? 'tile low' : 'tile';
+      if (state.cls !== cls) tile.className = state.cls = cls;
+      const id = String(p.id);
+      if (tile.dataset.product !== id) tile.dataset.product = id;
+      const texts = [p.name, p.producerName ?? '', `${eur(p.priceCents)}${p.unit === 'kg' ? '/kg' : ''}`, p.onHand === null ? '' : p.unit === 'kg' ? kg(p.onHand) : String(p.onHand)];
+      for (let c = 0; c < 4; c++) {
+        if (state.texts[c] === texts[c]) continue;
+        const span = tile.children[c] as HTMLElement;
+        (span.firstChild as Text).data = texts[c]!;
+        // An empty text (no producer, stock not followed) takes no room and says nothing to a screen reader.
+        if ((state.texts[c] === '') !== (texts[c] === '')) span.hidden = texts[c] === '';
+        state.texts[c] = texts[c]!;
+      }
+    }
+    while (el.children.length > products.length) el.lastElementChild!.remove();
+    this.tiles.length = Math.min(this.tiles.length, products.length);
+  }
+
+  private onClick = (e: MouseEvent) => {
+    const tile = (e.target as Element).closest('.tile');
+    if (!tile || !this.el) return;
+    const state = this.tiles[Array.prototype.indexOf.call(this.el.children, tile)];
+    if (state) this.props.onPick(state.product);
+  };
+
   override render() {
-    return <Tile p={this.props.p} onPick={this.props.onPick} />;
+    return <div class="grid" data-testid="grid" ref={(el) => { this.el = el; }} onClick={this.onClick} />;
   }
 }
 
-function Tile({ p, onPick }: { p: Product; onPick: (p: Product) => void }) {
-  return (
-    <button class={p.low ? 'tile low' : 'tile'} onClick={() => onPick(p)} data-product={p.id}>
-      <span class="tile-name">{p.name}</span>
-      {p.producerName && <span class="tile-producer">{p.producerName}</span>}
-      <span class="tile-price">{eur(p.priceCents)}{p.unit === 'kg' ? '/kg' : ''}</span>
-      {p.onHand !== null && <span class="tile-stock">{p.unit === 'kg' ? kg(p.onHand) : p.onHand}</span>}
-    </button>
-  );
+/** Shallow-compared props: a scan changes the cart, and only the cart is drawn again. */
+function pure<P extends object>(render: (props: P) => ComponentChild) {
+  return class extends Component<P> {
+    override shouldComponentUpdate(next: P) {
+      for (const k in next) if (next[k] !== this.props[k]) return true;
+      return false;
+    }
+    override render() {
+      return render(this.props);
+    }
+  };
 }
 
 function SellScreen({ s }: { s: TillState }) {
+  return (
+    <main class="sell">
+      <Cart />
+      <ProductsPanel catalog={s.catalog} message={s.message} parked={s.parked} lang={lang} />
+    </main>
+  );
+}
+
+/** Digits typed by a person are a PLU or a code being keyed in: a scanner sends all of them within this. */
+const DIGITS_PAUSE_MS = 120;
+
+interface ProductsProps { catalog: TillState['catalog']; message: TillState['message']; parked: TillState['parked']; lang: Lang }
+
+const ProductsPanel = pure<ProductsProps>((props) => <Products {...props} />);
+
+function Products({ catalog, message, parked }: ProductsProps) {
   const [query, setQueryState] = useState('');
   // The search box is not a controlled input: a redraw must never put back an older value while the
   // scanner is typing into it. Clearing it is done on the element itself.
   const setQuery = (q: string) => {
+    if (digitsTimer.current !== null) clearTimeout(digitsTimer.current);
+    digitsTimer.current = null;
     if (search.current && search.current.value !== q) search.current.value = q;
     setQueryState(q);
+  };
+  // A scanner types a code's digits faster than any person: digits alone are searched only once typing
+  // pauses, so a scan never redraws the grid on its way to the cart (a PLU typed by hand still finds).
+  const digitsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onSearchInput = (value: string) => {
+    if (digitsTimer.current !== null) clearTimeout(digitsTimer.current);
+    digitsTimer.current = null;
+    if (!/^\d+$/.test(value.trim())) return setQueryState(value);
+    digitsTimer.current = setTimeout(() => {
+      digitsTimer.current = null;
+      setQueryState(search.current?.value ?? '');
+    }, DIGITS_PAUSE_MS);
   };
   const [tab, setTab] = useState<{ kind: 'category' | 'producer'; id: number | null }>({ kind: 'category', id: null });
   const [weighing, setWeighing] = useState<Product | null>(null);
   const [showParked, setShowParked] = useState(false);
   const search = useRef<HTMLInputElement>(null);
-  const catalog = s.catalog;
   // Focus as soon as the screen is there: the next scan may come at once.
-  useLayoutEffect(() => search.current?.focus(), []);
+  useLayoutEffect(() => {
+    search.current?.focus();
+    return () => { if (digitsTimer.current !== null) clearTimeout(digitsTimer.current); };
+  }, []);
 
   const results = useMemo(() => {
     if (!catalog) return [];
@@ -473,19 +583,18 @@ function SellScreen({ s }: { s: TillState }) {
   };
 
   return (
-    <main class="sell">
-      <Cart s={s} />
+    <>
       <section class="products">
         <div class="search-row">
           <input ref={search} class="search" type="search" placeholder={t('till.search')} aria-label={t('till.search')} autoFocus
-            onInput={(e) => setQuery((e.target as HTMLInputElement).value)} onKeyDown={onSearchKey} autocomplete="off" />
-          <button onClick={() => setShowParked(!showParked)} disabled={!s.parked.length}>{t('till.parked', { n: s.parked.length })}</button>
+            onInput={(e) => onSearchInput((e.target as HTMLInputElement).value)} onKeyDown={onSearchKey} autocomplete="off" />
+          <button onClick={() => setShowParked(!showParked)} disabled={!parked.length}>{t('till.parked', { n: parked.length })}</button>
           <button onClick={() => till.set({ screen: 'refund' })}>{t('till.refund')}</button>
         </div>
-        {s.message && <p class={s.message.kind === 'error' ? 'error banner' : 'info banner'} role="alert">{s.message.text}</p>}
+        {message && <p class={message.kind === 'error' ? 'error banner' : 'info banner'} role="alert">{message.text}</p>}
         {showParked && (
           <ul class="parked">
-            {s.parked.map((p) => (
+            {parked.map((p) => (
               <li key={p.id}><button onClick={() => { till.resume(p.id); setShowParked(false); }}>{new Date(p.parkedAt).toLocaleTimeString(lang)} · {p.cashier} · {eur(p.totalCents)}</button></li>
             ))}
           </ul>
@@ -505,15 +614,14 @@ function SellScreen({ s }: { s: TillState }) {
           </nav>
         )}
         {!catalog ? <p>{t('till.catalog.loading')}</p> : (
-          <div class="grid" data-testid="grid">
-            {/* Keyed by position: a keystroke rewrites the text of the tiles in place instead of building new ones. */}
-            {results.map((p, i) => <ProductTile key={i} p={p} onPick={pickRef} stamp={`${p.priceCents}:${p.onHand}:${p.low}:${lang}`} />)}
+          <>
             {query && !results.length && !/^\d{6,}$/.test(query.trim()) && <p class="empty">{t('till.search.none', { q: query })}</p>}
-          </div>
+            <ProductGrid products={results} onPick={pickRef} lang={lang} />
+          </>
         )}
       </section>
       {weighing && <WeighDialog product={weighing} onDone={(g) => { const p = weighing; setWeighing(null); if (g) pick(p, { grams: g }); else search.current?.focus(); }} />}
-    </main>
+    </>
   );
 }
 
@@ -856,7 +964,7 @@ function RefundScreen({ s }: { s: TillState }) {
 // ---- the app --------------------------------------------------------------------------------------------
 
 function App() {
-  const s = useTill();
+  const s = useTill(true);
   // Only when it changes: setting it, even to the same value, makes the browser restyle the whole page.
   if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
   useEffect(() => {

@@ -51,7 +51,7 @@ export interface TillState {
   message: { kind: 'error' | 'info'; text: string } | null;
 }
 
-type Listener = (s: TillState) => void;
+type Listener = (s: TillState, prev: TillState) => void;
 
 const enc = new TextEncoder();
 const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
@@ -99,8 +99,9 @@ export class Till {
   }
 
   set(patch: Partial<TillState>) {
-    this.state = { ...this.state, ...patch };
-    for (const l of this.listeners) l(this.state);
+    const prev = this.state;
+    this.state = { ...prev, ...patch };
+    for (const l of this.listeners) l(this.state, prev);
   }
 
   say(kind: 'error' | 'info', text: string) {
