@@ -487,6 +487,9 @@ function SellScreen({ s }: { s: TillState }) {
 /** Digits typed by a person are a PLU or a code being keyed in: a scanner sends all of them within this. */
 const DIGITS_PAUSE_MS = 120;
 
+/** Search results shown: five rows of five on a landscape tablet; one more letter finds the rest. */
+const SEARCH_RESULTS = 25;
+
 interface ProductsProps { catalog: TillState['catalog']; message: TillState['message']; parked: TillState['parked']; lang: Lang }
 
 const ProductsPanel = pure<ProductsProps>((props) => <Products {...props} />);
@@ -525,8 +528,8 @@ function Products({ catalog, message, parked }: ProductsProps) {
 
   const results = useMemo(() => {
     if (!catalog) return [];
-    // What a tablet shows at once, a little more: more tiles only cost redraw time on every keystroke.
-    if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query, 30);
+    // What a tablet shows at once: more tiles only cost redraw time on every keystroke.
+    if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query, SEARCH_RESULTS);
     const list = catalog.products.filter((p) => (tab.id === null ? true : tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id));
     return list.slice(0, tab.id === null ? 40 : 300);
   }, [catalog, query, tab]);
