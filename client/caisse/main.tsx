@@ -499,17 +499,19 @@ function Products({ catalog, message, parked }: ProductsProps) {
   // The search box is not a controlled input: a redraw must never put back an older value while the
   // scanner is typing into it. Clearing it is done on the element itself.
   const setQuery = (q: string) => {
-    if (digitsTimer.current !== null) clearTimeout(digitsTimer.current);
-    digitsTimer.current = null;
+    cancelDigits();
     if (search.current && search.current.value !== q) search.current.value = q;
     setQueryState(q);
   };
   // A scanner types a code's digits faster than any person: digits alone are searched only once typing
   // pauses, so a scan never redraws the grid on its way to the cart (a PLU typed by hand still finds).
   const digitsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const onSearchInput = (value: string) => {
+  const cancelDigits = () => {
     if (digitsTimer.current !== null) clearTimeout(digitsTimer.current);
     digitsTimer.current = null;
+  };
+  const onSearchInput = (value: string) => {
+    cancelDigits();
     if (!/^\d+$/.test(value.trim())) return setQueryState(value);
     digitsTimer.current = setTimeout(() => {
       digitsTimer.current = null;
@@ -523,7 +525,7 @@ function Products({ catalog, message, parked }: ProductsProps) {
   // Focus as soon as the screen is there: the next scan may come at once.
   useLayoutEffect(() => {
     search.current?.focus();
-    return () => { if (digitsTimer.current !== null) clearTimeout(digitsTimer.current); };
+    return cancelDigits;
   }, []);
 
   const results = useMemo(() => {
