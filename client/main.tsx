@@ -4,6 +4,7 @@ import { translate, type Lang, type MessageKey } from '../shared/i18n/index.ts';
 import { api, ApiError } from './api.ts';
 import { Portal } from './portal/Portal.tsx';
 import { BackOffice } from './backoffice/BackOffice.tsx';
+import { insecure, insecureAcknowledged, InsecureNotice } from './insecure.tsx';
 import './style.css';
 
 interface Shop { name: string; city: string; demo: boolean }
@@ -19,6 +20,7 @@ function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [error, setError] = useState('');
   const token = invitationToken();
+  const [insecureAck, setInsecureAck] = useState(!insecure() || insecureAcknowledged());
 
   useEffect(() => {
     api<Shop>('GET', '/api/shop').then(setShop).catch(() => setError(t('error.network')));
@@ -46,9 +48,11 @@ function App() {
   }
 
   const role = me?.user.role;
+  if (!insecureAck) return <InsecureNotice t={t} next="/" onContinue={() => setInsecureAck(true)} />;
   return (
     <div class="page">
       {shop?.demo && <div class="demo-banner" role="status">{t('app.demo')}</div>}
+      {insecure() && <div class="limited-banner" role="status">{t('insecure.limited')}</div>}
       <header>
         <h1>{shop?.name ?? t('app.title')}</h1>
         <div class="header-actions">

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -34,9 +35,37 @@ export const configSchema = z.object({
   PRINT_RETRY_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
   /** How long a network printer has to accept the connection, then to answer after a job. */
   PRINT_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(8000),
+  /** `auto`: HTTPS with the shop's own certificate authority (DATA_DIR/tls); `off`: plain HTTP only (a TLS proxy in front). */
+  TLS: z.enum(['auto', 'off']).default('auto'),
+  /** The shop's own certificate and key (PEM files) instead of the generated ones. */
+  TLS_CERT: z.string().min(1).optional(),
+  TLS_KEY: z.string().min(1).optional(),
+  /** More names or addresses the generated certificate must cover (comma-separated), e.g. `caisse.lan`. */
+  TLS_NAMES: z
+    .string()
+    .transform((v) => v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, 'nom DNS ou adresse IPv4 attendu')))
+    .default([]),
+  /** Announce `MDNS_NAME.local` on the network (multicast DNS). Off in CI. */
+  MDNS: z.enum(['on', 'off']).optional(),
+  MDNS_NAME: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'un nom court en minuscules (ex. comptoir)').default('comptoir'),
+  /** The reverse proxies whose X-Forwarded-* headers are believed: `loopback`, or addresses and CIDRs, comma-separated. */
+  TRUST_PROXY: z
+    .string()
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine((x) => x === 'loopback' || /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x), 'loopback, une adresse IP ou un réseau CIDR')))
+    .default([]),
+  /** What requests coming through that proxy may reach: `portal` (producers, digital receipts, invitations) or `all`. */
+  PROXY_ACCESS: z.enum(['portal', 'all']).default('portal'),
+}).superRefine((c, ctx) => {
+  if (Boolean(c.TLS_CERT) !== Boolean(c.TLS_KEY)) ctx.addIssue({ code: 'custom', path: [c.TLS_CERT ? 'TLS_KEY' : 'TLS_CERT'], message: 'TLS_CERT et TLS_KEY vont ensemble' });
+  for (const k of ['TLS_CERT', 'TLS_KEY'] as const) {
+    const file = c[k];
+    if (file && !fs.existsSync(file)) ctx.addIssue({ code: 'custom', path: [k], message: 'fichier introuvable' });
+  }
 });
 
-export type Config = z.infer<typeof configSchema> & { dbFile: string; backupDir: string; archiveDir: string };
+export type Config = z.infer<typeof configSchema> & { dbFile: string; backupDir: string; archiveDir: string; tlsDir: string; mdns: boolean };
 
 export class ConfigError extends Error {}
 
@@ -51,5 +80,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
   }
   const dataDir = path.resolve(parsed.data.DATA_DIR);
-  return { ...parsed.data, DATA_DIR: dataDir, dbFile: path.join(dataDir, 'comptoir.sqlite'), backupDir: path.join(dataDir, 'backups'), archiveDir: path.join(dataDir, 'archives') };
+  return {
+    ...parsed.data,
+    DATA_DIR: dataDir,
+    dbFile: path.join(dataDir, 'comptoir.sqlite'),
+    backupDir: path.join(dataDir, 'backups'),
+    archiveDir: path.join(dataDir, 'archives'),
+    tlsDir: path.join(dataDir, 'tls'),
+    // Nothing leaves the loopback from a CI run unless asked for.
+    mdns: (parsed.data.MDNS ?? (env.CI ? 'off' : 'on')) === 'on',
+  };
 }

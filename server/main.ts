@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 import { startServer } from './server.ts';
@@ -7,6 +6,7 @@ import { DEMO_MANAGER_LOGIN, DEMO_PASSWORD } from './shop/demo.ts';
 import { issuePairingCode } from './tills/tills.ts';
 import { demoProducers, demoStaff } from '../db/seed/demo-data.ts';
 import { isDemo } from './settings/settings.ts';
+import { lanAddresses } from './tls/tls-service.ts';
 
 let config;
 try {
@@ -26,19 +26,26 @@ fs.writeFileSync(pidFile, String(process.pid));
 const running = await startServer({ config, demoIfEmpty: true, serveClient: true });
 const demo = await isDemo(running.database.db);
 
-function lanAddresses(): string[] {
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .filter((i) => i && i.family === 'IPv4' && !i.internal)
-    .map((i) => `http://${i!.address}:${running.port}`);
-}
-
+const tls = running.services.tls!;
+const port = running.port;
+const names = [...(config.mdns ? [`${config.MDNS_NAME}.local`] : []), ...lanAddresses()];
 const lines = [
   '',
   `  Comptoir ${demo ? '— BOUTIQUE DE DÉMONSTRATION (DEMO)' : ''}`,
-  `  Ouvert sur  ${running.url}  ${lanAddresses().join('  ')}`,
-  `  Données     ${config.DATA_DIR}`,
+  `  Ouvert sur  ${running.url}  (sur ce poste)`,
 ];
+if (tls.httpsActive) {
+  lines.push(`  Tablettes   ${names.map((n) => `https://${n}:${port}/caisse/`).join('  ') || `https://localhost:${port}/caisse/`}`);
+  if (tls.status.ca) {
+    lines.push(
+      `  Nouvelle tablette ou téléphone : d’abord ${names.map((n) => `http://${n}:${port}/enrol`).join('  ') || `http://localhost:${port}/enrol`}`,
+      `  (certificat de la boutique, empreinte SHA-256 ${tls.status.ca.fingerprint})`,
+    );
+  }
+} else {
+  lines.push(`  Tablettes   ${names.map((n) => `http://${n}:${port}/caisse/`).join('  ')}  (HTTPS désactivé : TLS=off)`);
+}
+lines.push(`  Données     ${config.DATA_DIR}`);
 if (demo) {
   const manager = await running.database.db.selectFrom('users').select('id').where('login', '=', DEMO_MANAGER_LOGIN).executeTakeFirst();
   const pairing = manager ? await issuePairingCode(running.database.db, 1, manager.id, new Date(), 24 * 3600_000) : null;
@@ -56,7 +63,14 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   running.services.log.info('stopping', { signal });
+  // What is being written is finished; anything that hangs (a printer mid-job) does not hold the stop.
+  const deadline = setTimeout(() => {
+    running.services.log.warn('stop took too long: exiting');
+    fs.rmSync(pidFile, { force: true });
+    process.exit(0);
+  }, 4000);
   await running.close();
+  clearTimeout(deadline);
   fs.rmSync(pidFile, { force: true });
   process.exit(0);
 }

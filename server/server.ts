@@ -1,5 +1,4 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCheckpointer } from '../db/checkpointer.ts';
@@ -18,11 +17,19 @@ import { WriteQueue } from './sales/write-queue.ts';
 import { PrintQueue } from './printing/queue.ts';
 import { ensureConfiguredPrinter } from './printing/printers.ts';
 import { Realtime } from './realtime/realtime.ts';
+import { readSetting } from './settings/settings.ts';
+import { enrolPages } from './tls/enrol.ts';
+import { createDualListener } from './tls/listener.ts';
+import { TlsService } from './tls/tls-service.ts';
+import { viaProxy } from './tls/transport.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
 export interface RunningServer {
+  /** For tools on the server itself: plain HTTP on the loopback. */
   url: string;
+  /** The same port over HTTPS (null when TLS=off). */
+  httpsUrl: string | null;
   port: number;
   database: OpenDatabase;
   services: AppServices;
@@ -50,10 +57,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     createdDemo = true;
   }
   const checkpointer = await startCheckpointer(database.sqlite, config.dbFile);
-  const services: AppServices = { config, log, sqlite: database.sqlite, now, writes: new WriteQueue(database.db), pdf: createPdfPool() };
-  const app = createApp({ db: database.db, services, routes: allRoutes, ...(options.serveClient ? { clientDir: clientDist } : {}) });
+  const tls = new TlsService(config, log, now, async () => (await readSetting(database.db, 'shop.identity').catch(() => null))?.name ?? 'Comptoir');
+  await tls.prepare();
+  const services: AppServices = { config, log, sqlite: database.sqlite, now, writes: new WriteQueue(database.db), pdf: createPdfPool(), tls };
+  const app = createApp({
+    db: database.db,
+    services,
+    routes: allRoutes,
+    pages: enrolPages(database.db, () => services.tls),
+    ...(options.serveClient ? { clientDir: clientDist } : {}),
+  });
   const server = http.createServer(app);
-  const realtime = new Realtime(server, database.db, log, now);
+  const listener = createDualListener(server);
+  // A stopping server answers what it still holds and takes nothing new: a till retries such a 503 later.
+  let stopping = false;
+  services.stopping = () => stopping;
+  const realtime = new Realtime(server, database.db, log, now, config.PROXY_ACCESS === 'portal' ? (req) => viaProxy(req, app) : undefined);
   services.realtime = realtime;
   const prints = new PrintQueue(database.db, {
     dataDir: config.DATA_DIR,
@@ -67,11 +86,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   await ensureConfiguredPrinter(database.db, config, now());
   services.prints = prints;
   realtime.printerStatus = (id) => prints.status(id);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, config.HOST, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listener.listen(config.PORT, config.HOST);
+  tls.attach(listener, port);
 
   let backupTimer: NodeJS.Timeout | null = null;
   const scheduleBackup = () => {
@@ -92,29 +108,26 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
   scheduleBackup();
 
-  const sockets = new Set<import('node:net').Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-
   await prints.start();
 
+  const loopback = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   return {
-    url: `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`,
+    url: `http://${loopback}:${port}`,
+    httpsUrl: tls.httpsActive ? `https://${loopback === '127.0.0.1' ? 'localhost' : loopback}:${port}` : null,
     port,
     database,
     services,
     createdDemo,
     close: async () => {
+      // Stop taking requests at once; what was already received (a ticket being written) is finished.
+      stopping = true;
       if (backupTimer) clearTimeout(backupTimer);
+      await realtime.close();
+      await listener.close(2000);
+      await services.writes.idle();
+      await tls.close();
       await prints.stop();
       await services.pdf?.close();
-      await realtime.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
       await checkpointer.stop();
       await database.close();
     },

@@ -71,10 +71,21 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
     <section class="panel" data-testid="tills">
       <h3>{t('bo.setup.tills')}</h3>
       {code && (
-        <p class="pairing" role="status">
-          {t('bo.setup.pairingFor', { till: code.till })} <strong data-testid="pairing-code">{code.code}</strong>
-          <small class="muted block">{t('bo.setup.pairingUntil', { time: moment(code.expiresAt, lang) })}</small>
-        </p>
+        <div class="pairing" role="status">
+          <img
+            class="pairing-qr"
+            data-testid="pairing-qr"
+            src={`/enrol/qr.svg?next=${encodeURIComponent(`/caisse/?pair=${code.code}`)}`}
+            width={148}
+            height={148}
+            alt={t('bo.setup.pairingQr')}
+          />
+          <p>
+            {t('bo.setup.pairingFor', { till: code.till })} <strong data-testid="pairing-code">{code.code}</strong>
+            <small class="muted block">{t('bo.setup.pairingUntil', { time: moment(code.expiresAt, lang) })}</small>
+            <small class="muted block">{t('bo.setup.pairingQrHelp')}</small>
+          </p>
+        </div>
       )}
       {error && <p class="error" role="alert">{error}</p>}
       <table class="figures">

@@ -9,6 +9,7 @@ import { numberAndQueue } from './idb.ts';
 import { Till, type TillState } from './till.ts';
 import type { RefusedItem } from './outbox.ts';
 import { uuidv7 } from './uuid.ts';
+import { insecure, insecureAcknowledged, InsecureNotice } from '../insecure.tsx';
 import './style.css';
 
 const till = new Till();
@@ -118,8 +119,15 @@ function StatusBar({ s }: { s: TillState }) {
 
 // ---- pairing and lock -----------------------------------------------------------------------------------
 
+/** The code the back office's QR code carried through the enrolment page (`/caisse/?pair=CODE`). */
+function pairingCodeFromUrl(): string {
+  const code = new URLSearchParams(location.search).get('pair');
+  if (code) history.replaceState(null, '', location.pathname);
+  return /^[A-Z0-9]{8}$/.test(code ?? '') ? code! : '';
+}
+
 function PairScreen() {
-  const [code, setCode] = useState('');
+  const [code, setCode] = useState(pairingCodeFromUrl);
   const [error, setError] = useState('');
   return (
     <main class="center">
@@ -970,6 +978,7 @@ function RefundScreen({ s }: { s: TillState }) {
 
 function App() {
   const s = useTill(true);
+  const [insecureAck, setInsecureAck] = useState(!insecure() || insecureAcknowledged());
   // Only when it changes: setting it, even to the same value, makes the browser restyle the whole page.
   if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
   useEffect(() => {
@@ -978,8 +987,10 @@ function App() {
     window.addEventListener('pointerdown', touch);
     return () => { clearInterval(idle); window.removeEventListener('pointerdown', touch); };
   }, []);
+  if (!insecureAck) return <InsecureNotice t={t} next="/caisse/" onContinue={() => setInsecureAck(true)} />;
   return (
     <div class={`till screen-${s.screen}`}>
+      {insecure() && <div class="limited-banner" role="status">{t('insecure.limited')}</div>}
       <StatusBar s={s} />
       {s.screen === 'boot' && <main class="center"><p>{t('till.catalog.loading')}</p></main>}
       {s.screen === 'pair' && <PairScreen />}

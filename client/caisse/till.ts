@@ -54,12 +54,22 @@ export interface TillState {
 type Listener = (s: TillState, prev: TillState) => void;
 
 const enc = new TextEncoder();
-const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
+const hex = (b: ArrayBuffer | Uint8Array) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
 
-/** A cashier's PIN, kept only as a salted PBKDF2 digest, to unlock the till while the server is unreachable. */
-async function pinDigest(pin: string, salt: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', enc.encode(pin), 'PBKDF2', false, ['deriveBits']);
-  return hex(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations: 100_000 }, key, 256));
+const PIN_ITERATIONS = 100_000;
+
+/**
+ * A cashier's PIN, kept only as a salted PBKDF2-SHA-256 digest, to unlock the till while the server is
+ * unreachable. WebCrypto exists only in secure contexts (HTTPS): on a plain-HTTP page the same digest is
+ * computed by @noble/hashes (audited, loaded only then), so the PIN screen never fails with a TypeError.
+ */
+export async function pinDigest(pin: string, salt: string): Promise<string> {
+  if (globalThis.crypto?.subtle) {
+    const key = await crypto.subtle.importKey('raw', enc.encode(pin), 'PBKDF2', false, ['deriveBits']);
+    return hex(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations: PIN_ITERATIONS }, key, 256));
+  }
+  const [{ pbkdf2Async }, { sha256 }] = await Promise.all([import('@noble/hashes/pbkdf2.js'), import('@noble/hashes/sha2.js')]);
+  return hex(await pbkdf2Async(sha256, enc.encode(pin), enc.encode(salt), { c: PIN_ITERATIONS, dkLen: 32 }));
 }
 
 /**

@@ -1,13 +1,13 @@
 import { approveBody, loginBody, pinBody } from '../../shared/api/auth.ts';
 import { ownPasswordBody } from '../../shared/api/admin.ts';
-import { Unauthorized } from '../errors.ts';
+import { Forbidden, Unauthorized } from '../errors.ts';
 import { requireUser, STAFF } from '../http/access.ts';
 import { Reply, route } from '../http/route.ts';
 import { isDemo, readSetting } from '../settings/settings.ts';
 import { setPassword } from '../users/users.ts';
 import { approveWithPin, loginWithPassword, loginWithPin } from './login.ts';
 import { issueApproval } from './approval.ts';
-import { verifySecret } from './secrets.ts';
+import { sha256Hex, verifySecret } from './secrets.ts';
 import { endSession, SESSION_COOKIE } from './sessions.ts';
 import { recordEvent } from '../events/event-log.ts';
 
@@ -21,6 +21,10 @@ export const authRoutes = [
     body: loginBody,
     handler: async ({ body }, ctx) => {
       const result = await loginWithPassword(ctx.db, body.login, body.password, ctx.services.now());
+      if (ctx.remote && result.user.role !== 'producer') {
+        await endSession(ctx.db, sha256Hex(result.token));
+        throw new Forbidden('Le back-office s’ouvre depuis le réseau de la boutique ; depuis l’extérieur, seul l’espace des producteurs est ouvert.');
+      }
       ctx.setCookie(SESSION_COOKIE, result.token, { maxAgeSeconds: result.maxAgeSeconds });
       return { user: result.user };
     },

@@ -8,7 +8,8 @@ import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { DomainError, Forbidden, Invalid, TooManyAttempts, Unauthorized } from '../errors.ts';
 import type { AppServices } from '../services.ts';
-import { admits, Reply, type RequestContext, type RouteDef } from './route.ts';
+import { admits, Reply, type RequestContext, type RouteDef, type SessionUser } from './route.ts';
+import { transportPolicy } from '../tls/transport.ts';
 
 z.config(z.locales.fr());
 
@@ -43,23 +44,43 @@ export interface AppOptions {
   db: Kysely<Database>;
   services: AppServices;
   routes: readonly RouteDef[];
+  /** Pages and files served before the API (the enrolment page). */
+  pages?: express.Router;
   /** Built client to serve (`client/dist`); absent in API-only tests. */
   clientDir?: string;
+}
+
+/**
+ * Through the public proxy (`PROXY_ACCESS=portal`): public routes (but not pairing a till), the
+ * producers' own routes for a producer, and one's own session (who am I, log out, change password).
+ */
+function reachableFromOutside(def: RouteDef, user: SessionUser | null): boolean {
+  if (def.needsDevice || def.path === '/api/devices/pair') return false;
+  if (def.access === 'public' || def.access === 'authenticated') return true;
+  return user?.role === 'producer' && def.access.includes('producer');
 }
 
 /** Routes without parameters or query string accept none (built once: a zod schema is costly to make). */
 const NOTHING = z.object({}).strict();
 
-export function createApp({ db, services, routes, clientDir }: AppOptions) {
+export function createApp({ db, services, routes, clientDir, pages }: AppOptions) {
   const app = express();
   app.disable('x-powered-by');
   // No ETag on API replies: they are never cached, and hashing each body costs every ticket.
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  // Forwarded headers are believed only from the proxies named in TRUST_PROXY (none by default): anyone
+  // else could claim to be HTTPS or another address.
+  app.set('trust proxy', services.config.TRUST_PROXY.length ? services.config.TRUST_PROXY : false);
 
   // Request ids for the logs: a random prefix per process and a counter (no random bytes per request).
   const idPrefix = crypto.randomBytes(4).toString('hex');
   let requestCount = 0;
+  app.use((_req, res, next) => {
+    if (!services.stopping?.()) return next();
+    res.setHeader('connection', 'close');
+    res.setHeader('retry-after', '5');
+    res.status(503).json({ error: { code: 'stopping', message: 'Le serveur s’arrête : réessayez dans un instant.', fields: [] } });
+  });
   app.use((req, res, next) => {
     const requestId = `${idPrefix}-${(++requestCount).toString(36)}`;
     res.locals.requestId = requestId;
@@ -81,6 +102,9 @@ export function createApp({ db, services, routes, clientDir }: AppOptions) {
     next();
   });
 
+  app.use(transportPolicy(services.config, () => services.tls?.httpsActive ?? false));
+  if (pages) app.use(pages);
+
   const json = express.json({ limit: '1mb', strict: false });
   const text = express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '5mb' });
 
@@ -88,8 +112,10 @@ export function createApp({ db, services, routes, clientDir }: AppOptions) {
     app[def.method](def.path, def.bodyKind === 'text' ? text : json, async (req: Request, res: Response) => {
       const now = services.now();
       const cookies = parseCookies(req.headers.cookie);
-      const [user, device] = await Promise.all([resolveSession(db, cookies[SESSION_COOKIE], now), resolveDevice(db, cookies[DEVICE_COOKIE])]);
+      const remote = res.locals.remote === true;
+      const [user, device] = await Promise.all([resolveSession(db, cookies[SESSION_COOKIE], now), remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE])]);
       res.locals.userId = user?.id;
+      if (remote && !reachableFromOutside(def, user)) return sendError(res, new Forbidden('Réservé au réseau de la boutique : seul l’espace des producteurs est ouvert depuis l’extérieur.'));
       const verdict = admits(def.access, user, device, def.needsDevice);
       if (verdict === 'unauthenticated') return sendError(res, new Unauthorized());
       if (verdict === 'forbidden') return sendError(res, new Forbidden());
@@ -122,6 +148,7 @@ export function createApp({ db, services, routes, clientDir }: AppOptions) {
         device,
         requestId: res.locals.requestId as string,
         ip: req.ip ?? '',
+        remote,
         userAgent: String(req.headers['user-agent'] ?? ''),
         origin: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
         setCookie: (name, value, options = {}) =>

@@ -33,6 +33,8 @@ export interface RequestContext {
   device: DeviceIdentity | null;
   requestId: string;
   ip: string;
+  /** Came through the public reverse proxy with `PROXY_ACCESS=portal`: only the producers' side is open. */
+  remote: boolean;
   userAgent: string;
   /** `http://host:port` as the caller reached us: for links printed or shown (the digital receipt's QR code). */
   origin: string;

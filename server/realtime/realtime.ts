@@ -34,13 +34,17 @@ export class Realtime {
     private readonly db: Kysely<Database>,
     private readonly log: Logger,
     now: () => Date,
+    /** Through the public proxy only producers get live updates (`PROXY_ACCESS=portal`). */
+    isRemote?: (req: http.IncomingMessage) => boolean,
   ) {
     this.io = new Server(httpServer, { serveClient: false, cors: { origin: false } });
     this.io.use(async (socket, next) => {
       try {
         const cookies = parseCookies(socket.handshake.headers.cookie);
-        const [user, device] = await Promise.all([resolveSession(db, cookies[SESSION_COOKIE], now()), resolveDevice(db, cookies[DEVICE_COOKIE])]);
+        const remote = isRemote?.(socket.request) ?? false;
+        const [user, device] = await Promise.all([resolveSession(db, cookies[SESSION_COOKIE], now()), remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE])]);
         if (!user && !device) return next(new Error('unauthorized'));
+        if (remote && user?.role !== 'producer') return next(new Error('forbidden'));
         socket.data = { user, device };
         next();
       } catch (e) {

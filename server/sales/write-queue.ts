@@ -27,6 +27,7 @@ class PartialWrite extends Error {}
 export class WriteQueue {
   private pending: Job[] = [];
   private draining = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -83,7 +84,14 @@ export class WriteQueue {
       }
     } finally {
       this.draining = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
+  }
+
+  /** Resolves once every ticket handed over so far is committed or refused (a stopping server waits for it). */
+  idle(): Promise<void> {
+    if (!this.draining && !this.pending.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async oneByOne(batch: Job[]): Promise<Outcome[]> {

@@ -1,12 +1,46 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium (installed by `.ci/run` with apt when missing); never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+/** The name a tablet uses for the server on the shop's network; mapped to the loopback for the browser only. */
+export const SHOP_HOST = 'shop.lan';
+
+/** `https://shop.lan:PORT`: a non-loopback HTTPS origin, as a tablet on the Wi-Fi opens it. */
+export const shopOrigin = (port: number, scheme: 'https' | 'http' = 'https') => `${scheme}://${SHOP_HOST}:${port}`;
+
+export interface BrowserOptions {
+  /**
+   * The shop's data folder: its CA (`tls/ca.crt`) is added to a throwaway NSS database, the store Chromium
+   * reads on Linux, exactly as a tablet trusts it after enrolment. Without it, no certificate is trusted.
+   */
+  trustShopCa?: string;
+}
+
+/**
+ * Chromium reaching the server as a tablet does: by a network name (`shop.lan`, resolved to the loopback
+ * by `--host-resolver-rules`, so nothing leaves the machine), never `localhost`, which browsers treat as a
+ * secure context even over plain HTTP.
+ */
+export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-browser-'));
+  if (options.trustShopCa) {
+    const db = `sql:${path.join(home, '.pki', 'nssdb')}`;
+    fs.mkdirSync(path.join(home, '.pki', 'nssdb'), { recursive: true });
+    execFileSync('certutil', ['-N', '-d', db, '--empty-password']);
+    execFileSync('certutil', ['-A', '-d', db, '-n', 'Comptoir (test)', '-t', 'C,,', '-i', path.join(options.trustShopCa, 'tls', 'ca.crt')]);
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', `--host-resolver-rules=MAP ${SHOP_HOST} 127.0.0.1`],
+    env: { ...process.env, HOME: home },
+  });
+  browser.on('disconnected', () => fs.rmSync(home, { recursive: true, force: true }));
+  return browser;
 }
 
 /** Screenshots kept as test artefacts, to be looked at: `test-artifacts/screens/<name>.png`. */

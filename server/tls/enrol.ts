@@ -1,0 +1,158 @@
+import crypto from 'node:crypto';
+import express, { type Request } from 'express';
+import bwipjs from 'bwip-js/node';
+import { translate, type Lang, type MessageKey } from '../../shared/i18n/index.ts';
+import { isDemo } from '../settings/settings.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { TlsService } from './tls-service.ts';
+import { hostName, isLoopbackAddress } from './transport.ts';
+import { lanAddresses } from './tls-service.ts';
+
+/**
+ * The enrolment page (`/enrol`), the one page served over plain HTTP on the shop's network: a new tablet
+ * or phone downloads the shop's CA certificate, follows the steps for its system, and the page checks that
+ * the HTTPS address is now trusted before sending it on (to the till, the waiter app, the portal).
+ */
+
+/** Where a device may be sent on after enrolling: our own apps only, never another site. */
+const NEXT = /^\/(caisse|salle|cuisine)?\/?(\?[A-Za-z0-9=&%_-]*)?$/;
+export const safeNext = (next: unknown): string => (typeof next === 'string' && NEXT.test(next) ? next : '/');
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function langOf(req: Request): Lang {
+  if (req.query.lang === 'en') return 'en';
+  if (req.query.lang === 'fr') return 'fr';
+  return 'fr';
+}
+
+/** The address a tablet should use: the one this page was reached by, or the server's LAN address from its own console. */
+export function publicHost(req: Request): string {
+  const host = req.headers.host ?? 'localhost';
+  const name = hostName(host);
+  if (isLoopbackAddress(req.socket.remoteAddress) && (name === 'localhost' || name.startsWith('127.') || name === '[::1]')) {
+    const lan = lanAddresses()[0];
+    const port = host.slice(host.lastIndexOf(':') + 1);
+    if (lan) return /^\d+$/.test(port) && host.includes(':') ? `${lan}:${port}` : lan;
+  }
+  return host;
+}
+
+export function enrolUrl(host: string, next: string): string {
+  return `http://${host}/enrol${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`;
+}
+
+export function enrolPages(db: Kysely<Database>, tls: () => TlsService | undefined): express.Router {
+  const router = express.Router();
+
+  router.get('/enrol/info.json', (req, res) => {
+    const service = tls();
+    const ca = service?.status.ca;
+    const host = publicHost(req);
+    res.setHeader('cache-control', 'no-store');
+    res.json({
+      https: service?.httpsActive ?? false,
+      httpsOrigin: service?.httpsActive ? `https://${host}` : null,
+      enrolUrl: enrolUrl(host, safeNext(req.query.next)),
+      ca: ca ? { fingerprint: ca.fingerprint, notAfter: ca.notAfter.toISOString() } : null,
+    });
+  });
+
+  // The CA certificate in DER, the form every system's installer takes.
+  router.get(['/enrol/comptoir-ca.crt', '/enrol/ca.crt'], (_req, res) => {
+    const ca = tls()?.status.ca;
+    if (!ca) return res.status(404).type('text/plain; charset=utf-8').send('Cette boutique utilise son propre certificat : rien à installer.');
+    res.setHeader('content-type', 'application/x-x509-ca-cert');
+    res.setHeader('content-disposition', 'attachment; filename="comptoir-ca.crt"');
+    res.setHeader('cache-control', 'no-cache');
+    res.send(new crypto.X509Certificate(ca.certPem).raw);
+  });
+
+  // The enrolment address as a QR code, for the back office's till screen and the insecure-context message.
+  router.get('/enrol/qr.svg', (req, res) => {
+    const url = enrolUrl(publicHost(req), safeNext(req.query.next));
+    const svg = bwipjs.toSVG({ bcid: 'qrcode', text: url, eclevel: 'M', scale: 3, paddingwidth: 2, paddingheight: 2 } as Parameters<typeof bwipjs.toSVG>[0]);
+    res.setHeader('cache-control', 'no-store');
+    res.type('image/svg+xml').send(svg);
+  });
+
+  // Answered over HTTPS to the page's check: reachable means the device trusts the certificate.
+  router.get('/enrol/check', (req, res) => {
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('access-control-allow-origin', '*');
+    res.json({ ok: true, secure: req.secure });
+  });
+
+  router.get(['/enrol', '/enrol/'], async (req, res) => {
+    const lang = langOf(req);
+    const t = (key: MessageKey, vars?: Record<string, string | number>) => escape(translate(lang, key, vars));
+    const service = tls();
+    const host = publicHost(req);
+    const next = safeNext(req.query.next);
+    const ca = service?.status.ca ?? null;
+    const httpsOrigin = `https://${host}`;
+    const demo = await isDemo(db).catch(() => false);
+    const other = lang === 'fr' ? 'en' : 'fr';
+    const otherHref = `/enrol?${new URLSearchParams({ ...(next !== '/' ? { next } : {}), lang: other })}`;
+    const steps = (['android', 'ios', 'windows', 'chromeos'] as const)
+      .map((os) => `<details><summary>${t(`enrol.os.${os}` as MessageKey)}</summary><p>${t(`enrol.os.${os}.steps` as MessageKey)}</p></details>`)
+      .join('');
+    res.setHeader('cache-control', 'no-store');
+    res.type('text/html; charset=utf-8').send(`<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t('enrol.title')} — Comptoir</title>
+<style>
+body{font:17px/1.5 system-ui,sans-serif;margin:0;color:#1c1b1a;background:#faf8f4}
+main{max-width:40rem;margin:0 auto;padding:1rem 1.25rem 3rem}
+h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+.demo{background:#8a1c1c;color:#fff;padding:.4rem 1rem;font-weight:600}
+a.button,button{display:inline-block;min-height:48px;padding:.7rem 1.2rem;border-radius:8px;border:2px solid #1d4e3a;background:#1d4e3a;color:#fff;font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
+a.secondary{background:#fff;color:#1d4e3a}
+details{border:1px solid #b9b2a6;border-radius:8px;margin:.5rem 0;background:#fff}
+summary{padding:.8rem 1rem;min-height:28px;font-weight:600;cursor:pointer}
+details p{margin:0;padding:0 1rem 1rem}
+code{font-size:.8rem;word-break:break-all}
+.status{padding:.8rem 1rem;border-radius:8px;background:#fff3d6;border:1px solid #9a6a00}
+.status.ok{background:#e3f3e8;border-color:#1d6b3a}
+.lang{float:right;color:#1d4e3a}
+</style></head><body>
+${demo ? `<div class="demo">${t('app.demo')}</div>` : ''}
+<main>
+<a class="lang" href="${escape(otherHref)}" lang="${other}">${escape(translate(lang, 'lang.switch'))}</a>
+<h1>${t('enrol.title')}</h1>
+<p>${t('enrol.why')}</p>
+${
+  ca
+    ? `<h2>1. ${t('enrol.step.download')}</h2>
+<p><a class="button" href="/enrol/comptoir-ca.crt" download="comptoir-ca.crt">${t('enrol.download')}</a></p>
+<p><small>${t('enrol.fingerprint')}<br><code data-testid="fingerprint">${escape(ca.fingerprint)}</code></small></p>
+<h2>2. ${t('enrol.step.install')}</h2>${steps}`
+    : `<p>${t(service?.httpsActive ? 'enrol.ownCert' : 'enrol.httpsOff')}</p>`
+}
+<h2>${ca ? '3. ' : ''}${t('enrol.step.check')}</h2>
+<p id="status" class="status" role="status" aria-live="polite">${t('enrol.checking')}</p>
+<p><a class="button" id="go" href="${escape(httpsOrigin + next)}">${t(next.startsWith('/caisse') ? 'enrol.go.till' : 'enrol.go.app')}</a></p>
+</main>
+<script>
+(function () {
+  var status = document.getElementById('status');
+  var origin = ${JSON.stringify(httpsOrigin)};
+  var ok = ${JSON.stringify(translate(lang, 'enrol.trusted'))};
+  var notYet = ${JSON.stringify(translate(lang, 'enrol.notTrusted'))};
+  function check() {
+    fetch(origin + '/enrol/check', { mode: 'no-cors', cache: 'no-store' }).then(function () {
+      status.textContent = ok; status.className = 'status ok';
+    }, function () {
+      status.textContent = notYet; status.className = 'status';
+      setTimeout(check, 3000);
+    });
+  }
+  ${service?.httpsActive ? 'check();' : `status.textContent = ${JSON.stringify(translate(lang, 'enrol.httpsOff'))};`}
+})();
+</script>
+</body></html>`);
+  });
+
+  return router;
+}
