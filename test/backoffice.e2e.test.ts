@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, aProducer, aProduct, aUser, startTestShop, type TestShop } from './support/harness.ts';
-import { launchBrowser, screenshot } from './support/browser.ts';
+import { launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 /**
@@ -36,7 +36,7 @@ beforeAll(async () => {
   };
   await sell(1, [{ productId: tomme, quantity: 2, unitPriceCents: 1000 }, { productId: cafe, quantity: 1, unitPriceCents: 150 }], 2150, [{ method: 'cash', amountCents: 2500 }]);
   await sell(2, [{ productId: tomme, quantity: 1, unitPriceCents: 1000 }, { productId: savon, quantity: 1, unitPriceCents: 600 }], 1600, [{ method: 'card', amountCents: 1600 }]);
-  browser = await launchBrowser();
+  browser = await launchBrowser({ trustShopCa: shop.dataDir });
 }, 60_000);
 
 afterAll(async () => {
@@ -48,7 +48,7 @@ async function managerPage(viewport: { width: number; height: number }): Promise
   const context = await browser.newContext({ viewport, locale: 'fr-FR', timezoneId: 'Europe/Paris', acceptDownloads: true });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(shop.url);
+  await page.goto(shopOrigin(shop.server.port));
   await page.getByLabel('Identifiant').fill(ADMIN.login);
   await page.getByLabel('Mot de passe').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Se connecter' }).click();

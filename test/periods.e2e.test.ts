@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArchive } from '../server/archive/archive.ts';
 import { ADMIN, aProduct, aUser, startTestShop, type TestShop } from './support/harness.ts';
-import { launchBrowser, screenshot } from './support/browser.ts';
+import { launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 /**
@@ -29,7 +29,7 @@ beforeAll(async () => {
     expect(res.status).toBe(201);
     if (day !== '2025-07-02') expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day, cashCountedCents: 0 })).status).toBe(201);
   }
-  browser = await launchBrowser();
+  browser = await launchBrowser({ trustShopCa: shop.dataDir });
 }, 60_000);
 
 afterAll(async () => {
@@ -44,7 +44,7 @@ describe('monthly and yearly closings, and the fiscal archive', { timeout: 90_00
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR', timezoneId: 'Europe/Paris', acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(shop.url);
+    await page.goto(shopOrigin(shop.server.port));
     await page.getByLabel('Identifiant').fill(ADMIN.login);
     await page.getByLabel('Mot de passe').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Se connecter' }).click();

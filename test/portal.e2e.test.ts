@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
-import { launchBrowser, screenshot } from './support/browser.ts';
+import { launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 // The producer portal on a phone and the managers' statements screen on a laptop, in Debian's Chromium.
@@ -43,7 +43,7 @@ beforeAll(async () => {
   await sell(`${lastMonth}-14T10:00:00Z`, [{ productId: ids.faisselle, quantity: 10, unitPriceCents: 280 }, { productId: ids.tomme, grams: 1500, unitPriceCents: 2600 }], 6700);
   // Today: 2 faisselles (5,60 €) on a ticket that also holds someone else's beer.
   await sell(new Date(Date.now() - 60_000).toISOString(), [{ productId: ids.faisselle, quantity: 2, unitPriceCents: 280 }, { productId: ids.biere, quantity: 1, unitPriceCents: 380 }], 940);
-  browser = await launchBrowser();
+  browser = await launchBrowser({ trustShopCa: shop.dataDir });
 }, 60_000);
 
 afterAll(async () => {
@@ -60,7 +60,7 @@ describe('the producer portal on a phone', { timeout: 60_000 }, () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
     page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
-    await page.goto(invite.body.url);
+    await page.goto(invite.body.url.replace(shop.url, shopOrigin(shop.server.port)));
     await page.getByText('Bienvenue, Ferme du Sidobre').waitFor();
     await screenshot(page, 'portal-phone-invitation');
     await page.getByLabel('Nouveau mot de passe').fill('tomme-de-brebis-81');
@@ -101,8 +101,12 @@ describe('the producer portal on a phone', { timeout: 60_000 }, () => {
     await page.getByRole('tab', { name: 'Dépôts' }).click();
     await page.getByText('Bon de dépôt n° 1').waitFor();
     const pdfHref = await page.locator('ul.docs a', { hasText: 'PDF' }).first().getAttribute('href');
-    const pdf = await page.request.get(`${shop.url}${pdfHref}`);
-    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    // Fetched by the page itself, with the producer's session, over the page's own HTTPS origin.
+    const pdf = await page.evaluate(async (href) => {
+      const res = await fetch(href!);
+      return { type: res.headers.get('content-type'), magic: new TextDecoder().decode((await res.arrayBuffer()).slice(0, 5)) };
+    }, pdfHref);
+    expect(pdf).toEqual({ type: 'application/pdf', magic: '%PDF-' });
 
     await page.getByRole('tab', { name: 'Conditions' }).click();
     await page.getByText('Commission de la boutique').waitFor();
@@ -113,7 +117,7 @@ describe('the producer portal on a phone', { timeout: 60_000 }, () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
     const manager = await context.newPage();
     manager.on('pageerror', (e) => console.error('page error:', e.message));
-    await manager.goto(`${shop.url}/`);
+    await manager.goto(`${shopOrigin(shop.server.port)}/`);
     await manager.getByLabel('Identifiant').fill('admin');
     await manager.getByLabel('Mot de passe').fill('admin-password-1');
     await manager.getByRole('button', { name: 'Se connecter' }).click();

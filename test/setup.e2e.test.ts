@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestShop, type TestShop } from './support/harness.ts';
-import { launchBrowser, screenshot } from './support/browser.ts';
+import { launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 
 /**
@@ -19,7 +19,7 @@ const text = async (l: { textContent(): Promise<string | null> }) => ((await l.t
 
 beforeAll(async () => {
   shop = await startTestShop({ serveClient: true });
-  browser = await launchBrowser();
+  browser = await launchBrowser({ trustShopCa: shop.dataDir });
 }, 60_000);
 
 afterAll(async () => {
@@ -32,7 +32,7 @@ async function managerPage(viewport: { width: number; height: number }): Promise
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   page.on('dialog', (d) => void d.accept());
-  await page.goto(`${shop.url}/#setup`);
+  await page.goto(`${shopOrigin(shop.server.port)}/#setup`);
   await page.getByLabel('Identifiant').fill(ADMIN.login);
   await page.getByLabel('Mot de passe').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Se connecter' }).click();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultInStoreLayouts, encodeInStore, gtinCheckDigit } from '../shared/barcodes.ts';
 import { aPairedTill, aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
-import { launchBrowser, screenshot, tabletContext } from './support/browser.ts';
+import { launchBrowser, screenshot, tabletContext, shopOrigin } from './support/browser.ts';
 
 // The till in a real browser (Debian's Chromium) against the real server serving the built client.
 let shop: TestShop;
@@ -36,8 +36,8 @@ beforeAll(async () => {
   const manager = await shop.admin.post('/api/users', { displayName: 'Mathilde', role: 'manager', login: 'mathilde', password: 'mathilde-password-1', pin: '1357' });
   expect(manager.status).toBe(201);
   managerId = manager.body.id;
-  browser = await launchBrowser();
-  context = await tabletContext(browser, shop.url);
+  browser = await launchBrowser({ trustShopCa: shop.dataDir });
+  context = await tabletContext(browser, shopOrigin(shop.server.port));
   page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   if (process.env.DEBUG_TILL) {

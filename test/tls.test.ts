@@ -1,0 +1,176 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import tls from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aUser, startTestShop, type TestShop } from './support/harness.ts';
+
+// HTTPS on the shop's network, against the real server on an ephemeral port: which transport is served,
+// redirected or refused, the certificate a tablet meets, and the public proxy for producers at home.
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  cert?: tls.PeerCertificate;
+}
+
+/** A request as a tablet on the Wi-Fi makes it: to the name it knows (`Host`, SNI), the connection going to the loopback. */
+function request(url: string, options: { ca?: string; headers?: Record<string, string>; method?: string; body?: string; anyCertificate?: boolean } = {}): Promise<Answer> {
+  const u = new URL(url);
+  const lib = u.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = lib.request(
+      {
+        host: '127.0.0.1',
+        port: u.port,
+        path: u.pathname + u.search,
+        method: options.method ?? 'GET',
+        headers: { host: u.host, ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+        ...(u.protocol === 'https:' ? { servername: u.hostname, ca: options.ca, agent: false, rejectUnauthorized: !options.anyCertificate } : { agent: false }),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        const cert = u.protocol === 'https:' ? (res.socket as tls.TLSSocket).getPeerCertificate() : undefined;
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), ...(cert ? { cert } : {}) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+let shop: TestShop;
+let ca: string;
+let clock = new Date();
+let port: number;
+
+beforeAll(async () => {
+  shop = await startTestShop({ now: () => clock, serveClient: true });
+  ca = fs.readFileSync(path.join(shop.dataDir, 'tls', 'ca.crt'), 'utf8');
+  port = shop.server.port;
+});
+afterAll(() => shop?.close());
+
+describe('HTTPS on the shop’s network', () => {
+  it('serves HTTPS and plain HTTP on one port; plain HTTP by a network name only redirects, localhost stays for tools', async () => {
+    const secure = await request(`https://shop.lan:${port}/api/health`, { ca });
+    expect(secure.status).toBe(200);
+    expect(JSON.parse(secure.body)).toMatchObject({ ok: true });
+    // By name over HTTPS: HSTS, short enough for a shop that replaces its CA (7 days).
+    expect(secure.headers['strict-transport-security']).toBe('max-age=604800');
+
+    const plain = await request(`http://shop.lan:${port}/caisse/?x=1`);
+    expect(plain.status).toBe(308);
+    expect(plain.headers.location).toBe(`https://shop.lan:${port}/caisse/?x=1`);
+    // An API call too (308 keeps the method and the body).
+    expect((await request(`http://shop.lan:${port}/api/sales`, { method: 'POST', body: '{}' })).status).toBe(308);
+    // By address as well: the address a tablet typed is kept.
+    expect((await request(`http://192.168.1.20:${port}/`)).headers.location).toBe(`https://192.168.1.20:${port}/`);
+
+    // The enrolment page is the one page served in plain HTTP.
+    const enrol = await request(`http://shop.lan:${port}/enrol?next=%2Fcaisse%2F`);
+    expect(enrol.status).toBe(200);
+    expect(enrol.body).toContain('Mettre une tablette ou un téléphone en service');
+    expect(enrol.body).toContain(`href="https://shop.lan:${port}/caisse/"`);
+    // Tools on the server itself: plain HTTP on localhost, no redirect, no HSTS.
+    const tool = await request(`http://localhost:${port}/api/health`);
+    expect(tool.status).toBe(200);
+    expect(tool.headers['strict-transport-security']).toBeUndefined();
+    // `Host: localhost` from elsewhere than the loopback would be redirected: only the pair (loopback, localhost) is a tool.
+  });
+
+  it('hands out the CA in DER with the fingerprint the page shows, and never its key', async () => {
+    const der = await new Promise<Buffer>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path: '/enrol/comptoir-ca.crt', headers: { host: `shop.lan:${port}` } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      }).on('error', reject);
+    });
+    const fromPem = Buffer.from(ca.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    expect(der.equals(fromPem)).toBe(true);
+    const fingerprint = crypto.createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+    const info = JSON.parse((await request(`http://shop.lan:${port}/enrol/info.json?next=%2Fcaisse%2F`)).body);
+    expect(info).toEqual({ https: true, httpsOrigin: `https://shop.lan:${port}`, enrolUrl: `http://shop.lan:${port}/enrol?next=%2Fcaisse%2F`, ca: { fingerprint, notAfter: expect.any(String) } });
+    expect((await request(`http://shop.lan:${port}/enrol`)).body).toContain(fingerprint);
+    for (const p of ['/enrol/ca.key', '/tls/ca.key', '/enrol/../tls/ca.key']) expect((await request(`http://localhost:${port}${p}`)).body).not.toContain('PRIVATE KEY');
+    // `next` sends a device on to our own apps only.
+    expect((await request(`http://shop.lan:${port}/enrol?next=https%3A%2F%2Fevil.example`)).body).toContain(`href="https://shop.lan:${port}/"`);
+  });
+
+  it('certifies a local name a tablet asks for (the router’s name for the server), never a public one', async () => {
+    const learnt = await request(`https://caisse.home:${port}/api/health`, { ca });
+    expect(learnt.status).toBe(200);
+    expect(learnt.cert!.subjectaltname).toContain('DNS:caisse.home');
+    await expect(request(`https://www.banque.example:${port}/api/health`, { ca })).rejects.toThrow(/altnames|Hostname/i);
+    // Learnt once, kept across a restart.
+    expect(JSON.parse(fs.readFileSync(path.join(shop.dataDir, 'tls', 'learnt-names.json'), 'utf8'))).toContain('caisse.home');
+  });
+
+  it('renews the certificate a month before its end without a restart: the next connection gets the new one', async () => {
+    const before = (await request(`https://shop.lan:${port}/api/health`, { ca })).cert!;
+    // 61 days on (the check runs every minute; here it is called at once): 29 days left, so it is renewed.
+    clock = new Date(Date.now() + 61 * 24 * 3600_000);
+    const renewed = await shop.server.services.tls!.refresh();
+    // The new certificate starts in the test's future: read it without judging it.
+    const after = (await request(`https://shop.lan:${port}/api/health`, { anyCertificate: true })).cert!;
+    clock = new Date();
+    expect(after.serialNumber).not.toBe(before.serialNumber);
+    expect(after.serialNumber.toLowerCase()).toBe(new crypto.X509Certificate(renewed!.certPem).serialNumber.toLowerCase());
+    // It ends 61 days after the first one would have, both 90 days long.
+    expect(Math.round((Date.parse(after.valid_to) - Date.parse(before.valid_to)) / (24 * 3600_000))).toBe(61);
+    expect(after.subjectaltname).toContain('DNS:shop.lan');
+  });
+});
+
+describe('the public proxy for producers at home (TRUST_PROXY, PROXY_ACCESS=portal)', () => {
+  let proxied: TestShop;
+  const fromProxy = { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'halles.example.fr' };
+  beforeAll(async () => {
+    proxied = await startTestShop({ serveClient: true, env: { TRUST_PROXY: '127.0.0.1' } });
+  });
+  afterAll(() => proxied?.close());
+
+  it('opens the portal and digital receipts to the outside, keeps the till, the back office and pairing to the shop’s network', async () => {
+    const url = (p: string) => `http://halles.example.fr:${proxied.server.port}${p}`;
+    const producer = await aUser(proxied, 'producer');
+    const manager = await aUser(proxied, 'manager');
+    // What the proxy forwards, from the outside: believed because it comes from 127.0.0.1.
+    expect((await request(url('/api/health'), { headers: fromProxy })).status).toBe(200);
+    expect((await request(url('/'), { headers: fromProxy })).status).toBe(200);
+    for (const page of ['/caisse/', '/enrol', '/salle/', '/cuisine/']) expect((await request(url(page), { headers: fromProxy })).status).toBe(403);
+    // A producer logs in from home and sees their own figures.
+    const login = await request(url('/api/auth/login'), { method: 'POST', headers: fromProxy, body: JSON.stringify({ login: producer.login, password: producer.password }) });
+    expect(login.status).toBe(200);
+    // The session cookie is Secure: the proxy said the outside connection was HTTPS.
+    const cookie = String(login.headers['set-cookie']);
+    expect(cookie).toMatch(/Secure/);
+    const session = cookie.split(';')[0]!;
+    expect((await request(url(`/api/producers/${producer.producerId}/statement?from=2026-11-01&to=2026-11-30`), { headers: { ...fromProxy, cookie: session } })).status).toBe(200);
+    // A manager cannot log in from outside, nor use a session opened in the shop.
+    const refused = await request(url('/api/auth/login'), { method: 'POST', headers: fromProxy, body: JSON.stringify({ login: manager.login, password: manager.password }) });
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body).error.message).toContain('réseau de la boutique');
+    expect(refused.headers['set-cookie']).toBeUndefined();
+    const managerCookie = manager.client.cookieHeader();
+    expect((await request(url('/api/producers'), { headers: { ...fromProxy, cookie: managerCookie } })).status).toBe(403);
+    // Pairing a till from outside is refused before the code is even looked at.
+    expect((await request(url('/api/devices/pair'), { method: 'POST', headers: fromProxy, body: JSON.stringify({ code: 'ABCDEFGH' }) })).status).toBe(403);
+    // In the shop (no forwarded headers), the same manager session works.
+    expect((await request(`http://localhost:${proxied.server.port}/api/producers`, { headers: { cookie: managerCookie } })).status).toBe(200);
+  });
+
+  it('believes forwarded headers only from the proxy it was told about', async () => {
+    // The first shop trusts no proxy: a forged X-Forwarded-Proto from the loopback changes nothing, and the
+    // manager routes are not closed by a forged X-Forwarded-For either (it is just ignored).
+    const forged = await request(`http://shop.lan:${port}/caisse/`, { headers: fromProxy });
+    expect(forged.status).toBe(308);
+    expect((await request(`http://localhost:${port}/api/producers`, { headers: { ...fromProxy, cookie: shop.admin.cookieHeader() } })).status).toBe(200);
+    // The shop that names 127.0.0.1 as its proxy believes the same headers, and keeps its admin routes in.
+    expect((await request(`http://localhost:${proxied.server.port}/api/producers`, { headers: { ...fromProxy, cookie: proxied.admin.cookieHeader() } })).status).toBe(403);
+  });
+});
