@@ -107,7 +107,7 @@ body{font:17px/1.5 system-ui,sans-serif;margin:0;color:#1c1b1a;background:#faf8f
 main{max-width:40rem;margin:0 auto;padding:1rem 1.25rem 3rem}
 h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .demo{background:#8a1c1c;color:#fff;padding:.4rem 1rem;font-weight:600}
-a.button,button{display:inline-block;min-height:48px;padding:.7rem 1.2rem;border-radius:8px;border:2px solid #1d4e3a;background:#1d4e3a;color:#fff;font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
+a.button,button{display:inline-flex;align-items:center;min-height:48px;box-sizing:border-box;padding:.7rem 1.2rem;border-radius:8px;border:2px solid #1d4e3a;background:#1d4e3a;color:#fff;font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
 a.secondary{background:#fff;color:#1d4e3a}
 details{border:1px solid #b9b2a6;border-radius:8px;margin:.5rem 0;background:#fff}
 summary{padding:.8rem 1rem;min-height:28px;font-weight:600;cursor:pointer}
