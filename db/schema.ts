@@ -38,6 +38,8 @@ export interface DeviceTable {
   paired_by: number;
   revoked_at: string | null;
   last_seen_at: string | null;
+  /** Another tablet was paired with the same till: this one may only deliver what it had queued. */
+  replaced_at: string | null;
 }
 
 export interface PairingCodeTable {
@@ -206,6 +208,10 @@ export interface SaleTable {
   till_grand_total_cents: number;
   prev_hash: string;
   hash: string;
+  /** The tablet that sent it (null before 2026-12-03). */
+  device_id: number | null;
+  /** The number the tablet gave it, when another tablet of the till had already used it (then `number` is the till's next). */
+  proposed_number: number | null;
 }
 
 export interface SaleLineTable {

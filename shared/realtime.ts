@@ -59,6 +59,8 @@ export interface ServerToClientEvents {
   'sale:recorded': (event: SaleRecordedEvent) => void;
   'stock:changed': (events: StockChangedEvent[]) => void;
   'catalog:changed': (event: { productIds: number[] }) => void;
+  /** Another tablet was paired with this till: these tablets are replaced. */
+  'devices:replaced': (event: { tillId: number; deviceIds: number[] }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -6,7 +6,7 @@ import { Choice } from './Choice.tsx';
 import type { T } from '../main.tsx';
 
 type Outlet = 'shop' | 'restaurant';
-interface Device { id: number; label: string | null; pairedAt: string; lastSeenAt: string | null }
+interface Device { id: number; label: string | null; pairedAt: string; lastSeenAt: string | null; replacedAt: string | null }
 interface Till { id: number; name: string; outlet: Outlet; active: boolean; trainingMode: boolean; printerId: number | null; pinLockedUntil: string | null; devices: Device[] }
 interface User { id: number; login: string | null; displayName: string; role: string; producerId: number | null; outletId: number | null; active: boolean; hasPassword: boolean; hasPin: boolean }
 interface PrinterStatus { state: string; waiting: number; lastError: string | null }
@@ -108,7 +108,7 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
                 {till.devices.length === 0 && <small class="muted">{t('bo.setup.noTablet')}</small>}
                 {till.devices.map((d) => (
                   <div key={d.id} class="device">
-                    <span>{d.label ?? `#${d.id}`}<small class="muted block">{d.lastSeenAt ? t('bo.setup.seen', { time: moment(d.lastSeenAt, lang) }) : t('bo.setup.pairedAt', { time: moment(d.pairedAt, lang) })}</small></span>
+                    <span>{d.label ?? `#${d.id}`}<small class="muted block">{d.replacedAt ? `${t('bo.setup.replaced', { time: moment(d.replacedAt, lang) })} · ` : ''}{d.lastSeenAt ? t('bo.setup.seen', { time: moment(d.lastSeenAt, lang) }) : t('bo.setup.pairedAt', { time: moment(d.pairedAt, lang) })}</small></span>
                     <button class="secondary" onClick={() => revoke(d, till)}>{t('bo.setup.revoke')}</button>
                   </div>
                 ))}

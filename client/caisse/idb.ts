@@ -89,3 +89,13 @@ export async function numberAndQueue<T extends object>(counterKey: string, atLea
   await done(tx);
   return ticket;
 }
+
+/** The server recorded a ticket under a later number than this tablet gave it: the next one follows it. */
+export async function raiseCounter(counterKey: string, atLeast: number): Promise<void> {
+  const db = await openTillDb();
+  const tx = db.transaction('kv', 'readwrite');
+  const kv = tx.objectStore('kv');
+  const last = ((await result(kv.get(counterKey))) as number | undefined) ?? 0;
+  if (atLeast > last) kv.put(atLeast, counterKey);
+  return done(tx);
+}

@@ -103,6 +103,7 @@ function StatusBar({ s }: { s: TillState }) {
       {s.device?.trainingMode && <span class="badge training">{t('till.training')}</span>}
       <span class={o.online ? 'badge ok' : 'badge off'} data-testid="network">{o.online ? t('till.online') : t('till.offline')}</span>
       {o.waiting > 0 && <span class="badge warn" data-testid="waiting">{t('till.waiting', { n: o.waiting })}</span>}
+      {o.otherWaiting > 0 && <span class="badge" data-testid="waiting-other">{t('till.waitingOther', { n: o.otherWaiting })}</span>}
       {o.refused > 0 && <button class="badge off" data-testid="refused" onClick={() => s.user && till.set({ screen: 'refused' })}>{t('till.refused', { n: o.refused })}</button>}
       {s.device?.printerId != null && (
         <span class={s.printer && s.printer.state !== 'ready' && s.printer.state !== 'unknown' ? 'badge off' : 'badge'} data-testid="printer" title={s.printer?.lastError ?? ''}>
@@ -771,6 +772,7 @@ function DoneScreen({ s }: { s: TillState }) {
           <div class="change"><strong>{t('till.done.noChange')}</strong></div>
         )}
         <p data-testid="ticket-state">{queued ? t('till.done.queued', { n: f.number }) : t('till.done.stored', { n: f.number })}</p>
+        {f.proposedNumber !== undefined && <p class="muted" data-testid="renumbered">{t('till.done.renumbered', { n: f.number, proposed: f.proposedNumber })}</p>}
         <h2>{t('till.receipt.question')}</h2>
         {qr && f.receiptToken && <img class="qr" src={`/r/${f.receiptToken}/qr.svg`} alt={t('till.receipt.qr')} />}
         <div class="row">
@@ -835,7 +837,7 @@ function RefusedScreen({ s }: { s: TillState }) {
           );
         })}
       </ul>
-      <button class="primary big" onClick={() => till.set({ screen: 'sell' })}>{t('till.ok')}</button>
+      <button class="primary big" onClick={() => till.set({ screen: s.device?.replaced ? 'replaced' : 'sell' })}>{t('till.ok')}</button>
     </main>
   );
 }
@@ -976,6 +978,36 @@ function RefundScreen({ s }: { s: TillState }) {
   );
 }
 
+/** Another tablet holds this till now: this one sends what it kept, then can be paired again. */
+function ReplacedScreen({ s }: { s: TillState }) {
+  const o = s.outbox;
+  return (
+    <main class="center">
+      <div class="card" data-testid="replaced">
+        <h1>{t('till.replaced.title')}</h1>
+        <p>{t('till.replaced.body', { till: s.device?.name ?? '' })}</p>
+        {o.waiting + o.otherWaiting > 0 ? (
+          <>
+            <p role="status">{t('till.replaced.sending', { n: o.waiting })}</p>
+            {(o.needsLogin || !s.user) && (
+              <>
+                <p>{t('till.replaced.login')}</p>
+                <button class="primary big" onClick={() => till.set({ screen: 'lock' })}>{t('till.replaced.pinToSend')}</button>
+              </>
+            )}
+          </>
+        ) : (
+          <>
+            <p role="status" data-testid="replaced-done">{t('till.replaced.done')}</p>
+            {o.refused > 0 && <button class="big" onClick={() => till.set({ screen: 'refused' })}>{t('till.refused', { n: o.refused })}</button>}
+            <button class="big" onClick={() => till.pairAgain()}>{t('till.replaced.pairAgain')}</button>
+          </>
+        )}
+      </div>
+    </main>
+  );
+}
+
 // ---- the app --------------------------------------------------------------------------------------------
 
 function App() {
@@ -1002,6 +1034,7 @@ function App() {
       {s.screen === 'done' && s.finished && <DoneScreen s={s} />}
       {s.screen === 'refund' && <RefundScreen s={s} />}
       {s.screen === 'refused' && <RefusedScreen s={s} />}
+      {s.screen === 'replaced' && <ReplacedScreen s={s} />}
     </div>
   );
 }

@@ -20,12 +20,21 @@ export interface RefusedItem extends OutboxItem {
 }
 
 export interface OutboxState {
+  /** Tickets (sales and refunds) not yet recorded by the server. */
   waiting: number;
+  /** Other requests queued behind them (a receipt to print). */
+  otherWaiting: number;
   refused: number;
   online: boolean;
   /** The session is gone (locked elsewhere, expired): sending waits for a PIN login. */
   needsLogin: boolean;
 }
+
+const isTicket = (item: OutboxItem) => item.kind === 'sale' || item.kind === 'refund';
+const counts = (items: OutboxItem[]) => {
+  const tickets = items.filter(isTicket).length;
+  return { waiting: tickets, otherWaiting: items.length - tickets };
+};
 
 /**
  * Sends the outbox in order, one at a time, until it is empty. A retry is always safe: the server keys
@@ -37,7 +46,7 @@ export class Outbox {
   private running: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private backoffMs = 1000;
-  state: OutboxState = { waiting: 0, refused: 0, online: navigator.onLine, needsLogin: false };
+  state: OutboxState = { waiting: 0, otherWaiting: 0, refused: 0, online: navigator.onLine, needsLogin: false };
 
   constructor(
     private readonly onChange: (s: OutboxState) => void,
@@ -50,8 +59,8 @@ export class Outbox {
   }
 
   async refreshCounts() {
-    const [waiting, refused] = await Promise.all([all('outbox'), all('refused')]);
-    this.set({ waiting: waiting.length, refused: refused.length });
+    const [waiting, refused] = await Promise.all([all<OutboxItem>('outbox'), all('refused')]);
+    this.set({ ...counts(waiting), refused: refused.length });
   }
 
   /** The tickets the server refused, oldest first, for the manager's screen. */
@@ -100,13 +109,15 @@ export class Outbox {
 
   private async round() {
     const items = (await all<OutboxItem>('outbox')).sort((a, b) => a.seq - b.seq);
-    this.set({ waiting: items.length });
+    const left = [...items];
+    this.set(counts(left));
     for (const item of items) {
       try {
         const reply = await api('POST', item.path, item.body, 15_000);
         await del('outbox', item.seq);
         this.backoffMs = 1000;
-        this.set({ online: true, needsLogin: false, waiting: this.state.waiting - 1 });
+        left.shift();
+        this.set({ online: true, needsLogin: false, ...counts(left) });
         this.onSent(item, reply);
       } catch (e) {
         if (isOffline(e) || (e instanceof ApiError && e.status === 429)) {
@@ -121,7 +132,8 @@ export class Outbox {
         const err = e instanceof ApiError ? e : new ApiError(0, String(e));
         const refused: RefusedItem = { ...item, status: err.status, message: err.message, refusedAt: new Date().toISOString() };
         await move('outbox', 'refused', item.seq, refused);
-        this.set({ online: true, waiting: this.state.waiting - 1, refused: this.state.refused + 1 });
+        left.shift();
+        this.set({ online: true, ...counts(left), refused: this.state.refused + 1 });
       }
     }
   }

@@ -4,13 +4,18 @@ import type { TillOptions } from '../../shared/api/settings.ts';
 import { api, ApiError, isOffline } from '../api.ts';
 import { CatalogIndex, type CatalogData } from './catalog.ts';
 import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
-import { all, del, get, numberAndQueue, put } from './idb.ts';
+import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
 import { Outbox, type OutboxItem, type OutboxState } from './outbox.ts';
 import { uuidv7 } from './uuid.ts';
 
 export interface StaffMember { id: number; displayName: string; role: string }
 export interface DeviceInfo {
+  /** The till's id (what tickets are numbered and chained on). */
   id: number;
+  /** This tablet's own id. */
+  deviceId: number;
+  /** Another tablet holds the till now: this one only delivers what it kept. */
+  replaced: boolean;
   name: string;
   outlet: string;
   outletName: string;
@@ -33,9 +38,11 @@ export interface Finished {
   changeCents: number;
   cash: boolean;
   receiptToken: string | null;
+  /** The number this tablet gave it, when the server recorded it under another (used by another tablet). */
+  proposedNumber?: number;
 }
 
-export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refund' | 'refused';
+export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refund' | 'refused' | 'replaced';
 
 export interface TillState {
   screen: Screen;
@@ -85,7 +92,7 @@ export class Till {
     cart: emptyCart(),
     payments: [],
     finished: null,
-    outbox: { waiting: 0, refused: 0, online: true, needsLogin: false },
+    outbox: { waiting: 0, otherWaiting: 0, refused: 0, online: true, needsLogin: false },
     parked: [],
     printer: null,
     message: null,
@@ -111,7 +118,14 @@ export class Till {
   set(patch: Partial<TillState>) {
     const prev = this.state;
     this.state = { ...prev, ...patch };
+    if (patch.cart && patch.cart !== prev.cart) this.keepCart(patch.cart);
     for (const l of this.listeners) l(this.state, prev);
+  }
+
+  private cartWrite: Promise<void> = Promise.resolve();
+  /** Written in order, one after the other: the last cart is the one kept. */
+  private keepCart(cart: Cart) {
+    this.cartWrite = this.cartWrite.then(() => put('kv', cart, 'cart')).catch(() => undefined);
   }
 
   say(kind: 'error' | 'info', text: string) {
@@ -127,6 +141,9 @@ export class Till {
     const cachedUser = await get<User>('kv', 'user');
     const cachedCatalog = await get<CatalogData>('kv', 'catalog');
     if (cachedCatalog) this.set({ catalog: new CatalogIndex(cachedCatalog) });
+    // The cart in progress survives a reload or a browser restart.
+    const keptCart = await get<Cart>('kv', 'cart');
+    if (keptCart?.lines?.length && !this.state.cart.lines.length) this.set({ cart: keptCart });
     // Booted again when the server comes back after an offline start: the cashier's screen (a payment, a
     // refund) is left as it is unless the person logged in changed.
     const starting = this.state.screen === 'boot' || this.state.screen === 'pair';
@@ -138,11 +155,11 @@ export class Till {
       if (me && me.tillId === device.id) {
         await put('kv', me.user, 'user');
         const same = !starting && this.state.user?.id === me.user.id;
-        this.set({ user: me.user, ...(same ? {} : { screen: 'sell' as const }) });
+        this.set({ user: me.user, ...(device.replaced ? { screen: 'replaced' as const } : same ? {} : { screen: 'sell' as const }) });
         void this.loadCatalog();
         void this.outbox.kick();
       } else {
-        this.set({ user: null, screen: 'lock' });
+        this.set({ user: null, screen: device.replaced ? 'replaced' : 'lock' });
       }
       this.connect();
     } catch (e) {
@@ -157,7 +174,7 @@ export class Till {
         this.set({ screen: 'pair' });
         return;
       }
-      this.set({ device: cachedDevice, user: cachedUser ?? null, screen: cachedUser ? 'sell' : 'lock' });
+      this.set({ device: cachedDevice, user: cachedUser ?? null, screen: cachedDevice.replaced ? 'replaced' : cachedUser ? 'sell' : 'lock' });
       void this.outbox.kick();
       this.watchHealth();
     }
@@ -192,7 +209,8 @@ export class Till {
 
   private afterLogin(user: User) {
     this.lastTouch = Date.now();
-    this.set({ user, screen: this.state.cart.lines.length && this.state.payments.length ? 'pay' : 'sell', message: null });
+    const screen = this.state.device?.replaced ? 'replaced' : this.state.cart.lines.length && this.state.payments.length ? 'pay' : 'sell';
+    this.set({ user, screen, message: null });
     void this.outbox.kick();
   }
 
@@ -259,6 +277,10 @@ export class Till {
     });
     socket.on('printer:state', (p) => {
       if (p.printerId === this.state.device?.printerId) this.set({ printer: p });
+    });
+    socket.on('devices:replaced', (e) => {
+      // Another tablet took this till over: learn it from the server, and stop selling.
+      if (e.deviceIds.includes(this.state.device?.deviceId ?? -1)) void this.boot();
     });
     socket.on('catalog:changed', () => {
       // Several edits in a row (an import) bring one reload.
@@ -363,10 +385,20 @@ export class Till {
   }
 
   private sent(item: OutboxItem, reply: unknown) {
+    const recorded = reply && typeof reply === 'object' ? (reply as { receiptToken?: string; number?: number }) : null;
+    // Recorded under another number (another tablet of this till had used it): carry on after it.
+    const renumbered = recorded?.number !== undefined && item.number !== undefined && recorded.number !== item.number ? recorded.number : null;
+    const device = this.state.device;
+    if (renumbered !== null && device) void raiseCounter(`number:${device.id}:${device.trainingMode ? 'training' : 'real'}`, renumbered);
     const f = this.state.finished;
-    if (f && f.id === item.id && reply && typeof reply === 'object' && 'receiptToken' in reply) {
-      this.set({ finished: { ...f, receiptToken: String((reply as { receiptToken: string }).receiptToken) } });
+    if (f && f.id === item.id && recorded?.receiptToken !== undefined) {
+      this.set({ finished: { ...f, receiptToken: String(recorded.receiptToken), ...(renumbered !== null ? { number: renumbered, proposedNumber: f.number } : {}) } });
     }
+  }
+
+  /** A replaced tablet, its tickets delivered, becomes a new tablet to pair. */
+  pairAgain() {
+    this.set({ screen: 'pair', device: null, user: null });
   }
 
   /** The customer's answer to the receipt question (AGEC law): a printed receipt, a QR code, or nothing. */
@@ -374,6 +406,7 @@ export class Till {
     const f = this.state.finished;
     if (f && choice === 'print') {
       await numberAndQueue<Omit<OutboxItem, 'seq'>>('receipts', 0, () => ({ id: f.id, kind: 'receipt', path: `/api/sales/${f.id}/receipt`, body: {}, queuedAt: new Date().toISOString() }));
+      await this.outbox.refreshCounts();
       void this.outbox.kick();
     }
     this.nextCustomer();

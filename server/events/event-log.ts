@@ -25,6 +25,8 @@ export type EventKind =
   | 'till.device_revoked'
   | 'till.updated'
   | 'till.ticket_refused'
+  | 'till.ticket_renumbered'
+  | 'till.device_replaced'
   | 'user.created'
   | 'user.updated'
   | 'user.password_set'

@@ -80,6 +80,11 @@ export class Realtime {
     });
   }
 
+  /** Tells a till's tablets that another one took the till over. */
+  devicesReplaced(tillId: number, deviceIds: number[]) {
+    this.io.to(`till:${tillId}`).emit('devices:replaced', { tillId, deviceIds });
+  }
+
   async stockOf(productIds: number[]): Promise<StockChangedEvent[]> {
     if (!productIds.length) return [];
     const rows = await this.db

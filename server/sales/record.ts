@@ -21,6 +21,8 @@ export interface SaleContext {
   /** Managers give any discount; other staff need a manager's approval above the shop's limit. */
   cashierRole: string;
   tillId: number;
+  /** The paired tablet that sent it. */
+  deviceId: number | null;
   now: Date;
   timeZone: string;
 }
@@ -167,6 +169,7 @@ async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: Sale
     const sale = await commitTicket(trx, {
       id: body.id,
       till,
+      deviceId: ctx.deviceId,
       number: body.number,
       createdAt,
       cashierId: ctx.cashierId,
@@ -212,6 +215,8 @@ export interface TicketLineToCommit {
 export interface TicketToCommit {
   id: string;
   till: { id: number; outlet_id: number; training_mode: 0 | 1 };
+  /** The tablet that numbered it: a number another tablet of the till already used is not a conflict. */
+  deviceId: number | null;
   number: number;
   createdAt: Date;
   cashierId: number;
@@ -233,7 +238,7 @@ export interface TicketToCommit {
 const SALE_COLUMNS = [
   'id', 'till_id', 'training', 'number', 'chain_seq', 'outlet_id', 'cashier_id', 'kind', 'refund_of', 'reason', 'approved_by', 'created_at', 'received_at',
   'business_day', 'late', 'subtotal_cents', 'discount_cents', 'total_cents', 'change_cents', 'gap_before', 'body_hash', 'receipt_token', 'till_grand_total_cents',
-  'prev_hash', 'hash',
+  'prev_hash', 'hash', 'device_id', 'proposed_number',
 ] as const;
 const LINE_COLUMNS = [
   'sale_id', 'line_no', 'product_id', 'name', 'producer_id', 'unit', 'quantity', 'unit_price_cents', 'gross_cents', 'line_discount_cents', 'ticket_discount_cents',
@@ -251,10 +256,22 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
     'select "chain_seq", "hash", "till_grand_total_cents" from "sales" where "till_id" = ? and "training" = ? order by "chain_seq" desc limit 1',
     [t.till.id, training],
   );
-  // A number already taken is refused by the unique index when the ticket is inserted (below).
   const [numbers] = await rawRows<{ highest: number | null }>(trx, 'select max("number") as "highest" from "sales" where "till_id" = ? and "training" = ?', [t.till.id, training]);
   const highest = Number(numbers?.highest ?? 0);
-  const gapBefore = t.number > highest + 1;
+  // Two tablets on one till (a replaced tablet delivering what it sold offline, or the minutes before it
+  // learns it was replaced) can give the same number. The ticket is money taken: it is never refused for
+  // that. It takes the till's next number and keeps the tablet's own as `proposed_number`. The same tablet
+  // giving a number twice is a real conflict (409), refused by the unique index below.
+  let number = t.number;
+  let proposedNumber: number | null = null;
+  if (t.deviceId !== null && t.number <= highest) {
+    const [taken] = await rawRows<{ device_id: number | null }>(trx, 'select "device_id" from "sales" where "till_id" = ? and "training" = ? and "number" = ?', [t.till.id, training, t.number]);
+    if (taken && taken.device_id !== t.deviceId) {
+      proposedNumber = t.number;
+      number = highest + 1;
+    }
+  }
+  const gapBefore = number > highest + 1;
   const chainSeq = (last?.chain_seq ?? 0) + 1;
   const prevHash = last?.hash ?? GENESIS_HASH;
   // A day once closed takes no more tickets: one sold then (offline, say) is booked on the next open day.
@@ -265,7 +282,7 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
     id: t.id,
     tillId: t.till.id,
     training: training === 1,
-    number: t.number,
+    number,
     chainSeq,
     createdAt: t.createdAt.toISOString(),
     businessDay: day,
@@ -320,6 +337,8 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
       till_grand_total_cents: record.tillGrandTotalCents,
       prev_hash: prevHash,
       hash,
+      device_id: t.deviceId,
+      proposed_number: proposedNumber,
     };
   try {
     await rawRun(trx, insertSql('sales', SALE_COLUMNS, 1), SALE_COLUMNS.map((c) => row[c]));
@@ -347,6 +366,15 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
       if (t.kind === 'refund' && !l.restock) moves.push({ productId: l.productId, kind: 'loss', quantity: l.quantity, saleId: record.id, note: 'remboursé, non remis en rayon' });
     }
     if (moves.length) await recordMovements(trx, moves, t.cashierId, t.now);
+  }
+  if (proposedNumber !== null) {
+    await recordEvent(trx, {
+      kind: 'till.ticket_renumbered',
+      userId: t.cashierId,
+      subject: `till:${t.till.id}`,
+      data: { saleId: record.id, deviceId: t.deviceId, proposed: proposedNumber, number, training: training === 1 },
+      at: t.now.toISOString(),
+    });
   }
   if (gapBefore) {
     await recordEvent(trx, {

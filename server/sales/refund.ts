@@ -121,6 +121,7 @@ export async function recordRefund(db: Kysely<Database>, body: RefundBody, ctx: 
     const sale = await commitTicket(trx, {
       id: body.id,
       till,
+      deviceId: ctx.deviceId,
       number: body.number,
       createdAt: new Date(body.createdAt),
       cashierId: ctx.cashierId,

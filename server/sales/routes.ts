@@ -88,6 +88,7 @@ export const salesRoutes = [
         cashierId: cashier.id,
         cashierRole: cashier.role,
         tillId: ctx.device!.tillId,
+        deviceId: ctx.device!.id,
         now: ctx.services.now(),
         timeZone: ctx.services.config.TZ_BUSINESS,
       }, ctx.services.writes);
@@ -112,6 +113,7 @@ export const salesRoutes = [
         cashierId: user.id,
         cashierRole: user.role,
         tillId: ctx.device!.tillId,
+        deviceId: ctx.device!.id,
         now: ctx.services.now(),
         timeZone: ctx.services.config.TZ_BUSINESS,
       });

@@ -150,7 +150,7 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
         await recordSale(
           db,
           { id, tillId, number, createdAt: createdAt.toISOString(), lines: lines.map((l) => ({ ...l, discountCents: 0 })), discountCents, payments, totalCents: total },
-          { cashierId: cashier.id, cashierRole: cashier.role, tillId, now: new Date(createdAt.getTime() + 2000), timeZone: 'Europe/Paris' },
+          { cashierId: cashier.id, cashierRole: cashier.role, tillId, deviceId: null, now: new Date(createdAt.getTime() + 2000), timeZone: 'Europe/Paris' },
         );
         tickets++;
         sold.push({ id, tillId, day, lines: lines.map((l) => ({ unit: 'grams' in l ? 'kg' : 'piece', quantity: 'grams' in l ? l.grams! : l.quantity! })) });
@@ -180,7 +180,7 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
               payments: [{ method: 'cash', amountCents: total }],
               totalCents: total,
             },
-            { cashierId: manager.id, cashierRole: 'manager', tillId: original.tillId, now: new Date(at.getTime() + 1000), timeZone: 'Europe/Paris' },
+            { cashierId: manager.id, cashierRole: 'manager', tillId: original.tillId, deviceId: null, now: new Date(at.getTime() + 1000), timeZone: 'Europe/Paris' },
           );
           tickets++;
         }

@@ -92,11 +92,12 @@ export const tillRoutes = [
     path: '/api/devices/pair',
     access: 'public',
     tag: 'tills',
-    summary: 'Pair this browser with a till using a pairing code; sets the long-lived device cookie',
+    summary: 'Pair this browser with a till using a pairing code; sets the long-lived device cookie. The till moves to this tablet: the one before is marked replaced (it still delivers what it had queued)',
     body: pairBody,
     handler: async ({ body }, ctx) => {
       const paired = await ctx.db.transaction().execute((trx) => pairDevice(trx, body.code, body.label ?? ctx.userAgent.slice(0, 60), ctx.services.now()));
       ctx.setCookie(DEVICE_COOKIE, paired.token, { maxAgeSeconds: TEN_YEARS });
+      if (paired.replacedDeviceIds.length) ctx.services.realtime?.devicesReplaced(paired.tillId, paired.replacedDeviceIds);
       return Reply.created({ tillId: paired.tillId, deviceId: paired.deviceId });
     },
   }),

@@ -19,7 +19,7 @@ export async function listTills(db: Db) {
     .select(['tills.id', 'tills.name', 'tills.active', 'tills.training_mode', 'tills.pin_locked_until', 'tills.printer_id', 'outlets.code as outlet'])
     .orderBy('tills.id')
     .execute();
-  const devices = await db.selectFrom('devices').select(['id', 'till_id', 'label', 'paired_at', 'last_seen_at']).where('revoked_at', 'is', null).execute();
+  const devices = await db.selectFrom('devices').select(['id', 'till_id', 'label', 'paired_at', 'last_seen_at', 'replaced_at']).where('revoked_at', 'is', null).execute();
   return tills.map((t) => ({
     id: t.id,
     name: t.name,
@@ -28,7 +28,7 @@ export async function listTills(db: Db) {
     trainingMode: t.training_mode === 1,
     printerId: t.printer_id,
     pinLockedUntil: t.pin_locked_until,
-    devices: devices.filter((d) => d.till_id === t.id).map((d) => ({ id: d.id, label: d.label, pairedAt: d.paired_at, lastSeenAt: d.last_seen_at })),
+    devices: devices.filter((d) => d.till_id === t.id).map((d) => ({ id: d.id, label: d.label, pairedAt: d.paired_at, lastSeenAt: d.last_seen_at, replacedAt: d.replaced_at })),
   }));
 }
 
@@ -74,7 +74,14 @@ export async function issuePairingCode(db: Db, tillId: number, userId: number, n
   return { code, expiresAt };
 }
 
-/** Turns a pairing code into a long-lived device token (returned once, stored as a hash). */
+/**
+ * Turns a pairing code into a long-lived device token (returned once, stored as a hash).
+ *
+ * A till has one tablet at a time: the tablet paired last holds the till, and the ones before it are marked
+ * replaced. A replaced tablet still delivers the tickets it had numbered and queued (offline, say): they
+ * are money taken and are recorded, renumbered after the new tablet's if their numbers were used (see
+ * `commitTicket`). It then stops selling and says so. A tablet that is lost is revoked instead.
+ */
 export async function pairDevice(db: Db, code: string, label: string | null, now: Date) {
   const row = await db
     .selectFrom('pairing_codes')
@@ -92,7 +99,19 @@ export async function pairDevice(db: Db, code: string, label: string | null, now
     .returning('id')
     .executeTakeFirstOrThrow();
   await recordEvent(db, { kind: 'till.paired', userId: row.created_by, subject: `till:${row.till_id}`, data: { deviceId: id, label }, at: now.toISOString() });
-  return { token, deviceId: id, tillId: row.till_id };
+  const replaced = await db
+    .updateTable('devices')
+    .set({ replaced_at: now.toISOString() })
+    .where('till_id', '=', row.till_id)
+    .where('id', '!=', id)
+    .where('revoked_at', 'is', null)
+    .where('replaced_at', 'is', null)
+    .returning('id')
+    .execute();
+  for (const r of replaced) {
+    await recordEvent(db, { kind: 'till.device_replaced', userId: row.created_by, subject: `till:${row.till_id}`, data: { deviceId: r.id, by: id }, at: now.toISOString() });
+  }
+  return { token, deviceId: id, tillId: row.till_id, replacedDeviceIds: replaced.map((r) => r.id) };
 }
 
 export async function revokeDevice(db: Db, deviceId: number, userId: number, now: Date) {
@@ -113,7 +132,7 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
     .select(['tills.id', 'tills.name', 'tills.training_mode', 'tills.pin_locked_until', 'tills.printer_id', 'outlets.id as outlet_id', 'outlets.code as outlet', 'outlets.name as outlet_name'])
     .where('tills.id', '=', tillId)
     .executeTakeFirstOrThrow();
-  await db.updateTable('devices').set({ last_seen_at: now.toISOString() }).where('id', '=', deviceId).execute();
+  const device = await db.updateTable('devices').set({ last_seen_at: now.toISOString() }).where('id', '=', deviceId).returning('replaced_at').executeTakeFirst();
   const staff = await db
     .selectFrom('users')
     .select(['id', 'display_name', 'role'])
@@ -132,6 +151,9 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
     .executeTakeFirst();
   return {
     id: till.id,
+    deviceId,
+    /** Another tablet holds this till now: this one only delivers what it had queued. */
+    replaced: !!device?.replaced_at,
     name: till.name,
     outlet: till.outlet,
     outletName: till.outlet_name,

@@ -518,6 +518,16 @@ export const fr = {
   'insecure.httpsOff': 'HTTPS est désactivé sur ce serveur : demandez au gérant de l’activer (TLS=auto) ou de passer par le proxy HTTPS de la boutique.',
   'bo.setup.pairingQr': 'Code QR de mise en service de la tablette',
   'bo.setup.pairingQrHelp': 'Ou scannez ce code avec la tablette : elle installe le certificat de la boutique, passe en HTTPS et s’appaire toute seule.',
+  'till.waitingOther': '{n} impression(s) à envoyer',
+  'till.replaced.title': 'Cette tablette a été remplacée',
+  'till.replaced.body': 'Une autre tablette a été appairée avec {till} : c’est elle qui tient la caisse désormais. Celle-ci ne vend plus ; elle envoie seulement les tickets qu’elle gardait.',
+  'till.replaced.sending': 'Envoi de {n} ticket(s) encore gardé(s) sur cette tablette…',
+  'till.replaced.login': 'Un code PIN est demandé pour envoyer les tickets gardés.',
+  'till.replaced.pinToSend': 'Saisir un code PIN',
+  'till.replaced.done': 'Tous les tickets de cette tablette sont enregistrés par le serveur.',
+  'till.replaced.pairAgain': 'Appairer cette tablette de nouveau',
+  'till.done.renumbered': 'Enregistré sous le n° {n} (le n° {proposed} avait déjà servi sur une autre tablette de cette caisse).',
+  'bo.setup.replaced': 'remplacée {time} (envoie seulement ce qu’elle gardait)',
 } as const;
 
 export type MessageKey = keyof typeof fr;
