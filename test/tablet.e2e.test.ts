@@ -1,7 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aProduct, startTestShop, type TestShop } from './support/harness.ts';
-import { accessibilityProblems, launchBrowser, screenshot, shopOrigin, tabletContext } from './support/browser.ts';
+import { accessibilityProblems, launchBrowser, launchTablet, screenshot, shopOrigin, tabletContext } from './support/browser.ts';
 
 // A tablet or a phone meeting the shop's server by its network name, as on the Wi-Fi: enrolment, the
 // message a plain-HTTP page gets instead of a TypeError, and what it can still do there.
@@ -144,5 +147,136 @@ describe('a page opened over plain HTTP (TLS=off, no proxy in front)', { timeout
     await page.getByRole('button', { name: 'Continuer quand même (mode limité)' }).click();
     await page.getByLabel('Identifiant').waitFor();
     expect(errors).toEqual([]);
+  });
+});
+
+describe('a tablet’s life: two tablets on one till, online and offline; the cart across a reload and a restart', { timeout: 120_000 }, () => {
+  let shop: TestShop;
+  let cashierId: number;
+  const EAN = '3760123450010';
+  const profiles: string[] = [];
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    shop = await startTestShop({ serveClient: true });
+    await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 520, barcodes: [EAN] });
+    cashierId = (await shop.admin.post('/api/users', { displayName: 'Camille', role: 'cashier', pin: '2468' })).body.id;
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await shop?.close();
+    for (const p of profiles) fs.rmSync(p, { recursive: true, force: true });
+  });
+
+  const tablet = async () => {
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-tablet-'));
+    profiles.push(profile);
+    const context = await launchTablet(profile, { trustShopCa: shop.dataDir, baseURL: shopOrigin(shop.server.port) });
+    contexts.push(context);
+    return { context, profile, page: context.pages()[0] ?? (await context.newPage()) };
+  };
+  const pairAndLogIn = async (page: Page) => {
+    await page.goto('/caisse/');
+    const code = (await shop.admin.post('/api/tills/1/pairing-code')).body.code as string;
+    await page.getByLabel('Code d’appairage').fill(code);
+    await page.getByRole('button', { name: 'Appairer la tablette' }).click();
+    await page.getByRole('button', { name: /Camille/ }).click();
+    for (const d of '2468') await page.keyboard.press(d);
+    await page.keyboard.press('Enter');
+    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
+    await page.locator('[data-product]').first().waitFor();
+  };
+  /** One loaf, scanned, paid in cash from the keyboard, no receipt; returns what the done screen said. */
+  const sellOne = async (page: Page) => {
+    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
+    await page.keyboard.type(EAN);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid=cart] li').count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('pay-total').waitFor();
+    await page.keyboard.press('Enter');
+    const state = (await page.getByTestId('ticket-state').textContent()) ?? '';
+    await page.keyboard.press('3');
+    return state;
+  };
+  const numbers = async () => ((await shop.admin.get('/api/sales?limit=100')).body as { number: number }[]).map((s) => s.number).sort((a, b) => a - b);
+
+  it('moves the till to the tablet paired last; what the first one sold offline is recorded after, none refused', async () => {
+    const a = await tablet();
+    const errorsA = watchErrors(a.page);
+    await pairAndLogIn(a.page);
+    expect(await sellOne(a.page)).toContain('n° 1 enregistré');
+
+    // Tablet A loses the Wi-Fi and sells two loaves: numbers 2 and 3, kept on the tablet.
+    await a.context.setOffline(true);
+    expect(await sellOne(a.page)).toContain('n° 2');
+    expect(await sellOne(a.page)).toContain('n° 3');
+    await expect.poll(() => a.page.getByTestId('waiting').textContent()).toContain('2 ticket');
+
+    // Meanwhile tablet B is paired with the same till and sells online: it carries on from the server's 1.
+    const b = await tablet();
+    const errorsB = watchErrors(b.page);
+    await pairAndLogIn(b.page);
+    expect(await sellOne(b.page)).toContain('n° 2 enregistré');
+    expect(await sellOne(b.page)).toContain('n° 3 enregistré');
+    // Then B loses the Wi-Fi too and sells number 4.
+    await b.context.setOffline(true);
+    expect(await sellOne(b.page)).toContain('n° 4');
+
+    // A comes back: it learns it was replaced, delivers its 2 and 3 (recorded as 4 and 5), and stops selling.
+    await a.context.setOffline(false);
+    await a.page.getByTestId('replaced').waitFor({ timeout: 30_000 });
+    await a.page.getByTestId('replaced-done').waitFor({ timeout: 30_000 });
+    await screenshot(a.page, 'till-replaced');
+    const a11y = await accessibilityProblems(a.page);
+    expect(await numbers()).toEqual([1, 2, 3, 4, 5]);
+
+    // B comes back: its 4 was taken meanwhile by A's ticket, so it is recorded as 6, and B carries on from there.
+    await b.context.setOffline(false);
+    await expect.poll(() => b.page.getByTestId('waiting').count(), { timeout: 30_000 }).toBe(0);
+    expect(await numbers()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await sellOne(b.page)).toContain('n° 7 enregistré');
+    // Every loaf sold became a ticket, once: 7 tickets, 7 loaves, nothing refused on either tablet.
+    const sales = (await shop.admin.get('/api/sales?limit=100')).body as { totalCents: number; cashierId: number }[];
+    expect(sales.map((s) => s.totalCents)).toEqual(Array(7).fill(520));
+    expect(sales.every((s) => s.cashierId === cashierId)).toBe(true);
+    expect(await a.page.getByTestId('refused').count()).toBe(0);
+    expect(await b.page.getByTestId('refused').count()).toBe(0);
+    const renumbered = (await shop.admin.get('/api/events?kind=till.ticket_renumbered')).body as { data: { proposed: number; number: number } }[];
+    expect(renumbered.map((e) => `${e.data.proposed}→${e.data.number}`).sort()).toEqual(['2→4', '3→5', '4→6']);
+    expect((await shop.admin.get('/api/journal/verify')).body.ok).toBe(true);
+    expect([...errorsA, ...errorsB]).toEqual([]);
+    expect(a11y).toEqual([]);
+  });
+
+  it('tells a tablet online at once when another one takes its till', async () => {
+    const c = await tablet();
+    await pairAndLogIn(c.page);
+    // The tablet holding the till (B, from the last test) is told live, without a reload.
+    const holder = contexts[1]!.pages()[0]!;
+    if (process.env.DEBUG_TILL) console.log(await holder.evaluate(() => JSON.stringify({ screen: (window as any).till.state.screen, device: (window as any).till.state.device?.deviceId, outbox: (window as any).till.state.outbox, sock: (window as any).till.socket?.connected })));
+    await holder.getByTestId('replaced').waitFor({ timeout: 10_000 });
+    expect(await sellOne(c.page)).toContain('n° 8 enregistré');
+  });
+
+  it('keeps the cart across a reload and across the browser closed and reopened', async () => {
+    const last = contexts[contexts.length - 1]!;
+    const page = last.pages()[0]!;
+    await page.keyboard.type(EAN);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(EAN);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid=cart] li').first().textContent()).toContain('2 × 5,20');
+    await page.reload();
+    await expect.poll(() => page.locator('[data-testid=cart] li').first().textContent(), { timeout: 10_000 }).toContain('2 × 5,20');
+    // The browser closed and opened again on the same profile.
+    const profile = profiles[profiles.length - 1]!;
+    await last.close();
+    const reopened = await launchTablet(profile, { trustShopCa: shop.dataDir, baseURL: shopOrigin(shop.server.port) });
+    contexts.push(reopened);
+    const again = reopened.pages()[0] ?? (await reopened.newPage());
+    await again.goto('/caisse/');
+    await again.getByPlaceholder('Chercher un article ou scanner').waitFor();
+    await expect.poll(() => again.locator('[data-testid=cart] li').first().textContent(), { timeout: 10_000 }).toContain('2 × 5,20');
+    await expect.poll(() => again.getByTestId('total').textContent()).toContain('10,40');
   });
 });

@@ -255,6 +255,8 @@ export class Till {
     socket.on('connect', () => {
       this.outbox.state = { ...this.outbox.state, online: true };
       this.set({ outbox: this.outbox.state });
+      // What changed while it was away (another tablet paired with this till, say).
+      void this.refreshDevice();
       void this.outbox.kick();
       // Back online: the catalogue may have changed meanwhile.
       void this.loadCatalog();
@@ -280,13 +282,25 @@ export class Till {
     });
     socket.on('devices:replaced', (e) => {
       // Another tablet took this till over: learn it from the server, and stop selling.
-      if (e.deviceIds.includes(this.state.device?.deviceId ?? -1)) void this.boot();
+      if (e.deviceIds.includes(this.state.device?.deviceId ?? -1)) void this.refreshDevice();
     });
     socket.on('catalog:changed', () => {
       // Several edits in a row (an import) bring one reload.
       if (this.catalogRefresh) clearTimeout(this.catalogRefresh);
       this.catalogRefresh = setTimeout(() => void this.loadCatalog(), 300);
     });
+  }
+
+  /** The till as the server sees this tablet now; a replaced tablet stops selling at once. */
+  async refreshDevice() {
+    try {
+      const device = await api<DeviceInfo>('GET', '/api/devices/current');
+      await put('kv', device, 'device');
+      const replacedNow = device.replaced && !this.state.device?.replaced;
+      this.set({ device, ...(replacedNow && this.state.screen !== 'pair' ? { screen: 'replaced' as const } : {}) });
+    } catch {
+      /* offline: what it knew stands */
+    }
   }
 
   private healthTimer: ReturnType<typeof setInterval> | null = null;

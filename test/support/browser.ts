@@ -27,6 +27,16 @@ export interface BrowserOptions {
  * secure context even over plain HTTP.
  */
 export async function launchBrowser(options: BrowserOptions = {}): Promise<Browser> {
+  const home = browserHome(options);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: BROWSER_ARGS, env: { ...process.env, HOME: home } });
+  browser.on('disconnected', () => fs.rmSync(home, { recursive: true, force: true }));
+  return browser;
+}
+
+const BROWSER_ARGS = ['--no-sandbox', '--disable-dev-shm-usage', `--host-resolver-rules=MAP ${SHOP_HOST} 127.0.0.1`];
+
+/** A home folder for one browser: its NSS database trusts the shop's CA when asked. */
+function browserHome(options: BrowserOptions): string {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-browser-'));
   if (options.trustShopCa) {
     const db = `sql:${path.join(home, '.pki', 'nssdb')}`;
@@ -34,13 +44,27 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
     execFileSync('certutil', ['-N', '-d', db, '--empty-password']);
     execFileSync('certutil', ['-A', '-d', db, '-n', 'Comptoir (test)', '-t', 'C,,', '-i', path.join(options.trustShopCa, 'tls', 'ca.crt')]);
   }
-  const browser = await chromium.launch({
+  return home;
+}
+
+/**
+ * A tablet whose browser keeps its profile in `profileDir` (IndexedDB, cookies, service worker): closing
+ * it and launching it again on the same folder is the browser closed and reopened.
+ */
+export async function launchTablet(profileDir: string, options: BrowserOptions & { baseURL: string }): Promise<BrowserContext> {
+  const home = browserHome(options);
+  const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', `--host-resolver-rules=MAP ${SHOP_HOST} 127.0.0.1`],
+    args: BROWSER_ARGS,
     env: { ...process.env, HOME: home },
+    viewport: TABLET,
+    baseURL: options.baseURL,
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+    hasTouch: true,
   });
-  browser.on('disconnected', () => fs.rmSync(home, { recursive: true, force: true }));
-  return browser;
+  context.on('close', () => fs.rmSync(home, { recursive: true, force: true }));
+  return context;
 }
 
 const AXE_SOURCE = fs.readFileSync(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
@@ -49,13 +73,13 @@ const AXE_SOURCE = fs.readFileSync(path.resolve(import.meta.dirname, '../../node
 export async function accessibilityProblems(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, {
+    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
     }),
   );
   return results.violations
     .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} (${(n.failureSummary ?? '').split('\n').slice(1).join(' ').trim()})`).slice(0, 3).join(', ')}`);
 }
 
 /** Screenshots kept as test artefacts, to be looked at: `test-artifacts/screens/<name>.png`. */
