@@ -66,7 +66,7 @@ async function main() {
   const queries = ['pate', 'miel chataignier', 'tomme brebis', 'biere', 'sidobre', 'confiture figues', 'savon lavande', 'echarpe', 'n°4999', 'crème'];
   report(`catalogue search, ${PRODUCTS} products (domain, 50 results)`, await measure(500, (i) => listProducts(db, { q: queries[i % queries.length], limit: 50, offset: 0 })), 5);
 
-  const running = await startServer({ config: loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off' }), logger: createLogger('silent') });
+  const running = await startServer({ config: loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' }), logger: createLogger('silent') });
   try {
     const login = await fetch(`${running.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'bench', password: 'bench-password' }) });
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;

@@ -132,7 +132,7 @@ export async function benchStatements(perDay = Number(process.env.BENCH_TICKETS_
   await close();
 
   // 2. The manager's action: all 50 statements of December through the real server and its run.
-  const running = await startServer({ config: loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off' }), logger: createLogger('silent') });
+  const running = await startServer({ config: loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' }), logger: createLogger('silent') });
   try {
     const login = await fetch(`${running.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'bench', password: 'bench-password' }) });
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;

@@ -47,7 +47,7 @@ function line(name: string, s: Stats, target?: number) {
 
 export async function benchTill(): Promise<string[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-till-'));
-  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off' });
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' });
   const setup = await openDatabase(config.dbFile);
   const now = new Date();
   await createShopBase(setup.db, 'real', { name: 'Bench', legalName: 'Bench', address: '1 rue', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '', email: '', receiptFooter: '' }, now);

@@ -23,7 +23,26 @@ const FIRST_BYTE_TIMEOUT_MS = 15_000;
 
 export function createDualListener(httpServer: http.Server): DualListener {
   let tlsServer: tls.Server | null = null;
+  let closing = false;
+  /** Every connection (raw, and its TLS layer once decrypted), and those with a request being answered. */
   const sockets = new Set<net.Socket>();
+  const answering = new Map<net.Socket, number>();
+  /** Raw connections carrying TLS: their requests are seen on the TLS socket above them. */
+  const carryingTls = new WeakSet<net.Socket>();
+  // The HTTP server never listens itself (connections are handed to it), so Node's own idle-connection
+  // tracking is off: which connection is idle is tracked here, for a stop that does not wait for keep-alives.
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const socket = req.socket;
+    answering.set(socket, (answering.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (answering.get(socket) ?? 1) - 1;
+      if (left > 0) answering.set(socket, left);
+      else {
+        answering.delete(socket);
+        if (closing) socket.end();
+      }
+    });
+  });
 
   const route = (socket: net.Socket) => {
     const first = socket.read(1) as Buffer | null;
@@ -33,8 +52,10 @@ export function createDualListener(httpServer: http.Server): DualListener {
     }
     socket.setTimeout(0);
     socket.unshift(first);
-    if (first[0] === 0x16 && tlsServer) tlsServer.emit('connection', socket);
-    else httpServer.emit('connection', socket);
+    if (first[0] === 0x16 && tlsServer) {
+      carryingTls.add(socket);
+      tlsServer.emit('connection', socket);
+    } else httpServer.emit('connection', socket);
   };
 
   const front = net.createServer({ pauseOnConnect: false }, (socket) => {
@@ -65,6 +86,8 @@ export function createDualListener(httpServer: http.Server): DualListener {
             )
         : undefined;
       tlsServer = tls.createServer({ ...credentials, ...(SNICallback ? { SNICallback } : {}), ALPNProtocols: ['http/1.1'], handshakeTimeout: FIRST_BYTE_TIMEOUT_MS, minVersion: 'TLSv1.2' }, (secure) => {
+        sockets.add(secure);
+        secure.once('close', () => sockets.delete(secure));
         httpServer.emit('connection', secure);
       });
       // A client that gives up during the handshake (an untrusted certificate) is not an error of ours.
@@ -80,9 +103,11 @@ export function createDualListener(httpServer: http.Server): DualListener {
       });
     },
     async close(graceMs = 2000) {
+      closing = true;
       const closed = new Promise<void>((resolve) => front.close(() => resolve()));
-      // Idle keep-alive connections go at once; a request still being answered gets `graceMs`.
-      httpServer.closeIdleConnections();
+      // Idle keep-alive connections (and WebSockets, already closed by socket.io) go at once; a request still
+      // being answered is finished first, then its connection is ended; anything left goes after `graceMs`.
+      for (const s of sockets) if (!answering.has(s) && !carryingTls.has(s)) s.destroy();
       const timer = setTimeout(() => {
         for (const s of sockets) s.destroy();
       }, graceMs);

@@ -17,7 +17,8 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
   // that a SIGKILL of the launcher would leave running.
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', BACKUP_HOUR: 'off', ...env },
+    // MDNS off: no test sends anything beyond the loopback.
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', BACKUP_HOUR: 'off', MDNS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

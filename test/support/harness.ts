@@ -87,7 +87,7 @@ export interface TestShop {
 /** A real, empty shop on a fresh SQLite file in a temp folder, served on an ephemeral port. */
 export async function startTestShop(options: { now?: () => Date; serveClient?: boolean; env?: Record<string, string> } = {}): Promise<TestShop> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', LOG_LEVEL: 'silent', ...options.env });
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', LOG_LEVEL: 'silent', MDNS: 'off', ...options.env });
   // Create the shop before the server opens the file, the way `npm run cli -- init` does.
   const { openDatabase } = await import('../../db/database.ts');
   const setup = await openDatabase(config.dbFile);
