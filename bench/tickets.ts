@@ -5,6 +5,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, openSqlite } from '../db/database.ts';
@@ -28,22 +30,29 @@ function uuidv7(): string {
  */
 class Session {
   cookies: string[] = [];
-  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly agent: http.Agent;
   private readonly url: URL;
-  constructor(readonly base: string) {
+  /** `tls`: the same port over HTTPS, by the name a tablet uses, trusting the shop's CA. */
+  constructor(readonly base: string, private readonly tlsOptions?: { ca: string; servername: string }) {
     this.url = new URL(base);
+    this.agent = tlsOptions ? new https.Agent({ keepAlive: true, maxSockets: 1, ca: tlsOptions.ca, servername: tlsOptions.servername }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
   }
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = http.request(
+      const req = (this.tlsOptions ? https : http).request(
         {
           host: this.url.hostname,
           port: this.url.port,
           path,
           method,
           agent: this.agent,
-          headers: { 'content-type': 'application/json', cookie: this.cookies.join('; '), ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) },
+          headers: {
+            'content-type': 'application/json',
+            cookie: this.cookies.join('; '),
+            ...(this.tlsOptions ? { host: `${this.tlsOptions.servername}:${this.url.port}` } : {}),
+            ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}),
+          },
         },
         (res) => {
           for (const c of res.headers['set-cookie'] ?? []) {
@@ -96,7 +105,7 @@ function cpuSecondsOf(pid: number): number {
   }
 }
 
-export async function benchTickets(levels = [1, 10, 50], perLevel = 2000) {
+export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsLevels = [1, 10]) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-tickets-'));
   const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' });
   const setup = await openDatabase(config.dbFile);
@@ -123,16 +132,32 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000) {
     };
     await admin.call('POST', '/api/users', { displayName: 'Caisse', role: 'cashier', pin: '1234' });
     const maxLevel = Math.max(...levels);
-    for (let i = 0; i < maxLevel; i++) {
-      const till = i === 0 ? { id: 1 } : (await admin.call('POST', '/api/tills', { outlet: 'shop', name: `Caisse ${i + 1}` })).body;
-      const code = (await admin.call('POST', `/api/tills/${till.id}/pairing-code`)).body.code;
-      const s = new Session(server.url);
-      await s.call('POST', '/api/devices/pair', { code });
-      const login = await s.call('POST', '/api/auth/pin', { tillId: till.id, pin: '1234' });
-      if (login.status !== 200) throw new Error(`pin login ${login.status}`);
-      tills.push({ session: s, tillId: till.id, next: 1 });
-    }
-    for (const level of levels) {
+    const tillIds: number[] = [];
+    for (let i = 0; i < maxLevel; i++) tillIds.push(i === 0 ? 1 : (await admin.call('POST', '/api/tills', { outlet: 'shop', name: `Caisse ${i + 1}` })).body.id);
+    const pairAll = async (count: number, tlsOptions?: { ca: string; servername: string }) => {
+      for (const t of tills) t.session.close();
+      tills.length = 0;
+      for (const tillId of tillIds.slice(0, count)) {
+        const code = (await admin.call('POST', `/api/tills/${tillId}/pairing-code`)).body.code;
+        const s = new Session(server.url, tlsOptions);
+        await s.call('POST', '/api/devices/pair', { code });
+        const login = await s.call('POST', '/api/auth/pin', { tillId, pin: '1234' });
+        if (login.status !== 200) throw new Error(`pin login ${login.status}`);
+        const next = (await s.call('GET', '/api/devices/current')).body.lastNumber + 1;
+        tills.push({ session: s, tillId, next });
+      }
+    };
+    await pairAll(maxLevel);
+    const runs: { level: number; scheme: 'HTTP' | 'HTTPS' }[] = [...levels.map((level) => ({ level, scheme: 'HTTP' as const })), ...httpsLevels.map((level) => ({ level, scheme: 'HTTPS' as const }))];
+    const httpsRates = new Map<number, { rate: number; p50: number; p99: number }>();
+    const httpRuns = new Map<number, { p50: number; p99: number }>();
+    let onHttps = false;
+    for (const { level, scheme } of runs) {
+      if (scheme === 'HTTPS' && !onHttps) {
+        onHttps = true;
+        // The same tills again, each on a kept-alive TLS connection to `shop.lan`, trusting the shop's CA.
+        await pairAll(Math.max(...httpsLevels), { ca: fs.readFileSync(path.join(dir, 'tls', 'ca.crt'), 'utf8'), servername: 'shop.lan' });
+      }
       const latencies: number[] = [];
       let remaining = perLevel;
       const started = process.hrtime.bigint();
@@ -155,9 +180,35 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000) {
       const clientUsage = process.cpuUsage(clientCpu0);
       const clientMs = (clientUsage.user + clientUsage.system) / 1000 / perLevel;
       const s = summarize(latencies);
-      rates.set(level, perLevel / seconds);
-      results.push(`tickets over HTTP, ${String(level).padStart(2)} concurrent till(s): ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms   CPU per ticket: server ${serverMs.toFixed(2)} ms, clients ${clientMs.toFixed(2)} ms${level === 10 ? `   (targets: ≥ 1000/s, p99 < 20 ms)` : ''}`);
+      if (scheme === 'HTTP') {
+        rates.set(level, perLevel / seconds);
+        httpRuns.set(level, { p50: s.medianMs, p99: s.p99Ms });
+      } else httpsRates.set(level, { rate: perLevel / seconds, p50: s.medianMs, p99: s.p99Ms });
+      results.push(`tickets over ${scheme.padEnd(5)}, ${String(level).padStart(2)} concurrent till(s): ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms   CPU per ticket: server ${serverMs.toFixed(2)} ms, clients ${clientMs.toFixed(2)} ms${level === 10 && scheme === 'HTTP' ? `   (targets: ≥ 1000/s, p99 < 20 ms)` : ''}`);
     }
+    // The TLS cost, stated: HTTPS beside HTTP at the same concurrency, in this run.
+    for (const [level, h] of httpsRates) {
+      const plain = rates.get(level);
+      const plainLat = httpRuns.get(level);
+      if (plain && plainLat) results.push(`TLS cost at ${level} till(s): throughput ×${(h.rate / plain).toFixed(2)} of HTTP, p50 +${(h.p50 - plainLat.p50).toFixed(2)} ms, p99 +${(h.p99 - plainLat.p99).toFixed(2)} ms`);
+    }
+    // A tablet's new connection (a reconnection after the Wi-Fi dropped): the full TLS handshake, P-256.
+    const ca = fs.readFileSync(path.join(dir, 'tls', 'ca.crt'), 'utf8');
+    const port = Number(new URL(server.url).port);
+    const handshakes: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const t0 = process.hrtime.bigint();
+      await new Promise<void>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port, servername: 'shop.lan', ca }, () => {
+          handshakes.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          socket.end();
+          resolve();
+        });
+        socket.on('error', reject);
+      });
+    }
+    const hs = summarize(handshakes);
+    results.push(`TLS handshake (new connection, ECDSA P-256): p50 ${hs.medianMs.toFixed(2)} ms   p99 ${hs.p99Ms.toFixed(2)} ms`);
   } finally {
     for (const t of tills) t.session.close();
     await server.stop();

@@ -10,6 +10,8 @@ import { recordEvent } from './events/event-log.ts';
 import { createAdmin, createRealShop, shopMode } from './shop/setup.ts';
 import { verifyAll } from './system/verify.ts';
 import { createArchive, verifyArchive } from './archive/archive.ts';
+import { createLogger } from './log.ts';
+import { TlsService } from './tls/tls-service.ts';
 
 const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
 
@@ -26,7 +28,7 @@ const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
   restore FICHIER
         Remplace la base par une sauvegarde vérifiée (serveur arrêté ; l’ancienne base est gardée à côté).
 
-Variables : DATA_DIR (./data), PORT, PRINTER, TZ_BUSINESS.`;
+Variables : DATA_DIR (./data), PORT, PRINTER, TZ_BUSINESS, TLS, TLS_NAMES (voir le README).`;
 
 function fail(message: string): never {
   console.error(message);
@@ -90,7 +92,12 @@ async function main() {
         const mode = await shopMode(database.db);
         if (mode) fail(`${config.dbFile} contient déjà une boutique (${mode === 'demo' ? 'de démonstration' : 'réelle'}) : rien n’a été changé. Choisissez un autre DATA_DIR.`);
         await createRealShop(database.db, identity.data, now);
-        console.log(`Boutique « ${identity.data.name} » créée dans ${config.dbFile}.\nÉtape suivante : npm run cli -- create-admin --login VOTRE_IDENTIFIANT --password VOTRE_MOT_DE_PASSE`);
+        console.log(`Boutique « ${identity.data.name} » créée dans ${config.dbFile}.`);
+        // The shop's certificate authority, made now so its fingerprint can be noted before the first tablet.
+        const tls = new TlsService(config, createLogger('warn'), () => now, async () => identity.data.name);
+        await tls.prepare();
+        if (tls.status.ca) console.log(`Certificat de la boutique (à installer sur chaque tablette, page /enrol) : ${config.tlsDir}/ca.crt\n  empreinte SHA-256 ${tls.status.ca.fingerprint}`);
+        console.log('Étape suivante : npm run cli -- create-admin --login VOTRE_IDENTIFIANT --password VOTRE_MOT_DE_PASSE');
       } finally {
         await database.close();
       }

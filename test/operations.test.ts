@@ -40,6 +40,12 @@ describe('operations from the command line', () => {
     const ok = await cli(dataDir, ...args);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
+    // The shop's certificate authority is made at once, its key readable by the server's user only, and
+    // the fingerprint printed is the certificate's.
+    const caFile = path.join(dataDir, 'tls', 'ca.crt');
+    expect(fs.statSync(path.join(dataDir, 'tls', 'ca.key')).mode & 0o777).toBe(0o600);
+    const fingerprint = new (await import('node:crypto')).X509Certificate(fs.readFileSync(caFile)).fingerprint256;
+    expect(ok.stdout).toContain(`empreinte SHA-256 ${fingerprint}`);
     const again = await cli(dataDir, ...args);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/déjà une boutique/);
