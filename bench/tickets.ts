@@ -190,7 +190,8 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
     for (const [level, h] of httpsRates) {
       const plain = rates.get(level);
       const plainLat = httpRuns.get(level);
-      if (plain && plainLat) results.push(`TLS cost at ${level} till(s): throughput ×${(h.rate / plain).toFixed(2)} of HTTP, p50 +${(h.p50 - plainLat.p50).toFixed(2)} ms, p99 +${(h.p99 - plainLat.p99).toFixed(2)} ms`);
+      const signed = (ms: number) => `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(2)} ms`;
+      if (plain && plainLat) results.push(`TLS cost at ${level} till(s): throughput ×${(h.rate / plain).toFixed(2)} of HTTP, p50 ${signed(h.p50 - plainLat.p50)}, p99 ${signed(h.p99 - plainLat.p99)}`);
     }
     // A tablet's new connection (a reconnection after the Wi-Fi dropped): the full TLS handshake, P-256.
     const ca = fs.readFileSync(path.join(dir, 'tls', 'ca.crt'), 'utf8');
