@@ -216,9 +216,11 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
       await page.getByTestId('pay-total').waitFor();
       await page.keyboard.press('Enter'); // the amount due, in cash
       await expect.poll(() => page.getByTestId('ticket-state').textContent()).toContain('sur la tablette');
-      await page.keyboard.press('3'); // no receipt
+      // The last customer wants a printed receipt: a print job queued behind the tickets, not a ticket.
+      await page.keyboard.press(i === 2 ? '1' : '3');
     }
     await expect.poll(() => page.getByTestId('waiting').textContent()).toContain('3 ticket');
+    await expect.poll(() => page.getByTestId('waiting-other').textContent()).toContain('1 impression');
     await screenshot(page, 'till-8-offline');
     await page.reload();
     await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
