@@ -63,6 +63,11 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     await row.getByRole('button', { name: 'Code d’appairage' }).click();
     const code = await text(page.getByTestId('pairing-code'));
     expect(code).toMatch(/^[A-Z0-9]{8}$/);
+    // Beside it, the QR code for the tablet: the enrolment page, then the till with this code.
+    const qr = page.getByTestId('pairing-qr');
+    expect(await qr.getAttribute('src')).toBe(`/enrol/qr.svg?next=${encodeURIComponent(`/caisse/?pair=${code}`)}`);
+    await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(100);
+    await screenshot(page, 'setup-laptop-pairing-qr');
     // The tablet types that code: it is paired with this till, and only once.
     deviceClient = shop.client();
     const paired = await deviceClient.post('/api/devices/pair', { code, label: 'Tablette marché' });
