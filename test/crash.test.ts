@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, openSqlite } from '../db/database.ts';
-import { createAdmin, createRealShop } from '../server/shop/setup.ts';
 import { verifyAll } from '../server/system/verify.ts';
 import { startChildServer, type ChildServer } from './support/child-server.ts';
-import { ADMIN, Client, shopIdentity } from './support/harness.ts';
+import { ADMIN, aShopDataDir, Client } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 const TILLS = 10;
@@ -17,11 +15,7 @@ describe('a server killed in the middle of a burst loses no acknowledged ticket'
   let dataDir: string;
   let server: ChildServer;
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-crash-'));
-    const setup = await openDatabase(path.join(dataDir, 'comptoir.sqlite'));
-    await createRealShop(setup.db, shopIdentity, new Date());
-    await createAdmin(setup.db, ADMIN, new Date());
-    await setup.close();
+    dataDir = await aShopDataDir('comptoir-crash-');
     server = await startChildServer(dataDir);
   });
   afterAll(async () => {

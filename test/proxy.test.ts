@@ -120,6 +120,9 @@ halles.test:${port} {
     expect(refused.status).toBe(403);
     expect(refused.setCookie).toEqual([]);
     expect((await call('/api/producers', { cookie: manager.client.cookieHeader() })).status).toBe(403);
+    // Through the proxy a manager's session does not even say who it is.
+    expect((await call('/api/auth/me', { cookie: manager.client.cookieHeader() })).status).toBe(403);
+    expect(JSON.parse((await call('/api/auth/me', { cookie: session })).body).user.role).toBe('producer');
     expect((await call('/api/devices/pair', { method: 'POST', body: { code: 'ABCDEFGH' } })).status).toBe(403);
     // The same manager session, in the shop: fine.
     expect((await manager.client.get('/api/producers')).status).toBe(200);

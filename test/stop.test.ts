@@ -1,13 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database.ts';
-import { createAdmin, createRealShop } from '../server/shop/setup.ts';
 import { startChildServer, type ChildServer } from './support/child-server.ts';
-import { ADMIN, Client, shopIdentity } from './support/harness.ts';
+import { ADMIN, aShopDataDir, Client } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 // Stopping the server (SIGTERM: an update, a reboot of the mini-PC) with a till connected: it stops
@@ -17,11 +13,7 @@ describe('a server asked to stop with a till connected', () => {
   let dataDir: string;
   let server: ChildServer;
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-stop-'));
-    const setup = await openDatabase(path.join(dataDir, 'comptoir.sqlite'));
-    await createRealShop(setup.db, shopIdentity, new Date());
-    await createAdmin(setup.db, ADMIN, new Date());
-    await setup.close();
+    dataDir = await aShopDataDir('comptoir-stop-');
   });
   afterAll(async () => {
     await server?.stop().catch(() => undefined);

@@ -11,6 +11,18 @@ import { accessibilityProblems, launchBrowser, launchTablet, screenshot, shopOri
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-FR', timezoneId: 'Europe/Paris' };
 
+/** On the till's pairing screen: a code for till 1 typed, then Camille's PIN; waits for the products. */
+async function pairAndLogIn(page: Page, shop: TestShop) {
+  const code = (await shop.admin.post('/api/tills/1/pairing-code')).body.code as string;
+  await page.getByLabel('Code d’appairage').fill(code);
+  await page.getByRole('button', { name: 'Appairer la tablette' }).click();
+  await page.getByRole('button', { name: /Camille/ }).click();
+  for (const d of '2468') await page.keyboard.press(d);
+  await page.keyboard.press('Enter');
+  await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
+  await page.locator('[data-product]').first().waitFor();
+}
+
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -106,14 +118,8 @@ describe('a page opened over plain HTTP (TLS=off, no proxy in front)', { timeout
     expect(await accessibilityProblems(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Continuer quand même (mode limité)' }).click();
-    const code = (await shop.admin.post('/api/tills/1/pairing-code')).body.code as string;
-    await page.getByLabel('Code d’appairage').fill(code);
-    await page.getByRole('button', { name: 'Appairer la tablette' }).click();
-    await page.getByRole('button', { name: /Camille/ }).click();
     // The offline PIN cache is computed without WebCrypto here (PBKDF2 from @noble/hashes): no TypeError.
-    for (const d of '2468') await page.keyboard.press(d);
-    await page.keyboard.press('Enter');
-    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
+    await pairAndLogIn(page, shop);
     expect(await page.getByRole('status').filter({ hasText: 'Mode limité' }).count()).toBe(1);
     const kept = await page.evaluate(() => new Promise<{ salt: string; digest: string } | undefined>((resolve) => {
       const open = indexedDB.open('comptoir-caisse');
@@ -174,17 +180,6 @@ describe('a tablet’s life: two tablets on one till, online and offline; the ca
     contexts.push(context);
     return { context, profile, page: context.pages()[0] ?? (await context.newPage()) };
   };
-  const pairAndLogIn = async (page: Page) => {
-    await page.goto('/caisse/');
-    const code = (await shop.admin.post('/api/tills/1/pairing-code')).body.code as string;
-    await page.getByLabel('Code d’appairage').fill(code);
-    await page.getByRole('button', { name: 'Appairer la tablette' }).click();
-    await page.getByRole('button', { name: /Camille/ }).click();
-    for (const d of '2468') await page.keyboard.press(d);
-    await page.keyboard.press('Enter');
-    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
-    await page.locator('[data-product]').first().waitFor();
-  };
   /** One loaf, scanned, paid in cash from the keyboard, no receipt; returns what the done screen said. */
   const sellOne = async (page: Page) => {
     await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
@@ -203,7 +198,8 @@ describe('a tablet’s life: two tablets on one till, online and offline; the ca
   it('moves the till to the tablet paired last; what the first one sold offline is recorded after, none refused', async () => {
     const a = await tablet();
     const errorsA = watchErrors(a.page);
-    await pairAndLogIn(a.page);
+    await a.page.goto('/caisse/');
+    await pairAndLogIn(a.page, shop);
     expect(await sellOne(a.page)).toContain('n° 1 enregistré');
 
     // Tablet A loses the Wi-Fi and sells two loaves: numbers 2 and 3, kept on the tablet.
@@ -215,7 +211,8 @@ describe('a tablet’s life: two tablets on one till, online and offline; the ca
     // Meanwhile tablet B is paired with the same till and sells online: it carries on from the server's 1.
     const b = await tablet();
     const errorsB = watchErrors(b.page);
-    await pairAndLogIn(b.page);
+    await b.page.goto('/caisse/');
+    await pairAndLogIn(b.page, shop);
     expect(await sellOne(b.page)).toContain('n° 2 enregistré');
     expect(await sellOne(b.page)).toContain('n° 3 enregistré');
     // Then B loses the Wi-Fi too and sells number 4.
@@ -250,7 +247,8 @@ describe('a tablet’s life: two tablets on one till, online and offline; the ca
 
   it('tells a tablet online at once when another one takes its till', async () => {
     const c = await tablet();
-    await pairAndLogIn(c.page);
+    await c.page.goto('/caisse/');
+    await pairAndLogIn(c.page, shop);
     // The tablet holding the till (B, from the last test) is told live, without a reload.
     const holder = contexts[1]!.pages()[0]!;
     if (process.env.DEBUG_TILL) console.log(await holder.evaluate(() => JSON.stringify({ screen: (window as any).till.state.screen, device: (window as any).till.state.device?.deviceId, outbox: (window as any).till.state.outbox, sock: (window as any).till.socket?.connected })));

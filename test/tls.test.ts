@@ -98,6 +98,9 @@ describe('HTTPS on the shop’s network', () => {
     expect(info).toEqual({ https: true, httpsOrigin: `https://shop.lan:${port}`, enrolUrl: `http://shop.lan:${port}/enrol?next=%2Fcaisse%2F`, ca: { fingerprint, notAfter: expect.any(String) } });
     expect((await request(`http://shop.lan:${port}/enrol`)).body).toContain(fingerprint);
     for (const p of ['/enrol/ca.key', '/tls/ca.key', '/enrol/../tls/ca.key']) expect((await request(`http://localhost:${port}${p}`)).body).not.toContain('PRIVATE KEY');
+    // A forged Host header never reaches the page's script or links.
+    const forged = await request(`http://shop.lan:${port}/enrol`, { headers: { host: 'x</script><script>alert(1)</script>' } });
+    expect(forged.body).not.toContain('<script>alert');
     // `next` sends a device on to our own apps only.
     expect((await request(`http://shop.lan:${port}/enrol?next=https%3A%2F%2Fevil.example`)).body).toContain(`href="https://shop.lan:${port}/"`);
   });

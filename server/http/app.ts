@@ -51,13 +51,13 @@ export interface AppOptions {
 }
 
 /**
- * Through the public proxy (`PROXY_ACCESS=portal`): public routes (but not pairing a till), the
- * producers' own routes for a producer, and one's own session (who am I, log out, change password).
+ * Through the public proxy (`PROXY_ACCESS=portal`) only producers' sessions count: public routes (but not
+ * pairing a till), and for a producer their own routes and session (who am I, log out, password).
  */
 function reachableFromOutside(def: RouteDef, user: SessionUser | null): boolean {
   if (def.needsDevice || def.path === '/api/devices/pair') return false;
-  if (def.access === 'public' || def.access === 'authenticated') return true;
-  return user?.role === 'producer' && def.access.includes('producer');
+  if (def.access === 'public') return true;
+  return user?.role === 'producer' && (def.access === 'authenticated' || def.access.includes('producer'));
 }
 
 /** Routes without parameters or query string accept none (built once: a zod schema is costly to make). */

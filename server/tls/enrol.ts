@@ -29,7 +29,9 @@ function langOf(req: Request): Lang {
 
 /** The address a tablet should use: the one this page was reached by, or the server's LAN address from its own console. */
 export function publicHost(req: Request): string {
-  const host = req.headers.host ?? 'localhost';
+  // Only what a browser puts there (a name or an address, a port): anything else never reaches the page.
+  const given = req.headers.host ?? '';
+  const host = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(given) ? given : 'localhost';
   const name = hostName(host);
   if (isLoopbackAddress(req.socket.remoteAddress) && (name === 'localhost' || name.startsWith('127.') || name === '[::1]')) {
     const lan = lanAddresses()[0];

@@ -84,6 +84,17 @@ export interface TestShop {
   close(): Promise<void>;
 }
 
+/** A folder holding a real, empty shop with its admin, for a server started in its own process. */
+export async function aShopDataDir(prefix: string): Promise<string> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const { openDatabase } = await import('../../db/database.ts');
+  const setup = await openDatabase(path.join(dataDir, 'comptoir.sqlite'));
+  await createRealShop(setup.db, shopIdentity, new Date());
+  await createAdmin(setup.db, ADMIN, new Date());
+  await setup.close();
+  return dataDir;
+}
+
 /** A real, empty shop on a fresh SQLite file in a temp folder, served on an ephemeral port. */
 export async function startTestShop(options: { now?: () => Date; serveClient?: boolean; env?: Record<string, string> } = {}): Promise<TestShop> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-test-'));
