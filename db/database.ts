@@ -11,6 +11,7 @@ import * as settlement005 from './migrations/2026-12-01-005-settlement.ts';
 import * as watermark006 from './migrations/2026-12-02-006-statement-watermark.ts';
 import * as netQuantity007 from './migrations/2026-12-02-007-net-quantity.ts';
 import * as handover008 from './migrations/2026-12-03-008-tablet-handover.ts';
+import * as printOutcomes009 from './migrations/2026-12-03-009-print-outcomes.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02-006-statement-watermark': watermark006,
   '2026-12-02-007-net-quantity': netQuantity007,
   '2026-12-03-008-tablet-handover': handover008,
+  '2026-12-03-009-print-outcomes': printOutcomes009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -267,7 +267,8 @@ export interface ClosingTable {
 
 export type PrinterRole = 'receipt' | 'kitchen';
 export type CodePage = 'pc858' | 'wpc1252';
-export type PrintJobStatus = 'queued' | 'printing' | 'done' | 'failed' | 'cancelled';
+export type PrintJobStatus = 'queued' | 'printing' | 'done' | 'failed' | 'cancelled' | 'unconfirmed' | 'expired';
+export type PrintJobResolution = 'confirmed' | 'reprinted' | 'dismissed' | 'retried';
 
 export interface PrinterTable {
   id: Generated<number>;
@@ -297,6 +298,9 @@ export interface PrintJobTable {
   created_by: number | null;
   updated_at: string;
   done_at: string | null;
+  resolved_at: string | null;
+  resolved_by: number | null;
+  resolution: PrintJobResolution | null;
 }
 
 export interface ProducerCommissionTable {

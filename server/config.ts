@@ -35,6 +35,10 @@ export const configSchema = z.object({
   PRINT_RETRY_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
   /** How long a network printer has to accept the connection, then to answer after a job. */
   PRINT_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(8000),
+  /** Failed attempts after which a print job is given up (`failed`, shown to staff until reprinted or dismissed). */
+  PRINT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(50),
+  /** How late a cash-drawer pulse may still open the drawer (after the sale, or once the printer is back). */
+  DRAWER_MAX_DELAY_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** `auto`: HTTPS with the shop's own certificate authority (DATA_DIR/tls); `off`: plain HTTP only (a TLS proxy in front). */
   TLS: z.enum(['auto', 'off']).default('auto'),
   /** The shop's own certificate and key (PEM files) instead of the generated ones. */

@@ -81,6 +81,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     onStatus: (s) => realtime.printerState(s),
     retryBaseMs: config.PRINT_RETRY_MS,
     retryMaxMs: config.PRINT_RETRY_MS * 16,
+    drawerMaxDelayMs: config.DRAWER_MAX_DELAY_MS,
+    maxAttempts: config.PRINT_MAX_ATTEMPTS,
     timeouts: { connectMs: Math.min(3000, config.PRINT_TIMEOUT_MS), writeMs: config.PRINT_TIMEOUT_MS },
   });
   await ensureConfiguredPrinter(database.db, config, now());

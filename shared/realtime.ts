@@ -24,6 +24,8 @@ export interface PrinterStateEvent {
   name: string;
   state: 'ready' | 'paper-out' | 'cover-open' | 'offline' | 'error' | 'unknown';
   waiting: number;
+  /** Jobs given up on, or printed without the printer's word: shown until someone reprints or settles them. */
+  attention: number;
   lastError: string | null;
   at: string;
 }

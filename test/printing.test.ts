@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrinterStateEvent } from '../shared/realtime.ts';
 import { decodeEscPos } from './support/escpos-decoder.ts';
+import { FakeNetworkPrinter } from './support/fake-printer.ts';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
@@ -111,61 +111,11 @@ describe('receipts on a file printer', () => {
   });
 });
 
-/**
- * A network printer on the kitchen's raw port, played by a TCP server: it can refuse connections (off),
- * accept and never answer (jammed), or work, answering the two status requests after each job (0x12 ×2:
- * online, paper present) and keeping the job it received.
- */
-class FakePrinter {
-  mode: 'off' | 'stalled' | 'working' = 'off';
-  received: Buffer[] = [];
-  connections = 0;
-  private server: net.Server | null = null;
-  private sockets = new Set<net.Socket>();
-  constructor(readonly port: number) {}
-
-  static async freePort(): Promise<number> {
-    const s = net.createServer();
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    const port = (s.address() as net.AddressInfo).port;
-    await new Promise((r) => s.close(r));
-    return port;
-  }
-
-  async set(mode: 'off' | 'stalled' | 'working') {
-    this.mode = mode;
-    for (const s of this.sockets) s.destroy();
-    if (mode === 'off') {
-      if (this.server) await new Promise((r) => this.server!.close(r));
-      this.server = null;
-      return;
-    }
-    if (this.server) return;
-    this.server = net.createServer((socket) => {
-      this.connections++;
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => undefined);
-      let data = Buffer.alloc(0);
-      socket.on('data', (chunk) => {
-        if (this.mode !== 'working') return; // jammed: takes nothing in, says nothing
-        data = Buffer.concat([data, chunk]);
-        const ask = Buffer.from([0x10, 0x04, 0x02, 0x10, 0x04, 0x04]);
-        if (data.length >= ask.length && data.subarray(data.length - ask.length).equals(ask)) {
-          this.received.push(data.subarray(0, data.length - ask.length));
-          socket.write(Buffer.from([0x12, 0x12]));
-        }
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(this.port, '127.0.0.1', r));
-  }
-}
-
 describe('a network printer that is off, then jammed, then back', () => {
   let shop: TestShop;
   let till: Client;
   let pain: { id: number };
-  let printer: FakePrinter;
+  let printer: FakeNetworkPrinter;
   let socket: Socket;
   const states: PrinterStateEvent[] = [];
   let number = 0;
@@ -173,7 +123,7 @@ describe('a network printer that is off, then jammed, then back', () => {
   beforeAll(async () => {
     shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '400' } });
     pain = await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 520 });
-    printer = new FakePrinter(await FakePrinter.freePort());
+    printer = await FakeNetworkPrinter.start('down');
     const created = await shop.admin.post('/api/printers', { name: 'Réseau', role: 'receipt', uri: `tcp://127.0.0.1:${printer.port}`, columns: 32, codePage: 'wpc1252' });
     expect(created.status).toBe(201);
     await shop.admin.patch('/api/tills/1', { printerId: created.body.id });
@@ -188,7 +138,7 @@ describe('a network printer that is off, then jammed, then back', () => {
   });
   afterAll(async () => {
     socket?.close();
-    await printer?.set('off');
+    await printer?.close();
     await shop?.close();
   });
 
@@ -207,17 +157,17 @@ describe('a network printer that is off, then jammed, then back', () => {
     expect(offline.lastError).toMatch(/ECONNREFUSED/);
 
     // Jammed: it accepts the connection and never answers.
-    await printer.set('stalled');
+    await printer.set('stall');
     const seen = printer.connections;
     await until('a try on the jammed printer', () => printer.connections > seen);
     await until('the jam reported', () => states.find((s) => s.state === 'offline' && /ne répond pas/.test(s.lastError ?? '')));
     for (let i = 0; i < 2; i++) expect(await sellAndAskReceipt()).toBeLessThan(2000);
-    expect(printer.received).toHaveLength(0);
+    expect(printer.jobs).toHaveLength(0);
 
     // Back: everything comes out, in order, once.
     await printer.set('working');
     await until('the queue emptied', () => states.find((s) => s.state === 'ready' && s.waiting === 0), 20_000);
-    const numbers = printer.received.map((b) => Number(/Ticket n° (\d+)/.exec(decodeEscPos(b).text)?.[1]));
+    const numbers = printer.jobs.map((j) => Number(/Ticket n° (\d+)/.exec(decodeEscPos(j.bytes).text)?.[1]));
     expect(numbers).toEqual([1, 2, 3, 4, 5]);
     const jobs = (await shop.admin.get('/api/print-jobs')).body as any[];
     expect(jobs.map((j) => j.status)).toEqual(['done', 'done', 'done', 'done', 'done']);

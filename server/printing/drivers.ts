@@ -8,10 +8,18 @@ import path from 'node:path';
  */
 export type PrinterState = 'ready' | 'paper-out' | 'cover-open' | 'offline' | 'error' | 'unknown';
 
+/**
+ * How much of a job the printer may have: `none` (nothing was sent: no connection, or the printer said it
+ * could not print before we sent anything), `partial` (the connection broke while sending: what came out
+ * is incomplete), `all` (every byte was taken, only its word that it printed is missing).
+ */
+export type Written = 'none' | 'partial' | 'all';
+
 export class PrintError extends Error {
   constructor(
     message: string,
     readonly state: PrinterState,
+    readonly written: Written = 'none',
   ) {
     super(message);
   }
@@ -32,8 +40,7 @@ export interface DriverTimeouts {
 const DEFAULT_TIMEOUTS: DriverTimeouts = { connectMs: 3000, writeMs: 8000 };
 
 // DLE EOT 2 (offline cause) and DLE EOT 4 (paper sensor): each answered by one byte.
-const ASK_OFFLINE_CAUSE = Buffer.from([0x10, 0x04, 0x02]);
-const ASK_PAPER = Buffer.from([0x10, 0x04, 0x04]);
+const ASK_STATUS = Buffer.from([0x10, 0x04, 0x02, 0x10, 0x04, 0x04]);
 
 /** The state a pair of status bytes (offline cause, paper sensor) describes; bit meanings from the ESC/POS reference. */
 export function stateFromStatus(offlineCause: number, paper: number): PrinterState {
@@ -70,9 +77,13 @@ export class FileDriver implements PrinterDriver {
 }
 
 /**
- * `tcp://host:9100`: the raw port of network printers (the kitchen's, often). The job is followed by two
- * status requests; the printer's answers tell it has taken the job and whether it can print. No answer
- * in time is a failure: the job stays queued and is sent again.
+ * `tcp://host:9100`: the raw port of network printers (the kitchen's, often). One connection per job:
+ * 1. the printer is asked its status (DLE EOT 2 and 4) before anything is sent: out of paper or cover
+ *    open, nothing is sent and the job waits (it is never pushed into a printer that says it cannot print);
+ * 2. the job is sent, followed by the same two requests: their answer is the printer's word that it took
+ *    the job and can still print.
+ * What a failure means for the job is in `PrintError.written`: the queue resends a job the printer did not
+ * take whole, never one it took whole (see `PrintQueue`).
  */
 export class TcpDriver implements PrinterDriver {
   constructor(
@@ -85,33 +96,55 @@ export class TcpDriver implements PrinterDriver {
   print(bytes: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host: this.host, port: this.port });
-      const answers: number[] = [];
+      let answers: number[] = [];
+      let phase: 'connect' | 'ask' | 'send' | 'confirm' = 'connect';
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const written = (): Written => (phase === 'confirm' ? 'all' : phase === 'send' ? 'partial' : 'none');
       const finish = (error?: PrintError) => {
         if (settled) return;
         settled = true;
-        clearTimeout(connectTimer);
-        clearTimeout(writeTimer);
+        clearTimeout(timer);
         socket.destroy();
         if (error) reject(error);
         else resolve();
       };
-      const connectTimer = setTimeout(() => finish(new PrintError(`pas de connexion à ${this.host}:${this.port} en ${this.timeouts.connectMs} ms`, 'offline')), this.timeouts.connectMs);
-      let writeTimer: NodeJS.Timeout | undefined;
+      const wait = (ms: number, message: string, state: PrinterState) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(new PrintError(message, state, written())), ms);
+      };
+      wait(this.timeouts.connectMs, `pas de connexion à ${this.host}:${this.port} en ${this.timeouts.connectMs} ms`, 'offline');
       socket.once('connect', () => {
-        clearTimeout(connectTimer);
-        writeTimer = setTimeout(() => finish(new PrintError(`l’imprimante ne répond pas (${this.timeouts.writeMs} ms)`, 'offline')), this.timeouts.writeMs);
-        socket.write(Buffer.concat([Buffer.from(bytes), ASK_OFFLINE_CAUSE, ASK_PAPER]));
+        phase = 'ask';
+        wait(this.timeouts.writeMs, `l’imprimante ne répond pas (${this.timeouts.writeMs} ms)`, 'offline');
+        socket.write(ASK_STATUS);
       });
       socket.on('data', (chunk: Buffer) => {
         answers.push(...chunk);
-        if (answers.length < 2) return;
+        if (answers.length < 2 || settled) return;
         const state = stateFromStatus(answers[0]!, answers[1]!);
-        if (state === 'ready') finish();
-        else finish(new PrintError(`imprimante : ${stateMessages[state]}`, state));
+        answers = answers.slice(2);
+        if (phase === 'ask') {
+          if (state !== 'ready') return finish(new PrintError(`imprimante : ${stateMessages[state]}`, state, 'none'));
+          phase = 'send';
+          wait(this.timeouts.writeMs, `l’imprimante ne répond pas après le ticket (${this.timeouts.writeMs} ms)`, 'offline');
+          // Once the kernel has every byte, only the printer's answer is missing: the job is "all written".
+          socket.write(Buffer.concat([Buffer.from(bytes), ASK_STATUS]), (e) => {
+            if (!e && phase === 'send') phase = 'confirm';
+          });
+        } else if (phase === 'confirm' || phase === 'send') {
+          // Answered after the job: it was taken whole. Out of paper now: the end may be missing, say so.
+          phase = 'confirm';
+          if (state === 'ready') finish();
+          else finish(new PrintError(`imprimante : ${stateMessages[state]} après le ticket`, state, 'all'));
+        }
       });
-      socket.on('error', (e: NodeJS.ErrnoException) => finish(new PrintError(`${this.host}:${this.port} : ${e.code ?? e.message}`, 'offline')));
-      socket.on('close', () => finish(new PrintError('connexion fermée par l’imprimante avant sa réponse', 'offline')));
+      // A reset (RST) means the printer dropped bytes it had not read: it did not take the job whole.
+      socket.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ECONNRESET' || e.code === 'EPIPE') phase = phase === 'confirm' ? 'send' : phase;
+        finish(new PrintError(`${this.host}:${this.port} : ${e.code ?? e.message}`, 'offline', written()));
+      });
+      socket.on('close', () => finish(new PrintError('connexion fermée par l’imprimante avant sa réponse', 'offline', written())));
     });
   }
 }
@@ -164,7 +197,8 @@ export class UsbDriver implements PrinterDriver {
         fs.closeSync(fd);
       }
     } catch (e) {
-      throw new PrintError(`imprimante USB : ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'offline');
+      // The kernel's usblp takes a write whole or fails it: nothing (or an incomplete job) was taken.
+      throw new PrintError(`imprimante USB : ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'offline', 'partial');
     }
   }
 }

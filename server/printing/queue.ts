@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, PrintJobStatus } from '../../db/schema.ts';
-import type { Db } from '../events/event-log.ts';
+import type { Database, PrintJobResolution, PrintJobStatus } from '../../db/schema.ts';
+import { recordEvent, type Db } from '../events/event-log.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { driverFor, PrintError, type DriverTimeouts, type PrinterDriver, type PrinterState } from './drivers.ts';
@@ -11,6 +11,8 @@ export interface PrinterStatus {
   state: PrinterState;
   /** Jobs queued or printing. */
   waiting: number;
+  /** Jobs someone must look at: given up, or printed without the printer's word (until reprinted or settled). */
+  attention: number;
   lastError: string | null;
   at: string;
 }
@@ -23,8 +25,10 @@ export interface PrintQueueOptions {
   onStatus?: (status: PrinterStatus) => void;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** After this many failed attempts a job is `failed`, for a manager to retry or cancel. */
+  /** After this many failed attempts a job is `failed`, shown to staff until reprinted or dismissed. */
   maxAttempts?: number;
+  /** A cash-drawer pulse whose turn comes later than this after it was asked for is dropped. */
+  drawerMaxDelayMs?: number;
   timeouts?: DriverTimeouts;
 }
 
@@ -36,19 +40,39 @@ export interface NewJob {
   createdBy?: number | null;
 }
 
+/** States in which the printer says it cannot print: the job waits for it without counting as a failure. */
+const HOLDING: ReadonlySet<PrinterState> = new Set(['paper-out', 'cover-open']);
+
 /**
- * The print queue: jobs are rows (queued → printing → done | failed | cancelled), written in the same
- * transaction as what asks for them, drained by one worker per printer in order, with retries and
- * back-off. A sale never waits on a printer: it only adds a row. On start, a job left `printing` by a
- * crash is queued again (it may come out twice; never zero times).
+ * The print queue: jobs are rows (queued → printing → done | failed | unconfirmed | expired | cancelled),
+ * written in the same transaction as what asks for them, sent by one worker per printer in order, with
+ * retries and back-off. A sale never waits on a printer: it only adds a row.
+ *
+ * The rules, with their reasons:
+ * - **Never a blind resend.** A job the printer took whole (every byte written) but did not confirm (it
+ *   reset before answering, or answered too late) is `unconfirmed`, not sent again: on a kitchen printer a
+ *   second copy is a dish cooked twice. Staff see it and say it came out, or reprint it marked as a
+ *   reprint. A job the printer did not take whole (no connection, a reset mid-job) is sent again.
+ * - **Nothing is pushed into a printer that says it cannot print** (paper out, cover open): the job waits,
+ *   the printer is asked again, and the job goes when it says ready. Waiting for paper is not a failure.
+ * - **A given-up job is never silent**: after `maxAttempts` failures it is `failed`, logged, and counted in
+ *   the printer's `attention` until someone reprints or dismisses it.
+ * - **The drawer never opens late**: a pulse whose turn comes more than `drawerMaxDelayMs` after it was
+ *   asked for is `expired` and logged, not sent.
+ * - **The queue sleeps** until its next due job, and a printer's state is published only when it changes
+ *   (and after each job, so a till sees the count fall one by one).
+ * On start, a job left `printing` by a crash is queued again (it may come out twice; never zero times).
  */
 export class PrintQueue {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly maxAttempts: number;
+  private readonly drawerMaxDelayMs: number;
   private readonly drivers = new Map<string, PrinterDriver>();
   private readonly busy = new Map<number, Promise<void>>();
-  private readonly states = new Map<number, PrinterStatus>();
+  /** What the printer said last (from a job's outcome), and what was last published to the tills. */
+  private readonly states = new Map<number, { state: PrinterState; lastError: string | null; at: string }>();
+  private readonly published = new Map<number, string>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
 
@@ -59,6 +83,7 @@ export class PrintQueue {
     this.retryBaseMs = options.retryBaseMs ?? 1000;
     this.retryMaxMs = options.retryMaxMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 50;
+    this.drawerMaxDelayMs = options.drawerMaxDelayMs ?? 30_000;
   }
 
   async start() {
@@ -89,6 +114,7 @@ export class PrintQueue {
   async enqueue(job: NewJob): Promise<number> {
     const id = await PrintQueue.add(this.db, job, this.options.now());
     this.kick();
+    void this.publish(job.printerId);
     return id;
   }
 
@@ -99,38 +125,44 @@ export class PrintQueue {
     this.timer = setTimeout(() => void this.round(), 0);
   }
 
+  /**
+   * Starts a worker for each printer whose *first* queued job is due (jobs go in order: a later job never
+   * overtakes one waiting for its retry), and sleeps until the earliest first job that is not due yet.
+   */
   private async round() {
     this.timer = null;
     if (this.stopped) return;
-    const now = this.options.now().toISOString();
-    const due = await this.db
+    const now = this.options.now().getTime();
+    const queued = await this.db
       .selectFrom('print_jobs')
       .innerJoin('printers', 'printers.id', 'print_jobs.printer_id')
-      .select(['print_jobs.printer_id', 'print_jobs.next_attempt_at'])
+      .select(['print_jobs.printer_id', 'print_jobs.id', 'print_jobs.next_attempt_at'])
       .where('print_jobs.status', '=', 'queued')
       .where('printers.active', '=', 1)
+      .orderBy('print_jobs.id')
       .execute();
+    const first = new Map<number, string>();
+    for (const j of queued) if (!first.has(j.printer_id)) first.set(j.printer_id, j.next_attempt_at);
     let earliest: number | null = null;
-    for (const { printer_id, next_attempt_at } of due) {
-      if (next_attempt_at <= now) {
-        if (!this.busy.has(printer_id)) {
-          const work = this.drainPrinter(printer_id).finally(() => {
-            this.busy.delete(printer_id);
+    for (const [printerId, nextAttemptAt] of first) {
+      if (this.busy.has(printerId)) continue;
+      const due = Date.parse(nextAttemptAt);
+      if (due <= now) {
+        const work = this.drainPrinter(printerId)
+          .catch((e: Error) => this.options.log.error('print worker failed', { printerId, error: e.message }))
+          .finally(() => {
+            this.busy.delete(printerId);
             this.kick();
           });
-          this.busy.set(printer_id, work);
-        }
-      } else {
-        const t = Date.parse(next_attempt_at);
-        earliest = earliest === null ? t : Math.min(earliest, t);
-      }
+        this.busy.set(printerId, work);
+      } else earliest = earliest === null ? due : Math.min(earliest, due);
     }
     if (earliest !== null && !this.stopped && !this.timer) {
-      this.timer = setTimeout(() => void this.round(), Math.max(10, earliest - Date.parse(this.options.now().toISOString())));
+      this.timer = setTimeout(() => void this.round(), Math.max(10, earliest - this.options.now().getTime()));
     }
   }
 
-  /** Sends this printer's due jobs in order, one at a time; stops at the first failure (order is kept). */
+  /** Sends this printer's due jobs in order, one at a time; stops at the first that must wait (order is kept). */
   private async drainPrinter(printerId: number) {
     for (;;) {
       if (this.stopped) return;
@@ -139,7 +171,7 @@ export class PrintQueue {
       if (!printer || printer.active !== 1) return;
       const job = await this.db
         .selectFrom('print_jobs')
-        .select(['id', 'kind', 'bytes', 'attempts', 'next_attempt_at'])
+        .select(['id', 'kind', 'subject', 'bytes', 'attempts', 'next_attempt_at', 'created_at'])
         .where('printer_id', '=', printerId)
         .where('status', '=', 'queued')
         .orderBy('id')
@@ -149,27 +181,50 @@ export class PrintQueue {
         await this.publish(printerId);
         return;
       }
+      if (job.kind === 'drawer' && now.getTime() - Date.parse(job.created_at) > this.drawerMaxDelayMs) {
+        await this.expireDrawer(job, printerId, now);
+        continue;
+      }
       await this.setStatus(job.id, 'printing', {});
       try {
         await this.driver(printer.uri).print(job.bytes, `${String(job.id).padStart(6, '0')}-${job.kind}`);
         await this.setStatus(job.id, 'done', { done_at: this.options.now().toISOString(), last_error: null, attempts: job.attempts + 1 });
-        this.remember(printerId, printer.name, printer.uri.startsWith('file:') || printer.uri.startsWith('usb:') ? 'unknown' : 'ready', null);
+        this.remember(printerId, printer.uri.startsWith('file:') || printer.uri.startsWith('usb:') ? 'unknown' : 'ready', null);
+        await this.publish(printerId);
       } catch (e) {
         const error = e instanceof PrintError ? e : new PrintError((e as Error).message, 'error');
-        const attempts = job.attempts + 1;
-        const delay = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(attempts - 1, 16));
-        const failed = attempts >= this.maxAttempts;
+        this.remember(printerId, error.state, error.message);
+        if (error.written === 'all') {
+          await this.setStatus(job.id, 'unconfirmed', { attempts: job.attempts + 1, last_error: error.message });
+          await recordEvent(this.db, { kind: 'print.unconfirmed', userId: null, subject: `print_job:${job.id}`, data: { printerId, kind: job.kind, jobSubject: job.subject, error: error.message }, at: this.options.now().toISOString() });
+          this.options.log.warn('print job unconfirmed', { jobId: job.id, printerId, error: error.message });
+          await this.publish(printerId);
+          continue;
+        }
+        // Waiting for paper (or a closed cover) is not a failure: asked again soon, never given up on.
+        const holding = HOLDING.has(error.state) && error.written === 'none';
+        const attempts = holding ? job.attempts : job.attempts + 1;
+        const delay = holding ? Math.min(this.retryMaxMs, this.retryBaseMs * 2) : Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(attempts - 1, 16));
+        const failed = !holding && attempts >= this.maxAttempts;
         await this.setStatus(job.id, failed ? 'failed' : 'queued', {
           attempts,
           last_error: error.message,
           next_attempt_at: new Date(this.options.now().getTime() + delay).toISOString(),
         });
-        this.options.log.warn('print job failed', { jobId: job.id, printerId, attempts, error: error.message });
-        this.remember(printerId, printer.name, error.state, error.message);
+        if (failed) {
+          await recordEvent(this.db, { kind: 'print.failed', userId: null, subject: `print_job:${job.id}`, data: { printerId, kind: job.kind, jobSubject: job.subject, attempts, error: error.message }, at: this.options.now().toISOString() });
+          this.options.log.error('print job given up', { jobId: job.id, printerId, attempts, error: error.message });
+        } else this.options.log.warn('print job waits', { jobId: job.id, printerId, attempts, holding, error: error.message });
         await this.publish(printerId);
         if (!failed) return;
       }
     }
+  }
+
+  private async expireDrawer(job: { id: number; subject: string | null; created_at: string }, printerId: number, now: Date) {
+    await this.setStatus(job.id, 'expired', { last_error: `tiroir non ouvert : son tour est venu ${Math.round((now.getTime() - Date.parse(job.created_at)) / 1000)} s après la vente` });
+    await recordEvent(this.db, { kind: 'drawer.expired', userId: null, subject: `print_job:${job.id}`, data: { printerId, jobSubject: job.subject, askedAt: job.created_at, maxDelayMs: this.drawerMaxDelayMs }, at: now.toISOString() });
+    this.options.log.warn('drawer pulse dropped (too late)', { jobId: job.id, printerId });
   }
 
   private driver(uri: string): PrinterDriver {
@@ -185,54 +240,122 @@ export class PrintQueue {
     await this.db.updateTable('print_jobs').set({ status, updated_at: this.options.now().toISOString(), ...extra }).where('id', '=', id).execute();
   }
 
-  private remember(printerId: number, name: string, state: PrinterState, lastError: string | null) {
-    const prev = this.states.get(printerId);
-    this.states.set(printerId, { printerId, name, state, waiting: prev?.waiting ?? 0, lastError, at: this.options.now().toISOString() });
+  private remember(printerId: number, state: PrinterState, lastError: string | null) {
+    this.states.set(printerId, { state, lastError, at: this.options.now().toISOString() });
   }
 
-  /** The printer's state and how many jobs wait, to the tills and managers. */
+  /** The printer's state, how many jobs wait and how many need someone, to the tills and managers: only when it changed. */
   async publish(printerId: number) {
     const status = await this.status(printerId);
-    if (status) this.options.onStatus?.(status);
+    if (!status) return;
+    const { at: _at, ...compared } = status;
+    const key = JSON.stringify(compared);
+    if (this.published.get(printerId) === key) return;
+    this.published.set(printerId, key);
+    this.options.onStatus?.(status);
   }
 
   async status(printerId: number): Promise<PrinterStatus | null> {
     const printer = await this.db.selectFrom('printers').select(['id', 'name', 'uri']).where('id', '=', printerId).executeTakeFirst();
     if (!printer) return null;
-    const { n } = await this.db
+    const counts = await this.db
       .selectFrom('print_jobs')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select((eb) => [
+        eb.fn.countAll<number>().filterWhere('status', 'in', ['queued', 'printing']).as('waiting'),
+        eb.fn.countAll<number>().filterWhere((w) => w.and([w('status', 'in', ['failed', 'unconfirmed']), w('resolved_at', 'is', null)])).as('attention'),
+      ])
       .where('printer_id', '=', printerId)
-      .where('status', 'in', ['queued', 'printing'])
+      .where('status', 'in', ['queued', 'printing', 'failed', 'unconfirmed'])
       .executeTakeFirstOrThrow();
     const known = this.states.get(printerId);
-    const status: PrinterStatus = {
+    return {
       printerId,
       name: printer.name,
       state: known?.state ?? 'unknown',
-      waiting: Number(n),
+      waiting: Number(counts.waiting),
+      attention: Number(counts.attention),
       lastError: known?.lastError ?? null,
       at: known?.at ?? this.options.now().toISOString(),
     };
-    this.states.set(printerId, status);
-    return status;
   }
 
-  /** A manager sends a failed (or stuck) job again, from its first attempt. */
-  async retry(jobId: number) {
-    const job = await this.db.selectFrom('print_jobs').select(['status', 'printer_id']).where('id', '=', jobId).executeTakeFirst();
+  /** Jobs of a printer someone must look at (given up, or unconfirmed), oldest first. */
+  async attention(printerId: number) {
+    return (
+      await this.db
+        .selectFrom('print_jobs')
+        .select(['id', 'kind', 'subject', 'status', 'attempts', 'last_error', 'created_at', 'updated_at'])
+        .where('printer_id', '=', printerId)
+        .where('status', 'in', ['failed', 'unconfirmed'])
+        .where('resolved_at', 'is', null)
+        .orderBy('id')
+        .execute()
+    ).map((j) => ({ id: j.id, kind: j.kind, subject: j.subject, status: j.status as 'failed' | 'unconfirmed', attempts: j.attempts, lastError: j.last_error, createdAt: j.created_at, updatedAt: j.updated_at }));
+  }
+
+  private async job(jobId: number) {
+    const job = await this.db.selectFrom('print_jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
     if (!job) throw new NotFound('Impression');
-    if (job.status !== 'failed' && job.status !== 'queued') throw new Conflict(`Impression ${jobId} : déjà ${job.status === 'done' ? 'imprimée' : job.status === 'printing' ? 'en cours' : 'annulée'}.`, 'status');
-    await this.db.updateTable('print_jobs').set({ status: 'queued', attempts: 0, next_attempt_at: this.options.now().toISOString(), updated_at: this.options.now().toISOString() }).where('id', '=', jobId).execute();
+    return job;
+  }
+
+  private async resolve(jobId: number, printerId: number, resolution: PrintJobResolution, userId: number | null, status?: PrintJobStatus) {
+    const at = this.options.now().toISOString();
+    await this.db
+      .updateTable('print_jobs')
+      .set({ resolved_at: at, resolved_by: userId, resolution, updated_at: at, ...(status ? { status } : {}) })
+      .where('id', '=', jobId)
+      .execute();
+    await recordEvent(this.db, { kind: 'print.resolved', userId, subject: `print_job:${jobId}`, data: { printerId, resolution }, at });
+  }
+
+  /** A failed (or stuck) job sent again, from its first attempt; an unconfirmed one is reprinted instead. */
+  async retry(jobId: number, userId: number | null = null) {
+    const job = await this.job(jobId);
+    if (job.status !== 'failed' && job.status !== 'queued') throw new Conflict(`Impression ${jobId} : déjà ${describe(job.status)}.`, 'status');
+    const at = this.options.now().toISOString();
+    await this.db.updateTable('print_jobs').set({ status: 'queued', attempts: 0, next_attempt_at: at, updated_at: at }).where('id', '=', jobId).execute();
+    if (job.status === 'failed') await this.resolve(jobId, job.printer_id, 'retried', userId);
     this.kick();
     await this.publish(job.printer_id);
   }
 
-  async cancel(jobId: number) {
-    const job = await this.db.selectFrom('print_jobs').select(['status', 'printer_id']).where('id', '=', jobId).executeTakeFirst();
-    if (!job) throw new NotFound('Impression');
-    if (job.status !== 'failed' && job.status !== 'queued') throw new Conflict(`Impression ${jobId} : déjà ${job.status === 'done' ? 'imprimée' : job.status === 'printing' ? 'en cours' : 'annulée'}.`, 'status');
-    await this.db.updateTable('print_jobs').set({ status: 'cancelled', updated_at: this.options.now().toISOString() }).where('id', '=', jobId).execute();
+  /** A failed or waiting job dropped by hand. */
+  async cancel(jobId: number, userId: number | null = null) {
+    const job = await this.job(jobId);
+    if (job.status !== 'failed' && job.status !== 'queued') throw new Conflict(`Impression ${jobId} : déjà ${describe(job.status)}.`, 'status');
+    await this.resolve(jobId, job.printer_id, 'dismissed', userId, 'cancelled');
     await this.publish(job.printer_id);
   }
+
+  /** Staff saw an unconfirmed job come out whole: it is done. */
+  async confirm(jobId: number, userId: number | null) {
+    const job = await this.job(jobId);
+    if (job.status !== 'unconfirmed' || job.resolved_at) throw new Conflict(`Impression ${jobId} : rien à confirmer (${describe(job.status)}).`, 'status');
+    await this.resolve(jobId, job.printer_id, 'confirmed', userId, 'done');
+    await this.publish(job.printer_id);
+  }
+
+  /**
+   * An unconfirmed job that did not come out (or not whole): printed again, marked as a reprint by `bytes`
+   * (the caller makes them: a receipt's DUPLICATA, a banner for the rest). The original stays unconfirmed,
+   * settled as reprinted.
+   */
+  async reprintUnconfirmed(jobId: number, bytes: Uint8Array, userId: number | null): Promise<number> {
+    const job = await this.job(jobId);
+    if (job.status !== 'unconfirmed' || job.resolved_at) throw new Conflict(`Impression ${jobId} : rien à réimprimer (${describe(job.status)}).`, 'status');
+    const id = await PrintQueue.add(this.db, { printerId: job.printer_id, kind: job.kind, subject: job.subject, bytes, createdBy: userId }, this.options.now());
+    await this.resolve(jobId, job.printer_id, 'reprinted', userId);
+    this.kick();
+    await this.publish(job.printer_id);
+    return id;
+  }
+
+  async jobOf(jobId: number) {
+    return this.job(jobId);
+  }
+}
+
+function describe(status: PrintJobStatus): string {
+  return { done: 'imprimée', printing: 'en cours', cancelled: 'annulée', expired: 'expirée', unconfirmed: 'non confirmée', failed: 'abandonnée', queued: 'en attente' }[status];
 }

@@ -9,11 +9,11 @@ import { closingReport, depositSlip, thermalLabels } from './receipt.ts';
 import { labelsBody } from '../../shared/api/catalog.ts';
 import { labelsFor } from '../catalog/labels.ts';
 import { isDemo } from '../settings/settings.ts';
-import { Invalid } from '../errors.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import { MANAGERS, requireUser } from '../http/access.ts';
+import { MANAGERS, requireUser, TILL } from '../http/access.ts';
 import { idParams, Reply, route, type RequestContext } from '../http/route.ts';
-import { drawerBytes, testPageBytes } from './documents.ts';
+import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './documents.ts';
 import { createPrinter, getPrinter, listJobs, listPrinters, updatePrinter } from './printers.ts';
 import { PrintQueue } from './queue.ts';
 
@@ -176,7 +176,7 @@ export const printingRoutes = [
     summary: 'Send a failed or waiting job again now',
     params: idParams,
     handler: async ({ params }, ctx) => {
-      await queue(ctx).retry(params.id);
+      await queue(ctx).retry(params.id, requireUser(ctx).id);
       return Reply.noContent();
     },
   }),
@@ -188,8 +188,91 @@ export const printingRoutes = [
     summary: 'Cancel a failed or waiting job',
     params: idParams,
     handler: async ({ params }, ctx) => {
-      await queue(ctx).cancel(params.id);
+      await queue(ctx).cancel(params.id, requireUser(ctx).id);
+      return Reply.noContent();
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/api/printers/:id/attention',
+    access: TILL,
+    tag: 'printing',
+    summary: 'Jobs of a printer someone must look at: given up after its retries (failed), or taken whole by the printer without its word that it printed (unconfirmed). A till sees its own printer',
+    params: idParams,
+    handler: async ({ params }, ctx) => {
+      await printerInScope(ctx, params.id);
+      return queue(ctx).attention(params.id);
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/print-jobs/:id/reprint',
+    access: TILL,
+    tag: 'printing',
+    summary: 'Print a job again: a failed one is sent again; an unconfirmed one is printed marked as a reprint (a receipt as a numbered DUPLICATA) and settled',
+    params: idParams,
+    handler: async ({ params }, ctx) => {
+      const job = await jobInScope(ctx, params.id);
+      const userId = requireUser(ctx).id;
+      if (job.status === 'failed') {
+        await queue(ctx).retry(job.id, userId);
+        return Reply.created({ jobId: job.id });
+      }
+      if (job.status !== 'unconfirmed' || job.resolved_at) throw new Conflict(`Impression ${job.id} : rien à réimprimer.`, 'status');
+      const printer = await getPrinter(ctx.db, job.printer_id);
+      const sale = job.kind === 'receipt' || job.kind === 'duplicate' ? /^sale:(.+)$/.exec(job.subject ?? '')?.[1] : undefined;
+      const now = ctx.services.now();
+      const bytes = sale
+        ? await ctx.db.transaction().execute(async (trx) => {
+            // A receipt is reprinted the legal way: DUPLICATA n, logged.
+            const stored = await trx.selectFrom('sales').select(['id', 'number']).where('id', '=', sale).executeTakeFirstOrThrow();
+            return duplicateBytes(trx, stored, printer, { origin: ctx.origin, userId, tillId: ctx.device?.tillId ?? null, now });
+          })
+        : reprintBytes(job.bytes, printer);
+      return Reply.created({ jobId: await queue(ctx).reprintUnconfirmed(job.id, bytes, userId) });
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/print-jobs/:id/confirm',
+    access: TILL,
+    tag: 'printing',
+    summary: 'An unconfirmed job came out whole: settled as printed, nothing is sent',
+    params: idParams,
+    handler: async ({ params }, ctx) => {
+      const job = await jobInScope(ctx, params.id);
+      await queue(ctx).confirm(job.id, requireUser(ctx).id);
+      return Reply.noContent();
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/print-jobs/:id/dismiss',
+    access: TILL,
+    tag: 'printing',
+    summary: 'A failed job is not wanted any more: cancelled, logged',
+    params: idParams,
+    handler: async ({ params }, ctx) => {
+      const job = await jobInScope(ctx, params.id);
+      await queue(ctx).cancel(job.id, requireUser(ctx).id);
       return Reply.noContent();
     },
   }),
 ];
+
+/** Managers reach every printer; a till only its own receipt printer (anything else is "not found"). */
+async function printerInScope(ctx: RequestContext, printerId: number) {
+  const role = ctx.user?.role;
+  if (role === 'admin' || role === 'manager') return getPrinter(ctx.db, printerId);
+  const till = ctx.device ? await ctx.db.selectFrom('tills').select('printer_id').where('id', '=', ctx.device.tillId).executeTakeFirst() : undefined;
+  if (!till || till.printer_id !== printerId) throw new NotFound('Imprimante');
+  return getPrinter(ctx.db, printerId);
+}
+
+async function jobInScope(ctx: RequestContext, jobId: number) {
+  const job = await queue(ctx).jobOf(jobId);
+  await printerInScope(ctx, job.printer_id).catch(() => {
+    throw new NotFound('Impression');
+  });
+  return job;
+}

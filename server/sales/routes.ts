@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { refundBody, saleBody, saleListQuery, uuidV7 } from '../../shared/api/sales.ts';
 import { recordRefund } from './refund.ts';
-import { addReceiptJob, drawerBytes } from '../printing/documents.ts';
+import { addDuplicateJob, addReceiptJob, drawerBytes } from '../printing/documents.ts';
 import { printerOfTill } from '../printing/printers.ts';
 import { Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
@@ -32,8 +32,9 @@ function announce(ctx: Ctx, sale: SaleView) {
 /** Cash taken or given back: the drawer of the till's printer opens (a ticket replayed later opens nothing). */
 async function openDrawerForCash(ctx: RequestContext, sale: SaleView) {
   if (sale.training || !sale.payments.some((p) => p.method === 'cash') || !ctx.services.prints) return;
-  // A ticket sent from the outbox long after the sale (offline) does not open the drawer at the counter now.
-  if (ctx.services.now().getTime() - Date.parse(sale.createdAt) > 2 * 60_000) return;
+  // A ticket sent from the outbox long after the sale (offline) does not open the drawer at the counter now
+  // (the queue drops the pulse too if its turn comes later than that: the printer was down).
+  if (ctx.services.now().getTime() - Date.parse(sale.createdAt) > ctx.services.config.DRAWER_MAX_DELAY_MS) return;
   const printer = await printerOfTill(ctx.db, sale.tillId);
   if (!printer?.drawer) return;
   await ctx.services.prints.enqueue({ printerId: printer.id, kind: 'drawer', subject: `sale:${sale.id}`, bytes: drawerBytes(), createdBy: sale.cashierId });
@@ -175,13 +176,9 @@ export const salesRoutes = [
       if (!inScope(scope, sale)) throw new NotFound('Ticket');
       const now = ctx.services.now();
       const printer = await printerOfTill(ctx.db, ctx.device?.tillId ?? sale.tillId);
-      const { copy, jobId } = await ctx.db.transaction().execute(async (trx) => {
-        const before = await trx.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('kind', '=', 'sale.reprinted').where('subject', '=', `sale:${sale.id}`).executeTakeFirst();
-        const copy = Number(before?.n ?? 0) + 1;
-        await recordEvent(trx, { kind: 'sale.reprinted', userId: ctx.user?.id ?? null, subject: `sale:${sale.id}`, data: { tillId: ctx.device?.tillId ?? null, number: sale.number, copy, printerId: printer?.id ?? null }, at: now.toISOString() });
-        const jobId = printer ? await addReceiptJob(trx, sale.id, printer, { origin: ctx.origin, copy, userId: ctx.user?.id ?? null, now }) : null;
-        return { copy, jobId };
-      });
+      const { copy, jobId } = await ctx.db.transaction().execute((trx) =>
+        addDuplicateJob(trx, sale, printer, { origin: ctx.origin, userId: ctx.user?.id ?? null, tillId: ctx.device?.tillId ?? null, now }),
+      );
       ctx.services.prints?.kick();
       return Reply.created({ duplicata: true, copy, jobId, printerId: printer?.id ?? null, sale });
     },

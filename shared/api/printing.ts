@@ -25,7 +25,7 @@ export const printerBody = z.object({
 export const printerPatch = printerBody.partial().strict();
 
 export const printJobsQuery = z.object({
-  status: z.enum(['queued', 'printing', 'done', 'failed', 'cancelled']).optional(),
+  status: z.enum(['queued', 'printing', 'done', 'failed', 'cancelled', 'unconfirmed', 'expired']).optional(),
   printerId: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 }).strict();
