@@ -292,18 +292,19 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
 }
 
 const JOB_KINDS = ['receipt', 'duplicate', 'drawer', 'test', 'x', 'z', 'slip', 'labels', 'kitchen'];
-interface Job { id: number; printer: string; kind: string; status: 'queued' | 'printing' | 'done' | 'failed' | 'cancelled'; attempts: number; lastError: string | null; createdAt: string }
+interface Job { id: number; printer: string; kind: string; status: 'queued' | 'printing' | 'done' | 'failed' | 'cancelled' | 'unconfirmed' | 'expired'; attempts: number; lastError: string | null; createdAt: string; resolvedAt: string | null }
 
 /** The print queue: what waits or failed, sent again or dropped by hand (a receipt is never printed twice by itself). */
 function Jobs({ t, lang, onChange }: { t: T; lang: Lang; onChange: () => void }) {
   const [jobs, setJobs] = useState<Job[]>([]);
   const [error, setError] = useState('');
   const load = () =>
-    Promise.all((['failed', 'queued', 'printing'] as const).map((s) => api<Job[]>('GET', `/api/print-jobs?status=${s}&limit=50`)))
-      .then((lists) => setJobs(lists.flat().sort((a, b) => b.id - a.id)))
+    Promise.all((['failed', 'unconfirmed', 'queued', 'printing'] as const).map((s) => api<Job[]>('GET', `/api/print-jobs?status=${s}&limit=50`)))
+      // Settled ones (an unconfirmed job reprinted) are history, not something to do.
+      .then((lists) => setJobs(lists.flat().filter((j) => !j.resolvedAt).sort((a, b) => b.id - a.id)))
       .catch((e) => setError(errorText(e)));
   useEffect(() => void load(), []);
-  const act = async (j: Job, what: 'retry' | 'cancel') => {
+  const act = async (j: Job, what: 'retry' | 'cancel' | 'confirm' | 'reprint') => {
     setError('');
     try { await api('POST', `/api/print-jobs/${j.id}/${what}`, {}); } catch (e) { setError(errorText(e)); }
     await load();
@@ -318,13 +319,20 @@ function Jobs({ t, lang, onChange }: { t: T; lang: Lang; onChange: () => void })
           <thead><tr><th>{t('bo.setup.job')}</th><th>{t('bo.setup.printer')}</th><th>{t('bo.setup.state')}</th><th /></tr></thead>
           <tbody>
             {jobs.map((j) => (
-              <tr key={j.id} class={j.status === 'failed' ? 'low' : ''}>
+              <tr key={j.id} class={j.status === 'failed' || j.status === 'unconfirmed' ? 'low' : ''}>
                 <td>{JOB_KINDS.includes(j.kind) ? t(`bo.setup.kind.${j.kind}` as MessageKey) : j.kind}<small class="muted block">n° {j.id} · {moment(j.createdAt, lang)}</small></td>
                 <td>{j.printer}</td>
                 <td>{t(`bo.setup.jobState.${j.status}` as MessageKey)}{j.attempts > 0 && <small class="muted block">{t('bo.setup.attempts', { n: j.attempts })}{j.lastError ? ` · ${j.lastError}` : ''}</small>}</td>
                 <td class="actions">
                   {j.status === 'failed' && <button class="secondary" onClick={() => act(j, 'retry')}>{t('bo.setup.retry')}</button>}
-                  {j.status !== 'printing' && <button class="secondary" onClick={() => act(j, 'cancel')}>{t('bo.setup.cancelJob')}</button>}
+                  {j.status === 'unconfirmed' ? (
+                    <>
+                      <button class="secondary" onClick={() => act(j, 'confirm')}>{t('till.prints.confirm')}</button>
+                      <button class="secondary" onClick={() => act(j, 'reprint')}>{t('till.prints.reprintMarked')}</button>
+                    </>
+                  ) : (
+                    j.status !== 'printing' && <button class="secondary" onClick={() => act(j, 'cancel')}>{t('bo.setup.cancelJob')}</button>
+                  )}
                 </td>
               </tr>
             ))}

@@ -42,7 +42,7 @@ export interface Finished {
   proposedNumber?: number;
 }
 
-export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refund' | 'refused' | 'replaced';
+export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refund' | 'refused' | 'replaced' | 'prints';
 
 export interface TillState {
   screen: Screen;

@@ -81,7 +81,7 @@ export async function listJobs(db: Db, q: { status?: string | undefined; printer
   let query = db
     .selectFrom('print_jobs')
     .innerJoin('printers', 'printers.id', 'print_jobs.printer_id')
-    .select(['print_jobs.id', 'print_jobs.printer_id', 'printers.name as printer', 'print_jobs.kind', 'print_jobs.subject', 'print_jobs.status', 'print_jobs.attempts', 'print_jobs.last_error', 'print_jobs.created_at', 'print_jobs.updated_at', 'print_jobs.done_at'])
+    .select(['print_jobs.id', 'print_jobs.printer_id', 'printers.name as printer', 'print_jobs.kind', 'print_jobs.subject', 'print_jobs.status', 'print_jobs.attempts', 'print_jobs.last_error', 'print_jobs.created_at', 'print_jobs.updated_at', 'print_jobs.done_at', 'print_jobs.resolution', 'print_jobs.resolved_at'])
     .orderBy('print_jobs.id', 'desc')
     .limit(q.limit);
   if (q.status) query = query.where('print_jobs.status', '=', q.status as 'queued');
@@ -98,6 +98,9 @@ export async function listJobs(db: Db, q: { status?: string | undefined; printer
     createdAt: j.created_at,
     updatedAt: j.updated_at,
     doneAt: j.done_at,
+    /** How staff settled a failed or unconfirmed job (confirmed, reprinted, dismissed, retried), and when. */
+    resolution: j.resolution,
+    resolvedAt: j.resolved_at,
   }));
 }
 

@@ -528,6 +528,22 @@ export const fr = {
   'till.replaced.pairAgain': 'Appairer cette tablette de nouveau',
   'till.done.renumbered': 'Enregistré sous le n° {n} (le n° {proposed} avait déjà servi sur une autre tablette de cette caisse).',
   'bo.setup.replaced': 'remplacée {time} (envoie seulement ce qu’elle gardait)',
+  'till.printer.attention': '{n} impression(s) à vérifier',
+  'till.prints.title': 'Impressions à vérifier',
+  'till.prints.none': 'Rien à vérifier : tout est imprimé.',
+  'till.prints.failed': 'Abandonnée après {n} essais ({error}).',
+  'till.prints.unconfirmed': 'Envoyée en entier, mais l’imprimante n’a pas confirmé l’avoir imprimée ({error}). Est-elle sortie ?',
+  'till.prints.reprint': 'Réimprimer',
+  'till.prints.dismiss': 'Abandonner',
+  'till.prints.confirm': 'Oui, elle est sortie',
+  'till.prints.reprintMarked': 'Non : réimprimer (marquée réimpression)',
+  'till.prints.kind.receipt': 'Ticket de caisse',
+  'till.prints.kind.duplicate': 'Duplicata',
+  'till.prints.kind.drawer': 'Ouverture du tiroir',
+  'till.prints.kind.other': 'Impression',
+  'till.prints.at': '{kind} · {time}',
+  'bo.setup.jobState.unconfirmed': 'Envoyée, non confirmée',
+  'bo.setup.jobState.expired': 'Expirée (trop tard)',
 } as const;
 
 export type MessageKey = keyof typeof fr;
