@@ -131,6 +131,11 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'GET /api/print-jobs': M,
   'POST /api/print-jobs/:id/retry': M,
   'POST /api/print-jobs/:id/cancel': M,
+  // A print job to check is settled by a person: staff on their till (its printer only), or a manager.
+  'GET /api/printers/:id/attention': ['admin', 'manager', 'cashier', 'waiter'],
+  'POST /api/print-jobs/:id/reprint': ['admin', 'manager', 'cashier', 'waiter'],
+  'POST /api/print-jobs/:id/confirm': ['admin', 'manager', 'cashier', 'waiter'],
+  'POST /api/print-jobs/:id/dismiss': ['admin', 'manager', 'cashier', 'waiter'],
   // The digital receipt: anyone with the ticket's token (tested in receipts.test.ts: the token opens that ticket only).
   'GET /r/:token': PUBLIC,
   'GET /r/:token/pdf': PUBLIC,

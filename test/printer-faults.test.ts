@@ -7,7 +7,7 @@ import { aProduct, aUser, startTestShop, type Client, type TestShop } from './su
 import { uuidv7 } from './support/tickets.ts';
 
 // A network receipt printer that misbehaves (test/support/fake-printer.ts), behind the real server and
-// its print queue. Retries every 100 ms at first (doubling up to 1.6 s), 400 ms to answer, 8 attempts
+// its print queue. Retries every 100 ms at first (doubling up to 1.6 s), 2 s to answer, 8 attempts
 // before giving up (about 6 s), a drawer that may open up to 1 s late.
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
@@ -32,7 +32,7 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
   let number = 0;
 
   beforeAll(async () => {
-    shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '400', PRINT_MAX_ATTEMPTS: '8', DRAWER_MAX_DELAY_MS: '1000' } });
+    shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '2000', PRINT_MAX_ATTEMPTS: '8', DRAWER_MAX_DELAY_MS: '1000' } });
     pain = await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 520 });
     printer = await FakeNetworkPrinter.start('working');
     const created = await shop.admin.post('/api/printers', { name: 'Caisse réseau', role: 'receipt', uri: printer.uri, columns: 48, codePage: 'pc858', drawer: true });
@@ -115,6 +115,14 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
     const shown = (await till.get(`/api/printers/${printerId}/attention`)).body as { id: number; status: string }[];
     expect(shown).toEqual([expect.objectContaining({ id: given.id, status: 'failed' })]);
     await until('the till told it is ready, one job to look at', () => states.at(-1)?.state === 'ready' && states.at(-1)?.waiting === 0 && states.at(-1)?.attention === 1);
+    // Another till's staff cannot see it, nor act on it: not their printer.
+    const other = (await shop.admin.post('/api/tills', { outlet: 'shop', name: 'Caisse 2' })).body.id as number;
+    const cashier2 = (await shop.admin.post('/api/users', { displayName: 'Sacha', role: 'cashier', pin: '8642' })).body.id;
+    const elsewhere = shop.client();
+    await elsewhere.post('/api/devices/pair', { code: (await shop.admin.post(`/api/tills/${other}/pairing-code`)).body.code });
+    expect((await elsewhere.post('/api/auth/pin', { tillId: other, pin: '8642', userId: cashier2 })).status).toBe(200);
+    expect((await elsewhere.get(`/api/printers/${printerId}/attention`)).status).toBe(404);
+    expect((await elsewhere.post(`/api/print-jobs/${given.id}/reprint`)).status).toBe(404);
     // From the till, one tap: reprinted, and no longer shown.
     expect((await till.post(`/api/print-jobs/${given.id}/reprint`)).status).toBe(201);
     await until('the first printed', () => printedNumbers().includes(first.number));
@@ -148,12 +156,12 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
     expect(printedNumbers()).toEqual([reset.number]);
     expect((await events('print.unconfirmed')).map((e) => e.subject)).toContain(`print_job:${unconfirmed.id}`);
 
-    // A printer that answers 1 s late (against 400 ms): printed once, unconfirmed too.
-    printer.lateMs = 1000;
+    // A printer that answers 3 s late (against 2 s): printed once, unconfirmed too.
+    printer.lateMs = 3000;
     await printer.set('late');
     const slow = await receipt();
     const slowJob = await until('unconfirmed', async () => (await jobs()).find((j) => j.subject === `sale:${slow.id}` && j.status === 'unconfirmed'));
-    await sleep(1500);
+    await sleep(3500);
     expect(printedNumbers()).toEqual([reset.number, slow.number]);
     await until('the till told', () => states.at(-1)?.attention === 2);
 

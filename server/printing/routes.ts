@@ -11,7 +11,7 @@ import { labelsFor } from '../catalog/labels.ts';
 import { isDemo } from '../settings/settings.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import { MANAGERS, requireUser, TILL } from '../http/access.ts';
+import { MANAGERS, requireUser, STAFF } from '../http/access.ts';
 import { idParams, Reply, route, type RequestContext } from '../http/route.ts';
 import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './documents.ts';
 import { createPrinter, getPrinter, listJobs, listPrinters, updatePrinter } from './printers.ts';
@@ -195,7 +195,7 @@ export const printingRoutes = [
   route({
     method: 'get',
     path: '/api/printers/:id/attention',
-    access: TILL,
+    access: STAFF,
     tag: 'printing',
     summary: 'Jobs of a printer someone must look at: given up after its retries (failed), or taken whole by the printer without its word that it printed (unconfirmed). A till sees its own printer',
     params: idParams,
@@ -207,7 +207,7 @@ export const printingRoutes = [
   route({
     method: 'post',
     path: '/api/print-jobs/:id/reprint',
-    access: TILL,
+    access: STAFF,
     tag: 'printing',
     summary: 'Print a job again: a failed one is sent again; an unconfirmed one is printed marked as a reprint (a receipt as a numbered DUPLICATA) and settled',
     params: idParams,
@@ -235,7 +235,7 @@ export const printingRoutes = [
   route({
     method: 'post',
     path: '/api/print-jobs/:id/confirm',
-    access: TILL,
+    access: STAFF,
     tag: 'printing',
     summary: 'An unconfirmed job came out whole: settled as printed, nothing is sent',
     params: idParams,
@@ -248,7 +248,7 @@ export const printingRoutes = [
   route({
     method: 'post',
     path: '/api/print-jobs/:id/dismiss',
-    access: TILL,
+    access: STAFF,
     tag: 'printing',
     summary: 'A failed job is not wanted any more: cancelled, logged',
     params: idParams,
