@@ -47,11 +47,20 @@ describe('enrolling a phone or a tablet (HTTPS with the shop’s own CA)', { tim
   it('tells a device that does not trust the shop yet what to install, and says when it does', async () => {
     const context = await stranger.newContext(PHONE);
     const port = shop.server.port;
-    // The tablet typed the address printed by the server: plain HTTP by name goes to HTTPS…
+    // The tablet typed the address printed by the server, in plain HTTP: a page that says why, in French,
+    // gives the HTTPS address and the enrolment QR code, and knows this device does not trust the shop yet.
     const first = await context.newPage();
-    const redirected = await first.goto(`http://shop.lan:${port}/caisse/`).catch((e: Error) => e);
-    // …which this device does not trust yet: the browser's own certificate error, nothing of ours is run.
-    expect(String(redirected)).toMatch(/ERR_CERT_AUTHORITY_INVALID/);
+    const firstErrors = watchErrors(first);
+    await first.goto(`http://shop.lan:${port}/caisse/`);
+    await first.getByRole('heading', { name: 'Adresse non sécurisée' }).waitFor();
+    await expect.poll(() => first.getByRole('status').textContent()).toContain('ne fait pas encore confiance');
+    expect(await first.getByRole('link', { name: 'Ouvrir l’adresse sécurisée' }).getAttribute('href')).toBe(`https://shop.lan:${port}/caisse/`);
+    await screenshot(first, 'plain-http-phone', { fullPage: true });
+    expect(await accessibilityProblems(first)).toEqual([]);
+    expect(firstErrors).toEqual([]);
+    // Going to HTTPS anyway meets the browser's own certificate error: nothing of ours runs there.
+    const refused = await first.goto(`https://shop.lan:${port}/caisse/`).catch((e: Error) => e);
+    expect(String(refused)).toMatch(/ERR_CERT_AUTHORITY_INVALID/);
     await first.close();
     const page = await context.newPage();
     const errors = watchErrors(page);
@@ -64,6 +73,18 @@ describe('enrolling a phone or a tablet (HTTPS with the shop’s own CA)', { tim
     expect(await accessibilityProblems(page)).toEqual([]);
     const download = await page.getByRole('link', { name: 'Télécharger le certificat' }).getAttribute('href');
     expect(download).toBe('/enrol/comptoir-ca.crt');
+    expect(errors).toEqual([]);
+  });
+
+  it('sends a device that trusts the shop from plain HTTP to HTTPS by itself', async () => {
+    const port = shop.server.port;
+    const page = await (await trusting.newContext(PHONE)).newPage();
+    const errors = watchErrors(page);
+    await page.goto(`http://shop.lan:${port}/caisse/`);
+    await page.getByRole('heading', { name: 'Adresse non sécurisée' }).waitFor();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('fait confiance au serveur');
+    await page.waitForURL(`https://shop.lan:${port}/caisse/`, { timeout: 10_000 });
+    await page.getByRole('heading', { name: 'Appairer cette tablette' }).waitFor();
     expect(errors).toEqual([]);
   });
 

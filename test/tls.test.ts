@@ -66,6 +66,12 @@ describe('HTTPS on the shop’s network', () => {
     const plain = await request(`http://shop.lan:${port}/caisse/?x=1`);
     expect(plain.status).toBe(308);
     expect(plain.headers.location).toBe(`https://shop.lan:${port}/caisse/?x=1`);
+    // A browser opening the page gets a page that says why (and moves on by itself once it trusts the shop).
+    const page = await request(`http://shop.lan:${port}/caisse/?x=1`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Adresse non sécurisée');
+    expect(page.body).toContain(`href="https://shop.lan:${port}/caisse/?x=1"`);
+    expect(page.body).toContain('/enrol/qr.svg?next=%2Fcaisse%2F');
     // An API call too (308 keeps the method and the body).
     expect((await request(`http://shop.lan:${port}/api/sales`, { method: 'POST', body: '{}' })).status).toBe(308);
     // By address as well: the address a tablet typed is kept.

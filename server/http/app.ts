@@ -10,6 +10,7 @@ import { DomainError, Forbidden, Invalid, TooManyAttempts, Unauthorized } from '
 import type { AppServices } from '../services.ts';
 import { admits, Reply, type RequestContext, type RouteDef, type SessionUser } from './route.ts';
 import { transportPolicy } from '../tls/transport.ts';
+import { insecurePage } from '../tls/enrol.ts';
 
 z.config(z.locales.fr());
 
@@ -102,7 +103,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     next();
   });
 
-  app.use(transportPolicy(services.config, () => services.tls?.httpsActive ?? false));
+  app.use(transportPolicy(services.config, () => services.tls?.httpsActive ?? false, (req) => insecurePage(req, db)));
   if (pages) app.use(pages);
 
   const json = express.json({ limit: '1mb', strict: false });

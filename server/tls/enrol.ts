@@ -15,6 +15,22 @@ import { lanAddresses } from './tls-service.ts';
  * the HTTPS address is now trusted before sending it on (to the till, the waiter app, the portal).
  */
 
+const STYLE = `<style>
+body{font:17px/1.5 system-ui,sans-serif;margin:0;color:#1c1b1a;background:#faf8f4}
+main{max-width:40rem;margin:0 auto;padding:1rem 1.25rem 3rem}
+h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
+.demo{background:#8a1c1c;color:#fff;padding:.4rem 1rem;font-weight:600}
+a.button,button{display:inline-flex;align-items:center;min-height:48px;box-sizing:border-box;padding:.7rem 1.2rem;border-radius:8px;border:2px solid #1d4e3a;background:#1d4e3a;color:#fff;font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
+a.button.secondary{background:#fff;color:#1d4e3a}
+details{border:1px solid #b9b2a6;border-radius:8px;margin:.5rem 0;background:#fff}
+summary{padding:.8rem 1rem;min-height:28px;font-weight:600;cursor:pointer}
+details p{margin:0;padding:0 1rem 1rem}
+code{font-size:.8rem;word-break:break-all}
+.status{padding:.8rem 1rem;border-radius:8px;background:#fff3d6;border:1px solid #9a6a00}
+.status.ok{background:#e3f3e8;border-color:#1d6b3a}
+.lang{float:right;color:#1d4e3a}
+</style>`;
+
 /** Where a device may be sent on after enrolling: our own apps only, never another site. */
 const NEXT = /^\/(caisse|salle|cuisine)?\/?(\?[A-Za-z0-9=&%_-]*)?$/;
 export const safeNext = (next: unknown): string => (typeof next === 'string' && NEXT.test(next) ? next : '/');
@@ -104,21 +120,7 @@ export function enrolPages(db: Kysely<Database>, tls: () => TlsService | undefin
     res.type('text/html; charset=utf-8').send(`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t('enrol.title')} — Comptoir</title>
-<style>
-body{font:17px/1.5 system-ui,sans-serif;margin:0;color:#1c1b1a;background:#faf8f4}
-main{max-width:40rem;margin:0 auto;padding:1rem 1.25rem 3rem}
-h1{font-size:1.5rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
-.demo{background:#8a1c1c;color:#fff;padding:.4rem 1rem;font-weight:600}
-a.button,button{display:inline-flex;align-items:center;min-height:48px;box-sizing:border-box;padding:.7rem 1.2rem;border-radius:8px;border:2px solid #1d4e3a;background:#1d4e3a;color:#fff;font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
-a.secondary{background:#fff;color:#1d4e3a}
-details{border:1px solid #b9b2a6;border-radius:8px;margin:.5rem 0;background:#fff}
-summary{padding:.8rem 1rem;min-height:28px;font-weight:600;cursor:pointer}
-details p{margin:0;padding:0 1rem 1rem}
-code{font-size:.8rem;word-break:break-all}
-.status{padding:.8rem 1rem;border-radius:8px;background:#fff3d6;border:1px solid #9a6a00}
-.status.ok{background:#e3f3e8;border-color:#1d6b3a}
-.lang{float:right;color:#1d4e3a}
-</style></head><body>
+${STYLE}</head><body>
 ${demo ? `<div class="demo">${t('app.demo')}</div>` : ''}
 <main>
 <a class="lang" href="${escape(otherHref)}" lang="${other}">${escape(translate(lang, 'lang.switch'))}</a>
@@ -157,4 +159,55 @@ ${
   });
 
   return router;
+}
+
+/**
+ * What a page asked for over plain HTTP on the shop's network gets (HTTPS being on): not the app, which
+ * the browser would cripple there, and not a bare redirect, which lands a device that does not trust the
+ * shop yet on the browser's certificate error. A short page says why in French, checks whether this
+ * device trusts the HTTPS address, and if it does, goes there by itself (a few seconds, so the reason can
+ * be read); if it does not, it points to the enrolment page.
+ */
+export async function insecurePage(req: Request, db: Kysely<Database>): Promise<string> {
+  const lang = langOf(req);
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => escape(translate(lang, key, vars));
+  const host = publicHost(req);
+  const target = `https://${host}${req.originalUrl}`;
+  const next = safeNext(req.path.replace(/^(\/(caisse|salle|cuisine)\/?).*$/, '$1'));
+  const enrol = enrolUrl(host, next);
+  const demo = await isDemo(db).catch(() => false);
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t('insecure.title')} — Comptoir</title>
+${STYLE}</head><body>
+${demo ? `<div class="demo">${t('app.demo')}</div>` : ''}
+<main data-testid="insecure">
+<h1>${t('insecure.title')}</h1>
+<p>${t('insecure.why')}</p>
+<p id="status" class="status" role="status" aria-live="polite">${t('enrol.checking')}</p>
+<p><a class="button" id="go" href="${escape(target)}">${t('insecure.open')}</a></p>
+<p><code>${escape(target)}</code></p>
+<h2>${t('enrol.title')}</h2>
+<p><img src="/enrol/qr.svg?next=${encodeURIComponent(next)}" width="160" height="160" alt="${escape(enrol)}"></p>
+<p>${t('insecure.enrol', { url: enrol })}</p>
+<p><a class="button secondary" id="enrol" href="${escape(enrol)}">${t('insecure.enrolButton')}</a></p>
+</main>
+<script>
+(function () {
+  var status = document.getElementById('status');
+  var target = ${JSON.stringify(target).replace(/</g, '\\u003c')};
+  var origin = target.slice(0, target.indexOf('/', 8));
+  fetch(origin + '/enrol/check', { mode: 'no-cors', cache: 'no-store' }).then(function () {
+    status.textContent = ${JSON.stringify(translate(lang, 'insecure.moving'))};
+    status.className = 'status ok';
+    setTimeout(function () { location.replace(target); }, 3000);
+  }, function () {
+    status.textContent = ${JSON.stringify(translate(lang, 'insecure.notTrusted'))};
+    // Not trusted yet: enrolling is what to do first, opening the HTTPS address would meet a certificate error.
+    document.getElementById('enrol').className = 'button';
+    document.getElementById('go').className = 'button secondary';
+  });
+})();
+</script>
+</body></html>`;
 }

@@ -46,13 +46,21 @@ const LAN_ONLY_PAGES = /^\/(caisse|salle|cuisine|enrol)(\/|$)/;
 
 export const HSTS_MAX_AGE_SECONDS = 7 * 24 * 3600;
 
-export function transportPolicy(config: Config, httpsActive: () => boolean) {
+/** A person opening a page (not a script calling the API): they get a page that explains. */
+const isPageVisit = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && !/^\/(api|socket\.io|assets)\//.test(req.path) && (req.headers.accept ?? '').includes('text/html');
+
+export function transportPolicy(config: Config, httpsActive: () => boolean, insecurePage?: (req: Request) => Promise<string>) {
   return (req: Request, res: Response, next: NextFunction) => {
     const secure = req.secure;
     if (!secure && httpsActive() && !isLocalTool(req) && !req.path.startsWith('/enrol')) {
       const host = req.headers.host;
       if (!host) return res.status(400).type('text/plain').send('En-tête Host manquant.');
       res.setHeader('cache-control', 'no-store');
+      // A browser gets a page that says why and moves on to HTTPS once it trusts the shop (see enrol.ts);
+      // anything else a plain redirect (308 keeps the method and the body).
+      if (insecurePage && isPageVisit(req)) {
+        return void insecurePage(req).then((html) => res.status(200).type('text/html; charset=utf-8').send(html), next);
+      }
       return res.redirect(308, `https://${host}${req.originalUrl}`);
     }
     const name = hostName(req.headers.host);

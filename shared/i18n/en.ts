@@ -545,4 +545,7 @@ export const en: Catalogue = {
   'till.prints.at': '{kind} · {time}',
   'bo.setup.jobState.unconfirmed': 'Sent, not confirmed',
   'bo.setup.jobState.expired': 'Expired (too late)',
+  'insecure.moving': 'This device trusts the shop’s server: opening the secure address in 3 seconds…',
+  'insecure.notTrusted': 'This device does not trust the shop’s certificate yet: install it first (QR code or link below), once.',
+  'insecure.enrolButton': 'Install the certificate on this device',
 };

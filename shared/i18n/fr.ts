@@ -544,6 +544,9 @@ export const fr = {
   'till.prints.at': '{kind} · {time}',
   'bo.setup.jobState.unconfirmed': 'Envoyée, non confirmée',
   'bo.setup.jobState.expired': 'Expirée (trop tard)',
+  'insecure.moving': 'Cet appareil fait confiance au serveur de la boutique : ouverture de l’adresse sécurisée dans 3 secondes…',
+  'insecure.notTrusted': 'Cet appareil ne fait pas encore confiance au certificat de la boutique : installez-le d’abord (code QR ou lien ci-dessous), une seule fois.',
+  'insecure.enrolButton': 'Installer le certificat sur cet appareil',
 } as const;
 
 export type MessageKey = keyof typeof fr;
