@@ -31,7 +31,9 @@ export function lanAddresses(): string[] {
 
 /** The names a tablet may use to reach this server: the mDNS name, the host's own names, its addresses. */
 export function serverNames(config: Config, addresses = lanAddresses(), learnt: readonly string[] = []) {
-  const host = os.hostname().toLowerCase().split('.')[0] ?? '';
+  // A host name that is not a valid DNS label (`My_PC`) cannot be on a certificate: left out.
+  const label = os.hostname().toLowerCase().split('.')[0] ?? '';
+  const host = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label) ? label : '';
   const dns = [`${config.MDNS_NAME}.local`, ...(host ? [host, `${host}.local`] : []), 'localhost', ...config.TLS_NAMES.filter((n) => !/^[\d.]+$/.test(n)), ...learnt];
   const ips = [...addresses, '127.0.0.1', ...config.TLS_NAMES.filter((n) => /^[\d.]+$/.test(n))];
   return { dns: [...new Set(dns)], ips: [...new Set(ips)], host };
