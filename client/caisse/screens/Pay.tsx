@@ -1,0 +1,112 @@
+import { useEffect, useState } from 'preact/hooks';
+import { priceCart } from '../cart.ts';
+import { type TillState } from '../till.ts';
+import { till, t, eur, METHODS, useLive, useKeys, errorText, Keypad, applyKey } from '../ui.tsx';
+
+export function nextNotes(due: number): number[] {
+  const notes = [500, 1000, 2000, 5000, 10000];
+  const out = new Set<number>();
+  for (const n of notes) {
+    const v = Math.ceil(due / n) * n;
+    if (v > due) out.add(v);
+  }
+  return [...out].sort((a, b) => a - b).slice(0, 3);
+}
+
+export function PayScreen({ s }: { s: TillState }) {
+  const priced = priceCart(s.cart);
+  const total = 'error' in priced ? 0 : priced.total;
+  const paid = s.payments.reduce((x, p) => x + p.amountCents, 0);
+  const due = Math.max(0, total - paid);
+  const [digits, setDigits, digitsRef] = useLive('');
+  const [method, setMethod, methodRef] = useLive('cash');
+  const [cardPending, setCardPending, cardRef] = useLive<number | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const amount = digits ? Number(digits) : due;
+  const extra = s.device?.options.extraPaymentMethods ?? [];
+
+  // What is due now, payments just added included (the screen may not have redrawn yet).
+  const dueNow = () => Math.max(0, total - till.state.payments.reduce((x, p) => x + p.amountCents, 0));
+  const add = (m: string, cents: number) => {
+    setError('');
+    const due = dueNow();
+    if (cents <= 0 || due <= 0) return;
+    if (m === 'card') return setCardPending(Math.min(cents, due));
+    // No change on meal vouchers, cards or cheques: what exceeds the amount due is not given back.
+    const value = m === 'cash' ? cents : Math.min(cents, due);
+    if (m !== 'cash' && cents > due) setError(t('till.pay.noChange', { amount: eur(cents - due) }));
+    till.addPayment({ method: m, amountCents: value });
+    setDigits('');
+  };
+
+  useEffect(() => {
+    if (due === 0 && s.payments.length && !busy) {
+      setBusy(true);
+      till.finish().catch((e) => { setBusy(false); setError(errorText(e)); });
+    }
+  }, [due, s.payments.length]);
+
+  useKeys((e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).tagName === 'INPUT') return;
+      if (/^\d$/.test(e.key)) setDigits((d) => applyKey(d, e.key));
+      else if (e.key === 'Backspace') setDigits((d) => d.slice(0, -1));
+      else if (e.key === 'Enter') {
+        const card = cardRef.current;
+        if (card !== null) {
+          till.addPayment({ method: 'card', amountCents: card });
+          setCardPending(null);
+        } else add(methodRef.current, digitsRef.current ? Number(digitsRef.current) : dueNow());
+      } else if (e.key === 'Escape') cardRef.current !== null ? setCardPending(null) : till.cancelPayment();
+      else if (e.key === 'F1') setMethod('cash');
+      else if (e.key === 'F2') setMethod('card');
+      else if (e.key === 'F3') setMethod('cheque');
+      else if (e.key === 'F4') setMethod('meal_voucher');
+      else return;
+      e.preventDefault();
+  });
+
+  const label = (code: string) => METHODS.find((m) => m.code === code) ? t(METHODS.find((m) => m.code === code)!.key) : (extra.find((m) => m.code === code)?.label ?? code);
+  return (
+    <main class="pay">
+      <section class="pay-summary">
+        <div class="total big" data-testid="pay-total"><span>{t('till.total')}</span><strong>{eur(total)}</strong></div>
+        <ul class="payments">
+          {s.payments.map((p, i) => (
+            <li key={i}>{label(p.method)} <strong>{eur(p.amountCents)}</strong> <button class="link" onClick={() => till.removePayment(i)} aria-label={t('till.pay.remove')}>✕</button></li>
+          ))}
+        </ul>
+        <div class="due" data-testid="due"><span>{t('till.pay.due')}</span><strong>{eur(due)}</strong></div>
+        {error && <p class="error" role="alert">{error}</p>}
+        <button class="danger" onClick={() => till.cancelPayment()}>{t('till.pay.cancel')}</button>
+      </section>
+      <section class="pay-input">
+        <div class="methods">
+          {[...METHODS.map((m) => ({ code: m.code, label: t(m.key) })), ...extra].map((m) => (
+            <button key={m.code} class={method === m.code ? 'method on' : 'method'} onClick={() => setMethod(m.code)}>{m.label}</button>
+          ))}
+        </div>
+        <div class="big-value" data-testid="amount">{eur(amount)}</div>
+        {method === 'cash' && (
+          <div class="quick">
+            <button onClick={() => add('cash', due)}>{t('till.pay.exact')}</button>
+            {nextNotes(due).map((n) => <button key={n} onClick={() => add('cash', n)}>{eur(n)}</button>)}
+          </div>
+        )}
+        <Keypad onKey={(k) => setDigits((d) => applyKey(d, k))} />
+        <button class="primary big" onClick={() => add(method, amount)} data-testid="add-payment">{t('till.pay.add', { method: label(method) })}</button>
+      </section>
+      {cardPending !== null && (
+        <div class="modal" role="dialog" aria-label={t('till.pay.card')}>
+          <div class="card">
+            <h2>{t('till.pay.cardWait', { amount: eur(cardPending) })}</h2>
+            <div class="row">
+              <button onClick={() => setCardPending(null)}>{t('till.pay.cardRefused')}</button>
+              <button class="primary" onClick={() => { till.addPayment({ method: 'card', amountCents: cardPending }); setCardPending(null); setDigits(''); }}>{t('till.pay.cardAccepted')}</button>
+            </div>
+          </div>
+        </div>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,159 @@
+import { useEffect, useState } from 'preact/hooks';
+import { parseEuros } from '../../../shared/money.ts';
+import { api } from '../../api.ts';
+import { numberAndQueue } from '../idb.ts';
+import { type TillState } from '../till.ts';
+import { uuidv7 } from '../uuid.ts';
+import { till, lang, t, eur, kg, METHODS, errorText } from '../ui.tsx';
+
+export interface SaleView {
+  tillId: number;
+  id: string;
+  number: number;
+  createdAt: string;
+  totalCents: number;
+  kind: string;
+  lines: { lineNo: number; name: string; quantity: number; unitPriceCents: number; totalCents: number; productId: number }[];
+}
+
+/**
+ * Tickets the server refused while the till was offline (a till disabled meanwhile, a number taken…): the
+ * sale happened, so nothing is dropped. Each is shown with the server's reason; it is sent again once
+ * the cause is fixed, or handed whole to the server's event log for a manager, and only then let go.
+ */
+
+export function RefundScreen({ s }: { s: TillState }) {
+  const [query, setQuery] = useState('');
+  const [sales, setSales] = useState<SaleView[] | null>(null);
+  const [picked, setPicked] = useState<SaleView | null>(null);
+  const [qty, setQty] = useState<Record<number, number>>({});
+  const [reason, setReason] = useState('');
+  const [pin, setPin] = useState('');
+  const [method, setMethod] = useState('cash');
+  const [restock, setRestock] = useState(true);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState<number | null>(null);
+  const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
+
+  const find = async () => {
+    setError('');
+    try {
+      const q = query.trim();
+      // The receipt's QR code, scanned (its address) or typed (its code): that one ticket, picked at once.
+      const token = q.match(/\/r\/([A-Za-z0-9_-]{16,64})\b/)?.[1] ?? (/^[A-Za-z0-9_-]{24}$/.test(q) ? q : null);
+      if (token) {
+        const found = (await api<SaleView[]>('GET', `/api/sales?receipt=${token}&limit=1`)).filter((x) => x.kind === 'sale');
+        setSales(found);
+        if (found.length === 1) {
+          setPicked(found[0]!);
+          setQty({});
+        } else setError(t('till.refund.noReceipt'));
+        return;
+      }
+      // A date as the French write it, 14/11 or 14/11/2026 (this year when left out): that day's tickets.
+      const date = q.match(/^(\d{1,2})\/(\d{1,2})(?:\/(\d{4}))?$/);
+      let range = '';
+      if (date) {
+        const start = new Date(date[3] ? Number(date[3]) : new Date().getFullYear(), Number(date[2]) - 1, Number(date[1]));
+        const end = new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1);
+        range = `&from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
+      }
+      // Ticket numbers are per till: a number is looked for on this till; a date or an amount on every till of the shop.
+      const own = /^\d{1,6}$/.test(q) || !q ? `tillId=${s.device!.id}&` : '';
+      const list = await api<{ sales: SaleView[] } | SaleView[]>('GET', `/api/sales?${own}limit=${date ? 500 : 200}${range}`);
+      const all = Array.isArray(list) ? list : list.sales;
+      const amount = date ? null : parseEuros(q);
+      setSales(all.filter((x) => x.kind === 'sale' && (!q || date || String(x.number) === q || x.id === q || (amount !== null && x.totalCents === amount))));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  useEffect(() => void find(), []);
+
+  const lines = picked?.lines ?? [];
+  const refundLines = lines.filter((l) => (qty[l.lineNo] ?? 0) > 0);
+  const total = -refundLines.reduce((x, l) => x + Math.round((l.totalCents * (qty[l.lineNo] ?? 0)) / l.quantity), 0);
+
+  const submit = async () => {
+    setError('');
+    if (s.outbox.waiting > 0 || !s.outbox.online) return setError(t('till.refund.needsOnline'));
+    try {
+      if (!isManager) await api('POST', '/api/auth/approve', { pin });
+      const device = s.device!;
+      const counter = `number:${device.id}:${device.trainingMode ? 'training' : 'real'}`;
+      const id = uuidv7();
+      const item = await numberAndQueue(counter, device.lastNumber, (number) => ({
+        id,
+        kind: 'refund' as const,
+        path: '/api/refunds',
+        number,
+        totalCents: total,
+        queuedAt: new Date().toISOString(),
+        body: {
+          id, tillId: device.id, number, createdAt: new Date().toISOString(), refundOf: picked!.id, reason,
+          lines: refundLines.map((l) => ({ lineNo: l.lineNo, ...(isWeighed(l) ? { grams: qty[l.lineNo] } : { quantity: qty[l.lineNo] }), restock })),
+          payments: [{ method, amountCents: total }],
+          totalCents: total,
+          ...(isManager ? {} : { approvalPin: pin }),
+        },
+      }));
+      await till.outbox.kick();
+      setDone(item.number ?? null);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  // A weighed line's quantity is in grams; the refund gives grams back.
+  const isWeighed = (l: SaleView['lines'][number]) => s.catalog?.byId.get(l.productId)?.unit === 'kg';
+
+  if (done !== null) {
+    return (
+      <main class="center"><div class="card">
+        <h2 data-testid="refund-done">{t('till.refund.done', { n: done, amount: eur(-total) })}</h2>
+        <button class="primary big" onClick={() => till.set({ screen: 'sell' })}>{t('till.ok')}</button>
+      </div></main>
+    );
+  }
+  return (
+    <main class="refund">
+      <section>
+        <h1>{t('till.refund.title')}</h1>
+        <div class="row">
+          <input value={query} autoFocus placeholder={t('till.refund.find')} aria-label={t('till.refund.find')} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} onKeyDown={(e) => e.key === 'Enter' && find()} />
+          <button onClick={find}>{t('till.refund.search')}</button>
+          <button onClick={() => till.set({ screen: 'sell' })}>{t('till.cancel')}</button>
+        </div>
+        <ul class="sales">
+          {(sales ?? []).map((x) => (
+            <li key={x.id}><button class={picked?.id === x.id ? 'on' : ''} onClick={() => { setPicked(x); setQty({}); }}>
+              {t('till.refund.ticket', { n: x.number })}{x.tillId !== s.device!.id ? ` · ${t('till.refund.otherTill', { id: x.tillId })}` : ''} · {new Date(x.createdAt).toLocaleString(lang)} · {eur(x.totalCents)}
+            </button></li>
+          ))}
+        </ul>
+      </section>
+      {picked && (
+        <section>
+          <ul class="refund-lines">
+            {lines.map((l) => (
+              <li key={l.lineNo}>
+                <span>{l.name} ({isWeighed(l) ? kg(l.quantity) : l.quantity})</span>
+                <input type="number" min={0} max={l.quantity} value={qty[l.lineNo] ?? 0} aria-label={t('till.refund.qty', { name: l.name })}
+                  onInput={(e) => setQty({ ...qty, [l.lineNo]: Math.min(l.quantity, Math.max(0, Number((e.target as HTMLInputElement).value) || 0)) })} />
+              </li>
+            ))}
+          </ul>
+          <label>{t('till.refund.reason')}<input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} /></label>
+          <label class="check"><input type="checkbox" checked={restock} onChange={() => setRestock(!restock)} />{t('till.refund.restock')}</label>
+          <div class="methods">
+            {METHODS.map((m) => <button key={m.code} class={method === m.code ? 'method on' : 'method'} onClick={() => setMethod(m.code)}>{t(m.key)}</button>)}
+          </div>
+          {!isManager && <label>{t('till.discount.managerPin')}<input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} aria-label={t('till.discount.managerPin')} /></label>}
+          <div class="total"><span>{t('till.refund.total')}</span><strong>{eur(total)}</strong></div>
+          {error && <p class="error" role="alert">{error}</p>}
+          <button class="primary big" disabled={!refundLines.length || reason.trim().length < 3} onClick={submit}>{t('till.refund.submit')}</button>
+        </section>
+      )}
+      {error && !picked && <p class="error" role="alert">{error}</p>}
+    </main>
+  );
+}

@@ -1,0 +1,164 @@
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { type Lang } from '../../../shared/i18n/index.ts';
+import { addProduct } from '../cart.ts';
+import type { Product } from '../catalog.ts';
+import { type TillState } from '../till.ts';
+import { Cart } from './sell/Cart.tsx';
+import { WeighDialog } from './sell/Dialogs.tsx';
+import { ProductGrid } from './sell/ProductGrid.tsx';
+import { till, lang, t, eur, useKeys, pure } from '../ui.tsx';
+
+export function SellScreen({ s }: { s: TillState }) {
+  return (
+    <main class="sell">
+      <Cart />
+      <ProductsPanel catalog={s.catalog} message={s.message} parked={s.parked} lang={lang} />
+    </main>
+  );
+}
+
+/** Digits typed by a person are a PLU or a code being keyed in: a scanner sends all of them within this. */
+export const DIGITS_PAUSE_MS = 120;
+
+/** Search results shown: five rows of five on a landscape tablet; one more letter finds the rest. */
+export const SEARCH_RESULTS = 25;
+
+export interface ProductsProps { catalog: TillState['catalog']; message: TillState['message']; parked: TillState['parked']; lang: Lang }
+
+export const ProductsPanel = pure<ProductsProps>((props) => <Products {...props} />);
+
+export function Products({ catalog, message, parked }: ProductsProps) {
+  const [query, setQueryState] = useState('');
+  // The search box is not a controlled input: a redraw must never put back an older value while the
+  // scanner is typing into it. Clearing it is done on the element itself.
+  const setQuery = (q: string) => {
+    cancelDigits();
+    if (search.current && search.current.value !== q) search.current.value = q;
+    setQueryState(q);
+  };
+  // A scanner types a code's digits faster than any person: digits alone are searched only once typing
+  // pauses, so a scan never redraws the grid on its way to the cart (a PLU typed by hand still finds).
+  const digitsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const cancelDigits = () => {
+    if (digitsTimer.current !== null) clearTimeout(digitsTimer.current);
+    digitsTimer.current = null;
+  };
+  const onSearchInput = (value: string) => {
+    cancelDigits();
+    if (!/^\d+$/.test(value.trim())) return setQueryState(value);
+    digitsTimer.current = setTimeout(() => {
+      digitsTimer.current = null;
+      setQueryState(search.current?.value ?? '');
+    }, DIGITS_PAUSE_MS);
+  };
+  const [tab, setTab] = useState<{ kind: 'category' | 'producer'; id: number | null }>({ kind: 'category', id: null });
+  const [weighing, setWeighing] = useState<Product | null>(null);
+  const [showParked, setShowParked] = useState(false);
+  const search = useRef<HTMLInputElement>(null);
+  // Focus as soon as the screen is there: the next scan may come at once.
+  useLayoutEffect(() => {
+    search.current?.focus();
+    return cancelDigits;
+  }, []);
+
+  const results = useMemo(() => {
+    if (!catalog) return [];
+    // What a tablet shows at once: more tiles only cost redraw time on every keystroke.
+    if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query, SEARCH_RESULTS);
+    const list = catalog.products.filter((p) => (tab.id === null ? true : tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id));
+    return list.slice(0, tab.id === null ? 40 : 300);
+  }, [catalog, query, tab]);
+
+  const pick = (p: Product, opts: { grams?: number; priceCents?: number } = {}) => {
+    till.touch();
+    if (p.unit === 'kg' && opts.grams === undefined && opts.priceCents === undefined) {
+      setWeighing(p);
+      return;
+    }
+    till.setCart(addProduct(till.state.cart, p, opts));
+    setQuery('');
+    search.current?.focus();
+  };
+
+  const pickLatest = useRef(pick);
+  pickLatest.current = pick;
+  const pickRef = useMemo(() => (p: Product) => pickLatest.current(p), []);
+
+  const scan = (code: string) => {
+    if (!catalog) return;
+    const r = catalog.scan(code);
+    if (r.kind === 'product') {
+      if (r.product.unit === 'kg' && r.priceCents !== undefined) {
+        // A price label on goods sold by weight: the weight it stands for, to the gram.
+        pick(r.product, { grams: Math.max(1, Math.round((r.priceCents * 1000) / r.product.priceCents)) });
+      } else pick(r.product, { ...(r.grams !== undefined ? { grams: r.grams } : {}), ...(r.priceCents !== undefined ? { priceCents: r.priceCents } : {}) });
+      setQuery('');
+    } else {
+      till.say('error', r.kind === 'misread' ? t('till.scan.misread', { code: r.code }) : t('till.scan.unknown', { code: r.code }));
+      setQuery('');
+    }
+  };
+
+  // The scanner types like a keyboard and ends with Enter: whatever has the focus, keys go to the search box.
+  useKeys((e: KeyboardEvent) => {
+      till.touch();
+      const target = e.target as HTMLElement;
+      if (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || document.querySelector('.modal')) return;
+      if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) search.current?.focus();
+      else if (e.key === 'Enter' && !search.current?.value && till.state.cart.lines.length) till.startPayment();
+  });
+
+  const onSearchKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      // The input's own value: a scanner's Enter follows its digits before any redraw.
+      const q = (e.currentTarget as HTMLInputElement).value.trim();
+      if (/^\d{6,14}$/.test(q)) return scan(q);
+      const found = catalog && q ? catalog.search(q, 2) : [];
+      if (found.length === 1) return pick(found[0]!);
+      if (!q && till.state.cart.lines.length) till.startPayment();
+    } else if (e.key === 'Escape') setQuery('');
+  };
+
+  return (
+    <>
+      <section class="products">
+        <div class="search-row">
+          <input ref={search} class="search" type="search" placeholder={t('till.search')} aria-label={t('till.search')} autoFocus
+            onInput={(e) => onSearchInput((e.target as HTMLInputElement).value)} onKeyDown={onSearchKey} autocomplete="off" />
+          <button onClick={() => setShowParked(!showParked)} disabled={!parked.length}>{t('till.parked', { n: parked.length })}</button>
+          <button onClick={() => till.set({ screen: 'refund' })}>{t('till.refund')}</button>
+        </div>
+        {message && <p class={message.kind === 'error' ? 'error banner' : 'info banner'} role="alert">{message.text}</p>}
+        {showParked && (
+          <ul class="parked">
+            {parked.map((p) => (
+              <li key={p.id}><button onClick={() => { till.resume(p.id); setShowParked(false); }}>{new Date(p.parkedAt).toLocaleTimeString(lang)} · {p.cashier} · {eur(p.totalCents)}</button></li>
+            ))}
+          </ul>
+        )}
+        {/* Always there: hiding it while searching would move the whole grid on the first keystroke. */}
+        {catalog && (
+          <nav class={query ? 'tabs dim' : 'tabs'}>
+            <button class={tab.id === null && !query ? 'tab on' : 'tab'} onClick={() => { setQuery(''); setTab({ kind: tab.kind, id: null }); }}>{t('till.all')}</button>
+            <button class="tab switch" onClick={() => setTab({ kind: tab.kind === 'category' ? 'producer' : 'category', id: null })}>{tab.kind === 'category' ? t('till.byProducer') : t('till.byCategory')}</button>
+            {tab.kind === 'category'
+              ? catalog.data.categories.map((c) => (
+                  <button key={c.id} class={tab.id === c.id ? 'tab on' : 'tab'} style={{ borderColor: c.color }} onClick={() => { setQuery(''); setTab({ kind: 'category', id: c.id }); }}>{c.name}</button>
+                ))
+              : catalog.data.producers.map((p) => (
+                  <button key={p.id} class={tab.id === p.id ? 'tab on' : 'tab'} onClick={() => { setQuery(''); setTab({ kind: 'producer', id: p.id }); }}>{p.name}</button>
+                ))}
+          </nav>
+        )}
+        {!catalog ? <p>{t('till.catalog.loading')}</p> : (
+          <>
+            {query && !results.length && !/^\d{6,}$/.test(query.trim()) && <p class="empty">{t('till.search.none', { q: query })}</p>}
+            <ProductGrid products={results} onPick={pickRef} lang={lang} />
+          </>
+        )}
+      </section>
+      {weighing && <WeighDialog product={weighing} onDone={(g) => { const p = weighing; setWeighing(null); if (g) pick(p, { grams: g }); else search.current?.focus(); }} />}
+    </>
+  );
+}

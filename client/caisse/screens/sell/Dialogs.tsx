@@ -1,0 +1,148 @@
+import { useState } from 'preact/hooks';
+import { parseEuros, weighedPrice, type Cents, type Grams } from '../../../../shared/money.ts';
+import { api } from '../../../api.ts';
+import { removeLine, updateLine, type CartLine } from '../../cart.ts';
+import type { Product } from '../../catalog.ts';
+import { type TillState } from '../../till.ts';
+import { till, t, eur, kg, useLive, useKeys, errorText, Keypad, applyKey } from '../../ui.tsx';
+
+export function WeighDialog({ product, onDone }: { product: Product; onDone: (grams: number | null) => void }) {
+  const [g, setG, gRef] = useLive('');
+  const grams = Number(g || 0);
+  useKeys((e: KeyboardEvent) => {
+      if (/^\d$/.test(e.key)) setG((v) => applyKey(v, e.key, 6));
+      else if (e.key === 'Backspace') setG((v) => v.slice(0, -1));
+      else if (e.key === 'Enter' && Number(gRef.current || 0) > 0) onDone(Number(gRef.current));
+      else if (e.key === 'Escape') onDone(null);
+      else return;
+      e.preventDefault();
+      e.stopPropagation();
+  });
+  return (
+    <div class="modal" role="dialog" aria-label={t('till.weigh.title', { name: product.name })}>
+      <div class="card">
+        <h2>{product.name}</h2>
+        <p>{t('till.weigh.perKg', { price: eur(product.priceCents) })}</p>
+        <div class="big-value" data-testid="grams">{t('till.weigh.grams', { g: grams })}</div>
+        <div class="big-value accent" data-testid="weigh-price">{eur(weighedPrice(product.priceCents as Cents, grams as Grams))}</div>
+        <Keypad onKey={(k) => setG((v) => applyKey(v, k, 6))} />
+        <div class="row">
+          <button onClick={() => onDone(null)}>{t('till.cancel')}</button>
+          <button class="primary" disabled={grams <= 0} onClick={() => onDone(grams)}>{t('till.weigh.add')}</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState; onClose: () => void }) {
+  const [discount, setDiscount] = useState(line.discountCents ? (line.discountCents / 100).toFixed(2).replace('.', ',') : '');
+  const [percent, setPercent] = useState(false);
+  const [note, setNote] = useState(line.note);
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState('');
+  const gross = line.unit === 'kg' ? weighedPrice(line.unitPriceCents as Cents, line.quantity as Grams) : line.unitPriceCents * line.quantity;
+  const limitBp = s.device?.options.cashierDiscountLimitBp ?? 0;
+  const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
+  const apply = async () => {
+    let cents = 0;
+    let approval: string | null = null;
+    if (discount.trim()) {
+      if (percent) {
+        const p = Number(discount.replace(',', '.'));
+        if (!(p >= 0 && p <= 100)) return setError(t('till.discount.bad'));
+        cents = Math.round((gross * p) / 100);
+      } else {
+        const c = parseEuros(discount);
+        if (c === null || c < 0) return setError(t('till.discount.bad'));
+        cents = c;
+      }
+    }
+    if (cents > gross) return setError(t('till.discount.tooMuch'));
+    if (!isManager && cents * 10_000 > gross * limitBp) {
+      if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
+      try {
+        approval = (await api<{ approval: string }>('POST', '/api/auth/approve', { pin })).approval;
+      } catch (e) {
+        setPin('');
+        return setError(errorText(e));
+      }
+    }
+    const updated = updateLine(s.cart, line.key, { discountCents: cents, note: note.trim() });
+    till.setCart(approval ? { ...updated, approval } : updated);
+    onClose();
+  };
+  return (
+    <div class="modal" role="dialog" aria-label={line.name}>
+      <div class="card">
+        <h2>{line.name}</h2>
+        {line.unit === 'piece' ? (
+          <div class="row qty">
+            <button class="key" aria-label={t('till.qty.less')} onClick={() => line.quantity > 1 && till.setCart(updateLine(s.cart, line.key, { quantity: line.quantity - 1 }))}>−</button>
+            <span class="big-value">{line.quantity}</span>
+            <button class="key" aria-label={t('till.qty.more')} onClick={() => till.setCart(updateLine(s.cart, line.key, { quantity: line.quantity + 1 }))}>+</button>
+          </div>
+        ) : (
+          <p>{kg(line.quantity)} × {eur(line.unitPriceCents)}/kg</p>
+        )}
+        <label>{t('till.discount.label')}
+          <span class="row">
+            <input value={discount} onInput={(e) => setDiscount((e.target as HTMLInputElement).value)} inputMode="decimal" />
+            <button class={percent ? 'toggle on' : 'toggle'} onClick={() => setPercent(!percent)}>{percent ? '%' : '€'}</button>
+          </span>
+        </label>
+        {!isManager && <label>{t('till.discount.managerPin')}<input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} /></label>}
+        <label>{t('till.note')}<input value={note} maxLength={200} onInput={(e) => setNote((e.target as HTMLInputElement).value)} /></label>
+        {error && <p class="error" role="alert">{error}</p>}
+        <div class="row">
+          <button class="danger" onClick={() => { till.setCart(removeLine(s.cart, line.key)); onClose(); }}>{t('till.line.remove')}</button>
+          <button onClick={onClose}>{t('till.cancel')}</button>
+          <button class="primary" onClick={apply}>{t('till.ok')}</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtotal: number; onClose: () => void }) {
+  const [value, setValue] = useState('');
+  const [percent, setPercent] = useState(true);
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState('');
+  const limitBp = s.device?.options.cashierDiscountLimitBp ?? 0;
+  const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
+  const apply = async () => {
+    const cents = percent ? Math.round((subtotal * Number(value.replace(',', '.') || 0)) / 100) : (parseEuros(value || '0') ?? -1);
+    if (!(cents >= 0) || cents > subtotal) return setError(t('till.discount.bad'));
+    if (!isManager && cents * 10_000 > subtotal * limitBp) {
+      if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
+      try {
+        const { approval } = await api<{ approval: string }>('POST', '/api/auth/approve', { pin });
+        till.setCart({ ...s.cart, discountCents: cents, approval });
+      } catch (e) {
+        setPin('');
+        return setError(errorText(e));
+      }
+      return onClose();
+    }
+    till.setCart({ ...s.cart, discountCents: cents });
+    onClose();
+  };
+  return (
+    <div class="modal" role="dialog" aria-label={t('till.discount.ticket')}>
+      <div class="card">
+        <h2>{t('till.discount.ticket')}</h2>
+        <span class="row">
+          <input value={value} autoFocus onInput={(e) => setValue((e.target as HTMLInputElement).value)} inputMode="decimal" />
+          <button class={percent ? 'toggle on' : 'toggle'} onClick={() => setPercent(!percent)}>{percent ? '%' : '€'}</button>
+        </span>
+        {!isManager && <label>{t('till.discount.managerPin')}<input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} /></label>}
+        {error && <p class="error" role="alert">{error}</p>}
+        <div class="row">
+          <button onClick={onClose}>{t('till.cancel')}</button>
+          <button class="primary" onClick={apply}>{t('till.ok')}</button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import { Component, type ComponentChild } from 'preact';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { translate, type Lang, type MessageKey } from '../../shared/i18n/index.ts';
+import { formatEuros, type Cents } from '../../shared/money.ts';
+import { ApiError, isOffline } from '../api.ts';
+import { Till, type TillState } from './till.ts';
+
+export const till = new Till();
+(window as unknown as { till: Till }).till = till;
+
+export let lang: Lang = (localStorage.getItem('lang') as Lang) === 'en' ? 'en' : 'fr';
+
+/** The till's language, kept on the tablet; the screens read `lang` (a live binding) when they redraw. */
+export function setLang(next: Lang) {
+  lang = next;
+  localStorage.setItem('lang', next);
+}
+
+export const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
+
+export const eur = (c: number) => formatEuros(c as Cents, lang === 'fr' ? 'fr-FR' : 'en-GB');
+
+const kgFormats = new Map<Lang, Intl.NumberFormat>();
+
+export const kg = (g: number) => {
+  let f = kgFormats.get(lang);
+  if (!f) kgFormats.set(lang, (f = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 3 })));
+  return `${f.format(g / 1000)} kg`;
+};
+
+export const METHODS: { code: string; key: MessageKey }[] = [
+  { code: 'cash', key: 'till.pay.cash' },
+  { code: 'card', key: 'till.pay.card' },
+  { code: 'cheque', key: 'till.pay.cheque' },
+  { code: 'meal_voucher', key: 'till.pay.voucher' },
+];
+
+/**
+ * State whose latest value key handlers can read at once: a scanner or a fast typist sends the next key
+ * before the screen has redrawn, so a handler must not rely on the value of the last render.
+ */
+
+export function useLive<T>(initial: T): [T, (next: T | ((prev: T) => T)) => void, { current: T }] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(initial);
+  const set = (next: T | ((prev: T) => T)) => {
+    ref.current = typeof next === 'function' ? (next as (prev: T) => T)(ref.current) : next;
+    setValue(ref.current);
+  };
+  return [value, set, ref];
+}
+
+/**
+ * One keyboard listener for the whole till, installed once: the screen (or dialog) drawn last sets the
+ * handler while it renders, so keys go to what is on screen now, never to a screen that just closed.
+ */
+
+export const keyHandler: { current: ((e: KeyboardEvent) => void) | null } = { current: null };
+window.addEventListener('keydown', (e) => keyHandler.current?.(e));
+
+export function useKeys(handler: (e: KeyboardEvent) => void) {
+  keyHandler.current = handler;
+}
+
+/**
+ * The till's state, drawn again when it changes. The screen as a whole skips changes to the cart alone:
+ * a scan redraws the cart (which follows the cart itself), not the status bar and the product grid.
+ */
+
+export function useTill(exceptCartOnly = false): TillState {
+  const [s, set] = useState(till.state);
+  // Subscribed before the browser paints, and caught up with any change made since the first render.
+  useLayoutEffect(() => {
+    if (till.state !== s) set(till.state);
+    return till.subscribe((next, prev) => {
+      if (exceptCartOnly && next.cart !== prev.cart && (Object.keys(next) as (keyof TillState)[]).every((k) => k === 'cart' || next[k] === prev[k])) return;
+      set(next);
+    });
+  }, []);
+  return s;
+}
+
+export function errorText(e: unknown): string {
+  if (isOffline(e)) return t('error.network');
+  return e instanceof ApiError ? e.message : String(e);
+}
+
+export function Keypad({ onKey }: { onKey: (k: string) => void }) {
+  const keys = ['7', '8', '9', '4', '5', '6', '1', '2', '3', 'C', '0', '⌫'];
+  return (
+    <div class="keypad" role="group">
+      {keys.map((k) => (
+        <button type="button" key={k} class={k === 'C' || k === '⌫' ? 'key alt' : 'key'} onClick={() => onKey(k)} aria-label={k === '⌫' ? t('till.key.back') : k === 'C' ? t('till.key.clear') : k}>
+          {k}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export const applyKey = (value: string, k: string, max = 9) => (k === 'C' ? '' : k === '⌫' ? value.slice(0, -1) : (value + k).replace(/^0+(?=\d)/, '').slice(0, max));
+
+/** Shallow-compared props: a scan changes the cart, and only the cart is drawn again. */
+export function pure<P extends object>(render: (props: P) => ComponentChild) {
+  return class extends Component<P> {
+    override shouldComponentUpdate(next: P) {
+      for (const k in next) if (next[k] !== this.props[k]) return true;
+      return false;
+    }
+    override render() {
+      return render(this.props);
+    }
+  };
+}
