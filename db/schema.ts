@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 
 // Booleans are stored as 0/1 integers: SQLite has no boolean type, and PostgreSQL accepts the same.
 type Flag = 0 | 1;
@@ -385,3 +385,6 @@ export type ProductRow = Selectable<ProductTable>;
 export type UserRow = Selectable<UserTable>;
 export type NewProduct = Insertable<ProductTable>;
 export type ProductUpdate = Updateable<ProductTable>;
+
+/** The database or a transaction on it: what domain functions take. */
+export type Db = Kysely<Database> | Transaction<Database>;

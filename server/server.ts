@@ -18,10 +18,10 @@ import { PrintQueue } from './printing/queue.ts';
 import { ensureConfiguredPrinter } from './printing/printers.ts';
 import { Realtime } from './realtime/realtime.ts';
 import { readSetting } from './settings/settings.ts';
-import { enrolPages } from './tls/enrol.ts';
+import { enrolPages } from './http/pages.ts';
 import { createDualListener } from './tls/listener.ts';
 import { TlsService } from './tls/tls-service.ts';
-import { viaProxy } from './tls/transport.ts';
+import { viaProxy } from './http/transport.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 

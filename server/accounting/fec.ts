@@ -21,7 +21,7 @@ import { statementCode } from '../../shared/settlement.ts';
 import { businessDay } from '../../shared/time.ts';
 import type { ClosingFigures } from '../closing/closing.ts';
 import { Conflict } from '../errors.ts';
-import type { Db } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { toCsv, csvCents, type CsvCell } from '../exports/csv.ts';
 import { readSetting, shopIdentity } from '../settings/settings.ts';
 

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Db } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { readSetting, writeSetting } from '../settings/settings.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { rawRows } from '../../db/raw.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
-import type { Db } from '../events/event-log.ts';
-import type { DeviceIdentity, SessionUser } from '../http/route.ts';
+import type { Db } from '../../db/schema.ts';
+import type { DeviceIdentity, SessionUser } from './identity.ts';
 import { newToken, sha256Hex } from './secrets.ts';
 
 export const SESSION_COOKIE = 'comptoir_session';

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { categoryUpdateBody, CategoryCreate } from '../../shared/api/catalog.ts';
 import { slugify } from '../../shared/text.ts';
 import { Conflict, NotFound } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 
 type CategoryRow = { id: number; slug: string; name: string; color: string; sort_order: number; active: 0 | 1 };
 export const categoryView = (c: CategoryRow) => ({ id: c.id, slug: c.slug, name: c.name, color: c.color, sortOrder: c.sort_order, active: c.active === 1 });

@@ -1,6 +1,6 @@
 import type { LabelProduct } from '../documents/labels.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import type { Db } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { getProduct } from './products.ts';
 
 /** The labels asked for, one per copy, each with the product's first barcode; at most `max` in all. */

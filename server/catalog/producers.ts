@@ -3,7 +3,8 @@ import type { ProducerCreate, ProducerUpdate } from '../../shared/api/catalog.ts
 import { normalizeForSearch, searchTerms, slugify } from '../../shared/text.ts';
 import type { ProducerRow } from '../../db/schema.ts';
 import { Conflict, NotFound } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { refreshProductSearchText } from './products.ts';
 
 export function producerView(p: ProducerRow) {

@@ -4,7 +4,8 @@ import { decodeBarcode, type InStoreLayout } from '../../shared/barcodes.ts';
 import { normalizeForSearch, searchTerms } from '../../shared/text.ts';
 import type { OutletCode } from '../../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { inStoreLayouts } from '../settings/settings.ts';
 
 /** Limits what a caller sees: a producer's requests carry their own id, applied in every query. */

@@ -4,7 +4,8 @@ import { businessDay } from '../../shared/time.ts';
 import type { Database, OutletCode } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Invalid, NotFound, Unprocessable } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 import { dayFigures, emptyFigures, figuresByDay, salesByHour, sumFigures, type Figures } from './figures.ts';
 

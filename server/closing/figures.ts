@@ -1,5 +1,5 @@
 import { groupBy } from '../../shared/group.ts';
-import type { Db } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 
 /** What an X or Z report shows, for one business day of one outlet, or summed over a month or a year. */
 export interface Figures {

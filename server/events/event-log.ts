@@ -1,9 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Db } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 
-export type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * Sensitive actions, in the business's words. Kept as one list so the manager's event screen and the

@@ -1,6 +1,7 @@
 import { Unauthorized } from '../errors.ts';
 import type { Scope } from '../catalog/products.ts';
-import type { Principal, RequestContext, SessionUser } from './route.ts';
+import type { SessionUser } from '../auth/identity.ts';
+import type { Principal, RequestContext } from './route.ts';
 
 export const MANAGERS = ['admin', 'manager'] as const satisfies readonly Principal[];
 export const STAFF = ['admin', 'manager', 'cashier', 'waiter'] as const satisfies readonly Principal[];

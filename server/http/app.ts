@@ -8,9 +8,10 @@ import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import { DomainError, Forbidden, Invalid, TooManyAttempts, Unauthorized } from '../errors.ts';
 import type { AppServices } from '../services.ts';
-import { admits, Reply, type RequestContext, type RouteDef, type SessionUser } from './route.ts';
-import { transportPolicy } from '../tls/transport.ts';
-import { insecurePage } from '../tls/enrol.ts';
+import type { SessionUser } from '../auth/identity.ts';
+import { admits, Reply, type RequestContext, type RouteDef } from './route.ts';
+import { transportPolicy } from './transport.ts';
+import { insecurePage } from './pages.ts';
 
 z.config(z.locales.fr());
 

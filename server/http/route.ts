@@ -2,25 +2,11 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database, Role } from '../../db/schema.ts';
 import type { AppServices } from '../services.ts';
+import type { DeviceIdentity, SessionUser } from '../auth/identity.ts';
 
 /** Who may call a route. `device` is a paired till (its device cookie), with or without a cashier logged in. */
 export type Principal = Role | 'device';
 export type Access = 'public' | 'authenticated' | readonly Principal[];
-
-export interface SessionUser {
-  id: number;
-  role: Role;
-  displayName: string;
-  login: string | null;
-  producerId: number | null;
-  sessionHash: string;
-  deviceId: number | null;
-}
-
-export interface DeviceIdentity {
-  id: number;
-  tillId: number;
-}
 
 export interface CookieOptions {
   maxAgeSeconds?: number;

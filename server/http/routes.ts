@@ -12,13 +12,26 @@ import { receiptRoutes } from '../receipts/routes.ts';
 import { printingRoutes } from '../printing/routes.ts';
 import { settlementRoutes } from '../settlement/routes.ts';
 import { accountingRoutes } from '../accounting/routes.ts';
-import type { RouteDef } from './route.ts';
+import { buildOpenApi } from '../system/openapi.ts';
+import { route, type RouteDef } from './route.ts';
+
+/** The API described from the route table itself (built once, on first request). */
+let openApi: unknown = null;
+const openApiRoute = route({
+  method: 'get',
+  path: '/api/openapi.json',
+  access: 'public',
+  tag: 'system',
+  summary: 'This API, generated from its zod schemas',
+  handler: async () => (openApi ??= buildOpenApi(allRoutes)),
+});
 
 /** Every HTTP route, each declaring who may call it. The access test walks this list. */
 export const allRoutes: readonly RouteDef[] = [
   // First: express tries the routes in this order, and a ticket is the request the shop sends most.
   ...salesRoutes,
   ...systemRoutes,
+  openApiRoute,
   ...authRoutes,
   ...tillRoutes,
   ...userRoutes,

@@ -2,7 +2,8 @@
  * The print jobs the shop asks for, from what it knows: the printer's profile picks the width and code
  * page, receipt.ts lays the document out, the queue sends it.
  */
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { receiptData } from '../receipts/digital.ts';
 import { EscPos } from './escpos.ts';
 import type { PrinterRowView } from './printers.ts';

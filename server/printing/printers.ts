@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { printerBody, printerPatch } from '../../shared/api/printing.ts';
 import type { OutletCode } from '../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { parsePrinterUri } from './drivers.ts';
 
 export async function listPrinters(db: Db) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, PrintJobResolution, PrintJobStatus } from '../../db/schema.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { driverFor, PrintError, type DriverTimeouts, type PrinterDriver, type PrinterState } from './drivers.ts';

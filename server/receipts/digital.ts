@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import bwipjs from 'bwip-js/node';
 import type { ShopIdentity } from '../../shared/api/settings.ts';
 import { formatEuros, formatRate, type BasisPoints, type Cents } from '../../shared/money.ts';
-import type { Db } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { NotFound } from '../errors.ts';
 import { getSale, type SaleView } from '../sales/record.ts';
 import { shopIdentity } from '../settings/settings.ts';

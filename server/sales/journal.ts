@@ -1,6 +1,6 @@
 import { groupBy } from '../../shared/group.ts';
 import { sql } from 'kysely';
-import type { Db } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, openSqlite, type OpenDatabase } from '../../db/database.ts';
-import type { Db } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { WriteQueue } from './write-queue.ts';
 
 let dir: string;

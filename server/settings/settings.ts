@@ -4,7 +4,8 @@ import { checkLayouts, defaultInStoreLayouts, type InStoreLayout } from '../../s
 import { defaultTillOptions, inStoreLayoutsSchema, shopIdentitySchema, tillOptionsSchema, type ShopIdentity, type TillOptions } from '../../shared/api/settings.ts';
 import { accountPlanSchema } from '../../shared/api/accounting.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 
 /** Typed settings: each key has its schema, so a value read back is always valid. */
 const settingSchemas = {

@@ -4,7 +4,8 @@
  * replaces the password and ends every open session of that account.
  */
 import { Conflict, Invalid, NotFound } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { createSession } from '../auth/sessions.ts';
 import { hashSecret, newToken, sha256Hex } from '../auth/secrets.ts';
 

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import { NotFound } from '../errors.ts';
-import type { Db } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import type { Scope } from '../catalog/products.ts';
 import { statementCode } from '../../shared/settlement.ts';
 import { csvCents, csvKg, toCsv, type CsvCell } from '../exports/csv.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import type { Scope } from '../catalog/products.ts';
 import { getSlip } from '../stock/ledger.ts';
 import { isDemo, shopIdentity } from '../settings/settings.ts';

@@ -11,7 +11,8 @@ import { statementCode, statementTotals, type StatementItem, type StatementTotal
 import { businessDay } from '../../shared/time.ts';
 import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { isDemo, readSetting, shopIdentity } from '../settings/settings.ts';
 import type { Scope } from '../catalog/products.ts';
 import type { Kysely } from 'kysely';

@@ -5,7 +5,8 @@ import type { KitchenUseBody } from '../../shared/api/settlement.ts';
 import { searchTerms } from '../../shared/text.ts';
 import type { MovementKind, SlipKind } from '../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import type { Scope } from '../catalog/products.ts';
 
 export interface MovementInput {

@@ -23,18 +23,6 @@ export const systemRoutes = [
   }),
   route({
     method: 'get',
-    path: '/api/openapi.json',
-    access: 'public',
-    tag: 'system',
-    summary: 'This API, generated from its zod schemas',
-    handler: async () => {
-      const { allRoutes } = await import('../http/routes.ts');
-      const { buildOpenApi } = await import('./openapi.ts');
-      return buildOpenApi(allRoutes);
-    },
-  }),
-  route({
-    method: 'get',
     path: '/api/events',
     access: MANAGERS,
     tag: 'system',

@@ -1,4 +1,4 @@
-import type { Db } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 import { verifyEventChain } from '../events/event-log.ts';
 import { verifyStockLedger } from '../stock/ledger.ts';
 import os from 'node:os';

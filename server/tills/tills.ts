@@ -4,7 +4,8 @@ import type { tillUpdateBody } from '../../shared/api/admin.ts';
 import type { OutletCode } from '../../db/schema.ts';
 import { newPairingCode, newToken, sha256Hex } from '../auth/secrets.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 
 export const PAIRING_CODE_TTL_MS = 15 * 60_000;
 

@@ -1,12 +1,7 @@
-import crypto from 'node:crypto';
-import express, { type Request } from 'express';
 import bwipjs from 'bwip-js/node';
 import { translate, type Lang, type MessageKey } from '../../shared/i18n/index.ts';
-import { isDemo } from '../settings/settings.ts';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
-import type { TlsService } from './tls-service.ts';
-import { hostName, isLoopbackAddress } from './transport.ts';
+import { hostName, isLoopbackAddress } from './addresses.ts';
+import type { CaInfo } from './certificates.ts';
 import { lanAddresses } from './tls-service.ts';
 
 /**
@@ -37,19 +32,15 @@ export const safeNext = (next: unknown): string => (typeof next === 'string' && 
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function langOf(req: Request): Lang {
-  if (req.query.lang === 'en') return 'en';
-  if (req.query.lang === 'fr') return 'fr';
-  return 'fr';
-}
+export const langOf = (asked: unknown): Lang => (asked === 'en' ? 'en' : 'fr');
 
 /** The address a tablet should use: the one this page was reached by, or the server's LAN address from its own console. */
-export function publicHost(req: Request): string {
+export function publicHost(hostHeader: string | undefined, remoteAddress: string | undefined): string {
   // Only what a browser puts there (a name or an address, a port): anything else never reaches the page.
-  const given = req.headers.host ?? '';
+  const given = hostHeader ?? '';
   const host = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(given) ? given : 'localhost';
   const name = hostName(host);
-  if (isLoopbackAddress(req.socket.remoteAddress) && (name === 'localhost' || name.startsWith('127.') || name === '[::1]')) {
+  if (isLoopbackAddress(remoteAddress) && (name === 'localhost' || name.startsWith('127.') || name === '[::1]')) {
     const lan = lanAddresses()[0];
     const port = host.slice(host.lastIndexOf(':') + 1);
     if (lan) return /^\d+$/.test(port) && host.includes(':') ? `${lan}:${port}` : lan;
@@ -61,63 +52,31 @@ export function enrolUrl(host: string, next: string): string {
   return `http://${host}/enrol${next === '/' ? '' : `?next=${encodeURIComponent(next)}`}`;
 }
 
-export function enrolPages(db: Kysely<Database>, tls: () => TlsService | undefined): express.Router {
-  const router = express.Router();
+/** The enrolment address as a QR code, for the back office's till screen and the plain-HTTP page. */
+export function enrolQrSvg(url: string): string {
+  return bwipjs.toSVG({ bcid: 'qrcode', text: url, eclevel: 'M', scale: 3, paddingwidth: 2, paddingheight: 2 } as Parameters<typeof bwipjs.toSVG>[0]);
+}
 
-  router.get('/enrol/info.json', (req, res) => {
-    const service = tls();
-    const ca = service?.status.ca;
-    const host = publicHost(req);
-    res.setHeader('cache-control', 'no-store');
-    res.json({
-      https: service?.httpsActive ?? false,
-      httpsOrigin: service?.httpsActive ? `https://${host}` : null,
-      enrolUrl: enrolUrl(host, safeNext(req.query.next)),
-      ca: ca ? { fingerprint: ca.fingerprint, notAfter: ca.notAfter.toISOString() } : null,
-    });
-  });
+export interface EnrolPage {
+  lang: Lang;
+  host: string;
+  next: string;
+  /** The shop's CA, when it has one of its own (none with TLS_CERT files or TLS=off). */
+  ca: CaInfo | null;
+  httpsActive: boolean;
+  demo: boolean;
+}
 
-  // The CA certificate in DER, the form every system's installer takes.
-  router.get(['/enrol/comptoir-ca.crt', '/enrol/ca.crt'], (_req, res) => {
-    const ca = tls()?.status.ca;
-    if (!ca) return res.status(404).type('text/plain; charset=utf-8').send('Cette boutique utilise son propre certificat : rien à installer.');
-    res.setHeader('content-type', 'application/x-x509-ca-cert');
-    res.setHeader('content-disposition', 'attachment; filename="comptoir-ca.crt"');
-    res.setHeader('cache-control', 'no-cache');
-    res.send(new crypto.X509Certificate(ca.certPem).raw);
-  });
-
-  // The enrolment address as a QR code, for the back office's till screen and the insecure-context message.
-  router.get('/enrol/qr.svg', (req, res) => {
-    const url = enrolUrl(publicHost(req), safeNext(req.query.next));
-    const svg = bwipjs.toSVG({ bcid: 'qrcode', text: url, eclevel: 'M', scale: 3, paddingwidth: 2, paddingheight: 2 } as Parameters<typeof bwipjs.toSVG>[0]);
-    res.setHeader('cache-control', 'no-store');
-    res.type('image/svg+xml').send(svg);
-  });
-
-  // Answered over HTTPS to the page's check: reachable means the device trusts the certificate.
-  router.get('/enrol/check', (req, res) => {
-    res.setHeader('cache-control', 'no-store');
-    res.setHeader('access-control-allow-origin', '*');
-    res.json({ ok: true, secure: req.secure });
-  });
-
-  router.get(['/enrol', '/enrol/'], async (req, res) => {
-    const lang = langOf(req);
-    const t = (key: MessageKey, vars?: Record<string, string | number>) => escape(translate(lang, key, vars));
-    const service = tls();
-    const host = publicHost(req);
-    const next = safeNext(req.query.next);
-    const ca = service?.status.ca ?? null;
-    const httpsOrigin = `https://${host}`;
-    const demo = await isDemo(db).catch(() => false);
-    const other = lang === 'fr' ? 'en' : 'fr';
-    const otherHref = `/enrol?${new URLSearchParams({ ...(next !== '/' ? { next } : {}), lang: other })}`;
-    const steps = (['android', 'ios', 'windows', 'chromeos'] as const)
-      .map((os) => `<details><summary>${t(`enrol.os.${os}` as MessageKey)}</summary><p>${t(`enrol.os.${os}.steps` as MessageKey)}</p></details>`)
-      .join('');
-    res.setHeader('cache-control', 'no-store');
-    res.type('text/html; charset=utf-8').send(`<!doctype html>
+/** The enrolment page: the CA to download, the steps per system, a live check of trust, then on. */
+export function enrolPageHtml({ lang, host, next, ca, httpsActive, demo }: EnrolPage): string {
+  const t = (key: MessageKey, vars?: Record<string, string | number>) => escape(translate(lang, key, vars));
+  const httpsOrigin = `https://${host}`;
+  const other = lang === 'fr' ? 'en' : 'fr';
+  const otherHref = `/enrol?${new URLSearchParams({ ...(next !== '/' ? { next } : {}), lang: other })}`;
+  const steps = (['android', 'ios', 'windows', 'chromeos'] as const)
+    .map((os) => `<details><summary>${t(`enrol.os.${os}` as MessageKey)}</summary><p>${t(`enrol.os.${os}.steps` as MessageKey)}</p></details>`)
+    .join('');
+  return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t('enrol.title')} — Comptoir</title>
 ${STYLE}</head><body>
@@ -132,7 +91,7 @@ ${
 <p><a class="button" href="/enrol/comptoir-ca.crt" download="comptoir-ca.crt">${t('enrol.download')}</a></p>
 <p><small>${t('enrol.fingerprint')}<br><code data-testid="fingerprint">${escape(ca.fingerprint)}</code></small></p>
 <h2>2. ${t('enrol.step.install')}</h2>${steps}`
-    : `<p>${t(service?.httpsActive ? 'enrol.ownCert' : 'enrol.httpsOff')}</p>`
+    : `<p>${t(httpsActive ? 'enrol.ownCert' : 'enrol.httpsOff')}</p>`
 }
 <h2>${ca ? '3. ' : ''}${t('enrol.step.check')}</h2>
 <p id="status" class="status" role="status" aria-live="polite">${t('enrol.checking')}</p>
@@ -152,13 +111,10 @@ ${
       setTimeout(check, 3000);
     });
   }
-  ${service?.httpsActive ? 'check();' : `status.textContent = ${JSON.stringify(translate(lang, 'enrol.httpsOff'))};`}
+  ${httpsActive ? 'check();' : `status.textContent = ${JSON.stringify(translate(lang, 'enrol.httpsOff'))};`}
 })();
 </script>
-</body></html>`);
-  });
-
-  return router;
+</body></html>`;
 }
 
 /**
@@ -168,14 +124,11 @@ ${
  * device trusts the HTTPS address, and if it does, goes there by itself (a few seconds, so the reason can
  * be read); if it does not, it points to the enrolment page.
  */
-export async function insecurePage(req: Request, db: Kysely<Database>): Promise<string> {
-  const lang = langOf(req);
+export function insecurePageHtml({ lang, host, url, path, demo }: { lang: Lang; host: string; url: string; path: string; demo: boolean }): string {
   const t = (key: MessageKey, vars?: Record<string, string | number>) => escape(translate(lang, key, vars));
-  const host = publicHost(req);
-  const target = `https://${host}${req.originalUrl}`;
-  const next = safeNext(req.path.replace(/^(\/(caisse|salle|cuisine)\/?).*$/, '$1'));
+  const target = `https://${host}${url}`;
+  const next = safeNext(path.replace(/^(\/(caisse|salle|cuisine)\/?).*$/, '$1'));
   const enrol = enrolUrl(host, next);
-  const demo = await isDemo(db).catch(() => false);
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t('insecure.title')} — Comptoir</title>

@@ -3,7 +3,8 @@ import type { userUpdateBody, UserCreate } from '../../shared/api/admin.ts';
 import type { Role, UserRow } from '../../db/schema.ts';
 import { hashSecret, pinCost, verifySecret } from '../auth/secrets.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
-import { recordEvent, type Db } from '../events/event-log.ts';
+import { recordEvent } from '../events/event-log.ts';
+import type { Db } from '../../db/schema.ts';
 
 export const userView = (u: Pick<UserRow, 'id' | 'login' | 'display_name' | 'role' | 'producer_id' | 'outlet_id' | 'active' | 'password_hash' | 'pin_hash'>) => ({
   id: u.id,

@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Application, NextFunction, Request, Response } from 'express';
 import type { Config } from '../config.ts';
+import { hostName, isLoopbackAddress, LOOPBACK_NAMES } from '../tls/addresses.ts';
 
 /**
  * Which transport a request may use, decided before any route runs:
@@ -12,22 +13,6 @@ import type { Config } from '../config.ts';
  * - through the trusted reverse proxy (the producers' access from home), `PROXY_ACCESS=portal` keeps the
  *   till, the waiter app, the kitchen screen, the back office and enrolment on the shop's network.
  */
-
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-/** The name part of a Host header (`[::1]:3000` → `[::1]`, `shop.lan:3000` → `shop.lan`). */
-export function hostName(hostHeader: string | undefined): string {
-  const h = (hostHeader ?? '').toLowerCase();
-  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
-  const i = h.lastIndexOf(':');
-  return i >= 0 ? h.slice(0, i) : h;
-}
-
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a === '::1' || (net.isIPv4(a) && a.startsWith('127.'));
-}
 
 /** A tool on the server itself: connected from the loopback and naming it. */
 export function isLocalTool(req: Request): boolean {
