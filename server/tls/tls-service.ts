@@ -12,6 +12,7 @@ import { startMdns, type MdnsAnnouncer } from './mdns.ts';
 const NAMES_CHECK_MS = 60_000;
 /** Names learnt from tablets (the router's DNS name for the server, say) kept on the certificate. */
 const MAX_LEARNT_NAMES = 16;
+const LEARN_INTERVAL_MS = 10_000;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export interface TlsStatus {
@@ -50,6 +51,7 @@ export class TlsService {
   private listener: DualListener | null = null;
   private lastAddresses = '';
   private learnt: string[] = [];
+  private lastLearnt = 0;
   /** Certificate work one at a time (a renewal and a new name arriving together). */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -99,7 +101,15 @@ export class TlsService {
     const cert = this.status.cert;
     if (this.status.mode !== 'own-ca' || !cert || cert.dns.includes(name) || !DNS_NAME.test(name)) return null;
     if (!isPermittedName(name, [...LOCAL_DNS_SUFFIXES, ...(this.status.ca?.permittedNames ?? [])])) return null;
-    this.learnt = [...this.learnt.filter((n) => n !== name), name].slice(-MAX_LEARNT_NAMES);
+    // Anyone on the network can ask for any name: at most 16 are learnt (never evicted, so asking for
+    // names in turn cannot make the server issue certificates without end), one per 10 seconds.
+    const now = this.now().getTime();
+    if (this.learnt.length >= MAX_LEARNT_NAMES || now - this.lastLearnt < LEARN_INTERVAL_MS) {
+      this.log.warn('tls name not learnt', { name, learnt: this.learnt.length });
+      return null;
+    }
+    this.lastLearnt = now;
+    this.learnt = [...this.learnt, name];
     fs.writeFileSync(this.learntFile, JSON.stringify(this.learnt), { mode: 0o600 });
     const fresh = await this.refresh();
     return fresh ? tls.createSecureContext({ cert: fresh.certPem, key: fresh.keyPem }) : null;
