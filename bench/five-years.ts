@@ -38,12 +38,32 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
   const lastYear = 2025;
   const firstYear = lastYear - years + 1;
   const now = new Date(`${lastYear + 1}-01-15T10:00:00Z`);
-  await createShopBase(db, 'real', { name: 'Bench', legalName: 'Bench', address: '1 rue', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '', email: '', receiptFooter: '' }, now);
+  await createShopBase(
+    db,
+    'real',
+    {
+      name: 'Bench',
+      legalName: 'Bench',
+      address: '1 rue',
+      postalCode: '81100',
+      city: 'Castres',
+      siret: '73282932000074',
+      vatNumber: 'FR44732829320',
+      phone: '',
+      email: '',
+      receiptFooter: '',
+    },
+    now,
+  );
   const adminId = await createAdmin(db, { login: 'bench', password: 'bench-password' }, now);
   sqlite.pragma('synchronous = OFF');
   sqlite.exec(`insert into tills (outlet_id, name, created_at) values (1, 'Caisse 2', ''), (2, 'Bar', '')`);
-  const insProducer = sqlite.prepare(`insert into producers (slug, name, legal_name, contact_name, email, phone, address, siret, vat_status, commission_bp, search_text, created_at, updated_at) values (?, ?, ?, '', '', '', '', '73282932000074', 'subject', 2000, ?, '', '')`);
-  const insProduct = sqlite.prepare(`insert into products (name, producer_id, unit, price_cents, vat_rate_bp, stock_tracked, search_text, created_at, updated_at) values (?, ?, ?, ?, ?, 0, ?, '', '')`);
+  const insProducer = sqlite.prepare(
+    `insert into producers (slug, name, legal_name, contact_name, email, phone, address, siret, vat_status, commission_bp, search_text, created_at, updated_at) values (?, ?, ?, '', '', '', '', '73282932000074', 'subject', 2000, ?, '', '')`,
+  );
+  const insProduct = sqlite.prepare(
+    `insert into products (name, producer_id, unit, price_cents, vat_rate_bp, stock_tracked, search_text, created_at, updated_at) values (?, ?, ?, ?, ?, 0, ?, '', '')`,
+  );
   const products: { id: number; name: string; producerId: number | null; unit: 'piece' | 'kg'; price: number; vat: number }[] = [];
   sqlite.transaction(() => {
     for (let p = 1; p <= 8; p++) insProducer.run(`p${p}`, `Producteur ${p}`, `Producteur ${p}`, `producteur ${p}`);
@@ -56,24 +76,37 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
       products.push({ id: Number(lastInsertRowid), name: `Article ${i}`, producerId, unit, price, vat });
     }
   })();
-  const insSale = sqlite.prepare(`insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, refund_of, reason, approved_by, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, ?, 0, ?, ?, ?, ?, 'sale', null, null, null, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?)`);
-  const insLine = sqlite.prepare(`insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)`);
+  const insSale = sqlite.prepare(
+    `insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, refund_of, reason, approved_by, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, ?, 0, ?, ?, ?, ?, 'sale', null, null, null, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?)`,
+  );
+  const insLine = sqlite.prepare(
+    `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null)`,
+  );
   const insPay = sqlite.prepare(`insert into sale_payments (sale_id, seq, method, amount_cents) values (?, ?, ?, ?)`);
   const insVat = sqlite.prepare(`insert into sale_vat (sale_id, vat_rate_bp, gross_cents, net_cents, vat_cents) values (?, ?, ?, ?, ?)`);
-  const chain = new Map<number, { seq: number; hash: string; grand: number }>([1, 2, 3].map((t) => [t, { seq: 0, hash: GENESIS_HASH, grand: 0 }]));
+  const chain = new Map<number, { seq: number; hash: string; grand: number }>(
+    [1, 2, 3].map((t) => [t, { seq: 0, hash: GENESIS_HASH, grand: 0 }]),
+  );
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const started = Date.now();
   let count = 0;
   const days: string[] = [];
-  for (let t = Date.UTC(firstYear, 0, 1); t <= Date.UTC(lastYear, 11, 31); t += 86400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.UTC(firstYear, 0, 1); t <= Date.UTC(lastYear, 11, 31); t += 86400_000)
+    days.push(new Date(t).toISOString().slice(0, 10));
   const writeDay = sqlite.transaction((day: string) => {
     for (let i = 0; i < perDay; i++) {
       const tillId = i % 10 < 7 ? 1 + (i % 2) : 3;
       const outletId = tillId === 3 ? 2 : 1;
       const createdAt = new Date(`${day}T08:00:00Z`).getTime() + Math.floor((i / perDay) * 10 * 3600_000);
       const chosen = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => products[Math.floor(rand() * products.length)]!);
-      const toPrice = chosen.map((p) => ({ unit: p.unit, quantity: p.unit === 'kg' ? 200 + Math.floor(rand() * 800) : 1 + Math.floor(rand() * 2), unitPriceCents: p.price, discountCents: 0, vatRateBp: p.vat }));
+      const toPrice = chosen.map((p) => ({
+        unit: p.unit,
+        quantity: p.unit === 'kg' ? 200 + Math.floor(rand() * 800) : 1 + Math.floor(rand() * 2),
+        unitPriceCents: p.price,
+        discountCents: 0,
+        vatRateBp: p.vat,
+      }));
       const priced = priceTicket(toPrice, 0);
       const c = chain.get(tillId)!;
       const id = uuidv7(createdAt);
@@ -89,7 +122,19 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
         cashierId: adminId,
         kind: 'sale',
         refundOf: null,
-        lines: chosen.map((p, n) => ({ lineNo: n + 1, productId: p.id, name: p.name, producerId: p.producerId, quantity: toPrice[n]!.quantity, unitPriceCents: p.price, grossCents: priced.lines[n]!.gross, lineDiscountCents: 0, ticketDiscountCents: 0, totalCents: priced.lines[n]!.total, vatRateBp: p.vat })),
+        lines: chosen.map((p, n) => ({
+          lineNo: n + 1,
+          productId: p.id,
+          name: p.name,
+          producerId: p.producerId,
+          quantity: toPrice[n]!.quantity,
+          unitPriceCents: p.price,
+          grossCents: priced.lines[n]!.gross,
+          lineDiscountCents: 0,
+          ticketDiscountCents: 0,
+          totalCents: priced.lines[n]!.total,
+          vatRateBp: p.vat,
+        })),
         vat: priced.vat.map((v) => ({ vatRateBp: v.vatRate, grossCents: v.gross, netCents: v.net, vatCents: v.vat })),
         payments: [{ method: rand() < 0.6 ? 'card' : 'cash', amountCents: priced.total }],
         subtotalCents: priced.subtotal,
@@ -99,15 +144,49 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
         tillGrandTotalCents: c.grand + priced.total,
       };
       const hash = ticketHash(c.hash, record);
-      insSale.run(id, tillId, record.number, record.chainSeq, outletId, adminId, iso, iso, day, priced.subtotal, 0, priced.total, id, id, record.tillGrandTotalCents, c.hash, hash);
-      record.lines.forEach((l, n) => insLine.run(id, l.lineNo, l.productId, l.name, l.producerId, chosen[n]!.unit, l.quantity, l.unitPriceCents, l.grossCents, 0, 0, l.totalCents, l.vatRateBp));
+      insSale.run(
+        id,
+        tillId,
+        record.number,
+        record.chainSeq,
+        outletId,
+        adminId,
+        iso,
+        iso,
+        day,
+        priced.subtotal,
+        0,
+        priced.total,
+        id,
+        id,
+        record.tillGrandTotalCents,
+        c.hash,
+        hash,
+      );
+      record.lines.forEach((l, n) =>
+        insLine.run(
+          id,
+          l.lineNo,
+          l.productId,
+          l.name,
+          l.producerId,
+          chosen[n]!.unit,
+          l.quantity,
+          l.unitPriceCents,
+          l.grossCents,
+          0,
+          0,
+          l.totalCents,
+          l.vatRateBp,
+        ),
+      );
       insPay.run(id, 1, record.payments[0]!.method, priced.total);
       for (const v of record.vat) insVat.run(id, v.vatRateBp, v.grossCents, v.netCents, v.vatCents);
       chain.set(tillId, { seq: record.chainSeq, hash, grand: record.tillGrandTotalCents });
       count++;
     }
   });
-  console.log(`Building ${years} years × ${days.length / years | 0} days × ${perDay} tickets in ${dir} …`);
+  console.log(`Building ${years} years × ${(days.length / years) | 0} days × ${perDay} tickets in ${dir} …`);
   for (const day of days) writeDay(day);
   sqlite.exec('analyze');
   const built = Date.now();
@@ -117,19 +196,31 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
     }
   }
   for (let y = firstYear; y <= lastYear; y++) {
-    for (let m = 1; m <= 12; m++) for (const outlet of ['shop', 'restaurant'] as const) await closeMonth(db, { outlet, month: `${y}-${String(m).padStart(2, '0')}` }, adminId, now, 'Europe/Paris');
+    for (let m = 1; m <= 12; m++)
+      for (const outlet of ['shop', 'restaurant'] as const)
+        await closeMonth(db, { outlet, month: `${y}-${String(m).padStart(2, '0')}` }, adminId, now, 'Europe/Paris');
     for (const outlet of ['shop', 'restaurant'] as const) await closeYear(db, { outlet, year: String(y) }, adminId, now, 'Europe/Paris');
   }
   await sql`pragma synchronous = FULL`.execute(db);
-  console.log(`  ${count.toLocaleString('fr-FR')} tickets written in ${((built - started) / 1000).toFixed(0)} s, ${days.length * 2} daily closings in ${((Date.now() - built) / 1000).toFixed(0)} s`);
+  console.log(
+    `  ${count.toLocaleString('fr-FR')} tickets written in ${((built - started) / 1000).toFixed(0)} s, ${days.length * 2} daily closings in ${((Date.now() - built) / 1000).toFixed(0)} s`,
+  );
   console.log('');
   const sampleDays = Array.from({ length: 50 }, (_, i) => days[Math.floor((i * 7919) % days.length)]!);
-  report(`Z/X report of one day, ${years}-year database (domain)`, await measure(50, (i) => xReport(db, 'shop', sampleDays[i % sampleDays.length]!)), 200);
-  report(`a month's figures from its tickets, ${years}-year database`, await measure(30, (i) => {
-    const day = sampleDays[i % sampleDays.length]!;
-    const month = day.slice(0, 7);
-    return dayFigures(db, 1, { from: `${month}-01`, to: `${month}-31` });
-  }), 200);
+  report(
+    `Z/X report of one day, ${years}-year database (domain)`,
+    await measure(50, (i) => xReport(db, 'shop', sampleDays[i % sampleDays.length]!)),
+    200,
+  );
+  report(
+    `a month's figures from its tickets, ${years}-year database`,
+    await measure(30, (i) => {
+      const day = sampleDays[i % sampleDays.length]!;
+      const month = day.slice(0, 7);
+      return dayFigures(db, 1, { from: `${month}-01`, to: `${month}-31` });
+    }),
+    200,
+  );
   if (process.env.BENCH_PARTS) {
     let t = Date.now();
     await verifyTicketChains(db);
@@ -141,7 +232,9 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
   const t0 = Date.now();
   const verified = await verifyAll(db, { file: path.join(dir, 'comptoir.sqlite') });
   const seconds = (Date.now() - t0) / 1000;
-  console.log(`${`verify over ${years} years (${verified.tickets.toLocaleString('fr-FR')} tickets, ${verified.closings} closings)`.padEnd(58)} ${seconds.toFixed(1)} s, ok=${verified.ok}${seconds <= 30 ? '  OK (target 30 s)' : '  OVER TARGET (30 s)'}`);
+  console.log(
+    `${`verify over ${years} years (${verified.tickets.toLocaleString('fr-FR')} tickets, ${verified.closings} closings)`.padEnd(58)} ${seconds.toFixed(1)} s, ok=${verified.ok}${seconds <= 30 ? '  OK (target 30 s)' : '  OVER TARGET (30 s)'}`,
+  );
   await close();
   if (process.env.BENCH_KEEP) fs.copyFileSync(path.join(dir, 'comptoir.sqlite'), process.env.BENCH_KEEP);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -23,7 +23,13 @@ export async function benchPrinting(seconds = Number(process.env.BENCH_PRINT_SEC
   try {
     const admin = new Client(server.url);
     await admin.post('/api/auth/login', ADMIN);
-    const created = await admin.post('/api/printers', { name: 'Réseau', role: 'receipt', uri: printer.uri, columns: 48, codePage: 'pc858' });
+    const created = await admin.post('/api/printers', {
+      name: 'Réseau',
+      role: 'receipt',
+      uri: printer.uri,
+      columns: 48,
+      codePage: 'pc858',
+    });
     const printerId = created.body.id as number;
     let events = 0;
     const socket = io(server.url, { transports: ['websocket'], extraHeaders: { cookie: admin.cookieHeader() } });
@@ -51,9 +57,15 @@ export async function benchPrinting(seconds = Number(process.env.BENCH_PRINT_SEC
     const idle = await measure();
     socket.close();
     const pct = (ms: number) => ((ms / (seconds * 1000)) * 100).toFixed(2);
-    results.push(`server CPU, ${seconds} s of printer outage with 20 jobs waiting: ${outage.cpuMs.toFixed(0)} ms (${pct(outage.cpuMs)} % of a core), ${outage.events} printer-state events (${(outage.events / seconds).toFixed(2)}/s; target < 2/s)`);
-    results.push(`baseline, the same ${seconds} s with the printer healthy and idle:   ${idle.cpuMs.toFixed(0)} ms (${pct(idle.cpuMs)} % of a core), ${idle.events} events`);
-    results.push(`outage / idle CPU: ${(outage.cpuMs / Math.max(idle.cpuMs, 10)).toFixed(2)} (idle floored at 10 ms: the /proc clock counts 10 ms ticks)`);
+    results.push(
+      `server CPU, ${seconds} s of printer outage with 20 jobs waiting: ${outage.cpuMs.toFixed(0)} ms (${pct(outage.cpuMs)} % of a core), ${outage.events} printer-state events (${(outage.events / seconds).toFixed(2)}/s; target < 2/s)`,
+    );
+    results.push(
+      `baseline, the same ${seconds} s with the printer healthy and idle:   ${idle.cpuMs.toFixed(0)} ms (${pct(idle.cpuMs)} % of a core), ${idle.events} events`,
+    );
+    results.push(
+      `outage / idle CPU: ${(outage.cpuMs / Math.max(idle.cpuMs, 10)).toFixed(2)} (idle floored at 10 ms: the /proc clock counts 10 ms ticks)`,
+    );
   } finally {
     await printer.close();
     await server.stop();

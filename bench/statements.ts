@@ -24,18 +24,38 @@ const PRODUCTS_PER_PRODUCER = 8;
 const YEAR = 2025;
 
 let seed = 11;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
 async function build(file: string, perDay: number) {
   const { db, sqlite, close } = await openDatabase(file);
   const now = new Date(`${YEAR + 1}-01-10T10:00:00Z`);
-  await createShopBase(db, 'real', { name: 'Bench', legalName: 'Bench SCIC', address: '1 rue de la Fonderie', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '', email: '', receiptFooter: '' }, now);
+  await createShopBase(
+    db,
+    'real',
+    {
+      name: 'Bench',
+      legalName: 'Bench SCIC',
+      address: '1 rue de la Fonderie',
+      postalCode: '81100',
+      city: 'Castres',
+      siret: '73282932000074',
+      vatNumber: 'FR44732829320',
+      phone: '',
+      email: '',
+      receiptFooter: '',
+    },
+    now,
+  );
   const adminId = await createAdmin(db, { login: 'bench', password: 'bench-password' }, now);
   sqlite.pragma('synchronous = OFF');
   const insCategory = sqlite.prepare(`insert into categories (slug, name, color, sort_order) values (?, ?, '#888888', ?)`);
-  const insProducer = sqlite.prepare(`insert into producers (slug, name, legal_name, contact_name, email, phone, address, siret, vat_status, commission_bp, search_text, created_at, updated_at) values (?, ?, ?, '', '', '', '12 chemin des Prés, 81100 Castres', '73282932000074', 'subject', ?, ?, '', '')`);
+  const insProducer = sqlite.prepare(
+    `insert into producers (slug, name, legal_name, contact_name, email, phone, address, siret, vat_status, commission_bp, search_text, created_at, updated_at) values (?, ?, ?, '', '', '', '12 chemin des Prés, 81100 Castres', '73282932000074', 'subject', ?, ?, '', '')`,
+  );
   const insRate = sqlite.prepare(`insert into producer_commissions (producer_id, category_id, commission_bp) values (?, ?, ?)`);
-  const insProduct = sqlite.prepare(`insert into products (name, producer_id, category_id, unit, price_cents, vat_rate_bp, stock_tracked, search_text, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 0, ?, '', '')`);
+  const insProduct = sqlite.prepare(
+    `insert into products (name, producer_id, category_id, unit, price_cents, vat_rate_bp, stock_tracked, search_text, created_at, updated_at) values (?, ?, ?, ?, ?, ?, 0, ?, '', '')`,
+  );
   const products: { id: number; name: string; producerId: number | null; unit: 'piece' | 'kg'; price: number; vat: number }[] = [];
   sqlite.transaction(() => {
     for (let c = 1; c <= 6; c++) insCategory.run(`c${c}`, `Rayon ${c}`, c);
@@ -58,9 +78,15 @@ async function build(file: string, perDay: number) {
     }
   })();
   // Bare inserts for speed; statements read lines, days and kinds, not the chain, so hashes are placeholders.
-  const insSale = sqlite.prepare(`insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, refund_of, reason, approved_by, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, 1, 0, ?, ?, 1, ?, ?, ?, ?, null, ?, ?, ?, 0, ?, 0, ?, 0, 0, ?, ?, 0, '', '')`);
-  const insLine = sqlite.prepare(`insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, null, ?)`);
-  const insKitchen = sqlite.prepare(`insert into stock_movements (product_id, kind, quantity, at, user_id, unit_price_cents) values (?, 'kitchen', ?, ?, ?, ?)`);
+  const insSale = sqlite.prepare(
+    `insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, refund_of, reason, approved_by, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, 1, 0, ?, ?, 1, ?, ?, ?, ?, null, ?, ?, ?, 0, ?, 0, ?, 0, 0, ?, ?, 0, '', '')`,
+  );
+  const insLine = sqlite.prepare(
+    `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, null, ?)`,
+  );
+  const insKitchen = sqlite.prepare(
+    `insert into stock_movements (product_id, kind, quantity, at, user_id, unit_price_cents) values (?, 'kitchen', ?, ?, ?, ?)`,
+  );
   let number = 0;
   let lines = 0;
   let kitchen = 0;
@@ -71,19 +97,65 @@ async function build(file: string, perDay: number) {
       const at = new Date(Date.parse(`${day}T08:00:00Z`) + Math.floor((i / perDay) * 10 * 3600_000)).toISOString();
       const chosen = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => products[Math.floor(rand() * products.length)]!);
       const qty = chosen.map((p) => (p.unit === 'kg' ? 200 + Math.floor(rand() * 800) : 1 + Math.floor(rand() * 2)));
-      const priced = priceTicket(chosen.map((p, n) => ({ unit: p.unit, quantity: qty[n]!, unitPriceCents: p.price, discountCents: 0, vatRateBp: p.vat })), 0);
+      const priced = priceTicket(
+        chosen.map((p, n) => ({ unit: p.unit, quantity: qty[n]!, unitPriceCents: p.price, discountCents: 0, vatRateBp: p.vat })),
+        0,
+      );
       const id = crypto.randomUUID();
       number++;
       insSale.run(id, number, number, adminId, 'sale', null, null, at, at, day, priced.subtotal, priced.total, id, id);
-      chosen.forEach((p, n) => insLine.run(id, n + 1, p.id, p.name, p.producerId, p.unit, qty[n], p.price, priced.lines[n]!.gross, priced.lines[n]!.total, p.vat, null));
+      chosen.forEach((p, n) =>
+        insLine.run(
+          id,
+          n + 1,
+          p.id,
+          p.name,
+          p.producerId,
+          p.unit,
+          qty[n],
+          p.price,
+          priced.lines[n]!.gross,
+          priced.lines[n]!.total,
+          p.vat,
+          null,
+        ),
+      );
       lines += chosen.length;
       // One ticket in 200 is refunded the same day (its first line, whole).
       if (i % 200 === 199) {
         const rid = crypto.randomUUID();
         const p = chosen[0]!;
         number++;
-        insSale.run(rid, number, number, adminId, 'refund', id, 'Produit abîmé', at, at, day, -priced.lines[0]!.total, -priced.lines[0]!.total, rid, rid);
-        insLine.run(rid, 1, p.id, p.name, p.producerId, p.unit, -qty[0]!, p.price, -priced.lines[0]!.gross, -priced.lines[0]!.total, p.vat, 1);
+        insSale.run(
+          rid,
+          number,
+          number,
+          adminId,
+          'refund',
+          id,
+          'Produit abîmé',
+          at,
+          at,
+          day,
+          -priced.lines[0]!.total,
+          -priced.lines[0]!.total,
+          rid,
+          rid,
+        );
+        insLine.run(
+          rid,
+          1,
+          p.id,
+          p.name,
+          p.producerId,
+          p.unit,
+          -qty[0]!,
+          p.price,
+          -priced.lines[0]!.gross,
+          -priced.lines[0]!.total,
+          p.vat,
+          1,
+        );
         lines++;
       }
     }
@@ -98,7 +170,9 @@ async function build(file: string, perDay: number) {
   for (const day of days) writeDay(day);
   sqlite.exec('analyze');
   sqlite.pragma('synchronous = FULL');
-  console.log(`  ${number.toLocaleString('fr-FR')} tickets, ${lines.toLocaleString('fr-FR')} lines, ${kitchen.toLocaleString('fr-FR')} kitchen movements over ${days.length} days, ${PRODUCERS} producers, written in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(
+    `  ${number.toLocaleString('fr-FR')} tickets, ${lines.toLocaleString('fr-FR')} lines, ${kitchen.toLocaleString('fr-FR')} kitchen movements over ${days.length} days, ${PRODUCERS} producers, written in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
   return { db, close, adminId };
 }
 
@@ -124,20 +198,38 @@ export async function benchStatements(perDay = Number(process.env.BENCH_TICKETS_
     const s = await issueStatement(db, p, { from: `${YEAR}-11-01`, to: `${YEAR}-11-30` }, adminId, new Date(), 'Europe/Paris');
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
     lineCount += s.items.length;
-    const row = await db.selectFrom('statements').select((eb) => eb.fn('length', ['pdf']).as('size')).where('id', '=', s.id!).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('statements')
+      .select((eb) => eb.fn('length', ['pdf']).as('size'))
+      .where('id', '=', s.id!)
+      .executeTakeFirstOrThrow();
     pdfBytes += Number(row.size);
   }
   const one = summarize(samples);
-  out.push(`one statement (a month, ~${Math.round(lineCount / PRODUCERS)} lines, PDF ~${Math.round(pdfBytes / PRODUCERS / 1024)} KB)`.padEnd(58) + ` median ${one.medianMs.toFixed(1).padStart(8)} ms   p99 ${one.p99Ms.toFixed(1).padStart(8)} ms   (n=${one.n})`);
+  out.push(
+    `one statement (a month, ~${Math.round(lineCount / PRODUCERS)} lines, PDF ~${Math.round(pdfBytes / PRODUCERS / 1024)} KB)`.padEnd(58) +
+      ` median ${one.medianMs.toFixed(1).padStart(8)} ms   p99 ${one.p99Ms.toFixed(1).padStart(8)} ms   (n=${one.n})`,
+  );
   await close();
 
   // 2. The manager's action: all 50 statements of December through the real server and its run.
-  const running = await startServer({ config: loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' }), logger: createLogger('silent') });
+  const running = await startServer({
+    config: loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' }),
+    logger: createLogger('silent'),
+  });
   try {
-    const login = await fetch(`${running.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: 'bench', password: 'bench-password' }) });
+    const login = await fetch(`${running.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'bench', password: 'bench-password' }),
+    });
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     const t0 = Date.now();
-    const started = await fetch(`${running.url}/api/statement-runs`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ from: `${YEAR}-12-01`, to: `${YEAR}-12-31` }) });
+    const started = await fetch(`${running.url}/api/statement-runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ from: `${YEAR}-12-01`, to: `${YEAR}-12-31` }),
+    });
     if (started.status !== 202) throw new Error(`run refused: ${started.status} ${await started.text()}`);
     const { id } = (await started.json()) as { id: string };
     let run: { state: string; issued: number; total: number; skipped: unknown[] };
@@ -147,7 +239,9 @@ export async function benchStatements(perDay = Number(process.env.BENCH_TICKETS_
       if (run.state !== 'running') break;
     }
     const seconds = (Date.now() - t0) / 1000;
-    out.push(`${`issue all statements of a month (${run.issued}/${run.total} issued, HTTP run)`.padEnd(58)} ${seconds.toFixed(2)} s, state=${run.state}${run.issued === PRODUCERS && seconds < 10 ? '  OK (target 10 s)' : '  OVER TARGET (10 s, 50 statements)'}`);
+    out.push(
+      `${`issue all statements of a month (${run.issued}/${run.total} issued, HTTP run)`.padEnd(58)} ${seconds.toFixed(2)} s, state=${run.state}${run.issued === PRODUCERS && seconds < 10 ? '  OK (target 10 s)' : '  OVER TARGET (10 s, 50 statements)'}`,
+    );
   } finally {
     await running.close();
   }
@@ -157,7 +251,9 @@ export async function benchStatements(perDay = Number(process.env.BENCH_TICKETS_
   const t1 = process.hrtime.bigint();
   const year = await issueStatement(reopened.db, 1, { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` }, adminId, new Date(), 'Europe/Paris');
   const ms = Number(process.hrtime.bigint() - t1) / 1e6;
-  out.push(`${`one statement settling a whole year (${year.items.length.toLocaleString('fr-FR')} lines)`.padEnd(58)} ${(ms / 1000).toFixed(2)} s`);
+  out.push(
+    `${`one statement settling a whole year (${year.items.length.toLocaleString('fr-FR')} lines)`.padEnd(58)} ${(ms / 1000).toFixed(2)} s`,
+  );
   await reopened.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return out;

@@ -24,5 +24,7 @@ export async function measure(n: number, fn: (i: number) => Promise<unknown> | u
 
 export function report(name: string, stats: Stats, targetMs?: number) {
   const verdict = targetMs === undefined ? '' : stats.p99Ms <= targetMs ? `  OK (target ${targetMs} ms)` : `  OVER TARGET (${targetMs} ms)`;
-  console.log(`${name.padEnd(58)} median ${stats.medianMs.toFixed(3).padStart(8)} ms   p99 ${stats.p99Ms.toFixed(3).padStart(8)} ms   (n=${stats.n})${verdict}`);
+  console.log(
+    `${name.padEnd(58)} median ${stats.medianMs.toFixed(3).padStart(8)} ms   p99 ${stats.p99Ms.toFixed(3).padStart(8)} ms   (n=${stats.n})${verdict}`,
+  );
 }

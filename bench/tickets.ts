@@ -33,9 +33,14 @@ class Session {
   private readonly agent: http.Agent;
   private readonly url: URL;
   /** `tls`: the same port over HTTPS, by the name a tablet uses, trusting the shop's CA. */
-  constructor(readonly base: string, private readonly tlsOptions?: { ca: string; servername: string }) {
+  constructor(
+    readonly base: string,
+    private readonly tlsOptions?: { ca: string; servername: string },
+  ) {
     this.url = new URL(base);
-    this.agent = tlsOptions ? new https.Agent({ keepAlive: true, maxSockets: 1, ca: tlsOptions.ca, servername: tlsOptions.servername }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
+    this.agent = tlsOptions
+      ? new https.Agent({ keepAlive: true, maxSockets: 1, ca: tlsOptions.ca, servername: tlsOptions.servername })
+      : new http.Agent({ keepAlive: true, maxSockets: 1 });
   }
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -110,12 +115,31 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
   const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' });
   const setup = await openDatabase(config.dbFile);
   const now = new Date();
-  await createShopBase(setup.db, 'real', { name: 'Bench', legalName: 'Bench', address: '1 rue', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '', email: '', receiptFooter: '' }, now);
+  await createShopBase(
+    setup.db,
+    'real',
+    {
+      name: 'Bench',
+      legalName: 'Bench',
+      address: '1 rue',
+      postalCode: '81100',
+      city: 'Castres',
+      siret: '73282932000074',
+      vatNumber: 'FR44732829320',
+      phone: '',
+      email: '',
+      receiptFooter: '',
+    },
+    now,
+  );
   await createAdmin(setup.db, { login: 'bench', password: 'bench-password' }, now);
   await setup.close();
   // The server in its own process, as in the shop: the clients here do not share its event loop.
   // BENCH_PROFILE=dir writes a CPU profile of the server; BENCH_NODE_ARGS passes more flags to its node.
-  const nodeArgs = [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
+  const nodeArgs = [
+    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const server = await startChildServer(dir, {}, nodeArgs);
   const results: string[] = [];
   const rates = new Map<number, number>();
@@ -123,7 +147,15 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
   try {
     const admin = new Session(server.url);
     await admin.call('POST', '/api/auth/login', { login: 'bench', password: 'bench-password' });
-    const producer = (await admin.call('POST', '/api/producers', { name: 'Ferme', legalName: 'Ferme', siret: '73282932000074', vatStatus: 'subject', commissionBp: 2000 })).body;
+    const producer = (
+      await admin.call('POST', '/api/producers', {
+        name: 'Ferme',
+        legalName: 'Ferme',
+        siret: '73282932000074',
+        vatStatus: 'subject',
+        commissionBp: 2000,
+      })
+    ).body;
     const mk = async (body: object) => (await admin.call('POST', '/api/products', body)).body.id as number;
     const ids = {
       pain: await mk({ name: 'Pain', producerId: producer.id, unit: 'piece', priceCents: 520, vatRateBp: 550 }),
@@ -133,7 +165,8 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
     await admin.call('POST', '/api/users', { displayName: 'Caisse', role: 'cashier', pin: '1234' });
     const maxLevel = Math.max(...levels);
     const tillIds: number[] = [];
-    for (let i = 0; i < maxLevel; i++) tillIds.push(i === 0 ? 1 : (await admin.call('POST', '/api/tills', { outlet: 'shop', name: `Caisse ${i + 1}` })).body.id);
+    for (let i = 0; i < maxLevel; i++)
+      tillIds.push(i === 0 ? 1 : (await admin.call('POST', '/api/tills', { outlet: 'shop', name: `Caisse ${i + 1}` })).body.id);
     const pairAll = async (count: number, tlsOptions?: { ca: string; servername: string }) => {
       for (const t of tills) t.session.close();
       tills.length = 0;
@@ -148,7 +181,10 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
       }
     };
     await pairAll(maxLevel);
-    const runs: { level: number; scheme: 'HTTP' | 'HTTPS' }[] = [...levels.map((level) => ({ level, scheme: 'HTTP' as const })), ...httpsLevels.map((level) => ({ level, scheme: 'HTTPS' as const }))];
+    const runs: { level: number; scheme: 'HTTP' | 'HTTPS' }[] = [
+      ...levels.map((level) => ({ level, scheme: 'HTTP' as const })),
+      ...httpsLevels.map((level) => ({ level, scheme: 'HTTPS' as const })),
+    ];
     const httpsRates = new Map<number, { rate: number; p50: number; p99: number }>();
     const httpRuns = new Map<number, { p50: number; p99: number }>();
     let onHttps = false;
@@ -184,14 +220,19 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
         rates.set(level, perLevel / seconds);
         httpRuns.set(level, { p50: s.medianMs, p99: s.p99Ms });
       } else httpsRates.set(level, { rate: perLevel / seconds, p50: s.medianMs, p99: s.p99Ms });
-      results.push(`tickets over ${scheme.padEnd(5)}, ${String(level).padStart(2)} concurrent till(s): ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms   CPU per ticket: server ${serverMs.toFixed(2)} ms, clients ${clientMs.toFixed(2)} ms${level === 10 && scheme === 'HTTP' ? `   (targets: ≥ 1000/s, p99 < 20 ms)` : ''}`);
+      results.push(
+        `tickets over ${scheme.padEnd(5)}, ${String(level).padStart(2)} concurrent till(s): ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms   CPU per ticket: server ${serverMs.toFixed(2)} ms, clients ${clientMs.toFixed(2)} ms${level === 10 && scheme === 'HTTP' ? `   (targets: ≥ 1000/s, p99 < 20 ms)` : ''}`,
+      );
     }
     // The TLS cost, stated: HTTPS beside HTTP at the same concurrency, in this run.
     for (const [level, h] of httpsRates) {
       const plain = rates.get(level);
       const plainLat = httpRuns.get(level);
       const signed = (ms: number) => `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(2)} ms`;
-      if (plain && plainLat) results.push(`TLS cost at ${level} till(s): throughput ×${(h.rate / plain).toFixed(2)} of HTTP, p50 ${signed(h.p50 - plainLat.p50)}, p99 ${signed(h.p99 - plainLat.p99)}`);
+      if (plain && plainLat)
+        results.push(
+          `TLS cost at ${level} till(s): throughput ×${(h.rate / plain).toFixed(2)} of HTTP, p50 ${signed(h.p50 - plainLat.p50)}, p99 ${signed(h.p99 - plainLat.p99)}`,
+        );
     }
     // A tablet's new connection (a reconnection after the Wi-Fi dropped): the full TLS handshake, P-256.
     const ca = fs.readFileSync(path.join(dir, 'tls', 'ca.crt'), 'utf8');
@@ -219,12 +260,22 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
   const baseFile = path.join(dir, 'baseline.sqlite');
   fs.copyFileSync(config.dbFile, baseFile);
   const sqlite = openSqlite(baseFile);
-  const insSale = sqlite.prepare(`insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, 1, 0, ?, ?, 1, 2, 'sale', ?, ?, '2026-11-23', 0, 2281, 0, 2281, 719, 0, ?, ?, ?, ?, ?)`);
-  const insLine = sqlite.prepare(`insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp) values (?, ?, ?, 'x', 1, 'piece', 1, 520, 520, 0, 0, 520, 550)`);
+  const insSale = sqlite.prepare(
+    `insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, 1, 0, ?, ?, 1, 2, 'sale', ?, ?, '2026-11-23', 0, 2281, 0, 2281, 719, 0, ?, ?, ?, ?, ?)`,
+  );
+  const insLine = sqlite.prepare(
+    `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp) values (?, ?, ?, 'x', 1, 'piece', 1, 520, 520, 0, 0, 520, 550)`,
+  );
   const insPay = sqlite.prepare(`insert into sale_payments (sale_id, seq, method, amount_cents) values (?, 1, 'cash', 3000)`);
-  const insVat = sqlite.prepare(`insert into sale_vat (sale_id, vat_rate_bp, gross_cents, net_cents, vat_cents) values (?, ?, 1000, 900, 100)`);
-  const insMove = sqlite.prepare(`insert into stock_movements (product_id, kind, quantity, at, user_id, sale_id) values (?, 'sale', -1, ?, 2, ?)`);
-  const upLevel = sqlite.prepare(`insert into stock_levels (product_id, on_hand, last_movement_id, updated_at) values (?, -1, ?, ?) on conflict(product_id) do update set on_hand = on_hand - 1, last_movement_id = excluded.last_movement_id`);
+  const insVat = sqlite.prepare(
+    `insert into sale_vat (sale_id, vat_rate_bp, gross_cents, net_cents, vat_cents) values (?, ?, 1000, 900, 100)`,
+  );
+  const insMove = sqlite.prepare(
+    `insert into stock_movements (product_id, kind, quantity, at, user_id, sale_id) values (?, 'sale', -1, ?, 2, ?)`,
+  );
+  const upLevel = sqlite.prepare(
+    `insert into stock_levels (product_id, on_hand, last_movement_id, updated_at) values (?, -1, ?, ?) on conflict(product_id) do update set on_hand = on_hand - 1, last_movement_id = excluded.last_movement_id`,
+  );
   const maxSeq = (sqlite.prepare('select coalesce(max(number), 0) as n from sales where till_id = 1').get() as { n: number }).n;
   const write = sqlite.transaction((i: number) => {
     const id = uuidv7();
@@ -250,8 +301,12 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const s = summarize(lat);
   const baseline = perLevel / seconds;
-  results.push(`baseline, same rows with bare better-sqlite3 (1 writer):   ${baseline.toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms`);
-  results.push(`ratio HTTP / baseline: ${[...rates].map(([level, rate]) => `${level} till(s) ${(rate / baseline).toFixed(2)}`).join(', ')}`);
+  results.push(
+    `baseline, same rows with bare better-sqlite3 (1 writer):   ${baseline.toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms`,
+  );
+  results.push(
+    `ratio HTTP / baseline: ${[...rates].map(([level, rate]) => `${level} till(s) ${(rate / baseline).toFixed(2)}`).join(', ')}`,
+  );
   sqlite.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return results;

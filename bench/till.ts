@@ -29,11 +29,62 @@ const PRODUCTS = 5_000;
 const THROTTLE = 4;
 
 let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
-const nouns = ['Tomme', 'Pâté', 'Miel', 'Confiture', 'Saucisse', 'Jambon', 'Pain', 'Bière', 'Jus', 'Savon', 'Écharpe', 'Fromage', 'Terrine', 'Rillettes', 'Yaourt', 'Crème', 'Farine', 'Huile', 'Vin', 'Cidre'];
-const adjectives = ['de brebis', 'de campagne', 'de châtaignier', 'de figues', 'de Lacaune', 'au piment', 'complet', 'blonde', 'de pomme', 'à la lavande', 'en laine', 'affiné', 'au poivre', 'fermier', 'bio', 'du Sidobre', 'de la Montagne Noire', 'aux noix', 'fumé', 'nature'];
-const producers = ['Ferme du Sidobre', 'Rucher de Brassac', 'Brasserie Noire', 'Les Jardins d’Anglès', 'Boulangerie Paysanne', 'Élevage de Vabre', 'Savonnerie du Thoré', 'Filature de Mazamet'];
+const nouns = [
+  'Tomme',
+  'Pâté',
+  'Miel',
+  'Confiture',
+  'Saucisse',
+  'Jambon',
+  'Pain',
+  'Bière',
+  'Jus',
+  'Savon',
+  'Écharpe',
+  'Fromage',
+  'Terrine',
+  'Rillettes',
+  'Yaourt',
+  'Crème',
+  'Farine',
+  'Huile',
+  'Vin',
+  'Cidre',
+];
+const adjectives = [
+  'de brebis',
+  'de campagne',
+  'de châtaignier',
+  'de figues',
+  'de Lacaune',
+  'au piment',
+  'complet',
+  'blonde',
+  'de pomme',
+  'à la lavande',
+  'en laine',
+  'affiné',
+  'au poivre',
+  'fermier',
+  'bio',
+  'du Sidobre',
+  'de la Montagne Noire',
+  'aux noix',
+  'fumé',
+  'nature',
+];
+const producers = [
+  'Ferme du Sidobre',
+  'Rucher de Brassac',
+  'Brasserie Noire',
+  'Les Jardins d’Anglès',
+  'Boulangerie Paysanne',
+  'Élevage de Vabre',
+  'Savonnerie du Thoré',
+  'Filature de Mazamet',
+];
 const ean = (i: number) => {
   const body = `37601${String(i).padStart(7, '0')}`;
   return body + gtinCheckDigit(body);
@@ -41,7 +92,10 @@ const ean = (i: number) => {
 
 /** The target is one frame: said of the median and of the p99 apart; a baseline line gets no verdict. */
 function line(name: string, s: Stats, target?: number) {
-  const verdict = target === undefined ? '' : `  median ${s.medianMs <= target ? 'OK' : 'OVER'}, p99 ${s.p99Ms <= target ? 'OK' : 'OVER'} (target ${target} ms)`;
+  const verdict =
+    target === undefined
+      ? ''
+      : `  median ${s.medianMs <= target ? 'OK' : 'OVER'}, p99 ${s.p99Ms <= target ? 'OK' : 'OVER'} (target ${target} ms)`;
   return `${name.padEnd(58)} median ${s.medianMs.toFixed(2).padStart(7)} ms   p99 ${s.p99Ms.toFixed(2).padStart(7)} ms   (n=${s.n})${verdict}`;
 }
 
@@ -50,12 +104,32 @@ export async function benchTill(): Promise<string[]> {
   const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' });
   const setup = await openDatabase(config.dbFile);
   const now = new Date();
-  await createShopBase(setup.db, 'real', { name: 'Bench', legalName: 'Bench', address: '1 rue', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '', email: '', receiptFooter: '' }, now);
+  await createShopBase(
+    setup.db,
+    'real',
+    {
+      name: 'Bench',
+      legalName: 'Bench',
+      address: '1 rue',
+      postalCode: '81100',
+      city: 'Castres',
+      siret: '73282932000074',
+      vatNumber: 'FR44732829320',
+      phone: '',
+      email: '',
+      receiptFooter: '',
+    },
+    now,
+  );
   await createAdmin(setup.db, { login: 'bench', password: 'bench-password' }, now);
   const at = now.toISOString();
   const { sqlite } = setup;
-  const insertProducer = sqlite.prepare(`insert into producers (slug, name, legal_name, contact_name, email, phone, address, siret, vat_status, commission_bp, search_text, created_at, updated_at) values (?, ?, ?, '', '', '', '', '73282932000074', 'subject', 2000, ?, ?, ?)`);
-  const insertProduct = sqlite.prepare(`insert into products (name, producer_id, unit, price_cents, vat_rate_bp, stock_tracked, search_text, created_at, updated_at) values (?, ?, ?, ?, 550, 1, ?, ?, ?)`);
+  const insertProducer = sqlite.prepare(
+    `insert into producers (slug, name, legal_name, contact_name, email, phone, address, siret, vat_status, commission_bp, search_text, created_at, updated_at) values (?, ?, ?, '', '', '', '', '73282932000074', 'subject', 2000, ?, ?, ?)`,
+  );
+  const insertProduct = sqlite.prepare(
+    `insert into products (name, producer_id, unit, price_cents, vat_rate_bp, stock_tracked, search_text, created_at, updated_at) values (?, ?, ?, ?, 550, 1, ?, ?, ?)`,
+  );
   const insertOutlet = sqlite.prepare(`insert into product_outlets (product_id, outlet_id) values (?, 1)`);
   const insertBarcode = sqlite.prepare(`insert into barcodes (code, product_id, created_at) values (?, ?, ?)`);
   sqlite.transaction(() => {
@@ -63,7 +137,15 @@ export async function benchTill(): Promise<string[]> {
     for (let i = 0; i < PRODUCTS; i++) {
       const producerIndex = Math.floor(rand() * producers.length);
       const name = `${pick(nouns)} ${pick(adjectives)} n°${i}`;
-      const { lastInsertRowid } = insertProduct.run(name, producerIndex + 1, 'piece', 100 + Math.floor(rand() * 3000), normalizeForSearch(`${name} ${producers[producerIndex]}`), at, at);
+      const { lastInsertRowid } = insertProduct.run(
+        name,
+        producerIndex + 1,
+        'piece',
+        100 + Math.floor(rand() * 3000),
+        normalizeForSearch(`${name} ${producers[producerIndex]}`),
+        at,
+        at,
+      );
       insertOutlet.run(lastInsertRowid);
       insertBarcode.run(ean(i), lastInsertRowid, at);
     }
@@ -76,7 +158,11 @@ export async function benchTill(): Promise<string[]> {
   try {
     const admin = { cookie: '' };
     const call = async (method: string, url: string, body?: unknown) => {
-      const res = await fetch(server.url + url, { method, headers: { 'content-type': 'application/json', cookie: admin.cookie }, body: body === undefined ? null : JSON.stringify(body) });
+      const res = await fetch(server.url + url, {
+        method,
+        headers: { 'content-type': 'application/json', cookie: admin.cookie },
+        body: body === undefined ? null : JSON.stringify(body),
+      });
       const cookie = res.headers.getSetCookie()[0];
       if (cookie) admin.cookie = cookie.split(';')[0]!;
       return res.json();
@@ -125,7 +211,10 @@ export async function benchTill(): Promise<string[]> {
     const traceEvents: any[] = [];
     if (process.env.BENCH_TRACE) {
       cdp.on('Tracing.dataCollected', (e: any) => traceEvents.push(...e.value));
-      await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' } as any);
+      await cdp.send('Tracing.start', {
+        categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
+        transferMode: 'ReportEvents',
+      } as any);
     }
 
     const codes = Array.from({ length: 300 }, () => ean(Math.floor(rand() * PRODUCTS)));
@@ -159,31 +248,43 @@ export async function benchTill(): Promise<string[]> {
       return times;
     }, codes);
 
-    const queries = ['tomme brebis', 'miel chataignier', 'biere blonde', 'savon lavande', 'confiture figues', 'sidobre', 'echarpe laine', 'pate'];
-    const typed: { keys: number[]; grids: { value: string; tiles: string[][]; timed: boolean }[] } = await page.evaluate(async (queries) => {
-      const { shown, pause } = window as any;
-      const input = document.querySelector<HTMLInputElement>('input.search')!;
-      const grid = document.querySelector('[data-testid=grid]')!;
-      // What the grid shows: each tile's texts, for the baseline to replay.
-      const snapshot = () => [...grid.querySelectorAll('.tile')].map((tile) => [...tile.children].map((c) => c.textContent ?? ''));
-      const keys: number[] = [];
-      const grids = [{ value: '', tiles: snapshot(), timed: false }];
-      for (const q of queries) {
-        for (let i = 1; i <= q.length; i++) {
-          input.value = q.slice(0, i);
-          const t0 = performance.now();
+    const queries = [
+      'tomme brebis',
+      'miel chataignier',
+      'biere blonde',
+      'savon lavande',
+      'confiture figues',
+      'sidobre',
+      'echarpe laine',
+      'pate',
+    ];
+    const typed: { keys: number[]; grids: { value: string; tiles: string[][]; timed: boolean }[] } = await page.evaluate(
+      async (queries) => {
+        const { shown, pause } = window as any;
+        const input = document.querySelector<HTMLInputElement>('input.search')!;
+        const grid = document.querySelector('[data-testid=grid]')!;
+        // What the grid shows: each tile's texts, for the baseline to replay.
+        const snapshot = () => [...grid.querySelectorAll('.tile')].map((tile) => [...tile.children].map((c) => c.textContent ?? ''));
+        const keys: number[] = [];
+        const grids = [{ value: '', tiles: snapshot(), timed: false }];
+        for (const q of queries) {
+          for (let i = 1; i <= q.length; i++) {
+            input.value = q.slice(0, i);
+            const t0 = performance.now();
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+            keys.push(await shown(t0));
+            grids.push({ value: input.value, tiles: snapshot(), timed: true });
+            await pause(60);
+          }
+          input.value = '';
           input.dispatchEvent(new Event('input', { bubbles: true }));
-          keys.push(await shown(t0));
-          grids.push({ value: input.value, tiles: snapshot(), timed: true });
-          await pause(60);
+          await pause(30);
+          grids.push({ value: '', tiles: snapshot(), timed: false });
         }
-        input.value = '';
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        await pause(30);
-        grids.push({ value: '', tiles: snapshot(), timed: false });
-      }
-      return { keys, grids };
-    }, queries);
+        return { keys, grids };
+      },
+      queries,
+    );
 
     if (process.env.BENCH_PROFILE) {
       const { profile } = await cdp.send('Profiler.stop');
@@ -196,76 +297,85 @@ export async function benchTill(): Promise<string[]> {
       await done;
       const sums = new Map<string, number>();
       for (const e of traceEvents) if (e.ph === 'X' && e.dur) sums.set(e.name, (sums.get(e.name) ?? 0) + e.dur / 1000);
-      console.log([...sums].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${k}: ${v.toFixed(0)} ms`).join('\n'));
+      console.log(
+        [...sums]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 15)
+          .map(([k, v]) => `${k}: ${v.toFixed(0)} ms`)
+          .join('\n'),
+      );
     }
 
     // The baseline: the same changes by hand, on the same page, in the same run.
-    const floor: { scans: number[]; keys: number[] } = await page.evaluate(async ({ codes, grids }) => {
-      const { shown, pause, till } = window as any;
-      const products = till.state.catalog.products as { name: string; producerName: string | null; priceCents: number }[];
-      const eur = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
-      const input = document.querySelector<HTMLInputElement>('input.search')!;
-      const cart = document.querySelector('[data-testid=cart]')!;
-      const total = document.querySelector('[data-testid=total] strong')!;
-      const template = cart.lastElementChild!.cloneNode(true) as HTMLElement;
-      const scans: number[] = [];
-      let sum = 0;
-      for (let i = 0; i < codes.length; i++) {
-        if (i % 20 === 0) {
-          cart.replaceChildren();
-          sum = 0;
-          await pause(30);
-        }
-        const code = codes[i]!;
-        for (let k = 1; k <= code.length; k++) {
-          input.value = code.slice(0, k);
-          await pause(2);
-        }
-        const p = products[Number(code.slice(5, 12))]!;
-        const t0 = performance.now();
-        const li = template.cloneNode(true) as HTMLElement;
-        const price = eur.format(p.priceCents / 100);
-        li.querySelector('.line-name')!.textContent = p.name;
-        li.querySelector('.line-total')!.textContent = price;
-        li.querySelector('.line-sub')!.firstChild!.textContent = `1 × ${price}`;
-        cart.append(li);
-        total.textContent = eur.format((sum += p.priceCents) / 100);
-        input.value = '';
-        scans.push(await shown(t0));
-        await pause(60);
-      }
-      // The grid as the till left it after each keystroke, rewritten by hand: only the texts that
-      // changed, tiles added (cloned) or removed as the count changed.
-      const grid = document.querySelector('[data-testid=grid]')!;
-      const model = grid.querySelector('.tile')!.cloneNode(true) as HTMLElement;
-      const apply = (target: string[][]) => {
-        const tiles = grid.querySelectorAll('.tile');
-        for (let j = target.length; j < tiles.length; j++) tiles[j]!.remove();
-        for (let j = 0; j < target.length; j++) {
-          const tile = (tiles[j] as HTMLElement | undefined) ?? grid.appendChild(model.cloneNode(true) as HTMLElement);
-          const texts = target[j]!;
-          const spans = tile.children;
-          for (let c = 0; c < texts.length; c++) {
-            const span = spans[c] ?? tile.appendChild(document.createElement('span'));
-            if (span.textContent !== texts[c]) span.textContent = texts[c]!;
+    const floor: { scans: number[]; keys: number[] } = await page.evaluate(
+      async ({ codes, grids }) => {
+        const { shown, pause, till } = window as any;
+        const products = till.state.catalog.products as { name: string; producerName: string | null; priceCents: number }[];
+        const eur = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
+        const input = document.querySelector<HTMLInputElement>('input.search')!;
+        const cart = document.querySelector('[data-testid=cart]')!;
+        const total = document.querySelector('[data-testid=total] strong')!;
+        const template = cart.lastElementChild!.cloneNode(true) as HTMLElement;
+        const scans: number[] = [];
+        let sum = 0;
+        for (let i = 0; i < codes.length; i++) {
+          if (i % 20 === 0) {
+            cart.replaceChildren();
+            sum = 0;
+            await pause(30);
           }
-          for (let c = spans.length - 1; c >= texts.length; c--) spans[c]!.remove();
+          const code = codes[i]!;
+          for (let k = 1; k <= code.length; k++) {
+            input.value = code.slice(0, k);
+            await pause(2);
+          }
+          const p = products[Number(code.slice(5, 12))]!;
+          const t0 = performance.now();
+          const li = template.cloneNode(true) as HTMLElement;
+          const price = eur.format(p.priceCents / 100);
+          li.querySelector('.line-name')!.textContent = p.name;
+          li.querySelector('.line-total')!.textContent = price;
+          li.querySelector('.line-sub')!.firstChild!.textContent = `1 × ${price}`;
+          cart.append(li);
+          total.textContent = eur.format((sum += p.priceCents) / 100);
+          input.value = '';
+          scans.push(await shown(t0));
+          await pause(60);
         }
-      };
-      apply(grids[0]!.tiles);
-      await pause(30);
-      const keys: number[] = [];
-      for (let g = 1; g < grids.length; g++) {
-        input.value = grids[g]!.value;
-        const t0 = performance.now();
-        apply(grids[g]!.tiles);
-        const took = await shown(t0);
-        // Clearing the box between two queries is not a keystroke of the till's measure either.
-        if (grids[g]!.timed) keys.push(took);
-        await pause(60);
-      }
-      return { scans, keys };
-    }, { codes, grids: typed.grids });
+        // The grid as the till left it after each keystroke, rewritten by hand: only the texts that
+        // changed, tiles added (cloned) or removed as the count changed.
+        const grid = document.querySelector('[data-testid=grid]')!;
+        const model = grid.querySelector('.tile')!.cloneNode(true) as HTMLElement;
+        const apply = (target: string[][]) => {
+          const tiles = grid.querySelectorAll('.tile');
+          for (let j = target.length; j < tiles.length; j++) tiles[j]!.remove();
+          for (let j = 0; j < target.length; j++) {
+            const tile = (tiles[j] as HTMLElement | undefined) ?? grid.appendChild(model.cloneNode(true) as HTMLElement);
+            const texts = target[j]!;
+            const spans = tile.children;
+            for (let c = 0; c < texts.length; c++) {
+              const span = spans[c] ?? tile.appendChild(document.createElement('span'));
+              if (span.textContent !== texts[c]) span.textContent = texts[c]!;
+            }
+            for (let c = spans.length - 1; c >= texts.length; c--) spans[c]!.remove();
+          }
+        };
+        apply(grids[0]!.tiles);
+        await pause(30);
+        const keys: number[] = [];
+        for (let g = 1; g < grids.length; g++) {
+          input.value = grids[g]!.value;
+          const t0 = performance.now();
+          apply(grids[g]!.tiles);
+          const took = await shown(t0);
+          // Clearing the box between two queries is not a keystroke of the till's measure either.
+          if (grids[g]!.timed) keys.push(took);
+          await pause(60);
+        }
+        return { scans, keys };
+      },
+      { codes, grids: typed.grids },
+    );
 
     out.push(line(`till: scan → line in the cart, ${PRODUCTS} products, CPU ×${THROTTLE}`, summarize(scans.slice(20)), 16));
     out.push(line(`  baseline: the same cart change made by hand`, summarize(floor.scans.slice(20))));

@@ -32,4 +32,5 @@ export async function api<T>(method: string, path: string, body?: unknown, timeo
 }
 
 /** An error as one line for a form: the message, then each field and its reason. */
-export const errorText = (e: unknown) => (e instanceof ApiError ? [e.message, ...e.fields.map((f) => `${f.field} : ${f.reason}`)].join(' — ') : String(e));
+export const errorText = (e: unknown) =>
+  e instanceof ApiError ? [e.message, ...e.fields.map((f) => `${f.field} : ${f.reason}`)].join(' — ') : String(e);

@@ -29,7 +29,9 @@ export function InsecureNotice({ t, next, onContinue }: { t: T; next: string; on
       .then(setInfo)
       .catch(() => setInfo(null));
   }, [next]);
-  const httpsUrl = info?.httpsOrigin ? info.httpsOrigin + location.pathname + location.search : `https://${location.host}${location.pathname}${location.search}`;
+  const httpsUrl = info?.httpsOrigin
+    ? info.httpsOrigin + location.pathname + location.search
+    : `https://${location.host}${location.pathname}${location.search}`;
   const enrolUrl = info?.enrolUrl ?? `http://${location.host}/enrol?next=${encodeURIComponent(next)}`;
   return (
     <main class="insecure" data-testid="insecure">
@@ -40,7 +42,11 @@ export function InsecureNotice({ t, next, onContinue }: { t: T; next: string; on
           <p>{t('insecure.httpsOff')}</p>
         ) : (
           <>
-            <p><a class="button primary" href={httpsUrl}>{t('insecure.open')}</a></p>
+            <p>
+              <a class="button primary" href={httpsUrl}>
+                {t('insecure.open')}
+              </a>
+            </p>
             <p class="insecure-url">{httpsUrl}</p>
             <div class="insecure-enrol">
               <img src={`/enrol/qr.svg?next=${encodeURIComponent(next)}`} width={160} height={160} alt={enrolUrl} />

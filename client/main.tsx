@@ -7,8 +7,14 @@ import { BackOffice } from './backoffice/BackOffice.tsx';
 import { insecure, insecureAcknowledged, InsecureNotice } from './insecure.tsx';
 import './style.css';
 
-interface Shop { name: string; city: string; demo: boolean }
-interface Me { user: { id: number; role: string; displayName: string; producerId: number | null } }
+interface Shop {
+  name: string;
+  city: string;
+  demo: boolean;
+}
+interface Me {
+  user: { id: number; role: string; displayName: string; producerId: number | null };
+}
 export type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 const invitationToken = () => /^\/invitation\/([A-Za-z0-9_-]{43})$/.exec(location.pathname)?.[1] ?? null;
@@ -23,8 +29,12 @@ function App() {
   const [insecureAck, setInsecureAck] = useState(!insecure() || insecureAcknowledged());
 
   useEffect(() => {
-    api<Shop>('GET', '/api/shop').then(setShop).catch(() => setError(t('error.network')));
-    api<Me>('GET', '/api/auth/me').then(setMe).catch(() => setMe(null));
+    api<Shop>('GET', '/api/shop')
+      .then(setShop)
+      .catch(() => setError(t('error.network')));
+    api<Me>('GET', '/api/auth/me')
+      .then(setMe)
+      .catch(() => setMe(null));
   }, []);
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -51,17 +61,38 @@ function App() {
   if (!insecureAck) return <InsecureNotice t={t} next="/" onContinue={() => setInsecureAck(true)} />;
   return (
     <div class="page">
-      {shop?.demo && <div class="demo-banner" role="status">{t('app.demo')}</div>}
-      {insecure() && <div class="limited-banner" role="status">{t('insecure.limited')}</div>}
+      {shop?.demo && (
+        <div class="demo-banner" role="status">
+          {t('app.demo')}
+        </div>
+      )}
+      {insecure() && (
+        <div class="limited-banner" role="status">
+          {t('insecure.limited')}
+        </div>
+      )}
       <header>
         <h1>{shop?.name ?? t('app.title')}</h1>
         <div class="header-actions">
-          <button class="link" onClick={() => setLang(lang === 'fr' ? 'en' : 'fr')}>{t('lang.switch')}</button>
-          {me && <button class="link" onClick={logout}>{t('home.logout')}</button>}
+          <button class="link" onClick={() => setLang(lang === 'fr' ? 'en' : 'fr')}>
+            {t('lang.switch')}
+          </button>
+          {me && (
+            <button class="link" onClick={logout}>
+              {t('home.logout')}
+            </button>
+          )}
         </div>
       </header>
       {token && !me ? (
-        <Invitation t={t} token={token} onDone={async () => { history.replaceState(null, '', '/'); setMe(await api<Me>('GET', '/api/auth/me')); }} />
+        <Invitation
+          t={t}
+          token={token}
+          onDone={async () => {
+            history.replaceState(null, '', '/');
+            setMe(await api<Me>('GET', '/api/auth/me'));
+          }}
+        />
       ) : me === undefined ? null : me ? (
         role === 'producer' && me.user.producerId !== null ? (
           <main class="wide">
@@ -84,9 +115,19 @@ function App() {
         <main class="card">
           <h2>{t('login.title')}</h2>
           <form onSubmit={login}>
-            <label>{t('login.login')}<input name="login" autocomplete="username" required /></label>
-            <label>{t('login.password')}<input name="password" type="password" autocomplete="current-password" required /></label>
-            {error && <p class="error" role="alert">{error}</p>}
+            <label>
+              {t('login.login')}
+              <input name="login" autocomplete="username" required />
+            </label>
+            <label>
+              {t('login.password')}
+              <input name="password" type="password" autocomplete="current-password" required />
+            </label>
+            {error && (
+              <p class="error" role="alert">
+                {error}
+              </p>
+            )}
             <button type="submit">{t('login.submit')}</button>
           </form>
         </main>
@@ -100,7 +141,9 @@ function Invitation({ t, token, onDone }: { t: T; token: string; onDone: () => v
   const [info, setInfo] = useState<{ producerName: string; login: string } | null | undefined>(undefined);
   const [error, setError] = useState('');
   useEffect(() => {
-    api<{ producerName: string; login: string }>('GET', `/api/invitations/${token}`).then(setInfo).catch(() => setInfo(null));
+    api<{ producerName: string; login: string }>('GET', `/api/invitations/${token}`)
+      .then(setInfo)
+      .catch(() => setInfo(null));
   }, [token]);
   async function submit(e: Event) {
     e.preventDefault();
@@ -113,15 +156,29 @@ function Invitation({ t, token, onDone }: { t: T; token: string; onDone: () => v
     }
   }
   if (info === undefined) return null;
-  if (info === null) return <main class="card"><p class="error" role="alert">{t('invite.invalid')}</p></main>;
+  if (info === null)
+    return (
+      <main class="card">
+        <p class="error" role="alert">
+          {t('invite.invalid')}
+        </p>
+      </main>
+    );
   return (
     <main class="card">
       <h2>{t('invite.title', { name: info.producerName })}</h2>
       <p>{t('invite.explain', { login: info.login })}</p>
       <form onSubmit={submit}>
         <input type="text" name="username" autocomplete="username" value={info.login} hidden readOnly />
-        <label>{t('invite.password')}<input name="password" type="password" autocomplete="new-password" minLength={10} required /></label>
-        {error && <p class="error" role="alert">{error}</p>}
+        <label>
+          {t('invite.password')}
+          <input name="password" type="password" autocomplete="new-password" minLength={10} required />
+        </label>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
         <button type="submit">{t('invite.submit')}</button>
       </form>
     </main>

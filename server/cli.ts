@@ -85,18 +85,31 @@ async function main() {
         email: values.email ?? '',
       });
       if (!identity.success) {
-        fail(`Boutique non créée :\n${identity.error.issues.map((i) => `  --${String(i.path[0]).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} : ${i.message}`).join('\n')}`);
+        fail(
+          `Boutique non créée :\n${identity.error.issues.map((i) => `  --${String(i.path[0]).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} : ${i.message}`).join('\n')}`,
+        );
       }
       const database = await openDatabase(config.dbFile);
       try {
         const mode = await shopMode(database.db);
-        if (mode) fail(`${config.dbFile} contient déjà une boutique (${mode === 'demo' ? 'de démonstration' : 'réelle'}) : rien n’a été changé. Choisissez un autre DATA_DIR.`);
+        if (mode)
+          fail(
+            `${config.dbFile} contient déjà une boutique (${mode === 'demo' ? 'de démonstration' : 'réelle'}) : rien n’a été changé. Choisissez un autre DATA_DIR.`,
+          );
         await createRealShop(database.db, identity.data, now);
         console.log(`Boutique « ${identity.data.name} » créée dans ${config.dbFile}.`);
         // The shop's certificate authority, made now so its fingerprint can be noted before the first tablet.
-        const tls = new TlsService(config, createLogger('warn'), () => now, async () => identity.data.name);
+        const tls = new TlsService(
+          config,
+          createLogger('warn'),
+          () => now,
+          async () => identity.data.name,
+        );
         await tls.prepare();
-        if (tls.status.ca) console.log(`Certificat de la boutique (à installer sur chaque tablette, page /enrol) : ${config.tlsDir}/ca.crt\n  empreinte SHA-256 ${tls.status.ca.fingerprint}`);
+        if (tls.status.ca)
+          console.log(
+            `Certificat de la boutique (à installer sur chaque tablette, page /enrol) : ${config.tlsDir}/ca.crt\n  empreinte SHA-256 ${tls.status.ca.fingerprint}`,
+          );
         console.log('Étape suivante : npm run cli -- create-admin --login VOTRE_IDENTIFIANT --password VOTRE_MOT_DE_PASSE');
       } finally {
         await database.close();
@@ -104,7 +117,10 @@ async function main() {
       return;
     }
     case 'create-admin': {
-      const { values } = parseArgs({ args: rest, options: { login: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, pin: { type: 'string' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { login: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, pin: { type: 'string' } },
+      });
       const login = loginSchema.safeParse(values.login ?? '');
       if (!login.success) fail(`--login : ${login.error.issues[0]?.message}`);
       const password = passwordSchema.safeParse(values.password ?? '');
@@ -112,8 +128,18 @@ async function main() {
       if (values.pin !== undefined && !/^\d{4,8}$/.test(values.pin)) fail('--pin : de 4 à 8 chiffres');
       const database = await openDatabase(config.dbFile);
       try {
-        if (!(await shopMode(database.db))) fail('Aucune boutique dans cette base : lancez d’abord `npm run cli -- init …` (ou `npm start` pour la démo).');
-        const id = await createAdmin(database.db, { login: login.data, password: password.data, ...(values.name ? { displayName: values.name } : {}), ...(values.pin ? { pin: values.pin } : {}) }, now).catch((e: Error) => fail(e.message));
+        if (!(await shopMode(database.db)))
+          fail('Aucune boutique dans cette base : lancez d’abord `npm run cli -- init …` (ou `npm start` pour la démo).');
+        const id = await createAdmin(
+          database.db,
+          {
+            login: login.data,
+            password: password.data,
+            ...(values.name ? { displayName: values.name } : {}),
+            ...(values.pin ? { pin: values.pin } : {}),
+          },
+          now,
+        ).catch((e: Error) => fail(e.message));
         console.log(`Administrateur « ${login.data} » créé (n° ${id}).`);
       } finally {
         await database.close();
@@ -125,8 +151,12 @@ async function main() {
       if (!values.year || !/^\d{4}$/.test(values.year)) fail('Usage : npm run cli -- archive --year AAAA');
       const database = await openDatabase(config.dbFile);
       try {
-        const archive = await createArchive(database.db, values.year, config.archiveDir, null, now).catch((e: Error) => fail(`Archive refusée : ${e.message}`));
-        console.log(`${archive.file}\nSHA-256 ${archive.sha256}\n${archive.counts.tickets} tickets, ${archive.counts.closings} clôtures, ${archive.counts.events} événements`);
+        const archive = await createArchive(database.db, values.year, config.archiveDir, null, now).catch((e: Error) =>
+          fail(`Archive refusée : ${e.message}`),
+        );
+        console.log(
+          `${archive.file}\nSHA-256 ${archive.sha256}\n${archive.counts.tickets} tickets, ${archive.counts.closings} clôtures, ${archive.counts.events} événements`,
+        );
       } finally {
         await database.close();
       }
@@ -156,7 +186,13 @@ async function main() {
       const database = await openDatabase(config.dbFile);
       try {
         const backup = await createBackup(database.sqlite, config.backupDir, now);
-        await recordEvent(database.db, { kind: 'backup.created', userId: null, subject: backup.name, data: { bytes: backup.bytes, by: 'cli' }, at: now.toISOString() });
+        await recordEvent(database.db, {
+          kind: 'backup.created',
+          userId: null,
+          subject: backup.name,
+          data: { bytes: backup.bytes, by: 'cli' },
+          at: now.toISOString(),
+        });
         console.log(backup.file);
       } finally {
         await database.close();

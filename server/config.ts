@@ -6,7 +6,8 @@ const printerSpec = z
   .string()
   .trim()
   .refine(
-    (v) => v === 'none' || /^usb:[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$/.test(v) || /^tcp:\/\/[A-Za-z0-9.\-]+(:\d{1,5})?$/.test(v) || /^file:.+/.test(v),
+    (v) =>
+      v === 'none' || /^usb:[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$/.test(v) || /^tcp:\/\/[A-Za-z0-9.\-]+(:\d{1,5})?$/.test(v) || /^file:.+/.test(v),
     'attendu : none, usb:VVVV:PPPP, tcp://HÔTE:9100 ou file:DOSSIER',
   );
 
@@ -19,65 +20,95 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  PRINTER: printerSpec.default('none'),
-  TZ_BUSINESS: z.string().refine(isTimeZone, 'fuseau horaire IANA inconnu (ex. Europe/Paris)').default('Europe/Paris'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  /** Hour (0–23, business time zone) of the nightly backup; `off` disables it. */
-  BACKUP_HOUR: z
-    .union([z.literal('off'), z.coerce.number().int().min(0).max(23)])
-    .default(3),
-  BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(30),
-  /** First retry delay of a print job that failed (doubling, up to 16 times this). */
-  PRINT_RETRY_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
-  /** How long a network printer has to accept the connection, then to answer after a job. */
-  PRINT_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(8000),
-  /** Failed attempts after which a print job is given up (`failed`, shown to staff until reprinted or dismissed). */
-  PRINT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(50),
-  /** How late a cash-drawer pulse may still open the drawer (after the sale, or once the printer is back). */
-  DRAWER_MAX_DELAY_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
-  /** `auto`: HTTPS with the shop's own certificate authority (DATA_DIR/tls); `off`: plain HTTP only (a TLS proxy in front). */
-  TLS: z.enum(['auto', 'off']).default('auto'),
-  /** The shop's own certificate and key (PEM files) instead of the generated ones. */
-  TLS_CERT: z.string().min(1).optional(),
-  TLS_KEY: z.string().min(1).optional(),
-  /** More names or addresses the generated certificate must cover (comma-separated), e.g. `caisse.lan`. */
-  TLS_NAMES: z
-    .string()
-    .transform((v) => v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, 'nom DNS ou adresse IPv4 attendu')))
-    .default([]),
-  /** Announce `MDNS_NAME.local` on the network (multicast DNS). Off in CI. */
-  MDNS: z.enum(['on', 'off']).optional(),
-  MDNS_NAME: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'un nom court en minuscules (ex. comptoir)').default('comptoir'),
-  /** The reverse proxies whose X-Forwarded-* headers are believed: `loopback`, or addresses and CIDRs, comma-separated. */
-  TRUST_PROXY: z
-    .string()
-    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.string().refine((x) => x === 'loopback' || /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x), 'loopback, une adresse IP ou un réseau CIDR')))
-    .default([]),
-  /** What requests coming through that proxy may reach: `portal` (producers, digital receipts, invitations) or `all`. */
-  PROXY_ACCESS: z.enum(['portal', 'all']).default('portal'),
-}).superRefine((c, ctx) => {
-  if (Boolean(c.TLS_CERT) !== Boolean(c.TLS_KEY)) ctx.addIssue({ code: 'custom', path: [c.TLS_CERT ? 'TLS_KEY' : 'TLS_CERT'], message: 'TLS_CERT et TLS_KEY vont ensemble' });
-  for (const k of ['TLS_CERT', 'TLS_KEY'] as const) {
-    const file = c[k];
-    if (file && !fs.existsSync(file)) ctx.addIssue({ code: 'custom', path: [k], message: 'fichier introuvable' });
-  }
-});
+export const configSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    PRINTER: printerSpec.default('none'),
+    TZ_BUSINESS: z.string().refine(isTimeZone, 'fuseau horaire IANA inconnu (ex. Europe/Paris)').default('Europe/Paris'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Hour (0–23, business time zone) of the nightly backup; `off` disables it. */
+    BACKUP_HOUR: z.union([z.literal('off'), z.coerce.number().int().min(0).max(23)]).default(3),
+    BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(30),
+    /** First retry delay of a print job that failed (doubling, up to 16 times this). */
+    PRINT_RETRY_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+    /** How long a network printer has to accept the connection, then to answer after a job. */
+    PRINT_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(8000),
+    /** Failed attempts after which a print job is given up (`failed`, shown to staff until reprinted or dismissed). */
+    PRINT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(50),
+    /** How late a cash-drawer pulse may still open the drawer (after the sale, or once the printer is back). */
+    DRAWER_MAX_DELAY_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    /** `auto`: HTTPS with the shop's own certificate authority (DATA_DIR/tls); `off`: plain HTTP only (a TLS proxy in front). */
+    TLS: z.enum(['auto', 'off']).default('auto'),
+    /** The shop's own certificate and key (PEM files) instead of the generated ones. */
+    TLS_CERT: z.string().min(1).optional(),
+    TLS_KEY: z.string().min(1).optional(),
+    /** More names or addresses the generated certificate must cover (comma-separated), e.g. `caisse.lan`. */
+    TLS_NAMES: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((x) => x.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, 'nom DNS ou adresse IPv4 attendu'),
+        ),
+      )
+      .default([]),
+    /** Announce `MDNS_NAME.local` on the network (multicast DNS). Off in CI. */
+    MDNS: z.enum(['on', 'off']).optional(),
+    MDNS_NAME: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'un nom court en minuscules (ex. comptoir)')
+      .default('comptoir'),
+    /** The reverse proxies whose X-Forwarded-* headers are believed: `loopback`, or addresses and CIDRs, comma-separated. */
+    TRUST_PROXY: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .refine((x) => x === 'loopback' || /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(x), 'loopback, une adresse IP ou un réseau CIDR'),
+        ),
+      )
+      .default([]),
+    /** What requests coming through that proxy may reach: `portal` (producers, digital receipts, invitations) or `all`. */
+    PROXY_ACCESS: z.enum(['portal', 'all']).default('portal'),
+  })
+  .superRefine((c, ctx) => {
+    if (Boolean(c.TLS_CERT) !== Boolean(c.TLS_KEY))
+      ctx.addIssue({ code: 'custom', path: [c.TLS_CERT ? 'TLS_KEY' : 'TLS_CERT'], message: 'TLS_CERT et TLS_KEY vont ensemble' });
+    for (const k of ['TLS_CERT', 'TLS_KEY'] as const) {
+      const file = c[k];
+      if (file && !fs.existsSync(file)) ctx.addIssue({ code: 'custom', path: [k], message: 'fichier introuvable' });
+    }
+  });
 
-export type Config = z.infer<typeof configSchema> & { dbFile: string; backupDir: string; archiveDir: string; tlsDir: string; mdns: boolean };
+export type Config = z.infer<typeof configSchema> & {
+  dbFile: string;
+  backupDir: string;
+  archiveDir: string;
+  tlsDir: string;
+  mdns: boolean;
+};
 
 export class ConfigError extends Error {}
 
 /** Reads the environment once at start; every wrong value is named with its reason. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const relevant = Object.fromEntries(
-    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
-  );
+  const relevant = Object.fromEntries(Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = configSchema.safeParse(relevant);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')} = ${JSON.stringify(relevant[String(i.path[0])])} : ${i.message}`);

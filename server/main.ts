@@ -29,11 +29,7 @@ const demo = await isDemo(running.database.db);
 const tls = running.services.tls!;
 const port = running.port;
 const names = [...(config.mdns ? [`${config.MDNS_NAME}.local`] : []), ...lanAddresses()];
-const lines = [
-  '',
-  `  Comptoir ${demo ? '— BOUTIQUE DE DÉMONSTRATION (DEMO)' : ''}`,
-  `  Ouvert sur  ${running.url}  (sur ce poste)`,
-];
+const lines = ['', `  Comptoir ${demo ? '— BOUTIQUE DE DÉMONSTRATION (DEMO)' : ''}`, `  Ouvert sur  ${running.url}  (sur ce poste)`];
 if (tls.httpsActive) {
   lines.push(`  Tablettes   ${names.map((n) => `https://${n}:${port}/caisse/`).join('  ') || `https://localhost:${port}/caisse/`}`);
   if (tls.status.ca) {

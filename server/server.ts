@@ -57,9 +57,22 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     createdDemo = true;
   }
   const checkpointer = await startCheckpointer(database.sqlite, config.dbFile);
-  const tls = new TlsService(config, log, now, async () => (await readSetting(database.db, 'shop.identity').catch(() => null))?.name ?? 'Comptoir');
+  const tls = new TlsService(
+    config,
+    log,
+    now,
+    async () => (await readSetting(database.db, 'shop.identity').catch(() => null))?.name ?? 'Comptoir',
+  );
   await tls.prepare();
-  const services: AppServices = { config, log, sqlite: database.sqlite, now, writes: new WriteQueue(database.db), pdf: createPdfPool(), tls };
+  const services: AppServices = {
+    config,
+    log,
+    sqlite: database.sqlite,
+    now,
+    writes: new WriteQueue(database.db),
+    pdf: createPdfPool(),
+    tls,
+  };
   const app = createApp({
     db: database.db,
     services,
@@ -94,18 +107,27 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let backupTimer: NodeJS.Timeout | null = null;
   const scheduleBackup = () => {
     if (config.BACKUP_HOUR === 'off') return;
-    backupTimer = setTimeout(async () => {
-      try {
-        const at = now();
-        const backup = await createBackup(database.sqlite, config.backupDir, at);
-        await recordEvent(database.db, { kind: 'backup.created', userId: null, subject: backup.name, data: { bytes: backup.bytes, nightly: true }, at: at.toISOString() });
-        const removed = pruneBackups(config.backupDir, config.BACKUP_KEEP);
-        log.info('nightly backup', { name: backup.name, bytes: backup.bytes, removed: removed.length });
-      } catch (e) {
-        log.error('nightly backup failed', { error: (e as Error).message });
-      }
-      scheduleBackup();
-    }, msUntilHour(now(), config.BACKUP_HOUR, config.TZ_BUSINESS));
+    backupTimer = setTimeout(
+      async () => {
+        try {
+          const at = now();
+          const backup = await createBackup(database.sqlite, config.backupDir, at);
+          await recordEvent(database.db, {
+            kind: 'backup.created',
+            userId: null,
+            subject: backup.name,
+            data: { bytes: backup.bytes, nightly: true },
+            at: at.toISOString(),
+          });
+          const removed = pruneBackups(config.backupDir, config.BACKUP_KEEP);
+          log.info('nightly backup', { name: backup.name, bytes: backup.bytes, removed: removed.length });
+        } catch (e) {
+          log.error('nightly backup failed', { error: (e as Error).message });
+        }
+        scheduleBackup();
+      },
+      msUntilHour(now(), config.BACKUP_HOUR, config.TZ_BUSINESS),
+    );
     backupTimer.unref();
   };
   scheduleBackup();

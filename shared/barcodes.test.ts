@@ -117,13 +117,24 @@ describe('scale labels (EAN-13 prefixes 20–29)', () => {
   });
   it('refuses a misread label instead of ringing a wrong price', () => {
     // The price label above with its last digit misread: 8 instead of 9.
-    expect(decodeBarcode('2100042012508', defaultInStoreLayouts)).toEqual({ type: 'invalid', code: '2100042012508', reason: 'check-digit' });
+    expect(decodeBarcode('2100042012508', defaultInStoreLayouts)).toEqual({
+      type: 'invalid',
+      code: '2100042012508',
+      reason: 'check-digit',
+    });
   });
   it('skips the price-verifier digit where the scale prints one, without checking it', () => {
     const layout: InStoreLayout = { prefix: '26', kind: 'price', itemDigits: 4, skipDigits: 1, valueDigits: 5 };
     // 26 1234 [7] 00999: 261234700999 from the right: 9×3 + 9 + 9×3 + 0 + 0×3 + 7 + 4×3 + 3 + 2×3 + 1 + 6×3 + 2
     // = 27 + 9 + 27 + 0 + 0 + 7 + 12 + 3 + 6 + 1 + 18 + 2 = 112 -> 8
-    expect(decodeBarcode('2612347009998', [layout])).toEqual({ type: 'in-store', code: '2612347009998', prefix: '26', kind: 'price', itemCode: '1234', priceCents: 999 });
+    expect(decodeBarcode('2612347009998', [layout])).toEqual({
+      type: 'in-store',
+      code: '2612347009998',
+      prefix: '26',
+      kind: 'price',
+      itemCode: '1234',
+      priceCents: 999,
+    });
     // Same label with verifier 3: 261234300999 -> 27 + 9 + 27 + 0 + 0 + 3 + 12 + 3 + 6 + 1 + 18 + 2 = 108 -> 2
     expect(decodeBarcode('2612343009992', [layout])).toMatchObject({ itemCode: '1234', priceCents: 999 });
     // Encoding writes 0 there: 261234000999 -> 27 + 9 + 27 + 0 + 0 + 0 + 12 + 3 + 6 + 1 + 18 + 2 = 105 -> 5
@@ -217,7 +228,9 @@ describe('checking a scale configuration', () => {
   it('reports settings that only a hand-edited database could hold', () => {
     const raw = (l: object) => l as InStoreLayout;
     expect(checkLayouts([raw({ prefix: '21', kind: 'volume', itemDigits: 5, valueDigits: 5 })])).toHaveLength(1);
-    expect(checkLayouts([raw({ prefix: '21', kind: 'price', itemDigits: 4, skipDigits: 2, valueDigits: 4 })]).length).toBeGreaterThanOrEqual(1);
+    expect(
+      checkLayouts([raw({ prefix: '21', kind: 'price', itemDigits: 4, skipDigits: 2, valueDigits: 4 })]).length,
+    ).toBeGreaterThanOrEqual(1);
     expect(checkLayouts([{ prefix: '21', kind: 'price', itemDigits: 0, valueDigits: 10 }])).toHaveLength(1);
   });
 });

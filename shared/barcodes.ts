@@ -120,16 +120,19 @@ export function encodeInStore(layout: InStoreLayout, itemCode: string | number, 
   const problems = layoutProblems(layout);
   if (problems.length) throw new RangeError(`unusable layout: ${problems.join('; ')}`);
   const item = String(itemCode).padStart(layout.itemDigits, '0');
-  if (!/^\d+$/.test(item) || item.length !== layout.itemDigits) throw new RangeError(`item code ${itemCode} does not fit ${layout.itemDigits} digits`);
+  if (!/^\d+$/.test(item) || item.length !== layout.itemDigits)
+    throw new RangeError(`item code ${itemCode} does not fit ${layout.itemDigits} digits`);
   const val = String(value).padStart(layout.valueDigits, '0');
-  if (!Number.isSafeInteger(value) || value < 0 || val.length !== layout.valueDigits) throw new RangeError(`value ${value} does not fit ${layout.valueDigits} digits`);
+  if (!Number.isSafeInteger(value) || value < 0 || val.length !== layout.valueDigits)
+    throw new RangeError(`value ${value} does not fit ${layout.valueDigits} digits`);
   const body = layout.prefix + item + '0'.repeat(layout.skipDigits ?? 0) + val;
   return body + gtinCheckDigit(body);
 }
 
 /** The shop's own EAN-13 for a product without a manufacturer code: prefix 20 + a 10-digit counter. */
 export function makeInternalEan13(counter: number): string {
-  if (!Number.isSafeInteger(counter) || counter < 0 || counter > 9_999_999_999) throw new RangeError(`internal code counter out of range: ${counter}`);
+  if (!Number.isSafeInteger(counter) || counter < 0 || counter > 9_999_999_999)
+    throw new RangeError(`internal code counter out of range: ${counter}`);
   const body = `20${String(counter).padStart(10, '0')}`;
   return body + gtinCheckDigit(body);
 }

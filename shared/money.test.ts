@@ -83,9 +83,12 @@ describe('a ticket’s VAT is computed per rate on the sum, not line by line', (
   it('two 0,50 € chouquettes at 5.5 %: 5 cents of VAT, not 6', () => {
     // Per line: 50 × 10000 / 10550 = 47.39 -> 47 HT, VAT 3; two lines -> VAT 6.
     // On the sum: 100 × 10000 / 10550 = 94.79 -> 95 HT, VAT 5.
-    expect(vatBreakdown([{ gross: c(50), vatRate: bp(550) }, { gross: c(50), vatRate: bp(550) }])).toEqual([
-      { vatRate: 550, gross: 100, net: 95, vat: 5 },
-    ]);
+    expect(
+      vatBreakdown([
+        { gross: c(50), vatRate: bp(550) },
+        { gross: c(50), vatRate: bp(550) },
+      ]),
+    ).toEqual([{ vatRate: 550, gross: 100, net: 95, vat: 5 }]);
   });
   it('three 1,80 € coffees at 10 %: 49 cents of VAT, not 48', () => {
     // Per line: 180 × 10000 / 11000 = 163.64 -> 164 HT, VAT 16; three lines -> VAT 48.
@@ -119,9 +122,12 @@ describe('a ticket’s VAT is computed per rate on the sum, not line by line', (
   });
   it('still lists a rate whose sale and refund cancel out on the same ticket', () => {
     // A 5,20 € loaf sold and handed back: 520 − 520 = 0 at 5.5 %, so HT 0 and VAT 0, but the row is there.
-    expect(vatBreakdown([{ gross: c(520), vatRate: bp(550) }, { gross: c(-520), vatRate: bp(550) }])).toEqual([
-      { vatRate: 550, gross: 0, net: 0, vat: 0 },
-    ]);
+    expect(
+      vatBreakdown([
+        { gross: c(520), vatRate: bp(550) },
+        { gross: c(-520), vatRate: bp(550) },
+      ]),
+    ).toEqual([{ vatRate: 550, gross: 0, net: 0, vat: 0 }]);
     expect(vatBreakdown([])).toEqual([]);
   });
 });
@@ -214,9 +220,13 @@ describe('rounding itself', () => {
 
   it('matches a BigInt reference on the whole safe range, including halves (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), (n, d) => {
-        expect(divRoundHalfUp(n, d)).toBe(Number(referenceRound(BigInt(n), BigInt(d))));
-      }),
+      fc.property(
+        fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+        fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        (n, d) => {
+          expect(divRoundHalfUp(n, d)).toBe(Number(referenceRound(BigInt(n), BigInt(d))));
+        },
+      ),
       { numRuns: 2000 },
     );
     fc.assert(
@@ -387,30 +397,35 @@ describe('ticket discounts spread over the lines', () => {
       quantity: fc.integer({ min: 1, max: 5_000 }),
     });
     fc.assert(
-      fc.property(fc.array(fc.oneof(piece, weighed), { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 10_000 }), fc.boolean(), (lines, discountBp, refund) => {
-        const sign = refund ? -1 : 1;
-        const gross = lines.map((l) =>
-          sign * (l.kind === 'kg' ? weighedPrice(c(l.unitPrice), grams(l.quantity)) : l.unitPrice * l.quantity),
-        );
-        const subtotal = gross.reduce((s, g) => s + g, 0);
-        const discount = percentOf(c(Math.abs(subtotal)), bp(discountBp));
-        const parts = spreadDiscount(gross.map(c), discount);
-        const after = gross.map((g, i) => g - parts[i]!);
-        // Every line has the ticket's sign, so the ticket total drops by exactly the discount.
-        const ticketTotal = subtotal - sign * discount;
-        expect(sumCents(after.map(c))).toBe(ticketTotal);
+      fc.property(
+        fc.array(fc.oneof(piece, weighed), { minLength: 1, maxLength: 25 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.boolean(),
+        (lines, discountBp, refund) => {
+          const sign = refund ? -1 : 1;
+          const gross = lines.map(
+            (l) => sign * (l.kind === 'kg' ? weighedPrice(c(l.unitPrice), grams(l.quantity)) : l.unitPrice * l.quantity),
+          );
+          const subtotal = gross.reduce((s, g) => s + g, 0);
+          const discount = percentOf(c(Math.abs(subtotal)), bp(discountBp));
+          const parts = spreadDiscount(gross.map(c), discount);
+          const after = gross.map((g, i) => g - parts[i]!);
+          // Every line has the ticket's sign, so the ticket total drops by exactly the discount.
+          const ticketTotal = subtotal - sign * discount;
+          expect(sumCents(after.map(c))).toBe(ticketTotal);
 
-        const byProducer = new Map<number, number>();
-        after.forEach((a, i) => byProducer.set(lines[i]!.producer, (byProducer.get(lines[i]!.producer) ?? 0) + a));
-        expect([...byProducer.values()].reduce((s, v) => s + v, 0)).toBe(ticketTotal);
+          const byProducer = new Map<number, number>();
+          after.forEach((a, i) => byProducer.set(lines[i]!.producer, (byProducer.get(lines[i]!.producer) ?? 0) + a));
+          expect([...byProducer.values()].reduce((s, v) => s + v, 0)).toBe(ticketTotal);
 
-        const rows = vatBreakdown(after.map((a, i) => ({ gross: c(a), vatRate: bp(lines[i]!.rate) })));
-        expect(rows.reduce((s, r) => s + r.gross, 0)).toBe(ticketTotal);
-        for (const r of rows) expect(r.net + r.vat).toBe(r.gross);
-        expect(rows.map((r) => r.vatRate)).toEqual([...new Set(lines.map((l) => l.rate))].sort((a, b) => a - b));
-        // No line went past zero: a discounted sale never turns into a refund.
-        for (const a of after) expect(a * sign).toBeGreaterThanOrEqual(0);
-      }),
+          const rows = vatBreakdown(after.map((a, i) => ({ gross: c(a), vatRate: bp(lines[i]!.rate) })));
+          expect(rows.reduce((s, r) => s + r.gross, 0)).toBe(ticketTotal);
+          for (const r of rows) expect(r.net + r.vat).toBe(r.gross);
+          expect(rows.map((r) => r.vatRate)).toEqual([...new Set(lines.map((l) => l.rate))].sort((a, b) => a - b));
+          // No line went past zero: a discounted sale never turns into a refund.
+          for (const a of after) expect(a * sign).toBeGreaterThanOrEqual(0);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -451,13 +466,29 @@ describe('amounts typed by people', () => {
   });
   it('refuses anything it would have to guess', () => {
     const refused = [
-      '', ' ', 'abc', 'NaN', 'Infinity', '1e3', '0x10', '€', '-', '+',
+      '',
+      ' ',
+      'abc',
+      'NaN',
+      'Infinity',
+      '1e3',
+      '0x10',
+      '€',
+      '-',
+      '+',
       '1,234,56', // two commas
-      '1,234.56', '1.234,56', // commas or dots as thousands separators: 1,23 € mistyped or 1 234 €?
+      '1,234.56',
+      '1.234,56', // commas or dots as thousands separators: 1,23 € mistyped or 1 234 €?
       '3.505', // three decimals
-      '12,', '12.', // unfinished
-      '1 23,45', '12 34', // spaces that are not thousands separators
-      '12 €€', '€12 €', '--2', '-€-2', '2-',
+      '12,',
+      '12.', // unfinished
+      '1 23,45',
+      '12 34', // spaces that are not thousands separators
+      '12 €€',
+      '€12 €',
+      '--2',
+      '-€-2',
+      '2-',
       '99999999999999999', // beyond any till, and beyond exact doubles in cents
     ];
     for (const text of refused) expect(parseEuros(text), JSON.stringify(text)).toBeNull();

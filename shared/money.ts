@@ -36,7 +36,8 @@ function divRoundBig(numerator: bigint, denominator: bigint): bigint {
 }
 
 function checkDenominator(denominator: number, where: string): void {
-  if (!Number.isSafeInteger(denominator) || denominator <= 0) throw new RangeError(`${where}: denominator must be a positive integer, got ${denominator}`);
+  if (!Number.isSafeInteger(denominator) || denominator <= 0)
+    throw new RangeError(`${where}: denominator must be a positive integer, got ${denominator}`);
 }
 
 /**
@@ -178,9 +179,7 @@ export function vatBreakdown(lines: readonly VatLine[]): VatRow[] {
     const rate = basisPoints(l.vatRate);
     byRate.set(rate, cents((byRate.get(rate) ?? 0) + cents(l.gross)));
   }
-  return [...byRate.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([vatRate, gross]) => ({ vatRate, ...splitGross(gross, vatRate) }));
+  return [...byRate.entries()].sort(([a], [b]) => a - b).map(([vatRate, gross]) => ({ vatRate, ...splitGross(gross, vatRate) }));
 }
 
 // Sign, optional euro sign before, the whole part (plain, or grouped by thousands with the spaces French

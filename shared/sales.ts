@@ -49,8 +49,16 @@ export function priceTicket(lines: readonly LineToPrice[], discountCents: number
   });
   const subtotal = partial.reduce((s, p) => s + p.afterLine, 0);
   if (discountCents > Math.abs(subtotal)) throw new PricingError('discountCents', 'remise supérieure au total du ticket');
-  const shares = spreadDiscount(partial.map((p) => p.afterLine), discountCents as Cents);
-  const priced = partial.map((p, i) => ({ gross: p.gross, lineDiscount: p.lineDiscount, ticketDiscount: Math.abs(shares[i]!) as Cents, total: (p.afterLine - shares[i]!) as Cents }));
+  const shares = spreadDiscount(
+    partial.map((p) => p.afterLine),
+    discountCents as Cents,
+  );
+  const priced = partial.map((p, i) => ({
+    gross: p.gross,
+    lineDiscount: p.lineDiscount,
+    ticketDiscount: Math.abs(shares[i]!) as Cents,
+    total: (p.afterLine - shares[i]!) as Cents,
+  }));
   const total = priced.reduce((s, p) => s + p.total, 0) as Cents;
   return {
     lines: priced,
@@ -69,7 +77,10 @@ export const NO_CHANGE_METHODS = new Set(['meal_voucher', 'card', 'cheque']);
  * Payments against a total: they must cover it; the excess is change, given only out of cash.
  * Returns the change, or the reason it cannot be settled.
  */
-export function settle(totalCents: number, payments: readonly { method: string; amountCents: number }[]): { change: Cents } | { problem: string } {
+export function settle(
+  totalCents: number,
+  payments: readonly { method: string; amountCents: number }[],
+): { change: Cents } | { problem: string } {
   const paid = payments.reduce((s, p) => s + p.amountCents, 0);
   if (totalCents >= 0) {
     if (paid < totalCents) return { problem: `paiements insuffisants : ${paid} centimes pour un total de ${totalCents}` };
@@ -82,4 +93,3 @@ export function settle(totalCents: number, payments: readonly { method: string; 
   if (paid !== totalCents) return { problem: `le remboursement (${paid} centimes) doit égaler le total (${totalCents})` };
   return { change: 0 as Cents };
 }
-

@@ -66,22 +66,34 @@ export function statementTotals(items: readonly StatementItem[], commissionVatRa
     byVat.set(i.vatRateBp, cents((byVat.get(i.vatRateBp) ?? 0) + i.amountCents));
     if (i.kind !== 'kitchen') byRate.set(i.commissionBp, cents((byRate.get(i.commissionBp) ?? 0) + i.amountCents));
   }
-  const vat = [...byVat.entries()].sort(([a], [b]) => a - b).map(([rate, gross]) => {
-    const s = splitGross(gross, rate as BasisPoints);
-    return { vatRateBp: rate, grossCents: s.gross, netCents: s.net, vatCents: s.vat };
-  });
-  const commission = [...byRate.entries()].sort(([a], [b]) => b - a).map(([rateBp, baseCents]) => ({
-    rateBp,
-    baseCents,
-    commissionCents: percentOf(baseCents, rateBp as BasisPoints),
-  }));
+  const vat = [...byVat.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([rate, gross]) => {
+      const s = splitGross(gross, rate as BasisPoints);
+      return { vatRateBp: rate, grossCents: s.gross, netCents: s.net, vatCents: s.vat };
+    });
+  const commission = [...byRate.entries()]
+    .sort(([a], [b]) => b - a)
+    .map(([rateBp, baseCents]) => ({
+      rateBp,
+      baseCents,
+      commissionCents: percentOf(baseCents, rateBp as BasisPoints),
+    }));
   const commissionNetCents = sumCents(commission.map((c) => c.commissionCents));
   const commissionVatCents = percentOf(commissionNetCents, commissionVatRateBp as BasisPoints);
   const commissionGrossCents = cents(commissionNetCents + commissionVatCents);
   const grossCents = cents(salesCents + refundsCents + kitchenCents);
   return {
-    salesCents, refundsCents, kitchenCents, grossCents, vat, commission,
-    commissionNetCents, commissionVatRateBp, commissionVatCents, commissionGrossCents,
+    salesCents,
+    refundsCents,
+    kitchenCents,
+    grossCents,
+    vat,
+    commission,
+    commissionNetCents,
+    commissionVatRateBp,
+    commissionVatCents,
+    commissionGrossCents,
     netOwedCents: cents(grossCents - commissionGrossCents),
   };
 }

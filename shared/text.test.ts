@@ -56,7 +56,16 @@ describe('search terms from a query', () => {
     expect(searchTerms(' ,;- ')).toEqual([]);
   });
   it('keeps at most eight terms', () => {
-    expect(searchTerms('un deux trois quatre cinq six sept huit neuf dix')).toEqual(['un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit']);
+    expect(searchTerms('un deux trois quatre cinq six sept huit neuf dix')).toEqual([
+      'un',
+      'deux',
+      'trois',
+      'quatre',
+      'cinq',
+      'six',
+      'sept',
+      'huit',
+    ]);
   });
 });
 

@@ -149,7 +149,13 @@ function admitted(rule: (typeof expected)[string], who: Who): boolean {
 }
 
 // Ids that exist nowhere: an admitted caller gets 400/404, never 401/403, and nothing real is touched.
-const fill = (path: string) => path.replace('/api/sales/:id', '/api/sales/01900000-0000-7000-8000-000000000000').replace(':id', '999999').replace(':code', '2000000000008').replace(':name', 'comptoir-20000101-000000.sqlite').replace(':token', 'AAAAAAAAAAAAAAAAAAAAAAAA');
+const fill = (path: string) =>
+  path
+    .replace('/api/sales/:id', '/api/sales/01900000-0000-7000-8000-000000000000')
+    .replace(':id', '999999')
+    .replace(':code', '2000000000008')
+    .replace(':name', 'comptoir-20000101-000000.sqlite')
+    .replace(':token', 'AAAAAAAAAAAAAAAAAAAAAAAA');
 
 describe('every route declares who may call it', () => {
   let shop: TestShop;
@@ -179,7 +185,12 @@ describe('every route declares who may call it', () => {
     for (const r of routes) {
       const key = `${r.method.toUpperCase()} ${r.path}`;
       for (const who of Object.keys(principals) as Who[]) {
-        const res = await clients[who].request(r.method, fill(r.path), r.method === 'get' ? undefined : r.bodyKind === 'text' ? 'x' : {}, r.bodyKind === 'text' ? { contentType: 'text/csv' } : {});
+        const res = await clients[who].request(
+          r.method,
+          fill(r.path),
+          r.method === 'get' ? undefined : r.bodyKind === 'text' ? 'x' : {},
+          r.bodyKind === 'text' ? { contentType: 'text/csv' } : {},
+        );
         const ok = admitted(expected[key]!, who);
         const denied = res.status === 401 || res.status === 403;
         if (ok && denied) failures.push(`${key} as ${who}: expected admitted, got ${res.status}`);

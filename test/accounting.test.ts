@@ -42,7 +42,16 @@ describe('exports for the accountant: FEC and sales journal', () => {
     till = (await aUser(shop, 'cashier')).client;
   }
   async function sell(createdAt: string, lines: object[], totalCents: number, payments: object[]) {
-    const res = await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt, lines, discountCents: 0, payments, totalCents });
+    const res = await till.post('/api/sales', {
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt,
+      lines,
+      discountCents: 0,
+      payments,
+      totalCents,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
 
@@ -58,17 +67,53 @@ describe('exports for the accountant: FEC and sales journal', () => {
     await shop.admin.post('/api/stock/deposits', { producerId: a.id, lines: [{ productId: ids.tomme, quantity: 10 }] });
     await shop.admin.post('/api/stock/deposits', { producerId: b.id, lines: [{ productId: ids.savon, quantity: 10 }] });
     await at('2026-11-10T12:00:00Z');
-    await sell('2026-11-10T09:00:00Z', [{ productId: ids.tomme, quantity: 2, unitPriceCents: 1000 }, { productId: ids.cafe, quantity: 1, unitPriceCents: 150 }], 2150, [{ method: 'cash', amountCents: 2500 }]);
-    await sell('2026-11-10T10:00:00Z', [{ productId: ids.savon, quantity: 1, unitPriceCents: 600 }, { productId: ids.tomme, quantity: 1, unitPriceCents: 1000 }], 1600, [{ method: 'card', amountCents: 1600 }]);
-    await sell('2026-11-10T11:00:00Z', [{ productId: ids.cafe, quantity: 2, unitPriceCents: 150 }], 300, [{ method: 'meal_voucher', amountCents: 300 }]);
+    await sell(
+      '2026-11-10T09:00:00Z',
+      [
+        { productId: ids.tomme, quantity: 2, unitPriceCents: 1000 },
+        { productId: ids.cafe, quantity: 1, unitPriceCents: 150 },
+      ],
+      2150,
+      [{ method: 'cash', amountCents: 2500 }],
+    );
+    await sell(
+      '2026-11-10T10:00:00Z',
+      [
+        { productId: ids.savon, quantity: 1, unitPriceCents: 600 },
+        { productId: ids.tomme, quantity: 1, unitPriceCents: 1000 },
+      ],
+      1600,
+      [{ method: 'card', amountCents: 1600 }],
+    );
+    await sell('2026-11-10T11:00:00Z', [{ productId: ids.cafe, quantity: 2, unitPriceCents: 150 }], 300, [
+      { method: 'meal_voucher', amountCents: 300 },
+    ]);
   });
   afterAll(() => shop.close());
 
   const parse = (raw: Buffer) => {
     const text = raw.toString('latin1');
     expect(text.endsWith('\r\n')).toBe(true);
-    const [header, ...rows] = text.slice(0, -2).split('\r\n').map((l) => l.split('\t'));
-    return { header: header!, rows: rows.map((r) => ({ journal: r[0]!, num: r[2]!, date: r[3]!, account: r[4]!, aux: r[6]!, piece: r[8]!, label: r[10]!, debit: r[11]!, credit: r[12]!, valid: r[15]!, width: r.length })) };
+    const [header, ...rows] = text
+      .slice(0, -2)
+      .split('\r\n')
+      .map((l) => l.split('\t'));
+    return {
+      header: header!,
+      rows: rows.map((r) => ({
+        journal: r[0]!,
+        num: r[2]!,
+        date: r[3]!,
+        account: r[4]!,
+        aux: r[6]!,
+        piece: r[8]!,
+        label: r[10]!,
+        debit: r[11]!,
+        credit: r[12]!,
+        valid: r[15]!,
+        width: r.length,
+      })),
+    };
   };
   const cents = (s: string) => Math.round(Number(s.replace(',', '.')) * 100);
 
@@ -90,13 +135,35 @@ describe('exports for the accountant: FEC and sales journal', () => {
     const sb = await shop.admin.post(`/api/producers/${ids.b}/statements`, { from: '2026-11-10', to: '2026-11-10' });
     expect([sa.status, sb.status]).toEqual([201, 201]);
     expect([sa.body.totals.netOwedCents, sb.body.totals.netOwedCents]).toEqual([2280, 420]);
-    expect((await shop.admin.post(`/api/statements/${sa.body.id}/payment`, { paidOn: '2026-11-11', method: 'transfer', reference: 'VIR-1' })).status).toBe(200);
+    expect(
+      (await shop.admin.post(`/api/statements/${sa.body.id}/payment`, { paidOn: '2026-11-11', method: 'transfer', reference: 'VIR-1' }))
+        .status,
+    ).toBe(200);
 
     const res = await shop.admin.get('/api/exports/fec?from=2026-11-10&to=2026-11-11');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain('732829320FEC20261111.txt');
     const { header, rows } = parse(res.raw);
-    expect(header).toEqual(['JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate', 'CompteNum', 'CompteLib', 'CompAuxNum', 'CompAuxLib', 'PieceRef', 'PieceDate', 'EcritureLib', 'Debit', 'Credit', 'EcritureLet', 'DateLet', 'ValidDate', 'Montantdevise', 'Idevise']);
+    expect(header).toEqual([
+      'JournalCode',
+      'JournalLib',
+      'EcritureNum',
+      'EcritureDate',
+      'CompteNum',
+      'CompteLib',
+      'CompAuxNum',
+      'CompAuxLib',
+      'PieceRef',
+      'PieceDate',
+      'EcritureLib',
+      'Debit',
+      'Credit',
+      'EcritureLet',
+      'DateLet',
+      'ValidDate',
+      'Montantdevise',
+      'Idevise',
+    ]);
     expect(rows.every((r) => r.width === 18)).toBe(true);
     // Latin-9: "Écart" is one byte 0xC9.
     expect(res.raw.includes(Buffer.from([0xc9, 0x63, 0x61, 0x72, 0x74]))).toBe(true);
@@ -113,17 +180,41 @@ describe('exports for the accountant: FEC and sales journal', () => {
     const auxA = `P${slugs.a!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
     const auxB = `P${slugs.b!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
     expect(sig('VE000001')).toEqual([
-      ['511500', '', 1600, 0], ['530000', '', 2150, 0], ['511600', '', 300, 0],
-      ['707055', '', 0, 2844], ['445711', '', 0, 156], ['707100', '', 0, 409], ['445712', '', 0, 41], ['707200', '', 0, 500], ['445713', '', 0, 100],
-      ['658000', '', 50, 0], ['530000', '', 0, 50],
+      ['511500', '', 1600, 0],
+      ['530000', '', 2150, 0],
+      ['511600', '', 300, 0],
+      ['707055', '', 0, 2844],
+      ['445711', '', 0, 156],
+      ['707100', '', 0, 409],
+      ['445712', '', 0, 41],
+      ['707200', '', 0, 500],
+      ['445713', '', 0, 100],
+      ['658000', '', 50, 0],
+      ['530000', '', 0, 50],
     ]);
     // The sales and their VAT add up to the closing's total; the payments to what was taken.
     const ve = byEntry.get('VE000001')!;
     expect(ve.filter((l) => /^(707|4457)/.test(l.account)).reduce((s, l) => s + cents(l.credit), 0)).toBe(z.body.totalCents);
     expect(ve.every((l) => l.date === '20261110' && l.valid === '20261110' && l.journal === 'VE')).toBe(true);
-    expect(sig('AC000001')).toEqual([['607000', '', 2844, 0], ['445660', '', 156, 0], ['401000', auxA, 0, 3000], ['401000', auxA, 720, 0], ['706000', '', 0, 600], ['445713', '', 0, 120]]);
-    expect(sig('AC000002')).toEqual([['607000', '', 600, 0], ['401000', auxB, 0, 600], ['401000', auxB, 180, 0], ['706000', '', 0, 150], ['445713', '', 0, 30]]);
-    expect(sig('BQ000001')).toEqual([['401000', auxA, 2280, 0], ['512000', '', 0, 2280]]);
+    expect(sig('AC000001')).toEqual([
+      ['607000', '', 2844, 0],
+      ['445660', '', 156, 0],
+      ['401000', auxA, 0, 3000],
+      ['401000', auxA, 720, 0],
+      ['706000', '', 0, 600],
+      ['445713', '', 0, 120],
+    ]);
+    expect(sig('AC000002')).toEqual([
+      ['607000', '', 600, 0],
+      ['401000', auxB, 0, 600],
+      ['401000', auxB, 180, 0],
+      ['706000', '', 0, 150],
+      ['445713', '', 0, 30],
+    ]);
+    expect(sig('BQ000001')).toEqual([
+      ['401000', auxA, 2280, 0],
+      ['512000', '', 0, 2280],
+    ]);
     expect(byEntry.get('BQ000001')![0]!.piece).toBe('VIR-1');
     // The producer's account comes back to zero once paid: 3000 − 720 − 2280.
     const balanceA = rows.filter((r) => r.aux === auxA).reduce((s, r) => s + cents(r.credit) - cents(r.debit), 0);
@@ -138,7 +229,10 @@ describe('exports for the accountant: FEC and sales journal', () => {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, 'z-2026-11-10.pdf');
     fs.writeFileSync(file, res.raw);
-    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/\u00a0/g, ' ')
+      .replace(/[ \t]+/g, ' ');
     expect(text).toContain('Clôture journalière (Z) n° 1');
     expect(text).toContain('Période du 10/11/2026');
     expect(text).toMatch(/Tickets 3\b/);
@@ -158,13 +252,59 @@ describe('exports for the accountant: FEC and sales journal', () => {
     expect(res.status).toBe(200);
     const text = res.raw.toString('utf8');
     expect(text.startsWith('\ufeff')).toBe(true);
-    const [header, row] = text.slice(1).trimEnd().split('\r\n').map((l) => l.split(';'));
+    const [header, row] = text
+      .slice(1)
+      .trimEnd()
+      .split('\r\n')
+      .map((l) => l.split(';'));
     expect(header).toEqual([
-      'Date', 'Point de vente', 'Z n°', 'Tickets', 'Remboursements', 'Total TTC', 'Remises',
-      'HT 5,5 %', 'TVA 5,5 %', 'TTC 5,5 %', 'HT 10 %', 'TVA 10 %', 'TTC 10 %', 'HT 20 %', 'TVA 20 %', 'TTC 20 %',
-      'Carte', 'Espèces', 'Titres-restaurant', 'Monnaie rendue', 'Espèces attendues', 'Espèces comptées', 'Écart de caisse',
+      'Date',
+      'Point de vente',
+      'Z n°',
+      'Tickets',
+      'Remboursements',
+      'Total TTC',
+      'Remises',
+      'HT 5,5 %',
+      'TVA 5,5 %',
+      'TTC 5,5 %',
+      'HT 10 %',
+      'TVA 10 %',
+      'TTC 10 %',
+      'HT 20 %',
+      'TVA 20 %',
+      'TTC 20 %',
+      'Carte',
+      'Espèces',
+      'Titres-restaurant',
+      'Monnaie rendue',
+      'Espèces attendues',
+      'Espèces comptées',
+      'Écart de caisse',
     ]);
-    expect(row!.slice(2)).toEqual(['1', '3', '0', '40,50', '0,00', '28,44', '1,56', '30,00', '4,09', '0,41', '4,50', '5,00', '1,00', '6,00', '16,00', '25,00', '3,00', '3,50', '21,50', '21,00', '-0,50']);
+    expect(row!.slice(2)).toEqual([
+      '1',
+      '3',
+      '0',
+      '40,50',
+      '0,00',
+      '28,44',
+      '1,56',
+      '30,00',
+      '4,09',
+      '0,41',
+      '4,50',
+      '5,00',
+      '1,00',
+      '6,00',
+      '16,00',
+      '25,00',
+      '3,00',
+      '3,50',
+      '21,50',
+      '21,00',
+      '-0,50',
+    ]);
     expect(row![0]).toBe('10/11/2026');
   });
 });

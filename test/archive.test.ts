@@ -22,7 +22,15 @@ describe('fiscal archive of a closed year', () => {
     let number = 0;
     for (const day of ['2025-12-19', '2025-12-20']) {
       for (let i = 0; i < 3; i++) {
-        const res = await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt: `${day}T1${i}:00:00Z`, lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], payments: [{ method: 'card', amountCents: 520 }], totalCents: 520 });
+        const res = await till.post('/api/sales', {
+          id: uuidv7(),
+          tillId: 1,
+          number: ++number,
+          createdAt: `${day}T1${i}:00:00Z`,
+          lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }],
+          payments: [{ method: 'card', amountCents: 520 }],
+          totalCents: 520,
+        });
         expect(res.status).toBe(201);
       }
       expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day, cashCountedCents: 0 })).status).toBe(201);
@@ -49,16 +57,29 @@ describe('fiscal archive of a closed year', () => {
     file = path.join(shop.dataDir, 'downloaded.tar.gz');
     fs.writeFileSync(file, bytes);
     // Any tar lists it.
-    expect(execFileSync('tar', ['-tzf', file]).toString().split('\n').filter(Boolean)).toEqual(['manifest.json', 'LISEZMOI.txt', 'tickets.jsonl', 'closings.jsonl', 'events.jsonl']);
+    expect(execFileSync('tar', ['-tzf', file]).toString().split('\n').filter(Boolean)).toEqual([
+      'manifest.json',
+      'LISEZMOI.txt',
+      'tickets.jsonl',
+      'closings.jsonl',
+      'events.jsonl',
+    ]);
     expect(verifyArchive(bytes)).toMatchObject({ ok: true, year: '2025', counts: { tickets: 6, closings: 4 }, problems: [] });
-    const cli = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/cli.ts', 'verify', '--archive', file], { env: { ...process.env, DATA_DIR: shop.dataDir } }).toString();
+    const cli = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/cli.ts', 'verify', '--archive', file], {
+      env: { ...process.env, DATA_DIR: shop.dataDir },
+    }).toString();
     expect(JSON.parse(cli).ok).toBe(true);
   });
 
   const rebuild = (edit: (files: Map<string, Buffer>) => void) => {
     const files = readTar(zlib.gunzipSync(fs.readFileSync(file)));
     edit(files);
-    return zlib.gzipSync(writeTar([...files].map(([name, data]) => ({ name, data })), NOW));
+    return zlib.gzipSync(
+      writeTar(
+        [...files].map(([name, data]) => ({ name, data })),
+        NOW,
+      ),
+    );
   };
 
   it('finds a file changed without its sum, and a ticket changed with its sum recomputed', async () => {

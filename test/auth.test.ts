@@ -90,8 +90,12 @@ describe('users and access', () => {
 
   it('lets a manager create floor staff and producers but not admins or managers', async () => {
     const { client: manager } = await aUser(shop, 'manager');
-    expect((await manager.post('/api/users', { login: 'boss2', displayName: 'B', role: 'admin', password: 'long-enough-password' })).status).toBe(403);
-    expect((await manager.post('/api/users', { login: 'mgr2', displayName: 'M', role: 'manager', password: 'long-enough-password' })).status).toBe(403);
+    expect(
+      (await manager.post('/api/users', { login: 'boss2', displayName: 'B', role: 'admin', password: 'long-enough-password' })).status,
+    ).toBe(403);
+    expect(
+      (await manager.post('/api/users', { login: 'mgr2', displayName: 'M', role: 'manager', password: 'long-enough-password' })).status,
+    ).toBe(403);
     expect((await manager.post('/api/users', { displayName: 'Chloé', role: 'waiter', pin: '8142' })).status).toBe(201);
   });
 

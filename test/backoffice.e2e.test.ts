@@ -31,11 +31,36 @@ beforeAll(async () => {
   await shop.admin.post('/api/stock/deposits', { producerId: b.id, lines: [{ productId: savon, quantity: 10 }] });
   const till = (await aUser(shop, 'cashier')).client;
   const sell = async (n: number, lines: object[], totalCents: number, payments: object[]) => {
-    const res = await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: n, createdAt: new Date(Date.now() - 60_000).toISOString(), lines, discountCents: 0, payments, totalCents });
+    const res = await till.post('/api/sales', {
+      id: uuidv7(),
+      tillId: 1,
+      number: n,
+      createdAt: new Date(Date.now() - 60_000).toISOString(),
+      lines,
+      discountCents: 0,
+      payments,
+      totalCents,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   };
-  await sell(1, [{ productId: tomme, quantity: 2, unitPriceCents: 1000 }, { productId: cafe, quantity: 1, unitPriceCents: 150 }], 2150, [{ method: 'cash', amountCents: 2500 }]);
-  await sell(2, [{ productId: tomme, quantity: 1, unitPriceCents: 1000 }, { productId: savon, quantity: 1, unitPriceCents: 600 }], 1600, [{ method: 'card', amountCents: 1600 }]);
+  await sell(
+    1,
+    [
+      { productId: tomme, quantity: 2, unitPriceCents: 1000 },
+      { productId: cafe, quantity: 1, unitPriceCents: 150 },
+    ],
+    2150,
+    [{ method: 'cash', amountCents: 2500 }],
+  );
+  await sell(
+    2,
+    [
+      { productId: tomme, quantity: 1, unitPriceCents: 1000 },
+      { productId: savon, quantity: 1, unitPriceCents: 600 },
+    ],
+    1600,
+    [{ method: 'card', amountCents: 1600 }],
+  );
   browser = await launchBrowser({ trustShopCa: shop.dataDir });
 }, 60_000);
 
@@ -95,11 +120,17 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await page.getByLabel('Du').fill(day);
     await page.getByLabel('Au').fill(day);
     await screenshot(page, 'backoffice-laptop-accounting');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger' }).first().click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Télécharger' }).first().click(),
+    ]);
     const siren = (await shop.admin.get('/api/settings')).body.identity.siret.slice(0, 9);
     expect(download.suggestedFilename()).toBe(`${siren}FEC${day.replaceAll('-', '')}.txt`);
     const raw = fs.readFileSync((await download.path())!).toString('latin1');
-    const [header, ...rows] = raw.slice(0, -2).split('\r\n').map((l) => l.split('\t'));
+    const [header, ...rows] = raw
+      .slice(0, -2)
+      .split('\r\n')
+      .map((l) => l.split('\t'));
     expect(header).toHaveLength(18);
     expect(rows.every((r) => r.length === 18)).toBe(true);
     const cents = (s: string) => Math.round(Number(s.replace(',', '.')) * 100);
@@ -198,13 +229,25 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await row.getByRole('button', { name: 'Ajouter', exact: true }).click();
     await row.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(() => text(row.getByRole('alert'))).toContain('barcodes.1');
-    expect((await shop.admin.get('/api/products?q=bruyere')).body[0]).toMatchObject({ categoryId: null, outlets: ['shop'], lowStockThreshold: null, barcodes: ['3760123450010'] });
+    expect((await shop.admin.get('/api/products?q=bruyere')).body[0]).toMatchObject({
+      categoryId: null,
+      outlets: ['shop'],
+      lowStockThreshold: null,
+      barcodes: ['3760123450010'],
+    });
     await row.getByRole('button', { name: 'Retirer le code 3760123450021' }).click();
     await row.getByLabel('Ajouter un code-barres').fill('3760123450027');
     await row.getByLabel('Ajouter un code-barres').press('Enter');
     await row.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(async () => (await shop.admin.get('/api/products?q=bruyere')).body[0].lowStockThreshold).toBe(6);
-    expect((await shop.admin.get('/api/products?q=bruyere')).body[0]).toMatchObject({ categoryId: category.id, outlets: ['restaurant', 'shop'], barcodes: ['3760123450010', '3760123450027'], producerName: 'Rucher de Brassac', vatRateBp: 550, net: { quantity: 500, unit: 'g' } });
+    expect((await shop.admin.get('/api/products?q=bruyere')).body[0]).toMatchObject({
+      categoryId: category.id,
+      outlets: ['restaurant', 'shop'],
+      barcodes: ['3760123450010', '3760123450027'],
+      producerName: 'Rucher de Brassac',
+      vatRateBp: 550,
+      net: { quantity: 500, unit: 'g' },
+    });
     // A form opens on the product's own values, not on the first of each list: the soap (20 %, Savonnerie
     // du Thoré, neither first in its list) keeps its VAT and producer when only its price changes.
     await page.getByRole('button', { name: 'Modifier Savon', exact: true }).click();
@@ -216,7 +259,7 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     // Filtered by category, then by another producer: the honey, then nothing of it.
     const filters = page.getByTestId('product-filters');
     await filters.getByLabel('Catégorie').selectOption({ label: 'Miels et confitures' });
-    await expect.poll(async () => (await page.getByTestId('products').locator('tbody tr').count())).toBe(1);
+    await expect.poll(async () => await page.getByTestId('products').locator('tbody tr').count()).toBe(1);
     await filters.getByLabel('Catégorie').selectOption('');
     await filters.getByLabel('Producteur').selectOption({ label: 'Ferme du Sidobre' });
     await expect.poll(() => text(page.getByTestId('products'))).not.toContain('Miel de bruyère');
@@ -229,26 +272,34 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await page.getByRole('heading', { name: 'Producteurs' }).waitFor();
     await page.getByLabel('Étiquette pour Miel de bruyère').check();
     await page.getByLabel('Étiquettes par article').fill('3');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Étiquettes (PDF) des 1 article(s) cochés' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Étiquettes (PDF) des 1 article(s) cochés' }).click(),
+    ]);
     const pdf = fs.readFileSync((await download.path())!);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const file = `${fs.mkdtempSync('/tmp/labels-')}/l.pdf`;
     fs.writeFileSync(file, pdf);
-    const txt = execFileSync('pdftotext', [file, '-']).toString().replace(/\u00a0/g, ' ');
+    const txt = execFileSync('pdftotext', [file, '-'])
+      .toString()
+      .replace(/\u00a0/g, ' ');
     expect(txt.match(/Miel de bruyère/g)).toHaveLength(3);
     expect(txt).toContain('10,20 €');
     // 500 g at 10,20 €: 20,40 € per kilo, as the law asks of a prepacked jar.
     expect(txt).toContain('500 g · 20,40 € le kg');
     // No receipt printer in this shop yet: said in place.
     await page.getByRole('button', { name: 'Sur l’imprimante à tickets' }).click();
-    await expect.poll(() => text(page.locator('section', { hasText: 'Étiquettes par article' }).getByRole('alert'))).toContain('aucune imprimante à tickets');
+    await expect
+      .poll(() => text(page.locator('section', { hasText: 'Étiquettes par article' }).getByRole('alert')))
+      .toContain('aucune imprimante à tickets');
   });
 
   it('imports a CSV: the dry run names the bad row and writes nothing; the clean file then imports', async () => {
     await page.getByRole('link', { name: 'Catalogue' }).click();
     await page.getByRole('heading', { name: 'Producteurs' }).waitFor();
     const before = (await shop.admin.get('/api/products?limit=500')).body.length;
-    const bad = 'nom;producteur;unité;prix;tva\nPain d’épices;Rucher de Brassac;piece;6,80;5,5\nHydromel;Rucher de Brassac;piece;douze;20\n';
+    const bad =
+      'nom;producteur;unité;prix;tva\nPain d’épices;Rucher de Brassac;piece;6,80;5,5\nHydromel;Rucher de Brassac;piece;douze;20\n';
     await page.getByLabel('Ou collez le contenu').fill(bad);
     await page.getByRole('button', { name: 'Vérifier (essai)' }).click();
     await expect.poll(() => text(page.getByTestId('import-report'))).toContain('1 problème(s) sur 2 ligne(s) : rien n’a été enregistré.');
@@ -302,7 +353,9 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await lossScan.press('Enter');
     await page.getByLabel('Motif de la perte de Miel de bruyère').selectOption('breakage');
     await page.getByRole('button', { name: 'Enregistrer les pertes' }).click();
-    await expect.poll(() => text(page.locator('section', { hasText: 'Pertes (casse' }).getByRole('status'))).toBe('1 perte(s) enregistrée(s).');
+    await expect
+      .poll(() => text(page.locator('section', { hasText: 'Pertes (casse' }).getByRole('status')))
+      .toBe('1 perte(s) enregistrée(s).');
     expect((await shop.admin.get('/api/products?q=bruyere')).body[0].onHand).toBe(19);
 
     // The stock list above: the honey falls to its threshold of 20 jars and shows under "low", beside the
@@ -311,7 +364,9 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     expect((await shop.admin.put(`/api/products/${miel.id}/threshold`, { lowStockThreshold: 20 })).status).toBe(200);
     const stock = page.getByTestId('stock');
     await stock.getByLabel('Afficher').selectOption('low');
-    await expect.poll(async () => (await stock.locator('tbody tr td:first-child').allTextContents()).join('|')).toBe('Café|Miel de bruyère');
+    await expect
+      .poll(async () => (await stock.locator('tbody tr td:first-child').allTextContents()).join('|'))
+      .toBe('Café|Miel de bruyère');
     expect(await text(stock.locator('tbody tr').nth(0))).toMatch(/^Café\s*La maison\s*-1négatif : à recompter\s*—/);
     expect(await text(stock.locator('tbody tr').nth(1))).toMatch(/^Miel de bruyère\s*Rucher de Brassac\s*19\s*20/);
     // Sorted by stock, most first: Miel 19, then Savon 9 and Tomme 10 − 3 sold = 7.
@@ -332,7 +387,8 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await expect.poll(() => text(page.getByTestId('events'))).toContain('backup.created');
     const log = await text(page.getByTestId('events'));
     // Newest first: the backup, the import, the deposit, the FEC export, the closing…
-    for (const kind of ['backup.created', 'catalog.imported', 'stock.deposit', 'accounting.exported', 'closing.day']) expect(log).toContain(kind);
+    for (const kind of ['backup.created', 'catalog.imported', 'stock.deposit', 'accounting.exported', 'closing.day'])
+      expect(log).toContain(kind);
     expect(log.indexOf('backup.created')).toBeLessThan(log.indexOf('closing.day'));
     await page.getByLabel('Type').selectOption('closing');
     await expect.poll(async () => (await text(page.getByTestId('events'))).includes('backup.created')).toBe(false);

@@ -11,10 +11,23 @@ describe('catalogue', () => {
   it('creates a producer with a slug from its name and refuses a bad SIRET with the field named', async () => {
     const p = await aProducer(shop.admin, { name: 'Ferme de l’Albinque' });
     expect(p.slug).toBe('ferme-de-l-albinque');
-    const bad = await shop.admin.post('/api/producers', { name: 'X', legalName: 'X', siret: '12345678901234', vatStatus: 'subject', commissionBp: 2000 });
+    const bad = await shop.admin.post('/api/producers', {
+      name: 'X',
+      legalName: 'X',
+      siret: '12345678901234',
+      vatStatus: 'subject',
+      commissionBp: 2000,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: any) => f.field)).toEqual(['body.siret']);
-    const dup = await shop.admin.post('/api/producers', { slug: p.slug, name: 'Autre', legalName: 'Autre', siret: '73282932000074', vatStatus: 'franchise', commissionBp: 1500 });
+    const dup = await shop.admin.post('/api/producers', {
+      slug: p.slug,
+      name: 'Autre',
+      legalName: 'Autre',
+      siret: '73282932000074',
+      vatStatus: 'franchise',
+      commissionBp: 1500,
+    });
     expect(dup.status).toBe(409);
   });
 
@@ -32,7 +45,16 @@ describe('catalogue', () => {
       outlets: ['shop', 'restaurant'],
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Pâté de campagne', producerName: producer.name, categoryName: 'Fromages', priceCents: 690, onHand: 0, outlets: ['restaurant', 'shop'], barcodes: ['2000000000015'], active: true });
+    expect(created.body).toMatchObject({
+      name: 'Pâté de campagne',
+      producerName: producer.name,
+      categoryName: 'Fromages',
+      priceCents: 690,
+      onHand: 0,
+      outlets: ['restaurant', 'shop'],
+      barcodes: ['2000000000015'],
+      active: true,
+    });
     const id = created.body.id;
     const patched = await shop.admin.patch(`/api/products/${id}`, { priceCents: 720 });
     expect(patched.body.priceCents).toBe(720);
@@ -66,17 +88,38 @@ describe('catalogue', () => {
   });
 
   it('refuses a barcode with a wrong check digit, a scale-label prefix, or one already used', async () => {
-    const wrong = await shop.admin.post('/api/products', { name: 'A', producerId: null, unit: 'piece', priceCents: 100, vatRateBp: 550, barcodes: ['3017620422004'] });
+    const wrong = await shop.admin.post('/api/products', {
+      name: 'A',
+      producerId: null,
+      unit: 'piece',
+      priceCents: 100,
+      vatRateBp: 550,
+      barcodes: ['3017620422004'],
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.fields[0]).toMatchObject({ field: 'barcodes.0' });
     expect(wrong.body.error.fields[0].reason).toMatch(/clé de contrôle/);
     // 21 is a price-embedded scale prefix by default: such codes change with every label.
     // Check digit of 210004201250, from the right ×3,×1…: 0+5+6+1+0+2+12+0+0+0+3+2 = 31 -> 9.
-    const scale = await shop.admin.post('/api/products', { name: 'B', producerId: null, unit: 'piece', priceCents: 100, vatRateBp: 550, barcodes: ['2100042012509'] });
+    const scale = await shop.admin.post('/api/products', {
+      name: 'B',
+      producerId: null,
+      unit: 'piece',
+      priceCents: 100,
+      vatRateBp: 550,
+      barcodes: ['2100042012509'],
+    });
     expect(scale.status).toBe(400);
     expect(scale.body.error.fields[0].reason).toMatch(/balance/);
     await aProduct(shop.admin, { barcodes: ['3017620422003'] });
-    const taken = await shop.admin.post('/api/products', { name: 'C', producerId: null, unit: 'piece', priceCents: 100, vatRateBp: 550, barcodes: ['3017620422003'] });
+    const taken = await shop.admin.post('/api/products', {
+      name: 'C',
+      producerId: null,
+      unit: 'piece',
+      priceCents: 100,
+      vatRateBp: 550,
+      barcodes: ['3017620422003'],
+    });
     expect(taken.status).toBe(409);
     // A UPC-A is stored as its EAN-13 (leading 0), so both scans find it.
     const upc = await aProduct(shop.admin, { barcodes: ['036000291452'] });
@@ -86,13 +129,18 @@ describe('catalogue', () => {
   it('replaces a product’s barcodes as a set in one PATCH, writing nothing when one is refused', async () => {
     const p = await aProduct(shop.admin, { barcodes: ['3760123450010'] });
     // 3760123450027 is new and valid; 3017620422003 belongs to another product: 409, and the set is unchanged.
-    const taken = await shop.admin.patch(`/api/products/${p.id}`, { priceCents: 999, barcodes: ['3760123450010', '3760123450027', '3017620422003'] });
+    const taken = await shop.admin.patch(`/api/products/${p.id}`, {
+      priceCents: 999,
+      barcodes: ['3760123450010', '3760123450027', '3017620422003'],
+    });
     expect(taken.status).toBe(409);
     expect((await shop.admin.get(`/api/products/${p.id}`)).body).toMatchObject({ barcodes: ['3760123450010'], priceCents: p.priceCents });
     const ok = await shop.admin.patch(`/api/products/${p.id}`, { barcodes: ['3760123450027'] });
     expect(ok.status).toBe(200);
     expect(ok.body.barcodes).toEqual(['3760123450027']);
-    const kinds = (await shop.admin.get('/api/events?kind=product.barcode')).body.filter((e: { subject: string }) => e.subject === `product:${p.id}`).map((e: { kind: string; data: { code: string } }) => `${e.kind} ${e.data.code}`);
+    const kinds = (await shop.admin.get('/api/events?kind=product.barcode')).body
+      .filter((e: { subject: string }) => e.subject === `product:${p.id}`)
+      .map((e: { kind: string; data: { code: string } }) => `${e.kind} ${e.data.code}`);
     expect(kinds.sort()).toEqual(['product.barcode_added 3760123450027', 'product.barcode_removed 3760123450010']);
   });
 

@@ -18,7 +18,16 @@ describe('closings (Z), X reports and closed days', () => {
   let t1: any;
 
   const sell = (createdAt: string, lines: object[], totalCents: number, payments: object[], discountCents = 0) =>
-    till.post('/api/sales', { id: uuidv7(new Date(createdAt).getTime()), tillId: 1, number: ++number, createdAt, lines, discountCents, payments, totalCents });
+    till.post('/api/sales', {
+      id: uuidv7(new Date(createdAt).getTime()),
+      tillId: 1,
+      number: ++number,
+      createdAt,
+      lines,
+      discountCents,
+      payments,
+      totalCents,
+    });
 
   beforeAll(async () => {
     shop = await startTestShop({ now: () => NOW });
@@ -27,24 +36,74 @@ describe('closings (Z), X reports and closed days', () => {
     pain = await aProduct(shop.admin, { name: 'Pain', producerId: producerA.id, priceCents: 520, vatRateBp: 550 });
     tomme = await aProduct(shop.admin, { name: 'Tomme', producerId: producerB.id, unit: 'kg', priceCents: 2490, vatRateBp: 550 });
     biere = await aProduct(shop.admin, { name: 'Bière', producerId: null, priceCents: 320, vatRateBp: 2000 });
-    await shop.admin.post('/api/users', { login: 'chef', displayName: 'Cheffe', role: 'manager', password: 'mot-de-passe-long', pin: '9876' });
+    await shop.admin.post('/api/users', {
+      login: 'chef',
+      displayName: 'Cheffe',
+      role: 'manager',
+      password: 'mot-de-passe-long',
+      pin: '9876',
+    });
     till = (await aUser(shop, 'cashier', { pin: '1111' })).client;
 
     // 30 October (Paris): two sales and a refund.
-    t1 = (await sell('2026-10-30T09:00:00Z', [{ productId: pain.id, quantity: 2, unitPriceCents: 520 }], 1040, [{ method: 'cash', amountCents: 2000 }])).body;
+    t1 = (
+      await sell('2026-10-30T09:00:00Z', [{ productId: pain.id, quantity: 2, unitPriceCents: 520 }], 1040, [
+        { method: 'cash', amountCents: 2000 },
+      ])
+    ).body;
     // Tomme 500 g = 1245, beer 320; discount 65 -> 51.7 and 13.3 -> 52 and 13: lines 1193 and 307, total 1500.
-    const t2 = await sell('2026-10-30T10:00:00Z', [{ productId: tomme.id, grams: 500, unitPriceCents: 2490 }, { productId: biere.id, quantity: 1, unitPriceCents: 320 }], 1500, [{ method: 'card', amountCents: 1000 }, { method: 'meal_voucher', amountCents: 500 }], 65);
+    const t2 = await sell(
+      '2026-10-30T10:00:00Z',
+      [
+        { productId: tomme.id, grams: 500, unitPriceCents: 2490 },
+        { productId: biere.id, quantity: 1, unitPriceCents: 320 },
+      ],
+      1500,
+      [
+        { method: 'card', amountCents: 1000 },
+        { method: 'meal_voucher', amountCents: 500 },
+      ],
+      65,
+    );
     expect(t2.status).toBe(201);
-    const r1 = await till.post('/api/refunds', { id: uuidv7(), tillId: 1, number: ++number, createdAt: '2026-10-30T11:00:00Z', refundOf: t1.id, reason: 'Pain rassis', lines: [{ lineNo: 1, quantity: 1 }], payments: [{ method: 'cash', amountCents: -520 }], totalCents: -520, approvalPin: '9876' });
+    const r1 = await till.post('/api/refunds', {
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt: '2026-10-30T11:00:00Z',
+      refundOf: t1.id,
+      reason: 'Pain rassis',
+      lines: [{ lineNo: 1, quantity: 1 }],
+      payments: [{ method: 'cash', amountCents: -520 }],
+      totalCents: -520,
+      approvalPin: '9876',
+    });
     expect(r1.status).toBe(201);
     // 31 October 23:30 UTC is 1 November 00:30 in Paris: that day's ticket, not the 31st's.
-    expect((await sell('2026-10-31T23:30:00Z', [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], 520, [{ method: 'card', amountCents: 520 }])).body.businessDay).toBe('2026-11-01');
-    expect((await sell('2026-10-31T12:00:00Z', [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], 520, [{ method: 'cash', amountCents: 520 }])).body.businessDay).toBe('2026-10-31');
+    expect(
+      (
+        await sell('2026-10-31T23:30:00Z', [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], 520, [
+          { method: 'card', amountCents: 520 },
+        ])
+      ).body.businessDay,
+    ).toBe('2026-11-01');
+    expect(
+      (
+        await sell('2026-10-31T12:00:00Z', [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], 520, [
+          { method: 'cash', amountCents: 520 },
+        ])
+      ).body.businessDay,
+    ).toBe('2026-10-31');
   });
   afterAll(() => shop.close());
 
   it('closes a day with every figure worked out by hand', async () => {
-    const res = await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-10-30', cashCountedCents: 500, note: 'Un billet de 20 € manquait' });
+    const res = await shop.admin.post('/api/closings/day', {
+      outlet: 'shop',
+      day: '2026-10-30',
+      cashCountedCents: 500,
+      note: 'Un billet de 20 € manquait',
+    });
     expect(res.status).toBe(201);
     const f = res.body.figures;
     // Sales 1040 + 1500 = 2540, refund −520: 2020.
@@ -73,8 +132,12 @@ describe('closings (Z), X reports and closed days', () => {
   });
 
   it('books a ticket sold on a closed day on the next open day, never on the closed one', async () => {
-    expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-10-31', cashCountedCents: 520 })).body.grandTotalCents).toBe(2020 + 520);
-    const late = await sell('2026-10-31T13:00:00Z', [{ productId: biere.id, quantity: 1, unitPriceCents: 320 }], 320, [{ method: 'cash', amountCents: 320 }]);
+    expect(
+      (await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-10-31', cashCountedCents: 520 })).body.grandTotalCents,
+    ).toBe(2020 + 520);
+    const late = await sell('2026-10-31T13:00:00Z', [{ productId: biere.id, quantity: 1, unitPriceCents: 320 }], 320, [
+      { method: 'cash', amountCents: 320 },
+    ]);
     expect(late.status).toBe(201);
     expect(late.body.businessDay).toBe('2026-11-01');
     const x = (await shop.admin.get('/api/closings/x?outlet=shop&day=2026-11-01')).body;

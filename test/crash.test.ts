@@ -27,10 +27,28 @@ describe('a server killed in the middle of a burst loses no acknowledged ticket'
     let base = server.url;
     const admin = new Client(base);
     await admin.post('/api/auth/login', ADMIN);
-    const producer = (await admin.post('/api/producers', { name: 'Ferme', legalName: 'Ferme', siret: '73282932000074', vatStatus: 'subject', commissionBp: 2000 })).body;
-    const miel = (await admin.post('/api/products', { name: 'Miel', producerId: producer.id, unit: 'piece', priceCents: 950, vatRateBp: 550 })).body;
-    const tomme = (await admin.post('/api/products', { name: 'Tomme', producerId: producer.id, unit: 'kg', priceCents: 2490, vatRateBp: 550 })).body;
-    await admin.post('/api/stock/deposits', { producerId: producer.id, lines: [{ productId: miel.id, quantity: 10_000 }, { productId: tomme.id, quantity: 1_000_000 }] });
+    const producer = (
+      await admin.post('/api/producers', {
+        name: 'Ferme',
+        legalName: 'Ferme',
+        siret: '73282932000074',
+        vatStatus: 'subject',
+        commissionBp: 2000,
+      })
+    ).body;
+    const miel = (
+      await admin.post('/api/products', { name: 'Miel', producerId: producer.id, unit: 'piece', priceCents: 950, vatRateBp: 550 })
+    ).body;
+    const tomme = (
+      await admin.post('/api/products', { name: 'Tomme', producerId: producer.id, unit: 'kg', priceCents: 2490, vatRateBp: 550 })
+    ).body;
+    await admin.post('/api/stock/deposits', {
+      producerId: producer.id,
+      lines: [
+        { productId: miel.id, quantity: 10_000 },
+        { productId: tomme.id, quantity: 1_000_000 },
+      ],
+    });
     await admin.post('/api/users', { displayName: 'Caisse', role: 'cashier', pin: '2468' });
     const tills: { client: Client; tillId: number }[] = [];
     for (let i = 0; i < TILLS; i++) {
@@ -104,7 +122,11 @@ describe('a server killed in the middle of a burst loses no acknowledged ticket'
     expect(ids.length).toBe(TICKETS);
     expect(new Set(ids)).toEqual(acknowledged);
     // Each ticket moved stock once: 2 jars each, 300 g each.
-    const moved = sqlite.prepare(`select product_id, sum(quantity) as q, count(*) as n from stock_movements where kind = 'sale' group by product_id order by product_id`).all();
+    const moved = sqlite
+      .prepare(
+        `select product_id, sum(quantity) as q, count(*) as n from stock_movements where kind = 'sale' group by product_id order by product_id`,
+      )
+      .all();
     expect(moved).toEqual([
       { product_id: miel.id, q: -2 * TICKETS, n: TICKETS },
       { product_id: tomme.id, q: -300 * TICKETS, n: TICKETS },

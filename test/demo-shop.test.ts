@@ -13,7 +13,11 @@ describe('the demo shop a newcomer meets on first start', () => {
   let server: RunningServer;
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-demo-'));
-    server = await startServer({ config: loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' }), logger: createLogger('silent'), demoIfEmpty: true });
+    server = await startServer({
+      config: loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' }),
+      logger: createLogger('silent'),
+      demoIfEmpty: true,
+    });
   });
   afterAll(async () => {
     await server.close();

@@ -15,7 +15,13 @@ describe('discounts beyond what a cashier may give alone', () => {
     shop = await startTestShop();
     panier = await aProduct(shop.admin, { name: 'Panier de légumes', priceCents: 1000 });
     till = (await aUser(shop, 'cashier')).client;
-    const manager = await shop.admin.post('/api/users', { displayName: 'Mathilde', role: 'manager', login: 'mathilde', password: 'mathilde-password-1', pin: '1357' });
+    const manager = await shop.admin.post('/api/users', {
+      displayName: 'Mathilde',
+      role: 'manager',
+      login: 'mathilde',
+      password: 'mathilde-password-1',
+      pin: '1357',
+    });
     managerId = manager.body.id;
   });
   afterAll(() => shop.close());

@@ -13,7 +13,8 @@ describe('CSV import of products', () => {
   });
   afterAll(() => shop.close());
 
-  const importCsv = (csv: string, dryRun: boolean) => shop.admin.request('POST', `/api/products/import?dryRun=${dryRun}`, csv, { contentType: 'text/csv' });
+  const importCsv = (csv: string, dryRun: boolean) =>
+    shop.admin.request('POST', `/api/products/import?dryRun=${dryRun}`, csv, { contentType: 'text/csv' });
   const productCount = async () => (await shop.admin.get('/api/products?limit=500')).body.length;
 
   // As a French spreadsheet saves it: BOM, `;`, decimal commas, accents in the header.
@@ -63,7 +64,17 @@ describe('CSV import of products', () => {
     expect(res.body.created).toBe(3);
     const products = (await shop.admin.get('/api/products?q=tomme')).body;
     // 26,00 € -> 2600 cents; 5,5 % -> 550 bp; threshold 1,5 kg -> 1500 g.
-    expect(products[0]).toMatchObject({ name: 'Tomme de brebis', producerName: 'Ferme du Sidobre', categoryName: 'Fromages', unit: 'kg', priceCents: 2600, vatRateBp: 550, plu: '00042', lowStockThreshold: 1500, outlets: ['shop'] });
+    expect(products[0]).toMatchObject({
+      name: 'Tomme de brebis',
+      producerName: 'Ferme du Sidobre',
+      categoryName: 'Fromages',
+      unit: 'kg',
+      priceCents: 2600,
+      vatRateBp: 550,
+      plu: '00042',
+      lowStockThreshold: 1500,
+      outlets: ['shop'],
+    });
     const biere = (await shop.admin.get('/api/products?q=biere')).body[0];
     expect(biere).toMatchObject({ priceCents: 320, vatRateBp: 2000, barcodes: ['2000000000015'], outlets: ['restaurant', 'shop'] });
     const cafe = (await shop.admin.get('/api/products?q=cafe')).body[0];

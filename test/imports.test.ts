@@ -24,7 +24,8 @@ interface Import {
 function importsOf(file: string): Import[] {
   const code = fs.readFileSync(path.join(root, file), 'utf8');
   const found: Import[] = [];
-  for (const m of code.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?\sfrom\s+'([^']+)'/gm)) found.push({ spec: m[3]!, typeOnly: !!m[2] });
+  for (const m of code.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?\sfrom\s+'([^']+)'/gm))
+    found.push({ spec: m[3]!, typeOnly: !!m[2] });
   for (const m of code.matchAll(/^\s*import\s+'([^']+)'/gm)) found.push({ spec: m[1]!, typeOnly: false });
   for (const m of code.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) found.push({ spec: m[1]!, typeOnly: false });
   return found;
@@ -78,7 +79,9 @@ describe('the layout’s import rules', () => {
   });
 
   it('keeps express under server/http', () => {
-    const outside = [...packages].filter(([f, pkgs]) => pkgs.includes('express') && !f.startsWith(`server${path.sep}http${path.sep}`)).map(([f]) => f);
+    const outside = [...packages]
+      .filter(([f, pkgs]) => pkgs.includes('express') && !f.startsWith(`server${path.sep}http${path.sep}`))
+      .map(([f]) => f);
     expect(outside).toEqual([]);
   });
 
@@ -87,7 +90,8 @@ describe('the layout’s import rules', () => {
     for (const [file, edges] of graph) {
       for (const e of edges) {
         if (file.startsWith('shared') && (e.file.startsWith('server') || e.file.startsWith('client'))) wrong.push(`${file} → ${e.file}`);
-        if (file.startsWith('client') && (e.file.startsWith('server') || (e.file.startsWith('db') && !e.typeOnly))) wrong.push(`${file} → ${e.file}`);
+        if (file.startsWith('client') && (e.file.startsWith('server') || (e.file.startsWith('db') && !e.typeOnly)))
+          wrong.push(`${file} → ${e.file}`);
       }
     }
     expect(wrong).toEqual([]);

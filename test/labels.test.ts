@@ -15,15 +15,36 @@ describe('shelf labels on A4 sticker sheets', () => {
     shop = await startTestShop();
     const rucher = await aProducer(shop.admin, { name: 'Rucher de Brassac' });
     const ferme = await aProducer(shop.admin, { name: 'Ferme du Sidobre' });
-    ids.miel = (await aProduct(shop.admin, { name: 'Miel de châtaignier 500 g', producerId: rucher.id, priceCents: 950, barcodes: ['3760123450010'], net: { quantity: 500, unit: 'g' } })).id;
-    ids.veloute = (await aProduct(shop.admin, { name: 'Velouté de potimarron', producerId: ferme.id, priceCents: 590, net: { quantity: 750, unit: 'ml' } })).id;
+    ids.miel = (
+      await aProduct(shop.admin, {
+        name: 'Miel de châtaignier 500 g',
+        producerId: rucher.id,
+        priceCents: 950,
+        barcodes: ['3760123450010'],
+        net: { quantity: 500, unit: 'g' },
+      })
+    ).id;
+    ids.veloute = (
+      await aProduct(shop.admin, {
+        name: 'Velouté de potimarron',
+        producerId: ferme.id,
+        priceCents: 590,
+        net: { quantity: 750, unit: 'ml' },
+      })
+    ).id;
     ids.savon = (await aProduct(shop.admin, { name: 'Savon au lait d’ânesse', producerId: ferme.id, priceCents: 600 })).id;
     ids.tomme = (await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: ferme.id, unit: 'kg', priceCents: 2650 })).id;
   });
   afterAll(() => shop.close());
 
   it('prints name, producer, price, the price per kilo of weighed goods and the barcode, over as many sheets as needed', async () => {
-    const res = await shop.admin.post('/api/labels.pdf', { items: [{ productId: ids.miel, copies: 2 }, { productId: ids.tomme, copies: 20 }], skip: 2 });
+    const res = await shop.admin.post('/api/labels.pdf', {
+      items: [
+        { productId: ids.miel, copies: 2 },
+        { productId: ids.tomme, copies: 20 },
+      ],
+      skip: 2,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const dir = path.join('test-artifacts', 'labels');
@@ -31,7 +52,9 @@ describe('shelf labels on A4 sticker sheets', () => {
     const file = path.join(dir, 'labels.pdf');
     fs.writeFileSync(file, res.raw);
     expect(execFileSync('pdfinfo', [file]).toString()).toMatch(/Pages:\s+2\n/);
-    const first = execFileSync('pdftotext', ['-f', '1', '-l', '1', file, '-']).toString().replace(/\u00a0/g, ' ');
+    const first = execFileSync('pdftotext', ['-f', '1', '-l', '1', file, '-'])
+      .toString()
+      .replace(/\u00a0/g, ' ');
     expect(first.match(/Miel de châtaignier 500 g/g)).toHaveLength(2);
     expect(first).toContain('Rucher de Brassac');
     expect(first).toContain('9,50 €');
@@ -50,10 +73,17 @@ describe('shelf labels on A4 sticker sheets', () => {
   });
 
   it('gives the price per litre of a bottled piece, and none to a piece without a net quantity', async () => {
-    const res = await shop.admin.post('/api/labels.pdf', { items: [{ productId: ids.veloute, copies: 1 }, { productId: ids.savon, copies: 1 }] });
+    const res = await shop.admin.post('/api/labels.pdf', {
+      items: [
+        { productId: ids.veloute, copies: 1 },
+        { productId: ids.savon, copies: 1 },
+      ],
+    });
     const file = path.join('test-artifacts', 'labels', 'labels-net.pdf');
     fs.writeFileSync(file, res.raw);
-    const text = execFileSync('pdftotext', [file, '-']).toString().replace(/\u00a0/g, ' ');
+    const text = execFileSync('pdftotext', [file, '-'])
+      .toString()
+      .replace(/\u00a0/g, ' ');
     // 75 cl at 5,90 €: 5,90 × 1000 / 750 = 7,866… → 7,87 € per litre.
     expect(text).toContain('75 cl · 7,87 € le litre');
     expect(text).toContain('TTC la pièce');
@@ -64,22 +94,44 @@ describe('shelf labels on A4 sticker sheets', () => {
   });
 
   it('prints the same labels on the receipt printer: price, unit price, the EAN-13, one cut per label', async () => {
-    const printer = await shop.admin.post('/api/printers', { name: 'Comptoir', role: 'receipt', uri: 'file:labels-out', columns: 48, codePage: 'pc858' });
+    const printer = await shop.admin.post('/api/printers', {
+      name: 'Comptoir',
+      role: 'receipt',
+      uri: 'file:labels-out',
+      columns: 48,
+      codePage: 'pc858',
+    });
     expect(printer.status).toBe(201);
-    const res = await shop.admin.post('/api/labels/print', { items: [{ productId: ids.miel, copies: 2 }, { productId: ids.veloute, copies: 1 }] });
+    const res = await shop.admin.post('/api/labels/print', {
+      items: [
+        { productId: ids.miel, copies: 2 },
+        { productId: ids.veloute, copies: 1 },
+      ],
+    });
     expect(res.status).toBe(201);
     expect(res.body.labels).toBe(3);
     const dir = path.join(shop.dataDir, 'labels-out');
     const deadline = Date.now() + 15_000;
-    while (!(fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('-labels.bin'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!(fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('-labels.bin'))) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const { decodeEscPos } = await import('./support/escpos-decoder.ts');
-    const decoded = decodeEscPos(fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('-labels.bin'))!)));
+    const decoded = decodeEscPos(
+      fs.readFileSync(
+        path.join(
+          dir,
+          fs.readdirSync(dir).find((f) => f.endsWith('-labels.bin'))!,
+        ),
+      ),
+    );
     const text = decoded.text.replace(/[\u00a0\u202f]/g, ' ');
     expect(text.match(/Miel de châtaignier 500 g/g)).toHaveLength(2);
     expect(text).toContain('500 g · 19,00 € le kg');
     expect(text).toContain('75 cl · 7,87 € le litre');
     // EAN-13 is GS k format B, m = 67: twice for the honey; the velouté has no barcode.
-    expect(decoded.commands.filter((c) => c.op === 'barcode')).toEqual([{ op: 'barcode', system: 67, data: '3760123450010' }, { op: 'barcode', system: 67, data: '3760123450010' }]);
+    expect(decoded.commands.filter((c) => c.op === 'barcode')).toEqual([
+      { op: 'barcode', system: 67, data: '3760123450010' },
+      { op: 'barcode', system: 67, data: '3760123450010' },
+    ]);
     expect(decoded.commands.filter((c) => c.op === 'cut')).toHaveLength(3);
     // No receipt printer asked for and none can be found: named.
     expect((await shop.admin.post('/api/labels/print', { items: [{ productId: ids.miel, copies: 1 }], printerId: 999 })).status).toBe(404);

@@ -8,7 +8,9 @@ import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop }
 /** Row counts of every table: a refused request must leave them all as they were. */
 function snapshot(file: string): Record<string, number> {
   const sqlite = openSqlite(file, { readonly: true });
-  const tables = (sqlite.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).all() as { name: string }[]).map((t) => t.name);
+  const tables = (
+    sqlite.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).all() as { name: string }[]
+  ).map((t) => t.name);
   const counts = Object.fromEntries(tables.map((t) => [t, (sqlite.prepare(`select count(*) as n from "${t}"`).get() as { n: number }).n]));
   sqlite.close();
   return counts;
@@ -39,14 +41,21 @@ describe('malformed input never gets a 500 nor writes anything', () => {
     const before = snapshot(shop.server.database.file);
     let sent = 0;
     for (const r of bodyRoutes) {
-      const keys = Object.keys((z.toJSONSchema(r.body!, { io: 'input', unrepresentable: 'any' }) as { properties?: object }).properties ?? {});
+      const keys = Object.keys(
+        (z.toJSONSchema(r.body!, { io: 'input', unrepresentable: 'any' }) as { properties?: object }).properties ?? {},
+      );
       // Either anything at all, or an object with the schema's own keys holding wrong values (deeper checks).
       const arbitrary = fc.oneof(
         fc.anything(),
-        keys.length ? fc.dictionary(fc.constantFrom(...keys), fc.oneof(fc.anything(), fc.string(), fc.integer(), fc.double(), fc.constant(null))) : fc.constant(42),
+        keys.length
+          ? fc.dictionary(fc.constantFrom(...keys), fc.oneof(fc.anything(), fc.string(), fc.integer(), fc.double(), fc.constant(null)))
+          : fc.constant(42),
       );
       // What the server receives is the JSON text, so the candidate is judged after a round trip through it.
-      const wire = arbitrary.filter((v) => v !== undefined).map(overTheWire).filter((v) => !r.body!.safeParse(v).success);
+      const wire = arbitrary
+        .filter((v) => v !== undefined)
+        .map(overTheWire)
+        .filter((v) => !r.body!.safeParse(v).success);
       const samples = fc.sample(wire, { numRuns: 25, seed: 42 });
       for (const body of samples) {
         const res = await caller(r).request(r.method, url(r.path), body);
@@ -63,12 +72,21 @@ describe('malformed input never gets a 500 nor writes anything', () => {
 
   it('answers 400 to broken JSON, a wrong content type and a body that is too large', async () => {
     for (const r of bodyRoutes) {
-      const broken = await caller(r).request(r.method, url(r.path), undefined, { raw: '{"name": "Pâté",', contentType: 'application/json' });
+      const broken = await caller(r).request(r.method, url(r.path), undefined, {
+        raw: '{"name": "Pâté",',
+        contentType: 'application/json',
+      });
       expect(broken.status, `${r.path} broken JSON`).toBe(400);
-      const form = await caller(r).request(r.method, url(r.path), undefined, { raw: 'name=x', contentType: 'application/x-www-form-urlencoded' });
+      const form = await caller(r).request(r.method, url(r.path), undefined, {
+        raw: 'name=x',
+        contentType: 'application/x-www-form-urlencoded',
+      });
       expect(form.status, `${r.path} form body`).toBe(400);
     }
-    const huge = await shop.admin.request('POST', '/api/products', undefined, { raw: JSON.stringify({ name: 'x'.repeat(2_000_000) }), contentType: 'application/json' });
+    const huge = await shop.admin.request('POST', '/api/products', undefined, {
+      raw: JSON.stringify({ name: 'x'.repeat(2_000_000) }),
+      contentType: 'application/json',
+    });
     expect(huge.status).toBe(413);
   });
 
@@ -78,14 +96,25 @@ describe('malformed input never gets a 500 nor writes anything', () => {
       expect(res.status, path).toBe(400);
       expect(res.body.error.fields[0].field).toMatch(/^params\./);
     }
-    for (const path of ['/api/products?limit=0', '/api/products?limit=abc', '/api/products?active=maybe', '/api/products?outlet=bar', '/api/products?unknown=1', '/api/stock?producerId=x', '/api/events?limit=100000']) {
+    for (const path of [
+      '/api/products?limit=0',
+      '/api/products?limit=abc',
+      '/api/products?active=maybe',
+      '/api/products?outlet=bar',
+      '/api/products?unknown=1',
+      '/api/stock?producerId=x',
+      '/api/events?limit=100000',
+    ]) {
       const res = await shop.admin.get(path);
       expect(res.status, path).toBe(400);
       expect(res.body.error.fields[0].field).toMatch(/^query/);
     }
     // Random query strings on every GET route: never a 500.
     const gets = allRoutes.filter((r) => r.method === 'get' && r.path !== '/api/backups/:name');
-    const queries = fc.sample(fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 3 }), { numRuns: 15, seed: 7 });
+    const queries = fc.sample(fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 3 }), {
+      numRuns: 15,
+      seed: 7,
+    });
     for (const r of gets) {
       for (const q of queries) {
         const res = await shop.admin.get(`${url(r.path)}?${new URLSearchParams(q)}`);

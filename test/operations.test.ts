@@ -36,7 +36,21 @@ describe('operations from the command line', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--siret/);
     expect(bad.stderr).toMatch(/--address/);
-    const args = ['init', '--name', shopIdentity.name, '--address', shopIdentity.address, '--postal-code', shopIdentity.postalCode, '--city', shopIdentity.city, '--siret', shopIdentity.siret, '--vat-number', shopIdentity.vatNumber];
+    const args = [
+      'init',
+      '--name',
+      shopIdentity.name,
+      '--address',
+      shopIdentity.address,
+      '--postal-code',
+      shopIdentity.postalCode,
+      '--city',
+      shopIdentity.city,
+      '--siret',
+      shopIdentity.siret,
+      '--vat-number',
+      shopIdentity.vatNumber,
+    ];
     const ok = await cli(dataDir, ...args);
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
@@ -85,7 +99,13 @@ describe('operations from the command line', () => {
     let server = await startServer({ config, logger: createLogger('silent') });
     const c = new Client(server.url);
     await c.post('/api/auth/login', { login: 'marie', password: 'un-long-mot-de-passe' });
-    const p = await c.post('/api/producers', { name: 'Après la sauvegarde', legalName: 'X', siret: '73282932000074', vatStatus: 'subject', commissionBp: 1800 });
+    const p = await c.post('/api/producers', {
+      name: 'Après la sauvegarde',
+      legalName: 'X',
+      siret: '73282932000074',
+      vatStatus: 'subject',
+      commissionBp: 1800,
+    });
     expect(p.status).toBe(201);
     // The server holds a pid file: restore refuses while it runs.
     fs.writeFileSync(path.join(dataDir, 'server.pid'), String(process.pid));
@@ -127,7 +147,12 @@ describe('configuration from the environment', () => {
   it('names every wrong value with its reason', () => {
     expect(() => loadConfig({ PORT: 'abc', PRINTER: 'lpt1', TZ_BUSINESS: 'Mars/Olympus' })).toThrow(/PORT[\s\S]*PRINTER[\s\S]*TZ_BUSINESS/);
     const config = loadConfig({ PRINTER: 'tcp://192.0.2.10:9100', DATA_DIR: '/tmp/x' });
-    expect(config).toMatchObject({ PORT: 3000, PRINTER: 'tcp://192.0.2.10:9100', TZ_BUSINESS: 'Europe/Paris', dbFile: '/tmp/x/comptoir.sqlite' });
+    expect(config).toMatchObject({
+      PORT: 3000,
+      PRINTER: 'tcp://192.0.2.10:9100',
+      TZ_BUSINESS: 'Europe/Paris',
+      dbFile: '/tmp/x/comptoir.sqlite',
+    });
   });
 });
 

@@ -25,9 +25,18 @@ beforeAll(async () => {
   const till = (await aUser(shop, 'cashier')).client;
   let number = 0;
   for (const day of ['2025-06-10', '2025-06-11', '2025-07-02']) {
-    const res = await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt: `${day}T09:30:00Z`, lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], payments: [{ method: 'card', amountCents: 520 }], totalCents: 520 });
+    const res = await till.post('/api/sales', {
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt: `${day}T09:30:00Z`,
+      lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }],
+      payments: [{ method: 'card', amountCents: 520 }],
+      totalCents: 520,
+    });
     expect(res.status).toBe(201);
-    if (day !== '2025-07-02') expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day, cashCountedCents: 0 })).status).toBe(201);
+    if (day !== '2025-07-02')
+      expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day, cashCountedCents: 0 })).status).toBe(201);
   }
   browser = await launchBrowser({ trustShopCa: shop.dataDir });
 }, 60_000);
@@ -41,7 +50,12 @@ describe('monthly and yearly closings, and the fiscal archive', { timeout: 90_00
   let page: Page;
 
   it('closes June, refuses the year and July while a day is open, then closes them', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR', timezoneId: 'Europe/Paris', acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'fr-FR',
+      timezoneId: 'Europe/Paris',
+      acceptDownloads: true,
+    });
     page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(shopOrigin(shop.server.port));
@@ -77,7 +91,11 @@ describe('monthly and yearly closings, and the fiscal archive', { timeout: 90_00
     const pdf = await fetch(`${shop.url}/api/closings/${year.id}.pdf`, { headers: { cookie: shop.admin.cookieHeader() } });
     const file = path.join(shop.dataDir, 'year.pdf');
     fs.writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
-    expect(execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/[\u202f\u00a0]/g, ' ')).toContain('15,60 €');
+    expect(
+      execFileSync('pdftotext', ['-layout', file, '-'])
+        .toString()
+        .replace(/[\u202f\u00a0]/g, ' '),
+    ).toContain('15,60 €');
   });
 
   it('writes the fiscal archive of 2025 and lets it be downloaded; the archive verifies on its own', async () => {
@@ -86,7 +104,9 @@ describe('monthly and yearly closings, and the fiscal archive', { timeout: 90_00
     await archives.getByLabel('Année').fill('2025');
     await archives.getByRole('button', { name: 'Créer l’archive de l’exercice' }).click();
     // 3 tickets; 3 days + 2 months + 1 year = 6 closings.
-    await expect.poll(() => text(archives.getByRole('status'))).toMatch(/^Archive \S+\.tar\.gz écrite : 3 tickets, 6 clôtures, \d+ événements\.$/);
+    await expect
+      .poll(() => text(archives.getByRole('status')))
+      .toMatch(/^Archive \S+\.tar\.gz écrite : 3 tickets, 6 clôtures, \d+ événements\.$/);
     const link = archives.getByRole('link', { name: 'Télécharger' }).first();
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const bytes = fs.readFileSync((await download.path())!);

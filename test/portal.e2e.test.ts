@@ -23,7 +23,15 @@ const lastMonthEnd = new Date(Date.UTC(y, m - 1, 0)).toISOString().slice(0, 10);
 const text = async (l: { textContent(): Promise<string | null> }) => ((await l.textContent()) ?? '').replace(/[\u00a0\u202f]/g, ' ');
 
 async function sell(createdAt: string, lines: object[], totalCents: number) {
-  const res = await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt, lines, payments: [{ method: 'card', amountCents: totalCents }], totalCents });
+  const res = await till.post('/api/sales', {
+    id: uuidv7(),
+    tillId: 1,
+    number: ++number,
+    createdAt,
+    lines,
+    payments: [{ method: 'card', amountCents: totalCents }],
+    totalCents,
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
@@ -32,17 +40,40 @@ beforeAll(async () => {
   ferme = await aProducer(shop.admin, { name: 'Ferme du Sidobre', slug: 'sidobre', commissionBp: 2000 });
   const brasserie = await aProducer(shop.admin, { name: 'Brasserie du Thoré' });
   ids = {
-    tomme: (await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: ferme.id, unit: 'kg', priceCents: 2600, lowStockThreshold: 1000 })).id,
+    tomme: (
+      await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: ferme.id, unit: 'kg', priceCents: 2600, lowStockThreshold: 1000 })
+    ).id,
     faisselle: (await aProduct(shop.admin, { name: 'Faisselle', producerId: ferme.id, priceCents: 280 })).id,
     biere: (await aProduct(shop.admin, { name: 'Bière blonde', producerId: brasserie.id, priceCents: 380, vatRateBp: 2000 })).id,
   };
-  await shop.admin.post('/api/stock/deposits', { producerId: ferme.id, note: 'Livraison du lundi', lines: [{ productId: ids.tomme, quantity: 3000 }, { productId: ids.faisselle, quantity: 24 }] });
+  await shop.admin.post('/api/stock/deposits', {
+    producerId: ferme.id,
+    note: 'Livraison du lundi',
+    lines: [
+      { productId: ids.tomme, quantity: 3000 },
+      { productId: ids.faisselle, quantity: 24 },
+    ],
+  });
   await shop.admin.post('/api/stock/deposits', { producerId: brasserie.id, lines: [{ productId: ids.biere, quantity: 48 }] });
   till = (await aUser(shop, 'cashier')).client;
   // Last month: 10 faisselles (28,00 €) and 1 500 g of tomme (39,00 €).
-  await sell(`${lastMonth}-14T10:00:00Z`, [{ productId: ids.faisselle, quantity: 10, unitPriceCents: 280 }, { productId: ids.tomme, grams: 1500, unitPriceCents: 2600 }], 6700);
+  await sell(
+    `${lastMonth}-14T10:00:00Z`,
+    [
+      { productId: ids.faisselle, quantity: 10, unitPriceCents: 280 },
+      { productId: ids.tomme, grams: 1500, unitPriceCents: 2600 },
+    ],
+    6700,
+  );
   // Today: 2 faisselles (5,60 €) on a ticket that also holds someone else's beer.
-  await sell(new Date(Date.now() - 60_000).toISOString(), [{ productId: ids.faisselle, quantity: 2, unitPriceCents: 280 }, { productId: ids.biere, quantity: 1, unitPriceCents: 380 }], 940);
+  await sell(
+    new Date(Date.now() - 60_000).toISOString(),
+    [
+      { productId: ids.faisselle, quantity: 2, unitPriceCents: 280 },
+      { productId: ids.biere, quantity: 1, unitPriceCents: 380 },
+    ],
+    940,
+  );
   browser = await launchBrowser({ trustShopCa: shop.dataDir });
 }, 60_000);
 
@@ -57,7 +88,14 @@ describe('the producer portal on a phone', { timeout: 60_000 }, () => {
   it('opens from the invitation link: the producer chooses a password and lands on today’s sales', async () => {
     const invite = await shop.admin.post(`/api/producers/${ferme.id}/invitations`, {});
     expect(invite.status).toBe(201);
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'fr-FR',
+      timezoneId: 'Europe/Paris',
+    });
     page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(invite.body.url.replace(shop.url, shopOrigin(shop.server.port)));

@@ -19,7 +19,13 @@ describe('a receipt the printer did not confirm, on the till', { timeout: 60_000
     await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 520, barcodes: [EAN] });
     await shop.admin.post('/api/users', { displayName: 'Camille', role: 'cashier', pin: '2468' });
     printer = await FakeNetworkPrinter.start('reset-after-print');
-    const created = await shop.admin.post('/api/printers', { name: 'Caisse réseau', role: 'receipt', uri: printer.uri, columns: 48, codePage: 'pc858' });
+    const created = await shop.admin.post('/api/printers', {
+      name: 'Caisse réseau',
+      role: 'receipt',
+      uri: printer.uri,
+      columns: 48,
+      codePage: 'pc858',
+    });
     await shop.admin.patch('/api/tills/1', { printerId: created.body.id });
     browser = await launchBrowser({ trustShopCa: shop.dataDir });
     page = await (await tabletContext(browser, shopOrigin(shop.server.port))).newPage();

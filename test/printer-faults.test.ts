@@ -32,10 +32,19 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
   let number = 0;
 
   beforeAll(async () => {
-    shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '2000', PRINT_MAX_ATTEMPTS: '8', DRAWER_MAX_DELAY_MS: '1000' } });
+    shop = await startTestShop({
+      env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '2000', PRINT_MAX_ATTEMPTS: '8', DRAWER_MAX_DELAY_MS: '1000' },
+    });
     pain = await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 520 });
     printer = await FakeNetworkPrinter.start('working');
-    const created = await shop.admin.post('/api/printers', { name: 'Caisse réseau', role: 'receipt', uri: printer.uri, columns: 48, codePage: 'pc858', drawer: true });
+    const created = await shop.admin.post('/api/printers', {
+      name: 'Caisse réseau',
+      role: 'receipt',
+      uri: printer.uri,
+      columns: 48,
+      codePage: 'pc858',
+      drawer: true,
+    });
     printerId = created.body.id;
     await shop.admin.patch('/api/tills/1', { printerId });
     till = (await aUser(shop, 'cashier')).client;
@@ -65,7 +74,15 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
 
   /** A sale and its printed receipt; `cash` opens the drawer. */
   const sale = async (cash = false) => {
-    const body = { id: uuidv7(), tillId: 1, number: ++number, createdAt: new Date().toISOString(), lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], payments: [{ method: cash ? 'cash' : 'card', amountCents: 520 }], totalCents: 520 };
+    const body = {
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt: new Date().toISOString(),
+      lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }],
+      payments: [{ method: cash ? 'cash' : 'card', amountCents: 520 }],
+      totalCents: 520,
+    };
     const res = await till.post('/api/sales', body);
     expect(res.status).toBe(201);
     return res.body as { id: string; number: number };
@@ -75,9 +92,21 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
     expect((await till.post(`/api/sales/${s.id}/receipt`)).status).toBe(201);
     return s;
   };
-  const printedNumbers = () => printer.jobs.map((j) => /Ticket n° (\d+)/.exec(decodeEscPos(j.bytes).text)?.[1]).filter(Boolean).map(Number);
-  const jobs = async () => (await shop.admin.get(`/api/print-jobs?printerId=${printerId}&limit=500`)).body as { id: number; kind: string; subject: string; status: string; attempts: number }[];
-  const events = async (kind: string) => (await shop.admin.get(`/api/events?kind=${kind}`)).body as { subject: string; data: Record<string, unknown> }[];
+  const printedNumbers = () =>
+    printer.jobs
+      .map((j) => /Ticket n° (\d+)/.exec(decodeEscPos(j.bytes).text)?.[1])
+      .filter(Boolean)
+      .map(Number);
+  const jobs = async () =>
+    (await shop.admin.get(`/api/print-jobs?printerId=${printerId}&limit=500`)).body as {
+      id: number;
+      kind: string;
+      subject: string;
+      status: string;
+      attempts: number;
+    }[];
+  const events = async (kind: string) =>
+    (await shop.admin.get(`/api/events?kind=${kind}`)).body as { subject: string; data: Record<string, unknown> }[];
 
   it('sleeps while the printer is down: under 2 state events a second, none that says nothing new', async () => {
     await printer.set('down');
@@ -102,7 +131,9 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
     await printer.set('down');
     const first = await receipt();
     // Eight attempts (0.1, 0.2, 0.4, 0.8, then 1.6 s apart): given up.
-    const given = await until('the job given up', async () => (await jobs()).find((j) => j.subject === `sale:${first.id}` && j.status === 'failed'));
+    const given = await until('the job given up', async () =>
+      (await jobs()).find((j) => j.subject === `sale:${first.id}` && j.status === 'failed'),
+    );
     expect(given.attempts).toBe(8);
     await until('the till told', () => states.find((s) => s.attention === 1));
     const logged = await events('print.failed');
@@ -114,7 +145,10 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
     expect(printedNumbers()).not.toContain(first.number);
     const shown = (await till.get(`/api/printers/${printerId}/attention`)).body as { id: number; status: string }[];
     expect(shown).toEqual([expect.objectContaining({ id: given.id, status: 'failed' })]);
-    await until('the till told it is ready, one job to look at', () => states.at(-1)?.state === 'ready' && states.at(-1)?.waiting === 0 && states.at(-1)?.attention === 1);
+    await until(
+      'the till told it is ready, one job to look at',
+      () => states.at(-1)?.state === 'ready' && states.at(-1)?.waiting === 0 && states.at(-1)?.attention === 1,
+    );
     // Another till's staff cannot see it, nor act on it: not their printer.
     const other = (await shop.admin.post('/api/tills', { outlet: 'shop', name: 'Caisse 2' })).body.id as number;
     const cashier2 = (await shop.admin.post('/api/users', { displayName: 'Sacha', role: 'cashier', pin: '8642' })).body.id;
@@ -136,7 +170,9 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
     const late = await sale(true);
     await sleep(1500);
     await printer.set('working');
-    const expired = await until('the pulse dropped', async () => (await jobs()).find((j) => j.kind === 'drawer' && j.subject === `sale:${late.id}` && j.status === 'expired'));
+    const expired = await until('the pulse dropped', async () =>
+      (await jobs()).find((j) => j.kind === 'drawer' && j.subject === `sale:${late.id}` && j.status === 'expired'),
+    );
     expect((await events('drawer.expired')).map((e) => e.subject)).toContain(`print_job:${expired.id}`);
     const pulses = () => printer.jobs.filter((j) => decodeEscPos(j.bytes).commands.some((c) => c.op === 'drawer')).length;
     await sleep(300);
@@ -150,7 +186,9 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
     printer.jobs.length = 0;
     await printer.set('reset-after-print');
     const reset = await receipt();
-    const unconfirmed = await until('unconfirmed', async () => (await jobs()).find((j) => j.subject === `sale:${reset.id}` && j.status === 'unconfirmed'));
+    const unconfirmed = await until('unconfirmed', async () =>
+      (await jobs()).find((j) => j.subject === `sale:${reset.id}` && j.status === 'unconfirmed'),
+    );
     await sleep(1000);
     // Printed once: before the fix, the printer that reset got it 4 times in 2 s.
     expect(printedNumbers()).toEqual([reset.number]);
@@ -160,7 +198,9 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
     printer.lateMs = 3000;
     await printer.set('late');
     const slow = await receipt();
-    const slowJob = await until('unconfirmed', async () => (await jobs()).find((j) => j.subject === `sale:${slow.id}` && j.status === 'unconfirmed'));
+    const slowJob = await until('unconfirmed', async () =>
+      (await jobs()).find((j) => j.subject === `sale:${slow.id}` && j.status === 'unconfirmed'),
+    );
     await sleep(3500);
     expect(printedNumbers()).toEqual([reset.number, slow.number]);
     await until('the till told', () => states.at(-1)?.attention === 2);

@@ -26,13 +26,26 @@ describe('receipts on a file printer', () => {
   let pain: { id: number };
   let number = 0;
   const dir = () => path.join(shop.dataDir, 'prints');
-  const files = () => (fs.existsSync(dir()) ? fs.readdirSync(dir()).filter((f) => f.endsWith('.bin')).sort() : []);
+  const files = () =>
+    fs.existsSync(dir())
+      ? fs
+          .readdirSync(dir())
+          .filter((f) => f.endsWith('.bin'))
+          .sort()
+      : [];
 
   beforeAll(async () => {
     shop = await startTestShop();
     const ferme = await aProducer(shop.admin, { name: 'Ferme du Sidobre' });
     pain = await aProduct(shop.admin, { name: 'Pain de campagne', producerId: ferme.id, priceCents: 520 });
-    const printer = await shop.admin.post('/api/printers', { name: 'Caisse 1', role: 'receipt', uri: 'file:prints', columns: 48, codePage: 'pc858', drawer: true });
+    const printer = await shop.admin.post('/api/printers', {
+      name: 'Caisse 1',
+      role: 'receipt',
+      uri: 'file:prints',
+      columns: 48,
+      codePage: 'pc858',
+      drawer: true,
+    });
     expect(printer.status).toBe(201);
     expect((await shop.admin.patch('/api/tills/1', { printerId: printer.body.id })).status).toBe(200);
     till = (await aUser(shop, 'cashier')).client;
@@ -40,7 +53,15 @@ describe('receipts on a file printer', () => {
   afterAll(() => shop.close());
 
   const sell = (payments: { method: string; amountCents: number }[]) =>
-    till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt: new Date().toISOString(), lines: [{ productId: pain.id, quantity: 2, unitPriceCents: 520 }], payments, totalCents: 1040 });
+    till.post('/api/sales', {
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt: new Date().toISOString(),
+      lines: [{ productId: pain.id, quantity: 2, unitPriceCents: 520 }],
+      payments,
+      totalCents: 1040,
+    });
 
   it('opens the drawer on a cash sale, prints the receipt once when asked, and a numbered DUPLICATA on reprint', async () => {
     const sale = (await sell([{ method: 'cash', amountCents: 2000 }])).body;
@@ -79,7 +100,8 @@ describe('receipts on a file printer', () => {
   });
 
   it('prints the X report, the day’s Z with the cash count, and a deposit slip to sign', async () => {
-    const read = async (suffix: string) => flat(decodeEscPos(fs.readFileSync(path.join(dir(), await until(suffix, () => files().find((f) => f.endsWith(suffix)))))).text);
+    const read = async (suffix: string) =>
+      flat(decodeEscPos(fs.readFileSync(path.join(dir(), await until(suffix, () => files().find((f) => f.endsWith(suffix)))))).text);
     expect((await shop.admin.post('/api/closings/x/print', { outlet: 'shop' })).status).toBe(201);
     const x = await read('-x.bin');
     // Two sales of 10,40 €: 20,80 €; cash 20,00 taken, 9,60 given back: 10,40 € expected in the drawer.
@@ -99,7 +121,7 @@ describe('receipts on a file printer', () => {
     expect(z).toMatch(/Grand total perpétuel +20,80 €/);
 
     const ferme = (await shop.admin.get('/api/producers')).body;
-    const producerId = (Array.isArray(ferme) ? ferme : ferme.items ?? ferme.producers)[0].id;
+    const producerId = (Array.isArray(ferme) ? ferme : (ferme.items ?? ferme.producers))[0].id;
     const slip = await shop.admin.post('/api/stock/deposits', { producerId, lines: [{ productId: pain.id, quantity: 12 }] });
     expect(slip.status).toBe(201);
     expect((await shop.admin.post(`/api/stock/slips/${slip.body.id ?? slip.body.slip?.id}/print`, {})).status).toBe(201);
@@ -126,7 +148,13 @@ describe('a network printer that is off, then jammed, then back', () => {
     shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '2000' } });
     pain = await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 520 });
     printer = await FakeNetworkPrinter.start('down');
-    const created = await shop.admin.post('/api/printers', { name: 'Réseau', role: 'receipt', uri: `tcp://127.0.0.1:${printer.port}`, columns: 32, codePage: 'wpc1252' });
+    const created = await shop.admin.post('/api/printers', {
+      name: 'Réseau',
+      role: 'receipt',
+      uri: `tcp://127.0.0.1:${printer.port}`,
+      columns: 32,
+      codePage: 'wpc1252',
+    });
     expect(created.status).toBe(201);
     await shop.admin.patch('/api/tills/1', { printerId: created.body.id });
     till = (await aUser(shop, 'cashier')).client;
@@ -146,7 +174,15 @@ describe('a network printer that is off, then jammed, then back', () => {
 
   const sellAndAskReceipt = async () => {
     const started = Date.now();
-    const sale = await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt: new Date().toISOString(), lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }], payments: [{ method: 'card', amountCents: 520 }], totalCents: 520 });
+    const sale = await till.post('/api/sales', {
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt: new Date().toISOString(),
+      lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }],
+      payments: [{ method: 'card', amountCents: 520 }],
+      totalCents: 520,
+    });
     expect(sale.status).toBe(201);
     expect((await till.post(`/api/sales/${sale.body.id}/receipt`)).status).toBe(201);
     return Date.now() - started;

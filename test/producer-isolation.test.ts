@@ -17,7 +17,8 @@ describe('a producer never sees another producer’s data', () => {
     tomme = await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: ferme.id, unit: 'kg', priceCents: 2600 });
     miel = await aProduct(shop.admin, { name: 'Miel de châtaignier', producerId: rucher.id, lowStockThreshold: 3 });
     await shop.admin.post('/api/stock/deposits', { producerId: ferme.id, lines: [{ productId: tomme.id, quantity: 4000 }] });
-    slipOfRucher = (await shop.admin.post('/api/stock/deposits', { producerId: rucher.id, lines: [{ productId: miel.id, quantity: 12 }] })).body.id;
+    slipOfRucher = (await shop.admin.post('/api/stock/deposits', { producerId: rucher.id, lines: [{ productId: miel.id, quantity: 12 }] }))
+      .body.id;
     asFerme = (await aUser(shop, 'producer', { producerId: ferme.id })).client;
   });
   afterAll(() => shop.close());

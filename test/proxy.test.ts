@@ -47,12 +47,18 @@ describe.skipIf(!caddy)('the portal from home, through Caddy', () => {
           path: p,
           method: options.method ?? 'GET',
           ca: root,
-          headers: { host: `halles.test:${port}`, ...(payload ? { 'content-type': 'application/json' } : {}), ...(options.cookie ? { cookie: options.cookie } : {}) },
+          headers: {
+            host: `halles.test:${port}`,
+            ...(payload ? { 'content-type': 'application/json' } : {}),
+            ...(options.cookie ? { cookie: options.cookie } : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString(), setCookie: res.headers['set-cookie'] ?? [] }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString(), setCookie: res.headers['set-cookie'] ?? [] }),
+          );
         },
       );
       req.on('error', reject);
@@ -91,7 +97,10 @@ halles.test:${port} {
     for (;;) {
       if (fs.existsSync(rootFile)) {
         root = fs.readFileSync(rootFile, 'utf8');
-        const ready = await call('/api/health').then((r) => r.status === 200, () => false);
+        const ready = await call('/api/health').then(
+          (r) => r.status === 200,
+          () => false,
+        );
         if (ready) break;
       }
       if (Date.now() > deadline) throw new Error(`caddy did not start:\n${log}`);
@@ -112,7 +121,9 @@ halles.test:${port} {
     // Caddy says the outside connection was HTTPS: the session cookie is Secure.
     expect(login.setCookie.join()).toMatch(/Secure/);
     const session = login.setCookie[0]!.split(';')[0]!;
-    expect((await call(`/api/producers/${producer.producerId}/statement?from=2026-11-01&to=2026-11-30`, { cookie: session })).status).toBe(200);
+    expect((await call(`/api/producers/${producer.producerId}/statement?from=2026-11-01&to=2026-11-30`, { cookie: session })).status).toBe(
+      200,
+    );
     expect((await call('/')).status).toBe(200);
 
     for (const page of ['/caisse/', '/enrol', '/salle/', '/cuisine/']) expect((await call(page)).status).toBe(403);

@@ -8,7 +8,11 @@ type S = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 function connect(url: string, client?: Client): Promise<S> {
   return new Promise((resolve, reject) => {
-    const socket: S = io(url, { transports: ['websocket'], extraHeaders: client ? { cookie: client.cookieHeader() } : {}, reconnection: false });
+    const socket: S = io(url, {
+      transports: ['websocket'],
+      extraHeaders: client ? { cookie: client.cookieHeader() } : {},
+      reconnection: false,
+    });
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (e) => reject(e));
   });
@@ -58,8 +62,18 @@ describe('realtime over socket.io', () => {
     const asB = (await aUser(shop, 'producer', { producerId: b.id })).client;
     const producerB = await connect(shop.url, asB);
     sockets = [manager, tillSocket, producerA, producerB];
-    const got = { manager: collect(manager, 'sale:recorded'), till: collect(tillSocket, 'sale:recorded'), a: collect(producerA, 'sale:recorded'), b: collect(producerB, 'sale:recorded') };
-    const stock = { manager: collect(manager, 'stock:changed'), a: collect(producerA, 'stock:changed'), b: collect(producerB, 'stock:changed'), till: collect(tillSocket, 'stock:changed') };
+    const got = {
+      manager: collect(manager, 'sale:recorded'),
+      till: collect(tillSocket, 'sale:recorded'),
+      a: collect(producerA, 'sale:recorded'),
+      b: collect(producerB, 'sale:recorded'),
+    };
+    const stock = {
+      manager: collect(manager, 'stock:changed'),
+      a: collect(producerA, 'stock:changed'),
+      b: collect(producerB, 'stock:changed'),
+      till: collect(tillSocket, 'stock:changed'),
+    };
 
     // 2 loaves (1040) + 1 jar (950) = 1990.
     const res = await till.post('/api/sales', {
@@ -78,11 +92,18 @@ describe('realtime over socket.io', () => {
     await settle();
     expect(got.manager.map((e: SaleRecordedEvent) => [e.totalCents, e.lines.length])).toEqual([[1990, 2]]);
     expect(got.till.map((e: SaleRecordedEvent) => e.totalCents)).toEqual([1990]);
-    expect(got.a).toEqual([expect.objectContaining({ totalCents: 1040, lines: [expect.objectContaining({ name: 'Pain', totalCents: 1040 })] })]);
+    expect(got.a).toEqual([
+      expect.objectContaining({ totalCents: 1040, lines: [expect.objectContaining({ name: 'Pain', totalCents: 1040 })] }),
+    ]);
     expect(got.b).toEqual([expect.objectContaining({ totalCents: 950, lines: [expect.objectContaining({ name: 'Miel' })] })]);
     // Honey 10 − 1 = 9, at its threshold of 9: low. Bread is tracked but was never deposited: 0 − 2 = −2.
     const flat = (list: StockChangedEvent[][]) => list.flat().map((e) => [e.productId, e.onHand, e.low]);
-    expect(flat(stock.manager)).toEqual(expect.arrayContaining([[mielB.id, 9, true], [painA.id, -2, false]]));
+    expect(flat(stock.manager)).toEqual(
+      expect.arrayContaining([
+        [mielB.id, 9, true],
+        [painA.id, -2, false],
+      ]),
+    );
     expect(flat(stock.till)).toEqual(expect.arrayContaining([[mielB.id, 9, true]]));
     expect(flat(stock.b)).toEqual([[mielB.id, 9, true]]);
     expect(flat(stock.a)).toEqual([[painA.id, -2, false]]);

@@ -53,7 +53,19 @@ describe('the digital receipt', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = page.body as string;
-    for (const text of ['Les Halles de la Durenque', 'SIRET 73282932000074', 'Ticket n° 1', 'Pâté de campagne', '2 × 6,50', 'Ferme du Sidobre', 'Crème fraîche', '0,250 kg × 12,00', 'Bière blonde', 'Espèces', 'Rendu']) {
+    for (const text of [
+      'Les Halles de la Durenque',
+      'SIRET 73282932000074',
+      'Ticket n° 1',
+      'Pâté de campagne',
+      '2 × 6,50',
+      'Ferme du Sidobre',
+      'Crème fraîche',
+      '0,250 kg × 12,00',
+      'Bière blonde',
+      'Espèces',
+      'Rendu',
+    ]) {
       expect(html).toContain(text);
     }
     // Amounts are written with a narrow no-break space before the euro sign.
@@ -74,7 +86,20 @@ describe('the digital receipt', () => {
     const file = path.join(shop.dataDir, 'ticket.pdf');
     fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/[\u00a0\u202f]/g, ' ');
-    for (const t of ['Les Halles de la Durenque', 'Pâté de campagne', 'Crème fraîche', 'Ferme du Sidobre', 'TOTAL TTC', '19,20 €', 'Espèces', '20,00 €', 'Rendu', '0,80 €', '15,17 €', '0,83 €']) {
+    for (const t of [
+      'Les Halles de la Durenque',
+      'Pâté de campagne',
+      'Crème fraîche',
+      'Ferme du Sidobre',
+      'TOTAL TTC',
+      '19,20 €',
+      'Espèces',
+      '20,00 €',
+      'Rendu',
+      '0,80 €',
+      '15,17 €',
+      '0,83 €',
+    ]) {
       expect(text).toContain(t);
     }
   });

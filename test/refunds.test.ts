@@ -15,11 +15,25 @@ describe('refunds', () => {
     const ferme = await aProducer(shop.admin);
     tomme = await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: ferme.id, unit: 'kg', priceCents: 2490 });
     miel = await aProduct(shop.admin, { name: 'Miel', producerId: ferme.id, priceCents: 950 });
-    await shop.admin.post('/api/stock/deposits', { producerId: ferme.id, lines: [{ productId: tomme.id, quantity: 5000 }, { productId: miel.id, quantity: 10 }] });
-    await shop.admin.post('/api/users', { login: 'chef', displayName: 'Cheffe', role: 'manager', password: 'mot-de-passe-long', pin: '9876' });
+    await shop.admin.post('/api/stock/deposits', {
+      producerId: ferme.id,
+      lines: [
+        { productId: tomme.id, quantity: 5000 },
+        { productId: miel.id, quantity: 10 },
+      ],
+    });
+    await shop.admin.post('/api/users', {
+      login: 'chef',
+      displayName: 'Cheffe',
+      role: 'manager',
+      password: 'mot-de-passe-long',
+      pin: '9876',
+    });
     till = (await aUser(shop, 'cashier', { pin: '1111' })).client;
     // The 5 € ticket discount below is 10.3 % of the ticket: this shop lets cashiers give up to 20 %.
-    expect((await shop.admin.put('/api/settings/till', { extraPaymentMethods: [], cashierDiscountLimitBp: 2000, autoLockSeconds: 180 })).status).toBe(200);
+    expect(
+      (await shop.admin.put('/api/settings/till', { extraPaymentMethods: [], cashierDiscountLimitBp: 2000, autoLockSeconds: 180 })).status,
+    ).toBe(200);
     // Tomme 1234 g = 3073, honey 2 × 950 − 100 = 1800; ticket discount 500 -> shares 264 and 154 (see sales.test.ts
     // for the same split without the beer: 500 × 3073/4873 = 315.3, 500 × 1800/4873 = 184.7 -> 315 and 185).
     const res = await till.post('/api/sales', {
@@ -69,7 +83,9 @@ describe('refunds', () => {
     const res = await till.post('/api/refunds', refund([{ lineNo: 2, quantity: 1 }], -807));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ kind: 'refund', refundOf: original.id, totalCents: -807 });
-    expect(res.body.lines).toEqual([expect.objectContaining({ quantity: -1, grossCents: -950, lineDiscountCents: -50, ticketDiscountCents: -93, totalCents: -807 })]);
+    expect(res.body.lines).toEqual([
+      expect.objectContaining({ quantity: -1, grossCents: -950, lineDiscountCents: -50, ticketDiscountCents: -93, totalCents: -807 }),
+    ]);
     // −807 at 5.5 %: 807 × 10000 / 10550 = 764.9 -> 765 HT, VAT 42; negated.
     expect(res.body.vat).toEqual([{ vatRateBp: 550, grossCents: -807, netCents: -765, vatCents: -42 }]);
     // 10 deposited − 2 sold + 1 back = 9
@@ -131,16 +147,32 @@ describe('refunds across tills', () => {
   it('finds and refunds at till 1 a ticket sold at till 2 of the same shop, not one of the restaurant', async () => {
     shop = await startTestShop();
     const miel = await aProduct(shop.admin, { name: 'Miel', priceCents: 950, outlets: ['shop', 'restaurant'] });
-    await shop.admin.post('/api/users', { login: 'chef', displayName: 'Cheffe', role: 'manager', password: 'mot-de-passe-long', pin: '9876' });
+    await shop.admin.post('/api/users', {
+      login: 'chef',
+      displayName: 'Cheffe',
+      role: 'manager',
+      password: 'mot-de-passe-long',
+      pin: '9876',
+    });
     const till2 = (await shop.admin.post('/api/tills', { outlet: 'shop', name: 'Caisse 2' })).body.id as number;
     const bar = (await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Bar' })).body.id as number;
     const sellAt = async (tillId: number, pin: string) => {
       const code = (await shop.admin.post(`/api/tills/${tillId}/pairing-code`)).body.code;
       const c = shop.client();
       expect((await c.post('/api/devices/pair', { code })).status).toBe(201);
-      const user = (await shop.admin.post('/api/users', { displayName: `Caisse ${tillId}`, role: tillId === bar ? 'waiter' : 'cashier', pin })).body;
+      const user = (
+        await shop.admin.post('/api/users', { displayName: `Caisse ${tillId}`, role: tillId === bar ? 'waiter' : 'cashier', pin })
+      ).body;
       expect((await c.post('/api/auth/pin', { tillId, pin, userId: user.id })).status).toBe(200);
-      const sale = await c.post('/api/sales', { id: uuidv7(), tillId, number: 1, createdAt: new Date().toISOString(), lines: [{ productId: miel.id, quantity: 1, unitPriceCents: 950 }], payments: [{ method: 'card', amountCents: 950 }], totalCents: 950 });
+      const sale = await c.post('/api/sales', {
+        id: uuidv7(),
+        tillId,
+        number: 1,
+        createdAt: new Date().toISOString(),
+        lines: [{ productId: miel.id, quantity: 1, unitPriceCents: 950 }],
+        payments: [{ method: 'card', amountCents: 950 }],
+        totalCents: 950,
+      });
       expect(sale.status).toBe(201);
       return { client: c, sale: sale.body };
     };
@@ -149,16 +181,40 @@ describe('refunds across tills', () => {
     const till1 = (await aUser(shop, 'cashier', { pin: '1111' })).client;
 
     // The customer's receipt from till 2 is scanned at till 1: found, opened, refunded there.
-    expect((await till1.get(`/api/sales?receipt=${atTill2.sale.receiptToken}`)).body.map((s: { id: string }) => s.id)).toEqual([atTill2.sale.id]);
+    expect((await till1.get(`/api/sales?receipt=${atTill2.sale.receiptToken}`)).body.map((s: { id: string }) => s.id)).toEqual([
+      atTill2.sale.id,
+    ]);
     expect((await till1.get(`/api/sales/${atTill2.sale.id}`)).status).toBe(200);
-    const refund = await till1.post('/api/refunds', { id: uuidv7(), tillId: 1, number: 1, createdAt: new Date().toISOString(), refundOf: atTill2.sale.id, reason: 'Pot fêlé', lines: [{ lineNo: 1, quantity: 1 }], payments: [{ method: 'cash', amountCents: -950 }], totalCents: -950, approvalPin: '9876' });
+    const refund = await till1.post('/api/refunds', {
+      id: uuidv7(),
+      tillId: 1,
+      number: 1,
+      createdAt: new Date().toISOString(),
+      refundOf: atTill2.sale.id,
+      reason: 'Pot fêlé',
+      lines: [{ lineNo: 1, quantity: 1 }],
+      payments: [{ method: 'cash', amountCents: -950 }],
+      totalCents: -950,
+      approvalPin: '9876',
+    });
     expect(refund.status).toBe(201);
     expect(refund.body).toMatchObject({ tillId: 1, kind: 'refund', refundOf: atTill2.sale.id, totalCents: -950 });
 
     // The restaurant's ticket is the restaurant's: not found from the shop's till, and not refunded there.
     expect((await till1.get(`/api/sales?receipt=${atBar.sale.receiptToken}`)).body).toEqual([]);
     expect((await till1.get(`/api/sales/${atBar.sale.id}`)).status).toBe(404);
-    const across = await till1.post('/api/refunds', { id: uuidv7(), tillId: 1, number: 2, createdAt: new Date().toISOString(), refundOf: atBar.sale.id, reason: 'Erreur', lines: [{ lineNo: 1, quantity: 1 }], payments: [{ method: 'cash', amountCents: -950 }], totalCents: -950, approvalPin: '9876' });
+    const across = await till1.post('/api/refunds', {
+      id: uuidv7(),
+      tillId: 1,
+      number: 2,
+      createdAt: new Date().toISOString(),
+      refundOf: atBar.sale.id,
+      reason: 'Erreur',
+      lines: [{ lineNo: 1, quantity: 1 }],
+      payments: [{ method: 'cash', amountCents: -950 }],
+      totalCents: -950,
+      approvalPin: '9876',
+    });
     expect(across.status).toBe(422);
     expect(across.body.error.fields[0]).toMatchObject({ field: 'refundOf', reason: 'ticket d’un autre point de vente' });
     // Listing at till 1 shows the shop's tickets (till 2's sale and the refund), never the bar's.
@@ -176,7 +232,19 @@ describe('refunds across tills', () => {
   it('takes a refused ticket whole into the event log: once per id and kind, without the manager’s PIN', async () => {
     const till1 = (await aUser(shop, 'cashier', { pin: '4444' })).client;
     const id = uuidv7();
-    const report = (kind: string, extra: object = {}) => ({ id, kind, number: 9, totalCents: -950, path: kind === 'receipt' ? `/api/sales/${id}/receipt` : '/api/refunds', body: kind === 'receipt' ? {} : { id, refundOf: id, approvalPin: '9876', lines: [{ lineNo: 1, quantity: 1 }] }, status: 422, message: 'refusé', queuedAt: new Date().toISOString(), refusedAt: new Date().toISOString(), ...extra });
+    const report = (kind: string, extra: object = {}) => ({
+      id,
+      kind,
+      number: 9,
+      totalCents: -950,
+      path: kind === 'receipt' ? `/api/sales/${id}/receipt` : '/api/refunds',
+      body: kind === 'receipt' ? {} : { id, refundOf: id, approvalPin: '9876', lines: [{ lineNo: 1, quantity: 1 }] },
+      status: 422,
+      message: 'refusé',
+      queuedAt: new Date().toISOString(),
+      refusedAt: new Date().toISOString(),
+      ...extra,
+    });
     // The receipt request of that ticket, reported first, does not stand for the ticket itself.
     const receipt = await till1.post('/api/tills/refused-tickets', report('receipt', { status: 0 }));
     expect(receipt.status).toBe(201);

@@ -54,7 +54,14 @@ describe('sales that can never be lost or altered', () => {
       [1900, 100, 154, 1646],
       [960, 0, 82, 878],
     ]);
-    expect(res.body).toMatchObject({ subtotalCents: 5833, discountCents: 500, totalCents: 5333, number: 1, gapBefore: false, training: false });
+    expect(res.body).toMatchObject({
+      subtotalCents: 5833,
+      discountCents: 500,
+      totalCents: 5333,
+      number: 1,
+      gapBefore: false,
+      training: false,
+    });
     // 5.5 %: 2809 + 1646 = 4455 -> HT 4455 × 10000 / 10550 = 4222.7 -> 4223, VAT 232. 20 %: 878 / 1.2 = 731.7 -> 732, VAT 146.
     expect(res.body.vat).toEqual([
       { vatRateBp: 550, grossCents: 4455, netCents: 4223, vatCents: 232 },
@@ -101,7 +108,11 @@ describe('sales that can never be lost or altered', () => {
     // 6000 by card for 5333: a card gives no change.
     const cardChange = await till.post('/api/sales', { ...basket(), payments: [{ method: 'card', amountCents: 6000 }] });
     expect(cardChange.status).toBe(422);
-    const piecesForKg = await till.post('/api/sales', { ...basket(), lines: [{ productId: tomme.id, quantity: 1, unitPriceCents: 2490 }], totalCents: 2490 });
+    const piecesForKg = await till.post('/api/sales', {
+      ...basket(),
+      lines: [{ productId: tomme.id, quantity: 1, unitPriceCents: 2490 }],
+      totalCents: 2490,
+    });
     expect(piecesForKg.status).toBe(422);
     expect(piecesForKg.body.error.fields[0].field).toBe('lines.0.grams');
     number -= 4;
@@ -162,13 +173,25 @@ describe('sales that can never be lost or altered', () => {
   it('finds a tampered, a removed and a reordered ticket, naming each', async () => {
     for (let i = 0; i < 3; i++) expect((await till.post('/api/sales', basket())).status).toBe(201);
     const sqlite = openSqlite(shop.server.database.file);
-    const { last } = sqlite.prepare('select max(chain_seq) as last from sales where till_id = 1 and training = 0').get() as { last: number };
-    for (const t of ['sales', 'sale_lines', 'sale_payments', 'sale_vat']) for (const op of ['update', 'delete']) sqlite.exec(`drop trigger ${t}_no_${op}`);
+    const { last } = sqlite.prepare('select max(chain_seq) as last from sales where till_id = 1 and training = 0').get() as {
+      last: number;
+    };
+    for (const t of ['sales', 'sale_lines', 'sale_payments', 'sale_vat'])
+      for (const op of ['update', 'delete']) sqlite.exec(`drop trigger ${t}_no_${op}`);
     sqlite.pragma('foreign_keys = OFF');
     // Tamper: a line's total lowered by 1 €.
-    sqlite.prepare(`update sale_lines set total_cents = total_cents - 100 where sale_id = (select id from sales where till_id = 1 and training = 0 and number = 1) and line_no = 1`).run();
-    const removed = sqlite.prepare(`select id, chain_seq from sales where till_id = 1 and training = 0 and number = 3`).get() as { id: string; chain_seq: number };
-    const follower = sqlite.prepare('select number from sales where till_id = 1 and training = 0 and chain_seq = ?').get(removed.chain_seq + 1) as { number: number };
+    sqlite
+      .prepare(
+        `update sale_lines set total_cents = total_cents - 100 where sale_id = (select id from sales where till_id = 1 and training = 0 and number = 1) and line_no = 1`,
+      )
+      .run();
+    const removed = sqlite.prepare(`select id, chain_seq from sales where till_id = 1 and training = 0 and number = 3`).get() as {
+      id: string;
+      chain_seq: number;
+    };
+    const follower = sqlite
+      .prepare('select number from sales where till_id = 1 and training = 0 and chain_seq = ?')
+      .get(removed.chain_seq + 1) as { number: number };
     sqlite.prepare('delete from sale_lines where sale_id = ?').run(removed.id);
     sqlite.prepare('delete from sale_payments where sale_id = ?').run(removed.id);
     sqlite.prepare('delete from sale_vat where sale_id = ?').run(removed.id);
@@ -198,7 +221,8 @@ describe('sales that can never be lost or altered', () => {
     const structural = (list: { record: string; fault: string }[]) =>
       new Set(list.filter((p) => ['hash-mismatch', 'totals', 'missing', 'gap'].includes(p.fault)).map((p) => `${p.record} ${p.fault}`));
     expect(structural(segmented.problems)).toEqual(structural(report.problems));
-    const moved = (list: { record: string; fault: string }[]) => new Set(list.filter((p) => ['reordered', 'broken-link'].includes(p.fault)).map((p) => p.record));
+    const moved = (list: { record: string; fault: string }[]) =>
+      new Set(list.filter((p) => ['reordered', 'broken-link'].includes(p.fault)).map((p) => p.record));
     expect(moved(segmented.problems)).toEqual(moved(report.problems));
   });
 });

@@ -46,9 +46,16 @@ describe('the producer portal shows each producer only their own business', () =
     asB = (await aUser(shop, 'producer', { producerId: b.id })).client;
     till = (await aUser(shop, 'cashier')).client;
     const sale = await till.post('/api/sales', {
-      id: uuidv7(), tillId: 1, number: ++number, createdAt: '2026-11-10T09:00:00Z',
-      lines: [{ productId: pain.id, quantity: 2, unitPriceCents: 520 }, { productId: safran.id, quantity: 1, unitPriceCents: 1800 }],
-      payments: [{ method: 'card', amountCents: 2840 }], totalCents: 2840,
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt: '2026-11-10T09:00:00Z',
+      lines: [
+        { productId: pain.id, quantity: 2, unitPriceCents: 520 },
+        { productId: safran.id, quantity: 1, unitPriceCents: 1800 },
+      ],
+      payments: [{ method: 'card', amountCents: 2840 }],
+      totalCents: 2840,
     });
     expect(sale.status).toBe(201);
     clock = new Date('2026-12-01T08:00:00Z');
@@ -72,11 +79,24 @@ describe('the producer portal shows each producer only their own business', () =
 
   it('covers every producer route of the settlement in this test', () => {
     // A new route open to producers must be added here, or this fails.
-    const open = allRoutes.filter((r) => r.access !== 'public' && r.access !== 'authenticated' && r.access.includes('producer') && /\/(statements?|statement-runs|producers\/:id\/(terms|sales|lines|statement))/.test(r.path));
+    const open = allRoutes.filter(
+      (r) =>
+        r.access !== 'public' &&
+        r.access !== 'authenticated' &&
+        r.access.includes('producer') &&
+        /\/(statements?|statement-runs|producers\/:id\/(terms|sales|lines|statement))/.test(r.path),
+    );
     expect(open.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
       [
-        'get /api/producers/:id/terms', 'get /api/producers/:id/sales', 'get /api/producers/:id/lines', 'get /api/producers/:id/lines.csv',
-        'get /api/producers/:id/statement', 'get /api/producers/:id/statement.pdf', 'get /api/statements', 'get /api/statements/:id', 'get /api/statements/:id.pdf',
+        'get /api/producers/:id/terms',
+        'get /api/producers/:id/sales',
+        'get /api/producers/:id/lines',
+        'get /api/producers/:id/lines.csv',
+        'get /api/producers/:id/statement',
+        'get /api/producers/:id/statement.pdf',
+        'get /api/statements',
+        'get /api/statements/:id',
+        'get /api/statements/:id.pdf',
       ].sort(),
     );
   });
@@ -92,7 +112,12 @@ describe('the producer portal shows each producer only their own business', () =
   });
 
   it('gives 404 on another producer’s id, naming nothing of theirs', async () => {
-    for (const url of [...producerPaths(b.id), `/api/statements/${statementOfB}`, `/api/statements/${statementOfB}.pdf`, `/api/stock/slips/${slipOfB}.pdf`]) {
+    for (const url of [
+      ...producerPaths(b.id),
+      `/api/statements/${statementOfB}`,
+      `/api/statements/${statementOfB}.pdf`,
+      `/api/stock/slips/${slipOfB}.pdf`,
+    ]) {
       const res = await asA.get(url);
       expect(res.status, url).toBe(404);
       expect(res.raw.toString('latin1')).not.toMatch(/Safran|Lauragais|1800|18,00/);
@@ -123,7 +148,10 @@ describe('the producer portal shows each producer only their own business', () =
     const sb = await connect(shop.url, asB);
     sockets.push(sa, sb);
     const got = { a: [] as any[], b: [] as any[] };
-    for (const [s, list] of [[sa, got.a], [sb, got.b]] as const) {
+    for (const [s, list] of [
+      [sa, got.a],
+      [sb, got.b],
+    ] as const) {
       s.on('sale:recorded', (e) => list.push(['sale', e]));
       s.on('stock:changed', (e) => list.push(['stock', e]));
       s.on('statement:issued', (e) => list.push(['statement', e]));
@@ -134,11 +162,20 @@ describe('the producer portal shows each producer only their own business', () =
     const safran = products.find((p) => p.name === 'Safran en pistils');
     till = (await aUser(shop, 'cashier')).client;
     expect(
-      (await till.post('/api/sales', {
-        id: uuidv7(), tillId: 1, number: ++number, createdAt: clock.toISOString(),
-        lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }, { productId: safran.id, quantity: 2, unitPriceCents: 1800 }],
-        payments: [{ method: 'cash', amountCents: 4120 }], totalCents: 4120,
-      })).status,
+      (
+        await till.post('/api/sales', {
+          id: uuidv7(),
+          tillId: 1,
+          number: ++number,
+          createdAt: clock.toISOString(),
+          lines: [
+            { productId: pain.id, quantity: 1, unitPriceCents: 520 },
+            { productId: safran.id, quantity: 2, unitPriceCents: 1800 },
+          ],
+          payments: [{ method: 'cash', amountCents: 4120 }],
+          totalCents: 4120,
+        })
+      ).status,
     ).toBe(201);
     clock = new Date('2027-01-02T08:00:00Z');
     await shop.admin.post('/api/auth/login', { login: 'admin', password: 'admin-password-1' });
@@ -172,7 +209,10 @@ describe('inviting a producer to the portal', () => {
     expect(invite.body).toMatchObject({ login: 'chevrerie', reset: false });
     const token = new URL(invite.body.url).pathname.split('/').pop()!;
     const visitor = shop.client();
-    expect((await visitor.get(`/api/invitations/${token}`)).body).toMatchObject({ producerName: 'Chèvrerie des Monts de Lacaune', login: 'chevrerie' });
+    expect((await visitor.get(`/api/invitations/${token}`)).body).toMatchObject({
+      producerName: 'Chèvrerie des Monts de Lacaune',
+      login: 'chevrerie',
+    });
     expect((await visitor.post(`/api/invitations/${token}`, { password: 'court' })).status).toBe(400);
     const accepted = await visitor.post(`/api/invitations/${token}`, { password: 'fromage-de-chevre-81' });
     expect(accepted.status).toBe(200);

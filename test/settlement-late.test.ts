@@ -31,7 +31,16 @@ describe('late lines and gaps between statements', () => {
   }
   async function sell(createdAt: string, quantity: number) {
     const total = 300 * quantity;
-    const res = await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt, lines: [{ productId: bread, quantity, unitPriceCents: 300 }], discountCents: 0, payments: [{ method: 'card', amountCents: total }], totalCents: total });
+    const res = await till.post('/api/sales', {
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt,
+      lines: [{ productId: bread, quantity, unitPriceCents: 300 }],
+      discountCents: 0,
+      payments: [{ method: 'card', amountCents: total }],
+      totalCents: total,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
 
@@ -65,7 +74,13 @@ describe('late lines and gaps between statements', () => {
       ['2026-11-20', 2, 600, true],
       ['2026-11-27', 1, 300, false],
     ]);
-    expect(s2.body.totals).toMatchObject({ salesCents: 2100, commissionNetCents: 420, commissionVatCents: 84, commissionGrossCents: 504, netOwedCents: 1596 });
+    expect(s2.body.totals).toMatchObject({
+      salesCents: 2100,
+      commissionNetCents: 420,
+      commissionVatCents: 84,
+      commissionGrossCents: 504,
+      netOwedCents: 1596,
+    });
 
     await at('2026-12-02T10:00:00Z');
     const draft = await shop.admin.get(`/api/producers/${baker}/statement?from=2026-12-01&to=2026-12-01`);

@@ -46,7 +46,16 @@ describe('consignment statements, to the cent', () => {
   }
 
   async function sell(createdAt: string, lines: object[], totalCents: number, payments: object[], discountCents = 0) {
-    const res = await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: ++number, createdAt, lines, discountCents, payments, totalCents });
+    const res = await till.post('/api/sales', {
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt,
+      lines,
+      discountCents,
+      payments,
+      totalCents,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body;
   }
@@ -55,42 +64,112 @@ describe('consignment statements, to the cent', () => {
     fs.mkdirSync(path.join('test-artifacts', 'statements'), { recursive: true });
     shop = await startTestShop({ now: () => clock });
     const fromages = await aCategory(shop.admin, { name: 'Fromages' });
-    const a = await aProducer(shop.admin, { name: 'Ferme du Sidobre', legalName: 'GAEC du Sidobre', commissionBp: 2000, address: 'Le Bez, 81260 Brassac' });
-    const b = await aProducer(shop.admin, { name: 'Rucher de la Montagne Noire', legalName: 'Rucher de la Montagne Noire', commissionBp: 1800 });
+    const a = await aProducer(shop.admin, {
+      name: 'Ferme du Sidobre',
+      legalName: 'GAEC du Sidobre',
+      commissionBp: 2000,
+      address: 'Le Bez, 81260 Brassac',
+    });
+    const b = await aProducer(shop.admin, {
+      name: 'Rucher de la Montagne Noire',
+      legalName: 'Rucher de la Montagne Noire',
+      commissionBp: 1800,
+    });
     const c = await aProducer(shop.admin, { name: 'Brasserie du Thoré', legalName: 'SARL Brasserie du Thoré', commissionBp: 2500 });
     Object.assign(ids, { a: a.id, b: b.id, c: c.id });
-    expect((await shop.admin.put(`/api/producers/${a.id}/terms`, { defaultBp: 2000, byCategory: [{ categoryId: fromages.id, commissionBp: 1500 }] })).status).toBe(200);
-    ids.tomme = (await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: a.id, categoryId: fromages.id, unit: 'kg', priceCents: 2600 })).id;
+    expect(
+      (
+        await shop.admin.put(`/api/producers/${a.id}/terms`, {
+          defaultBp: 2000,
+          byCategory: [{ categoryId: fromages.id, commissionBp: 1500 }],
+        })
+      ).status,
+    ).toBe(200);
+    ids.tomme = (
+      await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: a.id, categoryId: fromages.id, unit: 'kg', priceCents: 2600 })
+    ).id;
     ids.faisselle = (await aProduct(shop.admin, { name: 'Faisselle', producerId: a.id, priceCents: 280 })).id;
     ids.miel = (await aProduct(shop.admin, { name: 'Miel de châtaignier', producerId: b.id, priceCents: 950 })).id;
     ids.hydromel = (await aProduct(shop.admin, { name: 'Hydromel', producerId: b.id, priceCents: 1450, vatRateBp: 2000 })).id;
     ids.biere = (await aProduct(shop.admin, { name: 'Bière blonde', producerId: c.id, priceCents: 380, vatRateBp: 2000 })).id;
-    await shop.admin.post('/api/stock/deposits', { producerId: a.id, lines: [{ productId: ids.tomme, quantity: 5000 }, { productId: ids.faisselle, quantity: 20 }] });
-    await shop.admin.post('/api/stock/deposits', { producerId: b.id, lines: [{ productId: ids.miel, quantity: 12 }, { productId: ids.hydromel, quantity: 6 }] });
+    await shop.admin.post('/api/stock/deposits', {
+      producerId: a.id,
+      lines: [
+        { productId: ids.tomme, quantity: 5000 },
+        { productId: ids.faisselle, quantity: 20 },
+      ],
+    });
+    await shop.admin.post('/api/stock/deposits', {
+      producerId: b.id,
+      lines: [
+        { productId: ids.miel, quantity: 12 },
+        { productId: ids.hydromel, quantity: 6 },
+      ],
+    });
     await shop.admin.post('/api/stock/deposits', { producerId: c.id, lines: [{ productId: ids.biere, quantity: 24 }] });
-    await shop.admin.post('/api/users', { login: 'chef', displayName: 'Cheffe', role: 'manager', password: 'mot-de-passe-long', pin: '9876' });
-    expect((await shop.admin.put('/api/settings/till', { extraPaymentMethods: [], cashierDiscountLimitBp: 2000, autoLockSeconds: 180 })).status).toBe(200);
+    await shop.admin.post('/api/users', {
+      login: 'chef',
+      displayName: 'Cheffe',
+      role: 'manager',
+      password: 'mot-de-passe-long',
+      pin: '9876',
+    });
+    expect(
+      (await shop.admin.put('/api/settings/till', { extraPaymentMethods: [], cashierDiscountLimitBp: 2000, autoLockSeconds: 180 })).status,
+    ).toBe(200);
 
     await at('2026-11-05T11:00:00Z');
-    t1 = await sell('2026-11-05T10:00:00Z', [{ productId: ids.tomme, grams: 1234, unitPriceCents: 2600 }, { productId: ids.miel, quantity: 2, unitPriceCents: 950 }], 5108, [{ method: 'card', amountCents: 5108 }]);
+    t1 = await sell(
+      '2026-11-05T10:00:00Z',
+      [
+        { productId: ids.tomme, grams: 1234, unitPriceCents: 2600 },
+        { productId: ids.miel, quantity: 2, unitPriceCents: 950 },
+      ],
+      5108,
+      [{ method: 'card', amountCents: 5108 }],
+    );
     await at('2026-11-12T16:00:00Z');
     const t2 = await sell(
       '2026-11-12T15:30:00Z',
-      [{ productId: ids.faisselle, quantity: 3, unitPriceCents: 280 }, { productId: ids.biere, quantity: 4, unitPriceCents: 380 }, { productId: ids.hydromel, quantity: 1, unitPriceCents: 1450 }],
+      [
+        { productId: ids.faisselle, quantity: 3, unitPriceCents: 280 },
+        { productId: ids.biere, quantity: 4, unitPriceCents: 380 },
+        { productId: ids.hydromel, quantity: 1, unitPriceCents: 1450 },
+      ],
       3410,
       [{ method: 'cash', amountCents: 3500 }],
       400,
     );
     expect(t2.lines.map((l: any) => l.totalCents)).toEqual([752, 1360, 1298]);
     await at('2026-11-20T11:00:00Z');
-    expect((await shop.admin.post('/api/stock/kitchen', { note: 'Plat du jour', lines: [{ productId: ids.miel, quantity: 2 }, { productId: ids.tomme, quantity: 500 }] })).status).toBe(201);
+    expect(
+      (
+        await shop.admin.post('/api/stock/kitchen', {
+          note: 'Plat du jour',
+          lines: [
+            { productId: ids.miel, quantity: 2 },
+            { productId: ids.tomme, quantity: 500 },
+          ],
+        })
+      ).status,
+    ).toBe(201);
     await at('2026-11-28T18:00:00Z');
-    await sell('2026-11-28T17:00:00Z', [{ productId: ids.tomme, grams: 850, unitPriceCents: 2600, discountCents: 210 }, { productId: ids.biere, quantity: 2, unitPriceCents: 380 }], 2760, [
-      { method: 'cash', amountCents: 1000 },
-      { method: 'card', amountCents: 1760 },
-    ]);
+    await sell(
+      '2026-11-28T17:00:00Z',
+      [
+        { productId: ids.tomme, grams: 850, unitPriceCents: 2600, discountCents: 210 },
+        { productId: ids.biere, quantity: 2, unitPriceCents: 380 },
+      ],
+      2760,
+      [
+        { method: 'cash', amountCents: 1000 },
+        { method: 'card', amountCents: 1760 },
+      ],
+    );
     await at('2026-12-01T09:00:00Z');
-    await sell('2026-12-01T08:30:00Z', [{ productId: ids.biere, quantity: 1, unitPriceCents: 380 }], 380, [{ method: 'card', amountCents: 380 }]);
+    await sell('2026-12-01T08:30:00Z', [{ productId: ids.biere, quantity: 1, unitPriceCents: 380 }], 380, [
+      { method: 'card', amountCents: 380 },
+    ]);
   });
   afterAll(() => shop.close());
 
@@ -121,7 +200,11 @@ describe('consignment statements, to the cent', () => {
     expect(run).toMatchObject({ state: 'finished', total: 3, done: 3, issued: 3, skipped: [] });
 
     const list = (await shop.admin.get('/api/statements?from=2026-11-01&to=2026-11-30')).body;
-    expect(list.map((s: any) => [s.code, s.producerId])).toEqual([['REL-000003', ids.b], ['REL-000002', ids.a], ['REL-000001', ids.c]]);
+    expect(list.map((s: any) => [s.code, s.producerId])).toEqual([
+      ['REL-000003', ids.b],
+      ['REL-000002', ids.a],
+      ['REL-000001', ids.c],
+    ]);
 
     const a = (await shop.admin.get(`/api/producers/${ids.a}/statement?from=${nov.from}&to=${nov.to}`)).body;
     expect(a).toMatchObject({ status: 'issued', code: 'REL-000002' });
@@ -135,24 +218,48 @@ describe('consignment statements, to the cent', () => {
     // Commission 15 % of 5208 = 781,2 -> 781; 20 % of 752 = 150,4 -> 150; 931 HT, VAT 20 % 186,2 -> 186; 1117.
     // Net 7260 − 1117 = 6143.
     expect(a.totals).toEqual({
-      salesCents: 5960, refundsCents: 0, kitchenCents: 1300, grossCents: 7260,
+      salesCents: 5960,
+      refundsCents: 0,
+      kitchenCents: 1300,
+      grossCents: 7260,
       vat: [{ vatRateBp: 550, grossCents: 7260, netCents: 6882, vatCents: 378 }],
-      commission: [{ rateBp: 2000, baseCents: 752, commissionCents: 150 }, { rateBp: 1500, baseCents: 5208, commissionCents: 781 }],
-      commissionNetCents: 931, commissionVatRateBp: 2000, commissionVatCents: 186, commissionGrossCents: 1117, netOwedCents: 6143,
+      commission: [
+        { rateBp: 2000, baseCents: 752, commissionCents: 150 },
+        { rateBp: 1500, baseCents: 5208, commissionCents: 781 },
+      ],
+      commissionNetCents: 931,
+      commissionVatRateBp: 2000,
+      commissionVatCents: 186,
+      commissionGrossCents: 1117,
+      netOwedCents: 6143,
     });
 
     // B: honey 1900 + mead 1298 = 3198, kitchen 1900. 5,5 %: 3800 -> 3601,90 -> 3602 HT, 198 VAT; 20 %: 1298 -> 1081,67 -> 1082, 216.
     // Commission 18 % of 3198 = 575,64 -> 576, VAT 115,2 -> 115: 691. Net 5098 − 691 = 4407.
     const b = (await shop.admin.get(`/api/producers/${ids.b}/statement?from=${nov.from}&to=${nov.to}`)).body;
     expect(b.totals).toMatchObject({
-      salesCents: 3198, kitchenCents: 1900, grossCents: 5098,
-      vat: [{ vatRateBp: 550, grossCents: 3800, netCents: 3602, vatCents: 198 }, { vatRateBp: 2000, grossCents: 1298, netCents: 1082, vatCents: 216 }],
-      commissionNetCents: 576, commissionVatCents: 115, commissionGrossCents: 691, netOwedCents: 4407,
+      salesCents: 3198,
+      kitchenCents: 1900,
+      grossCents: 5098,
+      vat: [
+        { vatRateBp: 550, grossCents: 3800, netCents: 3602, vatCents: 198 },
+        { vatRateBp: 2000, grossCents: 1298, netCents: 1082, vatCents: 216 },
+      ],
+      commissionNetCents: 576,
+      commissionVatCents: 115,
+      commissionGrossCents: 691,
+      netOwedCents: 4407,
     });
     // C: beer 1360 + 760 = 2120 (the 1 December beer is not November's). 20 %: 1766,67 -> 1767 HT, 353 VAT.
     // Commission 25 % = 530, VAT 106: 636. Net 1484.
     const c = (await shop.admin.get(`/api/producers/${ids.c}/statement?from=${nov.from}&to=${nov.to}`)).body;
-    expect(c.totals).toMatchObject({ salesCents: 2120, grossCents: 2120, vat: [{ vatRateBp: 2000, grossCents: 2120, netCents: 1767, vatCents: 353 }], commissionGrossCents: 636, netOwedCents: 1484 });
+    expect(c.totals).toMatchObject({
+      salesCents: 2120,
+      grossCents: 2120,
+      vat: [{ vatRateBp: 2000, grossCents: 2120, netCents: 1767, vatCents: 353 }],
+      commissionGrossCents: 636,
+      netOwedCents: 1484,
+    });
   });
 
   it('prints the statement as an A4 PDF whose text carries the figures', async () => {
@@ -163,7 +270,9 @@ describe('consignment statements, to the cent', () => {
     const dir = path.join('test-artifacts', 'statements');
     const file = path.join(dir, 'REL-000002-ferme-du-sidobre.pdf');
     fs.writeFileSync(file, pdf.raw);
-    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/[\u00a0\u202f]/g, ' ');
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/[\u00a0\u202f]/g, ' ');
     for (const expected of [
       'Relevé de dépôt-vente REL-000002',
       'Période du 01/11/2026 au 30/11/2026',
@@ -195,7 +304,11 @@ describe('consignment statements, to the cent', () => {
     expect(twice.status).toBe(409);
     expect(twice.body.error.message).toContain('REL-000002');
     const [a] = (await shop.admin.get(`/api/statements?producerId=${ids.a}`)).body;
-    const paid = await shop.admin.post(`/api/statements/${a.id}/payment`, { paidOn: '2026-12-05', method: 'transfer', reference: 'VIR-1205' });
+    const paid = await shop.admin.post(`/api/statements/${a.id}/payment`, {
+      paidOn: '2026-12-05',
+      method: 'transfer',
+      reference: 'VIR-1205',
+    });
     expect(paid.status).toBe(200);
     expect(paid.body).toMatchObject({ status: 'paid', payment: { paidOn: '2026-12-05', method: 'transfer', reference: 'VIR-1205' } });
     expect((await shop.admin.post(`/api/statements/${a.id}/payment`, { paidOn: '2026-12-06', method: 'cash' })).status).toBe(409);
@@ -205,11 +318,21 @@ describe('consignment statements, to the cent', () => {
   it('carries a late ticket and a refund of a settled sale into December', async () => {
     await at('2026-12-02T10:00:00Z');
     // Sold on 29/11 while the till was offline; received after November was settled.
-    await sell('2026-11-29T10:00:00Z', [{ productId: ids.faisselle, quantity: 1, unitPriceCents: 280 }], 280, [{ method: 'cash', amountCents: 280 }]);
+    await sell('2026-11-29T10:00:00Z', [{ productId: ids.faisselle, quantity: 1, unitPriceCents: 280 }], 280, [
+      { method: 'cash', amountCents: 280 },
+    ]);
     await at('2026-12-03T10:30:00Z');
     const refund = await till.post('/api/refunds', {
-      id: uuidv7(), tillId: 1, number: ++number, createdAt: '2026-12-03T10:05:00Z', refundOf: t1.id, reason: 'Pot fêlé',
-      lines: [{ lineNo: 2, quantity: 1 }], payments: [{ method: 'cash', amountCents: -950 }], totalCents: -950, approvalPin: '9876',
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt: '2026-12-03T10:05:00Z',
+      refundOf: t1.id,
+      reason: 'Pot fêlé',
+      lines: [{ lineNo: 2, quantity: 1 }],
+      payments: [{ method: 'cash', amountCents: -950 }],
+      totalCents: -950,
+      approvalPin: '9876',
     });
     expect(refund.status, JSON.stringify(refund.body)).toBe(201);
     // November, as issued, does not move.
@@ -224,7 +347,14 @@ describe('consignment statements, to the cent', () => {
     // B: the refund −950; commission 18 % = −171, VAT −34,2 -> −34: −205. Net −950 + 205 = −745: the producer owes 7,45 €.
     const b = (await shop.admin.post(`/api/producers/${ids.b}/statements`, dec)).body;
     expect(b.items.map((i: any) => [i.kind, i.day, i.quantity, i.amountCents])).toEqual([['refund', '2026-12-03', -1, -950]]);
-    expect(b.totals).toMatchObject({ salesCents: 0, refundsCents: -950, commissionNetCents: -171, commissionVatCents: -34, commissionGrossCents: -205, netOwedCents: -745 });
+    expect(b.totals).toMatchObject({
+      salesCents: 0,
+      refundsCents: -950,
+      commissionNetCents: -171,
+      commissionVatCents: -34,
+      commissionGrossCents: -205,
+      netOwedCents: -745,
+    });
     // C: the 1 December beer 380: commission 95 + 19 = 114. Net 266.
     const c = (await shop.admin.post(`/api/producers/${ids.c}/statements`, dec)).body;
     expect(c).toMatchObject({ code: 'REL-000006', totals: { salesCents: 380, commissionGrossCents: 114, netOwedCents: 266 } });
@@ -232,7 +362,9 @@ describe('consignment statements, to the cent', () => {
     const pdfB = await shop.admin.request('GET', `/api/statements/${b.id}.pdf`);
     const file = path.join('test-artifacts', 'statements', 'REL-000005-rucher.pdf');
     fs.writeFileSync(file, pdfB.raw);
-    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/[\u00a0\u202f]/g, ' ');
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/[\u00a0\u202f]/g, ' ');
     expect(text).toContain('Remboursements (1)');
     expect(text).toContain('Reste dû par le déposant');
     expect(text).toContain('7,45 €');
@@ -243,7 +375,9 @@ describe('consignment statements, to the cent', () => {
     expect(lines.status).toBe(200);
     expect(lines.headers.get('content-type')).toContain('text/csv');
     const text = lines.raw.toString('utf8');
-    expect(text.startsWith('\ufeffDate;Heure;Ticket;Type;Article;Quantité;Poids (kg);Prix unitaire TTC;Montant TTC;Taux TVA (%)\r\n')).toBe(true);
+    expect(text.startsWith('\ufeffDate;Heure;Ticket;Type;Article;Quantité;Poids (kg);Prix unitaire TTC;Montant TTC;Taux TVA (%)\r\n')).toBe(
+      true,
+    );
     const rows = text.trimEnd().split('\r\n').slice(1);
     // In the order they were rung, in Paris time (UTC+1 in November: 10:00 UTC is 11:00); the late ticket is
     // there with its own date, since this export is by date of sale, not by statement.
@@ -269,8 +403,19 @@ describe('consignment statements, to the cent', () => {
     expect(pdf.status).toBe(200);
     const file = path.join('test-artifacts', 'statements', 'bon-depot-ferme.pdf');
     fs.writeFileSync(file, pdf.raw);
-    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/[\u00a0\u202f]/g, ' ');
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/[\u00a0\u202f]/g, ' ');
     // Tomme 5 000 g at 26,00 €/kg = 130,00 €; faisselle 20 × 2,80 = 56,00 €; total 186,00 €.
-    for (const expected of ['Bon de dépôt D-000001', 'GAEC du Sidobre', '5,000 kg', '130,00 €', '56,00 €', '186,00 €', 'Le déposant (nom, date, signature)']) expect(text).toContain(expected);
+    for (const expected of [
+      'Bon de dépôt D-000001',
+      'GAEC du Sidobre',
+      '5,000 kg',
+      '130,00 €',
+      '56,00 €',
+      '186,00 €',
+      'Le déposant (nom, date, signature)',
+    ])
+      expect(text).toContain(expected);
   });
 });

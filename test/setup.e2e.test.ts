@@ -80,7 +80,9 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     await expect.poll(() => text(row)).toContain('Tablette marché');
     await screenshot(page, 'setup-laptop-tills');
     await row.getByRole('button', { name: 'Révoquer' }).click();
-    await expect.poll(async () => (await shop.admin.get('/api/tills')).body.find((t: { id: number }) => t.id === tillId).devices.length).toBe(0);
+    await expect
+      .poll(async () => (await shop.admin.get('/api/tills')).body.find((t: { id: number }) => t.id === tillId).devices.length)
+      .toBe(0);
     // The revoked tablet is no longer a till.
     expect((await deviceClient.get('/api/devices/current')).status).toBe(401);
   });
@@ -100,16 +102,32 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     await printers.getByRole('button', { name: 'Créer' }).click();
     await expect.poll(async () => (await shop.admin.get('/api/printers')).body.length).toBe(1);
     const printer = (await shop.admin.get('/api/printers')).body[0];
-    expect(printer).toMatchObject({ name: 'Ticket marché', uri: 'file:prints-marche', columns: 32, drawer: true, role: 'receipt', active: true });
+    expect(printer).toMatchObject({
+      name: 'Ticket marché',
+      uri: 'file:prints-marche',
+      columns: 32,
+      drawer: true,
+      role: 'receipt',
+      active: true,
+    });
 
     await page.getByLabel('Imprimante de Caisse du marché').selectOption(String(printer.id));
-    await expect.poll(async () => (await shop.admin.get('/api/tills')).body.find((t: { id: number }) => t.id === tillId).printerId).toBe(printer.id);
+    await expect
+      .poll(async () => (await shop.admin.get('/api/tills')).body.find((t: { id: number }) => t.id === tillId).printerId)
+      .toBe(printer.id);
 
     await printers.locator('tr', { hasText: 'Ticket marché' }).getByRole('button', { name: 'Page de test' }).click();
     await expect.poll(() => text(printers.getByRole('status'))).toBe('Page de test envoyée à Ticket marché.');
     const dir = path.join(shop.dataDir, 'prints-marche');
-    await expect.poll(() => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('-test.bin')).length : 0), { timeout: 15_000 }).toBe(1);
-    const bytes = fs.readFileSync(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('-test.bin'))!));
+    await expect
+      .poll(() => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('-test.bin')).length : 0), { timeout: 15_000 })
+      .toBe(1);
+    const bytes = fs.readFileSync(
+      path.join(
+        dir,
+        fs.readdirSync(dir).find((f) => f.endsWith('-test.bin'))!,
+      ),
+    );
     const decoded = decodeEscPos(bytes).text.replace(/[\u00a0\u202f]/g, ' ');
     expect(decoded).toContain('Imprimante : Ticket marché');
     expect(decoded).toContain('Largeur : 32 colonnes');
@@ -141,12 +159,19 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     await expect.poll(() => text(jobs)).toMatch(/Page de test\s*n° \d+.*Cuisine\s*En attente/);
     await jobs.scrollIntoViewIfNeeded();
     await screenshot(page, 'setup-laptop-printers');
-    await jobs.locator('tr', { hasText: `n° ${test.body.jobId}` }).getByRole('button', { name: 'Abandonner' }).click();
-    await expect.poll(async () => (await shop.admin.get('/api/print-jobs?status=cancelled')).body.map((j: { id: number }) => j.id)).toEqual([test.body.jobId]);
+    await jobs
+      .locator('tr', { hasText: `n° ${test.body.jobId}` })
+      .getByRole('button', { name: 'Abandonner' })
+      .click();
+    await expect
+      .poll(async () => (await shop.admin.get('/api/print-jobs?status=cancelled')).body.map((j: { id: number }) => j.id))
+      .toEqual([test.body.jobId]);
     await expect.poll(() => text(jobs)).toContain('Rien en attente ni en échec.');
 
     await page.getByLabel('Mode formation de Caisse du marché').check();
-    await expect.poll(async () => (await shop.admin.get('/api/tills')).body.find((t: { id: number }) => t.id === tillId).trainingMode).toBe(true);
+    await expect
+      .poll(async () => (await shop.admin.get('/api/tills')).body.find((t: { id: number }) => t.id === tillId).trainingMode)
+      .toBe(true);
     await expect.poll(() => text(page.getByTestId('tills').locator('tr', { hasText: 'Caisse du marché' }))).toContain('MODE FORMATION');
     const events = (await shop.admin.get('/api/events?kind=till')).body.map((e: { kind: string }) => e.kind);
     expect(events).toContain('till.updated');
@@ -197,7 +222,11 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     await identity.getByLabel('Pied de ticket').fill('Merci, à bientôt aux Halles !');
     await identity.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(() => text(identity.getByRole('status'))).toBe('Enregistré.');
-    expect((await shop.admin.get('/api/settings')).body.identity).toMatchObject({ name: 'Les Halles de Castres', vatNumber: `FR32${siren}`, receiptFooter: 'Merci, à bientôt aux Halles !' });
+    expect((await shop.admin.get('/api/settings')).body.identity).toMatchObject({
+      name: 'Les Halles de Castres',
+      vatNumber: `FR32${siren}`,
+      receiptFooter: 'Merci, à bientôt aux Halles !',
+    });
 
     const options = page.getByTestId('till-options');
     await options.getByRole('button', { name: 'Ajouter un moyen de paiement' }).click();
@@ -208,7 +237,10 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     await expect.poll(() => text(options.getByRole('status'))).toBe('Enregistré.');
     // 7,5 % = 750 basis points; 2 minutes = 120 s; the new method's code is made from its label.
     expect((await shop.admin.get('/api/settings')).body.till).toEqual({
-      extraPaymentMethods: [{ code: 'other:cheque_cadeau', label: 'Chèque cadeau' }, { code: 'other:monnaie_locale_le_sol', label: 'Monnaie locale (Le Sol)' }],
+      extraPaymentMethods: [
+        { code: 'other:cheque_cadeau', label: 'Chèque cadeau' },
+        { code: 'other:monnaie_locale_le_sol', label: 'Monnaie locale (Le Sol)' },
+      ],
       cashierDiscountLimitBp: 750,
       autoLockSeconds: 120,
     });

@@ -31,7 +31,13 @@ describe('consignment stock ledger', () => {
       ],
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ kind: 'deposit', number: 1, producerId: producer.id, producerName: 'Rucher de Brassac', createdBy: 'Admin' });
+    expect(res.body).toMatchObject({
+      kind: 'deposit',
+      number: 1,
+      producerId: producer.id,
+      producerName: 'Rucher de Brassac',
+      createdBy: 'Admin',
+    });
     expect(res.body.lines.map((l: any) => [l.name, l.quantity])).toEqual([
       ['Miel de bruyère 500 g', 24],
       ['Tomates anciennes', 12_500],
@@ -53,7 +59,12 @@ describe('consignment stock ledger', () => {
     await shop.admin.post('/api/stock/losses', { lines: [{ productId: miel.id, quantity: 1, reason: 'breakage' }] });
     // 26 − 1 broken = 25
     expect(await onHand(miel.id)).toBe(25);
-    const count = await shop.admin.post('/api/stock/counts', { lines: [{ productId: miel.id, counted: 22 }, { productId: tomates.id, counted: 12_500 }] });
+    const count = await shop.admin.post('/api/stock/counts', {
+      lines: [
+        { productId: miel.id, counted: 22 },
+        { productId: tomates.id, counted: 12_500 },
+      ],
+    });
     // The shelf shows 22: the count movement is 22 − 25 = −3; the tomatoes match (difference 0, still recorded).
     expect(count.body.lines).toEqual([
       { productId: miel.id, counted: 22, before: 25, difference: -3 },
@@ -85,7 +96,12 @@ describe('consignment stock ledger', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.fields[0]).toMatchObject({ field: 'lines.0.productId' });
     const plat = await aProduct(shop.admin, { name: 'Plat du jour', stockTracked: false, outlets: ['restaurant'], vatRateBp: 1000 });
-    const res2 = await shop.admin.post('/api/stock/losses', { lines: [{ productId: miel.id, quantity: 1, reason: 'other' }, { productId: plat.id, quantity: 1, reason: 'other' }] });
+    const res2 = await shop.admin.post('/api/stock/losses', {
+      lines: [
+        { productId: miel.id, quantity: 1, reason: 'other' },
+        { productId: plat.id, quantity: 1, reason: 'other' },
+      ],
+    });
     expect(res2.status).toBe(400);
     expect(res2.body.error.fields[0].field).toBe('lines.1.productId');
     // The first, valid line was not written either.
@@ -134,15 +150,42 @@ describe('goods unsold on the shelf', () => {
     const tasse = await aProduct(shop.admin, { name: 'Tasse', producerId: p.id, priceCents: 1200 });
     const plat = await aProduct(shop.admin, { name: 'Plat', producerId: p.id, priceCents: 3000 });
     // Day 0: bowls, vases and dishes deposited. The dishes are all taken back the same day (stock 0).
-    expect((await shop.admin.post('/api/stock/deposits', { producerId: p.id, lines: [{ productId: bol.id, quantity: 5 }, { productId: vase.id, quantity: 2 }, { productId: plat.id, quantity: 1 }] })).status).toBe(201);
-    expect((await shop.admin.post('/api/stock/returns', { producerId: p.id, lines: [{ productId: plat.id, quantity: 1 }] })).status).toBe(201);
+    expect(
+      (
+        await shop.admin.post('/api/stock/deposits', {
+          producerId: p.id,
+          lines: [
+            { productId: bol.id, quantity: 5 },
+            { productId: vase.id, quantity: 2 },
+            { productId: plat.id, quantity: 1 },
+          ],
+        })
+      ).status,
+    ).toBe(201);
+    expect((await shop.admin.post('/api/stock/returns', { producerId: p.id, lines: [{ productId: plat.id, quantity: 1 }] })).status).toBe(
+      201,
+    );
     // Day 20: one bowl sold at the till.
     await advance(20);
     const till = (await aUser(shop, 'cashier')).client;
-    expect((await till.post('/api/sales', { id: uuidv7(), tillId: 1, number: 1, createdAt: clock.toISOString(), lines: [{ productId: bol.id, quantity: 1, unitPriceCents: 1800 }], payments: [{ method: 'card', amountCents: 1800 }], totalCents: 1800 })).status).toBe(201);
+    expect(
+      (
+        await till.post('/api/sales', {
+          id: uuidv7(),
+          tillId: 1,
+          number: 1,
+          createdAt: clock.toISOString(),
+          lines: [{ productId: bol.id, quantity: 1, unitPriceCents: 1800 }],
+          payments: [{ method: 'card', amountCents: 1800 }],
+          totalCents: 1800,
+        })
+      ).status,
+    ).toBe(201);
     // Day 35: cups deposited.
     await advance(15);
-    expect((await shop.admin.post('/api/stock/deposits', { producerId: p.id, lines: [{ productId: tasse.id, quantity: 6 }] })).status).toBe(201);
+    expect((await shop.admin.post('/api/stock/deposits', { producerId: p.id, lines: [{ productId: tasse.id, quantity: 6 }] })).status).toBe(
+      201,
+    );
     // Day 40, 30 days back = day 10: the bowl sold on day 20, the cups came on day 35, the dish has none left.
     await advance(5);
     const names = async (days: number) => (await shop.admin.get(`/api/stock?unsoldDays=${days}`)).body.map((r: { name: string }) => r.name);

@@ -24,12 +24,21 @@ describe('a server asked to stop with a till connected', () => {
     server = await startChildServer(dataDir, { LOG_LEVEL: 'info' });
     const admin = new Client(server.url);
     await admin.post('/api/auth/login', ADMIN);
-    const product = (await admin.post('/api/products', { name: 'Pain', producerId: null, unit: 'piece', priceCents: 520, vatRateBp: 550 })).body;
+    const product = (await admin.post('/api/products', { name: 'Pain', producerId: null, unit: 'piece', priceCents: 520, vatRateBp: 550 }))
+      .body;
     await admin.post('/api/users', { displayName: 'Camille', role: 'cashier', pin: '2468' });
     const till = new Client(server.url);
     await till.post('/api/devices/pair', { code: (await admin.post('/api/tills/1/pairing-code')).body.code });
     expect((await till.post('/api/auth/pin', { tillId: 1, pin: '2468' })).status).toBe(200);
-    const sale = (number: number) => ({ id: uuidv7(), tillId: 1, number, createdAt: new Date().toISOString(), lines: [{ productId: product.id, quantity: 1, unitPriceCents: 520 }], payments: [{ method: 'cash', amountCents: 520 }], totalCents: 520 });
+    const sale = (number: number) => ({
+      id: uuidv7(),
+      tillId: 1,
+      number,
+      createdAt: new Date().toISOString(),
+      lines: [{ productId: product.id, quantity: 1, unitPriceCents: 520 }],
+      payments: [{ method: 'cash', amountCents: 520 }],
+      totalCents: 520,
+    });
     expect((await till.post('/api/sales', sale(1))).status).toBe(201);
 
     // The till's live connection (socket.io over a WebSocket) and an idle keep-alive connection.
@@ -49,7 +58,10 @@ describe('a server asked to stop with a till connected', () => {
     // As soon as it says it is stopping, a ticket sent is refused (503, or the port already closed).
     await expect.poll(() => output, { interval: 5, timeout: 5000 }).toContain('"msg":"stopping"');
     const late = sale(2);
-    const answer = await till.post('/api/sales', late).then((r) => r.status, () => 'closed');
+    const answer = await till.post('/api/sales', late).then(
+      (r) => r.status,
+      () => 'closed',
+    );
     expect([503, 'closed']).toContain(answer);
     const code = await exited;
     const took = Date.now() - started;

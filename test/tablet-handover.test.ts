@@ -44,7 +44,11 @@ describe('a till moved to another tablet', () => {
     expect(current).toMatchObject({ id: 1, lastNumber: 1, replaced: false });
     expect((await first.get('/api/devices/current')).body.replaced).toBe(true);
     // The new tablet carries on from the server's last number: 2, 3, 4 (three, four and five loaves).
-    for (const [n, q] of [[2, 3], [3, 4], [4, 5]] as const) {
+    for (const [n, q] of [
+      [2, 3],
+      [3, 4],
+      [4, 5],
+    ] as const) {
       const r = await second.post('/api/sales', ticket(n, q));
       expect(r.status).toBe(201);
       expect(r.body.number).toBe(n);
@@ -66,10 +70,22 @@ describe('a till moved to another tablet', () => {
 
     const sales = (await shop.admin.get('/api/sales?limit=50')).body as { number: number; totalCents: number; gapBefore: boolean }[];
     // Numbers 1–6, each once; amounts: 1 loaf, then the second tablet's 3, 4, 5, then the first's 1 and 2.
-    expect(sales.map((s) => [s.number, s.totalCents / 520]).sort((a, b) => a[0]! - b[0]!)).toEqual([[1, 1], [2, 3], [3, 4], [4, 5], [5, 1], [6, 2]]);
+    expect(sales.map((s) => [s.number, s.totalCents / 520]).sort((a, b) => a[0]! - b[0]!)).toEqual([
+      [1, 1],
+      [2, 3],
+      [3, 4],
+      [4, 5],
+      [5, 1],
+      [6, 2],
+    ]);
     expect(sales.some((s) => s.gapBefore)).toBe(false);
-    const events = (await shop.admin.get('/api/events?kind=till.ticket_renumbered')).body as { data: { proposed: number; number: number } }[];
-    expect(events.map((e) => [e.data.proposed, e.data.number]).sort()).toEqual([[2, 5], [3, 6]]);
+    const events = (await shop.admin.get('/api/events?kind=till.ticket_renumbered')).body as {
+      data: { proposed: number; number: number };
+    }[];
+    expect(events.map((e) => [e.data.proposed, e.data.number]).sort()).toEqual([
+      [2, 5],
+      [3, 6],
+    ]);
     expect((await shop.admin.get('/api/events?kind=till.device_replaced')).body).toHaveLength(1);
     const verify = (await shop.admin.get('/api/journal/verify')).body;
     expect(verify).toMatchObject({ ok: true, problems: [] });

@@ -22,17 +22,47 @@ beforeAll(async () => {
   shop = await startTestShop({ serveClient: true });
   const producer = await aProducer(shop.admin, { name: 'Ferme du Sidobre' });
   ids = {
-    pain: (await aProduct(shop.admin, { name: 'Pain de campagne', producerId: producer.id, priceCents: 520, vatRateBp: 550, barcodes: [PAIN_EAN] })).id,
-    tomme: (await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: producer.id, unit: 'kg', priceCents: 2490, vatRateBp: 550, plu: '00042' })).id,
+    pain: (
+      await aProduct(shop.admin, {
+        name: 'Pain de campagne',
+        producerId: producer.id,
+        priceCents: 520,
+        vatRateBp: 550,
+        barcodes: [PAIN_EAN],
+      })
+    ).id,
+    tomme: (
+      await aProduct(shop.admin, {
+        name: 'Tomme de brebis',
+        producerId: producer.id,
+        unit: 'kg',
+        priceCents: 2490,
+        vatRateBp: 550,
+        plu: '00042',
+      })
+    ).id,
     biere: (await aProduct(shop.admin, { name: 'Bière blonde', producerId: null, priceCents: 320, vatRateBp: 2000 })).id,
   };
   // The till's receipt printer writes each job to a file: what the printer would have received.
-  const printer = await shop.admin.post('/api/printers', { name: 'Imprimante caisse', role: 'receipt', uri: 'file:prints', columns: 48, codePage: 'pc858', drawer: true });
+  const printer = await shop.admin.post('/api/printers', {
+    name: 'Imprimante caisse',
+    role: 'receipt',
+    uri: 'file:prints',
+    columns: 48,
+    codePage: 'pc858',
+    drawer: true,
+  });
   expect((await shop.admin.patch('/api/tills/1', { printerId: printer.body.id })).status).toBe(200);
   const cashier = await shop.admin.post('/api/users', { displayName: 'Camille', role: 'cashier', pin: '2468' });
   expect(cashier.status).toBe(201);
   cashierId = cashier.body.id;
-  const manager = await shop.admin.post('/api/users', { displayName: 'Mathilde', role: 'manager', login: 'mathilde', password: 'mathilde-password-1', pin: '1357' });
+  const manager = await shop.admin.post('/api/users', {
+    displayName: 'Mathilde',
+    role: 'manager',
+    login: 'mathilde',
+    password: 'mathilde-password-1',
+    pin: '1357',
+  });
   expect(manager.status).toBe(201);
   managerId = manager.body.id;
   browser = await launchBrowser({ trustShopCa: shop.dataDir });
@@ -67,7 +97,10 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Appairer la tablette' }).click();
     await page.getByRole('heading', { name: 'Qui tient la caisse ?' }).waitFor();
     await page.getByRole('button', { name: /Camille/ }).click();
-    if (process.env.DEBUG_TILL) await page.evaluate(() => window.addEventListener('keydown', (e) => console.log('key', e.key, (e.target as HTMLElement).outerHTML.slice(0, 80))));
+    if (process.env.DEBUG_TILL)
+      await page.evaluate(() =>
+        window.addEventListener('keydown', (e) => console.log('key', e.key, (e.target as HTMLElement).outerHTML.slice(0, 80))),
+      );
     // A wrong PIN first: refused, said so.
     await pressDigits('1111');
     await page.keyboard.press('Enter');
@@ -86,7 +119,11 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => cartLines().count()).toBe(1);
     // A scale label: 22 + item 00042 + 00450 g.
-    const label = encodeInStore(defaultInStoreLayouts.find((l) => l.prefix === '22')!, '00042', 450);
+    const label = encodeInStore(
+      defaultInStoreLayouts.find((l) => l.prefix === '22')!,
+      '00042',
+      450,
+    );
     await page.keyboard.type(label);
     await page.keyboard.press('Enter');
     await expect.poll(() => cartLines().count()).toBe(2);
@@ -133,7 +170,10 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     expect(sale.cashierId).toBe(cashierId);
     expect(sale.totalCents).toBe(2708);
     expect(sale.changeCents).toBe(792);
-    expect(sale.payments).toEqual([{ method: 'meal_voucher', amountCents: 1500 }, { method: 'cash', amountCents: 2000 }]);
+    expect(sale.payments).toEqual([
+      { method: 'meal_voucher', amountCents: 1500 },
+      { method: 'cash', amountCents: 2000 },
+    ]);
     expect(sale.lines.map((l: any) => [l.productId, l.quantity, l.totalCents])).toEqual([
       [ids.pain, 1, 520],
       [ids.tomme, 450, 1121],
@@ -143,7 +183,10 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     // The receipt was asked for after the sale, through the outbox, and the printer received it.
     await expect.poll(async () => (await shop.admin.get('/api/events?kind=sale.receipt_requested')).body.length).toBe(1);
     const prints = path.join(shop.dataDir, 'prints');
-    const receiptFile = await expect.poll(() => (fs.existsSync(prints) ? fs.readdirSync(prints).find((f) => f.endsWith('-receipt.bin')) : undefined)).toBeTruthy().then(() => fs.readdirSync(prints).find((f) => f.endsWith('-receipt.bin'))!);
+    const receiptFile = await expect
+      .poll(() => (fs.existsSync(prints) ? fs.readdirSync(prints).find((f) => f.endsWith('-receipt.bin')) : undefined))
+      .toBeTruthy()
+      .then(() => fs.readdirSync(prints).find((f) => f.endsWith('-receipt.bin'))!);
     const printed = decodeEscPos(fs.readFileSync(path.join(prints, receiptFile))).text.replace(/[\u00a0\u202f]/g, ' ');
     expect(printed).toContain('Ticket n° 1');
     expect(printed).toMatch(/0,450 kg × 24,90 €\/kg/);
@@ -208,10 +251,13 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
       await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe('search');
       await page.keyboard.type(PAIN_EAN);
       await page.keyboard.press('Enter');
-      await expect.poll(() => cartLines().count()).toBe(1).catch(async (e) => {
-        await screenshot(page, `failed-offline-${i}`);
-        throw e;
-      });
+      await expect
+        .poll(() => cartLines().count())
+        .toBe(1)
+        .catch(async (e) => {
+          await screenshot(page, `failed-offline-${i}`);
+          throw e;
+        });
       await page.keyboard.press('Enter'); // empty search + Enter: pay
       await page.getByTestId('pay-total').waitFor();
       await page.keyboard.press('Enter'); // the amount due, in cash
@@ -270,12 +316,15 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await expect.poll(() => page.getByTestId('refused').textContent(), { timeout: 20_000 }).toContain('1');
     // Every change of screen from here, with where it came from (a diagnosis if the screen moves by itself).
     const moves: string[] = [];
-    page.on('console', (m) => { if (m.text().startsWith('screen:')) moves.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.text().startsWith('screen:')) moves.push(m.text());
+    });
     await page.evaluate(() => {
       const till = (window as any).till;
       const set = till.set.bind(till);
       till.set = (patch: { screen?: string }) => {
-        if (patch.screen && patch.screen !== till.state.screen) console.log(`screen: ${till.state.screen} → ${patch.screen} ${new Error().stack?.split('\n').slice(2, 6).join(' | ')}`);
+        if (patch.screen && patch.screen !== till.state.screen)
+          console.log(`screen: ${till.state.screen} → ${patch.screen} ${new Error().stack?.split('\n').slice(2, 6).join(' | ')}`);
         set(patch);
       };
     });
@@ -293,22 +342,40 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     const events = (await shop.admin.get('/api/events?kind=till.ticket_refused')).body;
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ subject: 'till:1', data: { kind: 'sale', number: 7, totalCents: 500, status: 422 } });
-    expect(events[0].data.body).toMatchObject({ discountCents: 20, lines: [{ productId: ids.pain, quantity: 1, unitPriceCents: 520, discountCents: 0 }] });
+    expect(events[0].data.body).toMatchObject({
+      discountCents: 20,
+      lines: [{ productId: ids.pain, quantity: 1, unitPriceCents: 520, discountCents: 0 }],
+    });
     // Nothing was stored under number 7.
     expect((await salesList()).filter((x) => x.number === 7)).toEqual([]);
     expect((await shop.admin.put('/api/settings/till', options)).status).toBe(200);
     // Back to selling.
-    await page.locator('main.refused').getByRole('button', { name: 'Valider' }).click({ timeout: 5000 }).catch(async (e) => {
-      await screenshot(page, 'failed-refused-back');
-      throw new Error(`${e}\n${moves.join('\n')}`);
-    });
+    await page
+      .locator('main.refused')
+      .getByRole('button', { name: 'Valider' })
+      .click({ timeout: 5000 })
+      .catch(async (e) => {
+        await screenshot(page, 'failed-refused-back');
+        throw new Error(`${e}\n${moves.join('\n')}`);
+      });
     await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
   });
 
   it('keeps the line just scanned in sight on a long ticket, and a PLU typed by hand still finds its product', async () => {
     // 30 lines of beer: far more than the cart shows at once on the tablet (about 9).
     await page.evaluate((beer) => {
-      const line = (key: number) => ({ key: 10_000 + key, productId: beer, name: 'Bière blonde', producerName: null, unit: 'piece', quantity: 1, unitPriceCents: 320, vatRateBp: 2000, discountCents: 0, note: '' });
+      const line = (key: number) => ({
+        key: 10_000 + key,
+        productId: beer,
+        name: 'Bière blonde',
+        producerName: null,
+        unit: 'piece',
+        quantity: 1,
+        unitPriceCents: 320,
+        vatRateBp: 2000,
+        discountCents: 0,
+        note: '',
+      });
       (window as any).till.setCart({ lines: Array.from({ length: 30 }, (_, i) => line(i)), discountCents: 0 });
     }, ids.biere);
     await expect.poll(() => cartLines().count()).toBe(30);
@@ -318,7 +385,12 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
       const input = document.querySelector<HTMLInputElement>('input.search')!;
       const seen: MutationRecord[] = [];
       const watch = new MutationObserver((records) => seen.push(...records));
-      watch.observe(document.querySelector('[data-testid=grid]')!, { subtree: true, childList: true, characterData: true, attributes: true });
+      watch.observe(document.querySelector('[data-testid=grid]')!, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
       for (let k = 1; k <= code.length; k++) {
         input.value = code.slice(0, k);
         input.dispatchEvent(new Event('input', { bubbles: true }));
@@ -331,11 +403,12 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     }, PAIN_EAN);
     expect(gridChanges).toBe(0);
     await expect.poll(() => cartLines().count()).toBe(31);
-    const inSight = () => page.evaluate(() => {
-      const box = document.querySelector('.lines-scroll')!.getBoundingClientRect();
-      const last = document.querySelector('[data-testid=cart] li:last-child')!.getBoundingClientRect();
-      return last.top >= box.top && last.bottom <= box.bottom + 0.5 && last.height > 0;
-    });
+    const inSight = () =>
+      page.evaluate(() => {
+        const box = document.querySelector('.lines-scroll')!.getBoundingClientRect();
+        const last = document.querySelector('[data-testid=cart] li:last-child')!.getBoundingClientRect();
+        return last.top >= box.top && last.bottom <= box.bottom + 0.5 && last.height > 0;
+      });
     await expect.poll(inSight).toBe(true);
     expect(await cartLines().last().textContent()).toContain('Pain de campagne');
     await screenshot(page, 'till-11-long-ticket');

@@ -18,7 +18,10 @@ interface Answer {
 }
 
 /** A request as a tablet on the Wi-Fi makes it: to the name it knows (`Host`, SNI), the connection going to the loopback. */
-function request(url: string, options: { ca?: string; headers?: Record<string, string>; method?: string; body?: string; anyCertificate?: boolean } = {}): Promise<Answer> {
+function request(
+  url: string,
+  options: { ca?: string; headers?: Record<string, string>; method?: string; body?: string; anyCertificate?: boolean } = {},
+): Promise<Answer> {
   const u = new URL(url);
   const lib = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -29,13 +32,22 @@ function request(url: string, options: { ca?: string; headers?: Record<string, s
         path: u.pathname + u.search,
         method: options.method ?? 'GET',
         headers: { host: u.host, ...(options.body ? { 'content-type': 'application/json' } : {}), ...options.headers },
-        ...(u.protocol === 'https:' ? { servername: u.hostname, ca: options.ca, agent: false, rejectUnauthorized: !options.anyCertificate } : { agent: false }),
+        ...(u.protocol === 'https:'
+          ? { servername: u.hostname, ca: options.ca, agent: false, rejectUnauthorized: !options.anyCertificate }
+          : { agent: false }),
       },
       (res) => {
         const chunks: Buffer[] = [];
         const cert = u.protocol === 'https:' ? (res.socket as tls.TLSSocket).getPeerCertificate() : undefined;
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), ...(cert ? { cert } : {}) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ...(cert ? { cert } : {}),
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -91,24 +103,34 @@ describe('HTTPS on the shop’s network', () => {
 
   it('hands out the CA in DER with the fingerprint the page shows, and never its key', async () => {
     const der = await new Promise<Buffer>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: '/enrol/comptoir-ca.crt', headers: { host: `shop.lan:${port}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
-      }).on('error', reject);
+      http
+        .get({ host: '127.0.0.1', port, path: '/enrol/comptoir-ca.crt', headers: { host: `shop.lan:${port}` } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        })
+        .on('error', reject);
     });
     const fromPem = Buffer.from(ca.replace(/-----[^-]+-----|\s/g, ''), 'base64');
     expect(der.equals(fromPem)).toBe(true);
     const fingerprint = crypto.createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
     const info = JSON.parse((await request(`http://shop.lan:${port}/enrol/info.json?next=%2Fcaisse%2F`)).body);
-    expect(info).toEqual({ https: true, httpsOrigin: `https://shop.lan:${port}`, enrolUrl: `http://shop.lan:${port}/enrol?next=%2Fcaisse%2F`, ca: { fingerprint, notAfter: expect.any(String) } });
+    expect(info).toEqual({
+      https: true,
+      httpsOrigin: `https://shop.lan:${port}`,
+      enrolUrl: `http://shop.lan:${port}/enrol?next=%2Fcaisse%2F`,
+      ca: { fingerprint, notAfter: expect.any(String) },
+    });
     expect((await request(`http://shop.lan:${port}/enrol`)).body).toContain(fingerprint);
-    for (const p of ['/enrol/ca.key', '/tls/ca.key', '/enrol/../tls/ca.key']) expect((await request(`http://localhost:${port}${p}`)).body).not.toContain('PRIVATE KEY');
+    for (const p of ['/enrol/ca.key', '/tls/ca.key', '/enrol/../tls/ca.key'])
+      expect((await request(`http://localhost:${port}${p}`)).body).not.toContain('PRIVATE KEY');
     // A forged Host header never reaches the page's script or links.
     const forged = await request(`http://shop.lan:${port}/enrol`, { headers: { host: 'x</script><script>alert(1)</script>' } });
     expect(forged.body).not.toContain('<script>alert');
     // `next` sends a device on to our own apps only.
-    expect((await request(`http://shop.lan:${port}/enrol?next=https%3A%2F%2Fevil.example`)).body).toContain(`href="https://shop.lan:${port}/"`);
+    expect((await request(`http://shop.lan:${port}/enrol?next=https%3A%2F%2Fevil.example`)).body).toContain(
+      `href="https://shop.lan:${port}/"`,
+    );
   });
 
   it('certifies a local name a tablet asks for (the router’s name for the server), never a public one', async () => {
@@ -158,8 +180,16 @@ describe('the public proxy for producers at home (TRUST_PROXY, PROXY_ACCESS=port
     // manager routes are not closed by a forged X-Forwarded-For either (it is just ignored).
     const forged = await request(`http://shop.lan:${port}/caisse/`, { headers: fromProxy });
     expect(forged.status).toBe(308);
-    expect((await request(`http://localhost:${port}/api/producers`, { headers: { ...fromProxy, cookie: shop.admin.cookieHeader() } })).status).toBe(200);
+    expect(
+      (await request(`http://localhost:${port}/api/producers`, { headers: { ...fromProxy, cookie: shop.admin.cookieHeader() } })).status,
+    ).toBe(200);
     // The shop that names 127.0.0.1 as its proxy believes the same headers, and keeps its admin routes in.
-    expect((await request(`http://localhost:${proxied.server.port}/api/producers`, { headers: { ...fromProxy, cookie: proxied.admin.cookieHeader() } })).status).toBe(403);
+    expect(
+      (
+        await request(`http://localhost:${proxied.server.port}/api/producers`, {
+          headers: { ...fromProxy, cookie: proxied.admin.cookieHeader() },
+        })
+      ).status,
+    ).toBe(403);
   });
 });

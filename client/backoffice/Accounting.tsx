@@ -42,22 +42,47 @@ export function Accounting({ t }: { t: T }) {
   return (
     <section class="panel bo-accounting">
       <div class="toolbar">
-        <label>{t('bo.acc.from')}<input type="date" value={from} onChange={(e) => setFrom((e.target as HTMLInputElement).value)} /></label>
-        <label>{t('bo.acc.to')}<input type="date" value={to} onChange={(e) => setTo((e.target as HTMLInputElement).value)} /></label>
+        <label>
+          {t('bo.acc.from')}
+          <input type="date" value={from} onChange={(e) => setFrom((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          {t('bo.acc.to')}
+          <input type="date" value={to} onChange={(e) => setTo((e.target as HTMLInputElement).value)} />
+        </label>
       </div>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <ul class="docs exports">
         <li>
-          <div><strong>{t('bo.acc.fec')}</strong><small>{t('bo.acc.fecHelp')}</small></div>
-          <button disabled={busy !== ''} onClick={() => download('fec', '/api/exports/fec')}>{t('bo.acc.download')}</button>
+          <div>
+            <strong>{t('bo.acc.fec')}</strong>
+            <small>{t('bo.acc.fecHelp')}</small>
+          </div>
+          <button disabled={busy !== ''} onClick={() => download('fec', '/api/exports/fec')}>
+            {t('bo.acc.download')}
+          </button>
         </li>
         <li>
-          <div><strong>{t('bo.acc.journal')}</strong><small>{t('bo.acc.journalHelp')}</small></div>
-          <button disabled={busy !== ''} onClick={() => download('journal', '/api/exports/sales-journal.csv')}>{t('bo.acc.download')}</button>
+          <div>
+            <strong>{t('bo.acc.journal')}</strong>
+            <small>{t('bo.acc.journalHelp')}</small>
+          </div>
+          <button disabled={busy !== ''} onClick={() => download('journal', '/api/exports/sales-journal.csv')}>
+            {t('bo.acc.download')}
+          </button>
         </li>
         <li>
-          <div><strong>{t('bo.acc.statements')}</strong><small>{t('bo.acc.statementsHelp')}</small></div>
-          <button disabled={busy !== ''} onClick={() => download('statements', '/api/statements.csv')}>{t('bo.acc.download')}</button>
+          <div>
+            <strong>{t('bo.acc.statements')}</strong>
+            <small>{t('bo.acc.statementsHelp')}</small>
+          </div>
+          <button disabled={busy !== ''} onClick={() => download('statements', '/api/statements.csv')}>
+            {t('bo.acc.download')}
+          </button>
         </li>
       </ul>
     </section>

@@ -15,7 +15,8 @@ import { System } from './System.tsx';
 
 const SECTIONS = ['day', 'catalogue', 'deposit', 'inventory', 'statements', 'accounting', 'setup', 'system'] as const;
 type Section = (typeof SECTIONS)[number];
-const fromHash = (): Section => (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
+const fromHash = (): Section =>
+  (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
 
 /** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #inventory, #statements, #accounting, #setup, #system). */
 export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
@@ -29,7 +30,9 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
     <div class="backoffice">
       <nav class="bo-nav" aria-label={t('bo.nav')}>
         {SECTIONS.map((s) => (
-          <a key={s} href={`#${s}`} class={section === s ? 'active' : ''} aria-current={section === s ? 'page' : undefined}>{t(`bo.section.${s}`)}</a>
+          <a key={s} href={`#${s}`} class={section === s ? 'active' : ''} aria-current={section === s ? 'page' : undefined}>
+            {t(`bo.section.${s}`)}
+          </a>
         ))}
       </nav>
       {section === 'day' && <DayClosing t={t} lang={lang} />}

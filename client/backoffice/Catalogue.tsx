@@ -7,15 +7,49 @@ import type { T } from '../main.tsx';
 import { Choice } from './Choice.tsx';
 import { useSortable } from './sortable.tsx';
 
-export interface Producer { id: number; slug: string; name: string; legalName: string; siret: string; vatStatus: 'subject' | 'franchise'; commissionBp: number; active: boolean }
-export interface Product {
-  id: number; name: string; producerId: number | null; producerName: string | null; categoryId: number | null; categoryName: string | null; unit: 'piece' | 'kg';
-  priceCents: number; vatRateBp: number; plu: string | null; stockTracked: boolean; lowStockThreshold: number | null; outlets: ('shop' | 'restaurant')[];
-  barcodes: string[]; onHand: number | null; low: boolean; active: boolean; net: { quantity: number; unit: 'g' | 'ml' } | null;
+export interface Producer {
+  id: number;
+  slug: string;
+  name: string;
+  legalName: string;
+  siret: string;
+  vatStatus: 'subject' | 'franchise';
+  commissionBp: number;
+  active: boolean;
 }
-interface Category { id: number; name: string }
+export interface Product {
+  id: number;
+  name: string;
+  producerId: number | null;
+  producerName: string | null;
+  categoryId: number | null;
+  categoryName: string | null;
+  unit: 'piece' | 'kg';
+  priceCents: number;
+  vatRateBp: number;
+  plu: string | null;
+  stockTracked: boolean;
+  lowStockThreshold: number | null;
+  outlets: ('shop' | 'restaurant')[];
+  barcodes: string[];
+  onHand: number | null;
+  low: boolean;
+  active: boolean;
+  net: { quantity: number; unit: 'g' | 'ml' } | null;
+}
+interface Category {
+  id: number;
+  name: string;
+}
 type ProductSort = 'name' | 'producer' | 'price' | 'onHand';
-interface ImportReport { dryRun: boolean; rows: number; valid: number; created: number; problems: { line: number; field: string; reason: string }[]; preview: { line: number; name: string; producer: string | null; priceCents: number; unit: string }[] }
+interface ImportReport {
+  dryRun: boolean;
+  rows: number;
+  valid: number;
+  created: number;
+  problems: { line: number; field: string; reason: string }[];
+  preview: { line: number; name: string; producer: string | null; priceCents: number; unit: string }[];
+}
 
 const VAT_RATES = [550, 1000, 2000, 210, 0];
 const value = (e: Event) => (e.target as HTMLInputElement).value;
@@ -38,8 +72,13 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
     setLabelError('');
     try {
       const res = await fetch('/api/labels.pdf', {
-        method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ items: [...picked].map((productId) => ({ productId, copies: Number(copies) || 1 })), skip: Number(skip) || 0 }),
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          items: [...picked].map((productId) => ({ productId, copies: Number(copies) || 1 })),
+          skip: Number(skip) || 0,
+        }),
       });
       if (!res.ok) {
         const data = await res.json().catch(() => ({}));
@@ -62,7 +101,9 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
     setLabelError('');
     setLabelDone('');
     try {
-      const r = await api<{ labels: number }>('POST', '/api/labels/print', { items: [...picked].map((productId) => ({ productId, copies: Number(copies) || 1 })) });
+      const r = await api<{ labels: number }>('POST', '/api/labels/print', {
+        items: [...picked].map((productId) => ({ productId, copies: Number(copies) || 1 })),
+      });
       setLabelDone(t('bo.lab.thermalDone', { n: r.labels }));
     } catch (e) {
       setLabelError(errorText(e));
@@ -70,16 +111,27 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
   }
   const [tick, setTick] = useState(0);
   useEffect(() => {
-    api<Producer[]>('GET', '/api/producers?limit=500').then(setProducers).catch(() => undefined);
+    api<Producer[]>('GET', '/api/producers?limit=500')
+      .then(setProducers)
+      .catch(() => undefined);
   }, [tick]);
   useEffect(() => {
     const filters = `${q ? `&q=${encodeURIComponent(q)}` : ''}${producerFilter ? `&producerId=${producerFilter}` : ''}${categoryFilter ? `&categoryId=${categoryFilter}` : ''}`;
-    api<Product[]>('GET', `/api/products?limit=200${filters}`).then(setProducts).catch(() => undefined);
+    api<Product[]>('GET', `/api/products?limit=200${filters}`)
+      .then(setProducts)
+      .catch(() => undefined);
   }, [q, producerFilter, categoryFilter, tick]);
-  useEffect(() => void api<Category[]>('GET', '/api/categories').then(setCategories).catch(() => undefined), [tick]);
+  useEffect(
+    () =>
+      void api<Category[]>('GET', '/api/categories')
+        .then(setCategories)
+        .catch(() => undefined),
+    [tick],
+  );
   const { sorted, header } = useSortable<Product, ProductSort>(
     products,
-    (p, by) => (by === 'name' ? p.name : by === 'producer' ? (p.producerName ?? '') : by === 'price' ? p.priceCents : (p.onHand ?? -Infinity)),
+    (p, by) =>
+      by === 'name' ? p.name : by === 'producer' ? (p.producerName ?? '') : by === 'price' ? p.priceCents : (p.onHand ?? -Infinity),
     'name',
     lang,
   );
@@ -91,16 +143,47 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
         <h3>{t('bo.cat.producers')}</h3>
         <NewProducer t={t} onCreated={refresh} />
         <table class="figures">
-          <thead><tr><th>{t('bo.cat.name')}</th><th>SIRET</th><th>{t('bo.cat.vatStatus')}</th><th class="num">{t('bo.cat.commission')}</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('bo.cat.name')}</th>
+              <th>SIRET</th>
+              <th>{t('bo.cat.vatStatus')}</th>
+              <th class="num">{t('bo.cat.commission')}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
-            {producers.map((p) => editingProducer === p.id ? (
-              <tr key={p.id}><td colSpan={5}><EditProducer t={t} producer={p} onDone={() => { setEditingProducer(null); refresh(); }} /></td></tr>
-            ) : (
-              <tr key={p.id} class={p.active ? '' : 'inactive'}>
-                <td>{p.name}<small class="muted block">{p.legalName}</small></td><td>{p.siret}</td><td>{t(p.vatStatus === 'franchise' ? 'bo.cat.franchise' : 'bo.cat.subject')}</td><td class="num">{rate(p.commissionBp, lang)}</td>
-                <td><button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditingProducer(p.id)}>{t('bo.cat.edit')}</button></td>
-              </tr>
-            ))}
+            {producers.map((p) =>
+              editingProducer === p.id ? (
+                <tr key={p.id}>
+                  <td colSpan={5}>
+                    <EditProducer
+                      t={t}
+                      producer={p}
+                      onDone={() => {
+                        setEditingProducer(null);
+                        refresh();
+                      }}
+                    />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={p.id} class={p.active ? '' : 'inactive'}>
+                  <td>
+                    {p.name}
+                    <small class="muted block">{p.legalName}</small>
+                  </td>
+                  <td>{p.siret}</td>
+                  <td>{t(p.vatStatus === 'franchise' ? 'bo.cat.franchise' : 'bo.cat.subject')}</td>
+                  <td class="num">{rate(p.commissionBp, lang)}</td>
+                  <td>
+                    <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditingProducer(p.id)}>
+                      {t('bo.cat.edit')}
+                    </button>
+                  </td>
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       </section>
@@ -108,45 +191,125 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
         <h3>{t('bo.cat.products')}</h3>
         <NewProduct t={t} producers={producers} categories={categories} onCreated={refresh} />
         <div class="toolbar" data-testid="product-filters">
-          <label>{t('bo.cat.search')}<input type="search" value={q} onInput={(e) => setQ(value(e))} /></label>
-          <label>{t('bo.cat.producer')}
+          <label>
+            {t('bo.cat.search')}
+            <input type="search" value={q} onInput={(e) => setQ(value(e))} />
+          </label>
+          <label>
+            {t('bo.cat.producer')}
             <select value={producerFilter} onChange={(e) => setProducerFilter(value(e))}>
               <option value="">{t('bo.cat.allProducers')}</option>
-              {producers.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+              {producers.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
             </select>
           </label>
-          <label>{t('bo.cat.category')}
+          <label>
+            {t('bo.cat.category')}
             <select value={categoryFilter} onChange={(e) => setCategoryFilter(value(e))}>
               <option value="">{t('bo.cat.allCategories')}</option>
-              {categories.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+              {categories.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
             </select>
           </label>
         </div>
         <div class="toolbar labels-bar">
-          <label>{t('bo.lab.copies')}<input inputMode="numeric" value={copies} onInput={(e) => setCopies(value(e))} /></label>
-          <label>{t('bo.lab.skip')}<input inputMode="numeric" value={skip} onInput={(e) => setSkip(value(e))} /></label>
-          <button disabled={picked.size === 0} onClick={printLabels}>{t('bo.lab.print', { n: picked.size })}</button>
-          <button class="secondary" disabled={picked.size === 0} onClick={printThermal}>{t('bo.lab.thermal')}</button>
+          <label>
+            {t('bo.lab.copies')}
+            <input inputMode="numeric" value={copies} onInput={(e) => setCopies(value(e))} />
+          </label>
+          <label>
+            {t('bo.lab.skip')}
+            <input inputMode="numeric" value={skip} onInput={(e) => setSkip(value(e))} />
+          </label>
+          <button disabled={picked.size === 0} onClick={printLabels}>
+            {t('bo.lab.print', { n: picked.size })}
+          </button>
+          <button class="secondary" disabled={picked.size === 0} onClick={printThermal}>
+            {t('bo.lab.thermal')}
+          </button>
         </div>
-        {labelError && <p class="error" role="alert">{labelError}</p>}
-        {labelDone && <p class="ok" role="status">{labelDone}</p>}
+        {labelError && (
+          <p class="error" role="alert">
+            {labelError}
+          </p>
+        )}
+        {labelDone && (
+          <p class="ok" role="status">
+            {labelDone}
+          </p>
+        )}
         <table class="figures" data-testid="products">
-          <thead><tr><th>{t('bo.lab.pick')}</th>{header('name', t('bo.cat.name'))}{header('producer', t('bo.cat.producer'))}{header('price', t('bo.cat.price'), 'num')}<th class="num">{t('bo.cat.vat')}</th>{header('onHand', t('bo.cat.onHand'), 'num')}<th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('bo.lab.pick')}</th>
+              {header('name', t('bo.cat.name'))}
+              {header('producer', t('bo.cat.producer'))}
+              {header('price', t('bo.cat.price'), 'num')}
+              <th class="num">{t('bo.cat.vat')}</th>
+              {header('onHand', t('bo.cat.onHand'), 'num')}
+              <th />
+            </tr>
+          </thead>
           <tbody>
-            {sorted.map((p) => editing === p.id ? (
-              <tr key={p.id}><td colSpan={7}><EditProduct t={t} product={p} producers={producers} categories={categories} onDone={() => { setEditing(null); refresh(); }} /></td></tr>
-            ) : (
-              <tr key={p.id} class={[p.low ? 'low' : '', p.active ? '' : 'inactive'].join(' ')}>
-                <td><input type="checkbox" class="pick" checked={picked.has(p.id)} aria-label={t('bo.lab.pickOf', { name: p.name })}
-                  onChange={() => { const next = new Set(picked); if (next.has(p.id)) next.delete(p.id); else next.add(p.id); setPicked(next); }} /></td>
-                <td>{p.name}<small class="muted block">{[p.categoryName, p.plu && `PLU ${p.plu}`, ...p.barcodes].filter(Boolean).join(' · ')}</small></td>
-                <td>{p.producerName ?? t('bo.cat.house')}</td>
-                <td class="num">{euros(p.priceCents, lang)}{p.unit === 'kg' ? ' /kg' : ''}</td>
-                <td class="num">{rate(p.vatRateBp, lang)}</td>
-                <td class="num">{p.onHand === null ? '—' : quantity(p.onHand, p.unit, lang)}</td>
-                <td><button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>{t('bo.cat.edit')}</button></td>
-              </tr>
-            ))}
+            {sorted.map((p) =>
+              editing === p.id ? (
+                <tr key={p.id}>
+                  <td colSpan={7}>
+                    <EditProduct
+                      t={t}
+                      product={p}
+                      producers={producers}
+                      categories={categories}
+                      onDone={() => {
+                        setEditing(null);
+                        refresh();
+                      }}
+                    />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={p.id} class={[p.low ? 'low' : '', p.active ? '' : 'inactive'].join(' ')}>
+                  <td>
+                    <input
+                      type="checkbox"
+                      class="pick"
+                      checked={picked.has(p.id)}
+                      aria-label={t('bo.lab.pickOf', { name: p.name })}
+                      onChange={() => {
+                        const next = new Set(picked);
+                        if (next.has(p.id)) next.delete(p.id);
+                        else next.add(p.id);
+                        setPicked(next);
+                      }}
+                    />
+                  </td>
+                  <td>
+                    {p.name}
+                    <small class="muted block">
+                      {[p.categoryName, p.plu && `PLU ${p.plu}`, ...p.barcodes].filter(Boolean).join(' · ')}
+                    </small>
+                  </td>
+                  <td>{p.producerName ?? t('bo.cat.house')}</td>
+                  <td class="num">
+                    {euros(p.priceCents, lang)}
+                    {p.unit === 'kg' ? ' /kg' : ''}
+                  </td>
+                  <td class="num">{rate(p.vatRateBp, lang)}</td>
+                  <td class="num">{p.onHand === null ? '—' : quantity(p.onHand, p.unit, lang)}</td>
+                  <td>
+                    <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>
+                      {t('bo.cat.edit')}
+                    </button>
+                  </td>
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       </section>
@@ -167,8 +330,13 @@ function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
     const pct = Number(String(f.get('commission')).replace(',', '.'));
     try {
       const p = await api<Producer>('POST', '/api/producers', {
-        name: f.get('name'), legalName: f.get('legalName'), siret: String(f.get('siret')).replace(/\s/g, ''), vatStatus: f.get('vatStatus'),
-        commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1, email: f.get('email'), address: f.get('address'),
+        name: f.get('name'),
+        legalName: f.get('legalName'),
+        siret: String(f.get('siret')).replace(/\s/g, ''),
+        vatStatus: f.get('vatStatus'),
+        commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
+        email: f.get('email'),
+        address: f.get('address'),
       });
       setDone(t('bo.cat.producerCreated', { name: p.name }));
       form.reset();
@@ -181,24 +349,64 @@ function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
     <details class="form-box">
       <summary>{t('bo.cat.newProducer')}</summary>
       <form onSubmit={submit} class="grid-form">
-        <label>{t('bo.cat.name')}<input name="name" required maxLength={80} /></label>
-        <label>{t('bo.cat.legalName')}<input name="legalName" required maxLength={120} /></label>
-        <label>SIRET<input name="siret" required inputMode="numeric" /></label>
-        <label>{t('bo.cat.vatStatus')}
-          <select name="vatStatus"><option value="subject">{t('bo.cat.subject')}</option><option value="franchise">{t('bo.cat.franchise')}</option></select>
+        <label>
+          {t('bo.cat.name')}
+          <input name="name" required maxLength={80} />
         </label>
-        <label>{t('bo.cat.commissionPct')}<input name="commission" required inputMode="decimal" defaultValue="20" /></label>
-        <label>{t('bo.cat.email')}<input name="email" type="email" /></label>
-        <label class="wide">{t('bo.cat.address')}<input name="address" maxLength={200} /></label>
-        {error && <p class="error" role="alert">{error}</p>}
-        {done && <p class="ok" role="status">{done}</p>}
+        <label>
+          {t('bo.cat.legalName')}
+          <input name="legalName" required maxLength={120} />
+        </label>
+        <label>
+          SIRET
+          <input name="siret" required inputMode="numeric" />
+        </label>
+        <label>
+          {t('bo.cat.vatStatus')}
+          <select name="vatStatus">
+            <option value="subject">{t('bo.cat.subject')}</option>
+            <option value="franchise">{t('bo.cat.franchise')}</option>
+          </select>
+        </label>
+        <label>
+          {t('bo.cat.commissionPct')}
+          <input name="commission" required inputMode="decimal" defaultValue="20" />
+        </label>
+        <label>
+          {t('bo.cat.email')}
+          <input name="email" type="email" />
+        </label>
+        <label class="wide">
+          {t('bo.cat.address')}
+          <input name="address" maxLength={200} />
+        </label>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        {done && (
+          <p class="ok" role="status">
+            {done}
+          </p>
+        )}
         <button type="submit">{t('bo.cat.create')}</button>
       </form>
     </details>
   );
 }
 
-function NewProduct({ t, producers, categories, onCreated }: { t: T; producers: Producer[]; categories: Category[]; onCreated: () => void }) {
+function NewProduct({
+  t,
+  producers,
+  categories,
+  onCreated,
+}: {
+  t: T;
+  producers: Producer[];
+  categories: Category[];
+  onCreated: () => void;
+}) {
   const [unit, setUnit] = useState<'piece' | 'kg'>('piece');
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
@@ -212,8 +420,13 @@ function NewProduct({ t, producers, categories, onCreated }: { t: T; producers: 
     const barcode = String(f.get('barcode')).trim();
     try {
       const p = await api<Product>('POST', '/api/products', {
-        name: f.get('name'), producerId: f.get('producerId') ? Number(f.get('producerId')) : null, unit: f.get('unit'), priceCents: price ?? -1,
-        vatRateBp: Number(f.get('vat')), stockTracked: f.get('stockTracked') === 'on', barcodes: barcode ? [barcode] : [],
+        name: f.get('name'),
+        producerId: f.get('producerId') ? Number(f.get('producerId')) : null,
+        unit: f.get('unit'),
+        priceCents: price ?? -1,
+        vatRateBp: Number(f.get('vat')),
+        stockTracked: f.get('stockTracked') === 'on',
+        barcodes: barcode ? [barcode] : [],
         ...productExtras(f, unit),
       });
       setDone(t('bo.cat.productCreated', { name: p.name }));
@@ -228,25 +441,63 @@ function NewProduct({ t, producers, categories, onCreated }: { t: T; producers: 
     <details class="form-box">
       <summary>{t('bo.cat.newProduct')}</summary>
       <form onSubmit={submit} class="grid-form">
-        <label>{t('bo.cat.name')}<input name="name" required maxLength={120} /></label>
-        <label>{t('bo.cat.producer')}
+        <label>
+          {t('bo.cat.name')}
+          <input name="name" required maxLength={120} />
+        </label>
+        <label>
+          {t('bo.cat.producer')}
           <select name="producerId">
             <option value="">{t('bo.cat.house')}</option>
-            {producers.filter((p) => p.active).map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+            {producers
+              .filter((p) => p.active)
+              .map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
           </select>
         </label>
-        <label>{t('bo.cat.unit')}
-          <select name="unit" value={unit} onChange={(e) => setUnit(value(e) as 'piece' | 'kg')}><option value="piece">{t('bo.cat.piece')}</option><option value="kg">{t('bo.cat.kg')}</option></select>
+        <label>
+          {t('bo.cat.unit')}
+          <select name="unit" value={unit} onChange={(e) => setUnit(value(e) as 'piece' | 'kg')}>
+            <option value="piece">{t('bo.cat.piece')}</option>
+            <option value="kg">{t('bo.cat.kg')}</option>
+          </select>
         </label>
-        <label>{t('bo.cat.priceTtc')}<input name="price" required inputMode="decimal" /></label>
-        <label>{t('bo.cat.vat')}
-          <select name="vat">{VAT_RATES.map((r) => <option key={r} value={r}>{rate(r)}</option>)}</select>
+        <label>
+          {t('bo.cat.priceTtc')}
+          <input name="price" required inputMode="decimal" />
         </label>
-        <label>{t('bo.cat.barcode')}<input name="barcode" inputMode="numeric" /></label>
-        <label class="check"><input type="checkbox" name="stockTracked" defaultChecked />{t('bo.cat.stockTracked')}</label>
+        <label>
+          {t('bo.cat.vat')}
+          <select name="vat">
+            {VAT_RATES.map((r) => (
+              <option key={r} value={r}>
+                {rate(r)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('bo.cat.barcode')}
+          <input name="barcode" inputMode="numeric" />
+        </label>
+        <label class="check">
+          <input type="checkbox" name="stockTracked" defaultChecked />
+          {t('bo.cat.stockTracked')}
+        </label>
         <ProductExtras t={t} categories={categories} unit={unit} />
-        {error && <p class="error" role="alert">{error}</p>}
-        {done && <p class="ok" role="status">{done}</p>}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        {done && (
+          <p class="ok" role="status">
+            {done}
+          </p>
+        )}
         <button type="submit">{t('bo.cat.create')}</button>
       </form>
     </details>
@@ -263,8 +514,12 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
     setError('');
     try {
       await api('PATCH', `/api/producers/${producer.id}`, {
-        name: f.get('name'), legalName: f.get('legalName'), siret: String(f.get('siret')).replace(/\s/g, ''), vatStatus: f.get('vatStatus'),
-        commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1, active: f.get('active') === 'on',
+        name: f.get('name'),
+        legalName: f.get('legalName'),
+        siret: String(f.get('siret')).replace(/\s/g, ''),
+        vatStatus: f.get('vatStatus'),
+        commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
+        active: f.get('active') === 'on',
       });
       onDone();
     } catch (err) {
@@ -273,18 +528,47 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
   }
   return (
     <form onSubmit={submit} class="grid-form edit-producer">
-      <label>{t('bo.cat.name')}<input name="name" required maxLength={80} defaultValue={producer.name} /></label>
-      <label>{t('bo.cat.legalName')}<input name="legalName" required maxLength={120} defaultValue={producer.legalName} /></label>
-      <label>SIRET<input name="siret" required inputMode="numeric" defaultValue={producer.siret} /></label>
-      <label>{t('bo.cat.vatStatus')}
-        <Choice name="vatStatus" value={producer.vatStatus} options={[['subject', t('bo.cat.subject')], ['franchise', t('bo.cat.franchise')]]} />
+      <label>
+        {t('bo.cat.name')}
+        <input name="name" required maxLength={80} defaultValue={producer.name} />
       </label>
-      <label>{t('bo.cat.commissionPct')}<input name="commission" required inputMode="decimal" defaultValue={String(producer.commissionBp / 100).replace('.', ',')} /></label>
-      <label class="check"><input type="checkbox" name="active" defaultChecked={producer.active} />{t('bo.cat.producerActive')}</label>
-      {error && <p class="error" role="alert">{error}</p>}
+      <label>
+        {t('bo.cat.legalName')}
+        <input name="legalName" required maxLength={120} defaultValue={producer.legalName} />
+      </label>
+      <label>
+        SIRET
+        <input name="siret" required inputMode="numeric" defaultValue={producer.siret} />
+      </label>
+      <label>
+        {t('bo.cat.vatStatus')}
+        <Choice
+          name="vatStatus"
+          value={producer.vatStatus}
+          options={[
+            ['subject', t('bo.cat.subject')],
+            ['franchise', t('bo.cat.franchise')],
+          ]}
+        />
+      </label>
+      <label>
+        {t('bo.cat.commissionPct')}
+        <input name="commission" required inputMode="decimal" defaultValue={String(producer.commissionBp / 100).replace('.', ',')} />
+      </label>
+      <label class="check">
+        <input type="checkbox" name="active" defaultChecked={producer.active} />
+        {t('bo.cat.producerActive')}
+      </label>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <div class="actions wide">
         <button type="submit">{t('bo.cat.save')}</button>
-        <button type="button" class="secondary" onClick={onDone}>{t('bo.cat.cancel')}</button>
+        <button type="button" class="secondary" onClick={onDone}>
+          {t('bo.cat.cancel')}
+        </button>
       </div>
     </form>
   );
@@ -294,7 +578,19 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
  * Everything about a product: name, producer, category, price and VAT (the server logs every price
  * change), PLU, where it is sold, stock tracking and its low-stock threshold, its barcodes.
  */
-function EditProduct({ t, product, producers, categories, onDone }: { t: T; product: Product; producers: Producer[]; categories: Category[]; onDone: () => void }) {
+function EditProduct({
+  t,
+  product,
+  producers,
+  categories,
+  onDone,
+}: {
+  t: T;
+  product: Product;
+  producers: Producer[];
+  categories: Category[];
+  onDone: () => void;
+}) {
   const [error, setError] = useState('');
   const [codes, setCodes] = useState<string[]>(product.barcodes);
   const [newCode, setNewCode] = useState('');
@@ -305,8 +601,13 @@ function EditProduct({ t, product, producers, categories, onDone }: { t: T; prod
     setError('');
     try {
       await api('PATCH', `/api/products/${product.id}`, {
-        name: f.get('name'), producerId: f.get('producerId') ? Number(f.get('producerId')) : null, priceCents: price ?? -1, vatRateBp: Number(f.get('vat')),
-        active: f.get('active') === 'on', stockTracked: f.get('stockTracked') === 'on', ...productExtras(f, product.unit),
+        name: f.get('name'),
+        producerId: f.get('producerId') ? Number(f.get('producerId')) : null,
+        priceCents: price ?? -1,
+        vatRateBp: Number(f.get('vat')),
+        active: f.get('active') === 'on',
+        stockTracked: f.get('stockTracked') === 'on',
+        ...productExtras(f, product.unit),
         // The whole set: the server removes and adds in the same transaction, or writes nothing.
         barcodes: codes,
       });
@@ -322,33 +623,82 @@ function EditProduct({ t, product, producers, categories, onDone }: { t: T; prod
   };
   return (
     <form onSubmit={submit} class="grid-form edit-row">
-      <label>{t('bo.cat.name')}<input name="name" required maxLength={120} defaultValue={product.name} /></label>
-      <label>{t('bo.cat.producer')}
-        <Choice name="producerId" value={product.producerId === null ? '' : String(product.producerId)}
-          options={[['', t('bo.cat.house')], ...producers.filter((p) => p.active || p.id === product.producerId).map((p): [string, string] => [String(p.id), p.name])]} />
+      <label>
+        {t('bo.cat.name')}
+        <input name="name" required maxLength={120} defaultValue={product.name} />
       </label>
-      <label>{t('bo.cat.priceTtc')}<input name="price" required inputMode="decimal" defaultValue={(product.priceCents / 100).toFixed(2).replace('.', ',')} /></label>
-      <label>{t('bo.cat.vat')}
+      <label>
+        {t('bo.cat.producer')}
+        <Choice
+          name="producerId"
+          value={product.producerId === null ? '' : String(product.producerId)}
+          options={[
+            ['', t('bo.cat.house')],
+            ...producers.filter((p) => p.active || p.id === product.producerId).map((p): [string, string] => [String(p.id), p.name]),
+          ]}
+        />
+      </label>
+      <label>
+        {t('bo.cat.priceTtc')}
+        <input name="price" required inputMode="decimal" defaultValue={(product.priceCents / 100).toFixed(2).replace('.', ',')} />
+      </label>
+      <label>
+        {t('bo.cat.vat')}
         <Choice name="vat" value={String(product.vatRateBp)} options={VAT_RATES.map((r): [string, string] => [String(r), rate(r)])} />
       </label>
       <ProductExtras t={t} categories={categories} unit={product.unit} product={product} />
-      <label class="check"><input type="checkbox" name="stockTracked" defaultChecked={product.stockTracked} />{t('bo.cat.stockTracked')}</label>
-      <label class="check"><input type="checkbox" name="active" defaultChecked={product.active} />{t('bo.cat.active')}</label>
+      <label class="check">
+        <input type="checkbox" name="stockTracked" defaultChecked={product.stockTracked} />
+        {t('bo.cat.stockTracked')}
+      </label>
+      <label class="check">
+        <input type="checkbox" name="active" defaultChecked={product.active} />
+        {t('bo.cat.active')}
+      </label>
       <fieldset class="wide barcodes">
         <legend>{t('bo.cat.barcodes')}</legend>
         {codes.map((c) => (
-          <span class="chip" key={c}><code>{c}</code><button type="button" class="secondary" aria-label={t('bo.cat.removeCode', { code: c })} onClick={() => setCodes(codes.filter((x) => x !== c))}>×</button></span>
+          <span class="chip" key={c}>
+            <code>{c}</code>
+            <button
+              type="button"
+              class="secondary"
+              aria-label={t('bo.cat.removeCode', { code: c })}
+              onClick={() => setCodes(codes.filter((x) => x !== c))}
+            >
+              ×
+            </button>
+          </span>
         ))}
         <span class="add-code">
-          <input aria-label={t('bo.cat.addCode')} placeholder={t('bo.cat.addCode')} inputMode="numeric" value={newCode} onInput={(e) => setNewCode(value(e))}
-            onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); addCode(); } }} />
-          <button type="button" class="secondary" onClick={addCode}>{t('bo.cat.add')}</button>
+          <input
+            aria-label={t('bo.cat.addCode')}
+            placeholder={t('bo.cat.addCode')}
+            inputMode="numeric"
+            value={newCode}
+            onInput={(e) => setNewCode(value(e))}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                addCode();
+              }
+            }}
+          />
+          <button type="button" class="secondary" onClick={addCode}>
+            {t('bo.cat.add')}
+          </button>
         </span>
       </fieldset>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <div class="actions wide">
         <button type="submit">{t('bo.cat.save')}</button>
-        <button type="button" class="secondary" onClick={onDone}>{t('bo.cat.cancel')}</button>
+        <button type="button" class="secondary" onClick={onDone}>
+          {t('bo.cat.cancel')}
+        </button>
       </div>
     </form>
   );
@@ -360,25 +710,61 @@ function ProductExtras({ t, categories, unit, product }: { t: T; categories: Cat
   const threshold = product?.lowStockThreshold ?? null;
   return (
     <>
-      <label>{t('bo.cat.category')}
-        <Choice name="categoryId" value={product?.categoryId == null ? '' : String(product.categoryId)}
-          options={[['', t('bo.cat.noCategory')], ...categories.map((c): [string, string] => [String(c.id), c.name])]} />
+      <label>
+        {t('bo.cat.category')}
+        <Choice
+          name="categoryId"
+          value={product?.categoryId == null ? '' : String(product.categoryId)}
+          options={[['', t('bo.cat.noCategory')], ...categories.map((c): [string, string] => [String(c.id), c.name])]}
+        />
       </label>
-      {unit === 'kg' && <label>{t('bo.cat.plu')}<input name="plu" inputMode="numeric" defaultValue={product?.plu ?? ''} /></label>}
+      {unit === 'kg' && (
+        <label>
+          {t('bo.cat.plu')}
+          <input name="plu" inputMode="numeric" defaultValue={product?.plu ?? ''} />
+        </label>
+      )}
       {unit === 'piece' && (
         <fieldset class="net">
           <legend>{t('bo.cat.net')}</legend>
-          <input name="netAmount" inputMode="decimal" aria-label={t('bo.cat.netAmount')} defaultValue={product?.net ? netShown(product.net).amount : ''} />
-          <Choice name="netUnit" label={t('bo.cat.netUnit')} value={product?.net ? netShown(product.net).unit : 'g'} options={[['g', 'g'], ['kg', 'kg'], ['cl', 'cl'], ['l', 'l'], ['ml', 'ml']]} />
+          <input
+            name="netAmount"
+            inputMode="decimal"
+            aria-label={t('bo.cat.netAmount')}
+            defaultValue={product?.net ? netShown(product.net).amount : ''}
+          />
+          <Choice
+            name="netUnit"
+            label={t('bo.cat.netUnit')}
+            value={product?.net ? netShown(product.net).unit : 'g'}
+            options={[
+              ['g', 'g'],
+              ['kg', 'kg'],
+              ['cl', 'cl'],
+              ['l', 'l'],
+              ['ml', 'ml'],
+            ]}
+          />
         </fieldset>
       )}
-      <label>{t(unit === 'kg' ? 'bo.cat.thresholdKg' : 'bo.cat.thresholdPieces')}
-        <input name="threshold" inputMode="decimal" defaultValue={threshold === null ? '' : unit === 'kg' ? String(threshold / 1000).replace('.', ',') : String(threshold)} />
+      <label>
+        {t(unit === 'kg' ? 'bo.cat.thresholdKg' : 'bo.cat.thresholdPieces')}
+        <input
+          name="threshold"
+          inputMode="decimal"
+          defaultValue={threshold === null ? '' : unit === 'kg' ? String(threshold / 1000).replace('.', ',') : String(threshold)}
+        />
       </label>
       <fieldset class="outlets">
         <legend>{t('bo.cat.soldAt')}</legend>
-        <label class="check"><input type="checkbox" name="outlet-shop" defaultChecked={outlets.includes('shop')} />{t('bo.outlet.shop')}</label>
-        <label class="check"><input type="checkbox" name="outlet-restaurant" defaultChecked={outlets.includes('restaurant')} />{t('bo.outlet.restaurant')}</label>
+        <label class="check">
+          <input type="checkbox" name="outlet-shop" defaultChecked={outlets.includes('shop')} />
+          {t('bo.outlet.shop')}
+        </label>
+        <label class="check">
+          <input type="checkbox" name="outlet-restaurant" defaultChecked={outlets.includes('restaurant')} />
+          {t('bo.outlet.restaurant')}
+        </label>
       </fieldset>
     </>
   );
@@ -386,14 +772,21 @@ function ProductExtras({ t, categories, unit, product }: { t: T; categories: Cat
 
 /** The fields of ProductExtras as the API wants them; a threshold that is not a number is sent as is, for the server to name. */
 function productExtras(f: FormData, unit: 'piece' | 'kg') {
-  const raw = String(f.get('threshold') ?? '').trim().replace(',', '.');
+  const raw = String(f.get('threshold') ?? '')
+    .trim()
+    .replace(',', '.');
   const n = Number(raw);
   const threshold = raw === '' ? null : Number.isFinite(n) ? Math.round(unit === 'kg' ? n * 1000 : n) : -1;
   const plu = String(f.get('plu') ?? '').trim();
-  const netRaw = String(f.get('netAmount') ?? '').trim().replace(',', '.');
+  const netRaw = String(f.get('netAmount') ?? '')
+    .trim()
+    .replace(',', '.');
   const factor = { g: [1, 'g'], kg: [1000, 'g'], ml: [1, 'ml'], cl: [10, 'ml'], l: [1000, 'ml'] } as const;
-  const [k, netUnit] = factor[(String(f.get('netUnit') ?? 'g')) as keyof typeof factor] ?? factor.g;
-  const net = unit === 'kg' || netRaw === '' ? null : { quantity: Number.isFinite(Number(netRaw)) ? Math.round(Number(netRaw) * k) : -1, unit: netUnit };
+  const [k, netUnit] = factor[String(f.get('netUnit') ?? 'g') as keyof typeof factor] ?? factor.g;
+  const net =
+    unit === 'kg' || netRaw === ''
+      ? null
+      : { quantity: Number.isFinite(Number(netRaw)) ? Math.round(Number(netRaw) * k) : -1, unit: netUnit };
   return {
     net,
     categoryId: f.get('categoryId') ? Number(f.get('categoryId')) : null,
@@ -411,7 +804,12 @@ function Import({ t, lang, onImported }: { t: T; lang: Lang; onImported: () => v
   async function send(dryRun: boolean) {
     setError('');
     try {
-      const res = await fetch(`/api/products/import?dryRun=${dryRun}`, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'text/csv; charset=utf-8' }, body: csv });
+      const res = await fetch(`/api/products/import?dryRun=${dryRun}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'text/csv; charset=utf-8' },
+        body: csv,
+      });
       const data = await res.json();
       if (!res.ok) throw new ApiError(res.status, data?.error?.message ?? res.statusText, data?.error?.fields ?? []);
       setReport(data as ImportReport);
@@ -424,32 +822,100 @@ function Import({ t, lang, onImported }: { t: T; lang: Lang; onImported: () => v
     <section class="panel">
       <h3>{t('bo.imp.title')}</h3>
       <p class="muted">{t('bo.imp.help')}</p>
-      <label>{t('bo.imp.file')}<input type="file" accept=".csv,text/csv" onChange={async (e) => { const file = (e.target as HTMLInputElement).files?.[0]; if (file) { setCsv(await file.text()); setReport(null); } }} /></label>
-      <label>{t('bo.imp.text')}<textarea rows={6} value={csv} onInput={(e) => { setCsv((e.target as HTMLTextAreaElement).value); setReport(null); }} /></label>
+      <label>
+        {t('bo.imp.file')}
+        <input
+          type="file"
+          accept=".csv,text/csv"
+          onChange={async (e) => {
+            const file = (e.target as HTMLInputElement).files?.[0];
+            if (file) {
+              setCsv(await file.text());
+              setReport(null);
+            }
+          }}
+        />
+      </label>
+      <label>
+        {t('bo.imp.text')}
+        <textarea
+          rows={6}
+          value={csv}
+          onInput={(e) => {
+            setCsv((e.target as HTMLTextAreaElement).value);
+            setReport(null);
+          }}
+        />
+      </label>
       <div class="actions">
-        <button onClick={() => send(true)} disabled={!csv.trim()}>{t('bo.imp.check')}</button>
-        <button onClick={() => send(false)} disabled={!report || !report.dryRun || report.problems.length > 0 || report.valid === 0}>{t('bo.imp.run')}</button>
+        <button onClick={() => send(true)} disabled={!csv.trim()}>
+          {t('bo.imp.check')}
+        </button>
+        <button onClick={() => send(false)} disabled={!report || !report.dryRun || report.problems.length > 0 || report.valid === 0}>
+          {t('bo.imp.run')}
+        </button>
       </div>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {report && (
         <div data-testid="import-report">
           {report.dryRun ? (
             <p class={report.problems.length ? 'error' : 'ok'} role="status">
-              {report.problems.length ? t('bo.imp.problems', { n: report.problems.length, rows: report.rows }) : t('bo.imp.clean', { n: report.valid })}
+              {report.problems.length
+                ? t('bo.imp.problems', { n: report.problems.length, rows: report.rows })
+                : t('bo.imp.clean', { n: report.valid })}
             </p>
           ) : (
-            <p class="ok" role="status">{t('bo.imp.created', { n: report.created })}</p>
+            <p class="ok" role="status">
+              {t('bo.imp.created', { n: report.created })}
+            </p>
           )}
           {report.problems.length > 0 && (
             <table class="figures">
-              <thead><tr><th>{t('bo.imp.line')}</th><th>{t('bo.imp.field')}</th><th>{t('bo.imp.reason')}</th></tr></thead>
-              <tbody>{report.problems.map((p, i) => <tr key={i}><td>{p.line}</td><td>{p.field}</td><td>{p.reason}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>{t('bo.imp.line')}</th>
+                  <th>{t('bo.imp.field')}</th>
+                  <th>{t('bo.imp.reason')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.problems.map((p, i) => (
+                  <tr key={i}>
+                    <td>{p.line}</td>
+                    <td>{p.field}</td>
+                    <td>{p.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           )}
           {report.dryRun && report.preview.length > 0 && (
             <table class="figures">
-              <thead><tr><th>{t('bo.imp.line')}</th><th>{t('bo.cat.name')}</th><th>{t('bo.cat.producer')}</th><th class="num">{t('bo.cat.price')}</th></tr></thead>
-              <tbody>{report.preview.map((p) => <tr key={p.line}><td>{p.line}</td><td>{p.name}</td><td>{p.producer ?? t('bo.cat.house')}</td><td class="num">{euros(p.priceCents, lang)}{p.unit === 'kg' ? ' /kg' : ''}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>{t('bo.imp.line')}</th>
+                  <th>{t('bo.cat.name')}</th>
+                  <th>{t('bo.cat.producer')}</th>
+                  <th class="num">{t('bo.cat.price')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.preview.map((p) => (
+                  <tr key={p.line}>
+                    <td>{p.line}</td>
+                    <td>{p.name}</td>
+                    <td>{p.producer ?? t('bo.cat.house')}</td>
+                    <td class="num">
+                      {euros(p.priceCents, lang)}
+                      {p.unit === 'kg' ? ' /kg' : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           )}
         </div>
@@ -461,7 +927,8 @@ function Import({ t, lang, onImported }: { t: T; lang: Lang; onImported: () => v
 /** 500 g → "500" g, 1000 g → "1" kg, 750 ml → "75" cl, 1500 ml → "1,5" l: the form shows what the jar says. */
 function netShown(net: { quantity: number; unit: 'g' | 'ml' }): { amount: string; unit: string } {
   const n = (x: number) => String(x).replace('.', ',');
-  if (net.unit === 'g') return net.quantity >= 1000 ? { amount: n(net.quantity / 1000), unit: 'kg' } : { amount: n(net.quantity), unit: 'g' };
+  if (net.unit === 'g')
+    return net.quantity >= 1000 ? { amount: n(net.quantity / 1000), unit: 'kg' } : { amount: n(net.quantity), unit: 'g' };
   if (net.quantity >= 1000) return { amount: n(net.quantity / 1000), unit: 'l' };
   return net.quantity % 10 === 0 ? { amount: n(net.quantity / 10), unit: 'cl' } : { amount: n(net.quantity), unit: 'ml' };
 }

@@ -4,18 +4,41 @@ import type { T } from '../main.tsx';
  * A form's <select> that starts on a given value. Preact sets `defaultValue` on the select before its
  * options exist, so the browser falls back to the first option: each option carries `selected` instead.
  */
-export function Choice({ name, value, options, label }: { name: string; value: string; options: [value: string, label: string][]; label?: string }) {
+export function Choice({
+  name,
+  value,
+  options,
+  label,
+}: {
+  name: string;
+  value: string;
+  options: [value: string, label: string][];
+  label?: string;
+}) {
   return (
     <select name={name} aria-label={label}>
-      {options.map(([v, l]) => <option key={v} value={v} selected={v === value}>{l}</option>)}
+      {options.map(([v, l]) => (
+        <option key={v} value={v} selected={v === value}>
+          {l}
+        </option>
+      ))}
     </select>
   );
 }
 
 /** Which outlet a page works on: the shop or the restaurant, each with its own closings. */
-export function OutletPicker({ t, outlet, onChange }: { t: T; outlet: 'shop' | 'restaurant'; onChange: (o: 'shop' | 'restaurant') => void }) {
+export function OutletPicker({
+  t,
+  outlet,
+  onChange,
+}: {
+  t: T;
+  outlet: 'shop' | 'restaurant';
+  onChange: (o: 'shop' | 'restaurant') => void;
+}) {
   return (
-    <label>{t('bo.day.outlet')}
+    <label>
+      {t('bo.day.outlet')}
       <select value={outlet} onChange={(e) => onChange((e.target as HTMLSelectElement).value as 'shop' | 'restaurant')}>
         <option value="shop">{t('bo.outlet.shop')}</option>
         <option value="restaurant">{t('bo.outlet.restaurant')}</option>

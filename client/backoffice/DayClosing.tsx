@@ -17,13 +17,30 @@ interface Figures {
   byVat: { vatRateBp: number; grossCents: number; netCents: number; vatCents: number }[];
   byProducer: { producerId: number | null; name: string; totalCents: number }[];
 }
-interface XReport { outlet: string; day: string; closed: boolean; figures: Figures; byHour: { hour: number; tickets: number; totalCents: number }[] }
-interface Closing { id: number; outletId: number; kind: string; period: string; seq: number; closedAt: string; totalCents: number; grandTotalCents: number; figures: Figures & { cashCountedCents: number | null; cashDifferenceCents: number | null; note: string | null } }
+interface XReport {
+  outlet: string;
+  day: string;
+  closed: boolean;
+  figures: Figures;
+  byHour: { hour: number; tickets: number; totalCents: number }[];
+}
+interface Closing {
+  id: number;
+  outletId: number;
+  kind: string;
+  period: string;
+  seq: number;
+  closedAt: string;
+  totalCents: number;
+  grandTotalCents: number;
+  figures: Figures & { cashCountedCents: number | null; cashDifferenceCents: number | null; note: string | null };
+}
 
 /** Notes and coins of the euro, in cents: the drawer is counted by denomination. */
 const DENOMINATIONS = [50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
 
-const methodKey = (m: string): MessageKey | null => (['cash', 'card', 'cheque', 'meal_voucher'].includes(m) ? (`bo.method.${m}` as MessageKey) : null);
+const methodKey = (m: string): MessageKey | null =>
+  ['cash', 'card', 'cheque', 'meal_voucher'].includes(m) ? (`bo.method.${m}` as MessageKey) : null;
 
 /** The day: X report at any time, then the Z with the drawer counted by denomination. */
 export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
@@ -39,8 +56,12 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
 
   useEffect(() => {
     setError('');
-    api<XReport>('GET', `/api/closings/x?outlet=${outlet}&day=${day}`).then(setX).catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
-    api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=day&limit=10`).then(setHistory).catch(() => undefined);
+    api<XReport>('GET', `/api/closings/x?outlet=${outlet}&day=${day}`)
+      .then(setX)
+      .catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
+    api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=day&limit=10`)
+      .then(setHistory)
+      .catch(() => undefined);
   }, [outlet, day, tick]);
 
   const counted = DENOMINATIONS.reduce((s, d) => s + d * (counts[d] ?? 0), 0);
@@ -68,7 +89,12 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
     setError('');
     if (difference !== 0 && !note.trim()) return setError(t('bo.day.explain'));
     try {
-      const z = await api<Closing>('POST', '/api/closings/day', { outlet, day, cashCountedCents: counted, ...(note.trim() ? { note: note.trim() } : {}) });
+      const z = await api<Closing>('POST', '/api/closings/day', {
+        outlet,
+        day,
+        cashCountedCents: counted,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
       setClosed(z);
       setCounts({});
       setNote('');
@@ -83,23 +109,61 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
     <section class="panel bo-day">
       <div class="toolbar">
         <OutletPicker t={t} outlet={outlet} onChange={setOutlet} />
-        <label>{t('bo.day.day')}<input type="date" value={day} max={today()} onChange={(e) => { setDay((e.target as HTMLInputElement).value); setClosed(null); }} /></label>
+        <label>
+          {t('bo.day.day')}
+          <input
+            type="date"
+            value={day}
+            max={today()}
+            onChange={(e) => {
+              setDay((e.target as HTMLInputElement).value);
+              setClosed(null);
+            }}
+          />
+        </label>
       </div>
-      {error && <p class="error" role="alert">{error}</p>}
-      {closed && <p class="ok" role="status" data-testid="z-done">{t('bo.day.closedZ', { n: closed.seq, total: euros(closed.totalCents, lang) })}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {closed && (
+        <p class="ok" role="status" data-testid="z-done">
+          {t('bo.day.closedZ', { n: closed.seq, total: euros(closed.totalCents, lang) })}
+        </p>
+      )}
       {f && (
         <>
           <h3>{x!.closed ? t('bo.day.zTitle') : t('bo.day.xTitle')}</h3>
           <div class="kpis">
-            <div class="kpi"><span>{t('bo.day.total')}</span><strong data-testid="x-total">{euros(f.totalCents, lang)}</strong></div>
-            <div class="kpi"><span>{t('bo.day.tickets')}</span><strong>{f.tickets}</strong><small>{t('bo.day.refunds', { n: f.refunds })}</small></div>
-            <div class="kpi"><span>{t('bo.day.basket')}</span><strong>{euros(f.tickets ? Math.round(f.totalCents / f.tickets) : 0, lang)}</strong></div>
+            <div class="kpi">
+              <span>{t('bo.day.total')}</span>
+              <strong data-testid="x-total">{euros(f.totalCents, lang)}</strong>
+            </div>
+            <div class="kpi">
+              <span>{t('bo.day.tickets')}</span>
+              <strong>{f.tickets}</strong>
+              <small>{t('bo.day.refunds', { n: f.refunds })}</small>
+            </div>
+            <div class="kpi">
+              <span>{t('bo.day.basket')}</span>
+              <strong>{euros(f.tickets ? Math.round(f.totalCents / f.tickets) : 0, lang)}</strong>
+            </div>
           </div>
           {x!.byHour.length > 0 && (
             <div class="two-cols">
-              <BarChart label={t('bo.day.byHour')} format={(v) => euros(v, lang)} bars={hoursOfDay(x!.byHour).map((h) => ({ key: String(h.hour), label: `${h.hour} h`, value: h.totalCents }))} />
+              <BarChart
+                label={t('bo.day.byHour')}
+                format={(v) => euros(v, lang)}
+                bars={hoursOfDay(x!.byHour).map((h) => ({ key: String(h.hour), label: `${h.hour} h`, value: h.totalCents }))}
+              />
               <table class="figures">
-                <thead><tr><th>{t('bo.day.byProducer')}</th><th class="num">{t('bo.day.amount')}</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>{t('bo.day.byProducer')}</th>
+                    <th class="num">{t('bo.day.amount')}</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {(() => {
                     const top = [...f.byProducer].sort((a, b) => b.totalCents - a.totalCents).slice(0, 8);
@@ -121,28 +185,67 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
           )}
           <div class="two-cols">
             <table class="figures">
-              <thead><tr><th>{t('bo.day.payment')}</th><th class="num">{t('bo.day.amount')}</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>{t('bo.day.payment')}</th>
+                  <th class="num">{t('bo.day.amount')}</th>
+                </tr>
+              </thead>
               <tbody>
-                {f.byPayment.map((p) => <tr key={p.method}><td>{methodName(p.method)}</td><td class="num">{euros(p.amountCents, lang)}</td></tr>)}
-                <tr><td>{t('bo.day.change')}</td><td class="num">−{euros(f.changeCents, lang)}</td></tr>
+                {f.byPayment.map((p) => (
+                  <tr key={p.method}>
+                    <td>{methodName(p.method)}</td>
+                    <td class="num">{euros(p.amountCents, lang)}</td>
+                  </tr>
+                ))}
+                <tr>
+                  <td>{t('bo.day.change')}</td>
+                  <td class="num">−{euros(f.changeCents, lang)}</td>
+                </tr>
               </tbody>
             </table>
             <table class="figures">
-              <thead><tr><th>{t('bo.day.vat')}</th><th class="num">HT</th><th class="num">TVA</th><th class="num">TTC</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>{t('bo.day.vat')}</th>
+                  <th class="num">HT</th>
+                  <th class="num">TVA</th>
+                  <th class="num">TTC</th>
+                </tr>
+              </thead>
               <tbody>
                 {f.byVat.map((v) => (
-                  <tr key={v.vatRateBp}><td>{rate(v.vatRateBp, lang)}</td><td class="num">{euros(v.netCents, lang)}</td><td class="num">{euros(v.vatCents, lang)}</td><td class="num">{euros(v.grossCents, lang)}</td></tr>
+                  <tr key={v.vatRateBp}>
+                    <td>{rate(v.vatRateBp, lang)}</td>
+                    <td class="num">{euros(v.netCents, lang)}</td>
+                    <td class="num">{euros(v.vatCents, lang)}</td>
+                    <td class="num">{euros(v.grossCents, lang)}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>
           </div>
           <div class="actions">
-            {!x!.closed && <button class="secondary" type="button" onClick={() => print('/api/closings/x/print')}>{t('bo.day.printX')}</button>}
+            {!x!.closed && (
+              <button class="secondary" type="button" onClick={() => print('/api/closings/x/print')}>
+                {t('bo.day.printX')}
+              </button>
+            )}
             {x!.closed && history.find((c) => c.period === day) && (
-              <button class="secondary" type="button" onClick={() => print(`/api/closings/${history.find((c) => c.period === day)!.id}/print`)}>{t('bo.day.printZ')}</button>
+              <button
+                class="secondary"
+                type="button"
+                onClick={() => print(`/api/closings/${history.find((c) => c.period === day)!.id}/print`)}
+              >
+                {t('bo.day.printZ')}
+              </button>
             )}
           </div>
-          {printed && <p class="ok" role="status">{printed}</p>}
+          {printed && (
+            <p class="ok" role="status">
+              {printed}
+            </p>
+          )}
           {!x!.closed && (
             <form class="count" onSubmit={close}>
               <h3>{t('bo.day.count')}</h3>
@@ -150,17 +253,35 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                 {DENOMINATIONS.map((d) => (
                   <label key={d}>
                     <span>{euros(d, lang)}</span>
-                    <input type="number" inputMode="numeric" min={0} value={counts[d] ?? ''} aria-label={t('bo.day.countOf', { value: euros(d, lang) })}
-                      onInput={(e) => setCounts({ ...counts, [d]: Math.max(0, Math.floor(Number((e.target as HTMLInputElement).value) || 0)) })} />
+                    <input
+                      type="number"
+                      inputMode="numeric"
+                      min={0}
+                      value={counts[d] ?? ''}
+                      aria-label={t('bo.day.countOf', { value: euros(d, lang) })}
+                      onInput={(e) =>
+                        setCounts({ ...counts, [d]: Math.max(0, Math.floor(Number((e.target as HTMLInputElement).value) || 0)) })
+                      }
+                    />
                   </label>
                 ))}
               </div>
               <dl class="cash">
-                <dt>{t('bo.day.expected')}</dt><dd data-testid="cash-expected">{euros(expected, lang)}</dd>
-                <dt>{t('bo.day.counted')}</dt><dd data-testid="cash-counted">{euros(counted, lang)}</dd>
-                <dt>{t('bo.day.difference')}</dt><dd data-testid="cash-difference" class={difference === 0 ? 'even' : difference < 0 ? 'short' : 'over'}>{euros(difference, lang)}</dd>
+                <dt>{t('bo.day.expected')}</dt>
+                <dd data-testid="cash-expected">{euros(expected, lang)}</dd>
+                <dt>{t('bo.day.counted')}</dt>
+                <dd data-testid="cash-counted">{euros(counted, lang)}</dd>
+                <dt>{t('bo.day.difference')}</dt>
+                <dd data-testid="cash-difference" class={difference === 0 ? 'even' : difference < 0 ? 'short' : 'over'}>
+                  {euros(difference, lang)}
+                </dd>
               </dl>
-              {difference !== 0 && <label>{t('bo.day.note')}<textarea value={note} maxLength={500} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} /></label>}
+              {difference !== 0 && (
+                <label>
+                  {t('bo.day.note')}
+                  <textarea value={note} maxLength={500} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+                </label>
+              )}
               <button type="submit">{t('bo.day.close')}</button>
             </form>
           )}
@@ -168,10 +289,36 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
       )}
       <h3>{t('bo.day.history')}</h3>
       <table class="figures">
-        <thead><tr><th>Z</th><th>{t('bo.day.day')}</th><th class="num">{t('bo.day.total')}</th><th class="num">{t('bo.day.difference')}</th><th>{t('bo.day.note')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>Z</th>
+            <th>{t('bo.day.day')}</th>
+            <th class="num">{t('bo.day.total')}</th>
+            <th class="num">{t('bo.day.difference')}</th>
+            <th>{t('bo.day.note')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {history.map((c) => (
-            <tr key={c.id}><td>{c.seq}</td><td>{formatDay(c.period, lang)}</td><td class="num">{euros(c.totalCents, lang)}</td><td class="num">{c.figures.cashDifferenceCents === null ? '' : euros(c.figures.cashDifferenceCents, lang)}</td><td>{c.figures.note ?? ''}</td><td><a class="button secondary" href={`/api/closings/${c.id}.pdf`} target="_blank" rel="noopener" aria-label={t('bo.day.pdfOf', { n: c.seq })}>PDF</a></td></tr>
+            <tr key={c.id}>
+              <td>{c.seq}</td>
+              <td>{formatDay(c.period, lang)}</td>
+              <td class="num">{euros(c.totalCents, lang)}</td>
+              <td class="num">{c.figures.cashDifferenceCents === null ? '' : euros(c.figures.cashDifferenceCents, lang)}</td>
+              <td>{c.figures.note ?? ''}</td>
+              <td>
+                <a
+                  class="button secondary"
+                  href={`/api/closings/${c.id}.pdf`}
+                  target="_blank"
+                  rel="noopener"
+                  aria-label={t('bo.day.pdfOf', { n: c.seq })}
+                >
+                  PDF
+                </a>
+              </td>
+            </tr>
           ))}
         </tbody>
       </table>
@@ -184,5 +331,8 @@ function hoursOfDay(byHour: { hour: number; totalCents: number }[]) {
   const hours = byHour.map((h) => h.hour);
   const from = Math.min(8, ...hours);
   const to = Math.max(19, ...hours);
-  return Array.from({ length: to - from + 1 }, (_, i) => ({ hour: from + i, totalCents: byHour.find((h) => h.hour === from + i)?.totalCents ?? 0 }));
+  return Array.from({ length: to - from + 1 }, (_, i) => ({
+    hour: from + i,
+    totalCents: byHour.find((h) => h.hour === from + i)?.totalCents ?? 0,
+  }));
 }

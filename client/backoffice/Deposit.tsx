@@ -5,7 +5,12 @@ import { quantity } from '../format.ts';
 import type { T } from '../main.tsx';
 import type { Producer, Product } from './Catalogue.tsx';
 
-interface Slip { id: number; number: number; producerName: string; lines: { productId: number; name: string; unit: 'piece' | 'kg'; quantity: number }[] }
+interface Slip {
+  id: number;
+  number: number;
+  producerName: string;
+  lines: { productId: number; name: string; unit: 'piece' | 'kg'; quantity: number }[];
+}
 
 /**
  * A deposit at the counter: the producer, then their goods scanned or picked, with quantities (grams for
@@ -25,7 +30,9 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
   const loaded = useRef<Promise<Product[]>>(Promise.resolve([]));
 
   useEffect(() => {
-    api<Producer[]>('GET', '/api/producers?limit=500&active=true').then(setProducers).catch(() => undefined);
+    api<Producer[]>('GET', '/api/producers?limit=500&active=true')
+      .then(setProducers)
+      .catch(() => undefined);
   }, []);
   useEffect(() => {
     setLines([]);
@@ -58,7 +65,10 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
     const bad = lines.find((l) => parsed(l) === null);
     if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
     try {
-      const s = await api<Slip>('POST', kind === 'deposit' ? '/api/stock/deposits' : '/api/stock/returns', { producerId, lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l) })) });
+      const s = await api<Slip>('POST', kind === 'deposit' ? '/api/stock/deposits' : '/api/stock/returns', {
+        producerId,
+        lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l) })),
+      });
       setSlip(s);
       setLines([]);
     } catch (err) {
@@ -69,11 +79,31 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
   if (slip) {
     return (
       <section class="panel">
-        <p class="ok" role="status" data-testid="slip-done">{t(kind === 'deposit' ? 'bo.dep.done' : 'bo.dep.returnDone', { n: slip.number, name: slip.producerName })}</p>
-        <ul class="lines">{slip.lines.map((l) => <li key={l.productId}><span /><span>{l.name}</span><span class="amount">{quantity(l.quantity, l.unit, lang)}</span></li>)}</ul>
+        <p class="ok" role="status" data-testid="slip-done">
+          {t(kind === 'deposit' ? 'bo.dep.done' : 'bo.dep.returnDone', { n: slip.number, name: slip.producerName })}
+        </p>
+        <ul class="lines">
+          {slip.lines.map((l) => (
+            <li key={l.productId}>
+              <span />
+              <span>{l.name}</span>
+              <span class="amount">{quantity(l.quantity, l.unit, lang)}</span>
+            </li>
+          ))}
+        </ul>
         <div class="actions">
-          <a class="button" href={`/api/stock/slips/${slip.id}.pdf`} target="_blank" rel="noopener">{t(kind === 'deposit' ? 'bo.dep.pdf' : 'bo.dep.returnPdf')}</a>
-          <button class="secondary" onClick={() => { setSlip(null); setProducerId(null); }}>{t('bo.dep.another')}</button>
+          <a class="button" href={`/api/stock/slips/${slip.id}.pdf`} target="_blank" rel="noopener">
+            {t(kind === 'deposit' ? 'bo.dep.pdf' : 'bo.dep.returnPdf')}
+          </a>
+          <button
+            class="secondary"
+            onClick={() => {
+              setSlip(null);
+              setProducerId(null);
+            }}
+          >
+            {t('bo.dep.another')}
+          </button>
         </div>
       </section>
     );
@@ -81,39 +111,97 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
   return (
     <section class="panel bo-deposit">
       <div class="segmented" role="group" aria-label={t('bo.dep.kind')}>
-        <button type="button" class={kind === 'deposit' ? 'active' : ''} aria-pressed={kind === 'deposit'} onClick={() => setKind('deposit')}>{t('bo.dep.deposit')}</button>
-        <button type="button" class={kind === 'return' ? 'active' : ''} aria-pressed={kind === 'return'} onClick={() => setKind('return')}>{t('bo.dep.return')}</button>
+        <button
+          type="button"
+          class={kind === 'deposit' ? 'active' : ''}
+          aria-pressed={kind === 'deposit'}
+          onClick={() => setKind('deposit')}
+        >
+          {t('bo.dep.deposit')}
+        </button>
+        <button type="button" class={kind === 'return' ? 'active' : ''} aria-pressed={kind === 'return'} onClick={() => setKind('return')}>
+          {t('bo.dep.return')}
+        </button>
       </div>
       <h3>{t(kind === 'deposit' ? 'bo.dep.title' : 'bo.dep.returnTitle')}</h3>
-      <label>{t('bo.cat.producer')}
-        <select value={producerId ?? ''} onChange={(e) => setProducerId((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}>
+      <label>
+        {t('bo.cat.producer')}
+        <select
+          value={producerId ?? ''}
+          onChange={(e) => setProducerId((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}
+        >
           <option value="">{t('bo.dep.pick')}</option>
-          {producers.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          {producers.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
         </select>
       </label>
       {producerId !== null && (
         <>
           <form onSubmit={onScan}>
-            <label>{t('bo.dep.scan')}<input ref={scanRef} value={scan} autoFocus onInput={(e) => setScan((e.target as HTMLInputElement).value)} /></label>
+            <label>
+              {t('bo.dep.scan')}
+              <input ref={scanRef} value={scan} autoFocus onInput={(e) => setScan((e.target as HTMLInputElement).value)} />
+            </label>
           </form>
-          <div class="chips">{products.map((p) => <button key={p.id} type="button" class="secondary" onClick={() => add(p)}>{p.name}</button>)}</div>
+          <div class="chips">
+            {products.map((p) => (
+              <button key={p.id} type="button" class="secondary" onClick={() => add(p)}>
+                {p.name}
+              </button>
+            ))}
+          </div>
           {lines.length > 0 && (
             <table class="figures">
-              <thead><tr><th>{t('bo.cat.name')}</th><th>{t('bo.dep.quantity')}</th><th /></tr></thead>
+              <thead>
+                <tr>
+                  <th>{t('bo.cat.name')}</th>
+                  <th>{t('bo.dep.quantity')}</th>
+                  <th />
+                </tr>
+              </thead>
               <tbody>
                 {lines.map((l, i) => (
                   <tr key={l.product.id}>
                     <td>{l.product.name}</td>
-                    <td><input inputMode="decimal" value={l.quantity} aria-label={t('bo.dep.quantityOf', { name: l.product.name, unit: l.product.unit === 'kg' ? 'kg' : t('bo.cat.piece') })}
-                      onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, quantity: (e.target as HTMLInputElement).value } : x)))} /></td>
-                    <td><button class="secondary" type="button" aria-label={t('bo.dep.remove', { name: l.product.name })} onClick={() => setLines(lines.filter((_, j) => j !== i))}>×</button></td>
+                    <td>
+                      <input
+                        inputMode="decimal"
+                        value={l.quantity}
+                        aria-label={t('bo.dep.quantityOf', {
+                          name: l.product.name,
+                          unit: l.product.unit === 'kg' ? 'kg' : t('bo.cat.piece'),
+                        })}
+                        onInput={(e) =>
+                          setLines(lines.map((x, j) => (j === i ? { ...x, quantity: (e.target as HTMLInputElement).value } : x)))
+                        }
+                      />
+                    </td>
+                    <td>
+                      <button
+                        class="secondary"
+                        type="button"
+                        aria-label={t('bo.dep.remove', { name: l.product.name })}
+                        onClick={() => setLines(lines.filter((_, j) => j !== i))}
+                      >
+                        ×
+                      </button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
-          {error && <p class="error" role="alert">{error}</p>}
-          <button onClick={submit} disabled={lines.length === 0}>{t(kind === 'deposit' ? 'bo.dep.record' : 'bo.dep.recordReturn')}</button>
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+          <button onClick={submit} disabled={lines.length === 0}>
+            {t(kind === 'deposit' ? 'bo.dep.record' : 'bo.dep.recordReturn')}
+          </button>
         </>
       )}
     </section>

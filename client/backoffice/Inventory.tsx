@@ -5,7 +5,9 @@ import { quantity } from '../format.ts';
 import type { T } from '../main.tsx';
 import type { Product } from './Catalogue.tsx';
 
-interface CountResult { lines: { productId: number; counted: number; before: number; difference: number }[] }
+interface CountResult {
+  lines: { productId: number; counted: number; before: number; difference: number }[];
+}
 
 /**
  * An inventory count with the scanner: each scan finds the product (any producer) and adds one to its
@@ -27,17 +29,27 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
     pending.current = pending.current.then(async () => {
       setError('');
       try {
-        const { product: p, grams } = await api<{ product: Product; grams: number | null }>('GET', `/api/barcodes/${encodeURIComponent(code)}`);
+        const { product: p, grams } = await api<{ product: Product; grams: number | null }>(
+          'GET',
+          `/api/barcodes/${encodeURIComponent(code)}`,
+        );
         // One piece per scan; a weighed pack's scale label adds its weight (in kg, as typed).
         const step = p.unit === 'kg' ? (grams ?? 0) / 1000 : 1;
-        const add = (before: string) => String(Math.round(((Number(before.replace(',', '.')) || 0) + step) * 1000) / 1000).replace('.', ',');
+        const add = (before: string) =>
+          String(Math.round(((Number(before.replace(',', '.')) || 0) + step) * 1000) / 1000).replace('.', ',');
         setLines((ls) => {
           const i = ls.findIndex((l) => l.product.id === p.id);
           if (i < 0) return [...ls, { product: p, counted: step ? add('') : '' }];
           return ls.map((l, j) => (j === i ? { ...l, counted: add(l.counted) } : l));
         });
       } catch (err) {
-        setError(err instanceof ApiError && err.status === 404 ? t('bo.inv.unknown', { code }) : err instanceof ApiError ? err.message : String(err));
+        setError(
+          err instanceof ApiError && err.status === 404
+            ? t('bo.inv.unknown', { code })
+            : err instanceof ApiError
+              ? err.message
+              : String(err),
+        );
       }
     });
   }
@@ -51,7 +63,9 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
     const bad = lines.find((l) => parsed(l) === null);
     if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
     try {
-      setResult(await api<CountResult>('POST', '/api/stock/counts', { lines: lines.map((l) => ({ productId: l.product.id, counted: parsed(l) })) }));
+      setResult(
+        await api<CountResult>('POST', '/api/stock/counts', { lines: lines.map((l) => ({ productId: l.product.id, counted: parsed(l) })) }),
+      );
     } catch (err) {
       setError(err instanceof ApiError ? [err.message, ...err.fields.map((f) => f.reason)].join(' — ') : String(err));
     }
@@ -61,17 +75,44 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
     const byId = new Map(lines.map((l) => [l.product.id, l.product]));
     return (
       <section class="panel">
-        <p class="ok" role="status">{t('bo.inv.done', { n: result.lines.length })}</p>
+        <p class="ok" role="status">
+          {t('bo.inv.done', { n: result.lines.length })}
+        </p>
         <table class="figures" data-testid="count-result">
-          <thead><tr><th>{t('bo.cat.name')}</th><th class="num">{t('bo.inv.before')}</th><th class="num">{t('bo.inv.counted')}</th><th class="num">{t('bo.day.difference')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('bo.cat.name')}</th>
+              <th class="num">{t('bo.inv.before')}</th>
+              <th class="num">{t('bo.inv.counted')}</th>
+              <th class="num">{t('bo.day.difference')}</th>
+            </tr>
+          </thead>
           <tbody>
             {result.lines.map((l) => {
               const p = byId.get(l.productId)!;
-              return <tr key={l.productId}><td>{p.name}</td><td class="num">{quantity(l.before, p.unit, lang)}</td><td class="num">{quantity(l.counted, p.unit, lang)}</td><td class="num">{l.difference > 0 ? '+' : ''}{quantity(l.difference, p.unit, lang)}</td></tr>;
+              return (
+                <tr key={l.productId}>
+                  <td>{p.name}</td>
+                  <td class="num">{quantity(l.before, p.unit, lang)}</td>
+                  <td class="num">{quantity(l.counted, p.unit, lang)}</td>
+                  <td class="num">
+                    {l.difference > 0 ? '+' : ''}
+                    {quantity(l.difference, p.unit, lang)}
+                  </td>
+                </tr>
+              );
             })}
           </tbody>
         </table>
-        <button class="secondary" onClick={() => { setResult(null); setLines([]); }}>{t('bo.inv.again')}</button>
+        <button
+          class="secondary"
+          onClick={() => {
+            setResult(null);
+            setLines([]);
+          }}
+        >
+          {t('bo.inv.again')}
+        </button>
       </section>
     );
   }
@@ -80,24 +121,46 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
       <h3>{t('bo.inv.title')}</h3>
       <p class="muted">{t('bo.inv.help')}</p>
       <form onSubmit={onScan}>
-        <label>{t('bo.dep.scan')}<input value={scan} autoFocus onInput={(e) => setScan((e.target as HTMLInputElement).value)} /></label>
+        <label>
+          {t('bo.dep.scan')}
+          <input value={scan} autoFocus onInput={(e) => setScan((e.target as HTMLInputElement).value)} />
+        </label>
       </form>
       {lines.length > 0 && (
         <table class="figures">
-          <thead><tr><th>{t('bo.cat.name')}</th><th>{t('bo.cat.producer')}</th><th>{t('bo.inv.counted')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('bo.cat.name')}</th>
+              <th>{t('bo.cat.producer')}</th>
+              <th>{t('bo.inv.counted')}</th>
+            </tr>
+          </thead>
           <tbody>
             {lines.map((l, i) => (
               <tr key={l.product.id}>
-                <td>{l.product.name}</td><td>{l.product.producerName ?? t('bo.cat.house')}</td>
-                <td><input inputMode="decimal" value={l.counted} aria-label={t('bo.dep.quantityOf', { name: l.product.name, unit: l.product.unit === 'kg' ? 'kg' : t('bo.cat.piece') })}
-                  onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, counted: (e.target as HTMLInputElement).value } : x)))} /></td>
+                <td>{l.product.name}</td>
+                <td>{l.product.producerName ?? t('bo.cat.house')}</td>
+                <td>
+                  <input
+                    inputMode="decimal"
+                    value={l.counted}
+                    aria-label={t('bo.dep.quantityOf', { name: l.product.name, unit: l.product.unit === 'kg' ? 'kg' : t('bo.cat.piece') })}
+                    onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, counted: (e.target as HTMLInputElement).value } : x)))}
+                  />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {error && <p class="error" role="alert">{error}</p>}
-      <button onClick={record} disabled={lines.length === 0}>{t('bo.inv.record')}</button>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button onClick={record} disabled={lines.length === 0}>
+        {t('bo.inv.record')}
+      </button>
     </section>
   );
 }

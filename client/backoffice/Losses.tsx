@@ -25,10 +25,26 @@ export function Losses({ t, lang }: { t: T; lang: Lang }) {
       setError('');
       setDone('');
       try {
-        const { product: p, grams } = await api<{ product: Product; grams: number | null }>('GET', `/api/barcodes/${encodeURIComponent(code)}`);
-        setLines((ls) => (ls.some((l) => l.product.id === p.id) ? ls : [...ls, { product: p, quantity: p.unit === 'kg' ? (grams ? String(grams / 1000).replace('.', ',') : '') : '1', reason: 'breakage' }]));
+        const { product: p, grams } = await api<{ product: Product; grams: number | null }>(
+          'GET',
+          `/api/barcodes/${encodeURIComponent(code)}`,
+        );
+        setLines((ls) =>
+          ls.some((l) => l.product.id === p.id)
+            ? ls
+            : [
+                ...ls,
+                { product: p, quantity: p.unit === 'kg' ? (grams ? String(grams / 1000).replace('.', ',') : '') : '1', reason: 'breakage' },
+              ],
+        );
       } catch (err) {
-        setError(err instanceof ApiError && err.status === 404 ? t('bo.inv.unknown', { code }) : err instanceof ApiError ? err.message : String(err));
+        setError(
+          err instanceof ApiError && err.status === 404
+            ? t('bo.inv.unknown', { code })
+            : err instanceof ApiError
+              ? err.message
+              : String(err),
+        );
       }
     });
   }
@@ -42,7 +58,9 @@ export function Losses({ t, lang }: { t: T; lang: Lang }) {
     const bad = lines.find((l) => parsed(l) === null);
     if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
     try {
-      await api('POST', '/api/stock/losses', { lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l), reason: l.reason })) });
+      await api('POST', '/api/stock/losses', {
+        lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l), reason: l.reason })),
+      });
       setDone(t('bo.loss.done', { n: lines.length }));
       setLines([]);
     } catch (err) {
@@ -53,30 +71,67 @@ export function Losses({ t, lang }: { t: T; lang: Lang }) {
     <section class="panel">
       <h3>{t('bo.loss.title')}</h3>
       <form onSubmit={onScan}>
-        <label>{t('bo.loss.scan')}<input value={scan} onInput={(e) => setScan((e.target as HTMLInputElement).value)} /></label>
+        <label>
+          {t('bo.loss.scan')}
+          <input value={scan} onInput={(e) => setScan((e.target as HTMLInputElement).value)} />
+        </label>
       </form>
       {lines.length > 0 && (
         <table class="figures">
-          <thead><tr><th>{t('bo.cat.name')}</th><th>{t('bo.cat.onHand')}</th><th>{t('bo.dep.quantity')}</th><th>{t('bo.loss.reason')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('bo.cat.name')}</th>
+              <th>{t('bo.cat.onHand')}</th>
+              <th>{t('bo.dep.quantity')}</th>
+              <th>{t('bo.loss.reason')}</th>
+            </tr>
+          </thead>
           <tbody>
             {lines.map((l, i) => (
               <tr key={l.product.id}>
                 <td>{l.product.name}</td>
                 <td>{l.product.onHand === null ? '—' : quantity(l.product.onHand, l.product.unit, lang)}</td>
-                <td><input inputMode="decimal" value={l.quantity} aria-label={t('bo.loss.quantityOf', { name: l.product.name })}
-                  onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, quantity: (e.target as HTMLInputElement).value } : x)))} /></td>
-                <td><select value={l.reason} aria-label={t('bo.loss.reasonOf', { name: l.product.name })}
-                  onChange={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, reason: (e.target as HTMLSelectElement).value as Reason } : x)))}>
-                  {REASONS.map((r) => <option key={r} value={r}>{t(`bo.loss.${r}` as MessageKey)}</option>)}
-                </select></td>
+                <td>
+                  <input
+                    inputMode="decimal"
+                    value={l.quantity}
+                    aria-label={t('bo.loss.quantityOf', { name: l.product.name })}
+                    onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, quantity: (e.target as HTMLInputElement).value } : x)))}
+                  />
+                </td>
+                <td>
+                  <select
+                    value={l.reason}
+                    aria-label={t('bo.loss.reasonOf', { name: l.product.name })}
+                    onChange={(e) =>
+                      setLines(lines.map((x, j) => (j === i ? { ...x, reason: (e.target as HTMLSelectElement).value as Reason } : x)))
+                    }
+                  >
+                    {REASONS.map((r) => (
+                      <option key={r} value={r}>
+                        {t(`bo.loss.${r}` as MessageKey)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {error && <p class="error" role="alert">{error}</p>}
-      {done && <p class="ok" role="status">{done}</p>}
-      <button onClick={record} disabled={lines.length === 0}>{t('bo.loss.record')}</button>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {done && (
+        <p class="ok" role="status">
+          {done}
+        </p>
+      )}
+      <button onClick={record} disabled={lines.length === 0}>
+        {t('bo.loss.record')}
+      </button>
     </section>
   );
 }

@@ -5,7 +5,16 @@ import { day, euros, previousMonth, today } from '../format.ts';
 import type { T } from '../main.tsx';
 import { OutletPicker } from './Choice.tsx';
 
-interface Closing { id: number; kind: 'day' | 'month' | 'year'; period: string; seq: number; closedAt: string; totalCents: number; grandTotalCents: number; figures: { tickets: number } }
+interface Closing {
+  id: number;
+  kind: 'day' | 'month' | 'year';
+  period: string;
+  seq: number;
+  closedAt: string;
+  totalCents: number;
+  grandTotalCents: number;
+  figures: { tickets: number };
+}
 
 /**
  * Monthly and yearly closings, built from the daily ones: the month once all its days are closed,
@@ -19,12 +28,14 @@ export function Periods({ t, lang }: { t: T; lang: Lang }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const load = () =>
-    Promise.all([api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=month&limit=24`), api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=year&limit=10`)])
+    Promise.all([
+      api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=month&limit=24`),
+      api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=year&limit=10`),
+    ])
       .then(([m, y]) => setClosings([...y, ...m]))
       .catch((e) => setError(errorText(e)));
   useEffect(() => void load(), [outlet]);
-  const periodName = (c: Closing) =>
-    c.kind === 'year' ? c.period : day(`${c.period}-01`, lang, { month: 'long', year: 'numeric' });
+  const periodName = (c: Closing) => (c.kind === 'year' ? c.period : day(`${c.period}-01`, lang, { month: 'long', year: 'numeric' }));
 
   async function close(kind: 'month' | 'year') {
     setError('');
@@ -44,24 +55,68 @@ export function Periods({ t, lang }: { t: T; lang: Lang }) {
       <p class="muted">{t('bo.per.help')}</p>
       <div class="toolbar">
         <OutletPicker t={t} outlet={outlet} onChange={setOutlet} />
-        <label>{t('bo.per.month')}<input type="month" value={month} max={today().slice(0, 7)} onChange={(e) => setMonth((e.target as HTMLInputElement).value)} /></label>
+        <label>
+          {t('bo.per.month')}
+          <input type="month" value={month} max={today().slice(0, 7)} onChange={(e) => setMonth((e.target as HTMLInputElement).value)} />
+        </label>
         <button onClick={() => close('month')}>{t('bo.per.closeMonth')}</button>
-        <label>{t('bo.per.year')}<input type="number" min={2000} max={Number(today().slice(0, 4))} value={year} onChange={(e) => setYear((e.target as HTMLInputElement).value)} /></label>
+        <label>
+          {t('bo.per.year')}
+          <input
+            type="number"
+            min={2000}
+            max={Number(today().slice(0, 4))}
+            value={year}
+            onChange={(e) => setYear((e.target as HTMLInputElement).value)}
+          />
+        </label>
         <button onClick={() => close('year')}>{t('bo.per.closeYear')}</button>
       </div>
-      {error && <p class="error" role="alert">{error}</p>}
-      {done && <p class="ok" role="status">{done}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {done && (
+        <p class="ok" role="status">
+          {done}
+        </p>
+      )}
       <table class="figures">
-        <thead><tr><th>{t('bo.per.period')}</th><th class="num">{t('bo.day.tickets')}</th><th class="num">{t('bo.day.total')}</th><th class="num">{t('bo.per.grandTotal')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('bo.per.period')}</th>
+            <th class="num">{t('bo.day.tickets')}</th>
+            <th class="num">{t('bo.day.total')}</th>
+            <th class="num">{t('bo.per.grandTotal')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
-          {closings.length === 0 && <tr><td colSpan={5} class="muted">{t('bo.per.none')}</td></tr>}
+          {closings.length === 0 && (
+            <tr>
+              <td colSpan={5} class="muted">
+                {t('bo.per.none')}
+              </td>
+            </tr>
+          )}
           {closings.map((c) => (
             <tr key={c.id}>
               <td>{c.kind === 'year' ? <strong>{t('bo.per.yearOf', { year: c.period })}</strong> : periodName(c)}</td>
               <td class="num">{c.figures.tickets}</td>
               <td class="num">{euros(c.totalCents, lang)}</td>
               <td class="num">{euros(c.grandTotalCents, lang)}</td>
-              <td><a class="button secondary" href={`/api/closings/${c.id}.pdf`} target="_blank" rel="noopener" aria-label={t('bo.per.pdfOf', { period: periodName(c) })}>PDF</a></td>
+              <td>
+                <a
+                  class="button secondary"
+                  href={`/api/closings/${c.id}.pdf`}
+                  target="_blank"
+                  rel="noopener"
+                  aria-label={t('bo.per.pdfOf', { period: periodName(c) })}
+                >
+                  PDF
+                </a>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -70,7 +125,10 @@ export function Periods({ t, lang }: { t: T; lang: Lang }) {
   );
 }
 
-interface Archive { name: string; bytes: number }
+interface Archive {
+  name: string;
+  bytes: number;
+}
 
 /** The fiscal archive of a closed year (issue "sales that can never be lost"): write it, list, download. */
 export function Archives({ t, lang }: { t: T; lang: Lang }) {
@@ -79,14 +137,22 @@ export function Archives({ t, lang }: { t: T; lang: Lang }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
-  const load = () => api<Archive[]>('GET', '/api/archives').then(setArchives).catch((e) => setError(errorText(e)));
+  const load = () =>
+    api<Archive[]>('GET', '/api/archives')
+      .then(setArchives)
+      .catch((e) => setError(errorText(e)));
   useEffect(() => void load(), []);
   async function create() {
     setError('');
     setDone('');
     setBusy(true);
     try {
-      const a = await api<{ name: string; counts: { tickets: number; closings: number; events: number } }>('POST', '/api/archives', { year }, 120_000);
+      const a = await api<{ name: string; counts: { tickets: number; closings: number; events: number } }>(
+        'POST',
+        '/api/archives',
+        { year },
+        120_000,
+      );
       setDone(t('bo.arc.done', { name: a.name, tickets: a.counts.tickets, closings: a.counts.closings, events: a.counts.events }));
       await load();
     } catch (e) {
@@ -100,16 +166,40 @@ export function Archives({ t, lang }: { t: T; lang: Lang }) {
       <h3>{t('bo.arc.title')}</h3>
       <p class="muted">{t('bo.arc.help')}</p>
       <div class="toolbar">
-        <label>{t('bo.per.year')}<input type="number" min={2000} max={Number(today().slice(0, 4))} value={year} onChange={(e) => setYear((e.target as HTMLInputElement).value)} /></label>
-        <button disabled={busy} onClick={create}>{t('bo.arc.create')}</button>
+        <label>
+          {t('bo.per.year')}
+          <input
+            type="number"
+            min={2000}
+            max={Number(today().slice(0, 4))}
+            value={year}
+            onChange={(e) => setYear((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button disabled={busy} onClick={create}>
+          {t('bo.arc.create')}
+        </button>
       </div>
-      {error && <p class="error" role="alert">{error}</p>}
-      {done && <p class="ok" role="status">{done}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {done && (
+        <p class="ok" role="status">
+          {done}
+        </p>
+      )}
       <ul class="docs exports">
         {archives.map((a) => (
           <li key={a.name}>
-            <div><strong>{a.name}</strong><small>{(a.bytes / 1024).toLocaleString(lang, { maximumFractionDigits: 0 })} Ko</small></div>
-            <a class="button secondary" href={`/api/archives/${encodeURIComponent(a.name)}`} download>{t('bo.acc.download')}</a>
+            <div>
+              <strong>{a.name}</strong>
+              <small>{(a.bytes / 1024).toLocaleString(lang, { maximumFractionDigits: 0 })} Ko</small>
+            </div>
+            <a class="button secondary" href={`/api/archives/${encodeURIComponent(a.name)}`} download>
+              {t('bo.acc.download')}
+            </a>
           </li>
         ))}
       </ul>

@@ -6,16 +6,82 @@ import { Choice } from './Choice.tsx';
 import type { T } from '../main.tsx';
 
 type Outlet = 'shop' | 'restaurant';
-interface Device { id: number; label: string | null; pairedAt: string; lastSeenAt: string | null; replacedAt: string | null }
-interface Till { id: number; name: string; outlet: Outlet; active: boolean; trainingMode: boolean; printerId: number | null; pinLockedUntil: string | null; devices: Device[] }
-interface User { id: number; login: string | null; displayName: string; role: string; producerId: number | null; outletId: number | null; active: boolean; hasPassword: boolean; hasPin: boolean }
-interface PrinterStatus { state: string; waiting: number; lastError: string | null }
-interface Printer { id: number; name: string; outlet: Outlet | null; role: 'receipt' | 'kitchen'; uri: string; columns: 32 | 48; codePage: 'pc858' | 'wpc1252'; drawer: boolean; active: boolean; status: PrinterStatus | null }
-interface OutletRow { id: number; code: Outlet; name: string }
-interface ProducerRow { id: number; name: string }
-interface Identity { name: string; legalName: string; address: string; postalCode: string; city: string; siret: string; vatNumber: string; phone: string; email: string; receiptFooter: string }
-interface TillOptions { extraPaymentMethods: { code: string; label: string }[]; cashierDiscountLimitBp: number; autoLockSeconds: number }
-interface Settings { identity: Identity | null; demo: boolean; till: TillOptions }
+interface Device {
+  id: number;
+  label: string | null;
+  pairedAt: string;
+  lastSeenAt: string | null;
+  replacedAt: string | null;
+}
+interface Till {
+  id: number;
+  name: string;
+  outlet: Outlet;
+  active: boolean;
+  trainingMode: boolean;
+  printerId: number | null;
+  pinLockedUntil: string | null;
+  devices: Device[];
+}
+interface User {
+  id: number;
+  login: string | null;
+  displayName: string;
+  role: string;
+  producerId: number | null;
+  outletId: number | null;
+  active: boolean;
+  hasPassword: boolean;
+  hasPin: boolean;
+}
+interface PrinterStatus {
+  state: string;
+  waiting: number;
+  lastError: string | null;
+}
+interface Printer {
+  id: number;
+  name: string;
+  outlet: Outlet | null;
+  role: 'receipt' | 'kitchen';
+  uri: string;
+  columns: 32 | 48;
+  codePage: 'pc858' | 'wpc1252';
+  drawer: boolean;
+  active: boolean;
+  status: PrinterStatus | null;
+}
+interface OutletRow {
+  id: number;
+  code: Outlet;
+  name: string;
+}
+interface ProducerRow {
+  id: number;
+  name: string;
+}
+interface Identity {
+  name: string;
+  legalName: string;
+  address: string;
+  postalCode: string;
+  city: string;
+  siret: string;
+  vatNumber: string;
+  phone: string;
+  email: string;
+  receiptFooter: string;
+}
+interface TillOptions {
+  extraPaymentMethods: { code: string; label: string }[];
+  cashierDiscountLimitBp: number;
+  autoLockSeconds: number;
+}
+interface Settings {
+  identity: Identity | null;
+  demo: boolean;
+  till: TillOptions;
+}
 
 const ROLES = ['cashier', 'waiter', 'manager', 'admin', 'producer'] as const;
 const fd = (e: Event) => new FormData(e.target as HTMLFormElement);
@@ -29,12 +95,20 @@ export function Setup({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) 
   const [error, setError] = useState('');
   const refresh = () =>
     Promise.all([api<Till[]>('GET', '/api/tills'), api<Printer[]>('GET', '/api/printers'), api<OutletRow[]>('GET', '/api/outlets')])
-      .then(([a, b, c]) => { setTills(a); setPrinters(b); setOutlets(c); })
+      .then(([a, b, c]) => {
+        setTills(a);
+        setPrinters(b);
+        setOutlets(c);
+      })
       .catch((e) => setError(errorText(e)));
   useEffect(() => void refresh(), []);
   return (
     <>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <Tills t={t} lang={lang} tills={tills} printers={printers} onChange={refresh} />
       <Users t={t} admin={admin} outlets={outlets} />
       <Printers t={t} lang={lang} printers={printers} onChange={refresh} />
@@ -43,13 +117,17 @@ export function Setup({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) 
   );
 }
 
-
 function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills: Till[]; printers: Printer[]; onChange: () => void }) {
   const [error, setError] = useState('');
   const [code, setCode] = useState<{ till: string; code: string; expiresAt: string } | null>(null);
   const run = async (f: () => Promise<unknown>) => {
     setError('');
-    try { await f(); onChange(); } catch (e) { setError(errorText(e)); }
+    try {
+      await f();
+      onChange();
+    } catch (e) {
+      setError(errorText(e));
+    }
   };
   const patch = (id: number, body: object) => run(() => api('PATCH', `/api/tills/${id}`, body));
   async function create(e: Event) {
@@ -58,10 +136,11 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
     await run(() => api('POST', '/api/tills', { outlet: str(f, 'outlet'), name: str(f, 'name') }));
     (e.target as HTMLFormElement).reset();
   }
-  const pairingCode = (till: Till) => run(async () => {
-    const r = await api<{ code: string; expiresAt: string }>('POST', `/api/tills/${till.id}/pairing-code`, {});
-    setCode({ till: till.name, ...r });
-  });
+  const pairingCode = (till: Till) =>
+    run(async () => {
+      const r = await api<{ code: string; expiresAt: string }>('POST', `/api/tills/${till.id}/pairing-code`, {});
+      setCode({ till: till.name, ...r });
+    });
   const revoke = (d: Device, till: Till) => {
     if (!confirm(t('bo.setup.revokeConfirm', { device: d.label ?? `#${d.id}`, till: till.name }))) return;
     void run(() => api('POST', `/api/devices/${d.id}/revoke`, {}));
@@ -87,35 +166,84 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
           </p>
         </div>
       )}
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <table class="figures">
-        <thead><tr><th>{t('bo.setup.till')}</th><th>{t('bo.setup.printer')}</th><th>{t('bo.setup.training')}</th><th>{t('bo.setup.tablets')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('bo.setup.till')}</th>
+            <th>{t('bo.setup.printer')}</th>
+            <th>{t('bo.setup.training')}</th>
+            <th>{t('bo.setup.tablets')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {tills.map((till) => (
             <tr key={till.id} class={till.active ? (till.trainingMode ? 'training' : '') : 'inactive'}>
-              <td>{till.name}<small class="muted block">{t(`bo.outlet.${till.outlet}` as MessageKey)}{till.pinLockedUntil && Date.parse(till.pinLockedUntil) > Date.now() ? ` · ${t('bo.setup.pinLocked')}` : ''}</small></td>
               <td>
-                <select aria-label={t('bo.setup.printerOf', { till: till.name })} value={till.printerId ?? ''} onChange={(e) => patch(till.id, { printerId: (e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null })}>
+                {till.name}
+                <small class="muted block">
+                  {t(`bo.outlet.${till.outlet}` as MessageKey)}
+                  {till.pinLockedUntil && Date.parse(till.pinLockedUntil) > Date.now() ? ` · ${t('bo.setup.pinLocked')}` : ''}
+                </small>
+              </td>
+              <td>
+                <select
+                  aria-label={t('bo.setup.printerOf', { till: till.name })}
+                  value={till.printerId ?? ''}
+                  onChange={(e) =>
+                    patch(till.id, {
+                      printerId: (e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null,
+                    })
+                  }
+                >
                   <option value="">{t('bo.setup.noPrinter')}</option>
-                  {receiptPrinters.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+                  {receiptPrinters.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name}
+                    </option>
+                  ))}
                 </select>
               </td>
               <td>
-                <label class="check"><input type="checkbox" aria-label={t('bo.setup.trainingOf', { till: till.name })} checked={till.trainingMode} onChange={(e) => patch(till.id, { trainingMode: (e.target as HTMLInputElement).checked })} />
-                  {till.trainingMode ? <strong class="training-tag">{t('bo.setup.trainingOn')}</strong> : t('bo.setup.trainingOff')}</label>
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    aria-label={t('bo.setup.trainingOf', { till: till.name })}
+                    checked={till.trainingMode}
+                    onChange={(e) => patch(till.id, { trainingMode: (e.target as HTMLInputElement).checked })}
+                  />
+                  {till.trainingMode ? <strong class="training-tag">{t('bo.setup.trainingOn')}</strong> : t('bo.setup.trainingOff')}
+                </label>
               </td>
               <td>
                 {till.devices.length === 0 && <small class="muted">{t('bo.setup.noTablet')}</small>}
                 {till.devices.map((d) => (
                   <div key={d.id} class="device">
-                    <span>{d.label ?? `#${d.id}`}<small class="muted block">{d.replacedAt ? `${t('bo.setup.replaced', { time: moment(d.replacedAt, lang) })} · ` : ''}{d.lastSeenAt ? t('bo.setup.seen', { time: moment(d.lastSeenAt, lang) }) : t('bo.setup.pairedAt', { time: moment(d.pairedAt, lang) })}</small></span>
-                    <button class="secondary" onClick={() => revoke(d, till)}>{t('bo.setup.revoke')}</button>
+                    <span>
+                      {d.label ?? `#${d.id}`}
+                      <small class="muted block">
+                        {d.replacedAt ? `${t('bo.setup.replaced', { time: moment(d.replacedAt, lang) })} · ` : ''}
+                        {d.lastSeenAt
+                          ? t('bo.setup.seen', { time: moment(d.lastSeenAt, lang) })
+                          : t('bo.setup.pairedAt', { time: moment(d.pairedAt, lang) })}
+                      </small>
+                    </span>
+                    <button class="secondary" onClick={() => revoke(d, till)}>
+                      {t('bo.setup.revoke')}
+                    </button>
                   </div>
                 ))}
               </td>
               <td class="actions">
                 {till.active && <button onClick={() => pairingCode(till)}>{t('bo.setup.pair')}</button>}
-                <button class="secondary" onClick={() => patch(till.id, { active: !till.active })}>{t(till.active ? 'bo.setup.disable' : 'bo.setup.enable')}</button>
+                <button class="secondary" onClick={() => patch(till.id, { active: !till.active })}>
+                  {t(till.active ? 'bo.setup.disable' : 'bo.setup.enable')}
+                </button>
               </td>
             </tr>
           ))}
@@ -124,9 +252,20 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
       <details class="form-box">
         <summary>{t('bo.setup.newTill')}</summary>
         <form class="grid-form" onSubmit={create}>
-          <label>{t('bo.setup.name')}<input name="name" required maxLength={40} /></label>
-          <label>{t('bo.setup.outlet')}<select name="outlet"><option value="shop">{t('bo.outlet.shop')}</option><option value="restaurant">{t('bo.outlet.restaurant')}</option></select></label>
-          <div class="actions wide"><button type="submit">{t('bo.setup.create')}</button></div>
+          <label>
+            {t('bo.setup.name')}
+            <input name="name" required maxLength={40} />
+          </label>
+          <label>
+            {t('bo.setup.outlet')}
+            <select name="outlet">
+              <option value="shop">{t('bo.outlet.shop')}</option>
+              <option value="restaurant">{t('bo.outlet.restaurant')}</option>
+            </select>
+          </label>
+          <div class="actions wide">
+            <button type="submit">{t('bo.setup.create')}</button>
+          </div>
         </form>
       </details>
     </section>
@@ -141,16 +280,31 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const [me, setMe] = useState(0);
-  const load = () => api<User[]>('GET', '/api/users').then(setUsers).catch((e) => setError(errorText(e)));
+  const load = () =>
+    api<User[]>('GET', '/api/users')
+      .then(setUsers)
+      .catch((e) => setError(errorText(e)));
   useEffect(() => {
     void load();
-    api<{ user: { id: number } }>('GET', '/api/auth/me').then((r) => setMe(r.user.id)).catch(() => undefined);
-    api<ProducerRow[]>('GET', '/api/producers').then(setProducers).catch(() => undefined);
+    api<{ user: { id: number } }>('GET', '/api/auth/me')
+      .then((r) => setMe(r.user.id))
+      .catch(() => undefined);
+    api<ProducerRow[]>('GET', '/api/producers')
+      .then(setProducers)
+      .catch(() => undefined);
   }, []);
   const run = async (f: () => Promise<unknown>, ok = '') => {
     setError('');
     setDone('');
-    try { await f(); setDone(ok); await load(); return true; } catch (e) { setError(errorText(e)); return false; }
+    try {
+      await f();
+      setDone(ok);
+      await load();
+      return true;
+    } catch (e) {
+      setError(errorText(e));
+      return false;
+    }
   };
   const manageable = (r: string) => admin || !['admin', 'manager'].includes(r);
   async function create(e: Event) {
@@ -160,42 +314,112 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
     for (const k of ['login', 'password', 'pin']) if (str(f, k)) body[k] = str(f, k);
     if (role === 'producer' && str(f, 'producerId')) body.producerId = Number(str(f, 'producerId'));
     if (['cashier', 'waiter'].includes(role) && str(f, 'outletId')) body.outletId = Number(str(f, 'outletId'));
-    if (await run(() => api('POST', '/api/users', body), t('bo.setup.userCreated', { name: str(f, 'displayName') }))) (e.target as HTMLFormElement).reset();
+    if (await run(() => api('POST', '/api/users', body), t('bo.setup.userCreated', { name: str(f, 'displayName') })))
+      (e.target as HTMLFormElement).reset();
   }
   async function submitReset(e: Event, u: User, what: 'pin' | 'password') {
     e.preventDefault();
     const value = str(fd(e), 'secret');
-    if (await run(() => api('PUT', `/api/users/${u.id}/${what}`, { [what]: value }), t(what === 'pin' ? 'bo.setup.pinDone' : 'bo.setup.passwordDone', { name: u.displayName }))) setReset(null);
+    if (
+      await run(
+        () => api('PUT', `/api/users/${u.id}/${what}`, { [what]: value }),
+        t(what === 'pin' ? 'bo.setup.pinDone' : 'bo.setup.passwordDone', { name: u.displayName }),
+      )
+    )
+      setReset(null);
   }
-  const outletName = (id: number | null) => (id === null ? t('bo.setup.allOutlets') : t(`bo.outlet.${outlets.find((o) => o.id === id)?.code ?? 'shop'}` as MessageKey));
+  const outletName = (id: number | null) =>
+    id === null ? t('bo.setup.allOutlets') : t(`bo.outlet.${outlets.find((o) => o.id === id)?.code ?? 'shop'}` as MessageKey);
   return (
     <section class="panel" data-testid="users">
       <h3>{t('bo.setup.users')}</h3>
-      {error && <p class="error" role="alert">{error}</p>}
-      {done && <p class="ok" role="status">{done}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {done && (
+        <p class="ok" role="status">
+          {done}
+        </p>
+      )}
       <table class="figures">
-        <thead><tr><th>{t('bo.setup.name')}</th><th>{t('bo.setup.role')}</th><th>{t('bo.setup.access')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('bo.setup.name')}</th>
+            <th>{t('bo.setup.role')}</th>
+            <th>{t('bo.setup.access')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {users.map((u) => (
             <tr key={u.id} class={u.active ? '' : 'inactive'}>
-              <td>{u.displayName}{u.login && <small class="muted block">{u.login}</small>}</td>
-              <td>{t(`role.${u.role}` as MessageKey)}{u.role === 'producer' && <small class="muted block">{producers.find((p) => p.id === u.producerId)?.name}</small>}</td>
-              <td><small>{[u.hasPassword && t('bo.setup.hasPassword'), u.hasPin && t('bo.setup.hasPin'), ['cashier', 'waiter'].includes(u.role) && outletName(u.outletId)].filter(Boolean).join(' · ')}</small></td>
+              <td>
+                {u.displayName}
+                {u.login && <small class="muted block">{u.login}</small>}
+              </td>
+              <td>
+                {t(`role.${u.role}` as MessageKey)}
+                {u.role === 'producer' && <small class="muted block">{producers.find((p) => p.id === u.producerId)?.name}</small>}
+              </td>
+              <td>
+                <small>
+                  {[
+                    u.hasPassword && t('bo.setup.hasPassword'),
+                    u.hasPin && t('bo.setup.hasPin'),
+                    ['cashier', 'waiter'].includes(u.role) && outletName(u.outletId),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </small>
+              </td>
               <td>
                 {reset?.id === u.id ? (
                   <form class="inline" onSubmit={(e) => submitReset(e, u, reset.what)}>
-                    <input name="secret" type="password" autoComplete="new-password" required aria-label={t(reset.what === 'pin' ? 'bo.setup.newPin' : 'bo.setup.newPassword')}
-                      placeholder={t(reset.what === 'pin' ? 'bo.setup.newPin' : 'bo.setup.newPassword')} inputMode={reset.what === 'pin' ? 'numeric' : undefined} />
+                    <input
+                      name="secret"
+                      type="password"
+                      autoComplete="new-password"
+                      required
+                      aria-label={t(reset.what === 'pin' ? 'bo.setup.newPin' : 'bo.setup.newPassword')}
+                      placeholder={t(reset.what === 'pin' ? 'bo.setup.newPin' : 'bo.setup.newPassword')}
+                      inputMode={reset.what === 'pin' ? 'numeric' : undefined}
+                    />
                     <button type="submit">{t('bo.cat.save')}</button>
-                    <button type="button" class="secondary" onClick={() => setReset(null)}>{t('bo.cat.cancel')}</button>
+                    <button type="button" class="secondary" onClick={() => setReset(null)}>
+                      {t('bo.cat.cancel')}
+                    </button>
                   </form>
                 ) : manageable(u.role) ? (
                   <div class="actions">
-                    {['cashier', 'waiter', 'manager', 'admin'].includes(u.role) && <button class="secondary" aria-label={t('bo.setup.pinOf', { name: u.displayName })} onClick={() => setReset({ id: u.id, what: 'pin' })}>{t('bo.setup.resetPin')}</button>}
-                    {u.hasPassword && <button class="secondary" aria-label={t('bo.setup.passwordOf', { name: u.displayName })} onClick={() => setReset({ id: u.id, what: 'password' })}>{t('bo.setup.resetPassword')}</button>}
-                    {u.id !== me && <button class="secondary" onClick={() => run(() => api('PATCH', `/api/users/${u.id}`, { active: !u.active }))}>{t(u.active ? 'bo.setup.disable' : 'bo.setup.enable')}</button>}
+                    {['cashier', 'waiter', 'manager', 'admin'].includes(u.role) && (
+                      <button
+                        class="secondary"
+                        aria-label={t('bo.setup.pinOf', { name: u.displayName })}
+                        onClick={() => setReset({ id: u.id, what: 'pin' })}
+                      >
+                        {t('bo.setup.resetPin')}
+                      </button>
+                    )}
+                    {u.hasPassword && (
+                      <button
+                        class="secondary"
+                        aria-label={t('bo.setup.passwordOf', { name: u.displayName })}
+                        onClick={() => setReset({ id: u.id, what: 'password' })}
+                      >
+                        {t('bo.setup.resetPassword')}
+                      </button>
+                    )}
+                    {u.id !== me && (
+                      <button class="secondary" onClick={() => run(() => api('PATCH', `/api/users/${u.id}`, { active: !u.active }))}>
+                        {t(u.active ? 'bo.setup.disable' : 'bo.setup.enable')}
+                      </button>
+                    )}
                   </div>
-                ) : <small class="muted">{t('bo.setup.adminOnly')}</small>}
+                ) : (
+                  <small class="muted">{t('bo.setup.adminOnly')}</small>
+                )}
               </td>
             </tr>
           ))}
@@ -204,27 +428,70 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
       <details class="form-box">
         <summary>{t('bo.setup.newUser')}</summary>
         <form class="grid-form" onSubmit={create}>
-          <label>{t('bo.setup.name')}<input name="displayName" required maxLength={60} /></label>
-          <label>{t('bo.setup.role')}
+          <label>
+            {t('bo.setup.name')}
+            <input name="displayName" required maxLength={60} />
+          </label>
+          <label>
+            {t('bo.setup.role')}
             <select name="role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as typeof role)}>
-              {ROLES.filter(manageable).map((r) => <option key={r} value={r}>{t(`role.${r}` as MessageKey)}</option>)}
+              {ROLES.filter(manageable).map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}` as MessageKey)}
+                </option>
+              ))}
             </select>
           </label>
-          {(['cashier', 'waiter'].includes(role)) ? (
+          {['cashier', 'waiter'].includes(role) ? (
             <>
-              <label>{t('bo.setup.pin')}<input name="pin" type="password" inputMode="numeric" autoComplete="new-password" required pattern="\d{4,8}" /></label>
-              <label>{t('bo.setup.outlet')}<select name="outletId"><option value="">{t('bo.setup.allOutlets')}</option>{outlets.map((o) => <option key={o.id} value={o.id}>{t(`bo.outlet.${o.code}` as MessageKey)}</option>)}</select></label>
+              <label>
+                {t('bo.setup.pin')}
+                <input name="pin" type="password" inputMode="numeric" autoComplete="new-password" required pattern="\d{4,8}" />
+              </label>
+              <label>
+                {t('bo.setup.outlet')}
+                <select name="outletId">
+                  <option value="">{t('bo.setup.allOutlets')}</option>
+                  {outlets.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {t(`bo.outlet.${o.code}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              </label>
             </>
           ) : (
             <>
-              <label>{t('login.login')}<input name="login" required autoComplete="off" /></label>
-              <label>{t('bo.setup.password')}<input name="password" type="password" autoComplete="new-password" required minLength={10} /></label>
-              {role === 'producer'
-                ? <label>{t('bo.setup.producer')}<select name="producerId" required>{producers.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}</select></label>
-                : <label>{t('bo.setup.pinOptional')}<input name="pin" type="password" inputMode="numeric" autoComplete="new-password" pattern="\d{4,8}" /></label>}
+              <label>
+                {t('login.login')}
+                <input name="login" required autoComplete="off" />
+              </label>
+              <label>
+                {t('bo.setup.password')}
+                <input name="password" type="password" autoComplete="new-password" required minLength={10} />
+              </label>
+              {role === 'producer' ? (
+                <label>
+                  {t('bo.setup.producer')}
+                  <select name="producerId" required>
+                    {producers.map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {p.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              ) : (
+                <label>
+                  {t('bo.setup.pinOptional')}
+                  <input name="pin" type="password" inputMode="numeric" autoComplete="new-password" pattern="\d{4,8}" />
+                </label>
+              )}
             </>
           )}
-          <div class="actions wide"><button type="submit">{t('bo.setup.create')}</button></div>
+          <div class="actions wide">
+            <button type="submit">{t('bo.setup.create')}</button>
+          </div>
         </form>
       </details>
     </section>
@@ -232,7 +499,12 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
 }
 
 const STATE_KEYS: Record<string, MessageKey> = {
-  ready: 'bo.setup.state.ready', 'paper-out': 'bo.setup.state.paperOut', 'cover-open': 'bo.setup.state.coverOpen', offline: 'bo.setup.state.offline', error: 'bo.setup.state.error', unknown: 'bo.setup.state.unknown',
+  ready: 'bo.setup.state.ready',
+  'paper-out': 'bo.setup.state.paperOut',
+  'cover-open': 'bo.setup.state.coverOpen',
+  offline: 'bo.setup.state.offline',
+  error: 'bo.setup.state.error',
+  unknown: 'bo.setup.state.unknown',
 };
 
 function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers: Printer[]; onChange: () => void }) {
@@ -242,11 +514,24 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
   const run = async (f: () => Promise<unknown>, ok = '') => {
     setError('');
     setDone('');
-    try { await f(); setDone(ok); onChange(); return true; } catch (e) { setError(errorText(e)); return false; }
+    try {
+      await f();
+      setDone(ok);
+      onChange();
+      return true;
+    } catch (e) {
+      setError(errorText(e));
+      return false;
+    }
   };
   const body = (f: FormData) => ({
-    name: str(f, 'name'), outlet: str(f, 'outlet') || null, role: str(f, 'role'), uri: str(f, 'uri'),
-    columns: Number(str(f, 'columns')), codePage: str(f, 'codePage'), drawer: f.get('drawer') === 'on',
+    name: str(f, 'name'),
+    outlet: str(f, 'outlet') || null,
+    role: str(f, 'role'),
+    uri: str(f, 'uri'),
+    columns: Number(str(f, 'columns')),
+    codePage: str(f, 'codePage'),
+    drawer: f.get('drawer') === 'on',
   });
   async function create(e: Event) {
     e.preventDefault();
@@ -260,26 +545,66 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
   return (
     <section class="panel" data-testid="printers">
       <h3>{t('bo.setup.printers')}</h3>
-      {error && <p class="error" role="alert">{error}</p>}
-      {done && <p class="ok" role="status">{done}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {done && (
+        <p class="ok" role="status">
+          {done}
+        </p>
+      )}
       <table class="figures">
-        <thead><tr><th>{t('bo.setup.printer')}</th><th>{t('bo.setup.address')}</th><th>{t('bo.setup.state')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('bo.setup.printer')}</th>
+            <th>{t('bo.setup.address')}</th>
+            <th>{t('bo.setup.state')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
-          {printers.map((p) => editing === p.id ? (
-            <tr key={p.id}><td colSpan={4}><PrinterForm t={t} printer={p} onSubmit={(e) => save(e, p)} onCancel={() => setEditing(null)} /></td></tr>
-          ) : (
-            <tr key={p.id} class={p.active ? '' : 'inactive'}>
-              <td>{p.name}<small class="muted block">{t(p.role === 'receipt' ? 'bo.setup.receipt' : 'bo.setup.kitchen')} · {p.columns} {t('bo.setup.cols')} · {p.codePage.toUpperCase()}{p.drawer ? ` · ${t('bo.setup.drawer')}` : ''}</small></td>
-              <td><code>{p.uri}</code></td>
-              <td data-testid={`printer-state-${p.id}`}>{t(STATE_KEYS[p.status?.state ?? 'unknown'] ?? 'bo.setup.state.unknown')}
-                {p.status && p.status.waiting > 0 && <small class="block">{t('bo.setup.waiting', { n: p.status.waiting })}</small>}
-                {p.status?.lastError && <small class="muted block">{p.status.lastError}</small>}</td>
-              <td class="actions">
-                <button class="secondary" disabled={!p.active} onClick={() => run(() => api('POST', `/api/printers/${p.id}/test`, {}), t('bo.setup.testSent', { name: p.name }))}>{t('bo.setup.test')}</button>
-                <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>{t('bo.cat.edit')}</button>
-              </td>
-            </tr>
-          ))}
+          {printers.map((p) =>
+            editing === p.id ? (
+              <tr key={p.id}>
+                <td colSpan={4}>
+                  <PrinterForm t={t} printer={p} onSubmit={(e) => save(e, p)} onCancel={() => setEditing(null)} />
+                </td>
+              </tr>
+            ) : (
+              <tr key={p.id} class={p.active ? '' : 'inactive'}>
+                <td>
+                  {p.name}
+                  <small class="muted block">
+                    {t(p.role === 'receipt' ? 'bo.setup.receipt' : 'bo.setup.kitchen')} · {p.columns} {t('bo.setup.cols')} ·{' '}
+                    {p.codePage.toUpperCase()}
+                    {p.drawer ? ` · ${t('bo.setup.drawer')}` : ''}
+                  </small>
+                </td>
+                <td>
+                  <code>{p.uri}</code>
+                </td>
+                <td data-testid={`printer-state-${p.id}`}>
+                  {t(STATE_KEYS[p.status?.state ?? 'unknown'] ?? 'bo.setup.state.unknown')}
+                  {p.status && p.status.waiting > 0 && <small class="block">{t('bo.setup.waiting', { n: p.status.waiting })}</small>}
+                  {p.status?.lastError && <small class="muted block">{p.status.lastError}</small>}
+                </td>
+                <td class="actions">
+                  <button
+                    class="secondary"
+                    disabled={!p.active}
+                    onClick={() => run(() => api('POST', `/api/printers/${p.id}/test`, {}), t('bo.setup.testSent', { name: p.name }))}
+                  >
+                    {t('bo.setup.test')}
+                  </button>
+                  <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>
+                    {t('bo.cat.edit')}
+                  </button>
+                </td>
+              </tr>
+            ),
+          )}
         </tbody>
       </table>
       <details class="form-box">
@@ -292,46 +617,106 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
 }
 
 const JOB_KINDS = ['receipt', 'duplicate', 'drawer', 'test', 'x', 'z', 'slip', 'labels', 'kitchen'];
-interface Job { id: number; printer: string; kind: string; status: 'queued' | 'printing' | 'done' | 'failed' | 'cancelled' | 'unconfirmed' | 'expired'; attempts: number; lastError: string | null; createdAt: string; resolvedAt: string | null }
+interface Job {
+  id: number;
+  printer: string;
+  kind: string;
+  status: 'queued' | 'printing' | 'done' | 'failed' | 'cancelled' | 'unconfirmed' | 'expired';
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+}
 
 /** The print queue: what waits or failed, sent again or dropped by hand (a receipt is never printed twice by itself). */
 function Jobs({ t, lang, onChange }: { t: T; lang: Lang; onChange: () => void }) {
   const [jobs, setJobs] = useState<Job[]>([]);
   const [error, setError] = useState('');
   const load = () =>
-    Promise.all((['failed', 'unconfirmed', 'queued', 'printing'] as const).map((s) => api<Job[]>('GET', `/api/print-jobs?status=${s}&limit=50`)))
+    Promise.all(
+      (['failed', 'unconfirmed', 'queued', 'printing'] as const).map((s) => api<Job[]>('GET', `/api/print-jobs?status=${s}&limit=50`)),
+    )
       // Settled ones (an unconfirmed job reprinted) are history, not something to do.
-      .then((lists) => setJobs(lists.flat().filter((j) => !j.resolvedAt).sort((a, b) => b.id - a.id)))
+      .then((lists) =>
+        setJobs(
+          lists
+            .flat()
+            .filter((j) => !j.resolvedAt)
+            .sort((a, b) => b.id - a.id),
+        ),
+      )
       .catch((e) => setError(errorText(e)));
   useEffect(() => void load(), []);
   const act = async (j: Job, what: 'retry' | 'cancel' | 'confirm' | 'reprint') => {
     setError('');
-    try { await api('POST', `/api/print-jobs/${j.id}/${what}`, {}); } catch (e) { setError(errorText(e)); }
+    try {
+      await api('POST', `/api/print-jobs/${j.id}/${what}`, {});
+    } catch (e) {
+      setError(errorText(e));
+    }
     await load();
     onChange();
   };
   return (
     <div data-testid="print-jobs">
       <h4>{t('bo.setup.jobs')}</h4>
-      {error && <p class="error" role="alert">{error}</p>}
-      {jobs.length === 0 ? <p class="muted">{t('bo.setup.noJobs')}</p> : (
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {jobs.length === 0 ? (
+        <p class="muted">{t('bo.setup.noJobs')}</p>
+      ) : (
         <table class="figures">
-          <thead><tr><th>{t('bo.setup.job')}</th><th>{t('bo.setup.printer')}</th><th>{t('bo.setup.state')}</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('bo.setup.job')}</th>
+              <th>{t('bo.setup.printer')}</th>
+              <th>{t('bo.setup.state')}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {jobs.map((j) => (
               <tr key={j.id} class={j.status === 'failed' || j.status === 'unconfirmed' ? 'low' : ''}>
-                <td>{JOB_KINDS.includes(j.kind) ? t(`bo.setup.kind.${j.kind}` as MessageKey) : j.kind}<small class="muted block">n° {j.id} · {moment(j.createdAt, lang)}</small></td>
+                <td>
+                  {JOB_KINDS.includes(j.kind) ? t(`bo.setup.kind.${j.kind}` as MessageKey) : j.kind}
+                  <small class="muted block">
+                    n° {j.id} · {moment(j.createdAt, lang)}
+                  </small>
+                </td>
                 <td>{j.printer}</td>
-                <td>{t(`bo.setup.jobState.${j.status}` as MessageKey)}{j.attempts > 0 && <small class="muted block">{t('bo.setup.attempts', { n: j.attempts })}{j.lastError ? ` · ${j.lastError}` : ''}</small>}</td>
+                <td>
+                  {t(`bo.setup.jobState.${j.status}` as MessageKey)}
+                  {j.attempts > 0 && (
+                    <small class="muted block">
+                      {t('bo.setup.attempts', { n: j.attempts })}
+                      {j.lastError ? ` · ${j.lastError}` : ''}
+                    </small>
+                  )}
+                </td>
                 <td class="actions">
-                  {j.status === 'failed' && <button class="secondary" onClick={() => act(j, 'retry')}>{t('bo.setup.retry')}</button>}
+                  {j.status === 'failed' && (
+                    <button class="secondary" onClick={() => act(j, 'retry')}>
+                      {t('bo.setup.retry')}
+                    </button>
+                  )}
                   {j.status === 'unconfirmed' ? (
                     <>
-                      <button class="secondary" onClick={() => act(j, 'confirm')}>{t('till.prints.confirm')}</button>
-                      <button class="secondary" onClick={() => act(j, 'reprint')}>{t('till.prints.reprintMarked')}</button>
+                      <button class="secondary" onClick={() => act(j, 'confirm')}>
+                        {t('till.prints.confirm')}
+                      </button>
+                      <button class="secondary" onClick={() => act(j, 'reprint')}>
+                        {t('till.prints.reprintMarked')}
+                      </button>
                     </>
                   ) : (
-                    j.status !== 'printing' && <button class="secondary" onClick={() => act(j, 'cancel')}>{t('bo.setup.cancelJob')}</button>
+                    j.status !== 'printing' && (
+                      <button class="secondary" onClick={() => act(j, 'cancel')}>
+                        {t('bo.setup.cancelJob')}
+                      </button>
+                    )
                   )}
                 </td>
               </tr>
@@ -346,17 +731,76 @@ function Jobs({ t, lang, onChange }: { t: T; lang: Lang; onChange: () => void })
 function PrinterForm({ t, printer, onSubmit, onCancel }: { t: T; printer?: Printer; onSubmit: (e: Event) => void; onCancel?: () => void }) {
   return (
     <form class="grid-form" onSubmit={onSubmit}>
-      <label>{t('bo.setup.name')}<input name="name" required maxLength={60} defaultValue={printer?.name} /></label>
-      <label>{t('bo.setup.address')}<input name="uri" required placeholder="tcp://192.168.1.50:9100" defaultValue={printer?.uri} /></label>
-      <label>{t('bo.setup.use')}<Choice name="role" value={printer?.role ?? 'receipt'} options={[['receipt', t('bo.setup.receipt')], ['kitchen', t('bo.setup.kitchen')]]} /></label>
-      <label>{t('bo.setup.outlet')}<Choice name="outlet" value={printer?.outlet ?? ''} options={[['', t('bo.setup.allOutlets')], ['shop', t('bo.outlet.shop')], ['restaurant', t('bo.outlet.restaurant')]]} /></label>
-      <label>{t('bo.setup.width')}<Choice name="columns" value={String(printer?.columns ?? 48)} options={[['48', `80 mm · 48 ${t('bo.setup.cols')}`], ['32', `58 mm · 32 ${t('bo.setup.cols')}`]]} /></label>
-      <label>{t('bo.setup.codePage')}<Choice name="codePage" value={printer?.codePage ?? 'pc858'} options={[['pc858', 'PC858'], ['wpc1252', 'WPC1252']]} /></label>
-      <label class="check"><input type="checkbox" name="drawer" defaultChecked={printer?.drawer ?? false} />{t('bo.setup.drawer')}</label>
-      {printer && <label class="check"><input type="checkbox" name="active" defaultChecked={printer.active} />{t('bo.setup.active')}</label>}
+      <label>
+        {t('bo.setup.name')}
+        <input name="name" required maxLength={60} defaultValue={printer?.name} />
+      </label>
+      <label>
+        {t('bo.setup.address')}
+        <input name="uri" required placeholder="tcp://192.168.1.50:9100" defaultValue={printer?.uri} />
+      </label>
+      <label>
+        {t('bo.setup.use')}
+        <Choice
+          name="role"
+          value={printer?.role ?? 'receipt'}
+          options={[
+            ['receipt', t('bo.setup.receipt')],
+            ['kitchen', t('bo.setup.kitchen')],
+          ]}
+        />
+      </label>
+      <label>
+        {t('bo.setup.outlet')}
+        <Choice
+          name="outlet"
+          value={printer?.outlet ?? ''}
+          options={[
+            ['', t('bo.setup.allOutlets')],
+            ['shop', t('bo.outlet.shop')],
+            ['restaurant', t('bo.outlet.restaurant')],
+          ]}
+        />
+      </label>
+      <label>
+        {t('bo.setup.width')}
+        <Choice
+          name="columns"
+          value={String(printer?.columns ?? 48)}
+          options={[
+            ['48', `80 mm · 48 ${t('bo.setup.cols')}`],
+            ['32', `58 mm · 32 ${t('bo.setup.cols')}`],
+          ]}
+        />
+      </label>
+      <label>
+        {t('bo.setup.codePage')}
+        <Choice
+          name="codePage"
+          value={printer?.codePage ?? 'pc858'}
+          options={[
+            ['pc858', 'PC858'],
+            ['wpc1252', 'WPC1252'],
+          ]}
+        />
+      </label>
+      <label class="check">
+        <input type="checkbox" name="drawer" defaultChecked={printer?.drawer ?? false} />
+        {t('bo.setup.drawer')}
+      </label>
+      {printer && (
+        <label class="check">
+          <input type="checkbox" name="active" defaultChecked={printer.active} />
+          {t('bo.setup.active')}
+        </label>
+      )}
       <div class="actions wide">
         <button type="submit">{t(printer ? 'bo.cat.save' : 'bo.setup.create')}</button>
-        {onCancel && <button type="button" class="secondary" onClick={onCancel}>{t('bo.cat.cancel')}</button>}
+        {onCancel && (
+          <button type="button" class="secondary" onClick={onCancel}>
+            {t('bo.cat.cancel')}
+          </button>
+        )}
       </div>
     </form>
   );
@@ -367,33 +811,62 @@ function ShopSettings({ t }: { t: T }) {
   const [methods, setMethods] = useState<{ code: string; label: string }[]>([]);
   const [error, setError] = useState<{ where: string; text: string } | null>(null);
   const [done, setDone] = useState('');
-  const load = () => api<Settings>('GET', '/api/settings').then((s) => { setSettings(s); setMethods(s.till.extraPaymentMethods); }).catch((e) => setError({ where: 'load', text: errorText(e) }));
+  const load = () =>
+    api<Settings>('GET', '/api/settings')
+      .then((s) => {
+        setSettings(s);
+        setMethods(s.till.extraPaymentMethods);
+      })
+      .catch((e) => setError({ where: 'load', text: errorText(e) }));
   useEffect(() => void load(), []);
   const run = async (where: string, f: () => Promise<unknown>) => {
     setError(null);
     setDone('');
-    try { await f(); setDone(where); await load(); } catch (e) { setError({ where, text: errorText(e) }); }
+    try {
+      await f();
+      setDone(where);
+      await load();
+    } catch (e) {
+      setError({ where, text: errorText(e) });
+    }
   };
-  if (!settings) return error ? <p class="error" role="alert">{error.text}</p> : null;
+  if (!settings)
+    return error ? (
+      <p class="error" role="alert">
+        {error.text}
+      </p>
+    ) : null;
   const id = settings.identity;
   const saveIdentity = (e: Event) => {
     e.preventDefault();
     const f = fd(e);
-    const body = Object.fromEntries(['name', 'legalName', 'address', 'postalCode', 'city', 'siret', 'vatNumber', 'phone', 'email', 'receiptFooter'].map((k) => [k, k === 'siret' ? str(f, k).replace(/\s/g, '') : str(f, k)]));
+    const body = Object.fromEntries(
+      ['name', 'legalName', 'address', 'postalCode', 'city', 'siret', 'vatNumber', 'phone', 'email', 'receiptFooter'].map((k) => [
+        k,
+        k === 'siret' ? str(f, k).replace(/\s/g, '') : str(f, k),
+      ]),
+    );
     void run('identity', () => api('PUT', '/api/settings/identity', body));
   };
   const saveTill = (e: Event) => {
     e.preventDefault();
     const f = fd(e);
     const pct = Number(str(f, 'limit').replace(',', '.'));
-    void run('till', () => api('PUT', '/api/settings/till', {
-      extraPaymentMethods: methods.filter((m) => m.label.trim()).map((m) => ({ code: m.code || `other:${slug(m.label)}`, label: m.label.trim() })),
-      cashierDiscountLimitBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
-      autoLockSeconds: Math.round(Number(str(f, 'autoLock')) * 60),
-    }));
+    void run('till', () =>
+      api('PUT', '/api/settings/till', {
+        extraPaymentMethods: methods
+          .filter((m) => m.label.trim())
+          .map((m) => ({ code: m.code || `other:${slug(m.label)}`, label: m.label.trim() })),
+        cashierDiscountLimitBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
+        autoLockSeconds: Math.round(Number(str(f, 'autoLock')) * 60),
+      }),
+    );
   };
   const field = (k: keyof Identity, label: MessageKey, extra: Record<string, unknown> = {}) => (
-    <label>{t(label)}<input name={k} defaultValue={id?.[k] ?? ''} {...extra} /></label>
+    <label>
+      {t(label)}
+      <input name={k} defaultValue={id?.[k] ?? ''} {...extra} />
+    </label>
   );
   return (
     <>
@@ -410,31 +883,84 @@ function ShopSettings({ t }: { t: T }) {
           {field('vatNumber', 'bo.setup.vatNumber', { required: true })}
           {field('phone', 'bo.setup.phone', { maxLength: 30 })}
           {field('email', 'bo.setup.email', { type: 'email' })}
-          <label class="wide">{t('bo.setup.footer')}<textarea name="receiptFooter" maxLength={200} defaultValue={id?.receiptFooter ?? ''} /></label>
-          {error?.where === 'identity' && <p class="error" role="alert">{error.text}</p>}
-          {done === 'identity' && <p class="ok" role="status">{t('bo.setup.saved')}</p>}
-          <div class="actions wide"><button type="submit">{t('bo.cat.save')}</button></div>
+          <label class="wide">
+            {t('bo.setup.footer')}
+            <textarea name="receiptFooter" maxLength={200} defaultValue={id?.receiptFooter ?? ''} />
+          </label>
+          {error?.where === 'identity' && (
+            <p class="error" role="alert">
+              {error.text}
+            </p>
+          )}
+          {done === 'identity' && (
+            <p class="ok" role="status">
+              {t('bo.setup.saved')}
+            </p>
+          )}
+          <div class="actions wide">
+            <button type="submit">{t('bo.cat.save')}</button>
+          </div>
         </form>
       </section>
       <section class="panel" data-testid="till-options">
         <h3>{t('bo.setup.tillOptions')}</h3>
         <form class="grid-form" onSubmit={saveTill}>
-          <label>{t('bo.setup.discountLimit')}<input name="limit" inputMode="decimal" required defaultValue={String(settings.till.cashierDiscountLimitBp / 100).replace('.', ',')} /></label>
-          <label>{t('bo.setup.autoLock')}<input name="autoLock" type="number" min={0} max={60} step={0.5} required defaultValue={String(settings.till.autoLockSeconds / 60)} /></label>
+          <label>
+            {t('bo.setup.discountLimit')}
+            <input
+              name="limit"
+              inputMode="decimal"
+              required
+              defaultValue={String(settings.till.cashierDiscountLimitBp / 100).replace('.', ',')}
+            />
+          </label>
+          <label>
+            {t('bo.setup.autoLock')}
+            <input
+              name="autoLock"
+              type="number"
+              min={0}
+              max={60}
+              step={0.5}
+              required
+              defaultValue={String(settings.till.autoLockSeconds / 60)}
+            />
+          </label>
           <fieldset class="wide methods">
             <legend>{t('bo.setup.methods')}</legend>
             <p class="muted">{t('bo.setup.methodsHelp')}</p>
             {methods.map((m, i) => (
               <div class="method" key={i}>
-                <input aria-label={t('bo.setup.methodLabel', { n: i + 1 })} value={m.label} maxLength={40} onInput={(e) => setMethods(methods.map((x, j) => (j === i ? { ...x, label: (e.target as HTMLInputElement).value } : x)))} />
-                <button type="button" class="secondary" onClick={() => setMethods(methods.filter((_, j) => j !== i))}>{t('bo.setup.remove')}</button>
+                <input
+                  aria-label={t('bo.setup.methodLabel', { n: i + 1 })}
+                  value={m.label}
+                  maxLength={40}
+                  onInput={(e) => setMethods(methods.map((x, j) => (j === i ? { ...x, label: (e.target as HTMLInputElement).value } : x)))}
+                />
+                <button type="button" class="secondary" onClick={() => setMethods(methods.filter((_, j) => j !== i))}>
+                  {t('bo.setup.remove')}
+                </button>
               </div>
             ))}
-            {methods.length < 8 && <button type="button" class="secondary" onClick={() => setMethods([...methods, { code: '', label: '' }])}>{t('bo.setup.addMethod')}</button>}
+            {methods.length < 8 && (
+              <button type="button" class="secondary" onClick={() => setMethods([...methods, { code: '', label: '' }])}>
+                {t('bo.setup.addMethod')}
+              </button>
+            )}
           </fieldset>
-          {error?.where === 'till' && <p class="error" role="alert">{error.text}</p>}
-          {done === 'till' && <p class="ok" role="status">{t('bo.setup.saved')}</p>}
-          <div class="actions wide"><button type="submit">{t('bo.cat.save')}</button></div>
+          {error?.where === 'till' && (
+            <p class="error" role="alert">
+              {error.text}
+            </p>
+          )}
+          {done === 'till' && (
+            <p class="ok" role="status">
+              {t('bo.setup.saved')}
+            </p>
+          )}
+          <div class="actions wide">
+            <button type="submit">{t('bo.cat.save')}</button>
+          </div>
         </form>
       </section>
     </>
@@ -442,4 +968,11 @@ function ShopSettings({ t }: { t: T }) {
 }
 
 /** "Chèque cadeau" → "cheque_cadeau": the code a new payment method keeps for ever. */
-const slug = (label: string) => label.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 30) || 'autre';
+const slug = (label: string) =>
+  label
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .slice(0, 30) || 'autre';

@@ -5,7 +5,18 @@ import { moment, quantity } from '../format.ts';
 import type { T } from '../main.tsx';
 import { useSortable } from './sortable.tsx';
 
-interface Row { productId: number; name: string; unit: 'piece' | 'kg'; producerName: string | null; onHand: number; lowStockThreshold: number | null; low: boolean; negative: boolean; active: boolean; lastMovementAt: string | null }
+interface Row {
+  productId: number;
+  name: string;
+  unit: 'piece' | 'kg';
+  producerName: string | null;
+  onHand: number;
+  lowStockThreshold: number | null;
+  low: boolean;
+  negative: boolean;
+  active: boolean;
+  lastMovementAt: string | null;
+}
 type Filter = 'all' | 'low' | 'unsold30' | 'unsold90';
 type Sort = 'name' | 'producer' | 'onHand' | 'last';
 
@@ -20,13 +31,28 @@ export function Stock({ t, lang }: { t: T; lang: Lang }) {
   useEffect(() => {
     const params = [QUERY[filter], q.trim() ? `q=${encodeURIComponent(q.trim())}` : ''].filter(Boolean).join('&');
     let current = true;
-    const timer = setTimeout(() => api<Row[]>('GET', `/api/stock${params ? `?${params}` : ''}`).then((r) => { if (current) { setRows(r); setError(''); } }).catch((e) => current && setError(errorText(e))), 150);
+    const timer = setTimeout(
+      () =>
+        api<Row[]>('GET', `/api/stock${params ? `?${params}` : ''}`)
+          .then((r) => {
+            if (current) {
+              setRows(r);
+              setError('');
+            }
+          })
+          .catch((e) => current && setError(errorText(e))),
+      150,
+    );
     // A slower answer to an older filter must not replace the newer one.
-    return () => { current = false; clearTimeout(timer); };
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
   }, [filter, q]);
   const { sorted, header } = useSortable<Row, Sort>(
     rows,
-    (r, by) => (by === 'name' ? r.name : by === 'producer' ? (r.producerName ?? '') : by === 'onHand' ? r.onHand : (r.lastMovementAt ?? '')),
+    (r, by) =>
+      by === 'name' ? r.name : by === 'producer' ? (r.producerName ?? '') : by === 'onHand' ? r.onHand : (r.lastMovementAt ?? ''),
     'name',
     lang,
   );
@@ -34,7 +60,8 @@ export function Stock({ t, lang }: { t: T; lang: Lang }) {
     <section class="panel" data-testid="stock">
       <h3>{t('bo.stock.title')}</h3>
       <div class="toolbar">
-        <label>{t('bo.stock.filter')}
+        <label>
+          {t('bo.stock.filter')}
           <select value={filter} onChange={(e) => setFilter((e.target as HTMLSelectElement).value as Filter)}>
             <option value="all">{t('bo.stock.all')}</option>
             <option value="low">{t('bo.stock.low')}</option>
@@ -42,18 +69,38 @@ export function Stock({ t, lang }: { t: T; lang: Lang }) {
             <option value="unsold90">{t('bo.stock.unsold', { days: 90 })}</option>
           </select>
         </label>
-        <label>{t('bo.cat.search')}<input type="search" value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} /></label>
-        <span class="muted" role="status">{t('bo.stock.count', { n: rows.length })}</span>
+        <label>
+          {t('bo.cat.search')}
+          <input type="search" value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        </label>
+        <span class="muted" role="status">
+          {t('bo.stock.count', { n: rows.length })}
+        </span>
       </div>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <table class="figures">
-        <thead><tr>{header('name', t('bo.stock.product'))}{header('producer', t('bo.stock.producer'))}{header('onHand', t('bo.stock.onHand'), 'num')}<th class="num">{t('bo.stock.threshold')}</th>{header('last', t('bo.stock.last'))}</tr></thead>
+        <thead>
+          <tr>
+            {header('name', t('bo.stock.product'))}
+            {header('producer', t('bo.stock.producer'))}
+            {header('onHand', t('bo.stock.onHand'), 'num')}
+            <th class="num">{t('bo.stock.threshold')}</th>
+            {header('last', t('bo.stock.last'))}
+          </tr>
+        </thead>
         <tbody>
           {sorted.map((r) => (
             <tr key={r.productId} class={r.low || r.negative ? 'low' : r.active ? '' : 'inactive'}>
               <td>{r.name}</td>
               <td>{r.producerName ?? t('bo.cat.house')}</td>
-              <td class="num">{quantity(r.onHand, r.unit, lang)}{r.negative && <small class="block error">{t('bo.stock.negative')}</small>}</td>
+              <td class="num">
+                {quantity(r.onHand, r.unit, lang)}
+                {r.negative && <small class="block error">{t('bo.stock.negative')}</small>}
+              </td>
               <td class="num">{r.lowStockThreshold === null ? '—' : quantity(r.lowStockThreshold, r.unit, lang)}</td>
               <td>{r.lastMovementAt ? moment(r.lastMovementAt, lang, { dateStyle: 'medium' }) : '—'}</td>
             </tr>

@@ -4,11 +4,42 @@ import { api, ApiError } from '../api.ts';
 import { moment } from '../format.ts';
 import type { T } from '../main.tsx';
 
-interface EventRow { id: number; at: string; kind: string; subject: string | null; by: string | null; data: unknown }
-interface Backup { name: string; bytes: number; createdAt: string }
+interface EventRow {
+  id: number;
+  at: string;
+  kind: string;
+  subject: string | null;
+  by: string | null;
+  data: unknown;
+}
+interface Backup {
+  name: string;
+  bytes: number;
+  createdAt: string;
+}
 
 /** Prefixes of the event kinds (server/events/event-log.ts). */
-const KINDS = ['', 'auth', 'user', 'till', 'drawer', 'sale', 'closing', 'product', 'producer', 'category', 'catalog', 'stock', 'statement', 'accounting', 'settings', 'backup', 'archive', 'journal', 'shop'];
+const KINDS = [
+  '',
+  'auth',
+  'user',
+  'till',
+  'drawer',
+  'sale',
+  'closing',
+  'product',
+  'producer',
+  'category',
+  'catalog',
+  'stock',
+  'statement',
+  'accounting',
+  'settings',
+  'backup',
+  'archive',
+  'journal',
+  'shop',
+];
 
 /** What happened (the chained event log, newest first, by kind) and the backups: list, take one, download. */
 export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
@@ -28,7 +59,10 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
   useEffect(() => {
     load().catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
   }, [kind]);
-  const loadBackups = () => api<Backup[]>('GET', '/api/backups').then(setBackups).catch(() => undefined);
+  const loadBackups = () =>
+    api<Backup[]>('GET', '/api/backups')
+      .then(setBackups)
+      .catch(() => undefined);
   useEffect(() => void loadBackups(), []);
 
   async function backupNow() {
@@ -49,15 +83,40 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
       <section class="panel">
         <h3>{t('bo.sys.backups')}</h3>
         <button onClick={backupNow}>{t('bo.sys.backupNow')}</button>
-        {error && <p class="error" role="alert">{error}</p>}
-        {done && <p class="ok" role="status">{done}</p>}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        {done && (
+          <p class="ok" role="status">
+            {done}
+          </p>
+        )}
         <table class="figures" data-testid="backups">
-          <thead><tr><th>{t('bo.sys.file')}</th><th>{t('bo.sys.when')}</th><th class="num">{t('bo.sys.size')}</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('bo.sys.file')}</th>
+              <th>{t('bo.sys.when')}</th>
+              <th class="num">{t('bo.sys.size')}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {backups.map((b) => (
               <tr key={b.name}>
-                <td>{b.name}</td><td>{when(b.createdAt)}</td><td class="num">{(b.bytes / 1e6).toLocaleString(lang, { maximumFractionDigits: 1 })} Mo</td>
-                <td>{admin ? <a class="button secondary" href={`/api/backups/${encodeURIComponent(b.name)}`} download>{t('bo.acc.download')}</a> : <small class="muted">{t('bo.sys.adminOnly')}</small>}</td>
+                <td>{b.name}</td>
+                <td>{when(b.createdAt)}</td>
+                <td class="num">{(b.bytes / 1e6).toLocaleString(lang, { maximumFractionDigits: 1 })} Mo</td>
+                <td>
+                  {admin ? (
+                    <a class="button secondary" href={`/api/backups/${encodeURIComponent(b.name)}`} download>
+                      {t('bo.acc.download')}
+                    </a>
+                  ) : (
+                    <small class="muted">{t('bo.sys.adminOnly')}</small>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -65,23 +124,46 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
       </section>
       <section class="panel">
         <h3>{t('bo.sys.events')}</h3>
-        <label>{t('bo.sys.kind')}
+        <label>
+          {t('bo.sys.kind')}
           <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
-            {KINDS.map((k) => <option key={k} value={k}>{k || t('bo.sys.all')}</option>)}
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k || t('bo.sys.all')}
+              </option>
+            ))}
           </select>
         </label>
         <table class="figures events" data-testid="events">
-          <thead><tr><th>{t('bo.sys.when')}</th><th>{t('bo.sys.what')}</th><th>{t('bo.sys.who')}</th><th>{t('bo.sys.details')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('bo.sys.when')}</th>
+              <th>{t('bo.sys.what')}</th>
+              <th>{t('bo.sys.who')}</th>
+              <th>{t('bo.sys.details')}</th>
+            </tr>
+          </thead>
           <tbody>
             {events.map((e) => (
               <tr key={e.id}>
-                <td>{when(e.at)}</td><td><code>{e.kind}</code>{e.subject && <small class="muted block">{e.subject}</small>}</td><td>{e.by ?? '—'}</td>
-                <td><code class="data">{JSON.stringify(e.data)}</code></td>
+                <td>{when(e.at)}</td>
+                <td>
+                  <code>{e.kind}</code>
+                  {e.subject && <small class="muted block">{e.subject}</small>}
+                </td>
+                <td>{e.by ?? '—'}</td>
+                <td>
+                  <code class="data">{JSON.stringify(e.data)}</code>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        {more && <button class="secondary" onClick={() => load(events[events.length - 1]!.id)}>{t('bo.sys.more')}</button>}
+        {more && (
+          <button class="secondary" onClick={() => load(events[events.length - 1]!.id)}>
+            {t('bo.sys.more')}
+          </button>
+        )}
       </section>
     </>
   );

@@ -62,7 +62,16 @@ export function removeLine(cart: Cart, key: number): Cart {
 /** The same pricing as the server's (shared code): what the till shows is what the server will store. */
 export function priceCart(cart: Cart): PricedTicket | { error: string } {
   try {
-    return priceTicket(cart.lines.map((l) => ({ unit: l.unit, quantity: l.quantity, unitPriceCents: l.unitPriceCents, discountCents: l.discountCents, vatRateBp: l.vatRateBp })), cart.discountCents);
+    return priceTicket(
+      cart.lines.map((l) => ({
+        unit: l.unit,
+        quantity: l.quantity,
+        unitPriceCents: l.unitPriceCents,
+        discountCents: l.discountCents,
+        vatRateBp: l.vatRateBp,
+      })),
+      cart.discountCents,
+    );
   } catch (e) {
     if (e instanceof PricingError) return { error: e.message };
     throw e;

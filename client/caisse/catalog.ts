@@ -21,8 +21,17 @@ export interface Product {
   low: boolean;
 }
 
-export interface Category { id: number; name: string; color: string; sortOrder?: number }
-export interface Producer { id: number; name: string; slug: string }
+export interface Category {
+  id: number;
+  name: string;
+  color: string;
+  sortOrder?: number;
+}
+export interface Producer {
+  id: number;
+  name: string;
+  slug: string;
+}
 
 export interface CatalogData {
   outlet: string;
@@ -75,7 +84,11 @@ export class CatalogIndex {
     for (let i = 0; i < this.list.length; i++) {
       const text = this.texts[i]!;
       let all = true;
-      for (const t of terms) if (!text.includes(t)) { all = false; break; }
+      for (const t of terms)
+        if (!text.includes(t)) {
+          all = false;
+          break;
+        }
       if (!all) continue;
       (text.startsWith(first) ? starts : others).push(this.list[i]!);
       if (starts.length >= limit) break;

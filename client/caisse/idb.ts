@@ -74,7 +74,11 @@ export async function move(from: Store, to: Store, key: IDBValidKey, value: unkn
  * Takes the till's next ticket number and queues the ticket under it, in one transaction: a number is used
  * only by a ticket safely stored, so the sequence has no gap and no number twice, even if the tablet dies.
  */
-export async function numberAndQueue<T extends object>(counterKey: string, atLeastAfter: number, make: (number: number) => T): Promise<T & { seq: number }> {
+export async function numberAndQueue<T extends object>(
+  counterKey: string,
+  atLeastAfter: number,
+  make: (number: number) => T,
+): Promise<T & { seq: number }> {
   const db = await openTillDb();
   const tx = db.transaction(['kv', 'outbox'], 'readwrite');
   const kv = tx.objectStore('kv');

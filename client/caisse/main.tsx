@@ -27,14 +27,25 @@ function App() {
     const idle = setInterval(() => till.checkIdle(), 5000);
     const touch = () => till.touch();
     window.addEventListener('pointerdown', touch);
-    return () => { clearInterval(idle); window.removeEventListener('pointerdown', touch); };
+    return () => {
+      clearInterval(idle);
+      window.removeEventListener('pointerdown', touch);
+    };
   }, []);
   if (!insecureAck) return <InsecureNotice t={t} next="/caisse/" onContinue={() => setInsecureAck(true)} />;
   return (
     <div class={`till screen-${s.screen}`}>
-      {insecure() && <div class="limited-banner" role="status">{t('insecure.limited')}</div>}
+      {insecure() && (
+        <div class="limited-banner" role="status">
+          {t('insecure.limited')}
+        </div>
+      )}
       <StatusBar s={s} />
-      {s.screen === 'boot' && <main class="center"><p>{t('till.catalog.loading')}</p></main>}
+      {s.screen === 'boot' && (
+        <main class="center">
+          <p>{t('till.catalog.loading')}</p>
+        </main>
+      )}
       {s.screen === 'pair' && <PairScreen />}
       {s.screen === 'lock' && <LockScreen s={s} />}
       {s.screen === 'sell' && <SellScreen s={s} />}

@@ -80,7 +80,10 @@ export class Outbox {
   async reportRefused(item: RefusedItem): Promise<void> {
     const { seq: _seq, ...report } = item;
     // A refund's manager PIN stays on the tablet.
-    const body = report.body && typeof report.body === 'object' ? Object.fromEntries(Object.entries(report.body).filter(([k]) => k !== 'approvalPin')) : report.body;
+    const body =
+      report.body && typeof report.body === 'object'
+        ? Object.fromEntries(Object.entries(report.body).filter(([k]) => k !== 'approvalPin'))
+        : report.body;
     await api('POST', '/api/tills/refused-tickets', { ...report, body });
     await del('refused', item.seq);
     await this.refreshCounts();

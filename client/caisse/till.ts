@@ -8,7 +8,11 @@ import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
 import { Outbox, type OutboxItem, type OutboxState } from './outbox.ts';
 import { uuidv7 } from './uuid.ts';
 
-export interface StaffMember { id: number; displayName: string; role: string }
+export interface StaffMember {
+  id: number;
+  displayName: string;
+  role: string;
+}
 export interface DeviceInfo {
   /** The till's id (what tickets are numbered and chained on). */
   id: number;
@@ -26,9 +30,22 @@ export interface DeviceInfo {
   options: TillOptions;
   staff: StaffMember[];
 }
-export interface User { id: number; displayName: string; role: string }
-export interface Payment { method: string; amountCents: number }
-export interface Parked { id: string; cart: Cart; parkedAt: string; cashier: string; totalCents: number }
+export interface User {
+  id: number;
+  displayName: string;
+  role: string;
+}
+export interface Payment {
+  method: string;
+  amountCents: number;
+}
+export interface Parked {
+  id: string;
+  cart: Cart;
+  parkedAt: string;
+  cashier: string;
+  totalCents: number;
+}
 
 /** A ticket just finished: its change, and what became of it (stored on the server, or queued). */
 export interface Finished {
@@ -73,7 +90,9 @@ const PIN_ITERATIONS = 100_000;
 export async function pinDigest(pin: string, salt: string): Promise<string> {
   if (globalThis.crypto?.subtle) {
     const key = await crypto.subtle.importKey('raw', enc.encode(pin), 'PBKDF2', false, ['deriveBits']);
-    return hex(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations: PIN_ITERATIONS }, key, 256));
+    return hex(
+      await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: enc.encode(salt), iterations: PIN_ITERATIONS }, key, 256),
+    );
   }
   const [{ pbkdf2Async }, { sha256 }] = await Promise.all([import('@noble/hashes/pbkdf2.js'), import('@noble/hashes/sha2.js')]);
   return hex(await pbkdf2Async(sha256, enc.encode(pin), enc.encode(salt), { c: PIN_ITERATIONS, dkLen: 32 }));
@@ -174,7 +193,11 @@ export class Till {
         this.set({ screen: 'pair' });
         return;
       }
-      this.set({ device: cachedDevice, user: cachedUser ?? null, screen: cachedDevice.replaced ? 'replaced' : cachedUser ? 'sell' : 'lock' });
+      this.set({
+        device: cachedDevice,
+        user: cachedUser ?? null,
+        screen: cachedDevice.replaced ? 'replaced' : cachedUser ? 'sell' : 'lock',
+      });
       void this.outbox.kick();
       this.watchHealth();
     }
@@ -328,7 +351,13 @@ export class Till {
     const { cart, user } = this.state;
     if (!cart.lines.length) return;
     const priced = priceCart(cart);
-    const parked: Parked = { id: uuidv7(), cart, parkedAt: new Date().toISOString(), cashier: user?.displayName ?? '', totalCents: 'error' in priced ? 0 : priced.total };
+    const parked: Parked = {
+      id: uuidv7(),
+      cart,
+      parkedAt: new Date().toISOString(),
+      cashier: user?.displayName ?? '',
+      totalCents: 'error' in priced ? 0 : priced.total,
+    };
     void put('parked', parked);
     this.set({ parked: [...this.state.parked, parked], cart: emptyCart() });
   }
@@ -391,7 +420,14 @@ export class Till {
         ...(cart.approval ? { discountApproval: cart.approval } : {}),
       },
     }));
-    const finished: Finished = { id, number: item.number!, totalCents: priced.total, changeCents: paid - priced.total, cash: payments.some((p) => p.method === 'cash'), receiptToken: null };
+    const finished: Finished = {
+      id,
+      number: item.number!,
+      totalCents: priced.total,
+      changeCents: paid - priced.total,
+      cash: payments.some((p) => p.method === 'cash'),
+      receiptToken: null,
+    };
     this.outbox.state = { ...this.outbox.state, waiting: this.outbox.state.waiting + 1 };
     this.set({ finished, screen: 'done', cart: emptyCart(), payments: [], outbox: this.outbox.state });
     void this.outbox.kick();
@@ -401,12 +437,19 @@ export class Till {
   private sent(item: OutboxItem, reply: unknown) {
     const recorded = reply && typeof reply === 'object' ? (reply as { receiptToken?: string; number?: number }) : null;
     // Recorded under another number (another tablet of this till had used it): carry on after it.
-    const renumbered = recorded?.number !== undefined && item.number !== undefined && recorded.number !== item.number ? recorded.number : null;
+    const renumbered =
+      recorded?.number !== undefined && item.number !== undefined && recorded.number !== item.number ? recorded.number : null;
     const device = this.state.device;
     if (renumbered !== null && device) void raiseCounter(`number:${device.id}:${device.trainingMode ? 'training' : 'real'}`, renumbered);
     const f = this.state.finished;
     if (f && f.id === item.id && recorded?.receiptToken !== undefined) {
-      this.set({ finished: { ...f, receiptToken: String(recorded.receiptToken), ...(renumbered !== null ? { number: renumbered, proposedNumber: f.number } : {}) } });
+      this.set({
+        finished: {
+          ...f,
+          receiptToken: String(recorded.receiptToken),
+          ...(renumbered !== null ? { number: renumbered, proposedNumber: f.number } : {}),
+        },
+      });
     }
   }
 
@@ -419,7 +462,13 @@ export class Till {
   async receipt(choice: 'print' | 'none') {
     const f = this.state.finished;
     if (f && choice === 'print') {
-      await numberAndQueue<Omit<OutboxItem, 'seq'>>('receipts', 0, () => ({ id: f.id, kind: 'receipt', path: `/api/sales/${f.id}/receipt`, body: {}, queuedAt: new Date().toISOString() }));
+      await numberAndQueue<Omit<OutboxItem, 'seq'>>('receipts', 0, () => ({
+        id: f.id,
+        kind: 'receipt',
+        path: `/api/sales/${f.id}/receipt`,
+        body: {},
+        queuedAt: new Date().toISOString(),
+      }));
       await this.outbox.refreshCounts();
       void this.outbox.kick();
     }

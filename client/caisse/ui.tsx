@@ -73,7 +73,12 @@ export function useTill(exceptCartOnly = false): TillState {
   useLayoutEffect(() => {
     if (till.state !== s) set(till.state);
     return till.subscribe((next, prev) => {
-      if (exceptCartOnly && next.cart !== prev.cart && (Object.keys(next) as (keyof TillState)[]).every((k) => k === 'cart' || next[k] === prev[k])) return;
+      if (
+        exceptCartOnly &&
+        next.cart !== prev.cart &&
+        (Object.keys(next) as (keyof TillState)[]).every((k) => k === 'cart' || next[k] === prev[k])
+      )
+        return;
       set(next);
     });
   }, []);
@@ -90,7 +95,13 @@ export function Keypad({ onKey }: { onKey: (k: string) => void }) {
   return (
     <div class="keypad" role="group">
       {keys.map((k) => (
-        <button type="button" key={k} class={k === 'C' || k === '⌫' ? 'key alt' : 'key'} onClick={() => onKey(k)} aria-label={k === '⌫' ? t('till.key.back') : k === 'C' ? t('till.key.clear') : k}>
+        <button
+          type="button"
+          key={k}
+          class={k === 'C' || k === '⌫' ? 'key alt' : 'key'}
+          onClick={() => onKey(k)}
+          aria-label={k === '⌫' ? t('till.key.back') : k === 'C' ? t('till.key.clear') : k}
+        >
           {k}
         </button>
       ))}
@@ -98,7 +109,8 @@ export function Keypad({ onKey }: { onKey: (k: string) => void }) {
   );
 }
 
-export const applyKey = (value: string, k: string, max = 9) => (k === 'C' ? '' : k === '⌫' ? value.slice(0, -1) : (value + k).replace(/^0+(?=\d)/, '').slice(0, max));
+export const applyKey = (value: string, k: string, max = 9) =>
+  k === 'C' ? '' : k === '⌫' ? value.slice(0, -1) : (value + k).replace(/^0+(?=\d)/, '').slice(0, max);
 
 /** Shallow-compared props: a scan changes the cart, and only the cart is drawn again. */
 export function pure<P extends object>(render: (props: P) => ComponentChild) {

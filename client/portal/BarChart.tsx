@@ -1,5 +1,13 @@
 /** A bar chart in plain SVG: sized by its container, labelled for screen readers, no chart library. */
-export function BarChart({ bars, label, format }: { bars: { key: string; label: string; value: number }[]; label: string; format: (v: number) => string }) {
+export function BarChart({
+  bars,
+  label,
+  format,
+}: {
+  bars: { key: string; label: string; value: number }[];
+  label: string;
+  format: (v: number) => string;
+}) {
   const max = Math.max(1, ...bars.map((b) => b.value));
   const w = 100 / Math.max(1, bars.length);
   const every = Math.ceil(bars.length / 8);
@@ -18,10 +26,14 @@ export function BarChart({ bars, label, format }: { bars: { key: string; label: 
       </svg>
       <div class="chart-labels">
         {bars.map((b, i) => (
-          <span key={b.key} style={{ width: `${w}%` }}>{i % every === 0 ? b.label : ''}</span>
+          <span key={b.key} style={{ width: `${w}%` }}>
+            {i % every === 0 ? b.label : ''}
+          </span>
         ))}
       </div>
-      <figcaption>{label} · max {format(max)}</figcaption>
+      <figcaption>
+        {label} · max {format(max)}
+      </figcaption>
     </figure>
   );
 }

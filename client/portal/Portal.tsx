@@ -16,12 +16,51 @@ interface Sales {
   series: { period: string; salesCents: number; lines: number }[];
   byProduct: { productId: number; name: string; unit: 'piece' | 'kg'; quantity: number; salesCents: number }[];
 }
-interface Line { saleId: string; lineNo: number; kind: 'sale' | 'refund'; at: string; ticket: string; name: string; unit: 'piece' | 'kg'; quantity: number; totalCents: number }
-interface StockRow { productId: number; name: string; unit: 'piece' | 'kg'; onHand: number; lowStockThreshold: number | null; low: boolean; negative: boolean }
-interface Slip { id: number; kind: 'deposit' | 'return'; number: number; createdAt: string; note: string | null }
-interface StatementSummary { id: number; code: string; from: string; to: string; issuedAt: string; salesCents: number; netCents: number; paidOn: string | null }
-interface Terms { defaultBp: number; byCategory: { categoryId: number; categoryName: string; commissionBp: number }[]; commissionVatRateBp: number }
-interface Draft { totals: { grossCents: number; netOwedCents: number; commissionGrossCents: number } }
+interface Line {
+  saleId: string;
+  lineNo: number;
+  kind: 'sale' | 'refund';
+  at: string;
+  ticket: string;
+  name: string;
+  unit: 'piece' | 'kg';
+  quantity: number;
+  totalCents: number;
+}
+interface StockRow {
+  productId: number;
+  name: string;
+  unit: 'piece' | 'kg';
+  onHand: number;
+  lowStockThreshold: number | null;
+  low: boolean;
+  negative: boolean;
+}
+interface Slip {
+  id: number;
+  kind: 'deposit' | 'return';
+  number: number;
+  createdAt: string;
+  note: string | null;
+}
+interface StatementSummary {
+  id: number;
+  code: string;
+  from: string;
+  to: string;
+  issuedAt: string;
+  salesCents: number;
+  netCents: number;
+  paidOn: string | null;
+}
+interface Terms {
+  defaultBp: number;
+  byCategory: { categoryId: number; categoryName: string; commissionBp: number }[];
+  commissionVatRateBp: number;
+}
+interface Draft {
+  totals: { grossCents: number; netOwedCents: number; commissionGrossCents: number };
+}
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
@@ -54,7 +93,9 @@ export function Portal({ t, producerId, lang }: { t: T; producerId: number; lang
 
   return (
     <div class="portal">
-      <div class={`live ${connected ? 'on' : 'off'}`} role="status">{connected ? `● ${t('portal.live')}` : t('portal.offline')}</div>
+      <div class={`live ${connected ? 'on' : 'off'}`} role="status">
+        {connected ? `● ${t('portal.live')}` : t('portal.offline')}
+      </div>
       <nav class="tabs" role="tablist">
         {TABS.map((k) => (
           <button key={k} role="tab" aria-selected={tab === k} class={tab === k ? 'tab active' : 'tab'} onClick={() => setTab(k)}>
@@ -79,7 +120,9 @@ function useLoad<R>(load: () => Promise<R>, deps: unknown[]): [R | null, string]
   const [error, setError] = useState('');
   useEffect(() => {
     let live = true;
-    load().then((d) => live && (setData(d), setError(''))).catch((e) => live && setError(e instanceof ApiError ? e.message : String(e)));
+    load()
+      .then((d) => live && (setData(d), setError('')))
+      .catch((e) => live && setError(e instanceof ApiError ? e.message : String(e)));
     return () => {
       live = false;
     };
@@ -140,11 +183,21 @@ function Today({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tic
 function SalesView({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tick: number }) {
   const [groupBy, setGroupBy] = useState<'day' | 'week' | 'month'>('day');
   const d = today();
-  const from = groupBy === 'day' ? shiftDays(d, -29) : groupBy === 'week' ? shiftDays(d, -7 * 12 + 1) : `${shiftDays(monthStart(d), -330).slice(0, 7)}-01`;
+  const from =
+    groupBy === 'day'
+      ? shiftDays(d, -29)
+      : groupBy === 'week'
+        ? shiftDays(d, -7 * 12 + 1)
+        : `${shiftDays(monthStart(d), -330).slice(0, 7)}-01`;
   const [data] = useLoad(() => api<Sales>('GET', `/api/producers/${id}/sales?${q({ from, to: d, groupBy })}`), [id, groupBy, tick]);
   const label = (p: string) =>
-    groupBy === 'month' ? day(`${p}-01`, lang, { month: 'short' }) : day(p, lang, { day: 'numeric', month: groupBy === 'week' ? 'short' : 'numeric' });
-  const bars = useMemo(() => (data?.series ?? []).map((s) => ({ key: s.period, label: label(s.period), value: s.salesCents })), [data, lang]);
+    groupBy === 'month'
+      ? day(`${p}-01`, lang, { month: 'short' })
+      : day(p, lang, { day: 'numeric', month: groupBy === 'week' ? 'short' : 'numeric' });
+  const bars = useMemo(
+    () => (data?.series ?? []).map((s) => ({ key: s.period, label: label(s.period), value: s.salesCents })),
+    [data, lang],
+  );
   return (
     <div>
       <div class="segmented" role="group">
@@ -156,20 +209,34 @@ function SalesView({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en';
       </div>
       {data && (
         <>
-          <BarChart bars={bars} label={t('portal.sales.chart', { period: `${day(from, lang)} – ${day(d, lang)}` })} format={(v) => euros(v, lang)} />
+          <BarChart
+            bars={bars}
+            label={t('portal.sales.chart', { period: `${day(from, lang)} – ${day(d, lang)}` })}
+            format={(v) => euros(v, lang)}
+          />
           <p class="total">{t('portal.sales.total', { amount: euros(data.totalCents, lang) })}</p>
           <h3>{t('portal.sales.byProduct')}</h3>
           <table class="list">
             <thead>
-              <tr><th>{t('portal.sales.product')}</th><th class="r">{t('portal.sales.quantity')}</th><th class="r">{t('portal.sales.amount')}</th></tr>
+              <tr>
+                <th>{t('portal.sales.product')}</th>
+                <th class="r">{t('portal.sales.quantity')}</th>
+                <th class="r">{t('portal.sales.amount')}</th>
+              </tr>
             </thead>
             <tbody>
               {data.byProduct.map((p) => (
-                <tr key={p.productId}><td>{p.name}</td><td class="r">{quantity(p.quantity, p.unit, lang)}</td><td class="r">{euros(p.salesCents, lang)}</td></tr>
+                <tr key={p.productId}>
+                  <td>{p.name}</td>
+                  <td class="r">{quantity(p.quantity, p.unit, lang)}</td>
+                  <td class="r">{euros(p.salesCents, lang)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
-          <a class="button secondary" href={`/api/producers/${id}/lines.csv?${q({ from, to: d })}`} download>{t('portal.sales.csv')}</a>
+          <a class="button secondary" href={`/api/producers/${id}/lines.csv?${q({ from, to: d })}`} download>
+            {t('portal.sales.csv')}
+          </a>
         </>
       )}
     </div>
@@ -184,7 +251,9 @@ function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number })
   if (!data.length) return <p class="muted">{t('portal.stock.none')}</p>;
   async function save(e: Event, row: StockRow) {
     e.preventDefault();
-    const raw = String(new FormData(e.target as HTMLFormElement).get('threshold') ?? '').trim().replace(',', '.');
+    const raw = String(new FormData(e.target as HTMLFormElement).get('threshold') ?? '')
+      .trim()
+      .replace(',', '.');
     const value = raw === '' ? null : row.unit === 'kg' ? Math.round(Number(raw) * 1000) : Number(raw);
     setError('');
     try {
@@ -196,7 +265,11 @@ function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number })
   }
   return (
     <div>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <ul class="stock">
         {data.map((r) => (
           <li key={r.productId} class={r.low || r.negative ? 'low' : ''}>
@@ -205,11 +278,20 @@ function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number })
               {(r.low || r.negative) && <span class="badge">{t('portal.stock.low')}</span>}
             </div>
             <div class="stock-body">
-              <span>{t('portal.stock.onHand')} : <b>{quantity(r.onHand, r.unit, lang)}</b></span>
+              <span>
+                {t('portal.stock.onHand')} : <b>{quantity(r.onHand, r.unit, lang)}</b>
+              </span>
               <form onSubmit={(e) => save(e, r)} class="threshold">
                 <label>
                   {t('portal.stock.threshold')}
-                  <input name="threshold" inputMode="decimal" defaultValue={r.lowStockThreshold === null ? '' : r.unit === 'kg' ? String(r.lowStockThreshold / 1000) : String(r.lowStockThreshold)} aria-label={`${t('portal.stock.threshold')} ${r.name}`} />
+                  <input
+                    name="threshold"
+                    inputMode="decimal"
+                    defaultValue={
+                      r.lowStockThreshold === null ? '' : r.unit === 'kg' ? String(r.lowStockThreshold / 1000) : String(r.lowStockThreshold)
+                    }
+                    aria-label={`${t('portal.stock.threshold')} ${r.name}`}
+                  />
                 </label>
                 <button type="submit">{t('portal.stock.save')}</button>
               </form>
@@ -232,9 +314,14 @@ function Slips({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
         <li key={s.id}>
           <span>
             <strong>{t(s.kind === 'deposit' ? 'portal.slips.deposit' : 'portal.slips.return', { n: s.number })}</strong>
-            <small>{day(s.createdAt.slice(0, 10), lang)}{s.note ? ` · ${s.note}` : ''}</small>
+            <small>
+              {day(s.createdAt.slice(0, 10), lang)}
+              {s.note ? ` · ${s.note}` : ''}
+            </small>
           </span>
-          <a class="button secondary" href={`/api/stock/slips/${s.id}.pdf`}>{t('portal.pdf')}</a>
+          <a class="button secondary" href={`/api/stock/slips/${s.id}.pdf`}>
+            {t('portal.pdf')}
+          </a>
         </li>
       ))}
     </ul>
@@ -259,7 +346,9 @@ function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'
           <small>{t('portal.statements.period', { from: day(monthStart(d), lang), to: day(d, lang) })}</small>
         </span>
         <span class="amount">{euros(data.draft.totals.netOwedCents, lang)}</span>
-        <a class="button secondary" href={`/api/producers/${id}/statement.pdf?${q({ from: monthStart(d), to: d })}`}>{t('portal.pdf')}</a>
+        <a class="button secondary" href={`/api/producers/${id}/statement.pdf?${q({ from: monthStart(d), to: d })}`}>
+          {t('portal.pdf')}
+        </a>
       </div>
       {data.list.length === 0 && <p class="muted">{t('portal.statements.none')}</p>}
       <ul class="docs">
@@ -268,10 +357,16 @@ function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'
             <span>
               <strong>{s.code}</strong>
               <small>{t('portal.statements.period', { from: day(s.from, lang), to: day(s.to, lang) })}</small>
-              <small class={s.paidOn ? 'paid' : 'unpaid'}>{s.paidOn ? t('portal.statements.paid', { date: day(s.paidOn, lang) }) : t('portal.statements.unpaid')}</small>
+              <small class={s.paidOn ? 'paid' : 'unpaid'}>
+                {s.paidOn ? t('portal.statements.paid', { date: day(s.paidOn, lang) }) : t('portal.statements.unpaid')}
+              </small>
             </span>
-            <span class="amount" title={t('portal.statements.net')}>{euros(s.netCents, lang)}</span>
-            <a class="button secondary" href={`/api/statements/${s.id}.pdf`}>{t('portal.pdf')}</a>
+            <span class="amount" title={t('portal.statements.net')}>
+              {euros(s.netCents, lang)}
+            </span>
+            <a class="button secondary" href={`/api/statements/${s.id}.pdf`}>
+              {t('portal.pdf')}
+            </a>
           </li>
         ))}
       </ul>

@@ -6,8 +6,24 @@ import { day, euros, monthEnd, previousMonth, today } from '../format.ts';
 import { useSocket } from '../realtime.ts';
 import type { T } from '../main.tsx';
 
-interface StatementSummary { id: number; code: string; producerId: number; producerName: string; from: string; to: string; salesCents: number; commissionCents: number; netCents: number; paidOn: string | null; paidMethod: string | null }
-interface Producer { id: number; name: string; active: boolean }
+interface StatementSummary {
+  id: number;
+  code: string;
+  producerId: number;
+  producerName: string;
+  from: string;
+  to: string;
+  salesCents: number;
+  commissionCents: number;
+  netCents: number;
+  paidOn: string | null;
+  paidMethod: string | null;
+}
+interface Producer {
+  id: number;
+  name: string;
+  active: boolean;
+}
 
 /** The month's statements for the managers: one action issues them all, with a progress bar; then payments. */
 export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
@@ -21,12 +37,17 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   const [invite, setInvite] = useState<{ name: string; url: string } | null>(null);
   const { socket } = useSocket();
 
-  const reload = () => api<StatementSummary[]>('GET', `/api/statements?from=${from}&to=${to}`).then(setList).catch(() => {});
+  const reload = () =>
+    api<StatementSummary[]>('GET', `/api/statements?from=${from}&to=${to}`)
+      .then(setList)
+      .catch(() => {});
   useEffect(() => {
     void reload();
   }, [month]);
   useEffect(() => {
-    api<Producer[]>('GET', '/api/producers?limit=500').then(setProducers).catch(() => {});
+    api<Producer[]>('GET', '/api/producers?limit=500')
+      .then(setProducers)
+      .catch(() => {});
   }, []);
   useEffect(() => {
     if (!socket) return;
@@ -41,10 +62,12 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   useEffect(() => {
     if (!run || run.state !== 'running') return;
     const timer = setInterval(() => {
-      api<StatementRunEvent>('GET', `/api/statement-runs/${run.id}`).then((r) => {
-        setRun(r);
-        if (r.state !== 'running') void reload();
-      }).catch(() => {});
+      api<StatementRunEvent>('GET', `/api/statement-runs/${run.id}`)
+        .then((r) => {
+          setRun(r);
+          if (r.state !== 'running') void reload();
+        })
+        .catch(() => {});
     }, 700);
     return () => clearInterval(timer);
   }, [run?.id, run?.state]);
@@ -85,19 +108,40 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
       <div class="toolbar">
         <label>
           {t('mgr.month')}
-          <input type="month" value={month} max={today().slice(0, 7)} onInput={(e) => setMonth((e.target as HTMLInputElement).value || month)} />
+          <input
+            type="month"
+            value={month}
+            max={today().slice(0, 7)}
+            onInput={(e) => setMonth((e.target as HTMLInputElement).value || month)}
+          />
         </label>
-        <button onClick={issueAll} disabled={run?.state === 'running'}>{t('mgr.issueAll')}</button>
-        <a class="button secondary" href={`/api/statements.csv?from=${from}&to=${to}`}>{t('mgr.csv')}</a>
+        <button onClick={issueAll} disabled={run?.state === 'running'}>
+          {t('mgr.issueAll')}
+        </button>
+        <a class="button secondary" href={`/api/statements.csv?from=${from}&to=${to}`}>
+          {t('mgr.csv')}
+        </a>
       </div>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       {run && (
         <div class="progress-block" aria-live="polite">
           <progress max={100} value={percent} aria-label={t('mgr.issueAll')} />
-          <span>{run.state === 'running' ? t('mgr.progress', { done: run.done, total: run.total }) : t('mgr.finished', { issued: run.issued, skipped: run.skipped.length })}</span>
+          <span>
+            {run.state === 'running'
+              ? t('mgr.progress', { done: run.done, total: run.total })
+              : t('mgr.finished', { issued: run.issued, skipped: run.skipped.length })}
+          </span>
           {run.skipped.length > 0 && (
             <ul class="skipped">
-              {run.skipped.map((s) => <li key={s.producerId}>{s.producerName} : {s.reason}</li>)}
+              {run.skipped.map((s) => (
+                <li key={s.producerId}>
+                  {s.producerName} : {s.reason}
+                </li>
+              ))}
             </ul>
           )}
         </div>
@@ -107,15 +151,29 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
       ) : (
         <table class="list">
           <thead>
-            <tr><th>N°</th><th>{t('mgr.producers')}</th><th class="r">{t('portal.sales.amount')}</th><th class="r">{t('portal.statements.net')}</th><th></th><th></th></tr>
+            <tr>
+              <th>N°</th>
+              <th>{t('mgr.producers')}</th>
+              <th class="r">{t('portal.sales.amount')}</th>
+              <th class="r">{t('portal.statements.net')}</th>
+              <th></th>
+              <th></th>
+            </tr>
           </thead>
           <tbody>
             {list.map((s) => (
               <tr key={s.id}>
                 <td>{s.code}</td>
-                <td>{s.producerName}<small class="muted block">{day(s.from, lang)} – {day(s.to, lang)}</small></td>
+                <td>
+                  {s.producerName}
+                  <small class="muted block">
+                    {day(s.from, lang)} – {day(s.to, lang)}
+                  </small>
+                </td>
                 <td class="r">{euros(s.salesCents, lang)}</td>
-                <td class="r"><strong>{euros(s.netCents, lang)}</strong></td>
+                <td class="r">
+                  <strong>{euros(s.netCents, lang)}</strong>
+                </td>
                 <td>
                   {s.paidOn ? (
                     <span class="paid">{t('portal.statements.paid', { date: day(s.paidOn, lang) })}</span>
@@ -123,13 +181,21 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
                     <form class="inline" onSubmit={(e) => markPaid(e, s)}>
                       <input type="date" name="paidOn" defaultValue={today()} aria-label="date" />
                       <select name="method" aria-label="mode">
-                        {(['transfer', 'cheque', 'cash'] as const).map((m) => <option key={m} value={m}>{t(`mgr.method.${m}` as MessageKey)}</option>)}
+                        {(['transfer', 'cheque', 'cash'] as const).map((m) => (
+                          <option key={m} value={m}>
+                            {t(`mgr.method.${m}` as MessageKey)}
+                          </option>
+                        ))}
                       </select>
                       <button type="submit">{t('mgr.markPaid')}</button>
                     </form>
                   )}
                 </td>
-                <td><a class="button secondary" href={`/api/statements/${s.id}.pdf`}>{t('portal.pdf')}</a></td>
+                <td>
+                  <a class="button secondary" href={`/api/statements/${s.id}.pdf`}>
+                    {t('portal.pdf')}
+                  </a>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -142,12 +208,18 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
         </p>
       )}
       <ul class="docs">
-        {producers.filter((p) => p.active).map((p) => (
-          <li key={p.id}>
-            <span><strong>{p.name}</strong></span>
-            <button class="secondary" onClick={() => inviteProducer(p)}>{t('mgr.invite')}</button>
-          </li>
-        ))}
+        {producers
+          .filter((p) => p.active)
+          .map((p) => (
+            <li key={p.id}>
+              <span>
+                <strong>{p.name}</strong>
+              </span>
+              <button class="secondary" onClick={() => inviteProducer(p)}>
+                {t('mgr.invite')}
+              </button>
+            </li>
+          ))}
       </ul>
     </div>
   );

@@ -6,13 +6,15 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   const autoId = (col: any) => col.primaryKey().autoIncrement();
 
-  await db.schema.createTable('outlets')
+  await db.schema
+    .createTable('outlets')
     .addColumn('id', 'integer', autoId)
     .addColumn('code', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('producers')
+  await db.schema
+    .createTable('producers')
     .addColumn('id', 'integer', autoId)
     .addColumn('slug', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
@@ -30,7 +32,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('tills')
+  await db.schema
+    .createTable('tills')
     .addColumn('id', 'integer', autoId)
     .addColumn('outlet_id', 'integer', (c) => c.notNull().references('outlets.id'))
     .addColumn('name', 'text', (c) => c.notNull())
@@ -41,7 +44,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('users')
+  await db.schema
+    .createTable('users')
     .addColumn('id', 'integer', autoId)
     .addColumn('login', 'text', (c) => c.unique())
     .addColumn('display_name', 'text', (c) => c.notNull())
@@ -58,7 +62,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('users_producer_scope', sql`(role = 'producer') = (producer_id is not null)`)
     .execute();
 
-  await db.schema.createTable('devices')
+  await db.schema
+    .createTable('devices')
     .addColumn('id', 'integer', autoId)
     .addColumn('till_id', 'integer', (c) => c.notNull().references('tills.id'))
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
@@ -69,7 +74,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_seen_at', 'text')
     .execute();
 
-  await db.schema.createTable('pairing_codes')
+  await db.schema
+    .createTable('pairing_codes')
     .addColumn('code_hash', 'text', (c) => c.primaryKey())
     .addColumn('till_id', 'integer', (c) => c.notNull().references('tills.id'))
     .addColumn('created_by', 'integer', (c) => c.notNull().references('users.id'))
@@ -78,7 +84,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('used_at', 'text')
     .execute();
 
-  await db.schema.createTable('sessions')
+  await db.schema
+    .createTable('sessions')
     .addColumn('id_hash', 'text', (c) => c.primaryKey())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
     .addColumn('device_id', 'integer', (c) => c.references('devices.id'))
@@ -88,7 +95,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
 
-  await db.schema.createTable('categories')
+  await db.schema
+    .createTable('categories')
     .addColumn('id', 'integer', autoId)
     .addColumn('slug', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
@@ -97,7 +105,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
     .execute();
 
-  await db.schema.createTable('products')
+  await db.schema
+    .createTable('products')
     .addColumn('id', 'integer', autoId)
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('producer_id', 'integer', (c) => c.references('producers.id'))
@@ -115,20 +124,23 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('products_producer').on('products').column('producer_id').execute();
 
-  await db.schema.createTable('product_outlets')
+  await db.schema
+    .createTable('product_outlets')
     .addColumn('product_id', 'integer', (c) => c.notNull().references('products.id'))
     .addColumn('outlet_id', 'integer', (c) => c.notNull().references('outlets.id'))
     .addPrimaryKeyConstraint('product_outlets_pk', ['product_id', 'outlet_id'])
     .execute();
 
-  await db.schema.createTable('barcodes')
+  await db.schema
+    .createTable('barcodes')
     .addColumn('code', 'text', (c) => c.primaryKey())
     .addColumn('product_id', 'integer', (c) => c.notNull().references('products.id'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('barcodes_product').on('barcodes').column('product_id').execute();
 
-  await db.schema.createTable('stock_slips')
+  await db.schema
+    .createTable('stock_slips')
     .addColumn('id', 'integer', autoId)
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('deposit','return')`))
     .addColumn('number', 'integer', (c) => c.notNull())
@@ -140,7 +152,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('stock_slips_producer').on('stock_slips').columns(['producer_id', 'created_at']).execute();
 
-  await db.schema.createTable('stock_movements')
+  await db.schema
+    .createTable('stock_movements')
     .addColumn('id', 'integer', autoId)
     .addColumn('product_id', 'integer', (c) => c.notNull().references('products.id'))
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('deposit','sale','refund','return','loss','count','kitchen')`))
@@ -156,20 +169,23 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('stock_movements_slip').on('stock_movements').column('slip_id').execute();
 
   // Running balance per product, written in the same transaction as each movement; `verify` re-sums the ledger.
-  await db.schema.createTable('stock_levels')
+  await db.schema
+    .createTable('stock_levels')
     .addColumn('product_id', 'integer', (c) => c.primaryKey().references('products.id'))
     .addColumn('on_hand', 'integer', (c) => c.notNull())
     .addColumn('last_movement_id', 'integer', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('settings')
+  await db.schema
+    .createTable('settings')
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable('events')
+  await db.schema
+    .createTable('events')
     .addColumn('id', 'integer', autoId)
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('user_id', 'integer', (c) => c.references('users.id'))

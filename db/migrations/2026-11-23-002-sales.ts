@@ -4,7 +4,8 @@ import { sql, type Kysely } from 'kysely';
 // tickets have their own numbering and chain, so they never disturb the real sequence).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('sales')
+  await db.schema
+    .createTable('sales')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('till_id', 'integer', (c) => c.notNull().references('tills.id'))
     .addColumn('training', 'integer', (c) => c.notNull())
@@ -38,7 +39,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('sales_created').on('sales').columns(['created_at']).execute();
   await db.schema.createIndex('sales_refund_of').on('sales').column('refund_of').execute();
 
-  await db.schema.createTable('sale_lines')
+  await db.schema
+    .createTable('sale_lines')
     .addColumn('sale_id', 'text', (c) => c.notNull().references('sales.id'))
     .addColumn('line_no', 'integer', (c) => c.notNull())
     .addColumn('product_id', 'integer', (c) => c.notNull().references('products.id'))
@@ -61,7 +63,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('sale_lines_producer').on('sale_lines').columns(['producer_id', 'sale_id']).execute();
   await db.schema.createIndex('sale_lines_product').on('sale_lines').column('product_id').execute();
 
-  await db.schema.createTable('sale_payments')
+  await db.schema
+    .createTable('sale_payments')
     .addColumn('sale_id', 'text', (c) => c.notNull().references('sales.id'))
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('method', 'text', (c) => c.notNull())
@@ -70,7 +73,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .modifyEnd(sql`without rowid`)
     .execute();
 
-  await db.schema.createTable('sale_vat')
+  await db.schema
+    .createTable('sale_vat')
     .addColumn('sale_id', 'text', (c) => c.notNull().references('sales.id'))
     .addColumn('vat_rate_bp', 'integer', (c) => c.notNull())
     .addColumn('gross_cents', 'integer', (c) => c.notNull())

@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 // Closings (Z): daily per outlet, then monthly and yearly built from the days; one chain per outlet.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('closings')
+  await db.schema
+    .createTable('closings')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
     .addColumn('outlet_id', 'integer', (c) => c.notNull().references('outlets.id'))
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('day','month','year')`))

@@ -4,7 +4,8 @@ import { sql, type Kysely } from 'kysely';
 // retry or a reprint from the back office sends what was meant, whatever has changed since.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('printers')
+  await db.schema
+    .createTable('printers')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('outlet_id', 'integer', (c) => c.references('outlets.id'))
@@ -18,8 +19,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.alterTable('tills').addColumn('printer_id', 'integer', (c) => c.references('printers.id')).execute();
-  await db.schema.createTable('print_jobs')
+  await db.schema
+    .alterTable('tills')
+    .addColumn('printer_id', 'integer', (c) => c.references('printers.id'))
+    .execute();
+  await db.schema
+    .createTable('print_jobs')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
     .addColumn('printer_id', 'integer', (c) => c.notNull().references('printers.id'))
     .addColumn('kind', 'text', (c) => c.notNull())

@@ -9,14 +9,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('stock_movements').addColumn('unit_price_cents', 'integer').execute();
   await db.schema.createIndex('stock_movements_kind').on('stock_movements').columns(['kind', 'at']).execute();
 
-  await db.schema.createTable('producer_commissions')
+  await db.schema
+    .createTable('producer_commissions')
     .addColumn('producer_id', 'integer', (c) => c.notNull().references('producers.id'))
     .addColumn('category_id', 'integer', (c) => c.notNull().references('categories.id'))
     .addColumn('commission_bp', 'integer', (c) => c.notNull().check(sql`commission_bp between 0 and 10000`))
     .addPrimaryKeyConstraint('producer_commissions_pk', ['producer_id', 'category_id'])
     .execute();
 
-  await db.schema.createTable('producer_invitations')
+  await db.schema
+    .createTable('producer_invitations')
     .addColumn('token_hash', 'text', (c) => c.primaryKey())
     .addColumn('producer_id', 'integer', (c) => c.notNull().references('producers.id'))
     .addColumn('login', 'text', (c) => c.notNull())
@@ -26,7 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('used_at', 'text')
     .execute();
 
-  await db.schema.createTable('statements')
+  await db.schema
+    .createTable('statements')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
     .addColumn('number', 'integer', (c) => c.notNull().unique())
     .addColumn('producer_id', 'integer', (c) => c.notNull().references('producers.id'))
@@ -49,14 +52,30 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('statements_producer').on('statements').columns(['producer_id', 'period_to']).execute();
 
-  await db.schema.createTable('statement_items')
+  await db.schema
+    .createTable('statement_items')
     .addColumn('statement_id', 'integer', (c) => c.notNull().references('statements.id'))
     .addColumn('sale_id', 'text')
     .addColumn('line_no', 'integer')
     .addColumn('movement_id', 'integer', (c) => c.references('stock_movements.id'))
-    .addCheckConstraint('statement_items_one', sql`(sale_id is not null and line_no is not null and movement_id is null) or (sale_id is null and line_no is null and movement_id is not null)`)
+    .addCheckConstraint(
+      'statement_items_one',
+      sql`(sale_id is not null and line_no is not null and movement_id is null) or (sale_id is null and line_no is null and movement_id is not null)`,
+    )
     .execute();
-  await db.schema.createIndex('statement_items_line').on('statement_items').columns(['sale_id', 'line_no']).unique().where(sql.ref('sale_id'), 'is not', null).execute();
-  await db.schema.createIndex('statement_items_movement').on('statement_items').column('movement_id').unique().where(sql.ref('movement_id'), 'is not', null).execute();
+  await db.schema
+    .createIndex('statement_items_line')
+    .on('statement_items')
+    .columns(['sale_id', 'line_no'])
+    .unique()
+    .where(sql.ref('sale_id'), 'is not', null)
+    .execute();
+  await db.schema
+    .createIndex('statement_items_movement')
+    .on('statement_items')
+    .column('movement_id')
+    .unique()
+    .where(sql.ref('movement_id'), 'is not', null)
+    .execute();
   await db.schema.createIndex('statement_items_statement').on('statement_items').column('statement_id').execute();
 }

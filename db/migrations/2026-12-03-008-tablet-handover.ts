@@ -7,6 +7,9 @@ import type { Kysely } from 'kysely';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('devices').addColumn('replaced_at', 'text').execute();
-  await db.schema.alterTable('sales').addColumn('device_id', 'integer', (c) => c.references('devices.id')).execute();
+  await db.schema
+    .alterTable('sales')
+    .addColumn('device_id', 'integer', (c) => c.references('devices.id'))
+    .execute();
   await db.schema.alterTable('sales').addColumn('proposed_number', 'integer').execute();
 }

@@ -26,8 +26,24 @@ import { toCsv, csvCents, type CsvCell } from '../exports/csv.ts';
 import { readSetting, shopIdentity } from '../settings/settings.ts';
 
 export const FEC_COLUMNS = [
-  'JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate', 'CompteNum', 'CompteLib', 'CompAuxNum', 'CompAuxLib', 'PieceRef',
-  'PieceDate', 'EcritureLib', 'Debit', 'Credit', 'EcritureLet', 'DateLet', 'ValidDate', 'Montantdevise', 'Idevise',
+  'JournalCode',
+  'JournalLib',
+  'EcritureNum',
+  'EcritureDate',
+  'CompteNum',
+  'CompteLib',
+  'CompAuxNum',
+  'CompAuxLib',
+  'PieceRef',
+  'PieceDate',
+  'EcritureLib',
+  'Debit',
+  'Credit',
+  'EcritureLet',
+  'DateLet',
+  'ValidDate',
+  'Montantdevise',
+  'Idevise',
 ] as const;
 
 export interface EntryLine {
@@ -50,7 +66,12 @@ export interface Entry {
   lines: EntryLine[];
 }
 
-const METHOD_LABELS: Record<string, string> = { cash: 'Caisse espèces', card: 'Cartes bancaires à encaisser', cheque: 'Chèques à encaisser', meal_voucher: 'Titres-restaurant à encaisser' };
+const METHOD_LABELS: Record<string, string> = {
+  cash: 'Caisse espèces',
+  card: 'Cartes bancaires à encaisser',
+  cheque: 'Chèques à encaisser',
+  meal_voucher: 'Titres-restaurant à encaisser',
+};
 const rateLabel = (bp: number) => `${(bp / 100).toLocaleString('fr-FR')} %`;
 const frDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
@@ -59,7 +80,13 @@ export async function accountPlan(db: Db): Promise<AccountPlan> {
 }
 
 /** A line on the side its sign says: a negative debit is a credit (a day of refunds), and the reverse. */
-function line(account: string, accountLabel: string, amountCents: number, side: 'debit' | 'credit', aux: EntryLine['aux'] = null): EntryLine | null {
+function line(
+  account: string,
+  accountLabel: string,
+  amountCents: number,
+  side: 'debit' | 'credit',
+  aux: EntryLine['aux'] = null,
+): EntryLine | null {
   if (amountCents === 0) return null;
   const debit = (side === 'debit') === amountCents > 0;
   const abs = Math.abs(amountCents);
@@ -79,8 +106,14 @@ async function unclosedDays(db: Db, from: string, to: string): Promise<{ outlet:
 export async function accountingEntries(db: Kysely<Database>, period: { from: string; to: string }, timeZone: string): Promise<Entry[]> {
   const missing = await unclosedDays(db, period.from, period.to);
   if (missing.length) {
-    const list = missing.slice(0, 5).map((m) => `${m.outlet} le ${frDate(m.day)}`).join(', ');
-    throw new Conflict(`Clôturez d’abord ${missing.length > 1 ? 'ces journées' : 'cette journée'} : ${list}${missing.length > 5 ? '…' : ''}. Les écritures se font sur les journées clôturées.`, 'to');
+    const list = missing
+      .slice(0, 5)
+      .map((m) => `${m.outlet} le ${frDate(m.day)}`)
+      .join(', ');
+    throw new Conflict(
+      `Clôturez d’abord ${missing.length > 1 ? 'ces journées' : 'cette journée'} : ${list}${missing.length > 5 ? '…' : ''}. Les écritures se font sur les journées clôturées.`,
+      'to',
+    );
   }
   const plan = await accountPlan(db);
   const salesAccount = (bp: number) => plan.sales.find((s) => s.vatRateBp === bp)?.account ?? plan.salesOther;
@@ -116,21 +149,37 @@ export async function accountingEntries(db: Kysely<Database>, period: { from: st
     const lines: (EntryLine | null)[] = [];
     for (const p of f.byPayment) {
       const amount = p.method === 'cash' ? p.amountCents - change : p.amountCents;
-      lines.push(line(payAccount(p.method), METHOD_LABELS[p.method] ?? `Encaissements ${p.method.replace(/^other:/, '')}`, amount, 'debit'));
+      lines.push(
+        line(payAccount(p.method), METHOD_LABELS[p.method] ?? `Encaissements ${p.method.replace(/^other:/, '')}`, amount, 'debit'),
+      );
     }
-    if (!f.byPayment.some((p) => p.method === 'cash') && change !== 0) lines.push(line(payAccount('cash'), METHOD_LABELS.cash!, -change, 'debit'));
+    if (!f.byPayment.some((p) => p.method === 'cash') && change !== 0)
+      lines.push(line(payAccount('cash'), METHOD_LABELS.cash!, -change, 'debit'));
     for (const v of f.byVat) {
       lines.push(line(salesAccount(v.vatRateBp), `Ventes de marchandises TVA ${rateLabel(v.vatRateBp)}`, v.netCents, 'credit'));
       lines.push(line(vatAccount(v.vatRateBp), `TVA collectée ${rateLabel(v.vatRateBp)}`, v.vatCents, 'credit'));
     }
     // The drawer counted short (or over): the cash account follows the count.
     const diff = f.cashDifferenceCents ?? 0;
-    if (diff < 0) lines.push(line(plan.cashShortage, 'Écart de caisse (manquant)', -diff, 'debit'), line(payAccount('cash'), METHOD_LABELS.cash!, -diff, 'credit'));
-    if (diff > 0) lines.push(line(payAccount('cash'), METHOD_LABELS.cash!, diff, 'debit'), line(plan.cashOverage, 'Écart de caisse (excédent)', diff, 'credit'));
+    if (diff < 0)
+      lines.push(
+        line(plan.cashShortage, 'Écart de caisse (manquant)', -diff, 'debit'),
+        line(payAccount('cash'), METHOD_LABELS.cash!, -diff, 'credit'),
+      );
+    if (diff > 0)
+      lines.push(
+        line(payAccount('cash'), METHOD_LABELS.cash!, diff, 'debit'),
+        line(plan.cashOverage, 'Écart de caisse (excédent)', diff, 'credit'),
+      );
     push(
       {
-        journal: plan.journals.sales, journalLabel: 'Ventes', date: compact(c.period), pieceRef: `Z-${c.code}-${c.seq}`, pieceDate: compact(c.period),
-        label: `Ventes ${c.outlet} du ${frDate(c.period)} (Z n° ${c.seq})`, validDate: compact(businessDay(new Date(c.closed_at), timeZone)),
+        journal: plan.journals.sales,
+        journalLabel: 'Ventes',
+        date: compact(c.period),
+        pieceRef: `Z-${c.code}-${c.seq}`,
+        pieceDate: compact(c.period),
+        label: `Ventes ${c.outlet} du ${frDate(c.period)} (Z n° ${c.seq})`,
+        validDate: compact(businessDay(new Date(c.closed_at), timeZone)),
       },
       lines,
     );
@@ -140,12 +189,27 @@ export async function accountingEntries(db: Kysely<Database>, period: { from: st
   const statements = await db
     .selectFrom('statements as st')
     .innerJoin('producers as p', 'p.id', 'st.producer_id')
-    .select(['st.number', 'st.issued_at', 'st.figures', 'st.net_cents', 'st.paid_on', 'st.paid_method', 'st.paid_reference', 'st.paid_at', 'p.name', 'p.slug', 'p.vat_status'])
+    .select([
+      'st.number',
+      'st.issued_at',
+      'st.figures',
+      'st.net_cents',
+      'st.paid_on',
+      'st.paid_method',
+      'st.paid_reference',
+      'st.paid_at',
+      'p.name',
+      'p.slug',
+      'p.vat_status',
+    ])
     .where('st.issued_at', '>=', `${shiftDay(period.from, -1)}T00:00:00.000Z`)
     .where('st.issued_at', '<', `${shiftDay(period.to, 1)}T23:59:59.999Z`)
     .orderBy('st.number')
     .execute();
-  const producerAux = (slug: string, name: string) => ({ num: `${plan.producerAuxPrefix}${slug.toUpperCase().replace(/[^0-9A-Z]/g, '')}`.slice(0, 30), label: name });
+  const producerAux = (slug: string, name: string) => ({
+    num: `${plan.producerAuxPrefix}${slug.toUpperCase().replace(/[^0-9A-Z]/g, '')}`.slice(0, 30),
+    label: name,
+  });
   for (const st of statements) {
     const day = businessDay(new Date(st.issued_at), timeZone);
     if (day < period.from || day > period.to) continue;
@@ -155,14 +219,35 @@ export async function accountingEntries(db: Kysely<Database>, period: { from: st
     const lines: (EntryLine | null)[] = [];
     if (st.vat_status === 'franchise') lines.push(line(plan.purchases, 'Achats de marchandises (dépôt-vente)', t.grossCents, 'debit'));
     else {
-      for (const v of t.vat) lines.push(line(plan.purchases, `Achats de marchandises TVA ${rateLabel(v.vatRateBp)} (dépôt-vente)`, v.netCents, 'debit'));
-      lines.push(line(plan.vatDeductible, 'TVA déductible sur achats', t.vat.reduce((s, v) => s + v.vatCents, 0), 'debit'));
+      for (const v of t.vat)
+        lines.push(line(plan.purchases, `Achats de marchandises TVA ${rateLabel(v.vatRateBp)} (dépôt-vente)`, v.netCents, 'debit'));
+      lines.push(
+        line(
+          plan.vatDeductible,
+          'TVA déductible sur achats',
+          t.vat.reduce((s, v) => s + v.vatCents, 0),
+          'debit',
+        ),
+      );
     }
     lines.push(line(plan.producers, 'Producteurs (dépôt-vente)', t.grossCents, 'credit', aux));
     lines.push(line(plan.producers, 'Producteurs (dépôt-vente)', t.commissionGrossCents, 'debit', aux));
     lines.push(line(plan.commission, 'Commissions sur dépôt-vente', t.commissionNetCents, 'credit'));
-    lines.push(line(vatAccount(t.commissionVatRateBp), `TVA collectée ${rateLabel(t.commissionVatRateBp)}`, t.commissionVatCents, 'credit'));
-    push({ journal: plan.journals.purchases, journalLabel: 'Achats', date: compact(day), pieceRef: code, pieceDate: compact(day), label: `Relevé ${code} ${st.name}`, validDate: compact(day) }, lines);
+    lines.push(
+      line(vatAccount(t.commissionVatRateBp), `TVA collectée ${rateLabel(t.commissionVatRateBp)}`, t.commissionVatCents, 'credit'),
+    );
+    push(
+      {
+        journal: plan.journals.purchases,
+        journalLabel: 'Achats',
+        date: compact(day),
+        pieceRef: code,
+        pieceDate: compact(day),
+        label: `Relevé ${code} ${st.name}`,
+        validDate: compact(day),
+      },
+      lines,
+    );
   }
   const paid = await db
     .selectFrom('statements as st')
@@ -178,10 +263,18 @@ export async function accountingEntries(db: Kysely<Database>, period: { from: st
     const from = st.paid_method === 'cash' ? payAccount('cash') : plan.bank;
     push(
       {
-        journal: plan.journals.bank, journalLabel: 'Banque', date: compact(st.paid_on!), pieceRef: st.paid_reference || code, pieceDate: compact(st.paid_on!),
-        label: `Règlement relevé ${code} ${st.name}`, validDate: compact(st.paid_on!),
+        journal: plan.journals.bank,
+        journalLabel: 'Banque',
+        date: compact(st.paid_on!),
+        pieceRef: st.paid_reference || code,
+        pieceDate: compact(st.paid_on!),
+        label: `Règlement relevé ${code} ${st.name}`,
+        validDate: compact(st.paid_on!),
       },
-      [line(plan.producers, 'Producteurs (dépôt-vente)', st.net_cents, 'debit', producerAux(st.slug, st.name)), line(from, st.paid_method === 'cash' ? METHOD_LABELS.cash! : 'Banque', st.net_cents, 'credit')],
+      [
+        line(plan.producers, 'Producteurs (dépôt-vente)', st.net_cents, 'debit', producerAux(st.slug, st.name)),
+        line(from, st.paid_method === 'cash' ? METHOD_LABELS.cash! : 'Banque', st.net_cents, 'credit'),
+      ],
     );
   }
   return entries;
@@ -195,7 +288,17 @@ const amount = (c: number) => `${Math.floor(c / 100)},${String(c % 100).padStart
 // ISO 8859-15 (Latin-9), the FEC's usual code page: Latin-1 but for eight places (€, Œ, œ, Š, š, Ž, ž, Ÿ).
 const LATIN9: Record<string, number> = { '€': 0xa4, Š: 0xa6, š: 0xa8, Ž: 0xb4, ž: 0xb8, Œ: 0xbc, œ: 0xbd, Ÿ: 0xbe };
 const LATIN9_TAKEN = new Set([0xa4, 0xa6, 0xa8, 0xb4, 0xb8, 0xbc, 0xbd, 0xbe]);
-const PLAIN: Record<string, string> = { '\u2019': "'", '\u2018': "'", '\u201c': '"', '\u201d': '"', '\u2013': '-', '\u2014': '-', '\u2026': '...', '\u202f': ' ', '\u00a0': ' ' };
+const PLAIN: Record<string, string> = {
+  '\u2019': "'",
+  '\u2018': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2026': '...',
+  '\u202f': ' ',
+  '\u00a0': ' ',
+};
 
 export function latin9(text: string): Buffer {
   const out = Buffer.alloc(text.length);
@@ -215,21 +318,47 @@ export function latin9(text: string): Buffer {
 /** A field of the file: no tab, no line break inside. */
 const field = (s: string) => s.replace(/[\t\r\n|]+/g, ' ').trim();
 
-export async function fecFile(db: Kysely<Database>, period: { from: string; to: string }, timeZone: string): Promise<{ content: Buffer; filename: string; entries: number }> {
+export async function fecFile(
+  db: Kysely<Database>,
+  period: { from: string; to: string },
+  timeZone: string,
+): Promise<{ content: Buffer; filename: string; entries: number }> {
   const entries = await accountingEntries(db, period, timeZone);
   const rows = [FEC_COLUMNS.join('\t')];
   for (const e of entries) {
     for (const l of e.lines) {
       rows.push(
         [
-          e.journal, e.journalLabel, e.number, e.date, l.account, l.accountLabel, l.aux?.num ?? '', l.aux?.label ?? '', e.pieceRef, e.pieceDate, e.label,
-          amount(l.debitCents), amount(l.creditCents), '', '', e.validDate, '', '',
-        ].map(field).join('\t'),
+          e.journal,
+          e.journalLabel,
+          e.number,
+          e.date,
+          l.account,
+          l.accountLabel,
+          l.aux?.num ?? '',
+          l.aux?.label ?? '',
+          e.pieceRef,
+          e.pieceDate,
+          e.label,
+          amount(l.debitCents),
+          amount(l.creditCents),
+          '',
+          '',
+          e.validDate,
+          '',
+          '',
+        ]
+          .map(field)
+          .join('\t'),
       );
     }
   }
   const siren = (await shopIdentity(db)).siret.replace(/\D/g, '').slice(0, 9);
-  return { content: latin9(rows.join('\r\n') + '\r\n'), filename: `${siren}FEC${period.to.replaceAll('-', '')}.txt`, entries: entries.length };
+  return {
+    content: latin9(rows.join('\r\n') + '\r\n'),
+    filename: `${siren}FEC${period.to.replaceAll('-', '')}.txt`,
+    entries: entries.length,
+  };
 }
 
 /**
@@ -250,20 +379,39 @@ export async function salesJournalCsv(db: Kysely<Database>, period: { from: stri
   const parsed = closings.map((c) => ({ ...c, f: JSON.parse(c.figures) as ClosingFigures }));
   const rates = [...new Set(parsed.flatMap((c) => c.f.byVat.map((v) => v.vatRateBp)))].sort((a, b) => a - b);
   const methods = [...new Set(parsed.flatMap((c) => c.f.byPayment.map((p) => p.method)))].sort();
-  const methodName = (m: string) => ({ cash: 'Espèces', card: 'Carte', cheque: 'Chèque', meal_voucher: 'Titres-restaurant' })[m] ?? m.replace(/^other:/, '');
+  const methodName = (m: string) =>
+    ({ cash: 'Espèces', card: 'Carte', cheque: 'Chèque', meal_voucher: 'Titres-restaurant' })[m] ?? m.replace(/^other:/, '');
   const header = [
-    'Date', 'Point de vente', 'Z n°', 'Tickets', 'Remboursements', 'Total TTC', 'Remises',
+    'Date',
+    'Point de vente',
+    'Z n°',
+    'Tickets',
+    'Remboursements',
+    'Total TTC',
+    'Remises',
     ...rates.flatMap((r) => [`HT ${rateLabel(r)}`, `TVA ${rateLabel(r)}`, `TTC ${rateLabel(r)}`]),
-    ...methods.map(methodName), 'Monnaie rendue', 'Espèces attendues', 'Espèces comptées', 'Écart de caisse',
+    ...methods.map(methodName),
+    'Monnaie rendue',
+    'Espèces attendues',
+    'Espèces comptées',
+    'Écart de caisse',
   ];
   const rows: CsvCell[][] = parsed.map((c) => {
     const v = (r: number) => c.f.byVat.find((x) => x.vatRateBp === r);
     return [
-      frDate(c.period), c.outlet, c.seq, c.f.tickets, c.f.refunds, csvCents(c.f.totalCents), csvCents(c.f.discountsCents),
+      frDate(c.period),
+      c.outlet,
+      c.seq,
+      c.f.tickets,
+      c.f.refunds,
+      csvCents(c.f.totalCents),
+      csvCents(c.f.discountsCents),
       ...rates.flatMap((r) => [csvCents(v(r)?.netCents ?? 0), csvCents(v(r)?.vatCents ?? 0), csvCents(v(r)?.grossCents ?? 0)]),
       ...methods.map((m) => csvCents(c.f.byPayment.find((p) => p.method === m)?.amountCents ?? 0)),
-      csvCents(c.f.changeCents), csvCents(c.f.cashExpectedCents),
-      c.f.cashCountedCents === null ? null : csvCents(c.f.cashCountedCents), c.f.cashDifferenceCents === null ? null : csvCents(c.f.cashDifferenceCents),
+      csvCents(c.f.changeCents),
+      csvCents(c.f.cashExpectedCents),
+      c.f.cashCountedCents === null ? null : csvCents(c.f.cashCountedCents),
+      c.f.cashDifferenceCents === null ? null : csvCents(c.f.cashDifferenceCents),
     ];
   });
   return toCsv(header, rows);

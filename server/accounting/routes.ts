@@ -11,11 +11,17 @@ export const accountingRoutes = [
     path: '/api/exports/fec',
     access: MANAGERS,
     tag: 'accounting',
-    summary: 'FEC (fichier des écritures comptables) of a period: sales per daily closing, statements, their payments; every day that sold must be closed',
+    summary:
+      'FEC (fichier des écritures comptables) of a period: sales per daily closing, statements, their payments; every day that sold must be closed',
     query: exportPeriodQuery,
     handler: async ({ query }, ctx) => {
       const fec = await fecFile(ctx.db, query, ctx.services.config.TZ_BUSINESS);
-      await recordEvent(ctx.db, { kind: 'accounting.exported', userId: requireUser(ctx).id, data: { format: 'fec', ...query, entries: fec.entries }, at: ctx.services.now().toISOString() });
+      await recordEvent(ctx.db, {
+        kind: 'accounting.exported',
+        userId: requireUser(ctx).id,
+        data: { format: 'fec', ...query, entries: fec.entries },
+        at: ctx.services.now().toISOString(),
+      });
       return Reply.file(fec.content, 'text/plain; charset=iso-8859-15', fec.filename);
     },
   }),
@@ -28,7 +34,12 @@ export const accountingRoutes = [
     query: exportPeriodQuery,
     handler: async ({ query }, ctx) => {
       const csv = await salesJournalCsv(ctx.db, query);
-      await recordEvent(ctx.db, { kind: 'accounting.exported', userId: requireUser(ctx).id, data: { format: 'sales-journal', ...query }, at: ctx.services.now().toISOString() });
+      await recordEvent(ctx.db, {
+        kind: 'accounting.exported',
+        userId: requireUser(ctx).id,
+        data: { format: 'sales-journal', ...query },
+        at: ctx.services.now().toISOString(),
+      });
       return Reply.file(csv, 'text/csv; charset=utf-8', `journal-des-ventes-${query.from}-${query.to}.csv`);
     },
   }),
@@ -52,7 +63,13 @@ export const accountingRoutes = [
         const before = await readSetting(trx, 'accounting.plan');
         const now = ctx.services.now();
         await writeSetting(trx, 'accounting.plan', body, now);
-        await recordEvent(trx, { kind: 'settings.changed', userId: requireUser(ctx).id, subject: 'accounting.plan', data: { before: before ?? null, after: body }, at: now.toISOString() });
+        await recordEvent(trx, {
+          kind: 'settings.changed',
+          userId: requireUser(ctx).id,
+          subject: 'accounting.plan',
+          data: { before: before ?? null, after: body },
+          at: now.toISOString(),
+        });
         return body;
       }),
   }),

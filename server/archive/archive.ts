@@ -30,10 +30,24 @@ Vérification sans base de données : npm run cli -- verify --archive CE_FICHIER
 
 /** Every outlet that sold that year must have its yearly closing: only a closed period is archived. */
 async function assertClosedYear(db: Kysely<Database>, year: string) {
-  const sold = await db.selectFrom('sales').select('outlet_id').distinct().where('training', '=', 0).where('business_day', 'like', `${year}-%`).execute();
-  const closed = new Set((await db.selectFrom('closings').select('outlet_id').where('kind', '=', 'year').where('period', '=', year).execute()).map((c) => c.outlet_id));
+  const sold = await db
+    .selectFrom('sales')
+    .select('outlet_id')
+    .distinct()
+    .where('training', '=', 0)
+    .where('business_day', 'like', `${year}-%`)
+    .execute();
+  const closed = new Set(
+    (await db.selectFrom('closings').select('outlet_id').where('kind', '=', 'year').where('period', '=', year).execute()).map(
+      (c) => c.outlet_id,
+    ),
+  );
   const open = sold.filter((s) => !closed.has(s.outlet_id)).map((s) => s.outlet_id);
-  if (open.length) throw new Unprocessable(`L’exercice ${year} n’est pas clôturé (point(s) de vente ${open.join(', ')}) : clôturez l’année avant de l’archiver.`, [{ field: 'year', reason: 'année non clôturée' }]);
+  if (open.length)
+    throw new Unprocessable(
+      `L’exercice ${year} n’est pas clôturé (point(s) de vente ${open.join(', ')}) : clôturez l’année avant de l’archiver.`,
+      [{ field: 'year', reason: 'année non clôturée' }],
+    );
 }
 
 /**
@@ -52,30 +66,101 @@ export async function createArchive(db: Kysely<Database>, year: string, dir: str
     .groupBy('till_id')
     .execute();
   const tickets: string[] = [];
-  const tillHeads: { tillId: number; firstSeq: number; lastSeq: number; prevHashAtStart: string; headHash: string; grandTotalCents: number }[] = [];
+  const tillHeads: {
+    tillId: number;
+    firstSeq: number;
+    lastSeq: number;
+    prevHashAtStart: string;
+    headHash: string;
+    grandTotalCents: number;
+  }[] = [];
   for (const r of ranges) {
-    const ids = (await db.selectFrom('sales').select('id').where('till_id', '=', r.till_id).where('training', '=', 0).where('chain_seq', '>=', Number(r.first)).where('chain_seq', '<=', Number(r.last)).execute()).map((x) => x.id);
+    const ids = (
+      await db
+        .selectFrom('sales')
+        .select('id')
+        .where('till_id', '=', r.till_id)
+        .where('training', '=', 0)
+        .where('chain_seq', '>=', Number(r.first))
+        .where('chain_seq', '<=', Number(r.last))
+        .execute()
+    ).map((x) => x.id);
     const records = [];
     for (let i = 0; i < ids.length; i += 500) records.push(...(await loadTicketRecords(db, { ids: ids.slice(i, i + 500) })));
     records.sort((a, b) => a.row.chain_seq - b.row.chain_seq);
     for (const t of records) {
-      tickets.push(canonicalJson({ record: t.record, prevHash: t.row.prev_hash, hash: t.row.hash, receivedAt: t.row.received_at, reason: t.row.reason, approvedBy: t.row.approved_by, late: t.row.late === 1, outletId: t.row.outlet_id }));
+      tickets.push(
+        canonicalJson({
+          record: t.record,
+          prevHash: t.row.prev_hash,
+          hash: t.row.hash,
+          receivedAt: t.row.received_at,
+          reason: t.row.reason,
+          approvedBy: t.row.approved_by,
+          late: t.row.late === 1,
+          outletId: t.row.outlet_id,
+        }),
+      );
     }
-    tillHeads.push({ tillId: r.till_id, firstSeq: Number(r.first), lastSeq: Number(r.last), prevHashAtStart: records[0]!.row.prev_hash, headHash: records[records.length - 1]!.row.hash, grandTotalCents: records[records.length - 1]!.row.till_grand_total_cents });
+    tillHeads.push({
+      tillId: r.till_id,
+      firstSeq: Number(r.first),
+      lastSeq: Number(r.last),
+      prevHashAtStart: records[0]!.row.prev_hash,
+      headHash: records[records.length - 1]!.row.hash,
+      grandTotalCents: records[records.length - 1]!.row.till_grand_total_cents,
+    });
   }
-  const closingRanges = await db.selectFrom('closings').select((eb) => ['outlet_id', eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last')]).where('period', 'like', `${year}%`).groupBy('outlet_id').execute();
+  const closingRanges = await db
+    .selectFrom('closings')
+    .select((eb) => ['outlet_id', eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last')])
+    .where('period', 'like', `${year}%`)
+    .groupBy('outlet_id')
+    .execute();
   const closings: string[] = [];
-  const closingHeads: { outletId: number; firstSeq: number; lastSeq: number; prevHashAtStart: string; headHash: string; grandTotalCents: number }[] = [];
+  const closingHeads: {
+    outletId: number;
+    firstSeq: number;
+    lastSeq: number;
+    prevHashAtStart: string;
+    headHash: string;
+    grandTotalCents: number;
+  }[] = [];
   for (const r of closingRanges) {
-    const rows = await db.selectFrom('closings').selectAll().where('outlet_id', '=', r.outlet_id).where('seq', '>=', Number(r.first)).where('seq', '<=', Number(r.last)).orderBy('seq').execute();
+    const rows = await db
+      .selectFrom('closings')
+      .selectAll()
+      .where('outlet_id', '=', r.outlet_id)
+      .where('seq', '>=', Number(r.first))
+      .where('seq', '<=', Number(r.last))
+      .orderBy('seq')
+      .execute();
     for (const c of rows) closings.push(canonicalJson({ ...c, figures: JSON.parse(c.figures) }));
-    closingHeads.push({ outletId: r.outlet_id, firstSeq: Number(r.first), lastSeq: Number(r.last), prevHashAtStart: rows[0]!.prev_hash, headHash: rows[rows.length - 1]!.hash, grandTotalCents: rows.filter((c) => c.kind === 'day').at(-1)?.grand_total_cents ?? 0 });
+    closingHeads.push({
+      outletId: r.outlet_id,
+      firstSeq: Number(r.first),
+      lastSeq: Number(r.last),
+      prevHashAtStart: rows[0]!.prev_hash,
+      headHash: rows[rows.length - 1]!.hash,
+      grandTotalCents: rows.filter((c) => c.kind === 'day').at(-1)?.grand_total_cents ?? 0,
+    });
   }
-  const eventRange = await db.selectFrom('events').select((eb) => [eb.fn.min('id').as('first'), eb.fn.max('id').as('last')]).where('at', '>=', `${year}-01-01`).where('at', '<', `${Number(year) + 1}-01-01`).executeTakeFirst();
+  const eventRange = await db
+    .selectFrom('events')
+    .select((eb) => [eb.fn.min('id').as('first'), eb.fn.max('id').as('last')])
+    .where('at', '>=', `${year}-01-01`)
+    .where('at', '<', `${Number(year) + 1}-01-01`)
+    .executeTakeFirst();
   const events: string[] = [];
   let eventHead: { firstId: number; lastId: number; prevHashAtStart: string; headHash: string } | null = null;
   if (eventRange?.first != null) {
-    const rows = await db.selectFrom('events').selectAll().where('id', '>=', Number(eventRange.first)).where('id', '<=', Number(eventRange.last)).orderBy('id').execute();
+    const rows = await db
+      .selectFrom('events')
+      .selectAll()
+      .where('id', '>=', Number(eventRange.first))
+      .where('id', '<=', Number(eventRange.last))
+      .orderBy('id')
+      .execute();
     for (const e of rows) events.push(canonicalJson(e));
     eventHead = { firstId: rows[0]!.id, lastId: rows.at(-1)!.id, prevHashAtStart: rows[0]!.prev_hash, headHash: rows.at(-1)!.hash };
   }
@@ -102,7 +187,13 @@ export async function createArchive(db: Kysely<Database>, year: string, dir: str
   fs.writeFileSync(path.join(dir, `${name}.partial`), gz);
   fs.renameSync(path.join(dir, `${name}.partial`), path.join(dir, name));
   const sha256 = crypto.createHash('sha256').update(gz).digest('hex');
-  await recordEvent(db, { kind: 'archive.created', userId, subject: name, data: { year, sha256, ...manifest.counts }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'archive.created',
+    userId,
+    subject: name,
+    data: { year, sha256, ...manifest.counts },
+    at: now.toISOString(),
+  });
   return { name, file: path.join(dir, name), bytes: gz.length, sha256, counts: manifest.counts };
 }
 
@@ -115,7 +206,12 @@ export function archivePath(dir: string, name: string): string {
 
 export function listArchives(dir: string) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((n) => NAME.test(n)).sort().reverse().map((name) => ({ name, bytes: fs.statSync(path.join(dir, name)).size }));
+  return fs
+    .readdirSync(dir)
+    .filter((n) => NAME.test(n))
+    .sort()
+    .reverse()
+    .map((name) => ({ name, bytes: fs.statSync(path.join(dir, name)).size }));
 }
 
 export interface ArchiveReport {
@@ -136,58 +232,118 @@ export function verifyArchive(gz: Buffer): ArchiveReport {
     return { ok: false, year: null, counts, problems: [{ record: 'archive', fault: 'unreadable', detail: (e as Error).message }] };
   }
   const manifestBuf = files.get('manifest.json');
-  if (!manifestBuf) return { ok: false, year: null, counts, problems: [{ record: 'manifest.json', fault: 'missing', detail: 'no manifest' }] };
+  if (!manifestBuf)
+    return { ok: false, year: null, counts, problems: [{ record: 'manifest.json', fault: 'missing', detail: 'no manifest' }] };
   const manifest = JSON.parse(manifestBuf.toString('utf8'));
-  if (manifest.format !== ARCHIVE_FORMAT) problems.push({ record: 'manifest.json', fault: 'format', detail: `unknown format ${manifest.format}` });
+  if (manifest.format !== ARCHIVE_FORMAT)
+    problems.push({ record: 'manifest.json', fault: 'format', detail: `unknown format ${manifest.format}` });
   for (const f of manifest.files as { name: string; sha256: string }[]) {
     const data = files.get(f.name);
     if (!data) problems.push({ record: f.name, fault: 'missing', detail: 'listed in the manifest, absent' });
-    else if (crypto.createHash('sha256').update(data).digest('hex') !== f.sha256) problems.push({ record: f.name, fault: 'checksum', detail: 'SHA-256 differs from the manifest' });
+    else if (crypto.createHash('sha256').update(data).digest('hex') !== f.sha256)
+      problems.push({ record: f.name, fault: 'checksum', detail: 'SHA-256 differs from the manifest' });
   }
-  const lines = (name: string) => (files.get(name)?.toString('utf8') ?? '').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lines = (name: string) =>
+    (files.get(name)?.toString('utf8') ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
 
   const tickets = lines('tickets.jsonl') as { record: TicketRecord; prevHash: string; hash: string }[];
   counts.tickets = tickets.length;
-  for (const head of manifest.chains.tills as { tillId: number; firstSeq: number; lastSeq: number; prevHashAtStart: string; headHash: string }[]) {
+  for (const head of manifest.chains.tills as {
+    tillId: number;
+    firstSeq: number;
+    lastSeq: number;
+    prevHashAtStart: string;
+    headHash: string;
+  }[]) {
     const chain = tickets.filter((t) => t.record.tillId === head.tillId).sort((a, b) => a.record.chainSeq - b.record.chainSeq);
     let prev = head.prevHashAtStart;
     let seq = head.firstSeq;
     for (const t of chain) {
       const label = `ticket:caisse ${head.tillId} n°${t.record.number}`;
-      if (t.record.chainSeq !== seq) problems.push({ record: label, fault: 'missing', detail: `chain position ${t.record.chainSeq}, expected ${seq}` });
+      if (t.record.chainSeq !== seq)
+        problems.push({ record: label, fault: 'missing', detail: `chain position ${t.record.chainSeq}, expected ${seq}` });
       if (t.prevHash !== prev) problems.push({ record: label, fault: 'broken-link', detail: 'previous hash does not match' });
-      if (ticketHash(t.prevHash, t.record) !== t.hash) problems.push({ record: label, fault: 'hash-mismatch', detail: 'content differs from its hash' });
+      if (ticketHash(t.prevHash, t.record) !== t.hash)
+        problems.push({ record: label, fault: 'hash-mismatch', detail: 'content differs from its hash' });
       prev = t.hash;
       seq = t.record.chainSeq + 1;
     }
-    if (prev !== head.headHash || seq !== head.lastSeq + 1) problems.push({ record: `caisse ${head.tillId}`, fault: 'head', detail: 'the chain does not end on the head named in the manifest' });
+    if (prev !== head.headHash || seq !== head.lastSeq + 1)
+      problems.push({ record: `caisse ${head.tillId}`, fault: 'head', detail: 'the chain does not end on the head named in the manifest' });
   }
-  const closings = lines('closings.jsonl') as { outlet_id: number; kind: 'day' | 'month' | 'year'; period: string; seq: number; closed_at: string; closed_by: number; figures: ClosingFigures; total_cents: number; grand_total_cents: number; prev_hash: string; hash: string }[];
+  const closings = lines('closings.jsonl') as {
+    outlet_id: number;
+    kind: 'day' | 'month' | 'year';
+    period: string;
+    seq: number;
+    closed_at: string;
+    closed_by: number;
+    figures: ClosingFigures;
+    total_cents: number;
+    grand_total_cents: number;
+    prev_hash: string;
+    hash: string;
+  }[];
   counts.closings = closings.length;
   for (const head of manifest.chains.closings as { outletId: number; prevHashAtStart: string; headHash: string }[]) {
     let prev = head.prevHashAtStart;
     for (const c of closings.filter((x) => x.outlet_id === head.outletId).sort((a, b) => a.seq - b.seq)) {
       const label = `closing:${c.kind} ${c.period} (point de vente ${c.outlet_id})`;
       if (c.prev_hash !== prev) problems.push({ record: label, fault: 'broken-link', detail: 'previous hash does not match' });
-      const record = { outletId: c.outlet_id, kind: c.kind, period: c.period, seq: c.seq, closedAt: c.closed_at, closedBy: c.closed_by, figures: c.figures, totalCents: c.total_cents, grandTotalCents: c.grand_total_cents };
-      if (closingHash(c.prev_hash, record) !== c.hash) problems.push({ record: label, fault: 'hash-mismatch', detail: 'content differs from its hash' });
+      const record = {
+        outletId: c.outlet_id,
+        kind: c.kind,
+        period: c.period,
+        seq: c.seq,
+        closedAt: c.closed_at,
+        closedBy: c.closed_by,
+        figures: c.figures,
+        totalCents: c.total_cents,
+        grandTotalCents: c.grand_total_cents,
+      };
+      if (closingHash(c.prev_hash, record) !== c.hash)
+        problems.push({ record: label, fault: 'hash-mismatch', detail: 'content differs from its hash' });
       prev = c.hash;
     }
-    if (prev !== head.headHash) problems.push({ record: `clôtures du point de vente ${head.outletId}`, fault: 'head', detail: 'the chain does not end on the head named in the manifest' });
+    if (prev !== head.headHash)
+      problems.push({
+        record: `clôtures du point de vente ${head.outletId}`,
+        fault: 'head',
+        detail: 'the chain does not end on the head named in the manifest',
+      });
   }
-  const events = lines('events.jsonl') as { id: number; at: string; user_id: number | null; kind: string; subject: string | null; data: string; prev_hash: string; hash: string }[];
+  const events = lines('events.jsonl') as {
+    id: number;
+    at: string;
+    user_id: number | null;
+    kind: string;
+    subject: string | null;
+    data: string;
+    prev_hash: string;
+    hash: string;
+  }[];
   counts.events = events.length;
   if (manifest.chains.events) {
     let prev = manifest.chains.events.prevHashAtStart as string;
     for (const e of events) {
       if (e.prev_hash !== prev) problems.push({ record: `event:${e.id}`, fault: 'broken-link', detail: 'previous hash does not match' });
-      if (sha256Hex(e.prev_hash + eventHashPayload(e)) !== e.hash) problems.push({ record: `event:${e.id}`, fault: 'hash-mismatch', detail: 'content differs from its hash' });
+      if (sha256Hex(e.prev_hash + eventHashPayload(e)) !== e.hash)
+        problems.push({ record: `event:${e.id}`, fault: 'hash-mismatch', detail: 'content differs from its hash' });
       prev = e.hash;
     }
-    if (prev !== manifest.chains.events.headHash) problems.push({ record: 'events', fault: 'head', detail: 'the chain does not end on the head named in the manifest' });
+    if (prev !== manifest.chains.events.headHash)
+      problems.push({ record: 'events', fault: 'head', detail: 'the chain does not end on the head named in the manifest' });
   }
   for (const [name, n] of Object.entries(manifest.counts as Record<string, number>)) {
-    if (counts[name as keyof typeof counts] !== n) problems.push({ record: `${name}.jsonl`, fault: 'count', detail: `${counts[name as keyof typeof counts]} records, manifest says ${n}` });
+    if (counts[name as keyof typeof counts] !== n)
+      problems.push({
+        record: `${name}.jsonl`,
+        fault: 'count',
+        detail: `${counts[name as keyof typeof counts]} records, manifest says ${n}`,
+      });
   }
   return { ok: problems.length === 0, year: manifest.year ?? null, counts, problems };
 }

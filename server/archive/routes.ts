@@ -32,6 +32,7 @@ export const archiveRoutes = [
     tag: 'closings',
     summary: 'Download a fiscal archive (.tar.gz), for the accountant or a tax audit',
     params: z.object({ name: z.string().max(80) }).strict(),
-    handler: async ({ params }, ctx) => Reply.file(fs.readFileSync(archivePath(ctx.services.config.archiveDir, params.name)), 'application/gzip', params.name),
+    handler: async ({ params }, ctx) =>
+      Reply.file(fs.readFileSync(archivePath(ctx.services.config.archiveDir, params.name)), 'application/gzip', params.name),
   }),
 ];

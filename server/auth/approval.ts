@@ -37,6 +37,11 @@ export async function checkApproval(db: Db, token: string | undefined, tillId: n
   if (Number(m[3]) !== tillId) return null;
   const issued = Number(m[4]);
   if (issued > ticketAt.getTime() + 60_000 || ticketAt.getTime() - issued > VALID_MS) return null;
-  const manager = await db.selectFrom('users').select('id').where('id', '=', Number(m[2])).where('role', 'in', ['manager', 'admin']).executeTakeFirst();
+  const manager = await db
+    .selectFrom('users')
+    .select('id')
+    .where('id', '=', Number(m[2]))
+    .where('role', 'in', ['manager', 'admin'])
+    .executeTakeFirst();
   return manager?.id ?? null;
 }

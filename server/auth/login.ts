@@ -89,7 +89,13 @@ export async function approveWithPin(db: Kysely<Database>, input: { tillId: numb
   const { user, till } = await matchPin(db, { ...input, deviceTillId: input.tillId }, ['manager', 'admin'], now);
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('tills').set({ pin_failures: 0 }).where('id', '=', till.id).execute();
-    await recordEvent(trx, { kind: 'auth.pin_approval', userId: user.id, subject: `till:${till.id}`, data: { for: input.approverOf }, at: now.toISOString() });
+    await recordEvent(trx, {
+      kind: 'auth.pin_approval',
+      userId: user.id,
+      subject: `till:${till.id}`,
+      data: { for: input.approverOf },
+      at: now.toISOString(),
+    });
   });
   return { id: user.id, displayName: user.display_name, role: user.role };
 }
@@ -101,7 +107,11 @@ async function matchPin(
   now: Date,
 ) {
   if (input.deviceTillId !== input.tillId) throw new Forbidden('Cette tablette n’est pas appairée à cette caisse.');
-  const till = await db.selectFrom('tills').select(['id', 'outlet_id', 'pin_locked_until', 'active']).where('id', '=', input.tillId).executeTakeFirst();
+  const till = await db
+    .selectFrom('tills')
+    .select(['id', 'outlet_id', 'pin_locked_until', 'active'])
+    .where('id', '=', input.tillId)
+    .executeTakeFirst();
   if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
   if (till.pin_locked_until && till.pin_locked_until > now.toISOString()) {
     const seconds = Math.ceil((Date.parse(till.pin_locked_until) - now.getTime()) / 1000);
@@ -131,7 +141,13 @@ async function matchPin(
         .where('id', '=', till.id)
         .returning('pin_failures')
         .executeTakeFirstOrThrow();
-      await recordEvent(trx, { kind: 'auth.pin_failed', userId: input.userId ?? null, subject: `till:${till.id}`, data: { failures: pin_failures }, at: now.toISOString() });
+      await recordEvent(trx, {
+        kind: 'auth.pin_failed',
+        userId: input.userId ?? null,
+        subject: `till:${till.id}`,
+        data: { failures: pin_failures },
+        at: now.toISOString(),
+      });
       if (pin_failures >= MAX_PIN_FAILURES) {
         await trx
           .updateTable('tills')

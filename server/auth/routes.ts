@@ -23,7 +23,9 @@ export const authRoutes = [
       const result = await loginWithPassword(ctx.db, body.login, body.password, ctx.services.now());
       if (ctx.remote && result.user.role !== 'producer') {
         await endSession(ctx.db, sha256Hex(result.token));
-        throw new Forbidden('Le back-office s’ouvre depuis le réseau de la boutique ; depuis l’extérieur, seul l’espace des producteurs est ouvert.');
+        throw new Forbidden(
+          'Le back-office s’ouvre depuis le réseau de la boutique ; depuis l’extérieur, seul l’espace des producteurs est ouvert.',
+        );
       }
       ctx.setCookie(SESSION_COOKIE, result.token, { maxAgeSeconds: result.maxAgeSeconds });
       return { user: result.user };
@@ -50,7 +52,8 @@ export const authRoutes = [
     access: STAFF,
     needsDevice: true,
     tag: 'auth',
-    summary: 'A manager approves, with their PIN on this till, what the cashier may not do alone (a discount above the limit, a refund); wrong PINs count towards the till’s lock',
+    summary:
+      'A manager approves, with their PIN on this till, what the cashier may not do alone (a discount above the limit, a refund); wrong PINs count towards the till’s lock',
     body: approveBody,
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);

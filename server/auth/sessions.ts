@@ -36,8 +36,16 @@ export async function resolveSession(db: Kysely<Database>, token: string | undef
   const idHash = sha256Hex(token);
   // Every request asks this: written in SQL once (db/raw.ts) rather than built each time.
   const [row] = await rawRows<{
-    id: number; role: Role; display_name: string; login: string | null; producer_id: number | null; active: 0 | 1;
-    expires_at: string; last_seen_at: string; device_id: number | null; revoked_at: string | null;
+    id: number;
+    role: Role;
+    display_name: string;
+    login: string | null;
+    producer_id: number | null;
+    active: 0 | 1;
+    expires_at: string;
+    last_seen_at: string;
+    device_id: number | null;
+    revoked_at: string | null;
   }>(
     db,
     `select "users"."id", "users"."role", "users"."display_name", "users"."login", "users"."producer_id", "users"."active",

@@ -14,7 +14,11 @@ function stamp(now: Date): string {
  * SQLite's online backup: a consistent copy taken while the shop keeps selling (pages copied in steps,
  * restarting if a write lands meanwhile). The copy is checked before it is kept.
  */
-export async function createBackup(sqlite: SQLite.Database, dir: string, now: Date): Promise<{ name: string; bytes: number; file: string }> {
+export async function createBackup(
+  sqlite: SQLite.Database,
+  dir: string,
+  now: Date,
+): Promise<{ name: string; bytes: number; file: string }> {
   fs.mkdirSync(dir, { recursive: true });
   let name = `comptoir-${stamp(now)}.sqlite`;
   for (let i = 2; fs.existsSync(path.join(dir, name)); i++) name = `comptoir-${stamp(now)}-${i}.sqlite`;
@@ -51,7 +55,9 @@ export function backupPath(dir: string, name: string): string {
 }
 
 export function pruneBackups(dir: string, keep: number): string[] {
-  const removed = listBackups(dir).slice(keep).map((b) => b.name);
+  const removed = listBackups(dir)
+    .slice(keep)
+    .map((b) => b.name);
   for (const name of removed) fs.rmSync(path.join(dir, name));
   return removed;
 }
@@ -66,7 +72,9 @@ export function integrityProblem(file: string): string | null {
     if (bad.length) return `PRAGMA integrity_check: ${bad.slice(0, 3).join('; ')}`;
     const fk = db.pragma('foreign_key_check') as unknown[];
     if (fk.length) return `PRAGMA foreign_key_check: ${fk.length} broken reference(s)`;
-    const tables = new Set((db.prepare(`select name from sqlite_master where type = 'table'`).all() as { name: string }[]).map((r) => r.name));
+    const tables = new Set(
+      (db.prepare(`select name from sqlite_master where type = 'table'`).all() as { name: string }[]).map((r) => r.name),
+    );
     for (const t of ['kysely_migration', 'settings', 'events', 'products', 'stock_movements']) {
       if (!tables.has(t)) return `not a Comptoir database (no table ${t})`;
     }

@@ -6,7 +6,14 @@ import { recordEvent } from '../events/event-log.ts';
 import type { Db } from '../../db/schema.ts';
 
 type CategoryRow = { id: number; slug: string; name: string; color: string; sort_order: number; active: 0 | 1 };
-export const categoryView = (c: CategoryRow) => ({ id: c.id, slug: c.slug, name: c.name, color: c.color, sortOrder: c.sort_order, active: c.active === 1 });
+export const categoryView = (c: CategoryRow) => ({
+  id: c.id,
+  slug: c.slug,
+  name: c.name,
+  color: c.color,
+  sortOrder: c.sort_order,
+  active: c.active === 1,
+});
 
 export async function listCategories(db: Db) {
   const rows = await db.selectFrom('categories').selectAll().orderBy('sort_order').orderBy('name').execute();
@@ -23,7 +30,13 @@ export async function createCategory(db: Db, input: CategoryCreate, userId: numb
     .values({ slug, name: input.name, color: input.color, sort_order: input.sortOrder })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordEvent(db, { kind: 'category.created', userId, subject: `category:${row.id}`, data: { slug, name: row.name }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'category.created',
+    userId,
+    subject: `category:${row.id}`,
+    data: { slug, name: row.name },
+    at: now.toISOString(),
+  });
   return categoryView(row);
 }
 
@@ -41,6 +54,12 @@ export async function updateCategory(db: Db, id: number, patch: z.infer<typeof c
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordEvent(db, { kind: 'category.updated', userId, subject: `category:${id}`, data: { before: categoryView(before), after: categoryView(row) }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'category.updated',
+    userId,
+    subject: `category:${id}`,
+    data: { before: categoryView(before), after: categoryView(row) },
+    at: now.toISOString(),
+  });
   return categoryView(row);
 }

@@ -75,7 +75,11 @@ export function readCsv(text: string): { header: string[]; records: string[][] }
   return { header, records };
 }
 
-export async function importProducts(db: Kysely<Database>, csv: string, opts: { dryRun: boolean; userId: number; now: Date }): Promise<ImportReport> {
+export async function importProducts(
+  db: Kysely<Database>,
+  csv: string,
+  opts: { dryRun: boolean; userId: number; now: Date },
+): Promise<ImportReport> {
   const { header, records } = readCsv(csv);
   const problems: ImportProblem[] = [];
   const index = new Map<Column, number>();
@@ -142,19 +146,30 @@ export async function importProducts(db: Kysely<Database>, csv: string, opts: { 
       else categoryId = c;
     }
     const trackedText = normalizeForSearch(cell('stockTracked'));
-    const stockTracked = index.has('stockTracked') && trackedText !== '' ? (yes.has(trackedText) ? true : no.has(trackedText) ? false : null) : true;
+    const stockTracked =
+      index.has('stockTracked') && trackedText !== '' ? (yes.has(trackedText) ? true : no.has(trackedText) ? false : null) : true;
     if (stockTracked === null) fail('suivi_stock', `« ${cell('stockTracked')} » : attendu oui ou non`);
     let lowStockThreshold: number | null = null;
     if (cell('threshold') && unit) {
       lowStockThreshold = parseQuantity(cell('threshold'), unit);
-      if (lowStockThreshold === null) fail('seuil', `« ${cell('threshold')} » : quantité invalide${unit === 'kg' ? ' (en kg, ex. 2,5)' : ''}`);
+      if (lowStockThreshold === null)
+        fail('seuil', `« ${cell('threshold')} » : quantité invalide${unit === 'kg' ? ' (en kg, ex. 2,5)' : ''}`);
     }
-    const outletWords = cell('outlets').split(/[\s,|/+]+/).map(normalizeForSearch).filter(Boolean);
-    const outlets = outletWords.length ? outletWords.map((w) => (w === 'boutique' || w === 'shop' || w === 'magasin' ? 'shop' : w === 'restaurant' || w === 'cafe' ? 'restaurant' : null)) : ['shop' as const];
+    const outletWords = cell('outlets')
+      .split(/[\s,|/+]+/)
+      .map(normalizeForSearch)
+      .filter(Boolean);
+    const outlets = outletWords.length
+      ? outletWords.map((w) =>
+          w === 'boutique' || w === 'shop' || w === 'magasin' ? 'shop' : w === 'restaurant' || w === 'cafe' ? 'restaurant' : null,
+        )
+      : ['shop' as const];
     if (outlets.includes(null)) fail('points_de_vente', `« ${cell('outlets')} » : attendu boutique et/ou restaurant`);
 
     const barcodes: string[] = [];
-    for (const raw of cell('barcodes').split(/[\s|]+/).filter(Boolean)) {
+    for (const raw of cell('barcodes')
+      .split(/[\s|]+/)
+      .filter(Boolean)) {
       try {
         const code = barcodeForStorage(raw, layouts, 'codes_barres');
         const firstLine = seenCodes.get(code);
@@ -215,7 +230,12 @@ export async function importProducts(db: Kysely<Database>, csv: string, opts: { 
 
   await db.transaction().execute(async (trx) => {
     for (const { input } of valid) await createProduct(trx, input, opts.userId, opts.now, layouts);
-    await recordEvent(trx, { kind: 'catalog.imported', userId: opts.userId, data: { rows: records.length, created: valid.length }, at: opts.now.toISOString() });
+    await recordEvent(trx, {
+      kind: 'catalog.imported',
+      userId: opts.userId,
+      data: { rows: records.length, created: valid.length },
+      at: opts.now.toISOString(),
+    });
   });
   return { ...report, created: valid.length };
 }

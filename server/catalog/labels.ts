@@ -12,7 +12,15 @@ export async function labelsFor(db: Db, items: readonly { productId: number; cop
     const p = await getProduct(db, item.productId).catch((e: unknown) => {
       throw e instanceof NotFound ? new Invalid({ field: `items.${i}.productId`, reason: 'article inconnu' }) : e;
     });
-    for (let c = 0; c < item.copies; c++) labels.push({ name: p.name, producerName: p.producerName, unit: p.unit, priceCents: p.priceCents, barcode: p.barcodes[0] ?? null, net: p.net });
+    for (let c = 0; c < item.copies; c++)
+      labels.push({
+        name: p.name,
+        producerName: p.producerName,
+        unit: p.unit,
+        priceCents: p.priceCents,
+        barcode: p.barcodes[0] ?? null,
+        net: p.net,
+      });
   }
   return labels;
 }

@@ -52,7 +52,13 @@ export async function createProducer(db: Db, input: ProducerCreate, userId: numb
     .values({ ...values, search_text: producerSearchText(values) })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordEvent(db, { kind: 'producer.created', userId, subject: `producer:${row.id}`, data: { slug, name: row.name, commissionBp: row.commission_bp }, at });
+  await recordEvent(db, {
+    kind: 'producer.created',
+    userId,
+    subject: `producer:${row.id}`,
+    data: { slug, name: row.name, commissionBp: row.commission_bp },
+    at,
+  });
   return producerView(row);
 }
 
@@ -62,7 +68,10 @@ export async function getProducer(db: Db, id: number): Promise<ProducerView> {
   return producerView(row);
 }
 
-export async function listProducers(db: Db, query: { q?: string | undefined; active?: boolean | undefined; limit: number; offset: number }) {
+export async function listProducers(
+  db: Db,
+  query: { q?: string | undefined; active?: boolean | undefined; limit: number; offset: number },
+) {
   let q = db.selectFrom('producers').selectAll();
   for (const term of searchTerms(query.q ?? '')) q = q.where(sql<boolean>`search_text like ${'%' + term + '%'}`);
   if (query.active !== undefined) q = q.where('active', '=', query.active ? 1 : 0);
@@ -92,7 +101,9 @@ export async function updateProducer(db: Db, id: number, patch: ProducerUpdate, 
     .returningAll()
     .executeTakeFirstOrThrow();
   const changed = Object.fromEntries(
-    Object.entries(next).filter(([k, v]) => (before as Record<string, unknown>)[k] !== v).map(([k, v]) => [k, { before: (before as Record<string, unknown>)[k], after: v }]),
+    Object.entries(next)
+      .filter(([k, v]) => (before as Record<string, unknown>)[k] !== v)
+      .map(([k, v]) => [k, { before: (before as Record<string, unknown>)[k], after: v }]),
   );
   if (Object.keys(changed).length) {
     const kind = patch.active === false && before.active === 1 ? 'producer.deactivated' : 'producer.updated';

@@ -24,7 +24,10 @@ export function barcodeForStorage(raw: string, layouts: readonly InStoreLayout[]
     case 'invalid':
       throw new Invalid({ field, reason: `code-barres ${raw} : clé de contrôle incorrecte` });
     case 'in-store':
-      throw new Invalid({ field, reason: `code-barres ${raw} : préfixe ${decoded.prefix} réservé aux étiquettes de balance ; renseignez plutôt le code PLU` });
+      throw new Invalid({
+        field,
+        reason: `code-barres ${raw} : préfixe ${decoded.prefix} réservé aux étiquettes de balance ; renseignez plutôt le code PLU`,
+      });
     default:
       return decoded.code;
   }
@@ -65,7 +68,12 @@ async function hydrate(db: Db, rows: BaseRow[]) {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [outlets, barcodes] = await Promise.all([
-    db.selectFrom('product_outlets').innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id').select(['product_outlets.product_id', 'outlets.code']).where('product_outlets.product_id', 'in', ids).execute(),
+    db
+      .selectFrom('product_outlets')
+      .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
+      .select(['product_outlets.product_id', 'outlets.code'])
+      .where('product_outlets.product_id', 'in', ids)
+      .execute(),
     db.selectFrom('barcodes').select(['product_id', 'code']).where('product_id', 'in', ids).orderBy('created_at').execute(),
   ]);
   const outletsOf = new Map<number, OutletCode[]>();
@@ -139,7 +147,13 @@ export async function listProducts(db: Db, query: ProductListQuery, scope: Scope
       q = q.where((eb) =>
         eb.or([
           byText(eb),
-          eb.exists(eb.selectFrom('barcodes').select('barcodes.code').whereRef('barcodes.product_id', '=', 'products.id').where('barcodes.code', '=', raw)),
+          eb.exists(
+            eb
+              .selectFrom('barcodes')
+              .select('barcodes.code')
+              .whereRef('barcodes.product_id', '=', 'products.id')
+              .where('barcodes.code', '=', raw),
+          ),
         ]),
       );
     } else {
@@ -157,10 +171,15 @@ async function outletIds(db: Db, codes: readonly OutletCode[]): Promise<number[]
 
 /** A weighed product has its price per kilo already: a net quantity is for prepacked pieces only. */
 function checkNet(unit: 'piece' | 'kg', net: unknown) {
-  if (unit === 'kg' && net != null) throw new Invalid({ field: 'net', reason: 'un article vendu au poids a déjà son prix au kilo : pas de quantité nette' });
+  if (unit === 'kg' && net != null)
+    throw new Invalid({ field: 'net', reason: 'un article vendu au poids a déjà son prix au kilo : pas de quantité nette' });
 }
 
-async function checkReferences(db: Db, input: { producerId?: number | null | undefined; categoryId?: number | null | undefined; plu?: string | null | undefined }, selfId: number | null) {
+async function checkReferences(
+  db: Db,
+  input: { producerId?: number | null | undefined; categoryId?: number | null | undefined; plu?: string | null | undefined },
+  selfId: number | null,
+) {
   if (input.producerId != null) {
     const p = await db.selectFrom('producers').select(['id', 'active']).where('id', '=', input.producerId).executeTakeFirst();
     if (!p) throw new Invalid({ field: 'producerId', reason: 'producteur inconnu' });
@@ -181,18 +200,32 @@ async function checkReferences(db: Db, input: { producerId?: number | null | und
 async function checkBarcodesFree(db: Db, codes: string[], field: string) {
   if (new Set(codes).size !== codes.length) throw new Invalid({ field, reason: 'le même code-barres figure deux fois' });
   if (!codes.length) return;
-  const taken = await db.selectFrom('barcodes').innerJoin('products', 'products.id', 'barcodes.product_id').select(['barcodes.code', 'products.name']).where('barcodes.code', 'in', codes).executeTakeFirst();
+  const taken = await db
+    .selectFrom('barcodes')
+    .innerJoin('products', 'products.id', 'barcodes.product_id')
+    .select(['barcodes.code', 'products.name'])
+    .where('barcodes.code', 'in', codes)
+    .executeTakeFirst();
   if (taken) throw new Conflict(`Le code-barres ${taken.code} est déjà attribué à « ${taken.name} ».`, field);
 }
 
 /** Call inside a transaction: the product, its outlets and its barcodes are written together. */
-export async function createProduct(db: Db, input: ProductCreate, userId: number, now: Date, layouts?: InStoreLayout[]): Promise<ProductView> {
+export async function createProduct(
+  db: Db,
+  input: ProductCreate,
+  userId: number,
+  now: Date,
+  layouts?: InStoreLayout[],
+): Promise<ProductView> {
   const l = layouts ?? (await inStoreLayouts(db));
   const codes = input.barcodes.map((c, i) => barcodeForStorage(c, l, `barcodes.${i}`));
   checkNet(input.unit, input.net);
   await checkReferences(db, input, null);
   await checkBarcodesFree(db, codes, 'barcodes');
-  const producerName = input.producerId === null ? null : (await db.selectFrom('producers').select('name').where('id', '=', input.producerId).executeTakeFirstOrThrow()).name;
+  const producerName =
+    input.producerId === null
+      ? null
+      : (await db.selectFrom('producers').select('name').where('id', '=', input.producerId).executeTakeFirstOrThrow()).name;
   const at = now.toISOString();
   const row = await db
     .insertInto('products')
@@ -216,7 +249,11 @@ export async function createProduct(db: Db, input: ProductCreate, userId: number
     .executeTakeFirstOrThrow();
   const outletRows = (await outletIds(db, [...new Set(input.outlets)])).map((outlet_id) => ({ product_id: row.id, outlet_id }));
   if (outletRows.length) await db.insertInto('product_outlets').values(outletRows).execute();
-  if (codes.length) await db.insertInto('barcodes').values(codes.map((code) => ({ code, product_id: row.id, created_at: at }))).execute();
+  if (codes.length)
+    await db
+      .insertInto('barcodes')
+      .values(codes.map((code) => ({ code, product_id: row.id, created_at: at })))
+      .execute();
   await recordEvent(db, {
     kind: 'product.created',
     userId,
@@ -259,9 +296,16 @@ export async function updateProduct(db: Db, id: number, patch: ProductUpdate, us
   if (next.unit !== before.unit) {
     // Stock is counted in pieces for one unit and grams for the other: changing it would silently rescale the ledger.
     const moved = await db.selectFrom('stock_movements').select('id').where('product_id', '=', id).limit(1).executeTakeFirst();
-    if (moved) throw new Conflict('Impossible de changer l’unité d’un article qui a déjà des mouvements de stock : créez un nouvel article.', 'unit');
+    if (moved)
+      throw new Conflict(
+        'Impossible de changer l’unité d’un article qui a déjà des mouvements de stock : créez un nouvel article.',
+        'unit',
+      );
   }
-  const producerName = next.producer_id === null ? null : ((await db.selectFrom('producers').select('name').where('id', '=', next.producer_id).executeTakeFirst())?.name ?? null);
+  const producerName =
+    next.producer_id === null
+      ? null
+      : ((await db.selectFrom('producers').select('name').where('id', '=', next.producer_id).executeTakeFirst())?.name ?? null);
   const at = now.toISOString();
   await db
     .updateTable('products')
@@ -277,9 +321,15 @@ export async function updateProduct(db: Db, id: number, patch: ProductUpdate, us
     if (new Set(codes).size !== codes.length) throw new Invalid({ field: 'barcodes', reason: 'le même code-barres figure deux fois' });
     await checkBarcodesFree(db, added, 'barcodes');
     if (removed.length) await db.deleteFrom('barcodes').where('product_id', '=', id).where('code', 'in', removed).execute();
-    if (added.length) await db.insertInto('barcodes').values(added.map((code) => ({ code, product_id: id, created_at: at }))).execute();
-    for (const code of added) await recordEvent(db, { kind: 'product.barcode_added', userId, subject: `product:${id}`, data: { code }, at });
-    for (const code of removed) await recordEvent(db, { kind: 'product.barcode_removed', userId, subject: `product:${id}`, data: { code }, at });
+    if (added.length)
+      await db
+        .insertInto('barcodes')
+        .values(added.map((code) => ({ code, product_id: id, created_at: at })))
+        .execute();
+    for (const code of added)
+      await recordEvent(db, { kind: 'product.barcode_added', userId, subject: `product:${id}`, data: { code }, at });
+    for (const code of removed)
+      await recordEvent(db, { kind: 'product.barcode_removed', userId, subject: `product:${id}`, data: { code }, at });
   }
   if (patch.outlets) {
     await db.deleteFrom('product_outlets').where('product_id', '=', id).execute();
@@ -296,7 +346,11 @@ export async function updateProduct(db: Db, id: number, patch: ProductUpdate, us
       kind: 'product.price_changed',
       userId,
       subject: `product:${id}`,
-      data: { name: next.name, priceCents: { before: before.price_cents, after: next.price_cents }, vatRateBp: { before: before.vat_rate_bp, after: next.vat_rate_bp } },
+      data: {
+        name: next.name,
+        priceCents: { before: before.price_cents, after: next.price_cents },
+        vatRateBp: { before: before.vat_rate_bp, after: next.vat_rate_bp },
+      },
       at,
     });
   }
@@ -305,15 +359,34 @@ export async function updateProduct(db: Db, id: number, patch: ProductUpdate, us
   }
   const rest = Object.fromEntries(Object.entries(diff).filter(([k]) => !['price_cents', 'vat_rate_bp', 'active'].includes(k)));
   if (Object.keys(rest).length || patch.outlets) {
-    await recordEvent(db, { kind: 'product.updated', userId, subject: `product:${id}`, data: { ...rest, ...(patch.outlets ? { outlets: patch.outlets } : {}) }, at });
+    await recordEvent(db, {
+      kind: 'product.updated',
+      userId,
+      subject: `product:${id}`,
+      data: { ...rest, ...(patch.outlets ? { outlets: patch.outlets } : {}) },
+      at,
+    });
   }
   return getProduct(db, id);
 }
 
-export async function setThreshold(db: Db, id: number, threshold: number | null, scope: Scope, userId: number, now: Date): Promise<ProductView> {
+export async function setThreshold(
+  db: Db,
+  id: number,
+  threshold: number | null,
+  scope: Scope,
+  userId: number,
+  now: Date,
+): Promise<ProductView> {
   const product = await getProduct(db, id, scope);
   await db.updateTable('products').set({ low_stock_threshold: threshold, updated_at: now.toISOString() }).where('id', '=', id).execute();
-  await recordEvent(db, { kind: 'product.threshold_changed', userId, subject: `product:${id}`, data: { before: product.lowStockThreshold, after: threshold }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'product.threshold_changed',
+    userId,
+    subject: `product:${id}`,
+    data: { before: product.lowStockThreshold, after: threshold },
+    at: now.toISOString(),
+  });
   return getProduct(db, id, scope);
 }
 
@@ -341,6 +414,10 @@ export async function refreshProductSearchText(db: Db, where: { producerId: numb
     .where('products.producer_id', '=', where.producerId)
     .execute();
   for (const r of rows) {
-    await db.updateTable('products').set({ search_text: productSearchText(r.name, r.producer_name, r.plu) }).where('id', '=', r.id).execute();
+    await db
+      .updateTable('products')
+      .set({ search_text: productSearchText(r.name, r.producer_name, r.plu) })
+      .where('id', '=', r.id)
+      .execute();
   }
 }

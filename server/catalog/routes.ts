@@ -153,7 +153,8 @@ export const catalogRoutes = [
     path: '/api/labels.pdf',
     access: MANAGERS,
     tag: 'catalog',
-    summary: 'Shelf labels on A4 sticker sheets (3 × 7): name, producer, price, price per kg for weighed goods or per kg / litre for prepacked pieces, EAN barcode',
+    summary:
+      'Shelf labels on A4 sticker sheets (3 × 7): name, producer, price, price per kg for weighed goods or per kg / litre for prepacked pieces, EAN barcode',
     body: labelsBody,
     handler: async ({ body }, ctx) => {
       const labels = await labelsFor(ctx.db, body.items, 2000);
@@ -178,7 +179,9 @@ export const catalogRoutes = [
     params: idParams,
     body: productUpdateBody,
     handler: async ({ params, body }, ctx) => {
-      const product = await ctx.db.transaction().execute((trx) => updateProduct(trx, params.id, body, requireUser(ctx).id, ctx.services.now()));
+      const product = await ctx.db
+        .transaction()
+        .execute((trx) => updateProduct(trx, params.id, body, requireUser(ctx).id, ctx.services.now()));
       ctx.services.realtime?.catalogChanged([product.id]);
       return product;
     },
@@ -192,7 +195,9 @@ export const catalogRoutes = [
     params: idParams,
     body: thresholdBody,
     handler: async ({ params, body }, ctx) =>
-      ctx.db.transaction().execute((trx) => setThreshold(trx, params.id, body.lowStockThreshold, scopeOf(ctx), requireUser(ctx).id, ctx.services.now())),
+      ctx.db
+        .transaction()
+        .execute((trx) => setThreshold(trx, params.id, body.lowStockThreshold, scopeOf(ctx), requireUser(ctx).id, ctx.services.now())),
   }),
   route({
     method: 'post',
@@ -203,7 +208,9 @@ export const catalogRoutes = [
     params: idParams,
     body: barcodeBody,
     handler: async ({ params, body }, ctx) =>
-      Reply.created(await ctx.db.transaction().execute((trx) => addBarcode(trx, params.id, body.code, requireUser(ctx).id, ctx.services.now()))),
+      Reply.created(
+        await ctx.db.transaction().execute((trx) => addBarcode(trx, params.id, body.code, requireUser(ctx).id, ctx.services.now())),
+      ),
   }),
   route({
     method: 'delete',
@@ -227,7 +234,12 @@ export const catalogRoutes = [
     handler: async ({ query }, ctx) => {
       let outlet = query.outlet;
       if (!outlet && ctx.device) {
-        const till = await ctx.db.selectFrom('tills').innerJoin('outlets', 'outlets.id', 'tills.outlet_id').select('outlets.code').where('tills.id', '=', ctx.device.tillId).executeTakeFirstOrThrow();
+        const till = await ctx.db
+          .selectFrom('tills')
+          .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
+          .select('outlets.code')
+          .where('tills.id', '=', ctx.device.tillId)
+          .executeTakeFirstOrThrow();
         outlet = till.code;
       }
       const [products, categories, producers, layouts] = await Promise.all([
@@ -237,7 +249,14 @@ export const catalogRoutes = [
         ctx.db.selectFrom('producers').select(['id', 'name', 'slug']).where('active', '=', 1).orderBy('name').execute(),
         inStoreLayouts(ctx.db),
       ]);
-      return { outlet: outlet ?? 'shop', generatedAt: ctx.services.now().toISOString(), products, categories: categories.filter((c) => c.active), producers, inStoreLayouts: layouts };
+      return {
+        outlet: outlet ?? 'shop',
+        generatedAt: ctx.services.now().toISOString(),
+        products,
+        categories: categories.filter((c) => c.active),
+        producers,
+        inStoreLayouts: layouts,
+      };
     },
   }),
   route({
@@ -254,7 +273,8 @@ export const catalogRoutes = [
       if (decoded.type === 'in-store') {
         productId = (await ctx.db.selectFrom('products').select('id').where('plu', '=', decoded.itemCode).executeTakeFirst())?.id;
       } else {
-        productId = (await ctx.db.selectFrom('barcodes').select('product_id').where('code', '=', decoded.code).executeTakeFirst())?.product_id;
+        productId = (await ctx.db.selectFrom('barcodes').select('product_id').where('code', '=', decoded.code).executeTakeFirst())
+          ?.product_id;
       }
       if (productId === undefined) throw new NotFound(`Article pour le code ${params.code}`);
       const product = await getProduct(ctx.db, productId);

@@ -10,16 +10,36 @@ import type { closingView } from './closing.ts';
 type Closing = ReturnType<typeof closingView>;
 
 const METHODS: Record<string, string> = { cash: 'Espèces', card: 'Carte bancaire', cheque: 'Chèque', meal_voucher: 'Titres-restaurant' };
-const paris = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
+const paris = (iso: string) =>
+  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
 const periodLabel = (c: Closing) =>
-  c.kind === 'day' ? `du ${pdfDate(c.period)}` : c.kind === 'month' ? `du mois ${c.period.slice(5, 7)}/${c.period.slice(0, 4)}` : `de l’année ${c.period}`;
+  c.kind === 'day'
+    ? `du ${pdfDate(c.period)}`
+    : c.kind === 'month'
+      ? `du mois ${c.period.slice(5, 7)}/${c.period.slice(0, 4)}`
+      : `de l’année ${c.period}`;
 
-export function closingPdf(c: Closing, ctx: { shop: ShopIdentity; outletName: string; closedByName: string; demo: boolean; tillNames: Map<number, string> }): Promise<Buffer> {
-  const title = c.kind === 'day' ? `Clôture journalière (Z) n° ${c.seq}` : c.kind === 'month' ? `Clôture mensuelle n° ${c.seq}` : `Clôture annuelle n° ${c.seq}`;
-  const doc = new A4Document({ title: `${title} — ${ctx.outletName}`, footer: `${ctx.shop.name} · ${ctx.outletName} · ${title}`, demo: ctx.demo });
+export function closingPdf(
+  c: Closing,
+  ctx: { shop: ShopIdentity; outletName: string; closedByName: string; demo: boolean; tillNames: Map<number, string> },
+): Promise<Buffer> {
+  const title =
+    c.kind === 'day'
+      ? `Clôture journalière (Z) n° ${c.seq}`
+      : c.kind === 'month'
+        ? `Clôture mensuelle n° ${c.seq}`
+        : `Clôture annuelle n° ${c.seq}`;
+  const doc = new A4Document({
+    title: `${title} — ${ctx.outletName}`,
+    footer: `${ctx.shop.name} · ${ctx.outletName} · ${title}`,
+    demo: ctx.demo,
+  });
   const f = c.figures;
   doc.heading(`${title} — ${ctx.outletName}`, `Période ${periodLabel(c)} · clôturée le ${paris(c.closedAt)} par ${ctx.closedByName}`);
-  doc.paragraph(`${ctx.shop.name} · ${ctx.shop.address}, ${ctx.shop.postalCode} ${ctx.shop.city} · SIRET ${ctx.shop.siret} · TVA ${ctx.shop.vatNumber}`, { muted: true, size: 8 });
+  doc.paragraph(
+    `${ctx.shop.name} · ${ctx.shop.address}, ${ctx.shop.postalCode} ${ctx.shop.city} · SIRET ${ctx.shop.siret} · TVA ${ctx.shop.vatNumber}`,
+    { muted: true, size: 8 },
+  );
   doc.section('Chiffres');
   doc.summary([
     { label: 'Tickets', value: String(f.tickets) },
@@ -30,7 +50,10 @@ export function closingPdf(c: Closing, ctx: { shop: ShopIdentity; outletName: st
   ]);
   doc.section('Moyens de paiement');
   doc.table(
-    [{ header: 'Moyen', width: 0.7 }, { header: 'Montant', width: 0.3, align: 'right' }],
+    [
+      { header: 'Moyen', width: 0.7 },
+      { header: 'Montant', width: 0.3, align: 'right' },
+    ],
     [
       ...f.byPayment.map((p) => ({ cells: [METHODS[p.method] ?? p.method.replace(/^other:/, ''), pdfEuros(p.amountCents)] })),
       { cells: ['Monnaie rendue', pdfEuros(-f.changeCents)] },
@@ -46,24 +69,52 @@ export function closingPdf(c: Closing, ctx: { shop: ShopIdentity; outletName: st
   }
   doc.section('TVA par taux');
   doc.table(
-    [{ header: 'Taux', width: 0.25 }, { header: 'Base HT', width: 0.25, align: 'right' }, { header: 'TVA', width: 0.25, align: 'right' }, { header: 'Total TTC', width: 0.25, align: 'right' }],
     [
-      ...f.byVat.map((v) => ({ cells: [formatRate(v.vatRateBp as BasisPoints), pdfEuros(v.netCents), pdfEuros(v.vatCents), pdfEuros(v.grossCents)] })),
-      { cells: ['Total', pdfEuros(f.byVat.reduce((s, v) => s + v.netCents, 0)), pdfEuros(f.byVat.reduce((s, v) => s + v.vatCents, 0)), pdfEuros(f.byVat.reduce((s, v) => s + v.grossCents, 0))], bold: true },
+      { header: 'Taux', width: 0.25 },
+      { header: 'Base HT', width: 0.25, align: 'right' },
+      { header: 'TVA', width: 0.25, align: 'right' },
+      { header: 'Total TTC', width: 0.25, align: 'right' },
+    ],
+    [
+      ...f.byVat.map((v) => ({
+        cells: [formatRate(v.vatRateBp as BasisPoints), pdfEuros(v.netCents), pdfEuros(v.vatCents), pdfEuros(v.grossCents)],
+      })),
+      {
+        cells: [
+          'Total',
+          pdfEuros(f.byVat.reduce((s, v) => s + v.netCents, 0)),
+          pdfEuros(f.byVat.reduce((s, v) => s + v.vatCents, 0)),
+          pdfEuros(f.byVat.reduce((s, v) => s + v.grossCents, 0)),
+        ],
+        bold: true,
+      },
     ],
   );
   doc.section('Par producteur');
   doc.table(
-    [{ header: 'Producteur', width: 0.7 }, { header: 'Ventes TTC', width: 0.3, align: 'right' }],
+    [
+      { header: 'Producteur', width: 0.7 },
+      { header: 'Ventes TTC', width: 0.3, align: 'right' },
+    ],
     f.byProducer.map((p) => ({ cells: [p.producerId === null ? 'La maison' : p.name, pdfEuros(p.totalCents)] })),
   );
   if (f.tills.length) {
     doc.section('Caisses');
     doc.table(
-      [{ header: 'Caisse', width: 0.4 }, { header: 'Tickets', width: 0.2, align: 'right' }, { header: 'Du n°', width: 0.2, align: 'right' }, { header: 'Au n°', width: 0.2, align: 'right' }],
-      f.tills.map((t) => ({ cells: [ctx.tillNames.get(t.tillId) ?? `Caisse ${t.tillId}`, String(t.count), String(t.first), String(t.last)] })),
+      [
+        { header: 'Caisse', width: 0.4 },
+        { header: 'Tickets', width: 0.2, align: 'right' },
+        { header: 'Du n°', width: 0.2, align: 'right' },
+        { header: 'Au n°', width: 0.2, align: 'right' },
+      ],
+      f.tills.map((t) => ({
+        cells: [ctx.tillNames.get(t.tillId) ?? `Caisse ${t.tillId}`, String(t.count), String(t.first), String(t.last)],
+      })),
     );
   }
-  doc.paragraph(`Chaînage : clôture n° ${c.seq} de ce point de vente, empreinte SHA-256 ${c.hash}. Toute modification de ces chiffres est détectée par la vérification du journal.`, { muted: true, size: 7.5 });
+  doc.paragraph(
+    `Chaînage : clôture n° ${c.seq} de ce point de vente, empreinte SHA-256 ${c.hash}. Toute modification de ces chiffres est détectée par la vérification du journal.`,
+    { muted: true, size: 7.5 },
+  );
   return doc.finish();
 }

@@ -32,11 +32,30 @@ export function figuresByDay(db: Db, outletId: number, days: { from: string; to:
 }
 
 export function emptyFigures(): Figures {
-  return { tickets: 0, refunds: 0, salesCents: 0, refundsCents: 0, totalCents: 0, discountsCents: 0, byPayment: [], changeCents: 0, cashExpectedCents: 0, byVat: [], byProducer: [], tills: [], lateTickets: 0 };
+  return {
+    tickets: 0,
+    refunds: 0,
+    salesCents: 0,
+    refundsCents: 0,
+    totalCents: 0,
+    discountsCents: 0,
+    byPayment: [],
+    changeCents: 0,
+    cashExpectedCents: 0,
+    byVat: [],
+    byProducer: [],
+    tills: [],
+    lateTickets: 0,
+  };
 }
 
 async function aggregate(db: Db, outletId: number, days: { from: string; to: string }, perDay: boolean): Promise<Map<string, Figures>> {
-  const base = (q: any) => q.where('sales.outlet_id', '=', outletId).where('sales.training', '=', 0).where('sales.business_day', '>=', days.from).where('sales.business_day', '<=', days.to);
+  const base = (q: any) =>
+    q
+      .where('sales.outlet_id', '=', outletId)
+      .where('sales.training', '=', 0)
+      .where('sales.business_day', '>=', days.from)
+      .where('sales.business_day', '<=', days.to);
   // Grouped by day too when asked; `day` is then the business day, else one bucket for the whole range.
   const group = (q: any, cols: string[]) => q.groupBy(perDay ? ['sales.business_day', ...cols] : cols);
   const day = (eb: any) => (perDay ? eb.ref('sales.business_day').as('day') : eb.val('all').as('day'));
@@ -53,7 +72,11 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
       ['sales.kind'],
     ).execute() as Promise<{ day: string; kind: 'sale' | 'refund'; n: number; total: number; change: number; late: number }[]>,
     group(
-      base(db.selectFrom('sale_payments').innerJoin('sales', 'sales.id', 'sale_payments.sale_id')).select((eb: any) => [day(eb), 'sale_payments.method', eb.fn.sum('sale_payments.amount_cents').as('amount')]),
+      base(db.selectFrom('sale_payments').innerJoin('sales', 'sales.id', 'sale_payments.sale_id')).select((eb: any) => [
+        day(eb),
+        'sale_payments.method',
+        eb.fn.sum('sale_payments.amount_cents').as('amount'),
+      ]),
       ['sale_payments.method'],
     ).execute() as Promise<{ day: string; method: string; amount: number }[]>,
     group(
@@ -67,7 +90,12 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
       ['sale_vat.vat_rate_bp'],
     ).execute() as Promise<{ day: string; vat_rate_bp: number; gross: number; net: number; vat: number }[]>,
     group(
-      base(db.selectFrom('sale_lines').innerJoin('sales', 'sales.id', 'sale_lines.sale_id').leftJoin('producers', 'producers.id', 'sale_lines.producer_id')).select((eb: any) => [
+      base(
+        db
+          .selectFrom('sale_lines')
+          .innerJoin('sales', 'sales.id', 'sale_lines.sale_id')
+          .leftJoin('producers', 'producers.id', 'sale_lines.producer_id'),
+      ).select((eb: any) => [
         day(eb),
         'sale_lines.producer_id',
         'producers.name',
@@ -77,14 +105,22 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
       ['sale_lines.producer_id', 'producers.name'],
     ).execute() as Promise<{ day: string; producer_id: number | null; name: string | null; total: number; discounts: number }[]>,
     group(
-      base(db.selectFrom('sales')).select((eb: any) => [day(eb), 'sales.till_id', eb.fn.min('sales.number').as('first'), eb.fn.max('sales.number').as('last'), eb.fn.countAll().as('n')]),
+      base(db.selectFrom('sales')).select((eb: any) => [
+        day(eb),
+        'sales.till_id',
+        eb.fn.min('sales.number').as('first'),
+        eb.fn.max('sales.number').as('last'),
+        eb.fn.countAll().as('n'),
+      ]),
       ['sales.till_id'],
     ).execute() as Promise<{ day: string; till_id: number; first: number; last: number; n: number }[]>,
   ]);
   const result = new Map<string, Figures>();
   const keys = new Set<string>([...kinds, ...payments, ...vat, ...producers, ...tills].map((r) => r.day));
   // Rows bucketed by day once: years of days must not each scan every row again.
-  const index = new Map<unknown[], Map<string, { day: string }[]>>([kinds, payments, vat, producers, tills].map((rows) => [rows, groupBy(rows as { day: string }[], (r) => r.day)]));
+  const index = new Map<unknown[], Map<string, { day: string }[]>>(
+    [kinds, payments, vat, producers, tills].map((rows) => [rows, groupBy(rows as { day: string }[], (r) => r.day)]),
+  );
   const of = <T extends { day: string }>(rows: T[], key: string) => (index.get(rows)!.get(key) ?? []) as T[];
   for (const key of keys) {
     const k = of(kinds, key);
@@ -103,12 +139,33 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
       refundsCents,
       totalCents: salesCents + refundsCents,
       discountsCents: prod.reduce((sum, p) => sum + Number(p.discounts), 0),
-      byPayment: byKey(pay.map((p) => ({ method: p.method, amountCents: Number(p.amount) })), (p) => p.method),
+      byPayment: byKey(
+        pay.map((p) => ({ method: p.method, amountCents: Number(p.amount) })),
+        (p) => p.method,
+      ),
       changeCents: change,
       cashExpectedCents: cash - change,
-      byVat: byKey(of(vat, key).map((v) => ({ vatRateBp: v.vat_rate_bp, grossCents: Number(v.gross), netCents: Number(v.net), vatCents: Number(v.vat) })), (v) => v.vatRateBp),
-      byProducer: byKey(prod.map((p) => ({ producerId: p.producer_id, name: p.producer_id === null ? 'La maison' : (p.name ?? '?'), totalCents: Number(p.total) })), (p) => p.producerId ?? 0),
-      tills: byKey(of(tills, key).map((t) => ({ tillId: t.till_id, first: Number(t.first), last: Number(t.last), count: Number(t.n) })), (t) => t.tillId),
+      byVat: byKey(
+        of(vat, key).map((v) => ({
+          vatRateBp: v.vat_rate_bp,
+          grossCents: Number(v.gross),
+          netCents: Number(v.net),
+          vatCents: Number(v.vat),
+        })),
+        (v) => v.vatRateBp,
+      ),
+      byProducer: byKey(
+        prod.map((p) => ({
+          producerId: p.producer_id,
+          name: p.producer_id === null ? 'La maison' : (p.name ?? '?'),
+          totalCents: Number(p.total),
+        })),
+        (p) => p.producerId ?? 0,
+      ),
+      tills: byKey(
+        of(tills, key).map((t) => ({ tillId: t.till_id, first: Number(t.first), last: Number(t.last), count: Number(t.n) })),
+        (t) => t.tillId,
+      ),
       lateTickets: Number(sale?.late ?? 0) + Number(refund?.late ?? 0),
     });
   }
@@ -130,12 +187,33 @@ export function sumFigures(parts: readonly Figures[]): Figures {
     refundsCents: sum((p) => p.refundsCents),
     totalCents: sum((p) => p.totalCents),
     discountsCents: sum((p) => p.discountsCents),
-    byPayment: merge(parts.map((p) => p.byPayment), (x) => x.method, (a, b) => ({ method: a.method, amountCents: a.amountCents + b.amountCents })),
+    byPayment: merge(
+      parts.map((p) => p.byPayment),
+      (x) => x.method,
+      (a, b) => ({ method: a.method, amountCents: a.amountCents + b.amountCents }),
+    ),
     changeCents: sum((p) => p.changeCents),
     cashExpectedCents: sum((p) => p.cashExpectedCents),
-    byVat: merge(parts.map((p) => p.byVat), (x) => x.vatRateBp, (a, b) => ({ vatRateBp: a.vatRateBp, grossCents: a.grossCents + b.grossCents, netCents: a.netCents + b.netCents, vatCents: a.vatCents + b.vatCents })),
-    byProducer: merge(parts.map((p) => p.byProducer), (x) => x.producerId ?? 0, (a, b) => ({ ...a, totalCents: a.totalCents + b.totalCents })),
-    tills: merge(parts.map((p) => p.tills), (x) => x.tillId, (a, b) => ({ tillId: a.tillId, first: Math.min(a.first, b.first), last: Math.max(a.last, b.last), count: a.count + b.count })),
+    byVat: merge(
+      parts.map((p) => p.byVat),
+      (x) => x.vatRateBp,
+      (a, b) => ({
+        vatRateBp: a.vatRateBp,
+        grossCents: a.grossCents + b.grossCents,
+        netCents: a.netCents + b.netCents,
+        vatCents: a.vatCents + b.vatCents,
+      }),
+    ),
+    byProducer: merge(
+      parts.map((p) => p.byProducer),
+      (x) => x.producerId ?? 0,
+      (a, b) => ({ ...a, totalCents: a.totalCents + b.totalCents }),
+    ),
+    tills: merge(
+      parts.map((p) => p.tills),
+      (x) => x.tillId,
+      (a, b) => ({ tillId: a.tillId, first: Math.min(a.first, b.first), last: Math.max(a.last, b.last), count: a.count + b.count }),
+    ),
     lateTickets: sum((p) => p.lateTickets),
   };
 }
@@ -146,7 +224,12 @@ const hourFormats = new Map<string, Intl.DateTimeFormat>();
  * A business day hour by hour in the shop's zone (for the day's dashboard): tickets and takings of real
  * sales and refunds, from the first to the last hour that sold.
  */
-export async function salesByHour(db: Db, outletId: number, day: string, timeZone: string): Promise<{ hour: number; tickets: number; totalCents: number }[]> {
+export async function salesByHour(
+  db: Db,
+  outletId: number,
+  day: string,
+  timeZone: string,
+): Promise<{ hour: number; tickets: number; totalCents: number }[]> {
   let format = hourFormats.get(timeZone);
   if (!format) hourFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' })));
   const rows = await db
@@ -167,5 +250,8 @@ export async function salesByHour(db: Db, outletId: number, day: string, timeZon
   if (!hours.size) return [];
   const first = Math.min(...hours.keys());
   const last = Math.max(...hours.keys());
-  return Array.from({ length: last - first + 1 }, (_, i) => ({ hour: first + i, ...(hours.get(first + i) ?? { tickets: 0, totalCents: 0 }) }));
+  return Array.from({ length: last - first + 1 }, (_, i) => ({
+    hour: first + i,
+    ...(hours.get(first + i) ?? { tickets: 0, totalCents: 0 }),
+  }));
 }

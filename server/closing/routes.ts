@@ -14,16 +14,24 @@ export const closingRoutes = [
     tag: 'closings',
     summary: 'X report: a business day’s figures so far (default today), not closed',
     query: xQuery,
-    handler: async ({ query }, ctx) => xReport(ctx.db, query.outlet, query.day ?? businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS), ctx.services.config.TZ_BUSINESS),
+    handler: async ({ query }, ctx) =>
+      xReport(
+        ctx.db,
+        query.outlet,
+        query.day ?? businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS),
+        ctx.services.config.TZ_BUSINESS,
+      ),
   }),
   route({
     method: 'post',
     path: '/api/closings/day',
     access: MANAGERS,
     tag: 'closings',
-    summary: 'Daily closing (Z) of an outlet: totals by payment, VAT rate, producer; cash expected vs counted; chained. The day then takes no more tickets',
+    summary:
+      'Daily closing (Z) of an outlet: totals by payment, VAT rate, producer; cash expected vs counted; chained. The day then takes no more tickets',
     body: closeDayBody,
-    handler: async ({ body }, ctx) => Reply.created(await closeDay(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
+    handler: async ({ body }, ctx) =>
+      Reply.created(await closeDay(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
   }),
   route({
     method: 'post',
@@ -32,7 +40,8 @@ export const closingRoutes = [
     tag: 'closings',
     summary: 'Monthly closing, the sum of the month’s daily closings (every day with tickets must be closed)',
     body: closeMonthBody,
-    handler: async ({ body }, ctx) => Reply.created(await closeMonth(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
+    handler: async ({ body }, ctx) =>
+      Reply.created(await closeMonth(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
   }),
   route({
     method: 'post',
@@ -41,7 +50,8 @@ export const closingRoutes = [
     tag: 'closings',
     summary: 'Yearly closing, the sum of the year’s monthly closings',
     body: closeYearBody,
-    handler: async ({ body }, ctx) => Reply.created(await closeYear(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
+    handler: async ({ body }, ctx) =>
+      Reply.created(await closeYear(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
   }),
   route({
     method: 'get',
@@ -70,7 +80,13 @@ export const closingRoutes = [
       const outlet = await ctx.db.selectFrom('outlets').select(['name', 'code']).where('id', '=', c.outletId).executeTakeFirstOrThrow();
       const by = await ctx.db.selectFrom('users').select('display_name').where('id', '=', c.closedBy).executeTakeFirst();
       const tills = await ctx.db.selectFrom('tills').select(['id', 'name']).execute();
-      const pdf = await closingPdf(c, { shop: await shopIdentity(ctx.db), outletName: outlet.name, closedByName: by?.display_name ?? '?', demo: await isDemo(ctx.db), tillNames: new Map(tills.map((t) => [t.id, t.name])) });
+      const pdf = await closingPdf(c, {
+        shop: await shopIdentity(ctx.db),
+        outletName: outlet.name,
+        closedByName: by?.display_name ?? '?',
+        demo: await isDemo(ctx.db),
+        tillNames: new Map(tills.map((t) => [t.id, t.name])),
+      });
       return Reply.file(pdf, 'application/pdf', `cloture-${outlet.code}-${c.kind}-${c.period}.pdf`);
     },
   }),

@@ -10,7 +10,13 @@ describe('A4 documents', () => {
     const doc = new A4Document({ title: 'Essai', footer: 'Boutique · essai', demo: true });
     doc.heading('Essai de tableau');
     const rows = Array.from({ length: 150 }, (_, i) => ({ cells: [`Ligne ${i + 1}`, `${(i + 1) * 3},00 €`] }));
-    doc.table([{ header: 'Désignation', width: 0.7 }, { header: 'Montant', width: 0.3, align: 'right' }], rows);
+    doc.table(
+      [
+        { header: 'Désignation', width: 0.7 },
+        { header: 'Montant', width: 0.3, align: 'right' },
+      ],
+      rows,
+    );
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-a4-')), 'essai.pdf');
     fs.writeFileSync(file, await doc.finish());
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file]).toString())![1]);

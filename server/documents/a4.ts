@@ -15,9 +15,33 @@ export const pdfDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/
 
 // Windows-1252 bytes of the characters outside Latin-1 that it carries (the rest of Latin-1 maps to itself).
 const WIN_ANSI: Record<number, number> = {
-  0x152: 0x8c, 0x153: 0x9c, 0x160: 0x8a, 0x161: 0x9a, 0x178: 0x9f, 0x17d: 0x8e, 0x17e: 0x9e, 0x192: 0x83, 0x2c6: 0x88, 0x2dc: 0x98,
-  0x2013: 0x96, 0x2014: 0x97, 0x2018: 0x91, 0x2019: 0x92, 0x201a: 0x82, 0x201c: 0x93, 0x201d: 0x94, 0x201e: 0x84, 0x2020: 0x86,
-  0x2021: 0x87, 0x2022: 0x95, 0x2026: 0x85, 0x2030: 0x89, 0x2039: 0x8b, 0x203a: 0x9b, 0x20ac: 0x80, 0x2122: 0x99,
+  0x152: 0x8c,
+  0x153: 0x9c,
+  0x160: 0x8a,
+  0x161: 0x9a,
+  0x178: 0x9f,
+  0x17d: 0x8e,
+  0x17e: 0x9e,
+  0x192: 0x83,
+  0x2c6: 0x88,
+  0x2dc: 0x98,
+  0x2013: 0x96,
+  0x2014: 0x97,
+  0x2018: 0x91,
+  0x2019: 0x92,
+  0x201a: 0x82,
+  0x201c: 0x93,
+  0x201d: 0x94,
+  0x201e: 0x84,
+  0x2020: 0x86,
+  0x2021: 0x87,
+  0x2022: 0x95,
+  0x2026: 0x85,
+  0x2030: 0x89,
+  0x2039: 0x8b,
+  0x203a: 0x9b,
+  0x20ac: 0x80,
+  0x2122: 0x99,
 };
 const winAnsiHex = (text: string) => {
   let hex = '';
@@ -59,7 +83,12 @@ export class A4Document {
   private readonly done: Promise<Buffer>;
 
   constructor(private readonly options: A4Options) {
-    this.doc = new PDFDocument({ size: 'A4', margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN }, bufferPages: true, info: { Title: options.title, Creator: 'Comptoir' } });
+    this.doc = new PDFDocument({
+      size: 'A4',
+      margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+      bufferPages: true,
+      info: { Title: options.title, Creator: 'Comptoir' },
+    });
     const chunks: Buffer[] = [];
     this.doc.on('data', (c: Buffer) => chunks.push(c));
     this.done = new Promise<Buffer>((resolve, reject) => {
@@ -89,7 +118,13 @@ export class A4Document {
     const block = (x: number, b: { label: string; lines: string[] }) => {
       this.doc.font('Helvetica').fontSize(8).fillColor(MUTED).text(b.label.toUpperCase(), x, top, { width: w, characterSpacing: 0.6 });
       this.doc.moveDown(0.2);
-      b.lines.forEach((l, i) => this.doc.font(i === 0 ? 'Helvetica-Bold' : 'Helvetica').fontSize(i === 0 ? 11 : 9).fillColor(INK).text(pdfText(l), x, this.doc.y, { width: w }));
+      b.lines.forEach((l, i) =>
+        this.doc
+          .font(i === 0 ? 'Helvetica-Bold' : 'Helvetica')
+          .fontSize(i === 0 ? 11 : 9)
+          .fillColor(INK)
+          .text(pdfText(l), x, this.doc.y, { width: w }),
+      );
       return this.doc.y;
     };
     const a = block(MARGIN, left);
@@ -106,12 +141,21 @@ export class A4Document {
 
   section(title: string) {
     this.ensureSpace(60);
-    this.doc.moveDown(0.4).font('Helvetica-Bold').fontSize(11).fillColor(INK).text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
+    this.doc
+      .moveDown(0.4)
+      .font('Helvetica-Bold')
+      .fontSize(11)
+      .fillColor(INK)
+      .text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
     this.doc.moveDown(0.3);
   }
 
   paragraph(text: string, opts: { muted?: boolean; size?: number } = {}) {
-    this.doc.font('Helvetica').fontSize(opts.size ?? 9).fillColor(opts.muted ? MUTED : INK).text(pdfText(text), MARGIN, this.doc.y, { width: CONTENT_W });
+    this.doc
+      .font('Helvetica')
+      .fontSize(opts.size ?? 9)
+      .fillColor(opts.muted ? MUTED : INK)
+      .text(pdfText(text), MARGIN, this.doc.y, { width: CONTENT_W });
     this.doc.fillColor(INK);
   }
 
@@ -124,7 +168,10 @@ export class A4Document {
       const key = (bold ? 'B' : 'R') + ch;
       let w = this.charWidths.get(key);
       if (w === undefined) {
-        w = this.doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(1000).widthOfString(ch);
+        w = this.doc
+          .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+          .fontSize(1000)
+          .widthOfString(ch);
         this.charWidths.set(key, w);
       }
       units += w;
@@ -137,7 +184,11 @@ export class A4Document {
    * A table: the header row is drawn again at the top of every page it runs onto. Rows marked `bold`
    * (totals) get a band; a row never splits across pages.
    */
-  table(columns: readonly Column[], rows: readonly { cells: readonly string[]; bold?: boolean; muted?: boolean }[], opts: { size?: number } = {}) {
+  table(
+    columns: readonly Column[],
+    rows: readonly { cells: readonly string[]; bold?: boolean; muted?: boolean }[],
+    opts: { size?: number } = {},
+  ) {
     const size = opts.size ?? 8.5;
     const pad = 4;
     const xs: number[] = [];
@@ -166,10 +217,17 @@ export class A4Document {
       const y = this.doc.y;
       if (style.header) this.doc.rect(MARGIN, y, CONTENT_W, h).fill(INK);
       else if (style.bold) this.doc.rect(MARGIN, y, CONTENT_W, h).fill(BAND);
-      this.doc.font(style.bold || style.header ? 'Helvetica-Bold' : 'Helvetica').fontSize(size).fillColor(style.header ? '#ffffff' : style.muted ? MUTED : INK);
+      this.doc
+        .font(style.bold || style.header ? 'Helvetica-Bold' : 'Helvetica')
+        .fontSize(size)
+        .fillColor(style.header ? '#ffffff' : style.muted ? MUTED : INK);
       // One-line cells: one text object for the row, each cell placed with its own text matrix and shown
       // without kerning (the widths above are measured the same way, so right alignment is exact).
-      const doc = this.doc as PDFKit.PDFDocument & { _font: { id: string; ascender: number; ref(): unknown }; page: { fonts: Record<string, unknown>; height: number }; addContent(s: string): void };
+      const doc = this.doc as PDFKit.PDFDocument & {
+        _font: { id: string; ascender: number; ref(): unknown };
+        page: { fonts: Record<string, unknown>; height: number };
+        addContent(s: string): void;
+      };
       const font = doc._font;
       doc.page.fonts[font.id] ??= font.ref();
       const baseline = doc.page.height - (y + pad) - (font.ascender / 1000) * size;
@@ -181,14 +239,24 @@ export class A4Document {
       });
       if (ops) doc.addContent(`q\n1 0 0 -1 0 ${num(doc.page.height)} cm\nBT\n/${font.id} ${num(size)} Tf\n${ops}ET\nQ`);
       texts.forEach((t, i) => {
-        if (t && textWidths[i]! > widths[i]!) this.doc.text(t, xs[i]! + pad, y + pad, { width: widths[i]!, align: columns[i]!.align ?? 'left' });
+        if (t && textWidths[i]! > widths[i]!)
+          this.doc.text(t, xs[i]! + pad, y + pad, { width: widths[i]!, align: columns[i]!.align ?? 'left' });
       });
-      if (!style.header && !style.bold) this.doc.moveTo(MARGIN, y + h).lineTo(MARGIN + CONTENT_W, y + h).lineWidth(0.4).strokeColor(RULE).stroke();
+      if (!style.header && !style.bold)
+        this.doc
+          .moveTo(MARGIN, y + h)
+          .lineTo(MARGIN + CONTENT_W, y + h)
+          .lineWidth(0.4)
+          .strokeColor(RULE)
+          .stroke();
       this.doc.fillColor(INK);
       this.doc.x = MARGIN;
       this.doc.y = y + h;
     };
-    const header = layout(columns.map((c) => c.header), true);
+    const header = layout(
+      columns.map((c) => c.header),
+      true,
+    );
     this.ensureSpace(header.h + 2 * (size + 2 * pad));
     drawRow(header, { header: true });
     for (const r of rows) {
@@ -211,7 +279,10 @@ export class A4Document {
       const y = this.doc.y;
       const size = r.strong ? 12 : 9.5;
       if (r.strong) this.doc.rect(x - 6, y - 3, w + 6, size + 9).fill(BAND);
-      this.doc.font(r.strong ? 'Helvetica-Bold' : 'Helvetica').fontSize(size).fillColor(INK);
+      this.doc
+        .font(r.strong ? 'Helvetica-Bold' : 'Helvetica')
+        .fontSize(size)
+        .fillColor(INK);
       this.doc.text(pdfText(r.label), x, y, { width: w - 100 });
       this.doc.text(pdfText(r.value), x + w - 110, y, { width: 110, align: 'right' });
       this.doc.y = y + size + 8;
@@ -230,7 +301,11 @@ export class A4Document {
     labels.forEach((label, i) => {
       const x = MARGIN + i * (w + gap);
       this.doc.rect(x, y, w, h).lineWidth(0.6).strokeColor(RULE).stroke();
-      this.doc.font('Helvetica').fontSize(8).fillColor(MUTED).text(pdfText(label), x + 6, y + 6, { width: w - 12 });
+      this.doc
+        .font('Helvetica')
+        .fontSize(8)
+        .fillColor(MUTED)
+        .text(pdfText(label), x + 6, y + 6, { width: w - 12 });
     });
     this.doc.fillColor(INK);
     this.doc.x = MARGIN;
@@ -243,13 +318,27 @@ export class A4Document {
     for (let i = range.start; i < range.start + range.count; i++) {
       this.doc.switchToPage(i);
       const y = PAGE_H - MARGIN - 12;
-      this.doc.moveTo(MARGIN, y - 6).lineTo(MARGIN + CONTENT_W, y - 6).lineWidth(0.4).strokeColor(RULE).stroke();
+      this.doc
+        .moveTo(MARGIN, y - 6)
+        .lineTo(MARGIN + CONTENT_W, y - 6)
+        .lineWidth(0.4)
+        .strokeColor(RULE)
+        .stroke();
       this.doc.font('Helvetica').fontSize(7.5).fillColor(MUTED);
       this.doc.text(pdfText(this.options.footer), MARGIN, y, { width: CONTENT_W - 90, lineBreak: false, height: 10 });
-      this.doc.text(`Page ${i + 1} / ${range.count}`, MARGIN + CONTENT_W - 90, y, { width: 90, align: 'right', lineBreak: false, height: 10 });
+      this.doc.text(`Page ${i + 1} / ${range.count}`, MARGIN + CONTENT_W - 90, y, {
+        width: 90,
+        align: 'right',
+        lineBreak: false,
+        height: 10,
+      });
       if (this.options.demo) {
         this.doc.save();
-        this.doc.font('Helvetica-Bold').fontSize(11).fillColor('#b3261e').text('DEMO — document sans valeur', MARGIN, MARGIN - 26, { width: CONTENT_W, align: 'right', lineBreak: false, height: 14 });
+        this.doc
+          .font('Helvetica-Bold')
+          .fontSize(11)
+          .fillColor('#b3261e')
+          .text('DEMO — document sans valeur', MARGIN, MARGIN - 26, { width: CONTENT_W, align: 'right', lineBreak: false, height: 14 });
         this.doc.restore();
       }
     }

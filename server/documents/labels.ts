@@ -43,7 +43,9 @@ async function barcodePng(code: string): Promise<Buffer | null> {
   const bcid = /^\d{13}$/.test(code) ? 'ean13' : /^\d{8}$/.test(code) ? 'ean8' : null;
   if (!bcid) return null;
   try {
-    return await bwipjs.toBuffer({ bcid, text: code, scale: 4, height: 9, includetext: true, textsize: 9 } as Parameters<typeof bwipjs.toBuffer>[0]);
+    return await bwipjs.toBuffer({ bcid, text: code, scale: 4, height: 9, includetext: true, textsize: 9 } as Parameters<
+      typeof bwipjs.toBuffer
+    >[0]);
   } catch {
     return null;
   }
@@ -70,18 +72,45 @@ export async function labelsPdf(labels: readonly LabelProduct[], opts: { skip?: 
     const w = SHEET.width - 2 * pad;
     doc.save();
     doc.rect(x, y, SHEET.width, SHEET.height).clip();
-    doc.font('Helvetica-Bold').fontSize(10.5).fillColor('#111111').text(pdfText(l.name), x + pad, y + pad, { width: w, height: 26, ellipsis: true });
-    if (l.producerName) doc.font('Helvetica').fontSize(7.5).fillColor('#444444').text(pdfText(l.producerName), x + pad, y + pad + 25, { width: w, height: 10, ellipsis: true, lineBreak: false });
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(10.5)
+      .fillColor('#111111')
+      .text(pdfText(l.name), x + pad, y + pad, { width: w, height: 26, ellipsis: true });
+    if (l.producerName)
+      doc
+        .font('Helvetica')
+        .fontSize(7.5)
+        .fillColor('#444444')
+        .text(pdfText(l.producerName), x + pad, y + pad + 25, { width: w, height: 10, ellipsis: true, lineBreak: false });
     const priceY = y + SHEET.height - pad - 24;
-    doc.font('Helvetica-Bold').fontSize(19).fillColor('#111111').text(pdfEuros(l.priceCents), x + pad, priceY, { width: w * 0.46, lineBreak: false });
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(19)
+      .fillColor('#111111')
+      .text(pdfEuros(l.priceCents), x + pad, priceY, { width: w * 0.46, lineBreak: false });
     // A prepacked piece's unit price may be longer than the price column: it gets the width under the barcode too.
-    doc.font('Helvetica').fontSize(7.5).fillColor('#444444').text(pdfText(unitLine(l, pdfEuros)), x + pad, priceY + 20, { width: l.net ? w : w * 0.46, lineBreak: false });
+    doc
+      .font('Helvetica')
+      .fontSize(7.5)
+      .fillColor('#444444')
+      .text(pdfText(unitLine(l, pdfEuros)), x + pad, priceY + 20, { width: l.net ? w : w * 0.46, lineBreak: false });
     if (l.barcode) {
       if (!pngs.has(l.barcode)) pngs.set(l.barcode, await barcodePng(l.barcode));
       const png = pngs.get(l.barcode);
-      if (png) doc.image(png, x + pad + w * 0.47, y + SHEET.height - pad - (l.net ? 40 : 30), { fit: [w * 0.53, l.net ? 28 : 30], align: 'right', valign: 'bottom' });
+      if (png)
+        doc.image(png, x + pad + w * 0.47, y + SHEET.height - pad - (l.net ? 40 : 30), {
+          fit: [w * 0.53, l.net ? 28 : 30],
+          align: 'right',
+          valign: 'bottom',
+        });
     }
-    if (opts.demo) doc.font('Helvetica-Bold').fontSize(6).fillColor('#b3261e').text('DEMO', x + SHEET.width - pad - 20, y + 2, { width: 20, align: 'right', lineBreak: false });
+    if (opts.demo)
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(6)
+        .fillColor('#b3261e')
+        .text('DEMO', x + SHEET.width - pad - 20, y + 2, { width: 20, align: 'right', lineBreak: false });
     doc.restore();
   }
   if (!labels.length) doc.font('Helvetica').fontSize(11).text('Aucune étiquette.', 60, 60);

@@ -69,7 +69,9 @@ export function createPdfPool(options: { size?: number; idleMs?: number } = {}):
           worker.on('message', (m: { id: number; pdf?: Uint8Array; error?: string }) => {
             const task = slot.task;
             if (!task || m.id !== task.id) return;
-            finish(slot, () => (m.pdf ? task.resolve(Buffer.from(m.pdf.buffer, m.pdf.byteOffset, m.pdf.byteLength)) : task.reject(new Error(m.error))));
+            finish(slot, () =>
+              m.pdf ? task.resolve(Buffer.from(m.pdf.buffer, m.pdf.byteOffset, m.pdf.byteLength)) : task.reject(new Error(m.error)),
+            );
           });
           // A worker that dies leaves the pool; its document is rendered here; the pool starts afresh next time.
           worker.on('error', () => {

@@ -2,7 +2,6 @@ import type { Db } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 
-
 /**
  * Sensitive actions, in the business's words. Kept as one list so the manager's event screen and the
  * fiscal archive can name every kind.
@@ -78,7 +77,14 @@ export interface EventInput {
 }
 
 /** What an event's hash covers. `verify` recomputes it from the stored row. */
-export function eventHashPayload(row: { id: number; at: string; user_id: number | null; kind: string; subject: string | null; data: string }) {
+export function eventHashPayload(row: {
+  id: number;
+  at: string;
+  user_id: number | null;
+  kind: string;
+  subject: string | null;
+  data: string;
+}) {
   return canonicalJson({ id: row.id, at: row.at, userId: row.user_id, kind: row.kind, subject: row.subject, data: JSON.parse(row.data) });
 }
 
@@ -99,7 +105,10 @@ export async function recordEvent(db: Db, input: EventInput): Promise<number> {
     data: JSON.stringify(input.data ?? {}),
   };
   const hash = sha256Hex(prevHash + eventHashPayload(row));
-  await db.insertInto('events').values({ ...row, prev_hash: prevHash, hash }).execute();
+  await db
+    .insertInto('events')
+    .values({ ...row, prev_hash: prevHash, hash })
+    .execute();
   return id;
 }
 

@@ -104,7 +104,13 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     next();
   });
 
-  app.use(transportPolicy(services.config, () => services.tls?.httpsActive ?? false, (req) => insecurePage(req, db)));
+  app.use(
+    transportPolicy(
+      services.config,
+      () => services.tls?.httpsActive ?? false,
+      (req) => insecurePage(req, db),
+    ),
+  );
   if (pages) app.use(pages);
 
   const json = express.json({ limit: '1mb', strict: false });
@@ -115,9 +121,16 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       const now = services.now();
       const cookies = parseCookies(req.headers.cookie);
       const remote = res.locals.remote === true;
-      const [user, device] = await Promise.all([resolveSession(db, cookies[SESSION_COOKIE], now), remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE])]);
+      const [user, device] = await Promise.all([
+        resolveSession(db, cookies[SESSION_COOKIE], now),
+        remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE]),
+      ]);
       res.locals.userId = user?.id;
-      if (remote && !reachableFromOutside(def, user)) return sendError(res, new Forbidden('Réservé au réseau de la boutique : seul l’espace des producteurs est ouvert depuis l’extérieur.'));
+      if (remote && !reachableFromOutside(def, user))
+        return sendError(
+          res,
+          new Forbidden('Réservé au réseau de la boutique : seul l’espace des producteurs est ouvert depuis l’extérieur.'),
+        );
       const verdict = admits(def.access, user, device, def.needsDevice);
       if (verdict === 'unauthenticated') return sendError(res, new Unauthorized());
       if (verdict === 'forbidden') return sendError(res, new Forbidden());
@@ -176,7 +189,9 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
   }
 
   app.use('/api', (req, res) => {
-    res.status(404).json({ error: { code: 'not_found', message: `Route inconnue : ${req.method} ${req.originalUrl.split('?')[0]}`, fields: [] } });
+    res
+      .status(404)
+      .json({ error: { code: 'not_found', message: `Route inconnue : ${req.method} ${req.originalUrl.split('?')[0]}`, fields: [] } });
   });
 
   if (clientDir && fs.existsSync(path.join(clientDir, 'index.html'))) {
@@ -184,7 +199,8 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       express.static(clientDir, {
         index: 'index.html',
         // Hashed assets never change; pages and the till's service worker must be checked on every load.
-        setHeaders: (res, file) => res.setHeader('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+        setHeaders: (res, file) =>
+          res.setHeader('cache-control', /[\\/]assets[\\/]/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache'),
       }),
     );
     const tillPage = path.join(clientDir, 'caisse', 'index.html');
@@ -199,10 +215,17 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     // the transaction rolled back, so nothing was written.
     const code = (err as { code?: unknown })?.code;
     if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
-      return res.status(409).json({ error: { code: 'conflict', message: 'Conflit avec des données existantes : rien n’a été enregistré.', fields: [] } });
+      return res
+        .status(409)
+        .json({ error: { code: 'conflict', message: 'Conflit avec des données existantes : rien n’a été enregistré.', fields: [] } });
     }
     if (e.type === 'entity.parse.failed') return sendError(res, new Invalid({ field: 'body', reason: 'JSON mal formé' }));
-    if (e.type === 'entity.too.large') return res.status(413).json({ error: { code: 'too_large', message: 'Requête trop volumineuse.', fields: [{ field: 'body', reason: 'trop volumineux' }] } });
+    if (e.type === 'entity.too.large')
+      return res
+        .status(413)
+        .json({
+          error: { code: 'too_large', message: 'Requête trop volumineuse.', fields: [{ field: 'body', reason: 'trop volumineux' }] },
+        });
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'Requête invalide.', fields: [] } });
     }

@@ -30,7 +30,8 @@ export function enrolPages(db: Kysely<Database>, tls: () => TlsService | undefin
   // The CA certificate in DER, the form every system's installer takes.
   router.get(['/enrol/comptoir-ca.crt', '/enrol/ca.crt'], (_req, res) => {
     const ca = tls()?.status.ca;
-    if (!ca) return res.status(404).type('text/plain; charset=utf-8').send('Cette boutique utilise son propre certificat : rien à installer.');
+    if (!ca)
+      return res.status(404).type('text/plain; charset=utf-8').send('Cette boutique utilise son propre certificat : rien à installer.');
     res.setHeader('content-type', 'application/x-x509-ca-cert');
     res.setHeader('content-disposition', 'attachment; filename="comptoir-ca.crt"');
     res.setHeader('cache-control', 'no-cache');
@@ -68,5 +69,11 @@ export function enrolPages(db: Kysely<Database>, tls: () => TlsService | undefin
 
 /** The page a browser opening the shop over plain HTTP by a network name gets (see `insecurePageHtml`). */
 export async function insecurePage(req: Request, db: Kysely<Database>): Promise<string> {
-  return insecurePageHtml({ lang: langOf(req.query.lang), host: publicHost(req.headers.host, req.socket.remoteAddress), url: req.originalUrl, path: req.path, demo: await isDemo(db).catch(() => false) });
+  return insecurePageHtml({
+    lang: langOf(req.query.lang),
+    host: publicHost(req.headers.host, req.socket.remoteAddress),
+    url: req.originalUrl,
+    path: req.path,
+    demo: await isDemo(db).catch(() => false),
+  });
 }

@@ -96,7 +96,12 @@ export function route<
 /** Common parameter schemas. */
 export const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
 
-export function admits(access: Access, user: SessionUser | null, device: DeviceIdentity | null, needsDevice = false): 'yes' | 'unauthenticated' | 'forbidden' {
+export function admits(
+  access: Access,
+  user: SessionUser | null,
+  device: DeviceIdentity | null,
+  needsDevice = false,
+): 'yes' | 'unauthenticated' | 'forbidden' {
   if (needsDevice && !device) return user ? 'forbidden' : 'unauthenticated';
   if (access === 'public') return 'yes';
   if (access === 'authenticated') return user ? 'yes' : 'unauthenticated';

@@ -32,7 +32,10 @@ const LAN_ONLY_PAGES = /^\/(caisse|salle|cuisine|enrol)(\/|$)/;
 export const HSTS_MAX_AGE_SECONDS = 7 * 24 * 3600;
 
 /** A person opening a page (not a script calling the API): they get a page that explains. */
-const isPageVisit = (req: Request) => (req.method === 'GET' || req.method === 'HEAD') && !/^\/(api|socket\.io|assets)\//.test(req.path) && (req.headers.accept ?? '').includes('text/html');
+const isPageVisit = (req: Request) =>
+  (req.method === 'GET' || req.method === 'HEAD') &&
+  !/^\/(api|socket\.io|assets)\//.test(req.path) &&
+  (req.headers.accept ?? '').includes('text/html');
 
 export function transportPolicy(config: Config, httpsActive: () => boolean, insecurePage?: (req: Request) => Promise<string>) {
   return (req: Request, res: Response, next: NextFunction) => {

@@ -4,7 +4,9 @@ import { canonicalJson } from './canonical.ts';
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth, drops undefined members, keeps array order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined, x: 'é' }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"x":"é","z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined, x: 'é' }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"x":"é","z":1}]},"b":1}',
+    );
   });
   it('is JSON that parses back to the same value, whatever the key order (property)', () => {
     fc.assert(

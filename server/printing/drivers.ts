@@ -176,7 +176,10 @@ export class UsbDriver implements PrinterDriver {
       const iface = path.join(this.sysRoot, lp, 'device');
       const read = (f: string) => {
         try {
-          return fs.readFileSync(path.join(iface, '..', f), 'utf8').trim().toLowerCase();
+          return fs
+            .readFileSync(path.join(iface, '..', f), 'utf8')
+            .trim()
+            .toLowerCase();
         } catch {
           return '';
         }
@@ -204,7 +207,13 @@ export class UsbDriver implements PrinterDriver {
 }
 
 /** A printer's address as a manager types it: `file:/var/lib/comptoir/prints`, `tcp://192.168.1.50:9100`, `usb:04b8:0e15`. */
-export function parsePrinterUri(uri: string): { kind: 'file'; dir: string } | { kind: 'tcp'; host: string; port: number } | { kind: 'usb'; vendorId: string; productId: string } | { error: string } {
+export function parsePrinterUri(
+  uri: string,
+):
+  | { kind: 'file'; dir: string }
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'usb'; vendorId: string; productId: string }
+  | { error: string } {
   const file = /^file:(.+)$/.exec(uri);
   if (file) return { kind: 'file', dir: file[1]! };
   const tcp = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(uri);

@@ -37,7 +37,18 @@ describe('ESC/POS text in the printer’s code page', () => {
   });
 });
 
-const shop = { name: 'Les Halles de la Durenque', legalName: 'SCIC', address: '12 rue de l’Usine', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '05 63 00 00 00', email: '', receiptFooter: 'Merci et à bientôt !' };
+const shop = {
+  name: 'Les Halles de la Durenque',
+  legalName: 'SCIC',
+  address: '12 rue de l’Usine',
+  postalCode: '81100',
+  city: 'Castres',
+  siret: '73282932000074',
+  vatNumber: 'FR44732829320',
+  phone: '05 63 00 00 00',
+  email: '',
+  receiptFooter: 'Merci et à bientôt !',
+};
 
 // 2 × 6,50 − 1,00 = 12,00 (Pâté) ; 450 g × 24,90 €/kg = 11,205 → 11,21 (Tomme) ; 3,20 (Bière) ; ticket discount 0,41:
 // subtotal 26,41 − 0,41 = 26,00 €. VAT 5,5 %: 12,00 + 11,21 = 23,21 before the ticket discount, whose share
@@ -50,19 +61,74 @@ const data: ReceiptData = {
   producerNames: { 1: 'Ferme du Sidobre', 2: 'Bergerie de Lacaune' },
   units: { 1: 'piece', 2: 'kg', 3: 'piece' },
   sale: {
-    id: '01900000-0000-7000-8000-000000000001', tillId: 1, outletId: 1, number: 42, training: false, kind: 'sale', refundOf: null, cashierId: 3,
-    createdAt: '2026-11-21T09:30:00.000Z', receivedAt: '2026-11-21T09:30:00.100Z', businessDay: '2026-11-21',
+    id: '01900000-0000-7000-8000-000000000001',
+    tillId: 1,
+    outletId: 1,
+    number: 42,
+    training: false,
+    kind: 'sale',
+    refundOf: null,
+    cashierId: 3,
+    createdAt: '2026-11-21T09:30:00.000Z',
+    receivedAt: '2026-11-21T09:30:00.100Z',
+    businessDay: '2026-11-21',
     lines: [
-      { lineNo: 1, productId: 1, name: 'Pâté de campagne', producerId: 1, quantity: 2, unitPriceCents: 650, grossCents: 1300, lineDiscountCents: 100, ticketDiscountCents: 19, totalCents: 1181, vatRateBp: 550 },
-      { lineNo: 2, productId: 2, name: 'Tomme de brebis', producerId: 2, quantity: 450, unitPriceCents: 2490, grossCents: 1121, lineDiscountCents: 0, ticketDiscountCents: 17, totalCents: 1104, vatRateBp: 550 },
-      { lineNo: 3, productId: 3, name: 'Bière blonde', producerId: null, quantity: 1, unitPriceCents: 320, grossCents: 320, lineDiscountCents: 0, ticketDiscountCents: 5, totalCents: 315, vatRateBp: 2000 },
+      {
+        lineNo: 1,
+        productId: 1,
+        name: 'Pâté de campagne',
+        producerId: 1,
+        quantity: 2,
+        unitPriceCents: 650,
+        grossCents: 1300,
+        lineDiscountCents: 100,
+        ticketDiscountCents: 19,
+        totalCents: 1181,
+        vatRateBp: 550,
+      },
+      {
+        lineNo: 2,
+        productId: 2,
+        name: 'Tomme de brebis',
+        producerId: 2,
+        quantity: 450,
+        unitPriceCents: 2490,
+        grossCents: 1121,
+        lineDiscountCents: 0,
+        ticketDiscountCents: 17,
+        totalCents: 1104,
+        vatRateBp: 550,
+      },
+      {
+        lineNo: 3,
+        productId: 3,
+        name: 'Bière blonde',
+        producerId: null,
+        quantity: 1,
+        unitPriceCents: 320,
+        grossCents: 320,
+        lineDiscountCents: 0,
+        ticketDiscountCents: 5,
+        totalCents: 315,
+        vatRateBp: 2000,
+      },
     ],
     vat: [
       { vatRateBp: 550, grossCents: 2285, netCents: 2166, vatCents: 119 },
       { vatRateBp: 2000, grossCents: 315, netCents: 263, vatCents: 52 },
     ],
-    payments: [{ method: 'meal_voucher', amountCents: 1000 }, { method: 'cash', amountCents: 2000 }],
-    subtotalCents: 2641, discountCents: 41, totalCents: 2600, changeCents: 400, approvedBy: null, gapBefore: false, receiptToken: 'AAAAAAAAAAAAAAAAAAAAAAAA', hash: 'x',
+    payments: [
+      { method: 'meal_voucher', amountCents: 1000 },
+      { method: 'cash', amountCents: 2000 },
+    ],
+    subtotalCents: 2641,
+    discountCents: 41,
+    totalCents: 2600,
+    changeCents: 400,
+    approvedBy: null,
+    gapBefore: false,
+    receiptToken: 'AAAAAAAAAAAAAAAAAAAAAAAA',
+    hash: 'x',
   },
 };
 
@@ -72,7 +138,8 @@ const PREVIEWS = path.resolve(import.meta.dirname, '../../test-artifacts/receipt
 function preview(d: ReturnType<typeof decodeEscPos>, columns: number): string {
   const rows = d.lines.map((l) => {
     const t = l.size[0] === 2 ? [...l.text].join(' ') : l.text;
-    const pad = l.align === 'center' ? Math.max(0, Math.floor((columns - t.length) / 2)) : l.align === 'right' ? Math.max(0, columns - t.length) : 0;
+    const pad =
+      l.align === 'center' ? Math.max(0, Math.floor((columns - t.length) / 2)) : l.align === 'right' ? Math.max(0, columns - t.length) : 0;
     return `|${(' '.repeat(pad) + t).padEnd(columns)}|`;
   });
   const qr = d.commands.find((c) => c.op === 'qr');
@@ -90,7 +157,27 @@ describe('the customer receipt', () => {
         fs.mkdirSync(PREVIEWS, { recursive: true });
         fs.writeFileSync(path.join(PREVIEWS, `receipt-${columns}-${codePage}.txt`), preview(decoded, columns));
         fs.writeFileSync(path.join(PREVIEWS, `receipt-${columns}-${codePage}.bin`), bytes);
-        for (const t of ['Les Halles de la Durenque', 'SIRET 73282932000074', 'TVA FR44732829320', 'Ticket n° 42', 'Pâté de campagne', '2 × 6,50 €', 'Ferme du Sidobre', 'Remise -1,00 €', 'Tomme de brebis', '0,450 kg × 24,90 €/kg', 'Bergerie de Lacaune', 'Bière blonde', 'Remise sur le ticket -0,41 €', 'Titre-restaurant', 'Espèces', 'Rendu', '4,00 €', 'Prix en euros TTC', 'Merci et à bientôt !']) {
+        for (const t of [
+          'Les Halles de la Durenque',
+          'SIRET 73282932000074',
+          'TVA FR44732829320',
+          'Ticket n° 42',
+          'Pâté de campagne',
+          '2 × 6,50 €',
+          'Ferme du Sidobre',
+          'Remise -1,00 €',
+          'Tomme de brebis',
+          '0,450 kg × 24,90 €/kg',
+          'Bergerie de Lacaune',
+          'Bière blonde',
+          'Remise sur le ticket -0,41 €',
+          'Titre-restaurant',
+          'Espèces',
+          'Rendu',
+          '4,00 €',
+          'Prix en euros TTC',
+          'Merci et à bientôt !',
+        ]) {
           expect(text).toContain(t);
         }
         // TOTAL on one line, its amount at the right edge (in double width: half the columns).
@@ -102,7 +189,11 @@ describe('the customer receipt', () => {
         expect(text).toMatch(/5,5 % +21,66 € +1,19 € +22,85 €/);
         expect(text).toMatch(/20 % +2,63 € +0,52 € +3,15 €/);
         for (const l of decoded.lines) expect(l.text.length * l.size[0]).toBeLessThanOrEqual(columns);
-        expect(decoded.commands).toContainEqual({ op: 'qr', data: 'http://caisse.local/r/AAAAAAAAAAAAAAAAAAAAAAAA', moduleSize: columns === 48 ? 6 : 4 });
+        expect(decoded.commands).toContainEqual({
+          op: 'qr',
+          data: 'http://caisse.local/r/AAAAAAAAAAAAAAAAAAAAAAAA',
+          moduleSize: columns === 48 ? 6 : 4,
+        });
         expect(decoded.commands.at(-1)).toEqual({ op: 'cut', mode: 66 });
         expect(text).not.toContain('DUPLICATA');
         expect(text).not.toContain('FORMATION');
@@ -114,19 +205,30 @@ describe('the customer receipt', () => {
     const copy = flat(decodeEscPos(customerReceipt(data, { columns: 48, codePage: 'pc858' }, { copy: 2 })).text);
     expect(copy).toContain('DUPLICATA');
     expect(copy).toContain('copie n° 2');
-    const training = flat(decodeEscPos(customerReceipt({ ...data, sale: { ...data.sale, training: true } }, { columns: 32, codePage: 'wpc1252' })).text);
+    const training = flat(
+      decodeEscPos(customerReceipt({ ...data, sale: { ...data.sale, training: true } }, { columns: 32, codePage: 'wpc1252' })).text,
+    );
     expect(training).toContain('MODE FORMATION');
     expect(training).toContain('ticket sans valeur');
   });
 
   it('opens the cash drawer after the cut when asked, with a 50 ms pulse on pin 2', () => {
     const decoded = decodeEscPos(customerReceipt(data, { columns: 48, codePage: 'pc858' }, { openDrawer: true }));
-    expect(decoded.commands.slice(-2)).toEqual([{ op: 'cut', mode: 66 }, { op: 'drawer', pin: 2, onMs: 50, offMs: 500 }]);
+    expect(decoded.commands.slice(-2)).toEqual([
+      { op: 'cut', mode: 66 },
+      { op: 'drawer', pin: 2, onMs: 50, offMs: 500 },
+    ]);
   });
 
   it('prints the shop’s logo as a raster image above the header', () => {
     // A 16 × 2 dot logo: 2 bytes a row.
-    const decoded = decodeEscPos(customerReceipt(data, { columns: 48, codePage: 'pc858' }, { logo: { width: 16, height: 2, bits: Uint8Array.of(0xff, 0x00, 0x0f, 0xf0) } }));
+    const decoded = decodeEscPos(
+      customerReceipt(
+        data,
+        { columns: 48, codePage: 'pc858' },
+        { logo: { width: 16, height: 2, bits: Uint8Array.of(0xff, 0x00, 0x0f, 0xf0) } },
+      ),
+    );
     expect(decoded.commands).toContainEqual({ op: 'raster', widthBytes: 2, height: 2 });
     expect(decoded.lines[0]!.text).toBe('Les Halles de la Durenque');
   });

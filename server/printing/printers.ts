@@ -7,14 +7,40 @@ import type { Db } from '../../db/schema.ts';
 import { parsePrinterUri } from './drivers.ts';
 
 export async function listPrinters(db: Db) {
-  const rows = await db.selectFrom('printers').leftJoin('outlets', 'outlets.id', 'printers.outlet_id').selectAll('printers').select('outlets.code as outlet').orderBy('printers.id').execute();
+  const rows = await db
+    .selectFrom('printers')
+    .leftJoin('outlets', 'outlets.id', 'printers.outlet_id')
+    .selectAll('printers')
+    .select('outlets.code as outlet')
+    .orderBy('printers.id')
+    .execute();
   return rows.map(printerView);
 }
 
 export type PrinterRowView = ReturnType<typeof printerView>;
 
-function printerView(r: { id: number; name: string; outlet: OutletCode | null; role: 'receipt' | 'kitchen'; uri: string; columns: 32 | 48; code_page: 'pc858' | 'wpc1252'; drawer: 0 | 1; active: 0 | 1 }) {
-  return { id: r.id, name: r.name, outlet: r.outlet, role: r.role, uri: r.uri, columns: r.columns, codePage: r.code_page, drawer: r.drawer === 1, active: r.active === 1 };
+function printerView(r: {
+  id: number;
+  name: string;
+  outlet: OutletCode | null;
+  role: 'receipt' | 'kitchen';
+  uri: string;
+  columns: 32 | 48;
+  code_page: 'pc858' | 'wpc1252';
+  drawer: 0 | 1;
+  active: 0 | 1;
+}) {
+  return {
+    id: r.id,
+    name: r.name,
+    outlet: r.outlet,
+    role: r.role,
+    uri: r.uri,
+    columns: r.columns,
+    codePage: r.code_page,
+    drawer: r.drawer === 1,
+    active: r.active === 1,
+  };
 }
 
 export async function getPrinter(db: Db, id: number) {
@@ -40,7 +66,18 @@ export async function createPrinter(db: Db, input: z.output<typeof printerBody>,
   const at = now.toISOString();
   const { id } = await db
     .insertInto('printers')
-    .values({ name: input.name, outlet_id: await outletId(db, input.outlet), role: input.role, uri: input.uri, columns: input.columns, code_page: input.codePage, drawer: input.drawer ? 1 : 0, active: input.active ? 1 : 0, created_at: at, updated_at: at })
+    .values({
+      name: input.name,
+      outlet_id: await outletId(db, input.outlet),
+      role: input.role,
+      uri: input.uri,
+      columns: input.columns,
+      code_page: input.codePage,
+      drawer: input.drawer ? 1 : 0,
+      active: input.active ? 1 : 0,
+      created_at: at,
+      updated_at: at,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await recordEvent(db, { kind: 'settings.changed', userId, subject: `printer:${id}`, data: { created: input }, at });
@@ -82,7 +119,21 @@ export async function listJobs(db: Db, q: { status?: string | undefined; printer
   let query = db
     .selectFrom('print_jobs')
     .innerJoin('printers', 'printers.id', 'print_jobs.printer_id')
-    .select(['print_jobs.id', 'print_jobs.printer_id', 'printers.name as printer', 'print_jobs.kind', 'print_jobs.subject', 'print_jobs.status', 'print_jobs.attempts', 'print_jobs.last_error', 'print_jobs.created_at', 'print_jobs.updated_at', 'print_jobs.done_at', 'print_jobs.resolution', 'print_jobs.resolved_at'])
+    .select([
+      'print_jobs.id',
+      'print_jobs.printer_id',
+      'printers.name as printer',
+      'print_jobs.kind',
+      'print_jobs.subject',
+      'print_jobs.status',
+      'print_jobs.attempts',
+      'print_jobs.last_error',
+      'print_jobs.created_at',
+      'print_jobs.updated_at',
+      'print_jobs.done_at',
+      'print_jobs.resolution',
+      'print_jobs.resolved_at',
+    ])
     .orderBy('print_jobs.id', 'desc')
     .limit(q.limit);
   if (q.status) query = query.where('print_jobs.status', '=', q.status as 'queued');
@@ -121,7 +172,18 @@ export async function ensureConfiguredPrinter(db: Db, config: { PRINTER: string 
   const at = now.toISOString();
   const { id } = await db
     .insertInto('printers')
-    .values({ name: 'Imprimante de caisse', outlet_id: null, role: 'receipt', uri, columns: 48, code_page: 'pc858', drawer: 1, active: 1, created_at: at, updated_at: at })
+    .values({
+      name: 'Imprimante de caisse',
+      outlet_id: null,
+      role: 'receipt',
+      uri,
+      columns: 48,
+      code_page: 'pc858',
+      drawer: 1,
+      active: 1,
+      created_at: at,
+      updated_at: at,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await db.updateTable('tills').set({ printer_id: id }).where('printer_id', 'is', null).execute();

@@ -90,7 +90,11 @@ export class PrintQueue {
   async start() {
     this.stopped = false;
     const at = this.options.now().toISOString();
-    await this.db.updateTable('print_jobs').set({ status: 'queued', updated_at: at, next_attempt_at: at }).where('status', '=', 'printing').execute();
+    await this.db
+      .updateTable('print_jobs')
+      .set({ status: 'queued', updated_at: at, next_attempt_at: at })
+      .where('status', '=', 'printing')
+      .execute();
     this.kick();
   }
 
@@ -106,7 +110,17 @@ export class PrintQueue {
     const at = now.toISOString();
     const row = await db
       .insertInto('print_jobs')
-      .values({ printer_id: job.printerId, kind: job.kind, subject: job.subject ?? null, bytes: Buffer.from(job.bytes), status: 'queued', next_attempt_at: at, created_at: at, created_by: job.createdBy ?? null, updated_at: at })
+      .values({
+        printer_id: job.printerId,
+        kind: job.kind,
+        subject: job.subject ?? null,
+        bytes: Buffer.from(job.bytes),
+        status: 'queued',
+        next_attempt_at: at,
+        created_at: at,
+        created_by: job.createdBy ?? null,
+        updated_at: at,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -197,7 +211,13 @@ export class PrintQueue {
         this.remember(printerId, error.state, error.message);
         if (error.written === 'all') {
           await this.setStatus(job.id, 'unconfirmed', { attempts: job.attempts + 1, last_error: error.message });
-          await recordEvent(this.db, { kind: 'print.unconfirmed', userId: null, subject: `print_job:${job.id}`, data: { printerId, kind: job.kind, jobSubject: job.subject, error: error.message }, at: this.options.now().toISOString() });
+          await recordEvent(this.db, {
+            kind: 'print.unconfirmed',
+            userId: null,
+            subject: `print_job:${job.id}`,
+            data: { printerId, kind: job.kind, jobSubject: job.subject, error: error.message },
+            at: this.options.now().toISOString(),
+          });
           this.options.log.warn('print job unconfirmed', { jobId: job.id, printerId, error: error.message });
           await this.publish(printerId);
           continue;
@@ -205,7 +225,9 @@ export class PrintQueue {
         // Waiting for paper (or a closed cover) is not a failure: asked again soon, never given up on.
         const holding = HOLDING.has(error.state) && error.written === 'none';
         const attempts = holding ? job.attempts : job.attempts + 1;
-        const delay = holding ? Math.min(this.retryMaxMs, this.retryBaseMs * 2) : Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(attempts - 1, 16));
+        const delay = holding
+          ? Math.min(this.retryMaxMs, this.retryBaseMs * 2)
+          : Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(attempts - 1, 16));
         const failed = !holding && attempts >= this.maxAttempts;
         await this.setStatus(job.id, failed ? 'failed' : 'queued', {
           attempts,
@@ -213,7 +235,13 @@ export class PrintQueue {
           next_attempt_at: new Date(this.options.now().getTime() + delay).toISOString(),
         });
         if (failed) {
-          await recordEvent(this.db, { kind: 'print.failed', userId: null, subject: `print_job:${job.id}`, data: { printerId, kind: job.kind, jobSubject: job.subject, attempts, error: error.message }, at: this.options.now().toISOString() });
+          await recordEvent(this.db, {
+            kind: 'print.failed',
+            userId: null,
+            subject: `print_job:${job.id}`,
+            data: { printerId, kind: job.kind, jobSubject: job.subject, attempts, error: error.message },
+            at: this.options.now().toISOString(),
+          });
           this.options.log.error('print job given up', { jobId: job.id, printerId, attempts, error: error.message });
         } else this.options.log.warn('print job waits', { jobId: job.id, printerId, attempts, holding, error: error.message });
         await this.publish(printerId);
@@ -223,8 +251,16 @@ export class PrintQueue {
   }
 
   private async expireDrawer(job: { id: number; subject: string | null; created_at: string }, printerId: number, now: Date) {
-    await this.setStatus(job.id, 'expired', { last_error: `tiroir non ouvert : son tour est venu ${Math.round((now.getTime() - Date.parse(job.created_at)) / 1000)} s après la vente` });
-    await recordEvent(this.db, { kind: 'drawer.expired', userId: null, subject: `print_job:${job.id}`, data: { printerId, jobSubject: job.subject, askedAt: job.created_at, maxDelayMs: this.drawerMaxDelayMs }, at: now.toISOString() });
+    await this.setStatus(job.id, 'expired', {
+      last_error: `tiroir non ouvert : son tour est venu ${Math.round((now.getTime() - Date.parse(job.created_at)) / 1000)} s après la vente`,
+    });
+    await recordEvent(this.db, {
+      kind: 'drawer.expired',
+      userId: null,
+      subject: `print_job:${job.id}`,
+      data: { printerId, jobSubject: job.subject, askedAt: job.created_at, maxDelayMs: this.drawerMaxDelayMs },
+      at: now.toISOString(),
+    });
     this.options.log.warn('drawer pulse dropped (too late)', { jobId: job.id, printerId });
   }
 
@@ -237,8 +273,16 @@ export class PrintQueue {
     return d;
   }
 
-  private async setStatus(id: number, status: PrintJobStatus, extra: { attempts?: number; last_error?: string | null; next_attempt_at?: string; done_at?: string }) {
-    await this.db.updateTable('print_jobs').set({ status, updated_at: this.options.now().toISOString(), ...extra }).where('id', '=', id).execute();
+  private async setStatus(
+    id: number,
+    status: PrintJobStatus,
+    extra: { attempts?: number; last_error?: string | null; next_attempt_at?: string; done_at?: string },
+  ) {
+    await this.db
+      .updateTable('print_jobs')
+      .set({ status, updated_at: this.options.now().toISOString(), ...extra })
+      .where('id', '=', id)
+      .execute();
   }
 
   private remember(printerId: number, state: PrinterState, lastError: string | null) {
@@ -263,7 +307,10 @@ export class PrintQueue {
       .selectFrom('print_jobs')
       .select((eb) => [
         eb.fn.countAll<number>().filterWhere('status', 'in', ['queued', 'printing']).as('waiting'),
-        eb.fn.countAll<number>().filterWhere((w) => w.and([w('status', 'in', ['failed', 'unconfirmed']), w('resolved_at', 'is', null)])).as('attention'),
+        eb.fn
+          .countAll<number>()
+          .filterWhere((w) => w.and([w('status', 'in', ['failed', 'unconfirmed']), w('resolved_at', 'is', null)]))
+          .as('attention'),
       ])
       .where('printer_id', '=', printerId)
       .where('status', 'in', ['queued', 'printing', 'failed', 'unconfirmed'])
@@ -291,7 +338,16 @@ export class PrintQueue {
         .where('resolved_at', 'is', null)
         .orderBy('id')
         .execute()
-    ).map((j) => ({ id: j.id, kind: j.kind, subject: j.subject, status: j.status as 'failed' | 'unconfirmed', attempts: j.attempts, lastError: j.last_error, createdAt: j.created_at, updatedAt: j.updated_at }));
+    ).map((j) => ({
+      id: j.id,
+      kind: j.kind,
+      subject: j.subject,
+      status: j.status as 'failed' | 'unconfirmed',
+      attempts: j.attempts,
+      lastError: j.last_error,
+      createdAt: j.created_at,
+      updatedAt: j.updated_at,
+    }));
   }
 
   private async job(jobId: number) {
@@ -313,9 +369,14 @@ export class PrintQueue {
   /** A failed (or stuck) job sent again, from its first attempt; an unconfirmed one is reprinted instead. */
   async retry(jobId: number, userId: number | null = null) {
     const job = await this.job(jobId);
-    if (job.status !== 'failed' && job.status !== 'queued') throw new Conflict(`Impression ${jobId} : déjà ${describe(job.status)}.`, 'status');
+    if (job.status !== 'failed' && job.status !== 'queued')
+      throw new Conflict(`Impression ${jobId} : déjà ${describe(job.status)}.`, 'status');
     const at = this.options.now().toISOString();
-    await this.db.updateTable('print_jobs').set({ status: 'queued', attempts: 0, next_attempt_at: at, updated_at: at }).where('id', '=', jobId).execute();
+    await this.db
+      .updateTable('print_jobs')
+      .set({ status: 'queued', attempts: 0, next_attempt_at: at, updated_at: at })
+      .where('id', '=', jobId)
+      .execute();
     if (job.status === 'failed') await this.resolve(jobId, job.printer_id, 'retried', userId);
     this.kick();
     await this.publish(job.printer_id);
@@ -324,7 +385,8 @@ export class PrintQueue {
   /** A failed or waiting job dropped by hand. */
   async cancel(jobId: number, userId: number | null = null) {
     const job = await this.job(jobId);
-    if (job.status !== 'failed' && job.status !== 'queued') throw new Conflict(`Impression ${jobId} : déjà ${describe(job.status)}.`, 'status');
+    if (job.status !== 'failed' && job.status !== 'queued')
+      throw new Conflict(`Impression ${jobId} : déjà ${describe(job.status)}.`, 'status');
     await this.resolve(jobId, job.printer_id, 'dismissed', userId, 'cancelled');
     await this.publish(job.printer_id);
   }
@@ -332,7 +394,8 @@ export class PrintQueue {
   /** Staff saw an unconfirmed job come out whole: it is done. */
   async confirm(jobId: number, userId: number | null) {
     const job = await this.job(jobId);
-    if (job.status !== 'unconfirmed' || job.resolved_at) throw new Conflict(`Impression ${jobId} : rien à confirmer (${describe(job.status)}).`, 'status');
+    if (job.status !== 'unconfirmed' || job.resolved_at)
+      throw new Conflict(`Impression ${jobId} : rien à confirmer (${describe(job.status)}).`, 'status');
     await this.resolve(jobId, job.printer_id, 'confirmed', userId, 'done');
     await this.publish(job.printer_id);
   }
@@ -344,8 +407,13 @@ export class PrintQueue {
    */
   async reprintUnconfirmed(jobId: number, bytes: Uint8Array, userId: number | null): Promise<number> {
     const job = await this.job(jobId);
-    if (job.status !== 'unconfirmed' || job.resolved_at) throw new Conflict(`Impression ${jobId} : rien à réimprimer (${describe(job.status)}).`, 'status');
-    const id = await PrintQueue.add(this.db, { printerId: job.printer_id, kind: job.kind, subject: job.subject, bytes, createdBy: userId }, this.options.now());
+    if (job.status !== 'unconfirmed' || job.resolved_at)
+      throw new Conflict(`Impression ${jobId} : rien à réimprimer (${describe(job.status)}).`, 'status');
+    const id = await PrintQueue.add(
+      this.db,
+      { printerId: job.printer_id, kind: job.kind, subject: job.subject, bytes, createdBy: userId },
+      this.options.now(),
+    );
     await this.resolve(jobId, job.printer_id, 'reprinted', userId);
     this.kick();
     await this.publish(job.printer_id);
@@ -358,5 +426,13 @@ export class PrintQueue {
 }
 
 function describe(status: PrintJobStatus): string {
-  return { done: 'imprimée', printing: 'en cours', cancelled: 'annulée', expired: 'expirée', unconfirmed: 'non confirmée', failed: 'abandonnée', queued: 'en attente' }[status];
+  return {
+    done: 'imprimée',
+    printing: 'en cours',
+    cancelled: 'annulée',
+    expired: 'expirée',
+    unconfirmed: 'non confirmée',
+    failed: 'abandonnée',
+    queued: 'en attente',
+  }[status];
 }

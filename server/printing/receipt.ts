@@ -6,7 +6,8 @@ import { unitLine, type LabelProduct } from '../documents/labels.ts';
 import { EscPos, type PrinterProfile } from './escpos.ts';
 
 const eur = (c: number) => formatEuros(c as Cents);
-const paris = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+const paris = (iso: string) =>
+  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
 
 function header(p: EscPos, shop: ShopIdentity) {
   // Double height only: the name keeps the paper's whole width.
@@ -33,10 +34,16 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
   const p = new EscPos(profile).init();
   const wide = profile.columns === 48;
   if (r.training) p.align('center').bold(true).line('*** MODE FORMATION ***').line('ticket sans valeur').bold(false).align('left');
-  if (opts.copy) p.align('center').bold(true).size(2, 1).line('DUPLICATA').size(1, 1).line(`copie n° ${opts.copy}`).bold(false).align('left');
+  if (opts.copy)
+    p.align('center').bold(true).size(2, 1).line('DUPLICATA').size(1, 1).line(`copie n° ${opts.copy}`).bold(false).align('left');
   if (opts.logo) p.align('center').raster(opts.logo.width, opts.logo.height, opts.logo.bits).align('left');
   header(p, d.shop);
-  p.feed(1).align('center').bold(true).line(d.sale.kind === 'refund' ? 'REMBOURSEMENT' : 'TICKET DE CAISSE').bold(false).align('left');
+  p.feed(1)
+    .align('center')
+    .bold(true)
+    .line(d.sale.kind === 'refund' ? 'REMBOURSEMENT' : 'TICKET DE CAISSE')
+    .bold(false)
+    .align('left');
   p.line(r.number).line(r.when).rule();
   for (const l of r.lines) {
     p.pair(l.name, l.amount);
@@ -56,7 +63,13 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
   p.feed(1).line(`Articles : ${d.sale.lines.length}`);
   if (r.training) p.bold(true).line('MODE FORMATION - ticket sans valeur').bold(false);
   if (opts.copy) p.bold(true).line(`DUPLICATA - copie n° ${opts.copy}`).bold(false);
-  if (opts.qrUrl) p.feed(1).align('center').line('Votre ticket sur votre téléphone :').qr(opts.qrUrl, wide ? 6 : 4).feed(1).align('left');
+  if (opts.qrUrl)
+    p.feed(1)
+      .align('center')
+      .line('Votre ticket sur votre téléphone :')
+      .qr(opts.qrUrl, wide ? 6 : 4)
+      .feed(1)
+      .align('left');
   if (d.shop.receiptFooter) p.align('center').line(d.shop.receiptFooter).align('left');
   p.cut();
   if (opts.openDrawer) p.drawer();
@@ -67,7 +80,10 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
 export function testPage(profile: PrinterProfile, printerName: string): Uint8Array {
   const p = new EscPos(profile).init();
   p.align('center').bold(true).size(2, 2).line('Comptoir').size(1, 1).line("Page d'essai").bold(false).align('left');
-  p.line(`Imprimante : ${printerName}`).line(`Largeur : ${profile.columns} colonnes`).line(`Page de codes : ${profile.codePage === 'pc858' ? 'PC858' : 'WPC1252'}`).rule();
+  p.line(`Imprimante : ${printerName}`)
+    .line(`Largeur : ${profile.columns} colonnes`)
+    .line(`Page de codes : ${profile.codePage === 'pc858' ? 'PC858' : 'WPC1252'}`)
+    .rule();
   p.line('àâäçéèêëîïôöùûüÿ').line('ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ').line('œ Œ æ « » ° € 12,50 €');
   const ruler = Array.from({ length: profile.columns }, (_, i) => String((i + 1) % 10)).join('');
   p.rule().line(ruler).rule().bold(true).line('Gras').bold(false).size(2, 2).line('Double').size(1, 1).cut();
@@ -78,25 +94,52 @@ export function testPage(profile: PrinterProfile, printerName: string): Uint8Arr
 export function closingReport(
   kind: 'X' | 'Z',
   f: Figures,
-  info: { shop: ShopIdentity; period: string; outletName: string; at: string; counted?: number | null; grandTotalCents?: number | null; seq?: number | null },
+  info: {
+    shop: ShopIdentity;
+    period: string;
+    outletName: string;
+    at: string;
+    counted?: number | null;
+    grandTotalCents?: number | null;
+    seq?: number | null;
+  },
   profile: PrinterProfile,
 ): Uint8Array {
   const p = new EscPos(profile).init();
   header(p, info.shop);
-  p.feed(1).align('center').bold(true).size(2, 2).line(kind === 'Z' ? `Z ${info.seq ?? ''}`.trim() : 'X').size(1, 1).line(kind === 'Z' ? 'Clôture de journée' : 'Lecture (non clôturée)').bold(false).align('left');
-  p.line(`${info.outletName} — ${info.period}`).line(`Édité le ${paris(info.at)}`).rule();
-  p.pair('Tickets', String(f.tickets)).pair('Remboursements', String(f.refunds)).pair('Ventes', eur(f.salesCents)).pair('Remboursé', eur(f.refundsCents)).pair('Remises', eur(f.discountsCents));
+  p.feed(1)
+    .align('center')
+    .bold(true)
+    .size(2, 2)
+    .line(kind === 'Z' ? `Z ${info.seq ?? ''}`.trim() : 'X')
+    .size(1, 1)
+    .line(kind === 'Z' ? 'Clôture de journée' : 'Lecture (non clôturée)')
+    .bold(false)
+    .align('left');
+  p.line(`${info.outletName} — ${info.period}`)
+    .line(`Édité le ${paris(info.at)}`)
+    .rule();
+  p.pair('Tickets', String(f.tickets))
+    .pair('Remboursements', String(f.refunds))
+    .pair('Ventes', eur(f.salesCents))
+    .pair('Remboursé', eur(f.refundsCents))
+    .pair('Remises', eur(f.discountsCents));
   p.bold(true).pair('TOTAL TTC', eur(f.totalCents)).bold(false).rule();
   p.bold(true).line('Par moyen de paiement').bold(false);
   for (const m of f.byPayment) p.pair(methodName(m.method), eur(m.amountCents));
   p.pair('Rendu', eur(-f.changeCents)).rule();
   const widths = profile.columns === 48 ? [12, 12, 12, 12] : [8, 8, 8, 8];
   p.bold(true).columnsRow(['TVA', 'HT', 'TVA', 'TTC'], widths).bold(false);
-  for (const v of f.byVat) p.columnsRow([formatRate(v.vatRateBp as BasisPoints), eur(v.netCents), eur(v.vatCents), eur(v.grossCents)], widths);
+  for (const v of f.byVat)
+    p.columnsRow([formatRate(v.vatRateBp as BasisPoints), eur(v.netCents), eur(v.vatCents), eur(v.grossCents)], widths);
   p.rule().bold(true).line('Par producteur').bold(false);
   for (const pr of f.byProducer) p.pair(pr.name, eur(pr.totalCents));
   p.rule().pair('Espèces attendues', eur(f.cashExpectedCents));
-  if (info.counted != null) p.pair('Espèces comptées', eur(info.counted)).bold(true).pair('Écart', eur(info.counted - f.cashExpectedCents)).bold(false);
+  if (info.counted != null)
+    p.pair('Espèces comptées', eur(info.counted))
+      .bold(true)
+      .pair('Écart', eur(info.counted - f.cashExpectedCents))
+      .bold(false);
   if (info.grandTotalCents != null) p.pair('Grand total perpétuel', eur(info.grandTotalCents));
   if (f.lateTickets) p.line(`Dont ${f.lateTickets} ticket(s) d'un jour déjà clôturé`);
   p.cut();
@@ -105,21 +148,45 @@ export function closingReport(
 
 /** The producer's deposit slip: what they left on the shelves, with room for both signatures. */
 export function depositSlip(
-  slip: { number: number; kind: 'deposit' | 'return'; at: string; producerName: string; lines: { name: string; quantity: number; unit: 'piece' | 'kg' }[] },
+  slip: {
+    number: number;
+    kind: 'deposit' | 'return';
+    at: string;
+    producerName: string;
+    lines: { name: string; quantity: number; unit: 'piece' | 'kg' }[];
+  },
   shop: ShopIdentity,
   profile: PrinterProfile,
 ): Uint8Array {
   const p = new EscPos(profile).init();
   header(p, shop);
-  p.feed(1).align('center').bold(true).line(slip.kind === 'deposit' ? `BON DE DÉPÔT n° ${slip.number}` : `BON DE RETOUR n° ${slip.number}`).bold(false).align('left');
-  p.line(`Producteur : ${slip.producerName}`).line(`Le ${paris(slip.at)}`).rule();
-  for (const l of slip.lines) p.pair(l.name, l.unit === 'kg' ? `${(l.quantity / 1000).toFixed(3).replace('.', ',')} kg` : `× ${l.quantity}`);
+  p.feed(1)
+    .align('center')
+    .bold(true)
+    .line(slip.kind === 'deposit' ? `BON DE DÉPÔT n° ${slip.number}` : `BON DE RETOUR n° ${slip.number}`)
+    .bold(false)
+    .align('left');
+  p.line(`Producteur : ${slip.producerName}`)
+    .line(`Le ${paris(slip.at)}`)
+    .rule();
+  for (const l of slip.lines)
+    p.pair(l.name, l.unit === 'kg' ? `${(l.quantity / 1000).toFixed(3).replace('.', ',')} kg` : `× ${l.quantity}`);
   p.rule().feed(1).line('Signature du producteur :').feed(3).line('Signature du magasin :').feed(3).cut();
   return p.bytes();
 }
 
 /** The kitchen's ticket: large type, the table, covers, course, items and notes. */
-export function kitchenTicket(order: { table: string; covers: number; course: string; at: string; waiter: string; items: { name: string; quantity: number; note?: string | null }[] }, profile: PrinterProfile): Uint8Array {
+export function kitchenTicket(
+  order: {
+    table: string;
+    covers: number;
+    course: string;
+    at: string;
+    waiter: string;
+    items: { name: string; quantity: number; note?: string | null }[];
+  },
+  profile: PrinterProfile,
+): Uint8Array {
   const p = new EscPos(profile).init();
   p.bold(true).size(2, 2).line(`Table ${order.table}`).size(1, 1).line(`${order.covers} couvert(s) — ${order.course}`).bold(false);
   p.line(`${paris(order.at)} — ${order.waiter}`).rule();

@@ -45,8 +45,21 @@ export const printingRoutes = [
       const x = await xReport(ctx.db, body.outlet, body.day ?? businessDay(now, ctx.services.config.TZ_BUSINESS));
       const printer = await choosePrinter(ctx, body.printerId);
       const outlet = await ctx.db.selectFrom('outlets').select('name').where('code', '=', body.outlet).executeTakeFirstOrThrow();
-      const bytes = closingReport('X', x.figures, { shop: await shopIdentity(ctx.db), period: x.day, outletName: outlet.name, at: now.toISOString() }, { columns: printer.columns, codePage: printer.codePage });
-      return Reply.created({ jobId: await queue(ctx).enqueue({ printerId: printer.id, kind: 'x', subject: `x:${body.outlet}:${x.day}`, bytes, createdBy: requireUser(ctx).id }) });
+      const bytes = closingReport(
+        'X',
+        x.figures,
+        { shop: await shopIdentity(ctx.db), period: x.day, outletName: outlet.name, at: now.toISOString() },
+        { columns: printer.columns, codePage: printer.codePage },
+      );
+      return Reply.created({
+        jobId: await queue(ctx).enqueue({
+          printerId: printer.id,
+          kind: 'x',
+          subject: `x:${body.outlet}:${x.day}`,
+          bytes,
+          createdBy: requireUser(ctx).id,
+        }),
+      });
     },
   }),
   route({
@@ -62,8 +75,29 @@ export const printingRoutes = [
       const printer = await choosePrinter(ctx, body.printerId);
       const outlet = await ctx.db.selectFrom('outlets').select('name').where('id', '=', closing.outletId).executeTakeFirstOrThrow();
       const f = closing.figures;
-      const bytes = closingReport('Z', f, { shop: await shopIdentity(ctx.db), period: closing.period, outletName: outlet.name, at: closing.closedAt, counted: f.cashCountedCents ?? null, grandTotalCents: closing.grandTotalCents, seq: closing.seq }, { columns: printer.columns, codePage: printer.codePage });
-      return Reply.created({ jobId: await queue(ctx).enqueue({ printerId: printer.id, kind: 'z', subject: `closing:${closing.id}`, bytes, createdBy: requireUser(ctx).id }) });
+      const bytes = closingReport(
+        'Z',
+        f,
+        {
+          shop: await shopIdentity(ctx.db),
+          period: closing.period,
+          outletName: outlet.name,
+          at: closing.closedAt,
+          counted: f.cashCountedCents ?? null,
+          grandTotalCents: closing.grandTotalCents,
+          seq: closing.seq,
+        },
+        { columns: printer.columns, codePage: printer.codePage },
+      );
+      return Reply.created({
+        jobId: await queue(ctx).enqueue({
+          printerId: printer.id,
+          kind: 'z',
+          subject: `closing:${closing.id}`,
+          bytes,
+          createdBy: requireUser(ctx).id,
+        }),
+      });
     },
   }),
   route({
@@ -77,8 +111,20 @@ export const printingRoutes = [
     handler: async ({ params, body }, ctx) => {
       const slip = await getSlip(ctx.db, params.id, { producerId: null });
       const printer = await choosePrinter(ctx, body.printerId);
-      const bytes = depositSlip({ number: slip.number, kind: slip.kind, at: slip.createdAt, producerName: slip.producerName, lines: slip.lines }, await shopIdentity(ctx.db), { columns: printer.columns, codePage: printer.codePage });
-      return Reply.created({ jobId: await queue(ctx).enqueue({ printerId: printer.id, kind: 'slip', subject: `slip:${slip.id}`, bytes, createdBy: requireUser(ctx).id }) });
+      const bytes = depositSlip(
+        { number: slip.number, kind: slip.kind, at: slip.createdAt, producerName: slip.producerName, lines: slip.lines },
+        await shopIdentity(ctx.db),
+        { columns: printer.columns, codePage: printer.codePage },
+      );
+      return Reply.created({
+        jobId: await queue(ctx).enqueue({
+          printerId: printer.id,
+          kind: 'slip',
+          subject: `slip:${slip.id}`,
+          bytes,
+          createdBy: requireUser(ctx).id,
+        }),
+      });
     },
   }),
   route({
@@ -92,7 +138,16 @@ export const printingRoutes = [
       const labels = await labelsFor(ctx.db, body.items, 200);
       const printer = await choosePrinter(ctx, body.printerId);
       const bytes = thermalLabels(labels, { columns: printer.columns, codePage: printer.codePage }, { demo: await isDemo(ctx.db) });
-      return Reply.created({ jobId: await queue(ctx).enqueue({ printerId: printer.id, kind: 'labels', subject: `labels:${labels.length}`, bytes, createdBy: requireUser(ctx).id }), labels: labels.length });
+      return Reply.created({
+        jobId: await queue(ctx).enqueue({
+          printerId: printer.id,
+          kind: 'labels',
+          subject: `labels:${labels.length}`,
+          bytes,
+          createdBy: requireUser(ctx).id,
+        }),
+        labels: labels.length,
+      });
     },
   }),
   route({
@@ -101,7 +156,8 @@ export const printingRoutes = [
     access: MANAGERS,
     tag: 'printing',
     summary: 'Printers, with their state and how many jobs wait',
-    handler: async (_, ctx) => Promise.all((await listPrinters(ctx.db)).map(async (p) => ({ ...p, status: await queue(ctx).status(p.id) }))),
+    handler: async (_, ctx) =>
+      Promise.all((await listPrinters(ctx.db)).map(async (p) => ({ ...p, status: await queue(ctx).status(p.id) }))),
   }),
   route({
     method: 'post',
@@ -110,7 +166,8 @@ export const printingRoutes = [
     tag: 'printing',
     summary: 'Add a printer: file:DIR, tcp://host:9100 or usb:VVVV:PPPP; 48 or 32 columns; PC858 or WPC1252',
     body: printerBody,
-    handler: async ({ body }, ctx) => Reply.created(await ctx.db.transaction().execute((trx) => createPrinter(trx, body, requireUser(ctx).id, ctx.services.now()))),
+    handler: async ({ body }, ctx) =>
+      Reply.created(await ctx.db.transaction().execute((trx) => createPrinter(trx, body, requireUser(ctx).id, ctx.services.now()))),
   }),
   route({
     method: 'patch',
@@ -135,7 +192,13 @@ export const printingRoutes = [
     params: idParams,
     handler: async ({ params }, ctx) => {
       const printer = await getPrinter(ctx.db, params.id);
-      const id = await queue(ctx).enqueue({ printerId: printer.id, kind: 'test', subject: `printer:${printer.id}`, bytes: testPageBytes(printer), createdBy: requireUser(ctx).id });
+      const id = await queue(ctx).enqueue({
+        printerId: printer.id,
+        kind: 'test',
+        subject: `printer:${printer.id}`,
+        bytes: testPageBytes(printer),
+        createdBy: requireUser(ctx).id,
+      });
       return Reply.created({ jobId: id });
     },
   }),
@@ -152,8 +215,18 @@ export const printingRoutes = [
       const user = requireUser(ctx);
       const now = ctx.services.now();
       const id = await ctx.db.transaction().execute(async (trx) => {
-        await recordEvent(trx, { kind: 'drawer.opened', userId: user.id, subject: `printer:${printer.id}`, data: { reason: 'manager' }, at: now.toISOString() });
-        return PrintQueue.add(trx, { printerId: printer.id, kind: 'drawer', subject: `printer:${printer.id}`, bytes: drawerBytes(), createdBy: user.id }, now);
+        await recordEvent(trx, {
+          kind: 'drawer.opened',
+          userId: user.id,
+          subject: `printer:${printer.id}`,
+          data: { reason: 'manager' },
+          at: now.toISOString(),
+        });
+        return PrintQueue.add(
+          trx,
+          { printerId: printer.id, kind: 'drawer', subject: `printer:${printer.id}`, bytes: drawerBytes(), createdBy: user.id },
+          now,
+        );
       });
       queue(ctx).kick();
       return Reply.created({ jobId: id });
@@ -197,7 +270,8 @@ export const printingRoutes = [
     path: '/api/printers/:id/attention',
     access: STAFF,
     tag: 'printing',
-    summary: 'Jobs of a printer someone must look at: given up after its retries (failed), or taken whole by the printer without its word that it printed (unconfirmed). A till sees its own printer',
+    summary:
+      'Jobs of a printer someone must look at: given up after its retries (failed), or taken whole by the printer without its word that it printed (unconfirmed). A till sees its own printer',
     params: idParams,
     handler: async ({ params }, ctx) => {
       await printerInScope(ctx, params.id);
@@ -209,7 +283,8 @@ export const printingRoutes = [
     path: '/api/print-jobs/:id/reprint',
     access: STAFF,
     tag: 'printing',
-    summary: 'Print a job again: a failed one is sent again; an unconfirmed one is printed marked as a reprint (a receipt as a numbered DUPLICATA) and settled',
+    summary:
+      'Print a job again: a failed one is sent again; an unconfirmed one is printed marked as a reprint (a receipt as a numbered DUPLICATA) and settled',
     params: idParams,
     handler: async ({ params }, ctx) => {
       const job = await jobInScope(ctx, params.id);
@@ -264,7 +339,9 @@ export const printingRoutes = [
 async function printerInScope(ctx: RequestContext, printerId: number) {
   const role = ctx.user?.role;
   if (role === 'admin' || role === 'manager') return getPrinter(ctx.db, printerId);
-  const till = ctx.device ? await ctx.db.selectFrom('tills').select('printer_id').where('id', '=', ctx.device.tillId).executeTakeFirst() : undefined;
+  const till = ctx.device
+    ? await ctx.db.selectFrom('tills').select('printer_id').where('id', '=', ctx.device.tillId).executeTakeFirst()
+    : undefined;
   if (!till || till.printer_id !== printerId) throw new NotFound('Imprimante');
   return getPrinter(ctx.db, printerId);
 }

@@ -2,7 +2,15 @@ import type http from 'node:http';
 import type { Kysely } from 'kysely';
 import { Server } from 'socket.io';
 import { z } from 'zod';
-import type { ClientToServerEvents, PrinterStateEvent, SaleRecordedEvent, ServerToClientEvents, StatementIssuedEvent, StatementRunEvent, StockChangedEvent } from '../../shared/realtime.ts';
+import type {
+  ClientToServerEvents,
+  PrinterStateEvent,
+  SaleRecordedEvent,
+  ServerToClientEvents,
+  StatementIssuedEvent,
+  StatementRunEvent,
+  StockChangedEvent,
+} from '../../shared/realtime.ts';
 import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
@@ -42,7 +50,10 @@ export class Realtime {
       try {
         const cookies = parseCookies(socket.handshake.headers.cookie);
         const remote = isRemote?.(socket.request) ?? false;
-        const [user, device] = await Promise.all([resolveSession(db, cookies[SESSION_COOKIE], now()), remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE])]);
+        const [user, device] = await Promise.all([
+          resolveSession(db, cookies[SESSION_COOKIE], now()),
+          remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE]),
+        ]);
         if (!user && !device) return next(new Error('unauthorized'));
         if (remote && user?.role !== 'producer') return next(new Error('forbidden'));
         socket.data = { user, device };
@@ -52,12 +63,19 @@ export class Realtime {
       }
     });
     this.io.on('connection', async (socket) => {
-      const { user, device } = socket.data as { user: Awaited<ReturnType<typeof resolveSession>>; device: Awaited<ReturnType<typeof resolveDevice>> };
+      const { user, device } = socket.data as {
+        user: Awaited<ReturnType<typeof resolveSession>>;
+        device: Awaited<ReturnType<typeof resolveDevice>>;
+      };
       if (user?.role === 'admin' || user?.role === 'manager') await socket.join('managers');
       if (user?.role === 'producer' && user.producerId !== null) await socket.join(`producer:${user.producerId}`);
       if (device) {
         const till = await db.selectFrom('tills').select(['outlet_id', 'printer_id']).where('id', '=', device.tillId).executeTakeFirst();
-        await socket.join([`till:${device.tillId}`, ...(till ? [`outlet:${till.outlet_id}`] : []), ...(till?.printer_id ? [`printer:${till.printer_id}`] : [])]);
+        await socket.join([
+          `till:${device.tillId}`,
+          ...(till ? [`outlet:${till.outlet_id}`] : []),
+          ...(till?.printer_id ? [`printer:${till.printer_id}`] : []),
+        ]);
         // A till that (re)connects learns its printer's state at once.
         if (till?.printer_id && this.printerStatus) {
           const status = await this.printerStatus(till.printer_id).catch(() => null);
@@ -70,7 +88,12 @@ export class Realtime {
         if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join(' ; ') });
         let ids = parsed.data.productIds;
         if (user?.role === 'producer') {
-          const own = await db.selectFrom('products').select('id').where('producer_id', '=', user.producerId).where('id', 'in', ids).execute();
+          const own = await db
+            .selectFrom('products')
+            .select('id')
+            .where('producer_id', '=', user.producerId)
+            .where('id', 'in', ids)
+            .execute();
           ids = own.map((r) => r.id);
         } else if (!device && user?.role !== 'admin' && user?.role !== 'manager') {
           return reply({ error: 'forbidden' });
@@ -94,7 +117,11 @@ export class Realtime {
       .where('products.id', 'in', productIds)
       .where('products.stock_tracked', '=', 1)
       .execute();
-    return rows.map((r) => ({ productId: r.id, onHand: r.on_hand ?? 0, low: r.low_stock_threshold !== null && (r.on_hand ?? 0) <= r.low_stock_threshold }));
+    return rows.map((r) => ({
+      productId: r.id,
+      onHand: r.on_hand ?? 0,
+      low: r.low_stock_threshold !== null && (r.on_hand ?? 0) <= r.low_stock_threshold,
+    }));
   }
 
   private stockPending = new Set<number>();
@@ -126,7 +153,10 @@ export class Realtime {
       const events = await this.stockOf(unique);
       if (!events.length) return;
       const rows = await this.db.selectFrom('products').select(['id', 'producer_id']).where('id', 'in', unique).execute();
-      this.io.to('managers').to(await this.outletRooms()).emit('stock:changed', events);
+      this.io
+        .to('managers')
+        .to(await this.outletRooms())
+        .emit('stock:changed', events);
       const byProducer = new Map<number, StockChangedEvent[]>();
       for (const e of events) {
         const owner = rows.find((r) => r.id === e.productId)?.producer_id;
@@ -169,7 +199,9 @@ export class Realtime {
     const byProducer = new Map<number, SaleRecordedEvent['lines']>();
     for (const l of sale.lines) if (l.producerId !== null) byProducer.set(l.producerId, [...(byProducer.get(l.producerId) ?? []), l]);
     for (const [producerId, lines] of byProducer) {
-      this.io.to(`producer:${producerId}`).emit('sale:recorded', { ...sale, lines, totalCents: lines.reduce((s, l) => s + l.totalCents, 0) });
+      this.io
+        .to(`producer:${producerId}`)
+        .emit('sale:recorded', { ...sale, lines, totalCents: lines.reduce((s, l) => s + l.totalCents, 0) });
     }
   }
 

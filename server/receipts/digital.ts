@@ -23,7 +23,12 @@ export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> 
     shopIdentity(db),
     db.selectFrom('tills').select('name').where('id', '=', sale.tillId).executeTakeFirst(),
     db.selectFrom('users').select('display_name').where('id', '=', sale.cashierId).executeTakeFirst(),
-    db.selectFrom('sale_lines').leftJoin('producers', 'producers.id', 'sale_lines.producer_id').select(['sale_lines.line_no', 'sale_lines.unit', 'producers.id', 'producers.name']).where('sale_lines.sale_id', '=', saleId).execute(),
+    db
+      .selectFrom('sale_lines')
+      .leftJoin('producers', 'producers.id', 'sale_lines.producer_id')
+      .select(['sale_lines.line_no', 'sale_lines.unit', 'producers.id', 'producers.name'])
+      .where('sale_lines.sale_id', '=', saleId)
+      .execute(),
   ]);
   const producerNames: Record<number, string> = {};
   const units: Record<number, 'piece' | 'kg'> = {};
@@ -66,7 +71,12 @@ export function receiptRows(d: ReceiptData) {
     })),
     ticketDiscount: sale.discountCents ? `Remise sur le ticket -${eur(sale.discountCents)}` : null,
     total: eur(sale.totalCents),
-    vat: sale.vat.map((v) => ({ rate: formatRate(v.vatRateBp as BasisPoints), net: eur(v.netCents), vat: eur(v.vatCents), gross: eur(v.grossCents) })),
+    vat: sale.vat.map((v) => ({
+      rate: formatRate(v.vatRateBp as BasisPoints),
+      net: eur(v.netCents),
+      vat: eur(v.vatCents),
+      gross: eur(v.grossCents),
+    })),
     payments: sale.payments.map((p) => ({ method: methodName(p.method), amount: eur(p.amountCents) })),
     change: sale.changeCents ? eur(sale.changeCents) : null,
   };
@@ -97,7 +107,8 @@ ${r.training ? '<div class="training">MODE FORMATION — ticket sans valeur</div
 <div class="muted">${esc(r.number)}<br>${esc(r.when)}</div>
 <table>${r.lines
     .map(
-      (l) => `<tr><td>${esc(l.name)}<div class="muted">${esc(l.detail)}${l.producer ? ` · ${esc(l.producer)}` : ''}${l.discount ? ` · ${esc(l.discount)}` : ''}</div></td><td class="r">${esc(l.amount)}</td></tr>`,
+      (l) =>
+        `<tr><td>${esc(l.name)}<div class="muted">${esc(l.detail)}${l.producer ? ` · ${esc(l.producer)}` : ''}${l.discount ? ` · ${esc(l.discount)}` : ''}</div></td><td class="r">${esc(l.amount)}</td></tr>`,
     )
     .join('')}
 ${r.ticketDiscount ? `<tr><td>${esc(r.ticketDiscount)}</td><td></td></tr>` : ''}
@@ -114,8 +125,18 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
   const r = receiptRows(d);
   const shop = d.shop;
   // A till roll's width (80 mm), as long as the ticket.
-  const height = 250 + d.sale.lines.length * 24 + d.sale.vat.length * 10 + d.sale.payments.length * 12 + (d.shop.receiptFooter ? 20 : 0) + (r.training ? 14 : 0);
-  const doc = new PDFDocument({ size: [226, height], margin: 14, info: { Title: `${r.title} ${d.sale.number} — ${shop.name}`, Author: shop.name } });
+  const height =
+    250 +
+    d.sale.lines.length * 24 +
+    d.sale.vat.length * 10 +
+    d.sale.payments.length * 12 +
+    (d.shop.receiptFooter ? 20 : 0) +
+    (r.training ? 14 : 0);
+  const doc = new PDFDocument({
+    size: [226, height],
+    margin: 14,
+    info: { Title: `${r.title} ${d.sale.number} — ${shop.name}`, Author: shop.name },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
@@ -137,7 +158,11 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
   doc.moveDown(0.5);
   for (const l of r.lines) {
     row(l.name, l.amount);
-    doc.font('Helvetica').fontSize(6.5).fillColor('#555').text([l.detail, l.producer, l.discount].filter(Boolean).join(' · '), 14, doc.y, { width });
+    doc
+      .font('Helvetica')
+      .fontSize(6.5)
+      .fillColor('#555')
+      .text([l.detail, l.producer, l.discount].filter(Boolean).join(' · '), 14, doc.y, { width });
     doc.fillColor('#000');
   }
   if (r.ticketDiscount) row(r.ticketDiscount, '');
@@ -163,5 +188,7 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
 
 /** The QR code the till shows (and the paper receipt prints) for the digital receipt. */
 export function receiptQrSvg(url: string): string {
-  return bwipjs.toSVG({ bcid: 'qrcode', text: url, eclevel: 'M', scale: 3, paddingwidth: 2, paddingheight: 2 } as Parameters<typeof bwipjs.toSVG>[0]);
+  return bwipjs.toSVG({ bcid: 'qrcode', text: url, eclevel: 'M', scale: 3, paddingwidth: 2, paddingheight: 2 } as Parameters<
+    typeof bwipjs.toSVG
+  >[0]);
 }

@@ -15,7 +15,10 @@ export const receiptRoutes = [
     params: tokenParams,
     handler: async ({ params }, ctx) => {
       const data = await receiptData(ctx.db, await saleIdByToken(ctx.db, params.token));
-      return new Reply(200, receiptHtml(data, params.token), 'text/html; charset=utf-8', { 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex' });
+      return new Reply(200, receiptHtml(data, params.token), 'text/html; charset=utf-8', {
+        'cache-control': 'private, no-store',
+        'x-robots-tag': 'noindex',
+      });
     },
   }),
   route({

@@ -81,17 +81,40 @@ export async function loadTicketRecords(db: Db, where: TicketSelection) {
   // The same selection on `sales`, or on a table joined to it.
   const pick = <T extends { where: (...args: any[]) => T }>(q: T): T => {
     if ('ids' in where) return q.where('sales.id', 'in', where.ids);
-    return q.where('sales.till_id', '=', where.tillId).where('sales.training', '=', where.training).where('sales.chain_seq', '>=', where.fromSeq).where('sales.chain_seq', '<=', where.toSeq);
+    return q
+      .where('sales.till_id', '=', where.tillId)
+      .where('sales.training', '=', where.training)
+      .where('sales.chain_seq', '>=', where.fromSeq)
+      .where('sales.chain_seq', '<=', where.toSeq);
   };
   if ('ids' in where && where.ids.length === 0) return [];
-  const sales = await pick(db.selectFrom('sales').selectAll('sales')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').execute();
+  const sales = await pick(db.selectFrom('sales').selectAll('sales'))
+    .orderBy('sales.till_id')
+    .orderBy('sales.training')
+    .orderBy('sales.chain_seq')
+    .execute();
   if (sales.length === 0) return [];
   // Ordered by the chain, not by sale id: the planner then walks the chain's index and looks each ticket's
   // rows up, instead of scanning every line ever sold to honour an order by sale id.
   const [lines, payments, vat] = await Promise.all([
-    pick(db.selectFrom('sale_lines').innerJoin('sales', 'sales.id', 'sale_lines.sale_id').selectAll('sale_lines')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').orderBy('sale_lines.line_no').execute(),
-    pick(db.selectFrom('sale_payments').innerJoin('sales', 'sales.id', 'sale_payments.sale_id').selectAll('sale_payments')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').orderBy('sale_payments.seq').execute(),
-    pick(db.selectFrom('sale_vat').innerJoin('sales', 'sales.id', 'sale_vat.sale_id').selectAll('sale_vat')).orderBy('sales.till_id').orderBy('sales.training').orderBy('sales.chain_seq').orderBy('sale_vat.vat_rate_bp').execute(),
+    pick(db.selectFrom('sale_lines').innerJoin('sales', 'sales.id', 'sale_lines.sale_id').selectAll('sale_lines'))
+      .orderBy('sales.till_id')
+      .orderBy('sales.training')
+      .orderBy('sales.chain_seq')
+      .orderBy('sale_lines.line_no')
+      .execute(),
+    pick(db.selectFrom('sale_payments').innerJoin('sales', 'sales.id', 'sale_payments.sale_id').selectAll('sale_payments'))
+      .orderBy('sales.till_id')
+      .orderBy('sales.training')
+      .orderBy('sales.chain_seq')
+      .orderBy('sale_payments.seq')
+      .execute(),
+    pick(db.selectFrom('sale_vat').innerJoin('sales', 'sales.id', 'sale_vat.sale_id').selectAll('sale_vat'))
+      .orderBy('sales.till_id')
+      .orderBy('sales.training')
+      .orderBy('sales.chain_seq')
+      .orderBy('sale_vat.vat_rate_bp')
+      .execute(),
   ]);
   const group = <T extends { sale_id: string }>(rows: T[]) => groupBy(rows, (r) => r.sale_id);
   const linesOf = group(lines);
@@ -123,7 +146,12 @@ export async function loadTicketRecords(db: Db, where: TicketSelection) {
         totalCents: l.total_cents,
         vatRateBp: l.vat_rate_bp,
       })),
-      vat: (vatOf.get(s.id) ?? []).map((v) => ({ vatRateBp: v.vat_rate_bp, grossCents: v.gross_cents, netCents: v.net_cents, vatCents: v.vat_cents })),
+      vat: (vatOf.get(s.id) ?? []).map((v) => ({
+        vatRateBp: v.vat_rate_bp,
+        grossCents: v.gross_cents,
+        netCents: v.net_cents,
+        vatCents: v.vat_cents,
+      })),
       payments: (paymentsOf.get(s.id) ?? []).map((p) => ({ method: p.method, amountCents: p.amount_cents })),
       subtotalCents: s.subtotal_cents,
       discountCents: s.discount_cents,
@@ -175,27 +203,51 @@ export async function verifySegment(db: Db, seg: ChainSegment): Promise<SegmentR
   // Pages in chain order; a ticket's predecessor may sit on the page before, so keep a window of hashes.
   const recentHashes = new Map<string, number>();
   for (let from = seg.fromSeq; from <= seg.toSeq; from += PAGE) {
-    const page = await loadTicketRecords(db, { tillId: seg.tillId, training: seg.training, fromSeq: from, toSeq: Math.min(seg.toSeq, from + PAGE - 1) });
+    const page = await loadTicketRecords(db, {
+      tillId: seg.tillId,
+      training: seg.training,
+      fromSeq: from,
+      toSeq: Math.min(seg.toSeq, from + PAGE - 1),
+    });
     // Hashes of this page and the one before: a ticket moved within them is named as moved.
     for (const t of page) recentHashes.set(t.row.hash, t.row.number);
     for (const t of page) {
       if (t.row.chain_seq !== expectedSeq) {
-        problems.push({ record: label(t.row.number), fault: 'missing', detail: `chain positions ${expectedSeq}…${t.row.chain_seq - 1} are missing before this ticket` });
+        problems.push({
+          record: label(t.row.number),
+          fault: 'missing',
+          detail: `chain positions ${expectedSeq}…${t.row.chain_seq - 1} are missing before this ticket`,
+        });
       }
       if (t.row.prev_hash !== prev) {
         const before = recentHashes.get(t.row.prev_hash);
-        if (before !== undefined) problems.push({ record: label(t.row.number), fault: 'reordered', detail: `was recorded right after n°${before}, now stands elsewhere` });
+        if (before !== undefined)
+          problems.push({
+            record: label(t.row.number),
+            fault: 'reordered',
+            detail: `was recorded right after n°${before}, now stands elsewhere`,
+          });
         else problems.push({ record: label(t.row.number), fault: 'broken-link', detail: 'previous hash matches no ticket of this till' });
       }
-      if (ticketHash(t.row.prev_hash, t.record) !== t.row.hash) problems.push({ record: label(t.row.number), fault: 'hash-mismatch', detail: 'content changed after it was recorded' });
+      if (ticketHash(t.row.prev_hash, t.record) !== t.row.hash)
+        problems.push({ record: label(t.row.number), fault: 'hash-mismatch', detail: 'content changed after it was recorded' });
       const linesTotal = t.record.lines.reduce((total, l) => total + l.totalCents, 0);
       const vatTotal = t.record.vat.reduce((total, v) => total + v.grossCents, 0);
       if (linesTotal !== t.row.total_cents || vatTotal !== t.row.total_cents) {
-        problems.push({ record: label(t.row.number), fault: 'totals', detail: `lines ${linesTotal}, VAT rows ${vatTotal}, total ${t.row.total_cents}` });
+        problems.push({
+          record: label(t.row.number),
+          fault: 'totals',
+          detail: `lines ${linesTotal}, VAT rows ${vatTotal}, total ${t.row.total_cents}`,
+        });
       }
       running += t.row.total_cents;
       sum += t.row.total_cents;
-      if (running !== t.row.till_grand_total_cents) problems.push({ record: label(t.row.number), fault: 'grand-total', detail: `running total ${running}, recorded ${t.row.till_grand_total_cents}` });
+      if (running !== t.row.till_grand_total_cents)
+        problems.push({
+          record: label(t.row.number),
+          fault: 'grand-total',
+          detail: `running total ${running}, recorded ${t.row.till_grand_total_cents}`,
+        });
       prev = t.row.hash;
       expectedSeq = t.row.chain_seq + 1;
     }
@@ -219,7 +271,13 @@ export async function verifyTicketChains(db: Db, runSegments?: SegmentRunner, se
   let tickets = 0;
   const chains = await db
     .selectFrom('sales')
-    .select((eb) => ['till_id', 'training', eb.fn.countAll().as('n'), eb.fn.max('number').as('maxNumber'), eb.fn.max('chain_seq').as('maxSeq')])
+    .select((eb) => [
+      'till_id',
+      'training',
+      eb.fn.countAll().as('n'),
+      eb.fn.max('number').as('maxNumber'),
+      eb.fn.max('chain_seq').as('maxSeq'),
+    ])
     .groupBy(['till_id', 'training'])
     .orderBy('till_id')
     .orderBy('training')
@@ -266,10 +324,23 @@ export async function verifyTicketChains(db: Db, runSegments?: SegmentRunner, se
   for (const chain of chains) {
     // Numbers are unique per till (a constraint), so they are gapless exactly when their count reaches the highest.
     if (Number(chain.n) !== Number(chain.maxNumber)) {
-      const numbers = new Set((await db.selectFrom('sales').select('number').where('till_id', '=', chain.till_id).where('training', '=', chain.training).execute()).map((r) => r.number));
+      const numbers = new Set(
+        (
+          await db
+            .selectFrom('sales')
+            .select('number')
+            .where('till_id', '=', chain.till_id)
+            .where('training', '=', chain.training)
+            .execute()
+        ).map((r) => r.number),
+      );
       const missing: number[] = [];
       for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
-      problems.push({ record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`, fault: 'gap', detail: `numbers never received: ${missing.join(', ')}` });
+      problems.push({
+        record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`,
+        fault: 'gap',
+        detail: `numbers never received: ${missing.join(', ')}`,
+      });
     }
     if (chain.training === 0) tickets += Number(chain.n);
   }
@@ -295,10 +366,19 @@ export async function verifyTicketsByTable(db: Db, runRanges?: RangeRunner, part
   let threads = 0;
   const pass1 = (async () => {
     if (!runRanges) return verifyTicketRange(db, { after: '', upTo: null });
-    const { n } = await db.selectFrom('sales').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await db
+      .selectFrom('sales')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const bounds: string[] = [];
     for (let k = 1; k < parts; k++) {
-      const row = await db.selectFrom('sales').select('id').orderBy('id').limit(1).offset(Math.floor((Number(n) * k) / parts)).executeTakeFirst();
+      const row = await db
+        .selectFrom('sales')
+        .select('id')
+        .orderBy('id')
+        .limit(1)
+        .offset(Math.floor((Number(n) * k) / parts))
+        .executeTakeFirst();
       if (row && row.id !== bounds[bounds.length - 1]) bounds.push(row.id);
     }
     const ranges: TicketRange[] = [...bounds, null].map((upTo, i) => ({ after: i === 0 ? '' : bounds[i - 1]!, upTo }));
@@ -318,7 +398,12 @@ async function verifyLinksAndTotals(db: Db) {
   // 2. Links: each ticket against its predecessor on the chain.
   const links = await db
     .selectFrom('sales as a')
-    .leftJoin('sales as b', (join) => join.onRef('b.till_id', '=', 'a.till_id').onRef('b.training', '=', 'a.training').on(sql<boolean>`b.chain_seq = a.chain_seq - 1`))
+    .leftJoin('sales as b', (join) =>
+      join
+        .onRef('b.till_id', '=', 'a.till_id')
+        .onRef('b.training', '=', 'a.training')
+        .on(sql<boolean>`b.chain_seq = a.chain_seq - 1`),
+    )
     .select(['a.till_id', 'a.training', 'a.number', 'a.chain_seq', 'a.prev_hash', 'b.hash as before_hash'])
     .where((eb) =>
       eb.or([
@@ -333,27 +418,72 @@ async function verifyLinksAndTotals(db: Db) {
   for (const a of links) {
     const name = label(a.till_id, a.training, a.number);
     if (a.chain_seq > 1 && a.before_hash === null) {
-      const lower = await db.selectFrom('sales').select((eb) => eb.fn.max('chain_seq').as('seq')).where('till_id', '=', a.till_id).where('training', '=', a.training).where('chain_seq', '<', a.chain_seq).executeTakeFirst();
-      problems.push({ record: name, fault: 'missing', detail: `chain positions ${Number(lower?.seq ?? 0) + 1}…${a.chain_seq - 1} are missing before this ticket` });
+      const lower = await db
+        .selectFrom('sales')
+        .select((eb) => eb.fn.max('chain_seq').as('seq'))
+        .where('till_id', '=', a.till_id)
+        .where('training', '=', a.training)
+        .where('chain_seq', '<', a.chain_seq)
+        .executeTakeFirst();
+      problems.push({
+        record: name,
+        fault: 'missing',
+        detail: `chain positions ${Number(lower?.seq ?? 0) + 1}…${a.chain_seq - 1} are missing before this ticket`,
+      });
     }
     // The ticket it was chained to: still on this chain somewhere else (moved), or gone.
-    const before = await db.selectFrom('sales').select('number').where('till_id', '=', a.till_id).where('training', '=', a.training).where('hash', '=', a.prev_hash).executeTakeFirst();
-    if (before) problems.push({ record: name, fault: 'reordered', detail: `was recorded right after n°${before.number}, now stands elsewhere` });
+    const before = await db
+      .selectFrom('sales')
+      .select('number')
+      .where('till_id', '=', a.till_id)
+      .where('training', '=', a.training)
+      .where('hash', '=', a.prev_hash)
+      .executeTakeFirst();
+    if (before)
+      problems.push({ record: name, fault: 'reordered', detail: `was recorded right after n°${before.number}, now stands elsewhere` });
     else problems.push({ record: name, fault: 'broken-link', detail: 'previous hash matches no ticket of this till' });
   }
 
   // 3. Perpetual grand totals, chain by chain.
   const running = db
     .selectFrom('sales')
-    .select((eb) => ['till_id', 'training', 'number', 'chain_seq', 'till_grand_total_cents', eb.fn.sum<number>('total_cents').over((ob) => ob.partitionBy(['till_id', 'training']).orderBy('chain_seq')).as('running')])
+    .select((eb) => [
+      'till_id',
+      'training',
+      'number',
+      'chain_seq',
+      'till_grand_total_cents',
+      eb.fn
+        .sum<number>('total_cents')
+        .over((ob) => ob.partitionBy(['till_id', 'training']).orderBy('chain_seq'))
+        .as('running'),
+    ])
     .as('w');
-  const drifts = await db.selectFrom(running).selectAll().whereRef('w.running', '<>', 'w.till_grand_total_cents').orderBy('w.till_id').orderBy('w.training').orderBy('w.chain_seq').execute();
-  for (const d of drifts) problems.push({ record: label(d.till_id, d.training, d.number), fault: 'grand-total', detail: `running total ${d.running}, recorded ${d.till_grand_total_cents}` });
+  const drifts = await db
+    .selectFrom(running)
+    .selectAll()
+    .whereRef('w.running', '<>', 'w.till_grand_total_cents')
+    .orderBy('w.till_id')
+    .orderBy('w.training')
+    .orderBy('w.chain_seq')
+    .execute();
+  for (const d of drifts)
+    problems.push({
+      record: label(d.till_id, d.training, d.number),
+      fault: 'grand-total',
+      detail: `running total ${d.running}, recorded ${d.till_grand_total_cents}`,
+    });
 
   // Numbers never received, and the totals.
   const chains = await db
     .selectFrom('sales')
-    .select((eb) => ['till_id', 'training', eb.fn.countAll().as('n'), eb.fn.max('number').as('maxNumber'), eb.fn.sum<number>('total_cents').as('sum')])
+    .select((eb) => [
+      'till_id',
+      'training',
+      eb.fn.countAll().as('n'),
+      eb.fn.max('number').as('maxNumber'),
+      eb.fn.sum<number>('total_cents').as('sum'),
+    ])
     .groupBy(['till_id', 'training'])
     .orderBy('till_id')
     .orderBy('training')
@@ -362,10 +492,23 @@ async function verifyLinksAndTotals(db: Db) {
   let grandTotalCents = 0;
   for (const chain of chains) {
     if (Number(chain.n) !== Number(chain.maxNumber)) {
-      const numbers = new Set((await db.selectFrom('sales').select('number').where('till_id', '=', chain.till_id).where('training', '=', chain.training).execute()).map((r) => r.number));
+      const numbers = new Set(
+        (
+          await db
+            .selectFrom('sales')
+            .select('number')
+            .where('till_id', '=', chain.till_id)
+            .where('training', '=', chain.training)
+            .execute()
+        ).map((r) => r.number),
+      );
       const missing: number[] = [];
       for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
-      problems.push({ record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`, fault: 'gap', detail: `numbers never received: ${missing.join(', ')}` });
+      problems.push({
+        record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`,
+        fault: 'gap',
+        detail: `numbers never received: ${missing.join(', ')}`,
+      });
     }
     if (chain.training === 0) {
       tickets += Number(chain.n);
@@ -389,7 +532,25 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
   for (;;) {
     const sales = await db
       .selectFrom('sales')
-      .select(['id', 'till_id', 'training', 'number', 'chain_seq', 'created_at', 'business_day', 'cashier_id', 'kind', 'refund_of', 'subtotal_cents', 'discount_cents', 'total_cents', 'change_cents', 'till_grand_total_cents', 'prev_hash', 'hash'])
+      .select([
+        'id',
+        'till_id',
+        'training',
+        'number',
+        'chain_seq',
+        'created_at',
+        'business_day',
+        'cashier_id',
+        'kind',
+        'refund_of',
+        'subtotal_cents',
+        'discount_cents',
+        'total_cents',
+        'change_cents',
+        'till_grand_total_cents',
+        'prev_hash',
+        'hash',
+      ])
       .where('id', '>', after)
       .$if(range.upTo !== null, (q) => q.where('id', '<=', range.upTo!))
       .orderBy('id')
@@ -399,9 +560,43 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
     const first = sales[0]!.id;
     const last = sales[sales.length - 1]!.id;
     const [lines, payments, vat] = await Promise.all([
-      db.selectFrom('sale_lines').select(['sale_id', 'line_no', 'product_id', 'name', 'producer_id', 'quantity', 'unit_price_cents', 'gross_cents', 'line_discount_cents', 'ticket_discount_cents', 'total_cents', 'vat_rate_bp']).where('sale_id', '>=', first).where('sale_id', '<=', last).orderBy('sale_id').orderBy('line_no').execute(),
-      db.selectFrom('sale_payments').select(['sale_id', 'method', 'amount_cents']).where('sale_id', '>=', first).where('sale_id', '<=', last).orderBy('sale_id').orderBy('seq').execute(),
-      db.selectFrom('sale_vat').select(['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents']).where('sale_id', '>=', first).where('sale_id', '<=', last).orderBy('sale_id').orderBy('vat_rate_bp').execute(),
+      db
+        .selectFrom('sale_lines')
+        .select([
+          'sale_id',
+          'line_no',
+          'product_id',
+          'name',
+          'producer_id',
+          'quantity',
+          'unit_price_cents',
+          'gross_cents',
+          'line_discount_cents',
+          'ticket_discount_cents',
+          'total_cents',
+          'vat_rate_bp',
+        ])
+        .where('sale_id', '>=', first)
+        .where('sale_id', '<=', last)
+        .orderBy('sale_id')
+        .orderBy('line_no')
+        .execute(),
+      db
+        .selectFrom('sale_payments')
+        .select(['sale_id', 'method', 'amount_cents'])
+        .where('sale_id', '>=', first)
+        .where('sale_id', '<=', last)
+        .orderBy('sale_id')
+        .orderBy('seq')
+        .execute(),
+      db
+        .selectFrom('sale_vat')
+        .select(['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents'])
+        .where('sale_id', '>=', first)
+        .where('sale_id', '<=', last)
+        .orderBy('sale_id')
+        .orderBy('vat_rate_bp')
+        .execute(),
     ]);
     let li = 0;
     let pi = 0;
@@ -435,7 +630,19 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
       for (; li < lines.length && lines[li]!.sale_id === s.id; li++) {
         const l = lines[li]!;
         linesTotal += l.total_cents;
-        record.lines.push({ lineNo: l.line_no, productId: l.product_id, name: l.name, producerId: l.producer_id, quantity: l.quantity, unitPriceCents: l.unit_price_cents, grossCents: l.gross_cents, lineDiscountCents: l.line_discount_cents, ticketDiscountCents: l.ticket_discount_cents, totalCents: l.total_cents, vatRateBp: l.vat_rate_bp });
+        record.lines.push({
+          lineNo: l.line_no,
+          productId: l.product_id,
+          name: l.name,
+          producerId: l.producer_id,
+          quantity: l.quantity,
+          unitPriceCents: l.unit_price_cents,
+          grossCents: l.gross_cents,
+          lineDiscountCents: l.line_discount_cents,
+          ticketDiscountCents: l.ticket_discount_cents,
+          totalCents: l.total_cents,
+          vatRateBp: l.vat_rate_bp,
+        });
       }
       let vatTotal = 0;
       for (; vi < vat.length && vat[vi]!.sale_id === s.id; vi++) {
@@ -443,9 +650,20 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
         vatTotal += v.gross_cents;
         record.vat.push({ vatRateBp: v.vat_rate_bp, grossCents: v.gross_cents, netCents: v.net_cents, vatCents: v.vat_cents });
       }
-      for (; pi < payments.length && payments[pi]!.sale_id === s.id; pi++) record.payments.push({ method: payments[pi]!.method, amountCents: payments[pi]!.amount_cents });
-      if (ticketHash(s.prev_hash, record) !== s.hash) problems.push({ record: label(s.till_id, s.training, s.number), fault: 'hash-mismatch', detail: 'content changed after it was recorded' });
-      if (linesTotal !== s.total_cents || vatTotal !== s.total_cents) problems.push({ record: label(s.till_id, s.training, s.number), fault: 'totals', detail: `lines ${linesTotal}, VAT rows ${vatTotal}, total ${s.total_cents}` });
+      for (; pi < payments.length && payments[pi]!.sale_id === s.id; pi++)
+        record.payments.push({ method: payments[pi]!.method, amountCents: payments[pi]!.amount_cents });
+      if (ticketHash(s.prev_hash, record) !== s.hash)
+        problems.push({
+          record: label(s.till_id, s.training, s.number),
+          fault: 'hash-mismatch',
+          detail: 'content changed after it was recorded',
+        });
+      if (linesTotal !== s.total_cents || vatTotal !== s.total_cents)
+        problems.push({
+          record: label(s.till_id, s.training, s.number),
+          fault: 'totals',
+          detail: `lines ${linesTotal}, VAT rows ${vatTotal}, total ${s.total_cents}`,
+        });
     }
     after = last;
     if (sales.length < WALK_PAGE) break;
@@ -456,5 +674,3 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
 
 /** Verifies ranges of tickets somewhere (worker threads); says how many threads it used. */
 export type RangeRunner = (ranges: TicketRange[]) => Promise<{ results: TicketProblem[][]; threads: number }>;
-
-

@@ -35,19 +35,49 @@ describe('recordSale (service level)', () => {
   let adminId: number;
   const now = new Date();
   /** A tablet paired with till 1, as the back office's pairing code does it. */
-  const aTablet = async () => (await pairDevice(database.db, (await issuePairingCode(database.db, 1, adminId, now)).code, 'tablette', now)).deviceId;
+  const aTablet = async () =>
+    (await pairDevice(database.db, (await issuePairingCode(database.db, 1, adminId, now)).code, 'tablette', now)).deviceId;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-record-'));
     database = await openDatabase(path.join(dir, 'shop.sqlite'));
     const db = database.db;
-    await createRealShop(db, { name: 'Les Halles', legalName: 'SCIC Les Halles', address: '1 rue', postalCode: '81100', city: 'Castres', siret: '73282932000074', vatNumber: 'FR44732829320', phone: '', email: '', receiptFooter: '' }, now);
+    await createRealShop(
+      db,
+      {
+        name: 'Les Halles',
+        legalName: 'SCIC Les Halles',
+        address: '1 rue',
+        postalCode: '81100',
+        city: 'Castres',
+        siret: '73282932000074',
+        vatNumber: 'FR44732829320',
+        phone: '',
+        email: '',
+        receiptFooter: '',
+      },
+      now,
+    );
     adminId = await createAdmin(db, { login: 'admin', password: 'admin-password-1', displayName: 'Admin' }, now);
     const actor = { id: adminId, role: 'admin' as const };
     const cashier = await createUser(db, userCreateBody.parse({ displayName: 'Camille', role: 'cashier', pin: '2468' }), actor, now);
     // Inputs as a route gives them: parsed by the same schema, defaults applied.
-    pain = (await createProduct(db, productCreateBody.parse({ name: 'Pain', producerId: null, unit: 'piece', priceCents: 520, vatRateBp: 550 }), adminId, now)).id;
-    tomme = (await createProduct(db, productCreateBody.parse({ name: 'Tomme', producerId: null, unit: 'kg', priceCents: 2490, vatRateBp: 550 }), adminId, now)).id;
+    pain = (
+      await createProduct(
+        db,
+        productCreateBody.parse({ name: 'Pain', producerId: null, unit: 'piece', priceCents: 520, vatRateBp: 550 }),
+        adminId,
+        now,
+      )
+    ).id;
+    tomme = (
+      await createProduct(
+        db,
+        productCreateBody.parse({ name: 'Tomme', producerId: null, unit: 'kg', priceCents: 2490, vatRateBp: 550 }),
+        adminId,
+        now,
+      )
+    ).id;
     ctx = { cashierId: cashier.id, cashierRole: 'cashier', tillId: 1, deviceId: null, now, timeZone: 'Europe/Paris' };
   });
   afterAll(async () => {
@@ -88,13 +118,19 @@ describe('recordSale (service level)', () => {
     const again = await recordSale(database.db, b, ctx);
     expect(again.created).toBe(false);
     expect(again.sale).toEqual(first.sale);
-    const count = await database.db.selectFrom('sales').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await database.db
+      .selectFrom('sales')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(2);
   });
 
   it('refuses a total that does not add up, naming the field, and writes nothing', async () => {
     const b = { ...body(3), totalCents: 2160 };
-    await expect(recordSale(database.db, b, ctx)).rejects.toMatchObject({ status: 422, fields: [{ field: 'totalCents', reason: 'attendu 2161' }] });
+    await expect(recordSale(database.db, b, ctx)).rejects.toMatchObject({
+      status: 422,
+      fields: [{ field: 'totalCents', reason: 'attendu 2161' }],
+    });
     expect(await database.db.selectFrom('sales').select('id').where('id', '=', b.id).executeTakeFirst()).toBeUndefined();
   });
 
@@ -103,7 +139,11 @@ describe('recordSale (service level)', () => {
     const fromA = await recordSale(database.db, body(3), { ...ctx, deviceId: a });
     const fromB = await recordSale(database.db, body(3), { ...ctx, deviceId: b });
     expect([fromA.sale.number, fromB.sale.number]).toEqual([3, 4]);
-    const renumbered = await database.db.selectFrom('sales').select(['number', 'proposed_number']).where('id', '=', fromB.sale.id).executeTakeFirstOrThrow();
+    const renumbered = await database.db
+      .selectFrom('sales')
+      .select(['number', 'proposed_number'])
+      .where('id', '=', fromB.sale.id)
+      .executeTakeFirstOrThrow();
     expect(renumbered).toEqual({ number: 4, proposed_number: 3 });
     // The same tablet giving a number twice is a conflict.
     await expect(recordSale(database.db, body(4), { ...ctx, deviceId: b })).rejects.toMatchObject({ status: 409 });

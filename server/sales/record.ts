@@ -70,7 +70,12 @@ export async function getSale(db: Db, id: string): Promise<SaleView> {
  * Records a ticket sent by a till: idempotent by its id, recomputed from its lines, chained on its till,
  * with its stock movements, all in one transaction. Returns `created: false` for a replay of the same body.
  */
-export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: SaleContext, writes?: WriteQueue): Promise<{ created: boolean; sale: SaleView }> {
+export async function recordSale(
+  db: Kysely<Database>,
+  body: SaleBody,
+  ctx: SaleContext,
+  writes?: WriteQueue,
+): Promise<{ created: boolean; sale: SaleView }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
   const bodyHash = sha256Hex(canonicalJson(body));
   const work = (trx: Db) => recordSaleIn(trx, body, bodyHash, ctx);
@@ -79,20 +84,36 @@ export async function recordSale(db: Kysely<Database>, body: SaleBody, ctx: Sale
 
 async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
   {
-    const [existing] = await rawRows<{ id: string; body_hash: string }>(trx, 'select "id", "body_hash" from "sales" where "id" = ?', [body.id]);
+    const [existing] = await rawRows<{ id: string; body_hash: string }>(trx, 'select "id", "body_hash" from "sales" where "id" = ?', [
+      body.id,
+    ]);
     if (existing) {
-      if (existing.body_hash !== bodyHash) throw new Conflict('Ce ticket (même identifiant) a déjà été reçu avec un contenu différent.', 'id');
+      if (existing.body_hash !== bodyHash)
+        throw new Conflict('Ce ticket (même identifiant) a déjà été reçu avec un contenu différent.', 'id');
       return { created: false, sale: await getSale(trx, body.id) };
     }
-    const [till] = await rawRows<{ id: number; outlet_id: number; training_mode: 0 | 1; active: 0 | 1 }>(trx, 'select "id", "outlet_id", "training_mode", "active" from "tills" where "id" = ?', [body.tillId]);
+    const [till] = await rawRows<{ id: number; outlet_id: number; training_mode: 0 | 1; active: 0 | 1 }>(
+      trx,
+      'select "id", "outlet_id", "training_mode", "active" from "tills" where "id" = ?',
+      [body.tillId],
+    );
     if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
 
     const createdAt = new Date(body.createdAt);
     if (createdAt.getTime() > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
-      throw new Unprocessable('La date du ticket est dans le futur : vérifiez l’horloge de la tablette.', [{ field: 'createdAt', reason: 'dans le futur' }]);
+      throw new Unprocessable('La date du ticket est dans le futur : vérifiez l’horloge de la tablette.', [
+        { field: 'createdAt', reason: 'dans le futur' },
+      ]);
     }
     const ids = [...new Set(body.lines.map((l) => l.productId))];
-    const products = await rawRows<{ id: number; name: string; producer_id: number | null; unit: 'piece' | 'kg'; vat_rate_bp: number; stock_tracked: 0 | 1 }>(
+    const products = await rawRows<{
+      id: number;
+      name: string;
+      producer_id: number | null;
+      unit: 'piece' | 'kg';
+      vat_rate_bp: number;
+      stock_tracked: 0 | 1;
+    }>(
       trx,
       `select "id", "name", "producer_id", "unit", "vat_rate_bp", "stock_tracked" from "products" where "id" in (${marks(ids.length)})`,
       ids,
@@ -102,15 +123,23 @@ async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: Sale
     body.lines.forEach((l, i) => {
       const p = productOf.get(l.productId);
       if (!p) return problems.push({ field: `lines.${i}.productId`, reason: 'article inconnu' });
-      if (p.unit === 'kg' && l.grams === undefined) problems.push({ field: `lines.${i}.grams`, reason: `« ${p.name} » se vend au poids : grams attendu` });
-      if (p.unit === 'piece' && l.quantity === undefined) problems.push({ field: `lines.${i}.quantity`, reason: `« ${p.name} » se vend à la pièce : quantity attendu` });
+      if (p.unit === 'kg' && l.grams === undefined)
+        problems.push({ field: `lines.${i}.grams`, reason: `« ${p.name} » se vend au poids : grams attendu` });
+      if (p.unit === 'piece' && l.quantity === undefined)
+        problems.push({ field: `lines.${i}.quantity`, reason: `« ${p.name} » se vend à la pièce : quantity attendu` });
       return undefined;
     });
     if (problems.length) throw new Unprocessable('Ticket refusé : lignes invalides.', problems);
 
     const toPrice = body.lines.map((l) => {
       const p = productOf.get(l.productId)!;
-      return { unit: p.unit, quantity: (p.unit === 'kg' ? l.grams : l.quantity)!, unitPriceCents: l.unitPriceCents, discountCents: l.discountCents, vatRateBp: p.vat_rate_bp };
+      return {
+        unit: p.unit,
+        quantity: (p.unit === 'kg' ? l.grams : l.quantity)!,
+        unitPriceCents: l.unitPriceCents,
+        discountCents: l.discountCents,
+        vatRateBp: p.vat_rate_bp,
+      };
     });
     let priced;
     try {
@@ -120,27 +149,37 @@ async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: Sale
       throw e;
     }
     if (priced.total !== body.totalCents) {
-      throw new Unprocessable(`Ticket refusé : le total ne correspond pas aux lignes (calculé ${priced.total} centimes, reçu ${body.totalCents}).`, [
-        { field: 'totalCents', reason: `attendu ${priced.total}` },
-      ]);
+      throw new Unprocessable(
+        `Ticket refusé : le total ne correspond pas aux lignes (calculé ${priced.total} centimes, reçu ${body.totalCents}).`,
+        [{ field: 'totalCents', reason: `attendu ${priced.total}` }],
+      );
     }
     const settled = settle(priced.total, body.payments);
-    if ('problem' in settled) throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
+    if ('problem' in settled)
+      throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
 
     // Discounts beyond the limit need a manager: one at the till, or their signed approval.
     let approvedBy: number | null = null;
     const { cashierDiscountLimitBp: limit } = await tillOptions(trx);
     const over: { field: string; reason: string }[] = [];
     priced.lines.forEach((pl, i) => {
-      if (pl.lineDiscount * 10_000 > Math.abs(pl.gross) * limit) over.push({ field: `lines.${i}.discountCents`, reason: `remise au-delà de ${limit / 100} % du prix de la ligne` });
+      if (pl.lineDiscount * 10_000 > Math.abs(pl.gross) * limit)
+        over.push({ field: `lines.${i}.discountCents`, reason: `remise au-delà de ${limit / 100} % du prix de la ligne` });
     });
-    if (priced.discount * 10_000 > Math.abs(priced.subtotal) * limit) over.push({ field: 'discountCents', reason: `remise au-delà de ${limit / 100} % du ticket` });
+    if (priced.discount * 10_000 > Math.abs(priced.subtotal) * limit)
+      over.push({ field: 'discountCents', reason: `remise au-delà de ${limit / 100} % du ticket` });
     if (over.length) {
       if (ctx.cashierRole === 'manager' || ctx.cashierRole === 'admin') approvedBy = ctx.cashierId;
       else {
         approvedBy = await checkApproval(trx, body.discountApproval, till.id, createdAt, ctx.now);
         if (approvedBy === null) {
-          throw new Unprocessable('Ticket refusé : cette remise doit être validée par un responsable (code PIN sur la caisse).', [...over, { field: 'discountApproval', reason: body.discountApproval ? 'validation invalide ou expirée' : 'validation d’un responsable requise' }]);
+          throw new Unprocessable('Ticket refusé : cette remise doit être validée par un responsable (code PIN sur la caisse).', [
+            ...over,
+            {
+              field: 'discountApproval',
+              reason: body.discountApproval ? 'validation invalide ou expirée' : 'validation d’un responsable requise',
+            },
+          ]);
         }
       }
     }
@@ -192,7 +231,6 @@ async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: Sale
   }
 }
 
-
 export interface TicketLineToCommit {
   lineNo: number;
   productId: number;
@@ -237,13 +275,50 @@ export interface TicketToCommit {
 }
 
 const SALE_COLUMNS = [
-  'id', 'till_id', 'training', 'number', 'chain_seq', 'outlet_id', 'cashier_id', 'kind', 'refund_of', 'reason', 'approved_by', 'created_at', 'received_at',
-  'business_day', 'late', 'subtotal_cents', 'discount_cents', 'total_cents', 'change_cents', 'gap_before', 'body_hash', 'receipt_token', 'till_grand_total_cents',
-  'prev_hash', 'hash', 'device_id', 'proposed_number',
+  'id',
+  'till_id',
+  'training',
+  'number',
+  'chain_seq',
+  'outlet_id',
+  'cashier_id',
+  'kind',
+  'refund_of',
+  'reason',
+  'approved_by',
+  'created_at',
+  'received_at',
+  'business_day',
+  'late',
+  'subtotal_cents',
+  'discount_cents',
+  'total_cents',
+  'change_cents',
+  'gap_before',
+  'body_hash',
+  'receipt_token',
+  'till_grand_total_cents',
+  'prev_hash',
+  'hash',
+  'device_id',
+  'proposed_number',
 ] as const;
 const LINE_COLUMNS = [
-  'sale_id', 'line_no', 'product_id', 'name', 'producer_id', 'unit', 'quantity', 'unit_price_cents', 'gross_cents', 'line_discount_cents', 'ticket_discount_cents',
-  'total_cents', 'vat_rate_bp', 'note', 'refund_of_line',
+  'sale_id',
+  'line_no',
+  'product_id',
+  'name',
+  'producer_id',
+  'unit',
+  'quantity',
+  'unit_price_cents',
+  'gross_cents',
+  'line_discount_cents',
+  'ticket_discount_cents',
+  'total_cents',
+  'vat_rate_bp',
+  'note',
+  'refund_of_line',
 ] as const;
 
 /**
@@ -257,7 +332,11 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
     'select "chain_seq", "hash", "till_grand_total_cents" from "sales" where "till_id" = ? and "training" = ? order by "chain_seq" desc limit 1',
     [t.till.id, training],
   );
-  const [numbers] = await rawRows<{ highest: number | null }>(trx, 'select max("number") as "highest" from "sales" where "till_id" = ? and "training" = ?', [t.till.id, training]);
+  const [numbers] = await rawRows<{ highest: number | null }>(
+    trx,
+    'select max("number") as "highest" from "sales" where "till_id" = ? and "training" = ?',
+    [t.till.id, training],
+  );
   const highest = Number(numbers?.highest ?? 0);
   // Two tablets on one till (a replaced tablet delivering what it sold offline, or the minutes before it
   // learns it was replaced) can give the same number. The ticket is money taken: it is never refused for
@@ -266,7 +345,11 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
   let number = t.number;
   let proposedNumber: number | null = null;
   if (t.deviceId !== null && t.number <= highest) {
-    const [taken] = await rawRows<{ device_id: number | null }>(trx, 'select "device_id" from "sales" where "till_id" = ? and "training" = ? and "number" = ?', [t.till.id, training, t.number]);
+    const [taken] = await rawRows<{ device_id: number | null }>(
+      trx,
+      'select "device_id" from "sales" where "till_id" = ? and "training" = ? and "number" = ?',
+      [t.till.id, training, t.number],
+    );
     if (taken && taken.device_id !== t.deviceId) {
       proposedNumber = t.number;
       number = highest + 1;
@@ -313,36 +396,40 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
   };
   const hash = ticketHash(prevHash, record);
   const row = {
-      id: record.id,
-      till_id: record.tillId,
-      training,
-      number: record.number,
-      chain_seq: chainSeq,
-      outlet_id: t.till.outlet_id,
-      cashier_id: record.cashierId,
-      kind: t.kind,
-      refund_of: t.refundOf,
-      reason: t.reason,
-      approved_by: t.approvedBy,
-      created_at: record.createdAt,
-      received_at: t.now.toISOString(),
-      business_day: day,
-      late: day === soldOn ? (0 as const) : (1 as const),
-      subtotal_cents: record.subtotalCents,
-      discount_cents: record.discountCents,
-      total_cents: record.totalCents,
-      change_cents: record.changeCents,
-      gap_before: gapBefore ? (1 as const) : (0 as const),
-      body_hash: t.bodyHash,
-      receipt_token: crypto.randomBytes(18).toString('base64url'),
-      till_grand_total_cents: record.tillGrandTotalCents,
-      prev_hash: prevHash,
-      hash,
-      device_id: t.deviceId,
-      proposed_number: proposedNumber,
-    };
+    id: record.id,
+    till_id: record.tillId,
+    training,
+    number: record.number,
+    chain_seq: chainSeq,
+    outlet_id: t.till.outlet_id,
+    cashier_id: record.cashierId,
+    kind: t.kind,
+    refund_of: t.refundOf,
+    reason: t.reason,
+    approved_by: t.approvedBy,
+    created_at: record.createdAt,
+    received_at: t.now.toISOString(),
+    business_day: day,
+    late: day === soldOn ? (0 as const) : (1 as const),
+    subtotal_cents: record.subtotalCents,
+    discount_cents: record.discountCents,
+    total_cents: record.totalCents,
+    change_cents: record.changeCents,
+    gap_before: gapBefore ? (1 as const) : (0 as const),
+    body_hash: t.bodyHash,
+    receipt_token: crypto.randomBytes(18).toString('base64url'),
+    till_grand_total_cents: record.tillGrandTotalCents,
+    prev_hash: prevHash,
+    hash,
+    device_id: t.deviceId,
+    proposed_number: proposedNumber,
+  };
   try {
-    await rawRun(trx, insertSql('sales', SALE_COLUMNS, 1), SALE_COLUMNS.map((c) => row[c]));
+    await rawRun(
+      trx,
+      insertSql('sales', SALE_COLUMNS, 1),
+      SALE_COLUMNS.map((c) => row[c]),
+    );
   } catch (e) {
     // The first write of the ticket: refused as a whole, nothing of it is stored.
     if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /sales\.number|sales_till_number/.test((e as Error).message)) {
@@ -353,10 +440,34 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
   await rawRun(
     trx,
     insertSql('sale_lines', LINE_COLUMNS, t.lines.length),
-    t.lines.flatMap((l) => [record.id, l.lineNo, l.productId, l.name, l.producerId, l.unit, l.quantity, l.unitPriceCents, l.grossCents, l.lineDiscountCents, l.ticketDiscountCents, l.totalCents, l.vatRateBp, l.note, l.refundOfLine]),
+    t.lines.flatMap((l) => [
+      record.id,
+      l.lineNo,
+      l.productId,
+      l.name,
+      l.producerId,
+      l.unit,
+      l.quantity,
+      l.unitPriceCents,
+      l.grossCents,
+      l.lineDiscountCents,
+      l.ticketDiscountCents,
+      l.totalCents,
+      l.vatRateBp,
+      l.note,
+      l.refundOfLine,
+    ]),
   );
-  await rawRun(trx, insertSql('sale_payments', ['sale_id', 'seq', 'method', 'amount_cents'], record.payments.length), record.payments.flatMap((p, i) => [record.id, i + 1, p.method, p.amountCents]));
-  await rawRun(trx, insertSql('sale_vat', ['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents'], record.vat.length), record.vat.flatMap((v) => [record.id, v.vatRateBp, v.grossCents, v.netCents, v.vatCents]));
+  await rawRun(
+    trx,
+    insertSql('sale_payments', ['sale_id', 'seq', 'method', 'amount_cents'], record.payments.length),
+    record.payments.flatMap((p, i) => [record.id, i + 1, p.method, p.amountCents]),
+  );
+  await rawRun(
+    trx,
+    insertSql('sale_vat', ['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents'], record.vat.length),
+    record.vat.flatMap((v) => [record.id, v.vatRateBp, v.grossCents, v.netCents, v.vatCents]),
+  );
   // Training tickets never touch the real shelves. A sale takes goods off (quantity is positive on a sale,
   // negative on a refund, so the movement is its opposite); a refund not put back is written off.
   if (training === 0) {
@@ -364,7 +475,14 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
     for (const l of t.lines) {
       if (!l.stockTracked) continue;
       moves.push({ productId: l.productId, kind: t.kind, quantity: -l.quantity, saleId: record.id });
-      if (t.kind === 'refund' && !l.restock) moves.push({ productId: l.productId, kind: 'loss', quantity: l.quantity, saleId: record.id, note: 'remboursé, non remis en rayon' });
+      if (t.kind === 'refund' && !l.restock)
+        moves.push({
+          productId: l.productId,
+          kind: 'loss',
+          quantity: l.quantity,
+          saleId: record.id,
+          note: 'remboursé, non remis en rayon',
+        });
     }
     if (moves.length) await recordMovements(trx, moves, t.cashierId, t.now);
   }
@@ -392,7 +510,13 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
 /** The first business day on or after `day` with no closing for this outlet. */
 export async function firstOpenDay(db: Db, outletId: number, day: string): Promise<string> {
   const closed = new Set(
-    (await rawRows<{ period: string }>(db, 'select "period" from "closings" where "outlet_id" = ? and "kind" = \'day\' and "period" >= ?', [outletId, day])).map((c) => c.period),
+    (
+      await rawRows<{ period: string }>(
+        db,
+        'select "period" from "closings" where "outlet_id" = ? and "kind" = \'day\' and "period" >= ?',
+        [outletId, day],
+      )
+    ).map((c) => c.period),
   );
   let d = day;
   while (closed.has(d)) d = nextDay(d);

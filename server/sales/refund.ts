@@ -18,22 +18,39 @@ function share(amount: number, alreadyRefunded: number, q: number, Q: number, re
  * A refund is a new ticket with negative lines referencing the original ticket and lines, never more than
  * was sold (counting earlier refunds), approved by a manager, chained on the till like any ticket.
  */
-export async function recordRefund(db: Kysely<Database>, body: RefundBody, ctx: SaleContext & { cashierRole: Role }): Promise<{ created: boolean; sale: SaleView }> {
+export async function recordRefund(
+  db: Kysely<Database>,
+  body: RefundBody,
+  ctx: SaleContext & { cashierRole: Role },
+): Promise<{ created: boolean; sale: SaleView }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
   const bodyHash = sha256Hex(canonicalJson(body));
   const existing = await db.selectFrom('sales').select(['id', 'body_hash']).where('id', '=', body.id).executeTakeFirst();
   if (existing) {
-    if (existing.body_hash !== bodyHash) throw new Conflict('Ce ticket (même identifiant) a déjà été reçu avec un contenu différent.', 'id');
+    if (existing.body_hash !== bodyHash)
+      throw new Conflict('Ce ticket (même identifiant) a déjà été reçu avec un contenu différent.', 'id');
     return { created: false, sale: await getSale(db, body.id) };
   }
   // Approval first, outside the write transaction: checking PINs is slow on purpose.
   let approvedBy: number | null = null;
   if (ctx.cashierRole === 'manager' || ctx.cashierRole === 'admin') approvedBy = ctx.cashierId;
   else if (body.approvalPin) {
-    const managers = await db.selectFrom('users').select(['id', 'pin_hash']).where('active', '=', 1).where('role', 'in', ['manager', 'admin']).where('pin_hash', 'is not', null).execute();
+    const managers = await db
+      .selectFrom('users')
+      .select(['id', 'pin_hash'])
+      .where('active', '=', 1)
+      .where('role', 'in', ['manager', 'admin'])
+      .where('pin_hash', 'is not', null)
+      .execute();
     for (const m of managers) if (await verifySecret(body.approvalPin, m.pin_hash!)) approvedBy = m.id;
     if (approvedBy === null) {
-      await recordEvent(db, { kind: 'auth.pin_failed', userId: ctx.cashierId, subject: `till:${ctx.tillId}`, data: { for: 'refund approval' }, at: ctx.now.toISOString() });
+      await recordEvent(db, {
+        kind: 'auth.pin_failed',
+        userId: ctx.cashierId,
+        subject: `till:${ctx.tillId}`,
+        data: { for: 'refund approval' },
+        at: ctx.now.toISOString(),
+      });
       throw new Forbidden('Code PIN du responsable incorrect : remboursement non autorisé.');
     }
   } else {
@@ -43,19 +60,38 @@ export async function recordRefund(db: Kysely<Database>, body: RefundBody, ctx: 
   return db.transaction().execute(async (trx) => {
     const again = await trx.selectFrom('sales').select('id').where('id', '=', body.id).executeTakeFirst();
     if (again) return { created: false, sale: await getSale(trx, body.id) };
-    const till = await trx.selectFrom('tills').select(['id', 'outlet_id', 'training_mode', 'active']).where('id', '=', body.tillId).executeTakeFirst();
+    const till = await trx
+      .selectFrom('tills')
+      .select(['id', 'outlet_id', 'training_mode', 'active'])
+      .where('id', '=', body.tillId)
+      .executeTakeFirst();
     if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
-    const original = await trx.selectFrom('sales').select(['id', 'kind', 'training', 'number', 'till_id', 'outlet_id']).where('id', '=', body.refundOf).executeTakeFirst();
+    const original = await trx
+      .selectFrom('sales')
+      .select(['id', 'kind', 'training', 'number', 'till_id', 'outlet_id'])
+      .where('id', '=', body.refundOf)
+      .executeTakeFirst();
     if (!original) throw new NotFound('Ticket d’origine');
     // Any till of the outlet refunds its tickets; the other outlet's are refunded there (its closings hold them).
     if (original.outlet_id !== till.outlet_id) {
-      throw new Unprocessable('Ce ticket a été vendu dans l’autre point de vente : remboursez-le là-bas.', [{ field: 'refundOf', reason: 'ticket d’un autre point de vente' }]);
+      throw new Unprocessable('Ce ticket a été vendu dans l’autre point de vente : remboursez-le là-bas.', [
+        { field: 'refundOf', reason: 'ticket d’un autre point de vente' },
+      ]);
     }
-    if (original.kind !== 'sale') throw new Unprocessable('On ne rembourse pas un remboursement.', [{ field: 'refundOf', reason: 'ticket de remboursement' }]);
+    if (original.kind !== 'sale')
+      throw new Unprocessable('On ne rembourse pas un remboursement.', [{ field: 'refundOf', reason: 'ticket de remboursement' }]);
     if (original.training !== till.training_mode) {
-      throw new Unprocessable('Un ticket de formation ne se rembourse qu’en mode formation, et inversement.', [{ field: 'refundOf', reason: 'mode différent' }]);
+      throw new Unprocessable('Un ticket de formation ne se rembourse qu’en mode formation, et inversement.', [
+        { field: 'refundOf', reason: 'mode différent' },
+      ]);
     }
-    const taken = await trx.selectFrom('sales').select('id').where('till_id', '=', till.id).where('training', '=', till.training_mode).where('number', '=', body.number).executeTakeFirst();
+    const taken = await trx
+      .selectFrom('sales')
+      .select('id')
+      .where('till_id', '=', till.id)
+      .where('training', '=', till.training_mode)
+      .where('number', '=', body.number)
+      .executeTakeFirst();
     if (taken) throw new Conflict(`Le numéro ${body.number} de cette caisse est déjà celui d’un autre ticket.`, 'number');
 
     const originalLines = await trx
@@ -68,7 +104,13 @@ export async function recordRefund(db: Kysely<Database>, body: RefundBody, ctx: 
     const refunded = await trx
       .selectFrom('sale_lines')
       .innerJoin('sales', 'sales.id', 'sale_lines.sale_id')
-      .select(['sale_lines.refund_of_line', 'sale_lines.quantity', 'sale_lines.gross_cents', 'sale_lines.line_discount_cents', 'sale_lines.ticket_discount_cents'])
+      .select([
+        'sale_lines.refund_of_line',
+        'sale_lines.quantity',
+        'sale_lines.gross_cents',
+        'sale_lines.line_discount_cents',
+        'sale_lines.ticket_discount_cents',
+      ])
       .where('sales.refund_of', '=', original.id)
       .execute();
     const problems: { field: string; reason: string }[] = [];
@@ -77,15 +119,23 @@ export async function recordRefund(db: Kysely<Database>, body: RefundBody, ctx: 
     body.lines.forEach((l, i) => {
       const o = originalLines.find((x) => x.line_no === l.lineNo);
       if (!o) return problems.push({ field: `lines.${i}.lineNo`, reason: `le ticket n°${original.number} n’a pas de ligne ${l.lineNo}` });
-      if (seen.has(l.lineNo)) return problems.push({ field: `lines.${i}.lineNo`, reason: 'ligne remboursée deux fois dans la même demande' });
+      if (seen.has(l.lineNo))
+        return problems.push({ field: `lines.${i}.lineNo`, reason: 'ligne remboursée deux fois dans la même demande' });
       seen.add(l.lineNo);
       const q = o.unit === 'kg' ? l.grams : l.quantity;
-      if (q === undefined) return problems.push({ field: `lines.${i}.${o.unit === 'kg' ? 'grams' : 'quantity'}`, reason: o.unit === 'kg' ? 'article au poids : grams attendu' : 'article à la pièce : quantity attendu' });
+      if (q === undefined)
+        return problems.push({
+          field: `lines.${i}.${o.unit === 'kg' ? 'grams' : 'quantity'}`,
+          reason: o.unit === 'kg' ? 'article au poids : grams attendu' : 'article à la pièce : quantity attendu',
+        });
       const before = refunded.filter((r) => r.refund_of_line === o.line_no);
       const refundedQty = before.reduce((s, r) => s - r.quantity, 0);
       const remaining = o.quantity - refundedQty;
       if (q > remaining) {
-        return problems.push({ field: `lines.${i}.${o.unit === 'kg' ? 'grams' : 'quantity'}`, reason: `au plus ${remaining} ${o.unit === 'kg' ? 'g' : 'pièce(s)'} à rembourser sur cette ligne (vendu ${o.quantity}, déjà remboursé ${refundedQty})` });
+        return problems.push({
+          field: `lines.${i}.${o.unit === 'kg' ? 'grams' : 'quantity'}`,
+          reason: `au plus ${remaining} ${o.unit === 'kg' ? 'g' : 'pièce(s)'} à rembourser sur cette ligne (vendu ${o.quantity}, déjà remboursé ${refundedQty})`,
+        });
       }
       const already = (f: 'gross_cents' | 'line_discount_cents' | 'ticket_discount_cents') => before.reduce((s, r) => s - r[f], 0);
       const gross = share(o.gross_cents, already('gross_cents'), q, o.quantity, remaining);
@@ -114,10 +164,13 @@ export async function recordRefund(db: Kysely<Database>, body: RefundBody, ctx: 
     if (problems.length) throw new Unprocessable('Remboursement refusé.', problems);
     const total = lines.reduce((s, l) => s + l.totalCents, 0);
     if (total !== body.totalCents) {
-      throw new Unprocessable(`Remboursement refusé : le total ne correspond pas (calculé ${total} centimes, reçu ${body.totalCents}).`, [{ field: 'totalCents', reason: `attendu ${total}` }]);
+      throw new Unprocessable(`Remboursement refusé : le total ne correspond pas (calculé ${total} centimes, reçu ${body.totalCents}).`, [
+        { field: 'totalCents', reason: `attendu ${total}` },
+      ]);
     }
     const settled = settle(total, body.payments);
-    if ('problem' in settled) throw new Unprocessable(`Remboursement refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
+    if ('problem' in settled)
+      throw new Unprocessable(`Remboursement refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
     const sale = await commitTicket(trx, {
       id: body.id,
       till,

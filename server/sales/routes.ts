@@ -24,7 +24,13 @@ function announce(ctx: Ctx, sale: SaleView) {
     businessDay: sale.businessDay,
     training: sale.training,
     totalCents: sale.totalCents,
-    lines: sale.lines.map((l) => ({ productId: l.productId, name: l.name, quantity: l.quantity, totalCents: l.totalCents, producerId: l.producerId })),
+    lines: sale.lines.map((l) => ({
+      productId: l.productId,
+      name: l.name,
+      quantity: l.quantity,
+      totalCents: l.totalCents,
+      producerId: l.producerId,
+    })),
   });
   if (!sale.training) void rt.stockChanged(sale.lines.map((l) => l.productId));
 }
@@ -37,14 +43,34 @@ async function openDrawerForCash(ctx: RequestContext, sale: SaleView) {
   if (ctx.services.now().getTime() - Date.parse(sale.createdAt) > ctx.services.config.DRAWER_MAX_DELAY_MS) return;
   const printer = await printerOfTill(ctx.db, sale.tillId);
   if (!printer?.drawer) return;
-  await ctx.services.prints.enqueue({ printerId: printer.id, kind: 'drawer', subject: `sale:${sale.id}`, bytes: drawerBytes(), createdBy: sale.cashierId });
+  await ctx.services.prints.enqueue({
+    printerId: printer.id,
+    kind: 'drawer',
+    subject: `sale:${sale.id}`,
+    bytes: drawerBytes(),
+    createdBy: sale.cashierId,
+  });
 }
 
 /** The cashier a ticket is booked to: the one logged in, or the one who rang it offline if it names them. */
-async function ringingCashier(ctx: RequestContext, loggedIn: { id: number; role: string }, named: number | undefined): Promise<{ id: number; role: string }> {
+async function ringingCashier(
+  ctx: RequestContext,
+  loggedIn: { id: number; role: string },
+  named: number | undefined,
+): Promise<{ id: number; role: string }> {
   if (named === undefined || named === loggedIn.id) return loggedIn;
-  const staff = await ctx.db.selectFrom('users').select(['id', 'role']).where('id', '=', named).where('active', '=', 1).where('role', 'in', ['cashier', 'waiter', 'manager', 'admin']).where('pin_hash', 'is not', null).executeTakeFirst();
-  if (!staff) throw new Unprocessable('Ticket refusé : le caissier indiqué n’est pas du personnel de caisse.', [{ field: 'cashierId', reason: 'caissier inconnu ou inactif' }]);
+  const staff = await ctx.db
+    .selectFrom('users')
+    .select(['id', 'role'])
+    .where('id', '=', named)
+    .where('active', '=', 1)
+    .where('role', 'in', ['cashier', 'waiter', 'manager', 'admin'])
+    .where('pin_hash', 'is not', null)
+    .executeTakeFirst();
+  if (!staff)
+    throw new Unprocessable('Ticket refusé : le caissier indiqué n’est pas du personnel de caisse.', [
+      { field: 'cashierId', reason: 'caissier inconnu ou inactif' },
+    ]);
   return staff;
 }
 
@@ -80,19 +106,25 @@ export const salesRoutes = [
     access: STAFF,
     needsDevice: true,
     tag: 'sales',
-    summary: 'Record a ticket from a paired till. Idempotent by `id`: 201 the first time, 200 with the same result on a replay, 409 if the same id comes with another body; 422 if it does not add up',
+    summary:
+      'Record a ticket from a paired till. Idempotent by `id`: 201 the first time, 200 with the same result on a replay, 409 if the same id comes with another body; 422 if it does not add up',
     body: saleBody,
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
       const cashier = await ringingCashier(ctx, user, body.cashierId);
-      const { created, sale } = await recordSale(ctx.db, body, {
-        cashierId: cashier.id,
-        cashierRole: cashier.role,
-        tillId: ctx.device!.tillId,
-        deviceId: ctx.device!.id,
-        now: ctx.services.now(),
-        timeZone: ctx.services.config.TZ_BUSINESS,
-      }, ctx.services.writes);
+      const { created, sale } = await recordSale(
+        ctx.db,
+        body,
+        {
+          cashierId: cashier.id,
+          cashierRole: cashier.role,
+          tillId: ctx.device!.tillId,
+          deviceId: ctx.device!.id,
+          now: ctx.services.now(),
+          timeZone: ctx.services.config.TZ_BUSINESS,
+        },
+        ctx.services.writes,
+      );
       if (created) {
         announce(ctx, sale);
         await openDrawerForCash(ctx, sale);
@@ -106,7 +138,8 @@ export const salesRoutes = [
     access: STAFF,
     needsDevice: true,
     tag: 'sales',
-    summary: 'Refund lines of a ticket (never more than sold), approved by a manager’s session or PIN; a new negative ticket on the till’s chain. Idempotent by `id`',
+    summary:
+      'Refund lines of a ticket (never more than sold), approved by a manager’s session or PIN; a new negative ticket on the till’s chain. Idempotent by `id`',
     body: refundBody,
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
@@ -144,7 +177,8 @@ export const salesRoutes = [
     path: '/api/sales/:id/receipt',
     access: TILL,
     tag: 'sales',
-    summary: 'The customer asked for a printed receipt (the first copy, not a duplicate): queued on the till’s printer; sent by the till after the sale, queued with it when offline',
+    summary:
+      'The customer asked for a printed receipt (the first copy, not a duplicate): queued on the till’s printer; sent by the till after the sale, queued with it when offline',
     params: z.object({ id: uuidV7 }).strict(),
     handler: async ({ params }, ctx) => {
       const scope = tillScope(ctx);
@@ -154,8 +188,19 @@ export const salesRoutes = [
       const printer = await printerOfTill(ctx.db, sale.tillId);
       const jobId = await ctx.db.transaction().execute(async (trx) => {
         // Asked twice (a retry from the till's outbox): printed once.
-        const already = await trx.selectFrom('print_jobs').select('id').where('subject', '=', `sale:${sale.id}`).where('kind', '=', 'receipt').executeTakeFirst();
-        await recordEvent(trx, { kind: 'sale.receipt_requested', userId: ctx.user?.id ?? null, subject: `sale:${sale.id}`, data: { tillId: sale.tillId, number: sale.number, printerId: printer?.id ?? null }, at: now.toISOString() });
+        const already = await trx
+          .selectFrom('print_jobs')
+          .select('id')
+          .where('subject', '=', `sale:${sale.id}`)
+          .where('kind', '=', 'receipt')
+          .executeTakeFirst();
+        await recordEvent(trx, {
+          kind: 'sale.receipt_requested',
+          userId: ctx.user?.id ?? null,
+          subject: `sale:${sale.id}`,
+          data: { tillId: sale.tillId, number: sale.number, printerId: printer?.id ?? null },
+          at: now.toISOString(),
+        });
         if (already) return already.id;
         return printer ? addReceiptJob(trx, sale.id, printer, { origin: ctx.origin, userId: ctx.user?.id ?? null, now }) : null;
       });
@@ -176,9 +221,16 @@ export const salesRoutes = [
       if (!inScope(scope, sale)) throw new NotFound('Ticket');
       const now = ctx.services.now();
       const printer = await printerOfTill(ctx.db, ctx.device?.tillId ?? sale.tillId);
-      const { copy, jobId } = await ctx.db.transaction().execute((trx) =>
-        addDuplicateJob(trx, sale, printer, { origin: ctx.origin, userId: ctx.user?.id ?? null, tillId: ctx.device?.tillId ?? null, now }),
-      );
+      const { copy, jobId } = await ctx.db
+        .transaction()
+        .execute((trx) =>
+          addDuplicateJob(trx, sale, printer, {
+            origin: ctx.origin,
+            userId: ctx.user?.id ?? null,
+            tillId: ctx.device?.tillId ?? null,
+            now,
+          }),
+        );
       ctx.services.prints?.kick();
       return Reply.created({ duplicata: true, copy, jobId, printerId: printer?.id ?? null, sale });
     },
@@ -188,7 +240,8 @@ export const salesRoutes = [
     path: '/api/sales',
     access: TILL,
     tag: 'sales',
-    summary: 'Tickets, newest first, by date range (`from`, `to`: ISO), till, or the code of their digital receipt; a till sees the tickets of every till of its outlet',
+    summary:
+      'Tickets, newest first, by date range (`from`, `to`: ISO), till, or the code of their digital receipt; a till sees the tickets of every till of its outlet',
     query: saleListQuery,
     handler: async ({ query }, ctx) => {
       const scope = await outletScope(ctx);

@@ -3,7 +3,16 @@ import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { verifySegment, verifyTicketRange, type ChainSegment, type RangeRunner, type SegmentResult, type SegmentRunner, type TicketProblem, type TicketRange } from './journal.ts';
+import {
+  verifySegment,
+  verifyTicketRange,
+  type ChainSegment,
+  type RangeRunner,
+  type SegmentResult,
+  type SegmentRunner,
+  type TicketProblem,
+  type TicketRange,
+} from './journal.ts';
 
 let workerDb: { file: string; db: Kysely<Database> } | null = null;
 
@@ -79,7 +88,11 @@ export function workerRangeRunner(file: string, fallback: (range: TicketRange) =
  * Verifies chain segments on every core, each worker reading the database file on its own connection
  * (WAL lets readers run beside the server). Falls back to the caller's thread if a worker cannot start.
  */
-export function workerSegmentRunner(file: string, fallback: SegmentRunner, threads = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4))): SegmentRunner {
+export function workerSegmentRunner(
+  file: string,
+  fallback: SegmentRunner,
+  threads = Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4)),
+): SegmentRunner {
   return async (segments) => {
     const workers: Worker[] = [];
     try {

@@ -17,7 +17,8 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const addCategory = (trx: Db, slug: string) => trx.insertInto('categories').values({ slug, name: slug, color: '#000000', sort_order: 0 }).execute();
+const addCategory = (trx: Db, slug: string) =>
+  trx.insertInto('categories').values({ slug, name: slug, color: '#000000', sort_order: 0 }).execute();
 const slugs = async () => (await database.db.selectFrom('categories').select('slug').orderBy('slug').execute()).map((r) => r.slug);
 
 describe('group commit', () => {

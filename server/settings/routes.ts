@@ -1,7 +1,15 @@
 import { inStoreLayoutsSchema, shopIdentitySchema, tillOptionsSchema } from '../../shared/api/settings.ts';
 import { MANAGERS, requireUser } from '../http/access.ts';
 import { route } from '../http/route.ts';
-import { inStoreLayouts, isDemo, readSetting, tillOptions, updateInStoreLayouts, updateShopIdentity, updateTillOptions } from './settings.ts';
+import {
+  inStoreLayouts,
+  isDemo,
+  readSetting,
+  tillOptions,
+  updateInStoreLayouts,
+  updateShopIdentity,
+  updateTillOptions,
+} from './settings.ts';
 import { z } from 'zod';
 
 export const settingsRoutes = [
@@ -56,6 +64,7 @@ export const settingsRoutes = [
     tag: 'settings',
     summary: 'Set how tills behave: extra payment methods, the discount a cashier may give without a manager, auto-lock delay',
     body: tillOptionsSchema,
-    handler: async ({ body }, ctx) => ctx.db.transaction().execute((trx) => updateTillOptions(trx, body, requireUser(ctx).id, ctx.services.now())),
+    handler: async ({ body }, ctx) =>
+      ctx.db.transaction().execute((trx) => updateTillOptions(trx, body, requireUser(ctx).id, ctx.services.now())),
   }),
 ];

@@ -1,7 +1,14 @@
 import { rawRows } from '../../db/raw.ts';
 import { z } from 'zod';
 import { checkLayouts, defaultInStoreLayouts, type InStoreLayout } from '../../shared/barcodes.ts';
-import { defaultTillOptions, inStoreLayoutsSchema, shopIdentitySchema, tillOptionsSchema, type ShopIdentity, type TillOptions } from '../../shared/api/settings.ts';
+import {
+  defaultTillOptions,
+  inStoreLayoutsSchema,
+  shopIdentitySchema,
+  tillOptionsSchema,
+  type ShopIdentity,
+  type TillOptions,
+} from '../../shared/api/settings.ts';
 import { accountPlanSchema } from '../../shared/api/accounting.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
@@ -58,7 +65,13 @@ export async function inStoreLayouts(db: Db): Promise<InStoreLayout[]> {
 export async function updateShopIdentity(db: Db, identity: ShopIdentity, userId: number, now: Date): Promise<ShopIdentity> {
   const before = await readSetting(db, 'shop.identity');
   await writeSetting(db, 'shop.identity', identity, now);
-  await recordEvent(db, { kind: 'settings.changed', userId, subject: 'shop.identity', data: { before: before ?? null, after: identity }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'settings.changed',
+    userId,
+    subject: 'shop.identity',
+    data: { before: before ?? null, after: identity },
+    at: now.toISOString(),
+  });
   return identity;
 }
 
@@ -67,7 +80,13 @@ export async function updateInStoreLayouts(db: Db, layouts: InStoreLayout[], use
   if (problems.length) throw new Invalid(problems.map((reason) => ({ field: 'layouts', reason })));
   const before = await inStoreLayouts(db);
   await writeSetting(db, 'barcodes.inStoreLayouts', layouts, now);
-  await recordEvent(db, { kind: 'settings.changed', userId, subject: 'barcodes.inStoreLayouts', data: { before, after: layouts }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'settings.changed',
+    userId,
+    subject: 'barcodes.inStoreLayouts',
+    data: { before, after: layouts },
+    at: now.toISOString(),
+  });
   return layouts;
 }
 
@@ -78,6 +97,12 @@ export async function tillOptions(db: Db): Promise<TillOptions> {
 export async function updateTillOptions(db: Db, options: TillOptions, userId: number, now: Date): Promise<TillOptions> {
   const before = await tillOptions(db);
   await writeSetting(db, 'till.options', options, now);
-  await recordEvent(db, { kind: 'settings.changed', userId, subject: 'till.options', data: { before, after: options }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'settings.changed',
+    userId,
+    subject: 'till.options',
+    data: { before, after: options },
+    at: now.toISOString(),
+  });
   return options;
 }

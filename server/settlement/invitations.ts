@@ -11,11 +11,27 @@ import { hashSecret, newToken, sha256Hex } from '../auth/secrets.ts';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 3600_000;
 
-export async function inviteProducer(db: Db, producerId: number, input: { login?: string | undefined }, userId: number, now: Date, origin: string) {
-  const producer = await db.selectFrom('producers').select(['id', 'slug', 'name', 'active']).where('id', '=', producerId).executeTakeFirst();
+export async function inviteProducer(
+  db: Db,
+  producerId: number,
+  input: { login?: string | undefined },
+  userId: number,
+  now: Date,
+  origin: string,
+) {
+  const producer = await db
+    .selectFrom('producers')
+    .select(['id', 'slug', 'name', 'active'])
+    .where('id', '=', producerId)
+    .executeTakeFirst();
   if (!producer) throw new NotFound('Producteur');
   if (producer.active !== 1) throw new Invalid({ field: 'producerId', reason: 'producteur désactivé' });
-  const account = await db.selectFrom('users').select(['id', 'login']).where('producer_id', '=', producerId).where('role', '=', 'producer').executeTakeFirst();
+  const account = await db
+    .selectFrom('users')
+    .select(['id', 'login'])
+    .where('producer_id', '=', producerId)
+    .where('role', '=', 'producer')
+    .executeTakeFirst();
   const login = account?.login ?? input.login ?? producer.slug;
   if (!account) {
     const taken = await db.selectFrom('users').select('id').where('login', '=', login).executeTakeFirst();
@@ -24,9 +40,30 @@ export async function inviteProducer(db: Db, producerId: number, input: { login?
   const token = newToken();
   const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_MS).toISOString();
   // A new link replaces any earlier one still pending for this producer.
-  await db.updateTable('producer_invitations').set({ used_at: now.toISOString() }).where('producer_id', '=', producerId).where('used_at', 'is', null).execute();
-  await db.insertInto('producer_invitations').values({ token_hash: sha256Hex(token), producer_id: producerId, login, created_by: userId, created_at: now.toISOString(), expires_at: expiresAt }).execute();
-  await recordEvent(db, { kind: 'producer.invited', userId, subject: `producer:${producerId}`, data: { login, expiresAt, reset: !!account }, at: now.toISOString() });
+  await db
+    .updateTable('producer_invitations')
+    .set({ used_at: now.toISOString() })
+    .where('producer_id', '=', producerId)
+    .where('used_at', 'is', null)
+    .execute();
+  await db
+    .insertInto('producer_invitations')
+    .values({
+      token_hash: sha256Hex(token),
+      producer_id: producerId,
+      login,
+      created_by: userId,
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+    })
+    .execute();
+  await recordEvent(db, {
+    kind: 'producer.invited',
+    userId,
+    subject: `producer:${producerId}`,
+    data: { login, expiresAt, reset: !!account },
+    at: now.toISOString(),
+  });
   return { producerId, login, url: `${origin}/invitation/${token}`, expiresAt, reset: !!account };
 }
 
@@ -38,7 +75,8 @@ async function pending(db: Db, token: string, now: Date) {
     .where('i.token_hash', '=', sha256Hex(token))
     .executeTakeFirst();
   // Used, expired and unknown links all read the same: nothing to learn by guessing.
-  if (!row || row.used_at || row.expires_at <= now.toISOString() || row.active !== 1) throw new NotFound('Invitation (lien déjà utilisé ou expiré)');
+  if (!row || row.used_at || row.expires_at <= now.toISOString() || row.active !== 1)
+    throw new NotFound('Invitation (lien déjà utilisé ou expiré)');
   return row;
 }
 
@@ -53,20 +91,46 @@ export const invitationPasswordHash = (password: string) => hashSecret(password)
 /** Sets the password (creating the account on first use) and opens a session. Run inside a transaction. */
 export async function acceptInvitation(db: Db, token: string, hash: string, now: Date) {
   const row = await pending(db, token, now);
-  const used = await db.updateTable('producer_invitations').set({ used_at: now.toISOString() }).where('token_hash', '=', row.token_hash).where('used_at', 'is', null).executeTakeFirst();
+  const used = await db
+    .updateTable('producer_invitations')
+    .set({ used_at: now.toISOString() })
+    .where('token_hash', '=', row.token_hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   if (Number(used.numUpdatedRows) !== 1) throw new NotFound('Invitation (lien déjà utilisé ou expiré)');
-  let user = await db.selectFrom('users').select(['id', 'display_name']).where('producer_id', '=', row.producer_id).where('role', '=', 'producer').executeTakeFirst();
+  let user = await db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('producer_id', '=', row.producer_id)
+    .where('role', '=', 'producer')
+    .executeTakeFirst();
   if (user) {
-    await db.updateTable('users').set({ password_hash: hash, active: 1, failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+    await db
+      .updateTable('users')
+      .set({ password_hash: hash, active: 1, failed_logins: 0, locked_until: null })
+      .where('id', '=', user.id)
+      .execute();
     await db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
   } else {
     user = await db
       .insertInto('users')
-      .values({ login: row.login, display_name: row.name, role: 'producer', producer_id: row.producer_id, password_hash: hash, created_at: now.toISOString() })
+      .values({
+        login: row.login,
+        display_name: row.name,
+        role: 'producer',
+        producer_id: row.producer_id,
+        password_hash: hash,
+        created_at: now.toISOString(),
+      })
       .returning(['id', 'display_name'])
       .executeTakeFirstOrThrow();
   }
-  await recordEvent(db, { kind: 'producer.invitation_used', userId: user.id, subject: `producer:${row.producer_id}`, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'producer.invitation_used',
+    userId: user.id,
+    subject: `producer:${row.producer_id}`,
+    at: now.toISOString(),
+  });
   const session = await createSession(db, user.id, 'producer', now);
   return { session, user: { id: user.id, role: 'producer' as const, displayName: user.display_name, producerId: row.producer_id } };
 }

@@ -28,7 +28,12 @@ export function weekOf(day: string): string {
   return new Date(t - dow * 86_400_000).toISOString().slice(0, 10);
 }
 
-export async function producerSales(db: Db, producerId: number, query: { from: string; to: string; groupBy: 'day' | 'week' | 'month' }, scope: Scope) {
+export async function producerSales(
+  db: Db,
+  producerId: number,
+  query: { from: string; to: string; groupBy: 'day' | 'week' | 'month' },
+  scope: Scope,
+) {
   scoped(producerId, scope);
   await exists(db, producerId);
   const base = db
@@ -39,17 +44,30 @@ export async function producerSales(db: Db, producerId: number, query: { from: s
     .where('s.business_day', '>=', query.from)
     .where('s.business_day', '<=', query.to);
   const days = await base
-    .select(['s.business_day as day', (eb) => eb.fn.sum<number>('l.total_cents').as('cents'), (eb) => eb.fn.count<number>('l.line_no').as('lines')])
+    .select([
+      's.business_day as day',
+      (eb) => eb.fn.sum<number>('l.total_cents').as('cents'),
+      (eb) => eb.fn.count<number>('l.line_no').as('lines'),
+    ])
     .groupBy('s.business_day')
     .orderBy('s.business_day')
     .execute();
   const products = await base
     .innerJoin('products as p', 'p.id', 'l.product_id')
-    .select(['l.product_id', 'p.name', 'p.unit', (eb) => eb.fn.sum<number>('l.quantity').as('quantity'), (eb) => eb.fn.sum<number>('l.total_cents').as('cents')])
+    .select([
+      'l.product_id',
+      'p.name',
+      'p.unit',
+      (eb) => eb.fn.sum<number>('l.quantity').as('quantity'),
+      (eb) => eb.fn.sum<number>('l.total_cents').as('cents'),
+    ])
     .groupBy(['l.product_id', 'p.name', 'p.unit'])
     .orderBy(sql`sum(l.total_cents)`, 'desc')
     .execute();
-  const refunds = await base.select((eb) => eb.fn.sum<number>('l.total_cents').as('cents')).where('s.kind', '=', 'refund').executeTakeFirst();
+  const refunds = await base
+    .select((eb) => eb.fn.sum<number>('l.total_cents').as('cents'))
+    .where('s.kind', '=', 'refund')
+    .executeTakeFirst();
   const key = (day: string) => (query.groupBy === 'day' ? day : query.groupBy === 'week' ? weekOf(day) : day.slice(0, 7));
   const series = new Map<string, { salesCents: number; lines: number }>();
   // Every bucket of the period appears, empty ones too: a chart with holes in time lies about quiet days.
@@ -72,7 +90,13 @@ export async function producerSales(db: Db, producerId: number, query: { from: s
     refundsCents: Number(refunds?.cents ?? 0),
     lines: days.reduce((a, d) => a + Number(d.lines), 0),
     series: [...series.entries()].map(([period, s]) => ({ period, ...s })),
-    byProduct: products.map((p) => ({ productId: p.product_id, name: p.name, unit: p.unit, quantity: Number(p.quantity), salesCents: Number(p.cents) })),
+    byProduct: products.map((p) => ({
+      productId: p.product_id,
+      name: p.name,
+      unit: p.unit,
+      quantity: Number(p.quantity),
+      salesCents: Number(p.cents),
+    })),
   };
 }
 
@@ -81,17 +105,42 @@ function linesQuery(db: Db, producerId: number, period: { from: string; to: stri
     .selectFrom('sale_lines as l')
     .innerJoin('sales as s', 's.id', 'l.sale_id')
     .innerJoin('tills as t', 't.id', 's.till_id')
-    .select(['l.sale_id', 'l.line_no', 's.kind', 's.business_day', 's.created_at', 's.number', 't.name as till_name', 'l.product_id', 'l.name', 'l.unit', 'l.quantity', 'l.unit_price_cents', 'l.total_cents', 'l.vat_rate_bp'])
+    .select([
+      'l.sale_id',
+      'l.line_no',
+      's.kind',
+      's.business_day',
+      's.created_at',
+      's.number',
+      't.name as till_name',
+      'l.product_id',
+      'l.name',
+      'l.unit',
+      'l.quantity',
+      'l.unit_price_cents',
+      'l.total_cents',
+      'l.vat_rate_bp',
+    ])
     .where('l.producer_id', '=', producerId)
     .where('s.training', '=', 0)
     .where('s.business_day', '>=', period.from)
     .where('s.business_day', '<=', period.to);
 }
 
-export async function producerLines(db: Db, producerId: number, query: { from: string; to: string; limit: number; offset: number }, scope: Scope) {
+export async function producerLines(
+  db: Db,
+  producerId: number,
+  query: { from: string; to: string; limit: number; offset: number },
+  scope: Scope,
+) {
   scoped(producerId, scope);
   await exists(db, producerId);
-  const rows = await linesQuery(db, producerId, query).orderBy('s.created_at', 'desc').orderBy('l.line_no').limit(query.limit).offset(query.offset).execute();
+  const rows = await linesQuery(db, producerId, query)
+    .orderBy('s.created_at', 'desc')
+    .orderBy('l.line_no')
+    .limit(query.limit)
+    .offset(query.offset)
+    .execute();
   return rows.map((r) => ({
     saleId: r.sale_id,
     lineNo: r.line_no,
@@ -134,24 +183,32 @@ export async function producerLinesCsv(db: Db, producerId: number, period: { fro
   return { csv, filename: `ventes-${slugOf(producer.name)}-${period.from}-${period.to}.csv` };
 }
 
-const slugOf = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slugOf = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 const methodNames: Record<string, string> = { transfer: 'Virement', cheque: 'Chèque', cash: 'Espèces' };
 
 export function statementsCsv(list: readonly StatementSummary[]) {
   return toCsv(
     ['Relevé', 'Producteur', 'Du', 'Au', 'Émis le', 'Ventes TTC', 'Commission TTC', 'Net à verser', 'Payé le', 'Mode de paiement'],
-    [...list].sort((a, b) => a.number - b.number).map((s): CsvCell[] => [
-      statementCode(s.number),
-      s.producerName,
-      frDate(s.from),
-      frDate(s.to),
-      frDate(s.issuedAt.slice(0, 10)),
-      csvCents(s.salesCents),
-      csvCents(s.commissionCents),
-      csvCents(s.netCents),
-      s.paidOn ? frDate(s.paidOn) : null,
-      s.paidMethod ? (methodNames[s.paidMethod] ?? s.paidMethod) : null,
-    ]),
+    [...list]
+      .sort((a, b) => a.number - b.number)
+      .map((s): CsvCell[] => [
+        statementCode(s.number),
+        s.producerName,
+        frDate(s.from),
+        frDate(s.to),
+        frDate(s.issuedAt.slice(0, 10)),
+        csvCents(s.salesCents),
+        csvCents(s.commissionCents),
+        csvCents(s.netCents),
+        s.paidOn ? frDate(s.paidOn) : null,
+        s.paidMethod ? (methodNames[s.paidMethod] ?? s.paidMethod) : null,
+      ]),
   );
 }

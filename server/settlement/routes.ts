@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import {
-  acceptInvitationBody, commissionTermsBody, invitationBody, invitationTokenParams, issueStatementBody, periodQuery, producerLinesQuery,
-  salesSeriesQuery, statementListQuery, statementPaymentBody, statementRunBody,
+  acceptInvitationBody,
+  commissionTermsBody,
+  invitationBody,
+  invitationTokenParams,
+  issueStatementBody,
+  periodQuery,
+  producerLinesQuery,
+  salesSeriesQuery,
+  statementListQuery,
+  statementPaymentBody,
+  statementRunBody,
 } from '../../shared/api/settlement.ts';
 import { NotFound } from '../errors.ts';
 import { MANAGERS, requireUser, scopeOf } from '../http/access.ts';
@@ -14,7 +23,14 @@ import { producerLines, producerLinesCsv, producerSales, statementsCsv } from '.
 import { getRun, startRun } from './runs.ts';
 import { inThreadRenderer } from '../documents/pdf-pool.ts';
 import {
-  commissionTerms, getStatement, getStatementPdf, issueStatement, listStatements, markStatementPaid, setCommissionTerms, statementFor,
+  commissionTerms,
+  getStatement,
+  getStatementPdf,
+  issueStatement,
+  listStatements,
+  markStatementPaid,
+  setCommissionTerms,
+  statementFor,
 } from './statements.ts';
 
 const OWNERS = [...MANAGERS, 'producer'] as const;
@@ -38,7 +54,8 @@ export const settlementRoutes = [
     summary: 'Set a producer’s commission terms (applies to statements issued from now on)',
     params: idParams,
     body: commissionTermsBody,
-    handler: async ({ params, body }, ctx) => ctx.db.transaction().execute((trx) => setCommissionTerms(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
+    handler: async ({ params, body }, ctx) =>
+      ctx.db.transaction().execute((trx) => setCommissionTerms(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
   }),
   route({
     method: 'get',
@@ -97,7 +114,14 @@ export const settlementRoutes = [
         const { pdf, filename } = await getStatementPdf(ctx.db, s.id, scopeOf(ctx));
         return Reply.file(pdf, 'application/pdf', filename);
       }
-      const pdf = await (ctx.services.pdf ?? inThreadRenderer).render('statement', { ...s, code: 'PROJET', issuedAt: ctx.services.now().toISOString(), shop: await shopIdentity(ctx.db), demo: await isDemo(ctx.db), draft: true });
+      const pdf = await (ctx.services.pdf ?? inThreadRenderer).render('statement', {
+        ...s,
+        code: 'PROJET',
+        issuedAt: ctx.services.now().toISOString(),
+        shop: await shopIdentity(ctx.db),
+        demo: await isDemo(ctx.db),
+        draft: true,
+      });
       return Reply.file(pdf, 'application/pdf', `projet-releve-${s.producer.id}-${query.from}-${query.to}.pdf`);
     },
   }),
@@ -110,8 +134,23 @@ export const settlementRoutes = [
     params: idParams,
     body: issueStatementBody,
     handler: async ({ params, body }, ctx) => {
-      const s = await issueStatement(ctx.db, params.id, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS, ctx.services.pdf);
-      ctx.services.realtime?.statementIssued({ id: s.id!, code: s.code!, producerId: params.id, from: body.from, to: body.to, netCents: s.totals.netOwedCents });
+      const s = await issueStatement(
+        ctx.db,
+        params.id,
+        body,
+        requireUser(ctx).id,
+        ctx.services.now(),
+        ctx.services.config.TZ_BUSINESS,
+        ctx.services.pdf,
+      );
+      ctx.services.realtime?.statementIssued({
+        id: s.id!,
+        code: s.code!,
+        producerId: params.id,
+        from: body.from,
+        to: body.to,
+        netCents: s.totals.netOwedCents,
+      });
       return Reply.created(s);
     },
   }),
@@ -133,7 +172,12 @@ export const settlementRoutes = [
     query: periodQuery,
     handler: async ({ query }, ctx) => {
       const list = await listStatements(ctx.db, { ...query, limit: 100_000 }, scopeOf(ctx));
-      await recordEvent(ctx.db, { kind: 'statement.exported', userId: requireUser(ctx).id, data: { ...query, statements: list.length }, at: ctx.services.now().toISOString() });
+      await recordEvent(ctx.db, {
+        kind: 'statement.exported',
+        userId: requireUser(ctx).id,
+        data: { ...query, statements: list.length },
+        at: ctx.services.now().toISOString(),
+      });
       return Reply.file(statementsCsv(list), 'text/csv; charset=utf-8', `releves-${query.from}-${query.to}.csv`);
     },
   }),
@@ -167,7 +211,8 @@ export const settlementRoutes = [
     summary: 'Mark an issued statement as paid (date, method, reference)',
     params: idParams,
     body: statementPaymentBody,
-    handler: async ({ params, body }, ctx) => ctx.db.transaction().execute((trx) => markStatementPaid(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
+    handler: async ({ params, body }, ctx) =>
+      ctx.db.transaction().execute((trx) => markStatementPaid(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
   }),
   route({
     method: 'post',
@@ -203,7 +248,11 @@ export const settlementRoutes = [
     params: idParams,
     body: invitationBody,
     handler: async ({ params, body }, ctx) =>
-      Reply.created(await ctx.db.transaction().execute((trx) => inviteProducer(trx, params.id, body, requireUser(ctx).id, ctx.services.now(), ctx.origin))),
+      Reply.created(
+        await ctx.db
+          .transaction()
+          .execute((trx) => inviteProducer(trx, params.id, body, requireUser(ctx).id, ctx.services.now(), ctx.origin)),
+      ),
   }),
   route({
     method: 'get',

@@ -28,13 +28,27 @@ export function getRun(services: AppServices, id: string): StatementRunEvent | u
   return runs(services).get(id);
 }
 
-export async function startRun(db: Kysely<Database>, services: AppServices, period: { from: string; to: string }, userId: number): Promise<{ run: StatementRunEvent; finished: Promise<StatementRunEvent> }> {
+export async function startRun(
+  db: Kysely<Database>,
+  services: AppServices,
+  period: { from: string; to: string },
+  userId: number,
+): Promise<{ run: StatementRunEvent; finished: Promise<StatementRunEvent> }> {
   const all = runs(services);
-  if ([...all.values()].some((r) => r.state === 'running')) throw new Conflict('Des relevés sont déjà en cours d’émission : attendez la fin.');
+  if ([...all.values()].some((r) => r.state === 'running'))
+    throw new Conflict('Des relevés sont déjà en cours d’émission : attendez la fin.');
   const producers = await producersToSettle(db, period);
   const run: StatementRunEvent = {
-    id: crypto.randomUUID(), from: period.from, to: period.to, total: producers.length, done: 0, issued: 0, skipped: [],
-    state: 'running', startedAt: services.now().toISOString(), finishedAt: null,
+    id: crypto.randomUUID(),
+    from: period.from,
+    to: period.to,
+    total: producers.length,
+    done: 0,
+    issued: 0,
+    skipped: [],
+    state: 'running',
+    startedAt: services.now().toISOString(),
+    finishedAt: null,
   };
   all.set(run.id, run);
   const tz = services.config.TZ_BUSINESS;
@@ -65,7 +79,14 @@ export async function startRun(db: Kysely<Database>, services: AppServices, peri
       try {
         const s = await commitStatement(db, prepared, pdf, userId, tz, renderer);
         run.issued++;
-        services.realtime?.statementIssued({ id: s.id!, code: s.code!, producerId: p.id, from: period.from, to: period.to, netCents: s.totals.netOwedCents });
+        services.realtime?.statementIssued({
+          id: s.id!,
+          code: s.code!,
+          producerId: p.id,
+          from: period.from,
+          to: period.to,
+          netCents: s.totals.netOwedCents,
+        });
         progress();
       } catch (e) {
         skip(p, e);

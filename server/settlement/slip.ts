@@ -7,7 +7,11 @@ import { slipPdf } from './statement-pdf.ts';
 /** The slip as the producer signs it: made from the ledger each time (a slip never changes once recorded). */
 export async function slipPdfOf(db: Db, id: number, scope: Scope) {
   const slip = await getSlip(db, id, scope);
-  const p = await db.selectFrom('producers').select(['id', 'name', 'legal_name', 'address', 'siret', 'vat_status', 'email', 'slug']).where('id', '=', slip.producerId).executeTakeFirstOrThrow();
+  const p = await db
+    .selectFrom('producers')
+    .select(['id', 'name', 'legal_name', 'address', 'siret', 'vat_status', 'email', 'slug'])
+    .where('id', '=', slip.producerId)
+    .executeTakeFirstOrThrow();
   const pdf = await slipPdf({
     kind: slip.kind,
     number: slip.number,
@@ -16,7 +20,15 @@ export async function slipPdfOf(db: Db, id: number, scope: Scope) {
     note: slip.note,
     shop: await shopIdentity(db),
     demo: await isDemo(db),
-    producer: { id: p.id, name: p.name, legalName: p.legal_name, address: p.address, siret: p.siret, vatStatus: p.vat_status, email: p.email },
+    producer: {
+      id: p.id,
+      name: p.name,
+      legalName: p.legal_name,
+      address: p.address,
+      siret: p.siret,
+      vatStatus: p.vat_status,
+      email: p.email,
+    },
     lines: slip.lines,
   });
   return { pdf, filename: `${slip.kind === 'deposit' ? 'bon-depot' : 'bon-reprise'}-${slip.number}-${p.slug}.pdf` };

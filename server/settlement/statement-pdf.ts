@@ -35,9 +35,22 @@ const lineColumns: Column[] = [
 const issuedOn = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' }).format(new Date(iso));
 
 export function statementPdf(s: StatementDocument): Promise<Buffer> {
-  const doc = new A4Document({ title: `Relevé ${s.code} — ${s.producer.name}`, footer: `${s.shop.name} · Relevé ${s.code} · ${s.producer.name}`, demo: s.demo });
+  const doc = new A4Document({
+    title: `Relevé ${s.code} — ${s.producer.name}`,
+    footer: `${s.shop.name} · Relevé ${s.code} · ${s.producer.name}`,
+    demo: s.demo,
+  });
   doc.parties(
-    { label: 'Dépositaire', lines: [s.shop.name, s.shop.legalName, s.shop.address, `${s.shop.postalCode} ${s.shop.city}`, `SIRET ${s.shop.siret} · TVA ${s.shop.vatNumber}`] },
+    {
+      label: 'Dépositaire',
+      lines: [
+        s.shop.name,
+        s.shop.legalName,
+        s.shop.address,
+        `${s.shop.postalCode} ${s.shop.city}`,
+        `SIRET ${s.shop.siret} · TVA ${s.shop.vatNumber}`,
+      ],
+    },
     {
       label: 'Déposant',
       lines: [
@@ -55,24 +68,46 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
   );
 
   const row = (i: StatementItem) => ({
-    cells: [pdfDate(i.day) + (i.carried ? ' *' : ''), i.reference, i.name, quantity(i), unitPrice(i), rate(i.vatRateBp), pdfEuros(i.amountCents)],
+    cells: [
+      pdfDate(i.day) + (i.carried ? ' *' : ''),
+      i.reference,
+      i.name,
+      quantity(i),
+      unitPrice(i),
+      rate(i.vatRateBp),
+      pdfEuros(i.amountCents),
+    ],
   });
   const sales = s.items.filter((i) => i.kind === 'sale');
   const refunds = s.items.filter((i) => i.kind === 'refund');
   const kitchen = s.items.filter((i) => i.kind === 'kitchen');
   doc.section(`Ventes (${sales.length} ligne${sales.length > 1 ? 's' : ''})`);
-  if (sales.length) doc.table(lineColumns, [...sales.map(row), { cells: ['', '', 'Total des ventes', '', '', '', pdfEuros(s.totals.salesCents)], bold: true }]);
+  if (sales.length)
+    doc.table(lineColumns, [
+      ...sales.map(row),
+      { cells: ['', '', 'Total des ventes', '', '', '', pdfEuros(s.totals.salesCents)], bold: true },
+    ]);
   else doc.paragraph('Aucune vente sur la période.', { muted: true });
   if (refunds.length) {
     doc.section(`Remboursements (${refunds.length})`);
-    doc.table(lineColumns, [...refunds.map(row), { cells: ['', '', 'Total des remboursements', '', '', '', pdfEuros(s.totals.refundsCents)], bold: true }]);
+    doc.table(lineColumns, [
+      ...refunds.map(row),
+      { cells: ['', '', 'Total des remboursements', '', '', '', pdfEuros(s.totals.refundsCents)], bold: true },
+    ]);
   }
   if (kitchen.length) {
     doc.section(`Utilisation par le restaurant (${kitchen.length})`);
     doc.paragraph('Marchandises prises par le restaurant, payées au prix de vente, sans commission.', { muted: true, size: 8 });
-    doc.table(lineColumns, [...kitchen.map(row), { cells: ['', '', 'Total restaurant', '', '', '', pdfEuros(s.totals.kitchenCents)], bold: true }]);
+    doc.table(lineColumns, [
+      ...kitchen.map(row),
+      { cells: ['', '', 'Total restaurant', '', '', '', pdfEuros(s.totals.kitchenCents)], bold: true },
+    ]);
   }
-  if (s.items.some((i) => i.carried)) doc.paragraph(`* Opération datée d’avant la période, enregistrée après le relevé précédent : reportée sur celui-ci.`, { muted: true, size: 8 });
+  if (s.items.some((i) => i.carried))
+    doc.paragraph(`* Opération datée d’avant la période, enregistrée après le relevé précédent : reportée sur celui-ci.`, {
+      muted: true,
+      size: 8,
+    });
 
   doc.section('TVA sur les marchandises');
   doc.table(
@@ -85,7 +120,12 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
     [
       ...s.totals.vat.map((v) => ({ cells: [rate(v.vatRateBp), pdfEuros(v.netCents), pdfEuros(v.vatCents), pdfEuros(v.grossCents)] })),
       {
-        cells: ['Total', pdfEuros(s.totals.vat.reduce((a, v) => a + v.netCents, 0)), pdfEuros(s.totals.vat.reduce((a, v) => a + v.vatCents, 0)), pdfEuros(s.totals.grossCents)],
+        cells: [
+          'Total',
+          pdfEuros(s.totals.vat.reduce((a, v) => a + v.netCents, 0)),
+          pdfEuros(s.totals.vat.reduce((a, v) => a + v.vatCents, 0)),
+          pdfEuros(s.totals.grossCents),
+        ],
         bold: true,
       },
     ],
@@ -107,13 +147,18 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
     ...(s.totals.kitchenCents ? [{ label: 'Restaurant', value: pdfEuros(s.totals.kitchenCents) }] : []),
     { label: 'Commission HT', value: pdfEuros(-s.totals.commissionNetCents) },
     { label: `TVA sur commission (${rate(s.totals.commissionVatRateBp)})`, value: pdfEuros(-s.totals.commissionVatCents) },
-    { label: s.totals.netOwedCents >= 0 ? 'Net à vous verser' : 'Reste dû par le déposant', value: pdfEuros(Math.abs(s.totals.netOwedCents)), strong: true },
+    {
+      label: s.totals.netOwedCents >= 0 ? 'Net à vous verser' : 'Reste dû par le déposant',
+      value: pdfEuros(Math.abs(s.totals.netOwedCents)),
+      strong: true,
+    },
   ]);
   if (s.draft) doc.paragraph('Projet : ces chiffres peuvent encore changer jusqu’à l’émission du relevé.', { size: 9 });
-  else doc.paragraph(
-    'Relevé arrêté à sa date d’émission : il ne sera plus modifié. Toute opération enregistrée ensuite pour cette période (remboursement, ticket reçu en différé) figurera sur le relevé suivant.',
-    { muted: true, size: 8 },
-  );
+  else
+    doc.paragraph(
+      'Relevé arrêté à sa date d’émission : il ne sera plus modifié. Toute opération enregistrée ensuite pour cette période (remboursement, ticket reçu en différé) figurera sur le relevé suivant.',
+      { muted: true, size: 8 },
+    );
   return doc.finish();
 }
 
@@ -133,13 +178,21 @@ export interface SlipDocument {
 export function slipPdf(s: SlipDocument): Promise<Buffer> {
   const title = s.kind === 'deposit' ? 'Bon de dépôt' : 'Bon de reprise';
   const code = `${s.kind === 'deposit' ? 'D' : 'R'}-${String(s.number).padStart(6, '0')}`;
-  const doc = new A4Document({ title: `${title} ${code} — ${s.producer.name}`, footer: `${s.shop.name} · ${title} ${code} · ${s.producer.name}`, demo: s.demo });
+  const doc = new A4Document({
+    title: `${title} ${code} — ${s.producer.name}`,
+    footer: `${s.shop.name} · ${title} ${code} · ${s.producer.name}`,
+    demo: s.demo,
+  });
   doc.parties(
-    { label: 'Dépositaire', lines: [s.shop.name, s.shop.legalName, s.shop.address, `${s.shop.postalCode} ${s.shop.city}`, `SIRET ${s.shop.siret}`] },
+    {
+      label: 'Dépositaire',
+      lines: [s.shop.name, s.shop.legalName, s.shop.address, `${s.shop.postalCode} ${s.shop.city}`, `SIRET ${s.shop.siret}`],
+    },
     { label: 'Déposant', lines: [s.producer.name, s.producer.legalName, s.producer.address, `SIRET ${s.producer.siret}`].filter(Boolean) },
   );
   doc.heading(`${title} ${code}`, `${issuedOn(s.createdAt)} · enregistré par ${s.createdBy}`);
-  const value = (l: SlipDocument['lines'][number]) => (l.unit === 'kg' ? weighedPrice(l.priceCents as Cents, l.quantity as Grams) : l.priceCents * l.quantity);
+  const value = (l: SlipDocument['lines'][number]) =>
+    l.unit === 'kg' ? weighedPrice(l.priceCents as Cents, l.quantity as Grams) : l.priceCents * l.quantity;
   doc.table(
     [
       { header: 'Article', width: 0.46 },
@@ -148,8 +201,18 @@ export function slipPdf(s: SlipDocument): Promise<Buffer> {
       { header: 'Valeur TTC', width: 0.18, align: 'right' },
     ],
     [
-      ...s.lines.map((l) => ({ cells: [l.name, l.unit === 'kg' ? pdfKg(l.quantity) : String(l.quantity), `${pdfEuros(l.priceCents)}${l.unit === 'kg' ? '/kg' : ''}`, pdfEuros(value(l))] })),
-      { cells: [`${s.lines.length} article${s.lines.length > 1 ? 's' : ''}`, '', '', pdfEuros(s.lines.reduce((a, l) => a + value(l), 0))], bold: true },
+      ...s.lines.map((l) => ({
+        cells: [
+          l.name,
+          l.unit === 'kg' ? pdfKg(l.quantity) : String(l.quantity),
+          `${pdfEuros(l.priceCents)}${l.unit === 'kg' ? '/kg' : ''}`,
+          pdfEuros(value(l)),
+        ],
+      })),
+      {
+        cells: [`${s.lines.length} article${s.lines.length > 1 ? 's' : ''}`, '', '', pdfEuros(s.lines.reduce((a, l) => a + value(l), 0))],
+        bold: true,
+      },
     ],
   );
   if (s.note) doc.paragraph(`Note : ${s.note}`);

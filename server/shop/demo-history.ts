@@ -51,14 +51,26 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
   const cashiers = users.filter((u) => u.role === 'cashier');
   const waiters = users.filter((u) => u.role === 'waiter');
   const manager = users.find((u) => u.role === 'manager')!;
-  const tills = await db.selectFrom('tills').innerJoin('outlets', 'outlets.id', 'tills.outlet_id').select(['tills.id', 'outlets.code']).execute();
+  const tills = await db
+    .selectFrom('tills')
+    .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
+    .select(['tills.id', 'outlets.code'])
+    .execute();
   const shopTills = tills.filter((t) => t.code === 'shop').map((t) => t.id);
   const barTill = tills.find((t) => t.code === 'restaurant')!.id;
   const products = await db
     .selectFrom('products')
     .innerJoin('product_outlets', 'product_outlets.product_id', 'products.id')
     .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
-    .select(['products.id', 'products.unit', 'products.price_cents', 'products.vat_rate_bp', 'products.producer_id', 'products.stock_tracked', 'outlets.code'])
+    .select([
+      'products.id',
+      'products.unit',
+      'products.price_cents',
+      'products.vat_rate_bp',
+      'products.producer_id',
+      'products.stock_tracked',
+      'outlets.code',
+    ])
     .execute();
   const shopProducts = products.filter((p) => p.code === 'shop');
   const cafeProducts = products.filter((p) => p.code === 'restaurant');
@@ -86,22 +98,33 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
       if (weekday === 0) continue;
       if (weekday === 2) {
         // Tuesday morning: each producer tops their shelves back up to their first delivery.
-        const levels = new Map((await db.selectFrom('stock_levels').select(['product_id', 'on_hand']).execute()).map((l) => [l.product_id, l.on_hand]));
+        const levels = new Map(
+          (await db.selectFrom('stock_levels').select(['product_id', 'on_hand']).execute()).map((l) => [l.product_id, l.on_hand]),
+        );
         const byProducer = new Map<number, { productId: number; quantity: number }[]>();
         for (const dep of deposited) {
           if (dep.producer_id === null) continue;
           const missing = dep.quantity - (levels.get(dep.product_id) ?? 0);
-          if (missing > 0) byProducer.set(dep.producer_id, [...(byProducer.get(dep.producer_id) ?? []), { productId: dep.product_id, quantity: missing }]);
+          if (missing > 0)
+            byProducer.set(dep.producer_id, [...(byProducer.get(dep.producer_id) ?? []), { productId: dep.product_id, quantity: missing }]);
         }
         for (const [producerId, lines] of byProducer) {
-          await db.transaction().execute((trx) => recordSlip(trx, 'deposit', { producerId, lines, note: 'Livraison du mardi' }, manager.id, parisTime(day, 8, 30)));
+          await db
+            .transaction()
+            .execute((trx) =>
+              recordSlip(trx, 'deposit', { producerId, lines, note: 'Livraison du mardi' }, manager.id, parisTime(day, 8, 30)),
+            );
         }
       }
-      const shopCount = weekday === 6 ? 95 + Math.floor(random() * 30) : weekday === 1 ? 18 + Math.floor(random() * 8) : 38 + Math.floor(random() * 18);
+      const shopCount =
+        weekday === 6 ? 95 + Math.floor(random() * 30) : weekday === 1 ? 18 + Math.floor(random() * 8) : 38 + Math.floor(random() * 18);
       const cafeCount = weekday === 1 ? 8 : weekday === 6 ? 45 : 28 + Math.floor(random() * 10);
       const plan = [
         ...Array.from({ length: shopCount }, () => ({ outlet: 'shop' as const, minute: 9 * 60 + Math.floor(random() * 10 * 60) })),
-        ...Array.from({ length: cafeCount }, () => ({ outlet: 'restaurant' as const, minute: (random() < 0.7 ? 12 * 60 : 9 * 60) + Math.floor(random() * 150) })),
+        ...Array.from({ length: cafeCount }, () => ({
+          outlet: 'restaurant' as const,
+          minute: (random() < 0.7 ? 12 * 60 : 9 * 60) + Math.floor(random() * 150),
+        })),
       ].sort((a, b) => a.minute - b.minute);
 
       for (const p of plan) {
@@ -123,7 +146,13 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
         const wantsDiscount = p.outlet === 'shop' && random() < 0.04;
         const toPrice = lines.map((l, i) => {
           const prod = [...chosen.values()][i]!;
-          return { unit: prod.unit, quantity: 'grams' in l ? l.grams! : l.quantity!, unitPriceCents: l.unitPriceCents, discountCents: 0, vatRateBp: prod.vat_rate_bp };
+          return {
+            unit: prod.unit,
+            quantity: 'grams' in l ? l.grams! : l.quantity!,
+            unitPriceCents: l.unitPriceCents,
+            discountCents: 0,
+            vatRateBp: prod.vat_rate_bp,
+          };
         });
         // 1 € off, on tickets of 10 € or more: within what a cashier may give alone (10 %).
         const discountCents = wantsDiscount && priceTicket(toPrice, 0).subtotal >= 1000 ? 100 : 0;
@@ -134,7 +163,13 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
         let payments: { method: string; amountCents: number }[];
         if (p.outlet === 'restaurant' && r < 0.3 && total > 900) {
           const voucher = Math.min(total, 900 + Math.floor(random() * 3) * 50);
-          payments = voucher === total ? [{ method: 'meal_voucher', amountCents: voucher }] : [{ method: 'meal_voucher', amountCents: voucher }, { method: 'cash', amountCents: Math.ceil((total - voucher) / 100) * 100 }];
+          payments =
+            voucher === total
+              ? [{ method: 'meal_voucher', amountCents: voucher }]
+              : [
+                  { method: 'meal_voucher', amountCents: voucher },
+                  { method: 'cash', amountCents: Math.ceil((total - voucher) / 100) * 100 },
+                ];
         } else if (r < 0.62) {
           payments = [{ method: 'card', amountCents: total }];
         } else if (r < 0.66) {
@@ -149,11 +184,32 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
         const id = uuidv7(createdAt.getTime(), random);
         await recordSale(
           db,
-          { id, tillId, number, createdAt: createdAt.toISOString(), lines: lines.map((l) => ({ ...l, discountCents: 0 })), discountCents, payments, totalCents: total },
-          { cashierId: cashier.id, cashierRole: cashier.role, tillId, deviceId: null, now: new Date(createdAt.getTime() + 2000), timeZone: 'Europe/Paris' },
+          {
+            id,
+            tillId,
+            number,
+            createdAt: createdAt.toISOString(),
+            lines: lines.map((l) => ({ ...l, discountCents: 0 })),
+            discountCents,
+            payments,
+            totalCents: total,
+          },
+          {
+            cashierId: cashier.id,
+            cashierRole: cashier.role,
+            tillId,
+            deviceId: null,
+            now: new Date(createdAt.getTime() + 2000),
+            timeZone: 'Europe/Paris',
+          },
         );
         tickets++;
-        sold.push({ id, tillId, day, lines: lines.map((l) => ({ unit: 'grams' in l ? 'kg' : 'piece', quantity: 'grams' in l ? l.grams! : l.quantity! })) });
+        sold.push({
+          id,
+          tillId,
+          day,
+          lines: lines.map((l) => ({ unit: 'grams' in l ? 'kg' : 'piece', quantity: 'grams' in l ? l.grams! : l.quantity! })),
+        });
       }
       // About twice a week, a customer brings something back.
       if (random() < 0.3) {
@@ -163,8 +219,14 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
           numbers.set(original.tillId, number);
           const line = original.lines[0]!;
           const quantity = line.unit === 'kg' ? line.quantity : 1;
-          const saleLine = await db.selectFrom('sale_lines').select(['quantity', 'gross_cents', 'line_discount_cents', 'ticket_discount_cents']).where('sale_id', '=', original.id).where('line_no', '=', 1).executeTakeFirstOrThrow();
-          const part = (v: number) => (quantity === saleLine.quantity ? v : Math.floor((v * quantity * 2 + saleLine.quantity) / (2 * saleLine.quantity)));
+          const saleLine = await db
+            .selectFrom('sale_lines')
+            .select(['quantity', 'gross_cents', 'line_discount_cents', 'ticket_discount_cents'])
+            .where('sale_id', '=', original.id)
+            .where('line_no', '=', 1)
+            .executeTakeFirstOrThrow();
+          const part = (v: number) =>
+            quantity === saleLine.quantity ? v : Math.floor((v * quantity * 2 + saleLine.quantity) / (2 * saleLine.quantity));
           const total = -(part(saleLine.gross_cents) - part(saleLine.line_discount_cents) - part(saleLine.ticket_discount_cents));
           const at = parisTime(day, 18, 30);
           await recordRefund(
@@ -176,11 +238,20 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
               createdAt: at.toISOString(),
               refundOf: original.id,
               reason: pick(['Produit abîmé', 'Erreur de caisse', 'Date dépassée', 'Client mécontent']),
-              lines: [line.unit === 'kg' ? { lineNo: 1, grams: quantity, restock: false } : { lineNo: 1, quantity, restock: random() < 0.5 }],
+              lines: [
+                line.unit === 'kg' ? { lineNo: 1, grams: quantity, restock: false } : { lineNo: 1, quantity, restock: random() < 0.5 },
+              ],
               payments: [{ method: 'cash', amountCents: total }],
               totalCents: total,
             },
-            { cashierId: manager.id, cashierRole: 'manager', tillId: original.tillId, deviceId: null, now: new Date(at.getTime() + 1000), timeZone: 'Europe/Paris' },
+            {
+              cashierId: manager.id,
+              cashierRole: 'manager',
+              tillId: original.tillId,
+              deviceId: null,
+              now: new Date(at.getTime() + 1000),
+              timeZone: 'Europe/Paris',
+            },
           );
           tickets++;
         }
@@ -190,7 +261,13 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
         const outletId = outlet === 'shop' ? 1 : 2;
         const expected = (await dayFigures(db, outletId, { from: day, to: day })).cashExpectedCents;
         const counted = expected + (random() < 0.15 ? pick([-200, -50, -10, 20, 100]) : 0);
-        await closeDay(db, { outlet, day, cashCountedCents: Math.max(0, counted), ...(counted !== expected ? { note: 'Écart constaté au comptage' } : {}) }, manager.id, parisTime(day, 19, 45), 'Europe/Paris');
+        await closeDay(
+          db,
+          { outlet, day, cashCountedCents: Math.max(0, counted), ...(counted !== expected ? { note: 'Écart constaté au comptage' } : {}) },
+          manager.id,
+          parisTime(day, 19, 45),
+          'Europe/Paris',
+        );
         closings++;
       }
     }

@@ -28,17 +28,29 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
 
   await db.transaction().execute(async (trx) => {
     await createShopBase(trx, 'demo', { ...demoShop, name: `${demoShop.name} (DEMO)` }, now);
-    await trx.insertInto('tills').values([
-      { outlet_id: 1, name: 'Caisse 2', created_at: now.toISOString() },
-      { outlet_id: 2, name: 'Bar', created_at: now.toISOString() },
-    ]).execute();
+    await trx
+      .insertInto('tills')
+      .values([
+        { outlet_id: 1, name: 'Caisse 2', created_at: now.toISOString() },
+        { outlet_id: 2, name: 'Bar', created_at: now.toISOString() },
+      ])
+      .execute();
     const { id: managerId } = await trx
       .insertInto('users')
-      .values({ login: DEMO_MANAGER_LOGIN, display_name: 'Gérant (démo)', role: 'manager', password_hash: managerHash, created_at: now.toISOString() })
+      .values({
+        login: DEMO_MANAGER_LOGIN,
+        display_name: 'Gérant (démo)',
+        role: 'manager',
+        password_hash: managerHash,
+        created_at: now.toISOString(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     for (const [i, s] of demoStaff.entries()) {
-      await trx.insertInto('users').values({ display_name: s.displayName, role: s.role, pin_hash: pinHashes[i]!, created_at: now.toISOString() }).execute();
+      await trx
+        .insertInto('users')
+        .values({ display_name: s.displayName, role: s.role, pin_hash: pinHashes[i]!, created_at: now.toISOString() })
+        .execute();
     }
     const categoryId = new Map<string, number>();
     for (const [i, c] of demoCategories.entries()) {
@@ -67,7 +79,14 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
       producerId.set(p.slug, created.id);
       await trx
         .insertInto('users')
-        .values({ login: p.slug, display_name: p.name, role: 'producer', producer_id: created.id, password_hash: producerHashes[i]!, created_at: now.toISOString() })
+        .values({
+          login: p.slug,
+          display_name: p.name,
+          role: 'producer',
+          producer_id: created.id,
+          password_hash: producerHashes[i]!,
+          created_at: now.toISOString(),
+        })
         .execute();
     }
     const deposits = new Map<number, { productId: number; quantity: number }[]>();
@@ -120,7 +139,8 @@ async function createDemoStatements(db: Kysely<Database>, now: Date, managerId: 
   const producers = await producersToSettle(db, { from, to });
   for (const [i, p] of producers.entries()) {
     const s = await issueStatement(db, p.id, { from, to }, managerId, now, 'Europe/Paris');
-    if (i < producers.length / 3) await markStatementPaid(db, s.id!, { paidOn: today, method: 'transfer', reference: `VIR-DEMO-${s.number}` }, managerId, now);
+    if (i < producers.length / 3)
+      await markStatementPaid(db, s.id!, { paidOn: today, method: 'transfer', reference: `VIR-DEMO-${s.number}` }, managerId, now);
   }
 }
 

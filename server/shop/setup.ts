@@ -14,7 +14,13 @@ export async function shopMode(db: Kysely<Database>): Promise<'demo' | 'real' | 
 export async function createShopBase(db: Kysely<Database>, mode: 'demo' | 'real', identity: ShopIdentity, now: Date) {
   const existing = await shopMode(db);
   if (existing) throw new Error(`this database already holds a ${existing} shop`);
-  await db.insertInto('outlets').values([{ code: 'shop', name: 'Boutique' }, { code: 'restaurant', name: 'Restaurant' }]).execute();
+  await db
+    .insertInto('outlets')
+    .values([
+      { code: 'shop', name: 'Boutique' },
+      { code: 'restaurant', name: 'Restaurant' },
+    ])
+    .execute();
   await db.insertInto('tills').values({ outlet_id: 1, name: 'Caisse 1', created_at: now.toISOString() }).execute();
   await writeSetting(db, 'shop.mode', mode, now);
   await writeSetting(db, 'shop.identity', identity, now);
@@ -26,7 +32,11 @@ export async function createRealShop(db: Kysely<Database>, identity: ShopIdentit
   await db.transaction().execute((trx) => createShopBase(trx, 'real', identity, now));
 }
 
-export async function createAdmin(db: Kysely<Database>, input: { login: string; password: string; displayName?: string; pin?: string }, now: Date) {
+export async function createAdmin(
+  db: Kysely<Database>,
+  input: { login: string; password: string; displayName?: string; pin?: string },
+  now: Date,
+) {
   const passwordHash = await hashSecret(input.password);
   const pinHash = input.pin ? await hashSecret(input.pin, pinCost) : null;
   return db.transaction().execute(async (trx) => {
@@ -34,10 +44,23 @@ export async function createAdmin(db: Kysely<Database>, input: { login: string; 
     if (taken) throw new Error(`login "${input.login}" is already taken`);
     const { id } = await trx
       .insertInto('users')
-      .values({ login: input.login, display_name: input.displayName ?? input.login, role: 'admin', password_hash: passwordHash, pin_hash: pinHash, created_at: now.toISOString() })
+      .values({
+        login: input.login,
+        display_name: input.displayName ?? input.login,
+        role: 'admin',
+        password_hash: passwordHash,
+        pin_hash: pinHash,
+        created_at: now.toISOString(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordEvent(trx, { kind: 'user.created', userId: null, subject: `user:${id}`, data: { role: 'admin', login: input.login, by: 'cli' }, at: now.toISOString() });
+    await recordEvent(trx, {
+      kind: 'user.created',
+      userId: null,
+      subject: `user:${id}`,
+      data: { role: 'admin', login: input.login, by: 'cli' },
+      at: now.toISOString(),
+    });
     return id;
   });
 }

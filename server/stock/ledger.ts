@@ -22,7 +22,18 @@ export interface MovementInput {
   unitPriceCents?: number | null;
 }
 
-const MOVEMENT_COLUMNS = ['product_id', 'kind', 'quantity', 'counted', 'at', 'user_id', 'slip_id', 'sale_id', 'note', 'unit_price_cents'] as const;
+const MOVEMENT_COLUMNS = [
+  'product_id',
+  'kind',
+  'quantity',
+  'counted',
+  'at',
+  'user_id',
+  'slip_id',
+  'sale_id',
+  'note',
+  'unit_price_cents',
+] as const;
 
 /**
  * The only way stock changes. Appends the movements and moves each product's running balance in the
@@ -35,7 +46,18 @@ export async function recordMovements(db: Db, movements: readonly MovementInput[
   const rows = await rawRows<{ id: number; product_id: number }>(
     db,
     insertSql('stock_movements', MOVEMENT_COLUMNS, movements.length, ' returning "id", "product_id"'),
-    movements.flatMap((m) => [m.productId, m.kind, m.quantity, m.counted ?? null, at, userId, m.slipId ?? null, m.saleId ?? null, m.note ?? null, m.unitPriceCents ?? null]),
+    movements.flatMap((m) => [
+      m.productId,
+      m.kind,
+      m.quantity,
+      m.counted ?? null,
+      at,
+      userId,
+      m.slipId ?? null,
+      m.saleId ?? null,
+      m.note ?? null,
+      m.unitPriceCents ?? null,
+    ]),
   );
   // One balance update per product, whatever the number of its movements here.
   const byProduct = new Map<number, { quantity: number; lastId: number }>();
@@ -62,7 +84,11 @@ export async function recordMovements(db: Db, movements: readonly MovementInput[
 }
 
 async function trackedProducts(db: Db, ids: number[], field: string) {
-  const rows = await db.selectFrom('products').select(['id', 'name', 'producer_id', 'stock_tracked', 'active', 'unit']).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('products')
+    .select(['id', 'name', 'producer_id', 'stock_tracked', 'active', 'unit'])
+    .where('id', 'in', ids)
+    .execute();
   const byId = new Map(rows.map((r) => [r.id, r]));
   ids.forEach((id, i) => {
     const p = byId.get(id);
@@ -73,7 +99,11 @@ async function trackedProducts(db: Db, ids: number[], field: string) {
 }
 
 async function nextSlipNumber(db: Db, kind: SlipKind): Promise<number> {
-  const row = await db.selectFrom('stock_slips').select((eb) => eb.fn.max('number').as('n')).where('kind', '=', kind).executeTakeFirst();
+  const row = await db
+    .selectFrom('stock_slips')
+    .select((eb) => eb.fn.max('number').as('n'))
+    .where('kind', '=', kind)
+    .executeTakeFirst();
   return Number(row?.n ?? 0) + 1;
 }
 
@@ -85,10 +115,15 @@ export async function recordSlip(db: Db, kind: SlipKind, input: SlipBody, userId
   const producer = await db.selectFrom('producers').select(['id', 'name', 'active']).where('id', '=', input.producerId).executeTakeFirst();
   if (!producer) throw new Invalid({ field: 'producerId', reason: 'producteur inconnu' });
   if (kind === 'deposit' && producer.active !== 1) throw new Invalid({ field: 'producerId', reason: 'ce producteur est désactivé' });
-  const products = await trackedProducts(db, input.lines.map((l) => l.productId), 'lines');
+  const products = await trackedProducts(
+    db,
+    input.lines.map((l) => l.productId),
+    'lines',
+  );
   input.lines.forEach((l, i) => {
     const p = products.get(l.productId)!;
-    if (p.producer_id !== producer.id) throw new Invalid({ field: `lines.${i}.productId`, reason: `« ${p.name} » n’appartient pas à ${producer.name}` });
+    if (p.producer_id !== producer.id)
+      throw new Invalid({ field: `lines.${i}.productId`, reason: `« ${p.name} » n’appartient pas à ${producer.name}` });
     if (kind === 'deposit' && p.active !== 1) throw new Invalid({ field: `lines.${i}.productId`, reason: `« ${p.name} » est désactivé` });
   });
   const number = await nextSlipNumber(db, kind);
@@ -120,7 +155,16 @@ export async function getSlip(db: Db, id: number, scope: Scope) {
     .selectFrom('stock_slips')
     .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
     .innerJoin('users', 'users.id', 'stock_slips.created_by')
-    .select(['stock_slips.id', 'stock_slips.kind', 'stock_slips.number', 'stock_slips.producer_id', 'producers.name as producer_name', 'stock_slips.note', 'stock_slips.created_at', 'users.display_name as created_by'])
+    .select([
+      'stock_slips.id',
+      'stock_slips.kind',
+      'stock_slips.number',
+      'stock_slips.producer_id',
+      'producers.name as producer_name',
+      'stock_slips.note',
+      'stock_slips.created_at',
+      'users.display_name as created_by',
+    ])
     .where('stock_slips.id', '=', id);
   if (scope.producerId !== null) q = q.where('stock_slips.producer_id', '=', scope.producerId);
   const slip = await q.executeTakeFirst();
@@ -141,29 +185,64 @@ export async function getSlip(db: Db, id: number, scope: Scope) {
     note: slip.note,
     createdAt: slip.created_at,
     createdBy: slip.created_by,
-    lines: lines.map((l) => ({ productId: l.product_id, name: l.name, unit: l.unit, priceCents: l.price_cents, quantity: Math.abs(l.quantity) })),
+    lines: lines.map((l) => ({
+      productId: l.product_id,
+      name: l.name,
+      unit: l.unit,
+      priceCents: l.price_cents,
+      quantity: Math.abs(l.quantity),
+    })),
   };
 }
 
-export async function listSlips(db: Db, query: { producerId?: number | undefined; kind?: SlipKind | undefined; limit: number }, scope: Scope) {
+export async function listSlips(
+  db: Db,
+  query: { producerId?: number | undefined; kind?: SlipKind | undefined; limit: number },
+  scope: Scope,
+) {
   let q = db
     .selectFrom('stock_slips')
     .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
-    .select(['stock_slips.id', 'stock_slips.kind', 'stock_slips.number', 'stock_slips.producer_id', 'producers.name as producer_name', 'stock_slips.created_at', 'stock_slips.note']);
+    .select([
+      'stock_slips.id',
+      'stock_slips.kind',
+      'stock_slips.number',
+      'stock_slips.producer_id',
+      'producers.name as producer_name',
+      'stock_slips.created_at',
+      'stock_slips.note',
+    ]);
   if (scope.producerId !== null) q = q.where('stock_slips.producer_id', '=', scope.producerId);
   if (query.producerId !== undefined) q = q.where('stock_slips.producer_id', '=', query.producerId);
   if (query.kind) q = q.where('stock_slips.kind', '=', query.kind);
   const rows = await q.orderBy('stock_slips.created_at', 'desc').orderBy('stock_slips.id', 'desc').limit(query.limit).execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind, number: r.number, producerId: r.producer_id, producerName: r.producer_name, createdAt: r.created_at, note: r.note }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    number: r.number,
+    producerId: r.producer_id,
+    producerName: r.producer_name,
+    createdAt: r.created_at,
+    note: r.note,
+  }));
 }
 
 const lossReasonLabel = { breakage: 'casse', expired: 'DLC dépassée', theft: 'vol', other: 'autre' } as const;
 
 export async function recordLosses(db: Db, input: LossBody, userId: number, now: Date) {
-  await trackedProducts(db, input.lines.map((l) => l.productId), 'lines');
+  await trackedProducts(
+    db,
+    input.lines.map((l) => l.productId),
+    'lines',
+  );
   const ids = await recordMovements(
     db,
-    input.lines.map((l) => ({ productId: l.productId, kind: 'loss' as const, quantity: -l.quantity, note: [lossReasonLabel[l.reason], l.note].filter(Boolean).join(' : ') })),
+    input.lines.map((l) => ({
+      productId: l.productId,
+      kind: 'loss' as const,
+      quantity: -l.quantity,
+      note: [lossReasonLabel[l.reason], l.note].filter(Boolean).join(' : '),
+    })),
     userId,
     now,
   );
@@ -180,17 +259,32 @@ export async function recordKitchenUse(db: Db, input: KitchenUseBody, userId: nu
   const ids = input.lines.map((l) => l.productId);
   const byId = await trackedProducts(db, ids, 'lines');
   input.lines.forEach((l, i) => {
-    if (byId.get(l.productId)!.producer_id === null) throw new Invalid({ field: `lines.${i}.productId`, reason: 'article de la maison : rien à reverser, utilisez une perte ou un comptage' });
+    if (byId.get(l.productId)!.producer_id === null)
+      throw new Invalid({
+        field: `lines.${i}.productId`,
+        reason: 'article de la maison : rien à reverser, utilisez une perte ou un comptage',
+      });
   });
   const prices = await db.selectFrom('products').select(['id', 'price_cents']).where('id', 'in', ids).execute();
   const priceOf = new Map(prices.map((p) => [p.id, p.price_cents]));
   const movementIds = await recordMovements(
     db,
-    input.lines.map((l) => ({ productId: l.productId, kind: 'kitchen' as const, quantity: -l.quantity, note: input.note ?? null, unitPriceCents: priceOf.get(l.productId)! })),
+    input.lines.map((l) => ({
+      productId: l.productId,
+      kind: 'kitchen' as const,
+      quantity: -l.quantity,
+      note: input.note ?? null,
+      unitPriceCents: priceOf.get(l.productId)!,
+    })),
     userId,
     now,
   );
-  await recordEvent(db, { kind: 'stock.kitchen', userId, data: { lines: input.lines.map((l) => ({ ...l, unitPriceCents: priceOf.get(l.productId)! })) }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'stock.kitchen',
+    userId,
+    data: { lines: input.lines.map((l) => ({ ...l, unitPriceCents: priceOf.get(l.productId)! })) },
+    at: now.toISOString(),
+  });
   return { movements: movementIds };
 }
 
@@ -205,21 +299,47 @@ export async function recordCount(db: Db, input: CountBody, userId: number, now:
   // A line whose count equals the ledger is still recorded: it proves the product was counted that day.
   await recordMovements(
     db,
-    lines.map((l) => ({ productId: l.productId, kind: 'count' as const, quantity: l.counted - l.before, counted: l.counted, note: input.note ?? null })),
+    lines.map((l) => ({
+      productId: l.productId,
+      kind: 'count' as const,
+      quantity: l.counted - l.before,
+      counted: l.counted,
+      note: input.note ?? null,
+    })),
     userId,
     now,
   );
-  await recordEvent(db, { kind: 'stock.count', userId, data: { lines: lines.map((l) => ({ ...l, difference: l.counted - l.before })) }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'stock.count',
+    userId,
+    data: { lines: lines.map((l) => ({ ...l, difference: l.counted - l.before })) },
+    at: now.toISOString(),
+  });
   return { lines: lines.map((l) => ({ ...l, difference: l.counted - l.before })) };
 }
 
 /** Stock on hand of every tracked product (from the running balances), scoped to a producer if asked. */
-export async function stockOnHand(db: Db, query: { producerId?: number | undefined; low?: boolean | undefined; unsoldDays?: number | undefined; q?: string | undefined }, scope: Scope, now: Date = new Date()) {
+export async function stockOnHand(
+  db: Db,
+  query: { producerId?: number | undefined; low?: boolean | undefined; unsoldDays?: number | undefined; q?: string | undefined },
+  scope: Scope,
+  now: Date = new Date(),
+) {
   let q = db
     .selectFrom('products')
     .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
     .leftJoin('producers', 'producers.id', 'products.producer_id')
-    .select(['products.id', 'products.name', 'products.unit', 'products.producer_id', 'producers.name as producer_name', 'products.low_stock_threshold', 'products.active', 'stock_levels.on_hand', 'stock_levels.updated_at'])
+    .select([
+      'products.id',
+      'products.name',
+      'products.unit',
+      'products.producer_id',
+      'producers.name as producer_name',
+      'products.low_stock_threshold',
+      'products.active',
+      'stock_levels.on_hand',
+      'stock_levels.updated_at',
+    ])
     .where('products.stock_tracked', '=', 1);
   if (scope.producerId !== null) q = q.where('products.producer_id', '=', scope.producerId);
   if (query.producerId !== undefined) q = q.where('products.producer_id', '=', query.producerId);
@@ -245,7 +365,13 @@ export async function stockOnHand(db: Db, query: { producerId?: number | undefin
   if (query.unsoldDays !== undefined) {
     // Through the (kind, at) index: only the window's sales and deposits are read, not the whole ledger.
     const since = new Date(now.getTime() - query.unsoldDays * 86_400_000).toISOString();
-    const moved = await db.selectFrom('stock_movements').select('product_id').distinct().where('kind', 'in', ['sale', 'deposit']).where('at', '>=', since).execute();
+    const moved = await db
+      .selectFrom('stock_movements')
+      .select('product_id')
+      .distinct()
+      .where('kind', 'in', ['sale', 'deposit'])
+      .where('at', '>=', since)
+      .execute();
     const recent = new Set(moved.map((m) => m.product_id));
     result = result.filter((r) => r.onHand > 0 && r.active && !recent.has(r.productId));
   }
@@ -260,7 +386,17 @@ export async function productMovements(db: Db, productId: number, query: { limit
     .selectFrom('stock_movements')
     .leftJoin('users', 'users.id', 'stock_movements.user_id')
     .leftJoin('stock_slips', 'stock_slips.id', 'stock_movements.slip_id')
-    .select(['stock_movements.id', 'stock_movements.kind', 'stock_movements.quantity', 'stock_movements.counted', 'stock_movements.at', 'stock_movements.note', 'stock_movements.sale_id', 'stock_slips.number as slip_number', 'users.display_name as by'])
+    .select([
+      'stock_movements.id',
+      'stock_movements.kind',
+      'stock_movements.quantity',
+      'stock_movements.counted',
+      'stock_movements.at',
+      'stock_movements.note',
+      'stock_movements.sale_id',
+      'stock_slips.number as slip_number',
+      'users.display_name as by',
+    ])
     .where('stock_movements.product_id', '=', productId);
   if (query.beforeId !== undefined) q = q.where('stock_movements.id', '<', query.beforeId);
   const rows = await q.orderBy('stock_movements.id', 'desc').limit(query.limit).execute();
@@ -292,11 +428,16 @@ export async function verifyStockLedger(db: Db) {
     const level = levelOf.get(s.product_id);
     levelOf.delete(s.product_id);
     if (!level || level.on_hand !== Number(s.total)) {
-      problems.push({ productId: s.product_id, fault: 'stock-mismatch', detail: `ledger sums to ${s.total}, balance says ${level?.on_hand ?? 'nothing'}` });
+      problems.push({
+        productId: s.product_id,
+        fault: 'stock-mismatch',
+        detail: `ledger sums to ${s.total}, balance says ${level?.on_hand ?? 'nothing'}`,
+      });
     }
   }
   for (const level of levelOf.values()) {
-    if (level.on_hand !== 0) problems.push({ productId: level.product_id, fault: 'stock-mismatch', detail: `balance ${level.on_hand} with no movement` });
+    if (level.on_hand !== 0)
+      problems.push({ productId: level.product_id, fault: 'stock-mismatch', detail: `balance ${level.on_hand} with no movement` });
   }
   return { products: sums.length, problems };
 }

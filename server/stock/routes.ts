@@ -17,7 +17,8 @@ export const stockRoutes = [
     path: '/api/stock',
     access: [...MANAGERS, 'producer'],
     tag: 'stock',
-    summary: 'Stock on hand of every tracked product (pieces, or grams for weighed goods), low-stock flags, goods unsold for N days; a producer sees only their own',
+    summary:
+      'Stock on hand of every tracked product (pieces, or grams for weighed goods), low-stock flags, goods unsold for N days; a producer sees only their own',
     query: stockQuery,
     handler: async ({ query }, ctx) => stockOnHand(ctx.db, query, scopeOf(ctx), ctx.services.now()),
   }),
@@ -39,7 +40,13 @@ export const stockRoutes = [
     summary: 'Record a deposit slip (bon de dépôt): one delivery by one producer, one movement per line',
     body: slipBody,
     handler: async ({ body }, ctx) =>
-      announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordSlip(trx, 'deposit', body, requireUser(ctx).id, ctx.services.now())))),
+      announced(
+        ctx,
+        body.lines,
+        Reply.created(
+          await ctx.db.transaction().execute((trx) => recordSlip(trx, 'deposit', body, requireUser(ctx).id, ctx.services.now())),
+        ),
+      ),
   }),
   route({
     method: 'post',
@@ -49,7 +56,13 @@ export const stockRoutes = [
     summary: 'Record goods taken back by their producer (reprise), as a numbered return slip',
     body: slipBody,
     handler: async ({ body }, ctx) =>
-      announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordSlip(trx, 'return', body, requireUser(ctx).id, ctx.services.now())))),
+      announced(
+        ctx,
+        body.lines,
+        Reply.created(
+          await ctx.db.transaction().execute((trx) => recordSlip(trx, 'return', body, requireUser(ctx).id, ctx.services.now())),
+        ),
+      ),
   }),
   route({
     method: 'post',
@@ -59,7 +72,11 @@ export const stockRoutes = [
     summary: 'Record losses (breakage, past use-by date, theft)',
     body: lossBody,
     handler: async ({ body }, ctx) =>
-      announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordLosses(trx, body, requireUser(ctx).id, ctx.services.now())))),
+      announced(
+        ctx,
+        body.lines,
+        Reply.created(await ctx.db.transaction().execute((trx) => recordLosses(trx, body, requireUser(ctx).id, ctx.services.now()))),
+      ),
   }),
   route({
     method: 'post',
@@ -69,7 +86,11 @@ export const stockRoutes = [
     summary: 'Record goods the restaurant takes from the shelves to cook (paid to their producer at the shelf price)',
     body: kitchenUseBody,
     handler: async ({ body }, ctx) =>
-      announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordKitchenUse(trx, body, requireUser(ctx).id, ctx.services.now())))),
+      announced(
+        ctx,
+        body.lines,
+        Reply.created(await ctx.db.transaction().execute((trx) => recordKitchenUse(trx, body, requireUser(ctx).id, ctx.services.now()))),
+      ),
   }),
   route({
     method: 'get',
@@ -91,7 +112,11 @@ export const stockRoutes = [
     summary: 'Record an inventory count: each line moves stock by the difference with the ledger',
     body: countBody,
     handler: async ({ body }, ctx) =>
-      announced(ctx, body.lines, Reply.created(await ctx.db.transaction().execute((trx) => recordCount(trx, body, requireUser(ctx).id, ctx.services.now())))),
+      announced(
+        ctx,
+        body.lines,
+        Reply.created(await ctx.db.transaction().execute((trx) => recordCount(trx, body, requireUser(ctx).id, ctx.services.now()))),
+      ),
   }),
   route({
     method: 'get',

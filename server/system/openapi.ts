@@ -20,7 +20,10 @@ export function buildOpenApi(routes: readonly RouteDef[]) {
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
       if (!schema) continue;
       const json = toSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(json.properties ?? {})) {
@@ -35,7 +38,10 @@ export function buildOpenApi(routes: readonly RouteDef[]) {
       parameters,
       responses: {
         '2XX': { description: 'Success' },
-        '400': { description: 'Invalid input: the fields and the reasons', content: { 'application/json': { schema: toSchema(errorSchema, 'output') } } },
+        '400': {
+          description: 'Invalid input: the fields and the reasons',
+          content: { 'application/json': { schema: toSchema(errorSchema, 'output') } },
+        },
         ...(r.access === 'public' ? {} : { '401': { description: 'Not logged in' }, '403': { description: 'Role not allowed' } }),
       },
     };
@@ -48,8 +54,17 @@ export function buildOpenApi(routes: readonly RouteDef[]) {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Comptoir', version, description: 'Till and consignment system. Money in integer cents, rates in basis points, weights in grams.' },
-    components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'comptoir_session' }, device: { type: 'apiKey', in: 'cookie', name: 'comptoir_device' } } },
+    info: {
+      title: 'Comptoir',
+      version,
+      description: 'Till and consignment system. Money in integer cents, rates in basis points, weights in grams.',
+    },
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'comptoir_session' },
+        device: { type: 'apiKey', in: 'cookie', name: 'comptoir_device' },
+      },
+    },
     paths,
   };
 }

@@ -36,7 +36,15 @@ export const systemRoutes = [
       if (query.kind) q = q.where('events.kind', 'like', `${query.kind}%`);
       if (query.beforeId) q = q.where('events.id', '<', query.beforeId);
       const rows = await q.orderBy('events.id', 'desc').limit(query.limit).execute();
-      return rows.map((r) => ({ id: r.id, at: r.at, kind: r.kind, subject: r.subject, userId: r.user_id, by: r.display_name, data: JSON.parse(r.data) }));
+      return rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        kind: r.kind,
+        subject: r.subject,
+        userId: r.user_id,
+        by: r.display_name,
+        data: JSON.parse(r.data),
+      }));
     },
   }),
   route({
@@ -64,7 +72,13 @@ export const systemRoutes = [
     handler: async (_, ctx) => {
       const now = ctx.services.now();
       const backup = await createBackup(ctx.services.sqlite, ctx.services.config.backupDir, now);
-      await recordEvent(ctx.db, { kind: 'backup.created', userId: requireUser(ctx).id, subject: backup.name, data: { bytes: backup.bytes }, at: now.toISOString() });
+      await recordEvent(ctx.db, {
+        kind: 'backup.created',
+        userId: requireUser(ctx).id,
+        subject: backup.name,
+        data: { bytes: backup.bytes },
+        at: now.toISOString(),
+      });
       return Reply.created({ name: backup.name, bytes: backup.bytes });
     },
   }),

@@ -31,7 +31,11 @@ export async function verifyAll(db: Db, options: { file?: string; segmentSize?: 
   const [tickets, closings] = await Promise.all([
     options.segmentSize !== undefined
       ? verifyTicketChains(db, options.file ? workerSegmentRunner(options.file, sequential) : undefined, options.segmentSize)
-      : verifyTicketsByTable(db, options.file ? workerRangeRunner(options.file, (range) => verifyTicketRange(db, range)) : undefined, Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4))),
+      : verifyTicketsByTable(
+          db,
+          options.file ? workerRangeRunner(options.file, (range) => verifyTicketRange(db, range)) : undefined,
+          Math.max(1, Math.min(os.availableParallelism?.() ?? os.cpus().length, 4)),
+        ),
     verifyClosings(db),
   ]);
   const problems: VerifyProblem[] = [
@@ -40,5 +44,13 @@ export async function verifyAll(db: Db, options: { file?: string; segmentSize?: 
     ...events.problems.map((p) => ({ record: `event:${p.eventId}`, fault: p.fault, detail: p.detail })),
     ...stock.problems.map((p) => ({ record: `product:${p.productId}`, fault: p.fault, detail: p.detail })),
   ];
-  return { ok: problems.length === 0, tickets: tickets.tickets, closings: closings.closings, grandTotalCents: tickets.grandTotalCents, events: events.events, threads: tickets.threads, problems };
+  return {
+    ok: problems.length === 0,
+    tickets: tickets.tickets,
+    closings: closings.closings,
+    grandTotalCents: tickets.grandTotalCents,
+    events: events.events,
+    threads: tickets.threads,
+    problems,
+  };
 }

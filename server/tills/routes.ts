@@ -17,7 +17,8 @@ export const tillRoutes = [
     access: STAFF,
     needsDevice: true,
     tag: 'tills',
-    summary: 'A ticket the server refused to the till’s outbox, handed over whole (without a refund’s manager PIN) to the chained event log for a manager, so the tablet may let it go; idempotent by its id and kind',
+    summary:
+      'A ticket the server refused to the till’s outbox, handed over whole (without a refund’s manager PIN) to the chained event log for a manager, so the tablet may let it go; idempotent by its id and kind',
     body: refusedTicketBody,
     handler: async ({ body }, ctx) => {
       const tillId = ctx.device!.tillId;
@@ -34,8 +35,17 @@ export const tillRoutes = [
           .executeTakeFirst();
         if (known) return { eventId: known.id };
         // A refund's manager PIN never reaches the log, whatever the tablet sent.
-        const ticket = body.body && typeof body.body === 'object' && !Array.isArray(body.body) ? Object.fromEntries(Object.entries(body.body).filter(([k]) => k !== 'approvalPin')) : body.body;
-        const eventId = await recordEvent(trx, { kind: 'till.ticket_refused', userId: requireUser(ctx).id, subject, data: { ...body, body: ticket }, at: ctx.services.now().toISOString() });
+        const ticket =
+          body.body && typeof body.body === 'object' && !Array.isArray(body.body)
+            ? Object.fromEntries(Object.entries(body.body).filter(([k]) => k !== 'approvalPin'))
+            : body.body;
+        const eventId = await recordEvent(trx, {
+          kind: 'till.ticket_refused',
+          userId: requireUser(ctx).id,
+          subject,
+          data: { ...body, body: ticket },
+          at: ctx.services.now().toISOString(),
+        });
         return Reply.created({ eventId });
       });
     },
@@ -92,10 +102,13 @@ export const tillRoutes = [
     path: '/api/devices/pair',
     access: 'public',
     tag: 'tills',
-    summary: 'Pair this browser with a till using a pairing code; sets the long-lived device cookie. The till moves to this tablet: the one before is marked replaced (it still delivers what it had queued)',
+    summary:
+      'Pair this browser with a till using a pairing code; sets the long-lived device cookie. The till moves to this tablet: the one before is marked replaced (it still delivers what it had queued)',
     body: pairBody,
     handler: async ({ body }, ctx) => {
-      const paired = await ctx.db.transaction().execute((trx) => pairDevice(trx, body.code, body.label ?? ctx.userAgent.slice(0, 60), ctx.services.now()));
+      const paired = await ctx.db
+        .transaction()
+        .execute((trx) => pairDevice(trx, body.code, body.label ?? ctx.userAgent.slice(0, 60), ctx.services.now()));
       ctx.setCookie(DEVICE_COOKIE, paired.token, { maxAgeSeconds: TEN_YEARS });
       if (paired.replacedDeviceIds.length) ctx.services.realtime?.devicesReplaced(paired.tillId, paired.replacedDeviceIds);
       return Reply.created({ tillId: paired.tillId, deviceId: paired.deviceId });

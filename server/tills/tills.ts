@@ -17,10 +17,22 @@ export async function listTills(db: Db) {
   const tills = await db
     .selectFrom('tills')
     .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
-    .select(['tills.id', 'tills.name', 'tills.active', 'tills.training_mode', 'tills.pin_locked_until', 'tills.printer_id', 'outlets.code as outlet'])
+    .select([
+      'tills.id',
+      'tills.name',
+      'tills.active',
+      'tills.training_mode',
+      'tills.pin_locked_until',
+      'tills.printer_id',
+      'outlets.code as outlet',
+    ])
     .orderBy('tills.id')
     .execute();
-  const devices = await db.selectFrom('devices').select(['id', 'till_id', 'label', 'paired_at', 'last_seen_at', 'replaced_at']).where('revoked_at', 'is', null).execute();
+  const devices = await db
+    .selectFrom('devices')
+    .select(['id', 'till_id', 'label', 'paired_at', 'last_seen_at', 'replaced_at'])
+    .where('revoked_at', 'is', null)
+    .execute();
   return tills.map((t) => ({
     id: t.id,
     name: t.name,
@@ -29,14 +41,20 @@ export async function listTills(db: Db) {
     trainingMode: t.training_mode === 1,
     printerId: t.printer_id,
     pinLockedUntil: t.pin_locked_until,
-    devices: devices.filter((d) => d.till_id === t.id).map((d) => ({ id: d.id, label: d.label, pairedAt: d.paired_at, lastSeenAt: d.last_seen_at, replacedAt: d.replaced_at })),
+    devices: devices
+      .filter((d) => d.till_id === t.id)
+      .map((d) => ({ id: d.id, label: d.label, pairedAt: d.paired_at, lastSeenAt: d.last_seen_at, replacedAt: d.replaced_at })),
   }));
 }
 
 export async function createTill(db: Db, input: { outlet: OutletCode; name: string }, userId: number, now: Date) {
   const outlet = await db.selectFrom('outlets').select('id').where('code', '=', input.outlet).executeTakeFirst();
   if (!outlet) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
-  const { id } = await db.insertInto('tills').values({ outlet_id: outlet.id, name: input.name, created_at: now.toISOString() }).returning('id').executeTakeFirstOrThrow();
+  const { id } = await db
+    .insertInto('tills')
+    .values({ outlet_id: outlet.id, name: input.name, created_at: now.toISOString() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await recordEvent(db, { kind: 'till.created', userId, subject: `till:${id}`, data: input, at: now.toISOString() });
   return (await listTills(db)).find((t) => t.id === id)!;
 }
@@ -47,7 +65,8 @@ export async function updateTill(db: Db, id: number, patch: z.infer<typeof tillU
   if (patch.printerId != null) {
     const printer = await db.selectFrom('printers').select(['role', 'active']).where('id', '=', patch.printerId).executeTakeFirst();
     if (!printer) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });
-    if (printer.role !== 'receipt') throw new Invalid({ field: 'printerId', reason: 'une caisse imprime sur une imprimante à tickets, pas de cuisine' });
+    if (printer.role !== 'receipt')
+      throw new Invalid({ field: 'printerId', reason: 'une caisse imprime sur une imprimante à tickets, pas de cuisine' });
   }
   await db
     .updateTable('tills')
@@ -70,7 +89,10 @@ export async function issuePairingCode(db: Db, tillId: number, userId: number, n
   if (till.active !== 1) throw new Invalid({ field: 'id', reason: 'caisse désactivée' });
   const code = newPairingCode();
   const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
-  await db.insertInto('pairing_codes').values({ code_hash: sha256Hex(code), till_id: tillId, created_by: userId, created_at: now.toISOString(), expires_at: expiresAt }).execute();
+  await db
+    .insertInto('pairing_codes')
+    .values({ code_hash: sha256Hex(code), till_id: tillId, created_by: userId, created_at: now.toISOString(), expires_at: expiresAt })
+    .execute();
   await recordEvent(db, { kind: 'till.pairing_code', userId, subject: `till:${tillId}`, data: { expiresAt }, at: now.toISOString() });
   return { code, expiresAt };
 }
@@ -99,7 +121,13 @@ export async function pairDevice(db: Db, code: string, label: string | null, now
     .values({ till_id: row.till_id, token_hash: sha256Hex(token), label, paired_at: now.toISOString(), paired_by: row.created_by })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await recordEvent(db, { kind: 'till.paired', userId: row.created_by, subject: `till:${row.till_id}`, data: { deviceId: id, label }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'till.paired',
+    userId: row.created_by,
+    subject: `till:${row.till_id}`,
+    data: { deviceId: id, label },
+    at: now.toISOString(),
+  });
   const replaced = await db
     .updateTable('devices')
     .set({ replaced_at: now.toISOString() })
@@ -110,7 +138,13 @@ export async function pairDevice(db: Db, code: string, label: string | null, now
     .returning('id')
     .execute();
   for (const r of replaced) {
-    await recordEvent(db, { kind: 'till.device_replaced', userId: row.created_by, subject: `till:${row.till_id}`, data: { deviceId: r.id, by: id }, at: now.toISOString() });
+    await recordEvent(db, {
+      kind: 'till.device_replaced',
+      userId: row.created_by,
+      subject: `till:${row.till_id}`,
+      data: { deviceId: r.id, by: id },
+      at: now.toISOString(),
+    });
   }
   return { token, deviceId: id, tillId: row.till_id, replacedDeviceIds: replaced.map((r) => r.id) };
 }
@@ -121,7 +155,13 @@ export async function revokeDevice(db: Db, deviceId: number, userId: number, now
   if (device.revoked_at === null) {
     await db.updateTable('devices').set({ revoked_at: now.toISOString() }).where('id', '=', deviceId).execute();
     await db.deleteFrom('sessions').where('device_id', '=', deviceId).execute();
-    await recordEvent(db, { kind: 'till.device_revoked', userId, subject: `till:${device.till_id}`, data: { deviceId }, at: now.toISOString() });
+    await recordEvent(db, {
+      kind: 'till.device_revoked',
+      userId,
+      subject: `till:${device.till_id}`,
+      data: { deviceId },
+      at: now.toISOString(),
+    });
   }
 }
 
@@ -130,10 +170,24 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
   const till = await db
     .selectFrom('tills')
     .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
-    .select(['tills.id', 'tills.name', 'tills.training_mode', 'tills.pin_locked_until', 'tills.printer_id', 'outlets.id as outlet_id', 'outlets.code as outlet', 'outlets.name as outlet_name'])
+    .select([
+      'tills.id',
+      'tills.name',
+      'tills.training_mode',
+      'tills.pin_locked_until',
+      'tills.printer_id',
+      'outlets.id as outlet_id',
+      'outlets.code as outlet',
+      'outlets.name as outlet_name',
+    ])
     .where('tills.id', '=', tillId)
     .executeTakeFirstOrThrow();
-  const device = await db.updateTable('devices').set({ last_seen_at: now.toISOString() }).where('id', '=', deviceId).returning('replaced_at').executeTakeFirst();
+  const device = await db
+    .updateTable('devices')
+    .set({ last_seen_at: now.toISOString() })
+    .where('id', '=', deviceId)
+    .returning('replaced_at')
+    .executeTakeFirst();
   const staff = await db
     .selectFrom('users')
     .select(['id', 'display_name', 'role'])

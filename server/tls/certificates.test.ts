@@ -24,7 +24,12 @@ const mode = (file: string) => fs.statSync(file).mode & 0o777;
 const wanted = { dns: ['comptoir.local', 'minipc', 'localhost'], ips: ['192.168.1.20', '127.0.0.1'] };
 
 /** A TLS server on the loopback with `cert`/`key`, and a client that trusts only `caPem` and asks for `servername`. */
-async function handshake(certPem: string, keyPem: string, caPem: string, servername: string): Promise<{ ok: true } | { ok: false; code: string }> {
+async function handshake(
+  certPem: string,
+  keyPem: string,
+  caPem: string,
+  servername: string,
+): Promise<{ ok: true } | { ok: false; code: string }> {
   const server = tls.createServer({ cert: certPem, key: keyPem }, (s) => s.end());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as import('node:net').AddressInfo).port;
@@ -70,7 +75,11 @@ describe('the shop’s certificate authority', () => {
     // Today's date: the handshakes below check validity against the real clock.
     const now = new Date();
     const { ca } = await ensureCertificateAuthority(dir, 'Les Halles', ['minipc'], now);
-    const { cert, renewed, refused } = await ensureServerCertificate(dir, { dns: [...wanted.dns, 'evil.example.com'], ips: wanted.ips }, now);
+    const { cert, renewed, refused } = await ensureServerCertificate(
+      dir,
+      { dns: [...wanted.dns, 'evil.example.com'], ips: wanted.ips },
+      now,
+    );
     expect(renewed).toBe('missing');
     // A public name is never put on the certificate: the CA may not certify it, and one such name would void the whole certificate.
     expect(refused).toEqual(['evil.example.com']);
@@ -86,7 +95,10 @@ describe('the shop’s certificate authority', () => {
 
     expect(await handshake(cert.certPem, cert.keyPem, ca.certPem, 'comptoir.local')).toEqual({ ok: true });
     expect(await handshake(cert.certPem, cert.keyPem, ca.certPem, 'minipc')).toEqual({ ok: true });
-    expect(await handshake(cert.certPem, cert.keyPem, ca.certPem, 'other.local')).toEqual({ ok: false, code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+    expect(await handshake(cert.certPem, cert.keyPem, ca.certPem, 'other.local')).toEqual({
+      ok: false,
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    });
   });
 
   it('renews a month before the end and when a name or an address is new, never otherwise', async () => {

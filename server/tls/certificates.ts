@@ -52,11 +52,19 @@ export interface TlsFiles {
 }
 
 export function tlsFiles(dir: string): TlsFiles {
-  return { caCert: path.join(dir, 'ca.crt'), caKey: path.join(dir, 'ca.key'), cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key') };
+  return {
+    caCert: path.join(dir, 'ca.crt'),
+    caKey: path.join(dir, 'ca.key'),
+    cert: path.join(dir, 'server.crt'),
+    key: path.join(dir, 'server.key'),
+  };
 }
 
 function pem(label: string, der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -104,7 +112,8 @@ export function describeCa(certPem: string): CaInfo {
   const permittedNames: string[] = [];
   if (nc) {
     const constraints = AsnConvert.parse(nc.value, NameConstraints);
-    for (const s of constraints.permittedSubtrees ?? []) if (s.base.dNSName && !(LOCAL_DNS_SUFFIXES as readonly string[]).includes(s.base.dNSName)) permittedNames.push(s.base.dNSName);
+    for (const s of constraints.permittedSubtrees ?? [])
+      if (s.base.dNSName && !(LOCAL_DNS_SUFFIXES as readonly string[]).includes(s.base.dNSName)) permittedNames.push(s.base.dNSName);
   }
   return {
     certPem,
@@ -119,15 +128,24 @@ export function describeCa(certPem: string): CaInfo {
  * Creates the CA once (`DATA_DIR/tls/ca.key`, `ca.crt`, 0600 in a 0700 folder); later calls read it back.
  * `hostNames` are the machine's own names (and TLS_NAMES) to permit besides the local suffixes.
  */
-export async function ensureCertificateAuthority(dir: string, shopName: string, hostNames: readonly string[], now: Date): Promise<{ ca: CaInfo; created: boolean }> {
+export async function ensureCertificateAuthority(
+  dir: string,
+  shopName: string,
+  hostNames: readonly string[],
+  now: Date,
+): Promise<{ ca: CaInfo; created: boolean }> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dir, 0o700);
   const files = tlsFiles(dir);
-  if (fs.existsSync(files.caCert) && fs.existsSync(files.caKey)) return { ca: describeCa(fs.readFileSync(files.caCert, 'utf8')), created: false };
+  if (fs.existsSync(files.caCert) && fs.existsSync(files.caKey))
+    return { ca: describeCa(fs.readFileSync(files.caCert, 'utf8')), created: false };
   const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
   const extra = [...new Set(hostNames.map((h) => h.toLowerCase()).filter((h) => h && !isPermittedName(h, LOCAL_DNS_SUFFIXES)))];
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: crypto.randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: crypto
+      .randomBytes(16)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     // The common name says whose CA this is on a tablet's list of installed certificates.
     name: `CN=${dnEscape(`Comptoir — ${shopName}`).slice(0, 64)}, O=Comptoir`,
     notBefore: new Date(now.getTime() - DAY),
@@ -191,12 +209,19 @@ export function renewalReason(current: ServerCertInfo | null, wanted: ServerName
  * longer covering every name and address. Names and addresses the CA does not permit are left out (a
  * certificate carrying one would be refused whole) and returned so the caller can say so.
  */
-export async function ensureServerCertificate(dir: string, wanted: ServerNames, now: Date): Promise<{ cert: ServerCertInfo; renewed: string | null; refused: string[] }> {
+export async function ensureServerCertificate(
+  dir: string,
+  wanted: ServerNames,
+  now: Date,
+): Promise<{ cert: ServerCertInfo; renewed: string | null; refused: string[] }> {
   const files = tlsFiles(dir);
   const ca = describeCa(fs.readFileSync(files.caCert, 'utf8'));
   const permitted = [...LOCAL_DNS_SUFFIXES, ...ca.permittedNames];
   const refused = [...wanted.dns.filter((d) => !isPermittedName(d, permitted)), ...wanted.ips.filter((ip) => !net.isIPv4(ip))];
-  const names: ServerNames = { dns: [...new Set(wanted.dns.filter((d) => isPermittedName(d, permitted)).map((d) => d.toLowerCase()))], ips: [...new Set(wanted.ips.filter((ip) => net.isIPv4(ip)))] };
+  const names: ServerNames = {
+    dns: [...new Set(wanted.dns.filter((d) => isPermittedName(d, permitted)).map((d) => d.toLowerCase()))],
+    ips: [...new Set(wanted.ips.filter((ip) => net.isIPv4(ip)))],
+  };
   let current: ServerCertInfo | null = null;
   if (fs.existsSync(files.cert) && fs.existsSync(files.key)) {
     try {
@@ -212,9 +237,15 @@ export async function ensureServerCertificate(dir: string, wanted: ServerNames, 
   const caKey = await webcrypto.subtle.importKey('pkcs8', derOf(fs.readFileSync(files.caKey, 'utf8')), EC, false, ['sign']);
   const caCert = new x509.X509Certificate(ca.certPem);
   const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const sans: x509.JsonGeneralName[] = [...names.dns.map((value) => ({ type: 'dns' as const, value })), ...names.ips.map((value) => ({ type: 'ip' as const, value }))];
+  const sans: x509.JsonGeneralName[] = [
+    ...names.dns.map((value) => ({ type: 'dns' as const, value })),
+    ...names.ips.map((value) => ({ type: 'ip' as const, value })),
+  ];
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: crypto.randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: crypto
+      .randomBytes(16)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     subject: `CN=${names.dns[0] ?? names.ips[0] ?? 'comptoir'}`,
     issuer: caCert.subject,
     notBefore: new Date(now.getTime() - 3600_000),

@@ -54,7 +54,9 @@ export function enrolUrl(host: string, next: string): string {
 
 /** The enrolment address as a QR code, for the back office's till screen and the plain-HTTP page. */
 export function enrolQrSvg(url: string): string {
-  return bwipjs.toSVG({ bcid: 'qrcode', text: url, eclevel: 'M', scale: 3, paddingwidth: 2, paddingheight: 2 } as Parameters<typeof bwipjs.toSVG>[0]);
+  return bwipjs.toSVG({ bcid: 'qrcode', text: url, eclevel: 'M', scale: 3, paddingwidth: 2, paddingheight: 2 } as Parameters<
+    typeof bwipjs.toSVG
+  >[0]);
 }
 
 export interface EnrolPage {
@@ -74,7 +76,9 @@ export function enrolPageHtml({ lang, host, next, ca, httpsActive, demo }: Enrol
   const other = lang === 'fr' ? 'en' : 'fr';
   const otherHref = `/enrol?${new URLSearchParams({ ...(next !== '/' ? { next } : {}), lang: other })}`;
   const steps = (['android', 'ios', 'windows', 'chromeos'] as const)
-    .map((os) => `<details><summary>${t(`enrol.os.${os}` as MessageKey)}</summary><p>${t(`enrol.os.${os}.steps` as MessageKey)}</p></details>`)
+    .map(
+      (os) => `<details><summary>${t(`enrol.os.${os}` as MessageKey)}</summary><p>${t(`enrol.os.${os}.steps` as MessageKey)}</p></details>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -124,7 +128,19 @@ ${
  * device trusts the HTTPS address, and if it does, goes there by itself (a few seconds, so the reason can
  * be read); if it does not, it points to the enrolment page.
  */
-export function insecurePageHtml({ lang, host, url, path, demo }: { lang: Lang; host: string; url: string; path: string; demo: boolean }): string {
+export function insecurePageHtml({
+  lang,
+  host,
+  url,
+  path,
+  demo,
+}: {
+  lang: Lang;
+  host: string;
+  url: string;
+  path: string;
+  demo: boolean;
+}): string {
   const t = (key: MessageKey, vars?: Record<string, string | number>) => escape(translate(lang, key, vars));
   const target = `https://${host}${url}`;
   const next = safeNext(path.replace(/^(\/(caisse|salle|cuisine)\/?).*$/, '$1'));

@@ -85,11 +85,20 @@ export function createDualListener(httpServer: http.Server): DualListener {
               () => done(null),
             )
         : undefined;
-      tlsServer = tls.createServer({ ...credentials, ...(SNICallback ? { SNICallback } : {}), ALPNProtocols: ['http/1.1'], handshakeTimeout: FIRST_BYTE_TIMEOUT_MS, minVersion: 'TLSv1.2' }, (secure) => {
-        sockets.add(secure);
-        secure.once('close', () => sockets.delete(secure));
-        httpServer.emit('connection', secure);
-      });
+      tlsServer = tls.createServer(
+        {
+          ...credentials,
+          ...(SNICallback ? { SNICallback } : {}),
+          ALPNProtocols: ['http/1.1'],
+          handshakeTimeout: FIRST_BYTE_TIMEOUT_MS,
+          minVersion: 'TLSv1.2',
+        },
+        (secure) => {
+          sockets.add(secure);
+          secure.once('close', () => sockets.delete(secure));
+          httpServer.emit('connection', secure);
+        },
+      );
       // A client that gives up during the handshake (an untrusted certificate) is not an error of ours.
       tlsServer.on('tlsClientError', (_e, socket) => socket.destroy());
     },

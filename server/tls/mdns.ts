@@ -12,7 +12,13 @@ export interface MdnsAnnouncer {
   close(): Promise<void>;
 }
 
-export function startMdns(options: { hostName: string; port: number; addresses: () => string[]; instance: string; log: Logger }): MdnsAnnouncer {
+export function startMdns(options: {
+  hostName: string;
+  port: number;
+  addresses: () => string[];
+  instance: string;
+  log: Logger;
+}): MdnsAnnouncer {
   const host = options.hostName.toLowerCase();
   const service = '_https._tcp.local';
   const instance = `${options.instance.replace(/\./g, ' ')}.${service}`;
@@ -37,7 +43,8 @@ export function startMdns(options: { hostName: string; port: number; addresses: 
       const type = q.type as string;
       if (name === host && (type === 'A' || type === 'ANY')) answers.push(...r.a);
       if (name === service && (type === 'PTR' || type === 'ANY')) answers.push(...r.service, ...r.a);
-      if (name === instance.toLowerCase() && (type === 'SRV' || type === 'TXT' || type === 'ANY')) answers.push(...r.service.slice(1), ...r.a);
+      if (name === instance.toLowerCase() && (type === 'SRV' || type === 'TXT' || type === 'ANY'))
+        answers.push(...r.service.slice(1), ...r.a);
     }
     if (answers.length) mdns.respond({ answers } as never);
   });

@@ -4,7 +4,17 @@ import path from 'node:path';
 import tls from 'node:tls';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { describeCa, ensureCertificateAuthority, ensureServerCertificate, isPermittedName, LOCAL_DNS_SUFFIXES, readServerCertificate, tlsFiles, type CaInfo, type ServerCertInfo } from './certificates.ts';
+import {
+  describeCa,
+  ensureCertificateAuthority,
+  ensureServerCertificate,
+  isPermittedName,
+  LOCAL_DNS_SUFFIXES,
+  readServerCertificate,
+  tlsFiles,
+  type CaInfo,
+  type ServerCertInfo,
+} from './certificates.ts';
 import type { DualListener } from './listener.ts';
 import { startMdns, type MdnsAnnouncer } from './mdns.ts';
 
@@ -35,7 +45,13 @@ export function serverNames(config: Config, addresses = lanAddresses(), learnt: 
   // A host name that is not a valid DNS label (`My_PC`) cannot be on a certificate: left out.
   const label = os.hostname().toLowerCase().split('.')[0] ?? '';
   const host = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label) ? label : '';
-  const dns = [`${config.MDNS_NAME}.local`, ...(host ? [host, `${host}.local`] : []), 'localhost', ...config.TLS_NAMES.filter((n) => !/^[\d.]+$/.test(n)), ...learnt];
+  const dns = [
+    `${config.MDNS_NAME}.local`,
+    ...(host ? [host, `${host}.local`] : []),
+    'localhost',
+    ...config.TLS_NAMES.filter((n) => !/^[\d.]+$/.test(n)),
+    ...learnt,
+  ];
   const ips = [...addresses, '127.0.0.1', ...config.TLS_NAMES.filter((n) => /^[\d.]+$/.test(n))];
   return { dns: [...new Set(dns)], ips: [...new Set(ips)], host };
 }
@@ -75,10 +91,16 @@ export class TlsService {
     }
     if (this.config.TLS === 'off') return;
     const names = serverNames(this.config);
-    const { ca, created } = await ensureCertificateAuthority(this.config.tlsDir, await this.shopName(), [names.host, ...this.config.TLS_NAMES.filter((n) => !/^[\d.]+$/.test(n))], this.now());
+    const { ca, created } = await ensureCertificateAuthority(
+      this.config.tlsDir,
+      await this.shopName(),
+      [names.host, ...this.config.TLS_NAMES.filter((n) => !/^[\d.]+$/.test(n))],
+      this.now(),
+    );
     try {
       const kept = JSON.parse(fs.readFileSync(this.learntFile, 'utf8')) as unknown;
-      if (Array.isArray(kept)) this.learnt = kept.filter((n): n is string => typeof n === 'string' && DNS_NAME.test(n)).slice(-MAX_LEARNT_NAMES);
+      if (Array.isArray(kept))
+        this.learnt = kept.filter((n): n is string => typeof n === 'string' && DNS_NAME.test(n)).slice(-MAX_LEARNT_NAMES);
     } catch {
       /* none learnt yet */
     }
@@ -136,7 +158,12 @@ export class TlsService {
     const names = serverNames(this.config, lanAddresses(), this.learnt);
     const { cert, renewed, refused } = await ensureServerCertificate(this.config.tlsDir, names, this.now());
     if (renewed) {
-      this.log.info('tls certificate issued', { reason: renewed, names: cert.dns, addresses: cert.ips, notAfter: cert.notAfter.toISOString() });
+      this.log.info('tls certificate issued', {
+        reason: renewed,
+        names: cert.dns,
+        addresses: cert.ips,
+        notAfter: cert.notAfter.toISOString(),
+      });
       if (refused.length) this.log.warn('tls names left out (outside the local names the CA may certify)', { names: refused });
     }
     if (renewed || cert.certPem !== this.status.cert?.certPem) {
@@ -149,9 +176,16 @@ export class TlsService {
   /** Serves the certificate on the listener and starts watching expiry, addresses and the mDNS name. */
   attach(listener: DualListener, port: number) {
     this.listener = listener;
-    if (this.status.cert) listener.setCredentials({ cert: this.status.cert.certPem, key: this.status.cert.keyPem }, (name) => this.contextFor(name));
+    if (this.status.cert)
+      listener.setCredentials({ cert: this.status.cert.certPem, key: this.status.cert.keyPem }, (name) => this.contextFor(name));
     if (this.config.mdns) {
-      this.mdns = startMdns({ hostName: `${this.config.MDNS_NAME}.local`, port, addresses: lanAddresses, instance: 'Comptoir', log: this.log });
+      this.mdns = startMdns({
+        hostName: `${this.config.MDNS_NAME}.local`,
+        port,
+        addresses: lanAddresses,
+        instance: 'Comptoir',
+        log: this.log,
+      });
     }
     this.lastAddresses = lanAddresses().join(',');
     this.timer = setInterval(() => void this.tick(), NAMES_CHECK_MS);

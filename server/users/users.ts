@@ -6,7 +6,9 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
 import type { Db } from '../../db/schema.ts';
 
-export const userView = (u: Pick<UserRow, 'id' | 'login' | 'display_name' | 'role' | 'producer_id' | 'outlet_id' | 'active' | 'password_hash' | 'pin_hash'>) => ({
+export const userView = (
+  u: Pick<UserRow, 'id' | 'login' | 'display_name' | 'role' | 'producer_id' | 'outlet_id' | 'active' | 'password_hash' | 'pin_hash'>,
+) => ({
   id: u.id,
   login: u.login,
   displayName: u.display_name,
@@ -27,7 +29,12 @@ export function canManage(actor: Role, target: Role): boolean {
 
 /** Two staff with the same PIN would open each other's sessions on a till: refuse it. */
 async function assertPinFree(db: Db, pin: string, exceptUserId: number | null) {
-  const others = await db.selectFrom('users').select(['id', 'pin_hash']).where('pin_hash', 'is not', null).where('active', '=', 1).execute();
+  const others = await db
+    .selectFrom('users')
+    .select(['id', 'pin_hash'])
+    .where('pin_hash', 'is not', null)
+    .where('active', '=', 1)
+    .execute();
   for (const o of others) {
     if (o.id !== exceptUserId && (await verifySecret(pin, o.pin_hash!))) {
       throw new Conflict('Ce code PIN est déjà utilisé par une autre personne : choisissez-en un autre.', 'pin');
@@ -43,14 +50,20 @@ export async function listUsers(db: Db) {
 export async function createUser(db: Db, input: UserCreate, actor: { id: number; role: Role }, now: Date) {
   if (!canManage(actor.role, input.role)) throw new Forbidden(`Un ${actor.role} ne peut pas créer de compte ${input.role}.`);
   const problems: { field: string; reason: string }[] = [];
-  if (input.role === 'producer' && input.producerId === undefined) problems.push({ field: 'producerId', reason: 'obligatoire pour un compte producteur' });
-  if (input.role !== 'producer' && input.producerId !== undefined) problems.push({ field: 'producerId', reason: 'réservé aux comptes producteur' });
+  if (input.role === 'producer' && input.producerId === undefined)
+    problems.push({ field: 'producerId', reason: 'obligatoire pour un compte producteur' });
+  if (input.role !== 'producer' && input.producerId !== undefined)
+    problems.push({ field: 'producerId', reason: 'réservé aux comptes producteur' });
   if (input.password && !input.login) problems.push({ field: 'login', reason: 'obligatoire avec un mot de passe' });
-  if (['admin', 'manager', 'producer'].includes(input.role) && !input.password) problems.push({ field: 'password', reason: 'obligatoire pour ce rôle' });
+  if (['admin', 'manager', 'producer'].includes(input.role) && !input.password)
+    problems.push({ field: 'password', reason: 'obligatoire pour ce rôle' });
   if (['cashier', 'waiter'].includes(input.role) && !input.pin) problems.push({ field: 'pin', reason: 'obligatoire pour ce rôle' });
   if (input.role === 'producer' && input.pin) problems.push({ field: 'pin', reason: 'un producteur ne se connecte pas aux caisses' });
   if (problems.length) throw new Invalid(problems);
-  if (input.producerId !== undefined && !(await db.selectFrom('producers').select('id').where('id', '=', input.producerId).executeTakeFirst())) {
+  if (
+    input.producerId !== undefined &&
+    !(await db.selectFrom('producers').select('id').where('id', '=', input.producerId).executeTakeFirst())
+  ) {
     throw new Invalid({ field: 'producerId', reason: 'producteur inconnu' });
   }
   if (input.outletId !== undefined && !(await db.selectFrom('outlets').select('id').where('id', '=', input.outletId).executeTakeFirst())) {
@@ -74,7 +87,13 @@ export async function createUser(db: Db, input: UserCreate, actor: { id: number;
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordEvent(db, { kind: 'user.created', userId: actor.id, subject: `user:${row.id}`, data: { role: row.role, login: row.login, producerId: row.producer_id }, at: now.toISOString() });
+  await recordEvent(db, {
+    kind: 'user.created',
+    userId: actor.id,
+    subject: `user:${row.id}`,
+    data: { role: row.role, login: row.login, producerId: row.producer_id },
+    at: now.toISOString(),
+  });
   return userView(row);
 }
 
@@ -87,7 +106,8 @@ async function manageable(db: Db, id: number, actor: { id: number; role: Role })
 
 export async function updateUser(db: Db, id: number, patch: z.infer<typeof userUpdateBody>, actor: { id: number; role: Role }, now: Date) {
   const user = await manageable(db, id, actor);
-  if (patch.active === false && id === actor.id) throw new Invalid({ field: 'active', reason: 'vous ne pouvez pas désactiver votre propre compte' });
+  if (patch.active === false && id === actor.id)
+    throw new Invalid({ field: 'active', reason: 'vous ne pouvez pas désactiver votre propre compte' });
   const row = await db
     .updateTable('users')
     .set({
@@ -104,9 +124,16 @@ export async function updateUser(db: Db, id: number, patch: z.infer<typeof userU
 }
 
 export async function setPassword(db: Db, id: number, password: string, actor: { id: number; role: Role }, now: Date) {
-  const user = id === actor.id ? await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow() : await manageable(db, id, actor);
+  const user =
+    id === actor.id
+      ? await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+      : await manageable(db, id, actor);
   if (!user.login) throw new Invalid({ field: 'login', reason: 'ce compte n’a pas d’identifiant : il se connecte par code PIN' });
-  await db.updateTable('users').set({ password_hash: await hashSecret(password), failed_logins: 0, locked_until: null }).where('id', '=', id).execute();
+  await db
+    .updateTable('users')
+    .set({ password_hash: await hashSecret(password), failed_logins: 0, locked_until: null })
+    .where('id', '=', id)
+    .execute();
   // Everyone else logged in as this user is logged out: a password reset is often about a leaked one.
   await db.deleteFrom('sessions').where('user_id', '=', id).execute();
   await recordEvent(db, { kind: 'user.password_set', userId: actor.id, subject: `user:${id}`, at: now.toISOString() });
@@ -116,6 +143,10 @@ export async function setPin(db: Db, id: number, pin: string, actor: { id: numbe
   const user = await manageable(db, id, actor);
   if (user.role === 'producer') throw new Invalid({ field: 'pin', reason: 'un producteur ne se connecte pas aux caisses' });
   await assertPinFree(db, pin, id);
-  await db.updateTable('users').set({ pin_hash: await hashSecret(pin, pinCost) }).where('id', '=', id).execute();
+  await db
+    .updateTable('users')
+    .set({ pin_hash: await hashSecret(pin, pinCost) })
+    .where('id', '=', id)
+    .execute();
   await recordEvent(db, { kind: 'user.pin_set', userId: actor.id, subject: `user:${id}`, at: now.toISOString() });
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-const account = z.string().trim().regex(/^[0-9A-Z]{3,20}$/, 'un numéro de compte : chiffres (et lettres capitales), 3 à 20');
+const account = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Z]{3,20}$/, 'un numéro de compte : chiffres (et lettres capitales), 3 à 20');
 
 /**
  * The accounts the accountant's exports post to (French chart of accounts, PCG). The shop sells the
@@ -8,28 +11,33 @@ const account = z.string().trim().regex(/^[0-9A-Z]{3,20}$/, 'un numéro de compt
  * shop; each statement is then the purchase of those goods from the producer, less the commission the
  * shop invoices them.
  */
-export const accountPlanSchema = z.object({
-  /** Sales excl. VAT, per VAT rate (basis points); `other` for a rate not listed. */
-  sales: z.array(z.object({ vatRateBp: z.number().int().min(0).max(10_000), account: account })).max(10),
-  salesOther: account,
-  /** VAT collected, per rate. */
-  vatCollected: z.array(z.object({ vatRateBp: z.number().int().min(0).max(10_000), account: account })).max(10),
-  vatCollectedOther: account,
-  /** Where each payment method lands (cash, card, cheque, meal_voucher, and the shop's other methods). */
-  payments: z.record(z.string().regex(/^(cash|card|cheque|meal_voucher|other:[a-z0-9_-]{1,30})$/), account),
-  paymentsOther: account,
-  /** The producers' accounts (suppliers); each producer is an auxiliary account `prefix + slug`. */
-  producers: account,
-  producerAuxPrefix: z.string().trim().regex(/^[0-9A-Z]{0,8}$/),
-  purchases: account,
-  vatDeductible: account,
-  commission: account,
-  bank: account,
-  /** Cash counted short of, or over, what the drawer should hold at a daily closing. */
-  cashShortage: account,
-  cashOverage: account,
-  journals: z.object({ sales: account, purchases: account, bank: account }),
-}).strict();
+export const accountPlanSchema = z
+  .object({
+    /** Sales excl. VAT, per VAT rate (basis points); `other` for a rate not listed. */
+    sales: z.array(z.object({ vatRateBp: z.number().int().min(0).max(10_000), account: account })).max(10),
+    salesOther: account,
+    /** VAT collected, per rate. */
+    vatCollected: z.array(z.object({ vatRateBp: z.number().int().min(0).max(10_000), account: account })).max(10),
+    vatCollectedOther: account,
+    /** Where each payment method lands (cash, card, cheque, meal_voucher, and the shop's other methods). */
+    payments: z.record(z.string().regex(/^(cash|card|cheque|meal_voucher|other:[a-z0-9_-]{1,30})$/), account),
+    paymentsOther: account,
+    /** The producers' accounts (suppliers); each producer is an auxiliary account `prefix + slug`. */
+    producers: account,
+    producerAuxPrefix: z
+      .string()
+      .trim()
+      .regex(/^[0-9A-Z]{0,8}$/),
+    purchases: account,
+    vatDeductible: account,
+    commission: account,
+    bank: account,
+    /** Cash counted short of, or over, what the drawer should hold at a daily closing. */
+    cashShortage: account,
+    cashOverage: account,
+    journals: z.object({ sales: account, purchases: account, bank: account }),
+  })
+  .strict();
 export type AccountPlan = z.output<typeof accountPlanSchema>;
 
 export const defaultAccountPlan: AccountPlan = {
@@ -60,4 +68,7 @@ export const defaultAccountPlan: AccountPlan = {
 };
 
 const isoDate = z.iso.date();
-export const exportPeriodQuery = z.object({ from: isoDate, to: isoDate }).strict().refine((p) => p.from <= p.to, { message: 'la période commence après sa fin', path: ['from'] });
+export const exportPeriodQuery = z
+  .object({ from: isoDate, to: isoDate })
+  .strict()
+  .refine((p) => p.from <= p.to, { message: 'la période commence après sa fin', path: ['from'] });

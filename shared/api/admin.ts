@@ -3,58 +3,74 @@ import { idSchema, outletCodeSchema, roleSchema, trimmed } from './common.ts';
 
 export const passwordSchema = z.string().min(10, 'au moins 10 caractères').max(256);
 export const pinSchema = z.string().regex(/^\d{4,8}$/, 'le code PIN fait de 4 à 8 chiffres');
-export const loginSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'identifiant : lettres minuscules, chiffres, point, tiret (2 à 64)');
+export const loginSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'identifiant : lettres minuscules, chiffres, point, tiret (2 à 64)');
 
-export const userCreateBody = z.object({
-  login: loginSchema.optional(),
-  displayName: trimmed(1, 60),
-  role: roleSchema,
-  password: passwordSchema.optional(),
-  pin: pinSchema.optional(),
-  producerId: idSchema.optional(),
-  /** Restricts a cashier or waiter to one outlet's tills; absent = every outlet. */
-  outletId: idSchema.optional(),
-}).strict();
+export const userCreateBody = z
+  .object({
+    login: loginSchema.optional(),
+    displayName: trimmed(1, 60),
+    role: roleSchema,
+    password: passwordSchema.optional(),
+    pin: pinSchema.optional(),
+    producerId: idSchema.optional(),
+    /** Restricts a cashier or waiter to one outlet's tills; absent = every outlet. */
+    outletId: idSchema.optional(),
+  })
+  .strict();
 
-export const userUpdateBody = z.object({
-  displayName: trimmed(1, 60),
-  active: z.boolean(),
-  outletId: idSchema.nullable(),
-}).partial().strict();
+export const userUpdateBody = z
+  .object({
+    displayName: trimmed(1, 60),
+    active: z.boolean(),
+    outletId: idSchema.nullable(),
+  })
+  .partial()
+  .strict();
 
 export const passwordBody = z.object({ password: passwordSchema }).strict();
 export const pinBody = z.object({ pin: pinSchema }).strict();
 export const ownPasswordBody = z.object({ current: z.string().min(1).max(256), password: passwordSchema }).strict();
 
 export const tillCreateBody = z.object({ outlet: outletCodeSchema, name: trimmed(1, 40) }).strict();
-export const tillUpdateBody = z.object({
-  name: trimmed(1, 40),
-  active: z.boolean(),
-  trainingMode: z.boolean(),
-  /** The receipt printer (and its cash drawer) this till prints on; null for none. */
-  printerId: idSchema.nullable(),
-}).partial().strict();
+export const tillUpdateBody = z
+  .object({
+    name: trimmed(1, 40),
+    active: z.boolean(),
+    trainingMode: z.boolean(),
+    /** The receipt printer (and its cash drawer) this till prints on; null for none. */
+    printerId: idSchema.nullable(),
+  })
+  .partial()
+  .strict();
 
-export const eventsQuery = z.object({
-  kind: z.string().max(40).optional(),
-  beforeId: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-}).strict();
+export const eventsQuery = z
+  .object({
+    kind: z.string().max(40).optional(),
+    beforeId: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
 
 export type UserCreate = z.infer<typeof userCreateBody>;
 
 /** A ticket (or refund) the server refused to a till's outbox, reported whole for a manager to deal with. */
-export const refusedTicketBody = z.object({
-  id: z.string().min(1).max(64),
-  kind: z.enum(['sale', 'refund', 'receipt']),
-  number: z.number().int().optional(),
-  totalCents: z.number().int().optional(),
-  path: z.string().max(200),
-  /** The request as the till sent it: at most 64 KB of JSON. */
-  body: z.unknown().refine((b) => JSON.stringify(b ?? null).length <= 65_536, 'au plus 64 Ko'),
-  /** 4xx from the server, 5xx it gave up on, or 0 for an answer that never came in a usable form. */
-  status: z.number().int().min(0).max(599),
-  message: z.string().max(2000),
-  queuedAt: z.string().max(40),
-  refusedAt: z.string().max(40),
-}).strict();
+export const refusedTicketBody = z
+  .object({
+    id: z.string().min(1).max(64),
+    kind: z.enum(['sale', 'refund', 'receipt']),
+    number: z.number().int().optional(),
+    totalCents: z.number().int().optional(),
+    path: z.string().max(200),
+    /** The request as the till sent it: at most 64 KB of JSON. */
+    body: z.unknown().refine((b) => JSON.stringify(b ?? null).length <= 65_536, 'au plus 64 Ko'),
+    /** 4xx from the server, 5xx it gave up on, or 0 for an answer that never came in a usable form. */
+    status: z.number().int().min(0).max(599),
+    message: z.string().max(2000),
+    queuedAt: z.string().max(40),
+    refusedAt: z.string().max(40),
+  })
+  .strict();

@@ -1,72 +1,116 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
 
-export const uuidV7 = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'identifiant UUIDv7 attendu (en minuscules)');
-export const paymentMethodSchema = z.string().regex(/^(cash|card|cheque|meal_voucher|other:[a-z0-9_-]{1,30})$/, 'moyen de paiement inconnu (cash, card, cheque, meal_voucher, other:…)');
+export const uuidV7 = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'identifiant UUIDv7 attendu (en minuscules)');
+export const paymentMethodSchema = z
+  .string()
+  .regex(
+    /^(cash|card|cheque|meal_voucher|other:[a-z0-9_-]{1,30})$/,
+    'moyen de paiement inconnu (cash, card, cheque, meal_voucher, other:…)',
+  );
 const amount = z.number().int().min(-100_000_000).max(100_000_000);
 
-export const saleLineSchema = z.object({
-  productId: idSchema,
-  /** Pieces; for a product sold by weight, `grams` instead. */
-  quantity: z.number().int().min(1).max(100_000).optional(),
-  grams: z.number().int().min(1).max(1_000_000).optional(),
-  /** Price incl. VAT as sold: per piece, or per kg. */
-  unitPriceCents: z.number().int().min(0).max(10_000_000),
-  discountCents: z.number().int().min(0).max(10_000_000).default(0),
-  note: z.string().trim().max(200).optional(),
-}).strict().refine((l) => (l.quantity === undefined) !== (l.grams === undefined), { message: 'une ligne a soit quantity (pièces), soit grams (au poids)', path: ['quantity'] });
+export const saleLineSchema = z
+  .object({
+    productId: idSchema,
+    /** Pieces; for a product sold by weight, `grams` instead. */
+    quantity: z.number().int().min(1).max(100_000).optional(),
+    grams: z.number().int().min(1).max(1_000_000).optional(),
+    /** Price incl. VAT as sold: per piece, or per kg. */
+    unitPriceCents: z.number().int().min(0).max(10_000_000),
+    discountCents: z.number().int().min(0).max(10_000_000).default(0),
+    note: z.string().trim().max(200).optional(),
+  })
+  .strict()
+  .refine((l) => (l.quantity === undefined) !== (l.grams === undefined), {
+    message: 'une ligne a soit quantity (pièces), soit grams (au poids)',
+    path: ['quantity'],
+  });
 
-export const saleBody = z.object({
-  id: uuidV7,
-  tillId: idSchema,
-  number: z.number().int().min(1).max(1_000_000_000),
-  createdAt: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
-  lines: z.array(saleLineSchema).min(1).max(500),
-  discountCents: z.number().int().min(0).max(100_000_000).default(0),
-  payments: z.array(z.object({ method: paymentMethodSchema, amountCents: amount.refine((v) => v !== 0, 'montant nul') }).strict()).min(1).max(10),
-  /** What the till computed: the server recomputes and refuses a ticket whose total differs. */
-  totalCents: amount,
-  /**
-   * Who rang it, when not the one logged in as it is sent (a ticket rung offline by a cashier who has
-   * locked the till since): a member of staff of this till.
-   */
-  cashierId: idSchema.optional(),
-  /** A manager's approval (from `POST /api/auth/approve`) for discounts above what a cashier may give alone. */
-  discountApproval: z.string().max(200).optional(),
-}).strict();
+export const saleBody = z
+  .object({
+    id: uuidV7,
+    tillId: idSchema,
+    number: z.number().int().min(1).max(1_000_000_000),
+    createdAt: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
+    lines: z.array(saleLineSchema).min(1).max(500),
+    discountCents: z.number().int().min(0).max(100_000_000).default(0),
+    payments: z
+      .array(z.object({ method: paymentMethodSchema, amountCents: amount.refine((v) => v !== 0, 'montant nul') }).strict())
+      .min(1)
+      .max(10),
+    /** What the till computed: the server recomputes and refuses a ticket whose total differs. */
+    totalCents: amount,
+    /**
+     * Who rang it, when not the one logged in as it is sent (a ticket rung offline by a cashier who has
+     * locked the till since): a member of staff of this till.
+     */
+    cashierId: idSchema.optional(),
+    /** A manager's approval (from `POST /api/auth/approve`) for discounts above what a cashier may give alone. */
+    discountApproval: z.string().max(200).optional(),
+  })
+  .strict();
 
 export type SaleBody = z.infer<typeof saleBody>;
 
-export const saleListQuery = z.object({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  tillId: z.coerce.number().int().positive().optional(),
-  /** The code of the digital receipt (the end of the QR code's address): finds that one ticket. */
-  receipt: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'code de reçu illisible').optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-}).strict();
+export const saleListQuery = z
+  .object({
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    tillId: z.coerce.number().int().positive().optional(),
+    /** The code of the digital receipt (the end of the QR code's address): finds that one ticket. */
+    receipt: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,64}$/, 'code de reçu illisible')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
 
-export const refundBody = z.object({
-  id: uuidV7,
-  tillId: idSchema,
-  /** From the till's own sequence, like any ticket. */
-  number: z.number().int().min(1).max(1_000_000_000),
-  createdAt: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
-  refundOf: uuidV7,
-  reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(200),
-  lines: z.array(z.object({
-    /** The line of the original ticket. */
-    lineNo: z.number().int().min(1).max(500),
-    quantity: z.number().int().min(1).max(100_000).optional(),
-    grams: z.number().int().min(1).max(1_000_000).optional(),
-    /** Back on the shelf (default), or written off as a loss. */
-    restock: z.boolean().default(true),
-  }).strict().refine((l) => (l.quantity === undefined) !== (l.grams === undefined), { message: 'une ligne a soit quantity, soit grams', path: ['quantity'] })).min(1).max(500),
-  /** Money handed back: negative amounts adding up to the (negative) total. */
-  payments: z.array(z.object({ method: paymentMethodSchema, amountCents: amount.refine((v) => v < 0, 'montant remboursé négatif attendu') }).strict()).min(1).max(5),
-  totalCents: amount,
-  /** A manager's PIN when the cashier is not a manager themselves. */
-  approvalPin: z.string().regex(/^\d{4,8}$/).optional(),
-}).strict();
+export const refundBody = z
+  .object({
+    id: uuidV7,
+    tillId: idSchema,
+    /** From the till's own sequence, like any ticket. */
+    number: z.number().int().min(1).max(1_000_000_000),
+    createdAt: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
+    refundOf: uuidV7,
+    reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(200),
+    lines: z
+      .array(
+        z
+          .object({
+            /** The line of the original ticket. */
+            lineNo: z.number().int().min(1).max(500),
+            quantity: z.number().int().min(1).max(100_000).optional(),
+            grams: z.number().int().min(1).max(1_000_000).optional(),
+            /** Back on the shelf (default), or written off as a loss. */
+            restock: z.boolean().default(true),
+          })
+          .strict()
+          .refine((l) => (l.quantity === undefined) !== (l.grams === undefined), {
+            message: 'une ligne a soit quantity, soit grams',
+            path: ['quantity'],
+          }),
+      )
+      .min(1)
+      .max(500),
+    /** Money handed back: negative amounts adding up to the (negative) total. */
+    payments: z
+      .array(
+        z.object({ method: paymentMethodSchema, amountCents: amount.refine((v) => v < 0, 'montant remboursé négatif attendu') }).strict(),
+      )
+      .min(1)
+      .max(5),
+    totalCents: amount,
+    /** A manager's PIN when the cashier is not a manager themselves. */
+    approvalPin: z
+      .string()
+      .regex(/^\d{4,8}$/)
+      .optional(),
+  })
+  .strict();
 
 export type RefundBody = z.infer<typeof refundBody>;

@@ -1,44 +1,63 @@
 import { z } from 'zod';
 import { siretSchema, trimmed } from './common.ts';
 
-export const shopIdentitySchema = z.object({
-  name: trimmed(1, 80),
-  legalName: trimmed(1, 120),
-  address: trimmed(1, 160),
-  postalCode: z.string().trim().regex(/^\d{5}$/, 'code postal à 5 chiffres'),
-  city: trimmed(1, 80),
-  siret: siretSchema,
-  /** Intra-community VAT number, e.g. FR + 2-character key + SIREN. */
-  vatNumber: z.string().trim().toUpperCase().regex(/^FR[0-9A-Z]{2}\d{9}$/, 'numéro de TVA attendu : FR + 2 caractères + SIREN (9 chiffres)'),
-  phone: z.string().trim().max(30).default(''),
-  email: z.union([z.literal(''), z.string().trim().email('adresse e-mail invalide')]).default(''),
-  receiptFooter: z.string().trim().max(200).default(''),
-}).strict();
+export const shopIdentitySchema = z
+  .object({
+    name: trimmed(1, 80),
+    legalName: trimmed(1, 120),
+    address: trimmed(1, 160),
+    postalCode: z
+      .string()
+      .trim()
+      .regex(/^\d{5}$/, 'code postal à 5 chiffres'),
+    city: trimmed(1, 80),
+    siret: siretSchema,
+    /** Intra-community VAT number, e.g. FR + 2-character key + SIREN. */
+    vatNumber: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^FR[0-9A-Z]{2}\d{9}$/, 'numéro de TVA attendu : FR + 2 caractères + SIREN (9 chiffres)'),
+    phone: z.string().trim().max(30).default(''),
+    email: z.union([z.literal(''), z.string().trim().email('adresse e-mail invalide')]).default(''),
+    receiptFooter: z.string().trim().max(200).default(''),
+  })
+  .strict();
 
 export type ShopIdentity = z.infer<typeof shopIdentitySchema>;
 
-export const inStoreLayoutSchema = z.object({
-  prefix: z.string().regex(/^2\d$/, 'préfixe de 20 à 29'),
-  kind: z.enum(['price', 'weight']),
-  itemDigits: z.number().int().min(3).max(6),
-  valueDigits: z.number().int().min(4).max(6),
-  skipDigits: z.union([z.literal(0), z.literal(1)]).optional(),
-}).strict();
+export const inStoreLayoutSchema = z
+  .object({
+    prefix: z.string().regex(/^2\d$/, 'préfixe de 20 à 29'),
+    kind: z.enum(['price', 'weight']),
+    itemDigits: z.number().int().min(3).max(6),
+    valueDigits: z.number().int().min(4).max(6),
+    skipDigits: z.union([z.literal(0), z.literal(1)]).optional(),
+  })
+  .strict();
 
 export const inStoreLayoutsSchema = z.array(inStoreLayoutSchema).max(10);
 
 /** How the tills of the shop behave: extra payment methods, the discount a cashier may give alone, auto-lock. */
-export const tillOptionsSchema = z.object({
-  /** Beyond cash, card, cheque and meal vouchers: `other:<code>` with a label (gift cheque, local currency…). */
-  extraPaymentMethods: z.array(z.object({
-    code: z.string().regex(/^other:[a-z0-9_-]{1,30}$/, 'code attendu : other: suivi de lettres minuscules, chiffres, - ou _'),
-    label: trimmed(1, 40),
-  }).strict()).max(8),
-  /** A discount above this share of the line or ticket (basis points) needs a manager. */
-  cashierDiscountLimitBp: z.number().int().min(0).max(10_000),
-  /** The till locks itself after this many seconds without a touch (0: never). */
-  autoLockSeconds: z.number().int().min(0).max(3600),
-}).strict();
+export const tillOptionsSchema = z
+  .object({
+    /** Beyond cash, card, cheque and meal vouchers: `other:<code>` with a label (gift cheque, local currency…). */
+    extraPaymentMethods: z
+      .array(
+        z
+          .object({
+            code: z.string().regex(/^other:[a-z0-9_-]{1,30}$/, 'code attendu : other: suivi de lettres minuscules, chiffres, - ou _'),
+            label: trimmed(1, 40),
+          })
+          .strict(),
+      )
+      .max(8),
+    /** A discount above this share of the line or ticket (basis points) needs a manager. */
+    cashierDiscountLimitBp: z.number().int().min(0).max(10_000),
+    /** The till locks itself after this many seconds without a touch (0: never). */
+    autoLockSeconds: z.number().int().min(0).max(3600),
+  })
+  .strict();
 export type TillOptions = z.infer<typeof tillOptionsSchema>;
 export const defaultTillOptions: TillOptions = {
   extraPaymentMethods: [{ code: 'other:cheque_cadeau', label: 'Chèque cadeau' }],

@@ -38,7 +38,10 @@ function upperHalf(name: 'CP858' | 'CP1252'): string[] {
   if (!t) {
     t = Array.from({ length: 128 }, (_, i) => {
       try {
-        return execFileSync('iconv', ['-f', name, '-t', 'UTF-8'], { input: Buffer.of(0x80 + i), stdio: ['pipe', 'pipe', 'ignore'] }).toString('utf8');
+        return execFileSync('iconv', ['-f', name, '-t', 'UTF-8'], {
+          input: Buffer.of(0x80 + i),
+          stdio: ['pipe', 'pipe', 'ignore'],
+        }).toString('utf8');
       } catch {
         return '';
       }
@@ -91,23 +94,70 @@ export function decodeEscPos(input: Uint8Array): Decoded {
     if (c === 0x1b) {
       need(2);
       const op = b[i + 1]!;
-      if (op === 0x40) { commands.push({ op: 'init' }); bold = false; size = [1, 1]; align = 'left'; i += 2; continue; }
+      if (op === 0x40) {
+        commands.push({ op: 'init' });
+        bold = false;
+        size = [1, 1];
+        align = 'left';
+        i += 2;
+        continue;
+      }
       need(3);
       const n = b[i + 2]!;
-      if (op === 0x74) { page = n; commands.push({ op: 'codepage', n }); i += 3; continue; }
-      if (op === 0x45) { bold = n === 1; i += 3; continue; }
-      if (op === 0x2d) { i += 3; continue; }
-      if (op === 0x61) { align = n === 0 ? 'left' : n === 1 ? 'center' : 'right'; i += 3; continue; }
-      if (op === 0x64) { commands.push({ op: 'feed', lines: n }); for (let k = 0; k < n; k++) endLine(); i += 3; continue; }
-      if (op === 0x70) { need(5); commands.push({ op: 'drawer', pin: n === 0 ? 2 : 5, onMs: b[i + 3]! * 2, offMs: b[i + 4]! * 2 }); i += 5; continue; }
+      if (op === 0x74) {
+        page = n;
+        commands.push({ op: 'codepage', n });
+        i += 3;
+        continue;
+      }
+      if (op === 0x45) {
+        bold = n === 1;
+        i += 3;
+        continue;
+      }
+      if (op === 0x2d) {
+        i += 3;
+        continue;
+      }
+      if (op === 0x61) {
+        align = n === 0 ? 'left' : n === 1 ? 'center' : 'right';
+        i += 3;
+        continue;
+      }
+      if (op === 0x64) {
+        commands.push({ op: 'feed', lines: n });
+        for (let k = 0; k < n; k++) endLine();
+        i += 3;
+        continue;
+      }
+      if (op === 0x70) {
+        need(5);
+        commands.push({ op: 'drawer', pin: n === 0 ? 2 : 5, onMs: b[i + 3]! * 2, offMs: b[i + 4]! * 2 });
+        i += 5;
+        continue;
+      }
       throw new Error(`unknown ESC command 0x${op.toString(16)} at offset ${i}`);
     }
     if (c === 0x1d) {
       need(2);
       const op = b[i + 1]!;
-      if (op === 0x21) { need(3); size = [(b[i + 2]! >> 4) + 1, (b[i + 2]! & 0x0f) + 1]; i += 3; continue; }
-      if (op === 0x56) { need(3); const m = b[i + 2]!; commands.push({ op: 'cut', mode: m }); i += m >= 65 ? 4 : 3; continue; }
-      if (op === 0x48 || op === 0x68 || op === 0x77) { i += 3; continue; }
+      if (op === 0x21) {
+        need(3);
+        size = [(b[i + 2]! >> 4) + 1, (b[i + 2]! & 0x0f) + 1];
+        i += 3;
+        continue;
+      }
+      if (op === 0x56) {
+        need(3);
+        const m = b[i + 2]!;
+        commands.push({ op: 'cut', mode: m });
+        i += m >= 65 ? 4 : 3;
+        continue;
+      }
+      if (op === 0x48 || op === 0x68 || op === 0x77) {
+        i += 3;
+        continue;
+      }
       if (op === 0x6b) {
         need(4);
         const m = b[i + 2]!;

@@ -20,7 +20,12 @@ export class Client {
   private cookies = new Map<string, string>();
   constructor(public baseUrl: string) {}
 
-  async request<T = any>(method: string, url: string, body?: unknown, options: { contentType?: string; raw?: string } = {}): Promise<HttpResult<T>> {
+  async request<T = any>(
+    method: string,
+    url: string,
+    body?: unknown,
+    options: { contentType?: string; raw?: string } = {},
+  ): Promise<HttpResult<T>> {
     const headers: Record<string, string> = {};
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let payload: string | undefined;
@@ -96,9 +101,19 @@ export async function aShopDataDir(prefix: string): Promise<string> {
 }
 
 /** A real, empty shop on a fresh SQLite file in a temp folder, served on an ephemeral port. */
-export async function startTestShop(options: { now?: () => Date; serveClient?: boolean; env?: Record<string, string> } = {}): Promise<TestShop> {
+export async function startTestShop(
+  options: { now?: () => Date; serveClient?: boolean; env?: Record<string, string> } = {},
+): Promise<TestShop> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', LOG_LEVEL: 'silent', MDNS: 'off', ...options.env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BACKUP_HOUR: 'off',
+    LOG_LEVEL: 'silent',
+    MDNS: 'off',
+    ...options.env,
+  });
   // Create the shop before the server opens the file, the way `npm run cli -- init` does.
   const { openDatabase } = await import('../../db/database.ts');
   const setup = await openDatabase(config.dbFile);
@@ -106,7 +121,12 @@ export async function startTestShop(options: { now?: () => Date; serveClient?: b
   await createAdmin(setup.db, { ...ADMIN, displayName: 'Admin' }, new Date());
   await setup.close();
   const start = (port: number) =>
-    startServer({ config: { ...config, PORT: port }, logger: createLogger('silent'), serveClient: options.serveClient ?? false, ...(options.now ? { now: options.now } : {}) });
+    startServer({
+      config: { ...config, PORT: port },
+      logger: createLogger('silent'),
+      serveClient: options.serveClient ?? false,
+      ...(options.now ? { now: options.now } : {}),
+    });
   const server = await start(0);
   const admin = new Client(server.url);
   const login = await admin.post('/api/auth/login', ADMIN);
@@ -179,7 +199,11 @@ export async function aProduct(admin: Client, overrides: Record<string, unknown>
 }
 
 /** A user with a role; producers get their own producer. Returns a logged-in client (PIN users on a paired till). */
-export async function aUser(shop: TestShop, role: 'admin' | 'manager' | 'cashier' | 'waiter' | 'producer', extra: { producerId?: number; pin?: string } = {}) {
+export async function aUser(
+  shop: TestShop,
+  role: 'admin' | 'manager' | 'cashier' | 'waiter' | 'producer',
+  extra: { producerId?: number; pin?: string } = {},
+) {
   const n = ++seq;
   const login = `${role}${n}`;
   const password = `password-${n}-long`;
@@ -193,7 +217,13 @@ export async function aUser(shop: TestShop, role: 'admin' | 'manager' | 'cashier
     return { client, id: created.body.id as number, pin };
   }
   const producerId = role === 'producer' ? (extra.producerId ?? (await aProducer(shop.admin)).id) : undefined;
-  const created = await shop.admin.post('/api/users', { login, displayName: `${role} ${n}`, role, password, ...(producerId ? { producerId } : {}) });
+  const created = await shop.admin.post('/api/users', {
+    login,
+    displayName: `${role} ${n}`,
+    role,
+    password,
+    ...(producerId ? { producerId } : {}),
+  });
   if (created.status !== 201) throw new Error(`aUser: ${created.status} ${JSON.stringify(created.body)}`);
   const client = shop.client();
   const res = await client.post('/api/auth/login', { login, password });

@@ -7,29 +7,44 @@ export function DoneScreen({ s }: { s: TillState }) {
   const queued = s.outbox.waiting > 0 && !f.receiptToken;
   const [qr, setQr] = useState(false);
   useKeys((e: KeyboardEvent) => {
-      if (e.key === '1') void till.receipt('print');
-      else if (e.key === '2' && f.receiptToken) setQr(true);
-      else if (e.key === '3' || e.key === 'Enter' || e.key === 'Escape') void till.receipt('none');
-      else return;
-      // The key is the answer, not the first character of the next customer's search.
-      e.preventDefault();
+    if (e.key === '1') void till.receipt('print');
+    else if (e.key === '2' && f.receiptToken) setQr(true);
+    else if (e.key === '3' || e.key === 'Enter' || e.key === 'Escape') void till.receipt('none');
+    else return;
+    // The key is the answer, not the first character of the next customer's search.
+    e.preventDefault();
   });
   return (
     <main class="center">
       <div class="card done">
         {f.changeCents > 0 ? (
-          <div class="change" data-testid="change"><span>{t('till.done.change')}</span><strong>{eur(f.changeCents)}</strong></div>
+          <div class="change" data-testid="change">
+            <span>{t('till.done.change')}</span>
+            <strong>{eur(f.changeCents)}</strong>
+          </div>
         ) : (
-          <div class="change"><strong>{t('till.done.noChange')}</strong></div>
+          <div class="change">
+            <strong>{t('till.done.noChange')}</strong>
+          </div>
         )}
         <p data-testid="ticket-state">{queued ? t('till.done.queued', { n: f.number }) : t('till.done.stored', { n: f.number })}</p>
-        {f.proposedNumber !== undefined && <p class="muted" data-testid="renumbered">{t('till.done.renumbered', { n: f.number, proposed: f.proposedNumber })}</p>}
+        {f.proposedNumber !== undefined && (
+          <p class="muted" data-testid="renumbered">
+            {t('till.done.renumbered', { n: f.number, proposed: f.proposedNumber })}
+          </p>
+        )}
         <h2>{t('till.receipt.question')}</h2>
         {qr && f.receiptToken && <img class="qr" src={`/r/${f.receiptToken}/qr.svg`} alt={t('till.receipt.qr')} />}
         <div class="row">
-          <button class="big" onClick={() => till.receipt('print')}>{t('till.receipt.print')}</button>
-          <button class="big" disabled={!f.receiptToken} onClick={() => setQr(true)}>{t('till.receipt.qr')}</button>
-          <button class="big primary" onClick={() => till.receipt('none')}>{t('till.receipt.none')}</button>
+          <button class="big" onClick={() => till.receipt('print')}>
+            {t('till.receipt.print')}
+          </button>
+          <button class="big" disabled={!f.receiptToken} onClick={() => setQr(true)}>
+            {t('till.receipt.qr')}
+          </button>
+          <button class="big primary" onClick={() => till.receipt('none')}>
+            {t('till.receipt.none')}
+          </button>
         </div>
       </div>
     </main>

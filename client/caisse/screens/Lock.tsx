@@ -22,14 +22,14 @@ export function LockScreen({ s }: { s: TillState }) {
     }
   };
   useKeys((e: KeyboardEvent) => {
-      if (whoRef.current === null) return;
-      if (/^\d$/.test(e.key)) setPin((p) => (p + e.key).slice(0, 8));
-      else if (e.key === 'Backspace') setPin((p) => p.slice(0, -1));
-      else if (e.key === 'Enter') void submit();
-      else if (e.key === 'Escape') setWho(null);
-      else return;
-      // Not also a click on the focused button.
-      e.preventDefault();
+    if (whoRef.current === null) return;
+    if (/^\d$/.test(e.key)) setPin((p) => (p + e.key).slice(0, 8));
+    else if (e.key === 'Backspace') setPin((p) => p.slice(0, -1));
+    else if (e.key === 'Enter') void submit();
+    else if (e.key === 'Escape') setWho(null);
+    else return;
+    // Not also a click on the focused button.
+    e.preventDefault();
   });
   return (
     <main class="lock">
@@ -37,7 +37,15 @@ export function LockScreen({ s }: { s: TillState }) {
         <h1>{t('till.lock.who')}</h1>
         <div class="staff-grid">
           {staff.map((m) => (
-            <button key={m.id} class={m.id === who ? 'staff-tile selected' : 'staff-tile'} onClick={() => { setWho(m.id); setPin(''); setError(''); }}>
+            <button
+              key={m.id}
+              class={m.id === who ? 'staff-tile selected' : 'staff-tile'}
+              onClick={() => {
+                setWho(m.id);
+                setPin('');
+                setError('');
+              }}
+            >
               {m.displayName}
               <small>{t(`role.${m.role}` as MessageKey)}</small>
             </button>
@@ -47,10 +55,18 @@ export function LockScreen({ s }: { s: TillState }) {
       {who !== null && (
         <section class="pin">
           <h2>{t('till.lock.pin')}</h2>
-          <div class="pin-dots" data-testid="pin-dots">{'●'.repeat(pin.length) || ' '}</div>
+          <div class="pin-dots" data-testid="pin-dots">
+            {'●'.repeat(pin.length) || ' '}
+          </div>
           <Keypad onKey={(k) => setPin((p) => (k === 'C' ? '' : k === '⌫' ? p.slice(0, -1) : (p + k).slice(0, 8)))} />
-          {error && <p class="error" role="alert">{error}</p>}
-          <button class="primary big" onClick={() => submit()}>{t('till.lock.enter')}</button>
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+          <button class="primary big" onClick={() => submit()}>
+            {t('till.lock.enter')}
+          </button>
         </section>
       )}
     </main>

@@ -13,18 +13,45 @@ export function PairScreen() {
   const [error, setError] = useState('');
   const pair = async (c: string) => {
     setError('');
-    try { await till.pair(c); } catch (err) { setError(errorText(err)); }
+    try {
+      await till.pair(c);
+    } catch (err) {
+      setError(errorText(err));
+    }
   };
   // Arrived from the back office's QR code through the enrolment page: the code came along, pair at once.
-  useEffect(() => { if (code) void pair(code); }, []);
+  useEffect(() => {
+    if (code) void pair(code);
+  }, []);
   return (
     <main class="center">
-      <form class="card" onSubmit={(e) => { e.preventDefault(); void pair(code); }}>
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void pair(code);
+        }}
+      >
         <h1>{t('till.pair.title')}</h1>
         <p>{t('till.pair.help')}</p>
-        <input class="big-input" name="code" value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())} maxLength={8} autoFocus autocomplete="off" aria-label={t('till.pair.code')} />
-        {error && <p class="error" role="alert">{error}</p>}
-        <button class="primary big" type="submit">{t('till.pair.submit')}</button>
+        <input
+          class="big-input"
+          name="code"
+          value={code}
+          onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())}
+          maxLength={8}
+          autoFocus
+          autocomplete="off"
+          aria-label={t('till.pair.code')}
+        />
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button class="primary big" type="submit">
+          {t('till.pair.submit')}
+        </button>
       </form>
     </main>
   );

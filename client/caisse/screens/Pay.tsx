@@ -43,58 +43,91 @@ export function PayScreen({ s }: { s: TillState }) {
   useEffect(() => {
     if (due === 0 && s.payments.length && !busy) {
       setBusy(true);
-      till.finish().catch((e) => { setBusy(false); setError(errorText(e)); });
+      till.finish().catch((e) => {
+        setBusy(false);
+        setError(errorText(e));
+      });
     }
   }, [due, s.payments.length]);
 
   useKeys((e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).tagName === 'INPUT') return;
-      if (/^\d$/.test(e.key)) setDigits((d) => applyKey(d, e.key));
-      else if (e.key === 'Backspace') setDigits((d) => d.slice(0, -1));
-      else if (e.key === 'Enter') {
-        const card = cardRef.current;
-        if (card !== null) {
-          till.addPayment({ method: 'card', amountCents: card });
-          setCardPending(null);
-        } else add(methodRef.current, digitsRef.current ? Number(digitsRef.current) : dueNow());
-      } else if (e.key === 'Escape') cardRef.current !== null ? setCardPending(null) : till.cancelPayment();
-      else if (e.key === 'F1') setMethod('cash');
-      else if (e.key === 'F2') setMethod('card');
-      else if (e.key === 'F3') setMethod('cheque');
-      else if (e.key === 'F4') setMethod('meal_voucher');
-      else return;
-      e.preventDefault();
+    if ((e.target as HTMLElement).tagName === 'INPUT') return;
+    if (/^\d$/.test(e.key)) setDigits((d) => applyKey(d, e.key));
+    else if (e.key === 'Backspace') setDigits((d) => d.slice(0, -1));
+    else if (e.key === 'Enter') {
+      const card = cardRef.current;
+      if (card !== null) {
+        till.addPayment({ method: 'card', amountCents: card });
+        setCardPending(null);
+      } else add(methodRef.current, digitsRef.current ? Number(digitsRef.current) : dueNow());
+    } else if (e.key === 'Escape') cardRef.current !== null ? setCardPending(null) : till.cancelPayment();
+    else if (e.key === 'F1') setMethod('cash');
+    else if (e.key === 'F2') setMethod('card');
+    else if (e.key === 'F3') setMethod('cheque');
+    else if (e.key === 'F4') setMethod('meal_voucher');
+    else return;
+    e.preventDefault();
   });
 
-  const label = (code: string) => METHODS.find((m) => m.code === code) ? t(METHODS.find((m) => m.code === code)!.key) : (extra.find((m) => m.code === code)?.label ?? code);
+  const label = (code: string) =>
+    METHODS.find((m) => m.code === code)
+      ? t(METHODS.find((m) => m.code === code)!.key)
+      : (extra.find((m) => m.code === code)?.label ?? code);
   return (
     <main class="pay">
       <section class="pay-summary">
-        <div class="total big" data-testid="pay-total"><span>{t('till.total')}</span><strong>{eur(total)}</strong></div>
+        <div class="total big" data-testid="pay-total">
+          <span>{t('till.total')}</span>
+          <strong>{eur(total)}</strong>
+        </div>
         <ul class="payments">
           {s.payments.map((p, i) => (
-            <li key={i}>{label(p.method)} <strong>{eur(p.amountCents)}</strong> <button class="link" onClick={() => till.removePayment(i)} aria-label={t('till.pay.remove')}>✕</button></li>
+            <li key={i}>
+              {label(p.method)} <strong>{eur(p.amountCents)}</strong>{' '}
+              <button class="link" onClick={() => till.removePayment(i)} aria-label={t('till.pay.remove')}>
+                ✕
+              </button>
+            </li>
           ))}
         </ul>
-        <div class="due" data-testid="due"><span>{t('till.pay.due')}</span><strong>{eur(due)}</strong></div>
-        {error && <p class="error" role="alert">{error}</p>}
-        <button class="danger" onClick={() => till.cancelPayment()}>{t('till.pay.cancel')}</button>
+        <div class="due" data-testid="due">
+          <span>{t('till.pay.due')}</span>
+          <strong>{eur(due)}</strong>
+        </div>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button class="danger" onClick={() => till.cancelPayment()}>
+          {t('till.pay.cancel')}
+        </button>
       </section>
       <section class="pay-input">
         <div class="methods">
           {[...METHODS.map((m) => ({ code: m.code, label: t(m.key) })), ...extra].map((m) => (
-            <button key={m.code} class={method === m.code ? 'method on' : 'method'} onClick={() => setMethod(m.code)}>{m.label}</button>
+            <button key={m.code} class={method === m.code ? 'method on' : 'method'} onClick={() => setMethod(m.code)}>
+              {m.label}
+            </button>
           ))}
         </div>
-        <div class="big-value" data-testid="amount">{eur(amount)}</div>
+        <div class="big-value" data-testid="amount">
+          {eur(amount)}
+        </div>
         {method === 'cash' && (
           <div class="quick">
             <button onClick={() => add('cash', due)}>{t('till.pay.exact')}</button>
-            {nextNotes(due).map((n) => <button key={n} onClick={() => add('cash', n)}>{eur(n)}</button>)}
+            {nextNotes(due).map((n) => (
+              <button key={n} onClick={() => add('cash', n)}>
+                {eur(n)}
+              </button>
+            ))}
           </div>
         )}
         <Keypad onKey={(k) => setDigits((d) => applyKey(d, k))} />
-        <button class="primary big" onClick={() => add(method, amount)} data-testid="add-payment">{t('till.pay.add', { method: label(method) })}</button>
+        <button class="primary big" onClick={() => add(method, amount)} data-testid="add-payment">
+          {t('till.pay.add', { method: label(method) })}
+        </button>
       </section>
       {cardPending !== null && (
         <div class="modal" role="dialog" aria-label={t('till.pay.card')}>
@@ -102,7 +135,16 @@ export function PayScreen({ s }: { s: TillState }) {
             <h2>{t('till.pay.cardWait', { amount: eur(cardPending) })}</h2>
             <div class="row">
               <button onClick={() => setCardPending(null)}>{t('till.pay.cardRefused')}</button>
-              <button class="primary" onClick={() => { till.addPayment({ method: 'card', amountCents: cardPending }); setCardPending(null); setDigits(''); }}>{t('till.pay.cardAccepted')}</button>
+              <button
+                class="primary"
+                onClick={() => {
+                  till.addPayment({ method: 'card', amountCents: cardPending });
+                  setCardPending(null);
+                  setDigits('');
+                }}
+              >
+                {t('till.pay.cardAccepted')}
+              </button>
             </div>
           </div>
         </div>

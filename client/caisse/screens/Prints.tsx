@@ -4,7 +4,14 @@ import { api } from '../../api.ts';
 import { type TillState } from '../till.ts';
 import { till, lang, t, errorText } from '../ui.tsx';
 
-export interface PrintJobToCheck { id: number; kind: string; status: 'failed' | 'unconfirmed'; attempts: number; lastError: string | null; createdAt: string }
+export interface PrintJobToCheck {
+  id: number;
+  kind: string;
+  status: 'failed' | 'unconfirmed';
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}
 
 /** Print jobs given up on, or sent whole without the printer's word: each settled by one tap. */
 export function PrintsScreen({ s }: { s: TillState }) {
@@ -12,7 +19,8 @@ export function PrintsScreen({ s }: { s: TillState }) {
   const [error, setError] = useState('');
   const printerId = s.device?.printerId;
   const load = () => {
-    if (printerId != null) api<PrintJobToCheck[]>('GET', `/api/printers/${printerId}/attention`).then(setJobs, (e) => setError(errorText(e)));
+    if (printerId != null)
+      api<PrintJobToCheck[]>('GET', `/api/printers/${printerId}/attention`).then(setJobs, (e) => setError(errorText(e)));
   };
   useEffect(load, [printerId, s.printer?.attention]);
   const act = async (job: PrintJobToCheck, action: 'reprint' | 'confirm' | 'dismiss') => {
@@ -25,7 +33,8 @@ export function PrintsScreen({ s }: { s: TillState }) {
       load();
     }
   };
-  const kind = (k: string) => t((['receipt', 'duplicate', 'drawer'].includes(k) ? `till.prints.kind.${k}` : 'till.prints.kind.other') as MessageKey);
+  const kind = (k: string) =>
+    t((['receipt', 'duplicate', 'drawer'].includes(k) ? `till.prints.kind.${k}` : 'till.prints.kind.other') as MessageKey);
   return (
     <main class="center">
       <div class="card prints" data-testid="prints">
@@ -34,17 +43,30 @@ export function PrintsScreen({ s }: { s: TillState }) {
         <ul>
           {(jobs ?? []).map((j) => (
             <li key={j.id} data-testid="print-job">
-              <strong>{t('till.prints.at', { kind: kind(j.kind), time: new Date(j.createdAt).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' }) })}</strong>
-              <p>{j.status === 'failed' ? t('till.prints.failed', { n: j.attempts, error: j.lastError ?? '' }) : t('till.prints.unconfirmed', { error: j.lastError ?? '' })}</p>
+              <strong>
+                {t('till.prints.at', {
+                  kind: kind(j.kind),
+                  time: new Date(j.createdAt).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' }),
+                })}
+              </strong>
+              <p>
+                {j.status === 'failed'
+                  ? t('till.prints.failed', { n: j.attempts, error: j.lastError ?? '' })
+                  : t('till.prints.unconfirmed', { error: j.lastError ?? '' })}
+              </p>
               <div class="row">
                 {j.status === 'failed' ? (
                   <>
-                    <button class="primary" onClick={() => act(j, 'reprint')}>{t('till.prints.reprint')}</button>
+                    <button class="primary" onClick={() => act(j, 'reprint')}>
+                      {t('till.prints.reprint')}
+                    </button>
                     <button onClick={() => act(j, 'dismiss')}>{t('till.prints.dismiss')}</button>
                   </>
                 ) : (
                   <>
-                    <button class="primary" onClick={() => act(j, 'confirm')}>{t('till.prints.confirm')}</button>
+                    <button class="primary" onClick={() => act(j, 'confirm')}>
+                      {t('till.prints.confirm')}
+                    </button>
                     <button onClick={() => act(j, 'reprint')}>{t('till.prints.reprintMarked')}</button>
                   </>
                 )}
@@ -52,8 +74,14 @@ export function PrintsScreen({ s }: { s: TillState }) {
             </li>
           ))}
         </ul>
-        {error && <p class="error" role="alert">{error}</p>}
-        <button class="big" onClick={() => till.set({ screen: s.device?.replaced ? 'replaced' : 'sell' })}>{t('till.ok')}</button>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button class="big" onClick={() => till.set({ screen: s.device?.replaced ? 'replaced' : 'sell' })}>
+          {t('till.ok')}
+        </button>
       </div>
     </main>
   );

@@ -63,7 +63,11 @@ export function RefundScreen({ s }: { s: TillState }) {
       const list = await api<{ sales: SaleView[] } | SaleView[]>('GET', `/api/sales?${own}limit=${date ? 500 : 200}${range}`);
       const all = Array.isArray(list) ? list : list.sales;
       const amount = date ? null : parseEuros(q);
-      setSales(all.filter((x) => x.kind === 'sale' && (!q || date || String(x.number) === q || x.id === q || (amount !== null && x.totalCents === amount))));
+      setSales(
+        all.filter(
+          (x) => x.kind === 'sale' && (!q || date || String(x.number) === q || x.id === q || (amount !== null && x.totalCents === amount)),
+        ),
+      );
     } catch (e) {
       setError(errorText(e));
     }
@@ -90,8 +94,17 @@ export function RefundScreen({ s }: { s: TillState }) {
         totalCents: total,
         queuedAt: new Date().toISOString(),
         body: {
-          id, tillId: device.id, number, createdAt: new Date().toISOString(), refundOf: picked!.id, reason,
-          lines: refundLines.map((l) => ({ lineNo: l.lineNo, ...(isWeighed(l) ? { grams: qty[l.lineNo] } : { quantity: qty[l.lineNo] }), restock })),
+          id,
+          tillId: device.id,
+          number,
+          createdAt: new Date().toISOString(),
+          refundOf: picked!.id,
+          reason,
+          lines: refundLines.map((l) => ({
+            lineNo: l.lineNo,
+            ...(isWeighed(l) ? { grams: qty[l.lineNo] } : { quantity: qty[l.lineNo] }),
+            restock,
+          })),
           payments: [{ method, amountCents: total }],
           totalCents: total,
           ...(isManager ? {} : { approvalPin: pin }),
@@ -108,10 +121,14 @@ export function RefundScreen({ s }: { s: TillState }) {
 
   if (done !== null) {
     return (
-      <main class="center"><div class="card">
-        <h2 data-testid="refund-done">{t('till.refund.done', { n: done, amount: eur(-total) })}</h2>
-        <button class="primary big" onClick={() => till.set({ screen: 'sell' })}>{t('till.ok')}</button>
-      </div></main>
+      <main class="center">
+        <div class="card">
+          <h2 data-testid="refund-done">{t('till.refund.done', { n: done, amount: eur(-total) })}</h2>
+          <button class="primary big" onClick={() => till.set({ screen: 'sell' })}>
+            {t('till.ok')}
+          </button>
+        </div>
+      </main>
     );
   }
   return (
@@ -119,15 +136,32 @@ export function RefundScreen({ s }: { s: TillState }) {
       <section>
         <h1>{t('till.refund.title')}</h1>
         <div class="row">
-          <input value={query} autoFocus placeholder={t('till.refund.find')} aria-label={t('till.refund.find')} onInput={(e) => setQuery((e.target as HTMLInputElement).value)} onKeyDown={(e) => e.key === 'Enter' && find()} />
+          <input
+            value={query}
+            autoFocus
+            placeholder={t('till.refund.find')}
+            aria-label={t('till.refund.find')}
+            onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+            onKeyDown={(e) => e.key === 'Enter' && find()}
+          />
           <button onClick={find}>{t('till.refund.search')}</button>
           <button onClick={() => till.set({ screen: 'sell' })}>{t('till.cancel')}</button>
         </div>
         <ul class="sales">
           {(sales ?? []).map((x) => (
-            <li key={x.id}><button class={picked?.id === x.id ? 'on' : ''} onClick={() => { setPicked(x); setQty({}); }}>
-              {t('till.refund.ticket', { n: x.number })}{x.tillId !== s.device!.id ? ` · ${t('till.refund.otherTill', { id: x.tillId })}` : ''} · {new Date(x.createdAt).toLocaleString(lang)} · {eur(x.totalCents)}
-            </button></li>
+            <li key={x.id}>
+              <button
+                class={picked?.id === x.id ? 'on' : ''}
+                onClick={() => {
+                  setPicked(x);
+                  setQty({});
+                }}
+              >
+                {t('till.refund.ticket', { n: x.number })}
+                {x.tillId !== s.device!.id ? ` · ${t('till.refund.otherTill', { id: x.tillId })}` : ''} ·{' '}
+                {new Date(x.createdAt).toLocaleString(lang)} · {eur(x.totalCents)}
+              </button>
+            </li>
           ))}
         </ul>
       </section>
@@ -136,24 +170,68 @@ export function RefundScreen({ s }: { s: TillState }) {
           <ul class="refund-lines">
             {lines.map((l) => (
               <li key={l.lineNo}>
-                <span>{l.name} ({isWeighed(l) ? kg(l.quantity) : l.quantity})</span>
-                <input type="number" min={0} max={l.quantity} value={qty[l.lineNo] ?? 0} aria-label={t('till.refund.qty', { name: l.name })}
-                  onInput={(e) => setQty({ ...qty, [l.lineNo]: Math.min(l.quantity, Math.max(0, Number((e.target as HTMLInputElement).value) || 0)) })} />
+                <span>
+                  {l.name} ({isWeighed(l) ? kg(l.quantity) : l.quantity})
+                </span>
+                <input
+                  type="number"
+                  min={0}
+                  max={l.quantity}
+                  value={qty[l.lineNo] ?? 0}
+                  aria-label={t('till.refund.qty', { name: l.name })}
+                  onInput={(e) =>
+                    setQty({ ...qty, [l.lineNo]: Math.min(l.quantity, Math.max(0, Number((e.target as HTMLInputElement).value) || 0)) })
+                  }
+                />
               </li>
             ))}
           </ul>
-          <label>{t('till.refund.reason')}<input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} /></label>
-          <label class="check"><input type="checkbox" checked={restock} onChange={() => setRestock(!restock)} />{t('till.refund.restock')}</label>
+          <label>
+            {t('till.refund.reason')}
+            <input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+          </label>
+          <label class="check">
+            <input type="checkbox" checked={restock} onChange={() => setRestock(!restock)} />
+            {t('till.refund.restock')}
+          </label>
           <div class="methods">
-            {METHODS.map((m) => <button key={m.code} class={method === m.code ? 'method on' : 'method'} onClick={() => setMethod(m.code)}>{t(m.key)}</button>)}
+            {METHODS.map((m) => (
+              <button key={m.code} class={method === m.code ? 'method on' : 'method'} onClick={() => setMethod(m.code)}>
+                {t(m.key)}
+              </button>
+            ))}
           </div>
-          {!isManager && <label>{t('till.discount.managerPin')}<input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} aria-label={t('till.discount.managerPin')} /></label>}
-          <div class="total"><span>{t('till.refund.total')}</span><strong>{eur(total)}</strong></div>
-          {error && <p class="error" role="alert">{error}</p>}
-          <button class="primary big" disabled={!refundLines.length || reason.trim().length < 3} onClick={submit}>{t('till.refund.submit')}</button>
+          {!isManager && (
+            <label>
+              {t('till.discount.managerPin')}
+              <input
+                type="password"
+                inputMode="numeric"
+                value={pin}
+                onInput={(e) => setPin((e.target as HTMLInputElement).value)}
+                aria-label={t('till.discount.managerPin')}
+              />
+            </label>
+          )}
+          <div class="total">
+            <span>{t('till.refund.total')}</span>
+            <strong>{eur(total)}</strong>
+          </div>
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+          <button class="primary big" disabled={!refundLines.length || reason.trim().length < 3} onClick={submit}>
+            {t('till.refund.submit')}
+          </button>
         </section>
       )}
-      {error && !picked && <p class="error" role="alert">{error}</p>}
+      {error && !picked && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
     </main>
   );
 }

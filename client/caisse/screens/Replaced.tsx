@@ -15,15 +15,25 @@ export function ReplacedScreen({ s }: { s: TillState }) {
             {(o.needsLogin || !s.user) && (
               <>
                 <p>{t('till.replaced.login')}</p>
-                <button class="primary big" onClick={() => till.set({ screen: 'lock' })}>{t('till.replaced.pinToSend')}</button>
+                <button class="primary big" onClick={() => till.set({ screen: 'lock' })}>
+                  {t('till.replaced.pinToSend')}
+                </button>
               </>
             )}
           </>
         ) : (
           <>
-            <p role="status" data-testid="replaced-done">{t('till.replaced.done')}</p>
-            {o.refused > 0 && <button class="big" onClick={() => till.set({ screen: 'refused' })}>{t('till.refused', { n: o.refused })}</button>}
-            <button class="big" onClick={() => till.pairAgain()}>{t('till.replaced.pairAgain')}</button>
+            <p role="status" data-testid="replaced-done">
+              {t('till.replaced.done')}
+            </p>
+            {o.refused > 0 && (
+              <button class="big" onClick={() => till.set({ screen: 'refused' })}>
+                {t('till.refused', { n: o.refused })}
+              </button>
+            )}
+            <button class="big" onClick={() => till.pairAgain()}>
+              {t('till.replaced.pairAgain')}
+            </button>
           </>
         )}
       </div>

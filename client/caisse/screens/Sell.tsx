@@ -23,7 +23,12 @@ export const DIGITS_PAUSE_MS = 120;
 /** Search results shown: five rows of five on a landscape tablet; one more letter finds the rest. */
 export const SEARCH_RESULTS = 25;
 
-export interface ProductsProps { catalog: TillState['catalog']; message: TillState['message']; parked: TillState['parked']; lang: Lang }
+export interface ProductsProps {
+  catalog: TillState['catalog'];
+  message: TillState['message'];
+  parked: TillState['parked'];
+  lang: Lang;
+}
 
 export const ProductsPanel = pure<ProductsProps>((props) => <Products {...props} />);
 
@@ -65,7 +70,9 @@ export function Products({ catalog, message, parked }: ProductsProps) {
     if (!catalog) return [];
     // What a tablet shows at once: more tiles only cost redraw time on every keystroke.
     if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query, SEARCH_RESULTS);
-    const list = catalog.products.filter((p) => (tab.id === null ? true : tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id));
+    const list = catalog.products.filter((p) =>
+      tab.id === null ? true : tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id,
+    );
     return list.slice(0, tab.id === null ? 40 : 300);
   }, [catalog, query, tab]);
 
@@ -91,7 +98,11 @@ export function Products({ catalog, message, parked }: ProductsProps) {
       if (r.product.unit === 'kg' && r.priceCents !== undefined) {
         // A price label on goods sold by weight: the weight it stands for, to the gram.
         pick(r.product, { grams: Math.max(1, Math.round((r.priceCents * 1000) / r.product.priceCents)) });
-      } else pick(r.product, { ...(r.grams !== undefined ? { grams: r.grams } : {}), ...(r.priceCents !== undefined ? { priceCents: r.priceCents } : {}) });
+      } else
+        pick(r.product, {
+          ...(r.grams !== undefined ? { grams: r.grams } : {}),
+          ...(r.priceCents !== undefined ? { priceCents: r.priceCents } : {}),
+        });
       setQuery('');
     } else {
       till.say('error', r.kind === 'misread' ? t('till.scan.misread', { code: r.code }) : t('till.scan.unknown', { code: r.code }));
@@ -101,11 +112,11 @@ export function Products({ catalog, message, parked }: ProductsProps) {
 
   // The scanner types like a keyboard and ends with Enter: whatever has the focus, keys go to the search box.
   useKeys((e: KeyboardEvent) => {
-      till.touch();
-      const target = e.target as HTMLElement;
-      if (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || document.querySelector('.modal')) return;
-      if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) search.current?.focus();
-      else if (e.key === 'Enter' && !search.current?.value && till.state.cart.lines.length) till.startPayment();
+    till.touch();
+    const target = e.target as HTMLElement;
+    if (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || document.querySelector('.modal')) return;
+    if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) search.current?.focus();
+    else if (e.key === 'Enter' && !search.current?.value && till.state.cart.lines.length) till.startPayment();
   });
 
   const onSearchKey = (e: KeyboardEvent) => {
@@ -124,41 +135,106 @@ export function Products({ catalog, message, parked }: ProductsProps) {
     <>
       <section class="products">
         <div class="search-row">
-          <input ref={search} class="search" type="search" placeholder={t('till.search')} aria-label={t('till.search')} autoFocus
-            onInput={(e) => onSearchInput((e.target as HTMLInputElement).value)} onKeyDown={onSearchKey} autocomplete="off" />
-          <button onClick={() => setShowParked(!showParked)} disabled={!parked.length}>{t('till.parked', { n: parked.length })}</button>
+          <input
+            ref={search}
+            class="search"
+            type="search"
+            placeholder={t('till.search')}
+            aria-label={t('till.search')}
+            autoFocus
+            onInput={(e) => onSearchInput((e.target as HTMLInputElement).value)}
+            onKeyDown={onSearchKey}
+            autocomplete="off"
+          />
+          <button onClick={() => setShowParked(!showParked)} disabled={!parked.length}>
+            {t('till.parked', { n: parked.length })}
+          </button>
           <button onClick={() => till.set({ screen: 'refund' })}>{t('till.refund')}</button>
         </div>
-        {message && <p class={message.kind === 'error' ? 'error banner' : 'info banner'} role="alert">{message.text}</p>}
+        {message && (
+          <p class={message.kind === 'error' ? 'error banner' : 'info banner'} role="alert">
+            {message.text}
+          </p>
+        )}
         {showParked && (
           <ul class="parked">
             {parked.map((p) => (
-              <li key={p.id}><button onClick={() => { till.resume(p.id); setShowParked(false); }}>{new Date(p.parkedAt).toLocaleTimeString(lang)} · {p.cashier} · {eur(p.totalCents)}</button></li>
+              <li key={p.id}>
+                <button
+                  onClick={() => {
+                    till.resume(p.id);
+                    setShowParked(false);
+                  }}
+                >
+                  {new Date(p.parkedAt).toLocaleTimeString(lang)} · {p.cashier} · {eur(p.totalCents)}
+                </button>
+              </li>
             ))}
           </ul>
         )}
         {/* Always there: hiding it while searching would move the whole grid on the first keystroke. */}
         {catalog && (
           <nav class={query ? 'tabs dim' : 'tabs'}>
-            <button class={tab.id === null && !query ? 'tab on' : 'tab'} onClick={() => { setQuery(''); setTab({ kind: tab.kind, id: null }); }}>{t('till.all')}</button>
-            <button class="tab switch" onClick={() => setTab({ kind: tab.kind === 'category' ? 'producer' : 'category', id: null })}>{tab.kind === 'category' ? t('till.byProducer') : t('till.byCategory')}</button>
+            <button
+              class={tab.id === null && !query ? 'tab on' : 'tab'}
+              onClick={() => {
+                setQuery('');
+                setTab({ kind: tab.kind, id: null });
+              }}
+            >
+              {t('till.all')}
+            </button>
+            <button class="tab switch" onClick={() => setTab({ kind: tab.kind === 'category' ? 'producer' : 'category', id: null })}>
+              {tab.kind === 'category' ? t('till.byProducer') : t('till.byCategory')}
+            </button>
             {tab.kind === 'category'
               ? catalog.data.categories.map((c) => (
-                  <button key={c.id} class={tab.id === c.id ? 'tab on' : 'tab'} style={{ borderColor: c.color }} onClick={() => { setQuery(''); setTab({ kind: 'category', id: c.id }); }}>{c.name}</button>
+                  <button
+                    key={c.id}
+                    class={tab.id === c.id ? 'tab on' : 'tab'}
+                    style={{ borderColor: c.color }}
+                    onClick={() => {
+                      setQuery('');
+                      setTab({ kind: 'category', id: c.id });
+                    }}
+                  >
+                    {c.name}
+                  </button>
                 ))
               : catalog.data.producers.map((p) => (
-                  <button key={p.id} class={tab.id === p.id ? 'tab on' : 'tab'} onClick={() => { setQuery(''); setTab({ kind: 'producer', id: p.id }); }}>{p.name}</button>
+                  <button
+                    key={p.id}
+                    class={tab.id === p.id ? 'tab on' : 'tab'}
+                    onClick={() => {
+                      setQuery('');
+                      setTab({ kind: 'producer', id: p.id });
+                    }}
+                  >
+                    {p.name}
+                  </button>
                 ))}
           </nav>
         )}
-        {!catalog ? <p>{t('till.catalog.loading')}</p> : (
+        {!catalog ? (
+          <p>{t('till.catalog.loading')}</p>
+        ) : (
           <>
             {query && !results.length && !/^\d{6,}$/.test(query.trim()) && <p class="empty">{t('till.search.none', { q: query })}</p>}
             <ProductGrid products={results} onPick={pickRef} lang={lang} />
           </>
         )}
       </section>
-      {weighing && <WeighDialog product={weighing} onDone={(g) => { const p = weighing; setWeighing(null); if (g) pick(p, { grams: g }); else search.current?.focus(); }} />}
+      {weighing && (
+        <WeighDialog
+          product={weighing}
+          onDone={(g) => {
+            const p = weighing;
+            setWeighing(null);
+            if (g) pick(p, { grams: g });
+            else search.current?.focus();
+          }}
+        />
+      )}
     </>
   );
 }

@@ -8,22 +8,59 @@ export function StatusBar({ s }: { s: TillState }) {
     <header class="status">
       <span class="till-name">{s.device?.name ?? 'Comptoir'}</span>
       {s.device?.trainingMode && <span class="badge training">{t('till.training')}</span>}
-      <span class={o.online ? 'badge ok' : 'badge off'} data-testid="network">{o.online ? t('till.online') : t('till.offline')}</span>
-      {o.waiting > 0 && <span class="badge warn" data-testid="waiting">{t('till.waiting', { n: o.waiting })}</span>}
-      {o.otherWaiting > 0 && <span class="badge" data-testid="waiting-other">{t('till.waitingOther', { n: o.otherWaiting })}</span>}
-      {o.refused > 0 && <button class="badge off" data-testid="refused" onClick={() => s.user && till.set({ screen: 'refused' })}>{t('till.refused', { n: o.refused })}</button>}
+      <span class={o.online ? 'badge ok' : 'badge off'} data-testid="network">
+        {o.online ? t('till.online') : t('till.offline')}
+      </span>
+      {o.waiting > 0 && (
+        <span class="badge warn" data-testid="waiting">
+          {t('till.waiting', { n: o.waiting })}
+        </span>
+      )}
+      {o.otherWaiting > 0 && (
+        <span class="badge" data-testid="waiting-other">
+          {t('till.waitingOther', { n: o.otherWaiting })}
+        </span>
+      )}
+      {o.refused > 0 && (
+        <button class="badge off" data-testid="refused" onClick={() => s.user && till.set({ screen: 'refused' })}>
+          {t('till.refused', { n: o.refused })}
+        </button>
+      )}
       {s.device?.printerId != null && (
-        <span class={s.printer && s.printer.state !== 'ready' && s.printer.state !== 'unknown' ? 'badge off' : 'badge'} data-testid="printer" title={s.printer?.lastError ?? ''}>
-          {s.printer ? t('till.printer', { state: t((s.printer.state === 'unknown' ? 'till.printer.state-unknown' : `till.printer.${s.printer.state}`) as MessageKey), n: s.printer.waiting }) : t('till.printer.unknown')}
+        <span
+          class={s.printer && s.printer.state !== 'ready' && s.printer.state !== 'unknown' ? 'badge off' : 'badge'}
+          data-testid="printer"
+          title={s.printer?.lastError ?? ''}
+        >
+          {s.printer
+            ? t('till.printer', {
+                state: t((s.printer.state === 'unknown' ? 'till.printer.state-unknown' : `till.printer.${s.printer.state}`) as MessageKey),
+                n: s.printer.waiting,
+              })
+            : t('till.printer.unknown')}
         </span>
       )}
       {(s.printer?.attention ?? 0) > 0 && (
-        <button class="badge off" data-testid="print-attention" onClick={() => s.user && till.set({ screen: 'prints' })}>{t('till.printer.attention', { n: s.printer!.attention })}</button>
+        <button class="badge off" data-testid="print-attention" onClick={() => s.user && till.set({ screen: 'prints' })}>
+          {t('till.printer.attention', { n: s.printer!.attention })}
+        </button>
       )}
       <span class="spacer" />
       {s.user && <span class="cashier">{s.user.displayName}</span>}
-      <button class="link" onClick={() => { setLang(lang === 'fr' ? 'en' : 'fr'); till.set({}); }}>{t('lang.switch')}</button>
-      {s.user && s.screen !== 'lock' && <button class="link" onClick={() => till.lock()}>{t('till.lock')}</button>}
+      <button
+        class="link"
+        onClick={() => {
+          setLang(lang === 'fr' ? 'en' : 'fr');
+          till.set({});
+        }}
+      >
+        {t('lang.switch')}
+      </button>
+      {s.user && s.screen !== 'lock' && (
+        <button class="link" onClick={() => till.lock()}>
+          {t('till.lock')}
+        </button>
+      )}
     </header>
   );
 }

@@ -4,7 +4,12 @@ import { priceCart, type CartLine } from '../../cart.ts';
 import { LineEditor, TicketDiscount } from './Dialogs.tsx';
 import { till, lang, t, eur, kg, useTill } from '../../ui.tsx';
 
-export interface CartRowProps { line: CartLine; totalCents: number | null; onEdit: (key: number) => void; stamp: string }
+export interface CartRowProps {
+  line: CartLine;
+  totalCents: number | null;
+  onEdit: (key: number) => void;
+  stamp: string;
+}
 
 /** One line of the ticket; redrawn only when it changes (a scan adds a line, the others stay as they are). */
 export class CartRow extends Component<CartRowProps> {
@@ -43,20 +48,44 @@ export function Cart() {
       <div class="lines-scroll">
         <ol class="lines" data-testid="cart">
           {s.cart.lines.map((l, i) => (
-            <CartRow key={l.key} line={l} totalCents={'error' in priced ? null : priced.lines[i]!.total + priced.lines[i]!.ticketDiscount} onEdit={setEditing} stamp={lang} />
+            <CartRow
+              key={l.key}
+              line={l}
+              totalCents={'error' in priced ? null : priced.lines[i]!.total + priced.lines[i]!.ticketDiscount}
+              onEdit={setEditing}
+              stamp={lang}
+            />
           ))}
         </ol>
       </div>
-      {s.cart.discountCents > 0 && <div class="ticket-discount">{t('till.discount.ticketApplied', { amount: eur(s.cart.discountCents) })}</div>}
+      {s.cart.discountCents > 0 && (
+        <div class="ticket-discount">{t('till.discount.ticketApplied', { amount: eur(s.cart.discountCents) })}</div>
+      )}
       {'error' in priced && <p class="error">{priced.error}</p>}
-      <div class="total" data-testid="total"><span>{t('till.total')}</span><strong>{eur(total)}</strong></div>
+      <div class="total" data-testid="total">
+        <span>{t('till.total')}</span>
+        <strong>{eur(total)}</strong>
+      </div>
       <div class="cart-actions">
-        <button disabled={!s.cart.lines.length} onClick={() => till.park()}>{t('till.park')}</button>
-        <button disabled={!s.cart.lines.length} onClick={() => setTicketDiscount(true)}>{t('till.discount.ticket')}</button>
-        <button class="primary big" disabled={!s.cart.lines.length || 'error' in priced} onClick={() => till.startPayment()} data-testid="pay">{t('till.pay')}</button>
+        <button disabled={!s.cart.lines.length} onClick={() => till.park()}>
+          {t('till.park')}
+        </button>
+        <button disabled={!s.cart.lines.length} onClick={() => setTicketDiscount(true)}>
+          {t('till.discount.ticket')}
+        </button>
+        <button
+          class="primary big"
+          disabled={!s.cart.lines.length || 'error' in priced}
+          onClick={() => till.startPayment()}
+          data-testid="pay"
+        >
+          {t('till.pay')}
+        </button>
       </div>
       {line && <LineEditor line={line} s={s} onClose={() => setEditing(null)} />}
-      {ticketDiscount && !('error' in priced) && <TicketDiscount s={s} subtotal={priced.subtotal} onClose={() => setTicketDiscount(false)} />}
+      {ticketDiscount && !('error' in priced) && (
+        <TicketDiscount s={s} subtotal={priced.subtotal} onClose={() => setTicketDiscount(false)} />
+      )}
     </section>
   );
 }

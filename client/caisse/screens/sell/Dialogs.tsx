@@ -10,25 +10,31 @@ export function WeighDialog({ product, onDone }: { product: Product; onDone: (gr
   const [g, setG, gRef] = useLive('');
   const grams = Number(g || 0);
   useKeys((e: KeyboardEvent) => {
-      if (/^\d$/.test(e.key)) setG((v) => applyKey(v, e.key, 6));
-      else if (e.key === 'Backspace') setG((v) => v.slice(0, -1));
-      else if (e.key === 'Enter' && Number(gRef.current || 0) > 0) onDone(Number(gRef.current));
-      else if (e.key === 'Escape') onDone(null);
-      else return;
-      e.preventDefault();
-      e.stopPropagation();
+    if (/^\d$/.test(e.key)) setG((v) => applyKey(v, e.key, 6));
+    else if (e.key === 'Backspace') setG((v) => v.slice(0, -1));
+    else if (e.key === 'Enter' && Number(gRef.current || 0) > 0) onDone(Number(gRef.current));
+    else if (e.key === 'Escape') onDone(null);
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
   });
   return (
     <div class="modal" role="dialog" aria-label={t('till.weigh.title', { name: product.name })}>
       <div class="card">
         <h2>{product.name}</h2>
         <p>{t('till.weigh.perKg', { price: eur(product.priceCents) })}</p>
-        <div class="big-value" data-testid="grams">{t('till.weigh.grams', { g: grams })}</div>
-        <div class="big-value accent" data-testid="weigh-price">{eur(weighedPrice(product.priceCents as Cents, grams as Grams))}</div>
+        <div class="big-value" data-testid="grams">
+          {t('till.weigh.grams', { g: grams })}
+        </div>
+        <div class="big-value accent" data-testid="weigh-price">
+          {eur(weighedPrice(product.priceCents as Cents, grams as Grams))}
+        </div>
         <Keypad onKey={(k) => setG((v) => applyKey(v, k, 6))} />
         <div class="row">
           <button onClick={() => onDone(null)}>{t('till.cancel')}</button>
-          <button class="primary" disabled={grams <= 0} onClick={() => onDone(grams)}>{t('till.weigh.add')}</button>
+          <button class="primary" disabled={grams <= 0} onClick={() => onDone(grams)}>
+            {t('till.weigh.add')}
+          </button>
         </div>
       </div>
     </div>
@@ -41,7 +47,8 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
   const [note, setNote] = useState(line.note);
   const [pin, setPin] = useState('');
   const [error, setError] = useState('');
-  const gross = line.unit === 'kg' ? weighedPrice(line.unitPriceCents as Cents, line.quantity as Grams) : line.unitPriceCents * line.quantity;
+  const gross =
+    line.unit === 'kg' ? weighedPrice(line.unitPriceCents as Cents, line.quantity as Grams) : line.unitPriceCents * line.quantity;
   const limitBp = s.device?.options.cashierDiscountLimitBp ?? 0;
   const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
   const apply = async () => {
@@ -78,26 +85,65 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
         <h2>{line.name}</h2>
         {line.unit === 'piece' ? (
           <div class="row qty">
-            <button class="key" aria-label={t('till.qty.less')} onClick={() => line.quantity > 1 && till.setCart(updateLine(s.cart, line.key, { quantity: line.quantity - 1 }))}>−</button>
+            <button
+              class="key"
+              aria-label={t('till.qty.less')}
+              onClick={() => line.quantity > 1 && till.setCart(updateLine(s.cart, line.key, { quantity: line.quantity - 1 }))}
+            >
+              −
+            </button>
             <span class="big-value">{line.quantity}</span>
-            <button class="key" aria-label={t('till.qty.more')} onClick={() => till.setCart(updateLine(s.cart, line.key, { quantity: line.quantity + 1 }))}>+</button>
+            <button
+              class="key"
+              aria-label={t('till.qty.more')}
+              onClick={() => till.setCart(updateLine(s.cart, line.key, { quantity: line.quantity + 1 }))}
+            >
+              +
+            </button>
           </div>
         ) : (
-          <p>{kg(line.quantity)} × {eur(line.unitPriceCents)}/kg</p>
+          <p>
+            {kg(line.quantity)} × {eur(line.unitPriceCents)}/kg
+          </p>
         )}
-        <label>{t('till.discount.label')}
+        <label>
+          {t('till.discount.label')}
           <span class="row">
             <input value={discount} onInput={(e) => setDiscount((e.target as HTMLInputElement).value)} inputMode="decimal" />
-            <button class={percent ? 'toggle on' : 'toggle'} onClick={() => setPercent(!percent)}>{percent ? '%' : '€'}</button>
+            <button class={percent ? 'toggle on' : 'toggle'} onClick={() => setPercent(!percent)}>
+              {percent ? '%' : '€'}
+            </button>
           </span>
         </label>
-        {!isManager && <label>{t('till.discount.managerPin')}<input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} /></label>}
-        <label>{t('till.note')}<input value={note} maxLength={200} onInput={(e) => setNote((e.target as HTMLInputElement).value)} /></label>
-        {error && <p class="error" role="alert">{error}</p>}
+        {!isManager && (
+          <label>
+            {t('till.discount.managerPin')}
+            <input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} />
+          </label>
+        )}
+        <label>
+          {t('till.note')}
+          <input value={note} maxLength={200} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+        </label>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
         <div class="row">
-          <button class="danger" onClick={() => { till.setCart(removeLine(s.cart, line.key)); onClose(); }}>{t('till.line.remove')}</button>
+          <button
+            class="danger"
+            onClick={() => {
+              till.setCart(removeLine(s.cart, line.key));
+              onClose();
+            }}
+          >
+            {t('till.line.remove')}
+          </button>
           <button onClick={onClose}>{t('till.cancel')}</button>
-          <button class="primary" onClick={apply}>{t('till.ok')}</button>
+          <button class="primary" onClick={apply}>
+            {t('till.ok')}
+          </button>
         </div>
       </div>
     </div>
@@ -134,13 +180,26 @@ export function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtota
         <h2>{t('till.discount.ticket')}</h2>
         <span class="row">
           <input value={value} autoFocus onInput={(e) => setValue((e.target as HTMLInputElement).value)} inputMode="decimal" />
-          <button class={percent ? 'toggle on' : 'toggle'} onClick={() => setPercent(!percent)}>{percent ? '%' : '€'}</button>
+          <button class={percent ? 'toggle on' : 'toggle'} onClick={() => setPercent(!percent)}>
+            {percent ? '%' : '€'}
+          </button>
         </span>
-        {!isManager && <label>{t('till.discount.managerPin')}<input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} /></label>}
-        {error && <p class="error" role="alert">{error}</p>}
+        {!isManager && (
+          <label>
+            {t('till.discount.managerPin')}
+            <input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} />
+          </label>
+        )}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
         <div class="row">
           <button onClick={onClose}>{t('till.cancel')}</button>
-          <button class="primary" onClick={apply}>{t('till.ok')}</button>
+          <button class="primary" onClick={apply}>
+            {t('till.ok')}
+          </button>
         </div>
       </div>
     </div>

@@ -3,7 +3,11 @@ import { type Lang } from '../../../../shared/i18n/index.ts';
 import type { Product } from '../../catalog.ts';
 import { eur, kg } from '../../ui.tsx';
 
-export interface GridProps { products: readonly Product[]; onPick: (p: Product) => void; lang: Lang }
+export interface GridProps {
+  products: readonly Product[];
+  onPick: (p: Product) => void;
+  lang: Lang;
+}
 
 /**
  * The product tiles, kept by hand rather than by the framework: a keystroke changes the texts of the
@@ -49,7 +53,12 @@ export class ProductGrid extends Component<GridProps> {
       if (state.cls !== cls) tile.className = state.cls = cls;
       const id = String(p.id);
       if (tile.dataset.product !== id) tile.dataset.product = id;
-      const texts = [p.name, p.producerName ?? '', `${eur(p.priceCents)}${p.unit === 'kg' ? '/kg' : ''}`, p.onHand === null ? '' : p.unit === 'kg' ? kg(p.onHand) : String(p.onHand)];
+      const texts = [
+        p.name,
+        p.producerName ?? '',
+        `${eur(p.priceCents)}${p.unit === 'kg' ? '/kg' : ''}`,
+        p.onHand === null ? '' : p.unit === 'kg' ? kg(p.onHand) : String(p.onHand),
+      ];
       for (let c = 0; c < 4; c++) {
         if (state.texts[c] === texts[c]) continue;
         const span = tile.children[c] as HTMLElement;
@@ -71,6 +80,15 @@ export class ProductGrid extends Component<GridProps> {
   };
 
   override render() {
-    return <div class="grid" data-testid="grid" ref={(el) => { this.el = el; }} onClick={this.onClick} />;
+    return (
+      <div
+        class="grid"
+        data-testid="grid"
+        ref={(el) => {
+          this.el = el;
+        }}
+        onClick={this.onClick}
+      />
+    );
   }
 }
