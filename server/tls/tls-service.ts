@@ -123,6 +123,9 @@ export class TlsService {
     const cert = this.status.cert;
     if (this.status.mode !== 'own-ca' || !cert || cert.dns.includes(name) || !DNS_NAME.test(name)) return null;
     if (!isPermittedName(name, [...LOCAL_DNS_SUFFIXES, ...(this.status.ca?.permittedNames ?? [])])) return null;
+    // Learnt a moment ago, its certificate still being made (a browser opens several connections at once):
+    // wait for that certificate rather than answer with the old one.
+    if (this.learnt.includes(name)) return this.freshContext();
     // Anyone on the network can ask for any name: at most 16 are learnt (never evicted, so asking for
     // names in turn cannot make the server issue certificates without end), one per 10 seconds.
     const now = this.now().getTime();
@@ -133,6 +136,10 @@ export class TlsService {
     this.lastLearnt = now;
     this.learnt = [...this.learnt, name];
     fs.writeFileSync(this.learntFile, JSON.stringify(this.learnt), { mode: 0o600 });
+    return this.freshContext();
+  }
+
+  private async freshContext(): Promise<tls.SecureContext | null> {
     const fresh = await this.refresh();
     return fresh ? tls.createSecureContext({ cert: fresh.certPem, key: fresh.keyPem }) : null;
   }
