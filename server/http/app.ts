@@ -221,11 +221,9 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     }
     if (e.type === 'entity.parse.failed') return sendError(res, new Invalid({ field: 'body', reason: 'JSON mal formé' }));
     if (e.type === 'entity.too.large')
-      return res
-        .status(413)
-        .json({
-          error: { code: 'too_large', message: 'Requête trop volumineuse.', fields: [{ field: 'body', reason: 'trop volumineux' }] },
-        });
+      return res.status(413).json({
+        error: { code: 'too_large', message: 'Requête trop volumineuse.', fields: [{ field: 'body', reason: 'trop volumineux' }] },
+      });
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'Requête invalide.', fields: [] } });
     }

@@ -221,16 +221,14 @@ export const salesRoutes = [
       if (!inScope(scope, sale)) throw new NotFound('Ticket');
       const now = ctx.services.now();
       const printer = await printerOfTill(ctx.db, ctx.device?.tillId ?? sale.tillId);
-      const { copy, jobId } = await ctx.db
-        .transaction()
-        .execute((trx) =>
-          addDuplicateJob(trx, sale, printer, {
-            origin: ctx.origin,
-            userId: ctx.user?.id ?? null,
-            tillId: ctx.device?.tillId ?? null,
-            now,
-          }),
-        );
+      const { copy, jobId } = await ctx.db.transaction().execute((trx) =>
+        addDuplicateJob(trx, sale, printer, {
+          origin: ctx.origin,
+          userId: ctx.user?.id ?? null,
+          tillId: ctx.device?.tillId ?? null,
+          now,
+        }),
+      );
       ctx.services.prints?.kick();
       return Reply.created({ duplicata: true, copy, jobId, printerId: printer?.id ?? null, sale });
     },
