@@ -16,3 +16,9 @@ export interface DeviceIdentity {
   id: number;
   tillId: number;
 }
+
+/** Limits what a caller sees: a producer's requests carry their own id, applied in every query. */
+export interface Scope {
+  producerId: number | null;
+}
+export const everything: Scope = { producerId: null };

@@ -6,13 +6,8 @@ import type { OutletCode } from '../../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
 import type { Db } from '../../db/schema.ts';
+import { everything, type Scope } from '../auth/identity.ts';
 import { inStoreLayouts } from '../settings/settings.ts';
-
-/** Limits what a caller sees: a producer's requests carry their own id, applied in every query. */
-export interface Scope {
-  producerId: number | null;
-}
-export const everything: Scope = { producerId: null };
 
 /**
  * Turns a typed or scanned barcode into the form we store: a UPC-A becomes its EAN-13, a wrong check digit

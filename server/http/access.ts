@@ -1,5 +1,5 @@
 import { Unauthorized } from '../errors.ts';
-import type { Scope } from '../catalog/products.ts';
+import type { Scope } from '../auth/identity.ts';
 import type { SessionUser } from '../auth/identity.ts';
 import type { Principal, RequestContext } from './route.ts';
 

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { NotFound } from '../errors.ts';
 import type { Db } from '../../db/schema.ts';
-import type { Scope } from '../catalog/products.ts';
+import type { Scope } from '../auth/identity.ts';
 import { statementCode } from '../../shared/settlement.ts';
 import { csvCents, csvKg, toCsv, type CsvCell } from '../exports/csv.ts';
 import type { StatementSummary } from './statements.ts';

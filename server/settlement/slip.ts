@@ -1,5 +1,5 @@
 import type { Db } from '../../db/schema.ts';
-import type { Scope } from '../catalog/products.ts';
+import type { Scope } from '../auth/identity.ts';
 import { getSlip } from '../stock/ledger.ts';
 import { isDemo, shopIdentity } from '../settings/settings.ts';
 import { slipPdf } from './statement-pdf.ts';

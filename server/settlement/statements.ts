@@ -14,7 +14,7 @@ import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
 import type { Db } from '../../db/schema.ts';
 import { isDemo, readSetting, shopIdentity } from '../settings/settings.ts';
-import type { Scope } from '../catalog/products.ts';
+import type { Scope } from '../auth/identity.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { inThreadRenderer, type PdfRenderer } from '../documents/pdf-pool.ts';

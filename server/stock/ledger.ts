@@ -7,7 +7,7 @@ import type { MovementKind, SlipKind } from '../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
 import type { Db } from '../../db/schema.ts';
-import type { Scope } from '../catalog/products.ts';
+import type { Scope } from '../auth/identity.ts';
 
 export interface MovementInput {
   productId: number;
