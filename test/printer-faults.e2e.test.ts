@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeNetworkPrinter } from './support/fake-printer.ts';
 import { aProduct, startTestShop, type TestShop } from './support/harness.ts';
 import { accessibilityProblems, launchBrowser, screenshot, shopOrigin, tabletContext } from './support/browser.ts';
+import { pairAndLogIn, watchErrors } from './support/till-page.ts';
 
 // The till in a browser, its receipt printer a network printer that resets after printing: the cashier
 // sees the receipt that was not confirmed and settles it in one tap.
@@ -37,16 +38,9 @@ describe('a receipt the printer did not confirm, on the till', { timeout: 60_000
   });
 
   it('shows it on the till until the cashier says it came out; nothing is printed twice', async () => {
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const errors = watchErrors(page);
     await page.goto('/caisse/');
-    await page.getByLabel('Code d’appairage').fill((await shop.admin.post('/api/tills/1/pairing-code')).body.code);
-    await page.getByRole('button', { name: 'Appairer la tablette' }).click();
-    await page.getByRole('button', { name: /Camille/ }).click();
-    for (const d of '2468') await page.keyboard.press(d);
-    await page.keyboard.press('Enter');
-    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
-    await page.locator('[data-product]').first().waitFor();
+    await pairAndLogIn(page, shop);
     await page.keyboard.type(EAN);
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');

@@ -5,20 +5,12 @@ import { decodeEscPos } from './support/escpos-decoder.ts';
 import { FakeNetworkPrinter } from './support/fake-printer.ts';
 import { aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
+import { until } from './support/wait.ts';
 
 // A network receipt printer that misbehaves (test/support/fake-printer.ts), behind the real server and
 // its print queue. Retries every 100 ms at first (doubling up to 1.6 s), 2 s to answer, 8 attempts
 // before giving up (about 6 s), a drawer that may open up to 1 s late.
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a network printer that misbehaves', { timeout: 60_000 }, () => {

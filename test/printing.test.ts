@@ -7,18 +7,9 @@ import { decodeEscPos } from './support/escpos-decoder.ts';
 import { FakeNetworkPrinter } from './support/fake-printer.ts';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
+import { until } from './support/wait.ts';
 
 const flat = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('receipts on a file printer', () => {
   let shop: TestShop;

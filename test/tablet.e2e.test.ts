@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aProduct, startTestShop, type TestShop } from './support/harness.ts';
 import { accessibilityProblems, launchBrowser, launchTablet, screenshot, shopOrigin, tabletContext } from './support/browser.ts';
+import { pairAndLogIn, watchErrors } from './support/till-page.ts';
 
 // A tablet or a phone meeting the shop's server by its network name, as on the Wi-Fi: enrolment, the
 // message a plain-HTTP page gets instead of a TypeError, and what it can still do there.
@@ -17,24 +18,6 @@ const PHONE = {
   locale: 'fr-FR',
   timezoneId: 'Europe/Paris',
 };
-
-/** On the till's pairing screen: a code for till 1 typed, then Camille's PIN; waits for the products. */
-async function pairAndLogIn(page: Page, shop: TestShop) {
-  const code = (await shop.admin.post('/api/tills/1/pairing-code')).body.code as string;
-  await page.getByLabel('Code d’appairage').fill(code);
-  await page.getByRole('button', { name: 'Appairer la tablette' }).click();
-  await page.getByRole('button', { name: /Camille/ }).click();
-  for (const d of '2468') await page.keyboard.press(d);
-  await page.keyboard.press('Enter');
-  await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
-  await page.locator('[data-product]').first().waitFor();
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 describe('enrolling a phone or a tablet (HTTPS with the shop’s own CA)', { timeout: 60_000 }, () => {
   let shop: TestShop;

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,20 +10,13 @@ import { GENESIS_HASH } from '../journal/canonical.ts';
 import { createAdmin, createRealShop } from '../shop/setup.ts';
 import { issuePairingCode, pairDevice } from '../tills/tills.ts';
 import { createUser } from '../users/users.ts';
+import { shopIdentity } from '../../test/support/harness.ts';
+import { uuidv7 } from '../../test/support/tickets.ts';
 import { recordSale, type SaleContext } from './record.ts';
 import { loadTicketRecords, ticketHash } from './journal.ts';
 
 // recordSale on a real SQLite file, without HTTP: a domain rule checked in milliseconds (the HTTP tests
 // in test/sales.test.ts check the same through the server).
-
-const uuidv7 = () => {
-  const b = crypto.randomBytes(16);
-  b.writeUIntBE(Date.now(), 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-};
 
 describe('recordSale (service level)', () => {
   let dir: string;
@@ -42,22 +34,7 @@ describe('recordSale (service level)', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-record-'));
     database = await openDatabase(path.join(dir, 'shop.sqlite'));
     const db = database.db;
-    await createRealShop(
-      db,
-      {
-        name: 'Les Halles',
-        legalName: 'SCIC Les Halles',
-        address: '1 rue',
-        postalCode: '81100',
-        city: 'Castres',
-        siret: '73282932000074',
-        vatNumber: 'FR44732829320',
-        phone: '',
-        email: '',
-        receiptFooter: '',
-      },
-      now,
-    );
+    await createRealShop(db, shopIdentity, now);
     adminId = await createAdmin(db, { login: 'admin', password: 'admin-password-1', displayName: 'Admin' }, now);
     const actor = { id: adminId, role: 'admin' as const };
     const cashier = await createUser(db, userCreateBody.parse({ displayName: 'Camille', role: 'cashier', pin: '2468' }), actor, now);
