@@ -44,6 +44,7 @@ const counts = (items: OutboxItem[]) => {
  */
 export class Outbox {
   private running: Promise<void> | null = null;
+  private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private backoffMs = 1000;
   state: OutboxState = { waiting: 0, otherWaiting: 0, refused: 0, online: navigator.onLine, needsLogin: false };
@@ -95,7 +96,18 @@ export class Outbox {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.running ??= this.round().finally(() => {
+    if (this.running) {
+      // A round is under way and read the outbox before this ticket was queued: one more round after it,
+      // or the ticket would wait for the next sale to be sent.
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.round();
+      } while (this.again && this.state.online && !this.state.needsLogin);
+    })().finally(() => {
       this.running = null;
     });
     return this.running;

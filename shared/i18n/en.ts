@@ -255,7 +255,7 @@ export const en: Catalogue = {
   'till.discount.tooMuch': 'The discount exceeds the line’s price.',
   'till.done.change': 'Change',
   'till.done.noChange': 'No change due',
-  'till.done.queued': 'Ticket #{n} saved on the tablet; it goes to the server as soon as it is back.',
+  'till.done.queued': 'Ticket #{n} kept on the tablet; it goes to the server as soon as it can.',
   'till.done.stored': 'Ticket #{n} recorded.',
   'till.key.back': 'Delete a digit',
   'till.key.clear': 'Clear',

@@ -254,7 +254,7 @@ export const fr = {
   'till.discount.tooMuch': 'La remise dépasse le prix de la ligne.',
   'till.done.change': 'À rendre',
   'till.done.noChange': 'Pas de monnaie à rendre',
-  'till.done.queued': 'Ticket n° {n} enregistré sur la tablette, envoi au serveur dès son retour.',
+  'till.done.queued': 'Ticket n° {n} gardé sur la tablette : il part au serveur dès que possible.',
   'till.done.stored': 'Ticket n° {n} enregistré.',
   'till.key.back': 'Effacer un chiffre',
   'till.key.clear': 'Tout effacer',

@@ -4,7 +4,8 @@ import { till, t, eur, useKeys } from '../ui.tsx';
 
 export function DoneScreen({ s }: { s: TillState }) {
   const f = s.finished!;
-  const queued = s.outbox.waiting > 0 && !f.receiptToken;
+  // Recorded means the server answered (with the digital receipt's token), not that the queue looks empty.
+  const queued = !f.receiptToken;
   const [qr, setQr] = useState(false);
   useKeys((e: KeyboardEvent) => {
     if (e.key === '1') void till.receipt('print');
