@@ -28,8 +28,6 @@ export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 export interface RunningServer {
   /** For tools on the server itself: plain HTTP on the loopback. */
   url: string;
-  /** The same port over HTTPS (null when TLS=off). */
-  httpsUrl: string | null;
   port: number;
   database: OpenDatabase;
   services: AppServices;
@@ -137,7 +135,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const loopback = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   return {
     url: `http://${loopback}:${port}`,
-    httpsUrl: tls.httpsActive ? `https://${loopback === '127.0.0.1' ? 'localhost' : loopback}:${port}` : null,
     port,
     database,
     services,
