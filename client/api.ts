@@ -1,4 +1,6 @@
 /** The one network module of the client: typed calls to the HTTP API. */
+import { fillPath, queryString, type CallInput, type CallOutput, type Endpoint } from '../shared/api/contract.ts';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -12,6 +14,40 @@ export class ApiError extends Error {
 /** Status 0: the server could not be reached (no network, server down, timeout). */
 export const isOffline = (e: unknown) => e instanceof ApiError && (e.status === 0 || e.status >= 502);
 
+/**
+ * Calls one endpoint of the shared contract (`shared/api`): the path filled from `params`, the query and the
+ * body as its schemas accept them, the answer typed by its response schema (a download comes as a `Blob`).
+ */
+export async function call<E extends Endpoint>(
+  endpoint: E,
+  input: CallInput<E> = {} as CallInput<E>,
+  timeoutMs = 8000,
+): Promise<CallOutput<E>> {
+  const { params, query, body } = input as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+  const url = fillPath(endpoint.path, params) + queryString(query);
+  const text = endpoint.bodyKind === 'text';
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: endpoint.method.toUpperCase(),
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': text ? 'text/csv' : 'application/json' },
+      body: body === undefined ? null : text ? String(body) : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch {
+    throw new ApiError(0, 'network');
+  }
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}));
+    throw new ApiError(res.status, data?.error?.message ?? res.statusText, data?.error?.fields ?? []);
+  }
+  if (res.status === 204) return undefined as CallOutput<E>;
+  if ('kind' in endpoint.response && endpoint.response.kind === 'file') return (await res.blob()) as CallOutput<E>;
+  return (await res.json()) as CallOutput<E>;
+}
+
+/** Untyped call, for what the contract does not hold yet. */
 export async function api<T>(method: string, path: string, body?: unknown, timeoutMs = 8000): Promise<T> {
   let res: Response;
   try {
@@ -34,3 +70,9 @@ export async function api<T>(method: string, path: string, body?: unknown, timeo
 /** An error as one line for a form: the message, then each field and its reason. */
 export const errorText = (e: unknown) =>
   e instanceof ApiError ? [e.message, ...e.fields.map((f) => `${f.field} : ${f.reason}`)].join(' — ') : String(e);
+
+/** The address of a download endpoint, for a link (`<a href>`): the path filled, the query appended. */
+export function link<E extends Endpoint>(endpoint: E, input: CallInput<E> = {} as CallInput<E>): string {
+  const { params, query } = input as { params?: Record<string, unknown>; query?: Record<string, unknown> };
+  return fillPath(endpoint.path, params) + queryString(query);
+}

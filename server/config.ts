@@ -61,6 +61,11 @@ export const configSchema = z
         ),
       )
       .default([]),
+    /**
+     * Check every JSON response against its endpoint's schema (`shared/api`) and answer 500 when one breaks
+     * it: on in the tests (NODE_ENV=test), off in production unless asked for (it costs a parse per reply).
+     */
+    CHECK_RESPONSES: z.enum(['on', 'off']).optional(),
     /** Announce `MDNS_NAME.local` on the network (multicast DNS). Off in CI. */
     MDNS: z.enum(['on', 'off']).optional(),
     MDNS_NAME: z
@@ -102,6 +107,7 @@ export type Config = z.infer<typeof configSchema> & {
   archiveDir: string;
   tlsDir: string;
   mdns: boolean;
+  checkResponses: boolean;
 };
 
 export class ConfigError extends Error {}
@@ -124,5 +130,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tlsDir: path.join(dataDir, 'tls'),
     // Nothing leaves the loopback from a CI run unless asked for.
     mdns: (parsed.data.MDNS ?? (env.CI ? 'off' : 'on')) === 'on',
+    checkResponses: (parsed.data.CHECK_RESPONSES ?? (env.NODE_ENV === 'test' ? 'on' : 'off')) === 'on',
   };
 }

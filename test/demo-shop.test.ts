@@ -14,7 +14,7 @@ describe('the demo shop a newcomer meets on first start', () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-demo-'));
     server = await startServer({
-      config: loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' }),
+      config: loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off', CHECK_RESPONSES: 'on' }),
       logger: createLogger('silent'),
       demoIfEmpty: true,
     });

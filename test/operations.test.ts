@@ -69,7 +69,7 @@ describe('operations from the command line', () => {
     expect((await cli(dataDir, 'create-admin', '--login', 'marie', '--password', 'short')).code).toBe(1);
     const res = await cli(dataDir, 'create-admin', '--login', 'marie', '--password', 'un-long-mot-de-passe', '--name', 'Marie');
     expect(res.code).toBe(0);
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' });
+    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off', CHECK_RESPONSES: 'on' });
     // demoIfEmpty as `npm start` does: a real shop must never receive demo data.
     const server = await startServer({ config, logger: createLogger('silent'), demoIfEmpty: true });
     try {
@@ -89,7 +89,7 @@ describe('operations from the command line', () => {
   });
 
   it('backup then restore brings the database back as it was; restore refuses a corrupt file', async () => {
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' });
+    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off', CHECK_RESPONSES: 'on' });
     const backup = await cli(dataDir, 'backup');
     expect(backup.code).toBe(0);
     const file = backup.stdout.trim();

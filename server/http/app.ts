@@ -9,11 +9,35 @@ import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '..
 import { DomainError, Forbidden, Invalid, TooManyAttempts, Unauthorized } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 import type { SessionUser } from '../auth/identity.ts';
+import { isSchema } from '../../shared/api/contract.ts';
 import { admits, Reply, type RequestContext, type RouteDef } from './route.ts';
 import { transportPolicy } from './transport.ts';
 import { insecurePage } from './pages.ts';
 
 z.config(z.locales.fr());
+
+/**
+ * Why a handler's result does not match what its endpoint promises (null when it does): JSON that its
+ * schema accepts once serialised (every object strict: nothing more than declared), a file for a download,
+ * nothing for a 204.
+ */
+export function responseProblem(def: RouteDef, result: unknown): string | null {
+  const spec = def.response;
+  if (!spec) return null; // test/response-schemas.test.ts: every route has one
+  const reply = result instanceof Reply ? result : null;
+  if (!isSchema(spec)) {
+    if (spec.kind === 'none') return reply?.status === 204 ? null : 'réponse 204 attendue';
+    return reply?.contentType ? null : `fichier ${spec.contentType} attendu`;
+  }
+  if (reply?.contentType || reply?.status === 204) return 'JSON attendu';
+  const body: unknown = reply ? reply.body : result;
+  const parsed = spec.safeParse(body === undefined ? undefined : JSON.parse(JSON.stringify(body)));
+  if (parsed.success) return null;
+  return parsed.error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(racine)'} : ${i.message}`)
+    .join(' ; ');
+}
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -177,6 +201,13 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
         clearCookie: (name) => res.clearCookie(name, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' }),
       };
       const result = await def.handler({ params: params.data, query: query.data, body }, ctx);
+      if (services.config.checkResponses) {
+        const broken = responseProblem(def, result);
+        if (broken) {
+          services.log.error('response breaks its schema', { route: `${def.method.toUpperCase()} ${def.path}`, broken });
+          return res.status(500).json({ error: { code: 'response_schema', message: `Réponse hors schéma : ${broken}`, fields: [] } });
+        }
+      }
       if (result instanceof Reply) {
         for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
         res.status(result.status);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database, Role } from '../../db/schema.ts';
 import type { AppServices } from '../services.ts';
 import type { DeviceIdentity, SessionUser } from '../auth/identity.ts';
+import type { Endpoint, HandlerOutput, ResponseSpec } from '../../shared/api/contract.ts';
 
 /** Who may call a route. `device` is a paired till (its device cookie), with or without a cashier logged in. */
 export type Principal = Role | 'device';
@@ -28,22 +29,22 @@ export interface RequestContext {
   clearCookie(name: string): void;
 }
 
-/** A reply other than `200 application/json`. */
-export class Reply {
+/** A reply other than `200 application/json`: its body typed as the endpoint's response (`never` for files and 204). */
+export class Reply<T = unknown> {
   constructor(
     readonly status: number,
-    readonly body: unknown,
+    readonly body: T,
     readonly contentType?: string,
     readonly headers: Record<string, string> = {},
   ) {}
-  static created(body: unknown) {
+  static created<T>(body: T): Reply<T> {
     return new Reply(201, body);
   }
-  static noContent() {
-    return new Reply(204, undefined);
+  static noContent(): Reply<never> {
+    return new Reply(204, undefined as never);
   }
-  static file(body: Buffer | string, contentType: string, filename?: string) {
-    return new Reply(200, body, contentType, filename ? { 'content-disposition': `attachment; filename="${filename}"` } : {});
+  static file(body: Buffer | string, contentType: string, filename?: string): Reply<never> {
+    return new Reply(200, body as never, contentType, filename ? { 'content-disposition': `attachment; filename="${filename}"` } : {});
   }
 }
 
@@ -68,8 +69,27 @@ export interface RouteDef {
   body?: z.ZodType;
   /** `text` accepts `text/csv` or `text/plain` bodies (CSV imports), parsed by the handler. */
   bodyKind: 'json' | 'text' | 'none';
-  response?: z.ZodType;
+  response?: ResponseSpec;
   handler: (input: RouteInput<any, any, any>, ctx: RequestContext) => Promise<unknown>;
+}
+
+type Out<S, Otherwise> = S extends z.ZodType ? z.output<S> : Otherwise;
+
+/** What a route adds to its endpoint: who may call it, how it is described, what it does. */
+export interface RouteSpec<E extends Endpoint> {
+  access: Access;
+  needsDevice?: boolean;
+  summary: string;
+  tag: string;
+  handler: (
+    input: RouteInput<Out<E['params'], Record<string, never>>, Out<E['query'], Record<string, never>>, Out<E['body'], undefined>>,
+    ctx: RequestContext,
+  ) => Promise<HandlerOutput<E> | Reply<HandlerOutput<E>>>;
+}
+
+/** A route over a shared endpoint (`shared/api`): its handler must return what the endpoint's response schema describes. */
+export function serve<E extends Endpoint>(endpoint: E, spec: RouteSpec<E>): RouteDef {
+  return { ...endpoint, ...spec, bodyKind: endpoint.bodyKind ?? (endpoint.body ? 'json' : 'none') } as RouteDef;
 }
 
 export function route<

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorSchema } from '../../shared/api/common.ts';
+import { isSchema } from '../../shared/api/contract.ts';
 import type { RouteDef } from '../http/route.ts';
 import { version } from './version.ts';
 
@@ -12,6 +13,17 @@ function describeAccess(access: RouteDef['access']): string {
   if (access === 'public') return 'public';
   if (access === 'authenticated') return 'any logged-in user';
   return access.map((a) => (a === 'device' ? 'paired till (device cookie)' : a)).join(', ');
+}
+
+function successOf(r: RouteDef) {
+  const spec = r.response;
+  if (!spec) return { description: 'Success' };
+  if (!isSchema(spec)) {
+    return spec.kind === 'none'
+      ? { description: 'Done, no content' }
+      : { description: 'A file', content: { [spec.contentType]: { schema: { type: 'string', format: 'binary' } } } };
+  }
+  return { description: 'Success', content: { 'application/json': { schema: toSchema(spec, 'output') } } };
 }
 
 /** OpenAPI 3.1 document generated from the same zod schemas that validate each request. */
@@ -37,7 +49,7 @@ export function buildOpenApi(routes: readonly RouteDef[]) {
       'x-access': r.access,
       parameters,
       responses: {
-        '2XX': { description: 'Success' },
+        '2XX': successOf(r),
         '400': {
           description: 'Invalid input: the fields and the reasons',
           content: { 'application/json': { schema: toSchema(errorSchema, 'output') } },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
+import { endpoint } from './contract.ts';
 
 export const uuidV7 = z
   .string()
@@ -114,3 +115,71 @@ export const refundBody = z
   .strict();
 
 export type RefundBody = z.infer<typeof refundBody>;
+
+// ——— Responses ———
+
+const int = z.number().int();
+
+/** One line as the journal keeps it: the price and discounts it was sold at, its share of the ticket's discount. */
+export const saleLineView = z.strictObject({
+  lineNo: int,
+  productId: int,
+  name: z.string(),
+  producerId: int.nullable(),
+  /** Pieces, or grams for a product sold by weight. */
+  quantity: int,
+  unitPriceCents: int,
+  grossCents: int,
+  lineDiscountCents: int,
+  ticketDiscountCents: int,
+  totalCents: int,
+  vatRateBp: int,
+});
+
+/** A ticket as stored: what the receipt, the refund screen and the journal show. */
+export const saleView = z.strictObject({
+  id: z.string(),
+  tillId: int,
+  outletId: int,
+  number: int,
+  training: z.boolean(),
+  kind: z.enum(['sale', 'refund']),
+  refundOf: z.string().nullable(),
+  cashierId: int,
+  createdAt: z.string(),
+  receivedAt: z.string(),
+  businessDay: z.string(),
+  lines: z.array(saleLineView),
+  vat: z.array(z.strictObject({ vatRateBp: int, grossCents: int, netCents: int, vatCents: int })),
+  payments: z.array(z.strictObject({ method: z.string(), amountCents: int })),
+  subtotalCents: int,
+  discountCents: int,
+  totalCents: int,
+  changeCents: int,
+  approvedBy: int.nullable(),
+  gapBefore: z.boolean(),
+  receiptToken: z.string(),
+  hash: z.string(),
+});
+export type SaleView = z.infer<typeof saleView>;
+
+const saleParams = z.object({ id: uuidV7 }).strict();
+
+export const salesApi = {
+  record: endpoint({ method: 'post', path: '/api/sales', body: saleBody, response: saleView }),
+  refund: endpoint({ method: 'post', path: '/api/refunds', body: refundBody, response: saleView }),
+  get: endpoint({ method: 'get', path: '/api/sales/:id', params: saleParams, response: saleView }),
+  receipt: endpoint({
+    method: 'post',
+    path: '/api/sales/:id/receipt',
+    params: saleParams,
+    response: z.strictObject({ printerId: int.nullable(), jobId: int.nullable() }),
+  }),
+  reprint: endpoint({
+    method: 'post',
+    path: '/api/sales/:id/print',
+    params: saleParams,
+    response: z.strictObject({ duplicata: z.literal(true), copy: int, jobId: int.nullable(), printerId: int.nullable(), sale: saleView }),
+  }),
+  list: endpoint({ method: 'get', path: '/api/sales', query: saleListQuery, response: z.array(saleView) }),
+};

@@ -112,6 +112,7 @@ export async function startTestShop(
     BACKUP_HOUR: 'off',
     LOG_LEVEL: 'silent',
     MDNS: 'off',
+    CHECK_RESPONSES: 'on',
     ...options.env,
   });
   // Create the shop before the server opens the file, the way `npm run cli -- init` does.

@@ -1,20 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { parseEuros } from '../../../shared/money.ts';
-import { api } from '../../api.ts';
+import { api, call } from '../../api.ts';
+import { salesApi, type SaleView } from '../../../shared/api/sales.ts';
 import { numberAndQueue } from '../idb.ts';
 import { type TillState } from '../till.ts';
 import { uuidv7 } from '../uuid.ts';
 import { till, lang, t, eur, kg, METHODS, errorText } from '../ui.tsx';
-
-export interface SaleView {
-  tillId: number;
-  id: string;
-  number: number;
-  createdAt: string;
-  totalCents: number;
-  kind: string;
-  lines: { lineNo: number; name: string; quantity: number; unitPriceCents: number; totalCents: number; productId: number }[];
-}
 
 /**
  * Tickets the server refused while the till was offline (a till disabled meanwhile, a number taken…): the
@@ -42,7 +33,7 @@ export function RefundScreen({ s }: { s: TillState }) {
       // The receipt's QR code, scanned (its address) or typed (its code): that one ticket, picked at once.
       const token = q.match(/\/r\/([A-Za-z0-9_-]{16,64})\b/)?.[1] ?? (/^[A-Za-z0-9_-]{24}$/.test(q) ? q : null);
       if (token) {
-        const found = (await api<SaleView[]>('GET', `/api/sales?receipt=${token}&limit=1`)).filter((x) => x.kind === 'sale');
+        const found = (await call(salesApi.list, { query: { receipt: token, limit: 1 } })).filter((x) => x.kind === 'sale');
         setSales(found);
         if (found.length === 1) {
           setPicked(found[0]!);
@@ -52,16 +43,15 @@ export function RefundScreen({ s }: { s: TillState }) {
       }
       // A date as the French write it, 14/11 or 14/11/2026 (this year when left out): that day's tickets.
       const date = q.match(/^(\d{1,2})\/(\d{1,2})(?:\/(\d{4}))?$/);
-      let range = '';
+      let range: { from?: string; to?: string } = {};
       if (date) {
         const start = new Date(date[3] ? Number(date[3]) : new Date().getFullYear(), Number(date[2]) - 1, Number(date[1]));
         const end = new Date(start.getFullYear(), start.getMonth(), start.getDate() + 1);
-        range = `&from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
+        range = { from: start.toISOString(), to: end.toISOString() };
       }
       // Ticket numbers are per till: a number is looked for on this till; a date or an amount on every till of the shop.
-      const own = /^\d{1,6}$/.test(q) || !q ? `tillId=${s.device!.id}&` : '';
-      const list = await api<{ sales: SaleView[] } | SaleView[]>('GET', `/api/sales?${own}limit=${date ? 500 : 200}${range}`);
-      const all = Array.isArray(list) ? list : list.sales;
+      const own = /^\d{1,6}$/.test(q) || !q ? { tillId: s.device!.id } : {};
+      const all = await call(salesApi.list, { query: { ...own, limit: date ? 500 : 200, ...range } });
       const amount = date ? null : parseEuros(q);
       setSales(
         all.filter(

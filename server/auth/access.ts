@@ -1,0 +1,86 @@
+/**
+ * What an actor may touch, decided in one place. A route says which role may call it (`http/access.ts`);
+ * once in, it names what it touches (`requireAccess(db, actor, { sale: id, as: 'outlet' })`) or asks for
+ * the scope its query applies (`producerScope`, `ticketScope`), the way immich's `requireAccess` does.
+ * Anything out of reach is "not found": a till or a producer never learns that it exists.
+ */
+import type { Db } from '../../db/schema.ts';
+import { Forbidden, NotFound, Unauthorized } from '../errors.ts';
+import type { DeviceIdentity, Scope, SessionUser } from './identity.ts';
+
+/** Who is acting: the person logged in, the paired till the request came from, either or both. */
+export interface Actor {
+  user: SessionUser | null;
+  device: DeviceIdentity | null;
+}
+
+export const isManager = (actor: Actor) => actor.user?.role === 'admin' || actor.user?.role === 'manager';
+
+export function requireUser(actor: Actor): SessionUser {
+  if (!actor.user) throw new Unauthorized();
+  return actor.user;
+}
+
+/** The till a request rings on: what a cashier records (tickets, refunds, cash moves) is booked to it. */
+export function requireTill(actor: Actor, refusal = 'Depuis une caisse appairée uniquement.'): DeviceIdentity {
+  if (!actor.device) throw new Forbidden(refusal);
+  return actor.device;
+}
+
+/** A producer's requests are scoped to their own producer id, in every query; everyone else sees what the route allows. */
+export function producerScope(actor: Actor): Scope {
+  return { producerId: actor.user?.role === 'producer' ? actor.user.producerId : null };
+}
+
+/**
+ * Which tickets an actor may look up: managers all; a cashier or waiter on a paired till those of every
+ * till of its outlet (a customer brings back at till 1 what they bought at till 2); the tablet alone
+ * (locked, nobody logged in) its own till's only.
+ */
+export type TicketScope = { all: true } | { outletId: number } | { tillId: number };
+
+export async function ticketScope(db: Db, actor: Actor): Promise<TicketScope> {
+  if (isManager(actor)) return { all: true };
+  const role = actor.user?.role;
+  if (!actor.device || role === 'producer') throw new Forbidden('Consultation des tickets depuis une caisse appairée uniquement.');
+  if (role !== 'cashier' && role !== 'waiter') return { tillId: actor.device.tillId };
+  const till = await db.selectFrom('tills').select('outlet_id').where('id', '=', actor.device.tillId).executeTakeFirstOrThrow();
+  return { outletId: till.outlet_id };
+}
+
+export const ticketInScope = (scope: TicketScope, sale: { outletId: number; tillId: number }) =>
+  'all' in scope || ('outletId' in scope ? sale.outletId === scope.outletId : sale.tillId === scope.tillId);
+
+/** What a route touches, checked by `requireAccess`. */
+export type Target =
+  /** A ticket: to look at it or reprint it (`outlet`: any till of the outlet), or to act as its own till (`till`). */
+  | { sale: string; as: 'outlet' | 'till' }
+  /** A printer: managers any, a till only its own receipt printer. */
+  | { printer: number }
+  /** A producer's own records: managers any, a producer only their own. */
+  | { producer: number };
+
+export async function requireAccess(db: Db, actor: Actor, target: Target): Promise<void> {
+  if ('sale' in target) {
+    // The scope first (a till that may see no ticket is refused before anything is looked up), then the ticket.
+    const scope: TicketScope =
+      target.as === 'outlet'
+        ? await ticketScope(db, actor)
+        : isManager(actor)
+          ? { all: true }
+          : { tillId: requireTill(actor, 'Consultation des tickets depuis une caisse appairée uniquement.').tillId };
+    const sale = await db.selectFrom('sales').select(['outlet_id', 'till_id']).where('id', '=', target.sale).executeTakeFirst();
+    if (!sale || !ticketInScope(scope, { outletId: sale.outlet_id, tillId: sale.till_id })) throw new NotFound('Ticket');
+    return;
+  }
+  if ('printer' in target) {
+    if (isManager(actor)) return;
+    const till = actor.device
+      ? await db.selectFrom('tills').select('printer_id').where('id', '=', actor.device.tillId).executeTakeFirst()
+      : undefined;
+    if (!till || till.printer_id !== target.printer) throw new NotFound('Imprimante');
+    return;
+  }
+  const scope = producerScope(actor);
+  if (scope.producerId !== null && scope.producerId !== target.producer) throw new NotFound('Producteur');
+}

@@ -1,0 +1,84 @@
+/**
+ * The sales domain's services beyond recording (`record.ts`) and refunding (`refund.ts`): who rang a ticket,
+ * looking tickets up, printing their receipt. Each takes the database (or a transaction), the acting
+ * identity and its input; no request, no response.
+ */
+import type { z } from 'zod';
+import type { saleListQuery, SaleView } from '../../shared/api/sales.ts';
+import type { Db } from '../../db/schema.ts';
+import { requireAccess, ticketScope, type Actor } from '../auth/access.ts';
+import { Unprocessable } from '../errors.ts';
+import { recordEvent } from '../events/event-log.ts';
+import { addDuplicateJob, addReceiptJob } from '../printing/documents.ts';
+import { printerOfTill } from '../printing/printers.ts';
+import { loadTicketRecords } from './journal.ts';
+import { saleIdsFor, receiptJobOf, tillStaff } from './queries.ts';
+import { getSale, saleView } from './record.ts';
+
+/** The cashier a ticket is booked to: the one logged in, or the one who rang it offline if it names them. */
+export async function ringingCashier(
+  db: Db,
+  loggedIn: { id: number; role: string },
+  named: number | undefined,
+): Promise<{ id: number; role: string }> {
+  if (named === undefined || named === loggedIn.id) return loggedIn;
+  const staff = await tillStaff(db, named);
+  if (!staff)
+    throw new Unprocessable('Ticket refusé : le caissier indiqué n’est pas du personnel de caisse.', [
+      { field: 'cashierId', reason: 'caissier inconnu ou inactif' },
+    ]);
+  return staff;
+}
+
+/** One ticket, if the actor may see it (any till of its outlet). */
+export async function viewSale(db: Db, actor: Actor, id: string): Promise<SaleView> {
+  await requireAccess(db, actor, { sale: id, as: 'outlet' });
+  return getSale(db, id);
+}
+
+/** Tickets, newest first, within what the actor may see. */
+export async function listSales(db: Db, actor: Actor, query: z.output<typeof saleListQuery>): Promise<SaleView[]> {
+  const ids = await saleIdsFor(db, await ticketScope(db, actor), query);
+  if (!ids.length) return [];
+  const byId = new Map((await loadTicketRecords(db, { ids })).map((r) => [r.row.id, r]));
+  return ids.map((id) => saleView(byId.get(id)!));
+}
+
+export interface PrintRequest {
+  actor: Actor;
+  /** Where the receipt's QR code points (the address the till reached us at). */
+  origin: string;
+  now: Date;
+}
+
+/** The customer asked for the first printed copy: queued once on the ticket's till's printer, logged either way. */
+export async function requestReceipt(db: Db, saleId: string, { actor, origin, now }: PrintRequest) {
+  await requireAccess(db, actor, { sale: saleId, as: 'till' });
+  const sale = await getSale(db, saleId);
+  const printer = await printerOfTill(db, sale.tillId);
+  const userId = actor.user?.id ?? null;
+  const jobId = await db.transaction().execute(async (trx) => {
+    const already = await receiptJobOf(trx, sale.id);
+    await recordEvent(trx, {
+      kind: 'sale.receipt_requested',
+      userId,
+      subject: `sale:${sale.id}`,
+      data: { tillId: sale.tillId, number: sale.number, printerId: printer?.id ?? null },
+      at: now.toISOString(),
+    });
+    if (already) return already.id;
+    return printer ? addReceiptJob(trx, sale.id, printer, { origin, userId, now }) : null;
+  });
+  return { printerId: printer?.id ?? null, jobId };
+}
+
+/** A duplicate on the printer of the till asking (or the ticket's own): logged, marked DUPLICATA with its number. */
+export async function reprintSale(db: Db, saleId: string, { actor, origin, now }: PrintRequest) {
+  const sale = await viewSale(db, actor, saleId);
+  const tillId = actor.device?.tillId ?? null;
+  const printer = await printerOfTill(db, tillId ?? sale.tillId);
+  const { copy, jobId } = await db
+    .transaction()
+    .execute((trx) => addDuplicateJob(trx, sale, printer, { origin, userId: actor.user?.id ?? null, tillId, now }));
+  return { duplicata: true as const, copy, jobId, printerId: printer?.id ?? null, sale };
+}
