@@ -388,3 +388,5 @@ export type ProductUpdate = Updateable<ProductTable>;
 
 /** The database or a transaction on it: what domain functions take. */
 export type Db = Kysely<Database> | Transaction<Database>;
+/** A transaction: what a function that writes takes, so that its writes commit or roll back with its caller's. */
+export type Trx = Transaction<Database>;
