@@ -1,7 +1,8 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { translate, type Lang, type MessageKey } from '../shared/i18n/index.ts';
-import { api, ApiError } from './api.ts';
+import { api, ApiError, call } from './api.ts';
+import { authApi, type MeView } from '../shared/api/auth.ts';
 import { Portal } from './portal/Portal.tsx';
 import { BackOffice } from './backoffice/BackOffice.tsx';
 import { insecure, insecureAcknowledged, InsecureNotice } from './insecure.tsx';
@@ -12,9 +13,7 @@ interface Shop {
   city: string;
   demo: boolean;
 }
-interface Me {
-  user: { id: number; role: string; displayName: string; producerId: number | null };
-}
+type Me = MeView;
 export type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 const invitationToken = () => /^\/invitation\/([A-Za-z0-9_-]{43})$/.exec(location.pathname)?.[1] ?? null;
@@ -32,7 +31,7 @@ function App() {
     api<Shop>('GET', '/api/shop')
       .then(setShop)
       .catch(() => setError(t('error.network')));
-    api<Me>('GET', '/api/auth/me')
+    call(authApi.me)
       .then(setMe)
       .catch(() => setMe(null));
   }, []);
@@ -46,14 +45,14 @@ function App() {
     const form = new FormData(e.target as HTMLFormElement);
     setError('');
     try {
-      await api('POST', '/api/auth/login', { login: form.get('login'), password: form.get('password') });
-      setMe(await api<Me>('GET', '/api/auth/me'));
+      await call(authApi.login, { body: { login: String(form.get('login') ?? ''), password: String(form.get('password') ?? '') } });
+      setMe(await call(authApi.me));
     } catch (err) {
       setError(err instanceof ApiError && err.status < 500 ? err.message : t('error.network'));
     }
   }
   async function logout() {
-    await api('POST', '/api/auth/logout');
+    await call(authApi.logout);
     setMe(null);
   }
 
@@ -90,7 +89,7 @@ function App() {
           token={token}
           onDone={async () => {
             history.replaceState(null, '', '/');
-            setMe(await api<Me>('GET', '/api/auth/me'));
+            setMe(await call(authApi.me));
           }}
         />
       ) : me === undefined ? null : me ? (

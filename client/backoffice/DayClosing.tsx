@@ -1,40 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, call, link } from '../api.ts';
+import { closingApi, type ClosingView, type XReportView } from '../../shared/api/closing.ts';
 import { day as formatDay, euros, rate, today } from '../format.ts';
 import type { T } from '../main.tsx';
 import { OutletPicker } from './Choice.tsx';
 import { BarChart } from '../portal/BarChart.tsx';
 
-interface Figures {
-  tickets: number;
-  refunds: number;
-  totalCents: number;
-  discountsCents: number;
-  byPayment: { method: string; amountCents: number }[];
-  changeCents: number;
-  cashExpectedCents: number;
-  byVat: { vatRateBp: number; grossCents: number; netCents: number; vatCents: number }[];
-  byProducer: { producerId: number | null; name: string; totalCents: number }[];
-}
-interface XReport {
-  outlet: string;
-  day: string;
-  closed: boolean;
-  figures: Figures;
-  byHour: { hour: number; tickets: number; totalCents: number }[];
-}
-interface Closing {
-  id: number;
-  outletId: number;
-  kind: string;
-  period: string;
-  seq: number;
-  closedAt: string;
-  totalCents: number;
-  grandTotalCents: number;
-  figures: Figures & { cashCountedCents: number | null; cashDifferenceCents: number | null; note: string | null };
-}
+type XReport = XReportView;
+type Closing = ClosingView;
 
 /** Notes and coins of the euro, in cents: the drawer is counted by denomination. */
 const DENOMINATIONS = [50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
@@ -56,10 +30,10 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
 
   useEffect(() => {
     setError('');
-    api<XReport>('GET', `/api/closings/x?outlet=${outlet}&day=${day}`)
+    call(closingApi.x, { query: { outlet, day } })
       .then(setX)
       .catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
-    api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=day&limit=10`)
+    call(closingApi.list, { query: { outlet, kind: 'day', limit: 10 } })
       .then(setHistory)
       .catch(() => undefined);
   }, [outlet, day, tick]);
@@ -89,11 +63,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
     setError('');
     if (difference !== 0 && !note.trim()) return setError(t('bo.day.explain'));
     try {
-      const z = await api<Closing>('POST', '/api/closings/day', {
-        outlet,
-        day,
-        cashCountedCents: counted,
-        ...(note.trim() ? { note: note.trim() } : {}),
+      const z = await call(closingApi.closeDay, {
+        body: { outlet, day, cashCountedCents: counted, ...(note.trim() ? { note: note.trim() } : {}) },
       });
       setClosed(z);
       setCounts({});
@@ -310,7 +281,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
               <td>
                 <a
                   class="button secondary"
-                  href={`/api/closings/${c.id}.pdf`}
+                  href={link(closingApi.pdf, { params: { id: c.id } })}
                   target="_blank"
                   rel="noopener"
                   aria-label={t('bo.day.pdfOf', { n: c.seq })}

@@ -1,20 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { api, errorText } from '../api.ts';
+import { api, call, errorText, link } from '../api.ts';
+import { closingApi, type ClosingView } from '../../shared/api/closing.ts';
 import { day, euros, previousMonth, today } from '../format.ts';
 import type { T } from '../main.tsx';
 import { OutletPicker } from './Choice.tsx';
 
-interface Closing {
-  id: number;
-  kind: 'day' | 'month' | 'year';
-  period: string;
-  seq: number;
-  closedAt: string;
-  totalCents: number;
-  grandTotalCents: number;
-  figures: { tickets: number };
-}
+type Closing = ClosingView;
 
 /**
  * Monthly and yearly closings, built from the daily ones: the month once all its days are closed,
@@ -29,8 +21,8 @@ export function Periods({ t, lang }: { t: T; lang: Lang }) {
   const [done, setDone] = useState('');
   const load = () =>
     Promise.all([
-      api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=month&limit=24`),
-      api<Closing[]>('GET', `/api/closings?outlet=${outlet}&kind=year&limit=10`),
+      call(closingApi.list, { query: { outlet, kind: 'month', limit: 24 } }),
+      call(closingApi.list, { query: { outlet, kind: 'year', limit: 10 } }),
     ])
       .then(([m, y]) => setClosings([...y, ...m]))
       .catch((e) => setError(errorText(e)));
@@ -41,7 +33,10 @@ export function Periods({ t, lang }: { t: T; lang: Lang }) {
     setError('');
     setDone('');
     try {
-      const c = await api<Closing>('POST', `/api/closings/${kind}`, kind === 'month' ? { outlet, month } : { outlet, year });
+      const c =
+        kind === 'month'
+          ? await call(closingApi.closeMonth, { body: { outlet, month } })
+          : await call(closingApi.closeYear, { body: { outlet, year } });
       setDone(t(kind === 'month' ? 'bo.per.monthDone' : 'bo.per.yearDone', { period: periodName(c), total: euros(c.totalCents, lang) }));
       await load();
     } catch (e) {
@@ -109,7 +104,7 @@ export function Periods({ t, lang }: { t: T; lang: Lang }) {
               <td>
                 <a
                   class="button secondary"
-                  href={`/api/closings/${c.id}.pdf`}
+                  href={link(closingApi.pdf, { params: { id: c.id } })}
                   target="_blank"
                   rel="noopener"
                   aria-label={t('bo.per.pdfOf', { period: periodName(c) })}

@@ -1,22 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { api, ApiError } from '../api.ts';
+import type { z } from 'zod';
+import { systemApi, type backupView, type EventView } from '../../shared/api/system.ts';
+import { ApiError, call, link } from '../api.ts';
 import { moment } from '../format.ts';
 import type { T } from '../main.tsx';
 
-interface EventRow {
-  id: number;
-  at: string;
-  kind: string;
-  subject: string | null;
-  by: string | null;
-  data: unknown;
-}
-interface Backup {
-  name: string;
-  bytes: number;
-  createdAt: string;
-}
+type EventRow = EventView;
+type Backup = z.infer<typeof backupView>;
 
 /** Prefixes of the event kinds (server/events/event-log.ts). */
 const KINDS = [
@@ -52,7 +43,7 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
   const when = (iso: string) => moment(iso, lang, { dateStyle: 'short', timeStyle: 'medium' });
 
   const load = async (before?: number) => {
-    const rows = await api<EventRow[]>('GET', `/api/events?limit=50${kind ? `&kind=${kind}` : ''}${before ? `&beforeId=${before}` : ''}`);
+    const rows = await call(systemApi.events, { query: { limit: 50, ...(kind ? { kind } : {}), ...(before ? { beforeId: before } : {}) } });
     setEvents((prev) => (before ? [...prev, ...rows] : rows));
     setMore(rows.length === 50);
   };
@@ -60,7 +51,7 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
     load().catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
   }, [kind]);
   const loadBackups = () =>
-    api<Backup[]>('GET', '/api/backups')
+    call(systemApi.backups)
       .then(setBackups)
       .catch(() => undefined);
   useEffect(() => void loadBackups(), []);
@@ -69,7 +60,7 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
     setError('');
     setDone('');
     try {
-      const b = await api<Backup>('POST', '/api/backups');
+      const b = await call(systemApi.backupNow);
       setDone(t('bo.sys.backupDone', { name: b.name, size: (b.bytes / 1e6).toLocaleString(lang, { maximumFractionDigits: 1 }) }));
       await loadBackups();
       await load();
@@ -110,7 +101,7 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
                 <td class="num">{(b.bytes / 1e6).toLocaleString(lang, { maximumFractionDigits: 1 })} Mo</td>
                 <td>
                   {admin ? (
-                    <a class="button secondary" href={`/api/backups/${encodeURIComponent(b.name)}`} download>
+                    <a class="button secondary" href={link(systemApi.backup, { params: { name: b.name } })} download>
                       {t('bo.acc.download')}
                     </a>
                   ) : (

@@ -1,7 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PrinterStateEvent, ServerToClientEvents } from '../../shared/realtime.ts';
 import type { TillOptions } from '../../shared/api/settings.ts';
-import { api, ApiError, isOffline } from '../api.ts';
+import { api, ApiError, call, isOffline } from '../api.ts';
+import { authApi } from '../../shared/api/auth.ts';
+import { systemApi } from '../../shared/api/system.ts';
 import { CatalogIndex, type CatalogData } from './catalog.ts';
 import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
 import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
@@ -170,7 +172,7 @@ export class Till {
       const device = await api<DeviceInfo>('GET', '/api/devices/current');
       await put('kv', device, 'device');
       this.set({ device, outbox: { ...this.outbox.state, online: true } });
-      const me = await api<{ user: User; tillId: number | null }>('GET', '/api/auth/me').catch(() => null);
+      const me = await call(authApi.me).catch(() => null);
       if (me && me.tillId === device.id) {
         await put('kv', me.user, 'user');
         const same = !starting && this.state.user?.id === me.user.id;
@@ -211,7 +213,7 @@ export class Till {
   async login(userId: number, pin: string) {
     const device = this.state.device!;
     try {
-      const res = await api<{ user: User }>('POST', '/api/auth/pin', { tillId: device.id, pin, userId });
+      const res = await call(authApi.pin, { body: { tillId: device.id, pin, ...(userId !== undefined ? { userId } : {}) } });
       const salt = uuidv7();
       await put('kv', { salt, digest: await pinDigest(pin, salt) }, `pin:${userId}`);
       await put('kv', res.user, 'user');
@@ -243,7 +245,7 @@ export class Till {
   }
 
   async logout() {
-    await api('POST', '/api/auth/logout').catch(() => undefined);
+    await call(authApi.logout).catch(() => undefined);
     await del('kv', 'user');
     this.set({ user: null, screen: 'lock' });
   }
@@ -331,7 +333,7 @@ export class Till {
     if (this.healthTimer) return;
     this.healthTimer = setInterval(async () => {
       try {
-        await api('GET', '/api/health', undefined, 3000);
+        await call(systemApi.health, {}, 3000);
         clearInterval(this.healthTimer!);
         this.healthTimer = null;
         await this.boot();

@@ -5,7 +5,9 @@
 import type { ShopIdentity } from '../../shared/api/settings.ts';
 import { formatRate, type BasisPoints } from '../../shared/money.ts';
 import { A4Document, pdfDate, pdfEuros } from '../documents/a4.ts';
-import type { closingView } from './closing.ts';
+import type { Db } from '../../db/schema.ts';
+import { isDemo, shopIdentity } from '../settings/settings.ts';
+import { getClosing, type closingView } from './closing.ts';
 
 type Closing = ReturnType<typeof closingView>;
 
@@ -117,4 +119,20 @@ export function closingPdf(
     { muted: true, size: 7.5 },
   );
   return doc.finish();
+}
+
+/** A closing as its A4 PDF, with what the page names (outlet, who closed it, the tills), and its file name. */
+export async function closingDocument(db: Db, id: number): Promise<{ pdf: Buffer; filename: string }> {
+  const c = await getClosing(db, id);
+  const outlet = await db.selectFrom('outlets').select(['name', 'code']).where('id', '=', c.outletId).executeTakeFirstOrThrow();
+  const by = await db.selectFrom('users').select('display_name').where('id', '=', c.closedBy).executeTakeFirst();
+  const tills = await db.selectFrom('tills').select(['id', 'name']).execute();
+  const pdf = await closingPdf(c, {
+    shop: await shopIdentity(db),
+    outletName: outlet.name,
+    closedByName: by?.display_name ?? '?',
+    demo: await isDemo(db),
+    tillNames: new Map(tills.map((t) => [t.id, t.name])),
+  });
+  return { pdf, filename: `cloture-${outlet.code}-${c.kind}-${c.period}.pdf` };
 }

@@ -41,7 +41,7 @@ async function outletByCode(db: Db, code: OutletCode) {
 export function closingView(row: {
   id: number;
   outlet_id: number;
-  kind: string;
+  kind: 'day' | 'month' | 'year';
   period: string;
   seq: number;
   closed_at: string;
@@ -377,4 +377,15 @@ export async function verifyClosings(db: Db) {
     grandTotal += outletGrand;
   }
   return { closings: rows.length, grandTotalCents: grandTotal, problems };
+}
+
+/** Closings, newest first, by outlet and kind. */
+export async function listClosings(
+  db: Db,
+  query: { outlet?: OutletCode | undefined; kind?: 'day' | 'month' | 'year' | undefined; limit: number },
+) {
+  let q = db.selectFrom('closings').innerJoin('outlets', 'outlets.id', 'closings.outlet_id').selectAll('closings');
+  if (query.outlet) q = q.where('outlets.code', '=', query.outlet);
+  if (query.kind) q = q.where('closings.kind', '=', query.kind);
+  return (await q.orderBy('closings.id', 'desc').limit(query.limit).execute()).map(closingView);
 }

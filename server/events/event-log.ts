@@ -138,3 +138,23 @@ export async function verifyEventChain(db: Db): Promise<{ events: number; proble
   }
   return { events: rows.length, problems };
 }
+
+/** The event log, newest first: by kind prefix, before an id (paging), with who did it. */
+export async function listEvents(db: Db, query: { kind?: string | undefined; beforeId?: number | undefined; limit: number }) {
+  let q = db
+    .selectFrom('events')
+    .leftJoin('users', 'users.id', 'events.user_id')
+    .select(['events.id', 'events.at', 'events.kind', 'events.subject', 'events.data', 'events.user_id', 'users.display_name']);
+  if (query.kind) q = q.where('events.kind', 'like', `${query.kind}%`);
+  if (query.beforeId) q = q.where('events.id', '<', query.beforeId);
+  const rows = await q.orderBy('events.id', 'desc').limit(query.limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    kind: r.kind,
+    subject: r.subject,
+    userId: r.user_id,
+    by: r.display_name,
+    data: JSON.parse(r.data) as unknown,
+  }));
+}

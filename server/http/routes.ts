@@ -13,17 +13,16 @@ import { printingRoutes } from '../printing/routes.ts';
 import { settlementRoutes } from '../settlement/routes.ts';
 import { accountingRoutes } from '../accounting/routes.ts';
 import { buildOpenApi } from '../system/openapi.ts';
-import { route, type RouteDef } from './route.ts';
+import { systemApi } from '../../shared/api/system.ts';
+import { serve, type RouteDef } from './route.ts';
 
 /** The API described from the route table itself (built once, on first request). */
 let openApi: unknown = null;
-const openApiRoute = route({
-  method: 'get',
-  path: '/api/openapi.json',
+const openApiRoute = serve(systemApi.openApi, {
   access: 'public',
   tag: 'system',
   summary: 'This API, generated from its zod schemas',
-  handler: async () => (openApi ??= buildOpenApi(allRoutes)),
+  handler: async () => (openApi ??= buildOpenApi(allRoutes)) as Record<string, unknown>,
 });
 
 /** Every HTTP route, each declaring who may call it. The access test walks this list. */

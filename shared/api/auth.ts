@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { idSchema } from './common.ts';
+import { idSchema, roleSchema } from './common.ts';
+import { endpoint, noContent } from './contract.ts';
+import { ownPasswordBody } from './admin.ts';
 
 export const loginBody = z
   .object({
@@ -32,3 +34,36 @@ export type LoginBody = z.infer<typeof loginBody>;
 export type PinBody = z.infer<typeof pinBody>;
 
 export const approveBody = z.object({ pin: z.string().regex(/^\d{4,8}$/, 'code PIN de 4 à 8 chiffres') }).strict();
+
+// ——— Responses ———
+
+const int = z.number().int();
+const loggedIn = z.strictObject({
+  user: z.strictObject({ id: int, role: roleSchema, displayName: z.string(), producerId: int.nullable() }),
+});
+
+/** Who is logged in, as the apps show them. */
+export const meView = z.strictObject({
+  user: z.strictObject({ id: int, role: roleSchema, displayName: z.string(), login: z.string().nullable(), producerId: int.nullable() }),
+  tillId: int.nullable(),
+  shop: z.strictObject({ name: z.string(), demo: z.boolean() }),
+});
+export type MeView = z.infer<typeof meView>;
+
+export const authApi = {
+  login: endpoint({ method: 'post', path: '/api/auth/login', body: loginBody, response: loggedIn }),
+  pin: endpoint({ method: 'post', path: '/api/auth/pin', body: pinBody, response: loggedIn }),
+  approve: endpoint({
+    method: 'post',
+    path: '/api/auth/approve',
+    body: approveBody,
+    response: z.strictObject({
+      approver: z.strictObject({ id: int, displayName: z.string(), role: roleSchema }),
+      /** To send with the ticket or refund it approves (`discountApproval`). */
+      approval: z.string(),
+    }),
+  }),
+  logout: endpoint({ method: 'post', path: '/api/auth/logout', response: noContent }),
+  me: endpoint({ method: 'get', path: '/api/auth/me', response: meView }),
+  password: endpoint({ method: 'put', path: '/api/auth/password', body: ownPasswordBody, response: noContent }),
+};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate, outletCodeSchema } from './common.ts';
+import { endpoint, fileResponse } from './contract.ts';
 
 export const xQuery = z.object({ outlet: outletCodeSchema.default('shop'), day: isoDate.optional() }).strict();
 export const closeDayBody = z
@@ -24,3 +25,72 @@ export const closingListQuery = z
     limit: z.coerce.number().int().min(1).max(500).default(60),
   })
   .strict();
+
+// ——— Responses ———
+
+const int = z.number().int();
+
+/** What an X or Z report shows, for one business day of one outlet, or summed over a month or a year. */
+export const figuresSchema = z.strictObject({
+  tickets: int,
+  refunds: int,
+  salesCents: int,
+  refundsCents: int,
+  totalCents: int,
+  discountsCents: int,
+  byPayment: z.array(z.strictObject({ method: z.string(), amountCents: int })),
+  changeCents: int,
+  cashExpectedCents: int,
+  byVat: z.array(z.strictObject({ vatRateBp: int, grossCents: int, netCents: int, vatCents: int })),
+  byProducer: z.array(z.strictObject({ producerId: int.nullable(), name: z.string(), totalCents: int })),
+  tills: z.array(z.strictObject({ tillId: int, first: int, last: int, count: int })),
+  /** Tickets sold on an earlier day that was already closed, booked on this one. */
+  lateTickets: int,
+});
+export type FiguresView = z.infer<typeof figuresSchema>;
+
+export const closingFiguresSchema = figuresSchema.extend({
+  /** Day closings: the cash counted in the drawer, and the difference with what was expected. */
+  cashCountedCents: int.nullable(),
+  cashDifferenceCents: int.nullable(),
+  note: z.string().nullable(),
+  /** Month and year closings: the periods they are built from. */
+  from: z.array(z.string()),
+});
+
+/** A closing (Z) as chained: its figures, its place in the outlet's chain, its hash. */
+export const closingViewSchema = z.strictObject({
+  id: int,
+  outletId: int,
+  kind: z.enum(['day', 'month', 'year']),
+  period: z.string(),
+  seq: int,
+  closedAt: z.string(),
+  closedBy: int,
+  figures: closingFiguresSchema,
+  totalCents: int,
+  grandTotalCents: int,
+  hash: z.string(),
+});
+export type ClosingView = z.infer<typeof closingViewSchema>;
+
+export const xReportSchema = z.strictObject({
+  outlet: outletCodeSchema,
+  day: z.string(),
+  closed: z.boolean(),
+  figures: figuresSchema,
+  byHour: z.array(z.strictObject({ hour: int, tickets: int, totalCents: int })),
+});
+export type XReportView = z.infer<typeof xReportSchema>;
+
+const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+
+export const closingApi = {
+  x: endpoint({ method: 'get', path: '/api/closings/x', query: xQuery, response: xReportSchema }),
+  closeDay: endpoint({ method: 'post', path: '/api/closings/day', body: closeDayBody, response: closingViewSchema }),
+  closeMonth: endpoint({ method: 'post', path: '/api/closings/month', body: closeMonthBody, response: closingViewSchema }),
+  closeYear: endpoint({ method: 'post', path: '/api/closings/year', body: closeYearBody, response: closingViewSchema }),
+  list: endpoint({ method: 'get', path: '/api/closings', query: closingListQuery, response: z.array(closingViewSchema) }),
+  pdf: endpoint({ method: 'get', path: '/api/closings/:id.pdf', params: idParams, response: fileResponse('application/pdf') }),
+  get: endpoint({ method: 'get', path: '/api/closings/:id', params: idParams, response: closingViewSchema }),
+};

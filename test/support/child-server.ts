@@ -18,7 +18,17 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     // MDNS off: no test sends anything beyond the loopback.
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', BACKUP_HOUR: 'off', MDNS: 'off', CHECK_RESPONSES: 'on', ...env },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      BACKUP_HOUR: 'off',
+      MDNS: 'off',
+      CHECK_RESPONSES: 'on',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { parseEuros } from '../../../shared/money.ts';
-import { api, call } from '../../api.ts';
+import { call } from '../../api.ts';
+import { authApi } from '../../../shared/api/auth.ts';
 import { salesApi, type SaleView } from '../../../shared/api/sales.ts';
 import { numberAndQueue } from '../idb.ts';
 import { type TillState } from '../till.ts';
@@ -72,7 +73,7 @@ export function RefundScreen({ s }: { s: TillState }) {
     setError('');
     if (s.outbox.waiting > 0 || !s.outbox.online) return setError(t('till.refund.needsOnline'));
     try {
-      if (!isManager) await api('POST', '/api/auth/approve', { pin });
+      if (!isManager) await call(authApi.approve, { body: { pin } });
       const device = s.device!;
       const counter = `number:${device.id}:${device.trainingMode ? 'training' : 'real'}`;
       const id = uuidv7();

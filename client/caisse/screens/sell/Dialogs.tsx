@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { parseEuros, weighedPrice, type Cents, type Grams } from '../../../../shared/money.ts';
-import { api } from '../../../api.ts';
+import { call } from '../../../api.ts';
+import { authApi } from '../../../../shared/api/auth.ts';
 import { removeLine, updateLine, type CartLine } from '../../cart.ts';
 import type { Product } from '../../catalog.ts';
 import { type TillState } from '../../till.ts';
@@ -69,7 +70,7 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
     if (!isManager && cents * 10_000 > gross * limitBp) {
       if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
       try {
-        approval = (await api<{ approval: string }>('POST', '/api/auth/approve', { pin })).approval;
+        approval = (await call(authApi.approve, { body: { pin } })).approval;
       } catch (e) {
         setPin('');
         return setError(errorText(e));
@@ -163,7 +164,7 @@ export function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtota
     if (!isManager && cents * 10_000 > subtotal * limitBp) {
       if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
       try {
-        const { approval } = await api<{ approval: string }>('POST', '/api/auth/approve', { pin });
+        const { approval } = await call(authApi.approve, { body: { pin } });
         till.setCart({ ...s.cart, discountCents: cents, approval });
       } catch (e) {
         setPin('');

@@ -1,0 +1,58 @@
+/** The auth domain's services behind its routes: logging in and out, who is logged in, one's own password. */
+import type { Kysely } from 'kysely';
+import type { Database, Db } from '../../db/schema.ts';
+import type { MeView } from '../../shared/api/auth.ts';
+import { Forbidden, Unauthorized } from '../errors.ts';
+import { recordEvent } from '../events/event-log.ts';
+import { isDemo, readSetting } from '../settings/settings.ts';
+import { setPassword } from '../users/users.ts';
+import type { Actor } from './access.ts';
+import type { SessionUser } from './identity.ts';
+import { loginWithPassword, type LoggedIn } from './login.ts';
+import { sha256Hex, verifySecret } from './secrets.ts';
+import { endSession } from './sessions.ts';
+
+/**
+ * A password login. From outside the shop's network (`remote`: through the public proxy) only producers may
+ * open a session: anyone else's is ended at once and refused.
+ */
+export async function passwordLogin(
+  db: Db,
+  input: { login: string; password: string },
+  at: { remote: boolean; now: Date },
+): Promise<LoggedIn> {
+  const result = await loginWithPassword(db, input.login, input.password, at.now);
+  if (at.remote && result.user.role !== 'producer') {
+    await endSession(db, sha256Hex(result.token));
+    throw new Forbidden(
+      'Le back-office s’ouvre depuis le réseau de la boutique ; depuis l’extérieur, seul l’espace des producteurs est ouvert.',
+    );
+  }
+  return result;
+}
+
+export async function logout(db: Kysely<Database>, user: SessionUser, now: Date): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await endSession(trx, user.sessionHash);
+    await recordEvent(trx, { kind: 'auth.logout', userId: user.id, at: now.toISOString() });
+  });
+}
+
+export async function whoAmI(db: Db, actor: Actor & { user: SessionUser }): Promise<MeView> {
+  const { user } = actor;
+  const identity = await readSetting(db, 'shop.identity');
+  return {
+    user: { id: user.id, role: user.role, displayName: user.displayName, login: user.login, producerId: user.producerId },
+    tillId: actor.device?.tillId ?? null,
+    shop: { name: identity?.name ?? '', demo: await isDemo(db) },
+  };
+}
+
+/** One's own password, the current one asked again; every session of theirs ends (this one too). */
+export async function changeOwnPassword(db: Kysely<Database>, user: SessionUser, input: { current: string; password: string }, now: Date) {
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+  if (!row.password_hash || !(await verifySecret(input.current, row.password_hash))) {
+    throw new Unauthorized('Mot de passe actuel incorrect.');
+  }
+  await db.transaction().execute((trx) => setPassword(trx, user.id, input.password, user, now));
+}

@@ -1,0 +1,20 @@
+/** The system domain's services: liveness and backups on demand. */
+import type SQLite from 'better-sqlite3';
+import type { Db } from '../../db/schema.ts';
+import { createBackup } from '../backup/backup.ts';
+import { recordEvent } from '../events/event-log.ts';
+import { isDemo } from '../settings/settings.ts';
+import { version } from './version.ts';
+
+/** Alive when the database answers. */
+export async function health(db: Db) {
+  await db.selectFrom('settings').select('key').limit(1).execute();
+  return { ok: true as const, version, demo: await isDemo(db) };
+}
+
+/** A backup taken now (SQLite online backup, integrity-checked), logged with who asked. */
+export async function backupNow(db: Db, sqlite: SQLite.Database, dir: string, userId: number, now: Date) {
+  const backup = await createBackup(sqlite, dir, now);
+  await recordEvent(db, { kind: 'backup.created', userId, subject: backup.name, data: { bytes: backup.bytes }, at: now.toISOString() });
+  return { name: backup.name, bytes: backup.bytes };
+}
