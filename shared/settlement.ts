@@ -10,7 +10,7 @@
  *   commission: the shop bought them, it did not sell them on the producer's behalf;
  * - VAT on the goods is computed per rate on the sum of that rate's lines, like a ticket.
  */
-import { cents, netFromGross, percentOf, splitGross, sumCents, type BasisPoints, type Cents } from './money.ts';
+import { cents, percentOf, splitGross, sumCents, type BasisPoints, type Cents } from './money.ts';
 
 export type StatementItemKind = 'sale' | 'refund' | 'kitchen';
 

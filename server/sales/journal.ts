@@ -2,7 +2,7 @@ import { groupBy } from '../../shared/group.ts';
 import { sql } from 'kysely';
 import type { Db } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
-import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
+import { GENESIS_HASH } from '../journal/canonical.ts';
 
 export interface TicketRecord {
   id: string;
@@ -73,6 +73,113 @@ export function ticketCanonicalJson(r: TicketRecord): string {
   return `{"businessDay":${str(r.businessDay)},"cashierId":${num(r.cashierId)},"chainSeq":${num(r.chainSeq)},"changeCents":${num(r.changeCents)},"createdAt":${str(r.createdAt)},"discountCents":${num(r.discountCents)},"id":${str(r.id)},"kind":${str(r.kind)},"lines":[${lines}],"number":${num(r.number)},"payments":[${payments}],"refundOf":${nullable(r.refundOf)},"subtotalCents":${num(r.subtotalCents)},"tillGrandTotalCents":${num(r.tillGrandTotalCents)},"tillId":${num(r.tillId)},"totalCents":${num(r.totalCents)},"training":${r.training ? 'true' : 'false'},"vat":[${vat}]}`;
 }
 
+/** The columns of a stored ticket that its hashed record is made of. */
+export interface TicketRecordRow {
+  id: string;
+  till_id: number;
+  training: 0 | 1;
+  number: number;
+  chain_seq: number;
+  created_at: string;
+  business_day: string;
+  cashier_id: number;
+  kind: 'sale' | 'refund';
+  refund_of: string | null;
+  subtotal_cents: number;
+  discount_cents: number;
+  total_cents: number;
+  change_cents: number;
+  till_grand_total_cents: number;
+}
+export interface TicketLineRow {
+  line_no: number;
+  product_id: number;
+  name: string;
+  producer_id: number | null;
+  quantity: number;
+  unit_price_cents: number;
+  gross_cents: number;
+  line_discount_cents: number;
+  ticket_discount_cents: number;
+  total_cents: number;
+  vat_rate_bp: number;
+}
+export interface TicketVatRow {
+  vat_rate_bp: number;
+  gross_cents: number;
+  net_cents: number;
+  vat_cents: number;
+}
+export interface TicketPaymentRow {
+  method: string;
+  amount_cents: number;
+}
+
+/**
+ * The one mapping from a ticket's rows to its hashed record: `commitTicket` hashes what it is about to
+ * write through it, `verify` and the archive rebuild the record from what is stored through it, so the two
+ * cannot drift apart.
+ */
+export function ticketRecord(
+  s: TicketRecordRow,
+  lines: readonly TicketLineRow[],
+  vat: readonly TicketVatRow[],
+  payments: readonly TicketPaymentRow[],
+): TicketRecord {
+  return {
+    id: s.id,
+    tillId: s.till_id,
+    training: s.training === 1,
+    number: s.number,
+    chainSeq: s.chain_seq,
+    createdAt: s.created_at,
+    businessDay: s.business_day,
+    cashierId: s.cashier_id,
+    kind: s.kind,
+    refundOf: s.refund_of,
+    lines: lines.map((l) => ({
+      lineNo: l.line_no,
+      productId: l.product_id,
+      name: l.name,
+      producerId: l.producer_id,
+      quantity: l.quantity,
+      unitPriceCents: l.unit_price_cents,
+      grossCents: l.gross_cents,
+      lineDiscountCents: l.line_discount_cents,
+      ticketDiscountCents: l.ticket_discount_cents,
+      totalCents: l.total_cents,
+      vatRateBp: l.vat_rate_bp,
+    })),
+    vat: vat.map((v) => ({ vatRateBp: v.vat_rate_bp, grossCents: v.gross_cents, netCents: v.net_cents, vatCents: v.vat_cents })),
+    payments: payments.map((p) => ({ method: p.method, amountCents: p.amount_cents })),
+    subtotalCents: s.subtotal_cents,
+    discountCents: s.discount_cents,
+    totalCents: s.total_cents,
+    changeCents: s.change_cents,
+    tillGrandTotalCents: s.till_grand_total_cents,
+  };
+}
+
+/**
+ * The numbers of a till's chain never received, when its count of tickets falls short of its highest
+ * number (numbers are unique per till, so the chain is gapless exactly when the two are equal).
+ */
+async function gapOf(db: Db, chain: { till_id: number; training: 0 | 1; n: unknown; maxNumber: unknown }): Promise<TicketProblem | null> {
+  if (Number(chain.n) === Number(chain.maxNumber)) return null;
+  const numbers = new Set(
+    (
+      await db.selectFrom('sales').select('number').where('till_id', '=', chain.till_id).where('training', '=', chain.training).execute()
+    ).map((r) => r.number),
+  );
+  const missing: number[] = [];
+  for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
+  return {
+    record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`,
+    fault: 'gap',
+    detail: `numbers never received: ${missing.join(', ')}`,
+  };
+}
+
 /** A stretch of one till's chain, or a set of tickets by id. */
 export type TicketSelection = { ids: string[] } | { tillId: number; training: 0 | 1; fromSeq: number; toSeq: number };
 
@@ -122,43 +229,7 @@ export async function loadTicketRecords(db: Db, where: TicketSelection) {
   const vatOf = group(vat);
   return sales.map((s) => ({
     row: s,
-    record: {
-      id: s.id,
-      tillId: s.till_id,
-      training: s.training === 1,
-      number: s.number,
-      chainSeq: s.chain_seq,
-      createdAt: s.created_at,
-      businessDay: s.business_day,
-      cashierId: s.cashier_id,
-      kind: s.kind,
-      refundOf: s.refund_of,
-      lines: (linesOf.get(s.id) ?? []).map((l) => ({
-        lineNo: l.line_no,
-        productId: l.product_id,
-        name: l.name,
-        producerId: l.producer_id,
-        quantity: l.quantity,
-        unitPriceCents: l.unit_price_cents,
-        grossCents: l.gross_cents,
-        lineDiscountCents: l.line_discount_cents,
-        ticketDiscountCents: l.ticket_discount_cents,
-        totalCents: l.total_cents,
-        vatRateBp: l.vat_rate_bp,
-      })),
-      vat: (vatOf.get(s.id) ?? []).map((v) => ({
-        vatRateBp: v.vat_rate_bp,
-        grossCents: v.gross_cents,
-        netCents: v.net_cents,
-        vatCents: v.vat_cents,
-      })),
-      payments: (paymentsOf.get(s.id) ?? []).map((p) => ({ method: p.method, amountCents: p.amount_cents })),
-      subtotalCents: s.subtotal_cents,
-      discountCents: s.discount_cents,
-      totalCents: s.total_cents,
-      changeCents: s.change_cents,
-      tillGrandTotalCents: s.till_grand_total_cents,
-    } satisfies TicketRecord,
+    record: ticketRecord(s, linesOf.get(s.id) ?? [], vatOf.get(s.id) ?? [], paymentsOf.get(s.id) ?? []),
   }));
 }
 
@@ -322,26 +393,8 @@ export async function verifyTicketChains(db: Db, runSegments?: SegmentRunner, se
     if (seg.training === 0) grandTotal += results[i]!.sumCents;
   });
   for (const chain of chains) {
-    // Numbers are unique per till (a constraint), so they are gapless exactly when their count reaches the highest.
-    if (Number(chain.n) !== Number(chain.maxNumber)) {
-      const numbers = new Set(
-        (
-          await db
-            .selectFrom('sales')
-            .select('number')
-            .where('till_id', '=', chain.till_id)
-            .where('training', '=', chain.training)
-            .execute()
-        ).map((r) => r.number),
-      );
-      const missing: number[] = [];
-      for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
-      problems.push({
-        record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`,
-        fault: 'gap',
-        detail: `numbers never received: ${missing.join(', ')}`,
-      });
-    }
+    const gap = await gapOf(db, chain);
+    if (gap) problems.push(gap);
     if (chain.training === 0) tickets += Number(chain.n);
   }
   return { tickets, grandTotalCents: grandTotal, problems, threads };
@@ -491,25 +544,8 @@ async function verifyLinksAndTotals(db: Db) {
   let tickets = 0;
   let grandTotalCents = 0;
   for (const chain of chains) {
-    if (Number(chain.n) !== Number(chain.maxNumber)) {
-      const numbers = new Set(
-        (
-          await db
-            .selectFrom('sales')
-            .select('number')
-            .where('till_id', '=', chain.till_id)
-            .where('training', '=', chain.training)
-            .execute()
-        ).map((r) => r.number),
-      );
-      const missing: number[] = [];
-      for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
-      problems.push({
-        record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`,
-        fault: 'gap',
-        detail: `numbers never received: ${missing.join(', ')}`,
-      });
-    }
+    const gap = await gapOf(db, chain);
+    if (gap) problems.push(gap);
     if (chain.training === 0) {
       tickets += Number(chain.n);
       grandTotalCents += Number(chain.sum);
@@ -606,52 +642,15 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
       while (li < lines.length && lines[li]!.sale_id < s.id) li++;
       while (pi < payments.length && payments[pi]!.sale_id < s.id) pi++;
       while (vi < vat.length && vat[vi]!.sale_id < s.id) vi++;
-      const record: TicketRecord = {
-        id: s.id,
-        tillId: s.till_id,
-        training: s.training === 1,
-        number: s.number,
-        chainSeq: s.chain_seq,
-        createdAt: s.created_at,
-        businessDay: s.business_day,
-        cashierId: s.cashier_id,
-        kind: s.kind,
-        refundOf: s.refund_of,
-        lines: [],
-        vat: [],
-        payments: [],
-        subtotalCents: s.subtotal_cents,
-        discountCents: s.discount_cents,
-        totalCents: s.total_cents,
-        changeCents: s.change_cents,
-        tillGrandTotalCents: s.till_grand_total_cents,
-      };
-      let linesTotal = 0;
-      for (; li < lines.length && lines[li]!.sale_id === s.id; li++) {
-        const l = lines[li]!;
-        linesTotal += l.total_cents;
-        record.lines.push({
-          lineNo: l.line_no,
-          productId: l.product_id,
-          name: l.name,
-          producerId: l.producer_id,
-          quantity: l.quantity,
-          unitPriceCents: l.unit_price_cents,
-          grossCents: l.gross_cents,
-          lineDiscountCents: l.line_discount_cents,
-          ticketDiscountCents: l.ticket_discount_cents,
-          totalCents: l.total_cents,
-          vatRateBp: l.vat_rate_bp,
-        });
-      }
-      let vatTotal = 0;
-      for (; vi < vat.length && vat[vi]!.sale_id === s.id; vi++) {
-        const v = vat[vi]!;
-        vatTotal += v.gross_cents;
-        record.vat.push({ vatRateBp: v.vat_rate_bp, grossCents: v.gross_cents, netCents: v.net_cents, vatCents: v.vat_cents });
-      }
-      for (; pi < payments.length && payments[pi]!.sale_id === s.id; pi++)
-        record.payments.push({ method: payments[pi]!.method, amountCents: payments[pi]!.amount_cents });
+      const li0 = li;
+      const vi0 = vi;
+      const pi0 = pi;
+      while (li < lines.length && lines[li]!.sale_id === s.id) li++;
+      while (vi < vat.length && vat[vi]!.sale_id === s.id) vi++;
+      while (pi < payments.length && payments[pi]!.sale_id === s.id) pi++;
+      const record = ticketRecord(s, lines.slice(li0, li), vat.slice(vi0, vi), payments.slice(pi0, pi));
+      const linesTotal = record.lines.reduce((t, l) => t + l.totalCents, 0);
+      const vatTotal = record.vat.reduce((t, v) => t + v.grossCents, 0);
       if (ticketHash(s.prev_hash, record) !== s.hash)
         problems.push({
           record: label(s.till_id, s.training, s.number),

@@ -12,7 +12,7 @@ import { recordEvent } from '../events/event-log.ts';
 import type { Db } from '../../db/schema.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 import { recordMovements, type MovementInput } from '../stock/ledger.ts';
-import { loadTicketRecords, ticketHash, type TicketRecord } from './journal.ts';
+import { loadTicketRecords, ticketHash, ticketRecord } from './journal.ts';
 import type { WriteQueue } from './write-queue.ts';
 import { checkApproval } from '../auth/approval.ts';
 import { tillOptions } from '../settings/settings.ts';
@@ -30,6 +30,28 @@ export interface SaleContext {
 
 /** How far ahead of the server's clock a till's clock may be. Offline tickets may be old, never from the future. */
 const MAX_CLOCK_SKEW_MS = 10 * 60_000;
+
+/**
+ * A ticket id already recorded: the same body again is a replay (a till's outbox retrying) and gets the
+ * stored ticket back; another body under that id is a conflict. Null when the id is new.
+ */
+export async function replayOf(db: Db, id: string, bodyHash: string): Promise<SaleView | null> {
+  const [existing] = await rawRows<{ body_hash: string }>(db, 'select "body_hash" from "sales" where "id" = ?', [id]);
+  if (!existing) return null;
+  if (existing.body_hash !== bodyHash) throw new Conflict('Ce ticket (même identifiant) a déjà été reçu avec un contenu différent.', 'id');
+  return getSale(db, id);
+}
+
+/** The till a ticket is rung on, refused when unknown or disabled. */
+export async function activeTill(db: Db, tillId: number) {
+  const [till] = await rawRows<{ id: number; outlet_id: number; training_mode: 0 | 1; active: 0 | 1 }>(
+    db,
+    'select "id", "outlet_id", "training_mode", "active" from "tills" where "id" = ?',
+    [tillId],
+  );
+  if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
+  return till;
+}
 
 export function saleView(t: Awaited<ReturnType<typeof loadTicketRecords>>[number]) {
   const { row, record } = t;
@@ -84,20 +106,9 @@ export async function recordSale(
 
 async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
   {
-    const [existing] = await rawRows<{ id: string; body_hash: string }>(trx, 'select "id", "body_hash" from "sales" where "id" = ?', [
-      body.id,
-    ]);
-    if (existing) {
-      if (existing.body_hash !== bodyHash)
-        throw new Conflict('Ce ticket (même identifiant) a déjà été reçu avec un contenu différent.', 'id');
-      return { created: false, sale: await getSale(trx, body.id) };
-    }
-    const [till] = await rawRows<{ id: number; outlet_id: number; training_mode: 0 | 1; active: 0 | 1 }>(
-      trx,
-      'select "id", "outlet_id", "training_mode", "active" from "tills" where "id" = ?',
-      [body.tillId],
-    );
-    if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
+    const replay = await replayOf(trx, body.id, bodyHash);
+    if (replay) return { created: false, sale: replay };
+    const till = await activeTill(trx, body.tillId);
 
     const createdAt = new Date(body.createdAt);
     if (createdAt.getTime() > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
@@ -362,68 +373,54 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
   const soldOn = businessDay(t.createdAt, t.timeZone);
   const day = await firstOpenDay(trx, t.till.outlet_id, soldOn);
   const vat = vatBreakdown(t.lines.map((l) => ({ gross: l.totalCents as Cents, vatRate: l.vatRateBp as BasisPoints })));
-  const record: TicketRecord = {
+  // The rows as they will be stored; the hashed record is made from them by the same mapping verify uses.
+  const lineRows = t.lines.map((l) => ({
+    line_no: l.lineNo,
+    product_id: l.productId,
+    name: l.name,
+    producer_id: l.producerId,
+    unit: l.unit,
+    quantity: l.quantity,
+    unit_price_cents: l.unitPriceCents,
+    gross_cents: l.grossCents,
+    line_discount_cents: l.lineDiscountCents,
+    ticket_discount_cents: l.ticketDiscountCents,
+    total_cents: l.totalCents,
+    vat_rate_bp: l.vatRateBp,
+    note: l.note,
+    refund_of_line: l.refundOfLine,
+  }));
+  const vatRows = vat.map((v) => ({ vat_rate_bp: v.vatRate, gross_cents: v.gross, net_cents: v.net, vat_cents: v.vat }));
+  const paymentRows = t.payments.map((p) => ({ method: p.method, amount_cents: p.amountCents }));
+  const base = {
     id: t.id,
-    tillId: t.till.id,
-    training: training === 1,
-    number,
-    chainSeq,
-    createdAt: t.createdAt.toISOString(),
-    businessDay: day,
-    cashierId: t.cashierId,
-    kind: t.kind,
-    refundOf: t.refundOf,
-    lines: t.lines.map((l) => ({
-      lineNo: l.lineNo,
-      productId: l.productId,
-      name: l.name,
-      producerId: l.producerId,
-      quantity: l.quantity,
-      unitPriceCents: l.unitPriceCents,
-      grossCents: l.grossCents,
-      lineDiscountCents: l.lineDiscountCents,
-      ticketDiscountCents: l.ticketDiscountCents,
-      totalCents: l.totalCents,
-      vatRateBp: l.vatRateBp,
-    })),
-    vat: vat.map((v) => ({ vatRateBp: v.vatRate, grossCents: v.gross, netCents: v.net, vatCents: v.vat })),
-    payments: t.payments.map((p) => ({ method: p.method, amountCents: p.amountCents })),
-    subtotalCents: t.subtotalCents,
-    discountCents: t.discountCents,
-    totalCents: t.totalCents,
-    changeCents: t.changeCents,
-    tillGrandTotalCents: (last?.till_grand_total_cents ?? 0) + t.totalCents,
-  };
-  const hash = ticketHash(prevHash, record);
-  const row = {
-    id: record.id,
-    till_id: record.tillId,
+    till_id: t.till.id,
     training,
-    number: record.number,
+    number,
     chain_seq: chainSeq,
     outlet_id: t.till.outlet_id,
-    cashier_id: record.cashierId,
+    cashier_id: t.cashierId,
     kind: t.kind,
     refund_of: t.refundOf,
     reason: t.reason,
     approved_by: t.approvedBy,
-    created_at: record.createdAt,
+    created_at: t.createdAt.toISOString(),
     received_at: t.now.toISOString(),
     business_day: day,
     late: day === soldOn ? (0 as const) : (1 as const),
-    subtotal_cents: record.subtotalCents,
-    discount_cents: record.discountCents,
-    total_cents: record.totalCents,
-    change_cents: record.changeCents,
+    subtotal_cents: t.subtotalCents,
+    discount_cents: t.discountCents,
+    total_cents: t.totalCents,
+    change_cents: t.changeCents,
     gap_before: gapBefore ? (1 as const) : (0 as const),
     body_hash: t.bodyHash,
     receipt_token: crypto.randomBytes(18).toString('base64url'),
-    till_grand_total_cents: record.tillGrandTotalCents,
-    prev_hash: prevHash,
-    hash,
+    till_grand_total_cents: (last?.till_grand_total_cents ?? 0) + t.totalCents,
     device_id: t.deviceId,
     proposed_number: proposedNumber,
   };
+  const record = ticketRecord(base, lineRows, vatRows, paymentRows);
+  const row = { ...base, prev_hash: prevHash, hash: ticketHash(prevHash, record) };
   try {
     await rawRun(
       trx,
@@ -439,24 +436,8 @@ export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView
   }
   await rawRun(
     trx,
-    insertSql('sale_lines', LINE_COLUMNS, t.lines.length),
-    t.lines.flatMap((l) => [
-      record.id,
-      l.lineNo,
-      l.productId,
-      l.name,
-      l.producerId,
-      l.unit,
-      l.quantity,
-      l.unitPriceCents,
-      l.grossCents,
-      l.lineDiscountCents,
-      l.ticketDiscountCents,
-      l.totalCents,
-      l.vatRateBp,
-      l.note,
-      l.refundOfLine,
-    ]),
+    insertSql('sale_lines', LINE_COLUMNS, lineRows.length),
+    lineRows.flatMap((l) => LINE_COLUMNS.map((c) => (c === 'sale_id' ? record.id : l[c]))),
   );
   await rawRun(
     trx,

@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely';
 import type { RefundBody } from '../../shared/api/sales.ts';
 import { settle } from '../../shared/sales.ts';
 import type { Database, Role } from '../../db/schema.ts';
-import { sha256Hex, verifySecret } from '../auth/secrets.ts';
-import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
+import { sha256Hex } from '../auth/secrets.ts';
+import { approveWithPin } from '../auth/login.ts';
+import { Forbidden, NotFound, Unauthorized, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
 import { canonicalJson } from '../journal/canonical.ts';
-import { commitTicket, getSale, type SaleContext, type SaleView, type TicketLineToCommit } from './record.ts';
+import { activeTill, commitTicket, replayOf, type SaleContext, type SaleView, type TicketLineToCommit } from './record.ts';
 
 /** Part `q` of `Q` of an amount; when the part is all that is left, exactly what is left (so refunds reconcile). */
 function share(amount: number, alreadyRefunded: number, q: number, Q: number, remaining: number): number {
@@ -25,47 +26,27 @@ export async function recordRefund(
 ): Promise<{ created: boolean; sale: SaleView }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
   const bodyHash = sha256Hex(canonicalJson(body));
-  const existing = await db.selectFrom('sales').select(['id', 'body_hash']).where('id', '=', body.id).executeTakeFirst();
-  if (existing) {
-    if (existing.body_hash !== bodyHash)
-      throw new Conflict('Ce ticket (même identifiant) a déjà été reçu avec un contenu différent.', 'id');
-    return { created: false, sale: await getSale(db, body.id) };
-  }
-  // Approval first, outside the write transaction: checking PINs is slow on purpose.
+  const replay = await replayOf(db, body.id, bodyHash);
+  if (replay) return { created: false, sale: replay };
+  // Approval first, outside the write transaction: checking PINs is slow on purpose. The manager's PIN is
+  // checked as everywhere on a till (auth/login.ts): wrong ones count towards the till's lock.
   let approvedBy: number | null = null;
   if (ctx.cashierRole === 'manager' || ctx.cashierRole === 'admin') approvedBy = ctx.cashierId;
   else if (body.approvalPin) {
-    const managers = await db
-      .selectFrom('users')
-      .select(['id', 'pin_hash'])
-      .where('active', '=', 1)
-      .where('role', 'in', ['manager', 'admin'])
-      .where('pin_hash', 'is not', null)
-      .execute();
-    for (const m of managers) if (await verifySecret(body.approvalPin, m.pin_hash!)) approvedBy = m.id;
-    if (approvedBy === null) {
-      await recordEvent(db, {
-        kind: 'auth.pin_failed',
-        userId: ctx.cashierId,
-        subject: `till:${ctx.tillId}`,
-        data: { for: 'refund approval' },
-        at: ctx.now.toISOString(),
-      });
-      throw new Forbidden('Code PIN du responsable incorrect : remboursement non autorisé.');
+    try {
+      approvedBy = (await approveWithPin(db, { tillId: ctx.tillId, pin: body.approvalPin, approverOf: ctx.cashierId }, ctx.now)).id;
+    } catch (e) {
+      if (e instanceof Unauthorized) throw new Forbidden('Code PIN du responsable incorrect : remboursement non autorisé.');
+      throw e;
     }
   } else {
     throw new Forbidden('Un remboursement doit être validé par un responsable (son code PIN).');
   }
 
   return db.transaction().execute(async (trx) => {
-    const again = await trx.selectFrom('sales').select('id').where('id', '=', body.id).executeTakeFirst();
-    if (again) return { created: false, sale: await getSale(trx, body.id) };
-    const till = await trx
-      .selectFrom('tills')
-      .select(['id', 'outlet_id', 'training_mode', 'active'])
-      .where('id', '=', body.tillId)
-      .executeTakeFirst();
-    if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
+    const again = await replayOf(trx, body.id, bodyHash);
+    if (again) return { created: false, sale: again };
+    const till = await activeTill(trx, body.tillId);
     const original = await trx
       .selectFrom('sales')
       .select(['id', 'kind', 'training', 'number', 'till_id', 'outlet_id'])
@@ -85,15 +66,7 @@ export async function recordRefund(
         { field: 'refundOf', reason: 'mode différent' },
       ]);
     }
-    const taken = await trx
-      .selectFrom('sales')
-      .select('id')
-      .where('till_id', '=', till.id)
-      .where('training', '=', till.training_mode)
-      .where('number', '=', body.number)
-      .executeTakeFirst();
-    if (taken) throw new Conflict(`Le numéro ${body.number} de cette caisse est déjà celui d’un autre ticket.`, 'number');
-
+    // The number is checked where every ticket's is (commitTicket): taken by another tablet of the till, the next one.
     const originalLines = await trx
       .selectFrom('sale_lines')
       .innerJoin('products', 'products.id', 'sale_lines.product_id')
