@@ -1,6 +1,6 @@
 import { groupBy } from '../../shared/group.ts';
 import { sql } from 'kysely';
-import type { Db } from '../../db/schema.ts';
+import type { Db, SaleLineTable, SalePaymentTable, SaleTable, SaleVatTable } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { GENESIS_HASH } from '../journal/canonical.ts';
 
@@ -73,47 +73,28 @@ export function ticketCanonicalJson(r: TicketRecord): string {
   return `{"businessDay":${str(r.businessDay)},"cashierId":${num(r.cashierId)},"chainSeq":${num(r.chainSeq)},"changeCents":${num(r.changeCents)},"createdAt":${str(r.createdAt)},"discountCents":${num(r.discountCents)},"id":${str(r.id)},"kind":${str(r.kind)},"lines":[${lines}],"number":${num(r.number)},"payments":[${payments}],"refundOf":${nullable(r.refundOf)},"subtotalCents":${num(r.subtotalCents)},"tillGrandTotalCents":${num(r.tillGrandTotalCents)},"tillId":${num(r.tillId)},"totalCents":${num(r.totalCents)},"training":${r.training ? 'true' : 'false'},"vat":[${vat}]}`;
 }
 
-/** The columns of a stored ticket that its hashed record is made of. */
-export interface TicketRecordRow {
-  id: string;
-  till_id: number;
-  training: 0 | 1;
-  number: number;
-  chain_seq: number;
-  created_at: string;
-  business_day: string;
-  cashier_id: number;
-  kind: 'sale' | 'refund';
-  refund_of: string | null;
-  subtotal_cents: number;
-  discount_cents: number;
-  total_cents: number;
-  change_cents: number;
-  till_grand_total_cents: number;
-}
-export interface TicketLineRow {
-  line_no: number;
-  product_id: number;
-  name: string;
-  producer_id: number | null;
-  quantity: number;
-  unit_price_cents: number;
-  gross_cents: number;
-  line_discount_cents: number;
-  ticket_discount_cents: number;
-  total_cents: number;
-  vat_rate_bp: number;
-}
-export interface TicketVatRow {
-  vat_rate_bp: number;
-  gross_cents: number;
-  net_cents: number;
-  vat_cents: number;
-}
-export interface TicketPaymentRow {
-  method: string;
-  amount_cents: number;
-}
+/** The columns of a stored ticket, its lines, VAT rows and payments that its hashed record is made of. */
+export type TicketRecordRow = Pick<
+  SaleTable,
+  | 'id'
+  | 'till_id'
+  | 'training'
+  | 'number'
+  | 'chain_seq'
+  | 'created_at'
+  | 'business_day'
+  | 'cashier_id'
+  | 'kind'
+  | 'refund_of'
+  | 'subtotal_cents'
+  | 'discount_cents'
+  | 'total_cents'
+  | 'change_cents'
+  | 'till_grand_total_cents'
+>;
+export type TicketLineRow = Omit<SaleLineTable, 'sale_id' | 'unit' | 'note' | 'refund_of_line'>;
+export type TicketVatRow = Omit<SaleVatTable, 'sale_id'>;
+export type TicketPaymentRow = Omit<SalePaymentTable, 'sale_id' | 'seq'>;
 
 /**
  * The one mapping from a ticket's rows to its hashed record: `commitTicket` hashes what it is about to
