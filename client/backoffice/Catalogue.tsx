@@ -1,55 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { parseEuros } from '../../shared/money.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { api, ApiError, errorText } from '../api.ts';
+import { api, call, errorText } from '../api.ts';
+import { catalogApi, type CategoryView, type ImportReport, type ProducerView, type ProductView } from '../../shared/api/catalog.ts';
 import { euros, quantity, rate } from '../format.ts';
 import type { T } from '../main.tsx';
 import { Choice } from './Choice.tsx';
 import { useSortable } from './sortable.tsx';
 
-export interface Producer {
-  id: number;
-  slug: string;
-  name: string;
-  legalName: string;
-  siret: string;
-  vatStatus: 'subject' | 'franchise';
-  commissionBp: number;
-  active: boolean;
-}
-export interface Product {
-  id: number;
-  name: string;
-  producerId: number | null;
-  producerName: string | null;
-  categoryId: number | null;
-  categoryName: string | null;
-  unit: 'piece' | 'kg';
-  priceCents: number;
-  vatRateBp: number;
-  plu: string | null;
-  stockTracked: boolean;
-  lowStockThreshold: number | null;
-  outlets: ('shop' | 'restaurant')[];
-  barcodes: string[];
-  onHand: number | null;
-  low: boolean;
-  active: boolean;
-  net: { quantity: number; unit: 'g' | 'ml' } | null;
-}
-interface Category {
-  id: number;
-  name: string;
-}
+type Producer = ProducerView;
+type Product = ProductView;
+type Category = CategoryView;
 type ProductSort = 'name' | 'producer' | 'price' | 'onHand';
-interface ImportReport {
-  dryRun: boolean;
-  rows: number;
-  valid: number;
-  created: number;
-  problems: { line: number; field: string; reason: string }[];
-  preview: { line: number; name: string; producer: string | null; priceCents: number; unit: string }[];
-}
 
 const VAT_RATES = [550, 1000, 2000, 210, 0];
 const value = (e: Event) => (e.target as HTMLInputElement).value;
@@ -71,20 +33,12 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
   async function printLabels() {
     setLabelError('');
     try {
-      const res = await fetch('/api/labels.pdf', {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          items: [...picked].map((productId) => ({ productId, copies: Number(copies) || 1 })),
-          skip: Number(skip) || 0,
-        }),
-      });
-      if (!res.ok) {
-        const data = await res.json().catch(() => ({}));
-        throw new ApiError(res.status, data?.error?.message ?? res.statusText, data?.error?.fields ?? []);
-      }
-      const url = URL.createObjectURL(await res.blob());
+      const pdf = await call(
+        catalogApi.labelsPdf,
+        { body: { items: [...picked].map((productId) => ({ productId, copies: Number(copies) || 1 })), skip: Number(skip) || 0 } },
+        60_000,
+      );
+      const url = URL.createObjectURL(pdf);
       const a = document.createElement('a');
       a.href = url;
       a.download = 'etiquettes.pdf';
@@ -111,19 +65,20 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
   }
   const [tick, setTick] = useState(0);
   useEffect(() => {
-    api<Producer[]>('GET', '/api/producers?limit=500')
+    call(catalogApi.listProducers, { query: { limit: 500 } })
       .then(setProducers)
       .catch(() => undefined);
   }, [tick]);
   useEffect(() => {
-    const filters = `${q ? `&q=${encodeURIComponent(q)}` : ''}${producerFilter ? `&producerId=${producerFilter}` : ''}${categoryFilter ? `&categoryId=${categoryFilter}` : ''}`;
-    api<Product[]>('GET', `/api/products?limit=200${filters}`)
+    call(catalogApi.listProducts, {
+      query: { limit: 200, q: q || undefined, producerId: producerFilter || undefined, categoryId: categoryFilter || undefined },
+    })
       .then(setProducts)
       .catch(() => undefined);
   }, [q, producerFilter, categoryFilter, tick]);
   useEffect(
     () =>
-      void api<Category[]>('GET', '/api/categories')
+      void call(catalogApi.listCategories)
         .then(setCategories)
         .catch(() => undefined),
     [tick],
@@ -329,14 +284,16 @@ function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
     setDone('');
     const pct = Number(String(f.get('commission')).replace(',', '.'));
     try {
-      const p = await api<Producer>('POST', '/api/producers', {
-        name: f.get('name'),
-        legalName: f.get('legalName'),
-        siret: String(f.get('siret')).replace(/\s/g, ''),
-        vatStatus: f.get('vatStatus'),
-        commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
-        email: f.get('email'),
-        address: f.get('address'),
+      const p = await call(catalogApi.createProducer, {
+        body: {
+          name: String(f.get('name')),
+          legalName: String(f.get('legalName')),
+          siret: String(f.get('siret')).replace(/\s/g, ''),
+          vatStatus: String(f.get('vatStatus')) as Producer['vatStatus'],
+          commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
+          email: String(f.get('email')),
+          address: String(f.get('address')),
+        },
       });
       setDone(t('bo.cat.producerCreated', { name: p.name }));
       form.reset();
@@ -419,15 +376,17 @@ function NewProduct({
     const price = parseEuros(String(f.get('price')));
     const barcode = String(f.get('barcode')).trim();
     try {
-      const p = await api<Product>('POST', '/api/products', {
-        name: f.get('name'),
-        producerId: f.get('producerId') ? Number(f.get('producerId')) : null,
-        unit: f.get('unit'),
-        priceCents: price ?? -1,
-        vatRateBp: Number(f.get('vat')),
-        stockTracked: f.get('stockTracked') === 'on',
-        barcodes: barcode ? [barcode] : [],
-        ...productExtras(f, unit),
+      const p = await call(catalogApi.createProduct, {
+        body: {
+          name: String(f.get('name')),
+          producerId: f.get('producerId') ? Number(f.get('producerId')) : null,
+          unit: String(f.get('unit')) as Product['unit'],
+          priceCents: price ?? -1,
+          vatRateBp: Number(f.get('vat')),
+          stockTracked: f.get('stockTracked') === 'on',
+          barcodes: barcode ? [barcode] : [],
+          ...productExtras(f, unit),
+        },
       });
       setDone(t('bo.cat.productCreated', { name: p.name }));
       form.reset();
@@ -513,13 +472,16 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
     const pct = Number(String(f.get('commission')).replace(',', '.'));
     setError('');
     try {
-      await api('PATCH', `/api/producers/${producer.id}`, {
-        name: f.get('name'),
-        legalName: f.get('legalName'),
-        siret: String(f.get('siret')).replace(/\s/g, ''),
-        vatStatus: f.get('vatStatus'),
-        commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
-        active: f.get('active') === 'on',
+      await call(catalogApi.updateProducer, {
+        params: { id: producer.id },
+        body: {
+          name: String(f.get('name')),
+          legalName: String(f.get('legalName')),
+          siret: String(f.get('siret')).replace(/\s/g, ''),
+          vatStatus: String(f.get('vatStatus')) as Producer['vatStatus'],
+          commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
+          active: f.get('active') === 'on',
+        },
       });
       onDone();
     } catch (err) {
@@ -600,16 +562,19 @@ function EditProduct({
     const price = parseEuros(String(f.get('price')));
     setError('');
     try {
-      await api('PATCH', `/api/products/${product.id}`, {
-        name: f.get('name'),
-        producerId: f.get('producerId') ? Number(f.get('producerId')) : null,
-        priceCents: price ?? -1,
-        vatRateBp: Number(f.get('vat')),
-        active: f.get('active') === 'on',
-        stockTracked: f.get('stockTracked') === 'on',
-        ...productExtras(f, product.unit),
-        // The whole set: the server removes and adds in the same transaction, or writes nothing.
-        barcodes: codes,
+      await call(catalogApi.updateProduct, {
+        params: { id: product.id },
+        body: {
+          name: String(f.get('name')),
+          producerId: f.get('producerId') ? Number(f.get('producerId')) : null,
+          priceCents: price ?? -1,
+          vatRateBp: Number(f.get('vat')),
+          active: f.get('active') === 'on',
+          stockTracked: f.get('stockTracked') === 'on',
+          ...productExtras(f, product.unit),
+          // The whole set: the server removes and adds in the same transaction, or writes nothing.
+          barcodes: codes,
+        },
       });
       onDone();
     } catch (err) {
@@ -804,15 +769,8 @@ function Import({ t, lang, onImported }: { t: T; lang: Lang; onImported: () => v
   async function send(dryRun: boolean) {
     setError('');
     try {
-      const res = await fetch(`/api/products/import?dryRun=${dryRun}`, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'text/csv; charset=utf-8' },
-        body: csv,
-      });
-      const data = await res.json();
-      if (!res.ok) throw new ApiError(res.status, data?.error?.message ?? res.statusText, data?.error?.fields ?? []);
-      setReport(data as ImportReport);
+      // A large file takes a while to check (and to write): longer than a click's usual wait.
+      setReport(await call(catalogApi.importProducts, { query: { dryRun: dryRun ? 'true' : 'false' }, body: csv }, 120_000));
       if (!dryRun) onImported();
     } catch (err) {
       setError(errorText(err));

@@ -1,16 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { api, ApiError } from '../api.ts';
+import { ApiError, call, link } from '../api.ts';
+import { catalogApi, type ProducerView as Producer, type ProductView as Product } from '../../shared/api/catalog.ts';
+import { stockApi, type SlipView } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
 import type { T } from '../main.tsx';
-import type { Producer, Product } from './Catalogue.tsx';
-
-interface Slip {
-  id: number;
-  number: number;
-  producerName: string;
-  lines: { productId: number; name: string; unit: 'piece' | 'kg'; quantity: number }[];
-}
 
 /**
  * A deposit at the counter: the producer, then their goods scanned or picked, with quantities (grams for
@@ -24,20 +18,20 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
   const [lines, setLines] = useState<{ product: Product; quantity: string }[]>([]);
   const [scan, setScan] = useState('');
   const [error, setError] = useState('');
-  const [slip, setSlip] = useState<Slip | null>(null);
+  const [slip, setSlip] = useState<SlipView | null>(null);
   const scanRef = useRef<HTMLInputElement>(null);
   // A scanner is faster than the network: a code read before the producer's goods arrive waits for them.
   const loaded = useRef<Promise<Product[]>>(Promise.resolve([]));
 
   useEffect(() => {
-    api<Producer[]>('GET', '/api/producers?limit=500&active=true')
+    call(catalogApi.listProducers, { query: { limit: 500, active: 'true' } })
       .then(setProducers)
       .catch(() => undefined);
   }, []);
   useEffect(() => {
     setLines([]);
     if (producerId === null) return setProducts([]);
-    loaded.current = api<Product[]>('GET', `/api/products?limit=500&producerId=${producerId}`).catch(() => [] as Product[]);
+    loaded.current = call(catalogApi.listProducts, { query: { limit: 500, producerId } }).catch(() => [] as Product[]);
     void loaded.current.then(setProducts);
   }, [producerId]);
 
@@ -65,9 +59,9 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
     const bad = lines.find((l) => parsed(l) === null);
     if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
     try {
-      const s = await api<Slip>('POST', kind === 'deposit' ? '/api/stock/deposits' : '/api/stock/returns', {
-        producerId,
-        lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l) })),
+      // The lines show only once a producer is picked, and every quantity was parsed above.
+      const s = await call(kind === 'deposit' ? stockApi.deposit : stockApi.return, {
+        body: { producerId: producerId!, lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l)! })) },
       });
       setSlip(s);
       setLines([]);
@@ -92,7 +86,7 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
           ))}
         </ul>
         <div class="actions">
-          <a class="button" href={`/api/stock/slips/${slip.id}.pdf`} target="_blank" rel="noopener">
+          <a class="button" href={link(stockApi.slipPdf, { params: { id: slip.id } })} target="_blank" rel="noopener">
             {t(kind === 'deposit' ? 'bo.dep.pdf' : 'bo.dep.returnPdf')}
           </a>
           <button

@@ -1,13 +1,10 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { api, ApiError } from '../api.ts';
+import { ApiError, call } from '../api.ts';
+import { catalogApi, type ProductView as Product } from '../../shared/api/catalog.ts';
+import { stockApi, type CountResult } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
 import type { T } from '../main.tsx';
-import type { Product } from './Catalogue.tsx';
-
-interface CountResult {
-  lines: { productId: number; counted: number; before: number; difference: number }[];
-}
 
 /**
  * An inventory count with the scanner: each scan finds the product (any producer) and adds one to its
@@ -29,10 +26,7 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
     pending.current = pending.current.then(async () => {
       setError('');
       try {
-        const { product: p, grams } = await api<{ product: Product; grams: number | null }>(
-          'GET',
-          `/api/barcodes/${encodeURIComponent(code)}`,
-        );
+        const { product: p, grams } = await call(catalogApi.scan, { params: { code } });
         // One piece per scan; a weighed pack's scale label adds its weight (in kg, as typed).
         const step = p.unit === 'kg' ? (grams ?? 0) / 1000 : 1;
         const add = (before: string) =>
@@ -64,7 +58,8 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
     if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
     try {
       setResult(
-        await api<CountResult>('POST', '/api/stock/counts', { lines: lines.map((l) => ({ productId: l.product.id, counted: parsed(l) })) }),
+        // Every count was parsed above.
+        await call(stockApi.count, { body: { lines: lines.map((l) => ({ productId: l.product.id, counted: parsed(l)! })) } }),
       );
     } catch (err) {
       setError(err instanceof ApiError ? [err.message, ...err.fields.map((f) => f.reason)].join(' — ') : String(err));

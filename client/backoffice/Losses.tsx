@@ -1,9 +1,10 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
-import { api, ApiError } from '../api.ts';
+import { ApiError, call } from '../api.ts';
+import { catalogApi, type ProductView as Product } from '../../shared/api/catalog.ts';
+import { stockApi } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
 import type { T } from '../main.tsx';
-import type { Product } from './Catalogue.tsx';
 
 const REASONS = ['breakage', 'expired', 'theft', 'other'] as const;
 type Reason = (typeof REASONS)[number];
@@ -25,10 +26,7 @@ export function Losses({ t, lang }: { t: T; lang: Lang }) {
       setError('');
       setDone('');
       try {
-        const { product: p, grams } = await api<{ product: Product; grams: number | null }>(
-          'GET',
-          `/api/barcodes/${encodeURIComponent(code)}`,
-        );
+        const { product: p, grams } = await call(catalogApi.scan, { params: { code } });
         setLines((ls) =>
           ls.some((l) => l.product.id === p.id)
             ? ls
@@ -58,8 +56,9 @@ export function Losses({ t, lang }: { t: T; lang: Lang }) {
     const bad = lines.find((l) => parsed(l) === null);
     if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
     try {
-      await api('POST', '/api/stock/losses', {
-        lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l), reason: l.reason })),
+      // Every quantity was parsed above.
+      await call(stockApi.losses, {
+        body: { lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l)!, reason: l.reason })) },
       });
       setDone(t('bo.loss.done', { n: lines.length }));
       setLines([]);

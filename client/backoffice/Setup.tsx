@@ -4,6 +4,8 @@ import { api, errorText } from '../api.ts';
 import { moment } from '../format.ts';
 import { Choice } from './Choice.tsx';
 import type { T } from '../main.tsx';
+import { call } from '../api.ts';
+import { catalogApi, type ProducerView as ProducerRow } from '../../shared/api/catalog.ts';
 
 type Outlet = 'shop' | 'restaurant';
 interface Device {
@@ -54,10 +56,6 @@ interface Printer {
 interface OutletRow {
   id: number;
   code: Outlet;
-  name: string;
-}
-interface ProducerRow {
-  id: number;
   name: string;
 }
 interface Identity {
@@ -289,7 +287,7 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
     api<{ user: { id: number } }>('GET', '/api/auth/me')
       .then((r) => setMe(r.user.id))
       .catch(() => undefined);
-    api<ProducerRow[]>('GET', '/api/producers')
+    call(catalogApi.listProducers)
       .then(setProducers)
       .catch(() => undefined);
   }, []);

@@ -1,26 +1,20 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { api, errorText } from '../api.ts';
+import { call, errorText } from '../api.ts';
+import { stockApi, type StockRow as Row } from '../../shared/api/stock.ts';
 import { moment, quantity } from '../format.ts';
 import type { T } from '../main.tsx';
 import { useSortable } from './sortable.tsx';
 
-interface Row {
-  productId: number;
-  name: string;
-  unit: 'piece' | 'kg';
-  producerName: string | null;
-  onHand: number;
-  lowStockThreshold: number | null;
-  low: boolean;
-  negative: boolean;
-  active: boolean;
-  lastMovementAt: string | null;
-}
 type Filter = 'all' | 'low' | 'unsold30' | 'unsold90';
 type Sort = 'name' | 'producer' | 'onHand' | 'last';
 
-const QUERY: Record<Filter, string> = { all: '', low: 'low=true', unsold30: 'unsoldDays=30', unsold90: 'unsoldDays=90' };
+const QUERY: Record<Filter, { low?: 'true'; unsoldDays?: number }> = {
+  all: {},
+  low: { low: 'true' },
+  unsold30: { unsoldDays: 30 },
+  unsold90: { unsoldDays: 90 },
+};
 
 /** Stock on hand: everything, what is low (or below zero), and what sits on the shelf unsold. */
 export function Stock({ t, lang }: { t: T; lang: Lang }) {
@@ -29,11 +23,11 @@ export function Stock({ t, lang }: { t: T; lang: Lang }) {
   const [rows, setRows] = useState<Row[]>([]);
   const [error, setError] = useState('');
   useEffect(() => {
-    const params = [QUERY[filter], q.trim() ? `q=${encodeURIComponent(q.trim())}` : ''].filter(Boolean).join('&');
+    const query = { ...QUERY[filter], q: q.trim() || undefined };
     let current = true;
     const timer = setTimeout(
       () =>
-        api<Row[]>('GET', `/api/stock${params ? `?${params}` : ''}`)
+        call(stockApi.onHand, { query })
           .then((r) => {
             if (current) {
               setRows(r);

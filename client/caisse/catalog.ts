@@ -1,46 +1,13 @@
-import { decodeBarcode, defaultInStoreLayouts, type InStoreLayout } from '../../shared/barcodes.ts';
+import { decodeBarcode, defaultInStoreLayouts } from '../../shared/barcodes.ts';
 import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
 import { normalizeForSearch, searchTerms } from '../../shared/text.ts';
+import type { TillCatalog } from '../../shared/api/catalog.ts';
 
-export interface Product {
-  id: number;
-  name: string;
-  producerId: number | null;
-  producerName: string | null;
-  categoryId: number | null;
-  categoryName: string | null;
-  unit: 'piece' | 'kg';
-  priceCents: number;
-  vatRateBp: number;
-  plu: string | null;
-  stockTracked: boolean;
-  lowStockThreshold: number | null;
-  active: boolean;
-  barcodes: string[];
-  onHand: number | null;
-  low: boolean;
-}
-
-export interface Category {
-  id: number;
-  name: string;
-  color: string;
-  sortOrder?: number;
-}
-export interface Producer {
-  id: number;
-  name: string;
-  slug: string;
-}
-
-export interface CatalogData {
-  outlet: string;
-  generatedAt: string;
-  products: Product[];
-  categories: Category[];
-  producers: Producer[];
-  inStoreLayouts: InStoreLayout[];
-}
+/** The catalogue as `GET /api/catalog` sends it, kept on the tablet to sell offline. */
+export type CatalogData = TillCatalog;
+export type Product = CatalogData['products'][number];
+export type Category = CatalogData['categories'][number];
+export type Producer = CatalogData['producers'][number];
 
 /** What a scan resolves to: a product with its quantity or grams and, for scale labels, the price they carry. */
 export type ScanResult =

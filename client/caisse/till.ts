@@ -5,6 +5,8 @@ import { api, ApiError, call, isOffline } from '../api.ts';
 import { authApi } from '../../shared/api/auth.ts';
 import { systemApi } from '../../shared/api/system.ts';
 import { CatalogIndex, type CatalogData } from './catalog.ts';
+import { call } from '../api.ts';
+import { catalogApi } from '../../shared/api/catalog.ts';
 import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
 import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
 import { Outbox, type OutboxItem, type OutboxState } from './outbox.ts';
@@ -265,7 +267,7 @@ export class Till {
 
   async loadCatalog() {
     try {
-      const data = await api<CatalogData>('GET', '/api/catalog', undefined, 30_000);
+      const data = await call(catalogApi.tillCatalog, {}, 30_000);
       await put('kv', data, 'catalog');
       this.set({ catalog: new CatalogIndex(data) });
     } catch (e) {

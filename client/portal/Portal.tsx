@@ -5,6 +5,9 @@ import { day, euros, monthStart, quantity, rate, shiftDays, today } from '../for
 import { useSocket } from '../realtime.ts';
 import type { T } from '../main.tsx';
 import { BarChart } from './BarChart.tsx';
+import { call, link } from '../api.ts';
+import { catalogApi } from '../../shared/api/catalog.ts';
+import { stockApi, type StockRow } from '../../shared/api/stock.ts';
 
 type Tab = 'today' | 'sales' | 'stock' | 'slips' | 'statements' | 'terms';
 const TABS: Tab[] = ['today', 'sales', 'stock', 'slips', 'statements', 'terms'];
@@ -26,22 +29,6 @@ interface Line {
   unit: 'piece' | 'kg';
   quantity: number;
   totalCents: number;
-}
-interface StockRow {
-  productId: number;
-  name: string;
-  unit: 'piece' | 'kg';
-  onHand: number;
-  lowStockThreshold: number | null;
-  low: boolean;
-  negative: boolean;
-}
-interface Slip {
-  id: number;
-  kind: 'deposit' | 'return';
-  number: number;
-  createdAt: string;
-  note: string | null;
 }
 interface StatementSummary {
   id: number;
@@ -246,7 +233,7 @@ function SalesView({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en';
 function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number }) {
   const [saved, setSaved] = useState<number | null>(null);
   const [error, setError] = useState('');
-  const [data] = useLoad(() => api<StockRow[]>('GET', '/api/stock'), [tick, saved]);
+  const [data] = useLoad(() => call(stockApi.onHand), [tick, saved]);
   if (!data) return <p class="muted">…</p>;
   if (!data.length) return <p class="muted">{t('portal.stock.none')}</p>;
   async function save(e: Event, row: StockRow) {
@@ -257,7 +244,7 @@ function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number })
     const value = raw === '' ? null : row.unit === 'kg' ? Math.round(Number(raw) * 1000) : Number(raw);
     setError('');
     try {
-      await api('PUT', `/api/products/${row.productId}/threshold`, { lowStockThreshold: value });
+      await call(catalogApi.setThreshold, { params: { id: row.productId }, body: { lowStockThreshold: value } });
       setSaved(row.productId);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
@@ -305,7 +292,7 @@ function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number })
 }
 
 function Slips({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
-  const [data] = useLoad(() => api<Slip[]>('GET', '/api/stock/slips'), []);
+  const [data] = useLoad(() => call(stockApi.slips), []);
   if (!data) return <p class="muted">…</p>;
   if (!data.length) return <p class="muted">{t('portal.slips.none')}</p>;
   return (
@@ -319,7 +306,7 @@ function Slips({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
               {s.note ? ` · ${s.note}` : ''}
             </small>
           </span>
-          <a class="button secondary" href={`/api/stock/slips/${s.id}.pdf`}>
+          <a class="button secondary" href={link(stockApi.slipPdf, { params: { id: s.id } })}>
             {t('portal.pdf')}
           </a>
         </li>

@@ -5,6 +5,8 @@ import { api, ApiError } from '../api.ts';
 import { day, euros, monthEnd, previousMonth, today } from '../format.ts';
 import { useSocket } from '../realtime.ts';
 import type { T } from '../main.tsx';
+import { call } from '../api.ts';
+import { catalogApi, type ProducerView as Producer } from '../../shared/api/catalog.ts';
 
 interface StatementSummary {
   id: number;
@@ -19,12 +21,6 @@ interface StatementSummary {
   paidOn: string | null;
   paidMethod: string | null;
 }
-interface Producer {
-  id: number;
-  name: string;
-  active: boolean;
-}
-
 /** The month's statements for the managers: one action issues them all, with a progress bar; then payments. */
 export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   const [month, setMonth] = useState(previousMonth(today()));
@@ -45,7 +41,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
     void reload();
   }, [month]);
   useEffect(() => {
-    api<Producer[]>('GET', '/api/producers?limit=500')
+    call(catalogApi.listProducers, { query: { limit: 500 } })
       .then(setProducers)
       .catch(() => {});
   }, []);

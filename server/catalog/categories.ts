@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import type { categoryUpdateBody, CategoryCreate } from '../../shared/api/catalog.ts';
+import type { categoryUpdateBody, CategoryCreate, CategoryView } from '../../shared/api/catalog.ts';
 import { slugify } from '../../shared/text.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Trx } from '../../db/schema.ts';
 
 type CategoryRow = { id: number; slug: string; name: string; color: string; sort_order: number; active: 0 | 1 };
-export const categoryView = (c: CategoryRow) => ({
+export const categoryView = (c: CategoryRow): CategoryView => ({
   id: c.id,
   slug: c.slug,
   name: c.name,
@@ -20,7 +20,7 @@ export async function listCategories(db: Db) {
   return rows.map(categoryView);
 }
 
-export async function createCategory(db: Db, input: CategoryCreate, userId: number, now: Date) {
+export async function createCategory(db: Trx, input: CategoryCreate, userId: number, now: Date) {
   const slug = input.slug ?? slugify(input.name);
   if (await db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst()) {
     throw new Conflict(`La catégorie « ${slug} » existe déjà.`, 'slug');
@@ -40,7 +40,7 @@ export async function createCategory(db: Db, input: CategoryCreate, userId: numb
   return categoryView(row);
 }
 
-export async function updateCategory(db: Db, id: number, patch: z.infer<typeof categoryUpdateBody>, userId: number, now: Date) {
+export async function updateCategory(db: Trx, id: number, patch: z.infer<typeof categoryUpdateBody>, userId: number, now: Date) {
   const before = await db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
   if (!before) throw new NotFound('Catégorie');
   const row = await db

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
-import { productCreateBody, type ProductCreate } from '../../shared/api/catalog.ts';
+import { productCreateBody, type ImportReport, type ProductCreate } from '../../shared/api/catalog.ts';
 import { parseEuros } from '../../shared/money.ts';
 import { normalizeForSearch } from '../../shared/text.ts';
 import type { Database } from '../../db/schema.ts';
@@ -25,21 +25,8 @@ const columns = {
 } as const;
 type Column = keyof typeof columns;
 
-export interface ImportProblem {
-  /** Line number in the file as a spreadsheet shows it (the header is line 1). */
-  line: number;
-  field: string;
-  reason: string;
-}
-
-export interface ImportReport {
-  dryRun: boolean;
-  rows: number;
-  valid: number;
-  created: number;
-  problems: ImportProblem[];
-  preview: { line: number; name: string; producer: string | null; priceCents: number; unit: string }[];
-}
+export type { ImportReport };
+type ImportProblem = ImportReport['problems'][number];
 
 const yes = new Set(['oui', 'o', 'yes', 'y', 'true', '1', 'vrai', 'x']);
 const no = new Set(['non', 'n', 'no', 'false', '0', 'faux', '']);

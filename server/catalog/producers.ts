@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
-import type { ProducerCreate, ProducerUpdate } from '../../shared/api/catalog.ts';
+import type { ProducerCreate, ProducerUpdate, ProducerView } from '../../shared/api/catalog.ts';
 import { normalizeForSearch, searchTerms, slugify } from '../../shared/text.ts';
 import type { ProducerRow } from '../../db/schema.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Trx } from '../../db/schema.ts';
 import { refreshProductSearchText } from './products.ts';
 
-export function producerView(p: ProducerRow) {
+export function producerView(p: ProducerRow): ProducerView {
   return {
     id: p.id,
     slug: p.slug,
@@ -23,12 +23,12 @@ export function producerView(p: ProducerRow) {
     active: p.active === 1,
   };
 }
-export type ProducerView = ReturnType<typeof producerView>;
+export type { ProducerView };
 
 const producerSearchText = (p: { name: string; legal_name: string; slug: string; contact_name: string }) =>
   normalizeForSearch([p.name, p.legal_name, p.slug, p.contact_name].join(' '));
 
-export async function createProducer(db: Db, input: ProducerCreate, userId: number, now: Date): Promise<ProducerView> {
+export async function createProducer(db: Trx, input: ProducerCreate, userId: number, now: Date): Promise<ProducerView> {
   const slug = input.slug ?? slugify(input.name);
   const taken = await db.selectFrom('producers').select('id').where('slug', '=', slug).executeTakeFirst();
   if (taken) throw new Conflict(`L’identifiant « ${slug} » est déjà pris par un autre producteur.`, 'slug');
@@ -79,7 +79,7 @@ export async function listProducers(
   return rows.map(producerView);
 }
 
-export async function updateProducer(db: Db, id: number, patch: ProducerUpdate, userId: number, now: Date): Promise<ProducerView> {
+export async function updateProducer(db: Trx, id: number, patch: ProducerUpdate, userId: number, now: Date): Promise<ProducerView> {
   const before = await db.selectFrom('producers').selectAll().where('id', '=', id).executeTakeFirst();
   if (!before) throw new NotFound('Producteur');
   const next = {

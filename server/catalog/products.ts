@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import type { ProductCreate, ProductListQuery, ProductUpdate } from '../../shared/api/catalog.ts';
+import type { ProductCreate, ProductListQuery, ProductUpdate, ProductView } from '../../shared/api/catalog.ts';
 import { decodeBarcode, type InStoreLayout } from '../../shared/barcodes.ts';
 import { normalizeForSearch, searchTerms } from '../../shared/text.ts';
 import type { OutletCode } from '../../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Trx } from '../../db/schema.ts';
 import { everything, type Scope } from '../auth/identity.ts';
 import { inStoreLayouts } from '../settings/settings.ts';
 
@@ -78,7 +78,7 @@ async function hydrate(db: Db, rows: BaseRow[]) {
   return rows.map((r) => productView(r, outletsOf.get(r.id) ?? [], codesOf.get(r.id) ?? []));
 }
 
-function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[]) {
+function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[]): ProductView {
   const tracked = r.stock_tracked === 1;
   const onHand = tracked ? (r.on_hand ?? 0) : null;
   return {
@@ -98,12 +98,11 @@ function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[]) {
     active: r.active === 1,
     outlets: outlets.sort(),
     barcodes,
-    /** Pieces, or grams for products sold by weight; null when stock is not tracked. */
     onHand,
     low: onHand !== null && r.low_stock_threshold !== null && onHand <= r.low_stock_threshold,
   };
 }
-export type ProductView = ReturnType<typeof productView>;
+export type { ProductView };
 
 export async function getProduct(db: Db, id: number, scope: Scope = everything): Promise<ProductView> {
   let q = baseProductQuery(db).where('products.id', '=', id);
@@ -204,9 +203,9 @@ async function checkBarcodesFree(db: Db, codes: string[], field: string) {
   if (taken) throw new Conflict(`Le code-barres ${taken.code} est déjà attribué à « ${taken.name} ».`, field);
 }
 
-/** Call inside a transaction: the product, its outlets and its barcodes are written together. */
+/** The product, its outlets and its barcodes, written together in the caller's transaction. */
 export async function createProduct(
-  db: Db,
+  db: Trx,
   input: ProductCreate,
   userId: number,
   now: Date,
@@ -259,7 +258,7 @@ export async function createProduct(
   return getProduct(db, row.id);
 }
 
-export async function updateProduct(db: Db, id: number, patch: ProductUpdate, userId: number, now: Date): Promise<ProductView> {
+export async function updateProduct(db: Trx, id: number, patch: ProductUpdate, userId: number, now: Date): Promise<ProductView> {
   const before = await db.selectFrom('products').selectAll().where('id', '=', id).executeTakeFirst();
   if (!before) throw new NotFound('Article');
   // A reference is checked when it changes: a product of a producer disabled since stays editable.
@@ -366,7 +365,7 @@ export async function updateProduct(db: Db, id: number, patch: ProductUpdate, us
 }
 
 export async function setThreshold(
-  db: Db,
+  db: Trx,
   id: number,
   threshold: number | null,
   scope: Scope,
@@ -385,7 +384,7 @@ export async function setThreshold(
   return getProduct(db, id, scope);
 }
 
-export async function addBarcode(db: Db, id: number, raw: string, userId: number, now: Date): Promise<ProductView> {
+export async function addBarcode(db: Trx, id: number, raw: string, userId: number, now: Date): Promise<ProductView> {
   await getProduct(db, id);
   const code = barcodeForStorage(raw, await inStoreLayouts(db), 'code');
   await checkBarcodesFree(db, [code], 'code');
@@ -394,14 +393,14 @@ export async function addBarcode(db: Db, id: number, raw: string, userId: number
   return getProduct(db, id);
 }
 
-export async function removeBarcode(db: Db, id: number, code: string, userId: number, now: Date): Promise<ProductView> {
+export async function removeBarcode(db: Trx, id: number, code: string, userId: number, now: Date): Promise<ProductView> {
   const res = await db.deleteFrom('barcodes').where('product_id', '=', id).where('code', '=', code).executeTakeFirst();
   if (Number(res.numDeletedRows) === 0) throw new NotFound('Code-barres de cet article');
   await recordEvent(db, { kind: 'product.barcode_removed', userId, subject: `product:${id}`, data: { code }, at: now.toISOString() });
   return getProduct(db, id);
 }
 
-export async function refreshProductSearchText(db: Db, where: { producerId: number }): Promise<void> {
+export async function refreshProductSearchText(db: Trx, where: { producerId: number }): Promise<void> {
   const rows = await db
     .selectFrom('products')
     .leftJoin('producers', 'producers.id', 'products.producer_id')

@@ -40,20 +40,28 @@ describe('recordSale (service level)', () => {
     const cashier = await createUser(db, userCreateBody.parse({ displayName: 'Camille', role: 'cashier', pin: '2468' }), actor, now);
     // Inputs as a route gives them: parsed by the same schema, defaults applied.
     pain = (
-      await createProduct(
-        db,
-        productCreateBody.parse({ name: 'Pain', producerId: null, unit: 'piece', priceCents: 520, vatRateBp: 550 }),
-        adminId,
-        now,
-      )
+      await db
+        .transaction()
+        .execute((trx) =>
+          createProduct(
+            trx,
+            productCreateBody.parse({ name: 'Pain', producerId: null, unit: 'piece', priceCents: 520, vatRateBp: 550 }),
+            adminId,
+            now,
+          ),
+        )
     ).id;
     tomme = (
-      await createProduct(
-        db,
-        productCreateBody.parse({ name: 'Tomme', producerId: null, unit: 'kg', priceCents: 2490, vatRateBp: 550 }),
-        adminId,
-        now,
-      )
+      await db
+        .transaction()
+        .execute((trx) =>
+          createProduct(
+            trx,
+            productCreateBody.parse({ name: 'Tomme', producerId: null, unit: 'kg', priceCents: 2490, vatRateBp: 550 }),
+            adminId,
+            now,
+          ),
+        )
     ).id;
     ctx = { cashierId: cashier.id, cashierRole: 'cashier', tillId: 1, deviceId: null, now, timeZone: 'Europe/Paris' };
   });

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { insertSql, rawRows, rawRun } from '../../db/raw.ts';
-import type { CountBody, LossBody, SlipBody } from '../../shared/api/stock.ts';
+import type { CountBody, CountResult, LossBody, MovementView, SlipBody, SlipSummary, SlipView, StockRow } from '../../shared/api/stock.ts';
 import type { KitchenUseBody } from '../../shared/api/settlement.ts';
 import { searchTerms } from '../../shared/text.ts';
 import type { MovementKind, SlipKind } from '../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Trx } from '../../db/schema.ts';
 import type { Scope } from '../auth/identity.ts';
 
 export interface MovementInput {
@@ -37,12 +37,14 @@ const MOVEMENT_COLUMNS = [
 
 /**
  * The only way stock changes. Appends the movements and moves each product's running balance in the
- * same transaction (call it inside one), so on-hand is always the sum of the ledger.
+ * same transaction (call it inside one), so on-hand is always the sum of the ledger. It takes a `Db`, not a
+ * `Trx`: the sales write queue hands it the transaction of its batch typed as such.
  */
 export async function recordMovements(db: Db, movements: readonly MovementInput[], userId: number | null, now: Date): Promise<number[]> {
   if (movements.length === 0) return [];
   const at = now.toISOString();
   // Written in SQL once (db/raw.ts): this runs for every ticket.
+  // SQLite: the text has `?` placeholders; PostgreSQL needs `$1, $2…` (db/raw.ts would build them per dialect).
   const rows = await rawRows<{ id: number; product_id: number }>(
     db,
     insertSql('stock_movements', MOVEMENT_COLUMNS, movements.length, ' returning "id", "product_id"'),
@@ -70,6 +72,7 @@ export async function recordMovements(db: Db, movements: readonly MovementInput[
     cur.lastId = Math.max(cur.lastId, r.id);
   }
   // One statement for all the products of these movements: each balance moves by its own sum.
+  // SQLite: `?` placeholders as above; the `on conflict … do update … excluded` upsert itself is PostgreSQL's too.
   await rawRun(
     db,
     insertSql(
@@ -98,7 +101,10 @@ async function trackedProducts(db: Db, ids: number[], field: string) {
   return byId;
 }
 
-async function nextSlipNumber(db: Db, kind: SlipKind): Promise<number> {
+// SQLite: one writer at a time, so max + 1 cannot be taken twice; on PostgreSQL with several processes two
+// slips can read the same max: the unique (kind, number) constraint refuses the second, which needs a retry
+// (or `lock table stock_slips in share row exclusive mode` first).
+async function nextSlipNumber(db: Trx, kind: SlipKind): Promise<number> {
   const row = await db
     .selectFrom('stock_slips')
     .select((eb) => eb.fn.max('number').as('n'))
@@ -111,7 +117,7 @@ async function nextSlipNumber(db: Db, kind: SlipKind): Promise<number> {
  * A deposit slip (bon de dépôt) or a return slip (reprise): one delivery or pick-up by one producer, one
  * movement per line. Only that producer's own products can be on it: they own the consignment stock.
  */
-export async function recordSlip(db: Db, kind: SlipKind, input: SlipBody, userId: number, now: Date) {
+export async function recordSlip(db: Trx, kind: SlipKind, input: SlipBody, userId: number, now: Date): Promise<SlipView> {
   const producer = await db.selectFrom('producers').select(['id', 'name', 'active']).where('id', '=', input.producerId).executeTakeFirst();
   if (!producer) throw new Invalid({ field: 'producerId', reason: 'producteur inconnu' });
   if (kind === 'deposit' && producer.active !== 1) throw new Invalid({ field: 'producerId', reason: 'ce producteur est désactivé' });
@@ -150,7 +156,7 @@ export async function recordSlip(db: Db, kind: SlipKind, input: SlipBody, userId
   return getSlip(db, slip.id, { producerId: null });
 }
 
-export async function getSlip(db: Db, id: number, scope: Scope) {
+export async function getSlip(db: Db, id: number, scope: Scope): Promise<SlipView> {
   let q = db
     .selectFrom('stock_slips')
     .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
@@ -199,7 +205,7 @@ export async function listSlips(
   db: Db,
   query: { producerId?: number | undefined; kind?: SlipKind | undefined; limit: number },
   scope: Scope,
-) {
+): Promise<SlipSummary[]> {
   let q = db
     .selectFrom('stock_slips')
     .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
@@ -229,7 +235,7 @@ export async function listSlips(
 
 const lossReasonLabel = { breakage: 'casse', expired: 'DLC dépassée', theft: 'vol', other: 'autre' } as const;
 
-export async function recordLosses(db: Db, input: LossBody, userId: number, now: Date) {
+export async function recordLosses(db: Trx, input: LossBody, userId: number, now: Date) {
   await trackedProducts(
     db,
     input.lines.map((l) => l.productId),
@@ -255,7 +261,7 @@ export async function recordLosses(db: Db, input: LossBody, userId: number, now:
  * product's price of that moment, kept on the movement (a later price change does not alter what is owed).
  * Only a producer's goods: what the house owns is not settled with anyone.
  */
-export async function recordKitchenUse(db: Db, input: KitchenUseBody, userId: number, now: Date) {
+export async function recordKitchenUse(db: Trx, input: KitchenUseBody, userId: number, now: Date) {
   const ids = input.lines.map((l) => l.productId);
   const byId = await trackedProducts(db, ids, 'lines');
   input.lines.forEach((l, i) => {
@@ -289,7 +295,7 @@ export async function recordKitchenUse(db: Db, input: KitchenUseBody, userId: nu
 }
 
 /** An inventory count: each line records the difference between what is on the shelf and what the ledger says. */
-export async function recordCount(db: Db, input: CountBody, userId: number, now: Date) {
+export async function recordCount(db: Trx, input: CountBody, userId: number, now: Date): Promise<CountResult> {
   const ids = input.lines.map((l) => l.productId);
   if (new Set(ids).size !== ids.length) throw new Invalid({ field: 'lines', reason: 'un article figure deux fois dans le comptage' });
   await trackedProducts(db, ids, 'lines');
@@ -324,7 +330,7 @@ export async function stockOnHand(
   query: { producerId?: number | undefined; low?: boolean | undefined; unsoldDays?: number | undefined; q?: string | undefined },
   scope: Scope,
   now: Date = new Date(),
-) {
+): Promise<StockRow[]> {
   let q = db
     .selectFrom('products')
     .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
@@ -378,7 +384,12 @@ export async function stockOnHand(
   return result;
 }
 
-export async function productMovements(db: Db, productId: number, query: { limit: number; beforeId?: number | undefined }, scope: Scope) {
+export async function productMovements(
+  db: Db,
+  productId: number,
+  query: { limit: number; beforeId?: number | undefined },
+  scope: Scope,
+): Promise<MovementView[]> {
   let p = db.selectFrom('products').select(['id', 'unit']).where('id', '=', productId);
   if (scope.producerId !== null) p = p.where('producer_id', '=', scope.producerId);
   if (!(await p.executeTakeFirst())) throw new NotFound('Article');

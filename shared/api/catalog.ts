@@ -10,6 +10,7 @@ import {
   unitSchema,
   vatStatusSchema,
 } from './common.ts';
+import { endpoint, fileResponse } from './contract.ts';
 
 /** VAT rates of metropolitan France (CGI art. 278 ff.): 0, 2.1 %, 5.5 %, 10 %, 20 %. */
 export const FRENCH_VAT_RATES = [0, 210, 550, 1000, 2000] as const;
@@ -139,6 +140,8 @@ export const productListQuery = z
   .strict();
 
 export const catalogQuery = z.object({ outlet: outletCodeSchema.optional() }).strict();
+export const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+export const barcodeCodeParams = z.object({ code: barcodeText }).strict();
 export const importQuery = z.object({ dryRun: queryFlag.default(true) }).strict();
 
 export type ProducerCreate = z.infer<typeof producerCreateBody>;
@@ -158,3 +161,169 @@ export const labelsBody = z
     skip: z.number().int().min(0).max(20).default(0),
   })
   .strict();
+
+// ——— Responses ———
+
+const int = z.number().int();
+
+export const producerView = z.strictObject({
+  id: int,
+  slug: z.string(),
+  name: z.string(),
+  legalName: z.string(),
+  contactName: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  address: z.string(),
+  siret: z.string(),
+  vatStatus: vatStatusSchema,
+  commissionBp: int,
+  active: z.boolean(),
+});
+export type ProducerView = z.infer<typeof producerView>;
+
+export const categoryView = z.strictObject({
+  id: int,
+  slug: z.string(),
+  name: z.string(),
+  color: z.string(),
+  sortOrder: int,
+  active: z.boolean(),
+});
+export type CategoryView = z.infer<typeof categoryView>;
+
+export const productView = z.strictObject({
+  id: int,
+  name: z.string(),
+  producerId: int.nullable(),
+  producerName: z.string().nullable(),
+  categoryId: int.nullable(),
+  categoryName: z.string().nullable(),
+  unit: unitSchema,
+  priceCents: int,
+  vatRateBp: int,
+  plu: z.string().nullable(),
+  stockTracked: z.boolean(),
+  /** Pieces, or grams for products sold by weight. */
+  lowStockThreshold: int.nullable(),
+  net: z.strictObject({ quantity: int, unit: z.enum(['g', 'ml']) }).nullable(),
+  active: z.boolean(),
+  outlets: z.array(outletCodeSchema),
+  barcodes: z.array(z.string()),
+  /** Pieces, or grams for products sold by weight; null when stock is not tracked. */
+  onHand: int.nullable(),
+  low: z.boolean(),
+});
+export type ProductView = z.infer<typeof productView>;
+
+export const importReport = z.strictObject({
+  dryRun: z.boolean(),
+  rows: int,
+  valid: int,
+  created: int,
+  /** `line`: as a spreadsheet shows it (the header is line 1). */
+  problems: z.array(z.strictObject({ line: int, field: z.string(), reason: z.string() })),
+  preview: z.array(z.strictObject({ line: int, name: z.string(), producer: z.string().nullable(), priceCents: int, unit: unitSchema })),
+});
+export type ImportReport = z.infer<typeof importReport>;
+
+/** A scale-label layout as the till decodes it (the settings validate them when they are saved). */
+const inStoreLayoutView = z.strictObject({
+  prefix: z.string(),
+  kind: z.enum(['price', 'weight']),
+  itemDigits: int,
+  valueDigits: int,
+  skipDigits: z.union([z.literal(0), z.literal(1)]).optional(),
+});
+
+/** What a till needs to sell offline. */
+export const tillCatalog = z.strictObject({
+  outlet: outletCodeSchema,
+  generatedAt: z.string(),
+  products: z.array(productView),
+  categories: z.array(categoryView),
+  producers: z.array(z.strictObject({ id: int, name: z.string(), slug: z.string() })),
+  inStoreLayouts: z.array(inStoreLayoutView),
+});
+export type TillCatalog = z.infer<typeof tillCatalog>;
+
+/** A scanned code as `decodeBarcode` reads it (a misread one is refused, never answered). */
+const decodedBarcode = z.union([
+  z.strictObject({ type: z.literal('gtin'), code: z.string() }),
+  z.strictObject({
+    type: z.literal('in-store'),
+    code: z.string(),
+    prefix: z.string(),
+    kind: z.literal('price'),
+    itemCode: z.string(),
+    priceCents: int,
+  }),
+  z.strictObject({
+    type: z.literal('in-store'),
+    code: z.string(),
+    prefix: z.string(),
+    kind: z.literal('weight'),
+    itemCode: z.string(),
+    grams: int,
+  }),
+  z.strictObject({ type: z.literal('other'), code: z.string() }),
+]);
+
+export const scannedCode = z.strictObject({
+  code: z.string(),
+  decoded: decodedBarcode,
+  product: productView,
+  /** What the line costs: the piece price, or the price a scale label carries or its weight comes to; null for a weighed product without. */
+  lineCents: int.nullable(),
+  grams: int.nullable(),
+});
+export type ScannedCode = z.infer<typeof scannedCode>;
+
+export const catalogApi = {
+  listProducers: endpoint({ method: 'get', path: '/api/producers', query: producerListQuery, response: z.array(producerView) }),
+  createProducer: endpoint({ method: 'post', path: '/api/producers', body: producerCreateBody, response: producerView }),
+  getProducer: endpoint({ method: 'get', path: '/api/producers/:id', params: idParams, response: producerView }),
+  updateProducer: endpoint({
+    method: 'patch',
+    path: '/api/producers/:id',
+    params: idParams,
+    body: producerUpdateBody,
+    response: producerView,
+  }),
+
+  listCategories: endpoint({ method: 'get', path: '/api/categories', response: z.array(categoryView) }),
+  createCategory: endpoint({ method: 'post', path: '/api/categories', body: categoryCreateBody, response: categoryView }),
+  updateCategory: endpoint({
+    method: 'patch',
+    path: '/api/categories/:id',
+    params: idParams,
+    body: categoryUpdateBody,
+    response: categoryView,
+  }),
+
+  listProducts: endpoint({ method: 'get', path: '/api/products', query: productListQuery, response: z.array(productView) }),
+  createProduct: endpoint({ method: 'post', path: '/api/products', body: productCreateBody, response: productView }),
+  importProducts: endpoint({
+    method: 'post',
+    path: '/api/products/import',
+    query: importQuery,
+    body: z.string().max(5_000_000),
+    bodyKind: 'text',
+    response: importReport,
+  }),
+  labelsPdf: endpoint({ method: 'post', path: '/api/labels.pdf', body: labelsBody, response: fileResponse('application/pdf') }),
+  getProduct: endpoint({ method: 'get', path: '/api/products/:id', params: idParams, response: productView }),
+  updateProduct: endpoint({ method: 'patch', path: '/api/products/:id', params: idParams, body: productUpdateBody, response: productView }),
+  setThreshold: endpoint({
+    method: 'put',
+    path: '/api/products/:id/threshold',
+    params: idParams,
+    body: thresholdBody,
+    response: productView,
+  }),
+  addBarcode: endpoint({ method: 'post', path: '/api/products/:id/barcodes', params: idParams, body: barcodeBody, response: productView }),
+  removeBarcode: endpoint({ method: 'delete', path: '/api/products/:id/barcodes/:code', params: barcodeParams, response: productView }),
+
+  tillCatalog: endpoint({ method: 'get', path: '/api/catalog', query: catalogQuery, response: tillCatalog }),
+  scan: endpoint({ method: 'get', path: '/api/barcodes/:code', params: barcodeCodeParams, response: scannedCode }),
+};

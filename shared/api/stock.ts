@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { idSchema, queryFlag } from './common.ts';
+import { idSchema, queryFlag, unitSchema } from './common.ts';
+import { endpoint, fileResponse } from './contract.ts';
+import { idParams } from './catalog.ts';
+import { kitchenUseBody } from './settlement.ts';
 
 /** Pieces, or grams for products sold by weight. */
 const quantity = z.number().int().positive().max(100_000_000);
@@ -63,3 +66,95 @@ export const slipListQuery = z
 export type SlipBody = z.infer<typeof slipBody>;
 export type LossBody = z.infer<typeof lossBody>;
 export type CountBody = z.infer<typeof countBody>;
+
+// ——— Responses ———
+
+const int = z.number().int();
+export const movementKindSchema = z.enum(['deposit', 'sale', 'refund', 'return', 'loss', 'count', 'kitchen']);
+export const slipKindSchema = z.enum(['deposit', 'return']);
+
+/** One tracked product's stock on hand: pieces, or grams for products sold by weight. */
+export const stockRow = z.strictObject({
+  productId: int,
+  name: z.string(),
+  unit: unitSchema,
+  producerId: int.nullable(),
+  producerName: z.string().nullable(),
+  onHand: int,
+  lowStockThreshold: int.nullable(),
+  low: z.boolean(),
+  negative: z.boolean(),
+  active: z.boolean(),
+  lastMovementAt: z.string().nullable(),
+});
+export type StockRow = z.infer<typeof stockRow>;
+
+/** One line of a product's stock ledger; `by` (who) only for managers, never for a producer. */
+export const movementView = z.strictObject({
+  id: int,
+  kind: movementKindSchema,
+  /** Signed: what enters the shelf is positive. */
+  quantity: int,
+  counted: int.nullable(),
+  at: z.string(),
+  note: z.string().nullable(),
+  saleId: z.string().nullable(),
+  slipNumber: int.nullable(),
+  by: z.string().nullable(),
+});
+export type MovementView = z.infer<typeof movementView>;
+
+export const slipSummary = z.strictObject({
+  id: int,
+  kind: slipKindSchema,
+  number: int,
+  producerId: int,
+  producerName: z.string(),
+  createdAt: z.string(),
+  note: z.string().nullable(),
+});
+export type SlipSummary = z.infer<typeof slipSummary>;
+
+export const slipView = z.strictObject({
+  id: int,
+  kind: slipKindSchema,
+  number: int,
+  producerId: int,
+  producerName: z.string(),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+  /** The display name of who recorded it. */
+  createdBy: z.string(),
+  /** `quantity`: what came in or went back, positive either way. */
+  lines: z.array(z.strictObject({ productId: int, name: z.string(), unit: unitSchema, priceCents: int, quantity: int })),
+});
+export type SlipView = z.infer<typeof slipView>;
+
+export const countResult = z.strictObject({
+  lines: z.array(z.strictObject({ productId: int, counted: int, before: int, difference: int })),
+});
+export type CountResult = z.infer<typeof countResult>;
+
+export const stockApi = {
+  onHand: endpoint({ method: 'get', path: '/api/stock', query: stockQuery, response: z.array(stockRow) }),
+  movements: endpoint({
+    method: 'get',
+    path: '/api/products/:id/movements',
+    params: idParams,
+    query: movementsQuery,
+    response: z.array(movementView),
+  }),
+  deposit: endpoint({ method: 'post', path: '/api/stock/deposits', body: slipBody, response: slipView }),
+  return: endpoint({ method: 'post', path: '/api/stock/returns', body: slipBody, response: slipView }),
+  losses: endpoint({ method: 'post', path: '/api/stock/losses', body: lossBody, response: z.strictObject({ movements: int }) }),
+  kitchen: endpoint({
+    method: 'post',
+    path: '/api/stock/kitchen',
+    body: kitchenUseBody,
+    response: z.strictObject({ movements: z.array(int) }),
+  }),
+  slipPdf: endpoint({ method: 'get', path: '/api/stock/slips/:id.pdf', params: idParams, response: fileResponse('application/pdf') }),
+  count: endpoint({ method: 'post', path: '/api/stock/counts', body: countBody, response: countResult }),
+  slips: endpoint({ method: 'get', path: '/api/stock/slips', query: slipListQuery, response: z.array(slipSummary) }),
+  slip: endpoint({ method: 'get', path: '/api/stock/slips/:id', params: idParams, response: slipView }),
+};

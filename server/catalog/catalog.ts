@@ -1,0 +1,152 @@
+/**
+ * The catalogue domain's services as the HTTP routes use them: each takes the database, the acting identity
+ * and its input, opens the transaction a write needs and calls the domain functions (`producers.ts`,
+ * `categories.ts`, `products.ts`, `import.ts`, `labels.ts`), which take that transaction. No request, no response.
+ */
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import type {
+  CategoryCreate,
+  categoryUpdateBody,
+  ImportReport,
+  labelsBody,
+  ProducerCreate,
+  ProducerUpdate,
+  ProductCreate,
+  ProductUpdate,
+  ScannedCode,
+  TillCatalog,
+} from '../../shared/api/catalog.ts';
+import { decodeBarcode } from '../../shared/barcodes.ts';
+import { cents, grams, weighedPrice } from '../../shared/money.ts';
+import type { Database, Db, OutletCode } from '../../db/schema.ts';
+import { producerScope, requireAccess, requireUser, type Actor } from '../auth/access.ts';
+import { labelsPdf } from '../documents/labels.ts';
+import { Invalid, NotFound } from '../errors.ts';
+import { inStoreLayouts, isDemo } from '../settings/settings.ts';
+import { createCategory, listCategories, updateCategory } from './categories.ts';
+import { importProducts } from './import.ts';
+import { labelsFor } from './labels.ts';
+import { createProducer, getProducer, updateProducer, type ProducerView } from './producers.ts';
+import {
+  addBarcode,
+  createProduct,
+  getProduct,
+  listProducts,
+  removeBarcode,
+  setThreshold,
+  updateProduct,
+  type ProductView,
+} from './products.ts';
+import { activeProducerNames, outletOfTill, productIdByBarcode, productIdByPlu } from './queries.ts';
+
+/** At most this many stickers in one PDF. */
+const MAX_LABELS = 2000;
+
+// Producers
+
+export const registerProducer = (db: Kysely<Database>, actor: Actor, input: ProducerCreate, now: Date): Promise<ProducerView> =>
+  db.transaction().execute((trx) => createProducer(trx, input, requireUser(actor).id, now));
+
+/** One producer: managers any, a producer only their own record. */
+export async function viewProducer(db: Db, actor: Actor, id: number): Promise<ProducerView> {
+  await requireAccess(db, actor, { producer: id });
+  return getProducer(db, id);
+}
+
+export const editProducer = (db: Kysely<Database>, actor: Actor, id: number, patch: ProducerUpdate, now: Date): Promise<ProducerView> =>
+  db.transaction().execute((trx) => updateProducer(trx, id, patch, requireUser(actor).id, now));
+
+// Categories
+
+export const addCategory = (db: Kysely<Database>, actor: Actor, input: CategoryCreate, now: Date) =>
+  db.transaction().execute((trx) => createCategory(trx, input, requireUser(actor).id, now));
+
+export const editCategory = (db: Kysely<Database>, actor: Actor, id: number, patch: z.output<typeof categoryUpdateBody>, now: Date) =>
+  db.transaction().execute((trx) => updateCategory(trx, id, patch, requireUser(actor).id, now));
+
+// Products
+
+export const addProduct = (db: Kysely<Database>, actor: Actor, input: ProductCreate, now: Date): Promise<ProductView> =>
+  db.transaction().execute((trx) => createProduct(trx, input, requireUser(actor).id, now));
+
+export const editProduct = (db: Kysely<Database>, actor: Actor, id: number, patch: ProductUpdate, now: Date): Promise<ProductView> =>
+  db.transaction().execute((trx) => updateProduct(trx, id, patch, requireUser(actor).id, now));
+
+/** The low-stock threshold: managers on any product, a producer on their own only. */
+export const changeThreshold = (
+  db: Kysely<Database>,
+  actor: Actor,
+  id: number,
+  threshold: number | null,
+  now: Date,
+): Promise<ProductView> =>
+  db.transaction().execute((trx) => setThreshold(trx, id, threshold, producerScope(actor), requireUser(actor).id, now));
+
+export const addProductBarcode = (db: Kysely<Database>, actor: Actor, id: number, code: string, now: Date): Promise<ProductView> =>
+  db.transaction().execute((trx) => addBarcode(trx, id, code, requireUser(actor).id, now));
+
+export const removeProductBarcode = (db: Kysely<Database>, actor: Actor, id: number, code: string, now: Date): Promise<ProductView> =>
+  db.transaction().execute((trx) => removeBarcode(trx, id, code, requireUser(actor).id, now));
+
+/** A CSV import: a dry run reports; a real one writes every row or, if any row fails, refuses with each problem. */
+export async function importCatalogue(
+  db: Kysely<Database>,
+  actor: Actor,
+  csv: string,
+  { dryRun, now }: { dryRun: boolean; now: Date },
+): Promise<ImportReport> {
+  const report = await importProducts(db, csv, { dryRun, userId: requireUser(actor).id, now });
+  if (!report.dryRun && report.problems.length) {
+    throw new Invalid(
+      report.problems.map((p) => ({ field: `ligne ${p.line} · ${p.field}`, reason: p.reason })),
+      `Import refusé : ${report.problems.length} problème(s), rien n’a été enregistré.`,
+    );
+  }
+  return report;
+}
+
+/** Shelf labels on A4 sticker sheets, as a PDF. */
+export async function shelfLabelsPdf(db: Db, input: z.output<typeof labelsBody>): Promise<Buffer> {
+  const labels = await labelsFor(db, input.items, MAX_LABELS);
+  return labelsPdf(labels, { skip: input.skip, demo: await isDemo(db) });
+}
+
+// What a till needs
+
+/** Everything a till sells offline: the active products of its outlet (the one asked for, else the till's own, else the shop). */
+export async function tillCatalogue(db: Db, actor: Actor, asked: OutletCode | undefined, now: Date): Promise<TillCatalog> {
+  const outlet = asked ?? (actor.device ? await outletOfTill(db, actor.device.tillId) : 'shop');
+  const [products, categories, producers, layouts] = await Promise.all([
+    // The till needs the whole catalogue, not a page of it.
+    listProducts(db, { outlet, active: true, limit: 1_000_000, offset: 0 }),
+    listCategories(db),
+    activeProducerNames(db),
+    inStoreLayouts(db),
+  ]);
+  return {
+    outlet,
+    generatedAt: now.toISOString(),
+    products,
+    categories: categories.filter((c) => c.active),
+    producers,
+    inStoreLayouts: layouts,
+  };
+}
+
+/** A scanned code: its product, and for a scale label the price or weight it carries (the line's price from it). */
+export async function scanCode(db: Db, code: string): Promise<ScannedCode> {
+  const decoded = decodeBarcode(code, await inStoreLayouts(db));
+  if (decoded.type === 'invalid') throw new Invalid({ field: 'code', reason: 'clé de contrôle incorrecte : scannez à nouveau' });
+  const productId = decoded.type === 'in-store' ? await productIdByPlu(db, decoded.itemCode) : await productIdByBarcode(db, decoded.code);
+  if (productId === undefined) throw new NotFound(`Article pour le code ${code}`);
+  const product = await getProduct(db, productId);
+  let lineCents = product.unit === 'piece' ? product.priceCents : null;
+  let lineGrams: number | null = null;
+  if (decoded.type === 'in-store' && decoded.kind === 'price') lineCents = decoded.priceCents;
+  if (decoded.type === 'in-store' && decoded.kind === 'weight') {
+    lineGrams = decoded.grams;
+    lineCents = weighedPrice(cents(product.priceCents), grams(decoded.grams));
+  }
+  return { code: decoded.code, decoded, product, lineCents, grams: lineGrams };
+}
