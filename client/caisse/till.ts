@@ -5,7 +5,6 @@ import { api, ApiError, call, isOffline } from '../api.ts';
 import { authApi } from '../../shared/api/auth.ts';
 import { systemApi } from '../../shared/api/system.ts';
 import { CatalogIndex, type CatalogData } from './catalog.ts';
-import { call } from '../api.ts';
 import { catalogApi } from '../../shared/api/catalog.ts';
 import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
 import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
