@@ -45,9 +45,14 @@ export async function salesWatermark(db: Db): Promise<number> {
 
 /** A producer's lines of the given sales that no statement has settled (training tickets never count). */
 export async function unsettledLines(db: Db, producerId: number, of: SalesOf): Promise<UnsettledLine[]> {
+  // A cross join with its condition in `where` (standard SQL): to SQLite it also says "sales first", each sale
+  // probing the (producer_id, sale_id) index once, so the work follows the sales of the days or past the
+  // watermark. Joined the other way round, SQLite's planner reads the producer's whole history through that
+  // index instead (it does for the watermark's range): slower every year. PostgreSQL plans the same join from
+  // its statistics either way.
   let q = db
     .selectFrom('sales as s')
-    .innerJoin('sale_lines as l', (j) => j.onRef('l.sale_id', '=', 's.id').on('l.producer_id', '=', producerId))
+    .crossJoin('sale_lines as l')
     .innerJoin('tills as t', 't.id', 's.till_id')
     .innerJoin('products as p', 'p.id', 'l.product_id')
     .leftJoin('statement_items as si', (j) => j.onRef('si.sale_id', '=', 'l.sale_id').onRef('si.line_no', '=', 'l.line_no'))
@@ -68,6 +73,8 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
       't.name as till_name',
       'p.category_id',
     ])
+    .whereRef('l.sale_id', '=', 's.id')
+    .where('l.producer_id', '=', producerId)
     .where('s.training', '=', 0)
     .where('s.business_day', '>=', of.from)
     .where('s.business_day', '<=', of.to)
