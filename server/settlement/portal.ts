@@ -9,7 +9,7 @@ import type { Db } from '../../db/schema.ts';
 import { requireAccess, type Actor } from '../auth/access.ts';
 import { statementCode } from '../../shared/settlement.ts';
 import { csvCents, csvKg, toCsv, type CsvCell } from '../exports/csv.ts';
-import type { StatementSummary } from './statements.ts';
+import type { StatementSummary } from '../../shared/api/settlement.ts';
 
 /** The producer, if the actor may see them (another producer's id reads as unknown: 404). */
 async function visibleProducer(db: Db, actor: Actor, producerId: number) {

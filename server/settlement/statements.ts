@@ -7,7 +7,8 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from '../journal/canonical.ts';
-import { statementCode, statementTotals, type StatementItem, type StatementTotals } from '../../shared/settlement.ts';
+import type { CommissionTermsView, StatementSummary, StatementView } from '../../shared/api/settlement.ts';
+import { statementCode, statementTotals, type StatementItem } from '../../shared/settlement.ts';
 import { businessDay } from '../../shared/time.ts';
 import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
@@ -23,37 +24,10 @@ import { statementPdf, type StatementDocument } from './statement-pdf.ts';
 
 export const DEFAULT_COMMISSION_VAT_BP = 2000;
 
-export interface CommissionTerms {
-  producerId: number;
-  defaultBp: number;
-  byCategory: { categoryId: number; categoryName: string; commissionBp: number }[];
-  commissionVatRateBp: number;
-}
-
-export interface StatementProducer {
-  id: number;
-  name: string;
-  legalName: string;
-  address: string;
-  siret: string;
-  vatStatus: 'subject' | 'franchise';
-  email: string;
-}
-
-export interface StatementView {
-  id: number | null;
-  number: number | null;
-  code: string | null;
-  status: 'draft' | 'issued' | 'paid';
-  producer: StatementProducer;
-  period: { from: string; to: string };
-  issuedAt: string | null;
-  payment: { paidOn: string; method: string; reference: string | null } | null;
-  terms: CommissionTerms;
-  items: StatementItem[];
-  totals: StatementTotals;
-  pdfSha256: string | null;
-}
+/** The shapes the API answers with (`shared/api/settlement.ts`): what a statement holds, frozen or drafted. */
+export type CommissionTerms = CommissionTermsView;
+export type StatementProducer = StatementView['producer'];
+export type { StatementSummary, StatementView } from '../../shared/api/settlement.ts';
 
 async function producerOf(db: Db, producerId: number): Promise<StatementProducer> {
   const p = await db
@@ -367,22 +341,6 @@ export async function getStatementPdf(db: Db, actor: Actor, id: number): Promise
   const row = await q.executeTakeFirst();
   if (!row) throw new NotFound('Relevé');
   return { pdf: row.pdf, filename: `${statementCode(row.number)}-${row.slug}.pdf` };
-}
-
-export interface StatementSummary {
-  id: number;
-  number: number;
-  code: string;
-  producerId: number;
-  producerName: string;
-  from: string;
-  to: string;
-  issuedAt: string;
-  salesCents: number;
-  commissionCents: number;
-  netCents: number;
-  paidOn: string | null;
-  paidMethod: string | null;
 }
 
 export async function listStatements(
