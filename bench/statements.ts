@@ -195,7 +195,10 @@ export async function benchStatements(perDay = Number(process.env.BENCH_TICKETS_
   let pdfBytes = 0;
   for (let p = 1; p <= PRODUCERS; p++) {
     const t = process.hrtime.bigint();
-    const s = await issueStatement(db, p, { from: `${YEAR}-11-01`, to: `${YEAR}-11-30` }, adminId, new Date(), 'Europe/Paris');
+    const s = await issueStatement(
+      { db, userId: adminId, now: new Date(), timeZone: 'Europe/Paris' },
+      { producerId: p, period: { from: `${YEAR}-11-01`, to: `${YEAR}-11-30` } },
+    );
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
     lineCount += s.items.length;
     const row = await db
@@ -249,7 +252,10 @@ export async function benchStatements(perDay = Number(process.env.BENCH_TICKETS_
   // 3. The worst case, on a copy taken before anything was issued: a producer's first statement settling a whole year.
   const reopened = await openDatabase(yearCopy);
   const t1 = process.hrtime.bigint();
-  const year = await issueStatement(reopened.db, 1, { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` }, adminId, new Date(), 'Europe/Paris');
+  const year = await issueStatement(
+    { db: reopened.db, userId: adminId, now: new Date(), timeZone: 'Europe/Paris' },
+    { producerId: 1, period: { from: `${YEAR}-01-01`, to: `${YEAR}-12-31` } },
+  );
   const ms = Number(process.hrtime.bigint() - t1) / 1e6;
   out.push(
     `${`one statement settling a whole year (${year.items.length.toLocaleString('fr-FR')} lines)`.padEnd(58)} ${(ms / 1000).toFixed(2)} s`,

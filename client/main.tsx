@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { translate, type Lang, type MessageKey } from '../shared/i18n/index.ts';
+import { settlementApi, type InvitationView } from '../shared/api/settlement.ts';
 import { api, ApiError, call } from './api.ts';
 import { authApi, type MeView } from '../shared/api/auth.ts';
 import { Portal } from './portal/Portal.tsx';
@@ -137,10 +138,10 @@ function App() {
 
 /** The page a producer's invitation link opens: choose a password, then straight into the portal. */
 function Invitation({ t, token, onDone }: { t: T; token: string; onDone: () => void }) {
-  const [info, setInfo] = useState<{ producerName: string; login: string } | null | undefined>(undefined);
+  const [info, setInfo] = useState<InvitationView | null | undefined>(undefined);
   const [error, setError] = useState('');
   useEffect(() => {
-    api<{ producerName: string; login: string }>('GET', `/api/invitations/${token}`)
+    call(settlementApi.invitation, { params: { token } })
       .then(setInfo)
       .catch(() => setInfo(null));
   }, [token]);
@@ -148,7 +149,10 @@ function Invitation({ t, token, onDone }: { t: T; token: string; onDone: () => v
     e.preventDefault();
     setError('');
     try {
-      await api('POST', `/api/invitations/${token}`, { password: new FormData(e.target as HTMLFormElement).get('password') });
+      await call(settlementApi.acceptInvitation, {
+        params: { token },
+        body: { password: String(new FormData(e.target as HTMLFormElement).get('password')) },
+      });
       onDone();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : t('error.network'));

@@ -11,6 +11,7 @@ import { allRoutes } from './http/routes.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { AppServices } from './services.ts';
 import { createPdfPool } from './documents/pdf-pool.ts';
+import { settlementDocuments } from './settlement/documents.ts';
 import { createDemoShop } from './shop/demo.ts';
 import { shopMode } from './shop/setup.ts';
 import { WriteQueue } from './sales/write-queue.ts';
@@ -68,7 +69,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     sqlite: database.sqlite,
     now,
     writes: new WriteQueue(database.db),
-    pdf: createPdfPool(),
+    pdf: createPdfPool(settlementDocuments),
     tls,
   };
   const app = createApp({

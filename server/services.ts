@@ -4,7 +4,7 @@ import type { Logger } from './log.ts';
 import type { WriteQueue } from './sales/write-queue.ts';
 import type { Realtime } from './realtime/realtime.ts';
 import type { PrintQueue } from './printing/queue.ts';
-import type { PdfRenderer } from './documents/pdf-pool.ts';
+import type { StatementRenderer } from './settlement/documents.ts';
 import type { TlsService } from './tls/tls-service.ts';
 
 /** What domain code may need beyond the database: no req/res, no socket. */
@@ -20,7 +20,7 @@ export interface AppServices {
   /** The print queue (receipts, kitchen tickets, reports, the cash drawer). */
   prints?: PrintQueue;
   /** Typesets long PDFs (statements) on worker threads; in the caller's thread when absent. */
-  pdf?: PdfRenderer;
+  pdf?: StatementRenderer;
   /** HTTPS on the shop's network: the certificates and whether HTTPS is on. */
   tls?: TlsService;
   /** True once the server is stopping: new requests get a 503 the tills retry later. */

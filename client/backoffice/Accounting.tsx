@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api.ts';
+import { accountingApi } from '../../shared/api/accounting.ts';
+import { settlementApi } from '../../shared/api/settlement.ts';
+import { ApiError, link } from '../api.ts';
 import { monthEnd, previousMonth, today } from '../format.ts';
 import type { T } from '../main.tsx';
 
@@ -14,11 +16,11 @@ export function Accounting({ t }: { t: T }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState('');
 
-  async function download(kind: string, path: string) {
+  async function download(kind: string, href: string) {
     setError('');
     setBusy(kind);
     try {
-      const res = await fetch(`${path}?from=${from}&to=${to}`, { credentials: 'same-origin' });
+      const res = await fetch(href, { credentials: 'same-origin' });
       if (!res.ok) {
         const data = await res.json().catch(() => ({}));
         throw new ApiError(res.status, data?.error?.message ?? res.statusText);
@@ -62,7 +64,7 @@ export function Accounting({ t }: { t: T }) {
             <strong>{t('bo.acc.fec')}</strong>
             <small>{t('bo.acc.fecHelp')}</small>
           </div>
-          <button disabled={busy !== ''} onClick={() => download('fec', '/api/exports/fec')}>
+          <button disabled={busy !== ''} onClick={() => download('fec', link(accountingApi.fec, { query: { from, to } }))}>
             {t('bo.acc.download')}
           </button>
         </li>
@@ -71,7 +73,7 @@ export function Accounting({ t }: { t: T }) {
             <strong>{t('bo.acc.journal')}</strong>
             <small>{t('bo.acc.journalHelp')}</small>
           </div>
-          <button disabled={busy !== ''} onClick={() => download('journal', '/api/exports/sales-journal.csv')}>
+          <button disabled={busy !== ''} onClick={() => download('journal', link(accountingApi.salesJournal, { query: { from, to } }))}>
             {t('bo.acc.download')}
           </button>
         </li>
@@ -80,7 +82,7 @@ export function Accounting({ t }: { t: T }) {
             <strong>{t('bo.acc.statements')}</strong>
             <small>{t('bo.acc.statementsHelp')}</small>
           </div>
-          <button disabled={busy !== ''} onClick={() => download('statements', '/api/statements.csv')}>
+          <button disabled={busy !== ''} onClick={() => download('statements', link(settlementApi.listCsv, { query: { from, to } }))}>
             {t('bo.acc.download')}
           </button>
         </li>

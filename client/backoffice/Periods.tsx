@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { api, call, errorText, link } from '../api.ts';
+import { archiveApi, type ArchiveEntry } from '../../shared/api/archive.ts';
+import { call, errorText, link } from '../api.ts';
 import { closingApi, type ClosingView } from '../../shared/api/closing.ts';
 import { day, euros, previousMonth, today } from '../format.ts';
 import type { T } from '../main.tsx';
@@ -120,20 +121,15 @@ export function Periods({ t, lang }: { t: T; lang: Lang }) {
   );
 }
 
-interface Archive {
-  name: string;
-  bytes: number;
-}
-
 /** The fiscal archive of a closed year (issue "sales that can never be lost"): write it, list, download. */
 export function Archives({ t, lang }: { t: T; lang: Lang }) {
   const [year, setYear] = useState(String(Number(today().slice(0, 4)) - 1));
-  const [archives, setArchives] = useState<Archive[]>([]);
+  const [archives, setArchives] = useState<ArchiveEntry[]>([]);
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
   const load = () =>
-    api<Archive[]>('GET', '/api/archives')
+    call(archiveApi.list)
       .then(setArchives)
       .catch((e) => setError(errorText(e)));
   useEffect(() => void load(), []);
@@ -142,12 +138,7 @@ export function Archives({ t, lang }: { t: T; lang: Lang }) {
     setDone('');
     setBusy(true);
     try {
-      const a = await api<{ name: string; counts: { tickets: number; closings: number; events: number } }>(
-        'POST',
-        '/api/archives',
-        { year },
-        120_000,
-      );
+      const a = await call(archiveApi.create, { body: { year } }, 120_000);
       setDone(t('bo.arc.done', { name: a.name, tickets: a.counts.tickets, closings: a.counts.closings, events: a.counts.events }));
       await load();
     } catch (e) {
@@ -192,7 +183,7 @@ export function Archives({ t, lang }: { t: T; lang: Lang }) {
               <strong>{a.name}</strong>
               <small>{(a.bytes / 1024).toLocaleString(lang, { maximumFractionDigits: 0 })} Ko</small>
             </div>
-            <a class="button secondary" href={`/api/archives/${encodeURIComponent(a.name)}`} download>
+            <a class="button secondary" href={link(archiveApi.download, { params: { name: a.name } })} download>
               {t('bo.acc.download')}
             </a>
           </li>

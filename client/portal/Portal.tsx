@@ -1,55 +1,16 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { MessageKey } from '../../shared/i18n/index.ts';
-import { api, ApiError } from '../api.ts';
+import { settlementApi } from '../../shared/api/settlement.ts';
+import { ApiError, call, link } from '../api.ts';
 import { day, euros, monthStart, quantity, rate, shiftDays, today } from '../format.ts';
 import { useSocket } from '../realtime.ts';
 import type { T } from '../main.tsx';
 import { BarChart } from './BarChart.tsx';
-import { call, link } from '../api.ts';
 import { catalogApi } from '../../shared/api/catalog.ts';
 import { stockApi, type StockRow } from '../../shared/api/stock.ts';
 
 type Tab = 'today' | 'sales' | 'stock' | 'slips' | 'statements' | 'terms';
 const TABS: Tab[] = ['today', 'sales', 'stock', 'slips', 'statements', 'terms'];
-
-interface Sales {
-  totalCents: number;
-  refundsCents: number;
-  lines: number;
-  series: { period: string; salesCents: number; lines: number }[];
-  byProduct: { productId: number; name: string; unit: 'piece' | 'kg'; quantity: number; salesCents: number }[];
-}
-interface Line {
-  saleId: string;
-  lineNo: number;
-  kind: 'sale' | 'refund';
-  at: string;
-  ticket: string;
-  name: string;
-  unit: 'piece' | 'kg';
-  quantity: number;
-  totalCents: number;
-}
-interface StatementSummary {
-  id: number;
-  code: string;
-  from: string;
-  to: string;
-  issuedAt: string;
-  salesCents: number;
-  netCents: number;
-  paidOn: string | null;
-}
-interface Terms {
-  defaultBp: number;
-  byCategory: { categoryId: number; categoryName: string; commissionBp: number }[];
-  commissionVatRateBp: number;
-}
-interface Draft {
-  totals: { grossCents: number; netOwedCents: number; commissionGrossCents: number };
-}
-
-const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
 /** The producer's own space, phone first: every call is scoped to their id by the server. */
 export function Portal({ t, producerId, lang }: { t: T; producerId: number; lang: 'fr' | 'en' }) {
@@ -121,10 +82,10 @@ function Today({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tic
   const d = today();
   const [data] = useLoad(
     async () => ({
-      day: await api<Sales>('GET', `/api/producers/${id}/sales?${q({ from: d, to: d })}`),
-      month: await api<Sales>('GET', `/api/producers/${id}/sales?${q({ from: monthStart(d), to: d })}`),
-      lines: await api<Line[]>('GET', `/api/producers/${id}/lines?${q({ from: d, to: d, limit: '50' })}`),
-      draft: await api<Draft>('GET', `/api/producers/${id}/statement?${q({ from: monthStart(d), to: d })}`),
+      day: await call(settlementApi.sales, { params: { id }, query: { from: d, to: d } }),
+      month: await call(settlementApi.sales, { params: { id }, query: { from: monthStart(d), to: d } }),
+      lines: await call(settlementApi.lines, { params: { id }, query: { from: d, to: d, limit: 50 } }),
+      draft: await call(settlementApi.statement, { params: { id }, query: { from: monthStart(d), to: d } }),
     }),
     [id, tick],
   );
@@ -176,7 +137,7 @@ function SalesView({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en';
       : groupBy === 'week'
         ? shiftDays(d, -7 * 12 + 1)
         : `${shiftDays(monthStart(d), -330).slice(0, 7)}-01`;
-  const [data] = useLoad(() => api<Sales>('GET', `/api/producers/${id}/sales?${q({ from, to: d, groupBy })}`), [id, groupBy, tick]);
+  const [data] = useLoad(() => call(settlementApi.sales, { params: { id }, query: { from, to: d, groupBy } }), [id, groupBy, tick]);
   const label = (p: string) =>
     groupBy === 'month'
       ? day(`${p}-01`, lang, { month: 'short' })
@@ -221,7 +182,7 @@ function SalesView({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en';
               ))}
             </tbody>
           </table>
-          <a class="button secondary" href={`/api/producers/${id}/lines.csv?${q({ from, to: d })}`} download>
+          <a class="button secondary" href={link(settlementApi.linesCsv, { params: { id }, query: { from, to: d } })} download>
             {t('portal.sales.csv')}
           </a>
         </>
@@ -319,8 +280,8 @@ function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'
   const d = today();
   const [data] = useLoad(
     async () => ({
-      list: await api<StatementSummary[]>('GET', '/api/statements'),
-      draft: await api<Draft>('GET', `/api/producers/${id}/statement?${q({ from: monthStart(d), to: d })}`),
+      list: await call(settlementApi.list),
+      draft: await call(settlementApi.statement, { params: { id }, query: { from: monthStart(d), to: d } }),
     }),
     [id, tick],
   );
@@ -333,7 +294,7 @@ function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'
           <small>{t('portal.statements.period', { from: day(monthStart(d), lang), to: day(d, lang) })}</small>
         </span>
         <span class="amount">{euros(data.draft.totals.netOwedCents, lang)}</span>
-        <a class="button secondary" href={`/api/producers/${id}/statement.pdf?${q({ from: monthStart(d), to: d })}`}>
+        <a class="button secondary" href={link(settlementApi.statementPdf, { params: { id }, query: { from: monthStart(d), to: d } })}>
           {t('portal.pdf')}
         </a>
       </div>
@@ -351,7 +312,7 @@ function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'
             <span class="amount" title={t('portal.statements.net')}>
               {euros(s.netCents, lang)}
             </span>
-            <a class="button secondary" href={`/api/statements/${s.id}.pdf`}>
+            <a class="button secondary" href={link(settlementApi.issuedPdf, { params: { id: s.id } })}>
               {t('portal.pdf')}
             </a>
           </li>
@@ -362,7 +323,7 @@ function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'
 }
 
 function TermsView({ t, id, lang }: { t: T; id: number; lang: 'fr' | 'en' }) {
-  const [data] = useLoad(() => api<Terms>('GET', `/api/producers/${id}/terms`), [id]);
+  const [data] = useLoad(() => call(settlementApi.terms, { params: { id } }), [id]);
   if (!data) return <p class="muted">…</p>;
   return (
     <div class="terms">

@@ -1,26 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import type { StatementRunEvent } from '../../shared/realtime.ts';
-import { api, ApiError } from '../api.ts';
+import { paymentMethods, settlementApi, type StatementSummary } from '../../shared/api/settlement.ts';
+import { ApiError, call, link } from '../api.ts';
 import { day, euros, monthEnd, previousMonth, today } from '../format.ts';
 import { useSocket } from '../realtime.ts';
 import type { T } from '../main.tsx';
-import { call } from '../api.ts';
 import { catalogApi, type ProducerView as Producer } from '../../shared/api/catalog.ts';
 
-interface StatementSummary {
-  id: number;
-  code: string;
-  producerId: number;
-  producerName: string;
-  from: string;
-  to: string;
-  salesCents: number;
-  commissionCents: number;
-  netCents: number;
-  paidOn: string | null;
-  paidMethod: string | null;
-}
 /** The month's statements for the managers: one action issues them all, with a progress bar; then payments. */
 export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   const [month, setMonth] = useState(previousMonth(today()));
@@ -34,7 +21,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   const { socket } = useSocket();
 
   const reload = () =>
-    api<StatementSummary[]>('GET', `/api/statements?from=${from}&to=${to}`)
+    call(settlementApi.list, { query: { from, to } })
       .then(setList)
       .catch(() => {});
   useEffect(() => {
@@ -58,7 +45,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   useEffect(() => {
     if (!run || run.state !== 'running') return;
     const timer = setInterval(() => {
-      api<StatementRunEvent>('GET', `/api/statement-runs/${run.id}`)
+      call(settlementApi.run, { params: { id: run.id } })
         .then((r) => {
           setRun(r);
           if (r.state !== 'running') void reload();
@@ -71,7 +58,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   async function issueAll() {
     setError('');
     try {
-      setRun(await api<StatementRunEvent>('POST', '/api/statement-runs', { from, to }));
+      setRun(await call(settlementApi.startRun, { body: { from, to } }));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
@@ -81,7 +68,10 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
     const form = new FormData(e.target as HTMLFormElement);
     setError('');
     try {
-      await api('POST', `/api/statements/${s.id}/payment`, { paidOn: form.get('paidOn'), method: form.get('method') });
+      await call(settlementApi.markPaid, {
+        params: { id: s.id },
+        body: { paidOn: String(form.get('paidOn')), method: form.get('method') as (typeof paymentMethods)[number] },
+      });
       void reload();
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
@@ -90,7 +80,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   async function inviteProducer(p: Producer) {
     setError('');
     try {
-      const res = await api<{ url: string }>('POST', `/api/producers/${p.id}/invitations`, {});
+      const res = await call(settlementApi.invite, { params: { id: p.id }, body: {} });
       setInvite({ name: p.name, url: res.url });
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
@@ -114,7 +104,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
         <button onClick={issueAll} disabled={run?.state === 'running'}>
           {t('mgr.issueAll')}
         </button>
-        <a class="button secondary" href={`/api/statements.csv?from=${from}&to=${to}`}>
+        <a class="button secondary" href={link(settlementApi.listCsv, { query: { from, to } })}>
           {t('mgr.csv')}
         </a>
       </div>
@@ -188,7 +178,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
                   )}
                 </td>
                 <td>
-                  <a class="button secondary" href={`/api/statements/${s.id}.pdf`}>
+                  <a class="button secondary" href={link(settlementApi.issuedPdf, { params: { id: s.id } })}>
                     {t('portal.pdf')}
                   </a>
                 </td>

@@ -197,6 +197,15 @@ export async function createArchive(db: Kysely<Database>, year: string, dir: str
   return { name, file: path.join(dir, name), bytes: gz.length, sha256, counts: manifest.counts };
 }
 
+/** Archives a closed year (see createArchive) on the manager's behalf: what the back office shows of it. */
+export async function archiveYear(db: Kysely<Database>, { dir, userId, now }: { dir: string; userId: number; now: Date }, year: string) {
+  const archive = await createArchive(db, year, dir, userId, now);
+  return { name: archive.name, bytes: archive.bytes, sha256: archive.sha256, counts: archive.counts };
+}
+
+/** The bytes of a kept archive, by its name (nothing else in the folder can be named). */
+export const readArchive = (dir: string, name: string): Buffer => fs.readFileSync(archivePath(dir, name));
+
 export function archivePath(dir: string, name: string): string {
   if (!NAME.test(name)) throw new Invalid({ field: 'name', reason: 'nom d’archive invalide' });
   const file = path.join(dir, name);

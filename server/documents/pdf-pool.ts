@@ -7,30 +7,37 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { statementPdf, type StatementDocument } from '../settlement/statement-pdf.ts';
 
-export interface PdfInputs {
-  statement: StatementDocument;
-}
-export type PdfKind = keyof PdfInputs;
+/** One kind of document: its input (plain data, sent to a worker thread as is) typeset to PDF bytes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Typesetters = { readonly [kind: string]: (input: any) => Promise<Buffer> };
 
-/** What a worker (or the fallback) runs. */
-export function renderDocument<K extends PdfKind>(kind: K, input: PdfInputs[K]): Promise<Buffer> {
-  switch (kind) {
-    case 'statement':
-      return statementPdf(input);
-    default:
-      throw new Error(`unknown document kind ${String(kind)}`);
-  }
+/**
+ * The documents a pool renders, given by the domains that own them (the pool knows none): the typesetters,
+ * and the module that exports them as `typesetters`, which each worker thread imports (a function cannot be
+ * sent to a thread).
+ */
+export interface DocumentSet<T extends Typesetters> {
+  typesetters: T;
+  module: URL;
 }
 
-export interface PdfRenderer {
-  render<K extends PdfKind>(kind: K, input: PdfInputs[K]): Promise<Buffer>;
+export interface PdfRenderer<T extends Typesetters = Typesetters> {
+  render<K extends keyof T & string>(kind: K, input: Parameters<T[K]>[0]): Promise<Buffer>;
   close(): Promise<void>;
 }
 
+/** What a worker (or the fallback) runs. */
+function renderWith(typesetters: Typesetters, kind: string, input: unknown): Promise<Buffer> {
+  const typeset = Object.hasOwn(typesetters, kind) ? typesetters[kind] : undefined;
+  if (!typeset) return Promise.reject(new Error(`unknown document kind ${kind}`));
+  return typeset(input);
+}
+
 /** Renders in the calling thread: for scripts, tests and the fallback. */
-export const inThreadRenderer: PdfRenderer = { render: renderDocument, close: async () => undefined };
+export function inThreadRenderer<T extends Typesetters>(typesetters: T): PdfRenderer<T> {
+  return { render: (kind, input) => renderWith(typesetters, kind, input), close: async () => undefined };
+}
 
 interface Slot {
   worker: Worker;
@@ -38,13 +45,17 @@ interface Slot {
 }
 
 interface Task {
-  kind: PdfKind;
+  kind: string;
   input: unknown;
   resolve: (pdf: Buffer) => void;
   reject: (e: unknown) => void;
 }
 
-export function createPdfPool(options: { size?: number; idleMs?: number } = {}): PdfRenderer {
+export function createPdfPool<T extends Typesetters>(
+  documents: DocumentSet<T>,
+  options: { size?: number; idleMs?: number } = {},
+): PdfRenderer<T> {
+  const renderDocument = (kind: string, input: unknown) => renderWith(documents.typesetters, kind, input);
   // One core stays with the server (it prepares and writes the statements, and answers the tills).
   const size = options.size ?? Math.max(1, Math.min((os.availableParallelism?.() ?? os.cpus().length) - 1, 3));
   const idleMs = options.idleMs ?? 60_000;
@@ -60,7 +71,7 @@ export function createPdfPool(options: { size?: number; idleMs?: number } = {}):
     (starting ??= (async () => {
       try {
         for (let i = 0; i < size; i++) {
-          const worker = new Worker(new URL('./pdf-worker.mjs', import.meta.url));
+          const worker = new Worker(new URL('./pdf-worker.mjs', import.meta.url), { workerData: { module: documents.module.href } });
           await new Promise<void>((resolve, reject) => {
             worker.once('message', () => resolve());
             worker.once('error', reject);
@@ -79,7 +90,7 @@ export function createPdfPool(options: { size?: number; idleMs?: number } = {}):
             if (i >= 0) slots.splice(i, 1);
             if (!slots.length) starting = null;
             const task = slot.task;
-            if (task) finish(slot, () => renderDocument(task.kind, task.input as never).then(task.resolve, task.reject));
+            if (task) finish(slot, () => renderDocument(task.kind, task.input).then(task.resolve, task.reject));
           });
           // Idle workers do not keep the process alive; busy ones do (see finish and pump).
           worker.unref();
@@ -116,7 +127,7 @@ export function createPdfPool(options: { size?: number; idleMs?: number } = {}):
 
   const pump = () => {
     // Every worker gone: what waits is typeset here.
-    if (!slots.length) for (const t of queue.splice(0)) renderDocument(t.kind, t.input as never).then(t.resolve, t.reject);
+    if (!slots.length) for (const t of queue.splice(0)) renderDocument(t.kind, t.input).then(t.resolve, t.reject);
     for (const slot of slots) {
       if (slot.task) continue;
       const task = queue.shift();
@@ -141,7 +152,7 @@ export function createPdfPool(options: { size?: number; idleMs?: number } = {}):
     async close() {
       closed = true;
       if (idleTimer) clearTimeout(idleTimer);
-      for (const t of queue.splice(0)) renderDocument(t.kind, t.input as never).then(t.resolve, t.reject);
+      for (const t of queue.splice(0)) renderDocument(t.kind, t.input).then(t.resolve, t.reject);
       await stopAll();
     },
   };

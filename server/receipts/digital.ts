@@ -46,6 +46,23 @@ export async function saleIdByToken(db: Db, token: string): Promise<string> {
   return row.id;
 }
 
+/** The receipt a token opens, as the customer's phone shows it (HTML). */
+export async function receiptPageOf(db: Db, token: string): Promise<string> {
+  return receiptHtml(await receiptData(db, await saleIdByToken(db, token)), token);
+}
+
+/** The receipt a token opens, as a PDF. */
+export async function receiptPdfOf(db: Db, token: string): Promise<{ pdf: Buffer; filename: string }> {
+  const data = await receiptData(db, await saleIdByToken(db, token));
+  return { pdf: await receiptPdf(data), filename: `ticket-${data.sale.number}.pdf` };
+}
+
+/** The QR code of a valid token's receipt page (`origin`: the address the till reached the server at). */
+export async function receiptQrOf(db: Db, token: string, origin: string): Promise<string> {
+  await saleIdByToken(db, token);
+  return receiptQrSvg(`${origin}/r/${token}`);
+}
+
 const eur = (c: number) => formatEuros(c as Cents);
 const dateTime = (iso: string) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));

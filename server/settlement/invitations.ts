@@ -5,20 +5,26 @@
  */
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Db, Trx } from '../../db/schema.ts';
 import { createSession } from '../auth/sessions.ts';
 import { hashSecret, newToken, sha256Hex } from '../auth/secrets.ts';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 3600_000;
 
-export async function inviteProducer(
-  db: Db,
-  producerId: number,
-  input: { login?: string | undefined },
-  userId: number,
-  now: Date,
-  origin: string,
-) {
+/** Who invites, when, and the address the link starts with (the one the manager reached the server at). */
+export interface Inviting {
+  userId: number;
+  now: Date;
+  origin: string;
+}
+
+/** Invites a producer (or resets their password), in a transaction of its own. */
+export async function inviteProducer(db: Kysely<Database>, inviting: Inviting, producerId: number, input: { login?: string | undefined }) {
+  return db.transaction().execute((trx) => writeInvitation(trx, inviting, producerId, input));
+}
+
+async function writeInvitation(db: Trx, { userId, now, origin }: Inviting, producerId: number, input: { login?: string | undefined }) {
   const producer = await db
     .selectFrom('producers')
     .select(['id', 'slug', 'name', 'active'])
@@ -85,11 +91,17 @@ export async function readInvitation(db: Db, token: string, now: Date) {
   return { producerName: row.name, login: row.login, expiresAt: row.expires_at };
 }
 
-/** Hash the password before the transaction: scrypt is slow on purpose and must not hold the database. */
-export const invitationPasswordHash = (password: string) => hashSecret(password);
+/**
+ * Sets the password chosen on a valid link (creating the account on first use) and opens a session. The
+ * password is hashed before the transaction: scrypt is slow on purpose and must not hold the database.
+ */
+export async function acceptInvitation(db: Kysely<Database>, token: string, password: string, now: Date) {
+  await readInvitation(db, token, now);
+  const hash = await hashSecret(password);
+  return db.transaction().execute((trx) => usePendingInvitation(trx, token, hash, now));
+}
 
-/** Sets the password (creating the account on first use) and opens a session. Run inside a transaction. */
-export async function acceptInvitation(db: Db, token: string, hash: string, now: Date) {
+async function usePendingInvitation(db: Trx, token: string, hash: string, now: Date) {
   const row = await pending(db, token, now);
   const used = await db
     .updateTable('producer_invitations')

@@ -6,16 +6,14 @@
 import { sql } from 'kysely';
 import { NotFound } from '../errors.ts';
 import type { Db } from '../../db/schema.ts';
-import type { Scope } from '../auth/identity.ts';
+import { requireAccess, type Actor } from '../auth/access.ts';
 import { statementCode } from '../../shared/settlement.ts';
 import { csvCents, csvKg, toCsv, type CsvCell } from '../exports/csv.ts';
-import type { StatementSummary } from './statements.ts';
+import type { StatementSummary } from '../../shared/api/settlement.ts';
 
-function scoped(producerId: number, scope: Scope) {
-  if (scope.producerId !== null && scope.producerId !== producerId) throw new NotFound('Producteur');
-}
-
-async function exists(db: Db, producerId: number) {
+/** The producer, if the actor may see them (another producer's id reads as unknown: 404). */
+async function visibleProducer(db: Db, actor: Actor, producerId: number) {
+  await requireAccess(db, actor, { producer: producerId });
   const p = await db.selectFrom('producers').select(['id', 'name']).where('id', '=', producerId).executeTakeFirst();
   if (!p) throw new NotFound('Producteur');
   return p;
@@ -30,12 +28,11 @@ export function weekOf(day: string): string {
 
 export async function producerSales(
   db: Db,
+  actor: Actor,
   producerId: number,
   query: { from: string; to: string; groupBy: 'day' | 'week' | 'month' },
-  scope: Scope,
 ) {
-  scoped(producerId, scope);
-  await exists(db, producerId);
+  await visibleProducer(db, actor, producerId);
   const base = db
     .selectFrom('sale_lines as l')
     .innerJoin('sales as s', 's.id', 'l.sale_id')
@@ -129,12 +126,11 @@ function linesQuery(db: Db, producerId: number, period: { from: string; to: stri
 
 export async function producerLines(
   db: Db,
+  actor: Actor,
   producerId: number,
   query: { from: string; to: string; limit: number; offset: number },
-  scope: Scope,
 ) {
-  scoped(producerId, scope);
-  await exists(db, producerId);
+  await visibleProducer(db, actor, producerId);
   const rows = await linesQuery(db, producerId, query)
     .orderBy('s.created_at', 'desc')
     .orderBy('l.line_no')
@@ -161,9 +157,8 @@ export async function producerLines(
 const paris = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
 const frDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
-export async function producerLinesCsv(db: Db, producerId: number, period: { from: string; to: string }, scope: Scope) {
-  scoped(producerId, scope);
-  const producer = await exists(db, producerId);
+export async function producerLinesCsv(db: Db, actor: Actor, producerId: number, period: { from: string; to: string }) {
+  const producer = await visibleProducer(db, actor, producerId);
   const rows = await linesQuery(db, producerId, period).orderBy('s.created_at').orderBy('l.line_no').execute();
   const csv = toCsv(
     ['Date', 'Heure', 'Ticket', 'Type', 'Article', 'Quantité', 'Poids (kg)', 'Prix unitaire TTC', 'Montant TTC', 'Taux TVA (%)'],

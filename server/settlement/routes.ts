@@ -1,147 +1,91 @@
-import { z } from 'zod';
-import {
-  acceptInvitationBody,
-  commissionTermsBody,
-  invitationBody,
-  invitationTokenParams,
-  issueStatementBody,
-  periodQuery,
-  producerLinesQuery,
-  salesSeriesQuery,
-  statementListQuery,
-  statementPaymentBody,
-  statementRunBody,
-} from '../../shared/api/settlement.ts';
-import { NotFound } from '../errors.ts';
-import { MANAGERS, requireUser, scopeOf } from '../http/access.ts';
-import { idParams, Reply, route } from '../http/route.ts';
-import { isDemo, shopIdentity } from '../settings/settings.ts';
+import { settlementApi } from '../../shared/api/settlement.ts';
+import { requireUser } from '../auth/access.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
-import { recordEvent } from '../events/event-log.ts';
-import { acceptInvitation, invitationPasswordHash, inviteProducer, readInvitation } from './invitations.ts';
-import { producerLines, producerLinesCsv, producerSales, statementsCsv } from './portal.ts';
-import { getRun, startRun } from './runs.ts';
-import { inThreadRenderer } from '../documents/pdf-pool.ts';
+import { MANAGERS } from '../http/access.ts';
+import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
+import { acceptInvitation, inviteProducer, readInvitation } from './invitations.ts';
+import { producerLines, producerLinesCsv, producerSales } from './portal.ts';
+import { runProgress, startRun } from './runs.ts';
 import {
-  commissionTerms,
+  changeCommissionTerms,
+  exportStatementsCsv,
   getStatement,
   getStatementPdf,
   issueStatement,
   listStatements,
   markStatementPaid,
-  setCommissionTerms,
+  producerTerms,
   statementFor,
+  statementPdfFor,
 } from './statements.ts';
 
 const OWNERS = [...MANAGERS, 'producer'] as const;
-const runParams = z.object({ id: z.string().uuid('identifiant de lot invalide') }).strict();
+const CSV = 'text/csv; charset=utf-8';
+
+/** The manager acting and the time: what a change is recorded with. */
+const change = (ctx: Ctx) => ({ userId: requireUser(ctx).id, now: ctx.services.now() });
 
 export const settlementRoutes = [
-  route({
-    method: 'get',
-    path: '/api/producers/:id/terms',
+  serve(settlementApi.terms, {
     access: OWNERS,
     tag: 'settlement',
     summary: 'The commission terms of a producer: default rate, rates by category, VAT on the commission',
-    params: idParams,
-    handler: async ({ params }, ctx) => commissionTerms(ctx.db, params.id, scopeOf(ctx)),
+    handler: async ({ params }, ctx) => producerTerms(ctx.db, ctx, params.id),
   }),
-  route({
-    method: 'put',
-    path: '/api/producers/:id/terms',
+  serve(settlementApi.setTerms, {
     access: MANAGERS,
     tag: 'settlement',
     summary: 'Set a producer’s commission terms (applies to statements issued from now on)',
-    params: idParams,
-    body: commissionTermsBody,
-    handler: async ({ params, body }, ctx) =>
-      ctx.db.transaction().execute((trx) => setCommissionTerms(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
+    handler: async ({ params, body }, ctx) => changeCommissionTerms(ctx.db, change(ctx), params.id, body),
   }),
-  route({
-    method: 'get',
-    path: '/api/producers/:id/sales',
+  serve(settlementApi.sales, {
     access: OWNERS,
     tag: 'settlement',
     summary: 'A producer’s sales over a period by day, week or month, and by product',
-    params: idParams,
-    query: salesSeriesQuery,
-    handler: async ({ params, query }, ctx) => producerSales(ctx.db, params.id, query, scopeOf(ctx)),
+    handler: async ({ params, query }, ctx) => producerSales(ctx.db, ctx, params.id, query),
   }),
-  route({
-    method: 'get',
-    path: '/api/producers/:id/lines',
+  serve(settlementApi.lines, {
     access: OWNERS,
     tag: 'settlement',
     summary: 'A producer’s sold lines over a period, newest first',
-    params: idParams,
-    query: producerLinesQuery,
-    handler: async ({ params, query }, ctx) => producerLines(ctx.db, params.id, query, scopeOf(ctx)),
+    handler: async ({ params, query }, ctx) => producerLines(ctx.db, ctx, params.id, query),
   }),
-  route({
-    method: 'get',
-    path: '/api/producers/:id/lines.csv',
+  serve(settlementApi.linesCsv, {
     access: OWNERS,
     tag: 'settlement',
     summary: 'A producer’s sold lines over a period as CSV for French spreadsheets (BOM, “;”, decimal comma)',
-    params: idParams,
-    query: periodQuery,
     handler: async ({ params, query }, ctx) => {
-      const { csv, filename } = await producerLinesCsv(ctx.db, params.id, query, scopeOf(ctx));
-      return Reply.file(csv, 'text/csv; charset=utf-8', filename);
+      const { csv, filename } = await producerLinesCsv(ctx.db, ctx, params.id, query);
+      return Reply.file(csv, CSV, filename);
     },
   }),
-  route({
-    method: 'get',
-    path: '/api/producers/:id/statement',
+  serve(settlementApi.statement, {
     access: OWNERS,
     tag: 'settlement',
     summary: 'The statement of a period: the issued one, or a draft of what issuing it now would settle',
-    params: idParams,
-    query: periodQuery,
-    handler: async ({ params, query }, ctx) => statementFor(ctx.db, params.id, query, scopeOf(ctx), ctx.services.config.TZ_BUSINESS),
+    handler: async ({ params, query }, ctx) => statementFor(ctx.db, ctx, params.id, query, ctx.services.config.TZ_BUSINESS),
   }),
-  route({
-    method: 'get',
-    path: '/api/producers/:id/statement.pdf',
+  serve(settlementApi.statementPdf, {
     access: OWNERS,
     tag: 'settlement',
     summary: 'The statement of a period as a PDF: the stored one if issued, otherwise a draft marked as such',
-    params: idParams,
-    query: periodQuery,
     handler: async ({ params, query }, ctx) => {
-      const s = await statementFor(ctx.db, params.id, query, scopeOf(ctx), ctx.services.config.TZ_BUSINESS);
-      if (s.id !== null) {
-        const { pdf, filename } = await getStatementPdf(ctx.db, s.id, scopeOf(ctx));
-        return Reply.file(pdf, 'application/pdf', filename);
-      }
-      const pdf = await (ctx.services.pdf ?? inThreadRenderer).render('statement', {
-        ...s,
-        code: 'PROJET',
-        issuedAt: ctx.services.now().toISOString(),
-        shop: await shopIdentity(ctx.db),
-        demo: await isDemo(ctx.db),
-        draft: true,
+      const { pdf, filename } = await statementPdfFor(ctx.db, ctx, params.id, query, {
+        now: ctx.services.now(),
+        timeZone: ctx.services.config.TZ_BUSINESS,
+        renderer: ctx.services.pdf,
       });
-      return Reply.file(pdf, 'application/pdf', `projet-releve-${s.producer.id}-${query.from}-${query.to}.pdf`);
+      return Reply.file(pdf, 'application/pdf', filename);
     },
   }),
-  route({
-    method: 'post',
-    path: '/api/producers/:id/statements',
+  serve(settlementApi.issue, {
     access: MANAGERS,
     tag: 'settlement',
     summary: 'Issue a producer’s statement for a finished period: numbered, frozen, PDF kept',
-    params: idParams,
-    body: issueStatementBody,
     handler: async ({ params, body }, ctx) => {
       const s = await issueStatement(
-        ctx.db,
-        params.id,
-        body,
-        requireUser(ctx).id,
-        ctx.services.now(),
-        ctx.services.config.TZ_BUSINESS,
-        ctx.services.pdf,
+        { db: ctx.db, ...change(ctx), timeZone: ctx.services.config.TZ_BUSINESS, renderer: ctx.services.pdf },
+        { producerId: params.id, period: body },
       );
       ctx.services.realtime?.statementIssued({
         id: s.id!,
@@ -154,130 +98,79 @@ export const settlementRoutes = [
       return Reply.created(s);
     },
   }),
-  route({
-    method: 'get',
-    path: '/api/statements',
+  serve(settlementApi.list, {
     access: OWNERS,
     tag: 'settlement',
     summary: 'Issued statements, newest first; a producer sees only their own',
-    query: statementListQuery,
-    handler: async ({ query }, ctx) => listStatements(ctx.db, query, scopeOf(ctx)),
+    handler: async ({ query }, ctx) => listStatements(ctx.db, ctx, query),
   }),
-  route({
-    method: 'get',
-    path: '/api/statements.csv',
+  serve(settlementApi.listCsv, {
     access: MANAGERS,
     tag: 'settlement',
     summary: 'Every statement of a period as CSV for French spreadsheets',
-    query: periodQuery,
     handler: async ({ query }, ctx) => {
-      const list = await listStatements(ctx.db, { ...query, limit: 100_000 }, scopeOf(ctx));
-      await recordEvent(ctx.db, {
-        kind: 'statement.exported',
-        userId: requireUser(ctx).id,
-        data: { ...query, statements: list.length },
-        at: ctx.services.now().toISOString(),
-      });
-      return Reply.file(statementsCsv(list), 'text/csv; charset=utf-8', `releves-${query.from}-${query.to}.csv`);
+      const { csv, filename } = await exportStatementsCsv(ctx.db, ctx, query, ctx.services.now());
+      return Reply.file(csv, CSV, filename);
     },
   }),
   // Before `/api/statements/:id`, which would take `12.pdf` for an id.
-  route({
-    method: 'get',
-    path: '/api/statements/:id.pdf',
+  serve(settlementApi.issuedPdf, {
     access: OWNERS,
     tag: 'settlement',
     summary: 'The PDF of an issued statement, exactly as it was issued',
-    params: idParams,
     handler: async ({ params }, ctx) => {
-      const { pdf, filename } = await getStatementPdf(ctx.db, params.id, scopeOf(ctx));
+      const { pdf, filename } = await getStatementPdf(ctx.db, ctx, params.id);
       return Reply.file(pdf, 'application/pdf', filename);
     },
   }),
-  route({
-    method: 'get',
-    path: '/api/statements/:id',
+  serve(settlementApi.get, {
     access: OWNERS,
     tag: 'settlement',
     summary: 'One issued statement with its lines and totals',
-    params: idParams,
-    handler: async ({ params }, ctx) => getStatement(ctx.db, params.id, scopeOf(ctx)),
+    handler: async ({ params }, ctx) => getStatement(ctx.db, ctx, params.id),
   }),
-  route({
-    method: 'post',
-    path: '/api/statements/:id/payment',
+  serve(settlementApi.markPaid, {
     access: MANAGERS,
     tag: 'settlement',
     summary: 'Mark an issued statement as paid (date, method, reference)',
-    params: idParams,
-    body: statementPaymentBody,
-    handler: async ({ params, body }, ctx) =>
-      ctx.db.transaction().execute((trx) => markStatementPaid(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
+    handler: async ({ params, body }, ctx) => markStatementPaid(ctx.db, change(ctx), params.id, body),
   }),
-  route({
-    method: 'post',
-    path: '/api/statement-runs',
+  serve(settlementApi.startRun, {
     access: MANAGERS,
     tag: 'settlement',
     summary: 'Issue the statements of every producer with activity in a period; progress on GET and over socket.io',
-    body: statementRunBody,
     handler: async ({ body }, ctx) => {
       const { run } = await startRun(ctx.db, ctx.services, body, requireUser(ctx).id);
       return new Reply(202, run);
     },
   }),
-  route({
-    method: 'get',
-    path: '/api/statement-runs/:id',
+  serve(settlementApi.run, {
     access: MANAGERS,
     tag: 'settlement',
     summary: 'How far a run of statements has got',
-    params: runParams,
-    handler: async ({ params }, ctx) => {
-      const run = getRun(ctx.services, params.id);
-      if (!run) throw new NotFound('Lot de relevés');
-      return run;
-    },
+    handler: async ({ params }, ctx) => runProgress(ctx.services, params.id),
   }),
-  route({
-    method: 'post',
-    path: '/api/producers/:id/invitations',
+  serve(settlementApi.invite, {
     access: MANAGERS,
     tag: 'settlement',
     summary: 'Invite a producer to the portal (or reset their password): a one-time link valid 7 days',
-    params: idParams,
-    body: invitationBody,
     handler: async ({ params, body }, ctx) =>
-      Reply.created(
-        await ctx.db
-          .transaction()
-          .execute((trx) => inviteProducer(trx, params.id, body, requireUser(ctx).id, ctx.services.now(), ctx.origin)),
-      ),
+      Reply.created(await inviteProducer(ctx.db, { ...change(ctx), origin: ctx.origin }, params.id, body)),
   }),
-  route({
-    method: 'get',
-    path: '/api/invitations/:token',
+  serve(settlementApi.invitation, {
     access: 'public',
     tag: 'settlement',
     summary: 'Who an invitation link is for (to greet the producer), while it is valid',
-    params: invitationTokenParams,
     handler: async ({ params }, ctx) => readInvitation(ctx.db, params.token, ctx.services.now()),
   }),
-  route({
-    method: 'post',
-    path: '/api/invitations/:token',
+  serve(settlementApi.acceptInvitation, {
     access: 'public',
     tag: 'settlement',
     summary: 'Choose a password with an invitation link; logs the producer in',
-    params: invitationTokenParams,
-    body: acceptInvitationBody,
     handler: async ({ params, body }, ctx) => {
-      const now = ctx.services.now();
-      await readInvitation(ctx.db, params.token, now);
-      const hash = await invitationPasswordHash(body.password);
-      const result = await ctx.db.transaction().execute((trx) => acceptInvitation(trx, params.token, hash, now));
-      ctx.setCookie(SESSION_COOKIE, result.session.token, { maxAgeSeconds: result.session.maxAgeSeconds });
-      return { user: result.user };
+      const { session, user } = await acceptInvitation(ctx.db, params.token, body.password, ctx.services.now());
+      ctx.setCookie(SESSION_COOKIE, session.token, { maxAgeSeconds: session.maxAgeSeconds });
+      return { user };
     },
   }),
 ];

@@ -8,9 +8,9 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { StatementRunEvent } from '../../shared/realtime.ts';
-import { Conflict, DomainError } from '../errors.ts';
+import { Conflict, DomainError, NotFound } from '../errors.ts';
 import type { AppServices } from '../services.ts';
-import { inThreadRenderer } from '../documents/pdf-pool.ts';
+import { renderInThread } from './documents.ts';
 import { commitStatement, prepareStatement, producersToSettle, type PreparedStatement } from './statements.ts';
 
 /** Statements typeset ahead of the one being written: enough to keep every PDF worker busy. */
@@ -24,8 +24,11 @@ function runs(services: AppServices) {
   return map;
 }
 
-export function getRun(services: AppServices, id: string): StatementRunEvent | undefined {
-  return runs(services).get(id);
+/** How far a run has got (runs live in this process, with the services that started them). */
+export function runProgress(services: AppServices, id: string): StatementRunEvent {
+  const run = runs(services).get(id);
+  if (!run) throw new NotFound('Lot de relevés');
+  return run;
 }
 
 export async function startRun(
@@ -53,11 +56,11 @@ export async function startRun(
   all.set(run.id, run);
   const tz = services.config.TZ_BUSINESS;
   const publish = () => services.realtime?.statementRun({ ...run, skipped: [...run.skipped] });
-  const renderer = services.pdf ?? inThreadRenderer;
+  const renderer = services.pdf ?? renderInThread;
   // Statements are prepared one after another (a short read each) and typeset ahead on the PDF workers;
   // each is written, in order, when its PDF is ready. Numbers are handed out in that order, so a statement
   // prepared ahead carries the number it will get; if anything moved, commitStatement notices and redoes it.
-  const ahead = renderer === inThreadRenderer ? 1 : RENDER_AHEAD;
+  const ahead = renderer === renderInThread ? 1 : RENDER_AHEAD;
   const finished = (async () => {
     let lastPublished = 0;
     const progress = () => {
@@ -77,7 +80,7 @@ export async function startRun(
     const writeOldest = async () => {
       const { p, prepared, pdf } = window.shift()!;
       try {
-        const s = await commitStatement(db, prepared, pdf, userId, tz, renderer);
+        const s = await commitStatement({ db, userId, timeZone: tz, renderer }, { prepared, pdf });
         run.issued++;
         services.realtime?.statementIssued({
           id: s.id!,
@@ -96,7 +99,10 @@ export async function startRun(
     try {
       for (const p of producers) {
         try {
-          const prepared = await prepareStatement(db, p.id, period, services.now(), tz, nextNumber);
+          const prepared = await prepareStatement(
+            { db, now: services.now(), timeZone: tz },
+            { producerId: p.id, period, numberAtLeast: nextNumber },
+          );
           nextNumber = prepared.number + 1;
           const pdf = renderer.render('statement', prepared.doc);
           pdf.catch(() => undefined); // awaited (and its failure handled) when written

@@ -7,60 +7,29 @@
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from '../journal/canonical.ts';
-import { statementCode, statementTotals, type StatementItem, type StatementTotals } from '../../shared/settlement.ts';
+import type { CommissionTermsView, StatementSummary, StatementView } from '../../shared/api/settlement.ts';
+import { statementCode, statementTotals, type StatementItem } from '../../shared/settlement.ts';
 import { businessDay } from '../../shared/time.ts';
 import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import type { Db } from '../../db/schema.ts';
-import { isDemo, readSetting, shopIdentity } from '../settings/settings.ts';
-import type { Scope } from '../auth/identity.ts';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
-import { inThreadRenderer, type PdfRenderer } from '../documents/pdf-pool.ts';
+import type { Database, Db, Trx } from '../../db/schema.ts';
+import { isDemo, readSetting, shopIdentity } from '../settings/settings.ts';
+import { producerScope, requireAccess, requireUser, type Actor } from '../auth/access.ts';
+import { renderInThread, type StatementRenderer } from './documents.ts';
+import { statementsCsv } from './portal.ts';
+import { salesWatermark, unsettledKitchenUse, unsettledLines, type UnsettledLine } from './queries.ts';
 import { statementPdf, type StatementDocument } from './statement-pdf.ts';
 
 export const DEFAULT_COMMISSION_VAT_BP = 2000;
 
-export interface CommissionTerms {
-  producerId: number;
-  defaultBp: number;
-  byCategory: { categoryId: number; categoryName: string; commissionBp: number }[];
-  commissionVatRateBp: number;
-}
+/** The shapes the API answers with (`shared/api/settlement.ts`): what a statement holds, frozen or drafted. */
+export type CommissionTerms = CommissionTermsView;
+export type StatementProducer = StatementView['producer'];
+export type { StatementSummary, StatementView } from '../../shared/api/settlement.ts';
 
-export interface StatementProducer {
-  id: number;
-  name: string;
-  legalName: string;
-  address: string;
-  siret: string;
-  vatStatus: 'subject' | 'franchise';
-  email: string;
-}
-
-export interface StatementView {
-  id: number | null;
-  number: number | null;
-  code: string | null;
-  status: 'draft' | 'issued' | 'paid';
-  producer: StatementProducer;
-  period: { from: string; to: string };
-  issuedAt: string | null;
-  payment: { paidOn: string; method: string; reference: string | null } | null;
-  terms: CommissionTerms;
-  items: StatementItem[];
-  totals: StatementTotals;
-  pdfSha256: string | null;
-}
-
-function scoped(producerId: number, scope: Scope) {
-  // Another producer's id looks exactly like an unknown one: 404, nothing named.
-  if (scope.producerId !== null && scope.producerId !== producerId) throw new NotFound('Producteur');
-}
-
-async function producerOf(db: Db, producerId: number, scope: Scope): Promise<StatementProducer> {
-  scoped(producerId, scope);
+async function producerOf(db: Db, producerId: number): Promise<StatementProducer> {
   const p = await db
     .selectFrom('producers')
     .select(['id', 'name', 'legal_name', 'address', 'siret', 'vat_status', 'email'])
@@ -70,8 +39,13 @@ async function producerOf(db: Db, producerId: number, scope: Scope): Promise<Sta
   return { id: p.id, name: p.name, legalName: p.legal_name, address: p.address, siret: p.siret, vatStatus: p.vat_status, email: p.email };
 }
 
-export async function commissionTerms(db: Db, producerId: number, scope: Scope): Promise<CommissionTerms> {
-  scoped(producerId, scope);
+/** A producer's terms as the actor may see them (another producer's id reads as unknown: 404, nothing named). */
+export async function producerTerms(db: Db, actor: Actor, producerId: number): Promise<CommissionTerms> {
+  await requireAccess(db, actor, { producer: producerId });
+  return commissionTerms(db, producerId);
+}
+
+export async function commissionTerms(db: Db, producerId: number): Promise<CommissionTerms> {
   const p = await db.selectFrom('producers').select('commission_bp').where('id', '=', producerId).executeTakeFirst();
   if (!p) throw new NotFound('Producteur');
   const byCategory = await db
@@ -90,14 +64,24 @@ export async function commissionTerms(db: Db, producerId: number, scope: Scope):
   };
 }
 
-export async function setCommissionTerms(
-  db: Db,
-  producerId: number,
-  input: { defaultBp: number; byCategory: { categoryId: number; commissionBp: number }[] },
-  userId: number,
-  now: Date,
-) {
-  const before = await commissionTerms(db, producerId, { producerId: null });
+/** Who changes something, and when. */
+export interface Change {
+  userId: number;
+  now: Date;
+}
+
+export interface TermsInput {
+  defaultBp: number;
+  byCategory: { categoryId: number; commissionBp: number }[];
+}
+
+/** Sets a producer's commission terms, in a transaction of its own. */
+export async function changeCommissionTerms(db: Kysely<Database>, change: Change, producerId: number, input: TermsInput) {
+  return db.transaction().execute((trx) => setCommissionTerms(trx, change, producerId, input));
+}
+
+export async function setCommissionTerms(db: Trx, { userId, now }: Change, producerId: number, input: TermsInput) {
+  const before = await commissionTerms(db, producerId);
   const seen = new Set<number>();
   const problems: { field: string; reason: string }[] = [];
   input.byCategory.forEach((c, i) => {
@@ -137,42 +121,10 @@ export async function setCommissionTerms(
     },
     at: now.toISOString(),
   });
-  return commissionTerms(db, producerId, { producerId: null });
+  return commissionTerms(db, producerId);
 }
 
 const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
-interface LineRow {
-  sale_id: string;
-  line_no: number;
-  product_id: number;
-  name: string;
-  unit: 'piece' | 'kg';
-  quantity: number;
-  unit_price_cents: number;
-  total_cents: number;
-  vat_rate_bp: number;
-  kind: 'sale' | 'refund';
-  business_day: string;
-  number: number;
-  created_at: string;
-  till_name: string;
-  category_id: number | null;
-}
-
-const lineSelect = sql`l.sale_id, l.line_no, l.product_id, l.name, l.unit, l.quantity, l.unit_price_cents, l.total_cents, l.vat_rate_bp,
-  s.kind, s.business_day, s.number, s.created_at, t.name as till_name, p.category_id`;
-
-/** A producer's unsettled lines of the given sales: each sale probes the (producer_id, sale_id) index once. */
-async function linesOfSales(db: Db, producerId: number, sales: ReturnType<typeof sql>): Promise<LineRow[]> {
-  const { rows } = await sql<LineRow>`select ${lineSelect}
-    from sales s cross join sale_lines l on l.producer_id = ${producerId} and l.sale_id = s.id
-    join tills t on t.id = s.till_id
-    join products p on p.id = l.product_id
-    left join statement_items si on si.sale_id = l.sale_id and si.line_no = l.line_no
-    where ${sales} and s.training = 0 and si.statement_id is null`.execute(db);
-  return rows;
-}
 
 /**
  * Everything of this producer not yet settled, dated up to `to`: the period's lines, and older ones that
@@ -189,9 +141,8 @@ async function unsettledItems(
   terms: CommissionTerms,
   timeZone: string,
 ): Promise<{ items: StatementItem[]; watermark: number }> {
-  // Read first: a sale written after this read has a higher rowid, so the next statement sees it.
-  const mark = await sql<{ m: number | null }>`select max(rowid) as m from sales`.execute(db);
-  const watermark = mark.rows[0]?.m ?? 0;
+  // Read first: a sale written after this read is above the mark, so the next statement sees it.
+  const watermark = await salesWatermark(db);
   const first = await db
     .selectFrom('statements')
     .select((eb) => eb.fn.min('period_from').as('first'))
@@ -204,34 +155,22 @@ async function unsettledItems(
     .where('producer_id', '=', producerId)
     .orderBy('period_to', 'desc')
     .executeTakeFirst();
-  const outlets = (await db.selectFrom('outlets').select('id').execute()).map((o) => o.id);
-  const byDay = (a: string, b: string) =>
-    sql`s.outlet_id in (${sql.join(outlets.length ? outlets : [0])}) and s.business_day >= ${a} and s.business_day <= ${b}`;
+  const outletIds = (await db.selectFrom('outlets').select('id').execute()).map((o) => o.id);
   // Days after the last statement (gap days before `from` included): every sale of those days.
   const freshFrom = last && last.period_to >= start ? shiftDay(last.period_to, 1) : start;
-  const rows = await linesOfSales(db, producerId, byDay(freshFrom, to));
+  const rows: UnsettledLine[] = await unsettledLines(db, producerId, { outletIds, from: freshFrom, to });
   if (last && last.period_to >= start) {
-    if (last.sales_watermark !== null) {
-      // Days the last statement covered: only sales written after it can hold unsettled lines.
-      rows.push(
-        ...(await linesOfSales(
-          db,
-          producerId,
-          sql`s.rowid > ${last.sales_watermark} and s.business_day >= ${start} and s.business_day <= ${last.period_to}`,
-        )),
-      );
-    } else {
-      // A statement from before the watermark: the producer's lines of those days, the long way.
-      const { rows: old } = await sql<LineRow>`select ${lineSelect}
-        from sale_lines l join sales s on s.id = l.sale_id
-        join tills t on t.id = s.till_id
-        join products p on p.id = l.product_id
-        left join statement_items si on si.sale_id = l.sale_id and si.line_no = l.line_no
-        where l.producer_id = ${producerId} and s.training = 0 and s.business_day >= ${start} and s.business_day <= ${last.period_to} and si.statement_id is null`.execute(
+    rows.push(
+      ...(await unsettledLines(
         db,
-      );
-      rows.push(...old);
-    }
+        producerId,
+        last.sales_watermark !== null
+          ? // Days the last statement covered: only sales written after it can hold unsettled lines.
+            { writtenAfter: last.sales_watermark, from: start, to: last.period_to }
+          : // A statement from before the watermark: the producer's lines of those days, the long way.
+            { from: start, to: last.period_to },
+      )),
+    );
   }
   const lines = rows.sort((x, y) =>
     x.business_day < y.business_day
@@ -267,28 +206,10 @@ async function unsettledItems(
     carried: l.business_day < from,
   }));
   // Kitchen movements carry an instant; their business day is that instant in the shop's zone.
-  const kitchen = await db
-    .selectFrom('stock_movements as m')
-    .innerJoin('products as p', 'p.id', 'm.product_id')
-    .leftJoin('statement_items as si', 'si.movement_id', 'm.id')
-    .select([
-      'm.id',
-      'm.at',
-      'm.quantity',
-      'm.unit_price_cents',
-      'p.id as product_id',
-      'p.name',
-      'p.unit',
-      'p.price_cents',
-      'p.vat_rate_bp',
-    ])
-    .where('m.kind', '=', 'kitchen')
-    .where('p.producer_id', '=', producerId)
-    .where('m.at', '>=', `${shiftDay(start, -1)}T00:00:00.000Z`)
-    .where('m.at', '<', `${shiftDay(to, 1)}T23:59:59.999Z`)
-    .where('si.statement_id', 'is', null)
-    .orderBy('m.at')
-    .execute();
+  const kitchen = await unsettledKitchenUse(db, producerId, {
+    from: `${shiftDay(start, -1)}T00:00:00.000Z`,
+    to: `${shiftDay(to, 1)}T23:59:59.999Z`,
+  });
   for (const m of kitchen) {
     const day = businessDay(m.at, timeZone);
     if (day < start || day > to) continue;
@@ -346,12 +267,13 @@ const statementColumns = ['id', 'number', 'figures', 'issued_at', 'paid_on', 'pa
  */
 export async function statementFor(
   db: Db,
+  actor: Actor,
   producerId: number,
   period: { from: string; to: string },
-  scope: Scope,
   timeZone: string,
 ): Promise<StatementView> {
-  const producer = await producerOf(db, producerId, scope);
+  await requireAccess(db, actor, { producer: producerId });
+  const producer = await producerOf(db, producerId);
   const issued = await db
     .selectFrom('statements')
     .select(statementColumns)
@@ -360,7 +282,7 @@ export async function statementFor(
     .where('period_to', '=', period.to)
     .executeTakeFirst();
   if (issued) return viewOfRow(issued);
-  const terms = await commissionTerms(db, producerId, { producerId: null });
+  const terms = await commissionTerms(db, producerId);
   const { items } = await unsettledItems(db, producerId, period.from, period.to, terms, timeZone);
   return {
     id: null,
@@ -378,7 +300,29 @@ export async function statementFor(
   };
 }
 
-export async function getStatement(db: Db, id: number, scope: Scope): Promise<StatementView> {
+/** The statement of a period as a PDF: the stored one if issued, otherwise a draft marked as such. */
+export async function statementPdfFor(
+  db: Db,
+  actor: Actor,
+  producerId: number,
+  period: { from: string; to: string },
+  { now, timeZone, renderer = renderInThread }: { now: Date; timeZone: string; renderer?: StatementRenderer | undefined },
+): Promise<{ pdf: Buffer; filename: string }> {
+  const s = await statementFor(db, actor, producerId, period, timeZone);
+  if (s.id !== null) return getStatementPdf(db, actor, s.id);
+  const pdf = await renderer.render('statement', {
+    ...s,
+    code: 'PROJET',
+    issuedAt: now.toISOString(),
+    shop: await shopIdentity(db),
+    demo: await isDemo(db),
+    draft: true,
+  });
+  return { pdf, filename: `projet-releve-${s.producer.id}-${period.from}-${period.to}.pdf` };
+}
+
+export async function getStatement(db: Db, actor: Actor, id: number): Promise<StatementView> {
+  const scope = producerScope(actor);
   let q = db.selectFrom('statements').select(statementColumns).where('id', '=', id);
   if (scope.producerId !== null) q = q.where('producer_id', '=', scope.producerId);
   const row = await q.executeTakeFirst();
@@ -386,7 +330,8 @@ export async function getStatement(db: Db, id: number, scope: Scope): Promise<St
   return viewOfRow(row);
 }
 
-export async function getStatementPdf(db: Db, id: number, scope: Scope): Promise<{ pdf: Buffer; filename: string }> {
+export async function getStatementPdf(db: Db, actor: Actor, id: number): Promise<{ pdf: Buffer; filename: string }> {
+  const scope = producerScope(actor);
   let q = db
     .selectFrom('statements')
     .innerJoin('producers', 'producers.id', 'statements.producer_id')
@@ -398,24 +343,9 @@ export async function getStatementPdf(db: Db, id: number, scope: Scope): Promise
   return { pdf: row.pdf, filename: `${statementCode(row.number)}-${row.slug}.pdf` };
 }
 
-export interface StatementSummary {
-  id: number;
-  number: number;
-  code: string;
-  producerId: number;
-  producerName: string;
-  from: string;
-  to: string;
-  issuedAt: string;
-  salesCents: number;
-  commissionCents: number;
-  netCents: number;
-  paidOn: string | null;
-  paidMethod: string | null;
-}
-
 export async function listStatements(
   db: Db,
+  actor: Actor,
   query: {
     producerId?: number | undefined;
     from?: string | undefined;
@@ -423,8 +353,8 @@ export async function listStatements(
     unpaid?: boolean | undefined;
     limit: number;
   },
-  scope: Scope,
 ): Promise<StatementSummary[]> {
+  const scope = producerScope(actor);
   let q = db
     .selectFrom('statements as st')
     .innerJoin('producers as p', 'p.id', 'st.producer_id')
@@ -464,6 +394,49 @@ export async function listStatements(
     paidOn: r.paid_on,
     paidMethod: r.paid_method,
   }));
+}
+
+/** Every statement of a period as CSV for French spreadsheets; the export is an event. */
+export async function exportStatementsCsv(
+  db: Kysely<Database>,
+  actor: Actor,
+  period: { from: string; to: string },
+  now: Date,
+): Promise<{ csv: string; filename: string }> {
+  const list = await listStatements(db, actor, { ...period, limit: 100_000 });
+  await db.transaction().execute((trx) =>
+    recordEvent(trx, {
+      kind: 'statement.exported',
+      userId: requireUser(actor).id,
+      data: { ...period, statements: list.length },
+      at: now.toISOString(),
+    }),
+  );
+  return { csv: statementsCsv(list), filename: `releves-${period.from}-${period.to}.csv` };
+}
+
+const statementById = (db: Db, id: number) => getStatement(db, { user: null, device: null }, id);
+
+/** What a statement is worked out with: the database (or a transaction), its issue time and the shop's zone. */
+export interface PrepareContext {
+  db: Db;
+  now: Date;
+  timeZone: string;
+}
+
+/** What writing a statement takes: it opens its own transactions; `renderer` typesets its PDF (this thread by default). */
+export interface CommitContext {
+  db: Kysely<Database>;
+  userId: number;
+  timeZone: string;
+  renderer?: StatementRenderer | undefined;
+}
+
+export type IssueContext = CommitContext & { now: Date };
+
+export interface StatementInput {
+  producerId: number;
+  period: { from: string; to: string };
 }
 
 /** Everything a statement will be, worked out before it is written: figures, number, and what its PDF shows. */
@@ -507,20 +480,16 @@ const nextStatementNumber = async (db: Db) =>
  * it prepares ahead of writing them.
  */
 export async function prepareStatement(
-  db: Db,
-  producerId: number,
-  period: { from: string; to: string },
-  now: Date,
-  timeZone: string,
-  numberAtLeast = 0,
+  { db, now, timeZone }: PrepareContext,
+  { producerId, period, numberAtLeast = 0 }: StatementInput & { numberAtLeast?: number },
 ): Promise<PreparedStatement> {
   if (period.from > period.to) throw new Invalid({ field: 'from', reason: 'la période commence après sa fin' });
   const today = businessDay(now, timeZone);
   if (period.to >= today)
     throw new Invalid({ field: 'to', reason: `la période doit être terminée (au plus tard hier, le ${shiftDay(today, -1)})` });
-  const producer = await producerOf(db, producerId, { producerId: null });
+  const producer = await producerOf(db, producerId);
   await checkNoOverlap(db, producerId, period);
-  const terms = await commissionTerms(db, producerId, { producerId: null });
+  const terms = await commissionTerms(db, producerId);
   const { items, watermark } = await unsettledItems(db, producerId, period.from, period.to, terms, timeZone);
   const totals = statementTotals(items, terms.commissionVatRateBp);
   const number = Math.max(await nextStatementNumber(db), numberAtLeast);
@@ -540,7 +509,7 @@ export async function prepareStatement(
 }
 
 /** Writes a prepared statement and its PDF: the row, the settled items, the event. Inside a transaction. */
-async function writeStatement(trx: Db, s: PreparedStatement, pdf: Buffer, userId: number): Promise<StatementView> {
+async function writeStatement(trx: Trx, s: PreparedStatement, pdf: Buffer, userId: number): Promise<StatementView> {
   const { producer, period, terms, items, totals } = s.doc;
   const sha = crypto.createHash('sha256').update(pdf).digest('hex');
   const row = await trx
@@ -586,7 +555,7 @@ async function writeStatement(trx: Db, s: PreparedStatement, pdf: Buffer, userId
     },
     at: s.issuedAt,
   });
-  return getStatement(trx, row.id, { producerId: null });
+  return statementById(trx, row.id);
 }
 
 /**
@@ -600,14 +569,11 @@ async function writeStatement(trx: Db, s: PreparedStatement, pdf: Buffer, userId
  * cannot starve an issue.
  */
 export async function commitStatement(
-  db: Kysely<Database>,
-  prepared: PreparedStatement,
-  pdf: Promise<Buffer>,
-  userId: number,
-  timeZone: string,
-  renderer: PdfRenderer,
+  { db, userId, timeZone, renderer = renderInThread }: CommitContext,
+  { prepared, pdf }: { prepared: PreparedStatement; pdf: Promise<Buffer> },
 ): Promise<StatementView> {
   const now = new Date(prepared.issuedAt);
+  const input = (s: PreparedStatement) => ({ producerId: s.producerId, period: s.period });
   let current = prepared;
   let rendered = pdf;
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -619,11 +585,11 @@ export async function commitStatement(
       return writeStatement(trx, expected, bytes, userId);
     });
     if (view) return view;
-    current = await prepareStatement(db, current.producerId, current.period, now, timeZone);
+    current = await prepareStatement({ db, now, timeZone }, input(current));
     rendered = renderer.render('statement', current.doc);
   }
   return db.transaction().execute(async (trx) => {
-    const again = await prepareStatement(trx, current.producerId, current.period, now, timeZone);
+    const again = await prepareStatement({ db: trx, now, timeZone }, input(current));
     return writeStatement(trx, again, await statementPdf(again.doc), userId);
   });
 }
@@ -633,26 +599,24 @@ export async function commitStatement(
  * figures and PDF stored, every settled line and movement recorded so it is never settled again.
  * Manages its own transactions: the PDF is typeset outside them.
  */
-export async function issueStatement(
-  db: Kysely<Database>,
-  producerId: number,
-  period: { from: string; to: string },
-  userId: number,
-  now: Date,
-  timeZone: string,
-  renderer: PdfRenderer = inThreadRenderer,
-): Promise<StatementView> {
-  const prepared = await prepareStatement(db, producerId, period, now, timeZone);
-  return commitStatement(db, prepared, renderer.render('statement', prepared.doc), userId, timeZone, renderer);
+export async function issueStatement(ctx: IssueContext, input: StatementInput): Promise<StatementView> {
+  const prepared = await prepareStatement(ctx, input);
+  const renderer = ctx.renderer ?? renderInThread;
+  return commitStatement({ ...ctx, renderer }, { prepared, pdf: renderer.render('statement', prepared.doc) });
 }
 
-export async function markStatementPaid(
-  db: Db,
-  id: number,
-  payment: { paidOn: string; method: string; reference?: string | undefined },
-  userId: number,
-  now: Date,
-): Promise<StatementView> {
+export interface Payment {
+  paidOn: string;
+  method: string;
+  reference?: string | undefined;
+}
+
+/** Marks an issued statement paid, in a transaction of its own. */
+export async function markStatementPaid(db: Kysely<Database>, change: Change, id: number, payment: Payment): Promise<StatementView> {
+  return db.transaction().execute((trx) => writePayment(trx, change, id, payment));
+}
+
+async function writePayment(db: Trx, { userId, now }: Change, id: number, payment: Payment): Promise<StatementView> {
   const row = await db.selectFrom('statements').select(['id', 'paid_on', 'issued_at', 'net_cents']).where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('Relevé');
   if (row.paid_on) throw new Conflict(`Ce relevé est déjà marqué payé (le ${row.paid_on}).`, 'paidOn');
@@ -677,7 +641,7 @@ export async function markStatementPaid(
     data: { ...payment, netCents: row.net_cents },
     at: now.toISOString(),
   });
-  return getStatement(db, id, { producerId: null });
+  return statementById(db, id);
 }
 
 /** Producers who have something to settle in the period (for the month's batch). */

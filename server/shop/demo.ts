@@ -138,9 +138,13 @@ async function createDemoStatements(db: Kysely<Database>, now: Date, managerId: 
   if (from > to) return;
   const producers = await producersToSettle(db, { from, to });
   for (const [i, p] of producers.entries()) {
-    const s = await issueStatement(db, p.id, { from, to }, managerId, now, 'Europe/Paris');
+    const s = await issueStatement({ db, userId: managerId, now, timeZone: 'Europe/Paris' }, { producerId: p.id, period: { from, to } });
     if (i < producers.length / 3)
-      await markStatementPaid(db, s.id!, { paidOn: today, method: 'transfer', reference: `VIR-DEMO-${s.number}` }, managerId, now);
+      await markStatementPaid(db, { userId: managerId, now }, s.id!, {
+        paidOn: today,
+        method: 'transfer',
+        reference: `VIR-DEMO-${s.number}`,
+      });
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpoint, fileResponse } from './contract.ts';
 
 const account = z
   .string()
@@ -72,3 +73,43 @@ export const exportPeriodQuery = z
   .object({ from: isoDate, to: isoDate })
   .strict()
   .refine((p) => p.from <= p.to, { message: 'la période commence après sa fin', path: ['from'] });
+
+// ——— Responses ———
+
+const rateAccount = z.strictObject({ vatRateBp: z.number().int(), account: z.string() });
+
+/** The account plan as stored and sent back (the same fields as `accountPlanSchema`, nothing more). */
+export const accountPlanView = z.strictObject({
+  sales: z.array(rateAccount),
+  salesOther: z.string(),
+  vatCollected: z.array(rateAccount),
+  vatCollectedOther: z.string(),
+  payments: z.record(z.string(), z.string()),
+  paymentsOther: z.string(),
+  producers: z.string(),
+  producerAuxPrefix: z.string(),
+  purchases: z.string(),
+  vatDeductible: z.string(),
+  commission: z.string(),
+  bank: z.string(),
+  cashShortage: z.string(),
+  cashOverage: z.string(),
+  journals: z.strictObject({ sales: z.string(), purchases: z.string(), bank: z.string() }),
+});
+
+export const accountingApi = {
+  fec: endpoint({
+    method: 'get',
+    path: '/api/exports/fec',
+    query: exportPeriodQuery,
+    response: fileResponse('text/plain; charset=iso-8859-15'),
+  }),
+  salesJournal: endpoint({
+    method: 'get',
+    path: '/api/exports/sales-journal.csv',
+    query: exportPeriodQuery,
+    response: fileResponse('text/csv; charset=utf-8'),
+  }),
+  plan: endpoint({ method: 'get', path: '/api/settings/accounting', response: accountPlanView }),
+  setPlan: endpoint({ method: 'put', path: '/api/settings/accounting', body: accountPlanSchema, response: accountPlanView }),
+};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { basisPointsSchema, idSchema, isoDate, queryFlag } from './common.ts';
+import { basisPointsSchema, idSchema, isoDate, queryFlag, unitSchema, vatStatusSchema } from './common.ts';
+import { endpoint, fileResponse } from './contract.ts';
 
 const period = z.object({ from: isoDate, to: isoDate });
 const ordered = <T extends { from: string; to: string }>(p: T) => p.from <= p.to;
@@ -87,3 +88,224 @@ export const acceptInvitationBody = z
   .strict();
 
 export type KitchenUseBody = z.infer<typeof kitchenUseBody>;
+
+// ——— Responses ———
+
+const int = z.number().int();
+const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+export const statementRunParams = z.object({ id: z.string().uuid('identifiant de lot invalide') }).strict();
+
+export const commissionTermsView = z.strictObject({
+  producerId: int,
+  defaultBp: int,
+  byCategory: z.array(z.strictObject({ categoryId: int, categoryName: z.string(), commissionBp: int })),
+  commissionVatRateBp: int,
+});
+export type CommissionTermsView = z.infer<typeof commissionTermsView>;
+
+/** A producer's sales over a period: one bucket per day, week or month (empty ones too), and by product. */
+export const producerSalesView = z.strictObject({
+  producerId: int,
+  from: z.string(),
+  to: z.string(),
+  groupBy: z.enum(['day', 'week', 'month']),
+  totalCents: int,
+  refundsCents: int,
+  lines: int,
+  series: z.array(z.strictObject({ period: z.string(), salesCents: int, lines: int })),
+  byProduct: z.array(z.strictObject({ productId: int, name: z.string(), unit: unitSchema, quantity: int, salesCents: int })),
+});
+export type ProducerSalesView = z.infer<typeof producerSalesView>;
+
+export const producerLineView = z.strictObject({
+  saleId: z.string(),
+  lineNo: int,
+  kind: z.enum(['sale', 'refund']),
+  day: z.string(),
+  at: z.string(),
+  ticket: z.string(),
+  productId: int,
+  name: z.string(),
+  unit: unitSchema,
+  /** Pieces, or grams for a product sold by weight; negative on a refund. */
+  quantity: int,
+  unitPriceCents: int,
+  totalCents: int,
+  vatRateBp: int,
+});
+export type ProducerLineView = z.infer<typeof producerLineView>;
+
+const statementItemView = z.strictObject({
+  kind: z.enum(['sale', 'refund', 'kitchen']),
+  day: z.string(),
+  reference: z.string(),
+  saleId: z.string().nullable(),
+  lineNo: int.nullable(),
+  movementId: int.nullable(),
+  productId: int,
+  name: z.string(),
+  unit: unitSchema,
+  quantity: int,
+  unitPriceCents: int,
+  amountCents: int,
+  vatRateBp: int,
+  commissionBp: int,
+  carried: z.boolean(),
+});
+
+const statementTotalsView = z.strictObject({
+  salesCents: int,
+  refundsCents: int,
+  kitchenCents: int,
+  grossCents: int,
+  vat: z.array(z.strictObject({ vatRateBp: int, grossCents: int, netCents: int, vatCents: int })),
+  commission: z.array(z.strictObject({ rateBp: int, baseCents: int, commissionCents: int })),
+  commissionNetCents: int,
+  commissionVatRateBp: int,
+  commissionVatCents: int,
+  commissionGrossCents: int,
+  netOwedCents: int,
+});
+
+/** A statement: issued (numbered, frozen) or a draft of what issuing the period now would settle. */
+export const statementView = z.strictObject({
+  id: int.nullable(),
+  number: int.nullable(),
+  code: z.string().nullable(),
+  status: z.enum(['draft', 'issued', 'paid']),
+  producer: z.strictObject({
+    id: int,
+    name: z.string(),
+    legalName: z.string(),
+    address: z.string(),
+    siret: z.string(),
+    vatStatus: vatStatusSchema,
+    email: z.string(),
+  }),
+  period: z.strictObject({ from: z.string(), to: z.string() }),
+  issuedAt: z.string().nullable(),
+  payment: z.strictObject({ paidOn: z.string(), method: z.string(), reference: z.string().nullable() }).nullable(),
+  terms: commissionTermsView,
+  items: z.array(statementItemView),
+  totals: statementTotalsView,
+  pdfSha256: z.string().nullable(),
+});
+export type StatementView = z.infer<typeof statementView>;
+
+export const statementSummary = z.strictObject({
+  id: int,
+  number: int,
+  code: z.string(),
+  producerId: int,
+  producerName: z.string(),
+  from: z.string(),
+  to: z.string(),
+  issuedAt: z.string(),
+  salesCents: int,
+  commissionCents: int,
+  netCents: int,
+  paidOn: z.string().nullable(),
+  paidMethod: z.string().nullable(),
+});
+export type StatementSummary = z.infer<typeof statementSummary>;
+
+/** How far a run of the month's statements has got (also sent over socket.io as `statements:progress`). */
+export const statementRunView = z.strictObject({
+  id: z.string(),
+  from: z.string(),
+  to: z.string(),
+  total: int,
+  done: int,
+  issued: int,
+  skipped: z.array(z.strictObject({ producerId: int, producerName: z.string(), reason: z.string() })),
+  state: z.enum(['running', 'finished', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+export const invitationCreated = z.strictObject({
+  producerId: int,
+  login: z.string(),
+  /** The one-time link to hand the producer: shown once, only its hash is kept. */
+  url: z.string(),
+  expiresAt: z.string(),
+  /** The producer already had an account: the link resets its password. */
+  reset: z.boolean(),
+});
+export const invitationView = z.strictObject({ producerName: z.string(), login: z.string(), expiresAt: z.string() });
+export type InvitationView = z.infer<typeof invitationView>;
+export const invitationAccepted = z.strictObject({
+  user: z.strictObject({ id: int, role: z.literal('producer'), displayName: z.string(), producerId: int }),
+});
+
+const csv = fileResponse('text/csv; charset=utf-8');
+const pdf = fileResponse('application/pdf');
+
+export const settlementApi = {
+  terms: endpoint({ method: 'get', path: '/api/producers/:id/terms', params: idParams, response: commissionTermsView }),
+  setTerms: endpoint({
+    method: 'put',
+    path: '/api/producers/:id/terms',
+    params: idParams,
+    body: commissionTermsBody,
+    response: commissionTermsView,
+  }),
+  sales: endpoint({
+    method: 'get',
+    path: '/api/producers/:id/sales',
+    params: idParams,
+    query: salesSeriesQuery,
+    response: producerSalesView,
+  }),
+  lines: endpoint({
+    method: 'get',
+    path: '/api/producers/:id/lines',
+    params: idParams,
+    query: producerLinesQuery,
+    response: z.array(producerLineView),
+  }),
+  linesCsv: endpoint({ method: 'get', path: '/api/producers/:id/lines.csv', params: idParams, query: periodQuery, response: csv }),
+  statement: endpoint({
+    method: 'get',
+    path: '/api/producers/:id/statement',
+    params: idParams,
+    query: periodQuery,
+    response: statementView,
+  }),
+  statementPdf: endpoint({ method: 'get', path: '/api/producers/:id/statement.pdf', params: idParams, query: periodQuery, response: pdf }),
+  issue: endpoint({
+    method: 'post',
+    path: '/api/producers/:id/statements',
+    params: idParams,
+    body: issueStatementBody,
+    response: statementView,
+  }),
+  list: endpoint({ method: 'get', path: '/api/statements', query: statementListQuery, response: z.array(statementSummary) }),
+  listCsv: endpoint({ method: 'get', path: '/api/statements.csv', query: periodQuery, response: csv }),
+  issuedPdf: endpoint({ method: 'get', path: '/api/statements/:id.pdf', params: idParams, response: pdf }),
+  get: endpoint({ method: 'get', path: '/api/statements/:id', params: idParams, response: statementView }),
+  markPaid: endpoint({
+    method: 'post',
+    path: '/api/statements/:id/payment',
+    params: idParams,
+    body: statementPaymentBody,
+    response: statementView,
+  }),
+  startRun: endpoint({ method: 'post', path: '/api/statement-runs', body: statementRunBody, response: statementRunView }),
+  run: endpoint({ method: 'get', path: '/api/statement-runs/:id', params: statementRunParams, response: statementRunView }),
+  invite: endpoint({
+    method: 'post',
+    path: '/api/producers/:id/invitations',
+    params: idParams,
+    body: invitationBody,
+    response: invitationCreated,
+  }),
+  invitation: endpoint({ method: 'get', path: '/api/invitations/:token', params: invitationTokenParams, response: invitationView }),
+  acceptInvitation: endpoint({
+    method: 'post',
+    path: '/api/invitations/:token',
+    params: invitationTokenParams,
+    body: acceptInvitationBody,
+    response: invitationAccepted,
+  }),
+};
