@@ -44,7 +44,9 @@ if (tls.httpsActive) {
 lines.push(`  Données     ${config.DATA_DIR}`);
 if (demo) {
   const manager = await running.database.db.selectFrom('users').select('id').where('login', '=', DEMO_MANAGER_LOGIN).executeTakeFirst();
-  const pairing = manager ? await issuePairingCode(running.database.db, 1, manager.id, new Date(), 24 * 3600_000) : null;
+  const pairing = manager
+    ? await running.database.db.transaction().execute((trx) => issuePairingCode(trx, 1, manager.id, new Date(), 24 * 3600_000))
+    : null;
   lines.push(
     '',
     `  Gérant      ${DEMO_MANAGER_LOGIN} / ${DEMO_PASSWORD}`,

@@ -51,7 +51,7 @@ describe('the demo shop a newcomer meets on first start', () => {
     expect(own.every((p: any) => p.producerId === producers[0].id)).toBe(true);
 
     const managerId = (await manager.get('/api/auth/me')).body.user.id;
-    const { code } = await issuePairingCode(server.database.db, 1, managerId, new Date());
+    const { code } = await server.database.db.transaction().execute((trx) => issuePairingCode(trx, 1, managerId, new Date()));
     const till = new Client(server.url);
     expect((await till.post('/api/devices/pair', { code })).status).toBe(201);
     const pin = await till.post('/api/auth/pin', { tillId: 1, pin: '1234' });

@@ -1,85 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
-import { api, errorText } from '../api.ts';
+import type { z } from 'zod';
+import { usersApi, type UserView as User } from '../../shared/api/admin.ts';
+import { printingApi, type PrinterWithStatus as Printer, type PrintJobView as Job } from '../../shared/api/printing.ts';
+import { settingsApi, type SettingsView as Settings, type ShopIdentity } from '../../shared/api/settings.ts';
+import { tillsApi, type DeviceView as Device, type OutletView as OutletRow, type TillView as Till } from '../../shared/api/tills.ts';
+import { api, call, errorText } from '../api.ts';
 import { moment } from '../format.ts';
 import { Choice } from './Choice.tsx';
 import type { T } from '../main.tsx';
-import { call } from '../api.ts';
 import { catalogApi, type ProducerView as ProducerRow } from '../../shared/api/catalog.ts';
-
-type Outlet = 'shop' | 'restaurant';
-interface Device {
-  id: number;
-  label: string | null;
-  pairedAt: string;
-  lastSeenAt: string | null;
-  replacedAt: string | null;
-}
-interface Till {
-  id: number;
-  name: string;
-  outlet: Outlet;
-  active: boolean;
-  trainingMode: boolean;
-  printerId: number | null;
-  pinLockedUntil: string | null;
-  devices: Device[];
-}
-interface User {
-  id: number;
-  login: string | null;
-  displayName: string;
-  role: string;
-  producerId: number | null;
-  outletId: number | null;
-  active: boolean;
-  hasPassword: boolean;
-  hasPin: boolean;
-}
-interface PrinterStatus {
-  state: string;
-  waiting: number;
-  lastError: string | null;
-}
-interface Printer {
-  id: number;
-  name: string;
-  outlet: Outlet | null;
-  role: 'receipt' | 'kitchen';
-  uri: string;
-  columns: 32 | 48;
-  codePage: 'pc858' | 'wpc1252';
-  drawer: boolean;
-  active: boolean;
-  status: PrinterStatus | null;
-}
-interface OutletRow {
-  id: number;
-  code: Outlet;
-  name: string;
-}
-interface Identity {
-  name: string;
-  legalName: string;
-  address: string;
-  postalCode: string;
-  city: string;
-  siret: string;
-  vatNumber: string;
-  phone: string;
-  email: string;
-  receiptFooter: string;
-}
-interface TillOptions {
-  extraPaymentMethods: { code: string; label: string }[];
-  cashierDiscountLimitBp: number;
-  autoLockSeconds: number;
-}
-interface Settings {
-  identity: Identity | null;
-  demo: boolean;
-  till: TillOptions;
-}
 
 const ROLES = ['cashier', 'waiter', 'manager', 'admin', 'producer'] as const;
 const fd = (e: Event) => new FormData(e.target as HTMLFormElement);
@@ -92,7 +22,7 @@ export function Setup({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) 
   const [outlets, setOutlets] = useState<OutletRow[]>([]);
   const [error, setError] = useState('');
   const refresh = () =>
-    Promise.all([api<Till[]>('GET', '/api/tills'), api<Printer[]>('GET', '/api/printers'), api<OutletRow[]>('GET', '/api/outlets')])
+    Promise.all([call(tillsApi.list), call(printingApi.list), call(tillsApi.outlets)])
       .then(([a, b, c]) => {
         setTills(a);
         setPrinters(b);
@@ -127,21 +57,21 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
       setError(errorText(e));
     }
   };
-  const patch = (id: number, body: object) => run(() => api('PATCH', `/api/tills/${id}`, body));
+  const patch = (id: number, body: z.input<typeof tillsApi.update.body>) => run(() => call(tillsApi.update, { params: { id }, body }));
   async function create(e: Event) {
     e.preventDefault();
     const f = fd(e);
-    await run(() => api('POST', '/api/tills', { outlet: str(f, 'outlet'), name: str(f, 'name') }));
+    await run(() => call(tillsApi.create, { body: { outlet: str(f, 'outlet') as Till['outlet'], name: str(f, 'name') } }));
     (e.target as HTMLFormElement).reset();
   }
   const pairingCode = (till: Till) =>
     run(async () => {
-      const r = await api<{ code: string; expiresAt: string }>('POST', `/api/tills/${till.id}/pairing-code`, {});
+      const r = await call(tillsApi.pairingCode, { params: { id: till.id } });
       setCode({ till: till.name, ...r });
     });
   const revoke = (d: Device, till: Till) => {
     if (!confirm(t('bo.setup.revokeConfirm', { device: d.label ?? `#${d.id}`, till: till.name }))) return;
-    void run(() => api('POST', `/api/devices/${d.id}/revoke`, {}));
+    void run(() => call(tillsApi.revoke, { params: { id: d.id } }));
   };
   const receiptPrinters = printers.filter((p) => p.role === 'receipt');
   return (
@@ -279,7 +209,7 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
   const [done, setDone] = useState('');
   const [me, setMe] = useState(0);
   const load = () =>
-    api<User[]>('GET', '/api/users')
+    call(usersApi.list)
       .then(setUsers)
       .catch((e) => setError(errorText(e)));
   useEffect(() => {
@@ -308,11 +238,11 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
   async function create(e: Event) {
     e.preventDefault();
     const f = fd(e);
-    const body: Record<string, unknown> = { displayName: str(f, 'displayName'), role };
-    for (const k of ['login', 'password', 'pin']) if (str(f, k)) body[k] = str(f, k);
+    const body: z.input<typeof usersApi.create.body> = { displayName: str(f, 'displayName'), role };
+    for (const k of ['login', 'password', 'pin'] as const) if (str(f, k)) body[k] = str(f, k);
     if (role === 'producer' && str(f, 'producerId')) body.producerId = Number(str(f, 'producerId'));
     if (['cashier', 'waiter'].includes(role) && str(f, 'outletId')) body.outletId = Number(str(f, 'outletId'));
-    if (await run(() => api('POST', '/api/users', body), t('bo.setup.userCreated', { name: str(f, 'displayName') })))
+    if (await run(() => call(usersApi.create, { body }), t('bo.setup.userCreated', { name: str(f, 'displayName') })))
       (e.target as HTMLFormElement).reset();
   }
   async function submitReset(e: Event, u: User, what: 'pin' | 'password') {
@@ -320,7 +250,10 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
     const value = str(fd(e), 'secret');
     if (
       await run(
-        () => api('PUT', `/api/users/${u.id}/${what}`, { [what]: value }),
+        () =>
+          what === 'pin'
+            ? call(usersApi.setPin, { params: { id: u.id }, body: { pin: value } })
+            : call(usersApi.setPassword, { params: { id: u.id }, body: { password: value } }),
         t(what === 'pin' ? 'bo.setup.pinDone' : 'bo.setup.passwordDone', { name: u.displayName }),
       )
     )
@@ -410,7 +343,10 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
                       </button>
                     )}
                     {u.id !== me && (
-                      <button class="secondary" onClick={() => run(() => api('PATCH', `/api/users/${u.id}`, { active: !u.active }))}>
+                      <button
+                        class="secondary"
+                        onClick={() => run(() => call(usersApi.update, { params: { id: u.id }, body: { active: !u.active } }))}
+                      >
                         {t(u.active ? 'bo.setup.disable' : 'bo.setup.enable')}
                       </button>
                     )}
@@ -522,23 +458,25 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
       return false;
     }
   };
+  // What the form holds, as the server reads it (it checks every value: the casts only name them).
   const body = (f: FormData) => ({
     name: str(f, 'name'),
-    outlet: str(f, 'outlet') || null,
-    role: str(f, 'role'),
+    outlet: (str(f, 'outlet') || null) as Till['outlet'] | null,
+    role: str(f, 'role') as Printer['role'],
     uri: str(f, 'uri'),
-    columns: Number(str(f, 'columns')),
-    codePage: str(f, 'codePage'),
+    columns: Number(str(f, 'columns')) as Printer['columns'],
+    codePage: str(f, 'codePage') as Printer['codePage'],
     drawer: f.get('drawer') === 'on',
   });
   async function create(e: Event) {
     e.preventDefault();
-    if (await run(() => api('POST', '/api/printers', { ...body(fd(e)), active: true }))) (e.target as HTMLFormElement).reset();
+    if (await run(() => call(printingApi.create, { body: { ...body(fd(e)), active: true } }))) (e.target as HTMLFormElement).reset();
   }
   async function save(e: Event, p: Printer) {
     e.preventDefault();
     // An unticked box is not in the form's data at all: "in service" is read as ticked or not.
-    if (await run(() => api('PATCH', `/api/printers/${p.id}`, { ...body(fd(e)), active: fd(e).get('active') === 'on' }))) setEditing(null);
+    if (await run(() => call(printingApi.update, { params: { id: p.id }, body: { ...body(fd(e)), active: fd(e).get('active') === 'on' } })))
+      setEditing(null);
   }
   return (
     <section class="panel" data-testid="printers">
@@ -592,7 +530,9 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
                   <button
                     class="secondary"
                     disabled={!p.active}
-                    onClick={() => run(() => api('POST', `/api/printers/${p.id}/test`, {}), t('bo.setup.testSent', { name: p.name }))}
+                    onClick={() =>
+                      run(() => call(printingApi.testPage, { params: { id: p.id } }), t('bo.setup.testSent', { name: p.name }))
+                    }
                   >
                     {t('bo.setup.test')}
                   </button>
@@ -615,16 +555,6 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
 }
 
 const JOB_KINDS = ['receipt', 'duplicate', 'drawer', 'test', 'x', 'z', 'slip', 'labels', 'kitchen'];
-interface Job {
-  id: number;
-  printer: string;
-  kind: string;
-  status: 'queued' | 'printing' | 'done' | 'failed' | 'cancelled' | 'unconfirmed' | 'expired';
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  resolvedAt: string | null;
-}
 
 /** The print queue: what waits or failed, sent again or dropped by hand (a receipt is never printed twice by itself). */
 function Jobs({ t, lang, onChange }: { t: T; lang: Lang; onChange: () => void }) {
@@ -632,7 +562,7 @@ function Jobs({ t, lang, onChange }: { t: T; lang: Lang; onChange: () => void })
   const [error, setError] = useState('');
   const load = () =>
     Promise.all(
-      (['failed', 'unconfirmed', 'queued', 'printing'] as const).map((s) => api<Job[]>('GET', `/api/print-jobs?status=${s}&limit=50`)),
+      (['failed', 'unconfirmed', 'queued', 'printing'] as const).map((status) => call(printingApi.jobs, { query: { status, limit: 50 } })),
     )
       // Settled ones (an unconfirmed job reprinted) are history, not something to do.
       .then((lists) =>
@@ -648,7 +578,7 @@ function Jobs({ t, lang, onChange }: { t: T; lang: Lang; onChange: () => void })
   const act = async (j: Job, what: 'retry' | 'cancel' | 'confirm' | 'reprint') => {
     setError('');
     try {
-      await api('POST', `/api/print-jobs/${j.id}/${what}`, {});
+      await call(printingApi[what], { params: { id: j.id } });
     } catch (e) {
       setError(errorText(e));
     }
@@ -810,7 +740,7 @@ function ShopSettings({ t }: { t: T }) {
   const [error, setError] = useState<{ where: string; text: string } | null>(null);
   const [done, setDone] = useState('');
   const load = () =>
-    api<Settings>('GET', '/api/settings')
+    call(settingsApi.get)
       .then((s) => {
         setSettings(s);
         setMethods(s.till.extraPaymentMethods);
@@ -844,23 +774,25 @@ function ShopSettings({ t }: { t: T }) {
         k === 'siret' ? str(f, k).replace(/\s/g, '') : str(f, k),
       ]),
     );
-    void run('identity', () => api('PUT', '/api/settings/identity', body));
+    void run('identity', () => call(settingsApi.identity, { body: body as z.input<typeof settingsApi.identity.body> }));
   };
   const saveTill = (e: Event) => {
     e.preventDefault();
     const f = fd(e);
     const pct = Number(str(f, 'limit').replace(',', '.'));
     void run('till', () =>
-      api('PUT', '/api/settings/till', {
-        extraPaymentMethods: methods
-          .filter((m) => m.label.trim())
-          .map((m) => ({ code: m.code || `other:${slug(m.label)}`, label: m.label.trim() })),
-        cashierDiscountLimitBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
-        autoLockSeconds: Math.round(Number(str(f, 'autoLock')) * 60),
+      call(settingsApi.till, {
+        body: {
+          extraPaymentMethods: methods
+            .filter((m) => m.label.trim())
+            .map((m) => ({ code: m.code || `other:${slug(m.label)}`, label: m.label.trim() })),
+          cashierDiscountLimitBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
+          autoLockSeconds: Math.round(Number(str(f, 'autoLock')) * 60),
+        },
       }),
     );
   };
-  const field = (k: keyof Identity, label: MessageKey, extra: Record<string, unknown> = {}) => (
+  const field = (k: keyof ShopIdentity, label: MessageKey, extra: Record<string, unknown> = {}) => (
     <label>
       {t(label)}
       <input name={k} defaultValue={id?.[k] ?? ''} {...extra} />

@@ -1,4 +1,5 @@
-import { api, ApiError, isOffline } from '../api.ts';
+import { tillsApi } from '../../shared/api/tills.ts';
+import { api, ApiError, call, isOffline } from '../api.ts';
 import { all, del, move } from './idb.ts';
 
 /** A request the till must get to the server exactly once, in order: a ticket, a refund, a receipt to print. */
@@ -85,7 +86,7 @@ export class Outbox {
       report.body && typeof report.body === 'object'
         ? Object.fromEntries(Object.entries(report.body).filter(([k]) => k !== 'approvalPin'))
         : report.body;
-    await api('POST', '/api/tills/refused-tickets', { ...report, body });
+    await call(tillsApi.reportRefused, { body: { ...report, body } });
     await del('refused', item.seq);
     await this.refreshCounts();
   }

@@ -1,9 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PrinterStateEvent, ServerToClientEvents } from '../../shared/realtime.ts';
-import type { TillOptions } from '../../shared/api/settings.ts';
-import { api, ApiError, call, isOffline } from '../api.ts';
+import { ApiError, call, isOffline } from '../api.ts';
 import { authApi } from '../../shared/api/auth.ts';
 import { systemApi } from '../../shared/api/system.ts';
+import { tillsApi, type CurrentDevice } from '../../shared/api/tills.ts';
 import { CatalogIndex, type CatalogData } from './catalog.ts';
 import { catalogApi } from '../../shared/api/catalog.ts';
 import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
@@ -11,28 +11,8 @@ import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
 import { Outbox, type OutboxItem, type OutboxState } from './outbox.ts';
 import { uuidv7 } from './uuid.ts';
 
-export interface StaffMember {
-  id: number;
-  displayName: string;
-  role: string;
-}
-export interface DeviceInfo {
-  /** The till's id (what tickets are numbered and chained on). */
-  id: number;
-  /** This tablet's own id. */
-  deviceId: number;
-  /** Another tablet holds the till now: this one only delivers what it kept. */
-  replaced: boolean;
-  name: string;
-  outlet: string;
-  outletName: string;
-  trainingMode: boolean;
-  printerId: number | null;
-  lastNumber: number;
-  pinLockedUntil: string | null;
-  options: TillOptions;
-  staff: StaffMember[];
-}
+/** The till this tablet is paired with, as `GET /api/devices/current` gives it (kept for offline starts). */
+export type DeviceInfo = CurrentDevice;
 export interface User {
   id: number;
   displayName: string;
@@ -170,7 +150,7 @@ export class Till {
     // refund) is left as it is unless the person logged in changed.
     const starting = this.state.screen === 'boot' || this.state.screen === 'pair';
     try {
-      const device = await api<DeviceInfo>('GET', '/api/devices/current');
+      const device = await call(tillsApi.current);
       await put('kv', device, 'device');
       this.set({ device, outbox: { ...this.outbox.state, online: true } });
       const me = await call(authApi.me).catch(() => null);
@@ -207,7 +187,7 @@ export class Till {
   }
 
   async pair(code: string) {
-    await api('POST', '/api/devices/pair', { code });
+    await call(tillsApi.pair, { body: { code } });
     await this.boot();
   }
 
@@ -320,7 +300,7 @@ export class Till {
   /** The till as the server sees this tablet now; a replaced tablet stops selling at once. */
   async refreshDevice() {
     try {
-      const device = await api<DeviceInfo>('GET', '/api/devices/current');
+      const device = await call(tillsApi.current);
       await put('kv', device, 'device');
       const replacedNow = device.replaced && !this.state.device?.replaced;
       this.set({ device, ...(replacedNow && this.state.screen !== 'pair' ? { screen: 'replaced' as const } : {}) });

@@ -57,6 +57,8 @@ export type Target =
   | { sale: string; as: 'outlet' | 'till' }
   /** A printer: managers any, a till only its own receipt printer. */
   | { printer: number }
+  /** A print job: as its printer (a till only the jobs of its own receipt printer). */
+  | { printJob: number }
   /** A producer's own records: managers any, a producer only their own. */
   | { producer: number };
 
@@ -71,6 +73,15 @@ export async function requireAccess(db: Db, actor: Actor, target: Target): Promi
           : { tillId: requireTill(actor, 'Consultation des tickets depuis une caisse appairée uniquement.').tillId };
     const sale = await db.selectFrom('sales').select(['outlet_id', 'till_id']).where('id', '=', target.sale).executeTakeFirst();
     if (!sale || !ticketInScope(scope, { outletId: sale.outlet_id, tillId: sale.till_id })) throw new NotFound('Ticket');
+    return;
+  }
+  if ('printJob' in target) {
+    const job = await db.selectFrom('print_jobs').select('printer_id').where('id', '=', target.printJob).executeTakeFirst();
+    if (!job) throw new NotFound('Impression');
+    // A job on another printer is "not found" too, in the job's words.
+    await requireAccess(db, actor, { printer: job.printer_id }).catch(() => {
+      throw new NotFound('Impression');
+    });
     return;
   }
   if ('printer' in target) {

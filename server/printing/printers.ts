@@ -3,7 +3,7 @@ import type { printerBody, printerPatch } from '../../shared/api/printing.ts';
 import type { OutletCode } from '../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Trx } from '../../db/schema.ts';
 import { parsePrinterUri } from './drivers.ts';
 
 export async function listPrinters(db: Db) {
@@ -61,7 +61,7 @@ function checkUri(uri: string) {
   if ('error' in parsed) throw new Invalid({ field: 'uri', reason: parsed.error });
 }
 
-export async function createPrinter(db: Db, input: z.output<typeof printerBody>, userId: number, now: Date) {
+export async function createPrinter(db: Trx, input: z.output<typeof printerBody>, userId: number, now: Date) {
   checkUri(input.uri);
   const at = now.toISOString();
   const { id } = await db
@@ -84,7 +84,7 @@ export async function createPrinter(db: Db, input: z.output<typeof printerBody>,
   return getPrinter(db, id);
 }
 
-export async function updatePrinter(db: Db, id: number, patch: z.output<typeof printerPatch>, userId: number, now: Date) {
+export async function updatePrinter(db: Trx, id: number, patch: z.output<typeof printerPatch>, userId: number, now: Date) {
   const before = await getPrinter(db, id);
   if (patch.uri !== undefined) checkUri(patch.uri);
   const at = now.toISOString();

@@ -28,7 +28,11 @@ describe('recordSale (service level)', () => {
   const now = new Date();
   /** A tablet paired with till 1, as the back office's pairing code does it. */
   const aTablet = async () =>
-    (await pairDevice(database.db, (await issuePairingCode(database.db, 1, adminId, now)).code, 'tablette', now)).deviceId;
+    (
+      await database.db
+        .transaction()
+        .execute(async (trx) => pairDevice(trx, (await issuePairingCode(trx, 1, adminId, now)).code, 'tablette', now))
+    ).deviceId;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-record-'));
@@ -37,7 +41,9 @@ describe('recordSale (service level)', () => {
     await createRealShop(db, shopIdentity, now);
     adminId = await createAdmin(db, { login: 'admin', password: 'admin-password-1', displayName: 'Admin' }, now);
     const actor = { id: adminId, role: 'admin' as const };
-    const cashier = await createUser(db, userCreateBody.parse({ displayName: 'Camille', role: 'cashier', pin: '2468' }), actor, now);
+    const cashier = await db
+      .transaction()
+      .execute((trx) => createUser(trx, userCreateBody.parse({ displayName: 'Camille', role: 'cashier', pin: '2468' }), actor, now));
     // Inputs as a route gives them: parsed by the same schema, defaults applied.
     pain = (
       await db

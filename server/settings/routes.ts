@@ -1,70 +1,37 @@
-import { inStoreLayoutsSchema, shopIdentitySchema, tillOptionsSchema } from '../../shared/api/settings.ts';
-import { MANAGERS, requireUser } from '../http/access.ts';
-import { route } from '../http/route.ts';
-import {
-  inStoreLayouts,
-  isDemo,
-  readSetting,
-  tillOptions,
-  updateInStoreLayouts,
-  updateShopIdentity,
-  updateTillOptions,
-} from './settings.ts';
-import { z } from 'zod';
+import { settingsApi } from '../../shared/api/settings.ts';
+import { MANAGERS } from '../http/access.ts';
+import { serve } from '../http/route.ts';
+import { allSettings, publicShop, saveInStoreLayouts, saveShopIdentity, saveTillOptions } from './settings.ts';
 
 export const settingsRoutes = [
-  route({
-    method: 'get',
-    path: '/api/shop',
+  serve(settingsApi.shop, {
     access: 'public',
     tag: 'settings',
     summary: 'The shop’s public face for login screens: name, town, and whether it is the DEMO shop',
-    handler: async (_, ctx) => {
-      const identity = await readSetting(ctx.db, 'shop.identity');
-      return { name: identity?.name ?? 'Comptoir', city: identity?.city ?? '', demo: await isDemo(ctx.db) };
-    },
+    handler: async (_, ctx) => publicShop(ctx.db),
   }),
-  route({
-    method: 'get',
-    path: '/api/settings',
+  serve(settingsApi.get, {
     access: MANAGERS,
     tag: 'settings',
     summary: 'Shop identity (printed on receipts) and scale-label layouts',
-    handler: async (_, ctx) => ({
-      identity: await readSetting(ctx.db, 'shop.identity'),
-      demo: await isDemo(ctx.db),
-      inStoreLayouts: await inStoreLayouts(ctx.db),
-      till: await tillOptions(ctx.db),
-    }),
+    handler: async (_, ctx) => allSettings(ctx.db),
   }),
-  route({
-    method: 'put',
-    path: '/api/settings/identity',
+  serve(settingsApi.identity, {
     access: MANAGERS,
     tag: 'settings',
     summary: 'Set the shop identity: name, address, SIRET, VAT number, receipt footer',
-    body: shopIdentitySchema,
-    handler: async ({ body }, ctx) =>
-      ctx.db.transaction().execute((trx) => updateShopIdentity(trx, body, requireUser(ctx).id, ctx.services.now())),
+    handler: async ({ body }, ctx) => saveShopIdentity(ctx.db, ctx, body, ctx.services.now()),
   }),
-  route({
-    method: 'put',
-    path: '/api/settings/in-store-layouts',
+  serve(settingsApi.inStoreLayouts, {
     access: MANAGERS,
     tag: 'settings',
     summary: 'Set how scale labels (EAN-13 prefixes 20–29) embed a price or a weight',
-    body: z.object({ layouts: inStoreLayoutsSchema }).strict(),
-    handler: async ({ body }, ctx) =>
-      ctx.db.transaction().execute((trx) => updateInStoreLayouts(trx, body.layouts, requireUser(ctx).id, ctx.services.now())),
+    handler: async ({ body }, ctx) => saveInStoreLayouts(ctx.db, ctx, body.layouts, ctx.services.now()),
   }),
-  route({
-    method: 'put',
-    path: '/api/settings/till',
+  serve(settingsApi.till, {
     access: MANAGERS,
     tag: 'settings',
     summary: 'Set how tills behave: extra payment methods, the discount a cashier may give without a manager, auto-lock delay',
-    body: tillOptionsSchema,
-    handler: async ({ body }, ctx) =>
-      ctx.db.transaction().execute((trx) => updateTillOptions(trx, body, requireUser(ctx).id, ctx.services.now())),
+    handler: async ({ body }, ctx) => saveTillOptions(ctx.db, ctx, body, ctx.services.now()),
   }),
 ];

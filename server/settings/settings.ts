@@ -12,7 +12,9 @@ import {
 import { accountPlanSchema } from '../../shared/api/accounting.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Db, Trx } from '../../db/schema.ts';
+import { requireUser, type Actor } from '../auth/access.ts';
 
 /** Typed settings: each key has its schema, so a value read back is always valid. */
 const settingSchemas = {
@@ -34,6 +36,7 @@ export type SettingKey = keyof typeof settingSchemas;
 export type SettingValue<K extends SettingKey> = z.output<(typeof settingSchemas)[K]>;
 
 export async function readSetting<K extends SettingKey>(db: Db, key: K): Promise<SettingValue<K> | undefined> {
+  // SQLite: `?` placeholders in raw SQL; PostgreSQL's driver wants `$1`.
   const [row] = await rawRows<{ value: string }>(db, 'select "value" from "settings" where "key" = ?', [key]);
   if (!row) return undefined;
   return settingSchemas[key].parse(JSON.parse(row.value)) as SettingValue<K>;
@@ -62,7 +65,7 @@ export async function inStoreLayouts(db: Db): Promise<InStoreLayout[]> {
   return (await readSetting(db, 'barcodes.inStoreLayouts')) ?? defaultInStoreLayouts;
 }
 
-export async function updateShopIdentity(db: Db, identity: ShopIdentity, userId: number, now: Date): Promise<ShopIdentity> {
+export async function updateShopIdentity(db: Trx, identity: ShopIdentity, userId: number, now: Date): Promise<ShopIdentity> {
   const before = await readSetting(db, 'shop.identity');
   await writeSetting(db, 'shop.identity', identity, now);
   await recordEvent(db, {
@@ -75,7 +78,7 @@ export async function updateShopIdentity(db: Db, identity: ShopIdentity, userId:
   return identity;
 }
 
-export async function updateInStoreLayouts(db: Db, layouts: InStoreLayout[], userId: number, now: Date): Promise<InStoreLayout[]> {
+export async function updateInStoreLayouts(db: Trx, layouts: InStoreLayout[], userId: number, now: Date): Promise<InStoreLayout[]> {
   const problems = checkLayouts(layouts);
   if (problems.length) throw new Invalid(problems.map((reason) => ({ field: 'layouts', reason })));
   const before = await inStoreLayouts(db);
@@ -94,7 +97,7 @@ export async function tillOptions(db: Db): Promise<TillOptions> {
   return (await readSetting(db, 'till.options')) ?? defaultTillOptions;
 }
 
-export async function updateTillOptions(db: Db, options: TillOptions, userId: number, now: Date): Promise<TillOptions> {
+export async function updateTillOptions(db: Trx, options: TillOptions, userId: number, now: Date): Promise<TillOptions> {
   const before = await tillOptions(db);
   await writeSetting(db, 'till.options', options, now);
   await recordEvent(db, {
@@ -105,4 +108,37 @@ export async function updateTillOptions(db: Db, options: TillOptions, userId: nu
     at: now.toISOString(),
   });
   return options;
+}
+
+// ——— What the routes call ———
+
+/** The shop's public face for login screens: name, town, and whether it is the DEMO shop. */
+export async function publicShop(db: Db) {
+  const identity = await readSetting(db, 'shop.identity');
+  return { name: identity?.name ?? 'Comptoir', city: identity?.city ?? '', demo: await isDemo(db) };
+}
+
+/** Everything the back office's settings screen shows. */
+export async function allSettings(db: Db) {
+  return {
+    identity: (await readSetting(db, 'shop.identity')) ?? null,
+    demo: await isDemo(db),
+    inStoreLayouts: await inStoreLayouts(db),
+    till: await tillOptions(db),
+  };
+}
+
+export async function saveShopIdentity(db: Kysely<Database>, actor: Actor, identity: ShopIdentity, now: Date) {
+  const userId = requireUser(actor).id;
+  return db.transaction().execute((trx) => updateShopIdentity(trx, identity, userId, now));
+}
+
+export async function saveInStoreLayouts(db: Kysely<Database>, actor: Actor, layouts: InStoreLayout[], now: Date) {
+  const userId = requireUser(actor).id;
+  return db.transaction().execute((trx) => updateInStoreLayouts(trx, layouts, userId, now));
+}
+
+export async function saveTillOptions(db: Kysely<Database>, actor: Actor, options: TillOptions, now: Date) {
+  const userId = requireUser(actor).id;
+  return db.transaction().execute((trx) => updateTillOptions(trx, options, userId, now));
 }

@@ -1,11 +1,14 @@
+import type { Kysely } from 'kysely';
 import { tillOptions } from '../settings/settings.ts';
 import type { z } from 'zod';
-import type { tillUpdateBody } from '../../shared/api/admin.ts';
-import type { OutletCode } from '../../db/schema.ts';
+import type { refusedTicketBody, tillUpdateBody } from '../../shared/api/admin.ts';
+import type { Database, OutletCode } from '../../db/schema.ts';
+import { requireTill, requireUser, type Actor } from '../auth/access.ts';
 import { newPairingCode, newToken, sha256Hex } from '../auth/secrets.ts';
-import { Invalid, NotFound } from '../errors.ts';
+import { Invalid, NotFound, Unauthorized } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Trx } from '../../db/schema.ts';
+import { refusedTicketEvent } from './queries.ts';
 
 export const PAIRING_CODE_TTL_MS = 15 * 60_000;
 
@@ -47,7 +50,7 @@ export async function listTills(db: Db) {
   }));
 }
 
-export async function createTill(db: Db, input: { outlet: OutletCode; name: string }, userId: number, now: Date) {
+export async function createTill(db: Trx, input: { outlet: OutletCode; name: string }, userId: number, now: Date) {
   const outlet = await db.selectFrom('outlets').select('id').where('code', '=', input.outlet).executeTakeFirst();
   if (!outlet) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
   const { id } = await db
@@ -59,7 +62,7 @@ export async function createTill(db: Db, input: { outlet: OutletCode; name: stri
   return (await listTills(db)).find((t) => t.id === id)!;
 }
 
-export async function updateTill(db: Db, id: number, patch: z.infer<typeof tillUpdateBody>, userId: number, now: Date) {
+export async function updateTill(db: Trx, id: number, patch: z.infer<typeof tillUpdateBody>, userId: number, now: Date) {
   const till = await db.selectFrom('tills').selectAll().where('id', '=', id).executeTakeFirst();
   if (!till) throw new NotFound('Caisse');
   if (patch.printerId != null) {
@@ -83,7 +86,7 @@ export async function updateTill(db: Db, id: number, patch: z.infer<typeof tillU
 }
 
 /** A short-lived code a manager reads to the tablet; only its hash is stored. */
-export async function issuePairingCode(db: Db, tillId: number, userId: number, now: Date, ttlMs = PAIRING_CODE_TTL_MS) {
+export async function issuePairingCode(db: Trx, tillId: number, userId: number, now: Date, ttlMs = PAIRING_CODE_TTL_MS) {
   const till = await db.selectFrom('tills').select(['id', 'active']).where('id', '=', tillId).executeTakeFirst();
   if (!till) throw new NotFound('Caisse');
   if (till.active !== 1) throw new Invalid({ field: 'id', reason: 'caisse désactivée' });
@@ -105,7 +108,7 @@ export async function issuePairingCode(db: Db, tillId: number, userId: number, n
  * are money taken and are recorded, renumbered after the new tablet's if their numbers were used (see
  * `commitTicket`). It then stops selling and says so. A tablet that is lost is revoked instead.
  */
-export async function pairDevice(db: Db, code: string, label: string | null, now: Date) {
+export async function pairDevice(db: Trx, code: string, label: string | null, now: Date) {
   const row = await db
     .selectFrom('pairing_codes')
     .selectAll()
@@ -149,7 +152,7 @@ export async function pairDevice(db: Db, code: string, label: string | null, now
   return { token, deviceId: id, tillId: row.till_id, replacedDeviceIds: replaced.map((r) => r.id) };
 }
 
-export async function revokeDevice(db: Db, deviceId: number, userId: number, now: Date) {
+export async function revokeDevice(db: Trx, deviceId: number, userId: number, now: Date) {
   const device = await db.selectFrom('devices').select(['id', 'till_id', 'revoked_at']).where('id', '=', deviceId).executeTakeFirst();
   if (!device) throw new NotFound('Tablette');
   if (device.revoked_at === null) {
@@ -219,4 +222,61 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
     pinLockedUntil: till.pin_locked_until && till.pin_locked_until > now.toISOString() ? till.pin_locked_until : null,
     staff: staff.map((s) => ({ id: s.id, displayName: s.display_name, role: s.role })),
   };
+}
+
+// ——— What the routes call: each opens its own transaction ———
+
+export async function addTill(db: Kysely<Database>, actor: Actor, input: { outlet: OutletCode; name: string }, now: Date) {
+  const userId = requireUser(actor).id;
+  return db.transaction().execute((trx) => createTill(trx, input, userId, now));
+}
+
+export async function changeTill(db: Kysely<Database>, actor: Actor, id: number, patch: z.infer<typeof tillUpdateBody>, now: Date) {
+  const userId = requireUser(actor).id;
+  return db.transaction().execute((trx) => updateTill(trx, id, patch, userId, now));
+}
+
+export async function givePairingCode(db: Kysely<Database>, actor: Actor, tillId: number, now: Date, ttlMs = PAIRING_CODE_TTL_MS) {
+  const userId = requireUser(actor).id;
+  return db.transaction().execute((trx) => issuePairingCode(trx, tillId, userId, now, ttlMs));
+}
+
+export async function pairTablet(db: Kysely<Database>, code: string, label: string | null, now: Date) {
+  return db.transaction().execute((trx) => pairDevice(trx, code, label, now));
+}
+
+export async function revokeTablet(db: Kysely<Database>, actor: Actor, deviceId: number, now: Date) {
+  const userId = requireUser(actor).id;
+  await db.transaction().execute((trx) => revokeDevice(trx, deviceId, userId, now));
+}
+
+/** The till the tablet asking is paired with (a request without the device cookie is not a tablet). */
+export async function currentTill(db: Db, actor: Actor, now: Date) {
+  if (!actor.device) throw new Unauthorized('Tablette non appairée.');
+  return tillForDevice(db, actor.device.tillId, actor.device.id, now);
+}
+
+/**
+ * A ticket the server refused to a till's outbox, handed over whole to the chained event log for a manager
+ * (without a refund's manager PIN, whatever the tablet sent); once per id and kind: a second report gives
+ * back the first one's event.
+ */
+export async function reportRefusedTicket(db: Kysely<Database>, actor: Actor, report: z.output<typeof refusedTicketBody>, now: Date) {
+  const subject = `till:${requireTill(actor).tillId}`;
+  return db.transaction().execute(async (trx) => {
+    const known = await refusedTicketEvent(trx, subject, report.id, report.kind);
+    if (known) return { created: false, eventId: known.id };
+    const ticket =
+      report.body && typeof report.body === 'object' && !Array.isArray(report.body)
+        ? Object.fromEntries(Object.entries(report.body).filter(([k]) => k !== 'approvalPin'))
+        : report.body;
+    const eventId = await recordEvent(trx, {
+      kind: 'till.ticket_refused',
+      userId: requireUser(actor).id,
+      subject,
+      data: { ...report, body: ticket },
+      at: now.toISOString(),
+    });
+    return { created: true, eventId };
+  });
 }

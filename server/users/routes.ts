@@ -1,61 +1,42 @@
-import { passwordBody, pinBody, userCreateBody, userUpdateBody } from '../../shared/api/admin.ts';
-import { MANAGERS, requireUser } from '../http/access.ts';
-import { idParams, Reply, route } from '../http/route.ts';
-import { createUser, listUsers, setPassword, setPin, updateUser } from './users.ts';
+import { usersApi } from '../../shared/api/admin.ts';
+import { MANAGERS } from '../http/access.ts';
+import { Reply, serve } from '../http/route.ts';
+import { addUser, changeUser, listUsers, resetPassword, resetPin } from './users.ts';
 
 export const userRoutes = [
-  route({
-    method: 'get',
-    path: '/api/users',
+  serve(usersApi.list, {
     access: MANAGERS,
     tag: 'users',
     summary: 'List users and their roles',
     handler: async (_, ctx) => listUsers(ctx.db),
   }),
-  route({
-    method: 'post',
-    path: '/api/users',
+  serve(usersApi.create, {
     access: MANAGERS,
     tag: 'users',
     summary: 'Create a user; managers create cashiers, waiters and producers, admins anyone',
-    body: userCreateBody,
-    handler: async ({ body }, ctx) =>
-      Reply.created(await ctx.db.transaction().execute((trx) => createUser(trx, body, requireUser(ctx), ctx.services.now()))),
+    handler: async ({ body }, ctx) => Reply.created(await addUser(ctx.db, ctx, body, ctx.services.now())),
   }),
-  route({
-    method: 'patch',
-    path: '/api/users/:id',
+  serve(usersApi.update, {
     access: MANAGERS,
     tag: 'users',
     summary: 'Rename, deactivate (sessions ended) or restrict a user to an outlet',
-    params: idParams,
-    body: userUpdateBody,
-    handler: async ({ params, body }, ctx) =>
-      ctx.db.transaction().execute((trx) => updateUser(trx, params.id, body, requireUser(ctx), ctx.services.now())),
+    handler: async ({ params, body }, ctx) => changeUser(ctx.db, ctx, params.id, body, ctx.services.now()),
   }),
-  route({
-    method: 'put',
-    path: '/api/users/:id/password',
+  serve(usersApi.setPassword, {
     access: MANAGERS,
     tag: 'users',
     summary: 'Reset a user’s password (their sessions are ended)',
-    params: idParams,
-    body: passwordBody,
     handler: async ({ params, body }, ctx) => {
-      await ctx.db.transaction().execute((trx) => setPassword(trx, params.id, body.password, requireUser(ctx), ctx.services.now()));
+      await resetPassword(ctx.db, ctx, params.id, body.password, ctx.services.now());
       return Reply.noContent();
     },
   }),
-  route({
-    method: 'put',
-    path: '/api/users/:id/pin',
+  serve(usersApi.setPin, {
     access: MANAGERS,
     tag: 'users',
     summary: 'Reset a staff member’s till PIN (must differ from every other PIN)',
-    params: idParams,
-    body: pinBody,
     handler: async ({ params, body }, ctx) => {
-      await ctx.db.transaction().execute((trx) => setPin(trx, params.id, body.pin, requireUser(ctx), ctx.services.now()));
+      await resetPin(ctx.db, ctx, params.id, body.pin, ctx.services.now());
       return Reply.noContent();
     },
   }),

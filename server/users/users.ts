@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import type { userUpdateBody, UserCreate } from '../../shared/api/admin.ts';
-import type { Role, UserRow } from '../../db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Role, UserRow } from '../../db/schema.ts';
+import { requireUser, type Actor } from '../auth/access.ts';
 import { hashSecret, pinCost, verifySecret } from '../auth/secrets.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../events/event-log.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Trx } from '../../db/schema.ts';
 
 export const userView = (
   u: Pick<UserRow, 'id' | 'login' | 'display_name' | 'role' | 'producer_id' | 'outlet_id' | 'active' | 'password_hash' | 'pin_hash'>,
@@ -47,7 +49,7 @@ export async function listUsers(db: Db) {
   return rows.map(userView);
 }
 
-export async function createUser(db: Db, input: UserCreate, actor: { id: number; role: Role }, now: Date) {
+export async function createUser(db: Trx, input: UserCreate, actor: { id: number; role: Role }, now: Date) {
   if (!canManage(actor.role, input.role)) throw new Forbidden(`Un ${actor.role} ne peut pas créer de compte ${input.role}.`);
   const problems: { field: string; reason: string }[] = [];
   if (input.role === 'producer' && input.producerId === undefined)
@@ -104,7 +106,7 @@ async function manageable(db: Db, id: number, actor: { id: number; role: Role })
   return user;
 }
 
-export async function updateUser(db: Db, id: number, patch: z.infer<typeof userUpdateBody>, actor: { id: number; role: Role }, now: Date) {
+export async function updateUser(db: Trx, id: number, patch: z.infer<typeof userUpdateBody>, actor: { id: number; role: Role }, now: Date) {
   const user = await manageable(db, id, actor);
   if (patch.active === false && id === actor.id)
     throw new Invalid({ field: 'active', reason: 'vous ne pouvez pas désactiver votre propre compte' });
@@ -123,7 +125,7 @@ export async function updateUser(db: Db, id: number, patch: z.infer<typeof userU
   return userView(row);
 }
 
-export async function setPassword(db: Db, id: number, password: string, actor: { id: number; role: Role }, now: Date) {
+export async function setPassword(db: Trx, id: number, password: string, actor: { id: number; role: Role }, now: Date) {
   const user =
     id === actor.id
       ? await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
@@ -139,7 +141,7 @@ export async function setPassword(db: Db, id: number, password: string, actor: {
   await recordEvent(db, { kind: 'user.password_set', userId: actor.id, subject: `user:${id}`, at: now.toISOString() });
 }
 
-export async function setPin(db: Db, id: number, pin: string, actor: { id: number; role: Role }, now: Date) {
+export async function setPin(db: Trx, id: number, pin: string, actor: { id: number; role: Role }, now: Date) {
   const user = await manageable(db, id, actor);
   if (user.role === 'producer') throw new Invalid({ field: 'pin', reason: 'un producteur ne se connecte pas aux caisses' });
   await assertPinFree(db, pin, id);
@@ -149,4 +151,26 @@ export async function setPin(db: Db, id: number, pin: string, actor: { id: numbe
     .where('id', '=', id)
     .execute();
   await recordEvent(db, { kind: 'user.pin_set', userId: actor.id, subject: `user:${id}`, at: now.toISOString() });
+}
+
+// ——— What the routes call: each opens its own transaction ———
+
+export async function addUser(db: Kysely<Database>, actor: Actor, input: UserCreate, now: Date) {
+  const user = requireUser(actor);
+  return db.transaction().execute((trx) => createUser(trx, input, user, now));
+}
+
+export async function changeUser(db: Kysely<Database>, actor: Actor, id: number, patch: z.infer<typeof userUpdateBody>, now: Date) {
+  const user = requireUser(actor);
+  return db.transaction().execute((trx) => updateUser(trx, id, patch, user, now));
+}
+
+export async function resetPassword(db: Kysely<Database>, actor: Actor, id: number, password: string, now: Date) {
+  const user = requireUser(actor);
+  await db.transaction().execute((trx) => setPassword(trx, id, password, user, now));
+}
+
+export async function resetPin(db: Kysely<Database>, actor: Actor, id: number, pin: string, now: Date) {
+  const user = requireUser(actor);
+  await db.transaction().execute((trx) => setPin(trx, id, pin, user, now));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, outletCodeSchema, roleSchema, trimmed } from './common.ts';
+import { endpoint, noContent } from './contract.ts';
 
 export const passwordSchema = z.string().min(10, 'au moins 10 caractères').max(256);
 export const pinSchema = z.string().regex(/^\d{4,8}$/, 'le code PIN fait de 4 à 8 chiffres');
@@ -74,3 +75,30 @@ export const refusedTicketBody = z
     refusedAt: z.string().max(40),
   })
   .strict();
+
+// ——— Responses ———
+
+const int = z.number().int();
+const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+
+/** An account as managers see it: never its secrets, only whether it has them. */
+export const userView = z.strictObject({
+  id: int,
+  login: z.string().nullable(),
+  displayName: z.string(),
+  role: roleSchema,
+  producerId: int.nullable(),
+  outletId: int.nullable(),
+  active: z.boolean(),
+  hasPassword: z.boolean(),
+  hasPin: z.boolean(),
+});
+export type UserView = z.infer<typeof userView>;
+
+export const usersApi = {
+  list: endpoint({ method: 'get', path: '/api/users', response: z.array(userView) }),
+  create: endpoint({ method: 'post', path: '/api/users', body: userCreateBody, response: userView }),
+  update: endpoint({ method: 'patch', path: '/api/users/:id', params: idParams, body: userUpdateBody, response: userView }),
+  setPassword: endpoint({ method: 'put', path: '/api/users/:id/password', params: idParams, body: passwordBody, response: noContent }),
+  setPin: endpoint({ method: 'put', path: '/api/users/:id/pin', params: idParams, body: pinBody, response: noContent }),
+};

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { siretSchema, trimmed } from './common.ts';
+import { endpoint } from './contract.ts';
 
 export const shopIdentitySchema = z
   .object({
@@ -63,4 +64,34 @@ export const defaultTillOptions: TillOptions = {
   extraPaymentMethods: [{ code: 'other:cheque_cadeau', label: 'Chèque cadeau' }],
   cashierDiscountLimitBp: 1000,
   autoLockSeconds: 180,
+};
+
+// ——— The endpoints ———
+// Settings are read back through the schemas they were written with (server/settings/settings.ts), so
+// those schemas describe the responses too.
+
+/** The shop as login screens show it, to anyone. */
+export const publicShopView = z.strictObject({ name: z.string(), city: z.string(), demo: z.boolean() });
+export type PublicShop = z.infer<typeof publicShopView>;
+
+export const settingsView = z.strictObject({
+  /** Null until the shop is set up (`cli init` or the demo). */
+  identity: shopIdentitySchema.nullable(),
+  demo: z.boolean(),
+  inStoreLayouts: inStoreLayoutsSchema,
+  till: tillOptionsSchema,
+});
+export type SettingsView = z.infer<typeof settingsView>;
+
+export const settingsApi = {
+  shop: endpoint({ method: 'get', path: '/api/shop', response: publicShopView }),
+  get: endpoint({ method: 'get', path: '/api/settings', response: settingsView }),
+  identity: endpoint({ method: 'put', path: '/api/settings/identity', body: shopIdentitySchema, response: shopIdentitySchema }),
+  inStoreLayouts: endpoint({
+    method: 'put',
+    path: '/api/settings/in-store-layouts',
+    body: z.object({ layouts: inStoreLayoutsSchema }).strict(),
+    response: inStoreLayoutsSchema,
+  }),
+  till: endpoint({ method: 'put', path: '/api/settings/till', body: tillOptionsSchema, response: tillOptionsSchema }),
 };

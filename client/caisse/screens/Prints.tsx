@@ -1,17 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type MessageKey } from '../../../shared/i18n/index.ts';
-import { api } from '../../api.ts';
+import { printingApi, type PrintJobToCheck } from '../../../shared/api/printing.ts';
+import { call } from '../../api.ts';
 import { type TillState } from '../till.ts';
 import { till, lang, t, errorText } from '../ui.tsx';
-
-export interface PrintJobToCheck {
-  id: number;
-  kind: string;
-  status: 'failed' | 'unconfirmed';
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-}
 
 /** Print jobs given up on, or sent whole without the printer's word: each settled by one tap. */
 export function PrintsScreen({ s }: { s: TillState }) {
@@ -19,14 +11,13 @@ export function PrintsScreen({ s }: { s: TillState }) {
   const [error, setError] = useState('');
   const printerId = s.device?.printerId;
   const load = () => {
-    if (printerId != null)
-      api<PrintJobToCheck[]>('GET', `/api/printers/${printerId}/attention`).then(setJobs, (e) => setError(errorText(e)));
+    if (printerId != null) call(printingApi.attention, { params: { id: printerId } }).then(setJobs, (e) => setError(errorText(e)));
   };
   useEffect(load, [printerId, s.printer?.attention]);
   const act = async (job: PrintJobToCheck, action: 'reprint' | 'confirm' | 'dismiss') => {
     setError('');
     try {
-      await api('POST', `/api/print-jobs/${job.id}/${action}`, {});
+      await call(printingApi[action], { params: { id: job.id } });
       setJobs((jobs ?? []).filter((j) => j.id !== job.id));
     } catch (e) {
       setError(errorText(e));

@@ -1,0 +1,236 @@
+/**
+ * The printing domain's services: printers and their queue as staff handle them, and the documents a
+ * manager prints on a receipt printer (X and Z reports, deposit slips, shelf labels). Each takes the
+ * database, the print queue, the acting identity and its input; no request, no response.
+ */
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import type { printerBody, printerPatch, printingApi } from '../../shared/api/printing.ts';
+import { businessDay } from '../../shared/time.ts';
+import type { Database, Db } from '../../db/schema.ts';
+import { requireAccess, requireUser, type Actor } from '../auth/access.ts';
+import { labelsFor } from '../catalog/labels.ts';
+import { getClosing, xReport } from '../closing/closing.ts';
+import { Conflict, Invalid } from '../errors.ts';
+import { recordEvent } from '../events/event-log.ts';
+import { isDemo, shopIdentity } from '../settings/settings.ts';
+import { getSlip } from '../stock/ledger.ts';
+import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './documents.ts';
+import { createPrinter, getPrinter, listPrinters, updatePrinter } from './printers.ts';
+import { outletNameByCode, outletNameById, saleNumber } from './queries.ts';
+import { PrintQueue } from './queue.ts';
+import { closingReport, depositSlip, thermalLabels } from './receipt.ts';
+
+type Body<K extends keyof typeof printingApi> = (typeof printingApi)[K] extends { body: z.ZodType }
+  ? z.output<(typeof printingApi)[K]['body']>
+  : never;
+
+/** The printer asked for, or the shop's first receipt printer that is switched on. */
+async function choosePrinter(db: Db, printerId: number | undefined) {
+  if (printerId !== undefined) return getPrinter(db, printerId);
+  const p = (await listPrinters(db)).find((x) => x.active && x.role === 'receipt');
+  if (!p) throw new Invalid({ field: 'printerId', reason: 'aucune imprimante à tickets : ajoutez-en une' });
+  return p;
+}
+
+/** An X report (the day so far, not closed) on a receipt printer. */
+export async function printXReport(
+  db: Db,
+  prints: PrintQueue,
+  actor: Actor,
+  body: Body<'printX'>,
+  { now, timeZone }: { now: Date; timeZone: string },
+) {
+  const x = await xReport(db, body.outlet, body.day ?? businessDay(now, timeZone));
+  const printer = await choosePrinter(db, body.printerId);
+  const outletName = await outletNameByCode(db, body.outlet);
+  const bytes = closingReport(
+    'X',
+    x.figures,
+    { shop: await shopIdentity(db), period: x.day, outletName, at: now.toISOString() },
+    { columns: printer.columns, codePage: printer.codePage },
+  );
+  const jobId = await prints.enqueue({
+    printerId: printer.id,
+    kind: 'x',
+    subject: `x:${body.outlet}:${x.day}`,
+    bytes,
+    createdBy: requireUser(actor).id,
+  });
+  return { jobId };
+}
+
+/** A closing (Z of a day; month and year closings print their totals the same way). */
+export async function printClosing(db: Db, prints: PrintQueue, actor: Actor, closingId: number, body: Body<'printClosing'>) {
+  const closing = await getClosing(db, closingId);
+  const printer = await choosePrinter(db, body.printerId);
+  const outletName = await outletNameById(db, closing.outletId);
+  const f = closing.figures;
+  const bytes = closingReport(
+    'Z',
+    f,
+    {
+      shop: await shopIdentity(db),
+      period: closing.period,
+      outletName,
+      at: closing.closedAt,
+      counted: f.cashCountedCents ?? null,
+      grandTotalCents: closing.grandTotalCents,
+      seq: closing.seq,
+    },
+    { columns: printer.columns, codePage: printer.codePage },
+  );
+  const jobId = await prints.enqueue({
+    printerId: printer.id,
+    kind: 'z',
+    subject: `closing:${closing.id}`,
+    bytes,
+    createdBy: requireUser(actor).id,
+  });
+  return { jobId };
+}
+
+/** A deposit or return slip for the producer to sign. */
+export async function printSlip(db: Db, prints: PrintQueue, actor: Actor, slipId: number, body: Body<'printSlip'>) {
+  const slip = await getSlip(db, slipId, { producerId: null });
+  const printer = await choosePrinter(db, body.printerId);
+  const bytes = depositSlip(
+    { number: slip.number, kind: slip.kind, at: slip.createdAt, producerName: slip.producerName, lines: slip.lines },
+    await shopIdentity(db),
+    { columns: printer.columns, codePage: printer.codePage },
+  );
+  const jobId = await prints.enqueue({
+    printerId: printer.id,
+    kind: 'slip',
+    subject: `slip:${slip.id}`,
+    bytes,
+    createdBy: requireUser(actor).id,
+  });
+  return { jobId };
+}
+
+/** Shelf labels with their EAN barcode, one per cut: the same content as the A4 sheets. */
+export async function printLabels(db: Db, prints: PrintQueue, actor: Actor, body: Body<'printLabels'>) {
+  const labels = await labelsFor(db, body.items, 200);
+  const printer = await choosePrinter(db, body.printerId);
+  const bytes = thermalLabels(labels, { columns: printer.columns, codePage: printer.codePage }, { demo: await isDemo(db) });
+  const jobId = await prints.enqueue({
+    printerId: printer.id,
+    kind: 'labels',
+    subject: `labels:${labels.length}`,
+    bytes,
+    createdBy: requireUser(actor).id,
+  });
+  return { jobId, labels: labels.length };
+}
+
+/** Every printer with what the queue knows of it. */
+export async function printersWithStatus(db: Db, prints: PrintQueue) {
+  return Promise.all((await listPrinters(db)).map(async (p) => ({ ...p, status: await prints.status(p.id) })));
+}
+
+export async function addPrinter(db: Kysely<Database>, actor: Actor, input: z.output<typeof printerBody>, now: Date) {
+  const userId = requireUser(actor).id;
+  return db.transaction().execute((trx) => createPrinter(trx, input, userId, now));
+}
+
+/** A printer changed (switched back on, another address): the queue looks again at once. */
+export async function changePrinter(
+  db: Kysely<Database>,
+  prints: PrintQueue,
+  actor: Actor,
+  id: number,
+  patch: z.output<typeof printerPatch>,
+  now: Date,
+) {
+  const userId = requireUser(actor).id;
+  const printer = await db.transaction().execute((trx) => updatePrinter(trx, id, patch, userId, now));
+  prints.kick();
+  return printer;
+}
+
+/** A test page: every accented letter and €, the code page, a ruler of the width. */
+export async function printTestPage(db: Db, prints: PrintQueue, actor: Actor, printerId: number) {
+  const printer = await getPrinter(db, printerId);
+  const jobId = await prints.enqueue({
+    printerId: printer.id,
+    kind: 'test',
+    subject: `printer:${printer.id}`,
+    bytes: testPageBytes(printer),
+    createdBy: requireUser(actor).id,
+  });
+  return { jobId };
+}
+
+/** The cash drawer wired to a printer opened by a manager: logged with the pulse, in one transaction. */
+export async function openDrawer(db: Kysely<Database>, prints: PrintQueue, actor: Actor, printerId: number, now: Date) {
+  const printer = await getPrinter(db, printerId);
+  if (!printer.drawer) throw new Invalid({ field: 'id', reason: 'pas de tiroir-caisse sur cette imprimante' });
+  const user = requireUser(actor);
+  const jobId = await db.transaction().execute(async (trx) => {
+    await recordEvent(trx, {
+      kind: 'drawer.opened',
+      userId: user.id,
+      subject: `printer:${printer.id}`,
+      data: { reason: 'manager' },
+      at: now.toISOString(),
+    });
+    return PrintQueue.add(
+      trx,
+      { printerId: printer.id, kind: 'drawer', subject: `printer:${printer.id}`, bytes: drawerBytes(), createdBy: user.id },
+      now,
+    );
+  });
+  prints.kick();
+  return { jobId };
+}
+
+/** The jobs of a printer someone must look at, if the actor may see that printer (a till: its own). */
+export async function jobsToCheck(db: Db, prints: PrintQueue, actor: Actor, printerId: number) {
+  await requireAccess(db, actor, { printer: printerId });
+  await getPrinter(db, printerId);
+  return prints.attention(printerId);
+}
+
+/**
+ * A job printed again: a failed one is sent again; an unconfirmed one is printed marked as a reprint (a
+ * receipt as a numbered DUPLICATA, logged) and settled.
+ */
+export async function reprintJob(
+  db: Kysely<Database>,
+  prints: PrintQueue,
+  actor: Actor,
+  jobId: number,
+  { origin, now }: { origin: string; now: Date },
+) {
+  await requireAccess(db, actor, { printJob: jobId });
+  const job = await prints.jobOf(jobId);
+  const userId = requireUser(actor).id;
+  if (job.status === 'failed') {
+    await prints.retry(job.id, userId);
+    return { jobId: job.id };
+  }
+  if (job.status !== 'unconfirmed' || job.resolved_at) throw new Conflict(`Impression ${job.id} : rien à réimprimer.`, 'status');
+  const printer = await getPrinter(db, job.printer_id);
+  const sale = job.kind === 'receipt' || job.kind === 'duplicate' ? /^sale:(.+)$/.exec(job.subject ?? '')?.[1] : undefined;
+  const bytes = sale
+    ? await db.transaction().execute(async (trx) => {
+        // A receipt is reprinted the legal way: DUPLICATA n, logged.
+        const stored = await saleNumber(trx, sale);
+        return duplicateBytes(trx, stored, printer, { origin, userId, tillId: actor.device?.tillId ?? null, now });
+      })
+    : reprintBytes(job.bytes, printer);
+  return { jobId: await prints.reprintUnconfirmed(job.id, bytes, userId) };
+}
+
+/** An unconfirmed job came out whole: settled as printed, nothing is sent. */
+export async function confirmJob(db: Db, prints: PrintQueue, actor: Actor, jobId: number) {
+  await requireAccess(db, actor, { printJob: jobId });
+  await prints.confirm(jobId, requireUser(actor).id);
+}
+
+/** A failed job is not wanted any more: cancelled, logged. */
+export async function dismissJob(db: Db, prints: PrintQueue, actor: Actor, jobId: number) {
+  await requireAccess(db, actor, { printJob: jobId });
+  await prints.cancel(jobId, requireUser(actor).id);
+}

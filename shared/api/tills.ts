@@ -1,0 +1,86 @@
+/**
+ * Tills, the tablets paired with them and the outlets they belong to: the contract of `server/tills`.
+ * (Kept apart from admin.ts, which auth.ts may import: pairing's body comes from auth.ts.)
+ */
+import { z } from 'zod';
+import { refusedTicketBody, tillCreateBody, tillUpdateBody } from './admin.ts';
+import { pairBody } from './auth.ts';
+import { outletCodeSchema, roleSchema } from './common.ts';
+import { endpoint, noContent } from './contract.ts';
+import { tillOptionsSchema } from './settings.ts';
+
+const int = z.number().int();
+const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+
+export const outletView = z.strictObject({ id: int, code: outletCodeSchema, name: z.string() });
+export type OutletView = z.infer<typeof outletView>;
+
+/** A tablet paired with a till (revoked ones are not listed). */
+export const deviceView = z.strictObject({
+  id: int,
+  label: z.string().nullable(),
+  pairedAt: z.string(),
+  lastSeenAt: z.string().nullable(),
+  /** Another tablet was paired with the till since: this one only delivers what it had queued. */
+  replacedAt: z.string().nullable(),
+});
+export type DeviceView = z.infer<typeof deviceView>;
+
+export const tillView = z.strictObject({
+  id: int,
+  name: z.string(),
+  outlet: outletCodeSchema,
+  active: z.boolean(),
+  trainingMode: z.boolean(),
+  printerId: int.nullable(),
+  pinLockedUntil: z.string().nullable(),
+  devices: z.array(deviceView),
+});
+export type TillView = z.infer<typeof tillView>;
+
+/** A member of staff who may log in on a till (its lock screen). */
+export const staffMemberView = z.strictObject({ id: int, displayName: z.string(), role: roleSchema });
+export type StaffMember = z.infer<typeof staffMemberView>;
+
+/** The till a tablet is paired with, as its lock screen and its ticket numbering need it. */
+export const currentDeviceView = z.strictObject({
+  /** The till's id (what tickets are numbered and chained on). */
+  id: int,
+  /** This tablet's own id. */
+  deviceId: int,
+  /** Another tablet holds the till now: this one only delivers what it kept. */
+  replaced: z.boolean(),
+  name: z.string(),
+  outlet: outletCodeSchema,
+  outletName: z.string(),
+  trainingMode: z.boolean(),
+  printerId: int.nullable(),
+  /** The last ticket number stored for this till (in its current mode): the tablet carries on from it. */
+  lastNumber: int,
+  options: tillOptionsSchema,
+  pinLockedUntil: z.string().nullable(),
+  staff: z.array(staffMemberView),
+});
+export type CurrentDevice = z.infer<typeof currentDeviceView>;
+
+export const tillsApi = {
+  reportRefused: endpoint({
+    method: 'post',
+    path: '/api/tills/refused-tickets',
+    body: refusedTicketBody,
+    response: z.strictObject({ eventId: int }),
+  }),
+  outlets: endpoint({ method: 'get', path: '/api/outlets', response: z.array(outletView) }),
+  list: endpoint({ method: 'get', path: '/api/tills', response: z.array(tillView) }),
+  create: endpoint({ method: 'post', path: '/api/tills', body: tillCreateBody, response: tillView }),
+  update: endpoint({ method: 'patch', path: '/api/tills/:id', params: idParams, body: tillUpdateBody, response: tillView }),
+  pairingCode: endpoint({
+    method: 'post',
+    path: '/api/tills/:id/pairing-code',
+    params: idParams,
+    response: z.strictObject({ code: z.string(), expiresAt: z.string() }),
+  }),
+  pair: endpoint({ method: 'post', path: '/api/devices/pair', body: pairBody, response: z.strictObject({ tillId: int, deviceId: int }) }),
+  current: endpoint({ method: 'get', path: '/api/devices/current', response: currentDeviceView }),
+  revoke: endpoint({ method: 'post', path: '/api/devices/:id/revoke', params: idParams, response: noContent }),
+};
