@@ -47,8 +47,11 @@ export async function call<E extends Endpoint>(
   return (await res.json()) as CallOutput<E>;
 }
 
-/** Untyped call, for what the contract does not hold yet. */
-export async function api<T>(method: string, path: string, body?: unknown, timeoutMs = 8000): Promise<T> {
+/**
+ * Sends a request stored earlier as method, path and body: the till's outbox replays what it queued while
+ * offline (tickets, receipts) and only needs to know it was taken. Everything else goes through `call`.
+ */
+export async function send(method: string, path: string, body?: unknown, timeoutMs = 8000): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(path, {
@@ -61,10 +64,10 @@ export async function api<T>(method: string, path: string, body?: unknown, timeo
   } catch {
     throw new ApiError(0, 'network');
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return undefined;
   const data = await res.json().catch(() => ({}));
   if (!res.ok) throw new ApiError(res.status, data?.error?.message ?? res.statusText, data?.error?.fields ?? []);
-  return data as T;
+  return data as unknown;
 }
 
 /** An error as one line for a form: the message, then each field and its reason. */

@@ -2,18 +2,15 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { translate, type Lang, type MessageKey } from '../shared/i18n/index.ts';
 import { settlementApi, type InvitationView } from '../shared/api/settlement.ts';
-import { api, ApiError, call } from './api.ts';
+import { ApiError, call } from './api.ts';
 import { authApi, type MeView } from '../shared/api/auth.ts';
+import { settingsApi, type PublicShop } from '../shared/api/settings.ts';
 import { Portal } from './portal/Portal.tsx';
 import { BackOffice } from './backoffice/BackOffice.tsx';
 import { insecure, insecureAcknowledged, InsecureNotice } from './insecure.tsx';
 import './style.css';
 
-interface Shop {
-  name: string;
-  city: string;
-  demo: boolean;
-}
+type Shop = PublicShop;
 type Me = MeView;
 export type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
@@ -29,7 +26,7 @@ function App() {
   const [insecureAck, setInsecureAck] = useState(!insecure() || insecureAcknowledged());
 
   useEffect(() => {
-    api<Shop>('GET', '/api/shop')
+    call(settingsApi.shop)
       .then(setShop)
       .catch(() => setError(t('error.network')));
     call(authApi.me)

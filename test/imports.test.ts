@@ -96,4 +96,19 @@ describe('the layout’s import rules', () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('has the browser reach the API only through the shared contract (no path, no response type written by hand)', () => {
+    // Every endpoint the browser calls is named from shared/api and called with call()/link() of client/api.ts,
+    // so its response type is the server's schema; a path typed by hand would bring its own type with it.
+    const byHand = files
+      .filter((f) => f.startsWith('client') && f !== path.join('client', 'api.ts'))
+      .flatMap((f) =>
+        fs
+          .readFileSync(path.join(root, f), 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (/['"`]\/api\//.test(line) ? [`${f}:${i + 1}`] : [])),
+      );
+    expect(files.filter((f) => f.startsWith('client')).length).toBeGreaterThan(20);
+    expect(byHand).toEqual([]);
+  });
 });

@@ -46,7 +46,9 @@ function looseObjects(schema: z.ZodType, at: string): string[] {
 
 describe('a response is checked against its endpoint', () => {
   it('every route declares what it answers', () => {
-    const missing = allRoutes.filter((r) => !r.response).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    // The type requires it; this also holds for a route table assembled at run time.
+    const missing = allRoutes.filter((r) => !(r.response as unknown)).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(allRoutes.length).toBeGreaterThan(100);
     expect(missing).toEqual([]);
   });
 

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { parseEuros } from '../../shared/money.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { api, call, errorText } from '../api.ts';
+import { call, errorText } from '../api.ts';
+import { printingApi } from '../../shared/api/printing.ts';
 import { catalogApi, type CategoryView, type ImportReport, type ProducerView, type ProductView } from '../../shared/api/catalog.ts';
 import { euros, quantity, rate } from '../format.ts';
 import type { T } from '../main.tsx';
@@ -55,8 +56,8 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
     setLabelError('');
     setLabelDone('');
     try {
-      const r = await api<{ labels: number }>('POST', '/api/labels/print', {
-        items: [...picked].map((productId) => ({ productId, copies: Number(copies) || 1 })),
+      const r = await call(printingApi.printLabels, {
+        body: { items: [...picked].map((productId) => ({ productId, copies: Number(copies) || 1 })) },
       });
       setLabelDone(t('bo.lab.thermalDone', { n: r.labels }));
     } catch (e) {

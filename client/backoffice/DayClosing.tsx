@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
-import { api, ApiError, call, link } from '../api.ts';
+import { ApiError, call, link } from '../api.ts';
+import { printingApi } from '../../shared/api/printing.ts';
 import { closingApi, type ClosingView, type XReportView } from '../../shared/api/closing.ts';
 import { day as formatDay, euros, rate, today } from '../format.ts';
 import type { T } from '../main.tsx';
@@ -47,11 +48,13 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   };
 
   const [printed, setPrinted] = useState('');
-  async function print(path: string) {
+  /** The X of the day so far, or a Z already closed (by its id), on the outlet's receipt printer. */
+  async function print(closingId: number | null) {
     setError('');
     setPrinted('');
     try {
-      await api('POST', path, path.endsWith('/x/print') ? { outlet, day } : {});
+      if (closingId === null) await call(printingApi.printX, { body: { outlet, day } });
+      else await call(printingApi.printClosing, { params: { id: closingId }, body: {} });
       setPrinted(t('bo.day.printed'));
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
@@ -198,16 +201,12 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
           </div>
           <div class="actions">
             {!x!.closed && (
-              <button class="secondary" type="button" onClick={() => print('/api/closings/x/print')}>
+              <button class="secondary" type="button" onClick={() => print(null)}>
                 {t('bo.day.printX')}
               </button>
             )}
             {x!.closed && history.find((c) => c.period === day) && (
-              <button
-                class="secondary"
-                type="button"
-                onClick={() => print(`/api/closings/${history.find((c) => c.period === day)!.id}/print`)}
-              >
+              <button class="secondary" type="button" onClick={() => print(history.find((c) => c.period === day)!.id)}>
                 {t('bo.day.printZ')}
               </button>
             )}

@@ -5,7 +5,8 @@ import { usersApi, type UserView as User } from '../../shared/api/admin.ts';
 import { printingApi, type PrinterWithStatus as Printer, type PrintJobView as Job } from '../../shared/api/printing.ts';
 import { settingsApi, type SettingsView as Settings, type ShopIdentity } from '../../shared/api/settings.ts';
 import { tillsApi, type DeviceView as Device, type OutletView as OutletRow, type TillView as Till } from '../../shared/api/tills.ts';
-import { api, call, errorText } from '../api.ts';
+import { call, errorText } from '../api.ts';
+import { authApi } from '../../shared/api/auth.ts';
 import { moment } from '../format.ts';
 import { Choice } from './Choice.tsx';
 import type { T } from '../main.tsx';
@@ -214,7 +215,7 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
       .catch((e) => setError(errorText(e)));
   useEffect(() => {
     void load();
-    api<{ user: { id: number } }>('GET', '/api/auth/me')
+    call(authApi.me)
       .then((r) => setMe(r.user.id))
       .catch(() => undefined);
     call(catalogApi.listProducers)

@@ -1,5 +1,5 @@
 import { tillsApi } from '../../shared/api/tills.ts';
-import { api, ApiError, call, isOffline } from '../api.ts';
+import { ApiError, call, isOffline, send } from '../api.ts';
 import { all, del, move } from './idb.ts';
 
 /** A request the till must get to the server exactly once, in order: a ticket, a refund, a receipt to print. */
@@ -129,7 +129,7 @@ export class Outbox {
     this.set(counts(left));
     for (const item of items) {
       try {
-        const reply = await api('POST', item.path, item.body, 15_000);
+        const reply = await send('POST', item.path, item.body, 15_000);
         await del('outbox', item.seq);
         this.backoffMs = 1000;
         left.shift();

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PrinterStateEvent, ServerToClientEvents } from '../../shared/realtime.ts';
-import { ApiError, call, isOffline } from '../api.ts';
+import { ApiError, call, isOffline, link } from '../api.ts';
+import { salesApi } from '../../shared/api/sales.ts';
 import { authApi } from '../../shared/api/auth.ts';
 import { systemApi } from '../../shared/api/system.ts';
 import { tillsApi, type CurrentDevice } from '../../shared/api/tills.ts';
@@ -386,7 +387,7 @@ export class Till {
     const item = await numberAndQueue<Omit<OutboxItem, 'seq'>>(counter, device!.lastNumber, (number) => ({
       id,
       kind: 'sale',
-      path: '/api/sales',
+      path: link(salesApi.record),
       number,
       totalCents: priced.total,
       queuedAt: new Date().toISOString(),
@@ -448,7 +449,7 @@ export class Till {
       await numberAndQueue<Omit<OutboxItem, 'seq'>>('receipts', 0, () => ({
         id: f.id,
         kind: 'receipt',
-        path: `/api/sales/${f.id}/receipt`,
+        path: link(salesApi.receipt, { params: { id: f.id } }),
         body: {},
         queuedAt: new Date().toISOString(),
       }));

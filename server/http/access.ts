@@ -5,5 +5,3 @@ export const MANAGERS = ['admin', 'manager'] as const satisfies readonly Princip
 export const STAFF = ['admin', 'manager', 'cashier', 'waiter'] as const satisfies readonly Principal[];
 /** A paired till, locked or not, and any staff member. */
 export const TILL = ['device', ...STAFF] as const satisfies readonly Principal[];
-
-export { requireUser, producerScope as scopeOf } from '../auth/access.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database, Role } from '../../db/schema.ts';
 import type { AppServices } from '../services.ts';
 import type { DeviceIdentity, SessionUser } from '../auth/identity.ts';
-import type { Endpoint, HandlerOutput, ResponseSpec } from '../../shared/api/contract.ts';
+import type { Endpoint, HandlerOutput, Method, ResponseSpec } from '../../shared/api/contract.ts';
 
 /** Who may call a route. `device` is a paired till (its device cookie), with or without a cashier logged in. */
 export type Principal = Role | 'device';
@@ -48,8 +48,6 @@ export class Reply<T = unknown> {
   }
 }
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
 export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
@@ -69,7 +67,8 @@ export interface RouteDef {
   body?: z.ZodType;
   /** `text` accepts `text/csv` or `text/plain` bodies (CSV imports), parsed by the handler. */
   bodyKind: 'json' | 'text' | 'none';
-  response?: ResponseSpec;
+  /** What it answers (`shared/api`): every route has one, checked under the tests. */
+  response: ResponseSpec;
   handler: (input: RouteInput<any, any, any>, ctx: RequestContext) => Promise<unknown>;
 }
 
@@ -91,30 +90,6 @@ export interface RouteSpec<E extends Endpoint> {
 export function serve<E extends Endpoint>(endpoint: E, spec: RouteSpec<E>): RouteDef {
   return { ...endpoint, ...spec, bodyKind: endpoint.bodyKind ?? (endpoint.body ? 'json' : 'none') } as RouteDef;
 }
-
-export function route<
-  P extends z.ZodType = z.ZodType<Record<string, never>>,
-  Q extends z.ZodType = z.ZodType<Record<string, never>>,
-  B extends z.ZodType = z.ZodType<undefined>,
->(def: {
-  method: Method;
-  path: string;
-  access: Access;
-  needsDevice?: boolean;
-  summary: string;
-  tag: string;
-  params?: P;
-  query?: Q;
-  body?: B;
-  bodyKind?: 'json' | 'text';
-  response?: z.ZodType;
-  handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>, ctx: RequestContext) => Promise<unknown>;
-}): RouteDef {
-  return { ...def, bodyKind: def.bodyKind ?? (def.body ? 'json' : 'none') } as RouteDef;
-}
-
-/** Common parameter schemas. */
-export const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
 
 export function admits(
   access: Access,

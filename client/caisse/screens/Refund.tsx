@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { parseEuros } from '../../../shared/money.ts';
-import { call } from '../../api.ts';
+import { call, link } from '../../api.ts';
 import { authApi } from '../../../shared/api/auth.ts';
 import { salesApi, type SaleView } from '../../../shared/api/sales.ts';
 import { numberAndQueue } from '../idb.ts';
@@ -80,7 +80,7 @@ export function RefundScreen({ s }: { s: TillState }) {
       const item = await numberAndQueue(counter, device.lastNumber, (number) => ({
         id,
         kind: 'refund' as const,
-        path: '/api/refunds',
+        path: link(salesApi.refund),
         number,
         totalCents: total,
         queuedAt: new Date().toISOString(),
