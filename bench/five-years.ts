@@ -12,11 +12,11 @@ import { openDatabase } from '../db/database.ts';
 import { closeDay, closeMonth, closeYear, xReport } from '../server/closing/closing.ts';
 import { dayFigures } from '../server/closing/figures.ts';
 import { GENESIS_HASH } from '../server/journal/canonical.ts';
-import { ticketHash, type TicketRecord } from '../server/sales/journal.ts';
+import { ticketHash, type TicketRecord } from '../server/journal/tickets.ts';
 import { createAdmin, createShopBase } from '../server/shop/setup.ts';
-import { verifyAll } from '../server/system/verify.ts';
-import { verifyTicketChains } from '../server/sales/journal.ts';
-import { verifyClosings } from '../server/closing/closing.ts';
+import { verifyAll } from '../server/journal/verify.ts';
+import { verifyTicketChains } from '../server/journal/tickets.ts';
+import { verifyClosings } from '../server/journal/closings.ts';
 import { priceTicket } from '../shared/sales.ts';
 import { measure, report } from './stats.ts';
 

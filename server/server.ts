@@ -5,7 +5,7 @@ import { startCheckpointer } from '../db/checkpointer.ts';
 import { openDatabase, type OpenDatabase } from '../db/database.ts';
 import { createBackup, msUntilHour, pruneBackups } from './backup/backup.ts';
 import type { Config } from './config.ts';
-import { recordEvent } from './events/event-log.ts';
+import { recordEvent } from './journal/events.ts';
 import { createApp } from './http/app.ts';
 import { allRoutes } from './http/routes.ts';
 import { createLogger, type Logger } from './log.ts';

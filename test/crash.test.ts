@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, openSqlite } from '../db/database.ts';
-import { verifyAll } from '../server/system/verify.ts';
+import { verifyAll } from '../server/journal/verify.ts';
 import { startChildServer, type ChildServer } from './support/child-server.ts';
 import { ADMIN, aShopDataDir, Client } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { AccountPlan } from '../../shared/api/accounting.ts';
 import type { Database } from '../../db/schema.ts';
 import { requireUser, type Actor } from '../auth/access.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import { readSetting, writeSetting } from '../settings/settings.ts';
 import { fecFile, salesJournalCsv } from './fec.ts';
 

@@ -19,7 +19,7 @@ import { defaultAccountPlan, type AccountPlan } from '../../shared/api/accountin
 import type { StatementTotals } from '../../shared/settlement.ts';
 import { statementCode } from '../../shared/settlement.ts';
 import { businessDay } from '../../shared/time.ts';
-import type { ClosingFigures } from '../closing/closing.ts';
+import type { ClosingFigures } from '../closing/figures.ts';
 import { Conflict } from '../errors.ts';
 import type { Db } from '../../db/schema.ts';
 import { toCsv, csvCents, type CsvCell } from '../exports/csv.ts';

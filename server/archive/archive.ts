@@ -5,11 +5,12 @@ import zlib from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
-import { closingHash, type ClosingFigures } from '../closing/closing.ts';
+import type { ClosingFigures } from '../closing/figures.ts';
+import { closingHash } from '../journal/closings.ts';
 import { Invalid, NotFound, Unprocessable } from '../errors.ts';
-import { eventHashPayload, recordEvent } from '../events/event-log.ts';
+import { eventHashPayload, recordEvent } from '../journal/events.ts';
 import { canonicalJson } from '../journal/canonical.ts';
-import { loadTicketRecords, ticketHash, type TicketRecord } from '../sales/journal.ts';
+import { loadTicketRecords, ticketHash, type TicketRecord } from '../journal/tickets.ts';
 import { readSetting } from '../settings/settings.ts';
 import { readTar, writeTar } from './tar.ts';
 

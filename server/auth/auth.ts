@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../db/schema.ts';
 import type { MeView } from '../../shared/api/auth.ts';
 import { Forbidden, Unauthorized } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import { isDemo, readSetting } from '../settings/settings.ts';
 import { setPassword } from '../users/users.ts';
 import type { Actor } from './access.ts';

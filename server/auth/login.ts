@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
 import { Forbidden, TooManyAttempts, Unauthorized } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import { createSession } from './sessions.ts';
 import { hashSecret, verifySecret } from './secrets.ts';
 

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { categoryUpdateBody, CategoryCreate, CategoryView } from '../../shared/api/catalog.ts';
 import { slugify } from '../../shared/text.ts';
 import { Conflict, NotFound } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 
 type CategoryRow = { id: number; slug: string; name: string; color: string; sort_order: number; active: 0 | 1 };

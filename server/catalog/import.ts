@@ -5,7 +5,7 @@ import { parseEuros } from '../../shared/money.ts';
 import { normalizeForSearch } from '../../shared/text.ts';
 import type { Database } from '../../db/schema.ts';
 import { DomainError, Invalid } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import { inStoreLayouts } from '../settings/settings.ts';
 import { barcodeForStorage, createProduct } from './products.ts';
 

@@ -3,7 +3,7 @@ import type { ProducerCreate, ProducerUpdate, ProducerView } from '../../shared/
 import { normalizeForSearch, searchTerms, slugify } from '../../shared/text.ts';
 import type { ProducerRow } from '../../db/schema.ts';
 import { Conflict, NotFound } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { refreshProductSearchText } from './products.ts';
 

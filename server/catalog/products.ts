@@ -4,7 +4,7 @@ import { decodeBarcode, type InStoreLayout } from '../../shared/barcodes.ts';
 import { normalizeForSearch, searchTerms } from '../../shared/text.ts';
 import type { OutletCode } from '../../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { everything, type Scope } from '../auth/identity.ts';
 import { inStoreLayouts } from '../settings/settings.ts';

@@ -19,6 +19,15 @@ export interface Figures {
   lateTickets: number;
 }
 
+export interface ClosingFigures extends Figures {
+  /** Day closings: the cash the manager counted in the drawer, and the difference with what was expected. */
+  cashCountedCents: number | null;
+  cashDifferenceCents: number | null;
+  note: string | null;
+  /** Month and year closings: the periods they are built from. */
+  from: string[];
+}
+
 const byKey = <T>(rows: T[], key: (r: T) => string | number) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 
 /** The figures of one outlet's business days (real tickets only: training never counts), from the tickets themselves. */

@@ -2,7 +2,7 @@
  * The print jobs the shop asks for, from what it knows: the printer's profile picks the width and code
  * page, receipt.ts lays the document out, the queue sends it.
  */
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Db } from '../../db/schema.ts';
 import { receiptData } from '../receipts/digital.ts';
 import { EscPos } from './escpos.ts';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { printerBody, printerPatch } from '../../shared/api/printing.ts';
 import type { OutletCode } from '../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { parsePrinterUri } from './drivers.ts';
 

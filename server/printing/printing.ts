@@ -12,7 +12,7 @@ import { requireAccess, requireUser, type Actor } from '../auth/access.ts';
 import { labelsFor } from '../catalog/labels.ts';
 import { getClosing, xReport } from '../closing/closing.ts';
 import { Conflict, Invalid } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import { isDemo, shopIdentity } from '../settings/settings.ts';
 import { getSlip } from '../stock/ledger.ts';
 import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './documents.ts';

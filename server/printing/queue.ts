@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, PrintJobResolution, PrintJobStatus } from '../../db/schema.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Db } from '../../db/schema.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { Logger } from '../log.ts';

@@ -13,7 +13,7 @@ import { createUser } from '../users/users.ts';
 import { shopIdentity } from '../../test/support/harness.ts';
 import { uuidv7 } from '../../test/support/tickets.ts';
 import { recordSale, type SaleContext } from './record.ts';
-import { loadTicketRecords, ticketHash } from './journal.ts';
+import { loadTicketRecords, ticketHash } from '../journal/tickets.ts';
 
 // recordSale on a real SQLite file, without HTTP: a domain rule checked in milliseconds (the HTTP tests
 // in test/sales.test.ts check the same through the server).

@@ -5,7 +5,7 @@ import type { Database, Role } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { approveWithPin } from '../auth/login.ts';
 import { Forbidden, NotFound, Unauthorized, Unprocessable } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import { canonicalJson } from '../journal/canonical.ts';
 import { activeTill, commitTicket, replayOf, type SaleContext, type SaleView, type TicketLineToCommit } from './record.ts';
 

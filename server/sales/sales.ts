@@ -8,10 +8,10 @@ import type { saleListQuery, SaleView } from '../../shared/api/sales.ts';
 import type { Db } from '../../db/schema.ts';
 import { requireAccess, ticketScope, type Actor } from '../auth/access.ts';
 import { Unprocessable } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import { addDuplicateJob, addReceiptJob } from '../printing/documents.ts';
 import { printerOfTill } from '../printing/printers.ts';
-import { loadTicketRecords } from './journal.ts';
+import { loadTicketRecords } from '../journal/tickets.ts';
 import { saleIdsFor, receiptJobOf, tillStaff } from './queries.ts';
 import { getSale, saleView } from './record.ts';
 

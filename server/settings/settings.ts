@@ -11,7 +11,7 @@ import {
 } from '../../shared/api/settings.ts';
 import { accountPlanSchema } from '../../shared/api/accounting.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Db, Trx } from '../../db/schema.ts';
 import { requireUser, type Actor } from '../auth/access.ts';

@@ -4,7 +4,7 @@
  * replaces the password and ends every open session of that account.
  */
 import { Conflict, Invalid, NotFound } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Db, Trx } from '../../db/schema.ts';
 import { createSession } from '../auth/sessions.ts';

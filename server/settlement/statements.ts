@@ -12,7 +12,7 @@ import { statementCode, statementTotals, type StatementItem } from '../../shared
 import { businessDay } from '../../shared/time.ts';
 import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Db, Trx } from '../../db/schema.ts';
 import { isDemo, readSetting, shopIdentity } from '../settings/settings.ts';

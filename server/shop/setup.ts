@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import type { ShopIdentity } from '../../shared/api/settings.ts';
 import { defaultInStoreLayouts } from '../../shared/barcodes.ts';
 import { hashSecret, pinCost } from '../auth/secrets.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import { readSetting, writeSetting } from '../settings/settings.ts';
 
 export async function shopMode(db: Kysely<Database>): Promise<'demo' | 'real' | null> {

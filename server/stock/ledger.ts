@@ -5,7 +5,7 @@ import type { KitchenUseBody } from '../../shared/api/settlement.ts';
 import { searchTerms } from '../../shared/text.ts';
 import type { MovementKind, SlipKind } from '../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import type { Scope } from '../auth/identity.ts';
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { systemApi } from '../../shared/api/system.ts';
 import { backupPath, listBackups } from '../backup/backup.ts';
-import { listEvents } from '../events/event-log.ts';
+import { listEvents } from '../journal/events.ts';
 import { requireUser } from '../auth/access.ts';
 import { MANAGERS } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
-import { verifyAll } from './verify.ts';
+import { verifyAll } from '../journal/verify.ts';
 import { backupNow, health } from './system.ts';
 
 export const systemRoutes = [

@@ -2,7 +2,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Db } from '../../db/schema.ts';
 import { createBackup } from '../backup/backup.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import { isDemo } from '../settings/settings.ts';
 import { version } from './version.ts';
 

@@ -6,7 +6,7 @@ import type { Database, OutletCode } from '../../db/schema.ts';
 import { requireTill, requireUser, type Actor } from '../auth/access.ts';
 import { newPairingCode, newToken, sha256Hex } from '../auth/secrets.ts';
 import { Invalid, NotFound, Unauthorized } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { refusedTicketEvent } from './queries.ts';
 

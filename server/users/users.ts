@@ -5,7 +5,7 @@ import type { Database, Role, UserRow } from '../../db/schema.ts';
 import { requireUser, type Actor } from '../auth/access.ts';
 import { hashSecret, pinCost, verifySecret } from '../auth/secrets.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
-import { recordEvent } from '../events/event-log.ts';
+import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 
 export const userView = (

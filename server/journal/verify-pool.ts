@@ -12,7 +12,7 @@ import {
   type SegmentRunner,
   type TicketProblem,
   type TicketRange,
-} from './journal.ts';
+} from './tickets.ts';
 
 let workerDb: { file: string; db: Kysely<Database> } | null = null;
 

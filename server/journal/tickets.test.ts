@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../journal/canonical.ts';
-import { ticketCanonicalJson, type TicketRecord } from './journal.ts';
+import { canonicalJson } from './canonical.ts';
+import { ticketCanonicalJson, type TicketRecord } from './tickets.ts';
 
 const int = fc.integer({ min: -100_000_000, max: 100_000_000 });
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });

@@ -2,7 +2,7 @@ import { groupBy } from '../../shared/group.ts';
 import { sql } from 'kysely';
 import type { Db, SaleLineTable, SalePaymentTable, SaleTable, SaleVatTable } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
-import { GENESIS_HASH } from '../journal/canonical.ts';
+import { GENESIS_HASH } from './canonical.ts';
 
 export interface TicketRecord {
   id: string;

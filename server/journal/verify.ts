@@ -1,10 +1,10 @@
 import type { Db } from '../../db/schema.ts';
-import { verifyEventChain } from '../events/event-log.ts';
+import { verifyEventChain } from './events.ts';
 import { verifyStockLedger } from '../stock/ledger.ts';
 import os from 'node:os';
-import { verifySegment, verifyTicketChains, verifyTicketRange, verifyTicketsByTable } from '../sales/journal.ts';
-import { workerRangeRunner, workerSegmentRunner } from '../sales/verify-pool.ts';
-import { verifyClosings } from '../closing/closing.ts';
+import { verifySegment, verifyTicketChains, verifyTicketRange, verifyTicketsByTable } from './tickets.ts';
+import { workerRangeRunner, workerSegmentRunner } from './verify-pool.ts';
+import { verifyClosings } from './closings.ts';
 
 export interface VerifyProblem {
   record: string;

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
-import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
+import { canonicalJson, GENESIS_HASH } from './canonical.ts';
 
 /**
  * Sensitive actions, in the business's words. Kept as one list so the manager's event screen and the

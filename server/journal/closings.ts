@@ -1,0 +1,162 @@
+/**
+ * The closings' chain: each outlet's X/Z closings (day, month, year) chained like the tickets, with the one
+ * mapping from a stored closing to its hashed record, the append that writes one, and the walk that checks
+ * them all (each recomputed from what it is built from).
+ */
+import { groupBy } from '../../shared/group.ts';
+import type { ClosingTable, Db } from '../../db/schema.ts';
+import { sha256Hex } from '../auth/secrets.ts';
+import { Conflict } from '../errors.ts';
+import { emptyFigures, figuresByDay, sumFigures, type ClosingFigures, type Figures } from '../closing/figures.ts';
+import { canonicalJson, GENESIS_HASH } from './canonical.ts';
+import { recordEvent } from './events.ts';
+
+export interface ClosingRecord {
+  outletId: number;
+  kind: 'day' | 'month' | 'year';
+  period: string;
+  seq: number;
+  closedAt: string;
+  closedBy: number;
+  figures: ClosingFigures;
+  totalCents: number;
+  grandTotalCents: number;
+}
+
+export const closingHash = (prevHash: string, r: ClosingRecord) => sha256Hex(prevHash + canonicalJson(r));
+
+/** The one mapping from a stored closing to its hashed record (append hashes through it, verify re-hashes). */
+export function closingRecord(r: Omit<ClosingTable, 'id' | 'prev_hash' | 'hash'>): ClosingRecord {
+  return {
+    outletId: r.outlet_id,
+    kind: r.kind,
+    period: r.period,
+    seq: r.seq,
+    closedAt: r.closed_at,
+    closedBy: r.closed_by,
+    figures: JSON.parse(r.figures) as ClosingFigures,
+    totalCents: r.total_cents,
+    grandTotalCents: r.grand_total_cents,
+  };
+}
+
+/** Chains a closing on its outlet (a period closes once) and logs it; call inside the closing's transaction. */
+export async function appendClosing(
+  db: Db,
+  input: { outletId: number; kind: 'day' | 'month' | 'year'; period: string; figures: ClosingFigures; userId: number; now: Date },
+) {
+  const taken = await db
+    .selectFrom('closings')
+    .select('id')
+    .where('outlet_id', '=', input.outletId)
+    .where('kind', '=', input.kind)
+    .where('period', '=', input.period)
+    .executeTakeFirst();
+  if (taken) throw new Conflict(`Cette période (${input.period}) est déjà clôturée.`, 'period');
+  const last = await db
+    .selectFrom('closings')
+    .select(['seq', 'hash'])
+    .where('outlet_id', '=', input.outletId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const lastDay = await db
+    .selectFrom('closings')
+    .select('grand_total_cents')
+    .where('outlet_id', '=', input.outletId)
+    .where('kind', '=', 'day')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  // The perpetual grand total moves with each day; a month or year closing repeats the figure reached.
+  const grandTotal = (lastDay?.grand_total_cents ?? 0) + (input.kind === 'day' ? input.figures.totalCents : 0);
+  const values = {
+    outlet_id: input.outletId,
+    kind: input.kind,
+    period: input.period,
+    seq: (last?.seq ?? 0) + 1,
+    closed_at: input.now.toISOString(),
+    closed_by: input.userId,
+    figures: canonicalJson(input.figures),
+    total_cents: input.figures.totalCents,
+    grand_total_cents: grandTotal,
+  };
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const row = await db
+    .insertInto('closings')
+    .values({ ...values, prev_hash: prevHash, hash: closingHash(prevHash, closingRecord(values)) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordEvent(db, {
+    kind: `closing.${input.kind}`,
+    userId: input.userId,
+    subject: `closing:${row.id}`,
+    data: { outletId: input.outletId, period: input.period, totalCents: values.total_cents },
+    at: values.closed_at,
+  });
+  return row;
+}
+
+export interface ClosingProblem {
+  record: string;
+  fault: 'hash-mismatch' | 'broken-link' | 'missing' | 'figures-mismatch';
+  detail: string;
+}
+
+/**
+ * Walks each outlet's closing chain, and recomputes every closing from what it is built from: a day from its
+ * tickets, a month from its days, a year from its months. Tickets edited after a closing show up here too.
+ */
+export async function verifyClosings(db: Db) {
+  const rows = await db.selectFrom('closings').selectAll().orderBy('outlet_id').orderBy('seq').execute();
+  const problems: ClosingProblem[] = [];
+  const byOutlet = groupBy(rows, (r) => r.outlet_id);
+  let grandTotal = 0;
+  for (const [outletId, list] of byOutlet) {
+    // Every closed day's figures recomputed from the tickets at once (grouped by day), not one day at a time.
+    const closedDays = list
+      .filter((c) => c.kind === 'day')
+      .map((c) => c.period)
+      .sort();
+    const recomputedDays = closedDays.length
+      ? await figuresByDay(db, outletId, { from: closedDays[0]!, to: closedDays[closedDays.length - 1]! })
+      : new Map<string, Figures>();
+    let prev = GENESIS_HASH;
+    let expectedSeq = 1;
+    let outletGrand = 0;
+    for (const r of list) {
+      const label = `closing:${r.kind} ${r.period} (point de vente ${outletId})`;
+      if (r.seq !== expectedSeq)
+        problems.push({ record: label, fault: 'missing', detail: `chain positions ${expectedSeq}…${r.seq - 1} are missing before it` });
+      if (r.prev_hash !== prev)
+        problems.push({ record: label, fault: 'broken-link', detail: 'previous hash does not match the closing before it' });
+      const record = closingRecord(r);
+      const figures = record.figures;
+      if (closingHash(r.prev_hash, record) !== r.hash)
+        problems.push({ record: label, fault: 'hash-mismatch', detail: 'content changed after it was recorded' });
+      let recomputed: Figures;
+      if (r.kind === 'day') recomputed = recomputedDays.get(r.period) ?? emptyFigures();
+      else {
+        const from = new Set(figures.from);
+        const parts = list.filter((c) => c.kind === (r.kind === 'month' ? 'day' : 'month') && from.has(c.period));
+        recomputed = sumFigures(parts.map((c) => JSON.parse(c.figures) as Figures));
+      }
+      const { cashCountedCents: _a, cashDifferenceCents: _b, note: _c, from: _d, ...stored } = figures;
+      // Producers' names are printed for reading, not audited: a producer renamed since must not look like tampering.
+      const comparable = (f: Figures) =>
+        canonicalJson({ ...f, byProducer: f.byProducer.map(({ producerId, totalCents }) => ({ producerId, totalCents })) });
+      if (comparable(stored) !== comparable(recomputed)) {
+        problems.push({
+          record: label,
+          fault: 'figures-mismatch',
+          detail: `recorded total ${stored.totalCents}, recomputed ${recomputed.totalCents}`,
+        });
+      }
+      prev = r.hash;
+      expectedSeq = r.seq + 1;
+      if (r.kind === 'day') outletGrand = r.grand_total_cents;
+    }
+    grandTotal += outletGrand;
+  }
+  return { closings: rows.length, grandTotalCents: grandTotal, problems };
+}
