@@ -14,6 +14,7 @@ import type {
 import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
+import { followableProducts, outletIds, ownersOf, stockOf, tillRooms } from './queries.ts';
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -70,7 +71,7 @@ export class Realtime {
       if (user?.role === 'admin' || user?.role === 'manager') await socket.join('managers');
       if (user?.role === 'producer' && user.producerId !== null) await socket.join(`producer:${user.producerId}`);
       if (device) {
-        const till = await db.selectFrom('tills').select(['outlet_id', 'printer_id']).where('id', '=', device.tillId).executeTakeFirst();
+        const till = await tillRooms(db, device.tillId);
         await socket.join([
           `till:${device.tillId}`,
           ...(till ? [`outlet:${till.outlet_id}`] : []),
@@ -88,13 +89,7 @@ export class Realtime {
         if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join(' ; ') });
         let ids = parsed.data.productIds;
         if (user?.role === 'producer') {
-          const own = await db
-            .selectFrom('products')
-            .select('id')
-            .where('producer_id', '=', user.producerId)
-            .where('id', 'in', ids)
-            .execute();
-          ids = own.map((r) => r.id);
+          ids = await followableProducts(db, { user, device }, ids);
         } else if (!device && user?.role !== 'admin' && user?.role !== 'manager') {
           return reply({ error: 'forbidden' });
         }
@@ -109,19 +104,7 @@ export class Realtime {
   }
 
   async stockOf(productIds: number[]): Promise<StockChangedEvent[]> {
-    if (!productIds.length) return [];
-    const rows = await this.db
-      .selectFrom('products')
-      .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
-      .select(['products.id', 'products.low_stock_threshold', 'stock_levels.on_hand'])
-      .where('products.id', 'in', productIds)
-      .where('products.stock_tracked', '=', 1)
-      .execute();
-    return rows.map((r) => ({
-      productId: r.id,
-      onHand: r.on_hand ?? 0,
-      low: r.low_stock_threshold !== null && (r.on_hand ?? 0) <= r.low_stock_threshold,
-    }));
+    return stockOf(this.db, productIds);
   }
 
   private stockPending = new Set<number>();
@@ -152,7 +135,7 @@ export class Realtime {
     try {
       const events = await this.stockOf(unique);
       if (!events.length) return;
-      const rows = await this.db.selectFrom('products').select(['id', 'producer_id']).where('id', 'in', unique).execute();
+      const rows = await ownersOf(this.db, unique);
       this.io
         .to('managers')
         .to(await this.outletRooms())
@@ -186,7 +169,7 @@ export class Realtime {
   }
 
   private async outletRooms(): Promise<string[]> {
-    return (await this.db.selectFrom('outlets').select('id').execute()).map((o) => `outlet:${o.id}`);
+    return (await outletIds(this.db)).map((id) => `outlet:${id}`);
   }
 
   /** After a commit: managers and the till see the ticket; each producer sees only their own lines of it. */

@@ -1,0 +1,42 @@
+/** What the live updates read: a till's rooms, products' stock and owners (portable SQL). */
+import type { StockChangedEvent } from '../../shared/realtime.ts';
+import type { Db } from '../../db/schema.ts';
+import { producerScope, type Actor } from '../auth/access.ts';
+
+/** The outlet and receipt printer of a till: the rooms its tablet joins. */
+export async function tillRooms(db: Db, tillId: number) {
+  return db.selectFrom('tills').select(['outlet_id', 'printer_id']).where('id', '=', tillId).executeTakeFirst();
+}
+
+/** Of these products, those the actor may follow the stock of (a producer: their own only). */
+export async function followableProducts(db: Db, actor: Actor, ids: number[]): Promise<number[]> {
+  const { producerId } = producerScope(actor);
+  if (producerId === null) return ids;
+  const own = await db.selectFrom('products').select('id').where('producer_id', '=', producerId).where('id', 'in', ids).execute();
+  return own.map((r) => r.id);
+}
+
+/** Stock on hand of tracked products, and whether each is at or below its threshold. */
+export async function stockOf(db: Db, productIds: number[]): Promise<StockChangedEvent[]> {
+  if (!productIds.length) return [];
+  const rows = await db
+    .selectFrom('products')
+    .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
+    .select(['products.id', 'products.low_stock_threshold', 'stock_levels.on_hand'])
+    .where('products.id', 'in', productIds)
+    .where('products.stock_tracked', '=', 1)
+    .execute();
+  return rows.map((r) => ({
+    productId: r.id,
+    onHand: r.on_hand ?? 0,
+    low: r.low_stock_threshold !== null && (r.on_hand ?? 0) <= r.low_stock_threshold,
+  }));
+}
+
+export async function ownersOf(db: Db, productIds: number[]) {
+  return db.selectFrom('products').select(['id', 'producer_id']).where('id', 'in', productIds).execute();
+}
+
+export async function outletIds(db: Db): Promise<number[]> {
+  return (await db.selectFrom('outlets').select('id').execute()).map((o) => o.id);
+}
