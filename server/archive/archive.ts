@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { ClosingTable, Database } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import type { ClosingFigures } from '../closing/figures.ts';
-import { closingHash } from '../journal/closings.ts';
+import { closingHash, closingRecord } from '../journal/closings.ts';
 import { Invalid, NotFound, Unprocessable } from '../errors.ts';
 import { eventHashPayload, recordEvent } from '../journal/events.ts';
 import { canonicalJson } from '../journal/canonical.ts';
@@ -284,36 +284,14 @@ export function verifyArchive(gz: Buffer): ArchiveReport {
     if (prev !== head.headHash || seq !== head.lastSeq + 1)
       problems.push({ record: `caisse ${head.tillId}`, fault: 'head', detail: 'the chain does not end on the head named in the manifest' });
   }
-  const closings = lines('closings.jsonl') as {
-    outlet_id: number;
-    kind: 'day' | 'month' | 'year';
-    period: string;
-    seq: number;
-    closed_at: string;
-    closed_by: number;
-    figures: ClosingFigures;
-    total_cents: number;
-    grand_total_cents: number;
-    prev_hash: string;
-    hash: string;
-  }[];
+  const closings = lines('closings.jsonl') as (Omit<ClosingTable, 'id' | 'figures'> & { figures: ClosingFigures })[];
   counts.closings = closings.length;
   for (const head of manifest.chains.closings as { outletId: number; prevHashAtStart: string; headHash: string }[]) {
     let prev = head.prevHashAtStart;
     for (const c of closings.filter((x) => x.outlet_id === head.outletId).sort((a, b) => a.seq - b.seq)) {
       const label = `closing:${c.kind} ${c.period} (point de vente ${c.outlet_id})`;
       if (c.prev_hash !== prev) problems.push({ record: label, fault: 'broken-link', detail: 'previous hash does not match' });
-      const record = {
-        outletId: c.outlet_id,
-        kind: c.kind,
-        period: c.period,
-        seq: c.seq,
-        closedAt: c.closed_at,
-        closedBy: c.closed_by,
-        figures: c.figures,
-        totalCents: c.total_cents,
-        grandTotalCents: c.grand_total_cents,
-      };
+      const record = closingRecord(c);
       if (closingHash(c.prev_hash, record) !== c.hash)
         problems.push({ record: label, fault: 'hash-mismatch', detail: 'content differs from its hash' });
       prev = c.hash;

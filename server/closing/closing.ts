@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { businessDay } from '../../shared/time.ts';
-import type { Database, Db, OutletCode } from '../../db/schema.ts';
+import type { ClosingTable, Database, Db, OutletCode } from '../../db/schema.ts';
 import { Invalid, NotFound, Unprocessable } from '../errors.ts';
 import { appendClosing } from '../journal/closings.ts';
 import { dayFigures, salesByHour, sumFigures, type ClosingFigures } from './figures.ts';
@@ -11,19 +11,7 @@ async function outletByCode(db: Db, code: OutletCode) {
   return outlet;
 }
 
-export function closingView(row: {
-  id: number;
-  outlet_id: number;
-  kind: 'day' | 'month' | 'year';
-  period: string;
-  seq: number;
-  closed_at: string;
-  closed_by: number;
-  figures: string;
-  total_cents: number;
-  grand_total_cents: number;
-  hash: string;
-}) {
+export function closingView(row: Omit<Selectable<ClosingTable>, 'prev_hash'>) {
   return {
     id: row.id,
     outletId: row.outlet_id,

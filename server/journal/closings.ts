@@ -25,8 +25,13 @@ export interface ClosingRecord {
 
 export const closingHash = (prevHash: string, r: ClosingRecord) => sha256Hex(prevHash + canonicalJson(r));
 
-/** The one mapping from a stored closing to its hashed record (append hashes through it, verify re-hashes). */
-export function closingRecord(r: Omit<ClosingTable, 'id' | 'prev_hash' | 'hash'>): ClosingRecord {
+/**
+ * The one mapping from a stored closing to its hashed record: append hashes through it, verify and the
+ * archive re-hash through it (the archive keeps the figures as an object, the table as canonical JSON).
+ */
+export function closingRecord(
+  r: Omit<ClosingTable, 'id' | 'prev_hash' | 'hash' | 'figures'> & { figures: string | ClosingFigures },
+): ClosingRecord {
   return {
     outletId: r.outlet_id,
     kind: r.kind,
@@ -34,7 +39,7 @@ export function closingRecord(r: Omit<ClosingTable, 'id' | 'prev_hash' | 'hash'>
     seq: r.seq,
     closedAt: r.closed_at,
     closedBy: r.closed_by,
-    figures: JSON.parse(r.figures) as ClosingFigures,
+    figures: typeof r.figures === 'string' ? (JSON.parse(r.figures) as ClosingFigures) : r.figures,
     totalCents: r.total_cents,
     grandTotalCents: r.grand_total_cents,
   };

@@ -12,7 +12,7 @@ import { recordEvent } from '../journal/events.ts';
 import type { Db } from '../../db/schema.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 import { recordMovements, type MovementInput } from '../stock/ledger.ts';
-import { loadTicketRecords, ticketHash, ticketRecord } from '../journal/tickets.ts';
+import { loadTicketRecords, ticketHash, ticketRecord, type TicketRecord } from '../journal/tickets.ts';
 import type { WriteQueue } from './write-queue.ts';
 import { checkApproval } from '../auth/approval.ts';
 import { tillOptions } from '../settings/settings.ts';
@@ -242,25 +242,15 @@ async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: Sale
   }
 }
 
-export interface TicketLineToCommit {
-  lineNo: number;
-  productId: number;
-  name: string;
-  producerId: number | null;
+/** A line as it is chained (the record's fields), with what only the write needs. */
+export type TicketLineToCommit = TicketRecord['lines'][number] & {
   unit: 'piece' | 'kg';
-  quantity: number;
-  unitPriceCents: number;
-  grossCents: number;
-  lineDiscountCents: number;
-  ticketDiscountCents: number;
-  totalCents: number;
-  vatRateBp: number;
   note: string | null;
   refundOfLine: number | null;
   stockTracked: boolean;
   /** For refunds: the goods go back on the shelf (true) or are written off as a loss (false). */
   restock: boolean;
-}
+};
 
 export interface TicketToCommit {
   id: string;
