@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { translate, type Lang, type MessageKey } from '../shared/i18n/index.ts';
+import type { Lang, MessageKey } from '../shared/i18n/index.ts';
+import { translatorFor, type T } from './i18n.ts';
 import { settlementApi, type InvitationView } from '../shared/api/settlement.ts';
 import { ApiError, call } from './api.ts';
 import { authApi, type MeView } from '../shared/api/auth.ts';
@@ -12,13 +13,12 @@ import './style.css';
 
 type Shop = PublicShop;
 type Me = MeView;
-export type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 const invitationToken = () => /^\/invitation\/([A-Za-z0-9_-]{43})$/.exec(location.pathname)?.[1] ?? null;
 
 function App() {
   const [lang, setLang] = useState<Lang>((localStorage.getItem('lang') as Lang) ?? 'fr');
-  const t: T = (key, vars) => translate(lang, key, vars);
+  const t = translatorFor(lang);
   const [shop, setShop] = useState<Shop | null>(null);
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [error, setError] = useState('');

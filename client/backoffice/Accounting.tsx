@@ -3,7 +3,7 @@ import { accountingApi } from '../../shared/api/accounting.ts';
 import { settlementApi } from '../../shared/api/settlement.ts';
 import { ApiError, link } from '../api.ts';
 import { monthEnd, previousMonth, today } from '../format.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 
 /**
  * The accountant's files for a period: the FEC, the sales journal, the statements. Fetched rather than

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 import { StatementsAdmin } from '../settlement/StatementsAdmin.tsx';
 import { Accounting } from './Accounting.tsx';
 import { Catalogue } from './Catalogue.tsx';

@@ -5,7 +5,7 @@ import { call, errorText } from '../api.ts';
 import { printingApi } from '../../shared/api/printing.ts';
 import { catalogApi, type CategoryView, type ImportReport, type ProducerView, type ProductView } from '../../shared/api/catalog.ts';
 import { euros, quantity, rate } from '../format.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 import { Choice } from './Choice.tsx';
 import { useSortable } from './sortable.tsx';
 

@@ -1,4 +1,4 @@
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 
 /**
  * A form's <select> that starts on a given value. Preact sets `defaultValue` on the select before its

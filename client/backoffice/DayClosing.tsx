@@ -4,7 +4,7 @@ import { ApiError, call, link } from '../api.ts';
 import { printingApi } from '../../shared/api/printing.ts';
 import { closingApi, type ClosingView, type XReportView } from '../../shared/api/closing.ts';
 import { day as formatDay, euros, rate, today } from '../format.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 import { OutletPicker } from './Choice.tsx';
 import { BarChart } from '../portal/BarChart.tsx';
 

@@ -4,7 +4,7 @@ import { ApiError, call, link } from '../api.ts';
 import { catalogApi, type ProducerView as Producer, type ProductView as Product } from '../../shared/api/catalog.ts';
 import { stockApi, type SlipView } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 
 /**
  * A deposit at the counter: the producer, then their goods scanned or picked, with quantities (grams for

@@ -4,7 +4,7 @@ import { ApiError, call } from '../api.ts';
 import { catalogApi, type ProductView as Product } from '../../shared/api/catalog.ts';
 import { stockApi, type CountResult } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 
 /**
  * An inventory count with the scanner: each scan finds the product (any producer) and adds one to its

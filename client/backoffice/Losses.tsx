@@ -4,7 +4,7 @@ import { ApiError, call } from '../api.ts';
 import { catalogApi, type ProductView as Product } from '../../shared/api/catalog.ts';
 import { stockApi } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 
 const REASONS = ['breakage', 'expired', 'theft', 'other'] as const;
 type Reason = (typeof REASONS)[number];

@@ -4,7 +4,7 @@ import { archiveApi, type ArchiveEntry } from '../../shared/api/archive.ts';
 import { call, errorText, link } from '../api.ts';
 import { closingApi, type ClosingView } from '../../shared/api/closing.ts';
 import { day, euros, previousMonth, today } from '../format.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 import { OutletPicker } from './Choice.tsx';
 
 type Closing = ClosingView;

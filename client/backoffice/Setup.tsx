@@ -9,7 +9,7 @@ import { call, errorText } from '../api.ts';
 import { authApi } from '../../shared/api/auth.ts';
 import { moment } from '../format.ts';
 import { Choice } from './Choice.tsx';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 import { catalogApi, type ProducerView as ProducerRow } from '../../shared/api/catalog.ts';
 
 const ROLES = ['cashier', 'waiter', 'manager', 'admin', 'producer'] as const;

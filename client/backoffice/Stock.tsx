@@ -3,7 +3,7 @@ import type { Lang } from '../../shared/i18n/index.ts';
 import { call, errorText } from '../api.ts';
 import { stockApi, type StockRow as Row } from '../../shared/api/stock.ts';
 import { moment, quantity } from '../format.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 import { useSortable } from './sortable.tsx';
 
 type Filter = 'all' | 'low' | 'unsold30' | 'unsold90';

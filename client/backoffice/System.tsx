@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { systemApi, type backupView, type EventView } from '../../shared/api/system.ts';
 import { ApiError, call, link } from '../api.ts';
 import { moment } from '../format.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 
 type EventRow = EventView;
 type Backup = z.infer<typeof backupView>;

@@ -4,7 +4,7 @@ import { settlementApi } from '../../shared/api/settlement.ts';
 import { ApiError, call, link } from '../api.ts';
 import { day, euros, monthStart, quantity, rate, shiftDays, today } from '../format.ts';
 import { useSocket } from '../realtime.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 import { BarChart } from './BarChart.tsx';
 import { catalogApi } from '../../shared/api/catalog.ts';
 import { stockApi, type StockRow } from '../../shared/api/stock.ts';

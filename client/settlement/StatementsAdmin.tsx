@@ -5,7 +5,7 @@ import { paymentMethods, settlementApi, type StatementSummary } from '../../shar
 import { ApiError, call, link } from '../api.ts';
 import { day, euros, monthEnd, previousMonth, today } from '../format.ts';
 import { useSocket } from '../realtime.ts';
-import type { T } from '../main.tsx';
+import type { T } from '../i18n.ts';
 import { catalogApi, type ProducerView as Producer } from '../../shared/api/catalog.ts';
 
 /** The month's statements for the managers: one action issues them all, with a progress bar; then payments. */
