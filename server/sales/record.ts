@@ -9,7 +9,7 @@ import type { Database } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Trx } from '../../db/schema.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 import { recordMovements, type MovementInput } from '../stock/ledger.ts';
 import { loadTicketRecords, ticketHash, ticketRecord, type TicketRecord } from '../journal/tickets.ts';
@@ -100,11 +100,11 @@ export async function recordSale(
 ): Promise<{ created: boolean; sale: SaleView }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
   const bodyHash = sha256Hex(canonicalJson(body));
-  const work = (trx: Db) => recordSaleIn(trx, body, bodyHash, ctx);
+  const work = (trx: Trx) => recordSaleIn(trx, body, bodyHash, ctx);
   return writes ? writes.run(work) : db.transaction().execute(work);
 }
 
-async function recordSaleIn(trx: Db, body: SaleBody, bodyHash: string, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
+async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
   {
     const replay = await replayOf(trx, body.id, bodyHash);
     if (replay) return { created: false, sale: replay };
@@ -326,7 +326,7 @@ const LINE_COLUMNS = [
  * Chains a priced ticket on its till and writes it with its lines, payments, VAT rows and stock movements.
  * Call inside the transaction that checked it.
  */
-export async function commitTicket(trx: Db, t: TicketToCommit): Promise<SaleView> {
+export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleView> {
   const training = t.till.training_mode;
   const [last] = await rawRows<{ chain_seq: number; hash: string; till_grand_total_cents: number }>(
     trx,

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { Db } from '../../db/schema.ts';
+import type { Db, Trx } from '../../db/schema.ts';
 
 interface Job {
-  work: (trx: Db) => Promise<unknown>;
+  work: (trx: Trx) => Promise<unknown>;
   resolve: (value: any) => void;
   reject: (error: unknown) => void;
 }
@@ -34,7 +34,7 @@ export class WriteQueue {
     private readonly maxBatch = 100,
   ) {}
 
-  run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+  run<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve, reject });
       if (!this.draining) {

@@ -40,7 +40,7 @@ const MOVEMENT_COLUMNS = [
  * same transaction (call it inside one), so on-hand is always the sum of the ledger. It takes a `Db`, not a
  * `Trx`: the sales write queue hands it the transaction of its batch typed as such.
  */
-export async function recordMovements(db: Db, movements: readonly MovementInput[], userId: number | null, now: Date): Promise<number[]> {
+export async function recordMovements(db: Trx, movements: readonly MovementInput[], userId: number | null, now: Date): Promise<number[]> {
   if (movements.length === 0) return [];
   const at = now.toISOString();
   // Written in SQL once (db/raw.ts): this runs for every ticket.
