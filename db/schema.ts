@@ -100,6 +100,8 @@ export interface CategoryTable {
   color: string;
   sort_order: number;
   active: ColumnType<Flag, Flag | undefined, Flag>;
+  /** Where its dishes are prepared (restaurant); null: nothing to prepare. */
+  station_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ProductTable {
@@ -116,6 +118,8 @@ export interface ProductTable {
   /** Prepacked goods sold by the piece: net grams or millilitres, for the price per kg or per litre. */
   net_quantity: ColumnType<number | null, number | null | undefined, number | null>;
   net_unit: ColumnType<'g' | 'ml' | null, 'g' | 'ml' | null | undefined, 'g' | 'ml' | null>;
+  /** The course it is sent to the kitchen in by default (restaurant). */
+  course: ColumnType<CourseCode | null, CourseCode | null | undefined, CourseCode | null>;
   active: ColumnType<Flag, Flag | undefined, Flag>;
   search_text: string;
   created_at: string;
@@ -350,7 +354,113 @@ export interface StatementItemTable {
   movement_id: number | null;
 }
 
+export type CourseCode = 'drink' | 'starter' | 'main' | 'dessert';
+
+export interface RoomTable {
+  id: Generated<number>;
+  outlet_id: number;
+  name: string;
+  sort_order: ColumnType<number, number | undefined, number>;
+  active: ColumnType<Flag, Flag | undefined, Flag>;
+}
+
+export interface DiningTableTable {
+  id: Generated<number>;
+  room_id: number;
+  name: string;
+  seats: number;
+  shape: ColumnType<'square' | 'round' | 'rect', 'square' | 'round' | 'rect' | undefined, 'square' | 'round' | 'rect'>;
+  x: ColumnType<number, number | undefined, number>;
+  y: ColumnType<number, number | undefined, number>;
+  width: ColumnType<number, number | undefined, number>;
+  height: ColumnType<number, number | undefined, number>;
+  active: ColumnType<Flag, Flag | undefined, Flag>;
+}
+
+export interface StationTable {
+  id: Generated<number>;
+  outlet_id: number;
+  name: string;
+  printer_id: number | null;
+  active: ColumnType<Flag, Flag | undefined, Flag>;
+}
+
+export interface OrderTable {
+  /** UUIDv7 made by the device that opened it. */
+  id: string;
+  outlet_id: number;
+  table_id: number | null;
+  covers: number;
+  mode: 'on_site' | 'takeaway';
+  status: 'open' | 'closed' | 'cancelled';
+  waiter_id: number;
+  opened_at: string;
+  closed_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The number of operations applied to it. */
+  version: number;
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface OrderOpTable {
+  /** The operation's UUIDv7: applied once. */
+  id: string;
+  order_id: string;
+  seq: number;
+  kind: string;
+  /** Canonical JSON of the operation as received. */
+  data: string;
+  body_hash: string;
+  user_id: number;
+  device_id: number | null;
+  at: string;
+  received_at: string;
+}
+
+export interface OrderLineTable {
+  /** UUIDv7 made by the device that added it. */
+  id: string;
+  order_id: string;
+  position: number;
+  product_id: number;
+  name: string;
+  quantity: number;
+  unit_price_cents: number;
+  vat_rate_bp: number;
+  seat: number | null;
+  note: string | null;
+  course: CourseCode | null;
+  station_id: number | null;
+  status: 'new' | 'sent' | 'voided';
+  version: number;
+  added_by: number;
+  added_at: string;
+  sent_at: ColumnType<string | null, string | null | undefined, string | null>;
+  fired_at: ColumnType<string | null, string | null | undefined, string | null>;
+  voided_at: ColumnType<string | null, string | null | undefined, string | null>;
+  void_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface KitchenTicketTable {
+  id: Generated<number>;
+  /** operation id : station id — one ticket per operation and station. */
+  send_key: string;
+  order_id: string;
+  station_id: number;
+  kind: 'send' | 'fire' | 'void';
+  /** JSON of the items it carries. */
+  items: string;
+  print_job_id: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: string;
+}
+
 export interface Database {
+  rooms: RoomTable;
+  dining_tables: DiningTableTable;
+  stations: StationTable;
+  orders: OrderTable;
+  order_ops: OrderOpTable;
+  order_lines: OrderLineTable;
+  kitchen_tickets: KitchenTicketTable;
   producer_commissions: ProducerCommissionTable;
   producer_invitations: ProducerInvitationTable;
   statements: StatementTable;

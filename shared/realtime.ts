@@ -1,3 +1,4 @@
+import type { OrderView } from './api/restaurant.ts';
 /** The socket.io event maps, shared by the server and the clients. */
 export interface SaleRecordedEvent {
   id: string;
@@ -61,6 +62,8 @@ export interface ServerToClientEvents {
   'sale:recorded': (event: SaleRecordedEvent) => void;
   'stock:changed': (events: StockChangedEvent[]) => void;
   'catalog:changed': (event: { productIds: number[] }) => void;
+  /** An order of the restaurant changed (any operation): every device of its outlet shows it as it now stands. */
+  'order:changed': (event: OrderView) => void;
   /** Another tablet was paired with this till: these tablets are replaced. */
   'devices:replaced': (event: { tillId: number; deviceIds: number[] }) => void;
 }

@@ -12,6 +12,7 @@ import { receiptRoutes } from '../receipts/routes.ts';
 import { printingRoutes } from '../printing/routes.ts';
 import { settlementRoutes } from '../settlement/routes.ts';
 import { accountingRoutes } from '../accounting/routes.ts';
+import { restaurantRoutes } from '../restaurant/routes.ts';
 import { buildOpenApi } from '../system/openapi.ts';
 import { systemApi } from '../../shared/api/system.ts';
 import { serve, type RouteDef } from './route.ts';
@@ -43,4 +44,5 @@ export const allRoutes: readonly RouteDef[] = [
   ...archiveRoutes,
   ...settlementRoutes,
   ...accountingRoutes,
+  ...restaurantRoutes,
 ];

@@ -7,6 +7,16 @@ import { canonicalJson, GENESIS_HASH } from './canonical.ts';
  * fiscal archive can name every kind.
  */
 export type EventKind =
+  | 'floor.room_created'
+  | 'floor.table_created'
+  | 'floor.table_updated'
+  | 'floor.station_created'
+  | 'floor.category_station'
+  | 'order.opened'
+  | 'order.sent'
+  | 'order.fired'
+  | 'order.voided'
+  | 'order.transferred'
   | 'auth.login'
   | 'auth.login_failed'
   | 'auth.logout'

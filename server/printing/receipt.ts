@@ -175,27 +175,57 @@ export function depositSlip(
   return p.bytes();
 }
 
-/** The kitchen's ticket: large type, the table, covers, course, items and notes. */
-export function kitchenTicket(
-  order: {
-    table: string;
-    covers: number;
-    course: string;
-    at: string;
-    waiter: string;
-    items: { name: string; quantity: number; note?: string | null }[];
-  },
-  profile: PrinterProfile,
-): Uint8Array {
+/** One kitchen ticket: what a station is told to prepare, to hold, or to stop (ANNULÉ), for one table. */
+export interface KitchenTicketData {
+  kind: 'send' | 'fire' | 'void';
+  table: string;
+  covers: number;
+  waiter: string;
+  at: string;
+  /** The course asked for (Suite). */
+  course?: string | null;
+  /** Why a line was cancelled. */
+  reason?: string | null;
+  /** A copy the kitchen asked for again. */
+  reprint?: boolean;
+  /** Grouped by course, in serving order; `waiting`: prepare when asked (Suite). */
+  groups: { course: string; waiting: boolean; items: { quantity: number; name: string; seat: number | null; note: string | null }[] }[];
+}
+
+/**
+ * A kitchen ticket in large type: the table, covers, waiter and time, then only the items this send (or
+ * cancellation) is about, by course, each with its seat and note. Read across a hot kitchen.
+ */
+export function kitchenTicket(t: KitchenTicketData, profile: PrinterProfile): Uint8Array {
   const p = new EscPos(profile).init();
-  p.bold(true).size(2, 2).line(`Table ${order.table}`).size(1, 1).line(`${order.covers} couvert(s) — ${order.course}`).bold(false);
-  p.line(`${paris(order.at)} — ${order.waiter}`).rule();
-  p.size(2, 2);
-  for (const i of order.items) {
-    p.line(`${i.quantity} x ${i.name}`);
-    if (i.note) p.size(1, 1).line(`   > ${i.note}`).size(2, 2);
+  if (t.reprint) p.align('center').bold(true).line('*** RÉIMPRESSION ***').bold(false).align('left');
+  if (t.kind === 'void') p.align('center').bold(true).size(2, 2).line('*** ANNULÉ ***').size(1, 1).bold(false).align('left');
+  if (t.kind === 'fire')
+    p.align('center')
+      .bold(true)
+      .size(2, 2)
+      .line(`SUITE : ${t.course ?? ''}`)
+      .size(1, 1)
+      .bold(false)
+      .align('left');
+  p.bold(true).size(2, 2).line(`Table ${t.table}`).size(1, 1).line(`${t.covers} couvert(s)`).bold(false);
+  p.line(`${paris(t.at)} — ${t.waiter}`).rule();
+  for (const g of t.groups) {
+    p.bold(true)
+      .line(g.waiting ? `${g.course} - À SUIVRE` : g.course)
+      .bold(false);
+    p.size(2, 2);
+    for (const i of g.items) {
+      p.line(`${i.quantity} x ${i.name}`);
+      p.size(1, 1);
+      if (i.seat !== null) p.line(`   place ${i.seat}`);
+      if (i.note) p.line(`   > ${i.note}`);
+      p.size(2, 2);
+    }
+    p.size(1, 1);
   }
-  p.size(1, 1).cut();
+  if (t.kind === 'void' && t.reason) p.rule().line(`Motif : ${t.reason}`);
+  p.cut();
   return p.bytes();
 }
 

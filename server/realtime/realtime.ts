@@ -12,6 +12,7 @@ import type {
   StockChangedEvent,
 } from '../../shared/realtime.ts';
 import type { Database } from '../../db/schema.ts';
+import type { OrderView } from '../../shared/api/restaurant.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
 import { followableProducts, outletIds, ownersOf, stockOf, tillRooms } from './queries.ts';
@@ -96,6 +97,11 @@ export class Realtime {
         reply(await this.stockOf(ids));
       });
     });
+  }
+
+  /** An order as it now stands: to every device of its outlet and to the managers. */
+  orderChanged(order: OrderView) {
+    this.io.to('managers').to(`outlet:${order.outletId}`).emit('order:changed', order);
   }
 
   /** Tells a till's tablets that another one took the till over. */

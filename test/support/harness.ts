@@ -203,7 +203,7 @@ export async function aProduct(admin: Client, overrides: Record<string, unknown>
 export async function aUser(
   shop: TestShop,
   role: 'admin' | 'manager' | 'cashier' | 'waiter' | 'producer',
-  extra: { producerId?: number; pin?: string } = {},
+  extra: { producerId?: number; pin?: string; tillId?: number } = {},
 ) {
   const n = ++seq;
   const login = `${role}${n}`;
@@ -212,8 +212,9 @@ export async function aUser(
     const pin = extra.pin ?? String(1000 + ((n * 7919) % 9000));
     const created = await shop.admin.post('/api/users', { displayName: `${role} ${n}`, role, pin });
     if (created.status !== 201) throw new Error(`aUser: ${created.status} ${JSON.stringify(created.body)}`);
-    const client = await aPairedTill(shop, 1);
-    const res = await client.post('/api/auth/pin', { tillId: 1, pin, userId: created.body.id });
+    const tillId = extra.tillId ?? 1;
+    const client = await aPairedTill(shop, tillId);
+    const res = await client.post('/api/auth/pin', { tillId, pin, userId: created.body.id });
     if (res.status !== 200) throw new Error(`pin login: ${res.status} ${JSON.stringify(res.body)}`);
     return { client, id: created.body.id as number, pin };
   }

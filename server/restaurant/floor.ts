@@ -1,0 +1,223 @@
+/** The restaurant's floor: rooms, their tables on a plan, and each table's open order at a glance; the stations. */
+import type { z } from 'zod';
+import type { RoomView } from '../../shared/api/restaurant.ts';
+import type { roomBody, stationBody, tableBody, tablePatch } from '../../shared/api/restaurant.ts';
+import type { Db, OutletCode, Trx } from '../../db/schema.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { recordEvent } from '../journal/events.ts';
+
+export async function outletIdOf(db: Db, code: OutletCode): Promise<number> {
+  const row = await db.selectFrom('outlets').select('id').where('code', '=', code).executeTakeFirst();
+  if (!row) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
+  return row.id;
+}
+
+type TableRow = {
+  id: number;
+  room_id: number;
+  name: string;
+  seats: number;
+  shape: 'square' | 'round' | 'rect';
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  active: 0 | 1;
+};
+
+const tableView = (t: TableRow, order: RoomView['tables'][number]['order'] = null): RoomView['tables'][number] => ({
+  id: t.id,
+  roomId: t.room_id,
+  name: t.name,
+  seats: t.seats,
+  shape: t.shape,
+  x: t.x,
+  y: t.y,
+  width: t.width,
+  height: t.height,
+  active: t.active === 1,
+  order,
+});
+
+/** Every room of an outlet with its tables, each with its open order (covers, waiter, since when, amount). */
+export async function listFloor(db: Db, outlet: OutletCode): Promise<RoomView[]> {
+  const outletId = await outletIdOf(db, outlet);
+  const rooms = await db
+    .selectFrom('rooms')
+    .selectAll()
+    .where('outlet_id', '=', outletId)
+    .where('active', '=', 1)
+    .orderBy('sort_order')
+    .orderBy('id')
+    .execute();
+  if (!rooms.length) return [];
+  const tables = await db
+    .selectFrom('dining_tables')
+    .selectAll()
+    .where(
+      'room_id',
+      'in',
+      rooms.map((r) => r.id),
+    )
+    .orderBy('id')
+    .execute();
+  const open = await db
+    .selectFrom('orders')
+    .innerJoin('users', 'users.id', 'orders.waiter_id')
+    .leftJoin('order_lines', (j) => j.onRef('order_lines.order_id', '=', 'orders.id').on('order_lines.status', '!=', 'voided'))
+    .select((eb) => [
+      'orders.id',
+      'orders.table_id',
+      'orders.covers',
+      'orders.opened_at',
+      'users.display_name',
+      eb.fn.coalesce(eb.fn.sum<number>(eb('order_lines.quantity', '*', eb.ref('order_lines.unit_price_cents'))), eb.val(0)).as('total'),
+      eb.fn.count<number>(eb.case().when('order_lines.status', '=', 'new').then(1).end()).as('newLines'),
+    ])
+    .where('orders.outlet_id', '=', outletId)
+    .where('orders.status', '=', 'open')
+    .groupBy(['orders.id', 'orders.table_id', 'orders.covers', 'orders.opened_at', 'users.display_name'])
+    .execute();
+  const byTable = new Map(open.filter((o) => o.table_id !== null).map((o) => [o.table_id!, o]));
+  return rooms.map((r) => ({
+    id: r.id,
+    outletId: r.outlet_id,
+    name: r.name,
+    sortOrder: r.sort_order,
+    tables: tables
+      .filter((t) => t.room_id === r.id)
+      .map((t) => {
+        const o = byTable.get(t.id);
+        return tableView(
+          t,
+          o
+            ? {
+                id: o.id,
+                covers: o.covers,
+                waiterName: o.display_name,
+                openedAt: o.opened_at,
+                totalCents: Number(o.total),
+                newLines: Number(o.newLines),
+              }
+            : null,
+        );
+      }),
+  }));
+}
+
+export async function createRoom(trx: Trx, input: z.output<typeof roomBody>, userId: number, now: Date): Promise<RoomView> {
+  const outletId = await outletIdOf(trx, input.outlet);
+  const last = await trx
+    .selectFrom('rooms')
+    .select((eb) => eb.fn.max('sort_order').as('m'))
+    .where('outlet_id', '=', outletId)
+    .executeTakeFirst();
+  const row = await trx
+    .insertInto('rooms')
+    .values({ outlet_id: outletId, name: input.name, sort_order: Number(last?.m ?? 0) + 1 })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordEvent(trx, {
+    kind: 'floor.room_created',
+    userId,
+    subject: `room:${row.id}`,
+    data: { name: row.name },
+    at: now.toISOString(),
+  });
+  return { id: row.id, outletId: row.outlet_id, name: row.name, sortOrder: row.sort_order, tables: [] };
+}
+
+export async function createTable(trx: Trx, roomId: number, input: z.output<typeof tableBody>, userId: number, now: Date) {
+  const room = await trx.selectFrom('rooms').select('id').where('id', '=', roomId).executeTakeFirst();
+  if (!room) throw new NotFound('Salle');
+  const taken = await trx
+    .selectFrom('dining_tables')
+    .select('id')
+    .where('room_id', '=', roomId)
+    .where('name', '=', input.name)
+    .executeTakeFirst();
+  if (taken) throw new Conflict(`La table « ${input.name} » existe déjà dans cette salle.`, 'name');
+  const row = await trx
+    .insertInto('dining_tables')
+    .values({ room_id: roomId, ...input })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordEvent(trx, {
+    kind: 'floor.table_created',
+    userId,
+    subject: `table:${row.id}`,
+    data: { name: row.name },
+    at: now.toISOString(),
+  });
+  return tableView(row);
+}
+
+export async function updateTable(trx: Trx, id: number, patch: z.output<typeof tablePatch>, userId: number, now: Date) {
+  const before = await trx.selectFrom('dining_tables').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!before) throw new NotFound('Table');
+  const { active, ...rest } = patch;
+  if (active === false) {
+    const open = await trx.selectFrom('orders').select('id').where('table_id', '=', id).where('status', '=', 'open').executeTakeFirst();
+    if (open) throw new Conflict('Cette table a une commande ouverte : réglez-la ou transférez-la avant de retirer la table.', 'active');
+  }
+  const row = await trx
+    .updateTable('dining_tables')
+    .set({ ...rest, ...(active === undefined ? {} : { active: active ? 1 : 0 }) })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordEvent(trx, { kind: 'floor.table_updated', userId, subject: `table:${id}`, data: patch, at: now.toISOString() });
+  return tableView(row);
+}
+
+const stationView = (s: { id: number; outlet_id: number; name: string; printer_id: number | null; active: 0 | 1 }) => ({
+  id: s.id,
+  outletId: s.outlet_id,
+  name: s.name,
+  printerId: s.printer_id,
+  active: s.active === 1,
+});
+
+export async function listStations(db: Db) {
+  return (await db.selectFrom('stations').selectAll().orderBy('id').execute()).map(stationView);
+}
+
+export async function createStation(trx: Trx, input: z.output<typeof stationBody>, userId: number, now: Date) {
+  const outletId = await outletIdOf(trx, input.outlet);
+  if (input.printerId !== null) {
+    const printer = await trx.selectFrom('printers').select('id').where('id', '=', input.printerId).executeTakeFirst();
+    if (!printer) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });
+  }
+  const row = await trx
+    .insertInto('stations')
+    .values({ outlet_id: outletId, name: input.name, printer_id: input.printerId })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordEvent(trx, {
+    kind: 'floor.station_created',
+    userId,
+    subject: `station:${row.id}`,
+    data: { name: row.name },
+    at: now.toISOString(),
+  });
+  return stationView(row);
+}
+
+/** Where a category's dishes are prepared (none: served from the counter, nothing is sent). */
+export async function setCategoryStation(trx: Trx, categoryId: number, stationId: number | null, userId: number, now: Date) {
+  const category = await trx.selectFrom('categories').select('id').where('id', '=', categoryId).executeTakeFirst();
+  if (!category) throw new NotFound('Catégorie');
+  if (stationId !== null) {
+    const station = await trx.selectFrom('stations').select('id').where('id', '=', stationId).executeTakeFirst();
+    if (!station) throw new Invalid({ field: 'stationId', reason: 'poste de préparation inconnu' });
+  }
+  await trx.updateTable('categories').set({ station_id: stationId }).where('id', '=', categoryId).execute();
+  await recordEvent(trx, {
+    kind: 'floor.category_station',
+    userId,
+    subject: `category:${categoryId}`,
+    data: { stationId },
+    at: now.toISOString(),
+  });
+  return { categoryId, stationId };
+}

@@ -1,0 +1,99 @@
+/**
+ * What the preparation stations are told. Each operation that concerns the kitchen (a send, a course asked
+ * for, a line cancelled) makes at most one ticket per station, recorded under the key operation:station
+ * (unique): the operation is applied once, so the ticket exists once, and its print job is the one the
+ * queue retries after a fault, never a copy of another.
+ */
+import type { Course } from '../../shared/api/restaurant.ts';
+import type { Trx } from '../../db/schema.ts';
+import { getPrinter } from '../printing/printers.ts';
+import { PrintQueue } from '../printing/queue.ts';
+import { kitchenTicket, type KitchenTicketData } from '../printing/receipt.ts';
+
+export interface KitchenItem {
+  lineId: string;
+  stationId: number | null;
+  name: string;
+  quantity: number;
+  seat: number | null;
+  note: string | null;
+  course: Course | null;
+  /** Sent now, to be prepared when its course is asked for. */
+  waiting?: boolean;
+}
+
+export const COURSE_NAMES: Record<Course, string> = { drink: 'BOISSONS', starter: 'ENTRÉES', main: 'PLATS', dessert: 'DESSERTS' };
+const COURSE_RANK: Record<Course, number> = { drink: 0, starter: 1, main: 2, dessert: 3 };
+
+/** The items of one ticket by course, in serving order (lines with no course first, as « À ENVOYER »). */
+export function groupsOf(items: readonly KitchenItem[]): KitchenTicketData['groups'] {
+  const key = (i: KitchenItem) => `${i.course === null ? -1 : COURSE_RANK[i.course]}:${i.waiting ? 1 : 0}`;
+  const groups = new Map<string, KitchenTicketData['groups'][number]>();
+  for (const i of [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))) {
+    const k = key(i);
+    if (!groups.has(k)) groups.set(k, { course: i.course ? COURSE_NAMES[i.course] : 'À ENVOYER', waiting: Boolean(i.waiting), items: [] });
+    groups.get(k)!.items.push({ quantity: i.quantity, name: i.name, seat: i.seat, note: i.note });
+  }
+  return [...groups.values()];
+}
+
+export interface KitchenSend {
+  order: { id: string; table_id: number | null; covers: number; waiter_id: number };
+  opId: string;
+  kind: 'send' | 'fire' | 'void';
+  course?: Course;
+  reason?: string;
+  items: readonly KitchenItem[];
+  actor: { userId: number };
+  now: Date;
+}
+
+/** Records the send's ticket for each station concerned and queues it on the station's printer. Returns how many. */
+export async function queueKitchenTickets(trx: Trx, send: KitchenSend): Promise<number> {
+  const byStation = new Map<number, KitchenItem[]>();
+  for (const i of send.items) if (i.stationId !== null) byStation.set(i.stationId, [...(byStation.get(i.stationId) ?? []), i]);
+  if (!byStation.size) return 0;
+  const table = send.order.table_id
+    ? await trx.selectFrom('dining_tables').select('name').where('id', '=', send.order.table_id).executeTakeFirst()
+    : undefined;
+  const waiter = await trx.selectFrom('users').select('display_name').where('id', '=', send.order.waiter_id).executeTakeFirstOrThrow();
+  const at = send.now.toISOString();
+  for (const [stationId, items] of byStation) {
+    const row = await trx
+      .insertInto('kitchen_tickets')
+      .values({
+        send_key: `${send.opId}:${stationId}`,
+        order_id: send.order.id,
+        station_id: stationId,
+        kind: send.kind,
+        items: JSON.stringify(items),
+        created_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const station = await trx.selectFrom('stations').select(['printer_id']).where('id', '=', stationId).executeTakeFirstOrThrow();
+    if (station.printer_id === null) continue;
+    const printer = await getPrinter(trx, station.printer_id);
+    if (!printer.active) continue;
+    const bytes = kitchenTicket(
+      {
+        kind: send.kind,
+        table: table?.name ?? 'à emporter',
+        covers: send.order.covers,
+        waiter: waiter.display_name,
+        at,
+        course: send.course ? COURSE_NAMES[send.course] : null,
+        reason: send.reason ?? null,
+        groups: groupsOf(items),
+      },
+      printer,
+    );
+    const jobId = await PrintQueue.add(
+      trx,
+      { printerId: printer.id, kind: 'kitchen', subject: `kitchen:${row.id}`, bytes, createdBy: send.actor.userId },
+      send.now,
+    );
+    await trx.updateTable('kitchen_tickets').set({ print_job_id: jobId }).where('id', '=', row.id).execute();
+  }
+  return byStation.size;
+}

@@ -1,0 +1,467 @@
+/**
+ * Open orders, shared by every device of the restaurant. An order is the log of operations the waiters
+ * did on it (open, add, modify, remove, void, send, fire, covers, transfer), each with its own UUIDv7:
+ * applied once however many times it is sent, in one transaction with what it changes. Lines are separate
+ * rows keyed by the id the device gave them, so two waiters adding to one table at once both keep their
+ * lines; a change to a line carries the version the waiter saw, and a line changed since by someone else is
+ * a conflict shown to them (409), never merged silently.
+ */
+import type { Kysely } from 'kysely';
+import type { Course, OrderOp, OrderView } from '../../shared/api/restaurant.ts';
+import type { Database, Db, Trx } from '../../db/schema.ts';
+import { sha256Hex } from '../auth/secrets.ts';
+import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
+import { canonicalJson } from '../journal/canonical.ts';
+import { recordEvent } from '../journal/events.ts';
+import { queueKitchenTickets, type KitchenItem } from './kitchen.ts';
+
+export interface OpActor {
+  userId: number;
+  deviceId: number | null;
+}
+
+/** Courses in the order they are served. Lines with no course go with the first. */
+const COURSE_ORDER: Record<Course, number> = { drink: 0, starter: 1, main: 2, dessert: 3 };
+
+export async function getOrder(db: Db, id: string): Promise<OrderView> {
+  const o = await db
+    .selectFrom('orders')
+    .innerJoin('users', 'users.id', 'orders.waiter_id')
+    .leftJoin('dining_tables', 'dining_tables.id', 'orders.table_id')
+    .selectAll('orders')
+    .select(['users.display_name as waiter_name', 'dining_tables.name as table_name'])
+    .where('orders.id', '=', id)
+    .executeTakeFirst();
+  if (!o) throw new NotFound('Commande');
+  const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
+  const view = lines.map((l) => ({
+    id: l.id,
+    position: l.position,
+    productId: l.product_id,
+    name: l.name,
+    quantity: l.quantity,
+    unitPriceCents: l.unit_price_cents,
+    totalCents: l.quantity * l.unit_price_cents,
+    vatRateBp: l.vat_rate_bp,
+    seat: l.seat,
+    note: l.note,
+    course: l.course,
+    stationId: l.station_id,
+    status: l.status,
+    version: l.version,
+    addedBy: l.added_by,
+    addedAt: l.added_at,
+    sentAt: l.sent_at,
+    firedAt: l.fired_at,
+    voidedAt: l.voided_at,
+    voidReason: l.void_reason,
+  }));
+  return {
+    id: o.id,
+    outletId: o.outlet_id,
+    tableId: o.table_id,
+    tableName: o.table_name,
+    covers: o.covers,
+    mode: o.mode,
+    status: o.status,
+    waiterId: o.waiter_id,
+    waiterName: o.waiter_name,
+    openedAt: o.opened_at,
+    version: o.version,
+    totalCents: view.filter((l) => l.status !== 'voided').reduce((s, l) => s + l.totalCents, 0),
+    lines: view,
+  };
+}
+
+export async function listOpenOrders(db: Db, outletId: number): Promise<OrderView[]> {
+  const ids = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('outlet_id', '=', outletId)
+    .where('status', '=', 'open')
+    .orderBy('opened_at')
+    .execute();
+  return Promise.all(ids.map((r) => getOrder(db, r.id)));
+}
+
+/** What an operation did: the order as it now stands, and the kitchen tickets it queued (to kick the printers). */
+export interface Applied {
+  applied: boolean;
+  order: OrderView;
+  kitchenTickets: number;
+}
+
+/**
+ * Applies one operation to an order (for `open`, the order `orderId` is created). Sent again with the same
+ * body, it is answered with the order as it stands and changes nothing; the same id with another body is a
+ * conflict.
+ */
+export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp, actor: OpActor, now: Date): Promise<Applied> {
+  const bodyHash = sha256Hex(canonicalJson({ orderId, op }));
+  return db.transaction().execute(async (trx) => {
+    const seen = await trx.selectFrom('order_ops').select(['order_id', 'body_hash']).where('id', '=', op.id).executeTakeFirst();
+    if (seen) {
+      if (seen.body_hash !== bodyHash || seen.order_id !== orderId)
+        throw new Conflict('Cette opération (même identifiant) a déjà été reçue avec un autre contenu.', 'id');
+      return { applied: false, order: await getOrder(trx, orderId), kitchenTickets: 0 };
+    }
+    const order = op.kind === 'open' ? await openOrder(trx, orderId, op, actor, now) : await openOrderOf(trx, orderId);
+    let kitchenTickets = 0;
+    switch (op.kind) {
+      case 'open':
+        break;
+      case 'add':
+        await addLine(trx, order, op, actor, now);
+        break;
+      case 'modify':
+        await modifyLine(trx, orderId, op);
+        break;
+      case 'remove': {
+        await lineToChange(trx, orderId, op.lineId, op.version, 'new');
+        await trx.deleteFrom('order_lines').where('id', '=', op.lineId).execute();
+        break;
+      }
+      case 'void': {
+        const line = await lineToChange(trx, orderId, op.lineId, op.version, 'sent');
+        await trx
+          .updateTable('order_lines')
+          .set({ status: 'voided', voided_at: now.toISOString(), void_reason: op.reason, version: line.version + 1 })
+          .where('id', '=', line.id)
+          .execute();
+        kitchenTickets += await queueKitchenTickets(trx, {
+          order,
+          opId: op.id,
+          kind: 'void',
+          reason: op.reason,
+          items: [itemOf(line)],
+          actor,
+          now,
+        });
+        await recordEvent(trx, {
+          kind: 'order.voided',
+          userId: actor.userId,
+          subject: `order:${orderId}`,
+          data: {
+            lineId: line.id,
+            name: line.name,
+            quantity: line.quantity,
+            totalCents: line.quantity * line.unit_price_cents,
+            reason: op.reason,
+          },
+          at: now.toISOString(),
+        });
+        break;
+      }
+      case 'send':
+        kitchenTickets += await sendNew(trx, order, op.id, actor, now);
+        break;
+      case 'fire':
+        kitchenTickets += await fireCourse(trx, order, op.id, op.course, actor, now);
+        break;
+      case 'covers':
+        await trx.updateTable('orders').set({ covers: op.covers }).where('id', '=', orderId).execute();
+        break;
+      case 'transfer': {
+        const table = await freeTable(trx, op.tableId, order.outlet_id);
+        await trx.updateTable('orders').set({ table_id: table.id }).where('id', '=', orderId).execute();
+        await recordEvent(trx, {
+          kind: 'order.transferred',
+          userId: actor.userId,
+          subject: `order:${orderId}`,
+          data: { from: order.table_id, to: table.id },
+          at: now.toISOString(),
+        });
+        break;
+      }
+    }
+    const version = order.version + 1;
+    await trx.updateTable('orders').set({ version }).where('id', '=', orderId).execute();
+    await trx
+      .insertInto('order_ops')
+      .values({
+        id: op.id,
+        order_id: orderId,
+        seq: version,
+        kind: op.kind,
+        data: canonicalJson(op),
+        body_hash: bodyHash,
+        user_id: actor.userId,
+        device_id: actor.deviceId,
+        at: op.at,
+        received_at: now.toISOString(),
+      })
+      .execute();
+    return { applied: true, order: await getOrder(trx, orderId), kitchenTickets };
+  });
+}
+
+type OrderRow = {
+  id: string;
+  outlet_id: number;
+  table_id: number | null;
+  covers: number;
+  waiter_id: number;
+  version: number;
+  status: string;
+};
+
+async function freeTable(trx: Trx, tableId: number, outletId: number) {
+  const table = await trx
+    .selectFrom('dining_tables')
+    .innerJoin('rooms', 'rooms.id', 'dining_tables.room_id')
+    .select(['dining_tables.id', 'dining_tables.name', 'dining_tables.active', 'rooms.outlet_id'])
+    .where('dining_tables.id', '=', tableId)
+    .executeTakeFirst();
+  if (!table || table.active !== 1 || table.outlet_id !== outletId)
+    throw new Unprocessable('Table inconnue.', [{ field: 'tableId', reason: 'table inconnue ou retirée' }]);
+  const busy = await trx.selectFrom('orders').select('id').where('table_id', '=', tableId).where('status', '=', 'open').executeTakeFirst();
+  if (busy) throw new Conflict(`La table ${table.name} est déjà ouverte (commande ${busy.id}).`, 'tableId');
+  return table;
+}
+
+async function openOrder(trx: Trx, orderId: string, op: Extract<OrderOp, { kind: 'open' }>, actor: OpActor, now: Date): Promise<OrderRow> {
+  const exists = await trx.selectFrom('orders').select('id').where('id', '=', orderId).executeTakeFirst();
+  if (exists) throw new Conflict('Une commande porte déjà cet identifiant.', 'id');
+  const outlet = await trx
+    .selectFrom('dining_tables')
+    .innerJoin('rooms', 'rooms.id', 'dining_tables.room_id')
+    .select('rooms.outlet_id')
+    .where('dining_tables.id', '=', op.tableId)
+    .executeTakeFirst();
+  if (!outlet) throw new Unprocessable('Table inconnue.', [{ field: 'tableId', reason: 'table inconnue ou retirée' }]);
+  await freeTable(trx, op.tableId, outlet.outlet_id);
+  const row = {
+    id: orderId,
+    outlet_id: outlet.outlet_id,
+    table_id: op.tableId,
+    covers: op.covers,
+    mode: op.mode,
+    status: 'open' as const,
+    waiter_id: actor.userId,
+    opened_at: now.toISOString(),
+    version: 0,
+  };
+  await trx.insertInto('orders').values(row).execute();
+  await recordEvent(trx, {
+    kind: 'order.opened',
+    userId: actor.userId,
+    subject: `order:${orderId}`,
+    data: { tableId: op.tableId, covers: op.covers, mode: op.mode },
+    at: now.toISOString(),
+  });
+  return row;
+}
+
+async function openOrderOf(trx: Trx, orderId: string): Promise<OrderRow> {
+  const order = await trx
+    .selectFrom('orders')
+    .select(['id', 'outlet_id', 'table_id', 'covers', 'waiter_id', 'version', 'status'])
+    .where('id', '=', orderId)
+    .executeTakeFirst();
+  if (!order) throw new NotFound('Commande');
+  if (order.status !== 'open') throw new Conflict('Cette commande est close : plus rien ne s’y ajoute.', 'id');
+  return order;
+}
+
+async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: 'add' }>, actor: OpActor, now: Date) {
+  const taken = await trx.selectFrom('order_lines').select('id').where('id', '=', op.lineId).executeTakeFirst();
+  if (taken) throw new Conflict('Une ligne porte déjà cet identifiant.', 'lineId');
+  const product = await trx
+    .selectFrom('products')
+    .leftJoin('categories', 'categories.id', 'products.category_id')
+    .select([
+      'products.id',
+      'products.name',
+      'products.price_cents',
+      'products.vat_rate_bp',
+      'products.active',
+      'products.unit',
+      'products.course',
+      'categories.station_id',
+    ])
+    .where('products.id', '=', op.productId)
+    .executeTakeFirst();
+  if (!product || product.active !== 1)
+    throw new Unprocessable('Article inconnu.', [{ field: 'productId', reason: 'article inconnu ou retiré' }]);
+  if (product.unit !== 'piece')
+    throw new Unprocessable('Un article au poids ne se commande pas en salle.', [{ field: 'productId', reason: 'article au poids' }]);
+  const sold = await trx
+    .selectFrom('product_outlets')
+    .select('product_id')
+    .where('product_id', '=', product.id)
+    .where('outlet_id', '=', order.outlet_id)
+    .executeTakeFirst();
+  if (!sold)
+    throw new Unprocessable('Cet article n’est pas à la carte du restaurant.', [
+      { field: 'productId', reason: 'pas vendu dans ce point de vente' },
+    ]);
+  const last = await trx
+    .selectFrom('order_lines')
+    .select((eb) => eb.fn.max('position').as('p'))
+    .where('order_id', '=', order.id)
+    .executeTakeFirst();
+  await trx
+    .insertInto('order_lines')
+    .values({
+      id: op.lineId,
+      order_id: order.id,
+      position: Number(last?.p ?? 0) + 1,
+      product_id: product.id,
+      name: product.name,
+      quantity: op.quantity,
+      unit_price_cents: product.price_cents,
+      vat_rate_bp: product.vat_rate_bp,
+      seat: op.seat ?? null,
+      note: op.note || null,
+      course: op.course ?? (product.course as Course | null),
+      station_id: product.station_id,
+      status: 'new',
+      version: 1,
+      added_by: actor.userId,
+      added_at: now.toISOString(),
+    })
+    .execute();
+}
+
+async function lineToChange(trx: Trx, orderId: string, lineId: string, version: number, expected: 'new' | 'sent') {
+  const line = await trx.selectFrom('order_lines').selectAll().where('id', '=', lineId).where('order_id', '=', orderId).executeTakeFirst();
+  if (!line) throw new NotFound('Ligne');
+  if (line.version !== version)
+    throw new Conflict(
+      'Cette ligne a été modifiée entre-temps sur un autre appareil : voyez la commande à jour avant de la changer.',
+      'version',
+    );
+  if (line.status !== expected) {
+    if (line.status === 'sent')
+      throw new Conflict('Cette ligne est déjà partie en cuisine : annulez-la avec un motif, la cuisine en sera prévenue.', 'lineId');
+    if (line.status === 'new') throw new Conflict('Cette ligne n’est pas encore envoyée : retirez-la simplement.', 'lineId');
+    throw new Conflict('Cette ligne est déjà annulée.', 'lineId');
+  }
+  return line;
+}
+
+async function modifyLine(trx: Trx, orderId: string, op: Extract<OrderOp, { kind: 'modify' }>) {
+  const line = await lineToChange(trx, orderId, op.lineId, op.version, 'new');
+  await trx
+    .updateTable('order_lines')
+    .set({
+      ...(op.quantity !== undefined ? { quantity: op.quantity } : {}),
+      ...(op.seat !== undefined ? { seat: op.seat } : {}),
+      ...(op.note !== undefined ? { note: op.note || null } : {}),
+      ...(op.course !== undefined ? { course: op.course } : {}),
+      version: line.version + 1,
+    })
+    .where('id', '=', line.id)
+    .execute();
+}
+
+type LineRow = {
+  id: string;
+  name: string;
+  quantity: number;
+  seat: number | null;
+  note: string | null;
+  course: string | null;
+  station_id: number | null;
+};
+const itemOf = (l: LineRow): KitchenItem => ({
+  lineId: l.id,
+  stationId: l.station_id,
+  name: l.name,
+  quantity: l.quantity,
+  seat: l.seat,
+  note: l.note,
+  course: l.course as Course | null,
+});
+
+/**
+ * Envoyer: every line not sent yet goes to its station, to be prepared now (fired) or, for a later course,
+ * to wait until the waiter asks for it (Suite): the ticket says which.
+ */
+async function sendNew(trx: Trx, order: OrderRow, opId: string, actor: OpActor, now: Date): Promise<number> {
+  const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', order.id).orderBy('position').execute();
+  const fresh = lines.filter((l) => l.status === 'new');
+  if (!fresh.length) throw new Unprocessable('Rien de nouveau à envoyer.', [{ field: 'kind', reason: 'aucune ligne nouvelle' }]);
+  const rank = (c: string | null) => (c === null ? 0 : COURSE_ORDER[c as Course]);
+  // Drinks (and lines with no course) are prepared at once. Food: the courses already asked for are
+  // prepared at once; on a table where none is yet, the earliest course of this send is, the rest waits.
+  const firedFood = lines.filter((l) => l.fired_at !== null && rank(l.course) > 0).map((l) => rank(l.course));
+  const freshFood = fresh.filter((l) => rank(l.course) > 0).map((l) => rank(l.course));
+  const upTo = firedFood.length ? Math.max(...firedFood) : freshFood.length ? Math.min(...freshFood) : 0;
+  const at = now.toISOString();
+  const items: KitchenItem[] = [];
+  for (const l of fresh) {
+    const fire = rank(l.course) <= upTo;
+    await trx
+      .updateTable('order_lines')
+      .set({ status: 'sent', sent_at: at, fired_at: fire ? at : null, version: l.version + 1 })
+      .where('id', '=', l.id)
+      .execute();
+    items.push({ ...itemOf(l), waiting: !fire });
+  }
+  const tickets = await queueKitchenTickets(trx, { order, opId, kind: 'send', items, actor, now });
+  await recordEvent(trx, {
+    kind: 'order.sent',
+    userId: actor.userId,
+    subject: `order:${order.id}`,
+    data: { lines: fresh.length, tickets },
+    at,
+  });
+  return tickets;
+}
+
+/** Suite: the kitchen may now prepare this course's lines already sent. */
+async function fireCourse(trx: Trx, order: OrderRow, opId: string, course: Course, actor: OpActor, now: Date): Promise<number> {
+  const lines = await trx
+    .selectFrom('order_lines')
+    .selectAll()
+    .where('order_id', '=', order.id)
+    .where('status', '=', 'sent')
+    .where('course', '=', course)
+    .where('fired_at', 'is', null)
+    .orderBy('position')
+    .execute();
+  if (!lines.length)
+    throw new Unprocessable('Rien à réclamer pour ce plat.', [{ field: 'course', reason: 'aucune ligne envoyée en attente' }]);
+  const at = now.toISOString();
+  await trx
+    .updateTable('order_lines')
+    .set((eb) => ({ fired_at: at, version: eb('version', '+', 1) }))
+    .where(
+      'id',
+      'in',
+      lines.map((l) => l.id),
+    )
+    .execute();
+  const tickets = await queueKitchenTickets(trx, { order, opId, kind: 'fire', course, items: lines.map(itemOf), actor, now });
+  await recordEvent(trx, {
+    kind: 'order.fired',
+    userId: actor.userId,
+    subject: `order:${order.id}`,
+    data: { course, lines: lines.length },
+    at,
+  });
+  return tickets;
+}
+
+/** An operation's actor may ring in this outlet: their device's till is the order's outlet (managers anywhere). */
+export async function requireOutletDevice(db: Db, tillId: number | null, outletId: number, manager: boolean) {
+  if (manager) return;
+  if (tillId === null) throw new Forbidden('Depuis un appareil appairé du restaurant uniquement.');
+  const till = await db.selectFrom('tills').select('outlet_id').where('id', '=', tillId).executeTakeFirst();
+  if (!till || till.outlet_id !== outletId) throw new Forbidden('Cet appareil appartient à un autre point de vente.');
+}
+
+export async function outletOfTable(db: Db, tableId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('dining_tables')
+    .innerJoin('rooms', 'rooms.id', 'dining_tables.room_id')
+    .select('rooms.outlet_id')
+    .where('dining_tables.id', '=', tableId)
+    .executeTakeFirst();
+  return row?.outlet_id ?? null;
+}
+
+export async function outletOfOrder(db: Db, orderId: string): Promise<number | null> {
+  return (await db.selectFrom('orders').select('outlet_id').where('id', '=', orderId).executeTakeFirst())?.outlet_id ?? null;
+}

@@ -1,0 +1,96 @@
+import { restaurantApi } from '../../shared/api/restaurant.ts';
+import { isManager, requireUser } from '../auth/access.ts';
+import { MANAGERS, STAFF, TILL } from '../http/access.ts';
+import { Reply, serve, type RequestContext } from '../http/route.ts';
+import { createRoom, createStation, createTable, listFloor, listStations, outletIdOf, setCategoryStation, updateTable } from './floor.ts';
+import { applyOp, getOrder, listOpenOrders, outletOfOrder, outletOfTable, requireOutletDevice } from './orders.ts';
+import type { OrderView } from '../../shared/api/restaurant.ts';
+
+/** After the commit: every device of the outlet (and the managers) sees the order as it now stands. */
+function announce(ctx: RequestContext, order: OrderView, kitchenTickets: number) {
+  ctx.services.realtime?.orderChanged(order);
+  if (kitchenTickets) ctx.services.prints?.kick();
+}
+
+export const restaurantRoutes = [
+  serve(restaurantApi.floor, {
+    access: TILL,
+    tag: 'restaurant',
+    summary:
+      'The floor: rooms and their tables on the plan, each with its open order at a glance (covers, waiter, since, amount, lines not sent)',
+    handler: async ({ query }, ctx) => listFloor(ctx.db, query.outlet),
+  }),
+  serve(restaurantApi.createRoom, {
+    access: MANAGERS,
+    tag: 'restaurant',
+    summary: 'A room (salle, terrasse…) of an outlet',
+    handler: async ({ body }, ctx) =>
+      Reply.created(await ctx.db.transaction().execute((trx) => createRoom(trx, body, requireUser(ctx).id, ctx.services.now()))),
+  }),
+  serve(restaurantApi.createTable, {
+    access: MANAGERS,
+    tag: 'restaurant',
+    summary: 'A table in a room: name, seats, shape and place on the plan',
+    handler: async ({ params, body }, ctx) =>
+      Reply.created(
+        await ctx.db.transaction().execute((trx) => createTable(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
+      ),
+  }),
+  serve(restaurantApi.updateTable, {
+    access: MANAGERS,
+    tag: 'restaurant',
+    summary: 'Move, resize, rename or retire a table (a table with an open order cannot be retired)',
+    handler: async ({ params, body }, ctx) =>
+      ctx.db.transaction().execute((trx) => updateTable(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
+  }),
+  serve(restaurantApi.stations, {
+    access: TILL,
+    tag: 'restaurant',
+    summary: 'Preparation stations (cuisine, bar…) and their printers',
+    handler: async (_, ctx) => listStations(ctx.db),
+  }),
+  serve(restaurantApi.createStation, {
+    access: MANAGERS,
+    tag: 'restaurant',
+    summary: 'A preparation station, with the kitchen printer its tickets go to',
+    handler: async ({ body }, ctx) =>
+      Reply.created(await ctx.db.transaction().execute((trx) => createStation(trx, body, requireUser(ctx).id, ctx.services.now()))),
+  }),
+  serve(restaurantApi.categoryStation, {
+    access: MANAGERS,
+    tag: 'restaurant',
+    summary: 'The station a category’s dishes are prepared at (null: nothing to prepare)',
+    handler: async ({ params, body }, ctx) =>
+      ctx.db.transaction().execute((trx) => setCategoryStation(trx, params.id, body.stationId, requireUser(ctx).id, ctx.services.now())),
+  }),
+  serve(restaurantApi.openOrders, {
+    access: TILL,
+    tag: 'restaurant',
+    summary: 'The open orders of an outlet, each with its lines',
+    handler: async ({ query }, ctx) => listOpenOrders(ctx.db, await outletIdOf(ctx.db, query.outlet)),
+  }),
+  serve(restaurantApi.order, {
+    access: TILL,
+    tag: 'restaurant',
+    summary: 'One order with its lines, their status (new, sent, voided) and versions',
+    handler: async ({ params }, ctx) => getOrder(ctx.db, params.id),
+  }),
+  serve(restaurantApi.apply, {
+    access: STAFF,
+    needsDevice: true,
+    tag: 'restaurant',
+    summary:
+      'One operation on an order (open, add, modify, remove, void, send, fire, covers, transfer), idempotent by its `id`: 201 applied, 200 the same again (nothing changes), 409 a line changed since on another device or the same id with another body',
+    handler: async ({ params, body }, ctx) => {
+      const user = requireUser(ctx);
+      const now = ctx.services.now();
+      // Rung from a device of the order's outlet (the table's, for an order being opened).
+      const outletId = body.kind === 'open' ? await outletOfTable(ctx.db, body.tableId) : await outletOfOrder(ctx.db, params.id);
+      if (outletId !== null) await requireOutletDevice(ctx.db, ctx.device?.tillId ?? null, outletId, isManager(ctx));
+      const result = await applyOp(ctx.db, params.id, body, { userId: user.id, deviceId: ctx.device?.id ?? null }, now);
+      if (!result.applied) return { applied: false, order: result.order };
+      announce(ctx, result.order, result.kitchenTickets);
+      return Reply.created({ applied: true, order: result.order });
+    },
+  }),
+];

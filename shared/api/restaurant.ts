@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { idSchema, outletCodeSchema, trimmed } from './common.ts';
+import { endpoint } from './contract.ts';
+import { uuidV7 } from './sales.ts';
+
+const int = z.number().int();
+
+/** The courses a dish is sent in; the kitchen prepares a later course when the waiter asks for it (Suite). */
+export const courseSchema = z.enum(['drink', 'starter', 'main', 'dessert']);
+export type Course = z.infer<typeof courseSchema>;
+export const COURSES: readonly Course[] = courseSchema.options;
+
+export const tableShapeSchema = z.enum(['square', 'round', 'rect']);
+export const orderModeSchema = z.enum(['on_site', 'takeaway']);
+
+// ——— The floor (managers) ———
+
+export const roomBody = z.object({ outlet: outletCodeSchema.default('restaurant'), name: trimmed(1, 40) }).strict();
+const planCoordinate = z.number().int().min(0).max(200);
+export const tableBody = z
+  .object({
+    name: trimmed(1, 20),
+    seats: z.number().int().min(1).max(40),
+    shape: tableShapeSchema.default('square'),
+    x: planCoordinate.default(0),
+    y: planCoordinate.default(0),
+    width: z.number().int().min(2).max(60).default(8),
+    height: z.number().int().min(2).max(60).default(8),
+  })
+  .strict();
+export const tablePatch = tableBody.partial().extend({ active: z.boolean().optional() }).strict();
+export const stationBody = z
+  .object({ outlet: outletCodeSchema.default('restaurant'), name: trimmed(1, 40), printerId: idSchema.nullable().default(null) })
+  .strict();
+export const categoryStationBody = z.object({ stationId: idSchema.nullable() }).strict();
+
+// ——— Operations on an order ———
+
+const opBase = {
+  /** The operation's own id: sent twice (a retry, an outbox after a reconnection), it is applied once. */
+  id: uuidV7,
+  /** When the waiter did it, on their device's clock. */
+  at: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
+};
+const note = z.string().trim().max(140);
+
+export const orderOpSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      ...opBase,
+      kind: z.literal('open'),
+      tableId: idSchema,
+      covers: z.number().int().min(1).max(60),
+      mode: orderModeSchema.default('on_site'),
+    })
+    .strict(),
+  z
+    .object({
+      ...opBase,
+      kind: z.literal('add'),
+      /** The line's id, made by the device: two waiters adding at once add two lines. */
+      lineId: uuidV7,
+      productId: idSchema,
+      quantity: z.number().int().min(1).max(99),
+      seat: z.number().int().min(1).max(60).optional(),
+      note: note.optional(),
+      /** Left out: the product's own course. */
+      course: courseSchema.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      ...opBase,
+      kind: z.literal('modify'),
+      lineId: uuidV7,
+      /** The line's version the waiter saw: changed since by someone else, the change is refused (409), never merged. */
+      version: z.number().int().min(1),
+      quantity: z.number().int().min(1).max(99).optional(),
+      seat: z.number().int().min(1).max(60).nullable().optional(),
+      note: note.nullable().optional(),
+      course: courseSchema.nullable().optional(),
+    })
+    .strict(),
+  z.object({ ...opBase, kind: z.literal('remove'), lineId: uuidV7, version: z.number().int().min(1) }).strict(),
+  z
+    .object({
+      ...opBase,
+      kind: z.literal('void'),
+      lineId: uuidV7,
+      version: z.number().int().min(1),
+      reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(140),
+    })
+    .strict(),
+  z.object({ ...opBase, kind: z.literal('send') }).strict(),
+  z.object({ ...opBase, kind: z.literal('fire'), course: courseSchema }).strict(),
+  z.object({ ...opBase, kind: z.literal('covers'), covers: z.number().int().min(1).max(60) }).strict(),
+  z.object({ ...opBase, kind: z.literal('transfer'), tableId: idSchema }).strict(),
+]);
+export type OrderOp = z.infer<typeof orderOpSchema>;
+
+// ——— Views ———
+
+export const orderLineView = z.strictObject({
+  id: z.string(),
+  position: int,
+  productId: int,
+  name: z.string(),
+  quantity: int,
+  unitPriceCents: int,
+  totalCents: int,
+  vatRateBp: int,
+  seat: int.nullable(),
+  note: z.string().nullable(),
+  course: courseSchema.nullable(),
+  stationId: int.nullable(),
+  status: z.enum(['new', 'sent', 'voided']),
+  version: int,
+  addedBy: int,
+  addedAt: z.string(),
+  sentAt: z.string().nullable(),
+  firedAt: z.string().nullable(),
+  voidedAt: z.string().nullable(),
+  voidReason: z.string().nullable(),
+});
+export type OrderLineView = z.infer<typeof orderLineView>;
+
+export const orderView = z.strictObject({
+  id: z.string(),
+  outletId: int,
+  tableId: int.nullable(),
+  tableName: z.string().nullable(),
+  covers: int,
+  mode: orderModeSchema,
+  status: z.enum(['open', 'closed', 'cancelled']),
+  waiterId: int,
+  waiterName: z.string(),
+  openedAt: z.string(),
+  version: int,
+  /** What is to be paid: every line not voided. */
+  totalCents: int,
+  lines: z.array(orderLineView),
+});
+export type OrderView = z.infer<typeof orderView>;
+
+export const tableView = z.strictObject({
+  id: int,
+  roomId: int,
+  name: z.string(),
+  seats: int,
+  shape: tableShapeSchema,
+  x: int,
+  y: int,
+  width: int,
+  height: int,
+  active: z.boolean(),
+  /** The open order at this table, at a glance. */
+  order: z
+    .strictObject({
+      id: z.string(),
+      covers: int,
+      waiterName: z.string(),
+      openedAt: z.string(),
+      totalCents: int,
+      /** Lines not sent to the kitchen yet. */
+      newLines: int,
+    })
+    .nullable(),
+});
+export const roomView = z.strictObject({ id: int, outletId: int, name: z.string(), sortOrder: int, tables: z.array(tableView) });
+export type RoomView = z.infer<typeof roomView>;
+export const stationView = z.strictObject({ id: int, outletId: int, name: z.string(), printerId: int.nullable(), active: z.boolean() });
+
+const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+const orderParams = z.object({ id: uuidV7 }).strict();
+
+export const restaurantApi = {
+  floor: endpoint({
+    method: 'get',
+    path: '/api/floor',
+    query: z.object({ outlet: outletCodeSchema.default('restaurant') }).strict(),
+    response: z.array(roomView),
+  }),
+  createRoom: endpoint({ method: 'post', path: '/api/rooms', body: roomBody, response: roomView }),
+  createTable: endpoint({ method: 'post', path: '/api/rooms/:id/tables', params: idParams, body: tableBody, response: tableView }),
+  updateTable: endpoint({ method: 'patch', path: '/api/tables/:id', params: idParams, body: tablePatch, response: tableView }),
+  stations: endpoint({ method: 'get', path: '/api/stations', response: z.array(stationView) }),
+  createStation: endpoint({ method: 'post', path: '/api/stations', body: stationBody, response: stationView }),
+  categoryStation: endpoint({
+    method: 'put',
+    path: '/api/categories/:id/station',
+    params: idParams,
+    body: categoryStationBody,
+    response: z.strictObject({ categoryId: int, stationId: int.nullable() }),
+  }),
+  openOrders: endpoint({
+    method: 'get',
+    path: '/api/orders',
+    query: z.object({ outlet: outletCodeSchema.default('restaurant') }).strict(),
+    response: z.array(orderView),
+  }),
+  order: endpoint({ method: 'get', path: '/api/orders/:id', params: orderParams, response: orderView }),
+  apply: endpoint({
+    method: 'post',
+    path: '/api/orders/:id/ops',
+    params: orderParams,
+    body: orderOpSchema,
+    response: z.strictObject({ applied: z.boolean(), order: orderView }),
+  }),
+};

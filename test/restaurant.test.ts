@@ -1,0 +1,190 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderView } from '../shared/api/restaurant.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/realtime.ts';
+import { decodeEscPos } from './support/escpos-decoder.ts';
+import { aCategory, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
+import { until } from './support/wait.ts';
+
+// Two waiters and the kitchen, through the real server: an order is shared, every operation applied once,
+// and each station is told exactly what concerns it, once.
+
+type S = Socket<ServerToClientEvents, ClientToServerEvents>;
+const at = () => new Date().toISOString();
+
+describe('the restaurant: shared orders and the kitchen', () => {
+  let shop: TestShop;
+  let waiterA: Client;
+  let waiterB: Client;
+  let salad: number;
+  let duck: number;
+  let beer: number;
+  let t1: number;
+  let t2: number;
+  const order = uuidv7();
+  const socket: { s?: S } = {};
+  const heard: OrderView[] = [];
+
+  /** The kitchen tickets a station's file printer received, decoded, oldest first. */
+  const tickets = (dir: string) => {
+    const full = path.join(shop.dataDir, dir);
+    if (!fs.existsSync(full)) return [];
+    return fs
+      .readdirSync(full)
+      .filter((f) => f.endsWith('.bin'))
+      .sort()
+      .map((f) => decodeEscPos(fs.readFileSync(path.join(full, f))).text.replace(/[\u00a0\u202f]/g, ' '));
+  };
+  const op = (client: Client, body: Record<string, unknown>, orderId = order) =>
+    client.post(`/api/orders/${orderId}/ops`, { id: uuidv7(), at: at(), ...body });
+  const current = async () => (await waiterA.get(`/api/orders/${order}`)).body as OrderView;
+
+  beforeAll(async () => {
+    shop = await startTestShop();
+    const admin = shop.admin;
+    const till = await admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle' });
+    expect(till.status).toBe(201);
+    const printer = async (name: string, dir: string) =>
+      (await admin.post('/api/printers', { name, role: 'kitchen', uri: `file:${dir}`, columns: 48, codePage: 'pc858', drawer: false })).body
+        .id;
+    const kitchen = await admin.post('/api/stations', { name: 'Cuisine', printerId: await printer('Cuisine', 'cuisine') });
+    const bar = await admin.post('/api/stations', { name: 'Bar', printerId: await printer('Bar', 'bar') });
+    expect(kitchen.status).toBe(201);
+    const dishes = await aCategory(admin, { name: 'Plats' });
+    const drinks = await aCategory(admin, { name: 'Boissons' });
+    expect((await admin.put(`/api/categories/${dishes.id}/station`, { stationId: kitchen.body.id })).status).toBe(200);
+    expect((await admin.put(`/api/categories/${drinks.id}/station`, { stationId: bar.body.id })).status).toBe(200);
+    const onMenu = { producerId: null, outlets: ['restaurant'], vatRateBp: 1000 };
+    salad = (await aProduct(admin, { ...onMenu, name: 'Salade de chèvre', priceCents: 950, categoryId: dishes.id })).id;
+    duck = (await aProduct(admin, { ...onMenu, name: 'Magret', priceCents: 1850, categoryId: dishes.id })).id;
+    beer = (await aProduct(admin, { ...onMenu, name: 'Pression', priceCents: 350, vatRateBp: 2000, categoryId: drinks.id })).id;
+    const room = await admin.post('/api/rooms', { name: 'Salle' });
+    expect(room.status).toBe(201);
+    t1 = (await admin.post(`/api/rooms/${room.body.id}/tables`, { name: 'T1', seats: 4 })).body.id;
+    t2 = (await admin.post(`/api/rooms/${room.body.id}/tables`, { name: 'T2', seats: 2, shape: 'round', x: 20 })).body.id;
+    waiterA = (await aUser(shop, 'waiter', { tillId: till.body.id })).client;
+    waiterB = (await aUser(shop, 'waiter', { tillId: till.body.id })).client;
+    socket.s = await new Promise<S>((resolve, reject) => {
+      const s: S = io(shop.url, { transports: ['websocket'], extraHeaders: { cookie: waiterB.cookieHeader() }, reconnection: false });
+      s.once('connect', () => resolve(s));
+      s.once('connect_error', reject);
+    });
+    socket.s.on('order:changed', (o) => heard.push(o));
+  });
+  afterAll(async () => {
+    socket.s?.close();
+    await shop.close();
+  });
+
+  it('keeps both waiters’ lines when they add to the same table at the same moment, and tells every device', async () => {
+    expect((await op(waiterA, { kind: 'open', tableId: t1, covers: 2 })).status).toBe(201);
+    const [a, b1, b2] = await Promise.all([
+      op(waiterA, { kind: 'add', lineId: uuidv7(), productId: salad, quantity: 2, course: 'starter' }),
+      op(waiterB, { kind: 'add', lineId: uuidv7(), productId: duck, quantity: 2, course: 'main', note: 'rosé', seat: 1 }),
+      op(waiterB, { kind: 'add', lineId: uuidv7(), productId: beer, quantity: 2, course: 'drink' }),
+    ]);
+    expect([a.status, b1.status, b2.status]).toEqual([201, 201, 201]);
+    const o = await current();
+    // 2 × 9,50 + 2 × 18,50 + 2 × 3,50 = 19,00 + 37,00 + 7,00 = 63,00 €.
+    expect(o.lines.map((l) => [l.name, l.quantity, l.status])).toEqual(
+      expect.arrayContaining([
+        ['Salade de chèvre', 2, 'new'],
+        ['Magret', 2, 'new'],
+        ['Pression', 2, 'new'],
+      ]),
+    );
+    expect(o.lines).toHaveLength(3);
+    expect(o.totalCents).toBe(6300);
+    expect(o.version).toBe(4);
+    // Waiter B's phone heard waiter A's line too, and the last state it heard is the order's.
+    await until('the last change heard', () => heard.find((h) => h.version === 4));
+    const floor = (await waiterB.get('/api/floor')).body;
+    expect(floor[0].tables.find((t: { id: number }) => t.id === t1).order).toMatchObject({ covers: 2, totalCents: 6300, newLines: 3 });
+    expect(floor[0].tables.find((t: { id: number }) => t.id === t2).order).toBeNull();
+  });
+
+  it('applies an operation once however often it is sent, and refuses its id with another body', async () => {
+    const body = { id: uuidv7(), at: at(), kind: 'covers', covers: 3 };
+    expect((await waiterA.post(`/api/orders/${order}/ops`, body)).status).toBe(201);
+    const again = await waiterA.post(`/api/orders/${order}/ops`, body);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ applied: false, order: { covers: 3, version: 5 } });
+    const other = await waiterA.post(`/api/orders/${order}/ops`, { ...body, covers: 4 });
+    expect(other.status).toBe(409);
+    expect((await current()).version).toBe(5);
+  });
+
+  it('refuses a change to a line someone else changed since, instead of merging it', async () => {
+    const salade = (await current()).lines.find((l) => l.name === 'Salade de chèvre')!;
+    expect((await op(waiterB, { kind: 'modify', lineId: salade.id, version: salade.version, note: 'sans noix' })).status).toBe(201);
+    const stale = await op(waiterA, { kind: 'modify', lineId: salade.id, version: salade.version, quantity: 3 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.fields).toEqual([{ field: 'version', reason: expect.any(String) }]);
+    expect((await current()).lines.find((l) => l.id === salade.id)).toMatchObject({ quantity: 2, note: 'sans noix', version: 2 });
+  });
+
+  it('sends each station only its new items, once, the later course marked to follow', async () => {
+    const sendOp = { id: uuidv7(), at: at(), kind: 'send' };
+    expect((await waiterA.post(`/api/orders/${order}/ops`, sendOp)).status).toBe(201);
+    const kitchen = await until('the kitchen ticket', () => (tickets('cuisine').length === 1 ? tickets('cuisine') : undefined));
+    const bar = await until('the bar ticket', () => (tickets('bar').length === 1 ? tickets('bar') : undefined));
+    // The kitchen: the starter to prepare now, the duck to follow; nothing of the bar's.
+    expect(kitchen[0]).toContain('Table T1');
+    expect(kitchen[0]).toContain('3 couvert(s)');
+    expect(kitchen[0]).toMatch(/ENTRÉES\n2 x Salade de chèvre\n {3}> sans noix/);
+    expect(kitchen[0]).toMatch(/PLATS - À SUIVRE\n2 x Magret\n {3}place 1\n {3}> rosé/);
+    expect(kitchen[0]).not.toContain('Pression');
+    expect(bar[0]).toMatch(/BOISSONS\n2 x Pression/);
+    expect(bar[0]).not.toContain('Magret');
+    // The same send again (a retry) prints nothing more; a send with nothing new is refused.
+    expect((await waiterA.post(`/api/orders/${order}/ops`, sendOp)).status).toBe(200);
+    expect((await op(waiterB, { kind: 'send' })).status).toBe(422);
+    await new Promise((r) => setTimeout(r, 300));
+    expect([tickets('cuisine').length, tickets('bar').length]).toEqual([1, 1]);
+    expect((await current()).lines.every((l) => l.status === 'sent')).toBe(true);
+  });
+
+  it('fires the next course on Suite, and a sent line is cancelled only with a reason the kitchen receives', async () => {
+    expect((await op(waiterA, { kind: 'fire', course: 'main' })).status).toBe(201);
+    const fired = await until('the Suite ticket', () => tickets('cuisine')[1]);
+    expect(fired).toContain('SUITE : PLATS');
+    expect(fired).toMatch(/PLATS\n2 x Magret/);
+    expect(fired).not.toContain('Salade');
+
+    const magret = (await current()).lines.find((l) => l.name === 'Magret')!;
+    // A sent line is not simply removed: the kitchen must hear of it.
+    expect((await op(waiterB, { kind: 'remove', lineId: magret.id, version: magret.version })).status).toBe(409);
+    const voided = await op(waiterB, { kind: 'void', lineId: magret.id, version: magret.version, reason: 'client parti' });
+    expect(voided.status).toBe(201);
+    const cancel = await until('the ANNULÉ ticket', () => tickets('cuisine')[2]);
+    expect(cancel).toContain('*** ANNULÉ ***');
+    expect(cancel).toMatch(/2 x Magret/);
+    expect(cancel).toContain('Motif : client parti');
+    expect(tickets('bar')).toHaveLength(1);
+    // 63,00 − 37,00 = 26,00 €: a voided line is not paid.
+    expect((await current()).totalCents).toBe(2600);
+  });
+
+  it('moves the order to a free table, and refuses a table already open', async () => {
+    const other = uuidv7();
+    expect((await op(waiterB, { kind: 'open', tableId: t2, covers: 2 }, other)).status).toBe(201);
+    const busy = await op(waiterA, { kind: 'transfer', tableId: t2 });
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.fields[0].field).toBe('tableId');
+    expect((await op(waiterB, { kind: 'open', tableId: t1, covers: 1 }, uuidv7())).status).toBe(409);
+  });
+
+  it('names the field of a malformed operation and writes nothing', async () => {
+    const before = (await current()).version;
+    const bad = await op(waiterA, { kind: 'add', lineId: uuidv7(), productId: salad, quantity: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].field).toBe('body.quantity');
+    const unknown = await op(waiterA, { kind: 'add', lineId: uuidv7(), productId: 999_999, quantity: 1 });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.fields[0].field).toBe('productId');
+    expect((await current()).version).toBe(before);
+  });
+});
