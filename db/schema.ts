@@ -453,7 +453,14 @@ export interface KitchenTicketTable {
   created_at: string;
 }
 
+export interface OrderPaymentTable {
+  sale_id: string;
+  line_id: string;
+  quantity: number;
+}
+
 export interface Database {
+  order_payments: OrderPaymentTable;
   rooms: RoomTable;
   dining_tables: DiningTableTable;
   stations: StationTable;

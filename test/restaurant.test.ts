@@ -45,8 +45,10 @@ describe('the restaurant: shared orders and the kitchen', () => {
   beforeAll(async () => {
     shop = await startTestShop();
     const admin = shop.admin;
-    const till = await admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle' });
-    expect(till.status).toBe(201);
+    // One till per waiter's phone: each device numbers and chains its own tickets.
+    const till = await admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle 1' });
+    const till2 = await admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle 2' });
+    expect([till.status, till2.status]).toEqual([201, 201]);
     const printer = async (name: string, dir: string) =>
       (await admin.post('/api/printers', { name, role: 'kitchen', uri: `file:${dir}`, columns: 48, codePage: 'pc858', drawer: false })).body
         .id;
@@ -66,7 +68,7 @@ describe('the restaurant: shared orders and the kitchen', () => {
     t1 = (await admin.post(`/api/rooms/${room.body.id}/tables`, { name: 'T1', seats: 4 })).body.id;
     t2 = (await admin.post(`/api/rooms/${room.body.id}/tables`, { name: 'T2', seats: 2, shape: 'round', x: 20 })).body.id;
     waiterA = (await aUser(shop, 'waiter', { tillId: till.body.id })).client;
-    waiterB = (await aUser(shop, 'waiter', { tillId: till.body.id })).client;
+    waiterB = (await aUser(shop, 'waiter', { tillId: till2.body.id })).client;
     socket.s = await new Promise<S>((resolve, reject) => {
       const s: S = io(shop.url, { transports: ['websocket'], extraHeaders: { cookie: waiterB.cookieHeader() }, reconnection: false });
       s.once('connect', () => resolve(s));
@@ -186,5 +188,81 @@ describe('the restaurant: shared orders and the kitchen', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.fields[0].field).toBe('productId');
     expect((await current()).version).toBe(before);
+  });
+
+  it('is paid by item in two tickets on the till’s chain; the second closes the order and frees the table', async () => {
+    const o = await current();
+    const salade = o.lines.find((l) => l.name === 'Salade de chèvre')!;
+    const pression = o.lines.find((l) => l.name === 'Pression')!;
+    const magret = o.lines.find((l) => l.name === 'Magret')!;
+    const tillOf = async (c: Client) => (await c.get('/api/devices/current')).body.id as number;
+    let tillId = await tillOf(waiterA);
+    let number = 0;
+    const part = (
+      lines: { line: typeof salade; quantity: number }[],
+      payments: { method: string; amountCents: number }[],
+      total: number,
+    ) => ({
+      id: uuidv7(),
+      tillId,
+      number: ++number,
+      createdAt: at(),
+      lines: lines.map(({ line, quantity }) => ({ productId: line.productId, quantity, unitPriceCents: line.unitPriceCents })),
+      payments,
+      totalCents: total,
+      order: { id: order, lines: lines.map(({ line, quantity }) => ({ lineId: line.id, quantity })) },
+    });
+    // A voided line is not for sale, and nobody pays more of a line than was ordered.
+    const voided = await waiterA.post('/api/sales', part([{ line: magret, quantity: 1 }], [{ method: 'card', amountCents: 1850 }], 1850));
+    expect(voided.status, JSON.stringify(voided.body)).toBe(422);
+    expect(voided.body.error.fields).toEqual([{ field: 'order.lines.0', reason: 'ligne annulée' }]);
+    number--;
+    const tooMany = await waiterA.post('/api/sales', part([{ line: salade, quantity: 3 }], [{ method: 'card', amountCents: 2850 }], 2850));
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.error.fields[0].field).toBe('order.lines.0.quantity');
+    number--;
+
+    // Guest 1: a salad and a beer, 9,50 + 3,50 = 13,00 € by card. Guest 2 the same, 13,00 € in cash.
+    const first = await waiterA.post(
+      '/api/sales',
+      part(
+        [
+          { line: salade, quantity: 1 },
+          { line: pression, quantity: 1 },
+        ],
+        [{ method: 'card', amountCents: 1300 }],
+        1300,
+      ),
+    );
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect((await current()).status).toBe('open');
+    // Guest 2 pays at the other waiter's phone: its own till, its own numbers.
+    tillId = await tillOf(waiterB);
+    number = 0;
+    const second = await waiterB.post(
+      '/api/sales',
+      part(
+        [
+          { line: salade, quantity: 1 },
+          { line: pression, quantity: 1 },
+        ],
+        [{ method: 'cash', amountCents: 2000 }],
+        1300,
+      ),
+    );
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    expect(second.body).toMatchObject({ tillId, number: 1 });
+    // Each part is a ticket with its own VAT: 9,50 at 10 % and 3,50 at 20 %.
+    expect(second.body.vat).toEqual([
+      { vatRateBp: 1000, grossCents: 950, netCents: 864, vatCents: 86 },
+      { vatRateBp: 2000, grossCents: 350, netCents: 292, vatCents: 58 },
+    ]);
+    expect(second.body.changeCents).toBe(700);
+    expect((await current()).status).toBe('closed');
+    await until('the closed order heard', () => heard.find((h) => h.id === order && h.status === 'closed'));
+    const floor = (await waiterB.get('/api/floor')).body;
+    expect(floor[0].tables.find((t: { id: number }) => t.id === t1).order).toBeNull();
+    // Paid: nothing more is added to it.
+    expect((await op(waiterA, { kind: 'covers', covers: 2 })).status).toBe(409);
   });
 });

@@ -119,4 +119,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('kitchen_tickets_station').on('kitchen_tickets').columns(['station_id', 'id']).execute();
+
+  // What each ticket paid of an order's lines (a bill split by item is several tickets, each its lines).
+  await db.schema
+    .createTable('order_payments')
+    .addColumn('sale_id', 'text', (c) => c.notNull().references('sales.id'))
+    .addColumn('line_id', 'text', (c) => c.notNull().references('order_lines.id'))
+    .addColumn('quantity', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('order_payments_pk', ['sale_id', 'line_id'])
+    .execute();
+  await db.schema.createIndex('order_payments_line').on('order_payments').column('line_id').execute();
 }

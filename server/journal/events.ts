@@ -17,6 +17,7 @@ export type EventKind =
   | 'order.fired'
   | 'order.voided'
   | 'order.transferred'
+  | 'order.closed'
   | 'auth.login'
   | 'auth.login_failed'
   | 'auth.logout'

@@ -16,6 +16,7 @@ import { loadTicketRecords, ticketHash, ticketRecord, type TicketRecord } from '
 import type { WriteQueue } from './write-queue.ts';
 import { checkApproval } from '../auth/approval.ts';
 import { tillOptions } from '../settings/settings.ts';
+import { checkOrderPart, recordOrderPart } from '../restaurant/payments.ts';
 
 export interface SaleContext {
   cashierId: number;
@@ -217,6 +218,7 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
         restock: true,
       };
     });
+    if (body.order) await checkOrderPart(trx, body.order, body.lines, till.outlet_id);
     const sale = await commitTicket(trx, {
       id: body.id,
       till,
@@ -238,6 +240,7 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
       now: ctx.now,
       timeZone: ctx.timeZone,
     });
+    if (body.order) await recordOrderPart(trx, sale.id, body.order, ctx.cashierId, ctx.now);
     return { created: true, sale };
   }
 }

@@ -6,6 +6,7 @@ import { requireUser } from '../auth/access.ts';
 import { STAFF, TILL } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
 import { recordSale } from './record.ts';
+import { getOrder } from '../restaurant/orders.ts';
 import { listSales, reprintSale, requestReceipt, ringingCashier, viewSale } from './sales.ts';
 
 /** After the commit: the ticket to managers, its till and (their lines only) its producers; the new stock levels. */
@@ -75,6 +76,8 @@ export const salesRoutes = [
       if (created) {
         announce(ctx, sale);
         await openDrawerForCash(ctx, sale);
+        // A restaurant bill (or part of it): every device sees what is left to pay, or the table free.
+        if (body.order) ctx.services.realtime?.orderChanged(await getOrder(ctx.db, body.order.id));
       }
       return created ? Reply.created(sale) : sale;
     },

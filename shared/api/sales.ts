@@ -51,8 +51,26 @@ export const saleBody = z
     cashierId: idSchema.optional(),
     /** A manager's approval (from `POST /api/auth/approve`) for discounts above what a cashier may give alone. */
     discountApproval: z.string().max(200).optional(),
+    /**
+     * The restaurant's bill, or a part of it: the order it pays and, for each line of this ticket in the same
+     * order, the order's line and how many of it. Paid in full, the order closes and its table is free.
+     */
+    order: z
+      .object({
+        id: uuidV7,
+        lines: z
+          .array(z.object({ lineId: uuidV7, quantity: z.number().int().min(1).max(99) }).strict())
+          .min(1)
+          .max(500),
+      })
+      .strict()
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => !b.order || b.order.lines.length === b.lines.length, {
+    message: 'une ligne de commande par ligne du ticket',
+    path: ['order', 'lines'],
+  });
 
 export type SaleBody = z.infer<typeof saleBody>;
 

@@ -1,0 +1,87 @@
+/**
+ * A restaurant bill paid by tickets: each ticket names the order and, line by line, which of the order's
+ * lines it pays and how many. A ticket cannot pay a line twice over, a voided line, or another price than
+ * the one ordered; once every line is paid, the order closes and its table is free on every device.
+ */
+import type { SaleBody } from '../../shared/api/sales.ts';
+import type { Trx } from '../../db/schema.ts';
+import { Unprocessable } from '../errors.ts';
+import { recordEvent } from '../journal/events.ts';
+
+type OrderPart = NonNullable<SaleBody['order']>;
+
+/** Checks a ticket against the order it pays, before anything is written; names each wrong line. */
+export async function checkOrderPart(trx: Trx, part: OrderPart, lines: SaleBody['lines'], outletId: number): Promise<void> {
+  const order = await trx.selectFrom('orders').select(['id', 'status', 'outlet_id']).where('id', '=', part.id).executeTakeFirst();
+  if (!order) throw new Unprocessable('Commande inconnue.', [{ field: 'order.id', reason: 'commande inconnue' }]);
+  if (order.status !== 'open')
+    throw new Unprocessable('Cette commande est déjà réglée.', [{ field: 'order.id', reason: 'commande close' }]);
+  if (order.outlet_id !== outletId)
+    throw new Unprocessable('Cette commande est celle d’un autre point de vente.', [{ field: 'order.id', reason: 'autre point de vente' }]);
+  const ids = part.lines.map((l) => l.lineId);
+  const rows = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', part.id).where('id', 'in', ids).execute();
+  const paid = await paidQuantities(trx, ids);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const asked = new Map<string, number>();
+  const problems: { field: string; reason: string }[] = [];
+  part.lines.forEach((p, i) => {
+    const line = byId.get(p.lineId);
+    const field = `order.lines.${i}`;
+    if (!line) return problems.push({ field, reason: 'ligne inconnue dans cette commande' });
+    if (line.status === 'voided') return problems.push({ field, reason: 'ligne annulée' });
+    const l = lines[i]!;
+    if (l.productId !== line.product_id)
+      return problems.push({ field: `lines.${i}.productId`, reason: 'pas l’article de la ligne commandée' });
+    if (l.unitPriceCents !== line.unit_price_cents)
+      return problems.push({ field: `lines.${i}.unitPriceCents`, reason: `prix commandé ${line.unit_price_cents}` });
+    if (l.quantity !== p.quantity)
+      return problems.push({ field: `lines.${i}.quantity`, reason: 'la quantité du ticket et celle réglée diffèrent' });
+    const total = (asked.get(p.lineId) ?? 0) + p.quantity;
+    asked.set(p.lineId, total);
+    const left = line.quantity - (paid.get(p.lineId) ?? 0);
+    if (total > left) return problems.push({ field: `${field}.quantity`, reason: `il en reste ${left} à régler` });
+    return undefined;
+  });
+  if (problems.length) throw new Unprocessable('Ticket refusé : il ne correspond pas à la commande.', problems);
+}
+
+async function paidQuantities(trx: Trx, lineIds: string[]): Promise<Map<string, number>> {
+  if (!lineIds.length) return new Map();
+  const rows = await trx
+    .selectFrom('order_payments')
+    .select((eb) => ['line_id', eb.fn.sum<number>('quantity').as('q')])
+    .where('line_id', 'in', lineIds)
+    .groupBy('line_id')
+    .execute();
+  return new Map(rows.map((r) => [r.line_id, Number(r.q)]));
+}
+
+/** Records what the ticket paid; closes the order once nothing is left to pay. Returns whether it closed. */
+export async function recordOrderPart(trx: Trx, saleId: string, part: OrderPart, userId: number, now: Date): Promise<boolean> {
+  const merged = new Map<string, number>();
+  for (const p of part.lines) merged.set(p.lineId, (merged.get(p.lineId) ?? 0) + p.quantity);
+  await trx
+    .insertInto('order_payments')
+    .values([...merged].map(([lineId, quantity]) => ({ sale_id: saleId, line_id: lineId, quantity })))
+    .execute();
+  const lines = await trx
+    .selectFrom('order_lines')
+    .select(['id', 'quantity'])
+    .where('order_id', '=', part.id)
+    .where('status', '!=', 'voided')
+    .execute();
+  const paid = await paidQuantities(
+    trx,
+    lines.map((l) => l.id),
+  );
+  if (lines.some((l) => (paid.get(l.id) ?? 0) < l.quantity)) return false;
+  await trx.updateTable('orders').set({ status: 'closed', closed_at: now.toISOString() }).where('id', '=', part.id).execute();
+  await recordEvent(trx, {
+    kind: 'order.closed',
+    userId,
+    subject: `order:${part.id}`,
+    data: { lastTicket: saleId },
+    at: now.toISOString(),
+  });
+  return true;
+}
