@@ -265,4 +265,19 @@ describe('the restaurant: shared orders and the kitchen', () => {
     // Paid: nothing more is added to it.
     expect((await op(waiterA, { kind: 'covers', covers: 2 })).status).toBe(409);
   });
+
+  it('refuses the restaurant’s Z while a table is open, unless the manager closes it with the tables listed', async () => {
+    // T2 was opened above and holds nothing yet.
+    const day = { outlet: 'restaurant', day: new Date().toISOString().slice(0, 10), cashCountedCents: 700 };
+    const refused = await shop.admin.post('/api/closings/day', day);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('T2');
+    expect(refused.body.error.fields[0].field).toBe('withOpenTables');
+    const z = await shop.admin.post('/api/closings/day', { ...day, withOpenTables: true });
+    expect(z.status, JSON.stringify(z.body)).toBe(201);
+    expect(z.body.figures.openTables).toEqual([{ table: 'T2', orderId: expect.any(String), totalCents: 0 }]);
+    // The two parts paid above: 13,00 € by card and 13,00 € in cash (20,00 given, 7,00 back).
+    expect(z.body.figures.totalCents).toBe(2600);
+    expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
+  });
 });

@@ -24,6 +24,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   const [x, setX] = useState<XReport | null>(null);
   const [counts, setCounts] = useState<Record<number, number>>({});
   const [note, setNote] = useState('');
+  /** The restaurant's tables still open: the manager may close the day with them listed on the Z. */
+  const [openTables, setOpenTables] = useState<'none' | 'asked' | 'confirmed'>('none');
   const [error, setError] = useState('');
   const [closed, setClosed] = useState<Closing | null>(null);
   const [history, setHistory] = useState<Closing[]>([]);
@@ -67,13 +69,21 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
     if (difference !== 0 && !note.trim()) return setError(t('bo.day.explain'));
     try {
       const z = await call(closingApi.closeDay, {
-        body: { outlet, day, cashCountedCents: counted, ...(note.trim() ? { note: note.trim() } : {}) },
+        body: {
+          outlet,
+          day,
+          cashCountedCents: counted,
+          ...(note.trim() ? { note: note.trim() } : {}),
+          withOpenTables: openTables === 'confirmed',
+        },
       });
+      setOpenTables('none');
       setClosed(z);
       setCounts({});
       setNote('');
       setTick((n) => n + 1);
     } catch (err) {
+      if (err instanceof ApiError && err.fields.some((f) => f.field === 'withOpenTables')) setOpenTables('asked');
       setError(err instanceof ApiError ? err.message : String(err));
     }
   }
@@ -250,6 +260,16 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                 <label>
                   {t('bo.day.note')}
                   <textarea value={note} maxLength={500} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+                </label>
+              )}
+              {openTables !== 'none' && (
+                <label class="check">
+                  <input
+                    type="checkbox"
+                    checked={openTables === 'confirmed'}
+                    onChange={(e) => setOpenTables((e.target as HTMLInputElement).checked ? 'confirmed' : 'asked')}
+                  />
+                  {t('bo.day.withOpenTables')}
                 </label>
               )}
               <button type="submit">{t('bo.day.close')}</button>

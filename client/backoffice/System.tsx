@@ -9,7 +9,7 @@ import type { T } from '../i18n.ts';
 type EventRow = EventView;
 type Backup = z.infer<typeof backupView>;
 
-/** Prefixes of the event kinds (server/events/event-log.ts). */
+/** Prefixes of the event kinds (server/journal/events.ts). */
 const KINDS = [
   '',
   'auth',
@@ -17,6 +17,8 @@ const KINDS = [
   'till',
   'drawer',
   'sale',
+  'order',
+  'floor',
   'closing',
   'product',
   'producer',

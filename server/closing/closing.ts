@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { businessDay } from '../../shared/time.ts';
 import type { ClosingTable, Database, Db, OutletCode } from '../../db/schema.ts';
-import { Invalid, NotFound, Unprocessable } from '../errors.ts';
+import { Conflict, Invalid, NotFound, Unprocessable } from '../errors.ts';
+import { openOrdersSummary } from '../restaurant/orders.ts';
 import { appendClosing } from '../journal/closings.ts';
 import { dayFigures, salesByHour, sumFigures, type ClosingFigures } from './figures.ts';
 
@@ -51,7 +52,7 @@ export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone 
 
 export async function closeDay(
   db: Kysely<Database>,
-  input: { outlet: OutletCode; day: string; cashCountedCents: number; note?: string | undefined },
+  input: { outlet: OutletCode; day: string; cashCountedCents: number; note?: string | undefined; withOpenTables?: boolean },
   userId: number,
   now: Date,
   timeZone: string,
@@ -62,6 +63,13 @@ export async function closeDay(
   return db.transaction().execute(async (trx) => {
     const outlet = await outletByCode(trx, input.outlet);
     const figures = await dayFigures(trx, outlet.id, { from: input.day, to: input.day });
+    const open = await openOrdersSummary(trx, outlet.id);
+    if (open.length && !input.withOpenTables) {
+      throw new Conflict(
+        `Des tables sont encore ouvertes : ${open.map((o) => o.table ?? 'à emporter').join(', ')}. Réglez-les, ou clôturez en les listant sur le Z.`,
+        'withOpenTables',
+      );
+    }
     return append(trx, {
       outletId: outlet.id,
       kind: 'day',
@@ -72,6 +80,7 @@ export async function closeDay(
         cashDifferenceCents: input.cashCountedCents - figures.cashExpectedCents,
         note: input.note ?? null,
         from: [],
+        ...(open.length ? { openTables: open } : {}),
       },
       userId,
       now,

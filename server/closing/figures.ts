@@ -26,6 +26,8 @@ export interface ClosingFigures extends Figures {
   note: string | null;
   /** Month and year closings: the periods they are built from. */
   from: string[];
+  /** A restaurant day closed with tables still open: which, and what they held. */
+  openTables?: { table: string | null; orderId: string; totalCents: number }[];
 }
 
 const byKey = <T>(rows: T[], key: (r: T) => string | number) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

@@ -465,3 +465,9 @@ export async function outletOfTable(db: Db, tableId: number): Promise<number | n
 export async function outletOfOrder(db: Db, orderId: string): Promise<number | null> {
   return (await db.selectFrom('orders').select('outlet_id').where('id', '=', orderId).executeTakeFirst())?.outlet_id ?? null;
 }
+
+/** The open orders of an outlet as a Z lists them: table, order, amount still held. */
+export async function openOrdersSummary(db: Db, outletId: number) {
+  const orders = await listOpenOrders(db, outletId);
+  return orders.map((o) => ({ table: o.tableName, orderId: o.id, totalCents: o.totalCents }));
+}

@@ -10,6 +10,8 @@ export const closeDayBody = z
     /** What the manager counted in the drawer. */
     cashCountedCents: z.number().int().min(0).max(100_000_000),
     note: z.string().trim().max(500).optional(),
+    /** The restaurant's tables still open: refused unless the manager closes with them listed on the Z. */
+    withOpenTables: z.boolean().default(false),
   })
   .strict();
 export const closeMonthBody = z
@@ -56,6 +58,8 @@ export const closingFiguresSchema = figuresSchema.extend({
   note: z.string().nullable(),
   /** Month and year closings: the periods they are built from. */
   from: z.array(z.string()),
+  /** A restaurant day closed with tables still open: which, and what they held. */
+  openTables: z.array(z.strictObject({ table: z.string().nullable(), orderId: z.string(), totalCents: int })).optional(),
 });
 
 /** A closing (Z) as chained: its figures, its place in the outlet's chain, its hash. */

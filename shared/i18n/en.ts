@@ -98,6 +98,7 @@ export const en: Catalogue = {
   'bo.day.difference': 'Difference',
   'bo.day.note': 'Why the difference',
   'bo.day.explain': 'Explain the cash difference before closing.',
+  'bo.day.withOpenTables': 'Close anyway: the open tables will be listed on the Z',
   'bo.day.close': 'Close the day (Z)',
   'bo.day.closedZ': 'Day closed: Z no. {n}, {total}.',
   'bo.day.history': 'Latest closings',

@@ -97,6 +97,7 @@ export const fr = {
   'bo.day.difference': 'Écart',
   'bo.day.note': 'Explication de l’écart',
   'bo.day.explain': 'Expliquez l’écart de caisse avant de clôturer.',
+  'bo.day.withOpenTables': 'Clôturer quand même : les tables ouvertes seront listées sur le Z',
   'bo.day.close': 'Clôturer la journée (Z)',
   'bo.day.closedZ': 'Journée clôturée : Z n° {n}, {total}.',
   'bo.day.history': 'Dernières clôtures',
