@@ -24,6 +24,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   const [x, setX] = useState<XReport | null>(null);
   const [counts, setCounts] = useState<Record<number, number>>({});
   const [note, setNote] = useState('');
+  /** Why the Z was refused, shown beside its button. */
+  const [closeError, setCloseError] = useState('');
   /** The restaurant's tables still open: the manager may close the day with them listed on the Z. */
   const [openTables, setOpenTables] = useState<'none' | 'asked' | 'confirmed'>('none');
   const [error, setError] = useState('');
@@ -33,6 +35,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
 
   useEffect(() => {
     setError('');
+    setCloseError('');
     call(closingApi.x, { query: { outlet, day } })
       .then(setX)
       .catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
@@ -65,8 +68,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
 
   async function close(e: Event) {
     e.preventDefault();
-    setError('');
-    if (difference !== 0 && !note.trim()) return setError(t('bo.day.explain'));
+    setCloseError('');
+    if (difference !== 0 && !note.trim()) return setCloseError(t('bo.day.explain'));
     try {
       const z = await call(closingApi.closeDay, {
         body: {
@@ -84,7 +87,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
       setTick((n) => n + 1);
     } catch (err) {
       if (err instanceof ApiError && err.fields.some((f) => f.field === 'withOpenTables')) setOpenTables('asked');
-      setError(err instanceof ApiError ? err.message : String(err));
+      setCloseError(err instanceof ApiError ? err.message : String(err));
     }
   }
 
@@ -271,6 +274,11 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                   />
                   {t('bo.day.withOpenTables')}
                 </label>
+              )}
+              {closeError && (
+                <p class="error" role="alert">
+                  {closeError}
+                </p>
               )}
               <button type="submit">{t('bo.day.close')}</button>
             </form>
