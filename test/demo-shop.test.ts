@@ -78,6 +78,29 @@ describe('the demo shop a newcomer meets on first start', () => {
     expect(own.raw.subarray(0, 5).toString()).toBe('%PDF-');
   });
 
+  it('has a restaurant: a salle of 12 tables and a terrasse of 6, a kitchen and a bar, two tables open', async () => {
+    const manager = new Client(server.url);
+    await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' });
+    const floor = (await manager.get('/api/floor')).body as {
+      name: string;
+      tables: { name: string; order: null | { covers: number; newLines: number } }[];
+    }[];
+    expect(floor.map((r) => [r.name, r.tables.length])).toEqual([
+      ['Salle', 12],
+      ['Terrasse', 6],
+    ]);
+    const open = floor.flatMap((r) => r.tables.filter((t) => t.order).map((t) => [t.name, t.order!.covers, t.order!.newLines]));
+    // Table 3 ordered and sent (nothing new); T2's drinks are being taken (two lines not sent).
+    expect(open).toEqual([
+      ['3', 4, 0],
+      ['T2', 2, 2],
+    ]);
+    expect((await manager.get('/api/stations')).body.map((s: { name: string }) => s.name)).toEqual(['Cuisine', 'Bar']);
+    // Table 3's send made one kitchen ticket for the kitchen and one for the bar, queued on their printers.
+    const jobs = (await manager.get('/api/print-jobs?limit=50')).body as { kind: string }[];
+    expect(jobs.filter((j) => j.kind === 'kitchen')).toHaveLength(2);
+  });
+
   it('verifies clean, and documents its API', async () => {
     const manager = new Client(server.url);
     await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' });

@@ -10,7 +10,7 @@ import { catalogApi } from '../../shared/api/catalog.ts';
 import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
 import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
 import { Outbox, type OutboxItem, type OutboxState } from './outbox.ts';
-import { uuidv7 } from './uuid.ts';
+import { uuidv7 } from '../../shared/uuid.ts';
 
 /** The till this tablet is paired with, as `GET /api/devices/current` gives it (kept for offline starts). */
 export type DeviceInfo = CurrentDevice;

@@ -8,6 +8,7 @@ import { createProduct } from '../catalog/products.ts';
 import { recordSlip } from '../stock/ledger.ts';
 import { createShopBase } from './setup.ts';
 import { createDemoHistory } from './demo-history.ts';
+import { createDemoFloor } from './demo-floor.ts';
 import { issueStatement, markStatementPaid, producersToSettle } from '../settlement/statements.ts';
 import { businessDay } from '../../shared/time.ts';
 
@@ -120,6 +121,7 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
     }
   });
   await createDemoHistory(db, now);
+  await createDemoFloor(db, now);
   const manager = await db.selectFrom('users').select('id').where('login', '=', DEMO_MANAGER_LOGIN).executeTakeFirstOrThrow();
   await createDemoStatements(db, now, manager.id, new Date(now.getTime() - 28 * 86400_000));
 }

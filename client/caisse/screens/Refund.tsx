@@ -5,7 +5,7 @@ import { authApi } from '../../../shared/api/auth.ts';
 import { salesApi, type SaleView } from '../../../shared/api/sales.ts';
 import { numberAndQueue } from '../idb.ts';
 import { type TillState } from '../till.ts';
-import { uuidv7 } from '../uuid.ts';
+import { uuidv7 } from '../../../shared/uuid.ts';
 import { till, lang, t, eur, kg, METHODS, errorText } from '../ui.tsx';
 
 /**
