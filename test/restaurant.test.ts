@@ -281,3 +281,72 @@ describe('the restaurant: shared orders and the kitchen', () => {
     expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
   });
 });
+
+describe('the restaurant: moving lines and merging tables', () => {
+  let shop: TestShop;
+  let waiter: Client;
+  let soup: number;
+  let tables: number[];
+  const op = (orderId: string, body: Record<string, unknown>) =>
+    waiter.post(`/api/orders/${orderId}/ops`, { id: uuidv7(), at: at(), ...body });
+  const get = async (id: string) => (await waiter.get(`/api/orders/${id}`)).body as OrderView;
+
+  beforeAll(async () => {
+    shop = await startTestShop();
+    const till = await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle' });
+    soup = (await aProduct(shop.admin, { name: 'Soupe', producerId: null, outlets: ['restaurant'], priceCents: 700, vatRateBp: 1000 })).id;
+    const room = await shop.admin.post('/api/rooms', { name: 'Salle' });
+    tables = [];
+    for (const name of ['1', '2', '3'])
+      tables.push((await shop.admin.post(`/api/rooms/${room.body.id}/tables`, { name, seats: 4 })).body.id);
+    waiter = (await aUser(shop, 'waiter', { tillId: till.body.id })).client;
+  });
+  afterAll(() => shop.close());
+
+  it('moves a line to another table, then merges two tables into one', async () => {
+    const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
+    await op(a, { kind: 'open', tableId: tables[0], covers: 2 });
+    await op(b, { kind: 'open', tableId: tables[1], covers: 3 });
+    await op(c, { kind: 'open', tableId: tables[2], covers: 1 });
+    const [l1, l2] = [uuidv7(), uuidv7()];
+    await op(a, { kind: 'add', lineId: l1, productId: soup, quantity: 1 });
+    await op(a, { kind: 'add', lineId: l2, productId: soup, quantity: 2 });
+    // The two soups of line 2 were for table 2.
+    expect((await op(a, { kind: 'move', lineIds: [l2], toOrderId: b })).status).toBe(201);
+    expect((await get(a)).lines.map((l) => [l.id, l.quantity])).toEqual([[l1, 1]]);
+    expect((await get(b)).lines.map((l) => [l.id, l.quantity])).toEqual([[l2, 2]]);
+    expect((await get(b)).totalCents).toBe(1400);
+    // A line that is not this order's is refused, naming the field, and nothing moves.
+    const wrong = await op(a, { kind: 'move', lineIds: [l2], toOrderId: c });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.fields[0].field).toBe('lineIds');
+    // Tables 2 and 1 are joined: table 1's order takes table 2's lines and covers; table 2 is free.
+    expect((await op(a, { kind: 'merge', fromOrderId: b })).status).toBe(201);
+    const merged = await get(a);
+    expect(merged.lines.map((l) => l.id)).toEqual([l1, l2]);
+    expect(merged).toMatchObject({ covers: 5, totalCents: 2100 });
+    expect((await get(b)).status).toBe('cancelled');
+    const floor = (await waiter.get('/api/floor')).body[0].tables as { id: number; order: null | { covers: number } }[];
+    expect(floor.map((t) => t.order?.covers ?? null)).toEqual([5, null, 1]);
+  });
+
+  it('does not let a till in training mode pay a real order', async () => {
+    const tillId = (await waiter.get('/api/devices/current')).body.id as number;
+    expect((await shop.admin.patch(`/api/tills/${tillId}`, { trainingMode: true })).status).toBe(200);
+    const orders = (await waiter.get('/api/orders')).body as OrderView[];
+    const open = orders.find((o) => o.lines.length)!;
+    const line = open.lines[0]!;
+    const res = await waiter.post('/api/sales', {
+      id: uuidv7(),
+      tillId,
+      number: 1,
+      createdAt: at(),
+      lines: [{ productId: line.productId, quantity: line.quantity, unitPriceCents: line.unitPriceCents }],
+      payments: [{ method: 'cash', amountCents: line.totalCents }],
+      totalCents: line.totalCents,
+      order: { id: open.id, lines: [{ lineId: line.id, quantity: line.quantity }] },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields).toEqual([{ field: 'order.id', reason: 'caisse en formation' }]);
+  });
+});

@@ -18,6 +18,8 @@ export type EventKind =
   | 'order.voided'
   | 'order.transferred'
   | 'order.closed'
+  | 'order.moved'
+  | 'order.merged'
   | 'auth.login'
   | 'auth.login_failed'
   | 'auth.logout'

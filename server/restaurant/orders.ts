@@ -89,6 +89,8 @@ export interface Applied {
   applied: boolean;
   order: OrderView;
   kitchenTickets: number;
+  /** Other orders the operation changed (lines moved to, an order merged in): every device must see them too. */
+  others: OrderView[];
 }
 
 /**
@@ -103,10 +105,11 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
     if (seen) {
       if (seen.body_hash !== bodyHash || seen.order_id !== orderId)
         throw new Conflict('Cette opération (même identifiant) a déjà été reçue avec un autre contenu.', 'id');
-      return { applied: false, order: await getOrder(trx, orderId), kitchenTickets: 0 };
+      return { applied: false, order: await getOrder(trx, orderId), kitchenTickets: 0, others: [] };
     }
     const order = op.kind === 'open' ? await openOrder(trx, orderId, op, actor, now) : await openOrderOf(trx, orderId);
     let kitchenTickets = 0;
+    const others: string[] = [];
     switch (op.kind) {
       case 'open':
         break;
@@ -173,6 +176,51 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
         });
         break;
       }
+      case 'move': {
+        if (op.toOrderId === orderId)
+          throw new Unprocessable('Ces lignes sont déjà sur cette table.', [{ field: 'toOrderId', reason: 'même commande' }]);
+        const target = await openOrderOf(trx, op.toOrderId);
+        if (target.outlet_id !== order.outlet_id)
+          throw new Unprocessable('Autre point de vente.', [{ field: 'toOrderId', reason: 'autre point de vente' }]);
+        await moveLines(trx, orderId, target, op.lineIds);
+        others.push(target.id);
+        await recordEvent(trx, {
+          kind: 'order.moved',
+          userId: actor.userId,
+          subject: `order:${orderId}`,
+          data: { to: target.id, lines: op.lineIds.length },
+          at: now.toISOString(),
+        });
+        break;
+      }
+      case 'merge': {
+        if (op.fromOrderId === orderId)
+          throw new Unprocessable('Une table ne se fusionne pas avec elle-même.', [{ field: 'fromOrderId', reason: 'même commande' }]);
+        const from = await openOrderOf(trx, op.fromOrderId);
+        if (from.outlet_id !== order.outlet_id)
+          throw new Unprocessable('Autre point de vente.', [{ field: 'fromOrderId', reason: 'autre point de vente' }]);
+        const ids = (await trx.selectFrom('order_lines').select('id').where('order_id', '=', from.id).execute()).map((l) => l.id);
+        if (ids.length) await moveLines(trx, from.id, order, ids);
+        await trx
+          .updateTable('orders')
+          .set({ status: 'cancelled', closed_at: now.toISOString(), merged_into: orderId, version: from.version + 1 })
+          .where('id', '=', from.id)
+          .execute();
+        await trx
+          .updateTable('orders')
+          .set({ covers: order.covers + from.covers })
+          .where('id', '=', orderId)
+          .execute();
+        others.push(from.id);
+        await recordEvent(trx, {
+          kind: 'order.merged',
+          userId: actor.userId,
+          subject: `order:${orderId}`,
+          data: { from: from.id, fromTable: from.table_id, lines: ids.length },
+          at: now.toISOString(),
+        });
+        break;
+      }
     }
     const version = order.version + 1;
     await trx.updateTable('orders').set({ version }).where('id', '=', orderId).execute();
@@ -191,7 +239,12 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
         received_at: now.toISOString(),
       })
       .execute();
-    return { applied: true, order: await getOrder(trx, orderId), kitchenTickets };
+    return {
+      applied: true,
+      order: await getOrder(trx, orderId),
+      kitchenTickets,
+      others: await Promise.all(others.map((id) => getOrder(trx, id))),
+    };
   });
 }
 
@@ -352,6 +405,33 @@ async function modifyLine(trx: Trx, orderId: string, op: Extract<OrderOp, { kind
       version: line.version + 1,
     })
     .where('id', '=', line.id)
+    .execute();
+}
+
+/** Lines from one open order to another, after its own; a line already (partly) paid stays where it was paid. */
+async function moveLines(trx: Trx, fromId: string, to: OrderRow, lineIds: string[]) {
+  const lines = await trx.selectFrom('order_lines').select(['id']).where('order_id', '=', fromId).where('id', 'in', lineIds).execute();
+  if (lines.length !== new Set(lineIds).size)
+    throw new Unprocessable('Ligne inconnue dans cette commande.', [{ field: 'lineIds', reason: 'ligne inconnue' }]);
+  const paid = await trx.selectFrom('order_payments').select('line_id').where('line_id', 'in', lineIds).executeTakeFirst();
+  if (paid) throw new Conflict('Une de ces lignes est déjà (en partie) réglée : elle reste sur sa table.', 'lineIds');
+  const last = await trx
+    .selectFrom('order_lines')
+    .select((eb) => eb.fn.max('position').as('p'))
+    .where('order_id', '=', to.id)
+    .executeTakeFirst();
+  let position = Number(last?.p ?? 0);
+  for (const id of lineIds) {
+    await trx
+      .updateTable('order_lines')
+      .set((eb) => ({ order_id: to.id, position: ++position, version: eb('version', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
+  }
+  await trx
+    .updateTable('orders')
+    .set({ version: to.version + 1 })
+    .where('id', '=', to.id)
     .execute();
 }
 

@@ -11,7 +11,17 @@ import { recordEvent } from '../journal/events.ts';
 type OrderPart = NonNullable<SaleBody['order']>;
 
 /** Checks a ticket against the order it pays, before anything is written; names each wrong line. */
-export async function checkOrderPart(trx: Trx, part: OrderPart, lines: SaleBody['lines'], outletId: number): Promise<void> {
+export async function checkOrderPart(
+  trx: Trx,
+  part: OrderPart,
+  lines: SaleBody['lines'],
+  till: { outlet_id: number; training_mode: 0 | 1 },
+): Promise<void> {
+  if (till.training_mode === 1)
+    throw new Unprocessable('Une caisse en formation ne règle pas une vraie commande.', [
+      { field: 'order.id', reason: 'caisse en formation' },
+    ]);
+  const outletId = till.outlet_id;
   const order = await trx.selectFrom('orders').select(['id', 'status', 'outlet_id']).where('id', '=', part.id).executeTakeFirst();
   if (!order) throw new Unprocessable('Commande inconnue.', [{ field: 'order.id', reason: 'commande inconnue' }]);
   if (order.status !== 'open')

@@ -7,8 +7,9 @@ import { applyOp, getOrder, listOpenOrders, outletOfOrder, outletOfTable, requir
 import type { OrderView } from '../../shared/api/restaurant.ts';
 
 /** After the commit: every device of the outlet (and the managers) sees the order as it now stands. */
-function announce(ctx: RequestContext, order: OrderView, kitchenTickets: number) {
+function announce(ctx: RequestContext, order: OrderView, kitchenTickets: number, others: OrderView[] = []) {
   ctx.services.realtime?.orderChanged(order);
+  for (const other of others) ctx.services.realtime?.orderChanged(other);
   if (kitchenTickets) ctx.services.prints?.kick();
 }
 
@@ -89,7 +90,7 @@ export const restaurantRoutes = [
       if (outletId !== null) await requireOutletDevice(ctx.db, ctx.device?.tillId ?? null, outletId, isManager(ctx));
       const result = await applyOp(ctx.db, params.id, body, { userId: user.id, deviceId: ctx.device?.id ?? null }, now);
       if (!result.applied) return { applied: false, order: result.order };
-      announce(ctx, result.order, result.kitchenTickets);
+      announce(ctx, result.order, result.kitchenTickets, result.others);
       return Reply.created({ applied: true, order: result.order });
     },
   }),

@@ -218,7 +218,7 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
         restock: true,
       };
     });
-    if (body.order) await checkOrderPart(trx, body.order, body.lines, till.outlet_id);
+    if (body.order) await checkOrderPart(trx, body.order, body.lines, till);
     const sale = await commitTicket(trx, {
       id: body.id,
       till,

@@ -95,6 +95,10 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
   z.object({ ...opBase, kind: z.literal('fire'), course: courseSchema }).strict(),
   z.object({ ...opBase, kind: z.literal('covers'), covers: z.number().int().min(1).max(60) }).strict(),
   z.object({ ...opBase, kind: z.literal('transfer'), tableId: idSchema }).strict(),
+  /** Some lines to another table's open order (a guest changes table; a dish rung on the wrong one). */
+  z.object({ ...opBase, kind: z.literal('move'), lineIds: z.array(uuidV7).min(1).max(200), toOrderId: uuidV7 }).strict(),
+  /** Two tables become one: every line of the other order comes to this one, and the other table is free. */
+  z.object({ ...opBase, kind: z.literal('merge'), fromOrderId: uuidV7 }).strict(),
 ]);
 export type OrderOp = z.infer<typeof orderOpSchema>;
 
