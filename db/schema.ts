@@ -459,7 +459,23 @@ export interface OrderPaymentTable {
   quantity: number;
 }
 
+export interface OrderNoteTable {
+  id: Generated<number>;
+  order_id: string;
+  outlet_id: number;
+  /** Per outlet, from 1. */
+  number: number;
+  /** 0: the note; 1, 2…: DUPLICATA of the same content. */
+  copy: ColumnType<number, number | undefined, number>;
+  content_hash: string;
+  total_cents: number;
+  customer_name: string | null;
+  print_job_id: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: string;
+}
+
 export interface Database {
+  order_notes: OrderNoteTable;
   order_payments: OrderPaymentTable;
   rooms: RoomTable;
   dining_tables: DiningTableTable;

@@ -67,6 +67,9 @@ describe('the restaurant: shared orders and the kitchen', () => {
     expect(room.status).toBe(201);
     t1 = (await admin.post(`/api/rooms/${room.body.id}/tables`, { name: 'T1', seats: 4 })).body.id;
     t2 = (await admin.post(`/api/rooms/${room.body.id}/tables`, { name: 'T2', seats: 2, shape: 'round', x: 20 })).body.id;
+    // Waiter A's till prints notes on the salle's receipt printer.
+    const salle = await admin.post('/api/printers', { name: 'Salle', role: 'receipt', uri: 'file:salle', columns: 48, codePage: 'pc858' });
+    expect((await admin.patch(`/api/tills/${till.body.id}`, { printerId: salle.body.id })).status).toBe(200);
     waiterA = (await aUser(shop, 'waiter', { tillId: till.body.id })).client;
     waiterB = (await aUser(shop, 'waiter', { tillId: till2.body.id })).client;
     socket.s = await new Promise<S>((resolve, reject) => {
@@ -188,6 +191,34 @@ describe('the restaurant: shared orders and the kitchen', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.fields[0].field).toBe('productId');
     expect((await current()).version).toBe(before);
+  });
+
+  it('prints the note with what the law asks, and the same note again as a numbered DUPLICATA', async () => {
+    const first = await op(waiterA, { kind: 'note', customerName: 'Mme Durand' });
+    expect(first.status).toBe(201);
+    expect(first.body.order.lastNote).toEqual({ number: 1, copy: 0, totalCents: 2600 });
+    const note = await until('the note', () => tickets('salle')[0]);
+    // Salade 2 × 9,50 = 19,00 at 10 %: HT 1900 / 1,1 = 1727,27 -> 17,27, TVA 1,73.
+    // Pression 2 × 3,50 = 7,00 at 20 %: HT 700 / 1,2 = 583,33 -> 5,83, TVA 1,17. HT 23,10, TTC 26,00.
+    expect(note).toContain('NOTE n° 1');
+    expect(note).toContain('Table T1');
+    expect(note).toContain('3 couvert(s)');
+    expect(note).toContain('Client : Mme Durand');
+    expect(note).toMatch(/2 x Salade de chèvre +19,00 €\n {3}9,50 € l'unité/);
+    expect(note).toMatch(/2 x Pression +7,00 €\n {3}3,50 € l'unité/);
+    expect(note).not.toContain('Magret');
+    expect(note).toMatch(/Total HT +23,10 €/);
+    expect(note).toMatch(/TVA 10 % sur 17,27 € +1,73 €/);
+    expect(note).toMatch(/TVA 20 % sur 5,83 € +1,17 €/);
+    expect(note).toMatch(/TOTAL TTC +26,00 €/);
+    expect(note).not.toContain('DUPLICATA');
+    const again = await op(waiterB, { kind: 'note', customerName: 'Mme Durand' });
+    expect(again.body.order.lastNote).toEqual({ number: 1, copy: 1, totalCents: 2600 });
+    // Waiter B's till has no printer: the duplicate is counted, shown on the phone, not printed.
+    expect(tickets('salle')).toHaveLength(1);
+    const third = await op(waiterA, { kind: 'note', customerName: 'Mme Durand' });
+    expect(third.body.order.lastNote).toEqual({ number: 1, copy: 2, totalCents: 2600 });
+    expect(await until('the duplicate', () => tickets('salle')[1])).toContain('DUPLICATA n° 2');
   });
 
   it('is paid by item in two tickets on the till’s chain; the second closes the order and frees the table', async () => {

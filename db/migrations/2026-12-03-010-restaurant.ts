@@ -129,4 +129,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('order_payments_pk', ['sale_id', 'line_id'])
     .execute();
   await db.schema.createIndex('order_payments_line').on('order_payments').column('line_id').execute();
+
+  // The restaurant's notes (l'addition): numbered per outlet; printed again unchanged, a DUPLICATA counted.
+  await db.schema
+    .createTable('order_notes')
+    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+    .addColumn('outlet_id', 'integer', (c) => c.notNull().references('outlets.id'))
+    .addColumn('number', 'integer', (c) => c.notNull())
+    .addColumn('copy', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('content_hash', 'text', (c) => c.notNull())
+    .addColumn('total_cents', 'integer', (c) => c.notNull())
+    .addColumn('customer_name', 'text')
+    .addColumn('print_job_id', 'integer', (c) => c.references('print_jobs.id'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
 }

@@ -20,6 +20,7 @@ export type EventKind =
   | 'order.closed'
   | 'order.moved'
   | 'order.merged'
+  | 'order.note_printed'
   | 'auth.login'
   | 'auth.login_failed'
   | 'auth.logout'

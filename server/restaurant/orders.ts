@@ -14,10 +14,13 @@ import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { canonicalJson } from '../journal/canonical.ts';
 import { recordEvent } from '../journal/events.ts';
 import { queueKitchenTickets, type KitchenItem } from './kitchen.ts';
+import { printNote } from './note.ts';
 
 export interface OpActor {
   userId: number;
   deviceId: number | null;
+  /** The till of the device: its printer prints the note. */
+  tillId?: number | null;
 }
 
 /** Courses in the order they are served. Lines with no course go with the first. */
@@ -34,6 +37,13 @@ export async function getOrder(db: Db, id: string): Promise<OrderView> {
     .executeTakeFirst();
   if (!o) throw new NotFound('Commande');
   const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
+  const note = await db
+    .selectFrom('order_notes')
+    .select(['number', 'copy', 'total_cents'])
+    .where('order_id', '=', id)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const view = lines.map((l) => ({
     id: l.id,
     position: l.position,
@@ -70,6 +80,7 @@ export async function getOrder(db: Db, id: string): Promise<OrderView> {
     version: o.version,
     totalCents: view.filter((l) => l.status !== 'voided').reduce((s, l) => s + l.totalCents, 0),
     lines: view,
+    lastNote: note ? { number: note.number, copy: note.copy, totalCents: note.total_cents } : null,
   };
 }
 
@@ -176,6 +187,9 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
         });
         break;
       }
+      case 'note':
+        await printNote(trx, order, { customerName: op.customerName ?? null, tillId: actor.tillId ?? null, userId: actor.userId, now });
+        break;
       case 'move': {
         if (op.toOrderId === orderId)
           throw new Unprocessable('Ces lignes sont déjà sur cette table.', [{ field: 'toOrderId', reason: 'même commande' }]);

@@ -88,9 +88,15 @@ export const restaurantRoutes = [
       // Rung from a device of the order's outlet (the table's, for an order being opened).
       const outletId = body.kind === 'open' ? await outletOfTable(ctx.db, body.tableId) : await outletOfOrder(ctx.db, params.id);
       if (outletId !== null) await requireOutletDevice(ctx.db, ctx.device?.tillId ?? null, outletId, isManager(ctx));
-      const result = await applyOp(ctx.db, params.id, body, { userId: user.id, deviceId: ctx.device?.id ?? null }, now);
+      const result = await applyOp(
+        ctx.db,
+        params.id,
+        body,
+        { userId: user.id, deviceId: ctx.device?.id ?? null, tillId: ctx.device?.tillId ?? null },
+        now,
+      );
       if (!result.applied) return { applied: false, order: result.order };
-      announce(ctx, result.order, result.kitchenTickets, result.others);
+      announce(ctx, result.order, result.kitchenTickets || (body.kind === 'note' ? 1 : 0), result.others);
       return Reply.created({ applied: true, order: result.order });
     },
   }),

@@ -99,6 +99,8 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
   z.object({ ...opBase, kind: z.literal('move'), lineIds: z.array(uuidV7).min(1).max(200), toOrderId: uuidV7 }).strict(),
   /** Two tables become one: every line of the other order comes to this one, and the other table is free. */
   z.object({ ...opBase, kind: z.literal('merge'), fromOrderId: uuidV7 }).strict(),
+  /** The note (l'addition), printed on this phone's till printer; the customer's name on it when they give it. */
+  z.object({ ...opBase, kind: z.literal('note'), customerName: z.string().trim().max(80).optional() }).strict(),
 ]);
 export type OrderOp = z.infer<typeof orderOpSchema>;
 
@@ -143,6 +145,8 @@ export const orderView = z.strictObject({
   /** What is to be paid: every line not voided. */
   totalCents: int,
   lines: z.array(orderLineView),
+  /** The last note printed: its number and copy (0: the note itself, then DUPLICATA 1, 2…). */
+  lastNote: z.strictObject({ number: int, copy: int, totalCents: int }).nullable(),
 });
 export type OrderView = z.infer<typeof orderView>;
 
