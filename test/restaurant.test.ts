@@ -361,6 +361,43 @@ describe('the restaurant: moving lines and merging tables', () => {
     expect(floor.map((t) => t.order?.covers ?? null)).toEqual([5, null, 1]);
   });
 
+  it('prints the note by itself when a bill of 25 € or more is settled without one', async () => {
+    const tillId = (await waiter.get('/api/devices/current')).body.id as number;
+    const printer = await shop.admin.post('/api/printers', {
+      name: 'Salle',
+      role: 'receipt',
+      uri: 'file:salle',
+      columns: 48,
+      codePage: 'pc858',
+    });
+    expect((await shop.admin.patch(`/api/tills/${tillId}`, { printerId: printer.body.id })).status).toBe(200);
+    const notes = () => {
+      const dir = path.join(shop.dataDir, 'salle');
+      return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('-note.bin')) : [];
+    };
+    // Table 2 (free since the merge): four soups, 4 × 7,00 = 28,00 €, paid in one ticket with no note asked for.
+    const id = uuidv7();
+    await op(id, { kind: 'open', tableId: tables[1], covers: 4 });
+    const lineId = uuidv7();
+    await op(id, { kind: 'add', lineId, productId: soup, quantity: 4 });
+    const paid = await waiter.post('/api/sales', {
+      id: uuidv7(),
+      tillId,
+      number: 1,
+      createdAt: at(),
+      lines: [{ productId: soup, quantity: 4, unitPriceCents: 700 }],
+      payments: [{ method: 'card', amountCents: 2800 }],
+      totalCents: 2800,
+      order: { id, lines: [{ lineId, quantity: 4 }] },
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    expect((await get(id)).lastNote).toEqual({ number: 1, copy: 0, totalCents: 2800 });
+    const file = await until('the note', () => notes()[0]);
+    const text = decodeEscPos(fs.readFileSync(path.join(shop.dataDir, 'salle', file))).text.replace(/[\u00a0\u202f]/g, ' ');
+    expect(text).toMatch(/4 x Soupe +28,00 €/);
+    expect(text).toMatch(/TOTAL TTC +28,00 €/);
+  });
+
   it('does not let a till in training mode pay a real order', async () => {
     const tillId = (await waiter.get('/api/devices/current')).body.id as number;
     expect((await shop.admin.patch(`/api/tills/${tillId}`, { trainingMode: true })).status).toBe(200);

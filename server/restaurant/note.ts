@@ -14,11 +14,29 @@ import { PrintQueue } from '../printing/queue.ts';
 import { restaurantNote } from '../printing/receipt.ts';
 import { shopIdentity } from '../settings/settings.ts';
 
+/** From 25 € TTC a note is due to every customer (arrêté du 8 juin 1967, as amended): it is produced by itself. */
+export const NOTE_REQUIRED_CENTS = 2500;
+
 export async function printNote(
   trx: Trx,
   order: { id: string; outlet_id: number; table_id: number | null; covers: number },
-  ask: { customerName: string | null; tillId: number | null; userId: number; now: Date },
+  ask: {
+    customerName: string | null;
+    tillId: number | null;
+    userId: number;
+    now: Date;
+    /** Produced by itself as the bill is settled: only for 25 € and more, and only if that note was not printed already. */
+    auto?: boolean;
+  },
 ): Promise<void> {
+  const last = await trx
+    .selectFrom('order_notes')
+    .select(['number', 'copy', 'content_hash', 'customer_name'])
+    .where('order_id', '=', order.id)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const customerName = ask.auto ? (last?.customer_name ?? null) : ask.customerName;
   const lines = await trx
     .selectFrom('order_lines')
     .select(['name', 'quantity', 'unit_price_cents', 'vat_rate_bp'])
@@ -26,7 +44,10 @@ export async function printNote(
     .where('status', '!=', 'voided')
     .orderBy('position')
     .execute();
-  if (!lines.length) throw new Unprocessable('Rien à mettre sur la note.', [{ field: 'kind', reason: 'commande vide' }]);
+  if (!lines.length) {
+    if (ask.auto) return;
+    throw new Unprocessable('Rien à mettre sur la note.', [{ field: 'kind', reason: 'commande vide' }]);
+  }
   // The same dish at the same price is one line of the note.
   const items = new Map<string, { quantity: number; name: string; unitPriceCents: number; vatRateBp: number }>();
   for (const l of lines) {
@@ -43,14 +64,8 @@ export async function printNote(
     netCents: v.net,
     vatCents: v.vat,
   }));
-  const contentHash = sha256Hex(canonicalJson({ list, customerName: ask.customerName }));
-  const last = await trx
-    .selectFrom('order_notes')
-    .select(['number', 'copy', 'content_hash'])
-    .where('order_id', '=', order.id)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const contentHash = sha256Hex(canonicalJson({ list, customerName }));
+  if (ask.auto && (totalCents < NOTE_REQUIRED_CENTS || last?.content_hash === contentHash)) return;
   let number: number;
   let copy = 0;
   if (last && last.content_hash === contentHash) {
@@ -74,7 +89,7 @@ export async function printNote(
       copy,
       content_hash: contentHash,
       total_cents: totalCents,
-      customer_name: ask.customerName,
+      customer_name: customerName,
       created_at: at,
     })
     .returning('id')
@@ -98,7 +113,7 @@ export async function printNote(
         items: list,
         vat,
         totalCents,
-        customerName: ask.customerName,
+        customerName,
       },
       printer,
     );
@@ -113,7 +128,7 @@ export async function printNote(
     kind: 'order.note_printed',
     userId: ask.userId,
     subject: `order:${order.id}`,
-    data: { number, copy, totalCents },
+    data: { number, copy, totalCents, auto: Boolean(ask.auto) },
     at,
   });
 }

@@ -7,6 +7,7 @@ import type { SaleBody } from '../../shared/api/sales.ts';
 import type { Trx } from '../../db/schema.ts';
 import { Unprocessable } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
+import { printNote } from './note.ts';
 
 type OrderPart = NonNullable<SaleBody['order']>;
 
@@ -67,7 +68,14 @@ async function paidQuantities(trx: Trx, lineIds: string[]): Promise<Map<string, 
 }
 
 /** Records what the ticket paid; closes the order once nothing is left to pay. Returns whether it closed. */
-export async function recordOrderPart(trx: Trx, saleId: string, part: OrderPart, userId: number, now: Date): Promise<boolean> {
+export async function recordOrderPart(
+  trx: Trx,
+  saleId: string,
+  part: OrderPart,
+  by: { userId: number; tillId: number },
+  now: Date,
+): Promise<boolean> {
+  const { userId } = by;
   const merged = new Map<string, number>();
   for (const p of part.lines) merged.set(p.lineId, (merged.get(p.lineId) ?? 0) + p.quantity);
   await trx
@@ -85,6 +93,13 @@ export async function recordOrderPart(trx: Trx, saleId: string, part: OrderPart,
     lines.map((l) => l.id),
   );
   if (lines.some((l) => (paid.get(l.id) ?? 0) < l.quantity)) return false;
+  // The note is due from 25 €: printed now if the customer was not given this one already.
+  const order = await trx
+    .selectFrom('orders')
+    .select(['id', 'outlet_id', 'table_id', 'covers'])
+    .where('id', '=', part.id)
+    .executeTakeFirstOrThrow();
+  await printNote(trx, order, { customerName: null, tillId: by.tillId, userId, now, auto: true });
   await trx.updateTable('orders').set({ status: 'closed', closed_at: now.toISOString() }).where('id', '=', part.id).execute();
   await recordEvent(trx, {
     kind: 'order.closed',

@@ -240,7 +240,7 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
       now: ctx.now,
       timeZone: ctx.timeZone,
     });
-    if (body.order) await recordOrderPart(trx, sale.id, body.order, ctx.cashierId, ctx.now);
+    if (body.order) await recordOrderPart(trx, sale.id, body.order, { userId: ctx.cashierId, tillId: till.id }, ctx.now);
     return { created: true, sale };
   }
 }

@@ -77,7 +77,10 @@ export const salesRoutes = [
         announce(ctx, sale);
         await openDrawerForCash(ctx, sale);
         // A restaurant bill (or part of it): every device sees what is left to pay, or the table free.
-        if (body.order) ctx.services.realtime?.orderChanged(await getOrder(ctx.db, body.order.id));
+        if (body.order) {
+          ctx.services.realtime?.orderChanged(await getOrder(ctx.db, body.order.id));
+          ctx.services.prints?.kick(); // the note, when it was due
+        }
       }
       return created ? Reply.created(sale) : sale;
     },
