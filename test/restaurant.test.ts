@@ -299,7 +299,9 @@ describe('the restaurant: shared orders and the kitchen', () => {
 
   it('refuses the restaurant’s Z while a table is open, unless the manager closes it with the tables listed', async () => {
     // T2 was opened above and holds nothing yet.
-    const day = { outlet: 'restaurant', day: new Date().toISOString().slice(0, 10), cashCountedCents: 700 };
+    // The shop's business day (Paris), not UTC's: run after 23:00 UTC the two differ.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+    const day = { outlet: 'restaurant', day: today, cashCountedCents: 700 };
     const refused = await shop.admin.post('/api/closings/day', day);
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toContain('T2');

@@ -11,7 +11,7 @@ import { canonicalJson } from '../journal/canonical.ts';
 import { recordEvent } from '../journal/events.ts';
 import { getPrinter } from '../printing/printers.ts';
 import { PrintQueue } from '../printing/queue.ts';
-import { restaurantNote } from '../printing/receipt.ts';
+import { restaurantNote } from '../printing/restaurant-note.ts';
 import { shopIdentity } from '../settings/settings.ts';
 
 /** From 25 € TTC a note is due to every customer (arrêté du 8 juin 1967, as amended): it is produced by itself. */
