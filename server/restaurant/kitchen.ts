@@ -4,7 +4,7 @@
  * (unique): the operation is applied once, so the ticket exists once, and its print job is the one the
  * queue retries after a fault, never a copy of another.
  */
-import type { Course } from '../../shared/api/restaurant.ts';
+import { courseRank, type Course } from '../../shared/api/restaurant.ts';
 import type { Trx } from '../../db/schema.ts';
 import { getPrinter } from '../printing/printers.ts';
 import { PrintQueue } from '../printing/queue.ts';
@@ -23,11 +23,10 @@ export interface KitchenItem {
 }
 
 export const COURSE_NAMES: Record<Course, string> = { drink: 'BOISSONS', starter: 'ENTRÉES', main: 'PLATS', dessert: 'DESSERTS' };
-const COURSE_RANK: Record<Course, number> = { drink: 0, starter: 1, main: 2, dessert: 3 };
 
 /** The items of one ticket by course, in serving order (lines with no course first, as « À ENVOYER »). */
 export function groupsOf(items: readonly KitchenItem[]): KitchenTicketData['groups'] {
-  const key = (i: KitchenItem) => `${i.course === null ? -1 : COURSE_RANK[i.course]}:${i.waiting ? 1 : 0}`;
+  const key = (i: KitchenItem) => `${i.course === null ? -1 : courseRank(i.course)}:${i.waiting ? 1 : 0}`;
   const groups = new Map<string, KitchenTicketData['groups'][number]>();
   for (const i of [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))) {
     const k = key(i);

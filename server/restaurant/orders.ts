@@ -7,7 +7,7 @@
  * a conflict shown to them (409), never merged silently.
  */
 import type { Kysely } from 'kysely';
-import type { Course, OrderOp, OrderView } from '../../shared/api/restaurant.ts';
+import { courseRank, type Course, type OrderOp, type OrderView } from '../../shared/api/restaurant.ts';
 import type { Database, Db, Trx } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
@@ -22,9 +22,6 @@ export interface OpActor {
   /** The till of the device: its printer prints the note. */
   tillId?: number | null;
 }
-
-/** Courses in the order they are served. Lines with no course go with the first. */
-const COURSE_ORDER: Record<Course, number> = { drink: 0, starter: 1, main: 2, dessert: 3 };
 
 export async function getOrder(db: Db, id: string): Promise<OrderView> {
   const o = await db
@@ -476,7 +473,7 @@ async function sendNew(trx: Trx, order: OrderRow, opId: string, actor: OpActor, 
   const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', order.id).orderBy('position').execute();
   const fresh = lines.filter((l) => l.status === 'new');
   if (!fresh.length) throw new Unprocessable('Rien de nouveau à envoyer.', [{ field: 'kind', reason: 'aucune ligne nouvelle' }]);
-  const rank = (c: string | null) => (c === null ? 0 : COURSE_ORDER[c as Course]);
+  const rank = (c: string | null) => (c === null ? 0 : courseRank(c as Course));
   // Drinks (and lines with no course) are prepared at once. Food: the courses already asked for are
   // prepared at once; on a table where none is yet, the earliest course of this send is, the rest waits.
   const firedFood = lines.filter((l) => l.fired_at !== null && rank(l.course) > 0).map((l) => rank(l.course));

@@ -9,6 +9,8 @@ const int = z.number().int();
 export const courseSchema = z.enum(['drink', 'starter', 'main', 'dessert']);
 export type Course = z.infer<typeof courseSchema>;
 export const COURSES: readonly Course[] = courseSchema.options;
+/** A course's place in the meal (drink 0, starter 1, main 2, dessert 3): the schema lists them in serving order. */
+export const courseRank = (c: Course): number => COURSES.indexOf(c);
 
 export const tableShapeSchema = z.enum(['square', 'round', 'rect']);
 export const orderModeSchema = z.enum(['on_site', 'takeaway']);
