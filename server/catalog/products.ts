@@ -53,6 +53,7 @@ function baseProductQuery(db: Db) {
       'products.net_quantity',
       'products.net_unit',
       'products.active',
+      'products.course',
       'stock_levels.on_hand',
     ]);
 }
@@ -100,6 +101,7 @@ function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[]): Pro
     barcodes,
     onHand,
     low: onHand !== null && r.low_stock_threshold !== null && onHand <= r.low_stock_threshold,
+    course: r.course,
   };
 }
 export type { ProductView };
@@ -235,6 +237,7 @@ export async function createProduct(
       low_stock_threshold: input.lowStockThreshold,
       net_quantity: input.net?.quantity ?? null,
       net_unit: input.net?.unit ?? null,
+      course: input.course,
       search_text: productSearchText(input.name, producerName, input.plu),
       created_at: at,
       updated_at: at,
@@ -285,6 +288,7 @@ export async function updateProduct(db: Trx, id: number, patch: ProductUpdate, u
     net_quantity: patch.net === undefined ? before.net_quantity : (patch.net?.quantity ?? null),
     net_unit: patch.net === undefined ? before.net_unit : (patch.net?.unit ?? null),
     active: patch.active === undefined ? before.active : patch.active ? (1 as const) : (0 as const),
+    course: patch.course === undefined ? before.course : patch.course,
   };
   checkNet(next.unit, next.net_quantity);
   if (next.unit !== before.unit) {

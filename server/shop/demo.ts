@@ -108,6 +108,7 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
           outlets: p.outlets,
           barcodes: p.barcode ? [p.barcode] : [],
           net: p.unit === 'piece' ? netFromName(p.name) : null,
+          course: null,
         },
         managerId,
         now,

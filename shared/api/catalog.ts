@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   basisPointsSchema,
+  courseSchema,
   idSchema,
   outletCodeSchema,
   pageQuery,
@@ -101,6 +102,8 @@ export const productCreateBody = z
     outlets: z.array(outletCodeSchema).min(1).max(2).default(['shop']),
     barcodes: z.array(barcodeText).max(20).default([]),
     net: netSchema.nullable().default(null),
+    /** The course a dish is sent to the kitchen in by default (restaurant); null: with the first send. */
+    course: courseSchema.nullable().default(null),
   })
   .strict();
 
@@ -120,6 +123,7 @@ export const productUpdateBody = z
     net: netSchema.nullable(),
     /** The product's whole set of barcodes: codes left out are removed, new ones added, in the same transaction. */
     barcodes: z.array(barcodeText).max(20),
+    course: courseSchema.nullable(),
   })
   .partial()
   .strict();
@@ -213,6 +217,8 @@ export const productView = z.strictObject({
   /** Pieces, or grams for products sold by weight; null when stock is not tracked. */
   onHand: int.nullable(),
   low: z.boolean(),
+  /** The course a dish goes to the kitchen in by default (restaurant). */
+  course: courseSchema.nullable(),
 });
 export type ProductView = z.infer<typeof productView>;
 

@@ -52,3 +52,6 @@ export const errorSchema = z.object({
     fields: z.array(z.object({ field: z.string(), reason: z.string() })),
   }),
 });
+
+/** The courses a dish is sent in; the kitchen prepares a later course when the waiter asks for it (Suite). */
+export const courseSchema = z.enum(['drink', 'starter', 'main', 'dessert']);

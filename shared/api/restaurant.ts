@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { idSchema, outletCodeSchema, trimmed } from './common.ts';
+import { courseSchema, idSchema, outletCodeSchema, trimmed } from './common.ts';
 import { endpoint } from './contract.ts';
 import { uuidV7 } from './sales.ts';
 
 const int = z.number().int();
 
-/** The courses a dish is sent in; the kitchen prepares a later course when the waiter asks for it (Suite). */
-export const courseSchema = z.enum(['drink', 'starter', 'main', 'dessert']);
+export { courseSchema };
 export type Course = z.infer<typeof courseSchema>;
 export const COURSES: readonly Course[] = courseSchema.options;
 /** A course's place in the meal (drink 0, starter 1, main 2, dessert 3): the schema lists them in serving order. */
