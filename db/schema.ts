@@ -451,7 +451,13 @@ export interface KitchenTicketTable {
   items: string;
   print_job_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: string;
+  /** On the kitchen screen: to prepare, ready, served (a recall takes it back). */
+  state: ColumnType<KitchenTicketState, KitchenTicketState | undefined, KitchenTicketState>;
+  state_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Reprints the kitchen asked for (each printed marked RÉIMPRESSION). */
+  reprints: ColumnType<number, number | undefined, number>;
 }
+export type KitchenTicketState = 'todo' | 'ready' | 'served';
 
 export interface OrderPaymentTable {
   sale_id: string;

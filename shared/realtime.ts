@@ -1,4 +1,4 @@
-import type { OrderView } from './api/restaurant.ts';
+import type { KitchenTicketView, OrderView } from './api/restaurant.ts';
 /** The socket.io event maps, shared by the server and the clients. */
 export interface SaleRecordedEvent {
   id: string;
@@ -64,6 +64,10 @@ export interface ServerToClientEvents {
   'catalog:changed': (event: { productIds: number[] }) => void;
   /** An order of the restaurant changed (any operation): every device of its outlet shows it as it now stands. */
   'order:changed': (event: OrderView) => void;
+  /** A kitchen ticket came, or moved on the kitchen screen (ready, served, recalled): every screen of the outlet. */
+  'kitchen:changed': (event: KitchenTicketView) => void;
+  /** A station's printer was swapped (its own is down): the screens and phones of the outlet follow. */
+  'station:changed': (event: { id: number; outletId: number; name: string; printerId: number | null; active: boolean }) => void;
   /** Another tablet was paired with this till: these tablets are replaced. */
   'devices:replaced': (event: { tillId: number; deviceIds: number[] }) => void;
 }

@@ -12,6 +12,8 @@ export type EventKind =
   | 'floor.table_updated'
   | 'floor.station_created'
   | 'floor.category_station'
+  | 'floor.station_printer'
+  | 'kitchen.reprinted'
   | 'order.opened'
   | 'order.sent'
   | 'order.fired'

@@ -8,6 +8,17 @@ export async function tillRooms(db: Db, tillId: number) {
   return db.selectFrom('tills').select(['outlet_id', 'printer_id']).where('id', '=', tillId).executeTakeFirst();
 }
 
+/** The printers of an outlet's preparation stations. */
+export async function stationPrinters(db: Db, outletId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('stations')
+    .select('printer_id')
+    .where('outlet_id', '=', outletId)
+    .where('printer_id', 'is not', null)
+    .execute();
+  return rows.map((r) => r.printer_id!);
+}
+
 /** Of these products, those the actor may follow the stock of (a producer: their own only). */
 export async function followableProducts(db: Db, actor: Actor, ids: number[]): Promise<number[]> {
   const { producerId } = producerScope(actor);

@@ -12,10 +12,10 @@ import type {
   StockChangedEvent,
 } from '../../shared/realtime.ts';
 import type { Database } from '../../db/schema.ts';
-import type { OrderView } from '../../shared/api/restaurant.ts';
+import type { KitchenTicketView, OrderView } from '../../shared/api/restaurant.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
-import { followableProducts, outletIds, ownersOf, stockOf, tillRooms } from './queries.ts';
+import { followableProducts, outletIds, ownersOf, stationPrinters, stockOf, tillRooms } from './queries.ts';
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -73,14 +73,14 @@ export class Realtime {
       if (user?.role === 'producer' && user.producerId !== null) await socket.join(`producer:${user.producerId}`);
       if (device) {
         const till = await tillRooms(db, device.tillId);
-        await socket.join([
-          `till:${device.tillId}`,
-          ...(till ? [`outlet:${till.outlet_id}`] : []),
-          ...(till?.printer_id ? [`printer:${till.printer_id}`] : []),
-        ]);
-        // A till that (re)connects learns its printer's state at once.
-        if (till?.printer_id && this.printerStatus) {
-          const status = await this.printerStatus(till.printer_id).catch(() => null);
+        // Its own receipt printer, and its outlet's stations' printers (a waiter sees the kitchen's is down).
+        const printers = [
+          ...new Set([...(till?.printer_id ? [till.printer_id] : []), ...(till ? await stationPrinters(db, till.outlet_id) : [])]),
+        ];
+        await socket.join([`till:${device.tillId}`, ...(till ? [`outlet:${till.outlet_id}`] : []), ...printers.map((p) => `printer:${p}`)]);
+        // A till that (re)connects learns its printers' state at once.
+        for (const printerId of this.printerStatus ? printers : []) {
+          const status = await this.printerStatus!(printerId).catch(() => null);
           if (status) socket.emit('printer:state', status);
         }
       }
@@ -102,6 +102,15 @@ export class Realtime {
   /** An order as it now stands: to every device of its outlet and to the managers. */
   orderChanged(order: OrderView) {
     this.io.to('managers').to(`outlet:${order.outletId}`).emit('order:changed', order);
+  }
+
+  /** A kitchen ticket as it now stands: to every device of its outlet (the kitchen screens among them) and the managers. */
+  kitchenChanged(outletId: number, ticket: KitchenTicketView) {
+    this.io.to('managers').to(`outlet:${outletId}`).emit('kitchen:changed', ticket);
+  }
+
+  stationChanged(station: { id: number; outletId: number; name: string; printerId: number | null; active: boolean }) {
+    this.io.to('managers').to(`outlet:${station.outletId}`).emit('station:changed', station);
   }
 
   /** Tells a till's tablets that another one took the till over. */

@@ -1,10 +1,24 @@
 import { restaurantApi } from '../../shared/api/restaurant.ts';
 import { isManager, requireUser } from '../auth/access.ts';
 import { MANAGERS, STAFF, TILL } from '../http/access.ts';
+import { NotFound } from '../errors.ts';
 import { Reply, serve, type RequestContext } from '../http/route.ts';
 import { createRoom, createStation, createTable, listFloor, listStations, outletIdOf, setCategoryStation, updateTable } from './floor.ts';
 import { applyOp, getOrder, listOpenOrders, outletOfOrder, outletOfTable, requireOutletDevice } from './orders.ts';
 import type { OrderView } from '../../shared/api/restaurant.ts';
+import { kitchenBoard, reprintKitchenTicket, setKitchenState, stationOfTicket, switchStationPrinter, ticketsOfOp } from './board.ts';
+import type { Db } from '../../db/schema.ts';
+
+/** A kitchen screen or a waiter's phone acts on its own outlet's stations only (a manager on any). */
+async function requireStationOutlet(db: Db, ctx: RequestContext, station: { outlet_id: number }) {
+  await requireOutletDevice(db, ctx.device?.tillId ?? null, station.outlet_id, isManager(ctx));
+}
+
+async function stationRow(db: Db, id: number) {
+  const row = await db.selectFrom('stations').select(['id', 'outlet_id']).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('Poste');
+  return row;
+}
 
 /** After the commit: every device of the outlet (and the managers) sees the order as it now stands. */
 function announce(ctx: RequestContext, order: OrderView, kitchenTickets: number, others: OrderView[] = []) {
@@ -97,7 +111,59 @@ export const restaurantRoutes = [
       );
       if (!result.applied) return { applied: false, order: result.order };
       announce(ctx, result.order, result.kitchenTickets || (body.kind === 'note' ? 1 : 0), result.others);
+      if (result.kitchenTickets)
+        for (const ticket of await ticketsOfOp(ctx.db, body.id)) ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
       return Reply.created({ applied: true, order: result.order });
+    },
+  }),
+  serve(restaurantApi.kitchenBoard, {
+    access: TILL,
+    tag: 'restaurant',
+    summary:
+      'A station’s kitchen screen: its tickets not served yet by age (then those served in the last half hour, to recall), and the count of each dish still to prepare',
+    handler: async ({ params }, ctx) => {
+      await requireStationOutlet(ctx.db, ctx, await stationRow(ctx.db, params.id));
+      return kitchenBoard(ctx.db, params.id, ctx.services.now());
+    },
+  }),
+  serve(restaurantApi.kitchenState, {
+    access: TILL,
+    tag: 'restaurant',
+    summary: 'A kitchen ticket ready, served, or recalled (back to « à préparer »); the same state again changes nothing',
+    handler: async ({ params, body }, ctx) => {
+      const station = await stationOfTicket(ctx.db, params.id);
+      await requireStationOutlet(ctx.db, ctx, station);
+      const ticket = await ctx.db.transaction().execute((trx) => setKitchenState(trx, params.id, body.state, ctx.services.now()));
+      ctx.services.realtime?.kitchenChanged(station.outlet_id, ticket);
+      return ticket;
+    },
+  }),
+  serve(restaurantApi.kitchenReprint, {
+    access: TILL,
+    tag: 'restaurant',
+    summary: 'A kitchen ticket printed again at the kitchen’s request, marked RÉIMPRESSION, counted and journalled',
+    handler: async ({ params }, ctx) => {
+      await requireStationOutlet(ctx.db, ctx, await stationOfTicket(ctx.db, params.id));
+      const jobId = await ctx.db
+        .transaction()
+        .execute((trx) => reprintKitchenTicket(trx, params.id, ctx.user?.id ?? null, ctx.services.now()));
+      ctx.services.prints?.kick();
+      return Reply.created({ jobId });
+    },
+  }),
+  serve(restaurantApi.stationPrinter, {
+    access: TILL,
+    tag: 'restaurant',
+    summary:
+      'A station’s tickets sent to another printer from now on (its own is down), with those still waiting or failed on the old one; journalled',
+    handler: async ({ params, body }, ctx) => {
+      await requireStationOutlet(ctx.db, ctx, await stationRow(ctx.db, params.id));
+      const result = await ctx.db
+        .transaction()
+        .execute((trx) => switchStationPrinter(trx, params.id, body.printerId, body.moveWaiting, ctx.user?.id ?? null, ctx.services.now()));
+      ctx.services.realtime?.stationChanged(result.station);
+      ctx.services.prints?.kick();
+      return result;
     },
   }),
 ];

@@ -179,6 +179,61 @@ export const roomView = z.strictObject({ id: int, outletId: int, name: z.string(
 export type RoomView = z.infer<typeof roomView>;
 export const stationView = z.strictObject({ id: int, outletId: int, name: z.string(), printerId: int.nullable(), active: z.boolean() });
 
+// ——— The kitchen screen ———
+
+export const kitchenStateSchema = z.enum(['todo', 'ready', 'served']);
+export type KitchenState = z.infer<typeof kitchenStateSchema>;
+
+export const kitchenItemView = z.strictObject({
+  lineId: z.string(),
+  name: z.string(),
+  quantity: int,
+  seat: int.nullable(),
+  note: z.string().nullable(),
+  course: courseSchema.nullable(),
+  /** Sent ahead, to prepare when its course is asked for (Suite). */
+  waiting: z.boolean(),
+});
+export const kitchenTicketView = z.strictObject({
+  id: int,
+  orderId: z.string(),
+  stationId: int,
+  /** A send, a course asked for (Suite), or lines cancelled (ANNULÉ). */
+  kind: z.enum(['send', 'fire', 'void']),
+  table: z.string(),
+  covers: int,
+  waiter: z.string(),
+  createdAt: z.string(),
+  state: kitchenStateSchema,
+  stateAt: z.string().nullable(),
+  reprints: int,
+  /** The course asked for, on a Suite ticket. */
+  course: courseSchema.nullable(),
+  /** Why the lines were cancelled, on an ANNULÉ ticket. */
+  reason: z.string().nullable(),
+  /** Its print job: queued, printing, done, failed, unconfirmed…; null without a printer. */
+  printStatus: z.string().nullable(),
+  items: z.array(kitchenItemView),
+});
+export type KitchenTicketView = z.infer<typeof kitchenTicketView>;
+export const kitchenBoard = z.strictObject({
+  station: z.strictObject({ id: int, name: z.string(), printerId: int.nullable(), printerName: z.string().nullable() }),
+  /** Not served yet, oldest first; then those served in the last half hour (to recall one). */
+  tickets: z.array(kitchenTicketView),
+  /** Dishes still to prepare, all tables together, by name (the count the kitchen plans with). */
+  allDay: z.array(z.strictObject({ name: z.string(), quantity: int })),
+});
+export type KitchenBoard = z.infer<typeof kitchenBoard>;
+export const kitchenStateBody = z.object({ state: kitchenStateSchema }).strict();
+export const stationPrinterBody = z
+  .object({
+    /** The printer this station's tickets go to from now on (another station's, while its own is down). */
+    printerId: idSchema,
+    /** Also send there the tickets still waiting or failed on the old printer (never one that may have printed). */
+    moveWaiting: z.boolean().default(true),
+  })
+  .strict();
+
 const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
 const orderParams = z.object({ id: uuidV7 }).strict();
 
@@ -208,6 +263,27 @@ export const restaurantApi = {
     response: z.array(orderView),
   }),
   order: endpoint({ method: 'get', path: '/api/orders/:id', params: orderParams, response: orderView }),
+  kitchenBoard: endpoint({ method: 'get', path: '/api/stations/:id/board', params: idParams, response: kitchenBoard }),
+  kitchenState: endpoint({
+    method: 'post',
+    path: '/api/kitchen-tickets/:id/state',
+    params: idParams,
+    body: kitchenStateBody,
+    response: kitchenTicketView,
+  }),
+  kitchenReprint: endpoint({
+    method: 'post',
+    path: '/api/kitchen-tickets/:id/reprint',
+    params: idParams,
+    response: z.strictObject({ jobId: int }),
+  }),
+  stationPrinter: endpoint({
+    method: 'put',
+    path: '/api/stations/:id/printer',
+    params: idParams,
+    body: stationPrinterBody,
+    response: z.strictObject({ station: stationView, moved: int }),
+  }),
   apply: endpoint({
     method: 'post',
     path: '/api/orders/:id/ops',

@@ -1,0 +1,281 @@
+/**
+ * The kitchen screen of a station: its tickets by age (to prepare, ready, served, and back when the kitchen
+ * recalls one), the count of each dish still to prepare, a reprint marked as such, and the station's
+ * printer swapped for another station's while its own is down.
+ */
+import type { KitchenBoard, KitchenTicketView, KitchenState } from '../../shared/api/restaurant.ts';
+import type { Db, Trx } from '../../db/schema.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { recordEvent } from '../journal/events.ts';
+import { getPrinter } from '../printing/printers.ts';
+import { PrintQueue } from '../printing/queue.ts';
+import { kitchenTicket } from '../printing/receipt.ts';
+import { COURSE_NAMES, groupsOf, type KitchenItem } from './kitchen.ts';
+
+/** Tickets older than this are off the screen whatever their state (yesterday's service). */
+const SHOWN_HOURS = 16;
+/** A served ticket stays this long at the end of the screen, to be recalled. */
+const RECALL_MINUTES = 30;
+
+function ticketQuery(db: Db) {
+  return db
+    .selectFrom('kitchen_tickets as k')
+    .innerJoin('orders as o', 'o.id', 'k.order_id')
+    .innerJoin('users as u', 'u.id', 'o.waiter_id')
+    .leftJoin('dining_tables as t', 't.id', 'o.table_id')
+    .leftJoin('print_jobs as j', 'j.id', 'k.print_job_id')
+    .select([
+      'k.id',
+      'k.order_id',
+      'k.station_id',
+      'k.kind',
+      'k.items',
+      'k.created_at',
+      'k.state',
+      'k.state_at',
+      'k.reprints',
+      'o.covers',
+      'u.display_name as waiter',
+      't.name as table_name',
+      'j.status as print_status',
+    ]);
+}
+type TicketRow = Awaited<ReturnType<ReturnType<typeof ticketQuery>['execute']>>[number];
+
+async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
+  const parsed = rows.map((r) => ({ r, items: JSON.parse(r.items) as KitchenItem[] }));
+  // A cancellation's reason is the voided lines'.
+  const voidLines = parsed.filter((p) => p.r.kind === 'void').flatMap((p) => p.items.map((i) => i.lineId));
+  const reasons = new Map<string, string | null>();
+  if (voidLines.length)
+    for (const l of await db.selectFrom('order_lines').select(['id', 'void_reason']).where('id', 'in', voidLines).execute())
+      reasons.set(l.id, l.void_reason);
+  return parsed.map(({ r, items }) => ({
+    id: r.id,
+    orderId: r.order_id,
+    stationId: r.station_id,
+    kind: r.kind,
+    table: r.table_name ?? 'à emporter',
+    covers: r.covers,
+    waiter: r.waiter,
+    createdAt: r.created_at,
+    state: r.state,
+    stateAt: r.state_at,
+    reprints: r.reprints,
+    course: r.kind === 'fire' ? (items.find((i) => i.course)?.course ?? null) : null,
+    reason: r.kind === 'void' ? (reasons.get(items[0]?.lineId ?? '') ?? null) : null,
+    printStatus: r.print_status,
+    items: items.map((i) => ({
+      lineId: i.lineId,
+      name: i.name,
+      quantity: i.quantity,
+      seat: i.seat,
+      note: i.note,
+      course: i.course,
+      waiting: Boolean(i.waiting),
+    })),
+  }));
+}
+
+export async function kitchenTicketView(db: Db, id: number): Promise<KitchenTicketView> {
+  const row = await ticketQuery(db).where('k.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('Bon de cuisine');
+  return (await views(db, [row]))[0]!;
+}
+
+/** The tickets an operation made (one per station), for the kitchen screens. */
+export async function ticketsOfOp(db: Db, opId: string): Promise<KitchenTicketView[]> {
+  const rows = await ticketQuery(db).where('k.send_key', 'like', `${opId}:%`).orderBy('k.id').execute();
+  return views(db, rows);
+}
+
+export async function kitchenBoard(db: Db, stationId: number, now: Date): Promise<KitchenBoard> {
+  const station = await db
+    .selectFrom('stations')
+    .leftJoin('printers', 'printers.id', 'stations.printer_id')
+    .select(['stations.id', 'stations.name', 'stations.printer_id', 'printers.name as printer_name'])
+    .where('stations.id', '=', stationId)
+    .executeTakeFirst();
+  if (!station) throw new NotFound('Poste');
+  const since = new Date(now.getTime() - SHOWN_HOURS * 3_600_000).toISOString();
+  const recallSince = new Date(now.getTime() - RECALL_MINUTES * 60_000).toISOString();
+  const rows = await ticketQuery(db)
+    .where('k.station_id', '=', stationId)
+    .where('k.created_at', '>=', since)
+    .where((w) => w.or([w('k.state', '!=', 'served'), w('k.state_at', '>=', recallSince)]))
+    .orderBy('k.id')
+    .execute();
+  const tickets = await views(db, rows);
+  const order = (t: KitchenTicketView) => (t.state === 'served' ? 1 : 0);
+  tickets.sort((a, b) => order(a) - order(b) || a.id - b.id);
+  return {
+    station: { id: station.id, name: station.name, printerId: station.printer_id, printerName: station.printer_name },
+    tickets,
+    allDay: await allDay(db, tickets),
+  };
+}
+
+/**
+ * Each dish still to prepare: the items of tickets not ready yet, not waiting for their course, whose line
+ * was not cancelled since — summed by name.
+ */
+async function allDay(db: Db, tickets: readonly KitchenTicketView[]) {
+  const items = tickets.filter((t) => t.state === 'todo' && t.kind !== 'void').flatMap((t) => t.items.filter((i) => !i.waiting));
+  if (!items.length) return [];
+  const voided = new Set(
+    (
+      await db
+        .selectFrom('order_lines')
+        .select('id')
+        .where('id', 'in', [...new Set(items.map((i) => i.lineId))])
+        .where('status', '=', 'voided')
+        .execute()
+    ).map((l) => l.id),
+  );
+  const counts = new Map<string, number>();
+  for (const i of items) if (!voided.has(i.lineId)) counts.set(i.name, (counts.get(i.name) ?? 0) + i.quantity);
+  return [...counts]
+    .map(([name, quantity]) => ({ name, quantity }))
+    .sort((a, b) => b.quantity - a.quantity || a.name.localeCompare(b.name, 'fr'));
+}
+
+/** « Prêt », « servi », or back to « à préparer » (a recall): the same state again changes nothing. */
+export async function setKitchenState(trx: Trx, id: number, state: KitchenState, now: Date): Promise<KitchenTicketView> {
+  const row = await trx.selectFrom('kitchen_tickets').select(['id', 'state']).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('Bon de cuisine');
+  if (row.state !== state)
+    await trx.updateTable('kitchen_tickets').set({ state, state_at: now.toISOString() }).where('id', '=', id).execute();
+  return kitchenTicketView(trx, id);
+}
+
+export async function stationOfTicket(db: Db, id: number) {
+  const row = await db
+    .selectFrom('kitchen_tickets')
+    .innerJoin('stations', 'stations.id', 'kitchen_tickets.station_id')
+    .select(['stations.id', 'stations.outlet_id'])
+    .where('kitchen_tickets.id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new NotFound('Bon de cuisine');
+  return row;
+}
+
+/** The ESC/POS of a stored ticket, as first printed or marked RÉIMPRESSION. */
+async function renderTicket(db: Db, view: KitchenTicketView, printerId: number, reprint: boolean) {
+  const printer = await getPrinter(db, printerId);
+  const items: KitchenItem[] = view.items.map((i) => ({ ...i, stationId: view.stationId }));
+  return {
+    printer,
+    bytes: kitchenTicket(
+      {
+        kind: view.kind,
+        table: view.table,
+        covers: view.covers,
+        waiter: view.waiter,
+        at: view.createdAt,
+        course: view.course ? COURSE_NAMES[view.course] : null,
+        reason: view.reason,
+        reprint,
+        groups: groupsOf(items),
+      },
+      printer,
+    ),
+  };
+}
+
+/**
+ * A copy the kitchen asks for (a ticket lost, splashed): printed marked RÉIMPRESSION so nobody cooks the
+ * dish twice, counted on the ticket and in the chained log.
+ */
+export async function reprintKitchenTicket(trx: Trx, id: number, userId: number | null, now: Date): Promise<number> {
+  const view = await kitchenTicketView(trx, id);
+  const station = await trx
+    .selectFrom('stations')
+    .select(['printer_id', 'name'])
+    .where('id', '=', view.stationId)
+    .executeTakeFirstOrThrow();
+  if (station.printer_id === null) throw new Conflict(`Le poste ${station.name} n’a pas d’imprimante.`, 'printerId');
+  const { printer, bytes } = await renderTicket(trx, view, station.printer_id, true);
+  if (!printer.active) throw new Conflict(`L’imprimante ${printer.name} est désactivée.`, 'printerId');
+  const jobId = await PrintQueue.add(
+    trx,
+    { printerId: printer.id, kind: 'kitchen', subject: `kitchen:${id}:reprint`, bytes, createdBy: userId },
+    now,
+  );
+  await trx
+    .updateTable('kitchen_tickets')
+    .set({ reprints: view.reprints + 1 })
+    .where('id', '=', id)
+    .execute();
+  await recordEvent(trx, {
+    kind: 'kitchen.reprinted',
+    userId,
+    subject: `order:${view.orderId}`,
+    data: { ticketId: id, stationId: view.stationId, copy: view.reprints + 1, jobId },
+    at: now.toISOString(),
+  });
+  return jobId;
+}
+
+/**
+ * The station's tickets go to another printer from now on (the kitchen's is down: the bar's prints them).
+ * Its tickets still queued or given up on move there too, their old job cancelled: they never printed, so
+ * this is the ticket printed once, not a copy. A job the printer may have printed (unconfirmed) stays where
+ * it is, for the kitchen to confirm or reprint.
+ */
+export async function switchStationPrinter(
+  trx: Trx,
+  stationId: number,
+  printerId: number,
+  moveWaiting: boolean,
+  userId: number | null,
+  now: Date,
+) {
+  const station = await trx.selectFrom('stations').selectAll().where('id', '=', stationId).executeTakeFirst();
+  if (!station) throw new NotFound('Poste');
+  const target = await trx.selectFrom('printers').select(['id', 'active']).where('id', '=', printerId).executeTakeFirst();
+  if (!target) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });
+  if (!target.active) throw new Invalid({ field: 'printerId', reason: 'imprimante désactivée' });
+  await trx.updateTable('stations').set({ printer_id: printerId }).where('id', '=', stationId).execute();
+  let moved = 0;
+  if (moveWaiting) {
+    const stuck = await trx
+      .selectFrom('kitchen_tickets as k')
+      .innerJoin('print_jobs as j', 'j.id', 'k.print_job_id')
+      .select(['k.id', 'j.id as job_id', 'j.status', 'j.printer_id'])
+      .where('k.station_id', '=', stationId)
+      .where('j.printer_id', '!=', printerId)
+      .where((w) => w.or([w('j.status', '=', 'queued'), w.and([w('j.status', '=', 'failed'), w('j.resolved_at', 'is', null)])]))
+      .orderBy('k.id')
+      .execute();
+    const at = now.toISOString();
+    // A failed job moved is settled as « retried » (on the other printer): it leaves the attention list.
+    for (const s of stuck) {
+      await trx
+        .updateTable('print_jobs')
+        .set({
+          status: 'cancelled',
+          updated_at: at,
+          ...(s.status === 'failed' ? { resolved_at: at, resolved_by: userId, resolution: 'retried' as const } : {}),
+        })
+        .where('id', '=', s.job_id)
+        .execute();
+      const view = await kitchenTicketView(trx, s.id);
+      const { bytes } = await renderTicket(trx, view, printerId, false);
+      const jobId = await PrintQueue.add(trx, { printerId, kind: 'kitchen', subject: `kitchen:${s.id}`, bytes, createdBy: userId }, now);
+      await trx.updateTable('kitchen_tickets').set({ print_job_id: jobId }).where('id', '=', s.id).execute();
+      moved++;
+    }
+  }
+  await recordEvent(trx, {
+    kind: 'floor.station_printer',
+    userId,
+    subject: `station:${stationId}`,
+    data: { from: station.printer_id, to: printerId, moved },
+    at: now.toISOString(),
+  });
+  const after = await trx.selectFrom('stations').selectAll().where('id', '=', stationId).executeTakeFirstOrThrow();
+  return {
+    station: { id: after.id, outletId: after.outlet_id, name: after.name, printerId: after.printer_id, active: after.active === 1 },
+    moved,
+  };
+}

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KitchenBoard, KitchenTicketView } from '../shared/api/restaurant.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/realtime.ts';
+import { decodeEscPos } from './support/escpos-decoder.ts';
+import { FakeNetworkPrinter } from './support/fake-printer.ts';
+import { aCategory, aPairedTill, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
+import { until } from './support/wait.ts';
+
+// The kitchen screen of a station, through the real server and a real socket: a wall tablet paired with its
+// own till (no one logged in) sees the tickets come, bumps and recalls them, counts the dishes to prepare,
+// asks for a reprint (marked as such), and sends the station's tickets to the bar's printer while its own is down.
+
+type S = Socket<ServerToClientEvents, ClientToServerEvents>;
+const at = () => new Date().toISOString();
+
+describe('the kitchen screen', () => {
+  let shop: TestShop;
+  let waiter: Client;
+  let screen: Client;
+  let kitchenId: number;
+  let barPrinter: number;
+  let kitchenPrinter: number;
+  let network: FakeNetworkPrinter;
+  let steak: number;
+  let tart: number;
+  let table: number;
+  const order = uuidv7();
+  let socket: S;
+  const heard: KitchenTicketView[] = [];
+
+  /** The kitchen's network printer: what it printed, decoded. */
+  const printed = () => network.jobs.map((j) => decodeEscPos(j.bytes).text);
+  const filed = (dir: string) => {
+    const full = path.join(shop.dataDir, dir);
+    if (!fs.existsSync(full)) return [];
+    return fs
+      .readdirSync(full)
+      .filter((f) => f.endsWith('.bin'))
+      .sort()
+      .map((f) => decodeEscPos(fs.readFileSync(path.join(full, f))).text);
+  };
+  const op = (body: Record<string, unknown>) => waiter.post(`/api/orders/${order}/ops`, { id: uuidv7(), at: at(), ...body });
+  const board = async () => (await screen.get(`/api/stations/${kitchenId}/board`)).body as KitchenBoard;
+
+  beforeAll(async () => {
+    shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '1000', PRINT_MAX_ATTEMPTS: '3' } });
+    const admin = shop.admin;
+    network = await FakeNetworkPrinter.start('working');
+    const salle = await admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle 1' });
+    const wall = await admin.post('/api/tills', { outlet: 'restaurant', name: 'Écran cuisine' });
+    const printer = async (name: string, uri: string) =>
+      (await admin.post('/api/printers', { name, role: 'kitchen', uri, columns: 48, codePage: 'pc858', drawer: false })).body.id as number;
+    kitchenPrinter = await printer('Cuisine', network.uri);
+    barPrinter = await printer('Bar', 'file:bar');
+    kitchenId = (await admin.post('/api/stations', { name: 'Cuisine', printerId: kitchenPrinter })).body.id;
+    const dishes = await aCategory(admin, { name: 'Plats' });
+    await admin.put(`/api/categories/${dishes.id}/station`, { stationId: kitchenId });
+    const onMenu = { producerId: null, outlets: ['restaurant'], vatRateBp: 1000, categoryId: dishes.id };
+    steak = (await aProduct(admin, { ...onMenu, name: 'Entrecôte', priceCents: 2200, course: 'main' })).id;
+    tart = (await aProduct(admin, { ...onMenu, name: 'Tarte aux pommes', priceCents: 650, course: 'dessert' })).id;
+    const room = await admin.post('/api/rooms', { name: 'Salle' });
+    table = (await admin.post(`/api/rooms/${room.body.id}/tables`, { name: '7', seats: 4 })).body.id;
+    waiter = (await aUser(shop, 'waiter', { tillId: salle.body.id })).client;
+    // The wall screen: paired, nobody logged in.
+    screen = await aPairedTill(shop, wall.body.id);
+    socket = await new Promise<S>((resolve, reject) => {
+      const s: S = io(shop.url, { transports: ['websocket'], extraHeaders: { cookie: screen.cookieHeader() }, reconnection: false });
+      s.once('connect', () => resolve(s));
+      s.once('connect_error', reject);
+    });
+    socket.on('kitchen:changed', (t) => heard.push(t));
+  });
+  afterAll(async () => {
+    socket?.close();
+    await shop.close();
+    await network?.close();
+  });
+
+  it('shows a send at once on the screen’s socket, the later course waiting, and counts what is to prepare', async () => {
+    expect((await op({ kind: 'open', tableId: table, covers: 3 })).status).toBe(201);
+    await op({ kind: 'add', lineId: uuidv7(), productId: steak, quantity: 3, note: 'saignant' });
+    await op({ kind: 'add', lineId: uuidv7(), productId: tart, quantity: 2 });
+    expect((await op({ kind: 'send' })).status).toBe(201);
+    const t = await until('the ticket on the socket', () => heard.find((h) => h.kind === 'send'));
+    expect(t).toMatchObject({ table: '7', covers: 3, state: 'todo', stationId: kitchenId, reprints: 0 });
+    // The steak now (its course, the main, is the first sent), the tart to follow.
+    expect(t.items.map((i) => [i.quantity, i.name, i.note, i.waiting])).toEqual([
+      [3, 'Entrecôte', 'saignant', false],
+      [2, 'Tarte aux pommes', null, true],
+    ]);
+    const b = await board();
+    expect(b.station).toMatchObject({ id: kitchenId, name: 'Cuisine', printerName: 'Cuisine' });
+    expect(b.tickets.map((x) => x.id)).toEqual([t.id]);
+    // Waiting items are not counted: 3 steaks to prepare, no tart yet.
+    expect(b.allDay).toEqual([{ name: 'Entrecôte', quantity: 3 }]);
+  });
+
+  it('bumps a ticket ready then served, keeps it to recall, and the same bump again changes nothing', async () => {
+    const id = (await board()).tickets[0]!.id;
+    const ready = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'ready' });
+    expect(ready.status).toBe(200);
+    expect(ready.body.state).toBe('ready');
+    // Ready: no longer counted as to prepare.
+    expect((await board()).allDay).toEqual([]);
+    const served = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'served' });
+    const stamp = served.body.stateAt;
+    expect((await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'served' })).body.stateAt).toBe(stamp);
+    // Served stays on the screen's end for a recall.
+    expect((await board()).tickets.map((x) => [x.id, x.state])).toEqual([[id, 'served']]);
+    await until('the bump heard', () => heard.find((h) => h.id === id && h.state === 'served'));
+    const recalled = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'todo' });
+    expect(recalled.body.state).toBe('todo');
+    expect((await board()).allDay).toEqual([{ name: 'Entrecôte', quantity: 3 }]);
+    expect((await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'cooked' })).status).toBe(400);
+    expect((await screen.post(`/api/kitchen-tickets/999999/state`, { state: 'ready' })).status).toBe(404);
+  });
+
+  it('reprints a ticket marked RÉIMPRESSION and counts it, the first print left alone', async () => {
+    const id = (await board()).tickets[0]!.id;
+    await until('the first print', () => (printed().length === 1 ? true : undefined));
+    const r = await screen.post(`/api/kitchen-tickets/${id}/reprint`, {});
+    expect(r.status).toBe(201);
+    const copy = await until('the reprint', () => printed()[1]);
+    expect(copy).toContain('*** RÉIMPRESSION ***');
+    expect(copy).toContain('3 x Entrecôte');
+    expect(printed()[0]).not.toContain('RÉIMPRESSION');
+    expect((await board()).tickets[0]!.reprints).toBe(1);
+    const events = (await shop.admin.get('/api/events?kind=kitchen.reprinted')).body;
+    expect(JSON.stringify(events)).toContain(`"ticketId":${id}`);
+  });
+
+  it('sends the station’s tickets to the bar’s printer while the kitchen’s is down: each printed once', async () => {
+    // The kitchen printer is switched off: the Suite ticket fails there.
+    await network.set('down');
+    expect((await op({ kind: 'fire', course: 'dessert' })).status).toBe(201);
+    const fire = await until('the Suite ticket', () => heard.find((h) => h.kind === 'fire'));
+    expect(fire.course).toBe('dessert');
+    expect(fire.items.map((i) => [i.quantity, i.name, i.waiting])).toEqual([[2, 'Tarte aux pommes', false]]);
+    await until(
+      'the print failing',
+      async () => (await board()).tickets.find((x) => x.id === fire.id && x.printStatus === 'failed'),
+      15_000,
+    );
+    const sw = await waiter.put(`/api/stations/${kitchenId}/printer`, { printerId: barPrinter });
+    expect(sw.status).toBe(200);
+    expect(sw.body.station.printerId).toBe(barPrinter);
+    expect(sw.body.moved).toBe(1);
+    const onBar = await until('the Suite on the bar printer', () => filed('bar')[0]);
+    expect(onBar).toContain('SUITE : DESSERTS');
+    expect(onBar).toContain('2 x Tarte aux pommes');
+    expect(onBar).not.toContain('RÉIMPRESSION');
+    // The kitchen printer back: nothing of the moved ticket comes out there.
+    await network.set('working');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(printed().filter((t) => t.includes('SUITE'))).toHaveLength(0);
+    expect(printed()).toHaveLength(2);
+    expect(filed('bar')).toHaveLength(1);
+    expect((await waiter.put(`/api/stations/${kitchenId}/printer`, { printerId: 999 })).body.error.fields[0].field).toBe('printerId');
+  });
+
+  it('is the outlet’s own: a shop till cannot read or bump the restaurant’s kitchen', async () => {
+    const shopTill = await aPairedTill(shop, 1);
+    expect((await shopTill.get(`/api/stations/${kitchenId}/board`)).status).toBe(403);
+    const id = (await board()).tickets[0]!.id;
+    expect((await shopTill.post(`/api/kitchen-tickets/${id}/state`, { state: 'served' })).status).toBe(403);
+  });
+});
