@@ -6,7 +6,8 @@ import { all, del, move } from './idb.ts';
 export interface OutboxItem {
   seq: number;
   id: string;
-  kind: 'sale' | 'refund' | 'receipt';
+  /** `op`: an operation on a restaurant order (the waiter's phone), idempotent by its id like a ticket. */
+  kind: 'sale' | 'refund' | 'receipt' | 'op';
   path: string;
   body: unknown;
   number?: number;
@@ -53,6 +54,8 @@ export class Outbox {
   constructor(
     private readonly onChange: (s: OutboxState) => void,
     private readonly onSent: (item: OutboxItem, reply: unknown) => void,
+    /** A refused item, after it moved to `refused` (an order operation in conflict is shown to the waiter). */
+    private readonly onRefused: (item: RefusedItem) => void = () => undefined,
   ) {}
 
   private set(patch: Partial<OutboxState>) {
@@ -150,6 +153,7 @@ export class Outbox {
         await move('outbox', 'refused', item.seq, refused);
         left.shift();
         this.set({ online: true, ...counts(left), refused: this.state.refused + 1 });
+        this.onRefused(refused);
       }
     }
   }

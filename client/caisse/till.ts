@@ -9,7 +9,7 @@ import { CatalogIndex, type CatalogData } from './catalog.ts';
 import { catalogApi } from '../../shared/api/catalog.ts';
 import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
 import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
-import { Outbox, type OutboxItem, type OutboxState } from './outbox.ts';
+import { Outbox, type OutboxItem, type OutboxState, type RefusedItem } from './outbox.ts';
 import { uuidv7 } from '../../shared/uuid.ts';
 
 /** The till this tablet is paired with, as `GET /api/devices/current` gives it (kept for offline starts). */
@@ -57,6 +57,8 @@ export interface TillState {
   parked: Parked[];
   printer: PrinterStateEvent | null;
   message: { kind: 'error' | 'info'; text: string } | null;
+  /** The restaurant order lines this cart pays (a bill, or part of it): sent with the ticket. */
+  orderPart: { id: string; lines: { lineId: string; quantity: number }[] } | null;
 }
 
 type Listener = (s: TillState, prev: TillState) => void;
@@ -99,18 +101,57 @@ export class Till {
     parked: [],
     printer: null,
     message: null,
+    orderPart: null,
   };
   private listeners = new Set<Listener>();
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   readonly outbox: Outbox;
   private lastTouch = Date.now();
   private catalogRefresh: ReturnType<typeof setTimeout> | null = null;
+  /** What another app built on the till (the waiter's) listens to: its socket events, its operations' answers. */
+  private readonly socketHooks: ((socket: Socket<ServerToClientEvents, ClientToServerEvents>) => void)[] = [];
+  private readonly sentHooks: ((item: OutboxItem, reply: unknown) => void)[] = [];
+  private readonly refusedHooks: ((item: RefusedItem) => void)[] = [];
 
   constructor() {
     this.outbox = new Outbox(
-      (o) => this.set({ outbox: o, ...(o.needsLogin && this.state.screen !== 'lock' && this.state.screen !== 'pair' ? {} : {}) }),
+      (o) => this.set({ outbox: o }),
       (item, reply) => this.sent(item, reply),
+      (item) => {
+        for (const h of this.refusedHooks) h(item);
+      },
     );
+  }
+
+  /** Listens on the till's socket (now, or once it connects). */
+  onSocket(hook: (socket: Socket<ServerToClientEvents, ClientToServerEvents>) => void) {
+    this.socketHooks.push(hook);
+    if (this.socket) hook(this.socket);
+  }
+
+  onSent(hook: (item: OutboxItem, reply: unknown) => void) {
+    this.sentHooks.push(hook);
+  }
+
+  onRefused(hook: (item: RefusedItem) => void) {
+    this.refusedHooks.push(hook);
+  }
+
+  /**
+   * Queues a request behind the tickets, sent in order exactly once (an order operation: the server applies
+   * an id once). Stored before it is sent: the phone can lose the Wi-Fi, or be closed, and lose nothing.
+   */
+  async enqueue(kind: OutboxItem['kind'], id: string, path: string, body: unknown): Promise<OutboxItem> {
+    const item = await numberAndQueue<Omit<OutboxItem, 'seq'>>('ops', 0, () => ({
+      id,
+      kind,
+      path,
+      body,
+      queuedAt: new Date().toISOString(),
+    }));
+    await this.outbox.refreshCounts();
+    void this.outbox.kick();
+    return item;
   }
 
   subscribe(l: Listener): () => void {
@@ -291,6 +332,7 @@ export class Till {
       // Another tablet took this till over: learn it from the server, and stop selling.
       if (e.deviceIds.includes(this.state.device?.deviceId ?? -1)) void this.refreshDevice();
     });
+    for (const hook of this.socketHooks) hook(socket);
     socket.on('catalog:changed', () => {
       // Several edits in a row (an import) bring one reload.
       if (this.catalogRefresh) clearTimeout(this.catalogRefresh);
@@ -362,7 +404,8 @@ export class Till {
   }
 
   cancelPayment() {
-    this.set({ screen: 'sell', payments: [] });
+    // A bill's part not paid: the cart was made for it, it goes with it.
+    this.set({ screen: 'sell', payments: [], ...(this.state.orderPart ? { cart: emptyCart(), orderPart: null } : {}) });
   }
 
   addPayment(p: Payment) {
@@ -402,6 +445,7 @@ export class Till {
         totalCents: priced.total,
         cashierId: user!.id,
         ...(cart.approval ? { discountApproval: cart.approval } : {}),
+        ...(this.state.orderPart ? { order: this.state.orderPart } : {}),
       },
     }));
     const finished: Finished = {
@@ -413,12 +457,13 @@ export class Till {
       receiptToken: null,
     };
     this.outbox.state = { ...this.outbox.state, waiting: this.outbox.state.waiting + 1 };
-    this.set({ finished, screen: 'done', cart: emptyCart(), payments: [], outbox: this.outbox.state });
+    this.set({ finished, screen: 'done', cart: emptyCart(), payments: [], orderPart: null, outbox: this.outbox.state });
     void this.outbox.kick();
     return finished;
   }
 
   private sent(item: OutboxItem, reply: unknown) {
+    for (const h of this.sentHooks) h(item, reply);
     const recorded = reply && typeof reply === 'object' ? (reply as { receiptToken?: string; number?: number }) : null;
     // Recorded under another number (another tablet of this till had used it): carry on after it.
     const renumbered =

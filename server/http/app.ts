@@ -235,6 +235,11 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     );
     const tillPage = path.join(clientDir, 'caisse', 'index.html');
     app.get(/^\/caisse(\/.*)?$/, (_req, res) => res.setHeader('cache-control', 'no-cache').sendFile(tillPage));
+    // The waiter's phone and the kitchen screen: their own pages, their routes drawn in the browser.
+    for (const page of ['salle', 'cuisine'])
+      app.get(new RegExp(`^/${page}(/.*)?$`), (_req, res) =>
+        res.setHeader('cache-control', 'no-cache').sendFile(path.join(clientDir, page, 'index.html')),
+      );
     app.get(/^\/(?!api\/).*/, (_req, res) => res.setHeader('cache-control', 'no-cache').sendFile(path.join(clientDir, 'index.html')));
   }
 

@@ -34,6 +34,19 @@ export async function getOrder(db: Db, id: string): Promise<OrderView> {
     .executeTakeFirst();
   if (!o) throw new NotFound('Commande');
   const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
+  const paid = new Map<string, number>();
+  if (lines.length)
+    for (const p of await db
+      .selectFrom('order_payments')
+      .select(['line_id', (eb) => eb.fn.sum<number>('quantity').as('quantity')])
+      .where(
+        'line_id',
+        'in',
+        lines.map((l) => l.id),
+      )
+      .groupBy('line_id')
+      .execute())
+      paid.set(p.line_id, Number(p.quantity));
   const note = await db
     .selectFrom('order_notes')
     .select(['number', 'copy', 'total_cents'])
@@ -62,6 +75,7 @@ export async function getOrder(db: Db, id: string): Promise<OrderView> {
     firedAt: l.fired_at,
     voidedAt: l.voided_at,
     voidReason: l.void_reason,
+    paidQuantity: paid.get(l.id) ?? 0,
   }));
   return {
     id: o.id,

@@ -128,6 +128,8 @@ export const orderLineView = z.strictObject({
   firedAt: z.string().nullable(),
   voidedAt: z.string().nullable(),
   voidReason: z.string().nullable(),
+  /** Already paid of it (a bill split by item): what is left to pay is `quantity − paidQuantity`. */
+  paidQuantity: int,
 });
 export type OrderLineView = z.infer<typeof orderLineView>;
 

@@ -1,0 +1,185 @@
+import { useState } from 'preact/hooks';
+import type { OrderView, RoomView } from '../../shared/api/restaurant.ts';
+import type { TillState } from '../caisse/till.ts';
+import { eur, t, useKeys } from '../caisse/ui.tsx';
+import type { SalleState } from './salle.ts';
+import { minutesSince, salle, useClock } from './ui.tsx';
+
+/** The plan's units: a room is 200 wide; its height is what its tables need. */
+const PLAN_WIDTH = 200;
+
+type TableView = RoomView['tables'][number];
+
+export function tableState(order: OrderView | undefined): 'free' | 'open' | 'new' | 'note' {
+  if (!order) return 'free';
+  if (order.lines.some((l) => l.status === 'new')) return 'new';
+  if (order.lastNote) return 'note';
+  return 'open';
+}
+
+/** The floor at a glance: each table free, occupied (covers, waiter, minutes, amount), to send, note printed. */
+export function FloorScreen({ s, r }: { s: TillState; r: SalleState }) {
+  useClock();
+  useKeys(() => undefined);
+  const [opening, setOpening] = useState<TableView | null>(null);
+  const orders = salle.orders();
+  const byTable = new Map<number, OrderView>();
+  for (const o of orders.values()) if (o.tableId !== null) byTable.set(o.tableId, o);
+  const room = r.rooms.find((x) => x.id === r.roomId) ?? r.rooms[0];
+  const stationDown = [...r.printers.values()].filter((p) => p.state !== 'ready' && p.state !== 'unknown');
+  const mine = [...orders.values()].filter((o) => o.waiterId === s.user?.id).length;
+  return (
+    <main class="floor">
+      {stationDown.map((p) => (
+        <p key={p.printerId} class="banner" role="alert">
+          {t('salle.printerDown', {
+            name: p.name,
+            state: t(
+              `till.printer.${p.state === 'paper-out' || p.state === 'cover-open' || p.state === 'offline' ? p.state : 'error'}` as 'till.printer.offline',
+            ),
+          })}
+        </p>
+      ))}
+      {r.conflict && (
+        <p class="banner" role="alert">
+          {t('salle.conflict', { reason: r.conflict })}
+        </p>
+      )}
+      <nav class="rooms" aria-label={t('salle.rooms')}>
+        {r.rooms.map((x) => (
+          <button
+            key={x.id}
+            class={x.id === room?.id ? 'room on' : 'room'}
+            aria-pressed={x.id === room?.id}
+            onClick={() => salle.set({ roomId: x.id })}
+          >
+            {x.name}
+            <small>
+              {t('salle.room.busy', {
+                n: x.tables.filter((tb) => byTable.has(tb.id)).length,
+                of: x.tables.filter((tb) => tb.active).length,
+              })}
+            </small>
+          </button>
+        ))}
+        <span class="spacer" />
+        <span class="muted mine">{t('salle.mine', { n: mine })}</span>
+      </nav>
+      {!r.loaded && <p class="center">{t('till.catalog.loading')}</p>}
+      {room && (
+        <Plan room={room} byTable={byTable} onTable={(tb, o) => (o ? salle.go({ kind: 'order', orderId: o.id }) : setOpening(tb))} />
+      )}
+      {opening && <OpenDialog table={opening} onClose={() => setOpening(null)} />}
+    </main>
+  );
+}
+
+function Plan({
+  room,
+  byTable,
+  onTable,
+}: {
+  room: RoomView;
+  byTable: Map<number, OrderView>;
+  onTable: (t: TableView, o: OrderView | undefined) => void;
+}) {
+  const now = Date.now();
+  const tables = room.tables.filter((x) => x.active);
+  const height = Math.max(60, ...tables.map((x) => x.y + x.height + 4));
+  return (
+    <section class="plan" aria-label={room.name} style={{ aspectRatio: `${PLAN_WIDTH} / ${height}` }}>
+      {tables.map((tb) => {
+        const o = byTable.get(tb.id);
+        const state = tableState(o);
+        const mins = o ? minutesSince(o.openedAt, now) : 0;
+        return (
+          <button
+            key={tb.id}
+            class={`table ${tb.shape} ${state}`}
+            data-testid={`table-${tb.name}`}
+            style={{
+              left: `${(tb.x / PLAN_WIDTH) * 100}%`,
+              top: `${(tb.y / height) * 100}%`,
+              width: `${(tb.width / PLAN_WIDTH) * 100}%`,
+              height: `${(tb.height / height) * 100}%`,
+            }}
+            onClick={() => onTable(tb, o)}
+          >
+            {/* What is seen is read, and what a screen reader needs beside it is read but not seen. */}
+            <strong>
+              <span class="vh">{t('salle.table.word')} </span>
+              {tb.name}
+            </strong>
+            {o ? (
+              <>
+                <span class="vh">{t('salle.table.busyBy', { waiter: o.waiterName })} </span>
+                <span>
+                  {o.covers} {t('salle.coversShort')} · {mins}′
+                </span>
+                <span class="amount">{eur(o.totalCents)}</span>
+                {state === 'new' && <span class="vh">, {t('salle.table.toSend')}</span>}
+                {state === 'note' && <span class="vh">, {t('salle.table.noted')}</span>}
+              </>
+            ) : (
+              <>
+                <span class="vh">{t('salle.table.free')} </span>
+                <span class="seats">
+                  {tb.seats}
+                  <span class="vh"> {t('salle.table.seats')}</span>
+                </span>
+              </>
+            )}
+          </button>
+        );
+      })}
+    </section>
+  );
+}
+
+function OpenDialog({ table, onClose }: { table: TableView; onClose: () => void }) {
+  const [covers, setCovers] = useState(Math.min(2, table.seats));
+  const open = () => {
+    void salle.openTable(table.id, covers);
+    onClose();
+  };
+  return (
+    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="open-title">
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          open();
+        }}
+      >
+        <h2 id="open-title">{t('salle.open.title', { name: table.name })}</h2>
+        <div class="row qty">
+          <button type="button" onClick={() => setCovers((c) => Math.max(1, c - 1))} aria-label={t('salle.covers.less')}>
+            −
+          </button>
+          <output class="big-value" aria-live="polite" data-testid="covers">
+            {covers}
+          </output>
+          <button type="button" onClick={() => setCovers((c) => Math.min(60, c + 1))} aria-label={t('salle.covers.more')}>
+            +
+          </button>
+        </div>
+        <p class="muted">{t('salle.covers', { n: covers })}</p>
+        <div class="covers-quick">
+          {[1, 2, 3, 4, 5, 6, 8].map((n) => (
+            <button type="button" key={n} class={n === covers ? 'on' : ''} aria-pressed={n === covers} onClick={() => setCovers(n)}>
+              {n}
+            </button>
+          ))}
+        </div>
+        <div class="row">
+          <button type="button" onClick={onClose}>
+            {t('salle.cancel')}
+          </button>
+          <button type="submit" class="primary" data-testid="open-table">
+            {t('salle.open.submit')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,500 @@
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { COURSES, type Course, type OrderLineView, type OrderView } from '../../shared/api/restaurant.ts';
+import type { MessageKey } from '../../shared/i18n/index.ts';
+import type { Product } from '../caisse/catalog.ts';
+import type { TillState } from '../caisse/till.ts';
+import { eur, t, useKeys } from '../caisse/ui.tsx';
+import { nextCourse, type SalleState, type View } from './salle.ts';
+import { salle } from './ui.tsx';
+import { uuidv7 } from '../../shared/uuid.ts';
+
+const courseName = (c: Course | null) => t(`salle.course.${c ?? 'none'}` as MessageKey);
+
+/** Lines by course, in serving order (no course first). */
+function byCourse(lines: readonly OrderLineView[]) {
+  const groups: { course: Course | null; lines: OrderLineView[] }[] = [];
+  for (const course of [null, ...COURSES]) {
+    const of = lines.filter((l) => l.course === course);
+    if (of.length) groups.push({ course, lines: of });
+  }
+  return groups;
+}
+
+function lineState(l: OrderLineView): { key: MessageKey; cls: string } {
+  if (l.status === 'voided') return { key: 'salle.line.voided', cls: 'voided' };
+  if (l.status === 'new') return { key: 'salle.line.new', cls: 'new' };
+  if (l.firedAt === null) return { key: 'salle.line.waiting', cls: 'waiting' };
+  return { key: 'salle.line.sent', cls: 'sent' };
+}
+
+export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; orderId: string }) {
+  useKeys(() => undefined);
+  const order = salle.order(orderId);
+  const [picking, setPicking] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [noting, setNoting] = useState(false);
+  const [more, setMore] = useState(false);
+  const [seat, setSeat] = useState<number | null>(null);
+  if (!order) {
+    // Paid and closed (here or on another phone), or merged into another table.
+    return (
+      <main class="center">
+        <div class="card">
+          <p role="status">{t('salle.order.closed')}</p>
+          <button class="primary big" onClick={() => salle.go({ kind: 'floor' })}>
+            {t('salle.back')}
+          </button>
+        </div>
+      </main>
+    );
+  }
+  const tableName = r.rooms.flatMap((x) => x.tables).find((x) => x.id === order.tableId)?.name ?? order.tableName ?? '—';
+  const fresh = order.lines.filter((l) => l.status === 'new');
+  const next = nextCourse(order);
+  const pending = salle.pendingFor(order.id);
+  const add = (p: Product) =>
+    void salle.act(order.id, {
+      kind: 'add',
+      lineId: uuidv7(),
+      productId: p.id,
+      quantity: 1,
+      ...(seat !== null ? { seat } : {}),
+    });
+  const line = editing ? order.lines.find((l) => l.id === editing) : undefined;
+  return (
+    <main class={picking ? 'order picking' : 'order'}>
+      <header class="order-head">
+        <button class="link back" onClick={() => salle.go({ kind: 'floor' })}>
+          ← {t('salle.floor')}
+        </button>
+        <h1>
+          {t('salle.table', { name: tableName })}
+          <small>
+            {' '}
+            · {order.waiterName}
+            {order.mode === 'takeaway' ? ` · ${t('salle.takeaway')}` : ''}
+          </small>
+        </h1>
+        <div class="covers-edit" role="group" aria-label={t('salle.covers', { n: order.covers })}>
+          <button
+            aria-label={t('salle.covers.less')}
+            disabled={order.covers <= 1}
+            onClick={() => void salle.act(order.id, { kind: 'covers', covers: order.covers - 1 })}
+          >
+            −
+          </button>
+          <span data-testid="order-covers">{t('salle.covers', { n: order.covers })}</span>
+          <button
+            aria-label={t('salle.covers.more')}
+            onClick={() => void salle.act(order.id, { kind: 'covers', covers: order.covers + 1 })}
+          >
+            +
+          </button>
+        </div>
+        <strong class="order-total" data-testid="order-total">
+          {eur(order.totalCents)}
+        </strong>
+        {pending > 0 && (
+          <span class="badge warn" data-testid="order-pending">
+            {t('salle.pending', { n: pending })}
+          </span>
+        )}
+      </header>
+      {r.conflict && (
+        <p class="banner" role="alert">
+          {t('salle.conflict', { reason: r.conflict })}
+        </p>
+      )}
+      <section class="order-lines" aria-label={t('salle.lines')}>
+        {order.lines.length === 0 && <p class="muted">{t('salle.order.empty')}</p>}
+        {byCourse(order.lines).map((g) => (
+          <div key={g.course ?? 'none'} class="course">
+            <h2>{courseName(g.course)}</h2>
+            <ul>
+              {g.lines.map((l) => {
+                const st = lineState(l);
+                return (
+                  <li key={l.id}>
+                    <button class={`line ${st.cls}`} onClick={() => setEditing(l.id)} data-testid="order-line">
+                      <span class="qty">{l.quantity} ×</span>
+                      <span class="name">
+                        {l.name}
+                        {l.seat !== null && <small> · {t('salle.seat', { n: l.seat })}</small>}
+                        {l.note && <small class="note"> · {l.note}</small>}
+                        {l.voidReason && <small class="note"> · {l.voidReason}</small>}
+                      </span>
+                      <span class={`state ${st.cls}`}>{t(st.key)}</span>
+                      <span class="price">{eur(l.totalCents)}</span>
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        ))}
+      </section>
+      <Picker s={s} order={order} seat={seat} setSeat={setSeat} onAdd={add} onClose={() => setPicking(false)} />
+      <footer class="order-actions">
+        <button class="add-toggle" onClick={() => setPicking((p) => !p)} aria-expanded={picking}>
+          {picking ? t('salle.showOrder') : t('salle.addItems')}
+        </button>
+        <button
+          class="primary"
+          data-testid="send"
+          disabled={!fresh.length}
+          onClick={() => {
+            void salle.act(order.id, { kind: 'send' });
+            setPicking(false);
+          }}
+        >
+          {t('salle.send', { n: fresh.reduce((x, l) => x + l.quantity, 0) })}
+        </button>
+        <button data-testid="fire" disabled={!next} onClick={() => next && void salle.act(order.id, { kind: 'fire', course: next })}>
+          {next ? t('salle.fire', { course: courseName(next) }) : t('salle.fireNone')}
+        </button>
+        <button onClick={() => setNoting(true)} data-testid="note" disabled={!order.lines.some((l) => l.status !== 'voided')}>
+          {order.lastNote ? t('salle.note.again', { n: order.lastNote.number }) : t('salle.note')}
+        </button>
+        <button
+          class="pay-button"
+          data-testid="bill"
+          disabled={fresh.length > 0 || order.totalCents === 0}
+          onClick={() => salle.go({ kind: 'bill', orderId: order.id })}
+        >
+          {t('salle.bill')}
+        </button>
+        <button onClick={() => setMore(true)} aria-haspopup="dialog">
+          {t('salle.more')}
+        </button>
+      </footer>
+      {line && <LineDialog order={order} line={line} onClose={() => setEditing(null)} />}
+      {noting && <NoteDialog order={order} onClose={() => setNoting(false)} />}
+      {more && <MoreDialog order={order} onClose={() => setMore(false)} />}
+    </main>
+  );
+}
+
+/** The restaurant's products by category or by search; a dish whose ingredients are short is flagged. */
+function Picker({
+  s,
+  order,
+  seat,
+  setSeat,
+  onAdd,
+  onClose,
+}: {
+  s: TillState;
+  order: OrderView;
+  seat: number | null;
+  setSeat: (n: number | null) => void;
+  onAdd: (p: Product) => void;
+  onClose: () => void;
+}) {
+  const [query, setQuery] = useState('');
+  const catalog = s.catalog;
+  const categories = useMemo(() => {
+    if (!catalog) return [];
+    const used = new Set(catalog.products.map((p) => p.categoryId));
+    return catalog.data.categories.filter((c) => used.has(c.id));
+  }, [catalog]);
+  const [category, setCategory] = useState<number | null>(null);
+  const current = category ?? categories[0]?.id ?? null;
+  const list = !catalog ? [] : query.trim() ? catalog.search(query, 40) : catalog.products.filter((p) => p.categoryId === current);
+  const search = useRef<HTMLInputElement>(null);
+  return (
+    <section class="picker" aria-label={t('salle.picker')}>
+      <div class="picker-head">
+        <input
+          ref={search}
+          type="search"
+          value={query}
+          placeholder={t('salle.search')}
+          aria-label={t('salle.search')}
+          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+        />
+        <label class="seat-pick">
+          {t('salle.seatFor')}
+          <select
+            value={seat ?? ''}
+            onChange={(e) => setSeat((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}
+          >
+            <option value="">{t('salle.seat.none')}</option>
+            {Array.from({ length: order.covers }, (_, i) => (
+              <option key={i} value={i + 1}>
+                {t('salle.seat', { n: i + 1 })}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button class="close-picker" onClick={onClose}>
+          {t('salle.showOrder')}
+        </button>
+      </div>
+      {!query.trim() && (
+        <nav class="categories" aria-label={t('salle.categories')}>
+          {categories.map((c) => (
+            <button key={c.id} class={c.id === current ? 'on' : ''} aria-pressed={c.id === current} onClick={() => setCategory(c.id)}>
+              {c.name}
+            </button>
+          ))}
+        </nav>
+      )}
+      <div class="menu-grid">
+        {list.map((p) => {
+          const short = (p as { ingredientsShort?: boolean }).ingredientsShort === true || (p.onHand !== null && p.onHand <= 0);
+          return (
+            <button key={p.id} class={short ? 'dish short' : 'dish'} onClick={() => onAdd(p)} data-testid="dish">
+              <span class="name">{p.name}</span>
+              <span class="price">{eur(p.priceCents)}</span>
+              {short && <span class="flag">{t('salle.short')}</span>}
+            </button>
+          );
+        })}
+        {catalog && list.length === 0 && <p class="muted">{t('salle.nothing')}</p>}
+      </div>
+    </section>
+  );
+}
+
+function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLineView; onClose: () => void }) {
+  const [quantity, setQuantity] = useState(line.quantity);
+  const [note, setNote] = useState(line.note ?? '');
+  const [seat, setSeat] = useState<number | null>(line.seat);
+  const [course, setCourse] = useState<Course | null>(line.course);
+  const [reason, setReason] = useState('');
+  const [voiding, setVoiding] = useState(false);
+  const editable = line.status === 'new';
+  const save = () => {
+    const change = {
+      ...(quantity !== line.quantity ? { quantity } : {}),
+      ...(note !== (line.note ?? '') ? { note: note || null } : {}),
+      ...(seat !== line.seat ? { seat } : {}),
+      ...(course !== line.course ? { course } : {}),
+    };
+    if (Object.keys(change).length) void salle.act(order.id, { kind: 'modify', lineId: line.id, version: line.version, ...change });
+    onClose();
+  };
+  return (
+    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="line-title">
+      <div class="card line-dialog">
+        <h2 id="line-title">{line.name}</h2>
+        {line.status === 'voided' ? (
+          <p>{t('salle.line.voidedBecause', { reason: line.voidReason ?? '' })}</p>
+        ) : editable ? (
+          <>
+            <div class="row qty">
+              <button onClick={() => setQuantity((q) => Math.max(1, q - 1))} aria-label={t('salle.qty.less')}>
+                −
+              </button>
+              <output class="big-value" aria-live="polite">
+                {quantity}
+              </output>
+              <button onClick={() => setQuantity((q) => Math.min(99, q + 1))} aria-label={t('salle.qty.more')}>
+                +
+              </button>
+            </div>
+            <label>
+              {t('salle.line.note')}
+              <input value={note} maxLength={140} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+            </label>
+            <div class="row">
+              <label>
+                {t('salle.seatFor')}
+                <select
+                  value={seat ?? ''}
+                  onChange={(e) => setSeat((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}
+                >
+                  <option value="">{t('salle.seat.none')}</option>
+                  {Array.from({ length: order.covers }, (_, i) => (
+                    <option key={i} value={i + 1}>
+                      {t('salle.seat', { n: i + 1 })}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t('salle.line.course')}
+                <select value={course ?? ''} onChange={(e) => setCourse(((e.target as HTMLSelectElement).value || null) as Course | null)}>
+                  <option value="">{courseName(null)}</option>
+                  {COURSES.map((c) => (
+                    <option key={c} value={c}>
+                      {courseName(c)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <div class="row">
+              <button
+                class="danger"
+                onClick={() => {
+                  void salle.act(order.id, { kind: 'remove', lineId: line.id, version: line.version });
+                  onClose();
+                }}
+              >
+                {t('salle.line.remove')}
+              </button>
+              <button class="primary" onClick={save} data-testid="line-save">
+                {t('salle.line.save')}
+              </button>
+            </div>
+          </>
+        ) : (
+          <>
+            <p class="muted">{t('salle.line.sentHelp')}</p>
+            {voiding ? (
+              <form
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (reason.trim().length < 3) return;
+                  void salle.act(order.id, { kind: 'void', lineId: line.id, version: line.version, reason: reason.trim() });
+                  onClose();
+                }}
+              >
+                <label>
+                  {t('salle.void.reason')}
+                  <input
+                    value={reason}
+                    required
+                    minLength={3}
+                    maxLength={140}
+                    autoFocus
+                    onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+                    data-testid="void-reason"
+                  />
+                </label>
+                <div class="quick-reasons">
+                  {(['salle.void.r1', 'salle.void.r2', 'salle.void.r3'] as const).map((k) => (
+                    <button type="button" key={k} onClick={() => setReason(t(k))}>
+                      {t(k)}
+                    </button>
+                  ))}
+                </div>
+                <button class="danger big" type="submit" disabled={reason.trim().length < 3} data-testid="void-confirm">
+                  {t('salle.void.confirm')}
+                </button>
+              </form>
+            ) : (
+              <button class="danger" onClick={() => setVoiding(true)} data-testid="void">
+                {t('salle.void')}
+              </button>
+            )}
+          </>
+        )}
+        {line.status !== 'voided' && line.paidQuantity === 0 && (
+          <button
+            onClick={() => {
+              salle.go({ kind: 'table', orderId: order.id, purpose: 'move', lineIds: [line.id] });
+              onClose();
+            }}
+          >
+            {t('salle.line.move')}
+          </button>
+        )}
+        <button onClick={onClose}>{t('salle.close')}</button>
+      </div>
+    </div>
+  );
+}
+
+function NoteDialog({ order, onClose }: { order: OrderView; onClose: () => void }) {
+  const [name, setName] = useState('');
+  return (
+    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="note-title">
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void salle.act(order.id, { kind: 'note', ...(name.trim() ? { customerName: name.trim() } : {}) });
+          onClose();
+        }}
+      >
+        <h2 id="note-title">{order.lastNote ? t('salle.note.again', { n: order.lastNote.number }) : t('salle.note')}</h2>
+        {order.lastNote && <p class="muted">{t('salle.note.duplicate', { copy: order.lastNote.copy + 1 })}</p>}
+        <p>
+          {t('till.total')} <strong>{eur(order.totalCents)}</strong>
+        </p>
+        <label>
+          {t('salle.note.customer')}
+          <input value={name} maxLength={80} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        </label>
+        <div class="row">
+          <button type="button" onClick={onClose}>
+            {t('salle.cancel')}
+          </button>
+          <button class="primary" type="submit" data-testid="note-print">
+            {t('salle.note.print')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+function MoreDialog({ order, onClose }: { order: OrderView; onClose: () => void }) {
+  const go = (purpose: 'transfer' | 'merge') => {
+    salle.go({ kind: 'table', orderId: order.id, purpose });
+    onClose();
+  };
+  return (
+    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="more-title">
+      <div class="card">
+        <h2 id="more-title">{t('salle.more')}</h2>
+        <div class="stack">
+          <button onClick={() => go('transfer')} data-testid="transfer">
+            {t('salle.transfer')}
+          </button>
+          <button onClick={() => go('merge')} data-testid="merge">
+            {t('salle.merge')}
+          </button>
+          <button onClick={onClose}>{t('salle.close')}</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Another table: to move the order there, to bring another table's order into this one, or to move lines. */
+export function TableChooser({ r, view }: { r: SalleState; view: Extract<View, { kind: 'table' }> }) {
+  useKeys(() => undefined);
+  const orders = salle.orders();
+  const byTable = new Map<number, OrderView>();
+  for (const o of orders.values()) if (o.tableId !== null) byTable.set(o.tableId, o);
+  const self = orders.get(view.orderId);
+  const wantFree = view.purpose === 'transfer';
+  const choose = (tableId: number) => {
+    const other = byTable.get(tableId);
+    if (view.purpose === 'transfer') void salle.act(view.orderId, { kind: 'transfer', tableId });
+    else if (view.purpose === 'merge' && other) void salle.act(view.orderId, { kind: 'merge', fromOrderId: other.id });
+    else if (view.purpose === 'move' && other && view.lineIds)
+      void salle.act(view.orderId, { kind: 'move', lineIds: view.lineIds, toOrderId: other.id });
+    salle.go({ kind: 'order', orderId: view.purpose === 'move' && other ? other.id : view.orderId });
+  };
+  return (
+    <main class="chooser">
+      <header class="order-head">
+        <button class="link back" onClick={() => salle.go({ kind: 'order', orderId: view.orderId })}>
+          ← {t('salle.back')}
+        </button>
+        <h1>{t(`salle.choose.${view.purpose}` as MessageKey)}</h1>
+      </header>
+      {r.rooms.map((room) => {
+        const tables = room.tables.filter((x) => x.active && x.id !== self?.tableId && (wantFree ? !byTable.has(x.id) : byTable.has(x.id)));
+        if (!tables.length) return null;
+        return (
+          <section key={room.id} aria-label={room.name}>
+            <h2>{room.name}</h2>
+            <div class="chooser-grid">
+              {tables.map((x) => (
+                <button key={x.id} onClick={() => choose(x.id)} data-testid={`choose-${x.name}`}>
+                  {x.name}
+                  {byTable.get(x.id) && <small> · {eur(byTable.get(x.id)!.totalCents)}</small>}
+                </button>
+              ))}
+            </div>
+          </section>
+        );
+      })}
+    </main>
+  );
+}

@@ -1,0 +1,296 @@
+/**
+ * The waiter's phone: the floor and the open orders of its outlet, kept live from the server, and every
+ * operation the waiter does queued on the phone (the till's outbox, in order, exactly once) and shown at
+ * once. What the phone shows is the server's order with the operations not yet acknowledged applied on top:
+ * without Wi-Fi the waiter keeps taking the order, and the kitchen gets it once when the phone is back.
+ */
+import {
+  restaurantApi,
+  courseRank,
+  type Course,
+  type OrderLineView,
+  type OrderOp,
+  type OrderView,
+  type RoomView,
+} from '../../shared/api/restaurant.ts';
+import type { PrinterStateEvent } from '../../shared/realtime.ts';
+import { uuidv7 } from '../../shared/uuid.ts';
+import { fillPath } from '../../shared/api/contract.ts';
+import { call, isOffline } from '../api.ts';
+import { all, del, get, put } from '../caisse/idb.ts';
+import type { OutboxItem, RefusedItem } from '../caisse/outbox.ts';
+import type { Till } from '../caisse/till.ts';
+
+export type View =
+  | { kind: 'floor' }
+  | { kind: 'order'; orderId: string }
+  | { kind: 'bill'; orderId: string }
+  | { kind: 'table'; orderId: string; purpose: 'transfer' | 'merge' | 'move'; lineIds?: string[] };
+
+export interface SalleState {
+  rooms: RoomView[];
+  roomId: number | null;
+  /** The server's open orders, by id, as last heard. */
+  orders: Map<string, OrderView>;
+  /** Operations queued on the phone and not acknowledged yet, in order. */
+  pending: { orderId: string; op: OrderOp }[];
+  view: View;
+  /** The preparation stations' printers, as their state comes. */
+  printers: Map<number, PrinterStateEvent>;
+  /** An operation the server refused (a line changed meanwhile on another phone): shown, never merged. */
+  conflict: string | null;
+  loaded: boolean;
+}
+
+type OpInput = OrderOp extends infer O ? (O extends { id: string; at: string } ? Omit<O, 'id' | 'at'> : never) : never;
+
+const opPath = (orderId: string) => fillPath(restaurantApi.apply.path, { id: orderId });
+const orderIdOfPath = (path: string) => /\/api\/orders\/([^/]+)\/ops$/.exec(path)?.[1] ?? '';
+
+export class Salle {
+  state: SalleState = {
+    rooms: [],
+    roomId: null,
+    orders: new Map(),
+    pending: [],
+    view: { kind: 'floor' },
+    printers: new Map(),
+    conflict: null,
+    loaded: false,
+  };
+  private listeners = new Set<(s: SalleState) => void>();
+
+  constructor(private readonly till: Till) {
+    till.onSocket((socket) => {
+      socket.on('order:changed', (o) => this.heard(o));
+      socket.on('printer:state', (p) => this.set({ printers: new Map(this.state.printers).set(p.printerId, p) }));
+      socket.on('station:changed', () => void this.load());
+      socket.on('connect', () => void this.load());
+    });
+    till.onSent((item, reply) => {
+      if (item.kind !== 'op') return;
+      const order = (reply as { order?: OrderView } | null)?.order;
+      this.set({ pending: this.state.pending.filter((p) => p.op.id !== item.id) });
+      if (order) this.heard(order);
+    });
+    till.onRefused((item) => void this.refused(item));
+  }
+
+  subscribe(l: (s: SalleState) => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  set(patch: Partial<SalleState>) {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l(this.state);
+  }
+
+  go(view: View) {
+    this.set({ view, conflict: null });
+  }
+
+  /** The floor and the open orders from the server, kept for an offline start; the queued operations from the phone. */
+  async load() {
+    const queued = (await all<OutboxItem>('outbox'))
+      .filter((i) => i.kind === 'op')
+      .sort((a, b) => a.seq - b.seq)
+      .map((i) => ({ orderId: orderIdOfPath(i.path), op: i.body as OrderOp }));
+    this.set({ pending: queued });
+    try {
+      const [rooms, orders] = await Promise.all([call(restaurantApi.floor), call(restaurantApi.openOrders)]);
+      await put('kv', rooms, 'salle.rooms');
+      await put('kv', orders, 'salle.orders');
+      this.set({ rooms, orders: new Map(orders.map((o) => [o.id, o])), loaded: true, roomId: this.state.roomId ?? rooms[0]?.id ?? null });
+    } catch (e) {
+      if (!isOffline(e) && !this.state.loaded) throw e;
+      const rooms = (await get<RoomView[]>('kv', 'salle.rooms')) ?? [];
+      const orders = (await get<OrderView[]>('kv', 'salle.orders')) ?? [];
+      if (!this.state.loaded)
+        this.set({ rooms, orders: new Map(orders.map((o) => [o.id, o])), loaded: true, roomId: this.state.roomId ?? rooms[0]?.id ?? null });
+    }
+  }
+
+  private heard(o: OrderView) {
+    const orders = new Map(this.state.orders);
+    const known = orders.get(o.id);
+    // Messages can cross: an older version never replaces a newer one.
+    if (known && known.version > o.version) return;
+    if (o.status === 'open') orders.set(o.id, o);
+    else orders.delete(o.id);
+    this.set({ orders });
+    void put('kv', [...orders.values()], 'salle.orders');
+  }
+
+  private async refused(item: RefusedItem) {
+    if (item.kind !== 'op') return;
+    // Not a ticket: nothing to keep for a manager. The waiter is told, and sees the order as it now is.
+    await del('refused', item.seq);
+    await this.till.outbox.refreshCounts();
+    const orderId = orderIdOfPath(item.path);
+    this.set({ pending: this.state.pending.filter((p) => p.op.id !== item.id), conflict: item.message });
+    try {
+      this.heard(await call(restaurantApi.order, { params: { id: orderId } }));
+    } catch {
+      /* gone or offline: the next load tells */
+    }
+  }
+
+  /** Does an operation: queued on the phone first (nothing lost), shown at once, sent in order. */
+  async act(orderId: string, input: OpInput): Promise<void> {
+    const op = { ...input, id: uuidv7(), at: new Date().toISOString() } as OrderOp;
+    this.set({ pending: [...this.state.pending, { orderId, op }], conflict: null });
+    await this.till.enqueue('op', op.id, opPath(orderId), op);
+  }
+
+  async openTable(tableId: number, covers: number): Promise<string> {
+    const orderId = uuidv7();
+    await this.act(orderId, { kind: 'open', tableId, covers, mode: 'on_site' });
+    this.go({ kind: 'order', orderId });
+    return orderId;
+  }
+
+  /** Every open order as this phone knows it: the server's, with the operations still queued applied. */
+  orders(): Map<string, OrderView> {
+    const out = new Map(this.state.orders);
+    for (const { orderId, op } of this.state.pending) {
+      const next = applyLocal(out.get(orderId) ?? null, orderId, op, this.till);
+      if (next) out.set(orderId, next);
+      else out.delete(orderId);
+    }
+    return out;
+  }
+
+  order(id: string): OrderView | null {
+    return this.orders().get(id) ?? null;
+  }
+
+  /** The operations of this order not acknowledged by the server yet. */
+  pendingFor(orderId: string): number {
+    return this.state.pending.filter((p) => p.orderId === orderId).length;
+  }
+}
+
+/** The next course to ask the kitchen for (Suite): the earliest one sent and waiting. */
+export function nextCourse(order: OrderView): Course | null {
+  const waiting = order.lines.filter((l) => l.status === 'sent' && l.course !== null && l.firedAt === null).map((l) => l.course!);
+  return waiting.length ? waiting.sort((a, b) => courseRank(a) - courseRank(b))[0]! : null;
+}
+
+/** What is left to pay of a line. */
+export const leftOf = (l: OrderLineView) => (l.status === 'voided' ? 0 : l.quantity - l.paidQuantity);
+
+/**
+ * An operation as the phone shows it before the server has it: the same effect as the server's for what a
+ * waiter does offline (open, add, change, remove, cancel, send, Suite, covers, another table); the server's
+ * answer replaces it. A move, a merge or a note need the server (the buttons wait for the network).
+ */
+function applyLocal(order: OrderView | null, orderId: string, op: OrderOp, till: Till): OrderView | null {
+  const now = op.at;
+  const user = till.state.user;
+  if (op.kind === 'open') {
+    if (order) return order;
+    return {
+      id: orderId,
+      outletId: 0,
+      tableId: op.tableId,
+      tableName: null,
+      covers: op.covers,
+      mode: op.mode ?? 'on_site',
+      status: 'open',
+      waiterId: user?.id ?? 0,
+      waiterName: user?.displayName ?? '',
+      openedAt: now,
+      version: 0,
+      totalCents: 0,
+      lines: [],
+      lastNote: null,
+    };
+  }
+  if (!order) return null;
+  let lines = order.lines;
+  let covers = order.covers;
+  let tableId = order.tableId;
+  const patch = (lineId: string, change: (l: OrderLineView) => OrderLineView) =>
+    (lines = lines.map((l) => (l.id === lineId ? { ...change(l), version: l.version + 1 } : l)));
+  switch (op.kind) {
+    case 'add': {
+      if (lines.some((l) => l.id === op.lineId)) break;
+      const p = till.state.catalog?.byId.get(op.productId);
+      const unit = p?.priceCents ?? 0;
+      lines = [
+        ...lines,
+        {
+          id: op.lineId,
+          position: lines.length + 1,
+          productId: op.productId,
+          name: p?.name ?? '…',
+          quantity: op.quantity,
+          unitPriceCents: unit,
+          totalCents: unit * op.quantity,
+          vatRateBp: p?.vatRateBp ?? 0,
+          seat: op.seat ?? null,
+          note: op.note ?? null,
+          course: op.course ?? p?.course ?? null,
+          stationId: null,
+          status: 'new',
+          version: 1,
+          addedBy: user?.id ?? 0,
+          addedAt: now,
+          sentAt: null,
+          firedAt: null,
+          voidedAt: null,
+          voidReason: null,
+          paidQuantity: 0,
+        },
+      ];
+      break;
+    }
+    case 'modify':
+      patch(op.lineId, (l) => ({
+        ...l,
+        ...(op.quantity !== undefined ? { quantity: op.quantity, totalCents: op.quantity * l.unitPriceCents } : {}),
+        ...(op.seat !== undefined ? { seat: op.seat } : {}),
+        ...(op.note !== undefined ? { note: op.note } : {}),
+        ...(op.course !== undefined ? { course: op.course } : {}),
+      }));
+      break;
+    case 'remove':
+      lines = lines.filter((l) => l.id !== op.lineId);
+      break;
+    case 'void':
+      patch(op.lineId, (l) => ({ ...l, status: 'voided', voidedAt: now, voidReason: op.reason }));
+      break;
+    case 'send': {
+      // As the server does: drinks at once; food up to the course already asked for, or the earliest sent now.
+      const rank = (c: Course | null) => (c === null ? 0 : courseRank(c));
+      const firedFood = lines.filter((l) => l.firedAt !== null && rank(l.course) > 0).map((l) => rank(l.course));
+      const freshFood = lines.filter((l) => l.status === 'new' && rank(l.course) > 0).map((l) => rank(l.course));
+      const upTo = firedFood.length ? Math.max(...firedFood) : freshFood.length ? Math.min(...freshFood) : 0;
+      lines = lines.map((l) =>
+        l.status === 'new'
+          ? { ...l, status: 'sent', sentAt: now, firedAt: rank(l.course) <= upTo ? now : null, version: l.version + 1 }
+          : l,
+      );
+      break;
+    }
+    case 'fire':
+      lines = lines.map((l) => (l.status === 'sent' && l.course === op.course && !l.firedAt ? { ...l, firedAt: now } : l));
+      break;
+    case 'covers':
+      covers = op.covers;
+      break;
+    case 'transfer':
+      tableId = op.tableId;
+      break;
+    default:
+      break;
+  }
+  return {
+    ...order,
+    lines,
+    covers,
+    tableId,
+    totalCents: lines.filter((l) => l.status !== 'voided').reduce((s, l) => s + l.totalCents, 0),
+  };
+}

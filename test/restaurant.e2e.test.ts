@@ -1,0 +1,218 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderView } from '../shared/api/restaurant.ts';
+import { accessibilityProblems, launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
+import { decodeEscPos } from './support/escpos-decoder.ts';
+import { aCategory, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { watchErrors } from './support/till-page.ts';
+
+/**
+ * A lunch service in Chromium, with two waiters' phones and the kitchen screen open at once, reaching the
+ * server by its network name as the restaurant's devices do: the same table from both phones in the same
+ * second, Envoyer, the kitchen screen, Suite, a cancellation, a table moved and two merged, the note, the
+ * bill split and paid, and a phone that takes an order with the server stopped.
+ */
+let shop: TestShop;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let ines: Page;
+let baptiste: Page;
+let kitchen: Page;
+const errors: string[][] = [];
+let tables: Record<string, number> = {};
+
+const PHONE = { width: 390, height: 844 };
+
+/** The decoded tickets a file printer received, oldest first. */
+function printed(dir: string): string[] {
+  const full = path.join(shop.dataDir, dir);
+  if (!fs.existsSync(full)) return [];
+  return fs
+    .readdirSync(full)
+    .filter((f) => f.endsWith('.bin'))
+    .sort()
+    .map((f) => decodeEscPos(fs.readFileSync(path.join(full, f))).text.replace(/[\u00a0\u202f]/g, ' '));
+}
+
+async function device(viewport: { width: number; height: number }): Promise<Page> {
+  const context = await browser.newContext({
+    viewport,
+    baseURL: shopOrigin(shop.server.port),
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+    hasTouch: true,
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  errors.push(watchErrors(page));
+  return page;
+}
+
+async function waiterPhone(tillId: number, name: RegExp, pin: string): Promise<Page> {
+  const page = await device(PHONE);
+  const code = (await shop.admin.post(`/api/tills/${tillId}/pairing-code`)).body.code as string;
+  await page.goto(`/salle/?pair=${code}`);
+  await page.getByRole('button', { name }).click();
+  for (const d of pin) await page.keyboard.press(d);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('table-1').waitFor();
+  return page;
+}
+
+const openOrders = async () => (await shop.admin.get('/api/orders')).body as OrderView[];
+const orderAt = async (table: string) => (await openOrders()).find((o) => o.tableId === tables[table]);
+const lines = (page: Page) => page.getByTestId('order-line');
+
+async function addDish(page: Page, name: string) {
+  const picker = page.getByRole('button', { name: '+ Ajouter' });
+  if (await picker.isVisible()) await picker.click();
+  await page.getByRole('searchbox').fill(name);
+  await page.getByTestId('dish').filter({ hasText: name }).first().click();
+  await page.getByRole('searchbox').fill('');
+}
+
+async function showOrder(page: Page) {
+  const back = page.getByRole('button', { name: 'Voir la commande' }).first();
+  if (await back.isVisible()) await back.click();
+}
+
+beforeAll(async () => {
+  shop = await startTestShop({ serveClient: true });
+  const admin = shop.admin;
+  const till = async (name: string) => (await admin.post('/api/tills', { outlet: 'restaurant', name })).body.id as number;
+  const salle1 = await till('Salle 1');
+  const salle2 = await till('Salle 2');
+  const wall = await till('Écran cuisine');
+  const printer = async (name: string, dir: string, role = 'kitchen') =>
+    (await admin.post('/api/printers', { name, role, uri: `file:${dir}`, columns: 48, codePage: 'pc858', drawer: false })).body
+      .id as number;
+  const kitchenStation = (await admin.post('/api/stations', { name: 'Cuisine', printerId: await printer('Cuisine', 'cuisine') })).body.id;
+  const barStation = (await admin.post('/api/stations', { name: 'Bar', printerId: await printer('Bar', 'bar') })).body.id;
+  // Inès's phone prints the notes on the salle's receipt printer.
+  expect((await admin.patch(`/api/tills/${salle1}`, { printerId: await printer('Salle', 'salle', 'receipt') })).status).toBe(200);
+  const dishes = await aCategory(admin, { name: 'Plats' });
+  const drinks = await aCategory(admin, { name: 'Boissons' });
+  await admin.put(`/api/categories/${dishes.id}/station`, { stationId: kitchenStation });
+  await admin.put(`/api/categories/${drinks.id}/station`, { stationId: barStation });
+  const menu = { producerId: null, outlets: ['restaurant'], vatRateBp: 1000 };
+  await aProduct(admin, { ...menu, name: 'Salade de chèvre', priceCents: 950, categoryId: dishes.id, course: 'starter' });
+  await aProduct(admin, { ...menu, name: 'Magret', priceCents: 1850, categoryId: dishes.id, course: 'main' });
+  await aProduct(admin, { ...menu, name: 'Pression', priceCents: 350, vatRateBp: 2000, categoryId: drinks.id, course: 'drink' });
+  const room = (await admin.post('/api/rooms', { name: 'Salle' })).body.id;
+  for (const [i, name] of ['1', '2', '3', '4'].entries())
+    tables[name] = (
+      await admin.post(`/api/rooms/${room}/tables`, { name, seats: 4, x: 10 + i * 45, y: 10, width: 30, height: 30 })
+    ).body.id;
+  await admin.post('/api/users', { displayName: 'Inès', role: 'waiter', pin: '1357' });
+  await admin.post('/api/users', { displayName: 'Baptiste', role: 'waiter', pin: '8642' });
+  browser = await launchBrowser({ trustShopCa: shop.dataDir });
+  ines = await waiterPhone(salle1, /Inès/, '1357');
+  baptiste = await waiterPhone(salle2, /Baptiste/, '8642');
+  kitchen = await device({ width: 1920, height: 1080 });
+  const code = (await admin.post(`/api/tills/${wall}/pairing-code`)).body.code as string;
+  await kitchen.goto(`/cuisine/?pair=${code}`);
+  await kitchen.getByRole('heading', { name: 'Poste Cuisine' }).waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await shop?.close();
+});
+
+describe('a lunch service: two waiters’ phones and the kitchen screen', { timeout: 90_000 }, () => {
+  it('shows the floor on each phone, accessible', async () => {
+    expect(await ines.getByTestId('table-1').textContent()).toBe('Table 1, libre, 4 places');
+    expect(await accessibilityProblems(ines)).toEqual([]);
+    await screenshot(ines, 'salle-1-floor-phone');
+    expect(await accessibilityProblems(kitchen)).toEqual([]);
+  });
+
+  it('keeps both waiters’ lines when they add to the same table in the same second', async () => {
+    await ines.getByTestId('table-1').click();
+    await ines.getByTestId('open-table').click();
+    await ines.getByRole('heading', { name: /Table 1/ }).waitFor();
+    // Baptiste's phone hears of the table and opens it too.
+    await expect
+      .poll(async () => (await baptiste.getByTestId('table-1').textContent()) ?? '')
+      .toContain('Table 1, occupée par Inès : 2 cvt');
+    await baptiste.getByTestId('table-1').click();
+    await baptiste.getByRole('heading', { name: /Table 1/ }).waitFor();
+    await Promise.all([addDish(ines, 'Salade de chèvre'), addDish(baptiste, 'Magret')]);
+    await Promise.all([addDish(ines, 'Pression'), addDish(baptiste, 'Salade de chèvre')]);
+    await showOrder(ines);
+    await showOrder(baptiste);
+    // Both phones show all four lines: 9,50 + 3,50 + 18,50 + 9,50 = 41,00 €.
+    for (const page of [ines, baptiste]) {
+      await expect.poll(() => lines(page).count()).toBe(4);
+      await expect.poll(() => page.getByTestId('order-total').textContent()).toContain('41,00');
+    }
+    const o = (await orderAt('1'))!;
+    expect(o.lines.map((l) => l.name).sort()).toEqual(['Magret', 'Pression', 'Salade de chèvre', 'Salade de chèvre']);
+    expect(o.totalCents).toBe(4100);
+    expect(await accessibilityProblems(ines)).toEqual([]);
+    await screenshot(ines, 'salle-2-order-phone');
+  });
+
+  it('Envoyer makes one ticket per station with exactly the new items; the kitchen screen shows it', async () => {
+    await ines.getByTestId('send').click();
+    const cuisine = await expect
+      .poll(() => printed('cuisine').length)
+      .toBe(1)
+      .then(() => printed('cuisine')[0]!);
+    await expect.poll(() => printed('bar').length).toBe(1);
+    // The two salads (the first course) now, the duck to follow; the beer at the bar only.
+    expect(cuisine).toContain('Table 1');
+    expect(cuisine).toMatch(/ENTRÉES\n1 x Salade de chèvre\n1 x Salade de chèvre/);
+    expect(cuisine).toMatch(/PLATS - À SUIVRE\n1 x Magret/);
+    expect(cuisine).not.toContain('Pression');
+    expect(printed('bar')[0]).toMatch(/BOISSONS\n1 x Pression/);
+    expect(printed('bar')[0]).not.toContain('Salade');
+    const ticket = kitchen.getByTestId('kitchen-ticket').filter({ hasText: 'Table 1' });
+    await expect.poll(() => ticket.count()).toBe(1);
+    expect(await ticket.textContent()).toContain('Salade de chèvre');
+    // All day: two salads to prepare (the duck waits for Suite).
+    await expect.poll(() => kitchen.getByTestId('all-day').textContent()).toBe('2 Salade de chèvre');
+    // Both phones see the lines sent.
+    await expect.poll(() => baptiste.getByTestId('send').isDisabled()).toBe(true);
+    await screenshot(kitchen, 'cuisine-1-ticket-1920');
+  });
+
+  it('the kitchen screen bumps (prêt, servi) and recalls, by touch and by keyboard', async () => {
+    const ticket = kitchen.getByTestId('kitchen-ticket').filter({ hasText: 'Table 1' });
+    await ticket.getByTestId('bump').click();
+    await expect.poll(() => ticket.getByTestId('bump').textContent()).toBe('Servi');
+    await expect.poll(() => kitchen.getByTestId('all-day').textContent()).toBe('');
+    // Enter on the focused button: served.
+    await ticket.getByTestId('bump').focus();
+    await kitchen.keyboard.press('Enter');
+    await expect.poll(() => kitchen.getByTestId('kitchen-ticket').count()).toBe(0);
+    await kitchen.getByTestId('recall').first().click();
+    await expect.poll(() => kitchen.getByTestId('kitchen-ticket').count()).toBe(1);
+    await expect.poll(() => kitchen.getByTestId('all-day').textContent()).toBe('2 Salade de chèvre');
+  });
+
+  it('Suite fires the next course; a cancelled sent line reaches the kitchen as ANNULÉ with its reason', async () => {
+    await expect.poll(() => ines.getByTestId('fire').textContent()).toBe('Suite : Plats');
+    await ines.getByTestId('fire').click();
+    await expect.poll(() => printed('cuisine').length).toBe(2);
+    expect(printed('cuisine')[1]).toContain('SUITE : PLATS');
+    expect(printed('cuisine')[1]).toMatch(/PLATS\n1 x Magret/);
+    await expect.poll(() => kitchen.getByTestId('kitchen-ticket').filter({ hasText: 'SUITE' }).count()).toBe(1);
+
+    await baptiste.getByTestId('order-line').filter({ hasText: 'Magret' }).click();
+    await baptiste.getByTestId('void').click();
+    await baptiste.getByTestId('void-reason').fill('client parti');
+    await baptiste.getByTestId('void-confirm').click();
+    await expect.poll(() => printed('cuisine').length).toBe(3);
+    expect(printed('cuisine')[2]).toContain('*** ANNULÉ ***');
+    expect(printed('cuisine')[2]).toMatch(/1 x Magret/);
+    expect(printed('cuisine')[2]).toContain('Motif : client parti');
+    await expect.poll(() => kitchen.getByTestId('kitchen-ticket').filter({ hasText: 'ANNULÉ — client parti' }).count()).toBe(1);
+    // 41,00 − 18,50 = 22,50 € on both phones.
+    for (const page of [ines, baptiste]) await expect.poll(() => page.getByTestId('order-total').textContent()).toContain('22,50');
+    expect(printed('bar')).toHaveLength(1);
+  });
+});
