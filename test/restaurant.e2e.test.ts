@@ -66,9 +66,16 @@ const orderAt = async (table: string) => (await openOrders()).find((o) => o.tabl
 const lines = (page: Page) => page.getByTestId('order-line');
 
 async function addDish(page: Page, name: string) {
+  await page.getByTestId('order-total').waitFor();
   const picker = page.getByRole('button', { name: '+ Ajouter' });
   if (await picker.isVisible()) await picker.click();
-  await page.getByRole('searchbox').fill(name);
+  await page
+    .getByRole('searchbox')
+    .fill(name, { timeout: 5000 })
+    .catch(async (e) => {
+      await screenshot(page, 'failed-add-dish');
+      throw e;
+    });
   await page.getByTestId('dish').filter({ hasText: name }).first().click();
   await page.getByRole('searchbox').fill('');
 }
@@ -214,5 +221,121 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     // 41,00 − 18,50 = 22,50 € on both phones.
     for (const page of [ines, baptiste]) await expect.poll(() => page.getByTestId('order-total').textContent()).toContain('22,50');
     expect(printed('bar')).toHaveLength(1);
+  });
+
+  it('moves table 1 to table 3, and brings table 2 into it: both phones follow', async () => {
+    // Baptiste opens table 2 for one guest: a beer, sent.
+    await baptiste.getByRole('button', { name: '← Plan de salle' }).click();
+    await baptiste.getByTestId('table-2').click();
+    await baptiste.getByTestId('open-table').click();
+    await addDish(baptiste, 'Pression');
+    await showOrder(baptiste);
+    await baptiste.getByTestId('send').click();
+    await expect.poll(() => printed('bar').length).toBe(2);
+
+    await ines.getByRole('button', { name: 'Plus…' }).click();
+    await ines.getByTestId('transfer').click();
+    await ines.getByTestId('choose-3').click();
+    await expect.poll(async () => (await orderAt('3'))?.totalCents).toBe(2250);
+    expect(await orderAt('1')).toBeUndefined();
+    await ines.getByRole('button', { name: 'Plus…' }).click();
+    await ines.getByTestId('merge').click();
+    await ines.getByTestId('choose-2').click();
+    // 22,50 + 3,50 = 26,00 € at table 3; table 2 is free on Baptiste's phone too.
+    await expect.poll(async () => (await orderAt('3'))?.totalCents).toBe(2600);
+    await expect.poll(() => ines.getByTestId('order-total').textContent()).toContain('26,00');
+    await baptiste
+      .getByRole('button', { name: 'Plan de salle' })
+      .or(baptiste.getByRole('button', { name: 'Retour' }))
+      .first()
+      .click();
+    await expect.poll(async () => (await baptiste.getByTestId('table-2').textContent()) ?? '').toContain('libre');
+    await expect.poll(async () => (await baptiste.getByTestId('table-3').textContent()) ?? '').toContain('26,00');
+    await screenshot(baptiste, 'salle-3-floor-busy-phone');
+  });
+
+  it('prints the note at 26,00 € with what the law asks', async () => {
+    await ines.getByTestId('note').click();
+    await ines.getByLabel('Nom du client (facultatif)').fill('M. Azaïs');
+    await ines.getByTestId('note-print').click();
+    const note = await expect
+      .poll(() => printed('salle').length)
+      .toBe(1)
+      .then(() => printed('salle')[0]!);
+    // Salade 2 × 9,50 = 19,00 at 10 %: HT 19,00 / 1,1 = 17,27, TVA 1,73.
+    // Pression 2 × 3,50 = 7,00 at 20 %: HT 7,00 / 1,2 = 5,83, TVA 1,17. HT 23,10, TTC 26,00.
+    expect(note).toContain('NOTE n° 1');
+    expect(note).toContain('Table 3');
+    expect(note).toContain('Client : M. Azaïs');
+    expect(note).toMatch(/TVA 10 % sur 17,27 € +1,73 €/);
+    expect(note).toMatch(/TVA 20 % sur 5,83 € +1,17 €/);
+    expect(note).toMatch(/TOTAL TTC +26,00 €/);
+    await expect.poll(() => ines.getByTestId('note').textContent()).toBe('Note n° 1 à nouveau');
+  });
+
+  it('splits the bill by item: each part its own ticket, the parts adding up to the order; the table is then free everywhere', async () => {
+    await ines.getByTestId('bill').click();
+    await ines.getByTestId('split-none').click();
+    // Guest 1: a salad and a beer, 9,50 + 3,50 = 13,00 € by card.
+    const row = (name: string) => ines.locator('.bill-lines li').filter({ hasText: name });
+    await row('Salade de chèvre').first().getByRole('button', { name: 'Un de plus' }).click();
+    await row('Pression').first().getByRole('button', { name: 'Un de plus' }).click();
+    await expect.poll(() => ines.getByTestId('bill-total').textContent()).toContain('13,00');
+    expect(await accessibilityProblems(ines)).toEqual([]);
+    await screenshot(ines, 'salle-4-bill-split-phone');
+    await ines.getByTestId('bill-pay').click();
+    await ines.getByRole('button', { name: 'Carte bancaire' }).click();
+    await ines.getByTestId('add-payment').click();
+    await ines.getByRole('button', { name: 'Paiement accepté' }).click();
+    await expect.poll(() => ines.getByTestId('ticket-state').textContent()).toContain('enregistré');
+    await ines.getByRole('button', { name: 'Pas de ticket' }).click();
+    // The rest, 26,00 − 13,00 = 13,00 €, in cash.
+    await ines.getByTestId('bill').click();
+    await expect.poll(() => ines.getByTestId('bill-total').textContent()).toContain('13,00');
+    await ines.getByTestId('bill-pay').click();
+    await ines.getByTestId('add-payment').click();
+    await expect.poll(() => ines.getByTestId('ticket-state').textContent()).toContain('enregistré');
+    await ines.getByRole('button', { name: 'Pas de ticket' }).click();
+    await expect.poll(async () => (await openOrders()).length).toBe(0);
+    const sales = (await shop.admin.get('/api/sales?limit=10')).body;
+    const list = (Array.isArray(sales) ? sales : sales.items) as { totalCents: number }[];
+    expect(list.map((x) => x.totalCents).sort()).toEqual([1300, 1300]);
+    for (const page of [ines, baptiste]) {
+      await page
+        .getByRole('button', { name: /Plan de salle|Retour/ })
+        .first()
+        .click()
+        .catch(() => undefined);
+      await expect.poll(async () => (await page.getByTestId('table-3').textContent()) ?? '').toContain('libre');
+    }
+  });
+
+  it('takes an order with the server stopped, and the kitchen gets it exactly once when it is back', async () => {
+    await shop.stop();
+    await ines.getByTestId('table-4').click();
+    await ines.getByTestId('open-table').click();
+    await addDish(ines, 'Magret');
+    await addDish(ines, 'Pression');
+    await showOrder(ines);
+    await expect.poll(() => lines(ines).count()).toBe(2);
+    await ines.getByTestId('send').click();
+    await expect.poll(() => ines.getByTestId('order-pending').textContent()).toContain('4 en attente');
+    await screenshot(ines, 'salle-5-offline-phone');
+    const before = { cuisine: printed('cuisine').length, bar: printed('bar').length };
+    await shop.restart();
+    await expect.poll(() => ines.getByTestId('order-pending').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => printed('cuisine').length).toBe(before.cuisine + 1);
+    await expect.poll(() => printed('bar').length).toBe(before.bar + 1);
+    expect(printed('cuisine').at(-1)).toMatch(/Table 4[\s\S]*PLATS\n1 x Magret/);
+    // Nothing more comes: each operation was applied once.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(printed('cuisine').length).toBe(before.cuisine + 1);
+    const o = (await orderAt('4'))!;
+    expect(o.lines.map((l) => [l.name, l.status])).toEqual([
+      ['Magret', 'sent'],
+      ['Pression', 'sent'],
+    ]);
+    await expect.poll(() => kitchen.getByTestId('kitchen-ticket').filter({ hasText: 'Table 4' }).count(), { timeout: 20_000 }).toBe(1);
+    expect(errors.flat()).toEqual([]);
   });
 });
