@@ -5,6 +5,7 @@ import { StatementsAdmin } from '../settlement/StatementsAdmin.tsx';
 import { Accounting } from './Accounting.tsx';
 import { Catalogue } from './Catalogue.tsx';
 import { Deposit } from './Deposit.tsx';
+import { FloorEditor } from './FloorEditor.tsx';
 import { Inventory } from './Inventory.tsx';
 import { Losses } from './Losses.tsx';
 import { DayClosing } from './DayClosing.tsx';
@@ -13,12 +14,12 @@ import { Setup } from './Setup.tsx';
 import { Stock } from './Stock.tsx';
 import { System } from './System.tsx';
 
-const SECTIONS = ['day', 'catalogue', 'deposit', 'inventory', 'statements', 'accounting', 'setup', 'system'] as const;
+const SECTIONS = ['day', 'catalogue', 'deposit', 'inventory', 'floor', 'statements', 'accounting', 'setup', 'system'] as const;
 type Section = (typeof SECTIONS)[number];
 const fromHash = (): Section =>
   (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
 
-/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #inventory, #statements, #accounting, #setup, #system). */
+/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #inventory, #floor, #statements, #accounting, #setup, #system). */
 export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
   const [section, setSection] = useState<Section>(fromHash());
   useEffect(() => {
@@ -42,6 +43,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'inventory' && <Stock t={t} lang={lang} />}
       {section === 'inventory' && <Inventory t={t} lang={lang} />}
       {section === 'inventory' && <Losses t={t} lang={lang} />}
+      {section === 'floor' && <FloorEditor t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
       {section === 'accounting' && <Archives t={t} lang={lang} />}

@@ -5,7 +5,7 @@ import { Conflict, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 
-type CategoryRow = { id: number; slug: string; name: string; color: string; sort_order: number; active: 0 | 1 };
+type CategoryRow = { id: number; slug: string; name: string; color: string; sort_order: number; active: 0 | 1; station_id: number | null };
 export const categoryView = (c: CategoryRow): CategoryView => ({
   id: c.id,
   slug: c.slug,
@@ -13,6 +13,7 @@ export const categoryView = (c: CategoryRow): CategoryView => ({
   color: c.color,
   sortOrder: c.sort_order,
   active: c.active === 1,
+  stationId: c.station_id,
 });
 
 export async function listCategories(db: Db) {

@@ -193,6 +193,8 @@ export const categoryView = z.strictObject({
   color: z.string(),
   sortOrder: int,
   active: z.boolean(),
+  /** The restaurant's preparation station its dishes go to (null: nothing to prepare). */
+  stationId: int.nullable(),
 });
 export type CategoryView = z.infer<typeof categoryView>;
 
