@@ -3,7 +3,7 @@
  * waiter must and may choose, and their options with a price (0: free) or withdrawn for the day. Saved as a
  * whole; options and groups that already exist keep their ids, so lines already ordered are never touched.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { parseEuros } from '../../shared/money.ts';
 import { modifiersApi, type ProductModifiersView } from '../../shared/api/modifiers.ts';
 import { call, errorText } from '../api.ts';
@@ -49,7 +49,8 @@ function bodyOf(groups: GroupDraft[]) {
       ...(g.id ? { id: g.id } : {}),
       name: g.name,
       min: int(g.min),
-      max: int(g.max),
+      // Left empty: as many as there are options.
+      max: g.max.trim() === '' ? g.options.length : int(g.max),
       options: g.options.map((o) => ({
         ...(o.id ? { id: o.id } : {}),
         name: o.name,
@@ -79,7 +80,7 @@ export function ProductModifiers({ t, productId, productName }: { t: T; productI
       .then((v) => setGroups(draftOf(v)))
       .catch((e) => setError(errorText(e)));
   }, [productId]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (focus === null) return;
     document.querySelector<HTMLInputElement>(`input[data-option="${focus}"]`)?.focus();
     setFocus(null);
@@ -102,7 +103,7 @@ export function ProductModifiers({ t, productId, productName }: { t: T; productI
   };
   const addGroup = (preset: 'one' | 'any') => {
     const o = anOption();
-    change([...groups, { key: nextKey++, name: '', min: preset === 'one' ? '1' : '0', max: preset === 'one' ? '1' : '3', options: [o] }]);
+    change([...groups, { key: nextKey++, name: '', min: preset === 'one' ? '1' : '0', max: preset === 'one' ? '1' : '', options: [o] }]);
     setFocus(o.key);
   };
 
@@ -151,6 +152,7 @@ export function ProductModifiers({ t, productId, productName }: { t: T; productI
               {t('bo.mod.max')}
               <input
                 inputMode="numeric"
+                placeholder={t('bo.mod.all')}
                 value={g.max}
                 onInput={(e) => setGroup(gi, { max: (e.target as HTMLInputElement).value })}
                 aria-describedby={`${headingId}-minmax`}

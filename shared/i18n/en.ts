@@ -153,7 +153,9 @@ export const en: Catalogue = {
   'bo.mod.groupPlaceholder': 'Cooking, Sauce, Extras…',
   'bo.mod.min': 'Choose at least',
   'bo.mod.max': 'Choose at most',
-  'bo.mod.minmaxHelp': 'At least 1 and at most 1: exactly one option, required (cooking). At least 0: optional (extras).',
+  'bo.mod.all': 'all',
+  'bo.mod.minmaxHelp':
+    'At least 1 and at most 1: exactly one option, required (cooking). At least 0: optional (extras). “At most” left empty: as many as there are options.',
   'bo.mod.option': 'Option',
   'bo.mod.price': 'Extra incl. VAT (€)',
   'bo.mod.free': 'free',

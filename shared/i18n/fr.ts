@@ -152,7 +152,9 @@ export const fr = {
   'bo.mod.groupPlaceholder': 'Cuisson, Sauce, Suppléments…',
   'bo.mod.min': 'À choisir au moins',
   'bo.mod.max': 'À choisir au plus',
-  'bo.mod.minmaxHelp': 'Au moins 1 et au plus 1 : une seule option, obligatoire (la cuisson). Au moins 0 : facultatif (les suppléments).',
+  'bo.mod.all': 'toutes',
+  'bo.mod.minmaxHelp':
+    'Au moins 1 et au plus 1 : une seule option, obligatoire (la cuisson). Au moins 0 : facultatif (les suppléments). « Au plus » laissé vide : autant que d’options.',
   'bo.mod.option': 'Option',
   'bo.mod.price': 'Supplément TTC (€)',
   'bo.mod.free': 'gratuit',
