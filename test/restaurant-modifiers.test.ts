@@ -220,8 +220,18 @@ describe('a dish’s modifiers', () => {
       unitPriceCents: 1600,
       modifiers: [{ name: 'À point' }, { name: 'Supplément fromage', priceCents: 150 }],
     });
-    // A plain burger, saignant, for the other guest: 14,50 €.
-    expect((await op({ kind: 'add', lineId: uuidv7(), productId: burger, quantity: 1, modifiers: [option('Saignant')] })).status).toBe(201);
+    // A plain burger, saignant, for the other guest: 14,50 €; then « bien cuit, finalement », before it is sent.
+    const lineId = uuidv7();
+    expect((await op({ kind: 'add', lineId, productId: burger, quantity: 1, modifiers: [option('Saignant')] })).status).toBe(201);
+    const noCuisson = await op({ kind: 'modify', lineId, version: 1, modifiers: [] });
+    expect(noCuisson.status).toBe(422);
+    expect(noCuisson.body.error.fields).toEqual([{ field: 'modifiers', reason: '« Cuisson » : choisir 1 option(s)' }]);
+    expect((await op({ kind: 'modify', lineId, version: 1, modifiers: [option('Bien cuit')] })).status).toBe(201);
+    expect((await current()).lines[1]).toMatchObject({
+      unitPriceCents: 1450,
+      version: 2,
+      modifiers: [{ name: 'Bien cuit', priceCents: 0 }],
+    });
   });
 
   it('prints the options under their item on the kitchen ticket', async () => {
@@ -234,7 +244,7 @@ describe('a dish’s modifiers', () => {
       '   + À point',
       '   + Supplément fromage',
       '1 x Burger',
-      '   + Saignant',
+      '   + Bien cuit',
     ]);
   });
 
@@ -249,7 +259,7 @@ describe('a dish’s modifiers', () => {
       ' | + Supplément fromage (+1,50 €)',
       " | 16,00 € l'unité",
       '1 x Burger | 14,50 €',
-      ' | + Saignant',
+      ' | + Bien cuit',
     ]);
     expect(note.join('\n')).toMatch(/TVA 10 % sur 42,27 € +4,23 €/);
     expect(note.join('\n')).toMatch(/TOTAL TTC +46,50 €/);
@@ -345,6 +355,11 @@ describe('an order to take away, and its VAT', () => {
     expect(await rates()).toEqual({ 'Jus de pomme 25 cl': 1000, Burger: 1000, 'Bière 33 cl': 2000 });
     expect((await op({ kind: 'mode', mode: 'takeaway' })).status).toBe(201);
     expect(await rates()).toEqual({ 'Jus de pomme 25 cl': 550, Burger: 1000, 'Bière 33 cl': 2000 });
+    // The kitchen packs it.
+    expect((await op({ kind: 'send' })).status).toBe(201);
+    const ticket = await until('the kitchen ticket', () => printed(shop, 'cuisine')[0]);
+    expect(ticket.slice(0, 4)).toEqual(['Table 2', '1 couvert(s)', 'À EMPORTER', expect.stringMatching(/ - waiter \d+$/)]);
+    expect(ticket).toContain('1 x Burger');
   });
 
   it('pays each part at its lines’ own rates, a line paid keeping its rate, and the Z adds them up by rate', async () => {

@@ -481,9 +481,20 @@ async function lineToChange(trx: Trx, orderId: string, lineId: string, version: 
 
 async function modifyLine(trx: Trx, orderId: string, op: Extract<OrderOp, { kind: 'modify' }>) {
   const line = await lineToChange(trx, orderId, op.lineId, op.version, 'new');
+  // Another choice of options: the line's price is the product's as it stands now, plus the new options'.
+  let priced = {};
+  if (op.modifiers !== undefined) {
+    const chosen = await chooseModifiers(trx, line.product_id, op.modifiers);
+    const product = await trx.selectFrom('products').select('price_cents').where('id', '=', line.product_id).executeTakeFirstOrThrow();
+    priced = {
+      modifiers: JSON.stringify(chosen),
+      unit_price_cents: product.price_cents + chosen.reduce((sum, m) => sum + m.priceCents, 0),
+    };
+  }
   await trx
     .updateTable('order_lines')
     .set({
+      ...priced,
       ...(op.quantity !== undefined ? { quantity: op.quantity } : {}),
       ...(op.seat !== undefined ? { seat: op.seat } : {}),
       ...(op.note !== undefined ? { note: op.note || null } : {}),

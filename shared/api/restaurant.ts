@@ -85,6 +85,8 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
       seat: z.number().int().min(1).max(60).nullable().optional(),
       note: note.nullable().optional(),
       course: courseSchema.nullable().optional(),
+      /** The whole new choice of options (« à point, finalement »), checked and priced as on `add`. */
+      modifiers: z.array(idSchema).max(40).optional(),
     })
     .strict(),
   z.object({ ...opBase, kind: z.literal('remove'), lineId: uuidV7, version: z.number().int().min(1) }).strict(),
