@@ -460,4 +460,19 @@ describe('an order to take away, and its VAT', () => {
     // 3,80 at 5.5 %: HT = round(380 × 10000 / 10550) = round(360,19) = 3,60, TVA 0,20.
     expect(sale.body.vat).toEqual([{ vatRateBp: 550, grossCents: 380, netCents: 360, vatCents: 20 }]);
   });
+
+  it('sells it at the restaurant’s counter, with no order, at its rate on site', async () => {
+    const sale = await waiter.post('/api/sales', {
+      id: uuidv7(),
+      tillId,
+      number: 3,
+      createdAt: at(),
+      lines: [{ productId: juice, quantity: 2, unitPriceCents: 190 }],
+      payments: [{ method: 'cash', amountCents: 380 }],
+      totalCents: 380,
+    });
+    expect(sale.status, JSON.stringify(sale.body)).toBe(201);
+    // 3,80 at 10 %: HT = round(380 × 10000 / 11000) = round(345,45) = 3,45, TVA 0,35.
+    expect(sale.body.vat).toEqual([{ vatRateBp: 1000, grossCents: 380, netCents: 345, vatCents: 35 }]);
+  });
 });
