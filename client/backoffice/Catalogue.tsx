@@ -258,7 +258,12 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
                     {euros(p.priceCents, lang)}
                     {p.unit === 'kg' ? ' /kg' : ''}
                   </td>
-                  <td class="num">{rate(p.vatRateBp, lang)}</td>
+                  <td class="num">
+                    {rate(p.vatRateBp, lang)}
+                    {p.takeawayVatRateBp !== null && p.takeawayVatRateBp !== p.vatRateBp && (
+                      <small class="muted"> · {t('bo.cat.takeawayShort', { rate: rate(p.takeawayVatRateBp, lang) })}</small>
+                    )}
+                  </td>
                   <td class="num">{p.onHand === null ? '—' : quantity(p.onHand, p.unit, lang)}</td>
                   <td>
                     <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>

@@ -143,6 +143,7 @@ export const en: Catalogue = {
   'bo.cat.stockTracked': 'Track stock',
   'bo.cat.takeawayVat': 'Take-away VAT',
   'bo.cat.takeawaySame': 'same as on site',
+  'bo.cat.takeawayShort': '{rate} to take away',
   'bo.cat.takeawayHelp':
     'On site: 10 % (food and soft drinks), 20 % (alcohol). To take away: 10 % for what is eaten at once, 5.5 % for what is packaged to keep (yogurt, bottled juice); alcohol stays at 20 %. The shop sells at the take-away rate.',
   'bo.mod.title': 'Options offered for “{name}”',

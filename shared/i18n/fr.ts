@@ -142,6 +142,7 @@ export const fr = {
   'bo.cat.stockTracked': 'Suivre le stock',
   'bo.cat.takeawayVat': 'TVA à emporter',
   'bo.cat.takeawaySame': 'comme sur place',
+  'bo.cat.takeawayShort': '{rate} à emporter',
   'bo.cat.takeawayHelp':
     'Sur place : 10 % (plats et boissons sans alcool), 20 % (alcool). À emporter : 10 % ce qui se consomme tout de suite, 5,5 % ce qui est emballé pour se conserver (yaourt, jus en bouteille) ; l’alcool reste à 20 %. La boutique vend au taux à emporter.',
   'bo.mod.title': 'Options proposées pour « {name} »',
