@@ -88,7 +88,7 @@ describe('a dish’s options in the back office', { timeout: 60_000 }, () => {
     await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toContain('groups.0.options.0.priceCents');
 
     // The dish's take-away rate, in its own form.
-    await page.getByTestId('products').getByLabel('TVA à emporter').selectOption('550');
+    await page.getByTestId('products').getByLabel('Taux à emporter').selectOption('550');
     await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
     await expect.poll(async () => (await shop.admin.get(`/api/products/${burger}`)).body.takeawayVatRateBp).toBe(550);
   });

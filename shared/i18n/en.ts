@@ -141,7 +141,7 @@ export const en: Catalogue = {
   'bo.cat.kg': 'by weight (kg)',
   'bo.cat.barcode': 'Barcode (optional)',
   'bo.cat.stockTracked': 'Track stock',
-  'bo.cat.takeawayVat': 'Take-away VAT',
+  'bo.cat.takeawayVat': 'Take-away rate',
   'bo.cat.takeawaySame': 'same as on site',
   'bo.cat.takeawayShort': '{rate} to take away',
   'bo.cat.takeawayHelp':

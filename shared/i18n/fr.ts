@@ -140,7 +140,7 @@ export const fr = {
   'bo.cat.kg': 'au poids (kg)',
   'bo.cat.barcode': 'Code-barres (facultatif)',
   'bo.cat.stockTracked': 'Suivre le stock',
-  'bo.cat.takeawayVat': 'TVA à emporter',
+  'bo.cat.takeawayVat': 'Taux à emporter',
   'bo.cat.takeawaySame': 'comme sur place',
   'bo.cat.takeawayShort': '{rate} à emporter',
   'bo.cat.takeawayHelp':
