@@ -293,6 +293,15 @@ describe('a dish’s modifiers', () => {
     const receipt = await shop.client().get(`/r/${paid.body.receiptToken}`);
     expect(receipt.body).toContain('Burger (À point, Supplément fromage)');
   });
+
+  it('tells the kitchen which dish is cancelled, with its options', async () => {
+    const line = (await current()).lines.find((l) => l.quantity === 1)!;
+    expect((await op({ kind: 'void', lineId: line.id, version: line.version, reason: 'client pressé' })).status).toBe(201);
+    const ticket = await until('the ANNULÉ ticket', () => printed(shop, 'cuisine')[1]);
+    expect(ticket).toContain('*** ANNULÉ ***');
+    const from = ticket.indexOf('1 x Burger');
+    expect(ticket.slice(from, from + 2)).toEqual(['1 x Burger', '   + Bien cuit']);
+  });
 });
 
 describe('an order to take away, and its VAT', () => {
