@@ -14,6 +14,7 @@ import * as handover008 from './migrations/2026-12-03-008-tablet-handover.ts';
 import * as printOutcomes009 from './migrations/2026-12-03-009-print-outcomes.ts';
 import * as restaurant010 from './migrations/2026-12-03-010-restaurant.ts';
 import * as kitchenScreen011 from './migrations/2026-12-04-011-kitchen-screen.ts';
+import * as modifiers012 from './migrations/2026-12-04-012-modifiers.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-009-print-outcomes': printOutcomes009,
   '2026-12-03-010-restaurant': restaurant010,
   '2026-12-04-011-kitchen-screen': kitchenScreen011,
+  '2026-12-04-012-modifiers': modifiers012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -120,6 +120,8 @@ export interface ProductTable {
   net_unit: ColumnType<'g' | 'ml' | null, 'g' | 'ml' | null | undefined, 'g' | 'ml' | null>;
   /** The course it is sent to the kitchen in by default (restaurant). */
   course: ColumnType<CourseCode | null, CourseCode | null | undefined, CourseCode | null>;
+  /** Its VAT rate sold to take away; null: the same as on site (`vat_rate_bp`). */
+  takeaway_vat_rate_bp: ColumnType<number | null, number | null | undefined, number | null>;
   active: ColumnType<Flag, Flag | undefined, Flag>;
   search_text: string;
   created_at: string;
@@ -438,6 +440,27 @@ export interface OrderLineTable {
   fired_at: ColumnType<string | null, string | null | undefined, string | null>;
   voided_at: ColumnType<string | null, string | null | undefined, string | null>;
   void_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON of the modifiers chosen, as they were then: [{ optionId, group, name, priceCents }]. */
+  modifiers: ColumnType<string, string | undefined, string>;
+}
+
+export interface ModifierGroupTable {
+  id: Generated<number>;
+  product_id: number;
+  name: string;
+  min_choices: number;
+  max_choices: number;
+  position: number;
+}
+
+export interface ModifierOptionTable {
+  id: Generated<number>;
+  group_id: number;
+  name: string;
+  /** Incl. VAT, added to the product's price; 0: free (a cuisson). */
+  price_cents: number;
+  position: number;
+  active: ColumnType<Flag, Flag | undefined, Flag>;
 }
 
 export interface KitchenTicketTable {
@@ -481,6 +504,8 @@ export interface OrderNoteTable {
 }
 
 export interface Database {
+  modifier_groups: ModifierGroupTable;
+  modifier_options: ModifierOptionTable;
   order_notes: OrderNoteTable;
   order_payments: OrderPaymentTable;
   rooms: RoomTable;

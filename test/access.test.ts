@@ -66,6 +66,8 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'PUT /api/products/:id/threshold': [...M, 'producer'],
   'POST /api/products/:id/barcodes': M,
   'DELETE /api/products/:id/barcodes/:code': M,
+  'GET /api/products/:id/modifiers': M,
+  'PUT /api/products/:id/modifiers': M,
   'GET /api/catalog': TILL,
   'GET /api/barcodes/:code': TILL,
   'GET /api/stock': [...M, 'producer'],

@@ -101,6 +101,33 @@ describe('the demo shop a newcomer meets on first start', () => {
     expect(jobs.filter((j) => j.kind === 'kitchen')).toHaveLength(2);
   });
 
+  it('has dishes with modifiers and goods served at the table at 10 % but sold at 5.5 %', async () => {
+    const manager = new Client(server.url);
+    await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' });
+    const products = (await manager.get('/api/products?outlet=restaurant&limit=500')).body as {
+      name: string;
+      vatRateBp: number;
+      takeawayVatRateBp: number | null;
+      modifiers: { name: string; min: number; max: number; options: { name: string; priceCents: number }[] }[];
+    }[];
+    const burger = products.find((p) => p.name === 'Burger de bœuf Aubrac')!;
+    expect(burger.modifiers.map((g) => [g.name, g.min, g.max])).toEqual([
+      ['Cuisson', 1, 1],
+      ['Suppléments', 0, 3],
+      ['Sans', 0, 2],
+    ]);
+    expect(burger.modifiers[0]!.options.every((o) => o.priceCents === 0)).toBe(true);
+    expect(burger.modifiers[1]!.options[0]).toMatchObject({ name: 'Supplément fromage', priceCents: 150 });
+    const juice = products.find((p) => p.name === 'Jus de pomme 25 cl')!;
+    expect([juice.vatRateBp, juice.takeawayVatRateBp]).toEqual([1000, 550]);
+    // Table 3's burger, à point with its cheese: 14,50 + 1,50 = 16,00 €.
+    const orders = (await manager.get('/api/orders')).body as {
+      lines: { name: string; unitPriceCents: number; modifiers: { name: string }[] }[];
+    }[];
+    const line = orders.flatMap((o) => o.lines).find((l) => l.name === 'Burger de bœuf Aubrac')!;
+    expect(line).toMatchObject({ unitPriceCents: 1600, modifiers: [{ name: 'À point' }, { name: 'Supplément fromage' }] });
+  });
+
   it('verifies clean, and documents its API', async () => {
     const manager = new Client(server.url);
     await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' });

@@ -8,6 +8,7 @@ import { euros, quantity, rate } from '../format.ts';
 import type { T } from '../i18n.ts';
 import { Choice } from './Choice.tsx';
 import { useSortable } from './sortable.tsx';
+import { ProductModifiers } from './Modifiers.tsx';
 
 type Producer = ProducerView;
 type Product = ProductView;
@@ -227,6 +228,7 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
                         refresh();
                       }}
                     />
+                    {p.outlets.includes('restaurant') && <ProductModifiers t={t} productId={p.id} productName={p.name} />}
                   </td>
                 </tr>
               ) : (
@@ -256,7 +258,12 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
                     {euros(p.priceCents, lang)}
                     {p.unit === 'kg' ? ' /kg' : ''}
                   </td>
-                  <td class="num">{rate(p.vatRateBp, lang)}</td>
+                  <td class="num">
+                    {rate(p.vatRateBp, lang)}
+                    {p.takeawayVatRateBp !== null && p.takeawayVatRateBp !== p.vatRateBp && (
+                      <small class="muted"> · {t('bo.cat.takeawayShort', { rate: rate(p.takeawayVatRateBp, lang) })}</small>
+                    )}
+                  </td>
                   <td class="num">{p.onHand === null ? '—' : quantity(p.onHand, p.unit, lang)}</td>
                   <td>
                     <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>
@@ -676,6 +683,14 @@ function ProductExtras({ t, categories, unit, product }: { t: T; categories: Cat
   const threshold = product?.lowStockThreshold ?? null;
   return (
     <>
+      <label title={t('bo.cat.takeawayHelp')}>
+        {t('bo.cat.takeawayVat')}
+        <Choice
+          name="takeawayVat"
+          value={product?.takeawayVatRateBp == null ? '' : String(product.takeawayVatRateBp)}
+          options={[['', t('bo.cat.takeawaySame')], ...VAT_RATES.map((r): [string, string] => [String(r), rate(r)])]}
+        />
+      </label>
       <label>
         {t('bo.cat.category')}
         <Choice
@@ -758,6 +773,7 @@ function productExtras(f: FormData, unit: 'piece' | 'kg') {
     categoryId: f.get('categoryId') ? Number(f.get('categoryId')) : null,
     outlets: (['shop', 'restaurant'] as const).filter((o) => f.get(`outlet-${o}`) === 'on'),
     lowStockThreshold: threshold,
+    takeawayVatRateBp: f.get('takeawayVat') ? Number(f.get('takeawayVat')) : null,
     ...(unit === 'kg' ? { plu: plu || null } : {}),
   };
 }

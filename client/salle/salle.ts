@@ -217,7 +217,9 @@ function applyLocal(order: OrderView | null, orderId: string, op: OrderOp, till:
     case 'add': {
       if (lines.some((l) => l.id === op.lineId)) break;
       const p = till.state.catalog?.byId.get(op.productId);
-      const unit = p?.priceCents ?? 0;
+      const chosen = (op.modifiers ?? []).map((id) => p?.modifiers.flatMap((g) => g.options).find((o) => o.id === id));
+      const modifiers = chosen.filter((o) => o !== undefined).map((o) => ({ name: o.name, priceCents: o.priceCents }));
+      const unit = (p?.priceCents ?? 0) + modifiers.reduce((x, m) => x + m.priceCents, 0);
       lines = [
         ...lines,
         {
@@ -228,7 +230,8 @@ function applyLocal(order: OrderView | null, orderId: string, op: OrderOp, till:
           quantity: op.quantity,
           unitPriceCents: unit,
           totalCents: unit * op.quantity,
-          vatRateBp: p?.vatRateBp ?? 0,
+          vatRateBp: (order.mode === 'takeaway' ? p?.takeawayVatRateBp : null) ?? p?.vatRateBp ?? 0,
+          modifiers,
           seat: op.seat ?? null,
           note: op.note ?? null,
           course: op.course ?? p?.course ?? null,

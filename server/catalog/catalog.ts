@@ -17,6 +17,7 @@ import type {
   ScannedCode,
   TillCatalog,
 } from '../../shared/api/catalog.ts';
+import type { ProductModifiersBody, ProductModifiersView } from '../../shared/api/modifiers.ts';
 import { decodeBarcode } from '../../shared/barcodes.ts';
 import { cents, grams, weighedPrice } from '../../shared/money.ts';
 import type { Database, Db, OutletCode } from '../../db/schema.ts';
@@ -27,6 +28,7 @@ import { inStoreLayouts, isDemo } from '../settings/settings.ts';
 import { createCategory, listCategories, updateCategory } from './categories.ts';
 import { importProducts } from './import.ts';
 import { labelsFor } from './labels.ts';
+import { replaceModifiers } from './modifiers.ts';
 import { createProducer, getProducer, updateProducer, type ProducerView } from './producers.ts';
 import {
   addBarcode,
@@ -72,6 +74,19 @@ export const addProduct = (db: Kysely<Database>, actor: Actor, input: ProductCre
 
 export const editProduct = (db: Kysely<Database>, actor: Actor, id: number, patch: ProductUpdate, now: Date): Promise<ProductView> =>
   db.transaction().execute((trx) => updateProduct(trx, id, patch, requireUser(actor).id, now));
+
+/** A product's modifier groups and options, replaced as a whole. */
+export const editModifiers = (
+  db: Kysely<Database>,
+  actor: Actor,
+  id: number,
+  body: ProductModifiersBody,
+  now: Date,
+): Promise<ProductModifiersView> =>
+  db.transaction().execute(async (trx) => {
+    await getProduct(trx, id);
+    return replaceModifiers(trx, id, body, requireUser(actor).id, now);
+  });
 
 /** The low-stock threshold: managers on any product, a producer on their own only. */
 export const changeThreshold = (

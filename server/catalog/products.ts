@@ -8,6 +8,7 @@ import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { everything, type Scope } from '../auth/identity.ts';
 import { inStoreLayouts } from '../settings/settings.ts';
+import { offeredModifiers } from './modifiers.ts';
 
 /**
  * Turns a typed or scanned barcode into the form we store: a UPC-A becomes its EAN-13, a wrong check digit
@@ -54,6 +55,7 @@ function baseProductQuery(db: Db) {
       'products.net_unit',
       'products.active',
       'products.course',
+      'products.takeaway_vat_rate_bp',
       'stock_levels.on_hand',
     ]);
 }
@@ -63,7 +65,7 @@ type BaseRow = Awaited<ReturnType<ReturnType<typeof baseProductQuery>['execute']
 async function hydrate(db: Db, rows: BaseRow[]) {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [outlets, barcodes] = await Promise.all([
+  const [outlets, barcodes, modifiers] = await Promise.all([
     db
       .selectFrom('product_outlets')
       .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
@@ -71,15 +73,16 @@ async function hydrate(db: Db, rows: BaseRow[]) {
       .where('product_outlets.product_id', 'in', ids)
       .execute(),
     db.selectFrom('barcodes').select(['product_id', 'code']).where('product_id', 'in', ids).orderBy('created_at').execute(),
+    offeredModifiers(db, ids),
   ]);
   const outletsOf = new Map<number, OutletCode[]>();
   for (const o of outlets) outletsOf.set(o.product_id, [...(outletsOf.get(o.product_id) ?? []), o.code]);
   const codesOf = new Map<number, string[]>();
   for (const b of barcodes) codesOf.set(b.product_id, [...(codesOf.get(b.product_id) ?? []), b.code]);
-  return rows.map((r) => productView(r, outletsOf.get(r.id) ?? [], codesOf.get(r.id) ?? []));
+  return rows.map((r) => productView(r, outletsOf.get(r.id) ?? [], codesOf.get(r.id) ?? [], modifiers.get(r.id) ?? []));
 }
 
-function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[]): ProductView {
+function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[], modifiers: ProductView['modifiers']): ProductView {
   const tracked = r.stock_tracked === 1;
   const onHand = tracked ? (r.on_hand ?? 0) : null;
   return {
@@ -102,6 +105,8 @@ function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[]): Pro
     onHand,
     low: onHand !== null && r.low_stock_threshold !== null && onHand <= r.low_stock_threshold,
     course: r.course,
+    takeawayVatRateBp: r.takeaway_vat_rate_bp,
+    modifiers,
   };
 }
 export type { ProductView };
@@ -238,6 +243,7 @@ export async function createProduct(
       net_quantity: input.net?.quantity ?? null,
       net_unit: input.net?.unit ?? null,
       course: input.course,
+      takeaway_vat_rate_bp: input.takeawayVatRateBp,
       search_text: productSearchText(input.name, producerName, input.plu),
       created_at: at,
       updated_at: at,
@@ -255,7 +261,14 @@ export async function createProduct(
     kind: 'product.created',
     userId,
     subject: `product:${row.id}`,
-    data: { name: input.name, producerId: input.producerId, priceCents: input.priceCents, vatRateBp: input.vatRateBp, unit: input.unit },
+    data: {
+      name: input.name,
+      producerId: input.producerId,
+      priceCents: input.priceCents,
+      vatRateBp: input.vatRateBp,
+      takeawayVatRateBp: input.takeawayVatRateBp,
+      unit: input.unit,
+    },
     at,
   });
   return getProduct(db, row.id);
@@ -289,6 +302,7 @@ export async function updateProduct(db: Trx, id: number, patch: ProductUpdate, u
     net_unit: patch.net === undefined ? before.net_unit : (patch.net?.unit ?? null),
     active: patch.active === undefined ? before.active : patch.active ? (1 as const) : (0 as const),
     course: patch.course === undefined ? before.course : patch.course,
+    takeaway_vat_rate_bp: patch.takeawayVatRateBp === undefined ? before.takeaway_vat_rate_bp : patch.takeawayVatRateBp,
   };
   checkNet(next.unit, next.net_quantity);
   if (next.unit !== before.unit) {
@@ -339,7 +353,7 @@ export async function updateProduct(db: Trx, id: number, patch: ProductUpdate, u
     const old = (before as Record<string, unknown>)[k];
     if (old !== v) diff[k] = { before: old, after: v };
   }
-  if (diff.price_cents || diff.vat_rate_bp) {
+  if (diff.price_cents || diff.vat_rate_bp || diff.takeaway_vat_rate_bp) {
     await recordEvent(db, {
       kind: 'product.price_changed',
       userId,
@@ -348,6 +362,7 @@ export async function updateProduct(db: Trx, id: number, patch: ProductUpdate, u
         name: next.name,
         priceCents: { before: before.price_cents, after: next.price_cents },
         vatRateBp: { before: before.vat_rate_bp, after: next.vat_rate_bp },
+        ...(diff.takeaway_vat_rate_bp ? { takeawayVatRateBp: diff.takeaway_vat_rate_bp } : {}),
       },
       at,
     });
@@ -355,7 +370,9 @@ export async function updateProduct(db: Trx, id: number, patch: ProductUpdate, u
   if (patch.active === false && before.active === 1) {
     await recordEvent(db, { kind: 'product.deactivated', userId, subject: `product:${id}`, data: { name: next.name }, at });
   }
-  const rest = Object.fromEntries(Object.entries(diff).filter(([k]) => !['price_cents', 'vat_rate_bp', 'active'].includes(k)));
+  const rest = Object.fromEntries(
+    Object.entries(diff).filter(([k]) => !['price_cents', 'vat_rate_bp', 'takeaway_vat_rate_bp', 'active'].includes(k)),
+  );
   if (Object.keys(rest).length || patch.outlets) {
     await recordEvent(db, {
       kind: 'product.updated',

@@ -1,4 +1,5 @@
 import { catalogApi } from '../../shared/api/catalog.ts';
+import { modifiersApi } from '../../shared/api/modifiers.ts';
 import { producerScope } from '../auth/access.ts';
 import { MANAGERS, TILL } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
@@ -8,6 +9,7 @@ import {
   addProductBarcode,
   changeThreshold,
   editCategory,
+  editModifiers,
   editProduct,
   editProducer,
   importCatalogue,
@@ -21,6 +23,7 @@ import {
 import { listCategories } from './categories.ts';
 import { listProducers } from './producers.ts';
 import { getProduct, listProducts } from './products.ts';
+import { productModifiers } from './modifiers.ts';
 
 /** Once committed, the tills reload what changed. */
 function announced<T extends { id: number }>(ctx: Ctx, product: T): T {
@@ -130,6 +133,24 @@ export const catalogRoutes = [
     tag: 'catalog',
     summary: 'Remove a barcode from a product',
     handler: async ({ params }, ctx) => removeProductBarcode(ctx.db, ctx, params.id, params.code, ctx.services.now()),
+  }),
+
+  serve(modifiersApi.productModifiers, {
+    access: MANAGERS,
+    tag: 'catalog',
+    summary: 'A product’s modifier groups (cuisson, sauce, suppléments) with every option, withdrawn ones included',
+    handler: async ({ params }, ctx) => productModifiers(ctx.db, params.id),
+  }),
+  serve(modifiersApi.replaceProductModifiers, {
+    access: MANAGERS,
+    tag: 'catalog',
+    summary:
+      'Replace a product’s modifier groups and options (ids given are kept, others created, those left out removed); lines already ordered keep what was chosen',
+    handler: async ({ params, body }, ctx) => {
+      const view = await editModifiers(ctx.db, ctx, params.id, body, ctx.services.now());
+      ctx.services.realtime?.catalogChanged([params.id]);
+      return view;
+    },
   }),
 
   // What a till needs

@@ -170,6 +170,8 @@ export interface KitchenTicketData {
   kind: 'send' | 'fire' | 'void';
   table: string;
   covers: number;
+  /** An order to take away: the kitchen packs it. */
+  takeaway?: boolean;
   waiter: string;
   at: string;
   /** The course asked for (Suite). */
@@ -179,7 +181,11 @@ export interface KitchenTicketData {
   /** A copy the kitchen asked for again. */
   reprint?: boolean;
   /** Grouped by course, in serving order; `waiting`: prepare when asked (Suite). */
-  groups: { course: string; waiting: boolean; items: { quantity: number; name: string; seat: number | null; note: string | null }[] }[];
+  groups: {
+    course: string;
+    waiting: boolean;
+    items: { quantity: number; name: string; modifiers?: string[]; seat: number | null; note: string | null }[];
+  }[];
 }
 
 /**
@@ -199,6 +205,7 @@ export function kitchenTicket(t: KitchenTicketData, profile: PrinterProfile): Ui
       .bold(false)
       .align('left');
   p.bold(true).size(2, 2).line(`Table ${t.table}`).size(1, 1).line(`${t.covers} couvert(s)`).bold(false);
+  if (t.takeaway) p.bold(true).size(2, 1).line('À EMPORTER').size(1, 1).bold(false);
   p.line(`${paris(t.at)} — ${t.waiter}`).rule();
   for (const g of t.groups) {
     p.bold(true)
@@ -208,6 +215,8 @@ export function kitchenTicket(t: KitchenTicketData, profile: PrinterProfile): Ui
     for (const i of g.items) {
       p.line(`${i.quantity} x ${i.name}`);
       p.size(1, 1);
+      // What was chosen is part of the dish: in bold, before the seat and the waiter's note.
+      for (const m of i.modifiers ?? []) p.bold(true).line(`   + ${m}`).bold(false);
       if (i.seat !== null) p.line(`   place ${i.seat}`);
       if (i.note) p.line(`   > ${i.note}`);
       p.size(2, 2);

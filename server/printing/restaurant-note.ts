@@ -17,7 +17,14 @@ export interface RestaurantNoteData {
   place: string;
   table: string | null;
   covers: number;
-  items: { quantity: number; name: string; unitPriceCents: number; totalCents: number }[];
+  /** `unitPriceCents`: the dish with its options; `modifiers`: the options chosen, with their own prices. */
+  items: {
+    quantity: number;
+    name: string;
+    modifiers?: { name: string; priceCents: number }[];
+    unitPriceCents: number;
+    totalCents: number;
+  }[];
   vat: { vatRateBp: number; netCents: number; vatCents: number; grossCents: number }[];
   totalCents: number;
   customerName: string | null;
@@ -39,6 +46,7 @@ export function restaurantNote(n: RestaurantNoteData, profile: PrinterProfile): 
   p.rule();
   for (const i of n.items) {
     p.pair(`${i.quantity} x ${i.name}`, eur(i.totalCents));
+    for (const m of i.modifiers ?? []) p.line(`   + ${m.name}${m.priceCents ? ` (+${eur(m.priceCents)})` : ''}`);
     p.line(`   ${eur(i.unitPriceCents)} l'unité`);
   }
   p.rule();

@@ -15,6 +15,8 @@ export interface KitchenItem {
   stationId: number | null;
   name: string;
   quantity: number;
+  /** The options chosen (À point, Supplément fromage), printed under the item. */
+  modifiers?: string[];
   seat: number | null;
   note: string | null;
   course: Course | null;
@@ -31,13 +33,13 @@ export function groupsOf(items: readonly KitchenItem[]): KitchenTicketData['grou
   for (const i of [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))) {
     const k = key(i);
     if (!groups.has(k)) groups.set(k, { course: i.course ? COURSE_NAMES[i.course] : 'À ENVOYER', waiting: Boolean(i.waiting), items: [] });
-    groups.get(k)!.items.push({ quantity: i.quantity, name: i.name, seat: i.seat, note: i.note });
+    groups.get(k)!.items.push({ quantity: i.quantity, name: i.name, modifiers: i.modifiers ?? [], seat: i.seat, note: i.note });
   }
   return [...groups.values()];
 }
 
 export interface KitchenSend {
-  order: { id: string; table_id: number | null; covers: number; waiter_id: number };
+  order: { id: string; table_id: number | null; covers: number; waiter_id: number; mode?: 'on_site' | 'takeaway' };
   opId: string;
   kind: 'send' | 'fire' | 'void';
   course?: Course;
@@ -79,6 +81,7 @@ export async function queueKitchenTickets(trx: Trx, send: KitchenSend): Promise<
         kind: send.kind,
         table: table?.name ?? 'à emporter',
         covers: send.order.covers,
+        takeaway: send.order.mode === 'takeaway',
         waiter: waiter.display_name,
         at,
         course: send.course ? COURSE_NAMES[send.course] : null,

@@ -39,7 +39,7 @@ export async function printNote(
   const customerName = ask.auto ? (last?.customer_name ?? null) : ask.customerName;
   const lines = await trx
     .selectFrom('order_lines')
-    .select(['name', 'quantity', 'unit_price_cents', 'vat_rate_bp'])
+    .select(['name', 'quantity', 'unit_price_cents', 'vat_rate_bp', 'modifiers'])
     .where('order_id', '=', order.id)
     .where('status', '!=', 'voided')
     .orderBy('position')
@@ -48,11 +48,29 @@ export async function printNote(
     if (ask.auto) return;
     throw new Unprocessable('Rien à mettre sur la note.', [{ field: 'kind', reason: 'commande vide' }]);
   }
-  // The same dish at the same price is one line of the note.
-  const items = new Map<string, { quantity: number; name: string; unitPriceCents: number; vatRateBp: number }>();
+  // The same dish with the same options at the same price is one line of the note.
+  type Item = {
+    quantity: number;
+    name: string;
+    modifiers?: { name: string; priceCents: number }[];
+    unitPriceCents: number;
+    vatRateBp: number;
+  };
+  const items = new Map<string, Item>();
   for (const l of lines) {
-    const key = `${l.name}\u0000${l.unit_price_cents}\u0000${l.vat_rate_bp}`;
-    const item = items.get(key) ?? { quantity: 0, name: l.name, unitPriceCents: l.unit_price_cents, vatRateBp: l.vat_rate_bp };
+    const modifiers = (JSON.parse(l.modifiers) as { name: string; priceCents: number }[]).map((m) => ({
+      name: m.name,
+      priceCents: m.priceCents,
+    }));
+    const key = `${l.name}\u0000${l.unit_price_cents}\u0000${l.vat_rate_bp}\u0000${JSON.stringify(modifiers)}`;
+    // No options: the item as notes had it before there were any (its content hash unchanged).
+    const item = items.get(key) ?? {
+      quantity: 0,
+      name: l.name,
+      ...(modifiers.length ? { modifiers } : {}),
+      unitPriceCents: l.unit_price_cents,
+      vatRateBp: l.vat_rate_bp,
+    };
     item.quantity += l.quantity;
     items.set(key, item);
   }

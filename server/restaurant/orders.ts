@@ -8,6 +8,9 @@
  */
 import type { Kysely } from 'kysely';
 import { courseRank, type Course, type OrderOp, type OrderView } from '../../shared/api/restaurant.ts';
+import type { z } from 'zod';
+import type { orderModeSchema } from '../../shared/api/restaurant.ts';
+import { chooseModifiers, type ChosenModifier } from '../catalog/modifiers.ts';
 import type { Database, Db, Trx } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
@@ -15,6 +18,8 @@ import { canonicalJson } from '../journal/canonical.ts';
 import { recordEvent } from '../journal/events.ts';
 import { queueKitchenTickets, type KitchenItem } from './kitchen.ts';
 import { printNote } from './note.ts';
+
+type OrderMode = z.infer<typeof orderModeSchema>;
 
 export interface OpActor {
   userId: number;
@@ -63,6 +68,7 @@ export async function getOrder(db: Db, id: string): Promise<OrderView> {
     unitPriceCents: l.unit_price_cents,
     totalCents: l.quantity * l.unit_price_cents,
     vatRateBp: l.vat_rate_bp,
+    modifiers: (JSON.parse(l.modifiers) as ChosenModifier[]).map((m) => ({ name: m.name, priceCents: m.priceCents })),
     seat: l.seat,
     note: l.note,
     course: l.course,
@@ -186,6 +192,9 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
       case 'covers':
         await trx.updateTable('orders').set({ covers: op.covers }).where('id', '=', orderId).execute();
         break;
+      case 'mode':
+        await changeMode(trx, order, op.mode, actor, now);
+        break;
       case 'transfer': {
         const table = await freeTable(trx, op.tableId, order.outlet_id);
         await trx.updateTable('orders').set({ table_id: table.id }).where('id', '=', orderId).execute();
@@ -278,6 +287,7 @@ type OrderRow = {
   outlet_id: number;
   table_id: number | null;
   covers: number;
+  mode: OrderMode;
   waiter_id: number;
   version: number;
   status: string;
@@ -333,7 +343,7 @@ async function openOrder(trx: Trx, orderId: string, op: Extract<OrderOp, { kind:
 async function openOrderOf(trx: Trx, orderId: string): Promise<OrderRow> {
   const order = await trx
     .selectFrom('orders')
-    .select(['id', 'outlet_id', 'table_id', 'covers', 'waiter_id', 'version', 'status'])
+    .select(['id', 'outlet_id', 'table_id', 'covers', 'mode', 'waiter_id', 'version', 'status'])
     .where('id', '=', orderId)
     .executeTakeFirst();
   if (!order) throw new NotFound('Commande');
@@ -352,6 +362,7 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
       'products.name',
       'products.price_cents',
       'products.vat_rate_bp',
+      'products.takeaway_vat_rate_bp',
       'products.active',
       'products.unit',
       'products.course',
@@ -373,6 +384,7 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
     throw new Unprocessable('Cet article n’est pas à la carte du restaurant.', [
       { field: 'productId', reason: 'pas vendu dans ce point de vente' },
     ]);
+  const chosen = await chooseModifiers(trx, product.id, op.modifiers ?? []);
   const last = await trx
     .selectFrom('order_lines')
     .select((eb) => eb.fn.max('position').as('p'))
@@ -387,8 +399,10 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
       product_id: product.id,
       name: product.name,
       quantity: op.quantity,
-      unit_price_cents: product.price_cents,
-      vat_rate_bp: product.vat_rate_bp,
+      // The options are part of the dish sold: their prices add to it and take its rate.
+      unit_price_cents: product.price_cents + chosen.reduce((sum, m) => sum + m.priceCents, 0),
+      vat_rate_bp: rateFor(order.mode, product),
+      modifiers: JSON.stringify(chosen),
       seat: op.seat ?? null,
       note: op.note || null,
       course: op.course ?? (product.course as Course | null),
@@ -399,6 +413,67 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
       added_at: now.toISOString(),
     })
     .execute();
+}
+
+/** A product's rate for an order's mode: to take away, its take-away rate when it has one; else its rate on site. */
+const rateFor = (mode: OrderMode, p: { vat_rate_bp: number; takeaway_vat_rate_bp: number | null }) =>
+  mode === 'takeaway' ? (p.takeaway_vat_rate_bp ?? p.vat_rate_bp) : p.vat_rate_bp;
+
+/**
+ * Sur place ↔ à emporter: the order's lines not paid yet take the product's rate for the new mode (a line paid,
+ * even in part, was sold at its rate and keeps it). Journalled with each line re-rated.
+ */
+async function changeMode(trx: Trx, order: OrderRow, mode: OrderMode, actor: OpActor, now: Date) {
+  if (order.mode === mode) return;
+  const lines = await trx
+    .selectFrom('order_lines')
+    .innerJoin('products', 'products.id', 'order_lines.product_id')
+    .select([
+      'order_lines.id',
+      'order_lines.name',
+      'order_lines.vat_rate_bp as line_rate',
+      'order_lines.version',
+      'products.vat_rate_bp',
+      'products.takeaway_vat_rate_bp',
+    ])
+    .where('order_lines.order_id', '=', order.id)
+    .where('order_lines.status', '!=', 'voided')
+    .orderBy('order_lines.position')
+    .execute();
+  const paid = new Set(
+    lines.length
+      ? (
+          await trx
+            .selectFrom('order_payments')
+            .select('line_id')
+            .where(
+              'line_id',
+              'in',
+              lines.map((l) => l.id),
+            )
+            .execute()
+        ).map((p) => p.line_id)
+      : [],
+  );
+  const rerated: { lineId: string; name: string; before: number; after: number }[] = [];
+  for (const l of lines) {
+    const rate = rateFor(mode, l);
+    if (paid.has(l.id) || rate === l.line_rate) continue;
+    await trx
+      .updateTable('order_lines')
+      .set({ vat_rate_bp: rate, version: l.version + 1 })
+      .where('id', '=', l.id)
+      .execute();
+    rerated.push({ lineId: l.id, name: l.name, before: l.line_rate, after: rate });
+  }
+  await trx.updateTable('orders').set({ mode }).where('id', '=', order.id).execute();
+  await recordEvent(trx, {
+    kind: 'order.mode_changed',
+    userId: actor.userId,
+    subject: `order:${order.id}`,
+    data: { from: order.mode, to: mode, rerated, keptPaid: lines.filter((l) => paid.has(l.id)).length },
+    at: now.toISOString(),
+  });
 }
 
 async function lineToChange(trx: Trx, orderId: string, lineId: string, version: number, expected: 'new' | 'sent') {
@@ -420,9 +495,20 @@ async function lineToChange(trx: Trx, orderId: string, lineId: string, version: 
 
 async function modifyLine(trx: Trx, orderId: string, op: Extract<OrderOp, { kind: 'modify' }>) {
   const line = await lineToChange(trx, orderId, op.lineId, op.version, 'new');
+  // Another choice of options: the line's price is the product's as it stands now, plus the new options'.
+  let priced = {};
+  if (op.modifiers !== undefined) {
+    const chosen = await chooseModifiers(trx, line.product_id, op.modifiers);
+    const product = await trx.selectFrom('products').select('price_cents').where('id', '=', line.product_id).executeTakeFirstOrThrow();
+    priced = {
+      modifiers: JSON.stringify(chosen),
+      unit_price_cents: product.price_cents + chosen.reduce((sum, m) => sum + m.priceCents, 0),
+    };
+  }
   await trx
     .updateTable('order_lines')
     .set({
+      ...priced,
       ...(op.quantity !== undefined ? { quantity: op.quantity } : {}),
       ...(op.seat !== undefined ? { seat: op.seat } : {}),
       ...(op.note !== undefined ? { note: op.note || null } : {}),
@@ -463,6 +549,7 @@ async function moveLines(trx: Trx, fromId: string, to: OrderRow, lineIds: string
 type LineRow = {
   id: string;
   name: string;
+  modifiers: string;
   quantity: number;
   seat: number | null;
   note: string | null;
@@ -474,6 +561,7 @@ const itemOf = (l: LineRow): KitchenItem => ({
   stationId: l.station_id,
   name: l.name,
   quantity: l.quantity,
+  modifiers: (JSON.parse(l.modifiers) as ChosenModifier[]).map((m) => m.name),
   seat: l.seat,
   note: l.note,
   course: l.course as Course | null,

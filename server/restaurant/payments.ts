@@ -11,13 +11,30 @@ import { printNote } from './note.ts';
 
 type OrderPart = NonNullable<SaleBody['order']>;
 
-/** Checks a ticket against the order it pays, before anything is written; names each wrong line. */
+/** What a ticket's line takes from the order line it pays: its VAT rate, and its name with what was chosen. */
+export interface OrderedLine {
+  /** The order line's own rate, set by the order's mode (on site or to take away) when it was added. */
+  vatRateBp: number;
+  /** « Burger (À point, Supplément fromage) »: the receipt says what was sold at that price. */
+  name: string;
+}
+
+/** « Burger (À point, Supplément fromage) », or the dish's name alone when nothing was chosen. */
+export function orderedName(name: string, modifiersJson: string): string {
+  const chosen = JSON.parse(modifiersJson) as { name: string }[];
+  return chosen.length ? `${name} (${chosen.map((m) => m.name).join(', ')})` : name;
+}
+
+/**
+ * Checks a ticket against the order it pays, before anything is written; names each wrong line. Returns, for
+ * each line of the ticket, the rate and name it is sold at: the order line's, never the product's.
+ */
 export async function checkOrderPart(
   trx: Trx,
   part: OrderPart,
   lines: SaleBody['lines'],
   till: { outlet_id: number; training_mode: 0 | 1 },
-): Promise<void> {
+): Promise<OrderedLine[]> {
   if (till.training_mode === 1)
     throw new Unprocessable('Une caisse en formation ne règle pas une vraie commande.', [
       { field: 'order.id', reason: 'caisse en formation' },
@@ -54,6 +71,10 @@ export async function checkOrderPart(
     return undefined;
   });
   if (problems.length) throw new Unprocessable('Ticket refusé : il ne correspond pas à la commande.', problems);
+  return part.lines.map((p) => {
+    const line = byId.get(p.lineId)!;
+    return { vatRateBp: line.vat_rate_bp, name: orderedName(line.name, line.modifiers) };
+  });
 }
 
 async function paidQuantities(trx: Trx, lineIds: string[]): Promise<Map<string, number>> {

@@ -124,10 +124,11 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
       producer_id: number | null;
       unit: 'piece' | 'kg';
       vat_rate_bp: number;
+      takeaway_vat_rate_bp: number | null;
       stock_tracked: 0 | 1;
     }>(
       trx,
-      `select "id", "name", "producer_id", "unit", "vat_rate_bp", "stock_tracked" from "products" where "id" in (${marks(ids.length)})`,
+      `select "id", "name", "producer_id", "unit", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked" from "products" where "id" in (${marks(ids.length)})`,
       ids,
     );
     const productOf = new Map(products.map((p) => [p.id, p]));
@@ -143,14 +144,23 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
     });
     if (problems.length) throw new Unprocessable('Ticket refusé : lignes invalides.', problems);
 
-    const toPrice = body.lines.map((l) => {
+    // The VAT rate of each line: a restaurant order's part is sold at each order line's own rate (set by the
+    // order being on site or to take away); anything else rung at the restaurant is served there (on site);
+    // what the shop and the other counters sell is taken away (the product's take-away rate, if it has one).
+    const ordered = body.order ? await checkOrderPart(trx, body.order, body.lines, till) : null;
+    const onSite = (await outletCode(trx, till.outlet_id)) === 'restaurant';
+    const rateOf = (i: number) => {
+      const p = productOf.get(body.lines[i]!.productId)!;
+      return ordered ? ordered[i]!.vatRateBp : onSite ? p.vat_rate_bp : (p.takeaway_vat_rate_bp ?? p.vat_rate_bp);
+    };
+    const toPrice = body.lines.map((l, i) => {
       const p = productOf.get(l.productId)!;
       return {
         unit: p.unit,
         quantity: (p.unit === 'kg' ? l.grams : l.quantity)!,
         unitPriceCents: l.unitPriceCents,
         discountCents: l.discountCents,
-        vatRateBp: p.vat_rate_bp,
+        vatRateBp: rateOf(i),
       };
     });
     let priced;
@@ -202,7 +212,7 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
       return {
         lineNo: i + 1,
         productId: p.id,
-        name: p.name,
+        name: ordered ? ordered[i]!.name : p.name,
         producerId: p.producer_id,
         unit: p.unit,
         quantity: toPrice[i]!.quantity,
@@ -211,14 +221,13 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
         lineDiscountCents: pl.lineDiscount,
         ticketDiscountCents: pl.ticketDiscount,
         totalCents: pl.total,
-        vatRateBp: p.vat_rate_bp,
+        vatRateBp: toPrice[i]!.vatRateBp,
         note: l.note ?? null,
         refundOfLine: null,
         stockTracked: p.stock_tracked === 1,
         restock: true,
       };
     });
-    if (body.order) await checkOrderPart(trx, body.order, body.lines, till);
     const sale = await commitTicket(trx, {
       id: body.id,
       till,
@@ -479,6 +488,11 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     });
   }
   return saleView({ row, record });
+}
+
+async function outletCode(db: Db, outletId: number): Promise<string | undefined> {
+  const [row] = await rawRows<{ code: string }>(db, 'select "code" from "outlets" where "id" = ?', [outletId]);
+  return row?.code;
 }
 
 /** The first business day on or after `day` with no closing for this outlet. */

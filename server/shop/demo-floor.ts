@@ -4,8 +4,11 @@
  * made through the same code as a waiter's phone (`applyOp`).
  */
 import type { Kysely } from 'kysely';
-import type { CourseCode, Database } from '../../db/schema.ts';
+import type { CourseCode, Database, Trx } from '../../db/schema.ts';
+import type { ProductModifiersBody } from '../../shared/api/modifiers.ts';
 import { applyOp } from '../restaurant/orders.ts';
+import { createProduct } from '../catalog/products.ts';
+import { replaceModifiers } from '../catalog/modifiers.ts';
 import { uuidv7 } from '../../shared/uuid.ts';
 
 const COURSE_OF: Record<string, CourseCode> = {
@@ -71,6 +74,7 @@ export async function createDemoFloor(db: Kysely<Database>, now: Date): Promise<
         .execute();
       await trx.updateTable('products').set({ course }).where('category_id', '=', category.id).execute();
     }
+    await createDemoModifiers(trx, now);
     const salle = await trx
       .insertInto('rooms')
       .values({ outlet_id: restaurant.id, name: 'Salle', sort_order: 1 })
@@ -121,12 +125,32 @@ export async function createDemoFloor(db: Kysely<Database>, now: Date): Promise<
     .orderBy('products.id')
     .execute();
   const first = (slug: string) => menu.find((m) => m.slug === slug)?.id;
-  const orders: { table: string; waiter: number; covers: number; lines: (number | undefined)[]; send: boolean }[] = [
+  const burger = menu.find((m) => m.name === BURGER)?.id;
+  const burgerOptions = burger
+    ? (
+        await db
+          .selectFrom('modifier_options')
+          .innerJoin('modifier_groups', 'modifier_groups.id', 'modifier_options.group_id')
+          .select(['modifier_options.id', 'modifier_options.name'])
+          .where('modifier_groups.product_id', '=', burger)
+          .execute()
+      )
+        .filter((o) => ['À point', 'Supplément fromage'].includes(o.name))
+        .map((o) => o.id)
+    : [];
+  type Line = number | undefined | { productId: number | undefined; modifiers: number[] };
+  const orders: { table: string; waiter: number; covers: number; lines: Line[]; send: boolean }[] = [
     {
       table: '3',
       waiter: 0,
       covers: 4,
-      lines: [first('planches'), first('plats'), first('plats'), first('bar') ?? first('boissons')],
+      lines: [
+        first('planches'),
+        first('plats'),
+        first('plats'),
+        { productId: burger, modifiers: burgerOptions },
+        first('bar') ?? first('boissons'),
+      ],
       send: true,
     },
     {
@@ -150,16 +174,83 @@ export async function createDemoFloor(db: Kysely<Database>, now: Date): Promise<
       actor,
       minutesAgo(25),
     );
-    for (const productId of o.lines) {
+    for (const line of o.lines) {
+      const { productId, modifiers } = typeof line === 'object' ? line : { productId: line, modifiers: undefined };
       if (productId === undefined) continue;
       await applyOp(
         db,
         id,
-        { id: uuidv7(), at: minutesAgo(22).toISOString(), kind: 'add', lineId: uuidv7(), productId, quantity: 1 },
+        {
+          id: uuidv7(),
+          at: minutesAgo(22).toISOString(),
+          kind: 'add',
+          lineId: uuidv7(),
+          productId,
+          quantity: 1,
+          ...(modifiers ? { modifiers } : {}),
+        },
         actor,
         minutesAgo(22),
       );
     }
     if (o.send) await applyOp(db, id, { id: uuidv7(), at: minutesAgo(20).toISOString(), kind: 'send' }, actor, minutesAgo(20));
+  }
+}
+
+const BURGER = 'Burger de bœuf Aubrac';
+
+/**
+ * The modifiers a waiter is asked for: the burger's cuisson (one, free) and its suppléments (a fromage at
+ * 1,50 €), the croque's side and a gluten-free bread, the salad's dressing. The burger is a dish of its own.
+ */
+async function createDemoModifiers(trx: Trx, now: Date) {
+  const manager = await trx.selectFrom('users').select('id').where('role', '=', 'manager').orderBy('id').executeTakeFirstOrThrow();
+  const plats = await trx.selectFrom('categories').select('id').where('slug', '=', 'plats').executeTakeFirst();
+  await createProduct(
+    trx,
+    {
+      name: BURGER,
+      producerId: null,
+      categoryId: plats?.id ?? null,
+      unit: 'piece',
+      priceCents: 1450,
+      vatRateBp: 1000,
+      takeawayVatRateBp: null,
+      plu: null,
+      stockTracked: false,
+      lowStockThreshold: null,
+      outlets: ['restaurant'],
+      barcodes: [],
+      net: null,
+      course: 'main',
+    },
+    manager.id,
+    now,
+  );
+  const free = (...names: string[]) => names.map((name) => ({ name, priceCents: 0, active: true }));
+  const menu: Record<string, ProductModifiersBody['groups']> = {
+    [BURGER]: [
+      { name: 'Cuisson', min: 1, max: 1, options: free('Saignant', 'À point', 'Bien cuit') },
+      {
+        name: 'Suppléments',
+        min: 0,
+        max: 3,
+        options: [
+          { name: 'Supplément fromage', priceCents: 150, active: true },
+          { name: 'Lard de Lacaune', priceCents: 200, active: true },
+          { name: 'Œuf au plat', priceCents: 100, active: true },
+        ],
+      },
+      { name: 'Sans', min: 0, max: 2, options: free('Sans oignons', 'Sans sauce') },
+    ],
+    'Croque-monsieur au jambon de Lacaune': [
+      { name: 'Accompagnement', min: 1, max: 1, options: free('Salade verte', 'Frites maison') },
+      { name: 'Pain', min: 0, max: 1, options: [{ name: 'Pain sans gluten', priceCents: 100, active: true }] },
+    ],
+    'Salade au pérail chaud': [{ name: 'Sauce', min: 0, max: 1, options: free('Vinaigrette au miel', 'Huile de noix') }],
+  };
+  for (const [name, groups] of Object.entries(menu)) {
+    const product = await trx.selectFrom('products').select('id').where('name', '=', name).executeTakeFirst();
+    if (product) await replaceModifiers(trx, product.id, { groups }, manager.id, now);
   }
 }

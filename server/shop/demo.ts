@@ -13,6 +13,16 @@ import { issueStatement, markStatementPaid, producersToSettle } from '../settlem
 import { businessDay } from '../../shared/time.ts';
 
 export const DEMO_PASSWORD = 'comptoir';
+
+/**
+ * Producers' goods the café also serves at the table: 10 % there, as part of a meal (CGI art. 279 m), but
+ * 5.5 % sold packaged to take away or on the shop's shelf (art. 278-0 bis A 1°). Their rate on site and to
+ * take away; the shop sells them at the take-away rate.
+ */
+const SERVED_AT_THE_CAFE: Record<string, { vatRateBp: number; takeawayVatRateBp: number }> = {
+  'Yaourts au lait de brebis (lot de 2)': { vatRateBp: 1000, takeawayVatRateBp: 550 },
+  'Jus de pomme 25 cl': { vatRateBp: 1000, takeawayVatRateBp: 550 },
+};
 export const DEMO_MANAGER_LOGIN = 'gerant';
 
 /**
@@ -92,6 +102,7 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
     }
     const deposits = new Map<number, { productId: number; quantity: number }[]>();
     for (const p of demoProducts) {
+      const served = SERVED_AT_THE_CAFE[p.name];
       const owner = p.producer === null ? null : producerId.get(p.producer)!;
       const created = await createProduct(
         trx,
@@ -101,11 +112,12 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
           categoryId: categoryId.get(p.category) ?? null,
           unit: p.unit,
           priceCents: p.priceCents,
-          vatRateBp: p.vatRateBp,
+          vatRateBp: served?.vatRateBp ?? p.vatRateBp,
+          takeawayVatRateBp: served?.takeawayVatRateBp ?? null,
           plu: p.plu ?? null,
           stockTracked: p.stockTracked,
           lowStockThreshold: p.lowStockThreshold ?? null,
-          outlets: p.outlets,
+          outlets: served ? ['shop', 'restaurant'] : p.outlets,
           barcodes: p.barcode ? [p.barcode] : [],
           net: p.unit === 'piece' ? netFromName(p.name) : null,
           course: null,

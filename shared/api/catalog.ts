@@ -23,6 +23,17 @@ export const vatRateSchema = z
     'taux de TVA français attendu : 0, 210, 550, 1000 ou 2000 (points de base)',
   );
 
+/**
+ * A product's VAT rate sold to take away, where it differs from its rate on site (`vatRateBp`); null: the same.
+ * On site, a meal is a service of restauration at 10 % (CGI art. 279 m), food and non-alcoholic drinks alike;
+ * alcoholic drinks are at 20 % however they are sold (art. 278, excluded from 279 m and n). To take away, what
+ * is prepared to be eaten or drunk at once (a hot dish, a sandwich, a coffee or a juice in a cup) stays at 10 %
+ * (art. 279 n); what is packaged so that it keeps (a producer's yogurt, a bottle of juice, a pot of rillettes)
+ * is food at 5.5 % (art. 278-0 bis A 1°; BOI-TVA-LIQ-30-10-10). So: a dish 10 % / null; a beer 20 % / null; a
+ * bottle of apple juice or a yogurt served at the table 10 % / 550. A shop's sale is a sale to take away.
+ */
+export const takeawayVatRateSchema = vatRateSchema.nullable();
+
 export const slugSchema = z
   .string()
   .trim()
@@ -104,6 +115,7 @@ export const productCreateBody = z
     net: netSchema.nullable().default(null),
     /** The course a dish is sent to the kitchen in by default (restaurant); null: with the first send. */
     course: courseSchema.nullable().default(null),
+    takeawayVatRateBp: takeawayVatRateSchema.default(null),
   })
   .strict();
 
@@ -124,6 +136,7 @@ export const productUpdateBody = z
     /** The product's whole set of barcodes: codes left out are removed, new ones added, in the same transaction. */
     barcodes: z.array(barcodeText).max(20),
     course: courseSchema.nullable(),
+    takeawayVatRateBp: takeawayVatRateSchema,
   })
   .partial()
   .strict();
@@ -221,6 +234,18 @@ export const productView = z.strictObject({
   low: z.boolean(),
   /** The course a dish goes to the kitchen in by default (restaurant). */
   course: courseSchema.nullable(),
+  /** Its rate sold to take away; null: the same as `vatRateBp` (see `takeawayVatRateSchema`). */
+  takeawayVatRateBp: int.nullable(),
+  /** What a waiter chooses when ordering it (cuisson, sauce, suppléments), its active options only; empty: none. */
+  modifiers: z.array(
+    z.strictObject({
+      id: int,
+      name: z.string(),
+      min: int,
+      max: int,
+      options: z.array(z.strictObject({ id: int, name: z.string(), priceCents: int })),
+    }),
+  ),
 });
 export type ProductView = z.infer<typeof productView>;
 

@@ -67,6 +67,11 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
       note: note.optional(),
       /** Left out: the product's own course. */
       course: courseSchema.optional(),
+      /**
+       * The options chosen among the product's modifiers (`modifiers[].options[].id` in the catalogue), each
+       * group's minimum and maximum kept; left out: none. Their prices add to the line's unit price.
+       */
+      modifiers: z.array(idSchema).max(40).optional(),
     })
     .strict(),
   z
@@ -80,6 +85,8 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
       seat: z.number().int().min(1).max(60).nullable().optional(),
       note: note.nullable().optional(),
       course: courseSchema.nullable().optional(),
+      /** The whole new choice of options (« à point, finalement »), checked and priced as on `add`. */
+      modifiers: z.array(idSchema).max(40).optional(),
     })
     .strict(),
   z.object({ ...opBase, kind: z.literal('remove'), lineId: uuidV7, version: z.number().int().min(1) }).strict(),
@@ -95,6 +102,11 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
   z.object({ ...opBase, kind: z.literal('send') }).strict(),
   z.object({ ...opBase, kind: z.literal('fire'), course: courseSchema }).strict(),
   z.object({ ...opBase, kind: z.literal('covers'), covers: z.number().int().min(1).max(60) }).strict(),
+  /**
+   * Sur place or à emporter, changed on an open order: every line not paid yet is re-rated for it (a line
+   * already paid, even in part, keeps the rate it was paid at).
+   */
+  z.object({ ...opBase, kind: z.literal('mode'), mode: orderModeSchema }).strict(),
   z.object({ ...opBase, kind: z.literal('transfer'), tableId: idSchema }).strict(),
   /** Some lines to another table's open order (a guest changes table; a dish rung on the wrong one). */
   z.object({ ...opBase, kind: z.literal('move'), lineIds: z.array(uuidV7).min(1).max(200), toOrderId: uuidV7 }).strict(),
@@ -113,9 +125,13 @@ export const orderLineView = z.strictObject({
   productId: int,
   name: z.string(),
   quantity: int,
+  /** The product's price and the chosen options' prices, incl. VAT. */
   unitPriceCents: int,
   totalCents: int,
+  /** Its rate: the product's on site or to take away, as the order was when it was added (or re-rated since). */
   vatRateBp: int,
+  /** The options chosen, as they were named and priced when the line was added. */
+  modifiers: z.array(z.strictObject({ name: z.string(), priceCents: int })),
   seat: int.nullable(),
   note: z.string().nullable(),
   course: courseSchema.nullable(),
