@@ -74,6 +74,7 @@ export type EventKind =
   | 'closing.year'
   | 'archive.created'
   | 'stock.kitchen'
+  | 'recipe.changed'
   | 'producer.terms_changed'
   | 'producer.invited'
   | 'producer.invitation_used'

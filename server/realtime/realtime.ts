@@ -16,6 +16,7 @@ import type { OrderView } from '../../shared/api/restaurant.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
 import { followableProducts, outletIds, ownersOf, stockOf, tillRooms } from './queries.ts';
+import { dishesShortOfIngredients, dishesUsing } from '../catalog/recipes.ts';
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -152,6 +153,18 @@ export class Realtime {
         if (owner != null) byProducer.set(owner, [...(byProducer.get(owner) ?? []), e]);
       }
       for (const [producerId, list] of byProducer) this.io.to(`producer:${producerId}`).emit('stock:changed', list);
+      // Dishes cooked with these goods: whether their ingredients are short may have changed (the waiter's flag).
+      const dishes = await dishesUsing(this.db, unique);
+      if (dishes.length) {
+        const short = await dishesShortOfIngredients(this.db, dishes);
+        this.io
+          .to('managers')
+          .to(await this.outletRooms())
+          .emit(
+            'dishes:availability',
+            dishes.map((productId) => ({ productId, ingredientsShort: short.has(productId) })),
+          );
+      }
     } catch (e) {
       this.log.warn('realtime stock broadcast failed', { error: (e as Error).message });
     }

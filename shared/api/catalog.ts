@@ -219,6 +219,8 @@ export const productView = z.strictObject({
   low: z.boolean(),
   /** The course a dish goes to the kitchen in by default (restaurant). */
   course: courseSchema.nullable(),
+  /** A dish with a recipe some ingredient of which has less on the shelf than one portion takes (flagged to the waiter). */
+  ingredientsShort: z.boolean(),
 });
 export type ProductView = z.infer<typeof productView>;
 
