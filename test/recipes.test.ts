@@ -46,7 +46,7 @@ describe('a dish with a recipe: kitchen movements and the producers’ statement
   let cashier: Client;
   let bar: Client;
   let barTill: number;
-  const ids: Record<string, number> = {};
+  const ids = {} as Record<'a' | 'b' | 'c' | 'tomme' | 'oeuf' | 'saucisson' | 'omelette' | 'planche', number>;
   let r1: any;
   let r1Body: any;
   let barNumber = 0;
@@ -389,7 +389,7 @@ describe('a dish with a recipe: kitchen movements and the producers’ statement
 
 describe('a recipe refused, naming the field', () => {
   let shop: TestShop;
-  const ids: Record<string, number> = {};
+  const ids = {} as Record<'p' | 'dish' | 'faisselle' | 'old' | 'untracked' | 'house' | 'producerDish' | 'weighedDish', number>;
 
   beforeAll(async () => {
     shop = await startTestShop();
@@ -423,31 +423,31 @@ describe('a recipe refused, naming the field', () => {
 
   it.each([
     ['an unknown ingredient', () => [{ productId: 999_999, quantity: 1 }], 'ingredients.0.productId', /inconnu/],
-    ['a disabled ingredient', () => [{ productId: ids.old!, quantity: 1 }], 'ingredients.0.productId', /désactivé/],
-    ['the dish itself', () => [{ productId: ids.dish!, quantity: 1 }], 'ingredients.0.productId', /propre ingrédient/],
-    ['an ingredient without stock', () => [{ productId: ids.untracked!, quantity: 1 }], 'ingredients.0.productId', /suivi de stock/],
-    ['a house product', () => [{ productId: ids.house!, quantity: 1 }], 'ingredients.0.productId', /maison/],
+    ['a disabled ingredient', () => [{ productId: ids.old, quantity: 1 }], 'ingredients.0.productId', /désactivé/],
+    ['the dish itself', () => [{ productId: ids.dish, quantity: 1 }], 'ingredients.0.productId', /propre ingrédient/],
+    ['an ingredient without stock', () => [{ productId: ids.untracked, quantity: 1 }], 'ingredients.0.productId', /suivi de stock/],
+    ['a house product', () => [{ productId: ids.house, quantity: 1 }], 'ingredients.0.productId', /maison/],
     [
       'the same ingredient twice',
       () => [
-        { productId: ids.faisselle!, quantity: 1 },
-        { productId: ids.faisselle!, quantity: 2 },
+        { productId: ids.faisselle, quantity: 1 },
+        { productId: ids.faisselle, quantity: 2 },
       ],
       'ingredients.1.productId',
       /deux fois/,
     ],
-    ['more pieces than a portion takes', () => [{ productId: ids.faisselle!, quantity: 101 }], 'ingredients.0.quantity', /au plus 100/],
-    ['a zero quantity', () => [{ productId: ids.faisselle!, quantity: 0 }], 'body.ingredients.0.quantity', /supérieure à zéro/],
-    ['a negative quantity', () => [{ productId: ids.faisselle!, quantity: -2 }], 'body.ingredients.0.quantity', /supérieure à zéro/],
-    ['a fractional quantity', () => [{ productId: ids.faisselle!, quantity: 1.5 }], 'body.ingredients.0.quantity', /entière/],
+    ['more pieces than a portion takes', () => [{ productId: ids.faisselle, quantity: 101 }], 'ingredients.0.quantity', /au plus 100/],
+    ['a zero quantity', () => [{ productId: ids.faisselle, quantity: 0 }], 'body.ingredients.0.quantity', /supérieure à zéro/],
+    ['a negative quantity', () => [{ productId: ids.faisselle, quantity: -2 }], 'body.ingredients.0.quantity', /supérieure à zéro/],
+    ['a fractional quantity', () => [{ productId: ids.faisselle, quantity: 1.5 }], 'body.ingredients.0.quantity', /entière/],
     [
       'more than 30 ingredients',
-      () => Array.from({ length: 31 }, () => ({ productId: ids.faisselle!, quantity: 1 })),
+      () => Array.from({ length: 31 }, () => ({ productId: ids.faisselle, quantity: 1 })),
       'body.ingredients',
       /au plus 30/,
     ],
   ])('refuses %s and keeps the recipe it had', async (_what, ingredients, field, reason) => {
-    const res = await put(ids.dish!, ingredients());
+    const res = await put(ids.dish, ingredients());
     expect(res.status, JSON.stringify(res.body)).toBe(400);
     expect(res.body.error.fields[0].field).toBe(field);
     expect(res.body.error.fields[0].reason).toMatch(reason);
@@ -456,10 +456,10 @@ describe('a recipe refused, naming the field', () => {
   });
 
   it('refuses a recipe on a producer’s product or on a dish sold by weight, and an unknown dish', async () => {
-    const owned = await put(ids.producerDish!, [{ productId: ids.faisselle!, quantity: 1 }]);
+    const owned = await put(ids.producerDish, [{ productId: ids.faisselle, quantity: 1 }]);
     expect(owned.status).toBe(400);
     expect(owned.body.error.fields[0]).toMatchObject({ field: 'id', reason: expect.stringMatching(/maison/) });
-    const weighed = await put(ids.weighedDish!, [{ productId: ids.faisselle!, quantity: 1 }]);
+    const weighed = await put(ids.weighedDish, [{ productId: ids.faisselle, quantity: 1 }]);
     expect(weighed.status).toBe(400);
     expect(weighed.body.error.fields[0]).toMatchObject({ field: 'id', reason: expect.stringMatching(/poids/) });
     expect((await put(999_999, [])).status).toBe(404);
@@ -469,7 +469,7 @@ describe('a recipe refused, naming the field', () => {
     const waiter = (await aUser(shop, 'waiter')).client;
     expect((await waiter.put(`/api/products/${ids.dish}/recipe`, { ingredients: [] })).status).toBe(403);
     expect((await waiter.get(`/api/products/${ids.dish}/recipe`)).status).toBe(403);
-    const off = await put(ids.dish!, []);
+    const off = await put(ids.dish, []);
     expect(off.status).toBe(200);
     // 1100 × 10000 / 11000 = 1000 HT; nothing in it costs anything.
     expect(off.body).toMatchObject({ ingredients: [], foodCostCents: 0, marginCents: 1000, foodCostRateBp: 0, portionsAvailable: null });
