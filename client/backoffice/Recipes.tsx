@@ -214,15 +214,17 @@ export function RecipeEditor({ t, lang, dishId, onDone }: { t: T; lang: Lang; di
                     </small>
                   </td>
                   <td class="num">
-                    <input
-                      class="qty"
-                      inputMode="numeric"
-                      required
-                      aria-label={t('bo.rec.quantityOf', { name: l.name, unit: unitLabel })}
-                      value={l.quantity}
-                      onInput={(e) => setLines(lines.map((x, i) => (i === n ? { ...x, quantity: value(e) } : x)))}
-                    />{' '}
-                    {unitLabel}
+                    <span class="qty-cell">
+                      <input
+                        class="qty"
+                        inputMode="numeric"
+                        required
+                        aria-label={t('bo.rec.quantityOf', { name: l.name, unit: unitLabel })}
+                        value={l.quantity}
+                        onInput={(e) => setLines(lines.map((x, i) => (i === n ? { ...x, quantity: value(e) } : x)))}
+                      />
+                      {unitLabel}
+                    </span>
                   </td>
                   <td class="num">
                     {euros(l.priceCents, lang)}
@@ -279,7 +281,7 @@ export function RecipeEditor({ t, lang, dishId, onDone }: { t: T; lang: Lang; di
           </label>
           {q.trim().length >= 2 && found.length === 0 && <p class="muted">{t('bo.rec.noMatch')}</p>}
           {found.length > 0 && (
-            <ul class="choices" aria-label={t('bo.rec.add')}>
+            <ul class="choices" aria-label={t('bo.rec.matches')}>
               {found.map((p) => (
                 <li key={p.id}>
                   <button type="button" class="secondary" onClick={() => add(p)}>

@@ -594,5 +594,6 @@ export const en: Catalogue = {
   'bo.rec.ratioPart': ' · food-cost ratio {ratio}',
   'bo.rec.saved': 'Recipe of “{name}” saved.',
   'bo.rec.empty': 'No ingredient yet: search a product below.',
+  'bo.rec.matches': 'Products found',
   'bo.rec.inactive': 'disabled',
 };

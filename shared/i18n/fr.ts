@@ -597,6 +597,7 @@ export const fr = {
   'bo.rec.ratioPart': ' · ratio matière {ratio}',
   'bo.rec.saved': 'Recette de « {name} » enregistrée.',
   'bo.rec.empty': 'Pas encore d’ingrédient : cherchez un produit ci-dessous.',
+  'bo.rec.matches': 'Produits trouvés',
   'bo.rec.inactive': 'désactivé',
 } as const;
 
