@@ -66,6 +66,10 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'PUT /api/products/:id/threshold': [...M, 'producer'],
   'POST /api/products/:id/barcodes': M,
   'DELETE /api/products/:id/barcodes/:code': M,
+  // A dish's recipe, its food cost and margin: the managers' business only.
+  'GET /api/recipes': M,
+  'GET /api/products/:id/recipe': M,
+  'PUT /api/products/:id/recipe': M,
   'GET /api/catalog': TILL,
   'GET /api/barcodes/:code': TILL,
   'GET /api/stock': [...M, 'producer'],
