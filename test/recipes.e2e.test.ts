@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { ADMIN, aProducer, aProduct, aUser, startTestShop, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
 import { accessibilityProblems, launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
 
 /**
@@ -13,12 +14,14 @@ import { accessibilityProblems, launchBrowser, screenshot, shopOrigin } from './
 let shop: TestShop;
 let browser: Browser;
 let omelette: number;
+let volailles: number;
 const text = async (l: { textContent(): Promise<string | null> }) => ((await l.textContent()) ?? '').replace(/[\u202f\u00a0]/g, ' ').trim();
 
 beforeAll(async () => {
   shop = await startTestShop({ serveClient: true });
   const a = await aProducer(shop.admin, { name: 'Bergerie du Montalet' });
   const b = await aProducer(shop.admin, { name: 'Volailles du Sor' });
+  volailles = b.id;
   const tomme = await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: a.id, unit: 'kg', priceCents: 2590 });
   const oeuf = await aProduct(shop.admin, { name: 'Œuf plein air', producerId: b.id, priceCents: 55 });
   await shop.admin.post('/api/stock/deposits', { producerId: a.id, lines: [{ productId: tomme.id, quantity: 2000 }] });
@@ -87,5 +90,31 @@ describe('a dish’s recipe in the back office', { timeout: 60_000 }, () => {
     ]);
     await list.scrollIntoViewIfNeeded();
     await screenshot(page, 'backoffice-recipes');
+  });
+
+  it('shows the producer on the portal what the restaurant cooked with their goods today', async () => {
+    const till = await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Bar' });
+    const waiter = (await aUser(shop, 'waiter', { tillId: till.body.id })).client;
+    const sale = await waiter.post('/api/sales', {
+      id: uuidv7(),
+      tillId: till.body.id,
+      number: 1,
+      createdAt: new Date().toISOString(),
+      lines: [{ productId: omelette, quantity: 1, unitPriceCents: 1250 }],
+      payments: [{ method: 'card', amountCents: 1250 }],
+      totalCents: 1250,
+    });
+    expect(sale.status, JSON.stringify(sale.body)).toBe(201);
+    const producer = await aUser(shop, 'producer', { producerId: volailles });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    const page = await context.newPage();
+    await page.goto(shopOrigin(shop.server.port));
+    await page.getByLabel('Identifiant').fill(producer.login!);
+    await page.getByLabel('Mot de passe').fill(producer.password!);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    // 3 eggs at 0,55 € = 1,65 €, for ticket n° 1 of the Bar.
+    const kitchen = page.getByTestId('today-kitchen');
+    await expect.poll(() => text(kitchen)).toMatch(/3\s*Œuf plein air\s*Bar · n° 1 · Omelette au brebis × 1\s*1,65 €/);
+    await screenshot(page, 'portal-kitchen-today');
   });
 });

@@ -32,6 +32,8 @@ export const en: Catalogue = {
   'portal.today.month': 'Since the start of the month',
   'portal.today.owed': 'Estimated payout this month',
   'portal.today.none': 'No sale yet today.',
+  'portal.today.kitchen': 'Cooked by the restaurant today',
+  'portal.today.kitchenNote': 'Paid at the shelf price, no commission.',
   'portal.lines': '{n} line(s)',
   'portal.sales.byDay': 'By day',
   'portal.sales.byWeek': 'By week',

@@ -31,6 +31,8 @@ export const fr = {
   'portal.today.month': 'Depuis le début du mois',
   'portal.today.owed': 'Estimation à vous verser ce mois-ci',
   'portal.today.none': 'Pas encore de vente aujourd’hui.',
+  'portal.today.kitchen': 'Cuisiné par le restaurant aujourd’hui',
+  'portal.today.kitchenNote': 'Payé au prix du rayon, sans commission.',
   'portal.lines': '{n} ligne(s)',
   'portal.sales.byDay': 'Par jour',
   'portal.sales.byWeek': 'Par semaine',
