@@ -1,7 +1,10 @@
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientToServerEvents, DishAvailabilityEvent, ServerToClientEvents, StockChangedEvent } from '../shared/realtime.ts';
 import { openSqlite } from '../db/database.ts';
 import { ADMIN, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
+import { until } from './support/wait.ts';
 
 /**
  * Dishes cooked with the producers' goods, every figure worked out by hand below.
@@ -474,5 +477,61 @@ describe('a recipe refused, naming the field', () => {
     // 1100 × 10000 / 11000 = 1000 HT; nothing in it costs anything.
     expect(off.body).toMatchObject({ ingredients: [], foodCostCents: 0, marginCents: 1000, foodCostRateBp: 0, portionsAvailable: null });
     expect((await shop.admin.get('/api/recipes')).body).toEqual([]);
+  });
+});
+
+describe('the waiters hear when a dish runs short of an ingredient', () => {
+  let shop: TestShop;
+  let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+  afterAll(async () => {
+    socket?.close();
+    await shop.close();
+  });
+
+  it('sends the ingredients’ new stock and the dish’s flag after a sale that uses the last of them', async () => {
+    shop = await startTestShop();
+    const p = await aProducer(shop.admin, { name: 'Volailles du Sor' });
+    const oeuf = await aProduct(shop.admin, { name: 'Œuf plein air', producerId: p.id, priceCents: 55, outlets: ['shop', 'restaurant'] });
+    const omelette = await aProduct(shop.admin, {
+      name: 'Omelette',
+      priceCents: 900,
+      vatRateBp: 1000,
+      stockTracked: false,
+      outlets: ['restaurant'],
+    });
+    await shop.admin.post('/api/stock/deposits', { producerId: p.id, lines: [{ productId: oeuf.id, quantity: 4 }] });
+    expect(
+      (await shop.admin.put(`/api/products/${omelette.id}/recipe`, { ingredients: [{ productId: oeuf.id, quantity: 3 }] })).status,
+    ).toBe(200);
+    const till = await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Bar' });
+    const waiter = (await aUser(shop, 'waiter', { tillId: till.body.id })).client;
+    const heardStock: StockChangedEvent[] = [];
+    const heardDishes: DishAvailabilityEvent[] = [];
+    socket = await new Promise<Socket<ServerToClientEvents, ClientToServerEvents>>((resolve, reject) => {
+      const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(shop.url, {
+        transports: ['websocket'],
+        extraHeaders: { cookie: waiter.cookieHeader() },
+        reconnection: false,
+      });
+      s.once('connect', () => resolve(s));
+      s.once('connect_error', reject);
+    });
+    socket.on('stock:changed', (events) => heardStock.push(...events));
+    socket.on('dishes:availability', (events) => heardDishes.push(...events));
+    const sale = await waiter.post('/api/sales', {
+      id: uuidv7(),
+      tillId: till.body.id,
+      number: 1,
+      createdAt: new Date().toISOString(),
+      lines: [{ productId: omelette.id, quantity: 1, unitPriceCents: 900 }],
+      payments: [{ method: 'cash', amountCents: 900 }],
+      totalCents: 900,
+    });
+    expect(sale.status, JSON.stringify(sale.body)).toBe(201);
+    // 4 eggs − 3 = 1 left, an omelette takes 3: flagged.
+    await until('the eggs’ stock heard', () => heardStock.find((e) => e.productId === oeuf.id));
+    expect(heardStock.find((e) => e.productId === oeuf.id)).toMatchObject({ onHand: 1 });
+    await until('the omelette’s flag heard', () => heardDishes.find((e) => e.productId === omelette.id));
+    expect(heardDishes).toEqual([{ productId: omelette.id, ingredientsShort: true }]);
   });
 });

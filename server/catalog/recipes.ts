@@ -42,6 +42,7 @@ async function itemsOf(db: Db, dishIds: readonly number[]) {
       'p.unit',
       'p.price_cents',
       'p.active',
+      'p.stock_tracked',
       'sl.on_hand',
     ])
     .where('ri.dish_id', 'in', [...dishIds])
@@ -63,7 +64,8 @@ function viewOf(dish: DishRow, items: Awaited<ReturnType<typeof itemsOf>>): Reci
       priceCents: i.price_cents,
       costCents: ingredientCost({ unit: i.unit, priceCents: i.price_cents, quantity: i.quantity }),
       onHand,
-      short: onHand < i.quantity,
+      // An ingredient no longer stock-tracked since is not taken off any shelf (kitchenUseOfSale): never short.
+      short: i.stock_tracked === 1 && onHand < i.quantity,
       active: i.active === 1,
     };
   });
@@ -207,10 +209,12 @@ export async function dishesShortOfIngredients(db: Db, dishIds: readonly number[
   if (!dishIds.length) return new Set();
   const rows = await db
     .selectFrom('recipe_items as ri')
+    .innerJoin('products as p', 'p.id', 'ri.ingredient_id')
     .leftJoin('stock_levels as sl', 'sl.product_id', 'ri.ingredient_id')
     .select('ri.dish_id')
     .distinct()
     .where('ri.dish_id', 'in', [...dishIds])
+    .where('p.stock_tracked', '=', 1)
     .where((eb) => eb(eb.fn.coalesce('sl.on_hand', eb.val(0)), '<', eb.ref('ri.quantity')))
     .execute();
   return new Set(rows.map((r) => r.dish_id));
