@@ -566,6 +566,7 @@ export const en: Catalogue = {
   'insecure.moving': 'This device trusts the shop’s server: opening the secure address in 3 seconds…',
   'insecure.notTrusted': 'This device does not trust the shop’s certificate yet: install it first (QR code or link below), once.',
   'insecure.enrolButton': 'Install the certificate on this device',
+  'till.ingredientsShort': 'Ingredient short',
   'bo.rec.title': 'Dish recipes: food cost and margin',
   'bo.rec.intro':
     'Selling a dish takes its ingredients off the shelves (a “kitchen” movement); each producer is paid the shelf price, without commission. Food cost = sum of the ingredients at their shelf price incl. VAT; margin = dish price excl. VAT − food cost.',

@@ -569,6 +569,7 @@ export const fr = {
   'insecure.notTrusted':
     'Cet appareil ne fait pas encore confiance au certificat de la boutique : installez-le d’abord (code QR ou lien ci-dessous), une seule fois.',
   'insecure.enrolButton': 'Installer le certificat sur cet appareil',
+  'till.ingredientsShort': 'Ingrédient manquant',
   'bo.rec.title': 'Recettes des plats : coût matière et marge',
   'bo.rec.intro':
     'Vendre un plat retire ses ingrédients des rayons (mouvement « cuisine ») ; chaque producteur est payé au prix de vente du rayon, sans commission. Coût matière = somme des ingrédients au prix TTC du rayon ; marge = prix du plat HT − coût matière.',
