@@ -15,6 +15,7 @@ import * as printOutcomes009 from './migrations/2026-12-03-009-print-outcomes.ts
 import * as restaurant010 from './migrations/2026-12-03-010-restaurant.ts';
 import * as kitchenScreen011 from './migrations/2026-12-04-011-kitchen-screen.ts';
 import * as modifiers012 from './migrations/2026-12-04-012-modifiers.ts';
+import * as recipes013 from './migrations/2026-12-04-013-recipes.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-010-restaurant': restaurant010,
   '2026-12-04-011-kitchen-screen': kitchenScreen011,
   '2026-12-04-012-modifiers': modifiers012,
+  '2026-12-04-013-recipes': recipes013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -503,9 +503,19 @@ export interface OrderNoteTable {
   created_at: string;
 }
 
+/** One ingredient of a dish's recipe: per portion, pieces or grams (an ingredient sold by weight). */
+export interface RecipeItemTable {
+  dish_id: number;
+  ingredient_id: number;
+  quantity: number;
+  /** The order the manager wrote them in. */
+  position: number;
+}
+
 export interface Database {
   modifier_groups: ModifierGroupTable;
   modifier_options: ModifierOptionTable;
+  recipe_items: RecipeItemTable;
   order_notes: OrderNoteTable;
   order_payments: OrderPaymentTable;
   rooms: RoomTable;

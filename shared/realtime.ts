@@ -20,6 +20,12 @@ export interface StockChangedEvent {
   low: boolean;
 }
 
+/** A dish with a recipe: whether some ingredient has less on the shelf than one portion takes (the waiter's flag). */
+export interface DishAvailabilityEvent {
+  productId: number;
+  ingredientsShort: boolean;
+}
+
 export interface PrinterStateEvent {
   printerId: number;
   name: string;
@@ -62,6 +68,8 @@ export interface ServerToClientEvents {
   'sale:recorded': (event: SaleRecordedEvent) => void;
   'stock:changed': (events: StockChangedEvent[]) => void;
   'catalog:changed': (event: { productIds: number[] }) => void;
+  /** The stock of some dishes' ingredients moved: each such dish's `ingredientsShort`, as `productView` has it. */
+  'dishes:availability': (events: DishAvailabilityEvent[]) => void;
   /** An order of the restaurant changed (any operation): every device of its outlet shows it as it now stands. */
   'order:changed': (event: OrderView) => void;
   /** A kitchen ticket came, or moved on the kitchen screen (ready, served, recalled): every screen of the outlet. */

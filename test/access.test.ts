@@ -68,6 +68,10 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'DELETE /api/products/:id/barcodes/:code': M,
   'GET /api/products/:id/modifiers': M,
   'PUT /api/products/:id/modifiers': M,
+  // A dish's recipe, its food cost and margin: the managers' business only.
+  'GET /api/recipes': M,
+  'GET /api/products/:id/recipe': M,
+  'PUT /api/products/:id/recipe': M,
   'GET /api/catalog': TILL,
   'GET /api/barcodes/:code': TILL,
   'GET /api/stock': [...M, 'producer'],
@@ -123,6 +127,11 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'GET /api/orders': TILL,
   'GET /api/orders/:id': TILL,
   'POST /api/orders/:id/ops': ['cashier', 'waiter'],
+  // The kitchen screen: a paired wall screen (no one logged in) or any staff; the outlet is checked in the query.
+  'GET /api/stations/:id/board': TILL,
+  'POST /api/kitchen-tickets/:id/state': TILL,
+  'POST /api/kitchen-tickets/:id/reprint': TILL,
+  'PUT /api/stations/:id/printer': TILL,
   'GET /api/closings/x': M,
   'POST /api/closings/day': M,
   'POST /api/closings/month': M,

@@ -128,6 +128,38 @@ describe('the demo shop a newcomer meets on first start', () => {
     expect(line).toMatchObject({ unitPriceCents: 1600, modifiers: [{ name: 'À point' }, { name: 'Supplément fromage' }] });
   });
 
+  it('cooks some dishes with the producers’ goods: recipes with their food cost, kitchen movements paid to the producers', async () => {
+    const manager = new Client(server.url);
+    await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' });
+    const recipes = (await manager.get('/api/recipes')).body as {
+      dishName: string;
+      priceExclVatCents: number;
+      foodCostCents: number;
+      marginCents: number;
+      ingredients: { producerId: number | null; costCents: number }[];
+    }[];
+    expect(recipes.length).toBeGreaterThanOrEqual(5);
+    const mixte = recipes.find((r) => r.dishName === 'Planche mixte à partager')!;
+    // 19,00 € at 10 %: 1900 / 1,1 = 1727,27 -> 1727 HT. Tomme 2600 × 80 g = 208, ham 3490 × 80 g = 279,2 -> 279,
+    // melsat 1490 × 80 g = 119,2 -> 119, Roquefort 3290 × 40 g = 131,6 -> 132: 738. Margin 1727 − 738 = 989.
+    expect(mixte).toMatchObject({ priceExclVatCents: 1727, foodCostCents: 738, marginCents: 989 });
+    expect(mixte.ingredients.map((i) => i.costCents)).toEqual([208, 279, 119, 132]);
+    expect(recipes.every((r) => r.ingredients.every((i) => i.producerId !== null))).toBe(true);
+    // The café's lunches of the history took their ingredients off the shelves, each naming its ticket.
+    const tomme = ((await manager.get('/api/products?q=tomme de brebis des monts')).body as { id: number }[])[0]!;
+    const moves = (await manager.get(`/api/products/${tomme.id}/movements?limit=1000`)).body as {
+      kind: string;
+      saleId: string | null;
+      note: string;
+    }[];
+    const kitchen = moves.filter((m) => m.kind === 'kitchen');
+    expect(kitchen.length).toBeGreaterThan(0);
+    expect(kitchen.every((m) => m.saleId !== null && /^Bar · n° \d+ · /.test(m.note))).toBe(true);
+    // The waiter's catalogue says which dishes are short of an ingredient.
+    const catalog = (await manager.get('/api/catalog?outlet=restaurant')).body as { products: { ingredientsShort: boolean }[] };
+    expect(catalog.products.every((p) => typeof p.ingredientsShort === 'boolean')).toBe(true);
+  });
+
   it('verifies clean, and documents its API', async () => {
     const manager = new Client(server.url);
     await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' });

@@ -9,6 +9,7 @@ import type { T } from '../i18n.ts';
 import { Choice } from './Choice.tsx';
 import { useSortable } from './sortable.tsx';
 import { ProductModifiers } from './Modifiers.tsx';
+import { RecipeEditor, Recipes } from './Recipes.tsx';
 
 type Producer = ProducerView;
 type Product = ProductView;
@@ -24,6 +25,7 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
   const [products, setProducts] = useState<Product[]>([]);
   const [q, setQ] = useState('');
   const [editing, setEditing] = useState<number | null>(null);
+  const [recipeOf, setRecipeOf] = useState<number | null>(null);
   const [editingProducer, setEditingProducer] = useState<number | null>(null);
   const [categories, setCategories] = useState<Category[]>([]);
   const [producerFilter, setProducerFilter] = useState('');
@@ -231,8 +233,22 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
                     {p.outlets.includes('restaurant') && <ProductModifiers t={t} productId={p.id} productName={p.name} />}
                   </td>
                 </tr>
+              ) : recipeOf === p.id ? (
+                <tr key={p.id}>
+                  <td colSpan={7}>
+                    <RecipeEditor
+                      t={t}
+                      lang={lang}
+                      dishId={p.id}
+                      onDone={(saved) => {
+                        setRecipeOf(null);
+                        if (saved) refresh();
+                      }}
+                    />
+                  </td>
+                </tr>
               ) : (
-                <tr key={p.id} class={[p.low ? 'low' : '', p.active ? '' : 'inactive'].join(' ')}>
+                <tr key={p.id} class={[p.low || p.ingredientsShort ? 'low' : '', p.active ? '' : 'inactive'].join(' ')}>
                   <td>
                     <input
                       type="checkbox"
@@ -252,6 +268,7 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
                     <small class="muted block">
                       {[p.categoryName, p.plu && `PLU ${p.plu}`, ...p.barcodes].filter(Boolean).join(' · ')}
                     </small>
+                    {p.ingredientsShort && <small class="error block">{t('bo.rec.short')}</small>}
                   </td>
                   <td>{p.producerName ?? t('bo.cat.house')}</td>
                   <td class="num">
@@ -269,6 +286,12 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
                     <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>
                       {t('bo.cat.edit')}
                     </button>
+                    {/* The house's dishes sold by the piece are cooked with the producers' goods. */}
+                    {p.producerId === null && p.unit === 'piece' && (
+                      <button class="secondary" aria-label={t('bo.rec.editOf', { name: p.name })} onClick={() => setRecipeOf(p.id)}>
+                        {t('bo.rec.edit')}
+                      </button>
+                    )}
                   </td>
                 </tr>
               ),
@@ -276,6 +299,7 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
           </tbody>
         </table>
       </section>
+      <Recipes t={t} lang={lang} tick={tick} onSaved={refresh} />
       <Import t={t} lang={lang} onImported={refresh} />
     </>
   );

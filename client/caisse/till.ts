@@ -325,6 +325,15 @@ export class Till {
       }
       this.set({ catalog });
     });
+    socket.on('dishes:availability', (events) => {
+      const catalog = this.state.catalog;
+      if (!catalog) return;
+      for (const e of events) {
+        const p = catalog.byId.get(e.productId);
+        if (p) p.ingredientsShort = e.ingredientsShort;
+      }
+      this.set({ catalog });
+    });
     socket.on('printer:state', (p) => {
       if (p.printerId === this.state.device?.printerId) this.set({ printer: p });
     });

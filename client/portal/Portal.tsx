@@ -90,6 +90,8 @@ function Today({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tic
     [id, tick],
   );
   if (!data) return <p class="muted">…</p>;
+  // The restaurant's use of their goods today (a dish sold with its recipe names its ticket and dish).
+  const kitchen = data.draft.items.filter((i) => i.kind === 'kitchen' && i.day === d);
   const time = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
   return (
     <div>
@@ -123,6 +125,24 @@ function Today({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tic
             </li>
           ))}
         </ul>
+      )}
+      {kitchen.length > 0 && (
+        <>
+          <h3>{t('portal.today.kitchen')}</h3>
+          <p class="muted">{t('portal.today.kitchenNote')}</p>
+          <ul class="lines" data-testid="today-kitchen">
+            {kitchen.map((i) => (
+              <li key={i.movementId} class="kitchen">
+                <span class="when">{quantity(i.quantity, i.unit, lang)}</span>
+                <span class="what">
+                  {i.name}
+                  <small>{i.reference}</small>
+                </span>
+                <span class="amount">{euros(i.amountCents, lang)}</span>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </div>
   );

@@ -9,6 +9,7 @@ import type { Db, Trx } from '../../db/schema.ts';
 import { everything, type Scope } from '../auth/identity.ts';
 import { inStoreLayouts } from '../settings/settings.ts';
 import { offeredModifiers } from './modifiers.ts';
+import { dishesShortOfIngredients } from './recipes.ts';
 
 /**
  * Turns a typed or scanned barcode into the form we store: a UPC-A becomes its EAN-13, a wrong check digit
@@ -65,7 +66,7 @@ type BaseRow = Awaited<ReturnType<ReturnType<typeof baseProductQuery>['execute']
 async function hydrate(db: Db, rows: BaseRow[]) {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [outlets, barcodes, modifiers] = await Promise.all([
+  const [outlets, barcodes, modifiers, short] = await Promise.all([
     db
       .selectFrom('product_outlets')
       .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
@@ -74,15 +75,22 @@ async function hydrate(db: Db, rows: BaseRow[]) {
       .execute(),
     db.selectFrom('barcodes').select(['product_id', 'code']).where('product_id', 'in', ids).orderBy('created_at').execute(),
     offeredModifiers(db, ids),
+    dishesShortOfIngredients(db, ids),
   ]);
   const outletsOf = new Map<number, OutletCode[]>();
   for (const o of outlets) outletsOf.set(o.product_id, [...(outletsOf.get(o.product_id) ?? []), o.code]);
   const codesOf = new Map<number, string[]>();
   for (const b of barcodes) codesOf.set(b.product_id, [...(codesOf.get(b.product_id) ?? []), b.code]);
-  return rows.map((r) => productView(r, outletsOf.get(r.id) ?? [], codesOf.get(r.id) ?? [], modifiers.get(r.id) ?? []));
+  return rows.map((r) => productView(r, outletsOf.get(r.id) ?? [], codesOf.get(r.id) ?? [], modifiers.get(r.id) ?? [], short.has(r.id)));
 }
 
-function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[], modifiers: ProductView['modifiers']): ProductView {
+function productView(
+  r: BaseRow,
+  outlets: OutletCode[],
+  barcodes: string[],
+  modifiers: ProductView['modifiers'],
+  ingredientsShort: boolean,
+): ProductView {
   const tracked = r.stock_tracked === 1;
   const onHand = tracked ? (r.on_hand ?? 0) : null;
   return {
@@ -107,6 +115,7 @@ function productView(r: BaseRow, outlets: OutletCode[], barcodes: string[], modi
     course: r.course,
     takeawayVatRateBp: r.takeaway_vat_rate_bp,
     modifiers,
+    ingredientsShort,
   };
 }
 export type { ProductView };

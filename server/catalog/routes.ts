@@ -1,5 +1,6 @@
 import { catalogApi } from '../../shared/api/catalog.ts';
 import { modifiersApi } from '../../shared/api/modifiers.ts';
+import { recipesApi } from '../../shared/api/recipes.ts';
 import { producerScope } from '../auth/access.ts';
 import { MANAGERS, TILL } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
@@ -24,6 +25,7 @@ import { listCategories } from './categories.ts';
 import { listProducers } from './producers.ts';
 import { getProduct, listProducts } from './products.ts';
 import { productModifiers } from './modifiers.ts';
+import { changeRecipe, getRecipe, listRecipes } from './recipes.ts';
 
 /** Once committed, the tills reload what changed. */
 function announced<T extends { id: number }>(ctx: Ctx, product: T): T {
@@ -150,6 +152,34 @@ export const catalogRoutes = [
       const view = await editModifiers(ctx.db, ctx, params.id, body, ctx.services.now());
       ctx.services.realtime?.catalogChanged([params.id]);
       return view;
+    },
+  }),
+
+  // Recipes: the producers' goods a dish is cooked with, its food cost and margin
+  serve(recipesApi.list, {
+    access: MANAGERS,
+    tag: 'catalog',
+    summary:
+      'Every dish with a recipe: its ingredients, food cost (shelf prices incl. VAT, what the producers are paid) and margin (price excl. VAT − food cost), in cents',
+    handler: async (_, ctx) => listRecipes(ctx.db),
+  }),
+  serve(recipesApi.get, {
+    access: MANAGERS,
+    tag: 'catalog',
+    summary:
+      'A dish’s recipe (per portion: pieces, or grams of a product sold by weight) with each ingredient’s cost, the food cost and the margin',
+    handler: async ({ params }, ctx) => getRecipe(ctx.db, params.id),
+  }),
+  serve(recipesApi.replace, {
+    access: MANAGERS,
+    tag: 'catalog',
+    summary:
+      'Replace a dish’s recipe (an empty list removes it). Selling the dish then records its ingredients as kitchen movements, paid to their producers at the shelf price',
+    handler: async ({ params, body }, ctx) => {
+      const recipe = await changeRecipe(ctx.db, ctx, params.id, body, ctx.services.now());
+      // The tills reload the dish: whether its ingredients are short may have changed.
+      ctx.services.realtime?.catalogChanged([recipe.dishId]);
+      return recipe;
     },
   }),
 

@@ -78,6 +78,7 @@ export type EventKind =
   | 'closing.year'
   | 'archive.created'
   | 'stock.kitchen'
+  | 'recipe.changed'
   | 'producer.terms_changed'
   | 'producer.invited'
   | 'producer.invitation_used'

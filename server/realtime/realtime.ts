@@ -17,6 +17,8 @@ import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '..
 import type { Logger } from '../log.ts';
 import { followableProducts, outletIds, ownersOf, stationPrinters, stockOf, tillRooms } from './queries.ts';
 
+import { dishesShortOfIngredients, dishesUsing } from '../catalog/recipes.ts';
+
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (header ?? '').split(';')) {
@@ -161,6 +163,18 @@ export class Realtime {
         if (owner != null) byProducer.set(owner, [...(byProducer.get(owner) ?? []), e]);
       }
       for (const [producerId, list] of byProducer) this.io.to(`producer:${producerId}`).emit('stock:changed', list);
+      // Dishes cooked with these goods: whether their ingredients are short may have changed (the waiter's flag).
+      const dishes = await dishesUsing(this.db, unique);
+      if (dishes.length) {
+        const short = await dishesShortOfIngredients(this.db, dishes);
+        this.io
+          .to('managers')
+          .to(await this.outletRooms())
+          .emit(
+            'dishes:availability',
+            dishes.map((productId) => ({ productId, ingredientsShort: short.has(productId) })),
+          );
+      }
     } catch (e) {
       this.log.warn('realtime stock broadcast failed', { error: (e as Error).message });
     }

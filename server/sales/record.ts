@@ -12,6 +12,7 @@ import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 import { recordMovements, type MovementInput } from '../stock/ledger.ts';
+import { kitchenUseOfSale } from '../catalog/recipes.ts';
 import { loadTicketRecords, ticketHash, ticketRecord, type TicketRecord } from '../journal/tickets.ts';
 import type { WriteQueue } from './write-queue.ts';
 import { checkApproval } from '../auth/approval.ts';
@@ -467,6 +468,9 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
           note: 'remboursé, non remis en rayon',
         });
     }
+    // The dishes sold take their recipes' ingredients off the shelves, paid to their producers. A refund of a
+    // dish gives nothing back: the ingredients were cooked (and the producer stays paid for them).
+    if (t.kind === 'sale') moves.push(...(await kitchenUseOfSale(trx, { id: record.id, number, tillId: t.till.id, lines: t.lines })));
     if (moves.length) await recordMovements(trx, moves, t.cashierId, t.now);
   }
   if (proposedNumber !== null) {

@@ -6,6 +6,7 @@ import { requireUser } from '../auth/access.ts';
 import { STAFF, TILL } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
 import { recordSale } from './record.ts';
+import { ingredientsOf } from '../catalog/recipes.ts';
 import { getOrder } from '../restaurant/orders.ts';
 import { listSales, reprintSale, requestReceipt, ringingCashier, viewSale } from './sales.ts';
 
@@ -30,7 +31,14 @@ function announce(ctx: Ctx, sale: SaleView) {
       producerId: l.producerId,
     })),
   });
-  if (!sale.training) void rt.stockChanged(sale.lines.map((l) => l.productId));
+  if (!sale.training) {
+    const ids = sale.lines.map((l) => l.productId);
+    // A dish's recipe moved its ingredients' stock too.
+    void ingredientsOf(ctx.db, ids).then(
+      (used) => rt.stockChanged([...ids, ...used]),
+      () => rt.stockChanged(ids),
+    );
+  }
 }
 
 /** Cash taken or given back: the drawer of the till's printer opens (a ticket replayed later opens nothing). */

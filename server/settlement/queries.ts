@@ -99,6 +99,8 @@ export async function unsettledKitchenUse(db: Db, producerId: number, between: {
       'm.at',
       'm.quantity',
       'm.unit_price_cents',
+      'm.sale_id',
+      'm.note',
       'p.id as product_id',
       'p.name',
       'p.unit',

@@ -218,7 +218,8 @@ async function unsettledItems(
     items.push({
       kind: 'kitchen',
       day,
-      reference: 'Restaurant',
+      // A dish sold with its recipe names its ticket and dish ("Bar · n° 12 · Omelette × 2", server/catalog/recipes.ts).
+      reference: m.sale_id !== null && m.note ? m.note : 'Restaurant',
       saleId: null,
       lineNo: null,
       movementId: m.id,

@@ -5,6 +5,7 @@ import { hashSecret, pinCost } from '../auth/secrets.ts';
 import { createCategory } from '../catalog/categories.ts';
 import { createProducer } from '../catalog/producers.ts';
 import { createProduct } from '../catalog/products.ts';
+import { replaceRecipe } from '../catalog/recipes.ts';
 import { recordSlip } from '../stock/ledger.ts';
 import { createShopBase } from './setup.ts';
 import { createDemoHistory } from './demo-history.ts';
@@ -101,6 +102,7 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
         .execute();
     }
     const deposits = new Map<number, { productId: number; quantity: number }[]>();
+    const productId = new Map<string, number>();
     for (const p of demoProducts) {
       const served = SERVED_AT_THE_CAFE[p.name];
       const owner = p.producer === null ? null : producerId.get(p.producer)!;
@@ -125,6 +127,7 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
         managerId,
         now,
       );
+      productId.set(p.name, created.id);
       if (owner !== null && p.stockTracked && p.initialStock) {
         deposits.set(owner, [...(deposits.get(owner) ?? []), { productId: created.id, quantity: p.initialStock }]);
       }
@@ -132,12 +135,63 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
     for (const [owner, lines] of deposits) {
       await recordSlip(trx, 'deposit', { producerId: owner, lines, note: 'Dépôt initial (démo)' }, managerId, start);
     }
+    // Before the history: the café's lunches then take their ingredients off the producers' shelves.
+    for (const [dish, ingredients] of Object.entries(demoRecipes)) {
+      await replaceRecipe(
+        trx,
+        productId.get(dish)!,
+        { ingredients: ingredients.map(([name, quantity]) => ({ productId: productId.get(name)!, quantity })) },
+        managerId,
+        start,
+      );
+    }
   });
   await createDemoHistory(db, now);
   await createDemoFloor(db, now);
   const manager = await db.selectFrom('users').select('id').where('login', '=', DEMO_MANAGER_LOGIN).executeTakeFirstOrThrow();
   await createDemoStatements(db, now, manager.id, new Date(now.getTime() - 28 * 86400_000));
 }
+
+const TOMME = 'Tomme de brebis des Monts de Lacaune';
+const JAMBON = 'Jambon de Lacaune IGP (à la coupe)';
+
+/**
+ * The café's dishes cooked with the producers' goods: per portion, pieces or grams (goods sold by the kg).
+ * Shelf prices make the food cost: e.g. the Planche mixte at 19,00 € (17,27 € excl. VAT) costs
+ * 208 + 279 + 119 + 132 = 738 cents of tomme, ham, melsat and Roquefort.
+ */
+export const demoRecipes: Record<string, [string, number][]> = {
+  'Salade au pérail chaud': [
+    ['Pérail de brebis 150 g', 1],
+    ['Tomates anciennes', 80],
+    ['Pommes de terre du Sidobre', 120],
+  ],
+  'Croque-monsieur au jambon de Lacaune': [
+    [JAMBON, 40],
+    [TOMME, 30],
+  ],
+  'Soupe du marché': [
+    ['Courge butternut', 200],
+    ['Oignons jaunes', 50],
+    ['Pommes de terre du Sidobre', 100],
+  ],
+  'Assiette de charcuterie de Lacaune': [
+    [JAMBON, 60],
+    ['Melsat', 60],
+  ],
+  'Planche de fromages de brebis': [
+    [TOMME, 80],
+    ['Brebis des Causses affiné', 60],
+    ['Roquefort AOP (à la coupe)', 40],
+  ],
+  'Planche mixte à partager': [
+    [TOMME, 80],
+    [JAMBON, 80],
+    ['Melsat', 80],
+    ['Roquefort AOP (à la coupe)', 40],
+  ],
+  'Croustade aux pommes': [['Pommes reine des reinettes', 150]],
+};
 
 /**
  * The last finished month of the history (from its first day when it started mid-month) is settled the

@@ -246,6 +246,8 @@ export const productView = z.strictObject({
       options: z.array(z.strictObject({ id: int, name: z.string(), priceCents: int })),
     }),
   ),
+  /** A dish with a recipe some ingredient of which has less on the shelf than one portion takes (flagged to the waiter). */
+  ingredientsShort: z.boolean(),
 });
 export type ProductView = z.infer<typeof productView>;
 

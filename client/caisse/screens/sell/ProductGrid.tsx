@@ -1,7 +1,7 @@
 import { Component } from 'preact';
 import { type Lang } from '../../../../shared/i18n/index.ts';
 import type { Product } from '../../catalog.ts';
-import { eur, kg } from '../../ui.tsx';
+import { eur, kg, t } from '../../ui.tsx';
 
 export interface GridProps {
   products: readonly Product[];
@@ -49,7 +49,8 @@ export class ProductGrid extends Component<GridProps> {
         state = this.tiles[i] = { product: p, texts: ['', '', '', ''], cls: '' };
       }
       state.product = p;
-      const cls = p.low ? 'tile low' : 'tile';
+      // A dish whose recipe lacks an ingredient on the shelf is flagged like goods running low.
+      const cls = p.low || p.ingredientsShort ? 'tile low' : 'tile';
       if (state.cls !== cls) tile.className = state.cls = cls;
       const id = String(p.id);
       if (tile.dataset.product !== id) tile.dataset.product = id;
@@ -57,7 +58,7 @@ export class ProductGrid extends Component<GridProps> {
         p.name,
         p.producerName ?? '',
         `${eur(p.priceCents)}${p.unit === 'kg' ? '/kg' : ''}`,
-        p.onHand === null ? '' : p.unit === 'kg' ? kg(p.onHand) : String(p.onHand),
+        p.onHand === null ? (p.ingredientsShort ? t('till.ingredientsShort') : '') : p.unit === 'kg' ? kg(p.onHand) : String(p.onHand),
       ];
       for (let c = 0; c < 4; c++) {
         if (state.texts[c] === texts[c]) continue;
