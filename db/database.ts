@@ -13,6 +13,7 @@ import * as netQuantity007 from './migrations/2026-12-02-007-net-quantity.ts';
 import * as handover008 from './migrations/2026-12-03-008-tablet-handover.ts';
 import * as printOutcomes009 from './migrations/2026-12-03-009-print-outcomes.ts';
 import * as restaurant010 from './migrations/2026-12-03-010-restaurant.ts';
+import * as splitBills011 from './migrations/2026-12-04-011-split-bills.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-008-tablet-handover': handover008,
   '2026-12-03-009-print-outcomes': printOutcomes009,
   '2026-12-03-010-restaurant': restaurant010,
+  '2026-12-04-011-split-bills': splitBills011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -159,6 +159,8 @@ export async function accountingEntries(db: Kysely<Database>, period: { from: st
       lines.push(line(salesAccount(v.vatRateBp), `Ventes de marchandises TVA ${rateLabel(v.vatRateBp)}`, v.netCents, 'credit'));
       lines.push(line(vatAccount(v.vatRateBp), `TVA collectée ${rateLabel(v.vatRateBp)}`, v.vatCents, 'credit'));
     }
+    // Tips came in with the cards (in the card's debit above): owed to the staff, not sales.
+    if (f.tipsCents) lines.push(line(plan.tips, 'Pourboires à reverser au personnel', f.tipsCents, 'credit'));
     // The drawer counted short (or over): the cash account follows the count.
     const diff = f.cashDifferenceCents ?? 0;
     if (diff < 0)

@@ -5,6 +5,7 @@ import { Reply, serve, type RequestContext } from '../http/route.ts';
 import { createRoom, createStation, createTable, listFloor, listStations, outletIdOf, setCategoryStation, updateTable } from './floor.ts';
 import { applyOp, getOrder, listOpenOrders, outletOfOrder, outletOfTable, requireOutletDevice } from './orders.ts';
 import type { OrderView } from '../../shared/api/restaurant.ts';
+import { billOf } from './payments.ts';
 
 /** After the commit: every device of the outlet (and the managers) sees the order as it now stands. */
 function announce(ctx: RequestContext, order: OrderView, kitchenTickets: number, others: OrderView[] = []) {
@@ -75,6 +76,13 @@ export const restaurantRoutes = [
     tag: 'restaurant',
     summary: 'One order with its lines, their status (new, sent, voided) and versions',
     handler: async ({ params }, ctx) => getOrder(ctx.db, params.id),
+  }),
+  serve(restaurantApi.bill, {
+    access: TILL,
+    tag: 'restaurant',
+    summary:
+      'What is left to pay of an order (per VAT rate) and, with `parts`, the amount of each equal part paid in turn: what the split screen shows and the share tickets must announce',
+    handler: async ({ params, query }, ctx) => billOf(ctx.db, params.id, query.parts),
   }),
   serve(restaurantApi.apply, {
     access: STAFF,
