@@ -50,7 +50,7 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
   p.rule();
   for (const pay of r.payments) {
     p.pair(pay.method, pay.amount);
-    if (pay.tip) p.pair('  Pourboire', pay.tip);
+    if (pay.tip) p.pair('Pourboire (carte)', pay.tip);
   }
   if (r.change) p.bold(true).pair('Rendu', r.change).bold(false);
   if (r.tip) p.line('Pourboire hors total, non soumis à TVA');
