@@ -172,6 +172,11 @@ describe('the bill split in equal parts', () => {
     });
     expect(res.status).toBe(422);
     expect(res.body.error.fields).toEqual([{ field: 'order.lines', reason: 'commande déjà réglée en partie par parts' }]);
+    // Nor does a line already paid in part change: the parts would no longer add up to the bill.
+    const removed = await op({ kind: 'remove', lineId: magret.id, version: magret.version });
+    expect(removed.status).toBe(409);
+    expect(removed.body.error.fields[0].field).toBe('lineId');
+    expect((await current()).lines.find((l) => l.id === magret.id)).toMatchObject({ quantity: 2, status: 'new' });
   });
 
   it('pays part 2 by card', async () => {
