@@ -413,6 +413,7 @@ export const en: Catalogue = {
   'bo.setup.tillOptions': 'How tills work',
   'bo.setup.discountLimit': 'Largest discount without a manager (%)',
   'bo.setup.autoLock': 'Lock after inactivity (minutes, 0: never)',
+  'bo.setup.tipsOnCard': 'Tips on card payments (outside turnover)',
   'bo.setup.methods': 'Other payment methods',
   'bo.setup.methodsHelp': 'Besides cash, card, cheque and meal vouchers.',
   'bo.setup.methodLabel': 'Payment method {n}',

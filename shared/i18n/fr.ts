@@ -412,6 +412,7 @@ export const fr = {
   'bo.setup.tillOptions': 'Fonctionnement des caisses',
   'bo.setup.discountLimit': 'Remise maximale sans responsable (%)',
   'bo.setup.autoLock': 'Verrouillage après inactivité (minutes, 0 : jamais)',
+  'bo.setup.tipsOnCard': 'Pourboires sur les paiements par carte (hors chiffre d’affaires)',
   'bo.setup.methods': 'Autres moyens de paiement',
   'bo.setup.methodsHelp': 'En plus des espèces, de la carte, du chèque et des titres-restaurant.',
   'bo.setup.methodLabel': 'Moyen de paiement {n}',
