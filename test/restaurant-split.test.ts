@@ -250,6 +250,11 @@ describe('the bill split in equal parts', () => {
     expect(z.body.figures.tipsCents).toBeUndefined();
     expect(z.body.figures.byProducer.find((p: { producerId: number | null }) => p.producerId === s.producer).totalCents).toBe(2400);
     expect((await s.shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
+    // The producer's statement: the bottle's three shares, 8,01 + 8,00 + 7,99 = 24,00 €, no more, no less.
+    const st = await s.shop.admin.get(`/api/producers/${s.producer}/statement?from=${today()}&to=${today()}`);
+    expect(st.status, JSON.stringify(st.body)).toBe(200);
+    expect(st.body.items.map((i: { amountCents: number }) => i.amountCents)).toEqual([801, 800, 799]);
+    expect(st.body.totals).toMatchObject({ salesCents: 2400, grossCents: 2400 });
   });
 });
 
