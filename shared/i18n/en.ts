@@ -90,6 +90,7 @@ export const en: Catalogue = {
   'bo.day.payment': 'Payment method',
   'bo.day.amount': 'Amount',
   'bo.day.change': 'Change given',
+  'bo.day.tips': 'Of which card tips (not turnover)',
   'bo.day.vat': 'VAT',
   'bo.day.count': 'Cash count',
   'bo.day.countOf': 'Number of {value}',

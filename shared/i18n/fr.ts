@@ -89,6 +89,7 @@ export const fr = {
   'bo.day.payment': 'Moyen de paiement',
   'bo.day.amount': 'Montant',
   'bo.day.change': 'Monnaie rendue',
+  'bo.day.tips': 'Dont pourboires par carte (hors chiffre d’affaires)',
   'bo.day.vat': 'TVA',
   'bo.day.count': 'Comptage de la caisse',
   'bo.day.countOf': 'Nombre de {value}',
