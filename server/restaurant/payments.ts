@@ -170,7 +170,8 @@ export async function planSharePart(
   till: { outlet_id: number; training_mode: 0 | 1 },
 ): Promise<SharePart> {
   await orderToPay(trx, orderId, till);
-  const lines = (await linesLeft(trx, orderId)).filter((l) => l.leftCents > 0);
+  const all = await linesLeft(trx, orderId);
+  const lines = all.filter((l) => l.leftCents > 0);
   const left = lines.reduce((s, l) => s + l.leftCents, 0);
   if (left <= 0) throw new Unprocessable('Il ne reste rien à régler sur cette commande.', [{ field: 'order.id', reason: 'rien à régler' }]);
   let amount: number;
@@ -192,7 +193,7 @@ export async function planSharePart(
   );
   // What the order's earlier shares paid at each rate: this part's VAT is rounded on the running total.
   const before = new Map<number, number>();
-  for (const l of await linesLeft(trx, orderId)) before.set(l.vat_rate_bp, (before.get(l.vat_rate_bp) ?? 0) + l.paidByShare);
+  for (const l of all) before.set(l.vat_rate_bp, (before.get(l.vat_rate_bp) ?? 0) + l.paidByShare);
   const now = new Map<number, number>();
   const ticketLines: TicketLineToCommit[] = [];
   const paid: SharePart['paid'] = [];
