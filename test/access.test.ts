@@ -120,6 +120,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'PUT /api/categories/:id/station': M,
   'GET /api/orders': TILL,
   'GET /api/orders/:id': TILL,
+  'GET /api/orders/:id/bill': TILL,
   'POST /api/orders/:id/ops': ['cashier', 'waiter'],
   'GET /api/closings/x': M,
   'POST /api/closings/day': M,
