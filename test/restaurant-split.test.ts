@@ -509,5 +509,16 @@ describe('tips on card', () => {
     const body = rows.slice(1).filter((r) => r.length > 1);
     expect(body.reduce((t, r) => t + cents(r[col('Debit')]), 0)).toBe(2500);
     expect(body.reduce((t, r) => t + cents(r[col('Credit')]), 0)).toBe(2500);
+
+    // The sales journal: the card's 14,00 of which 3,00 tips, beside the 22,00 of sales.
+    const journal = await s.shop.admin.get(`/api/exports/sales-journal.csv?from=${today()}&to=${today()}`);
+    const [head, day] = journal.raw
+      .toString('utf8')
+      .slice(1)
+      .trimEnd()
+      .split('\r\n')
+      .map((l) => l.split(';'));
+    const cell = (name: string) => day![head!.indexOf(name)];
+    expect([cell('Total TTC'), cell('Carte'), cell('Dont pourboires (carte)')]).toEqual(['22,00', '14,00', '3,00']);
   });
 });
