@@ -244,6 +244,8 @@ export interface SalePaymentTable {
   seq: number;
   method: string;
   amount_cents: number;
+  /** A tip added on a card payment: charged with it, outside the ticket's total and turnover. */
+  tip_cents: ColumnType<number, number | undefined, number>;
 }
 
 export interface SaleVatTable {
@@ -485,7 +487,10 @@ export type KitchenTicketState = 'todo' | 'ready' | 'served';
 export interface OrderPaymentTable {
   sale_id: string;
   line_id: string;
+  /** Paid by item: how many; 0 for a share. */
   quantity: number;
+  /** A share's cents of the line; null when paid by item (`quantity` × the line's unit price). */
+  amount_cents: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface OrderNoteTable {

@@ -126,6 +126,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'PUT /api/categories/:id/station': M,
   'GET /api/orders': TILL,
   'GET /api/orders/:id': TILL,
+  'GET /api/orders/:id/bill': TILL,
   'POST /api/orders/:id/ops': ['cashier', 'waiter'],
   // The kitchen screen: a paired wall screen (no one logged in) or any staff; the outlet is checked in the query.
   'GET /api/stations/:id/board': TILL,

@@ -243,6 +243,7 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
       ],
       cashierDiscountLimitBp: 750,
       autoLockSeconds: 120,
+      tipsOnCard: false,
     });
     await screenshot(page, 'setup-laptop-settings');
   });

@@ -185,6 +185,12 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                     <td class="num">{euros(p.amountCents, lang)}</td>
                   </tr>
                 ))}
+                {f.tipsCents ? (
+                  <tr>
+                    <td>{t('bo.day.tips')}</td>
+                    <td class="num">{euros(f.tipsCents, lang)}</td>
+                  </tr>
+                ) : null}
                 <tr>
                   <td>{t('bo.day.change')}</td>
                   <td class="num">−{euros(f.changeCents, lang)}</td>

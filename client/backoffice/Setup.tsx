@@ -789,6 +789,7 @@ function ShopSettings({ t }: { t: T }) {
             .map((m) => ({ code: m.code || `other:${slug(m.label)}`, label: m.label.trim() })),
           cashierDiscountLimitBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
           autoLockSeconds: Math.round(Number(str(f, 'autoLock')) * 60),
+          tipsOnCard: f.get('tipsOnCard') === 'on',
         },
       }),
     );
@@ -856,6 +857,10 @@ function ShopSettings({ t }: { t: T }) {
               required
               defaultValue={String(settings.till.autoLockSeconds / 60)}
             />
+          </label>
+          <label class="check">
+            <input type="checkbox" name="tipsOnCard" defaultChecked={settings.till.tipsOnCard} />
+            {t('bo.setup.tipsOnCard')}
           </label>
           <fieldset class="wide methods">
             <legend>{t('bo.setup.methods')}</legend>

@@ -22,6 +22,8 @@ export interface User {
 export interface Payment {
   method: string;
   amountCents: number;
+  /** A tip added on a card payment (when the shop takes them): charged with it, outside the total. */
+  tipCents?: number;
 }
 export interface Parked {
   id: string;

@@ -159,6 +159,8 @@ export async function accountingEntries(db: Kysely<Database>, period: { from: st
       lines.push(line(salesAccount(v.vatRateBp), `Ventes de marchandises TVA ${rateLabel(v.vatRateBp)}`, v.netCents, 'credit'));
       lines.push(line(vatAccount(v.vatRateBp), `TVA collectée ${rateLabel(v.vatRateBp)}`, v.vatCents, 'credit'));
     }
+    // Tips came in with the cards (in the card's debit above): owed to the staff, not sales.
+    if (f.tipsCents) lines.push(line(plan.tips, 'Pourboires à reverser au personnel', f.tipsCents, 'credit'));
     // The drawer counted short (or over): the cash account follows the count.
     const diff = f.cashDifferenceCents ?? 0;
     if (diff < 0)
@@ -363,7 +365,8 @@ export async function fecFile(
 
 /**
  * The sales journal of a period as French spreadsheets open it: one row per daily closing of an outlet,
- * with the tickets, the total, excl. VAT / VAT / incl. VAT per rate, and each payment method.
+ * with the tickets, the total, excl. VAT / VAT / incl. VAT per rate, each payment method, and the card tips
+ * (when there are any).
  */
 export async function salesJournalCsv(db: Kysely<Database>, period: { from: string; to: string }): Promise<string> {
   const closings = await db
@@ -379,6 +382,7 @@ export async function salesJournalCsv(db: Kysely<Database>, period: { from: stri
   const parsed = closings.map((c) => ({ ...c, f: JSON.parse(c.figures) as ClosingFigures }));
   const rates = [...new Set(parsed.flatMap((c) => c.f.byVat.map((v) => v.vatRateBp)))].sort((a, b) => a - b);
   const methods = [...new Set(parsed.flatMap((c) => c.f.byPayment.map((p) => p.method)))].sort();
+  const withTips = parsed.some((c) => c.f.tipsCents);
   const methodName = (m: string) =>
     ({ cash: 'Espèces', card: 'Carte', cheque: 'Chèque', meal_voucher: 'Titres-restaurant' })[m] ?? m.replace(/^other:/, '');
   const header = [
@@ -391,6 +395,8 @@ export async function salesJournalCsv(db: Kysely<Database>, period: { from: stri
     'Remises',
     ...rates.flatMap((r) => [`HT ${rateLabel(r)}`, `TVA ${rateLabel(r)}`, `TTC ${rateLabel(r)}`]),
     ...methods.map(methodName),
+    // Tips are in the card's column (money it brought in); shown apart, and only once a shop has taken some.
+    ...(withTips ? ['Dont pourboires (carte)'] : []),
     'Monnaie rendue',
     'Espèces attendues',
     'Espèces comptées',
@@ -408,6 +414,7 @@ export async function salesJournalCsv(db: Kysely<Database>, period: { from: stri
       csvCents(c.f.discountsCents),
       ...rates.flatMap((r) => [csvCents(v(r)?.netCents ?? 0), csvCents(v(r)?.vatCents ?? 0), csvCents(v(r)?.grossCents ?? 0)]),
       ...methods.map((m) => csvCents(c.f.byPayment.find((p) => p.method === m)?.amountCents ?? 0)),
+      ...(withTips ? [csvCents(c.f.tipsCents ?? 0)] : []),
       csvCents(c.f.changeCents),
       csvCents(c.f.cashExpectedCents),
       c.f.cashCountedCents === null ? null : csvCents(c.f.cashCountedCents),

@@ -58,6 +58,7 @@ export function closingPdf(
     ],
     [
       ...f.byPayment.map((p) => ({ cells: [METHODS[p.method] ?? p.method.replace(/^other:/, ''), pdfEuros(p.amountCents)] })),
+      ...(f.tipsCents ? [{ cells: ['Dont pourboires (carte), hors chiffre d’affaires', pdfEuros(f.tipsCents)] }] : []),
       { cells: ['Monnaie rendue', pdfEuros(-f.changeCents)] },
       { cells: ['Espèces attendues en caisse', pdfEuros(f.cashExpectedCents)], bold: true },
     ],

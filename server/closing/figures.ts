@@ -17,6 +17,12 @@ export interface Figures {
   tills: { tillId: number; first: number; last: number; count: number }[];
   /** Tickets sold on an earlier day that was already closed, booked on this one. */
   lateTickets: number;
+  /**
+   * Tips added on card payments: money collected (so also in `byPayment`'s card amount), owed to the staff,
+   * outside the sales, the VAT and the totals. Present only when there were some, so the figures of days
+   * closed before tips existed recompute to the same bytes.
+   */
+  tipsCents?: number;
 }
 
 export interface ClosingFigures extends Figures {
@@ -87,9 +93,10 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
         day(eb),
         'sale_payments.method',
         eb.fn.sum('sale_payments.amount_cents').as('amount'),
+        eb.fn.sum('sale_payments.tip_cents').as('tips'),
       ]),
       ['sale_payments.method'],
-    ).execute() as Promise<{ day: string; method: string; amount: number }[]>,
+    ).execute() as Promise<{ day: string; method: string; amount: number; tips: number }[]>,
     group(
       base(db.selectFrom('sale_vat').innerJoin('sales', 'sales.id', 'sale_vat.sale_id')).select((eb: any) => [
         day(eb),
@@ -143,6 +150,7 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
     const refundsCents = Number(refund?.total ?? 0);
     const cash = pay.filter((p) => p.method === 'cash').reduce((sum, p) => sum + Number(p.amount), 0);
     const change = Number(sale?.change ?? 0) + Number(refund?.change ?? 0);
+    const tips = pay.reduce((sum, p) => sum + Number(p.tips ?? 0), 0);
     result.set(key, {
       tickets: Number(sale?.n ?? 0),
       refunds: Number(refund?.n ?? 0),
@@ -151,7 +159,8 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
       totalCents: salesCents + refundsCents,
       discountsCents: prod.reduce((sum, p) => sum + Number(p.discounts), 0),
       byPayment: byKey(
-        pay.map((p) => ({ method: p.method, amountCents: Number(p.amount) })),
+        // A tip is money the card brought in: it counts with the card's takings.
+        pay.map((p) => ({ method: p.method, amountCents: Number(p.amount) + Number(p.tips ?? 0) })),
         (p) => p.method,
       ),
       changeCents: change,
@@ -178,6 +187,7 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
         (t) => t.tillId,
       ),
       lateTickets: Number(sale?.late ?? 0) + Number(refund?.late ?? 0),
+      ...(tips ? { tipsCents: tips } : {}),
     });
   }
   return result;
@@ -226,6 +236,7 @@ export function sumFigures(parts: readonly Figures[]): Figures {
       (a, b) => ({ tillId: a.tillId, first: Math.min(a.first, b.first), last: Math.max(a.last, b.last), count: a.count + b.count }),
     ),
     lateTickets: sum((p) => p.lateTickets),
+    ...(sum((p) => p.tipsCents ?? 0) ? { tipsCents: sum((p) => p.tipsCents ?? 0) } : {}),
   };
 }
 

@@ -31,9 +31,18 @@ const record: fc.Arbitrary<TicketRecord> = fc.record({
   refundOf: fc.option(fc.uuid(), { nil: null }),
   lines: fc.array(line, { maxLength: 8 }),
   vat: fc.array(fc.record({ vatRateBp: fc.constantFrom(550, 2000), grossCents: int, netCents: int, vatCents: int }), { maxLength: 3 }),
-  payments: fc.array(fc.record({ method: fc.constantFrom('cash', 'card', 'meal_voucher', 'other:chèque_cadeau'), amountCents: int }), {
-    maxLength: 4,
-  }),
+  payments: fc.array(
+    fc.record(
+      {
+        method: fc.constantFrom('cash', 'card', 'meal_voucher', 'other:chèque_cadeau'),
+        amountCents: int,
+        // A tip on card: present only when there is one (tickets without keep their bytes).
+        tipCents: fc.integer({ min: 1, max: 100_000 }),
+      },
+      { requiredKeys: ['method', 'amountCents'] },
+    ),
+    { maxLength: 4 },
+  ),
   subtotalCents: int,
   discountCents: int,
   totalCents: int,

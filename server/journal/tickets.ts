@@ -29,7 +29,8 @@ export interface TicketRecord {
     vatRateBp: number;
   }[];
   vat: { vatRateBp: number; grossCents: number; netCents: number; vatCents: number }[];
-  payments: { method: string; amountCents: number }[];
+  /** `tipCents` only when a tip was added (card): tickets without one hash as they always did. */
+  payments: { method: string; amountCents: number; tipCents?: number }[];
   subtotalCents: number;
   discountCents: number;
   totalCents: number;
@@ -63,7 +64,8 @@ export function ticketCanonicalJson(r: TicketRecord): string {
   let payments = '';
   for (let i = 0; i < r.payments.length; i++) {
     const p = r.payments[i]!;
-    payments += `${i ? ',' : ''}{"amountCents":${num(p.amountCents)},"method":${str(p.method)}}`;
+    const tip = p.tipCents === undefined ? '' : `,"tipCents":${num(p.tipCents)}`;
+    payments += `${i ? ',' : ''}{"amountCents":${num(p.amountCents)},"method":${str(p.method)}${tip}}`;
   }
   let vat = '';
   for (let i = 0; i < r.vat.length; i++) {
@@ -94,7 +96,7 @@ export type TicketRecordRow = Pick<
 >;
 export type TicketLineRow = Omit<SaleLineTable, 'sale_id' | 'unit' | 'note' | 'refund_of_line'>;
 export type TicketVatRow = Omit<SaleVatTable, 'sale_id'>;
-export type TicketPaymentRow = Omit<SalePaymentTable, 'sale_id' | 'seq'>;
+export type TicketPaymentRow = Omit<SalePaymentTable, 'sale_id' | 'seq' | 'tip_cents'> & { tip_cents?: number };
 
 /**
  * The one mapping from a ticket's rows to its hashed record: `commitTicket` hashes what it is about to
@@ -132,7 +134,11 @@ export function ticketRecord(
       vatRateBp: l.vat_rate_bp,
     })),
     vat: vat.map((v) => ({ vatRateBp: v.vat_rate_bp, grossCents: v.gross_cents, netCents: v.net_cents, vatCents: v.vat_cents })),
-    payments: payments.map((p) => ({ method: p.method, amountCents: p.amount_cents })),
+    payments: payments.map((p) =>
+      p.tip_cents
+        ? { method: p.method, amountCents: p.amount_cents, tipCents: p.tip_cents }
+        : { method: p.method, amountCents: p.amount_cents },
+    ),
     subtotalCents: s.subtotal_cents,
     discountCents: s.discount_cents,
     totalCents: s.total_cents,
@@ -600,7 +606,7 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
         .execute(),
       db
         .selectFrom('sale_payments')
-        .select(['sale_id', 'method', 'amount_cents'])
+        .select(['sale_id', 'method', 'amount_cents', 'tip_cents'])
         .where('sale_id', '>=', first)
         .where('sale_id', '<=', last)
         .orderBy('sale_id')

@@ -125,6 +125,7 @@ const data: ReceiptData = {
     discountCents: 41,
     totalCents: 2600,
     changeCents: 400,
+    tipCents: 0,
     approvedBy: null,
     gapBefore: false,
     receiptToken: 'AAAAAAAAAAAAAAAAAAAAAAAA',

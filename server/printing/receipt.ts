@@ -48,8 +48,12 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
   p.bold(true).columnsRow(['TVA', 'HT', 'TVA', 'TTC'], widths).bold(false);
   for (const v of r.vat) p.columnsRow([v.rate, v.net, v.vat, v.gross], widths);
   p.rule();
-  for (const pay of r.payments) p.pair(pay.method, pay.amount);
+  for (const pay of r.payments) {
+    p.pair(pay.method, pay.amount);
+    if (pay.tip) p.pair('Pourboire (carte)', pay.tip);
+  }
   if (r.change) p.bold(true).pair('Rendu', r.change).bold(false);
+  if (r.tip) p.line('Pourboire hors total, non soumis à TVA');
   p.feed(1).line(`Articles : ${d.sale.lines.length}`);
   if (r.training) p.bold(true).line('MODE FORMATION - ticket sans valeur').bold(false);
   if (opts.copy) p.bold(true).line(`DUPLICATA - copie n° ${opts.copy}`).bold(false);
@@ -117,7 +121,9 @@ export function closingReport(
   p.bold(true).pair('TOTAL TTC', eur(f.totalCents)).bold(false).rule();
   p.bold(true).line('Par moyen de paiement').bold(false);
   for (const m of f.byPayment) p.pair(methodName(m.method), eur(m.amountCents));
+  if (f.tipsCents) p.pair('  dont pourboires (CB)', eur(f.tipsCents));
   p.pair('Rendu', eur(-f.changeCents)).rule();
+  if (f.tipsCents) p.pair('Pourboires, hors CA', eur(f.tipsCents)).rule();
   const widths = profile.columns === 48 ? [12, 12, 12, 12] : [8, 8, 8, 8];
   p.bold(true).columnsRow(['TVA', 'HT', 'TVA', 'TTC'], widths).bold(false);
   for (const v of f.byVat)

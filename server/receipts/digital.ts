@@ -81,7 +81,13 @@ export function receiptRows(d: ReceiptData) {
     training: sale.training,
     lines: sale.lines.map((l) => ({
       name: l.name,
-      detail: d.units[l.lineNo] === 'kg' ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg` : `${l.quantity} × ${eur(l.unitPriceCents)}`,
+      // A share of a restaurant bill carries money, not pieces (restaurant/payments.ts).
+      detail:
+        l.quantity === 0
+          ? `part de l'addition (${eur(l.unitPriceCents)} l'unité)`
+          : d.units[l.lineNo] === 'kg'
+            ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg`
+            : `${l.quantity} × ${eur(l.unitPriceCents)}`,
       producer: l.producerId !== null ? (d.producerNames[l.producerId] ?? null) : null,
       discount: l.lineDiscountCents ? `Remise -${eur(l.lineDiscountCents)}` : null,
       amount: eur(l.grossCents - l.lineDiscountCents),
@@ -94,8 +100,14 @@ export function receiptRows(d: ReceiptData) {
       vat: eur(v.vatCents),
       gross: eur(v.grossCents),
     })),
-    payments: sale.payments.map((p) => ({ method: methodName(p.method), amount: eur(p.amountCents) })),
+    payments: sale.payments.map((p) => ({
+      method: methodName(p.method),
+      amount: eur(p.amountCents),
+      tip: p.tipCents ? eur(p.tipCents) : null,
+    })),
     change: sale.changeCents ? eur(sale.changeCents) : null,
+    /** Tips added on card: shown apart, outside the total. */
+    tip: sale.tipCents ? eur(sale.tipCents) : null,
   };
 }
 
@@ -131,7 +143,7 @@ ${r.training ? '<div class="training">MODE FORMATION — ticket sans valeur</div
 ${r.ticketDiscount ? `<tr><td>${esc(r.ticketDiscount)}</td><td></td></tr>` : ''}
 <tr class="total"><td>Total TTC</td><td class="r">${esc(r.total)}</td></tr></table>
 <table class="vat"><tr><th>Taux</th><th>HT</th><th>TVA</th><th>TTC</th></tr>${r.vat.map((v) => `<tr><td>${esc(v.rate)}</td><td>${esc(v.net)}</td><td>${esc(v.vat)}</td><td>${esc(v.gross)}</td></tr>`).join('')}</table>
-<table>${r.payments.map((p) => `<tr><td>${esc(p.method)}</td><td class="r">${esc(p.amount)}</td></tr>`).join('')}${r.change ? `<tr><td>Rendu</td><td class="r">${esc(r.change)}</td></tr>` : ''}</table>
+<table>${r.payments.map((p) => `<tr><td>${esc(p.method)}</td><td class="r">${esc(p.amount)}</td></tr>${p.tip ? `<tr><td>Pourboire (hors total)</td><td class="r">${esc(p.tip)}</td></tr>` : ''}`).join('')}${r.change ? `<tr><td>Rendu</td><td class="r">${esc(r.change)}</td></tr>` : ''}</table>
 ${shop.receiptFooter ? `<p>${esc(shop.receiptFooter)}</p>` : ''}
 <a class="pdf" href="/r/${esc(token)}/pdf">Télécharger en PDF</a>
 </main></body></html>`;
@@ -146,7 +158,7 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
     250 +
     d.sale.lines.length * 24 +
     d.sale.vat.length * 10 +
-    d.sale.payments.length * 12 +
+    (d.sale.payments.length + d.sale.payments.filter((p) => p.tipCents).length) * 12 +
     (d.shop.receiptFooter ? 20 : 0) +
     (r.training ? 14 : 0);
   const doc = new PDFDocument({
@@ -196,7 +208,10 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
   vatRow(['Taux', 'HT', 'TVA', 'TTC'], true);
   for (const v of r.vat) vatRow([v.rate, v.net, v.vat, v.gross]);
   doc.moveDown(0.5);
-  for (const p of r.payments) row(p.method, p.amount);
+  for (const p of r.payments) {
+    row(p.method, p.amount);
+    if (p.tip) row('Pourboire (hors total)', p.tip);
+  }
   if (r.change) row('Rendu', r.change);
   if (shop.receiptFooter) doc.moveDown(0.5).font('Helvetica').fontSize(7).text(shop.receiptFooter, 14, doc.y, { width, align: 'center' });
   doc.end();

@@ -490,6 +490,9 @@ async function lineToChange(trx: Trx, orderId: string, lineId: string, version: 
     if (line.status === 'new') throw new Conflict('Cette ligne n’est pas encore envoyée : retirez-la simplement.', 'lineId');
     throw new Conflict('Cette ligne est déjà annulée.', 'lineId');
   }
+  // What a ticket paid of it (by item or as a share of the bill) is in the till's chain: the line stays as paid.
+  const paid = await trx.selectFrom('order_payments').select('sale_id').where('line_id', '=', lineId).executeTakeFirst();
+  if (paid) throw new Conflict('Cette ligne est déjà (en partie) réglée : elle ne change plus.', 'lineId');
   return line;
 }
 

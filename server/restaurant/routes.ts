@@ -19,6 +19,7 @@ async function stationRow(db: Db, id: number) {
   if (!row) throw new NotFound('Poste');
   return row;
 }
+import { billOf } from './payments.ts';
 
 /** After the commit: every device of the outlet (and the managers) sees the order as it now stands. */
 function announce(ctx: RequestContext, order: OrderView, kitchenTickets: number, others: OrderView[] = []) {
@@ -89,6 +90,13 @@ export const restaurantRoutes = [
     tag: 'restaurant',
     summary: 'One order with its lines, their status (new, sent, voided) and versions',
     handler: async ({ params }, ctx) => getOrder(ctx.db, params.id),
+  }),
+  serve(restaurantApi.bill, {
+    access: TILL,
+    tag: 'restaurant',
+    summary:
+      'What is left to pay of an order (per VAT rate) and, with `parts`, the amount of each equal part paid in turn: what the split screen shows and the share tickets must announce',
+    handler: async ({ params, query }, ctx) => billOf(ctx.db, params.id, query.parts),
   }),
   serve(restaurantApi.apply, {
     access: STAFF,

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SaleBody } from '../../shared/api/sales.ts';
 import { PricingError, priceTicket, settle } from '../../shared/sales.ts';
-import { vatBreakdown, type BasisPoints, type Cents } from '../../shared/money.ts';
+import { vatBreakdown, type BasisPoints, type Cents, type VatRow } from '../../shared/money.ts';
 import { businessDay } from '../../shared/time.ts';
 import { insertSql, marks, rawRows, rawRun } from '../../db/raw.ts';
 import type { Database } from '../../db/schema.ts';
@@ -17,7 +17,7 @@ import { loadTicketRecords, ticketHash, ticketRecord, type TicketRecord } from '
 import type { WriteQueue } from './write-queue.ts';
 import { checkApproval } from '../auth/approval.ts';
 import { tillOptions } from '../settings/settings.ts';
-import { checkOrderPart, recordOrderPart } from '../restaurant/payments.ts';
+import { checkOrderPart, planSharePart, recordOrderPart, type SharePart } from '../restaurant/payments.ts';
 
 export interface SaleContext {
   cashierId: number;
@@ -72,6 +72,7 @@ export function saleView(t: Awaited<ReturnType<typeof loadTicketRecords>>[number
     lines: record.lines,
     vat: record.vat,
     payments: record.payments,
+    tipCents: record.payments.reduce((s, p) => s + (p.tipCents ?? 0), 0),
     subtotalCents: row.subtotal_cents,
     discountCents: row.discount_cents,
     totalCents: row.total_cents,
@@ -118,6 +119,8 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
         { field: 'createdAt', reason: 'dans le futur' },
       ]);
     }
+    await checkTips(trx, body.payments);
+    if (body.order?.share) return { created: true, sale: await recordSharePart(trx, body, bodyHash, ctx, till, createdAt) };
     const ids = [...new Set(body.lines.map((l) => l.productId))];
     const products = await rawRows<{
       id: number;
@@ -255,6 +258,73 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
   }
 }
 
+/** Tips: only on a card payment, and only when the shop takes them (till options); refused naming the payment. */
+async function checkTips(trx: Trx, payments: SaleBody['payments']): Promise<void> {
+  if (!payments.some((p) => p.tipCents !== undefined)) return;
+  const { tipsOnCard } = await tillOptions(trx);
+  const problems: { field: string; reason: string }[] = [];
+  payments.forEach((p, i) => {
+    if (p.tipCents === undefined) return;
+    if (!tipsOnCard) problems.push({ field: `payments.${i}.tipCents`, reason: 'pourboires non activés (réglages des caisses)' });
+    else if (p.method !== 'card')
+      problems.push({ field: `payments.${i}.tipCents`, reason: 'pourboire seulement sur un paiement par carte' });
+    else if (p.amountCents < 0) problems.push({ field: `payments.${i}.tipCents`, reason: 'pas de pourboire sur un remboursement' });
+  });
+  if (problems.length) throw new Unprocessable('Ticket refusé : pourboire impossible.', problems);
+}
+
+/**
+ * A share of a restaurant bill (N equal parts, or a custom amount of what is left): its lines and VAT are
+ * the order's (restaurant/payments.ts), the till's `totalCents` must be the part's amount. A ticket like any
+ * other on the till's chain, without discount.
+ */
+async function recordSharePart(
+  trx: Trx,
+  body: SaleBody,
+  bodyHash: string,
+  ctx: SaleContext,
+  till: Awaited<ReturnType<typeof activeTill>>,
+  createdAt: Date,
+): Promise<SaleView> {
+  const order = body.order!;
+  if (body.discountCents !== 0)
+    throw new Unprocessable('Une part de l’addition ne porte pas de remise : remisez les lignes de la commande.', [
+      { field: 'discountCents', reason: 'pas de remise sur une part' },
+    ]);
+  const part: SharePart = await planSharePart(trx, order.id, order.share!, till);
+  if (part.amountCents !== body.totalCents)
+    throw new Unprocessable(`Ticket refusé : cette part est de ${part.amountCents} centimes, le ticket en annonce ${body.totalCents}.`, [
+      { field: 'totalCents', reason: `attendu ${part.amountCents}` },
+    ]);
+  const settled = settle(part.amountCents, body.payments);
+  if ('problem' in settled)
+    throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
+  const sale = await commitTicket(trx, {
+    id: body.id,
+    till,
+    deviceId: ctx.deviceId,
+    number: body.number,
+    createdAt,
+    cashierId: ctx.cashierId,
+    kind: 'sale',
+    refundOf: null,
+    reason: null,
+    approvedBy: null,
+    lines: part.lines,
+    vat: part.vat,
+    payments: body.payments,
+    subtotalCents: part.amountCents,
+    discountCents: 0,
+    totalCents: part.amountCents,
+    changeCents: settled.change,
+    bodyHash,
+    now: ctx.now,
+    timeZone: ctx.timeZone,
+  });
+  await recordOrderPart(trx, sale.id, order, { userId: ctx.cashierId, tillId: till.id }, ctx.now, part);
+  return sale;
+}
+
 /** A line as it is chained (the record's fields), with what only the write needs. */
 export type TicketLineToCommit = TicketRecord['lines'][number] & {
   unit: 'piece' | 'kg';
@@ -278,7 +348,9 @@ export interface TicketToCommit {
   reason: string | null;
   approvedBy: number | null;
   lines: TicketLineToCommit[];
-  payments: readonly { method: string; amountCents: number }[];
+  /** VAT rows worked out elsewhere (a share of a bill: shared/split.ts); by default per rate on the lines. */
+  vat?: readonly VatRow[];
+  payments: readonly { method: string; amountCents: number; tipCents?: number | undefined }[];
   subtotalCents: number;
   discountCents: number;
   totalCents: number;
@@ -375,7 +447,7 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
   // A day once closed takes no more tickets: one sold then (offline, say) is booked on the next open day.
   const soldOn = businessDay(t.createdAt, t.timeZone);
   const day = await firstOpenDay(trx, t.till.outlet_id, soldOn);
-  const vat = vatBreakdown(t.lines.map((l) => ({ gross: l.totalCents as Cents, vatRate: l.vatRateBp as BasisPoints })));
+  const vat = t.vat ?? vatBreakdown(t.lines.map((l) => ({ gross: l.totalCents as Cents, vatRate: l.vatRateBp as BasisPoints })));
   // The rows as they will be stored; the hashed record is made from them by the same mapping verify uses.
   const lineRows = t.lines.map((l) => ({
     line_no: l.lineNo,
@@ -394,7 +466,7 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     refund_of_line: l.refundOfLine,
   }));
   const vatRows = vat.map((v) => ({ vat_rate_bp: v.vatRate, gross_cents: v.gross, net_cents: v.net, vat_cents: v.vat }));
-  const paymentRows = t.payments.map((p) => ({ method: p.method, amount_cents: p.amountCents }));
+  const paymentRows = t.payments.map((p) => ({ method: p.method, amount_cents: p.amountCents, tip_cents: p.tipCents ?? 0 }));
   const base = {
     id: t.id,
     till_id: t.till.id,
@@ -444,8 +516,8 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
   );
   await rawRun(
     trx,
-    insertSql('sale_payments', ['sale_id', 'seq', 'method', 'amount_cents'], record.payments.length),
-    record.payments.flatMap((p, i) => [record.id, i + 1, p.method, p.amountCents]),
+    insertSql('sale_payments', ['sale_id', 'seq', 'method', 'amount_cents', 'tip_cents'], record.payments.length),
+    record.payments.flatMap((p, i) => [record.id, i + 1, p.method, p.amountCents, p.tipCents ?? 0]),
   );
   await rawRun(
     trx,

@@ -95,6 +95,9 @@ export async function recordRefund(
       if (seen.has(l.lineNo))
         return problems.push({ field: `lines.${i}.lineNo`, reason: 'ligne remboursée deux fois dans la même demande' });
       seen.add(l.lineNo);
+      // A share of a restaurant bill carries cents, not pieces (restaurant/payments.ts): no quantity to give back.
+      if (o.quantity === 0)
+        return problems.push({ field: `lines.${i}.lineNo`, reason: 'part d’addition : elle ne se rembourse pas à la pièce' });
       const q = o.unit === 'kg' ? l.grams : l.quantity;
       if (q === undefined)
         return problems.push({

@@ -36,6 +36,8 @@ export const accountPlanSchema = z
     /** Cash counted short of, or over, what the drawer should hold at a daily closing. */
     cashShortage: account,
     cashOverage: account,
+    /** Tips collected on card, owed to the staff (not a sale): personnel, other amounts payable. */
+    tips: account.default('428600'),
     journals: z.object({ sales: account, purchases: account, bank: account }),
   })
   .strict();
@@ -65,6 +67,7 @@ export const defaultAccountPlan: AccountPlan = {
   bank: '512000',
   cashShortage: '658000',
   cashOverage: '758000',
+  tips: '428600',
   journals: { sales: 'VE', purchases: 'AC', bank: 'BQ' },
 };
 
@@ -94,6 +97,7 @@ export const accountPlanView = z.strictObject({
   bank: z.string(),
   cashShortage: z.string(),
   cashOverage: z.string(),
+  tips: z.string(),
   journals: z.strictObject({ sales: z.string(), purchases: z.string(), bank: z.string() }),
 });
 

@@ -48,6 +48,8 @@ export const figuresSchema = z.strictObject({
   tills: z.array(z.strictObject({ tillId: int, first: int, last: int, count: int })),
   /** Tickets sold on an earlier day that was already closed, booked on this one. */
   lateTickets: int,
+  /** Tips added on card payments (also in the card's amount of `byPayment`), outside sales and VAT; only when some. */
+  tipsCents: int.optional(),
 });
 export type FiguresView = z.infer<typeof figuresSchema>;
 

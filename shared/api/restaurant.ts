@@ -252,6 +252,23 @@ export const stationPrinterBody = z
   })
   .strict();
 
+/** The bill's split screen asks what is left, and with `parts`, what each of that many equal parts would pay. */
+export const billQuery = z.object({ parts: z.coerce.number().int().min(2).max(50).optional() }).strict();
+
+/** What is left to pay of an order, per VAT rate, and the equal parts of it (shared/split.ts). */
+export const billView = z.strictObject({
+  orderId: z.string(),
+  totalCents: int,
+  paidCents: int,
+  leftCents: int,
+  leftByRate: z.array(z.strictObject({ vatRateBp: int, leftCents: int })),
+  /** A share was paid already: the rest is paid in shares too (not by item). */
+  byShare: z.boolean(),
+  /** With `parts`: part k pays `amountCents`, each paid in turn; the last takes exactly what is left. */
+  parts: z.array(z.strictObject({ index: int, amountCents: int })),
+});
+export type BillView = z.infer<typeof billView>;
+
 const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
 const orderParams = z.object({ id: uuidV7 }).strict();
 
@@ -308,5 +325,12 @@ export const restaurantApi = {
     params: orderParams,
     body: orderOpSchema,
     response: z.strictObject({ applied: z.boolean(), order: orderView }),
+  }),
+  bill: endpoint({
+    method: 'get',
+    path: '/api/orders/:id/bill',
+    params: orderParams,
+    query: billQuery,
+    response: billView,
   }),
 };

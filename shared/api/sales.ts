@@ -36,10 +36,24 @@ export const saleBody = z
     tillId: idSchema,
     number: z.number().int().min(1).max(1_000_000_000),
     createdAt: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
-    lines: z.array(saleLineSchema).min(1).max(500),
+    /** What is sold. Empty for a share of a restaurant bill (`order.share`): the server takes the order's lines. */
+    lines: z.array(saleLineSchema).max(500),
     discountCents: z.number().int().min(0).max(100_000_000).default(0),
     payments: z
-      .array(z.object({ method: paymentMethodSchema, amountCents: amount.refine((v) => v !== 0, 'montant nul') }).strict())
+      .array(
+        z
+          .object({
+            method: paymentMethodSchema,
+            /** What this payment settles of the ticket's total. */
+            amountCents: amount.refine((v) => v !== 0, 'montant nul'),
+            /**
+             * A tip the customer adds on a card payment, charged with it (the terminal takes amount + tip):
+             * outside the ticket's total and turnover. Only when the shop allows tips (till options).
+             */
+            tipCents: z.number().int().min(1, 'pourboire positif attendu').max(100_000).optional(),
+          })
+          .strict(),
+      )
       .min(1)
       .max(10),
     /** What the till computed: the server recomputes and refuses a ticket whose total differs. */
@@ -58,18 +72,42 @@ export const saleBody = z
     order: z
       .object({
         id: uuidV7,
+        /** Paid by item: for each line of this ticket, in the same order, the order's line and how many. */
         lines: z
           .array(z.object({ lineId: uuidV7, quantity: z.number().int().min(1).max(99) }).strict())
           .min(1)
-          .max(500),
+          .max(500)
+          .optional(),
+        /**
+         * Paid by share: part `index` of `parts` equal parts of what is left (the last part takes exactly
+         * what is left), or a custom amount of what is left. The ticket's lines are then the server's
+         * (shared/split.ts): the ticket carries no `lines` and its `totalCents` is the part's amount.
+         */
+        share: z
+          .union([
+            z
+              .object({ parts: z.number().int().min(2).max(50), index: z.number().int().min(1).max(50) })
+              .strict()
+              .refine((p) => p.index <= p.parts, { message: 'numéro de part au-delà du nombre de parts', path: ['index'] }),
+            z.object({ amountCents: z.number().int().min(1, 'montant positif attendu').max(100_000_000) }).strict(),
+          ])
+          .optional(),
       })
       .strict()
+      .refine((o) => (o.lines === undefined) !== (o.share === undefined), {
+        message: 'une commande se règle soit par lignes (lines), soit par part (share)',
+        path: ['share'],
+      })
       .optional(),
   })
   .strict()
-  .refine((b) => !b.order || b.order.lines.length === b.lines.length, {
+  .refine((b) => !b.order?.lines || b.order.lines.length === b.lines.length, {
     message: 'une ligne de commande par ligne du ticket',
     path: ['order', 'lines'],
+  })
+  .refine((b) => (b.order?.share ? b.lines.length === 0 : b.lines.length > 0), {
+    message: 'au moins une ligne (aucune pour une part de commande : ses lignes sont celles de la commande)',
+    path: ['lines'],
   });
 
 export type SaleBody = z.infer<typeof saleBody>;
@@ -169,7 +207,9 @@ export const saleView = z.strictObject({
   businessDay: z.string(),
   lines: z.array(saleLineView),
   vat: z.array(z.strictObject({ vatRateBp: int, grossCents: int, netCents: int, vatCents: int })),
-  payments: z.array(z.strictObject({ method: z.string(), amountCents: int })),
+  payments: z.array(z.strictObject({ method: z.string(), amountCents: int, tipCents: int.optional() })),
+  /** Tips added on card payments: collected with them, outside `totalCents` (not turnover). */
+  tipCents: int,
   subtotalCents: int,
   discountCents: int,
   totalCents: int,

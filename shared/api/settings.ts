@@ -57,6 +57,8 @@ export const tillOptionsSchema = z
     cashierDiscountLimitBp: z.number().int().min(0).max(10_000),
     /** The till locks itself after this many seconds without a touch (0: never). */
     autoLockSeconds: z.number().int().min(0).max(3600),
+    /** The customer may add a tip on a card payment (restaurant): recorded apart, outside turnover. Off by default. */
+    tipsOnCard: z.boolean().default(false),
   })
   .strict();
 export type TillOptions = z.infer<typeof tillOptionsSchema>;
@@ -64,6 +66,7 @@ export const defaultTillOptions: TillOptions = {
   extraPaymentMethods: [{ code: 'other:cheque_cadeau', label: 'Chèque cadeau' }],
   cashierDiscountLimitBp: 1000,
   autoLockSeconds: 180,
+  tipsOnCard: false,
 };
 
 // ——— The endpoints ———

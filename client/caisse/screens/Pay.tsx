@@ -21,6 +21,10 @@ export function PayScreen({ s }: { s: TillState }) {
   const [digits, setDigits, digitsRef] = useLive('');
   const [method, setMethod, methodRef] = useLive('cash');
   const [cardPending, setCardPending, cardRef] = useLive<number | null>(null);
+  // The tip the customer adds on the terminal (shops that take tips on card only).
+  const [tip, setTip] = useState(0);
+  const tips = s.device?.options.tipsOnCard ?? false;
+  const cardPayment = (amountCents: number) => ({ method: 'card', amountCents, ...(tips && tip > 0 ? { tipCents: tip } : {}) });
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const amount = digits ? Number(digits) : due;
@@ -32,7 +36,10 @@ export function PayScreen({ s }: { s: TillState }) {
     setError('');
     const due = dueNow();
     if (cents <= 0 || due <= 0) return;
-    if (m === 'card') return setCardPending(Math.min(cents, due));
+    if (m === 'card') {
+      setTip(0);
+      return setCardPending(Math.min(cents, due));
+    }
     // No change on meal vouchers, cards or cheques: what exceeds the amount due is not given back.
     const value = m === 'cash' ? cents : Math.min(cents, due);
     if (m !== 'cash' && cents > due) setError(t('till.pay.noChange', { amount: eur(cents - due) }));
@@ -57,7 +64,7 @@ export function PayScreen({ s }: { s: TillState }) {
     else if (e.key === 'Enter') {
       const card = cardRef.current;
       if (card !== null) {
-        till.addPayment({ method: 'card', amountCents: card });
+        till.addPayment(cardPayment(card));
         setCardPending(null);
       } else add(methodRef.current, digitsRef.current ? Number(digitsRef.current) : dueNow());
     } else if (e.key === 'Escape') cardRef.current !== null ? setCardPending(null) : till.cancelPayment();
@@ -83,7 +90,8 @@ export function PayScreen({ s }: { s: TillState }) {
         <ul class="payments">
           {s.payments.map((p, i) => (
             <li key={i}>
-              {label(p.method)} <strong>{eur(p.amountCents)}</strong>{' '}
+              {label(p.method)} <strong>{eur(p.amountCents)}</strong>
+              {p.tipCents ? ` ${t('till.pay.tipAdded', { amount: eur(p.tipCents) })}` : ''}{' '}
               <button class="link" onClick={() => till.removePayment(i)} aria-label={t('till.pay.remove')}>
                 ✕
               </button>
@@ -132,13 +140,23 @@ export function PayScreen({ s }: { s: TillState }) {
       {cardPending !== null && (
         <div class="modal" role="dialog" aria-label={t('till.pay.card')}>
           <div class="card">
-            <h2>{t('till.pay.cardWait', { amount: eur(cardPending) })}</h2>
+            <h2>{t('till.pay.cardWait', { amount: eur(cardPending + (tips ? tip : 0)) })}</h2>
+            {tips && (
+              <div class="quick" role="group" aria-label={t('till.pay.tip')}>
+                <span>{t('till.pay.tip')}</span>
+                {[0, 100, 200, 500].map((c) => (
+                  <button key={c} class={tip === c ? 'method on' : 'method'} onClick={() => setTip(c)}>
+                    {c === 0 ? t('till.pay.noTip') : eur(c)}
+                  </button>
+                ))}
+              </div>
+            )}
             <div class="row">
               <button onClick={() => setCardPending(null)}>{t('till.pay.cardRefused')}</button>
               <button
                 class="primary"
                 onClick={() => {
-                  till.addPayment({ method: 'card', amountCents: cardPending });
+                  till.addPayment(cardPayment(cardPending));
                   setCardPending(null);
                   setDigits('');
                 }}
