@@ -53,6 +53,24 @@ if (demo) {
     `  Caissier    code PIN ${demoStaff[0]?.pin ?? '1234'} sur la Caisse 1${pairing ? ` (code d’appairage de la tablette : ${pairing.code}, valable 24 h)` : ''}`,
     `  Producteurs identifiant = leur nom court (ex. ${demoProducers[0]?.slug}), mot de passe ${DEMO_PASSWORD}`,
   );
+  // The restaurant: each waiter's phone and the kitchen screen paired with their own till.
+  const base = tls.httpsActive ? `https://${names[0] ?? 'localhost'}:${port}` : `http://${names[0] ?? 'localhost'}:${port}`;
+  const restaurantTills = await running.database.db
+    .selectFrom('tills')
+    .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
+    .select(['tills.id', 'tills.name'])
+    .where('outlets.code', '=', 'restaurant')
+    .where('tills.name', 'in', ['Salle 1', 'Salle 2', 'Écran cuisine'])
+    .orderBy('tills.id')
+    .execute();
+  for (const till of manager ? restaurantTills : []) {
+    const code = (
+      await running.database.db.transaction().execute((trx) => issuePairingCode(trx, till.id, manager!.id, new Date(), 24 * 3600_000))
+    ).code;
+    const page = till.name === 'Écran cuisine' ? 'cuisine' : 'salle';
+    const who = till.name === 'Salle 1' ? ' — Inès, PIN 1357' : till.name === 'Salle 2' ? ' — Baptiste, PIN 8642' : '';
+    lines.push(`  ${till.name.padEnd(13)} ${base}/${page}/?pair=${code}${who}`);
+  }
 }
 console.log(lines.join('\n') + '\n');
 

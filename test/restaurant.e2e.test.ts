@@ -107,6 +107,21 @@ beforeAll(async () => {
   await aProduct(admin, { ...menu, name: 'Salade de chèvre', priceCents: 950, categoryId: dishes.id, course: 'starter' });
   await aProduct(admin, { ...menu, name: 'Magret', priceCents: 1850, categoryId: dishes.id, course: 'main' });
   await aProduct(admin, { ...menu, name: 'Pression', priceCents: 350, vatRateBp: 2000, categoryId: drinks.id, course: 'drink' });
+  const steak = await aProduct(admin, { ...menu, name: 'Entrecôte', priceCents: 2200, categoryId: dishes.id, course: 'main' });
+  const cuisson = await admin.put(`/api/products/${steak.id}/modifiers`, {
+    groups: [
+      {
+        name: 'Cuisson',
+        min: 1,
+        max: 1,
+        options: [
+          { name: 'Saignant', priceCents: 0 },
+          { name: 'À point', priceCents: 0 },
+        ],
+      },
+    ],
+  });
+  expect(cuisson.status).toBe(200);
   const room = (await admin.post('/api/rooms', { name: 'Salle' })).body.id;
   for (const [i, name] of ['1', '2', '3', '4'].entries())
     tables[name] = (
@@ -301,11 +316,8 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     const list = (Array.isArray(sales) ? sales : sales.items) as { totalCents: number }[];
     expect(list.map((x) => x.totalCents).sort()).toEqual([1300, 1300]);
     for (const page of [ines, baptiste]) {
-      await page
-        .getByRole('button', { name: /Plan de salle|Retour/ })
-        .first()
-        .click()
-        .catch(() => undefined);
+      const back = page.getByRole('button', { name: /Plan de salle|Retour/ }).first();
+      if (await back.isVisible()) await back.click();
       await expect.poll(async () => (await page.getByTestId('table-3').textContent()) ?? '').toContain('libre');
     }
   });
@@ -316,17 +328,25 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await ines.getByTestId('open-table').click();
     await addDish(ines, 'Magret');
     await addDish(ines, 'Pression');
+    // A dish with a required cuisson asks for it before it is added.
+    await addDish(ines, 'Entrecôte');
+    expect(await ines.getByTestId('mods-add').isDisabled()).toBe(true);
+    await ines.getByRole('button', { name: 'À point' }).click();
+    expect(await accessibilityProblems(ines)).toEqual([]);
+    await ines.getByTestId('mods-add').click();
     await showOrder(ines);
-    await expect.poll(() => lines(ines).count()).toBe(2);
+    await expect.poll(() => lines(ines).count()).toBe(3);
+    // 18,50 + 3,50 + 22,00 = 44,00 €, worked out on the phone with the server away.
+    await expect.poll(() => ines.getByTestId('order-total').textContent()).toContain('44,00');
     await ines.getByTestId('send').click();
-    await expect.poll(() => ines.getByTestId('order-pending').textContent()).toContain('4 en attente');
+    await expect.poll(() => ines.getByTestId('order-pending').textContent()).toContain('5 en attente');
     await screenshot(ines, 'salle-5-offline-phone');
     const before = { cuisine: printed('cuisine').length, bar: printed('bar').length };
     await shop.restart();
     await expect.poll(() => ines.getByTestId('order-pending').count(), { timeout: 30_000 }).toBe(0);
     await expect.poll(() => printed('cuisine').length).toBe(before.cuisine + 1);
     await expect.poll(() => printed('bar').length).toBe(before.bar + 1);
-    expect(printed('cuisine').at(-1)).toMatch(/Table 4[\s\S]*PLATS\n1 x Magret/);
+    expect(printed('cuisine').at(-1)).toMatch(/Table 4[\s\S]*PLATS\n1 x Magret\n1 x Entrecôte\n {3}\+ À point/);
     // Nothing more comes: each operation was applied once.
     await new Promise((r) => setTimeout(r, 1500));
     expect(printed('cuisine').length).toBe(before.cuisine + 1);
@@ -334,8 +354,59 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     expect(o.lines.map((l) => [l.name, l.status])).toEqual([
       ['Magret', 'sent'],
       ['Pression', 'sent'],
+      ['Entrecôte', 'sent'],
     ]);
+    expect(o.totalCents).toBe(4400);
     await expect.poll(() => kitchen.getByTestId('kitchen-ticket').filter({ hasText: 'Table 4' }).count(), { timeout: 20_000 }).toBe(1);
+  });
+
+  it('splits table 4 in 3 equal parts, each paid: the parts add up to the bill and to its VAT per rate', async () => {
+    await ines.getByTestId('bill').click();
+    await ines.getByTestId('split-equal').click();
+    await ines.getByRole('button', { name: 'Une part de plus' }).click();
+    await expect.poll(() => ines.getByTestId('parts').textContent()).toBe('3');
+    // 44,00 € in 3: ceil(4400 / 3) = 1467, then ceil(2933 / 2) = 1467, then the 1466 left.
+    await expect
+      .poll(() =>
+        ines
+          .getByTestId('part-pay')
+          .textContent()
+          .then((x) => (x ?? '').replace(/[\u00a0\u202f]/g, ' ')),
+      )
+      .toBe('Encaisser la part 1/3 : 14,67 €');
+    expect(await accessibilityProblems(ines)).toEqual([]);
+    await screenshot(ines, 'salle-6-bill-equal-parts-phone');
+    const partsPaid: string[] = [];
+    for (const expected of ['Encaisser la part 1/3 : 14,67 €', 'Encaisser la part 2/3 : 14,67 €', 'Encaisser la part 3/3 : 14,66 €']) {
+      if (!(await ines.getByTestId('part-pay').isVisible())) {
+        await ines.getByTestId('bill').click();
+        await ines.getByTestId('split-equal').click();
+      }
+      await expect
+        .poll(() =>
+          ines
+            .getByTestId('part-pay')
+            .textContent()
+            .then((x) => (x ?? '').replace(/[\u00a0\u202f]/g, ' ')),
+        )
+        .toBe(expected);
+      await ines.getByTestId('part-pay').click();
+      await ines.getByTestId('add-payment').click();
+      await expect.poll(() => ines.getByTestId('ticket-state').textContent()).toContain('enregistré');
+      partsPaid.push(expected);
+      await ines.getByRole('button', { name: 'Pas de ticket' }).click();
+    }
+    await expect.poll(async () => (await openOrders()).length).toBe(0);
+    const sales = (await shop.admin.get('/api/sales?limit=10')).body;
+    const shares = (
+      (Array.isArray(sales) ? sales : sales.items) as { totalCents: number; vat: { vatRateBp: number; vatCents: number }[] }[]
+    )
+      .filter((x) => [1467, 1466].includes(x.totalCents))
+      .slice(0, 3);
+    expect(shares.map((x) => x.totalCents).sort()).toEqual([1466, 1467, 1467]);
+    // One ticket for the whole bill: 10 % on 18,50 + 22,00 = 40,50 -> HT 36,82, VAT 3,68; 20 % on 3,50 -> HT 2,92, VAT 0,58.
+    const vat = (rate: number) => shares.reduce((sum, x) => sum + (x.vat.find((v) => v.vatRateBp === rate)?.vatCents ?? 0), 0);
+    expect([vat(1000), vat(2000)]).toEqual([368, 58]);
     expect(errors.flat()).toEqual([]);
   });
 });

@@ -61,6 +61,8 @@ export interface TillState {
   message: { kind: 'error' | 'info'; text: string } | null;
   /** The restaurant order lines this cart pays (a bill, or part of it): sent with the ticket. */
   orderPart: { id: string; lines: { lineId: string; quantity: number }[] } | null;
+  /** A share of a restaurant bill (part k of N equal parts): its amount comes from the server, its lines too. */
+  orderShare: { id: string; parts: number; index: number; amountCents: number } | null;
 }
 
 type Listener = (s: TillState, prev: TillState) => void;
@@ -104,6 +106,7 @@ export class Till {
     printer: null,
     message: null,
     orderPart: null,
+    orderShare: null,
   };
   private listeners = new Set<Listener>();
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
@@ -410,13 +413,13 @@ export class Till {
   // ---- paying ----------------------------------------------------------------------------------------
 
   startPayment() {
-    if (!this.state.cart.lines.length) return;
+    if (!this.state.cart.lines.length && !this.state.orderShare) return;
     this.set({ screen: 'pay', payments: [], message: null });
   }
 
   cancelPayment() {
     // A bill's part not paid: the cart was made for it, it goes with it.
-    this.set({ screen: 'sell', payments: [], ...(this.state.orderPart ? { cart: emptyCart(), orderPart: null } : {}) });
+    this.set({ screen: 'sell', payments: [], orderShare: null, ...(this.state.orderPart ? { cart: emptyCart(), orderPart: null } : {}) });
   }
 
   addPayment(p: Payment) {
@@ -432,9 +435,11 @@ export class Till {
    * (from then on it cannot be lost), then sent. Only then is it shown as done.
    */
   async finish(): Promise<Finished> {
-    const { cart, payments, device, user } = this.state;
-    const priced = priceCart(cart);
-    if ('error' in priced) throw new Error(priced.error);
+    const { cart, payments, device, user, orderShare } = this.state;
+    const pricedCart = priceCart(cart);
+    if ('error' in pricedCart) throw new Error(pricedCart.error);
+    // A share of a bill: no lines of its own (the server makes them from the order), the amount it showed.
+    const priced = orderShare ? { total: orderShare.amountCents } : pricedCart;
     const paid = payments.reduce((s, p) => s + p.amountCents, 0);
     const id = uuidv7();
     const counter = `number:${device!.id}:${device!.trainingMode ? 'training' : 'real'}`;
@@ -450,13 +455,14 @@ export class Till {
         tillId: device!.id,
         number,
         createdAt: new Date().toISOString(),
-        lines: saleLines(cart),
-        discountCents: cart.discountCents,
+        lines: orderShare ? [] : saleLines(cart),
+        discountCents: orderShare ? 0 : cart.discountCents,
         payments,
         totalCents: priced.total,
         cashierId: user!.id,
         ...(cart.approval ? { discountApproval: cart.approval } : {}),
         ...(this.state.orderPart ? { order: this.state.orderPart } : {}),
+        ...(orderShare ? { order: { id: orderShare.id, share: { parts: orderShare.parts, index: orderShare.index } } } : {}),
       },
     }));
     const finished: Finished = {
@@ -468,7 +474,7 @@ export class Till {
       receiptToken: null,
     };
     this.outbox.state = { ...this.outbox.state, waiting: this.outbox.state.waiting + 1 };
-    this.set({ finished, screen: 'done', cart: emptyCart(), payments: [], orderPart: null, outbox: this.outbox.state });
+    this.set({ finished, screen: 'done', cart: emptyCart(), payments: [], orderPart: null, orderShare: null, outbox: this.outbox.state });
     void this.outbox.kick();
     return finished;
   }

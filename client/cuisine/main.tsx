@@ -314,6 +314,11 @@ function Ticket({
               <li key={i.lineId}>
                 <strong>{i.quantity} ×</strong> {i.name}
                 {i.seat !== null && <small> · {t('salle.seat', { n: i.seat })}</small>}
+                {i.modifiers.map((m) => (
+                  <div key={m} class="item-mod">
+                    + {m}
+                  </div>
+                ))}
                 {i.note && <div class="item-note">› {i.note}</div>}
               </li>
             ))}

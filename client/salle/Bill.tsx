@@ -1,8 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { restaurantApi, type BillView } from '../../shared/api/restaurant.ts';
+import { call } from '../api.ts';
 import type { OrderLineView } from '../../shared/api/restaurant.ts';
 import type { CartLine } from '../caisse/cart.ts';
 import type { TillState } from '../caisse/till.ts';
 import { eur, t, till, useKeys } from '../caisse/ui.tsx';
+import { isOffline } from '../api.ts';
 import { leftOf, type SalleState } from './salle.ts';
 import { salle } from './ui.tsx';
 
@@ -17,10 +20,12 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
   const order = salle.order(orderId);
   const open = order ? order.lines.filter((l) => leftOf(l) > 0) : [];
   const [chosen, setChosen] = useState<Map<string, number>>(() => new Map(open.map((l) => [l.id, leftOf(l)])));
+  const [share, setShare] = useState<number | null>(null);
   if (!order) {
     salle.go({ kind: 'floor' });
     return null;
   }
+  const self = order;
   const tableName = r.rooms.flatMap((x) => x.tables).find((x) => x.id === order.tableId)?.name ?? order.tableName ?? '—';
   const seats = [...new Set(open.map((l) => l.seat).filter((x): x is number => x !== null))].sort((a, b) => a - b);
   const qty = (l: OrderLineView) => Math.min(chosen.get(l.id) ?? 0, leftOf(l));
@@ -51,58 +56,155 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
     till.startPayment();
   };
   return (
-    <main class="bill">
-      <header class="order-head">
-        <button class="link back" onClick={() => salle.go({ kind: 'order', orderId: order.id })}>
-          ← {t('salle.back')}
-        </button>
-        <h1>{t('salle.bill.title', { name: tableName })}</h1>
-        <span class="muted">{t('salle.bill.left', { amount: eur(left) })}</span>
-      </header>
-      <div class="split-modes" role="group" aria-label={t('salle.bill.split')}>
-        <button onClick={() => setChosen(new Map(open.map((l) => [l.id, leftOf(l)])))} data-testid="split-all">
-          {t('salle.bill.all')}
-        </button>
-        <button onClick={() => setChosen(new Map())} data-testid="split-none">
-          {t('salle.bill.none')}
-        </button>
-        {seats.map((n) => (
-          <button key={n} onClick={() => setChosen(new Map(open.filter((l) => l.seat === n).map((l) => [l.id, leftOf(l)])))}>
-            {t('salle.seat', { n })}
+    <main class="bill">{share !== null ? <EqualParts orderId={self.id} parts={share} onBack={() => setShare(null)} /> : byItem()}</main>
+  );
+
+  function byItem() {
+    return (
+      <>
+        <header class="order-head">
+          <button class="link back" onClick={() => salle.go({ kind: 'order', orderId: self.id })}>
+            ← {t('salle.back')}
           </button>
-        ))}
+          <h1>{t('salle.bill.title', { name: tableName })}</h1>
+          <span class="muted">{t('salle.bill.left', { amount: eur(left) })}</span>
+        </header>
+        <div class="split-modes" role="group" aria-label={t('salle.bill.split')}>
+          <button onClick={() => setChosen(new Map(open.map((l) => [l.id, leftOf(l)])))} data-testid="split-all">
+            {t('salle.bill.all')}
+          </button>
+          <button onClick={() => setChosen(new Map())} data-testid="split-none">
+            {t('salle.bill.none')}
+          </button>
+          <button onClick={() => setShare(2)} data-testid="split-equal">
+            {t('salle.bill.equal')}
+          </button>
+          {seats.map((n) => (
+            <button key={n} onClick={() => setChosen(new Map(open.filter((l) => l.seat === n).map((l) => [l.id, leftOf(l)])))}>
+              {t('salle.seat', { n })}
+            </button>
+          ))}
+        </div>
+        <ul class="bill-lines">
+          {open.map((l) => (
+            <li key={l.id} class={qty(l) ? 'on' : ''}>
+              <span class="name">
+                {l.name}
+                {l.seat !== null && <small> · {t('salle.seat', { n: l.seat })}</small>}
+                <small class="muted"> · {t('salle.bill.leftOf', { n: leftOf(l), price: eur(l.unitPriceCents) })}</small>
+              </span>
+              <span class="stepper" role="group" aria-label={l.name}>
+                <button aria-label={t('salle.qty.less')} onClick={() => set(l, qty(l) - 1)} disabled={qty(l) === 0}>
+                  −
+                </button>
+                <output aria-live="polite" data-testid="bill-qty">
+                  {qty(l)}
+                </output>
+                <button aria-label={t('salle.qty.more')} onClick={() => set(l, qty(l) + 1)} disabled={qty(l) >= leftOf(l)}>
+                  +
+                </button>
+              </span>
+              <span class="price">{eur(qty(l) * l.unitPriceCents)}</span>
+            </li>
+          ))}
+        </ul>
+        <footer class="order-actions">
+          <strong class="order-total" data-testid="bill-total">
+            {eur(total)}
+          </strong>
+          <button class="primary big" disabled={total === 0} onClick={pay} data-testid="bill-pay">
+            {t('salle.bill.pay', { amount: eur(total) })}
+          </button>
+        </footer>
+      </>
+    );
+  }
+}
+
+/**
+ * The bill in N equal parts: the server says what each part pays (the first parts take the odd cents, the
+ * last exactly what is left); each part is paid in turn on the payment screen, its own ticket.
+ */
+function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number; onBack: () => void }) {
+  const progress = salle.state.splits.get(orderId);
+  const paid = progress?.paid ?? 0;
+  const [n, setN] = useState(progress?.parts ?? parts);
+  const [bill, setBill] = useState<BillView | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    let current = true;
+    // What is left, in as many equal parts as are still to pay (the same amounts as part k of N on the server).
+    call(restaurantApi.bill, { params: { id: orderId }, query: { parts: Math.max(2, n - paid) } })
+      .then((b) => current && (setBill(b), setError('')))
+      .catch((e) => current && setError(isOffline(e) ? t('salle.bill.online') : (e as Error).message));
+    return () => {
+      current = false;
+    };
+  }, [orderId, n, paid]);
+  const due = bill ? (n - paid === 1 ? [{ index: 1, amountCents: bill.leftCents }] : bill.parts) : [];
+  const next = due[0];
+  const pay = () => {
+    if (!bill || !next) return;
+    salle.go({ kind: 'order', orderId });
+    till.set({
+      cart: { lines: [], discountCents: 0 },
+      orderPart: null,
+      orderShare: { id: orderId, parts: n, index: paid + 1, amountCents: next.amountCents },
+    });
+    till.startPayment();
+  };
+  return (
+    <>
+      <div class="split-modes">
+        <button onClick={onBack}>{t('salle.bill.byItem')}</button>
+        <label class="parts-pick">
+          {t('salle.bill.parts')}
+          <span class="stepper" role="group">
+            <button
+              aria-label={t('salle.parts.less')}
+              disabled={n <= Math.max(2, paid + 1)}
+              onClick={() => setN((x) => Math.max(2, paid + 1, x - 1))}
+            >
+              −
+            </button>
+            <output aria-live="polite" data-testid="parts">
+              {n}
+            </output>
+            <button aria-label={t('salle.parts.more')} disabled={n >= 50} onClick={() => setN((x) => Math.min(50, x + 1))}>
+              +
+            </button>
+          </span>
+        </label>
       </div>
-      <ul class="bill-lines">
-        {open.map((l) => (
-          <li key={l.id} class={qty(l) ? 'on' : ''}>
-            <span class="name">
-              {l.name}
-              {l.seat !== null && <small> · {t('salle.seat', { n: l.seat })}</small>}
-              <small class="muted"> · {t('salle.bill.leftOf', { n: leftOf(l), price: eur(l.unitPriceCents) })}</small>
-            </span>
-            <span class="stepper" role="group" aria-label={l.name}>
-              <button aria-label={t('salle.qty.less')} onClick={() => set(l, qty(l) - 1)} disabled={qty(l) === 0}>
-                −
-              </button>
-              <output aria-live="polite" data-testid="bill-qty">
-                {qty(l)}
-              </output>
-              <button aria-label={t('salle.qty.more')} onClick={() => set(l, qty(l) + 1)} disabled={qty(l) >= leftOf(l)}>
-                +
-              </button>
-            </span>
-            <span class="price">{eur(qty(l) * l.unitPriceCents)}</span>
-          </li>
-        ))}
-      </ul>
+      {error && (
+        <p class="banner" role="alert">
+          {error}
+        </p>
+      )}
+      {bill && (
+        <ul class="bill-lines" data-testid="parts-list">
+          {Array.from({ length: paid }, (_, i) => (
+            <li key={`paid-${i}`}>
+              <span class="name">{t('salle.bill.part', { k: i + 1, n })}</span>
+              <span class="muted">{t('salle.bill.partPaid')}</span>
+              <span />
+            </li>
+          ))}
+          {due.map((p) => (
+            <li key={p.index} class={p === next ? 'on' : ''}>
+              <span class="name">{t('salle.bill.part', { k: paid + p.index, n })}</span>
+              <span />
+              <span class="price">{eur(p.amountCents)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <footer class="order-actions">
-        <strong class="order-total" data-testid="bill-total">
-          {eur(total)}
-        </strong>
-        <button class="primary big" disabled={total === 0} onClick={pay} data-testid="bill-pay">
-          {t('salle.bill.pay', { amount: eur(total) })}
+        <strong class="order-total">{bill ? eur(bill.leftCents) : ''}</strong>
+        <button class="primary big" disabled={!next} onClick={pay} data-testid="part-pay">
+          {next ? t('salle.bill.payPart', { k: paid + 1, n, amount: eur(next.amountCents) }) : t('salle.bill.online')}
         </button>
       </footer>
-    </main>
+    </>
   );
 }

@@ -52,14 +52,18 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
   const fresh = order.lines.filter((l) => l.status === 'new');
   const next = nextCourse(order);
   const pending = salle.pendingFor(order.id);
-  const add = (p: Product) =>
+  const [choosing, setChoosing] = useState<Product | null>(null);
+  const addWith = (p: Product, modifiers: number[]) =>
     void salle.act(order.id, {
       kind: 'add',
       lineId: uuidv7(),
       productId: p.id,
       quantity: 1,
       ...(seat !== null ? { seat } : {}),
+      ...(modifiers.length ? { modifiers } : {}),
     });
+  // A dish with options (cuisson, sauce, suppléments) asks for them first.
+  const add = (p: Product) => (p.modifiers.length ? setChoosing(p) : addWith(p, []));
   const line = editing ? order.lines.find((l) => l.id === editing) : undefined;
   return (
     <main class={picking ? 'order picking' : 'order'}>
@@ -119,6 +123,7 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
                       <span class="qty">{l.quantity} ×</span>
                       <span class="name">
                         {l.name}
+                        {l.modifiers.length > 0 && <small class="mods"> ({l.modifiers.map((m) => m.name).join(', ')})</small>}
                         {l.seat !== null && <small> · {t('salle.seat', { n: l.seat })}</small>}
                         {l.note && <small class="note"> · {l.note}</small>}
                         {l.voidReason && <small class="note"> · {l.voidReason}</small>}
@@ -170,6 +175,16 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
       {line && <LineDialog order={order} line={line} onClose={() => setEditing(null)} />}
       {noting && <NoteDialog order={order} onClose={() => setNoting(false)} />}
       {more && <MoreDialog order={order} onClose={() => setMore(false)} />}
+      {choosing && (
+        <ModifierDialog
+          product={choosing}
+          onCancel={() => setChoosing(null)}
+          onDone={(ids) => {
+            addWith(choosing, ids);
+            setChoosing(null);
+          }}
+        />
+      )}
     </main>
   );
 }
@@ -447,6 +462,15 @@ function MoreDialog({ order, onClose }: { order: OrderView; onClose: () => void 
           <button onClick={() => go('merge')} data-testid="merge">
             {t('salle.merge')}
           </button>
+          <button
+            data-testid="mode"
+            onClick={() => {
+              void salle.act(order.id, { kind: 'mode', mode: order.mode === 'takeaway' ? 'on_site' : 'takeaway' });
+              onClose();
+            }}
+          >
+            {order.mode === 'takeaway' ? t('salle.mode.onSite') : t('salle.mode.takeaway')}
+          </button>
           <button onClick={onClose}>{t('salle.close')}</button>
         </div>
       </div>
@@ -496,5 +520,72 @@ export function TableChooser({ r, view }: { r: SalleState; view: Extract<View, {
         );
       })}
     </main>
+  );
+}
+
+/** The options of a dish: each group's choice within its minimum and maximum, with their price. */
+function ModifierDialog({ product, onCancel, onDone }: { product: Product; onCancel: () => void; onDone: (ids: number[]) => void }) {
+  const [chosen, setChosen] = useState<Map<number, number[]>>(new Map());
+  const of = (g: number) => chosen.get(g) ?? [];
+  const toggle = (group: Product['modifiers'][number], option: number) => {
+    const now = of(group.id);
+    const next = now.includes(option)
+      ? now.filter((x) => x !== option)
+      : group.max === 1
+        ? [option]
+        : now.length < group.max
+          ? [...now, option]
+          : now;
+    setChosen(new Map(chosen).set(group.id, next));
+  };
+  const ready = product.modifiers.every((g) => of(g.id).length >= g.min);
+  const extra = product.modifiers.flatMap((g) => g.options.filter((o) => of(g.id).includes(o.id))).reduce((x, o) => x + o.priceCents, 0);
+  return (
+    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="mods-title">
+      <div class="card mods-dialog">
+        <h2 id="mods-title">
+          {product.name} <small>{eur(product.priceCents + extra)}</small>
+        </h2>
+        {product.modifiers.map((g) => (
+          <fieldset key={g.id}>
+            <legend>
+              {g.name}{' '}
+              <small>
+                {g.min > 0 ? t('salle.mods.required', { n: g.min }) : t('salle.mods.optional')}
+                {g.max > 1 ? ` · ${t('salle.mods.max', { n: g.max })}` : ''}
+              </small>
+            </legend>
+            <div class="mods-options">
+              {g.options.map((o) => (
+                <button
+                  key={o.id}
+                  type="button"
+                  class={of(g.id).includes(o.id) ? 'on' : ''}
+                  aria-pressed={of(g.id).includes(o.id)}
+                  onClick={() => toggle(g, o.id)}
+                >
+                  {o.name}
+                  {o.priceCents > 0 && <small> +{eur(o.priceCents)}</small>}
+                </button>
+              ))}
+            </div>
+          </fieldset>
+        ))}
+        <div class="row">
+          <button type="button" onClick={onCancel}>
+            {t('salle.cancel')}
+          </button>
+          <button
+            type="button"
+            class="primary"
+            disabled={!ready}
+            onClick={() => onDone(product.modifiers.flatMap((g) => of(g.id)))}
+            data-testid="mods-add"
+          >
+            {t('salle.mods.add')}
+          </button>
+        </div>
+      </div>
+    </div>
   );
 }

@@ -40,6 +40,8 @@ export interface SalleState {
   /** An operation the server refused (a line changed meanwhile on another phone): shown, never merged. */
   conflict: string | null;
   loaded: boolean;
+  /** Bills being paid in equal parts on this phone: into how many, and how many are paid. */
+  splits: Map<string, { parts: number; paid: number }>;
 }
 
 type OpInput = OrderOp extends infer O ? (O extends { id: string; at: string } ? Omit<O, 'id' | 'at'> : never) : never;
@@ -57,6 +59,7 @@ export class Salle {
     printers: new Map(),
     conflict: null,
     loaded: false,
+    splits: new Map(),
   };
   private listeners = new Set<(s: SalleState) => void>();
 
@@ -74,6 +77,12 @@ export class Salle {
       if (order) this.heard(order);
     });
     till.onRefused((item) => void this.refused(item));
+    // A part of a bill paid in equal parts: the next one is due.
+    till.subscribe((next, prev) => {
+      const share = prev.orderShare;
+      if (!share || next.orderShare || next.screen !== 'done') return;
+      this.set({ splits: new Map(this.state.splits).set(share.id, { parts: share.parts, paid: share.index }) });
+    });
   }
 
   subscribe(l: (s: SalleState) => void): () => void {

@@ -69,6 +69,7 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
       lineId: i.lineId,
       name: i.name,
       quantity: i.quantity,
+      modifiers: i.modifiers ?? [],
       seat: i.seat,
       note: i.note,
       course: i.course,

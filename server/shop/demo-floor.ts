@@ -39,6 +39,8 @@ export async function createDemoFloor(db: Kysely<Database>, now: Date): Promise<
       .values([
         { outlet_id: restaurant.id, name: 'Salle 1', created_at: at },
         { outlet_id: restaurant.id, name: 'Salle 2', created_at: at },
+        // The kitchen's wall screen: paired like a phone, nobody logs in on it.
+        { outlet_id: restaurant.id, name: 'Écran cuisine', created_at: at },
       ])
       .execute();
     const station = new Map<string, number>();

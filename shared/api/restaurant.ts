@@ -206,6 +206,8 @@ export const kitchenItemView = z.strictObject({
   lineId: z.string(),
   name: z.string(),
   quantity: int,
+  /** The options chosen (À point, Supplément fromage). */
+  modifiers: z.array(z.string()),
   seat: int.nullable(),
   note: z.string().nullable(),
   course: courseSchema.nullable(),

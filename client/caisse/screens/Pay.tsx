@@ -15,7 +15,7 @@ export function nextNotes(due: number): number[] {
 
 export function PayScreen({ s }: { s: TillState }) {
   const priced = priceCart(s.cart);
-  const total = 'error' in priced ? 0 : priced.total;
+  const total = s.orderShare ? s.orderShare.amountCents : 'error' in priced ? 0 : priced.total;
   const paid = s.payments.reduce((x, p) => x + p.amountCents, 0);
   const due = Math.max(0, total - paid);
   const [digits, setDigits, digitsRef] = useLive('');
