@@ -244,6 +244,7 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
       cashierDiscountLimitBp: 750,
       autoLockSeconds: 120,
       tipsOnCard: false,
+      voidApprovalCents: 0,
     });
     await screenshot(page, 'setup-laptop-settings');
   });

@@ -790,6 +790,7 @@ function ShopSettings({ t }: { t: T }) {
           cashierDiscountLimitBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
           autoLockSeconds: Math.round(Number(str(f, 'autoLock')) * 60),
           tipsOnCard: f.get('tipsOnCard') === 'on',
+          voidApprovalCents: Math.round(Number(str(f, 'voidApproval').replace(',', '.') || '0') * 100),
         },
       }),
     );
@@ -856,6 +857,14 @@ function ShopSettings({ t }: { t: T }) {
               step={0.5}
               required
               defaultValue={String(settings.till.autoLockSeconds / 60)}
+            />
+          </label>
+          <label>
+            {t('bo.setup.voidApproval')}
+            <input
+              name="voidApproval"
+              inputMode="decimal"
+              defaultValue={String((settings.till.voidApprovalCents ?? 0) / 100).replace('.', ',')}
             />
           </label>
           <label class="check">

@@ -3,7 +3,9 @@ import { COURSES, type Course, type OrderLineView, type OrderView } from '../../
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import type { Product } from '../caisse/catalog.ts';
 import type { TillState } from '../caisse/till.ts';
-import { eur, t, useKeys } from '../caisse/ui.tsx';
+import { eur, t, till, useKeys } from '../caisse/ui.tsx';
+import { authApi } from '../../shared/api/auth.ts';
+import { call, isOffline } from '../api.ts';
 import { nextCourse, type SalleState, type View } from './salle.ts';
 import { salle } from './ui.tsx';
 import { uuidv7 } from '../../shared/uuid.ts';
@@ -278,7 +280,12 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
   const [course, setCourse] = useState<Course | null>(line.course);
   const [reason, setReason] = useState('');
   const [voiding, setVoiding] = useState(false);
+  const [managerPin, setManagerPin] = useState('');
+  const [pinError, setPinError] = useState('');
   const editable = line.status === 'new';
+  // A costly cancellation needs a manager's PIN, typed here (the shop's limit, in the till's options).
+  const limit = till.state.device?.options.voidApprovalCents ?? 0;
+  const needsManager = limit > 0 && line.quantity * line.unitPriceCents > limit;
   const save = () => {
     const change = {
       ...(quantity !== line.quantity ? { quantity } : {}),
@@ -359,10 +366,25 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
             <p class="muted">{t('salle.line.sentHelp')}</p>
             {voiding ? (
               <form
-                onSubmit={(e) => {
+                onSubmit={async (e) => {
                   e.preventDefault();
                   if (reason.trim().length < 3) return;
-                  void salle.act(order.id, { kind: 'void', lineId: line.id, version: line.version, reason: reason.trim() });
+                  let approval: string | undefined;
+                  if (needsManager) {
+                    try {
+                      approval = (await call(authApi.approve, { body: { pin: managerPin } })).approval;
+                    } catch (err) {
+                      setPinError(isOffline(err) ? t('error.network') : t('salle.void.approvalWrong'));
+                      return;
+                    }
+                  }
+                  void salle.act(order.id, {
+                    kind: 'void',
+                    lineId: line.id,
+                    version: line.version,
+                    reason: reason.trim(),
+                    ...(approval ? { approval } : {}),
+                  });
                   onClose();
                 }}
               >
@@ -385,7 +407,31 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
                     </button>
                   ))}
                 </div>
-                <button class="danger big" type="submit" disabled={reason.trim().length < 3} data-testid="void-confirm">
+                {needsManager && (
+                  <label>
+                    {t('salle.void.approval', { amount: eur(limit) })}
+                    <input
+                      type="password"
+                      inputMode="numeric"
+                      autocomplete="off"
+                      value={managerPin}
+                      maxLength={8}
+                      onInput={(e) => setManagerPin((e.target as HTMLInputElement).value)}
+                      data-testid="void-pin"
+                    />
+                  </label>
+                )}
+                {pinError && (
+                  <p class="error" role="alert">
+                    {pinError}
+                  </p>
+                )}
+                <button
+                  class="danger big"
+                  type="submit"
+                  disabled={reason.trim().length < 3 || (needsManager && managerPin.length < 4)}
+                  data-testid="void-confirm"
+                >
                   {t('salle.void.confirm')}
                 </button>
               </form>

@@ -16,6 +16,9 @@ import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { canonicalJson } from '../journal/canonical.ts';
 import { recordEvent } from '../journal/events.ts';
+import { checkApproval } from '../auth/approval.ts';
+import { tillOptions } from '../settings/settings.ts';
+import { formatEuros, type Cents } from '../../shared/money.ts';
 import { queueKitchenTickets, type KitchenItem } from './kitchen.ts';
 import { printNote } from './note.ts';
 
@@ -154,6 +157,18 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
       }
       case 'void': {
         const line = await lineToChange(trx, orderId, op.lineId, op.version, 'sent');
+        // A costly cancellation needs a manager: their approval, given on this phone, travels with the op.
+        const { voidApprovalCents } = await tillOptions(trx);
+        const worth = line.quantity * line.unit_price_cents;
+        let approvedBy: number | null = null;
+        if (voidApprovalCents > 0 && worth > voidApprovalCents) {
+          approvedBy = actor.tillId ? await checkApproval(trx, op.approval, actor.tillId, new Date(op.at), now) : null;
+          if (approvedBy === null)
+            throw new Unprocessable(
+              `Annuler une ligne de plus de ${formatEuros(voidApprovalCents as Cents)} demande le code PIN d’un responsable.`,
+              [{ field: 'approval', reason: 'accord d’un responsable requis' }],
+            );
+        }
         await trx
           .updateTable('order_lines')
           .set({ status: 'voided', voided_at: now.toISOString(), void_reason: op.reason, version: line.version + 1 })
@@ -178,6 +193,7 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
             quantity: line.quantity,
             totalCents: line.quantity * line.unit_price_cents,
             reason: op.reason,
+            ...(approvedBy !== null ? { approvedBy } : {}),
           },
           at: now.toISOString(),
         });

@@ -1,7 +1,7 @@
 import { restaurantApi } from '../../shared/api/restaurant.ts';
 import { isManager, requireUser } from '../auth/access.ts';
 import { MANAGERS, STAFF, TILL } from '../http/access.ts';
-import { NotFound } from '../errors.ts';
+import { NotFound, Unprocessable } from '../errors.ts';
 import { Reply, serve, type RequestContext } from '../http/route.ts';
 import { createRoom, createStation, createTable, listFloor, listStations, outletIdOf, setCategoryStation, updateTable } from './floor.ts';
 import { applyOp, getOrder, listOpenOrders, outletOfOrder, outletOfTable, requireOutletDevice } from './orders.ts';
@@ -110,6 +110,15 @@ export const restaurantRoutes = [
       // Rung from a device of the order's outlet (the table's, for an order being opened).
       const outletId = body.kind === 'open' ? await outletOfTable(ctx.db, body.tableId) : await outletOfOrder(ctx.db, params.id);
       if (outletId !== null) await requireOutletDevice(ctx.db, ctx.device?.tillId ?? null, outletId, isManager(ctx));
+      // A till in training mode practises on nothing real: it takes no real order (and pays none).
+      if (
+        ctx.device &&
+        (await ctx.db.selectFrom('tills').select('training_mode').where('id', '=', ctx.device.tillId).executeTakeFirst())?.training_mode ===
+          1
+      )
+        throw new Unprocessable('Une caisse en formation ne prend pas de vraies commandes.', [
+          { field: 'tillId', reason: 'caisse en formation' },
+        ]);
       const result = await applyOp(
         ctx.db,
         params.id,

@@ -97,6 +97,8 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
       lineId: uuidV7,
       version: z.number().int().min(1),
       reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(140),
+      /** A manager's approval (`POST /api/auth/approve` on this phone) when the line is worth more than the shop's limit. */
+      approval: z.string().max(200).optional(),
     })
     .strict(),
   z.object({ ...opBase, kind: z.literal('send') }).strict(),

@@ -59,6 +59,8 @@ export const tillOptionsSchema = z
     autoLockSeconds: z.number().int().min(0).max(3600),
     /** The customer may add a tip on a card payment (restaurant): recorded apart, outside turnover. Off by default. */
     tipsOnCard: z.boolean().default(false),
+    /** A line already sent to the kitchen and worth more than this (cents, incl. VAT) is cancelled only with a manager's PIN (0: never). */
+    voidApprovalCents: z.number().int().min(0).max(10_000_000).default(0),
   })
   .strict();
 export type TillOptions = z.infer<typeof tillOptionsSchema>;
@@ -67,6 +69,7 @@ export const defaultTillOptions: TillOptions = {
   cashierDiscountLimitBp: 1000,
   autoLockSeconds: 180,
   tipsOnCard: false,
+  voidApprovalCents: 0,
 };
 
 // ——— The endpoints ———

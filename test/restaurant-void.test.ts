@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aCategory, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
+
+// A dish already sent is cancelled with a reason; above the shop's limit, only with a manager's approval
+// given on the waiter's phone. A till in training mode takes no real order.
+describe('cancelling a dish already sent, and the training till', () => {
+  let shop: TestShop;
+  let waiter: Client;
+  let tillId: number;
+  let steak: number;
+  let bread: number;
+  let table: number;
+  const order = uuidv7();
+  const op = (body: Record<string, unknown>, c = waiter, id = order) =>
+    c.post(`/api/orders/${id}/ops`, { id: uuidv7(), at: new Date().toISOString(), ...body });
+  const lineOf = async (name: string) =>
+    ((await waiter.get(`/api/orders/${order}`)).body.lines as { id: string; name: string; version: number; status: string }[]).find(
+      (l) => l.name === name,
+    )!;
+
+  beforeAll(async () => {
+    shop = await startTestShop();
+    const admin = shop.admin;
+    tillId = (await admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle 1' })).body.id;
+    const station = (await admin.post('/api/stations', { name: 'Cuisine' })).body.id;
+    const dishes = await aCategory(admin, { name: 'Plats' });
+    await admin.put(`/api/categories/${dishes.id}/station`, { stationId: station });
+    const menu = { producerId: null, outlets: ['restaurant'], vatRateBp: 1000, categoryId: dishes.id };
+    steak = (await aProduct(admin, { ...menu, name: 'Côte de bœuf', priceCents: 4800 })).id;
+    bread = (await aProduct(admin, { ...menu, name: 'Pain', priceCents: 150 })).id;
+    table = (await admin.post(`/api/rooms/${(await admin.post('/api/rooms', { name: 'Salle' })).body.id}/tables`, { name: '1', seats: 4 }))
+      .body.id;
+    // Above 30,00 € a cancellation needs a manager.
+    const options = (await admin.get('/api/settings')).body.till;
+    expect((await admin.put('/api/settings/till', { ...options, voidApprovalCents: 3000 })).status).toBe(200);
+    await admin.post('/api/users', {
+      displayName: 'Gérante',
+      role: 'manager',
+      login: 'gerante',
+      password: 'gerante-password-1',
+      pin: '9753',
+    });
+    waiter = (await aUser(shop, 'waiter', { tillId })).client;
+    await op({ kind: 'open', tableId: table, covers: 2 });
+    await op({ kind: 'add', lineId: uuidv7(), productId: steak, quantity: 1 });
+    await op({ kind: 'add', lineId: uuidv7(), productId: bread, quantity: 2 });
+    expect((await op({ kind: 'send' })).status).toBe(201);
+  });
+  afterAll(() => shop.close());
+
+  it('cancels a cheap line with its reason alone', async () => {
+    const pain = await lineOf('Pain');
+    // 2 × 1,50 = 3,00 €: under the 30,00 € limit.
+    expect((await op({ kind: 'void', lineId: pain.id, version: pain.version, reason: 'oubli' })).status).toBe(201);
+    expect((await lineOf('Pain')).status).toBe('voided');
+  });
+
+  it('refuses a 48,00 € cancellation without a manager, and takes it with their approval', async () => {
+    const cote = await lineOf('Côte de bœuf');
+    const refused = await op({ kind: 'void', lineId: cote.id, version: cote.version, reason: 'client parti' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.fields).toEqual([{ field: 'approval', reason: expect.any(String) }]);
+    expect(refused.body.error.message).toContain('30,00');
+    const forged = await op({ kind: 'void', lineId: cote.id, version: cote.version, reason: 'client parti', approval: 'v1.1.1.1.xxx' });
+    expect(forged.status).toBe(422);
+    expect((await waiter.post('/api/auth/approve', { pin: '0000' })).status).toBe(401);
+    const approved = await waiter.post('/api/auth/approve', { pin: '9753' });
+    expect(approved.status).toBe(200);
+    const ok = await op({ kind: 'void', lineId: cote.id, version: cote.version, reason: 'client parti', approval: approved.body.approval });
+    expect(ok.status).toBe(201);
+    expect((await lineOf('Côte de bœuf')).status).toBe('voided');
+    const events = JSON.stringify((await shop.admin.get('/api/events?kind=order.voided')).body);
+    expect(events).toContain(`"approvedBy":${approved.body.approver.id}`);
+  });
+
+  it('takes no real order from a till in training mode', async () => {
+    const training = (await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Formation' })).body.id;
+    expect((await shop.admin.patch(`/api/tills/${training}`, { trainingMode: true })).status).toBe(200);
+    const trainee = (await aUser(shop, 'waiter', { tillId: training })).client;
+    const refused = await op({ kind: 'add', lineId: uuidv7(), productId: bread, quantity: 1 }, trainee);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.fields).toEqual([{ field: 'tillId', reason: 'caisse en formation' }]);
+    const other = uuidv7();
+    expect((await op({ kind: 'open', tableId: table + 0, covers: 1 }, trainee, other)).status).toBe(422);
+  });
+});
