@@ -80,6 +80,17 @@ async function addDish(page: Page, name: string) {
   await page.getByRole('searchbox').fill('');
 }
 
+/** A printed ticket's decoded text drawn on a 48-column roll, screenshotted to be looked at. */
+async function paper(text: string, name: string) {
+  const page = await device({ width: 480, height: 400 });
+  const escape = (x: string) => x.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  await page.setContent(
+    `<pre style="font: 14px/1.3 monospace; width: 48ch; padding: 12px; margin: 0; background: #fff; color: #000">${escape(text)}</pre>`,
+  );
+  await screenshot(page, name, { fullPage: true });
+  await page.context().close();
+}
+
 async function showOrder(page: Page) {
   const back = page.getByRole('button', { name: 'Voir la commande' }).first();
   if (await back.isVisible()) await back.click();
@@ -145,6 +156,41 @@ afterAll(async () => {
 });
 
 describe('a lunch service: two waiters’ phones and the kitchen screen', { timeout: 90_000 }, () => {
+  it('places a table on the plan by dragging it in the back office; the phones follow', async () => {
+    const page = await device({ width: 1280, height: 800 });
+    await page.goto('/');
+    await page.getByLabel('Identifiant').fill('admin');
+    await page.getByLabel('Mot de passe').fill('admin-password-1');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('link', { name: 'Salle et cuisine' }).click();
+    const t4 = page.getByTestId('edit-table-4');
+    await t4.waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // The plan is 200 units across its width: dragging by a quarter of it moves the table by 50 units down.
+    const plan = (await page.locator('.plan-editor').boundingBox())!;
+    const box = (await t4.boundingBox())!;
+    const unit = plan.width / 200;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 25 * unit, { steps: 5 });
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 50 * unit, { steps: 5 });
+    await page.mouse.up();
+    const placed = async () =>
+      ((await shop.admin.get('/api/floor')).body as { tables: { name: string; x: number; y: number }[] }[])[0]!.tables.find(
+        (x) => x.name === '4',
+      );
+    // Table 4 was at (145, 10): now at (145, 60), give or take the rounding of a pixel.
+    await expect.poll(async () => Math.abs((await placed())!.y - 60) <= 1).toBe(true);
+    expect((await placed())!.x).toBe(145);
+    // The arrow keys move the focused table by 2 units.
+    await t4.focus();
+    const y = (await placed())!.y;
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(async () => (await placed())!.y).toBe(y - 2);
+    await screenshot(page, 'backoffice-floor-editor');
+    await page.context().close();
+  });
+
   it('shows the floor on each phone, accessible', async () => {
     expect(await ines.getByTestId('table-1').textContent()).toBe('Table 1, libre, 4 places');
     expect(await accessibilityProblems(ines)).toEqual([]);
@@ -200,6 +246,7 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     // Both phones see the lines sent.
     await expect.poll(() => baptiste.getByTestId('send').isDisabled()).toBe(true);
     await screenshot(kitchen, 'cuisine-1-ticket-1920');
+    await paper(cuisine, 'restaurant-kitchen-ticket-paper');
   });
 
   it('the kitchen screen bumps (prêt, servi) and recalls, by touch and by keyboard', async () => {
@@ -286,6 +333,8 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     expect(note).toMatch(/TVA 20 % sur 5,83 € +1,17 €/);
     expect(note).toMatch(/TOTAL TTC +26,00 €/);
     await expect.poll(() => ines.getByTestId('note').textContent()).toBe('Note n° 1 à nouveau');
+    // The paper, as the customer gets it: the decoded text on a 48-column roll.
+    await paper(note, 'restaurant-note-paper');
   });
 
   it('splits the bill by item: each part its own ticket, the parts adding up to the order; the table is then free everywhere', async () => {
