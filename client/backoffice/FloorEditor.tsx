@@ -123,7 +123,7 @@ export function FloorEditor({ t }: { t: T; lang: Lang }) {
             <button
               key={r.id}
               type="button"
-              class={r.id === roomId ? 'on' : ''}
+              class={r.id === roomId ? 'active' : ''}
               aria-pressed={r.id === roomId}
               onClick={() => setRoomId(r.id)}
             >
