@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../shared/api/restaurant.ts';
 import { accessibilityProblems, launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
 import { decodeEscPos } from './support/escpos-decoder.ts';
+import { FakeNetworkPrinter } from './support/fake-printer.ts';
 import { aCategory, aProduct, startTestShop, type TestShop } from './support/harness.ts';
 import { watchErrors } from './support/till-page.ts';
 
@@ -22,6 +23,8 @@ let baptiste: Page;
 let kitchen: Page;
 const errors: string[][] = [];
 let tables: Record<string, number> = {};
+/** The pastry station's printer, on the network: it goes down during the service. */
+let pastry: FakeNetworkPrinter;
 
 const PHONE = { width: 390, height: 844 };
 
@@ -97,8 +100,9 @@ async function showOrder(page: Page) {
 }
 
 beforeAll(async () => {
-  shop = await startTestShop({ serveClient: true });
+  shop = await startTestShop({ serveClient: true, env: { PRINT_RETRY_MS: '200', PRINT_TIMEOUT_MS: '1000', PRINT_MAX_ATTEMPTS: '1000' } });
   const admin = shop.admin;
+  pastry = await FakeNetworkPrinter.start('working');
   const till = async (name: string) => (await admin.post('/api/tills', { outlet: 'restaurant', name })).body.id as number;
   const salle1 = await till('Salle 1');
   const salle2 = await till('Salle 2');
@@ -114,7 +118,21 @@ beforeAll(async () => {
   const drinks = await aCategory(admin, { name: 'Boissons' });
   await admin.put(`/api/categories/${dishes.id}/station`, { stationId: kitchenStation });
   await admin.put(`/api/categories/${drinks.id}/station`, { stationId: barStation });
+  const pastryPrinter = (
+    await admin.post('/api/printers', {
+      name: 'Pâtisserie',
+      role: 'kitchen',
+      uri: pastry.uri,
+      columns: 48,
+      codePage: 'pc858',
+      drawer: false,
+    })
+  ).body.id;
+  const pastryStation = (await admin.post('/api/stations', { name: 'Pâtisserie', printerId: pastryPrinter })).body.id;
+  const sweets = await aCategory(admin, { name: 'Desserts' });
+  await admin.put(`/api/categories/${sweets.id}/station`, { stationId: pastryStation });
   const menu = { producerId: null, outlets: ['restaurant'], vatRateBp: 1000 };
+  await aProduct(admin, { ...menu, name: 'Croustade', priceCents: 750, categoryId: sweets.id, course: 'dessert' });
   await aProduct(admin, { ...menu, name: 'Salade de chèvre', priceCents: 950, categoryId: dishes.id, course: 'starter' });
   await aProduct(admin, { ...menu, name: 'Magret', priceCents: 1850, categoryId: dishes.id, course: 'main' });
   await aProduct(admin, { ...menu, name: 'Pression', priceCents: 350, vatRateBp: 2000, categoryId: drinks.id, course: 'drink' });
@@ -153,6 +171,7 @@ afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await shop?.close();
+  await pastry?.close();
 });
 
 describe('a lunch service: two waiters’ phones and the kitchen screen', { timeout: 90_000 }, () => {
@@ -181,7 +200,8 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
       );
     // Table 4 was at (145, 10): now at (145, 60), give or take the rounding of a pixel.
     await expect.poll(async () => Math.abs((await placed())!.y - 60) <= 1).toBe(true);
-    expect((await placed())!.x).toBe(145);
+    // Only the place changed: its size stays 30 × 30 (it was reset to the defaults once).
+    expect(await placed()).toMatchObject({ x: 145, width: 30, height: 30, shape: 'square' });
     // The arrow keys move the focused table by 2 units.
     await t4.focus();
     const y = (await placed())!.y;
@@ -456,6 +476,31 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     // One ticket for the whole bill: 10 % on 18,50 + 22,00 = 40,50 -> HT 36,82, VAT 3,68; 20 % on 3,50 -> HT 2,92, VAT 0,58.
     const vat = (rate: number) => shares.reduce((sum, x) => sum + (x.vat.find((v) => v.vatRateBp === rate)?.vatCents ?? 0), 0);
     expect([vat(1000), vat(2000)]).toEqual([368, 58]);
+    expect(errors.flat()).toEqual([]);
+  });
+
+  it('a station printer down: every phone shows it; back, it prints each ticket once', async () => {
+    await pastry.set('down');
+    const back = ines.getByRole('button', { name: /Plan de salle|Retour/ }).first();
+    if (await back.isVisible()) await back.click();
+    await ines.getByTestId('table-1').click();
+    await ines.getByTestId('open-table').click();
+    await addDish(ines, 'Croustade');
+    await showOrder(ines);
+    await ines.getByTestId('send').click();
+    // The floor of the other phone says so, naming the printer.
+    await expect
+      .poll(() => baptiste.getByRole('alert').filter({ hasText: 'Imprimante Pâtisserie' }).count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    await screenshot(baptiste, 'salle-7-printer-down-phone');
+    expect(pastry.jobs).toHaveLength(0);
+    await pastry.set('working');
+    await expect.poll(() => pastry.jobs.length, { timeout: 20_000 }).toBe(1);
+    expect(decodeEscPos(pastry.jobs[0]!.bytes).text).toMatch(/Table 1[\s\S]*DESSERTS\n1 x Croustade/);
+    // The banner goes once the printer is back, and nothing is printed twice.
+    await expect.poll(() => baptiste.getByRole('alert').filter({ hasText: 'Imprimante Pâtisserie' }).count(), { timeout: 20_000 }).toBe(0);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(pastry.jobs).toHaveLength(1);
     expect(errors.flat()).toEqual([]);
   });
 });

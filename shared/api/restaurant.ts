@@ -29,7 +29,20 @@ export const tableBody = z
     height: z.number().int().min(2).max(60).default(8),
   })
   .strict();
-export const tablePatch = tableBody.partial().extend({ active: z.boolean().optional() }).strict();
+/** Only what is named changes (no defaults here: moving a table must not reset its size or shape). */
+export const tablePatch = z
+  .object({
+    name: trimmed(1, 20),
+    seats: z.number().int().min(1).max(40),
+    shape: tableShapeSchema,
+    x: planCoordinate,
+    y: planCoordinate,
+    width: z.number().int().min(2).max(60),
+    height: z.number().int().min(2).max(60),
+    active: z.boolean(),
+  })
+  .partial()
+  .strict();
 export const stationBody = z
   .object({ outlet: outletCodeSchema.default('restaurant'), name: trimmed(1, 40), printerId: idSchema.nullable().default(null) })
   .strict();
