@@ -97,8 +97,21 @@ describe('the demo shop a newcomer meets on first start', () => {
     ]);
     expect((await manager.get('/api/stations')).body.map((s: { name: string }) => s.name)).toEqual(['Cuisine', 'Bar']);
     // Table 3's send made one kitchen ticket for the kitchen and one for the bar, queued on their printers.
-    const jobs = (await manager.get('/api/print-jobs?limit=50')).body as { kind: string }[];
-    expect(jobs.filter((j) => j.kind === 'kitchen')).toHaveLength(2);
+    const jobs = (await manager.get('/api/print-jobs?limit=200')).body as { kind: string; createdAt: string }[];
+    // (The past week's kitchen tickets are older than today.)
+    expect(jobs.filter((j) => j.kind === 'kitchen' && Date.parse(j.createdAt) > Date.now() - 3_600_000)).toHaveLength(2);
+    // The last week had table service through the waiters' phones: orders sent, then paid on Salle 1 and 2.
+    const tills = (await manager.get('/api/tills')).body as { id: number; name: string }[];
+    for (const name of ['Salle 1', 'Salle 2']) {
+      const till = tills.find((t) => t.name === name)!;
+      const sales = (await manager.get(`/api/sales?tillId=${till.id}&limit=500`)).body;
+      const list = (Array.isArray(sales) ? sales : sales.items) as { createdAt: string }[];
+      expect(list.length).toBeGreaterThan(10);
+      // Within the last eight days only.
+      expect(list.every((x) => Date.parse(x.createdAt) > Date.now() - 8 * 86_400_000)).toBe(true);
+    }
+    // Those orders are all settled: only the two tables open at start are open.
+    expect(((await manager.get('/api/orders')).body as unknown[]).length).toBe(2);
   });
 
   it('has dishes with modifiers and goods served at the table at 10 % but sold at 5.5 %', async () => {
@@ -154,7 +167,7 @@ describe('the demo shop a newcomer meets on first start', () => {
     }[];
     const kitchen = moves.filter((m) => m.kind === 'kitchen');
     expect(kitchen.length).toBeGreaterThan(0);
-    expect(kitchen.every((m) => m.saleId !== null && /^Bar · n° \d+ · /.test(m.note))).toBe(true);
+    expect(kitchen.every((m) => m.saleId !== null && /^(Bar|Salle \d) · n° \d+ · /.test(m.note))).toBe(true);
     // The waiter's catalogue says which dishes are short of an ingredient.
     const catalog = (await manager.get('/api/catalog?outlet=restaurant')).body as { products: { ingredientsShort: boolean }[] };
     expect(catalog.products.every((p) => typeof p.ingredientsShort === 'boolean')).toBe(true);

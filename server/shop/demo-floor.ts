@@ -111,8 +111,11 @@ export async function createDemoFloor(db: Kysely<Database>, now: Date): Promise<
         .execute();
     }
   });
+}
 
-  // Two tables open at start: table 3 ordered and sent, table T2 with its drinks being taken.
+/** Two tables open at start: table 3 ordered and sent, table T2 with its drinks being taken. */
+export async function openDemoTables(db: Kysely<Database>, now: Date): Promise<void> {
+  const restaurant = await db.selectFrom('outlets').select('id').where('code', '=', 'restaurant').executeTakeFirstOrThrow();
   const waiters = await db.selectFrom('users').select(['id', 'display_name']).where('role', '=', 'waiter').orderBy('id').execute();
   const tableId = async (name: string) =>
     (await db.selectFrom('dining_tables').select('id').where('name', '=', name).executeTakeFirstOrThrow()).id;

@@ -7,6 +7,8 @@ import { dayFigures } from '../closing/figures.ts';
 import { recordSale } from '../sales/record.ts';
 import { recordRefund } from '../sales/refund.ts';
 import { recordSlip } from '../stock/ledger.ts';
+import { applyOp } from '../restaurant/orders.ts';
+import type { OrderView } from '../../shared/api/restaurant.ts';
 
 /** A seeded generator: the demo shop's history is the same on every machine. */
 function prng(seed: number) {
@@ -38,6 +40,8 @@ function parisTime(day: string, hour: number, minute: number): Date {
 }
 
 const DAYS = 28;
+/** The last days of the history have table service: orders taken on the waiters' phones, sent, paid. */
+const TABLE_SERVICE_DAYS = 7;
 
 /**
  * Four weeks of a producers' shop and its café, recorded through the same code as real tickets: quiet
@@ -87,6 +91,98 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
   let closings = 0;
   const today = businessDay(now);
   const start = new Date(now.getTime() - DAYS * 86400_000);
+
+  // Table service: the restaurant's tables, its waiters' tills (one per phone) and its menu (dishes that
+  // ask for no option, so an order can be rung without choosing one).
+  const diningTables = await db.selectFrom('dining_tables').select(['id']).where('active', '=', 1).orderBy('id').execute();
+  const phones = await db.selectFrom('tills').select(['id', 'name']).where('name', 'in', ['Salle 1', 'Salle 2']).orderBy('id').execute();
+  const needsChoice = new Set(
+    (await db.selectFrom('modifier_groups').select('product_id').where('min_choices', '>', 0).execute()).map((g) => g.product_id),
+  );
+  const menu = await db
+    .selectFrom('products')
+    .innerJoin('product_outlets', 'product_outlets.product_id', 'products.id')
+    .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
+    .innerJoin('categories', 'categories.id', 'products.category_id')
+    .select(['products.id', 'products.course'])
+    .where('outlets.code', '=', 'restaurant')
+    .where('products.unit', '=', 'piece')
+    .where('products.active', '=', 1)
+    .where('categories.station_id', 'is not', null)
+    .orderBy('products.id')
+    .execute();
+  const dishes = menu.filter((m) => !needsChoice.has(m.id) && m.course !== 'drink');
+  const drinks = menu.filter((m) => !needsChoice.has(m.id) && m.course === 'drink');
+  /** A lunch of table service through the waiters' code path: open, add, send, Suite, then the bill paid by tickets. */
+  const tableService = async (day: string, weekday: number): Promise<number> => {
+    if (!diningTables.length || !phones.length || !dishes.length || !waiters.length) return 0;
+    let made = 0;
+    const count = weekday === 6 ? 12 : weekday === 1 ? 4 : 7;
+    for (let k = 0; k < count; k++) {
+      const phone = phones[k % phones.length]!;
+      const waiter = waiters[k % waiters.length]!;
+      const actor = { userId: waiter.id, deviceId: null, tillId: phone.id };
+      const orderId = uuidv7(parisTime(day, 12, 0).getTime() + k * 60_000, random);
+      const at = (minute: number) => parisTime(day, 12 + Math.floor((k * 6 + minute) / 60), (k * 6 + minute) % 60);
+      const op = async (minute: number, body: Record<string, unknown>) =>
+        (
+          await applyOp(
+            db,
+            orderId,
+            { id: uuidv7(at(minute).getTime(), random), at: at(minute).toISOString(), ...body } as Parameters<typeof applyOp>[2],
+            actor,
+            at(minute),
+          )
+        ).order;
+      const covers = 1 + Math.floor(random() * 4);
+      await op(0, { kind: 'open', tableId: diningTables[k % diningTables.length]!.id, covers, mode: 'on_site' });
+      for (let i = 0; i < covers; i++) {
+        await op(2, {
+          kind: 'add',
+          lineId: uuidv7(at(2).getTime(), random),
+          productId: pick(drinks.length ? drinks : dishes).id,
+          quantity: 1,
+        });
+        await op(3, { kind: 'add', lineId: uuidv7(at(3).getTime(), random), productId: pick(dishes).id, quantity: 1, seat: i + 1 });
+      }
+      let order: OrderView = await op(5, { kind: 'send' });
+      const waiting = order.lines.filter((l) => l.status === 'sent' && l.firedAt === null && l.course !== null);
+      if (waiting.length) order = await op(25, { kind: 'fire', course: waiting[0]!.course });
+      // The bill: by item in two tickets when the table is large, in one otherwise; card or cash.
+      const lines = order.lines.filter((l) => l.status !== 'voided');
+      const parts = covers >= 3 ? [lines.slice(0, Math.ceil(lines.length / 2)), lines.slice(Math.ceil(lines.length / 2))] : [lines];
+      for (const [j, part] of parts.entries()) {
+        const total = part.reduce((x, l) => x + l.totalCents, 0);
+        const number = (numbers.get(phone.id) ?? 0) + 1;
+        numbers.set(phone.id, number);
+        const paidAt = at(55 + j);
+        await recordSale(
+          db,
+          {
+            id: uuidv7(paidAt.getTime(), random),
+            tillId: phone.id,
+            number,
+            createdAt: paidAt.toISOString(),
+            lines: part.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPriceCents: l.unitPriceCents, discountCents: 0 })),
+            discountCents: 0,
+            payments: [{ method: random() < 0.7 ? 'card' : 'cash', amountCents: total }],
+            totalCents: total,
+            order: { id: orderId, lines: part.map((l) => ({ lineId: l.id, quantity: l.quantity })) },
+          },
+          {
+            cashierId: waiter.id,
+            cashierRole: waiter.role,
+            tillId: phone.id,
+            deviceId: null,
+            now: new Date(paidAt.getTime() + 2000),
+            timeZone: 'Europe/Paris',
+          },
+        );
+        made++;
+      }
+    }
+    return made;
+  };
 
   // Seeding only: one fsync per ticket would make the first start slow, and a demo can be recreated.
   await sql`pragma synchronous = OFF`.execute(db);
@@ -211,6 +307,7 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
           lines: lines.map((l) => ({ unit: 'grams' in l ? 'kg' : 'piece', quantity: 'grams' in l ? l.grams! : l.quantity! })),
         });
       }
+      if (d >= DAYS - TABLE_SERVICE_DAYS) tickets += await tableService(day, weekday);
       // About twice a week, a customer brings something back.
       if (random() < 0.3) {
         const original = pick(sold.filter((s) => s.day === day && shopTills.includes(s.tillId)));
@@ -271,6 +368,9 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
         closings++;
       }
     }
+    // The past services' kitchen tickets came out of the printers and were served at the time.
+    await db.updateTable('print_jobs').set({ status: 'done' }).where('kind', '=', 'kitchen').where('status', '=', 'queued').execute();
+    await db.updateTable('kitchen_tickets').set({ state: 'served' }).execute();
   } finally {
     await sql`pragma synchronous = FULL`.execute(db);
   }

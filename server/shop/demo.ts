@@ -9,7 +9,7 @@ import { replaceRecipe } from '../catalog/recipes.ts';
 import { recordSlip } from '../stock/ledger.ts';
 import { createShopBase } from './setup.ts';
 import { createDemoHistory } from './demo-history.ts';
-import { createDemoFloor } from './demo-floor.ts';
+import { createDemoFloor, openDemoTables } from './demo-floor.ts';
 import { issueStatement, markStatementPaid, producersToSettle } from '../settlement/statements.ts';
 import { businessDay } from '../../shared/time.ts';
 
@@ -146,8 +146,11 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
       );
     }
   });
-  await createDemoHistory(db, now);
+  // The floor first: the history's last week has table service through it; the open tables last (a day
+  // cannot be closed with a table open).
   await createDemoFloor(db, now);
+  await createDemoHistory(db, now);
+  await openDemoTables(db, now);
   const manager = await db.selectFrom('users').select('id').where('login', '=', DEMO_MANAGER_LOGIN).executeTakeFirstOrThrow();
   await createDemoStatements(db, now, manager.id, new Date(now.getTime() - 28 * 86400_000));
 }
