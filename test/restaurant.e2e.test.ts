@@ -392,6 +392,8 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
   });
 
   it('takes an order with the server stopped, and the kitchen gets it exactly once when it is back', async () => {
+    // The phone's service worker keeps the page: it reopens without the server.
+    await ines.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await shop.stop();
     await ines.getByTestId('table-4').click();
     await ines.getByTestId('open-table').click();
@@ -410,6 +412,10 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await ines.getByTestId('send').click();
     await expect.poll(() => ines.getByTestId('order-pending').textContent()).toContain('5 en attente');
     await screenshot(ines, 'salle-5-offline-phone');
+    // Reloaded with the server still away: the phone opens on what it kept, the order and its queue with it.
+    await ines.reload();
+    await expect.poll(async () => (await ines.getByTestId('table-4').textContent()) ?? '', { timeout: 20_000 }).toContain('44,00');
+    await expect.poll(() => ines.getByTestId('waiting-ops').textContent()).toBe('5 opération(s) de commande à envoyer');
     const before = { cuisine: printed('cuisine').length, bar: printed('bar').length };
     await shop.restart();
     await expect.poll(() => ines.getByTestId('order-pending').count(), { timeout: 30_000 }).toBe(0);
@@ -427,6 +433,9 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     ]);
     expect(o.totalCents).toBe(4400);
     await expect.poll(() => kitchen.getByTestId('kitchen-ticket').filter({ hasText: 'Table 4' }).count(), { timeout: 20_000 }).toBe(1);
+    // Back to the table (the reload opened the phone on the floor).
+    await ines.getByTestId('table-4').click();
+    await expect.poll(() => ines.getByTestId('order-total').textContent()).toContain('44,00');
   });
 
   it('splits table 4 in 3 equal parts, each paid: the parts add up to the bill and to its VAT per rate', async () => {

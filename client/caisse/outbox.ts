@@ -26,6 +26,8 @@ export interface OutboxState {
   waiting: number;
   /** Other requests queued behind them (a receipt to print). */
   otherWaiting: number;
+  /** Operations on restaurant orders (the waiter's phone) not yet acknowledged. */
+  opsWaiting: number;
   refused: number;
   online: boolean;
   /** The session is gone (locked elsewhere, expired): sending waits for a PIN login. */
@@ -35,7 +37,8 @@ export interface OutboxState {
 const isTicket = (item: OutboxItem) => item.kind === 'sale' || item.kind === 'refund';
 const counts = (items: OutboxItem[]) => {
   const tickets = items.filter(isTicket).length;
-  return { waiting: tickets, otherWaiting: items.length - tickets };
+  const ops = items.filter((i) => i.kind === 'op').length;
+  return { waiting: tickets, otherWaiting: items.length - tickets - ops, opsWaiting: ops };
 };
 
 /**
@@ -49,7 +52,7 @@ export class Outbox {
   private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private backoffMs = 1000;
-  state: OutboxState = { waiting: 0, otherWaiting: 0, refused: 0, online: navigator.onLine, needsLogin: false };
+  state: OutboxState = { waiting: 0, otherWaiting: 0, opsWaiting: 0, refused: 0, online: navigator.onLine, needsLogin: false };
 
   constructor(
     private readonly onChange: (s: OutboxState) => void,

@@ -101,7 +101,7 @@ export class Till {
     cart: emptyCart(),
     payments: [],
     finished: null,
-    outbox: { waiting: 0, otherWaiting: 0, refused: 0, online: true, needsLogin: false },
+    outbox: { waiting: 0, otherWaiting: 0, opsWaiting: 0, refused: 0, online: true, needsLogin: false },
     parked: [],
     printer: null,
     message: null,

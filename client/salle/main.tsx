@@ -71,3 +71,4 @@ function App() {
 
 render(<App />, document.getElementById('app')!);
 void till.boot();
+if ('serviceWorker' in navigator) void navigator.serviceWorker.register('/salle/sw.js', { scope: '/salle/' }).catch(() => undefined);

@@ -535,6 +535,7 @@ export const en: Catalogue = {
   'bo.setup.voidApproval': 'Cancelling a dish already sent: a manager’s PIN above (€, 0: never)',
   'salle.void.approval': 'Line above {amount}: a manager’s PIN',
   'salle.void.approvalWrong': 'PIN refused.',
+  'till.waitingOps': '{n} order operation(s) to send',
   'till.total': 'Total',
   'till.training': 'TRAINING MODE',
   'till.waiting': '{n} ticket(s) to send',

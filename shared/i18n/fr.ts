@@ -534,6 +534,7 @@ export const fr = {
   'bo.setup.voidApproval': 'Annulation d’un plat déjà envoyé : PIN d’un responsable au-delà de (€, 0 : jamais)',
   'salle.void.approval': 'Ligne de plus de {amount} : code PIN d’un responsable',
   'salle.void.approvalWrong': 'Code PIN refusé.',
+  'till.waitingOps': '{n} opération(s) de commande à envoyer',
   'till.total': 'Total',
   'till.training': 'MODE FORMATION',
   'till.waiting': '{n} ticket(s) à envoyer',

@@ -9,7 +9,7 @@ export function ReplacedScreen({ s }: { s: TillState }) {
       <div class="card" data-testid="replaced">
         <h1>{t('till.replaced.title')}</h1>
         <p>{t('till.replaced.body', { till: s.device?.name ?? '' })}</p>
-        {o.waiting + o.otherWaiting > 0 ? (
+        {o.waiting + o.otherWaiting + o.opsWaiting > 0 ? (
           <>
             <p role="status">{t('till.replaced.sending', { n: o.waiting })}</p>
             {(o.needsLogin || !s.user) && (

@@ -16,6 +16,11 @@ export function StatusBar({ s }: { s: TillState }) {
           {t('till.waiting', { n: o.waiting })}
         </span>
       )}
+      {o.opsWaiting > 0 && (
+        <span class="badge warn" data-testid="waiting-ops">
+          {t('till.waitingOps', { n: o.opsWaiting })}
+        </span>
+      )}
       {o.otherWaiting > 0 && (
         <span class="badge" data-testid="waiting-other">
           {t('till.waitingOther', { n: o.otherWaiting })}

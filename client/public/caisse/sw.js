@@ -2,8 +2,10 @@
    Pages are fetched from the network first (a new version is picked up at once), then the cache; hashed
    assets never change, so the cache answers them first. The API is never cached: the till keeps its own
    data in IndexedDB. */
-const CACHE = 'comptoir-caisse-v1';
-const PAGE = '/caisse/';
+// The page it serves is its scope's (`/caisse/`, or `/salle/` for the waiter's phone, whose worker imports
+// this one): each app keeps its own cache.
+const PAGE = new URL(self.registration.scope).pathname;
+const CACHE = `comptoir-${PAGE.replace(/\//g, '')}-v1`;
 
 async function cachePage() {
   const cache = await caches.open(CACHE);
@@ -11,7 +13,7 @@ async function cachePage() {
   if (!res.ok) return;
   const html = await res.clone().text();
   await cache.put(PAGE, res);
-  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+|\/caisse\/manifest\.webmanifest)"/g)].map((m) => m[1]);
+  const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+|\/[a-z]+\/manifest\.webmanifest)"/g)].map((m) => m[1]);
   await cache.addAll(assets);
 }
 
@@ -23,7 +25,9 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) =>
+        Promise.all(keys.filter((k) => k !== CACHE && k.startsWith(`comptoir-${PAGE.replace(/\//g, '')}-`)).map((k) => caches.delete(k))),
+      )
       .then(() => self.clients.claim()),
   );
 });
@@ -32,7 +36,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/socket.io/')) return;
-  if (event.request.mode === 'navigate' && url.pathname.startsWith('/caisse')) {
+  if (event.request.mode === 'navigate' && url.pathname.startsWith(PAGE)) {
     event.respondWith(
       fetch(event.request)
         .then((res) => {
