@@ -215,6 +215,11 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     expect(await ines.getByTestId('table-1').textContent()).toBe('Table 1, libre, 4 places');
     expect(await accessibilityProblems(ines)).toEqual([]);
     await screenshot(ines, 'salle-1-floor-phone');
+    // The same app on the tablet.
+    await baptiste.setViewportSize({ width: 1280, height: 800 });
+    await screenshot(baptiste, 'salle-1-floor-tablet');
+    expect(await accessibilityProblems(baptiste)).toEqual([]);
+    await baptiste.setViewportSize(PHONE);
     expect(await accessibilityProblems(kitchen)).toEqual([]);
   });
 
@@ -510,6 +515,25 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await expect.poll(() => baptiste.getByRole('alert').filter({ hasText: 'Imprimante Pâtisserie' }).count(), { timeout: 20_000 }).toBe(0);
     await new Promise((r) => setTimeout(r, 1000));
     expect(pastry.jobs).toHaveLength(1);
+    // The 7,50 € dessert paid by two friends, 5,00 € and the 2,50 € left, as amounts of their choice.
+    await ines.getByTestId('bill').click();
+    await ines.getByTestId('split-equal').click();
+    for (const amount of ['5', '2,50']) {
+      await ines.getByTestId('custom-amount').fill(amount);
+      await ines.getByTestId('custom-pay').click();
+      await ines.getByTestId('add-payment').click();
+      await expect.poll(() => ines.getByTestId('ticket-state').textContent()).toContain('enregistré');
+      await ines.getByRole('button', { name: 'Pas de ticket' }).click();
+      if (amount === '5') {
+        await ines.getByTestId('bill').click();
+        await ines.getByTestId('split-equal').click();
+        // More than is left is refused on the phone, before anything is sent.
+        await ines.getByTestId('custom-amount').fill('3');
+        await ines.getByTestId('custom-pay').click();
+        await expect.poll(() => ines.getByRole('alert').filter({ hasText: 'Il ne reste que 2,50' }).count()).toBe(1);
+      }
+    }
+    await expect.poll(async () => (await openOrders()).length).toBe(0);
     expect(errors.flat()).toEqual([]);
   });
 });

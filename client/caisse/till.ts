@@ -62,7 +62,7 @@ export interface TillState {
   /** The restaurant order lines this cart pays (a bill, or part of it): sent with the ticket. */
   orderPart: { id: string; lines: { lineId: string; quantity: number }[] } | null;
   /** A share of a restaurant bill (part k of N equal parts): its amount comes from the server, its lines too. */
-  orderShare: { id: string; parts: number; index: number; amountCents: number } | null;
+  orderShare: { id: string; parts: number; index: number; amountCents: number; custom?: boolean } | null;
 }
 
 type Listener = (s: TillState, prev: TillState) => void;
@@ -462,7 +462,14 @@ export class Till {
         cashierId: user!.id,
         ...(cart.approval ? { discountApproval: cart.approval } : {}),
         ...(this.state.orderPart ? { order: this.state.orderPart } : {}),
-        ...(orderShare ? { order: { id: orderShare.id, share: { parts: orderShare.parts, index: orderShare.index } } } : {}),
+        ...(orderShare
+          ? {
+              order: {
+                id: orderShare.id,
+                share: orderShare.custom ? { amountCents: orderShare.amountCents } : { parts: orderShare.parts, index: orderShare.index },
+              },
+            }
+          : {}),
       },
     }));
     const finished: Finished = {

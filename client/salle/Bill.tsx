@@ -131,6 +131,7 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
   const [n, setN] = useState(progress?.parts ?? parts);
   const [bill, setBill] = useState<BillView | null>(null);
   const [error, setError] = useState('');
+  const [custom, setCustom] = useState('');
   useEffect(() => {
     let current = true;
     // What is left, in as many equal parts as are still to pay (the same amounts as part k of N on the server).
@@ -198,6 +199,37 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
             </li>
           ))}
         </ul>
+      )}
+      {bill && bill.leftCents > 0 && (
+        <form
+          class="custom-amount"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const cents = Math.round(Number(custom.replace(',', '.')) * 100);
+            if (!Number.isFinite(cents) || cents <= 0) return setError(t('salle.bill.customBad'));
+            if (cents > bill.leftCents) return setError(t('salle.bill.customTooMuch', { amount: eur(bill.leftCents) }));
+            salle.go({ kind: 'order', orderId });
+            till.set({
+              cart: { lines: [], discountCents: 0 },
+              orderPart: null,
+              orderShare: { id: orderId, parts: 1, index: 1, amountCents: cents, custom: true },
+            });
+            till.startPayment();
+          }}
+        >
+          <label>
+            {t('salle.bill.custom')}
+            <input
+              inputMode="decimal"
+              value={custom}
+              onInput={(e) => setCustom((e.target as HTMLInputElement).value)}
+              data-testid="custom-amount"
+            />
+          </label>
+          <button type="submit" data-testid="custom-pay">
+            {t('salle.bill.customPay')}
+          </button>
+        </form>
       )}
       <footer class="order-actions">
         <strong class="order-total">{bill ? eur(bill.leftCents) : ''}</strong>

@@ -80,7 +80,7 @@ export class Salle {
     // A part of a bill paid in equal parts: the next one is due.
     till.subscribe((next, prev) => {
       const share = prev.orderShare;
-      if (!share || next.orderShare || next.screen !== 'done') return;
+      if (!share || share.custom || next.orderShare || next.screen !== 'done') return;
       this.set({ splits: new Map(this.state.splits).set(share.id, { parts: share.parts, paid: share.index }) });
     });
   }
