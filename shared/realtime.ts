@@ -74,6 +74,8 @@ export interface ServerToClientEvents {
   'order:changed': (event: OrderView) => void;
   /** A kitchen ticket came, or moved on the kitchen screen (ready, served, recalled): every screen of the outlet. */
   'kitchen:changed': (event: KitchenTicketView) => void;
+  /** The floor changed (a room, a table added, moved, resized or retired): the phones draw it again. */
+  'floor:changed': (event: { outletId: number }) => void;
   /** A station's printer was swapped (its own is down): the screens and phones of the outlet follow. */
   'station:changed': (event: { id: number; outletId: number; name: string; printerId: number | null; active: boolean }) => void;
   /** Another tablet was paired with this till: these tablets are replaced. */

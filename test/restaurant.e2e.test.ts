@@ -208,6 +208,10 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await page.keyboard.press('ArrowUp');
     await expect.poll(async () => (await placed())!.y).toBe(y - 2);
     await screenshot(page, 'backoffice-floor-editor');
+    // The phones draw it where it now is: table 4 below the row of tables 1 to 3.
+    await expect
+      .poll(async () => (await ines.getByTestId('table-4').boundingBox())!.y - (await ines.getByTestId('table-1').boundingBox())!.y)
+      .toBeGreaterThan(20);
     await page.context().close();
   });
 

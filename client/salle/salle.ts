@@ -68,6 +68,7 @@ export class Salle {
       socket.on('order:changed', (o) => this.heard(o));
       socket.on('printer:state', (p) => this.set({ printers: new Map(this.state.printers).set(p.printerId, p) }));
       socket.on('station:changed', () => void this.load());
+      socket.on('floor:changed', () => void this.load());
       socket.on('connect', () => void this.load());
     });
     till.onSent((item, reply) => {

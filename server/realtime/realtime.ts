@@ -111,6 +111,10 @@ export class Realtime {
     this.io.to('managers').to(`outlet:${outletId}`).emit('kitchen:changed', ticket);
   }
 
+  floorChanged(outletId: number) {
+    this.io.to('managers').to(`outlet:${outletId}`).emit('floor:changed', { outletId });
+  }
+
   stationChanged(station: { id: number; outletId: number; name: string; printerId: number | null; active: boolean }) {
     this.io.to('managers').to(`outlet:${station.outletId}`).emit('station:changed', station);
   }

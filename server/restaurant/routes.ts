@@ -14,6 +14,12 @@ async function requireStationOutlet(db: Db, ctx: RequestContext, station: { outl
   await requireOutletDevice(db, ctx.device?.tillId ?? null, station.outlet_id, isManager(ctx));
 }
 
+/** The phones of the table's outlet draw the floor again. */
+async function tellFloor(ctx: RequestContext, tableId: number) {
+  const outletId = await outletOfTable(ctx.db, tableId);
+  if (outletId !== null) ctx.services.realtime?.floorChanged(outletId);
+}
+
 async function stationRow(db: Db, id: number) {
   const row = await db.selectFrom('stations').select(['id', 'outlet_id']).where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('Poste');
@@ -40,24 +46,31 @@ export const restaurantRoutes = [
     access: MANAGERS,
     tag: 'restaurant',
     summary: 'A room (salle, terrasse…) of an outlet',
-    handler: async ({ body }, ctx) =>
-      Reply.created(await ctx.db.transaction().execute((trx) => createRoom(trx, body, requireUser(ctx).id, ctx.services.now()))),
+    handler: async ({ body }, ctx) => {
+      const room = await ctx.db.transaction().execute((trx) => createRoom(trx, body, requireUser(ctx).id, ctx.services.now()));
+      ctx.services.realtime?.floorChanged(room.outletId);
+      return Reply.created(room);
+    },
   }),
   serve(restaurantApi.createTable, {
     access: MANAGERS,
     tag: 'restaurant',
     summary: 'A table in a room: name, seats, shape and place on the plan',
-    handler: async ({ params, body }, ctx) =>
-      Reply.created(
-        await ctx.db.transaction().execute((trx) => createTable(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
-      ),
+    handler: async ({ params, body }, ctx) => {
+      const table = await ctx.db.transaction().execute((trx) => createTable(trx, params.id, body, requireUser(ctx).id, ctx.services.now()));
+      await tellFloor(ctx, table.id);
+      return Reply.created(table);
+    },
   }),
   serve(restaurantApi.updateTable, {
     access: MANAGERS,
     tag: 'restaurant',
     summary: 'Move, resize, rename or retire a table (a table with an open order cannot be retired)',
-    handler: async ({ params, body }, ctx) =>
-      ctx.db.transaction().execute((trx) => updateTable(trx, params.id, body, requireUser(ctx).id, ctx.services.now())),
+    handler: async ({ params, body }, ctx) => {
+      const table = await ctx.db.transaction().execute((trx) => updateTable(trx, params.id, body, requireUser(ctx).id, ctx.services.now()));
+      await tellFloor(ctx, table.id);
+      return table;
+    },
   }),
   serve(restaurantApi.stations, {
     access: TILL,
