@@ -37,7 +37,14 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
 
   const add = (p: Product) => {
     setError('');
-    setLines((ls) => (ls.some((l) => l.product.id === p.id) ? ls : [...ls, { product: p, quantity: p.unit === 'kg' ? '' : '1' }]));
+    // Each scan of a piece is one more, as at the till (a weighed product's quantity is typed).
+    setLines((ls) =>
+      ls.some((l) => l.product.id === p.id)
+        ? ls.map((l) =>
+            l.product.id === p.id && p.unit === 'piece' ? { ...l, quantity: String((Number(l.quantity.replace(',', '.')) || 0) + 1) } : l,
+          )
+        : [...ls, { product: p, quantity: p.unit === 'kg' ? '' : '1' }],
+    );
   };
   async function onScan(e: Event) {
     e.preventDefault();
