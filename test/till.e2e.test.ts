@@ -420,4 +420,24 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.evaluate(() => (window as any).till.setCart({ lines: [], discountCents: 0 }));
     await expect.poll(() => cartLines().count()).toBe(0);
   });
+
+  it('records a sale of 0,00 € (a 100 % discount a manager approved): nothing to take, the ticket is kept', async () => {
+    await page.keyboard.type(PAIN_EAN);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => cartLines().count()).toBe(1);
+    await page.getByRole('button', { name: 'Remise ticket' }).click();
+    await page.getByRole('dialog').locator('input').first().fill('100');
+    await page.getByRole('button', { name: 'Valider' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('responsable');
+    await page.getByLabel('Code PIN d’un responsable').fill('1357');
+    await page.getByRole('button', { name: 'Valider' }).click();
+    // 5,20 − 5,20 = 0,00 €
+    await expect.poll(() => page.getByTestId('total').textContent()).toContain('0,00');
+    await page.getByTestId('pay').click();
+    await page.getByTestId('zero-sale').click();
+    await expect.poll(() => page.getByTestId('ticket-state').textContent()).toContain('enregistré');
+    await page.keyboard.press('3');
+    const free = (await salesList()).find((x) => x.totalCents === 0 && x.kind === 'sale');
+    expect(free).toMatchObject({ totalCents: 0, discountCents: 520, payments: [] });
+  });
 });

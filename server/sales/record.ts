@@ -514,16 +514,19 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     insertSql('sale_lines', LINE_COLUMNS, lineRows.length),
     lineRows.flatMap((l) => LINE_COLUMNS.map((c) => (c === 'sale_id' ? record.id : l[c]))),
   );
-  await rawRun(
-    trx,
-    insertSql('sale_payments', ['sale_id', 'seq', 'method', 'amount_cents', 'tip_cents'], record.payments.length),
-    record.payments.flatMap((p, i) => [record.id, i + 1, p.method, p.amountCents, p.tipCents ?? 0]),
-  );
-  await rawRun(
-    trx,
-    insertSql('sale_vat', ['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents'], record.vat.length),
-    record.vat.flatMap((v) => [record.id, v.vatRateBp, v.grossCents, v.netCents, v.vatCents]),
-  );
+  // A ticket of 0,00 € has no payment (and may have no VAT row): nothing to insert then.
+  if (record.payments.length)
+    await rawRun(
+      trx,
+      insertSql('sale_payments', ['sale_id', 'seq', 'method', 'amount_cents', 'tip_cents'], record.payments.length),
+      record.payments.flatMap((p, i) => [record.id, i + 1, p.method, p.amountCents, p.tipCents ?? 0]),
+    );
+  if (record.vat.length)
+    await rawRun(
+      trx,
+      insertSql('sale_vat', ['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents'], record.vat.length),
+      record.vat.flatMap((v) => [record.id, v.vatRateBp, v.grossCents, v.netCents, v.vatCents]),
+    );
   // Training tickets never touch the real shelves. A sale takes goods off (quantity is positive on a sale,
   // negative on a refund, so the movement is its opposite); a refund not put back is written off.
   if (training === 0) {

@@ -54,7 +54,8 @@ export const saleBody = z
           })
           .strict(),
       )
-      .min(1)
+      // None only for a ticket of 0,00 € (a gift, a 100 % discount approved): the server's settling refuses
+      // any other total without payments.
       .max(10),
     /** What the till computed: the server recomputes and refuses a ticket whose total differs. */
     totalCents: amount,

@@ -540,6 +540,7 @@ export const en: Catalogue = {
   'salle.bill.customPay': 'Take this amount',
   'salle.bill.customBad': 'An amount is expected, e.g. 12.50.',
   'salle.bill.customTooMuch': 'Only {amount} is left to pay.',
+  'till.pay.free': 'Nothing to take: record the sale at 0.00',
   'till.total': 'Total',
   'till.training': 'TRAINING MODE',
   'till.waiting': '{n} ticket(s) to send',

@@ -539,6 +539,7 @@ export const fr = {
   'salle.bill.customPay': 'Encaisser ce montant',
   'salle.bill.customBad': 'Montant attendu, par ex. 12,50.',
   'salle.bill.customTooMuch': 'Il ne reste que {amount} à payer.',
+  'till.pay.free': 'Rien à encaisser : valider la vente à 0,00 €',
   'till.total': 'Total',
   'till.training': 'MODE FORMATION',
   'till.waiting': '{n} ticket(s) à envoyer',

@@ -57,10 +57,22 @@ export function PayScreen({ s }: { s: TillState }) {
     }
   }, [due, s.payments.length]);
 
+  // A ticket of 0,00 € (a gift, a 100 % discount a manager approved): nothing to pay, it is recorded as is.
+  const finishFree = async () => {
+    if (busy) return;
+    setBusy(true);
+    try {
+      await till.finish();
+    } catch (err) {
+      setBusy(false);
+      setError(errorText(err));
+    }
+  };
   useKeys((e: KeyboardEvent) => {
     if ((e.target as HTMLElement).tagName === 'INPUT') return;
     if (/^\d$/.test(e.key)) setDigits((d) => applyKey(d, e.key));
     else if (e.key === 'Backspace') setDigits((d) => d.slice(0, -1));
+    else if (e.key === 'Enter' && total === 0 && !till.state.payments.length) void finishFree();
     else if (e.key === 'Enter') {
       const card = cardRef.current;
       if (card !== null) {
@@ -131,6 +143,11 @@ export function PayScreen({ s }: { s: TillState }) {
               </button>
             ))}
           </div>
+        )}
+        {total === 0 && !s.payments.length && (
+          <button class="primary big" onClick={() => void finishFree()} data-testid="zero-sale">
+            {t('till.pay.free')}
+          </button>
         )}
         <Keypad onKey={(k) => setDigits((d) => applyKey(d, k))} />
         <button class="primary big" onClick={() => add(method, amount)} data-testid="add-payment">
