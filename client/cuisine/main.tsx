@@ -200,6 +200,14 @@ function App() {
         >
           {sound ? t('cuisine.soundOn') : t('cuisine.soundOff')}
         </button>
+        <button
+          onClick={() => {
+            localStorage.setItem('lang', lang === 'fr' ? 'en' : 'fr');
+            location.reload();
+          }}
+        >
+          {t('lang.switch')}
+        </button>
         <span class="clock">
           {new Date(now).toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit' })}
         </span>

@@ -56,7 +56,21 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
     till.startPayment();
   };
   return (
-    <main class="bill">{share !== null ? <EqualParts orderId={self.id} parts={share} onBack={() => setShare(null)} /> : byItem()}</main>
+    <main class="bill">
+      {share !== null ? (
+        <>
+          <header class="order-head">
+            <button class="link back" onClick={() => salle.go({ kind: 'order', orderId: self.id })}>
+              ← {t('salle.back')}
+            </button>
+            <h1>{t('salle.bill.title', { name: tableName })}</h1>
+          </header>
+          <EqualParts orderId={self.id} parts={share} onBack={() => setShare(null)} />
+        </>
+      ) : (
+        byItem()
+      )}
+    </main>
   );
 
   function byItem() {
@@ -158,9 +172,9 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
     <>
       <div class="split-modes">
         <button onClick={onBack}>{t('salle.bill.byItem')}</button>
-        <label class="parts-pick">
-          {t('salle.bill.parts')}
-          <span class="stepper" role="group">
+        <div class="parts-pick" role="group" aria-labelledby="parts-label">
+          <span id="parts-label">{t('salle.bill.parts')}</span>
+          <span class="stepper">
             <button
               aria-label={t('salle.parts.less')}
               disabled={n <= Math.max(2, paid + 1)}
@@ -175,7 +189,7 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
               +
             </button>
           </span>
-        </label>
+        </div>
       </div>
       {error && (
         <p class="banner" role="alert">

@@ -22,6 +22,16 @@ export function FloorScreen({ s, r }: { s: TillState; r: SalleState }) {
   useClock();
   useKeys(() => undefined);
   const [opening, setOpening] = useState<TableView | null>(null);
+  // On a phone the plan's tables are too small to tap: the tables in a list, the plan a touch away.
+  const [layout, setLayoutState] = useState<'plan' | 'list'>(
+    () =>
+      (localStorage.getItem('salle.layout') as 'plan' | 'list' | null) ??
+      (window.matchMedia('(max-width: 600px)').matches ? 'list' : 'plan'),
+  );
+  const setLayout = (l: 'plan' | 'list') => {
+    localStorage.setItem('salle.layout', l);
+    setLayoutState(l);
+  };
   const orders = salle.orders();
   const byTable = new Map<number, OrderView>();
   for (const o of orders.values()) if (o.tableId !== null) byTable.set(o.tableId, o);
@@ -64,10 +74,23 @@ export function FloorScreen({ s, r }: { s: TillState; r: SalleState }) {
         ))}
         <span class="spacer" />
         <span class="muted mine">{t('salle.mine', { n: mine })}</span>
+        <button
+          class="layout-toggle"
+          aria-pressed={layout === 'list'}
+          onClick={() => setLayout(layout === 'list' ? 'plan' : 'list')}
+          data-testid="floor-layout"
+        >
+          {layout === 'list' ? t('salle.layout.plan') : t('salle.layout.list')}
+        </button>
       </nav>
       {!r.loaded && <p class="center">{t('till.catalog.loading')}</p>}
       {room && (
-        <Plan room={room} byTable={byTable} onTable={(tb, o) => (o ? salle.go({ kind: 'order', orderId: o.id }) : setOpening(tb))} />
+        <Plan
+          room={room}
+          byTable={byTable}
+          list={layout === 'list'}
+          onTable={(tb, o) => (o ? salle.go({ kind: 'order', orderId: o.id }) : setOpening(tb))}
+        />
       )}
       {opening && <OpenDialog table={opening} onClose={() => setOpening(null)} />}
     </main>
@@ -77,17 +100,20 @@ export function FloorScreen({ s, r }: { s: TillState; r: SalleState }) {
 function Plan({
   room,
   byTable,
+  list,
   onTable,
 }: {
   room: RoomView;
   byTable: Map<number, OrderView>;
+  list: boolean;
   onTable: (t: TableView, o: OrderView | undefined) => void;
 }) {
   const now = Date.now();
-  const tables = room.tables.filter((x) => x.active);
+  const active = room.tables.filter((x) => x.active);
+  const tables = list ? [...active].sort((a, b) => a.name.localeCompare(b.name, 'fr', { numeric: true })) : active;
   const height = Math.max(60, ...tables.map((x) => x.y + x.height + 4));
   return (
-    <section class="plan" aria-label={room.name} style={{ aspectRatio: `${PLAN_WIDTH} / ${height}` }}>
+    <section class={list ? 'plan list' : 'plan'} aria-label={room.name} style={list ? {} : { aspectRatio: `${PLAN_WIDTH} / ${height}` }}>
       {tables.map((tb) => {
         const o = byTable.get(tb.id);
         const state = tableState(o);
@@ -97,12 +123,16 @@ function Plan({
             key={tb.id}
             class={`table ${tb.shape} ${state}`}
             data-testid={`table-${tb.name}`}
-            style={{
-              left: `${(tb.x / PLAN_WIDTH) * 100}%`,
-              top: `${(tb.y / height) * 100}%`,
-              width: `${(tb.width / PLAN_WIDTH) * 100}%`,
-              height: `${(tb.height / height) * 100}%`,
-            }}
+            style={
+              list
+                ? {}
+                : {
+                    left: `${(tb.x / PLAN_WIDTH) * 100}%`,
+                    top: `${(tb.y / height) * 100}%`,
+                    width: `${(tb.width / PLAN_WIDTH) * 100}%`,
+                    height: `${(tb.height / height) * 100}%`,
+                  }
+            }
             onClick={() => onTable(tb, o)}
           >
             {/* What is seen is read, and what a screen reader needs beside it is read but not seen. */}

@@ -64,6 +64,19 @@ export class Salle {
   private listeners = new Set<(s: SalleState) => void>();
 
   constructor(private readonly till: Till) {
+    // A reload mid-order comes back to the order it was on.
+    try {
+      const kept = JSON.parse(sessionStorage.getItem('salle.view') ?? 'null') as View | null;
+      if (kept && typeof kept === 'object' && 'kind' in kept) this.state.view = kept;
+    } catch {
+      /* nothing kept */
+    }
+    window.addEventListener('popstate', () => {
+      if (this.state.view.kind !== 'floor') {
+        sessionStorage.setItem('salle.view', JSON.stringify({ kind: 'floor' }));
+        this.set({ view: { kind: 'floor' }, conflict: null });
+      }
+    });
     till.onSocket((socket) => {
       socket.on('order:changed', (o) => this.heard(o));
       socket.on('printer:state', (p) => this.set({ printers: new Map(this.state.printers).set(p.printerId, p) }));
@@ -97,6 +110,10 @@ export class Salle {
   }
 
   go(view: View) {
+    // The browser's Back (a phone's back gesture) returns to the floor rather than leaving the app.
+    if (view.kind !== 'floor' && this.state.view.kind === 'floor') history.pushState({ salle: true }, '');
+    if (view.kind === 'floor' && this.state.view.kind !== 'floor' && history.state?.salle) history.back();
+    sessionStorage.setItem('salle.view', JSON.stringify(view));
     this.set({ view, conflict: null });
   }
 

@@ -541,6 +541,8 @@ export const en: Catalogue = {
   'salle.bill.customBad': 'An amount is expected, e.g. 12.50.',
   'salle.bill.customTooMuch': 'Only {amount} is left to pay.',
   'till.pay.free': 'Nothing to take: record the sale at 0.00',
+  'salle.layout.plan': 'Show the plan',
+  'salle.layout.list': 'Show as a list',
   'till.total': 'Total',
   'till.training': 'TRAINING MODE',
   'till.waiting': '{n} ticket(s) to send',

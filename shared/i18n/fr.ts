@@ -540,6 +540,8 @@ export const fr = {
   'salle.bill.customBad': 'Montant attendu, par ex. 12,50.',
   'salle.bill.customTooMuch': 'Il ne reste que {amount} à payer.',
   'till.pay.free': 'Rien à encaisser : valider la vente à 0,00 €',
+  'salle.layout.plan': 'Voir le plan',
+  'salle.layout.list': 'Voir en liste',
   'till.total': 'Total',
   'till.training': 'MODE FORMATION',
   'till.waiting': '{n} ticket(s) à envoyer',
