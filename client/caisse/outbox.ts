@@ -58,7 +58,7 @@ export class Outbox {
     private readonly onChange: (s: OutboxState) => void,
     private readonly onSent: (item: OutboxItem, reply: unknown) => void,
     /** A refused item, after it moved to `refused` (an order operation in conflict is shown to the waiter). */
-    private readonly onRefused: (item: RefusedItem) => void = () => undefined,
+    private readonly onRefused: (item: RefusedItem) => void | Promise<void> = () => undefined,
   ) {}
 
   private set(patch: Partial<OutboxState>) {
@@ -156,7 +156,8 @@ export class Outbox {
         await move('outbox', 'refused', item.seq, refused);
         left.shift();
         this.set({ online: true, ...counts(left), refused: this.state.refused + 1 });
-        this.onRefused(refused);
+        // Waited for: what it does (an order operation sent elsewhere) comes before the next item goes.
+        await this.onRefused(refused);
       }
     }
   }

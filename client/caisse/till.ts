@@ -116,14 +116,14 @@ export class Till {
   /** What another app built on the till (the waiter's) listens to: its socket events, its operations' answers. */
   private readonly socketHooks: ((socket: Socket<ServerToClientEvents, ClientToServerEvents>) => void)[] = [];
   private readonly sentHooks: ((item: OutboxItem, reply: unknown) => void)[] = [];
-  private readonly refusedHooks: ((item: RefusedItem) => void)[] = [];
+  private readonly refusedHooks: ((item: RefusedItem) => void | Promise<void>)[] = [];
 
   constructor() {
     this.outbox = new Outbox(
       (o) => this.set({ outbox: o }),
       (item, reply) => this.sent(item, reply),
-      (item) => {
-        for (const h of this.refusedHooks) h(item);
+      async (item) => {
+        for (const h of this.refusedHooks) await h(item);
       },
     );
   }
@@ -138,7 +138,7 @@ export class Till {
     this.sentHooks.push(hook);
   }
 
-  onRefused(hook: (item: RefusedItem) => void) {
+  onRefused(hook: (item: RefusedItem) => void | Promise<void>) {
     this.refusedHooks.push(hook);
   }
 

@@ -3,6 +3,7 @@ import type { OrderView, RoomView } from '../../shared/api/restaurant.ts';
 import type { TillState } from '../caisse/till.ts';
 import { eur, t, useKeys } from '../caisse/ui.tsx';
 import type { SalleState } from './salle.ts';
+import { Modal } from './Modal.tsx';
 import { minutesSince, salle, useClock } from './ui.tsx';
 
 /** The plan's units: a room is 200 wide; its height is what its tables need. */
@@ -173,7 +174,7 @@ function OpenDialog({ table, onClose }: { table: TableView; onClose: () => void 
     onClose();
   };
   return (
-    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="open-title">
+    <Modal labelledBy="open-title" onClose={onClose}>
       <form
         class="card"
         onSubmit={(e) => {
@@ -210,6 +211,6 @@ function OpenDialog({ table, onClose }: { table: TableView; onClose: () => void 
           </button>
         </div>
       </form>
-    </div>
+    </Modal>
   );
 }

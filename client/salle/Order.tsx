@@ -7,6 +7,7 @@ import { eur, t, till, useKeys } from '../caisse/ui.tsx';
 import { authApi } from '../../shared/api/auth.ts';
 import { call, isOffline } from '../api.ts';
 import { nextCourse, type SalleState, type View } from './salle.ts';
+import { Modal } from './Modal.tsx';
 import { salle } from './ui.tsx';
 import { uuidv7 } from '../../shared/uuid.ts';
 
@@ -42,7 +43,13 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
     return (
       <main class="center">
         <div class="card">
-          <p role="status">{t('salle.order.closed')}</p>
+          {r.conflict ? (
+            <p class="error" role="alert">
+              {t('salle.conflict', { reason: r.conflict })}
+            </p>
+          ) : (
+            <p role="status">{t('salle.order.closed')}</p>
+          )}
           <button class="primary big" onClick={() => salle.go({ kind: 'floor' })}>
             {t('salle.back')}
           </button>
@@ -297,7 +304,7 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
     onClose();
   };
   return (
-    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="line-title">
+    <Modal labelledBy="line-title" onClose={onClose}>
       <div class="card line-dialog">
         <h2 id="line-title">{line.name}</h2>
         {line.status === 'voided' ? (
@@ -454,14 +461,14 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
         )}
         <button onClick={onClose}>{t('salle.close')}</button>
       </div>
-    </div>
+    </Modal>
   );
 }
 
 function NoteDialog({ order, onClose }: { order: OrderView; onClose: () => void }) {
   const [name, setName] = useState('');
   return (
-    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="note-title">
+    <Modal labelledBy="note-title" onClose={onClose}>
       <form
         class="card"
         onSubmit={(e) => {
@@ -488,7 +495,7 @@ function NoteDialog({ order, onClose }: { order: OrderView; onClose: () => void 
           </button>
         </div>
       </form>
-    </div>
+    </Modal>
   );
 }
 
@@ -498,7 +505,7 @@ function MoreDialog({ order, onClose }: { order: OrderView; onClose: () => void 
     onClose();
   };
   return (
-    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="more-title">
+    <Modal labelledBy="more-title" onClose={onClose}>
       <div class="card">
         <h2 id="more-title">{t('salle.more')}</h2>
         <div class="stack">
@@ -520,7 +527,7 @@ function MoreDialog({ order, onClose }: { order: OrderView; onClose: () => void 
           <button onClick={onClose}>{t('salle.close')}</button>
         </div>
       </div>
-    </div>
+    </Modal>
   );
 }
 
@@ -587,7 +594,7 @@ function ModifierDialog({ product, onCancel, onDone }: { product: Product; onCan
   const ready = product.modifiers.every((g) => of(g.id).length >= g.min);
   const extra = product.modifiers.flatMap((g) => g.options.filter((o) => of(g.id).includes(o.id))).reduce((x, o) => x + o.priceCents, 0);
   return (
-    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="mods-title">
+    <Modal labelledBy="mods-title" onClose={onCancel}>
       <div class="card mods-dialog">
         <h2 id="mods-title">
           {product.name} <small>{eur(product.priceCents + extra)}</small>
@@ -632,6 +639,6 @@ function ModifierDialog({ product, onCancel, onDone }: { product: Product; onCan
           </button>
         </div>
       </div>
-    </div>
+    </Modal>
   );
 }

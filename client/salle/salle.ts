@@ -20,6 +20,9 @@ import { call, isOffline } from '../api.ts';
 import { all, del, get, put } from '../caisse/idb.ts';
 import type { OutboxItem, RefusedItem } from '../caisse/outbox.ts';
 import type { Till } from '../caisse/till.ts';
+import { translate, type Lang } from '../../shared/i18n/index.ts';
+
+const lang = (): Lang => (localStorage.getItem('lang') === 'en' ? 'en' : 'fr');
 
 export type View =
   | { kind: 'floor' }
@@ -90,7 +93,7 @@ export class Salle {
       this.set({ pending: this.state.pending.filter((p) => p.op.id !== item.id) });
       if (order) this.heard(order);
     });
-    till.onRefused((item) => void this.refused(item));
+    till.onRefused((item) => this.refused(item));
     // A part of a bill paid in equal parts: the next one is due.
     till.subscribe((next, prev) => {
       const share = prev.orderShare;
@@ -149,13 +152,40 @@ export class Salle {
     void put('kv', [...orders.values()], 'salle.orders');
   }
 
+  /** A table this phone opened while another phone had just opened it: its order here → the one there. */
+  private readonly redirects = new Map<string, string>();
+
   private async refused(item: RefusedItem) {
     if (item.kind !== 'op') return;
     // Not a ticket: nothing to keep for a manager. The waiter is told, and sees the order as it now is.
     await del('refused', item.seq);
     await this.till.outbox.refreshCounts();
     const orderId = orderIdOfPath(item.path);
-    this.set({ pending: this.state.pending.filter((p) => p.op.id !== item.id), conflict: item.message });
+    const op = item.body as OrderOp;
+    this.set({ pending: this.state.pending.filter((p) => p.op.id !== item.id) });
+    // Two phones opened the same table: this one's order never existed. What was rung on it goes to the
+    // order the table already has, in the same order (the outbox waits for this before sending the next).
+    let target = this.redirects.get(orderId);
+    if (!target && op.kind === 'open') {
+      const existing = await call(restaurantApi.openOrders)
+        .then((list) => list.find((o) => o.tableId === op.tableId))
+        .catch(() => undefined);
+      if (existing) {
+        target = existing.id;
+        this.redirects.set(orderId, target);
+        this.heard(existing);
+        const view = this.state.view;
+        if ('orderId' in view && view.orderId === orderId) this.go({ kind: 'order', orderId: target });
+        this.set({ conflict: translate(lang(), 'salle.tableTaken', { waiter: existing.waiterName }) });
+        return;
+      }
+    }
+    if (target && op.kind !== 'open') {
+      this.set({ pending: [...this.state.pending, { orderId: target, op }] });
+      await this.till.enqueue('op', op.id, opPath(target), op);
+      return;
+    }
+    this.set({ conflict: item.message });
     try {
       this.heard(await call(restaurantApi.order, { params: { id: orderId } }));
     } catch {

@@ -543,6 +543,7 @@ export const en: Catalogue = {
   'till.pay.free': 'Nothing to take: record the sale at 0.00',
   'salle.layout.plan': 'Show the plan',
   'salle.layout.list': 'Show as a list',
+  'salle.tableTaken': 'Table already opened by {waiter}: you are on their order, and what you added is sent to it.',
   'till.total': 'Total',
   'till.training': 'TRAINING MODE',
   'till.waiting': '{n} ticket(s) to send',

@@ -542,6 +542,7 @@ export const fr = {
   'till.pay.free': 'Rien à encaisser : valider la vente à 0,00 €',
   'salle.layout.plan': 'Voir le plan',
   'salle.layout.list': 'Voir en liste',
+  'salle.tableTaken': 'Table déjà ouverte par {waiter} : vous êtes sur sa commande, et ce que vous avez ajouté y est envoyé.',
   'till.total': 'Total',
   'till.training': 'MODE FORMATION',
   'till.waiting': '{n} ticket(s) à envoyer',

@@ -1,0 +1,54 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+
+/**
+ * A modal dialog on the browser's own `<dialog>`: it takes the focus when it opens, keeps Tab inside, the
+ * screen behind inert, closes on Escape, and gives the focus back to what opened it.
+ */
+export function Modal({ labelledBy, onClose, children }: { labelledBy: string; onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current!;
+    const opener = document.activeElement as HTMLElement | null;
+    if (!dialog.open) dialog.showModal();
+    return () => {
+      if (dialog.open) dialog.close();
+      opener?.focus?.();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      class="modal-dialog"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby={labelledBy}
+      onKeyDown={(e) => {
+        // Tab goes round inside the dialog (past its last control, back to its first), never out of it.
+        if (e.key !== 'Tab') return;
+        const controls = [
+          ...ref.current!.querySelectorAll<HTMLElement>(
+            'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea, a[href]',
+          ),
+        ];
+        if (!controls.length) return;
+        const first = controls[0]!;
+        const last = controls[controls.length - 1]!;
+        if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first.focus();
+        } else if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last.focus();
+        }
+      }}
+      onCancel={(e) => {
+        // Escape: the dialog is closed by whoever opened it (its state), not by the browser alone.
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      {children}
+    </dialog>
+  );
+}
