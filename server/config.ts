@@ -39,6 +39,15 @@ export const configSchema = z
     PRINT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(50),
     /** How late a cash-drawer pulse may still open the drawer (after the sale, or once the printer is back). */
     DRAWER_MAX_DELAY_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    /**
+     * The address customers' phones reach the shop at (`https://caisse.halles-castres.fr`): printed in the
+     * receipts' QR codes and the producers' invitation links. Unset: the address the tablet used.
+     */
+    PUBLIC_URL: z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'adresse http(s)://… attendue (ex. https://caisse.halles-castres.fr)')
+      .transform((v) => v.replace(/\/+$/, ''))
+      .optional(),
     /** `auto`: HTTPS with the shop's own certificate authority (DATA_DIR/tls); `off`: plain HTTP only (a TLS proxy in front). */
     TLS: z.enum(['auto', 'off']).default('auto'),
     /** The shop's own certificate and key (PEM files) instead of the generated ones. */

@@ -57,6 +57,15 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
       .then(setBackups)
       .catch(() => undefined);
   useEffect(() => void loadBackups(), []);
+  const [publicUrl, setPublicUrl] = useState<string | null | undefined>(undefined);
+  useEffect(
+    () =>
+      void call(systemApi.health).then(
+        (h) => setPublicUrl(h.publicUrl),
+        () => undefined,
+      ),
+    [],
+  );
 
   async function backupNow() {
     setError('');
@@ -73,6 +82,18 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
 
   return (
     <>
+      {publicUrl !== undefined && (
+        <section class="panel" data-testid="public-url">
+          <h3>{t('bo.sys.publicUrl')}</h3>
+          {publicUrl ? (
+            <p>{t('bo.sys.publicUrlSet', { url: publicUrl })}</p>
+          ) : (
+            <p class="error" role="status">
+              {t('bo.sys.publicUrlUnset', { here: location.origin })}
+            </p>
+          )}
+        </section>
+      )}
       <section class="panel">
         <h3>{t('bo.sys.backups')}</h3>
         <button onClick={backupNow}>{t('bo.sys.backupNow')}</button>

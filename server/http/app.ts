@@ -188,7 +188,8 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
         ip: req.ip ?? '',
         remote,
         userAgent: String(req.headers['user-agent'] ?? ''),
-        origin: `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+        // What a customer's phone can open: the shop's public address when set, else the one the tablet used.
+        origin: services.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
         setCookie: (name, value, options = {}) =>
           res.cookie(name, value, {
             httpOnly: true,

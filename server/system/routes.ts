@@ -13,7 +13,7 @@ export const systemRoutes = [
     access: 'public',
     tag: 'system',
     summary: 'Liveness: `{ ok: true, version }`',
-    handler: async (_, ctx) => health(ctx.db),
+    handler: async (_, ctx) => health(ctx.db, ctx.services.config.PUBLIC_URL ?? null),
   }),
   serve(systemApi.events, {
     access: MANAGERS,

@@ -7,9 +7,9 @@ import { isDemo } from '../settings/settings.ts';
 import { version } from './version.ts';
 
 /** Alive when the database answers. */
-export async function health(db: Db) {
+export async function health(db: Db, publicUrl: string | null) {
   await db.selectFrom('settings').select('key').limit(1).execute();
-  return { ok: true as const, version, demo: await isDemo(db) };
+  return { ok: true as const, version, demo: await isDemo(db), publicUrl };
 }
 
 /** A backup taken now (SQLite online backup, integrity-checked), logged with who asked. */

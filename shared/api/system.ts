@@ -34,7 +34,13 @@ export const systemApi = {
   health: endpoint({
     method: 'get',
     path: '/api/health',
-    response: z.strictObject({ ok: z.literal(true), version: z.string(), demo: z.boolean() }),
+    response: z.strictObject({
+      ok: z.literal(true),
+      version: z.string(),
+      demo: z.boolean(),
+      /** The address printed in receipts' QR codes (PUBLIC_URL); null: the one each tablet used. */
+      publicUrl: z.string().nullable(),
+    }),
   }),
   events: endpoint({ method: 'get', path: '/api/events', query: eventsQuery, response: z.array(eventView) }),
   verify: endpoint({ method: 'get', path: '/api/journal/verify', response: verifyReport }),

@@ -544,6 +544,10 @@ export const en: Catalogue = {
   'salle.layout.plan': 'Show the plan',
   'salle.layout.list': 'Show as a list',
   'salle.tableTaken': 'Table already opened by {waiter}: you are on their order, and what you added is sent to it.',
+  'bo.sys.publicUrl': 'Public address (receipts’ QR codes)',
+  'bo.sys.publicUrlSet': 'Digital receipts open at {url}.',
+  'bo.sys.publicUrlUnset':
+    'No public address set: a receipt’s QR code points to the address the tablet uses (here {here}), which a customer’s phone often cannot open. Set PUBLIC_URL when starting the server (see the README).',
   'till.total': 'Total',
   'till.training': 'TRAINING MODE',
   'till.waiting': '{n} ticket(s) to send',

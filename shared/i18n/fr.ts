@@ -543,6 +543,10 @@ export const fr = {
   'salle.layout.plan': 'Voir le plan',
   'salle.layout.list': 'Voir en liste',
   'salle.tableTaken': 'Table déjà ouverte par {waiter} : vous êtes sur sa commande, et ce que vous avez ajouté y est envoyé.',
+  'bo.sys.publicUrl': 'Adresse publique (QR codes des reçus)',
+  'bo.sys.publicUrlSet': 'Les reçus numériques s’ouvrent à {url}.',
+  'bo.sys.publicUrlUnset':
+    'Adresse publique non réglée : le QR code d’un reçu renvoie à l’adresse qu’utilise la tablette (ici {here}), que le téléphone d’un client ne peut souvent pas ouvrir. Réglez PUBLIC_URL au démarrage du serveur (voir le README).',
   'till.total': 'Total',
   'till.training': 'MODE FORMATION',
   'till.waiting': '{n} ticket(s) à envoyer',
