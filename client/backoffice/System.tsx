@@ -88,9 +88,7 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
           {publicUrl ? (
             <p>{t('bo.sys.publicUrlSet', { url: publicUrl })}</p>
           ) : (
-            <p class="error" role="status">
-              {t('bo.sys.publicUrlUnset', { here: location.origin })}
-            </p>
+            <p class="error">{t('bo.sys.publicUrlUnset', { here: location.origin })}</p>
           )}
         </section>
       )}
