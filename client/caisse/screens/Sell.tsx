@@ -66,6 +66,8 @@ export function Products({ catalog, message, parked }: ProductsProps) {
     return cancelDigits;
   }, []);
 
+  // Only the categories this till sells something of (the restaurant's till: its own).
+  const categoriesSold = useMemo(() => new Set(catalog?.products.map((p) => p.categoryId) ?? []), [catalog]);
   const results = useMemo(() => {
     if (!catalog) return [];
     // What a tablet shows at once: more tiles only cost redraw time on every keystroke.
@@ -188,26 +190,33 @@ export function Products({ catalog, message, parked }: ProductsProps) {
               {tab.kind === 'category' ? t('till.byProducer') : t('till.byCategory')}
             </button>
             {tab.kind === 'category'
-              ? catalog.data.categories.map((c) => (
-                  <button
-                    key={c.id}
-                    class={tab.id === c.id ? 'tab on' : 'tab'}
-                    style={{ borderColor: c.color }}
-                    onClick={() => {
-                      setQuery('');
-                      setTab({ kind: 'category', id: c.id });
-                    }}
-                  >
-                    {c.name}
-                  </button>
-                ))
+              ? catalog.data.categories
+                  .filter((c) => categoriesSold.has(c.id))
+                  .map((c) => (
+                    <button
+                      key={c.id}
+                      class={tab.id === c.id ? 'tab on' : 'tab'}
+                      aria-pressed={tab.id === c.id}
+                      style={{ borderColor: c.color }}
+                      onClick={(e) => {
+                        setQuery('');
+                        setTab({ kind: 'category', id: c.id });
+                        // The chosen tab comes fully into view in the scrolling bar.
+                        (e.currentTarget as HTMLElement).scrollIntoView({ block: 'nearest', inline: 'nearest' });
+                      }}
+                    >
+                      {c.name}
+                    </button>
+                  ))
               : catalog.data.producers.map((p) => (
                   <button
                     key={p.id}
                     class={tab.id === p.id ? 'tab on' : 'tab'}
-                    onClick={() => {
+                    aria-pressed={tab.id === p.id}
+                    onClick={(e) => {
                       setQuery('');
                       setTab({ kind: 'producer', id: p.id });
+                      (e.currentTarget as HTMLElement).scrollIntoView({ block: 'nearest', inline: 'nearest' });
                     }}
                   >
                     {p.name}
