@@ -34,15 +34,13 @@ afterAll(async () => {
 
 describe('the till’s category bar', { timeout: 60_000 }, () => {
   it('keeps every label whole with 30 categories, and lists only what this till sells', async () => {
-    const tabs = await page
-      .locator('nav.tabs .tab')
-      .evaluateAll((els) =>
-        els.map((el) => ({
-          text: el.textContent ?? '',
-          clipped: el.scrollWidth > el.clientWidth + 1,
-          width: el.getBoundingClientRect().width,
-        })),
-      );
+    const tabs = await page.locator('nav.tabs .tab').evaluateAll((els) =>
+      els.map((el) => ({
+        text: el.textContent ?? '',
+        clipped: el.scrollWidth > el.clientWidth + 1,
+        width: el.getBoundingClientRect().width,
+      })),
+    );
     // « Tout », « Par producteur », then the 30 categories; not « Plats du jour » (restaurant only).
     expect(tabs.map((x) => x.text)).toEqual(['Tout', 'Par producteur', ...NAMES]);
     expect(tabs.filter((x) => x.clipped)).toEqual([]);
