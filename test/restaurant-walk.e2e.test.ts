@@ -1,8 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../shared/api/restaurant.ts';
+import { aLunchMenu } from './support/restaurant.ts';
 import { accessibilityProblems, launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
-import { aCategory, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { aCategory, startTestShop, type TestShop } from './support/harness.ts';
 
 /**
  * A newcomer's walk through every screen of the restaurant's two apps — the waiter's phone and tablet
@@ -128,26 +129,7 @@ beforeAll(async () => {
   await admin.put(`/api/categories/${dishes.id}/station`, { stationId: kitchen });
   await admin.put(`/api/categories/${sweets.id}/station`, { stationId: kitchen });
   await admin.put(`/api/categories/${drinks.id}/station`, { stationId: bar });
-  const menu = { producerId: null, outlets: ['restaurant'], vatRateBp: 1000 };
-  await aProduct(admin, { ...menu, name: 'Salade de chèvre', priceCents: 950, categoryId: dishes.id, course: 'starter' });
-  await aProduct(admin, { ...menu, name: 'Magret', priceCents: 1850, categoryId: dishes.id, course: 'main' });
-  await aProduct(admin, { ...menu, name: 'Croustade', priceCents: 750, categoryId: sweets.id, course: 'dessert' });
-  await aProduct(admin, { ...menu, name: 'Pression', priceCents: 350, vatRateBp: 2000, categoryId: drinks.id, course: 'drink' });
-  const steak = await aProduct(admin, { ...menu, name: 'Entrecôte', priceCents: 2200, categoryId: dishes.id, course: 'main' });
-  const cuisson = await admin.put(`/api/products/${steak.id}/modifiers`, {
-    groups: [
-      {
-        name: 'Cuisson',
-        min: 1,
-        max: 1,
-        options: [
-          { name: 'Saignant', priceCents: 0 },
-          { name: 'À point', priceCents: 0 },
-        ],
-      },
-    ],
-  });
-  expect(cuisson.status).toBe(200);
+  await aLunchMenu(admin, { dishes: dishes.id, sweets: sweets.id, drinks: drinks.id });
   const room = (await admin.post('/api/rooms', { name: 'Salle' })).body.id;
   for (const [i, name] of ['1', '2', '3', '4', '5', '6'].entries())
     tables[name] = (

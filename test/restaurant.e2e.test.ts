@@ -6,7 +6,8 @@ import type { OrderView } from '../shared/api/restaurant.ts';
 import { accessibilityProblems, launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { FakeNetworkPrinter } from './support/fake-printer.ts';
-import { aCategory, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { aCategory, startTestShop, type TestShop } from './support/harness.ts';
+import { aLunchMenu } from './support/restaurant.ts';
 import { watchErrors } from './support/till-page.ts';
 
 /**
@@ -131,26 +132,7 @@ beforeAll(async () => {
   const pastryStation = (await admin.post('/api/stations', { name: 'Pâtisserie', printerId: pastryPrinter })).body.id;
   const sweets = await aCategory(admin, { name: 'Desserts' });
   await admin.put(`/api/categories/${sweets.id}/station`, { stationId: pastryStation });
-  const menu = { producerId: null, outlets: ['restaurant'], vatRateBp: 1000 };
-  await aProduct(admin, { ...menu, name: 'Croustade', priceCents: 750, categoryId: sweets.id, course: 'dessert' });
-  await aProduct(admin, { ...menu, name: 'Salade de chèvre', priceCents: 950, categoryId: dishes.id, course: 'starter' });
-  await aProduct(admin, { ...menu, name: 'Magret', priceCents: 1850, categoryId: dishes.id, course: 'main' });
-  await aProduct(admin, { ...menu, name: 'Pression', priceCents: 350, vatRateBp: 2000, categoryId: drinks.id, course: 'drink' });
-  const steak = await aProduct(admin, { ...menu, name: 'Entrecôte', priceCents: 2200, categoryId: dishes.id, course: 'main' });
-  const cuisson = await admin.put(`/api/products/${steak.id}/modifiers`, {
-    groups: [
-      {
-        name: 'Cuisson',
-        min: 1,
-        max: 1,
-        options: [
-          { name: 'Saignant', priceCents: 0 },
-          { name: 'À point', priceCents: 0 },
-        ],
-      },
-    ],
-  });
-  expect(cuisson.status).toBe(200);
+  await aLunchMenu(admin, { dishes: dishes.id, sweets: sweets.id, drinks: drinks.id });
   const room = (await admin.post('/api/rooms', { name: 'Salle' })).body.id;
   for (const [i, name] of ['1', '2', '3', '4'].entries())
     tables[name] = (

@@ -236,20 +236,7 @@ function Picker({
           aria-label={t('salle.search')}
           onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
         />
-        <label class="seat-pick">
-          {t('salle.seatFor')}
-          <select
-            value={seat ?? ''}
-            onChange={(e) => setSeat((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}
-          >
-            <option value="">{t('salle.seat.none')}</option>
-            {Array.from({ length: order.covers }, (_, i) => (
-              <option key={i} value={i + 1}>
-                {t('salle.seat', { n: i + 1 })}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SeatSelect class="seat-pick" covers={order.covers} seat={seat} onChange={setSeat} />
         <button class="close-picker" onClick={onClose}>
           {t('salle.showOrder')}
         </button>
@@ -327,20 +314,7 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
               <input value={note} maxLength={140} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
             </label>
             <div class="row">
-              <label>
-                {t('salle.seatFor')}
-                <select
-                  value={seat ?? ''}
-                  onChange={(e) => setSeat((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}
-                >
-                  <option value="">{t('salle.seat.none')}</option>
-                  {Array.from({ length: order.covers }, (_, i) => (
-                    <option key={i} value={i + 1}>
-                      {t('salle.seat', { n: i + 1 })}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <SeatSelect covers={order.covers} seat={seat} onChange={setSeat} />
               <label>
                 {t('salle.line.course')}
                 <select value={course ?? ''} onChange={(e) => setCourse(((e.target as HTMLSelectElement).value || null) as Course | null)}>
@@ -640,5 +614,32 @@ function ModifierDialog({ product, onCancel, onDone }: { product: Product; onCan
         </div>
       </div>
     </Modal>
+  );
+}
+
+/** Which guest a line is for: none, or seat 1 to the table's covers. */
+function SeatSelect({
+  class: cls,
+  covers,
+  seat,
+  onChange,
+}: {
+  class?: string;
+  covers: number;
+  seat: number | null;
+  onChange: (n: number | null) => void;
+}) {
+  return (
+    <label class={cls}>
+      {t('salle.seatFor')}
+      <select value={seat ?? ''} onChange={(e) => onChange(Number((e.target as HTMLSelectElement).value) || null)}>
+        <option value="">{t('salle.seat.none')}</option>
+        {Array.from({ length: covers }, (_, i) => (
+          <option key={i} value={i + 1}>
+            {t('salle.seat', { n: i + 1 })}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
