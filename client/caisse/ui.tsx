@@ -56,7 +56,22 @@ export function useLive<T>(initial: T): [T, (next: T | ((prev: T) => T)) => void
  */
 
 export const keyHandler: { current: ((e: KeyboardEvent) => void) | null } = { current: null };
-window.addEventListener('keydown', (e) => keyHandler.current?.(e));
+window.addEventListener('keydown', (e) => {
+  // Enter and Space belong to the focused control (a button presses, a field types): a screen's shortcut
+  // never overrides it. A shortcut acts only when nothing in particular has the focus.
+  if ((e.key === 'Enter' || e.key === ' ') && isControl(e.target)) return;
+  keyHandler.current?.(e);
+});
+
+const CONTROLS = 'button, a[href], input, select, textarea, summary, [role=button], [role=tab], [contenteditable=true]';
+
+/**
+ * For buttons that set a value rather than act (a payment method, a keypad key): a tap does not take the
+ * focus, so the keyboard's Enter still goes where it went before the tap. Reached with Tab, they take it.
+ */
+export const keepFocus = (e: MouseEvent) => e.preventDefault();
+
+export const isControl = (target: EventTarget | null) => target instanceof Element && target.closest(CONTROLS) !== null;
 
 export function useKeys(handler: (e: KeyboardEvent) => void) {
   keyHandler.current = handler;
@@ -99,6 +114,7 @@ export function Keypad({ onKey }: { onKey: (k: string) => void }) {
           type="button"
           key={k}
           class={k === 'C' || k === '⌫' ? 'key alt' : 'key'}
+          onMouseDown={keepFocus}
           onClick={() => onKey(k)}
           aria-label={k === '⌫' ? t('till.key.back') : k === 'C' ? t('till.key.clear') : k}
         >

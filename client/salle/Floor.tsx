@@ -3,7 +3,7 @@ import type { OrderView, RoomView } from '../../shared/api/restaurant.ts';
 import type { TillState } from '../caisse/till.ts';
 import { eur, t, useKeys } from '../caisse/ui.tsx';
 import type { SalleState } from './salle.ts';
-import { Modal } from './Modal.tsx';
+import { Modal } from '../caisse/Modal.tsx';
 import { minutesSince, salle, useClock } from './ui.tsx';
 
 /** The plan's units: a room is 200 wide; its height is what its tables need. */

@@ -7,7 +7,7 @@ import { eur, t, till, useKeys } from '../caisse/ui.tsx';
 import { authApi } from '../../shared/api/auth.ts';
 import { call, isOffline } from '../api.ts';
 import { nextCourse, type SalleState, type View } from './salle.ts';
-import { Modal } from './Modal.tsx';
+import { Modal } from '../caisse/Modal.tsx';
 import { salle } from './ui.tsx';
 import { uuidv7 } from '../../shared/uuid.ts';
 

@@ -548,6 +548,13 @@ export const en: Catalogue = {
   'bo.sys.publicUrlSet': 'Digital receipts open at {url}.',
   'bo.sys.publicUrlUnset':
     'No public address set: a receipt’s QR code points to the address the tablet uses (here {here}), which a customer’s phone often cannot open. Set PUBLIC_URL when starting the server (see the README).',
+  'till.grid.count': '{n} item(s)',
+  'till.grid.firstResults': 'The first {n} results: refine the search to see the others.',
+  'till.grid.label': 'Items ({n})',
+  'till.weigh.field': 'Weight in grams',
+  'till.discount.inPercent': 'Discount in % (tap to switch to €)',
+  'till.discount.inEuros': 'Discount in € (tap to switch to %)',
+  'till.discount.ticketAmount': 'Discount on the ticket',
   'till.total': 'Total',
   'till.training': 'TRAINING MODE',
   'till.waiting': '{n} ticket(s) to send',

@@ -547,6 +547,13 @@ export const fr = {
   'bo.sys.publicUrlSet': 'Les reçus numériques s’ouvrent à {url}.',
   'bo.sys.publicUrlUnset':
     'Adresse publique non réglée : le QR code d’un reçu renvoie à l’adresse qu’utilise la tablette (ici {here}), que le téléphone d’un client ne peut souvent pas ouvrir. Réglez PUBLIC_URL au démarrage du serveur (voir le README).',
+  'till.grid.count': '{n} article(s)',
+  'till.grid.firstResults': 'Les {n} premiers résultats : précisez la recherche pour voir les autres.',
+  'till.grid.label': 'Articles ({n})',
+  'till.weigh.field': 'Poids en grammes',
+  'till.discount.inPercent': 'Remise en % (toucher pour passer en €)',
+  'till.discount.inEuros': 'Remise en € (toucher pour passer en %)',
+  'till.discount.ticketAmount': 'Remise sur le ticket',
   'till.total': 'Total',
   'till.training': 'MODE FORMATION',
   'till.waiting': '{n} ticket(s) à envoyer',

@@ -19,12 +19,12 @@ export function DoneScreen({ s }: { s: TillState }) {
     <main class="center">
       <div class="card done">
         {f.changeCents > 0 ? (
-          <div class="change" data-testid="change">
+          <div class="change" data-testid="change" role="status">
             <span>{t('till.done.change')}</span>
             <strong>{eur(f.changeCents)}</strong>
           </div>
         ) : (
-          <div class="change">
+          <div class="change" role="status">
             <strong>{t('till.done.noChange')}</strong>
           </div>
         )}

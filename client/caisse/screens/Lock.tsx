@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type MessageKey } from '../../../shared/i18n/index.ts';
 import { ApiError } from '../../api.ts';
 import { type TillState } from '../till.ts';
@@ -9,6 +9,12 @@ export function LockScreen({ s }: { s: TillState }) {
   const [pin, setPin, pinRef] = useLive('');
   const [error, setError] = useState('');
   const staff = s.device?.staff ?? [];
+  // The PIN is typed into its own field: picking a person (by touch, or Enter on their tile) moves the
+  // focus there, so Enter submits the PIN and never presses the tile again.
+  const pinField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (who !== null) pinField.current?.focus();
+  }, [who]);
   const submit = async () => {
     const p = pinRef.current;
     const who = whoRef.current;
@@ -22,7 +28,7 @@ export function LockScreen({ s }: { s: TillState }) {
     }
   };
   useKeys((e: KeyboardEvent) => {
-    if (whoRef.current === null) return;
+    if (whoRef.current === null || (e.target === pinField.current && e.key !== 'Escape')) return;
     if (/^\d$/.test(e.key)) setPin((p) => (p + e.key).slice(0, 8));
     else if (e.key === 'Backspace') setPin((p) => p.slice(0, -1));
     else if (e.key === 'Enter') void submit();
@@ -40,6 +46,7 @@ export function LockScreen({ s }: { s: TillState }) {
             <button
               key={m.id}
               class={m.id === who ? 'staff-tile selected' : 'staff-tile'}
+              aria-pressed={m.id === who}
               onClick={() => {
                 setWho(m.id);
                 setPin('');
@@ -53,21 +60,43 @@ export function LockScreen({ s }: { s: TillState }) {
         </div>
       </section>
       {who !== null && (
-        <section class="pin">
-          <h2>{t('till.lock.pin')}</h2>
-          <div class="pin-dots" data-testid="pin-dots">
-            {'●'.repeat(pin.length) || ' '}
-          </div>
+        <form
+          class="pin"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void submit();
+          }}
+        >
+          <h2>
+            <label for="till-pin">{t('till.lock.pin')}</label>
+          </h2>
+          <input
+            id="till-pin"
+            ref={pinField}
+            class="pin-dots"
+            data-testid="pin-dots"
+            type="password"
+            inputMode="numeric"
+            autocomplete="off"
+            maxLength={8}
+            value={pin}
+            onInput={(e) => {
+              const field = e.target as HTMLInputElement;
+              const digits = field.value.replace(/\D/g, '').slice(0, 8);
+              if (field.value !== digits) field.value = digits;
+              setPin(digits);
+            }}
+          />
           <Keypad onKey={(k) => setPin((p) => (k === 'C' ? '' : k === '⌫' ? p.slice(0, -1) : (p + k).slice(0, 8)))} />
           {error && (
             <p class="error" role="alert">
               {error}
             </p>
           )}
-          <button class="primary big" onClick={() => submit()}>
+          <button type="submit" class="primary big">
             {t('till.lock.enter')}
           </button>
-        </section>
+        </form>
       )}
     </main>
   );

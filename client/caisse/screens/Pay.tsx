@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { priceCart } from '../cart.ts';
 import { type TillState } from '../till.ts';
-import { till, t, eur, METHODS, useLive, useKeys, errorText, Keypad, applyKey } from '../ui.tsx';
+import { Modal } from '../Modal.tsx';
+import { till, t, eur, METHODS, useLive, useKeys, errorText, Keypad, applyKey, keepFocus } from '../ui.tsx';
 
 export function nextNotes(due: number): number[] {
   const notes = [500, 1000, 2000, 5000, 10000];
@@ -68,18 +69,17 @@ export function PayScreen({ s }: { s: TillState }) {
       setError(errorText(err));
     }
   };
+  // Shortcuts for a keyboard at the counter, when no control has the focus (Enter and Space on a focused
+  // button press that button: see ui.tsx): digits type the amount, Enter adds it, F1–F4 pick the method.
   useKeys((e: KeyboardEvent) => {
     if ((e.target as HTMLElement).tagName === 'INPUT') return;
+    // The card dialog answers its own keys (its buttons; Escape closes it).
+    if (cardRef.current !== null) return;
     if (/^\d$/.test(e.key)) setDigits((d) => applyKey(d, e.key));
     else if (e.key === 'Backspace') setDigits((d) => d.slice(0, -1));
     else if (e.key === 'Enter' && total === 0 && !till.state.payments.length) void finishFree();
-    else if (e.key === 'Enter') {
-      const card = cardRef.current;
-      if (card !== null) {
-        till.addPayment(cardPayment(card));
-        setCardPending(null);
-      } else add(methodRef.current, digitsRef.current ? Number(digitsRef.current) : dueNow());
-    } else if (e.key === 'Escape') cardRef.current !== null ? setCardPending(null) : till.cancelPayment();
+    else if (e.key === 'Enter') add(methodRef.current, digitsRef.current ? Number(digitsRef.current) : dueNow());
+    else if (e.key === 'Escape') till.cancelPayment();
     else if (e.key === 'F1') setMethod('cash');
     else if (e.key === 'F2') setMethod('card');
     else if (e.key === 'F3') setMethod('cheque');
@@ -104,13 +104,13 @@ export function PayScreen({ s }: { s: TillState }) {
             <li key={i}>
               {label(p.method)} <strong>{eur(p.amountCents)}</strong>
               {p.tipCents ? ` ${t('till.pay.tipAdded', { amount: eur(p.tipCents) })}` : ''}{' '}
-              <button class="link" onClick={() => till.removePayment(i)} aria-label={t('till.pay.remove')}>
+              <button class="remove" onClick={() => till.removePayment(i)} aria-label={t('till.pay.remove')}>
                 ✕
               </button>
             </li>
           ))}
         </ul>
-        <div class="due" data-testid="due">
+        <div class="due" data-testid="due" aria-live="polite" aria-atomic="true">
           <span>{t('till.pay.due')}</span>
           <strong>{eur(due)}</strong>
         </div>
@@ -126,7 +126,13 @@ export function PayScreen({ s }: { s: TillState }) {
       <section class="pay-input">
         <div class="methods">
           {[...METHODS.map((m) => ({ code: m.code, label: t(m.key) })), ...extra].map((m) => (
-            <button key={m.code} class={method === m.code ? 'method on' : 'method'} onClick={() => setMethod(m.code)}>
+            <button
+              key={m.code}
+              class={method === m.code ? 'method on' : 'method'}
+              aria-pressed={method === m.code}
+              onMouseDown={keepFocus}
+              onClick={() => setMethod(m.code)}
+            >
               {m.label}
             </button>
           ))}
@@ -155,14 +161,14 @@ export function PayScreen({ s }: { s: TillState }) {
         </button>
       </section>
       {cardPending !== null && (
-        <div class="modal" role="dialog" aria-label={t('till.pay.card')}>
+        <Modal labelledBy="card-title" onClose={() => setCardPending(null)}>
           <div class="card">
-            <h2>{t('till.pay.cardWait', { amount: eur(cardPending + (tips ? tip : 0)) })}</h2>
+            <h2 id="card-title">{t('till.pay.cardWait', { amount: eur(cardPending + (tips ? tip : 0)) })}</h2>
             {tips && (
               <div class="quick" role="group" aria-label={t('till.pay.tip')}>
                 <span>{t('till.pay.tip')}</span>
                 {[0, 100, 200, 500].map((c) => (
-                  <button key={c} class={tip === c ? 'method on' : 'method'} onClick={() => setTip(c)}>
+                  <button key={c} class={tip === c ? 'method on' : 'method'} aria-pressed={tip === c} onClick={() => setTip(c)}>
                     {c === 0 ? t('till.pay.noTip') : eur(c)}
                   </button>
                 ))}
@@ -172,6 +178,7 @@ export function PayScreen({ s }: { s: TillState }) {
               <button onClick={() => setCardPending(null)}>{t('till.pay.cardRefused')}</button>
               <button
                 class="primary"
+                autoFocus
                 onClick={() => {
                   till.addPayment(cardPayment(cardPending));
                   setCardPending(null);
@@ -182,7 +189,7 @@ export function PayScreen({ s }: { s: TillState }) {
               </button>
             </div>
           </div>
-        </div>
+        </Modal>
       )}
     </main>
   );

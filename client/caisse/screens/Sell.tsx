@@ -72,10 +72,10 @@ export function Products({ catalog, message, parked }: ProductsProps) {
     if (!catalog) return [];
     // What a tablet shows at once: more tiles only cost redraw time on every keystroke.
     if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query, SEARCH_RESULTS);
-    const list = catalog.products.filter((p) =>
-      tab.id === null ? true : tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id,
-    );
-    return list.slice(0, tab.id === null ? 40 : 300);
+    // Every product of the tab: the grid draws only the rows in view, and scrolls through all of them.
+    return tab.id === null
+      ? catalog.products
+      : catalog.products.filter((p) => (tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id));
   }, [catalog, query, tab]);
 
   const pick = (p: Product, opts: { grams?: number; priceCents?: number } = {}) => {
@@ -116,7 +116,8 @@ export function Products({ catalog, message, parked }: ProductsProps) {
   useKeys((e: KeyboardEvent) => {
     till.touch();
     const target = e.target as HTMLElement;
-    if (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || document.querySelector('.modal')) return;
+    // A dialog takes its own keys; a field types its own (Enter and Space on a button are the button's).
+    if (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || document.querySelector('dialog[open]')) return;
     if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) search.current?.focus();
     else if (e.key === 'Enter' && !search.current?.value && till.state.cart.lines.length) till.startPayment();
   });
@@ -179,6 +180,7 @@ export function Products({ catalog, message, parked }: ProductsProps) {
           <nav class={query ? 'tabs dim' : 'tabs'}>
             <button
               class={tab.id === null && !query ? 'tab on' : 'tab'}
+              aria-pressed={tab.id === null && !query}
               onClick={() => {
                 setQuery('');
                 setTab({ kind: tab.kind, id: null });
@@ -229,7 +231,14 @@ export function Products({ catalog, message, parked }: ProductsProps) {
         ) : (
           <>
             {query && !results.length && !/^\d{6,}$/.test(query.trim()) && <p class="empty">{t('till.search.none', { q: query })}</p>}
-            <ProductGrid products={results} onPick={pickRef} lang={lang} />
+            <p class="grid-count" data-testid="grid-count">
+              {query.trim()
+                ? results.length >= SEARCH_RESULTS
+                  ? t('till.grid.firstResults', { n: results.length })
+                  : ''
+                : t('till.grid.count', { n: results.length })}
+            </p>
+            <ProductGrid products={results} onPick={pickRef} lang={lang} label={t('till.grid.label', { n: results.length })} />
           </>
         )}
       </section>

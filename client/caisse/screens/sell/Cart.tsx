@@ -19,17 +19,20 @@ export class CartRow extends Component<CartRowProps> {
   override render() {
     const { line: l, totalCents, onEdit } = this.props;
     return (
-      <li onClick={() => onEdit(l.key)}>
-        <div class="line-main">
-          <span class="line-name">{l.name}</span>
-          <span class="line-total">{totalCents === null ? '' : eur(totalCents)}</span>
-        </div>
-        <div class="line-sub">
-          {l.unit === 'kg' ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg` : `${l.quantity} × ${eur(l.unitPriceCents)}`}
-          {l.producerName && <span class="producer"> · {l.producerName}</span>}
-          {l.discountCents > 0 && <span class="discount"> · {t('till.discount.short', { amount: eur(l.discountCents) })}</span>}
-          {l.note && <span class="note"> · {l.note}</span>}
-        </div>
+      <li>
+        {/* The whole line is one button: reached with Tab, opened with Enter or Space (quantity, discount, note, delete). */}
+        <button type="button" class="line" aria-haspopup="dialog" onClick={() => onEdit(l.key)}>
+          <span class="line-main">
+            <span class="line-name">{l.name}</span>
+            <span class="line-total">{totalCents === null ? '' : eur(totalCents)}</span>
+          </span>
+          <span class="line-sub">
+            {l.unit === 'kg' ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg` : `${l.quantity} × ${eur(l.unitPriceCents)}`}
+            {l.producerName && <span class="producer"> · {l.producerName}</span>}
+            {l.discountCents > 0 && <span class="discount"> · {t('till.discount.short', { amount: eur(l.discountCents) })}</span>}
+            {l.note && <span class="note"> · {l.note}</span>}
+          </span>
+        </button>
       </li>
     );
   }
@@ -62,7 +65,7 @@ export function Cart() {
         <div class="ticket-discount">{t('till.discount.ticketApplied', { amount: eur(s.cart.discountCents) })}</div>
       )}
       {'error' in priced && <p class="error">{priced.error}</p>}
-      <div class="total" data-testid="total">
+      <div class="total" data-testid="total" aria-live="polite" aria-atomic="true">
         <span>{t('till.total')}</span>
         <strong>{eur(total)}</strong>
       </div>

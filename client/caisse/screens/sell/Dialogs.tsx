@@ -1,44 +1,64 @@
 import { useState } from 'preact/hooks';
+import { Modal } from '../../Modal.tsx';
 import { parseEuros, weighedPrice, type Cents, type Grams } from '../../../../shared/money.ts';
 import { call } from '../../../api.ts';
 import { authApi } from '../../../../shared/api/auth.ts';
 import { removeLine, updateLine, type CartLine } from '../../cart.ts';
 import type { Product } from '../../catalog.ts';
 import { type TillState } from '../../till.ts';
-import { till, t, eur, kg, useLive, useKeys, errorText, Keypad, applyKey } from '../../ui.tsx';
+import { till, t, eur, kg, useKeys, errorText, Keypad, applyKey } from '../../ui.tsx';
 
 export function WeighDialog({ product, onDone }: { product: Product; onDone: (grams: number | null) => void }) {
-  const [g, setG, gRef] = useLive('');
+  const [g, setG] = useState('');
   const grams = Number(g || 0);
-  useKeys((e: KeyboardEvent) => {
-    if (/^\d$/.test(e.key)) setG((v) => applyKey(v, e.key, 6));
-    else if (e.key === 'Backspace') setG((v) => v.slice(0, -1));
-    else if (e.key === 'Enter' && Number(gRef.current || 0) > 0) onDone(Number(gRef.current));
-    else if (e.key === 'Escape') onDone(null);
-    else return;
-    e.preventDefault();
-    e.stopPropagation();
-  });
+  // The weight is typed into its own field (Enter adds the line) or on the keypad; keys never reach the
+  // screen behind.
+  useKeys(() => undefined);
   return (
-    <div class="modal" role="dialog" aria-label={t('till.weigh.title', { name: product.name })}>
-      <div class="card">
-        <h2>{product.name}</h2>
+    <Modal labelledBy="weigh-title" onClose={() => onDone(null)}>
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (grams > 0) onDone(grams);
+        }}
+      >
+        <h2 id="weigh-title">{product.name}</h2>
         <p>{t('till.weigh.perKg', { price: eur(product.priceCents) })}</p>
-        <div class="big-value" data-testid="grams">
-          {t('till.weigh.grams', { g: grams })}
-        </div>
-        <div class="big-value accent" data-testid="weigh-price">
+        <label class="big-value" data-testid="grams">
+          <span class="visually-hidden">{t('till.weigh.field')}</span>
+          <input
+            class="weigh-input"
+            autoFocus
+            inputMode="numeric"
+            autocomplete="off"
+            value={g}
+            onInput={(e) => {
+              const field = e.target as HTMLInputElement;
+              const digits = field.value
+                .replace(/\D/g, '')
+                .replace(/^0+(?=\d)/, '')
+                .slice(0, 6);
+              if (field.value !== digits) field.value = digits;
+              setG(digits);
+            }}
+          />{' '}
+          g
+        </label>
+        <div class="big-value accent" data-testid="weigh-price" aria-live="polite">
           {eur(weighedPrice(product.priceCents as Cents, grams as Grams))}
         </div>
         <Keypad onKey={(k) => setG((v) => applyKey(v, k, 6))} />
         <div class="row">
-          <button onClick={() => onDone(null)}>{t('till.cancel')}</button>
-          <button class="primary" disabled={grams <= 0} onClick={() => onDone(grams)}>
+          <button type="button" onClick={() => onDone(null)}>
+            {t('till.cancel')}
+          </button>
+          <button type="submit" class="primary" disabled={grams <= 0}>
             {t('till.weigh.add')}
           </button>
         </div>
-      </div>
-    </div>
+      </form>
+    </Modal>
   );
 }
 
@@ -81,20 +101,30 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
     onClose();
   };
   return (
-    <div class="modal" role="dialog" aria-label={line.name}>
-      <div class="card">
-        <h2>{line.name}</h2>
+    <Modal labelledBy="line-editor-title" onClose={onClose}>
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void apply();
+        }}
+      >
+        <h2 id="line-editor-title">{line.name}</h2>
         {line.unit === 'piece' ? (
           <div class="row qty">
             <button
+              type="button"
               class="key"
               aria-label={t('till.qty.less')}
               onClick={() => line.quantity > 1 && till.setCart(updateLine(s.cart, line.key, { quantity: line.quantity - 1 }))}
             >
               −
             </button>
-            <span class="big-value">{line.quantity}</span>
+            <span class="big-value" aria-live="polite">
+              {line.quantity}
+            </span>
             <button
+              type="button"
               class="key"
               aria-label={t('till.qty.more')}
               onClick={() => till.setCart(updateLine(s.cart, line.key, { quantity: line.quantity + 1 }))}
@@ -111,7 +141,12 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
           {t('till.discount.label')}
           <span class="row">
             <input value={discount} onInput={(e) => setDiscount((e.target as HTMLInputElement).value)} inputMode="decimal" />
-            <button class={percent ? 'toggle on' : 'toggle'} onClick={() => setPercent(!percent)}>
+            <button
+              type="button"
+              class={percent ? 'toggle on' : 'toggle'}
+              aria-label={t(percent ? 'till.discount.inPercent' : 'till.discount.inEuros')}
+              onClick={() => setPercent(!percent)}
+            >
               {percent ? '%' : '€'}
             </button>
           </span>
@@ -133,6 +168,7 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
         )}
         <div class="row">
           <button
+            type="button"
             class="danger"
             onClick={() => {
               till.setCart(removeLine(s.cart, line.key));
@@ -141,13 +177,15 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
           >
             {t('till.line.remove')}
           </button>
-          <button onClick={onClose}>{t('till.cancel')}</button>
-          <button class="primary" onClick={apply}>
+          <button type="button" onClick={onClose}>
+            {t('till.cancel')}
+          </button>
+          <button type="submit" class="primary">
             {t('till.ok')}
           </button>
         </div>
-      </div>
-    </div>
+      </form>
+    </Modal>
   );
 }
 
@@ -176,15 +214,29 @@ export function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtota
     onClose();
   };
   return (
-    <div class="modal" role="dialog" aria-label={t('till.discount.ticket')}>
-      <div class="card">
-        <h2>{t('till.discount.ticket')}</h2>
-        <span class="row">
-          <input value={value} autoFocus onInput={(e) => setValue((e.target as HTMLInputElement).value)} inputMode="decimal" />
-          <button class={percent ? 'toggle on' : 'toggle'} onClick={() => setPercent(!percent)}>
-            {percent ? '%' : '€'}
-          </button>
-        </span>
+    <Modal labelledBy="ticket-discount-title" onClose={onClose}>
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void apply();
+        }}
+      >
+        <h2 id="ticket-discount-title">{t('till.discount.ticket')}</h2>
+        <label>
+          {t('till.discount.ticketAmount')}
+          <span class="row">
+            <input value={value} autoFocus onInput={(e) => setValue((e.target as HTMLInputElement).value)} inputMode="decimal" />
+            <button
+              type="button"
+              class={percent ? 'toggle on' : 'toggle'}
+              aria-label={t(percent ? 'till.discount.inPercent' : 'till.discount.inEuros')}
+              onClick={() => setPercent(!percent)}
+            >
+              {percent ? '%' : '€'}
+            </button>
+          </span>
+        </label>
         {!isManager && (
           <label>
             {t('till.discount.managerPin')}
@@ -197,12 +249,14 @@ export function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtota
           </p>
         )}
         <div class="row">
-          <button onClick={onClose}>{t('till.cancel')}</button>
-          <button class="primary" onClick={apply}>
+          <button type="button" onClick={onClose}>
+            {t('till.cancel')}
+          </button>
+          <button type="submit" class="primary">
             {t('till.ok')}
           </button>
         </div>
-      </div>
-    </div>
+      </form>
+    </Modal>
   );
 }

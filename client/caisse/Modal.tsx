@@ -5,7 +5,18 @@ import { useEffect, useRef } from 'preact/hooks';
  * A modal dialog on the browser's own `<dialog>`: it takes the focus when it opens, keeps Tab inside, the
  * screen behind inert, closes on Escape, and gives the focus back to what opened it.
  */
-export function Modal({ labelledBy, onClose, children }: { labelledBy: string; onClose: () => void; children: ComponentChildren }) {
+export function Modal({
+  labelledBy,
+  label,
+  onClose,
+  children,
+}: {
+  /** The id of the dialog's title, or its name when it has no visible title. */
+  labelledBy?: string;
+  label?: string;
+  onClose: () => void;
+  children: ComponentChildren;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current!;
@@ -23,6 +34,7 @@ export function Modal({ labelledBy, onClose, children }: { labelledBy: string; o
       role="dialog"
       aria-modal="true"
       aria-labelledby={labelledBy}
+      aria-label={labelledBy ? undefined : label}
       onKeyDown={(e) => {
         // Tab goes round inside the dialog (past its last control, back to its first), never out of it.
         if (e.key !== 'Tab') return;
