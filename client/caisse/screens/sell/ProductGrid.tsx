@@ -13,7 +13,7 @@ export interface GridProps {
 
 /** A tile's size, fixed so the grid can draw only the rows in view: the name gets the lines left. */
 export const TILE_HEIGHT = 108;
-export const TILE_MIN_WIDTH = 148;
+export const TILE_MIN_WIDTH = 170;
 export const TILE_GAP = 8;
 const ROW = TILE_HEIGHT + TILE_GAP;
 /** Rows drawn above and below the visible ones, so a fling never shows an empty row. */
