@@ -172,9 +172,24 @@ export class Till {
   }
 
   private cartWrite: Promise<void> = Promise.resolve();
-  /** Written in order, one after the other: the last cart is the one kept. */
+  private cartToKeep: Cart | null = null;
+  /**
+   * Written once the screen is drawn (when the browser is idle, within 300 ms at the latest), the latest cart
+   * only, in order: a scan's frame never waits for the database, and the last cart is the one kept. An
+   * emptied cart (sold, parked, cleared) is written at once: a reload must never bring back a cart sold.
+   */
   private keepCart(cart: Cart) {
-    this.cartWrite = this.cartWrite.then(() => put('kv', cart, 'cart')).catch(() => undefined);
+    const pending = this.cartToKeep !== null;
+    this.cartToKeep = cart;
+    const write = () => {
+      const latest = this.cartToKeep;
+      this.cartToKeep = null;
+      if (latest) this.cartWrite = this.cartWrite.then(() => put('kv', latest, 'cart')).catch(() => undefined);
+    };
+    if (!cart.lines.length) write();
+    else if (pending) return;
+    else if (typeof requestIdleCallback === 'function') requestIdleCallback(write, { timeout: 300 });
+    else setTimeout(write, 50);
   }
 
   say(kind: 'error' | 'info', text: string) {
