@@ -99,6 +99,13 @@ function line(name: string, s: Stats, target?: number) {
   return `${name.padEnd(58)} median ${s.medianMs.toFixed(2).padStart(7)} ms   p99 ${s.p99Ms.toFixed(2).padStart(7)} ms   (n=${s.n})${verdict}`;
 }
 
+/** Issue 18: the till within 1.1× of the browser's own price for the same change, median and p99 apart. */
+function ratio(name: string, till: Stats, floor: Stats, target = 1.1) {
+  const m = till.medianMs / floor.medianMs;
+  const p = till.p99Ms / floor.p99Ms;
+  return `  ${name.padEnd(56)} median ${m.toFixed(2)}× ${m <= target ? 'OK' : 'OVER'}, p99 ${p.toFixed(2)}× ${p <= target ? 'OK' : 'OVER'} (target ≤ ${target}× the baseline)`;
+}
+
 export async function benchTill(): Promise<string[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-till-'));
   const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' });
@@ -377,10 +384,16 @@ export async function benchTill(): Promise<string[]> {
       { codes, grids: typed.grids },
     );
 
-    out.push(line(`till: scan → line in the cart, ${PRODUCTS} products, CPU ×${THROTTLE}`, summarize(scans.slice(20)), 16));
-    out.push(line(`  baseline: the same cart change made by hand`, summarize(floor.scans.slice(20))));
-    out.push(line(`till: search keystroke → grid redrawn, ${PRODUCTS} products, CPU ×${THROTTLE}`, summarize(typed.keys), 16));
-    out.push(line(`  baseline: the same grid change made by hand`, summarize(floor.keys)));
+    const scanStats = summarize(scans.slice(20));
+    const scanFloor = summarize(floor.scans.slice(20));
+    const keyStats = summarize(typed.keys);
+    const keyFloor = summarize(floor.keys);
+    out.push(line(`till: scan → line in the cart, ${PRODUCTS} products, CPU ×${THROTTLE}`, scanStats, 16));
+    out.push(line(`  baseline: the same cart change made by hand`, scanFloor));
+    out.push(ratio('scan, till ÷ baseline', scanStats, scanFloor));
+    out.push(line(`till: search keystroke → grid redrawn, ${PRODUCTS} products, CPU ×${THROTTLE}`, keyStats, 16));
+    out.push(line(`  baseline: the same grid change made by hand`, keyFloor));
+    out.push(ratio('keystroke, till ÷ baseline', keyStats, keyFloor));
     await context.close();
   } finally {
     await browser.close();
