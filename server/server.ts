@@ -84,7 +84,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // A stopping server answers what it still holds and takes nothing new: a till retries such a 503 later.
   let stopping = false;
   services.stopping = () => stopping;
-  const realtime = new Realtime(server, database.db, log, now, config.PROXY_ACCESS === 'portal' ? (req) => viaProxy(req, app) : undefined);
+  const realtime = new Realtime(
+    server,
+    database.db,
+    log,
+    now,
+    config.PROXY_ACCESS === 'portal' ? (req) => viaProxy(req, app) : undefined,
+    config.PUBLIC_URL,
+  );
   services.realtime = realtime;
   const prints = new PrintQueue(database.db, {
     dataDir: config.DATA_DIR,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
+import { foreignOrigin } from './origin.ts';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
@@ -136,8 +137,23 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
   );
   if (pages) app.use(pages);
 
+  // Nothing that changes state is done for a page that is not ours (a form on another port of this host).
+  app.use('/api', (req, res, next) => {
+    const why = foreignOrigin(req.headers, req.method, req.get('host'), { publicUrl: services.config.PUBLIC_URL });
+    if (!why) return next();
+    services.log.warn('foreign origin refused', { method: req.method, path: req.path, origin: req.headers.origin ?? null });
+    res.status(403).json({
+      error: {
+        code: 'foreign_origin',
+        message: 'Demande refusée : elle ne vient pas d’une page de la boutique. Rechargez la page et recommencez.',
+        fields: [{ field: 'origin', reason: why }],
+      },
+    });
+  });
+
   const json = express.json({ limit: '1mb', strict: false });
-  const text = express.text({ type: ['text/csv', 'text/plain', 'application/csv'], limit: '5mb' });
+  // CSV imports with their real type only: `text/plain` is what a form on another page can send without asking.
+  const text = express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' });
 
   for (const def of routes) {
     app[def.method](def.path, def.bodyKind === 'text' ? text : json, async (req: Request, res: Response) => {

@@ -1,3 +1,4 @@
+import { foreignOrigin } from '../http/origin.ts';
 import type http from 'node:http';
 import type { Kysely } from 'kysely';
 import { Server } from 'socket.io';
@@ -48,8 +49,17 @@ export class Realtime {
     now: () => Date,
     /** Through the public proxy only producers get live updates (`PROXY_ACCESS=portal`). */
     isRemote?: (req: http.IncomingMessage) => boolean,
+    /** The shop's public address (`PUBLIC_URL`): its pages may open the socket too. */
+    publicUrl?: string,
   ) {
-    this.io = new Server(httpServer, { serveClient: false, cors: { origin: false } });
+    this.io = new Server(httpServer, {
+      serveClient: false,
+      cors: { origin: false },
+      // The handshake from one of our own pages only (a page on another port of this host has the cookies).
+      allowRequest: (req, callback) => {
+        callback(null, foreignOrigin(req.headers, 'POST', req.headers.host, { publicUrl }) === null);
+      },
+    });
     this.io.use(async (socket, next) => {
       try {
         const cookies = parseCookies(socket.handshake.headers.cookie);

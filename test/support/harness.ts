@@ -24,9 +24,9 @@ export class Client {
     method: string,
     url: string,
     body?: unknown,
-    options: { contentType?: string; raw?: string } = {},
+    options: { contentType?: string; raw?: string; headers?: Record<string, string> } = {},
   ): Promise<HttpResult<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let payload: string | undefined;
     if (options.raw !== undefined) {
