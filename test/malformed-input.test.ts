@@ -90,6 +90,26 @@ describe('malformed input never gets a 500 nor writes anything', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('answers 400 to a body nested 5,000 levels deep (it used to overflow the stack: a 500), naming the body', async () => {
+    // 5,000 nested arrays, then a string holding brackets, which are text and count for nothing.
+    const nested = `${'['.repeat(5000)}"[{"${']'.repeat(5000)}`;
+    const deep = `{"id":"t-1","kind":"sale","path":"/api/sales","status":400,"message":"x","queuedAt":"","refusedAt":"","body":${nested}}`;
+    const routes = bodyRoutes.filter((x) => x.path === '/api/tills/refused-tickets' || x.path === '/api/products');
+    expect(routes.length).toBe(2);
+    for (const r of routes) {
+      const res = await caller(r).request(r.method, url(r.path), undefined, { raw: deep, contentType: 'application/json' });
+      expect(res.status, r.path).toBe(400);
+      expect(res.body.error.fields[0]).toMatchObject({ field: 'body' });
+      expect(res.body.error.fields[0].reason).toContain('64 niveaux');
+    }
+    const fine = await shop.admin.request('POST', '/api/products', undefined, {
+      raw: JSON.stringify({ name: '[[[[[[[[[['.repeat(20) }),
+      contentType: 'application/json',
+    });
+    expect(fine.status).toBe(400); // refused by the schema (no price), not by the depth check
+    expect(JSON.stringify(fine.body)).not.toContain('niveaux');
+  });
+
   it('answers 400 to malformed ids and queries', async () => {
     for (const path of ['/api/products/abc', '/api/products/-1', '/api/products/1.5', '/api/stock/slips/0', '/api/producers/9e99']) {
       const res = await shop.admin.get(path);

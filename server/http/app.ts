@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
+import { checkJsonDepth, TooDeep } from './depth.ts';
 import { foreignOrigin } from './origin.ts';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
@@ -151,7 +152,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     });
   });
 
-  const json = express.json({ limit: '1mb', strict: false });
+  const json = express.json({ limit: '1mb', strict: false, verify: (_req, _res, buf) => checkJsonDepth(buf) });
   // CSV imports with their real type only: `text/plain` is what a form on another page can send without asking.
   const text = express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' });
 
@@ -272,6 +273,8 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
         .json({ error: { code: 'conflict', message: 'Conflit avec des données existantes : rien n’a été enregistré.', fields: [] } });
     }
     if (e.type === 'entity.parse.failed') return sendError(res, new Invalid({ field: 'body', reason: 'JSON mal formé' }));
+    if (err instanceof TooDeep || e.type === 'entity.too.deep' || (err as { cause?: unknown })?.cause instanceof TooDeep)
+      return sendError(res, new Invalid({ field: 'body', reason: new TooDeep().message }));
     if (e.type === 'entity.too.large')
       return res.status(413).json({
         error: { code: 'too_large', message: 'Requête trop volumineuse.', fields: [{ field: 'body', reason: 'trop volumineux' }] },
