@@ -1,4 +1,5 @@
 /** The one network module of the client: typed calls to the HTTP API. */
+import './zod-config.ts';
 import { fillPath, queryString, type CallInput, type CallOutput, type Endpoint } from '../shared/api/contract.ts';
 
 export class ApiError extends Error {

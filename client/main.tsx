@@ -1,3 +1,4 @@
+import './zod-config.ts';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../shared/i18n/index.ts';

@@ -1,3 +1,4 @@
+import '../zod-config.ts';
 import { render } from 'preact';
 import './style.css';
 import { TillShell } from './Shell.tsx';

@@ -1,3 +1,4 @@
+import '../zod-config.ts';
 import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import '../caisse/style.css';

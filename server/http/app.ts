@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Kysely } from 'kysely';
 import { checkJsonDepth, TooDeep } from './depth.ts';
 import { foreignOrigin } from './origin.ts';
+import { securityHeaders } from './headers.ts';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
@@ -129,6 +130,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     next();
   });
 
+  app.use(securityHeaders);
   app.use(
     transportPolicy(
       services.config,

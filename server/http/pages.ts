@@ -3,6 +3,7 @@ import express, { type Request } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { isDemo } from '../settings/settings.ts';
+import { inlinePagePolicy } from './headers.ts';
 import { enrolPageHtml, enrolQrSvg, enrolUrl, insecurePageHtml, langOf, publicHost, safeNext } from '../tls/enrol.ts';
 import type { TlsService } from '../tls/tls-service.ts';
 
@@ -61,6 +62,8 @@ export function enrolPages(db: Kysely<Database>, tls: () => TlsService | undefin
       demo: await isDemo(db).catch(() => false),
     });
     res.setHeader('cache-control', 'no-store');
+    // Its inline check reaches the HTTPS address (another origin when this page came over plain HTTP).
+    res.setHeader('content-security-policy', inlinePagePolicy(html, ['https:']));
     res.type('text/html; charset=utf-8').send(html);
   });
 

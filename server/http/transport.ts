@@ -1,3 +1,4 @@
+import { inlinePagePolicy } from './headers.ts';
 import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Application, NextFunction, Request, Response } from 'express';
@@ -47,7 +48,15 @@ export function transportPolicy(config: Config, httpsActive: () => boolean, inse
       // A browser gets a page that says why and moves on to HTTPS once it trusts the shop (see enrol.ts);
       // anything else a plain redirect (308 keeps the method and the body).
       if (insecurePage && isPageVisit(req)) {
-        return void insecurePage(req).then((html) => res.status(200).type('text/html; charset=utf-8').send(html), next);
+        return void insecurePage(req).then(
+          (html) =>
+            res
+              .status(200)
+              .setHeader('content-security-policy', inlinePagePolicy(html, ['https:']))
+              .type('text/html; charset=utf-8')
+              .send(html),
+          next,
+        );
       }
       return res.redirect(308, `https://${host}${req.originalUrl}`);
     }
