@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { makePrivate, privateDir, privateFile } from '../server/system/private-files.ts';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
@@ -47,10 +47,17 @@ export interface OpenDatabase {
 }
 
 export function openSqlite(file: string, options: { readonly?: boolean } = {}): SQLite.Database {
-  if (!options.readonly) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // The database is the shop's books: readable by the server's user only. SQLite gives its -wal and -shm
+  // the main file's permissions, so the file is made private before SQLite opens it.
+  const onDisk = file !== ':memory:' && !file.startsWith('file:');
+  if (!options.readonly && onDisk) {
+    privateDir(path.dirname(path.resolve(file)));
+    privateFile(file);
+  }
   const sqlite = new SQLite(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   if (!options.readonly) {
     sqlite.pragma('journal_mode = WAL');
+    if (onDisk) makePrivate(`${file}-wal`, `${file}-shm`);
     // FULL: a ticket acknowledged to a till survives a power cut (DESIGN decision 10).
     sqlite.pragma('synchronous = FULL');
   }

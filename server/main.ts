@@ -1,3 +1,4 @@
+import { privateDir } from './system/private-files.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
@@ -19,7 +20,9 @@ try {
   throw e;
 }
 
-fs.mkdirSync(config.DATA_DIR, { recursive: true });
+// Everything the server creates is its own user's only (the database, backups, keys, prints).
+process.umask(0o077);
+privateDir(config.DATA_DIR);
 const pidFile = path.join(config.DATA_DIR, 'server.pid');
 fs.writeFileSync(pidFile, String(process.pid));
 

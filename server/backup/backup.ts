@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Invalid, NotFound } from '../errors.ts';
+import { makePrivate, privateDir, privateFile } from '../system/private-files.ts';
 
 const NAME = /^comptoir-\d{8}-\d{6}(-\d+)?\.sqlite$/;
 
@@ -19,13 +20,17 @@ export async function createBackup(
   dir: string,
   now: Date,
 ): Promise<{ name: string; bytes: number; file: string }> {
-  fs.mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   let name = `comptoir-${stamp(now)}.sqlite`;
   for (let i = 2; fs.existsSync(path.join(dir, name)); i++) name = `comptoir-${stamp(now)}-${i}.sqlite`;
   const file = path.join(dir, name);
   const partial = `${file}.partial`;
+  // Private from its first byte: SQLite writes the copy into the file as it finds it.
+  privateFile(partial);
   await sqlite.backup(partial);
   const problem = integrityProblem(partial);
+  // Checking the copy opened it, which leaves its -wal and -shm beside it: they go, whatever the verdict.
+  for (const suffix of ['-wal', '-shm']) fs.rmSync(partial + suffix, { force: true });
   if (problem) {
     fs.rmSync(partial, { force: true });
     throw new Error(`backup failed its integrity check: ${problem}`);
@@ -101,9 +106,11 @@ export function restoreBackup(source: string, dbFile: string, now: Date): { kept
     current.close();
     keptAs = `${dbFile}.before-restore-${stamp(now)}`;
     fs.copyFileSync(dbFile, keptAs);
+    makePrivate(keptAs);
   }
   const tmp = `${dbFile}.restoring`;
   fs.copyFileSync(source, tmp);
+  makePrivate(tmp);
   for (const suffix of ['-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
   fs.renameSync(tmp, dbFile);
   return { keptAs };
