@@ -5,6 +5,8 @@ import { openDatabase } from '../db/database.ts';
 import { shopIdentitySchema } from '../shared/api/settings.ts';
 import { passwordSchema, loginSchema } from '../shared/api/admin.ts';
 import { createBackup, restoreBackup } from './backup/backup.ts';
+import { decryptFile, encryptFile, ENCRYPTED_SUFFIX, MIN_PASSPHRASE } from './backup/encrypt.ts';
+import { privateDir } from './system/private-files.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { recordEvent } from './journal/events.ts';
 import { createAdmin, createRealShop, shopMode } from './shop/setup.ts';
@@ -25,10 +27,19 @@ const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
   archive --year AAAA
         Écrit l’archive fiscale d’un exercice clôturé dans DATA_DIR/archives.
   backup        Sauvegarde en ligne de la base dans DATA_DIR/backups (le serveur peut tourner).
+  backup --encrypt
+        La même, chiffrée (AES-256-GCM, clé tirée par scrypt) avec la phrase de passe de la variable
+        BACKUP_PASSPHRASE (12 caractères au moins) : pour une copie gardée hors de la boutique (.sqlite.enc).
   restore FICHIER
         Remplace la base par une sauvegarde vérifiée (serveur arrêté ; l’ancienne base est gardée à côté).
+        Une sauvegarde chiffrée (.enc) est déchiffrée avec BACKUP_PASSPHRASE.
 
 Variables : DATA_DIR (./data), PORT, PRINTER, TZ_BUSINESS, TLS, TLS_NAMES (voir le README).`;
+
+/** A decrypted copy and what checking it left beside it (its -wal and -shm). */
+function removeClear(file: string | null) {
+  if (file) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+}
 
 function fail(message: string): never {
   console.error(message);
@@ -185,7 +196,20 @@ async function main() {
       if (!fs.existsSync(config.dbFile)) fail(`Pas de base à sauvegarder : ${config.dbFile}`);
       const database = await openDatabase(config.dbFile);
       try {
+        const encrypt = rest.includes('--encrypt');
+        const passphrase = process.env.BACKUP_PASSPHRASE ?? '';
+        if (encrypt && passphrase.length < MIN_PASSPHRASE)
+          fail(`Chiffrement : la variable BACKUP_PASSPHRASE doit donner une phrase de passe de ${MIN_PASSPHRASE} caractères au moins.`);
         const backup = await createBackup(database.sqlite, config.backupDir, now);
+        if (encrypt) {
+          // The sealed copy only: a plain one beside it would defeat the purpose.
+          const sealed = backup.file + ENCRYPTED_SUFFIX;
+          await encryptFile(backup.file, sealed, passphrase);
+          fs.rmSync(backup.file);
+          backup.file = sealed;
+          backup.name += ENCRYPTED_SUFFIX;
+          backup.bytes = fs.statSync(sealed).size;
+        }
         await recordEvent(database.db, {
           kind: 'backup.created',
           userId: null,
@@ -205,12 +229,25 @@ async function main() {
       if (!fs.existsSync(file)) fail(`Fichier introuvable : ${file}`);
       const pid = serverRunning(config.DATA_DIR);
       if (pid) fail(`Le serveur tourne (pid ${pid}) : arrêtez-le avant de restaurer.`);
+      let source = path.resolve(file);
+      let clear: string | null = null;
       try {
-        const { keptAs } = restoreBackup(path.resolve(file), config.dbFile, now);
+        if (source.endsWith(ENCRYPTED_SUFFIX)) {
+          const passphrase = process.env.BACKUP_PASSPHRASE;
+          if (!passphrase) fail('Sauvegarde chiffrée : donnez sa phrase de passe dans la variable BACKUP_PASSPHRASE.');
+          privateDir(config.DATA_DIR);
+          clear = path.join(config.DATA_DIR, `decrypted-${process.pid}.sqlite`);
+          await decryptFile(source, clear, passphrase);
+          source = clear;
+        }
+        const { keptAs } = restoreBackup(source, config.dbFile, now);
         console.log(`Base restaurée depuis ${file}.${keptAs ? `\nL’ancienne base est gardée dans ${keptAs}.` : ''}`);
       } catch (e) {
+        // The clear copy goes before the process ends (fail() exits at once).
+        removeClear(clear);
         fail(`Restauration refusée : ${(e as Error).message}`);
       }
+      removeClear(clear);
       return;
     }
     case undefined:

@@ -15,8 +15,15 @@ const root = path.resolve(import.meta.dirname, '..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
 
 async function cli(dataDir: string, ...args: string[]) {
+  return cliWith({}, dataDir, ...args);
+}
+
+async function cliWith(env: Record<string, string>, dataDir: string, ...args: string[]) {
   try {
-    const { stdout, stderr } = await run(tsx, ['server/cli.ts', ...args], { cwd: root, env: { ...process.env, DATA_DIR: dataDir } });
+    const { stdout, stderr } = await run(tsx, ['server/cli.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, ...env, DATA_DIR: dataDir },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -141,6 +148,42 @@ describe('operations from the command line', () => {
     expect(verify.code).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, problems: [] });
   }, 120_000); // four CLI processes (tsx start-up each): slow on a loaded 2-core machine
+
+  it('seals a backup with a passphrase for a copy kept off site, and restores it only with that passphrase', async () => {
+    const passphrase = 'le fromage de Lacaune 2026';
+    const short = await cliWith({ BACKUP_PASSPHRASE: 'court' }, dataDir, 'backup', '--encrypt');
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/12 caractères/);
+    const sealed = await cliWith({ BACKUP_PASSPHRASE: passphrase }, dataDir, 'backup', '--encrypt');
+    expect(sealed.code).toBe(0);
+    const file = sealed.stdout.trim();
+    expect(file).toMatch(/\.sqlite\.enc$/);
+    // Only the sealed copy is left, private; it holds no readable SQLite page.
+    expect(fs.existsSync(file.replace(/\.enc$/, ''))).toBe(false);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const bytes = fs.readFileSync(file);
+    expect(bytes.subarray(0, 8).toString()).toBe('CPTRENC1');
+    expect(bytes.includes(Buffer.from('SQLite format 3'))).toBe(false);
+    expect(bytes.includes(Buffer.from('kysely_migration'))).toBe(false);
+
+    const wrong = await cliWith({ BACKUP_PASSPHRASE: 'pas la bonne phrase du tout' }, dataDir, 'restore', file);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/phrase de passe fausse/);
+    // One byte changed in the middle: refused too (the tag covers the whole file).
+    const tampered = path.join(dataDir, 'tampered.sqlite.enc');
+    const copy = Buffer.from(bytes);
+    copy[copy.length >> 1] = copy[copy.length >> 1]! ^ 1;
+    fs.writeFileSync(tampered, copy);
+    expect((await cliWith({ BACKUP_PASSPHRASE: passphrase }, dataDir, 'restore', tampered)).code).toBe(1);
+    // Nothing decrypted is left behind by a refusal.
+    expect(fs.readdirSync(dataDir).filter((f) => f.startsWith('decrypted-'))).toEqual([]);
+
+    const restored = await cliWith({ BACKUP_PASSPHRASE: passphrase }, dataDir, 'restore', file);
+    expect(restored.code).toBe(0);
+    expect(fs.readdirSync(dataDir).filter((f) => f.startsWith('decrypted-'))).toEqual([]);
+    const verify = await cli(dataDir, 'verify');
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
+  }, 120_000);
 });
 
 describe('configuration from the environment', () => {
