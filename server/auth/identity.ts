@@ -22,3 +22,12 @@ export interface Scope {
   producerId: number | null;
 }
 export const everything: Scope = { producerId: null };
+
+/**
+ * A session opened by PIN on a till (it carries that till's device) counts only on requests that come with
+ * that same device's cookie: a session copied to another tablet, or used without its tablet, is nobody.
+ * Password sessions (back office, portal) carry no device and are not bound.
+ */
+export function boundToDevice(user: SessionUser, device: DeviceIdentity | null): boolean {
+  return user.deviceId === null || device?.id === user.deviceId;
+}

@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Kysely } from 'kysely';
 import { checkJsonDepth, TooDeep } from './depth.ts';
 import { foreignOrigin } from './origin.ts';
+import { boundToDevice } from '../auth/identity.ts';
 import { securityHeaders } from './headers.ts';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
@@ -163,10 +164,12 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       const now = services.now();
       const cookies = parseCookies(req.headers.cookie);
       const remote = res.locals.remote === true;
-      const [user, device] = await Promise.all([
+      const [session, device] = await Promise.all([
         resolveSession(db, cookies[SESSION_COOKIE], now),
         remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE]),
       ]);
+      // A PIN session is the tablet's it was opened on: with another tablet's cookie (or none) it is nobody.
+      const user = session && boundToDevice(session, device) ? session : null;
       res.locals.userId = user?.id;
       if (remote && !reachableFromOutside(def, user))
         return sendError(

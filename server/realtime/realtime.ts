@@ -1,4 +1,5 @@
 import { foreignOrigin } from '../http/origin.ts';
+import { boundToDevice } from '../auth/identity.ts';
 import type http from 'node:http';
 import type { Kysely } from 'kysely';
 import { Server } from 'socket.io';
@@ -64,10 +65,11 @@ export class Realtime {
       try {
         const cookies = parseCookies(socket.handshake.headers.cookie);
         const remote = isRemote?.(socket.request) ?? false;
-        const [user, device] = await Promise.all([
+        const [session, device] = await Promise.all([
           resolveSession(db, cookies[SESSION_COOKIE], now()),
           remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE]),
         ]);
+        const user = session && boundToDevice(session, device) ? session : null;
         if (!user && !device) return next(new Error('unauthorized'));
         if (remote && user?.role !== 'producer') return next(new Error('forbidden'));
         socket.data = { user, device };

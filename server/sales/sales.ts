@@ -15,7 +15,15 @@ import { loadTicketRecords } from '../journal/tickets.ts';
 import { saleIdsFor, receiptJobOf, tillStaff } from './queries.ts';
 import { getSale, saleView } from './record.ts';
 
-/** The cashier a ticket is booked to: the one logged in, or the one who rang it offline if it names them. */
+const RANK: Record<string, number> = { waiter: 1, cashier: 1, manager: 2, admin: 3 };
+
+/**
+ * The cashier a ticket is booked to: the person logged in on the tablet that sends it. A ticket rung
+ * offline and sent later under another person's session may name who rang it, but never someone above
+ * the sender (a cashier naming a manager borrowed the manager's discount limit and name on the
+ * inalterable ticket, issue 19 item 2): such a name is ignored and the ticket booked to the sender.
+ * Approvals are never inferred from the name: they are separate, verified acts (approval tokens).
+ */
 export async function ringingCashier(
   db: Db,
   loggedIn: { id: number; role: string },
@@ -27,6 +35,7 @@ export async function ringingCashier(
     throw new Unprocessable('Ticket refusé : le caissier indiqué n’est pas du personnel de caisse.', [
       { field: 'cashierId', reason: 'caissier inconnu ou inactif' },
     ]);
+  if ((RANK[staff.role] ?? 9) > (RANK[loggedIn.role] ?? 0)) return loggedIn;
   return staff;
 }
 
