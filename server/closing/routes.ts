@@ -24,8 +24,11 @@ export const closingRoutes = [
     tag: 'closings',
     summary:
       'Daily closing (Z) of an outlet: totals by payment, VAT rate, producer; cash expected vs counted; chained. The day then takes no more tickets',
-    handler: async ({ body }, ctx) =>
-      Reply.created(await closeDay(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
+    handler: async ({ body }, ctx) => {
+      const closing = await closeDay(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
+      ctx.services.realtime?.dayClosed(closing.outletId, closing.period);
+      return Reply.created(closing);
+    },
   }),
   serve(closingApi.closeMonth, {
     access: MANAGERS,
