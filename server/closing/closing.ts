@@ -15,7 +15,9 @@ async function outletByCode(db: Db, code: OutletCode) {
 }
 
 const frenchDate = (day: string) =>
-  new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+  new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
 
 export function closingView(row: Omit<Selectable<ClosingTable>, 'prev_hash'>) {
   return {
@@ -46,11 +48,13 @@ export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone 
     .where('kind', '=', 'day')
     .where('period', '=', day)
     .executeTakeFirst();
+  const figures = await dayFigures(db, o.id, { from: day, to: day });
   return {
     outlet: o.code,
     day,
     closed: Boolean(closed),
-    figures: await dayFigures(db, o.id, { from: day, to: day }),
+    figures,
+    drawer: (await drawerDays(db, o.id, { from: day, to: day }))(day, ticketCash(figures)),
     byHour: await salesByHour(db, o.id, day, timeZone),
   };
 }

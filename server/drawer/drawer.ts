@@ -291,5 +291,8 @@ export async function drawerDays(db: Db, outletId: number, days: { from: string;
 
 /** The cash of a day's tickets, as the drawer sees it: cash taken (refunds paid in cash come off) and change given. */
 export function ticketCash(f: { byPayment: { method: string; amountCents: number }[]; changeCents: number }) {
-  return { cashSalesCents: f.byPayment.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amountCents, 0), changeCents: f.changeCents };
+  return {
+    cashSalesCents: f.byPayment.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amountCents, 0),
+    changeCents: f.changeCents,
+  };
 }

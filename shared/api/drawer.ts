@@ -10,7 +10,15 @@ import { uuidV7 } from './sales.ts';
 export const cashMovementKinds = ['float', 'in', 'out'] as const;
 export const cashInReasons = ['change_supply', 'correction', 'other'] as const;
 export const cashOutReasons = ['petty_purchase', 'producer_payment', 'bank_deposit', 'correction', 'other'] as const;
-export const cashReasonSchema = z.enum(['float', 'change_supply', 'petty_purchase', 'producer_payment', 'bank_deposit', 'correction', 'other']);
+export const cashReasonSchema = z.enum([
+  'float',
+  'change_supply',
+  'petty_purchase',
+  'producer_payment',
+  'bank_deposit',
+  'correction',
+  'other',
+]);
 export type CashReason = z.infer<typeof cashReasonSchema>;
 export type CashMovementKind = (typeof cashMovementKinds)[number];
 
