@@ -61,6 +61,11 @@ export function StatusBar({ s }: { s: TillState }) {
       >
         {t('lang.switch')}
       </button>
+      {s.user && s.screen === 'sell' && (
+        <button class="link" data-testid="open-drawer" onClick={() => till.openDrawer(s.day?.floatCents === null ? 'float' : 'out')}>
+          {t('till.drawer.open')}
+        </button>
+      )}
       {s.user && s.screen !== 'lock' && (
         <button class="link" onClick={() => till.lock()}>
           {t('till.lock')}
