@@ -30,7 +30,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   /** The restaurant's tables still open: the manager may close the day with them listed on the Z. */
   const [openTables, setOpenTables] = useState<'none' | 'asked' | 'confirmed'>('none');
   /** Closing today, before its end: asked first, with where later sales will go. */
-  const [early, setEarly] = useState<'none' | 'asked'>('none');
+  const [early, setEarly] = useState<'none' | 'asked' | 'confirmed'>('none');
   const earlyConfirm = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (early === 'asked') earlyConfirm.current?.focus();
@@ -43,6 +43,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   useEffect(() => {
     setError('');
     setCloseError('');
+    setEarly('none');
     call(closingApi.x, { query: { outlet, day } })
       .then(setX)
       .catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
@@ -79,8 +80,9 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
     setCloseError('');
     if (difference !== 0 && !note.trim()) return setCloseError(t('bo.day.explain'));
     // No opening hours are known: while the day lasts, a ticket may still come, so its Z is confirmed first.
-    if (day === today() && !confirmEarly) return setEarly('asked');
-    setEarly('none');
+    const confirmed = confirmEarly || early === 'confirmed';
+    if (day === today() && !confirmed) return setEarly('asked');
+    if (confirmed) setEarly('confirmed');
     try {
       const z = await call(closingApi.closeDay, {
         body: {
@@ -89,10 +91,11 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
           cashCountedCents: counted,
           ...(note.trim() ? { note: note.trim() } : {}),
           withOpenTables: openTables === 'confirmed',
-          confirmEarly,
+          confirmEarly: confirmed,
         },
       });
       setOpenTables('none');
+      setEarly('none');
       setClosed(z);
       setCounts({});
       setNote('');
