@@ -39,7 +39,7 @@ export const cashMovementBody = z
     producerId: idSchema.optional(),
     /** The float counted note by note: `{ "<cents>": count }`, adding up to `amountCents`. */
     denominations: z
-      .record(
+      .partialRecord(
         z.enum(denominationsCents.map(String) as [string, ...string[]], { message: 'coupure inconnue' }),
         z.number().int().min(0).max(100_000),
       )
@@ -62,7 +62,7 @@ export const cashMovementBody = z
     if (b.producerId !== undefined && b.reason !== 'producer_payment')
       ctx.addIssue({ code: 'custom', path: ['producerId'], message: 'un producteur ne se nomme que pour un paiement de producteur' });
     if (b.denominations) {
-      const sum = Object.entries(b.denominations).reduce((s, [d, n]) => s + Number(d) * n, 0);
+      const sum = Object.entries(b.denominations).reduce((s, [d, n]) => s + Number(d) * (n ?? 0), 0);
       if (sum !== b.amountCents)
         ctx.addIssue({ code: 'custom', path: ['denominations'], message: `les coupures font ${sum} centimes, pas ${b.amountCents}` });
     }
