@@ -94,6 +94,17 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     await till.getByLabel('Note').fill('Timbres');
     await till.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(() => text(till.getByTestId('drawer-done'))).toBe('Enregistré : Sortie d’espèces, 12,50 €.');
+    // The network drops: the movement waits on the tablet and reaches the server once it is back.
+    await tillContext.setOffline(true);
+    await record('Entrée d’espèces', { reason: 'Apport de monnaie', amount: '5' });
+    await till.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect
+      .poll(() => text(till.getByTestId('drawer-done')))
+      .toBe('Hors ligne : le mouvement est gardé sur la tablette et part au serveur dès que possible.');
+    await tillContext.setOffline(false);
+    await expect
+      .poll(async () => (await shop.admin.get(`/api/drawer/movements?outlet=shop&day=${todayParis()}`)).body.length, { timeout: 20_000 })
+      .toBe(5);
     await till.getByRole('button', { name: 'Retour à la vente' }).click();
     await till.getByPlaceholder('Chercher un article ou scanner').waitFor();
     expect(await till.getByTestId('float-ask').count()).toBe(0);
@@ -114,10 +125,17 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
       ['in', 'change_supply', 2000, 'Camille', null, null],
       ['out', 'producer_payment', 3000, 'Camille', 'Mathilde', 'Ferme du Sidobre'],
       ['out', 'petty_purchase', 1250, 'Camille', null, null],
+      ['in', 'change_supply', 500, 'Camille', null, null],
     ]);
     // Each is a chained event.
     const events = (await shop.admin.get('/api/events?kind=drawer.')).body;
-    expect(events.map((e: any) => e.kind).sort()).toEqual(['drawer.cash_in', 'drawer.cash_out', 'drawer.cash_out', 'drawer.float_counted']);
+    expect(events.map((e: any) => e.kind).sort()).toEqual([
+      'drawer.cash_in',
+      'drawer.cash_in',
+      'drawer.cash_out',
+      'drawer.cash_out',
+      'drawer.float_counted',
+    ]);
   });
 
   it('closes the day before its end only once the manager confirms, expecting float + cash − change + in − out', async () => {
@@ -129,7 +147,7 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     await page.getByLabel('Mot de passe').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('link', { name: 'Journée et clôture' }).click();
-    await expect.poll(() => page.getByTestId('drawer-movements').locator('tbody tr').count()).toBe(4);
+    await expect.poll(() => page.getByTestId('drawer-movements').locator('tbody tr').count()).toBe(5);
 
     // The bank deposit, from the back office, out of the outlet's drawer.
     const form = page.locator('form.drawer-form');
@@ -138,20 +156,21 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     await form.getByLabel('Motif').selectOption({ label: 'Dépôt en banque' });
     await form.getByLabel('Montant en euros').fill('50');
     await form.getByRole('button', { name: 'Enregistrer le mouvement' }).click();
-    await expect.poll(() => page.getByTestId('drawer-movements').locator('tbody tr').count()).toBe(5);
+    await expect.poll(() => page.getByTestId('drawer-movements').locator('tbody tr').count()).toBe(6);
 
-    // Worked out by hand: float 150,00 + cash taken 10,00 − change 4,80 + in 20,00 − out (30,00 + 12,50 + 50,00)
-    // = 150 + 10 − 4,80 + 20 − 92,50 = 82,70 €. Before the drawer's movements the Z expected 5,20 €.
+    // Worked out by hand: float 150,00 + cash taken 10,00 − change 4,80 + in (20,00 + 5,00) − out (30,00 + 12,50 + 50,00)
+    // = 150 + 10 − 4,80 + 25 − 92,50 = 87,70 €. Before the drawer's movements the Z expected 5,20 €.
     await expect.poll(() => text(page.getByTestId('cash-float'))).toBe('150,00 €');
     expect(await text(page.getByTestId('cash-sales'))).toBe('10,00 €');
-    expect(await text(page.getByTestId('cash-in'))).toBe('20,00 €');
+    expect(await text(page.getByTestId('cash-in'))).toBe('25,00 €');
     expect(await text(page.getByTestId('cash-out'))).toBe('-92,50 €');
-    await expect.poll(() => text(page.getByTestId('cash-expected'))).toBe('82,70 €');
-    // Counted: 50 + 20 + 10 + 2 + 0,50 + 0,20 = 82,70 €: no difference.
+    await expect.poll(() => text(page.getByTestId('cash-expected'))).toBe('87,70 €');
+    // Counted: 50 + 20 + 10 + 5 + 2 + 0,50 + 0,20 = 87,70 €: no difference.
     for (const [value, n] of [
       ['50,00 €', '1'],
       ['20,00 €', '1'],
       ['10,00 €', '1'],
+      ['5,00 €', '1'],
       ['2,00 €', '1'],
       ['0,50 €', '1'],
       ['0,20 €', '1'],
@@ -183,12 +202,12 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
       floatCents: 15000,
       cashSalesCents: 1000,
       changeCents: 480,
-      cashInCents: 2000,
+      cashInCents: 2500,
       cashOutCents: 9250,
-      expectedCents: 8270,
+      expectedCents: 8770,
     });
-    expect(z.figures.drawer.movements).toHaveLength(5);
-    expect([z.figures.cashCountedCents, z.figures.cashDifferenceCents]).toEqual([8270, 0]);
+    expect(z.figures.drawer.movements).toHaveLength(6);
+    expect([z.figures.cashCountedCents, z.figures.cashDifferenceCents]).toEqual([8770, 0]);
     expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
 
     const pdf = await shop.admin.get(`/api/closings/${z.id}.pdf`);

@@ -41,7 +41,7 @@ export function TillShell({ s, page, app, screens }: { s: TillState; page: strin
           {t('insecure.limited')}
         </div>
       )}
-      <StatusBar s={s} />
+      <StatusBar s={s} drawer={app === 'caisse'} />
       {s.day?.todayClosed && s.screen !== 'pair' && (
         // Said on every screen while it lasts: a ticket rung now counts on another day than the date shown.
         <div class="banner day-closed" role="status" data-testid="day-closed">

@@ -885,6 +885,8 @@ export const fr = {
   'till.drawer.needsManager': 'Cette sortie demande le code d’un gérant.',
   'till.drawer.managerPin': 'Code PIN du gérant',
   'till.drawer.queued': 'Hors ligne : le mouvement est gardé sur la tablette et part au serveur dès que possible.',
+  'bo.setup.cashOutApproval':
+    'Sortie d’espèces au-delà de laquelle le code d’un gérant est demandé, en euros (0 : jamais ; payer un producteur le demande toujours)',
   'till.drawer.needsOnline': 'Hors ligne : l’accord d’un gérant demande le réseau. Réessayez quand la tablette est en ligne.',
 } as const;
 
