@@ -69,7 +69,12 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     expect(await accessibilityProblems(till)).toEqual([]);
     await till.getByRole('button', { name: 'Compter le fond' }).click();
     await till.getByTestId('drawer').waitFor();
-    await record('Fond de caisse', { amount: '150' });
+    // Counted note by note: 1 × 100 € + 2 × 20 € + 1 × 10 € = 150 €; the total follows.
+    await till.getByText('Compter par coupure (facultatif)').click();
+    await till.getByLabel('Nombre de 100,00 €', { exact: true }).fill('1');
+    await till.getByLabel('Nombre de 20,00 €', { exact: true }).fill('2');
+    await till.getByLabel('Nombre de 10,00 €', { exact: true }).fill('1');
+    expect(await till.getByLabel('Montant en euros').inputValue()).toMatch(/^150,00\s€$/);
     expect(await accessibilityProblems(till)).toEqual([]);
     await screenshot(till, 'drawer-till-float');
     await till.getByRole('button', { name: 'Enregistrer' }).click();
@@ -120,6 +125,7 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     await till.getByRole('button', { name: 'Pas de ticket' }).click();
 
     const movements = (await shop.admin.get(`/api/drawer/movements?outlet=shop&day=${todayParis()}`)).body;
+    expect(movements[0].denominations).toEqual({ '10000': 1, '2000': 2, '1000': 1 });
     expect(movements.map((m: any) => [m.kind, m.reason, m.amountCents, m.by, m.approvedBy, m.producerName])).toEqual([
       ['float', 'float', 15000, 'Camille', null, null],
       ['in', 'change_supply', 2000, 'Camille', null, null],

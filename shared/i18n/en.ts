@@ -881,5 +881,6 @@ export const en: Catalogue = {
   'till.drawer.managerPin': 'Manager’s PIN',
   'till.drawer.queued': 'Offline: the movement is kept on the tablet and sent to the server as soon as possible.',
   'bo.setup.cashOutApproval': 'Cash out above which a manager’s PIN is asked, in euros (0: never; paying a producer always asks)',
+  'till.drawer.byDenomination': 'Count note by note (optional)',
   'till.drawer.needsOnline': 'Offline: a manager’s approval needs the network. Try again when the tablet is online.',
 };

@@ -887,6 +887,7 @@ export const fr = {
   'till.drawer.queued': 'Hors ligne : le mouvement est gardé sur la tablette et part au serveur dès que possible.',
   'bo.setup.cashOutApproval':
     'Sortie d’espèces au-delà de laquelle le code d’un gérant est demandé, en euros (0 : jamais ; payer un producteur le demande toujours)',
+  'till.drawer.byDenomination': 'Compter par coupure (facultatif)',
   'till.drawer.needsOnline': 'Hors ligne : l’accord d’un gérant demande le réseau. Réessayez quand la tablette est en ligne.',
 } as const;
 

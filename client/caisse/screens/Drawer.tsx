@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { MessageKey } from '../../../shared/i18n/index.ts';
 import { parseEuros } from '../../../shared/money.ts';
 import { authApi } from '../../../shared/api/auth.ts';
-import { cashInReasons, cashOutReasons, type CashMovementView } from '../../../shared/api/drawer.ts';
+import { cashInReasons, cashOutReasons, denominationsCents, type CashMovementView } from '../../../shared/api/drawer.ts';
 import { call } from '../../api.ts';
 import { day as formatDay } from '../../format.ts';
 import { type TillState } from '../till.ts';
@@ -26,9 +26,13 @@ export function DrawerScreen({ s }: { s: TillState }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
+  /** The float counted note by note (optional): the total follows. */
+  const [counts, setCounts] = useState<Record<number, number>>({});
+  const counted = denominationsCents.reduce((sum, d) => sum + d * (counts[d] ?? 0), 0);
+  const byDenomination = kind === 'float' && counted > 0;
   const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
   const limit = s.device?.options.cashOutApprovalCents ?? 0;
-  const cents = parseEuros(amount);
+  const cents = byDenomination ? counted : parseEuros(amount);
   const needsManager = kind === 'out' && !isManager && (reason === 'producer_payment' || (limit > 0 && cents !== null && cents > limit));
   const floatCounted = kind === 'float' && s.day?.floatCents != null;
   const salesDay = s.day ? formatDay(s.day.salesDay, lang, { dateStyle: 'long' }) : '';
@@ -58,6 +62,15 @@ export function DrawerScreen({ s }: { s: TillState }) {
         ...(note.trim() ? { note: note.trim() } : {}),
         ...(reason === 'producer_payment' && producerId !== null ? { producerId } : {}),
         ...(approval ? { approval } : {}),
+        ...(byDenomination
+          ? {
+              denominations: Object.fromEntries(
+                Object.entries(counts)
+                  .filter(([, n]) => n > 0)
+                  .map(([d, n]) => [d, n]),
+              ),
+            }
+          : {}),
       });
       setDone(
         m === null
@@ -67,6 +80,7 @@ export function DrawerScreen({ s }: { s: TillState }) {
       setAmount('');
       setNote('');
       setPin('');
+      setCounts({});
     } catch (err) {
       setPin('');
       setError(errorText(err));
@@ -125,8 +139,36 @@ export function DrawerScreen({ s }: { s: TillState }) {
             )}
             <label>
               {t('drawer.amount')}
-              <input inputMode="decimal" autoFocus value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} />
+              <input
+                inputMode="decimal"
+                autoFocus
+                readOnly={byDenomination}
+                value={byDenomination ? eur(counted) : amount}
+                onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+              />
             </label>
+            {kind === 'float' && (
+              <details class="by-denomination">
+                <summary>{t('till.drawer.byDenomination')}</summary>
+                <div class="denominations">
+                  {denominationsCents.map((d) => (
+                    <label key={d}>
+                      <span>{eur(d)}</span>
+                      <input
+                        type="number"
+                        inputMode="numeric"
+                        min={0}
+                        value={counts[d] ?? ''}
+                        aria-label={t('bo.day.countOf', { value: eur(d) })}
+                        onInput={(e) =>
+                          setCounts({ ...counts, [d]: Math.max(0, Math.floor(Number((e.target as HTMLInputElement).value) || 0)) })
+                        }
+                      />
+                    </label>
+                  ))}
+                </div>
+              </details>
+            )}
             <label>
               {t('drawer.note')}
               <input maxLength={200} value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
