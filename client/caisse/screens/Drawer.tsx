@@ -90,7 +90,7 @@ export function DrawerScreen({ s }: { s: TillState }) {
   }
 
   return (
-    <main class="center">
+    <main class="center drawer-screen">
       <form class="card drawer" onSubmit={save} data-testid="drawer">
         <h1>{t('till.drawer.title')}</h1>
         <div class="row" role="group" aria-label={t('drawer.kind')}>
