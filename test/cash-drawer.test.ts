@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeEscPos } from './support/escpos-decoder.ts';
+import { until } from './support/wait.ts';
 import { openSqlite } from '../db/database.ts';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
@@ -33,6 +37,14 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
       pin: '9876',
     });
     till = (await aUser(shop, 'cashier', { pin: '1111' })).client;
+    const printer = await shop.admin.post('/api/printers', {
+      name: 'Caisse 1',
+      role: 'receipt',
+      uri: 'file:prints',
+      columns: 48,
+      codePage: 'pc858',
+    });
+    expect(printer.status).toBe(201);
   });
   afterAll(() => shop?.close());
 
@@ -145,6 +157,17 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
     // Counted 76,00 for 76,90 expected: 90 centimes short.
     expect(z.body.figures.cashDifferenceCents).toBe(-90);
     expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
+
+    // The printed Z says the same: the float and the movements in the cash expected.
+    expect((await shop.admin.post(`/api/closings/${z.body.id}/print`, {})).status).toBe(201);
+    const dir = path.join(shop.dataDir, 'prints');
+    const file = await until('-z.bin', () => (fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.endsWith('-z.bin')) : undefined));
+    const printed = decodeEscPos(fs.readFileSync(path.join(dir, file))).text.replace(/[\u00a0\u202f]/g, ' ');
+    expect(printed).toMatch(/Fond de caisse +150,00 €/);
+    expect(printed).toMatch(/Entrées d'espèces +20,00 €/);
+    expect(printed).toMatch(/Sorties d'espèces +-103,50 €/);
+    expect(printed).toMatch(/Espèces attendues +76,90 €/);
+    expect(printed).toMatch(/Écart +-0,90 €/);
   });
 
   it('books what comes after an early Z on the next day, and tells the till', async () => {
