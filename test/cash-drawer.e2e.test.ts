@@ -202,6 +202,13 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Oui, clôturer maintenant');
     await page.keyboard.press('Enter');
     await expect.poll(() => text(page.getByTestId('z-done'))).toContain('Z n° 1');
+    // The screen says where sales go now, and opens that day.
+    await expect
+      .poll(() => text(page.getByTestId('next-day')))
+      .toContain(`les ventes enregistrées maintenant vont sur la journée du ${long(nextDay(todayParis()), 'full')}.`);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.locator('.drawer-movements').scrollIntoViewIfNeeded();
+    await screenshot(page, 'drawer-backoffice-after-z');
 
     const z = (await shop.admin.get('/api/closings?kind=day')).body[0];
     expect(z.figures.drawer).toMatchObject({

@@ -117,7 +117,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
           <input
             type="date"
             value={day}
-            max={today()}
+            // After a Z taken early, today's later sales are on tomorrow's business day: it can be read already.
+            max={shiftDays(today(), 1)}
             onChange={(e) => {
               setDay((e.target as HTMLInputElement).value);
               setClosed(null);
@@ -138,6 +139,21 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
       {f && (
         <>
           <h3>{x!.closed ? t('bo.day.zTitle') : t('bo.day.xTitle')}</h3>
+          {x!.closed && day === today() && (
+            <p class="next-day" data-testid="next-day">
+              {t('bo.day.salesGoTo', { next: formatDay(shiftDays(day, 1), lang, { dateStyle: 'full' }) })}{' '}
+              <button
+                type="button"
+                class="secondary"
+                onClick={() => {
+                  setDay(shiftDays(day, 1));
+                  setClosed(null);
+                }}
+              >
+                {t('bo.day.seeNext')}
+              </button>
+            </p>
+          )}
           <div class="kpis">
             <div class="kpi">
               <span>{t('bo.day.total')}</span>

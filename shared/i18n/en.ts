@@ -867,6 +867,8 @@ export const en: Catalogue = {
   'bo.day.early': 'The day of {day} is not over: sales recorded after this Z will go to the business day of {next}. Close now?',
   'bo.day.earlyConfirm': 'Yes, close now',
   'bo.day.earlyCancel': 'No, wait',
+  'bo.day.salesGoTo': 'Day closed: sales recorded now go to the business day of {next}.',
+  'bo.day.seeNext': 'See that day',
   'till.day.closedBanner': 'Day of {day} closed — sales go to the business day of {next}.',
   'till.done.otherDay': 'This ticket counts in the business day of {day} (today’s is closed).',
   'till.drawer.open': 'Drawer',

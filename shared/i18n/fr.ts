@@ -872,6 +872,8 @@ export const fr = {
     'La journée du {day} n’est pas finie : les ventes enregistrées après ce Z iront sur la journée du {next}. Clôturer maintenant ?',
   'bo.day.earlyConfirm': 'Oui, clôturer maintenant',
   'bo.day.earlyCancel': 'Non, attendre',
+  'bo.day.salesGoTo': 'Journée clôturée : les ventes enregistrées maintenant vont sur la journée du {next}.',
+  'bo.day.seeNext': 'Voir cette journée',
   'till.day.closedBanner': 'Journée du {day} clôturée — les ventes vont sur la journée du {next}.',
   'till.done.otherDay': 'Ce ticket compte dans la journée du {day} (celle d’aujourd’hui est clôturée).',
   'till.drawer.open': 'Tiroir',
