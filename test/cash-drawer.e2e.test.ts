@@ -236,6 +236,9 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     const banner = `Journée du ${long(today)} clôturée — les ventes vont sur la journée du ${long(tomorrow)}.`;
     await expect.poll(() => text(till.getByTestId('day-closed')), { timeout: 10_000 }).toBe(banner);
     await screenshot(till, 'drawer-till-day-closed');
+    await till.setViewportSize({ width: 800, height: 1280 });
+    await screenshot(till, 'drawer-till-day-closed-portrait');
+    await till.setViewportSize({ width: 1280, height: 800 });
     expect(await accessibilityProblems(till)).toEqual([]);
     await till.locator(`[data-product="${painId}"]`).click();
     await till.getByTestId('pay').click();

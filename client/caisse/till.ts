@@ -158,12 +158,13 @@ export class Till {
    * Queues a request behind the tickets, sent in order exactly once (an order operation: the server applies
    * an id once). Stored before it is sent: the phone can lose the Wi-Fi, or be closed, and lose nothing.
    */
-  async enqueue(kind: OutboxItem['kind'], id: string, path: string, body: unknown): Promise<OutboxItem> {
+  async enqueue(kind: OutboxItem['kind'], id: string, path: string, body: unknown, totalCents?: number): Promise<OutboxItem> {
     const item = await numberAndQueue<Omit<OutboxItem, 'seq'>>('ops', 0, () => ({
       id,
       kind,
       path,
       body,
+      ...(totalCents !== undefined ? { totalCents } : {}),
       queuedAt: new Date().toISOString(),
     }));
     await this.outbox.refreshCounts();
@@ -417,7 +418,7 @@ export class Till {
       return m;
     } catch (e) {
       if (!isOffline(e) || body.approval) throw e;
-      await this.enqueue('cash', full.id, link(drawerApi.record), full);
+      await this.enqueue('cash', full.id, link(drawerApi.record), full, body.kind === 'out' ? -body.amountCents : body.amountCents);
       if (body.kind === 'float' && this.state.day) this.set({ day: { ...this.state.day, floatCents: body.amountCents } });
       return null;
     }

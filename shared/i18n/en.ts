@@ -869,6 +869,7 @@ export const en: Catalogue = {
   'bo.day.earlyCancel': 'No, wait',
   'bo.day.salesGoTo': 'Day closed: sales recorded now go to the business day of {next}.',
   'bo.day.seeNext': 'See that day',
+  'till.refused.cash': 'Drawer movement (float, cash in or cash out)',
   'till.day.closedBanner': 'Day of {day} closed — sales go to the business day of {next}.',
   'till.done.otherDay': 'This ticket counts in the business day of {day} (today’s is closed).',
   'till.drawer.open': 'Drawer',

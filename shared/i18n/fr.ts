@@ -874,6 +874,7 @@ export const fr = {
   'bo.day.earlyCancel': 'Non, attendre',
   'bo.day.salesGoTo': 'Journée clôturée : les ventes enregistrées maintenant vont sur la journée du {next}.',
   'bo.day.seeNext': 'Voir cette journée',
+  'till.refused.cash': 'Mouvement du tiroir (fond, entrée ou sortie d’espèces)',
   'till.day.closedBanner': 'Journée du {day} clôturée — les ventes vont sur la journée du {next}.',
   'till.done.otherDay': 'Ce ticket compte dans la journée du {day} (celle d’aujourd’hui est clôturée).',
   'till.drawer.open': 'Tiroir',
