@@ -517,7 +517,29 @@ export interface RecipeItemTable {
   position: number;
 }
 
+/** The drawer's float, cash in and cash out (never a ticket's cash): immutable, corrected by an opposite movement. */
+export interface CashMovementTable {
+  id: string;
+  outlet_id: number;
+  /** Null when entered in the back office for the outlet's drawer as a whole. */
+  till_id: number | null;
+  business_day: string;
+  kind: 'float' | 'in' | 'out';
+  reason: string;
+  amount_cents: number;
+  note: string | null;
+  producer_id: number | null;
+  /** The float counted by denomination (JSON `{ "<cents>": count }`), when it was. */
+  denominations: string | null;
+  user_id: number;
+  approved_by: number | null;
+  created_at: string;
+  /** Posting the same id twice with another body is a conflict. */
+  body_hash: string;
+}
+
 export interface Database {
+  cash_movements: CashMovementTable;
   modifier_groups: ModifierGroupTable;
   modifier_options: ModifierOptionTable;
   recipe_items: RecipeItemTable;

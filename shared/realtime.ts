@@ -78,6 +78,8 @@ export interface ServerToClientEvents {
   'floor:changed': (event: { outletId: number }) => void;
   /** A station's printer was swapped (its own is down): the screens and phones of the outlet follow. */
   'station:changed': (event: { id: number; outletId: number; name: string; printerId: number | null; active: boolean }) => void;
+  /** A business day of an outlet was closed (its Z): its tills learn where their sales go now. */
+  'day:closed': (event: { outletId: number; day: string }) => void;
   /** Another tablet was paired with this till: these tablets are replaced. */
   'devices:replaced': (event: { tillId: number; deviceIds: number[] }) => void;
 }

@@ -137,6 +137,10 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/closings/day': M,
   'POST /api/closings/month': M,
   'POST /api/closings/year': M,
+  // The drawer: a till's staff count its own drawer; a manager counts any from the back office; the day a till sells on is asked by the tablet.
+  'POST /api/drawer/movements': ['admin', 'manager', 'cashier', 'waiter'],
+  'GET /api/drawer/movements': M,
+  'GET /api/drawer/day': ['device', 'cashier', 'waiter'],
   'GET /api/closings': M,
   'GET /api/closings/:id': M,
   'GET /api/closings/:id.pdf': M,

@@ -128,7 +128,7 @@ describe('exports for the accountant: FEC and sales journal', () => {
 
   it('writes the FEC: 18 columns, each entry balanced, sales equal to the closing, statements and payment', async () => {
     await at('2026-11-10T19:00:00Z');
-    const z = await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-11-10', cashCountedCents: 2100 });
+    const z = await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-11-10', cashCountedCents: 2100, confirmEarly: true });
     expect(z.status, JSON.stringify(z.body)).toBe(201);
     await at('2026-11-11T09:00:00Z');
     const sa = await shop.admin.post(`/api/producers/${ids.a}/statements`, { from: '2026-11-10', to: '2026-11-10' });

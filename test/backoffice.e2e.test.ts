@@ -106,6 +106,8 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await page.getByLabel('Explication de l’écart').fill('Pièce de 50 centimes rendue en trop');
     await screenshot(page, 'backoffice-laptop-day');
     await page.getByRole('button', { name: 'Clôturer la journée (Z)' }).click();
+    // Today is not over: the Z is confirmed first.
+    await page.getByRole('button', { name: 'Oui, clôturer maintenant' }).click();
     await expect.poll(() => text(page.getByTestId('z-done'))).toBe('Journée clôturée : Z n° 1, 37,50 €.');
     const z = (await shop.admin.get('/api/closings?kind=day')).body[0];
     const pdfLink = await page.getByRole('link', { name: 'Z n° 1 en PDF' }).getAttribute('href');

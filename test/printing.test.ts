@@ -102,7 +102,7 @@ describe('receipts on a file printer', () => {
     expect(x).toMatch(/Espèces attendues +10,40 €/);
 
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
-    const closing = await shop.admin.post('/api/closings/day', { outlet: 'shop', day, cashCountedCents: 1000 });
+    const closing = await shop.admin.post('/api/closings/day', { outlet: 'shop', day, cashCountedCents: 1000, confirmEarly: true });
     expect(closing.status).toBe(201);
     expect((await shop.admin.post(`/api/closings/${closing.body.id}/print`, {})).status).toBe(201);
     const z = await read('-z.bin');

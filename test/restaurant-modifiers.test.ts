@@ -443,7 +443,7 @@ describe('an order to take away, and its VAT', () => {
 
     // The restaurant's Z: 5.5 %: 1,90 + 1,90 = 3,80 TTC, HT 1,80 + 1,80 = 3,60, TVA 0,20;
     // 10 %: 14,50 TTC, 13,18 HT, 1,32 TVA; 20 %: 7,00 TTC, 5,83 HT, 1,17 TVA. Total 16,40 + 8,90 = 25,30 €.
-    const z = await shop.admin.post('/api/closings/day', { outlet: 'restaurant', day: today(), cashCountedCents: 0 });
+    const z = await shop.admin.post('/api/closings/day', { outlet: 'restaurant', day: today(), cashCountedCents: 0, confirmEarly: true });
     expect(z.status, JSON.stringify(z.body)).toBe(201);
     expect(z.body.figures.totalCents).toBe(2530);
     expect(z.body.figures.byVat).toEqual([

@@ -230,7 +230,12 @@ describe('the bill split in equal parts', () => {
     expect([sum(1000, 'grossCents'), sum(1000, 'netCents'), sum(1000, 'vatCents')]).toEqual([4650, 4227, 423]);
     expect([sum(2000, 'grossCents'), sum(2000, 'netCents'), sum(2000, 'vatCents')]).toEqual([3100, 2583, 517]);
     // The Z says the same, and the producer's bottle counts once: 801 + 800 + 799 = 24,00 €.
-    const z = await s.shop.admin.post('/api/closings/day', { outlet: 'restaurant', day: today(), cashCountedCents: 2584 });
+    const z = await s.shop.admin.post('/api/closings/day', {
+      outlet: 'restaurant',
+      day: today(),
+      cashCountedCents: 2584,
+      confirmEarly: true,
+    });
     expect(z.status, JSON.stringify(z.body)).toBe(201);
     expect(z.body.figures).toMatchObject({
       tickets: 3,
@@ -473,7 +478,12 @@ describe('tips on card', () => {
     expect(receipt).toMatch(/Magret - part 2\/2 +9,25 €\n {2}part de l'addition \(18,50 € l'unité\)/);
 
     // The Z: sales 22,00 (the tip is not turnover, nor in the VAT); the card brought 11,00 + 3,00 = 14,00.
-    const z = await s.shop.admin.post('/api/closings/day', { outlet: 'restaurant', day: today(), cashCountedCents: 1100 });
+    const z = await s.shop.admin.post('/api/closings/day', {
+      outlet: 'restaurant',
+      day: today(),
+      cashCountedCents: 1100,
+      confirmEarly: true,
+    });
     expect(z.status, JSON.stringify(z.body)).toBe(201);
     expect(z.body.figures).toMatchObject({
       tickets: 2,

@@ -301,7 +301,7 @@ describe('the restaurant: shared orders and the kitchen', () => {
     // T2 was opened above and holds nothing yet.
     // The shop's business day (Paris), not UTC's: run after 23:00 UTC the two differ.
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
-    const day = { outlet: 'restaurant', day: today, cashCountedCents: 700 };
+    const day = { outlet: 'restaurant', day: today, cashCountedCents: 700, confirmEarly: true };
     const refused = await shop.admin.post('/api/closings/day', day);
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toContain('T2');

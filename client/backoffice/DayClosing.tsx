@@ -1,12 +1,13 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import { ApiError, call, link } from '../api.ts';
 import { printingApi } from '../../shared/api/printing.ts';
 import { closingApi, type ClosingView, type XReportView } from '../../shared/api/closing.ts';
-import { day as formatDay, euros, rate, today } from '../format.ts';
+import { day as formatDay, euros, rate, shiftDays, today } from '../format.ts';
 import type { T } from '../i18n.ts';
 import { OutletPicker } from './Choice.tsx';
 import { BarChart } from '../portal/BarChart.tsx';
+import { DrawerMovements } from './Drawer.tsx';
 
 type XReport = XReportView;
 type Closing = ClosingView;
@@ -28,6 +29,12 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   const [closeError, setCloseError] = useState('');
   /** The restaurant's tables still open: the manager may close the day with them listed on the Z. */
   const [openTables, setOpenTables] = useState<'none' | 'asked' | 'confirmed'>('none');
+  /** Closing today, before its end: asked first, with where later sales will go. */
+  const [early, setEarly] = useState<'none' | 'asked' | 'confirmed'>('none');
+  const earlyConfirm = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (early === 'asked') earlyConfirm.current?.focus();
+  }, [early]);
   const [error, setError] = useState('');
   const [closed, setClosed] = useState<Closing | null>(null);
   const [history, setHistory] = useState<Closing[]>([]);
@@ -36,6 +43,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   useEffect(() => {
     setError('');
     setCloseError('');
+    setEarly('none');
     call(closingApi.x, { query: { outlet, day } })
       .then(setX)
       .catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
@@ -45,7 +53,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   }, [outlet, day, tick]);
 
   const counted = DENOMINATIONS.reduce((s, d) => s + d * (counts[d] ?? 0), 0);
-  const expected = x?.figures.cashExpectedCents ?? 0;
+  // Float + cash taken − change + cash in − cash out: the server's figure, the one the Z will carry.
+  const expected = x?.drawer.expectedCents ?? 0;
   const difference = counted - expected;
   const methodName = (m: string) => {
     const k = methodKey(m);
@@ -66,10 +75,14 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
     }
   }
 
-  async function close(e: Event) {
+  async function close(e: Event, confirmEarly = false) {
     e.preventDefault();
     setCloseError('');
     if (difference !== 0 && !note.trim()) return setCloseError(t('bo.day.explain'));
+    // No opening hours are known: while the day lasts, a ticket may still come, so its Z is confirmed first.
+    const confirmed = confirmEarly || early === 'confirmed';
+    if (day === today() && !confirmed) return setEarly('asked');
+    if (confirmed) setEarly('confirmed');
     try {
       const z = await call(closingApi.closeDay, {
         body: {
@@ -78,15 +91,18 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
           cashCountedCents: counted,
           ...(note.trim() ? { note: note.trim() } : {}),
           withOpenTables: openTables === 'confirmed',
+          confirmEarly: confirmed,
         },
       });
       setOpenTables('none');
+      setEarly('none');
       setClosed(z);
       setCounts({});
       setNote('');
       setTick((n) => n + 1);
     } catch (err) {
       if (err instanceof ApiError && err.fields.some((f) => f.field === 'withOpenTables')) setOpenTables('asked');
+      if (err instanceof ApiError && err.fields.some((f) => f.field === 'confirmEarly')) return setEarly('asked');
       setCloseError(err instanceof ApiError ? err.message : String(err));
     }
   }
@@ -101,7 +117,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
           <input
             type="date"
             value={day}
-            max={today()}
+            // After a Z taken early, today's later sales are on tomorrow's business day: it can be read already.
+            max={shiftDays(today(), 1)}
             onChange={(e) => {
               setDay((e.target as HTMLInputElement).value);
               setClosed(null);
@@ -122,6 +139,21 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
       {f && (
         <>
           <h3>{x!.closed ? t('bo.day.zTitle') : t('bo.day.xTitle')}</h3>
+          {x!.closed && day === today() && (
+            <p class="next-day" data-testid="next-day">
+              {t('bo.day.salesGoTo', { next: formatDay(shiftDays(day, 1), lang, { dateStyle: 'full' }) })}{' '}
+              <button
+                type="button"
+                class="secondary"
+                onClick={() => {
+                  setDay(shiftDays(day, 1));
+                  setClosed(null);
+                }}
+              >
+                {t('bo.day.seeNext')}
+              </button>
+            </p>
+          )}
           <div class="kpis">
             <div class="kpi">
               <span>{t('bo.day.total')}</span>
@@ -256,6 +288,16 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                 ))}
               </div>
               <dl class="cash">
+                <dt>{t('bo.day.float')}</dt>
+                <dd data-testid="cash-float">{euros(x!.drawer.floatCents, lang)}</dd>
+                <dt>{t('bo.day.cashSales')}</dt>
+                <dd data-testid="cash-sales">{euros(x!.drawer.cashSalesCents, lang)}</dd>
+                <dt>{t('bo.day.change')}</dt>
+                <dd>{euros(-x!.drawer.changeCents, lang)}</dd>
+                <dt>{t('bo.day.cashIn')}</dt>
+                <dd data-testid="cash-in">{euros(x!.drawer.cashInCents, lang)}</dd>
+                <dt>{t('bo.day.cashOut')}</dt>
+                <dd data-testid="cash-out">{euros(-x!.drawer.cashOutCents, lang)}</dd>
                 <dt>{t('bo.day.expected')}</dt>
                 <dd data-testid="cash-expected">{euros(expected, lang)}</dd>
                 <dt>{t('bo.day.counted')}</dt>
@@ -286,9 +328,29 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                   {closeError}
                 </p>
               )}
-              <button type="submit">{t('bo.day.close')}</button>
+              {early === 'asked' ? (
+                <div class="confirm" role="alertdialog" aria-labelledby="early-text" data-testid="early-z">
+                  <p id="early-text">
+                    {t('bo.day.early', {
+                      day: formatDay(day, lang, { dateStyle: 'full' }),
+                      next: formatDay(shiftDays(day, 1), lang, { dateStyle: 'full' }),
+                    })}
+                  </p>
+                  <div class="row">
+                    <button type="button" ref={earlyConfirm} onClick={(e) => void close(e, true)}>
+                      {t('bo.day.earlyConfirm')}
+                    </button>
+                    <button type="button" class="secondary" onClick={() => setEarly('none')}>
+                      {t('bo.day.earlyCancel')}
+                    </button>
+                  </div>
+                </div>
+              ) : (
+                <button type="submit">{t('bo.day.close')}</button>
+              )}
             </form>
           )}
+          <DrawerMovements t={t} lang={lang} outlet={outlet} day={day} closed={x!.closed} onChange={() => setTick((n) => n + 1)} />
         </>
       )}
       <h3>{t('bo.day.history')}</h3>

@@ -791,6 +791,7 @@ function ShopSettings({ t }: { t: T }) {
           autoLockSeconds: Math.round(Number(str(f, 'autoLock')) * 60),
           tipsOnCard: f.get('tipsOnCard') === 'on',
           voidApprovalCents: Math.round(Number(str(f, 'voidApproval').replace(',', '.') || '0') * 100),
+          cashOutApprovalCents: Math.round(Number(str(f, 'cashOutApproval').replace(',', '.') || '0') * 100),
         },
       }),
     );
@@ -865,6 +866,14 @@ function ShopSettings({ t }: { t: T }) {
               name="voidApproval"
               inputMode="decimal"
               defaultValue={String((settings.till.voidApprovalCents ?? 0) / 100).replace('.', ',')}
+            />
+          </label>
+          <label>
+            {t('bo.setup.cashOutApproval')}
+            <input
+              name="cashOutApproval"
+              inputMode="decimal"
+              defaultValue={String((settings.till.cashOutApprovalCents ?? 0) / 100).replace('.', ',')}
             />
           </label>
           <label class="check">

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { insecure, insecureAcknowledged, InsecureNotice } from '../insecure.tsx';
 import { DoneScreen } from './screens/Done.tsx';
+import { DrawerScreen } from './screens/Drawer.tsx';
 import { LockScreen } from './screens/Lock.tsx';
 import { PairScreen } from './screens/Pair.tsx';
 import { PayScreen } from './screens/Pay.tsx';
@@ -10,6 +11,7 @@ import { RefusedScreen } from './screens/Refused.tsx';
 import { ReplacedScreen } from './screens/Replaced.tsx';
 import { StatusBar } from './screens/StatusBar.tsx';
 import type { TillState } from './till.ts';
+import { day as formatDay } from '../format.ts';
 import { lang, t, till } from './ui.tsx';
 
 /**
@@ -39,7 +41,27 @@ export function TillShell({ s, page, app, screens }: { s: TillState; page: strin
           {t('insecure.limited')}
         </div>
       )}
-      <StatusBar s={s} />
+      <StatusBar s={s} drawer={app === 'caisse'} />
+      {s.day?.todayClosed && s.screen !== 'pair' && (
+        // Said on every screen while it lasts: a ticket rung now counts on another day than the date shown.
+        <div class="banner day-closed" role="status" data-testid="day-closed">
+          {t('till.day.closedBanner', {
+            day: formatDay(s.day.today, lang, { dateStyle: 'long' }),
+            next: formatDay(s.day.salesDay, lang, { dateStyle: 'long' }),
+          })}
+        </div>
+      )}
+      {app === 'caisse' && s.screen === 'sell' && s.day && s.day.floatCents === null && s.floatSkipped !== s.day.salesDay && (
+        <div class="banner info float-ask" data-testid="float-ask">
+          <span>{t('till.drawer.floatAsk', { day: formatDay(s.day.salesDay, lang, { dateStyle: 'long' }) })}</span>
+          <button type="button" class="primary" onClick={() => till.openDrawer('float')}>
+            {t('till.drawer.floatCount')}
+          </button>
+          <button type="button" onClick={() => till.skipFloat()}>
+            {t('till.drawer.skip')}
+          </button>
+        </div>
+      )}
       {s.screen === 'boot' && (
         <main class="center">
           <p>{t('till.catalog.loading')}</p>
@@ -53,6 +75,7 @@ export function TillShell({ s, page, app, screens }: { s: TillState; page: strin
       {s.screen === 'refused' && <RefusedScreen s={s} />}
       {s.screen === 'replaced' && <ReplacedScreen s={s} />}
       {s.screen === 'prints' && <PrintsScreen s={s} />}
+      {s.screen === 'drawer' && s.user && <DrawerScreen s={s} />}
     </div>
   );
 }

@@ -6,8 +6,11 @@ import { all, del, move } from './idb.ts';
 export interface OutboxItem {
   seq: number;
   id: string;
-  /** `op`: an operation on a restaurant order (the waiter's phone), idempotent by its id like a ticket. */
-  kind: 'sale' | 'refund' | 'receipt' | 'op';
+  /**
+   * `op`: an operation on a restaurant order (the waiter's phone), idempotent by its id like a ticket;
+   * `cash`: a float, cash in or cash out of the till's drawer, idempotent the same way.
+   */
+  kind: 'sale' | 'refund' | 'receipt' | 'op' | 'cash';
   path: string;
   body: unknown;
   number?: number;
@@ -24,7 +27,7 @@ export interface RefusedItem extends OutboxItem {
 export interface OutboxState {
   /** Tickets (sales and refunds) not yet recorded by the server. */
   waiting: number;
-  /** Other requests queued behind them (a receipt to print). */
+  /** Other requests queued behind them (a receipt to print, a drawer movement). */
   otherWaiting: number;
   /** Operations on restaurant orders (the waiter's phone) not yet acknowledged. */
   opsWaiting: number;

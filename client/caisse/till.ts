@@ -5,6 +5,7 @@ import { salesApi } from '../../shared/api/sales.ts';
 import { authApi } from '../../shared/api/auth.ts';
 import { systemApi } from '../../shared/api/system.ts';
 import { tillsApi, type CurrentDevice } from '../../shared/api/tills.ts';
+import { drawerApi, type CashMovementBody, type CashMovementView, type TillDayView } from '../../shared/api/drawer.ts';
 import { CatalogIndex, type CatalogData } from './catalog.ts';
 import { catalogApi } from '../../shared/api/catalog.ts';
 import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
@@ -43,9 +44,11 @@ export interface Finished {
   receiptToken: string | null;
   /** The number this tablet gave it, when the server recorded it under another (used by another tablet). */
   proposedNumber?: number;
+  /** The business day the server booked it on (the next one when today's Z was taken early). */
+  businessDay?: string;
 }
 
-export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refund' | 'refused' | 'replaced' | 'prints';
+export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refund' | 'refused' | 'replaced' | 'prints' | 'drawer';
 
 export interface TillState {
   screen: Screen;
@@ -63,6 +66,12 @@ export interface TillState {
   orderPart: { id: string; lines: { lineId: string; quantity: number }[] } | null;
   /** A share of a restaurant bill (part k of N equal parts): its amount comes from the server, its lines too. */
   orderShare: { id: string; parts: number; index: number; amountCents: number; custom?: boolean } | null;
+  /** Where this till's sales go now (today, or the next day once today's Z is taken) and its float there. */
+  day: TillDayView | null;
+  /** The business day whose float the cashier chose to count later. */
+  floatSkipped: string | null;
+  /** The drawer screen opened on this kind of movement. */
+  drawerKind: 'float' | 'in' | 'out';
 }
 
 type Listener = (s: TillState, prev: TillState) => void;
@@ -107,6 +116,9 @@ export class Till {
     message: null,
     orderPart: null,
     orderShare: null,
+    day: null,
+    floatSkipped: null,
+    drawerKind: 'float',
   };
   private listeners = new Set<Listener>();
   private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
@@ -146,12 +158,13 @@ export class Till {
    * Queues a request behind the tickets, sent in order exactly once (an order operation: the server applies
    * an id once). Stored before it is sent: the phone can lose the Wi-Fi, or be closed, and lose nothing.
    */
-  async enqueue(kind: OutboxItem['kind'], id: string, path: string, body: unknown): Promise<OutboxItem> {
+  async enqueue(kind: OutboxItem['kind'], id: string, path: string, body: unknown, totalCents?: number): Promise<OutboxItem> {
     const item = await numberAndQueue<Omit<OutboxItem, 'seq'>>('ops', 0, () => ({
       id,
       kind,
       path,
       body,
+      ...(totalCents !== undefined ? { totalCents } : {}),
       queuedAt: new Date().toISOString(),
     }));
     await this.outbox.refreshCounts();
@@ -221,6 +234,7 @@ export class Till {
         const same = !starting && this.state.user?.id === me.user.id;
         this.set({ user: me.user, ...(device.replaced ? { screen: 'replaced' as const } : same ? {} : { screen: 'sell' as const }) });
         void this.loadCatalog();
+        void this.refreshDay();
         void this.outbox.kick();
       } else {
         this.set({ user: null, screen: device.replaced ? 'replaced' : 'lock' });
@@ -277,6 +291,7 @@ export class Till {
 
   private afterLogin(user: User) {
     this.lastTouch = Date.now();
+    void this.refreshDay();
     const screen = this.state.device?.replaced ? 'replaced' : this.state.cart.lines.length && this.state.payments.length ? 'pay' : 'sell';
     this.set({ user, screen, message: null });
     void this.outbox.kick();
@@ -323,8 +338,9 @@ export class Till {
     socket.on('connect', () => {
       this.outbox.state = { ...this.outbox.state, online: true };
       this.set({ outbox: this.outbox.state });
-      // What changed while it was away (another tablet paired with this till, say).
+      // What changed while it was away (another tablet paired with this till, say; a Z taken).
       void this.refreshDevice();
+      void this.refreshDay();
       void this.outbox.kick();
       // Back online: the catalogue may have changed meanwhile.
       void this.loadCatalog();
@@ -357,6 +373,7 @@ export class Till {
     socket.on('printer:state', (p) => {
       if (p.printerId === this.state.device?.printerId) this.set({ printer: p });
     });
+    socket.on('day:closed', () => void this.refreshDay());
     socket.on('devices:replaced', (e) => {
       // Another tablet took this till over: learn it from the server, and stop selling.
       if (e.deviceIds.includes(this.state.device?.deviceId ?? -1)) void this.refreshDevice();
@@ -378,6 +395,47 @@ export class Till {
       this.set({ device, ...(replacedNow && this.state.screen !== 'pair' ? { screen: 'replaced' as const } : {}) });
     } catch {
       /* offline: what it knew stands */
+    }
+  }
+
+  /** Where the till's sales go now, and whether its float is counted: asked again when a day closes. */
+  async refreshDay() {
+    try {
+      const day = await call(drawerApi.tillDay);
+      await put('kv', day, 'day');
+      this.set({ day });
+    } catch {
+      /* offline: what it knew stands */
+      if (!this.state.day) {
+        const kept = await get<TillDayView>('kv', 'day').catch(() => undefined);
+        if (kept) this.set({ day: kept });
+      }
+    }
+  }
+
+  openDrawer(kind: 'float' | 'in' | 'out') {
+    this.set({ screen: 'drawer', drawerKind: kind, message: null });
+  }
+
+  skipFloat() {
+    if (this.state.day) this.set({ floatSkipped: this.state.day.salesDay });
+  }
+
+  /**
+   * A float, cash in or cash out from this till: sent now, or kept in the outbox behind the tickets when the
+   * server cannot be reached (the server applies an id once). Answers the movement, or null when queued.
+   */
+  async recordCash(body: Omit<CashMovementBody, 'id' | 'createdAt'>): Promise<CashMovementView | null> {
+    const full: CashMovementBody = { ...body, id: uuidv7(), createdAt: new Date().toISOString() };
+    try {
+      const m = await call(drawerApi.record, { body: full });
+      if (m.kind === 'float') void this.refreshDay();
+      return m;
+    } catch (e) {
+      if (!isOffline(e) || body.approval) throw e;
+      await this.enqueue('cash', full.id, link(drawerApi.record), full, body.kind === 'out' ? -body.amountCents : body.amountCents);
+      if (body.kind === 'float' && this.state.day) this.set({ day: { ...this.state.day, floatCents: body.amountCents } });
+      return null;
     }
   }
 
@@ -503,7 +561,8 @@ export class Till {
 
   private sent(item: OutboxItem, reply: unknown) {
     for (const h of this.sentHooks) h(item, reply);
-    const recorded = reply && typeof reply === 'object' ? (reply as { receiptToken?: string; number?: number }) : null;
+    const recorded =
+      reply && typeof reply === 'object' ? (reply as { receiptToken?: string; number?: number; businessDay?: string }) : null;
     // Recorded under another number (another tablet of this till had used it): carry on after it.
     const renumbered =
       recorded?.number !== undefined && item.number !== undefined && recorded.number !== item.number ? recorded.number : null;
@@ -515,6 +574,7 @@ export class Till {
         finished: {
           ...f,
           receiptToken: String(recorded.receiptToken),
+          ...(recorded.businessDay ? { businessDay: recorded.businessDay } : {}),
           ...(renumbered !== null ? { number: renumbered, proposedNumber: f.number } : {}),
         },
       });

@@ -80,18 +80,21 @@ function useLoad<R>(load: () => Promise<R>, deps: unknown[]): [R | null, string]
 
 function Today({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tick: number }) {
   const d = today();
+  // After a Z taken during the day, today's later tickets are booked on the next business day: they were
+  // still sold today, so "today" reads both (the next day has no other tickets yet).
+  const next = shiftDays(d, 1);
   const [data] = useLoad(
     async () => ({
-      day: await call(settlementApi.sales, { params: { id }, query: { from: d, to: d } }),
-      month: await call(settlementApi.sales, { params: { id }, query: { from: monthStart(d), to: d } }),
-      lines: await call(settlementApi.lines, { params: { id }, query: { from: d, to: d, limit: 50 } }),
+      day: await call(settlementApi.sales, { params: { id }, query: { from: d, to: next } }),
+      month: await call(settlementApi.sales, { params: { id }, query: { from: monthStart(d), to: next } }),
+      lines: await call(settlementApi.lines, { params: { id }, query: { from: d, to: next, limit: 50 } }),
       draft: await call(settlementApi.statement, { params: { id }, query: { from: monthStart(d), to: d } }),
     }),
     [id, tick],
   );
   if (!data) return <p class="muted">…</p>;
   // The restaurant's use of their goods today (a dish sold with its recipe names its ticket and dish).
-  const kitchen = data.draft.items.filter((i) => i.kind === 'kitchen' && i.day === d);
+  const kitchen = data.draft.items.filter((i) => i.kind === 'kitchen' && (i.day === d || i.day === next));
   const time = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
   return (
     <div>
@@ -110,6 +113,11 @@ function Today({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tic
           <strong>{euros(data.draft.totals.netOwedCents, lang)}</strong>
         </div>
       </div>
+      {data.lines.some((l) => l.day !== d) && (
+        <p class="muted" data-testid="today-next-day">
+          {t('portal.today.afterZ', { day: day(next, lang, { dateStyle: 'long' }) })}
+        </p>
+      )}
       {data.lines.length === 0 ? (
         <p class="muted">{t('portal.today.none')}</p>
       ) : (

@@ -12,6 +12,17 @@ import { getClosing, type closingView } from './closing.ts';
 type Closing = ReturnType<typeof closingView>;
 
 const METHODS: Record<string, string> = { cash: 'Espèces', card: 'Carte bancaire', cheque: 'Chèque', meal_voucher: 'Titres-restaurant' };
+/** The drawer's movements as the Z names them (`shared/api/drawer.ts` reasons). */
+const MOVEMENTS: Record<string, string> = {
+  float: 'Fond de caisse',
+  change_supply: 'Entrée : apport de monnaie',
+  petty_purchase: 'Sortie : petite dépense',
+  producer_payment: 'Sortie : paiement d’un producteur',
+  bank_deposit: 'Sortie : dépôt en banque',
+  correction: 'Correction',
+  other: 'Autre',
+};
+const hour = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', timeStyle: 'short' }).format(new Date(iso));
 const paris = (iso: string) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
 const periodLabel = (c: Closing) =>
@@ -23,7 +34,14 @@ const periodLabel = (c: Closing) =>
 
 export function closingPdf(
   c: Closing,
-  ctx: { shop: ShopIdentity; outletName: string; closedByName: string; demo: boolean; tillNames: Map<number, string> },
+  ctx: {
+    shop: ShopIdentity;
+    outletName: string;
+    closedByName: string;
+    demo: boolean;
+    tillNames: Map<number, string>;
+    producerNames?: Map<number, string>;
+  },
 ): Promise<Buffer> {
   const title =
     c.kind === 'day'
@@ -60,9 +78,47 @@ export function closingPdf(
       ...f.byPayment.map((p) => ({ cells: [METHODS[p.method] ?? p.method.replace(/^other:/, ''), pdfEuros(p.amountCents)] })),
       ...(f.tipsCents ? [{ cells: ['Dont pourboires (carte), hors chiffre d’affaires', pdfEuros(f.tipsCents)] }] : []),
       { cells: ['Monnaie rendue', pdfEuros(-f.changeCents)] },
-      { cells: ['Espèces attendues en caisse', pdfEuros(f.cashExpectedCents)], bold: true },
+      ...(f.drawer ? [] : [{ cells: ['Espèces attendues en caisse', pdfEuros(f.cashExpectedCents)], bold: true }]),
     ],
   );
+  if (f.drawer) {
+    const d = f.drawer;
+    doc.section('Espèces en caisse');
+    doc.table(
+      [
+        { header: 'Poste', width: 0.7 },
+        { header: 'Montant', width: 0.3, align: 'right' },
+      ],
+      [
+        { cells: ['Fond de caisse', pdfEuros(d.floatCents)] },
+        { cells: ['Espèces encaissées (remboursements déduits)', pdfEuros(d.cashSalesCents)] },
+        { cells: ['Monnaie rendue', pdfEuros(-d.changeCents)] },
+        { cells: ['Entrées d’espèces', pdfEuros(d.cashInCents)] },
+        { cells: ['Sorties d’espèces', pdfEuros(-d.cashOutCents)] },
+        { cells: ['Espèces attendues en caisse', pdfEuros(d.expectedCents)], bold: true },
+      ],
+    );
+    if (d.movements.length) {
+      doc.table(
+        [
+          { header: 'Heure', width: 0.12 },
+          { header: 'Caisse', width: 0.18 },
+          { header: 'Mouvement', width: 0.5 },
+          { header: 'Montant', width: 0.2, align: 'right' },
+        ],
+        d.movements.map((m) => ({
+          cells: [
+            hour(m.at),
+            m.tillId === null ? 'Tiroir du point de vente' : (ctx.tillNames.get(m.tillId) ?? `Caisse ${m.tillId}`),
+            [MOVEMENTS[m.reason] ?? m.reason, m.producerId !== null ? ctx.producerNames?.get(m.producerId) : null, m.note]
+              .filter(Boolean)
+              .join(' — '),
+            pdfEuros(m.kind === 'out' ? -m.amountCents : m.amountCents),
+          ],
+        })),
+      );
+    }
+  }
   if (f.cashCountedCents !== null) {
     doc.summary([
       { label: 'Espèces comptées', value: pdfEuros(f.cashCountedCents) },
@@ -134,6 +190,7 @@ export async function closingDocument(db: Db, id: number): Promise<{ pdf: Buffer
     closedByName: by?.display_name ?? '?',
     demo: await isDemo(db),
     tillNames: new Map(tills.map((t) => [t.id, t.name])),
+    producerNames: new Map((await db.selectFrom('producers').select(['id', 'name']).execute()).map((p) => [p.id, p.name])),
   });
   return { pdf, filename: `cloture-${outlet.code}-${c.kind}-${c.period}.pdf` };
 }

@@ -5,12 +5,19 @@ import { Conflict, Invalid, NotFound, Unprocessable } from '../errors.ts';
 import { openOrdersSummary } from '../restaurant/orders.ts';
 import { appendClosing } from '../journal/closings.ts';
 import { dayFigures, salesByHour, sumFigures, type ClosingFigures } from './figures.ts';
+import { drawerDays, ticketCash } from '../drawer/drawer.ts';
+import { nextDay } from '../sales/record.ts';
 
 async function outletByCode(db: Db, code: OutletCode) {
   const outlet = await db.selectFrom('outlets').select(['id', 'code', 'name']).where('code', '=', code).executeTakeFirst();
   if (!outlet) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
   return outlet;
 }
+
+const frenchDate = (day: string) =>
+  new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${day}T12:00:00Z`),
+  );
 
 export function closingView(row: Omit<Selectable<ClosingTable>, 'prev_hash'>) {
   return {
@@ -41,18 +48,27 @@ export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone 
     .where('kind', '=', 'day')
     .where('period', '=', day)
     .executeTakeFirst();
+  const figures = await dayFigures(db, o.id, { from: day, to: day });
   return {
     outlet: o.code,
     day,
     closed: Boolean(closed),
-    figures: await dayFigures(db, o.id, { from: day, to: day }),
+    figures,
+    drawer: (await drawerDays(db, o.id, { from: day, to: day }))(day, ticketCash(figures)),
     byHour: await salesByHour(db, o.id, day, timeZone),
   };
 }
 
 export async function closeDay(
   db: Kysely<Database>,
-  input: { outlet: OutletCode; day: string; cashCountedCents: number; note?: string | undefined; withOpenTables?: boolean },
+  input: {
+    outlet: OutletCode;
+    day: string;
+    cashCountedCents: number;
+    note?: string | undefined;
+    withOpenTables?: boolean;
+    confirmEarly?: boolean;
+  },
   userId: number,
   now: Date,
   timeZone: string,
@@ -63,6 +79,7 @@ export async function closeDay(
   return db.transaction().execute(async (trx) => {
     const outlet = await outletByCode(trx, input.outlet);
     const figures = await dayFigures(trx, outlet.id, { from: input.day, to: input.day });
+    const drawer = (await drawerDays(trx, outlet.id, { from: input.day, to: input.day }))(input.day, ticketCash(figures));
     const open = await openOrdersSummary(trx, outlet.id);
     if (open.length && !input.withOpenTables) {
       throw new Conflict(
@@ -70,6 +87,12 @@ export async function closeDay(
         'withOpenTables',
       );
     }
+    // No opening hours are known: while the day lasts, tickets may still come, so closing it is confirmed.
+    if (input.day === today && !input.confirmEarly)
+      throw new Conflict(
+        `La journée du ${frenchDate(input.day)} n’est pas finie : après ce Z, les ventes iront sur la journée du ${frenchDate(nextDay(input.day))}. Confirmez la clôture.`,
+        'confirmEarly',
+      );
     return append(trx, {
       outletId: outlet.id,
       kind: 'day',
@@ -77,10 +100,11 @@ export async function closeDay(
       figures: {
         ...figures,
         cashCountedCents: input.cashCountedCents,
-        cashDifferenceCents: input.cashCountedCents - figures.cashExpectedCents,
+        cashDifferenceCents: input.cashCountedCents - drawer.expectedCents,
         note: input.note ?? null,
         from: [],
         ...(open.length ? { openTables: open } : {}),
+        drawer,
       },
       userId,
       now,

@@ -1,5 +1,6 @@
 import { groupBy } from '../../shared/group.ts';
 import type { Db } from '../../db/schema.ts';
+import type { DrawerFigures } from '../drawer/drawer.ts';
 
 /** What an X or Z report shows, for one business day of one outlet, or summed over a month or a year. */
 export interface Figures {
@@ -34,6 +35,11 @@ export interface ClosingFigures extends Figures {
   from: string[];
   /** A restaurant day closed with tables still open: which, and what they held. */
   openTables?: { table: string | null; orderId: string; totalCents: number }[];
+  /**
+   * Day closings (since the drawer's movements exist): the float, the tickets' cash, cash in and out, and the
+   * cash expected from them, which `cashDifferenceCents` is counted against. Chained with the rest.
+   */
+  drawer?: DrawerFigures;
 }
 
 const byKey = <T>(rows: T[], key: (r: T) => string | number) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

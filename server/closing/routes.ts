@@ -23,9 +23,12 @@ export const closingRoutes = [
     access: MANAGERS,
     tag: 'closings',
     summary:
-      'Daily closing (Z) of an outlet: totals by payment, VAT rate, producer; cash expected vs counted; chained. The day then takes no more tickets',
-    handler: async ({ body }, ctx) =>
-      Reply.created(await closeDay(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
+      'Daily closing (Z) of an outlet: totals by payment, VAT rate, producer; the drawer (float, cash in and out) and cash expected vs counted; chained. The day then takes no more tickets (they go to the next day): closing today needs `confirmEarly`',
+    handler: async ({ body }, ctx) => {
+      const closing = await closeDay(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
+      ctx.services.realtime?.dayClosed(closing.outletId, closing.period);
+      return Reply.created(closing);
+    },
   }),
   serve(closingApi.closeMonth, {
     access: MANAGERS,

@@ -2,6 +2,7 @@ import { authRoutes } from '../auth/routes.ts';
 import { catalogRoutes } from '../catalog/routes.ts';
 import { salesRoutes } from '../sales/routes.ts';
 import { closingRoutes } from '../closing/routes.ts';
+import { drawerRoutes } from '../drawer/routes.ts';
 import { archiveRoutes } from '../archive/routes.ts';
 import { settingsRoutes } from '../settings/routes.ts';
 import { stockRoutes } from '../stock/routes.ts';
@@ -39,6 +40,7 @@ export const allRoutes: readonly RouteDef[] = [
   ...catalogRoutes,
   ...stockRoutes,
   ...closingRoutes,
+  ...drawerRoutes,
   ...receiptRoutes,
   ...printingRoutes,
   ...archiveRoutes,

@@ -10,6 +10,7 @@ import { Conflict } from '../errors.ts';
 import { emptyFigures, figuresByDay, sumFigures, type ClosingFigures, type Figures } from '../closing/figures.ts';
 import { canonicalJson, GENESIS_HASH } from './canonical.ts';
 import { recordEvent } from './events.ts';
+import { drawerDays, ticketCash } from '../drawer/drawer.ts';
 
 export interface ClosingRecord {
   outletId: number;
@@ -126,6 +127,9 @@ export async function verifyClosings(db: Db) {
     const recomputedDays = closedDays.length
       ? await figuresByDay(db, outletId, { from: closedDays[0]!, to: closedDays[closedDays.length - 1]! })
       : new Map<string, Figures>();
+    const drawerOf = closedDays.length
+      ? await drawerDays(db, outletId, { from: closedDays[0]!, to: closedDays[closedDays.length - 1]! })
+      : null;
     let prev = GENESIS_HASH;
     let expectedSeq = 1;
     let outletGrand = 0;
@@ -146,7 +150,17 @@ export async function verifyClosings(db: Db) {
         const parts = list.filter((c) => c.kind === (r.kind === 'month' ? 'day' : 'month') && from.has(c.period));
         recomputed = sumFigures(parts.map((c) => JSON.parse(c.figures) as Figures));
       }
-      const { cashCountedCents: _a, cashDifferenceCents: _b, note: _c, from: _d, openTables: _e, ...stored } = figures;
+      const { cashCountedCents: _a, cashDifferenceCents: _b, note: _c, from: _d, openTables: _e, drawer, ...stored } = figures;
+      // The drawer's float and movements, since they are on the Z: recomputed from the movements and the tickets.
+      if (r.kind === 'day' && drawer && drawerOf) {
+        const again = drawerOf(r.period, ticketCash(recomputed));
+        if (canonicalJson(drawer) !== canonicalJson(again))
+          problems.push({
+            record: label,
+            fault: 'figures-mismatch',
+            detail: `drawer: recorded expected cash ${drawer.expectedCents}, recomputed ${again.expectedCents}`,
+          });
+      }
       // Producers' names are printed for reading, not audited: a producer renamed since must not look like tampering.
       const comparable = (f: Figures) =>
         canonicalJson({ ...f, byProducer: f.byProducer.map(({ producerId, totalCents }) => ({ producerId, totalCents })) });

@@ -3,6 +3,7 @@
  * manager prints on a receipt printer (X and Z reports, deposit slips, shelf labels). Each takes the
  * database, the print queue, the acting identity and its input; no request, no response.
  */
+import type { ClosingFigures } from '../closing/figures.ts';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { printerBody, printerPatch, printingApi } from '../../shared/api/printing.ts';
@@ -46,7 +47,8 @@ export async function printXReport(
   const outletName = await outletNameByCode(db, body.outlet);
   const bytes = closingReport(
     'X',
-    x.figures,
+    // The drawer so far (float, cash in and out) counts in the cash the X expects.
+    { ...x.figures, drawer: x.drawer } as ClosingFigures,
     { shop: await shopIdentity(db), period: x.day, outletName, at: now.toISOString() },
     { columns: printer.columns, codePage: printer.codePage },
   );

@@ -1,6 +1,6 @@
 import type { ShopIdentity } from '../../shared/api/settings.ts';
 import { formatRate, type BasisPoints } from '../../shared/money.ts';
-import type { Figures } from '../closing/figures.ts';
+import type { ClosingFigures, Figures } from '../closing/figures.ts';
 import { methodName, receiptRows, type ReceiptData } from '../receipts/digital.ts';
 import { unitLine, type LabelProduct } from '../documents/labels.ts';
 import { EscPos, type PrinterProfile } from './escpos.ts';
@@ -130,11 +130,21 @@ export function closingReport(
     p.columnsRow([formatRate(v.vatRateBp as BasisPoints), eur(v.netCents), eur(v.vatCents), eur(v.grossCents)], widths);
   p.rule().bold(true).line('Par producteur').bold(false);
   for (const pr of f.byProducer) p.pair(pr.name, eur(pr.totalCents));
-  p.rule().pair('Espèces attendues', eur(f.cashExpectedCents));
+  // A Z since the drawer's movements: the float and cash in/out count in what the drawer should hold.
+  const drawer = (f as ClosingFigures).drawer;
+  p.rule();
+  if (drawer)
+    p.pair('Fond de caisse', eur(drawer.floatCents))
+      .pair('Espèces encaissées', eur(drawer.cashSalesCents))
+      .pair('Monnaie rendue', eur(-drawer.changeCents))
+      .pair("Entrées d'espèces", eur(drawer.cashInCents))
+      .pair("Sorties d'espèces", eur(-drawer.cashOutCents));
+  const expected = drawer?.expectedCents ?? f.cashExpectedCents;
+  p.pair('Espèces attendues', eur(expected));
   if (info.counted != null)
     p.pair('Espèces comptées', eur(info.counted))
       .bold(true)
-      .pair('Écart', eur(info.counted - f.cashExpectedCents))
+      .pair('Écart', eur(info.counted - expected))
       .bold(false);
   if (info.grandTotalCents != null) p.pair('Grand total perpétuel', eur(info.grandTotalCents));
   if (f.lateTickets) p.line(`Dont ${f.lateTickets} ticket(s) d'un jour déjà clôturé`);

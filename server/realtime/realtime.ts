@@ -131,6 +131,11 @@ export class Realtime {
     this.io.to('managers').to(`outlet:${station.outletId}`).emit('station:changed', station);
   }
 
+  /** A day's Z was taken: the outlet's tills say where their sales go now. */
+  dayClosed(outletId: number, day: string) {
+    this.io.to('managers').to(`outlet:${outletId}`).emit('day:closed', { outletId, day });
+  }
+
   /** Tells a till's tablets that another one took the till over. */
   devicesReplaced(tillId: number, deviceIds: number[]) {
     this.io.to(`till:${tillId}`).emit('devices:replaced', { tillId, deviceIds });

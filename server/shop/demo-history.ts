@@ -4,6 +4,7 @@ import { businessDay } from '../../shared/time.ts';
 import type { Database } from '../../db/schema.ts';
 import { closeDay } from '../closing/closing.ts';
 import { dayFigures } from '../closing/figures.ts';
+import { drawerDays, recordCashMovement, ticketCash } from '../drawer/drawer.ts';
 import { recordSale } from '../sales/record.ts';
 import { recordRefund } from '../sales/refund.ts';
 import { recordSlip } from '../stock/ledger.ts';
@@ -353,14 +354,33 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
           tickets++;
         }
       }
-      // Evening: the manager closes both outlets, counting the drawer (now and then a coin is missing).
+      // Evening: the manager closes both outlets, counting the drawer (now and then a coin is missing). Each
+      // till's drawer started the day with its float (counted at 8:30), which the Z expects back.
       for (const outlet of ['shop', 'restaurant'] as const) {
         const outletId = outlet === 'shop' ? 1 : 2;
-        const expected = (await dayFigures(db, outletId, { from: day, to: day })).cashExpectedCents;
+        for (const tillId of outlet === 'shop' ? shopTills : [barTill]) {
+          const at = parisTime(day, 8, 30);
+          await recordCashMovement(
+            db,
+            { id: uuidv7(at.getTime(), random), kind: 'float', reason: 'float', amountCents: 15000, tillId, createdAt: at.toISOString() },
+            { user: { id: manager.id, role: 'manager' }, tillId: null },
+            at,
+            'Europe/Paris',
+          );
+        }
+        const figures = await dayFigures(db, outletId, { from: day, to: day });
+        const expected = (await drawerDays(db, outletId, { from: day, to: day }))(day, ticketCash(figures)).expectedCents;
         const counted = expected + (random() < 0.15 ? pick([-200, -50, -10, 20, 100]) : 0);
         await closeDay(
           db,
-          { outlet, day, cashCountedCents: Math.max(0, counted), ...(counted !== expected ? { note: 'Écart constaté au comptage' } : {}) },
+          {
+            outlet,
+            day,
+            cashCountedCents: Math.max(0, counted),
+            ...(counted !== expected ? { note: 'Écart constaté au comptage' } : {}),
+            // 19:45, the shop is shut: the manager confirms the day is over.
+            confirmEarly: true,
+          },
           manager.id,
           parisTime(day, 19, 45),
           'Europe/Paris',

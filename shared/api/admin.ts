@@ -62,7 +62,7 @@ export type UserCreate = z.infer<typeof userCreateBody>;
 export const refusedTicketBody = z
   .object({
     id: z.string().min(1).max(64),
-    kind: z.enum(['sale', 'refund', 'receipt', 'op']),
+    kind: z.enum(['sale', 'refund', 'receipt', 'op', 'cash']),
     number: z.number().int().optional(),
     totalCents: z.number().int().optional(),
     path: z.string().max(200),

@@ -12,6 +12,11 @@ export const closeDayBody = z
     note: z.string().trim().max(500).optional(),
     /** The restaurant's tables still open: refused unless the manager closes with them listed on the Z. */
     withOpenTables: z.boolean().default(false),
+    /**
+     * Closing today before the day is over: sales recorded after it go to the next business day. The manager
+     * confirms it (the back office asks); without it such a closing is refused.
+     */
+    confirmEarly: z.boolean().default(false),
   })
   .strict();
 export const closeMonthBody = z
@@ -53,6 +58,31 @@ export const figuresSchema = z.strictObject({
 });
 export type FiguresView = z.infer<typeof figuresSchema>;
 
+/** The drawer at closing: float, cash in and out and the tickets' cash make the cash expected. */
+export const drawerFiguresSchema = z.strictObject({
+  floatCents: int,
+  cashSalesCents: int,
+  changeCents: int,
+  cashInCents: int,
+  cashOutCents: int,
+  /** float + cash sales − change + cash in − cash out. */
+  expectedCents: int,
+  movements: z.array(
+    z.strictObject({
+      id: z.string(),
+      tillId: int.nullable(),
+      kind: z.enum(['float', 'in', 'out']),
+      reason: z.string(),
+      amountCents: int,
+      note: z.string().nullable(),
+      producerId: int.nullable(),
+      userId: int,
+      approvedBy: int.nullable(),
+      at: z.string(),
+    }),
+  ),
+});
+
 export const closingFiguresSchema = figuresSchema.extend({
   /** Day closings: the cash counted in the drawer, and the difference with what was expected. */
   cashCountedCents: int.nullable(),
@@ -62,6 +92,8 @@ export const closingFiguresSchema = figuresSchema.extend({
   from: z.array(z.string()),
   /** A restaurant day closed with tables still open: which, and what they held. */
   openTables: z.array(z.strictObject({ table: z.string().nullable(), orderId: z.string(), totalCents: int })).optional(),
+  /** Day closings: the drawer's float, cash in and out, and the cash expected at closing from them and the tickets. */
+  drawer: drawerFiguresSchema.optional(),
 });
 
 /** A closing (Z) as chained: its figures, its place in the outlet's chain, its hash. */
@@ -85,6 +117,8 @@ export const xReportSchema = z.strictObject({
   day: z.string(),
   closed: z.boolean(),
   figures: figuresSchema,
+  /** The drawer so far: float, cash in and out, and the cash it should hold now. */
+  drawer: drawerFiguresSchema,
   byHour: z.array(z.strictObject({ hour: int, tickets: int, totalCents: int })),
 });
 export type XReportView = z.infer<typeof xReportSchema>;

@@ -61,6 +61,8 @@ export const tillOptionsSchema = z
     tipsOnCard: z.boolean().default(false),
     /** A line already sent to the kitchen and worth more than this (cents, incl. VAT) is cancelled only with a manager's PIN (0: never). */
     voidApprovalCents: z.number().int().min(0).max(10_000_000).default(0),
+    /** Cash taken out of a till's drawer above this (cents) needs a manager's PIN; paying a producer in cash always does. */
+    cashOutApprovalCents: z.number().int().min(0).max(10_000_000).default(5000),
   })
   .strict();
 export type TillOptions = z.infer<typeof tillOptionsSchema>;
@@ -70,6 +72,7 @@ export const defaultTillOptions: TillOptions = {
   autoLockSeconds: 180,
   tipsOnCard: false,
   voidApprovalCents: 0,
+  cashOutApprovalCents: 5000,
 };
 
 // ——— The endpoints ———

@@ -1,11 +1,15 @@
 import { useState } from 'preact/hooks';
 import { type TillState } from '../till.ts';
-import { till, t, eur, useKeys } from '../ui.tsx';
+import { day as formatDay } from '../../format.ts';
+import { till, t, eur, lang, useKeys } from '../ui.tsx';
 
 export function DoneScreen({ s }: { s: TillState }) {
   const f = s.finished!;
   // Recorded means the server answered (with the digital receipt's token), not that the queue looks empty.
   const queued = !f.receiptToken;
+  // Booked on another day than today's (its Z taken early): the server's word, or where the till knows sales go.
+  const booked = f.businessDay ?? s.day?.salesDay;
+  const otherDay = booked && s.day && booked !== s.day.today ? booked : null;
   const [qr, setQr] = useState(false);
   useKeys((e: KeyboardEvent) => {
     if (e.key === '1') void till.receipt('print');
@@ -29,6 +33,11 @@ export function DoneScreen({ s }: { s: TillState }) {
           </div>
         )}
         <p data-testid="ticket-state">{queued ? t('till.done.queued', { n: f.number }) : t('till.done.stored', { n: f.number })}</p>
+        {otherDay && (
+          <p class="banner" data-testid="ticket-day">
+            {t('till.done.otherDay', { day: formatDay(otherDay, lang, { dateStyle: 'long' }) })}
+          </p>
+        )}
         {f.proposedNumber !== undefined && (
           <p class="muted" data-testid="renumbered">
             {t('till.done.renumbered', { n: f.number, proposed: f.proposedNumber })}

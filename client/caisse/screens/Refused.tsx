@@ -37,9 +37,11 @@ export function RefusedScreen({ s }: { s: TillState }) {
           return (
             <li key={it.seq} data-testid="refused-item">
               <strong>
-                {t(it.kind === 'refund' ? 'till.refused.refund' : it.kind === 'receipt' ? 'till.refused.receipt' : 'till.refused.sale', {
-                  n: it.number ?? '—',
-                })}
+                {it.kind === 'cash'
+                  ? t('till.refused.cash')
+                  : t(it.kind === 'refund' ? 'till.refused.refund' : it.kind === 'receipt' ? 'till.refused.receipt' : 'till.refused.sale', {
+                      n: it.number ?? '—',
+                    })}
               </strong>
               {it.totalCents !== undefined && <span> · {eur(it.totalCents)}</span>}
               <span> · {new Date(it.queuedAt).toLocaleString(lang)}</span>

@@ -2,7 +2,8 @@ import { type MessageKey } from '../../../shared/i18n/index.ts';
 import { type TillState } from '../till.ts';
 import { till, lang, t, setLang } from '../ui.tsx';
 
-export function StatusBar({ s }: { s: TillState }) {
+/** `drawer`: the till's own drawer can be opened from here (the shop's till, not the waiter's phone). */
+export function StatusBar({ s, drawer = false }: { s: TillState; drawer?: boolean }) {
   const o = s.outbox;
   return (
     <header class="status">
@@ -61,6 +62,11 @@ export function StatusBar({ s }: { s: TillState }) {
       >
         {t('lang.switch')}
       </button>
+      {drawer && s.user && s.screen === 'sell' && (
+        <button class="link" data-testid="open-drawer" onClick={() => till.openDrawer(s.day?.floatCents === null ? 'float' : 'out')}>
+          {t('till.drawer.open')}
+        </button>
+      )}
       {s.user && s.screen !== 'lock' && (
         <button class="link" onClick={() => till.lock()}>
           {t('till.lock')}

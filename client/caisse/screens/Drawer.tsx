@@ -1,0 +1,211 @@
+import { useState } from 'preact/hooks';
+import type { MessageKey } from '../../../shared/i18n/index.ts';
+import { parseEuros } from '../../../shared/money.ts';
+import { authApi } from '../../../shared/api/auth.ts';
+import { cashInReasons, cashOutReasons, denominationsCents, type CashMovementView } from '../../../shared/api/drawer.ts';
+import { call } from '../../api.ts';
+import { day as formatDay } from '../../format.ts';
+import { type TillState } from '../till.ts';
+import { till, lang, t, eur, errorText } from '../ui.tsx';
+
+const KINDS = ['float', 'in', 'out'] as const;
+const reasonsOf = (kind: (typeof KINDS)[number]): readonly string[] =>
+  kind === 'float' ? ['float'] : kind === 'in' ? cashInReasons : cashOutReasons;
+
+/**
+ * The drawer at the till: the float counted at the start of the day, cash put in or taken out with a reason.
+ * A cash out above the shop's limit, or paying a producer, takes a manager's PIN here, as a discount does.
+ */
+export function DrawerScreen({ s }: { s: TillState }) {
+  const kind = s.drawerKind;
+  const [reason, setReason] = useState(reasonsOf(kind)[0]!);
+  const [amount, setAmount] = useState('');
+  const [note, setNote] = useState('');
+  const [producerId, setProducerId] = useState<number | null>(null);
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+  const [busy, setBusy] = useState(false);
+  /** The float counted note by note (optional): the total follows. */
+  const [counts, setCounts] = useState<Record<number, number>>({});
+  const counted = denominationsCents.reduce((sum, d) => sum + d * (counts[d] ?? 0), 0);
+  const byDenomination = kind === 'float' && counted > 0;
+  const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
+  const limit = s.device?.options.cashOutApprovalCents ?? 0;
+  const cents = byDenomination ? counted : parseEuros(amount);
+  const needsManager = kind === 'out' && !isManager && (reason === 'producer_payment' || (limit > 0 && cents !== null && cents > limit));
+  const floatCounted = kind === 'float' && s.day?.floatCents != null;
+  const salesDay = s.day ? formatDay(s.day.salesDay, lang, { dateStyle: 'long' }) : '';
+
+  const choose = (k: (typeof KINDS)[number]) => {
+    till.set({ drawerKind: k });
+    setReason(reasonsOf(k)[0]!);
+    setProducerId(null);
+    setError('');
+    setDone('');
+  };
+
+  async function save(e: Event) {
+    e.preventDefault();
+    setError('');
+    setDone('');
+    if (cents === null || cents <= 0) return setError(t('drawer.badAmount'));
+    if ((reason === 'other' || reason === 'correction') && !note.trim()) return setError(t('drawer.noteNeeded'));
+    if (needsManager && !pin) return setError(t('till.drawer.needsManager'));
+    setBusy(true);
+    try {
+      const approval = needsManager ? (await call(authApi.approve, { body: { pin } })).approval : undefined;
+      const m = await till.recordCash({
+        kind,
+        reason: reason as CashMovementView['reason'],
+        amountCents: cents,
+        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(reason === 'producer_payment' && producerId !== null ? { producerId } : {}),
+        ...(approval ? { approval } : {}),
+        ...(byDenomination
+          ? {
+              denominations: Object.fromEntries(
+                Object.entries(counts)
+                  .filter(([, n]) => n > 0)
+                  .map(([d, n]) => [d, n]),
+              ),
+            }
+          : {}),
+      });
+      setDone(
+        m === null
+          ? t('till.drawer.queued')
+          : t('drawer.recorded', { kind: t(`drawer.kind.${m.kind}` as MessageKey), amount: eur(m.amountCents) }),
+      );
+      setAmount('');
+      setNote('');
+      setPin('');
+      setCounts({});
+    } catch (err) {
+      setPin('');
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="center drawer-screen">
+      <form class="card drawer" onSubmit={save} data-testid="drawer">
+        <h1>{t('till.drawer.title')}</h1>
+        <div class="row" role="group" aria-label={t('drawer.kind')}>
+          {KINDS.map((k) => (
+            <button key={k} type="button" class={kind === k ? 'toggle on' : 'toggle'} aria-pressed={kind === k} onClick={() => choose(k)}>
+              {t(`drawer.kind.${k}` as MessageKey)}
+            </button>
+          ))}
+        </div>
+        {floatCounted ? (
+          <p role="status" data-testid="float-counted">
+            {t('till.drawer.floatIs', { day: salesDay, amount: eur(s.day!.floatCents!) })}
+          </p>
+        ) : (
+          <>
+            {kind !== 'float' && (
+              <label>
+                {t('drawer.reason')}
+                <select value={reason} onChange={(e) => setReason((e.target as HTMLSelectElement).value)}>
+                  {reasonsOf(kind).map((r) => (
+                    <option key={r} value={r}>
+                      {t(`drawer.reason.${r}` as MessageKey)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+            {reason === 'producer_payment' && (
+              <label>
+                {t('drawer.producer')}
+                <select
+                  value={producerId === null ? '' : String(producerId)}
+                  onChange={(e) => {
+                    const v = (e.target as HTMLSelectElement).value;
+                    setProducerId(v === '' ? null : Number(v));
+                  }}
+                >
+                  <option value="">{t('drawer.noProducer')}</option>
+                  {(s.catalog?.data.producers ?? []).map((p) => (
+                    <option key={p.id} value={String(p.id)}>
+                      {p.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+            <label>
+              {t('drawer.amount')}
+              <input
+                inputMode="decimal"
+                autoFocus
+                readOnly={byDenomination}
+                value={byDenomination ? eur(counted) : amount}
+                onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+              />
+            </label>
+            {kind === 'float' && (
+              <details class="by-denomination">
+                <summary>{t('till.drawer.byDenomination')}</summary>
+                <div class="denominations">
+                  {denominationsCents.map((d) => (
+                    <label key={d}>
+                      <span>{eur(d)}</span>
+                      <input
+                        type="number"
+                        inputMode="numeric"
+                        min={0}
+                        value={counts[d] ?? ''}
+                        aria-label={t('bo.day.countOf', { value: eur(d) })}
+                        onInput={(e) =>
+                          setCounts({ ...counts, [d]: Math.max(0, Math.floor(Number((e.target as HTMLInputElement).value) || 0)) })
+                        }
+                      />
+                    </label>
+                  ))}
+                </div>
+              </details>
+            )}
+            <label>
+              {t('drawer.note')}
+              <input maxLength={200} value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+            </label>
+            {needsManager && (
+              <label>
+                {t('till.drawer.managerPin')}
+                <input
+                  type="password"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  value={pin}
+                  onInput={(e) => setPin((e.target as HTMLInputElement).value)}
+                />
+              </label>
+            )}
+          </>
+        )}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <p role="status" data-testid="drawer-done">
+          {done}
+        </p>
+        <div class="row">
+          <button type="button" class="big" onClick={() => till.set({ screen: 'sell' })}>
+            {t('till.drawer.close')}
+          </button>
+          {!floatCounted && (
+            <button type="submit" class="big primary" disabled={busy}>
+              {t('till.drawer.save')}
+            </button>
+          )}
+        </div>
+      </form>
+    </main>
+  );
+}
