@@ -17,6 +17,7 @@ import * as kitchenScreen011 from './migrations/2026-12-04-011-kitchen-screen.ts
 import * as modifiers012 from './migrations/2026-12-04-012-modifiers.ts';
 import * as recipes013 from './migrations/2026-12-04-013-recipes.ts';
 import * as splitBills014 from './migrations/2026-12-04-014-split-bills.ts';
+import * as pinLockout016 from './migrations/2026-12-05-016-pin-lockout.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04-012-modifiers': modifiers012,
   '2026-12-04-013-recipes': recipes013,
   '2026-12-04-014-split-bills': splitBills014,
+  '2026-12-05-016-pin-lockout': pinLockout016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
