@@ -60,7 +60,7 @@ describe('a person locked out, the shop still selling', () => {
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
     const right = await pinLogin(tablet, lea.id, lea.pin);
     expect(right.status).toBe(429);
-    expect(right.body.error.message).toMatch(/^Léa est bloqué·e jusqu’à 10:05/); // 09:00 UTC + 5 min = 10:05 in Paris (UTC+1 in December)
+    expect(right.body.error.message).toMatch(/^Accès de Léa bloqué jusqu’à 10:05/); // 09:00 UTC + 5 min = 10:05 in Paris (UTC+1 in December)
     expect(Number(right.headers.get('retry-after'))).toBe(300);
     expect((await pinLogin(tablet, mathieu.id, mathieu.pin)).status).toBe(200);
     const current = (await tablet.get('/api/devices/current')).body;

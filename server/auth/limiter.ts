@@ -92,7 +92,7 @@ function refusal(counter: Counter, lockedUntil: string | null, now: Date): TooMa
   }
   if (counter.displayName) {
     return new TooManyAttempts(
-      `${counter.displayName} est bloqué·e jusqu’à ${clock(lockedUntil)} après 5 codes PIN erronés : un responsable peut débloquer.`,
+      `Accès de ${counter.displayName} bloqué jusqu’à ${clock(lockedUntil)} après 5 codes PIN erronés : un responsable peut le débloquer.`,
       seconds,
     );
   }

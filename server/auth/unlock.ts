@@ -22,7 +22,7 @@ export async function unlockStaff(
   return db.transaction().execute(async (trx) => {
     const wasLocked = await unlockPerson(trx, target.id, now);
     if (!wasLocked) {
-      throw new Unprocessable(`${target.display_name} n’est pas bloqué·e.`, [{ field: 'userId', reason: 'personne non bloquée' }]);
+      throw new Unprocessable(`L’accès de ${target.display_name} n’est pas bloqué.`, [{ field: 'userId', reason: 'personne non bloquée' }]);
     }
     await recordEvent(trx, {
       kind: 'auth.person_unlocked',
