@@ -587,7 +587,7 @@ export const en: Catalogue = {
   'bo.setup.pair': 'Pairing code',
   'bo.setup.pairingFor': 'Pairing code for {till}:',
   'bo.setup.pairingUntil': 'Type it on the tablet before {time}. It works once.',
-  'bo.setup.pinLocked': 'PIN pad locked',
+  'bo.setup.pinLocked': 'a tablet slowed or locked (wrong PINs)',
   'bo.setup.disable': 'Disable',
   'bo.setup.lockedUntil': 'Locked until {time}',
   'bo.setup.unlock': 'Unlock',

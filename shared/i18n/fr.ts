@@ -587,7 +587,7 @@ export const fr = {
   'bo.setup.pair': 'Code d’appairage',
   'bo.setup.pairingFor': 'Code d’appairage pour {till} :',
   'bo.setup.pairingUntil': 'À saisir sur la tablette avant {time}. Il ne sert qu’une fois.',
-  'bo.setup.pinLocked': 'clavier PIN bloqué',
+  'bo.setup.pinLocked': 'une tablette ralentie ou bloquée (codes PIN erronés)',
   'bo.setup.disable': 'Désactiver',
   'bo.setup.lockedUntil': 'Accès bloqué jusqu’à {time}',
   'bo.setup.unlock': 'Débloquer',

@@ -87,6 +87,8 @@ export function LockScreen({ s }: { s: TillState }) {
                 setPin('');
                 setError('');
                 setNotice('');
+                // Locked or unlocked from another tablet or the back office meanwhile: asked again.
+                void till.refreshDevice();
               }}
             >
               {m.displayName}
