@@ -218,4 +218,23 @@ describe('approvals answer alike (issue 19 item 1)', () => {
     expect([wrong.status, right.status]).toEqual([404, 404]);
     expect(wrong.body.error.message).toBe(right.body.error.message);
   });
+
+  it('refuses a locked manager’s PIN as an approval like a wrong one, and names the manager in an event', async () => {
+    advance(60 * 60_000);
+    const manager = (await shop.admin.get('/api/users')).body.find((u: any) => u.displayName === 'Gérant');
+    // The manager locked by wrong PINs at the lock screen of one tablet…
+    const lockScreen = await aPairedTill(shop, 1);
+    for (let i = 0; i < 5; i++) await pinLogin(lockScreen, manager.id, '0000');
+    // …then their right PIN typed as an approval on a cashier's tablet: refused, 401 as for a wrong PIN.
+    const cashier = await aCashier('Approbation');
+    const tablet = await aPairedTill(shop, 1);
+    expect((await pinLogin(tablet, cashier.id, cashier.pin)).status).toBe(200);
+    const right = await tablet.post('/api/auth/approve', { pin: '9999' });
+    const wrong = await tablet.post('/api/auth/approve', { pin: '9998' });
+    expect([right.status, wrong.status]).toEqual([401, 401]);
+    expect(right.body.error.message).toBe(wrong.body.error.message);
+    const named = (await events('auth.locked_pin_refused')).filter((e) => e.userId === manager.id);
+    expect(named).toHaveLength(1);
+    await shop.admin.post(`/api/users/${manager.id}/unlock`);
+  });
 });
