@@ -171,6 +171,14 @@ export interface StockSlipTable {
   created_by: number;
 }
 
+/** A failure counter of the PIN and password limiter (server/auth/limiter.ts). */
+export interface AuthLimitTable {
+  key: string;
+  failures: ColumnType<number, number | undefined, number>;
+  last_failure_at: string;
+  locked_until: string | null;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -578,6 +586,7 @@ export interface Database {
   stock_movements: StockMovementTable;
   stock_slips: StockSlipTable;
   settings: SettingTable;
+  auth_limits: AuthLimitTable;
   events: EventTable;
 }
 

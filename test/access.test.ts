@@ -26,6 +26,8 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/auth/login': PUBLIC,
   'POST /api/devices/pair': PUBLIC,
   'POST /api/auth/pin': ['device'],
+  // A manager's PIN typed on the lock screen unlocks a person: the tablet alone reaches it (issue 18 item 6).
+  'POST /api/auth/unlock': ['device'],
   'GET /api/auth/me': ANY_USER,
   'PUT /api/auth/password': ANY_USER,
   'POST /api/auth/logout': ANY_USER,
@@ -47,6 +49,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'PATCH /api/users/:id': M,
   'PUT /api/users/:id/password': M,
   'PUT /api/users/:id/pin': M,
+  'POST /api/users/:id/unlock': M,
   'GET /api/settings': M,
   'PUT /api/settings/identity': M,
   'PUT /api/settings/in-store-layouts': M,

@@ -39,7 +39,7 @@ export function Setup({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) 
         </p>
       )}
       <Tills t={t} lang={lang} tills={tills} printers={printers} onChange={refresh} />
-      <Users t={t} admin={admin} outlets={outlets} />
+      <Users t={t} lang={lang} admin={admin} outlets={outlets} />
       <Printers t={t} lang={lang} printers={printers} onChange={refresh} />
       <ShopSettings t={t} />
     </>
@@ -201,7 +201,7 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
   );
 }
 
-function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow[] }) {
+function Users({ t, lang, admin, outlets }: { t: T; lang: Lang; admin: boolean; outlets: OutletRow[] }) {
   const [users, setUsers] = useState<User[]>([]);
   const [producers, setProducers] = useState<ProducerRow[]>([]);
   const [role, setRole] = useState<(typeof ROLES)[number]>('cashier');
@@ -305,6 +305,11 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
                     .filter(Boolean)
                     .join(' · ')}
                 </small>
+                {u.lockedUntil && (
+                  <strong class="error block" data-testid="locked-until">
+                    {t('bo.setup.lockedUntil', { time: moment(u.lockedUntil, lang, { timeStyle: 'short' }) })}
+                  </strong>
+                )}
               </td>
               <td>
                 {reset?.id === u.id ? (
@@ -325,6 +330,16 @@ function Users({ t, admin, outlets }: { t: T; admin: boolean; outlets: OutletRow
                   </form>
                 ) : manageable(u.role) ? (
                   <div class="actions">
+                    {u.lockedUntil && (
+                      <button
+                        aria-label={t('bo.setup.unlockOf', { name: u.displayName })}
+                        onClick={() =>
+                          run(() => call(usersApi.unlock, { params: { id: u.id } }), t('bo.setup.unlocked', { name: u.displayName }))
+                        }
+                      >
+                        {t('bo.setup.unlock')}
+                      </button>
+                    )}
                     {['cashier', 'waiter', 'manager', 'admin'].includes(u.role) && (
                       <button
                         class="secondary"

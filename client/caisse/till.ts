@@ -267,6 +267,13 @@ export class Till {
     await this.boot();
   }
 
+  /** A manager's PIN typed on the lock screen lifts a person's lockout. */
+  async unlock(userId: number, managerPin: string) {
+    const res = await call(authApi.unlock, { body: { userId, pin: managerPin } });
+    await this.refreshDevice();
+    return res;
+  }
+
   async login(userId: number, pin: string) {
     const device = this.state.device!;
     try {

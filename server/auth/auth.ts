@@ -10,6 +10,7 @@ import type { Actor } from './access.ts';
 import type { SessionUser } from './identity.ts';
 import { loginWithPassword, type LoggedIn } from './login.ts';
 import { sha256Hex, verifySecret } from './secrets.ts';
+import { limited, personPassword } from './limiter.ts';
 import { endSession } from './sessions.ts';
 
 /**
@@ -51,8 +52,11 @@ export async function whoAmI(db: Db, actor: Actor & { user: SessionUser }): Prom
 /** One's own password, the current one asked again; every session of theirs ends (this one too). */
 export async function changeOwnPassword(db: Kysely<Database>, user: SessionUser, input: { current: string; password: string }, now: Date) {
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
-  if (!row.password_hash || !(await verifySecret(input.current, row.password_hash))) {
-    throw new Unauthorized('Mot de passe actuel incorrect.');
-  }
+  // Asking the current password again is a password check like a login: through the limiter.
+  const { result: ok, locked } = await limited(db, [personPassword(user.id)], now, async () =>
+    row.password_hash && (await verifySecret(input.current, row.password_hash)) ? true : null,
+  );
+  if (locked) throw locked;
+  if (!ok) throw new Unauthorized('Mot de passe actuel incorrect.');
   await db.transaction().execute((trx) => setPassword(trx, user.id, input.password, user, now));
 }

@@ -1,14 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
-import { Forbidden, TooManyAttempts, Unauthorized } from '../errors.ts';
+import { Forbidden, Unauthorized } from '../errors.ts';
+import { anonymousPin, device, limited, lockedPeople, personPassword, personPin } from './limiter.ts';
 import { recordEvent } from '../journal/events.ts';
 import { createSession } from './sessions.ts';
 import { hashSecret, verifySecret } from './secrets.ts';
 
-export const MAX_PASSWORD_FAILURES = 10;
-export const PASSWORD_LOCK_MS = 15 * 60_000;
-export const MAX_PIN_FAILURES = 5;
-export const PIN_LOCK_MS = 5 * 60_000;
+export { PASSWORD_LIMIT as MAX_PASSWORD_FAILURES, PIN_LIMIT as MAX_PIN_FAILURES } from './limiter.ts';
 
 // Verifying against a throwaway hash when the login is unknown keeps both paths equally slow,
 // so response time does not tell which logins exist.
@@ -24,37 +22,22 @@ export interface LoggedIn {
 export async function loginWithPassword(db: Kysely<Database>, login: string, password: string, now: Date): Promise<LoggedIn> {
   const user = await db
     .selectFrom('users')
-    .select(['id', 'role', 'display_name', 'producer_id', 'password_hash', 'active', 'locked_until'])
+    .select(['id', 'role', 'display_name', 'producer_id', 'password_hash', 'active'])
     .where('login', '=', login)
     .executeTakeFirst();
-  if (user?.locked_until && user.locked_until > now.toISOString()) {
-    const seconds = Math.ceil((Date.parse(user.locked_until) - now.getTime()) / 1000);
-    throw new TooManyAttempts(`Trop d’essais : compte bloqué, réessayez dans ${Math.ceil(seconds / 60)} min.`, seconds);
-  }
-  const ok = await verifySecret(password, user?.password_hash ?? (await dummy()));
-  if (!user || !user.password_hash || user.active !== 1 || !ok) {
+  // An unknown login has no one to count against; its hash is still computed (dummy) so it takes as long.
+  // The failure that locks still answers 401 (a password form shows "wrong password"); the next one, 429.
+  const { result: ok } = await limited(db, user ? [personPassword(user.id)] : [], now, async () => {
+    const good = await verifySecret(password, user?.password_hash ?? (await dummy()));
+    return good && user?.password_hash && user.active === 1 ? true : null;
+  });
+  if (!ok || !user) {
     await db.transaction().execute(async (trx) => {
-      if (user) {
-        const failures = await trx
-          .updateTable('users')
-          .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-          .where('id', '=', user.id)
-          .returning('failed_logins')
-          .executeTakeFirstOrThrow();
-        if (failures.failed_logins >= MAX_PASSWORD_FAILURES) {
-          await trx
-            .updateTable('users')
-            .set({ failed_logins: 0, locked_until: new Date(now.getTime() + PASSWORD_LOCK_MS).toISOString() })
-            .where('id', '=', user.id)
-            .execute();
-        }
-      }
       await recordEvent(trx, { kind: 'auth.login_failed', userId: user?.id ?? null, subject: login.slice(0, 64), at: now.toISOString() });
     });
     throw new Unauthorized('Identifiant ou mot de passe incorrect.');
   }
   return db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
     const session = await createSession(trx, user.id, user.role, now);
     await recordEvent(trx, { kind: 'auth.login', userId: user.id, at: now.toISOString() });
     return { ...session, user: { id: user.id, role: user.role, displayName: user.display_name, producerId: user.producer_id } };
@@ -64,8 +47,8 @@ export async function loginWithPassword(db: Kysely<Database>, login: string, pas
 const PIN_ROLES: Role[] = ['cashier', 'waiter', 'manager', 'admin'];
 
 /**
- * A cashier's PIN opens a session on one paired till only. Five wrong PINs in a row lock the till's PIN pad
- * for five minutes (the lock is stored, so a restart does not lift it).
+ * A cashier's PIN opens a session on one paired till only. Wrong PINs lock the person tried (not the till),
+ * and slow the tablet down: see limiter.ts.
  */
 export async function loginWithPin(
   db: Kysely<Database>,
@@ -74,7 +57,6 @@ export async function loginWithPin(
 ): Promise<LoggedIn> {
   const { user, till } = await matchPin(db, input, PIN_ROLES, now);
   return db.transaction().execute(async (trx) => {
-    await trx.updateTable('tills').set({ pin_failures: 0 }).where('id', '=', till.id).execute();
     const session = await createSession(trx, user.id, user.role, now, input.deviceId);
     await recordEvent(trx, { kind: 'auth.pin_login', userId: user.id, subject: `till:${till.id}`, at: now.toISOString() });
     return { ...session, user: { id: user.id, role: user.role, displayName: user.display_name, producerId: user.producer_id } };
@@ -82,18 +64,22 @@ export async function loginWithPin(
 }
 
 /**
- * A manager's PIN typed on a till to approve what a cashier may not do alone (a large discount, a refund):
- * checked like a login, wrong PINs counting towards the till's lock, but no session is opened.
+ * A manager's PIN typed on a till to approve what a cashier may not do alone (a large discount, a refund, a
+ * void, a cash movement, an unlock): checked like a login through the limiter (the tablet's anonymous PIN
+ * pad and the tablet itself), but no session is opened. `roles` narrows who may approve.
  */
-export async function approveWithPin(db: Kysely<Database>, input: { tillId: number; pin: string; approverOf: number }, now: Date) {
+export async function approveWithPin(
+  db: Kysely<Database>,
+  input: { tillId: number; deviceId: number; pin: string; approverOf: number; what?: string },
+  now: Date,
+) {
   const { user, till } = await matchPin(db, { ...input, deviceTillId: input.tillId }, ['manager', 'admin'], now);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('tills').set({ pin_failures: 0 }).where('id', '=', till.id).execute();
     await recordEvent(trx, {
       kind: 'auth.pin_approval',
       userId: user.id,
       subject: `till:${till.id}`,
-      data: { for: input.approverOf },
+      data: { for: input.approverOf, ...(input.what ? { what: input.what } : {}) },
       at: now.toISOString(),
     });
   });
@@ -102,21 +88,13 @@ export async function approveWithPin(db: Kysely<Database>, input: { tillId: numb
 
 async function matchPin(
   db: Kysely<Database>,
-  input: { tillId: number; pin: string; userId?: number | undefined; deviceTillId: number },
+  input: { tillId: number; pin: string; userId?: number | undefined; deviceId: number; deviceTillId: number },
   roles: Role[],
   now: Date,
 ) {
   if (input.deviceTillId !== input.tillId) throw new Forbidden('Cette tablette n’est pas appairée à cette caisse.');
-  const till = await db
-    .selectFrom('tills')
-    .select(['id', 'outlet_id', 'pin_locked_until', 'active'])
-    .where('id', '=', input.tillId)
-    .executeTakeFirst();
+  const till = await db.selectFrom('tills').select(['id', 'outlet_id', 'active']).where('id', '=', input.tillId).executeTakeFirst();
   if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
-  if (till.pin_locked_until && till.pin_locked_until > now.toISOString()) {
-    const seconds = Math.ceil((Date.parse(till.pin_locked_until) - now.getTime()) / 1000);
-    throw new TooManyAttempts(`Trop de codes PIN erronés : clavier bloqué encore ${Math.ceil(seconds / 60)} min.`, seconds);
-  }
   let q = db
     .selectFrom('users')
     .select(['id', 'role', 'display_name', 'producer_id', 'pin_hash'])
@@ -126,41 +104,50 @@ async function matchPin(
     .where((eb) => eb.or([eb('outlet_id', 'is', null), eb('outlet_id', '=', till.outlet_id)]));
   if (input.userId !== undefined) q = q.where('id', '=', input.userId);
   const candidates = await q.orderBy('id').execute();
-  let match: (typeof candidates)[number] | undefined;
-  for (const c of candidates) {
-    if (c.pin_hash && (await verifySecret(input.pin, c.pin_hash))) {
-      match = c;
-      break;
+  const named = input.userId !== undefined ? candidates[0] : undefined;
+  const person =
+    input.userId !== undefined
+      ? personPin(input.userId, named?.display_name ?? (await displayName(db, input.userId)))
+      : anonymousPin(input.deviceId);
+  // PINs typed without a name cannot open a person who is locked: their PIN answers as a wrong one (so it
+  // tells nothing), and the lock is named in an event.
+  const locks = input.userId === undefined ? await lockedPeople(db, now) : new Map<number, string>();
+  const { result: match, locked } = await limited(db, [person, device(input.deviceId)], now, async () => {
+    for (const c of candidates) {
+      if (c.pin_hash && (await verifySecret(input.pin, c.pin_hash))) {
+        if (locks.has(c.id)) {
+          await db.transaction().execute((trx) =>
+            recordEvent(trx, {
+              kind: 'auth.locked_pin_refused',
+              userId: c.id,
+              subject: `device:${input.deviceId}`,
+              data: { until: locks.get(c.id)!, roles },
+              at: now.toISOString(),
+            }),
+          );
+          return null;
+        }
+        return c;
+      }
     }
-  }
+    return null;
+  });
   if (!match) {
-    const locked = await db.transaction().execute(async (trx) => {
-      const { pin_failures } = await trx
-        .updateTable('tills')
-        .set((eb) => ({ pin_failures: eb('pin_failures', '+', 1) }))
-        .where('id', '=', till.id)
-        .returning('pin_failures')
-        .executeTakeFirstOrThrow();
-      await recordEvent(trx, {
+    await db.transaction().execute((trx) =>
+      recordEvent(trx, {
         kind: 'auth.pin_failed',
         userId: input.userId ?? null,
         subject: `till:${till.id}`,
-        data: { failures: pin_failures },
+        data: { deviceId: input.deviceId, ...(roles.includes('cashier') ? {} : { approval: true }) },
         at: now.toISOString(),
-      });
-      if (pin_failures >= MAX_PIN_FAILURES) {
-        await trx
-          .updateTable('tills')
-          .set({ pin_failures: 0, pin_locked_until: new Date(now.getTime() + PIN_LOCK_MS).toISOString() })
-          .where('id', '=', till.id)
-          .execute();
-        await recordEvent(trx, { kind: 'auth.pin_locked', userId: null, subject: `till:${till.id}`, at: now.toISOString() });
-        return true;
-      }
-      return false;
-    });
-    if (locked) throw new TooManyAttempts('Trop de codes PIN erronés : clavier bloqué 5 min.', PIN_LOCK_MS / 1000);
+      }),
+    );
+    if (locked) throw locked;
     throw new Unauthorized('Code PIN incorrect.');
   }
   return { user: match, till };
+}
+
+async function displayName(db: Kysely<Database>, id: number): Promise<string | undefined> {
+  return (await db.selectFrom('users').select('display_name').where('id', '=', id).executeTakeFirst())?.display_name;
 }

@@ -6,6 +6,7 @@ import { requireUser } from './access.ts';
 import { changeOwnPassword, logout, passwordLogin, whoAmI } from './auth.ts';
 import { approveWithPin, loginWithPin } from './login.ts';
 import { issueApproval } from './approval.ts';
+import { unlockStaff } from './unlock.ts';
 import { SESSION_COOKIE } from './sessions.ts';
 
 export const authRoutes = [
@@ -22,7 +23,8 @@ export const authRoutes = [
   serve(authApi.pin, {
     access: ['device'],
     tag: 'auth',
-    summary: 'Log a cashier in on a paired till with their PIN; 5 wrong PINs lock the till for 5 minutes',
+    summary:
+      'Log a cashier in on a paired till with their PIN; 5 wrong PINs lock that person for 5 minutes, the tablet is slowed from 10 and locked at 20',
     handler: async ({ body }, ctx) => {
       const device = ctx.device;
       if (!device) throw new Unauthorized('Tablette non appairée.');
@@ -36,12 +38,38 @@ export const authRoutes = [
     needsDevice: true,
     tag: 'auth',
     summary:
-      'A manager approves, with their PIN on this till, what the cashier may not do alone (a discount above the limit, a refund); wrong PINs count towards the till’s lock',
+      'A manager approves, with their PIN on this till, what the cashier may not do alone (a discount above the limit, a refund); wrong PINs count towards the tablet’s limits',
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
       const now = ctx.services.now();
-      const approver = await approveWithPin(ctx.db, { tillId: ctx.device!.tillId, pin: body.pin, approverOf: user.id }, now);
+      const approver = await approveWithPin(
+        ctx.db,
+        { tillId: ctx.device!.tillId, deviceId: ctx.device!.id, pin: body.pin, approverOf: user.id },
+        now,
+      );
       return { approver, approval: await issueApproval(ctx.db, approver.id, ctx.device!.tillId, now) };
+    },
+  }),
+  serve(authApi.unlock, {
+    access: ['device'],
+    tag: 'auth',
+    summary:
+      'A manager unlocks, with their PIN on this tablet’s lock screen, a person locked out by wrong PINs; the PIN goes through the same limiter as every approval',
+    handler: async ({ body }, ctx) => {
+      const device = ctx.device;
+      if (!device) throw new Unauthorized('Tablette non appairée.');
+      const now = ctx.services.now();
+      const manager = await approveWithPin(
+        ctx.db,
+        { tillId: device.tillId, deviceId: device.id, pin: body.pin, approverOf: body.userId, what: 'unlock' },
+        now,
+      );
+      const user = await unlockStaff(
+        ctx.db,
+        { userId: body.userId, by: { id: manager.id, role: manager.role }, via: 'till', deviceId: device.id },
+        now,
+      );
+      return { user, unlockedBy: { id: manager.id, displayName: manager.displayName } };
     },
   }),
   serve(authApi.logout, {

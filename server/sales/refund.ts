@@ -15,6 +15,20 @@ function share(amount: number, alreadyRefunded: number, q: number, Q: number, re
   return Math.sign(amount) * Math.floor((Math.abs(amount) * q * 2 + Q) / (2 * Q));
 }
 
+/** The ticket to refund exists, was sold in this till's outlet, and is a sale (a quick read, no lock). */
+async function refundableTicket(db: Kysely<Database>, refundOf: string, tillId: number) {
+  const till = await db.selectFrom('tills').select('outlet_id').where('id', '=', tillId).executeTakeFirst();
+  const original = await db.selectFrom('sales').select(['kind', 'outlet_id']).where('id', '=', refundOf).executeTakeFirst();
+  if (!original || !till) throw new NotFound('Ticket d’origine');
+  if (original.outlet_id !== till.outlet_id) {
+    throw new Unprocessable('Ce ticket a été vendu dans l’autre point de vente : remboursez-le là-bas.', [
+      { field: 'refundOf', reason: 'ticket d’un autre point de vente' },
+    ]);
+  }
+  if (original.kind !== 'sale')
+    throw new Unprocessable('On ne rembourse pas un remboursement.', [{ field: 'refundOf', reason: 'ticket de remboursement' }]);
+}
+
 /**
  * A refund is a new ticket with negative lines referencing the original ticket and lines, never more than
  * was sold (counting earlier refunds), approved by a manager, chained on the till like any ticket.
@@ -28,13 +42,23 @@ export async function recordRefund(
   const bodyHash = sha256Hex(canonicalJson(body));
   const replay = await replayOf(db, body.id, bodyHash);
   if (replay) return { created: false, sale: replay };
-  // Approval first, outside the write transaction: checking PINs is slow on purpose. The manager's PIN is
-  // checked as everywhere on a till (auth/login.ts): wrong ones count towards the till's lock.
+  // What the refund is about is checked before the PIN, so a right PIN with nothing to refund answers as a
+  // wrong one does not tell apart (issue 19 item 1): the same 404/422 either way.
+  await refundableTicket(db, body.refundOf, ctx.tillId);
+  // Approval next, outside the write transaction: checking PINs is slow on purpose. The manager's PIN goes
+  // through the limiter as everywhere on a till (auth/limiter.ts): wrong ones count for this tablet.
   let approvedBy: number | null = null;
   if (ctx.cashierRole === 'manager' || ctx.cashierRole === 'admin') approvedBy = ctx.cashierId;
   else if (body.approvalPin) {
     try {
-      approvedBy = (await approveWithPin(db, { tillId: ctx.tillId, pin: body.approvalPin, approverOf: ctx.cashierId }, ctx.now)).id;
+      if (ctx.deviceId === null) throw new Forbidden('Un remboursement se valide sur une caisse appairée.');
+      approvedBy = (
+        await approveWithPin(
+          db,
+          { tillId: ctx.tillId, deviceId: ctx.deviceId, pin: body.approvalPin, approverOf: ctx.cashierId, what: 'refund' },
+          ctx.now,
+        )
+      ).id;
     } catch (e) {
       if (e instanceof Unauthorized) throw new Forbidden('Code PIN du responsable incorrect : remboursement non autorisé.');
       throw e;

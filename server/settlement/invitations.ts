@@ -123,6 +123,8 @@ async function usePendingInvitation(db: Trx, token: string, hash: string, now: D
       .where('id', '=', user.id)
       .execute();
     await db.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+    // A new password lifts the lockout its failures caused (auth/limiter.ts).
+    await db.deleteFrom('auth_limits').where('key', '=', `login:${user.id}`).execute();
   } else {
     user = await db
       .insertInto('users')

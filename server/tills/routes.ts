@@ -38,7 +38,7 @@ export const tillRoutes = [
     access: MANAGERS,
     tag: 'tills',
     summary: 'Tills with their paired tablets',
-    handler: async (_, ctx) => listTills(ctx.db),
+    handler: async (_, ctx) => listTills(ctx.db, ctx.services.now()),
   }),
   serve(tillsApi.create, {
     access: MANAGERS,

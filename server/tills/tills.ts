@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { refusedTicketBody, tillUpdateBody } from '../../shared/api/admin.ts';
 import type { Database, OutletCode } from '../../db/schema.ts';
 import { requireTill, requireUser, type Actor } from '../auth/access.ts';
+import { deviceLockedUntil, lockedPeople } from '../auth/limiter.ts';
 import { newPairingCode, newToken, sha256Hex } from '../auth/secrets.ts';
 import { Invalid, NotFound, Unauthorized } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
@@ -16,19 +17,11 @@ export async function listOutlets(db: Db) {
   return db.selectFrom('outlets').select(['id', 'code', 'name']).orderBy('id').execute();
 }
 
-export async function listTills(db: Db) {
+export async function listTills(db: Db, at: Date) {
   const tills = await db
     .selectFrom('tills')
     .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
-    .select([
-      'tills.id',
-      'tills.name',
-      'tills.active',
-      'tills.training_mode',
-      'tills.pin_locked_until',
-      'tills.printer_id',
-      'outlets.code as outlet',
-    ])
+    .select(['tills.id', 'tills.name', 'tills.active', 'tills.training_mode', 'tills.printer_id', 'outlets.code as outlet'])
     .orderBy('tills.id')
     .execute();
   const devices = await db
@@ -36,6 +29,14 @@ export async function listTills(db: Db) {
     .select(['id', 'till_id', 'label', 'paired_at', 'last_seen_at', 'replaced_at'])
     .where('revoked_at', 'is', null)
     .execute();
+  const now = at.toISOString();
+  const deviceLocks = await db
+    .selectFrom('auth_limits')
+    .select(['key', 'locked_until'])
+    .where('key', 'like', 'device:%')
+    .where('locked_until', '>', now)
+    .execute();
+  const lockOf = (deviceId: number) => deviceLocks.find((l) => l.key === `device:${deviceId}`)?.locked_until ?? null;
   return tills.map((t) => ({
     id: t.id,
     name: t.name,
@@ -43,7 +44,13 @@ export async function listTills(db: Db) {
     active: t.active === 1,
     trainingMode: t.training_mode === 1,
     printerId: t.printer_id,
-    pinLockedUntil: t.pin_locked_until,
+    pinLockedUntil:
+      devices
+        .filter((d) => d.till_id === t.id)
+        .map((d) => lockOf(d.id))
+        .filter((l): l is string => l !== null)
+        .sort()
+        .at(-1) ?? null,
     devices: devices
       .filter((d) => d.till_id === t.id)
       .map((d) => ({ id: d.id, label: d.label, pairedAt: d.paired_at, lastSeenAt: d.last_seen_at, replacedAt: d.replaced_at })),
@@ -59,7 +66,7 @@ export async function createTill(db: Trx, input: { outlet: OutletCode; name: str
     .returning('id')
     .executeTakeFirstOrThrow();
   await recordEvent(db, { kind: 'till.created', userId, subject: `till:${id}`, data: input, at: now.toISOString() });
-  return (await listTills(db)).find((t) => t.id === id)!;
+  return (await listTills(db, now)).find((t) => t.id === id)!;
 }
 
 export async function updateTill(db: Trx, id: number, patch: z.infer<typeof tillUpdateBody>, userId: number, now: Date) {
@@ -82,7 +89,7 @@ export async function updateTill(db: Trx, id: number, patch: z.infer<typeof till
     .where('id', '=', id)
     .execute();
   await recordEvent(db, { kind: 'till.updated', userId, subject: `till:${id}`, data: patch, at: now.toISOString() });
-  return (await listTills(db)).find((t) => t.id === id)!;
+  return (await listTills(db, now)).find((t) => t.id === id)!;
 }
 
 /** A short-lived code a manager reads to the tablet; only its hash is stored. */
@@ -177,7 +184,6 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
       'tills.id',
       'tills.name',
       'tills.training_mode',
-      'tills.pin_locked_until',
       'tills.printer_id',
       'outlets.id as outlet_id',
       'outlets.code as outlet',
@@ -200,6 +206,7 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
     .where((eb) => eb.or([eb('outlet_id', 'is', null), eb('outlet_id', '=', till.outlet_id)]))
     .orderBy('display_name')
     .execute();
+  const locks = await lockedPeople(db, now);
   // The till numbers its tickets itself (it must, offline): it carries on from the last one stored here.
   const last = await db
     .selectFrom('sales')
@@ -219,8 +226,8 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
     printerId: till.printer_id,
     lastNumber: Number(last?.n ?? 0),
     options: await tillOptions(db),
-    pinLockedUntil: till.pin_locked_until && till.pin_locked_until > now.toISOString() ? till.pin_locked_until : null,
-    staff: staff.map((s) => ({ id: s.id, displayName: s.display_name, role: s.role })),
+    pinLockedUntil: await deviceLockedUntil(db, deviceId, now),
+    staff: staff.map((s) => ({ id: s.id, displayName: s.display_name, role: s.role, lockedUntil: locks.get(s.id) ?? null })),
   };
 }
 

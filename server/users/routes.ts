@@ -1,6 +1,8 @@
 import { usersApi } from '../../shared/api/admin.ts';
 import { MANAGERS } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
+import { requireUser } from '../auth/access.ts';
+import { unlockStaff } from '../auth/unlock.ts';
 import { addUser, changeUser, listUsers, resetPassword, resetPin } from './users.ts';
 
 export const userRoutes = [
@@ -8,7 +10,7 @@ export const userRoutes = [
     access: MANAGERS,
     tag: 'users',
     summary: 'List users and their roles',
-    handler: async (_, ctx) => listUsers(ctx.db),
+    handler: async (_, ctx) => listUsers(ctx.db, ctx.services.now()),
   }),
   serve(usersApi.create, {
     access: MANAGERS,
@@ -28,6 +30,17 @@ export const userRoutes = [
     summary: 'Reset a user’s password (their sessions are ended)',
     handler: async ({ params, body }, ctx) => {
       await resetPassword(ctx.db, ctx, params.id, body.password, ctx.services.now());
+      return Reply.noContent();
+    },
+  }),
+  serve(usersApi.unlock, {
+    access: MANAGERS,
+    tag: 'users',
+    summary:
+      'Lift a person’s lockout after wrong PINs or passwords (an event names who unlocked); managers unlock floor staff, admins anyone',
+    handler: async ({ params }, ctx) => {
+      const by = requireUser(ctx);
+      await unlockStaff(ctx.db, { userId: params.id, by: { id: by.id, role: by.role }, via: 'backoffice' }, ctx.services.now());
       return Reply.noContent();
     },
   }),

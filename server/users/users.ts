@@ -4,12 +4,14 @@ import type { Kysely } from 'kysely';
 import type { Database, Role, UserRow } from '../../db/schema.ts';
 import { requireUser, type Actor } from '../auth/access.ts';
 import { hashSecret, pinCost, verifySecret } from '../auth/secrets.ts';
+import { lockedPeople } from '../auth/limiter.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 
 export const userView = (
   u: Pick<UserRow, 'id' | 'login' | 'display_name' | 'role' | 'producer_id' | 'outlet_id' | 'active' | 'password_hash' | 'pin_hash'>,
+  lockedUntil: string | null = null,
 ) => ({
   id: u.id,
   login: u.login,
@@ -20,6 +22,7 @@ export const userView = (
   active: u.active === 1,
   hasPassword: u.password_hash !== null,
   hasPin: u.pin_hash !== null,
+  lockedUntil,
 });
 
 /** Who may manage whom: admins manage everyone; managers manage the floor staff and producers. */
@@ -44,9 +47,10 @@ async function assertPinFree(db: Db, pin: string, exceptUserId: number | null) {
   }
 }
 
-export async function listUsers(db: Db) {
+export async function listUsers(db: Db, now: Date) {
   const rows = await db.selectFrom('users').selectAll().orderBy('role').orderBy('display_name').execute();
-  return rows.map(userView);
+  const locks = await lockedPeople(db, now);
+  return rows.map((r) => userView(r, locks.get(r.id) ?? null));
 }
 
 export async function createUser(db: Trx, input: UserCreate, actor: { id: number; role: Role }, now: Date) {
@@ -122,7 +126,7 @@ export async function updateUser(db: Trx, id: number, patch: z.infer<typeof user
     .executeTakeFirstOrThrow();
   if (patch.active === false) await db.deleteFrom('sessions').where('user_id', '=', id).execute();
   await recordEvent(db, { kind: 'user.updated', userId: actor.id, subject: `user:${id}`, data: patch, at: now.toISOString() });
-  return userView(row);
+  return userView(row, (await lockedPeople(db, now)).get(id) ?? null);
 }
 
 export async function setPassword(db: Trx, id: number, password: string, actor: { id: number; role: Role }, now: Date) {
@@ -138,6 +142,8 @@ export async function setPassword(db: Trx, id: number, password: string, actor: 
     .execute();
   // Everyone else logged in as this user is logged out: a password reset is often about a leaked one.
   await db.deleteFrom('sessions').where('user_id', '=', id).execute();
+  // A new password lifts the lockout its failures caused.
+  await db.deleteFrom('auth_limits').where('key', '=', `login:${id}`).execute();
   await recordEvent(db, { kind: 'user.password_set', userId: actor.id, subject: `user:${id}`, at: now.toISOString() });
 }
 

@@ -92,6 +92,8 @@ export const userView = z.strictObject({
   active: z.boolean(),
   hasPassword: z.boolean(),
   hasPin: z.boolean(),
+  /** Locked out by wrong PINs or passwords, until then (UTC ISO); null when not locked. */
+  lockedUntil: z.string().nullable(),
 });
 export type UserView = z.infer<typeof userView>;
 
@@ -100,5 +102,6 @@ export const usersApi = {
   create: endpoint({ method: 'post', path: '/api/users', body: userCreateBody, response: userView }),
   update: endpoint({ method: 'patch', path: '/api/users/:id', params: idParams, body: userUpdateBody, response: userView }),
   setPassword: endpoint({ method: 'put', path: '/api/users/:id/password', params: idParams, body: passwordBody, response: noContent }),
+  unlock: endpoint({ method: 'post', path: '/api/users/:id/unlock', params: idParams, response: noContent }),
   setPin: endpoint({ method: 'put', path: '/api/users/:id/pin', params: idParams, body: pinBody, response: noContent }),
 };

@@ -33,6 +33,14 @@ export const pairBody = z
 export type LoginBody = z.infer<typeof loginBody>;
 export type PinBody = z.infer<typeof pinBody>;
 
+/** A manager unlocks, from the till's lock screen, a person locked out by wrong PINs. */
+export const unlockBody = z
+  .object({
+    userId: idSchema,
+    pin: z.string().regex(/^\d{4,8}$/, 'le code PIN du responsable fait de 4 à 8 chiffres'),
+  })
+  .strict();
+
 export const approveBody = z.object({ pin: z.string().regex(/^\d{4,8}$/, 'code PIN de 4 à 8 chiffres') }).strict();
 
 // ——— Responses ———
@@ -61,6 +69,15 @@ export const authApi = {
       approver: z.strictObject({ id: int, displayName: z.string(), role: roleSchema }),
       /** To send with the ticket or refund it approves (`discountApproval`). */
       approval: z.string(),
+    }),
+  }),
+  unlock: endpoint({
+    method: 'post',
+    path: '/api/auth/unlock',
+    body: unlockBody,
+    response: z.strictObject({
+      user: z.strictObject({ id: int, displayName: z.string() }),
+      unlockedBy: z.strictObject({ id: int, displayName: z.string() }),
     }),
   }),
   logout: endpoint({ method: 'post', path: '/api/auth/logout', response: noContent }),

@@ -33,13 +33,20 @@ export const tillView = z.strictObject({
   active: z.boolean(),
   trainingMode: z.boolean(),
   printerId: int.nullable(),
+  /** One of its tablets slowed down or locked after too many wrong PINs, until then (UTC ISO). */
   pinLockedUntil: z.string().nullable(),
   devices: z.array(deviceView),
 });
 export type TillView = z.infer<typeof tillView>;
 
 /** A member of staff who may log in on a till (its lock screen). */
-export const staffMemberView = z.strictObject({ id: int, displayName: z.string(), role: roleSchema });
+export const staffMemberView = z.strictObject({
+  id: int,
+  displayName: z.string(),
+  role: roleSchema,
+  /** Locked after too many wrong PINs, until then (UTC ISO); a manager may unlock earlier. */
+  lockedUntil: z.string().nullable(),
+});
 export type StaffMember = z.infer<typeof staffMemberView>;
 
 /** The till a tablet is paired with, as its lock screen and its ticket numbering need it. */
@@ -58,6 +65,7 @@ export const currentDeviceView = z.strictObject({
   /** The last ticket number stored for this till (in its current mode): the tablet carries on from it. */
   lastNumber: int,
   options: tillOptionsSchema,
+  /** This tablet slowed down or locked after too many wrong PINs on it, until then (UTC ISO). */
   pinLockedUntil: z.string().nullable(),
   staff: z.array(staffMemberView),
 });

@@ -1,14 +1,30 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type MessageKey } from '../../../shared/i18n/index.ts';
 import { ApiError } from '../../api.ts';
+import { moment } from '../../format.ts';
 import { type TillState } from '../till.ts';
-import { till, t, useLive, useKeys, errorText, Keypad } from '../ui.tsx';
+import { till, t, lang, useLive, useKeys, errorText, Keypad } from '../ui.tsx';
 
 export function LockScreen({ s }: { s: TillState }) {
   const [who, setWho, whoRef] = useLive<number | null>(s.user?.id ?? null);
   const [pin, setPin, pinRef] = useLive('');
   const [error, setError] = useState('');
+  const [notice, setNotice] = useState('');
   const staff = s.device?.staff ?? [];
+  // Locks end on their own: redraw each 15 s so a badge goes when its time is up.
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  const lockedUntil = (id: number | null) => {
+    const until = staff.find((m) => m.id === id)?.lockedUntil;
+    return until && Date.parse(until) > now ? until : null;
+  };
+  const time = (iso: string) => moment(iso, lang, { timeStyle: 'short' });
+  const deviceLock = s.device?.pinLockedUntil && Date.parse(s.device.pinLockedUntil) > now ? s.device.pinLockedUntil : null;
+  // A locked person picked: the PIN typed is a manager's, to unlock them.
+  const unlocking = lockedUntil(who) !== null;
   // The PIN is typed into its own field: picking a person (by touch, or Enter on their tile) moves the
   // focus there, so Enter submits the PIN and never presses the tile again.
   const pinField = useRef<HTMLInputElement>(null);
@@ -20,11 +36,25 @@ export function LockScreen({ s }: { s: TillState }) {
     const who = whoRef.current;
     if (who === null || p.length < 4) return;
     setError('');
+    setNotice('');
+    if (lockedUntil(who)) {
+      try {
+        const res = await till.unlock(who, p);
+        setPin('');
+        setNotice(t('till.lock.unlocked', { name: res.user.displayName, manager: res.unlockedBy.displayName }));
+      } catch (e) {
+        setPin('');
+        setError(errorText(e));
+      }
+      return;
+    }
     try {
       await till.login(who, p);
     } catch (e) {
       setPin('');
       setError(e instanceof ApiError && e.message === 'offline-pin' ? t('till.lock.offlinePin') : errorText(e));
+      // A refusal may have locked the person or slowed the tablet: the tiles say it.
+      if (e instanceof ApiError && e.status === 429) void till.refreshDevice();
     }
   };
   useKeys((e: KeyboardEvent) => {
@@ -41,6 +71,11 @@ export function LockScreen({ s }: { s: TillState }) {
     <main class="lock">
       <section class="staff" aria-label={t('till.lock.who')}>
         <h1>{t('till.lock.who')}</h1>
+        {deviceLock && (
+          <p class="error" role="alert">
+            {t('till.lock.deviceLocked', { time: moment(deviceLock, lang, { timeStyle: 'medium' }) })}
+          </p>
+        )}
         <div class="staff-grid">
           {staff.map((m) => (
             <button
@@ -51,10 +86,18 @@ export function LockScreen({ s }: { s: TillState }) {
                 setWho(m.id);
                 setPin('');
                 setError('');
+                setNotice('');
+                // Locked or unlocked from another tablet or the back office meanwhile: asked again.
+                void till.refreshDevice();
               }}
             >
               {m.displayName}
               <small>{t(`role.${m.role}` as MessageKey)}</small>
+              {lockedUntil(m.id) && (
+                <span class="lock-badge" data-testid="lock-badge">
+                  {t('till.lock.lockedBadge', { time: time(lockedUntil(m.id)!) })}
+                </span>
+              )}
             </button>
           ))}
         </div>
@@ -67,8 +110,21 @@ export function LockScreen({ s }: { s: TillState }) {
             void submit();
           }}
         >
+          {unlocking && (
+            <p class="lock-note" role="status">
+              {t('till.lock.personLocked', {
+                name: staff.find((m) => m.id === who)?.displayName ?? '',
+                time: time(lockedUntil(who)!),
+              })}
+            </p>
+          )}
+          {notice && (
+            <p class="ok" role="status">
+              {notice}
+            </p>
+          )}
           <h2>
-            <label for="till-pin">{t('till.lock.pin')}</label>
+            <label for="till-pin">{t(unlocking ? 'till.lock.managerPin' : 'till.lock.pin')}</label>
           </h2>
           <input
             id="till-pin"
@@ -94,7 +150,7 @@ export function LockScreen({ s }: { s: TillState }) {
             </p>
           )}
           <button type="submit" class="primary big">
-            {t('till.lock.enter')}
+            {unlocking ? t('till.lock.unlock', { name: staff.find((m) => m.id === who)?.displayName ?? '' }) : t('till.lock.enter')}
           </button>
         </form>
       )}
