@@ -26,6 +26,7 @@ export const en: Catalogue = {
   'portal.tab.slips': 'Deposits',
   'portal.tab.statements': 'Statements',
   'portal.tab.terms': 'Terms',
+  'portal.tabs': 'Sections of your space',
   'portal.live': 'Live',
   'portal.offline': 'Offline: figures are no longer updating',
   'portal.today.sales': 'Today’s sales',

@@ -25,6 +25,7 @@ export const fr = {
   'portal.tab.slips': 'Dépôts',
   'portal.tab.statements': 'Relevés',
   'portal.tab.terms': 'Conditions',
+  'portal.tabs': 'Rubriques de votre espace',
   'portal.live': 'En direct',
   'portal.offline': 'Hors ligne : les chiffres ne se mettent plus à jour',
   'portal.today.sales': 'Ventes du jour',
