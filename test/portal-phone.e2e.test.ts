@@ -109,7 +109,7 @@ describe('the producer portal on a phone', { timeout: 90_000 }, () => {
     expect(first.bottom).toBeLessThanOrEqual(PHONE.height);
     // Every tab shows its whole label (the row scrolls sideways instead of cutting them).
     for (const tab of await page.getByRole('tab').all()) {
-      expect(await tab.evaluate((el) => el.scrollWidth <= el.clientWidth), await tab.textContent()).toBe(true);
+      expect(await tab.evaluate((el) => el.scrollWidth <= el.clientWidth), await text(tab)).toBe(true);
     }
     // The header, banner and greeting leave most of the screen to the figures: the total sits in its upper half.
     expect(total.bottom).toBeLessThan(PHONE.height / 2);
