@@ -146,7 +146,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       const remote = res.locals.remote === true;
       const [user, device] = await Promise.all([
         resolveSession(db, cookies[SESSION_COOKIE], now),
-        remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE]),
+        remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE], now),
       ]);
       res.locals.userId = user?.id;
       if (remote && !reachableFromOutside(def, user))

@@ -56,7 +56,7 @@ export class Realtime {
         const remote = isRemote?.(socket.request) ?? false;
         const [user, device] = await Promise.all([
           resolveSession(db, cookies[SESSION_COOKIE], now()),
-          remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE]),
+          remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE], now()),
         ]);
         if (!user && !device) return next(new Error('unauthorized'));
         if (remote && user?.role !== 'producer') return next(new Error('forbidden'));
