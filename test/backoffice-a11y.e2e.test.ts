@@ -47,11 +47,21 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function backOffice(section: string): Promise<Page> {
+async function backOffice(section: string, problems?: string[]): Promise<Page> {
   const context = await browser.newContext({ viewport: TABLET, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${origin}/`);
+  if (problems) {
+    // The login screen, empty and then with a wrong password's message.
+    await page.getByLabel('Identifiant').waitFor();
+    problems.push(...(await accessibilityProblems(page)).map((p) => `login: ${p}`));
+    await page.getByLabel('Identifiant').fill('gerant');
+    await page.getByLabel('Mot de passe').fill('pas-le-bon');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('alert').waitFor();
+    problems.push(...(await accessibilityProblems(page)).map((p) => `login refused: ${p}`));
+  }
   await page.getByLabel('Identifiant').fill('gerant');
   await page.getByLabel('Mot de passe').fill('comptoir');
   await page.getByRole('button', { name: 'Se connecter' }).click();
@@ -132,15 +142,38 @@ const SECTIONS: { name: string; open?: (page: Page) => Promise<void> }[] = [
   {
     name: 'Catalogue',
     open: async (page) => {
+      // A producer's and a product's editor (the first edit button of each list), and a recipe.
       await page
         .getByRole('button', { name: /^Modifier / })
         .first()
         .click();
+      await page
+        .getByRole('button', { name: /^Modifier / })
+        .last()
+        .click();
+      await page
+        .getByRole('button', { name: /^Recette de / })
+        .first()
+        .click();
     },
   },
-  { name: 'Dépôts' },
+  {
+    name: 'Dépôts',
+    open: async (page) => {
+      // A producer chosen, one of their products added twice: the scan field, the chips and the lines.
+      await page.locator('.backoffice select').first().selectOption({ index: 1 });
+      await page.locator('.chips button').first().click();
+      await page.locator('.chips button').first().click();
+      await page.locator('table.figures').waitFor();
+    },
+  },
   { name: 'Inventaire' },
-  { name: 'Salle et cuisine' },
+  {
+    name: 'Salle et cuisine',
+    open: async (page) => {
+      await page.locator('.plan-table').first().click();
+    },
+  },
   { name: 'Relevés des producteurs' },
   { name: 'Comptabilité' },
   {
@@ -156,7 +189,17 @@ const SECTIONS: { name: string; open?: (page: Page) => Promise<void> }[] = [
 describe('every section of the back office passes axe', { timeout: 180_000 }, () => {
   it('finds no critical or serious problem, with each section’s forms and editors open', async () => {
     const problems: string[] = [];
-    const page = await backOffice('Journée et clôture');
+    const page = await backOffice('Journée et clôture', problems);
+    // The check itself sees a problem when there is one: a grey-on-white line (#aaa on #fff, 2.3:1) is reported.
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.id = 'axe-probe';
+      p.textContent = 'contraste trop faible';
+      p.style.cssText = 'color: #aaa; background: #fff';
+      document.body.append(p);
+    });
+    expect((await accessibilityProblems(page)).join('\n')).toContain('color-contrast');
+    await page.evaluate(() => document.getElementById('axe-probe')?.remove());
     for (const section of SECTIONS) {
       await page.getByRole('link', { name: section.name, exact: true }).click();
       await expect.poll(() => page.getByRole('link', { name: section.name, exact: true }).getAttribute('aria-current')).toBe('page');
@@ -167,7 +210,7 @@ describe('every section of the back office passes axe', { timeout: 180_000 }, ()
       await section.open?.(page);
       await page.waitForLoadState('networkidle');
       problems.push(...(await accessibilityProblems(page)).map((p) => `${section.name} (open): ${p}`));
-      await screenshot(page, `backoffice-a11y-${section.name.replace(/\W/g, '')}`, { fullPage: true });
+      await screenshot(page, `backoffice-a11y-${section.name.replace(/\W/g, '')}`);
     }
     await page.context().close();
     expect(problems).toEqual([]);

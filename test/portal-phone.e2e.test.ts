@@ -189,6 +189,18 @@ describe('the producer portal on a phone', { timeout: 90_000 }, () => {
       ['laptop', LAPTOP],
     ] as const) {
       const { context, page } = await producerPage(viewport);
+      if (size === 'phone') {
+        // The check itself sees a problem when there is one: a grey-on-white line (#aaa on #fff, 2.3:1) is reported.
+        await page.evaluate(() => {
+          const p = document.createElement('p');
+          p.id = 'axe-probe';
+          p.textContent = 'contraste trop faible';
+          p.style.cssText = 'color: #aaa; background: #fff';
+          document.body.append(p);
+        });
+        expect((await accessibilityProblems(page)).join('\n')).toContain('color-contrast');
+        await page.evaluate(() => document.getElementById('axe-probe')?.remove());
+      }
       for (const name of TABS) {
         await page.getByRole('tab', { name }).click();
         await page.locator('[role="tabpanel"] > *').first().waitFor();
