@@ -91,6 +91,8 @@ describe('the paired tablets in the back office', { timeout: 90_000 }, () => {
     const bo = await backOffice('Caisses et réglages');
     // 3 min 20 s ago, said in whole minutes: "il y a 3 min".
     await expect.poll(() => text(bo.getByTestId('device-name').first())).toBe('Caisse 1 · Chrome sur Android · vue il y a 3 min');
+    // Its revoke button says which tablet it revokes.
+    expect(await bo.getByRole('button', { name: 'Révoquer la tablette Chrome sur Android de Caisse 1', exact: true }).count()).toBe(1);
     await screenshot(bo, 'backoffice-paired-tablets');
     await bo.context().close();
   });

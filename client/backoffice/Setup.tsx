@@ -192,7 +192,11 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
                       <span data-testid="device-name">{`${till.name} · ${deviceName(d)} · ${seen(d)}`}</span>
                       {d.replacedAt && <small class="muted block">{t('bo.setup.replaced', { time: moment(d.replacedAt, lang) })}</small>}
                     </span>
-                    <button class="secondary" onClick={() => revoke(d, till)}>
+                    <button
+                      class="secondary"
+                      aria-label={t('bo.setup.revokeOf', { device: deviceName(d), till: till.name })}
+                      onClick={() => revoke(d, till)}
+                    >
                       {t('bo.setup.revoke')}
                     </button>
                   </div>

@@ -4,7 +4,7 @@ const HEIGHT = 180;
 const AXIS = 156;
 /** Room under the axis for one line of date labels. */
 const LABEL_Y = 174;
-const LABEL_FONT_PX = 11;
+const LABEL_FONT_PX = 12;
 
 /** The widest label's width in the page's own font, to thin the labels out so none overlaps or leaves the chart. */
 function widestLabel(labels: string[], el: HTMLElement | null): number {

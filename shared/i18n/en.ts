@@ -585,6 +585,7 @@ export const en: Catalogue = {
   'bo.setup.pairingExpired': 'This code expired at {time}: ask for a new one.',
   'bo.setup.pairingLifetime': 'A code given here lasts {minutes} minutes; the one shown at the server’s first start lasts 24 h.',
   'bo.setup.browserOn': '{browser} on {system}',
+  'bo.setup.revokeOf': 'Revoke the tablet {device} of {till}',
   'bo.setup.seenNow': 'seen just now',
   'bo.setup.seenAgo': 'seen {ago}',
   'bo.setup.pinLocked': 'PIN pad locked',

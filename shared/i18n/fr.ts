@@ -584,6 +584,7 @@ export const fr = {
   'bo.setup.pairingExpired': 'Ce code a expiré à {time} : demandez-en un nouveau.',
   'bo.setup.pairingLifetime': 'Un code donné ici vaut {minutes} minutes ; celui affiché au premier démarrage du serveur vaut 24 h.',
   'bo.setup.browserOn': '{browser} sur {system}',
+  'bo.setup.revokeOf': 'Révoquer la tablette {device} de {till}',
   'bo.setup.seenNow': 'vue à l’instant',
   'bo.setup.seenAgo': 'vue {ago}',
   'bo.setup.pinLocked': 'clavier PIN bloqué',
