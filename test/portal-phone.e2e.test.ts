@@ -123,6 +123,9 @@ describe('the producer portal on a phone', { timeout: 90_000 }, () => {
       await page.getByRole('button', { name: by }).click();
       await expect.poll(() => page.getByRole('button', { name: by }).getAttribute('aria-pressed')).toBe('true');
       await page.locator('figure.chart svg text').first().waitFor();
+      // The day/week/month buttons hold their labels.
+      for (const b of await page.locator('.segmented button').all())
+        expect(await b.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
       const placed = await page.locator('figure.chart svg').evaluate((svg) => {
         const frame = svg.getBoundingClientRect();
         return [...svg.querySelectorAll('text')].map((t) => {
