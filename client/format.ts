@@ -29,6 +29,16 @@ export const moment = (iso: string, lang: Lang = 'fr', opts: Intl.DateTimeFormat
   return f.format(new Date(iso));
 };
 
+/** How long ago an instant was, as people say it ("il y a 3 min"); null under a minute. */
+export const ago = (iso: string, lang: Lang = 'fr', now = Date.now()) => {
+  const minutes = Math.floor((now - Date.parse(iso)) / 60_000);
+  if (minutes < 1) return null;
+  const f = new Intl.RelativeTimeFormat(locale(lang), { style: 'short', numeric: 'always' });
+  if (minutes < 60) return f.format(-minutes, 'minute');
+  if (minutes < 48 * 60) return f.format(-Math.floor(minutes / 60), 'hour');
+  return f.format(-Math.floor(minutes / 1440), 'day');
+};
+
 /** Today in the shop's zone, and other days around it, as YYYY-MM-DD. */
 export const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
 export const shiftDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

@@ -7,7 +7,7 @@ import { settingsApi, type SettingsView as Settings, type ShopIdentity } from '.
 import { tillsApi, type DeviceView as Device, type OutletView as OutletRow, type TillView as Till } from '../../shared/api/tills.ts';
 import { call, errorText } from '../api.ts';
 import { authApi } from '../../shared/api/auth.ts';
-import { moment } from '../format.ts';
+import { ago, moment } from '../format.ts';
 import { Choice } from './Choice.tsx';
 import type { T } from '../i18n.ts';
 import { catalogApi, type ProducerView as ProducerRow } from '../../shared/api/catalog.ts';
@@ -30,7 +30,12 @@ export function Setup({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) 
         setOutlets(c);
       })
       .catch((e) => setError(errorText(e)));
-  useEffect(() => void refresh(), []);
+  useEffect(() => {
+    void refresh();
+    // The tablets' "last seen" moves on its own: read it again every minute.
+    const timer = setInterval(() => void refresh(), 60_000);
+    return () => clearInterval(timer);
+  }, []);
   return (
     <>
       {error && (
@@ -48,7 +53,23 @@ export function Setup({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) 
 
 function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills: Till[]; printers: Printer[]; onChange: () => void }) {
   const [error, setError] = useState('');
-  const [code, setCode] = useState<{ till: string; code: string; expiresAt: string } | null>(null);
+  const [code, setCode] = useState<{ till: string; code: string; expiresAt: string; minutes: number } | null>(null);
+  // "vue il y a 3 min" and the pairing code's minutes left follow the clock.
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  const deviceName = (d: Device) =>
+    d.browser && d.system
+      ? t('bo.setup.browserOn', { browser: d.browser, system: d.system })
+      : (d.browser ?? d.system ?? d.label ?? `#${d.id}`);
+  const seen = (d: Device) => {
+    if (!d.lastSeenAt) return t('bo.setup.pairedAt', { time: moment(d.pairedAt, lang) });
+    const since = ago(d.lastSeenAt, lang, now);
+    return since ? t('bo.setup.seenAgo', { ago: since }) : t('bo.setup.seenNow');
+  };
+  const minutesLeft = code ? Math.ceil((Date.parse(code.expiresAt) - now) / 60_000) : 0;
   const run = async (f: () => Promise<unknown>) => {
     setError('');
     try {
@@ -68,10 +89,11 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
   const pairingCode = (till: Till) =>
     run(async () => {
       const r = await call(tillsApi.pairingCode, { params: { id: till.id } });
-      setCode({ till: till.name, ...r });
+      setNow(Date.now());
+      setCode({ till: till.name, ...r, minutes: Math.round((Date.parse(r.expiresAt) - Date.now()) / 60_000) });
     });
   const revoke = (d: Device, till: Till) => {
-    if (!confirm(t('bo.setup.revokeConfirm', { device: d.label ?? `#${d.id}`, till: till.name }))) return;
+    if (!confirm(t('bo.setup.revokeConfirm', { device: deviceName(d), till: till.name }))) return;
     void run(() => call(tillsApi.revoke, { params: { id: d.id } }));
   };
   const receiptPrinters = printers.filter((p) => p.role === 'receipt');
@@ -90,7 +112,20 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
           />
           <p>
             {t('bo.setup.pairingFor', { till: code.till })} <strong data-testid="pairing-code">{code.code}</strong>
-            <small class="muted block">{t('bo.setup.pairingUntil', { time: moment(code.expiresAt, lang) })}</small>
+            {minutesLeft > 0 ? (
+              <small class="block" data-testid="pairing-expiry">
+                {t('bo.setup.pairingUntil', {
+                  minutes: code.minutes,
+                  time: moment(code.expiresAt, lang, { timeStyle: 'short' }),
+                  left: minutesLeft,
+                })}
+              </small>
+            ) : (
+              <small class="block error" data-testid="pairing-expiry">
+                {t('bo.setup.pairingExpired', { time: moment(code.expiresAt, lang, { timeStyle: 'short' }) })}
+              </small>
+            )}
+            <small class="muted block">{t('bo.setup.pairingLifetime', { minutes: code.minutes })}</small>
             <small class="muted block">{t('bo.setup.pairingQrHelp')}</small>
           </p>
         </div>
@@ -152,17 +187,16 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
               <td>
                 {till.devices.length === 0 && <small class="muted">{t('bo.setup.noTablet')}</small>}
                 {till.devices.map((d) => (
-                  <div key={d.id} class="device">
+                  <div key={d.id} class="device" data-testid="device">
                     <span>
-                      {d.label ?? `#${d.id}`}
-                      <small class="muted block">
-                        {d.replacedAt ? `${t('bo.setup.replaced', { time: moment(d.replacedAt, lang) })} · ` : ''}
-                        {d.lastSeenAt
-                          ? t('bo.setup.seen', { time: moment(d.lastSeenAt, lang) })
-                          : t('bo.setup.pairedAt', { time: moment(d.pairedAt, lang) })}
-                      </small>
+                      <span data-testid="device-name">{`${till.name} · ${deviceName(d)} · ${seen(d)}`}</span>
+                      {d.replacedAt && <small class="muted block">{t('bo.setup.replaced', { time: moment(d.replacedAt, lang) })}</small>}
                     </span>
-                    <button class="secondary" onClick={() => revoke(d, till)}>
+                    <button
+                      class="secondary"
+                      aria-label={t('bo.setup.revokeOf', { device: deviceName(d), till: till.name })}
+                      onClick={() => revoke(d, till)}
+                    >
                       {t('bo.setup.revoke')}
                     </button>
                   </div>

@@ -39,19 +39,52 @@ export function Portal({ t, producerId, lang }: { t: T; producerId: number; lang
     };
   }, [socket]);
 
+  // WAI-ARIA tabs: one tab in the Tab order, the arrows (and Home/End) move between them and show the one reached.
+  function onTabKey(e: KeyboardEvent) {
+    const i = TABS.indexOf(tab);
+    const next =
+      e.key === 'ArrowRight'
+        ? TABS[(i + 1) % TABS.length]
+        : e.key === 'ArrowLeft'
+          ? TABS[(i - 1 + TABS.length) % TABS.length]
+          : e.key === 'Home'
+            ? TABS[0]
+            : e.key === 'End'
+              ? TABS[TABS.length - 1]
+              : undefined;
+    if (!next) return;
+    e.preventDefault();
+    setTab(next);
+    document.getElementById(`portal-tab-${next}`)?.focus();
+  }
+  // The chosen tab stays in view when the row scrolls sideways (a phone).
+  useEffect(() => {
+    document.getElementById(`portal-tab-${tab}`)?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [tab]);
+
   return (
     <div class="portal">
       <div class={`live ${connected ? 'on' : 'off'}`} role="status">
         {connected ? `● ${t('portal.live')}` : t('portal.offline')}
       </div>
-      <nav class="tabs" role="tablist">
+      <div class="tabs" role="tablist" aria-label={t('portal.tabs')} onKeyDown={onTabKey}>
         {TABS.map((k) => (
-          <button key={k} role="tab" aria-selected={tab === k} class={tab === k ? 'tab active' : 'tab'} onClick={() => setTab(k)}>
+          <button
+            key={k}
+            id={`portal-tab-${k}`}
+            role="tab"
+            type="button"
+            aria-selected={tab === k}
+            aria-controls="portal-panel"
+            tabIndex={tab === k ? 0 : -1}
+            class={tab === k ? 'tab active' : 'tab'}
+            onClick={() => setTab(k)}
+          >
             {t(`portal.tab.${k}` as MessageKey)}
           </button>
         ))}
-      </nav>
-      <section class="panel" role="tabpanel">
+      </div>
+      <section class="panel" role="tabpanel" id="portal-panel" aria-labelledby={`portal-tab-${tab}`} tabIndex={0}>
         {tab === 'today' && <Today t={t} id={producerId} lang={lang} tick={tick} />}
         {tab === 'sales' && <SalesView t={t} id={producerId} lang={lang} tick={tick} />}
         {tab === 'stock' && <StockView t={t} lang={lang} tick={tick} />}

@@ -71,14 +71,25 @@ export async function resolveSession(db: Kysely<Database>, token: string | undef
   };
 }
 
-export async function resolveDevice(db: Kysely<Database>, token: string | undefined): Promise<DeviceIdentity | null> {
+/** A tablet's "last seen" is written at most this often: a till makes many requests a minute. */
+export const DEVICE_SEEN_EVERY_MS = 60_000;
+
+/**
+ * The paired tablet a device cookie names, if it is still paired with an active till. With `now`, an
+ * authenticated request also refreshes the tablet's last-seen time (at most once a minute).
+ */
+export async function resolveDevice(db: Kysely<Database>, token: string | undefined, now?: Date): Promise<DeviceIdentity | null> {
   if (!token || token.length > 100) return null;
-  const [row] = await rawRows<{ id: number; till_id: number }>(
+  const [row] = await rawRows<{ id: number; till_id: number; last_seen_at: string | null }>(
     db,
-    'select "devices"."id", "devices"."till_id" from "devices" inner join "tills" on "tills"."id" = "devices"."till_id" where "devices"."token_hash" = ? and "devices"."revoked_at" is null and "tills"."active" = 1',
+    'select "devices"."id", "devices"."till_id", "devices"."last_seen_at" from "devices" inner join "tills" on "tills"."id" = "devices"."till_id" where "devices"."token_hash" = ? and "devices"."revoked_at" is null and "tills"."active" = 1',
     [sha256Hex(token)],
   );
-  return row ? { id: row.id, tillId: row.till_id } : null;
+  if (!row) return null;
+  if (now && (row.last_seen_at === null || now.getTime() - Date.parse(row.last_seen_at) >= DEVICE_SEEN_EVERY_MS)) {
+    await db.updateTable('devices').set({ last_seen_at: now.toISOString() }).where('id', '=', row.id).execute();
+  }
+  return { id: row.id, tillId: row.till_id };
 }
 
 export async function endSession(db: Db, sessionHash: string): Promise<void> {

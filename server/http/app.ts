@@ -166,7 +166,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       const remote = res.locals.remote === true;
       const [session, device] = await Promise.all([
         resolveSession(db, cookies[SESSION_COOKIE], now),
-        remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE]),
+        remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE], now),
       ]);
       // A PIN session is the tablet's it was opened on: with another tablet's cookie (or none) it is nobody.
       const user = session && boundToDevice(session, device) ? session : null;

@@ -67,7 +67,7 @@ export class Realtime {
         const remote = isRemote?.(socket.request) ?? false;
         const [session, device] = await Promise.all([
           resolveSession(db, cookies[SESSION_COOKIE], now()),
-          remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE]),
+          remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE], now()),
         ]);
         const user = session && boundToDevice(session, device) ? session : null;
         if (!user && !device) return next(new Error('unauthorized'));

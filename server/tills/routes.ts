@@ -14,6 +14,8 @@ import {
   revokeTablet,
 } from './tills.ts';
 
+/** The browser's whole user agent is kept (as the tablet's label) so the back office can name its browser and system. */
+const USER_AGENT_MAX = 300;
 const TEN_YEARS = 10 * 365 * 24 * 3600;
 
 export const tillRoutes = [
@@ -55,7 +57,7 @@ export const tillRoutes = [
   serve(tillsApi.pairingCode, {
     access: MANAGERS,
     tag: 'tills',
-    summary: 'Issue a one-time pairing code (valid 15 minutes) for a tablet to become this till',
+    summary: 'Issue a one-time pairing code (valid 15 minutes, as its expiresAt says) for a tablet to become this till',
     handler: async ({ params }, ctx) => Reply.created(await givePairingCode(ctx.db, ctx, params.id, ctx.services.now())),
   }),
   serve(tillsApi.pair, {
@@ -64,7 +66,12 @@ export const tillRoutes = [
     summary:
       'Pair this browser with a till using a pairing code; sets the long-lived device cookie. The till moves to this tablet: the one before is marked replaced (it still delivers what it had queued)',
     handler: async ({ body }, ctx) => {
-      const paired = await pairTablet(ctx.db, body.code, body.label ?? ctx.userAgent.slice(0, 60), ctx.services.now());
+      const paired = await pairTablet(
+        ctx.db,
+        body.code,
+        body.label ?? (ctx.userAgent.slice(0, USER_AGENT_MAX) || null),
+        ctx.services.now(),
+      );
       ctx.setCookie(DEVICE_COOKIE, paired.token, { maxAgeSeconds: TEN_YEARS });
       if (paired.replacedDeviceIds.length) ctx.services.realtime?.devicesReplaced(paired.tillId, paired.replacedDeviceIds);
       return Reply.created({ tillId: paired.tillId, deviceId: paired.deviceId });

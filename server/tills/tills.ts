@@ -10,6 +10,7 @@ import { Invalid, NotFound, Unauthorized } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { refusedTicketEvent } from './queries.ts';
+import { browserOf } from '../../shared/user-agent.ts';
 
 export const PAIRING_CODE_TTL_MS = 15 * 60_000;
 
@@ -53,7 +54,14 @@ export async function listTills(db: Db, at: Date) {
         .at(-1) ?? null,
     devices: devices
       .filter((d) => d.till_id === t.id)
-      .map((d) => ({ id: d.id, label: d.label, pairedAt: d.paired_at, lastSeenAt: d.last_seen_at, replacedAt: d.replaced_at })),
+      .map((d) => ({
+        id: d.id,
+        label: d.label,
+        ...browserOf(d.label),
+        pairedAt: d.paired_at,
+        lastSeenAt: d.last_seen_at,
+        replacedAt: d.replaced_at,
+      })),
   }));
 }
 
@@ -191,12 +199,8 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
     ])
     .where('tills.id', '=', tillId)
     .executeTakeFirstOrThrow();
-  const device = await db
-    .updateTable('devices')
-    .set({ last_seen_at: now.toISOString() })
-    .where('id', '=', deviceId)
-    .returning('replaced_at')
-    .executeTakeFirst();
+  // Its last-seen time is kept by every authenticated request (`resolveDevice`), at most once a minute.
+  const device = await db.selectFrom('devices').select('replaced_at').where('id', '=', deviceId).executeTakeFirst();
   const staff = await db
     .selectFrom('users')
     .select(['id', 'display_name', 'role'])

@@ -18,7 +18,11 @@ export type OutletView = z.infer<typeof outletView>;
 /** A tablet paired with a till (revoked ones are not listed). */
 export const deviceView = z.strictObject({
   id: int,
+  /** The browser's user agent when it paired (or the name it was given). */
   label: z.string().nullable(),
+  /** Its browser and system, read from the user agent ("Chrome", "Android"); null when unknown. */
+  browser: z.string().nullable(),
+  system: z.string().nullable(),
   pairedAt: z.string(),
   lastSeenAt: z.string().nullable(),
   /** Another tablet was paired with the till since: this one only delivers what it had queued. */
