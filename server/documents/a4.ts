@@ -167,10 +167,16 @@ export class A4Document {
       const textWidths = texts.map((t) =>
         textRuns(t).some((r) => r.font === 'emoji') ? Number.POSITIVE_INFINITY : this.widthOf(t, bold, size),
       );
+      // A single word a little too wide for its column (a date, "5,5 %") is set smaller rather than cut in two.
+      const sizes = texts.map((t, i) => {
+        const tw = textWidths[i]!;
+        if (tw <= widths[i]!) return size;
+        return !/[ \t\n]/.test(t.trim()) && tw * 0.75 <= widths[i]! ? (size * widths[i]!) / tw : 0;
+      });
       const lineH = this.doc.currentLineHeight(true);
       let h = lineH;
       texts.forEach((t, i) => {
-        if (textWidths[i]! > widths[i]!)
+        if (!sizes[i])
           h = Math.max(
             h,
             this.doc.heightOfString(
@@ -181,10 +187,10 @@ export class A4Document {
             ),
           );
       });
-      return { texts, textWidths, h: h + 2 * pad };
+      return { texts, textWidths, sizes, h: h + 2 * pad };
     };
     const drawRow = (row: ReturnType<typeof layout>, style: { bold?: boolean; muted?: boolean; header?: boolean }) => {
-      const { texts, textWidths, h } = row;
+      const { texts, textWidths, sizes, h } = row;
       const y = this.doc.y;
       if (style.header) this.doc.rect(MARGIN, y, CONTENT_W, h).fill(INK);
       else if (style.bold) this.doc.rect(MARGIN, y, CONTENT_W, h).fill(BAND);
@@ -204,14 +210,14 @@ export class A4Document {
       const baseline = doc.page.height - (y + pad) - (font.ascender / 1000) * size;
       let ops = '';
       texts.forEach((t, i) => {
-        if (!t || textWidths[i]! > widths[i]!) return;
-        const x = xs[i]! + pad + (columns[i]!.align === 'right' ? widths[i]! - textWidths[i]! : 0);
-        ops += `1 0 0 1 ${num(x)} ${num(baseline)} Tm <${font.encode(t)[0].join('')}> Tj\n`;
+        if (!t || !sizes[i]) return;
+        const w = (textWidths[i]! * sizes[i]!) / size;
+        const x = xs[i]! + pad + (columns[i]!.align === 'right' ? widths[i]! - w : 0);
+        ops += `/${font.id} ${num(sizes[i]!)} Tf 1 0 0 1 ${num(x)} ${num(baseline)} Tm <${font.encode(t)[0].join('')}> Tj\n`;
       });
-      if (ops) doc.addContent(`q\n1 0 0 -1 0 ${num(doc.page.height)} cm\nBT\n/${font.id} ${num(size)} Tf\n${ops}ET\nQ`);
+      if (ops) doc.addContent(`q\n1 0 0 -1 0 ${num(doc.page.height)} cm\nBT\n${ops}ET\nQ`);
       texts.forEach((t, i) => {
-        if (t && textWidths[i]! > widths[i]!)
-          this.doc.text(t, xs[i]! + pad, y + pad, { width: widths[i]!, align: columns[i]!.align ?? 'left' });
+        if (t && !sizes[i]) this.doc.text(t, xs[i]! + pad, y + pad, { width: widths[i]!, align: columns[i]!.align ?? 'left' });
       });
       if (!style.header && !style.bold)
         this.doc
@@ -243,7 +249,8 @@ export class A4Document {
 
   /** Label / value pairs right-aligned under a table: the totals that matter. */
   summary(rows: readonly { label: string; value: string; strong?: boolean }[]) {
-    const w = 260;
+    // DejaVu Sans is wider than Helvetica: the longest label ("Reste dû par le déposant", 12 pt bold) keeps one line.
+    const w = 320;
     const x = MARGIN + CONTENT_W - w;
     this.ensureSpace(rows.length * 18 + 10);
     for (const r of rows) {
@@ -254,8 +261,8 @@ export class A4Document {
         .font(r.strong ? 'Sans-Bold' : 'Sans')
         .fontSize(size)
         .fillColor(INK);
-      this.doc.text(pdfText(r.label), x, y, { width: w - 100 });
-      this.doc.text(pdfText(r.value), x + w - 110, y, { width: 110, align: 'right' });
+      this.doc.text(pdfText(r.label), x, y, { width: w - 105 });
+      this.doc.text(pdfText(r.value), x + w - 105, y, { width: 105, align: 'right' });
       this.doc.y = y + size + 8;
     }
     this.doc.x = MARGIN;

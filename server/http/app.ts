@@ -56,8 +56,8 @@ function parseCookies(header: string | undefined): Record<string, string> {
 }
 
 function zodToInvalid(error: z.ZodError, where: 'body' | 'query' | 'params', input: unknown, lang: Lang, routePath: string): Invalid {
-  const problems = issueProblems(error.issues, where, input, lang, routePath);
-  return new Invalid(problems, problems.map((p) => p.reason).join(' '));
+  const { problems, sentences } = issueProblems(error.issues, where, input, lang, routePath);
+  return new Invalid(problems, sentences.join(' '));
 }
 
 function sendError(res: Response, err: DomainError, lang: Lang = 'fr', routePath = '') {

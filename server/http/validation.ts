@@ -94,19 +94,21 @@ export function issueSentence(issue: z.core.$ZodIssue, input: unknown, lang: Lan
   }
 }
 
-/** Zod's issues as problems: the path and code for programs, the sentence for people. */
+/**
+ * Zod's issues for programs (the path, zod's code and its short reason, as before) and one sentence per
+ * issue for people (the error's message).
+ */
 export function issueProblems(
   issues: readonly z.core.$ZodIssue[],
   where: string,
   input: unknown,
   lang: Lang,
   routePath = '',
-): FieldProblem[] {
-  return issues.map((i) => ({
-    field: [where, ...i.path.map(String)].join('.'),
-    code: i.code,
-    reason: issueSentence(i, input, lang, routePath),
-  }));
+): { problems: FieldProblem[]; sentences: string[] } {
+  return {
+    problems: issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), code: i.code, reason: i.message })),
+    sentences: issues.map((i) => issueSentence(i, input, lang, routePath)),
+  };
 }
 
 /** A domain's own refusal ({ field: 'lines.2.quantity', reason: 'quantité nulle' }) as a sentence. */
