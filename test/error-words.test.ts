@@ -6,7 +6,13 @@ import { aUser, startTestShop, type Client, type TestShop } from './support/harn
 
 type Def = { type: string; [k: string]: any };
 const def = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
-const bag = (s: z.ZodType): { maximum?: number; minimum?: number } => (s as unknown as { _zod: { bag?: object } })._zod.bag ?? {};
+/** A string's length bounds or a number's value bounds, as zod states them (null when unbounded). */
+const bounds = (s: z.ZodType): { maximum?: number | null; minimum?: number | null } => {
+  const b = s as unknown as { maxLength?: number | null; minLength?: number | null; maxValue?: number; minValue?: number };
+  return def(s).type === 'string'
+    ? { maximum: b.maxLength, minimum: b.minLength }
+    : { maximum: Number.isFinite(b.maxValue) ? b.maxValue : null, minimum: Number.isFinite(b.minValue) ? b.minValue : null };
+};
 
 /** The schema under optional, nullable, default, pipes and lazies: what a value is checked against. */
 function core(s: z.ZodType): z.ZodType {
@@ -41,7 +47,7 @@ function leaves(
 /** Wrong values for a field of this type: the wrong type, and beyond its bounds when it has any. */
 function badValues(schema: z.ZodType): unknown[] {
   const d = def(schema);
-  const { maximum, minimum } = bag(schema);
+  const { maximum, minimum } = bounds(schema);
   if (d.type === 'string')
     return [42, ...(typeof maximum === 'number' && maximum < 10_000 ? ['é'.repeat(maximum + 2)] : []), ...(minimum ? [''] : [])];
   if (d.type === 'number' || d.type === 'int')
