@@ -52,6 +52,17 @@ describe('ESC/POS text in the printer’s code page', () => {
     expect(decoded).toBe(expected);
   });
 
+  it('wraps a long product name at spaces beside its price, every word whole', () => {
+    // 32 columns; PC858 has €, so the price "12,50 €" takes 7 and the name gets 32 − 7 − 1 = 24.
+    const bytes = new EscPos({ columns: 32, codePage: 'pc858' })
+      .init()
+      .pair('Bière blonde 🍺 de la Montagne Noire 33 cl « spéciale »', '12,50 €')
+      .bytes();
+    const lines = decodeEscPos(bytes).lines.map((l) => l.text);
+    // The emoji is left out with its space; the name breaks only between words: 18, 22, then 10 + 15 + 7 columns.
+    expect(lines).toEqual(['Bière blonde de la', 'Montagne Noire 33 cl «', 'spéciale »               12,50 €']);
+  });
+
   it.each(pages)('sends no "?" in %s unless the text had a question mark, whatever the text', (codePage) => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), (a, b) => {
