@@ -159,3 +159,35 @@ describe('the server answers in sentences, keeping the path and code for program
     expect(res.body.error.fields[0].field).toBe('producerId');
   });
 });
+
+describe('a few sentences, checked by hand', () => {
+  const sentence = (schema: z.ZodType, input: unknown, route: string, lang: 'fr' | 'en' = 'fr') => {
+    const parsed = schema.safeParse(input);
+    if (parsed.success) throw new Error('accepted');
+    return parsed.error.issues.map((i) => issueSentence(i, input, lang, route));
+  };
+  const route = (path: string) => allRoutes.find((r) => r.path === path && r.body)!;
+
+  it('says each refusal as the form names the field', () => {
+    const producers = route('/api/producers');
+    // A SIRET whose Luhn key is wrong (…0075 instead of …0074), the reason without "SIRET invalide" twice.
+    expect(sentence(producers.body!, { siret: '73282932000075' }, '/api/producers')).toContain(
+      'Le numéro SIRET n’est pas valide : 14 chiffres avec une clé de contrôle correcte.',
+    );
+    const products = route('/api/products');
+    // A price above 100 000,00 € (10 000 000 cents): said in euros, not in cents.
+    expect(sentence(products.body!, { priceCents: 10_000_001 }, '/api/products')).toContain(
+      'Le prix doit être au plus de 100\u00a0000,00\u00a0€.',
+    );
+    expect(sentence(products.body!, { quantity: 1 }, '/api/products')).toContain(
+      'La demande contient des informations inattendues : rechargez la page puis réessayez.',
+    );
+    const refunds = route('/api/refunds');
+    expect(sentence(refunds.body!, { reason: 'ok' }, '/api/refunds')).toContain(
+      'Le motif du remboursement doit comporter au moins 3 caractères.',
+    );
+    expect(sentence(refunds.body!, { reason: 'ok' }, '/api/refunds', 'en')).toContain(
+      'The reason for the refund must have at least 3 characters.',
+    );
+  });
+});

@@ -41,7 +41,8 @@ const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const stripStop = (s: string) => s.replace(/[.\s]+$/, '');
+// "SIRET invalide : 14 chiffres…" after "Le numéro SIRET n’est pas valide :" would say it twice.
+const stripStop = (s: string) => s.replace(/[.\s]+$/, '').replace(/^[^:]*\binvalide\s*:\s*/u, '');
 
 /** A bound as the field means it: euros for an amount in cents, a plain number otherwise. */
 function bound(key: string | undefined, n: number | bigint, lang: Lang): string {
