@@ -31,7 +31,10 @@ export function fieldLabel(path: readonly PropertyKey[], lang: Lang, routePath =
     .map((s) => s.replace(/\..*$/, ''))
     .pop();
   let label = translate(lang, 'validation.field.unknown');
-  if (key && segment && has(lang, `field.${key}@${segment}`)) label = translate(lang, `field.${key}@${segment}` as MessageKey);
+  // One element of a list is named in the singular: "Le code-barres (n° 2)", not "Les codes-barres (n° 2)".
+  const one = /^\d+$/.test(String(path[path.length - 1])) && key && has(lang, `field.${key}.one`) ? `field.${key}.one` : null;
+  if (one) label = translate(lang, one as MessageKey);
+  else if (key && segment && has(lang, `field.${key}@${segment}`)) label = translate(lang, `field.${key}@${segment}` as MessageKey);
   else if (key && has(lang, `field.${key}`)) label = translate(lang, `field.${key}` as MessageKey);
   const last = indexes[indexes.length - 1];
   return last === undefined ? label : translate(lang, 'validation.position', { field: label, n: last + 1 });
