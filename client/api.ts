@@ -32,7 +32,10 @@ export async function call<E extends Endpoint>(
     res = await fetch(url, {
       method: endpoint.method.toUpperCase(),
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': text ? 'text/csv' : 'application/json' },
+      headers: {
+        'accept-language': language(),
+        ...(body === undefined ? {} : { 'content-type': text ? 'text/csv' : 'application/json' }),
+      },
       body: body === undefined ? null : text ? String(body) : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -58,7 +61,7 @@ export async function send(method: string, path: string, body?: unknown, timeout
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { 'accept-language': language(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? null : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -71,9 +74,20 @@ export async function send(method: string, path: string, body?: unknown, timeout
   return data as unknown;
 }
 
-/** An error as one line for a form: the message, then each field and its reason. */
-export const errorText = (e: unknown) =>
-  e instanceof ApiError ? [e.message, ...e.fields.map((f) => `${f.field} : ${f.reason}`)].join(' — ') : String(e);
+/**
+ * An error as a person reads it: the server's sentence, already in their language. The fields' paths and
+ * codes stay in `fields` for the screens that point at an input; they are never shown.
+ */
+export const errorText = (e: unknown) => (e instanceof ApiError ? e.message : e instanceof Error ? e.message : String(e));
+
+/** The language the reader chose (the till and the pages at `/` keep it in `localStorage`), for the server's sentences. */
+const language = () => {
+  try {
+    return globalThis.localStorage?.getItem('lang') === 'en' ? 'en' : 'fr';
+  } catch {
+    return 'fr';
+  }
+};
 
 /** The address of a download endpoint, for a link (`<a href>`): the path filled, the query appended. */
 export function link<E extends Endpoint>(endpoint: E, input: CallInput<E> = {} as CallInput<E>): string {

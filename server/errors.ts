@@ -1,7 +1,11 @@
 /** Domain errors: values with a name, mapped to HTTP in one place (server/http/app.ts). */
+import { problemSentence } from './http/validation.ts';
+
 export interface FieldProblem {
-  /** Dotted path of the field, e.g. `lines.2.quantity`; '' for the whole body. */
+  /** Dotted path of the field, e.g. `lines.2.quantity`; '' for the whole body. For programs, never shown. */
   field: string;
+  /** zod's issue code (`too_big`, `invalid_type`…) when the schema refused it. */
+  code?: string;
   reason: string;
 }
 
@@ -14,10 +18,13 @@ export abstract class DomainError extends Error {
 export class Invalid extends DomainError {
   readonly status = 400;
   readonly code = 'invalid';
+  /** Said by the domain in its own words; otherwise the message is made from the fields, in the reader's language. */
+  readonly explicit: boolean;
   constructor(fields: FieldProblem[] | FieldProblem, message?: string) {
     const list = Array.isArray(fields) ? fields : [fields];
-    super(message ?? list.map((f) => (f.field ? `${f.field} : ${f.reason}` : f.reason)).join(' ; '));
+    super(message ?? list.map((f) => problemSentence(f, 'fr')).join(' '));
     this.fields = list;
+    this.explicit = message !== undefined;
   }
 }
 

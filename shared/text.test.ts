@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeForSearch, searchTerms, slugify } from './text.ts';
+import { normalizeForSearch, searchTerms, shortenAtWord, slugify } from './text.ts';
 
 describe('searching the catalogue as people type', () => {
   it('lets "pate" find "Pâté de Campagne"', () => {
@@ -85,6 +85,30 @@ describe('slugs for logins and addresses', () => {
         expect(slugify(s)).toMatch(/^(?:[a-z0-9]+(?:-[a-z0-9]+)*)?$/);
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('shortening a text that has no more room', () => {
+  it('keeps what fits, cuts at the last space and ends with an ellipsis', () => {
+    // 30 characters of room: "Caisse 1 · n° 12 · Confiture" is 28, the next word would not fit with "…".
+    expect(shortenAtWord('Caisse 1 · n° 12 · Confiture de figues × 2', 30)).toBe('Caisse 1 · n° 12 · Confiture…');
+    expect(shortenAtWord('Miel', 30)).toBe('Miel');
+    // One word longer than the room: cut by whole characters, the emoji kept whole or left out.
+    expect(shortenAtWord('Anticonstitutionnellement🍯', 10)).toBe('Anticonst…');
+    expect(shortenAtWord('Flan 🍮🍮🍮 maison', 7)).toBe('Flan…');
+  });
+
+  it('never returns more than the room, and is what the text began with (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.integer({ min: 2, max: 60 }), (text, max) => {
+        const out = shortenAtWord(text, max);
+        expect([...out].length).toBeLessThanOrEqual(max);
+        if (out !== text) {
+          expect(out.endsWith('…')).toBe(true);
+          expect(text.startsWith(out.slice(0, -1))).toBe(true);
+        }
+      }),
     );
   });
 });

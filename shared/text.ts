@@ -37,3 +37,17 @@ export function slugify(s: string): string {
     .trim()
     .replace(/ +/g, '-');
 }
+
+/**
+ * A text made to fit `max` characters for a place that has no more room (a note, a one-line label): cut
+ * at the last space and ended with "…", never in the middle of a word — unless a single word takes more
+ * than half the room, which is then cut whole characters at a time (never half an emoji).
+ */
+export function shortenAtWord(text: string, max: number): string {
+  const chars = [...text];
+  if (chars.length <= max) return text;
+  const room = chars.slice(0, Math.max(0, max - 1));
+  const space = room.lastIndexOf(' ');
+  const kept = space >= room.length / 2 ? room.slice(0, space) : room;
+  return kept.join('').trimEnd() + '…';
+}

@@ -234,7 +234,10 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await row.getByLabel('Ajouter un code-barres').fill('3760123450021');
     await row.getByRole('button', { name: 'Ajouter', exact: true }).click();
     await row.getByRole('button', { name: 'Enregistrer' }).click();
-    await expect.poll(() => text(row.getByRole('alert'))).toContain('barcodes.1');
+    // Said as a sentence naming the second barcode, not as the field's path ("barcodes.1").
+    await expect
+      .poll(() => text(row.getByRole('alert')))
+      .toBe('Le code-barres (n° 2) : code-barres 3760123450021 : clé de contrôle incorrecte.');
     expect((await shop.admin.get('/api/products?q=bruyere')).body[0]).toMatchObject({
       categoryId: null,
       outlets: ['shop'],
@@ -408,7 +411,7 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await screenshot(tablet, 'backoffice-tablet-day');
     // This shop has no receipt printer yet: printing the Z says so on the page.
     await tablet.getByRole('button', { name: 'Imprimer le Z' }).click();
-    await expect.poll(() => text(tablet.getByRole('alert'))).toBe('printerId : aucune imprimante à tickets : ajoutez-en une');
+    await expect.poll(() => text(tablet.getByRole('alert'))).toBe('L’imprimante : aucune imprimante à tickets : ajoutez-en une.');
     await tablet.getByRole('link', { name: 'Relevés des producteurs' }).click();
     await tablet.getByRole('button', { name: 'Émettre les relevés de tous les producteurs' }).waitFor();
     await screenshot(tablet, 'backoffice-tablet-statements');

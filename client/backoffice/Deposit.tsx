@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { ApiError, call, link } from '../api.ts';
+import { call, errorText, link } from '../api.ts';
 import { catalogApi, type ProducerView as Producer, type ProductView as Product } from '../../shared/api/catalog.ts';
 import { stockApi, type SlipView } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
@@ -73,7 +73,7 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
       setSlip(s);
       setLines([]);
     } catch (err) {
-      setError(err instanceof ApiError ? [err.message, ...err.fields.map((f) => f.reason)].join(' — ') : String(err));
+      setError(errorText(err));
     }
   }
 

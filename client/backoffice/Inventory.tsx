@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { ApiError, call } from '../api.ts';
+import { ApiError, call, errorText } from '../api.ts';
 import { catalogApi, type ProductView as Product } from '../../shared/api/catalog.ts';
 import { stockApi, type CountResult } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
@@ -62,7 +62,7 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
         await call(stockApi.count, { body: { lines: lines.map((l) => ({ productId: l.product.id, counted: parsed(l)! })) } }),
       );
     } catch (err) {
-      setError(err instanceof ApiError ? [err.message, ...err.fields.map((f) => f.reason)].join(' — ') : String(err));
+      setError(errorText(err));
     }
   }
 

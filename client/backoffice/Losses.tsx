@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
-import { ApiError, call } from '../api.ts';
+import { ApiError, call, errorText } from '../api.ts';
 import { catalogApi, type ProductView as Product } from '../../shared/api/catalog.ts';
 import { stockApi } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
@@ -63,7 +63,7 @@ export function Losses({ t, lang }: { t: T; lang: Lang }) {
       setDone(t('bo.loss.done', { n: lines.length }));
       setLines([]);
     } catch (err) {
-      setError(err instanceof ApiError ? [err.message, ...err.fields.map((f) => f.reason)].join(' — ') : String(err));
+      setError(errorText(err));
     }
   }
   return (

@@ -139,8 +139,7 @@ export async function replaceModifiers(
         problems.push({ field: `groups.${i}.options.${j}.id`, reason: 'option inconnue pour ce groupe' });
     });
   });
-  if (problems.length)
-    throw new Invalid(problems, 'Options de l’article refusées : ' + problems.map((p) => `${p.field} : ${p.reason}`).join(' ; '));
+  if (problems.length) throw new Invalid(problems);
 
   const keptGroups = new Set(body.groups.flatMap((g) => (g.id === undefined ? [] : [g.id])));
   const keptOptions = new Set(body.groups.flatMap((g) => g.options.flatMap((o) => (o.id === undefined ? [] : [o.id]))));

@@ -5,6 +5,7 @@
  * that moment, as a kitchen use entered by hand is (server/stock/ledger.ts, recordKitchenUse). Costing
  * rules (food cost, margin, rounding) are in shared/recipes.ts.
  */
+import { shortenAtWord } from '../../shared/text.ts';
 import type { Kysely } from 'kysely';
 import type { RecipeBody, RecipeView } from '../../shared/api/recipes.ts';
 import { dishCosting, ingredientCost, portionsAvailable } from '../../shared/recipes.ts';
@@ -283,7 +284,7 @@ export async function kitchenUseOfSale(
         quantity: -(i.quantity * l.quantity),
         saleId: sale.id,
         // What the ledger, the portal and the statement show as the reason.
-        note: `${till?.name ?? 'Caisse'} · n° ${sale.number} · ${l.name} × ${l.quantity}`.slice(0, 200),
+        note: shortenAtWord(`${till?.name ?? 'Caisse'} · n° ${sale.number} · ${l.name} × ${l.quantity}`, 200),
         unitPriceCents: i.price_cents,
       });
     }

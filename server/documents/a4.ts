@@ -1,11 +1,12 @@
 /**
  * Printable A4 documents (statements, deposit slips) with pdfkit: a letterhead, identity blocks, tables
  * that break across pages with their header repeated, totals, and "page n / N" on every page.
- * Helvetica's Windows-1252 encoding carries € and French accents, but not the narrow no-break space that
- * Intl's fr-FR output puts between thousands: `pdfText` swaps it for a plain no-break space.
+ * Set in the embedded DejaVu Sans with an emoji fallback (`fonts.ts`); `pdfText` swaps the narrow no-break
+ * space Intl's fr-FR output puts between thousands for a plain no-break space.
  */
 import PDFDocument from 'pdfkit';
 import { formatEuros, type Cents } from '../../shared/money.ts';
+import { installFonts, textRuns } from './fonts.ts';
 
 export const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
 export const pdfEuros = (c: number) => pdfText(formatEuros(c as Cents));
@@ -13,45 +14,6 @@ const kgFormat = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 3, maxi
 export const pdfKg = (g: number) => `${pdfText(kgFormat.format(g / 1000))} kg`;
 export const pdfDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
-// Windows-1252 bytes of the characters outside Latin-1 that it carries (the rest of Latin-1 maps to itself).
-const WIN_ANSI: Record<number, number> = {
-  0x152: 0x8c,
-  0x153: 0x9c,
-  0x160: 0x8a,
-  0x161: 0x9a,
-  0x178: 0x9f,
-  0x17d: 0x8e,
-  0x17e: 0x9e,
-  0x192: 0x83,
-  0x2c6: 0x88,
-  0x2dc: 0x98,
-  0x2013: 0x96,
-  0x2014: 0x97,
-  0x2018: 0x91,
-  0x2019: 0x92,
-  0x201a: 0x82,
-  0x201c: 0x93,
-  0x201d: 0x94,
-  0x201e: 0x84,
-  0x2020: 0x86,
-  0x2021: 0x87,
-  0x2022: 0x95,
-  0x2026: 0x85,
-  0x2030: 0x89,
-  0x2039: 0x8b,
-  0x203a: 0x9b,
-  0x20ac: 0x80,
-  0x2122: 0x99,
-};
-const winAnsiHex = (text: string) => {
-  let hex = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const b = c < 0x100 ? c : (WIN_ANSI[c] ?? 0x3f);
-    hex += (b < 16 ? '0' : '') + b.toString(16);
-  }
-  return hex;
-};
 const num = (n: number) => String(Math.round(n * 100) / 100);
 
 const MARGIN = 42;
@@ -83,12 +45,14 @@ export class A4Document {
   private readonly done: Promise<Buffer>;
 
   constructor(private readonly options: A4Options) {
-    this.doc = new PDFDocument({
-      size: 'A4',
-      margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
-      bufferPages: true,
-      info: { Title: options.title, Creator: 'Comptoir' },
-    });
+    this.doc = installFonts(
+      new PDFDocument({
+        size: 'A4',
+        margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+        bufferPages: true,
+        info: { Title: options.title, Creator: 'Comptoir' },
+      }),
+    );
     const chunks: Buffer[] = [];
     this.doc.on('data', (c: Buffer) => chunks.push(c));
     this.done = new Promise<Buffer>((resolve, reject) => {
@@ -116,11 +80,11 @@ export class A4Document {
     const top = this.doc.y;
     const w = CONTENT_W / 2 - 10;
     const block = (x: number, b: { label: string; lines: string[] }) => {
-      this.doc.font('Helvetica').fontSize(8).fillColor(MUTED).text(b.label.toUpperCase(), x, top, { width: w, characterSpacing: 0.6 });
+      this.doc.font('Sans').fontSize(8).fillColor(MUTED).text(b.label.toUpperCase(), x, top, { width: w, characterSpacing: 0.6 });
       this.doc.moveDown(0.2);
       b.lines.forEach((l, i) =>
         this.doc
-          .font(i === 0 ? 'Helvetica-Bold' : 'Helvetica')
+          .font(i === 0 ? 'Sans-Bold' : 'Sans')
           .fontSize(i === 0 ? 11 : 9)
           .fillColor(INK)
           .text(pdfText(l), x, this.doc.y, { width: w }),
@@ -134,25 +98,20 @@ export class A4Document {
   }
 
   heading(title: string, subtitle?: string) {
-    this.doc.font('Helvetica-Bold').fontSize(18).fillColor(INK).text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
-    if (subtitle) this.doc.font('Helvetica').fontSize(10).fillColor(MUTED).text(pdfText(subtitle), { width: CONTENT_W });
+    this.doc.font('Sans-Bold').fontSize(18).fillColor(INK).text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
+    if (subtitle) this.doc.font('Sans').fontSize(10).fillColor(MUTED).text(pdfText(subtitle), { width: CONTENT_W });
     this.doc.fillColor(INK).moveDown(0.8);
   }
 
   section(title: string) {
     this.ensureSpace(60);
-    this.doc
-      .moveDown(0.4)
-      .font('Helvetica-Bold')
-      .fontSize(11)
-      .fillColor(INK)
-      .text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
+    this.doc.moveDown(0.4).font('Sans-Bold').fontSize(11).fillColor(INK).text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
     this.doc.moveDown(0.3);
   }
 
   paragraph(text: string, opts: { muted?: boolean; size?: number } = {}) {
     this.doc
-      .font('Helvetica')
+      .font('Sans')
       .fontSize(opts.size ?? 9)
       .fillColor(opts.muted ? MUTED : INK)
       .text(pdfText(text), MARGIN, this.doc.y, { width: CONTENT_W });
@@ -169,7 +128,7 @@ export class A4Document {
       let w = this.charWidths.get(key);
       if (w === undefined) {
         w = this.doc
-          .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+          .font(bold ? 'Sans-Bold' : 'Sans')
           .fontSize(1000)
           .widthOfString(ch);
         this.charWidths.set(key, w);
@@ -202,29 +161,47 @@ export class A4Document {
     // hand, without pdfkit's line wrapper, which is what makes a 700-line statement fast to typeset. Only a
     // cell too wide for its column goes through wrapping.
     const layout = (cells: readonly string[], bold: boolean) => {
-      this.doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(size);
+      this.doc.font(bold ? 'Sans-Bold' : 'Sans').fontSize(size);
       const texts = cells.map((c) => pdfText(c));
-      const textWidths = texts.map((t) => this.widthOf(t, bold, size));
+      // A cell with a pictograph goes through `doc.text`, which sets it run by run in the emoji font.
+      const textWidths = texts.map((t) =>
+        textRuns(t).some((r) => r.font === 'emoji') ? Number.POSITIVE_INFINITY : this.widthOf(t, bold, size),
+      );
+      // A single word a little too wide for its column (a date, "5,5 %") is set smaller rather than cut in two.
+      const sizes = texts.map((t, i) => {
+        const tw = textWidths[i]!;
+        if (tw <= widths[i]!) return size;
+        return !/[ \t\n]/.test(t.trim()) && tw * 0.75 <= widths[i]! ? (size * widths[i]!) / tw : 0;
+      });
       const lineH = this.doc.currentLineHeight(true);
       let h = lineH;
       texts.forEach((t, i) => {
-        if (textWidths[i]! > widths[i]!) h = Math.max(h, this.doc.heightOfString(t, { width: widths[i]! }));
+        if (!sizes[i])
+          h = Math.max(
+            h,
+            this.doc.heightOfString(
+              textRuns(t)
+                .map((r) => r.text)
+                .join(''),
+              { width: widths[i]! },
+            ),
+          );
       });
-      return { texts, textWidths, h: h + 2 * pad };
+      return { texts, textWidths, sizes, h: h + 2 * pad };
     };
     const drawRow = (row: ReturnType<typeof layout>, style: { bold?: boolean; muted?: boolean; header?: boolean }) => {
-      const { texts, textWidths, h } = row;
+      const { texts, textWidths, sizes, h } = row;
       const y = this.doc.y;
       if (style.header) this.doc.rect(MARGIN, y, CONTENT_W, h).fill(INK);
       else if (style.bold) this.doc.rect(MARGIN, y, CONTENT_W, h).fill(BAND);
       this.doc
-        .font(style.bold || style.header ? 'Helvetica-Bold' : 'Helvetica')
+        .font(style.bold || style.header ? 'Sans-Bold' : 'Sans')
         .fontSize(size)
         .fillColor(style.header ? '#ffffff' : style.muted ? MUTED : INK);
       // One-line cells: one text object for the row, each cell placed with its own text matrix and shown
       // without kerning (the widths above are measured the same way, so right alignment is exact).
       const doc = this.doc as PDFKit.PDFDocument & {
-        _font: { id: string; ascender: number; ref(): unknown };
+        _font: { id: string; ascender: number; ref(): unknown; encode(text: string): [string[], unknown] };
         page: { fonts: Record<string, unknown>; height: number };
         addContent(s: string): void;
       };
@@ -233,14 +210,14 @@ export class A4Document {
       const baseline = doc.page.height - (y + pad) - (font.ascender / 1000) * size;
       let ops = '';
       texts.forEach((t, i) => {
-        if (!t || textWidths[i]! > widths[i]!) return;
-        const x = xs[i]! + pad + (columns[i]!.align === 'right' ? widths[i]! - textWidths[i]! : 0);
-        ops += `1 0 0 1 ${num(x)} ${num(baseline)} Tm <${winAnsiHex(t)}> Tj\n`;
+        if (!t || !sizes[i]) return;
+        const w = (textWidths[i]! * sizes[i]!) / size;
+        const x = xs[i]! + pad + (columns[i]!.align === 'right' ? widths[i]! - w : 0);
+        ops += `/${font.id} ${num(sizes[i]!)} Tf 1 0 0 1 ${num(x)} ${num(baseline)} Tm <${font.encode(t)[0].join('')}> Tj\n`;
       });
-      if (ops) doc.addContent(`q\n1 0 0 -1 0 ${num(doc.page.height)} cm\nBT\n/${font.id} ${num(size)} Tf\n${ops}ET\nQ`);
+      if (ops) doc.addContent(`q\n1 0 0 -1 0 ${num(doc.page.height)} cm\nBT\n${ops}ET\nQ`);
       texts.forEach((t, i) => {
-        if (t && textWidths[i]! > widths[i]!)
-          this.doc.text(t, xs[i]! + pad, y + pad, { width: widths[i]!, align: columns[i]!.align ?? 'left' });
+        if (t && !sizes[i]) this.doc.text(t, xs[i]! + pad, y + pad, { width: widths[i]!, align: columns[i]!.align ?? 'left' });
       });
       if (!style.header && !style.bold)
         this.doc
@@ -272,7 +249,8 @@ export class A4Document {
 
   /** Label / value pairs right-aligned under a table: the totals that matter. */
   summary(rows: readonly { label: string; value: string; strong?: boolean }[]) {
-    const w = 260;
+    // DejaVu Sans is wider than Helvetica: the longest label ("Reste dû par le déposant", 12 pt bold) keeps one line.
+    const w = 320;
     const x = MARGIN + CONTENT_W - w;
     this.ensureSpace(rows.length * 18 + 10);
     for (const r of rows) {
@@ -280,11 +258,11 @@ export class A4Document {
       const size = r.strong ? 12 : 9.5;
       if (r.strong) this.doc.rect(x - 6, y - 3, w + 6, size + 9).fill(BAND);
       this.doc
-        .font(r.strong ? 'Helvetica-Bold' : 'Helvetica')
+        .font(r.strong ? 'Sans-Bold' : 'Sans')
         .fontSize(size)
         .fillColor(INK);
-      this.doc.text(pdfText(r.label), x, y, { width: w - 100 });
-      this.doc.text(pdfText(r.value), x + w - 110, y, { width: 110, align: 'right' });
+      this.doc.text(pdfText(r.label), x, y, { width: w - 105 });
+      this.doc.text(pdfText(r.value), x + w - 105, y, { width: 105, align: 'right' });
       this.doc.y = y + size + 8;
     }
     this.doc.x = MARGIN;
@@ -302,7 +280,7 @@ export class A4Document {
       const x = MARGIN + i * (w + gap);
       this.doc.rect(x, y, w, h).lineWidth(0.6).strokeColor(RULE).stroke();
       this.doc
-        .font('Helvetica')
+        .font('Sans')
         .fontSize(8)
         .fillColor(MUTED)
         .text(pdfText(label), x + 6, y + 6, { width: w - 12 });
@@ -324,7 +302,7 @@ export class A4Document {
         .lineWidth(0.4)
         .strokeColor(RULE)
         .stroke();
-      this.doc.font('Helvetica').fontSize(7.5).fillColor(MUTED);
+      this.doc.font('Sans').fontSize(7.5).fillColor(MUTED);
       this.doc.text(pdfText(this.options.footer), MARGIN, y, { width: CONTENT_W - 90, lineBreak: false, height: 10 });
       this.doc.text(`Page ${i + 1} / ${range.count}`, MARGIN + CONTENT_W - 90, y, {
         width: 90,
@@ -335,7 +313,7 @@ export class A4Document {
       if (this.options.demo) {
         this.doc.save();
         this.doc
-          .font('Helvetica-Bold')
+          .font('Sans-Bold')
           .fontSize(11)
           .fillColor('#b3261e')
           .text('DEMO — document sans valeur', MARGIN, MARGIN - 26, { width: CONTENT_W, align: 'right', lineBreak: false, height: 14 });

@@ -8,6 +8,7 @@ import bwipjs from 'bwip-js/node';
 import PDFDocument from 'pdfkit';
 import { unitPricePer1000, type Cents } from '../../shared/money.ts';
 import { pdfEuros, pdfText } from './a4.ts';
+import { installFonts } from './fonts.ts';
 
 const MM = 72 / 25.4;
 const SHEET = { cols: 3, rows: 7, width: 63.5 * MM, height: 38.1 * MM, left: 7.2 * MM, top: 15.15 * MM, gapX: 2.5 * MM, gapY: 0 };
@@ -53,7 +54,7 @@ async function barcodePng(code: string): Promise<Buffer | null> {
 
 /** One label per entry (repeat an entry for copies); as many sheets as needed; `skip` leaves used stickers. */
 export async function labelsPdf(labels: readonly LabelProduct[], opts: { skip?: number; demo?: boolean } = {}): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 0, info: { Title: 'Étiquettes', Creator: 'Comptoir' } });
+  const doc = installFonts(new PDFDocument({ size: 'A4', margin: 0, info: { Title: 'Étiquettes', Creator: 'Comptoir' } }));
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -73,25 +74,28 @@ export async function labelsPdf(labels: readonly LabelProduct[], opts: { skip?: 
     doc.save();
     doc.rect(x, y, SHEET.width, SHEET.height).clip();
     doc
-      .font('Helvetica-Bold')
+      .font('Sans-Bold')
       .fontSize(10.5)
       .fillColor('#111111')
       .text(pdfText(l.name), x + pad, y + pad, { width: w, height: 26, ellipsis: true });
     if (l.producerName)
       doc
-        .font('Helvetica')
+        .font('Sans')
         .fontSize(7.5)
         .fillColor('#444444')
         .text(pdfText(l.producerName), x + pad, y + pad + 25, { width: w, height: 10, ellipsis: true, lineBreak: false });
     const priceY = y + SHEET.height - pad - 24;
+    // The price never wraps: a long one ("1 234,50 €") is set smaller to keep its column.
+    const price = pdfEuros(l.priceCents);
+    doc.font('Sans-Bold').fontSize(19);
+    const priceSize = Math.min(19, (19 * w * 0.46) / doc.widthOfString(price));
     doc
-      .font('Helvetica-Bold')
-      .fontSize(19)
+      .fontSize(priceSize)
       .fillColor('#111111')
-      .text(pdfEuros(l.priceCents), x + pad, priceY, { width: w * 0.46, lineBreak: false });
+      .text(price, x + pad, priceY + (19 - priceSize) * 0.7, { width: w * 0.46, lineBreak: false });
     // A prepacked piece's unit price may be longer than the price column: it gets the width under the barcode too.
     doc
-      .font('Helvetica')
+      .font('Sans')
       .fontSize(7.5)
       .fillColor('#444444')
       .text(pdfText(unitLine(l, pdfEuros)), x + pad, priceY + 20, { width: l.net ? w : w * 0.46, lineBreak: false });
@@ -107,13 +111,13 @@ export async function labelsPdf(labels: readonly LabelProduct[], opts: { skip?: 
     }
     if (opts.demo)
       doc
-        .font('Helvetica-Bold')
+        .font('Sans-Bold')
         .fontSize(6)
         .fillColor('#b3261e')
-        .text('DEMO', x + SHEET.width - pad - 20, y + 2, { width: 20, align: 'right', lineBreak: false });
+        .text('DEMO', x + SHEET.width - pad - 30, y + 2, { width: 30, align: 'right', lineBreak: false });
     doc.restore();
   }
-  if (!labels.length) doc.font('Helvetica').fontSize(11).text('Aucune étiquette.', 60, 60);
+  if (!labels.length) doc.font('Sans').fontSize(11).text('Aucune étiquette.', 60, 60);
   doc.end();
   return done;
 }

@@ -16,6 +16,8 @@ import type { SessionUser } from '../auth/identity.ts';
 import { isSchema } from '../../shared/api/contract.ts';
 import { admits, Reply, type RequestContext, type RouteDef } from './route.ts';
 import { transportPolicy } from './transport.ts';
+import { issueProblems, problemSentence, requestLang } from './validation.ts';
+import type { Lang } from '../../shared/i18n/index.ts';
 import { insecurePage } from './pages.ts';
 
 z.config(z.locales.fr());
@@ -57,16 +59,17 @@ function parseCookies(header: string | undefined): Record<string, string> {
   return out;
 }
 
-function zodToInvalid(error: z.ZodError, where: 'body' | 'query' | 'params'): Invalid {
-  return new Invalid(
-    error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), reason: i.message })),
-    `Données invalides : ${error.issues.map((i) => `${[where, ...i.path.map(String)].join('.')} — ${i.message}`).join(' ; ')}`,
-  );
+function zodToInvalid(error: z.ZodError, where: 'body' | 'query' | 'params', input: unknown, lang: Lang, routePath: string): Invalid {
+  const { problems, sentences } = issueProblems(error.issues, where, input, lang, routePath);
+  return new Invalid(problems, sentences.join(' '));
 }
 
-function sendError(res: Response, err: DomainError) {
+function sendError(res: Response, err: DomainError, lang: Lang = 'fr', routePath = '') {
   if (err instanceof TooManyAttempts) res.setHeader('retry-after', String(err.retryAfterSeconds));
-  res.status(err.status).json({ error: { code: err.code, message: err.message, fields: err.fields } });
+  // A domain's refusal made of fields is said in the reader's language, without the fields' paths.
+  const message =
+    err instanceof Invalid && !err.explicit ? err.fields.map((f) => problemSentence(f, lang, routePath)).join(' ') : err.message;
+  res.status(err.status).json({ error: { code: err.code, message, fields: err.fields } });
 }
 
 export interface AppOptions {
@@ -162,6 +165,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
   for (const def of routes) {
     app[def.method](def.path, def.bodyKind === 'text' ? text : json, async (req: Request, res: Response) => {
       const now = services.now();
+      const lang = requestLang(req.headers['accept-language']);
       const cookies = parseCookies(req.headers.cookie);
       const remote = res.locals.remote === true;
       const [session, device] = await Promise.all([
@@ -181,23 +185,28 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       if (verdict === 'forbidden') return sendError(res, new Forbidden());
 
       const params = (def.params ?? NOTHING).safeParse(req.params);
-      if (!params.success) return sendError(res, zodToInvalid(params.error, 'params'));
+      if (!params.success) return sendError(res, zodToInvalid(params.error, 'params', req.params, lang, def.path), lang, def.path);
       const query = (def.query ?? NOTHING).safeParse({ ...(req.query as object) });
-      if (!query.success) return sendError(res, zodToInvalid(query.error, 'query'));
+      if (!query.success) return sendError(res, zodToInvalid(query.error, 'query', req.query, lang, def.path), lang, def.path);
       let body: unknown = undefined;
       if (def.bodyKind === 'json') {
         if (!req.is('application/json')) {
-          return sendError(res, new Invalid({ field: 'body', reason: 'corps JSON attendu (Content-Type: application/json)' }));
+          return sendError(
+            res,
+            new Invalid({ field: 'body', reason: 'corps JSON attendu (Content-Type: application/json)' }),
+            lang,
+            def.path,
+          );
         }
         const parsed = def.body!.safeParse(req.body);
-        if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body'));
+        if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body', req.body, lang, def.path), lang, def.path);
         body = parsed.data;
       } else if (def.bodyKind === 'text') {
         if (typeof req.body !== 'string') {
-          return sendError(res, new Invalid({ field: 'body', reason: 'fichier CSV attendu (Content-Type: text/csv)' }));
+          return sendError(res, new Invalid({ field: 'body', reason: 'fichier CSV attendu (Content-Type: text/csv)' }), lang, def.path);
         }
         const parsed = def.body!.safeParse(req.body);
-        if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body'));
+        if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body', req.body, lang, def.path), lang, def.path);
         body = parsed.data;
       }
 
@@ -266,8 +275,9 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     app.get(/^\/(?!api\/).*/, (_req, res) => res.setHeader('cache-control', 'no-cache').sendFile(path.join(clientDir, 'index.html')));
   }
 
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof DomainError) return sendError(res, err);
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof DomainError)
+      return sendError(res, err, requestLang(req.headers['accept-language']), String(req.route?.path ?? req.path));
     const e = err as { type?: string; status?: number; message?: string };
     // A unique or foreign-key rule caught by the database itself (a race the domain checks could not see):
     // the transaction rolled back, so nothing was written.

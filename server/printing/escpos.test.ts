@@ -30,10 +30,51 @@ describe('ESC/POS text in the printer’s code page', () => {
     );
   });
 
-  it('never sends a byte a code page would print wrong: unknown characters become plain ones or ?', () => {
+  it('never sends a byte a code page would print wrong: unknown characters become plain ones or nothing', () => {
     const decoded = decodeEscPos(new EscPos({ columns: 48, codePage: 'pc858' }).init().text('Łódź ™ 漢 ’').bytes()).text;
-    // ó is in PC858; Ł is not and has no accent to drop: its plain letter; ™ spelled out; 漢 cannot be.
-    expect(decoded).toBe("Lódz TM ? '");
+    // ó is in PC858; Ł is not and has no accent to drop: its plain letter; ™ spelled out; 漢 left out with its space.
+    expect(decoded).toBe("Lódz TM '");
+  });
+
+  // Each expected text written by hand from the code page tables: PC858 has é, è, û, Ô but neither œ nor Œ;
+  // WPC1252 has Œ and the typographic quotes; neither has emoji, which go with one of their spaces.
+  it.each([
+    ['pc858', 'Crème brûlée 🍮 Œufs', 'Crème brûlée OEufs'],
+    ['wpc1252', 'Crème brûlée 🍮 Œufs', 'Crème brûlée Œufs'],
+    ['pc858', "Ferme de l'Ô ☀", "Ferme de l'Ô "],
+    ['pc858', '☀️ Miel “toutes fleurs” – 250 g…', 'Miel "toutes fleurs" - 250 g...'],
+    ['wpc1252', '☀️ Miel “toutes fleurs” – 250 g…', '☀️ Miel “toutes fleurs” – 250 g…'.slice(3)],
+    ['pc858', 'Bière 🍺🍺 de la Montagne Noire', 'Bière de la Montagne Noire'],
+    ['pc858', 'ﬁgues ½ kg œuf', 'figues ½ kg oeuf'],
+    ['wpc1252', 'Thé 🍵 vert', 'Thé  vert'],
+  ] as [CodePage, string, string][])('prints %s "%s" as "%s"', (codePage, input, expected) => {
+    const decoded = decodeEscPos(new EscPos({ columns: 48, codePage }).init().text(input).bytes()).text;
+    expect(decoded).toBe(expected);
+  });
+
+  it('wraps a long product name at spaces beside its price, every word whole', () => {
+    // 32 columns; PC858 has €, so the price "12,50 €" takes 7 and the name gets 32 − 7 − 1 = 24.
+    const bytes = new EscPos({ columns: 32, codePage: 'pc858' })
+      .init()
+      .pair('Bière blonde 🍺 de la Montagne Noire 33 cl « spéciale »', '12,50 €')
+      .bytes();
+    const lines = decodeEscPos(bytes).lines.map((l) => l.text);
+    // The emoji is left out with its space; the name breaks only between words: 18, 22, then 10 + 15 + 7 columns.
+    expect(lines).toEqual(['Bière blonde de la', 'Montagne Noire 33 cl «', 'spéciale »               12,50 €']);
+  });
+
+  it.each(pages)('sends no "?" in %s unless the text had a question mark, whatever the text', (codePage) => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), (a, b) => {
+        const text = a + b;
+        const bytes = new EscPos({ columns: 48, codePage }).text(text).bytes();
+        // A question mark of another width (？, ⁇) is still one: its compatibility form is "?".
+        if (!text.normalize('NFKC').includes('?')) expect(bytes.includes(0x3f)).toBe(false);
+        // Nothing below 0x20 either: a control byte would be taken for a printer command.
+        expect(bytes.some((x) => x < 0x20)).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

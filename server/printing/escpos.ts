@@ -2,7 +2,7 @@
  * A small ESC/POS encoder for receipt and kitchen printers (Epson TM and the many compatibles).
  * Text is encoded for the printer's code page: PC858 (CP850 with € at 0xD5) or WPC1252 (Windows-1252),
  * chosen per printer and announced with ESC t. Characters a code page lacks get a plain substitute
- * (œ → oe, ’ → '), never a wrong glyph.
+ * (œ → oe, ’ → ', … → ...) or are left out (emoji), never a wrong glyph nor "?".
  */
 
 export type CodePage = 'pc858' | 'wpc1252';
@@ -76,7 +76,11 @@ const SUBSTITUTES: Record<string, string> = {
   ı: 'i',
 };
 
-/** One character's bytes in this code page (a substitute, or '?', when it has none). */
+/**
+ * One character's bytes in this code page: its own byte, a plain substitute, its letter without the accent
+ * the page lacks (Ł → L, ﬁ → fi), or nothing at all for what no receipt can show (emoji, ideographs, control
+ * characters). Never "?": a "?" on a receipt reads as a price or a name the shop did not write.
+ */
 function encodeChar(ch: string, map: Map<string, number>, out: number[]) {
   const c = ch.codePointAt(0)!;
   if (c >= 0x20 && c < 0x7f) return out.push(c);
@@ -87,20 +91,31 @@ function encodeChar(ch: string, map: Map<string, number>, out: number[]) {
     for (const s of sub) encodeChar(s, map, out);
     return;
   }
-  // A letter with an accent the page lacks: the bare letter (Ł → L), rather than nothing.
-  const bare = ch.normalize('NFD').replace(/\p{M}+/gu, '');
+  const bare = ch.normalize('NFKD').replace(/\p{M}+/gu, '');
   if (bare !== ch && bare.length > 0) {
     for (const s of bare) encodeChar(s, map, out);
     return;
   }
   if (c === 0x0a || c === 0x09) return out.push(0x20);
-  out.push(0x3f);
 }
+
+const SPACE = 0x20;
 
 export function encodeText(text: string, cp: CodePage): number[] {
   const out: number[] = [];
   const map = TABLES[cp];
-  for (const ch of text) encodeChar(ch, map, out);
+  // A character left out takes one of the spaces around it along ("Flan 🍮 maison" → "Flan maison").
+  let droppedAfterSpace = false;
+  for (const ch of text) {
+    const before = out.length;
+    encodeChar(ch, map, out);
+    if (out.length === before) {
+      droppedAfterSpace ||= out[out.length - 1] === SPACE || out.length === 0;
+      continue;
+    }
+    if (droppedAfterSpace && out[before] === SPACE && (before === 0 || out[before - 1] === SPACE)) out.splice(before, 1);
+    droppedAfterSpace = false;
+  }
   return out;
 }
 

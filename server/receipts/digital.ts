@@ -1,3 +1,4 @@
+import { installFonts } from '../documents/fonts.ts';
 import PDFDocument from 'pdfkit';
 import bwipjs from 'bwip-js/node';
 import type { ShopIdentity } from '../../shared/api/settings.ts';
@@ -149,7 +150,7 @@ ${shop.receiptFooter ? `<p>${esc(shop.receiptFooter)}</p>` : ''}
 </main></body></html>`;
 }
 
-/** The same receipt as a PDF (pdfkit; Helvetica's Windows-1252 encoding carries € and French accents). */
+/** The same receipt as a PDF (pdfkit, in the embedded fonts of `documents/fonts.ts`). */
 export function receiptPdf(d: ReceiptData): Promise<Buffer> {
   const r = receiptRows(d);
   const shop = d.shop;
@@ -161,34 +162,36 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
     (d.sale.payments.length + d.sale.payments.filter((p) => p.tipCents).length) * 12 +
     (d.shop.receiptFooter ? 20 : 0) +
     (r.training ? 14 : 0);
-  const doc = new PDFDocument({
-    size: [226, height],
-    margin: 14,
-    info: { Title: `${r.title} ${d.sale.number} — ${shop.name}`, Author: shop.name },
-  });
+  const doc = installFonts(
+    new PDFDocument({
+      size: [226, height],
+      margin: 14,
+      info: { Title: `${r.title} ${d.sale.number} — ${shop.name}`, Author: shop.name },
+    }),
+  );
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   const width = 198;
   const row = (left: string, right: string, opts: { bold?: boolean; size?: number } = {}) => {
-    doc.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(opts.size ?? 8);
+    doc.font(opts.bold ? 'Sans-Bold' : 'Sans').fontSize(opts.size ?? 8);
     const y = doc.y;
     doc.text(left, 14, y, { width: width - 60 });
     const after = doc.y;
     doc.text(right, 14 + width - 60, y, { width: 60, align: 'right' });
     doc.y = Math.max(after, doc.y);
   };
-  if (r.training) doc.font('Helvetica-Bold').fontSize(9).text('MODE FORMATION — ticket sans valeur', { align: 'center' });
-  doc.font('Helvetica-Bold').fontSize(11).text(shop.name, { align: 'center' });
-  doc.font('Helvetica').fontSize(7).text(`${shop.address}, ${shop.postalCode} ${shop.city}`, { align: 'center' });
+  if (r.training) doc.font('Sans-Bold').fontSize(9).text('MODE FORMATION — ticket sans valeur', { align: 'center' });
+  doc.font('Sans-Bold').fontSize(11).text(shop.name, { align: 'center' });
+  doc.font('Sans').fontSize(7).text(`${shop.address}, ${shop.postalCode} ${shop.city}`, { align: 'center' });
   doc.text(`SIRET ${shop.siret} — TVA ${shop.vatNumber}`, { align: 'center' });
-  doc.moveDown(0.5).font('Helvetica-Bold').fontSize(9).text(r.title, { align: 'center' });
-  doc.font('Helvetica').fontSize(7).text(r.number, { align: 'center' }).text(r.when, { align: 'center' });
+  doc.moveDown(0.5).font('Sans-Bold').fontSize(9).text(r.title, { align: 'center' });
+  doc.font('Sans').fontSize(7).text(r.number, { align: 'center' }).text(r.when, { align: 'center' });
   doc.moveDown(0.5);
   for (const l of r.lines) {
     row(l.name, l.amount);
     doc
-      .font('Helvetica')
+      .font('Sans')
       .fontSize(6.5)
       .fillColor('#555')
       .text([l.detail, l.producer, l.discount].filter(Boolean).join(' · '), 14, doc.y, { width });
@@ -199,7 +202,7 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
   row('TOTAL TTC', r.total, { bold: true, size: 11 });
   doc.moveDown(0.5);
   const vatRow = (cells: string[], bold = false) => {
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(7);
+    doc.font(bold ? 'Sans-Bold' : 'Sans').fontSize(7);
     const y = doc.y;
     const xs = [14, 60, 108, 156];
     cells.forEach((c, i) => doc.text(c, xs[i]!, y, { width: i === 0 ? 44 : 54, align: i === 0 ? 'left' : 'right', lineBreak: false }));
@@ -213,7 +216,7 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
     if (p.tip) row('Pourboire (hors total)', p.tip);
   }
   if (r.change) row('Rendu', r.change);
-  if (shop.receiptFooter) doc.moveDown(0.5).font('Helvetica').fontSize(7).text(shop.receiptFooter, 14, doc.y, { width, align: 'center' });
+  if (shop.receiptFooter) doc.moveDown(0.5).font('Sans').fontSize(7).text(shop.receiptFooter, 14, doc.y, { width, align: 'center' });
   doc.end();
   return done;
 }

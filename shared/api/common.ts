@@ -49,7 +49,7 @@ export const errorSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    fields: z.array(z.object({ field: z.string(), reason: z.string() })),
+    fields: z.array(z.object({ field: z.string(), code: z.string().optional(), reason: z.string() })),
   }),
 });
 

@@ -179,7 +179,7 @@ export function RefundScreen({ s }: { s: TillState }) {
           </ul>
           <label>
             {t('till.refund.reason')}
-            <input value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+            <input value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
           </label>
           <label class="check">
             <input type="checkbox" checked={restock} onChange={() => setRestock(!restock)} />
