@@ -100,6 +100,8 @@ export const configSchema = z
       .default([]),
     /** What requests coming through that proxy may reach: `portal` (producers, digital receipts, invitations) or `all`. */
     PROXY_ACCESS: z.enum(['portal', 'all']).default('portal'),
+    /** The per-address limit on logins, PINs, pairing, invitations and receipts (server/http/rate-limit.ts). */
+    RATE_LIMIT: z.enum(['on', 'off']).default('on'),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TLS_CERT) !== Boolean(c.TLS_KEY))

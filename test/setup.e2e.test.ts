@@ -94,7 +94,7 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     await printers.getByLabel('Adresse').fill('tcp://');
     await printers.getByRole('button', { name: 'Créer' }).click();
     // A malformed address is named and nothing is written.
-    await expect.poll(() => text(printers.getByRole('alert'))).toContain('uri');
+    await expect.poll(() => text(printers.getByRole('alert'))).toContain('L’adresse de l’imprimante n’est pas valide');
     expect((await shop.admin.get('/api/printers')).body).toHaveLength(0);
     await printers.getByLabel('Adresse').fill('file:prints-marche');
     await printers.getByLabel('Largeur du papier').selectOption('32');
@@ -215,7 +215,7 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     await identity.getByLabel('Nom de la boutique').fill('Les Halles de Castres');
     await identity.getByLabel('N° de TVA intracommunautaire').fill('FR12');
     await identity.getByRole('button', { name: 'Enregistrer' }).click();
-    await expect.poll(() => text(identity.getByRole('alert'))).toContain('vatNumber');
+    await expect.poll(() => text(identity.getByRole('alert'))).toContain('Le numéro de TVA n’est pas valide');
     expect((await shop.admin.get('/api/settings')).body.identity.name).not.toBe('Les Halles de Castres');
     const siren = (await shop.admin.get('/api/settings')).body.identity.siret.slice(0, 9);
     await identity.getByLabel('N° de TVA intracommunautaire').fill(`FR32${siren}`);

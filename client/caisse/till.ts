@@ -101,6 +101,17 @@ export async function pinDigest(pin: string, salt: string): Promise<string> {
  * The till's state and everything it does, apart from drawing it: pairing, PIN login and lock, the
  * catalogue kept for offline use, the cart, payments, the numbered outbox, live updates.
  */
+const CART_KEY = 'comptoir.cart';
+
+function keptCartOnTablet(): Cart | null {
+  try {
+    const raw = localStorage.getItem(CART_KEY);
+    return raw ? (JSON.parse(raw) as Cart) : null;
+  } catch {
+    return null;
+  }
+}
+
 export class Till {
   state: TillState = {
     screen: 'boot',
@@ -184,25 +195,18 @@ export class Till {
     for (const l of this.listeners) l(this.state, prev);
   }
 
-  private cartWrite: Promise<void> = Promise.resolve();
-  private cartToKeep: Cart | null = null;
   /**
-   * Written once the screen is drawn (when the browser is idle, within 300 ms at the latest), the latest cart
-   * only, in order: a scan's frame never waits for the database, and the last cart is the one kept. An
-   * emptied cart (sold, parked, cleared) is written at once: a reload must never bring back a cart sold.
+   * The cart in progress, kept on the tablet at every change so a reload or a browser restart finds it:
+   * in the page's own storage, written at once (a few kilobytes, no database transaction on a scan's way
+   * to the screen; a cart kept in IndexedDB by an earlier version is still read at boot).
    */
   private keepCart(cart: Cart) {
-    const pending = this.cartToKeep !== null;
-    this.cartToKeep = cart;
-    const write = () => {
-      const latest = this.cartToKeep;
-      this.cartToKeep = null;
-      if (latest) this.cartWrite = this.cartWrite.then(() => put('kv', latest, 'cart')).catch(() => undefined);
-    };
-    if (!cart.lines.length) write();
-    else if (pending) return;
-    else if (typeof requestIdleCallback === 'function') requestIdleCallback(write, { timeout: 300 });
-    else setTimeout(write, 50);
+    try {
+      if (cart.lines.length || cart.discountCents) localStorage.setItem(CART_KEY, JSON.stringify(cart));
+      else localStorage.removeItem(CART_KEY);
+    } catch {
+      // Storage full or refused (private mode): the cart still lives in memory.
+    }
   }
 
   say(kind: 'error' | 'info', text: string) {
@@ -219,7 +223,10 @@ export class Till {
     const cachedCatalog = await get<CatalogData>('kv', 'catalog');
     if (cachedCatalog) this.set({ catalog: new CatalogIndex(cachedCatalog) });
     // The cart in progress survives a reload or a browser restart.
-    const keptCart = await get<Cart>('kv', 'cart');
+    // A cart an earlier version kept in IndexedDB is taken over once, then forgotten there.
+    const olderCart = await get<Cart>('kv', 'cart');
+    if (olderCart) await del('kv', 'cart');
+    const keptCart = keptCartOnTablet() ?? olderCart;
     if (keptCart?.lines?.length && !this.state.cart.lines.length) this.set({ cart: keptCart });
     // Booted again when the server comes back after an offline start: the cashier's screen (a payment, a
     // refund) is left as it is unless the person logged in changed.

@@ -1,0 +1,80 @@
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * A limit per client address on the routes a guesser hammers (issue 19, item 4): logins, PINs, approvals,
+ * unlocks, pairing, invitations and the digital receipts. It is the outer fence; the per-person and
+ * per-tablet counts (server/auth/limiter.ts) are the inner one.
+ *
+ * A token bucket per address and group: `burst` requests at once, refilled at `perMinute`. A shop's rush
+ * never meets it: each tablet has its own address, and a cashier logs in a few times an hour (the numbers
+ * are ten times what a busy tablet does; `test/rate-limit.test.ts` runs ten tablets logging in and selling).
+ * Over the limit: 429 with `Retry-After` in seconds, a French sentence, and nothing done.
+ */
+export interface Bucket {
+  burst: number;
+  perMinute: number;
+}
+
+export const RATE_GROUPS: { name: string; test: (method: string, path: string) => boolean; bucket: Bucket }[] = [
+  {
+    name: 'auth',
+    test: (m, p) => m === 'POST' && /^\/api\/(auth\/(login|pin|approve|unlock)|devices\/pair)$/.test(p),
+    bucket: { burst: 30, perMinute: 30 },
+  },
+  { name: 'invitation', test: (_m, p) => /^\/api\/invitations\//.test(p), bucket: { burst: 20, perMinute: 10 } },
+  { name: 'receipt', test: (_m, p) => /^\/r\//.test(p), bucket: { burst: 60, perMinute: 60 } },
+];
+
+interface State {
+  tokens: number;
+  at: number;
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, State>();
+  private sweptAt = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Seconds to wait, or 0 when the request may go. */
+  take(key: string, bucket: Bucket): number {
+    const t = this.now();
+    this.sweep(t);
+    const rate = bucket.perMinute / 60_000;
+    const s = this.buckets.get(key) ?? { tokens: bucket.burst, at: t };
+    s.tokens = Math.min(bucket.burst, s.tokens + (t - s.at) * rate);
+    s.at = t;
+    this.buckets.set(key, s);
+    if (s.tokens >= 1) {
+      s.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - s.tokens) / rate / 1000));
+  }
+
+  /** Full buckets are forgotten (every ten minutes): the map holds only addresses seen lately. */
+  private sweep(t: number) {
+    if (t - this.sweptAt < 600_000) return;
+    this.sweptAt = t;
+    for (const [k, s] of this.buckets) if (t - s.at > 600_000) this.buckets.delete(k);
+  }
+}
+
+export function rateLimit(limiter: RateLimiter, onLimited?: (group: string, ip: string) => void) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const group = RATE_GROUPS.find((g) => g.test(req.method, req.path));
+    if (!group) return next();
+    const ip = req.ip ?? req.socket.remoteAddress ?? '';
+    const wait = limiter.take(`${group.name}:${ip}`, group.bucket);
+    if (!wait) return next();
+    onLimited?.(group.name, ip);
+    res.setHeader('retry-after', String(wait));
+    res.status(429).json({
+      error: {
+        code: 'rate_limited',
+        message: `Trop de demandes depuis cet appareil : réessayez dans ${wait} s.`,
+        fields: [{ field: 'address', reason: `plus de ${group.bucket.perMinute} demandes par minute` }],
+      },
+    });
+  };
+}
