@@ -85,7 +85,9 @@ describe('a dish’s options in the back office', { timeout: 60_000 }, () => {
     // A supplément at a price that does not read is refused by the server, naming the field.
     await page.getByLabel('Supplément de l’option 1 (€ TTC)').first().fill('deux euros');
     await page.getByRole('button', { name: 'Enregistrer les options' }).click();
-    await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toContain('groups.0.options.0.priceCents');
+    await expect
+      .poll(async () => (await page.getByRole('alert').textContent()) ?? '')
+      .toContain('Le prix (n° 1) doit être au moins de 0,00');
 
     // The dish's take-away rate, in its own form.
     await page.getByTestId('products').getByLabel('Taux à emporter').selectOption('550');

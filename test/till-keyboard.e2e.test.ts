@@ -130,7 +130,7 @@ describe('the till from the keyboard alone', { timeout: 90_000 }, () => {
     // Escape closes the dialog and gives the focus back to the line it was opened from.
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await focused()).toMatch(/^Bière blonde/);
+    await expect.poll(focused).toMatch(/^Bière blonde/);
 
     // A ticket discount of 10 % (within a cashier's limit): its field is labelled and has the focus.
     await tabTo(/^Remise ticket$/);

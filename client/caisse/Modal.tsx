@@ -18,13 +18,22 @@ export function Modal({
   children: ComponentChildren;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // What had the focus when the dialog was asked for (read while it first draws, before anything moves it):
+  // it gets the focus back when the dialog closes.
+  const opener = useRef<HTMLElement | null>(null);
+  if (opener.current === null && document.activeElement instanceof HTMLElement) opener.current = document.activeElement;
   useEffect(() => {
     const dialog = ref.current!;
-    const opener = document.activeElement as HTMLElement | null;
     if (!dialog.open) dialog.showModal();
     return () => {
       if (dialog.open) dialog.close();
-      opener?.focus?.();
+      const back = opener.current;
+      if (!back?.isConnected) return;
+      back.focus();
+      // Closing a modal dialog may hand the focus back by itself a moment later: ours wins.
+      queueMicrotask(() => {
+        if (back.isConnected && document.activeElement !== back && !document.querySelector('dialog[open]')) back.focus();
+      });
     };
   }, []);
   return (
