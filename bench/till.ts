@@ -178,7 +178,8 @@ export async function benchTill(): Promise<string[]> {
     await call('POST', '/api/users', { displayName: 'Bench', role: 'cashier', pin: '2468' });
     const { code } = await call('POST', '/api/tills/1/pairing-code');
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+    // The measuring helpers are injected as an inline script, which the pages' CSP forbids: bypassed here only.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR', bypassCSP: true });
     // tsx keeps function names with a `__name` helper that page.evaluate'd code would not find.
     await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
     const page = await context.newPage();

@@ -196,11 +196,26 @@ export class Till {
   }
 
   /**
-   * The cart in progress, kept on the tablet at every change so a reload or a browser restart finds it:
-   * in the page's own storage, written at once (a few kilobytes, no database transaction on a scan's way
-   * to the screen; a cart kept in IndexedDB by an earlier version is still read at boot).
+   * The cart in progress, kept on the tablet so a reload or a browser restart finds it: in the page's own
+   * storage, written once the screen is drawn (when the browser is idle, within 200 ms), the latest cart
+   * only, so a scan's frame never waits for it; and at once when the page is hidden or left (a reload, the
+   * browser closed), which is when it must not be lost. An emptied cart (sold, parked) is written at once.
    */
+  private cartToKeep: Cart | null = null;
   private keepCart(cart: Cart) {
+    const pending = this.cartToKeep !== null;
+    this.cartToKeep = cart;
+    if (!cart.lines.length) return this.flushCart();
+    if (pending) return;
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => this.flushCart(), { timeout: 200 });
+    else setTimeout(() => this.flushCart(), 50);
+  }
+
+  /** Writes the cart waiting to be kept, if any. */
+  flushCart() {
+    const cart = this.cartToKeep;
+    if (!cart) return;
+    this.cartToKeep = null;
     try {
       if (cart.lines.length || cart.discountCents) localStorage.setItem(CART_KEY, JSON.stringify(cart));
       else localStorage.removeItem(CART_KEY);

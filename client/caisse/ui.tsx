@@ -7,6 +7,9 @@ import { Till, type TillState } from './till.ts';
 
 export const till = new Till();
 (window as unknown as { till: Till }).till = till;
+// The cart is written when the browser is idle; leaving the page (a reload, the browser closed) writes it now.
+window.addEventListener('pagehide', () => till.flushCart());
+document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && till.flushCart());
 
 export let lang: Lang = (localStorage.getItem('lang') as Lang) === 'en' ? 'en' : 'fr';
 
