@@ -2,15 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import { parseEuros } from '../../shared/money.ts';
 import { uuidv7 } from '../../shared/uuid.ts';
-import { cashInReasons, cashOutReasons, drawerApi, type CashMovementKind, type CashMovementView } from '../../shared/api/drawer.ts';
+import { drawerApi, type CashMovementKind, type CashMovementView } from '../../shared/api/drawer.ts';
 import { tillsApi, type TillView } from '../../shared/api/tills.ts';
 import { catalogApi } from '../../shared/api/catalog.ts';
 import { ApiError, call } from '../api.ts';
 import { euros, moment } from '../format.ts';
 import type { T } from '../i18n.ts';
-
-const reasonsOf = (kind: CashMovementKind): readonly string[] =>
-  kind === 'float' ? ['float'] : kind === 'in' ? cashInReasons : cashOutReasons;
+import { reasonsOf, ReasonFields } from '../drawer-fields.tsx';
 
 /**
  * A business day's drawer in the back office: the floats counted, the cash put in and taken out (listed, never
@@ -166,37 +164,15 @@ export function DrawerMovements({
               <option value="">{t('drawer.wholeOutlet')}</option>
             </select>
           </label>
-          {kind !== 'float' && (
-            <label>
-              {t('drawer.reason')}
-              <select value={reason} onChange={(e) => setReason((e.target as HTMLSelectElement).value)}>
-                {reasonsOf(kind).map((r) => (
-                  <option key={r} value={r}>
-                    {t(`drawer.reason.${r}` as MessageKey)}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          {reason === 'producer_payment' && (
-            <label>
-              {t('drawer.producer')}
-              <select
-                value={producerId === null ? '' : String(producerId)}
-                onChange={(e) => {
-                  const v = (e.target as HTMLSelectElement).value;
-                  setProducerId(v === '' ? null : Number(v));
-                }}
-              >
-                <option value="">{t('drawer.noProducer')}</option>
-                {producers.map((p) => (
-                  <option key={p.id} value={String(p.id)}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          <ReasonFields
+            t={t}
+            kind={kind}
+            reason={reason}
+            onReason={setReason}
+            producerId={producerId}
+            onProducer={setProducerId}
+            producers={producers}
+          />
           <label>
             {t('drawer.amount')}
             <input inputMode="decimal" value={amount} onInput={(e) => setAmount((e.target as HTMLInputElement).value)} />

@@ -2,15 +2,14 @@ import { useState } from 'preact/hooks';
 import type { MessageKey } from '../../../shared/i18n/index.ts';
 import { parseEuros } from '../../../shared/money.ts';
 import { authApi } from '../../../shared/api/auth.ts';
-import { cashInReasons, cashOutReasons, denominationsCents, type CashMovementView } from '../../../shared/api/drawer.ts';
+import { denominationsCents, type CashMovementView } from '../../../shared/api/drawer.ts';
 import { call } from '../../api.ts';
 import { day as formatDay } from '../../format.ts';
 import { type TillState } from '../till.ts';
 import { till, lang, t, eur, errorText } from '../ui.tsx';
+import { reasonsOf, ReasonFields } from '../../drawer-fields.tsx';
 
 const KINDS = ['float', 'in', 'out'] as const;
-const reasonsOf = (kind: (typeof KINDS)[number]): readonly string[] =>
-  kind === 'float' ? ['float'] : kind === 'in' ? cashInReasons : cashOutReasons;
 
 /**
  * The drawer at the till: the float counted at the start of the day, cash put in or taken out with a reason.
@@ -106,37 +105,15 @@ export function DrawerScreen({ s }: { s: TillState }) {
           </p>
         ) : (
           <>
-            {kind !== 'float' && (
-              <label>
-                {t('drawer.reason')}
-                <select value={reason} onChange={(e) => setReason((e.target as HTMLSelectElement).value)}>
-                  {reasonsOf(kind).map((r) => (
-                    <option key={r} value={r}>
-                      {t(`drawer.reason.${r}` as MessageKey)}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
-            {reason === 'producer_payment' && (
-              <label>
-                {t('drawer.producer')}
-                <select
-                  value={producerId === null ? '' : String(producerId)}
-                  onChange={(e) => {
-                    const v = (e.target as HTMLSelectElement).value;
-                    setProducerId(v === '' ? null : Number(v));
-                  }}
-                >
-                  <option value="">{t('drawer.noProducer')}</option>
-                  {(s.catalog?.data.producers ?? []).map((p) => (
-                    <option key={p.id} value={String(p.id)}>
-                      {p.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
+            <ReasonFields
+              t={t}
+              kind={kind}
+              reason={reason}
+              onReason={setReason}
+              producerId={producerId}
+              onProducer={setProducerId}
+              producers={s.catalog?.data.producers ?? []}
+            />
             <label>
               {t('drawer.amount')}
               <input

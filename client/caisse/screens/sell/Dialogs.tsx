@@ -62,6 +62,53 @@ export function WeighDialog({ product, onDone }: { product: Product; onDone: (gr
   );
 }
 
+/**
+ * A discount's amount with its unit (€ or %), and the manager's PIN when the person ringing is not one:
+ * the same fields for a line and for the whole ticket.
+ */
+function DiscountFields(props: {
+  label: string;
+  value: string;
+  onValue: (v: string) => void;
+  autoFocus?: boolean;
+  percent: boolean;
+  onPercent: (p: boolean) => void;
+  /** null: a manager is ringing, no PIN asked. */
+  pin: string | null;
+  onPin: (pin: string) => void;
+}) {
+  const { percent, pin } = props;
+  return (
+    <>
+      <label>
+        {props.label}
+        <span class="row">
+          <input
+            value={props.value}
+            autoFocus={props.autoFocus}
+            onInput={(e) => props.onValue((e.target as HTMLInputElement).value)}
+            inputMode="decimal"
+          />
+          <button
+            type="button"
+            class={percent ? 'toggle on' : 'toggle'}
+            aria-label={t(percent ? 'till.discount.inPercent' : 'till.discount.inEuros')}
+            onClick={() => props.onPercent(!percent)}
+          >
+            {percent ? '%' : '€'}
+          </button>
+        </span>
+      </label>
+      {pin !== null && (
+        <label>
+          {t('till.discount.managerPin')}
+          <input type="password" inputMode="numeric" value={pin} onInput={(e) => props.onPin((e.target as HTMLInputElement).value)} />
+        </label>
+      )}
+    </>
+  );
+}
+
 export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState; onClose: () => void }) {
   const [discount, setDiscount] = useState(line.discountCents ? (line.discountCents / 100).toFixed(2).replace('.', ',') : '');
   const [percent, setPercent] = useState(false);
@@ -137,26 +184,15 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
             {kg(line.quantity)} × {eur(line.unitPriceCents)}/kg
           </p>
         )}
-        <label>
-          {t('till.discount.label')}
-          <span class="row">
-            <input value={discount} onInput={(e) => setDiscount((e.target as HTMLInputElement).value)} inputMode="decimal" />
-            <button
-              type="button"
-              class={percent ? 'toggle on' : 'toggle'}
-              aria-label={t(percent ? 'till.discount.inPercent' : 'till.discount.inEuros')}
-              onClick={() => setPercent(!percent)}
-            >
-              {percent ? '%' : '€'}
-            </button>
-          </span>
-        </label>
-        {!isManager && (
-          <label>
-            {t('till.discount.managerPin')}
-            <input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} />
-          </label>
-        )}
+        <DiscountFields
+          label={t('till.discount.label')}
+          value={discount}
+          onValue={setDiscount}
+          percent={percent}
+          onPercent={setPercent}
+          pin={isManager ? null : pin}
+          onPin={setPin}
+        />
         <label>
           {t('till.note')}
           <input value={note} maxLength={200} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
@@ -223,26 +259,16 @@ export function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtota
         }}
       >
         <h2 id="ticket-discount-title">{t('till.discount.ticket')}</h2>
-        <label>
-          {t('till.discount.ticketAmount')}
-          <span class="row">
-            <input value={value} autoFocus onInput={(e) => setValue((e.target as HTMLInputElement).value)} inputMode="decimal" />
-            <button
-              type="button"
-              class={percent ? 'toggle on' : 'toggle'}
-              aria-label={t(percent ? 'till.discount.inPercent' : 'till.discount.inEuros')}
-              onClick={() => setPercent(!percent)}
-            >
-              {percent ? '%' : '€'}
-            </button>
-          </span>
-        </label>
-        {!isManager && (
-          <label>
-            {t('till.discount.managerPin')}
-            <input type="password" inputMode="numeric" value={pin} onInput={(e) => setPin((e.target as HTMLInputElement).value)} />
-          </label>
-        )}
+        <DiscountFields
+          label={t('till.discount.ticketAmount')}
+          value={value}
+          onValue={setValue}
+          autoFocus
+          percent={percent}
+          onPercent={setPercent}
+          pin={isManager ? null : pin}
+          onPin={setPin}
+        />
         {error && (
           <p class="error" role="alert">
             {error}
