@@ -121,6 +121,8 @@ export function allocate(total: Cents, weights: readonly number[]): Cents[] {
   for (const w of weights) {
     if (!Number.isSafeInteger(w) || w < 0) throw new RangeError(`weights must be non-negative integers, got ${w}`);
   }
+  // Nothing to share (a ticket without a discount, priced at every scan): no big-integer arithmetic.
+  if (total === 0) return weights.map(() => 0 as Cents);
   const negative = total < 0;
   const amount = BigInt(Math.abs(total));
   // BigInt: amount × weight easily exceeds 2^53 (a ticket total times a line amount in cents).

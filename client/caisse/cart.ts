@@ -78,6 +78,69 @@ export function priceCart(cart: Cart): PricedTicket | { error: string } {
   }
 }
 
+/** What the cart's list shows: each line's amount after its own discount (the ticket's is shown apart), and the ticket's total. */
+export type CartTotals = { lines: number[]; total: number; error: null } | { error: string };
+
+const lineAmounts = new WeakMap<CartLine, number | null>();
+/** The last cart worked out without a ticket discount, to add a scan's line to its figures. */
+let lastTotals: { cart: Cart; lines: number[]; total: number } | null = null;
+
+/** A line's amount after its own discount, kept with the line (a line object never changes); null: refused. */
+function lineAmount(l: CartLine): number | null {
+  let amount = lineAmounts.get(l);
+  if (amount === undefined) {
+    const priced = priceCart({ lines: [l], discountCents: 0 });
+    lineAmounts.set(l, (amount = 'error' in priced ? null : priced.total));
+  }
+  return amount;
+}
+
+/**
+ * The same figures as `priceCart`'s, worked out at each scan for the new line only: without a ticket
+ * discount each line's amount depends on that line alone, so a cart that is the last one plus a line (or
+ * with its last line changed) adds to the last figures. With a ticket discount, or a line whose discount is
+ * refused, the whole ticket is priced.
+ */
+export function cartTotals(cart: Cart): CartTotals {
+  if (cart.discountCents === 0) {
+    const n = cart.lines.length;
+    const last = lastTotals;
+    let lines: number[] | null = null;
+    let total = 0;
+    if (last && last.cart.discountCents === 0) {
+      const before = last.cart.lines;
+      // The lines before the last one are the very same objects: only the last changed or was added.
+      const same = n >= 1 && (before.length === n || before.length === n - 1) && cart.lines.every((l, i) => i >= n - 1 || l === before[i]);
+      if (same) {
+        const amount = lineAmount(cart.lines[n - 1]!);
+        if (amount !== null) {
+          lines = last.lines.slice(0, n - 1);
+          total = lines.reduce((s, a) => s + a, 0);
+          lines.push(amount);
+          total += amount;
+        }
+      }
+    }
+    if (!lines) {
+      lines = [];
+      total = 0;
+      for (const l of cart.lines) {
+        const amount = lineAmount(l);
+        if (amount === null) break;
+        lines.push(amount);
+        total += amount;
+      }
+    }
+    if (lines.length === n) {
+      lastTotals = { cart, lines, total };
+      return { lines, total, error: null };
+    }
+  }
+  const priced = priceCart(cart);
+  if ('error' in priced) return priced;
+  return { lines: priced.lines.map((l) => l.total + l.ticketDiscount), total: priced.total, error: null };
+}
+
 /** The body the server expects for these lines. */
 export function saleLines(cart: Cart) {
   return cart.lines.map((l) => ({

@@ -41,14 +41,28 @@ export class CatalogIndex {
     return this.list;
   }
 
+  /**
+   * The last query's terms and every product it matched (indices, in catalogue order): typing one more
+   * letter only narrows, so the next keystroke looks at these alone rather than at the whole catalogue.
+   */
+  private last: { terms: string[]; matches: number[] } | null = null;
+
   /** Accent- and case-insensitive; every word must match; words starting a name rank first. */
   search(query: string, limit = 60): Product[] {
     const terms = searchTerms(query);
     if (!terms.length) return [];
+    // Narrowing is safe when each of the last terms lies within one of the new ones: whatever holds all
+    // the new terms holds all the old ones, so it was among the last matches.
+    const last = this.last;
+    const within = last !== null && last.terms.every((o) => terms.some((n) => n.includes(o)));
+    const candidates = within ? last.matches : null;
+    const n = candidates ? candidates.length : this.list.length;
+    const matches: number[] = [];
     const starts: Product[] = [];
     const others: Product[] = [];
     const first = ` ${terms[0]}`;
-    for (let i = 0; i < this.list.length; i++) {
+    for (let k = 0; k < n; k++) {
+      const i = candidates ? candidates[k]! : k;
       const text = this.texts[i]!;
       let all = true;
       for (const t of terms)
@@ -57,9 +71,12 @@ export class CatalogIndex {
           break;
         }
       if (!all) continue;
-      (text.startsWith(first) ? starts : others).push(this.list[i]!);
-      if (starts.length >= limit) break;
+      matches.push(i);
+      if (text.startsWith(first)) {
+        if (starts.length < limit) starts.push(this.list[i]!);
+      } else if (others.length < limit && starts.length < limit) others.push(this.list[i]!);
     }
+    this.last = { terms, matches };
     return starts.concat(others).slice(0, limit);
   }
 

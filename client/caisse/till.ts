@@ -197,9 +197,10 @@ export class Till {
 
   /**
    * The cart in progress, kept on the tablet so a reload or a browser restart finds it: in the page's own
-   * storage, written once the screen is drawn (when the browser is idle, within 200 ms), the latest cart
-   * only, so a scan's frame never waits for it; and at once when the page is hidden or left (a reload, the
-   * browser closed), which is when it must not be lost. An emptied cart (sold, parked) is written at once.
+   * storage, the latest cart only, written at most once a second, when the browser is idle (so a scan's
+   * frame never waits for it, nor even for asking the browser to call back); and at once when the page is
+   * hidden or left (a reload, the browser closed), which is when it must not be lost. A browser killed
+   * outright loses at most the last second of scanning. An emptied cart (sold, parked) is written at once.
    */
   private cartToKeep: Cart | null = null;
   private keepCart(cart: Cart) {
@@ -207,8 +208,10 @@ export class Till {
     this.cartToKeep = cart;
     if (!cart.lines.length) return this.flushCart();
     if (pending) return;
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => this.flushCart(), { timeout: 200 });
-    else setTimeout(() => this.flushCart(), 50);
+    setTimeout(() => {
+      if (typeof requestIdleCallback === 'function') requestIdleCallback(() => this.flushCart(), { timeout: 500 });
+      else this.flushCart();
+    }, 1000);
   }
 
   /** Writes the cart waiting to be kept, if any. */

@@ -21,7 +21,18 @@ export function setLang(next: Lang) {
 
 export const t = (key: MessageKey, vars?: Record<string, string | number>) => translate(lang, key, vars);
 
-export const eur = (c: number) => formatEuros(c as Cents, lang === 'fr' ? 'fr-FR' : 'en-GB');
+/** Amounts as the till's language writes them; the same few prices come back all day, so they are kept. */
+const euroTexts = new Map<number, string>();
+let euroLang: Lang | null = null;
+export const eur = (c: number) => {
+  if (euroLang !== lang || euroTexts.size > 2000) {
+    euroTexts.clear();
+    euroLang = lang;
+  }
+  let text = euroTexts.get(c);
+  if (text === undefined) euroTexts.set(c, (text = formatEuros(c as Cents, lang === 'fr' ? 'fr-FR' : 'en-GB')));
+  return text;
+};
 
 const kgFormats = new Map<Lang, Intl.NumberFormat>();
 

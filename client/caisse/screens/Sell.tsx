@@ -30,6 +30,66 @@ export interface ProductsProps {
   lang: Lang;
 }
 
+/** What the grid shows when nothing is searched: every product, or a category's, or a producer's. */
+type Tab = { kind: 'category' | 'producer'; id: number | null };
+
+interface TabBarProps {
+  catalog: NonNullable<TillState['catalog']>;
+  tab: Tab;
+  searching: boolean;
+  onChoose: (tab: Tab) => void;
+  lang: Lang;
+}
+
+/** The tabs above the grid: drawn again when they change, not at every keystroke of a search. */
+const TabBar = pure<TabBarProps>(({ catalog, tab, searching, onChoose }) => {
+  // Only the categories this till sells something of (the restaurant's till: its own).
+  const sold = new Set(catalog.products.map((p) => p.categoryId));
+  const choose = (next: Tab) => (e: MouseEvent) => {
+    onChoose(next);
+    // The chosen tab comes fully into view in the scrolling bar.
+    (e.currentTarget as HTMLElement).scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  };
+  return (
+    <nav class={searching ? 'tabs dim' : 'tabs'}>
+      <button
+        class={tab.id === null && !searching ? 'tab on' : 'tab'}
+        aria-pressed={tab.id === null && !searching}
+        onClick={() => onChoose({ kind: tab.kind, id: null })}
+      >
+        {t('till.all')}
+      </button>
+      <button class="tab switch" onClick={() => onChoose({ kind: tab.kind === 'category' ? 'producer' : 'category', id: null })}>
+        {tab.kind === 'category' ? t('till.byProducer') : t('till.byCategory')}
+      </button>
+      {tab.kind === 'category'
+        ? catalog.data.categories
+            .filter((c) => sold.has(c.id))
+            .map((c) => (
+              <button
+                key={c.id}
+                class={tab.id === c.id ? 'tab on' : 'tab'}
+                aria-pressed={tab.id === c.id}
+                style={{ borderColor: c.color }}
+                onClick={choose({ kind: 'category', id: c.id })}
+              >
+                {c.name}
+              </button>
+            ))
+        : catalog.data.producers.map((p) => (
+            <button
+              key={p.id}
+              class={tab.id === p.id ? 'tab on' : 'tab'}
+              aria-pressed={tab.id === p.id}
+              onClick={choose({ kind: 'producer', id: p.id })}
+            >
+              {p.name}
+            </button>
+          ))}
+    </nav>
+  );
+});
+
 export const ProductsPanel = pure<ProductsProps>((props) => <Products {...props} />);
 
 export function Products({ catalog, message, parked }: ProductsProps) {
@@ -43,31 +103,46 @@ export function Products({ catalog, message, parked }: ProductsProps) {
   };
   // A scanner types a code's digits faster than any person: digits alone are searched only once typing
   // pauses, so a scan never redraws the grid on its way to the cart (a PLU typed by hand still finds).
-  const digitsTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // One timer for a run of digits: a digit only notes its time, and the timer, when it fires, waits on
+  // until the digits have paused. Enter (or any other change of the box) makes it moot without clearing
+  // it, so a scan's Enter costs no timer call.
+  const digits = useRef({ timer: null as ReturnType<typeof setTimeout> | null, last: 0, moot: true });
   const cancelDigits = () => {
-    if (digitsTimer.current !== null) clearTimeout(digitsTimer.current);
-    digitsTimer.current = null;
+    digits.current.moot = true;
+  };
+  const armDigits = (ms: number) => {
+    const d = digits.current;
+    d.timer = setTimeout(() => {
+      d.timer = null;
+      if (d.moot) return;
+      const wait = d.last + DIGITS_PAUSE_MS - performance.now();
+      if (wait > 1) return armDigits(wait);
+      d.moot = true;
+      setQueryState(search.current?.value ?? '');
+    }, ms);
   };
   const onSearchInput = (value: string) => {
-    cancelDigits();
-    if (!/^\d+$/.test(value.trim())) return setQueryState(value);
-    digitsTimer.current = setTimeout(() => {
-      digitsTimer.current = null;
-      setQueryState(search.current?.value ?? '');
-    }, DIGITS_PAUSE_MS);
+    const d = digits.current;
+    if (!/^\d+$/.test(value.trim())) {
+      d.moot = true;
+      return setQueryState(value);
+    }
+    d.last = performance.now();
+    d.moot = false;
+    if (d.timer === null) armDigits(DIGITS_PAUSE_MS);
   };
-  const [tab, setTab] = useState<{ kind: 'category' | 'producer'; id: number | null }>({ kind: 'category', id: null });
+  const [tab, setTab] = useState<Tab>({ kind: 'category', id: null });
   const [weighing, setWeighing] = useState<Product | null>(null);
   const [showParked, setShowParked] = useState(false);
   const search = useRef<HTMLInputElement>(null);
   // Focus as soon as the screen is there: the next scan may come at once.
   useLayoutEffect(() => {
     search.current?.focus();
-    return cancelDigits;
+    return () => {
+      if (digits.current.timer !== null) clearTimeout(digits.current.timer);
+    };
   }, []);
 
-  // Only the categories this till sells something of (the restaurant's till: its own).
-  const categoriesSold = useMemo(() => new Set(catalog?.products.map((p) => p.categoryId) ?? []), [catalog]);
   const results = useMemo(() => {
     if (!catalog) return [];
     // What a tablet shows at once: more tiles only cost redraw time on every keystroke.
@@ -78,16 +153,27 @@ export function Products({ catalog, message, parked }: ProductsProps) {
       : catalog.products.filter((p) => (tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id));
   }, [catalog, query, tab]);
 
+  /** Adds the product, or asks its weight first: says whether it is in the cart now. */
   const pick = (p: Product, opts: { grams?: number; priceCents?: number } = {}) => {
     till.touch();
     if (p.unit === 'kg' && opts.grams === undefined && opts.priceCents === undefined) {
       setWeighing(p);
-      return;
+      return false;
     }
     till.setCart(addProduct(till.state.cart, p, opts));
     setQuery('');
-    search.current?.focus();
+    // Back to the box after a tile; a scan is there already (focusing again would work out the styles now).
+    if (search.current && document.activeElement !== search.current) search.current.focus();
+    return true;
   };
+
+  const choose = (next: Tab) => {
+    setQuery('');
+    setTab(next);
+  };
+  const chooseLatest = useRef(choose);
+  chooseLatest.current = choose;
+  const chooseRef = useMemo(() => (next: Tab) => chooseLatest.current(next), []);
 
   const pickLatest = useRef(pick);
   pickLatest.current = pick;
@@ -97,15 +183,16 @@ export function Products({ catalog, message, parked }: ProductsProps) {
     if (!catalog) return;
     const r = catalog.scan(code);
     if (r.kind === 'product') {
-      if (r.product.unit === 'kg' && r.priceCents !== undefined) {
-        // A price label on goods sold by weight: the weight it stands for, to the gram.
-        pick(r.product, { grams: Math.max(1, Math.round((r.priceCents * 1000) / r.product.priceCents)) });
-      } else
-        pick(r.product, {
-          ...(r.grams !== undefined ? { grams: r.grams } : {}),
-          ...(r.priceCents !== undefined ? { priceCents: r.priceCents } : {}),
-        });
-      setQuery('');
+      const added =
+        r.product.unit === 'kg' && r.priceCents !== undefined
+          ? // A price label on goods sold by weight: the weight it stands for, to the gram.
+            pick(r.product, { grams: Math.max(1, Math.round((r.priceCents * 1000) / r.product.priceCents)) })
+          : pick(r.product, {
+              ...(r.grams !== undefined ? { grams: r.grams } : {}),
+              ...(r.priceCents !== undefined ? { priceCents: r.priceCents } : {}),
+            });
+      // Added: the box is cleared already. Being weighed: the code leaves the box too.
+      if (!added) setQuery('');
     } else {
       till.say('error', r.kind === 'misread' ? t('till.scan.misread', { code: r.code }) : t('till.scan.unknown', { code: r.code }));
       setQuery('');
@@ -176,56 +263,7 @@ export function Products({ catalog, message, parked }: ProductsProps) {
           </ul>
         )}
         {/* Always there: hiding it while searching would move the whole grid on the first keystroke. */}
-        {catalog && (
-          <nav class={query ? 'tabs dim' : 'tabs'}>
-            <button
-              class={tab.id === null && !query ? 'tab on' : 'tab'}
-              aria-pressed={tab.id === null && !query}
-              onClick={() => {
-                setQuery('');
-                setTab({ kind: tab.kind, id: null });
-              }}
-            >
-              {t('till.all')}
-            </button>
-            <button class="tab switch" onClick={() => setTab({ kind: tab.kind === 'category' ? 'producer' : 'category', id: null })}>
-              {tab.kind === 'category' ? t('till.byProducer') : t('till.byCategory')}
-            </button>
-            {tab.kind === 'category'
-              ? catalog.data.categories
-                  .filter((c) => categoriesSold.has(c.id))
-                  .map((c) => (
-                    <button
-                      key={c.id}
-                      class={tab.id === c.id ? 'tab on' : 'tab'}
-                      aria-pressed={tab.id === c.id}
-                      style={{ borderColor: c.color }}
-                      onClick={(e) => {
-                        setQuery('');
-                        setTab({ kind: 'category', id: c.id });
-                        // The chosen tab comes fully into view in the scrolling bar.
-                        (e.currentTarget as HTMLElement).scrollIntoView({ block: 'nearest', inline: 'nearest' });
-                      }}
-                    >
-                      {c.name}
-                    </button>
-                  ))
-              : catalog.data.producers.map((p) => (
-                  <button
-                    key={p.id}
-                    class={tab.id === p.id ? 'tab on' : 'tab'}
-                    aria-pressed={tab.id === p.id}
-                    onClick={(e) => {
-                      setQuery('');
-                      setTab({ kind: 'producer', id: p.id });
-                      (e.currentTarget as HTMLElement).scrollIntoView({ block: 'nearest', inline: 'nearest' });
-                    }}
-                  >
-                    {p.name}
-                  </button>
-                ))}
-          </nav>
-        )}
+        {catalog && <TabBar catalog={catalog} tab={tab} searching={query !== ''} onChoose={chooseRef} lang={lang} />}
         {!catalog ? (
           <p>{t('till.catalog.loading')}</p>
         ) : (

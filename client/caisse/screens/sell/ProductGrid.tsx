@@ -1,7 +1,7 @@
 import { Component } from 'preact';
 import { type Lang } from '../../../../shared/i18n/index.ts';
 import type { Product } from '../../catalog.ts';
-import { eur, kg, t } from '../../ui.tsx';
+import { eur, kg, lang, t } from '../../ui.tsx';
 
 export interface GridProps {
   products: readonly Product[];
@@ -153,12 +153,7 @@ export class ProductGrid extends Component<GridProps> {
     if (state.cls !== cls) tile.className = state.cls = cls;
     const id = String(p.id);
     if (tile.dataset.product !== id) tile.dataset.product = id;
-    const texts = [
-      p.name,
-      p.producerName ?? '',
-      `${eur(p.priceCents)}${p.unit === 'kg' ? '/kg' : ''}`,
-      p.onHand === null ? (p.ingredientsShort ? t('till.ingredientsShort') : '') : p.unit === 'kg' ? kg(p.onHand) : String(p.onHand),
-    ];
+    const texts = this.textsOf(p);
     for (let c = 0; c < 4; c++) {
       if (state.texts[c] === texts[c]) continue;
       const span = tile.children[c] as HTMLElement;
@@ -168,6 +163,27 @@ export class ProductGrid extends Component<GridProps> {
       state.texts[c] = texts[c]!;
     }
     return state;
+  }
+
+  /** A product's four texts, formatted once per product (a catalogue change brings new product objects). */
+  private texts = new WeakMap<Product, string[]>();
+  private textsLang: Lang | null = null;
+  private textsOf(p: Product): string[] {
+    if (this.textsLang !== lang) {
+      this.texts = new WeakMap();
+      this.textsLang = lang;
+    }
+    let texts = this.texts.get(p);
+    if (!texts) {
+      texts = [
+        p.name,
+        p.producerName ?? '',
+        `${eur(p.priceCents)}${p.unit === 'kg' ? '/kg' : ''}`,
+        p.onHand === null ? (p.ingredientsShort ? t('till.ingredientsShort') : '') : p.unit === 'kg' ? kg(p.onHand) : String(p.onHand),
+      ];
+      this.texts.set(p, texts);
+    }
+    return texts;
   }
 
   private onScroll = () => {

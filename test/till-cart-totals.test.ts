@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cartTotals, priceCart, type Cart, type CartLine } from '../client/caisse/cart.ts';
+
+// The till's list works out a scan's figures from the last cart's: whatever the cashier does in whatever
+// order, they must be the figures the shared pricing gives for the whole ticket.
+
+let key = 1;
+const line = (unitPriceCents: number, quantity: number, discountCents: number, unit: 'piece' | 'kg' = 'piece'): CartLine => ({
+  key: key++,
+  productId: 1,
+  name: 'x',
+  producerName: null,
+  unit,
+  quantity,
+  unitPriceCents,
+  vatRateBp: 550,
+  discountCents,
+  note: '',
+});
+
+const expected = (cart: Cart) => {
+  const priced = priceCart(cart);
+  return 'error' in priced
+    ? { error: priced.error }
+    : { lines: priced.lines.map((l) => l.total + l.ticketDiscount), total: priced.total, error: null };
+};
+
+describe('cart totals at each scan', () => {
+  it('adds a line to the last figures', () => {
+    // 2 × 3,50 € = 7,00 €; then 450 g at 12,00 €/kg = 5,40 €; total 12,40 €.
+    const a: Cart = { lines: [line(350, 2, 0)], discountCents: 0 };
+    expect(cartTotals(a)).toEqual({ lines: [700], total: 700, error: null });
+    const b: Cart = { lines: [...a.lines, line(1200, 450, 0, 'kg')], discountCents: 0 };
+    expect(cartTotals(b)).toEqual({ lines: [700, 540], total: 1240, error: null });
+    // A discount of 1,00 € on the first line: 6,00 + 5,40 = 11,40 €.
+    const c: Cart = { lines: [{ ...b.lines[0]!, discountCents: 100 }, b.lines[1]!], discountCents: 0 };
+    expect(cartTotals(c)).toEqual({ lines: [600, 540], total: 1140, error: null });
+  });
+
+  it('gives the shared pricing’s figures for any sequence of changes', () => {
+    // Mostly scans without a discount, as at the counter; now and then a line discount (sometimes more
+    // than the line: refused), a ticket discount, a removal or a new customer.
+    const op = fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc.record({
+          kind: fc.constant('add' as const),
+          price: fc.integer({ min: 1, max: 5000 }),
+          qty: fc.integer({ min: 1, max: 5 }),
+          discount: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3000 }) }),
+        }),
+      },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('bump' as const) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('ticket' as const), discount: fc.integer({ min: 0, max: 2000 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('clear' as const) }) },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        let cart: Cart = { lines: [], discountCents: 0 };
+        for (const o of ops) {
+          const lines = cart.lines;
+          if (o.kind === 'add') cart = { ...cart, lines: [...lines, line(o.price, o.qty, o.discount)] };
+          else if (o.kind === 'bump' && lines.length)
+            cart = { ...cart, lines: [...lines.slice(0, -1), { ...lines.at(-1)!, quantity: lines.at(-1)!.quantity + 1 }] };
+          else if (o.kind === 'remove' && lines.length) cart = { ...cart, lines: lines.filter((_, i) => i !== o.at % lines.length) };
+          else if (o.kind === 'ticket') cart = { ...cart, discountCents: o.discount };
+          else if (o.kind === 'clear') cart = { lines: [], discountCents: 0 };
+          expect(cartTotals(cart)).toEqual(expected(cart));
+        }
+      }),
+    );
+  });
+});

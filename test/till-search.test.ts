@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CatalogIndex, type CatalogData, type Product } from '../client/caisse/catalog.ts';
+
+// The till's search narrows from the last query's matches as the cashier types: whatever the order of
+// the queries, it must answer exactly what a fresh index answers.
+
+const names = [
+  'Tomme de brebis',
+  'Tomme de vache',
+  'Miel de châtaignier',
+  'Miel de bruyère',
+  'Bière blonde',
+  'Bière brune',
+  'Savon à la lavande',
+  'Confiture de figues',
+  'Écharpe en laine',
+  'Pâté de campagne',
+  'Terrine au poivre',
+  'Brebis frais',
+];
+
+function catalog(): CatalogData {
+  const products = names.map((name, i) => ({
+    id: i + 1,
+    name,
+    active: true,
+    barcodes: [],
+    plu: null,
+    producerName: i % 2 ? 'Ferme du Sidobre' : 'Rucher de Brassac',
+  }));
+  return { products, categories: [], producers: [], inStoreLayouts: [] } as unknown as CatalogData;
+}
+
+const ids = (ps: Product[]) => ps.map((p) => p.id);
+
+describe('till search', () => {
+  it('ranks names starting with the first word first, then the others in catalogue order', () => {
+    const index = new CatalogIndex(catalog());
+    // "brebis": "Brebis frais" (12) starts with it; "Tomme de brebis" (1) only contains it.
+    expect(ids(index.search('brebis'))).toEqual([12, 1]);
+    // Typing on narrows. Producers alternate: odd ids (index even) are the Rucher de Brassac, even ids the
+    // Ferme du Sidobre. "tomme" → 1, 2; "tomme br" → 1 (brebis, Brassac) and 2 (Sidobre holds "br");
+    // "tomme breb" → 1 alone.
+    expect(ids(index.search('tomme'))).toEqual([1, 2]);
+    expect(ids(index.search('tomme br'))).toEqual([1, 2]);
+    expect(ids(index.search('tomme breb'))).toEqual([1]);
+    // Back to a wider query: not narrowed from the last one.
+    expect(ids(index.search('miel'))).toEqual([3, 4]);
+    expect(ids(index.search('mie'))).toEqual([3, 4]);
+    // "bi": Bière blonde and brune start with it; Tomme de brebis (1) and Brebis frais (12) contain it.
+    expect(ids(index.search('bi'))).toEqual([5, 6, 1, 12]);
+  });
+
+  it('answers every sequence of queries as a fresh index does', () => {
+    const letters = fc.constantFrom(...'abeimorstu é'.split(''));
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: letters, maxLength: 8 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 5 }),
+        (queries, limit) => {
+          const typing = new CatalogIndex(catalog());
+          for (const q of queries) expect(ids(typing.search(q, limit))).toEqual(ids(new CatalogIndex(catalog()).search(q, limit)));
+        },
+      ),
+    );
+  });
+});
