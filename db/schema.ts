@@ -245,6 +245,26 @@ export interface SaleLineTable {
   vat_rate_bp: number;
   note: string | null;
   refund_of_line: number | null;
+  /** Where the unit price came from (null on refunds, shares of a bill and lines before price checks). */
+  price_source: PriceSource | null;
+  /** The catalogue's price in force when rung, kept when the line was sold at another (label, manual). */
+  catalogue_price_cents: number | null;
+  manual_price_reason: string | null;
+  /** The manager who approved a manual price beyond the cashier's limit (or rang it). */
+  price_approved_by: number | null;
+}
+
+export type PriceSource = 'catalogue' | 'label' | 'order' | 'manual';
+
+/** Every price and VAT rate a product has had, from when (append-only). */
+export interface ProductPriceTable {
+  id: Generated<number>;
+  product_id: number;
+  price_cents: number;
+  vat_rate_bp: number;
+  takeaway_vat_rate_bp: number | null;
+  valid_from: string;
+  set_by: number | null;
 }
 
 export interface SalePaymentTable {
@@ -580,6 +600,7 @@ export interface Database {
   producers: ProducerTable;
   categories: CategoryTable;
   products: ProductTable;
+  product_prices: ProductPriceTable;
   product_outlets: ProductOutletTable;
   barcodes: BarcodeTable;
   stock_levels: StockLevelTable;

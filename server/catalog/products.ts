@@ -5,6 +5,7 @@ import { normalizeForSearch, searchTerms } from '../../shared/text.ts';
 import type { OutletCode } from '../../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
+import { appendPrice } from './prices.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { everything, type Scope } from '../auth/identity.ts';
 import { inStoreLayouts } from '../settings/settings.ts';
@@ -266,6 +267,13 @@ export async function createProduct(
       .insertInto('barcodes')
       .values(codes.map((code) => ({ code, product_id: row.id, created_at: at })))
       .execute();
+  await appendPrice(
+    db,
+    row.id,
+    { priceCents: input.priceCents, vatRateBp: input.vatRateBp, takeawayVatRateBp: input.takeawayVatRateBp },
+    userId,
+    at,
+  );
   await recordEvent(db, {
     kind: 'product.created',
     userId,
@@ -363,6 +371,13 @@ export async function updateProduct(db: Trx, id: number, patch: ProductUpdate, u
     if (old !== v) diff[k] = { before: old, after: v };
   }
   if (diff.price_cents || diff.vat_rate_bp || diff.takeaway_vat_rate_bp) {
+    await appendPrice(
+      db,
+      id,
+      { priceCents: next.price_cents, vatRateBp: next.vat_rate_bp, takeawayVatRateBp: next.takeaway_vat_rate_bp },
+      userId,
+      at,
+    );
     await recordEvent(db, {
       kind: 'product.price_changed',
       userId,

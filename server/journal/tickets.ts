@@ -94,7 +94,12 @@ export type TicketRecordRow = Pick<
   | 'change_cents'
   | 'till_grand_total_cents'
 >;
-export type TicketLineRow = Omit<SaleLineTable, 'sale_id' | 'unit' | 'note' | 'refund_of_line'>;
+// The price's origin (price_source, catalogue_price_cents, manual_price_reason, price_approved_by) is not in
+// the v1 hashed record: the canonical hash v2 (issue 20, item 3) is to take it in.
+export type TicketLineRow = Omit<
+  SaleLineTable,
+  'sale_id' | 'unit' | 'note' | 'refund_of_line' | 'price_source' | 'catalogue_price_cents' | 'manual_price_reason' | 'price_approved_by'
+>;
 export type TicketVatRow = Omit<SaleVatTable, 'sale_id'>;
 export type TicketPaymentRow = Omit<SalePaymentTable, 'sale_id' | 'seq' | 'tip_cents'> & { tip_cents?: number };
 

@@ -39,6 +39,7 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
     p.pair(l.name, l.amount);
     p.line(`  ${l.detail}`);
     if (l.producer) p.line(`  ${l.producer}`);
+    if (l.manualPrice) p.line(`  ${l.manualPrice}`);
     if (l.discount) p.line(`  ${l.discount}`);
   }
   if (r.ticketDiscount) p.line(r.ticketDiscount);

@@ -16,6 +16,8 @@ export interface ReceiptData {
   cashierName: string;
   producerNames: Record<number, string>;
   units: Record<number, 'piece' | 'kg'>;
+  /** Lines sold at a manual price, by line number: the catalogue's price then. */
+  manualPrices?: Record<number, { cataloguePriceCents: number | null }>;
 }
 
 export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> {
@@ -27,17 +29,34 @@ export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> 
     db
       .selectFrom('sale_lines')
       .leftJoin('producers', 'producers.id', 'sale_lines.producer_id')
-      .select(['sale_lines.line_no', 'sale_lines.unit', 'producers.id', 'producers.name'])
+      .select([
+        'sale_lines.line_no',
+        'sale_lines.unit',
+        'sale_lines.price_source',
+        'sale_lines.catalogue_price_cents',
+        'producers.id',
+        'producers.name',
+      ])
       .where('sale_lines.sale_id', '=', saleId)
       .execute(),
   ]);
   const producerNames: Record<number, string> = {};
   const units: Record<number, 'piece' | 'kg'> = {};
+  const manualPrices: Record<number, { cataloguePriceCents: number | null }> = {};
   for (const l of lines) {
     if (l.id !== null && l.name !== null) producerNames[l.id] = l.name;
     units[l.line_no] = l.unit;
+    if (l.price_source === 'manual') manualPrices[l.line_no] = { cataloguePriceCents: l.catalogue_price_cents };
   }
-  return { sale, shop, tillName: till?.name ?? `Caisse ${sale.tillId}`, cashierName: cashier?.display_name ?? '', producerNames, units };
+  return {
+    sale,
+    shop,
+    tillName: till?.name ?? `Caisse ${sale.tillId}`,
+    cashierName: cashier?.display_name ?? '',
+    producerNames,
+    units,
+    manualPrices,
+  };
 }
 
 /** The ticket a digital-receipt token opens, and nothing else. */
@@ -91,6 +110,10 @@ export function receiptRows(d: ReceiptData) {
             : `${l.quantity} × ${eur(l.unitPriceCents)}`,
       producer: l.producerId !== null ? (d.producerNames[l.producerId] ?? null) : null,
       discount: l.lineDiscountCents ? `Remise -${eur(l.lineDiscountCents)}` : null,
+      // A price other than the catalogue's is said so on the receipt (issue 20, item 7).
+      manualPrice: d.manualPrices?.[l.lineNo]
+        ? `Prix manuel${d.manualPrices[l.lineNo]!.cataloguePriceCents !== null ? ` (catalogue ${eur(d.manualPrices[l.lineNo]!.cataloguePriceCents!)})` : ''}`
+        : null,
       amount: eur(l.grossCents - l.lineDiscountCents),
     })),
     ticketDiscount: sale.discountCents ? `Remise sur le ticket -${eur(sale.discountCents)}` : null,
@@ -138,7 +161,7 @@ ${r.training ? '<div class="training">MODE FORMATION — ticket sans valeur</div
 <table>${r.lines
     .map(
       (l) =>
-        `<tr><td>${esc(l.name)}<div class="muted">${esc(l.detail)}${l.producer ? ` · ${esc(l.producer)}` : ''}${l.discount ? ` · ${esc(l.discount)}` : ''}</div></td><td class="r">${esc(l.amount)}</td></tr>`,
+        `<tr><td>${esc(l.name)}<div class="muted">${esc(l.detail)}${l.producer ? ` · ${esc(l.producer)}` : ''}${l.manualPrice ? ` · ${esc(l.manualPrice)}` : ''}${l.discount ? ` · ${esc(l.discount)}` : ''}</div></td><td class="r">${esc(l.amount)}</td></tr>`,
     )
     .join('')}
 ${r.ticketDiscount ? `<tr><td>${esc(r.ticketDiscount)}</td><td></td></tr>` : ''}
@@ -194,7 +217,7 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
       .font('Sans')
       .fontSize(6.5)
       .fillColor('#555')
-      .text([l.detail, l.producer, l.discount].filter(Boolean).join(' · '), 14, doc.y, { width });
+      .text([l.detail, l.producer, l.manualPrice, l.discount].filter(Boolean).join(' · '), 14, doc.y, { width });
     doc.fillColor('#000');
   }
   if (r.ticketDiscount) row(r.ticketDiscount, '');

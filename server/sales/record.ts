@@ -9,7 +9,7 @@ import type { Database } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
-import type { Db, Trx } from '../../db/schema.ts';
+import type { Db, PriceSource, Trx } from '../../db/schema.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 import { recordMovements, type MovementInput } from '../stock/ledger.ts';
 import { kitchenUseOfSale } from '../catalog/recipes.ts';
@@ -18,6 +18,7 @@ import type { WriteQueue } from './write-queue.ts';
 import { checkApproval } from '../auth/approval.ts';
 import { tillOptions } from '../settings/settings.ts';
 import { checkOrderPart, planSharePart, recordOrderPart, type SharePart } from '../restaurant/payments.ts';
+import { checkLinePrices, type LinePrice, type ProductToPrice } from './prices.ts';
 
 export interface SaleContext {
   cashierId: number;
@@ -122,17 +123,14 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
     await checkTips(trx, body.payments);
     if (body.order?.share) return { created: true, sale: await recordSharePart(trx, body, bodyHash, ctx, till, createdAt) };
     const ids = [...new Set(body.lines.map((l) => l.productId))];
-    const products = await rawRows<{
-      id: number;
-      name: string;
-      producer_id: number | null;
-      unit: 'piece' | 'kg';
-      vat_rate_bp: number;
-      takeaway_vat_rate_bp: number | null;
-      stock_tracked: 0 | 1;
-    }>(
+    const products = await rawRows<
+      ProductToPrice & {
+        producer_id: number | null;
+        stock_tracked: 0 | 1;
+      }
+    >(
       trx,
-      `select "id", "name", "producer_id", "unit", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked" from "products" where "id" in (${marks(ids.length)})`,
+      `select "id", "name", "producer_id", "unit", "plu", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked" from "products" where "id" in (${marks(ids.length)})`,
       ids,
     );
     const productOf = new Map(products.map((p) => [p.id, p]));
@@ -153,10 +151,9 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
     // what the shop and the other counters sell is taken away (the product's take-away rate, if it has one).
     const ordered = body.order ? await checkOrderPart(trx, body.order, body.lines, till) : null;
     const onSite = (await outletCode(trx, till.outlet_id)) === 'restaurant';
-    const rateOf = (i: number) => {
-      const p = productOf.get(body.lines[i]!.productId)!;
-      return ordered ? ordered[i]!.vatRateBp : onSite ? p.vat_rate_bp : (p.takeaway_vat_rate_bp ?? p.vat_rate_bp);
-    };
+    // Each line's price and rate against the catalogue in force when the till rang it (sales/prices.ts).
+    const linePrices: LinePrice[] = await checkLinePrices(trx, body.lines, productOf, createdAt, { ordered, onSite });
+    const rateOf = (i: number) => linePrices[i]!.vatRateBp;
     const toPrice = body.lines.map((l, i) => {
       const p = productOf.get(l.productId)!;
       return {
@@ -194,18 +191,34 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
     });
     if (priced.discount * 10_000 > Math.abs(priced.subtotal) * limit)
       over.push({ field: 'discountCents', reason: `remise au-delà de ${limit / 100} % du ticket` });
+    // A manual price is measured, with the line's own discount, against the line at the catalogue price: a
+    // cashier alone stays within the discount limit either way (a price raised as much as one lowered).
+    const manualOver = new Set<number>();
+    priced.lines.forEach((pl, i) => {
+      const lp = linePrices[i]!;
+      if (lp.source !== 'manual') return;
+      if (Math.abs(lp.catalogueGrossCents - (pl.gross - pl.lineDiscount)) * 10_000 > Math.abs(lp.catalogueGrossCents) * limit) {
+        manualOver.add(i);
+        over.push({ field: `lines.${i}.unitPriceCents`, reason: `prix manuel au-delà de ${limit / 100} % du prix du catalogue` });
+      }
+    });
     if (over.length) {
       if (ctx.cashierRole === 'manager' || ctx.cashierRole === 'admin') approvedBy = ctx.cashierId;
       else {
         approvedBy = await checkApproval(trx, body.discountApproval, till.id, createdAt, ctx.now);
         if (approvedBy === null) {
-          throw new Unprocessable('Ticket refusé : cette remise doit être validée par un responsable (code PIN sur la caisse).', [
-            ...over,
-            {
-              field: 'discountApproval',
-              reason: body.discountApproval ? 'validation invalide ou expirée' : 'validation d’un responsable requise',
-            },
-          ]);
+          throw new Unprocessable(
+            manualOver.size && over.length === manualOver.size
+              ? 'Ticket refusé : ce prix manuel doit être validé par un responsable (code PIN sur la caisse).'
+              : 'Ticket refusé : cette remise doit être validée par un responsable (code PIN sur la caisse).',
+            [
+              ...over,
+              {
+                field: 'discountApproval',
+                reason: body.discountApproval ? 'validation invalide ou expirée' : 'validation d’un responsable requise',
+              },
+            ],
+          );
         }
       }
     }
@@ -230,6 +243,13 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
         refundOfLine: null,
         stockTracked: p.stock_tracked === 1,
         restock: true,
+        price: {
+          source: linePrices[i]!.source,
+          // Kept when the line is not at the catalogue's price: what it would have cost.
+          cataloguePriceCents: linePrices[i]!.source === 'catalogue' ? null : linePrices[i]!.cataloguePriceCents,
+          manualReason: linePrices[i]!.manualReason,
+          approvedBy: manualOver.has(i) ? approvedBy : null,
+        },
       };
     });
     const sale = await commitTicket(trx, {
@@ -254,6 +274,28 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
       timeZone: ctx.timeZone,
     });
     if (body.order) await recordOrderPart(trx, sale.id, body.order, { userId: ctx.cashierId, tillId: till.id }, ctx.now);
+    for (const l of lines) {
+      if (l.price.source !== 'manual') continue;
+      await recordEvent(trx, {
+        kind: 'sale.manual_price',
+        userId: ctx.cashierId,
+        subject: `sale:${sale.id}`,
+        data: {
+          saleId: sale.id,
+          tillId: till.id,
+          number: sale.number,
+          lineNo: l.lineNo,
+          productId: l.productId,
+          name: l.name,
+          cataloguePriceCents: l.price.cataloguePriceCents,
+          priceCents: l.unitPriceCents,
+          reason: l.price.manualReason,
+          approvedBy: l.price.approvedBy,
+          training: sale.training,
+        },
+        at: ctx.now.toISOString(),
+      });
+    }
     return { created: true, sale };
   }
 }
@@ -333,6 +375,8 @@ export type TicketLineToCommit = TicketRecord['lines'][number] & {
   stockTracked: boolean;
   /** For refunds: the goods go back on the shelf (true) or are written off as a loss (false). */
   restock: boolean;
+  /** Where the price came from (sales/prices.ts); absent on refunds and shares of a bill. */
+  price?: { source: PriceSource; cataloguePriceCents: number | null; manualReason: string | null; approvedBy: number | null };
 };
 
 export interface TicketToCommit {
@@ -405,6 +449,10 @@ const LINE_COLUMNS = [
   'vat_rate_bp',
   'note',
   'refund_of_line',
+  'price_source',
+  'catalogue_price_cents',
+  'manual_price_reason',
+  'price_approved_by',
 ] as const;
 
 /**
@@ -464,6 +512,10 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     vat_rate_bp: l.vatRateBp,
     note: l.note,
     refund_of_line: l.refundOfLine,
+    price_source: l.price?.source ?? null,
+    catalogue_price_cents: l.price?.cataloguePriceCents ?? null,
+    manual_price_reason: l.price?.manualReason ?? null,
+    price_approved_by: l.price?.approvedBy ?? null,
   }));
   const vatRows = vat.map((v) => ({ vat_rate_bp: v.vatRate, gross_cents: v.gross, net_cents: v.net, vat_cents: v.vat }));
   const paymentRows = t.payments.map((p) => ({ method: p.method, amount_cents: p.amountCents, tip_cents: p.tipCents ?? 0 }));

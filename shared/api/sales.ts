@@ -23,6 +23,21 @@ export const saleLineSchema = z
     unitPriceCents: z.number().int().min(0).max(10_000_000),
     discountCents: z.number().int().min(0).max(10_000_000).default(0),
     note: z.string().trim().max(200).optional(),
+    /**
+     * A price other than the catalogue's (in force when the ticket was rung): the cashier's reason. Within the
+     * cashier's discount limit on its own, above it with a manager's approval (`discountApproval`).
+     */
+    manualPrice: z
+      .object({ reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(200) })
+      .strict()
+      .optional(),
+    /** The scale label (in-store EAN-13 with an embedded price) the line was scanned from: its price is the label's. */
+    priceLabel: z
+      .string()
+      .regex(/^2\d{12}$/, 'étiquette de balance (EAN-13 commençant par 2) attendue')
+      .optional(),
+    /** The VAT rate the till applied, when it says: refused unless it is the one the server applies. */
+    vatRateBp: z.number().int().min(0).max(10_000).optional(),
   })
   .strict()
   .refine((l) => (l.quantity === undefined) !== (l.grams === undefined), {

@@ -1,0 +1,88 @@
+import type { Db } from '../../db/schema.ts';
+
+/**
+ * The catalogue's price history (table `product_prices`): every price and VAT rate a product has had, from
+ * when. Written with every price or VAT change, read when a ticket is checked against the prices in force
+ * at the time the till rang it.
+ */
+export interface CataloguePrice {
+  priceCents: number;
+  vatRateBp: number;
+  takeawayVatRateBp: number | null;
+}
+
+export async function appendPrice(db: Db, productId: number, price: CataloguePrice, setBy: number | null, at: string): Promise<void> {
+  await db
+    .insertInto('product_prices')
+    .values({
+      product_id: productId,
+      price_cents: price.priceCents,
+      vat_rate_bp: price.vatRateBp,
+      takeaway_vat_rate_bp: price.takeawayVatRateBp,
+      valid_from: at,
+      set_by: setBy,
+    })
+    .execute();
+}
+
+/**
+ * A till learns of a price change over the network within seconds; one that rang a ticket just after a
+ * change may still have shown the old price. The prices in force during this window before the ticket are
+ * accepted too (2 minutes: a stricter reading than a business day, long enough for a catalogue push).
+ */
+export const PRICE_CHANGE_GRACE_MS = 2 * 60_000;
+
+/**
+ * For each product, the catalogue prices a ticket rung at `at` may carry: the one in force then, and those in
+ * force during the grace window before it (newest first). A product without history at that time (a ticket
+ * from before the history began) gets its oldest known price, or its current one when it has no history.
+ */
+export async function pricesInForce(
+  db: Db,
+  products: readonly { id: number; price_cents: number; vat_rate_bp: number; takeaway_vat_rate_bp: number | null }[],
+  at: Date,
+): Promise<Map<number, CataloguePrice[]>> {
+  const out = new Map<number, CataloguePrice[]>();
+  if (!products.length) return out;
+  const rows = await db
+    .selectFrom('product_prices')
+    .select(['product_id', 'price_cents', 'vat_rate_bp', 'takeaway_vat_rate_bp', 'valid_from'])
+    .where(
+      'product_id',
+      'in',
+      products.map((p) => p.id),
+    )
+    .orderBy('product_id')
+    .orderBy('valid_from')
+    .orderBy('id')
+    .execute();
+  const from = at.getTime() - PRICE_CHANGE_GRACE_MS;
+  const byProduct = new Map<number, typeof rows>();
+  for (const r of rows) {
+    const list = byProduct.get(r.product_id) ?? [];
+    list.push(r);
+    byProduct.set(r.product_id, list);
+  }
+  for (const p of products) {
+    const history = byProduct.get(p.id) ?? [];
+    const asPrice = (r: (typeof rows)[number]): CataloguePrice => ({
+      priceCents: r.price_cents,
+      vatRateBp: r.vat_rate_bp,
+      takeawayVatRateBp: r.takeaway_vat_rate_bp,
+    });
+    if (!history.length) {
+      out.set(p.id, [{ priceCents: p.price_cents, vatRateBp: p.vat_rate_bp, takeawayVatRateBp: p.takeaway_vat_rate_bp }]);
+      continue;
+    }
+    // Row i is in force from its valid_from until the next row's.
+    const inForce: CataloguePrice[] = [];
+    history.forEach((r, i) => {
+      const start = Date.parse(r.valid_from);
+      const next = history[i + 1];
+      const end = next ? Date.parse(next.valid_from) : Infinity;
+      if (start <= at.getTime() && end > from) inForce.push(asPrice(r));
+    });
+    out.set(p.id, inForce.length ? inForce.reverse() : [asPrice(history[0]!)]);
+  }
+  return out;
+}
