@@ -27,7 +27,10 @@ export interface LinePrice {
   manualReason: string | null;
 }
 
-const eur = (c: number) => formatEuros(c as Cents).replace(/\u202f|\u00a0/g, ' ');
+// Plain spaces in the messages: they are read by a cashier and matched by tests, not typeset.
+const plain = (s: string) => s.replace(/\u202f|\u00a0/g, ' ');
+const eur = (c: number) => plain(formatEuros(c as Cents));
+const rate = (bp: number) => plain(formatRate(bp as BasisPoints));
 
 /**
  * Checks each line's unit price and VAT rate against the catalogue in force when the ticket was rung
@@ -41,12 +44,12 @@ export async function checkLinePrices(
   lines: SaleBody['lines'],
   productOf: Map<number, ProductToPrice>,
   at: Date,
-  rate: { ordered: readonly { vatRateBp: number }[] | null; onSite: boolean },
+  how: { ordered: readonly { vatRateBp: number }[] | null; onSite: boolean },
 ): Promise<LinePrice[]> {
   const inForce = await pricesInForce(trx, [...productOf.values()], at);
   const layouts = lines.some((l) => l.priceLabel) ? await inStoreLayouts(trx) : [];
   const problems: { field: string; reason: string }[] = [];
-  const vatOf = (p: CataloguePrice) => (rate.onSite ? p.vatRateBp : (p.takeawayVatRateBp ?? p.vatRateBp));
+  const vatOf = (p: CataloguePrice) => (how.onSite ? p.vatRateBp : (p.takeawayVatRateBp ?? p.vatRateBp));
   const out = lines.map((l, i): LinePrice => {
     const product = productOf.get(l.productId)!;
     const prices = inForce.get(product.id)!;
@@ -55,10 +58,10 @@ export async function checkLinePrices(
     const matched = prices.find((p) => p.priceCents === l.unitPriceCents);
     const catalogue = matched ?? prices[0]!;
     const base = { cataloguePriceCents: catalogue.priceCents, catalogueGrossCents: grossAt(catalogue.priceCents), manualReason: null };
-    if (rate.ordered) {
-      const vatRateBp = rate.ordered[i]!.vatRateBp;
+    if (how.ordered) {
+      const vatRateBp = how.ordered[i]!.vatRateBp;
       if (l.vatRateBp !== undefined && l.vatRateBp !== vatRateBp)
-        problems.push({ field: `lines.${i}.vatRateBp`, reason: `taux de TVA de la commande ${formatRate(vatRateBp as BasisPoints)}` });
+        problems.push({ field: `lines.${i}.vatRateBp`, reason: `taux de TVA de la commande ${rate(vatRateBp)}` });
       // The order's price (the product's and its modifiers', worked out by the server when ordered).
       return { ...base, source: 'order', vatRateBp };
     }
@@ -70,7 +73,7 @@ export async function checkLinePrices(
       else
         problems.push({
           field: `lines.${i}.vatRateBp`,
-          reason: `taux de TVA ${formatRate(l.vatRateBp as BasisPoints)} différent de celui du catalogue ${formatRate(vatRateBp as BasisPoints)} : un taux de TVA ne se change pas à la caisse`,
+          reason: `taux de TVA ${rate(l.vatRateBp)} différent de celui du catalogue ${rate(vatRateBp)} : un taux de TVA ne se change pas à la caisse`,
         });
     }
     if (l.priceLabel !== undefined) {
