@@ -14,6 +14,12 @@ export interface CartLine {
   vatRateBp: number;
   discountCents: number;
   note: string;
+  /** The catalogue's price when the line was rung: another unit price is a manual price (or a scale label's). */
+  cataloguePriceCents?: number;
+  /** The scale label the line was scanned from (its price is the label's): the server checks it. */
+  priceLabel?: string;
+  /** Why the line is at a manual price (set in the line editor): the server refuses a manual price without one. */
+  manualReason?: string;
 }
 
 export interface Cart {
@@ -28,7 +34,11 @@ export const emptyCart = (): Cart => ({ lines: [], discountCents: 0 });
 let nextKey = 1;
 
 /** Adds a product; a piece product already on the last line gets one more instead of a new line. */
-export function addProduct(cart: Cart, product: Product, opts: { grams?: number; priceCents?: number; quantity?: number } = {}): Cart {
+export function addProduct(
+  cart: Cart,
+  product: Product,
+  opts: { grams?: number; priceCents?: number; quantity?: number; priceLabel?: string } = {},
+): Cart {
   if (product.unit === 'piece' && opts.priceCents === undefined) {
     const last = cart.lines[cart.lines.length - 1];
     if (last && last.productId === product.id && last.unitPriceCents === product.priceCents && last.discountCents === 0 && !last.note) {
@@ -46,6 +56,8 @@ export function addProduct(cart: Cart, product: Product, opts: { grams?: number;
     vatRateBp: product.vatRateBp,
     discountCents: 0,
     note: '',
+    cataloguePriceCents: product.priceCents,
+    ...(opts.priceLabel && product.unit === 'piece' && opts.priceCents !== undefined ? { priceLabel: opts.priceLabel } : {}),
   };
   return { ...cart, lines: [...cart.lines, line] };
 }
@@ -149,5 +161,12 @@ export function saleLines(cart: Cart) {
     unitPriceCents: l.unitPriceCents,
     discountCents: l.discountCents,
     ...(l.note ? { note: l.note } : {}),
+    ...(l.priceLabel ? { priceLabel: l.priceLabel } : {}),
+    ...(isManualPrice(l) ? { manualPrice: { reason: l.manualReason ?? '' } } : {}),
   }));
+}
+
+/** A line at a price the cashier set in the line editor (neither the catalogue's nor its scale label's). */
+export function isManualPrice(l: CartLine): boolean {
+  return l.manualReason !== undefined;
 }

@@ -154,7 +154,7 @@ export function Products({ catalog, message, parked }: ProductsProps) {
   }, [catalog, query, tab]);
 
   /** Adds the product, or asks its weight first: says whether it is in the cart now. */
-  const pick = (p: Product, opts: { grams?: number; priceCents?: number } = {}) => {
+  const pick = (p: Product, opts: { grams?: number; priceCents?: number; priceLabel?: string } = {}) => {
     till.touch();
     if (p.unit === 'kg' && opts.grams === undefined && opts.priceCents === undefined) {
       setWeighing(p);
@@ -189,7 +189,8 @@ export function Products({ catalog, message, parked }: ProductsProps) {
             pick(r.product, { grams: Math.max(1, Math.round((r.priceCents * 1000) / r.product.priceCents)) })
           : pick(r.product, {
               ...(r.grams !== undefined ? { grams: r.grams } : {}),
-              ...(r.priceCents !== undefined ? { priceCents: r.priceCents } : {}),
+              // The label's code goes with the line: the server checks the price against it.
+              ...(r.priceCents !== undefined ? { priceCents: r.priceCents, priceLabel: code.trim() } : {}),
             });
       // Added: the box is cleared already. Being weighed: the code leaves the box too.
       if (!added) setQuery('');

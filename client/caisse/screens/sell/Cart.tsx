@@ -1,5 +1,5 @@
 import { Component } from 'preact';
-import { cartTotals, priceCart, type Cart as CartState, type CartLine, type CartTotals } from '../../cart.ts';
+import { cartTotals, isManualPrice, priceCart, type Cart as CartState, type CartLine, type CartTotals } from '../../cart.ts';
 import { type TillState } from '../../till.ts';
 import { LineEditor, TicketDiscount } from './Dialogs.tsx';
 import { till, lang, t, eur, kg } from '../../ui.tsx';
@@ -57,7 +57,7 @@ function lineTemplate(): HTMLLIElement {
   main.append(span('line-name', ''), span('line-total', ''));
   const sub = span('line-sub', '');
   sub.append('');
-  for (const cls of ['producer', 'discount', 'note']) {
+  for (const cls of ['producer', 'manual', 'discount', 'note']) {
     const part = sub.appendChild(span(cls, ''));
     part.hidden = true;
   }
@@ -75,10 +75,11 @@ function part(el: ChildNode, text: string) {
 
 /** A line's second row: quantity × price, then the producer, the discount and the note when there are. */
 function fillSub(sub: HTMLElement, l: CartLine) {
-  const [quantity, producer, discount, note] = sub.childNodes;
+  const [quantity, producer, manual, discount, note] = sub.childNodes;
   (quantity as Text).data =
     l.unit === 'kg' ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg` : `${l.quantity} × ${eur(l.unitPriceCents)}`;
   part(producer!, l.producerName ? ` · ${l.producerName}` : '');
+  part(manual!, isManualPrice(l) ? ` · ${t('till.price.manualShort')}` : '');
   part(discount!, l.discountCents > 0 ? ` · ${t('till.discount.short', { amount: eur(l.discountCents) })}` : '');
   part(note!, l.note ? ` · ${l.note}` : '');
 }

@@ -113,13 +113,27 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
   const [discount, setDiscount] = useState(line.discountCents ? (line.discountCents / 100).toFixed(2).replace('.', ',') : '');
   const [percent, setPercent] = useState(false);
   const [note, setNote] = useState(line.note);
+  const [price, setPrice] = useState((line.unitPriceCents / 100).toFixed(2).replace('.', ','));
+  const [reason, setReason] = useState(line.manualReason ?? '');
   const [pin, setPin] = useState('');
   const [error, setError] = useState('');
-  const gross =
-    line.unit === 'kg' ? weighedPrice(line.unitPriceCents as Cents, line.quantity as Grams) : line.unitPriceCents * line.quantity;
+  const grossAt = (unitPrice: number) =>
+    line.unit === 'kg' ? weighedPrice(unitPrice as Cents, line.quantity as Grams) : unitPrice * line.quantity;
   const limitBp = s.device?.options.cashierDiscountLimitBp ?? 0;
   const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
+  // Old carts kept in the page's storage may have lines without the catalogue's price: their price is it.
+  const cataloguePrice = line.cataloguePriceCents ?? line.unitPriceCents;
+  /** A price other than the catalogue's (a scale label's own price left as it is excepted): a manual price. */
+  const isManual = (cents: number | null) =>
+    cents !== null && cents !== cataloguePrice && !(line.priceLabel && line.manualReason === undefined && cents === line.unitPriceCents);
+  const typedPrice = parseEuros(price);
   const apply = async () => {
+    const unitPrice = parseEuros(price);
+    if (unitPrice === null || unitPrice < 0) return setError(t('till.price.bad'));
+    const manual = isManual(unitPrice);
+    // The server refuses a manual price without its reason (issue 20): asked here, before the customer leaves.
+    if (manual && reason.trim().length < 3) return setError(t('till.price.needsReason'));
+    const gross = grossAt(unitPrice);
     let cents = 0;
     let approval: string | null = null;
     if (discount.trim()) {
@@ -134,8 +148,13 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
       }
     }
     if (cents > gross) return setError(t('till.discount.tooMuch'));
-    if (!isManager && cents * 10_000 > gross * limitBp) {
-      if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
+    // The server's rules (sales/record.ts): a discount within the limit of the line's price, a manual price
+    // (with the line's discount) within the limit of the line at the catalogue's price.
+    const catalogueGross = grossAt(cataloguePrice);
+    const discountOver = cents * 10_000 > gross * limitBp;
+    const priceOver = manual && Math.abs(catalogueGross - (gross - cents)) * 10_000 > catalogueGross * limitBp;
+    if (!isManager && (discountOver || priceOver)) {
+      if (!pin) return setError(t(priceOver ? 'till.price.needsManager' : 'till.discount.needsManager', { limit: limitBp / 100 }));
       try {
         approval = (await call(authApi.approve, { body: { pin } })).approval;
       } catch (e) {
@@ -143,7 +162,12 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
         return setError(errorText(e));
       }
     }
-    const updated = updateLine(s.cart, line.key, { discountCents: cents, note: note.trim() });
+    const updated = updateLine(s.cart, line.key, {
+      discountCents: cents,
+      note: note.trim(),
+      unitPriceCents: unitPrice,
+      manualReason: manual ? reason.trim() : undefined,
+    });
     till.setCart(approval ? { ...updated, approval } : updated);
     onClose();
   };
@@ -183,6 +207,16 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
           <p>
             {kg(line.quantity)} × {eur(line.unitPriceCents)}/kg
           </p>
+        )}
+        <label>
+          {t(line.unit === 'kg' ? 'till.price.perKg' : 'till.price.label', { price: eur(cataloguePrice) })}
+          <input value={price} inputMode="decimal" onInput={(e) => setPrice((e.target as HTMLInputElement).value)} />
+        </label>
+        {isManual(typedPrice) && (
+          <label>
+            {t('till.price.reason')}
+            <input value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+          </label>
         )}
         <DiscountFields
           label={t('till.discount.label')}
