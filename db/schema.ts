@@ -226,6 +226,10 @@ export interface SaleTable {
   device_id: number | null;
   /** The number the tablet gave it, when another tablet of the till had already used it (then `number` is the till's next). */
   proposed_number: number | null;
+  /** The form of the hashed record: 1 before 2026-12-06, 2 since (every fiscal field, see server/journal/tickets.ts), 3 with each line's price origin. */
+  chain_version: ColumnType<1 | 2 | 3, 1 | 2 | 3 | undefined, never>;
+  /** The version of Comptoir that recorded it (null before chain version 2). */
+  software_version: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface SaleLineTable {

@@ -150,6 +150,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/archives': M,
   'GET /api/archives': M,
   'GET /api/archives/:name': M,
+  'GET /api/fiscal/attestation': M,
   'GET /api/printers': M,
   'POST /api/closings/:id/print': M,
   'POST /api/closings/x/print': M,

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { archiveApi, type ArchiveEntry } from '../../shared/api/archive.ts';
+import { fiscalApi } from '../../shared/api/fiscal.ts';
 import { call, errorText, link } from '../api.ts';
 import { closingApi, type ClosingView } from '../../shared/api/closing.ts';
 import { day, euros, previousMonth, today } from '../format.ts';
@@ -165,6 +166,9 @@ export function Archives({ t, lang }: { t: T; lang: Lang }) {
         <button disabled={busy} onClick={create}>
           {t('bo.arc.create')}
         </button>
+        <a class="button secondary" href={link(fiscalApi.attestation)} download>
+          {t('bo.arc.attestation')}
+        </a>
       </div>
       {error && (
         <p class="error" role="alert">

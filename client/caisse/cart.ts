@@ -1,4 +1,4 @@
-import { PricingError, priceTicket, type PricedTicket } from '../../shared/sales.ts';
+import { PricingError, priceLine, priceTicket, type PricedTicket } from '../../shared/sales.ts';
 import type { Product } from './catalog.ts';
 
 export interface CartLine {
@@ -97,12 +97,23 @@ const lineAmounts = new WeakMap<CartLine, number | null>();
 /** The last cart worked out without a ticket discount, to add a scan's line to its figures. */
 let lastTotals: { cart: Cart; lines: number[]; total: number } | null = null;
 
-/** A line's amount after its own discount, kept with the line (a line object never changes); null: refused. */
+/**
+ * A line's amount after its own discount, kept with the line (a line object never changes); null when its
+ * discount is more than the line, which `priceCart` refuses (it then gives the reason). The same sums as
+ * `priceTicket`'s for a line (a test holds them to it).
+ */
 function lineAmount(l: CartLine): number | null {
   let amount = lineAmounts.get(l);
   if (amount === undefined) {
-    const priced = priceCart({ lines: [l], discountCents: 0 });
-    lineAmounts.set(l, (amount = 'error' in priced ? null : priced.total));
+    const gross = priceLine({
+      unit: l.unit,
+      quantity: l.quantity,
+      unitPriceCents: l.unitPriceCents,
+      discountCents: l.discountCents,
+      vatRateBp: l.vatRateBp,
+    });
+    amount = l.discountCents > Math.abs(gross) ? null : gross < 0 ? gross + l.discountCents : gross - l.discountCents;
+    lineAmounts.set(l, amount);
   }
   return amount;
 }
@@ -126,10 +137,10 @@ export function cartTotals(cart: Cart): CartTotals {
       if (same) {
         const amount = lineAmount(cart.lines[n - 1]!);
         if (amount !== null) {
+          // The last figures, less the last line's when it was replaced, plus the new line's.
+          total = last.total - (before.length === n ? last.lines[n - 1]! : 0) + amount;
           lines = last.lines.slice(0, n - 1);
-          total = lines.reduce((s, a) => s + a, 0);
           lines.push(amount);
-          total += amount;
         }
       }
     }

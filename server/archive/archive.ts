@@ -26,6 +26,8 @@ Contenu (format ${ARCHIVE_FORMAT}) :
   events.jsonl     le journal des événements de la période, chaîné
 
 Chaque hash vaut SHA-256(hash précédent ‖ JSON canonique du contenu) : clés triées, sans espaces.
+Les tickets de version 2 ("v":2 dans le contenu) couvrent tous les champs fiscaux : point de vente, motif et
+approbateur d'un remboursement, heure de réception, version du logiciel, unité, note et ligne remboursée.
 Vérification sans base de données : npm run cli -- verify --archive CE_FICHIER
 `;
 

@@ -4,6 +4,7 @@ import { salesRoutes } from '../sales/routes.ts';
 import { closingRoutes } from '../closing/routes.ts';
 import { drawerRoutes } from '../drawer/routes.ts';
 import { archiveRoutes } from '../archive/routes.ts';
+import { fiscalRoutes } from '../fiscal/routes.ts';
 import { settingsRoutes } from '../settings/routes.ts';
 import { stockRoutes } from '../stock/routes.ts';
 import { systemRoutes } from '../system/routes.ts';
@@ -44,6 +45,7 @@ export const allRoutes: readonly RouteDef[] = [
   ...receiptRoutes,
   ...printingRoutes,
   ...archiveRoutes,
+  ...fiscalRoutes,
   ...settlementRoutes,
   ...accountingRoutes,
   ...restaurantRoutes,

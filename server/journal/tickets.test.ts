@@ -50,7 +50,70 @@ const record: fc.Arbitrary<TicketRecord> = fc.record({
   tillGrandTotalCents: fc.integer({ min: -1e12, max: 1e12 }),
 });
 
+// Chain version 2: every fiscal field, each line's unit, note and refunded line among them.
+const recordV2: fc.Arbitrary<TicketRecord> = fc
+  .tuple(
+    record,
+    fc.array(
+      fc.record({
+        unit: fc.constantFrom('piece' as const, 'kg' as const),
+        note: fc.option(text, { nil: null }),
+        refundOfLine: fc.option(fc.integer({ min: 1, max: 500 }), { nil: null }),
+      }),
+      { minLength: 8, maxLength: 8 },
+    ),
+    fc.record({
+      outletId: fc.integer({ min: 1, max: 9 }),
+      reason: fc.option(text, { nil: null }),
+      approvedBy: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: null }),
+      receivedAt: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      late: fc.boolean(),
+      gapBefore: fc.boolean(),
+      deviceId: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: null }),
+      proposedNumber: fc.option(fc.integer({ min: 1, max: 1e9 }), { nil: null }),
+      softwareVersion: fc.option(fc.constantFrom('0.9.0', '1.0.0-rc.1'), { nil: null }),
+    }),
+  )
+  .map(([r, extras, v2]) => ({ v: 2 as const, ...r, ...v2, lines: r.lines.map((l, i) => ({ ...l, ...extras[i]! })) }));
+
 describe('the ticket’s canonical JSON', () => {
+  it('in version 2 too, is byte for byte the generic canonical JSON, with `"v":2` and every fiscal field', () => {
+    fc.assert(
+      fc.property(recordV2, (r) => {
+        const text = ticketCanonicalJson(r);
+        expect(text).toBe(canonicalJson(r));
+        expect(text).toContain('"v":2');
+        for (const key of ['outletId', 'reason', 'approvedBy', 'receivedAt', 'late', 'gapBefore', 'softwareVersion'])
+          expect(text).toContain(`"${key}":`);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('in version 3, is version 2 with each line’s price origin, byte for byte the generic canonical JSON', () => {
+    const recordV3 = fc
+      .tuple(
+        recordV2,
+        fc.record({
+          priceSource: fc.option(fc.constantFrom('catalogue', 'label', 'order', 'manual'), { nil: null }),
+          cataloguePriceCents: fc.option(fc.integer({ min: 0, max: 1e7 }), { nil: null }),
+          manualPriceReason: fc.option(text, { nil: null }),
+          priceApprovedBy: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: null }),
+        }),
+      )
+      .map(([r, price]) => ({ ...r, v: 3 as const, lines: r.lines.map((l) => ({ ...l, ...price })) }));
+    fc.assert(
+      fc.property(recordV3, (r) => {
+        const text = ticketCanonicalJson(r);
+        expect(text).toBe(canonicalJson(r));
+        expect(text).toContain('"v":3');
+        for (const key of ['priceSource', 'cataloguePriceCents', 'manualPriceReason', 'priceApprovedBy'])
+          expect(text).toContain(`"${key}":`);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('is byte for byte what the generic canonical JSON gives, so every stored hash still verifies', () => {
     fc.assert(
       fc.property(record, (r) => {

@@ -4,7 +4,38 @@ import type { Db, SaleLineTable, SalePaymentTable, SaleTable, SaleVatTable } fro
 import { sha256Hex } from '../auth/secrets.ts';
 import { GENESIS_HASH } from './canonical.ts';
 
+export interface TicketLineRecord {
+  lineNo: number;
+  productId: number;
+  name: string;
+  producerId: number | null;
+  quantity: number;
+  unitPriceCents: number;
+  grossCents: number;
+  lineDiscountCents: number;
+  ticketDiscountCents: number;
+  totalCents: number;
+  vatRateBp: number;
+  /** Chain version 2 on: the line's unit, note and the line of the sale it refunds. */
+  unit?: 'piece' | 'kg';
+  note?: string | null;
+  refundOfLine?: number | null;
+  /** Chain version 3 on: where the price came from (sales/prices.ts), the catalogue's price, a manual price's reason and approver. */
+  priceSource?: string | null;
+  cataloguePriceCents?: number | null;
+  manualPriceReason?: string | null;
+  priceApprovedBy?: number | null;
+}
+
+/**
+ * What a ticket's hash covers. Version 1 (the members without a `v`) is what tickets recorded before
+ * 2026-12-06 hashed, kept byte for byte so they still verify. Version 2 (`v: 2`) covers every fiscal field of
+ * the ticket: `FISCAL_COLUMNS` below lists each stored column with what covers it, and a test fails when a
+ * column is neither hashed nor said to be derived. Version 3 (`v: 3`) is version 2 with each line's price
+ * origin (catalogue, scale label, order or manual; the catalogue's price, a manual price's reason and approver).
+ */
 export interface TicketRecord {
+  v?: 2 | 3;
   id: string;
   tillId: number;
   training: boolean;
@@ -15,19 +46,7 @@ export interface TicketRecord {
   cashierId: number;
   kind: 'sale' | 'refund';
   refundOf: string | null;
-  lines: {
-    lineNo: number;
-    productId: number;
-    name: string;
-    producerId: number | null;
-    quantity: number;
-    unitPriceCents: number;
-    grossCents: number;
-    lineDiscountCents: number;
-    ticketDiscountCents: number;
-    totalCents: number;
-    vatRateBp: number;
-  }[];
+  lines: TicketLineRecord[];
   vat: { vatRateBp: number; grossCents: number; netCents: number; vatCents: number }[];
   /** `tipCents` only when a tip was added (card): tickets without one hash as they always did. */
   payments: { method: string; amountCents: number; tipCents?: number }[];
@@ -36,7 +55,20 @@ export interface TicketRecord {
   totalCents: number;
   changeCents: number;
   tillGrandTotalCents: number;
+  /** Chain version 2 on. */
+  outletId?: number;
+  reason?: string | null;
+  approvedBy?: number | null;
+  receivedAt?: string;
+  late?: boolean;
+  gapBefore?: boolean;
+  deviceId?: number | null;
+  proposedNumber?: number | null;
+  softwareVersion?: string | null;
 }
+
+/** The chain version new tickets are recorded with. */
+export const CHAIN_VERSION = 3 as const;
 
 /** hash = SHA-256(previous hash ‖ canonical JSON of everything that matters on the ticket). */
 export function ticketHash(prevHash: string, record: TicketRecord): string {
@@ -56,10 +88,17 @@ const nullable = (v: string | number | null) => (v === null ? 'null' : typeof v 
  * checks it gives exactly the bytes of the generic function.
  */
 export function ticketCanonicalJson(r: TicketRecord): string {
+  // Version 3 is version 2 with each line's price origin (issue 20 item 7).
+  const v2 = r.v === 2 || r.v === 3;
+  const v3 = r.v === 3;
   let lines = '';
   for (let i = 0; i < r.lines.length; i++) {
     const l = r.lines[i]!;
-    lines += `${i ? ',' : ''}{"grossCents":${num(l.grossCents)},"lineDiscountCents":${num(l.lineDiscountCents)},"lineNo":${num(l.lineNo)},"name":${str(l.name)},"producerId":${nullable(l.producerId)},"productId":${num(l.productId)},"quantity":${num(l.quantity)},"ticketDiscountCents":${num(l.ticketDiscountCents)},"totalCents":${num(l.totalCents)},"unitPriceCents":${num(l.unitPriceCents)},"vatRateBp":${num(l.vatRateBp)}}`;
+    lines += v3
+      ? `${i ? ',' : ''}{"cataloguePriceCents":${nullable(l.cataloguePriceCents ?? null)},"grossCents":${num(l.grossCents)},"lineDiscountCents":${num(l.lineDiscountCents)},"lineNo":${num(l.lineNo)},"manualPriceReason":${nullable(l.manualPriceReason ?? null)},"name":${str(l.name)},"note":${nullable(l.note ?? null)},"priceApprovedBy":${nullable(l.priceApprovedBy ?? null)},"priceSource":${nullable(l.priceSource ?? null)},"producerId":${nullable(l.producerId)},"productId":${num(l.productId)},"quantity":${num(l.quantity)},"refundOfLine":${nullable(l.refundOfLine ?? null)},"ticketDiscountCents":${num(l.ticketDiscountCents)},"totalCents":${num(l.totalCents)},"unit":${str(l.unit)},"unitPriceCents":${num(l.unitPriceCents)},"vatRateBp":${num(l.vatRateBp)}}`
+      : v2
+        ? `${i ? ',' : ''}{"grossCents":${num(l.grossCents)},"lineDiscountCents":${num(l.lineDiscountCents)},"lineNo":${num(l.lineNo)},"name":${str(l.name)},"note":${nullable(l.note ?? null)},"producerId":${nullable(l.producerId)},"productId":${num(l.productId)},"quantity":${num(l.quantity)},"refundOfLine":${nullable(l.refundOfLine ?? null)},"ticketDiscountCents":${num(l.ticketDiscountCents)},"totalCents":${num(l.totalCents)},"unit":${str(l.unit)},"unitPriceCents":${num(l.unitPriceCents)},"vatRateBp":${num(l.vatRateBp)}}`
+        : `${i ? ',' : ''}{"grossCents":${num(l.grossCents)},"lineDiscountCents":${num(l.lineDiscountCents)},"lineNo":${num(l.lineNo)},"name":${str(l.name)},"producerId":${nullable(l.producerId)},"productId":${num(l.productId)},"quantity":${num(l.quantity)},"ticketDiscountCents":${num(l.ticketDiscountCents)},"totalCents":${num(l.totalCents)},"unitPriceCents":${num(l.unitPriceCents)},"vatRateBp":${num(l.vatRateBp)}}`;
   }
   let payments = '';
   for (let i = 0; i < r.payments.length; i++) {
@@ -72,6 +111,8 @@ export function ticketCanonicalJson(r: TicketRecord): string {
     const v = r.vat[i]!;
     vat += `${i ? ',' : ''}{"grossCents":${num(v.grossCents)},"netCents":${num(v.netCents)},"vatCents":${num(v.vatCents)},"vatRateBp":${num(v.vatRateBp)}}`;
   }
+  if (v2)
+    return `{"approvedBy":${nullable(r.approvedBy ?? null)},"businessDay":${str(r.businessDay)},"cashierId":${num(r.cashierId)},"chainSeq":${num(r.chainSeq)},"changeCents":${num(r.changeCents)},"createdAt":${str(r.createdAt)},"deviceId":${nullable(r.deviceId ?? null)},"discountCents":${num(r.discountCents)},"gapBefore":${r.gapBefore ? 'true' : 'false'},"id":${str(r.id)},"kind":${str(r.kind)},"late":${r.late ? 'true' : 'false'},"lines":[${lines}],"number":${num(r.number)},"outletId":${num(r.outletId!)},"payments":[${payments}],"proposedNumber":${nullable(r.proposedNumber ?? null)},"reason":${nullable(r.reason ?? null)},"receivedAt":${str(r.receivedAt)},"refundOf":${nullable(r.refundOf)},"softwareVersion":${nullable(r.softwareVersion ?? null)},"subtotalCents":${num(r.subtotalCents)},"tillGrandTotalCents":${num(r.tillGrandTotalCents)},"tillId":${num(r.tillId)},"totalCents":${num(r.totalCents)},"training":${r.training ? 'true' : 'false'},"v":${v3 ? 3 : 2},"vat":[${vat}]}`;
   return `{"businessDay":${str(r.businessDay)},"cashierId":${num(r.cashierId)},"chainSeq":${num(r.chainSeq)},"changeCents":${num(r.changeCents)},"createdAt":${str(r.createdAt)},"discountCents":${num(r.discountCents)},"id":${str(r.id)},"kind":${str(r.kind)},"lines":[${lines}],"number":${num(r.number)},"payments":[${payments}],"refundOf":${nullable(r.refundOf)},"subtotalCents":${num(r.subtotalCents)},"tillGrandTotalCents":${num(r.tillGrandTotalCents)},"tillId":${num(r.tillId)},"totalCents":${num(r.totalCents)},"training":${r.training ? 'true' : 'false'},"vat":[${vat}]}`;
 }
 
@@ -93,15 +134,143 @@ export type TicketRecordRow = Pick<
   | 'total_cents'
   | 'change_cents'
   | 'till_grand_total_cents'
->;
-// The price's origin (price_source, catalogue_price_cents, manual_price_reason, price_approved_by) is not in
-// the v1 hashed record: the canonical hash v2 (issue 20, item 3) is to take it in.
-export type TicketLineRow = Omit<
-  SaleLineTable,
-  'sale_id' | 'unit' | 'note' | 'refund_of_line' | 'price_source' | 'catalogue_price_cents' | 'manual_price_reason' | 'price_approved_by'
->;
+  | 'outlet_id'
+  | 'reason'
+  | 'approved_by'
+  | 'received_at'
+  | 'late'
+  | 'gap_before'
+  | 'device_id'
+  | 'proposed_number'
+> & { chain_version: 1 | 2 | 3; software_version: string | null };
+export type TicketLineRow = Omit<SaleLineTable, 'sale_id'>;
 export type TicketVatRow = Omit<SaleVatTable, 'sale_id'>;
 export type TicketPaymentRow = Omit<SalePaymentTable, 'sale_id' | 'seq' | 'tip_cents'> & { tip_cents?: number };
+
+/** The columns `verify` reads to rebuild a ticket's record (every one its hash covers, in both versions). */
+export const TICKET_RECORD_COLUMNS = [
+  'id',
+  'till_id',
+  'training',
+  'number',
+  'chain_seq',
+  'created_at',
+  'business_day',
+  'cashier_id',
+  'kind',
+  'refund_of',
+  'subtotal_cents',
+  'discount_cents',
+  'total_cents',
+  'change_cents',
+  'till_grand_total_cents',
+  'outlet_id',
+  'reason',
+  'approved_by',
+  'received_at',
+  'late',
+  'gap_before',
+  'device_id',
+  'proposed_number',
+  'chain_version',
+  'software_version',
+] as const;
+export const TICKET_LINE_COLUMNS = [
+  'line_no',
+  'product_id',
+  'name',
+  'producer_id',
+  'unit',
+  'quantity',
+  'unit_price_cents',
+  'gross_cents',
+  'line_discount_cents',
+  'ticket_discount_cents',
+  'total_cents',
+  'vat_rate_bp',
+  'note',
+  'refund_of_line',
+  'price_source',
+  'catalogue_price_cents',
+  'manual_price_reason',
+  'price_approved_by',
+] as const;
+
+/**
+ * Every column of the fiscal tables and what vouches for it: `hash` (in the ticket's record from chain
+ * version 2 on, or in its chain's own hash), or why it is not fiscal data. `test/fiscal-columns.test.ts`
+ * reads the tables' columns from the database and fails on a column missing here, and changes each
+ * hashed column of a stored ticket to show that `verify` names it.
+ */
+export const FISCAL_COLUMNS: Record<string, Record<string, 'hash' | `derived: ${string}`>> = {
+  sales: {
+    id: 'hash',
+    till_id: 'hash',
+    training: 'hash',
+    number: 'hash',
+    chain_seq: 'hash',
+    outlet_id: 'hash',
+    cashier_id: 'hash',
+    kind: 'hash',
+    refund_of: 'hash',
+    reason: 'hash',
+    approved_by: 'hash',
+    created_at: 'hash',
+    received_at: 'hash',
+    business_day: 'hash',
+    late: 'hash',
+    subtotal_cents: 'hash',
+    discount_cents: 'hash',
+    total_cents: 'hash',
+    change_cents: 'hash',
+    gap_before: 'hash',
+    till_grand_total_cents: 'hash',
+    device_id: 'hash',
+    proposed_number: 'hash',
+    software_version: 'hash',
+    chain_version: 'derived: selects the form of the record; changing it changes the bytes hashed, so the stored hash no longer matches',
+    body_hash: 'derived: digest of the request body, to answer a resent ticket idempotently',
+    receipt_token: 'derived: random secret of the customer’s receipt link, not a figure of the sale',
+    prev_hash: 'derived: the chain link itself, checked against the ticket before',
+    hash: 'derived: the chain hash itself',
+  },
+  sale_lines: {
+    sale_id: 'derived: the ticket the line belongs to; its record holds the line',
+    line_no: 'hash',
+    product_id: 'hash',
+    name: 'hash',
+    producer_id: 'hash',
+    unit: 'hash',
+    quantity: 'hash',
+    unit_price_cents: 'hash',
+    gross_cents: 'hash',
+    line_discount_cents: 'hash',
+    ticket_discount_cents: 'hash',
+    total_cents: 'hash',
+    vat_rate_bp: 'hash',
+    note: 'hash',
+    refund_of_line: 'hash',
+    // Chain version 3 on (issue 20 item 7); null on the lines of older tickets.
+    price_source: 'hash',
+    catalogue_price_cents: 'hash',
+    manual_price_reason: 'hash',
+    price_approved_by: 'hash',
+  },
+  sale_payments: {
+    sale_id: 'derived: the ticket the payment belongs to; its record holds the payment',
+    seq: 'derived: the payment’s place in the record’s list, which the hash covers',
+    method: 'hash',
+    amount_cents: 'hash',
+    tip_cents: 'hash',
+  },
+  sale_vat: {
+    sale_id: 'derived: the ticket the row belongs to; its record holds the row',
+    vat_rate_bp: 'hash',
+    gross_cents: 'hash',
+    net_cents: 'hash',
+    vat_cents: 'hash',
+  },
+};
 
 /**
  * The one mapping from a ticket's rows to its hashed record: `commitTicket` hashes what it is about to
@@ -114,7 +283,9 @@ export function ticketRecord(
   vat: readonly TicketVatRow[],
   payments: readonly TicketPaymentRow[],
 ): TicketRecord {
-  return {
+  const v2 = s.chain_version === 2 || s.chain_version === 3;
+  const v3 = s.chain_version === 3;
+  const record: TicketRecord = {
     id: s.id,
     tillId: s.till_id,
     training: s.training === 1,
@@ -125,19 +296,46 @@ export function ticketRecord(
     cashierId: s.cashier_id,
     kind: s.kind,
     refundOf: s.refund_of,
-    lines: lines.map((l) => ({
-      lineNo: l.line_no,
-      productId: l.product_id,
-      name: l.name,
-      producerId: l.producer_id,
-      quantity: l.quantity,
-      unitPriceCents: l.unit_price_cents,
-      grossCents: l.gross_cents,
-      lineDiscountCents: l.line_discount_cents,
-      ticketDiscountCents: l.ticket_discount_cents,
-      totalCents: l.total_cents,
-      vatRateBp: l.vat_rate_bp,
-    })),
+    lines: lines.map((l) =>
+      v2
+        ? {
+            lineNo: l.line_no,
+            productId: l.product_id,
+            name: l.name,
+            producerId: l.producer_id,
+            quantity: l.quantity,
+            unitPriceCents: l.unit_price_cents,
+            grossCents: l.gross_cents,
+            lineDiscountCents: l.line_discount_cents,
+            ticketDiscountCents: l.ticket_discount_cents,
+            totalCents: l.total_cents,
+            vatRateBp: l.vat_rate_bp,
+            unit: l.unit,
+            note: l.note,
+            refundOfLine: l.refund_of_line,
+            ...(v3
+              ? {
+                  priceSource: l.price_source,
+                  cataloguePriceCents: l.catalogue_price_cents,
+                  manualPriceReason: l.manual_price_reason,
+                  priceApprovedBy: l.price_approved_by,
+                }
+              : {}),
+          }
+        : {
+            lineNo: l.line_no,
+            productId: l.product_id,
+            name: l.name,
+            producerId: l.producer_id,
+            quantity: l.quantity,
+            unitPriceCents: l.unit_price_cents,
+            grossCents: l.gross_cents,
+            lineDiscountCents: l.line_discount_cents,
+            ticketDiscountCents: l.ticket_discount_cents,
+            totalCents: l.total_cents,
+            vatRateBp: l.vat_rate_bp,
+          },
+    ),
     vat: vat.map((v) => ({ vatRateBp: v.vat_rate_bp, grossCents: v.gross_cents, netCents: v.net_cents, vatCents: v.vat_cents })),
     payments: payments.map((p) =>
       p.tip_cents
@@ -149,6 +347,20 @@ export function ticketRecord(
     totalCents: s.total_cents,
     changeCents: s.change_cents,
     tillGrandTotalCents: s.till_grand_total_cents,
+  };
+  if (!v2) return record;
+  return {
+    v: v3 ? 3 : 2,
+    ...record,
+    outletId: s.outlet_id,
+    reason: s.reason,
+    approvedBy: s.approved_by,
+    receivedAt: s.received_at,
+    late: s.late === 1,
+    gapBefore: s.gap_before === 1,
+    deviceId: s.device_id,
+    proposedNumber: s.proposed_number,
+    softwareVersion: s.software_version,
   };
 }
 
@@ -560,25 +772,7 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
   for (;;) {
     const sales = await db
       .selectFrom('sales')
-      .select([
-        'id',
-        'till_id',
-        'training',
-        'number',
-        'chain_seq',
-        'created_at',
-        'business_day',
-        'cashier_id',
-        'kind',
-        'refund_of',
-        'subtotal_cents',
-        'discount_cents',
-        'total_cents',
-        'change_cents',
-        'till_grand_total_cents',
-        'prev_hash',
-        'hash',
-      ])
+      .select([...TICKET_RECORD_COLUMNS, 'prev_hash', 'hash'])
       .where('id', '>', after)
       .$if(range.upTo !== null, (q) => q.where('id', '<=', range.upTo!))
       .orderBy('id')
@@ -590,20 +784,7 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
     const [lines, payments, vat] = await Promise.all([
       db
         .selectFrom('sale_lines')
-        .select([
-          'sale_id',
-          'line_no',
-          'product_id',
-          'name',
-          'producer_id',
-          'quantity',
-          'unit_price_cents',
-          'gross_cents',
-          'line_discount_cents',
-          'ticket_discount_cents',
-          'total_cents',
-          'vat_rate_bp',
-        ])
+        .select(['sale_id', ...TICKET_LINE_COLUMNS])
         .where('sale_id', '>=', first)
         .where('sale_id', '<=', last)
         .orderBy('sale_id')

@@ -13,7 +13,8 @@ import type { Db, PriceSource, Trx } from '../../db/schema.ts';
 import { canonicalJson, GENESIS_HASH } from '../journal/canonical.ts';
 import { recordMovements, type MovementInput } from '../stock/ledger.ts';
 import { kitchenUseOfSale } from '../catalog/recipes.ts';
-import { loadTicketRecords, ticketHash, ticketRecord, type TicketRecord } from '../journal/tickets.ts';
+import { CHAIN_VERSION, loadTicketRecords, ticketHash, ticketRecord, type TicketRecord } from '../journal/tickets.ts';
+import { version } from '../system/version.ts';
 import type { WriteQueue } from './write-queue.ts';
 import { checkApproval } from '../auth/approval.ts';
 import { tillOptions } from '../settings/settings.ts';
@@ -70,7 +71,19 @@ export function saleView(t: Awaited<ReturnType<typeof loadTicketRecords>>[number
     createdAt: row.created_at,
     receivedAt: row.received_at,
     businessDay: row.business_day,
-    lines: record.lines,
+    // The view's lines as they always were: a version 2 record also hashes each line's unit, note and refunded line, a version 3 its price's origin.
+    lines: record.lines.map(
+      ({
+        unit: _unit,
+        note: _note,
+        refundOfLine: _refunded,
+        priceSource: _source,
+        cataloguePriceCents: _catalogue,
+        manualPriceReason: _reason,
+        priceApprovedBy: _approver,
+        ...line
+      }) => line,
+    ),
     vat: record.vat,
     payments: record.payments,
     tipCents: record.payments.reduce((s, p) => s + (p.tipCents ?? 0), 0),
@@ -432,6 +445,8 @@ const SALE_COLUMNS = [
   'hash',
   'device_id',
   'proposed_number',
+  'chain_version',
+  'software_version',
 ] as const;
 const LINE_COLUMNS = [
   'sale_id',
@@ -545,6 +560,8 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     till_grand_total_cents: (last?.till_grand_total_cents ?? 0) + t.totalCents,
     device_id: t.deviceId,
     proposed_number: proposedNumber,
+    chain_version: CHAIN_VERSION,
+    software_version: version,
   };
   const record = ticketRecord(base, lineRows, vatRows, paymentRows);
   const row = { ...base, prev_hash: prevHash, hash: ticketHash(prevHash, record) };

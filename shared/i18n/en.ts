@@ -693,6 +693,7 @@ export const en: Catalogue = {
     'The archive of a closed year (tickets, closings, event log, SHA-256 sums) verifies on its own, without the database: keep it six years and hand it over in a tax audit.',
   'bo.arc.create': "Write the year's archive",
   'bo.arc.done': 'Archive {name} written: {tickets} tickets, {closings} closings, {events} events.',
+  'bo.arc.attestation': 'Attestation of conformity (PDF, to be signed by the publisher)',
   'bo.stock.title': 'Stock on the shelves',
   'bo.stock.filter': 'Show',
   'bo.stock.all': 'All stock',

@@ -695,6 +695,7 @@ export const fr = {
     'L’archive d’un exercice clôturé (tickets, clôtures, journal des événements, empreintes SHA-256) se vérifie seule, sans la base : à conserver six ans et à remettre en cas de contrôle.',
   'bo.arc.create': 'Créer l’archive de l’exercice',
   'bo.arc.done': 'Archive {name} écrite : {tickets} tickets, {closings} clôtures, {events} événements.',
+  'bo.arc.attestation': 'Attestation de conformité (PDF, à faire signer par l’éditeur)',
   'bo.stock.title': 'Stock en rayon',
   'bo.stock.filter': 'Afficher',
   'bo.stock.all': 'Tout le stock',

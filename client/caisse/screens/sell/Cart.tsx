@@ -70,11 +70,25 @@ function lineTemplate(): HTMLLIElement {
 function part(el: ChildNode, text: string) {
   const s = el as HTMLElement;
   if (s.textContent !== text) s.textContent = text;
-  if (s.hidden !== !text) s.hidden = !text;
+  s.hidden = !text;
 }
 
-/** A line's second row: quantity × price, then the producer, the discount and the note when there are. */
-function fillSub(sub: HTMLElement, l: CartLine) {
+/**
+ * A line's second row: quantity × price, then the producer, a manual price, the discount and the note when
+ * there are. `fresh`: the row was just cloned from the template (its parts empty and hidden), only what is
+ * there is set.
+ */
+function fillSub(sub: HTMLElement, l: CartLine, fresh = false) {
+  if (fresh) {
+    const [quantity, producer, manual, discount, note] = sub.childNodes;
+    (quantity as Text).data =
+      l.unit === 'kg' ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg` : `${l.quantity} × ${eur(l.unitPriceCents)}`;
+    if (l.producerName) part(producer!, ` · ${l.producerName}`);
+    if (isManualPrice(l)) part(manual!, ` · ${t('till.price.manualShort')}`);
+    if (l.discountCents > 0) part(discount!, ` · ${t('till.discount.short', { amount: eur(l.discountCents) })}`);
+    if (l.note) part(note!, ` · ${l.note}`);
+    return;
+  }
   const [quantity, producer, manual, discount, note] = sub.childNodes;
   (quantity as Text).data =
     l.unit === 'kg' ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg` : `${l.quantity} × ${eur(l.unitPriceCents)}`;
@@ -97,6 +111,8 @@ export class Cart extends Component<object, CartViewState> {
   private totalEl: HTMLElement | null = null;
   private rows: Row[] = [];
   private drawnLang = lang;
+  /** The total as last written (compared rather than read back from the page). */
+  private totalText = '';
   private unsubscribe: (() => void) | null = null;
 
   constructor() {
@@ -155,7 +171,7 @@ export class Cart extends Component<object, CartViewState> {
         const main = button.firstChild!;
         main.firstChild!.textContent = line.name;
         main.lastChild!.textContent = totalCents === null ? '' : eur(totalCents);
-        fillSub(button.lastChild as HTMLElement, line);
+        fillSub(button.lastChild as HTMLElement, line, true);
         list.append(li);
         this.rows.push({ line, totalCents, li });
         continue;
@@ -173,7 +189,7 @@ export class Cart extends Component<object, CartViewState> {
     }
     for (const r of this.rows.splice(lines.length)) r.li.remove();
     const total = eur(priced.error === null ? priced.total : 0);
-    if (this.totalEl && this.totalEl.textContent !== total) this.totalEl.textContent = total;
+    if (this.totalEl && this.totalText !== total) this.totalEl.textContent = this.totalText = total;
     return shapeOf(cart, priced);
   }
 
