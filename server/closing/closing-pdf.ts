@@ -68,6 +68,21 @@ export function closingPdf(
     { label: 'Total TTC', value: pdfEuros(c.totalCents), strong: true },
     { label: 'Grand total perpétuel', value: pdfEuros(c.grandTotalCents) },
   ]);
+  if (f.grandTotals) {
+    const g = f.grandTotals;
+    doc.section('Totaux perpétuels à la fin de la période');
+    doc.table(
+      [
+        { header: 'Depuis le premier ticket', width: 0.7 },
+        { header: 'Montant TTC', width: 0.3, align: 'right' },
+      ],
+      [
+        ...g.tills.map((t) => ({ cells: [`Caisse ${t.tillId}`, pdfEuros(t.grandTotalCents)] })),
+        { cells: [`Point de vente ${ctx.outletName}`, pdfEuros(g.outletCents)], bold: true },
+        { cells: ['Établissement (tous les points de vente)', pdfEuros(g.establishmentCents)], bold: true },
+      ],
+    );
+  }
   doc.section('Moyens de paiement');
   doc.table(
     [
