@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aProduct, aUser, shopIdentity, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
@@ -50,6 +53,20 @@ describe('a fiscal year ending in June', () => {
       outletCents: 1300,
       establishmentCents: 1300,
     });
+    // The closing's PDF prints them.
+    const pdf = await shop.admin.get(`/api/closings/${year.body.id}.pdf`);
+    expect(pdf.status).toBe(200);
+    const dir = path.join('test-artifacts', 'fiscal-year');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'year-2026.pdf');
+    fs.writeFileSync(file, pdf.raw);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/[\u00a0\u202f]/g, ' ');
+    expect(text).toContain('Totaux perpétuels à la fin de la période');
+    expect(text).toMatch(/Caisse 1\s+13,00 €/);
+    expect(text).toMatch(/Établissement \(tous les points de vente\)\s+13,00 €/);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(dir, 'year-2026')]);
   });
 
   it('refuses fiscal year 2027 while it runs (until 30 June 2027)', async () => {
