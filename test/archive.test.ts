@@ -19,6 +19,20 @@ describe('fiscal archive of a closed year', () => {
     shop = await startTestShop({ now: () => NOW });
     const pain = await aProduct(shop.admin, { name: 'Pain', priceCents: 520 });
     const till = (await aUser(shop, 'cashier')).client;
+    // A till in training mode: its tickets are archived too, in their own chain, marked as training.
+    const training = await shop.admin.post('/api/tills', { outlet: 'shop', name: 'Formation' });
+    expect((await shop.admin.patch(`/api/tills/${training.body.id}`, { trainingMode: true })).status).toBe(200);
+    const trainee = (await aUser(shop, 'cashier', { tillId: training.body.id })).client;
+    const practice = await trainee.post('/api/sales', {
+      id: uuidv7(),
+      tillId: training.body.id,
+      number: 1,
+      createdAt: '2025-12-20T09:00:00Z',
+      lines: [{ productId: pain.id, quantity: 1, unitPriceCents: 520 }],
+      payments: [{ method: 'cash', amountCents: 520 }],
+      totalCents: 520,
+    });
+    expect(practice.status).toBe(201);
     let number = 0;
     for (const day of ['2025-12-19', '2025-12-20']) {
       for (let i = 0; i < 3; i++) {
@@ -49,8 +63,8 @@ describe('fiscal archive of a closed year', () => {
     expect((await shop.admin.post('/api/closings/year', { outlet: 'shop', year: '2025' })).status).toBe(201);
     const res = await shop.admin.post('/api/archives', { year: '2025' });
     expect(res.status).toBe(201);
-    // 6 tickets; 2 days + 1 month + 1 year closings.
-    expect(res.body.counts).toMatchObject({ tickets: 6, closings: 4 });
+    // 6 real tickets and the training one; 2 days + 1 month + 1 year closings.
+    expect(res.body.counts).toMatchObject({ tickets: 7, closings: 4 });
     const download = await fetch(`${shop.url}/api/archives/${res.body.name}`, { headers: { cookie: shop.admin.cookieHeader() } });
     const bytes = Buffer.from(await download.arrayBuffer());
     expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(res.body.sha256);
@@ -64,7 +78,16 @@ describe('fiscal archive of a closed year', () => {
       'closings.jsonl',
       'events.jsonl',
     ]);
-    expect(verifyArchive(bytes)).toMatchObject({ ok: true, year: '2025', counts: { tickets: 6, closings: 4 }, problems: [] });
+    expect(verifyArchive(bytes)).toMatchObject({ ok: true, year: '2025', counts: { tickets: 7, closings: 4 }, problems: [] });
+    const archived = readTar(zlib.gunzipSync(bytes));
+    const records = archived
+      .get('tickets.jsonl')!
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).record);
+    // The training till is till 2 (the shop's own is till 1).
+    expect(records.filter((r) => r.training).map((r) => [r.tillId, r.number, r.totalCents])).toEqual([[2, 1, 520]]);
     const cli = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/cli.ts', 'verify', '--archive', file], {
       env: { ...process.env, DATA_DIR: shop.dataDir },
     }).toString();

@@ -128,6 +128,8 @@ describe('closings (Z), X reports and closed days', () => {
     ]);
     expect(f.tills).toEqual([{ tillId: 1, first: 1, last: 3, count: 3 }]);
     expect(res.body.grandTotalCents).toBe(2020);
+    // Perpetual totals at the end of the day: this shop's first day, one till, one outlet sold: 2020 each.
+    expect(f.grandTotals).toEqual({ tills: [{ tillId: 1, grandTotalCents: 2020 }], outletCents: 2020, establishmentCents: 2020 });
     expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-10-30', cashCountedCents: 500 })).status).toBe(409);
   });
 
@@ -151,6 +153,12 @@ describe('closings (Z), X reports and closed days', () => {
     expect(month.status).toBe(201);
     expect(month.body.figures).toMatchObject({ tickets: 3, refunds: 1, totalCents: 2540, from: ['2026-10-30', '2026-10-31'] });
     expect(month.body.grandTotalCents).toBe(2540);
+    // At the month's last day, 31 October: 2020 + 520; the late beer is booked on 1 November, after it.
+    expect(month.body.figures.grandTotals).toEqual({
+      tills: [{ tillId: 1, grandTotalCents: 2540 }],
+      outletCents: 2540,
+      establishmentCents: 2540,
+    });
     expect((await shop.admin.post('/api/closings/month', { outlet: 'shop', month: '2026-11' })).status).toBe(422);
     expect((await shop.admin.post('/api/closings/year', { outlet: 'shop', year: '2026' })).status).toBe(422);
     expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-11-24', cashCountedCents: 0 })).status).toBe(422);

@@ -110,6 +110,9 @@ describe('receipts on a file printer', () => {
     expect(z).toMatch(/Espèces comptées +10,00 €/);
     expect(z).toMatch(/Écart +-0,40 €/);
     expect(z).toMatch(/Grand total perpétuel +20,80 €/);
+    // The shop's only sales, both on till 1: every perpetual total is 20,80 €.
+    expect(z).toMatch(/Caisse 1 +20,80 €/);
+    expect(z).toMatch(/Établissement +20,80 €/);
 
     const ferme = (await shop.admin.get('/api/producers')).body;
     const producerId = (Array.isArray(ferme) ? ferme : (ferme.items ?? ferme.producers))[0].id;

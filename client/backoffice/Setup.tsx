@@ -46,7 +46,7 @@ export function Setup({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) 
       <Tills t={t} lang={lang} tills={tills} printers={printers} onChange={refresh} />
       <Users t={t} lang={lang} admin={admin} outlets={outlets} />
       <Printers t={t} lang={lang} printers={printers} onChange={refresh} />
-      <ShopSettings t={t} />
+      <ShopSettings t={t} lang={lang} />
     </>
   );
 }
@@ -784,7 +784,7 @@ function PrinterForm({ t, printer, onSubmit, onCancel }: { t: T; printer?: Print
   );
 }
 
-function ShopSettings({ t }: { t: T }) {
+function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [methods, setMethods] = useState<{ code: string; label: string }[]>([]);
   const [error, setError] = useState<{ where: string; text: string } | null>(null);
@@ -824,7 +824,8 @@ function ShopSettings({ t }: { t: T }) {
         k === 'siret' ? str(f, k).replace(/\s/g, '') : str(f, k),
       ]),
     );
-    void run('identity', () => call(settingsApi.identity, { body: body as z.input<typeof settingsApi.identity.body> }));
+    const withYear = { ...body, fiscalYearEndMonth: Number(str(f, 'fiscalYearEndMonth') || '12') };
+    void run('identity', () => call(settingsApi.identity, { body: withYear as unknown as z.input<typeof settingsApi.identity.body> }));
   };
   const saveTill = (e: Event) => {
     e.preventDefault();
@@ -866,6 +867,16 @@ function ShopSettings({ t }: { t: T }) {
           {field('vatNumber', 'bo.setup.vatNumber', { required: true })}
           {field('phone', 'bo.setup.phone', { maxLength: 30 })}
           {field('email', 'bo.setup.email', { type: 'email' })}
+          <label>
+            {t('bo.setup.fiscalYearEnd')}
+            <select name="fiscalYearEndMonth" defaultValue={String(id?.fiscalYearEndMonth ?? 12)}>
+              {Array.from({ length: 12 }, (_, i) => (
+                <option key={i} value={String(i + 1)}>
+                  {new Date(Date.UTC(2026, i, 1)).toLocaleDateString(lang, { month: 'long', timeZone: 'UTC' })}
+                </option>
+              ))}
+            </select>
+          </label>
           <label class="wide">
             {t('bo.setup.footer')}
             <textarea name="receiptFooter" maxLength={200} defaultValue={id?.receiptFooter ?? ''} />

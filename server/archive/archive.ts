@@ -13,15 +13,18 @@ import { canonicalJson } from '../journal/canonical.ts';
 import { loadTicketRecords, ticketHash, type TicketRecord } from '../journal/tickets.ts';
 import { readSetting } from '../settings/settings.ts';
 import { readTar, writeTar } from './tar.ts';
+import { shopFiscalYear, type FiscalYear } from '../closing/fiscal-year.ts';
+import { nextDay } from '../sales/record.ts';
 
 export const ARCHIVE_FORMAT = 'comptoir-archive/1';
 const NAME = /^comptoir-archive-\d{4}-\d{8}-\d{6}\.tar\.gz$/;
 
-const readme = (year: string) => `Archive fiscale Comptoir — exercice ${year}
+const readme = (year: string, fy: FiscalYear) => `Archive fiscale Comptoir — exercice ${year} (du ${fy.from} au ${fy.to})
 
 Contenu (format ${ARCHIVE_FORMAT}) :
   manifest.json    identité de la boutique, période, empreintes SHA-256 de chaque fichier, têtes de chaîne
-  tickets.jsonl    un ticket par ligne : "record" (le contenu haché), "prevHash", "hash", et les champs annexes
+  tickets.jsonl    un ticket par ligne : "record" (le contenu haché), "prevHash", "hash", et les champs annexes ;
+                   les tickets de formation y sont, chaînés à part et marqués "training": true
   closings.jsonl   les clôtures (Z jour, mois, année) de la période, chaînées par point de vente
   events.jsonl     le journal des événements de la période, chaîné
 
@@ -32,13 +35,14 @@ Vérification sans base de données : npm run cli -- verify --archive CE_FICHIER
 `;
 
 /** Every outlet that sold that year must have its yearly closing: only a closed period is archived. */
-async function assertClosedYear(db: Kysely<Database>, year: string) {
+async function assertClosedYear(db: Kysely<Database>, year: string, fy: FiscalYear) {
   const sold = await db
     .selectFrom('sales')
     .select('outlet_id')
     .distinct()
     .where('training', '=', 0)
-    .where('business_day', 'like', `${year}-%`)
+    .where('business_day', '>=', fy.from)
+    .where('business_day', '<=', fy.to)
     .execute();
   const closed = new Set(
     (await db.selectFrom('closings').select('outlet_id').where('kind', '=', 'year').where('period', '=', year).execute()).map(
@@ -59,18 +63,25 @@ async function assertClosedYear(db: Kysely<Database>, year: string) {
  */
 export async function createArchive(db: Kysely<Database>, year: string, dir: string, userId: number | null, now: Date) {
   if (!/^\d{4}$/.test(year)) throw new Invalid({ field: 'year', reason: 'année attendue au format AAAA' });
-  await assertClosedYear(db, year);
-  // Whole chain segments: per till, from the first to the last position holding a ticket of that year.
+  // The shop's fiscal year named `year` (the calendar year unless its identity says otherwise).
+  const fy = await shopFiscalYear(db, year);
+  await assertClosedYear(db, year, fy);
+  // Whole chain segments: per till, real and training chains apart (training tickets are archived too,
+  // marked `"training":true` in their record), from the first to the last position holding a ticket of
+  // that fiscal year.
   const ranges = await db
     .selectFrom('sales')
-    .select((eb) => ['till_id', eb.fn.min('chain_seq').as('first'), eb.fn.max('chain_seq').as('last')])
-    .where('training', '=', 0)
-    .where('business_day', 'like', `${year}-%`)
-    .groupBy('till_id')
+    .select((eb) => ['till_id', 'training', eb.fn.min('chain_seq').as('first'), eb.fn.max('chain_seq').as('last')])
+    .where('business_day', '>=', fy.from)
+    .where('business_day', '<=', fy.to)
+    .groupBy(['till_id', 'training'])
+    .orderBy('till_id')
+    .orderBy('training')
     .execute();
   const tickets: string[] = [];
   const tillHeads: {
     tillId: number;
+    training: boolean;
     firstSeq: number;
     lastSeq: number;
     prevHashAtStart: string;
@@ -83,7 +94,7 @@ export async function createArchive(db: Kysely<Database>, year: string, dir: str
         .selectFrom('sales')
         .select('id')
         .where('till_id', '=', r.till_id)
-        .where('training', '=', 0)
+        .where('training', '=', r.training)
         .where('chain_seq', '>=', Number(r.first))
         .where('chain_seq', '<=', Number(r.last))
         .execute()
@@ -107,6 +118,7 @@ export async function createArchive(db: Kysely<Database>, year: string, dir: str
     }
     tillHeads.push({
       tillId: r.till_id,
+      training: r.training === 1,
       firstSeq: Number(r.first),
       lastSeq: Number(r.last),
       prevHashAtStart: records[0]!.row.prev_hash,
@@ -117,7 +129,13 @@ export async function createArchive(db: Kysely<Database>, year: string, dir: str
   const closingRanges = await db
     .selectFrom('closings')
     .select((eb) => ['outlet_id', eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last')])
-    .where('period', 'like', `${year}%`)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('kind', '=', 'day'), eb('period', '>=', fy.from), eb('period', '<=', fy.to)]),
+        eb.and([eb('kind', '=', 'month'), eb('period', 'in', fy.months)]),
+        eb.and([eb('kind', '=', 'year'), eb('period', '=', year)]),
+      ]),
+    )
     .groupBy('outlet_id')
     .execute();
   const closings: string[] = [];
@@ -151,8 +169,8 @@ export async function createArchive(db: Kysely<Database>, year: string, dir: str
   const eventRange = await db
     .selectFrom('events')
     .select((eb) => [eb.fn.min('id').as('first'), eb.fn.max('id').as('last')])
-    .where('at', '>=', `${year}-01-01`)
-    .where('at', '<', `${Number(year) + 1}-01-01`)
+    .where('at', '>=', fy.from)
+    .where('at', '<', nextDay(fy.to))
     .executeTakeFirst();
   const events: string[] = [];
   let eventHead: { firstId: number; lastId: number; prevHashAtStart: string; headHash: string } | null = null;
@@ -168,7 +186,7 @@ export async function createArchive(db: Kysely<Database>, year: string, dir: str
     eventHead = { firstId: rows[0]!.id, lastId: rows.at(-1)!.id, prevHashAtStart: rows[0]!.prev_hash, headHash: rows.at(-1)!.hash };
   }
   const files = [
-    { name: 'LISEZMOI.txt', data: Buffer.from(readme(year)) },
+    { name: 'LISEZMOI.txt', data: Buffer.from(readme(year, fy)) },
     { name: 'tickets.jsonl', data: Buffer.from(tickets.map((l) => l + '\n').join('')) },
     { name: 'closings.jsonl', data: Buffer.from(closings.map((l) => l + '\n').join('')) },
     { name: 'events.jsonl', data: Buffer.from(events.map((l) => l + '\n').join('')) },
@@ -265,16 +283,20 @@ export function verifyArchive(gz: Buffer): ArchiveReport {
   counts.tickets = tickets.length;
   for (const head of manifest.chains.tills as {
     tillId: number;
+    training?: boolean;
     firstSeq: number;
     lastSeq: number;
     prevHashAtStart: string;
     headHash: string;
   }[]) {
-    const chain = tickets.filter((t) => t.record.tillId === head.tillId).sort((a, b) => a.record.chainSeq - b.record.chainSeq);
+    const training = head.training ?? false;
+    const chain = tickets
+      .filter((t) => t.record.tillId === head.tillId && t.record.training === training)
+      .sort((a, b) => a.record.chainSeq - b.record.chainSeq);
     let prev = head.prevHashAtStart;
     let seq = head.firstSeq;
     for (const t of chain) {
-      const label = `ticket:caisse ${head.tillId} n°${t.record.number}`;
+      const label = `ticket:${training ? 'formation:' : ''}caisse ${head.tillId} n°${t.record.number}`;
       if (t.record.chainSeq !== seq)
         problems.push({ record: label, fault: 'missing', detail: `chain position ${t.record.chainSeq}, expected ${seq}` });
       if (t.prevHash !== prev) problems.push({ record: label, fault: 'broken-link', detail: 'previous hash does not match' });
@@ -284,7 +306,11 @@ export function verifyArchive(gz: Buffer): ArchiveReport {
       seq = t.record.chainSeq + 1;
     }
     if (prev !== head.headHash || seq !== head.lastSeq + 1)
-      problems.push({ record: `caisse ${head.tillId}`, fault: 'head', detail: 'the chain does not end on the head named in the manifest' });
+      problems.push({
+        record: `caisse ${head.tillId}${training ? ' (formation)' : ''}`,
+        fault: 'head',
+        detail: 'the chain does not end on the head named in the manifest',
+      });
   }
   const closings = lines('closings.jsonl') as (Omit<ClosingTable, 'id' | 'figures'> & { figures: ClosingFigures })[];
   counts.closings = closings.length;

@@ -30,7 +30,9 @@ const periodLabel = (c: Closing) =>
     ? `du ${pdfDate(c.period)}`
     : c.kind === 'month'
       ? `du mois ${c.period.slice(5, 7)}/${c.period.slice(0, 4)}`
-      : `de l’année ${c.period}`;
+      : c.figures.from.length
+        ? `de l’exercice ${c.period} (${c.figures.from[0]!.slice(5, 7)}/${c.figures.from[0]!.slice(0, 4)} à ${c.figures.from.at(-1)!.slice(5, 7)}/${c.figures.from.at(-1)!.slice(0, 4)})`
+        : `de l’exercice ${c.period}`;
 
 export function closingPdf(
   c: Closing,
@@ -66,8 +68,24 @@ export function closingPdf(
     { label: 'Remboursements', value: `${f.refunds} (${pdfEuros(f.refundsCents)})` },
     { label: 'Remises accordées', value: pdfEuros(f.discountsCents) },
     { label: 'Total TTC', value: pdfEuros(c.totalCents), strong: true },
-    { label: 'Grand total perpétuel', value: pdfEuros(c.grandTotalCents) },
+    // Closings since the per-till totals print them in their own table below, at the period's end.
+    ...(f.grandTotals ? [] : [{ label: 'Grand total perpétuel', value: pdfEuros(c.grandTotalCents) }]),
   ]);
+  if (f.grandTotals) {
+    const g = f.grandTotals;
+    doc.section('Totaux perpétuels à la fin de la période');
+    doc.table(
+      [
+        { header: 'Depuis le premier ticket', width: 0.7 },
+        { header: 'Montant TTC', width: 0.3, align: 'right' },
+      ],
+      [
+        ...g.tills.map((t) => ({ cells: [`Caisse ${t.tillId}`, pdfEuros(t.grandTotalCents)] })),
+        { cells: [`Point de vente ${ctx.outletName}`, pdfEuros(g.outletCents)], bold: true },
+        { cells: ['Établissement (tous les points de vente)', pdfEuros(g.establishmentCents)], bold: true },
+      ],
+    );
+  }
   doc.section('Moyens de paiement');
   doc.table(
     [

@@ -4,9 +4,10 @@ import type { ClosingTable, Database, Db, OutletCode } from '../../db/schema.ts'
 import { Conflict, Invalid, NotFound, Unprocessable } from '../errors.ts';
 import { openOrdersSummary } from '../restaurant/orders.ts';
 import { appendClosing } from '../journal/closings.ts';
-import { dayFigures, salesByHour, sumFigures, type ClosingFigures } from './figures.ts';
+import { dayFigures, grandTotalsAt, salesByHour, sumFigures, type ClosingFigures } from './figures.ts';
 import { drawerDays, ticketCash } from '../drawer/drawer.ts';
 import { nextDay } from '../sales/record.ts';
+import { shopFiscalYear } from './fiscal-year.ts';
 
 async function outletByCode(db: Db, code: OutletCode) {
   const outlet = await db.selectFrom('outlets').select(['id', 'code', 'name']).where('code', '=', code).executeTakeFirst();
@@ -105,6 +106,7 @@ export async function closeDay(
         from: [],
         ...(open.length ? { openTables: open } : {}),
         drawer,
+        grandTotals: await grandTotalsAt(trx, outlet.id, input.day),
       },
       userId,
       now,
@@ -165,14 +167,25 @@ export async function closeMonth(
       outletId: outlet.id,
       kind: 'month',
       period: input.month,
-      figures: { ...figures, cashCountedCents: null, cashDifferenceCents: null, note: null, from: closings.map((c) => c.period) },
+      figures: {
+        ...figures,
+        cashCountedCents: null,
+        cashDifferenceCents: null,
+        note: null,
+        from: closings.map((c) => c.period),
+        grandTotals: await grandTotalsAt(trx, outlet.id, days[days.length - 1]!),
+      },
       userId,
       now,
     });
   });
 }
 
-/** A year closing sums its month closings; every month with tickets or day closings must be closed first. */
+/**
+ * A year closing sums its month closings over the shop's fiscal year (the twelve months ending with its
+ * identity's `fiscalYearEndMonth`; the calendar year by default); every month of it with tickets or day
+ * closings must be closed first.
+ */
 export async function closeYear(
   db: Kysely<Database>,
   input: { outlet: OutletCode; year: string },
@@ -180,8 +193,11 @@ export async function closeYear(
   now: Date,
   timeZone: string,
 ) {
-  if (`${input.year}-12-31` >= businessDay(now, timeZone))
-    throw new Unprocessable('L’année n’est pas terminée.', [{ field: 'year', reason: 'année en cours ou future' }]);
+  const fy = await shopFiscalYear(db, input.year);
+  if (fy.to >= businessDay(now, timeZone))
+    throw new Unprocessable(`L’exercice ${input.year} (jusqu’au ${frenchDate(fy.to)}) n’est pas terminé.`, [
+      { field: 'year', reason: 'exercice en cours ou futur' },
+    ]);
   return db.transaction().execute(async (trx) => {
     const outlet = await outletByCode(trx, input.outlet);
     const months = await trx
@@ -189,7 +205,7 @@ export async function closeYear(
       .selectAll()
       .where('outlet_id', '=', outlet.id)
       .where('kind', '=', 'month')
-      .where('period', 'like', `${input.year}-%`)
+      .where('period', 'in', fy.months)
       .orderBy('period')
       .execute();
     const dayMonths = await trx
@@ -197,7 +213,8 @@ export async function closeYear(
       .select('period')
       .where('outlet_id', '=', outlet.id)
       .where('kind', '=', 'day')
-      .where('period', 'like', `${input.year}-%`)
+      .where('period', '>=', fy.from)
+      .where('period', '<=', fy.to)
       .execute();
     // A month with tickets but no day closed yet must stop the year too, or its sales would be left out.
     const soldMonths = await trx
@@ -206,8 +223,8 @@ export async function closeYear(
       .distinct()
       .where('outlet_id', '=', outlet.id)
       .where('training', '=', 0)
-      .where('business_day', '>=', `${input.year}-01-01`)
-      .where('business_day', '<=', `${input.year}-12-31`)
+      .where('business_day', '>=', fy.from)
+      .where('business_day', '<=', fy.to)
       .execute();
     const needed = [...new Set([...dayMonths.map((d) => d.period.slice(0, 7)), ...soldMonths.map((s) => s.month)])].sort();
     const missing = needed.filter((m) => !months.some((c) => c.period === m));
@@ -221,7 +238,14 @@ export async function closeYear(
       outletId: outlet.id,
       kind: 'year',
       period: input.year,
-      figures: { ...figures, cashCountedCents: null, cashDifferenceCents: null, note: null, from: months.map((c) => c.period) },
+      figures: {
+        ...figures,
+        cashCountedCents: null,
+        cashDifferenceCents: null,
+        note: null,
+        from: months.map((c) => c.period),
+        grandTotals: await grandTotalsAt(trx, outlet.id, fy.to),
+      },
       userId,
       now,
     });

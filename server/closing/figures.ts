@@ -40,6 +40,73 @@ export interface ClosingFigures extends Figures {
    * cash expected from them, which `cashDifferenceCents` is counted against. Chained with the rest.
    */
   drawer?: DrawerFigures;
+  /** The perpetual grand totals at the period's last day (closings since 2026-12-06): see `grandTotalsAt`. */
+  grandTotals?: GrandTotals;
+}
+
+export interface GrandTotals {
+  tills: { tillId: number; grandTotalCents: number }[];
+  outletCents: number;
+  establishmentCents: number;
+}
+
+/**
+ * The perpetual grand totals at the end of `lastDay`: the sum of every real ticket (training never counts)
+ * booked on a business day up to it, per till of the outlet, for the outlet and for the establishment (every
+ * outlet). Never reset: a year's closing carries the totals since the first ticket.
+ */
+export async function grandTotalsAt(db: Db, outletId: number, lastDay: string): Promise<GrandTotals> {
+  const rows = await db
+    .selectFrom('sales')
+    .select((eb) => ['till_id', 'outlet_id', eb.fn.sum<number>('total_cents').as('cents')])
+    .where('training', '=', 0)
+    .where('business_day', '<=', lastDay)
+    .groupBy(['outlet_id', 'till_id'])
+    .orderBy('till_id')
+    .execute();
+  const mine = rows.filter((r) => r.outlet_id === outletId);
+  return {
+    tills: mine.map((r) => ({ tillId: r.till_id, grandTotalCents: Number(r.cents) })),
+    outletCents: mine.reduce((s, r) => s + Number(r.cents), 0),
+    establishmentCents: rows.reduce((s, r) => s + Number(r.cents), 0),
+  };
+}
+
+/**
+ * The same totals at the end of each of `days` (sorted), from one pass over the tickets grouped by day:
+ * what verify needs to check years of closings.
+ */
+export async function grandTotalsByDay(db: Db, outletId: number, days: readonly string[]): Promise<Map<string, GrandTotals>> {
+  const out = new Map<string, GrandTotals>();
+  if (!days.length) return out;
+  const rows = await db
+    .selectFrom('sales')
+    .select((eb) => ['business_day', 'till_id', 'outlet_id', eb.fn.sum<number>('total_cents').as('cents')])
+    .where('training', '=', 0)
+    .where('business_day', '<=', days[days.length - 1]!)
+    .groupBy(['business_day', 'outlet_id', 'till_id'])
+    .orderBy('business_day')
+    .execute();
+  const tills = new Map<number, number>();
+  let outlet = 0;
+  let all = 0;
+  let r = 0;
+  for (const day of days) {
+    for (; r < rows.length && rows[r]!.business_day <= day; r++) {
+      const row = rows[r]!;
+      const cents = Number(row.cents);
+      all += cents;
+      if (row.outlet_id !== outletId) continue;
+      outlet += cents;
+      tills.set(row.till_id, (tills.get(row.till_id) ?? 0) + cents);
+    }
+    out.set(day, {
+      tills: [...tills].sort(([a], [b]) => a - b).map(([tillId, grandTotalCents]) => ({ tillId, grandTotalCents })),
+      outletCents: outlet,
+      establishmentCents: all,
+    });
+  }
+  return out;
 }
 
 const byKey = <T>(rows: T[], key: (r: T) => string | number) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

@@ -7,7 +7,7 @@ import { groupBy } from '../../shared/group.ts';
 import type { ClosingTable, Db } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict } from '../errors.ts';
-import { emptyFigures, figuresByDay, sumFigures, type ClosingFigures, type Figures } from '../closing/figures.ts';
+import { emptyFigures, figuresByDay, grandTotalsByDay, sumFigures, type ClosingFigures, type Figures } from '../closing/figures.ts';
 import { canonicalJson, GENESIS_HASH } from './canonical.ts';
 import { recordEvent } from './events.ts';
 import { drawerDays, ticketCash } from '../drawer/drawer.ts';
@@ -130,6 +130,18 @@ export async function verifyClosings(db: Db) {
     const drawerOf = closedDays.length
       ? await drawerDays(db, outletId, { from: closedDays[0]!, to: closedDays[closedDays.length - 1]! })
       : null;
+    // The perpetual grand totals each closing carries, recomputed at the end of each closed period.
+    const monthEnd = (month: string) =>
+      `${month}-${String(new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate()).padStart(2, '0')}`;
+    // A year ends with the last of its months (the shop's fiscal year need not be the calendar year).
+    const periodEnd = (c: { kind: string; period: string; figures: string }) =>
+      c.kind === 'day'
+        ? c.period
+        : c.kind === 'month'
+          ? monthEnd(c.period)
+          : monthEnd((JSON.parse(c.figures) as ClosingFigures).from.at(-1) ?? `${c.period}-12`);
+    const withTotals = list.filter((c) => c.figures.includes('"grandTotals"'));
+    const totalsAt = await grandTotalsByDay(db, outletId, [...new Set(withTotals.map(periodEnd))].sort());
     let prev = GENESIS_HASH;
     let expectedSeq = 1;
     let outletGrand = 0;
@@ -150,7 +162,16 @@ export async function verifyClosings(db: Db) {
         const parts = list.filter((c) => c.kind === (r.kind === 'month' ? 'day' : 'month') && from.has(c.period));
         recomputed = sumFigures(parts.map((c) => JSON.parse(c.figures) as Figures));
       }
-      const { cashCountedCents: _a, cashDifferenceCents: _b, note: _c, from: _d, openTables: _e, drawer, ...stored } = figures;
+      const { cashCountedCents: _a, cashDifferenceCents: _b, note: _c, from: _d, openTables: _e, drawer, grandTotals, ...stored } = figures;
+      if (grandTotals) {
+        const again = totalsAt.get(periodEnd(r));
+        if (canonicalJson(grandTotals) !== canonicalJson(again))
+          problems.push({
+            record: label,
+            fault: 'figures-mismatch',
+            detail: `perpetual grand totals: recorded ${grandTotals.establishmentCents} for the establishment, recomputed ${again?.establishmentCents}`,
+          });
+      }
       // The drawer's float and movements, since they are on the Z: recomputed from the movements and the tickets.
       if (r.kind === 'day' && drawer && drawerOf) {
         const again = drawerOf(r.period, ticketCash(recomputed));

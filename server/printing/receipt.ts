@@ -148,6 +148,13 @@ export function closingReport(
       .pair('Écart', eur(info.counted - expected))
       .bold(false);
   if (info.grandTotalCents != null) p.pair('Grand total perpétuel', eur(info.grandTotalCents));
+  // Closings since 2026-12-06: the perpetual totals at the day's end, per till, outlet and establishment.
+  const totals = (f as ClosingFigures).grandTotals;
+  if (totals) {
+    p.rule().bold(true).line('Totaux perpétuels').bold(false);
+    for (const t of totals.tills) p.pair(`  Caisse ${t.tillId}`, eur(t.grandTotalCents));
+    p.pair('  Point de vente', eur(totals.outletCents)).pair('  Établissement', eur(totals.establishmentCents));
+  }
   if (f.lateTickets) p.line(`Dont ${f.lateTickets} ticket(s) d'un jour déjà clôturé`);
   p.cut();
   return p.bytes();

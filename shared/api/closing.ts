@@ -94,6 +94,18 @@ export const closingFiguresSchema = figuresSchema.extend({
   openTables: z.array(z.strictObject({ table: z.string().nullable(), orderId: z.string(), totalCents: int })).optional(),
   /** Day closings: the drawer's float, cash in and out, and the cash expected at closing from them and the tickets. */
   drawer: drawerFiguresSchema.optional(),
+  /**
+   * The perpetual grand totals at the end of the period (since 2026-12-06): every real ticket ever booked up
+   * to its last day, per till of the outlet, for the outlet and for the whole establishment. Chained (and
+   * signed) with the rest of the closing.
+   */
+  grandTotals: z
+    .strictObject({
+      tills: z.array(z.strictObject({ tillId: int, grandTotalCents: int })),
+      outletCents: int,
+      establishmentCents: int,
+    })
+    .optional(),
 });
 
 /** A closing (Z) as chained: its figures, its place in the outlet's chain, its hash. */

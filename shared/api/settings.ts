@@ -22,10 +22,17 @@ export const shopIdentitySchema = z
     phone: z.string().trim().max(30).default(''),
     email: z.union([z.literal(''), z.string().trim().email('adresse e-mail invalide')]).default(''),
     receiptFooter: z.string().trim().max(200).default(''),
+    /**
+     * The month the shop's fiscal year (exercice) ends with, 1–12: 12 for the calendar year. The year closing
+     * and the fiscal archive of year N cover the twelve months ending with this month of N.
+     */
+    fiscalYearEndMonth: z.number().int().min(1, 'mois de 1 à 12').max(12, 'mois de 1 à 12').default(12),
   })
   .strict();
 
 export type ShopIdentity = z.infer<typeof shopIdentitySchema>;
+/** An identity as given (optional members may be left out). */
+export type ShopIdentityInput = z.input<typeof shopIdentitySchema>;
 
 export const inStoreLayoutSchema = z
   .object({

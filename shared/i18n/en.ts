@@ -689,6 +689,7 @@ export const en: Catalogue = {
   'bo.per.yearOf': 'Year {year}',
   'bo.per.pdfOf': 'PDF of {period}',
   'bo.arc.title': 'Fiscal archives',
+  'bo.setup.fiscalYearEnd': 'Last month of the fiscal year',
   'bo.arc.help':
     'The archive of a closed year (tickets, closings, event log, SHA-256 sums) verifies on its own, without the database: keep it six years and hand it over in a tax audit.',
   'bo.arc.create': "Write the year's archive",

@@ -691,6 +691,7 @@ export const fr = {
   'bo.per.yearOf': 'Année {year}',
   'bo.per.pdfOf': 'PDF de {period}',
   'bo.arc.title': 'Archives fiscales',
+  'bo.setup.fiscalYearEnd': 'Dernier mois de l’exercice comptable',
   'bo.arc.help':
     'L’archive d’un exercice clôturé (tickets, clôtures, journal des événements, empreintes SHA-256) se vérifie seule, sans la base : à conserver six ans et à remettre en cas de contrôle.',
   'bo.arc.create': 'Créer l’archive de l’exercice',
