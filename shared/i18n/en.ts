@@ -663,7 +663,7 @@ export const en: Catalogue = {
   'bo.setup.discountLimit': 'Largest discount without a manager (%)',
   'bo.setup.autoLock': 'Lock after inactivity (minutes, 0: never)',
   'bo.setup.tipsOnCard': 'Tips on card payments (outside turnover)',
-  'bo.setup.missedZBlocks': 'Block a till’s sales 24 h after the end of a day left without its Z (missed Z), until the Z is taken',
+  'bo.setup.missedZBlocks': 'Missed Z: block sales 24 h after the end of a day left without its Z',
   'bo.setup.methods': 'Other payment methods',
   'bo.setup.methodsHelp': 'Besides cash, card, cheque and meal vouchers.',
   'bo.setup.methodLabel': 'Payment method {n}',

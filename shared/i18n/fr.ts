@@ -663,7 +663,7 @@ export const fr = {
   'bo.setup.discountLimit': 'Remise maximale sans responsable (%)',
   'bo.setup.autoLock': 'Verrouillage après inactivité (minutes, 0 : jamais)',
   'bo.setup.tipsOnCard': 'Pourboires sur les paiements par carte (hors chiffre d’affaires)',
-  'bo.setup.missedZBlocks': 'Bloquer les ventes d’une caisse 24 h après la fin d’une journée non clôturée (Z manquant), jusqu’au Z',
+  'bo.setup.missedZBlocks': 'Z manquant : bloquer les ventes 24 h après la fin d’une journée non clôturée',
   'bo.setup.methods': 'Autres moyens de paiement',
   'bo.setup.methodsHelp': 'En plus des espèces, de la carte, du chèque et des titres-restaurant.',
   'bo.setup.methodLabel': 'Moyen de paiement {n}',
