@@ -13,6 +13,7 @@ import { createAdmin, createRealShop, shopMode } from './shop/setup.ts';
 import { verifyAll } from './journal/verify.ts';
 import { createArchive, verifyArchive } from './archive/archive.ts';
 import { createLogger } from './log.ts';
+import { chainHeads, recordRestore, recordVerify } from './system/jet.ts';
 import { TlsService } from './tls/tls-service.ts';
 
 const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
@@ -185,6 +186,7 @@ async function main() {
       const database = await openDatabase(config.dbFile);
       try {
         const report = await verifyAll(database.db, { file: config.dbFile });
+        await recordVerify(database.db, report, { userId: null, via: 'cli' }, new Date());
         console.log(JSON.stringify(report, null, 2));
         if (!report.ok) process.exitCode = 2;
       } finally {
@@ -240,7 +242,21 @@ async function main() {
           await decryptFile(source, clear, passphrase);
           source = clear;
         }
+        // What the database about to be replaced holds, read before it goes.
+        const replaced = chainHeads(config.dbFile);
         const { keptAs } = restoreBackup(source, config.dbFile, now);
+        const restored = chainHeads(config.dbFile);
+        // The restore itself is an event, written after it into the restored database.
+        const database = await openDatabase(config.dbFile);
+        try {
+          await recordRestore(
+            database.db,
+            { file: path.resolve(file), backupDate: fs.statSync(file).mtime.toISOString(), replaced, restored, keptAs },
+            new Date(),
+          );
+        } finally {
+          await database.close();
+        }
         console.log(`Base restaurée depuis ${file}.${keptAs ? `\nL’ancienne base est gardée dans ${keptAs}.` : ''}`);
       } catch (e) {
         // The clear copy goes before the process ends (fail() exits at once).

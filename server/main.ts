@@ -88,10 +88,20 @@ async function stop(signal: string) {
     fs.rmSync(pidFile, { force: true });
     process.exit(0);
   }, 4000);
-  await running.close();
+  await running.close(signal);
   clearTimeout(deadline);
   fs.rmSync(pidFile, { force: true });
   process.exit(0);
 }
+// An exception nothing caught goes into the event log before the process ends: its marker file stays, so
+// the next start says the stop was not clean.
+const fatal = (kind: string) => (e: unknown) => {
+  running.services.log.error(kind, { error: (e as Error)?.stack ?? String(e) });
+  void (running.services.errors?.report((e as Error)?.message ?? String(e), { origin: kind }) ?? Promise.resolve())
+    .catch(() => undefined)
+    .finally(() => process.exit(1));
+};
+process.on('uncaughtException', fatal('uncaughtException'));
+process.on('unhandledRejection', fatal('unhandledRejection'));
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -23,6 +23,7 @@ import { enrolPages } from './http/pages.ts';
 import { createDualListener } from './tls/listener.ts';
 import { TlsService } from './tls/tls-service.ts';
 import { viaProxy } from './http/transport.ts';
+import { ErrorLog, recordStart, recordStop } from './system/jet.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -33,7 +34,8 @@ export interface RunningServer {
   database: OpenDatabase;
   services: AppServices;
   createdDemo: boolean;
-  close(): Promise<void>;
+  /** A clean stop (`reason`: the signal, or 'close'), recorded as `system.stopped`. */
+  close(reason?: string): Promise<void>;
 }
 
 export interface StartOptions {
@@ -55,6 +57,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await createDemoShop(database.db, now());
     createdDemo = true;
   }
+  // The start is an event (with whether the last run stopped cleanly), before any request is taken.
+  await recordStart(database.db, config.DATA_DIR, now());
   const checkpointer = await startCheckpointer(database.sqlite, config.dbFile);
   const tls = new TlsService(
     config,
@@ -71,6 +75,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     writes: new WriteQueue(database.db),
     pdf: createPdfPool(settlementDocuments),
     tls,
+    errors: new ErrorLog(database.db, now),
   };
   const app = createApp({
     db: database.db,
@@ -147,7 +152,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     database,
     services,
     createdDemo,
-    close: async () => {
+    close: async (reason = 'close') => {
       // Stop taking requests at once; what was already received (a ticket being written) is finished.
       stopping = true;
       if (backupTimer) clearTimeout(backupTimer);
@@ -157,6 +162,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await tls.close();
       await prints.stop();
       await services.pdf?.close();
+      // The clean stop is the last event of the run: what errors were held back, then the stop itself.
+      await services.errors?.flush();
+      await recordStop(database.db, config.DATA_DIR, now(), reason);
       await checkpointer.stop();
       await database.close();
     },

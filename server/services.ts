@@ -1,3 +1,4 @@
+import type { ErrorLog } from './system/jet.ts';
 import type SQLite from 'better-sqlite3';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
@@ -25,4 +26,6 @@ export interface AppServices {
   tls?: TlsService;
   /** True once the server is stopping: new requests get a 503 the tills retry later. */
   stopping?: () => boolean;
+  /** Errors into the event log, at most one event per message a minute (server/system/jet.ts). */
+  errors?: ErrorLog;
 }

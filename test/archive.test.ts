@@ -65,6 +65,9 @@ describe('fiscal archive of a closed year', () => {
     expect(res.status).toBe(201);
     // 6 real tickets and the training one; 2 days + 1 month + 1 year closings.
     expect(res.body.counts).toMatchObject({ tickets: 7, closings: 4 });
+    // Its creation is in the chained event log, with the file's name and hash (the JET).
+    const [created] = (await shop.admin.get('/api/events?kind=archive.created')).body;
+    expect(created).toMatchObject({ subject: res.body.name, data: { year: '2025', sha256: res.body.sha256, tickets: 7 } });
     const download = await fetch(`${shop.url}/api/archives/${res.body.name}`, { headers: { cookie: shop.admin.cookieHeader() } });
     const bytes = Buffer.from(await download.arrayBuffer());
     expect(crypto.createHash('sha256').update(bytes).digest('hex')).toBe(res.body.sha256);

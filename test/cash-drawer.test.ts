@@ -91,6 +91,7 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
       salesDay: '2026-11-23',
       todayClosed: false,
       floatCents: 15000,
+      missedZ: null,
     });
     const events = (await shop.admin.get('/api/events?kind=drawer.')).body;
     expect(events).toHaveLength(1);
@@ -177,6 +178,7 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
       salesDay: '2026-11-24',
       todayClosed: true,
       floatCents: null,
+      missedZ: null,
     });
     const late = await move(till, { kind: 'in', reason: 'change_supply', amountCents: 500 });
     expect(late.body.businessDay).toBe('2026-11-24');

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { msUntilHour } from '../server/backup/backup.ts';
 import { loadConfig } from '../server/config.ts';
@@ -133,6 +134,10 @@ describe('operations from the command line', () => {
     fs.writeFileSync(notDb, 'hello');
     expect((await cli(dataDir, 'restore', notDb)).code).toBe(1);
 
+    // The chain heads of the database the restore replaces, read by hand to compare with what it says.
+    const replacedDb = new SQLite(config.dbFile, { readonly: true });
+    const replacedEvents = (replacedDb.prepare('select max(id) as n from events').get() as { n: number }).n;
+    replacedDb.close();
     const restored = await cli(dataDir, 'restore', file);
     expect(restored.code).toBe(0);
     server = await startServer({ config, logger: createLogger('silent') });
@@ -140,6 +145,15 @@ describe('operations from the command line', () => {
       const c2 = new Client(server.url);
       await c2.post('/api/auth/login', { login: 'marie', password: 'un-long-mot-de-passe' });
       expect((await c2.get('/api/producers')).body).toEqual([]);
+      // The restore is an event written after it into the restored database: the backup's name and what it
+      // took back (the events recorded after the backup: the producer, the server's start and stop, the login…).
+      const [event] = (await c2.get('/api/events?kind=backup.restored')).body;
+      expect(event.subject).toBe(path.basename(file));
+      expect(event.data.replaced.events).toBe(replacedEvents);
+      expect(event.data.takenBack.events).toBe(replacedEvents - event.data.restored.events);
+      expect(event.data.takenBack.events).toBeGreaterThan(0);
+      expect(event.data.takenBack.tickets).toBe(0);
+      expect(event.data.backupDate).toBe(fs.statSync(file).mtime.toISOString());
       expect((await c2.get('/api/journal/verify')).body.ok).toBe(true);
     } finally {
       await server.close();
@@ -147,6 +161,14 @@ describe('operations from the command line', () => {
     const verify = await cli(dataDir, 'verify');
     expect(verify.code).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, problems: [] });
+    // Each verify run is an event, from the route and from the command line.
+    const db = new SQLite(config.dbFile, { readonly: true });
+    const runs = db.prepare(`select data from events where kind = 'journal.verified' order by id`).all() as { data: string }[];
+    db.close();
+    expect(runs.map((r) => JSON.parse(r.data) as { ok: boolean; via: string })).toMatchObject([
+      { ok: true, via: 'route' },
+      { ok: true, via: 'cli' },
+    ]);
   }, 120_000); // four CLI processes (tsx start-up each): slow on a loaded 2-core machine
 
   it('seals a backup with a passphrase for a copy kept off site, and restores it only with that passphrase', async () => {

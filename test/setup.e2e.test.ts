@@ -247,6 +247,8 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
       voidApprovalCents: 0,
       // Left as it was: a cash out above 50 € takes a manager's PIN.
       cashOutApprovalCents: 5000,
+      // Left ticked: a day without its Z blocks sales 24 h after its end.
+      missedZBlocks: true,
     });
     await screenshot(page, 'setup-laptop-settings');
   });

@@ -840,6 +840,7 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
           cashierDiscountLimitBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
           autoLockSeconds: Math.round(Number(str(f, 'autoLock')) * 60),
           tipsOnCard: f.get('tipsOnCard') === 'on',
+          missedZBlocks: f.get('missedZBlocks') === 'on',
           voidApprovalCents: Math.round(Number(str(f, 'voidApproval').replace(',', '.') || '0') * 100),
           cashOutApprovalCents: Math.round(Number(str(f, 'cashOutApproval').replace(',', '.') || '0') * 100),
         },
@@ -939,6 +940,10 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
           <label class="check">
             <input type="checkbox" name="tipsOnCard" defaultChecked={settings.till.tipsOnCard} />
             {t('bo.setup.tipsOnCard')}
+          </label>
+          <label class="check">
+            <input type="checkbox" name="missedZBlocks" defaultChecked={settings.till.missedZBlocks} />
+            {t('bo.setup.missedZBlocks')}
           </label>
           <fieldset class="wide methods">
             <legend>{t('bo.setup.methods')}</legend>

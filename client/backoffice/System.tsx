@@ -32,6 +32,8 @@ const KINDS = [
   'archive',
   'journal',
   'shop',
+  'system',
+  'print',
 ];
 
 /** What happened (the chained event log, newest first, by kind) and the backups: list, take one, download. */

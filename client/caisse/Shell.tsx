@@ -10,7 +10,7 @@ import { PrintsScreen } from './screens/Prints.tsx';
 import { RefusedScreen } from './screens/Refused.tsx';
 import { ReplacedScreen } from './screens/Replaced.tsx';
 import { StatusBar } from './screens/StatusBar.tsx';
-import type { TillState } from './till.ts';
+import { salesBlocked, type TillState } from './till.ts';
 import { day as formatDay } from '../format.ts';
 import { lang, t, till } from './ui.tsx';
 
@@ -49,6 +49,13 @@ export function TillShell({ s, page, app, screens }: { s: TillState; page: strin
             day: formatDay(s.day.today, lang, { dateStyle: 'long' }),
             next: formatDay(s.day.salesDay, lang, { dateStyle: 'long' }),
           })}
+        </div>
+      )}
+      {s.day?.missedZ && s.screen !== 'pair' && (
+        // From the morning after a day left without its Z; past its end + 24 h no new sale (server/closing/missed-z.ts).
+        <div class="banner missed-z" role="alert" data-testid="missed-z">
+          {t('till.day.missedZ', { day: formatDay(s.day.missedZ.day, lang, { day: 'numeric', month: 'long' }) })}
+          {salesBlocked(s.day) && <strong> {t('till.day.missedZBlocked')}</strong>}
         </div>
       )}
       {app === 'caisse' && s.screen === 'sell' && s.day && s.day.floatCents === null && s.floatSkipped !== s.day.salesDay && (

@@ -48,6 +48,11 @@ export interface Finished {
   businessDay?: string;
 }
 
+/** A business day left without its Z blocks new sales from `blocksAt` (the day's end + 24 h), when the shop says so. */
+export function salesBlocked(day: TillDayView | null, now = Date.now()): boolean {
+  return !!day?.missedZ?.blocks && now >= Date.parse(day.missedZ.blocksAt);
+}
+
 export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refund' | 'refused' | 'replaced' | 'prints' | 'drawer';
 
 export interface TillState {
@@ -406,6 +411,8 @@ export class Till {
       if (p.printerId === this.state.device?.printerId) this.set({ printer: p });
     });
     socket.on('day:closed', () => void this.refreshDay());
+    // A day ends while the till is on: asked again now and then, so the missed-Z banner comes in the morning.
+    if (!this.dayTimer) this.dayTimer = setInterval(() => void this.refreshDay(), 5 * 60_000);
     socket.on('devices:replaced', (e) => {
       // Another tablet took this till over: learn it from the server, and stop selling.
       if (e.deviceIds.includes(this.state.device?.deviceId ?? -1)) void this.refreshDevice();
@@ -472,6 +479,7 @@ export class Till {
   }
 
   private healthTimer: ReturnType<typeof setInterval> | null = null;
+  private dayTimer: ReturnType<typeof setInterval> | null = null;
   private watchHealth() {
     if (this.healthTimer) return;
     this.healthTimer = setInterval(async () => {
@@ -519,6 +527,8 @@ export class Till {
 
   startPayment() {
     if (!this.state.cart.lines.length && !this.state.orderShare) return;
+    // A day left without its Z: the server would refuse the ticket, so it is not paid for here.
+    if (salesBlocked(this.state.day)) return;
     this.set({ screen: 'pay', payments: [], message: null });
   }
 

@@ -15,6 +15,7 @@ import { canonicalJson } from '../journal/canonical.ts';
 import { recordEvent, type EventKind } from '../journal/events.ts';
 import { firstOpenDay } from '../sales/record.ts';
 import { tillOptions } from '../settings/settings.ts';
+import { missedZ } from '../closing/missed-z.ts';
 
 type Body = z.output<typeof cashMovementBody>;
 
@@ -216,6 +217,7 @@ export async function tillDay(db: Db, tillId: number, now: Date, timeZone: strin
     salesDay,
     todayClosed: salesDay !== today,
     floatCents: float?.cents === null || float?.cents === undefined ? null : Number(float.cents),
+    missedZ: await missedZ(db, till.outlet_id, now, timeZone),
   };
 }
 

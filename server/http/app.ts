@@ -302,6 +302,10 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       return res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'Requête invalide.', fields: [] } });
     }
     services.log.error('unhandled', { requestId: res.locals.requestId, error: (err as Error)?.stack ?? String(err) });
+    // The event log keeps it too (at most one event per message a minute); its own failure is only logged.
+    services.errors
+      ?.report((err as Error)?.message ?? String(err), { route: `${req.method} ${req.path}`, status: 500, requestId: res.locals.requestId })
+      .catch((e: Error) => services.log.error('error event not recorded', { error: e.message }));
     res.status(500).json({ error: { code: 'internal', message: 'Erreur interne : rien n’a été enregistré. Réessayez.', fields: [] } });
   });
 

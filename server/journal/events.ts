@@ -95,7 +95,20 @@ export type EventKind =
   | 'statement.issued'
   | 'statement.paid'
   | 'statement.exported'
-  | 'accounting.exported';
+  | 'accounting.exported'
+  | 'system.started'
+  | 'system.stopped'
+  | 'system.error'
+  | 'journal.verified'
+  | 'backup.restored'
+  | 'print.retried'
+  | 'print.cancelled'
+  | 'user.deactivated'
+  | 'user.reactivated'
+  | 'till.deactivated'
+  | 'till.reactivated'
+  | 'till.training_on'
+  | 'till.training_off';
 
 export interface EventInput {
   kind: EventKind;

@@ -234,6 +234,17 @@ export class PrintQueue {
           last_error: error.message,
           next_attempt_at: new Date(this.options.now().getTime() + delay).toISOString(),
         });
+        // A job's first failure is logged as its automatic retry (later attempts only move its count, so a
+        // printer off for an hour does not flood the log); giving up is print.failed.
+        if (!holding && !failed && attempts === 1) {
+          await recordEvent(this.db, {
+            kind: 'print.retried',
+            userId: null,
+            subject: `print_job:${job.id}`,
+            data: { printerId, kind: job.kind, jobSubject: job.subject, attempts, automatic: true, error: error.message },
+            at: this.options.now().toISOString(),
+          });
+        }
         if (failed) {
           await recordEvent(this.db, {
             kind: 'print.failed',
@@ -378,6 +389,13 @@ export class PrintQueue {
       .where('id', '=', jobId)
       .execute();
     if (job.status === 'failed') await this.resolve(jobId, job.printer_id, 'retried', userId);
+    await recordEvent(this.db, {
+      kind: 'print.retried',
+      userId,
+      subject: `print_job:${jobId}`,
+      data: { printerId: job.printer_id, kind: job.kind, jobSubject: job.subject, was: job.status, automatic: false },
+      at,
+    });
     this.kick();
     await this.publish(job.printer_id);
   }
@@ -388,6 +406,13 @@ export class PrintQueue {
     if (job.status !== 'failed' && job.status !== 'queued')
       throw new Conflict(`Impression ${jobId} : déjà ${describe(job.status)}.`, 'status');
     await this.resolve(jobId, job.printer_id, 'dismissed', userId, 'cancelled');
+    await recordEvent(this.db, {
+      kind: 'print.cancelled',
+      userId,
+      subject: `print_job:${jobId}`,
+      data: { printerId: job.printer_id, kind: job.kind, jobSubject: job.subject, was: job.status, attempts: job.attempts },
+      at: this.options.now().toISOString(),
+    });
     await this.publish(job.printer_id);
   }
 

@@ -18,6 +18,7 @@ import { version } from '../system/version.ts';
 import type { WriteQueue } from './write-queue.ts';
 import { checkApproval } from '../auth/approval.ts';
 import { tillOptions } from '../settings/settings.ts';
+import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import { checkOrderPart, planSharePart, recordOrderPart, type SharePart } from '../restaurant/payments.ts';
 import { checkLinePrices, type LinePrice, type ProductToPrice } from './prices.ts';
 
@@ -133,6 +134,8 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
         { field: 'createdAt', reason: 'dans le futur' },
       ]);
     }
+    // A day left without its Z stops new sales 24 h after its end (judged by the ticket's own time).
+    await refuseIfMissedZ(trx, till.outlet_id, createdAt, ctx.now, ctx.timeZone);
     await checkTips(trx, body.payments);
     if (body.order?.share) return { created: true, sale: await recordSharePart(trx, body, bodyHash, ctx, till, createdAt) };
     const ids = [...new Set(body.lines.map((l) => l.productId))];

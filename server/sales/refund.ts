@@ -1,3 +1,4 @@
+import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import type { Kysely } from 'kysely';
 import type { RefundBody } from '../../shared/api/sales.ts';
 import { settle } from '../../shared/sales.ts';
@@ -171,6 +172,8 @@ export async function recordRefund(
     const settled = settle(total, body.payments);
     if ('problem' in settled)
       throw new Unprocessable(`Remboursement refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
+    // A refund is a ticket too: a day left without its Z stops it as it stops a sale.
+    await refuseIfMissedZ(trx, till.outlet_id, new Date(body.createdAt), ctx.now, ctx.timeZone);
     const sale = await commitTicket(trx, {
       id: body.id,
       till,

@@ -7,6 +7,7 @@ import { MANAGERS } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
 import { verifyAll } from '../journal/verify.ts';
 import { backupNow, health } from './system.ts';
+import { recordVerify } from './jet.ts';
 
 export const systemRoutes = [
   serve(systemApi.health, {
@@ -25,7 +26,12 @@ export const systemRoutes = [
     access: MANAGERS,
     tag: 'system',
     summary: 'Re-walk every chain (events, and tickets and closings once recorded) and re-sum the stock ledger',
-    handler: async (_, ctx) => verifyAll(ctx.db, { file: ctx.services.config.dbFile }),
+    handler: async (_, ctx) => {
+      const report = await verifyAll(ctx.db, { file: ctx.services.config.dbFile });
+      // Each run and its result is an event (after the walk, so the walk does not cover its own trace).
+      await recordVerify(ctx.db, report, { userId: requireUser(ctx).id, via: 'route' }, ctx.services.now());
+      return report;
+    },
   }),
   serve(systemApi.backups, {
     access: MANAGERS,

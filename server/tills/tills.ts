@@ -96,7 +96,29 @@ export async function updateTill(db: Trx, id: number, patch: z.infer<typeof till
     })
     .where('id', '=', id)
     .execute();
-  await recordEvent(db, { kind: 'till.updated', userId, subject: `till:${id}`, data: patch, at: now.toISOString() });
+  const before = { name: till.name, printerId: till.printer_id, active: till.active === 1, trainingMode: till.training_mode === 1 };
+  const after = {
+    name: patch.name ?? till.name,
+    printerId: patch.printerId === undefined ? till.printer_id : patch.printerId,
+    active: patch.active === undefined ? before.active : patch.active,
+    trainingMode: patch.trainingMode === undefined ? before.trainingMode : patch.trainingMode,
+  };
+  await recordEvent(db, { kind: 'till.updated', userId, subject: `till:${id}`, data: { ...patch, before, after }, at: now.toISOString() });
+  // Switching a till off or on, and its training mode, are kinds of their own in the log (the JET).
+  if (before.active !== after.active)
+    await recordEvent(db, {
+      kind: after.active ? 'till.reactivated' : 'till.deactivated',
+      userId,
+      subject: `till:${id}`,
+      at: now.toISOString(),
+    });
+  if (before.trainingMode !== after.trainingMode)
+    await recordEvent(db, {
+      kind: after.trainingMode ? 'till.training_on' : 'till.training_off',
+      userId,
+      subject: `till:${id}`,
+      at: now.toISOString(),
+    });
   return (await listTills(db, now)).find((t) => t.id === id)!;
 }
 

@@ -125,7 +125,24 @@ export async function updateUser(db: Trx, id: number, patch: z.infer<typeof user
     .returningAll()
     .executeTakeFirstOrThrow();
   if (patch.active === false) await db.deleteFrom('sessions').where('user_id', '=', id).execute();
-  await recordEvent(db, { kind: 'user.updated', userId: actor.id, subject: `user:${id}`, data: patch, at: now.toISOString() });
+  // Before and after of what changed; deactivating or reactivating someone is its own kind.
+  const before = { displayName: user.display_name, active: user.active === 1, outletId: user.outlet_id };
+  const after = { displayName: row.display_name, active: row.active === 1, outletId: row.outlet_id };
+  await recordEvent(db, {
+    kind: 'user.updated',
+    userId: actor.id,
+    subject: `user:${id}`,
+    data: { ...patch, before, after },
+    at: now.toISOString(),
+  });
+  if (before.active !== after.active)
+    await recordEvent(db, {
+      kind: after.active ? 'user.reactivated' : 'user.deactivated',
+      userId: actor.id,
+      subject: `user:${id}`,
+      data: { role: user.role },
+      at: now.toISOString(),
+    });
   return userView(row, (await lockedPeople(db, now)).get(id) ?? null);
 }
 

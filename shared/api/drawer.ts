@@ -101,6 +101,15 @@ export const tillDayView = z.strictObject({
   todayClosed: z.boolean(),
   /** This till's float for `salesDay`, when counted. */
   floatCents: int.nullable(),
+  /** A business day of the till's outlet that ended without its Z (server/closing/missed-z.ts), or null. */
+  missedZ: z
+    .strictObject({
+      day: z.string(),
+      /** From then on (the day's end + 24 h) the till takes no new sale, when `blocks`. */
+      blocksAt: z.string(),
+      blocks: z.boolean(),
+    })
+    .nullable(),
 });
 export type TillDayView = z.infer<typeof tillDayView>;
 

@@ -70,6 +70,11 @@ export const tillOptionsSchema = z
     voidApprovalCents: z.number().int().min(0).max(10_000_000).default(0),
     /** Cash taken out of a till's drawer above this (cents) needs a manager's PIN; paying a producer in cash always does. */
     cashOutApprovalCents: z.number().int().min(0).max(10_000_000).default(5000),
+    /**
+     * A business day left without its Z: the tills show it from the next morning and, when this is on, take
+     * no new sale from 24 h after that day's end until a manager takes the Z. On by default.
+     */
+    missedZBlocks: z.boolean().default(true),
   })
   .strict();
 export type TillOptions = z.infer<typeof tillOptionsSchema>;
@@ -80,6 +85,7 @@ export const defaultTillOptions: TillOptions = {
   tipsOnCard: false,
   voidApprovalCents: 0,
   cashOutApprovalCents: 5000,
+  missedZBlocks: true,
 };
 
 // ——— The endpoints ———

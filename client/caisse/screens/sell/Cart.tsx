@@ -1,6 +1,6 @@
 import { Component } from 'preact';
 import { cartTotals, isManualPrice, priceCart, type Cart as CartState, type CartLine, type CartTotals } from '../../cart.ts';
-import { type TillState } from '../../till.ts';
+import { salesBlocked, type TillState } from '../../till.ts';
 import { LineEditor, TicketDiscount } from './Dialogs.tsx';
 import { till, lang, t, eur, kg } from '../../ui.tsx';
 
@@ -126,8 +126,8 @@ export class Cart extends Component<object, CartViewState> {
     this.unsubscribe = till.subscribe((next, prev) => {
       const dialog = this.state.editing !== null || this.state.ticketDiscount;
       if (next.cart === prev.cart) {
-        // The dialogs read the rest of the state (the cashier's discount limit…).
-        if (dialog) this.setState({ s: next });
+        // The dialogs read the rest of the state (the cashier's discount limit…); the day may block paying.
+        if (dialog || next.day !== prev.day) this.setState({ s: next });
         return;
       }
       const shape = this.draw(next.cart);
@@ -238,7 +238,7 @@ export class Cart extends Component<object, CartViewState> {
           </button>
           <button
             class="primary big"
-            disabled={!shape.hasLines || shape.error !== null}
+            disabled={!shape.hasLines || shape.error !== null || salesBlocked(s.day)}
             onClick={() => till.startPayment()}
             data-testid="pay"
           >

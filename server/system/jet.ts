@@ -1,0 +1,186 @@
+/**
+ * The technical side of the event log (the JET, journal des événements techniques): the software's start
+ * and stop (clean or not), its errors (rate-limited), verify runs and backup restores. Each is an event on
+ * the one chained log (server/journal/events.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import type { Db } from '../../db/schema.ts';
+import { recordEvent } from '../journal/events.ts';
+import { version } from './version.ts';
+
+/** Written at start, removed at a clean stop: still there at the next start, the last stop was not clean. */
+export const runningMarker = (dataDir: string) => path.join(dataDir, 'running.marker');
+
+/**
+ * Records the start, naming the version and whether the previous run stopped cleanly: not when the marker
+ * file is still there, nor when the log's last start has no stop after it (the marker alone could be
+ * removed by hand; the chained log cannot be without breaking it).
+ */
+export async function recordStart(db: Db, dataDir: string, now: Date): Promise<{ previousStopClean: boolean | null }> {
+  const marker = runningMarker(dataDir);
+  const markerLeft = fs.existsSync(marker);
+  const last = await db
+    .selectFrom('events')
+    .select(['id', 'kind', 'at', 'data'])
+    .where('kind', 'in', ['system.started', 'system.stopped'])
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  // null: the first start the log knows of.
+  const previousStopClean = last ? !markerLeft && last.kind === 'system.stopped' : markerLeft ? false : null;
+  fs.writeFileSync(marker, JSON.stringify({ pid: process.pid, at: now.toISOString(), version }));
+  await recordEvent(db, {
+    kind: 'system.started',
+    userId: null,
+    subject: `version:${version}`,
+    data: {
+      version,
+      pid: process.pid,
+      previousStopClean,
+      ...(previousStopClean === false && last?.kind === 'system.started' ? { uncleanSince: last.at } : {}),
+    },
+    at: now.toISOString(),
+  });
+  return { previousStopClean };
+}
+
+/** Records a clean stop (after the last request was answered) and removes the marker. */
+export async function recordStop(db: Db, dataDir: string, now: Date, reason: string) {
+  await recordEvent(db, {
+    kind: 'system.stopped',
+    userId: null,
+    subject: `version:${version}`,
+    data: { version, reason },
+    at: now.toISOString(),
+  });
+  fs.rmSync(runningMarker(dataDir), { force: true });
+}
+
+const ERROR_WINDOW_MS = 60_000;
+
+/**
+ * Errors into the log without letting a storm flood it: at most one event per error message a minute. An
+ * event's `count` is how many times the message came since its last event (this one included); what was
+ * held back is written by `flush()` at stop.
+ */
+export class ErrorLog {
+  private readonly seen = new Map<string, { loggedAt: number; held: number; data: Record<string, unknown> }>();
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  async report(message: string, data: Record<string, unknown> = {}): Promise<boolean> {
+    const key = message.slice(0, 500);
+    const at = this.now();
+    const entry = this.seen.get(key);
+    if (entry && at.getTime() - entry.loggedAt < ERROR_WINDOW_MS) {
+      entry.held++;
+      entry.data = data;
+      return false;
+    }
+    const count = (entry?.held ?? 0) + 1;
+    this.seen.set(key, { loggedAt: at.getTime(), held: 0, data });
+    await recordEvent(this.db, {
+      kind: 'system.error',
+      userId: null,
+      subject: null,
+      data: { message: key, count, ...data },
+      at: at.toISOString(),
+    });
+    return true;
+  }
+
+  /** What was held back, written before the stop. */
+  async flush() {
+    for (const [message, entry] of this.seen) {
+      if (!entry.held) continue;
+      await recordEvent(this.db, {
+        kind: 'system.error',
+        userId: null,
+        subject: null,
+        data: { message, count: entry.held, ...entry.data },
+        at: this.now().toISOString(),
+      });
+      entry.held = 0;
+    }
+  }
+}
+
+/** A verify run and its result, from the route or the command line. */
+export async function recordVerify(
+  db: Db,
+  report: { ok: boolean; problems: unknown[]; tickets: number; events: number; closings: number },
+  by: { userId: number | null; via: 'route' | 'cli' },
+  now: Date,
+) {
+  await recordEvent(db, {
+    kind: 'journal.verified',
+    userId: by.userId,
+    subject: report.ok ? 'ok' : 'problems',
+    data: {
+      ok: report.ok,
+      problems: report.problems.length,
+      tickets: report.tickets,
+      events: report.events,
+      closings: report.closings,
+      via: by.via,
+    },
+    at: now.toISOString(),
+  });
+}
+
+/** How far a database's chains go: read from the file about to be replaced, and from the restored one. */
+export interface ChainHeads {
+  tickets: number;
+  lastTicketAt: string | null;
+  events: number;
+  lastEventAt: string | null;
+  closings: number;
+}
+
+export function chainHeads(file: string): ChainHeads | null {
+  if (!fs.existsSync(file)) return null;
+  const db = new SQLite(file, { readonly: true, fileMustExist: true });
+  try {
+    const t = db.prepare('select count(*) as n, max(created_at) as last from sales').get() as { n: number; last: string | null };
+    const e = db.prepare('select max(id) as n, max(at) as last from events').get() as { n: number | null; last: string | null };
+    const c = db.prepare('select count(*) as n from closings').get() as { n: number };
+    return { tickets: t.n, lastTicketAt: t.last, events: e.n ?? 0, lastEventAt: e.last, closings: c.n };
+  } catch {
+    // Not a database of this shop (or of an older form): said as unknown rather than refusing the restore.
+    return null;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Written into the restored database, after the restore: the backup's name and date, and what the restore
+ * took back compared with the database it replaced (tickets, events, closings that are no longer there).
+ */
+export async function recordRestore(
+  db: Db,
+  input: { file: string; backupDate: string; replaced: ChainHeads | null; restored: ChainHeads | null; keptAs: string | null },
+  now: Date,
+) {
+  const back = (k: 'tickets' | 'events' | 'closings') =>
+    input.replaced && input.restored ? Math.max(0, input.replaced[k] - input.restored[k]) : null;
+  await recordEvent(db, {
+    kind: 'backup.restored',
+    userId: null,
+    subject: path.basename(input.file),
+    data: {
+      file: input.file,
+      backupDate: input.backupDate,
+      replaced: input.replaced,
+      restored: input.restored,
+      takenBack: { tickets: back('tickets'), events: back('events'), closings: back('closings') },
+      keptAs: input.keptAs,
+      version,
+    },
+    at: now.toISOString(),
+  });
+}
