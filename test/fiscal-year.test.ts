@@ -33,11 +33,15 @@ describe('a fiscal year ending in June', () => {
     till = (await aUser(shop, 'cashier')).client;
     // 2 loaves on 15 July 2025 (first month of fiscal year 2026), 3 on 20 June 2026 (its last), 1 on 2 July
     // 2026 (fiscal year 2027).
-    expect((await sell('2025-07-15T10:00:00Z', 520)).status).toBe(201);
-    expect((await sell('2026-06-20T10:00:00Z', 780)).status).toBe(201);
-    expect((await sell('2026-07-02T10:00:00Z', 260)).status).toBe(201);
-    for (const day of ['2025-07-15', '2026-06-20', '2026-07-02'])
-      expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day, cashCountedCents: 0 })).status).toBe(201);
+    // Each day closed (Z) before the next is rung: a day left without its Z would stop the till.
+    for (const [at, cents] of [
+      ['2025-07-15T10:00:00Z', 520],
+      ['2026-06-20T10:00:00Z', 780],
+      ['2026-07-02T10:00:00Z', 260],
+    ] as const) {
+      expect((await sell(at, cents)).status).toBe(201);
+      expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day: at.slice(0, 10), cashCountedCents: 0 })).status).toBe(201);
+    }
     for (const month of ['2025-07', '2026-06', '2026-07'])
       expect((await shop.admin.post('/api/closings/month', { outlet: 'shop', month })).status).toBe(201);
   });
