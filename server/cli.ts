@@ -17,7 +17,7 @@ import { TlsService } from './tls/tls-service.ts';
 
 const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
 
-  init --name NOM --legal-name RAISON --address ADRESSE --postal-code CP --city VILLE --siret SIRET --vat-number TVA
+  init --name NOM --legal-name RAISON [--legal-form FORME] [--share-capital EUROS] --address ADRESSE --postal-code CP --city VILLE --siret SIRET --vat-number TVA
         Crée une vraie boutique, vide (jamais de données de démonstration).
   create-admin --login IDENTIFIANT --password MOT_DE_PASSE [--name NOM] [--pin PIN]
         Crée un compte administrateur.
@@ -75,6 +75,8 @@ async function main() {
         options: {
           name: { type: 'string' },
           'legal-name': { type: 'string' },
+          'legal-form': { type: 'string' },
+          'share-capital': { type: 'string' },
           address: { type: 'string' },
           'postal-code': { type: 'string' },
           city: { type: 'string' },
@@ -87,6 +89,9 @@ async function main() {
       const identity = shopIdentitySchema.safeParse({
         name: values.name,
         legalName: values['legal-name'] ?? values.name,
+        legalForm: values['legal-form'] ?? '',
+        // Whole euros (« au capital de 12 000 € »): not a number is left for the schema to name.
+        shareCapitalCents: values['share-capital'] === undefined ? null : Number(values['share-capital']) * 100,
         address: values.address,
         postalCode: values['postal-code'],
         city: values.city,

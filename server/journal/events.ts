@@ -32,6 +32,7 @@ export type EventKind =
   | 'auth.pin_failed'
   | 'auth.pin_approval'
   | 'sale.receipt_requested'
+  | 'sale.cash_approved'
   | 'drawer.opened'
   | 'drawer.expired'
   | 'drawer.float_counted'

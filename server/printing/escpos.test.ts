@@ -80,7 +80,9 @@ describe('ESC/POS text in the printer’s code page', () => {
 
 const shop = {
   name: 'Les Halles de la Durenque',
-  legalName: 'SCIC',
+  legalName: 'Les Halles de la Durenque',
+  legalForm: 'SCIC SAS',
+  shareCapitalCents: 1_200_000,
   address: '12 rue de l’Usine',
   postalCode: '81100',
   city: 'Castres',

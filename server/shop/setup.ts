@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { ShopIdentity } from '../../shared/api/settings.ts';
+import { shopIdentitySchema, type ShopIdentityInput } from '../../shared/api/settings.ts';
 import { defaultInStoreLayouts } from '../../shared/barcodes.ts';
 import { hashSecret, pinCost } from '../auth/secrets.ts';
 import { recordEvent } from '../journal/events.ts';
@@ -11,7 +11,8 @@ export async function shopMode(db: Kysely<Database>): Promise<'demo' | 'real' | 
 }
 
 /** What every shop starts with: its two outlets, a first till, its identity and default scale layouts. */
-export async function createShopBase(db: Kysely<Database>, mode: 'demo' | 'real', identity: ShopIdentity, now: Date) {
+export async function createShopBase(db: Kysely<Database>, mode: 'demo' | 'real', given: ShopIdentityInput, now: Date) {
+  const identity = shopIdentitySchema.parse(given);
   const existing = await shopMode(db);
   if (existing) throw new Error(`this database already holds a ${existing} shop`);
   await db
@@ -28,7 +29,7 @@ export async function createShopBase(db: Kysely<Database>, mode: 'demo' | 'real'
   await recordEvent(db, { kind: 'shop.created', userId: null, data: { mode, name: identity.name }, at: now.toISOString() });
 }
 
-export async function createRealShop(db: Kysely<Database>, identity: ShopIdentity, now: Date) {
+export async function createRealShop(db: Kysely<Database>, identity: ShopIdentityInput, now: Date) {
   await db.transaction().execute((trx) => createShopBase(trx, 'real', identity, now));
 }
 

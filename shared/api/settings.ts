@@ -6,6 +6,10 @@ export const shopIdentitySchema = z
   .object({
     name: trimmed(1, 80),
     legalName: trimmed(1, 120),
+    /** The legal form printed with the legal name on receipts (art. R123-237 Code de commerce), e.g. « SCIC SAS ». */
+    legalForm: z.string().trim().max(60).default(''),
+    /** The share capital, printed « au capital de … € » when set (commercial companies). */
+    shareCapitalCents: z.number().int().min(0).max(100_000_000_000).nullable().default(null),
     address: trimmed(1, 160),
     postalCode: z
       .string()
@@ -26,6 +30,8 @@ export const shopIdentitySchema = z
   .strict();
 
 export type ShopIdentity = z.infer<typeof shopIdentitySchema>;
+/** An identity as given (optional fields may be left out). */
+export type ShopIdentityInput = z.input<typeof shopIdentitySchema>;
 
 export const inStoreLayoutSchema = z
   .object({
@@ -63,6 +69,18 @@ export const tillOptionsSchema = z
     voidApprovalCents: z.number().int().min(0).max(10_000_000).default(0),
     /** Cash taken out of a till's drawer above this (cents) needs a manager's PIN; paying a producer in cash always does. */
     cashOutApprovalCents: z.number().int().min(0).max(10_000_000).default(5000),
+    /**
+     * The most meal vouchers may pay on one ticket (cents): 25 € a day from 2026 (décret on titres-restaurant;
+     * one ticket stands for the day at the till, which cannot know the customer's other meals).
+     */
+    mealVoucherCapCents: z.number().int().min(0).max(100_000).default(2500),
+    /** Meal vouchers are refused on Sundays and public holidays unless the shop (a restaurant open then) allows them. */
+    mealVoucherOnSundays: z.boolean().default(false),
+    /**
+     * A cash payment above this (cents) needs a manager's confirmation: French law caps cash payments by
+     * residents at 1 000 € (art. L112-6 and D112-3 Code monétaire et financier); the till cannot know residency.
+     */
+    cashApprovalAboveCents: z.number().int().min(0).max(100_000_000).default(100_000),
   })
   .strict();
 export type TillOptions = z.infer<typeof tillOptionsSchema>;
@@ -73,6 +91,9 @@ export const defaultTillOptions: TillOptions = {
   tipsOnCard: false,
   voidApprovalCents: 0,
   cashOutApprovalCents: 5000,
+  mealVoucherCapCents: 2500,
+  mealVoucherOnSundays: false,
+  cashApprovalAboveCents: 100_000,
 };
 
 // ——— The endpoints ———

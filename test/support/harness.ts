@@ -65,7 +65,9 @@ export const ADMIN = { login: 'admin', password: 'admin-password-1' };
 
 export const shopIdentity = {
   name: 'Les Halles de la Durenque',
-  legalName: 'SCIC Les Halles de la Durenque',
+  legalName: 'Les Halles de la Durenque',
+  legalForm: 'SCIC SAS',
+  shareCapitalCents: 1_200_000,
   address: '12 rue de l’Usine',
   postalCode: '81100',
   city: 'Castres',
