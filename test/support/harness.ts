@@ -162,6 +162,16 @@ export async function startTestShop(
   return shop;
 }
 
+/**
+ * Lets meal vouchers through on Sundays and public holidays: for tests whose tickets are dated today and pay
+ * with vouchers, so they mean the same on any day (the rule itself: test/payment-rules.test.ts).
+ */
+export async function allowMealVouchersEveryDay(admin: Client): Promise<void> {
+  const options = (await admin.get('/api/settings')).body.till;
+  const res = await admin.put('/api/settings/till', { ...options, mealVoucherOnSundays: true });
+  if (res.status !== 200) throw new Error(`till options: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
 let siretCounter = 0;
 /** A fake SIRET that passes the Luhn check: 13 digits, then the one check digit that fits. */
 export function aSiret(): string {
