@@ -47,7 +47,9 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
   p.pair('Total HT', r.totalNet).pair('Total TVA', r.totalVat);
   p.line('Prix en euros TTC').feed(1);
   const widths = wide ? [5, 7, 12, 12, 12] : [2, 6, 8, 8, 8];
-  p.bold(true).columnsRow([wide ? 'Code' : 'C', 'Taux', 'HT', 'TVA', 'TTC'], widths).bold(false);
+  p.bold(true)
+    .columnsRow([wide ? 'Code' : 'C', 'Taux', 'HT', 'TVA', 'TTC'], widths)
+    .bold(false);
   for (const v of r.vat) p.columnsRow([v.code, v.rate, v.net, v.vat, v.gross], widths);
   p.rule();
   for (const pay of r.payments) {

@@ -1093,7 +1093,8 @@ export const en: Catalogue = {
   'till.pay.voucherNone': 'Meal vouchers: no eligible item on this ticket',
   'till.pay.voucherSunday': 'No meal vouchers on Sundays and public holidays',
   'till.pay.voucherExcess': 'Meal voucher of {value}: {excess} not given back (no change on a meal voucher).',
-  'till.pay.cashLarge': 'Cash payment of {amount}: above {limit}, the law forbids cash for a customer resident in France. A manager must confirm.',
+  'till.pay.cashLarge':
+    'Cash payment of {amount}: above {limit}, the law forbids cash for a customer resident in France. A manager must confirm.',
   'till.pay.cashConfirm': 'Confirm with the manager’s PIN',
   'till.pay.cashApproved': 'Cash payment confirmed by {name}',
 };

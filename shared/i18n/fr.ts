@@ -1100,7 +1100,8 @@ export const fr = {
   'till.pay.voucherNone': 'Titres-restaurant : aucun article éligible sur ce ticket',
   'till.pay.voucherSunday': 'Pas de titres-restaurant le dimanche et les jours fériés',
   'till.pay.voucherExcess': 'Titre-restaurant de {value} : {excess} non rendus (pas de monnaie sur un titre-restaurant).',
-  'till.pay.cashLarge': 'Paiement en espèces de {amount} : au-delà de {limit}, la loi interdit les espèces pour un client résidant en France. Confirmation d’un responsable requise.',
+  'till.pay.cashLarge':
+    'Paiement en espèces de {amount} : au-delà de {limit}, la loi interdit les espèces pour un client résidant en France. Confirmation d’un responsable requise.',
   'till.pay.cashConfirm': 'Confirmer avec le code du responsable',
   'till.pay.cashApproved': 'Paiement en espèces confirmé par {name}',
 } as const;
