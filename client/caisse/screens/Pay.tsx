@@ -67,10 +67,17 @@ export function PayScreen({ s }: { s: TillState }) {
     }
     const payments = till.state.payments;
     if (m === 'meal_voucher') {
-      if (!voucherToday) return setError(t('till.pay.voucherSunday'));
+      // Refused: the amount typed is cleared, so the next one is typed afresh.
+      if (!voucherToday) {
+        setDigits('');
+        return setError(t('till.pay.voucherSunday'));
+      }
       // What vouchers pay in all (never more than the total: the rest of a voucher is kept, not given back).
       const vouchers = payments.filter((p) => p.method === 'meal_voucher').reduce((x, p) => x + p.amountCents, 0);
-      if (voucherMax !== null && Math.min(vouchers + cents, total) > voucherMax) return setError(voucherText!);
+      if (voucherMax !== null && Math.min(vouchers + cents, total) > voucherMax) {
+        setDigits('');
+        return setError(voucherText!);
+      }
       // The voucher's face value is recorded: what it is worth beyond what is due stays with the shop (« non rendu »).
       if (cents > due) setError(t('till.pay.voucherExcess', { value: eur(cents), excess: eur(cents - due) }));
       till.addPayment({ method: m, amountCents: cents });
