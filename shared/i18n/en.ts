@@ -1093,8 +1093,9 @@ export const en: Catalogue = {
   'till.pay.voucherNone': 'Meal vouchers: no eligible item on this ticket',
   'till.pay.voucherSunday': 'No meal vouchers on Sundays and public holidays',
   'till.pay.voucherExcess': 'Meal voucher of {value}: {excess} not given back (no change on a meal voucher).',
-  'till.pay.cashLarge':
-    'Cash payment of {amount}: above {limit}, the law forbids cash for a customer resident in France. A manager must confirm.',
+  'bo.day.voucherExcess': 'Meal vouchers not given back (kept by the shop)',
+  'till.pay.cashTitle': 'Cash payment of {amount}',
+  'till.pay.cashLarge': 'Above {limit}, the law forbids cash for a customer resident in France: a manager confirms this payment.',
   'till.pay.cashConfirm': 'Confirm with the manager’s PIN',
   'till.pay.cashApproved': 'Cash payment confirmed by {name}',
 };

@@ -1100,8 +1100,10 @@ export const fr = {
   'till.pay.voucherNone': 'Titres-restaurant : aucun article éligible sur ce ticket',
   'till.pay.voucherSunday': 'Pas de titres-restaurant le dimanche et les jours fériés',
   'till.pay.voucherExcess': 'Titre-restaurant de {value} : {excess} non rendus (pas de monnaie sur un titre-restaurant).',
+  'bo.day.voucherExcess': 'Titres-restaurant non rendus (gardés par la boutique)',
+  'till.pay.cashTitle': 'Paiement en espèces de {amount}',
   'till.pay.cashLarge':
-    'Paiement en espèces de {amount} : au-delà de {limit}, la loi interdit les espèces pour un client résidant en France. Confirmation d’un responsable requise.',
+    'Au-delà de {limit}, la loi interdit les espèces pour un client résidant en France : un responsable confirme ce paiement.',
   'till.pay.cashConfirm': 'Confirmer avec le code du responsable',
   'till.pay.cashApproved': 'Paiement en espèces confirmé par {name}',
 } as const;

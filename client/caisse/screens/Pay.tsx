@@ -187,7 +187,7 @@ export function PayScreen({ s }: { s: TillState }) {
             {error}
           </p>
         )}
-        {method === 'meal_voucher' && (
+        {method === 'meal_voucher' && error !== (voucherToday ? voucherText : t('till.pay.voucherSunday')) && (
           <p class="hint" role="status" data-testid="voucher-rule">
             {voucherToday ? voucherText : t('till.pay.voucherSunday')}
           </p>
@@ -243,9 +243,8 @@ export function PayScreen({ s }: { s: TillState }) {
               void confirmCash();
             }}
           >
-            <h2 id="cash-title">
-              {t('till.pay.cashLarge', { amount: eur(cashPending), limit: eur(options?.cashApprovalAboveCents ?? 100_000) })}
-            </h2>
+            <h2 id="cash-title">{t('till.pay.cashTitle', { amount: eur(cashPending) })}</h2>
+            <p>{t('till.pay.cashLarge', { limit: eur(options?.cashApprovalAboveCents ?? 100_000) })}</p>
             <label>
               {t('till.discount.managerPin')}
               <input
