@@ -91,7 +91,8 @@ async function main() {
         legalName: values['legal-name'] ?? values.name,
         legalForm: values['legal-form'] ?? '',
         // Whole euros (« au capital de 12 000 € »): not a number is left for the schema to name.
-        shareCapitalCents: values['share-capital'] === undefined ? null : Number(values['share-capital']) * 100,
+        shareCapitalCents:
+          values['share-capital'] === undefined ? null : Math.round(Number(values['share-capital'].replace(',', '.')) * 100),
         address: values.address,
         postalCode: values['postal-code'],
         city: values.city,
