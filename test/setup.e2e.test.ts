@@ -247,8 +247,12 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
       voidApprovalCents: 0,
       // Left as it was: a cash out above 50 € takes a manager's PIN.
       cashOutApprovalCents: 5000,
+      // Left as they were: meal vouchers up to 25 € a ticket, not on Sundays; cash above 1 000 € confirmed.
+      mealVoucherCapCents: 2500,
+      mealVoucherOnSundays: false,
+      cashApprovalAboveCents: 100_000,
     });
-    await screenshot(page, 'setup-laptop-settings');
+    await screenshot(page, 'setup-laptop-settings', { fullPage: true });
   });
 
   it('fits a tablet in portrait', async () => {
