@@ -122,6 +122,8 @@ export interface ProductTable {
   course: ColumnType<CourseCode | null, CourseCode | null | undefined, CourseCode | null>;
   /** Its VAT rate sold to take away; null: the same as on site (`vat_rate_bp`). */
   takeaway_vat_rate_bp: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Food that meal vouchers (titres-restaurant) may pay for. */
+  meal_voucher_eligible: ColumnType<Flag, Flag | undefined, Flag>;
   active: ColumnType<Flag, Flag | undefined, Flag>;
   search_text: string;
   created_at: string;
@@ -278,6 +280,8 @@ export interface SalePaymentTable {
   amount_cents: number;
   /** A tip added on a card payment: charged with it, outside the ticket's total and turnover. */
   tip_cents: ColumnType<number, number | undefined, number>;
+  /** A meal voucher worth more than what it paid: the excess the shop keeps (no change on a voucher). */
+  excess_cents: ColumnType<number, number | undefined, number>;
 }
 
 export interface SaleVatTable {

@@ -18,7 +18,7 @@ import { TlsService } from './tls/tls-service.ts';
 
 const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
 
-  init --name NOM --legal-name RAISON --address ADRESSE --postal-code CP --city VILLE --siret SIRET --vat-number TVA
+  init --name NOM --legal-name RAISON [--legal-form FORME] [--share-capital EUROS] --address ADRESSE --postal-code CP --city VILLE --siret SIRET --vat-number TVA
         Crée une vraie boutique, vide (jamais de données de démonstration).
   create-admin --login IDENTIFIANT --password MOT_DE_PASSE [--name NOM] [--pin PIN]
         Crée un compte administrateur.
@@ -76,6 +76,8 @@ async function main() {
         options: {
           name: { type: 'string' },
           'legal-name': { type: 'string' },
+          'legal-form': { type: 'string' },
+          'share-capital': { type: 'string' },
           address: { type: 'string' },
           'postal-code': { type: 'string' },
           city: { type: 'string' },
@@ -88,6 +90,10 @@ async function main() {
       const identity = shopIdentitySchema.safeParse({
         name: values.name,
         legalName: values['legal-name'] ?? values.name,
+        legalForm: values['legal-form'] ?? '',
+        // Whole euros (« au capital de 12 000 € »): not a number is left for the schema to name.
+        shareCapitalCents:
+          values['share-capital'] === undefined ? null : Math.round(Number(values['share-capital'].replace(',', '.')) * 100),
         address: values.address,
         postalCode: values['postal-code'],
         city: values.city,

@@ -73,23 +73,48 @@ export const CASH = 'cash';
 /** Methods that never give change (a meal voucher's excess is lost, not refunded). */
 export const NO_CHANGE_METHODS = new Set(['meal_voucher', 'card', 'cheque']);
 
+/** A payment as recorded: a meal voucher worth more than what it paid keeps its excess in `excessCents`. */
+export interface SettledPayment {
+  method: string;
+  amountCents: number;
+  tipCents?: number | undefined;
+  excessCents?: number;
+}
+
 /**
- * Payments against a total: they must cover it; the excess is change, given only out of cash.
- * Returns the change, or the reason it cannot be settled.
+ * Payments against a total: they must cover it. Meal vouchers are worth their face value but never give
+ * change: what they exceed the total by is kept by the shop (« non rendu », taken off the last vouchers and
+ * recorded on them as `excessCents`). The rest of any excess is change, given only out of cash.
+ * Returns the change, the vouchers' excess and the payments as recorded, or the reason it cannot be settled.
  */
 export function settle(
   totalCents: number,
-  payments: readonly { method: string; amountCents: number }[],
-): { change: Cents } | { problem: string } {
+  payments: readonly { method: string; amountCents: number; tipCents?: number | undefined }[],
+): { change: Cents; voucherExcess: Cents; payments: SettledPayment[] } | { problem: string } {
   const paid = payments.reduce((s, p) => s + p.amountCents, 0);
   if (totalCents >= 0) {
     if (paid < totalCents) return { problem: `paiements insuffisants : ${paid} centimes pour un total de ${totalCents}` };
-    const change = paid - totalCents;
+    const vouchers = payments.filter((p) => p.method === 'meal_voucher').reduce((s, p) => s + p.amountCents, 0);
+    const voucherExcess = Math.max(0, vouchers - totalCents);
+    const settled: SettledPayment[] = payments.map((p) => ({ ...p }));
+    let left = voucherExcess;
+    for (let i = settled.length - 1; i >= 0 && left > 0; i--) {
+      const p = settled[i]!;
+      if (p.method !== 'meal_voucher' || p.amountCents <= 0) continue;
+      const kept = Math.min(left, p.amountCents);
+      p.amountCents -= kept;
+      p.excessCents = kept;
+      left -= kept;
+    }
+    const change = paid - voucherExcess - totalCents;
     const cash = payments.filter((p) => p.method === CASH).reduce((s, p) => s + p.amountCents, 0);
     if (change > cash) return { problem: 'le rendu de monnaie ne peut venir que des espèces' };
-    return { change: change as Cents };
+    // A voucher wholly in excess (a second voucher on a ticket already paid) pays nothing: refused.
+    if (settled.some((p) => p.method === 'meal_voucher' && p.amountCents === 0))
+      return { problem: 'un titre-restaurant ne règle rien : le ticket est déjà payé' };
+    return { change: change as Cents, voucherExcess: voucherExcess as Cents, payments: settled };
   }
   // A refund: money goes back, exactly.
   if (paid !== totalCents) return { problem: `le remboursement (${paid} centimes) doit égaler le total (${totalCents})` };
-  return { change: 0 as Cents };
+  return { change: 0 as Cents, voucherExcess: 0 as Cents, payments: payments.map((p) => ({ ...p })) };
 }

@@ -63,7 +63,7 @@ describe('exports for the accountant: FEC and sales journal', () => {
     Object.assign(slugs, { a: a.slug, b: b.slug });
     ids.tomme = (await aProduct(shop.admin, { name: 'Tomme', producerId: a.id, priceCents: 1000, vatRateBp: 550 })).id;
     ids.savon = (await aProduct(shop.admin, { name: 'Savon', producerId: b.id, priceCents: 600, vatRateBp: 2000 })).id;
-    ids.cafe = (await aProduct(shop.admin, { name: 'Café', priceCents: 150, vatRateBp: 1000 })).id;
+    ids.cafe = (await aProduct(shop.admin, { name: 'Café', priceCents: 150, vatRateBp: 1000, mealVoucherEligible: true })).id;
     await shop.admin.post('/api/stock/deposits', { producerId: a.id, lines: [{ productId: ids.tomme, quantity: 10 }] });
     await shop.admin.post('/api/stock/deposits', { producerId: b.id, lines: [{ productId: ids.savon, quantity: 10 }] });
     await at('2026-11-10T12:00:00Z');

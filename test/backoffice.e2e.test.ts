@@ -226,7 +226,8 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await page.reload();
     await page.getByRole('button', { name: 'Modifier Miel de bruyère' }).click();
     await row.getByLabel('Catégorie').selectOption({ label: 'Miels et confitures' });
-    await row.getByLabel('Restaurant').check();
+    // (Exact: « Payable en titres-restaurant » is a label too.)
+    await row.getByLabel('Restaurant', { exact: true }).check();
     await row.getByLabel('Seuil de stock bas (pièces)').fill('6');
     await row.getByLabel('Quantité nette', { exact: true }).fill('500');
     await row.getByLabel('Unité de la quantité nette').selectOption('g');

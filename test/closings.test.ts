@@ -34,7 +34,14 @@ describe('closings (Z), X reports and closed days', () => {
     producerA = await aProducer(shop.admin, { name: 'Fournil' });
     producerB = await aProducer(shop.admin, { name: 'Bergerie' });
     pain = await aProduct(shop.admin, { name: 'Pain', producerId: producerA.id, priceCents: 520, vatRateBp: 550 });
-    tomme = await aProduct(shop.admin, { name: 'Tomme', producerId: producerB.id, unit: 'kg', priceCents: 2490, vatRateBp: 550 });
+    tomme = await aProduct(shop.admin, {
+      name: 'Tomme',
+      producerId: producerB.id,
+      unit: 'kg',
+      priceCents: 2490,
+      vatRateBp: 550,
+      mealVoucherEligible: true,
+    });
     biere = await aProduct(shop.admin, { name: 'Bière', producerId: null, priceCents: 320, vatRateBp: 2000 });
     await shop.admin.post('/api/users', {
       login: 'chef',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../shared/api/restaurant.ts';
 import { decodeEscPos } from './support/escpos-decoder.ts';
-import { aProduct, aProducer, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { allowMealVouchersEveryDay, aProduct, aProducer, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 import { until } from './support/wait.ts';
 
@@ -35,8 +35,10 @@ async function restaurant(): Promise<Setup> {
   const till = await admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle' });
   expect(till.status).toBe(201);
   const house = { producerId: null, outlets: ['restaurant'], vatRateBp: 1000 };
-  const magret = (await aProduct(admin, { ...house, name: 'Magret', priceCents: 1850 })).id;
-  const salade = (await aProduct(admin, { ...house, name: 'Salade', priceCents: 950 })).id;
+  const magret = (await aProduct(admin, { ...house, name: 'Magret', priceCents: 1850, mealVoucherEligible: true })).id;
+  const salade = (await aProduct(admin, { ...house, name: 'Salade', priceCents: 950, mealVoucherEligible: true })).id;
+  // Bills are paid today, some in meal vouchers: the same on a Sunday.
+  await allowMealVouchersEveryDay(admin);
   const pression = (await aProduct(admin, { ...house, name: 'Pression', priceCents: 350, vatRateBp: 2000, stockTracked: false })).id;
   // A producer's bottle, on consignment, served at the table: it must be accounted exactly once.
   const producer = (await aProducer(admin, { name: 'Domaine de Labarthe' })).id;
@@ -475,7 +477,8 @@ describe('tips on card', () => {
     expect(receipt).toMatch(/Carte bancaire +11,00 €\nPourboire \(carte\) +3,00 €/);
     expect(receipt).toContain('Pourboire hors total, non soumis à TVA');
     // The printer's code page has no em dash: it prints a hyphen.
-    expect(receipt).toMatch(/Magret - part 2\/2 +9,25 €\n {2}part de l'addition \(18,50 € l'unité\)/);
+    // (B: the line's VAT code, 10 %.)
+    expect(receipt).toMatch(/Magret - part 2\/2 +9,25 € B\n {2}part de l'addition \(18,50 € l'unité\)/);
 
     // The Z: sales 22,00 (the tip is not turnover, nor in the VAT); the card brought 11,00 + 3,00 = 14,00.
     const z = await s.shop.admin.post('/api/closings/day', {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../db/database.ts';
 import { verifyAll } from '../server/journal/verify.ts';
-import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { allowMealVouchersEveryDay, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 describe('sales that can never be lost or altered', () => {
@@ -16,8 +16,23 @@ describe('sales that can never be lost or altered', () => {
     shop = await startTestShop();
     const ferme = await aProducer(shop.admin, { name: 'Bergerie de Lacaune' });
     const rucher = await aProducer(shop.admin, { name: 'Rucher de Brassac' });
-    tomme = await aProduct(shop.admin, { name: 'Tomme de brebis', producerId: ferme.id, unit: 'kg', priceCents: 2490, vatRateBp: 550 });
-    miel = await aProduct(shop.admin, { name: 'Miel de châtaignier', producerId: rucher.id, priceCents: 950, vatRateBp: 550 });
+    tomme = await aProduct(shop.admin, {
+      name: 'Tomme de brebis',
+      producerId: ferme.id,
+      unit: 'kg',
+      priceCents: 2490,
+      vatRateBp: 550,
+      mealVoucherEligible: true,
+    });
+    miel = await aProduct(shop.admin, {
+      name: 'Miel de châtaignier',
+      producerId: rucher.id,
+      priceCents: 950,
+      vatRateBp: 550,
+      mealVoucherEligible: true,
+    });
+    // The basket is dated today and pays 20 € in meal vouchers: the same on a Sunday.
+    await allowMealVouchersEveryDay(shop.admin);
     biere = await aProduct(shop.admin, { name: 'Bière blonde 33 cl', producerId: null, priceCents: 320, vatRateBp: 2000 });
     await shop.admin.post('/api/stock/deposits', { producerId: ferme.id, lines: [{ productId: tomme.id, quantity: 5000 }] });
     await shop.admin.post('/api/stock/deposits', { producerId: rucher.id, lines: [{ productId: miel.id, quantity: 10 }] });

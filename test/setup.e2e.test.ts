@@ -249,8 +249,12 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
       cashOutApprovalCents: 5000,
       // Left ticked: a day without its Z blocks sales 24 h after its end.
       missedZBlocks: true,
+      // Left as they were: meal vouchers up to 25 € a ticket, not on Sundays; cash above 1 000 € confirmed.
+      mealVoucherCapCents: 2500,
+      mealVoucherOnSundays: false,
+      cashApprovalAboveCents: 100_000,
     });
-    await screenshot(page, 'setup-laptop-settings');
+    await screenshot(page, 'setup-laptop-settings', { fullPage: true });
   });
 
   it('fits a tablet in portrait', async () => {

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultInStoreLayouts, encodeInStore, gtinCheckDigit } from '../shared/barcodes.ts';
-import { aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { allowMealVouchersEveryDay, aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
 import { launchBrowser, screenshot, tabletContext, shopOrigin } from './support/browser.ts';
 
 // The till in a real browser (Debian's Chromium) against the real server serving the built client.
@@ -29,6 +29,7 @@ beforeAll(async () => {
         priceCents: 520,
         vatRateBp: 550,
         barcodes: [PAIN_EAN],
+        mealVoucherEligible: true,
       })
     ).id,
     tomme: (
@@ -39,10 +40,13 @@ beforeAll(async () => {
         priceCents: 2490,
         vatRateBp: 550,
         plu: '00042',
+        mealVoucherEligible: true,
       })
     ).id,
     biere: (await aProduct(shop.admin, { name: 'Bière blonde', producerId: null, priceCents: 320, vatRateBp: 2000 })).id,
   };
+  // A ticket below pays 15 € in meal vouchers, dated today: the same on a Sunday.
+  await allowMealVouchersEveryDay(shop.admin);
   // The till's receipt printer writes each job to a file: what the printer would have received.
   const printer = await shop.admin.post('/api/printers', {
     name: 'Imprimante caisse',

@@ -416,6 +416,7 @@ function NewProduct({
           priceCents: price ?? -1,
           vatRateBp: Number(f.get('vat')),
           stockTracked: f.get('stockTracked') === 'on',
+          mealVoucherEligible: f.get('mealVoucherEligible') === 'on',
           barcodes: barcode ? [barcode] : [],
           ...productExtras(f, unit),
         },
@@ -477,6 +478,10 @@ function NewProduct({
         <label class="check">
           <input type="checkbox" name="stockTracked" defaultChecked />
           {t('bo.cat.stockTracked')}
+        </label>
+        <label class="check">
+          <input type="checkbox" name="mealVoucherEligible" />
+          {t('bo.cat.mealVoucherEligible')}
         </label>
         <ProductExtras t={t} categories={categories} unit={unit} />
         {error && (
@@ -603,6 +608,7 @@ function EditProduct({
           vatRateBp: Number(f.get('vat')),
           active: f.get('active') === 'on',
           stockTracked: f.get('stockTracked') === 'on',
+          mealVoucherEligible: f.get('mealVoucherEligible') === 'on',
           ...productExtras(f, product.unit),
           // The whole set: the server removes and adds in the same transaction, or writes nothing.
           barcodes: codes,
@@ -647,6 +653,10 @@ function EditProduct({
       <label class="check">
         <input type="checkbox" name="stockTracked" defaultChecked={product.stockTracked} />
         {t('bo.cat.stockTracked')}
+      </label>
+      <label class="check">
+        <input type="checkbox" name="mealVoucherEligible" defaultChecked={product.mealVoucherEligible} />
+        {t('bo.cat.mealVoucherEligible')}
       </label>
       <label class="check">
         <input type="checkbox" name="active" defaultChecked={product.active} />

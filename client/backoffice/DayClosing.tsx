@@ -223,6 +223,12 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                     <td class="num">{euros(f.tipsCents, lang)}</td>
                   </tr>
                 ) : null}
+                {f.voucherExcessCents ? (
+                  <tr>
+                    <td>{t('bo.day.voucherExcess')}</td>
+                    <td class="num">{euros(f.voucherExcessCents, lang)}</td>
+                  </tr>
+                ) : null}
                 <tr>
                   <td>{t('bo.day.change')}</td>
                   <td class="num">−{euros(f.changeCents, lang)}</td>

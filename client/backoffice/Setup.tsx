@@ -818,12 +818,14 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
   const saveIdentity = (e: Event) => {
     e.preventDefault();
     const f = fd(e);
-    const body = Object.fromEntries(
-      ['name', 'legalName', 'address', 'postalCode', 'city', 'siret', 'vatNumber', 'phone', 'email', 'receiptFooter'].map((k) => [
-        k,
-        k === 'siret' ? str(f, k).replace(/\s/g, '') : str(f, k),
-      ]),
+    const body: Record<string, unknown> = Object.fromEntries(
+      ['name', 'legalName', 'legalForm', 'address', 'postalCode', 'city', 'siret', 'vatNumber', 'phone', 'email', 'receiptFooter'].map(
+        (k) => [k, k === 'siret' ? str(f, k).replace(/\s/g, '') : str(f, k)],
+      ),
     );
+    // Whole euros typed; empty: no share capital printed. Not a number reaches the server, which names it.
+    const capital = str(f, 'shareCapital').replace(/\s/g, '').replace(',', '.');
+    body.shareCapitalCents = capital ? Math.round(Number(capital) * 100) : null;
     const withYear = { ...body, fiscalYearEndMonth: Number(str(f, 'fiscalYearEndMonth') || '12') };
     void run('identity', () => call(settingsApi.identity, { body: withYear as unknown as z.input<typeof settingsApi.identity.body> }));
   };
@@ -843,6 +845,9 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
           missedZBlocks: f.get('missedZBlocks') === 'on',
           voidApprovalCents: Math.round(Number(str(f, 'voidApproval').replace(',', '.') || '0') * 100),
           cashOutApprovalCents: Math.round(Number(str(f, 'cashOutApproval').replace(',', '.') || '0') * 100),
+          mealVoucherCapCents: Math.round(Number(str(f, 'mealVoucherCap').replace(',', '.') || '0') * 100),
+          mealVoucherOnSundays: f.get('mealVoucherOnSundays') === 'on',
+          cashApprovalAboveCents: Math.round(Number(str(f, 'cashApprovalAbove').replace(',', '.') || '0') * 100),
         },
       }),
     );
@@ -861,6 +866,15 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
         <form class="grid-form" onSubmit={saveIdentity}>
           {field('name', 'bo.setup.shopName', { required: true, maxLength: 80 })}
           {field('legalName', 'bo.cat.legalName', { required: true, maxLength: 120 })}
+          {field('legalForm', 'bo.setup.legalForm', { maxLength: 60, placeholder: 'SCIC SAS' })}
+          <label>
+            {t('bo.setup.shareCapital')}
+            <input
+              name="shareCapital"
+              inputMode="decimal"
+              defaultValue={id?.shareCapitalCents != null ? String(id.shareCapitalCents / 100).replace('.', ',') : ''}
+            />
+          </label>
           {field('address', 'bo.setup.street', { required: true, maxLength: 160 })}
           {field('postalCode', 'bo.setup.postalCode', { required: true, inputMode: 'numeric', pattern: '\\d{5}' })}
           {field('city', 'bo.setup.city', { required: true, maxLength: 80 })}
@@ -936,6 +950,34 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
               inputMode="decimal"
               defaultValue={String((settings.till.cashOutApprovalCents ?? 0) / 100).replace('.', ',')}
             />
+          </label>
+          <label>
+            {t('bo.setup.mealVoucherCap')}
+            <input
+              name="mealVoucherCap"
+              inputMode="decimal"
+              aria-describedby="meal-voucher-cap-help"
+              defaultValue={String(settings.till.mealVoucherCapCents / 100).replace('.', ',')}
+            />
+            <span class="muted" id="meal-voucher-cap-help">
+              {t('bo.setup.mealVoucherCapHelp')}
+            </span>
+          </label>
+          <label>
+            {t('bo.setup.cashApprovalAbove')}
+            <input
+              name="cashApprovalAbove"
+              inputMode="decimal"
+              aria-describedby="cash-approval-help"
+              defaultValue={String(settings.till.cashApprovalAboveCents / 100).replace('.', ',')}
+            />
+            <span class="muted" id="cash-approval-help">
+              {t('bo.setup.cashApprovalAboveHelp')}
+            </span>
+          </label>
+          <label class="check">
+            <input type="checkbox" name="mealVoucherOnSundays" defaultChecked={settings.till.mealVoucherOnSundays} />
+            {t('bo.setup.mealVoucherOnSundays')}
           </label>
           <label class="check">
             <input type="checkbox" name="tipsOnCard" defaultChecked={settings.till.tipsOnCard} />

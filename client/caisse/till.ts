@@ -12,6 +12,7 @@ import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
 import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
 import { Outbox, type OutboxItem, type OutboxState, type RefusedItem } from './outbox.ts';
 import { uuidv7 } from '../../shared/uuid.ts';
+import { settle } from '../../shared/sales.ts';
 
 /** The till this tablet is paired with, as `GET /api/devices/current` gives it (kept for offline starts). */
 export type DeviceInfo = CurrentDevice;
@@ -73,6 +74,8 @@ export interface TillState {
   orderShare: { id: string; parts: number; index: number; amountCents: number; custom?: boolean } | null;
   /** Where this till's sales go now (today, or the next day once today's Z is taken) and its float there. */
   day: TillDayView | null;
+  /** A manager's approval of a cash payment above the shop's threshold (1 000 €), sent with the ticket. */
+  cashApproval?: string | null;
   /** The business day whose float the cashier chose to count later. */
   floatSkipped: string | null;
   /** The drawer screen opened on this kind of movement. */
@@ -529,16 +532,22 @@ export class Till {
     if (!this.state.cart.lines.length && !this.state.orderShare) return;
     // A day left without its Z: the server would refuse the ticket, so it is not paid for here.
     if (salesBlocked(this.state.day)) return;
-    this.set({ screen: 'pay', payments: [], message: null });
+    this.set({ screen: 'pay', payments: [], message: null, cashApproval: null });
   }
 
   cancelPayment() {
     // A bill's part not paid: the cart was made for it, it goes with it.
-    this.set({ screen: 'sell', payments: [], orderShare: null, ...(this.state.orderPart ? { cart: emptyCart(), orderPart: null } : {}) });
+    this.set({
+      screen: 'sell',
+      payments: [],
+      cashApproval: null,
+      orderShare: null,
+      ...(this.state.orderPart ? { cart: emptyCart(), orderPart: null } : {}),
+    });
   }
 
-  addPayment(p: Payment) {
-    this.set({ payments: [...this.state.payments, p] });
+  addPayment(p: Payment, cashApproval?: string) {
+    this.set({ payments: [...this.state.payments, p], ...(cashApproval ? { cashApproval } : {}) });
   }
 
   removePayment(i: number) {
@@ -556,6 +565,7 @@ export class Till {
     // A share of a bill: no lines of its own (the server makes them from the order), the amount it showed.
     const priced = orderShare ? { total: orderShare.amountCents } : pricedCart;
     const paid = payments.reduce((s, p) => s + p.amountCents, 0);
+    const settled = settle(priced.total, payments);
     const id = uuidv7();
     const counter = `number:${device!.id}:${device!.trainingMode ? 'training' : 'real'}`;
     const item = await numberAndQueue<Omit<OutboxItem, 'seq'>>(counter, device!.lastNumber, (number) => ({
@@ -576,6 +586,7 @@ export class Till {
         totalCents: priced.total,
         cashierId: user!.id,
         ...(cart.approval ? { discountApproval: cart.approval } : {}),
+        ...(this.state.cashApproval ? { cashApproval: this.state.cashApproval } : {}),
         ...(this.state.orderPart ? { order: this.state.orderPart } : {}),
         ...(orderShare
           ? {
@@ -591,12 +602,22 @@ export class Till {
       id,
       number: item.number!,
       totalCents: priced.total,
-      changeCents: paid - priced.total,
+      // A meal voucher above what was due gives no change: only cash does (shared/sales.ts).
+      changeCents: 'change' in settled ? settled.change : paid - priced.total,
       cash: payments.some((p) => p.method === 'cash'),
       receiptToken: null,
     };
     this.outbox.state = { ...this.outbox.state, waiting: this.outbox.state.waiting + 1 };
-    this.set({ finished, screen: 'done', cart: emptyCart(), payments: [], orderPart: null, orderShare: null, outbox: this.outbox.state });
+    this.set({
+      finished,
+      screen: 'done',
+      cart: emptyCart(),
+      payments: [],
+      cashApproval: null,
+      orderPart: null,
+      orderShare: null,
+      outbox: this.outbox.state,
+    });
     void this.outbox.kick();
     return finished;
   }

@@ -11,6 +11,8 @@
 export interface DemoShop {
   name: string;
   legalName: string;
+  legalForm: string;
+  shareCapitalCents: number | null;
   address: string;
   postalCode: string;
   city: string;
@@ -60,7 +62,9 @@ export interface DemoStaff {
 
 export const demoShop: DemoShop = {
   name: 'Les Halles de Castres',
-  legalName: 'SCIC Les Halles de Castres',
+  legalName: 'Les Halles de Castres',
+  legalForm: 'SCIC SAS',
+  shareCapitalCents: 1_520_000,
   address: 'Ancienne filature, 14 quai des Jacobins',
   postalCode: '81100',
   city: 'Castres',

@@ -58,6 +58,7 @@ function baseProductQuery(db: Db) {
       'products.active',
       'products.course',
       'products.takeaway_vat_rate_bp',
+      'products.meal_voucher_eligible',
       'stock_levels.on_hand',
     ]);
 }
@@ -115,6 +116,7 @@ function productView(
     low: onHand !== null && r.low_stock_threshold !== null && onHand <= r.low_stock_threshold,
     course: r.course,
     takeawayVatRateBp: r.takeaway_vat_rate_bp,
+    mealVoucherEligible: r.meal_voucher_eligible === 1,
     modifiers,
     ingredientsShort,
   };
@@ -254,6 +256,7 @@ export async function createProduct(
       net_unit: input.net?.unit ?? null,
       course: input.course,
       takeaway_vat_rate_bp: input.takeawayVatRateBp,
+      meal_voucher_eligible: input.mealVoucherEligible ? 1 : 0,
       search_text: productSearchText(input.name, producerName, input.plu),
       created_at: at,
       updated_at: at,
@@ -320,6 +323,8 @@ export async function updateProduct(db: Trx, id: number, patch: ProductUpdate, u
     active: patch.active === undefined ? before.active : patch.active ? (1 as const) : (0 as const),
     course: patch.course === undefined ? before.course : patch.course,
     takeaway_vat_rate_bp: patch.takeawayVatRateBp === undefined ? before.takeaway_vat_rate_bp : patch.takeawayVatRateBp,
+    meal_voucher_eligible:
+      patch.mealVoucherEligible === undefined ? before.meal_voucher_eligible : patch.mealVoucherEligible ? (1 as const) : (0 as const),
   };
   checkNet(next.unit, next.net_quantity);
   if (next.unit !== before.unit) {

@@ -95,6 +95,9 @@ export function closingPdf(
     [
       ...f.byPayment.map((p) => ({ cells: [METHODS[p.method] ?? p.method.replace(/^other:/, ''), pdfEuros(p.amountCents)] })),
       ...(f.tipsCents ? [{ cells: ['Dont pourboires (carte), hors chiffre d’affaires', pdfEuros(f.tipsCents)] }] : []),
+      ...(f.voucherExcessCents
+        ? [{ cells: ['Titres-restaurant non rendus (valeur au-delà du ticket, gardée par la boutique)', pdfEuros(f.voucherExcessCents)] }]
+        : []),
       { cells: ['Monnaie rendue', pdfEuros(-f.changeCents)] },
       ...(f.drawer ? [] : [{ cells: ['Espèces attendues en caisse', pdfEuros(f.cashExpectedCents)], bold: true }]),
     ],

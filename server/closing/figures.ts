@@ -24,6 +24,12 @@ export interface Figures {
    * closed before tips existed recompute to the same bytes.
    */
   tipsCents?: number;
+  /**
+   * What meal vouchers were worth beyond what they paid, kept by the shop (« non rendu »: no change on a
+   * voucher). Outside `byPayment` (which counts what each voucher paid) and the sales; the voucher issuer
+   * reimburses it with the rest. Present only when there was some, so older closings recompute the same.
+   */
+  voucherExcessCents?: number;
 }
 
 export interface ClosingFigures extends Figures {
@@ -167,9 +173,10 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
         'sale_payments.method',
         eb.fn.sum('sale_payments.amount_cents').as('amount'),
         eb.fn.sum('sale_payments.tip_cents').as('tips'),
+        eb.fn.sum('sale_payments.excess_cents').as('excess'),
       ]),
       ['sale_payments.method'],
-    ).execute() as Promise<{ day: string; method: string; amount: number; tips: number }[]>,
+    ).execute() as Promise<{ day: string; method: string; amount: number; tips: number; excess: number }[]>,
     group(
       base(db.selectFrom('sale_vat').innerJoin('sales', 'sales.id', 'sale_vat.sale_id')).select((eb: any) => [
         day(eb),
@@ -224,6 +231,7 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
     const cash = pay.filter((p) => p.method === 'cash').reduce((sum, p) => sum + Number(p.amount), 0);
     const change = Number(sale?.change ?? 0) + Number(refund?.change ?? 0);
     const tips = pay.reduce((sum, p) => sum + Number(p.tips ?? 0), 0);
+    const excess = pay.reduce((sum, p) => sum + Number(p.excess ?? 0), 0);
     result.set(key, {
       tickets: Number(sale?.n ?? 0),
       refunds: Number(refund?.n ?? 0),
@@ -261,6 +269,7 @@ async function aggregate(db: Db, outletId: number, days: { from: string; to: str
       ),
       lateTickets: Number(sale?.late ?? 0) + Number(refund?.late ?? 0),
       ...(tips ? { tipsCents: tips } : {}),
+      ...(excess ? { voucherExcessCents: excess } : {}),
     });
   }
   return result;
@@ -310,6 +319,7 @@ export function sumFigures(parts: readonly Figures[]): Figures {
     ),
     lateTickets: sum((p) => p.lateTickets),
     ...(sum((p) => p.tipsCents ?? 0) ? { tipsCents: sum((p) => p.tipsCents ?? 0) } : {}),
+    ...(sum((p) => p.voucherExcessCents ?? 0) ? { voucherExcessCents: sum((p) => p.voucherExcessCents ?? 0) } : {}),
   };
 }
 

@@ -33,6 +33,7 @@ export type EventKind =
   | 'auth.pin_approval'
   | 'sale.receipt_requested'
   | 'sale.manual_price'
+  | 'sale.cash_approved'
   | 'drawer.opened'
   | 'drawer.expired'
   | 'drawer.float_counted'

@@ -38,6 +38,8 @@ const record: fc.Arbitrary<TicketRecord> = fc.record({
         amountCents: int,
         // A tip on card: present only when there is one (tickets without keep their bytes).
         tipCents: fc.integer({ min: 1, max: 100_000 }),
+        // A meal voucher's excess kept by the shop: present only when there is one.
+        excessCents: fc.integer({ min: 1, max: 100_000 }),
       },
       { requiredKeys: ['method', 'amountCents'] },
     ),

@@ -48,8 +48,11 @@ export interface TicketRecord {
   refundOf: string | null;
   lines: TicketLineRecord[];
   vat: { vatRateBp: number; grossCents: number; netCents: number; vatCents: number }[];
-  /** `tipCents` only when a tip was added (card): tickets without one hash as they always did. */
-  payments: { method: string; amountCents: number; tipCents?: number }[];
+  /**
+   * `tipCents` only when a tip was added (card), `excessCents` only when a meal voucher was worth more than
+   * it paid (« non rendu »): tickets without them hash as they always did.
+   */
+  payments: { method: string; amountCents: number; tipCents?: number; excessCents?: number }[];
   subtotalCents: number;
   discountCents: number;
   totalCents: number;
@@ -104,7 +107,8 @@ export function ticketCanonicalJson(r: TicketRecord): string {
   for (let i = 0; i < r.payments.length; i++) {
     const p = r.payments[i]!;
     const tip = p.tipCents === undefined ? '' : `,"tipCents":${num(p.tipCents)}`;
-    payments += `${i ? ',' : ''}{"amountCents":${num(p.amountCents)},"method":${str(p.method)}${tip}}`;
+    const excess = p.excessCents === undefined ? '' : `,"excessCents":${num(p.excessCents)}`;
+    payments += `${i ? ',' : ''}{"amountCents":${num(p.amountCents)}${excess},"method":${str(p.method)}${tip}}`;
   }
   let vat = '';
   for (let i = 0; i < r.vat.length; i++) {
@@ -145,7 +149,10 @@ export type TicketRecordRow = Pick<
 > & { chain_version: 1 | 2 | 3; software_version: string | null };
 export type TicketLineRow = Omit<SaleLineTable, 'sale_id'>;
 export type TicketVatRow = Omit<SaleVatTable, 'sale_id'>;
-export type TicketPaymentRow = Omit<SalePaymentTable, 'sale_id' | 'seq' | 'tip_cents'> & { tip_cents?: number };
+export type TicketPaymentRow = Omit<SalePaymentTable, 'sale_id' | 'seq' | 'tip_cents' | 'excess_cents'> & {
+  tip_cents?: number;
+  excess_cents?: number;
+};
 
 /** The columns `verify` reads to rebuild a ticket's record (every one its hash covers, in both versions). */
 export const TICKET_RECORD_COLUMNS = [
@@ -262,6 +269,7 @@ export const FISCAL_COLUMNS: Record<string, Record<string, 'hash' | `derived: ${
     method: 'hash',
     amount_cents: 'hash',
     tip_cents: 'hash',
+    excess_cents: 'hash',
   },
   sale_vat: {
     sale_id: 'derived: the ticket the row belongs to; its record holds the row',
@@ -337,11 +345,12 @@ export function ticketRecord(
           },
     ),
     vat: vat.map((v) => ({ vatRateBp: v.vat_rate_bp, grossCents: v.gross_cents, netCents: v.net_cents, vatCents: v.vat_cents })),
-    payments: payments.map((p) =>
-      p.tip_cents
-        ? { method: p.method, amountCents: p.amount_cents, tipCents: p.tip_cents }
-        : { method: p.method, amountCents: p.amount_cents },
-    ),
+    payments: payments.map((p) => ({
+      method: p.method,
+      amountCents: p.amount_cents,
+      ...(p.tip_cents ? { tipCents: p.tip_cents } : {}),
+      ...(p.excess_cents ? { excessCents: p.excess_cents } : {}),
+    })),
     subtotalCents: s.subtotal_cents,
     discountCents: s.discount_cents,
     totalCents: s.total_cents,
@@ -792,7 +801,7 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
         .execute(),
       db
         .selectFrom('sale_payments')
-        .select(['sale_id', 'method', 'amount_cents', 'tip_cents'])
+        .select(['sale_id', 'method', 'amount_cents', 'tip_cents', 'excess_cents'])
         .where('sale_id', '>=', first)
         .where('sale_id', '<=', last)
         .orderBy('sale_id')

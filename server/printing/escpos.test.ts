@@ -80,7 +80,9 @@ describe('ESC/POS text in the printer’s code page', () => {
 
 const shop = {
   name: 'Les Halles de la Durenque',
-  legalName: 'SCIC',
+  legalName: 'Les Halles de la Durenque',
+  legalForm: 'SCIC SAS',
+  shareCapitalCents: 1_200_000,
   address: '12 rue de l’Usine',
   postalCode: '81100',
   city: 'Castres',
@@ -228,9 +230,18 @@ describe('the customer receipt', () => {
         expect(total.size).toEqual([2, 2]);
         expect(flat(total.text)).toMatch(/^TOTAL +26,00 €$/);
         expect(total.text.length).toBe(columns / 2);
-        // The VAT table: rate, HT, TVA, TTC.
-        expect(text).toMatch(/5,5 % +21,66 € +1,19 € +22,85 €/);
-        expect(text).toMatch(/20 % +2,63 € +0,52 € +3,15 €/);
+        // The VAT table: code, rate, HT, TVA, TTC; each line ends with its code (A 5,5 %, C 20 %).
+        expect(text).toMatch(/A +5,5 % +21,66 € +1,19 € +22,85 €/);
+        expect(text).toMatch(/C +20 % +2,63 € +0,52 € +3,15 €/);
+        expect(text).toMatch(/Pâté de campagne +12,00 € A\n/);
+        expect(text).toMatch(/Bière blonde +3,20 € C\n/);
+        // Total HT: 21,66 + 2,63 = 24,29 ; TVA 1,19 + 0,52 = 1,71.
+        expect(text).toMatch(/Total HT +24,29 €/);
+        expect(text).toMatch(/Total TVA +1,71 €/);
+        // The seller as the law names it: legal form and name, share capital.
+        // (Wrapped on 32 columns: read across the line breaks.)
+        expect(text.replace(/\n/g, ' ')).toContain('SCIC SAS Les Halles de la Durenque');
+        expect(text).toContain('au capital de 12 000 €');
         for (const l of decoded.lines) expect(l.text.length * l.size[0]).toBeLessThanOrEqual(columns);
         expect(decoded.commands).toContainEqual({
           op: 'qr',

@@ -35,8 +35,9 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
     .bold(false)
     .align('left');
   p.line(r.number).line(r.when).rule();
+  // Each line ends with its VAT code, explained by the table below (A 5,5 %, B 10 %, C 20 %, D 2,1 %, E 0 %).
   for (const l of r.lines) {
-    p.pair(l.name, l.amount);
+    p.pair(l.name, `${l.amount} ${l.code}`);
     p.line(`  ${l.detail}`);
     if (l.producer) p.line(`  ${l.producer}`);
     if (l.manualPrice) p.line(`  ${l.manualPrice}`);
@@ -44,13 +45,18 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
   }
   if (r.ticketDiscount) p.line(r.ticketDiscount);
   p.rule().bold(true).size(2, 2).pair('TOTAL', r.total).size(1, 1).bold(false);
+  p.pair('Total HT', r.totalNet).pair('Total TVA', r.totalVat);
   p.line('Prix en euros TTC').feed(1);
-  const widths = wide ? [12, 12, 12, 12] : [8, 8, 8, 8];
-  p.bold(true).columnsRow(['TVA', 'HT', 'TVA', 'TTC'], widths).bold(false);
-  for (const v of r.vat) p.columnsRow([v.rate, v.net, v.vat, v.gross], widths);
+  const widths = wide ? [5, 7, 12, 12, 12] : [2, 6, 8, 8, 8];
+  p.bold(true)
+    .columnsRow([wide ? 'Code' : 'C', 'Taux', 'HT', 'TVA', 'TTC'], widths)
+    .bold(false);
+  for (const v of r.vat) p.columnsRow([v.code, v.rate, v.net, v.vat, v.gross], widths);
   p.rule();
   for (const pay of r.payments) {
-    p.pair(pay.method, pay.amount);
+    p.pair(pay.voucher ? `${pay.method} (valeur ${pay.voucher.value})` : pay.method, pay.amount);
+    // No change on a meal voucher: what it was worth beyond the ticket stays with the shop.
+    if (pay.voucher) p.pair('Non rendu (titre-restaurant)', pay.voucher.excess);
     if (pay.tip) p.pair('Pourboire (carte)', pay.tip);
   }
   if (r.change) p.bold(true).pair('Rendu', r.change).bold(false);
@@ -123,6 +129,7 @@ export function closingReport(
   p.bold(true).line('Par moyen de paiement').bold(false);
   for (const m of f.byPayment) p.pair(methodName(m.method), eur(m.amountCents));
   if (f.tipsCents) p.pair('  dont pourboires (CB)', eur(f.tipsCents));
+  if (f.voucherExcessCents) p.pair('Titres-restaurant non rendus', eur(f.voucherExcessCents));
   p.pair('Rendu', eur(-f.changeCents)).rule();
   if (f.tipsCents) p.pair('Pourboires, hors CA', eur(f.tipsCents)).rule();
   const widths = profile.columns === 48 ? [12, 12, 12, 12] : [8, 8, 8, 8];

@@ -6,6 +6,7 @@ import { formatEuros, formatRate, type BasisPoints, type Cents } from '../../sha
 import type { Db } from '../../db/schema.ts';
 import { NotFound } from '../errors.ts';
 import { getSale, type SaleView } from '../sales/record.ts';
+import { vatCode } from '../../shared/payment-rules.ts';
 import { shopIdentity } from '../settings/settings.ts';
 
 /** Everything a receipt shows, on paper, on a phone or in a PDF. */
@@ -91,10 +92,28 @@ const kg = (g: number) => `${kgFormat.format(g / 1000)} kg`;
 const methodNames: Record<string, string> = { cash: 'Espèces', card: 'Carte bancaire', cheque: 'Chèque', meal_voucher: 'Titre-restaurant' };
 export const methodName = (m: string) => methodNames[m] ?? m.replace(/^other:/, '').replace(/[_-]/g, ' ');
 
-/** The receipt's lines as text rows: shared by the web page and the PDF, so both say the same. */
+const wholeEuros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+
+/**
+ * The seller as the law names it on a receipt (art. R123-237 Code de commerce): legal form and legal name,
+ * the share capital when set, SIRET and VAT number.
+ */
+export function legalMentions(shop: ShopIdentity): { legal: string; capital: string | null; ids: string } {
+  return {
+    legal: [shop.legalForm, shop.legalName].filter(Boolean).join(' '),
+    capital:
+      shop.shareCapitalCents != null
+        ? `au capital de ${shop.shareCapitalCents % 100 ? eur(shop.shareCapitalCents) : wholeEuros.format(shop.shareCapitalCents / 100)}`
+        : null,
+    ids: `SIRET ${shop.siret} — TVA ${shop.vatNumber}`,
+  };
+}
+
+/** The receipt's lines as text rows: shared by the web page, the PDF and the paper, so all say the same. */
 export function receiptRows(d: ReceiptData) {
   const { sale } = d;
   return {
+    legal: legalMentions(d.shop),
     title: sale.kind === 'refund' ? 'Remboursement' : 'Ticket de caisse',
     number: `Ticket n° ${sale.number} — ${d.tillName}`,
     when: `${dateTime(sale.createdAt)} — ${d.cashierName}`,
@@ -115,10 +134,16 @@ export function receiptRows(d: ReceiptData) {
         ? `Prix manuel${d.manualPrices[l.lineNo]!.cataloguePriceCents !== null ? ` (catalogue ${eur(d.manualPrices[l.lineNo]!.cataloguePriceCents!)})` : ''}`
         : null,
       amount: eur(l.grossCents - l.lineDiscountCents),
+      /** The line's VAT code, printed at its end and explained by the VAT table (A 5,5 %, B 10 %, C 20 %…). */
+      code: vatCode(l.vatRateBp),
     })),
     ticketDiscount: sale.discountCents ? `Remise sur le ticket -${eur(sale.discountCents)}` : null,
     total: eur(sale.totalCents),
+    /** The total excluding VAT: the sum of the VAT table's HT column. */
+    totalNet: eur(sale.vat.reduce((x, v) => x + v.netCents, 0)),
+    totalVat: eur(sale.vat.reduce((x, v) => x + v.vatCents, 0)),
     vat: sale.vat.map((v) => ({
+      code: vatCode(v.vatRateBp),
       rate: formatRate(v.vatRateBp as BasisPoints),
       net: eur(v.netCents),
       vat: eur(v.vatCents),
@@ -128,6 +153,8 @@ export function receiptRows(d: ReceiptData) {
       method: methodName(p.method),
       amount: eur(p.amountCents),
       tip: p.tipCents ? eur(p.tipCents) : null,
+      /** A meal voucher worth more than it paid: its value, and the excess the shop keeps (no change on a voucher). */
+      voucher: p.excessCents ? { value: eur(p.amountCents + p.excessCents), excess: eur(p.excessCents) } : null,
     })),
     change: sale.changeCents ? eur(sale.changeCents) : null,
     /** Tips added on card: shown apart, outside the total. */
@@ -155,19 +182,20 @@ a.pdf{display:inline-block;margin-top:12px;padding:12px 16px;background:#2f4f3a;
 </style></head><body><main>
 ${r.training ? '<div class="training">MODE FORMATION — ticket sans valeur</div>' : ''}
 <h1>${esc(shop.name)}</h1>
-<div class="muted">${esc(shop.address)}, ${esc(shop.postalCode)} ${esc(shop.city)}<br>SIRET ${esc(shop.siret)} — TVA ${esc(shop.vatNumber)}</div>
+<div class="muted">${esc(r.legal.legal)}${r.legal.capital ? ` ${esc(r.legal.capital)}` : ''}<br>${esc(shop.address)}, ${esc(shop.postalCode)} ${esc(shop.city)}<br>${esc(r.legal.ids)}</div>
 <h2>${esc(r.title)}</h2>
 <div class="muted">${esc(r.number)}<br>${esc(r.when)}</div>
 <table>${r.lines
     .map(
       (l) =>
-        `<tr><td>${esc(l.name)}<div class="muted">${esc(l.detail)}${l.producer ? ` · ${esc(l.producer)}` : ''}${l.manualPrice ? ` · ${esc(l.manualPrice)}` : ''}${l.discount ? ` · ${esc(l.discount)}` : ''}</div></td><td class="r">${esc(l.amount)}</td></tr>`,
+        `<tr><td>${esc(l.name)}<div class="muted">${esc(l.detail)}${l.producer ? ` · ${esc(l.producer)}` : ''}${l.manualPrice ? ` · ${esc(l.manualPrice)}` : ''}${l.discount ? ` · ${esc(l.discount)}` : ''}</div></td><td class="r">${esc(l.amount)} <abbr title="code TVA">${esc(l.code)}</abbr></td></tr>`,
     )
     .join('')}
 ${r.ticketDiscount ? `<tr><td>${esc(r.ticketDiscount)}</td><td></td></tr>` : ''}
-<tr class="total"><td>Total TTC</td><td class="r">${esc(r.total)}</td></tr></table>
-<table class="vat"><tr><th>Taux</th><th>HT</th><th>TVA</th><th>TTC</th></tr>${r.vat.map((v) => `<tr><td>${esc(v.rate)}</td><td>${esc(v.net)}</td><td>${esc(v.vat)}</td><td>${esc(v.gross)}</td></tr>`).join('')}</table>
-<table>${r.payments.map((p) => `<tr><td>${esc(p.method)}</td><td class="r">${esc(p.amount)}</td></tr>${p.tip ? `<tr><td>Pourboire (hors total)</td><td class="r">${esc(p.tip)}</td></tr>` : ''}`).join('')}${r.change ? `<tr><td>Rendu</td><td class="r">${esc(r.change)}</td></tr>` : ''}</table>
+<tr class="total"><td>Total TTC</td><td class="r">${esc(r.total)}</td></tr>
+<tr><td>Total HT</td><td class="r">${esc(r.totalNet)}</td></tr></table>
+<table class="vat"><tr><th>Code</th><th>Taux</th><th>HT</th><th>TVA</th><th>TTC</th></tr>${r.vat.map((v) => `<tr><td>${esc(v.code)}</td><td>${esc(v.rate)}</td><td>${esc(v.net)}</td><td>${esc(v.vat)}</td><td>${esc(v.gross)}</td></tr>`).join('')}</table>
+<table>${r.payments.map((p) => `<tr><td>${esc(p.method)}${p.voucher ? ` (valeur ${esc(p.voucher.value)})` : ''}</td><td class="r">${esc(p.amount)}</td></tr>${p.voucher ? `<tr><td>Non rendu (titre-restaurant)</td><td class="r">${esc(p.voucher.excess)}</td></tr>` : ''}${p.tip ? `<tr><td>Pourboire (hors total)</td><td class="r">${esc(p.tip)}</td></tr>` : ''}`).join('')}${r.change ? `<tr><td>Rendu</td><td class="r">${esc(r.change)}</td></tr>` : ''}</table>
 ${shop.receiptFooter ? `<p>${esc(shop.receiptFooter)}</p>` : ''}
 <a class="pdf" href="/r/${esc(token)}/pdf">Télécharger en PDF</a>
 </main></body></html>`;
@@ -179,10 +207,10 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
   const shop = d.shop;
   // A till roll's width (80 mm), as long as the ticket.
   const height =
-    250 +
+    280 +
     d.sale.lines.length * 24 +
     d.sale.vat.length * 10 +
-    (d.sale.payments.length + d.sale.payments.filter((p) => p.tipCents).length) * 12 +
+    (d.sale.payments.length + d.sale.payments.filter((p) => p.tipCents).length + d.sale.payments.filter((p) => p.excessCents).length) * 12 +
     (d.shop.receiptFooter ? 20 : 0) +
     (r.training ? 14 : 0);
   const doc = installFonts(
@@ -206,13 +234,15 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
   };
   if (r.training) doc.font('Sans-Bold').fontSize(9).text('MODE FORMATION — ticket sans valeur', { align: 'center' });
   doc.font('Sans-Bold').fontSize(11).text(shop.name, { align: 'center' });
-  doc.font('Sans').fontSize(7).text(`${shop.address}, ${shop.postalCode} ${shop.city}`, { align: 'center' });
-  doc.text(`SIRET ${shop.siret} — TVA ${shop.vatNumber}`, { align: 'center' });
+  doc.font('Sans').fontSize(7);
+  doc.text([r.legal.legal, r.legal.capital].filter(Boolean).join(' '), { align: 'center' });
+  doc.text(`${shop.address}, ${shop.postalCode} ${shop.city}`, { align: 'center' });
+  doc.text(r.legal.ids, { align: 'center' });
   doc.moveDown(0.5).font('Sans-Bold').fontSize(9).text(r.title, { align: 'center' });
   doc.font('Sans').fontSize(7).text(r.number, { align: 'center' }).text(r.when, { align: 'center' });
   doc.moveDown(0.5);
   for (const l of r.lines) {
-    row(l.name, l.amount);
+    row(l.name, `${l.amount} ${l.code}`);
     doc
       .font('Sans')
       .fontSize(6.5)
@@ -223,19 +253,22 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
   if (r.ticketDiscount) row(r.ticketDiscount, '');
   doc.moveDown(0.3);
   row('TOTAL TTC', r.total, { bold: true, size: 11 });
+  row('Total HT', r.totalNet);
   doc.moveDown(0.5);
   const vatRow = (cells: string[], bold = false) => {
     doc.font(bold ? 'Sans-Bold' : 'Sans').fontSize(7);
     const y = doc.y;
-    const xs = [14, 60, 108, 156];
-    cells.forEach((c, i) => doc.text(c, xs[i]!, y, { width: i === 0 ? 44 : 54, align: i === 0 ? 'left' : 'right', lineBreak: false }));
+    const xs = [14, 40, 76, 116, 156];
+    const ws = [24, 34, 40, 40, 56];
+    cells.forEach((c, i) => doc.text(c, xs[i]!, y, { width: ws[i]!, align: i < 2 ? 'left' : 'right', lineBreak: false }));
     doc.y = y + 10;
   };
-  vatRow(['Taux', 'HT', 'TVA', 'TTC'], true);
-  for (const v of r.vat) vatRow([v.rate, v.net, v.vat, v.gross]);
+  vatRow(['Code', 'Taux', 'HT', 'TVA', 'TTC'], true);
+  for (const v of r.vat) vatRow([v.code, v.rate, v.net, v.vat, v.gross]);
   doc.moveDown(0.5);
   for (const p of r.payments) {
-    row(p.method, p.amount);
+    row(p.voucher ? `${p.method} (valeur ${p.voucher.value})` : p.method, p.amount);
+    if (p.voucher) row('Non rendu (titre-restaurant)', p.voucher.excess);
     if (p.tip) row('Pourboire (hors total)', p.tip);
   }
   if (r.change) row('Rendu', r.change);

@@ -21,6 +21,7 @@ import { tillOptions } from '../settings/settings.ts';
 import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import { checkOrderPart, planSharePart, recordOrderPart, type SharePart } from '../restaurant/payments.ts';
 import { checkLinePrices, type LinePrice, type ProductToPrice } from './prices.ts';
+import { checkPaymentRules } from './payment-rules.ts';
 
 export interface SaleContext {
   cashierId: number;
@@ -196,6 +197,19 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
     const settled = settle(priced.total, body.payments);
     if ('problem' in settled)
       throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
+    const { cashApprovedBy } = await checkPaymentRules(trx, {
+      lines: body.lines.map((l, i) => ({ productId: l.productId, totalCents: priced.lines[i]!.total })),
+      totalCents: priced.total,
+      payments: settled.payments,
+      changeCents: settled.change,
+      createdAt,
+      timeZone: ctx.timeZone,
+      tillId: till.id,
+      cashierId: ctx.cashierId,
+      cashierRole: ctx.cashierRole,
+      cashApproval: body.cashApproval,
+      now: ctx.now,
+    });
 
     // Discounts beyond the limit need a manager: one at the till, or their signed approval.
     let approvedBy: number | null = null;
@@ -280,7 +294,7 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
       reason: null,
       approvedBy,
       lines,
-      payments: body.payments,
+      payments: settled.payments,
       subtotalCents: priced.subtotal,
       discountCents: priced.discount,
       totalCents: priced.total,
@@ -312,6 +326,7 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
         at: ctx.now.toISOString(),
       });
     }
+    await recordCashApproval(trx, sale, cashApprovedBy, ctx);
     return { created: true, sale };
   }
 }
@@ -357,6 +372,19 @@ async function recordSharePart(
   const settled = settle(part.amountCents, body.payments);
   if ('problem' in settled)
     throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
+  const { cashApprovedBy } = await checkPaymentRules(trx, {
+    lines: part.lines,
+    totalCents: part.amountCents,
+    payments: settled.payments,
+    changeCents: settled.change,
+    createdAt,
+    timeZone: ctx.timeZone,
+    tillId: till.id,
+    cashierId: ctx.cashierId,
+    cashierRole: ctx.cashierRole,
+    cashApproval: body.cashApproval,
+    now: ctx.now,
+  });
   const sale = await commitTicket(trx, {
     id: body.id,
     till,
@@ -370,7 +398,7 @@ async function recordSharePart(
     approvedBy: null,
     lines: part.lines,
     vat: part.vat,
-    payments: body.payments,
+    payments: settled.payments,
     subtotalCents: part.amountCents,
     discountCents: 0,
     totalCents: part.amountCents,
@@ -380,7 +408,25 @@ async function recordSharePart(
     timeZone: ctx.timeZone,
   });
   await recordOrderPart(trx, sale.id, order, { userId: ctx.cashierId, tillId: till.id }, ctx.now, part);
+  await recordCashApproval(trx, sale, cashApprovedBy, ctx);
   return sale;
+}
+
+/** A cash payment above the threshold a manager confirmed: who, for which ticket (the event log). */
+async function recordCashApproval(trx: Trx, sale: SaleView, approvedBy: number | null, ctx: SaleContext): Promise<void> {
+  if (approvedBy === null) return;
+  await recordEvent(trx, {
+    kind: 'sale.cash_approved',
+    userId: approvedBy,
+    subject: `sale:${sale.id}`,
+    data: {
+      tillId: sale.tillId,
+      number: sale.number,
+      cashierId: ctx.cashierId,
+      cashCents: sale.payments.filter((p) => p.method === 'cash').reduce((s, p) => s + p.amountCents, 0) - sale.changeCents,
+    },
+    at: ctx.now.toISOString(),
+  });
 }
 
 /** A line as it is chained (the record's fields), with what only the write needs. */
@@ -410,7 +456,7 @@ export interface TicketToCommit {
   lines: TicketLineToCommit[];
   /** VAT rows worked out elsewhere (a share of a bill: shared/split.ts); by default per rate on the lines. */
   vat?: readonly VatRow[];
-  payments: readonly { method: string; amountCents: number; tipCents?: number | undefined }[];
+  payments: readonly { method: string; amountCents: number; tipCents?: number | undefined; excessCents?: number | undefined }[];
   subtotalCents: number;
   discountCents: number;
   totalCents: number;
@@ -536,7 +582,12 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     price_approved_by: l.price?.approvedBy ?? null,
   }));
   const vatRows = vat.map((v) => ({ vat_rate_bp: v.vatRate, gross_cents: v.gross, net_cents: v.net, vat_cents: v.vat }));
-  const paymentRows = t.payments.map((p) => ({ method: p.method, amount_cents: p.amountCents, tip_cents: p.tipCents ?? 0 }));
+  const paymentRows = t.payments.map((p) => ({
+    method: p.method,
+    amount_cents: p.amountCents,
+    tip_cents: p.tipCents ?? 0,
+    excess_cents: p.excessCents ?? 0,
+  }));
   const base = {
     id: t.id,
     till_id: t.till.id,
@@ -590,8 +641,8 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
   if (record.payments.length)
     await rawRun(
       trx,
-      insertSql('sale_payments', ['sale_id', 'seq', 'method', 'amount_cents', 'tip_cents'], record.payments.length),
-      record.payments.flatMap((p, i) => [record.id, i + 1, p.method, p.amountCents, p.tipCents ?? 0]),
+      insertSql('sale_payments', ['sale_id', 'seq', 'method', 'amount_cents', 'tip_cents', 'excess_cents'], record.payments.length),
+      record.payments.flatMap((p, i) => [record.id, i + 1, p.method, p.amountCents, p.tipCents ?? 0, p.excessCents ?? 0]),
     );
   if (record.vat.length)
     await rawRun(

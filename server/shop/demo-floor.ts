@@ -228,6 +228,7 @@ async function createDemoModifiers(trx: Trx, now: Date) {
       barcodes: [],
       net: null,
       course: 'main',
+      mealVoucherEligible: true,
     },
     manager.id,
     now,

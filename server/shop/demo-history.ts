@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { priceTicket } from '../../shared/sales.ts';
 import { businessDay } from '../../shared/time.ts';
+import { isSundayOrHoliday } from '../../shared/payment-rules.ts';
 import type { Database } from '../../db/schema.ts';
 import { closeDay } from '../closing/closing.ts';
 import { dayFigures } from '../closing/figures.ts';
@@ -70,6 +71,7 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
     .select([
       'products.id',
       'products.unit',
+      'products.meal_voucher_eligible',
       'products.price_cents',
       'products.vat_rate_bp',
       'products.producer_id',
@@ -258,8 +260,10 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
         const total = priced.total;
         const r = random();
         let payments: { method: string; amountCents: number }[];
-        if (p.outlet === 'restaurant' && r < 0.3 && total > 900) {
-          const voucher = Math.min(total, 900 + Math.floor(random() * 3) * 50);
+        // Meal vouchers only on the eligible dishes, up to 25 €, never on a public holiday (shared/payment-rules.ts).
+        const eligible = [...chosen.values()].reduce((sum, prod, i) => sum + (prod.meal_voucher_eligible ? priced.lines[i]!.total : 0), 0);
+        if (p.outlet === 'restaurant' && r < 0.3 && eligible > 900 && !isSundayOrHoliday(day)) {
+          const voucher = Math.min(eligible, 2500, 900 + Math.floor(random() * 3) * 50);
           payments =
             voucher === total
               ? [{ method: 'meal_voucher', amountCents: voucher }]

@@ -20,6 +20,26 @@ export const DEMO_PASSWORD = 'comptoir';
  * 5.5 % sold packaged to take away or on the shop's shelf (art. 278-0 bis A 1°). Their rate on site and to
  * take away; the shop sells them at the take-away rate.
  */
+/**
+ * Meal vouchers pay for food and soft drinks only (art. R3262-4 Code du travail): not beer, wine or cider,
+ * not soap, scarves or flowers.
+ */
+const MEAL_VOUCHER_CATEGORIES = new Set([
+  'fruits-legumes',
+  'fromages',
+  'boucherie',
+  'boulangerie',
+  'epicerie',
+  'miel-confitures',
+  'oeufs',
+  'boissons',
+  'plats',
+  'planches',
+  'desserts',
+  'boissons-chaudes',
+]);
+const ALCOHOL = /bière|vin|cidre|pastis|apéritif|liqueur|whisky|rhum/i;
+
 const SERVED_AT_THE_CAFE: Record<string, { vatRateBp: number; takeawayVatRateBp: number }> = {
   'Yaourts au lait de brebis (lot de 2)': { vatRateBp: 1000, takeawayVatRateBp: 550 },
   'Jus de pomme 25 cl': { vatRateBp: 1000, takeawayVatRateBp: 550 },
@@ -123,6 +143,7 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
           barcodes: p.barcode ? [p.barcode] : [],
           net: p.unit === 'piece' ? netFromName(p.name) : null,
           course: null,
+          mealVoucherEligible: MEAL_VOUCHER_CATEGORIES.has(p.category) && !ALCOHOL.test(p.name),
         },
         managerId,
         now,

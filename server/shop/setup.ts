@@ -11,7 +11,8 @@ export async function shopMode(db: Kysely<Database>): Promise<'demo' | 'real' | 
 }
 
 /** What every shop starts with: its two outlets, a first till, its identity and default scale layouts. */
-export async function createShopBase(db: Kysely<Database>, mode: 'demo' | 'real', identity: ShopIdentityInput, now: Date) {
+export async function createShopBase(db: Kysely<Database>, mode: 'demo' | 'real', given: ShopIdentityInput, now: Date) {
+  const identity = shopIdentitySchema.parse(given);
   const existing = await shopMode(db);
   if (existing) throw new Error(`this database already holds a ${existing} shop`);
   await db
@@ -23,7 +24,7 @@ export async function createShopBase(db: Kysely<Database>, mode: 'demo' | 'real'
     .execute();
   await db.insertInto('tills').values({ outlet_id: 1, name: 'Caisse 1', created_at: now.toISOString() }).execute();
   await writeSetting(db, 'shop.mode', mode, now);
-  await writeSetting(db, 'shop.identity', shopIdentitySchema.parse(identity), now);
+  await writeSetting(db, 'shop.identity', identity, now);
   await writeSetting(db, 'barcodes.inStoreLayouts', defaultInStoreLayouts, now);
   await recordEvent(db, { kind: 'shop.created', userId: null, data: { mode, name: identity.name }, at: now.toISOString() });
 }

@@ -116,6 +116,8 @@ export const productCreateBody = z
     /** The course a dish is sent to the kitchen in by default (restaurant); null: with the first send. */
     course: courseSchema.nullable().default(null),
     takeawayVatRateBp: takeawayVatRateSchema.default(null),
+    /** Food that meal vouchers may pay for (not alcohol, not non-food goods). */
+    mealVoucherEligible: z.boolean().default(false),
   })
   .strict();
 
@@ -137,6 +139,7 @@ export const productUpdateBody = z
     barcodes: z.array(barcodeText).max(20),
     course: courseSchema.nullable(),
     takeawayVatRateBp: takeawayVatRateSchema,
+    mealVoucherEligible: z.boolean(),
   })
   .partial()
   .strict();
@@ -236,6 +239,8 @@ export const productView = z.strictObject({
   course: courseSchema.nullable(),
   /** Its rate sold to take away; null: the same as `vatRateBp` (see `takeawayVatRateSchema`). */
   takeawayVatRateBp: int.nullable(),
+  /** Food that meal vouchers (titres-restaurant) may pay for: the till adds up these lines for the voucher limit. */
+  mealVoucherEligible: z.boolean(),
   /** What a waiter chooses when ordering it (cuisson, sauce, suppléments), its active options only; empty: none. */
   modifiers: z.array(
     z.strictObject({

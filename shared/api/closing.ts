@@ -55,6 +55,8 @@ export const figuresSchema = z.strictObject({
   lateTickets: int,
   /** Tips added on card payments (also in the card's amount of `byPayment`), outside sales and VAT; only when some. */
   tipsCents: int.optional(),
+  /** Meal vouchers' value beyond what they paid, kept by the shop (« non rendu »); absent when none. */
+  voucherExcessCents: int.optional(),
 });
 export type FiguresView = z.infer<typeof figuresSchema>;
 

@@ -81,6 +81,8 @@ export const saleBody = z
     cashierId: idSchema.optional(),
     /** A manager's approval (from `POST /api/auth/approve`) for discounts above what a cashier may give alone. */
     discountApproval: z.string().max(200).optional(),
+    /** A manager's approval (from `POST /api/auth/approve`) for a cash payment above the shop's threshold (1 000 €). */
+    cashApproval: z.string().max(200).optional(),
     /**
      * The restaurant's bill, or a part of it: the order it pays and, for each line of this ticket in the same
      * order, the order's line and how many of it. Paid in full, the order closes and its table is free.
@@ -223,7 +225,8 @@ export const saleView = z.strictObject({
   businessDay: z.string(),
   lines: z.array(saleLineView),
   vat: z.array(z.strictObject({ vatRateBp: int, grossCents: int, netCents: int, vatCents: int })),
-  payments: z.array(z.strictObject({ method: z.string(), amountCents: int, tipCents: int.optional() })),
+  /** `excessCents`: what a meal voucher was worth beyond what it paid, kept by the shop (« non rendu »). */
+  payments: z.array(z.strictObject({ method: z.string(), amountCents: int, tipCents: int.optional(), excessCents: int.optional() })),
   /** Tips added on card payments: collected with them, outside `totalCents` (not turnover). */
   tipCents: int,
   subtotalCents: int,

@@ -6,6 +6,10 @@ export const shopIdentitySchema = z
   .object({
     name: trimmed(1, 80),
     legalName: trimmed(1, 120),
+    /** The legal form printed with the legal name on receipts (art. R123-237 Code de commerce), e.g. « SCIC SAS ». */
+    legalForm: z.string().trim().max(60).default(''),
+    /** The share capital, printed « au capital de … € » when set (commercial companies). */
+    shareCapitalCents: z.number().int().min(0).max(100_000_000_000).nullable().default(null),
     address: trimmed(1, 160),
     postalCode: z
       .string()
@@ -75,6 +79,18 @@ export const tillOptionsSchema = z
      * no new sale from 24 h after that day's end until a manager takes the Z. On by default.
      */
     missedZBlocks: z.boolean().default(true),
+    /**
+     * The most meal vouchers may pay on one ticket (cents): 25 € a day from 2026 (décret on titres-restaurant;
+     * one ticket stands for the day at the till, which cannot know the customer's other meals).
+     */
+    mealVoucherCapCents: z.number().int().min(0).max(100_000).default(2500),
+    /** Meal vouchers are refused on Sundays and public holidays unless the shop (a restaurant open then) allows them. */
+    mealVoucherOnSundays: z.boolean().default(false),
+    /**
+     * A cash payment above this (cents) needs a manager's confirmation: French law caps cash payments by
+     * residents at 1 000 € (art. L112-6 and D112-3 Code monétaire et financier); the till cannot know residency.
+     */
+    cashApprovalAboveCents: z.number().int().min(0).max(100_000_000).default(100_000),
   })
   .strict();
 export type TillOptions = z.infer<typeof tillOptionsSchema>;
@@ -86,6 +102,9 @@ export const defaultTillOptions: TillOptions = {
   voidApprovalCents: 0,
   cashOutApprovalCents: 5000,
   missedZBlocks: true,
+  mealVoucherCapCents: 2500,
+  mealVoucherOnSundays: false,
+  cashApprovalAboveCents: 100_000,
 };
 
 // ——— The endpoints ———

@@ -1102,6 +1102,24 @@ export const fr = {
   'field.reason@refunds': 'Le motif du remboursement',
   'field.reason@losses': 'Le motif de la perte',
   'field.note@sales': 'La note du ticket',
+  'bo.setup.legalForm': 'Forme juridique (ex. SCIC SAS), imprimée avec la raison sociale',
+  'bo.setup.shareCapital': 'Capital social en euros (vide : non imprimé)',
+  'bo.setup.mealVoucherCap': 'Titres-restaurant : plafond par ticket, en euros',
+  'bo.setup.mealVoucherCapHelp': '25 € par jour et par salarié depuis 2026 : la caisse l’applique à chaque ticket.',
+  'bo.setup.mealVoucherOnSundays': 'Accepter les titres-restaurant le dimanche et les jours fériés',
+  'bo.setup.cashApprovalAbove': 'Espèces : confirmation d’un responsable au-delà de, en euros (0 : jamais)',
+  'bo.setup.cashApprovalAboveHelp': 'La loi plafonne à 1 000 € les paiements en espèces d’un client résidant en France.',
+  'bo.cat.mealVoucherEligible': 'Payable en titres-restaurant (alimentaire, hors alcool)',
+  'till.pay.voucherLimit': 'Titres-restaurant : {max} maximum sur ce ticket (articles éligibles {eligible})',
+  'till.pay.voucherNone': 'Titres-restaurant : aucun article éligible sur ce ticket',
+  'till.pay.voucherSunday': 'Pas de titres-restaurant le dimanche et les jours fériés',
+  'till.pay.voucherExcess': 'Titre-restaurant de {value} : {excess} non rendus (pas de monnaie sur un titre-restaurant).',
+  'bo.day.voucherExcess': 'Titres-restaurant non rendus (gardés par la boutique)',
+  'till.pay.cashTitle': 'Paiement en espèces de {amount}',
+  'till.pay.cashLarge':
+    'Au-delà de {limit}, la loi interdit les espèces pour un client résidant en France : un responsable confirme ce paiement.',
+  'till.pay.cashConfirm': 'Confirmer avec le code du responsable',
+  'till.pay.cashApproved': 'Paiement en espèces confirmé par {name}',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -65,7 +65,9 @@ export const ADMIN = { login: 'admin', password: 'admin-password-1' };
 
 export const shopIdentity = {
   name: 'Les Halles de la Durenque',
-  legalName: 'SCIC Les Halles de la Durenque',
+  legalName: 'Les Halles de la Durenque',
+  legalForm: 'SCIC SAS',
+  shareCapitalCents: 1_200_000,
   address: '12 rue de l’Usine',
   postalCode: '81100',
   city: 'Castres',
@@ -158,6 +160,16 @@ export async function startTestShop(
     },
   };
   return shop;
+}
+
+/**
+ * Lets meal vouchers through on Sundays and public holidays: for tests whose tickets are dated today and pay
+ * with vouchers, so they mean the same on any day (the rule itself: test/payment-rules.test.ts).
+ */
+export async function allowMealVouchersEveryDay(admin: Client): Promise<void> {
+  const options = (await admin.get('/api/settings')).body.till;
+  const res = await admin.put('/api/settings/till', { ...options, mealVoucherOnSundays: true });
+  if (res.status !== 200) throw new Error(`till options: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 let siretCounter = 0;

@@ -3,6 +3,9 @@ import { priceCart } from '../cart.ts';
 import { type TillState } from '../till.ts';
 import { Modal } from '../Modal.tsx';
 import { till, t, eur, METHODS, useLive, useKeys, errorText, Keypad, applyKey, keepFocus } from '../ui.tsx';
+import { call } from '../../api.ts';
+import { authApi } from '../../../shared/api/auth.ts';
+import { mealVoucherLimit, mealVouchersAllowedAt } from '../../../shared/payment-rules.ts';
 
 export function nextNotes(due: number): number[] {
   const notes = [500, 1000, 2000, 5000, 10000];
@@ -30,6 +33,27 @@ export function PayScreen({ s }: { s: TillState }) {
   const [busy, setBusy] = useState(false);
   const amount = digits ? Number(digits) : due;
   const extra = s.device?.options.extraPaymentMethods ?? [];
+  const options = s.device?.options;
+  const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
+  // Meal vouchers: the eligible lines (food, per the catalogue), up to the shop's cap, never on a Sunday or a
+  // public holiday unless the shop allows it. The server checks the same (server/sales/payment-rules.ts);
+  // a share of a restaurant bill has no lines here: the server alone checks it.
+  const voucherToday = mealVouchersAllowedAt(new Date(), { mealVoucherOnSundays: options?.mealVoucherOnSundays ?? false });
+  const eligible =
+    s.orderShare || 'error' in priced
+      ? null
+      : s.cart.lines.reduce((x, l, i) => x + (s.catalog?.byId.get(l.productId)?.mealVoucherEligible ? priced.lines[i]!.total : 0), 0);
+  const voucherMax = eligible === null ? null : mealVoucherLimit(eligible, options?.mealVoucherCapCents ?? 2500);
+  const voucherText =
+    eligible === null
+      ? null
+      : eligible === 0
+        ? t('till.pay.voucherNone')
+        : t('till.pay.voucherLimit', { max: eur(voucherMax!), eligible: eur(eligible) });
+  // A large cash payment waiting for a manager's PIN.
+  const [cashPending, setCashPending, cashRef] = useLive<number | null>(null);
+  const [pin, setPin] = useState('');
+  const [pinError, setPinError] = useState('');
 
   // What is due now, payments just added included (the screen may not have redrawn yet).
   const dueNow = () => Math.max(0, total - till.state.payments.reduce((x, p) => x + p.amountCents, 0));
@@ -41,11 +65,55 @@ export function PayScreen({ s }: { s: TillState }) {
       setTip(0);
       return setCardPending(Math.min(cents, due));
     }
-    // No change on meal vouchers, cards or cheques: what exceeds the amount due is not given back.
-    const value = m === 'cash' ? cents : Math.min(cents, due);
-    if (m !== 'cash' && cents > due) setError(t('till.pay.noChange', { amount: eur(cents - due) }));
-    till.addPayment({ method: m, amountCents: value });
+    const payments = till.state.payments;
+    if (m === 'meal_voucher') {
+      // Refused: the amount typed is cleared, so the next one is typed afresh.
+      if (!voucherToday) {
+        setDigits('');
+        return setError(t('till.pay.voucherSunday'));
+      }
+      // What vouchers pay in all (never more than the total: the rest of a voucher is kept, not given back).
+      const vouchers = payments.filter((p) => p.method === 'meal_voucher').reduce((x, p) => x + p.amountCents, 0);
+      if (voucherMax !== null && Math.min(vouchers + cents, total) > voucherMax) {
+        setDigits('');
+        return setError(voucherText!);
+      }
+      // The voucher's face value is recorded: what it is worth beyond what is due stays with the shop (« non rendu »).
+      if (cents > due) setError(t('till.pay.voucherExcess', { value: eur(cents), excess: eur(cents - due) }));
+      till.addPayment({ method: m, amountCents: cents });
+      return setDigits('');
+    }
+    if (m === 'cash') {
+      // What cash will pay once the change is given: above the threshold, a manager confirms (law: 1 000 €).
+      const cash = payments.filter((p) => p.method === 'cash').reduce((x, p) => x + p.amountCents, 0);
+      const others = payments.filter((p) => p.method !== 'cash').reduce((x, p) => x + p.amountCents, 0);
+      const cashPays = Math.min(cash + cents, Math.max(0, total - others));
+      const limit = options?.cashApprovalAboveCents ?? 100_000;
+      if (limit > 0 && cashPays > limit && !isManager && !till.state.cashApproval) {
+        setPin('');
+        setPinError('');
+        return setCashPending(cents);
+      }
+      till.addPayment({ method: m, amountCents: cents });
+      return setDigits('');
+    }
+    // No change on cards or cheques: what exceeds the amount due is not given back.
+    if (cents > due) setError(t('till.pay.noChange', { amount: eur(cents - due) }));
+    till.addPayment({ method: m, amountCents: Math.min(cents, due) });
     setDigits('');
+  };
+  const confirmCash = async () => {
+    if (cashPending === null) return;
+    try {
+      const { approval, approver } = await call(authApi.approve, { body: { pin } });
+      till.addPayment({ method: 'cash', amountCents: cashPending }, approval);
+      setCashPending(null);
+      setDigits('');
+      setError(t('till.pay.cashApproved', { name: approver.displayName }));
+    } catch (e) {
+      setPin('');
+      setPinError(errorText(e));
+    }
   };
 
   useEffect(() => {
@@ -73,8 +141,8 @@ export function PayScreen({ s }: { s: TillState }) {
   // button press that button: see ui.tsx): digits type the amount, Enter adds it, F1–F4 pick the method.
   useKeys((e: KeyboardEvent) => {
     if ((e.target as HTMLElement).tagName === 'INPUT') return;
-    // The card dialog answers its own keys (its buttons; Escape closes it).
-    if (cardRef.current !== null) return;
+    // The card and cash dialogs answer their own keys (their buttons; Escape closes them).
+    if (cardRef.current !== null || cashRef.current !== null) return;
     if (/^\d$/.test(e.key)) setDigits((d) => applyKey(d, e.key));
     else if (e.key === 'Backspace') setDigits((d) => d.slice(0, -1));
     else if (e.key === 'Enter' && total === 0 && !till.state.payments.length) void finishFree();
@@ -119,6 +187,11 @@ export function PayScreen({ s }: { s: TillState }) {
             {error}
           </p>
         )}
+        {method === 'meal_voucher' && error !== (voucherToday ? voucherText : t('till.pay.voucherSunday')) && (
+          <p class="hint" role="status" data-testid="voucher-rule">
+            {voucherToday ? voucherText : t('till.pay.voucherSunday')}
+          </p>
+        )}
         <button class="danger" onClick={() => till.cancelPayment()}>
           {t('till.pay.cancel')}
         </button>
@@ -160,6 +233,44 @@ export function PayScreen({ s }: { s: TillState }) {
           {t('till.pay.add', { method: label(method) })}
         </button>
       </section>
+      {cashPending !== null && (
+        <Modal labelledBy="cash-title" onClose={() => setCashPending(null)}>
+          <form
+            class="card"
+            data-testid="cash-approval"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void confirmCash();
+            }}
+          >
+            <h2 id="cash-title">{t('till.pay.cashTitle', { amount: eur(cashPending) })}</h2>
+            <p>{t('till.pay.cashLarge', { limit: eur(options?.cashApprovalAboveCents ?? 100_000) })}</p>
+            <label>
+              {t('till.discount.managerPin')}
+              <input
+                type="password"
+                inputMode="numeric"
+                autoFocus
+                value={pin}
+                onInput={(e) => setPin((e.target as HTMLInputElement).value)}
+              />
+            </label>
+            {pinError && (
+              <p class="error" role="alert">
+                {pinError}
+              </p>
+            )}
+            <div class="row">
+              <button type="button" onClick={() => setCashPending(null)}>
+                {t('till.cancel')}
+              </button>
+              <button type="submit" class="primary">
+                {t('till.pay.cashConfirm')}
+              </button>
+            </div>
+          </form>
+        </Modal>
+      )}
       {cardPending !== null && (
         <Modal labelledBy="card-title" onClose={() => setCardPending(null)}>
           <div class="card">
