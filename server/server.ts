@@ -23,6 +23,7 @@ import { enrolPages } from './http/pages.ts';
 import { createDualListener } from './tls/listener.ts';
 import { TlsService } from './tls/tls-service.ts';
 import { viaProxy } from './http/transport.ts';
+import { FiscalJournal } from './journal/fiscal.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -43,6 +44,11 @@ export interface StartOptions {
   /** Create the demo shop when the database holds no shop yet (what `npm start` does). */
   demoIfEmpty?: boolean;
   serveClient?: boolean;
+  /**
+   * Signed chain heads and the witness file (server/journal/fiscal.ts). Only the ticket-throughput bench turns
+   * them off, to measure their cost beside the same run with them.
+   */
+  fiscal?: boolean;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -72,6 +78,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     pdf: createPdfPool(settlementDocuments),
     tls,
   };
+  if (options.fiscal !== false) services.fiscal = await FiscalJournal.open(database.db, config.DATA_DIR, services.writes, now, log);
   const app = createApp({
     db: database.db,
     services,
@@ -154,6 +161,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await realtime.close();
       await listener.close(2000);
       await services.writes.idle();
+      // Every chain's head signed after the last ticket, the witness synced and closed.
+      await services.fiscal?.close().catch((e: Error) => log.error('chain heads not signed at stop', { error: e.message }));
       await tls.close();
       await prints.stop();
       await services.pdf?.close();

@@ -25,7 +25,7 @@ export const systemRoutes = [
     access: MANAGERS,
     tag: 'system',
     summary: 'Re-walk every chain (events, and tickets and closings once recorded) and re-sum the stock ledger',
-    handler: async (_, ctx) => verifyAll(ctx.db, { file: ctx.services.config.dbFile }),
+    handler: async (_, ctx) => verifyAll(ctx.db, { file: ctx.services.config.dbFile, dataDir: ctx.services.config.DATA_DIR }),
   }),
   serve(systemApi.backups, {
     access: MANAGERS,
