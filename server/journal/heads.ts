@@ -257,3 +257,35 @@ export async function verifyWitness(db: Db, file: string): Promise<{ report: Wit
   if (witness.unreadable) problems.push({ record: 'witness', fault: 'unreadable', detail: `${witness.unreadable} line(s) cannot be read` });
   return { report: { lines: witness.lines }, problems };
 }
+
+/**
+ * The alerts recorded while the server ran: a tablet reporting a ticket the server lacks, a witness found
+ * ahead of the database at start. They stay named by every later verify (what was lost is not given back by
+ * time passing).
+ */
+export async function journalAlerts(db: Db): Promise<VerifyProblem[]> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['id', 'kind', 'subject', 'at', 'data'])
+    .where('kind', 'in', ['journal.head_missing', 'journal.witness_ahead'])
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => {
+    const data = JSON.parse(r.data) as {
+      number?: number;
+      chain?: string;
+      chains?: { chain: string; witnessed: number; database: number }[];
+    };
+    return r.kind === 'journal.head_missing'
+      ? {
+          record: `event:${r.id}`,
+          fault: 'till-head-missing',
+          detail: `${r.subject ?? 'a till'} reported ticket n°${data.number} (${data.chain}) on ${r.at}, which the server lacked or held with another hash`,
+        }
+      : {
+          record: `event:${r.id}`,
+          fault: 'witness-ahead',
+          detail: `at start on ${r.at} the witness held more than the database: ${(data.chains ?? []).map((c) => `${c.chain} ${c.database} < ${c.witnessed}`).join(', ')}`,
+        };
+  });
+}

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { verifySegment, verifyTicketChains, verifyTicketRange, verifyTicketsByTable } from './tickets.ts';
 import { workerRangeRunner, workerSegmentRunner } from './verify-pool.ts';
 import { verifyClosings } from './closings.ts';
-import { verifySignatures, verifyWitness } from './heads.ts';
+import { journalAlerts, verifySignatures, verifyWitness } from './heads.ts';
 import { fiscalPaths } from './fiscal.ts';
 
 export interface VerifyProblem {
@@ -54,6 +54,7 @@ export async function verifyAll(
     ...tickets.problems,
     ...signing.problems,
     ...witness.problems,
+    ...(await journalAlerts(db)),
     ...closings.problems,
     ...events.problems.map((p) => ({ record: `event:${p.eventId}`, fault: p.fault, detail: p.detail })),
     ...stock.problems.map((p) => ({ record: `product:${p.productId}`, fault: p.fault, detail: p.detail })),
