@@ -202,7 +202,8 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
   const built = Date.now();
   for (const day of days) {
     for (const outlet of ['shop', 'restaurant'] as const) {
-      await closeDay(db, { outlet, day, cashCountedCents: 0 }, adminId, new Date(`${day}T20:00:00Z`), 'Europe/Paris');
+      // 21:00 in Paris: the business day is not over, so the early closing is confirmed as a manager would.
+      await closeDay(db, { outlet, day, cashCountedCents: 0, confirmEarly: true }, adminId, new Date(`${day}T20:00:00Z`), 'Europe/Paris');
     }
   }
   for (let y = firstYear; y <= lastYear; y++) {

@@ -195,7 +195,8 @@ async function main() {
       try {
         const report = await verifyAll(database.db, { file: config.dbFile, dataDir: config.DATA_DIR });
         console.log(JSON.stringify(report, null, 2));
-        console.log(`Clé publique du journal : ${report.signing.fingerprint ?? 'aucune'}`);
+        // For the reader, beside the JSON (which carries it too, and stays alone on stdout for tools).
+        console.error(`Clé publique du journal : ${report.signing.fingerprint ?? 'aucune'}`);
         if (!report.ok) process.exitCode = 2;
       } finally {
         await database.close();
