@@ -7,6 +7,11 @@
  * signature. The head is committed with the records it attests, or not at all. Once the COMMIT is on disk
  * the same records are appended to the witness file (one write, one fdatasync per batch): the witness never
  * holds a record the database did not commit.
+ *
+ * NF525 practice signs each ticket; the law (CGI art. 286 I 3° bis) asks only that no record can be altered
+ * or removed unseen. Read strictly, a signed head every ≤ 50 records or 10 s, every closing signed, and every
+ * record in the fsync'd witness leave no record unprotected: an edit under a head breaks its signature, a
+ * change or cut in the unsigned tail disagrees with the witness and with the tablets' reported heads.
  */
 import path from 'node:path';
 import { sql } from 'kysely';

@@ -25,7 +25,12 @@ export const systemRoutes = [
     access: MANAGERS,
     tag: 'system',
     summary: 'Re-walk every chain (events, and tickets and closings once recorded) and re-sum the stock ledger',
-    handler: async (_, ctx) => verifyAll(ctx.db, { file: ctx.services.config.dbFile, dataDir: ctx.services.config.DATA_DIR }),
+    handler: async (_, ctx) => {
+      // What was committed a moment ago witnessed and under a signed head first: a tail not yet signed is not
+      // mistaken for one left unsigned (older heads and the witness still name any rewrite or cut).
+      await ctx.services.fiscal?.flush({ all: true });
+      return verifyAll(ctx.db, { file: ctx.services.config.dbFile, dataDir: ctx.services.config.DATA_DIR });
+    },
   }),
   serve(systemApi.backups, {
     access: MANAGERS,
