@@ -31,6 +31,17 @@ async function cliWith(env: Record<string, string>, dataDir: string, ...args: st
   }
 }
 
+/** What verify names after an older backup was restored: records the witness holds and the database lost. */
+const ROLLBACK_FAULTS = [
+  'truncated',
+  'witness-ahead',
+  'witness-mismatch',
+  'witness-missing',
+  'rolled-back',
+  'head-missing',
+  'till-head-missing',
+];
+
 describe('operations from the command line', () => {
   let dataDir: string;
   beforeAll(() => {
@@ -140,13 +151,19 @@ describe('operations from the command line', () => {
       const c2 = new Client(server.url);
       await c2.post('/api/auth/login', { login: 'marie', password: 'un-long-mot-de-passe' });
       expect((await c2.get('/api/producers')).body).toEqual([]);
-      expect((await c2.get('/api/journal/verify')).body.ok).toBe(true);
+      // The restore took back what was written after the backup (the producer's event, the logins): the
+      // witness outside the database still holds them, and verify says so (issue 20, item 2).
+      const report = (await c2.get('/api/journal/verify')).body;
+      expect(report.ok).toBe(false);
+      expect(report.problems.filter((p: { fault: string }) => !ROLLBACK_FAULTS.includes(p.fault))).toEqual([]);
+      expect(report.problems).toContainEqual(expect.objectContaining({ fault: 'witness-ahead' }));
     } finally {
       await server.close();
     }
     const verify = await cli(dataDir, 'verify');
-    expect(verify.code).toBe(0);
-    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, problems: [] });
+    expect(verify.code).toBe(2);
+    const after = JSON.parse(verify.stdout) as { problems: { fault: string }[] };
+    expect(after.problems.filter((p) => !ROLLBACK_FAULTS.includes(p.fault))).toEqual([]);
   }, 120_000); // four CLI processes (tsx start-up each): slow on a loaded 2-core machine
 
   it('seals a backup with a passphrase for a copy kept off site, and restores it only with that passphrase', async () => {
@@ -181,8 +198,10 @@ describe('operations from the command line', () => {
     const restored = await cliWith({ BACKUP_PASSPHRASE: passphrase }, dataDir, 'restore', file);
     expect(restored.code).toBe(0);
     expect(fs.readdirSync(dataDir).filter((f) => f.startsWith('decrypted-'))).toEqual([]);
+    // Restored over a database that went on since: the rollback is named, and nothing else.
     const verify = await cli(dataDir, 'verify');
-    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
+    const report = JSON.parse(verify.stdout) as { problems: { fault: string }[] };
+    expect(report.problems.filter((p) => !ROLLBACK_FAULTS.includes(p.fault))).toEqual([]);
   }, 120_000);
 });
 
