@@ -276,12 +276,20 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
   const heads = signHeads();
   console.log(`  ${heads.toLocaleString('fr-FR')} chain heads and every closing signed in ${((Date.now() - tSign) / 1000).toFixed(1)} s`);
   // The same walk without the Ed25519 checks, then with them, in this run (target: ≤ 2×).
-  const tPlain = Date.now();
-  const plain = await verifyAll(db, { file: path.join(dir, 'comptoir.sqlite'), dataDir: dir, checkSignatures: false });
-  const plainSeconds = (Date.now() - tPlain) / 1000;
-  const t0 = Date.now();
-  const verified = await verifyAll(db, { file: path.join(dir, 'comptoir.sqlite'), dataDir: dir });
-  const seconds = (Date.now() - t0) / 1000;
+  // Without, with, without again: the first walk also warms the page cache, so the better of the two
+  // walks without signatures is the one compared.
+  const walk = async (checkSignatures: boolean) => {
+    const t = Date.now();
+    const r = await verifyAll(db, { file: path.join(dir, 'comptoir.sqlite'), dataDir: dir, checkSignatures });
+    return { r, s: (Date.now() - t) / 1000 };
+  };
+  const first = await walk(false);
+  const withSignatures = await walk(true);
+  const again = await walk(false);
+  const plain = first.r;
+  const plainSeconds = Math.min(first.s, again.s);
+  const verified = withSignatures.r;
+  const seconds = withSignatures.s;
   console.log(
     `${'verify without signature checks (same walk)'.padEnd(58)} ${plainSeconds.toFixed(1)} s, ok=${plain.ok}\n${`verify with ${(heads + verified.signing.closingSignatures).toLocaleString('fr-FR')} signatures checked (key ${verified.signing.fingerprint})`.padEnd(58)} ${seconds.toFixed(1)} s  ×${(seconds / plainSeconds).toFixed(2)}${seconds <= 2 * plainSeconds ? '  OK (target ≤ 2×)' : '  OVER TARGET (2×)'}`,
   );
