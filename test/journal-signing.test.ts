@@ -3,6 +3,7 @@
  * the way such a person would: raw SQL on the real SQLite file (triggers dropped), the chain re-hashed with
  * the project's own `ticketHash`. Before signatures and the witness, `verify` answered ok to both.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -235,5 +236,37 @@ describe('a till reporting its last acknowledged ticket', () => {
     const res = await till.post('/api/devices/current/head', { training: false, number: 1, hash: 'xyz' });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain('hash');
+  });
+});
+
+describe('a key rotated', () => {
+  let shop: TestShop;
+  let sell: () => Promise<{ number: number; hash: string; id: string }>;
+
+  beforeAll(async () => {
+    ({ shop, sell } = await aShopWithTickets());
+  });
+  afterAll(() => shop.close());
+
+  it('keeps the old public key: signatures made before still verify, new ones use the new key', async () => {
+    await sell();
+    await shop.stop();
+    const cli = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/cli.ts', 'rotate-key'], {
+      env: { ...process.env, DATA_DIR: shop.dataDir },
+    }).toString();
+    expect(cli).toMatch(/Nouvelle clé de signature n° 2, empreinte ed25519:/);
+    expect(fs.readdirSync(path.join(shop.dataDir, 'keys'))).toHaveLength(2);
+    await shop.restart();
+    await sell();
+    const report = (await shop.admin.get('/api/journal/verify')).body;
+    expect(report.ok).toBe(true);
+    expect(report.signing.keys).toHaveLength(2);
+    expect(report.signing.keys[0].retiredAt).not.toBeNull();
+    expect(report.signing.keys[1].retiredAt).toBeNull();
+    const sqlite = shop.server.database.sqlite;
+    // Heads signed with each key: key 1 up to the stop, key 2 after the restart.
+    expect(sqlite.prepare('select distinct key_id as k from chain_heads order by k').all()).toEqual([{ k: 1 }, { k: 2 }]);
+    const kinds = ((await shop.admin.get('/api/events?kind=key.')).body as { kind: string }[]).map((e) => e.kind);
+    expect(kinds).toEqual(['key.rotated', 'key.created']);
   });
 });
