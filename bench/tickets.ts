@@ -314,6 +314,110 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
   return results;
 }
 
-if (process.argv[1]?.endsWith('tickets.ts')) {
+if (process.argv[1]?.endsWith('tickets.ts') && !process.env.BENCH_SIGNING) {
   for (const line of await benchTickets()) console.log(line);
+}
+
+/**
+ * What signing chain heads and writing the witness cost (issue 20): the same tickets at the same concurrency
+ * on two servers built alike, one with them and one started with BENCH_WITHOUT_SIGNING=1, in turns (so that
+ * the machine's other load falls on both), in this run. Target: ≥ 0.8× of the throughput without them.
+ */
+export async function benchSigningCost(level = 10, perRound = 1500, rounds = 2): Promise<string[]> {
+  const one = async (signed: boolean) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-signing-'));
+    const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' });
+    const setup = await openDatabase(config.dbFile);
+    const now = new Date();
+    await createShopBase(
+      setup.db,
+      'real',
+      {
+        name: 'Bench',
+        legalName: 'Bench',
+        address: '1 rue',
+        postalCode: '81100',
+        city: 'Castres',
+        siret: '73282932000074',
+        vatNumber: 'FR44732829320',
+        phone: '',
+        email: '',
+        receiptFooter: '',
+      },
+      now,
+    );
+    await createAdmin(setup.db, { login: 'bench', password: 'bench-password' }, now);
+    await setup.close();
+    const server = await startChildServer(dir, { RATE_LIMIT: 'off', ...(signed ? {} : { BENCH_WITHOUT_SIGNING: '1' }) });
+    const tills: { session: Session; tillId: number; next: number }[] = [];
+    try {
+      const admin = new Session(server.url);
+      await admin.call('POST', '/api/auth/login', { login: 'bench', password: 'bench-password' });
+      const producer = (
+        await admin.call('POST', '/api/producers', {
+          name: 'Ferme',
+          legalName: 'Ferme',
+          siret: '73282932000074',
+          vatStatus: 'subject',
+          commissionBp: 2000,
+        })
+      ).body;
+      const mk = async (body: object) => (await admin.call('POST', '/api/products', body)).body.id as number;
+      const ids = {
+        pain: await mk({ name: 'Pain', producerId: producer.id, unit: 'piece', priceCents: 520, vatRateBp: 550 }),
+        tomme: await mk({ name: 'Tomme', producerId: producer.id, unit: 'kg', priceCents: 2490, vatRateBp: 550 }),
+        biere: await mk({ name: 'Bière', producerId: null, unit: 'piece', priceCents: 320, vatRateBp: 2000 }),
+      };
+      await admin.call('POST', '/api/users', { displayName: 'Caisse', role: 'cashier', pin: '1234' });
+      for (let i = 0; i < level; i++) {
+        const tillId = i === 0 ? 1 : (await admin.call('POST', '/api/tills', { outlet: 'shop', name: `Caisse ${i + 1}` })).body.id;
+        const code = (await admin.call('POST', `/api/tills/${tillId}/pairing-code`)).body.code;
+        const s = new Session(server.url);
+        await s.call('POST', '/api/devices/pair', { code });
+        if ((await s.call('POST', '/api/auth/pin', { tillId, pin: '1234' })).status !== 200) throw new Error('pin login');
+        tills.push({ session: s, tillId, next: 1 });
+      }
+      admin.close();
+      let remaining = perRound;
+      const started = process.hrtime.bigint();
+      await Promise.all(
+        tills.map(async (t) => {
+          while (remaining > 0) {
+            remaining--;
+            const res = await t.session.call('POST', '/api/sales', basket(ids, t.tillId, t.next++));
+            if (res.status !== 201) throw new Error(`sale ${res.status} ${JSON.stringify(res.body)}`);
+          }
+        }),
+      );
+      const rate = perRound / (Number(process.hrtime.bigint() - started) / 1e9);
+      const heads = fs.existsSync(path.join(dir, 'witness', 'journal.log'))
+        ? fs.readFileSync(path.join(dir, 'witness', 'journal.log'), 'utf8').split('\n').length - 1
+        : 0;
+      return { rate, witnessLines: heads };
+    } finally {
+      for (const t of tills) t.session.close();
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const withRates: number[] = [];
+  const withoutRates: number[] = [];
+  let lines = 0;
+  for (let r = 0; r < rounds; r++) {
+    withoutRates.push((await one(false)).rate);
+    const signed = await one(true);
+    withRates.push(signed.rate);
+    lines = signed.witnessLines;
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const ratio = mean(withRates) / mean(withoutRates);
+  return [
+    `tickets at ${level} tills, without signed heads and witness: ${mean(withoutRates).toFixed(0).padStart(6)} tickets/s (rounds ${withoutRates.map((x) => x.toFixed(0)).join(', ')})`,
+    `tickets at ${level} tills, with signed heads and witness:    ${mean(withRates).toFixed(0).padStart(6)} tickets/s (rounds ${withRates.map((x) => x.toFixed(0)).join(', ')}; ${lines} witness lines)`,
+    `signing + witness cost: throughput ×${ratio.toFixed(2)}${ratio >= 0.8 ? '  OK (target ≥ 0.8×)' : '  UNDER TARGET (0.8×)'}`,
+  ];
+}
+
+if (process.argv[1]?.endsWith('tickets.ts') && process.env.BENCH_SIGNING) {
+  for (const line of await benchSigningCost()) console.log(line);
 }

@@ -19,6 +19,7 @@ import * as recipes013 from './migrations/2026-12-04-013-recipes.ts';
 import * as splitBills014 from './migrations/2026-12-04-014-split-bills.ts';
 import * as cashDrawer015 from './migrations/2026-12-05-015-cash-drawer.ts';
 import * as pinLockout016 from './migrations/2026-12-05-016-pin-lockout.ts';
+import * as fiscalKeys017 from './migrations/2026-12-06-017-fiscal-keys.ts';
 import * as priceHistory018 from './migrations/2026-12-06-018-price-history.ts';
 import * as mealVouchers019 from './migrations/2026-12-06-019-meal-vouchers.ts';
 import * as chainV2021 from './migrations/2026-12-06-021-chain-v2.ts';
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04-014-split-bills': splitBills014,
   '2026-12-05-015-cash-drawer': cashDrawer015,
   '2026-12-05-016-pin-lockout': pinLockout016,
+  '2026-12-06-017-fiscal-keys': fiscalKeys017,
   '2026-12-06-018-price-history': priceHistory018,
   '2026-12-06-019-meal-vouchers': mealVouchers019,
   '2026-12-06-021-chain-v2': chainV2021,

@@ -307,6 +307,30 @@ export interface ClosingTable {
   grand_total_cents: number;
   prev_hash: string;
   hash: string;
+  /** Ed25519 signature (base64) of the closing's hash by `key_id` (server/journal/keys.ts); null until signed. */
+  signature: Generated<string | null>;
+  key_id: Generated<number | null>;
+}
+
+/** The public half of each key the journal was ever signed with (the private half: DATA_DIR/keys/). */
+export interface SigningKeyTable {
+  id: Generated<number>;
+  algorithm: Generated<string>;
+  public_key: string;
+  fingerprint: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+/** A chain's head as it stood when signed: the hash at that position, signed with a key not in this file. */
+export interface ChainHeadTable {
+  id: Generated<number>;
+  chain: string;
+  position: number;
+  hash: string;
+  signed_at: string;
+  signature: string;
+  key_id: number;
 }
 
 export type PrinterRole = 'receipt' | 'kitchen';
@@ -595,6 +619,8 @@ export interface Database {
   printers: PrinterTable;
   print_jobs: PrintJobTable;
   closings: ClosingTable;
+  signing_keys: SigningKeyTable;
+  chain_heads: ChainHeadTable;
   sales: SaleTable;
   sale_lines: SaleLineTable;
   sale_payments: SalePaymentTable;

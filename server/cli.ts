@@ -15,6 +15,8 @@ import { createArchive, verifyArchive } from './archive/archive.ts';
 import { createLogger } from './log.ts';
 import { chainHeads, recordRestore, recordVerify } from './system/jet.ts';
 import { TlsService } from './tls/tls-service.ts';
+import { ensureSigningKey, rotateSigningKey, shortFingerprint } from './journal/keys.ts';
+import { fiscalPaths } from './journal/fiscal.ts';
 
 const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
 
@@ -22,7 +24,9 @@ const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
         Crée une vraie boutique, vide (jamais de données de démonstration).
   create-admin --login IDENTIFIANT --password MOT_DE_PASSE [--name NOM] [--pin PIN]
         Crée un compte administrateur.
-  verify        Revérifie toutes les chaînes (journal des événements, ventes, clôtures) et le stock.
+  verify        Revérifie toutes les chaînes (journal des événements, ventes, clôtures), leurs signatures,
+                le témoin DATA_DIR/witness et le stock ; affiche l’empreinte de la clé publique.
+  rotate-key    Nouvelle paire de clés de signature du journal (l’ancienne est retirée, sa clé publique gardée).
   verify --archive FICHIER
         Vérifie une archive fiscale seule, sans base de données.
   archive --year AAAA
@@ -116,6 +120,11 @@ async function main() {
           );
         await createRealShop(database.db, identity.data, now);
         console.log(`Boutique « ${identity.data.name} » créée dans ${config.dbFile}.`);
+        // The journal's signing key: its private half in DATA_DIR/keys, to be backed up apart (README).
+        const key = await database.db.transaction().execute((trx) => ensureSigningKey(trx, fiscalPaths(config.DATA_DIR).keysDir, now));
+        console.log(
+          `Clé de signature du journal : ${fiscalPaths(config.DATA_DIR).keysDir} (à sauvegarder à part, jamais avec la base)\n  empreinte ${shortFingerprint(key.fingerprint)}`,
+        );
         // The shop's certificate authority, made now so its fingerprint can be noted before the first tablet.
         const tls = new TlsService(
           config,
@@ -191,10 +200,25 @@ async function main() {
       }
       const database = await openDatabase(config.dbFile);
       try {
-        const report = await verifyAll(database.db, { file: config.dbFile });
+        const report = await verifyAll(database.db, { file: config.dbFile, dataDir: config.DATA_DIR });
         await recordVerify(database.db, report, { userId: null, via: 'cli' }, new Date());
         console.log(JSON.stringify(report, null, 2));
+        // For the reader, beside the JSON (which carries it too, and stays alone on stdout for tools).
+        console.error(`Clé publique du journal : ${report.signing.fingerprint ?? 'aucune'}`);
         if (!report.ok) process.exitCode = 2;
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'rotate-key': {
+      const database = await openDatabase(config.dbFile);
+      try {
+        if (!(await shopMode(database.db))) fail('Aucune boutique dans cette base.');
+        const key = await database.db.transaction().execute((trx) => rotateSigningKey(trx, fiscalPaths(config.DATA_DIR).keysDir, now));
+        console.log(
+          `Nouvelle clé de signature n° ${key.id}, empreinte ${shortFingerprint(key.fingerprint)}.\nL’ancienne est retirée ; sa clé publique reste dans la base pour vérifier les signatures passées.${serverRunning(config.DATA_DIR) ? '\nRedémarrez le serveur pour qu’il signe avec la nouvelle clé.' : ''}`,
+        );
       } finally {
         await database.close();
       }

@@ -26,7 +26,10 @@ privateDir(config.DATA_DIR);
 const pidFile = path.join(config.DATA_DIR, 'server.pid');
 fs.writeFileSync(pidFile, String(process.pid));
 
-const running = await startServer({ config, demoIfEmpty: true, serveClient: true });
+// For bench/tickets.ts only: the same server without signed heads and witness, to measure what they cost.
+const fiscal = process.env.BENCH_WITHOUT_SIGNING !== '1';
+if (!fiscal) console.warn('BENCH_WITHOUT_SIGNING=1: chain heads are not signed and the witness is not written (bench only)');
+const running = await startServer({ config, demoIfEmpty: true, serveClient: true, fiscal });
 const demo = await isDemo(running.database.db);
 
 const tls = running.services.tls!;

@@ -24,6 +24,7 @@ import { createDualListener } from './tls/listener.ts';
 import { TlsService } from './tls/tls-service.ts';
 import { viaProxy } from './http/transport.ts';
 import { ErrorLog, recordStart, recordStop } from './system/jet.ts';
+import { FiscalJournal } from './journal/fiscal.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -45,6 +46,11 @@ export interface StartOptions {
   /** Create the demo shop when the database holds no shop yet (what `npm start` does). */
   demoIfEmpty?: boolean;
   serveClient?: boolean;
+  /**
+   * Signed chain heads and the witness file (server/journal/fiscal.ts). Only the ticket-throughput bench turns
+   * them off, to measure their cost beside the same run with them.
+   */
+  fiscal?: boolean;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -57,8 +63,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await createDemoShop(database.db, now());
     createdDemo = true;
   }
-  // The start is an event (with whether the last run stopped cleanly), before any request is taken.
-  await recordStart(database.db, config.DATA_DIR, now());
   const checkpointer = await startCheckpointer(database.sqlite, config.dbFile);
   const tls = new TlsService(
     config,
@@ -77,6 +81,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     tls,
     errors: new ErrorLog(database.db, now),
   };
+  // The witness is compared with the database before anything of this run is written (a cut tail is named
+  // as found), then the start is an event (with whether the last run stopped cleanly), before any request.
+  if (options.fiscal !== false) services.fiscal = await FiscalJournal.open(database.db, config.DATA_DIR, services.writes, now, log);
+  await recordStart(database.db, config.DATA_DIR, now());
   const app = createApp({
     db: database.db,
     services,
@@ -165,6 +173,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // The clean stop is the last event of the run: what errors were held back, then the stop itself.
       await services.errors?.flush();
       await recordStop(database.db, config.DATA_DIR, now(), reason);
+      // Then every chain's head signed after its last record (the stop event among them), the witness synced
+      // and closed.
+      await services.fiscal?.close().catch((e: Error) => log.error('chain heads not signed at stop', { error: e.message }));
       await checkpointer.stop();
       await database.close();
     },

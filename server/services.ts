@@ -7,6 +7,7 @@ import type { Realtime } from './realtime/realtime.ts';
 import type { PrintQueue } from './printing/queue.ts';
 import type { StatementRenderer } from './settlement/documents.ts';
 import type { TlsService } from './tls/tls-service.ts';
+import type { FiscalJournal } from './journal/fiscal.ts';
 
 /** What domain code may need beyond the database: no req/res, no socket. */
 export interface AppServices {
@@ -24,6 +25,8 @@ export interface AppServices {
   pdf?: StatementRenderer;
   /** HTTPS on the shop's network: the certificates and whether HTTPS is on. */
   tls?: TlsService;
+  /** Signed chain heads and the witness file (absent only in the bench run that measures their cost). */
+  fiscal?: FiscalJournal;
   /** True once the server is stopping: new requests get a 503 the tills retry later. */
   stopping?: () => boolean;
   /** Errors into the event log, at most one event per message a minute (server/system/jet.ts). */

@@ -43,6 +43,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'PATCH /api/tills/:id': M,
   'POST /api/tills/:id/pairing-code': M,
   'GET /api/devices/current': ['device'],
+  'POST /api/devices/current/head': ['device'],
   'POST /api/devices/:id/revoke': M,
   'GET /api/users': M,
   'POST /api/users': M,

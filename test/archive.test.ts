@@ -1,3 +1,4 @@
+import { ticketHash } from '../server/journal/tickets.ts';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -77,6 +78,7 @@ describe('fiscal archive of a closed year', () => {
     expect(execFileSync('tar', ['-tzf', file]).toString().split('\n').filter(Boolean)).toEqual([
       'manifest.json',
       'LISEZMOI.txt',
+      'heads.json',
       'tickets.jsonl',
       'closings.jsonl',
       'events.jsonl',
@@ -131,5 +133,43 @@ describe('fiscal archive of a closed year', () => {
     });
     const faults = verifyArchive(dropped).problems.map((p) => p.fault);
     expect(faults).toEqual(expect.arrayContaining(['checksum', 'missing', 'broken-link']));
+  });
+
+  it('carries the signed heads and public keys: a chain re-hashed inside the archive is named by its signatures', async () => {
+    const heads = JSON.parse(
+      readTar(zlib.gunzipSync(fs.readFileSync(file)))
+        .get('heads.json')!
+        .toString(),
+    );
+    expect(heads.keys).toHaveLength(1);
+    expect(heads.keys[0].publicKey).toContain('BEGIN PUBLIC KEY');
+    // The Z of each day signed every chain's head: till 1 at positions 3 and 6 at least.
+    expect(heads.heads.filter((h: any) => h.chain === 'till:1').map((h: any) => h.position)).toEqual(expect.arrayContaining([3, 6]));
+    const rechained = rebuild((files) => {
+      const tickets = files
+        .get('tickets.jsonl')!
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      // Till 1's own chain (the training till's is apart), re-hashed from its first ticket.
+      const till1 = tickets.filter((t) => t.record.tillId === 1 && !t.record.training);
+      till1[0].record.lines[0].name = 'Pain (modifié)';
+      let prev = till1[0].prevHash;
+      for (const t of till1) {
+        t.prevHash = prev;
+        t.hash = ticketHash(prev, t.record);
+        prev = t.hash;
+      }
+      const data = Buffer.from(tickets.map((t) => JSON.stringify(t) + '\n').join(''));
+      files.set('tickets.jsonl', data);
+      const manifest = JSON.parse(files.get('manifest.json')!.toString());
+      manifest.files.find((f: any) => f.name === 'tickets.jsonl').sha256 = crypto.createHash('sha256').update(data).digest('hex');
+      manifest.chains.tills[0].headHash = prev;
+      files.set('manifest.json', Buffer.from(JSON.stringify(manifest)));
+    });
+    const report = verifyArchive(rechained);
+    expect(report.problems.filter((p) => p.fault === 'hash-mismatch' || p.fault === 'broken-link' || p.fault === 'head')).toEqual([]);
+    expect(report.problems).toContainEqual(expect.objectContaining({ record: 'till:1 #6', fault: 'head-mismatch' }));
   });
 });

@@ -62,6 +62,8 @@ export class Outbox {
     private readonly onSent: (item: OutboxItem, reply: unknown) => void,
     /** A refused item, after it moved to `refused` (an order operation in conflict is shown to the waiter). */
     private readonly onRefused: (item: RefusedItem) => void | Promise<void> = () => undefined,
+    /** Everything queued was delivered (the till then reports its last acknowledged ticket: till.ts). */
+    private readonly onDrained: () => void = () => undefined,
   ) {}
 
   private set(patch: Partial<OutboxState>) {
@@ -163,5 +165,6 @@ export class Outbox {
         await this.onRefused(refused);
       }
     }
+    if (items.length) this.onDrained();
   }
 }

@@ -156,7 +156,25 @@ export class Till {
       async (item) => {
         for (const h of this.refusedHooks) await h(item);
       },
+      () => void this.reportHeads(),
     );
+  }
+
+  /** The last ticket the server acknowledged, kept to be reported (issue 20: a tail deleted on the server is seen). */
+  private headWrite: Promise<void> = Promise.resolve();
+
+  /**
+   * Tells the server which ticket it last acknowledged to this tablet (on connecting, after the outbox
+   * emptied): a server that lacks it records an alert. Best effort: offline, it is told next time.
+   */
+  private async reportHeads() {
+    await this.headWrite;
+    const device = this.state.device;
+    if (!device) return;
+    for (const training of [false, true]) {
+      const head = await get<{ number: number; hash: string }>('kv', `journalHead:${device.id}:${training ? 'training' : 'real'}`);
+      if (head) await call(tillsApi.reportHead, { body: { training, number: head.number, hash: head.hash } }).catch(() => undefined);
+    }
   }
 
   /** Listens on the till's socket (now, or once it connects). */
@@ -379,7 +397,7 @@ export class Till {
       this.outbox.state = { ...this.outbox.state, online: true };
       this.set({ outbox: this.outbox.state });
       // What changed while it was away (another tablet paired with this till, say; a Z taken).
-      void this.refreshDevice();
+      void this.refreshDevice().then(() => this.reportHeads());
       void this.refreshDay();
       void this.outbox.kick();
       // Back online: the catalogue may have changed meanwhile.
@@ -630,6 +648,16 @@ export class Till {
     const renumbered =
       recorded?.number !== undefined && item.number !== undefined && recorded.number !== item.number ? recorded.number : null;
     const device = this.state.device;
+    const ack = recorded as { tillId?: number; training?: boolean; number?: number; hash?: string } | null;
+    if ((item.kind === 'sale' || item.kind === 'refund') && ack?.hash && ack.number !== undefined && ack.tillId !== undefined) {
+      const key = `journalHead:${ack.tillId}:${ack.training ? 'training' : 'real'}`;
+      const head = { number: ack.number, hash: ack.hash };
+      // Kept in order: a later ticket's head never overwritten by an earlier one's.
+      this.headWrite = this.headWrite.then(async () => {
+        const known = await get<{ number: number }>('kv', key);
+        if (!known || known.number <= head.number) await put('kv', head, key);
+      });
+    }
     if (renumbered !== null && device) void raiseCounter(`number:${device.id}:${device.trainingMode ? 'training' : 'real'}`, renumbered);
     const f = this.state.finished;
     if (f && f.id === item.id && recorded?.receiptToken !== undefined) {

@@ -15,6 +15,7 @@ import { readSetting } from '../settings/settings.ts';
 import { readTar, writeTar } from './tar.ts';
 import { shopFiscalYear, type FiscalYear } from '../closing/fiscal-year.ts';
 import { nextDay } from '../sales/record.ts';
+import { closingChain, EVENTS_CHAIN, headMessage, tillChain } from '../journal/keys.ts';
 
 export const ARCHIVE_FORMAT = 'comptoir-archive/1';
 const NAME = /^comptoir-archive-\d{4}-\d{8}-\d{6}\.tar\.gz$/;
@@ -23,6 +24,7 @@ const readme = (year: string, fy: FiscalYear) => `Archive fiscale Comptoir — e
 
 Contenu (format ${ARCHIVE_FORMAT}) :
   manifest.json    identité de la boutique, période, empreintes SHA-256 de chaque fichier, têtes de chaîne
+  heads.json       têtes de chaîne signées (Ed25519) et clés publiques de la boutique, pour vérifier les signatures
   tickets.jsonl    un ticket par ligne : "record" (le contenu haché), "prevHash", "hash", et les champs annexes ;
                    les tickets de formation y sont, chaînés à part et marqués "training": true
   closings.jsonl   les clôtures (Z jour, mois, année) de la période, chaînées par point de vente
@@ -185,8 +187,35 @@ export async function createArchive(db: Kysely<Database>, year: string, dir: str
     for (const e of rows) events.push(canonicalJson(e));
     eventHead = { firstId: rows[0]!.id, lastId: rows.at(-1)!.id, prevHashAtStart: rows[0]!.prev_hash, headHash: rows.at(-1)!.hash };
   }
+  // The signed heads that fall in the archived segments, and every public key: the archive's signatures
+  // check on their own, without the shop's database.
+  const segments = [
+    ...ranges.map((r) => ({ chain: tillChain(r.till_id, 0), from: Number(r.first), to: Number(r.last) })),
+    ...closingRanges.map((r) => ({ chain: closingChain(r.outlet_id), from: Number(r.first), to: Number(r.last) })),
+    ...(eventHead ? [{ chain: EVENTS_CHAIN, from: eventHead.firstId, to: eventHead.lastId }] : []),
+  ];
+  const signedHeads = [];
+  for (const seg of segments)
+    signedHeads.push(
+      ...(await db
+        .selectFrom('chain_heads')
+        .select(['chain', 'position', 'hash', 'signed_at as signedAt', 'signature', 'key_id as keyId'])
+        .where('chain', '=', seg.chain)
+        .where('position', '>=', seg.from)
+        .where('position', '<=', seg.to)
+        .orderBy('position')
+        .execute()),
+    );
+  const keys = (await db.selectFrom('signing_keys').selectAll().orderBy('id').execute()).map((k) => ({
+    id: k.id,
+    fingerprint: k.fingerprint,
+    publicKey: k.public_key,
+    createdAt: k.created_at,
+    retiredAt: k.retired_at,
+  }));
   const files = [
     { name: 'LISEZMOI.txt', data: Buffer.from(readme(year, fy)) },
+    { name: 'heads.json', data: Buffer.from(JSON.stringify({ keys, heads: signedHeads }, null, 2)) },
     { name: 'tickets.jsonl', data: Buffer.from(tickets.map((l) => l + '\n').join('')) },
     { name: 'closings.jsonl', data: Buffer.from(closings.map((l) => l + '\n').join('')) },
     { name: 'events.jsonl', data: Buffer.from(events.map((l) => l + '\n').join('')) },
@@ -312,7 +341,11 @@ export function verifyArchive(gz: Buffer): ArchiveReport {
         detail: 'the chain does not end on the head named in the manifest',
       });
   }
-  const closings = lines('closings.jsonl') as (Omit<ClosingTable, 'id' | 'figures'> & { figures: ClosingFigures })[];
+  const closings = lines('closings.jsonl') as (Omit<ClosingTable, 'id' | 'figures' | 'signature' | 'key_id'> & {
+    figures: ClosingFigures;
+    signature?: string | null;
+    key_id?: number | null;
+  })[];
   counts.closings = closings.length;
   for (const head of manifest.chains.closings as { outletId: number; prevHashAtStart: string; headHash: string }[]) {
     let prev = head.prevHashAtStart;
@@ -353,6 +386,7 @@ export function verifyArchive(gz: Buffer): ArchiveReport {
     if (prev !== manifest.chains.events.headHash)
       problems.push({ record: 'events', fault: 'head', detail: 'the chain does not end on the head named in the manifest' });
   }
+  problems.push(...verifyArchiveSignatures(files.get('heads.json'), tickets, closings, events));
   for (const [name, n] of Object.entries(manifest.counts as Record<string, number>)) {
     if (counts[name as keyof typeof counts] !== n)
       problems.push({
@@ -362,4 +396,59 @@ export function verifyArchive(gz: Buffer): ArchiveReport {
       });
   }
   return { ok: problems.length === 0, year: manifest.year ?? null, counts, problems };
+}
+
+/**
+ * heads.json: every signed head in the archive against the public keys it carries and the archived record
+ * at its position, and every closing's signature (issue 20, item 1).
+ */
+function verifyArchiveSignatures(
+  headsJson: Buffer | undefined,
+  tickets: { record: TicketRecord; hash: string }[],
+  closings: {
+    outlet_id: number;
+    kind: string;
+    period: string;
+    seq: number;
+    hash: string;
+    signature?: string | null;
+    key_id?: number | null;
+  }[],
+  events: { id: number; hash: string }[],
+): ArchiveReport['problems'] {
+  // An archive written before signatures has no heads.json: nothing to check.
+  if (!headsJson) return [];
+  const problems: ArchiveReport['problems'] = [];
+  const { keys, heads } = JSON.parse(headsJson.toString('utf8')) as {
+    keys: { id: number; publicKey: string }[];
+    heads: { chain: string; position: number; hash: string; signature: string; keyId: number }[];
+  };
+  const keyOf = new Map(keys.map((k) => [k.id, crypto.createPublicKey(k.publicKey)]));
+  const valid = (keyId: number | null | undefined, message: Buffer, signature: string) => {
+    const key = keyId == null ? undefined : keyOf.get(keyId);
+    return key !== undefined && crypto.verify(null, message, key, Buffer.from(signature, 'base64'));
+  };
+  const stored = new Map<string, string>();
+  for (const t of tickets) if (!t.record.training) stored.set(`${tillChain(t.record.tillId, 0)} ${t.record.chainSeq}`, t.hash);
+  for (const c of closings) stored.set(`${closingChain(c.outlet_id)} ${c.seq}`, c.hash);
+  for (const e of events) stored.set(`${EVENTS_CHAIN} ${e.id}`, e.hash);
+  for (const h of heads) {
+    const record = `${h.chain} #${h.position}`;
+    if (!valid(h.keyId, headMessage(h.chain, h.position, h.hash), h.signature))
+      problems.push({ record, fault: 'bad-signature', detail: 'the head’s signature does not verify' });
+    else if (stored.get(`${h.chain} ${h.position}`) !== h.hash)
+      problems.push({
+        record,
+        fault: 'head-mismatch',
+        detail: 'the archived record at this position is not the one signed: re-chained without the key',
+      });
+  }
+  if (keys.length)
+    for (const c of closings) {
+      const record = `closing:${c.kind} ${c.period} (point de vente ${c.outlet_id})`;
+      if (!c.signature) problems.push({ record, fault: 'unsigned', detail: 'this closing carries no signature' });
+      else if (!valid(c.key_id, headMessage(closingChain(c.outlet_id), c.seq, c.hash), c.signature))
+        problems.push({ record, fault: 'bad-signature', detail: 'the signature does not match its hash' });
+    }
+  return problems;
 }

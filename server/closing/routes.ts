@@ -26,6 +26,8 @@ export const closingRoutes = [
       'Daily closing (Z) of an outlet: totals by payment, VAT rate, producer; the drawer (float, cash in and out) and cash expected vs counted; chained. The day then takes no more tickets (they go to the next day): closing today needs `confirmEarly`',
     handler: async ({ body }, ctx) => {
       const closing = await closeDay(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
+      // The Z signed (and every chain's head with it) and witnessed before it is answered.
+      await ctx.services.fiscal?.flush({ all: true });
       ctx.services.realtime?.dayClosed(closing.outletId, closing.period);
       return Reply.created(closing);
     },
@@ -34,15 +36,21 @@ export const closingRoutes = [
     access: MANAGERS,
     tag: 'closings',
     summary: 'Monthly closing, the sum of the month’s daily closings (every day with tickets must be closed)',
-    handler: async ({ body }, ctx) =>
-      Reply.created(await closeMonth(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
+    handler: async ({ body }, ctx) => {
+      const closing = await closeMonth(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
+      await ctx.services.fiscal?.flush({ all: true });
+      return Reply.created(closing);
+    },
   }),
   serve(closingApi.closeYear, {
     access: MANAGERS,
     tag: 'closings',
     summary: 'Yearly closing, the sum of the year’s monthly closings',
-    handler: async ({ body }, ctx) =>
-      Reply.created(await closeYear(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
+    handler: async ({ body }, ctx) => {
+      const closing = await closeYear(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
+      await ctx.services.fiscal?.flush({ all: true });
+      return Reply.created(closing);
+    },
   }),
   serve(closingApi.list, {
     access: MANAGERS,

@@ -31,7 +31,7 @@ export const closingHash = (prevHash: string, r: ClosingRecord) => sha256Hex(pre
  * archive re-hash through it (the archive keeps the figures as an object, the table as canonical JSON).
  */
 export function closingRecord(
-  r: Omit<ClosingTable, 'id' | 'prev_hash' | 'hash' | 'figures'> & { figures: string | ClosingFigures },
+  r: Omit<ClosingTable, 'id' | 'prev_hash' | 'hash' | 'figures' | 'signature' | 'key_id'> & { figures: string | ClosingFigures },
 ): ClosingRecord {
   return {
     outletId: r.outlet_id,

@@ -5,6 +5,8 @@ import os from 'node:os';
 import { verifySegment, verifyTicketChains, verifyTicketRange, verifyTicketsByTable } from './tickets.ts';
 import { workerRangeRunner, workerSegmentRunner } from './verify-pool.ts';
 import { verifyClosings } from './closings.ts';
+import { journalAlerts, verifySignatures, verifyWitness } from './heads.ts';
+import { fiscalPaths } from './fiscal.ts';
 
 export interface VerifyProblem {
   record: string;
@@ -16,7 +18,10 @@ export interface VerifyProblem {
  * What `GET /api/journal/verify` and `npm run cli -- verify` report: every till's ticket chain, the event
  * chain, the closings (each recomputed from what it is built from) and the stock ledger.
  */
-export async function verifyAll(db: Db, options: { file?: string; segmentSize?: number } = {}) {
+export async function verifyAll(
+  db: Db,
+  options: { file?: string; segmentSize?: number; dataDir?: string; checkSignatures?: boolean } = {},
+) {
   const events = await verifyEventChain(db);
   const stock = await verifyStockLedger(db);
   // Given the database file, long chains are verified on every core.
@@ -38,8 +43,18 @@ export async function verifyAll(db: Db, options: { file?: string; segmentSize?: 
         ),
     verifyClosings(db),
   ]);
+  // Signatures (closings and chain heads) and the witness file, when the data directory is known.
+  const paths = options.dataDir ? fiscalPaths(options.dataDir) : null;
+  const signing = await verifySignatures(db, {
+    ...(paths ? { keysDir: paths.keysDir } : {}),
+    ...(options.checkSignatures === false ? { checkSignatures: false } : {}),
+  });
+  const witness = paths ? await verifyWitness(db, paths.witnessPath) : { report: null, problems: [] };
   const problems: VerifyProblem[] = [
     ...tickets.problems,
+    ...signing.problems,
+    ...witness.problems,
+    ...(await journalAlerts(db)),
     ...closings.problems,
     ...events.problems.map((p) => ({ record: `event:${p.eventId}`, fault: p.fault, detail: p.detail })),
     ...stock.problems.map((p) => ({ record: `product:${p.productId}`, fault: p.fault, detail: p.detail })),
@@ -51,6 +66,8 @@ export async function verifyAll(db: Db, options: { file?: string; segmentSize?: 
     grandTotalCents: tickets.grandTotalCents,
     events: events.events,
     threads: tickets.threads,
+    signing: signing.report,
+    witness: witness.report,
     problems,
   };
 }

@@ -28,6 +28,11 @@ export class WriteQueue {
   private pending: Job[] = [];
   private draining = false;
   private idleWaiters: (() => void)[] = [];
+  /**
+   * Run after a batch's jobs in its transaction, then once its COMMIT is on disk (the journal's signed heads
+   * and witness, server/journal/fiscal.ts).
+   */
+  hooks: { inBatch: (trx: Trx) => Promise<unknown>; afterCommit: (staged: unknown) => void } | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -52,6 +57,8 @@ export class WriteQueue {
         await new Promise<void>((resolve) => setImmediate(resolve));
         let batch: Job[] = [];
         let outcomes: Outcome[] = [];
+        let staged: unknown = null;
+        const hooks = this.hooks;
         try {
           await this.db.transaction().execute(async (trx) => {
             // Taken once the connection is ours: the tickets that arrived while we waited for it come along.
@@ -66,7 +73,9 @@ export class WriteQueue {
                 outcomes.push({ ok: false, error });
               }
             }
+            staged = hooks ? await hooks.inBatch(trx) : null;
           });
+          hooks?.afterCommit(staged);
         } catch (error) {
           if (error instanceof PartialWrite) {
             outcomes = await this.oneByOne(batch);

@@ -27,7 +27,10 @@ export const systemRoutes = [
     tag: 'system',
     summary: 'Re-walk every chain (events, and tickets and closings once recorded) and re-sum the stock ledger',
     handler: async (_, ctx) => {
-      const report = await verifyAll(ctx.db, { file: ctx.services.config.dbFile });
+      // What was committed a moment ago witnessed and under a signed head first: a tail not yet signed is not
+      // mistaken for one left unsigned (older heads and the witness still name any rewrite or cut).
+      await ctx.services.fiscal?.flush({ all: true });
+      const report = await verifyAll(ctx.db, { file: ctx.services.config.dbFile, dataDir: ctx.services.config.DATA_DIR });
       // Each run and its result is an event (after the walk, so the walk does not cover its own trace).
       await recordVerify(ctx.db, report, { userId: requireUser(ctx).id, via: 'route' }, ctx.services.now());
       return report;

@@ -15,3 +15,18 @@ export async function refusedTicketEvent(db: Db, subject: string, id: string, ki
       .executeTakeFirst()
   );
 }
+
+/** The alert an earlier report of this same missing head wrote, if any (a tablet reports at every sync). */
+export async function headMissingEvent(db: Db, subject: string, number: number, hash: string) {
+  return (
+    db
+      .selectFrom('events')
+      .select('id')
+      .where('kind', '=', 'journal.head_missing')
+      .where('subject', '=', subject)
+      // SQLite: json_extract on the event's JSON text; PostgreSQL would read `(data::jsonb ->> 'number')` and `->> 'hash'`.
+      .where((eb) => eb(eb.fn('json_extract', ['data', eb.val('$.number')]), '=', number))
+      .where((eb) => eb(eb.fn('json_extract', ['data', eb.val('$.hash')]), '=', hash))
+      .executeTakeFirst()
+  );
+}

@@ -11,6 +11,7 @@ import {
   listTills,
   pairTablet,
   reportRefusedTicket,
+  reportTillHead,
   revokeTablet,
 } from './tills.ts';
 
@@ -82,6 +83,13 @@ export const tillRoutes = [
     tag: 'tills',
     summary: 'The till this tablet is paired with, and the staff who may log in on it (lock screen)',
     handler: async (_, ctx) => currentTill(ctx.db, ctx, ctx.services.now()),
+  }),
+  serve(tillsApi.reportHead, {
+    access: ['device'],
+    tag: 'tills',
+    summary:
+      'The last ticket the server acknowledged to this tablet (number and hash): unknown to the server, an alert event `journal.head_missing`; known, the till’s chain head is signed',
+    handler: async ({ body }, ctx) => reportTillHead(ctx.db, ctx, body, ctx.services),
   }),
   serve(tillsApi.revoke, {
     access: MANAGERS,

@@ -9,7 +9,10 @@ import { newPairingCode, newToken, sha256Hex } from '../auth/secrets.ts';
 import { Invalid, NotFound, Unauthorized } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
-import { refusedTicketEvent } from './queries.ts';
+import { headMissingEvent, refusedTicketEvent } from './queries.ts';
+import type { tillHeadBody } from '../../shared/api/tills.ts';
+import type { AppServices } from '../services.ts';
+import { tillChain } from '../journal/keys.ts';
 import { browserOf } from '../../shared/user-agent.ts';
 
 export const PAIRING_CODE_TTL_MS = 15 * 60_000;
@@ -312,4 +315,59 @@ export async function reportRefusedTicket(db: Kysely<Database>, actor: Actor, re
     });
     return { created: true, eventId };
   });
+}
+
+/**
+ * A tablet's last acknowledged ticket against the server's journal (issue 20, item 2). The tablet keeps what
+ * the server answered; a server that no longer holds that ticket, or holds another hash at its number, lost
+ * the chain's tail (deleted, or an older copy restored): an alert event, which `verify` names. Reported again
+ * and again by the same tablet, the alert is recorded once per number and hash.
+ */
+export async function reportTillHead(
+  db: Kysely<Database>,
+  actor: Actor,
+  head: z.output<typeof tillHeadBody>,
+  services: Pick<AppServices, 'now' | 'writes' | 'fiscal'>,
+): Promise<{ known: boolean }> {
+  const tillId = requireTill(actor).tillId;
+  const chain = tillChain(tillId, head.training);
+  const stored = await db
+    .selectFrom('sales')
+    .select(['hash', 'chain_seq'])
+    .where('till_id', '=', tillId)
+    .where('training', '=', head.training ? 1 : 0)
+    .where('number', '=', head.number)
+    .executeTakeFirst();
+  if (stored?.hash === head.hash) {
+    // A till that synced: its chain's head signed now.
+    await services.fiscal?.flush({ chains: [chain] });
+    return { known: true };
+  }
+  const subject = `till:${tillId}`;
+  await services.writes.run(async (trx) => {
+    if (await headMissingEvent(trx, subject, head.number, head.hash)) return;
+    const last = await trx
+      .selectFrom('sales')
+      .select(['number', 'hash'])
+      .where('till_id', '=', tillId)
+      .where('training', '=', head.training ? 1 : 0)
+      .orderBy('chain_seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    await recordEvent(trx, {
+      kind: 'journal.head_missing',
+      userId: null,
+      subject,
+      data: {
+        chain,
+        training: head.training,
+        number: head.number,
+        hash: head.hash,
+        server: stored ? { number: head.number, hash: stored.hash } : last ? { lastNumber: last.number, lastHash: last.hash } : null,
+        deviceId: requireTill(actor).id,
+      },
+      at: services.now().toISOString(),
+    });
+  });
+  return { known: false };
 }

@@ -25,6 +25,15 @@ export const verifyReport = z.strictObject({
   events: int,
   /** Worker threads used (0: in the server's own thread). */
   threads: int,
+  /** The public keys the journal was signed with (old ones kept), the active key's fingerprint, what was checked. */
+  signing: z.strictObject({
+    keys: z.array(z.strictObject({ id: int, fingerprint: z.string(), createdAt: z.string(), retiredAt: z.string().nullable() })),
+    fingerprint: z.string().nullable(),
+    heads: int,
+    closingSignatures: int,
+  }),
+  /** Lines read from the witness file (DATA_DIR/witness/journal.log); null when there is none. */
+  witness: z.strictObject({ lines: int }).nullable(),
   problems: z.array(z.strictObject({ record: z.string(), fault: z.string(), detail: z.string() })),
 });
 

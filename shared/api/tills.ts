@@ -12,6 +12,17 @@ import { tillOptionsSchema } from './settings.ts';
 const int = z.number().int();
 const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
 
+/**
+ * The last ticket the server acknowledged to this tablet, as the tablet kept it: reported when it connects
+ * and after it empties its outbox, so that a tail deleted from the server's database is seen (issue 20).
+ */
+export const tillHeadBody = z.strictObject({
+  training: z.boolean(),
+  number: int.positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'empreinte SHA-256 attendue (64 caractères hexadécimaux)'),
+});
+export const tillHeadReply = z.strictObject({ known: z.boolean() });
+
 export const outletView = z.strictObject({ id: int, code: outletCodeSchema, name: z.string() });
 export type OutletView = z.infer<typeof outletView>;
 
@@ -94,5 +105,6 @@ export const tillsApi = {
   }),
   pair: endpoint({ method: 'post', path: '/api/devices/pair', body: pairBody, response: z.strictObject({ tillId: int, deviceId: int }) }),
   current: endpoint({ method: 'get', path: '/api/devices/current', response: currentDeviceView }),
+  reportHead: endpoint({ method: 'post', path: '/api/devices/current/head', body: tillHeadBody, response: tillHeadReply }),
   revoke: endpoint({ method: 'post', path: '/api/devices/:id/revoke', params: idParams, response: noContent }),
 };
