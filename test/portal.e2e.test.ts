@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop, allowDaysWithoutZ } from './support/harness.ts';
 import { launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
 import { uuidv7 } from './support/tickets.ts';
 
@@ -37,6 +37,7 @@ async function sell(createdAt: string, lines: object[], totalCents: number) {
 
 beforeAll(async () => {
   shop = await startTestShop({ serveClient: true });
+  await allowDaysWithoutZ(shop.admin);
   ferme = await aProducer(shop.admin, { name: 'Ferme du Sidobre', slug: 'sidobre', commissionBp: 2000 });
   const brasserie = await aProducer(shop.admin, { name: 'Brasserie du Thoré' });
   ids = {

@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, DishAvailabilityEvent, ServerToClientEvents, StockChangedEvent } from '../shared/realtime.ts';
 import { openSqlite } from '../db/database.ts';
-import { ADMIN, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { ADMIN, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop, allowDaysWithoutZ } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 import { until } from './support/wait.ts';
 
@@ -68,6 +68,7 @@ describe('a dish with a recipe: kitchen movements and the producers’ statement
 
   beforeAll(async () => {
     shop = await startTestShop({ now: () => clock });
+    await allowDaysWithoutZ(shop.admin);
     const a = await aProducer(shop.admin, { name: 'Bergerie du Montalet', commissionBp: 2000 });
     const b = await aProducer(shop.admin, { name: 'Volailles du Sor', commissionBp: 1500 });
     const c = await aProducer(shop.admin, { name: 'Salaisons de Lacaune', commissionBp: 2000 });

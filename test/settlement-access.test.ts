@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/realtime.ts';
 import { allRoutes } from '../server/http/routes.ts';
-import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop, allowDaysWithoutZ } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 type S = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -36,6 +36,7 @@ describe('the producer portal shows each producer only their own business', () =
 
   beforeAll(async () => {
     shop = await startTestShop({ now: () => clock });
+    await allowDaysWithoutZ(shop.admin);
     a = await aProducer(shop.admin, { name: 'Fournil de Lacrouzette' });
     b = await aProducer(shop.admin, { name: 'Safran du Lauragais' });
     const pain = await aProduct(shop.admin, { name: 'Pain au levain', producerId: a.id, priceCents: 520 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { ADMIN, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop, allowDaysWithoutZ } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 /**
@@ -46,6 +46,7 @@ describe('late lines and gaps between statements', () => {
 
   beforeAll(async () => {
     shop = await startTestShop({ now: () => clock });
+    await allowDaysWithoutZ(shop.admin);
     baker = (await aProducer(shop.admin, { name: 'Fournil de Lacrouzette', commissionBp: 2000 })).id;
     bread = (await aProduct(shop.admin, { name: 'Pain de campagne', producerId: baker, priceCents: 300 })).id;
     await shop.admin.post('/api/stock/deposits', { producerId: baker, lines: [{ productId: bread, quantity: 50 }] });

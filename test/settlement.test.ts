@@ -2,7 +2,17 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, aCategory, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import {
+  ADMIN,
+  aCategory,
+  aProducer,
+  aProduct,
+  aUser,
+  startTestShop,
+  type Client,
+  type TestShop,
+  allowDaysWithoutZ,
+} from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 /**
@@ -63,6 +73,7 @@ describe('consignment statements, to the cent', () => {
   beforeAll(async () => {
     fs.mkdirSync(path.join('test-artifacts', 'statements'), { recursive: true });
     shop = await startTestShop({ now: () => clock });
+    await allowDaysWithoutZ(shop.admin);
     const fromages = await aCategory(shop.admin, { name: 'Fromages' });
     const a = await aProducer(shop.admin, {
       name: 'Ferme du Sidobre',
@@ -115,7 +126,14 @@ describe('consignment statements, to the cent', () => {
       pin: '9876',
     });
     expect(
-      (await shop.admin.put('/api/settings/till', { extraPaymentMethods: [], cashierDiscountLimitBp: 2000, autoLockSeconds: 180 })).status,
+      (
+        await shop.admin.put('/api/settings/till', {
+          extraPaymentMethods: [],
+          cashierDiscountLimitBp: 2000,
+          autoLockSeconds: 180,
+          missedZBlocks: false,
+        })
+      ).status,
     ).toBe(200);
 
     await at('2026-11-05T11:00:00Z');

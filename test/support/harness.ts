@@ -172,6 +172,16 @@ export async function allowMealVouchersEveryDay(admin: Client): Promise<void> {
   if (res.status !== 200) throw new Error(`till options: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
+/**
+ * For tests that ring months of consignment history day after day without a Z each evening (statements,
+ * recipes): the shop lets days stay open. The rule itself (on by default) is tested in `missed-z.test.ts`.
+ */
+export async function allowDaysWithoutZ(admin: Client): Promise<void> {
+  const options = (await admin.get('/api/settings')).body.till;
+  const res = await admin.put('/api/settings/till', { ...options, missedZBlocks: false });
+  if (res.status !== 200) throw new Error(`till options: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
 let siretCounter = 0;
 /** A fake SIRET that passes the Luhn check: 13 digits, then the one check digit that fits. */
 export function aSiret(): string {
