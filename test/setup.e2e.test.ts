@@ -146,6 +146,8 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     await expect.poll(async () => (await shop.admin.get('/api/printers')).body[0].active).toBe(true);
 
     // A kitchen printer that does not answer: its test page waits in the queue, and is dropped by hand.
+    // (Once the row's form has closed after saving: until then its own « Nom » field is there too.)
+    await expect.poll(() => printers.getByLabel('Nom').count()).toBe(1);
     await printers.getByLabel('Nom').fill('Cuisine');
     await printers.getByLabel('Adresse').fill('tcp://127.0.0.1:9');
     await printers.getByLabel('Usage').selectOption('kitchen');
