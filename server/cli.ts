@@ -13,6 +13,8 @@ import { createAdmin, createRealShop, shopMode } from './shop/setup.ts';
 import { verifyAll } from './journal/verify.ts';
 import { createArchive, verifyArchive } from './archive/archive.ts';
 import { createLogger } from './log.ts';
+import { WitnessWriter, witnessFile } from './journal/witness.ts';
+import { chainEnds } from './journal/heads.ts';
 import { chainHeads, recordRestore, recordVerify } from './system/jet.ts';
 import { TlsService } from './tls/tls-service.ts';
 import { ensureSigningKey, rotateSigningKey, shortFingerprint } from './journal/keys.ts';
@@ -279,11 +281,22 @@ async function main() {
         // The restore itself is an event, written after it into the restored database.
         const database = await openDatabase(config.dbFile);
         try {
-          await recordRestore(
+          // Where the restored chains end, before the restore's own event is added to one of them.
+          const ends = await chainEnds(database.db);
+          const eventId = await recordRestore(
             database.db,
             { file: path.resolve(file), backupDate: fs.statSync(file).mtime.toISOString(), replaced, restored, keptAs },
             new Date(),
           );
+          // The witness outside the database learns of the restore: what it held beyond the restored ends is
+          // the restore's (logged by that event), not a deletion, and those positions may be written anew.
+          const event = await database.db.selectFrom('events').select('hash').where('id', '=', eventId).executeTakeFirstOrThrow();
+          const witness = new WitnessWriter(witnessFile(config.DATA_DIR));
+          try {
+            witness.markRestore(eventId, event.hash, ends);
+          } finally {
+            witness.close();
+          }
         } finally {
           await database.close();
         }

@@ -403,6 +403,15 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await page.getByLabel('Type').selectOption('closing');
     await expect.poll(async () => (await text(page.getByTestId('events'))).includes('backup.created')).toBe(false);
     expect(await text(page.getByTestId('events'))).toContain('closing.day');
+    // The journal verified from here: intact (nothing above broke it), signed, compared with the witness, and
+    // the run itself logged.
+    await page.getByRole('button', { name: 'Vérifier maintenant' }).click();
+    await expect.poll(() => text(page.getByTestId('verify'))).toContain('Journal intègre.');
+    const verified = await text(page.getByTestId('verify'));
+    expect(verified).toMatch(/Signé avec la clé ed25519:[0-9a-f]{4}/);
+    expect(verified).toMatch(/Fichier témoin : \d+ lignes comparées\./);
+    await page.getByLabel('Type').selectOption('journal');
+    await expect.poll(() => text(page.getByTestId('events'))).toContain('journal.verified');
     await screenshot(page, 'backoffice-laptop-system');
   });
 

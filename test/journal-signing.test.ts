@@ -199,6 +199,95 @@ describe('a tail deleted after the last Z', () => {
   });
 });
 
+describe('a tail deleted up to a Z, with the witness file and the signed heads', () => {
+  let shop: TestShop;
+  let sell: () => Promise<{ number: number; hash: string; id: string }>;
+
+  beforeAll(async () => {
+    ({ shop, sell } = await aShopWithTickets());
+  });
+  afterAll(() => shop.close());
+
+  it('is named by the Z, which carries, prints and signs the heads of the chains it closed', async () => {
+    const sold = [];
+    for (let i = 0; i < 3; i++) sold.push(await sell());
+    const day = businessDay(new Date(), 'Europe/Paris');
+    const z = await shop.admin.post('/api/closings/day', { outlet: 'shop', day, cashCountedCents: 2850, confirmEarly: true });
+    expect(z.status).toBe(201);
+    // The Z holds till 1's head: its 3rd ticket, with that ticket's hash as the till was told it.
+    expect(z.body.figures.chainHeads).toContainEqual({ chain: 'till:1', position: 3, hash: sold[2]!.hash });
+    const pdf = await shop.admin.get(`/api/closings/${z.body.id}.pdf`);
+    expect(pdf.status).toBe(200);
+    const dir = path.join('test-artifacts', 'journal-signing');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'z-chain-heads.pdf');
+    fs.writeFileSync(file, pdf.raw);
+    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+    expect(text).toContain('Têtes de chaîne');
+    expect(text).toMatch(new RegExp(`Caisse 1\\s+3\\s+${sold[2]!.hash}`));
+    expect(text).toMatch(/Signée avec la clé ed25519:[0-9a-f]{4}/);
+    await shop.stop();
+
+    // The attacker removes the Z's last ticket, every signed head that would name it, and the witness file.
+    const dbFile = path.join(shop.dataDir, 'comptoir.sqlite');
+    const sqlite = openSqlite(dbFile);
+    dropTriggers(sqlite);
+    const { id } = sqlite.prepare('select id from sales where till_id = 1 and training = 0 and number = 3').get() as { id: string };
+    for (const table of ['sale_lines', 'sale_payments', 'sale_vat', 'stock_movements'])
+      sqlite.prepare(`delete from ${table} where sale_id = ?`).run(id);
+    sqlite.prepare('delete from sales where id = ?').run(id);
+    sqlite.prepare(`delete from chain_heads where chain = 'till:1' and position >= 3`).run();
+    fs.rmSync(path.join(shop.dataDir, 'witness', 'journal.log'));
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const report = await verifyAll(db, { file: dbFile, dataDir: shop.dataDir });
+    expect(report.problems).toContainEqual({
+      record: 'ticket:caisse 1 position 3',
+      fault: 'closing-head-missing',
+      detail: `the closing day ${day} (point de vente 1) names this record as its chain's head: it is no longer in the database`,
+    });
+    await db.destroy();
+  });
+});
+
+describe('a restore marker forged into the witness', () => {
+  let shop: TestShop;
+  let sell: () => Promise<{ number: number; hash: string; id: string }>;
+
+  beforeAll(async () => {
+    ({ shop, sell } = await aShopWithTickets());
+  });
+  afterAll(() => shop.close());
+
+  it('explains nothing: the records cut are named as a rollback without its restore event', async () => {
+    for (let i = 0; i < 3; i++) await sell();
+    await shop.stop();
+    const file = path.join(shop.dataDir, 'comptoir.sqlite');
+    const sqlite = openSqlite(file);
+    dropTriggers(sqlite);
+    for (const n of [2, 3]) {
+      const { id } = sqlite.prepare('select id from sales where till_id = 1 and training = 0 and number = ?').get(n) as { id: string };
+      for (const table of ['sale_lines', 'sale_payments', 'sale_vat', 'stock_movements'])
+        sqlite.prepare(`delete from ${table} where sale_id = ?`).run(id);
+      sqlite.prepare('delete from sales where id = ?').run(id);
+    }
+    sqlite.prepare(`delete from chain_heads where chain = 'till:1' and position >= 2`).run();
+    const { maxEvent } = sqlite.prepare('select max(id) as maxEvent from events').get() as { maxEvent: number };
+    // The marker `cli restore` would write, naming an event the database does not hold.
+    fs.appendFileSync(path.join(shop.dataDir, 'witness', 'journal.log'), `@restore 99999 ${'0'.repeat(64)} till:1=1,events=${maxEvent}\n`);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const report = await verifyAll(db, { file, dataDir: shop.dataDir });
+    expect(report.ok).toBe(false);
+    expect(report.witness!.restores).toEqual([]);
+    expect(report.problems).toContainEqual({
+      record: 'ticket:caisse 1 position 2',
+      fault: 'rolled-back',
+      detail:
+        'the witness marks a restore by event 99999, which the database does not hold as recorded: 2 witnessed record(s) (2…3) are gone unexplained',
+    });
+    await db.destroy();
+  });
+});
+
 describe('a till reporting its last acknowledged ticket', () => {
   let shop: TestShop;
   let till: Client;

@@ -43,16 +43,19 @@ describe('receipts on a file printer', () => {
   });
   afterAll(() => shop.close());
 
+  let lastSale: { hash: string } | null = null;
   const sell = (payments: { method: string; amountCents: number }[]) =>
-    till.post('/api/sales', {
-      id: uuidv7(),
-      tillId: 1,
-      number: ++number,
-      createdAt: new Date().toISOString(),
-      lines: [{ productId: pain.id, quantity: 2, unitPriceCents: 520 }],
-      payments,
-      totalCents: 1040,
-    });
+    till
+      .post('/api/sales', {
+        id: uuidv7(),
+        tillId: 1,
+        number: ++number,
+        createdAt: new Date().toISOString(),
+        lines: [{ productId: pain.id, quantity: 2, unitPriceCents: 520 }],
+        payments,
+        totalCents: 1040,
+      })
+      .then((res) => ((lastSale = res.body), res));
 
   it('opens the drawer on a cash sale, prints the receipt once when asked, and a numbered DUPLICATA on reprint', async () => {
     const sale = (await sell([{ method: 'cash', amountCents: 2000 }])).body;
@@ -113,6 +116,15 @@ describe('receipts on a file printer', () => {
     // The shop's only sales, both on till 1: every perpetual total is 20,80 €.
     expect(z).toMatch(/Caisse 1 +20,80 €/);
     expect(z).toMatch(/Établissement +20,80 €/);
+    // The chains the Z anchors: till 1 (named « Caisse 1 » by the harness's demo setup) ends at its 2nd
+    // ticket, whose hash starts the line under it; then the Z's own hash, 46 characters a line on 48 columns.
+    expect(z).toContain('Chaînage');
+    const zHash: string = closing.body.hash;
+    expect(z).toMatch(/\S.* +n° 2\n/);
+    expect(z).toContain(`  ${lastSale!.hash.slice(0, 24)}`);
+    expect(z).toMatch(/Journal des événements +n° \d+/);
+    expect(z).toContain(`Empreinte du Z\n  ${zHash.slice(0, 46)}\n  ${zHash.slice(46)}`);
+    expect(z).toMatch(/Signé avec la clé\ned25519:[0-9a-f]{4}( [0-9a-f]{4}){7}$/);
 
     const ferme = (await shop.admin.get('/api/producers')).body;
     const producerId = (Array.isArray(ferme) ? ferme : (ferme.items ?? ferme.producers))[0].id;

@@ -1,13 +1,41 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
 import type { z } from 'zod';
-import { systemApi, type backupView, type EventView } from '../../shared/api/system.ts';
+import { systemApi, type backupView, type EventView, type verifyReport } from '../../shared/api/system.ts';
 import { ApiError, call, link } from '../api.ts';
 import { moment } from '../format.ts';
 import type { T } from '../i18n.ts';
 
 type EventRow = EventView;
 type Backup = z.infer<typeof backupView>;
+type Report = z.infer<typeof verifyReport>;
+
+/** The faults `verify` names (server/journal), each with a sentence in the catalogue; others show their code. */
+const FAULTS = new Set([
+  'bad-signature',
+  'broken-link',
+  'closing-head-mismatch',
+  'closing-head-missing',
+  'figures-mismatch',
+  'gap',
+  'grand-total',
+  'hash-mismatch',
+  'head-mismatch',
+  'head-missing',
+  'keys-removed',
+  'missing',
+  'reordered',
+  'rolled-back',
+  'stock-mismatch',
+  'till-head-missing',
+  'truncated',
+  'unreadable',
+  'unsigned',
+  'unsigned-tail',
+  'witness-ahead',
+  'witness-mismatch',
+  'witness-missing',
+]);
 
 /** Prefixes of the event kinds (server/journal/events.ts). */
 const KINDS = [
@@ -69,6 +97,21 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
     [],
   );
 
+  const [report, setReport] = useState<Report | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  async function verifyNow() {
+    setVerifying(true);
+    setError('');
+    try {
+      setReport(await call(systemApi.verify));
+      await load();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setVerifying(false);
+    }
+  }
+
   async function backupNow() {
     setError('');
     setDone('');
@@ -94,6 +137,63 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
           )}
         </section>
       )}
+      <section class="panel" data-testid="verify">
+        <h3>{t('bo.sys.verify')}</h3>
+        <p>
+          <small>{t('bo.sys.verifyHelp')}</small>
+        </p>
+        <button onClick={verifyNow} disabled={verifying} aria-busy={verifying}>
+          {verifying ? t('bo.sys.verifying') : t('bo.sys.verifyNow')}
+        </button>
+        {report && (
+          <div role="status">
+            <p class={report.ok ? 'ok' : 'error'}>
+              <strong>{report.ok ? t('bo.sys.verifyOk') : t('bo.sys.verifyKo', { n: report.problems.length })}</strong>{' '}
+              {t('bo.sys.verifyCounts', { tickets: report.tickets, events: report.events, closings: report.closings })}
+            </p>
+            <p>
+              {report.signing.fingerprint
+                ? t('bo.sys.verifyKey', { key: report.signing.fingerprint, heads: report.signing.heads })
+                : t('bo.sys.verifyNoKey')}{' '}
+              {report.witness ? t('bo.sys.verifyWitness', { lines: report.witness.lines }) : t('bo.sys.verifyNoWitness')}
+            </p>
+            {report.witness?.restores.map((r) => (
+              <p key={r.eventId} class="notice">
+                {t('bo.sys.verifyRestore', {
+                  when: when(r.at),
+                  backup: r.backup ?? '?',
+                  event: r.eventId,
+                  what: r.takenBack.map((b) => `${b.chain} ${b.from}…${b.to} (${b.count})`).join(', ') || '—',
+                })}
+              </p>
+            ))}
+            {report.problems.length > 0 && (
+              <table class="figures" data-testid="verify-problems">
+                <thead>
+                  <tr>
+                    <th>{t('bo.sys.verifyRecord')}</th>
+                    <th>{t('bo.sys.verifyFault')}</th>
+                    <th>{t('bo.sys.details')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.problems.slice(0, 100).map((p, i) => (
+                    <tr key={i}>
+                      <td>
+                        <code>{p.record}</code>
+                      </td>
+                      <td>{FAULTS.has(p.fault) ? t(`bo.sys.fault.${p.fault}` as Parameters<T>[0]) : p.fault}</td>
+                      <td>
+                        <small class="muted">{p.detail}</small>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        )}
+      </section>
       <section class="panel">
         <h3>{t('bo.sys.backups')}</h3>
         <button onClick={backupNow}>{t('bo.sys.backupNow')}</button>

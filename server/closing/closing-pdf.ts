@@ -7,6 +7,7 @@ import { formatRate, type BasisPoints } from '../../shared/money.ts';
 import { A4Document, pdfDate, pdfEuros } from '../documents/a4.ts';
 import type { Db } from '../../db/schema.ts';
 import { isDemo, shopIdentity } from '../settings/settings.ts';
+import { closingKey, headLabel } from '../journal/heads.ts';
 import { getClosing, type closingView } from './closing.ts';
 
 type Closing = ReturnType<typeof closingView>;
@@ -43,6 +44,8 @@ export function closingPdf(
     demo: boolean;
     tillNames: Map<number, string>;
     producerNames?: Map<number, string>;
+    /** The signing key's fingerprint, as printed (`ed25519:ab12 …`), when the closing is signed. */
+    signedWith?: string | null;
   },
 ): Promise<Buffer> {
   const title =
@@ -192,8 +195,21 @@ export function closingPdf(
       })),
     );
   }
+  // The chains' heads the closing anchors (issue 20, item 2): chained and signed with its figures.
+  if (f.chainHeads?.length) {
+    doc.section('Têtes de chaîne');
+    doc.table(
+      [
+        { header: 'Chaîne', width: 0.3 },
+        { header: 'Dernier n°', width: 0.14, align: 'right' },
+        { header: 'Empreinte SHA-256', width: 0.56 },
+      ],
+      f.chainHeads.map((h) => ({ cells: [headLabel(h.chain, ctx.tillNames), String(h.position), h.hash] })),
+      { size: 7 },
+    );
+  }
   doc.paragraph(
-    `Chaînage : clôture n° ${c.seq} de ce point de vente, empreinte SHA-256 ${c.hash}. Toute modification de ces chiffres est détectée par la vérification du journal.`,
+    `Chaînage : clôture n° ${c.seq} de ce point de vente, empreinte SHA-256 ${c.hash}.${ctx.signedWith ? ` Signée avec la clé ${ctx.signedWith}.` : ''} Toute modification de ces chiffres, ou des tickets et événements jusqu’aux têtes de chaîne ci-dessus, est détectée par la vérification du journal.`,
     { muted: true, size: 7.5 },
   );
   return doc.finish();
@@ -212,6 +228,7 @@ export async function closingDocument(db: Db, id: number): Promise<{ pdf: Buffer
     demo: await isDemo(db),
     tillNames: new Map(tills.map((t) => [t.id, t.name])),
     producerNames: new Map((await db.selectFrom('producers').select(['id', 'name']).execute()).map((p) => [p.id, p.name])),
+    signedWith: await closingKey(db, id),
   });
   return { pdf, filename: `cloture-${outlet.code}-${c.kind}-${c.period}.pdf` };
 }

@@ -4,6 +4,7 @@ import type { ClosingTable, Database, Db, OutletCode } from '../../db/schema.ts'
 import { Conflict, Invalid, NotFound, Unprocessable } from '../errors.ts';
 import { openOrdersSummary } from '../restaurant/orders.ts';
 import { appendClosing } from '../journal/closings.ts';
+import { outletHeads } from '../journal/heads.ts';
 import { dayFigures, grandTotalsAt, salesByHour, sumFigures, type ClosingFigures } from './figures.ts';
 import { drawerDays, ticketCash } from '../drawer/drawer.ts';
 import { nextDay } from '../sales/record.ts';
@@ -37,7 +38,9 @@ export function closingView(row: Omit<Selectable<ClosingTable>, 'prev_hash'>) {
 }
 
 /** Chains the closing (journal/closings.ts) and answers it as the API shows it. */
-const append = async (trx: Db, input: Parameters<typeof appendClosing>[1]) => closingView(await appendClosing(trx, input));
+/** Every closing carries the chains' heads as they stand when it is taken (issue 20, item 2). */
+const append = async (trx: Db, input: Parameters<typeof appendClosing>[1]) =>
+  closingView(await appendClosing(trx, { ...input, figures: { ...input.figures, chainHeads: await outletHeads(trx, input.outletId) } }));
 
 /** X report: the day's figures so far, not closed. */
 export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone = 'Europe/Paris') {

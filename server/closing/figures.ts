@@ -48,6 +48,12 @@ export interface ClosingFigures extends Figures {
   drawer?: DrawerFigures;
   /** The perpetual grand totals at the period's last day (closings since 2026-12-06): see `grandTotalsAt`. */
   grandTotals?: GrandTotals;
+  /**
+   * The chains' heads when the closing was taken (closings since 2026-12-07): each till's last ticket and the
+   * event chain's last event, by position and hash. Chained, signed and printed with the closing, they anchor
+   * the records up to them (see `outletHeads`).
+   */
+  chainHeads?: { chain: string; position: number; hash: string }[];
 }
 
 export interface GrandTotals {

@@ -162,7 +162,17 @@ export async function verifyClosings(db: Db) {
         const parts = list.filter((c) => c.kind === (r.kind === 'month' ? 'day' : 'month') && from.has(c.period));
         recomputed = sumFigures(parts.map((c) => JSON.parse(c.figures) as Figures));
       }
-      const { cashCountedCents: _a, cashDifferenceCents: _b, note: _c, from: _d, openTables: _e, drawer, grandTotals, ...stored } = figures;
+      const {
+        cashCountedCents: _a,
+        cashDifferenceCents: _b,
+        note: _c,
+        from: _d,
+        openTables: _e,
+        chainHeads: _f,
+        drawer,
+        grandTotals,
+        ...stored
+      } = figures;
       if (grandTotals) {
         const again = totalsAt.get(periodEnd(r));
         if (canonicalJson(grandTotals) !== canonicalJson(again))

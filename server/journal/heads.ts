@@ -15,6 +15,8 @@ import type { VerifyProblem } from './verify.ts';
 /** The largest batch of the write queue: heads are signed at most that many records late. */
 const MAX_BATCH = 100;
 
+export { chainEnds };
+
 type ChainRef = { kind: 'till'; tillId: number; training: 0 | 1 } | { kind: 'events' } | { kind: 'closings'; outletId: number };
 
 function parseChain(chain: string): ChainRef | null {
@@ -212,6 +214,12 @@ export async function verifySignatures(
 
 export interface WitnessReport {
   lines: number;
+  restores: {
+    eventId: number;
+    at: string;
+    backup: string | null;
+    takenBack: { chain: string; label: string; from: number; to: number; count: number }[];
+  }[];
 }
 
 /**
@@ -255,7 +263,27 @@ export async function verifyWitness(db: Db, file: string): Promise<{ report: Wit
       detail: 'the witness saw this position written twice with different hashes: the database was rolled back and written anew',
     });
   if (witness.unreadable) problems.push({ record: 'witness', fault: 'unreadable', detail: `${witness.unreadable} line(s) cannot be read` });
-  return { report: { lines: witness.lines }, problems };
+  // Restores marked in the witness: explained when the database holds their `backup.restored` event as chained.
+  const restores: WitnessReport['restores'] = [];
+  for (const r of witness.restores) {
+    const event = await db.selectFrom('events').select(['kind', 'hash', 'at', 'subject']).where('id', '=', r.eventId).executeTakeFirst();
+    const takenBack = [...r.takenBack]
+      .filter(([, m]) => m.size)
+      .map(([chain, m]) => {
+        const ps = [...m.keys()].sort((a, b) => a - b);
+        return { chain, label: label(chain, ps[0]!), from: ps[0]!, to: ps[ps.length - 1]!, count: ps.length };
+      });
+    if (event && event.kind === 'backup.restored' && event.hash === r.eventHash)
+      restores.push({ eventId: r.eventId, at: event.at, backup: event.subject, takenBack });
+    else
+      for (const t of takenBack)
+        problems.push({
+          record: label(t.chain, t.from),
+          fault: 'rolled-back',
+          detail: `the witness marks a restore by event ${r.eventId}, which the database does not hold as recorded: ${t.count} witnessed record(s) (${t.from}…${t.to}) are gone unexplained`,
+        });
+  }
+  return { report: { lines: witness.lines, restores }, problems };
 }
 
 /**
@@ -288,4 +316,105 @@ export async function journalAlerts(db: Db): Promise<VerifyProblem[]> {
           detail: `at start on ${r.at} the witness held more than the database: ${(data.chains ?? []).map((c) => `${c.chain} ${c.database} < ${c.witnessed}`).join(', ')}`,
         };
   });
+}
+
+/** A chain's last record as a closing names it: which chain, how far, with what hash. */
+export interface ChainHead {
+  chain: string;
+  position: number;
+  hash: string;
+}
+
+/**
+ * The heads a closing of this outlet carries (issue 20, item 2): each of its tills' chains (real and
+ * training) and the event chain, as they stand when the Z is taken. Chained and signed with the closing and
+ * printed on it, they anchor every record up to them: a tail removed afterwards is named by the Z's own figures.
+ */
+export async function outletHeads(db: Db, outletId: number): Promise<ChainHead[]> {
+  const ends = await db
+    .selectFrom('sales')
+    .innerJoin('tills', 'tills.id', 'sales.till_id')
+    .where('tills.outlet_id', '=', outletId)
+    .select((eb) => ['sales.till_id', 'sales.training', eb.fn.max('sales.chain_seq').as('p')])
+    .groupBy(['sales.till_id', 'sales.training'])
+    .orderBy('sales.till_id')
+    .orderBy('sales.training')
+    .execute();
+  const heads: ChainHead[] = [];
+  for (const e of ends) {
+    const row = await db
+      .selectFrom('sales')
+      .select('hash')
+      .where('till_id', '=', e.till_id)
+      .where('training', '=', e.training)
+      .where('chain_seq', '=', Number(e.p))
+      .executeTakeFirstOrThrow();
+    heads.push({ chain: tillChain(e.till_id, e.training), position: Number(e.p), hash: row.hash });
+  }
+  const ev = await db.selectFrom('events').select(['id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (ev) heads.push({ chain: EVENTS_CHAIN, position: ev.id, hash: ev.hash });
+  return heads;
+}
+
+/** How a chain head reads on a Z: « Caisse 2 : n° 1 234 », « Journal des événements : n° 88 ». */
+export function headLabel(chain: string, tillNames?: Map<number, string>): string {
+  const ref = parseChain(chain);
+  if (!ref) return chain;
+  if (ref.kind === 'events') return 'Journal des événements';
+  if (ref.kind === 'closings') return `Clôtures du point de vente ${ref.outletId}`;
+  const name = tillNames?.get(ref.tillId) ?? `Caisse ${ref.tillId}`;
+  return ref.training ? `${name} (formation)` : name;
+}
+
+/**
+ * The heads every closing recorded, against the database: a record a signed Z saw and the database no longer
+ * holds (a tail deleted after the Z, then the chain rebuilt without it) or holds with another hash.
+ */
+export async function verifyClosingHeads(db: Db): Promise<VerifyProblem[]> {
+  const rows = await db
+    .selectFrom('closings')
+    .select(['outlet_id', 'kind', 'period', 'figures'])
+    .where('figures', 'like', '%"chainHeads"%')
+    .execute();
+  const wanted = new Map<string, Map<number, { hash: string; closing: string }>>();
+  for (const r of rows) {
+    const heads = (JSON.parse(r.figures) as { chainHeads?: ChainHead[] }).chainHeads ?? [];
+    for (const h of heads) {
+      const m = wanted.get(h.chain) ?? new Map();
+      m.set(h.position, { hash: h.hash, closing: `${r.kind} ${r.period} (point de vente ${r.outlet_id})` });
+      wanted.set(h.chain, m);
+    }
+  }
+  const problems: VerifyProblem[] = [];
+  for (const [chain, positions] of wanted) {
+    const stored = await hashesAt(db, chain, [...positions.keys()]);
+    for (const [p, w] of positions) {
+      const now = stored.get(p);
+      if (now === undefined)
+        problems.push({
+          record: label(chain, p),
+          fault: 'closing-head-missing',
+          detail: `the closing ${w.closing} names this record as its chain's head: it is no longer in the database`,
+        });
+      else if (now !== w.hash)
+        problems.push({
+          record: label(chain, p),
+          fault: 'closing-head-mismatch',
+          detail: `the closing ${w.closing} recorded another hash for this record`,
+        });
+    }
+  }
+  return problems;
+}
+
+/** The key a closing is signed with, as printed (`ed25519:ab12 …`); null for a closing not (yet) signed. */
+export async function closingKey(db: Db, closingId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('closings')
+    .innerJoin('signing_keys', 'signing_keys.id', 'closings.key_id')
+    .select('signing_keys.fingerprint')
+    .where('closings.id', '=', closingId)
+    .where('closings.signature', 'is not', null)
+    .executeTakeFirst();
+  return row ? shortFingerprint(row.fingerprint) : null;
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { verifySegment, verifyTicketChains, verifyTicketRange, verifyTicketsByTable } from './tickets.ts';
 import { workerRangeRunner, workerSegmentRunner } from './verify-pool.ts';
 import { verifyClosings } from './closings.ts';
-import { journalAlerts, verifySignatures, verifyWitness } from './heads.ts';
+import { journalAlerts, verifyClosingHeads, verifySignatures, verifyWitness } from './heads.ts';
 import { fiscalPaths } from './fiscal.ts';
 
 export interface VerifyProblem {
@@ -56,6 +56,7 @@ export async function verifyAll(
     ...witness.problems,
     ...(await journalAlerts(db)),
     ...closings.problems,
+    ...(await verifyClosingHeads(db)),
     ...events.problems.map((p) => ({ record: `event:${p.eventId}`, fault: p.fault, detail: p.detail })),
     ...stock.problems.map((p) => ({ record: `product:${p.productId}`, fault: p.fault, detail: p.detail })),
   ];

@@ -3,6 +3,7 @@
  * manager prints on a receipt printer (X and Z reports, deposit slips, shelf labels). Each takes the
  * database, the print queue, the acting identity and its input; no request, no response.
  */
+import { closingKey } from '../journal/heads.ts';
 import type { ClosingFigures } from '../closing/figures.ts';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
@@ -79,6 +80,9 @@ export async function printClosing(db: Db, prints: PrintQueue, actor: Actor, clo
       counted: f.cashCountedCents ?? null,
       grandTotalCents: closing.grandTotalCents,
       seq: closing.seq,
+      hash: closing.hash,
+      signedWith: await closingKey(db, closing.id),
+      tillNames: new Map((await db.selectFrom('tills').select(['id', 'name']).execute()).map((t) => [t.id, t.name])),
     },
     { columns: printer.columns, codePage: printer.codePage },
   );

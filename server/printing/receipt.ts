@@ -1,3 +1,4 @@
+import { headLabel } from '../journal/heads.ts';
 import type { ShopIdentity } from '../../shared/api/settings.ts';
 import { formatRate, type BasisPoints } from '../../shared/money.ts';
 import type { ClosingFigures, Figures } from '../closing/figures.ts';
@@ -103,6 +104,10 @@ export function closingReport(
     counted?: number | null;
     grandTotalCents?: number | null;
     seq?: number | null;
+    /** A Z: its own hash, the key that signed it and the tills' names for its chain heads. */
+    hash?: string | null;
+    signedWith?: string | null;
+    tillNames?: Map<number, string>;
   },
   profile: PrinterProfile,
 ): Uint8Array {
@@ -163,6 +168,19 @@ export function closingReport(
     p.pair('  Point de vente', eur(totals.outletCents)).pair('  Établissement', eur(totals.establishmentCents));
   }
   if (f.lateTickets) p.line(`Dont ${f.lateTickets} ticket(s) d'un jour déjà clôturé`);
+  // The chains this Z anchors (issue 20, item 2): each till's last ticket and the last event, by position and
+  // the start of its hash (the PDF of the Z carries the whole hashes), then the Z's own hash and signature.
+  const heads = (f as ClosingFigures).chainHeads;
+  if (kind === 'Z' && (heads?.length || info.hash)) {
+    p.rule().bold(true).line('Chaînage').bold(false);
+    for (const h of heads ?? []) p.pair(headLabel(h.chain, info.tillNames), `n° ${h.position}`).line(`  ${h.hash.slice(0, 24)}`);
+    if (info.hash) {
+      p.line('Empreinte du Z');
+      const width = profile.columns - 2;
+      for (let i = 0; i < info.hash.length; i += width) p.line(`  ${info.hash.slice(i, i + width)}`);
+    }
+    if (info.signedWith) p.line('Signé avec la clé').line(info.signedWith);
+  }
   p.cut();
   return p.bytes();
 }

@@ -9,6 +9,7 @@ import SQLite from 'better-sqlite3';
 import type { Db } from '../../db/schema.ts';
 import { recordEvent } from '../journal/events.ts';
 import { version } from './version.ts';
+import { closingChain, EVENTS_CHAIN, tillChain } from '../journal/keys.ts';
 
 /** Written at start, removed at a clean stop: still there at the next start, the last stop was not clean. */
 export const runningMarker = (dataDir: string) => path.join(dataDir, 'running.marker');
@@ -139,6 +140,8 @@ export interface ChainHeads {
   events: number;
   lastEventAt: string | null;
   closings: number;
+  /** Where each chain ends (`till:1`, `till:1:training`, `events`, `closings:1`…), as the witness names them. */
+  chains: Record<string, number>;
 }
 
 export function chainHeads(file: string): ChainHeads | null {
@@ -148,7 +151,20 @@ export function chainHeads(file: string): ChainHeads | null {
     const t = db.prepare('select count(*) as n, max(created_at) as last from sales').get() as { n: number; last: string | null };
     const e = db.prepare('select max(id) as n, max(at) as last from events').get() as { n: number | null; last: string | null };
     const c = db.prepare('select count(*) as n from closings').get() as { n: number };
-    return { tickets: t.n, lastTicketAt: t.last, events: e.n ?? 0, lastEventAt: e.last, closings: c.n };
+    const chains: Record<string, number> = {};
+    for (const r of db.prepare('select till_id, training, max(chain_seq) as p from sales group by till_id, training').all() as {
+      till_id: number;
+      training: number;
+      p: number;
+    }[])
+      chains[tillChain(r.till_id, r.training)] = r.p;
+    if (e.n) chains[EVENTS_CHAIN] = e.n;
+    for (const r of db.prepare('select outlet_id, max(seq) as p from closings group by outlet_id').all() as {
+      outlet_id: number;
+      p: number;
+    }[])
+      chains[closingChain(r.outlet_id)] = r.p;
+    return { tickets: t.n, lastTicketAt: t.last, events: e.n ?? 0, lastEventAt: e.last, closings: c.n, chains };
   } catch {
     // Not a database of this shop (or of an older form): said as unknown rather than refusing the restore.
     return null;
@@ -168,7 +184,14 @@ export async function recordRestore(
 ) {
   const back = (k: 'tickets' | 'events' | 'closings') =>
     input.replaced && input.restored ? Math.max(0, input.replaced[k] - input.restored[k]) : null;
-  await recordEvent(db, {
+  // Per chain, the positions the replaced database held beyond the restored one's end.
+  const chains =
+    input.replaced && input.restored
+      ? Object.entries(input.replaced.chains)
+          .filter(([chain, end]) => end > (input.restored!.chains[chain] ?? 0))
+          .map(([chain, end]) => ({ chain, from: (input.restored!.chains[chain] ?? 0) + 1, to: end }))
+      : null;
+  return recordEvent(db, {
     kind: 'backup.restored',
     userId: null,
     subject: path.basename(input.file),
@@ -177,7 +200,7 @@ export async function recordRestore(
       backupDate: input.backupDate,
       replaced: input.replaced,
       restored: input.restored,
-      takenBack: { tickets: back('tickets'), events: back('events'), closings: back('closings') },
+      takenBack: { tickets: back('tickets'), events: back('events'), closings: back('closings'), chains },
       keptAs: input.keptAs,
       version,
     },

@@ -108,6 +108,8 @@ export const closingFiguresSchema = figuresSchema.extend({
       establishmentCents: int,
     })
     .optional(),
+  /** The chains' heads when the closing was taken (since 2026-12-07): each till's last ticket, the last event. */
+  chainHeads: z.array(z.strictObject({ chain: z.string(), position: int, hash: z.string() })).optional(),
 });
 
 /** A closing (Z) as chained: its figures, its place in the outlet's chain, its hash. */

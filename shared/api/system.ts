@@ -33,7 +33,23 @@ export const verifyReport = z.strictObject({
     closingSignatures: int,
   }),
   /** Lines read from the witness file (DATA_DIR/witness/journal.log); null when there is none. */
-  witness: z.strictObject({ lines: int }).nullable(),
+  witness: z
+    .strictObject({
+      lines: int,
+      /**
+       * Restores made with `cli restore`, each with its `backup.restored` event and the records it took back
+       * (witnessed, then gone with the restore): logged and explained, so not problems.
+       */
+      restores: z.array(
+        z.strictObject({
+          eventId: int,
+          at: z.string(),
+          backup: z.string().nullable(),
+          takenBack: z.array(z.strictObject({ chain: z.string(), label: z.string(), from: int, to: int, count: int })),
+        }),
+      ),
+    })
+    .nullable(),
   problems: z.array(z.strictObject({ record: z.string(), fault: z.string(), detail: z.string() })),
 });
 
