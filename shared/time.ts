@@ -11,3 +11,10 @@ export function businessDay(at: Date | string, timeZone = 'Europe/Paris'): strin
   }
   return format.format(d);
 }
+
+/** A calendar day (YYYY-MM-DD) moved by whole days. */
+export const shiftDay = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** A calendar day as French papers write it: 30/11/2026. */
+export const frDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;

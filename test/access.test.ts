@@ -109,6 +109,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/statements/:id/payment': M,
   'POST /api/statement-runs': M,
   'GET /api/statement-runs/:id': M,
+  'GET /api/statement-runs/next': M,
   'POST /api/producers/:id/invitations': M,
   'GET /api/invitations/:token': PUBLIC,
   'POST /api/invitations/:token': PUBLIC,

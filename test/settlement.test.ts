@@ -407,12 +407,17 @@ describe('consignment statements, to the cent', () => {
     ]);
     const all = await shop.admin.request('GET', '/api/statements.csv?from=2026-11-01&to=2026-12-31');
     const statementRows = all.raw.toString('utf8').trimEnd().split('\r\n');
-    expect(statementRows[0]).toBe('\ufeffRelevé;Producteur;Du;Au;Émis le;Ventes TTC;Commission TTC;Net à verser;Payé le;Mode de paiement');
+    // Sales, refunds and kitchen use each in their own column (issue 21, item 7), then what the statement
+    // settles: A sold 5960 and the kitchen used 1300 (7260, worked out above); C only sold (2120); B's
+    // December statement is the refund alone (−950).
+    expect(statementRows[0]).toBe(
+      '\ufeffRelevé;Producteur;Du;Au;Émis le;Ventes TTC;Remboursements TTC;Usage cuisine TTC;Total TTC;Commission TTC;Net à verser;Payé le;Mode de paiement',
+    );
     expect(statementRows.slice(1, 3)).toEqual([
-      'REL-000001;Brasserie du Thoré;01/11/2026;30/11/2026;01/12/2026;21,20;6,36;14,84;;',
-      'REL-000002;Ferme du Sidobre;01/11/2026;30/11/2026;01/12/2026;72,60;11,17;61,43;05/12/2026;Virement',
+      'REL-000001;Brasserie du Thoré;01/11/2026;30/11/2026;01/12/2026;21,20;0,00;0,00;21,20;6,36;14,84;;',
+      'REL-000002;Ferme du Sidobre;01/11/2026;30/11/2026;01/12/2026;59,60;0,00;13,00;72,60;11,17;61,43;05/12/2026;Virement',
     ]);
-    expect(statementRows[5]).toBe('REL-000005;Rucher de la Montagne Noire;01/12/2026;31/12/2026;02/01/2027;-9,50;-2,05;-7,45;;');
+    expect(statementRows[5]).toBe('REL-000005;Rucher de la Montagne Noire;01/12/2026;31/12/2026;02/01/2027;0,00;-9,50;0,00;-9,50;-2,05;-7,45;;');
   });
 
   it('makes a deposit slip PDF with both parties and room for signatures', async () => {

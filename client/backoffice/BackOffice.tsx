@@ -43,6 +43,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'inventory' && <Stock t={t} lang={lang} />}
       {section === 'inventory' && <Inventory t={t} lang={lang} />}
       {section === 'inventory' && <Losses t={t} lang={lang} />}
+      {section === 'inventory' && <Losses t={t} lang={lang} kitchen />}
       {section === 'floor' && <FloorEditor t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}

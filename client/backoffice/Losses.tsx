@@ -9,9 +9,20 @@ import type { T } from '../i18n.ts';
 const REASONS = ['breakage', 'expired', 'theft', 'other'] as const;
 type Reason = (typeof REASONS)[number];
 
-/** Goods lost (broken, past their date, stolen): scanned, counted, with the reason; stock goes down by as much. */
-export function Losses({ t, lang }: { t: T; lang: Lang }) {
+const todayHere = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
+
+/**
+ * Goods taken off the shelves without a sale, scanned and counted: lost (broken, past their date, stolen),
+ * with the reason; or used by the restaurant's kitchen (the producer is paid for them), dated the day of
+ * use, which may be an earlier day than today. Stock goes down by as much.
+ */
+export function Losses({ t, lang, kitchen = false }: { t: T; lang: Lang; kitchen?: boolean }) {
   const [lines, setLines] = useState<{ product: Product; quantity: string; reason: Reason }[]>([]);
+  const [day, setDay] = useState(todayHere);
+  const [note, setNote] = useState('');
   const [scan, setScan] = useState('');
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
@@ -57,24 +68,51 @@ export function Losses({ t, lang }: { t: T; lang: Lang }) {
     if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
     try {
       // Every quantity was parsed above.
-      await call(stockApi.losses, {
-        body: { lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l)!, reason: l.reason })) },
-      });
-      setDone(t('bo.loss.done', { n: lines.length }));
+      if (kitchen)
+        await call(stockApi.kitchen, {
+          body: {
+            day,
+            ...(note.trim() ? { note: note.trim() } : {}),
+            lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l)! })),
+          },
+        });
+      else
+        await call(stockApi.losses, {
+          body: { lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l)!, reason: l.reason })) },
+        });
+      setDone(t(kitchen ? 'bo.kitchen.done' : 'bo.loss.done', { n: lines.length }));
+      setNote('');
       setLines([]);
     } catch (err) {
       setError(errorText(err));
     }
   }
   return (
-    <section class="panel">
-      <h3>{t('bo.loss.title')}</h3>
+    <section class="panel" data-testid={kitchen ? 'kitchen-use' : 'losses'}>
+      <h3>{t(kitchen ? 'bo.kitchen.title' : 'bo.loss.title')}</h3>
+      {kitchen && (
+        <p>
+          <small>{t('bo.kitchen.help')}</small>
+        </p>
+      )}
       <form onSubmit={onScan}>
         <label>
-          {t('bo.loss.scan')}
+          {t(kitchen ? 'bo.kitchen.scan' : 'bo.loss.scan')}
           <input value={scan} onInput={(e) => setScan((e.target as HTMLInputElement).value)} />
         </label>
       </form>
+      {kitchen && (
+        <div class="row">
+          <label>
+            {t('bo.kitchen.day')}
+            <input type="date" value={day} max={todayHere()} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
+          </label>
+          <label>
+            {t('bo.kitchen.note')}
+            <input value={note} maxLength={200} onInput={(e) => setNote((e.target as HTMLInputElement).value)} />
+          </label>
+        </div>
+      )}
       {lines.length > 0 && (
         <table class="figures">
           <thead>
@@ -82,7 +120,7 @@ export function Losses({ t, lang }: { t: T; lang: Lang }) {
               <th>{t('bo.cat.name')}</th>
               <th>{t('bo.cat.onHand')}</th>
               <th>{t('bo.dep.quantity')}</th>
-              <th>{t('bo.loss.reason')}</th>
+              {!kitchen && <th>{t('bo.loss.reason')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -94,25 +132,27 @@ export function Losses({ t, lang }: { t: T; lang: Lang }) {
                   <input
                     inputMode="decimal"
                     value={l.quantity}
-                    aria-label={t('bo.loss.quantityOf', { name: l.product.name })}
+                    aria-label={t(kitchen ? 'bo.kitchen.quantityOf' : 'bo.loss.quantityOf', { name: l.product.name })}
                     onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, quantity: (e.target as HTMLInputElement).value } : x)))}
                   />
                 </td>
-                <td>
-                  <select
-                    value={l.reason}
-                    aria-label={t('bo.loss.reasonOf', { name: l.product.name })}
-                    onChange={(e) =>
-                      setLines(lines.map((x, j) => (j === i ? { ...x, reason: (e.target as HTMLSelectElement).value as Reason } : x)))
-                    }
-                  >
-                    {REASONS.map((r) => (
-                      <option key={r} value={r}>
-                        {t(`bo.loss.${r}` as MessageKey)}
-                      </option>
-                    ))}
-                  </select>
-                </td>
+                {!kitchen && (
+                  <td>
+                    <select
+                      value={l.reason}
+                      aria-label={t('bo.loss.reasonOf', { name: l.product.name })}
+                      onChange={(e) =>
+                        setLines(lines.map((x, j) => (j === i ? { ...x, reason: (e.target as HTMLSelectElement).value as Reason } : x)))
+                      }
+                    >
+                      {REASONS.map((r) => (
+                        <option key={r} value={r}>
+                          {t(`bo.loss.${r}` as MessageKey)}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
@@ -129,7 +169,7 @@ export function Losses({ t, lang }: { t: T; lang: Lang }) {
         </p>
       )}
       <button onClick={record} disabled={lines.length === 0}>
-        {t('bo.loss.record')}
+        {t(kitchen ? 'bo.kitchen.record' : 'bo.loss.record')}
       </button>
     </section>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import type { StatementRunEvent } from '../../shared/realtime.ts';
-import { paymentMethods, settlementApi, type StatementSummary } from '../../shared/api/settlement.ts';
+import { paymentMethods, settlementApi, type NextRunView, type StatementSummary } from '../../shared/api/settlement.ts';
 import { ApiError, call, link } from '../api.ts';
 import { day, euros, monthEnd, previousMonth, today } from '../format.ts';
 import { useSocket } from '../realtime.ts';
@@ -11,6 +11,17 @@ import { catalogApi, type ProducerView as Producer } from '../../shared/api/cata
 /** The month's statements for the managers: one action issues them all, with a progress bar; then payments. */
 export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   const [month, setMonth] = useState(previousMonth(today()));
+  // Opens on the oldest finished month still owed a statement; all settled, on the month under way.
+  const [next, setNext] = useState<NextRunView | null>(null);
+  useEffect(() => {
+    call(settlementApi.nextRun)
+      .then((n) => {
+        setNext(n);
+        setMonth(n.month);
+      })
+      .catch(() => {});
+  }, []);
+  const unfinished = month >= today().slice(0, 7);
   const from = `${month}-01`;
   const to = monthEnd(month);
   const [list, setList] = useState<StatementSummary[]>([]);
@@ -101,13 +112,21 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
             onInput={(e) => setMonth((e.target as HTMLInputElement).value || month)}
           />
         </label>
-        <button onClick={issueAll} disabled={run?.state === 'running'}>
+        <button onClick={issueAll} disabled={run?.state === 'running' || unfinished}>
           {t('mgr.issueAll')}
         </button>
         <a class="button secondary" href={link(settlementApi.listCsv, { query: { from, to } })}>
           {t('mgr.csv')}
         </a>
       </div>
+      {next && month === next.month && (
+        <p class="notice" data-testid="next-run">
+          {next.finished
+            ? t('mgr.nextRun', { n: next.pending })
+            : t('mgr.allSettled', { to: day(`${previousMonth(next.from)}-01`, lang, { month: 'long', year: 'numeric' }) })}
+        </p>
+      )}
+      {unfinished && !(next && !next.finished && month === next.month) && <p class="notice">{t('mgr.monthRunning')}</p>}
       {error && (
         <p class="error" role="alert">
           {error}
@@ -156,7 +175,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
                     {day(s.from, lang)} – {day(s.to, lang)}
                   </small>
                 </td>
-                <td class="r">{euros(s.salesCents, lang)}</td>
+                <td class="r">{euros(s.grossCents, lang)}</td>
                 <td class="r">
                   <strong>{euros(s.netCents, lang)}</strong>
                 </td>

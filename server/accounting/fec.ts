@@ -18,7 +18,7 @@ import type { Database } from '../../db/schema.ts';
 import { defaultAccountPlan, type AccountPlan } from '../../shared/api/accounting.ts';
 import type { StatementTotals } from '../../shared/settlement.ts';
 import { statementCode } from '../../shared/settlement.ts';
-import { businessDay } from '../../shared/time.ts';
+import { businessDay, frDay, shiftDay } from '../../shared/time.ts';
 import type { ClosingFigures } from '../closing/figures.ts';
 import { Conflict } from '../errors.ts';
 import type { Db } from '../../db/schema.ts';
@@ -73,7 +73,7 @@ const METHOD_LABELS: Record<string, string> = {
   meal_voucher: 'Titres-restaurant à encaisser',
 };
 const rateLabel = (bp: number) => `${(bp / 100).toLocaleString('fr-FR')} %`;
-const frDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+const frDate = frDay;
 
 export async function accountPlan(db: Db): Promise<AccountPlan> {
   return (await readSetting(db, 'accounting.plan')) ?? defaultAccountPlan;
@@ -281,8 +281,6 @@ export async function accountingEntries(db: Kysely<Database>, period: { from: st
   }
   return entries;
 }
-
-const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Amounts as the FEC writes them: decimal comma, two places, no thousands separator. */
 const amount = (c: number) => `${Math.floor(c / 100)},${String(c % 100).padStart(2, '0')}`;

@@ -3,6 +3,7 @@
  * product, and the lines themselves. Every query filters on the producer's id: a producer's session can
  * only ever name its own (the route passes the session's scope, and another id is a 404).
  */
+import { frDay } from '../../shared/time.ts';
 import { sql } from 'kysely';
 import { NotFound } from '../errors.ts';
 import type { Db } from '../../db/schema.ts';
@@ -155,7 +156,7 @@ export async function producerLines(
 }
 
 const paris = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
-const frDate = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+const frDate = frDay;
 
 export async function producerLinesCsv(db: Db, actor: Actor, producerId: number, period: { from: string; to: string }) {
   const producer = await visibleProducer(db, actor, producerId);
@@ -190,7 +191,21 @@ const methodNames: Record<string, string> = { transfer: 'Virement', cheque: 'Ch�
 
 export function statementsCsv(list: readonly StatementSummary[]) {
   return toCsv(
-    ['Relevé', 'Producteur', 'Du', 'Au', 'Émis le', 'Ventes TTC', 'Commission TTC', 'Net à verser', 'Payé le', 'Mode de paiement'],
+    [
+      'Relevé',
+      'Producteur',
+      'Du',
+      'Au',
+      'Émis le',
+      'Ventes TTC',
+      'Remboursements TTC',
+      'Usage cuisine TTC',
+      'Total TTC',
+      'Commission TTC',
+      'Net à verser',
+      'Payé le',
+      'Mode de paiement',
+    ],
     [...list]
       .sort((a, b) => a.number - b.number)
       .map((s): CsvCell[] => [
@@ -200,6 +215,9 @@ export function statementsCsv(list: readonly StatementSummary[]) {
         frDate(s.to),
         frDate(s.issuedAt.slice(0, 10)),
         csvCents(s.salesCents),
+        csvCents(s.refundsCents),
+        csvCents(s.kitchenCents),
+        csvCents(s.grossCents),
         csvCents(s.commissionCents),
         csvCents(s.netCents),
         s.paidOn ? frDate(s.paidOn) : null,

@@ -1,3 +1,4 @@
+import { businessDay } from '../../shared/time.ts';
 import { settlementApi } from '../../shared/api/settlement.ts';
 import { requireUser } from '../auth/access.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
@@ -14,6 +15,7 @@ import {
   issueStatement,
   listStatements,
   markStatementPaid,
+  nextRunPeriod,
   producerTerms,
   statementFor,
   statementPdfFor,
@@ -143,6 +145,12 @@ export const settlementRoutes = [
       const { run } = await startRun(ctx.db, ctx.services, body, requireUser(ctx).id);
       return new Reply(202, run);
     },
+  }),
+  serve(settlementApi.nextRun, {
+    access: MANAGERS,
+    tag: 'settlement',
+    summary: 'The month a statement run should open on: the oldest finished month a producer is still owed a statement for',
+    handler: async (_, ctx) => nextRunPeriod(ctx.db, businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
   }),
   serve(settlementApi.run, {
     access: MANAGERS,

@@ -4,12 +4,13 @@
  * the list of what it settled). A line that arrives after its period was settled (a till that was
  * offline, a refund of a settled sale) is not in any statement yet: the next one carries it.
  */
+import type { NextRunView } from '../../shared/api/settlement.ts';
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from '../journal/canonical.ts';
 import type { CommissionTermsView, StatementSummary, StatementView } from '../../shared/api/settlement.ts';
 import { statementCode, statementTotals, type StatementItem } from '../../shared/settlement.ts';
-import { businessDay } from '../../shared/time.ts';
+import { businessDay, shiftDay } from '../../shared/time.ts';
 import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
@@ -123,8 +124,6 @@ export async function setCommissionTerms(db: Trx, { userId, now }: Change, produ
   });
   return commissionTerms(db, producerId);
 }
-
-const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * Everything of this producer not yet settled, dated up to `to`: the period's lines, and older ones that
@@ -368,6 +367,7 @@ export async function listStatements(
       'st.period_to',
       'st.issued_at',
       'st.sales_cents',
+      'st.figures',
       'st.commission_cents',
       'st.net_cents',
       'st.paid_on',
@@ -380,21 +380,28 @@ export async function listStatements(
   if (query.to) q = q.where('st.period_from', '<=', query.to);
   if (query.unpaid) q = q.where('st.paid_on', 'is', null);
   const rows = await q.orderBy('st.number', 'desc').limit(query.limit).execute();
-  return rows.map((r) => ({
-    id: r.id,
-    number: r.number,
-    code: statementCode(r.number),
-    producerId: r.producer_id,
-    producerName: r.name,
-    from: r.period_from,
-    to: r.period_to,
-    issuedAt: r.issued_at,
-    salesCents: r.sales_cents,
-    commissionCents: r.commission_cents,
-    netCents: r.net_cents,
-    paidOn: r.paid_on,
-    paidMethod: r.paid_method,
-  }));
+  return rows.map((r) => {
+    // The frozen figures of the statement hold the split (sales, refunds, kitchen use) of what it settles.
+    const totals = (JSON.parse(r.figures) as { totals: { salesCents: number; refundsCents: number; kitchenCents: number } }).totals;
+    return {
+      id: r.id,
+      number: r.number,
+      code: statementCode(r.number),
+      producerId: r.producer_id,
+      producerName: r.name,
+      from: r.period_from,
+      to: r.period_to,
+      issuedAt: r.issued_at,
+      salesCents: totals.salesCents,
+      refundsCents: totals.refundsCents,
+      kitchenCents: totals.kitchenCents,
+      grossCents: r.sales_cents,
+      commissionCents: r.commission_cents,
+      netCents: r.net_cents,
+      paidOn: r.paid_on,
+      paidMethod: r.paid_method,
+    };
+  });
 }
 
 /** Every statement of a period as CSV for French spreadsheets; the export is an event. */
@@ -677,4 +684,39 @@ export async function producersToSettle(db: Db, period: { from: string; to: stri
     .orderBy('p.name')
     .execute();
   return rows;
+}
+
+/** See `nextRunView`: the oldest finished month (of the last twelve) that a producer is still owed a statement for. */
+export async function nextRunPeriod(db: Db, today: string): Promise<NextRunView> {
+  const monthOf = (day: string) => day.slice(0, 7);
+  const lastDayOf = (month: string) => shiftDay(`${monthOf(shiftDay(`${month}-28`, 4))}-01`, -1);
+  const current = monthOf(today);
+  const previous = monthOf(shiftDay(`${current}-01`, -1));
+  // Back at most a year, and never before the first statement the shop issued: the months before it were
+  // settled some other way (a shop that starts with Comptoir), and a shop that has issued none starts with
+  // the last finished month.
+  let month = previous;
+  for (let i = 0; i < 11; i++) month = monthOf(shiftDay(`${month}-01`, -1));
+  const first = await db
+    .selectFrom('statements')
+    .select((eb) => eb.fn.min('period_from').as('from'))
+    .executeTakeFirst();
+  const firstMonth = first?.from ? monthOf(String(first.from)) : previous;
+  if (firstMonth > month) month = firstMonth;
+  for (; month <= previous; month = monthOf(shiftDay(lastDayOf(month), 1))) {
+    const period = { from: `${month}-01`, to: lastDayOf(month) };
+    const producers = await producersToSettle(db, period);
+    if (!producers.length) continue;
+    const settled = await db
+      .selectFrom('statements')
+      .select('producer_id')
+      .distinct()
+      .where('period_from', '<=', period.to)
+      .where('period_to', '>=', period.from)
+      .execute();
+    const done = new Set(settled.map((r) => r.producer_id));
+    const pending = producers.filter((p) => !done.has(p.id)).length;
+    if (pending) return { month, ...period, pending, finished: true };
+  }
+  return { month: current, from: `${current}-01`, to: lastDayOf(current), pending: 0, finished: false };
 }

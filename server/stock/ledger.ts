@@ -3,6 +3,7 @@ import { insertSql, rawRows, rawRun } from '../../db/raw.ts';
 import type { CountBody, CountResult, LossBody, MovementView, SlipBody, SlipSummary, SlipView, StockRow } from '../../shared/api/stock.ts';
 import type { KitchenUseBody } from '../../shared/api/settlement.ts';
 import { searchTerms } from '../../shared/text.ts';
+import { businessDay, frDay, shiftDay } from '../../shared/time.ts';
 import type { MovementKind, SlipKind } from '../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
@@ -261,7 +262,7 @@ export async function recordLosses(db: Trx, input: LossBody, userId: number, now
  * product's price of that moment, kept on the movement (a later price change does not alter what is owed).
  * Only a producer's goods: what the house owns is not settled with anyone.
  */
-export async function recordKitchenUse(db: Trx, input: KitchenUseBody, userId: number, now: Date) {
+export async function recordKitchenUse(db: Trx, input: KitchenUseBody, userId: number, now: Date, timeZone = 'Europe/Paris') {
   const ids = input.lines.map((l) => l.productId);
   const byId = await trackedProducts(db, ids, 'lines');
   input.lines.forEach((l, i) => {
@@ -271,6 +272,30 @@ export async function recordKitchenUse(db: Trx, input: KitchenUseBody, userId: n
         reason: 'article de la maison : rien à reverser, utilisez une perte ou un comptage',
       });
   });
+  // A use recorded after the day (issue 21, item 7): dated that day, at noon, so that the statement of that
+  // day's period settles it; never in the future, nor in a period a statement has already settled.
+  const today = businessDay(now, timeZone);
+  let at = now;
+  if (input.day !== undefined && input.day !== today) {
+    if (input.day > today) throw new Invalid({ field: 'day', reason: 'date à venir : l’usage se date au jour où il a eu lieu' });
+    if (input.day < shiftDay(today, -31))
+      throw new Invalid({ field: 'day', reason: 'plus de 31 jours en arrière : voyez le gérant pour une régularisation' });
+    at = new Date(`${input.day}T12:00:00.000Z`);
+    const producerIds = [...new Set(ids.map((id) => byId.get(id)!.producer_id!))];
+    const settled = await db
+      .selectFrom('statements as st')
+      .innerJoin('producers as p', 'p.id', 'st.producer_id')
+      .select(['p.name', (eb) => eb.fn.max('st.period_to').as('to')])
+      .where('st.producer_id', 'in', producerIds)
+      .groupBy('p.name')
+      .execute();
+    const closed = settled.find((s) => s.to !== null && String(s.to) >= input.day!);
+    if (closed)
+      throw new Invalid({
+        field: 'day',
+        reason: `les ventes de ${closed.name} jusqu’au ${frDay(String(closed.to))} sont déjà réglées par un relevé : datez l’usage après cette date`,
+      });
+  }
   const prices = await db.selectFrom('products').select(['id', 'price_cents']).where('id', 'in', ids).execute();
   const priceOf = new Map(prices.map((p) => [p.id, p.price_cents]));
   const movementIds = await recordMovements(
@@ -283,12 +308,15 @@ export async function recordKitchenUse(db: Trx, input: KitchenUseBody, userId: n
       unitPriceCents: priceOf.get(l.productId)!,
     })),
     userId,
-    now,
+    at,
   );
   await recordEvent(db, {
     kind: 'stock.kitchen',
     userId,
-    data: { lines: input.lines.map((l) => ({ ...l, unitPriceCents: priceOf.get(l.productId)! })) },
+    data: {
+      ...(at !== now ? { day: input.day } : {}),
+      lines: input.lines.map((l) => ({ ...l, unitPriceCents: priceOf.get(l.productId)! })),
+    },
     at: now.toISOString(),
   });
   return { movements: movementIds };

@@ -51,7 +51,11 @@ export const stockRoutes = [
     tag: 'stock',
     summary: 'Record goods the restaurant takes from the shelves to cook (paid to their producer at the shelf price)',
     handler: async ({ body }, ctx) =>
-      announced(ctx, body.lines, Reply.created(await takeForKitchen(ctx.db, ctx, body, ctx.services.now()))),
+      announced(
+        ctx,
+        body.lines,
+        Reply.created(await takeForKitchen(ctx.db, ctx, body, ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
+      ),
   }),
   serve(stockApi.slipPdf, {
     access: [...MANAGERS, 'producer'],

@@ -18,8 +18,8 @@ export const takeSlip = (db: Kysely<Database>, actor: Actor, kind: SlipKind, inp
 export const writeOffLosses = (db: Kysely<Database>, actor: Actor, input: LossBody, now: Date) =>
   db.transaction().execute((trx) => recordLosses(trx, input, requireUser(actor).id, now));
 
-export const takeForKitchen = (db: Kysely<Database>, actor: Actor, input: KitchenUseBody, now: Date) =>
-  db.transaction().execute((trx) => recordKitchenUse(trx, input, requireUser(actor).id, now));
+export const takeForKitchen = (db: Kysely<Database>, actor: Actor, input: KitchenUseBody, now: Date, timeZone?: string) =>
+  db.transaction().execute((trx) => recordKitchenUse(trx, input, requireUser(actor).id, now, timeZone));
 
 export const countStock = (db: Kysely<Database>, actor: Actor, input: CountBody, now: Date): Promise<CountResult> =>
   db.transaction().execute((trx) => recordCount(trx, input, requireUser(actor).id, now));

@@ -63,6 +63,11 @@ export const producerLinesQuery = z
 export const kitchenUseBody = z
   .object({
     note: z.string().trim().max(200).optional(),
+    /**
+     * The day the kitchen used the goods, when it is recorded later (a cook enters yesterday's use today):
+     * today by default, never in the future, at most 31 days back and never in a period already settled.
+     */
+    day: isoDate.optional(),
     lines: z
       .array(z.object({ productId: idSchema, quantity: z.number().int().positive().max(100_000_000) }).strict())
       .min(1)
@@ -93,6 +98,21 @@ export type KitchenUseBody = z.infer<typeof kitchenUseBody>;
 
 const int = z.number().int();
 const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+/**
+ * The month a statement run should open on: the oldest finished month (within a year, and not before the
+ * first statement ever issued) where a producer who sold has no statement yet; when every finished month is
+ * settled, the month under way (`finished: false`).
+ */
+export const nextRunView = z.strictObject({
+  month: z.string(),
+  from: isoDate,
+  to: isoDate,
+  /** Producers with sales or kitchen use in that month and no statement for it yet. */
+  pending: z.number().int(),
+  finished: z.boolean(),
+});
+export type NextRunView = z.infer<typeof nextRunView>;
+
 export const statementRunParams = z.object({ id: z.string().uuid('identifiant de lot invalide') }).strict();
 
 export const commissionTermsView = z.strictObject({
@@ -201,7 +221,14 @@ export const statementSummary = z.strictObject({
   from: z.string(),
   to: z.string(),
   issuedAt: z.string(),
+  /** Sales of the period, TTC (refunds and kitchen use apart, each in its own figure). */
   salesCents: int,
+  /** Refunds settled in this statement (negative or zero). */
+  refundsCents: int,
+  /** The restaurant's use of the producer's goods (kitchen), at its price. */
+  kitchenCents: int,
+  /** What the statement settles: sales + refunds + kitchen use. */
+  grossCents: int,
   commissionCents: int,
   netCents: int,
   paidOn: z.string().nullable(),
@@ -292,6 +319,7 @@ export const settlementApi = {
     response: statementView,
   }),
   startRun: endpoint({ method: 'post', path: '/api/statement-runs', body: statementRunBody, response: statementRunView }),
+  nextRun: endpoint({ method: 'get', path: '/api/statement-runs/next', response: nextRunView }),
   run: endpoint({ method: 'get', path: '/api/statement-runs/:id', params: statementRunParams, response: statementRunView }),
   invite: endpoint({
     method: 'post',
