@@ -1,7 +1,7 @@
 import { makePrivate, privateDir, privateFile } from '../server/system/private-files.ts';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, sql, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
 import * as core001 from './migrations/2026-11-22-001-core.ts';
 import * as sales002 from './migrations/2026-11-23-002-sales.ts';
@@ -23,6 +23,7 @@ import * as fiscalKeys017 from './migrations/2026-12-06-017-fiscal-keys.ts';
 import * as priceHistory018 from './migrations/2026-12-06-018-price-history.ts';
 import * as mealVouchers019 from './migrations/2026-12-06-019-meal-vouchers.ts';
 import * as chainV2021 from './migrations/2026-12-06-021-chain-v2.ts';
+import * as producerRegimes022 from './migrations/2026-12-07-022-producer-regimes.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-06-018-price-history': priceHistory018,
   '2026-12-06-019-meal-vouchers': mealVouchers019,
   '2026-12-06-021-chain-v2': chainV2021,
+  '2026-12-07-022-producer-regimes': producerRegimes022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -119,9 +121,25 @@ export async function openDatabase(file: string): Promise<OpenDatabase> {
   };
 }
 
-export async function migrate(db: Kysely<Database>): Promise<string[]> {
+/** Every migration not yet run, or those up to `target` (a migration's name: the tests build older databases). */
+export async function migrate(db: Kysely<Database>, target?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
+  // A table rebuilt (SQLite cannot alter a constraint) must not fire its children's foreign keys: they are
+  // off while the migrations run (outside their transaction, where SQLite allows the change), and every
+  // reference is checked before they come back on (the procedure of SQLite's ALTER TABLE documentation).
+  await sql`pragma foreign_keys = off`.execute(db);
+  let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>;
+  try {
+    outcome = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
+    const broken = await sql<{ table: string; parent: string }>`pragma foreign_key_check`.execute(db);
+    if (broken.rows.length)
+      throw new Error(
+        `migration left ${broken.rows.length} broken reference(s), first ${broken.rows[0]!.table} → ${broken.rows[0]!.parent}`,
+      );
+  } finally {
+    await sql`pragma foreign_keys = on`.execute(db);
+  }
+  const { error, results } = outcome;
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -6,7 +6,8 @@ type Flag = 0 | 1;
 export type Role = 'admin' | 'manager' | 'cashier' | 'waiter' | 'producer';
 export type OutletCode = 'shop' | 'restaurant';
 export type Unit = 'piece' | 'kg';
-export type VatStatus = 'subject' | 'franchise';
+/** Réel (collects VAT), franchise en base (art. 293 B CGI), agricultural flat rate (art. 298 quater CGI). */
+export type VatStatus = 'subject' | 'franchise' | 'flat_rate';
 export type MovementKind = 'deposit' | 'sale' | 'refund' | 'return' | 'loss' | 'count' | 'kitchen';
 export type SlipKind = 'deposit' | 'return';
 
@@ -91,6 +92,11 @@ export interface ProducerTable {
   search_text: string;
   created_at: string;
   updated_at: string;
+  /** Intra-EU VAT number ('' when the producer has none: franchise, flat rate). */
+  vat_number: ColumnType<string, string | undefined, string>;
+  /** Where the producer's statements are paid (SEPA credit transfer); null until given. */
+  iban: ColumnType<string | null, string | null | undefined, string | null>;
+  bic: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CategoryTable {

@@ -31,6 +31,52 @@ describe('catalogue', () => {
     expect(dup.status).toBe(409);
   });
 
+  it('keeps a producer’s VAT regime, VAT number and bank details, each checked by its key (issue 21)', async () => {
+    const base = { name: 'Élevage de Vabre', legalName: 'EARL de Vabre', siret: '73282932000074', commissionBp: 1800 };
+    // A typo in the IBAN (last digit 9 → 8), a VAT number of another SIREN, a BIC too short: each named.
+    const bad = await shop.admin.post('/api/producers', {
+      ...base,
+      vatStatus: 'flat_rate',
+      iban: 'FR76 3000 6000 0112 3456 7890 188',
+      bic: 'AGRIFRP',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual([
+      expect.objectContaining({
+        field: 'body.iban',
+        reason: 'IBAN invalide : la clé de contrôle ne correspond pas (une erreur de frappe ?)',
+      }),
+      expect.objectContaining({ field: 'body.bic', reason: 'BIC invalide : 8 ou 11 caractères (banque, pays, ville, agence)' }),
+    ]);
+    // FR03552081317 is a well-formed number (552 081 317 mod 97 = 94; (12 + 3 × 94) mod 97 = 3) of another
+    // SIREN than the SIRET's 732 829 320: refused by the server with that reason.
+    const other = await shop.admin.post('/api/producers', { ...base, vatStatus: 'subject', vatNumber: 'FR03552081317' });
+    expect(other.status).toBe(400);
+    expect(other.body.error.fields).toEqual([
+      expect.objectContaining({ field: 'vatNumber', reason: 'numéro de TVA d’un autre SIREN que celui du SIRET' }),
+    ]);
+    // Typed with spaces and in lower case: stored compact and upper case.
+    const ok = await shop.admin.post('/api/producers', {
+      ...base,
+      vatStatus: 'flat_rate',
+      iban: 'fr76 3000 6000 0112 3456 7890 189',
+      bic: 'agrifrpp',
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ vatStatus: 'flat_rate', vatNumber: '', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP' });
+    // Becoming subject to VAT, with its number; the IBAN changes: the log shows both, the account masked.
+    const patched = await shop.admin.patch(`/api/producers/${ok.body.id}`, {
+      vatStatus: 'subject',
+      vatNumber: 'FR44732829320',
+      iban: 'DE89 3704 0044 0532 0130 00',
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ vatStatus: 'subject', vatNumber: 'FR44732829320', iban: 'DE89370400440532013000' });
+    const [event] = (await shop.admin.get('/api/events?kind=producer.updated')).body;
+    expect(event.data.iban).toEqual({ before: 'FR76 •••• 0189', after: 'DE89 •••• 3000' });
+    expect(event.data.vat_status).toEqual({ before: 'flat_rate', after: 'subject' });
+  });
+
   it('creates, reads, updates and deactivates a product without ever deleting it', async () => {
     const producer = await aProducer(shop.admin);
     const cat = await aCategory(shop.admin, { name: 'Fromages' });

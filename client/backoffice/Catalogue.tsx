@@ -1,3 +1,4 @@
+import { formatIban } from '../../shared/banking.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { parseEuros } from '../../shared/money.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
@@ -133,7 +134,10 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
                     <small class="muted block">{p.legalName}</small>
                   </td>
                   <td>{p.siret}</td>
-                  <td>{t(p.vatStatus === 'franchise' ? 'bo.cat.franchise' : 'bo.cat.subject')}</td>
+                  <td>
+                    {t(VAT_STATUS_LABEL[p.vatStatus])}
+                    {p.vatNumber && <small class="muted block">{p.vatNumber}</small>}
+                  </td>
                   <td class="num">{rate(p.commissionBp, lang)}</td>
                   <td>
                     <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditingProducer(p.id)}>
@@ -305,6 +309,34 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
   );
 }
 
+const VAT_STATUS_LABEL = { subject: 'bo.cat.subject', franchise: 'bo.cat.franchise', flat_rate: 'bo.cat.flatRate' } as const;
+
+/** The VAT number and bank details typed in a producer's form; blank fields are none. */
+function bankFields(f: FormData) {
+  const text = (name: string) => String(f.get(name) ?? '').trim();
+  return { vatNumber: text('vatNumber'), iban: text('iban') || null, bic: text('bic') || null };
+}
+
+/** A producer's VAT number (checked against the SIRET by the server), and where their statements are paid. */
+function BankInputs({ t, producer }: { t: T; producer?: Producer }) {
+  return (
+    <>
+      <label>
+        {t('bo.cat.vatNumber')}
+        <input name="vatNumber" maxLength={20} defaultValue={producer?.vatNumber ?? ''} placeholder="FR…" autoComplete="off" />
+      </label>
+      <label>
+        IBAN
+        <input name="iban" maxLength={42} defaultValue={producer?.iban ? formatIban(producer.iban) : ''} autoComplete="off" />
+      </label>
+      <label>
+        BIC
+        <input name="bic" maxLength={11} defaultValue={producer?.bic ?? ''} autoComplete="off" />
+      </label>
+    </>
+  );
+}
+
 function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
@@ -325,6 +357,7 @@ function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
           commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
           email: String(f.get('email')),
           address: String(f.get('address')),
+          ...bankFields(f),
         },
       });
       setDone(t('bo.cat.producerCreated', { name: p.name }));
@@ -355,8 +388,10 @@ function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
           <select name="vatStatus">
             <option value="subject">{t('bo.cat.subject')}</option>
             <option value="franchise">{t('bo.cat.franchise')}</option>
+            <option value="flat_rate">{t('bo.cat.flatRate')}</option>
           </select>
         </label>
+        <BankInputs t={t} />
         <label>
           {t('bo.cat.commissionPct')}
           <input name="commission" required inputMode="decimal" defaultValue="20" />
@@ -518,6 +553,7 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
           vatStatus: String(f.get('vatStatus')) as Producer['vatStatus'],
           commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
           active: f.get('active') === 'on',
+          ...bankFields(f),
         },
       });
       onDone();
@@ -547,9 +583,11 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
           options={[
             ['subject', t('bo.cat.subject')],
             ['franchise', t('bo.cat.franchise')],
+            ['flat_rate', t('bo.cat.flatRate')],
           ]}
         />
       </label>
+      <BankInputs t={t} producer={producer} />
       <label>
         {t('bo.cat.commissionPct')}
         <input name="commission" required inputMode="decimal" defaultValue={String(producer.commissionBp / 100).replace('.', ',')} />

@@ -219,7 +219,10 @@ export async function accountingEntries(db: Kysely<Database>, period: { from: st
     const aux = producerAux(st.slug, st.name);
     const code = statementCode(st.number);
     const lines: (EntryLine | null)[] = [];
-    if (st.vat_status === 'franchise') lines.push(line(plan.purchases, 'Achats de marchandises (dépôt-vente)', t.grossCents, 'debit'));
+    // Neither a franchise nor a flat-rate farmer invoices VAT: nothing to deduct (the flat-rate compensation of
+    // art. 298 quater applies to sales to VAT-registered buyers, which the consignment account does not make).
+    if (st.vat_status === 'franchise' || st.vat_status === 'flat_rate')
+      lines.push(line(plan.purchases, 'Achats de marchandises (dépôt-vente)', t.grossCents, 'debit'));
     else {
       for (const v of t.vat)
         lines.push(line(plan.purchases, `Achats de marchandises TVA ${rateLabel(v.vatRateBp)} (dépôt-vente)`, v.netCents, 'debit'));

@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { ProducerCreate, ProducerUpdate, ProducerView } from '../../shared/api/catalog.ts';
 import { normalizeForSearch, searchTerms, slugify } from '../../shared/text.ts';
 import type { ProducerRow } from '../../db/schema.ts';
-import { Conflict, NotFound } from '../errors.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { vatNumberProblem } from '../../shared/banking.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { refreshProductSearchText } from './products.ts';
@@ -21,8 +22,20 @@ export function producerView(p: ProducerRow): ProducerView {
     vatStatus: p.vat_status,
     commissionBp: p.commission_bp,
     active: p.active === 1,
+    vatNumber: p.vat_number,
+    iban: p.iban,
+    bic: p.bic,
   };
 }
+
+/** A French VAT number must be the SIRET's SIREN (the key itself is checked by the body's schema). */
+function checkVatNumber(vatNumber: string, siret: string) {
+  const problem = vatNumber ? vatNumberProblem(vatNumber, siret) : null;
+  if (problem) throw new Invalid({ field: 'vatNumber', reason: problem });
+}
+
+/** Bank details in the event log: enough to see they changed, not the account itself. */
+const maskedIban = (iban: string | null) => (iban ? `${iban.slice(0, 4)} •••• ${iban.slice(-4)}` : null);
 export type { ProducerView };
 
 const producerSearchText = (p: { name: string; legal_name: string; slug: string; contact_name: string }) =>
@@ -44,9 +57,13 @@ export async function createProducer(db: Trx, input: ProducerCreate, userId: num
     siret: input.siret,
     vat_status: input.vatStatus,
     commission_bp: input.commissionBp,
+    vat_number: input.vatNumber,
+    iban: input.iban,
+    bic: input.bic,
     created_at: at,
     updated_at: at,
   };
+  checkVatNumber(input.vatNumber, input.siret);
   const row = await db
     .insertInto('producers')
     .values({ ...values, search_text: producerSearchText(values) })
@@ -93,7 +110,11 @@ export async function updateProducer(db: Trx, id: number, patch: ProducerUpdate,
     vat_status: patch.vatStatus ?? before.vat_status,
     commission_bp: patch.commissionBp ?? before.commission_bp,
     active: patch.active === undefined ? before.active : patch.active ? (1 as const) : (0 as const),
+    vat_number: patch.vatNumber ?? before.vat_number,
+    iban: patch.iban === undefined ? before.iban : patch.iban,
+    bic: patch.bic === undefined ? before.bic : patch.bic,
   };
+  checkVatNumber(next.vat_number, next.siret);
   const row = await db
     .updateTable('producers')
     .set({ ...next, search_text: producerSearchText({ ...next, slug: before.slug }), updated_at: now.toISOString() })
@@ -103,7 +124,11 @@ export async function updateProducer(db: Trx, id: number, patch: ProducerUpdate,
   const changed = Object.fromEntries(
     Object.entries(next)
       .filter(([k, v]) => (before as Record<string, unknown>)[k] !== v)
-      .map(([k, v]) => [k, { before: (before as Record<string, unknown>)[k], after: v }]),
+      .map(([k, v]) =>
+        k === 'iban'
+          ? [k, { before: maskedIban(before.iban), after: maskedIban(v as string | null) }]
+          : [k, { before: (before as Record<string, unknown>)[k], after: v }],
+      ),
   );
   if (Object.keys(changed).length) {
     const kind = patch.active === false && before.active === 1 ? 'producer.deactivated' : 'producer.updated';

@@ -1,3 +1,4 @@
+import { vatRegimeMention } from '../../shared/banking.ts';
 import type { ShopIdentity } from '../../shared/api/settings.ts';
 import { formatRate, weighedPrice, type BasisPoints, type Cents, type Grams } from '../../shared/money.ts';
 import type { StatementItem, StatementTotals } from '../../shared/settlement.ts';
@@ -58,7 +59,7 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
         s.producer.legalName,
         s.producer.address,
         `SIRET ${s.producer.siret}`,
-        s.producer.vatStatus === 'franchise' ? 'TVA non applicable, art. 293 B du CGI' : 'Assujetti à la TVA',
+        vatRegimeMention(s.producer.vatStatus, s.producer.vatNumber),
       ].filter(Boolean),
     },
   );

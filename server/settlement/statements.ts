@@ -33,11 +33,20 @@ export type { StatementSummary, StatementView } from '../../shared/api/settlemen
 async function producerOf(db: Db, producerId: number): Promise<StatementProducer> {
   const p = await db
     .selectFrom('producers')
-    .select(['id', 'name', 'legal_name', 'address', 'siret', 'vat_status', 'email'])
+    .select(['id', 'name', 'legal_name', 'address', 'siret', 'vat_status', 'vat_number', 'email'])
     .where('id', '=', producerId)
     .executeTakeFirst();
   if (!p) throw new NotFound('Producteur');
-  return { id: p.id, name: p.name, legalName: p.legal_name, address: p.address, siret: p.siret, vatStatus: p.vat_status, email: p.email };
+  return {
+    id: p.id,
+    name: p.name,
+    legalName: p.legal_name,
+    address: p.address,
+    siret: p.siret,
+    vatStatus: p.vat_status,
+    vatNumber: p.vat_number,
+    email: p.email,
+  };
 }
 
 /** A producer's terms as the actor may see them (another producer's id reads as unknown: 404, nothing named). */

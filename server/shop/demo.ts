@@ -1,3 +1,4 @@
+import { frenchIban, frenchVatNumber } from '../../shared/banking.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { demoCategories, demoProducers, demoProducts, demoShop, demoStaff } from '../../db/seed/demo-data.ts';
@@ -104,6 +105,10 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
           siret: p.siret,
           vatStatus: p.vatStatus,
           commissionBp: p.commissionBp,
+          // Fictitious but well-formed: a VAT number for those who charge VAT, an account at a local bank.
+          vatNumber: p.vatStatus === 'subject' ? frenchVatNumber(p.siret.slice(0, 9)) : '',
+          iban: frenchIban('13506', '10000', String(7_310_000_000 + i * 7919).padStart(11, '0')),
+          bic: 'AGRIFRPP835',
         },
         managerId,
         now,

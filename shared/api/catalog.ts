@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bicProblem, compactId, ibanProblem, vatNumberProblem } from '../banking.ts';
 import {
   basisPointsSchema,
   courseSchema,
@@ -55,10 +56,44 @@ export const producerCreateBody = z
     siret: siretSchema,
     vatStatus: vatStatusSchema,
     commissionBp: basisPointsSchema,
+    /** Intra-EU VAT number; '' for none. A French one is checked against its key and the SIRET's SIREN. */
+    vatNumber: z
+      .string()
+      .transform(compactId)
+      .refine((v) => v === '' || vatNumberProblem(v) === null, { message: 'numéro de TVA invalide' })
+      .default(''),
+    /** Where statements are paid (SEPA credit transfer); the BIC is optional within the SEPA area. */
+    iban: z
+      .string()
+      .transform(compactId)
+      .superRefine((v, ctx) => {
+        const problem = ibanProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .nullable()
+      .default(null),
+    bic: z
+      .string()
+      .transform(compactId)
+      .superRefine((v, ctx) => {
+        const problem = bicProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .nullable()
+      .default(null),
   })
   .strict();
 
-export const producerUpdateBody = producerCreateBody.omit({ slug: true }).partial().extend({ active: z.boolean().optional() }).strict();
+export const producerUpdateBody = producerCreateBody
+  .omit({ slug: true })
+  .partial()
+  .extend({
+    active: z.boolean().optional(),
+    vatNumber: producerCreateBody.shape.vatNumber.removeDefault().optional(),
+    iban: producerCreateBody.shape.iban.removeDefault().optional(),
+    bic: producerCreateBody.shape.bic.removeDefault().optional(),
+  })
+  .strict();
 
 export const producerListQuery = z
   .object({
@@ -199,6 +234,9 @@ export const producerView = z.strictObject({
   vatStatus: vatStatusSchema,
   commissionBp: int,
   active: z.boolean(),
+  vatNumber: z.string(),
+  iban: z.string().nullable(),
+  bic: z.string().nullable(),
 });
 export type ProducerView = z.infer<typeof producerView>;
 

@@ -9,7 +9,8 @@ export const idSchema = z.number().int().positive();
 export const roleSchema = z.enum(['admin', 'manager', 'cashier', 'waiter', 'producer']);
 export const unitSchema = z.enum(['piece', 'kg']);
 export const outletCodeSchema = z.enum(['shop', 'restaurant']);
-export const vatStatusSchema = z.enum(['subject', 'franchise']);
+/** Réel (collects VAT), franchise en base (art. 293 B CGI), agricultural flat rate (art. 298 quater CGI). */
+export const vatStatusSchema = z.enum(['subject', 'franchise', 'flat_rate']);
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
 
 /** `?active=true|false|all` style booleans in query strings. */

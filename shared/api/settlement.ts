@@ -200,6 +200,8 @@ export const statementView = z.strictObject({
     address: z.string(),
     siret: z.string(),
     vatStatus: vatStatusSchema,
+    /** Frozen into statements issued since 2026-12-07 (issue 21): absent from older ones. */
+    vatNumber: z.string().optional(),
     email: z.string(),
   }),
   period: z.strictObject({ from: z.string(), to: z.string() }),

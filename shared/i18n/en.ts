@@ -124,6 +124,8 @@ export const en: Catalogue = {
   'bo.cat.vatStatus': 'VAT',
   'bo.cat.subject': 'Registered',
   'bo.cat.franchise': 'Exempt (franchise)',
+  'bo.cat.flatRate': 'Agricultural flat rate',
+  'bo.cat.vatNumber': 'EU VAT number',
   'bo.cat.commission': 'Commission',
   'bo.cat.commissionPct': 'Commission (%)',
   'bo.cat.email': 'Email',

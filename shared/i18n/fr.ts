@@ -123,6 +123,8 @@ export const fr = {
   'bo.cat.vatStatus': 'TVA',
   'bo.cat.subject': 'Assujetti',
   'bo.cat.franchise': 'Franchise en base',
+  'bo.cat.flatRate': 'Remboursement forfaitaire agricole',
+  'bo.cat.vatNumber': 'N° de TVA intracommunautaire',
   'bo.cat.commission': 'Commission',
   'bo.cat.commissionPct': 'Commission (%)',
   'bo.cat.email': 'E-mail',

@@ -1,0 +1,61 @@
+/**
+ * A database made by an earlier version, with its data, brought to the latest schema: nothing lost, every
+ * reference kept and still enforced (SQLite rebuilds a table to change a constraint: issue 21's producers).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate, openSqlite } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+
+describe('a database of the previous version', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-migrations-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps its producers and their products through the rebuild of the producers table', async () => {
+    const sqlite = openSqlite(path.join(dir, 'old.sqlite'));
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await migrate(db, '2026-12-06-021-chain-v2');
+    const at = '2026-11-02T10:00:00.000Z';
+    sqlite
+      .prepare(
+        `insert into producers (slug, name, legal_name, contact_name, email, phone, address, siret, vat_status, commission_bp, search_text, created_at, updated_at)
+         values ('ferme', 'Ferme du Sidobre', 'GAEC du Sidobre', '', '', '', '', '73282932000074', 'franchise', 1500, 'ferme du sidobre', ?, ?)`,
+      )
+      .run(at, at);
+    sqlite
+      .prepare(
+        `insert into products (name, producer_id, unit, price_cents, vat_rate_bp, stock_tracked, search_text, created_at, updated_at)
+         values ('Tomme de brebis', 1, 'kg', 2600, 550, 1, 'tomme de brebis', ?, ?)`,
+      )
+      .run(at, at);
+    expect(() => sqlite.prepare(`update producers set vat_status = 'flat_rate'`).run()).toThrow(/CHECK/);
+
+    const ran = await migrate(db);
+    expect(ran).toContain('2026-12-07-022-producer-regimes');
+    expect(sqlite.prepare('select id, name, vat_status, vat_number, iban, bic from producers').all()).toEqual([
+      { id: 1, name: 'Ferme du Sidobre', vat_status: 'franchise', vat_number: '', iban: null, bic: null },
+    ]);
+    // The agricultural flat-rate regime is now allowed; anything else still is not.
+    sqlite.prepare(`update producers set vat_status = 'flat_rate'`).run();
+    expect(() => sqlite.prepare(`update producers set vat_status = 'exempt'`).run()).toThrow(/CHECK/);
+    // The product still points at its producer, and the reference is still enforced both ways.
+    expect(sqlite.prepare('select producer_id from products').get()).toEqual({ producer_id: 1 });
+    expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(sqlite.pragma('foreign_key_check')).toEqual([]);
+    expect(() => sqlite.prepare('delete from producers where id = 1').run()).toThrow(/FOREIGN KEY/);
+    expect(() => sqlite.prepare(`update products set producer_id = 99`).run()).toThrow(/FOREIGN KEY/);
+    // The producers' unique slug survived the rebuild.
+    expect(() =>
+      sqlite
+        .prepare(
+          `insert into producers (slug, name, legal_name, contact_name, email, phone, address, siret, vat_status, commission_bp, search_text, created_at, updated_at)
+           values ('ferme', 'Autre', 'Autre', '', '', '', '', '73282932000074', 'subject', 1500, 'autre', ?, ?)`,
+        )
+        .run(at, at),
+    ).toThrow(/UNIQUE/);
+    await db.destroy();
+  });
+});
