@@ -417,6 +417,29 @@ export interface StatementTable {
   paid_at: string | null;
 }
 
+/** A SEPA credit transfer file (pain.001) paying a manager's selection of statements (issue 21, item 5). */
+export interface PayoutTable {
+  id: Generated<number>;
+  msg_id: string;
+  execution_date: string;
+  status: 'pending' | 'confirmed' | 'cancelled';
+  count: number;
+  total_cents: number;
+  xml: string;
+  created_at: string;
+  created_by: number;
+  settled_at: string | null;
+  settled_by: number | null;
+}
+
+export interface PayoutItemTable {
+  payout_id: number;
+  statement_id: number;
+  amount_cents: number;
+  iban: string;
+  end_to_end_id: string;
+}
+
 export interface StatementItemTable {
   statement_id: number;
   sale_id: string | null;
@@ -622,6 +645,8 @@ export interface Database {
   producer_invitations: ProducerInvitationTable;
   statements: StatementTable;
   statement_items: StatementItemTable;
+  payouts: PayoutTable;
+  payout_items: PayoutItemTable;
   printers: PrinterTable;
   print_jobs: PrintJobTable;
   closings: ClosingTable;

@@ -417,7 +417,9 @@ describe('consignment statements, to the cent', () => {
       'REL-000001;Brasserie du Thoré;01/11/2026;30/11/2026;01/12/2026;21,20;0,00;0,00;21,20;6,36;14,84;;',
       'REL-000002;Ferme du Sidobre;01/11/2026;30/11/2026;01/12/2026;59,60;0,00;13,00;72,60;11,17;61,43;05/12/2026;Virement',
     ]);
-    expect(statementRows[5]).toBe('REL-000005;Rucher de la Montagne Noire;01/12/2026;31/12/2026;02/01/2027;0,00;-9,50;0,00;-9,50;-2,05;-7,45;;');
+    expect(statementRows[5]).toBe(
+      'REL-000005;Rucher de la Montagne Noire;01/12/2026;31/12/2026;02/01/2027;0,00;-9,50;0,00;-9,50;-2,05;-7,45;;',
+    );
   });
 
   it('makes a deposit slip PDF with both parties and room for signatures', async () => {

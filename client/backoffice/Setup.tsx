@@ -819,9 +819,21 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
     e.preventDefault();
     const f = fd(e);
     const body: Record<string, unknown> = Object.fromEntries(
-      ['name', 'legalName', 'legalForm', 'address', 'postalCode', 'city', 'siret', 'vatNumber', 'phone', 'email', 'receiptFooter'].map(
-        (k) => [k, k === 'siret' ? str(f, k).replace(/\s/g, '') : str(f, k)],
-      ),
+      [
+        'name',
+        'legalName',
+        'legalForm',
+        'address',
+        'postalCode',
+        'city',
+        'siret',
+        'vatNumber',
+        'phone',
+        'email',
+        'receiptFooter',
+        'iban',
+        'bic',
+      ].map((k) => [k, k === 'siret' ? str(f, k).replace(/\s/g, '') : str(f, k)]),
     );
     // Whole euros typed; empty: no share capital printed. Not a number reaches the server, which names it.
     const capital = str(f, 'shareCapital').replace(/\s/g, '').replace(',', '.');
@@ -882,6 +894,8 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
           {field('vatNumber', 'bo.setup.vatNumber', { required: true })}
           {field('phone', 'bo.setup.phone', { maxLength: 30 })}
           {field('email', 'bo.setup.email', { type: 'email' })}
+          {field('iban', 'bo.setup.iban', { maxLength: 42, autoComplete: 'off' })}
+          {field('bic', 'bo.setup.bic', { maxLength: 11, autoComplete: 'off' })}
           <label>
             {t('bo.setup.fiscalYearEnd')}
             <select name="fiscalYearEndMonth" defaultValue={String(id?.fiscalYearEndMonth ?? 12)}>

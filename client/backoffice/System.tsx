@@ -54,6 +54,7 @@ const KINDS = [
   'catalog',
   'stock',
   'statement',
+  'payout',
   'accounting',
   'settings',
   'backup',

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import type { StatementRunEvent } from '../../shared/realtime.ts';
 import { paymentMethods, settlementApi, type NextRunView, type StatementSummary } from '../../shared/api/settlement.ts';
-import { ApiError, call, link } from '../api.ts';
+import { ApiError, call, errorText, link } from '../api.ts';
+import { payoutsApi, type PayoutView } from '../../shared/api/payouts.ts';
 import { day, euros, monthEnd, previousMonth, today } from '../format.ts';
 import { useSocket } from '../realtime.ts';
 import type { T } from '../i18n.ts';
@@ -30,6 +31,36 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   const [producers, setProducers] = useState<Producer[]>([]);
   const [invite, setInvite] = useState<{ name: string; url: string } | null>(null);
   const { socket } = useSocket();
+  // SEPA transfers: the unpaid statements ticked, the day the bank executes them, the files made.
+  const [picked, setPicked] = useState<Set<number>>(new Set());
+  const [execution, setExecution] = useState(today());
+  const [payouts, setPayouts] = useState<PayoutView[]>([]);
+  const loadPayouts = () =>
+    call(payoutsApi.list)
+      .then(setPayouts)
+      .catch(() => {});
+  useEffect(() => void loadPayouts(), []);
+  const pickedList = list.filter((s) => picked.has(s.id));
+  const pickedTotal = pickedList.reduce((sum, s) => sum + s.netCents, 0);
+  async function preparePayout() {
+    setError('');
+    try {
+      await call(payoutsApi.create, { body: { statementIds: pickedList.map((s) => s.id), executionDate: execution } });
+      setPicked(new Set());
+      await loadPayouts();
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+  async function settlePayout(p: PayoutView, how: 'confirm' | 'cancel') {
+    setError('');
+    try {
+      await call(how === 'confirm' ? payoutsApi.confirm : payoutsApi.cancel, { params: { id: p.id } });
+      await Promise.all([loadPayouts(), reload()]);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
 
   const reload = () =>
     call(settlementApi.list, { query: { from, to } })
@@ -157,6 +188,9 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
         <table class="list">
           <thead>
             <tr>
+              <th>
+                <span class="vh">{t('mgr.payout.pick')}</span>
+              </th>
               <th>N°</th>
               <th>{t('mgr.producers')}</th>
               <th class="r">{t('portal.sales.amount')}</th>
@@ -168,6 +202,21 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
           <tbody>
             {list.map((s) => (
               <tr key={s.id}>
+                <td>
+                  {!s.paidOn && s.netCents > 0 && (
+                    <input
+                      type="checkbox"
+                      checked={picked.has(s.id)}
+                      aria-label={t('mgr.payout.pickOf', { code: s.code, name: s.producerName })}
+                      onChange={(e) => {
+                        const next = new Set(picked);
+                        if ((e.target as HTMLInputElement).checked) next.add(s.id);
+                        else next.delete(s.id);
+                        setPicked(next);
+                      }}
+                    />
+                  )}
+                </td>
                 <td>{s.code}</td>
                 <td>
                   {s.producerName}
@@ -206,6 +255,61 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
           </tbody>
         </table>
       )}
+      <section class="payouts" data-testid="payouts">
+        <h2>{t('mgr.payout.title')}</h2>
+        <p class="muted">{t('mgr.payout.help')}</p>
+        <div class="toolbar">
+          <label>
+            {t('mgr.payout.execution')}
+            <input type="date" value={execution} min={today()} onInput={(e) => setExecution((e.target as HTMLInputElement).value)} />
+          </label>
+          <button onClick={preparePayout} disabled={pickedList.length === 0}>
+            {t('mgr.payout.prepare', { n: pickedList.length, total: euros(pickedTotal, lang) })}
+          </button>
+        </div>
+        {payouts.length > 0 && (
+          <table class="list">
+            <thead>
+              <tr>
+                <th>{t('mgr.payout.file')}</th>
+                <th>{t('mgr.payout.execution')}</th>
+                <th class="r">{t('mgr.payout.amount')}</th>
+                <th>{t('mgr.payout.status')}</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {payouts.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    {p.msgId}
+                    <small class="muted block">{p.items.map((i) => `${i.code} ${i.producerName}`).join(', ')}</small>
+                  </td>
+                  <td>{day(p.executionDate, lang)}</td>
+                  <td class="r">
+                    {euros(p.totalCents, lang)}
+                    <small class="muted block">{t('mgr.payout.count', { n: p.count })}</small>
+                  </td>
+                  <td>{t(`mgr.payout.${p.status}` as MessageKey)}</td>
+                  <td class="actions">
+                    <a class="button secondary" href={link(payoutsApi.xml, { params: { id: p.id } })} download>
+                      {t('mgr.payout.download')}
+                    </a>
+                    {p.status === 'pending' && (
+                      <>
+                        <button onClick={() => settlePayout(p, 'confirm')}>{t('mgr.payout.confirm')}</button>
+                        <button class="secondary" onClick={() => settlePayout(p, 'cancel')}>
+                          {t('mgr.payout.cancel')}
+                        </button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       <h2>{t('mgr.producers')}</h2>
       {invite && (
         <p class="invite" role="status">

@@ -21,6 +21,9 @@ export interface DemoShop {
   phone: string;
   email: string;
   receiptFooter: string;
+  /** The shop's account for the producers' transfers (fictitious, with valid keys). */
+  iban: string;
+  bic: string;
 }
 export interface DemoProducer {
   slug: string;
@@ -73,6 +76,9 @@ export const demoShop: DemoShop = {
   phone: '05 63 51 27 40',
   email: 'bonjour@example.fr',
   receiptFooter: 'Merci de votre visite ! Ici, chaque achat fait vivre un producteur du Tarn. Ouvert du mardi au samedi, 9 h – 19 h.',
+  // frenchIban('13506', '10000', '00081100001'): Crédit Agricole Nord Midi-Pyrénées' code, a made-up account.
+  iban: 'FR7613506100000008110000105',
+  bic: 'AGRIFRPP835',
 };
 
 export const demoCategories: DemoCategory[] = [

@@ -13,6 +13,7 @@ import { userRoutes } from '../users/routes.ts';
 import { receiptRoutes } from '../receipts/routes.ts';
 import { printingRoutes } from '../printing/routes.ts';
 import { settlementRoutes } from '../settlement/routes.ts';
+import { payoutRoutes } from '../settlement/payout-routes.ts';
 import { accountingRoutes } from '../accounting/routes.ts';
 import { restaurantRoutes } from '../restaurant/routes.ts';
 import { buildOpenApi } from '../system/openapi.ts';
@@ -47,6 +48,7 @@ export const allRoutes: readonly RouteDef[] = [
   ...archiveRoutes,
   ...fiscalRoutes,
   ...settlementRoutes,
+  ...payoutRoutes,
   ...accountingRoutes,
   ...restaurantRoutes,
 ];

@@ -92,6 +92,8 @@ const shop = {
   email: '',
   receiptFooter: 'Merci et à bientôt !',
   fiscalYearEndMonth: 12,
+  iban: '',
+  bic: '',
 };
 
 // 2 × 6,50 − 1,00 = 12,00 (Pâté) ; 450 g × 24,90 €/kg = 11,205 → 11,21 (Tomme) ; 3,20 (Bière) ; ticket discount 0,41:

@@ -630,10 +630,23 @@ export interface Payment {
 
 /** Marks an issued statement paid, in a transaction of its own. */
 export async function markStatementPaid(db: Kysely<Database>, change: Change, id: number, payment: Payment): Promise<StatementView> {
-  return db.transaction().execute((trx) => writePayment(trx, change, id, payment));
+  return db.transaction().execute(async (trx) => {
+    // A statement in a SEPA file not yet confirmed or cancelled would be paid twice.
+    const pending = await trx
+      .selectFrom('payout_items as i')
+      .innerJoin('payouts as p', 'p.id', 'i.payout_id')
+      .select('p.id')
+      .where('i.statement_id', '=', id)
+      .where('p.status', '=', 'pending')
+      .executeTakeFirst();
+    if (pending)
+      throw new Conflict(`Ce relevé est dans le virement n° ${pending.id}, en attente : confirmez-le ou annulez-le d’abord.`, 'paidOn');
+    return writePayment(trx, change, id, payment);
+  });
 }
 
-async function writePayment(db: Trx, { userId, now }: Change, id: number, payment: Payment): Promise<StatementView> {
+/** Records a statement's payment inside the caller's transaction (by hand, or a confirmed SEPA payout). */
+export async function writePayment(db: Trx, { userId, now }: Change, id: number, payment: Payment): Promise<StatementView> {
   const row = await db.selectFrom('statements').select(['id', 'paid_on', 'issued_at', 'net_cents']).where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('Relevé');
   if (row.paid_on) throw new Conflict(`Ce relevé est déjà marqué payé (le ${row.paid_on}).`, 'paidOn');

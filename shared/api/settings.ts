@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bicProblem, compactId, ibanProblem } from '../banking.ts';
 import { siretSchema, trimmed } from './common.ts';
 import { endpoint } from './contract.ts';
 
@@ -31,6 +32,23 @@ export const shopIdentitySchema = z
      * and the fiscal archive of year N cover the twelve months ending with this month of N.
      */
     fiscalYearEndMonth: z.number().int().min(1, 'mois de 1 à 12').max(12, 'mois de 1 à 12').default(12),
+    /** The shop's account, debited by the SEPA transfers that pay the producers ('' until given). */
+    iban: z
+      .string()
+      .transform(compactId)
+      .superRefine((v, ctx) => {
+        const problem = v === '' ? null : ibanProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default(''),
+    bic: z
+      .string()
+      .transform(compactId)
+      .superRefine((v, ctx) => {
+        const problem = v === '' ? null : bicProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default(''),
   })
   .strict();
 
