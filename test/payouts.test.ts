@@ -176,5 +176,8 @@ describe('paying producers by SEPA credit transfer', () => {
     expect(events).toEqual(['payout.confirmed', 'payout.created']);
     const paid = (await shop.admin.get(`/api/statements/${statements.rucher}`)).body;
     expect(paid.payment).toEqual({ paidOn: '2026-12-02', method: 'transfer', reference: 'CPT-20261201-0001 REL-000001' });
+    // The producer's own list carries the reference the portal's payment advice prints.
+    const mine = (await shop.admin.get(`/api/statements?producerId=${ids.brasserie}`)).body;
+    expect(mine).toMatchObject([{ code: 'REL-000002', paidMethod: 'transfer', paidReference: 'CPT-20261201-0001 REL-000002' }]);
   });
 });

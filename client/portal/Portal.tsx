@@ -369,6 +369,15 @@ function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'
               <small class={s.paidOn ? 'paid' : 'unpaid'}>
                 {s.paidOn ? t('portal.statements.paid', { date: day(s.paidOn, lang) }) : t('portal.statements.unpaid')}
               </small>
+              {s.paidOn && s.paidMethod === 'transfer' && (
+                <small data-testid="payment-advice">
+                  {t('portal.statements.transfer', {
+                    amount: euros(s.netCents, lang),
+                    date: day(s.paidOn, lang),
+                    ref: s.paidReference ?? '—',
+                  })}
+                </small>
+              )}
             </span>
             <span class="amount" title={t('portal.statements.net')}>
               {euros(s.netCents, lang)}

@@ -381,6 +381,7 @@ export async function listStatements(
       'st.net_cents',
       'st.paid_on',
       'st.paid_method',
+      'st.paid_reference',
     ]);
   if (scope.producerId !== null) q = q.where('st.producer_id', '=', scope.producerId);
   if (query.producerId !== undefined) q = q.where('st.producer_id', '=', query.producerId);
@@ -409,6 +410,7 @@ export async function listStatements(
       netCents: r.net_cents,
       paidOn: r.paid_on,
       paidMethod: r.paid_method,
+      paidReference: r.paid_reference,
     };
   });
 }

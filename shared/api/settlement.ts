@@ -235,6 +235,8 @@ export const statementSummary = z.strictObject({
   netCents: int,
   paidOn: z.string().nullable(),
   paidMethod: z.string().nullable(),
+  /** The transfer's reference (a SEPA payout: its file and end-to-end id), the cheque's number… */
+  paidReference: z.string().nullable(),
 });
 export type StatementSummary = z.infer<typeof statementSummary>;
 

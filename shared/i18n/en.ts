@@ -60,6 +60,7 @@ export const en: Catalogue = {
   'portal.statements.period': 'From {from} to {to}',
   'portal.statements.net': 'Net payout',
   'portal.statements.paid': 'Paid on {date}',
+  'portal.statements.transfer': 'Payment advice: transfer of {amount} ordered on {date}, reference {ref}.',
   'portal.statements.unpaid': 'Awaiting payment',
   'portal.statements.none': 'No statement issued yet.',
   'portal.terms.default': 'Shop commission',

@@ -59,6 +59,7 @@ export const fr = {
   'portal.statements.period': 'Du {from} au {to}',
   'portal.statements.net': 'Net à verser',
   'portal.statements.paid': 'Payé le {date}',
+  'portal.statements.transfer': 'Avis de paiement : virement de {amount} ordonné le {date}, référence {ref}.',
   'portal.statements.unpaid': 'En attente de paiement',
   'portal.statements.none': 'Aucun relevé émis pour l’instant.',
   'portal.terms.default': 'Commission de la boutique',
