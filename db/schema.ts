@@ -440,6 +440,23 @@ export interface PayoutItemTable {
   end_to_end_id: string;
 }
 
+/** A commission invoice (or credit note) issued with a statement (issue 21, item 3): frozen, append-only. */
+export interface InvoiceTable {
+  id: Generated<number>;
+  year: number;
+  number: number;
+  kind: 'commission' | 'credit_note';
+  statement_id: number;
+  producer_id: number;
+  issued_at: string;
+  /** Canonical JSON of the invoice as issued (server/settlement/invoices.ts `InvoiceData`). */
+  data: string;
+  net_cents: number;
+  vat_cents: number;
+  gross_cents: number;
+  sha256: string;
+}
+
 export interface StatementItemTable {
   statement_id: number;
   sale_id: string | null;
@@ -647,6 +664,7 @@ export interface Database {
   statement_items: StatementItemTable;
   payouts: PayoutTable;
   payout_items: PayoutItemTable;
+  invoices: InvoiceTable;
   printers: PrinterTable;
   print_jobs: PrintJobTable;
   closings: ClosingTable;

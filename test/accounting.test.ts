@@ -1,3 +1,4 @@
+import { fecProblems } from './support/fec-check.ts';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -142,7 +143,9 @@ describe('exports for the accountant: FEC and sales journal', () => {
 
     const res = await shop.admin.get('/api/exports/fec?from=2026-11-10&to=2026-11-11');
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toContain('732829320FEC20261111.txt');
+    // Named after the fiscal year's closing date (31 December here), whatever range is exported.
+    expect(res.headers.get('content-disposition')).toContain('732829320FEC20261231.txt');
+    expect(fecProblems('732829320FEC20261231.txt', res.raw, { fiscalYearStart: '20260101' })).toEqual([]);
     const { header, rows } = parse(res.raw);
     expect(header).toEqual([
       'JournalCode',
@@ -219,6 +222,18 @@ describe('exports for the accountant: FEC and sales journal', () => {
     // The producer's account comes back to zero once paid: 3000 − 720 − 2280.
     const balanceA = rows.filter((r) => r.aux === auxA).reduce((s, r) => s + cents(r.credit) - cents(r.debit), 0);
     expect(balanceA).toBe(0);
+
+    // Numbers are the fiscal year's: the 11th alone keeps AC000001, AC000002 and BQ000001 (the Z of the
+    // 10th, VE000001, is outside), and the whole year up to the 11th numbers every entry as above.
+    const day11 = await shop.admin.get('/api/exports/fec?from=2026-11-11&to=2026-11-11');
+    expect(day11.status).toBe(200);
+    expect([...new Set(parse(day11.raw).rows.map((r) => r.num))]).toEqual(['AC000001', 'AC000002', 'BQ000001']);
+    expect(fecProblems('732829320FEC20261231.txt', day11.raw)).toEqual([]);
+    const year = await shop.admin.get('/api/exports/fec?from=2026-01-01&to=2026-11-11');
+    expect(year.raw.equals(res.raw)).toBe(true);
+    // The checker itself refuses a file with an entry out of balance and a gap in the numbers.
+    const broken = Buffer.from(res.raw.toString('latin1').replace('AC000002', 'AC000003').replace('\t1600,00\t', '\t1600,01\t'), 'latin1');
+    expect(fecProblems('732829320FEC20261231.txt', broken).length).toBeGreaterThanOrEqual(2);
   });
 
   it('gives the Z as an A4 PDF with the figures of the closing', async () => {

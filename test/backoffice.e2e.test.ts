@@ -1,3 +1,4 @@
+import { fecProblems } from './support/fec-check.ts';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -127,7 +128,9 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
       page.getByRole('button', { name: 'Télécharger' }).first().click(),
     ]);
     const siren = (await shop.admin.get('/api/settings')).body.identity.siret.slice(0, 9);
-    expect(download.suggestedFilename()).toBe(`${siren}FEC${day.replaceAll('-', '')}.txt`);
+    // Named after the closing date of the fiscal year (the calendar year here), and every A47 A-1 rule kept.
+    expect(download.suggestedFilename()).toBe(`${siren}FEC${day.slice(0, 4)}1231.txt`);
+    expect(fecProblems(download.suggestedFilename(), fs.readFileSync((await download.path())!))).toEqual([]);
     const raw = fs.readFileSync((await download.path())!).toString('latin1');
     const [header, ...rows] = raw
       .slice(0, -2)

@@ -1,3 +1,4 @@
+import { openSqlite } from '../db/database.ts';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -420,6 +421,52 @@ describe('consignment statements, to the cent', () => {
     expect(statementRows[5]).toBe(
       'REL-000005;Rucher de la Montagne Noire;01/12/2026;31/12/2026;02/01/2027;0,00;-9,50;0,00;-9,50;-2,05;-7,45;;',
     );
+  });
+
+  it('invoices each statement’s commission, one numbered sequence a year, a credit note when it is negative', async () => {
+    // The commissions worked out above, TTC: November (issued 1 December 2026) C 636, A 1117, B 691;
+    // December (issued 2 January 2027) A 67, B −205 (the refund: a credit note), C 114.
+    const list = (await shop.admin.get('/api/invoices')).body as {
+      code: string;
+      kind: string;
+      statementCode: string;
+      netCents: number;
+      vatCents: number;
+      grossCents: number;
+    }[];
+    expect(list.map((i) => [i.code, i.kind, i.statementCode, i.netCents, i.vatCents, i.grossCents])).toEqual([
+      ['F-2027-000003', 'commission', 'REL-000006', 95, 19, 114],
+      ['F-2027-000002', 'credit_note', 'REL-000005', -171, -34, -205],
+      ['F-2027-000001', 'commission', 'REL-000004', 56, 11, 67],
+      ['F-2026-000003', 'commission', 'REL-000003', 576, 115, 691],
+      ['F-2026-000002', 'commission', 'REL-000002', 931, 186, 1117],
+      ['F-2026-000001', 'commission', 'REL-000001', 530, 106, 636],
+    ]);
+    const [credit] = (await shop.admin.get(`/api/invoices?producerId=${ids.b}&year=2027`)).body;
+    const pdf = await shop.admin.request('GET', `/api/invoices/${credit.id}.pdf`);
+    expect(pdf.status).toBe(200);
+    const file = path.join('test-artifacts', 'statements', 'F-2027-000002-avoir.pdf');
+    fs.writeFileSync(file, pdf.raw);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/[\u00a0\u202f]/g, ' ');
+    expect(text).toContain('Facture d’avoir n° F-2027-000002');
+    expect(text).toContain('relevé de dépôt-vente REL-000005');
+    expect(text).toMatch(/Total HT\s+-1,71 €/);
+    expect(text).toMatch(/TVA 20 %\s+-0,34 €/);
+    expect(text).toMatch(/Total TTC à déduire\s+-2,05 €/);
+    expect(text).toContain('40 €');
+    expect(text).toContain('SIRET 73282932000074');
+    // Typeset from the frozen record: the same bytes every time.
+    expect((await shop.admin.request('GET', `/api/invoices/${credit.id}.pdf`)).raw.equals(pdf.raw)).toBe(true);
+    // Frozen: the table refuses an edit.
+    const sqlite = openSqlite(path.join(shop.dataDir, 'comptoir.sqlite'));
+    try {
+      expect(() => sqlite.prepare('update invoices set gross_cents = 0').run()).toThrow(/append-only/);
+      expect(() => sqlite.prepare('delete from invoices').run()).toThrow(/append-only/);
+    } finally {
+      sqlite.close();
+    }
   });
 
   it('makes a deposit slip PDF with both parties and room for signatures', async () => {

@@ -1,3 +1,4 @@
+import { invoicesApi } from '../../shared/api/payouts.ts';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import { settlementApi } from '../../shared/api/settlement.ts';
@@ -385,6 +386,15 @@ function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'
             <a class="button secondary" href={link(settlementApi.issuedPdf, { params: { id: s.id } })}>
               {t('portal.pdf')}
             </a>
+            {s.invoice && (
+              <a
+                class="button secondary"
+                href={link(invoicesApi.pdf, { params: { id: s.invoice.id } })}
+                aria-label={t('portal.invoiceOf', { code: s.invoice.code })}
+              >
+                {t(s.invoice.kind === 'credit_note' ? 'portal.creditNote' : 'portal.invoice')}
+              </a>
+            )}
           </li>
         ))}
       </ul>

@@ -3,7 +3,7 @@ import type { MessageKey } from '../../shared/i18n/index.ts';
 import type { StatementRunEvent } from '../../shared/realtime.ts';
 import { paymentMethods, settlementApi, type NextRunView, type StatementSummary } from '../../shared/api/settlement.ts';
 import { ApiError, call, errorText, link } from '../api.ts';
-import { payoutsApi, type PayoutView } from '../../shared/api/payouts.ts';
+import { invoicesApi, payoutsApi, type PayoutView } from '../../shared/api/payouts.ts';
 import { day, euros, monthEnd, previousMonth, today } from '../format.ts';
 import { useSocket } from '../realtime.ts';
 import type { T } from '../i18n.ts';
@@ -249,6 +249,15 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
                   <a class="button secondary" href={link(settlementApi.issuedPdf, { params: { id: s.id } })}>
                     {t('portal.pdf')}
                   </a>
+                  {s.invoice && (
+                    <a
+                      class="button secondary"
+                      href={link(invoicesApi.pdf, { params: { id: s.invoice.id } })}
+                      aria-label={t('portal.invoiceOf', { code: s.invoice.code })}
+                    >
+                      {t(s.invoice.kind === 'credit_note' ? 'portal.creditNote' : 'portal.invoice')}
+                    </a>
+                  )}
                 </td>
               </tr>
             ))}

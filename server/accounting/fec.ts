@@ -20,6 +20,7 @@ import type { StatementTotals } from '../../shared/settlement.ts';
 import { statementCode } from '../../shared/settlement.ts';
 import { businessDay, frDay, shiftDay } from '../../shared/time.ts';
 import type { ClosingFigures } from '../closing/figures.ts';
+import { fiscalYearContaining } from '../closing/fiscal-year.ts';
 import { Conflict } from '../errors.ts';
 import type { Db } from '../../db/schema.ts';
 import { toCsv, csvCents, type CsvCell } from '../exports/csv.ts';
@@ -103,7 +104,25 @@ async function unclosedDays(db: Db, from: string, to: string): Promise<{ outlet:
   return rows;
 }
 
+/**
+ * The entries of a period, numbered as in the whole fiscal year (article A47 A-1: a continuous sequence per
+ * journal within the year): the year is built from its first day and the period cut out of it, so that an
+ * entry keeps its number whatever range is exported. Every day from the year's start must be closed.
+ */
 export async function accountingEntries(db: Kysely<Database>, period: { from: string; to: string }, timeZone: string): Promise<Entry[]> {
+  const endMonth = (await shopIdentity(db).catch(() => null))?.fiscalYearEndMonth ?? 12;
+  const yearStart = fiscalYearContaining(period.from, endMonth).from;
+  const all = await entriesFrom(db, { from: yearStart, to: period.to }, timeZone, endMonth);
+  const from = period.from.replaceAll('-', '');
+  return all.filter((e) => e.date >= from);
+}
+
+async function entriesFrom(
+  db: Kysely<Database>,
+  period: { from: string; to: string },
+  timeZone: string,
+  endMonth: number,
+): Promise<Entry[]> {
   const missing = await unclosedDays(db, period.from, period.to);
   if (missing.length) {
     const list = missing
@@ -121,15 +140,19 @@ export async function accountingEntries(db: Kysely<Database>, period: { from: st
   const payAccount = (m: string) => plan.payments[m] ?? plan.paymentsOther;
   const compact = (day: string) => day.replaceAll('-', '');
   const entries: Entry[] = [];
+  // Numbered per journal and fiscal year, in the order of the journal's days: VE000001 is the year's first Z.
   const seq = new Map<string, number>();
-  const nextNumber = (journal: string) => {
-    const n = (seq.get(journal) ?? 0) + 1;
-    seq.set(journal, n);
+  const yearOf = (compactDay: string) =>
+    fiscalYearContaining(`${compactDay.slice(0, 4)}-${compactDay.slice(4, 6)}-${compactDay.slice(6, 8)}`, endMonth).year;
+  const nextNumber = (journal: string, date: string) => {
+    const key = `${journal}:${yearOf(date)}`;
+    const n = (seq.get(key) ?? 0) + 1;
+    seq.set(key, n);
     return `${journal}${String(n).padStart(6, '0')}`;
   };
   const push = (e: Omit<Entry, 'number' | 'lines'>, lines: (EntryLine | null)[]) => {
     const kept = lines.filter((l): l is EntryLine => l !== null);
-    if (kept.length) entries.push({ ...e, number: nextNumber(e.journal), lines: kept });
+    if (kept.length) entries.push({ ...e, number: nextNumber(e.journal, e.date), lines: kept });
   };
 
   // Sales: one entry per daily closing, in the order of the days.
@@ -356,10 +379,13 @@ export async function fecFile(
       );
     }
   }
-  const siren = (await shopIdentity(db)).siret.replace(/\D/g, '').slice(0, 9);
+  const identity = await shopIdentity(db);
+  const siren = identity.siret.replace(/\D/g, '').slice(0, 9);
+  // Named after the closing date of the fiscal year it belongs to (article A47 A-1): SIREN FEC AAAAMMJJ.
+  const yearEnd = fiscalYearContaining(period.to, identity.fiscalYearEndMonth).to;
   return {
     content: latin9(rows.join('\r\n') + '\r\n'),
-    filename: `${siren}FEC${period.to.replaceAll('-', '')}.txt`,
+    filename: `${siren}FEC${yearEnd.replaceAll('-', '')}.txt`,
     entries: entries.length,
   };
 }

@@ -26,6 +26,12 @@ export function fiscalYearOf(year: string, endMonth: number): FiscalYear {
   return { year, from: `${months[0]}-01`, to: `${last}-${pad(lastDay)}`, months };
 }
 
+/** The fiscal year a business day belongs to: named after the year it ends in. */
+export function fiscalYearContaining(day: string, endMonth: number): FiscalYear {
+  const y = Number(day.slice(0, 4));
+  return fiscalYearOf(String(Number(day.slice(5, 7)) <= endMonth ? y : y + 1), endMonth);
+}
+
 /** The shop's fiscal year named `year` (its identity's `fiscalYearEndMonth`, December by default). */
 export async function shopFiscalYear(db: Db, year: string): Promise<FiscalYear> {
   const identity = await shopIdentity(db).catch(() => null);

@@ -38,6 +38,8 @@ export interface A4Options {
   /** Shown small on every page's footer, beside the page number (e.g. "Relevé REL-000012 — Ferme X"). */
   footer: string;
   demo: boolean;
+  /** The document's own date in its metadata (an invoice's issue day): the same bytes every time it is typeset. */
+  date?: Date;
 }
 
 export class A4Document {
@@ -50,7 +52,7 @@ export class A4Document {
         size: 'A4',
         margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
         bufferPages: true,
-        info: { Title: options.title, Creator: 'Comptoir' },
+        info: { Title: options.title, Creator: 'Comptoir', ...(options.date ? { CreationDate: options.date, ModDate: options.date } : {}) },
       }),
     );
     const chunks: Buffer[] = [];

@@ -99,6 +99,7 @@ export type EventKind =
   | 'producer.invitation_used'
   | 'statement.issued'
   | 'statement.paid'
+  | 'invoice.issued'
   | 'payout.created'
   | 'payout.confirmed'
   | 'payout.cancelled'

@@ -1,4 +1,6 @@
-import { payoutsApi } from '../../shared/api/payouts.ts';
+import { invoicesApi, payoutsApi } from '../../shared/api/payouts.ts';
+import { producerScope } from '../auth/access.ts';
+import { invoicePdfFor, listInvoices } from './invoices.ts';
 import { requireUser } from '../auth/access.ts';
 import { MANAGERS } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
@@ -8,6 +10,21 @@ const change = (ctx: Ctx) => ({ userId: requireUser(ctx).id, now: ctx.services.n
 
 /** SEPA credit transfers paying the producers' statements (issue 21, item 5): managers only. */
 export const payoutRoutes = [
+  serve(invoicesApi.list, {
+    access: [...MANAGERS, 'producer'],
+    tag: 'settlement',
+    summary: 'Commission invoices and credit notes, newest first: a producer sees only their own',
+    handler: async ({ query }, ctx) => listInvoices(ctx.db, producerScope(ctx), query),
+  }),
+  serve(invoicesApi.pdf, {
+    access: [...MANAGERS, 'producer'],
+    tag: 'settlement',
+    summary: 'An invoice’s PDF, typeset from the invoice as frozen when issued',
+    handler: async ({ params }, ctx) => {
+      const { pdf, filename } = await invoicePdfFor(ctx.db, producerScope(ctx), params.id);
+      return Reply.file(pdf, 'application/pdf', filename);
+    },
+  }),
   serve(payoutsApi.list, {
     access: MANAGERS,
     tag: 'settlement',

@@ -4,6 +4,7 @@
  * the list of what it settled). A line that arrives after its period was settled (a till that was
  * offline, a refund of a settled sale) is not in any statement yet: the next one carries it.
  */
+import { invoiceCode, issueCommissionInvoice } from './invoices.ts';
 import type { NextRunView } from '../../shared/api/settlement.ts';
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
@@ -367,7 +368,12 @@ export async function listStatements(
   let q = db
     .selectFrom('statements as st')
     .innerJoin('producers as p', 'p.id', 'st.producer_id')
+    .leftJoin('invoices as inv', 'inv.statement_id', 'st.id')
     .select([
+      'inv.id as invoice_id',
+      'inv.year as invoice_year',
+      'inv.number as invoice_number',
+      'inv.kind as invoice_kind',
       'st.id',
       'st.number',
       'st.producer_id',
@@ -411,6 +417,8 @@ export async function listStatements(
       paidOn: r.paid_on,
       paidMethod: r.paid_method,
       paidReference: r.paid_reference,
+      invoice:
+        r.invoice_id !== null ? { id: r.invoice_id, code: invoiceCode(r.invoice_year!, r.invoice_number!), kind: r.invoice_kind! } : null,
     };
   });
 }
@@ -559,6 +567,17 @@ async function writeStatement(trx: Trx, s: PreparedStatement, pdf: Buffer, userI
       )
       .execute();
   }
+  // Selling in the producer's name, the shop invoices its commission with the statement (issue 21, item 3).
+  await issueCommissionInvoice(trx, {
+    statementId: row.id,
+    statementCode: statementCode(s.number),
+    issuedAt: s.issuedAt,
+    shop: s.doc.shop,
+    producer,
+    period,
+    totals,
+    userId,
+  });
   await recordEvent(trx, {
     kind: 'statement.issued',
     userId,

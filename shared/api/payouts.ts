@@ -46,3 +46,30 @@ export const payoutsApi = {
   confirm: endpoint({ method: 'post', path: '/api/payouts/:id/confirm', params: idParams, response: payoutView }),
   cancel: endpoint({ method: 'post', path: '/api/payouts/:id/cancel', params: idParams, response: payoutView }),
 };
+
+/** A commission invoice or credit note, as listed (its PDF at `/api/invoices/:id.pdf`). */
+export const invoiceSummary = z.strictObject({
+  id: int,
+  code: z.string(),
+  kind: z.enum(['commission', 'credit_note']),
+  issuedOn: z.string(),
+  producerId: int,
+  producerName: z.string(),
+  statementCode: z.string(),
+  netCents: int,
+  vatCents: int,
+  grossCents: int,
+});
+export type InvoiceSummaryView = z.infer<typeof invoiceSummary>;
+
+export const invoicesApi = {
+  list: endpoint({
+    method: 'get',
+    path: '/api/invoices',
+    query: z
+      .object({ producerId: z.coerce.number().int().positive().optional(), year: z.coerce.number().int().min(2000).max(2100).optional() })
+      .strict(),
+    response: z.array(invoiceSummary),
+  }),
+  pdf: endpoint({ method: 'get', path: '/api/invoices/:id.pdf', params: idParams, response: fileResponse('application/pdf') }),
+};

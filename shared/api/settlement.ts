@@ -237,6 +237,8 @@ export const statementSummary = z.strictObject({
   paidMethod: z.string().nullable(),
   /** The transfer's reference (a SEPA payout: its file and end-to-end id), the cheque's number… */
   paidReference: z.string().nullable(),
+  /** The commission invoice (or credit note) issued with it: its PDF at `/api/invoices/:id.pdf`. */
+  invoice: z.strictObject({ id: z.number().int(), code: z.string(), kind: z.enum(['commission', 'credit_note']) }).nullable(),
 });
 export type StatementSummary = z.infer<typeof statementSummary>;
 
