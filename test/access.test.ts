@@ -111,6 +111,8 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'GET /api/statement-runs/:id': M,
   'GET /api/statement-runs/next': M,
   'GET /api/payouts': M,
+  'GET /api/settings/consignment': M,
+  'PUT /api/settings/consignment': M,
   'GET /api/invoices': [...M, 'producer'],
   'GET /api/invoices/:id.pdf': [...M, 'producer'],
   'POST /api/payouts': M,

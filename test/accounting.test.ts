@@ -28,8 +28,16 @@ import { uuidv7 } from './support/tickets.ts';
  *   B (REL-000002), franchise: goods 600; commission 25 % = 150 + 30 = 180; net 420.
  *     AC: D 607000 600, C 401000/B 600, D 401000/B 180, C 706000 150, C 445713 30 (780 each side).
  *   A is paid by transfer on 11/11. BQ: D 401000/A 2280, C 512000 2280.
+ *
+ * The same month in the mandataire model (issue 21, the default): what is sold for a producer is theirs,
+ * on their 467, and only the café is the shop's sale (450 at 10 %: VAT 450 × 10/110 = 40,9 -> 41, HT 409).
+ *   VE: D 511500 1600, D 530000 2150, D 511600 300; C 467000/A 3000 (2000 + 1000), C 467000/B 600,
+ *       C 707100 409, C 445712 41; D 658000 50, C 530000 50. Credits 4050 + 50.
+ *   VC (commission invoices): A D 467000/A 720, C 706000 600, C 445713 120; B D 467000/B 180, C 706000 150,
+ *       C 445713 30.
+ *   BQ: D 467000/A 2280, C 512000 2280. A's 467: 3000 − 720 − 2280 = 0.
  */
-describe('exports for the accountant: FEC and sales journal', () => {
+describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accountant, %s: FEC and sales journal', (model) => {
   let shop: TestShop;
   let clock = new Date('2026-11-10T08:00:00Z');
   let till: Client;
@@ -58,6 +66,9 @@ describe('exports for the accountant: FEC and sales journal', () => {
 
   beforeAll(async () => {
     shop = await startTestShop({ now: () => clock });
+    // Chosen before the first sale: free to set.
+    const chosen = await shop.admin.put('/api/settings/consignment', { model });
+    expect(chosen.body).toEqual({ model, changes: [{ model, from: '2000-01-01' }], free: true });
     const a = await aProducer(shop.admin, { name: 'Ferme du Sidobre', commissionBp: 2000 });
     const b = await aProducer(shop.admin, { name: 'Savonnerie du Thoré', commissionBp: 2500, vatStatus: 'franchise' });
     Object.assign(ids, { a: a.id, b: b.id });
@@ -173,66 +184,119 @@ describe('exports for the accountant: FEC and sales journal', () => {
 
     const byEntry = new Map<string, typeof rows>();
     for (const r of rows) byEntry.set(r.num, [...(byEntry.get(r.num) ?? []), r]);
-    expect([...byEntry.keys()]).toEqual(['VE000001', 'AC000001', 'AC000002', 'BQ000001']);
-    for (const [num, lines] of byEntry) {
-      const d = lines.reduce((s, l) => s + cents(l.debit), 0);
-      const c = lines.reduce((s, l) => s + cents(l.credit), 0);
-      expect(d, `entry ${num} balanced`).toBe(c);
+    if (model === 'mandataire') {
+      expect([...byEntry.keys()]).toEqual(['VE000001', 'VC000001', 'VC000002', 'BQ000001']);
+      for (const [num, lines] of byEntry) {
+        const d = lines.reduce((s, l) => s + cents(l.debit), 0);
+        const c = lines.reduce((s, l) => s + cents(l.credit), 0);
+        expect(d, `entry ${num} balanced`).toBe(c);
+      }
+      const sig = (num: string) => byEntry.get(num)!.map((l) => [l.account, l.aux, cents(l.debit), cents(l.credit)]);
+      const auxA = `P${slugs.a!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
+      const auxB = `P${slugs.b!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
+      expect(sig('VE000001')).toEqual([
+        ['511500', '', 1600, 0],
+        ['530000', '', 2150, 0],
+        ['511600', '', 300, 0],
+        ['467000', auxA, 0, 3000],
+        ['467000', auxB, 0, 600],
+        ['707100', '', 0, 409],
+        ['445712', '', 0, 41],
+        ['658000', '', 50, 0],
+        ['530000', '', 0, 50],
+      ]);
+      // What the day took goes to the producers' accounts and the shop's own sales: the closing's total.
+      const ve = byEntry.get('VE000001')!;
+      expect(ve.filter((l) => /^(707|4457|467)/.test(l.account)).reduce((s, l) => s + cents(l.credit), 0)).toBe(z.body.totalCents);
+      expect(sig('VC000001')).toEqual([
+        ['467000', auxA, 720, 0],
+        ['706000', '', 0, 600],
+        ['445713', '', 0, 120],
+      ]);
+      expect(byEntry.get('VC000001')![0]!.piece).toBe('F-2026-000001');
+      expect(sig('VC000002')).toEqual([
+        ['467000', auxB, 180, 0],
+        ['706000', '', 0, 150],
+        ['445713', '', 0, 30],
+      ]);
+      expect(sig('BQ000001')).toEqual([
+        ['467000', auxA, 2280, 0],
+        ['512000', '', 0, 2280],
+      ]);
+      expect(byEntry.get('BQ000001')![0]!.piece).toBe('VIR-1');
+      // The producer's account comes back to zero once paid: 3000 − 720 − 2280.
+      const balanceA = rows.filter((r) => r.aux === auxA).reduce((s, r) => s + cents(r.credit) - cents(r.debit), 0);
+      expect(balanceA).toBe(0);
+    } else {
+      for (const [num, lines] of byEntry) {
+        const d = lines.reduce((s, l) => s + cents(l.debit), 0);
+        const c = lines.reduce((s, l) => s + cents(l.credit), 0);
+        expect(d, `entry ${num} balanced`).toBe(c);
+      }
+      const sig = (num: string) => byEntry.get(num)!.map((l) => [l.account, l.aux, cents(l.debit), cents(l.credit)]);
+      const auxA = `P${slugs.a!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
+      const auxB = `P${slugs.b!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
+      expect([...byEntry.keys()]).toEqual(['VE000001', 'AC000001', 'AC000002', 'BQ000001']);
+      expect(sig('VE000001')).toEqual([
+        ['511500', '', 1600, 0],
+        ['530000', '', 2150, 0],
+        ['511600', '', 300, 0],
+        ['707055', '', 0, 2844],
+        ['445711', '', 0, 156],
+        ['707100', '', 0, 409],
+        ['445712', '', 0, 41],
+        ['707200', '', 0, 500],
+        ['445713', '', 0, 100],
+        ['658000', '', 50, 0],
+        ['530000', '', 0, 50],
+      ]);
+      // The sales and their VAT add up to the closing's total; the payments to what was taken.
+      const ve = byEntry.get('VE000001')!;
+      expect(ve.filter((l) => /^(707|4457)/.test(l.account)).reduce((s, l) => s + cents(l.credit), 0)).toBe(z.body.totalCents);
+      expect(ve.every((l) => l.date === '20261110' && l.valid === '20261110' && l.journal === 'VE')).toBe(true);
+      expect(sig('AC000001')).toEqual([
+        ['607000', '', 2844, 0],
+        ['445660', '', 156, 0],
+        ['401000', auxA, 0, 3000],
+        ['401000', auxA, 720, 0],
+        ['706000', '', 0, 600],
+        ['445713', '', 0, 120],
+      ]);
+      expect(sig('AC000002')).toEqual([
+        ['607000', '', 600, 0],
+        ['401000', auxB, 0, 600],
+        ['401000', auxB, 180, 0],
+        ['706000', '', 0, 150],
+        ['445713', '', 0, 30],
+      ]);
+      expect(sig('BQ000001')).toEqual([
+        ['401000', auxA, 2280, 0],
+        ['512000', '', 0, 2280],
+      ]);
+      expect(byEntry.get('BQ000001')![0]!.piece).toBe('VIR-1');
+      // The producer's account comes back to zero once paid: 3000 − 720 − 2280.
+      const balanceA = rows.filter((r) => r.aux === auxA).reduce((s, r) => s + cents(r.credit) - cents(r.debit), 0);
+      expect(balanceA).toBe(0);
     }
-    const sig = (num: string) => byEntry.get(num)!.map((l) => [l.account, l.aux, cents(l.debit), cents(l.credit)]);
-    const auxA = `P${slugs.a!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
-    const auxB = `P${slugs.b!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
-    expect(sig('VE000001')).toEqual([
-      ['511500', '', 1600, 0],
-      ['530000', '', 2150, 0],
-      ['511600', '', 300, 0],
-      ['707055', '', 0, 2844],
-      ['445711', '', 0, 156],
-      ['707100', '', 0, 409],
-      ['445712', '', 0, 41],
-      ['707200', '', 0, 500],
-      ['445713', '', 0, 100],
-      ['658000', '', 50, 0],
-      ['530000', '', 0, 50],
-    ]);
-    // The sales and their VAT add up to the closing's total; the payments to what was taken.
-    const ve = byEntry.get('VE000001')!;
-    expect(ve.filter((l) => /^(707|4457)/.test(l.account)).reduce((s, l) => s + cents(l.credit), 0)).toBe(z.body.totalCents);
-    expect(ve.every((l) => l.date === '20261110' && l.valid === '20261110' && l.journal === 'VE')).toBe(true);
-    expect(sig('AC000001')).toEqual([
-      ['607000', '', 2844, 0],
-      ['445660', '', 156, 0],
-      ['401000', auxA, 0, 3000],
-      ['401000', auxA, 720, 0],
-      ['706000', '', 0, 600],
-      ['445713', '', 0, 120],
-    ]);
-    expect(sig('AC000002')).toEqual([
-      ['607000', '', 600, 0],
-      ['401000', auxB, 0, 600],
-      ['401000', auxB, 180, 0],
-      ['706000', '', 0, 150],
-      ['445713', '', 0, 30],
-    ]);
-    expect(sig('BQ000001')).toEqual([
-      ['401000', auxA, 2280, 0],
-      ['512000', '', 0, 2280],
-    ]);
-    expect(byEntry.get('BQ000001')![0]!.piece).toBe('VIR-1');
-    // The producer's account comes back to zero once paid: 3000 − 720 − 2280.
-    const balanceA = rows.filter((r) => r.aux === auxA).reduce((s, r) => s + cents(r.credit) - cents(r.debit), 0);
-    expect(balanceA).toBe(0);
 
     // Numbers are the fiscal year's: the 11th alone keeps AC000001, AC000002 and BQ000001 (the Z of the
     // 10th, VE000001, is outside), and the whole year up to the 11th numbers every entry as above.
     const day11 = await shop.admin.get('/api/exports/fec?from=2026-11-11&to=2026-11-11');
     expect(day11.status).toBe(200);
-    expect([...new Set(parse(day11.raw).rows.map((r) => r.num))]).toEqual(['AC000001', 'AC000002', 'BQ000001']);
+    expect([...new Set(parse(day11.raw).rows.map((r) => r.num))]).toEqual(
+      model === 'mandataire' ? ['VC000001', 'VC000002', 'BQ000001'] : ['AC000001', 'AC000002', 'BQ000001'],
+    );
     expect(fecProblems('732829320FEC20261231.txt', day11.raw)).toEqual([]);
     const year = await shop.admin.get('/api/exports/fec?from=2026-01-01&to=2026-11-11');
     expect(year.raw.equals(res.raw)).toBe(true);
     // The checker itself refuses a file with an entry out of balance and a gap in the numbers.
-    const broken = Buffer.from(res.raw.toString('latin1').replace('AC000002', 'AC000003').replace('\t1600,00\t', '\t1600,01\t'), 'latin1');
+    const broken = Buffer.from(
+      res.raw
+        .toString('latin1')
+        .replace(model === 'mandataire' ? 'VC000002' : 'AC000002', model === 'mandataire' ? 'VC000003' : 'AC000003')
+        .replace('\t1600,00\t', '\t1600,01\t'),
+      'latin1',
+    );
     expect(fecProblems('732829320FEC20261231.txt', broken).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -260,6 +324,32 @@ describe('exports for the accountant: FEC and sales journal', () => {
     expect(text).toContain('Ferme du Sidobre 30,00 €');
     expect(text).toContain(z.hash);
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(dir, 'z-2026-11-10')]);
+  });
+
+  it('changes the model after the first sale only from a month no statement has settled, and logs it', async () => {
+    const other = model === 'mandataire' ? 'commissionnaire' : 'mandataire';
+    const bare = await shop.admin.put('/api/settings/consignment', { model: other });
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.fields[0].field).toBe('from');
+    // The statements settled sales up to 10 November: November is closed to a change.
+    const settled = await shop.admin.put('/api/settings/consignment', { model: other, from: '2026-11-01' });
+    expect(settled.status).toBe(400);
+    expect(settled.body.error.fields[0].reason).toBe(
+      'des relevés ont réglé les ventes jusqu’au 10/11/2026 : le modèle change au plus tôt le mois suivant',
+    );
+    const ok = await shop.admin.put('/api/settings/consignment', { model: other, from: '2026-12-01' });
+    expect(ok.status).toBe(200);
+    // Still the first model today (11 November); the second from 1 December.
+    expect(ok.body).toEqual({
+      model,
+      changes: [
+        { model, from: '2000-01-01' },
+        { model: other, from: '2026-12-01' },
+      ],
+      free: false,
+    });
+    const [logged] = (await shop.admin.get('/api/events?kind=settings.changed')).body;
+    expect(logged.subject).toBe('consignment.model');
   });
 
   it('writes the sales journal by VAT rate and payment method for French spreadsheets', async () => {

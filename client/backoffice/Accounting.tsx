@@ -1,8 +1,9 @@
-import { useState } from 'preact/hooks';
-import { accountingApi } from '../../shared/api/accounting.ts';
+import { useEffect, useState } from 'preact/hooks';
+import type { z } from 'zod';
+import { accountingApi, consignmentApi, type consignmentView } from '../../shared/api/accounting.ts';
 import { settlementApi } from '../../shared/api/settlement.ts';
-import { ApiError, link } from '../api.ts';
-import { monthEnd, previousMonth, today } from '../format.ts';
+import { ApiError, call, errorText, link } from '../api.ts';
+import { day, monthEnd, previousMonth, today } from '../format.ts';
 import type { T } from '../i18n.ts';
 
 /**
@@ -87,6 +88,80 @@ export function Accounting({ t }: { t: T }) {
           </button>
         </li>
       </ul>
+    </section>
+  );
+}
+
+/**
+ * How the shop sells the producers' goods: in their name (mandataire) or its own (commissionnaire). Free
+ * before the first sale; then from the first day of a month no statement has settled.
+ */
+export function ConsignmentModel({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
+  const [view, setView] = useState<z.infer<typeof consignmentView> | null>(null);
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+  useEffect(() => {
+    call(consignmentApi.get)
+      .then(setView)
+      .catch((e) => setError(errorText(e)));
+  }, []);
+  async function save(e: Event) {
+    e.preventDefault();
+    const f = new FormData(e.target as HTMLFormElement);
+    setError('');
+    setDone('');
+    try {
+      const from = String(f.get('from') ?? '');
+      const next = await call(consignmentApi.set, {
+        body: { model: String(f.get('model')) as 'mandataire' | 'commissionnaire', ...(from ? { from: `${from}-01` } : {}) },
+      });
+      setView(next);
+      setDone(t('bo.acc.modelSaved'));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+  if (!view) return error ? <p class="error">{error}</p> : null;
+  return (
+    <section class="panel" data-testid="consignment-model">
+      <h3>{t('bo.acc.model')}</h3>
+      <p class="muted">{t('bo.acc.modelHelp')}</p>
+      <ul>
+        {view.changes.map((c) => (
+          <li key={c.from}>
+            {t(c.model === 'mandataire' ? 'bo.acc.mandataire' : 'bo.acc.commissionnaire')}
+            {c.from > '2000-01-01' && ` — ${t('bo.acc.modelFrom', { from: day(c.from, lang, { month: 'long', year: 'numeric' }) })}`}
+          </li>
+        ))}
+      </ul>
+      <form class="grid-form" onSubmit={save}>
+        <label>
+          {t('bo.acc.modelChoice')}
+          <select name="model" defaultValue={view.model}>
+            <option value="mandataire">{t('bo.acc.mandataire')}</option>
+            <option value="commissionnaire">{t('bo.acc.commissionnaire')}</option>
+          </select>
+        </label>
+        {!view.free && (
+          <label>
+            {t('bo.acc.modelFromMonth')}
+            <input type="month" name="from" required min={today().slice(0, 7)} />
+          </label>
+        )}
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        {done && (
+          <p class="ok" role="status">
+            {done}
+          </p>
+        )}
+        <div class="actions wide">
+          <button type="submit">{t('bo.acc.modelSave')}</button>
+        </div>
+      </form>
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
 import type { T } from '../i18n.ts';
 import { StatementsAdmin } from '../settlement/StatementsAdmin.tsx';
-import { Accounting } from './Accounting.tsx';
+import { Accounting, ConsignmentModel } from './Accounting.tsx';
 import { Catalogue } from './Catalogue.tsx';
 import { Deposit } from './Deposit.tsx';
 import { FloorEditor } from './FloorEditor.tsx';
@@ -47,6 +47,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'floor' && <FloorEditor t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
+      {section === 'accounting' && <ConsignmentModel t={t} lang={lang} />}
       {section === 'accounting' && <Archives t={t} lang={lang} />}
       {section === 'setup' && <Setup t={t} lang={lang} admin={admin} />}
       {section === 'system' && <System t={t} lang={lang} admin={admin} />}

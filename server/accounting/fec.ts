@@ -11,6 +11,12 @@
  *   VAT for a producer under the franchise) against the producer's account, then the commission invoiced
  *   to them (excl. VAT, VAT collected) out of the same account: what remains is the statement's net.
  * - BQ, one per statement paid: the producer's account settled from the bank (or the cash drawer).
+ *
+ * That is the commissionnaire model. In the mandataire model (the default, `server/accounting/consignment.ts`,
+ * chosen per period), what is sold for a producer is theirs: the VE entry credits each producer's 467
+ * (auxiliary) with their sales incl. VAT, and only the shop's own goods go to 707 and their VAT to 4457;
+ * the statement books the commission invoice (journal VC: 467 to 706 + 4457) and the goods the restaurant
+ * bought (607 to 467); the payment settles the 467.
  */
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
@@ -21,6 +27,8 @@ import { statementCode } from '../../shared/settlement.ts';
 import { businessDay, frDay, shiftDay } from '../../shared/time.ts';
 import type { ClosingFigures } from '../closing/figures.ts';
 import { fiscalYearContaining } from '../closing/fiscal-year.ts';
+import { consignmentSetting, modelOn } from './consignment.ts';
+import { invoiceCode } from '../settlement/invoices.ts';
 import { Conflict } from '../errors.ts';
 import type { Db } from '../../db/schema.ts';
 import { toCsv, csvCents, type CsvCell } from '../exports/csv.ts';
@@ -135,6 +143,10 @@ async function entriesFrom(
     );
   }
   const plan = await accountPlan(db);
+  const producerAux = (slug: string, name: string) => ({
+    num: `${plan.producerAuxPrefix}${slug.toUpperCase().replace(/[^0-9A-Z]/g, '')}`.slice(0, 30),
+    label: name,
+  });
   const salesAccount = (bp: number) => plan.sales.find((s) => s.vatRateBp === bp)?.account ?? plan.salesOther;
   const vatAccount = (bp: number) => plan.vatCollected.find((s) => s.vatRateBp === bp)?.account ?? plan.vatCollectedOther;
   const payAccount = (m: string) => plan.payments[m] ?? plan.paymentsOther;
@@ -159,16 +171,39 @@ async function entriesFrom(
   const closings = await db
     .selectFrom('closings as c')
     .innerJoin('outlets as o', 'o.id', 'c.outlet_id')
-    .select(['c.period', 'c.seq', 'c.closed_at', 'c.figures', 'o.name as outlet', 'o.code'])
+    .select(['c.period', 'c.seq', 'c.closed_at', 'c.figures', 'o.id as outletId', 'o.name as outlet', 'o.code'])
     .where('c.kind', '=', 'day')
     .where('c.period', '>=', period.from)
     .where('c.period', '<=', period.to)
     .orderBy('c.period')
     .orderBy('o.id')
     .execute();
+  // Mandataire (issue 21): what is sold for a producer is theirs (467, their auxiliary account), only the
+  // shop's own goods are its sales; their VAT by rate from the day's own lines (tickets are chained too).
+  const consignment = await consignmentSetting(db);
+  const ownByDay = new Map<string, { vatRateBp: number; grossCents: number }[]>();
+  if (closings.some((c) => modelOn(consignment, c.period) === 'mandataire')) {
+    const own = await db
+      .selectFrom('sale_lines as l')
+      .innerJoin('sales as s', 's.id', 'l.sale_id')
+      .select((eb) => ['s.outlet_id', 's.business_day', 'l.vat_rate_bp', eb.fn.sum('l.total_cents').as('gross')])
+      .where('l.producer_id', 'is', null)
+      .where('s.training', '=', 0)
+      .where('s.business_day', '>=', period.from)
+      .where('s.business_day', '<=', period.to)
+      .groupBy(['s.outlet_id', 's.business_day', 'l.vat_rate_bp'])
+      .orderBy('l.vat_rate_bp')
+      .execute();
+    for (const r of own) {
+      const key = `${r.outlet_id}:${r.business_day}`;
+      ownByDay.set(key, [...(ownByDay.get(key) ?? []), { vatRateBp: r.vat_rate_bp, grossCents: Number(r.gross) }]);
+    }
+  }
+  const producerSlugs = new Map((await db.selectFrom('producers').select(['id', 'slug', 'name']).execute()).map((p) => [p.id, p] as const));
   for (const c of closings) {
     const f = JSON.parse(c.figures) as ClosingFigures;
     const change = f.changeCents;
+    const mandataire = modelOn(consignment, c.period) === 'mandataire';
     const lines: (EntryLine | null)[] = [];
     for (const p of f.byPayment) {
       const amount = p.method === 'cash' ? p.amountCents - change : p.amountCents;
@@ -178,10 +213,31 @@ async function entriesFrom(
     }
     if (!f.byPayment.some((p) => p.method === 'cash') && change !== 0)
       lines.push(line(payAccount('cash'), METHOD_LABELS.cash!, -change, 'debit'));
-    for (const v of f.byVat) {
-      lines.push(line(salesAccount(v.vatRateBp), `Ventes de marchandises TVA ${rateLabel(v.vatRateBp)}`, v.netCents, 'credit'));
-      lines.push(line(vatAccount(v.vatRateBp), `TVA collectée ${rateLabel(v.vatRateBp)}`, v.vatCents, 'credit'));
-    }
+    if (mandataire) {
+      for (const p of f.byProducer) {
+        if (p.producerId === null) continue;
+        const pr = producerSlugs.get(p.producerId);
+        lines.push(
+          line(
+            plan.thirdParty,
+            `Ventes pour le compte de ${pr?.name ?? p.name}`,
+            p.totalCents,
+            'credit',
+            producerAux(pr?.slug ?? String(p.producerId), pr?.name ?? p.name),
+          ),
+        );
+      }
+      // The shop's own sales: VAT worked out on each rate's day total (a price incl. VAT, as on the receipts).
+      for (const o of ownByDay.get(`${c.outletId}:${c.period}`) ?? []) {
+        const vat = Math.round((o.grossCents * o.vatRateBp) / (10_000 + o.vatRateBp));
+        lines.push(line(salesAccount(o.vatRateBp), `Ventes de marchandises TVA ${rateLabel(o.vatRateBp)}`, o.grossCents - vat, 'credit'));
+        lines.push(line(vatAccount(o.vatRateBp), `TVA collectée ${rateLabel(o.vatRateBp)}`, vat, 'credit'));
+      }
+    } else
+      for (const v of f.byVat) {
+        lines.push(line(salesAccount(v.vatRateBp), `Ventes de marchandises TVA ${rateLabel(v.vatRateBp)}`, v.netCents, 'credit'));
+        lines.push(line(vatAccount(v.vatRateBp), `TVA collectée ${rateLabel(v.vatRateBp)}`, v.vatCents, 'credit'));
+      }
     // Tips came in with the cards (in the card's debit above): owed to the staff, not sales.
     if (f.tipsCents) lines.push(line(plan.tips, 'Pourboires à reverser au personnel', f.tipsCents, 'credit'));
     // The drawer counted short (or over): the cash account follows the count.
@@ -214,7 +270,11 @@ async function entriesFrom(
   const statements = await db
     .selectFrom('statements as st')
     .innerJoin('producers as p', 'p.id', 'st.producer_id')
+    .leftJoin('invoices as inv', 'inv.statement_id', 'st.id')
     .select([
+      'inv.year as invoice_year',
+      'inv.number as invoice_number',
+      'st.period_to',
       'st.number',
       'st.issued_at',
       'st.figures',
@@ -231,16 +291,50 @@ async function entriesFrom(
     .where('st.issued_at', '<', `${shiftDay(period.to, 1)}T23:59:59.999Z`)
     .orderBy('st.number')
     .execute();
-  const producerAux = (slug: string, name: string) => ({
-    num: `${plan.producerAuxPrefix}${slug.toUpperCase().replace(/[^0-9A-Z]/g, '')}`.slice(0, 30),
-    label: name,
-  });
   for (const st of statements) {
     const day = businessDay(new Date(st.issued_at), timeZone);
     if (day < period.from || day > period.to) continue;
     const t = (JSON.parse(st.figures) as { totals: StatementTotals }).totals;
     const aux = producerAux(st.slug, st.name);
     const code = statementCode(st.number);
+    if (modelOn(consignment, st.period_to) === 'mandataire') {
+      // The statement is an account of sales made in the producer's name, already on their 467 from the
+      // Z; what the shop books is its commission invoice to them, and the goods its kitchen bought of them.
+      const invoice = st.invoice_year !== null ? invoiceCode(st.invoice_year, st.invoice_number!) : code;
+      push(
+        {
+          journal: plan.journals.commissions,
+          journalLabel: 'Commissions',
+          date: compact(day),
+          pieceRef: invoice,
+          pieceDate: compact(day),
+          label: `Commission ${invoice} relevé ${code} ${st.name}`,
+          validDate: compact(day),
+        },
+        [
+          line(plan.thirdParty, `Commission facturée à ${st.name}`, t.commissionGrossCents, 'debit', aux),
+          line(plan.commission, 'Commissions sur dépôt-vente', t.commissionNetCents, 'credit'),
+          line(vatAccount(t.commissionVatRateBp), `TVA collectée ${rateLabel(t.commissionVatRateBp)}`, t.commissionVatCents, 'credit'),
+        ],
+      );
+      if (t.kitchenCents)
+        push(
+          {
+            journal: plan.journals.purchases,
+            journalLabel: 'Achats',
+            date: compact(day),
+            pieceRef: code,
+            pieceDate: compact(day),
+            label: `Marchandises du restaurant relevé ${code} ${st.name}`,
+            validDate: compact(day),
+          },
+          [
+            line(plan.purchases, 'Achats de marchandises (restaurant)', t.kitchenCents, 'debit'),
+            line(plan.thirdParty, `Marchandises achetées à ${st.name}`, t.kitchenCents, 'credit', aux),
+          ],
+        );
+      continue;
+    }
     const lines: (EntryLine | null)[] = [];
     // Neither a franchise nor a flat-rate farmer invoices VAT: nothing to deduct (the flat-rate compensation of
     // art. 298 quater applies to sales to VAT-registered buyers, which the consignment account does not make).
@@ -280,7 +374,7 @@ async function entriesFrom(
   const paid = await db
     .selectFrom('statements as st')
     .innerJoin('producers as p', 'p.id', 'st.producer_id')
-    .select(['st.number', 'st.net_cents', 'st.paid_on', 'st.paid_method', 'st.paid_reference', 'p.name', 'p.slug'])
+    .select(['st.number', 'st.period_to', 'st.net_cents', 'st.paid_on', 'st.paid_method', 'st.paid_reference', 'p.name', 'p.slug'])
     .where('st.paid_on', '>=', period.from)
     .where('st.paid_on', '<=', period.to)
     .orderBy('st.paid_on')
@@ -300,7 +394,9 @@ async function entriesFrom(
         validDate: compact(st.paid_on!),
       },
       [
-        line(plan.producers, 'Producteurs (dépôt-vente)', st.net_cents, 'debit', producerAux(st.slug, st.name)),
+        modelOn(consignment, st.period_to) === 'mandataire'
+          ? line(plan.thirdParty, `Reversement à ${st.name}`, st.net_cents, 'debit', producerAux(st.slug, st.name))
+          : line(plan.producers, 'Producteurs (dépôt-vente)', st.net_cents, 'debit', producerAux(st.slug, st.name)),
         line(from, st.paid_method === 'cash' ? METHOD_LABELS.cash! : 'Banque', st.net_cents, 'credit'),
       ],
     );

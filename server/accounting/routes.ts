@@ -1,4 +1,6 @@
-import { accountingApi } from '../../shared/api/accounting.ts';
+import { accountingApi, consignmentApi } from '../../shared/api/accounting.ts';
+import { businessDay } from '../../shared/time.ts';
+import { consignmentView, setConsignmentModel } from './consignment.ts';
 import { requireUser } from '../auth/access.ts';
 import { MANAGERS } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
@@ -39,5 +41,24 @@ export const accountingRoutes = [
     tag: 'accounting',
     summary: 'Set the accounts the exports post to',
     handler: async ({ body }, ctx) => changeAccountPlan(ctx.db, { userId: requireUser(ctx).id, now: ctx.services.now() }, body),
+  }),
+  serve(consignmentApi.get, {
+    access: MANAGERS,
+    tag: 'accounting',
+    summary: 'The consignment model (mandataire or commissionnaire) in force, with its dated changes',
+    handler: async (_, ctx) => consignmentView(ctx.db, businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
+  }),
+  serve(consignmentApi.set, {
+    access: MANAGERS,
+    tag: 'accounting',
+    summary: 'Choose the consignment model: freely before the first sale, then from a month no statement has settled',
+    handler: async ({ body }, ctx) =>
+      setConsignmentModel(
+        ctx.db,
+        body,
+        requireUser(ctx).id,
+        ctx.services.now(),
+        businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS),
+      ),
   }),
 ];

@@ -1,3 +1,4 @@
+import { consignmentSettingSchema } from '../../shared/api/accounting.ts';
 import { rawRows } from '../../db/raw.ts';
 import { z } from 'zod';
 import { checkLayouts, defaultInStoreLayouts, type InStoreLayout } from '../../shared/barcodes.ts';
@@ -29,6 +30,8 @@ const settingSchemas = {
   'settlement.commissionVatBp': z.number().int().min(0).max(10_000),
   /** The accounts the FEC and the sales journal post to (shared/api/accounting.ts). */
   'accounting.plan': accountPlanSchema,
+  /** Mandataire or commissionnaire, dated (shared/api/accounting.ts); absent: mandataire throughout. */
+  'consignment.model': consignmentSettingSchema,
   'stock.nextSlipNumber': z.object({ deposit: z.number().int().positive(), return: z.number().int().positive() }),
 } as const;
 

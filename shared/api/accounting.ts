@@ -38,7 +38,18 @@ export const accountPlanSchema = z
     cashOverage: account,
     /** Tips collected on card, owed to the staff (not a sale): personnel, other amounts payable. */
     tips: account.default('428600'),
-    journals: z.object({ sales: account, purchases: account, bank: account }),
+    /**
+     * Selling in the producers' name (mandataire): what is sold for each producer is owed to them, on this
+     * account (auxiliary `prefix + slug`), not a sale of the shop.
+     */
+    thirdParty: account.default('467000'),
+    journals: z.object({
+      sales: account,
+      purchases: account,
+      bank: account,
+      /** Mandataire: the commission invoices issued to the producers. */
+      commissions: account.default('VC'),
+    }),
   })
   .strict();
 export type AccountPlan = z.output<typeof accountPlanSchema>;
@@ -68,7 +79,8 @@ export const defaultAccountPlan: AccountPlan = {
   cashShortage: '658000',
   cashOverage: '758000',
   tips: '428600',
-  journals: { sales: 'VE', purchases: 'AC', bank: 'BQ' },
+  thirdParty: '467000',
+  journals: { sales: 'VE', purchases: 'AC', bank: 'BQ', commissions: 'VC' },
 };
 
 const isoDate = z.iso.date();
@@ -98,7 +110,8 @@ export const accountPlanView = z.strictObject({
   cashShortage: z.string(),
   cashOverage: z.string(),
   tips: z.string(),
-  journals: z.strictObject({ sales: z.string(), purchases: z.string(), bank: z.string() }),
+  thirdParty: z.string(),
+  journals: z.strictObject({ sales: z.string(), purchases: z.string(), bank: z.string(), commissions: z.string() }),
 });
 
 export const accountingApi = {
@@ -116,4 +129,34 @@ export const accountingApi = {
   }),
   plan: endpoint({ method: 'get', path: '/api/settings/accounting', response: accountPlanView }),
   setPlan: endpoint({ method: 'put', path: '/api/settings/accounting', body: accountPlanSchema, response: accountPlanView }),
+};
+
+/**
+ * How the shop sells the producers' goods (issue 21, item 1): *mandataire*, in the producers' name (what
+ * is sold for them is theirs, the shop invoices a commission), or *commissionnaire*, in its own name (art.
+ * 256 V CGI: it buys and resells). Dated: a change applies from the first day of a period not settled yet.
+ */
+export const consignmentModelSchema = z.enum(['mandataire', 'commissionnaire']);
+export type ConsignmentModel = z.infer<typeof consignmentModelSchema>;
+export const consignmentSettingSchema = z
+  .object({ changes: z.array(z.object({ model: consignmentModelSchema, from: isoDate }).strict()).min(1) })
+  .strict();
+export type ConsignmentSetting = z.infer<typeof consignmentSettingSchema>;
+export const consignmentBody = z
+  .object({
+    model: consignmentModelSchema,
+    /** From when, once the shop has sold: the first day of a month no statement has settled yet. */
+    from: isoDate.optional(),
+  })
+  .strict();
+export const consignmentView = z.strictObject({
+  model: consignmentModelSchema,
+  changes: z.array(z.strictObject({ model: consignmentModelSchema, from: z.string() })),
+  /** Whether the model can still be changed freely (nothing sold yet). */
+  free: z.boolean(),
+});
+
+export const consignmentApi = {
+  get: endpoint({ method: 'get', path: '/api/settings/consignment', response: consignmentView }),
+  set: endpoint({ method: 'put', path: '/api/settings/consignment', body: consignmentBody, response: consignmentView }),
 };
