@@ -306,7 +306,7 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
     expect(res.status).toBe(200);
     const dir = path.join('test-artifacts', 'closings');
     fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'z-2026-11-10.pdf');
+    const file = path.join(dir, `z-2026-11-10-${model}.pdf`);
     fs.writeFileSync(file, res.raw);
     const text = execFileSync('pdftotext', ['-layout', file, '-'])
       .toString()
@@ -322,8 +322,11 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
     expect(text).toContain('5,5 % 28,44 € 1,56 € 30,00 €');
     expect(text).toContain('Total 37,53 € 2,97 € 40,50 €');
     expect(text).toContain('Ferme du Sidobre 30,00 €');
+    // The café is the shop's (1,50 + 3,00); the rest, 40,50 − 4,50, was sold for the two producers.
+    expect(text).toContain('Ventes de la boutique 4,50 €');
+    expect(text).toContain('Ventes pour le compte des producteurs 36,00 €');
     expect(text).toContain(z.hash);
-    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(dir, 'z-2026-11-10')]);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(dir, `z-2026-11-10-${model}`)]);
   });
 
   it('changes the model after the first sale only from a month no statement has settled, and logs it', async () => {

@@ -116,6 +116,9 @@ describe('receipts on a file printer', () => {
     // The shop's only sales, both on till 1: every perpetual total is 20,80 €.
     expect(z).toMatch(/Caisse 1 +20,80 €/);
     expect(z).toMatch(/Établissement +20,80 €/);
+    // Both sales were of the farm's bread: nothing of the shop's own, 20,80 € sold for the producers.
+    expect(z).toMatch(/Ventes de la boutique +0,00 €/);
+    expect(z).toMatch(/Pour compte des producteurs +20,80 €/);
     // The chains the Z anchors: till 1 (named « Caisse 1 » by the harness's demo setup) ends at its 2nd
     // ticket, whose hash starts the line under it; then the Z's own hash, 46 characters a line on 48 columns.
     expect(z).toContain('Chaînage');

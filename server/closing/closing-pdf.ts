@@ -3,6 +3,7 @@
  * the binder and the accountant, with the chain position (sequence, hash) that proves it untouched.
  */
 import type { ShopIdentity } from '../../shared/api/settings.ts';
+import { ownSalesCents } from './figures.ts';
 import { formatRate, type BasisPoints } from '../../shared/money.ts';
 import { A4Document, pdfDate, pdfEuros } from '../documents/a4.ts';
 import type { Db } from '../../db/schema.ts';
@@ -181,6 +182,11 @@ export function closingPdf(
     ],
     f.byProducer.map((p) => ({ cells: [p.producerId === null ? 'La maison' : p.name, pdfEuros(p.totalCents)] })),
   );
+  // The shop's own sales apart from those made for the producers (in their name, under the mandataire model).
+  doc.summary([
+    { label: 'Ventes de la boutique', value: pdfEuros(ownSalesCents(f)) },
+    { label: 'Ventes pour le compte des producteurs', value: pdfEuros(f.totalCents - ownSalesCents(f)) },
+  ]);
   if (f.tills.length) {
     doc.section('Caisses');
     doc.table(

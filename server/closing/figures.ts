@@ -56,6 +56,10 @@ export interface ClosingFigures extends Figures {
   chainHeads?: { chain: string; position: number; hash: string }[];
 }
 
+/** The day's sales of the shop's own goods (the house); the rest was sold for the producers. */
+export const ownSalesCents = (f: Pick<Figures, 'byProducer'>) =>
+  f.byProducer.filter((p) => p.producerId === null).reduce((sum, p) => sum + p.totalCents, 0);
+
 export interface GrandTotals {
   tills: { tillId: number; grandTotalCents: number }[];
   outletCents: number;

@@ -1,7 +1,7 @@
 import { headLabel } from '../journal/heads.ts';
 import type { ShopIdentity } from '../../shared/api/settings.ts';
 import { formatRate, type BasisPoints } from '../../shared/money.ts';
-import type { ClosingFigures, Figures } from '../closing/figures.ts';
+import { ownSalesCents, type ClosingFigures, type Figures } from '../closing/figures.ts';
 import { methodName, receiptRows, type ReceiptData } from '../receipts/digital.ts';
 import { unitLine, type LabelProduct } from '../documents/labels.ts';
 import { EscPos, type PrinterProfile } from './escpos.ts';
@@ -143,6 +143,8 @@ export function closingReport(
     p.columnsRow([formatRate(v.vatRateBp as BasisPoints), eur(v.netCents), eur(v.vatCents), eur(v.grossCents)], widths);
   p.rule().bold(true).line('Par producteur').bold(false);
   for (const pr of f.byProducer) p.pair(pr.name, eur(pr.totalCents));
+  // The shop's own sales apart from those made for the producers (mandataire: in their name).
+  p.pair('Ventes de la boutique', eur(ownSalesCents(f))).pair('Pour compte des producteurs', eur(f.totalCents - ownSalesCents(f)));
   // A Z since the drawer's movements: the float and cash in/out count in what the drawer should hold.
   const drawer = (f as ClosingFigures).drawer;
   p.rule();
