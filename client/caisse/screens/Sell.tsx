@@ -92,8 +92,70 @@ const TabBar = pure<TabBarProps>(({ catalog, tab, searching, onChoose }) => {
 
 export const ProductsPanel = pure<ProductsProps>((props) => <Products {...props} />);
 
+/**
+ * The search box's query, held apart from the panel's state: a keystroke redraws the results below the
+ * box, not the whole panel (its box, buttons and tabs stay as they are).
+ */
+class QueryBox {
+  value = '';
+  private readonly listeners = new Set<(q: string) => void>();
+  set(q: string) {
+    if (q === this.value) return;
+    this.value = q;
+    for (const f of this.listeners) f(q);
+  }
+  subscribe(f: (q: string) => void) {
+    this.listeners.add(f);
+    return () => void this.listeners.delete(f);
+  }
+}
+
+interface ResultsProps {
+  catalog: NonNullable<TillState['catalog']>;
+  tab: Tab;
+  box: QueryBox;
+  onPick: (p: Product) => void;
+  lang: Lang;
+}
+
+/** The grid and its count: the query's results, or every product of the tab. */
+function Results({ catalog, tab, box, onPick, lang }: ResultsProps) {
+  const [query, setQuery] = useState(box.value);
+  useLayoutEffect(() => {
+    setQuery(box.value);
+    return box.subscribe(setQuery);
+  }, [box]);
+  const results = useMemo(() => {
+    // What a tablet shows at once: more tiles only cost redraw time on every keystroke.
+    if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query, SEARCH_RESULTS);
+    // Every product of the tab: the grid draws only the rows in view, and scrolls through all of them.
+    return tab.id === null
+      ? catalog.products
+      : catalog.products.filter((p) => (tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id));
+  }, [catalog, query, tab]);
+  return (
+    <>
+      {query && !results.length && !/^\d{6,}$/.test(query.trim()) && <p class="empty">{t('till.search.none', { q: query })}</p>}
+      <p class="grid-count" data-testid="grid-count">
+        {query.trim()
+          ? results.length >= SEARCH_RESULTS
+            ? t('till.grid.firstResults', { n: results.length })
+            : ''
+          : t('till.grid.count', { n: results.length })}
+      </p>
+      <ProductGrid products={results} onPick={onPick} lang={lang} label={t('till.grid.label', { n: results.length })} />
+    </>
+  );
+}
+
 export function Products({ catalog, message, parked }: ProductsProps) {
-  const [query, setQueryState] = useState('');
+  const box = useMemo(() => new QueryBox(), []);
+  // The panel itself redraws only when searching starts or stops (the tabs dim), not at every keystroke.
+  const [searching, setSearching] = useState(false);
+  const setQueryState = (q: string) => {
+    box.set(q);
+    setSearching(q !== '');
+  };
   // The search box is not a controlled input: a redraw must never put back an older value while the
   // scanner is typing into it. Clearing it is done on the element itself.
   const setQuery = (q: string) => {
@@ -142,16 +204,6 @@ export function Products({ catalog, message, parked }: ProductsProps) {
       if (digits.current.timer !== null) clearTimeout(digits.current.timer);
     };
   }, []);
-
-  const results = useMemo(() => {
-    if (!catalog) return [];
-    // What a tablet shows at once: more tiles only cost redraw time on every keystroke.
-    if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query, SEARCH_RESULTS);
-    // Every product of the tab: the grid draws only the rows in view, and scrolls through all of them.
-    return tab.id === null
-      ? catalog.products
-      : catalog.products.filter((p) => (tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id));
-  }, [catalog, query, tab]);
 
   /** Adds the product, or asks its weight first: says whether it is in the cart now. */
   const pick = (p: Product, opts: { grams?: number; priceCents?: number; priceLabel?: string } = {}) => {
@@ -264,22 +316,8 @@ export function Products({ catalog, message, parked }: ProductsProps) {
           </ul>
         )}
         {/* Always there: hiding it while searching would move the whole grid on the first keystroke. */}
-        {catalog && <TabBar catalog={catalog} tab={tab} searching={query !== ''} onChoose={chooseRef} lang={lang} />}
-        {!catalog ? (
-          <p>{t('till.catalog.loading')}</p>
-        ) : (
-          <>
-            {query && !results.length && !/^\d{6,}$/.test(query.trim()) && <p class="empty">{t('till.search.none', { q: query })}</p>}
-            <p class="grid-count" data-testid="grid-count">
-              {query.trim()
-                ? results.length >= SEARCH_RESULTS
-                  ? t('till.grid.firstResults', { n: results.length })
-                  : ''
-                : t('till.grid.count', { n: results.length })}
-            </p>
-            <ProductGrid products={results} onPick={pickRef} lang={lang} label={t('till.grid.label', { n: results.length })} />
-          </>
-        )}
+        {catalog && <TabBar catalog={catalog} tab={tab} searching={searching} onChoose={chooseRef} lang={lang} />}
+        {!catalog ? <p>{t('till.catalog.loading')}</p> : <Results catalog={catalog} tab={tab} box={box} onPick={pickRef} lang={lang} />}
       </section>
       {weighing && (
         <WeighDialog
