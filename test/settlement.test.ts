@@ -487,6 +487,8 @@ describe('consignment statements, to the cent', () => {
       '56,00 €',
       '186,00 €',
       'Le déposant (nom, date, signature)',
+      // The farm is subject to VAT (the harness's default regime), with no VAT number on file.
+      'Assujetti à la TVA',
     ])
       expect(text).toContain(expected);
   });

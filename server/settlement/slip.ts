@@ -9,7 +9,7 @@ export async function slipPdfOf(db: Db, id: number, scope: Scope) {
   const slip = await getSlip(db, id, scope);
   const p = await db
     .selectFrom('producers')
-    .select(['id', 'name', 'legal_name', 'address', 'siret', 'vat_status', 'email', 'slug'])
+    .select(['id', 'name', 'legal_name', 'address', 'siret', 'vat_status', 'vat_number', 'email', 'slug'])
     .where('id', '=', slip.producerId)
     .executeTakeFirstOrThrow();
   const pdf = await slipPdf({
@@ -27,6 +27,7 @@ export async function slipPdfOf(db: Db, id: number, scope: Scope) {
       address: p.address,
       siret: p.siret,
       vatStatus: p.vat_status,
+      vatNumber: p.vat_number,
       email: p.email,
     },
     lines: slip.lines,

@@ -189,7 +189,16 @@ export function slipPdf(s: SlipDocument): Promise<Buffer> {
       label: 'Dépositaire',
       lines: [s.shop.name, s.shop.legalName, s.shop.address, `${s.shop.postalCode} ${s.shop.city}`, `SIRET ${s.shop.siret}`],
     },
-    { label: 'Déposant', lines: [s.producer.name, s.producer.legalName, s.producer.address, `SIRET ${s.producer.siret}`].filter(Boolean) },
+    {
+      label: 'Déposant',
+      lines: [
+        s.producer.name,
+        s.producer.legalName,
+        s.producer.address,
+        `SIRET ${s.producer.siret}`,
+        vatRegimeMention(s.producer.vatStatus, s.producer.vatNumber),
+      ].filter(Boolean),
+    },
   );
   doc.heading(`${title} ${code}`, `${issuedOn(s.createdAt)} · enregistré par ${s.createdBy}`);
   const value = (l: SlipDocument['lines'][number]) =>
