@@ -72,3 +72,14 @@ export async function setConsignmentModel(
     return consignmentView(trx, today);
   });
 }
+
+/**
+ * Producers whose goods carry no VAT on the receipt on `day`: selling in their name (mandataire), the shop
+ * charges no VAT for a producer who charges none (franchise en base, art. 293 B; agricultural flat rate,
+ * art. 298 quater). Under the commissionnaire model the shop sells in its own name: every line has its rate.
+ */
+export async function producersWithoutVat(db: Db, day: string): Promise<Set<number>> {
+  if (modelOn(await consignmentSetting(db), day) !== 'mandataire') return new Set();
+  const rows = await db.selectFrom('producers').select('id').where('vat_status', 'in', ['franchise', 'flat_rate']).execute();
+  return new Set(rows.map((r) => r.id));
+}

@@ -3,6 +3,8 @@
  * and its input, opens the transaction a write needs and calls the domain functions (`producers.ts`,
  * `categories.ts`, `products.ts`, `import.ts`, `labels.ts`), which take that transaction. No request, no response.
  */
+import { producersWithoutVat } from '../accounting/consignment.ts';
+import { businessDay } from '../../shared/time.ts';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type {
@@ -139,10 +141,14 @@ export async function tillCatalogue(db: Db, actor: Actor, asked: OutletCode | un
     activeProducerNames(db),
     inStoreLayouts(db),
   ]);
+  // Mandataire: a franchise or flat-rate producer's goods carry no VAT on the receipt; the till rings them at 0.
+  const noVat = await producersWithoutVat(db, businessDay(now, 'Europe/Paris'));
   return {
     outlet,
     generatedAt: now.toISOString(),
-    products,
+    products: noVat.size
+      ? products.map((p) => (p.producerId !== null && noVat.has(p.producerId) ? { ...p, vatRateBp: 0, takeawayVatRateBp: null } : p))
+      : products,
     categories: categories.filter((c) => c.active),
     producers,
     inStoreLayouts: layouts,

@@ -53,6 +53,7 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
     .columnsRow([wide ? 'Code' : 'C', 'Taux', 'HT', 'TVA', 'TTC'], widths)
     .bold(false);
   for (const v of r.vat) p.columnsRow([v.code, v.rate, v.net, v.vat, v.gross], widths);
+  for (const m of r.vatMentions) p.line(m);
   p.rule();
   for (const pay of r.payments) {
     p.pair(pay.voucher ? `${pay.method} (valeur ${pay.voucher.value})` : pay.method, pay.amount);

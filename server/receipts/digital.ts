@@ -1,3 +1,4 @@
+import { consignmentSetting, modelOn } from '../accounting/consignment.ts';
 import { installFonts } from '../documents/fonts.ts';
 import PDFDocument from 'pdfkit';
 import bwipjs from 'bwip-js/node';
@@ -19,6 +20,12 @@ export interface ReceiptData {
   units: Record<number, 'piece' | 'kg'>;
   /** Lines sold at a manual price, by line number: the catalogue's price then. */
   manualPrices?: Record<number, { cataloguePriceCents: number | null }>;
+  /**
+   * Mandataire (issue 21): the producers' goods are sold in their name (« pour le compte de »), and those of a
+   * producer who charges no VAT are explained (franchise 293 B, agricultural flat rate 298 quater).
+   */
+  onBehalf?: boolean;
+  producerRegimes?: Record<number, 'subject' | 'franchise' | 'flat_rate'>;
 }
 
 export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> {
@@ -37,6 +44,7 @@ export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> 
         'sale_lines.catalogue_price_cents',
         'producers.id',
         'producers.name',
+        'producers.vat_status',
       ])
       .where('sale_lines.sale_id', '=', saleId)
       .execute(),
@@ -44,8 +52,10 @@ export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> 
   const producerNames: Record<number, string> = {};
   const units: Record<number, 'piece' | 'kg'> = {};
   const manualPrices: Record<number, { cataloguePriceCents: number | null }> = {};
+  const producerRegimes: Record<number, 'subject' | 'franchise' | 'flat_rate'> = {};
   for (const l of lines) {
     if (l.id !== null && l.name !== null) producerNames[l.id] = l.name;
+    if (l.id !== null && l.vat_status !== null) producerRegimes[l.id] = l.vat_status;
     units[l.line_no] = l.unit;
     if (l.price_source === 'manual') manualPrices[l.line_no] = { cataloguePriceCents: l.catalogue_price_cents };
   }
@@ -57,6 +67,8 @@ export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> 
     producerNames,
     units,
     manualPrices,
+    onBehalf: modelOn(await consignmentSetting(db), sale.businessDay) === 'mandataire',
+    producerRegimes,
   };
 }
 
@@ -109,6 +121,17 @@ export function legalMentions(shop: ShopIdentity): { legal: string; capital: str
   };
 }
 
+function noVatMentions(d: ReceiptData): string[] {
+  const out: string[] = [];
+  for (const id of new Set(d.sale.lines.filter((l) => l.vatRateBp === 0 && l.producerId !== null).map((l) => l.producerId!))) {
+    const regime = d.producerRegimes?.[id];
+    const name = d.producerNames[id] ?? '';
+    if (regime === 'franchise') out.push(`${name} : TVA non applicable, art. 293 B du CGI`);
+    if (regime === 'flat_rate') out.push(`${name} : exploitant agricole au remboursement forfaitaire, pas de TVA (art. 298 quater du CGI)`);
+  }
+  return out;
+}
+
 /** The receipt's lines as text rows: shared by the web page, the PDF and the paper, so all say the same. */
 export function receiptRows(d: ReceiptData) {
   const { sale } = d;
@@ -127,7 +150,10 @@ export function receiptRows(d: ReceiptData) {
           : d.units[l.lineNo] === 'kg'
             ? `${kg(l.quantity)} × ${eur(l.unitPriceCents)}/kg`
             : `${l.quantity} × ${eur(l.unitPriceCents)}`,
-      producer: l.producerId !== null ? (d.producerNames[l.producerId] ?? null) : null,
+      producer:
+        l.producerId !== null && d.producerNames[l.producerId]
+          ? `${d.onBehalf ? 'pour le compte de ' : ''}${d.producerNames[l.producerId]}`
+          : null,
       discount: l.lineDiscountCents ? `Remise -${eur(l.lineDiscountCents)}` : null,
       // A price other than the catalogue's is said so on the receipt (issue 20, item 7).
       manualPrice: d.manualPrices?.[l.lineNo]
@@ -157,6 +183,8 @@ export function receiptRows(d: ReceiptData) {
       voucher: p.excessCents ? { value: eur(p.amountCents + p.excessCents), excess: eur(p.excessCents) } : null,
     })),
     change: sale.changeCents ? eur(sale.changeCents) : null,
+    /** Why some lines carry no VAT: the producers they were sold for charge none (mandataire). */
+    vatMentions: d.onBehalf ? noVatMentions(d) : [],
     /** Tips added on card: shown apart, outside the total. */
     tip: sale.tipCents ? eur(sale.tipCents) : null,
   };
@@ -194,7 +222,7 @@ ${r.training ? '<div class="training">MODE FORMATION — ticket sans valeur</div
 ${r.ticketDiscount ? `<tr><td>${esc(r.ticketDiscount)}</td><td></td></tr>` : ''}
 <tr class="total"><td>Total TTC</td><td class="r">${esc(r.total)}</td></tr>
 <tr><td>Total HT</td><td class="r">${esc(r.totalNet)}</td></tr></table>
-<table class="vat"><tr><th>Code</th><th>Taux</th><th>HT</th><th>TVA</th><th>TTC</th></tr>${r.vat.map((v) => `<tr><td>${esc(v.code)}</td><td>${esc(v.rate)}</td><td>${esc(v.net)}</td><td>${esc(v.vat)}</td><td>${esc(v.gross)}</td></tr>`).join('')}</table>
+<table class="vat"><tr><th>Code</th><th>Taux</th><th>HT</th><th>TVA</th><th>TTC</th></tr>${r.vat.map((v) => `<tr><td>${esc(v.code)}</td><td>${esc(v.rate)}</td><td>${esc(v.net)}</td><td>${esc(v.vat)}</td><td>${esc(v.gross)}</td></tr>`).join('')}</table>${r.vatMentions.map((m) => `<p class="mention">${esc(m)}</p>`).join('')}
 <table>${r.payments.map((p) => `<tr><td>${esc(p.method)}${p.voucher ? ` (valeur ${esc(p.voucher.value)})` : ''}</td><td class="r">${esc(p.amount)}</td></tr>${p.voucher ? `<tr><td>Non rendu (titre-restaurant)</td><td class="r">${esc(p.voucher.excess)}</td></tr>` : ''}${p.tip ? `<tr><td>Pourboire (hors total)</td><td class="r">${esc(p.tip)}</td></tr>` : ''}`).join('')}${r.change ? `<tr><td>Rendu</td><td class="r">${esc(r.change)}</td></tr>` : ''}</table>
 ${shop.receiptFooter ? `<p>${esc(shop.receiptFooter)}</p>` : ''}
 <a class="pdf" href="/r/${esc(token)}/pdf">Télécharger en PDF</a>
@@ -265,6 +293,7 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
   };
   vatRow(['Code', 'Taux', 'HT', 'TVA', 'TTC'], true);
   for (const v of r.vat) vatRow([v.code, v.rate, v.net, v.vat, v.gross]);
+  for (const m of r.vatMentions) doc.font('Sans').fontSize(7).text(m, 14, doc.y, { width: 198 });
   doc.moveDown(0.5);
   for (const p of r.payments) {
     row(p.voucher ? `${p.method} (valeur ${p.voucher.value})` : p.method, p.amount);

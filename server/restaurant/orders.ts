@@ -6,6 +6,8 @@
  * lines; a change to a line carries the version the waiter saw, and a line changed since by someone else is
  * a conflict shown to them (409), never merged silently.
  */
+import { businessDay } from '../../shared/time.ts';
+import { producersWithoutVat } from '../accounting/consignment.ts';
 import type { Kysely } from 'kysely';
 import { courseRank, type Course, type OrderOp, type OrderView } from '../../shared/api/restaurant.ts';
 import type { z } from 'zod';
@@ -379,6 +381,7 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
       'products.price_cents',
       'products.vat_rate_bp',
       'products.takeaway_vat_rate_bp',
+      'products.producer_id',
       'products.active',
       'products.unit',
       'products.course',
@@ -417,7 +420,7 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
       quantity: op.quantity,
       // The options are part of the dish sold: their prices add to it and take its rate.
       unit_price_cents: product.price_cents + chosen.reduce((sum, m) => sum + m.priceCents, 0),
-      vat_rate_bp: rateFor(order.mode, product),
+      vat_rate_bp: rateFor(order.mode, product, await producersWithoutVat(trx, businessDay(now, 'Europe/Paris'))),
       modifiers: JSON.stringify(chosen),
       seat: op.seat ?? null,
       note: op.note || null,
@@ -431,9 +434,16 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
     .execute();
 }
 
-/** A product's rate for an order's mode: to take away, its take-away rate when it has one; else its rate on site. */
-const rateFor = (mode: OrderMode, p: { vat_rate_bp: number; takeaway_vat_rate_bp: number | null }) =>
-  mode === 'takeaway' ? (p.takeaway_vat_rate_bp ?? p.vat_rate_bp) : p.vat_rate_bp;
+/**
+ * A product's rate for an order's mode: to take away, its take-away rate when it has one; else its rate on
+ * site; none for a producer who charges no VAT when the shop sells in their name (`producersWithoutVat`).
+ */
+const rateFor = (
+  mode: OrderMode,
+  p: { vat_rate_bp: number; takeaway_vat_rate_bp: number | null; producer_id: number | null },
+  noVat: ReadonlySet<number>,
+) =>
+  p.producer_id !== null && noVat.has(p.producer_id) ? 0 : mode === 'takeaway' ? (p.takeaway_vat_rate_bp ?? p.vat_rate_bp) : p.vat_rate_bp;
 
 /**
  * Sur place ↔ à emporter: the order's lines not paid yet take the product's rate for the new mode (a line paid,
@@ -451,6 +461,7 @@ async function changeMode(trx: Trx, order: OrderRow, mode: OrderMode, actor: OpA
       'order_lines.version',
       'products.vat_rate_bp',
       'products.takeaway_vat_rate_bp',
+      'products.producer_id',
     ])
     .where('order_lines.order_id', '=', order.id)
     .where('order_lines.status', '!=', 'voided')
@@ -472,8 +483,9 @@ async function changeMode(trx: Trx, order: OrderRow, mode: OrderMode, actor: OpA
       : [],
   );
   const rerated: { lineId: string; name: string; before: number; after: number }[] = [];
+  const noVat = await producersWithoutVat(trx, businessDay(now, 'Europe/Paris'));
   for (const l of lines) {
-    const rate = rateFor(mode, l);
+    const rate = rateFor(mode, l, noVat);
     if (paid.has(l.id) || rate === l.line_rate) continue;
     await trx
       .updateTable('order_lines')

@@ -3,6 +3,8 @@ import { decodeBarcode, defaultInStoreLayouts } from '../../shared/barcodes.ts';
 import { formatEuros, formatRate, weighedPrice, type BasisPoints, type Cents, type Grams } from '../../shared/money.ts';
 import type { PriceSource, Trx } from '../../db/schema.ts';
 import { pricesInForce, type CataloguePrice } from '../catalog/prices.ts';
+import { producersWithoutVat } from '../accounting/consignment.ts';
+import { businessDay } from '../../shared/time.ts';
 import { inStoreLayouts } from '../settings/settings.ts';
 import { Unprocessable } from '../errors.ts';
 
@@ -14,6 +16,7 @@ export interface ProductToPrice {
   price_cents: number;
   vat_rate_bp: number;
   takeaway_vat_rate_bp: number | null;
+  producer_id: number | null;
 }
 
 /** Where each line's price and VAT rate come from, as the server checked them. */
@@ -49,9 +52,12 @@ export async function checkLinePrices(
   const inForce = await pricesInForce(trx, [...productOf.values()], at);
   const layouts = lines.some((l) => l.priceLabel) ? await inStoreLayouts(trx) : [];
   const problems: { field: string; reason: string }[] = [];
-  const vatOf = (p: CataloguePrice) => (how.onSite ? p.vatRateBp : (p.takeawayVatRateBp ?? p.vatRateBp));
+  // Mandataire: a franchise or flat-rate producer's goods carry no VAT (server/accounting/consignment.ts).
+  const noVat = await producersWithoutVat(trx, businessDay(at, 'Europe/Paris'));
   const out = lines.map((l, i): LinePrice => {
     const product = productOf.get(l.productId)!;
+    const exempt = product.producer_id !== null && noVat.has(product.producer_id);
+    const vatOf = (p: CataloguePrice) => (exempt ? 0 : how.onSite ? p.vatRateBp : (p.takeawayVatRateBp ?? p.vatRateBp));
     const prices = inForce.get(product.id)!;
     const quantity = (product.unit === 'kg' ? l.grams : l.quantity)!;
     const grossAt = (unit: number) => (product.unit === 'kg' ? weighedPrice(unit as Cents, quantity as Grams) : unit * quantity);
