@@ -320,7 +320,9 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
     expect(text).toContain('Espèces comptées 21,00 €');
     expect(text).toContain('Écart de caisse -0,50 €');
     expect(text).toContain('5,5 % 28,44 € 1,56 € 30,00 €');
-    expect(text).toContain('Total 37,53 € 2,97 € 40,50 €');
+    // Mandataire: the franchise producer's savon carries no VAT (6,00 at 0 %): 28,44 + 4,09 + 6,00 HT,
+    // 1,56 + 0,41 VAT. Commissionnaire: the savon at 20 % (5,00 + 1,00).
+    expect(text).toContain(model === 'mandataire' ? 'Total 38,53 € 1,97 € 40,50 €' : 'Total 37,53 € 2,97 € 40,50 €');
     expect(text).toContain('Ferme du Sidobre 30,00 €');
     // The café is the shop's (1,50 + 3,00); the rest, 40,50 − 4,50, was sold for the two producers.
     expect(text).toContain('Ventes de la boutique 4,50 €');
@@ -365,6 +367,7 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
       .trimEnd()
       .split('\r\n')
       .map((l) => l.split(';'));
+    const rates = model === 'mandataire' ? ['0', '5,5', '10'] : ['5,5', '10', '20'];
     expect(header).toEqual([
       'Date',
       'Point de vente',
@@ -373,15 +376,7 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
       'Remboursements',
       'Total TTC',
       'Remises',
-      'HT 5,5 %',
-      'TVA 5,5 %',
-      'TTC 5,5 %',
-      'HT 10 %',
-      'TVA 10 %',
-      'TTC 10 %',
-      'HT 20 %',
-      'TVA 20 %',
-      'TTC 20 %',
+      ...rates.flatMap((r) => [`HT ${r} %`, `TVA ${r} %`, `TTC ${r} %`]),
       'Carte',
       'Espèces',
       'Titres-restaurant',
@@ -390,21 +385,23 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
       'Espèces comptées',
       'Écart de caisse',
     ]);
+    // The savon: 6,00 at 0 % (mandataire, franchise producer) or 5,00 + 1,00 at 20 % (commissionnaire).
+    const savon = model === 'mandataire' ? ['6,00', '0,00', '6,00'] : [];
+    const savon20 = model === 'mandataire' ? [] : ['5,00', '1,00', '6,00'];
     expect(row!.slice(2)).toEqual([
       '1',
       '3',
       '0',
       '40,50',
       '0,00',
+      ...savon,
       '28,44',
       '1,56',
       '30,00',
       '4,09',
       '0,41',
       '4,50',
-      '5,00',
-      '1,00',
-      '6,00',
+      ...savon20,
       '16,00',
       '25,00',
       '3,00',
