@@ -48,6 +48,9 @@ const SEPA_IBAN_LENGTHS: Record<string, number> = {
 /** Spaces out, upper case: how an IBAN or BIC is stored. */
 export const compactId = (s: string) => s.replace(/\s+/g, '').toUpperCase();
 
+/** An account named without giving it away (event log, lists): FR76 •••• 0189. */
+export const maskIban = (iban: string) => `${compactId(iban).slice(0, 4)} •••• ${compactId(iban).slice(-4)}`;
+
 /** Printed in groups of four, as on a RIB: FR76 3000 6000 0112 3456 7890 189. */
 export const formatIban = (iban: string) => compactId(iban).replace(/(.{4})(?!$)/g, '$1 ');
 

@@ -184,16 +184,16 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
 
     const byEntry = new Map<string, typeof rows>();
     for (const r of rows) byEntry.set(r.num, [...(byEntry.get(r.num) ?? []), r]);
+    for (const [num, lines] of byEntry) {
+      const d = lines.reduce((s, l) => s + cents(l.debit), 0);
+      const c = lines.reduce((s, l) => s + cents(l.credit), 0);
+      expect(d, `entry ${num} balanced`).toBe(c);
+    }
+    const sig = (num: string) => byEntry.get(num)!.map((l) => [l.account, l.aux, cents(l.debit), cents(l.credit)]);
+    const auxA = `P${slugs.a!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
+    const auxB = `P${slugs.b!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
     if (model === 'mandataire') {
       expect([...byEntry.keys()]).toEqual(['VE000001', 'VC000001', 'VC000002', 'BQ000001']);
-      for (const [num, lines] of byEntry) {
-        const d = lines.reduce((s, l) => s + cents(l.debit), 0);
-        const c = lines.reduce((s, l) => s + cents(l.credit), 0);
-        expect(d, `entry ${num} balanced`).toBe(c);
-      }
-      const sig = (num: string) => byEntry.get(num)!.map((l) => [l.account, l.aux, cents(l.debit), cents(l.credit)]);
-      const auxA = `P${slugs.a!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
-      const auxB = `P${slugs.b!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
       expect(sig('VE000001')).toEqual([
         ['511500', '', 1600, 0],
         ['530000', '', 2150, 0],
@@ -228,14 +228,6 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
       const balanceA = rows.filter((r) => r.aux === auxA).reduce((s, r) => s + cents(r.credit) - cents(r.debit), 0);
       expect(balanceA).toBe(0);
     } else {
-      for (const [num, lines] of byEntry) {
-        const d = lines.reduce((s, l) => s + cents(l.debit), 0);
-        const c = lines.reduce((s, l) => s + cents(l.credit), 0);
-        expect(d, `entry ${num} balanced`).toBe(c);
-      }
-      const sig = (num: string) => byEntry.get(num)!.map((l) => [l.account, l.aux, cents(l.debit), cents(l.credit)]);
-      const auxA = `P${slugs.a!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
-      const auxB = `P${slugs.b!.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
       expect([...byEntry.keys()]).toEqual(['VE000001', 'AC000001', 'AC000002', 'BQ000001']);
       expect(sig('VE000001')).toEqual([
         ['511500', '', 1600, 0],

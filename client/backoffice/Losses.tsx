@@ -3,16 +3,11 @@ import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import { ApiError, call, errorText } from '../api.ts';
 import { catalogApi, type ProductView as Product } from '../../shared/api/catalog.ts';
 import { stockApi } from '../../shared/api/stock.ts';
-import { quantity } from '../format.ts';
+import { quantity, today } from '../format.ts';
 import type { T } from '../i18n.ts';
 
 const REASONS = ['breakage', 'expired', 'theft', 'other'] as const;
 type Reason = (typeof REASONS)[number];
-
-const todayHere = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
 
 /**
  * Goods taken off the shelves without a sale, scanned and counted: lost (broken, past their date, stolen),
@@ -21,7 +16,7 @@ const todayHere = () => {
  */
 export function Losses({ t, lang, kitchen = false }: { t: T; lang: Lang; kitchen?: boolean }) {
   const [lines, setLines] = useState<{ product: Product; quantity: string; reason: Reason }[]>([]);
-  const [day, setDay] = useState(todayHere);
+  const [day, setDay] = useState(today);
   const [note, setNote] = useState('');
   const [scan, setScan] = useState('');
   const [error, setError] = useState('');
@@ -105,7 +100,7 @@ export function Losses({ t, lang, kitchen = false }: { t: T; lang: Lang; kitchen
         <div class="row">
           <label>
             {t('bo.kitchen.day')}
-            <input type="date" value={day} max={todayHere()} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
+            <input type="date" value={day} max={today()} onInput={(e) => setDay((e.target as HTMLInputElement).value)} />
           </label>
           <label>
             {t('bo.kitchen.note')}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Lang } from '../../shared/i18n/index.ts';
+import { catalogues, type Lang, type MessageKey } from '../../shared/i18n/index.ts';
 import type { z } from 'zod';
 import { systemApi, type backupView, type EventView, type verifyReport } from '../../shared/api/system.ts';
 import { ApiError, call, link } from '../api.ts';
@@ -10,32 +10,11 @@ type EventRow = EventView;
 type Backup = z.infer<typeof backupView>;
 type Report = z.infer<typeof verifyReport>;
 
-/** The faults `verify` names (server/journal), each with a sentence in the catalogue; others show their code. */
-const FAULTS = new Set([
-  'bad-signature',
-  'broken-link',
-  'closing-head-mismatch',
-  'closing-head-missing',
-  'figures-mismatch',
-  'gap',
-  'grand-total',
-  'hash-mismatch',
-  'head-mismatch',
-  'head-missing',
-  'keys-removed',
-  'missing',
-  'reordered',
-  'rolled-back',
-  'stock-mismatch',
-  'till-head-missing',
-  'truncated',
-  'unreadable',
-  'unsigned',
-  'unsigned-tail',
-  'witness-ahead',
-  'witness-mismatch',
-  'witness-missing',
-]);
+/** A fault `verify` names (server/journal) in the catalogue's words, or its code when it has none. */
+const faultText = (t: T, fault: string) => {
+  const key = `bo.sys.fault.${fault}`;
+  return key in catalogues.fr ? t(key as MessageKey) : fault;
+};
 
 /** Prefixes of the event kinds (server/journal/events.ts). */
 const KINDS = [
@@ -183,7 +162,7 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
                       <td>
                         <code>{p.record}</code>
                       </td>
-                      <td>{FAULTS.has(p.fault) ? t(`bo.sys.fault.${p.fault}` as Parameters<T>[0]) : p.fault}</td>
+                      <td>{faultText(t, p.fault)}</td>
                       <td>
                         <small class="muted">{p.detail}</small>
                       </td>

@@ -78,8 +78,11 @@ export async function setConsignmentModel(
  * charges no VAT for a producer who charges none (franchise en base, art. 293 B; agricultural flat rate,
  * art. 298 quater). Under the commissionnaire model the shop sells in its own name: every line has its rate.
  */
-export async function producersWithoutVat(db: Db, day: string): Promise<Set<number>> {
+export async function producersWithoutVat(db: Db, day: string, among?: readonly number[]): Promise<Set<number>> {
+  // A ticket of the shop's own goods only (the restaurant's, mostly) asks nothing of the database.
+  if (among && !among.length) return new Set();
   if (modelOn(await consignmentSetting(db), day) !== 'mandataire') return new Set();
-  const rows = await db.selectFrom('producers').select('id').where('vat_status', 'in', ['franchise', 'flat_rate']).execute();
-  return new Set(rows.map((r) => r.id));
+  let q = db.selectFrom('producers').select('id').where('vat_status', 'in', ['franchise', 'flat_rate']);
+  if (among) q = q.where('id', 'in', [...new Set(among)]);
+  return new Set((await q.execute()).map((r) => r.id));
 }

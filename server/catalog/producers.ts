@@ -3,7 +3,7 @@ import type { ProducerCreate, ProducerUpdate, ProducerView } from '../../shared/
 import { normalizeForSearch, searchTerms, slugify } from '../../shared/text.ts';
 import type { ProducerRow } from '../../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
-import { vatNumberProblem } from '../../shared/banking.ts';
+import { maskIban, vatNumberProblem } from '../../shared/banking.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { refreshProductSearchText } from './products.ts';
@@ -35,7 +35,7 @@ function checkVatNumber(vatNumber: string, siret: string) {
 }
 
 /** Bank details in the event log: enough to see they changed, not the account itself. */
-const maskedIban = (iban: string | null) => (iban ? `${iban.slice(0, 4)} •••• ${iban.slice(-4)}` : null);
+const maskedIban = (iban: string | null) => (iban ? maskIban(iban) : null);
 export type { ProducerView };
 
 const producerSearchText = (p: { name: string; legal_name: string; slug: string; contact_name: string }) =>

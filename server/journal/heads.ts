@@ -15,8 +15,6 @@ import type { VerifyProblem } from './verify.ts';
 /** The largest batch of the write queue: heads are signed at most that many records late. */
 const MAX_BATCH = 100;
 
-export { chainEnds };
-
 type ChainRef = { kind: 'till'; tillId: number; training: 0 | 1 } | { kind: 'events' } | { kind: 'closings'; outletId: number };
 
 function parseChain(chain: string): ChainRef | null {
@@ -66,7 +64,7 @@ async function hashesAt(db: Db, chain: string, positions: number[]): Promise<Map
 }
 
 /** Every chain the database holds, with its last position. */
-async function chainEnds(db: Db): Promise<Map<string, number>> {
+export async function chainEnds(db: Db): Promise<Map<string, number>> {
   const ends = new Map<string, number>();
   const tills = await db
     .selectFrom('sales')

@@ -34,16 +34,18 @@ export class WitnessWriter {
     if (!lines.length) return;
     let text = '';
     for (const l of lines) text += `${l.chain} ${l.position} ${l.hash}\n`;
-    const buf = Buffer.from(text);
-    let off = 0;
-    while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off);
-    fs.fdatasyncSync(this.fd);
+    this.write(text);
   }
 
   /** After `cli restore`: the marker that hands what the witness held beyond the restored ends to the restore. */
   markRestore(eventId: number, eventHash: string, ends: ReadonlyMap<string, number>): void {
     const list = [...ends].map(([chain, end]) => `${chain}=${end}`).join(',');
-    const buf = Buffer.from(`@restore ${eventId} ${eventHash} ${list || '-'}\n`);
+    this.write(`@restore ${eventId} ${eventHash} ${list || '-'}\n`);
+  }
+
+  /** Appended whole, then synced to disk before the caller goes on. */
+  private write(text: string): void {
+    const buf = Buffer.from(text);
     let off = 0;
     while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off);
     fs.fdatasyncSync(this.fd);

@@ -1,4 +1,5 @@
 import { consignmentSetting, modelOn } from '../accounting/consignment.ts';
+import { vatRegimeMention } from '../../shared/banking.ts';
 import { installFonts } from '../documents/fonts.ts';
 import PDFDocument from 'pdfkit';
 import bwipjs from 'bwip-js/node';
@@ -125,9 +126,7 @@ function noVatMentions(d: ReceiptData): string[] {
   const out: string[] = [];
   for (const id of new Set(d.sale.lines.filter((l) => l.vatRateBp === 0 && l.producerId !== null).map((l) => l.producerId!))) {
     const regime = d.producerRegimes?.[id];
-    const name = d.producerNames[id] ?? '';
-    if (regime === 'franchise') out.push(`${name} : TVA non applicable, art. 293 B du CGI`);
-    if (regime === 'flat_rate') out.push(`${name} : exploitant agricole au remboursement forfaitaire, pas de TVA (art. 298 quater du CGI)`);
+    if (regime === 'franchise' || regime === 'flat_rate') out.push(`${d.producerNames[id] ?? ''} : ${vatRegimeMention(regime)}`);
   }
   return out;
 }

@@ -420,7 +420,11 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
       quantity: op.quantity,
       // The options are part of the dish sold: their prices add to it and take its rate.
       unit_price_cents: product.price_cents + chosen.reduce((sum, m) => sum + m.priceCents, 0),
-      vat_rate_bp: rateFor(order.mode, product, await producersWithoutVat(trx, businessDay(now, 'Europe/Paris'))),
+      vat_rate_bp: rateFor(
+        order.mode,
+        product,
+        await producersWithoutVat(trx, businessDay(now, 'Europe/Paris'), product.producer_id === null ? [] : [product.producer_id]),
+      ),
       modifiers: JSON.stringify(chosen),
       seat: op.seat ?? null,
       note: op.note || null,
@@ -483,7 +487,11 @@ async function changeMode(trx: Trx, order: OrderRow, mode: OrderMode, actor: OpA
       : [],
   );
   const rerated: { lineId: string; name: string; before: number; after: number }[] = [];
-  const noVat = await producersWithoutVat(trx, businessDay(now, 'Europe/Paris'));
+  const noVat = await producersWithoutVat(
+    trx,
+    businessDay(now, 'Europe/Paris'),
+    lines.flatMap((l) => (l.producer_id === null ? [] : [l.producer_id])),
+  );
   for (const l of lines) {
     const rate = rateFor(mode, l, noVat);
     if (paid.has(l.id) || rate === l.line_rate) continue;

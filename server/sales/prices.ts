@@ -53,7 +53,11 @@ export async function checkLinePrices(
   const layouts = lines.some((l) => l.priceLabel) ? await inStoreLayouts(trx) : [];
   const problems: { field: string; reason: string }[] = [];
   // Mandataire: a franchise or flat-rate producer's goods carry no VAT (server/accounting/consignment.ts).
-  const noVat = await producersWithoutVat(trx, businessDay(at, 'Europe/Paris'));
+  const noVat = await producersWithoutVat(
+    trx,
+    businessDay(at, 'Europe/Paris'),
+    [...productOf.values()].flatMap((p) => (p.producer_id === null ? [] : [p.producer_id])),
+  );
   const out = lines.map((l, i): LinePrice => {
     const product = productOf.get(l.productId)!;
     const exempt = product.producer_id !== null && noVat.has(product.producer_id);

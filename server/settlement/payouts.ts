@@ -9,7 +9,7 @@ import { Document as SepaDocument } from 'sepa';
 import type { Kysely } from 'kysely';
 import type { Database, Db, Trx } from '../../db/schema.ts';
 import type { PayoutView } from '../../shared/api/payouts.ts';
-import { formatIban } from '../../shared/banking.ts';
+import { maskIban } from '../../shared/banking.ts';
 import { formatEuros, type Cents } from '../../shared/money.ts';
 import { statementCode } from '../../shared/settlement.ts';
 import { businessDay, frDay } from '../../shared/time.ts';
@@ -36,8 +36,6 @@ export function sepaText(s: string, max: number): string {
     .trim();
 }
 
-const masked = (iban: string) => `${formatIban(iban).slice(0, 4)} •••• ${iban.slice(-4)}`;
-
 async function payoutView(db: Db, id: number): Promise<PayoutView> {
   const p = await db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
   if (!p) throw new NotFound('Virement');
@@ -63,7 +61,7 @@ async function payoutView(db: Db, id: number): Promise<PayoutView> {
       code: statementCode(i.number),
       producerName: i.name,
       amountCents: i.amount_cents,
-      iban: masked(i.iban),
+      iban: maskIban(i.iban),
       endToEndId: i.end_to_end_id,
     })),
   };
