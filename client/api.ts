@@ -27,6 +27,7 @@ export async function call<E extends Endpoint>(
   const { params, query, body } = input as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
   const url = fillPath(endpoint.path, params) + queryString(query);
   const text = endpoint.bodyKind === 'text';
+  const pdf = endpoint.bodyKind === 'pdf';
   let res: Response;
   try {
     res = await fetch(url, {
@@ -34,9 +35,9 @@ export async function call<E extends Endpoint>(
       credentials: 'same-origin',
       headers: {
         'accept-language': language(),
-        ...(body === undefined ? {} : { 'content-type': text ? 'text/csv' : 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': pdf ? 'application/pdf' : text ? 'text/csv' : 'application/json' }),
       },
-      body: body === undefined ? null : text ? String(body) : JSON.stringify(body),
+      body: body === undefined ? null : pdf ? (body as Blob) : text ? String(body) : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch {

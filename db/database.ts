@@ -26,6 +26,7 @@ import * as chainV2021 from './migrations/2026-12-06-021-chain-v2.ts';
 import * as producerRegimes022 from './migrations/2026-12-07-022-producer-regimes.ts';
 import * as payouts023 from './migrations/2026-12-07-023-payouts.ts';
 import * as invoices024 from './migrations/2026-12-07-024-invoices.ts';
+import * as selfBilling025 from './migrations/2026-12-08-025-self-billing.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-07-022-producer-regimes': producerRegimes022,
   '2026-12-07-023-payouts': payouts023,
   '2026-12-07-024-invoices': invoices024,
+  '2026-12-08-025-self-billing': selfBilling025,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -97,6 +97,8 @@ export interface ProducerTable {
   /** Where the producer's statements are paid (SEPA credit transfer); null until given. */
   iban: ColumnType<string | null, string | null | undefined, string | null>;
   bic: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Rate of the remboursement forfaitaire agricole for a flat-rate farmer: 443 (4,43 %) or 559 (5,59 %). */
+  flat_rate_compensation_bp: ColumnType<number, number | undefined, number>;
 }
 
 export interface CategoryTable {
@@ -443,9 +445,11 @@ export interface PayoutItemTable {
 /** A commission invoice (or credit note) issued with a statement (issue 21, item 3): frozen, append-only. */
 export interface InvoiceTable {
   id: Generated<number>;
+  /** `F`: the shop's own invoices; `AF`: self-billed invoices written in the producers' name (issue 21). */
+  series: ColumnType<'F' | 'AF', 'F' | 'AF' | undefined, never>;
   year: number;
   number: number;
-  kind: 'commission' | 'credit_note';
+  kind: 'commission' | 'credit_note' | 'self_billed' | 'self_billed_credit';
   statement_id: number;
   producer_id: number;
   issued_at: string;
@@ -455,6 +459,20 @@ export interface InvoiceTable {
   vat_cents: number;
   gross_cents: number;
   sha256: string;
+}
+
+/** A producer's signed self-billing mandate (art. 289 I-2° CGI): kept as signed, revoked at most once. */
+export interface SelfBillingMandateTable {
+  id: Generated<number>;
+  producer_id: number;
+  signed_on: string;
+  valid_from: string;
+  terms: string;
+  pdf: Buffer;
+  pdf_sha256: string;
+  recorded_at: string;
+  recorded_by: number;
+  revoked_on: string | null;
 }
 
 export interface StatementItemTable {
@@ -665,6 +683,7 @@ export interface Database {
   payouts: PayoutTable;
   payout_items: PayoutItemTable;
   invoices: InvoiceTable;
+  self_billing_mandates: SelfBillingMandateTable;
   printers: PrinterTable;
   print_jobs: PrintJobTable;
   closings: ClosingTable;

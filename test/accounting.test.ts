@@ -22,12 +22,14 @@ import { uuidv7 } from './support/tickets.ts';
  *   Closing: cash expected 2500 − 350 = 2150, counted 2100: 50 short. Total 4050.
  *   VE: D 530000 2150, D 511500 1600, D 511600 300; C 707055 2844, C 445711 156, C 707100 409,
  *       C 445712 41, C 707200 500, C 445713 100; D 658000 50, C 530000 50. Debits = credits = 4100.
- * 11/11: statements for 10/11.
- *   A (REL-000001): goods 3000 at 5,5 % -> HT 2844, VAT 156; commission 20 % = 600 + VAT 120 = 720; net 2280.
- *     AC: D 607000 2844, D 445660 156, C 401000/A 3000, D 401000/A 720, C 706000 600, C 445713 120 (3720 each side).
- *   B (REL-000002), franchise: goods 600; commission 25 % = 150 + 30 = 180; net 420.
- *     AC: D 607000 600, C 401000/B 600, D 401000/B 180, C 706000 150, C 445713 30 (780 each side).
- *   A is paid by transfer on 11/11. BQ: D 401000/A 2280, C 512000 2280.
+ * 11/11: statements for 10/11. Commissionnaire (art. 256 V CGI): the shop sold in its own name and buys the
+ * goods from each producer at their price less its commission, on a self-billed invoice (needs the mandate).
+ *   A (REL-000001, AF-2026-000001), assujetti: Tomme 3000 at 5,5 %, commission 20 % = 600 -> bought 2400
+ *     incl. VAT: HT 2400 / 1,055 = 2274,88 -> 2275, VAT 125. Net owed 2400.
+ *     AC: D 607000 2275, D 445660 125, C 401000/A 2400.
+ *   B (REL-000002, AF-2026-000002), franchise: Savon 600, commission 25 % = 150 -> bought 450, no VAT.
+ *     AC: D 607000 450, C 401000/B 450. Net owed 450.
+ *   A is paid by transfer on 11/11. BQ: D 401000/A 2400, C 512000 2400. A's 401: 2400 − 2400 = 0.
  *
  * The same month in the mandataire model (issue 21, the default): what is sold for a producer is theirs,
  * on their 467, and only the café is the shop's sale (450 at 10 %: VAT 450 × 10/110 = 40,9 -> 41, HT 409).
@@ -143,10 +145,25 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
     const z = await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-11-10', cashCountedCents: 2100, confirmEarly: true });
     expect(z.status, JSON.stringify(z.body)).toBe(201);
     await at('2026-11-11T09:00:00Z');
+    if (model === 'commissionnaire') {
+      // Without the producer's signed mandate the shop may not write their invoice: refused, nothing issued.
+      const refused = await shop.admin.post(`/api/producers/${ids.a}/statements`, { from: '2026-11-10', to: '2026-11-10' });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.message).toContain('mandat d’autofacturation');
+      expect((await shop.admin.get('/api/statements')).body).toEqual([]);
+      for (const id of [ids.a, ids.b]) {
+        const signed = await shop.admin.request('POST', `/api/producers/${id}/mandates?signedOn=2026-11-01`, undefined, {
+          raw: Buffer.from('%PDF-1.4\n% signed mandate, scanned\n%%EOF\n'),
+          contentType: 'application/pdf',
+        });
+        expect(signed.status, JSON.stringify(signed.body)).toBe(201);
+      }
+    }
     const sa = await shop.admin.post(`/api/producers/${ids.a}/statements`, { from: '2026-11-10', to: '2026-11-10' });
     const sb = await shop.admin.post(`/api/producers/${ids.b}/statements`, { from: '2026-11-10', to: '2026-11-10' });
     expect([sa.status, sb.status]).toEqual([201, 201]);
-    expect([sa.body.totals.netOwedCents, sb.body.totals.netOwedCents]).toEqual([2280, 420]);
+    const owed = model === 'mandataire' ? [2280, 420] : [2400, 450];
+    expect([sa.body.totals.netOwedCents, sb.body.totals.netOwedCents]).toEqual(owed);
     expect(
       (await shop.admin.post(`/api/statements/${sa.body.id}/payment`, { paidOn: '2026-11-11', method: 'transfer', reference: 'VIR-1' }))
         .status,
@@ -247,26 +264,22 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
       expect(ve.filter((l) => /^(707|4457)/.test(l.account)).reduce((s, l) => s + cents(l.credit), 0)).toBe(z.body.totalCents);
       expect(ve.every((l) => l.date === '20261110' && l.valid === '20261110' && l.journal === 'VE')).toBe(true);
       expect(sig('AC000001')).toEqual([
-        ['607000', '', 2844, 0],
-        ['445660', '', 156, 0],
-        ['401000', auxA, 0, 3000],
-        ['401000', auxA, 720, 0],
-        ['706000', '', 0, 600],
-        ['445713', '', 0, 120],
+        ['607000', '', 2275, 0],
+        ['445660', '', 125, 0],
+        ['401000', auxA, 0, 2400],
       ]);
+      expect(byEntry.get('AC000001')![0]!.piece).toBe('AF-2026-000001');
       expect(sig('AC000002')).toEqual([
-        ['607000', '', 600, 0],
-        ['401000', auxB, 0, 600],
-        ['401000', auxB, 180, 0],
-        ['706000', '', 0, 150],
-        ['445713', '', 0, 30],
+        ['607000', '', 450, 0],
+        ['401000', auxB, 0, 450],
       ]);
+      expect(byEntry.get('AC000002')![0]!.piece).toBe('AF-2026-000002');
       expect(sig('BQ000001')).toEqual([
-        ['401000', auxA, 2280, 0],
-        ['512000', '', 0, 2280],
+        ['401000', auxA, 2400, 0],
+        ['512000', '', 0, 2400],
       ]);
       expect(byEntry.get('BQ000001')![0]!.piece).toBe('VIR-1');
-      // The producer's account comes back to zero once paid: 3000 − 720 − 2280.
+      // The producer's account comes back to zero once paid: 2400 − 2400.
       const balanceA = rows.filter((r) => r.aux === auxA).reduce((s, r) => s + cents(r.credit) - cents(r.debit), 0);
       expect(balanceA).toBe(0);
     }

@@ -7,12 +7,13 @@
  * - VE, one per daily closing (Z) of an outlet: payment methods in debit (cash net of change), sales
  *   excl. VAT and VAT collected per rate in credit, exactly the Z's figures; a cash difference counted
  *   at the closing goes between the cash account and cash shortage / overage.
- * - AC, one per statement issued: the producer's goods bought (excl. VAT and deductible VAT, or incl.
- *   VAT for a producer under the franchise) against the producer's account, then the commission invoiced
- *   to them (excl. VAT, VAT collected) out of the same account: what remains is the statement's net.
+ * - AC, one per statement issued: the self-billed invoice (autofacturation) of the goods bought from the
+ *   producer at their price less the commission, excl. VAT in 607 and the deductible VAT in 44566 when the
+ *   producer charges VAT (a producer under the franchise or the flat rate charges none: 607 takes it all),
+ *   against the producer's supplier account (401, auxiliary).
  * - BQ, one per statement paid: the producer's account settled from the bank (or the cash drawer).
  *
- * That is the commissionnaire model. In the mandataire model (the default, `server/accounting/consignment.ts`,
+ * That is the commissionnaire model (art. 256 V CGI: the shop sells in its own name). In the mandataire model (the default, `server/accounting/consignment.ts`,
  * chosen per period), what is sold for a producer is theirs: the VE entry credits each producer's 467
  * (auxiliary) with their sales incl. VAT, and only the shop's own goods go to 707 and their VAT to 4457;
  * the statement books the commission invoice (journal VC: 467 to 706 + 4457) and the goods the restaurant
@@ -22,7 +23,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { defaultAccountPlan, type AccountPlan } from '../../shared/api/accounting.ts';
-import type { StatementTotals } from '../../shared/settlement.ts';
+import { purchaseTotals, type StatementItem, type StatementTotals } from '../../shared/settlement.ts';
 import { statementCode } from '../../shared/settlement.ts';
 import { businessDay, frDay, shiftDay } from '../../shared/time.ts';
 import type { ClosingFigures } from '../closing/figures.ts';
@@ -274,6 +275,7 @@ async function entriesFrom(
     .select([
       'inv.year as invoice_year',
       'inv.number as invoice_number',
+      'inv.series as invoice_series',
       'st.period_to',
       'st.number',
       'st.issued_at',
@@ -286,6 +288,7 @@ async function entriesFrom(
       'p.name',
       'p.slug',
       'p.vat_status',
+      'p.flat_rate_compensation_bp',
     ])
     .where('st.issued_at', '>=', `${shiftDay(period.from, -1)}T00:00:00.000Z`)
     .where('st.issued_at', '<', `${shiftDay(period.to, 1)}T23:59:59.999Z`)
@@ -300,7 +303,7 @@ async function entriesFrom(
     if (modelOn(consignment, st.period_to) === 'mandataire') {
       // The statement is an account of sales made in the producer's name, already on their 467 from the
       // Z; what the shop books is its commission invoice to them, and the goods its kitchen bought of them.
-      const invoice = st.invoice_year !== null ? invoiceCode(st.invoice_year, st.invoice_number!) : code;
+      const invoice = st.invoice_year !== null ? invoiceCode(st.invoice_year, st.invoice_number!, st.invoice_series!) : code;
       push(
         {
           journal: plan.journals.commissions,
@@ -335,37 +338,36 @@ async function entriesFrom(
         );
       continue;
     }
+    // Commissionnaire: the shop sold in its own name (VE above: every sale in 707 with its VAT) and bought the
+    // goods from the producer at their price less its commission: the self-billed invoice, in purchases (607),
+    // with deductible VAT only when the producer charges it, against the producer's supplier account (401).
+    // A statement frozen before the purchase was worked out (2026-12-08) is read from its items the same way.
+    const items = (JSON.parse(st.figures) as { items: StatementItem[] }).items;
+    const purchase = t.purchase ?? purchaseTotals(items, { vatStatus: st.vat_status, flatRateBp: st.flat_rate_compensation_bp });
+    const invoice = st.invoice_year !== null ? invoiceCode(st.invoice_year, st.invoice_number!, st.invoice_series!) : code;
     const lines: (EntryLine | null)[] = [];
-    // Neither a franchise nor a flat-rate farmer invoices VAT: nothing to deduct (the flat-rate compensation of
-    // art. 298 quater applies to sales to VAT-registered buyers, which the consignment account does not make).
-    if (st.vat_status === 'franchise' || st.vat_status === 'flat_rate')
-      lines.push(line(plan.purchases, 'Achats de marchandises (dépôt-vente)', t.grossCents, 'debit'));
-    else {
-      for (const v of t.vat)
+    if (purchase.regime === 'subject') {
+      for (const v of purchase.vat)
         lines.push(line(plan.purchases, `Achats de marchandises TVA ${rateLabel(v.vatRateBp)} (dépôt-vente)`, v.netCents, 'debit'));
+      lines.push(line(plan.vatDeductible, 'TVA déductible sur achats', purchase.vatCents, 'debit'));
+    } else
       lines.push(
         line(
-          plan.vatDeductible,
-          'TVA déductible sur achats',
-          t.vat.reduce((s, v) => s + v.vatCents, 0),
+          plan.purchases,
+          `Achats de marchandises sans TVA (${purchase.regime === 'franchise' ? 'franchise 293 B' : 'forfait agricole 298 quater'})`,
+          purchase.grossCents,
           'debit',
         ),
       );
-    }
-    lines.push(line(plan.producers, 'Producteurs (dépôt-vente)', t.grossCents, 'credit', aux));
-    lines.push(line(plan.producers, 'Producteurs (dépôt-vente)', t.commissionGrossCents, 'debit', aux));
-    lines.push(line(plan.commission, 'Commissions sur dépôt-vente', t.commissionNetCents, 'credit'));
-    lines.push(
-      line(vatAccount(t.commissionVatRateBp), `TVA collectée ${rateLabel(t.commissionVatRateBp)}`, t.commissionVatCents, 'credit'),
-    );
+    lines.push(line(plan.producers, `Facture ${invoice} de ${st.name}`, purchase.grossCents, 'credit', aux));
     push(
       {
         journal: plan.journals.purchases,
         journalLabel: 'Achats',
         date: compact(day),
-        pieceRef: code,
+        pieceRef: invoice,
         pieceDate: compact(day),
-        label: `Relevé ${code} ${st.name}`,
+        label: `Autofacturation ${invoice} relevé ${code} ${st.name}`,
         validDate: compact(day),
       },
       lines,

@@ -25,6 +25,7 @@ export function producerView(p: ProducerRow): ProducerView {
     vatNumber: p.vat_number,
     iban: p.iban,
     bic: p.bic,
+    flatRateCompensationBp: p.flat_rate_compensation_bp,
   };
 }
 
@@ -60,6 +61,7 @@ export async function createProducer(db: Trx, input: ProducerCreate, userId: num
     vat_number: input.vatNumber,
     iban: input.iban,
     bic: input.bic,
+    flat_rate_compensation_bp: input.flatRateCompensationBp,
     created_at: at,
     updated_at: at,
   };
@@ -113,6 +115,7 @@ export async function updateProducer(db: Trx, id: number, patch: ProducerUpdate,
     vat_number: patch.vatNumber ?? before.vat_number,
     iban: patch.iban === undefined ? before.iban : patch.iban,
     bic: patch.bic === undefined ? before.bic : patch.bic,
+    flat_rate_compensation_bp: patch.flatRateCompensationBp ?? before.flat_rate_compensation_bp,
   };
   checkVatNumber(next.vat_number, next.siret);
   const row = await db

@@ -6,7 +6,7 @@
  */
 import PDFDocument from 'pdfkit';
 import { formatEuros, type Cents } from '../../shared/money.ts';
-import { installFonts, textRuns } from './fonts.ts';
+import { installFonts, regularFont, textRuns } from './fonts.ts';
 
 export const pdfText = (s: string) => s.replace(/\u202f/g, '\u00a0');
 export const pdfEuros = (c: number) => pdfText(formatEuros(c as Cents));
@@ -40,6 +40,11 @@ export interface A4Options {
   demo: boolean;
   /** The document's own date in its metadata (an invoice's issue day): the same bytes every time it is typeset. */
   date?: Date;
+  /**
+   * An electronic invoice (Factur-X): the document is made PDF/A-3b, with this XML embedded as an associated
+   * file and this XMP added to its metadata.
+   */
+  embedded?: { name: string; xml: string; relationship: 'Alternative' | 'Data' | 'Source'; xmp: string; description: string };
 }
 
 export class A4Document {
@@ -53,6 +58,8 @@ export class A4Document {
         margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
         bufferPages: true,
         info: { Title: options.title, Creator: 'Comptoir', ...(options.date ? { CreationDate: options.date, ModDate: options.date } : {}) },
+        // PDF/A: every font embedded (pdfkit's default Helvetica is not), and the version PDF/A-3 is built on.
+        ...(options.embedded ? { subset: 'PDF/A-3b' as const, pdfVersion: '1.7' as const, font: regularFont() as unknown as string, lang: 'fr-FR' } : {}),
       }),
     );
     const chunks: Buffer[] = [];
@@ -321,6 +328,18 @@ export class A4Document {
           .text('DEMO — document sans valeur', MARGIN, MARGIN - 26, { width: CONTENT_W, align: 'right', lineBreak: false, height: 14 });
         this.doc.restore();
       }
+    }
+    const e = this.options.embedded;
+    if (e) {
+      // pdfkit's typings lack `relationship` (the /AFRelationship PDF/A-3 needs), which its code supports.
+      this.doc.file(Buffer.from(e.xml, 'utf8'), {
+        name: e.name,
+        type: 'text/xml',
+        relationship: e.relationship,
+        description: e.description,
+        ...(this.options.date ? { creationDate: this.options.date, modifiedDate: this.options.date } : {}),
+      } as PDFKit.Mixins.PDFAttachmentOptions);
+      this.doc.appendXML(e.xmp);
     }
     this.doc.end();
     return this.done;

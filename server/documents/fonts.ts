@@ -81,6 +81,9 @@ function face(name: Face): Loaded {
   return f;
 }
 
+/** DejaVu Sans as TrueType bytes: a PDF/A document's default font (every font of a PDF/A must be embedded). */
+export const regularFont = () => face('regular').buffer;
+
 /** Joiners and variation selectors shape emoji sequences; set glyph by glyph, they would print as boxes. */
 const INVISIBLE = /[\u200d\ufe0e\ufe0f]/gu;
 

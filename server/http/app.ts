@@ -165,9 +165,11 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
   const json = express.json({ limit: '1mb', strict: false, verify: (_req, _res, buf) => checkJsonDepth(buf) });
   // CSV imports with their real type only: `text/plain` is what a form on another page can send without asking.
   const text = express.text({ type: ['text/csv', 'application/csv'], limit: '5mb' });
+  // A signed document, scanned (a self-billing mandate): the PDF's bytes as the body.
+  const pdf = express.raw({ type: 'application/pdf', limit: '8mb' });
 
   for (const def of routes) {
-    app[def.method](def.path, def.bodyKind === 'text' ? text : json, async (req: Request, res: Response) => {
+    app[def.method](def.path, def.bodyKind === 'text' ? text : def.bodyKind === 'pdf' ? pdf : json, async (req: Request, res: Response) => {
       const now = services.now();
       const lang = requestLang(req.headers['accept-language']);
       const cookies = parseCookies(req.headers.cookie);
@@ -205,6 +207,11 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
         const parsed = def.body!.safeParse(req.body);
         if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body', req.body, lang, def.path), lang, def.path);
         body = parsed.data;
+      } else if (def.bodyKind === 'pdf') {
+        if (!Buffer.isBuffer(req.body)) {
+          return sendError(res, new Invalid({ field: 'body', reason: 'fichier PDF attendu (Content-Type: application/pdf)' }), lang, def.path);
+        }
+        body = req.body;
       } else if (def.bodyKind === 'text') {
         if (typeof req.body !== 'string') {
           return sendError(res, new Invalid({ field: 'body', reason: 'fichier CSV attendu (Content-Type: text/csv)' }), lang, def.path);

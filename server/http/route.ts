@@ -66,7 +66,7 @@ export interface RouteDef {
   query?: z.ZodType;
   body?: z.ZodType;
   /** `text` accepts `text/csv` or `text/plain` bodies (CSV imports), parsed by the handler. */
-  bodyKind: 'json' | 'text' | 'none';
+  bodyKind: 'json' | 'text' | 'pdf' | 'none';
   /** What it answers (`shared/api`): every route has one, checked under the tests. */
   response: ResponseSpec;
   handler: (input: RouteInput<any, any, any>, ctx: RequestContext) => Promise<unknown>;

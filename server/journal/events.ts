@@ -100,6 +100,8 @@ export type EventKind =
   | 'statement.issued'
   | 'statement.paid'
   | 'invoice.issued'
+  | 'mandate.recorded'
+  | 'mandate.revoked'
   | 'payout.created'
   | 'payout.confirmed'
   | 'payout.cancelled'

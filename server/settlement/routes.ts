@@ -5,6 +5,8 @@ import { SESSION_COOKIE } from '../auth/sessions.ts';
 import { MANAGERS } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
 import { acceptInvitation, inviteProducer, readInvitation } from './invitations.ts';
+import { listMandates, mandatePdf, mandateTemplatePdf, recordMandate, revokeMandate } from './mandates.ts';
+import { producerScope } from '../auth/access.ts';
 import { producerLines, producerLinesCsv, producerSales } from './portal.ts';
 import { runProgress, startRun } from './runs.ts';
 import {
@@ -28,6 +30,53 @@ const CSV = 'text/csv; charset=utf-8';
 const change = (ctx: Ctx) => ({ userId: requireUser(ctx).id, now: ctx.services.now() });
 
 export const settlementRoutes = [
+  serve(settlementApi.mandates, {
+    access: OWNERS,
+    tag: 'settlement',
+    summary: 'A producer’s self-billing mandates (commissionnaire model): a producer sees only their own',
+    handler: async ({ params }, ctx) => listMandates(ctx.db, producerScope(ctx), params.id),
+  }),
+  serve(settlementApi.mandateTemplate, {
+    access: MANAGERS,
+    tag: 'settlement',
+    summary: 'The self-billing mandate to print and sign, with both parties’ identities filled in',
+    handler: async ({ params }, ctx) => {
+      const { pdf, filename } = await mandateTemplatePdf(ctx.db, params.id);
+      return Reply.file(pdf, 'application/pdf', filename);
+    },
+  }),
+  serve(settlementApi.recordMandate, {
+    access: MANAGERS,
+    tag: 'settlement',
+    summary: 'Record a producer’s signed self-billing mandate (the scanned PDF as the body), kept as signed',
+    handler: async ({ params, query, body }, ctx) => {
+      const now = ctx.services.now();
+      const today = businessDay(now, ctx.services.config.TZ_BUSINESS);
+      const m = await recordMandate(
+        ctx.db,
+        { producerId: params.id, signedOn: query.signedOn, validFrom: query.validFrom ?? query.signedOn, pdf: Buffer.from(body) },
+        requireUser(ctx).id,
+        now,
+        today,
+      );
+      return Reply.created(m);
+    },
+  }),
+  serve(settlementApi.mandatePdf, {
+    access: OWNERS,
+    tag: 'settlement',
+    summary: 'A signed self-billing mandate’s PDF, as recorded',
+    handler: async ({ params }, ctx) => {
+      const { pdf, filename } = await mandatePdf(ctx.db, producerScope(ctx), params.id);
+      return Reply.file(pdf, 'application/pdf', filename);
+    },
+  }),
+  serve(settlementApi.revokeMandate, {
+    access: MANAGERS,
+    tag: 'settlement',
+    summary: 'End a self-billing mandate from a day on (self-billed invoices are refused from then)',
+    handler: async ({ params, body }, ctx) => revokeMandate(ctx.db, params.id, body.on, requireUser(ctx).id, ctx.services.now()),
+  }),
   serve(settlementApi.terms, {
     access: OWNERS,
     tag: 'settlement',

@@ -4,16 +4,18 @@
  * the list of what it settled). A line that arrives after its period was settled (a till that was
  * offline, a refund of a settled sale) is not in any statement yet: the next one carries it.
  */
-import { invoiceCode, issueCommissionInvoice } from './invoices.ts';
+import { invoiceCode, issueStatementInvoice } from './invoices.ts';
+import { mandateInForce } from './mandates.ts';
+import { consignmentSetting, modelOn } from '../accounting/consignment.ts';
 import type { NextRunView } from '../../shared/api/settlement.ts';
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson } from '../journal/canonical.ts';
 import type { CommissionTermsView, StatementSummary, StatementView } from '../../shared/api/settlement.ts';
-import { statementCode, statementTotals, type StatementItem } from '../../shared/settlement.ts';
+import { modelTotals, statementCode, type StatementItem, type StatementTotals } from '../../shared/settlement.ts';
 import { businessDay, shiftDay } from '../../shared/time.ts';
 import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
-import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { Conflict, Invalid, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Db, Trx } from '../../db/schema.ts';
@@ -48,6 +50,21 @@ async function producerOf(db: Db, producerId: number): Promise<StatementProducer
     vatNumber: p.vat_number,
     email: p.email,
   };
+}
+
+/**
+ * The totals in the model of the period (`server/accounting/consignment.ts`): the mandataire's account of sales
+ * and commission, or the commissionnaire's purchase from the producer under their VAT regime.
+ */
+async function totalsFor(db: Db, producerId: number, period: { to: string }, items: StatementItem[], commissionVatRateBp: number): Promise<StatementTotals> {
+  const model = modelOn(await consignmentSetting(db), period.to);
+  if (model === 'mandataire') return modelTotals(items, commissionVatRateBp, model, { vatStatus: 'subject' });
+  const p = await db
+    .selectFrom('producers')
+    .select(['vat_status', 'flat_rate_compensation_bp'])
+    .where('id', '=', producerId)
+    .executeTakeFirstOrThrow();
+  return modelTotals(items, commissionVatRateBp, model, { vatStatus: p.vat_status, flatRateBp: p.flat_rate_compensation_bp });
 }
 
 /** A producer's terms as the actor may see them (another producer's id reads as unknown: 404, nothing named). */
@@ -305,7 +322,7 @@ export async function statementFor(
     payment: null,
     terms,
     items,
-    totals: statementTotals(items, terms.commissionVatRateBp),
+    totals: await totalsFor(db, producerId, period, items, terms.commissionVatRateBp),
     pdfSha256: null,
   };
 }
@@ -374,6 +391,7 @@ export async function listStatements(
       'inv.year as invoice_year',
       'inv.number as invoice_number',
       'inv.kind as invoice_kind',
+      'inv.series as invoice_series',
       'st.id',
       'st.number',
       'st.producer_id',
@@ -418,7 +436,7 @@ export async function listStatements(
       paidMethod: r.paid_method,
       paidReference: r.paid_reference,
       invoice:
-        r.invoice_id !== null ? { id: r.invoice_id, code: invoiceCode(r.invoice_year!, r.invoice_number!), kind: r.invoice_kind! } : null,
+        r.invoice_id !== null ? { id: r.invoice_id, code: invoiceCode(r.invoice_year!, r.invoice_number!, r.invoice_series!), kind: r.invoice_kind! } : null,
     };
   });
 }
@@ -475,6 +493,8 @@ export interface PreparedStatement {
   doc: StatementDocument;
   /** Highest sales rowid when the items were read (see migration 006). */
   salesWatermark: number;
+  /** Commissionnaire: the self-billing mandate the invoice is written under. */
+  mandate: { id: number; signedOn: string } | null;
 }
 
 /** The producer's statements must not reach into the period (checked when preparing and again when writing). */
@@ -518,7 +538,17 @@ export async function prepareStatement(
   await checkNoOverlap(db, producerId, period);
   const terms = await commissionTerms(db, producerId);
   const { items, watermark } = await unsettledItems(db, producerId, period.from, period.to, terms, timeZone);
-  const totals = statementTotals(items, terms.commissionVatRateBp);
+  const totals = await totalsFor(db, producerId, period, items, terms.commissionVatRateBp);
+  // Commissionnaire: the statement is the producer's self-billed invoice, which needs their mandate.
+  let mandate: PreparedStatement['mandate'] = null;
+  if (totals.purchase) {
+    mandate = await mandateInForce(db, producerId, today);
+    if (!mandate)
+      throw new Unprocessable(
+        `Pas de mandat d’autofacturation en vigueur pour ${producer.name} : la boutique vend en son nom (commissionnaire) et ne peut établir sa facture qu’avec son mandat signé. Enregistrez-le sur sa fiche.`,
+        [{ field: 'producerId', reason: 'mandat d’autofacturation manquant' }],
+      );
+  }
   const number = Math.max(await nextStatementNumber(db), numberAtLeast);
   const issuedAt = now.toISOString();
   const doc: StatementDocument = {
@@ -532,7 +562,7 @@ export async function prepareStatement(
     items,
     totals,
   };
-  return { producerId, period, number, issuedAt, doc, salesWatermark: watermark };
+  return { producerId, period, number, issuedAt, doc, salesWatermark: watermark, mandate };
 }
 
 /** Writes a prepared statement and its PDF: the row, the settled items, the event. Inside a transaction. */
@@ -567,17 +597,12 @@ async function writeStatement(trx: Trx, s: PreparedStatement, pdf: Buffer, userI
       )
       .execute();
   }
-  // Selling in the producer's name, the shop invoices its commission with the statement (issue 21, item 3).
-  await issueCommissionInvoice(trx, {
-    statementId: row.id,
-    statementCode: statementCode(s.number),
-    issuedAt: s.issuedAt,
-    shop: s.doc.shop,
-    producer,
-    period,
-    totals,
-    userId,
-  });
+  // Its invoice (issue 21, item 3): the commission invoice (mandataire), or the self-billed purchase (commissionnaire).
+  await issueStatementInvoice(
+    trx,
+    { statementId: row.id, statementCode: statementCode(s.number), issuedAt: s.issuedAt, shop: s.doc.shop, producer, period, totals, userId },
+    s.mandate ?? undefined,
+  );
   await recordEvent(trx, {
     kind: 'statement.issued',
     userId,

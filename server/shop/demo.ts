@@ -109,6 +109,7 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
           vatNumber: p.vatStatus === 'subject' ? frenchVatNumber(p.siret.slice(0, 9)) : '',
           iban: frenchIban('13506', '10000', String(7_310_000_000 + i * 7919).padStart(11, '0')),
           bic: 'AGRIFRPP835',
+          flatRateCompensationBp: 443,
         },
         managerId,
         now,

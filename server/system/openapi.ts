@@ -59,6 +59,8 @@ export function buildOpenApi(routes: readonly RouteDef[]) {
     };
     if (r.body && r.bodyKind === 'json') {
       op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } };
+    } else if (r.bodyKind === 'pdf') {
+      op.requestBody = { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } };
     } else if (r.bodyKind === 'text') {
       op.requestBody = { required: true, content: { 'text/csv': { schema: { type: 'string' } } } };
     }

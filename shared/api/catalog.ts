@@ -81,6 +81,10 @@ export const producerCreateBody = z
       })
       .nullable()
       .default(null),
+    /** A flat-rate farmer's remboursement forfaitaire (art. 298 quater CGI): 443 = 4,43 %, 559 = 5,59 % (live animals for meat). */
+    flatRateCompensationBp: z
+      .union([z.literal(443), z.literal(559)], { message: '443 (4,43 %) ou 559 (5,59 %, animaux vivants de boucherie)' })
+      .default(443),
   })
   .strict();
 
@@ -92,6 +96,7 @@ export const producerUpdateBody = producerCreateBody
     vatNumber: producerCreateBody.shape.vatNumber.removeDefault().optional(),
     iban: producerCreateBody.shape.iban.removeDefault().optional(),
     bic: producerCreateBody.shape.bic.removeDefault().optional(),
+    flatRateCompensationBp: producerCreateBody.shape.flatRateCompensationBp.removeDefault().optional(),
   })
   .strict();
 
@@ -237,6 +242,7 @@ export const producerView = z.strictObject({
   vatNumber: z.string(),
   iban: z.string().nullable(),
   bic: z.string().nullable(),
+  flatRateCompensationBp: int,
 });
 export type ProducerView = z.infer<typeof producerView>;
 

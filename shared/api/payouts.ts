@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, isoDate } from './common.ts';
+import { invoiceKind } from './settlement.ts';
 import { endpoint, fileResponse } from './contract.ts';
 
 const int = z.number().int();
@@ -51,7 +52,7 @@ export const payoutsApi = {
 export const invoiceSummary = z.strictObject({
   id: int,
   code: z.string(),
-  kind: z.enum(['commission', 'credit_note']),
+  kind: invoiceKind,
   issuedOn: z.string(),
   producerId: int,
   producerName: z.string(),

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { basisPointsSchema, idSchema, isoDate, queryFlag, unitSchema, vatStatusSchema } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 
+/** Issue 21: the shop's commission invoice and credit note (mandataire), the self-billed purchase invoice and its credit note (commissionnaire). */
+export const invoiceKind = z.enum(['commission', 'credit_note', 'self_billed', 'self_billed_credit']);
+export type InvoiceKind = z.infer<typeof invoiceKind>;
+
 const period = z.object({ from: isoDate, to: isoDate });
 const ordered = <T extends { from: string; to: string }>(p: T) => p.from <= p.to;
 const orderedIssue = { message: 'la date de début doit précéder la date de fin', path: ['to'] };
@@ -185,6 +189,19 @@ const statementTotalsView = z.strictObject({
   commissionVatCents: int,
   commissionGrossCents: int,
   netOwedCents: int,
+  purchase: z
+    .strictObject({
+      regime: vatStatusSchema,
+      lines: z.array(
+        z.strictObject({ vatRateBp: int, commissionBp: int, baseCents: int, marginCents: int, grossCents: int }),
+      ),
+      vat: z.array(z.strictObject({ vatRateBp: int, grossCents: int, netCents: int, vatCents: int })),
+      netCents: int,
+      vatCents: int,
+      grossCents: int,
+      compensation: z.strictObject({ rateBp: int, baseCents: int, amountCents: int }).nullable(),
+    })
+    .optional(),
 });
 
 /** A statement: issued (numbered, frozen) or a draft of what issuing the period now would settle. */
@@ -238,7 +255,7 @@ export const statementSummary = z.strictObject({
   /** The transfer's reference (a SEPA payout: its file and end-to-end id), the cheque's number… */
   paidReference: z.string().nullable(),
   /** The commission invoice (or credit note) issued with it: its PDF at `/api/invoices/:id.pdf`. */
-  invoice: z.strictObject({ id: z.number().int(), code: z.string(), kind: z.enum(['commission', 'credit_note']) }).nullable(),
+  invoice: z.strictObject({ id: z.number().int(), code: z.string(), kind: invoiceKind }).nullable(),
 });
 export type StatementSummary = z.infer<typeof statementSummary>;
 
@@ -274,7 +291,44 @@ export const invitationAccepted = z.strictObject({
 const csv = fileResponse('text/csv; charset=utf-8');
 const pdf = fileResponse('application/pdf');
 
+/** A producer's signed self-billing mandate (commissionnaire model, issue 21): its PDF at `/api/mandates/:id.pdf`. */
+export const mandateView = z.strictObject({
+  id: int,
+  producerId: int,
+  signedOn: z.string(),
+  validFrom: z.string(),
+  revokedOn: z.string().nullable(),
+  recordedAt: z.string(),
+  pdfSha256: z.string(),
+  pdfBytes: int,
+});
+export type MandateView = z.infer<typeof mandateView>;
+
+export const mandateRecordQuery = z
+  .object({
+    /** The day both parties signed. */
+    signedOn: isoDate,
+    /** The day it takes effect (the signing day when left out). */
+    validFrom: isoDate.optional(),
+  })
+  .strict();
+
+export const mandateRevokeBody = z.object({ on: isoDate }).strict();
+
 export const settlementApi = {
+  mandates: endpoint({ method: 'get', path: '/api/producers/:id/mandates', params: idParams, response: z.array(mandateView) }),
+  mandateTemplate: endpoint({ method: 'get', path: '/api/producers/:id/mandate-template.pdf', params: idParams, response: pdf }),
+  recordMandate: endpoint({
+    method: 'post',
+    path: '/api/producers/:id/mandates',
+    params: idParams,
+    query: mandateRecordQuery,
+    bodyKind: 'pdf',
+    body: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'fichier PDF attendu'),
+    response: mandateView,
+  }),
+  mandatePdf: endpoint({ method: 'get', path: '/api/mandates/:id.pdf', params: idParams, response: pdf }),
+  revokeMandate: endpoint({ method: 'post', path: '/api/mandates/:id/revoke', params: idParams, body: mandateRevokeBody, response: mandateView }),
   terms: endpoint({ method: 'get', path: '/api/producers/:id/terms', params: idParams, response: commissionTermsView }),
   setTerms: endpoint({
     method: 'put',

@@ -24,11 +24,11 @@ export class Client {
     method: string,
     url: string,
     body?: unknown,
-    options: { contentType?: string; raw?: string; headers?: Record<string, string> } = {},
+    options: { contentType?: string; raw?: string | Buffer; headers?: Record<string, string> } = {},
   ): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let payload: string | undefined;
+    let payload: string | Buffer | undefined;
     if (options.raw !== undefined) {
       payload = options.raw;
       headers['content-type'] = options.contentType ?? 'application/json';
@@ -36,7 +36,7 @@ export class Client {
       payload = typeof body === 'string' && options.contentType ? body : JSON.stringify(body);
       headers['content-type'] = options.contentType ?? 'application/json';
     }
-    const res = await fetch(this.baseUrl + url, { method: method.toUpperCase(), headers, body: payload ?? null });
+    const res = await fetch(this.baseUrl + url, { method: method.toUpperCase(), headers, body: payload === undefined ? null : typeof payload === "string" ? payload : new Uint8Array(payload) });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair!.indexOf('=');
