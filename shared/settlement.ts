@@ -101,7 +101,13 @@ export function purchaseTotals(
     .sort((a, b) => a.vatRateBp - b.vatRateBp || b.commissionBp - a.commissionBp)
     .map((g) => {
       const marginCents = percentOf(cents(g.base), g.commissionBp as BasisPoints);
-      return { vatRateBp: g.vatRateBp, commissionBp: g.commissionBp, baseCents: g.base, marginCents, grossCents: cents(g.base - marginCents) };
+      return {
+        vatRateBp: g.vatRateBp,
+        commissionBp: g.commissionBp,
+        baseCents: g.base,
+        marginCents,
+        grossCents: cents(g.base - marginCents),
+      };
     });
   const byVat = new Map<number, number>();
   for (const l of lines) byVat.set(l.vatRateBp, cents((byVat.get(l.vatRateBp) ?? 0) + l.grossCents));
@@ -121,7 +127,9 @@ export function purchaseTotals(
     vatCents: sumCents(vat.map((v) => cents(v.vatCents))),
     grossCents,
     compensation:
-      producer.vatStatus === 'flat_rate' ? { rateBp, baseCents: grossCents, amountCents: percentOf(cents(grossCents), rateBp as BasisPoints) } : null,
+      producer.vatStatus === 'flat_rate'
+        ? { rateBp, baseCents: grossCents, amountCents: percentOf(cents(grossCents), rateBp as BasisPoints) }
+        : null,
   };
 }
 

@@ -14,7 +14,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('invoices_new')
     .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    .addColumn('series', 'text', (c) => c.notNull().defaultTo('F').check(sql`series in ('F','AF')`))
+    .addColumn('series', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('F')
+        .check(sql`series in ('F','AF')`),
+    )
     .addColumn('year', 'integer', (c) => c.notNull())
     .addColumn('number', 'integer', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('commission','credit_note','self_billed','self_billed_credit')`))
@@ -29,7 +34,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('invoices_series_year_number', ['series', 'year', 'number'])
     .execute();
   await sql`insert into invoices_new (id, series, year, number, kind, statement_id, producer_id, issued_at, data, net_cents, vat_cents, gross_cents, sha256)
-    select id, 'F', year, number, kind, statement_id, producer_id, issued_at, data, net_cents, vat_cents, gross_cents, sha256 from invoices`.execute(db);
+    select id, 'F', year, number, kind, statement_id, producer_id, issued_at, data, net_cents, vat_cents, gross_cents, sha256 from invoices`.execute(
+    db,
+  );
   await sql`drop table invoices`.execute(db);
   await sql`alter table invoices_new rename to invoices`.execute(db);
   await sql`create index invoices_producer on invoices (producer_id)`.execute(db);

@@ -59,7 +59,9 @@ export class A4Document {
         bufferPages: true,
         info: { Title: options.title, Creator: 'Comptoir', ...(options.date ? { CreationDate: options.date, ModDate: options.date } : {}) },
         // PDF/A: every font embedded (pdfkit's default Helvetica is not), and the version PDF/A-3 is built on.
-        ...(options.embedded ? { subset: 'PDF/A-3b' as const, pdfVersion: '1.7' as const, font: regularFont() as unknown as string, lang: 'fr-FR' } : {}),
+        ...(options.embedded
+          ? { subset: 'PDF/A-3b' as const, pdfVersion: '1.7' as const, font: regularFont() as unknown as string, lang: 'fr-FR' }
+          : {}),
       }),
     );
     const chunks: Buffer[] = [];

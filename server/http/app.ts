@@ -209,7 +209,12 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
         body = parsed.data;
       } else if (def.bodyKind === 'pdf') {
         if (!Buffer.isBuffer(req.body)) {
-          return sendError(res, new Invalid({ field: 'body', reason: 'fichier PDF attendu (Content-Type: application/pdf)' }), lang, def.path);
+          return sendError(
+            res,
+            new Invalid({ field: 'body', reason: 'fichier PDF attendu (Content-Type: application/pdf)' }),
+            lang,
+            def.path,
+          );
         }
         body = req.body;
       } else if (def.bodyKind === 'text') {

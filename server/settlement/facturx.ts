@@ -14,8 +14,7 @@ import type { InvoiceData, InvoiceParty } from './invoices.ts';
 
 const TYPE_CODE = { commission: '380', credit_note: '381', self_billed: '389', self_billed_credit: '261' } as const;
 
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 /** Amounts in euros with two decimals and a point, as CII writes them. */
 const amount = (c: number) => `${c < 0 ? '-' : ''}${Math.floor(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, '0')}`;
 const percent = (bp: number) => String(bp / 100);
@@ -36,7 +35,9 @@ function party(tag: 'SellerTradeParty' | 'BuyerTradeParty', p: InvoiceParty): st
     `<ram:${tag}>`,
     `<ram:Name>${esc(p.legalName || p.name)}</ram:Name>`,
     // SIREN, the French register (ISO 6523 ICD 0002).
-    siren ? `<ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">${siren}</ram:ID>${p.legalName && p.name !== p.legalName ? `<ram:TradingBusinessName>${esc(p.name)}</ram:TradingBusinessName>` : ''}</ram:SpecifiedLegalOrganization>` : '',
+    siren
+      ? `<ram:SpecifiedLegalOrganization><ram:ID schemeID="0002">${siren}</ram:ID>${p.legalName && p.name !== p.legalName ? `<ram:TradingBusinessName>${esc(p.name)}</ram:TradingBusinessName>` : ''}</ram:SpecifiedLegalOrganization>`
+      : '',
     '<ram:PostalTradeAddress>',
     a.postcode ? `<ram:PostcodeCode>${a.postcode}</ram:PostcodeCode>` : '',
     a.line ? `<ram:LineOne>${esc(a.line)}</ram:LineOne>` : '',
@@ -62,7 +63,10 @@ export function facturXml(d: InvoiceData): string {
     ['REG', `Relevé de dépôt-vente ${d.statement.code} du ${d.statement.from} au ${d.statement.to}`],
     ...(selfBilled
       ? ([
-          ['REG', `Autofacturation : facture établie par ${d.buyer.legalName} au nom et pour le compte de ${d.seller.legalName} (mandat du ${d.selfBilling!.mandateSignedOn})`],
+          [
+            'REG',
+            `Autofacturation : facture établie par ${d.buyer.legalName} au nom et pour le compte de ${d.seller.legalName} (mandat du ${d.selfBilling!.mandateSignedOn})`,
+          ],
         ] as [string, string][])
       : []),
     ...(exempt ? ([['REG', reason]] as [string, string][]) : []),
@@ -112,7 +116,10 @@ export function facturXml(d: InvoiceData): string {
     `<ram:ID>${esc(d.code)}</ram:ID>`,
     `<ram:TypeCode>${TYPE_CODE[d.kind]}</ram:TypeCode>`,
     `<ram:IssueDateTime>${date102(d.issuedOn)}</ram:IssueDateTime>`,
-    ...notes.map(([code, text]) => `<ram:IncludedNote><ram:Content>${esc(text)}</ram:Content><ram:SubjectCode>${code}</ram:SubjectCode></ram:IncludedNote>`),
+    ...notes.map(
+      ([code, text]) =>
+        `<ram:IncludedNote><ram:Content>${esc(text)}</ram:Content><ram:SubjectCode>${code}</ram:SubjectCode></ram:IncludedNote>`,
+    ),
     '</rsm:ExchangedDocument>',
     '<rsm:SupplyChainTradeTransaction>',
     ...lines,

@@ -65,7 +65,8 @@ export interface InvoiceData {
 }
 
 const SERIES = { commission: 'F', credit_note: 'F', self_billed: 'AF', self_billed_credit: 'AF' } as const;
-export const invoiceCode = (year: number, number: number, series: 'F' | 'AF' = 'F') => `${series}-${year}-${String(number).padStart(6, '0')}`;
+export const invoiceCode = (year: number, number: number, series: 'F' | 'AF' = 'F') =>
+  `${series}-${year}-${String(number).padStart(6, '0')}`;
 
 /** Invoices frozen on 2026-12-07 gave no VAT status for the shop (always assujetti): read them too. */
 function normalize(d: InvoiceData): InvoiceData {
@@ -111,7 +112,11 @@ interface IssueInput {
  * invoice to the producer (or credit note). Commissionnaire: the self-billed purchase invoice the shop writes
  * in the producer's name under their mandate (or its credit note).
  */
-export async function issueStatementInvoice(trx: Trx, input: IssueInput, mandate?: { id: number; signedOn: string }): Promise<number | null> {
+export async function issueStatementInvoice(
+  trx: Trx,
+  input: IssueInput,
+  mandate?: { id: number; signedOn: string },
+): Promise<number | null> {
   const t = input.totals;
   const p = t.purchase;
   const gross = p ? p.grossCents : t.commissionGrossCents;
@@ -145,10 +150,15 @@ export async function issueStatementInvoice(trx: Trx, input: IssueInput, mandate
       seller: producerParty(input.producer),
       buyer: shopParty(input.shop),
       lines: p.vat.map((v) => ({
-        label:
-          p.regime === 'subject'
-            ? `Produits en dépôt-vente vendus ${period}, TVA ${formatRate(v.vatRateBp as BasisPoints)}`
-            : `Produits en dépôt-vente vendus ${period} (produits au taux de ${formatRate(v.vatRateBp as BasisPoints)} en boutique)`,
+        // One line per VAT rate (its net is the rate's taxable base), saying what makes its price.
+        label: `Produits en dépôt-vente ${period}${p.regime === 'subject' ? '' : ` (vendus au taux de ${formatRate(v.vatRateBp as BasisPoints)})`} : ${p.lines
+          .filter((l) => l.vatRateBp === v.vatRateBp)
+          .map((l) =>
+            l.commissionBp
+              ? `ventes ${pdfEuros(l.baseCents)} − commission ${formatRate(l.commissionBp as BasisPoints)} ${pdfEuros(l.marginCents)}`
+              : `${pdfEuros(l.baseCents)} sans commission (restaurant)`,
+          )
+          .join(' ; ')}`,
         baseCents: v.grossCents,
         rateBp: p.regime === 'subject' ? v.vatRateBp : 0,
         netCents: v.netCents,
@@ -226,12 +236,7 @@ export interface InvoiceSummary {
 }
 
 export async function listInvoices(db: Db, scope: Scope, query: { producerId?: number | undefined; year?: number | undefined }) {
-  let q = db
-    .selectFrom('invoices')
-    .select(['id', 'data', 'producer_id'])
-    .orderBy('issued_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(500);
+  let q = db.selectFrom('invoices').select(['id', 'data', 'producer_id']).orderBy('issued_at', 'desc').orderBy('id', 'desc').limit(500);
   if (scope.producerId !== null) q = q.where('producer_id', '=', scope.producerId);
   if (query.producerId !== undefined) q = q.where('producer_id', '=', query.producerId);
   if (query.year !== undefined) q = q.where('year', '=', query.year);
@@ -325,7 +330,12 @@ export function invoicePdf(d: InvoiceData, ctx: { demo: boolean; sha256: string 
         { header: 'TVA', width: 0.19, align: 'right' },
       ],
       d.lines.map((l) => ({
-        cells: [l.label, d.seller.vatStatus === 'subject' ? formatRate(l.vatRateBp as BasisPoints) : '—', pdfEuros(l.netCents), pdfEuros(l.vatCents ?? 0)],
+        cells: [
+          l.label,
+          d.seller.vatStatus === 'subject' ? formatRate(l.vatRateBp as BasisPoints) : '—',
+          pdfEuros(l.netCents),
+          pdfEuros(l.vatCents ?? 0),
+        ],
       })),
     );
   else
@@ -339,7 +349,10 @@ export function invoicePdf(d: InvoiceData, ctx: { demo: boolean; sha256: string 
     );
   const vatRows = selfBilled
     ? d.seller.vatStatus === 'subject'
-      ? (d.vat ?? []).map((v) => ({ label: `TVA ${formatRate(v.rateBp as BasisPoints)} sur ${pdfEuros(v.netCents)}`, value: pdfEuros(v.vatCents) }))
+      ? (d.vat ?? []).map((v) => ({
+          label: `TVA ${formatRate(v.rateBp as BasisPoints)} sur ${pdfEuros(v.netCents)}`,
+          value: pdfEuros(v.vatCents),
+        }))
       : [{ label: 'TVA', value: pdfEuros(0) }]
     : [{ label: `TVA ${formatRate(d.vatRateBp as BasisPoints)}`, value: pdfEuros(d.vatCents) }];
   doc.summary([

@@ -100,7 +100,16 @@ export async function listMandates(db: Db, scope: Scope, producerId: number): Pr
   await producerIdentity(db, producerId);
   const rows = await db
     .selectFrom('self_billing_mandates')
-    .select((eb) => ['id', 'producer_id', 'signed_on', 'valid_from', 'revoked_on', 'recorded_at', 'pdf_sha256', eb.fn('length', ['pdf']).as('bytes')])
+    .select((eb) => [
+      'id',
+      'producer_id',
+      'signed_on',
+      'valid_from',
+      'revoked_on',
+      'recorded_at',
+      'pdf_sha256',
+      eb.fn('length', ['pdf']).as('bytes'),
+    ])
     .where('producer_id', '=', producerId)
     .orderBy('valid_from', 'desc')
     .orderBy('id', 'desc')
@@ -121,7 +130,8 @@ export async function recordMandate(
   else if (input.pdf.subarray(0, 5).toString('latin1') !== '%PDF-')
     problems.push({ field: 'body', reason: 'le mandat signé doit être un fichier PDF (il commence par « %PDF- »)' });
   if (input.signedOn > today) problems.push({ field: 'signedOn', reason: 'un mandat ne peut pas être signé dans le futur' });
-  if (input.validFrom < input.signedOn) problems.push({ field: 'validFrom', reason: 'le mandat prend effet au plus tôt le jour de sa signature' });
+  if (input.validFrom < input.signedOn)
+    problems.push({ field: 'validFrom', reason: 'le mandat prend effet au plus tôt le jour de sa signature' });
   if (problems.length) throw new Invalid(problems);
   return db.transaction().execute(async (trx) => {
     const [shop, p] = await Promise.all([shopIdentity(trx), producerIdentity(trx, input.producerId)]);
@@ -154,10 +164,16 @@ export async function recordMandate(
 /** Ends a mandate from a day on: self-billed invoices are refused from then on. */
 export async function revokeMandate(db: Kysely<Database>, id: number, on: string, userId: number, now: Date): Promise<MandateView> {
   return db.transaction().execute(async (trx) => {
-    const m = await trx.selectFrom('self_billing_mandates').select(['producer_id', 'valid_from', 'revoked_on']).where('id', '=', id).executeTakeFirst();
+    const m = await trx
+      .selectFrom('self_billing_mandates')
+      .select(['producer_id', 'valid_from', 'revoked_on'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!m) throw new NotFound('Mandat');
-    if (m.revoked_on) throw new Unprocessable(`Ce mandat a déjà pris fin le ${frDay(m.revoked_on)}.`, [{ field: 'on', reason: 'déjà révoqué' }]);
-    if (on < m.valid_from) throw new Invalid({ field: 'on', reason: `le mandat a pris effet le ${frDay(m.valid_from)} : il prend fin après` });
+    if (m.revoked_on)
+      throw new Unprocessable(`Ce mandat a déjà pris fin le ${frDay(m.revoked_on)}.`, [{ field: 'on', reason: 'déjà révoqué' }]);
+    if (on < m.valid_from)
+      throw new Invalid({ field: 'on', reason: `le mandat a pris effet le ${frDay(m.valid_from)} : il prend fin après` });
     await trx.updateTable('self_billing_mandates').set({ revoked_on: on }).where('id', '=', id).execute();
     await recordEvent(trx, {
       kind: 'mandate.revoked',

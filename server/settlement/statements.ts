@@ -56,7 +56,13 @@ async function producerOf(db: Db, producerId: number): Promise<StatementProducer
  * The totals in the model of the period (`server/accounting/consignment.ts`): the mandataire's account of sales
  * and commission, or the commissionnaire's purchase from the producer under their VAT regime.
  */
-async function totalsFor(db: Db, producerId: number, period: { to: string }, items: StatementItem[], commissionVatRateBp: number): Promise<StatementTotals> {
+async function totalsFor(
+  db: Db,
+  producerId: number,
+  period: { to: string },
+  items: StatementItem[],
+  commissionVatRateBp: number,
+): Promise<StatementTotals> {
   const model = modelOn(await consignmentSetting(db), period.to);
   if (model === 'mandataire') return modelTotals(items, commissionVatRateBp, model, { vatStatus: 'subject' });
   const p = await db
@@ -436,7 +442,9 @@ export async function listStatements(
       paidMethod: r.paid_method,
       paidReference: r.paid_reference,
       invoice:
-        r.invoice_id !== null ? { id: r.invoice_id, code: invoiceCode(r.invoice_year!, r.invoice_number!, r.invoice_series!), kind: r.invoice_kind! } : null,
+        r.invoice_id !== null
+          ? { id: r.invoice_id, code: invoiceCode(r.invoice_year!, r.invoice_number!, r.invoice_series!), kind: r.invoice_kind! }
+          : null,
     };
   });
 }
@@ -600,7 +608,16 @@ async function writeStatement(trx: Trx, s: PreparedStatement, pdf: Buffer, userI
   // Its invoice (issue 21, item 3): the commission invoice (mandataire), or the self-billed purchase (commissionnaire).
   await issueStatementInvoice(
     trx,
-    { statementId: row.id, statementCode: statementCode(s.number), issuedAt: s.issuedAt, shop: s.doc.shop, producer, period, totals, userId },
+    {
+      statementId: row.id,
+      statementCode: statementCode(s.number),
+      issuedAt: s.issuedAt,
+      shop: s.doc.shop,
+      producer,
+      period,
+      totals,
+      userId,
+    },
     s.mandate ?? undefined,
   );
   await recordEvent(trx, {

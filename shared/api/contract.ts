@@ -41,7 +41,9 @@ type SchemaIn<S> = S extends z.ZodType ? z.input<S> : never;
 /** What a browser sends: path parameters, query and body, each as the schema accepts it. */
 export type CallInput<E extends Endpoint> = (E['params'] extends z.ZodType ? { params: SchemaIn<E['params']> } : { params?: never }) &
   (E['query'] extends z.ZodType ? { query?: SchemaIn<E['query']> } : { query?: never }) &
-  (E['body'] extends z.ZodType ? { body: E['bodyKind'] extends 'text' ? string : E['bodyKind'] extends 'pdf' ? Blob : SchemaIn<E['body']> } : { body?: never });
+  (E['body'] extends z.ZodType
+    ? { body: E['bodyKind'] extends 'text' ? string : E['bodyKind'] extends 'pdf' ? Blob : SchemaIn<E['body']> }
+    : { body?: never });
 
 /** What comes back, as JSON (a download: a `Blob`; 204: nothing). */
 export type CallOutput<E extends Endpoint> = E['response'] extends z.ZodType

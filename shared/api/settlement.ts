@@ -192,9 +192,7 @@ const statementTotalsView = z.strictObject({
   purchase: z
     .strictObject({
       regime: vatStatusSchema,
-      lines: z.array(
-        z.strictObject({ vatRateBp: int, commissionBp: int, baseCents: int, marginCents: int, grossCents: int }),
-      ),
+      lines: z.array(z.strictObject({ vatRateBp: int, commissionBp: int, baseCents: int, marginCents: int, grossCents: int })),
       vat: z.array(z.strictObject({ vatRateBp: int, grossCents: int, netCents: int, vatCents: int })),
       netCents: int,
       vatCents: int,
@@ -328,7 +326,13 @@ export const settlementApi = {
     response: mandateView,
   }),
   mandatePdf: endpoint({ method: 'get', path: '/api/mandates/:id.pdf', params: idParams, response: pdf }),
-  revokeMandate: endpoint({ method: 'post', path: '/api/mandates/:id/revoke', params: idParams, body: mandateRevokeBody, response: mandateView }),
+  revokeMandate: endpoint({
+    method: 'post',
+    path: '/api/mandates/:id/revoke',
+    params: idParams,
+    body: mandateRevokeBody,
+    response: mandateView,
+  }),
   terms: endpoint({ method: 'get', path: '/api/producers/:id/terms', params: idParams, response: commissionTermsView }),
   setTerms: endpoint({
     method: 'put',
