@@ -287,6 +287,21 @@ describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignmen
           ],
     );
     expect(list.every((i: any) => i.code.startsWith(`${series}-`))).toBe(true);
+    // The statement says the same on paper: C's, with the kitchen use and (commissionnaire) the purchase.
+    const pdf = await shop.admin.get(`/api/statements/${novStatements.c.id}.pdf`);
+    const file = path.join(dir, `${model}-statement-C.pdf`);
+    fs.writeFileSync(file, pdf.raw);
+    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
+    if (mandataire) {
+      expect(text).toContain('Net à vous verser 18,97 €');
+    } else {
+      // 5,5 %, 15 %: sales 12,15 − 1,82 = 10,33; kitchen 9,00 without commission. Purchase 19,33, no VAT.
+      expect(text).toContain('5,5 % 15 % 12,15 € -1,82 € 10,33 €');
+      expect(text).toContain('5,5 % — 9,00 € 0,00 € 9,00 €');
+      expect(text).toContain('Net à vous verser 19,33 €');
+      expect(text).toContain('4,43 % de 19,33 €, soit 0,86 €');
+      execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(dir, `${model}-statement-C`)]);
+    }
     for (const k of ['a', 'b', 'c']) {
       const paid = await shop.admin.post(`/api/statements/${novStatements[k].id}/payment`, {
         paidOn: '2026-12-05',

@@ -110,50 +110,105 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
       size: 8,
     });
 
-  doc.section('TVA sur les marchandises');
-  doc.table(
-    [
-      { header: 'Taux', width: 0.25 },
-      { header: 'Base HT', width: 0.25, align: 'right' },
-      { header: 'TVA', width: 0.25, align: 'right' },
-      { header: 'Total TTC', width: 0.25, align: 'right' },
-    ],
-    [
-      ...s.totals.vat.map((v) => ({ cells: [rate(v.vatRateBp), pdfEuros(v.netCents), pdfEuros(v.vatCents), pdfEuros(v.grossCents)] })),
+  const purchase = s.totals.purchase;
+  if (purchase) {
+    // Commissionnaire: the shop sold in its own name and buys the goods from the producer (issue 21).
+    doc.section('Achat par la boutique');
+    doc.paragraph(
+      'La boutique a vendu ces produits en son nom (commissionnaire, art. 256 V du CGI) et vous les achète au prix de vente diminué de sa commission ; les produits utilisés par le restaurant, à leur prix. Ce relevé est accompagné de la facture établie en votre nom (autofacturation, série AF), selon votre mandat.',
+      { muted: true, size: 8 },
+    );
+    doc.table(
+      [
+        { header: 'TVA des produits', width: 0.2 },
+        { header: 'Commission', width: 0.16, align: 'right' },
+        { header: 'Ventes TTC', width: 0.22, align: 'right' },
+        { header: 'Commission', width: 0.2, align: 'right' },
+        { header: 'Prix d’achat', width: 0.22, align: 'right' },
+      ],
+      [
+        ...purchase.lines.map((l) => ({
+          cells: [
+            rate(l.vatRateBp),
+            l.commissionBp ? rate(l.commissionBp) : '—',
+            pdfEuros(l.baseCents),
+            pdfEuros(-l.marginCents || 0),
+            pdfEuros(l.grossCents),
+          ],
+        })),
+        {
+          cells: ['Total', '', pdfEuros(s.totals.grossCents), pdfEuros(-s.totals.commissionNetCents), pdfEuros(purchase.grossCents)],
+          bold: true,
+        },
+      ],
+    );
+    doc.summary([
+      { label: 'Prix d’achat HT', value: pdfEuros(purchase.netCents) },
+      ...(purchase.regime === 'subject'
+        ? purchase.vat.map((v) => ({ label: `TVA ${rate(v.vatRateBp)} (déductible par la boutique)`, value: pdfEuros(v.vatCents) }))
+        : [
+            {
+              label: purchase.regime === 'franchise' ? 'TVA non applicable (art. 293 B)' : 'TVA non facturée (forfait agricole)',
+              value: pdfEuros(0),
+            },
+          ]),
       {
-        cells: [
-          'Total',
-          pdfEuros(s.totals.vat.reduce((a, v) => a + v.netCents, 0)),
-          pdfEuros(s.totals.vat.reduce((a, v) => a + v.vatCents, 0)),
-          pdfEuros(s.totals.grossCents),
-        ],
-        bold: true,
+        label: s.totals.netOwedCents >= 0 ? 'Net à vous verser' : 'Reste dû par le déposant',
+        value: pdfEuros(Math.abs(s.totals.netOwedCents)),
+        strong: true,
       },
-    ],
-  );
+    ]);
+    if (purchase.compensation)
+      doc.paragraph(
+        `Remboursement forfaitaire agricole (art. 298 quater du CGI) sur cet achat : ${rate(purchase.compensation.rateBp)} de ${pdfEuros(purchase.compensation.baseCents)}, soit ${pdfEuros(purchase.compensation.amountCents)}, à demander à l’administration fiscale.`,
+        { size: 9 },
+      );
+  } else {
+    doc.section('TVA sur les marchandises');
+    doc.table(
+      [
+        { header: 'Taux', width: 0.25 },
+        { header: 'Base HT', width: 0.25, align: 'right' },
+        { header: 'TVA', width: 0.25, align: 'right' },
+        { header: 'Total TTC', width: 0.25, align: 'right' },
+      ],
+      [
+        ...s.totals.vat.map((v) => ({ cells: [rate(v.vatRateBp), pdfEuros(v.netCents), pdfEuros(v.vatCents), pdfEuros(v.grossCents)] })),
+        {
+          cells: [
+            'Total',
+            pdfEuros(s.totals.vat.reduce((a, v) => a + v.netCents, 0)),
+            pdfEuros(s.totals.vat.reduce((a, v) => a + v.vatCents, 0)),
+            pdfEuros(s.totals.grossCents),
+          ],
+          bold: true,
+        },
+      ],
+    );
 
-  doc.section('Commission de la boutique');
-  doc.table(
-    [
-      { header: 'Taux de commission', width: 0.34 },
-      { header: 'Base (ventes TTC)', width: 0.33, align: 'right' },
-      { header: 'Commission HT', width: 0.33, align: 'right' },
-    ],
-    s.totals.commission.map((c) => ({ cells: [rate(c.rateBp), pdfEuros(c.baseCents), pdfEuros(c.commissionCents)] })),
-  );
+    doc.section('Commission de la boutique');
+    doc.table(
+      [
+        { header: 'Taux de commission', width: 0.34 },
+        { header: 'Base (ventes TTC)', width: 0.33, align: 'right' },
+        { header: 'Commission HT', width: 0.33, align: 'right' },
+      ],
+      s.totals.commission.map((c) => ({ cells: [rate(c.rateBp), pdfEuros(c.baseCents), pdfEuros(c.commissionCents)] })),
+    );
 
-  doc.summary([
-    { label: 'Ventes TTC', value: pdfEuros(s.totals.salesCents) },
-    ...(s.totals.refundsCents ? [{ label: 'Remboursements', value: pdfEuros(s.totals.refundsCents) }] : []),
-    ...(s.totals.kitchenCents ? [{ label: 'Restaurant', value: pdfEuros(s.totals.kitchenCents) }] : []),
-    { label: 'Commission HT', value: pdfEuros(-s.totals.commissionNetCents) },
-    { label: `TVA sur commission (${rate(s.totals.commissionVatRateBp)})`, value: pdfEuros(-s.totals.commissionVatCents) },
-    {
-      label: s.totals.netOwedCents >= 0 ? 'Net à vous verser' : 'Reste dû par le déposant',
-      value: pdfEuros(Math.abs(s.totals.netOwedCents)),
-      strong: true,
-    },
-  ]);
+    doc.summary([
+      { label: 'Ventes TTC', value: pdfEuros(s.totals.salesCents) },
+      ...(s.totals.refundsCents ? [{ label: 'Remboursements', value: pdfEuros(s.totals.refundsCents) }] : []),
+      ...(s.totals.kitchenCents ? [{ label: 'Restaurant', value: pdfEuros(s.totals.kitchenCents) }] : []),
+      { label: 'Commission HT', value: pdfEuros(-s.totals.commissionNetCents) },
+      { label: `TVA sur commission (${rate(s.totals.commissionVatRateBp)})`, value: pdfEuros(-s.totals.commissionVatCents) },
+      {
+        label: s.totals.netOwedCents >= 0 ? 'Net à vous verser' : 'Reste dû par le déposant',
+        value: pdfEuros(Math.abs(s.totals.netOwedCents)),
+        strong: true,
+      },
+    ]);
+  }
   if (s.draft) doc.paragraph('Projet : ces chiffres peuvent encore changer jusqu’à l’émission du relevé.', { size: 9 });
   else
     doc.paragraph(
