@@ -1,6 +1,7 @@
 import { fecProblems } from './support/fec-check.ts';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, aProducer, aProduct, aUser, startTestShop, type TestShop } from './support/harness.ts';
@@ -214,6 +215,24 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await page.locator('form.edit-producer').getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(async () => (await shop.admin.get('/api/producers?q=brassac')).body[0].commissionBp).toBe(1750);
     await expect.poll(() => text(page.locator('table.figures', { hasText: 'SIRET' }))).toContain('17,5 %');
+    // The beekeeper's signed self-billing mandate (for a shop selling in its own name), recorded from the editor.
+    await page.getByRole('button', { name: 'Modifier Rucher de Brassac' }).click();
+    const mandates = page.locator('section.mandates');
+    await expect.poll(() => text(mandates)).toContain('Aucun mandat enregistré.');
+    await mandates
+      .getByLabel('Mandat signé, numérisé (PDF)')
+      .setInputFiles(path.join(import.meta.dirname, 'fixtures', 'mandate-signed.pdf'));
+    await mandates.getByRole('button', { name: 'Enregistrer le mandat signé' }).click();
+    await expect.poll(() => text(mandates)).toContain('Mandat de Rucher de Brassac enregistré.');
+    await expect.poll(() => text(mandates.locator('table'))).toContain('En vigueur');
+    const brassac = (await shop.admin.get('/api/producers?q=brassac')).body[0];
+    const [recorded] = (await shop.admin.get(`/api/producers/${brassac.id}/mandates`)).body;
+    expect(recorded).toMatchObject({
+      revokedOn: null,
+      pdfBytes: fs.statSync(path.join(import.meta.dirname, 'fixtures', 'mandate-signed.pdf')).size,
+    });
+    await screenshot(page, 'backoffice-producer-mandate');
+    await page.locator('form.edit-producer').getByRole('button', { name: 'Annuler' }).click();
     await page.getByRole('button', { name: 'Modifier Miel de bruyère' }).click();
     const row = page.locator('form.edit-row');
     await row.getByLabel('Prix TTC (€, au kg pour un article pesé)').fill('10,20');

@@ -11,6 +11,7 @@ import { Choice } from './Choice.tsx';
 import { useSortable } from './sortable.tsx';
 import { ProductModifiers } from './Modifiers.tsx';
 import { RecipeEditor, Recipes } from './Recipes.tsx';
+import { Mandates } from './Mandates.tsx';
 
 type Producer = ProducerView;
 type Product = ProductView;
@@ -125,6 +126,7 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
                         refresh();
                       }}
                     />
+                    <Mandates t={t} lang={lang} producerId={p.id} producerName={p.name} />
                   </td>
                 </tr>
               ) : (
@@ -553,6 +555,7 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
           vatStatus: String(f.get('vatStatus')) as Producer['vatStatus'],
           commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
           active: f.get('active') === 'on',
+          flatRateCompensationBp: Number(f.get('flatRateCompensationBp')) === 559 ? 559 : 443,
           ...bankFields(f),
         },
       });
@@ -588,6 +591,17 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
         />
       </label>
       <BankInputs t={t} producer={producer} />
+      <label>
+        {t('bo.cat.flatRateCompensation')}
+        <Choice
+          name="flatRateCompensationBp"
+          value={String(producer.flatRateCompensationBp)}
+          options={[
+            ['443', t('bo.cat.flatRate443')],
+            ['559', t('bo.cat.flatRate559')],
+          ]}
+        />
+      </label>
       <label>
         {t('bo.cat.commissionPct')}
         <input name="commission" required inputMode="decimal" defaultValue={String(producer.commissionBp / 100).replace('.', ',')} />

@@ -392,7 +392,7 @@ function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'
                 href={link(invoicesApi.pdf, { params: { id: s.invoice.id } })}
                 aria-label={t('portal.invoiceOf', { code: s.invoice.code })}
               >
-                {t(s.invoice.kind === 'credit_note' ? 'portal.creditNote' : 'portal.invoice')}
+                {t(s.invoice.kind === 'credit_note' || s.invoice.kind === 'self_billed_credit' ? 'portal.creditNote' : 'portal.invoice')}
               </a>
             )}
           </li>
