@@ -85,8 +85,11 @@ const METHOD_LABELS: Record<string, string> = {
 const rateLabel = (bp: number) => `${(bp / 100).toLocaleString('fr-FR')} %`;
 const frDate = frDay;
 
+/** The shop's plan; accounts added since it was saved take their default. */
 export async function accountPlan(db: Db): Promise<AccountPlan> {
-  return (await readSetting(db, 'accounting.plan')) ?? defaultAccountPlan;
+  const stored = await readSetting(db, 'accounting.plan');
+  if (!stored) return defaultAccountPlan;
+  return { ...defaultAccountPlan, ...stored, journals: { ...defaultAccountPlan.journals, ...stored.journals } };
 }
 
 /** A line on the side its sign says: a negative debit is a credit (a day of refunds), and the reverse. */
@@ -241,6 +244,12 @@ async function entriesFrom(
       }
     // Tips came in with the cards (in the card's debit above): owed to the staff, not sales.
     if (f.tipsCents) lines.push(line(plan.tips, 'Pourboires à reverser au personnel', f.tipsCents, 'credit'));
+    // Meal vouchers worth more than they paid: the issuer reimburses their face value, the excess is the shop's.
+    if (f.voucherExcessCents)
+      lines.push(
+        line(payAccount('meal_voucher'), METHOD_LABELS.meal_voucher!, f.voucherExcessCents, 'debit'),
+        line(plan.voucherExcess, 'Titres-restaurant non rendus', f.voucherExcessCents, 'credit'),
+      );
     // The drawer counted short (or over): the cash account follows the count.
     const diff = f.cashDifferenceCents ?? 0;
     if (diff < 0)
@@ -265,6 +274,45 @@ async function entriesFrom(
       },
       lines,
     );
+    // The drawer's own movements that day (the float stays in the drawer: no entry): cash fetched from or
+    // taken to the bank through the internal transfers account, small purchases, producers paid in cash
+    // (their statement's payment then settles the same transfers account), corrections as cash differences.
+    const moves = (f.drawer?.movements ?? []).filter((m) => m.kind !== 'float');
+    if (moves.length) {
+      const cashLines: (EntryLine | null)[] = [];
+      for (const m of moves) {
+        const sign = m.kind === 'in' ? 1 : -1;
+        const [account, label] =
+          m.reason === 'change_supply' || m.reason === 'bank_deposit'
+            ? [plan.cashTransfers, m.kind === 'in' ? 'Monnaie apportée de la banque' : 'Espèces déposées en banque']
+            : m.reason === 'petty_purchase'
+              ? [plan.pettyPurchases, `Petit achat payé en espèces${m.note ? ` : ${m.note}` : ''}`]
+              : m.reason === 'producer_payment'
+                ? [
+                    plan.cashTransfers,
+                    `Producteur payé en espèces${m.producerId ? ` : ${producerSlugs.get(m.producerId)?.name ?? ''}` : ''}`,
+                  ]
+                : m.reason === 'correction'
+                  ? m.kind === 'in'
+                    ? [plan.cashOverage, 'Correction de caisse (entrée)']
+                    : [plan.cashShortage, 'Correction de caisse (sortie)']
+                  : [plan.suspense, `Mouvement de caisse à classer${m.note ? ` : ${m.note}` : ''}`];
+        cashLines.push(line(payAccount('cash'), METHOD_LABELS.cash!, sign * m.amountCents, 'debit'));
+        cashLines.push(line(account, label, sign * m.amountCents, 'credit'));
+      }
+      push(
+        {
+          journal: plan.journals.cash,
+          journalLabel: 'Caisse',
+          date: compact(c.period),
+          pieceRef: `Z-${c.code}-${c.seq}`,
+          pieceDate: compact(c.period),
+          label: `Mouvements de caisse ${c.outlet} du ${frDate(c.period)} (Z n° ${c.seq})`,
+          validDate: compact(businessDay(new Date(c.closed_at), timeZone)),
+        },
+        cashLines,
+      );
+    }
   }
 
   // Statements issued in the period (by their day of issue in the shop's zone), then those paid.
@@ -384,7 +432,9 @@ async function entriesFrom(
     .execute();
   for (const st of paid) {
     const code = statementCode(st.number);
-    const from = st.paid_method === 'cash' ? payAccount('cash') : plan.bank;
+    // Paid in cash from the drawer: the drawer's movement took the cash out (journal CA, to the transfers
+    // account); the payment settles the producer from that same account.
+    const from = st.paid_method === 'cash' ? plan.cashTransfers : plan.bank;
     push(
       {
         journal: plan.journals.bank,
@@ -399,7 +449,7 @@ async function entriesFrom(
         modelOn(consignment, st.period_to) === 'mandataire'
           ? line(plan.thirdParty, `Reversement à ${st.name}`, st.net_cents, 'debit', producerAux(st.slug, st.name))
           : line(plan.producers, 'Producteurs (dépôt-vente)', st.net_cents, 'debit', producerAux(st.slug, st.name)),
-        line(from, st.paid_method === 'cash' ? METHOD_LABELS.cash! : 'Banque', st.net_cents, 'credit'),
+        line(from, st.paid_method === 'cash' ? 'Producteur payé en espèces (caisse)' : 'Banque', st.net_cents, 'credit'),
       ],
     );
   }

@@ -43,12 +43,22 @@ export const accountPlanSchema = z
      * account (auxiliary `prefix + slug`), not a sale of the shop.
      */
     thirdParty: account.default('467000'),
+    /** Cash moved between the drawer and the bank (change fetched, takings deposited): internal transfers. */
+    cashTransfers: account.default('580000'),
+    /** Small purchases paid from the drawer (the accountant splits the VAT from the receipt kept). */
+    pettyPurchases: account.default('606800'),
+    /** Cash in or out of the drawer for another reason: a waiting account the accountant clears. */
+    suspense: account.default('471000'),
+    /** Meal vouchers worth more than they paid (« non rendu »): kept by the shop, not a sale. */
+    voucherExcess: account.default('758800'),
     journals: z.object({
       sales: account,
       purchases: account,
       bank: account,
       /** Mandataire: the commission invoices issued to the producers. */
       commissions: account.default('VC'),
+      /** The drawer's own movements (cash in and out besides the tickets). */
+      cash: account.default('CA'),
     }),
   })
   .strict();
@@ -80,7 +90,11 @@ export const defaultAccountPlan: AccountPlan = {
   cashOverage: '758000',
   tips: '428600',
   thirdParty: '467000',
-  journals: { sales: 'VE', purchases: 'AC', bank: 'BQ', commissions: 'VC' },
+  cashTransfers: '580000',
+  pettyPurchases: '606800',
+  suspense: '471000',
+  voucherExcess: '758800',
+  journals: { sales: 'VE', purchases: 'AC', bank: 'BQ', commissions: 'VC', cash: 'CA' },
 };
 
 const isoDate = z.iso.date();
@@ -111,7 +125,11 @@ export const accountPlanView = z.strictObject({
   cashOverage: z.string(),
   tips: z.string(),
   thirdParty: z.string(),
-  journals: z.strictObject({ sales: z.string(), purchases: z.string(), bank: z.string(), commissions: z.string() }),
+  cashTransfers: z.string(),
+  pettyPurchases: z.string(),
+  suspense: z.string(),
+  voucherExcess: z.string(),
+  journals: z.strictObject({ sales: z.string(), purchases: z.string(), bank: z.string(), commissions: z.string(), cash: z.string() }),
 });
 
 export const accountingApi = {
