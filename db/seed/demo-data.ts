@@ -35,7 +35,7 @@ export interface DemoProducer {
   email: string;
   phone: string;
   siret: string;
-  vatStatus: 'subject' | 'franchise';
+  vatStatus: 'subject' | 'franchise' | 'flat_rate';
   commissionBp: number;
 }
 export interface DemoCategory {
@@ -125,7 +125,8 @@ export const demoProducers: DemoProducer[] = [
     email: 'jardins.lautrec@example.fr',
     phone: '06 74 20 51 88',
     siret: '34646445600018',
-    vatStatus: 'subject',
+    // A market garden under the agricultural flat rate (remboursement forfaitaire, art. 298 quater CGI).
+    vatStatus: 'flat_rate',
     commissionBp: 1800,
   },
   {
