@@ -239,6 +239,19 @@ describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignmen
         });
         expect(signed.status, JSON.stringify(signed.body)).toBe(201);
       }
+      // A producer reads their own mandate and its signed copy, never another's (unknown to them: 404).
+      const producerA = (await aUser(shop, 'producer', { producerId: ids.a })).client;
+      const own = await producerA.get(`/api/producers/${ids.a}/mandates`);
+      expect(own.body.map((m: any) => [m.signedOn, m.validFrom, m.revokedOn])).toEqual([['2026-10-15', '2026-10-15', null]]);
+      expect(
+        (await producerA.get(`/api/mandates/${own.body[0].id}.pdf`)).raw.equals(
+          fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'mandate-signed.pdf')),
+        ),
+      ).toBe(true);
+      expect((await producerA.get(`/api/producers/${ids.b}/mandates`)).status).toBe(404);
+      const bMandate = (await shop.admin.get(`/api/producers/${ids.b}/mandates`)).body[0];
+      expect((await producerA.get(`/api/mandates/${bMandate.id}.pdf`)).status).toBe(404);
+      expect((await producerA.post(`/api/mandates/${own.body[0].id}/revoke`, { on: '2026-12-01' })).status).toBe(403);
     }
     const period = { from: '2026-11-01', to: '2026-11-30' };
     for (const k of ['a', 'b', 'c']) {
@@ -291,7 +304,10 @@ describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignmen
     const pdf = await shop.admin.get(`/api/statements/${novStatements.c.id}.pdf`);
     const file = path.join(dir, `${model}-statement-C.pdf`);
     fs.writeFileSync(file, pdf.raw);
-    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/\u00a0/g, ' ')
+      .replace(/[ \t]+/g, ' ');
     if (mandataire) {
       expect(text).toContain('Net à vous verser 18,97 €');
     } else {
@@ -423,6 +439,43 @@ describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignmen
         .status,
     ).toBe(200);
   });
+
+  // Commissionnaire only: the mandataire model writes no self-billed invoice.
+  if (!mandataire)
+    it('refuses a mandate that is not a signed PDF, and any self-billed invoice once it is revoked', async () => {
+      await at('2026-12-18T10:00:00Z');
+      const url = `/api/producers/${ids.a}/mandates`;
+      const notPdf = await shop.admin.request('POST', `${url}?signedOn=2026-12-01`, undefined, {
+        raw: 'bonjour',
+        contentType: 'application/pdf',
+      });
+      expect([notPdf.status, notPdf.body.error.fields[0].field]).toEqual([400, 'body']);
+      const json = await shop.admin.post(`${url}?signedOn=2026-12-01`, { pdf: 'x' });
+      expect([json.status, json.body.error.fields[0].field]).toEqual([400, 'body']);
+      const pdf = fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'mandate-signed.pdf'));
+      const future = await shop.admin.request('POST', `${url}?signedOn=2027-01-01`, undefined, {
+        raw: pdf,
+        contentType: 'application/pdf',
+      });
+      expect([future.status, future.body.error.fields[0].field]).toEqual([400, 'signedOn']);
+      const badDay = await shop.admin.request('POST', `${url}?signedOn=01/12/2026`, undefined, {
+        raw: pdf,
+        contentType: 'application/pdf',
+      });
+      expect([badDay.status, badDay.body.error.fields[0].field]).toEqual([400, 'query.signedOn']);
+      expect((await shop.admin.get(url)).body).toHaveLength(1);
+
+      const [mandate] = (await shop.admin.get(url)).body;
+      const revoked = await shop.admin.post(`/api/mandates/${mandate.id}/revoke`, { on: '2026-12-18' });
+      expect([revoked.status, revoked.body.revokedOn]).toEqual([200, '2026-12-18']);
+      expect((await shop.admin.post(`/api/mandates/${mandate.id}/revoke`, { on: '2026-12-19' })).status).toBe(422);
+      // From the day it ends, the shop may no longer write A's invoices: the statement is refused, nothing issued.
+      const before = (await shop.admin.get('/api/invoices')).body.length;
+      const refused = await shop.admin.post(`/api/producers/${ids.a}/statements`, { from: '2026-12-01', to: '2026-12-17' });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.fields[0]).toEqual({ field: 'producerId', reason: 'mandat d’autofacturation manquant' });
+      expect((await shop.admin.get('/api/invoices')).body.length).toBe(before);
+    });
 
   it('books the month in the FEC: every line to the cent, each entry balanced, every producer back to zero', async () => {
     await at('2026-12-18T09:00:00Z');

@@ -404,6 +404,8 @@ function Statements({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'
 
 function TermsView({ t, id, lang }: { t: T; id: number; lang: 'fr' | 'en' }) {
   const [data] = useLoad(() => call(settlementApi.terms, { params: { id } }), [id]);
+  // The self-billing mandates the producer signed (the shop selling in its own name writes their invoices).
+  const [mandates] = useLoad(() => call(settlementApi.mandates, { params: { id } }), [id]);
   if (!data) return <p class="muted">…</p>;
   return (
     <div class="terms">
@@ -419,6 +421,22 @@ function TermsView({ t, id, lang }: { t: T; id: number; lang: 'fr' | 'en' }) {
       </dl>
       <p>{t('portal.terms.vat', { rate: rate(data.commissionVatRateBp, lang) })}</p>
       <p class="muted">{t('portal.terms.explain')}</p>
+      {mandates && mandates.length > 0 && (
+        <>
+          <h3>{t('bo.mandate.title')}</h3>
+          <ul data-testid="portal-mandates">
+            {mandates.map((m) => (
+              <li key={m.id}>
+                {t('portal.mandate', { signed: day(m.signedOn, lang), from: day(m.validFrom, lang) })}{' '}
+                {m.revokedOn ? t('bo.mandate.revokedOn', { day: day(m.revokedOn, lang) }) : t('bo.mandate.inForce')} ·{' '}
+                <a href={`/api/mandates/${m.id}.pdf`} download>
+                  {t('bo.mandate.signedPdf')}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </div>
   );
 }

@@ -60,6 +60,7 @@ export const en: Catalogue = {
   'portal.statements.period': 'From {from} to {to}',
   'portal.statements.net': 'Net payout',
   'portal.statements.paid': 'Paid on {date}',
+  'portal.mandate': 'Signed on {signed}, in force since {from}:',
   'portal.invoice': 'Invoice',
   'portal.creditNote': 'Credit note',
   'portal.invoiceOf': 'Commission invoice {code} (PDF)',

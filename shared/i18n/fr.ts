@@ -59,6 +59,7 @@ export const fr = {
   'portal.statements.period': 'Du {from} au {to}',
   'portal.statements.net': 'Net à verser',
   'portal.statements.paid': 'Payé le {date}',
+  'portal.mandate': 'Signé le {signed}, en vigueur depuis le {from} :',
   'portal.invoice': 'Facture',
   'portal.creditNote': 'Avoir',
   'portal.invoiceOf': 'Facture de commission {code} (PDF)',
