@@ -255,7 +255,11 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
                       href={link(invoicesApi.pdf, { params: { id: s.invoice.id } })}
                       aria-label={t('portal.invoiceOf', { code: s.invoice.code })}
                     >
-                      {t(s.invoice.kind === 'credit_note' || s.invoice.kind === 'self_billed_credit' ? 'portal.creditNote' : 'portal.invoice')}
+                      {t(
+                        s.invoice.kind === 'credit_note' || s.invoice.kind === 'self_billed_credit'
+                          ? 'portal.creditNote'
+                          : 'portal.invoice',
+                      )}
                     </a>
                   )}
                 </td>

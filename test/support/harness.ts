@@ -36,7 +36,11 @@ export class Client {
       payload = typeof body === 'string' && options.contentType ? body : JSON.stringify(body);
       headers['content-type'] = options.contentType ?? 'application/json';
     }
-    const res = await fetch(this.baseUrl + url, { method: method.toUpperCase(), headers, body: payload === undefined ? null : typeof payload === "string" ? payload : new Uint8Array(payload) });
+    const res = await fetch(this.baseUrl + url, {
+      method: method.toUpperCase(),
+      headers,
+      body: payload === undefined ? null : typeof payload === 'string' ? payload : new Uint8Array(payload),
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair!.indexOf('=');
