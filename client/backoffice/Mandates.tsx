@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { settlementApi, type MandateView } from '../../shared/api/settlement.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
-import { call, errorText } from '../api.ts';
+import { call, errorText, link } from '../api.ts';
 import { day, today } from '../format.ts';
 import type { T } from '../i18n.ts';
 
@@ -57,7 +57,7 @@ export function Mandates({ t, lang, producerId, producerName }: { t: T; lang: La
       <h4 id={`mandates-${producerId}`}>{t('bo.mandate.title')}</h4>
       <p class="muted">{t('bo.mandate.why')}</p>
       <p>
-        <a href={`/api/producers/${producerId}/mandate-template.pdf`} download>
+        <a href={link(settlementApi.mandateTemplate, { params: { id: producerId } })} download>
           {t('bo.mandate.template')}
         </a>
       </p>
@@ -79,7 +79,7 @@ export function Mandates({ t, lang, producerId, producerName }: { t: T; lang: La
                 <td>{day(m.validFrom, lang)}</td>
                 <td>{m.revokedOn ? t('bo.mandate.revokedOn', { day: day(m.revokedOn, lang) }) : t('bo.mandate.inForce')}</td>
                 <td>
-                  <a href={`/api/mandates/${m.id}.pdf`} download>
+                  <a href={link(settlementApi.mandatePdf, { params: { id: m.id } })} download>
                     {t('bo.mandate.signedPdf')}
                   </a>{' '}
                   {!m.revokedOn && (

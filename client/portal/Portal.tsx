@@ -429,7 +429,7 @@ function TermsView({ t, id, lang }: { t: T; id: number; lang: 'fr' | 'en' }) {
               <li key={m.id}>
                 {t('portal.mandate', { signed: day(m.signedOn, lang), from: day(m.validFrom, lang) })}{' '}
                 {m.revokedOn ? t('bo.mandate.revokedOn', { day: day(m.revokedOn, lang) }) : t('bo.mandate.inForce')} ·{' '}
-                <a href={`/api/mandates/${m.id}.pdf`} download>
+                <a href={link(settlementApi.mandatePdf, { params: { id: m.id } })} download>
                   {t('bo.mandate.signedPdf')}
                 </a>
               </li>

@@ -122,7 +122,7 @@ export const en: Catalogue = {
   'bo.acc.download': 'Download',
   'bo.acc.model': 'Consignment model',
   'bo.acc.modelHelp':
-    'Mandataire: the shop sells in the producers’ name and invoices them a commission (their sales on 467). Commissionnaire: it sells in its own name (art. 256 V CGI). Free before the first sale; then from a month no statement has settled.',
+    'Mandataire: the shop sells in the producers’ name and invoices them a commission (their sales on 467). Commissionnaire: it sells in its own name (art. 256 V CGI) and buys from the producers on invoices it writes in their name (self-billing), each having signed their mandate (the producer’s card, Catalogue). Free before the first sale; then from a month no statement has settled.',
   'bo.acc.mandataire': 'Mandataire (sells in the producers’ name)',
   'bo.acc.commissionnaire': 'Commissionnaire (sells in the shop’s name)',
   'bo.acc.modelFrom': 'from {from}',

@@ -121,7 +121,7 @@ export const fr = {
   'bo.acc.download': 'Télécharger',
   'bo.acc.model': 'Modèle du dépôt-vente',
   'bo.acc.modelHelp':
-    'Mandataire : la boutique vend au nom des producteurs et leur facture une commission (ventes pour leur compte au 467). Commissionnaire : elle vend en son nom (art. 256 V du CGI). Libre avant la première vente ; ensuite, à partir d’un mois qu’aucun relevé n’a réglé.',
+    'Mandataire : la boutique vend au nom des producteurs et leur facture une commission (ventes pour leur compte au 467). Commissionnaire : elle vend en son nom (art. 256 V du CGI) et achète aux producteurs par des factures qu’elle établit en leur nom (autofacturation), chacun ayant signé son mandat (fiche du producteur, Catalogue). Libre avant la première vente ; ensuite, à partir d’un mois qu’aucun relevé n’a réglé.',
   'bo.acc.mandataire': 'Mandataire (vente au nom des producteurs)',
   'bo.acc.commissionnaire': 'Commissionnaire (vente au nom de la boutique)',
   'bo.acc.modelFrom': 'à partir de {from}',
