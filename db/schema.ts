@@ -461,6 +461,55 @@ export interface InvoiceTable {
   sha256: string;
 }
 
+/** A household referred to the solidarity prices (issue 22): no name, as little as the till needs. */
+export interface HouseholdTable {
+  id: Generated<number>;
+  number: number;
+  card_code: string;
+  size: number;
+  valid_from: string;
+  valid_to: string;
+  monthly_allowance_cents: number;
+  partner: ColumnType<string, string | undefined, string>;
+  anon_ref: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A ticket sold at solidarity prices: how its public price was shared (the household's link erasable). */
+export interface SaleHouseholdTable {
+  sale_id: string;
+  household_id: number | null;
+  household_ref: string;
+  business_day: string;
+  public_cents: number;
+  household_cents: number;
+  fund_cents: number;
+  /** JSON, per category as charged: [{ categoryId, items, publicCents, householdCents }]. */
+  detail: string;
+}
+
+export interface SolidarityShareTable {
+  category_id: number;
+  household_share_bp: number;
+}
+
+export interface SolidarityFunderTable {
+  id: Generated<number>;
+  name: string;
+  created_at: string;
+}
+
+export interface SolidarityContributionTable {
+  id: Generated<number>;
+  funder_id: number;
+  amount_cents: number;
+  received_on: string;
+  note: ColumnType<string, string | undefined, string>;
+  created_at: string;
+  created_by: number;
+}
+
 /** A producer's signed self-billing mandate (art. 289 I-2° CGI): kept as signed, revoked at most once. */
 export interface SelfBillingMandateTable {
   id: Generated<number>;
@@ -684,6 +733,11 @@ export interface Database {
   payout_items: PayoutItemTable;
   invoices: InvoiceTable;
   self_billing_mandates: SelfBillingMandateTable;
+  households: HouseholdTable;
+  sale_households: SaleHouseholdTable;
+  solidarity_shares: SolidarityShareTable;
+  solidarity_funders: SolidarityFunderTable;
+  solidarity_contributions: SolidarityContributionTable;
   printers: PrinterTable;
   print_jobs: PrintJobTable;
   closings: ClosingTable;

@@ -81,6 +81,7 @@ const METHOD_LABELS: Record<string, string> = {
   card: 'Cartes bancaires à encaisser',
   cheque: 'Chèques à encaisser',
   meal_voucher: 'Titres-restaurant à encaisser',
+  solidarity: 'Fonds de solidarité (part des foyers payée par le fonds)',
 };
 const rateLabel = (bp: number) => `${(bp / 100).toLocaleString('fr-FR')} %`;
 const frDate = frDay;
@@ -153,7 +154,7 @@ async function entriesFrom(
   });
   const salesAccount = (bp: number) => plan.sales.find((s) => s.vatRateBp === bp)?.account ?? plan.salesOther;
   const vatAccount = (bp: number) => plan.vatCollected.find((s) => s.vatRateBp === bp)?.account ?? plan.vatCollectedOther;
-  const payAccount = (m: string) => plan.payments[m] ?? plan.paymentsOther;
+  const payAccount = (m: string) => plan.payments[m] ?? defaultAccountPlan.payments[m] ?? plan.paymentsOther;
   const compact = (day: string) => day.replaceAll('-', '');
   const entries: Entry[] = [];
   // Numbered per journal and fiscal year, in the order of the journal's days: VE000001 is the year's first Z.

@@ -14,6 +14,7 @@ import { receiptRoutes } from '../receipts/routes.ts';
 import { printingRoutes } from '../printing/routes.ts';
 import { settlementRoutes } from '../settlement/routes.ts';
 import { payoutRoutes } from '../settlement/payout-routes.ts';
+import { solidarityRoutes } from '../solidarity/routes.ts';
 import { accountingRoutes } from '../accounting/routes.ts';
 import { restaurantRoutes } from '../restaurant/routes.ts';
 import { buildOpenApi } from '../system/openapi.ts';
@@ -49,6 +50,7 @@ export const allRoutes: readonly RouteDef[] = [
   ...fiscalRoutes,
   ...settlementRoutes,
   ...payoutRoutes,
+  ...solidarityRoutes,
   ...accountingRoutes,
   ...restaurantRoutes,
 ];

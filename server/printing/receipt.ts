@@ -62,6 +62,13 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
     if (pay.tip) p.pair('Pourboire (carte)', pay.tip);
   }
   if (r.change) p.bold(true).pair('Rendu', r.change).bold(false);
+  if (r.solidarity) {
+    // The household sees the public price and what it paid itself (issue 22).
+    p.feed(1).bold(true).line('Tarif solidaire').bold(false);
+    p.pair('Prix public', r.solidarity.public);
+    p.pair('Payé par vous', r.solidarity.household);
+    p.pair('Payé par le fonds de solidarité', r.solidarity.fund);
+  }
   if (r.tip) p.line('Pourboire hors total, non soumis à TVA');
   p.feed(1).line(`Articles : ${d.sale.lines.length}`);
   if (r.training) p.bold(true).line('MODE FORMATION - ticket sans valeur').bold(false);

@@ -102,7 +102,13 @@ const dateTime = (iso: string) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
 const kgFormat = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
 const kg = (g: number) => `${kgFormat.format(g / 1000)} kg`;
-const methodNames: Record<string, string> = { cash: 'Espèces', card: 'Carte bancaire', cheque: 'Chèque', meal_voucher: 'Titre-restaurant' };
+const methodNames: Record<string, string> = {
+  cash: 'Espèces',
+  card: 'Carte bancaire',
+  cheque: 'Chèque',
+  meal_voucher: 'Titre-restaurant',
+  solidarity: 'Fonds de solidarité',
+};
 export const methodName = (m: string) => methodNames[m] ?? m.replace(/^other:/, '').replace(/[_-]/g, ' ');
 
 const wholeEuros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
@@ -182,11 +188,19 @@ export function receiptRows(d: ReceiptData) {
       voucher: p.excessCents ? { value: eur(p.amountCents + p.excessCents), excess: eur(p.excessCents) } : null,
     })),
     change: sale.changeCents ? eur(sale.changeCents) : null,
+    /** Sold at solidarity prices (issue 22): the public price, what the household paid, what the fund paid. */
+    solidarity: solidarityOf(sale),
     /** Why some lines carry no VAT: the producers they were sold for charge none (mandataire). */
     vatMentions: d.onBehalf ? noVatMentions(d) : [],
     /** Tips added on card: shown apart, outside the total. */
     tip: sale.tipCents ? eur(sale.tipCents) : null,
   };
+}
+
+function solidarityOf(sale: ReceiptData['sale']) {
+  const fund = sale.payments.filter((p) => p.method === 'solidarity').reduce((s, p) => s + p.amountCents, 0);
+  if (!fund) return null;
+  return { public: eur(sale.totalCents), household: eur(sale.totalCents - fund), fund: eur(fund) };
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -223,6 +237,7 @@ ${r.ticketDiscount ? `<tr><td>${esc(r.ticketDiscount)}</td><td></td></tr>` : ''}
 <tr><td>Total HT</td><td class="r">${esc(r.totalNet)}</td></tr></table>
 <table class="vat"><tr><th>Code</th><th>Taux</th><th>HT</th><th>TVA</th><th>TTC</th></tr>${r.vat.map((v) => `<tr><td>${esc(v.code)}</td><td>${esc(v.rate)}</td><td>${esc(v.net)}</td><td>${esc(v.vat)}</td><td>${esc(v.gross)}</td></tr>`).join('')}</table>${r.vatMentions.map((m) => `<p class="mention">${esc(m)}</p>`).join('')}
 <table>${r.payments.map((p) => `<tr><td>${esc(p.method)}${p.voucher ? ` (valeur ${esc(p.voucher.value)})` : ''}</td><td class="r">${esc(p.amount)}</td></tr>${p.voucher ? `<tr><td>Non rendu (titre-restaurant)</td><td class="r">${esc(p.voucher.excess)}</td></tr>` : ''}${p.tip ? `<tr><td>Pourboire (hors total)</td><td class="r">${esc(p.tip)}</td></tr>` : ''}`).join('')}${r.change ? `<tr><td>Rendu</td><td class="r">${esc(r.change)}</td></tr>` : ''}</table>
+${r.solidarity ? `<p><strong>Tarif solidaire</strong> : prix public ${esc(r.solidarity.public)}, vous avez payé ${esc(r.solidarity.household)}, le fonds de solidarité ${esc(r.solidarity.fund)}.</p>` : ''}
 ${shop.receiptFooter ? `<p>${esc(shop.receiptFooter)}</p>` : ''}
 <a class="pdf" href="/r/${esc(token)}/pdf">Télécharger en PDF</a>
 </main></body></html>`;
@@ -300,6 +315,11 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
     if (p.tip) row('Pourboire (hors total)', p.tip);
   }
   if (r.change) row('Rendu', r.change);
+  if (r.solidarity) {
+    row('Tarif solidaire : prix public', r.solidarity.public);
+    row('Payé par vous', r.solidarity.household);
+    row('Payé par le fonds de solidarité', r.solidarity.fund);
+  }
   if (shop.receiptFooter) doc.moveDown(0.5).font('Sans').fontSize(7).text(shop.receiptFooter, 14, doc.y, { width, align: 'center' });
   doc.end();
   return done;

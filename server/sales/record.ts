@@ -22,6 +22,7 @@ import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import { checkOrderPart, planSharePart, recordOrderPart, type SharePart } from '../restaurant/payments.ts';
 import { checkLinePrices, type LinePrice, type ProductToPrice } from './prices.ts';
 import { checkPaymentRules } from './payment-rules.ts';
+import { checkSolidarity, linkSolidaritySale } from '../solidarity/solidarity.ts';
 
 export interface SaleContext {
   cashierId: number;
@@ -211,6 +212,15 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
       now: ctx.now,
     });
 
+    // Solidarity prices: the household's card, the fund's exact share, its allowance and the fund's budget.
+    const solidarity = await checkSolidarity(trx, {
+      household: body.household,
+      lines: body.lines.map((l, i) => ({ productId: l.productId, items: l.quantity ?? 1, totalCents: priced.lines[i]!.total })),
+      payments: settled.payments,
+      day: businessDay(createdAt, ctx.timeZone),
+      training: till.training_mode === 1,
+    });
+
     // Discounts beyond the limit need a manager: one at the till, or their signed approval.
     let approvedBy: number | null = null;
     const { cashierDiscountLimitBp: limit } = await tillOptions(trx);
@@ -304,6 +314,7 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
       timeZone: ctx.timeZone,
     });
     if (body.order) await recordOrderPart(trx, sale.id, body.order, { userId: ctx.cashierId, tillId: till.id }, ctx.now);
+    if (solidarity) await linkSolidaritySale(trx, sale.id, solidarity);
     for (const l of lines) {
       if (l.price.source !== 'manual') continue;
       await recordEvent(trx, {

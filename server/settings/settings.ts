@@ -32,6 +32,11 @@ const settingSchemas = {
   'accounting.plan': accountPlanSchema,
   /** Mandataire or commissionnaire, dated (shared/api/accounting.ts); absent: mandataire throughout. */
   'consignment.model': consignmentSettingSchema,
+  /** Solidarity prices (issue 22): the household's default share of the public price, and how long its data is kept. */
+  'solidarity.settings': z.object({
+    defaultShareBp: z.number().int().min(0).max(10_000),
+    retentionMonths: z.number().int().min(1).max(120),
+  }),
   'stock.nextSlipNumber': z.object({ deposit: z.number().int().positive(), return: z.number().int().positive() }),
 } as const;
 

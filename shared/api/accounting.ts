@@ -21,7 +21,7 @@ export const accountPlanSchema = z
     vatCollected: z.array(z.object({ vatRateBp: z.number().int().min(0).max(10_000), account: account })).max(10),
     vatCollectedOther: account,
     /** Where each payment method lands (cash, card, cheque, meal_voucher, and the shop's other methods). */
-    payments: z.record(z.string().regex(/^(cash|card|cheque|meal_voucher|other:[a-z0-9_-]{1,30})$/), account),
+    payments: z.record(z.string().regex(/^(cash|card|cheque|meal_voucher|solidarity|other:[a-z0-9_-]{1,30})$/), account),
     paymentsOther: account,
     /** The producers' accounts (suppliers); each producer is an auxiliary account `prefix + slug`. */
     producers: account,
@@ -78,7 +78,8 @@ export const defaultAccountPlan: AccountPlan = {
     { vatRateBp: 2000, account: '445713' },
   ],
   vatCollectedOther: '445710',
-  payments: { cash: '530000', card: '511500', cheque: '511200', meal_voucher: '511600' },
+  // The solidarity fund pays part of the households' tickets (issue 22): its funders' money, held apart.
+  payments: { cash: '530000', card: '511500', cheque: '511200', meal_voucher: '511600', solidarity: '468100' },
   paymentsOther: '511800',
   producers: '401000',
   producerAuxPrefix: 'P',

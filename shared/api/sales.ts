@@ -8,8 +8,8 @@ export const uuidV7 = z
 export const paymentMethodSchema = z
   .string()
   .regex(
-    /^(cash|card|cheque|meal_voucher|other:[a-z0-9_-]{1,30})$/,
-    'moyen de paiement inconnu (cash, card, cheque, meal_voucher, other:…)',
+    /^(cash|card|cheque|meal_voucher|solidarity|other:[a-z0-9_-]{1,30})$/,
+    'moyen de paiement inconnu (cash, card, cheque, meal_voucher, solidarity, other:…)',
   );
 const amount = z.number().int().min(-100_000_000).max(100_000_000);
 
@@ -83,6 +83,16 @@ export const saleBody = z
     discountApproval: z.string().max(200).optional(),
     /** A manager's approval (from `POST /api/auth/approve`) for a cash payment above the shop's threshold (1 000 €). */
     cashApproval: z.string().max(200).optional(),
+    /**
+     * Sold at solidarity prices (issue 22): the household's card code. The fund (`solidarity` payment) pays the
+     * public price less the household's share, which the server checks with the card's allowance.
+     */
+    household: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[0-9A-Z]{10}$/, 'carte solidaire : 10 lettres et chiffres')
+      .optional(),
     /**
      * The restaurant's bill, or a part of it: the order it pays and, for each line of this ticket in the same
      * order, the order's line and how many of it. Paid in full, the order closes and its table is free.

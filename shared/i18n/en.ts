@@ -87,6 +87,7 @@ export const en: Catalogue = {
   'bo.method.card': 'Card',
   'bo.method.cheque': 'Cheque',
   'bo.method.meal_voucher': 'Meal vouchers',
+  'bo.method.solidarity': 'Solidarity fund',
   'bo.day.outlet': 'Outlet',
   'bo.day.day': 'Day',
   'bo.day.xTitle': 'X report (day in progress, not closed)',

@@ -86,6 +86,7 @@ export const fr = {
   'bo.method.card': 'Carte bancaire',
   'bo.method.cheque': 'Chèque',
   'bo.method.meal_voucher': 'Titres-restaurant',
+  'bo.method.solidarity': 'Fonds de solidarité',
   'bo.day.outlet': 'Point de vente',
   'bo.day.day': 'Journée',
   'bo.day.xTitle': 'Rapport X (journée en cours, non clôturée)',
