@@ -80,6 +80,8 @@ export interface TillState {
   floatSkipped: string | null;
   /** The drawer screen opened on this kind of movement. */
   drawerKind: 'float' | 'in' | 'out';
+  /** Sold at solidarity prices (issue 22): the household's card, and the split the server will check. */
+  household?: { cardCode: string; code: string; householdCents: number; fundCents: number } | null;
 }
 
 type Listener = (s: TillState, prev: TillState) => void;
@@ -550,7 +552,7 @@ export class Till {
     if (!this.state.cart.lines.length && !this.state.orderShare) return;
     // A day left without its Z: the server would refuse the ticket, so it is not paid for here.
     if (salesBlocked(this.state.day)) return;
-    this.set({ screen: 'pay', payments: [], message: null, cashApproval: null });
+    this.set({ screen: 'pay', payments: [], message: null, cashApproval: null, household: null });
   }
 
   cancelPayment() {
@@ -559,6 +561,7 @@ export class Till {
       screen: 'sell',
       payments: [],
       cashApproval: null,
+      household: null,
       orderShare: null,
       ...(this.state.orderPart ? { cart: emptyCart(), orderPart: null } : {}),
     });
@@ -569,7 +572,15 @@ export class Till {
   }
 
   removePayment(i: number) {
-    this.set({ payments: this.state.payments.filter((_, j) => j !== i) });
+    // The fund's payment goes with the household's card: the ticket is at the public price again.
+    const solidarity = this.state.payments[i]?.method === 'solidarity';
+    this.set({ payments: this.state.payments.filter((_, j) => j !== i), ...(solidarity ? { household: null } : {}) });
+  }
+
+  /** A household's card accepted: the fund pays its share of this ticket, the household the rest. */
+  applyHousehold(h: { cardCode: string; code: string; householdCents: number; fundCents: number }) {
+    const payments = this.state.payments.filter((p) => p.method !== 'solidarity');
+    this.set({ household: h, payments: h.fundCents > 0 ? [{ method: 'solidarity', amountCents: h.fundCents }, ...payments] : payments });
   }
 
   /**
@@ -605,6 +616,7 @@ export class Till {
         cashierId: user!.id,
         ...(cart.approval ? { discountApproval: cart.approval } : {}),
         ...(this.state.cashApproval ? { cashApproval: this.state.cashApproval } : {}),
+        ...(this.state.household ? { household: this.state.household.cardCode } : {}),
         ...(this.state.orderPart ? { order: this.state.orderPart } : {}),
         ...(orderShare
           ? {
@@ -632,6 +644,7 @@ export class Till {
       cart: emptyCart(),
       payments: [],
       cashApproval: null,
+      household: null,
       orderPart: null,
       orderShare: null,
       outbox: this.outbox.state,

@@ -48,6 +48,8 @@ export const METHODS: { code: string; key: MessageKey }[] = [
   { code: 'cheque', key: 'till.pay.cheque' },
   { code: 'meal_voucher', key: 'till.pay.voucher' },
 ];
+/** Not picked by hand: the fund's share comes with a household's card (Pay screen). */
+export const FUND_METHODS: { code: string; key: MessageKey }[] = [{ code: 'solidarity', key: 'till.solidarity.fund' }];
 
 /**
  * State whose latest value key handlers can read at once: a scanner or a fast typist sends the next key

@@ -18,7 +18,7 @@ import bwipjs from 'bwip-js/node';
 import PDFDocument from 'pdfkit';
 import type { Kysely } from 'kysely';
 import type { Database, Db, Trx } from '../../db/schema.ts';
-import { percentOf, type BasisPoints, type Cents } from '../../shared/money.ts';
+import { solidaritySplit, type SplitDetail } from '../../shared/solidarity.ts';
 import type { CardView, HouseholdView, SolidarityReport } from '../../shared/api/solidarity.ts';
 import { frDay, shiftDay } from '../../shared/time.ts';
 import { A4Document, pdfEuros } from '../documents/a4.ts';
@@ -407,36 +407,6 @@ export async function lookupCard(db: Db, code: string, today: string): Promise<C
     shares: [...shares.byCategory.entries()].map(([categoryId, householdShareBp]) => ({ categoryId, householdShareBp })),
     fundBalanceCents: contributed - spent,
   };
-}
-
-/**
- * The split of a ticket sold at solidarity prices: each line's household share rounded half-up (the household
- * pays that), the fund the rest. Pure, so the till shows exactly what the server will check.
- */
-export interface SplitDetail {
-  categoryId: number | null;
-  items: number;
-  publicCents: number;
-  householdCents: number;
-}
-
-export function solidaritySplit(
-  lines: readonly { categoryId: number | null; items: number; totalCents: number }[],
-  shares: { defaultShareBp: number; byCategory: ReadonlyMap<number, number> },
-): { publicCents: number; householdCents: number; fundCents: number; detail: SplitDetail[] } {
-  const byCategory = new Map<number | null, SplitDetail>();
-  for (const l of lines) {
-    const bp = (l.categoryId !== null ? shares.byCategory.get(l.categoryId) : undefined) ?? shares.defaultShareBp;
-    const d = byCategory.get(l.categoryId) ?? { categoryId: l.categoryId, items: 0, publicCents: 0, householdCents: 0 };
-    d.items += l.items;
-    d.publicCents += l.totalCents;
-    d.householdCents += percentOf(l.totalCents as Cents, bp as BasisPoints);
-    byCategory.set(l.categoryId, d);
-  }
-  const detail = [...byCategory.values()];
-  const publicCents = detail.reduce((s, d) => s + d.publicCents, 0);
-  const householdCents = detail.reduce((s, d) => s + d.householdCents, 0);
-  return { publicCents, householdCents, fundCents: publicCents - householdCents, detail };
 }
 
 /**

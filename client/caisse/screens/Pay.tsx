@@ -2,10 +2,12 @@ import { useEffect, useState } from 'preact/hooks';
 import { priceCart } from '../cart.ts';
 import { type TillState } from '../till.ts';
 import { Modal } from '../Modal.tsx';
-import { till, t, eur, METHODS, useLive, useKeys, errorText, Keypad, applyKey, keepFocus } from '../ui.tsx';
+import { till, t, eur, METHODS, FUND_METHODS, useLive, useKeys, errorText, Keypad, applyKey, keepFocus } from '../ui.tsx';
 import { call } from '../../api.ts';
 import { authApi } from '../../../shared/api/auth.ts';
 import { mealVoucherLimit, mealVouchersAllowedAt } from '../../../shared/payment-rules.ts';
+import { solidarityApi } from '../../../shared/api/solidarity.ts';
+import { solidaritySplit } from '../../../shared/solidarity.ts';
 
 export function nextNotes(due: number): number[] {
   const notes = [500, 1000, 2000, 5000, 10000];
@@ -50,6 +52,40 @@ export function PayScreen({ s }: { s: TillState }) {
       : eligible === 0
         ? t('till.pay.voucherNone')
         : t('till.pay.voucherLimit', { max: eur(voucherMax!), eligible: eur(eligible) });
+  // A household's card (solidarity prices): typed or scanned in its dialog, checked on the server.
+  const [cardOpen, setCardOpen, cardOpenRef] = useLive(false);
+  const [cardCode, setCardCode] = useState('');
+  const [cardError, setCardError] = useState('');
+  const applyCard = async () => {
+    setCardError('');
+    if ('error' in priced || s.orderShare) return setCardError(t('till.solidarity.noLines'));
+    try {
+      const card = await call(solidarityApi.lookup, { params: { code: cardCode.trim().toUpperCase() } });
+      const split = solidaritySplit(
+        s.cart.lines.map((l, i) => ({
+          categoryId: s.catalog?.byId.get(l.productId)?.categoryId ?? null,
+          items: 1,
+          totalCents: priced.lines[i]!.total,
+        })),
+        { defaultShareBp: card.defaultShareBp, byCategory: new Map(card.shares.map((x) => [x.categoryId, x.householdShareBp])) },
+      );
+      if (split.fundCents > card.remainingCents)
+        return setCardError(t('till.solidarity.cap', { code: card.code, left: eur(card.remainingCents), asked: eur(split.fundCents) }));
+      if (split.fundCents > card.fundBalanceCents)
+        return setCardError(t('till.solidarity.budget', { left: eur(card.fundBalanceCents), asked: eur(split.fundCents) }));
+      till.applyHousehold({
+        cardCode: cardCode.trim().toUpperCase(),
+        code: card.code,
+        householdCents: split.householdCents,
+        fundCents: split.fundCents,
+      });
+      setCardOpen(false);
+      setCardCode('');
+      setDigits('');
+    } catch (e) {
+      setCardError(errorText(e));
+    }
+  };
   // A large cash payment waiting for a manager's PIN.
   const [cashPending, setCashPending, cashRef] = useLive<number | null>(null);
   const [pin, setPin] = useState('');
@@ -142,7 +178,7 @@ export function PayScreen({ s }: { s: TillState }) {
   useKeys((e: KeyboardEvent) => {
     if ((e.target as HTMLElement).tagName === 'INPUT') return;
     // The card and cash dialogs answer their own keys (their buttons; Escape closes them).
-    if (cardRef.current !== null || cashRef.current !== null) return;
+    if (cardRef.current !== null || cashRef.current !== null || cardOpenRef.current) return;
     if (/^\d$/.test(e.key)) setDigits((d) => applyKey(d, e.key));
     else if (e.key === 'Backspace') setDigits((d) => d.slice(0, -1));
     else if (e.key === 'Enter' && total === 0 && !till.state.payments.length) void finishFree();
@@ -157,8 +193,8 @@ export function PayScreen({ s }: { s: TillState }) {
   });
 
   const label = (code: string) =>
-    METHODS.find((m) => m.code === code)
-      ? t(METHODS.find((m) => m.code === code)!.key)
+    [...METHODS, ...FUND_METHODS].find((m) => m.code === code)
+      ? t([...METHODS, ...FUND_METHODS].find((m) => m.code === code)!.key)
       : (extra.find((m) => m.code === code)?.label ?? code);
   return (
     <main class="pay">
@@ -178,6 +214,27 @@ export function PayScreen({ s }: { s: TillState }) {
             </li>
           ))}
         </ul>
+        {s.household && (
+          <p class="hint" role="status" data-testid="solidarity">
+            {t('till.solidarity.applied', {
+              code: s.household.code,
+              household: eur(s.household.householdCents),
+              fund: eur(s.household.fundCents),
+            })}
+          </p>
+        )}
+        {!s.household && !s.orderShare && (
+          <button
+            class="secondary"
+            data-testid="solidarity-card"
+            onClick={() => {
+              setCardError('');
+              setCardOpen(true);
+            }}
+          >
+            {t('till.solidarity.card')}
+          </button>
+        )}
         <div class="due" data-testid="due" aria-live="polite" aria-atomic="true">
           <span>{t('till.pay.due')}</span>
           <strong>{eur(due)}</strong>
@@ -233,6 +290,45 @@ export function PayScreen({ s }: { s: TillState }) {
           {t('till.pay.add', { method: label(method) })}
         </button>
       </section>
+      {cardOpen && (
+        <Modal labelledBy="solidarity-title" onClose={() => setCardOpen(false)}>
+          <form
+            class="card"
+            data-testid="solidarity-dialog"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void applyCard();
+            }}
+          >
+            <h2 id="solidarity-title">{t('till.solidarity.title')}</h2>
+            <p>{t('till.solidarity.help')}</p>
+            <label>
+              {t('till.solidarity.code')}
+              <input
+                autoFocus
+                autoComplete="off"
+                autoCapitalize="characters"
+                maxLength={10}
+                value={cardCode}
+                onInput={(e) => setCardCode((e.target as HTMLInputElement).value)}
+              />
+            </label>
+            {cardError && (
+              <p class="error" role="alert">
+                {cardError}
+              </p>
+            )}
+            <div class="row">
+              <button type="button" onClick={() => setCardOpen(false)}>
+                {t('till.cancel')}
+              </button>
+              <button type="submit" class="primary">
+                {t('till.solidarity.apply')}
+              </button>
+            </div>
+          </form>
+        </Modal>
+      )}
       {cashPending !== null && (
         <Modal labelledBy="cash-title" onClose={() => setCashPending(null)}>
           <form

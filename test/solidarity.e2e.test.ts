@@ -1,0 +1,105 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityProblems, launchBrowser, screenshot, shopOrigin, tabletContext } from './support/browser.ts';
+import { aCategory, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { pairAndLogIn } from './support/till-page.ts';
+
+// The household's card at the till, in a real browser reaching the server by its network name (issue 22).
+// Shares: 30 % by default, 40 % on Fromages. Tomme 6,50 € (Fromages) × 2 = 13,00 €, Pain 2,40 €: 15,40 €.
+// Household: 40 % × 13,00 = 5,20 + 30 % × 2,40 = 0,72 = 5,92; the fund 15,40 − 5,92 = 9,48.
+let shop: TestShop;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let cardCode = '';
+let overCap = '';
+const flat = (s: string | null) => (s ?? '').replace(/[\u00a0\u202f]/g, ' ');
+const sales = async () => (await shop.admin.get('/api/sales?limit=50')).body as any[];
+
+beforeAll(async () => {
+  shop = await startTestShop({ serveClient: true });
+  const fromages = await aCategory(shop.admin, { name: 'Fromages' });
+  await aProduct(shop.admin, { name: 'Tomme de brebis', priceCents: 650, vatRateBp: 550, categoryId: fromages.id });
+  await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 240, vatRateBp: 550 });
+  expect(
+    (
+      await shop.admin.put('/api/solidarity/shares', {
+        defaultShareBp: 3000,
+        byCategory: [{ categoryId: fromages.id, householdShareBp: 4000 }],
+        retentionMonths: 12,
+      })
+    ).status,
+  ).toBe(200);
+  await shop.admin.post('/api/solidarity/funders', { name: 'CCAS de Castres' });
+  const [funder] = (await shop.admin.get('/api/solidarity/fund')).body.funders;
+  const today = new Date().toISOString().slice(0, 10);
+  await shop.admin.post('/api/solidarity/contributions', { funderId: funder.id, amountCents: 10_000, receivedOn: today });
+  const h = await shop.admin.post('/api/households', {
+    size: 2,
+    validFrom: '2026-01-01',
+    validTo: '2030-12-31',
+    monthlyAllowanceCents: 3000,
+    partner: 'Secours populaire',
+  });
+  cardCode = h.body.cardCode;
+  // A household with 5,00 € a month: this ticket's 9,48 is beyond it.
+  overCap = (
+    await shop.admin.post('/api/households', { size: 1, validFrom: '2026-01-01', validTo: '2030-12-31', monthlyAllowanceCents: 500 })
+  ).body.cardCode;
+  expect((await shop.admin.post('/api/users', { displayName: 'Camille', role: 'cashier', pin: '2468' })).status).toBe(201);
+  browser = await launchBrowser({ trustShopCa: shop.dataDir });
+  context = await tabletContext(browser, shopOrigin(shop.server.port));
+  page = await context.newPage();
+  await page.goto('/caisse/');
+  await pairAndLogIn(page, shop);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await shop?.close();
+});
+
+async function ring(name: string) {
+  await page.getByPlaceholder('Chercher un article ou scanner').fill(name);
+  await expect.poll(() => page.locator('[data-product]').count()).toBe(1);
+  await page.keyboard.press('Enter');
+}
+
+describe('the household’s card at the till', { timeout: 60_000 }, () => {
+  it('scans the card, the fund pays its share, the household the rest, and the cap is said', async () => {
+    await ring('Tomme');
+    await ring('Tomme');
+    await ring('Pain');
+    await expect.poll(async () => flat(await page.getByTestId('total').textContent())).toContain('15,40');
+    await page.getByTestId('pay').click();
+    // A card over its monthly cap: said in the dialog, nothing applied.
+    await page.getByTestId('solidarity-card').click();
+    await page.getByLabel('Code de la carte').fill(overCap);
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => flat(await page.getByTestId('solidarity-dialog').getByRole('alert').textContent()))
+      .toBe('Plafond mensuel du foyer M-0002 : il reste 5,00 €, ce ticket en demande 9,48 €');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByLabel('Code de la carte').fill(cardCode);
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => flat(await page.getByTestId('solidarity').textContent()))
+      .toBe('Tarif solidaire M-0001 : le foyer paie 5,92 €, le fonds 9,48 €');
+    await expect.poll(async () => flat(await page.getByTestId('due').textContent())).toContain('5,92');
+    await screenshot(page, 'till-solidarity');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Espèces', exact: true }).click();
+    await page.getByRole('button', { name: 'Compte juste' }).click();
+    await page.getByRole('button', { name: 'Pas de ticket' }).click();
+    await expect
+      .poll(async () => (await sales())[0]?.payments)
+      .toEqual([
+        { method: 'solidarity', amountCents: 948 },
+        { method: 'cash', amountCents: 592 },
+      ]);
+    const [sale] = await sales();
+    expect(sale.totalCents).toBe(1540);
+    const [h] = (await shop.admin.get('/api/households')).body.filter((x: any) => x.cardCode === cardCode);
+    expect([h.usedThisMonthCents, h.remainingCents]).toEqual([948, 2052]);
+  });
+});
