@@ -177,6 +177,7 @@ const SECTIONS: { name: string; open?: (page: Page) => Promise<void> }[] = [
     },
   },
   { name: 'Relevés des producteurs' },
+  { name: 'Tarif solidaire' },
   { name: 'Comptabilité' },
   {
     name: 'Caisses et réglages',

@@ -1,3 +1,4 @@
+import { Solidarity } from './Solidarity.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
 import type { T } from '../i18n.ts';
@@ -14,7 +15,18 @@ import { Setup } from './Setup.tsx';
 import { Stock } from './Stock.tsx';
 import { System } from './System.tsx';
 
-const SECTIONS = ['day', 'catalogue', 'deposit', 'inventory', 'floor', 'statements', 'accounting', 'setup', 'system'] as const;
+const SECTIONS = [
+  'day',
+  'catalogue',
+  'deposit',
+  'inventory',
+  'floor',
+  'statements',
+  'solidarity',
+  'accounting',
+  'setup',
+  'system',
+] as const;
 type Section = (typeof SECTIONS)[number];
 const fromHash = (): Section =>
   (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
@@ -46,6 +58,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'inventory' && <Losses t={t} lang={lang} kitchen />}
       {section === 'floor' && <FloorEditor t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
+      {section === 'solidarity' && <Solidarity t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
       {section === 'accounting' && <ConsignmentModel t={t} lang={lang} />}
       {section === 'accounting' && <Archives t={t} lang={lang} />}

@@ -1,3 +1,4 @@
+import { addFunder, contribute, createHousehold, setShares } from '../solidarity/solidarity.ts';
 import { frenchIban, frenchVatNumber } from '../../shared/banking.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
@@ -180,6 +181,37 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
   await openDemoTables(db, now);
   const manager = await db.selectFrom('users').select('id').where('login', '=', DEMO_MANAGER_LOGIN).executeTakeFirstOrThrow();
   await createDemoStatements(db, now, manager.id, new Date(now.getTime() - 28 * 86400_000));
+  await createDemoSolidarity(db, now, manager.id);
+}
+
+/**
+ * Solidarity prices (issue 22): households pay 30 % of the public price (40 % on cheese), the CCAS and a
+ * foundation fund the rest; three households referred by the Secours populaire, their cards to print.
+ */
+async function createDemoSolidarity(db: Kysely<Database>, now: Date, managerId: number) {
+  const today = businessDay(now, 'Europe/Paris');
+  const cheese = await db.selectFrom('categories').select('id').where('slug', '=', 'fromages').executeTakeFirst();
+  await setShares(
+    db,
+    { defaultShareBp: 3000, byCategory: cheese ? [{ categoryId: cheese.id, householdShareBp: 4000 }] : [], retentionMonths: 12 },
+    managerId,
+    now,
+  );
+  for (const [name, amountCents] of [
+    ['CCAS de Castres', 150_000],
+    ['Fondation du Tarn solidaire', 50_000],
+  ] as const) {
+    const fund = await addFunder(db, name, managerId, now);
+    const funder = fund.funders.find((f) => f.name === name)!;
+    await contribute(db, { funderId: funder.id, amountCents, receivedOn: today, note: 'Démo' }, managerId, now);
+  }
+  const until = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
+  for (const [size, allowance] of [
+    [1, 3000],
+    [3, 6000],
+    [5, 9000],
+  ] as const)
+    await createHousehold(db, { size, validFrom: today, validTo: until, monthlyAllowanceCents: allowance, partner: 'Secours populaire' }, managerId, now, today);
 }
 
 const TOMME = 'Tomme de brebis des Monts de Lacaune';
