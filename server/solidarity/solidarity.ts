@@ -254,8 +254,8 @@ export async function householdCardPdf(db: Db, id: number): Promise<{ pdf: Buffe
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  doc.font('Sans-Bold').fontSize(11).text(shop.name, 12, 12, { width: 140 });
-  doc.font('Sans').fontSize(8).text('Carte tarif solidaire', 12, 30, { width: 140 });
+  doc.font('Sans-Bold').fontSize(9).text(shop.name, 12, 12, { width: 140, height: 24, ellipsis: true });
+  doc.font('Sans').fontSize(8).text('Carte tarif solidaire', 12, 38, { width: 140 });
   doc.font('Sans-Bold').fontSize(16).text(householdCode(h.number), 12, 58, { width: 140 });
   doc
     .font('Sans')
