@@ -4,7 +4,7 @@ import type { ColumnType, Generated, Insertable, Kysely, Selectable, Transaction
 type Flag = 0 | 1;
 
 export type Role = 'admin' | 'manager' | 'cashier' | 'waiter' | 'producer';
-export type OutletCode = 'shop' | 'restaurant';
+export type OutletCode = 'shop' | 'restaurant' | 'epicerie' | 'textile' | 'ressourcerie';
 export type Unit = 'piece' | 'kg';
 /** Réel (collects VAT), franchise en base (art. 293 B CGI), agricultural flat rate (art. 298 quater CGI). */
 export type VatStatus = 'subject' | 'franchise' | 'flat_rate';

@@ -1,3 +1,4 @@
+import { OUTLET_CODES } from '../../shared/api/common.ts';
 import { formatIban } from '../../shared/banking.ts';
 import { useEffect, useState } from 'preact/hooks';
 import { parseEuros } from '../../shared/money.ts';
@@ -824,14 +825,12 @@ function ProductExtras({ t, categories, unit, product }: { t: T; categories: Cat
       </label>
       <fieldset class="outlets">
         <legend>{t('bo.cat.soldAt')}</legend>
-        <label class="check">
-          <input type="checkbox" name="outlet-shop" defaultChecked={outlets.includes('shop')} />
-          {t('bo.outlet.shop')}
-        </label>
-        <label class="check">
-          <input type="checkbox" name="outlet-restaurant" defaultChecked={outlets.includes('restaurant')} />
-          {t('bo.outlet.restaurant')}
-        </label>
+        {OUTLET_CODES.map((o) => (
+          <label class="check" key={o}>
+            <input type="checkbox" name={`outlet-${o}`} defaultChecked={outlets.includes(o)} />
+            {t(`bo.outlet.${o}`)}
+          </label>
+        ))}
       </fieldset>
     </>
   );
@@ -857,7 +856,7 @@ function productExtras(f: FormData, unit: 'piece' | 'kg') {
   return {
     net,
     categoryId: f.get('categoryId') ? Number(f.get('categoryId')) : null,
-    outlets: (['shop', 'restaurant'] as const).filter((o) => f.get(`outlet-${o}`) === 'on'),
+    outlets: OUTLET_CODES.filter((o) => f.get(`outlet-${o}`) === 'on'),
     lowStockThreshold: threshold,
     takeawayVatRateBp: f.get('takeawayVat') ? Number(f.get('takeawayVat')) : null,
     ...(unit === 'kg' ? { plu: plu || null } : {}),

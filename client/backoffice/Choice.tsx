@@ -1,3 +1,4 @@
+import { OUTLET_CODES, type OutletCodeValue } from '../../shared/api/common.ts';
 import type { T } from '../i18n.ts';
 
 /**
@@ -27,21 +28,16 @@ export function Choice({
 }
 
 /** Which outlet a page works on: the shop or the restaurant, each with its own closings. */
-export function OutletPicker({
-  t,
-  outlet,
-  onChange,
-}: {
-  t: T;
-  outlet: 'shop' | 'restaurant';
-  onChange: (o: 'shop' | 'restaurant') => void;
-}) {
+export function OutletPicker({ t, outlet, onChange }: { t: T; outlet: OutletCodeValue; onChange: (o: OutletCodeValue) => void }) {
   return (
     <label>
       {t('bo.day.outlet')}
-      <select value={outlet} onChange={(e) => onChange((e.target as HTMLSelectElement).value as 'shop' | 'restaurant')}>
-        <option value="shop">{t('bo.outlet.shop')}</option>
-        <option value="restaurant">{t('bo.outlet.restaurant')}</option>
+      <select value={outlet} onChange={(e) => onChange((e.target as HTMLSelectElement).value as OutletCodeValue)}>
+        {OUTLET_CODES.map((o) => (
+          <option key={o} value={o}>
+            {t(`bo.outlet.${o}`)}
+          </option>
+        ))}
       </select>
     </label>
   );

@@ -1,3 +1,4 @@
+import type { OutletCodeValue } from '../../shared/api/common.ts';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import { ApiError, call, link } from '../api.ts';
@@ -20,7 +21,7 @@ const methodKey = (m: string): MessageKey | null =>
 
 /** The day: X report at any time, then the Z with the drawer counted by denomination. */
 export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
-  const [outlet, setOutlet] = useState<'shop' | 'restaurant'>('shop');
+  const [outlet, setOutlet] = useState<OutletCodeValue>('shop');
   const [day, setDay] = useState(today());
   const [x, setX] = useState<XReport | null>(null);
   const [counts, setCounts] = useState<Record<number, number>>({});

@@ -1,3 +1,4 @@
+import type { OutletCodeValue } from '../../shared/api/common.ts';
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import { parseEuros } from '../../shared/money.ts';
@@ -24,7 +25,7 @@ export function DrawerMovements({
 }: {
   t: T;
   lang: Lang;
-  outlet: 'shop' | 'restaurant';
+  outlet: OutletCodeValue;
   day: string;
   /** The day's Z is taken: its movements are listed, a new one would go to the next open day. */
   closed: boolean;

@@ -1,3 +1,4 @@
+import type { OutletCodeValue } from '../../shared/api/common.ts';
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { archiveApi, type ArchiveEntry } from '../../shared/api/archive.ts';
@@ -15,7 +16,7 @@ type Closing = ClosingView;
  * the year once all its months are. A refusal names what is still open.
  */
 export function Periods({ t, lang }: { t: T; lang: Lang }) {
-  const [outlet, setOutlet] = useState<'shop' | 'restaurant'>('shop');
+  const [outlet, setOutlet] = useState<OutletCodeValue>('shop');
   const [month, setMonth] = useState(previousMonth(today()));
   const [year, setYear] = useState(String(Number(today().slice(0, 4)) - 1));
   const [closings, setClosings] = useState<Closing[]>([]);

@@ -1,3 +1,4 @@
+import { OUTLET_CODES } from '../../shared/api/common.ts';
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import type { z } from 'zod';
@@ -222,8 +223,11 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
           <label>
             {t('bo.setup.outlet')}
             <select name="outlet">
-              <option value="shop">{t('bo.outlet.shop')}</option>
-              <option value="restaurant">{t('bo.outlet.restaurant')}</option>
+              {OUTLET_CODES.map((o) => (
+                <option key={o} value={o}>
+                  {t(`bo.outlet.${o}`)}
+                </option>
+              ))}
             </select>
           </label>
           <div class="actions wide">
@@ -733,11 +737,7 @@ function PrinterForm({ t, printer, onSubmit, onCancel }: { t: T; printer?: Print
         <Choice
           name="outlet"
           value={printer?.outlet ?? ''}
-          options={[
-            ['', t('bo.setup.allOutlets')],
-            ['shop', t('bo.outlet.shop')],
-            ['restaurant', t('bo.outlet.restaurant')],
-          ]}
+          options={[['', t('bo.setup.allOutlets')], ...OUTLET_CODES.map((o): [string, string] => [o, t(`bo.outlet.${o}`)])]}
         />
       </label>
       <label>

@@ -50,7 +50,7 @@ export interface DemoProduct {
   unit: 'piece' | 'kg';
   priceCents: number;
   vatRateBp: number;
-  outlets: ('shop' | 'restaurant')[];
+  outlets: ('shop' | 'restaurant' | 'epicerie' | 'textile' | 'ressourcerie')[];
   barcode?: string;
   plu?: string;
   stockTracked: boolean;

@@ -211,7 +211,13 @@ async function createDemoSolidarity(db: Kysely<Database>, now: Date, managerId: 
     [3, 6000],
     [5, 9000],
   ] as const)
-    await createHousehold(db, { size, validFrom: today, validTo: until, monthlyAllowanceCents: allowance, partner: 'Secours populaire' }, managerId, now, today);
+    await createHousehold(
+      db,
+      { size, validFrom: today, validTo: until, monthlyAllowanceCents: allowance, partner: 'Secours populaire' },
+      managerId,
+      now,
+      today,
+    );
 }
 
 const TOMME = 'Tomme de brebis des Monts de Lacaune';

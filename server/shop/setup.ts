@@ -1,3 +1,4 @@
+import { OUTLET_CODES, OUTLET_NAMES } from '../../shared/api/common.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { shopIdentitySchema, type ShopIdentityInput } from '../../shared/api/settings.ts';
@@ -10,17 +11,14 @@ export async function shopMode(db: Kysely<Database>): Promise<'demo' | 'real' | 
   return (await readSetting(db, 'shop.mode')) ?? null;
 }
 
-/** What every shop starts with: its two outlets, a first till, its identity and default scale layouts. */
+/** What every shop starts with: its outlets (the building's counters), a first till, its identity and default scale layouts. */
 export async function createShopBase(db: Kysely<Database>, mode: 'demo' | 'real', given: ShopIdentityInput, now: Date) {
   const identity = shopIdentitySchema.parse(given);
   const existing = await shopMode(db);
   if (existing) throw new Error(`this database already holds a ${existing} shop`);
   await db
     .insertInto('outlets')
-    .values([
-      { code: 'shop', name: 'Boutique' },
-      { code: 'restaurant', name: 'Restaurant' },
-    ])
+    .values(OUTLET_CODES.map((code) => ({ code, name: OUTLET_NAMES[code] })))
     .execute();
   await db.insertInto('tills').values({ outlet_id: 1, name: 'Caisse 1', created_at: now.toISOString() }).execute();
   await writeSetting(db, 'shop.mode', mode, now);

@@ -150,7 +150,7 @@ export const productCreateBody = z
     stockTracked: z.boolean().default(true),
     /** Pieces, or grams for products sold by weight. */
     lowStockThreshold: z.number().int().min(0).max(100_000_000).nullable().default(null),
-    outlets: z.array(outletCodeSchema).min(1).max(2).default(['shop']),
+    outlets: z.array(outletCodeSchema).min(1).max(5).default(['shop']),
     barcodes: z.array(barcodeText).max(20).default([]),
     net: netSchema.nullable().default(null),
     /** The course a dish is sent to the kitchen in by default (restaurant); null: with the first send. */
@@ -172,7 +172,7 @@ export const productUpdateBody = z
     plu: pluSchema.nullable(),
     stockTracked: z.boolean(),
     lowStockThreshold: z.number().int().min(0).max(100_000_000).nullable(),
-    outlets: z.array(outletCodeSchema).min(1).max(2),
+    outlets: z.array(outletCodeSchema).min(1).max(5),
     active: z.boolean(),
     net: netSchema.nullable(),
     /** The product's whole set of barcodes: codes left out are removed, new ones added, in the same transaction. */

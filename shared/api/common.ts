@@ -8,7 +8,20 @@ export const basisPointsSchema = z.number().int().min(0).max(10_000);
 export const idSchema = z.number().int().positive();
 export const roleSchema = z.enum(['admin', 'manager', 'cashier', 'waiter', 'producer']);
 export const unitSchema = z.enum(['piece', 'kg']);
-export const outletCodeSchema = z.enum(['shop', 'restaurant']);
+/**
+ * The building's counters (issue 22): the producers' shop, the restaurant, the épicerie solidaire, the textile
+ * shop and the ressourcerie, each with its own tills, numbering, chain and Z.
+ */
+export const OUTLET_CODES = ['shop', 'restaurant', 'epicerie', 'textile', 'ressourcerie'] as const;
+export type OutletCodeValue = (typeof OUTLET_CODES)[number];
+export const OUTLET_NAMES: Record<OutletCodeValue, string> = {
+  shop: 'Boutique',
+  restaurant: 'Restaurant',
+  epicerie: 'Épicerie solidaire',
+  textile: 'Boutique textile',
+  ressourcerie: 'Ressourcerie',
+};
+export const outletCodeSchema = z.enum(OUTLET_CODES);
 /** Réel (collects VAT), franchise en base (art. 293 B CGI), agricultural flat rate (art. 298 quater CGI). */
 export const vatStatusSchema = z.enum(['subject', 'franchise', 'flat_rate']);
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
