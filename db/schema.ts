@@ -510,6 +510,47 @@ export interface SolidarityContributionTable {
   created_by: number;
 }
 
+export type ReuseStream = 'textile' | 'furniture' | 'books' | 'tableware' | 'electrical' | 'toys' | 'other';
+
+/** A donation received at the ressourcerie (issue 22). */
+export interface ReuseIntakeTable {
+  id: Generated<number>;
+  at: string;
+  business_day: string;
+  donor: string | null;
+  created_by: number;
+}
+export interface ReuseIntakeLineTable {
+  intake_id: number;
+  stream: ReuseStream;
+  grams: number;
+}
+/** A one-off item: its own article (product), quantity 1, sold once. */
+export interface ReuseItemTable {
+  id: Generated<number>;
+  product_id: number;
+  code: string;
+  intake_id: number | null;
+  stream: ReuseStream;
+  grams: number;
+  price_cents: number;
+  priced_on: string;
+  status: ColumnType<'on_sale' | 'sold' | 'recycled' | 'discarded', 'on_sale' | undefined, 'on_sale' | 'sold' | 'recycled' | 'discarded'>;
+  status_day: string | null;
+  marked_down_on: string | null;
+  sale_id: string | null;
+}
+export interface ReuseOutflowTable {
+  id: Generated<number>;
+  business_day: string;
+  stream: ReuseStream;
+  grams: number;
+  kind: 'recycled' | 'discarded';
+  item_id: number | null;
+  note: ColumnType<string, string | undefined, string>;
+  created_at: string;
+}
+
 /** A producer's signed self-billing mandate (art. 289 I-2° CGI): kept as signed, revoked at most once. */
 export interface SelfBillingMandateTable {
   id: Generated<number>;
@@ -738,6 +779,10 @@ export interface Database {
   solidarity_shares: SolidarityShareTable;
   solidarity_funders: SolidarityFunderTable;
   solidarity_contributions: SolidarityContributionTable;
+  reuse_intakes: ReuseIntakeTable;
+  reuse_intake_lines: ReuseIntakeLineTable;
+  reuse_items: ReuseItemTable;
+  reuse_outflows: ReuseOutflowTable;
   printers: PrinterTable;
   print_jobs: PrintJobTable;
   closings: ClosingTable;

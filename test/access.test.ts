@@ -19,6 +19,7 @@ const PUBLIC = 'public';
 const ANY_USER = 'any-user';
 const M = ['admin', 'manager'];
 const TILL = ['device', 'admin', 'manager', 'cashier', 'waiter'];
+const STAFF = ['admin', 'manager', 'cashier', 'waiter'];
 const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'GET /api/health': PUBLIC,
   'GET /api/openapi.json': PUBLIC,
@@ -77,6 +78,15 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'GET /api/products/:id/recipe': M,
   'PUT /api/products/:id/recipe': M,
   'GET /api/catalog': TILL,
+  'POST /api/ressourcerie/intakes': STAFF,
+  'GET /api/ressourcerie/intakes/:id/receipt.pdf': STAFF,
+  'GET /api/ressourcerie/items': M,
+  'GET /api/ressourcerie/items/:code': TILL,
+  'POST /api/ressourcerie/aging': M,
+  'POST /api/ressourcerie/outflows': M,
+  'GET /api/ressourcerie/tonnage': M,
+  'GET /api/ressourcerie/tonnage.csv': M,
+  'GET /api/ressourcerie/tonnage.pdf': M,
   'GET /api/households': M,
   'POST /api/households': M,
   'PATCH /api/households/:id': M,

@@ -68,7 +68,7 @@ type BaseRow = Awaited<ReturnType<ReturnType<typeof baseProductQuery>['execute']
 async function hydrate(db: Db, rows: BaseRow[]) {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [outlets, barcodes, modifiers, short] = await Promise.all([
+  const [outlets, barcodes, modifiers, short, oneOff] = await Promise.all([
     db
       .selectFrom('product_outlets')
       .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
@@ -78,12 +78,16 @@ async function hydrate(db: Db, rows: BaseRow[]) {
     db.selectFrom('barcodes').select(['product_id', 'code']).where('product_id', 'in', ids).orderBy('created_at').execute(),
     offeredModifiers(db, ids),
     dishesShortOfIngredients(db, ids),
+    db.selectFrom('reuse_items').select('product_id').where('product_id', 'in', ids).execute(),
   ]);
+  const oneOffs = new Set(oneOff.map((r) => r.product_id));
   const outletsOf = new Map<number, OutletCode[]>();
   for (const o of outlets) outletsOf.set(o.product_id, [...(outletsOf.get(o.product_id) ?? []), o.code]);
   const codesOf = new Map<number, string[]>();
   for (const b of barcodes) codesOf.set(b.product_id, [...(codesOf.get(b.product_id) ?? []), b.code]);
-  return rows.map((r) => productView(r, outletsOf.get(r.id) ?? [], codesOf.get(r.id) ?? [], modifiers.get(r.id) ?? [], short.has(r.id)));
+  return rows.map((r) =>
+    productView(r, outletsOf.get(r.id) ?? [], codesOf.get(r.id) ?? [], modifiers.get(r.id) ?? [], short.has(r.id), oneOffs.has(r.id)),
+  );
 }
 
 function productView(
@@ -92,6 +96,7 @@ function productView(
   barcodes: string[],
   modifiers: ProductView['modifiers'],
   ingredientsShort: boolean,
+  oneOff = false,
 ): ProductView {
   const tracked = r.stock_tracked === 1;
   const onHand = tracked ? (r.on_hand ?? 0) : null;
@@ -119,6 +124,7 @@ function productView(
     mealVoucherEligible: r.meal_voucher_eligible === 1,
     modifiers,
     ingredientsShort,
+    oneOff,
   };
 }
 export type { ProductView };

@@ -15,6 +15,7 @@ import { printingRoutes } from '../printing/routes.ts';
 import { settlementRoutes } from '../settlement/routes.ts';
 import { payoutRoutes } from '../settlement/payout-routes.ts';
 import { solidarityRoutes } from '../solidarity/routes.ts';
+import { ressourcerieRoutes } from '../ressourcerie/routes.ts';
 import { accountingRoutes } from '../accounting/routes.ts';
 import { restaurantRoutes } from '../restaurant/routes.ts';
 import { buildOpenApi } from '../system/openapi.ts';
@@ -51,6 +52,7 @@ export const allRoutes: readonly RouteDef[] = [
   ...settlementRoutes,
   ...payoutRoutes,
   ...solidarityRoutes,
+  ...ressourcerieRoutes,
   ...accountingRoutes,
   ...restaurantRoutes,
 ];

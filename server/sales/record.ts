@@ -23,6 +23,7 @@ import { checkOrderPart, planSharePart, recordOrderPart, type SharePart } from '
 import { checkLinePrices, type LinePrice, type ProductToPrice } from './prices.ts';
 import { checkPaymentRules } from './payment-rules.ts';
 import { checkSolidarity, linkSolidaritySale } from '../solidarity/solidarity.ts';
+import { checkReuseItems, markReuseItemsSold } from '../ressourcerie/ressourcerie.ts';
 
 export interface SaleContext {
   cashierId: number;
@@ -212,6 +213,11 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
       now: ctx.now,
     });
 
+    // One-off items (the ressourcerie's): each sells once, one piece.
+    const reuse = await checkReuseItems(
+      trx,
+      body.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, refund: false })),
+    );
     // Solidarity prices: the household's card, the fund's exact share, its allowance and the fund's budget.
     const solidarity = await checkSolidarity(trx, {
       household: body.household,
@@ -315,6 +321,7 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
     });
     if (body.order) await recordOrderPart(trx, sale.id, body.order, { userId: ctx.cashierId, tillId: till.id }, ctx.now);
     if (solidarity) await linkSolidaritySale(trx, sale.id, solidarity);
+    await markReuseItemsSold(trx, sale.id, reuse, ctx.now);
     for (const l of lines) {
       if (l.price.source !== 'manual') continue;
       await recordEvent(trx, {

@@ -10,6 +10,14 @@ import { ingredientsOf } from '../catalog/recipes.ts';
 import { getOrder } from '../restaurant/orders.ts';
 import { listSales, reprintSale, requestReceipt, ringingCashier, viewSale } from './sales.ts';
 
+/** One-off items sold (the ressourcerie's) leave the catalogue: the tills reload it (and say « déjà vendu » of a label). */
+async function announceOneOffs(ctx: Ctx, sale: SaleView) {
+  const ids = [...new Set(sale.lines.map((l) => l.productId))];
+  if (!ctx.services.realtime || !ids.length) return;
+  const sold = await ctx.db.selectFrom('reuse_items').select('product_id').where('product_id', 'in', ids).execute();
+  if (sold.length) ctx.services.realtime.catalogChanged(sold.map((r) => r.product_id));
+}
+
 /** After the commit: the ticket to managers, its till and (their lines only) its producers; the new stock levels. */
 function announce(ctx: Ctx, sale: SaleView) {
   const rt = ctx.services.realtime;
@@ -83,6 +91,7 @@ export const salesRoutes = [
       );
       if (created) {
         announce(ctx, sale);
+        await announceOneOffs(ctx, sale);
         await openDrawerForCash(ctx, sale);
         // A restaurant bill (or part of it): every device sees what is left to pay, or the table free.
         if (body.order) {

@@ -37,6 +37,12 @@ const settingSchemas = {
     defaultShareBp: z.number().int().min(0).max(10_000),
     retentionMonths: z.number().int().min(1).max(120),
   }),
+  /** The ressourcerie's unsold items (issue 22): marked down after some weeks, by so much, then recycled. */
+  'ressourcerie.aging': z.object({
+    markdownWeeks: z.number().int().min(1).max(52),
+    markdownBp: z.number().int().min(0).max(10_000),
+    recycleWeeks: z.number().int().min(1).max(104),
+  }),
   'stock.nextSlipNumber': z.object({ deposit: z.number().int().positive(), return: z.number().int().positive() }),
 } as const;
 

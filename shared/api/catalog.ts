@@ -297,6 +297,8 @@ export const productView = z.strictObject({
   ),
   /** A dish with a recipe some ingredient of which has less on the shelf than one portion takes (flagged to the waiter). */
   ingredientsShort: z.boolean(),
+  /** A one-off item (the ressourcerie's, issue 22): one piece, sold once. */
+  oneOff: z.boolean(),
 });
 export type ProductView = z.infer<typeof productView>;
 

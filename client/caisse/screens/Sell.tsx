@@ -7,6 +7,9 @@ import { Cart } from './sell/Cart.tsx';
 import { WeighDialog } from './sell/Dialogs.tsx';
 import { ProductGrid } from './sell/ProductGrid.tsx';
 import { till, lang, t, eur, useKeys, pure } from '../ui.tsx';
+import { call } from '../../api.ts';
+import { day } from '../../format.ts';
+import { ressourcerieApi } from '../../../shared/api/ressourcerie.ts';
 
 export function SellScreen({ s }: { s: TillState }) {
   return (
@@ -208,6 +211,12 @@ export function Products({ catalog, message, parked }: ProductsProps) {
   /** Adds the product, or asks its weight first: says whether it is in the cart now. */
   const pick = (p: Product, opts: { grams?: number; priceCents?: number; priceLabel?: string } = {}) => {
     till.touch();
+    // A one-off item (the ressourcerie's) is one piece: its label scanned twice is not two.
+    if (p.oneOff && till.state.cart.lines.some((l) => l.productId === p.id)) {
+      till.say('error', t('till.scan.oneOffTwice', { name: p.name }));
+      setQuery('');
+      return true;
+    }
     if (p.unit === 'kg' && opts.grams === undefined && opts.priceCents === undefined) {
       setWeighing(p);
       return false;
@@ -246,6 +255,22 @@ export function Products({ catalog, message, parked }: ProductsProps) {
             });
       // Added: the box is cleared already. Being weighed: the code leaves the box too.
       if (!added) setQuery('');
+    } else if (r.kind === 'unknown' && /^R\d{7}$/i.test(r.code.trim())) {
+      // A ressourcerie label no longer in the catalogue: sold (when) or gone to recycling, as the server says.
+      setQuery('');
+      const code = r.code.trim().toUpperCase();
+      call(ressourcerieApi.item, { params: { code } })
+        .then((item) =>
+          till.say(
+            'error',
+            item.status === 'sold'
+              ? t('till.scan.alreadySold', { code, name: item.name, day: item.statusDay ? day(item.statusDay, lang) : '' })
+              : item.status === 'on_sale'
+                ? t('till.scan.unknown', { code })
+                : t('till.scan.recycled', { code, name: item.name }),
+          ),
+        )
+        .catch(() => till.say('error', t('till.scan.unknown', { code })));
     } else {
       till.say('error', r.kind === 'misread' ? t('till.scan.misread', { code: r.code }) : t('till.scan.unknown', { code: r.code }));
       setQuery('');

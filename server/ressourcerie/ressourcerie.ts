@@ -1,0 +1,412 @@
+/**
+ * The ressourcerie (issue 22, item 3). Donations are weighed by stream at intake (a receipt for the donor when
+ * asked); each item put on sale is priced there and becomes its own article (quantity 1, sold once) with a
+ * label to print (`R0000042`, a Code 128 on the shelf labels). Unsold, it is marked down after some weeks, then
+ * sent to recycling by its weight. The month's tonnage per stream — collected, sold for reuse, recycled,
+ * discarded — is what the eco-organisms and the funders ask for.
+ *
+ * Sold once: the ticket that sells an item marks it sold and takes it off the catalogue; another ticket with it
+ * is refused (« déjà vendu »), and its label scanned again says so at the till.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, Db, ReuseStream, Trx } from '../../db/schema.ts';
+import { percentOf, type BasisPoints, type Cents } from '../../shared/money.ts';
+import { frDay, shiftDay } from '../../shared/time.ts';
+import { REUSE_STREAMS, STREAM_NAMES, type TonnageReport } from '../../shared/api/ressourcerie.ts';
+import { A4Document } from '../documents/a4.ts';
+import { Invalid, NotFound, Unprocessable } from '../errors.ts';
+import { toCsv } from '../exports/csv.ts';
+import { recordEvent } from '../journal/events.ts';
+import { createProduct, updateProduct } from '../catalog/products.ts';
+import { isDemo, readSetting, shopIdentity } from '../settings/settings.ts';
+
+export const DEFAULT_AGING = { markdownWeeks: 4, markdownBp: 5000, recycleWeeks: 8 };
+const itemCode = (id: number) => `R${String(id).padStart(7, '0')}`;
+const kg = (g: number) => (g / 1000).toLocaleString('fr-FR', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
+
+export interface IntakeInput {
+  lines: { stream: ReuseStream; grams: number }[];
+  donor?: string | undefined;
+  items: { name: string; stream: ReuseStream; grams: number; priceCents: number }[];
+}
+
+async function agingOf(db: Db) {
+  return (await readSetting(db, 'ressourcerie.aging')) ?? DEFAULT_AGING;
+}
+
+async function addItem(
+  trx: Trx,
+  input: { name: string; stream: ReuseStream; grams: number; priceCents: number; intakeId: number | null },
+  userId: number,
+  now: Date,
+  day: string,
+) {
+  const product = await createProduct(
+    trx,
+    {
+      name: input.name,
+      producerId: null,
+      categoryId: null,
+      unit: 'piece',
+      priceCents: input.priceCents,
+      vatRateBp: 2000,
+      plu: null,
+      stockTracked: false,
+      lowStockThreshold: null,
+      outlets: ['ressourcerie'],
+      barcodes: [],
+      net: null,
+      course: null,
+      takeawayVatRateBp: null,
+      mealVoucherEligible: false,
+    },
+    userId,
+    now,
+  );
+  const { id } = await trx
+    .insertInto('reuse_items')
+    .values({
+      product_id: product.id,
+      code: `pending-${product.id}`,
+      intake_id: input.intakeId,
+      stream: input.stream,
+      grams: input.grams,
+      price_cents: input.priceCents,
+      priced_on: day,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const code = itemCode(id);
+  await trx.updateTable('reuse_items').set({ code }).where('id', '=', id).execute();
+  await trx.insertInto('barcodes').values({ product_id: product.id, code, created_at: now.toISOString() }).execute();
+  return { id, productId: product.id, code, name: input.name, stream: input.stream, grams: input.grams, priceCents: input.priceCents };
+}
+
+/** A donation weighed by stream, and the items priced from it (each its own article, its label to print). */
+export async function recordIntake(db: Kysely<Database>, input: IntakeInput, userId: number, now: Date, day: string) {
+  const streams = input.lines.map((l) => l.stream);
+  if (new Set(streams).size !== streams.length)
+    throw new Invalid({ field: 'lines', reason: 'un flux pesé deux fois : additionnez les pesées' });
+  return db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('reuse_intakes')
+      .values({ at: now.toISOString(), business_day: day, donor: input.donor?.trim() || null, created_by: userId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (input.lines.length)
+      await trx
+        .insertInto('reuse_intake_lines')
+        .values(input.lines.map((l) => ({ intake_id: id, stream: l.stream, grams: l.grams })))
+        .execute();
+    const items = [];
+    for (const it of input.items) items.push(await addItem(trx, { ...it, intakeId: id }, userId, now, day));
+    await recordEvent(trx, {
+      kind: 'reuse.intake',
+      userId,
+      subject: `intake:${id}`,
+      data: { lines: input.lines, items: items.map((i) => i.code) },
+      at: now.toISOString(),
+    });
+    return { id, day, lines: input.lines, items };
+  });
+}
+
+export async function getItemByCode(db: Db, code: string) {
+  const r = await db
+    .selectFrom('reuse_items as i')
+    .innerJoin('products as p', 'p.id', 'i.product_id')
+    .select([
+      'i.id',
+      'i.code',
+      'i.product_id',
+      'p.name',
+      'i.stream',
+      'i.grams',
+      'i.price_cents',
+      'p.price_cents as current_cents',
+      'i.status',
+      'i.status_day',
+      'i.priced_on',
+      'i.marked_down_on',
+    ])
+    .where('i.code', '=', code.trim().toUpperCase())
+    .executeTakeFirst();
+  if (!r) throw new NotFound('Objet');
+  return {
+    id: r.id,
+    code: r.code,
+    productId: r.product_id,
+    name: r.name,
+    stream: r.stream,
+    grams: r.grams,
+    priceCents: r.current_cents,
+    initialPriceCents: r.price_cents,
+    status: r.status,
+    statusDay: r.status_day,
+    pricedOn: r.priced_on,
+    markedDownOn: r.marked_down_on,
+  };
+}
+
+export async function listItems(db: Kysely<Database>, status: 'on_sale' | 'sold' | 'recycled' | 'discarded' | undefined) {
+  let q = db
+    .selectFrom('reuse_items as i')
+    .innerJoin('products as p', 'p.id', 'i.product_id')
+    .select(['i.code'])
+    .orderBy('i.id', 'desc')
+    .limit(500);
+  if (status) q = q.where('i.status', '=', status);
+  return Promise.all((await q.execute()).map((r) => getItemByCode(db, r.code)));
+}
+
+/**
+ * Unsold items age: marked down once after `markdownWeeks` (the price falls by `markdownBp`, through the catalogue
+ * so the till's price check follows), sent to recycling by weight after `recycleWeeks`. Idempotent: run by the
+ * day's closing of the ressourcerie, by the list, and on demand.
+ */
+export async function applyAging(db: Kysely<Database>, today: string, userId: number, now: Date) {
+  const a = await agingOf(db);
+  const markdownBefore = shiftDay(today, -7 * a.markdownWeeks);
+  const recycleBefore = shiftDay(today, -7 * a.recycleWeeks);
+  let markedDown = 0;
+  let recycled = 0;
+  await db.transaction().execute(async (trx) => {
+    const toRecycle = await trx
+      .selectFrom('reuse_items')
+      .selectAll()
+      .where('status', '=', 'on_sale')
+      .where('priced_on', '<=', recycleBefore)
+      .execute();
+    for (const it of toRecycle) {
+      await trx.updateTable('reuse_items').set({ status: 'recycled', status_day: today }).where('id', '=', it.id).execute();
+      await trx.updateTable('products').set({ active: 0, updated_at: now.toISOString() }).where('id', '=', it.product_id).execute();
+      await trx
+        .insertInto('reuse_outflows')
+        .values({
+          business_day: today,
+          stream: it.stream,
+          grams: it.grams,
+          kind: 'recycled',
+          item_id: it.id,
+          note: `${it.code} invendu`,
+          created_at: now.toISOString(),
+        })
+        .execute();
+      recycled++;
+    }
+    const toMark = await trx
+      .selectFrom('reuse_items')
+      .selectAll()
+      .where('status', '=', 'on_sale')
+      .where('marked_down_on', 'is', null)
+      .where('priced_on', '<=', markdownBefore)
+      .execute();
+    for (const it of toMark) {
+      const price = it.price_cents - percentOf(it.price_cents as Cents, a.markdownBp as BasisPoints);
+      await updateProduct(trx, it.product_id, { priceCents: price }, userId, now);
+      await trx.updateTable('reuse_items').set({ marked_down_on: today }).where('id', '=', it.id).execute();
+      markedDown++;
+    }
+    if (markedDown || recycled)
+      await recordEvent(trx, { kind: 'reuse.aging', userId, data: { markedDown, recycled, day: today }, at: now.toISOString() });
+  });
+  return { markedDown, recycled };
+}
+
+/** Weight sent out without being sold item by item (bulk textile to the sorter, broken tableware…). */
+export async function recordOutflow(
+  db: Kysely<Database>,
+  input: { stream: ReuseStream; grams: number; kind: 'recycled' | 'discarded'; note: string },
+  userId: number,
+  now: Date,
+  day: string,
+) {
+  await db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('reuse_outflows')
+      .values({
+        business_day: day,
+        stream: input.stream,
+        grams: input.grams,
+        kind: input.kind,
+        item_id: null,
+        note: input.note,
+        created_at: now.toISOString(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordEvent(trx, { kind: 'reuse.outflow', userId, subject: `outflow:${id}`, data: input, at: now.toISOString() });
+  });
+}
+
+/**
+ * Inside the ticket's transaction: a one-off item sells once, one piece. Returns the items to mark sold once the
+ * ticket is written.
+ */
+export async function checkReuseItems(trx: Trx, lines: readonly { productId: number; quantity: number | undefined; refund: boolean }[]) {
+  const ids = [...new Set(lines.map((l) => l.productId))];
+  if (!ids.length) return [];
+  const items = await trx.selectFrom('reuse_items').selectAll().where('product_id', 'in', ids).execute();
+  if (!items.length) return [];
+  const byProduct = new Map(items.map((i) => [i.product_id, i]));
+  const problems: { field: string; reason: string }[] = [];
+  const seen = new Set<number>();
+  lines.forEach((l, i) => {
+    const it = byProduct.get(l.productId);
+    if (!it || l.refund) return;
+    if (it.status !== 'on_sale')
+      problems.push({
+        field: `lines.${i}.productId`,
+        reason:
+          it.status === 'sold'
+            ? `${it.code} déjà vendu${it.status_day ? ` le ${frDay(it.status_day)}` : ''}`
+            : `${it.code} parti au recyclage`,
+      });
+    else if ((l.quantity ?? 1) !== 1 || seen.has(l.productId))
+      problems.push({ field: `lines.${i}.quantity`, reason: `${it.code} est un objet unique : une seule pièce` });
+    seen.add(l.productId);
+  });
+  if (problems.length) throw new Unprocessable(`Ticket refusé : ${problems.map((p) => p.reason).join(' ; ')}.`, problems);
+  return items.filter((it) => lines.some((l) => l.productId === it.product_id && !l.refund));
+}
+
+/** The ticket is written: its items are sold, off the catalogue. */
+export async function markReuseItemsSold(trx: Trx, saleId: string, items: readonly { id: number; product_id: number }[], now: Date) {
+  if (!items.length) return;
+  const sale = await trx.selectFrom('sales').select(['business_day', 'training']).where('id', '=', saleId).executeTakeFirstOrThrow();
+  // A training ticket sells nothing.
+  if (sale.training) return;
+  for (const it of items) {
+    await trx
+      .updateTable('reuse_items')
+      .set({ status: 'sold', status_day: sale.business_day, sale_id: saleId })
+      .where('id', '=', it.id)
+      .execute();
+    await trx.updateTable('products').set({ active: 0, updated_at: now.toISOString() }).where('id', '=', it.product_id).execute();
+  }
+}
+
+/** The month's tonnage per stream: collected (intake), sold for reuse (items sold), recycled, discarded. */
+export async function tonnage(db: Db, month: string): Promise<TonnageReport> {
+  const from = `${month}-01`;
+  const to = `${month}-31`;
+  const collected = await db
+    .selectFrom('reuse_intake_lines as l')
+    .innerJoin('reuse_intakes as i', 'i.id', 'l.intake_id')
+    .select((eb) => ['l.stream', eb.fn.sum<number>('l.grams').as('g')])
+    .where('i.business_day', '>=', from)
+    .where('i.business_day', '<=', to)
+    .groupBy('l.stream')
+    .execute();
+  const sold = await db
+    .selectFrom('reuse_items')
+    .select((eb) => [
+      'stream',
+      eb.fn.sum<number>('grams').as('g'),
+      eb.fn.count<number>('id').as('n'),
+      eb.fn.sum<number>('price_cents').as('initial'),
+    ])
+    .where('status', '=', 'sold')
+    .where('status_day', '>=', from)
+    .where('status_day', '<=', to)
+    .groupBy('stream')
+    .execute();
+  const out = await db
+    .selectFrom('reuse_outflows')
+    .select((eb) => ['stream', 'kind', eb.fn.sum<number>('grams').as('g')])
+    .where('business_day', '>=', from)
+    .where('business_day', '<=', to)
+    .groupBy(['stream', 'kind'])
+    .execute();
+  const rows = REUSE_STREAMS.map((stream) => ({
+    stream,
+    name: STREAM_NAMES[stream],
+    collectedGrams: Number(collected.find((c) => c.stream === stream)?.g ?? 0),
+    reusedGrams: Number(sold.find((c) => c.stream === stream)?.g ?? 0),
+    itemsSold: Number(sold.find((c) => c.stream === stream)?.n ?? 0),
+    recycledGrams: Number(out.find((c) => c.stream === stream && c.kind === 'recycled')?.g ?? 0),
+    discardedGrams: Number(out.find((c) => c.stream === stream && c.kind === 'discarded')?.g ?? 0),
+  })).filter((r) => r.collectedGrams || r.reusedGrams || r.recycledGrams || r.discardedGrams);
+  const sum = (k: 'collectedGrams' | 'reusedGrams' | 'recycledGrams' | 'discardedGrams' | 'itemsSold') =>
+    rows.reduce((s, r) => s + r[k], 0);
+  return {
+    month,
+    streams: rows,
+    collectedGrams: sum('collectedGrams'),
+    reusedGrams: sum('reusedGrams'),
+    itemsSold: sum('itemsSold'),
+    recycledGrams: sum('recycledGrams'),
+    discardedGrams: sum('discardedGrams'),
+  };
+}
+
+export function tonnageCsv(r: TonnageReport): string {
+  return toCsv(
+    ['Flux', 'Collecté (kg)', 'Vendu en réemploi (kg)', 'Objets vendus', 'Recyclé (kg)', 'Éliminé (kg)'],
+    [
+      ...r.streams.map((s) => [s.name, kg(s.collectedGrams), kg(s.reusedGrams), s.itemsSold, kg(s.recycledGrams), kg(s.discardedGrams)]),
+      ['Total', kg(r.collectedGrams), kg(r.reusedGrams), r.itemsSold, kg(r.recycledGrams), kg(r.discardedGrams)],
+    ],
+  );
+}
+
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+
+export async function tonnagePdf(db: Db, r: TonnageReport): Promise<Buffer> {
+  const shop = await shopIdentity(db);
+  const title = `Ressourcerie — tonnages de ${MONTHS[Number(r.month.slice(5, 7)) - 1]} ${r.month.slice(0, 4)}`;
+  const doc = new A4Document({ title, footer: `${shop.name} · ${title}`, demo: await isDemo(db) });
+  doc.heading(title, `${shop.legalName} · SIRET ${shop.siret} · en kilogrammes`);
+  doc.table(
+    [
+      { header: 'Flux', width: 0.28 },
+      { header: 'Collecté', width: 0.15, align: 'right' },
+      { header: 'Réemploi', width: 0.15, align: 'right' },
+      { header: 'Objets', width: 0.12, align: 'right' },
+      { header: 'Recyclé', width: 0.15, align: 'right' },
+      { header: 'Éliminé', width: 0.15, align: 'right' },
+    ],
+    [
+      ...r.streams.map((s) => ({
+        cells: [s.name, kg(s.collectedGrams), kg(s.reusedGrams), String(s.itemsSold), kg(s.recycledGrams), kg(s.discardedGrams)],
+      })),
+      {
+        cells: ['Total', kg(r.collectedGrams), kg(r.reusedGrams), String(r.itemsSold), kg(r.recycledGrams), kg(r.discardedGrams)],
+        bold: true,
+      },
+    ],
+  );
+  doc.paragraph(
+    'Collecté : les dons pesés à l’entrée, par flux. Réemploi : le poids des objets vendus dans le mois. Recyclé : les invendus et les lots remis aux filières de recyclage. Éliminé : ce qui n’a pu être ni vendu ni recyclé.',
+    { muted: true, size: 8 },
+  );
+  return doc.finish();
+}
+
+/** The donor's receipt (reçu de don en nature): what was given, by stream and weight; no value. */
+export async function donorReceiptPdf(db: Db, intakeId: number): Promise<{ pdf: Buffer; filename: string }> {
+  const intake = await db.selectFrom('reuse_intakes').selectAll().where('id', '=', intakeId).executeTakeFirst();
+  if (!intake) throw new NotFound('Don');
+  const lines = await db.selectFrom('reuse_intake_lines').selectAll().where('intake_id', '=', intakeId).execute();
+  const shop = await shopIdentity(db);
+  const title = `Reçu de don n° ${intakeId}`;
+  const doc = new A4Document({ title, footer: `${shop.name} · ${title}`, demo: await isDemo(db) });
+  doc.parties(
+    { label: 'Ressourcerie', lines: [shop.legalName, shop.address, `${shop.postalCode} ${shop.city}`, `SIRET ${shop.siret}`] },
+    { label: 'Donateur', lines: [intake.donor ?? 'Donateur anonyme'] },
+  );
+  doc.heading(title, `Reçu le ${frDay(intake.business_day)}`);
+  doc.table(
+    [
+      { header: 'Flux', width: 0.6 },
+      { header: 'Poids', width: 0.4, align: 'right' },
+    ],
+    lines.map((l) => ({ cells: [STREAM_NAMES[l.stream], `${kg(l.grams)} kg`] })),
+  );
+  doc.paragraph(
+    'Don en nature d’objets destinés au réemploi ou au recyclage. Ce reçu atteste le don et son poids ; il n’ouvre pas droit, à lui seul, à une réduction d’impôt.',
+    { muted: true, size: 8 },
+  );
+  doc.signatures(['Pour la ressourcerie']);
+  return { pdf: await doc.finish(), filename: `recu-don-${intakeId}.pdf` };
+}

@@ -1,0 +1,150 @@
+/**
+ * The ressourcerie (issue 22, item 3): intake weighed by stream, one-off items sold once, unsold items marked
+ * down then recycled, the monthly tonnage. The contract of `server/ressourcerie`.
+ */
+import { z } from 'zod';
+import { trimmed } from './common.ts';
+import { endpoint, fileResponse } from './contract.ts';
+import { idParams } from './catalog.ts';
+
+const int = z.number().int();
+
+/** The streams eco-organisms and funders count (DEEE: electrical and electronic equipment). */
+export const REUSE_STREAMS = ['textile', 'furniture', 'books', 'tableware', 'electrical', 'toys', 'other'] as const;
+export type ReuseStreamCode = (typeof REUSE_STREAMS)[number];
+export const STREAM_NAMES: Record<ReuseStreamCode, string> = {
+  textile: 'Textile',
+  furniture: 'Mobilier',
+  books: 'Livres',
+  tableware: 'Vaisselle',
+  electrical: 'Électrique (DEEE)',
+  toys: 'Jouets',
+  other: 'Autres',
+};
+export const streamSchema = z.enum(REUSE_STREAMS, { message: `flux : ${REUSE_STREAMS.join(', ')}` });
+const grams = z.number().int('grammes entiers').min(1, 'poids positif attendu').max(10_000_000, '10 tonnes au plus');
+
+export const intakeBody = z
+  .object({
+    /** What the donation weighed, by stream. */
+    lines: z.array(z.object({ stream: streamSchema, grams }).strict()).max(REUSE_STREAMS.length),
+    /** Only when the donor asks for a receipt. */
+    donor: z.string().trim().max(200).optional(),
+    /** The items priced at intake: each becomes its own article with its label. */
+    items: z
+      .array(
+        z
+          .object({
+            name: trimmed(1, 120),
+            stream: streamSchema,
+            grams,
+            priceCents: z.number().int().min(0).max(10_000_000),
+          })
+          .strict(),
+      )
+      .max(200)
+      .default([]),
+  })
+  .strict()
+  .refine((b) => b.lines.length > 0 || b.items.length > 0, { message: 'une pesée ou un objet au moins', path: ['lines'] });
+
+export const reuseItemView = z.strictObject({
+  id: int,
+  code: z.string(),
+  productId: int,
+  name: z.string(),
+  stream: streamSchema,
+  grams: int,
+  priceCents: int,
+  initialPriceCents: int,
+  status: z.enum(['on_sale', 'sold', 'recycled', 'discarded']),
+  statusDay: z.string().nullable(),
+  pricedOn: z.string(),
+  markedDownOn: z.string().nullable(),
+});
+
+export const intakeView = z.strictObject({
+  id: int,
+  day: z.string(),
+  lines: z.array(z.strictObject({ stream: streamSchema, grams: int })),
+  items: z.array(
+    z.strictObject({ id: int, productId: int, code: z.string(), name: z.string(), stream: streamSchema, grams: int, priceCents: int }),
+  ),
+});
+
+export const outflowBody = z
+  .object({ stream: streamSchema, grams, kind: z.enum(['recycled', 'discarded']), note: z.string().trim().max(200).default('') })
+  .strict();
+
+export const tonnageReport = z.strictObject({
+  month: z.string(),
+  streams: z.array(
+    z.strictObject({
+      stream: streamSchema,
+      name: z.string(),
+      collectedGrams: int,
+      reusedGrams: int,
+      itemsSold: int,
+      recycledGrams: int,
+      discardedGrams: int,
+    }),
+  ),
+  collectedGrams: int,
+  reusedGrams: int,
+  itemsSold: int,
+  recycledGrams: int,
+  discardedGrams: int,
+});
+export type TonnageReport = z.infer<typeof tonnageReport>;
+
+const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'mois attendu au format AAAA-MM') }).strict();
+const codeParams = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^R\d{7}$/, 'étiquette de ressourcerie : R et 7 chiffres'),
+  })
+  .strict();
+
+export const ressourcerieApi = {
+  intake: endpoint({ method: 'post', path: '/api/ressourcerie/intakes', body: intakeBody, response: intakeView }),
+  receipt: endpoint({
+    method: 'get',
+    path: '/api/ressourcerie/intakes/:id/receipt.pdf',
+    params: idParams,
+    response: fileResponse('application/pdf'),
+  }),
+  items: endpoint({
+    method: 'get',
+    path: '/api/ressourcerie/items',
+    query: z.object({ status: z.enum(['on_sale', 'sold', 'recycled', 'discarded']).optional() }).strict(),
+    response: z.array(reuseItemView),
+  }),
+  item: endpoint({ method: 'get', path: '/api/ressourcerie/items/:code', params: codeParams, response: reuseItemView }),
+  aging: endpoint({
+    method: 'post',
+    path: '/api/ressourcerie/aging',
+    response: z.strictObject({ markedDown: int, recycled: int }),
+  }),
+  outflow: endpoint({
+    method: 'post',
+    path: '/api/ressourcerie/outflows',
+    body: outflowBody,
+    response: z.strictObject({ ok: z.literal(true) }),
+  }),
+  tonnage: endpoint({ method: 'get', path: '/api/ressourcerie/tonnage', query: monthQuery, response: tonnageReport }),
+  tonnageCsv: endpoint({
+    method: 'get',
+    path: '/api/ressourcerie/tonnage.csv',
+    query: monthQuery,
+    response: fileResponse('text/csv; charset=utf-8'),
+  }),
+  tonnagePdf: endpoint({
+    method: 'get',
+    path: '/api/ressourcerie/tonnage.pdf',
+    query: monthQuery,
+    response: fileResponse('application/pdf'),
+  }),
+};
