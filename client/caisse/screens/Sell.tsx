@@ -293,6 +293,9 @@ export function Products({ catalog, message, parked }: ProductsProps) {
       // The input's own value: a scanner's Enter follows its digits before any redraw.
       const q = (e.currentTarget as HTMLInputElement).value.trim();
       if (/^\d{6,14}$/.test(q)) return scan(q);
+      // A code with letters (a Code 128 label: the ressourcerie's R0000042, a textile variant's): a barcode of the
+      // catalogue, or a ressourcerie label the catalogue no longer holds (sold: the till says when).
+      if (/^[A-Za-z0-9.-]{3,32}$/.test(q) && /\d/.test(q) && (/^R\d{7}$/i.test(q) || catalog?.scan(q).kind === 'product')) return scan(q);
       const found = catalog && q ? catalog.search(q, 2) : [];
       if (found.length === 1) return pick(found[0]!);
       if (!q && till.state.cart.lines.length) till.startPayment();
