@@ -1,3 +1,4 @@
+import { Ressourcerie } from './Ressourcerie.tsx';
 import { Solidarity } from './Solidarity.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
@@ -23,6 +24,7 @@ const SECTIONS = [
   'floor',
   'statements',
   'solidarity',
+  'ressourcerie',
   'accounting',
   'setup',
   'system',
@@ -59,6 +61,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'floor' && <FloorEditor t={t} lang={lang} />}
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'solidarity' && <Solidarity t={t} lang={lang} />}
+      {section === 'ressourcerie' && <Ressourcerie t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
       {section === 'accounting' && <ConsignmentModel t={t} lang={lang} />}
       {section === 'accounting' && <Archives t={t} lang={lang} />}

@@ -24,7 +24,7 @@ function prng(seed: number) {
   };
 }
 
-function uuidv7(at: number, random: () => number): string {
+export function uuidv7(at: number, random: () => number): string {
   const bytes = Buffer.alloc(16);
   bytes.writeUIntBE(at, 0, 6);
   for (let i = 6; i < 16; i++) bytes[i] = Math.floor(random() * 256);
@@ -35,7 +35,7 @@ function uuidv7(at: number, random: () => number): string {
 }
 
 /** UTC instant of a Paris wall-clock time on a given day (offset found by asking Intl, so DST is right). */
-function parisTime(day: string, hour: number, minute: number): Date {
+export function parisTime(day: string, hour: number, minute: number): Date {
   const guess = new Date(`${day}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00Z`);
   const shown = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' }).format(guess);
   return new Date(guess.getTime() - (Number(shown) - hour) * 3600_000);
@@ -50,7 +50,17 @@ const TABLE_SERVICE_DAYS = 7;
  * Mondays, busy Saturdays, closed Sundays, lunch at the café, weighed goods, split payments with meal
  * vouchers, a few refunds, weekly deposits by the producers, and a daily closing for every past day.
  */
-export async function createDemoHistory(db: Kysely<Database>, now: Date): Promise<{ tickets: number; closings: number }> {
+/** What another counter does on a day of the history: its sales before the day's closings, its own Z after. */
+export interface HistoryDayHook {
+  beforeClosings(day: string): Promise<void>;
+  afterClosings(day: string): Promise<void>;
+}
+
+export async function createDemoHistory(
+  db: Kysely<Database>,
+  now: Date,
+  others: readonly HistoryDayHook[] = [],
+): Promise<{ tickets: number; closings: number }> {
   const random = prng(20261122);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const users = await db.selectFrom('users').select(['id', 'role', 'display_name']).execute();
@@ -358,6 +368,7 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
           tickets++;
         }
       }
+      for (const o of others) await o.beforeClosings(day);
       // Evening: the manager closes both outlets, counting the drawer (now and then a coin is missing). Each
       // till's drawer started the day with its float (counted at 8:30), which the Z expects back.
       for (const outlet of ['shop', 'restaurant'] as const) {
@@ -391,6 +402,7 @@ export async function createDemoHistory(db: Kysely<Database>, now: Date): Promis
         );
         closings++;
       }
+      for (const o of others) await o.afterClosings(day);
     }
     // The past services' kitchen tickets came out of the printers and were served at the time.
     await db.updateTable('print_jobs').set({ status: 'done' }).where('kind', '=', 'kitchen').where('status', '=', 'queued').execute();

@@ -1,3 +1,4 @@
+import { demoRessourcerie } from './demo-ressourcerie.ts';
 import { addFunder, contribute, createHousehold, setShares } from '../solidarity/solidarity.ts';
 import { frenchIban, frenchVatNumber } from '../../shared/banking.ts';
 import type { Kysely } from 'kysely';
@@ -177,11 +178,14 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
   // The floor first: the history's last week has table service through it; the open tables last (a day
   // cannot be closed with a table open).
   await createDemoFloor(db, now);
-  await createDemoHistory(db, now);
+  const managerRow = await db.selectFrom('users').select('id').where('login', '=', DEMO_MANAGER_LOGIN).executeTakeFirstOrThrow();
+  const ressourcerie = await demoRessourcerie(db, now, managerRow.id);
+  await createDemoHistory(db, now, [ressourcerie]);
   await openDemoTables(db, now);
   const manager = await db.selectFrom('users').select('id').where('login', '=', DEMO_MANAGER_LOGIN).executeTakeFirstOrThrow();
   await createDemoStatements(db, now, manager.id, new Date(now.getTime() - 28 * 86400_000));
   await createDemoSolidarity(db, now, manager.id);
+  await ressourcerie.finish();
 }
 
 /**
