@@ -30,6 +30,7 @@ import * as selfBilling025 from './migrations/2026-12-08-025-self-billing.ts';
 import * as solidarity026 from './migrations/2026-12-08-026-solidarity.ts';
 import * as outlets027 from './migrations/2026-12-08-027-outlets.ts';
 import * as ressourcerie028 from './migrations/2026-12-08-028-ressourcerie.ts';
+import * as variants029 from './migrations/2026-12-08-029-variants.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -60,6 +61,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-08-026-solidarity': solidarity026,
   '2026-12-08-027-outlets': outlets027,
   '2026-12-08-028-ressourcerie': ressourcerie028,
+  '2026-12-08-029-variants': variants029,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

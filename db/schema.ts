@@ -136,6 +136,10 @@ export interface ProductTable {
   search_text: string;
   created_at: string;
   updated_at: string;
+  /** A variant of a model (textile): its model, size and colour; null for any other product. */
+  model_id: ColumnType<number | null, number | null | undefined, number | null>;
+  size: ColumnType<string | null, string | null | undefined, string | null>;
+  colour: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ProductOutletTable {
@@ -510,6 +514,17 @@ export interface SolidarityContributionTable {
   created_by: number;
 }
 
+/** A model made in sizes and colours (the textile shop, issue 22): each size × colour is a product. */
+export interface ProductModelTable {
+  id: Generated<number>;
+  name: string;
+  producer_id: number | null;
+  category_id: number | null;
+  sizes: string;
+  colours: string;
+  created_at: string;
+}
+
 export type ReuseStream = 'textile' | 'furniture' | 'books' | 'tableware' | 'electrical' | 'toys' | 'other';
 
 /** A donation received at the ressourcerie (issue 22). */
@@ -779,6 +794,7 @@ export interface Database {
   solidarity_shares: SolidarityShareTable;
   solidarity_funders: SolidarityFunderTable;
   solidarity_contributions: SolidarityContributionTable;
+  product_models: ProductModelTable;
   reuse_intakes: ReuseIntakeTable;
   reuse_intake_lines: ReuseIntakeLineTable;
   reuse_items: ReuseItemTable;

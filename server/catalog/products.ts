@@ -40,7 +40,12 @@ function baseProductQuery(db: Db) {
     .leftJoin('producers', 'producers.id', 'products.producer_id')
     .leftJoin('categories', 'categories.id', 'products.category_id')
     .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
+    .leftJoin('product_models', 'product_models.id', 'products.model_id')
     .select([
+      'products.model_id',
+      'product_models.name as model_name',
+      'products.size',
+      'products.colour',
       'products.id',
       'products.name',
       'products.producer_id',
@@ -125,6 +130,8 @@ function productView(
     modifiers,
     ingredientsShort,
     oneOff,
+    variant:
+      r.model_id !== null ? { modelId: r.model_id, modelName: r.model_name ?? '', size: r.size ?? '', colour: r.colour ?? '' } : null,
   };
 }
 export type { ProductView };

@@ -16,6 +16,7 @@ import { settlementRoutes } from '../settlement/routes.ts';
 import { payoutRoutes } from '../settlement/payout-routes.ts';
 import { solidarityRoutes } from '../solidarity/routes.ts';
 import { ressourcerieRoutes } from '../ressourcerie/routes.ts';
+import { textileRoutes } from '../textile/routes.ts';
 import { accountingRoutes } from '../accounting/routes.ts';
 import { restaurantRoutes } from '../restaurant/routes.ts';
 import { buildOpenApi } from '../system/openapi.ts';
@@ -53,6 +54,7 @@ export const allRoutes: readonly RouteDef[] = [
   ...payoutRoutes,
   ...solidarityRoutes,
   ...ressourcerieRoutes,
+  ...textileRoutes,
   ...accountingRoutes,
   ...restaurantRoutes,
 ];

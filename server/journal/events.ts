@@ -101,6 +101,7 @@ export type EventKind =
   | 'statement.paid'
   | 'invoice.issued'
   | 'mandate.recorded'
+  | 'product.model_created'
   | 'reuse.intake'
   | 'reuse.aging'
   | 'reuse.outflow'

@@ -299,6 +299,8 @@ export const productView = z.strictObject({
   ingredientsShort: z.boolean(),
   /** A one-off item (the ressourcerie's, issue 22): one piece, sold once. */
   oneOff: z.boolean(),
+  /** A size × colour of a model (the textile shop, issue 22): the till shows the model once, and a grid. */
+  variant: z.strictObject({ modelId: int, modelName: z.string(), size: z.string(), colour: z.string() }).nullable(),
 });
 export type ProductView = z.infer<typeof productView>;
 

@@ -6,22 +6,12 @@ import { z } from 'zod';
 import { trimmed } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 import { idParams } from './catalog.ts';
+import { REUSE_STREAMS, reuseItemEndpoint, reuseItemView, streamSchema } from './ressourcerie-item.ts';
+
+export { REUSE_STREAMS, STREAM_NAMES, streamSchema, type ReuseStreamCode } from './ressourcerie-item.ts';
 
 const int = z.number().int();
 
-/** The streams eco-organisms and funders count (DEEE: electrical and electronic equipment). */
-export const REUSE_STREAMS = ['textile', 'furniture', 'books', 'tableware', 'electrical', 'toys', 'other'] as const;
-export type ReuseStreamCode = (typeof REUSE_STREAMS)[number];
-export const STREAM_NAMES: Record<ReuseStreamCode, string> = {
-  textile: 'Textile',
-  furniture: 'Mobilier',
-  books: 'Livres',
-  tableware: 'Vaisselle',
-  electrical: 'Électrique (DEEE)',
-  toys: 'Jouets',
-  other: 'Autres',
-};
-export const streamSchema = z.enum(REUSE_STREAMS, { message: `flux : ${REUSE_STREAMS.join(', ')}` });
 const grams = z.number().int('grammes entiers').min(1, 'poids positif attendu').max(10_000_000, '10 tonnes au plus');
 
 export const intakeBody = z
@@ -47,21 +37,6 @@ export const intakeBody = z
   })
   .strict()
   .refine((b) => b.lines.length > 0 || b.items.length > 0, { message: 'une pesée ou un objet au moins', path: ['lines'] });
-
-export const reuseItemView = z.strictObject({
-  id: int,
-  code: z.string(),
-  productId: int,
-  name: z.string(),
-  stream: streamSchema,
-  grams: int,
-  priceCents: int,
-  initialPriceCents: int,
-  status: z.enum(['on_sale', 'sold', 'recycled', 'discarded']),
-  statusDay: z.string().nullable(),
-  pricedOn: z.string(),
-  markedDownOn: z.string().nullable(),
-});
 
 export const intakeView = z.strictObject({
   id: int,
@@ -98,15 +73,6 @@ export const tonnageReport = z.strictObject({
 export type TonnageReport = z.infer<typeof tonnageReport>;
 
 const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'mois attendu au format AAAA-MM') }).strict();
-const codeParams = z
-  .object({
-    code: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .regex(/^R\d{7}$/, 'étiquette de ressourcerie : R et 7 chiffres'),
-  })
-  .strict();
 
 export const ressourcerieApi = {
   intake: endpoint({ method: 'post', path: '/api/ressourcerie/intakes', body: intakeBody, response: intakeView }),
@@ -122,7 +88,7 @@ export const ressourcerieApi = {
     query: z.object({ status: z.enum(['on_sale', 'sold', 'recycled', 'discarded']).optional() }).strict(),
     response: z.array(reuseItemView),
   }),
-  item: endpoint({ method: 'get', path: '/api/ressourcerie/items/:code', params: codeParams, response: reuseItemView }),
+  item: reuseItemEndpoint,
   aging: endpoint({
     method: 'post',
     path: '/api/ressourcerie/aging',

@@ -7,17 +7,13 @@ import { z } from 'zod';
 import { idSchema, isoDate, trimmed } from './common.ts';
 import { endpoint, fileResponse, noContent } from './contract.ts';
 import { idParams } from './catalog.ts';
+import { cardLookupEndpoint } from './solidarity-card.ts';
+
+export { cardCodeSchema, cardView, type CardView } from './solidarity-card.ts';
 
 const int = z.number().int();
 const cents = z.number().int().min(0).max(100_000_000);
 const bp = z.number().int().min(0, 'de 0 à 10 000 (100 %)').max(10_000, 'de 0 à 10 000 (100 %)');
-
-/** The card a household shows: 10 letters and digits, printed as a QR code (and its text). */
-export const cardCodeSchema = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[0-9A-Z]{10}$/, 'carte solidaire : 10 lettres et chiffres');
 
 export const householdCreateBody = z
   .object({
@@ -57,19 +53,6 @@ export const householdView = z.strictObject({
   remainingCents: int,
 });
 export type HouseholdView = z.infer<typeof householdView>;
-
-/** What a till learns from a card: enough to ring the sale, nothing more. */
-export const cardView = z.strictObject({
-  code: z.string(),
-  size: int,
-  validTo: z.string(),
-  remainingCents: int,
-  /** The household's share of the public price: per category, and for the rest. */
-  defaultShareBp: int,
-  shares: z.array(z.strictObject({ categoryId: int, householdShareBp: int })),
-  fundBalanceCents: int,
-});
-export type CardView = z.infer<typeof cardView>;
 
 export const sharesBody = z
   .object({
@@ -137,12 +120,7 @@ export const solidarityApi = {
   exportHousehold: endpoint({ method: 'get', path: '/api/households/:id/export', params: idParams, response: householdExport }),
   eraseHousehold: endpoint({ method: 'delete', path: '/api/households/:id', params: idParams, response: noContent }),
   card: endpoint({ method: 'get', path: '/api/households/:id/card.pdf', params: idParams, response: fileResponse('application/pdf') }),
-  lookup: endpoint({
-    method: 'get',
-    path: '/api/solidarity/cards/:code',
-    params: z.object({ code: cardCodeSchema }).strict(),
-    response: cardView,
-  }),
+  lookup: cardLookupEndpoint,
   shares: endpoint({ method: 'get', path: '/api/solidarity/shares', response: sharesView }),
   setShares: endpoint({ method: 'put', path: '/api/solidarity/shares', body: sharesBody, response: sharesView }),
   fund: endpoint({ method: 'get', path: '/api/solidarity/fund', response: fundView }),

@@ -6,7 +6,7 @@ import { till, t, eur, METHODS, FUND_METHODS, useLive, useKeys, errorText, Keypa
 import { call } from '../../api.ts';
 import { authApi } from '../../../shared/api/auth.ts';
 import { mealVoucherLimit, mealVouchersAllowedAt } from '../../../shared/payment-rules.ts';
-import { solidarityApi } from '../../../shared/api/solidarity.ts';
+import { cardLookupEndpoint } from '../../../shared/api/solidarity-card.ts';
 import { solidaritySplit } from '../../../shared/solidarity.ts';
 
 export function nextNotes(due: number): number[] {
@@ -60,7 +60,7 @@ export function PayScreen({ s }: { s: TillState }) {
     setCardError('');
     if ('error' in priced || s.orderShare) return setCardError(t('till.solidarity.noLines'));
     try {
-      const card = await call(solidarityApi.lookup, { params: { code: cardCode.trim().toUpperCase() } });
+      const card = await call(cardLookupEndpoint, { params: { code: cardCode.trim().toUpperCase() } });
       const split = solidaritySplit(
         s.cart.lines.map((l, i) => ({
           categoryId: s.catalog?.byId.get(l.productId)?.categoryId ?? null,

@@ -9,7 +9,7 @@ import { ProductGrid } from './sell/ProductGrid.tsx';
 import { till, lang, t, eur, useKeys, pure } from '../ui.tsx';
 import { call } from '../../api.ts';
 import { day } from '../../format.ts';
-import { ressourcerieApi } from '../../../shared/api/ressourcerie.ts';
+import { reuseItemEndpoint } from '../../../shared/api/ressourcerie-item.ts';
 
 export function SellScreen({ s }: { s: TillState }) {
   return (
@@ -259,7 +259,7 @@ export function Products({ catalog, message, parked }: ProductsProps) {
       // A ressourcerie label no longer in the catalogue: sold (when) or gone to recycling, as the server says.
       setQuery('');
       const code = r.code.trim().toUpperCase();
-      call(ressourcerieApi.item, { params: { code } })
+      call(reuseItemEndpoint, { params: { code } })
         .then((item) =>
           till.say(
             'error',
