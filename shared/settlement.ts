@@ -36,6 +36,8 @@ export interface StatementItem {
   commissionBp: number;
   /** Dated before the statement's period: it arrived late (offline till, late refund) and was not settled yet. */
   carried: boolean;
+  /** The model it is a size × colour of (textile, issue 22): the statement groups its sales by model. */
+  model?: string;
 }
 
 export interface StatementTotals {

@@ -89,6 +89,24 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
       { cells: ['', '', 'Total des ventes', '', '', '', pdfEuros(s.totals.salesCents)], bold: true },
     ]);
   else doc.paragraph('Aucune vente sur la période.', { muted: true });
+  // Textile: the sales of each model (its sizes and colours together).
+  const byModel = new Map<string, { pieces: number; cents: number }>();
+  for (const i of sales)
+    if (i.model) {
+      const m = byModel.get(i.model) ?? { pieces: 0, cents: 0 };
+      byModel.set(i.model, { pieces: m.pieces + i.quantity, cents: m.cents + i.amountCents });
+    }
+  if (byModel.size) {
+    doc.section('Ventes par modèle');
+    doc.table(
+      [
+        { header: 'Modèle', width: 0.6 },
+        { header: 'Pièces', width: 0.15, align: 'right' },
+        { header: 'Montant TTC', width: 0.25, align: 'right' },
+      ],
+      [...byModel.entries()].map(([name, m]) => ({ cells: [name, String(m.pieces), pdfEuros(m.cents)] })),
+    );
+  }
   if (refunds.length) {
     doc.section(`Remboursements (${refunds.length})`);
     doc.table(lineColumns, [

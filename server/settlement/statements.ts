@@ -266,6 +266,23 @@ async function unsettledItems(
       carried: day < from,
     });
   }
+  // Textile variants: the model each was made as, for the statement to group its sales by model.
+  const ids = [...new Set(items.map((i) => i.productId))];
+  if (ids.length) {
+    const models = await db
+      .selectFrom('products as p')
+      .innerJoin('product_models as m', 'm.id', 'p.model_id')
+      .select(['p.id', 'm.name'])
+      .where('p.id', 'in', ids)
+      .execute();
+    if (models.length) {
+      const modelOf = new Map(models.map((m) => [m.id, m.name]));
+      for (const i of items) {
+        const m = modelOf.get(i.productId);
+        if (m) i.model = m;
+      }
+    }
+  }
   return { items, watermark };
 }
 

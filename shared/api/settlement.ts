@@ -175,6 +175,7 @@ const statementItemView = z.strictObject({
   vatRateBp: int,
   commissionBp: int,
   carried: z.boolean(),
+  model: z.string().optional(),
 });
 
 const statementTotalsView = z.strictObject({

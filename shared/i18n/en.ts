@@ -547,6 +547,7 @@ export const en: Catalogue = {
   'till.scan.alreadySold': '{code} “{name}”: already sold on {day}.',
   'till.scan.recycled': '{code} “{name}”: sent to recycling, no longer for sale.',
   'till.scan.oneOffTwice': '“{name}” is a one-off item: already in the cart.',
+  'till.variant.grid': 'Sizes and colours',
   'till.scan.unknown': 'Unknown code {code}: look the item up by name.',
   'till.search': 'Search an item or scan',
   'till.search.none': 'No item for “{q}”.',

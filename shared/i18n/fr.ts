@@ -549,6 +549,7 @@ export const fr = {
   'till.scan.alreadySold': '{code} « {name} » : déjà vendu le {day}.',
   'till.scan.recycled': '{code} « {name} » : parti au recyclage, plus en vente.',
   'till.scan.oneOffTwice': '« {name} » est un objet unique : déjà dans le panier.',
+  'till.variant.grid': 'Tailles et couleurs',
   'till.scan.unknown': 'Code {code} inconnu : cherchez l’article par son nom.',
   'till.search': 'Chercher un article ou scanner',
   'till.search.none': 'Aucun article pour « {q} ».',

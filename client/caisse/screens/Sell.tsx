@@ -4,7 +4,7 @@ import { addProduct } from '../cart.ts';
 import type { Product } from '../catalog.ts';
 import { type TillState } from '../till.ts';
 import { Cart } from './sell/Cart.tsx';
-import { WeighDialog } from './sell/Dialogs.tsx';
+import { VariantDialog, WeighDialog } from './sell/Dialogs.tsx';
 import { ProductGrid } from './sell/ProductGrid.tsx';
 import { till, lang, t, eur, useKeys, pure } from '../ui.tsx';
 import { call } from '../../api.ts';
@@ -121,6 +121,28 @@ interface ResultsProps {
   lang: Lang;
 }
 
+/** A model's tile (textile, issue 22): its first variant under the model's name; picking it opens the grid. */
+const modelTiles = new WeakSet<Product>();
+const tileOf = new Map<number, Product>();
+function collapseVariants(products: readonly Product[]): Product[] {
+  const seen = new Set<number>();
+  const out: Product[] = [];
+  for (const p of products) {
+    if (!p.variant) out.push(p);
+    else if (!seen.has(p.variant.modelId)) {
+      seen.add(p.variant.modelId);
+      let tile = tileOf.get(p.id);
+      if (!tile || tile.priceCents !== p.priceCents) {
+        tile = { ...p, name: p.variant.modelName };
+        modelTiles.add(tile);
+        tileOf.set(p.id, tile);
+      }
+      out.push(tile);
+    }
+  }
+  return out;
+}
+
 /** The grid and its count: the query's results, or every product of the tab. */
 function Results({ catalog, tab, box, onPick, lang }: ResultsProps) {
   const [query, setQuery] = useState(box.value);
@@ -130,11 +152,13 @@ function Results({ catalog, tab, box, onPick, lang }: ResultsProps) {
   }, [box]);
   const results = useMemo(() => {
     // What a tablet shows at once: more tiles only cost redraw time on every keystroke.
-    if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : catalog.search(query, SEARCH_RESULTS);
+    if (query.trim()) return /^\d{6,}$/.test(query.trim()) ? [] : collapseVariants(catalog.search(query, SEARCH_RESULTS));
     // Every product of the tab: the grid draws only the rows in view, and scrolls through all of them.
-    return tab.id === null
-      ? catalog.products
-      : catalog.products.filter((p) => (tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id));
+    return collapseVariants(
+      tab.id === null
+        ? catalog.products
+        : catalog.products.filter((p) => (tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id)),
+    );
   }, [catalog, query, tab]);
   return (
     <>
@@ -198,6 +222,7 @@ export function Products({ catalog, message, parked }: ProductsProps) {
   };
   const [tab, setTab] = useState<Tab>({ kind: 'category', id: null });
   const [weighing, setWeighing] = useState<Product | null>(null);
+  const [picking, setPicking] = useState<number | null>(null);
   const [showParked, setShowParked] = useState(false);
   const search = useRef<HTMLInputElement>(null);
   // Focus as soon as the screen is there: the next scan may come at once.
@@ -211,6 +236,11 @@ export function Products({ catalog, message, parked }: ProductsProps) {
   /** Adds the product, or asks its weight first: says whether it is in the cart now. */
   const pick = (p: Product, opts: { grams?: number; priceCents?: number; priceLabel?: string } = {}) => {
     till.touch();
+    // A model's tile: its size × colour grid (a variant's own barcode, scanned, is added at once).
+    if (modelTiles.has(p) && p.variant) {
+      setPicking(p.variant.modelId);
+      return true;
+    }
     // A one-off item (the ressourcerie's) is one piece: its label scanned twice is not two.
     if (p.oneOff && till.state.cart.lines.some((l) => l.productId === p.id)) {
       till.say('error', t('till.scan.oneOffTwice', { name: p.name }));
@@ -347,6 +377,16 @@ export function Products({ catalog, message, parked }: ProductsProps) {
         {catalog && <TabBar catalog={catalog} tab={tab} searching={searching} onChoose={chooseRef} lang={lang} />}
         {!catalog ? <p>{t('till.catalog.loading')}</p> : <Results catalog={catalog} tab={tab} box={box} onPick={pickRef} lang={lang} />}
       </section>
+      {picking !== null && catalog && (
+        <VariantDialog
+          variants={catalog.products.filter((v) => v.variant?.modelId === picking)}
+          onDone={(v) => {
+            setPicking(null);
+            if (v) pick(v);
+            else search.current?.focus();
+          }}
+        />
+      )}
       {weighing && (
         <WeighDialog
           product={weighing}

@@ -8,6 +8,47 @@ import type { Product } from '../../catalog.ts';
 import { type TillState } from '../../till.ts';
 import { till, t, eur, kg, useKeys, errorText, Keypad, applyKey } from '../../ui.tsx';
 
+/** A model's grid (textile): a colour per row, a size per column; each button adds that variant. */
+export function VariantDialog({ variants, onDone }: { variants: Product[]; onDone: (p: Product | null) => void }) {
+  useKeys(() => undefined);
+  // Made colour by colour, size by size (server/textile/models.ts): the articles' order is the grid's.
+  const ordered = [...variants].sort((a, b) => a.id - b.id);
+  const colours = [...new Set(ordered.map((v) => v.variant!.colour))];
+  const sizes = [...new Set(ordered.map((v) => v.variant!.size))];
+  return (
+    <Modal labelledBy="variant-title" onClose={() => onDone(null)}>
+      <div class="card" data-testid="variant-grid">
+        <h2 id="variant-title">{variants[0]?.variant?.modelName}</h2>
+        <table>
+          <caption class="visually-hidden">{t('till.variant.grid')}</caption>
+          <tbody>
+            {colours.map((c) => (
+              <tr key={c}>
+                <th scope="row">{c}</th>
+                {sizes.map((s) => {
+                  const v = variants.find((x) => x.variant!.colour === c && x.variant!.size === s);
+                  return (
+                    <td key={s}>
+                      {v && (
+                        <button type="button" aria-label={`${c} ${s}`} onClick={() => onDone(v)}>
+                          {s}
+                        </button>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="button" onClick={() => onDone(null)}>
+          {t('till.cancel')}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
 export function WeighDialog({ product, onDone }: { product: Product; onDone: (grams: number | null) => void }) {
   const [g, setG] = useState('');
   const grams = Number(g || 0);
