@@ -1,3 +1,4 @@
+import { Textile } from './Textile.tsx';
 import { Ressourcerie } from './Ressourcerie.tsx';
 import { Solidarity } from './Solidarity.tsx';
 import { useEffect, useState } from 'preact/hooks';
@@ -54,6 +55,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'day' && <Periods t={t} lang={lang} />}
       {section === 'catalogue' && <Catalogue t={t} lang={lang} />}
       {section === 'deposit' && <Deposit t={t} lang={lang} />}
+      {section === 'deposit' && <Textile t={t} lang={lang} />}
       {section === 'inventory' && <Stock t={t} lang={lang} />}
       {section === 'inventory' && <Inventory t={t} lang={lang} />}
       {section === 'inventory' && <Losses t={t} lang={lang} />}

@@ -1,3 +1,4 @@
+import { createModel } from '../textile/models.ts';
 import { demoRessourcerie } from './demo-ressourcerie.ts';
 import { addFunder, contribute, createHousehold, setShares } from '../solidarity/solidarity.ts';
 import { frenchIban, frenchVatNumber } from '../../shared/banking.ts';
@@ -147,7 +148,8 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
           plu: p.plu ?? null,
           stockTracked: p.stockTracked,
           lowStockThreshold: p.lowStockThreshold ?? null,
-          outlets: served ? ['shop', 'restaurant'] : p.outlets,
+          // What the producers' shop sells, the épicerie solidaire's till sells too (its households' solidarity prices).
+          outlets: served ? ['shop', 'restaurant', 'epicerie'] : p.outlets.includes('shop') ? [...p.outlets, 'epicerie'] : p.outlets,
           barcodes: p.barcode ? [p.barcode] : [],
           net: p.unit === 'piece' ? netFromName(p.name) : null,
           course: null,
@@ -186,6 +188,70 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
   await createDemoStatements(db, now, manager.id, new Date(now.getTime() - 28 * 86400_000));
   await createDemoSolidarity(db, now, manager.id);
   await ressourcerie.finish();
+  await createDemoTextile(db, now, manager.id);
+}
+
+/**
+ * The textile shop (issue 22): the Filature de l'Arnette's pullover in four sizes and two colours and its hat,
+ * each variant with its barcode, deposited by size grid; a till for the textile shop and one for the épicerie
+ * solidaire.
+ */
+async function createDemoTextile(db: Kysely<Database>, now: Date, managerId: number) {
+  const filature = await db.selectFrom('producers').select('id').where('slug', '=', 'filature-de-l-arnette').executeTakeFirst();
+  if (!filature) return;
+  const models = [
+    await createModel(
+      db,
+      {
+        name: 'Pull en laine du Tarn',
+        producerId: filature.id,
+        categoryId: null,
+        priceCents: 8900,
+        vatRateBp: 2000,
+        sizes: ['S', 'M', 'L', 'XL'],
+        colours: ['naturel', 'gris chiné'],
+        outlets: ['textile', 'shop'],
+      },
+      managerId,
+      now,
+    ),
+    await createModel(
+      db,
+      {
+        name: 'Bonnet torsadé',
+        producerId: filature.id,
+        categoryId: null,
+        priceCents: 2900,
+        vatRateBp: 2000,
+        sizes: ['enfant', 'adulte'],
+        colours: ['naturel', 'bleu nuit', 'rouille'],
+        outlets: ['textile', 'shop'],
+      },
+      managerId,
+      now,
+    ),
+  ];
+  await db.transaction().execute(async (trx) => {
+    for (const m of models)
+      await recordSlip(
+        trx,
+        'deposit',
+        {
+          producerId: filature.id,
+          lines: m.variants.map((v, i) => ({ productId: v.productId, quantity: 1 + (i % 3) })),
+          note: 'Dépôt par grille de tailles (démo)',
+        },
+        managerId,
+        now,
+      );
+  });
+  for (const [code, name] of [
+    ['textile', 'Textile'],
+    ['epicerie', 'Épicerie solidaire'],
+  ] as const) {
+    const outlet = await db.selectFrom('outlets').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+    await db.insertInto('tills').values({ outlet_id: outlet.id, name, created_at: now.toISOString() }).execute();
+  }
 }
 
 /**
