@@ -77,6 +77,20 @@ if (demo) {
     const who = till.name === 'Salle 1' ? ' — Inès, PIN 1357' : till.name === 'Salle 2' ? ' — Baptiste, PIN 8642' : '';
     lines.push(`  ${till.name.padEnd(13)} ${base}/${page}/?pair=${code}${who}`);
   }
+  // The building's other counters (issue 22): a till each, any cashier's PIN.
+  const counterTills = await running.database.db
+    .selectFrom('tills')
+    .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
+    .select(['tills.id', 'tills.name'])
+    .where('outlets.code', 'in', ['epicerie', 'textile', 'ressourcerie'])
+    .orderBy('tills.id')
+    .execute();
+  for (const till of manager ? counterTills : []) {
+    const code = (
+      await running.database.db.transaction().execute((trx) => issuePairingCode(trx, till.id, manager!.id, new Date(), 24 * 3600_000))
+    ).code;
+    lines.push(`  ${till.name.padEnd(13)} ${base}/caisse/ — code d’appairage ${code}, PIN ${demoStaff[0]?.pin ?? '1234'}`);
+  }
 }
 console.log(lines.join('\n') + '\n');
 
