@@ -68,6 +68,25 @@ describe('the textile shop: a model in sizes and colours', () => {
       stockTracked: true,
       variant: { modelName: 'Tee-shirt bio', size: 'M', colour: 'indigo' },
     });
+    // A hang-tag per variant for the label printer: one 54 × 86 mm page each, its barcode drawn (Code 128).
+    const tags = await shop.admin.post('/api/labels.pdf', {
+      items: model.variants.map((v: any) => ({ productId: v.productId })),
+      format: 'tag',
+    });
+    expect(tags.status).toBe(200);
+    const file = path.join('test-artifacts', 'textile', 'hang-tags.pdf');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, tags.raw);
+    const info = execFileSync('pdfinfo', [file]).toString();
+    expect(info).toMatch(/Pages:\s+6/);
+    // 54 × 86 mm = 153,07 × 243,78 pt.
+    expect(info).toMatch(/Page size:\s+153\.07\d* x 243\.78\d* pts/);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/\u00a0/g, ' ');
+    expect(text).toContain('Tee-shirt bio écru S');
+    expect(text).toContain('25,00 €');
+    execFileSync('pdftoppm', ['-png', '-r', '100', '-f', '1', '-l', '1', file, path.join('test-artifacts', 'textile', 'hang-tag')]);
     const dup = await shop.admin.post('/api/models', {
       name: 'X',
       producerId,

@@ -57,6 +57,16 @@ export function Textile({ t, lang }: { t: T; lang: Lang }) {
     }
   }
 
+  /** A hang-tag per variant, for the label printer. */
+  async function tags(m: ModelView) {
+    try {
+      const pdf = await call(catalogApi.labelsPdf, { body: { items: m.variants.map((v) => ({ productId: v.productId })), format: 'tag' } });
+      window.open(URL.createObjectURL(pdf), '_blank');
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+
   /** A grid of numbers typed for a model: a deposit (pieces added) or a count (pieces on the shelf). */
   async function grid(e: Event, m: ModelView, kind: 'deposit' | 'count') {
     e.preventDefault();
@@ -124,6 +134,9 @@ export function Textile({ t, lang }: { t: T; lang: Lang }) {
           <h4>
             {m.name} · {euros(m.variants[0]?.priceCents ?? 0, lang)}
           </h4>
+          <button type="button" class="secondary" onClick={() => void tags(m)}>
+            {t('bo.tex.tags')}
+          </button>
           {(['deposit', 'count'] as const).map((kind) => (
             <form key={kind} onSubmit={(e) => void grid(e, m, kind)}>
               <table class="figures">

@@ -24,7 +24,7 @@ import { decodeBarcode } from '../../shared/barcodes.ts';
 import { cents, grams, weighedPrice } from '../../shared/money.ts';
 import type { Database, Db, OutletCode } from '../../db/schema.ts';
 import { producerScope, requireAccess, requireUser, type Actor } from '../auth/access.ts';
-import { labelsPdf } from '../documents/labels.ts';
+import { labelsPdf, tagsPdf } from '../documents/labels.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { inStoreLayouts, isDemo } from '../settings/settings.ts';
 import { createCategory, listCategories, updateCategory } from './categories.ts';
@@ -126,6 +126,7 @@ export async function importCatalogue(
 /** Shelf labels on A4 sticker sheets, as a PDF. */
 export async function shelfLabelsPdf(db: Db, input: z.output<typeof labelsBody>): Promise<Buffer> {
   const labels = await labelsFor(db, input.items, MAX_LABELS);
+  if (input.format === 'tag') return tagsPdf(labels, { demo: await isDemo(db) });
   return labelsPdf(labels, { skip: input.skip, demo: await isDemo(db) });
 }
 

@@ -41,7 +41,8 @@ export function netText(net: { quantity: number; unit: 'g' | 'ml' }): string {
 }
 
 async function barcodePng(code: string): Promise<Buffer | null> {
-  const bcid = /^\d{13}$/.test(code) ? 'ean13' : /^\d{8}$/.test(code) ? 'ean8' : null;
+  // EAN-13/8 for goods that carry one; Code 128 for the shop's own codes (a ressourcerie item R…, a variant V…).
+  const bcid = /^\d{13}$/.test(code) ? 'ean13' : /^\d{8}$/.test(code) ? 'ean8' : /^[A-Za-z0-9.-]{3,32}$/.test(code) ? 'code128' : null;
   if (!bcid) return null;
   try {
     return await bwipjs.toBuffer({ bcid, text: code, scale: 4, height: 9, includetext: true, textsize: 9 } as Parameters<
@@ -50,6 +51,75 @@ async function barcodePng(code: string): Promise<Buffer | null> {
   } catch {
     return null;
   }
+}
+
+const TAG = { width: 54 * MM, height: 86 * MM };
+
+/**
+ * Hang-tags for the label printer (issue 22): one 54 × 86 mm tag per page, as a roll printer takes them: the
+ * article (a textile variant: model, colour and size), its maker, the price, the barcode to scan.
+ */
+export async function tagsPdf(labels: readonly LabelProduct[], opts: { demo?: boolean } = {}): Promise<Buffer> {
+  const doc = installFonts(
+    new PDFDocument({
+      size: [TAG.width, TAG.height],
+      margin: 0,
+      autoFirstPage: false,
+      info: { Title: 'Étiquettes volantes', Creator: 'Comptoir' },
+    }),
+  );
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const pad = 4 * MM;
+  const w = TAG.width - 2 * pad;
+  for (const l of labels) {
+    doc.addPage({ size: [TAG.width, TAG.height], margin: 0 });
+    // The hole for the tag's string.
+    doc
+      .circle(TAG.width / 2, 6 * MM, 1.8 * MM)
+      .lineWidth(0.5)
+      .strokeColor('#888888')
+      .stroke();
+    doc
+      .font('Sans-Bold')
+      .fontSize(11)
+      .fillColor('#111111')
+      .text(pdfText(l.name), pad, 12 * MM, { width: w, height: 40, ellipsis: true, align: 'center' });
+    if (l.producerName)
+      doc
+        .font('Sans')
+        .fontSize(8)
+        .fillColor('#444444')
+        .text(pdfText(l.producerName), pad, 12 * MM + 42, { width: w, align: 'center', lineBreak: false });
+    doc
+      .font('Sans-Bold')
+      .fontSize(22)
+      .fillColor('#111111')
+      .text(pdfEuros(l.priceCents), pad, 12 * MM + 62, { width: w, align: 'center', lineBreak: false });
+    doc
+      .font('Sans')
+      .fontSize(7.5)
+      .fillColor('#444444')
+      .text(pdfText(unitLine(l, pdfEuros)), pad, 12 * MM + 90, { width: w, align: 'center', lineBreak: false });
+    const png = l.barcode ? await barcodePng(l.barcode) : null;
+    if (png) doc.image(png, pad, TAG.height - pad - 22 * MM, { fit: [w, 22 * MM], align: 'center', valign: 'bottom' });
+    if (opts.demo)
+      doc
+        .font('Sans-Bold')
+        .fontSize(6)
+        .fillColor('#b3261e')
+        .text('DEMO', pad, 2 * MM, { width: w, align: 'right', lineBreak: false });
+  }
+  if (!labels.length) {
+    doc.addPage({ size: [TAG.width, TAG.height], margin: 0 });
+    doc.font('Sans').fontSize(9).text('Aucune étiquette.', pad, 20);
+  }
+  doc.end();
+  return done;
 }
 
 /** One label per entry (repeat an entry for copies); as many sheets as needed; `skip` leaves used stickers. */

@@ -219,6 +219,8 @@ export const labelsBody = z
       .min(1)
       .max(500),
     skip: z.number().int().min(0).max(20).default(0),
+    /** `sheet`: A4 sticker sheets (shelf labels); `tag`: hang-tags for the label printer, one per page. */
+    format: z.enum(['sheet', 'tag']).default('sheet'),
   })
   .strict();
 

@@ -140,6 +140,7 @@ export const en: Catalogue = {
   'bo.reuse.pricedOn': 'On sale since',
   'bo.reuse.markedDown': 'marked down (was {price})',
   'bo.reuse.tonnage': 'The month’s tonnage per stream',
+  'bo.tex.tags': 'Hang-tags (label printer)',
   'bo.tex.title': 'Textile shop: models in sizes and colours',
   'bo.tex.name': 'Model',
   'bo.tex.sizes': 'Sizes (comma-separated)',

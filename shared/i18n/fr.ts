@@ -139,6 +139,7 @@ export const fr = {
   'bo.reuse.pricedOn': 'Mis en vente le',
   'bo.reuse.markedDown': 'démarqué (au lieu de {price})',
   'bo.reuse.tonnage': 'Tonnages du mois par flux',
+  'bo.tex.tags': 'Étiquettes volantes (imprimante d’étiquettes)',
   'bo.tex.title': 'Boutique textile : modèles en tailles et couleurs',
   'bo.tex.name': 'Modèle',
   'bo.tex.sizes': 'Tailles (séparées par des virgules)',
