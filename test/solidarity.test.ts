@@ -3,7 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../db/database.ts';
-import { ADMIN, aCategory, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import {
+  ADMIN,
+  aCategory,
+  allowDaysWithoutZ,
+  aProducer,
+  aProduct,
+  aUser,
+  startTestShop,
+  type Client,
+  type TestShop,
+} from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 /**
@@ -58,6 +68,15 @@ describe('solidarity prices, to the cent', () => {
 
   beforeAll(async () => {
     shop = await startTestShop({ now: () => clock });
+    // The days are not closed here (closings: test/closings.test.ts).
+    await allowDaysWithoutZ(shop.admin);
+    await shop.admin.post('/api/users', {
+      login: 'chef',
+      displayName: 'Cheffe',
+      role: 'manager',
+      password: 'mot-de-passe-long',
+      pin: '9876',
+    });
     const legumes = await aCategory(shop.admin, { name: 'Légumes' });
     const fromages = await aCategory(shop.admin, { name: 'Fromages' });
     const a = await aProducer(shop.admin, { name: 'Ferme du Sidobre', commissionBp: 2000 });
@@ -265,10 +284,43 @@ describe('solidarity prices, to the cent', () => {
     expect((await shop.admin.get('/api/solidarity/report?month=2026-13')).status).toBe(400);
   });
 
+  it('refunds a solidarity ticket: the fund takes back its share, the household its own', async () => {
+    await at('2026-12-02T10:00:00Z');
+    // One Tomme of T1: 6,50 public; the household's 40 % = 2,60, the fund's 3,90.
+    const refund = (payments: object[]) =>
+      till.post('/api/refunds', {
+        id: uuidv7(),
+        tillId: 1,
+        number: number + 1,
+        createdAt: clock.toISOString(),
+        refundOf: t1.id,
+        reason: 'Fromage trop fait',
+        lines: [{ lineNo: 2, quantity: 1 }],
+        payments,
+        totalCents: -650,
+        approvalPin: '9876',
+      });
+    const allCash = await refund([{ method: 'cash', amountCents: -650 }]);
+    expect(allCash.status, JSON.stringify(allCash.body)).toBe(422);
+    expect(allCash.body.error.fields[0]).toEqual({ field: 'payments', reason: 'part du fonds attendue : -390 centimes' });
+    const ok = await refund([
+      { method: 'solidarity', amountCents: -390 },
+      { method: 'cash', amountCents: -260 },
+    ]);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    number++;
+    expect((await shop.admin.get('/api/solidarity/fund')).body).toMatchObject({ spentCents: 5016 - 390, balanceCents: 1984 + 390 });
+    // December's allowance is untouched by a refund of November: 30,00 left, not 33,90.
+    expect((await till.get(`/api/solidarity/cards/${cards.h1}`)).body.remainingCents).toBe(3000);
+  });
+
   it('erases a household on request: its record goes, its tickets stay whole and anonymous', async () => {
     const exported = await shop.admin.get(`/api/households/${ids.h1}/export`);
     expect(exported.status, JSON.stringify(exported.body)).toBe(200);
-    expect(exported.body.tickets).toEqual([{ saleId: t1.id, day: '2026-11-05', publicCents: 1780, householdCents: 664, fundCents: 1116 }]);
+    expect(exported.body.tickets).toEqual([
+      { saleId: t1.id, day: '2026-11-05', publicCents: 1780, householdCents: 664, fundCents: 1116 },
+      { saleId: expect.any(String), day: '2026-12-02', publicCents: -650, householdCents: -260, fundCents: -390 },
+    ]);
     const before = await shop.admin.get(`/api/sales/${t1.id}`);
     expect((await shop.admin.request('DELETE', `/api/households/${ids.h1}`)).status).toBe(204);
     expect((await shop.admin.get(`/api/households/${ids.h1}/export`)).status).toBe(404);

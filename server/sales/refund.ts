@@ -1,3 +1,4 @@
+import { checkSolidarityRefund, linkSolidarityRefund } from '../solidarity/solidarity.ts';
 import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import type { Kysely } from 'kysely';
 import type { RefundBody } from '../../shared/api/sales.ts';
@@ -174,6 +175,12 @@ export async function recordRefund(
       throw new Unprocessable(`Remboursement refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
     // A refund is a ticket too: a day left without its Z stops it as it stops a sale.
     await refuseIfMissedZ(trx, till.outlet_id, new Date(body.createdAt), ctx.now, ctx.timeZone);
+    // Sold at solidarity prices: the fund takes back its share of what is refunded.
+    const solidarity = await checkSolidarityRefund(trx, {
+      refundOf: original.id,
+      lines: lines.map((l) => ({ productId: l.productId, items: l.unit === 'kg' ? -1 : l.quantity, totalCents: l.totalCents })),
+      payments: body.payments,
+    });
     const sale = await commitTicket(trx, {
       id: body.id,
       till,
@@ -195,6 +202,7 @@ export async function recordRefund(
       now: ctx.now,
       timeZone: ctx.timeZone,
     });
+    if (solidarity) await linkSolidarityRefund(trx, sale.id, solidarity);
     await recordEvent(trx, {
       kind: 'sale.refunded',
       userId: ctx.cashierId,

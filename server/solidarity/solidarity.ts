@@ -60,7 +60,8 @@ async function usedInMonth(db: Db, householdId: number, month: string): Promise<
     .where('business_day', '>=', `${month}-01`)
     .where('business_day', '<=', `${month}-31`)
     .executeTakeFirst();
-  return Number(r?.n ?? 0);
+  // A refund after the month it was sold in gives the fund its money back, not the household a larger allowance.
+  return Math.max(0, Number(r?.n ?? 0));
 }
 
 async function fundBalance(db: Db): Promise<{ contributed: number; spent: number }> {
@@ -640,4 +641,65 @@ export async function solidarityReportPdf(db: Db, r: SolidarityReport): Promise<
   ]);
   doc.paragraph('Aucune donnée personnelle : les foyers sont comptés, jamais nommés ni listés.', { muted: true, size: 8 });
   return doc.finish();
+}
+
+/**
+ * A refund of a ticket sold at solidarity prices gives the fund back its share of the lines refunded (the same
+ * split as the sale: `solidarity` payment, negative, exact) and the household its own; a refund of any other
+ * ticket takes nothing from the fund. Checked before the refund is written; returns what to link after.
+ */
+export async function checkSolidarityRefund(
+  trx: Trx,
+  t: {
+    refundOf: string;
+    lines: readonly { productId: number; items: number; totalCents: number }[];
+    payments: readonly { method: string; amountCents: number }[];
+  },
+): Promise<SolidarityLink | null> {
+  const original = await trx.selectFrom('sale_households').selectAll().where('sale_id', '=', t.refundOf).executeTakeFirst();
+  const at = t.payments.findIndex((p) => p.method === SOLIDARITY);
+  if (!original) {
+    if (at >= 0)
+      throw new Unprocessable('Ce ticket n’a pas été payé par le fonds de solidarité.', [
+        { field: `payments.${at}.method`, reason: 'ticket hors tarif solidaire' },
+      ]);
+    return null;
+  }
+  const ids = [...new Set(t.lines.map((l) => l.productId))];
+  const categories = new Map(
+    (ids.length ? await trx.selectFrom('products').select(['id', 'category_id']).where('id', 'in', ids).execute() : []).map((p) => [
+      p.id,
+      p.category_id,
+    ]),
+  );
+  const split = solidaritySplit(
+    t.lines.map((l) => ({ categoryId: categories.get(l.productId) ?? null, items: l.items, totalCents: l.totalCents })),
+    await sharesOf(trx),
+  );
+  const paid = t.payments.filter((p) => p.method === SOLIDARITY).reduce((s, p) => s + p.amountCents, 0);
+  if (paid !== split.fundCents)
+    throw new Unprocessable(
+      `Tarif solidaire : le fonds reprend ${msgEuros(-split.fundCents)} de ce remboursement (le foyer ${msgEuros(-split.householdCents)}).`,
+      [{ field: at >= 0 ? `payments.${at}.amountCents` : 'payments', reason: `part du fonds attendue : ${split.fundCents} centimes` }],
+    );
+  return { householdId: original.household_id ?? 0, householdRef: original.household_ref, ...split };
+}
+
+/** Links a refund to the household its ticket was sold to (or to nobody, when it was erased since). */
+export async function linkSolidarityRefund(trx: Trx, saleId: string, link: SolidarityLink) {
+  const sale = await trx.selectFrom('sales').select(['business_day', 'training']).where('id', '=', saleId).executeTakeFirstOrThrow();
+  if (sale.training) return;
+  await trx
+    .insertInto('sale_households')
+    .values({
+      sale_id: saleId,
+      household_id: link.householdId || null,
+      household_ref: link.householdRef,
+      business_day: sale.business_day,
+      public_cents: link.publicCents,
+      household_cents: link.householdCents,
+      fund_cents: link.fundCents,
+      detail: JSON.stringify(link.detail),
+    })
+    .execute();
 }
