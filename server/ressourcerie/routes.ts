@@ -1,6 +1,7 @@
 import { ressourcerieApi } from '../../shared/api/ressourcerie.ts';
 import { businessDay } from '../../shared/time.ts';
 import { requireUser } from '../auth/access.ts';
+import { NotFound } from '../errors.ts';
 import { MANAGERS, STAFF, TILL } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
 import {
@@ -34,6 +35,12 @@ export const ressourcerieRoutes = [
     tag: 'ressourcerie',
     summary: 'The donor’s receipt: what was given, by stream and weight',
     handler: async ({ params }, ctx) => {
+      // The donor's name is on it: a manager's, or the one who took the donation.
+      const user = requireUser(ctx);
+      if (user.role !== 'manager' && user.role !== 'admin') {
+        const intake = await ctx.db.selectFrom('reuse_intakes').select('created_by').where('id', '=', params.id).executeTakeFirst();
+        if (!intake || intake.created_by !== user.id) throw new NotFound('Don');
+      }
       const { pdf, filename } = await donorReceiptPdf(ctx.db, params.id);
       return Reply.file(pdf, 'application/pdf', filename);
     },

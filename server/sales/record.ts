@@ -378,6 +378,12 @@ async function recordSharePart(
   createdAt: Date,
 ): Promise<SaleView> {
   const order = body.order!;
+  // Solidarity prices apply to a ticket's lines (a share of a bill has none of its own): not on a share.
+  const fund = body.payments.findIndex((p) => p.method === 'solidarity');
+  if (body.household || fund >= 0)
+    throw new Unprocessable('Le tarif solidaire ne s’applique pas à une part d’addition : encaissez l’addition par article.', [
+      { field: fund >= 0 ? `payments.${fund}.method` : 'household', reason: 'pas de tarif solidaire sur une part' },
+    ]);
   if (body.discountCents !== 0)
     throw new Unprocessable('Une part de l’addition ne porte pas de remise : remisez les lignes de la commande.', [
       { field: 'discountCents', reason: 'pas de remise sur une part' },

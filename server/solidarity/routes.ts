@@ -12,6 +12,7 @@ import {
   fundView,
   householdCardPdf,
   listHouseholds,
+  purgeExpiredHouseholds,
   lookupCard,
   setShares,
   sharesView,
@@ -52,7 +53,10 @@ export const solidarityRoutes = [
     access: MANAGERS,
     tag: 'solidarity',
     summary: 'Everything kept about a household (right of access): its record and its tickets’ shares',
-    handler: async ({ params }, ctx) => exportHousehold(ctx.db, params.id, today(ctx)),
+    handler: async ({ params }, ctx) => {
+      await purgeExpiredHouseholds(ctx.db, today(ctx), ctx.services.now());
+      return exportHousehold(ctx.db, params.id, today(ctx));
+    },
   }),
   serve(solidarityApi.eraseHousehold, {
     access: MANAGERS,
@@ -68,6 +72,7 @@ export const solidarityRoutes = [
     tag: 'solidarity',
     summary: 'A household’s card to print: its number and its code as a QR code',
     handler: async ({ params }, ctx) => {
+      await purgeExpiredHouseholds(ctx.db, today(ctx), ctx.services.now());
       const { pdf, filename } = await householdCardPdf(ctx.db, params.id);
       return Reply.file(pdf, 'application/pdf', filename);
     },
@@ -76,7 +81,11 @@ export const solidarityRoutes = [
     access: TILL,
     tag: 'solidarity',
     summary: 'A card shown at the till: valid today, what remains of its monthly allowance, the household’s shares',
-    handler: async ({ params }, ctx) => lookupCard(ctx.db, params.code, today(ctx)),
+    handler: async ({ params }, ctx) => {
+      // Data past its retention time is gone before anything reads it.
+      await purgeExpiredHouseholds(ctx.db, today(ctx), ctx.services.now());
+      return lookupCard(ctx.db, params.code, today(ctx));
+    },
   }),
   serve(solidarityApi.shares, {
     access: TILL,

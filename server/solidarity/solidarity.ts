@@ -16,7 +16,7 @@
 import crypto from 'node:crypto';
 import bwipjs from 'bwip-js/node';
 import PDFDocument from 'pdfkit';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, Db, Trx } from '../../db/schema.ts';
 import { solidaritySplit, type SplitDetail } from '../../shared/solidarity.ts';
 import type { CardView, HouseholdView, SolidarityReport } from '../../shared/api/solidarity.ts';
@@ -57,17 +57,20 @@ async function usedInMonth(db: Db, householdId: number, month: string): Promise<
     .selectFrom('sale_households')
     .select((eb) => eb.fn.sum<number>('fund_cents').as('n'))
     .where('household_id', '=', householdId)
+    // What the fund paid on sales: a refund gives the fund its money back, not the household more allowance.
+    .where('fund_cents', '>', 0)
     .where('business_day', '>=', `${month}-01`)
     .where('business_day', '<=', `${month}-31`)
     .executeTakeFirst();
-  // A refund after the month it was sold in gives the fund its money back, not the household a larger allowance.
-  return Math.max(0, Number(r?.n ?? 0));
+  return Number(r?.n ?? 0);
 }
 
-async function fundBalance(db: Db): Promise<{ contributed: number; spent: number }> {
+/** The fund's money on a day: the contributions received by then, less what it paid. */
+async function fundBalance(db: Db, day = '9999-12-31'): Promise<{ contributed: number; spent: number }> {
   const c = await db
     .selectFrom('solidarity_contributions')
     .select((eb) => eb.fn.sum<number>('amount_cents').as('n'))
+    .where('received_on', '<=', day)
     .executeTakeFirst();
   const s = await db
     .selectFrom('sale_households')
@@ -103,9 +106,11 @@ async function view(db: Db, h: NonNullable<HouseholdRow>, today: string): Promis
 /** Households whose validity ended longer ago than the retention time: erased, their tickets kept anonymous. */
 export async function purgeExpiredHouseholds(db: Kysely<Database>, today: string, now: Date): Promise<number> {
   const { retentionMonths } = await settingsOf(db);
-  const limit = new Date(`${today}T12:00:00Z`);
-  limit.setUTCMonth(limit.getUTCMonth() - retentionMonths);
-  const before = limit.toISOString().slice(0, 10);
+  // `retentionMonths` before today, the day clamped to the month's end (31 March − 1 month = 28/29 February).
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1 - retentionMonths, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  const before = `${first.toISOString().slice(0, 8)}${String(Math.min(d, last)).padStart(2, '0')}`;
   const old = await db.selectFrom('households').select(['id', 'number']).where('valid_to', '<', before).execute();
   for (const h of old) await erase(db, h.id, null, now, 'retention');
   return old.length;
@@ -129,15 +134,9 @@ export async function createHousehold(
       .selectFrom('households')
       .select((eb) => eb.fn.max('number').as('n'))
       .executeTakeFirst();
-    // Numbers are never reused, even after an erasure: the events name the number, never a person.
-    const lastErased = await trx
-      .selectFrom('events')
-      .select('data')
-      .where('kind', '=', 'household.erased')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const erasedNumber = lastErased ? Number((JSON.parse(lastErased.data) as { number?: number }).number ?? 0) : 0;
+    // Numbers are never reused, even after erasures: the highest ever given, erased ones included.
+    const erased = await trx.selectFrom('events').select('data').where('kind', '=', 'household.erased').execute();
+    const erasedNumber = Math.max(0, ...erased.map((e) => Number((JSON.parse(e.data) as { number?: number }).number ?? 0)));
     const number = Math.max(Number(last?.n ?? 0), erasedNumber) + 1;
     const at = now.toISOString();
     const { id } = await trx
@@ -398,7 +397,7 @@ export async function lookupCard(db: Db, code: string, today: string): Promise<C
     );
   const used = await usedInMonth(db, h.id, monthOf(today));
   const shares = await sharesOf(db);
-  const { contributed, spent } = await fundBalance(db);
+  const { contributed, spent } = await fundBalance(db, today);
   return {
     code: householdCode(h.number),
     size: h.size,
@@ -463,7 +462,7 @@ export async function checkSolidarity(
         `Plafond mensuel du foyer ${householdCode(h.number)} : il reste ${msgEuros(Math.max(0, left))} ce mois-ci, ce ticket en demande ${msgEuros(split.fundCents)}.`,
         [{ field: 'household', reason: 'plafond mensuel atteint' }],
       );
-    const { contributed, spent } = await fundBalance(trx);
+    const { contributed, spent } = await fundBalance(trx, t.day);
     if (split.fundCents > contributed - spent)
       throw new Unprocessable(
         `Le fonds de solidarité n’a plus que ${msgEuros(Math.max(0, contributed - spent))} : ce ticket en demande ${msgEuros(split.fundCents)}.`,
@@ -525,9 +524,13 @@ export async function solidarityReport(db: Db, month: string): Promise<Solidarit
   const tickets = await db
     .selectFrom('sale_households')
     .select((eb) => [
-      eb.fn.count<number>('sale_id').as('n'),
+      // Tickets and households served: sales (refunds, negative, are in the amounts, not in the counts).
+      eb.fn.sum<number>(sql<number>`case when public_cents > 0 then 1 else 0 end`).as('n'),
       // Counted by their anonymous reference: an erased household still counts as served.
-      eb.fn.count<number>('household_ref').distinct().as('households'),
+      eb.fn
+        .count<number>(sql<string>`case when public_cents > 0 then household_ref end`)
+        .distinct()
+        .as('households'),
       eb.fn.coalesce(eb.fn.sum<number>('public_cents'), eb.val(0)).as('pub'),
       eb.fn.coalesce(eb.fn.sum<number>('household_cents'), eb.val(0)).as('hh'),
       eb.fn.coalesce(eb.fn.sum<number>('fund_cents'), eb.val(0)).as('fund'),
@@ -665,6 +668,21 @@ export async function checkSolidarityRefund(
       ]);
     return null;
   }
+  // The shares as charged at the sale (per category), less what earlier refunds of the ticket took back: a
+  // change of shares since does not move them, and the last refund of a category takes exactly what is left.
+  const left = new Map<number | null, { publicCents: number; householdCents: number }>();
+  const add = (d: SplitDetail) => {
+    const l = left.get(d.categoryId) ?? { publicCents: 0, householdCents: 0 };
+    left.set(d.categoryId, { publicCents: l.publicCents + d.publicCents, householdCents: l.householdCents + d.householdCents });
+  };
+  for (const d of JSON.parse(original.detail) as SplitDetail[]) add(d);
+  const prior = await trx
+    .selectFrom('sale_households as sh')
+    .innerJoin('sales as s', 's.id', 'sh.sale_id')
+    .select('sh.detail')
+    .where('s.refund_of', '=', t.refundOf)
+    .execute();
+  for (const r of prior) for (const d of JSON.parse(r.detail) as SplitDetail[]) add(d);
   const ids = [...new Set(t.lines.map((l) => l.productId))];
   const categories = new Map(
     (ids.length ? await trx.selectFrom('products').select(['id', 'category_id']).where('id', 'in', ids).execute() : []).map((p) => [
@@ -672,10 +690,24 @@ export async function checkSolidarityRefund(
       p.category_id,
     ]),
   );
-  const split = solidaritySplit(
-    t.lines.map((l) => ({ categoryId: categories.get(l.productId) ?? null, items: l.items, totalCents: l.totalCents })),
-    await sharesOf(trx),
-  );
+  const refunded = new Map<number | null, { items: number; publicCents: number }>();
+  for (const l of t.lines) {
+    const c = categories.get(l.productId) ?? null;
+    const r = refunded.get(c) ?? { items: 0, publicCents: 0 };
+    refunded.set(c, { items: r.items + l.items, publicCents: r.publicCents + l.totalCents });
+  }
+  const detail: SplitDetail[] = [...refunded.entries()].map(([categoryId, r]) => {
+    const l = left.get(categoryId) ?? { publicCents: 0, householdCents: 0 };
+    const back = -r.publicCents;
+    const household =
+      back >= l.publicCents || l.publicCents <= 0
+        ? l.householdCents
+        : Math.floor((l.householdCents * back * 2 + l.publicCents) / (2 * l.publicCents));
+    return { categoryId, items: r.items, publicCents: r.publicCents, householdCents: -household };
+  });
+  const publicCents = detail.reduce((x, d) => x + d.publicCents, 0);
+  const householdCents = detail.reduce((x, d) => x + d.householdCents, 0);
+  const split = { publicCents, householdCents, fundCents: publicCents - householdCents, detail };
   const paid = t.payments.filter((p) => p.method === SOLIDARITY).reduce((s, p) => s + p.amountCents, 0);
   if (paid !== split.fundCents)
     throw new Unprocessable(

@@ -19,7 +19,7 @@ export async function modelView(db: Db, id: number): Promise<ModelView> {
   const rows = await db
     .selectFrom('products as p')
     .leftJoin('stock_levels as s', 's.product_id', 'p.id')
-    .leftJoin('barcodes as b', 'b.product_id', 'p.id')
+    .leftJoin('barcodes as b', (j) => j.onRef('b.product_id', '=', 'p.id').on('b.code', 'like', 'V%'))
     .select(['p.id', 'p.size', 'p.colour', 'p.price_cents', 'p.active', 's.on_hand', 'b.code'])
     .where('p.model_id', '=', id)
     .execute();
@@ -68,6 +68,10 @@ export async function createModel(
   now: Date,
 ): Promise<ModelView> {
   if (input.sizes.length * input.colours.length > 200) throw new Invalid({ field: 'sizes', reason: '200 déclinaisons au plus par modèle' });
+  if (input.producerId !== null && !(await db.selectFrom('producers').select('id').where('id', '=', input.producerId).executeTakeFirst()))
+    throw new Invalid({ field: 'producerId', reason: 'producteur inconnu' });
+  if (input.categoryId !== null && !(await db.selectFrom('categories').select('id').where('id', '=', input.categoryId).executeTakeFirst()))
+    throw new Invalid({ field: 'categoryId', reason: 'catégorie inconnue' });
   const id = await db.transaction().execute(async (trx) => {
     const { id } = await trx
       .insertInto('product_models')
