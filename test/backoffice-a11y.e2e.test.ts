@@ -179,6 +179,7 @@ const SECTIONS: { name: string; open?: (page: Page) => Promise<void> }[] = [
   { name: 'Relevés des producteurs' },
   { name: 'Tarif solidaire' },
   { name: 'Ressourcerie' },
+  { name: 'Boutique textile' },
   { name: 'Comptabilité' },
   {
     name: 'Caisses et réglages',

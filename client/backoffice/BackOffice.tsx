@@ -26,6 +26,7 @@ const SECTIONS = [
   'statements',
   'solidarity',
   'ressourcerie',
+  'textile',
   'accounting',
   'setup',
   'system',
@@ -55,7 +56,6 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'day' && <Periods t={t} lang={lang} />}
       {section === 'catalogue' && <Catalogue t={t} lang={lang} />}
       {section === 'deposit' && <Deposit t={t} lang={lang} />}
-      {section === 'deposit' && <Textile t={t} lang={lang} />}
       {section === 'inventory' && <Stock t={t} lang={lang} />}
       {section === 'inventory' && <Inventory t={t} lang={lang} />}
       {section === 'inventory' && <Losses t={t} lang={lang} />}
@@ -64,6 +64,7 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
       {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
       {section === 'solidarity' && <Solidarity t={t} lang={lang} />}
       {section === 'ressourcerie' && <Ressourcerie t={t} lang={lang} />}
+      {section === 'textile' && <Textile t={t} lang={lang} />}
       {section === 'accounting' && <Accounting t={t} />}
       {section === 'accounting' && <ConsignmentModel t={t} lang={lang} />}
       {section === 'accounting' && <Archives t={t} lang={lang} />}

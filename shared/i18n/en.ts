@@ -155,6 +155,7 @@ export const en: Catalogue = {
   'bo.tex.deposited': 'Deposit of {name} recorded.',
   'bo.tex.counted': 'Count of {name} recorded.',
   'bo.tex.nothing': 'Nothing to record: type quantities in the grid (a deposit needs a producer).',
+  'bo.section.textile': 'Textile shop',
   'bo.section.statements': 'Producer statements',
   'bo.section.accounting': 'Accounting',
   'bo.outlet.shop': 'Shop',

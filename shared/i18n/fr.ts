@@ -154,6 +154,7 @@ export const fr = {
   'bo.tex.deposited': 'Dépôt de {name} enregistré.',
   'bo.tex.counted': 'Comptage de {name} enregistré.',
   'bo.tex.nothing': 'Rien à enregistrer : tapez des quantités dans la grille (un dépôt demande un producteur).',
+  'bo.section.textile': 'Boutique textile',
   'bo.section.statements': 'Relevés des producteurs',
   'bo.section.accounting': 'Comptabilité',
   'bo.outlet.shop': 'Boutique',
