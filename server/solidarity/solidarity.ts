@@ -224,7 +224,21 @@ export async function exportHousehold(db: Db, id: number, today: string) {
 async function erase(db: Kysely<Database>, id: number, userId: number | null, now: Date, why: 'request' | 'retention') {
   await db.transaction().execute(async (trx) => {
     const h = await householdRow(trx, id);
-    // The tickets stay, whole: only their link to the household goes.
+    // The tickets stay, whole: only their link to the household goes. Their shared reference is drawn again for
+    // each month, so the month's report still counts the household once, and nothing ties one month to another.
+    const months = await trx
+      .selectFrom('sale_households')
+      .select(sql<string>`substr(business_day, 1, 7)`.as('month'))
+      .where('household_id', '=', id)
+      .groupBy(sql`substr(business_day, 1, 7)`)
+      .execute();
+    for (const m of months)
+      await trx
+        .updateTable('sale_households')
+        .set({ household_ref: crypto.randomBytes(12).toString('hex') })
+        .where('household_id', '=', id)
+        .where('business_day', 'like', `${m.month}%`)
+        .execute();
     await trx.updateTable('sale_households').set({ household_id: null }).where('household_id', '=', id).execute();
     await trx.deleteFrom('households').where('id', '=', id).execute();
     await recordEvent(trx, {
