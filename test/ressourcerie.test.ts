@@ -200,6 +200,24 @@ describe('the ressourcerie, to the gram', () => {
     expect((await till.get(`/api/ressourcerie/items/${items.lampe!.code}`)).body).toMatchObject({ status: 'on_sale', priceCents: 400 });
   });
 
+  it('ages the unsold items at the ressourcerie’s day closing, and keeps its codes from being typed on other articles', async () => {
+    // The lampe, priced 10/11 and marked down 29/12, is 8 weeks old on 05/01: the Z of 06/01 sends it to recycling.
+    await at('2027-01-06T18:00:00Z');
+    const z = await shop.admin.post('/api/closings/day', {
+      outlet: 'ressourcerie',
+      day: '2027-01-06',
+      cashCountedCents: 0,
+      confirmEarly: true,
+    });
+    expect(z.status, JSON.stringify(z.body)).toBe(201);
+    expect((await till.get(`/api/ressourcerie/items/${items.lampe!.code}`)).body).toMatchObject({
+      status: 'recycled',
+      statusDay: '2027-01-06',
+    });
+    const typed = await shop.admin.post('/api/products', { name: 'Autre', producerId: null, unit: 'piece', priceCents: 100, vatRateBp: 2000, barcodes: ['R0000099'] });
+    expect([typed.status, typed.body.error?.fields?.[0]?.field]).toEqual([400, 'barcodes.0']);
+  });
+
   it('reports the tonnage per stream, as figures, CSV and PDF', async () => {
     const nov = (await shop.admin.get('/api/ressourcerie/tonnage?month=2026-11')).body;
     expect(nov).toEqual({

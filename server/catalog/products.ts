@@ -27,6 +27,9 @@ export function barcodeForStorage(raw: string, layouts: readonly InStoreLayout[]
         reason: `code-barres ${raw} : préfixe ${decoded.prefix} réservé aux étiquettes de balance ; renseignez plutôt le code PLU`,
       });
     default:
+      // The shop's own generated codes (a ressourcerie item's R0000042, a textile variant's V0000042) are never typed in.
+      if (/^[RV]\d{7}$/i.test(decoded.code))
+        throw new Invalid({ field, reason: `code-barres ${raw} : réservé aux étiquettes de la ressourcerie et de la boutique textile` });
       return decoded.code;
   }
 }

@@ -1,3 +1,4 @@
+import { applyAging } from '../ressourcerie/ressourcerie.ts';
 import { closingApi } from '../../shared/api/closing.ts';
 import { businessDay } from '../../shared/time.ts';
 import { requireUser } from '../auth/access.ts';
@@ -29,6 +30,16 @@ export const closingRoutes = [
       // The Z signed (and every chain's head with it) and witnessed before it is answered.
       await ctx.services.fiscal?.flush({ all: true });
       ctx.services.realtime?.dayClosed(closing.outletId, closing.period);
+      // The ressourcerie's evening: its unsold items age (marked down, then recycled by weight) for tomorrow.
+      if (body.outlet === 'ressourcerie') {
+        const aged = await applyAging(
+          ctx.db,
+          businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS),
+          requireUser(ctx).id,
+          ctx.services.now(),
+        );
+        if (aged.markedDown || aged.recycled) ctx.services.realtime?.catalogChanged([]);
+      }
       return Reply.created(closing);
     },
   }),

@@ -162,7 +162,7 @@ export async function listItems(db: Kysely<Database>, status: 'on_sale' | 'sold'
 /**
  * Unsold items age: marked down once after `markdownWeeks` (the price falls by `markdownBp`, through the catalogue
  * so the till's price check follows), sent to recycling by weight after `recycleWeeks`. Idempotent: run by the
- * day's closing of the ressourcerie, by the list, and on demand.
+ * ressourcerie's day closing (`server/closing/routes.ts`), by the list, and on demand.
  */
 export async function applyAging(db: Kysely<Database>, today: string, userId: number, now: Date) {
   const a = await agingOf(db);
