@@ -214,7 +214,14 @@ describe('the ressourcerie, to the gram', () => {
       status: 'recycled',
       statusDay: '2027-01-06',
     });
-    const typed = await shop.admin.post('/api/products', { name: 'Autre', producerId: null, unit: 'piece', priceCents: 100, vatRateBp: 2000, barcodes: ['R0000099'] });
+    const typed = await shop.admin.post('/api/products', {
+      name: 'Autre',
+      producerId: null,
+      unit: 'piece',
+      priceCents: 100,
+      vatRateBp: 2000,
+      barcodes: ['R0000099'],
+    });
     expect([typed.status, typed.body.error?.fields?.[0]?.field]).toEqual([400, 'barcodes.0']);
   });
 
