@@ -77,11 +77,16 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
       .catch(() => undefined);
   }, [tick]);
   useEffect(() => {
+    // Filters change faster than answers come: an answer to filters no longer set never replaces the list.
+    let current = true;
     call(catalogApi.listProducts, {
       query: { limit: 200, q: q || undefined, producerId: producerFilter || undefined, categoryId: categoryFilter || undefined },
     })
-      .then(setProducts)
+      .then((list) => current && setProducts(list))
       .catch(() => undefined);
+    return () => {
+      current = false;
+    };
   }, [q, producerFilter, categoryFilter, tick]);
   useEffect(
     () =>
