@@ -18,3 +18,7 @@ export const shiftDay = (day: string, days: number) =>
 
 /** A calendar day as French papers write it: 30/11/2026. */
 export const frDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+
+const FR_MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+/** "2026-11" → "novembre 2026", as a report's title says it. */
+export const frMonth = (month: string) => `${FR_MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;

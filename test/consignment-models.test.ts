@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fecProblems } from './support/fec-check.ts';
+import { auxBalance, fecEntries, fecProblems, type FecLine } from './support/fec-check.ts';
 import { ADMIN, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
@@ -74,7 +74,7 @@ async function facturXErrors(xml: string): Promise<string[]> {
   return result.errors.map((e) => e.message);
 }
 
-type Line = [account: string, aux: string, debit: number, credit: number];
+type Line = FecLine;
 
 describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignment, %s, to the cent', (model) => {
   let shop: TestShop;
@@ -482,15 +482,7 @@ describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignmen
     const res = await shop.admin.get('/api/exports/fec?from=2026-11-01&to=2026-12-17');
     expect(res.status).toBe(200);
     expect(fecProblems('732829320FEC20261231.txt', res.raw, { fiscalYearStart: '20260101' })).toEqual([]);
-    const rows = res.raw
-      .toString('latin1')
-      .trimEnd()
-      .split('\r\n')
-      .slice(1)
-      .map((l) => l.split('\t'));
-    const c = (s: string) => Math.round(Number(s.replace(',', '.')) * 100);
-    const entries = new Map<string, Line[]>();
-    for (const r of rows) entries.set(r[2]!, [...(entries.get(r[2]!) ?? []), [r[4]!, r[6]!, c(r[11]!), c(r[12]!)]]);
+    const entries = fecEntries(res.raw);
     const sorted = (ls: Line[]) => [...ls].sort((x, y) => (x.join() < y.join() ? -1 : 1));
     const A = aux.a!;
     const B = aux.b!;
@@ -621,10 +613,6 @@ describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignmen
         lines.reduce((s, l) => s + l[2] - l[3], 0),
         `${num} balanced`,
       ).toBe(0);
-    for (const p of [A, B, C])
-      expect(
-        rows.filter((r) => r[6] === p).reduce((s, r) => s + c(r[12]!) - c(r[11]!), 0),
-        `${p} settled`,
-      ).toBe(0);
+    for (const p of [A, B, C]) expect(auxBalance(entries, p), `${p} settled`).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fecProblems } from './support/fec-check.ts';
+import { auxBalance, fecEntries, fecProblems } from './support/fec-check.ts';
 import { ADMIN, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
@@ -110,15 +110,7 @@ describe('the drawer’s movements and the meal voucher’s excess in the FEC', 
     const res = await shop.admin.get('/api/exports/fec?from=2026-11-01&to=2026-11-11');
     expect(res.status).toBe(200);
     expect(fecProblems('732829320FEC20261231.txt', res.raw, { fiscalYearStart: '20260101' })).toEqual([]);
-    const c = (s: string) => Math.round(Number(s.replace(',', '.')) * 100);
-    const rows = res.raw
-      .toString('latin1')
-      .trimEnd()
-      .split('\r\n')
-      .slice(1)
-      .map((l) => l.split('\t'));
-    const entries = new Map<string, [string, string, number, number][]>();
-    for (const r of rows) entries.set(r[2]!, [...(entries.get(r[2]!) ?? []), [r[4]!, r[6]!, c(r[11]!), c(r[12]!)]]);
+    const entries = fecEntries(res.raw);
     const sorted = (ls: [string, string, number, number][]) => [...ls].sort((x, y) => (x.join() < y.join() ? -1 : 1));
     const P = `P${slug.toUpperCase().replace(/[^0-9A-Z]/g, '')}`;
     const expected: Record<string, [string, string, number, number][]> = {
@@ -160,6 +152,6 @@ describe('the drawer’s movements and the meal voucher’s excess in the FEC', 
     expect([...entries.keys()].sort()).toEqual(Object.keys(expected).sort());
     for (const [num, lines] of Object.entries(expected)) expect(sorted(entries.get(num)!), num).toEqual(sorted(lines));
     // The producer is settled: 950 sold for them − 228 commission − 722 paid in cash.
-    expect(rows.filter((r) => r[6] === P).reduce((s, r) => s + c(r[12]!) - c(r[11]!), 0)).toBe(0);
+    expect(auxBalance(entries, P)).toBe(0);
   });
 });

@@ -11,7 +11,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Db, ReuseStream, Trx } from '../../db/schema.ts';
 import { percentOf, type BasisPoints, type Cents } from '../../shared/money.ts';
-import { frDay, shiftDay } from '../../shared/time.ts';
+import { frDay, frMonth, shiftDay } from '../../shared/time.ts';
 import { REUSE_STREAMS, STREAM_NAMES, type TonnageReport } from '../../shared/api/ressourcerie.ts';
 import { A4Document } from '../documents/a4.ts';
 import { Invalid, NotFound, Unprocessable } from '../errors.ts';
@@ -350,11 +350,9 @@ export function tonnageCsv(r: TonnageReport): string {
   );
 }
 
-const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-
 export async function tonnagePdf(db: Db, r: TonnageReport): Promise<Buffer> {
   const shop = await shopIdentity(db);
-  const title = `Ressourcerie — tonnages de ${MONTHS[Number(r.month.slice(5, 7)) - 1]} ${r.month.slice(0, 4)}`;
+  const title = `Ressourcerie — tonnages de ${frMonth(r.month)}`;
   const doc = new A4Document({ title, footer: `${shop.name} · ${title}`, demo: await isDemo(db) });
   doc.heading(title, `${shop.legalName} · SIRET ${shop.siret} · en kilogrammes`);
   doc.table(

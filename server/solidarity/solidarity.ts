@@ -20,7 +20,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, Db, Trx } from '../../db/schema.ts';
 import { solidaritySplit, type SplitDetail } from '../../shared/solidarity.ts';
 import type { CardView, HouseholdView, SolidarityReport } from '../../shared/api/solidarity.ts';
-import { frDay, shiftDay } from '../../shared/time.ts';
+import { frDay, frMonth, shiftDay } from '../../shared/time.ts';
 import { A4Document, pdfEuros } from '../documents/a4.ts';
 import { installFonts } from '../documents/fonts.ts';
 import { Conflict, Invalid, NotFound, Unprocessable } from '../errors.ts';
@@ -594,9 +594,6 @@ export async function solidarityReport(db: Db, month: string): Promise<Solidarit
     balanceEndCents: balanceStart + contributions - Number(tickets.fund),
   };
 }
-
-const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
-const frMonth = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
 
 export function solidarityReportCsv(r: SolidarityReport): string {
   return toCsv(

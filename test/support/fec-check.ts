@@ -36,6 +36,25 @@ const validDate = (s: string) => {
 const amountOk = (s: string) => /^-?\d+(,\d{1,2})?$/.test(s);
 const cents = (s: string) => Math.round(Number(s.replace(',', '.')) * 100);
 
+/** An exported FEC's lines grouped by entry number: [account, auxiliary, debit, credit] in cents, in file order. */
+export type FecLine = [account: string, aux: string, debit: number, credit: number];
+export function fecEntries(raw: Buffer): Map<string, FecLine[]> {
+  const cents = (s: string) => Math.round(Number(s.replace(',', '.')) * 100);
+  const entries = new Map<string, FecLine[]>();
+  for (const r of raw
+    .toString('latin1')
+    .trimEnd()
+    .split('\r\n')
+    .slice(1)
+    .map((l) => l.split('\t')))
+    entries.set(r[2]!, [...(entries.get(r[2]!) ?? []), [r[4]!, r[6]!, cents(r[11]!), cents(r[12]!)]]);
+  return entries;
+}
+
+/** An auxiliary account's balance (credit − debit) over an export: 0 once a producer is settled. */
+export const auxBalance = (entries: Map<string, FecLine[]>, aux: string) =>
+  [...entries.values()].flat().reduce((s, [, a, d, c]) => (a === aux ? s + c - d : s), 0);
+
 export function fecProblems(filename: string, raw: Buffer, options: { fiscalYearStart?: string } = {}): string[] {
   const problems: string[] = [];
   const name = /^(\d{9})FEC(\d{8})\.txt$/.exec(filename);
