@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, sql, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
+import { engineOf, isPostgresUrl, postgresDialect, postgresPool, type Engine } from './engine.ts';
 import * as core001 from './migrations/2026-11-22-001-core.ts';
 import * as sales002 from './migrations/2026-11-23-002-sales.ts';
 import * as closings003 from './migrations/2026-11-23-003-closings.ts';
@@ -31,6 +32,7 @@ import * as solidarity026 from './migrations/2026-12-08-026-solidarity.ts';
 import * as outlets027 from './migrations/2026-12-08-027-outlets.ts';
 import * as ressourcerie028 from './migrations/2026-12-08-028-ressourcerie.ts';
 import * as variants029 from './migrations/2026-12-08-029-variants.ts';
+import * as salesWriteOrder030 from './migrations/2026-12-09-030-sales-write-order.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -62,15 +64,20 @@ const migrations: Record<string, Migration> = {
   '2026-12-08-027-outlets': outlets027,
   '2026-12-08-028-ressourcerie': ressourcerie028,
   '2026-12-08-029-variants': variants029,
+  '2026-12-09-030-sales-write-order': salesWriteOrder030,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export interface OpenDatabase {
   db: Kysely<Database>;
-  /** The raw handle, for what kysely does not cover: online backup and integrity checks. */
-  sqlite: SQLite.Database;
+  engine: Engine;
+  /** SQLite's raw handle, for what kysely does not cover: online backup and integrity checks (null on PostgreSQL). */
+  sqlite: SQLite.Database | null;
+  /** The SQLite file, or the PostgreSQL address without its password. */
   file: string;
+  /** PostgreSQL: the full address (for pg_dump and the verification workers). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -121,12 +128,25 @@ function withStatementCache(sqlite: SQLite.Database, size = 1000): SQLite.Databa
   return cached as unknown as SQLite.Database;
 }
 
-export async function openDatabase(file: string): Promise<OpenDatabase> {
+/** A SQLite shop: its raw handle is there. */
+export interface SqliteDatabase extends OpenDatabase {
+  engine: 'sqlite';
+  sqlite: SQLite.Database;
+}
+
+/** Opens the shop's database, `target` a SQLite file or a `postgres://` address, and brings its schema up to date. */
+export async function openStore(target: string, options: { poolSize?: number } = {}): Promise<OpenDatabase> {
+  return isPostgresUrl(target) ? openPostgres(target, options.poolSize) : openDatabase(target);
+}
+
+/** Opens a SQLite shop file and brings its schema up to date. */
+export async function openDatabase(file: string): Promise<SqliteDatabase> {
   const sqlite = openSqlite(file);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrate(db);
   return {
     db,
+    engine: 'sqlite',
     sqlite,
     file,
     close: async () => {
@@ -135,12 +155,42 @@ export async function openDatabase(file: string): Promise<OpenDatabase> {
   };
 }
 
+async function openPostgres(url: string, poolSize?: number): Promise<OpenDatabase> {
+  const pool = postgresPool(url, poolSize);
+  const db = new Kysely<Database>({ dialect: postgresDialect(pool) });
+  try {
+    await migrate(db);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return { db, engine: 'postgres', sqlite: null, file: redactUrl(url), url, close: () => db.destroy() };
+}
+
+/** A PostgreSQL address as it may be shown or logged: without its password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 /** Every migration not yet run, or those up to `target` (a migration's name: the tests build older databases). */
 export async function migrate(db: Kysely<Database>, target?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   // Nothing to run (every start of an up-to-date shop): the database is opened as it is, even one someone
   // tampered with (verify names what was changed; refusing to open would hide it).
   if (!target && (await migrator.getMigrations()).every((m) => m.executedAt !== undefined)) return [];
+  if (engineOf(db) === 'postgres') {
+    // PostgreSQL alters tables in place and checks foreign keys at once: the migrations run as they are,
+    // in one transaction each under kysely's migration lock (several processes may start together).
+    const { error, results } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
   // A table rebuilt (SQLite cannot alter a constraint) must not fire its children's foreign keys: they are
   // off while the migrations run (outside their transaction, where SQLite allows the change), and no
   // reference may be broken by them (the procedure of SQLite's ALTER TABLE documentation): the references

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase, openStore } from '../db/database.ts';
 import { shopIdentitySchema } from '../shared/api/settings.ts';
 import { passwordSchema, loginSchema } from '../shared/api/admin.ts';
-import { createBackup, restoreBackup } from './backup/backup.ts';
+import { backupDatabase, restoreBackup } from './backup/backup.ts';
 import { decryptFile, encryptFile, ENCRYPTED_SUFFIX, MIN_PASSPHRASE } from './backup/encrypt.ts';
 import { privateDir } from './system/private-files.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -33,7 +33,7 @@ const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
         Vérifie une archive fiscale seule, sans base de données.
   archive --year AAAA
         Écrit l’archive fiscale d’un exercice clôturé dans DATA_DIR/archives.
-  backup        Sauvegarde en ligne de la base dans DATA_DIR/backups (le serveur peut tourner).
+  backup        Sauvegarde en ligne de la base dans DATA_DIR/backups (le serveur peut tourner ; pg_dump sur PostgreSQL).
   backup --encrypt
         La même, chiffrée (AES-256-GCM, clé tirée par scrypt) avec la phrase de passe de la variable
         BACKUP_PASSPHRASE (12 caractères au moins) : pour une copie gardée hors de la boutique (.sqlite.enc).
@@ -41,7 +41,7 @@ const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
         Remplace la base par une sauvegarde vérifiée (serveur arrêté ; l’ancienne base est gardée à côté).
         Une sauvegarde chiffrée (.enc) est déchiffrée avec BACKUP_PASSPHRASE.
 
-Variables : DATA_DIR (./data), PORT, PRINTER, TZ_BUSINESS, TLS, TLS_NAMES (voir le README).`;
+Variables : DATA_DIR (./data), DATABASE_URL (postgres://… : la base sur PostgreSQL), PORT, PRINTER, TZ_BUSINESS, TLS, TLS_NAMES (voir le README).`;
 
 /** A decrypted copy and what checking it left beside it (its -wal and -shm). */
 function removeClear(file: string | null) {
@@ -113,15 +113,15 @@ async function main() {
           `Boutique non créée :\n${identity.error.issues.map((i) => `  --${String(i.path[0]).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} : ${i.message}`).join('\n')}`,
         );
       }
-      const database = await openDatabase(config.dbFile);
+      const database = await openStore(config.dbTarget);
       try {
         const mode = await shopMode(database.db);
         if (mode)
           fail(
-            `${config.dbFile} contient déjà une boutique (${mode === 'demo' ? 'de démonstration' : 'réelle'}) : rien n’a été changé. Choisissez un autre DATA_DIR.`,
+            `${database.file} contient déjà une boutique (${mode === 'demo' ? 'de démonstration' : 'réelle'}) : rien n’a été changé. Choisissez un autre DATA_DIR.`,
           );
         await createRealShop(database.db, identity.data, now);
-        console.log(`Boutique « ${identity.data.name} » créée dans ${config.dbFile}.`);
+        console.log(`Boutique « ${identity.data.name} » créée dans ${database.file}.`);
         // The journal's signing key: its private half in DATA_DIR/keys, to be backed up apart (README).
         const key = await database.db.transaction().execute((trx) => ensureSigningKey(trx, fiscalPaths(config.DATA_DIR).keysDir, now));
         console.log(
@@ -155,7 +155,7 @@ async function main() {
       const password = passwordSchema.safeParse(values.password ?? '');
       if (!password.success) fail(`--password : ${password.error.issues[0]?.message}`);
       if (values.pin !== undefined && !/^\d{4,8}$/.test(values.pin)) fail('--pin : de 4 à 8 chiffres');
-      const database = await openDatabase(config.dbFile);
+      const database = await openStore(config.dbTarget);
       try {
         if (!(await shopMode(database.db)))
           fail('Aucune boutique dans cette base : lancez d’abord `npm run cli -- init …` (ou `npm start` pour la démo).');
@@ -178,7 +178,7 @@ async function main() {
     case 'archive': {
       const { values } = parseArgs({ args: rest, options: { year: { type: 'string' } } });
       if (!values.year || !/^\d{4}$/.test(values.year)) fail('Usage : npm run cli -- archive --year AAAA');
-      const database = await openDatabase(config.dbFile);
+      const database = await openStore(config.dbTarget);
       try {
         const archive = await createArchive(database.db, values.year, config.archiveDir, null, now).catch((e: Error) =>
           fail(`Archive refusée : ${e.message}`),
@@ -200,9 +200,9 @@ async function main() {
         if (!report.ok) process.exitCode = 2;
         return;
       }
-      const database = await openDatabase(config.dbFile);
+      const database = await openStore(config.dbTarget);
       try {
-        const report = await verifyAll(database.db, { file: config.dbFile, dataDir: config.DATA_DIR });
+        const report = await verifyAll(database.db, { file: config.dbTarget, dataDir: config.DATA_DIR });
         await recordVerify(database.db, report, { userId: null, via: 'cli' }, new Date());
         console.log(JSON.stringify(report, null, 2));
         // For the reader, beside the JSON (which carries it too, and stays alone on stdout for tools).
@@ -214,7 +214,7 @@ async function main() {
       return;
     }
     case 'rotate-key': {
-      const database = await openDatabase(config.dbFile);
+      const database = await openStore(config.dbTarget);
       try {
         if (!(await shopMode(database.db))) fail('Aucune boutique dans cette base.');
         const key = await database.db.transaction().execute((trx) => rotateSigningKey(trx, fiscalPaths(config.DATA_DIR).keysDir, now));
@@ -227,14 +227,14 @@ async function main() {
       return;
     }
     case 'backup': {
-      if (!fs.existsSync(config.dbFile)) fail(`Pas de base à sauvegarder : ${config.dbFile}`);
-      const database = await openDatabase(config.dbFile);
+      if (!config.DATABASE_URL && !fs.existsSync(config.dbFile)) fail(`Pas de base à sauvegarder : ${config.dbFile}`);
+      const database = await openStore(config.dbTarget);
       try {
         const encrypt = rest.includes('--encrypt');
         const passphrase = process.env.BACKUP_PASSPHRASE ?? '';
         if (encrypt && passphrase.length < MIN_PASSPHRASE)
           fail(`Chiffrement : la variable BACKUP_PASSPHRASE doit donner une phrase de passe de ${MIN_PASSPHRASE} caractères au moins.`);
-        const backup = await createBackup(database.sqlite, config.backupDir, now);
+        const backup = await backupDatabase(database, config.backupDir, now);
         if (encrypt) {
           // The sealed copy only: a plain one beside it would defeat the purpose.
           const sealed = backup.file + ENCRYPTED_SUFFIX;
@@ -260,6 +260,8 @@ async function main() {
     case 'restore': {
       const file = rest[0];
       if (!file) fail('Usage : npm run cli -- restore FICHIER');
+      if (config.DATABASE_URL)
+        fail('Sur PostgreSQL, une sauvegarde .pgdump se restaure avec pg_restore (voir docs/postgresql.md), serveurs arrêtés.');
       if (!fs.existsSync(file)) fail(`Fichier introuvable : ${file}`);
       const pid = serverRunning(config.DATA_DIR);
       if (pid) fail(`Le serveur tourne (pid ${pid}) : arrêtez-le avant de restaurer.`);

@@ -25,6 +25,14 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATA_DIR: z.string().min(1).default('./data'),
+    /**
+     * `postgres://user:password@host:5432/database`: the shop's data in PostgreSQL (a hosted server, several
+     * processes). Unset: the embedded SQLite file in DATA_DIR.
+     */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/./i, 'adresse PostgreSQL attendue (postgres://utilisateur:mot-de-passe@hôte/base)')
+      .optional(),
     PRINTER: printerSpec.default('none'),
     TZ_BUSINESS: z.string().refine(isTimeZone, 'fuseau horaire IANA inconnu (ex. Europe/Paris)').default('Europe/Paris'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -114,6 +122,8 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema> & {
   dbFile: string;
+  /** Where the shop's data is: DATABASE_URL when given, else the SQLite file. */
+  dbTarget: string;
   backupDir: string;
   archiveDir: string;
   tlsDir: string;
@@ -136,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...parsed.data,
     DATA_DIR: dataDir,
     dbFile: path.join(dataDir, 'comptoir.sqlite'),
+    dbTarget: parsed.data.DATABASE_URL ?? path.join(dataDir, 'comptoir.sqlite'),
     backupDir: path.join(dataDir, 'backups'),
     archiveDir: path.join(dataDir, 'archives'),
     tlsDir: path.join(dataDir, 'tls'),

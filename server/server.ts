@@ -2,8 +2,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCheckpointer } from '../db/checkpointer.ts';
-import { openDatabase, type OpenDatabase } from '../db/database.ts';
-import { createBackup, msUntilHour, pruneBackups } from './backup/backup.ts';
+import { openStore, type OpenDatabase } from '../db/database.ts';
+import { backupDatabase, msUntilHour, pruneBackups } from './backup/backup.ts';
 import type { Config } from './config.ts';
 import { recordEvent } from './journal/events.ts';
 import { createApp } from './http/app.ts';
@@ -57,13 +57,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { config } = options;
   const log = options.logger ?? createLogger(config.LOG_LEVEL);
   const now = options.now ?? (() => new Date());
-  const database = await openDatabase(config.dbFile);
+  const database = await openStore(config.dbTarget);
   let createdDemo = false;
   if ((await shopMode(database.db)) === null && options.demoIfEmpty) {
     await createDemoShop(database.db, now());
     createdDemo = true;
   }
-  const checkpointer = await startCheckpointer(database.sqlite, config.dbFile);
+  // SQLite's write-ahead log is folded back into the file off the request path (PostgreSQL does its own).
+  const checkpointer = database.sqlite ? await startCheckpointer(database.sqlite, config.dbFile) : null;
   const tls = new TlsService(
     config,
     log,
@@ -74,7 +75,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const services: AppServices = {
     config,
     log,
-    sqlite: database.sqlite,
+    database,
     now,
     writes: new WriteQueue(database.db),
     pdf: createPdfPool(settlementDocuments),
@@ -130,7 +131,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       async () => {
         try {
           const at = now();
-          const backup = await createBackup(database.sqlite, config.backupDir, at);
+          const backup = await backupDatabase(database, config.backupDir, at);
           await recordEvent(database.db, {
             kind: 'backup.created',
             userId: null,
@@ -176,7 +177,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // Then every chain's head signed after its last record (the stop event among them), the witness synced
       // and closed.
       await services.fiscal?.close().catch((e: Error) => log.error('chain heads not signed at stop', { error: e.message }));
-      await checkpointer.stop();
+      await checkpointer?.stop();
       await database.close();
     },
   };

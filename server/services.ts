@@ -1,5 +1,5 @@
 import type { ErrorLog } from './system/jet.ts';
-import type SQLite from 'better-sqlite3';
+import type { OpenDatabase } from '../db/database.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { WriteQueue } from './sales/write-queue.ts';
@@ -13,7 +13,8 @@ import type { FiscalJournal } from './journal/fiscal.ts';
 export interface AppServices {
   config: Config;
   log: Logger;
-  sqlite: SQLite.Database;
+  /** The open database: its engine, and SQLite's raw handle for online backups. */
+  database: OpenDatabase;
   now(): Date;
   /** Group commit for tickets. */
   writes: WriteQueue;

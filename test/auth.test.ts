@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../db/database.ts';
 import { ADMIN, aUser, startTestShop, type TestShop } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 
 describe('users and access', () => {
   let shop: TestShop;
@@ -23,9 +23,9 @@ describe('users and access', () => {
 
   it('stores passwords as memory-hard scrypt hashes and sessions as hashes only', async () => {
     const { id, password } = await aUser(shop, 'manager');
-    const sqlite = openSqlite(shop.server.database.file, { readonly: true });
-    const row = sqlite.prepare('select password_hash from users where id = ?').get(id) as { password_hash: string };
-    sqlite.close();
+    const q = await shopSql(shop);
+    const row = (await q.get<{ password_hash: string }>('select password_hash from users where id = ?', id))!;
+    await q.close();
     expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(row.password_hash).not.toContain(password);
   });
@@ -115,10 +115,10 @@ describe('users and access', () => {
   });
 
   it('finds a tampered event in the chained log', async () => {
-    const sqlite = openSqlite(shop.server.database.file);
-    sqlite.exec('drop trigger events_no_update');
-    sqlite.prepare(`update events set data = '{"forged":true}' where id = 3`).run();
-    sqlite.close();
+    const q = await shopSql(shop);
+    await q.dropRule('events_no_update', 'events');
+    await q.run(`update events set data = '{"forged":true}' where id = 3`);
+    await q.close();
     const res = await shop.admin.get('/api/journal/verify');
     expect(res.body.ok).toBe(false);
     expect(res.body.problems).toEqual([{ record: 'event:3', fault: 'hash-mismatch', detail: expect.any(String) }]);

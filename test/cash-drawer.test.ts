@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { until } from './support/wait.ts';
-import { openSqlite } from '../db/database.ts';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 // The shop's clock is set by each step, so the test means the same whatever day it runs.
@@ -19,9 +19,9 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
   const move = (client: Client, body: Record<string, unknown>) =>
     client.post('/api/drawer/movements', { id: uuidv7(now.getTime()), createdAt: now.toISOString(), ...body });
   const count = async (table: 'cash_movements' | 'events') => {
-    const sqlite = openSqlite(shop.server.database.file);
-    const n = (sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-    sqlite.close();
+    const q = await shopSql(shop);
+    const n = (await q.get<{ n: number }>(`select count(*) as n from ${table}`))!.n;
+    await q.close();
     return n;
   };
 
@@ -187,17 +187,17 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
   });
 
   it('finds a movement edited after its day was closed', async () => {
-    const sqlite = openSqlite(shop.server.database.file);
-    sqlite.exec('drop trigger cash_movements_no_update');
-    sqlite.prepare(`update cash_movements set amount_cents = 1 where kind = 'float' and business_day = '2026-11-23'`).run();
-    sqlite.close();
+    const q = await shopSql(shop);
+    await q.dropRule('cash_movements_no_update', 'cash_movements');
+    await q.run(`update cash_movements set amount_cents = 1 where kind = 'float' and business_day = '2026-11-23'`);
+    await q.close();
     const faults = (await shop.admin.get('/api/journal/verify')).body.problems.map((p: any) => `${p.record} ${p.fault}`);
     expect(faults).toContain('closing:day 2026-11-23 (point de vente 1) figures-mismatch');
   });
 
   it('keeps movements append-only in the database', async () => {
-    const sqlite = openSqlite(shop.server.database.file);
-    expect(() => sqlite.prepare('delete from cash_movements').run()).toThrow(/append-only/);
-    sqlite.close();
+    const q = await shopSql(shop);
+    await expect(q.run('delete from cash_movements')).rejects.toThrow(/append-only/);
+    await q.close();
   });
 });

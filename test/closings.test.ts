@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../db/database.ts';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 // The shop's clock is fixed, so the test means the same whatever day it runs.
@@ -182,11 +182,11 @@ describe('closings (Z), X reports and closed days', () => {
   });
 
   it('finds a closing edited afterwards, and a ticket edited after its day was closed', async () => {
-    const sqlite = openSqlite(shop.server.database.file);
-    for (const t of ['closings', 'sales']) sqlite.exec(`drop trigger ${t}_no_update`);
-    sqlite.prepare(`update closings set total_cents = total_cents + 1000 where kind = 'day' and period = '2026-10-31'`).run();
-    sqlite.prepare(`update sales set business_day = '2026-10-29' where id = ?`).run(t1.id);
-    sqlite.close();
+    const q = await shopSql(shop);
+    for (const t of ['closings', 'sales']) await q.dropRule(`${t}_no_update`, t);
+    await q.run(`update closings set total_cents = total_cents + 1000 where kind = 'day' and period = '2026-10-31'`);
+    await q.run(`update sales set business_day = '2026-10-29' where id = ?`, t1.id);
+    await q.close();
     const faults = (await shop.admin.get('/api/journal/verify')).body.problems.map((p: any) => `${p.record} ${p.fault}`);
     expect(faults).toContain('closing:day 2026-10-31 (point de vente 1) hash-mismatch');
     expect(faults).toContain('closing:day 2026-10-30 (point de vente 1) figures-mismatch');

@@ -46,7 +46,7 @@ describe('a till tablet that knows its last ticket', { timeout: 60_000 }, () => 
     await page.keyboard.press('Enter'); // the amount due, in cash
     await page.getByTestId('ticket-state').waitFor();
     await page.keyboard.press('3'); // no receipt
-    const sqlite = shop.server.database.sqlite;
+    const sqlite = shop.server.database.sqlite!;
     await expect.poll(() => (sqlite.prepare('select count(*) as n from sales').get() as { n: number }).n).toBe(1);
     const sold = sqlite.prepare('select id, number, hash from sales').get() as { id: string; number: number; hash: string };
     // Its outbox emptied, the tablet told the server its head: known, no alert.

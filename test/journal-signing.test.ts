@@ -352,7 +352,7 @@ describe('a key rotated', () => {
     expect(report.signing.keys).toHaveLength(2);
     expect(report.signing.keys[0].retiredAt).not.toBeNull();
     expect(report.signing.keys[1].retiredAt).toBeNull();
-    const sqlite = shop.server.database.sqlite;
+    const sqlite = shop.server.database.sqlite!;
     // Heads signed with each key: key 1 up to the stop, key 2 after the restart.
     expect(sqlite.prepare('select distinct key_id as k from chain_heads order by k').all()).toEqual([{ k: 1 }, { k: 2 }]);
     const kinds = ((await shop.admin.get('/api/events?kind=key.')).body as { kind: string }[]).map((e) => e.kind);

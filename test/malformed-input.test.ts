@@ -1,18 +1,16 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openSqlite } from '../db/database.ts';
 import { allRoutes } from '../server/http/routes.ts';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 
 /** Row counts of every table: a refused request must leave them all as they were. */
-function snapshot(file: string): Record<string, number> {
-  const sqlite = openSqlite(file, { readonly: true });
-  const tables = (
-    sqlite.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).all() as { name: string }[]
-  ).map((t) => t.name);
-  const counts = Object.fromEntries(tables.map((t) => [t, (sqlite.prepare(`select count(*) as n from "${t}"`).get() as { n: number }).n]));
-  sqlite.close();
+async function snapshot(shop: TestShop): Promise<Record<string, number>> {
+  const q = await shopSql(shop, { readonly: true });
+  const counts: Record<string, number> = {};
+  for (const t of await q.tables()) counts[t] = (await q.get<{ n: number }>(`select count(*) as n from "${t}"`))!.n;
+  await q.close();
   return counts;
 }
 
@@ -38,7 +36,7 @@ describe('malformed input never gets a 500 nor writes anything', () => {
   const url = (path: string) => path.replace(':id', String(ids.product)).replace(':code', '2000000000008').replace(':name', 'x');
 
   it('answers 400 naming a field for bodies generated against each route’s schema', async () => {
-    const before = snapshot(shop.server.database.file);
+    const before = await snapshot(shop);
     let sent = 0;
     for (const r of bodyRoutes) {
       const keys = Object.keys(
@@ -67,7 +65,7 @@ describe('malformed input never gets a 500 nor writes anything', () => {
     }
     expect(sent).toBeGreaterThan(bodyRoutes.length * 20);
     // The admin's session row is touched on use, never added to; no event, no product, no movement.
-    expect(snapshot(shop.server.database.file)).toEqual(before);
+    expect(await snapshot(shop)).toEqual(before);
   });
 
   it('answers 400 to broken JSON, a wrong content type and a body that is too large', async () => {

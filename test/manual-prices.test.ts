@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultInStoreLayouts, encodeInStore } from '../shared/barcodes.ts';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { aPairedTill, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 import { until } from './support/wait.ts';
 
@@ -67,29 +67,28 @@ describe('prices the server checks', () => {
     ...extra,
   });
   const refused = () => number--;
-  const salesCount = () => {
-    const db = new SQLite(path.join(shop.dataDir, 'comptoir.sqlite'), { readonly: true });
+  const salesCount = async () => {
+    const q = await shopSql(shop);
     try {
-      return (db.prepare('select count(*) as n from sales').get() as { n: number }).n;
+      return (await q.get<{ n: number }>('select count(*) as n from sales'))!.n;
     } finally {
-      db.close();
+      await q.close();
     }
   };
-  const lineOf = (saleId: string) => {
-    const db = new SQLite(path.join(shop.dataDir, 'comptoir.sqlite'), { readonly: true });
+  const lineOf = async (saleId: string) => {
+    const q = await shopSql(shop);
     try {
-      return db
-        .prepare(
-          'select price_source, catalogue_price_cents, manual_price_reason, price_approved_by from sale_lines where sale_id = ? and line_no = 1',
-        )
-        .get(saleId);
+      return await q.get(
+        'select price_source, catalogue_price_cents, manual_price_reason, price_approved_by from sale_lines where sale_id = ? and line_no = 1',
+        saleId,
+      );
     } finally {
-      db.close();
+      await q.close();
     }
   };
 
   it('refuses a 45 € scarf at 0,01 € without a reason, naming the field and the catalogue price, writing nothing', async () => {
-    const before = salesCount();
+    const before = await salesCount();
     const res = await till.post('/api/sales', ticket({ productId: echarpe.id, quantity: 1, unitPriceCents: 1 }, 1));
     refused();
     expect(res.status).toBe(422);
@@ -99,7 +98,7 @@ describe('prices the server checks', () => {
         reason: 'prix 0,01 € différent du prix du catalogue 45,00 € : un prix manuel demande un motif',
       },
     ]);
-    expect(salesCount()).toBe(before);
+    expect(await salesCount()).toBe(before);
     expect((await shop.admin.get('/api/events?kind=sale.manual_price')).body).toHaveLength(0);
   });
 
@@ -121,7 +120,7 @@ describe('prices the server checks', () => {
     );
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     expect(ok.body.lines[0]).toMatchObject({ unitPriceCents: 1, totalCents: 1 });
-    expect(lineOf(ok.body.id)).toEqual({
+    expect(await lineOf(ok.body.id)).toEqual({
       price_source: 'manual',
       catalogue_price_cents: 4500,
       manual_price_reason: 'article abîmé',
@@ -161,7 +160,7 @@ describe('prices the server checks', () => {
     );
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     expect(ok.body.approvedBy).toBeNull();
-    expect(lineOf(ok.body.id)).toEqual({
+    expect(await lineOf(ok.body.id)).toEqual({
       price_source: 'manual',
       catalogue_price_cents: 4500,
       manual_price_reason: 'fin de série',
@@ -202,7 +201,7 @@ describe('prices the server checks', () => {
     const label = encodeInStore(layout, 123, 780);
     const ok = await till.post('/api/sales', ticket({ productId: miel.id, quantity: 1, unitPriceCents: 780, priceLabel: label }, 780));
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
-    expect(lineOf(ok.body.id)).toMatchObject({ price_source: 'label', catalogue_price_cents: 900, manual_price_reason: null });
+    expect(await lineOf(ok.body.id)).toMatchObject({ price_source: 'label', catalogue_price_cents: 900, manual_price_reason: null });
     // The label says 7,80 €: 5,00 € is not its price.
     const wrong = await till.post('/api/sales', ticket({ productId: miel.id, quantity: 1, unitPriceCents: 500, priceLabel: label }, 500));
     refused();
@@ -214,7 +213,7 @@ describe('prices the server checks', () => {
     // 350 g at 24,00 €/kg = 8,40 €.
     const ok = await till.post('/api/sales', ticket({ productId: fromage.id, grams: 350, unitPriceCents: 2400 }, 840));
     expect(ok.status).toBe(201);
-    expect(lineOf(ok.body.id)).toMatchObject({ price_source: 'catalogue', catalogue_price_cents: null });
+    expect(await lineOf(ok.body.id)).toMatchObject({ price_source: 'catalogue', catalogue_price_cents: null });
     // 350 g at 20,00 €/kg = 7,00 €.
     const cheap = await till.post('/api/sales', ticket({ productId: fromage.id, grams: 350, unitPriceCents: 2000 }, 700));
     refused();
@@ -242,7 +241,7 @@ describe('prices the server checks', () => {
     clock = at(120);
     const res = await till.post('/api/sales', offline);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(lineOf(res.body.id)).toMatchObject({ price_source: 'catalogue' });
+    expect(await lineOf(res.body.id)).toMatchObject({ price_source: 'catalogue' });
     expect((await till.post('/api/sales', inGrace)).status).toBe(201);
     const refusedLate = await till.post('/api/sales', late);
     expect(refusedLate.status).toBe(422);
@@ -265,6 +264,6 @@ describe('prices the server checks', () => {
       ticket({ productId: echarpe.id, quantity: 1, unitPriceCents: 2500, manualPrice: { reason: 'geste commercial' } }, 2500),
     );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(lineOf(res.body.id)).toMatchObject({ price_source: 'manual', catalogue_price_cents: 5000, price_approved_by: managerId });
+    expect(await lineOf(res.body.id)).toMatchObject({ price_source: 'manual', catalogue_price_cents: 5000, price_approved_by: managerId });
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 // December in Paris is UTC+1: 3 December ends at 2026-12-03T23:00Z, so its Z is missed from the next
@@ -30,7 +31,12 @@ describe('a missed Z: a day left without its closing', () => {
       payments: [{ method: 'cash', amountCents: 520 }],
       totalCents: 520,
     });
-  const tickets = () => (shop.server.database.sqlite.prepare('select count(*) as n from sales').get() as { n: number }).n;
+  const tickets = async () => {
+    const q = await shopSql(shop);
+    const n = (await q.get<{ n: number }>('select count(*) as n from sales'))!.n;
+    await q.close();
+    return n;
+  };
 
   beforeAll(async () => {
     shop = await startTestShop({ now: () => now });
@@ -57,15 +63,15 @@ describe('a missed Z: a day left without its closing', () => {
 
   it('refuses a new sale when yesterday-but-one has no Z, writing nothing, and takes it again after the Z', async () => {
     await advance('2026-12-05T09:00:00Z');
-    const before = tickets();
+    const before = await tickets();
     const refused = await sell('2026-12-05T09:00:00Z');
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toBe(SENTENCE);
     expect(refused.body.error.fields[0].field).toBe('missedZ');
-    expect(tickets()).toBe(before);
+    expect(await tickets()).toBe(before);
     // Rung offline at 23:30 on the 4th (Paris), before the block at midnight: its own time lets it in.
     expect((await sell('2026-12-04T22:30:00Z')).status).toBe(201);
-    expect(tickets()).toBe(before + 1);
+    expect(await tickets()).toBe(before + 1);
 
     const z = await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-12-03', cashCountedCents: 520 });
     expect(z.status).toBe(201);

@@ -1,8 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, DishAvailabilityEvent, ServerToClientEvents, StockChangedEvent } from '../shared/realtime.ts';
-import { openSqlite } from '../db/database.ts';
 import { ADMIN, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop, allowDaysWithoutZ } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 import { until } from './support/wait.ts';
 
@@ -152,9 +152,9 @@ describe('a dish with a recipe: kitchen movements and the producers’ statement
     ]);
     expect((await shop.admin.get(`/api/products/${ids.planche}/recipe`)).body).toEqual(planche.body);
     // Each change is in the chained event log, with the recipe before and after.
-    const sqlite = openSqlite(shop.server.database.file, { readonly: true });
-    const events = sqlite.prepare(`select subject, data from events where kind = 'recipe.changed' order by id`).all() as any[];
-    sqlite.close();
+    const q = await shopSql(shop);
+    const events = await q.all(`select subject, data from events where kind = 'recipe.changed' order by id`);
+    await q.close();
     expect(events.map((e) => [e.subject, JSON.parse(e.data)])).toEqual([
       [
         `product:${ids.omelette}`,
@@ -226,11 +226,9 @@ describe('a dish with a recipe: kitchen movements and the producers’ statement
     expect(await onHand(ids.tomme)).toBe(1260);
     expect(await onHand(ids.oeuf)).toBe(4);
     // The price each producer is paid is the shelf price of that moment, kept on the movement.
-    const sqlite = openSqlite(shop.server.database.file, { readonly: true });
-    const priced = sqlite
-      .prepare(`select product_id, quantity, unit_price_cents from stock_movements where kind = 'kitchen' order by id`)
-      .all();
-    sqlite.close();
+    const q = await shopSql(shop);
+    const priced = await q.all(`select product_id, quantity, unit_price_cents from stock_movements where kind = 'kitchen' order by id`);
+    await q.close();
     expect(priced).toEqual([
       { product_id: ids.oeuf, quantity: -6, unit_price_cents: 55 },
       { product_id: ids.tomme, quantity: -120, unit_price_cents: 2590 },

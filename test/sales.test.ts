@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../db/database.ts';
 import { verifyAll } from '../server/journal/verify.ts';
 import { allowMealVouchersEveryDay, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 describe('sales that can never be lost or altered', () => {
@@ -96,11 +96,11 @@ describe('sales that can never be lost or altered', () => {
     expect(first.status).toBe(201);
     const replies = await Promise.all(Array.from({ length: 100 }, () => till.post('/api/sales', ticket)));
     expect(replies.every((r) => r.status === 200 && r.body.hash === first.body.hash)).toBe(true);
-    const sqlite = openSqlite(shop.server.database.file, { readonly: true });
-    expect(sqlite.prepare('select count(*) as n from sales where id = ?').get(ticket.id)).toEqual({ n: 1 });
+    const q = await shopSql(shop);
+    expect(await q.get('select count(*) as n from sales where id = ?', ticket.id)).toEqual({ n: 1 });
     // Three tracked products (the house's beer too, whose stock simply goes below zero): three movements, once.
-    expect(sqlite.prepare(`select count(*) as n from stock_movements where sale_id = ?`).get(ticket.id)).toEqual({ n: 3 });
-    sqlite.close();
+    expect(await q.get(`select count(*) as n from stock_movements where sale_id = ?`, ticket.id)).toEqual({ n: 3 });
+    await q.close();
   });
 
   it('answers 409 when the same id comes back with another body, or a number is reused', async () => {
@@ -187,36 +187,32 @@ describe('sales that can never be lost or altered', () => {
 
   it('finds a tampered, a removed and a reordered ticket, naming each', async () => {
     for (let i = 0; i < 3; i++) expect((await till.post('/api/sales', basket())).status).toBe(201);
-    const sqlite = openSqlite(shop.server.database.file);
-    const { last } = sqlite.prepare('select max(chain_seq) as last from sales where till_id = 1 and training = 0').get() as {
-      last: number;
-    };
-    for (const t of ['sales', 'sale_lines', 'sale_payments', 'sale_vat'])
-      for (const op of ['update', 'delete']) sqlite.exec(`drop trigger ${t}_no_${op}`);
-    sqlite.pragma('foreign_keys = OFF');
+    const q = await shopSql(shop);
+    const { last } = (await q.get<{ last: number }>('select max(chain_seq) as last from sales where till_id = 1 and training = 0'))!;
+    // Someone with the database in hand: its append-only rules and foreign keys off.
+    await q.openUp();
     // Tamper: a line's total lowered by 1 €.
-    sqlite
-      .prepare(
-        `update sale_lines set total_cents = total_cents - 100 where sale_id = (select id from sales where till_id = 1 and training = 0 and number = 1) and line_no = 1`,
-      )
-      .run();
-    const removed = sqlite.prepare(`select id, chain_seq from sales where till_id = 1 and training = 0 and number = 3`).get() as {
-      id: string;
-      chain_seq: number;
-    };
-    const follower = sqlite
-      .prepare('select number from sales where till_id = 1 and training = 0 and chain_seq = ?')
-      .get(removed.chain_seq + 1) as { number: number };
-    sqlite.prepare('delete from sale_lines where sale_id = ?').run(removed.id);
-    sqlite.prepare('delete from sale_payments where sale_id = ?').run(removed.id);
-    sqlite.prepare('delete from sale_vat where sale_id = ?').run(removed.id);
-    sqlite.prepare('delete from sales where id = ?').run(removed.id);
+    await q.run(
+      `update sale_lines set total_cents = total_cents - 100 where sale_id = (select id from sales where till_id = 1 and training = 0 and number = 1) and line_no = 1`,
+    );
+    const removed = (await q.get<{ id: string; chain_seq: number }>(
+      `select id, chain_seq from sales where till_id = 1 and training = 0 and number = 3`,
+    ))!;
+    const follower = (await q.get<{ number: number }>(
+      'select number from sales where till_id = 1 and training = 0 and chain_seq = ?',
+      removed.chain_seq + 1,
+    ))!;
+    await q.run('delete from sale_lines where sale_id = ?', removed.id);
+    await q.run('delete from sale_payments where sale_id = ?', removed.id);
+    await q.run('delete from sale_vat where sale_id = ?', removed.id);
+    await q.run('delete from sales where id = ?', removed.id);
     // Reorder: swap the chain positions of the last two tickets received.
-    const swap = sqlite.prepare('update sales set chain_seq = ? where till_id = 1 and training = 0 and chain_seq = ?');
-    swap.run(-1, last - 1);
-    swap.run(last - 1, last);
-    swap.run(last, -1);
-    sqlite.close();
+    const swap = (seq: number, was: number) =>
+      q.run('update sales set chain_seq = ? where till_id = 1 and training = 0 and chain_seq = ?', seq, was);
+    await swap(-1, last - 1);
+    await swap(last - 1, last);
+    await swap(last, -1);
+    await q.close();
     const report = (await shop.admin.get('/api/journal/verify')).body;
     expect(report.ok).toBe(false);
     const faults = report.problems.map((p: any) => `${p.record} ${p.fault}`);
@@ -230,7 +226,10 @@ describe('sales that can never be lost or altered', () => {
     expect(faults.filter((f: string) => f.endsWith('broken-link'))).toHaveLength(1);
     // The same walk cut into segments of two tickets, verified by worker threads, finds the same edited,
     // removed and moved tickets (running grand totals restart at each segment, so their echoes differ).
-    const segmented = await verifyAll(shop.server.database.db, { file: shop.server.database.file, segmentSize: 2 });
+    const segmented = await verifyAll(shop.server.database.db, {
+      file: shop.server.database.url ?? shop.server.database.file,
+      segmentSize: 2,
+    });
     expect(segmented.ok).toBe(false);
     expect(segmented.threads).toBeGreaterThan(0);
     const structural = (list: { record: string; fault: string }[]) =>

@@ -1,4 +1,3 @@
-import { openSqlite } from '../db/database.ts';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import {
   type TestShop,
   allowDaysWithoutZ,
 } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 /**
@@ -460,12 +460,12 @@ describe('consignment statements, to the cent', () => {
     // Typeset from the frozen record: the same bytes every time.
     expect((await shop.admin.request('GET', `/api/invoices/${credit.id}.pdf`)).raw.equals(pdf.raw)).toBe(true);
     // Frozen: the table refuses an edit.
-    const sqlite = openSqlite(path.join(shop.dataDir, 'comptoir.sqlite'));
+    const q = await shopSql(shop);
     try {
-      expect(() => sqlite.prepare('update invoices set gross_cents = 0').run()).toThrow(/append-only/);
-      expect(() => sqlite.prepare('delete from invoices').run()).toThrow(/append-only/);
+      await expect(q.run('update invoices set gross_cents = 0')).rejects.toThrow(/append-only/);
+      await expect(q.run('delete from invoices')).rejects.toThrow(/append-only/);
     } finally {
-      sqlite.close();
+      await q.close();
     }
   });
 

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../db/database.ts';
 import {
   ADMIN,
   aCategory,
@@ -14,6 +13,7 @@ import {
   type Client,
   type TestShop,
 } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 /**
@@ -330,10 +330,10 @@ describe('solidarity prices, to the cent', () => {
     const verified = (await shop.admin.get('/api/journal/verify')).body;
     expect(verified.problems).toEqual([]);
     // Nothing in the database links that ticket to anyone any more; the funders still count two households.
-    const sqlite = openSqlite(shop.server.database.file);
-    const link = sqlite.prepare('select household_id from sale_households where sale_id = ?').get(t1.id) as { household_id: number | null };
-    const left = sqlite.prepare('select count(*) as n from households where card_code = ?').get(cards.h1) as { n: number };
-    sqlite.close();
+    const q = await shopSql(shop);
+    const link = (await q.get<{ household_id: number | null }>('select household_id from sale_households where sale_id = ?', t1.id))!;
+    const left = (await q.get<{ n: number }>('select count(*) as n from households where card_code = ?', cards.h1))!;
+    await q.close();
     expect([link.household_id, left.n]).toEqual([null, 0]);
     expect((await shop.admin.get('/api/solidarity/report?month=2026-11')).body.households).toBe(2);
     // A new household never takes an erased one's number.

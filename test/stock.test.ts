@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../db/database.ts';
 import { ADMIN, aProducer, aProduct, aUser, startTestShop, type TestShop } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 describe('consignment stock ledger', () => {
@@ -111,20 +111,20 @@ describe('consignment stock ledger', () => {
   });
 
   it('cannot have its ledger edited or deleted, even in SQL', async () => {
-    const sqlite = openSqlite(shop.server.database.file);
-    expect(() => sqlite.prepare('update stock_movements set quantity = 1000').run()).toThrow(/append-only/);
-    expect(() => sqlite.prepare('delete from stock_movements').run()).toThrow(/append-only/);
-    expect(() => sqlite.prepare('delete from events').run()).toThrow(/append-only/);
-    sqlite.close();
+    const q = await shopSql(shop);
+    await expect(q.run('update stock_movements set quantity = 1000')).rejects.toThrow(/append-only/);
+    await expect(q.run('delete from stock_movements')).rejects.toThrow(/append-only/);
+    await expect(q.run('delete from events')).rejects.toThrow(/append-only/);
+    await q.close();
   });
 
   it('verifies: balances equal the re-summed ledger, the event chain holds', async () => {
     const res = await shop.admin.get('/api/journal/verify');
     expect(res.body).toMatchObject({ ok: true, problems: [] });
     // Tamper with a running balance behind the server's back: verify names the product.
-    const sqlite = openSqlite(shop.server.database.file);
-    sqlite.prepare('update stock_levels set on_hand = on_hand + 1 where product_id = ?').run(tomates.id);
-    sqlite.close();
+    const q = await shopSql(shop);
+    await q.run('update stock_levels set on_hand = on_hand + 1 where product_id = ?', tomates.id);
+    await q.close();
     const after = await shop.admin.get('/api/journal/verify');
     expect(after.body.ok).toBe(false);
     expect(after.body.problems).toEqual([expect.objectContaining({ record: `product:${tomates.id}`, fault: 'stock-mismatch' })]);

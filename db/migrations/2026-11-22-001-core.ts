@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { refuseWrites } from '../engine.ts';
 
 // Forward-only. Written with kysely's schema builder so the same migration runs on PostgreSQL later;
 // `integer primary key autoincrement` is the one SQLite-specific spelling, kept in `autoId`.
@@ -199,9 +200,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Append-only by construction: the database itself refuses edits and deletions of the ledger and the event log.
   for (const table of ['stock_movements', 'events']) {
-    await sql`create trigger ${sql.raw(`${table}_no_update`)} before update on ${sql.table(table)}
-      begin select raise(abort, ${sql.lit(`${table} is append-only`)}); end`.execute(db);
-    await sql`create trigger ${sql.raw(`${table}_no_delete`)} before delete on ${sql.table(table)}
-      begin select raise(abort, ${sql.lit(`${table} is append-only`)}); end`.execute(db);
+    for (const op of ['update', 'delete'] as const)
+      await refuseWrites(db, { name: `${table}_no_${op}`, table, op, message: `${table} is append-only` });
   }
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { refuseWrites, withoutRowid } from '../engine.ts';
 
 // Sales journal: tickets, their lines, payments and VAT rows, chained per till (and per mode: training
 // tickets have their own numbering and chain, so they never disturb the real sequence).
@@ -58,7 +59,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('refund_of_line', 'integer')
     .addPrimaryKeyConstraint('sale_lines_pk', ['sale_id', 'line_no'])
     // Clustered by ticket: with time-ordered UUIDv7 ids, a day's or a chain's lines sit together on disk.
-    .modifyEnd(sql`without rowid`)
+    .$call(withoutRowid(db))
     .execute();
   await db.schema.createIndex('sale_lines_producer').on('sale_lines').columns(['producer_id', 'sale_id']).execute();
   await db.schema.createIndex('sale_lines_product').on('sale_lines').column('product_id').execute();
@@ -70,7 +71,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('method', 'text', (c) => c.notNull())
     .addColumn('amount_cents', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('sale_payments_pk', ['sale_id', 'seq'])
-    .modifyEnd(sql`without rowid`)
+    .$call(withoutRowid(db))
     .execute();
 
   await db.schema
@@ -81,13 +82,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('net_cents', 'integer', (c) => c.notNull())
     .addColumn('vat_cents', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('sale_vat_pk', ['sale_id', 'vat_rate_bp'])
-    .modifyEnd(sql`without rowid`)
+    .$call(withoutRowid(db))
     .execute();
 
   for (const table of ['sales', 'sale_lines', 'sale_payments', 'sale_vat']) {
-    await sql`create trigger ${sql.raw(`${table}_no_update`)} before update on ${sql.table(table)}
-      begin select raise(abort, ${sql.lit(`${table} is append-only`)}); end`.execute(db);
-    await sql`create trigger ${sql.raw(`${table}_no_delete`)} before delete on ${sql.table(table)}
-      begin select raise(abort, ${sql.lit(`${table} is append-only`)}); end`.execute(db);
+    for (const op of ['update', 'delete'] as const)
+      await refuseWrites(db, { name: `${table}_no_${op}`, table, op, message: `${table} is append-only` });
   }
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { refuseWrites } from '../engine.ts';
 
 // Closings (Z): daily per outlet, then monthly and yearly built from the days; one chain per outlet.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,8 +21,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('closings_period', ['outlet_id', 'kind', 'period'])
     .addUniqueConstraint('closings_seq', ['outlet_id', 'seq'])
     .execute();
-  for (const op of ['update', 'delete']) {
-    await sql`create trigger ${sql.raw(`closings_no_${op}`)} before ${sql.raw(op)} on closings
-      begin select raise(abort, 'closings is append-only'); end`.execute(db);
-  }
+  for (const op of ['update', 'delete'] as const)
+    await refuseWrites(db, { name: `closings_no_${op}`, table: 'closings', op, message: 'closings is append-only' });
 }

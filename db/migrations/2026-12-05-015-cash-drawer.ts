@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { refuseWrites } from '../engine.ts';
 
 // The cash drawer's own life, apart from the tickets: the opening float counted at the start of a business
 // day (kind `float`), cash put in and taken out during the day (`in`, `out`) with a reason. Immutable: a
@@ -25,8 +26,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('cash_movements_day').on('cash_movements').columns(['outlet_id', 'business_day']).execute();
   // Append-only, as the tickets: a mistake is corrected by an opposite movement, never by an edit.
-  await sql`create trigger cash_movements_no_update before update on cash_movements
-    begin select raise(abort, 'cash_movements is append-only'); end`.execute(db);
-  await sql`create trigger cash_movements_no_delete before delete on cash_movements
-    begin select raise(abort, 'cash_movements is append-only'); end`.execute(db);
+  for (const op of ['update', 'delete'] as const)
+    await refuseWrites(db, { name: `cash_movements_no_${op}`, table: 'cash_movements', op, message: 'cash_movements is append-only' });
 }

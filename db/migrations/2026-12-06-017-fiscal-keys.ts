@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { dropRefusal, refuseWrites } from '../engine.ts';
 
 // Signatures with a key kept outside the database (issue 20, item 1): the public keys, old ones kept after a
 // rotation so earlier signatures stay checkable; a signature on every closing; signed chain heads.
@@ -15,26 +16,33 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('retired_at', 'text')
     .execute();
   // A key is never removed, and only its retirement may be written, once.
-  await sql`create trigger signing_keys_no_delete before delete on signing_keys
-    begin select raise(abort, 'signing_keys is append-only'); end`.execute(db);
-  await sql`create trigger signing_keys_only_retire before update on signing_keys
-    when old.retired_at is not null or new.public_key is not old.public_key or new.fingerprint is not old.fingerprint
-      or new.created_at is not old.created_at or new.id is not old.id
-    begin select raise(abort, 'a signing key may only be retired, once'); end`.execute(db);
+  await refuseWrites(db, { name: 'signing_keys_no_delete', table: 'signing_keys', op: 'delete', message: 'signing_keys is append-only' });
+  await refuseWrites(db, {
+    name: 'signing_keys_only_retire',
+    table: 'signing_keys',
+    op: 'update',
+    when: `old.retired_at is not null or new.public_key is not old.public_key or new.fingerprint is not old.fingerprint
+      or new.created_at is not old.created_at or new.id is not old.id`,
+    message: 'a signing key may only be retired, once',
+  });
 
   await db.schema.alterTable('closings').addColumn('signature', 'text').execute();
   await db.schema.alterTable('closings').addColumn('key_id', 'integer').execute();
   // Closings stay append-only, except that a closing written without its signature (the key was made after
   // it, or the server stopped between the two) gets it once.
-  await sql`drop trigger closings_no_update`.execute(db);
-  await sql`create trigger closings_no_update before update on closings
-    when old.signature is not null or new.signature is null or new.key_id is null
+  await dropRefusal(db, 'closings_no_update', 'closings');
+  await refuseWrites(db, {
+    name: 'closings_no_update',
+    table: 'closings',
+    op: 'update',
+    when: `old.signature is not null or new.signature is null or new.key_id is null
       or new.outlet_id is not old.outlet_id or new.kind is not old.kind or new.period is not old.period
       or new.seq is not old.seq or new.closed_at is not old.closed_at or new.closed_by is not old.closed_by
       or new.figures is not old.figures or new.total_cents is not old.total_cents
       or new.grand_total_cents is not old.grand_total_cents or new.prev_hash is not old.prev_hash
-      or new.hash is not old.hash or new.id is not old.id
-    begin select raise(abort, 'closings is append-only'); end`.execute(db);
+      or new.hash is not old.hash or new.id is not old.id`,
+    message: 'closings is append-only',
+  });
 
   await db.schema
     .createTable('chain_heads')
@@ -48,8 +56,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('key_id', 'integer', (c) => c.notNull().references('signing_keys.id'))
     .execute();
   await db.schema.createIndex('chain_heads_chain').on('chain_heads').columns(['chain', 'position']).execute();
-  for (const op of ['update', 'delete']) {
-    await sql`create trigger ${sql.raw(`chain_heads_no_${op}`)} before ${sql.raw(op)} on chain_heads
-      begin select raise(abort, 'chain_heads is append-only'); end`.execute(db);
-  }
+  for (const op of ['update', 'delete'] as const)
+    await refuseWrites(db, { name: `chain_heads_no_${op}`, table: 'chain_heads', op, message: 'chain_heads is append-only' });
 }

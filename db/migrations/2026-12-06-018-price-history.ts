@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { refuseWrites } from '../engine.ts';
 
 // Prices the server checks (issue 20, item 7). `product_prices` keeps every price and VAT rate a product
 // has had, from when: a ticket is checked against the catalogue in force at the time the till rang it, so a
@@ -23,10 +24,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The catalogue as it stands now: in force since the product's last change (its creation at the latest).
   await sql`insert into "product_prices" ("product_id", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "valid_from", "set_by")
     select "id", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "updated_at", null from "products" order by "id"`.execute(db);
-  await sql`create trigger "product_prices_no_update" before update on "product_prices"
-    begin select raise(abort, 'product_prices is append-only'); end`.execute(db);
-  await sql`create trigger "product_prices_no_delete" before delete on "product_prices"
-    begin select raise(abort, 'product_prices is append-only'); end`.execute(db);
+  for (const op of ['update', 'delete'] as const)
+    await refuseWrites(db, { name: `product_prices_no_${op}`, table: 'product_prices', op, message: 'product_prices is append-only' });
 
   await db.schema.alterTable('sale_lines').addColumn('price_source', 'text').execute();
   await db.schema.alterTable('sale_lines').addColumn('catalogue_price_cents', 'integer').execute();

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { engineOf } from '../engine.ts';
 
 // Producers' VAT regimes (issue 21, item 2): the agricultural flat-rate scheme (remboursement forfaitaire
 // agricole, art. 298 quater CGI) beside réel and franchise; the producer's intra-EU VAT number, and the
@@ -8,6 +9,23 @@ import { sql, type Kysely } from 'kysely';
 // runs `foreign_key_check` before turning them back on).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
+  if (engineOf(db) === 'postgres') {
+    // PostgreSQL alters a check in place.
+    await sql`alter table producers drop constraint producers_vat_status_check`.execute(db);
+    await sql`alter table producers add constraint producers_vat_status_check check (vat_status in ('subject','franchise','flat_rate'))`.execute(
+      db,
+    );
+  } else await widenSqlite(db);
+  await db.schema
+    .alterTable('producers')
+    .addColumn('vat_number', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  await db.schema.alterTable('producers').addColumn('iban', 'text').execute();
+  await db.schema.alterTable('producers').addColumn('bic', 'text').execute();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function widenSqlite(db: Kysely<any>): Promise<void> {
   const table = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'producers'`.execute(db);
   const indexes = await sql<{
     sql: string;
@@ -23,10 +41,4 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop table producers`.execute(db);
   await sql`alter table producers_new rename to producers`.execute(db);
   for (const i of indexes.rows) await sql.raw(i.sql).execute(db);
-  await db.schema
-    .alterTable('producers')
-    .addColumn('vat_number', 'text', (c) => c.notNull().defaultTo(''))
-    .execute();
-  await db.schema.alterTable('producers').addColumn('iban', 'text').execute();
-  await db.schema.alterTable('producers').addColumn('bic', 'text').execute();
 }

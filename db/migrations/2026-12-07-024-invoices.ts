@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { refuseWrites } from '../engine.ts';
 
 // Commission invoices (issue 21, item 3): the shop sells in the producers' name and invoices them its
 // commission, each statement with its invoice (or, when the commission comes out negative after refunds,
@@ -22,10 +23,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sha256', 'text', (c) => c.notNull())
     .addUniqueConstraint('invoices_year_number', ['year', 'number'])
     .execute();
-  await sql`create trigger invoices_append_only_update before update on invoices begin select raise(abort, 'invoices are append-only: issue a credit note'); end`.execute(
-    db,
-  );
-  await sql`create trigger invoices_append_only_delete before delete on invoices begin select raise(abort, 'invoices are append-only: issue a credit note'); end`.execute(
-    db,
-  );
+  for (const op of ['update', 'delete'] as const)
+    await refuseWrites(db, {
+      name: `invoices_append_only_${op}`,
+      table: 'invoices',
+      op,
+      message: 'invoices are append-only: issue a credit note',
+    });
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { refuseWrites } from '../engine.ts';
 
 // The commissionnaire model (issue 21): the shop buys the goods it sold from each producer, and writes the
 // producer's invoice itself (autofacturation, art. 289 I-2° CGI) under a mandate the producer signed.
@@ -40,12 +41,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop table invoices`.execute(db);
   await sql`alter table invoices_new rename to invoices`.execute(db);
   await sql`create index invoices_producer on invoices (producer_id)`.execute(db);
-  await sql`create trigger invoices_append_only_update before update on invoices begin select raise(abort, 'invoices are append-only: issue a credit note'); end`.execute(
-    db,
-  );
-  await sql`create trigger invoices_append_only_delete before delete on invoices begin select raise(abort, 'invoices are append-only: issue a credit note'); end`.execute(
-    db,
-  );
+  for (const op of ['update', 'delete'] as const)
+    await refuseWrites(db, {
+      name: `invoices_append_only_${op}`,
+      table: 'invoices',
+      op,
+      message: 'invoices are append-only: issue a credit note',
+    });
 
   await db.schema
     .createTable('self_billing_mandates')
@@ -62,13 +64,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`create index self_billing_mandates_producer on self_billing_mandates (producer_id, valid_from)`.execute(db);
   // Kept as signed: only its revocation is ever written afterwards, once.
-  await sql`create trigger self_billing_mandates_kept before update on self_billing_mandates
-    when old.revoked_on is not null or new.producer_id is not old.producer_id or new.signed_on is not old.signed_on
+  await refuseWrites(db, {
+    name: 'self_billing_mandates_kept',
+    table: 'self_billing_mandates',
+    op: 'update',
+    when: `old.revoked_on is not null or new.producer_id is not old.producer_id or new.signed_on is not old.signed_on
       or new.valid_from is not old.valid_from or new.terms is not old.terms or new.pdf is not old.pdf
-      or new.pdf_sha256 is not old.pdf_sha256 or new.recorded_at is not old.recorded_at or new.recorded_by is not old.recorded_by
-    begin select raise(abort, 'a signed mandate is kept as signed: only its revocation is recorded'); end`.execute(db);
-  await sql`create trigger self_billing_mandates_no_delete before delete on self_billing_mandates
-    begin select raise(abort, 'a signed mandate is kept: revoke it'); end`.execute(db);
+      or new.pdf_sha256 is not old.pdf_sha256 or new.recorded_at is not old.recorded_at or new.recorded_by is not old.recorded_by`,
+    message: 'a signed mandate is kept as signed: only its revocation is recorded',
+  });
+  await refuseWrites(db, {
+    name: 'self_billing_mandates_no_delete',
+    table: 'self_billing_mandates',
+    op: 'delete',
+    message: 'a signed mandate is kept: revoke it',
+  });
 
   await sql`alter table producers add column flat_rate_compensation_bp integer not null default 443 check (flat_rate_compensation_bp in (443, 559))`.execute(
     db,

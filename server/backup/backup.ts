@@ -1,14 +1,52 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
 import SQLite from 'better-sqlite3';
+import type { OpenDatabase } from '../../db/database.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { makePrivate, privateDir, privateFile } from '../system/private-files.ts';
 
-const NAME = /^comptoir-\d{8}-\d{6}(-\d+)?\.sqlite$/;
+const NAME = /^comptoir-\d{8}-\d{6}(-\d+)?\.(sqlite|pgdump)$/;
 
 function stamp(now: Date): string {
   const iso = now.toISOString(); // UTC, like every stored time
   return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+}
+
+/** The shop's backup, whichever its engine: SQLite's online backup, or `pg_dump` of the PostgreSQL database. */
+export async function backupDatabase(
+  database: OpenDatabase,
+  dir: string,
+  now: Date,
+): Promise<{ name: string; bytes: number; file: string }> {
+  if (database.sqlite) return createBackup(database.sqlite, dir, now);
+  if (!database.url) throw new Error('no PostgreSQL address to dump');
+  return createPgDump(database.url, dir, now);
+}
+
+/**
+ * PostgreSQL: `pg_dump --format=custom` (one consistent snapshot, restored with `pg_restore`), written beside
+ * the SQLite backups' names, `.pgdump`. Point-in-time recovery (WAL archiving) is the PostgreSQL server's own
+ * setting: docs/postgresql.md.
+ */
+export async function createPgDump(url: string, dir: string, now: Date): Promise<{ name: string; bytes: number; file: string }> {
+  privateDir(dir);
+  let name = `comptoir-${stamp(now)}.pgdump`;
+  for (let i = 2; fs.existsSync(path.join(dir, name)); i++) name = `comptoir-${stamp(now)}-${i}.pgdump`;
+  const file = path.join(dir, name);
+  const partial = `${file}.partial`;
+  privateFile(partial);
+  await new Promise<void>((resolve, reject) => {
+    const child = execFile('pg_dump', ['--format=custom', '--no-owner', `--file=${partial}`, `--dbname=${url}`], (error, _out, stderr) =>
+      error ? reject(new Error(`pg_dump failed: ${stderr.trim() || error.message}`)) : resolve(),
+    );
+    child.stdin?.end();
+  }).catch((e: Error) => {
+    fs.rmSync(partial, { force: true });
+    throw e;
+  });
+  fs.renameSync(partial, file);
+  return { name, bytes: fs.statSync(file).size, file };
 }
 
 /**

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isConstraintViolation } from '../../db/engine.ts';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { checkJsonDepth, TooDeep } from './depth.ts';
@@ -297,8 +298,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     const e = err as { type?: string; status?: number; message?: string };
     // A unique or foreign-key rule caught by the database itself (a race the domain checks could not see):
     // the transaction rolled back, so nothing was written.
-    const code = (err as { code?: unknown })?.code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+    if (isConstraintViolation(err)) {
       return res
         .status(409)
         .json({ error: { code: 'conflict', message: 'Conflit avec des données existantes : rien n’a été enregistré.', fields: [] } });

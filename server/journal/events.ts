@@ -155,6 +155,9 @@ export function eventHashPayload(row: {
  * action and its trace commit together or not at all.
  */
 export async function recordEvent(db: Db, input: EventInput): Promise<number> {
+  // Alone (a server's start or stop, an error), it is its own transaction: reading the chain's end and
+  // writing after it must not interleave with another writer.
+  if (!db.isTransaction) return db.transaction().execute((trx) => recordEvent(trx, input));
   const last = await db.selectFrom('events').select(['id', 'hash']).orderBy('id', 'desc').limit(1).executeTakeFirst();
   const id = (last?.id ?? 0) + 1;
   const prevHash = last?.hash ?? GENESIS_HASH;

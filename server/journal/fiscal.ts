@@ -16,6 +16,7 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/schema.ts';
+import { salesWriteOrder } from '../../db/engine.ts';
 import type { Logger } from '../log.ts';
 import type { WriteQueue } from '../sales/write-queue.ts';
 import { recordEvent } from './events.ts';
@@ -138,7 +139,7 @@ export class FiscalJournal {
       if (c.seq > lastOf(closingChain(c.outlet_id))) lines.push({ chain: closingChain(c.outlet_id), position: c.seq, hash: c.hash });
     fiscal.witness.append(lines);
 
-    const maxRowid = await sql<{ n: number | null }>`select max(rowid) as n from sales`.execute(db);
+    const maxRowid = await sql<{ n: number | null }>`select max(${salesWriteOrder(db)}) as n from sales`.execute(db);
     const maxEvent = await db
       .selectFrom('events')
       .select((eb) => eb.fn.max('id').as('n'))
@@ -199,8 +200,11 @@ export class FiscalJournal {
       const lines: WitnessLine[] = [];
       const latest = new Map<string, { position: number; hash: string }>();
       const cursors = { ...this.cursors };
+      const order = salesWriteOrder(trx);
       const sales = await sql<{ rowid: number; till_id: number; training: number; chain_seq: number; hash: string }>`
-        select rowid, till_id, training, chain_seq, hash from sales where rowid > ${cursors.salesRowid} order by rowid`.execute(trx);
+        select ${order} as rowid, till_id, training, chain_seq, hash from sales where ${order} > ${cursors.salesRowid} order by ${order}`.execute(
+        trx,
+      );
       for (const s of sales.rows) {
         const chain = tillChain(s.till_id, s.training);
         lines.push({ chain, position: s.chain_seq, hash: s.hash });
@@ -314,7 +318,7 @@ export class FiscalJournal {
         .selectFrom('closings')
         .select((eb) => eb.fn.max('id').as('n'))
         .executeTakeFirst();
-      const lastSale = await sql<{ n: number | null }>`select max(rowid) as n from sales`.execute(this.db);
+      const lastSale = await sql<{ n: number | null }>`select max(${salesWriteOrder(this.db)}) as n from sales`.execute(this.db);
       const behind =
         Number(lastEvent?.n ?? 0) > this.cursors.eventId ||
         Number(lastClosing?.n ?? 0) > this.cursors.closingId ||

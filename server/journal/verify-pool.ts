@@ -2,6 +2,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { isPostgresUrl, postgresDialect, postgresPool } from '../../db/engine.ts';
 import type { Database } from '../../db/schema.ts';
 import {
   verifySegment,
@@ -16,27 +17,30 @@ import {
 
 let workerDb: { file: string; db: Kysely<Database> } | null = null;
 
+/** Inside a worker: its own read-only connection to the SQLite file, or one connection to PostgreSQL. */
+function workerDatabase(file: string): Kysely<Database> {
+  if (!workerDb || workerDb.file !== file) {
+    if (isPostgresUrl(file)) {
+      workerDb = { file, db: new Kysely<Database>({ dialect: postgresDialect(postgresPool(file, 1)) }) };
+    } else {
+      const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+      // A long sequential read: map the file and keep a large page cache rather than a read() per page.
+      sqlite.pragma('mmap_size = 1073741824');
+      sqlite.pragma('cache_size = -65536');
+      workerDb = { file, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
+    }
+  }
+  return workerDb.db;
+}
+
 /** Inside a worker: its own read-only connection to the database file. */
 export async function verifySegmentInFile(file: string, segment: ChainSegment): Promise<SegmentResult> {
-  if (!workerDb || workerDb.file !== file) {
-    const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
-    // A long sequential read: map the file and keep a large page cache rather than a read() per page.
-    sqlite.pragma('mmap_size = 1073741824');
-    sqlite.pragma('cache_size = -65536');
-    workerDb = { file, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
-  }
-  return verifySegment(workerDb.db, segment);
+  return verifySegment(workerDatabase(file), segment);
 }
 
 /** Inside a worker: pass 1 of the table verification over a range of ticket ids. */
 export async function verifyRangeInFile(file: string, range: TicketRange): Promise<TicketProblem[]> {
-  if (!workerDb || workerDb.file !== file) {
-    const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
-    sqlite.pragma('mmap_size = 1073741824');
-    sqlite.pragma('cache_size = -65536');
-    workerDb = { file, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }) };
-  }
-  return verifyTicketRange(workerDb.db, range);
+  return verifyTicketRange(workerDatabase(file), range);
 }
 
 /**

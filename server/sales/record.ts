@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SaleBody } from '../../shared/api/sales.ts';
+import { isUniqueViolation } from '../../db/engine.ts';
 import { PricingError, priceTicket, settle } from '../../shared/sales.ts';
 import { vatBreakdown, type BasisPoints, type Cents, type VatRow } from '../../shared/money.ts';
 import { businessDay } from '../../shared/time.ts';
@@ -651,7 +652,7 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     );
   } catch (e) {
     // The first write of the ticket: refused as a whole, nothing of it is stored.
-    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' && /sales\.number|sales_till_number/.test((e as Error).message)) {
+    if (isUniqueViolation(e, /sales\.number|sales_till_number/)) {
       throw new Conflict(`Le numéro ${t.number} de cette caisse est déjà celui d’un autre ticket.`, 'number');
     }
     throw e;

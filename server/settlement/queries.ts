@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../db/schema.ts';
+import { salesWriteOrder } from '../../db/engine.ts';
 
 export interface UnsettledLine {
   sale_id: string;
@@ -34,12 +35,11 @@ export type SalesOf =
 
 /**
  * The highest write position in the sales table: a sale written after this read has a higher one.
- * SQLite: `rowid` is the order tickets were written in (SQLite writes one transaction at a time). PostgreSQL
- * has no such column: it would need a write sequence on sales (an identity column, read with the
- * transaction's snapshot in mind), a migration this code does not have yet.
+ * SQLite: `rowid` is the order tickets were written in (SQLite writes one transaction at a time). PostgreSQL:
+ * `write_seq` (migration 030), taken inside transactions serialized by one lock, so in commit order too.
  */
 export async function salesWatermark(db: Db): Promise<number> {
-  const { rows } = await sql<{ m: number | null }>`select max(rowid) as m from sales`.execute(db);
+  const { rows } = await sql<{ m: number | null }>`select max(${salesWriteOrder(db)}) as m from sales`.execute(db);
   return rows[0]?.m ?? 0;
 }
 
@@ -80,8 +80,8 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
     .where('s.business_day', '<=', of.to)
     .where('si.statement_id', 'is', null);
   if ('outletIds' in of) q = q.where('s.outlet_id', 'in', of.outletIds.length ? of.outletIds : [0]);
-  // SQLite: `rowid`, see salesWatermark (PostgreSQL: the sales' write sequence column).
-  if ('writtenAfter' in of) q = q.where(sql<number>`s.rowid`, '>', of.writtenAfter);
+  // See salesWatermark.
+  if ('writtenAfter' in of) q = q.where(sql<number>`${salesWriteOrder(db, 's')}`, '>', of.writtenAfter);
   return (await q.execute()) as UnsettledLine[];
 }
 

@@ -30,7 +30,7 @@ export const systemRoutes = [
       // What was committed a moment ago witnessed and under a signed head first: a tail not yet signed is not
       // mistaken for one left unsigned (older heads and the witness still name any rewrite or cut).
       await ctx.services.fiscal?.flush({ all: true });
-      const report = await verifyAll(ctx.db, { file: ctx.services.config.dbFile, dataDir: ctx.services.config.DATA_DIR });
+      const report = await verifyAll(ctx.db, { file: ctx.services.config.dbTarget, dataDir: ctx.services.config.DATA_DIR });
       // Each run and its result is an event (after the walk, so the walk does not cover its own trace).
       await recordVerify(ctx.db, report, { userId: requireUser(ctx).id, via: 'route' }, ctx.services.now());
       return report;
@@ -45,9 +45,9 @@ export const systemRoutes = [
   serve(systemApi.backupNow, {
     access: MANAGERS,
     tag: 'system',
-    summary: 'Take a backup now (SQLite online backup, integrity-checked)',
+    summary: 'Take a backup now (SQLite online backup, integrity-checked; pg_dump on PostgreSQL)',
     handler: async (_, ctx) =>
-      Reply.created(await backupNow(ctx.db, ctx.services.sqlite, ctx.services.config.backupDir, requireUser(ctx).id, ctx.services.now())),
+      Reply.created(await backupNow(ctx.db, ctx.services.database, ctx.services.config.backupDir, requireUser(ctx).id, ctx.services.now())),
   }),
   serve(systemApi.backup, {
     access: ['admin'],
@@ -55,7 +55,11 @@ export const systemRoutes = [
     summary: 'Download a backup (admins only: it holds every account and sale)',
     handler: async ({ params }, ctx) => {
       const file = backupPath(ctx.services.config.backupDir, params.name);
-      return Reply.file(fs.readFileSync(file), 'application/vnd.sqlite3', params.name);
+      return Reply.file(
+        fs.readFileSync(file),
+        params.name.endsWith('.sqlite') ? 'application/vnd.sqlite3' : 'application/octet-stream',
+        params.name,
+      );
     },
   }),
 ];

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { shopEnv } from './harness.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -20,7 +21,7 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
     // MDNS off: no test sends anything beyond the loopback.
     env: {
       ...process.env,
-      DATA_DIR: dataDir,
+      ...shopEnv(dataDir),
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',

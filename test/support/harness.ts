@@ -95,11 +95,76 @@ export interface TestShop {
   close(): Promise<void>;
 }
 
+/**
+ * The engine the tests run on: SQLite by default; PostgreSQL when `COMPTOIR_TEST_ENGINE=postgres`, on the server
+ * `TEST_DATABASE_URL` names (a role allowed to create databases): each test shop gets a database of its own,
+ * dropped when the shop closes.
+ */
+export const testEngine: 'sqlite' | 'postgres' = process.env.COMPTOIR_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** The databases this test process made, by data folder (child servers started on the folder find theirs). */
+const pgDatabases = new Map<string, string>();
+let pgCounter = 0;
+
+async function adminQuery(text: string): Promise<void> {
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!admin) throw new Error('COMPTOIR_TEST_ENGINE=postgres needs TEST_DATABASE_URL (postgres://role:password@host/postgres)');
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh PostgreSQL database for one test shop: its address. */
+async function aTestDatabase(dataDir: string): Promise<string> {
+  const name = `comptoir_t${process.pid}_${++pgCounter}_${Date.now().toString(36)}`;
+  // Byte order for text, as SQLite compares: the same sorting on both engines.
+  await adminQuery(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`);
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  pgDatabases.set(dataDir, url.toString());
+  return url.toString();
+}
+
+async function dropTestDatabase(dataDir: string): Promise<void> {
+  const url = pgDatabases.get(dataDir);
+  if (!url) return;
+  pgDatabases.delete(dataDir);
+  await dropTestDatabaseAt(url);
+}
+
+export async function dropTestDatabaseAt(url: string): Promise<void> {
+  await adminQuery(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
+}
+
+/** A copy of a test database nobody is connected to (its server stopped): its address. */
+export async function cloneTestDatabase(url: string, suffix: string): Promise<string> {
+  const copy = new URL(url);
+  copy.pathname = `${copy.pathname}_${suffix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`.slice(0, 63);
+  await adminQuery(`create database ${copy.pathname.slice(1)} template ${new URL(url).pathname.slice(1)}`);
+  return copy.toString();
+}
+
+/** The environment a server needs to open the shop in `dataDir`: its folder, and its database on PostgreSQL. */
+export function shopEnv(dataDir: string): Record<string, string> {
+  const url = pgDatabases.get(dataDir);
+  return { DATA_DIR: dataDir, ...(url ? { DATABASE_URL: url } : {}) };
+}
+
+/** Where a test shop's data is: its SQLite file, or a new PostgreSQL database. */
+async function shopTarget(dataDir: string): Promise<string> {
+  return testEngine === 'postgres' ? aTestDatabase(dataDir) : path.join(dataDir, 'comptoir.sqlite');
+}
+
 /** A folder holding a real, empty shop with its admin, for a server started in its own process. */
 export async function aShopDataDir(prefix: string): Promise<string> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const { openDatabase } = await import('../../db/database.ts');
-  const setup = await openDatabase(path.join(dataDir, 'comptoir.sqlite'));
+  const { openStore } = await import('../../db/database.ts');
+  const setup = await openStore(await shopTarget(dataDir));
   await createRealShop(setup.db, shopIdentity, new Date());
   await createAdmin(setup.db, ADMIN, new Date());
   await setup.close();
@@ -111,8 +176,9 @@ export async function startTestShop(
   options: { now?: () => Date; serveClient?: boolean; env?: Record<string, string> } = {},
 ): Promise<TestShop> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-test-'));
+  const target = await shopTarget(dataDir);
   const config = loadConfig({
-    DATA_DIR: dataDir,
+    ...shopEnv(dataDir),
     PORT: '0',
     HOST: '127.0.0.1',
     BACKUP_HOUR: 'off',
@@ -125,15 +191,15 @@ export async function startTestShop(
     ...options.env,
   });
   // Create the shop before the server opens the file, the way `npm run cli -- init` does.
-  const { openDatabase } = await import('../../db/database.ts');
-  const setup = await openDatabase(config.dbFile);
+  const { openStore } = await import('../../db/database.ts');
+  const setup = await openStore(target);
   await createRealShop(setup.db, shopIdentity, new Date());
   await createAdmin(setup.db, { ...ADMIN, displayName: 'Admin' }, new Date());
   await setup.close();
   const start = (port: number) =>
     startServer({
       config: { ...config, PORT: port },
-      logger: createLogger('silent'),
+      logger: createLogger((process.env.TEST_LOG_LEVEL as 'error' | undefined) ?? 'silent'),
       serveClient: options.serveClient ?? false,
       ...(options.now ? { now: options.now } : {}),
     });
@@ -160,6 +226,7 @@ export async function startTestShop(
     close: async () => {
       if (running) await shop.server.close();
       running = false;
+      await dropTestDatabase(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
