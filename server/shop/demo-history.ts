@@ -3,6 +3,7 @@ import { priceTicket } from '../../shared/sales.ts';
 import { businessDay } from '../../shared/time.ts';
 import { isSundayOrHoliday } from '../../shared/payment-rules.ts';
 import type { Database } from '../../db/schema.ts';
+import { engineOf } from '../../db/engine.ts';
 import { closeDay } from '../closing/closing.ts';
 import { dayFigures } from '../closing/figures.ts';
 import { drawerDays, recordCashMovement, ticketCash } from '../drawer/drawer.ts';
@@ -198,7 +199,8 @@ export async function createDemoHistory(
   };
 
   // Seeding only: one fsync per ticket would make the first start slow, and a demo can be recreated.
-  await sql`pragma synchronous = OFF`.execute(db);
+  const sqlite = engineOf(db) === 'sqlite';
+  if (sqlite) await sql`pragma synchronous = OFF`.execute(db);
   try {
     for (let d = 0; d < DAYS; d++) {
       const day = businessDay(new Date(start.getTime() + d * 86400_000));
@@ -408,7 +410,7 @@ export async function createDemoHistory(
     await db.updateTable('print_jobs').set({ status: 'done' }).where('kind', '=', 'kitchen').where('status', '=', 'queued').execute();
     await db.updateTable('kitchen_tickets').set({ state: 'served' }).execute();
   } finally {
-    await sql`pragma synchronous = FULL`.execute(db);
+    if (sqlite) await sql`pragma synchronous = FULL`.execute(db);
   }
   return { tickets, closings };
 }
