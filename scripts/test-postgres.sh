@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # A PostgreSQL server for the tests, on this machine (Debian's postgresql package): starts its cluster when it
-# is down (creating one when there is none), gives the tests' role a fresh random password, and prints the
+# is down (creating one when there is none), gives the tests’ role a random password (made once per machine), and prints the
 # address the tests use (TEST_DATABASE_URL). The role may create databases: each test shop gets its own,
 # dropped after. It is a superuser of this throwaway cluster, for the tests that tamper with a database as
 # its owner could (triggers off). Run as root (CI) or with sudo.
 set -euo pipefail
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi; }
+as_postgres() { (cd / && if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi); }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
 if ! command -v pg_lsclusters >/dev/null 2>&1; then
@@ -24,7 +24,13 @@ for _ in $(seq 1 50); do
   as_postgres psql -p "$port" -qAtc 'select 1' >/dev/null 2>&1 && break
   sleep 0.2
 done
-password=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+# Made once per machine and kept beside the cluster (readable by root only): runs that overlap share it.
+secret=/var/lib/postgresql/comptoir_test.password
+if ! as_root test -s "$secret"; then
+  head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | as_root tee "$secret" >/dev/null
+  as_root chmod 600 "$secret"
+fi
+password=$(as_root cat "$secret")
 as_postgres psql -p "$port" -qv ON_ERROR_STOP=1 >/dev/null <<SQL
 do \$\$ begin
   if not exists (select from pg_roles where rolname = 'comptoir_test') then create role comptoir_test login superuser; end if;
