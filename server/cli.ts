@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, openStore } from '../db/database.ts';
+import { isPostgresUrl } from '../db/engine.ts';
+import { moveShop, MoveRefused } from './system/move.ts';
 import { shopIdentitySchema } from '../shared/api/settings.ts';
 import { passwordSchema, loginSchema } from '../shared/api/admin.ts';
 import { backupDatabase, restoreBackup } from './backup/backup.ts';
@@ -40,6 +42,9 @@ const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
   restore FICHIER
         Remplace la base par une sauvegarde vérifiée (serveur arrêté ; l’ancienne base est gardée à côté).
         Une sauvegarde chiffrée (.enc) est déchiffrée avec BACKUP_PASSPHRASE.
+  migrate --to postgres://…
+        Copie la boutique du fichier SQLite de DATA_DIR dans une base PostgreSQL vide (serveur arrêté), puis
+        vérifie que chaque table, chaîne, signature et clôture est identique des deux côtés.
 
 Variables : DATA_DIR (./data), DATABASE_URL (postgres://… : la base sur PostgreSQL), PORT, PRINTER, TZ_BUSINESS, TLS, TLS_NAMES (voir le README).`;
 
@@ -210,6 +215,38 @@ async function main() {
         if (!report.ok) process.exitCode = 2;
       } finally {
         await database.close();
+      }
+      return;
+    }
+    case 'migrate': {
+      const { values } = parseArgs({ args: rest, options: { to: { type: 'string' } } });
+      if (!values.to || !isPostgresUrl(values.to))
+        fail('Usage : npm run cli -- migrate --to postgres://utilisateur:mot-de-passe@hôte/base');
+      if (config.DATABASE_URL)
+        fail('DATABASE_URL est déjà donnée : la boutique à copier est le fichier SQLite de DATA_DIR, sans DATABASE_URL.');
+      if (!fs.existsSync(config.dbFile)) fail(`Pas de boutique à copier : ${config.dbFile}`);
+      const pid = serverRunning(config.DATA_DIR);
+      if (pid) fail(`Le serveur tourne (pid ${pid}) : arrêtez-le avant de copier la boutique.`);
+      const source = await openDatabase(config.dbFile);
+      const target = await openStore(values.to);
+      try {
+        const report = await moveShop(source, target, { dataDir: config.DATA_DIR, targetUrl: values.to, sourceFile: config.dbFile }).catch(
+          (e: Error) => fail(e instanceof MoveRefused ? `Copie refusée : ${e.message}` : `Copie échouée, rien n’est écrit : ${e.message}`),
+        );
+        console.log(JSON.stringify(report, null, 2));
+        const same = JSON.stringify(report.source) === JSON.stringify(report.target);
+        if (report.differing.length || !same || !report.target.ok) {
+          console.error(
+            `La copie ne vérifie pas comme l’original${report.differing.length ? ` (tables ${report.differing.join(', ')})` : ''}.`,
+          );
+          process.exitCode = 2;
+        } else
+          console.error(
+            `${report.rows} lignes de ${report.tables} tables copiées dans ${target.file} ; chaînes, signatures et clôtures vérifiées à l’identique (${report.target.tickets} tickets, ${report.target.closings} clôtures, ${report.target.events} événements).\nDémarrez maintenant le serveur avec DATABASE_URL=${target.file.replace('***', '…')} et le même DATA_DIR.`,
+          );
+      } finally {
+        await source.close();
+        await target.close();
       }
       return;
     }

@@ -120,7 +120,7 @@ async function adminQuery(text: string): Promise<void> {
 }
 
 /** A fresh PostgreSQL database for one test shop: its address. */
-async function aTestDatabase(dataDir: string): Promise<string> {
+export async function aTestDatabase(dataDir: string): Promise<string> {
   const name = `comptoir_t${process.pid}_${++pgCounter}_${Date.now().toString(36)}`;
   // Byte order for text, as SQLite compares: the same sorting on both engines.
   await adminQuery(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`);
