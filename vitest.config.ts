@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  * server `TEST_DATABASE_URL` names (test/support/postgres-setup.ts starts a local one when it is not set).
  */
 // Bound to SQLite's file by what they test: the file's own permissions and backups, its schema history
-// (migrations from older files), a power cut in the middle of a SQLite write, the install from a tarball.
+// (migrations from older files), the install from a tarball.
 // journal-signing re-chains a tampered SQLite file with the server's own code: its PostgreSQL form is to come
 // (the append-only rules and the tampering found by verify are tested on both engines elsewhere).
 const sqliteOnly = [
@@ -14,7 +14,6 @@ const sqliteOnly = [
   'test/file-modes.test.ts',
   'test/migrations.test.ts',
   'test/operations.test.ts',
-  'test/crash.test.ts',
   'test/production-install.test.ts',
 ];
 

@@ -9,7 +9,8 @@ import https from 'node:https';
 import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, openSqlite } from '../db/database.ts';
+import pg from 'pg';
+import { openDatabase, openSqlite, openStore } from '../db/database.ts';
 import { loadConfig } from '../server/config.ts';
 import { startChildServer } from '../test/support/child-server.ts';
 import { createAdmin, createShopBase } from '../server/shop/setup.ts';
@@ -110,10 +111,27 @@ function cpuSecondsOf(pid: number): number {
   }
 }
 
-export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsLevels = [1, 10]) {
+/**
+ * `postgres`: the same run on PostgreSQL (a new database on the server that address names, dropped after),
+ * without the SQLite baseline; its lines say PostgreSQL.
+ */
+export async function benchTickets(
+  levels = [1, 10, 50],
+  perLevel = 2000,
+  httpsLevels = [1, 10],
+  options: { postgres?: string; processes?: number } = {},
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-tickets-'));
-  const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' });
-  const setup = await openDatabase(config.dbFile);
+  const database = options.postgres ? await benchDatabase(options.postgres) : null;
+  const config = loadConfig({
+    DATA_DIR: dir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    BACKUP_HOUR: 'off',
+    MDNS: 'off',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+  });
+  const setup = await openStore(config.dbTarget);
   const now = new Date();
   await createShopBase(
     setup.db,
@@ -142,7 +160,8 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
   ];
   // Fifty tills from one loopback address would meet the per-address login limit (a shop's tablets each
   // have their own address): it is off here, where what is measured is tickets, not logins.
-  const server = await startChildServer(dir, { RATE_LIMIT: 'off' }, nodeArgs);
+  const server = await startChildServer(dir, { RATE_LIMIT: 'off', ...(database ? { DATABASE_URL: database.url } : {}) }, nodeArgs);
+  const engine = database ? ' [PostgreSQL, 1 process]' : '';
   const results: string[] = [];
   const rates = new Map<number, number>();
   const tills: { session: Session; tillId: number; next: number }[] = [];
@@ -223,7 +242,7 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
         httpRuns.set(level, { p50: s.medianMs, p99: s.p99Ms });
       } else httpsRates.set(level, { rate: perLevel / seconds, p50: s.medianMs, p99: s.p99Ms });
       results.push(
-        `tickets over ${scheme.padEnd(5)}, ${String(level).padStart(2)} concurrent till(s): ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms   CPU per ticket: server ${serverMs.toFixed(2)} ms, clients ${clientMs.toFixed(2)} ms${level === 10 && scheme === 'HTTP' ? `   (targets: ≥ 1000/s, p99 < 20 ms)` : ''}`,
+        `tickets over ${scheme.padEnd(5)}, ${String(level).padStart(2)} concurrent till(s)${engine}: ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms   CPU per ticket: server ${serverMs.toFixed(2)} ms, clients ${clientMs.toFixed(2)} ms${level === 10 && scheme === 'HTTP' ? `   (targets: ≥ 1000/s, p99 < 20 ms)` : ''}`,
       );
     }
     // The TLS cost, stated: HTTPS beside HTTP at the same concurrency, in this run.
@@ -256,6 +275,11 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
   } finally {
     for (const t of tills) t.session.close();
     await server.stop();
+  }
+  if (database) {
+    await database.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    return results;
   }
 
   // Baseline: the same rows, bare better-sqlite3, one transaction per ticket, FULL sync.
@@ -312,6 +336,24 @@ export async function benchTickets(levels = [1, 10, 50], perLevel = 2000, httpsL
   sqlite.close();
   fs.rmSync(dir, { recursive: true, force: true });
   return results;
+}
+
+/** A new database for one bench run, on the PostgreSQL server `adminUrl` names (a role that may create databases). */
+async function benchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `comptoir_bench_${process.pid}_${Date.now().toString(36)}`;
+  const admin = async (text: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
 if (process.argv[1]?.endsWith('tickets.ts') && !process.env.BENCH_SIGNING) {

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, openSqlite } from '../db/database.ts';
+import { openStore } from '../db/database.ts';
 import { verifyAll } from '../server/journal/verify.ts';
 import { startChildServer, type ChildServer } from './support/child-server.ts';
-import { ADMIN, aShopDataDir, Client } from './support/harness.ts';
+import { ADMIN, aShopDataDir, Client, dropTestDatabase, shopEnv } from './support/harness.ts';
+import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 const TILLS = 10;
@@ -20,6 +21,7 @@ describe('a server killed in the middle of a burst loses no acknowledged ticket'
   });
   afterAll(async () => {
     await server.stop().catch(() => undefined);
+    await dropTestDatabase(dataDir);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -116,22 +118,20 @@ describe('a server killed in the middle of a burst loses no acknowledged ticket'
     expect(acknowledged.size).toBe(TICKETS);
     await server.stop();
 
-    const sqlite = openSqlite(path.join(dataDir, 'comptoir.sqlite'), { readonly: true });
-    const ids = (sqlite.prepare('select id from sales').all() as { id: string }[]).map((r) => r.id);
+    const q = await shopSql(dataDir, { readonly: true });
+    const ids = (await q.all<{ id: string }>('select id from sales')).map((r) => r.id);
     // Every acknowledged ticket is there, exactly once, and nothing else.
     expect(ids.length).toBe(TICKETS);
     expect(new Set(ids)).toEqual(acknowledged);
     // Each ticket moved stock once: 2 jars each, 300 g each.
-    const moved = sqlite
-      .prepare(
-        `select product_id, sum(quantity) as q, count(*) as n from stock_movements where kind = 'sale' group by product_id order by product_id`,
-      )
-      .all();
+    const moved = await q.all(
+      `select product_id, sum(quantity) as q, count(*) as n from stock_movements where kind = 'sale' group by product_id order by product_id`,
+    );
     expect(moved).toEqual([
       { product_id: miel.id, q: -2 * TICKETS, n: TICKETS },
       { product_id: tomme.id, q: -300 * TICKETS, n: TICKETS },
     ]);
-    sqlite.close();
+    await q.close();
 
     server = await startChildServer(dataDir);
     const check = new Client(server.url);
@@ -142,8 +142,9 @@ describe('a server killed in the middle of a burst loses no acknowledged ticket'
     expect((await check.get(`/api/products/${miel.id}`)).body.onHand).toBe(10_000 - 2 * TICKETS);
     await server.stop();
     // The same verification cut into segments of 150 tickets and run on worker threads agrees.
-    const { db, file, close } = await openDatabase(path.join(dataDir, 'comptoir.sqlite'));
-    const segmented = await verifyAll(db, { file, segmentSize: 150 });
+    const target = shopEnv(dataDir).DATABASE_URL ?? path.join(dataDir, 'comptoir.sqlite');
+    const { db, close } = await openStore(target);
+    const segmented = await verifyAll(db, { file: target, segmentSize: 150 });
     await close();
     expect(segmented.threads).toBeGreaterThan(0);
     expect(segmented).toMatchObject({ ok: true, tickets: TICKETS, grandTotalCents: 2647 * TICKETS, problems: [] });

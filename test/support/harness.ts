@@ -130,7 +130,7 @@ export async function aTestDatabase(dataDir: string): Promise<string> {
   return url.toString();
 }
 
-async function dropTestDatabase(dataDir: string): Promise<void> {
+export async function dropTestDatabase(dataDir: string): Promise<void> {
   const url = pgDatabases.get(dataDir);
   if (!url) return;
   pgDatabases.delete(dataDir);
