@@ -7,15 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 // Bound to SQLite's file by what they test: the file's own permissions and backups, its schema history
 // (migrations from older files), the install from a tarball.
-// journal-signing re-chains a tampered SQLite file with the server's own code: its PostgreSQL form is to come
-// (the append-only rules and the tampering found by verify are tested on both engines elsewhere).
-const sqliteOnly = [
-  'test/journal-signing.test.ts',
-  'test/file-modes.test.ts',
-  'test/migrations.test.ts',
-  'test/operations.test.ts',
-  'test/production-install.test.ts',
-];
+const sqliteOnly = ['test/file-modes.test.ts', 'test/migrations.test.ts', 'test/operations.test.ts', 'test/production-install.test.ts'];
 
 export default defineConfig({
   test: {

@@ -6,22 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../db/database.ts';
-import type { Database } from '../db/schema.ts';
+import { openStore } from '../db/database.ts';
 import { loadTicketRecords, ticketHash } from '../server/journal/tickets.ts';
 import { verifyAll } from '../server/journal/verify.ts';
 import { businessDay } from '../shared/time.ts';
-import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { aProducer, aProduct, aUser, startTestShop, type Client, shopEnv, type TestShop } from './support/harness.ts';
+import { shopSql, shopTarget } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
-
-/** What the attacker does first: the append-only triggers out of the way. */
-function dropTriggers(sqlite: ReturnType<typeof openSqlite>) {
-  const triggers = sqlite.prepare(`select name from sqlite_master where type = 'trigger'`).all() as { name: string }[];
-  for (const t of triggers) sqlite.exec(`drop trigger "${t.name}"`);
-  sqlite.pragma('foreign_keys = OFF');
-}
 
 async function aShopWithTickets() {
   const shop = await startTestShop();
@@ -80,24 +72,24 @@ describe('a journal signed with a key the database does not hold', () => {
 
   it('names a ticket altered and the chain re-hashed with the project’s own function: re-chained without the key', async () => {
     await shop.stop(); // a clean stop: every chain's head signed up to ticket n°5
-    const file = path.join(shop.dataDir, 'comptoir.sqlite');
-    const sqlite = openSqlite(file);
-    dropTriggers(sqlite);
+    const file = shopTarget(shop);
+    const sqlite = await shopSql(shop);
+    await sqlite.openUp();
     // Ticket n°2: honey 9,50 € becomes 0,50 €. VAT 5.5 % on 50: HT = round(50 × 10000 / 10550) = 47, TVA 3.
-    const t2 = sqlite.prepare('select id from sales where till_id = 1 and training = 0 and number = 2').get() as { id: string };
-    sqlite.prepare('update sale_lines set unit_price_cents = 50, gross_cents = 50, total_cents = 50 where sale_id = ?').run(t2.id);
-    sqlite.prepare('update sale_vat set gross_cents = 50, net_cents = 47, vat_cents = 3 where sale_id = ?').run(t2.id);
-    sqlite.prepare('update sale_payments set amount_cents = 50 where sale_id = ?').run(t2.id);
-    sqlite.prepare('update sales set subtotal_cents = 50, total_cents = 50 where id = ?').run(t2.id);
+    const t2 = (await sqlite.get('select id from sales where till_id = 1 and training = 0 and number = 2')) as { id: string };
+    await sqlite.run('update sale_lines set unit_price_cents = 50, gross_cents = 50, total_cents = 50 where sale_id = ?', t2.id);
+    await sqlite.run('update sale_vat set gross_cents = 50, net_cents = 47, vat_cents = 3 where sale_id = ?', t2.id);
+    await sqlite.run('update sale_payments set amount_cents = 50 where sale_id = ?', t2.id);
+    await sqlite.run('update sales set subtotal_cents = 50, total_cents = 50 where id = ?', t2.id);
     // Grand totals from n°2 on lose 900: 950, 1000, 1950, 2900, 3850.
-    sqlite.prepare('update sales set till_grand_total_cents = till_grand_total_cents - 900 where till_id = 1 and chain_seq >= 2').run();
+    await sqlite.run('update sales set till_grand_total_cents = till_grand_total_cents - 900 where till_id = 1 and chain_seq >= 2');
     // Re-chained from n°2 with the project's own hash, as the issue's attacker did.
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = (await openStore(file)).db;
     const records = await loadTicketRecords(db, { tillId: 1, training: 0, fromSeq: 1, toSeq: 5 });
     let prev = records[0]!.row.hash;
     for (const t of records.slice(1)) {
       const hash = ticketHash(prev, t.record);
-      sqlite.prepare('update sales set prev_hash = ?, hash = ? where id = ?').run(prev, hash, t.row.id);
+      await sqlite.run('update sales set prev_hash = ?, hash = ? where id = ?', prev, hash, t.row.id);
       prev = hash;
     }
 
@@ -117,13 +109,14 @@ describe('a journal signed with a key the database does not hold', () => {
       );
 
     // The attacker rewrites the signed head's hash too: its signature no longer verifies.
-    sqlite.prepare(`update chain_heads set hash = ? where chain = 'till:1' and position = 5`).run(prev);
+    await sqlite.run(`update chain_heads set hash = ? where chain = 'till:1' and position = 5`, prev);
     const again = await verifyAll(db, { file, dataDir: shop.dataDir });
     expect(again.problems).toContainEqual({
       record: 'ticket:caisse 1 position 5',
       fault: 'bad-signature',
       detail: 'the head’s signature does not verify',
     });
+    await sqlite.close();
     await db.destroy();
   });
 });
@@ -151,18 +144,19 @@ describe('a tail deleted after the last Z', () => {
     expect((await aProduct(shop.admin, { name: 'Œufs', producerId: producer.id, priceCents: 390, vatRateBp: 550 })).id).toBeGreaterThan(0);
     await shop.stop();
 
-    const file = path.join(shop.dataDir, 'comptoir.sqlite');
-    const sqlite = openSqlite(file);
-    const { maxEvent } = sqlite.prepare('select max(id) as maxEvent from events').get() as { maxEvent: number };
-    dropTriggers(sqlite);
+    const file = shopTarget(shop);
+    const sqlite = await shopSql(shop);
+    const { maxEvent } = (await sqlite.get('select max(id) as "maxEvent" from events')) as { maxEvent: number };
+    await sqlite.openUp();
     for (const n of [4, 5]) {
-      const { id } = sqlite.prepare('select id from sales where till_id = 1 and training = 0 and number = ?').get(n) as { id: string };
+      const { id } = (await sqlite.get('select id from sales where till_id = 1 and training = 0 and number = ?', n)) as { id: string };
       for (const table of ['sale_lines', 'sale_payments', 'sale_vat', 'stock_movements'])
-        sqlite.prepare(`delete from ${table} where sale_id = ?`).run(id);
-      sqlite.prepare('delete from sales where id = ?').run(id);
+        await sqlite.run(`delete from ${table} where sale_id = ?`, id);
+      await sqlite.run('delete from sales where id = ?', id);
     }
-    sqlite.prepare('delete from events where id > ?').run(maxEvent - 3);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await sqlite.run('delete from events where id > ?', maxEvent - 3);
+    await sqlite.close();
+    const db = (await openStore(file)).db;
     const report = await verifyAll(db, { file, dataDir: shop.dataDir });
     // Hash chains alone see nothing: the tails were cut, not broken.
     expect(report.problems.filter((p) => ['hash-mismatch', 'broken-link', 'missing', 'gap'].includes(p.fault))).toEqual([]);
@@ -229,16 +223,17 @@ describe('a tail deleted up to a Z, with the witness file and the signed heads',
     await shop.stop();
 
     // The attacker removes the Z's last ticket, every signed head that would name it, and the witness file.
-    const dbFile = path.join(shop.dataDir, 'comptoir.sqlite');
-    const sqlite = openSqlite(dbFile);
-    dropTriggers(sqlite);
-    const { id } = sqlite.prepare('select id from sales where till_id = 1 and training = 0 and number = 3').get() as { id: string };
+    const dbFile = shopTarget(shop);
+    const sqlite = await shopSql(shop);
+    await sqlite.openUp();
+    const { id } = (await sqlite.get('select id from sales where till_id = 1 and training = 0 and number = 3')) as { id: string };
     for (const table of ['sale_lines', 'sale_payments', 'sale_vat', 'stock_movements'])
-      sqlite.prepare(`delete from ${table} where sale_id = ?`).run(id);
-    sqlite.prepare('delete from sales where id = ?').run(id);
-    sqlite.prepare(`delete from chain_heads where chain = 'till:1' and position >= 3`).run();
+      await sqlite.run(`delete from ${table} where sale_id = ?`, id);
+    await sqlite.run('delete from sales where id = ?', id);
+    await sqlite.run(`delete from chain_heads where chain = 'till:1' and position >= 3`);
     fs.rmSync(path.join(shop.dataDir, 'witness', 'journal.log'));
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await sqlite.close();
+    const db = (await openStore(dbFile)).db;
     const report = await verifyAll(db, { file: dbFile, dataDir: shop.dataDir });
     expect(report.problems).toContainEqual({
       record: 'ticket:caisse 1 position 3',
@@ -261,20 +256,21 @@ describe('a restore marker forged into the witness', () => {
   it('explains nothing: the records cut are named as a rollback without its restore event', async () => {
     for (let i = 0; i < 3; i++) await sell();
     await shop.stop();
-    const file = path.join(shop.dataDir, 'comptoir.sqlite');
-    const sqlite = openSqlite(file);
-    dropTriggers(sqlite);
+    const file = shopTarget(shop);
+    const sqlite = await shopSql(shop);
+    await sqlite.openUp();
     for (const n of [2, 3]) {
-      const { id } = sqlite.prepare('select id from sales where till_id = 1 and training = 0 and number = ?').get(n) as { id: string };
+      const { id } = (await sqlite.get('select id from sales where till_id = 1 and training = 0 and number = ?', n)) as { id: string };
       for (const table of ['sale_lines', 'sale_payments', 'sale_vat', 'stock_movements'])
-        sqlite.prepare(`delete from ${table} where sale_id = ?`).run(id);
-      sqlite.prepare('delete from sales where id = ?').run(id);
+        await sqlite.run(`delete from ${table} where sale_id = ?`, id);
+      await sqlite.run('delete from sales where id = ?', id);
     }
-    sqlite.prepare(`delete from chain_heads where chain = 'till:1' and position >= 2`).run();
-    const { maxEvent } = sqlite.prepare('select max(id) as maxEvent from events').get() as { maxEvent: number };
+    await sqlite.run(`delete from chain_heads where chain = 'till:1' and position >= 2`);
+    const { maxEvent } = (await sqlite.get('select max(id) as "maxEvent" from events')) as { maxEvent: number };
     // The marker `cli restore` would write, naming an event the database does not hold.
     fs.appendFileSync(path.join(shop.dataDir, 'witness', 'journal.log'), `@restore 99999 ${'0'.repeat(64)} till:1=1,events=${maxEvent}\n`);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await sqlite.close();
+    const db = (await openStore(file)).db;
     const report = await verifyAll(db, { file, dataDir: shop.dataDir });
     expect(report.ok).toBe(false);
     expect(report.witness!.restores).toEqual([]);
@@ -341,7 +337,7 @@ describe('a key rotated', () => {
     await sell();
     await shop.stop();
     const cli = execFileSync(path.resolve('node_modules/.bin/tsx'), ['server/cli.ts', 'rotate-key'], {
-      env: { ...process.env, DATA_DIR: shop.dataDir },
+      env: { ...process.env, ...shopEnv(shop.dataDir) },
     }).toString();
     expect(cli).toMatch(/Nouvelle clé de signature n° 2, empreinte ed25519:/);
     expect(fs.readdirSync(path.join(shop.dataDir, 'keys'))).toHaveLength(2);
@@ -352,9 +348,10 @@ describe('a key rotated', () => {
     expect(report.signing.keys).toHaveLength(2);
     expect(report.signing.keys[0].retiredAt).not.toBeNull();
     expect(report.signing.keys[1].retiredAt).toBeNull();
-    const sqlite = shop.server.database.sqlite!;
+    const sqlite = await shopSql(shop);
     // Heads signed with each key: key 1 up to the stop, key 2 after the restart.
-    expect(sqlite.prepare('select distinct key_id as k from chain_heads order by k').all()).toEqual([{ k: 1 }, { k: 2 }]);
+    expect(await sqlite.all('select distinct key_id as k from chain_heads order by k')).toEqual([{ k: 1 }, { k: 2 }]);
+    await sqlite.close();
     const kinds = ((await shop.admin.get('/api/events?kind=key.')).body as { kind: string }[]).map((e) => e.kind);
     expect(kinds).toEqual(['key.rotated', 'key.created']);
   });

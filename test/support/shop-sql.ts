@@ -36,6 +36,11 @@ export async function shopSql(shop: TestShop | string, options: { readonly?: boo
   return sqlAt(shopEnv(dataDir).DATABASE_URL ?? path.join(dataDir, 'comptoir.sqlite'), options);
 }
 
+/** Where a test shop's data is: its SQLite file, or its PostgreSQL database's address. */
+export function shopTarget(shop: TestShop): string {
+  return shopEnv(shop.dataDir).DATABASE_URL ?? path.join(shop.dataDir, 'comptoir.sqlite');
+}
+
 /** A database by its SQLite file or PostgreSQL address. */
 export async function sqlAt(target: string, options: { readonly?: boolean } = {}): Promise<ShopSql> {
   if (/^postgres/.test(target)) {
@@ -59,8 +64,12 @@ export async function sqlAt(target: string, options: { readonly?: boolean } = {}
           )
         ).rows.map((r) => r.column_name),
       dropRule: async (name, table) => void (await client.query(`drop trigger if exists ${name} on ${table}`)),
-      // Triggers and foreign keys are not fired for this session (the role of a database superuser).
-      openUp: async () => void (await client.query('set session_replication_role = replica')),
+      // Every trigger off, the append-only rules and the foreign keys' own, for every connection after
+      // (a superuser's power; SQLite's file holder drops the triggers).
+      openUp: async () => {
+        for (const { tablename } of (await client.query(`select tablename from pg_tables where schemaname = current_schema()`)).rows)
+          await client.query(`alter table "${tablename}" disable trigger all`);
+      },
       close: () => client.end(),
     };
   }
