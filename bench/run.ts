@@ -2,7 +2,6 @@
  * `npm run bench`: the speed targets of the issues, measured on a real SQLite file. Medians and p99 are
  * printed; a target is judged on p99. Never run inside the tests (timings are not assertions).
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -216,17 +215,6 @@ async function main() {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-function postgresForBench(): string | null {
-  try {
-    return execFileSync('bash', [path.resolve(import.meta.dirname, '../scripts/test-postgres.sh')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return null;
-  }
-}
-
 await main();
 console.log('');
 const { benchTill } = await import('./till.ts');
@@ -236,7 +224,8 @@ const { benchTickets, benchSigningCost } = await import('./tickets.ts');
 for (const line of await benchTickets()) console.log(line);
 // The same on PostgreSQL (issue 23), one server process, when a server is given (BENCH_DATABASE_URL, a role that
 // may create databases) or this machine's starts (scripts/test-postgres.sh, as for the tests).
-const postgres = process.env.BENCH_DATABASE_URL ?? postgresForBench();
+const { postgresForBench } = await import('./engines.ts');
+const postgres = postgresForBench();
 if (postgres) for (const line of await benchTickets([10, 40], 2000, [], { postgres })) console.log(line);
 else console.log('tickets on PostgreSQL: skipped (no BENCH_DATABASE_URL, and scripts/test-postgres.sh could not start one)');
 for (const line of await benchSigningCost()) console.log(line);
