@@ -96,9 +96,10 @@ describe('the till from the keyboard alone', { timeout: 90_000 }, () => {
     await checkScreen('lock');
     await tabTo(/^Camille/);
     await page.keyboard.press('Enter');
-    expect(await page.getByRole('button', { name: /^Camille/ }).getAttribute('aria-pressed')).toBe('true');
-    // The focus went to the PIN field: Enter submits the PIN, it does not press Camille's tile again.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('till-pin');
+    await expect.poll(() => page.getByRole('button', { name: /^Camille/ }).getAttribute('aria-pressed')).toBe('true');
+    // The focus went to the PIN field (once the field is drawn): Enter submits the PIN, it does not press
+    // Camille's tile again.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('till-pin');
     await checkScreen('lock-pin');
     await page.keyboard.type('2468');
     await page.keyboard.press('Enter');

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type MessageKey } from '../../../shared/i18n/index.ts';
 import { ApiError } from '../../api.ts';
 import { moment } from '../../format.ts';
@@ -26,9 +26,10 @@ export function LockScreen({ s }: { s: TillState }) {
   // A locked person picked: the PIN typed is a manager's, to unlock them.
   const unlocking = lockedUntil(who) !== null;
   // The PIN is typed into its own field: picking a person (by touch, or Enter on their tile) moves the
-  // focus there, so Enter submits the PIN and never presses the tile again.
+  // focus there, so Enter submits the PIN and never presses the tile again. In the render's own task, not
+  // after the paint: a digit typed at once lands in the field, not on the tile.
   const pinField = useRef<HTMLInputElement>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (who !== null) pinField.current?.focus();
   }, [who]);
   const submit = async () => {
