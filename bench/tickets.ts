@@ -9,7 +9,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { createPostgresDatabase, postgresAdmin } from '../db/engine.ts';
 import { openDatabase, openSqlite, openStore } from '../db/database.ts';
 import { loadConfig } from '../server/config.ts';
 import { startChildServer } from '../test/support/child-server.ts';
@@ -341,19 +341,8 @@ export async function benchTickets(
 /** A new database for one bench run, on the PostgreSQL server `adminUrl` names (a role that may create databases). */
 async function benchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `comptoir_bench_${process.pid}_${Date.now().toString(36)}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+  const url = await createPostgresDatabase(adminUrl, name);
+  return { url, drop: () => postgresAdmin(adminUrl, `drop database if exists ${name} with (force)`) };
 }
 
 if (process.argv[1]?.endsWith('tickets.ts') && !process.env.BENCH_SIGNING) {

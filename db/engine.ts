@@ -156,3 +156,22 @@ export const jsonField = (db: Kysely<any>, column: string, key: string) =>
   engineOf(db) === 'sqlite'
     ? sql<string | number>`json_extract(${sql.ref(column)}, ${`$.${key}`})`
     : sql<string | number>`(${sql.ref(column)}::jsonb ->> ${key})`;
+
+/** One statement on the server `adminUrl` names, on a connection of its own (`create database` runs outside transactions). */
+export async function postgresAdmin(adminUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new, empty database on that server, text sorted byte by byte as SQLite sorts it: its address. */
+export async function createPostgresDatabase(adminUrl: string, name: string): Promise<string> {
+  await postgresAdmin(adminUrl, `create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -13,6 +13,20 @@ function stamp(now: Date): string {
   return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
 }
 
+/**
+ * A backup's name, stamped with its time (`-2`, `-3`… when taken in the same second), and the private file it
+ * is written to first (renamed to the name once whole).
+ */
+function newBackupFile(dir: string, now: Date, ext: 'sqlite' | 'pgdump') {
+  privateDir(dir);
+  let name = `comptoir-${stamp(now)}.${ext}`;
+  for (let i = 2; fs.existsSync(path.join(dir, name)); i++) name = `comptoir-${stamp(now)}-${i}.${ext}`;
+  const file = path.join(dir, name);
+  const partial = `${file}.partial`;
+  privateFile(partial);
+  return { name, file, partial };
+}
+
 /** The shop's backup, whichever its engine: SQLite's online backup, or `pg_dump` of the PostgreSQL database. */
 export async function backupDatabase(
   database: OpenDatabase,
@@ -30,12 +44,7 @@ export async function backupDatabase(
  * setting: docs/postgresql.md.
  */
 export async function createPgDump(url: string, dir: string, now: Date): Promise<{ name: string; bytes: number; file: string }> {
-  privateDir(dir);
-  let name = `comptoir-${stamp(now)}.pgdump`;
-  for (let i = 2; fs.existsSync(path.join(dir, name)); i++) name = `comptoir-${stamp(now)}-${i}.pgdump`;
-  const file = path.join(dir, name);
-  const partial = `${file}.partial`;
-  privateFile(partial);
+  const { name, file, partial } = newBackupFile(dir, now, 'pgdump');
   await new Promise<void>((resolve, reject) => {
     const child = execFile('pg_dump', ['--format=custom', '--no-owner', `--file=${partial}`, `--dbname=${url}`], (error, _out, stderr) =>
       error ? reject(new Error(`pg_dump failed: ${stderr.trim() || error.message}`)) : resolve(),
@@ -58,13 +67,8 @@ export async function createBackup(
   dir: string,
   now: Date,
 ): Promise<{ name: string; bytes: number; file: string }> {
-  privateDir(dir);
-  let name = `comptoir-${stamp(now)}.sqlite`;
-  for (let i = 2; fs.existsSync(path.join(dir, name)); i++) name = `comptoir-${stamp(now)}-${i}.sqlite`;
-  const file = path.join(dir, name);
-  const partial = `${file}.partial`;
   // Private from its first byte: SQLite writes the copy into the file as it finds it.
-  privateFile(partial);
+  const { name, file, partial } = newBackupFile(dir, now, 'sqlite');
   await sqlite.backup(partial);
   const problem = integrityProblem(partial);
   // Checking the copy opened it, which leaves its -wal and -shm beside it: they go, whatever the verdict.

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createPostgresDatabase, postgresAdmin } from '../../db/engine.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/log.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
@@ -106,28 +107,20 @@ export const testEngine: 'sqlite' | 'postgres' = process.env.COMPTOIR_TEST_ENGIN
 const pgDatabases = new Map<string, string>();
 let pgCounter = 0;
 
-async function adminQuery(text: string): Promise<void> {
+function testAdminUrl(): string {
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) throw new Error('COMPTOIR_TEST_ENGINE=postgres needs TEST_DATABASE_URL (postgres://role:password@host/postgres)');
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
+  return admin;
 }
+
+const adminQuery = (text: string) => postgresAdmin(testAdminUrl(), text);
 
 /** A fresh PostgreSQL database for one test shop: its address. */
 export async function aTestDatabase(dataDir: string): Promise<string> {
   const name = `comptoir_t${process.pid}_${++pgCounter}_${Date.now().toString(36)}`;
-  // Byte order for text, as SQLite compares: the same sorting on both engines.
-  await adminQuery(`create database ${name} template template0 encoding 'UTF8' lc_collate 'C' lc_ctype 'C'`);
-  const url = new URL(process.env.TEST_DATABASE_URL!);
-  url.pathname = `/${name}`;
-  pgDatabases.set(dataDir, url.toString());
-  return url.toString();
+  const url = await createPostgresDatabase(testAdminUrl(), name);
+  pgDatabases.set(dataDir, url);
+  return url;
 }
 
 export async function dropTestDatabase(dataDir: string): Promise<void> {
