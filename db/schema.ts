@@ -362,6 +362,10 @@ export interface PrinterTable {
   active: ColumnType<Flag, Flag | undefined, Flag>;
   created_at: string;
   updated_at: string;
+  /** The printer's last known state (server/printing/drivers.ts PrinterState), written by the print queue's owner. */
+  state: ColumnType<string | null, string | null | undefined, string | null>;
+  state_error: ColumnType<string | null, string | null | undefined, string | null>;
+  state_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PrintJobTable {

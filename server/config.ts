@@ -110,8 +110,19 @@ export const configSchema = z
     PROXY_ACCESS: z.enum(['portal', 'all']).default('portal'),
     /** The per-address limit on logins, PINs, pairing, invitations and receipts (server/http/rate-limit.ts). */
     RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+    /** Server processes sharing the port and the PostgreSQL database (node:cluster); 1 on SQLite. */
+    WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+    /**
+     * This process's number among several (1…WORKERS, or given to each of separate processes behind a proxy):
+     * its start and stop are its own in the event log. Set by the primary process for its workers.
+     */
+    WORKER_ID: z.coerce.number().int().min(1).max(999).optional(),
+    /** How often a process that does not run the shared duties (print queue, witness, backup) asks for them. */
+    OWNER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   })
   .superRefine((c, ctx) => {
+    if (c.WORKERS > 1 && !c.DATABASE_URL)
+      ctx.addIssue({ code: 'custom', path: ['WORKERS'], message: 'plusieurs processus demandent PostgreSQL (DATABASE_URL)' });
     if (Boolean(c.TLS_CERT) !== Boolean(c.TLS_KEY))
       ctx.addIssue({ code: 'custom', path: [c.TLS_CERT ? 'TLS_KEY' : 'TLS_CERT'], message: 'TLS_CERT et TLS_KEY vont ensemble' });
     for (const k of ['TLS_CERT', 'TLS_KEY'] as const) {

@@ -25,6 +25,7 @@ import { TlsService } from './tls/tls-service.ts';
 import { viaProxy } from './http/transport.ts';
 import { ErrorLog, recordStart, recordStop } from './system/jet.ts';
 import { FiscalJournal } from './journal/fiscal.ts';
+import { sharedOwnership, soleOwner, type Ownership } from './system/owner.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
 
@@ -84,45 +85,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
   // The witness is compared with the database before anything of this run is written (a cut tail is named
   // as found), then the start is an event (with whether the last run stopped cleanly), before any request.
-  if (options.fiscal !== false) services.fiscal = await FiscalJournal.open(database.db, config.DATA_DIR, services.writes, now, log);
-  await recordStart(database.db, config.DATA_DIR, now());
-  const app = createApp({
-    db: database.db,
-    services,
-    routes: allRoutes,
-    pages: enrolPages(database.db, () => services.tls),
-    ...(options.serveClient ? { clientDir: clientDist } : {}),
-  });
-  const server = http.createServer(app);
-  const listener = createDualListener(server);
-  // A stopping server answers what it still holds and takes nothing new: a till retries such a 503 later.
-  let stopping = false;
-  services.stopping = () => stopping;
-  const realtime = new Realtime(
-    server,
-    database.db,
-    log,
-    now,
-    config.PROXY_ACCESS === 'portal' ? (req) => viaProxy(req, app) : undefined,
-    config.PUBLIC_URL,
-  );
-  services.realtime = realtime;
+  let realtime: Realtime | null = null;
+  let ownership: Ownership | null = null;
   const prints = new PrintQueue(database.db, {
     dataDir: config.DATA_DIR,
     now,
     log,
-    onStatus: (s) => realtime.printerState(s),
+    onStatus: (s) => realtime?.printerState(s),
     retryBaseMs: config.PRINT_RETRY_MS,
     retryMaxMs: config.PRINT_RETRY_MS * 16,
     drawerMaxDelayMs: config.DRAWER_MAX_DELAY_MS,
     maxAttempts: config.PRINT_MAX_ATTEMPTS,
     timeouts: { connectMs: Math.min(3000, config.PRINT_TIMEOUT_MS), writeMs: config.PRINT_TIMEOUT_MS },
+    wake: () => ownership?.wakePrints(),
   });
-  await ensureConfiguredPrinter(database.db, config, now());
   services.prints = prints;
-  realtime.printerStatus = (id) => prints.status(id);
-  const port = await listener.listen(config.PORT, config.HOST);
-  tls.attach(listener, port);
 
   let backupTimer: NodeJS.Timeout | null = null;
   const scheduleBackup = () => {
@@ -150,9 +127,58 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     );
     backupTimer.unref();
   };
-  scheduleBackup();
 
-  await prints.start();
+  // The shop's one-of-a-kind duties (server/system/owner.ts): this process's from the start on SQLite; on
+  // PostgreSQL, the process holding the owner's lock runs them, and another takes them over when it dies.
+  // The witness is compared with the database before anything of this run is written (a cut tail is named
+  // as found).
+  const duties = {
+    gain: async () => {
+      if (options.fiscal !== false) services.fiscal = await FiscalJournal.open(database.db, config.DATA_DIR, services.writes, now, log);
+      await ensureConfiguredPrinter(database.db, config, now());
+      scheduleBackup();
+      await prints.start();
+    },
+    lose: async () => {
+      if (backupTimer) clearTimeout(backupTimer);
+      backupTimer = null;
+      await prints.stop();
+      const fiscal = services.fiscal;
+      delete services.fiscal;
+      fiscal?.detach();
+    },
+  };
+  ownership =
+    database.engine === 'postgres'
+      ? await sharedOwnership({ url: config.dbTarget, log, duties, pollMs: config.OWNER_POLL_MS, onPrintWake: () => prints.kick() })
+      : await soleOwner(duties);
+  // Then the start is an event (with whether the last run stopped cleanly), before any request.
+  await recordStart(database.db, config.DATA_DIR, now(), config.WORKER_ID);
+  const app = createApp({
+    db: database.db,
+    services,
+    routes: allRoutes,
+    pages: enrolPages(database.db, () => services.tls),
+    ...(options.serveClient ? { clientDir: clientDist } : {}),
+  });
+  const server = http.createServer(app);
+  const listener = createDualListener(server);
+  // A stopping server answers what it still holds and takes nothing new: a till retries such a 503 later.
+  let stopping = false;
+  services.stopping = () => stopping;
+  realtime = new Realtime(
+    server,
+    database.db,
+    log,
+    now,
+    config.PROXY_ACCESS === 'portal' ? (req) => viaProxy(req, app) : undefined,
+    config.PUBLIC_URL,
+    database.engine === 'postgres' ? config.dbTarget : undefined,
+  );
+  services.realtime = realtime;
+  realtime.printerStatus = (id) => prints.status(id);
+  const port = await listener.listen(config.PORT, config.HOST);
+  tls.attach(listener, port);
 
   const loopback = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   return {
@@ -165,7 +191,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // Stop taking requests at once; what was already received (a ticket being written) is finished.
       stopping = true;
       if (backupTimer) clearTimeout(backupTimer);
-      await realtime.close();
+      await realtime!.close();
       await listener.close(2000);
       await services.writes.idle();
       await tls.close();
@@ -173,10 +199,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await services.pdf?.close();
       // The clean stop is the last event of the run: what errors were held back, then the stop itself.
       await services.errors?.flush();
-      await recordStop(database.db, config.DATA_DIR, now(), reason);
+      await recordStop(database.db, config.DATA_DIR, now(), reason, config.WORKER_ID);
       // Then every chain's head signed after its last record (the stop event among them), the witness synced
-      // and closed.
+      // and closed; the duties are then free for another process.
       await services.fiscal?.close().catch((e: Error) => log.error('chain heads not signed at stop', { error: e.message }));
+      delete services.fiscal;
+      await ownership!.close();
       await checkpointer?.stop();
       await database.close();
     },

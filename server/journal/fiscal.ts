@@ -337,6 +337,17 @@ export class FiscalJournal {
   }
 
   /** At a clean stop, after the last ticket: every head signed, the witness closed. */
+  /**
+   * Stops without signing (this process lost the duties to another, server/system/owner.ts): the new owner
+   * catches the witness up and signs every head as it opens.
+   */
+  detach(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.writes.hooks?.inBatch) this.writes.hooks = null;
+    this.witness.close();
+  }
+
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.flush({ all: true });

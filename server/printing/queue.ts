@@ -31,6 +31,13 @@ export interface PrintQueueOptions {
   /** A cash-drawer pulse whose turn comes later than this after it was asked for is dropped. */
   drawerMaxDelayMs?: number;
   timeouts?: DriverTimeouts;
+  /**
+   * Wakes the queue's worker when this process does not run it (several processes: the owner's, through a
+   * NOTIFY, server/system/owner.ts).
+   */
+  wake?: () => void;
+  /** How often a running worker looks for jobs nobody woke it for (a wake-up lost with a connection). */
+  idlePollMs?: number;
 }
 
 export interface NewJob {
@@ -103,6 +110,9 @@ export class PrintQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await Promise.allSettled([...this.busy.values()]);
+    // What this process heard from the printers is not kept: another process may print from now on.
+    this.states.clear();
+    this.published.clear();
   }
 
   /** Adds a job inside the caller's transaction; call `kick()` once it is committed. */
@@ -135,7 +145,10 @@ export class PrintQueue {
 
   /** Wakes the workers: a job was added, a printer came back, a manager retried. */
   kick() {
-    if (this.stopped) return;
+    if (this.stopped) {
+      this.options.wake?.();
+      return;
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.round(), 0);
   }
@@ -172,8 +185,11 @@ export class PrintQueue {
         this.busy.set(printerId, work);
       } else earliest = earliest === null ? due : Math.min(earliest, due);
     }
-    if (earliest !== null && !this.stopped && !this.timer) {
-      this.timer = setTimeout(() => void this.round(), Math.max(10, earliest - this.options.now().getTime()));
+    if (!this.stopped && !this.timer) {
+      const idle = this.options.idlePollMs ?? 5000;
+      const wait = earliest === null ? idle : Math.min(idle, Math.max(10, earliest - this.options.now().getTime()));
+      this.timer = setTimeout(() => void this.round(), wait);
+      this.timer.unref();
     }
   }
 
@@ -200,15 +216,23 @@ export class PrintQueue {
         await this.expireDrawer(job, printerId, now);
         continue;
       }
-      await this.setStatus(job.id, 'printing', {});
+      // Taken only if it is still queued: a manager may have cancelled it, or (several processes) another owner
+      // taken it in the instant before this one lost its connection.
+      const claimed = await this.db
+        .updateTable('print_jobs')
+        .set({ status: 'printing', updated_at: this.options.now().toISOString() })
+        .where('id', '=', job.id)
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) continue;
       try {
         await this.driver(printer.uri).print(job.bytes, `${String(job.id).padStart(6, '0')}-${job.kind}`);
         await this.setStatus(job.id, 'done', { done_at: this.options.now().toISOString(), last_error: null, attempts: job.attempts + 1 });
-        this.remember(printerId, printer.uri.startsWith('file:') || printer.uri.startsWith('usb:') ? 'unknown' : 'ready', null);
+        await this.remember(printerId, printer.uri.startsWith('file:') || printer.uri.startsWith('usb:') ? 'unknown' : 'ready', null);
         await this.publish(printerId);
       } catch (e) {
         const error = e instanceof PrintError ? e : new PrintError((e as Error).message, 'error');
-        this.remember(printerId, error.state, error.message);
+        await this.remember(printerId, error.state, error.message);
         if (error.written === 'all') {
           await this.setStatus(job.id, 'unconfirmed', { attempts: job.attempts + 1, last_error: error.message });
           await recordEvent(this.db, {
@@ -296,8 +320,18 @@ export class PrintQueue {
       .execute();
   }
 
-  private remember(printerId: number, state: PrinterState, lastError: string | null) {
-    this.states.set(printerId, { state, lastError, at: this.options.now().toISOString() });
+  /** What the printer said, kept on its row too: another process answers a till from it. */
+  private async remember(printerId: number, state: PrinterState, lastError: string | null) {
+    const at = this.options.now().toISOString();
+    const before = this.states.get(printerId);
+    this.states.set(printerId, { state, lastError, at });
+    if (before?.state === state && before.lastError === lastError) return;
+    await this.db
+      .updateTable('printers')
+      .set({ state, state_error: lastError, state_at: at })
+      .where('id', '=', printerId)
+      .execute()
+      .catch((e: Error) => this.options.log.warn('printer state not kept', { printerId, error: e.message }));
   }
 
   /** The printer's state, how many jobs wait and how many need someone, to the tills and managers: only when it changed. */
@@ -312,7 +346,11 @@ export class PrintQueue {
   }
 
   async status(printerId: number): Promise<PrinterStatus | null> {
-    const printer = await this.db.selectFrom('printers').select(['id', 'name', 'uri']).where('id', '=', printerId).executeTakeFirst();
+    const printer = await this.db
+      .selectFrom('printers')
+      .select(['id', 'name', 'uri', 'state', 'state_error', 'state_at'])
+      .where('id', '=', printerId)
+      .executeTakeFirst();
     if (!printer) return null;
     const counts = await this.db
       .selectFrom('print_jobs')
@@ -326,7 +364,12 @@ export class PrintQueue {
       .where('printer_id', '=', printerId)
       .where('status', 'in', ['queued', 'printing', 'failed', 'unconfirmed'])
       .executeTakeFirstOrThrow();
-    const known = this.states.get(printerId);
+    // This process's own word, else what the process that prints said last.
+    const known =
+      this.states.get(printerId) ??
+      (printer.state
+        ? { state: printer.state as PrinterState, lastError: printer.state_error, at: printer.state_at ?? undefined }
+        : undefined);
     return {
       printerId,
       name: printer.name,

@@ -3,6 +3,8 @@ import { boundToDevice } from '../auth/identity.ts';
 import type http from 'node:http';
 import type { Kysely } from 'kysely';
 import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
 import { z } from 'zod';
 import type {
   ClientToServerEvents,
@@ -52,6 +54,11 @@ export class Realtime {
     isRemote?: (req: http.IncomingMessage) => boolean,
     /** The shop's public address (`PUBLIC_URL`): its pages may open the socket too. */
     publicUrl?: string,
+    /**
+     * The PostgreSQL database several server processes share: every emit reaches the clients of every
+     * process, through socket.io's PostgreSQL adapter (NOTIFY, and its attachments table beyond 8 kB).
+     */
+    postgresUrl?: string,
   ) {
     this.io = new Server(httpServer, {
       serveClient: false,
@@ -61,6 +68,11 @@ export class Realtime {
         callback(null, foreignOrigin(req.headers, 'POST', req.headers.host, { publicUrl }) === null);
       },
     });
+    if (postgresUrl) {
+      this.adapterPool = new pg.Pool({ connectionString: postgresUrl, max: 3, application_name: 'comptoir-realtime' });
+      this.adapterPool.on('error', (e) => log.warn('realtime adapter connection lost', { error: e.message }));
+      this.io.adapter(createAdapter(this.adapterPool, { errorHandler: (e) => log.warn('realtime adapter', { error: e.message }) }));
+    }
     this.io.use(async (socket, next) => {
       try {
         const cookies = parseCookies(socket.handshake.headers.cookie);
@@ -242,9 +254,12 @@ export class Realtime {
     this.io.emit('catalog:changed', { productIds: [...new Set(productIds)] });
   }
 
-  close() {
+  private adapterPool: pg.Pool | null = null;
+
+  async close() {
     if (this.stockTimer) clearTimeout(this.stockTimer);
     this.stockTimer = null;
-    return new Promise<void>((resolve) => this.io.close(() => resolve()));
+    await new Promise<void>((resolve) => this.io.close(() => resolve()));
+    await this.adapterPool?.end().catch(() => undefined);
   }
 }

@@ -11,21 +11,30 @@ import { recordEvent } from '../journal/events.ts';
 import { version } from './version.ts';
 import { closingChain, EVENTS_CHAIN, tillChain } from '../journal/keys.ts';
 
-/** Written at start, removed at a clean stop: still there at the next start, the last stop was not clean. */
-export const runningMarker = (dataDir: string) => path.join(dataDir, 'running.marker');
+/**
+ * Written at start, removed at a clean stop: still there at the next start, the last stop was not clean.
+ * Several processes on one database (`WORKER_ID`) have one marker each.
+ */
+export const runningMarker = (dataDir: string, worker?: number) =>
+  path.join(dataDir, worker === undefined ? 'running.marker' : `running-${worker}.marker`);
+
+/** A start or stop event's subject: the version, and the process's number among several. */
+const runSubject = (worker?: number) => (worker === undefined ? `version:${version}` : `version:${version}/worker:${worker}`);
 
 /**
  * Records the start, naming the version and whether the previous run stopped cleanly: not when the marker
  * file is still there, nor when the log's last start has no stop after it (the marker alone could be
  * removed by hand; the chained log cannot be without breaking it).
  */
-export async function recordStart(db: Db, dataDir: string, now: Date): Promise<{ previousStopClean: boolean | null }> {
-  const marker = runningMarker(dataDir);
+export async function recordStart(db: Db, dataDir: string, now: Date, worker?: number): Promise<{ previousStopClean: boolean | null }> {
+  const marker = runningMarker(dataDir, worker);
   const markerLeft = fs.existsSync(marker);
+  // This process's own last start or stop: among several processes, another's start says nothing of this one.
   const last = await db
     .selectFrom('events')
     .select(['id', 'kind', 'at', 'data'])
     .where('kind', 'in', ['system.started', 'system.stopped'])
+    .where('subject', worker === undefined ? 'not like' : 'like', '%/worker:' + (worker ?? '%'))
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -35,10 +44,11 @@ export async function recordStart(db: Db, dataDir: string, now: Date): Promise<{
   await recordEvent(db, {
     kind: 'system.started',
     userId: null,
-    subject: `version:${version}`,
+    subject: runSubject(worker),
     data: {
       version,
       pid: process.pid,
+      ...(worker === undefined ? {} : { worker }),
       previousStopClean,
       ...(previousStopClean === false && last?.kind === 'system.started' ? { uncleanSince: last.at } : {}),
     },
@@ -48,15 +58,15 @@ export async function recordStart(db: Db, dataDir: string, now: Date): Promise<{
 }
 
 /** Records a clean stop (after the last request was answered) and removes the marker. */
-export async function recordStop(db: Db, dataDir: string, now: Date, reason: string) {
+export async function recordStop(db: Db, dataDir: string, now: Date, reason: string, worker?: number) {
   await recordEvent(db, {
     kind: 'system.stopped',
     userId: null,
-    subject: `version:${version}`,
-    data: { version, reason },
+    subject: runSubject(worker),
+    data: { version, reason, ...(worker === undefined ? {} : { worker }) },
     at: now.toISOString(),
   });
-  fs.rmSync(runningMarker(dataDir), { force: true });
+  fs.rmSync(runningMarker(dataDir, worker), { force: true });
 }
 
 const ERROR_WINDOW_MS = 60_000;

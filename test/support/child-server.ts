@@ -10,6 +10,8 @@ export interface ChildServer {
   /** SIGKILL: no shutdown hook runs, as when the power goes. */
   kill(): Promise<void>;
   stop(): Promise<void>;
+  /** What it wrote to stdout and stderr so far (its log at LOG_LEVEL=warn). */
+  output(): string;
 }
 
 /** The real server (`server/main.ts`) in its own process, on a free port of the loopback. */
@@ -51,6 +53,7 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
   return {
     url,
     process: child,
+    output: () => output,
     kill: async () => {
       child.kill('SIGKILL');
       await exited;
