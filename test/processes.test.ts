@@ -225,6 +225,25 @@ describe.skipIf(testEngine !== 'postgres')('WORKERS=2: one port, two server proc
       prefixes.add(res.headers.get('x-request-id')!.split('-')[0]!);
     }
     expect(prefixes.size).toBe(2);
+
+    // The per-address limit is counted once for both processes (in the database): 40 wrong logins from this
+    // address, on new connections spread over both, meet the burst of 30 (plus one per 2 s of refill). Each
+    // process counting alone would have let all 40 through (about 20 each).
+    const started = Date.now();
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const res = await fetch(server.url + '/api/auth/login', {
+        method: 'POST',
+        headers: { connection: 'close', 'content-type': 'application/json', origin: server.url },
+        body: JSON.stringify({ login: 'personne', password: `essai-${i}-mot-de-passe` }),
+      });
+      statuses.push(res.status);
+    }
+    const answered = statuses.filter((x) => x === 401).length;
+    // The admin's login above took one token.
+    expect(answered).toBeLessThanOrEqual(29 + Math.ceil((Date.now() - started) / 2000));
+    expect(statuses.filter((x) => x === 429).length).toBe(40 - answered);
+    expect(answered).toBeLessThan(40);
     await server.stop();
     const q = await shopSql(dataDir, { readonly: true });
     const runs = await q.all<{ kind: string; subject: string }>(

@@ -8,7 +8,7 @@ import { checkJsonDepth, TooDeep } from './depth.ts';
 import { foreignOrigin } from './origin.ts';
 import { boundToDevice } from '../auth/identity.ts';
 import { securityHeaders } from './headers.ts';
-import { rateLimit, RateLimiter } from './rate-limit.ts';
+import { rateLimit, RateLimiter, SharedRateLimiter } from './rate-limit.ts';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
@@ -138,8 +138,11 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
 
   app.use(securityHeaders);
   // Guessers stopped per address before anything is looked up (logins, PINs, pairing, invitations, receipts).
-  if (services.config.RATE_LIMIT === 'on')
-    app.use(rateLimit(new RateLimiter(), (group, ip) => services.log.warn('rate limited', { group, ip })));
+  if (services.config.RATE_LIMIT === 'on') {
+    // Several processes on PostgreSQL count an address once, in the database they share.
+    const limiter = services.database.engine === 'postgres' ? new SharedRateLimiter(services.database.db) : new RateLimiter();
+    app.use(rateLimit(limiter, (group, ip) => services.log.warn('rate limited', { group, ip })));
+  }
   app.use(
     transportPolicy(
       services.config,

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { sql, type Kysely } from 'kysely';
 
 /**
  * A limit per client address on the routes a guesser hammers (issue 19, item 4): logins, PINs, approvals,
@@ -30,7 +31,12 @@ interface State {
   at: number;
 }
 
-export class RateLimiter {
+/** Seconds to wait (0: the request may go), counted in this process or in the database several share. */
+export interface Limiter {
+  take(key: string, bucket: Bucket): number | Promise<number>;
+}
+
+export class RateLimiter implements Limiter {
   private readonly buckets = new Map<string, State>();
   private sweptAt = 0;
 
@@ -60,21 +66,69 @@ export class RateLimiter {
   }
 }
 
-export function rateLimit(limiter: RateLimiter, onLimited?: (group: string, ip: string) => void) {
+/**
+ * The same buckets in the PostgreSQL database several server processes share (an address's guesses are
+ * counted once, whatever process each request reaches): one atomic upsert per request on the guarded routes.
+ * A request refused takes no token (hammering does not push the wait further). Should the database not
+ * answer, this process's own buckets count meanwhile.
+ */
+export class SharedRateLimiter implements Limiter {
+  private readonly local: RateLimiter;
+  private sweptAt = 0;
+  constructor(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    private readonly db: Kysely<any>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.local = new RateLimiter(now);
+  }
+
+  async take(key: string, bucket: Bucket): Promise<number> {
+    const t = this.now();
+    const rate = bucket.perMinute / 60_000;
+    try {
+      const fresh = sql`least(${bucket.burst}::float8, rate_buckets.tokens + (${t}::int8 - rate_buckets.at) * ${rate}::float8)`;
+      const row = (
+        await sql<{ tokens: number; ok: boolean }>`
+          insert into rate_buckets (key, tokens, at, ok) values (${key}, ${bucket.burst - 1}::float8, ${t}::int8, true)
+          on conflict (key) do update set
+            tokens = case when ${fresh} >= 1 then ${fresh} - 1 else ${fresh} end,
+            ok = ${fresh} >= 1,
+            at = ${t}::int8
+          returning tokens, ok`.execute(this.db)
+      ).rows[0]!;
+      if (t - this.sweptAt > 600_000) {
+        this.sweptAt = t;
+        await sql`delete from rate_buckets where at < ${t - 600_000}::int8`.execute(this.db);
+      }
+      if (row.ok) return 0;
+      return Math.max(1, Math.ceil((1 - Number(row.tokens)) / rate / 1000));
+    } catch {
+      return this.local.take(key, bucket);
+    }
+  }
+}
+
+export function rateLimit(limiter: Limiter, onLimited?: (group: string, ip: string) => void) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const group = RATE_GROUPS.find((g) => g.test(req.method, req.path));
-    if (!group) return next();
+    const found = RATE_GROUPS.find((g) => g.test(req.method, req.path));
+    if (!found) return next();
+    const group = found;
     const ip = req.ip ?? req.socket.remoteAddress ?? '';
     const wait = limiter.take(`${group.name}:${ip}`, group.bucket);
-    if (!wait) return next();
-    onLimited?.(group.name, ip);
-    res.setHeader('retry-after', String(wait));
-    res.status(429).json({
-      error: {
-        code: 'rate_limited',
-        message: `Trop de demandes depuis cet appareil : réessayez dans ${wait} s.`,
-        fields: [{ field: 'address', reason: `plus de ${group.bucket.perMinute} demandes par minute` }],
-      },
-    });
+    if (typeof wait === 'number') return answer(wait);
+    wait.then(answer, next);
+    function answer(wait: number) {
+      if (!wait) return next();
+      onLimited?.(group.name, ip);
+      res.setHeader('retry-after', String(wait));
+      res.status(429).json({
+        error: {
+          code: 'rate_limited',
+          message: `Trop de demandes depuis cet appareil : réessayez dans ${wait} s.`,
+          fields: [{ field: 'address', reason: `plus de ${group.bucket.perMinute} demandes par minute` }],
+        },
+      });
+    }
   };
 }
