@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase, openStore } from '../db/database.ts';
+import { moveShop } from '../server/system/move.ts';
+import { benchDatabase } from './tickets.ts';
+import { postgresForBench } from './engines.ts';
 import { closeDay, closeMonth, closeYear, xReport } from '../server/closing/closing.ts';
 import { dayFigures } from '../server/closing/figures.ts';
 import { GENESIS_HASH } from '../server/journal/canonical.ts';
@@ -44,7 +47,8 @@ function uuidv7(at: number): string {
 
 export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5), perDay = 500) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-years-'));
-  const { db, sqlite, close } = await openDatabase(path.join(dir, 'comptoir.sqlite'));
+  const store = await openDatabase(path.join(dir, 'comptoir.sqlite'));
+  const { db, sqlite, close } = store;
   const lastYear = 2025;
   const firstYear = lastYear - years + 1;
   const now = new Date(`${lastYear + 1}-01-15T10:00:00Z`);
@@ -296,6 +300,33 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
   console.log(
     `${`verify over ${years} years (${verified.tickets.toLocaleString('fr-FR')} tickets, ${verified.closings} closings)`.padEnd(58)} ${seconds.toFixed(1)} s, ok=${verified.ok}${seconds <= 30 ? '  OK (target 30 s)' : '  OVER TARGET (30 s)'}`,
   );
+  // The same shop on PostgreSQL (issue 23): moved with `cli migrate --to`'s own code, then the same walk with
+  // signatures; BENCH_YEARS_POSTGRES=off skips it.
+  const adminUrl = process.env.BENCH_YEARS_POSTGRES === 'off' ? null : postgresForBench();
+  if (adminUrl) {
+    const target = await benchDatabase(adminUrl);
+    const pg = await openStore(target.url);
+    try {
+      const tMove = Date.now();
+      const moved = await moveShop(store, pg, {
+        dataDir: dir,
+        targetUrl: target.url,
+        sourceFile: path.join(dir, 'comptoir.sqlite'),
+      });
+      console.log(
+        `  moved to PostgreSQL: ${moved.rows.toLocaleString('fr-FR')} rows, ${moved.differing.length} tables differing, both verified (ok=${moved.source.ok}/${moved.target.ok}) in ${((Date.now() - tMove) / 1000).toFixed(0)} s`,
+      );
+      const t = Date.now();
+      const r = await verifyAll(pg.db, { file: target.url, dataDir: dir, checkSignatures: true });
+      const pgSeconds = (Date.now() - t) / 1000;
+      console.log(
+        `${`verify over ${years} years on PostgreSQL (${r.tickets.toLocaleString('fr-FR')} tickets)`.padEnd(58)} ${pgSeconds.toFixed(1)} s, ok=${r.ok}  ×${(pgSeconds / seconds).toFixed(2)} of SQLite's ${seconds.toFixed(1)} s${pgSeconds <= 30 ? '  OK (target 30 s)' : '  OVER TARGET (30 s)'}`,
+      );
+    } finally {
+      await pg.close();
+      await target.drop();
+    }
+  }
   await close();
   if (process.env.BENCH_KEEP) fs.copyFileSync(path.join(dir, 'comptoir.sqlite'), process.env.BENCH_KEEP);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -222,12 +222,14 @@ for (const line of await benchTill()) console.log(line);
 console.log('');
 const { benchTickets, benchSigningCost } = await import('./tickets.ts');
 for (const line of await benchTickets()) console.log(line);
-// The same on PostgreSQL (issue 23), one server process, when a server is given (BENCH_DATABASE_URL, a role that
+// The same on PostgreSQL (issue 23), on 1 and on 4 server processes, when a server is given (BENCH_DATABASE_URL, a role that
 // may create databases) or this machine's starts (scripts/test-postgres.sh, as for the tests).
 const { postgresForBench } = await import('./engines.ts');
 const postgres = postgresForBench();
-if (postgres) for (const line of await benchTickets([10, 40], 2000, [], { postgres })) console.log(line);
-else console.log('tickets on PostgreSQL: skipped (no BENCH_DATABASE_URL, and scripts/test-postgres.sh could not start one)');
+if (postgres) {
+  const { benchProcesses } = await import('./engines.ts');
+  for (const line of await benchProcesses(postgres)) console.log(line);
+} else console.log('tickets on PostgreSQL: skipped (no BENCH_DATABASE_URL, and scripts/test-postgres.sh could not start one)');
 for (const line of await benchSigningCost()) console.log(line);
 console.log('');
 const { benchPrinting } = await import('./printing.ts');

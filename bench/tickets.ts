@@ -100,12 +100,18 @@ const basket = (ids: { pain: number; tomme: number; biere: number }, tillId: num
   totalCents: 2281,
 });
 
-/** CPU time (user + system) a process has used so far, from /proc (Linux). */
+/**
+ * CPU time (user + system) a process and its children (WORKERS: the server processes under the primary)
+ * have used so far, from /proc (Linux).
+ */
 function cpuSecondsOf(pid: number): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    let seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    for (const child of children ? children.split(' ') : []) seconds += cpuSecondsOf(Number(child));
+    return seconds;
   } catch {
     return Number.NaN;
   }
@@ -160,8 +166,13 @@ export async function benchTickets(
   ];
   // Fifty tills from one loopback address would meet the per-address login limit (a shop's tablets each
   // have their own address): it is off here, where what is measured is tickets, not logins.
-  const server = await startChildServer(dir, { RATE_LIMIT: 'off', ...(database ? { DATABASE_URL: database.url } : {}) }, nodeArgs);
-  const engine = database ? ' [PostgreSQL, 1 process]' : '';
+  const processes = options.processes ?? 1;
+  const server = await startChildServer(
+    dir,
+    { RATE_LIMIT: 'off', ...(database ? { DATABASE_URL: database.url } : {}), ...(processes > 1 ? { WORKERS: String(processes) } : {}) },
+    nodeArgs,
+  );
+  const engine = database ? ` [PostgreSQL, ${processes} process${processes > 1 ? 'es' : ''}]` : '';
   const results: string[] = [];
   const rates = new Map<number, number>();
   const tills: { session: Session; tillId: number; next: number }[] = [];
@@ -339,7 +350,7 @@ export async function benchTickets(
 }
 
 /** A new database for one bench run, on the PostgreSQL server `adminUrl` names (a role that may create databases). */
-async function benchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function benchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `comptoir_bench_${process.pid}_${Date.now().toString(36)}`;
   const url = await createPostgresDatabase(adminUrl, name);
   return { url, drop: () => postgresAdmin(adminUrl, `drop database if exists ${name} with (force)`) };

@@ -58,8 +58,13 @@ export const WRITE_LOCK = 0x636f6d70; // "comp"
 
 class SerializedPostgresDriver extends PostgresDriver {
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    await super.beginTransaction(connection, settings);
-    await connection.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${WRITE_LOCK})`));
+    if (settings.isolationLevel || settings.accessMode) {
+      await super.beginTransaction(connection, settings);
+      await connection.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${WRITE_LOCK})`));
+      return;
+    }
+    // One round trip: both statements in one simple query.
+    await connection.executeQuery(CompiledQuery.raw(`begin; select pg_advisory_xact_lock(${WRITE_LOCK})`));
   }
 }
 
@@ -79,11 +84,35 @@ export function postgresDialect(pool: pg.Pool): PostgresDialect {
   return new ComptoirPostgresDialect(pool);
 }
 
+/** Statements prepared per connection, at most (a query with a list of varying length is a new text each time). */
+const PREPARED_PER_CONNECTION = 1000;
+
 export function postgresPool(url: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'comptoir' });
   // An idle connection the server dropped (PostgreSQL restarted) is only logged: the pool opens another.
   pool.on('error', () => undefined);
+  // Each statement text is parsed and planned once per connection, then only bound and run: a ticket is some
+  // forty statements, one after the other under the write lock, so their parse time is the lock's time.
+  pool.on('connect', (client) => preparing(client));
   return pool;
+}
+
+function preparing(client: pg.PoolClient) {
+  const names = new Map<string, string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
+    if (
+      typeof text === 'string' &&
+      Array.isArray(values) &&
+      callback === undefined &&
+      /^\s*(select|insert|update|delete|with)\b/i.test(text)
+    ) {
+      let name = names.get(text);
+      if (!name && names.size < PREPARED_PER_CONNECTION) names.set(text, (name = `k${names.size}`));
+      if (name) return query({ name, text, values });
+    }
+    return callback === undefined ? query(text, values) : query(text, values, callback);
+  };
 }
 
 /** A unique rule refused the write (SQLite or PostgreSQL), on an index or column whose name matches. */

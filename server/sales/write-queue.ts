@@ -69,7 +69,15 @@ export class WriteQueue {
             // Taken once the connection is ours: the tickets that arrived while we waited for it come along.
             batch = this.pending.splice(0, this.maxBatch);
             outcomes = [];
-            if (this.postgres) {
+            if (this.postgres && batch.length === 1) {
+              // Alone in its batch: no savepoint (two round trips under the write lock); refused, the whole
+              // transaction is rolled back, which holds nothing else.
+              try {
+                outcomes.push({ ok: true, value: await batch[0]!.work(trx) });
+              } catch (error) {
+                throw new Refused(error);
+              }
+            } else if (this.postgres) {
               // PostgreSQL: a statement that fails spoils the whole transaction, so each job runs in a
               // savepoint (cheap there: no page copies) and a refused one is rolled back alone.
               for (const job of batch) {
@@ -99,6 +107,8 @@ export class WriteQueue {
         } catch (error) {
           if (error instanceof PartialWrite) {
             outcomes = await this.oneByOne(batch);
+          } else if (error instanceof Refused) {
+            outcomes = [{ ok: false, error: error.error }];
           } else {
             // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
             for (const job of batch) job.reject(error);
@@ -133,6 +143,13 @@ export class WriteQueue {
       }
     }
     return outcomes;
+  }
+}
+
+/** The one job of a batch was refused: its transaction is rolled back, its error goes to its caller. */
+class Refused extends Error {
+  constructor(readonly error: unknown) {
+    super('refused');
   }
 }
 
