@@ -193,6 +193,20 @@ describe.skipIf(testEngine !== 'postgres')('4 server processes on one PostgreSQL
     expect(recordedElsewhere.size).toBeGreaterThan(100);
     expect([...recordedElsewhere].filter((id) => !heard.has(id))).toEqual([]);
 
+    // A Z is signed before it is answered, whatever process takes it: the one holding the duties signs it
+    // itself, another waits for the owner's signature (three outlets through three processes: at least two
+    // of them do not hold the duties).
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+    for (const [i, outlet] of (['restaurant', 'textile', 'epicerie'] as const).entries()) {
+      const manager = new Client(servers[i + 1]!.url);
+      await manager.post('/api/auth/login', ADMIN);
+      const z = await manager.post('/api/closings/day', { outlet, day: today, cashCountedCents: 0, confirmEarly: true });
+      expect(z.status).toBe(201);
+      const check = await shopSql(dataDir, { readonly: true });
+      expect(await check.get(`select count(*) as n from closings where signature is null`)).toEqual({ n: 0 });
+      await check.close();
+    }
+
     // The whole journal verifies: chains, signatures of the heads, totals.
     const report = (await watcher.get('/api/journal/verify')).body;
     expect(report).toMatchObject({ ok: true, tickets: TICKETS, grandTotalCents: 2850 * TICKETS, problems: [] });

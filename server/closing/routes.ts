@@ -6,6 +6,7 @@ import { MANAGERS } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
 import { closeDay, closeMonth, closeYear, getClosing, listClosings, xReport } from './closing.ts';
 import { closingDocument } from './closing-pdf.ts';
+import { flushJournal } from '../journal/fiscal.ts';
 
 export const closingRoutes = [
   serve(closingApi.x, {
@@ -28,7 +29,7 @@ export const closingRoutes = [
     handler: async ({ body }, ctx) => {
       const closing = await closeDay(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
       // The Z signed (and every chain's head with it) and witnessed before it is answered.
-      await ctx.services.fiscal?.flush({ all: true });
+      await flushJournal(ctx.services, { all: true });
       ctx.services.realtime?.dayClosed(closing.outletId, closing.period);
       // The ressourcerie's evening: its unsold items age (marked down, then recycled by weight) for tomorrow.
       if (body.outlet === 'ressourcerie') {
@@ -49,7 +50,7 @@ export const closingRoutes = [
     summary: 'Monthly closing, the sum of the month’s daily closings (every day with tickets must be closed)',
     handler: async ({ body }, ctx) => {
       const closing = await closeMonth(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
-      await ctx.services.fiscal?.flush({ all: true });
+      await flushJournal(ctx.services, { all: true });
       return Reply.created(closing);
     },
   }),
@@ -59,7 +60,7 @@ export const closingRoutes = [
     summary: 'Yearly closing, the sum of the year’s monthly closings',
     handler: async ({ body }, ctx) => {
       const closing = await closeYear(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
-      await ctx.services.fiscal?.flush({ all: true });
+      await flushJournal(ctx.services, { all: true });
       return Reply.created(closing);
     },
   }),

@@ -356,6 +356,30 @@ export class FiscalJournal {
   }
 }
 
+/**
+ * Signs and witnesses now what was just written (a closing: signed before it is answered). In the process
+ * that holds the duties, its journal does it; in another (several processes, server/system/owner.ts), the
+ * owner's journal signs within its next second: this waits until no closing is left unsigned, 5 s at most.
+ */
+export async function flushJournal(
+  services: { fiscal?: FiscalJournal; database: { db: Db; engine: string } },
+  options: { all?: boolean; chains?: string[] } = {},
+): Promise<void> {
+  if (services.fiscal) return services.fiscal.flush(options);
+  if (services.database.engine !== 'postgres') return;
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const unsigned = await services.database.db
+      .selectFrom('closings')
+      .select('id')
+      .where('signature', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    if (!unsigned) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export const fiscalPaths = (dataDir: string) => ({
   keysDir: path.join(dataDir, 'keys'),
   witnessPath: witnessFile(dataDir),

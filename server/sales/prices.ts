@@ -1,7 +1,7 @@
 import type { SaleBody } from '../../shared/api/sales.ts';
 import { decodeBarcode, defaultInStoreLayouts } from '../../shared/barcodes.ts';
 import { formatEuros, formatRate, weighedPrice, type BasisPoints, type Cents, type Grams } from '../../shared/money.ts';
-import type { PriceSource, Trx } from '../../db/schema.ts';
+import type { Db, PriceSource } from '../../db/schema.ts';
 import { pricesInForce, type CataloguePrice } from '../catalog/prices.ts';
 import { producersWithoutVat } from '../accounting/consignment.ts';
 import { businessDay } from '../../shared/time.ts';
@@ -43,7 +43,7 @@ const rate = (bp: number) => plain(formatRate(bp as BasisPoints));
  * till states must be the one the server applies: there is no manual VAT rate.
  */
 export async function checkLinePrices(
-  trx: Trx,
+  trx: Db,
   lines: SaleBody['lines'],
   productOf: Map<number, ProductToPrice>,
   at: Date,

@@ -7,6 +7,7 @@ import { vatBreakdown, type BasisPoints, type Cents, type VatRow } from '../../s
 import { businessDay } from '../../shared/time.ts';
 import { insertSql, marks, rawRows, rawRun } from '../../db/raw.ts';
 import type { Database } from '../../db/schema.ts';
+import { engineOf } from '../../db/engine.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
@@ -122,84 +123,113 @@ export async function recordSale(
 ): Promise<{ created: boolean; sale: SaleView }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
   const bodyHash = sha256Hex(canonicalJson(body));
+  // PostgreSQL: what a ticket checks against the catalogue (its till, its day, its products and prices, its
+  // total and payments) is read before the write lock, on a connection of its own, while other tickets
+  // commit; several processes do it in parallel. The lock then covers only what depends on the order of
+  // writes (replay, numbers and chain, open day, stock, one-off items, the fund's budget, approvals). A
+  // restaurant order's part is checked under the lock whole: it reads the order it pays.
+  if (writes && engineOf(db) === 'postgres' && !body.order) {
+    const replay = await replayOf(db, body.id, bodyHash);
+    if (replay) return { created: false, sale: replay };
+    const early = await checkSale(db, body, ctx);
+    return writes.run((trx) => recordSaleIn(trx, body, bodyHash, ctx, early));
+  }
   const work = (trx: Trx) => recordSaleIn(trx, body, bodyHash, ctx);
   return writes ? writes.run(work) : db.transaction().execute(work);
 }
 
-async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
+/** What a ticket's checks against the catalogue found: its till, its lines priced, its payments settled. */
+type Checked = Awaited<ReturnType<typeof checkSale>>;
+
+async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
+  const till = await activeTill(db, body.tillId);
+  const createdAt = new Date(body.createdAt);
+  if (createdAt.getTime() > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
+    throw new Unprocessable('La date du ticket est dans le futur : vérifiez l’horloge de la tablette.', [
+      { field: 'createdAt', reason: 'dans le futur' },
+    ]);
+  }
+  // A day left without its Z stops new sales 24 h after its end (judged by the ticket's own time).
+  await refuseIfMissedZ(db, till.outlet_id, createdAt, ctx.now, ctx.timeZone);
+  await checkTips(db, body.payments);
+  if (body.order?.share) return { share: true as const, till, createdAt };
+  const ids = [...new Set(body.lines.map((l) => l.productId))];
+  const products = await rawRows<
+    ProductToPrice & {
+      producer_id: number | null;
+      stock_tracked: 0 | 1;
+    }
+  >(
+    db,
+    `select "id", "name", "producer_id", "unit", "plu", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked" from "products" where "id" in (${marks(ids.length)})`,
+    ids,
+  );
+  const productOf = new Map(products.map((p) => [p.id, p]));
+  const problems: { field: string; reason: string }[] = [];
+  body.lines.forEach((l, i) => {
+    const p = productOf.get(l.productId);
+    if (!p) return problems.push({ field: `lines.${i}.productId`, reason: 'article inconnu' });
+    if (p.unit === 'kg' && l.grams === undefined)
+      problems.push({ field: `lines.${i}.grams`, reason: `« ${p.name} » se vend au poids : grams attendu` });
+    if (p.unit === 'piece' && l.quantity === undefined)
+      problems.push({ field: `lines.${i}.quantity`, reason: `« ${p.name} » se vend à la pièce : quantity attendu` });
+    return undefined;
+  });
+  if (problems.length) throw new Unprocessable('Ticket refusé : lignes invalides.', problems);
+
+  // The VAT rate of each line: a restaurant order's part is sold at each order line's own rate (set by the
+  // order being on site or to take away); anything else rung at the restaurant is served there (on site);
+  // what the shop and the other counters sell is taken away (the product's take-away rate, if it has one).
+  // (An order's part is checked under the lock only: recordSale never checks one early.)
+  const ordered = body.order ? await checkOrderPart(db as Trx, body.order, body.lines, till) : null;
+  const onSite = (await outletCode(db, till.outlet_id)) === 'restaurant';
+  // Each line's price and rate against the catalogue in force when the till rang it (sales/prices.ts).
+  const linePrices: LinePrice[] = await checkLinePrices(db, body.lines, productOf, createdAt, { ordered, onSite });
+  const rateOf = (i: number) => linePrices[i]!.vatRateBp;
+  const toPrice = body.lines.map((l, i) => {
+    const p = productOf.get(l.productId)!;
+    return {
+      unit: p.unit,
+      quantity: (p.unit === 'kg' ? l.grams : l.quantity)!,
+      unitPriceCents: l.unitPriceCents,
+      discountCents: l.discountCents,
+      vatRateBp: rateOf(i),
+    };
+  });
+  let priced;
+  try {
+    priced = priceTicket(toPrice, body.discountCents);
+  } catch (e) {
+    if (e instanceof PricingError) throw new Unprocessable(`Ticket refusé : ${e.message}.`, [{ field: e.field, reason: e.message }]);
+    throw e;
+  }
+  if (priced.total !== body.totalCents) {
+    throw new Unprocessable(
+      `Ticket refusé : le total ne correspond pas aux lignes (calculé ${priced.total} centimes, reçu ${body.totalCents}).`,
+      [{ field: 'totalCents', reason: `attendu ${priced.total}` }],
+    );
+  }
+  const settled = settle(priced.total, body.payments);
+  if ('problem' in settled)
+    throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
+  return { share: false as const, till, createdAt, productOf, ordered, linePrices, toPrice, priced, settled };
+}
+
+/** Under the write lock: `early`, the checks already made before it (PostgreSQL), else made here. */
+async function recordSaleIn(
+  trx: Trx,
+  body: SaleBody,
+  bodyHash: string,
+  ctx: SaleContext,
+  early?: Checked,
+): Promise<{ created: boolean; sale: SaleView }> {
   {
     const replay = await replayOf(trx, body.id, bodyHash);
     if (replay) return { created: false, sale: replay };
-    const till = await activeTill(trx, body.tillId);
-
-    const createdAt = new Date(body.createdAt);
-    if (createdAt.getTime() > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
-      throw new Unprocessable('La date du ticket est dans le futur : vérifiez l’horloge de la tablette.', [
-        { field: 'createdAt', reason: 'dans le futur' },
-      ]);
-    }
-    // A day left without its Z stops new sales 24 h after its end (judged by the ticket's own time).
-    await refuseIfMissedZ(trx, till.outlet_id, createdAt, ctx.now, ctx.timeZone);
-    await checkTips(trx, body.payments);
-    if (body.order?.share) return { created: true, sale: await recordSharePart(trx, body, bodyHash, ctx, till, createdAt) };
-    const ids = [...new Set(body.lines.map((l) => l.productId))];
-    const products = await rawRows<
-      ProductToPrice & {
-        producer_id: number | null;
-        stock_tracked: 0 | 1;
-      }
-    >(
-      trx,
-      `select "id", "name", "producer_id", "unit", "plu", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked" from "products" where "id" in (${marks(ids.length)})`,
-      ids,
-    );
-    const productOf = new Map(products.map((p) => [p.id, p]));
-    const problems: { field: string; reason: string }[] = [];
-    body.lines.forEach((l, i) => {
-      const p = productOf.get(l.productId);
-      if (!p) return problems.push({ field: `lines.${i}.productId`, reason: 'article inconnu' });
-      if (p.unit === 'kg' && l.grams === undefined)
-        problems.push({ field: `lines.${i}.grams`, reason: `« ${p.name} » se vend au poids : grams attendu` });
-      if (p.unit === 'piece' && l.quantity === undefined)
-        problems.push({ field: `lines.${i}.quantity`, reason: `« ${p.name} » se vend à la pièce : quantity attendu` });
-      return undefined;
-    });
-    if (problems.length) throw new Unprocessable('Ticket refusé : lignes invalides.', problems);
-
-    // The VAT rate of each line: a restaurant order's part is sold at each order line's own rate (set by the
-    // order being on site or to take away); anything else rung at the restaurant is served there (on site);
-    // what the shop and the other counters sell is taken away (the product's take-away rate, if it has one).
-    const ordered = body.order ? await checkOrderPart(trx, body.order, body.lines, till) : null;
-    const onSite = (await outletCode(trx, till.outlet_id)) === 'restaurant';
-    // Each line's price and rate against the catalogue in force when the till rang it (sales/prices.ts).
-    const linePrices: LinePrice[] = await checkLinePrices(trx, body.lines, productOf, createdAt, { ordered, onSite });
-    const rateOf = (i: number) => linePrices[i]!.vatRateBp;
-    const toPrice = body.lines.map((l, i) => {
-      const p = productOf.get(l.productId)!;
-      return {
-        unit: p.unit,
-        quantity: (p.unit === 'kg' ? l.grams : l.quantity)!,
-        unitPriceCents: l.unitPriceCents,
-        discountCents: l.discountCents,
-        vatRateBp: rateOf(i),
-      };
-    });
-    let priced;
-    try {
-      priced = priceTicket(toPrice, body.discountCents);
-    } catch (e) {
-      if (e instanceof PricingError) throw new Unprocessable(`Ticket refusé : ${e.message}.`, [{ field: e.field, reason: e.message }]);
-      throw e;
-    }
-    if (priced.total !== body.totalCents) {
-      throw new Unprocessable(
-        `Ticket refusé : le total ne correspond pas aux lignes (calculé ${priced.total} centimes, reçu ${body.totalCents}).`,
-        [{ field: 'totalCents', reason: `attendu ${priced.total}` }],
-      );
-    }
-    const settled = settle(priced.total, body.payments);
-    if ('problem' in settled)
-      throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
+    const checked = early ?? (await checkSale(trx, body, ctx));
+    const { till, createdAt } = checked;
+    if (checked.share) return { created: true, sale: await recordSharePart(trx, body, bodyHash, ctx, till, createdAt) };
+    const { productOf, ordered, linePrices, toPrice, priced, settled } = checked;
     const { cashApprovedBy } = await checkPaymentRules(trx, {
       lines: body.lines.map((l, i) => ({ productId: l.productId, totalCents: priced.lines[i]!.total })),
       totalCents: priced.total,
@@ -351,7 +381,7 @@ async function recordSaleIn(trx: Trx, body: SaleBody, bodyHash: string, ctx: Sal
 }
 
 /** Tips: only on a card payment, and only when the shop takes them (till options); refused naming the payment. */
-async function checkTips(trx: Trx, payments: SaleBody['payments']): Promise<void> {
+async function checkTips(trx: Db, payments: SaleBody['payments']): Promise<void> {
   if (!payments.some((p) => p.tipCents !== undefined)) return;
   const { tipsOnCard } = await tillOptions(trx);
   const problems: { field: string; reason: string }[] = [];
