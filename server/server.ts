@@ -73,6 +73,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     async () => (await readSetting(database.db, 'shop.identity').catch(() => null))?.name ?? 'Comptoir',
   );
   await tls.prepare();
+  // Several processes: certificates are renewed (and mDNS answered) by the one holding the duties.
+  if (database.engine === 'postgres') await tls.setDuties(false);
   const services: AppServices = {
     config,
     log,
@@ -138,8 +140,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await ensureConfiguredPrinter(database.db, config, now());
       scheduleBackup();
       await prints.start();
+      await tls.setDuties(true);
     },
     lose: async () => {
+      if (database.engine === 'postgres') await tls.setDuties(false);
       if (backupTimer) clearTimeout(backupTimer);
       backupTimer = null;
       await prints.stop();

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,6 +71,12 @@ export class TlsService {
   private lastLearnt = 0;
   /** Certificate work one at a time (a renewal and a new name arriving together). */
   private chain: Promise<unknown> = Promise.resolve();
+  /**
+   * Whether this process issues certificates and answers mDNS. Several processes on one database: only the
+   * one holding the duties does (server/system/owner.ts); the others take its files as they change.
+   */
+  private renews = true;
+  private port = 0;
 
   constructor(
     private readonly config: Config,
@@ -126,6 +133,8 @@ export class TlsService {
     // Learnt a moment ago, its certificate still being made (a browser opens several connections at once):
     // wait for that certificate rather than answer with the old one.
     if (this.learnt.includes(name)) return this.freshContext();
+    // Another process issues certificates: this handshake goes on with the current one.
+    if (!this.renews) return null;
     // Anyone on the network can ask for any name: at most 16 are learnt (never evicted, so asking for
     // names in turn cannot make the server issue certificates without end), one per 10 seconds.
     const now = this.now().getTime();
@@ -162,6 +171,7 @@ export class TlsService {
       return cert;
     }
     if (this.status.mode !== 'own-ca') return null;
+    if (!this.renews) return this.takeIssued();
     const names = serverNames(this.config, lanAddresses(), this.learnt);
     const { cert, renewed, refused } = await ensureServerCertificate(this.config.tlsDir, names, this.now());
     if (renewed) {
@@ -180,20 +190,55 @@ export class TlsService {
     return cert;
   }
 
+  /**
+   * The certificate the process holding the duties issued last, once its key and certificate files agree (a
+   * renewal writes one then the other): taken without a restart.
+   */
+  private takeIssued(): ServerCertInfo | null {
+    try {
+      const files = tlsFiles(this.config.tlsDir);
+      const certPem = fs.readFileSync(files.cert, 'utf8');
+      if (certPem === this.status.cert?.certPem) return this.status.cert;
+      const keyPem = fs.readFileSync(files.key, 'utf8');
+      if (!new crypto.X509Certificate(certPem).checkPrivateKey(crypto.createPrivateKey(keyPem))) return this.status.cert;
+      const cert = readServerCertificate(certPem, keyPem);
+      this.status = { ...this.status, cert };
+      this.listener?.setCredentials({ cert: cert.certPem, key: cert.keyPem });
+      return cert;
+    } catch {
+      return this.status.cert;
+    }
+  }
+
+  /** This process takes the certificates' renewal and the mDNS answer, or leaves them to another. */
+  async setDuties(on: boolean): Promise<void> {
+    this.renews = on;
+    if (on && this.listener && !this.mdns) this.startMdns();
+    if (!on && this.mdns) {
+      const mdns = this.mdns;
+      this.mdns = null;
+      await mdns.close();
+    }
+  }
+
+  private startMdns() {
+    if (!this.config.mdns) return;
+    this.mdns = startMdns({
+      hostName: `${this.config.MDNS_NAME}.local`,
+      port: this.port,
+      addresses: lanAddresses,
+      instance: 'Comptoir',
+      log: this.log,
+    });
+  }
+
   /** Serves the certificate on the listener and starts watching expiry, addresses and the mDNS name. */
   attach(listener: DualListener, port: number) {
     this.listener = listener;
+    this.port = port;
     if (this.status.cert)
       listener.setCredentials({ cert: this.status.cert.certPem, key: this.status.cert.keyPem }, (name) => this.contextFor(name));
-    if (this.config.mdns) {
-      this.mdns = startMdns({
-        hostName: `${this.config.MDNS_NAME}.local`,
-        port,
-        addresses: lanAddresses,
-        instance: 'Comptoir',
-        log: this.log,
-      });
-    }
+    if (this.renews) this.startMdns();
     this.lastAddresses = lanAddresses().join(',');
     this.timer = setInterval(() => void this.tick(), NAMES_CHECK_MS);
     this.timer.unref();
@@ -214,6 +259,9 @@ export class TlsService {
 
   async close() {
     if (this.timer) clearInterval(this.timer);
-    await this.mdns?.close();
+    this.listener = null;
+    const mdns = this.mdns;
+    this.mdns = null;
+    await mdns?.close();
   }
 }
