@@ -187,6 +187,16 @@ describe.skipIf(testEngine !== 'postgres')('4 server processes on one PostgreSQL
     expect(starts.map((s) => s.subject.replace(/^version:[^/]+/, ''))).toEqual(['/worker:1', '/worker:2', '/worker:3', '/worker:4']);
     await q.close();
 
+    // The killed process started again says its own last stop was not clean (its marker was left); the
+    // others' clean runs say nothing of it.
+    servers[0] = await start(1);
+    const after = await shopSql(dataDir, { readonly: true });
+    const restarts = await after.all<{ data: string }>(
+      `select data from events where kind = 'system.started' and subject like '%/worker:1' order by id`,
+    );
+    await after.close();
+    expect(restarts.map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data).previousStopClean)).toEqual([null, false]);
+
     // The watcher, on process 3, heard every ticket processes 2 and 4 recorded.
     await new Promise((r) => setTimeout(r, 1000));
     socket.close();

@@ -1,0 +1,2 @@
+import { benchTickets } from './tickets.ts';
+for (const line of await benchTickets([10], 3000, [])) console.log(line);
