@@ -1,4 +1,5 @@
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCheckpointer } from '../db/checkpointer.ts';
@@ -81,7 +82,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     database,
     now,
     writes: new WriteQueue(database.db),
-    pdf: createPdfPool(settlementDocuments),
+    // The PDF threads are shared out between the processes (3 at most in all, one core left to the server).
+    pdf: createPdfPool(settlementDocuments, {
+      size: Math.max(1, Math.floor(Math.min(os.availableParallelism() - 1, 3) / config.WORKERS)),
+    }),
     tls,
     errors: new ErrorLog(database.db, now),
   };
