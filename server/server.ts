@@ -89,8 +89,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     tls,
     errors: new ErrorLog(database.db, now),
   };
-  // The witness is compared with the database before anything of this run is written (a cut tail is named
-  // as found), then the start is an event (with whether the last run stopped cleanly), before any request.
   let realtime: Realtime | null = null;
   let ownership: Ownership | null = null;
   const prints = new PrintQueue(database.db, {
