@@ -156,8 +156,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
   ownership =
     database.engine === 'postgres'
-      ? await sharedOwnership({ url: config.dbTarget, log, duties, pollMs: config.OWNER_POLL_MS, onPrintWake: () => prints.kick() })
+      ? await sharedOwnership({
+          url: config.dbTarget,
+          log,
+          duties,
+          pollMs: config.OWNER_POLL_MS,
+          onPrintWake: () => prints.kick(),
+          // A name a tablet asked another process for: learnt here as if asked here (same limits).
+          onCertificateName: (name) => void tls.contextFor(name).catch(() => undefined),
+        })
       : await soleOwner(duties);
+  tls.askCertificateName = (name) => ownership?.askCertificateName(name);
   // Then the start is an event (with whether the last run stopped cleanly), before any request.
   await recordStart(database.db, config.DATA_DIR, now(), config.WORKER_ID);
   const app = createApp({

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, SaleRecordedEvent, ServerToClientEvents } from '../shared/realtime.ts';
@@ -237,6 +238,21 @@ describe.skipIf(testEngine !== 'postgres')('WORKERS=2: one port, two server proc
       prefixes.add(res.headers.get('x-request-id')!.split('-')[0]!);
     }
     expect(prefixes.size).toBe(2);
+
+    // A tablet that knows the server by a name the certificate lacks (the router's name for it): whichever
+    // process each connection reaches, the name is added by the process holding the duties, and served.
+    const ca = fs.readFileSync(path.join(dataDir, 'tls', 'ca.crt'), 'utf8');
+    const port = Number(new URL(server.url).port);
+    for (let i = 0; i < 6; i++) {
+      const names = await new Promise<string>((resolve, reject) => {
+        const socket = tls.connect({ host: '127.0.0.1', port, servername: 'shop.lan', ca }, () => {
+          resolve(socket.getPeerCertificate().subjectaltname ?? '');
+          socket.end();
+        });
+        socket.on('error', reject);
+      });
+      expect(names).toContain('DNS:shop.lan');
+    }
 
     // The per-address limit is counted once for both processes (in the database): 40 wrong logins from this
     // address, on new connections spread over both, meet the burst of 30 (plus one per 2 s of refill). Each

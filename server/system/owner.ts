@@ -19,6 +19,8 @@ import type { Logger } from '../log.ts';
 export const OWNER_LOCK = 0x6f776e00;
 /** A print job was added, retried or cancelled: the owner's print queue looks again. */
 export const PRINT_CHANNEL = 'comptoir_print';
+/** A tablet asked another process for a name the shop's certificate lacks: the owner issues it (its payload). */
+export const TLS_CHANNEL = 'comptoir_tls';
 
 export interface Duties {
   /** Called when this process becomes the owner: start the duties. */
@@ -31,6 +33,8 @@ export interface Ownership {
   readonly owner: boolean;
   /** Wakes the owner's print queue, whatever process it runs in. */
   wakePrints(): void;
+  /** Asks the owner, whatever process it runs in, to add `name` to the shop's certificate. */
+  askCertificateName(name: string): void;
   /** Stops the duties and frees them: another process takes them within its poll. */
   close(): Promise<void>;
 }
@@ -42,6 +46,7 @@ export async function soleOwner(duties: Duties): Promise<Ownership> {
   return {
     owner: true,
     wakePrints: () => undefined,
+    askCertificateName: () => undefined,
     close: async () => {
       if (closed) return;
       closed = true;
@@ -58,6 +63,8 @@ export interface SharedOwnershipOptions {
   pollMs?: number;
   /** Told each time another process asks the print queue to look again (the owner only). */
   onPrintWake?: () => void;
+  /** Told each time another process asks for a name in the shop's certificate (the owner only). */
+  onCertificateName?: (name: string) => void;
 }
 
 /** Several processes on one PostgreSQL database: one owner at a time, taken over when it dies. */
@@ -93,9 +100,11 @@ export async function sharedOwnership(options: SharedOwnershipOptions): Promise<
     });
     c.on('notification', (n) => {
       if (n.channel === PRINT_CHANNEL && owner) options.onPrintWake?.();
+      if (n.channel === TLS_CHANNEL && owner && n.payload) options.onCertificateName?.(n.payload);
     });
     await c.connect();
     await c.query(`listen ${PRINT_CHANNEL}`);
+    await c.query(`listen ${TLS_CHANNEL}`);
     client = c;
   };
 
@@ -143,6 +152,10 @@ export async function sharedOwnership(options: SharedOwnershipOptions): Promise<
       client.query('select pg_notify($1, $2)', [PRINT_CHANNEL, '']).catch(() => {
         if (!pending.includes(PRINT_CHANNEL)) pending.push(PRINT_CHANNEL);
       });
+    },
+    askCertificateName(name) {
+      if (owner) return options.onCertificateName?.(name);
+      client?.query('select pg_notify($1, $2)', [TLS_CHANNEL, name]).catch(() => undefined);
     },
     close: async () => {
       if (closed) return;

@@ -133,8 +133,9 @@ export class TlsService {
     // Learnt a moment ago, its certificate still being made (a browser opens several connections at once):
     // wait for that certificate rather than answer with the old one.
     if (this.learnt.includes(name)) return this.freshContext();
-    // Another process issues certificates: this handshake goes on with the current one.
-    if (!this.renews) return null;
+    // Another process issues certificates: it is asked to add the name, and this handshake waits for its
+    // files (4 s at most, else it goes on with the current certificate).
+    if (!this.renews) return this.askOwner(name);
     // Anyone on the network can ask for any name: at most 16 are learnt (never evicted, so asking for
     // names in turn cannot make the server issue certificates without end), one per 10 seconds.
     const now = this.now().getTime();
@@ -208,6 +209,21 @@ export class TlsService {
     } catch {
       return this.status.cert;
     }
+  }
+
+  /** How this process asks the one holding the duties for a name (server/system/owner.ts). */
+  askCertificateName: ((name: string) => void) | null = null;
+
+  private async askOwner(name: string): Promise<tls.SecureContext | null> {
+    if (!this.askCertificateName) return null;
+    this.askCertificateName(name);
+    for (let waited = 0; waited < 4000; waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+      const cert = this.takeIssued();
+      if (cert?.dns.includes(name)) return tls.createSecureContext({ cert: cert.certPem, key: cert.keyPem });
+    }
+    this.log.warn('tls name not issued by the process holding the duties', { name });
+    return null;
   }
 
   /** This process takes the certificates' renewal and the mDNS answer, or leaves them to another. */
