@@ -102,6 +102,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     maxAttempts: config.PRINT_MAX_ATTEMPTS,
     timeouts: { connectMs: Math.min(3000, config.PRINT_TIMEOUT_MS), writeMs: config.PRINT_TIMEOUT_MS },
     wake: () => ownership?.wakePrints(),
+    // Several processes: a wake-up from another one may be lost with a connection; the owner looks anyway.
+    ...(database.engine === 'postgres' ? { idlePollMs: 5000 } : {}),
   });
   services.prints = prints;
 

@@ -36,7 +36,10 @@ export interface PrintQueueOptions {
    * NOTIFY, server/system/owner.ts).
    */
   wake?: () => void;
-  /** How often a running worker looks for jobs nobody woke it for (a wake-up lost with a connection). */
+  /**
+   * Several processes: how often a running worker looks for jobs nobody woke it for (a wake-up lost with a
+   * connection). Unset, it sleeps until woken or until its next due job.
+   */
   idlePollMs?: number;
 }
 
@@ -67,7 +70,8 @@ const HOLDING: ReadonlySet<PrinterState> = new Set(['paper-out', 'cover-open']);
  *   the printer's `attention` until someone reprints or dismisses it.
  * - **The drawer never opens late**: a pulse whose turn comes more than `drawerMaxDelayMs` after it was
  *   asked for is `expired` and logged, not sent.
- * - **The queue sleeps** until its next due job, and a printer's state is published only when it changes
+ * - **The queue sleeps** until its next due job or a wake-up (with several processes it also looks every few
+ *   seconds, for a wake-up lost with a connection), and a printer's state is published only when it changes
  *   (and after each job, so a till sees the count fall one by one).
  * On start, a job left `printing` by a crash is queued again (it may come out twice; never zero times).
  */
@@ -185,10 +189,10 @@ export class PrintQueue {
         this.busy.set(printerId, work);
       } else earliest = earliest === null ? due : Math.min(earliest, due);
     }
-    if (!this.stopped && !this.timer) {
-      const idle = this.options.idlePollMs ?? 5000;
-      const wait = earliest === null ? idle : Math.min(idle, Math.max(10, earliest - this.options.now().getTime()));
-      this.timer = setTimeout(() => void this.round(), wait);
+    const idle = this.options.idlePollMs;
+    if (!this.stopped && !this.timer && (earliest !== null || idle !== undefined)) {
+      const due = earliest === null ? Infinity : Math.max(10, earliest - this.options.now().getTime());
+      this.timer = setTimeout(() => void this.round(), Math.min(due, idle ?? Infinity));
       this.timer.unref();
     }
   }

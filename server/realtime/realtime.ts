@@ -44,6 +44,8 @@ const STOCK_COALESCE_MS = 25;
 
 export class Realtime {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  /** The connections of socket.io's PostgreSQL adapter (several processes). */
+  private adapterPool: pg.Pool | null = null;
 
   constructor(
     httpServer: http.Server,
@@ -253,8 +255,6 @@ export class Realtime {
   catalogChanged(productIds: number[]) {
     this.io.emit('catalog:changed', { productIds: [...new Set(productIds)] });
   }
-
-  private adapterPool: pg.Pool | null = null;
 
   async close() {
     if (this.stockTimer) clearTimeout(this.stockTimer);

@@ -77,7 +77,8 @@ export async function sharedOwnership(options: SharedOwnershipOptions): Promise<
   let timer: NodeJS.Timeout | null = null;
   // Gains and losses run one after the other, never interleaved.
   let transition: Promise<void> = Promise.resolve();
-  const pending: string[] = [];
+  /** A wake-up asked for while the connection was down, sent once it is back. */
+  let wakePending = false;
 
   const drop = (reason: string) => {
     const lost = client;
@@ -124,8 +125,10 @@ export async function sharedOwnership(options: SharedOwnershipOptions): Promise<
         // The owner's connection is alive: a dead one ends its ownership (drop) before another takes it.
         await client!.query('select 1');
       }
-      // Wake-ups asked for while the connection was down.
-      while (pending.length && client) await client.query('select pg_notify($1, $2)', [pending.shift()!, '']);
+      if (wakePending && client) {
+        wakePending = false;
+        await client.query('select pg_notify($1, $2)', [PRINT_CHANNEL, '']);
+      }
     } catch (e) {
       drop(`connection failed: ${(e as Error).message}`);
     }
@@ -146,11 +149,11 @@ export async function sharedOwnership(options: SharedOwnershipOptions): Promise<
       // The owner's own queue is running (its kick does not come here), or about to start and look at once.
       if (owner) return;
       if (!client) {
-        if (!pending.includes(PRINT_CHANNEL)) pending.push(PRINT_CHANNEL);
+        wakePending = true;
         return;
       }
       client.query('select pg_notify($1, $2)', [PRINT_CHANNEL, '']).catch(() => {
-        if (!pending.includes(PRINT_CHANNEL)) pending.push(PRINT_CHANNEL);
+        wakePending = true;
       });
     },
     askCertificateName(name) {
