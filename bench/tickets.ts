@@ -308,10 +308,10 @@ export async function benchTickets(
     `insert into sale_vat (sale_id, vat_rate_bp, gross_cents, net_cents, vat_cents) values (?, ?, 1000, 900, 100)`,
   );
   const insMove = sqlite.prepare(
-    `insert into stock_movements (product_id, kind, quantity, at, user_id, sale_id) values (?, 'sale', -1, ?, 2, ?)`,
+    `insert into stock_movements (product_id, kind, quantity, at, user_id, sale_id, site_id) values (?, 'sale', -1, ?, 2, ?, 1)`,
   );
   const upLevel = sqlite.prepare(
-    `insert into stock_levels (product_id, on_hand, last_movement_id, updated_at) values (?, -1, ?, ?) on conflict(product_id) do update set on_hand = on_hand - 1, last_movement_id = excluded.last_movement_id`,
+    `insert into stock_levels (site_id, product_id, on_hand, last_movement_id, updated_at) values (1, ?, -1, ?, ?) on conflict(site_id, product_id) do update set on_hand = on_hand - 1, last_movement_id = excluded.last_movement_id`,
   );
   const maxSeq = (sqlite.prepare('select coalesce(max(number), 0) as n from sales where till_id = 1').get() as { n: number }).n;
   const write = sqlite.transaction((i: number) => {

@@ -12,6 +12,31 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The site a network manager works at in the back office (server/sites): sent with every call as the
+ * `Comptoir-Site` header, kept in this browser. Null: the first site (a one-site shop never sets it).
+ */
+const SITE_KEY = 'comptoir.site';
+let workingSite: number | null = (() => {
+  try {
+    const v = Number(globalThis.localStorage?.getItem(SITE_KEY));
+    return Number.isInteger(v) && v > 0 ? v : null;
+  } catch {
+    return null;
+  }
+})();
+export const currentSite = () => workingSite;
+export function setWorkingSite(id: number | null): void {
+  workingSite = id;
+  try {
+    if (id === null) localStorage.removeItem(SITE_KEY);
+    else localStorage.setItem(SITE_KEY, String(id));
+  } catch {
+    // Private browsing: the choice lasts this page.
+  }
+}
+const siteHeader = (): Record<string, string> => (workingSite === null ? {} : { 'comptoir-site': String(workingSite) });
+
 /** Status 0: the server could not be reached (no network, server down, timeout). */
 export const isOffline = (e: unknown) => e instanceof ApiError && (e.status === 0 || e.status >= 502);
 
@@ -35,6 +60,7 @@ export async function call<E extends Endpoint>(
       credentials: 'same-origin',
       headers: {
         'accept-language': language(),
+        ...siteHeader(),
         ...(body === undefined ? {} : { 'content-type': pdf ? 'application/pdf' : text ? 'text/csv' : 'application/json' }),
       },
       body: body === undefined ? null : pdf ? (body as Blob) : text ? String(body) : JSON.stringify(body),

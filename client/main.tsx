@@ -100,7 +100,7 @@ function App() {
         ) : role === 'admin' || role === 'manager' ? (
           <main class="wide bo">
             <h2 class="hello">{t('home.hello', { name: me.user.displayName })}</h2>
-            <BackOffice t={t} lang={lang} admin={role === 'admin'} />
+            <BackOffice t={t} lang={lang} admin={role === 'admin'} network={(me.user.siteId ?? null) === null} />
           </main>
         ) : (
           <main class="card">

@@ -34,6 +34,7 @@ import * as ressourcerie028 from './migrations/2026-12-08-028-ressourcerie.ts';
 import * as variants029 from './migrations/2026-12-08-029-variants.ts';
 import * as salesWriteOrder030 from './migrations/2026-12-09-030-sales-write-order.ts';
 import * as severalProcesses031 from './migrations/2026-12-10-031-several-processes.ts';
+import * as sites032 from './migrations/2026-12-11-032-sites.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-08-029-variants': variants029,
   '2026-12-09-030-sales-write-order': salesWriteOrder030,
   '2026-12-10-031-several-processes': severalProcesses031,
+  '2026-12-11-032-sites': sites032,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

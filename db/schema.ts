@@ -13,8 +13,31 @@ export type SlipKind = 'deposit' | 'return';
 
 export interface OutletTable {
   id: Generated<number>;
-  code: OutletCode;
+  /** The first site's outlets are coded by their kind (`shop`…); another site's `<kind>@<site code>`. */
+  code: string;
   name: string;
+  site_id: number;
+  kind: OutletCode;
+}
+
+/** A place of the network (migration 032): its outlets, tills, printers and stock. */
+export interface SiteTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  city: string;
+  active: 0 | 1;
+  created_at: string;
+}
+
+/** A site's own price for a product, with its history; a null price returns it to the network's price. */
+export interface SitePriceTable {
+  id: Generated<number>;
+  site_id: number;
+  product_id: number;
+  price_cents: number | null;
+  valid_from: string;
+  set_by: number | null;
 }
 
 export interface TillTable {
@@ -61,6 +84,8 @@ export interface UserTable {
   pin_hash: string | null;
   producer_id: number | null;
   outlet_id: number | null;
+  /** A manager who runs one site; null: the whole network. */
+  site_id: ColumnType<number | null, number | null | undefined, number | null>;
   active: ColumnType<Flag, Flag | undefined, Flag>;
   failed_logins: ColumnType<number, number | undefined, number>;
   locked_until: string | null;
@@ -154,6 +179,7 @@ export interface BarcodeTable {
 }
 
 export interface StockLevelTable {
+  site_id: number;
   product_id: number;
   on_hand: number;
   last_movement_id: number;
@@ -173,6 +199,7 @@ export interface StockMovementTable {
   note: string | null;
   /** Kitchen use only: the product's price when the restaurant took it (what the producer is paid). */
   unit_price_cents: ColumnType<number | null, number | null | undefined, never>;
+  site_id: number;
 }
 
 export interface StockSlipTable {
@@ -183,6 +210,7 @@ export interface StockSlipTable {
   note: string | null;
   created_at: string;
   created_by: number;
+  site_id: number;
 }
 
 /** A failure counter of the PIN and password limiter (server/auth/limiter.ts). */
@@ -813,6 +841,8 @@ export interface Database {
   sale_payments: SalePaymentTable;
   sale_vat: SaleVatTable;
   outlets: OutletTable;
+  sites: SiteTable;
+  site_prices: SitePriceTable;
   tills: TillTable;
   devices: DeviceTable;
   pairing_codes: PairingCodeTable;

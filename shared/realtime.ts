@@ -16,6 +16,8 @@ export interface SaleRecordedEvent {
 
 export interface StockChangedEvent {
   productId: number;
+  /** Stock is kept per site: a till hears of its own site's shelves only. */
+  siteId: number;
   onHand: number;
   low: boolean;
 }

@@ -38,6 +38,8 @@ export interface StatementItem {
   carried: boolean;
   /** The model it is a size × colour of (textile, issue 22): the statement groups its sales by model. */
   model?: string;
+  /** Where it was sold or taken, across a network of sites (issue 23); absent in a one-site shop. */
+  site?: string;
 }
 
 export interface StatementTotals {

@@ -38,6 +38,13 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/backups': M,
   'GET /api/backups/:name': ['admin'],
   'GET /api/outlets': TILL,
+  // The network's sites: managers (one tied to a site sees and prices that one; only the network opens or renames sites).
+  'GET /api/sites': M,
+  'POST /api/sites': M,
+  'PATCH /api/sites/:id': M,
+  'GET /api/sites/:id/prices': M,
+  'PUT /api/sites/:id/prices/:productId': M,
+  'GET /api/sites/report': M,
   'GET /api/tills': M,
   'POST /api/tills': M,
   'POST /api/tills/refused-tickets': ['cashier', 'waiter'],

@@ -55,8 +55,9 @@ describe.skipIf(testEngine !== 'postgres')('one schema on SQLite and on PostgreS
         where not t.tgisinternal order by tgname`,
     );
     expect(pgRules).toEqual(liteRules);
-    // Tickets, lines, payments, VAT, stock ledger, events, closings, cash, prices, invoices, mandates, keys, heads.
-    expect(new Set(liteRules.map((r) => r.tbl_name)).size).toBe(13);
+    // Tickets, lines, payments, VAT, stock ledger, events, closings, cash, prices, invoices, mandates, keys, heads,
+    // and the sites' own prices.
+    expect(new Set(liteRules.map((r) => r.tbl_name)).size).toBe(14);
   });
 
   it('refuses an edit of the event log as SQLite does, naming the rule, as a constraint violation', async () => {

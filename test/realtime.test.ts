@@ -114,6 +114,6 @@ describe('realtime over socket.io', () => {
     const bad = await producerA.emitWithAck('stock:get', { productIds: ['x'] } as any);
     expect(bad).toMatchObject({ error: expect.stringMatching(/productIds/) });
     const own = await producerA.emitWithAck('stock:get', { productIds: [painA.id, mielB.id] });
-    expect(own).toEqual([{ productId: painA.id, onHand: -2, low: false }]);
+    expect(own).toEqual([{ productId: painA.id, siteId: 1, onHand: -2, low: false }]);
   });
 });

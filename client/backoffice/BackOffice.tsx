@@ -16,6 +16,8 @@ import { Archives, Periods } from './Periods.tsx';
 import { Setup } from './Setup.tsx';
 import { Stock } from './Stock.tsx';
 import { System } from './System.tsx';
+import { SitePicker, Sites } from './Sites.tsx';
+import { currentSite } from '../api.ts';
 
 const SECTIONS = [
   'day',
@@ -28,6 +30,7 @@ const SECTIONS = [
   'ressourcerie',
   'textile',
   'accounting',
+  'network',
   'setup',
   'system',
 ] as const;
@@ -35,9 +38,11 @@ type Section = (typeof SECTIONS)[number];
 const fromHash = (): Section =>
   (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
 
-/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #inventory, #floor, #statements, #accounting, #setup, #system). */
-export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
+/** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #inventory, #floor, #statements, #accounting, #network, #setup, #system). */
+export function BackOffice({ t, lang, admin, network = true }: { t: T; lang: Lang; admin: boolean; network?: boolean }) {
   const [section, setSection] = useState<Section>(fromHash());
+  // The site worked at: every page below is drawn again for it when it changes.
+  const [site, setSite] = useState<number | null>(currentSite());
   useEffect(() => {
     const onHash = () => setSection(fromHash());
     addEventListener('hashchange', onHash);
@@ -52,24 +57,28 @@ export function BackOffice({ t, lang, admin }: { t: T; lang: Lang; admin: boolea
           </a>
         ))}
       </nav>
-      {section === 'day' && <DayClosing t={t} lang={lang} />}
-      {section === 'day' && <Periods t={t} lang={lang} />}
-      {section === 'catalogue' && <Catalogue t={t} lang={lang} />}
-      {section === 'deposit' && <Deposit t={t} lang={lang} />}
-      {section === 'inventory' && <Stock t={t} lang={lang} />}
-      {section === 'inventory' && <Inventory t={t} lang={lang} />}
-      {section === 'inventory' && <Losses t={t} lang={lang} />}
-      {section === 'inventory' && <Losses t={t} lang={lang} kitchen />}
-      {section === 'floor' && <FloorEditor t={t} lang={lang} />}
-      {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
-      {section === 'solidarity' && <Solidarity t={t} lang={lang} />}
-      {section === 'ressourcerie' && <Ressourcerie t={t} lang={lang} />}
-      {section === 'textile' && <Textile t={t} lang={lang} />}
-      {section === 'accounting' && <Accounting t={t} />}
-      {section === 'accounting' && <ConsignmentModel t={t} lang={lang} />}
-      {section === 'accounting' && <Archives t={t} lang={lang} />}
-      {section === 'setup' && <Setup t={t} lang={lang} admin={admin} />}
-      {section === 'system' && <System t={t} lang={lang} admin={admin} />}
+      {network && <SitePicker t={t} onChange={setSite} />}
+      <div key={String(site)}>
+        {section === 'day' && <DayClosing t={t} lang={lang} />}
+        {section === 'day' && <Periods t={t} lang={lang} />}
+        {section === 'catalogue' && <Catalogue t={t} lang={lang} />}
+        {section === 'deposit' && <Deposit t={t} lang={lang} />}
+        {section === 'inventory' && <Stock t={t} lang={lang} />}
+        {section === 'inventory' && <Inventory t={t} lang={lang} />}
+        {section === 'inventory' && <Losses t={t} lang={lang} />}
+        {section === 'inventory' && <Losses t={t} lang={lang} kitchen />}
+        {section === 'floor' && <FloorEditor t={t} lang={lang} />}
+        {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
+        {section === 'solidarity' && <Solidarity t={t} lang={lang} />}
+        {section === 'ressourcerie' && <Ressourcerie t={t} lang={lang} />}
+        {section === 'textile' && <Textile t={t} lang={lang} />}
+        {section === 'accounting' && <Accounting t={t} />}
+        {section === 'accounting' && <ConsignmentModel t={t} lang={lang} />}
+        {section === 'accounting' && <Archives t={t} lang={lang} />}
+        {section === 'setup' && <Setup t={t} lang={lang} admin={admin} />}
+        {section === 'system' && <System t={t} lang={lang} admin={admin} />}
+        {section === 'network' && <Sites t={t} lang={lang} network={network} />}
+      </div>
     </div>
   );
 }

@@ -413,6 +413,8 @@ export class Till {
       const catalog = this.state.catalog;
       if (!catalog) return;
       for (const e of events) {
+        // Another site's shelves (a manager logged in here hears of every site).
+        if (catalog.data.siteId !== undefined && e.siteId !== catalog.data.siteId) continue;
         const p = catalog.byId.get(e.productId);
         if (p) {
           p.onHand = e.onHand;

@@ -225,6 +225,29 @@ function SalesView({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en';
             format={(v) => euros(v, lang)}
           />
           <p class="total">{t('portal.sales.total', { amount: euros(data.totalCents, lang) })}</p>
+          {data.bySite && (
+            <>
+              <h3>{t('portal.sales.bySite')}</h3>
+              <table class="list" data-testid="sales-by-site">
+                <thead>
+                  <tr>
+                    <th>{t('portal.sales.site')}</th>
+                    <th class="r">{t('portal.sales.lines')}</th>
+                    <th class="r">{t('portal.sales.amount')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.bySite.map((s) => (
+                    <tr key={s.siteId}>
+                      <td>{s.name}</td>
+                      <td class="r">{s.lines}</td>
+                      <td class="r">{euros(s.salesCents, lang)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
           <h3>{t('portal.sales.byProduct')}</h3>
           <table class="list">
             <thead>
@@ -290,6 +313,12 @@ function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number })
             <div class="stock-body">
               <span>
                 {t('portal.stock.onHand')} : <b>{quantity(r.onHand, r.unit, lang)}</b>
+                {r.sites && (
+                  <small class="muted" data-testid="stock-by-site">
+                    {' '}
+                    ({r.sites.map((s) => `${s.name} : ${quantity(s.onHand, r.unit, lang)}`).join(' · ')})
+                  </small>
+                )}
               </span>
               <form onSubmit={(e) => save(e, r)} class="threshold">
                 <label>

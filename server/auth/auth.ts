@@ -43,7 +43,14 @@ export async function whoAmI(db: Db, actor: Actor & { user: SessionUser }): Prom
   const { user } = actor;
   const identity = await readSetting(db, 'shop.identity');
   return {
-    user: { id: user.id, role: user.role, displayName: user.displayName, login: user.login, producerId: user.producerId },
+    user: {
+      id: user.id,
+      role: user.role,
+      displayName: user.displayName,
+      login: user.login,
+      producerId: user.producerId,
+      ...(user.siteId !== null ? { siteId: user.siteId } : {}),
+    },
     tillId: actor.device?.tillId ?? null,
     shop: { name: identity?.name ?? '', demo: await isDemo(db) },
   };

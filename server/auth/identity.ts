@@ -7,6 +7,8 @@ export interface SessionUser {
   displayName: string;
   login: string | null;
   producerId: number | null;
+  /** A manager who runs one site (users.site_id); null: the whole network. */
+  siteId: number | null;
   sessionHash: string;
   deviceId: number | null;
 }
@@ -20,6 +22,8 @@ export interface DeviceIdentity {
 /** Limits what a caller sees: a producer's requests carry their own id, applied in every query. */
 export interface Scope {
   producerId: number | null;
+  /** Where stock is read: one site's shelves; absent, the whole network's (summed). */
+  siteId?: number | undefined;
 }
 export const everything: Scope = { producerId: null };
 

@@ -41,6 +41,7 @@ export async function resolveSession(db: Kysely<Database>, token: string | undef
     display_name: string;
     login: string | null;
     producer_id: number | null;
+    site_id: number | null;
     active: 0 | 1;
     expires_at: string;
     last_seen_at: string;
@@ -48,7 +49,7 @@ export async function resolveSession(db: Kysely<Database>, token: string | undef
     revoked_at: string | null;
   }>(
     db,
-    `select "users"."id", "users"."role", "users"."display_name", "users"."login", "users"."producer_id", "users"."active",
+    `select "users"."id", "users"."role", "users"."display_name", "users"."login", "users"."producer_id", "users"."site_id", "users"."active",
        "sessions"."expires_at", "sessions"."last_seen_at", "sessions"."device_id", "devices"."revoked_at"
      from "sessions" inner join "users" on "users"."id" = "sessions"."user_id" left join "devices" on "devices"."id" = "sessions"."device_id"
      where "sessions"."id_hash" = ?`,
@@ -66,6 +67,7 @@ export async function resolveSession(db: Kysely<Database>, token: string | undef
     displayName: row.display_name,
     login: row.login,
     producerId: row.producer_id,
+    siteId: row.site_id,
     sessionHash: idHash,
     deviceId: row.device_id,
   };

@@ -43,6 +43,7 @@ import {
   type ProductView,
 } from './products.ts';
 import { activeProducerNames, outletOfTill, productIdByBarcode, productIdByPlu } from './queries.ts';
+import { siteOf, sitePricesNow, type SiteAsker } from '../sites/sites.ts';
 
 /** At most this many stickers in one PDF. */
 const MAX_LABELS = 2000;
@@ -132,20 +133,29 @@ export async function shelfLabelsPdf(db: Db, input: z.output<typeof labelsBody>)
 
 // What a till needs
 
-/** Everything a till sells offline: the active products of its outlet (the one asked for, else the till's own, else the shop). */
-export async function tillCatalogue(db: Db, actor: Actor, asked: OutletCode | undefined, now: Date): Promise<TillCatalog> {
+/**
+ * Everything a till sells offline: the active products of its outlet (the one asked for, else the till's own,
+ * else the shop), with the stock on its site's shelves and the site's own prices where it has some.
+ */
+export async function tillCatalogue(db: Db, actor: SiteAsker, asked: OutletCode | undefined, now: Date): Promise<TillCatalog> {
   const outlet = asked ?? (actor.device ? await outletOfTill(db, actor.device.tillId) : 'shop');
-  const [products, categories, producers, layouts] = await Promise.all([
+  const siteId = await siteOf(actor);
+  const [listed, categories, producers, layouts, ownPrices] = await Promise.all([
     // The till needs the whole catalogue, not a page of it.
-    listProducts(db, { outlet, active: true, limit: 1_000_000, offset: 0 }),
+    listProducts(db, { outlet, active: true, limit: 1_000_000, offset: 0 }, { producerId: null, siteId }),
     listCategories(db),
     activeProducerNames(db),
     inStoreLayouts(db),
+    sitePricesNow(db, siteId),
   ]);
+  const products = ownPrices.size
+    ? listed.map((p) => (ownPrices.has(p.id) ? { ...p, priceCents: ownPrices.get(p.id)!.priceCents } : p))
+    : listed;
   // Mandataire: a franchise or flat-rate producer's goods carry no VAT on the receipt; the till rings them at 0.
   const noVat = await producersWithoutVat(db, businessDay(now, 'Europe/Paris'));
   return {
     outlet,
+    siteId,
     generatedAt: now.toISOString(),
     products: noVat.size
       ? products.map((p) => (p.producerId !== null && noVat.has(p.producerId) ? { ...p, vatRateBp: 0, takeawayVatRateBp: null } : p))
@@ -157,12 +167,14 @@ export async function tillCatalogue(db: Db, actor: Actor, asked: OutletCode | un
 }
 
 /** A scanned code: its product, and for a scale label the price or weight it carries (the line's price from it). */
-export async function scanCode(db: Db, code: string): Promise<ScannedCode> {
+export async function scanCode(db: Db, code: string, siteId?: number): Promise<ScannedCode> {
   const decoded = decodeBarcode(code, await inStoreLayouts(db));
   if (decoded.type === 'invalid') throw new Invalid({ field: 'code', reason: 'clé de contrôle incorrecte : scannez à nouveau' });
   const productId = decoded.type === 'in-store' ? await productIdByPlu(db, decoded.itemCode) : await productIdByBarcode(db, decoded.code);
   if (productId === undefined) throw new NotFound(`Article pour le code ${code}`);
-  const product = await getProduct(db, productId);
+  const found = await getProduct(db, productId, { producerId: null, siteId });
+  const own = siteId === undefined ? undefined : (await sitePricesNow(db, siteId, [productId])).get(productId);
+  const product = own ? { ...found, priceCents: own.priceCents } : found;
   let lineCents = product.unit === 'piece' ? product.priceCents : null;
   let lineGrams: number | null = null;
   if (decoded.type === 'in-store' && decoded.kind === 'price') lineCents = decoded.priceCents;

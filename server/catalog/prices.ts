@@ -1,4 +1,5 @@
 import type { Db } from '../../db/schema.ts';
+import { sitePriceHistory } from '../sites/sites.ts';
 
 /**
  * The catalogue's price history (table `product_prices`): every price and VAT rate a product has had, from
@@ -41,6 +42,7 @@ export async function pricesInForce(
   db: Db,
   products: readonly { id: number; price_cents: number; vat_rate_bp: number; takeaway_vat_rate_bp: number | null }[],
   at: Date,
+  siteId?: number,
 ): Promise<Map<number, CataloguePrice[]>> {
   const out = new Map<number, CataloguePrice[]>();
   if (!products.length) return out;
@@ -84,5 +86,37 @@ export async function pricesInForce(
     });
     out.set(p.id, inForce.length ? inForce.reverse() : [asPrice(history[0]!)]);
   }
+  if (siteId !== undefined) await applySitePrices(db, out, siteId, at);
   return out;
+}
+
+/**
+ * A site's own prices (server/sites) over the network's: in the same window, each of the site's prices in
+ * force (or the network's, where the site had none or went back to it) with the network's VAT rates. The
+ * newest first, as above.
+ */
+async function applySitePrices(db: Db, out: Map<number, CataloguePrice[]>, siteId: number, at: Date) {
+  const own = await sitePriceHistory(db, siteId, [...out.keys()]);
+  if (!own.size) return;
+  const to = at.getTime();
+  const from = to - PRICE_CHANGE_GRACE_MS;
+  for (const [productId, rows] of own) {
+    const network = out.get(productId)!;
+    // The site's states during the window, newest first; null: the network's price.
+    const states: (number | null)[] = [];
+    rows.forEach((r, i) => {
+      const end = rows[i + 1]?.from ?? Infinity;
+      if (r.from <= to && end > from) states.unshift(r.priceCents);
+    });
+    if (!rows.length || rows[0]!.from > from) states.push(null);
+    const seen = new Set<string>();
+    const list: CataloguePrice[] = [];
+    for (const state of states)
+      for (const n of network) {
+        const price = state === null ? n : { ...n, priceCents: state };
+        const key = `${price.priceCents}/${price.vatRateBp}/${price.takeawayVatRateBp}`;
+        if (!seen.has(key)) (list.push(price), seen.add(key));
+      }
+    out.set(productId, list);
+  }
 }

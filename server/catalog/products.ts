@@ -37,12 +37,12 @@ export function barcodeForStorage(raw: string, layouts: readonly InStoreLayout[]
 const productSearchText = (name: string, producerName: string | null, plu: string | null) =>
   normalizeForSearch([name, producerName ?? '', plu ?? ''].join(' '));
 
-function baseProductQuery(db: Db) {
+/** `siteId`: the stock on hand shown is that site's; without it, the network's (summed over the sites). */
+function baseProductQuery(db: Db, siteId: number | undefined) {
   return db
     .selectFrom('products')
     .leftJoin('producers', 'producers.id', 'products.producer_id')
     .leftJoin('categories', 'categories.id', 'products.category_id')
-    .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
     .leftJoin('product_models', 'product_models.id', 'products.model_id')
     .select([
       'products.model_id',
@@ -67,30 +67,40 @@ function baseProductQuery(db: Db) {
       'products.course',
       'products.takeaway_vat_rate_bp',
       'products.meal_voucher_eligible',
-      'stock_levels.on_hand',
+      (eb) => {
+        const levels = eb
+          .selectFrom('stock_levels')
+          .select((e) => e.fn.sum<number>('stock_levels.on_hand').as('s'))
+          .whereRef('stock_levels.product_id', '=', 'products.id');
+        return (siteId === undefined ? levels : levels.where('stock_levels.site_id', '=', siteId)).as('on_hand');
+      },
     ]);
 }
 
 type BaseRow = Awaited<ReturnType<ReturnType<typeof baseProductQuery>['execute']>>[number];
 
-async function hydrate(db: Db, rows: BaseRow[]) {
+async function hydrate(db: Db, rows: BaseRow[], siteId: number | undefined) {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [outlets, barcodes, modifiers, short, oneOff] = await Promise.all([
     db
       .selectFrom('product_outlets')
       .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
-      .select(['product_outlets.product_id', 'outlets.code'])
+      .select(['product_outlets.product_id', 'outlets.kind'])
       .where('product_outlets.product_id', 'in', ids)
       .execute(),
     db.selectFrom('barcodes').select(['product_id', 'code']).where('product_id', 'in', ids).orderBy('created_at').execute(),
     offeredModifiers(db, ids),
-    dishesShortOfIngredients(db, ids),
+    dishesShortOfIngredients(db, ids, siteId),
     db.selectFrom('reuse_items').select('product_id').where('product_id', 'in', ids).execute(),
   ]);
   const oneOffs = new Set(oneOff.map((r) => r.product_id));
   const outletsOf = new Map<number, OutletCode[]>();
-  for (const o of outlets) outletsOf.set(o.product_id, [...(outletsOf.get(o.product_id) ?? []), o.code]);
+  // Named by kind: the same counter at several sites is one entry (the network's catalogue).
+  for (const o of outlets) {
+    const list = outletsOf.get(o.product_id) ?? [];
+    if (!list.includes(o.kind)) outletsOf.set(o.product_id, [...list, o.kind]);
+  }
   const codesOf = new Map<number, string[]>();
   for (const b of barcodes) codesOf.set(b.product_id, [...(codesOf.get(b.product_id) ?? []), b.code]);
   return rows.map((r) =>
@@ -107,7 +117,7 @@ function productView(
   oneOff = false,
 ): ProductView {
   const tracked = r.stock_tracked === 1;
-  const onHand = tracked ? (r.on_hand ?? 0) : null;
+  const onHand = tracked ? Number(r.on_hand ?? 0) : null;
   return {
     id: r.id,
     name: r.name,
@@ -140,16 +150,16 @@ function productView(
 export type { ProductView };
 
 export async function getProduct(db: Db, id: number, scope: Scope = everything): Promise<ProductView> {
-  let q = baseProductQuery(db).where('products.id', '=', id);
+  let q = baseProductQuery(db, scope.siteId).where('products.id', '=', id);
   if (scope.producerId !== null) q = q.where('products.producer_id', '=', scope.producerId);
   const row = await q.executeTakeFirst();
   if (!row) throw new NotFound('Article');
-  const [view] = await hydrate(db, [row]);
+  const [view] = await hydrate(db, [row], scope.siteId);
   return view!;
 }
 
 export async function listProducts(db: Db, query: ProductListQuery, scope: Scope = everything): Promise<ProductView[]> {
-  let q = baseProductQuery(db);
+  let q = baseProductQuery(db, scope.siteId);
   if (scope.producerId !== null) q = q.where('products.producer_id', '=', scope.producerId);
   if (query.producerId !== undefined) q = q.where('products.producer_id', '=', query.producerId);
   if (query.categoryId !== undefined) q = q.where('products.category_id', '=', query.categoryId);
@@ -162,7 +172,7 @@ export async function listProducts(db: Db, query: ProductListQuery, scope: Scope
           .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
           .select('product_outlets.product_id')
           .whereRef('product_outlets.product_id', '=', 'products.id')
-          .where('outlets.code', '=', outlet),
+          .where('outlets.kind', '=', outlet),
       ),
     );
   }
@@ -190,11 +200,13 @@ export async function listProducts(db: Db, query: ProductListQuery, scope: Scope
     }
   }
   const rows = await q.orderBy('products.name').orderBy('products.id').limit(query.limit).offset(query.offset).execute();
-  return hydrate(db, rows);
+  return hydrate(db, rows, scope.siteId);
 }
 
+/** The outlets of these kinds at every site: a product is sold at the same counters across the network. */
 async function outletIds(db: Db, codes: readonly OutletCode[]): Promise<number[]> {
-  const rows = await db.selectFrom('outlets').select(['id', 'code']).where('code', 'in', codes).execute();
+  if (!codes.length) return [];
+  const rows = await db.selectFrom('outlets').select('id').where('kind', 'in', codes).execute();
   return rows.map((r) => r.id);
 }
 

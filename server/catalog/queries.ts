@@ -6,10 +6,10 @@ export async function outletOfTill(db: Db, tillId: number): Promise<OutletCode> 
   const till = await db
     .selectFrom('tills')
     .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
-    .select('outlets.code')
+    .select('outlets.kind')
     .where('tills.id', '=', tillId)
     .executeTakeFirstOrThrow();
-  return till.code;
+  return till.kind;
 }
 
 /** Active producers, by name: what a till shows beside a product. */

@@ -6,7 +6,7 @@
  * rules (food cost, margin, rounding) are in shared/recipes.ts.
  */
 import { shortenAtWord } from '../../shared/text.ts';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RecipeBody, RecipeView } from '../../shared/api/recipes.ts';
 import { dishCosting, ingredientCost, portionsAvailable } from '../../shared/recipes.ts';
 import type { Database, Db, Trx } from '../../db/schema.ts';
@@ -32,7 +32,9 @@ async function itemsOf(db: Db, dishIds: readonly number[]) {
     .selectFrom('recipe_items as ri')
     .innerJoin('products as p', 'p.id', 'ri.ingredient_id')
     .leftJoin('producers as pr', 'pr.id', 'p.producer_id')
-    .leftJoin('stock_levels as sl', 'sl.product_id', 'p.id')
+    .leftJoin('stock_levels as sl', (j) =>
+      j.onRef('sl.product_id', '=', 'p.id').on('sl.site_id', '=', sql<number>`(select min(id) from sites)`),
+    )
     .select([
       'ri.dish_id',
       'ri.quantity',
@@ -206,12 +208,15 @@ export const changeRecipe = (db: Kysely<Database>, actor: Actor, dishId: number,
  * Of these products, the dishes some ingredient of which has less on the shelf than one portion takes:
  * one query whatever the number of products (the till's whole catalogue).
  */
-export async function dishesShortOfIngredients(db: Db, dishIds: readonly number[]): Promise<Set<number>> {
+/** `siteId`: the shelves of that site (a dish is cooked where it is sold); without it, the first site's. */
+export async function dishesShortOfIngredients(db: Db, dishIds: readonly number[], siteId?: number): Promise<Set<number>> {
   if (!dishIds.length) return new Set();
   const rows = await db
     .selectFrom('recipe_items as ri')
     .innerJoin('products as p', 'p.id', 'ri.ingredient_id')
-    .leftJoin('stock_levels as sl', 'sl.product_id', 'ri.ingredient_id')
+    .leftJoin('stock_levels as sl', (j) =>
+      j.onRef('sl.product_id', '=', 'ri.ingredient_id').on('sl.site_id', '=', siteId ?? sql<number>`(select min(id) from sites)`),
+    )
     .select('ri.dish_id')
     .distinct()
     .where('ri.dish_id', 'in', [...dishIds])
@@ -258,6 +263,7 @@ export async function kitchenUseOfSale(
     id: string;
     number: number;
     tillId: number;
+    siteId: number;
     lines: readonly { lineNo: number; productId: number; name: string; unit: 'piece' | 'kg'; quantity: number }[];
   },
 ): Promise<MovementInput[]> {
@@ -280,6 +286,7 @@ export async function kitchenUseOfSale(
       if (i.dish_id !== l.productId) continue;
       moves.push({
         productId: i.ingredient_id,
+        siteId: sale.siteId,
         kind: 'kitchen',
         quantity: -(i.quantity * l.quantity),
         saleId: sale.id,

@@ -1,7 +1,6 @@
 import { catalogApi } from '../../shared/api/catalog.ts';
 import { modifiersApi } from '../../shared/api/modifiers.ts';
 import { recipesApi } from '../../shared/api/recipes.ts';
-import { producerScope } from '../auth/access.ts';
 import { MANAGERS, TILL } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
 import {
@@ -24,6 +23,7 @@ import {
 import { listCategories } from './categories.ts';
 import { listProducers } from './producers.ts';
 import { getProduct, listProducts } from './products.ts';
+import { siteOf, stockScope } from '../sites/sites.ts';
 import { productModifiers } from './modifiers.ts';
 import { changeRecipe, getRecipe, listRecipes } from './recipes.ts';
 
@@ -85,7 +85,7 @@ export const catalogRoutes = [
     access: [...TILL, 'producer'],
     tag: 'catalog',
     summary: 'List and search products (`q`: accent- and case-insensitive, or a barcode); a producer sees only their own',
-    handler: async ({ query }, ctx) => listProducts(ctx.db, query, producerScope(ctx)),
+    handler: async ({ query }, ctx) => listProducts(ctx.db, query, await stockScope(ctx)),
   }),
   serve(catalogApi.createProduct, {
     access: MANAGERS,
@@ -110,7 +110,7 @@ export const catalogRoutes = [
     access: [...TILL, 'producer'],
     tag: 'catalog',
     summary: 'One product; a producer may read only their own',
-    handler: async ({ params }, ctx) => getProduct(ctx.db, params.id, producerScope(ctx)),
+    handler: async ({ params }, ctx) => getProduct(ctx.db, params.id, await stockScope(ctx)),
   }),
   serve(catalogApi.updateProduct, {
     access: MANAGERS,
@@ -194,6 +194,6 @@ export const catalogRoutes = [
     access: TILL,
     tag: 'catalog',
     summary: 'Decode a scanned code: the product, and for scale labels the embedded price or weight',
-    handler: async ({ params }, ctx) => scanCode(ctx.db, params.code),
+    handler: async ({ params }, ctx) => scanCode(ctx.db, params.code, await siteOf(ctx)),
   }),
 ];

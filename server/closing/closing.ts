@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { businessDay } from '../../shared/time.ts';
 import type { ClosingTable, Database, Db, OutletCode } from '../../db/schema.ts';
-import { Conflict, Invalid, NotFound, Unprocessable } from '../errors.ts';
+import { Conflict, NotFound, Unprocessable } from '../errors.ts';
 import { openOrdersSummary } from '../restaurant/orders.ts';
 import { appendClosing } from '../journal/closings.ts';
 import { outletHeads } from '../journal/heads.ts';
@@ -9,11 +9,12 @@ import { dayFigures, grandTotalsAt, salesByHour, sumFigures, type ClosingFigures
 import { drawerDays, ticketCash } from '../drawer/drawer.ts';
 import { nextDay } from '../sales/record.ts';
 import { shopFiscalYear } from './fiscal-year.ts';
+import { firstSiteId, outletAt } from '../sites/sites.ts';
 
-async function outletByCode(db: Db, code: OutletCode) {
-  const outlet = await db.selectFrom('outlets').select(['id', 'code', 'name']).where('code', '=', code).executeTakeFirst();
-  if (!outlet) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
-  return outlet;
+/** An outlet named by its kind, at a site (the first one when not said: a one-site shop). */
+async function outletByCode(db: Db, code: OutletCode, siteId?: number) {
+  const outlet = await outletAt(db, code, siteId ?? (await firstSiteId(db)));
+  return { ...outlet, code: outlet.kind };
 }
 
 const frenchDate = (day: string) =>
@@ -43,8 +44,8 @@ const append = async (trx: Db, input: Parameters<typeof appendClosing>[1]) =>
   closingView(await appendClosing(trx, { ...input, figures: { ...input.figures, chainHeads: await outletHeads(trx, input.outletId) } }));
 
 /** X report: the day's figures so far, not closed. */
-export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone = 'Europe/Paris') {
-  const o = await outletByCode(db, outlet);
+export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone = 'Europe/Paris', siteId?: number) {
+  const o = await outletByCode(db, outlet, siteId);
   const closed = await db
     .selectFrom('closings')
     .select('id')
@@ -67,6 +68,7 @@ export async function closeDay(
   db: Kysely<Database>,
   input: {
     outlet: OutletCode;
+    siteId?: number;
     day: string;
     cashCountedCents: number;
     note?: string | undefined;
@@ -81,7 +83,7 @@ export async function closeDay(
   if (input.day > today)
     throw new Unprocessable('On ne clôture pas une journée future.', [{ field: 'day', reason: `après aujourd’hui (${today})` }]);
   return db.transaction().execute(async (trx) => {
-    const outlet = await outletByCode(trx, input.outlet);
+    const outlet = await outletByCode(trx, input.outlet, input.siteId);
     const figures = await dayFigures(trx, outlet.id, { from: input.day, to: input.day });
     const drawer = (await drawerDays(trx, outlet.id, { from: input.day, to: input.day }))(input.day, ticketCash(figures));
     const open = await openOrdersSummary(trx, outlet.id);
@@ -126,7 +128,7 @@ function daysOfMonth(month: string): string[] {
 /** A month closing sums its day closings; every day of the month with tickets must be closed first. */
 export async function closeMonth(
   db: Kysely<Database>,
-  input: { outlet: OutletCode; month: string },
+  input: { outlet: OutletCode; siteId?: number; month: string },
   userId: number,
   now: Date,
   timeZone: string,
@@ -135,7 +137,7 @@ export async function closeMonth(
   if (days[days.length - 1]! >= businessDay(now, timeZone))
     throw new Unprocessable('Le mois n’est pas terminé.', [{ field: 'month', reason: 'mois en cours ou futur' }]);
   return db.transaction().execute(async (trx) => {
-    const outlet = await outletByCode(trx, input.outlet);
+    const outlet = await outletByCode(trx, input.outlet, input.siteId);
     const closings = await trx
       .selectFrom('closings')
       .selectAll()
@@ -191,7 +193,7 @@ export async function closeMonth(
  */
 export async function closeYear(
   db: Kysely<Database>,
-  input: { outlet: OutletCode; year: string },
+  input: { outlet: OutletCode; siteId?: number; year: string },
   userId: number,
   now: Date,
   timeZone: string,
@@ -202,7 +204,7 @@ export async function closeYear(
       { field: 'year', reason: 'exercice en cours ou futur' },
     ]);
   return db.transaction().execute(async (trx) => {
-    const outlet = await outletByCode(trx, input.outlet);
+    const outlet = await outletByCode(trx, input.outlet, input.siteId);
     const months = await trx
       .selectFrom('closings')
       .selectAll()
@@ -265,9 +267,11 @@ export async function getClosing(db: Db, id: number) {
 export async function listClosings(
   db: Db,
   query: { outlet?: OutletCode | undefined; kind?: 'day' | 'month' | 'year' | undefined; limit: number },
+  siteId: number | null = null,
 ) {
   let q = db.selectFrom('closings').innerJoin('outlets', 'outlets.id', 'closings.outlet_id').selectAll('closings');
-  if (query.outlet) q = q.where('outlets.code', '=', query.outlet);
+  if (query.outlet) q = q.where('outlets.kind', '=', query.outlet);
+  if (siteId !== null) q = q.where('outlets.site_id', '=', siteId);
   if (query.kind) q = q.where('closings.kind', '=', query.kind);
   return (await q.orderBy('closings.id', 'desc').limit(query.limit).execute()).map(closingView);
 }

@@ -7,6 +7,7 @@ import { Reply, serve } from '../http/route.ts';
 import { closeDay, closeMonth, closeYear, getClosing, listClosings, xReport } from './closing.ts';
 import { closingDocument } from './closing-pdf.ts';
 import { flushJournal } from '../journal/fiscal.ts';
+import { requireOutletReach, siteOf, siteScope } from '../sites/sites.ts';
 
 export const closingRoutes = [
   serve(closingApi.x, {
@@ -19,6 +20,7 @@ export const closingRoutes = [
         query.outlet,
         query.day ?? businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS),
         ctx.services.config.TZ_BUSINESS,
+        await siteOf(ctx),
       ),
   }),
   serve(closingApi.closeDay, {
@@ -27,7 +29,13 @@ export const closingRoutes = [
     summary:
       'Daily closing (Z) of an outlet: totals by payment, VAT rate, producer; the drawer (float, cash in and out) and cash expected vs counted; chained. The day then takes no more tickets (they go to the next day): closing today needs `confirmEarly`',
     handler: async ({ body }, ctx) => {
-      const closing = await closeDay(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
+      const closing = await closeDay(
+        ctx.db,
+        { ...body, siteId: await siteOf(ctx) },
+        requireUser(ctx).id,
+        ctx.services.now(),
+        ctx.services.config.TZ_BUSINESS,
+      );
       // The Z signed (and every chain's head with it) and witnessed before it is answered.
       await flushJournal(ctx.services, { all: true });
       ctx.services.realtime?.dayClosed(closing.outletId, closing.period);
@@ -49,7 +57,13 @@ export const closingRoutes = [
     tag: 'closings',
     summary: 'Monthly closing, the sum of the month’s daily closings (every day with tickets must be closed)',
     handler: async ({ body }, ctx) => {
-      const closing = await closeMonth(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
+      const closing = await closeMonth(
+        ctx.db,
+        { ...body, siteId: await siteOf(ctx) },
+        requireUser(ctx).id,
+        ctx.services.now(),
+        ctx.services.config.TZ_BUSINESS,
+      );
       await flushJournal(ctx.services, { all: true });
       return Reply.created(closing);
     },
@@ -59,7 +73,13 @@ export const closingRoutes = [
     tag: 'closings',
     summary: 'Yearly closing, the sum of the year’s monthly closings',
     handler: async ({ body }, ctx) => {
-      const closing = await closeYear(ctx.db, body, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
+      const closing = await closeYear(
+        ctx.db,
+        { ...body, siteId: await siteOf(ctx) },
+        requireUser(ctx).id,
+        ctx.services.now(),
+        ctx.services.config.TZ_BUSINESS,
+      );
       await flushJournal(ctx.services, { all: true });
       return Reply.created(closing);
     },
@@ -68,7 +88,7 @@ export const closingRoutes = [
     access: MANAGERS,
     tag: 'closings',
     summary: 'Closings, newest first',
-    handler: async ({ query }, ctx) => listClosings(ctx.db, query),
+    handler: async ({ query }, ctx) => listClosings(ctx.db, query, siteScope(ctx) ?? (ctx.askedSite === null ? null : await siteOf(ctx))),
   }),
   // Before `/api/closings/:id`, which would take `12.pdf` for an id.
   serve(closingApi.pdf, {
@@ -76,6 +96,7 @@ export const closingRoutes = [
     tag: 'closings',
     summary: 'A closing as an A4 PDF: the Z of a day (or a month’s, a year’s totals), with its place in the chain',
     handler: async ({ params }, ctx) => {
+      await requireOutletReach(ctx, (await getClosing(ctx.db, params.id)).outletId, 'Clôture');
       const { pdf, filename } = await closingDocument(ctx.db, params.id);
       return Reply.file(pdf, 'application/pdf', filename);
     },
@@ -84,6 +105,10 @@ export const closingRoutes = [
     access: MANAGERS,
     tag: 'closings',
     summary: 'One closing with its figures',
-    handler: async ({ params }, ctx) => getClosing(ctx.db, params.id),
+    handler: async ({ params }, ctx) => {
+      const closing = await getClosing(ctx.db, params.id);
+      await requireOutletReach(ctx, closing.outletId, 'Clôture');
+      return closing;
+    },
   }),
 ];

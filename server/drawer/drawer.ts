@@ -16,6 +16,7 @@ import { recordEvent, type EventKind } from '../journal/events.ts';
 import { firstOpenDay } from '../sales/record.ts';
 import { tillOptions } from '../settings/settings.ts';
 import { missedZ } from '../closing/missed-z.ts';
+import { firstSiteId, outletAt } from '../sites/sites.ts';
 
 type Body = z.output<typeof cashMovementBody>;
 
@@ -23,6 +24,8 @@ export interface DrawerActor {
   user: { id: number; role: string };
   /** The till of the tablet it came from; null from the back office. */
   tillId: number | null;
+  /** From the back office: the site the manager works at (server/sites); the first site when not said. */
+  siteId?: number | null;
 }
 
 const EVENT: Record<'float' | 'in' | 'out', EventKind> = { float: 'drawer.float_counted', in: 'drawer.cash_in', out: 'drawer.cash_out' };
@@ -58,12 +61,7 @@ export async function recordCashMovement(
         tillId = till.id;
         outletId = till.outlet_id;
       } else {
-        const outlet = await trx
-          .selectFrom('outlets')
-          .select('id')
-          .where('code', '=', (body.outlet ?? 'shop') as OutletCode)
-          .executeTakeFirst();
-        if (!outlet) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
+        const outlet = await outletAt(trx, (body.outlet ?? 'shop') as OutletCode, actor.siteId ?? (await firstSiteId(trx)));
         outletId = outlet.id;
       }
     }
@@ -194,9 +192,8 @@ async function movementsWhere(db: Db, where: { id: string } | { outletId: number
   }));
 }
 
-export async function listCashMovements(db: Db, outlet: OutletCode, day: string): Promise<CashMovementView[]> {
-  const o = await db.selectFrom('outlets').select('id').where('code', '=', outlet).executeTakeFirst();
-  if (!o) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
+export async function listCashMovements(db: Db, outlet: OutletCode, day: string, siteId?: number): Promise<CashMovementView[]> {
+  const o = await outletAt(db, outlet, siteId ?? (await firstSiteId(db)));
   return movementsWhere(db, { outletId: o.id, from: day, to: day });
 }
 

@@ -2,6 +2,7 @@ import { drawerApi } from '../../shared/api/drawer.ts';
 import { requireUser } from '../auth/access.ts';
 import { MANAGERS, STAFF, TILL } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
+import { siteOf } from '../sites/sites.ts';
 import { listCashMovements, recordCashMovement, tillDay } from './drawer.ts';
 
 export const drawerRoutes = [
@@ -14,7 +15,7 @@ export const drawerRoutes = [
       const { created, movement } = await recordCashMovement(
         ctx.db,
         body,
-        { user: requireUser(ctx), tillId: ctx.device?.tillId ?? null },
+        { user: requireUser(ctx), tillId: ctx.device?.tillId ?? null, siteId: ctx.device ? null : await siteOf(ctx) },
         ctx.services.now(),
         ctx.services.config.TZ_BUSINESS,
       );
@@ -25,7 +26,7 @@ export const drawerRoutes = [
     access: MANAGERS,
     tag: 'drawer',
     summary: 'The floats and cash movements of an outlet’s business day, oldest first',
-    handler: async ({ query }, ctx) => listCashMovements(ctx.db, query.outlet, query.day),
+    handler: async ({ query }, ctx) => listCashMovements(ctx.db, query.outlet, query.day, await siteOf(ctx)),
   }),
   serve(drawerApi.tillDay, {
     access: TILL,

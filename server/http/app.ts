@@ -230,6 +230,15 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
         body = parsed.data;
       }
 
+      const siteHeader = req.get('comptoir-site');
+      const askedSite = siteHeader === undefined || siteHeader === '' ? null : Number(siteHeader);
+      if (askedSite !== null && !(Number.isInteger(askedSite) && askedSite > 0 && askedSite < 2 ** 31))
+        return sendError(
+          res,
+          new Invalid({ field: 'Comptoir-Site', reason: 'identifiant de site attendu (un entier positif)' }),
+          lang,
+          def.path,
+        );
       const ctx: RequestContext = {
         db,
         services,
@@ -239,6 +248,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
         ip: req.ip ?? '',
         remote,
         userAgent: String(req.headers['user-agent'] ?? ''),
+        askedSite,
         // What a customer's phone can open: the shop's public address when set, else the one the tablet used.
         origin: services.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
         setCookie: (name, value, options = {}) =>

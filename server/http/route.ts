@@ -23,6 +23,11 @@ export interface RequestContext {
   /** Came through the public reverse proxy with `PROXY_ACCESS=portal`: only the producers' side is open. */
   remote: boolean;
   userAgent: string;
+  /**
+   * The site a network-wide manager asked for (the `Comptoir-Site` header, a site id): where outlets named by
+   * their kind are looked up. A manager tied to one site, or a till, always works at its own (server/sites).
+   */
+  askedSite: number | null;
   /** `http://host:port` as the caller reached us: for links printed or shown (the digital receipt's QR code). */
   origin: string;
   setCookie(name: string, value: string, options?: CookieOptions): void;

@@ -19,6 +19,7 @@ import { ressourcerieRoutes } from '../ressourcerie/routes.ts';
 import { textileRoutes } from '../textile/routes.ts';
 import { accountingRoutes } from '../accounting/routes.ts';
 import { restaurantRoutes } from '../restaurant/routes.ts';
+import { siteRoutes } from '../sites/routes.ts';
 import { buildOpenApi } from '../system/openapi.ts';
 import { systemApi } from '../../shared/api/system.ts';
 import { serve, type RouteDef } from './route.ts';
@@ -57,4 +58,5 @@ export const allRoutes: readonly RouteDef[] = [
   ...textileRoutes,
   ...accountingRoutes,
   ...restaurantRoutes,
+  ...siteRoutes,
 ];

@@ -5,13 +5,14 @@ import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { parsePrinterUri } from './drivers.ts';
+import { firstSiteId, outletAt } from '../sites/sites.ts';
 
 export async function listPrinters(db: Db) {
   const rows = await db
     .selectFrom('printers')
     .leftJoin('outlets', 'outlets.id', 'printers.outlet_id')
     .selectAll('printers')
-    .select('outlets.code as outlet')
+    .select('outlets.kind as outlet')
     .orderBy('printers.id')
     .execute();
   return rows.map(printerView);
@@ -51,9 +52,8 @@ export async function getPrinter(db: Db, id: number) {
 
 async function outletId(db: Db, code: OutletCode | null): Promise<number | null> {
   if (code === null) return null;
-  const row = await db.selectFrom('outlets').select('id').where('code', '=', code).executeTakeFirst();
-  if (!row) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
-  return row.id;
+  // The first site's: a printer of another site is added with that site's outlet (not yet in the API).
+  return (await outletAt(db, code, await firstSiteId(db))).id;
 }
 
 function checkUri(uri: string) {

@@ -20,6 +20,7 @@ import { getSlip } from '../stock/ledger.ts';
 import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './documents.ts';
 import { createPrinter, getPrinter, listPrinters, updatePrinter } from './printers.ts';
 import { outletNameByCode, outletNameById, saleNumber } from './queries.ts';
+import { siteOf } from '../sites/sites.ts';
 import { PrintQueue } from './queue.ts';
 import { closingReport, depositSlip, thermalLabels } from './receipt.ts';
 
@@ -43,9 +44,10 @@ export async function printXReport(
   body: Body<'printX'>,
   { now, timeZone }: { now: Date; timeZone: string },
 ) {
-  const x = await xReport(db, body.outlet, body.day ?? businessDay(now, timeZone));
+  const siteId = await siteOf({ ...actor, db, askedSite: (actor as { askedSite?: number | null }).askedSite ?? null });
+  const x = await xReport(db, body.outlet, body.day ?? businessDay(now, timeZone), timeZone, siteId);
   const printer = await choosePrinter(db, body.printerId);
-  const outletName = await outletNameByCode(db, body.outlet);
+  const outletName = await outletNameByCode(db, body.outlet, siteId);
   const bytes = closingReport(
     'X',
     // The drawer so far (float, cash in and out) counts in the cash the X expects.

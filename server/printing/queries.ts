@@ -1,9 +1,10 @@
 /** The printing domain's reads beyond printers and jobs (portable SQL: nothing here is SQLite-specific). */
 import type { OutletCode, Db } from '../../db/schema.ts';
+import { firstSiteId, outletAt } from '../sites/sites.ts';
 
 /** The name an X report prints for its outlet. */
-export async function outletNameByCode(db: Db, code: OutletCode): Promise<string> {
-  return (await db.selectFrom('outlets').select('name').where('code', '=', code).executeTakeFirstOrThrow()).name;
+export async function outletNameByCode(db: Db, code: OutletCode, siteId?: number): Promise<string> {
+  return (await outletAt(db, code, siteId ?? (await firstSiteId(db)))).name;
 }
 
 /** The name a closing prints for its outlet. */

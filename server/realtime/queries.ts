@@ -27,18 +27,19 @@ export async function followableProducts(db: Db, actor: Actor, ids: number[]): P
   return own.map((r) => r.id);
 }
 
-/** Stock on hand of tracked products, and whether each is at or below its threshold. */
+/** Stock on hand of tracked products at each site, and whether each is at or below its threshold. */
 export async function stockOf(db: Db, productIds: number[]): Promise<StockChangedEvent[]> {
   if (!productIds.length) return [];
   const rows = await db
-    .selectFrom('products')
-    .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
-    .select(['products.id', 'products.low_stock_threshold', 'stock_levels.on_hand'])
+    .selectFrom(['products', 'sites'])
+    .leftJoin('stock_levels', (j) => j.onRef('stock_levels.product_id', '=', 'products.id').onRef('stock_levels.site_id', '=', 'sites.id'))
+    .select(['products.id', 'sites.id as site_id', 'products.low_stock_threshold', 'stock_levels.on_hand'])
     .where('products.id', 'in', productIds)
     .where('products.stock_tracked', '=', 1)
     .execute();
   return rows.map((r) => ({
     productId: r.id,
+    siteId: r.site_id,
     onHand: r.on_hand ?? 0,
     low: r.low_stock_threshold !== null && (r.on_hand ?? 0) <= r.low_stock_threshold,
   }));
@@ -48,6 +49,6 @@ export async function ownersOf(db: Db, productIds: number[]) {
   return db.selectFrom('products').select(['id', 'producer_id']).where('id', 'in', productIds).execute();
 }
 
-export async function outletIds(db: Db): Promise<number[]> {
-  return (await db.selectFrom('outlets').select('id').execute()).map((o) => o.id);
+export async function outletIds(db: Db): Promise<{ id: number; siteId: number }[]> {
+  return (await db.selectFrom('outlets').select(['id', 'site_id']).execute()).map((o) => ({ id: o.id, siteId: o.site_id }));
 }

@@ -188,10 +188,17 @@ export class Realtime {
       const events = await this.stockOf(unique);
       if (!events.length) return;
       const rows = await ownersOf(this.db, unique);
-      this.io
-        .to('managers')
-        .to(await this.outletRooms())
-        .emit('stock:changed', events);
+      // Managers hear of every site (each event says which); a till of its own site's shelves only.
+      this.io.to('managers').emit('stock:changed', events);
+      const outlets = await outletIds(this.db);
+      for (const siteId of new Set(events.map((e) => e.siteId))) {
+        const rooms = outlets.filter((o) => o.siteId === siteId).map((o) => `outlet:${o.id}`);
+        if (rooms.length)
+          this.io.to(rooms).emit(
+            'stock:changed',
+            events.filter((e) => e.siteId === siteId),
+          );
+      }
       const byProducer = new Map<number, StockChangedEvent[]>();
       for (const e of events) {
         const owner = rows.find((r) => r.id === e.productId)?.producer_id;
@@ -233,7 +240,7 @@ export class Realtime {
   }
 
   private async outletRooms(): Promise<string[]> {
-    return (await outletIds(this.db)).map((id) => `outlet:${id}`);
+    return (await outletIds(this.db)).map((o) => `outlet:${o.id}`);
   }
 
   /** After a commit: managers and the till see the ticket; each producer sees only their own lines of it. */

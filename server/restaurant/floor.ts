@@ -5,11 +5,11 @@ import type { roomBody, stationBody, tableBody, tablePatch } from '../../shared/
 import type { Db, OutletCode, Trx } from '../../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
+import { firstSiteId, outletAt } from '../sites/sites.ts';
 
-export async function outletIdOf(db: Db, code: OutletCode): Promise<number> {
-  const row = await db.selectFrom('outlets').select('id').where('code', '=', code).executeTakeFirst();
-  if (!row) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
-  return row.id;
+/** An outlet named by its kind at a site (the first site when not said). */
+export async function outletIdOf(db: Db, code: OutletCode, siteId?: number): Promise<number> {
+  return (await outletAt(db, code, siteId ?? (await firstSiteId(db)))).id;
 }
 
 type TableRow = {
@@ -40,8 +40,8 @@ const tableView = (t: TableRow, order: RoomView['tables'][number]['order'] = nul
 });
 
 /** Every room of an outlet with its tables, each with its open order (covers, waiter, since when, amount). */
-export async function listFloor(db: Db, outlet: OutletCode): Promise<RoomView[]> {
-  const outletId = await outletIdOf(db, outlet);
+export async function listFloor(db: Db, outlet: OutletCode, siteId?: number): Promise<RoomView[]> {
+  const outletId = await outletIdOf(db, outlet, siteId);
   const rooms = await db
     .selectFrom('rooms')
     .selectAll()

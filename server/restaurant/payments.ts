@@ -26,6 +26,7 @@ import { recordEvent } from '../journal/events.ts';
 import { recordMovements, type MovementInput } from '../stock/ledger.ts';
 import type { TicketLineToCommit } from '../sales/record.ts';
 import { kitchenUseOfSale } from '../catalog/recipes.ts';
+import { siteOfTill } from '../sites/sites.ts';
 import { printNote } from './note.ts';
 
 type OrderPart = NonNullable<SaleBody['order']>;
@@ -279,11 +280,13 @@ export async function recordOrderPart(
   }
   const lines = await linesLeft(trx, part.id);
   if (lines.some((l) => l.leftCents > 0)) return false;
-  // What shares paid leaves the shelf now, whole, with the ticket that settles the bill.
+  // What shares paid leaves the shelf now, whole, with the ticket that settles the bill, at the till's site.
+  const siteId = await siteOfTill(trx, by.tillId);
   const goods: MovementInput[] = lines
     .filter((l) => l.paidByShare > 0 && l.stock_tracked === 1 && l.quantity > l.paidByItem)
     .map((l) => ({
       productId: l.product_id,
+      siteId,
       kind: 'sale',
       quantity: -(l.quantity - l.paidByItem),
       saleId,
@@ -298,6 +301,7 @@ export async function recordOrderPart(
         id: saleId,
         number: sale.number,
         tillId: by.tillId,
+        siteId,
         lines: shared.map((l, i) => ({
           lineNo: i + 1,
           productId: l.product_id,

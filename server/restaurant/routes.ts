@@ -3,6 +3,7 @@ import { isManager, requireUser } from '../auth/access.ts';
 import { MANAGERS, STAFF, TILL } from '../http/access.ts';
 import { NotFound, Unprocessable } from '../errors.ts';
 import { Reply, serve, type RequestContext } from '../http/route.ts';
+import { siteOf } from '../sites/sites.ts';
 import { createRoom, createStation, createTable, listFloor, listStations, outletIdOf, setCategoryStation, updateTable } from './floor.ts';
 import { applyOp, getOrder, listOpenOrders, outletOfOrder, outletOfTable, requireOutletDevice } from './orders.ts';
 import type { OrderView } from '../../shared/api/restaurant.ts';
@@ -40,7 +41,7 @@ export const restaurantRoutes = [
     tag: 'restaurant',
     summary:
       'The floor: rooms and their tables on the plan, each with its open order at a glance (covers, waiter, since, amount, lines not sent)',
-    handler: async ({ query }, ctx) => listFloor(ctx.db, query.outlet),
+    handler: async ({ query }, ctx) => listFloor(ctx.db, query.outlet, await siteOf(ctx)),
   }),
   serve(restaurantApi.createRoom, {
     access: MANAGERS,
@@ -96,7 +97,7 @@ export const restaurantRoutes = [
     access: TILL,
     tag: 'restaurant',
     summary: 'The open orders of an outlet, each with its lines',
-    handler: async ({ query }, ctx) => listOpenOrders(ctx.db, await outletIdOf(ctx.db, query.outlet)),
+    handler: async ({ query }, ctx) => listOpenOrders(ctx.db, await outletIdOf(ctx.db, query.outlet, await siteOf(ctx))),
   }),
   serve(restaurantApi.order, {
     access: TILL,

@@ -47,9 +47,9 @@ export async function checkLinePrices(
   lines: SaleBody['lines'],
   productOf: Map<number, ProductToPrice>,
   at: Date,
-  how: { ordered: readonly { vatRateBp: number }[] | null; onSite: boolean },
+  how: { ordered: readonly { vatRateBp: number }[] | null; onSite: boolean; siteId?: number },
 ): Promise<LinePrice[]> {
-  const inForce = await pricesInForce(trx, [...productOf.values()], at);
+  const inForce = await pricesInForce(trx, [...productOf.values()], at, how.siteId);
   const layouts = lines.some((l) => l.priceLabel) ? await inStoreLayouts(trx) : [];
   const problems: { field: string; reason: string }[] = [];
   // Mandataire: a franchise or flat-rate producer's goods carry no VAT (server/accounting/consignment.ts).

@@ -54,9 +54,10 @@ export async function replayOf(db: Db, id: string, bodyHash: string): Promise<Sa
 
 /** The till a ticket is rung on, refused when unknown or disabled. */
 export async function activeTill(db: Db, tillId: number) {
-  const [till] = await rawRows<{ id: number; outlet_id: number; training_mode: 0 | 1; active: 0 | 1 }>(
+  const [till] = await rawRows<{ id: number; outlet_id: number; training_mode: 0 | 1; active: 0 | 1; site_id: number; kind: string }>(
     db,
-    'select "id", "outlet_id", "training_mode", "active" from "tills" where "id" = ?',
+    `select "tills"."id", "tills"."outlet_id", "tills"."training_mode", "tills"."active", "outlets"."site_id", "outlets"."kind"
+     from "tills" inner join "outlets" on "outlets"."id" = "tills"."outlet_id" where "tills"."id" = ?`,
     [tillId],
   );
   if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
@@ -182,9 +183,9 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
   // what the shop and the other counters sell is taken away (the product's take-away rate, if it has one).
   // (An order's part is checked under the lock only: recordSale never checks one early.)
   const ordered = body.order ? await checkOrderPart(db as Trx, body.order, body.lines, till) : null;
-  const onSite = (await outletCode(db, till.outlet_id)) === 'restaurant';
+  const onSite = till.kind === 'restaurant';
   // Each line's price and rate against the catalogue in force when the till rang it (sales/prices.ts).
-  const linePrices: LinePrice[] = await checkLinePrices(db, body.lines, productOf, createdAt, { ordered, onSite });
+  const linePrices: LinePrice[] = await checkLinePrices(db, body.lines, productOf, createdAt, { ordered, onSite, siteId: till.site_id });
   const rateOf = (i: number) => linePrices[i]!.vatRateBp;
   const toPrice = body.lines.map((l, i) => {
     const p = productOf.get(l.productId)!;
@@ -498,7 +499,8 @@ export type TicketLineToCommit = TicketRecord['lines'][number] & {
 
 export interface TicketToCommit {
   id: string;
-  till: { id: number; outlet_id: number; training_mode: 0 | 1 };
+  /** `site_id`: where its goods leave the shelves (server/sites). */
+  till: { id: number; outlet_id: number; training_mode: 0 | 1; site_id: number };
   /** The tablet that numbered it: a number another tablet of the till already used is not a conflict. */
   deviceId: number | null;
   number: number;
@@ -711,10 +713,11 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     const moves: MovementInput[] = [];
     for (const l of t.lines) {
       if (!l.stockTracked) continue;
-      moves.push({ productId: l.productId, kind: t.kind, quantity: -l.quantity, saleId: record.id });
+      moves.push({ productId: l.productId, siteId: t.till.site_id, kind: t.kind, quantity: -l.quantity, saleId: record.id });
       if (t.kind === 'refund' && !l.restock)
         moves.push({
           productId: l.productId,
+          siteId: t.till.site_id,
           kind: 'loss',
           quantity: l.quantity,
           saleId: record.id,
@@ -723,7 +726,8 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     }
     // The dishes sold take their recipes' ingredients off the shelves, paid to their producers. A refund of a
     // dish gives nothing back: the ingredients were cooked (and the producer stays paid for them).
-    if (t.kind === 'sale') moves.push(...(await kitchenUseOfSale(trx, { id: record.id, number, tillId: t.till.id, lines: t.lines })));
+    if (t.kind === 'sale')
+      moves.push(...(await kitchenUseOfSale(trx, { id: record.id, number, tillId: t.till.id, siteId: t.till.site_id, lines: t.lines })));
     if (moves.length) await recordMovements(trx, moves, t.cashierId, t.now);
   }
   if (proposedNumber !== null) {
@@ -745,11 +749,6 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     });
   }
   return saleView({ row, record });
-}
-
-async function outletCode(db: Db, outletId: number): Promise<string | undefined> {
-  const [row] = await rawRows<{ code: string }>(db, 'select "code" from "outlets" where "id" = ?', [outletId]);
-  return row?.code;
 }
 
 /** The first business day on or after `day` with no closing for this outlet. */

@@ -66,6 +66,20 @@ export async function producerSales(
     .select((eb) => eb.fn.sum<number>('l.total_cents').as('cents'))
     .where('s.kind', '=', 'refund')
     .executeTakeFirst();
+  // A network of sites: the takings at each (every site, the quiet ones too); nothing in a one-site shop.
+  const sites = await db.selectFrom('sites').select(['id', 'name']).orderBy('id').execute();
+  const perSite =
+    sites.length > 1
+      ? await base
+          .innerJoin('outlets as o', 'o.id', 's.outlet_id')
+          .select([
+            'o.site_id',
+            (eb) => eb.fn.sum<number>('l.total_cents').as('cents'),
+            (eb) => eb.fn.count<number>('l.line_no').as('lines'),
+          ])
+          .groupBy('o.site_id')
+          .execute()
+      : [];
   const key = (day: string) => (query.groupBy === 'day' ? day : query.groupBy === 'week' ? weekOf(day) : day.slice(0, 7));
   const series = new Map<string, { salesCents: number; lines: number }>();
   // Every bucket of the period appears, empty ones too: a chart with holes in time lies about quiet days.
@@ -95,6 +109,14 @@ export async function producerSales(
       quantity: Number(p.quantity),
       salesCents: Number(p.cents),
     })),
+    ...(sites.length > 1
+      ? {
+          bySite: sites.map((site) => {
+            const f = perSite.find((r) => r.site_id === site.id);
+            return { siteId: site.id, name: site.name, salesCents: Number(f?.cents ?? 0), lines: Number(f?.lines ?? 0) };
+          }),
+        }
+      : {}),
   };
 }
 
@@ -103,7 +125,10 @@ function linesQuery(db: Db, producerId: number, period: { from: string; to: stri
     .selectFrom('sale_lines as l')
     .innerJoin('sales as s', 's.id', 'l.sale_id')
     .innerJoin('tills as t', 't.id', 's.till_id')
+    .innerJoin('outlets as o', 'o.id', 's.outlet_id')
+    .innerJoin('sites as site', 'site.id', 'o.site_id')
     .select([
+      'site.name as site_name',
       'l.sale_id',
       'l.line_no',
       's.kind',
@@ -132,6 +157,7 @@ export async function producerLines(
   query: { from: string; to: string; limit: number; offset: number },
 ) {
   await visibleProducer(db, actor, producerId);
+  const network = (await db.selectFrom('sites').select('id').limit(2).execute()).length > 1;
   const rows = await linesQuery(db, producerId, query)
     .orderBy('s.created_at', 'desc')
     .orderBy('l.line_no')
@@ -152,6 +178,7 @@ export async function producerLines(
     unitPriceCents: r.unit_price_cents,
     totalCents: r.total_cents,
     vatRateBp: r.vat_rate_bp,
+    ...(network ? { site: r.site_name } : {}),
   }));
 }
 

@@ -22,6 +22,7 @@ export interface UnsettledLine {
   created_at: string;
   till_name: string;
   category_id: number | null;
+  outlet_id: number;
 }
 
 /** Which sales to look in, by business day (`from`…`to`, inclusive). */
@@ -72,6 +73,7 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
       's.created_at',
       't.name as till_name',
       'p.category_id',
+      's.outlet_id',
     ])
     .whereRef('l.sale_id', '=', 's.id')
     .where('l.producer_id', '=', producerId)
@@ -101,6 +103,7 @@ export async function unsettledKitchenUse(db: Db, producerId: number, between: {
       'm.unit_price_cents',
       'm.sale_id',
       'm.note',
+      'm.site_id',
       'p.id as product_id',
       'p.name',
       'p.unit',

@@ -15,6 +15,8 @@ export interface StatementDocument {
   terms: CommissionTerms;
   items: StatementItem[];
   totals: StatementTotals;
+  /** A section per site, across a network of sites. */
+  sites?: { name: string; salesCents: number; refundsCents: number; kitchenCents: number; grossCents: number; lines: number }[] | undefined;
   /** A preview of a period not issued yet: says so on every page, carries no number. */
   draft?: boolean;
 }
@@ -89,6 +91,39 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
       { cells: ['', '', 'Total des ventes', '', '', '', pdfEuros(s.totals.salesCents)], bold: true },
     ]);
   else doc.paragraph('Aucune vente sur la période.', { muted: true });
+  // A network of sites: what was sold, refunded and cooked at each place, then the lines of each site.
+  if (s.sites?.length) {
+    doc.section('Par site');
+    doc.table(
+      [
+        { header: 'Site', width: 0.28 },
+        { header: 'Lignes', width: 0.1, align: 'right' },
+        { header: 'Ventes', width: 0.16, align: 'right' },
+        { header: 'Remb.', width: 0.14, align: 'right' },
+        { header: 'Cuisine', width: 0.14, align: 'right' },
+        { header: 'Total TTC', width: 0.18, align: 'right' },
+      ],
+      s.sites.map((site) => ({
+        cells: [
+          site.name,
+          String(site.lines),
+          pdfEuros(site.salesCents),
+          pdfEuros(site.refundsCents),
+          pdfEuros(site.kitchenCents),
+          pdfEuros(site.grossCents),
+        ],
+      })),
+    );
+    for (const site of s.sites) {
+      const own = sales.filter((i) => i.site === site.name);
+      if (!own.length) continue;
+      doc.section(`Ventes à ${site.name} (${own.length} ligne${own.length > 1 ? 's' : ''})`);
+      doc.table(lineColumns, [
+        ...own.map(row),
+        { cells: ['', '', `Total ${site.name}`, '', '', '', pdfEuros(site.salesCents)], bold: true },
+      ]);
+    }
+  }
   // Textile: the sales of each model (its sizes and colours together).
   const byModel = new Map<string, { pieces: number; cents: number }>();
   for (const i of sales)

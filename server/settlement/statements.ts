@@ -187,7 +187,16 @@ async function unsettledItems(
     .where('producer_id', '=', producerId)
     .orderBy('period_to', 'desc')
     .executeTakeFirst();
-  const outletIds = (await db.selectFrom('outlets').select('id').execute()).map((o) => o.id);
+  const outlets = await db
+    .selectFrom('outlets')
+    .innerJoin('sites', 'sites.id', 'outlets.site_id')
+    .select(['outlets.id', 'sites.id as site_id', 'sites.name as site_name'])
+    .execute();
+  const outletIds = outlets.map((o) => o.id);
+  // A network of sites: each item says where (one site: nothing, the statement reads as it always did).
+  const siteCount = new Set(outlets.map((o) => o.site_id)).size;
+  const siteOfOutlet = new Map(outlets.map((o) => [o.id, o.site_name]));
+  const siteName = new Map(outlets.map((o) => [o.site_id, o.site_name]));
   // Days after the last statement (gap days before `from` included): every sale of those days.
   const freshFrom = last && last.period_to >= start ? shiftDay(last.period_to, 1) : start;
   const rows: UnsettledLine[] = await unsettledLines(db, producerId, { outletIds, from: freshFrom, to });
@@ -236,6 +245,7 @@ async function unsettledItems(
     vatRateBp: l.vat_rate_bp,
     commissionBp: (l.category_id !== null ? rateOf.get(l.category_id) : undefined) ?? terms.defaultBp,
     carried: l.business_day < from,
+    ...(siteCount > 1 ? { site: siteOfOutlet.get(l.outlet_id) ?? '' } : {}),
   }));
   // Kitchen movements carry an instant; their business day is that instant in the shop's zone.
   const kitchen = await unsettledKitchenUse(db, producerId, {
@@ -264,6 +274,7 @@ async function unsettledItems(
       vatRateBp: m.vat_rate_bp,
       commissionBp: 0,
       carried: day < from,
+      ...(siteCount > 1 ? { site: siteName.get(m.site_id) ?? '' } : {}),
     });
   }
   // Textile variants: the model each was made as, for the statement to group its sales by model.
@@ -286,6 +297,25 @@ async function unsettledItems(
   return { items, watermark };
 }
 
+/**
+ * A section per site, from the items' `site` (issue 23): what was sold, refunded and taken by the kitchen at
+ * each place. Absent when every item is of one site.
+ */
+export function siteSections(items: readonly StatementItem[]): { sites?: NonNullable<StatementView['sites']> } {
+  const names = [...new Set(items.flatMap((i) => (i.site === undefined ? [] : [i.site])))].sort((a, b) => a.localeCompare(b, 'fr'));
+  if (!names.length) return {};
+  return {
+    sites: names.map((name) => {
+      const own = items.filter((i) => i.site === name);
+      const sum = (kind: StatementItem['kind']) => own.filter((i) => i.kind === kind).reduce((a, i) => a + i.amountCents, 0);
+      const salesCents = sum('sale');
+      const refundsCents = sum('refund');
+      const kitchenCents = sum('kitchen');
+      return { name, salesCents, refundsCents, kitchenCents, grossCents: salesCents + refundsCents + kitchenCents, lines: own.length };
+    }),
+  };
+}
+
 function viewOfRow(row: {
   id: number;
   number: number;
@@ -299,6 +329,7 @@ function viewOfRow(row: {
   const frozen = JSON.parse(row.figures) as Omit<StatementView, 'id' | 'number' | 'code' | 'status' | 'issuedAt' | 'payment' | 'pdfSha256'>;
   return {
     ...frozen,
+    ...siteSections(frozen.items),
     id: row.id,
     number: row.number,
     code: statementCode(row.number),
@@ -346,6 +377,7 @@ export async function statementFor(
     terms,
     items,
     totals: await totalsFor(db, producerId, period, items, terms.commissionVatRateBp),
+    ...siteSections(items),
     pdfSha256: null,
   };
 }
@@ -586,6 +618,7 @@ export async function prepareStatement(
     terms,
     items,
     totals,
+    ...siteSections(items),
   };
   return { producerId, period, number, issuedAt, doc, salesWatermark: watermark, mandate };
 }

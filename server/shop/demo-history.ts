@@ -223,7 +223,7 @@ export async function createDemoHistory(
           await db
             .transaction()
             .execute((trx) =>
-              recordSlip(trx, 'deposit', { producerId, lines, note: 'Livraison du mardi' }, manager.id, parisTime(day, 8, 30)),
+              recordSlip(trx, 'deposit', { producerId, lines, note: 'Livraison du mardi' }, manager.id, parisTime(day, 8, 30), 1),
             );
         }
       }

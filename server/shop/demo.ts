@@ -164,7 +164,7 @@ export async function createDemoShop(db: Kysely<Database>, now: Date): Promise<v
       }
     }
     for (const [owner, lines] of deposits) {
-      await recordSlip(trx, 'deposit', { producerId: owner, lines, note: 'Dépôt initial (démo)' }, managerId, start);
+      await recordSlip(trx, 'deposit', { producerId: owner, lines, note: 'Dépôt initial (démo)' }, managerId, start, 1);
     }
     // Before the history: the café's lunches then take their ingredients off the producers' shelves.
     for (const [dish, ingredients] of Object.entries(demoRecipes)) {
@@ -243,6 +243,7 @@ async function createDemoTextile(db: Kysely<Database>, now: Date, managerId: num
         },
         managerId,
         now,
+        1,
       );
   });
   for (const [code, name] of [

@@ -16,11 +16,18 @@ export async function createShopBase(db: Kysely<Database>, mode: 'demo' | 'real'
   const identity = shopIdentitySchema.parse(given);
   const existing = await shopMode(db);
   if (existing) throw new Error(`this database already holds a ${existing} shop`);
-  await db
+  // The first site (server/sites), named after the shop: a one-site shop never sees more of it.
+  const site = await db
+    .insertInto('sites')
+    .values({ code: 'principal', name: identity.name, city: identity.city, active: 1, created_at: now.toISOString() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const outlets = await db
     .insertInto('outlets')
-    .values(OUTLET_CODES.map((code) => ({ code, name: OUTLET_NAMES[code] })))
+    .values(OUTLET_CODES.map((code) => ({ code, kind: code, name: OUTLET_NAMES[code], site_id: site.id })))
+    .returning('id')
     .execute();
-  await db.insertInto('tills').values({ outlet_id: 1, name: 'Caisse 1', created_at: now.toISOString() }).execute();
+  await db.insertInto('tills').values({ outlet_id: outlets[0]!.id, name: 'Caisse 1', created_at: now.toISOString() }).execute();
   await writeSetting(db, 'shop.mode', mode, now);
   await writeSetting(db, 'shop.identity', identity, now);
   await writeSetting(db, 'barcodes.inStoreLayouts', defaultInStoreLayouts, now);

@@ -12,6 +12,8 @@ import type { Scope } from '../auth/identity.ts';
 
 export interface MovementInput {
   productId: number;
+  /** Where the goods are: stock is kept per site (server/sites). */
+  siteId: number;
   kind: MovementKind;
   /** Signed: what enters the shelf is positive. Pieces, or grams for products sold by weight. */
   quantity: number;
@@ -34,6 +36,7 @@ const MOVEMENT_COLUMNS = [
   'sale_id',
   'note',
   'unit_price_cents',
+  'site_id',
 ] as const;
 
 /**
@@ -46,9 +49,9 @@ export async function recordMovements(db: Trx, movements: readonly MovementInput
   const at = now.toISOString();
   // Written in SQL once (db/raw.ts): this runs for every ticket.
   // SQLite: the text has `?` placeholders; PostgreSQL needs `$1, $2…` (db/raw.ts would build them per dialect).
-  const rows = await rawRows<{ id: number; product_id: number }>(
+  const rows = await rawRows<{ id: number; product_id: number; site_id: number }>(
     db,
-    insertSql('stock_movements', MOVEMENT_COLUMNS, movements.length, ' returning "id", "product_id"'),
+    insertSql('stock_movements', MOVEMENT_COLUMNS, movements.length, ' returning "id", "product_id", "site_id"'),
     movements.flatMap((m) => [
       m.productId,
       m.kind,
@@ -60,29 +63,33 @@ export async function recordMovements(db: Trx, movements: readonly MovementInput
       m.saleId ?? null,
       m.note ?? null,
       m.unitPriceCents ?? null,
+      m.siteId,
     ]),
   );
-  // One balance update per product, whatever the number of its movements here.
-  const byProduct = new Map<number, { quantity: number; lastId: number }>();
+  // One balance update per product and site, whatever the number of its movements here.
+  const key = (siteId: number, productId: number) => `${siteId}:${productId}`;
+  const byProduct = new Map<string, { siteId: number; productId: number; quantity: number; lastId: number }>();
   movements.forEach((m) => {
-    const cur = byProduct.get(m.productId) ?? { quantity: 0, lastId: 0 };
-    byProduct.set(m.productId, { quantity: cur.quantity + m.quantity, lastId: cur.lastId });
+    const k = key(m.siteId, m.productId);
+    const cur = byProduct.get(k) ?? { siteId: m.siteId, productId: m.productId, quantity: 0, lastId: 0 };
+    cur.quantity += m.quantity;
+    byProduct.set(k, cur);
   });
-  for (const r of rows) {
-    const cur = byProduct.get(r.product_id)!;
+  rows.forEach((r) => {
+    const cur = byProduct.get(key(r.site_id, r.product_id))!;
     cur.lastId = Math.max(cur.lastId, r.id);
-  }
+  });
   // One statement for all the products of these movements: each balance moves by its own sum.
   // SQLite: `?` placeholders as above; the `on conflict … do update … excluded` upsert itself is PostgreSQL's too.
   await rawRun(
     db,
     insertSql(
       'stock_levels',
-      ['product_id', 'on_hand', 'last_movement_id', 'updated_at'],
+      ['site_id', 'product_id', 'on_hand', 'last_movement_id', 'updated_at'],
       byProduct.size,
-      ' on conflict ("product_id") do update set "on_hand" = "stock_levels"."on_hand" + "excluded"."on_hand", "last_movement_id" = "excluded"."last_movement_id", "updated_at" = "excluded"."updated_at"',
+      ' on conflict ("site_id", "product_id") do update set "on_hand" = "stock_levels"."on_hand" + "excluded"."on_hand", "last_movement_id" = "excluded"."last_movement_id", "updated_at" = "excluded"."updated_at"',
     ),
-    [...byProduct].flatMap(([productId, { quantity, lastId }]) => [productId, quantity, lastId, at]),
+    [...byProduct.values()].flatMap(({ siteId, productId, quantity, lastId }) => [siteId, productId, quantity, lastId, at]),
   );
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
@@ -118,7 +125,7 @@ async function nextSlipNumber(db: Trx, kind: SlipKind): Promise<number> {
  * A deposit slip (bon de dépôt) or a return slip (reprise): one delivery or pick-up by one producer, one
  * movement per line. Only that producer's own products can be on it: they own the consignment stock.
  */
-export async function recordSlip(db: Trx, kind: SlipKind, input: SlipBody, userId: number, now: Date): Promise<SlipView> {
+export async function recordSlip(db: Trx, kind: SlipKind, input: SlipBody, userId: number, now: Date, siteId: number): Promise<SlipView> {
   const producer = await db.selectFrom('producers').select(['id', 'name', 'active']).where('id', '=', input.producerId).executeTakeFirst();
   if (!producer) throw new Invalid({ field: 'producerId', reason: 'producteur inconnu' });
   if (kind === 'deposit' && producer.active !== 1) throw new Invalid({ field: 'producerId', reason: 'ce producteur est désactivé' });
@@ -137,13 +144,13 @@ export async function recordSlip(db: Trx, kind: SlipKind, input: SlipBody, userI
   const at = now.toISOString();
   const slip = await db
     .insertInto('stock_slips')
-    .values({ kind, number, producer_id: producer.id, note: input.note ?? null, created_at: at, created_by: userId })
+    .values({ kind, number, producer_id: producer.id, note: input.note ?? null, created_at: at, created_by: userId, site_id: siteId })
     .returning('id')
     .executeTakeFirstOrThrow();
   const sign = kind === 'deposit' ? 1 : -1;
   await recordMovements(
     db,
-    input.lines.map((l) => ({ productId: l.productId, kind, quantity: sign * l.quantity, slipId: slip.id })),
+    input.lines.map((l) => ({ productId: l.productId, siteId, kind, quantity: sign * l.quantity, slipId: slip.id })),
     userId,
     now,
   );
@@ -151,7 +158,7 @@ export async function recordSlip(db: Trx, kind: SlipKind, input: SlipBody, userI
     kind: kind === 'deposit' ? 'stock.deposit' : 'stock.return',
     userId,
     subject: `slip:${slip.id}`,
-    data: { number, producerId: producer.id, lines: input.lines },
+    data: { number, producerId: producer.id, siteId, lines: input.lines },
     at,
   });
   return getSlip(db, slip.id, { producerId: null });
@@ -162,7 +169,9 @@ export async function getSlip(db: Db, id: number, scope: Scope): Promise<SlipVie
     .selectFrom('stock_slips')
     .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
     .innerJoin('users', 'users.id', 'stock_slips.created_by')
+    .innerJoin('sites', 'sites.id', 'stock_slips.site_id')
     .select([
+      'sites.name as site_name',
       'stock_slips.id',
       'stock_slips.kind',
       'stock_slips.number',
@@ -192,6 +201,7 @@ export async function getSlip(db: Db, id: number, scope: Scope): Promise<SlipVie
     note: slip.note,
     createdAt: slip.created_at,
     createdBy: slip.created_by,
+    siteName: slip.site_name,
     lines: lines.map((l) => ({
       productId: l.product_id,
       name: l.name,
@@ -206,10 +216,12 @@ export async function listSlips(
   db: Db,
   query: { producerId?: number | undefined; kind?: SlipKind | undefined; limit: number },
   scope: Scope,
+  siteId: number | null = null,
 ): Promise<SlipSummary[]> {
   let q = db
     .selectFrom('stock_slips')
     .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
+    .innerJoin('sites', 'sites.id', 'stock_slips.site_id')
     .select([
       'stock_slips.id',
       'stock_slips.kind',
@@ -218,7 +230,9 @@ export async function listSlips(
       'producers.name as producer_name',
       'stock_slips.created_at',
       'stock_slips.note',
+      'sites.name as site_name',
     ]);
+  if (siteId !== null) q = q.where('stock_slips.site_id', '=', siteId);
   if (scope.producerId !== null) q = q.where('stock_slips.producer_id', '=', scope.producerId);
   if (query.producerId !== undefined) q = q.where('stock_slips.producer_id', '=', query.producerId);
   if (query.kind) q = q.where('stock_slips.kind', '=', query.kind);
@@ -231,12 +245,13 @@ export async function listSlips(
     producerName: r.producer_name,
     createdAt: r.created_at,
     note: r.note,
+    siteName: r.site_name,
   }));
 }
 
 const lossReasonLabel = { breakage: 'casse', expired: 'DLC dépassée', theft: 'vol', other: 'autre' } as const;
 
-export async function recordLosses(db: Trx, input: LossBody, userId: number, now: Date) {
+export async function recordLosses(db: Trx, input: LossBody, userId: number, now: Date, siteId: number) {
   await trackedProducts(
     db,
     input.lines.map((l) => l.productId),
@@ -246,6 +261,7 @@ export async function recordLosses(db: Trx, input: LossBody, userId: number, now
     db,
     input.lines.map((l) => ({
       productId: l.productId,
+      siteId,
       kind: 'loss' as const,
       quantity: -l.quantity,
       note: [lossReasonLabel[l.reason], l.note].filter(Boolean).join(' : '),
@@ -253,7 +269,7 @@ export async function recordLosses(db: Trx, input: LossBody, userId: number, now
     userId,
     now,
   );
-  await recordEvent(db, { kind: 'stock.loss', userId, data: { lines: input.lines }, at: now.toISOString() });
+  await recordEvent(db, { kind: 'stock.loss', userId, data: { siteId, lines: input.lines }, at: now.toISOString() });
   return { movements: ids.length };
 }
 
@@ -262,7 +278,14 @@ export async function recordLosses(db: Trx, input: LossBody, userId: number, now
  * product's price of that moment, kept on the movement (a later price change does not alter what is owed).
  * Only a producer's goods: what the house owns is not settled with anyone.
  */
-export async function recordKitchenUse(db: Trx, input: KitchenUseBody, userId: number, now: Date, timeZone = 'Europe/Paris') {
+export async function recordKitchenUse(
+  db: Trx,
+  input: KitchenUseBody,
+  userId: number,
+  now: Date,
+  siteId: number,
+  timeZone = 'Europe/Paris',
+) {
   const ids = input.lines.map((l) => l.productId);
   const byId = await trackedProducts(db, ids, 'lines');
   input.lines.forEach((l, i) => {
@@ -302,6 +325,7 @@ export async function recordKitchenUse(db: Trx, input: KitchenUseBody, userId: n
     db,
     input.lines.map((l) => ({
       productId: l.productId,
+      siteId,
       kind: 'kitchen' as const,
       quantity: -l.quantity,
       note: input.note ?? null,
@@ -314,6 +338,7 @@ export async function recordKitchenUse(db: Trx, input: KitchenUseBody, userId: n
     kind: 'stock.kitchen',
     userId,
     data: {
+      siteId,
       ...(at !== now ? { day: input.day } : {}),
       lines: input.lines.map((l) => ({ ...l, unitPriceCents: priceOf.get(l.productId)! })),
     },
@@ -323,11 +348,16 @@ export async function recordKitchenUse(db: Trx, input: KitchenUseBody, userId: n
 }
 
 /** An inventory count: each line records the difference between what is on the shelf and what the ledger says. */
-export async function recordCount(db: Trx, input: CountBody, userId: number, now: Date): Promise<CountResult> {
+export async function recordCount(db: Trx, input: CountBody, userId: number, now: Date, siteId: number): Promise<CountResult> {
   const ids = input.lines.map((l) => l.productId);
   if (new Set(ids).size !== ids.length) throw new Invalid({ field: 'lines', reason: 'un article figure deux fois dans le comptage' });
   await trackedProducts(db, ids, 'lines');
-  const levels = await db.selectFrom('stock_levels').select(['product_id', 'on_hand']).where('product_id', 'in', ids).execute();
+  const levels = await db
+    .selectFrom('stock_levels')
+    .select(['product_id', 'on_hand'])
+    .where('site_id', '=', siteId)
+    .where('product_id', 'in', ids)
+    .execute();
   const onHand = new Map(levels.map((l) => [l.product_id, l.on_hand]));
   const lines = input.lines.map((l) => ({ productId: l.productId, counted: l.counted, before: onHand.get(l.productId) ?? 0 }));
   // A line whose count equals the ledger is still recorded: it proves the product was counted that day.
@@ -335,6 +365,7 @@ export async function recordCount(db: Trx, input: CountBody, userId: number, now
     db,
     lines.map((l) => ({
       productId: l.productId,
+      siteId,
       kind: 'count' as const,
       quantity: l.counted - l.before,
       counted: l.counted,
@@ -346,22 +377,26 @@ export async function recordCount(db: Trx, input: CountBody, userId: number, now
   await recordEvent(db, {
     kind: 'stock.count',
     userId,
-    data: { lines: lines.map((l) => ({ ...l, difference: l.counted - l.before })) },
+    data: { siteId, lines: lines.map((l) => ({ ...l, difference: l.counted - l.before })) },
     at: now.toISOString(),
   });
   return { lines: lines.map((l) => ({ ...l, difference: l.counted - l.before })) };
 }
 
-/** Stock on hand of every tracked product (from the running balances), scoped to a producer if asked. */
+/**
+ * Stock on hand of every tracked product (from the running balances), scoped to a producer if asked: at one
+ * site, or (`siteId` null: a producer's view of the network) summed over the sites, with each site's part
+ * when there are several.
+ */
 export async function stockOnHand(
   db: Db,
   query: { producerId?: number | undefined; low?: boolean | undefined; unsoldDays?: number | undefined; q?: string | undefined },
   scope: Scope,
   now: Date = new Date(),
+  siteId: number | null = null,
 ): Promise<StockRow[]> {
   let q = db
     .selectFrom('products')
-    .leftJoin('stock_levels', 'stock_levels.product_id', 'products.id')
     .leftJoin('producers', 'producers.id', 'products.producer_id')
     .select([
       'products.id',
@@ -371,16 +406,30 @@ export async function stockOnHand(
       'producers.name as producer_name',
       'products.low_stock_threshold',
       'products.active',
-      'stock_levels.on_hand',
-      'stock_levels.updated_at',
     ])
     .where('products.stock_tracked', '=', 1);
   if (scope.producerId !== null) q = q.where('products.producer_id', '=', scope.producerId);
   if (query.producerId !== undefined) q = q.where('products.producer_id', '=', query.producerId);
   for (const t of searchTerms(query.q ?? '')) q = q.where(sql<boolean>`products.search_text like ${'%' + t + '%'}`);
   const rows = await q.orderBy('products.name').orderBy('products.id').execute();
+  // The balances of these products, read with the same filters (not an `in` list of every id).
+  let levels = db
+    .selectFrom('stock_levels')
+    .innerJoin('products', 'products.id', 'stock_levels.product_id')
+    .select(['stock_levels.product_id', 'stock_levels.site_id', 'stock_levels.on_hand', 'stock_levels.updated_at'])
+    .where('products.stock_tracked', '=', 1);
+  if (siteId !== null) levels = levels.where('stock_levels.site_id', '=', siteId);
+  if (scope.producerId !== null) levels = levels.where('products.producer_id', '=', scope.producerId);
+  if (query.producerId !== undefined) levels = levels.where('products.producer_id', '=', query.producerId);
+  const balances = await levels.execute();
+  const sites = siteId === null ? await db.selectFrom('sites').select(['id', 'name']).orderBy('id').execute() : [];
+  const bySite = sites.length > 1;
+  const levelsOf = new Map<number, typeof balances>();
+  for (const l of balances) levelsOf.set(l.product_id, [...(levelsOf.get(l.product_id) ?? []), l]);
   const list = rows.map((r) => {
-    const onHand = r.on_hand ?? 0;
+    const own = levelsOf.get(r.id) ?? [];
+    const onHand = own.reduce((a, l) => a + l.on_hand, 0);
+    const last = own.reduce<string | null>((a, l) => (a === null || l.updated_at > a ? l.updated_at : a), null);
     return {
       productId: r.id,
       name: r.name,
@@ -392,21 +441,24 @@ export async function stockOnHand(
       low: r.low_stock_threshold !== null && onHand <= r.low_stock_threshold,
       negative: onHand < 0,
       active: r.active === 1,
-      lastMovementAt: r.updated_at ?? null,
+      lastMovementAt: last,
+      ...(bySite
+        ? { sites: sites.map((s) => ({ siteId: s.id, name: s.name, onHand: own.find((l) => l.site_id === s.id)?.on_hand ?? 0 })) }
+        : {}),
     };
   });
   let result = query.low ? list.filter((r) => r.low || r.negative) : list;
   if (query.unsoldDays !== undefined) {
     // Through the (kind, at) index: only the window's sales and deposits are read, not the whole ledger.
     const since = new Date(now.getTime() - query.unsoldDays * 86_400_000).toISOString();
-    const moved = await db
+    let moved = db
       .selectFrom('stock_movements')
       .select('product_id')
       .distinct()
       .where('kind', 'in', ['sale', 'deposit'])
-      .where('at', '>=', since)
-      .execute();
-    const recent = new Set(moved.map((m) => m.product_id));
+      .where('at', '>=', since);
+    if (siteId !== null) moved = moved.where('site_id', '=', siteId);
+    const recent = new Set((await moved.execute()).map((m) => m.product_id));
     result = result.filter((r) => r.onHand > 0 && r.active && !recent.has(r.productId));
   }
   return result;
@@ -453,30 +505,35 @@ export async function productMovements(
   }));
 }
 
-/** Re-sums the whole ledger and compares it with the running balances: any difference is a fault. */
+/** Re-sums the whole ledger and compares it with the running balances (per site): any difference is a fault. */
 export async function verifyStockLedger(db: Db) {
   const sums = await db
     .selectFrom('stock_movements')
-    .select(['product_id', (eb) => eb.fn.sum<number>('quantity').as('total'), (eb) => eb.fn.max<number>('id').as('last_id')])
-    .groupBy('product_id')
+    .select(['site_id', 'product_id', (eb) => eb.fn.sum<number>('quantity').as('total'), (eb) => eb.fn.max<number>('id').as('last_id')])
+    .groupBy(['site_id', 'product_id'])
     .execute();
   const levels = await db.selectFrom('stock_levels').selectAll().execute();
-  const levelOf = new Map(levels.map((l) => [l.product_id, l]));
+  const key = (l: { site_id: number; product_id: number }) => `${l.site_id}:${l.product_id}`;
+  const levelOf = new Map(levels.map((l) => [key(l), l]));
   const problems: { productId: number; fault: string; detail: string }[] = [];
   for (const s of sums) {
-    const level = levelOf.get(s.product_id);
-    levelOf.delete(s.product_id);
+    const level = levelOf.get(key(s));
+    levelOf.delete(key(s));
     if (!level || level.on_hand !== Number(s.total)) {
       problems.push({
         productId: s.product_id,
         fault: 'stock-mismatch',
-        detail: `ledger sums to ${s.total}, balance says ${level?.on_hand ?? 'nothing'}`,
+        detail: `site ${s.site_id}: ledger sums to ${s.total}, balance says ${level?.on_hand ?? 'nothing'}`,
       });
     }
   }
   for (const level of levelOf.values()) {
     if (level.on_hand !== 0)
-      problems.push({ productId: level.product_id, fault: 'stock-mismatch', detail: `balance ${level.on_hand} with no movement` });
+      problems.push({
+        productId: level.product_id,
+        fault: 'stock-mismatch',
+        detail: `site ${level.site_id}: balance ${level.on_hand} with no movement`,
+      });
   }
-  return { products: sums.length, problems };
+  return { products: new Set(sums.map((s) => s.product_id)).size, problems };
 }

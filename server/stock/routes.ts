@@ -1,6 +1,7 @@
 import { stockApi } from '../../shared/api/stock.ts';
 import { producerScope } from '../auth/access.ts';
 import { MANAGERS } from '../http/access.ts';
+import { siteOf, siteScope } from '../sites/sites.ts';
 import { Reply, serve, type RequestContext } from '../http/route.ts';
 import { getSlip, listSlips, productMovements, stockOnHand } from './ledger.ts';
 import { countStock, slipDocument, takeForKitchen, takeSlip, writeOffLosses } from './stock.ts';
@@ -17,7 +18,9 @@ export const stockRoutes = [
     tag: 'stock',
     summary:
       'Stock on hand of every tracked product (pieces, or grams for weighed goods), low-stock flags, goods unsold for N days; a producer sees only their own',
-    handler: async ({ query }, ctx) => stockOnHand(ctx.db, query, producerScope(ctx), ctx.services.now()),
+    // Managers see the stock of the site they work at; a producer sees theirs at every site.
+    handler: async ({ query }, ctx) =>
+      stockOnHand(ctx.db, query, producerScope(ctx), ctx.services.now(), ctx.user?.role === 'producer' ? null : await siteOf(ctx)),
   }),
   serve(stockApi.movements, {
     access: [...MANAGERS, 'producer'],
@@ -76,7 +79,7 @@ export const stockRoutes = [
     access: [...MANAGERS, 'producer'],
     tag: 'stock',
     summary: 'Deposit and return slips, newest first; a producer sees only their own',
-    handler: async ({ query }, ctx) => listSlips(ctx.db, query, producerScope(ctx)),
+    handler: async ({ query }, ctx) => listSlips(ctx.db, query, producerScope(ctx), siteScope(ctx)),
   }),
   serve(stockApi.slip, {
     access: [...MANAGERS, 'producer'],

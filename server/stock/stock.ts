@@ -9,20 +9,31 @@ import type { KitchenUseBody } from '../../shared/api/settlement.ts';
 import type { Database, Db, SlipKind } from '../../db/schema.ts';
 import { producerScope, requireUser, type Actor } from '../auth/access.ts';
 import { slipPdfOf } from '../settlement/slip.ts';
+import { siteOf, type SiteAsker } from '../sites/sites.ts';
 import { recordCount, recordKitchenUse, recordLosses, recordSlip } from './ledger.ts';
 
+// Each write happens at the site of the request (server/sites): the manager's, or the one they chose.
+
 /** A deposit slip (bon de dépôt) or a return slip (reprise), numbered in its own sequence. */
-export const takeSlip = (db: Kysely<Database>, actor: Actor, kind: SlipKind, input: SlipBody, now: Date): Promise<SlipView> =>
-  db.transaction().execute((trx) => recordSlip(trx, kind, input, requireUser(actor).id, now));
+export async function takeSlip(db: Kysely<Database>, actor: SiteAsker, kind: SlipKind, input: SlipBody, now: Date): Promise<SlipView> {
+  const siteId = await siteOf(actor);
+  return db.transaction().execute((trx) => recordSlip(trx, kind, input, requireUser(actor).id, now, siteId));
+}
 
-export const writeOffLosses = (db: Kysely<Database>, actor: Actor, input: LossBody, now: Date) =>
-  db.transaction().execute((trx) => recordLosses(trx, input, requireUser(actor).id, now));
+export async function writeOffLosses(db: Kysely<Database>, actor: SiteAsker, input: LossBody, now: Date) {
+  const siteId = await siteOf(actor);
+  return db.transaction().execute((trx) => recordLosses(trx, input, requireUser(actor).id, now, siteId));
+}
 
-export const takeForKitchen = (db: Kysely<Database>, actor: Actor, input: KitchenUseBody, now: Date, timeZone?: string) =>
-  db.transaction().execute((trx) => recordKitchenUse(trx, input, requireUser(actor).id, now, timeZone));
+export async function takeForKitchen(db: Kysely<Database>, actor: SiteAsker, input: KitchenUseBody, now: Date, timeZone?: string) {
+  const siteId = await siteOf(actor);
+  return db.transaction().execute((trx) => recordKitchenUse(trx, input, requireUser(actor).id, now, siteId, timeZone));
+}
 
-export const countStock = (db: Kysely<Database>, actor: Actor, input: CountBody, now: Date): Promise<CountResult> =>
-  db.transaction().execute((trx) => recordCount(trx, input, requireUser(actor).id, now));
+export async function countStock(db: Kysely<Database>, actor: SiteAsker, input: CountBody, now: Date): Promise<CountResult> {
+  const siteId = await siteOf(actor);
+  return db.transaction().execute((trx) => recordCount(trx, input, requireUser(actor).id, now, siteId));
+}
 
 /** A slip as a printable PDF: managers any, a producer only their own. */
 export const slipDocument = (db: Db, actor: Actor, id: number) => slipPdfOf(db, id, producerScope(actor));

@@ -4,6 +4,7 @@
  * stock, its price — tied to the model so the till shows one tile and a grid, deposits and counts are typed in
  * a size grid, and the statement groups sales by model.
  */
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../db/schema.ts';
 import type { ModelView } from '../../shared/api/textile.ts';
@@ -18,7 +19,10 @@ export async function modelView(db: Db, id: number): Promise<ModelView> {
   if (!m) throw new NotFound('Modèle');
   const rows = await db
     .selectFrom('products as p')
-    .leftJoin('stock_levels as s', 's.product_id', 'p.id')
+    // The first site's shelves (the textile shop's site); a model seen per site is not asked for yet.
+    .leftJoin('stock_levels as s', (j) =>
+      j.onRef('s.product_id', '=', 'p.id').on('s.site_id', '=', sql<number>`(select min(id) from sites)`),
+    )
     .leftJoin('barcodes as b', (j) => j.onRef('b.product_id', '=', 'p.id').on('b.code', 'like', 'V%'))
     .select(['p.id', 'p.size', 'p.colour', 'p.price_cents', 'p.active', 's.on_hand', 'b.code'])
     .where('p.model_id', '=', id)

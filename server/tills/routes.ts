@@ -2,6 +2,7 @@ import { tillsApi } from '../../shared/api/tills.ts';
 import { DEVICE_COOKIE } from '../auth/sessions.ts';
 import { MANAGERS, STAFF, TILL } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
+import { siteOf } from '../sites/sites.ts';
 import {
   addTill,
   changeTill,
@@ -35,13 +36,13 @@ export const tillRoutes = [
     access: TILL,
     tag: 'tills',
     summary: 'The outlets (shop, restaurant)',
-    handler: async (_, ctx) => listOutlets(ctx.db),
+    handler: async (_, ctx) => listOutlets(ctx.db, await siteOf(ctx)),
   }),
   serve(tillsApi.list, {
     access: MANAGERS,
     tag: 'tills',
     summary: 'Tills with their paired tablets',
-    handler: async (_, ctx) => listTills(ctx.db, ctx.services.now()),
+    handler: async (_, ctx) => listTills(ctx.db, ctx.services.now(), await siteOf(ctx)),
   }),
   serve(tillsApi.create, {
     access: MANAGERS,

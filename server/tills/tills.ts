@@ -14,20 +14,23 @@ import type { tillHeadBody } from '../../shared/api/tills.ts';
 import type { AppServices } from '../services.ts';
 import { tillChain } from '../journal/keys.ts';
 import { browserOf } from '../../shared/user-agent.ts';
+import { firstSiteId, outletAt, requireOutletReach, siteOf, type SiteAsker } from '../sites/sites.ts';
 
 export const PAIRING_CODE_TTL_MS = 15 * 60_000;
 
-export async function listOutlets(db: Db) {
-  return db.selectFrom('outlets').select(['id', 'code', 'name']).orderBy('id').execute();
+/** The outlets of a site, each named by its kind (`code`). */
+export async function listOutlets(db: Db, siteId: number) {
+  return db.selectFrom('outlets').select(['id', 'kind as code', 'name']).where('site_id', '=', siteId).orderBy('id').execute();
 }
 
-export async function listTills(db: Db, at: Date) {
-  const tills = await db
+/** The tills of a site (all of them when `siteId` is null), with their paired tablets. */
+export async function listTills(db: Db, at: Date, siteId: number | null = null) {
+  let q = db
     .selectFrom('tills')
     .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
-    .select(['tills.id', 'tills.name', 'tills.active', 'tills.training_mode', 'tills.printer_id', 'outlets.code as outlet'])
-    .orderBy('tills.id')
-    .execute();
+    .select(['tills.id', 'tills.name', 'tills.active', 'tills.training_mode', 'tills.printer_id', 'outlets.kind as outlet']);
+  if (siteId !== null) q = q.where('outlets.site_id', '=', siteId);
+  const tills = await q.orderBy('tills.id').execute();
   const devices = await db
     .selectFrom('devices')
     .select(['id', 'till_id', 'label', 'paired_at', 'last_seen_at', 'replaced_at'])
@@ -68,9 +71,8 @@ export async function listTills(db: Db, at: Date) {
   }));
 }
 
-export async function createTill(db: Trx, input: { outlet: OutletCode; name: string }, userId: number, now: Date) {
-  const outlet = await db.selectFrom('outlets').select('id').where('code', '=', input.outlet).executeTakeFirst();
-  if (!outlet) throw new Invalid({ field: 'outlet', reason: 'point de vente inconnu' });
+export async function createTill(db: Trx, input: { outlet: OutletCode; name: string }, userId: number, now: Date, siteId?: number) {
+  const outlet = await outletAt(db, input.outlet, siteId ?? (await firstSiteId(db)));
   const { id } = await db
     .insertInto('tills')
     .values({ outlet_id: outlet.id, name: input.name, created_at: now.toISOString() })
@@ -219,7 +221,7 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
       'tills.training_mode',
       'tills.printer_id',
       'outlets.id as outlet_id',
-      'outlets.code as outlet',
+      'outlets.kind as outlet',
       'outlets.name as outlet_name',
     ])
     .where('tills.id', '=', tillId)
@@ -262,18 +264,28 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
 
 // ——— What the routes call: each opens its own transaction ———
 
-export async function addTill(db: Kysely<Database>, actor: Actor, input: { outlet: OutletCode; name: string }, now: Date) {
+export async function addTill(db: Kysely<Database>, actor: SiteAsker, input: { outlet: OutletCode; name: string }, now: Date) {
   const userId = requireUser(actor).id;
-  return db.transaction().execute((trx) => createTill(trx, input, userId, now));
+  const siteId = await siteOf(actor);
+  return db.transaction().execute((trx) => createTill(trx, input, userId, now, siteId));
 }
 
-export async function changeTill(db: Kysely<Database>, actor: Actor, id: number, patch: z.infer<typeof tillUpdateBody>, now: Date) {
+/** A manager tied to a site reaches its tills only. */
+export async function requireTillReach(ctx: SiteAsker, tillId: number): Promise<void> {
+  const till = await ctx.db.selectFrom('tills').select('outlet_id').where('id', '=', tillId).executeTakeFirst();
+  if (!till) throw new NotFound('Caisse');
+  await requireOutletReach(ctx, till.outlet_id, 'Caisse');
+}
+
+export async function changeTill(db: Kysely<Database>, actor: SiteAsker, id: number, patch: z.infer<typeof tillUpdateBody>, now: Date) {
   const userId = requireUser(actor).id;
+  await requireTillReach(actor, id);
   return db.transaction().execute((trx) => updateTill(trx, id, patch, userId, now));
 }
 
-export async function givePairingCode(db: Kysely<Database>, actor: Actor, tillId: number, now: Date, ttlMs = PAIRING_CODE_TTL_MS) {
+export async function givePairingCode(db: Kysely<Database>, actor: SiteAsker, tillId: number, now: Date, ttlMs = PAIRING_CODE_TTL_MS) {
   const userId = requireUser(actor).id;
+  await requireTillReach(actor, tillId);
   return db.transaction().execute((trx) => issuePairingCode(trx, tillId, userId, now, ttlMs));
 }
 

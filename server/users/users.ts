@@ -10,7 +10,10 @@ import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 
 export const userView = (
-  u: Pick<UserRow, 'id' | 'login' | 'display_name' | 'role' | 'producer_id' | 'outlet_id' | 'active' | 'password_hash' | 'pin_hash'>,
+  u: Pick<
+    UserRow,
+    'id' | 'login' | 'display_name' | 'role' | 'producer_id' | 'outlet_id' | 'site_id' | 'active' | 'password_hash' | 'pin_hash'
+  >,
   lockedUntil: string | null = null,
 ) => ({
   id: u.id,
@@ -19,6 +22,7 @@ export const userView = (
   role: u.role,
   producerId: u.producer_id,
   outletId: u.outlet_id,
+  siteId: u.site_id,
   active: u.active === 1,
   hasPassword: u.password_hash !== null,
   hasPin: u.pin_hash !== null,
@@ -53,7 +57,7 @@ export async function listUsers(db: Db, now: Date) {
   return rows.map((r) => userView(r, locks.get(r.id) ?? null));
 }
 
-export async function createUser(db: Trx, input: UserCreate, actor: { id: number; role: Role }, now: Date) {
+export async function createUser(db: Trx, input: UserCreate, actor: { id: number; role: Role; siteId?: number | null }, now: Date) {
   if (!canManage(actor.role, input.role)) throw new Forbidden(`Un ${actor.role} ne peut pas créer de compte ${input.role}.`);
   const problems: { field: string; reason: string }[] = [];
   if (input.role === 'producer' && input.producerId === undefined)
@@ -75,6 +79,7 @@ export async function createUser(db: Trx, input: UserCreate, actor: { id: number
   if (input.outletId !== undefined && !(await db.selectFrom('outlets').select('id').where('id', '=', input.outletId).executeTakeFirst())) {
     throw new Invalid({ field: 'outletId', reason: 'point de vente inconnu' });
   }
+  if (input.siteId !== undefined) await checkSiteOf(db, input.siteId, input.role, actor);
   if (input.login && (await db.selectFrom('users').select('id').where('login', '=', input.login).executeTakeFirst())) {
     throw new Conflict(`L’identifiant « ${input.login} » est déjà pris.`, 'login');
   }
@@ -89,6 +94,7 @@ export async function createUser(db: Trx, input: UserCreate, actor: { id: number
       pin_hash: input.pin ? await hashSecret(input.pin, pinCost) : null,
       producer_id: input.producerId ?? null,
       outlet_id: input.outletId ?? null,
+      site_id: input.siteId ?? null,
       created_at: now.toISOString(),
     })
     .returningAll()
@@ -103,6 +109,15 @@ export async function createUser(db: Trx, input: UserCreate, actor: { id: number
   return userView(row);
 }
 
+/** Only managers are tied to a site, by a manager of the whole network, to a site that exists. */
+async function checkSiteOf(db: Db, siteId: number, role: Role, actor: { siteId?: number | null }) {
+  if (role !== 'manager' && role !== 'admin')
+    throw new Invalid({ field: 'siteId', reason: 'seul un gérant se rattache à un site (les caisses le sont par leur point de vente)' });
+  if ((actor.siteId ?? null) !== null) throw new Forbidden('Seule la gestion du réseau rattache un compte à un site.');
+  if (!(await db.selectFrom('sites').select('id').where('id', '=', siteId).executeTakeFirst()))
+    throw new Invalid({ field: 'siteId', reason: 'site inconnu' });
+}
+
 async function manageable(db: Db, id: number, actor: { id: number; role: Role }) {
   const user = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!user) throw new NotFound('Utilisateur');
@@ -110,8 +125,17 @@ async function manageable(db: Db, id: number, actor: { id: number; role: Role })
   return user;
 }
 
-export async function updateUser(db: Trx, id: number, patch: z.infer<typeof userUpdateBody>, actor: { id: number; role: Role }, now: Date) {
+export async function updateUser(
+  db: Trx,
+  id: number,
+  patch: z.infer<typeof userUpdateBody>,
+  actor: { id: number; role: Role; siteId?: number | null },
+  now: Date,
+) {
   const user = await manageable(db, id, actor);
+  if (patch.siteId !== undefined && patch.siteId !== null) await checkSiteOf(db, patch.siteId, user.role, actor);
+  if (patch.siteId !== undefined && (actor.siteId ?? null) !== null)
+    throw new Forbidden('Seule la gestion du réseau rattache un compte à un site.');
   if (patch.active === false && id === actor.id)
     throw new Invalid({ field: 'active', reason: 'vous ne pouvez pas désactiver votre propre compte' });
   const row = await db
@@ -120,14 +144,15 @@ export async function updateUser(db: Trx, id: number, patch: z.infer<typeof user
       display_name: patch.displayName ?? user.display_name,
       active: patch.active === undefined ? user.active : patch.active ? 1 : 0,
       outlet_id: patch.outletId === undefined ? user.outlet_id : patch.outletId,
+      site_id: patch.siteId === undefined ? user.site_id : patch.siteId,
     })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
   if (patch.active === false) await db.deleteFrom('sessions').where('user_id', '=', id).execute();
   // Before and after of what changed; deactivating or reactivating someone is its own kind.
-  const before = { displayName: user.display_name, active: user.active === 1, outletId: user.outlet_id };
-  const after = { displayName: row.display_name, active: row.active === 1, outletId: row.outlet_id };
+  const before = { displayName: user.display_name, active: user.active === 1, outletId: user.outlet_id, siteId: user.site_id };
+  const after = { displayName: row.display_name, active: row.active === 1, outletId: row.outlet_id, siteId: row.site_id };
   await recordEvent(db, {
     kind: 'user.updated',
     userId: actor.id,
@@ -146,7 +171,13 @@ export async function updateUser(db: Trx, id: number, patch: z.infer<typeof user
   return userView(row, (await lockedPeople(db, now)).get(id) ?? null);
 }
 
-export async function setPassword(db: Trx, id: number, password: string, actor: { id: number; role: Role }, now: Date) {
+export async function setPassword(
+  db: Trx,
+  id: number,
+  password: string,
+  actor: { id: number; role: Role; siteId?: number | null },
+  now: Date,
+) {
   const user =
     id === actor.id
       ? await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
@@ -164,7 +195,7 @@ export async function setPassword(db: Trx, id: number, password: string, actor: 
   await recordEvent(db, { kind: 'user.password_set', userId: actor.id, subject: `user:${id}`, at: now.toISOString() });
 }
 
-export async function setPin(db: Trx, id: number, pin: string, actor: { id: number; role: Role }, now: Date) {
+export async function setPin(db: Trx, id: number, pin: string, actor: { id: number; role: Role; siteId?: number | null }, now: Date) {
   const user = await manageable(db, id, actor);
   if (user.role === 'producer') throw new Invalid({ field: 'pin', reason: 'un producteur ne se connecte pas aux caisses' });
   await assertPinFree(db, pin, id);

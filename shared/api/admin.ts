@@ -20,6 +20,8 @@ export const userCreateBody = z
     producerId: idSchema.optional(),
     /** Restricts a cashier or waiter to one outlet's tills; absent = every outlet. */
     outletId: idSchema.optional(),
+    /** A manager who runs one site of the network sees and works at that site only; absent = the whole network. */
+    siteId: idSchema.optional(),
   })
   .strict();
 
@@ -28,6 +30,7 @@ export const userUpdateBody = z
     displayName: trimmed(1, 60),
     active: z.boolean(),
     outletId: idSchema.nullable(),
+    siteId: idSchema.nullable(),
   })
   .partial()
   .strict();
@@ -89,6 +92,7 @@ export const userView = z.strictObject({
   role: roleSchema,
   producerId: int.nullable(),
   outletId: int.nullable(),
+  siteId: int.nullable(),
   active: z.boolean(),
   hasPassword: z.boolean(),
   hasPin: z.boolean(),

@@ -52,7 +52,15 @@ const loggedIn = z.strictObject({
 
 /** Who is logged in, as the apps show them. */
 export const meView = z.strictObject({
-  user: z.strictObject({ id: int, role: roleSchema, displayName: z.string(), login: z.string().nullable(), producerId: int.nullable() }),
+  user: z.strictObject({
+    id: int,
+    role: roleSchema,
+    displayName: z.string(),
+    login: z.string().nullable(),
+    producerId: int.nullable(),
+    /** A manager tied to one site of the network; absent or null: the whole network. */
+    siteId: int.nullable().optional(),
+  }),
   tillId: int.nullable(),
   shop: z.strictObject({ name: z.string(), demo: z.boolean() }),
 });

@@ -329,6 +329,8 @@ const inStoreLayoutView = z.strictObject({
 /** What a till needs to sell offline. */
 export const tillCatalog = z.strictObject({
   outlet: outletCodeSchema,
+  /** The site whose shelves `onHand` counts (stock is kept per site); absent in a catalogue kept from before. */
+  siteId: int.optional(),
   generatedAt: z.string(),
   products: z.array(productView),
   categories: z.array(categoryView),

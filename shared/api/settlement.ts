@@ -138,6 +138,8 @@ export const producerSalesView = z.strictObject({
   lines: int,
   series: z.array(z.strictObject({ period: z.string(), salesCents: int, lines: int })),
   byProduct: z.array(z.strictObject({ productId: int, name: z.string(), unit: unitSchema, quantity: int, salesCents: int })),
+  /** Across a network of sites (issue 23): the period's takings at each site; absent in a one-site shop. */
+  bySite: z.array(z.strictObject({ siteId: int, name: z.string(), salesCents: int, lines: int })).optional(),
 });
 export type ProducerSalesView = z.infer<typeof producerSalesView>;
 
@@ -156,6 +158,8 @@ export const producerLineView = z.strictObject({
   unitPriceCents: int,
   totalCents: int,
   vatRateBp: int,
+  /** The site it was sold at, across a network of sites. */
+  site: z.string().optional(),
 });
 export type ProducerLineView = z.infer<typeof producerLineView>;
 
@@ -176,6 +180,8 @@ const statementItemView = z.strictObject({
   commissionBp: int,
   carried: z.boolean(),
   model: z.string().optional(),
+  /** Across a network of sites (issue 23): the site where it was sold or taken; absent in a one-site shop. */
+  site: z.string().optional(),
 });
 
 const statementTotalsView = z.strictObject({
@@ -226,6 +232,10 @@ export const statementView = z.strictObject({
   terms: commissionTermsView,
   items: z.array(statementItemView),
   totals: statementTotalsView,
+  /** A section per site (from the items' `site`), when the producer's goods were sold at more than one place. */
+  sites: z
+    .array(z.strictObject({ name: z.string(), salesCents: int, refundsCents: int, kitchenCents: int, grossCents: int, lines: int }))
+    .optional(),
   pdfSha256: z.string().nullable(),
 });
 export type StatementView = z.infer<typeof statementView>;

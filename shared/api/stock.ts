@@ -86,6 +86,8 @@ export const stockRow = z.strictObject({
   negative: z.boolean(),
   active: z.boolean(),
   lastMovementAt: z.string().nullable(),
+  /** Across a network (a producer's view, several sites): what is on hand at each site; `onHand` is their sum. */
+  sites: z.array(z.strictObject({ siteId: int, name: z.string(), onHand: int })).optional(),
 });
 export type StockRow = z.infer<typeof stockRow>;
 
@@ -112,6 +114,8 @@ export const slipSummary = z.strictObject({
   producerName: z.string(),
   createdAt: z.string(),
   note: z.string().nullable(),
+  /** The site the goods were delivered to or taken back from. */
+  siteName: z.string(),
 });
 export type SlipSummary = z.infer<typeof slipSummary>;
 
@@ -125,6 +129,7 @@ export const slipView = z.strictObject({
   createdAt: z.string(),
   /** The display name of who recorded it. */
   createdBy: z.string(),
+  siteName: z.string(),
   /** `quantity`: what came in or went back, positive either way. */
   lines: z.array(z.strictObject({ productId: int, name: z.string(), unit: unitSchema, priceCents: int, quantity: int })),
 });

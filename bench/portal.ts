@@ -1,0 +1,196 @@
+/**
+ * A producer's portal over a network (issue 23): 10 sites × 50 producers each × 1 year of sales, the producers
+ * of a site delivering there and one in five to two other sites too. Written with bare prepared statements for
+ * speed (the portal reads sales, lines, stock and statements; it does not verify chains, so the hashes are
+ * placeholders), then read through the real HTTP server with producers' own sessions, as their phones do.
+ * Target: p99 ≤ 50 ms for each of the portal's requests.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../db/database.ts';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { startServer } from '../server/server.ts';
+import { createAdmin, createShopBase } from '../server/shop/setup.ts';
+import { createSite } from '../server/sites/sites.ts';
+import { measure, summarize, type Stats } from './stats.ts';
+
+const SITES = 10;
+const PRODUCERS_PER_SITE = 50;
+const PRODUCTS_PER_PRODUCER = 10;
+const TICKETS_PER_SITE_DAY = Number(process.env.BENCH_PORTAL_TICKETS ?? 200);
+const YEAR = 2025;
+
+const line = (name: string, s: Stats, target?: number) =>
+  `${name.padEnd(58)} median ${s.medianMs.toFixed(3).padStart(8)} ms   p99 ${s.p99Ms.toFixed(3).padStart(8)} ms   (n=${s.n})${
+    target === undefined ? '' : s.p99Ms <= target ? `  OK (target ${target} ms)` : `  OVER TARGET (${target} ms)`
+  }`;
+
+export async function benchPortal(): Promise<string[]> {
+  const out: string[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-portal-'));
+  const now = new Date(`${YEAR + 1}-01-05T10:00:00Z`);
+  const built = Date.now();
+  {
+    const { db, sqlite, close } = await openDatabase(path.join(dir, 'comptoir.sqlite'));
+    await createShopBase(
+      db,
+      'real',
+      {
+        name: 'Castres',
+        legalName: 'Réseau bench',
+        address: '1 rue',
+        postalCode: '81100',
+        city: 'Castres',
+        siret: '73282932000074',
+        vatNumber: 'FR44732829320',
+        phone: '',
+        email: '',
+        receiptFooter: '',
+      },
+      now,
+    );
+    const adminId = await createAdmin(db, { login: 'bench', password: 'bench-password' }, now);
+    for (let s = 2; s <= SITES; s++)
+      await db
+        .transaction()
+        .execute((trx) => createSite(trx, { code: `site-${s}`, name: `Site ${s}`, city: '', outlets: ['shop'] }, 1, now));
+    sqlite.pragma('synchronous = OFF');
+    const shops = sqlite.prepare(`select id, site_id from outlets where kind = 'shop' order by site_id`).all() as {
+      id: number;
+      site_id: number;
+    }[];
+    const insTill = sqlite.prepare(`insert into tills (outlet_id, name, created_at) values (?, ?, '')`);
+    const tillOf = new Map<number, number>();
+    for (const o of shops) tillOf.set(o.site_id, o.site_id === 1 ? 1 : Number(insTill.run(o.id, `Caisse ${o.site_id}`).lastInsertRowid));
+    const insProducer = sqlite.prepare(
+      `insert into producers (slug, name, legal_name, contact_name, email, phone, address, siret, vat_status, commission_bp, search_text, created_at, updated_at) values (?, ?, ?, '', '', '', '', '73282932000074', 'subject', 2000, ?, '', '')`,
+    );
+    const insProduct = sqlite.prepare(
+      `insert into products (name, producer_id, unit, price_cents, vat_rate_bp, stock_tracked, search_text, created_at, updated_at) values (?, ?, 'piece', ?, 550, 1, ?, '', '')`,
+    );
+    const insLevel = sqlite.prepare(
+      `insert into stock_levels (site_id, product_id, on_hand, last_movement_id, updated_at) values (?, ?, ?, 0, '')`,
+    );
+    // What each site sells: the products of its producers and of those who deliver there too.
+    const bySite = new Map<number, { id: number; producerId: number; price: number; name: string }[]>();
+    for (let s = 1; s <= SITES; s++) bySite.set(s, []);
+    sqlite.transaction(() => {
+      for (let s = 1; s <= SITES; s++)
+        for (let p = 0; p < PRODUCERS_PER_SITE; p++) {
+          const n = (s - 1) * PRODUCERS_PER_SITE + p + 1;
+          const producerId = Number(insProducer.run(`p${n}`, `Producteur ${n}`, `Producteur ${n}`, `producteur ${n}`).lastInsertRowid);
+          const sites = p % 5 === 0 ? [s, (s % SITES) + 1, ((s + 4) % SITES) + 1] : [s];
+          for (let k = 0; k < PRODUCTS_PER_PRODUCER; k++) {
+            const price = 150 + ((n * 37 + k * 113) % 2500);
+            const name = `Article ${n}-${k}`;
+            const id = Number(insProduct.run(name, producerId, price, name.toLowerCase()).lastInsertRowid);
+            for (const site of sites) {
+              bySite.get(site)!.push({ id, producerId, price, name });
+              insLevel.run(site, id, 5 + ((id * 7) % 40));
+            }
+          }
+        }
+    })();
+    const insSale = sqlite.prepare(
+      `insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, refund_of, reason, approved_by, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, ?, 0, ?, ?, ?, ?, 'sale', null, null, null, ?, ?, ?, 0, ?, 0, ?, 0, 0, ?, ?, 0, '', '')`,
+    );
+    const insLine = sqlite.prepare(
+      `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line) values (?, ?, ?, ?, ?, 'piece', ?, ?, ?, 0, 0, ?, 550, null, null)`,
+    );
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const numbers = new Map<number, number>();
+    let seq = 0;
+    const writeDay = sqlite.transaction((day: string) => {
+      for (const o of shops) {
+        const till = tillOf.get(o.site_id)!;
+        const goods = bySite.get(o.site_id)!;
+        for (let i = 0; i < TICKETS_PER_SITE_DAY; i++) {
+          const number = (numbers.get(till) ?? 0) + 1;
+          numbers.set(till, number);
+          const at = new Date(Date.parse(`${day}T08:00:00Z`) + Math.floor((i / TICKETS_PER_SITE_DAY) * 10 * 3600_000)).toISOString();
+          const id = `00000000-0000-7000-8000-${(++seq).toString(16).padStart(12, '0')}`;
+          const lines = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => goods[Math.floor(rand() * goods.length)]!);
+          const qty = lines.map(() => 1 + Math.floor(rand() * 2));
+          const total = lines.reduce((a, l, n) => a + l.price * qty[n]!, 0);
+          insSale.run(id, till, number, number, o.id, adminId, at, at, day, total, total, id, id);
+          lines.forEach((l, n) =>
+            insLine.run(id, n + 1, l.id, l.name, l.producerId, qty[n], l.price, l.price * qty[n]!, l.price * qty[n]!),
+          );
+        }
+      }
+    });
+    for (let t = Date.UTC(YEAR, 0, 1); t <= Date.UTC(YEAR, 11, 31); t += 86_400_000) writeDay(new Date(t).toISOString().slice(0, 10));
+    sqlite.exec('analyze');
+    out.push(
+      `portal network: ${SITES} sites × ${PRODUCERS_PER_SITE} producers × 1 year, ${seq.toLocaleString('en')} tickets, built in ${((Date.now() - built) / 1000).toFixed(0)} s`,
+    );
+    await close();
+  }
+
+  const server = await startServer({
+    config: loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off', RATE_LIMIT: 'off' }),
+    logger: createLogger('silent'),
+    now: () => now,
+  });
+  try {
+    const call = async (cookie: string | null, method: string, url: string, body?: unknown) => {
+      const res = await fetch(server.url + url, {
+        method,
+        headers: { ...(cookie ? { cookie } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : null,
+      });
+      if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+      const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+      await res.arrayBuffer();
+      return cookies.join('; ');
+    };
+    const admin = await call(null, 'POST', '/api/auth/login', { login: 'bench', password: 'bench-password' });
+    // Twenty producers of every kind: one site only, and delivering to three (p % 5 === 0).
+    const sessions: { cookie: string; producerId: number }[] = [];
+    for (let k = 0; k < 20; k++) {
+      const producerId = 1 + ((k * 97) % (SITES * PRODUCERS_PER_SITE));
+      const res = await fetch(server.url + '/api/users', {
+        method: 'POST',
+        headers: { cookie: admin, 'content-type': 'application/json' },
+        body: JSON.stringify({ login: `prod${k}`, displayName: `P${k}`, role: 'producer', password: `producer-password-${k}`, producerId }),
+      });
+      if (res.status !== 201) throw new Error(`producer user: ${res.status} ${await res.text()}`);
+      sessions.push({
+        cookie: await call(null, 'POST', '/api/auth/login', { login: `prod${k}`, password: `producer-password-${k}` }),
+        producerId,
+      });
+    }
+    const month = `from=${YEAR}-12-01&to=${YEAR}-12-31`;
+    const requests: [string, (p: { producerId: number }) => string][] = [
+      ['today’s sales (one day, by day)', (p) => `/api/producers/${p.producerId}/sales?from=${YEAR}-12-31&to=${YEAR}-12-31&groupBy=day`],
+      ['the month’s sales (by day, with sites)', (p) => `/api/producers/${p.producerId}/sales?${month}&groupBy=day`],
+      [
+        'the year’s sales (by month, with sites)',
+        (p) => `/api/producers/${p.producerId}/sales?from=${YEAR}-01-01&to=${YEAR}-12-31&groupBy=month`,
+      ],
+      ['the month’s lines (first page of 50)', (p) => `/api/producers/${p.producerId}/lines?${month}&limit=50`],
+      ['stock at every site', () => `/api/stock`],
+      ['the month’s statement (draft)', (p) => `/api/producers/${p.producerId}/statement?${month}`],
+    ];
+    const all: number[] = [];
+    for (const [name, url] of requests) {
+      const stats = await measure(200, async (i) => {
+        const s = sessions[i % sessions.length]!;
+        const t = process.hrtime.bigint();
+        await call(s.cookie, 'GET', url(s));
+        all.push(Number(process.hrtime.bigint() - t) / 1e6);
+      });
+      out.push(line(`portal, 10 sites: ${name}`, stats, 50));
+    }
+    out.push(line('portal, 10 sites: every request above together', summarize(all), 50));
+  } finally {
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) for (const l of await benchPortal()) console.log(l);

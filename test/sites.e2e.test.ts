@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../server/config.ts';
+import { createLogger } from '../server/log.ts';
+import { startServer, type RunningServer } from '../server/server.ts';
+import { accessibilityProblems, launchBrowser, screenshot, shopOrigin, TABLET } from './support/browser.ts';
+import { Client } from './support/harness.ts';
+
+// The network of sites in the back office of the demo shop, in Debian's Chromium reached by the shop's name:
+// the network's manager opens a second site with the form, chooses it as the site they work at, adds its
+// till, gives it its own price for a product, and reads the report across sites. axe on each screen.
+let dataDir: string;
+let server: RunningServer;
+let browser: Browser;
+let origin: string;
+let manager: Client;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-sites-e2e-'));
+  server = await startServer({
+    config: loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off', CHECK_RESPONSES: 'on' }),
+    logger: createLogger('silent'),
+    demoIfEmpty: true,
+    serveClient: true,
+  });
+  origin = shopOrigin(server.port);
+  manager = new Client(server.url);
+  expect((await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' })).status).toBe(200);
+  browser = await launchBrowser({ trustShopCa: dataDir });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function loggedIn(): Promise<Page> {
+  const context = await browser.newContext({ viewport: TABLET, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${origin}/`);
+  await page.getByLabel('Identifiant').fill('gerant');
+  await page.getByLabel('Mot de passe').fill('comptoir');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('navigation', { name: 'Gestion' }).waitFor();
+  return page;
+}
+
+describe('a network of sites in the back office', { timeout: 120_000 }, () => {
+  it('opens a site, works there, prices a product there and reports across sites', async () => {
+    const page = await loggedIn();
+    await page.getByRole('link', { name: 'Réseau de sites', exact: true }).click();
+    await page.getByTestId('sites').waitFor();
+    // One site: no site to choose yet.
+    expect(await page.getByTestId('site-picker').count()).toBe(0);
+    const problems = (await accessibilityProblems(page)).map((p) => `network: ${p}`);
+
+    const form = page.getByTestId('new-site');
+    await form.getByLabel('Site').fill('Tiers-lieu de Rodez');
+    await form.getByLabel('Code').fill('rodez');
+    await form.getByLabel('Ville').fill('Rodez');
+    await form.getByLabel('Restaurant').check();
+    await form.getByRole('button', { name: 'Ouvrir le site' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toContain('Site « Tiers-lieu de Rodez » ouvert');
+    await expect.poll(() => page.getByTestId('site-row').count()).toBe(2);
+    expect(await page.getByTestId('site-row').last().textContent()).toContain('Boutique, Restaurant');
+
+    // Two sites: the picker appears (on the next visit); choose Rodez.
+    await page.reload();
+    await page.getByTestId('site-picker').waitFor();
+    await page.getByLabel('Site de travail').selectOption({ label: 'Tiers-lieu de Rodez' });
+    await page.getByTestId('site-prices').waitFor();
+    expect(await page.getByTestId('site-prices').getByRole('heading').textContent()).toBe('Prix propres à Tiers-lieu de Rodez');
+    // Rodez sells the demo's miel at 10,50 € (its own price).
+    const prices = page.getByTestId('site-price-form');
+    const option = await prices.getByLabel('Article').locator('option', { hasText: /^Miel/ }).first().getAttribute('value');
+    await prices.getByLabel('Article').selectOption(option!);
+    await prices.getByLabel('Prix du site').fill('10,50');
+    await prices.getByRole('button', { name: 'Fixer ce prix' }).click();
+    await expect.poll(() => page.getByTestId('site-price').count()).toBe(1);
+    expect((await page.getByTestId('site-price').textContent())!.replace(/[\u00a0\u202f]/g, ' ')).toContain('10,50 €');
+    problems.push(...(await accessibilityProblems(page)).map((p) => `network at Rodez: ${p}`));
+    await screenshot(page, 'sites-network');
+
+    // Its tills: none yet at Rodez; one added there, not in Castres.
+    await page.getByRole('link', { name: 'Caisses et réglages', exact: true }).click();
+    await page.getByTestId('tills').waitFor();
+    expect(await page.getByTestId('tills').locator('tr', { hasText: 'Caisse 1' }).count()).toBe(0);
+    const rodezTills = await manager.request('GET', '/api/tills', undefined, { headers: { 'comptoir-site': '2' } });
+    expect(rodezTills.body).toEqual([]);
+    // The report: both sites, Castres with the demo's history, Rodez with nothing sold yet.
+    await page.getByRole('link', { name: 'Réseau de sites', exact: true }).click();
+    const rows = page.getByTestId('report-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.last().textContent()).toContain('Tiers-lieu de Rodez');
+    problems.push(...(await accessibilityProblems(page)).map((p) => `report: ${p}`));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -1,0 +1,228 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessDay } from '../shared/time.ts';
+import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
+
+/**
+ * A network of sites (issue 23, item 3): the Castres hub (the first site) and a second tiers-lieu in Rodez.
+ * Stock is kept per site, a site may sell at its own price, a producer's statement and portal cover both, a
+ * manager tied to Rodez sees Rodez only, and the network's admin sees both side by side.
+ */
+describe('a network of sites', () => {
+  let shop: TestShop;
+  let rucher: { id: number };
+  let miel: { id: number };
+  let rodez: { id: number; outlets: { id: number; kind: string }[] };
+  let rodezTill: number;
+  let rodezCashier: Client;
+  let castresCashier: Client;
+  let producerClient: Client;
+  // A clock the test moves: a till's ticket is checked against the prices in force a couple of minutes before it.
+  let clock = Date.parse('2026-12-02T10:00:00.000Z');
+  const today = () => businessDay(new Date(clock), 'Europe/Paris');
+  const at = (site: number) => ({ headers: { 'comptoir-site': String(site) } });
+  const asSite = (c: Client, site: number, method: string, url: string, body?: unknown) => c.request(method, url, body, at(site));
+
+  beforeAll(async () => {
+    shop = await startTestShop({ now: () => new Date(clock) });
+    rucher = await aProducer(shop.admin, { name: 'Rucher de Brassac' });
+    miel = await aProduct(shop.admin, { name: 'Miel de bruyère 500 g', producerId: rucher.id, priceCents: 950, vatRateBp: 550 });
+    castresCashier = (await aUser(shop, 'cashier')).client;
+    producerClient = (await aUser(shop, 'producer', { producerId: rucher.id })).client;
+  });
+  afterAll(() => shop.close());
+
+  it('opens a second site with its counters; the first site is the shop as it was', async () => {
+    const before = (await shop.admin.get('/api/sites')).body;
+    expect(before).toHaveLength(1);
+    expect(before[0]).toMatchObject({ id: 1, code: 'principal', active: true });
+    expect(before[0].outlets.map((o: any) => o.kind)).toEqual(['shop', 'restaurant', 'epicerie', 'textile', 'ressourcerie']);
+
+    const bad = await shop.admin.post('/api/sites', { code: 'Rodez!', name: 'Rodez', outlets: ['shop'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f: any) => f.field)).toContain('body.code');
+
+    const created = await shop.admin.post('/api/sites', {
+      code: 'rodez',
+      name: 'Tiers-lieu de Rodez',
+      city: 'Rodez',
+      outlets: ['shop', 'restaurant'],
+    });
+    expect(created.status).toBe(201);
+    rodez = created.body;
+    expect(created.body).toMatchObject({ code: 'rodez', name: 'Tiers-lieu de Rodez', city: 'Rodez', active: true });
+    expect(created.body.outlets.map((o: any) => [o.kind, o.name])).toEqual([
+      ['shop', 'Boutique — Tiers-lieu de Rodez'],
+      ['restaurant', 'Restaurant — Tiers-lieu de Rodez'],
+    ]);
+    const again = await shop.admin.post('/api/sites', { code: 'rodez', name: 'Autre', outlets: ['shop'] });
+    expect(again.status).toBe(409);
+    // The first site carries the shop's numbering and identity: it cannot be closed.
+    const close = await shop.admin.patch('/api/sites/1', { active: false });
+    expect(close.status).toBe(400);
+    expect(close.body.error.fields[0].field).toBe('active');
+  });
+
+  it('adds a till to the Rodez shop, listed there and not in Castres', async () => {
+    const till = await asSite(shop.admin, rodez.id, 'POST', '/api/tills', { outlet: 'shop', name: 'Rodez 1' });
+    expect(till.status).toBe(201);
+    rodezTill = till.body.id;
+    expect((await asSite(shop.admin, rodez.id, 'GET', '/api/tills')).body.map((t: any) => t.name)).toEqual(['Rodez 1']);
+    expect((await shop.admin.get('/api/tills')).body.map((t: any) => t.name)).not.toContain('Rodez 1');
+    // A site that does not exist is "not found"; a malformed header is refused, naming it.
+    expect((await asSite(shop.admin, 99, 'GET', '/api/tills')).status).toBe(404);
+    const malformed = await shop.admin.request('GET', '/api/tills', undefined, { headers: { 'comptoir-site': 'rodez' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.fields[0].field).toBe('Comptoir-Site');
+    rodezCashier = (await aUser(shop, 'cashier', { tillId: rodezTill })).client;
+  });
+
+  it('keeps stock per site: a deposit in Rodez is not on the Castres shelves', async () => {
+    expect(
+      (await shop.admin.post('/api/stock/deposits', { producerId: rucher.id, lines: [{ productId: miel.id, quantity: 10 }] })).status,
+    ).toBe(201);
+    const rodezSlip = await asSite(shop.admin, rodez.id, 'POST', '/api/stock/deposits', {
+      producerId: rucher.id,
+      lines: [{ productId: miel.id, quantity: 4 }],
+    });
+    expect(rodezSlip.status).toBe(201);
+    expect(rodezSlip.body.siteName).toBe('Tiers-lieu de Rodez');
+    const onHand = async (site: number | null) =>
+      (site === null ? await shop.admin.get('/api/stock') : await asSite(shop.admin, site, 'GET', '/api/stock')).body.find(
+        (r: any) => r.productId === miel.id,
+      ).onHand;
+    expect(await onHand(null)).toBe(10);
+    expect(await onHand(rodez.id)).toBe(4);
+    // The producer sees both shelves: 10 + 4 = 14, site by site.
+    const mine = (await producerClient.get('/api/stock')).body.find((r: any) => r.productId === miel.id);
+    expect(mine.onHand).toBe(14);
+    expect(mine.sites.map((s: any) => [s.siteId, s.onHand])).toEqual([
+      [1, 10],
+      [rodez.id, 4],
+    ]);
+  });
+
+  it('sells at the site’s own price in Rodez, and the network’s in Castres', async () => {
+    const price = await shop.admin.put(`/api/sites/${rodez.id}/prices/${miel.id}`, { priceCents: 1050 });
+    expect(price.status).toBe(200);
+    expect(price.body).toEqual({ siteId: rodez.id, productId: miel.id, priceCents: 1050, networkPriceCents: 950, own: true });
+    // Past the grace a till has to learn of a new price (server/catalog/prices.ts).
+    clock += 5 * 60_000;
+    const catalogue = async (c: Client) => (await c.get('/api/catalog')).body;
+    const rodezCatalogue = await catalogue(rodezCashier);
+    expect(rodezCatalogue.siteId).toBe(rodez.id);
+    expect(rodezCatalogue.products.find((p: any) => p.id === miel.id)).toMatchObject({ priceCents: 1050, onHand: 4 });
+    expect((await catalogue(castresCashier)).products.find((p: any) => p.id === miel.id)).toMatchObject({ priceCents: 950, onHand: 10 });
+
+    const ticket = (tillId: number, number: number, quantity: number, unitPriceCents: number) => ({
+      id: uuidv7(),
+      tillId,
+      number,
+      createdAt: new Date(clock).toISOString(),
+      lines: [{ productId: miel.id, quantity, unitPriceCents }],
+      discountCents: 0,
+      payments: [{ method: 'card', amountCents: quantity * unitPriceCents }],
+      totalCents: quantity * unitPriceCents,
+    });
+    // Rodez at the network's price is a manual price without a reason: refused, naming the line's price.
+    const wrong = await rodezCashier.post('/api/sales', ticket(rodezTill, 1, 1, 950));
+    expect(wrong.status).toBe(422);
+    expect(JSON.stringify(wrong.body)).toContain('lines.0');
+    expect((await rodezCashier.post('/api/sales', ticket(rodezTill, 1, 2, 1050))).status).toBe(201);
+    expect((await castresCashier.post('/api/sales', ticket(1, 1, 1, 950))).status).toBe(201);
+    // Each sale took from its own site's shelf: Rodez 4 − 2 = 2, Castres 10 − 1 = 9.
+    expect((await catalogue(rodezCashier)).products.find((p: any) => p.id === miel.id).onHand).toBe(2);
+    expect((await catalogue(castresCashier)).products.find((p: any) => p.id === miel.id).onHand).toBe(9);
+    const history = await shop.admin.get(`/api/sites/${rodez.id}/prices`);
+    expect(history.body.map((p: any) => [p.productId, p.priceCents, p.networkPriceCents])).toEqual([[miel.id, 1050, 950]]);
+  });
+
+  it('gives each site its own X report', async () => {
+    const x = async (site: number) => (await asSite(shop.admin, site, 'GET', `/api/closings/x?outlet=shop&day=${today()}`)).body.figures;
+    expect(await x(rodez.id)).toMatchObject({ tickets: 1, totalCents: 2100 });
+    expect(await x(1)).toMatchObject({ tickets: 1, totalCents: 950 });
+  });
+
+  it('reports the network side by side, worked out by hand', async () => {
+    const report = await shop.admin.get(`/api/sites/report?from=${today()}&to=${today()}`);
+    expect(report.status).toBe(200);
+    const castres = report.body.sites.find((s: any) => s.siteId === 1);
+    const rdz = report.body.sites.find((s: any) => s.siteId === rodez.id);
+    // Castres: one ticket of 9,50 €; 9 jars left valued at the network's 9,50 € = 85,50 €.
+    expect(castres).toMatchObject({ tickets: 1, netCents: 950, averageTicketCents: 950, consignmentCents: 950, stockValueCents: 8550 });
+    // Rodez: one ticket of 2 × 10,50 € = 21,00 €; 2 jars left at 9,50 € = 19,00 €.
+    expect(rdz).toMatchObject({ tickets: 1, netCents: 2100, consignmentCents: 2100, stockValueCents: 1900 });
+    expect(rdz.outlets.find((o: any) => o.kind === 'shop')).toMatchObject({ tickets: 1, salesCents: 2100, refundsCents: 0 });
+    expect(report.body.totals).toEqual({ tickets: 2, netCents: 3050, consignmentCents: 3050, stockValueCents: 10450 });
+  });
+
+  it('ties a manager to Rodez: Rodez only, and no network settings', async () => {
+    const created = await shop.admin.post('/api/users', {
+      login: 'gerant-rodez',
+      displayName: 'Gérante de Rodez',
+      role: 'manager',
+      password: 'rodez-password-1',
+      siteId: rodez.id,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.siteId).toBe(rodez.id);
+    const cashierTied = await shop.admin.post('/api/users', { displayName: 'Caissier', role: 'cashier', pin: '4826', siteId: rodez.id });
+    expect(cashierTied.status).toBe(400);
+    expect(cashierTied.body.error.fields[0].field).toBe('siteId');
+    const manager = shop.client();
+    expect((await manager.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    expect((await manager.get('/api/sites')).body.map((s: any) => s.id)).toEqual([rodez.id]);
+    expect((await manager.get('/api/stock')).body.find((r: any) => r.productId === miel.id).onHand).toBe(2);
+    expect((await manager.get('/api/tills')).body.map((t: any) => t.name)).toEqual(['Rodez 1']);
+    // Another site is out of reach: not found, whether asked by header, by price or by till.
+    expect((await asSite(manager, 1, 'GET', '/api/stock')).status).toBe(404);
+    expect((await manager.put(`/api/sites/1/prices/${miel.id}`, { priceCents: 1 })).status).toBe(404);
+    expect((await manager.post('/api/tills/1/pairing-code')).status).toBe(404);
+    expect((await manager.post('/api/sites', { code: 'albi', name: 'Albi', outlets: ['shop'] })).status).toBe(403);
+    const report = (await manager.get(`/api/sites/report?from=${today()}&to=${today()}`)).body;
+    expect(report.sites.map((s: any) => s.siteId)).toEqual([rodez.id]);
+    expect(report.totals.netCents).toBe(2100);
+    // Its own site's price is its to set; back to the network's price with null.
+    const back = await manager.put(`/api/sites/${rodez.id}/prices/${miel.id}`, { priceCents: null });
+    expect(back.body).toMatchObject({ priceCents: 950, own: false });
+    expect((await rodezCashier.get('/api/catalog')).body.products.find((p: any) => p.id === miel.id).priceCents).toBe(950);
+  });
+
+  it('shows the producer every site: portal by site, statement with a section per site', async () => {
+    const sales = (await producerClient.get(`/api/producers/${rucher.id}/sales?from=${today()}&to=${today()}`)).body;
+    expect(sales.totalCents).toBe(3050);
+    expect(sales.bySite.map((s: any) => [s.siteId, s.salesCents, s.lines])).toEqual([
+      [1, 950, 1],
+      [rodez.id, 2100, 1],
+    ]);
+    const lines = (await producerClient.get(`/api/producers/${rucher.id}/lines?from=${today()}&to=${today()}`)).body;
+    expect(lines.map((l: any) => l.site).sort()).toEqual(['Les Halles de la Durenque', 'Tiers-lieu de Rodez'].sort());
+    const draft = (await producerClient.get(`/api/producers/${rucher.id}/statement?from=${today()}&to=${today()}`)).body;
+    expect(draft.items.map((i: any) => [i.site, i.amountCents]).sort()).toEqual(
+      [
+        ['Les Halles de la Durenque', 950],
+        ['Tiers-lieu de Rodez', 2100],
+      ].sort(),
+    );
+    expect(draft.sites).toEqual([
+      { name: 'Les Halles de la Durenque', salesCents: 950, refundsCents: 0, kitchenCents: 0, grossCents: 950, lines: 1 },
+      { name: 'Tiers-lieu de Rodez', salesCents: 2100, refundsCents: 0, kitchenCents: 0, grossCents: 2100, lines: 1 },
+    ]);
+    expect(draft.totals.salesCents).toBe(3050);
+    const pdf = await producerClient.request('GET', `/api/producers/${rucher.id}/statement.pdf?from=${today()}&to=${today()}`);
+    expect(pdf.status).toBe(200);
+    const dir = path.join('test-artifacts', 'sites');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'releve-deux-sites.pdf');
+    fs.writeFileSync(file, pdf.raw);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/[\u00a0\u202f]/g, ' ');
+    expect(text).toContain('Par site');
+    expect(text).toMatch(/Ventes à Tiers-lieu de Rodez \(1 ligne\)/);
+    expect(text).toMatch(/Total Tiers-lieu de Rodez\s+21,00 €/);
+  });
+});
