@@ -241,5 +241,8 @@ console.log('');
 const { benchStatements } = await import('./statements.ts');
 for (const line of await benchStatements()) console.log(line);
 console.log('');
+const { benchPortal } = await import('./portal.ts');
+for (const line of await benchPortal()) console.log(line);
+console.log('');
 const { benchFiveYears } = await import('./five-years.ts');
 await benchFiveYears();

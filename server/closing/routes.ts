@@ -7,7 +7,7 @@ import { Reply, serve } from '../http/route.ts';
 import { closeDay, closeMonth, closeYear, getClosing, listClosings, xReport } from './closing.ts';
 import { closingDocument } from './closing-pdf.ts';
 import { flushJournal } from '../journal/fiscal.ts';
-import { requireOutletReach, siteOf, siteScope } from '../sites/sites.ts';
+import { requireOutletReach, siteOf } from '../sites/sites.ts';
 
 export const closingRoutes = [
   serve(closingApi.x, {
@@ -88,7 +88,7 @@ export const closingRoutes = [
     access: MANAGERS,
     tag: 'closings',
     summary: 'Closings, newest first',
-    handler: async ({ query }, ctx) => listClosings(ctx.db, query, siteScope(ctx) ?? (ctx.askedSite === null ? null : await siteOf(ctx))),
+    handler: async ({ query }, ctx) => listClosings(ctx.db, query, await siteOf(ctx)),
   }),
   // Before `/api/closings/:id`, which would take `12.pdf` for an id.
   serve(closingApi.pdf, {

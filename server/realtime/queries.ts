@@ -31,7 +31,8 @@ export async function followableProducts(db: Db, actor: Actor, ids: number[]): P
 export async function stockOf(db: Db, productIds: number[]): Promise<StockChangedEvent[]> {
   if (!productIds.length) return [];
   const rows = await db
-    .selectFrom(['products', 'sites'])
+    .selectFrom('products')
+    .crossJoin('sites')
     .leftJoin('stock_levels', (j) => j.onRef('stock_levels.product_id', '=', 'products.id').onRef('stock_levels.site_id', '=', 'sites.id'))
     .select(['products.id', 'sites.id as site_id', 'products.low_stock_threshold', 'stock_levels.on_hand'])
     .where('products.id', 'in', productIds)
