@@ -78,6 +78,16 @@ describe('a network of sites', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.fields[0].field).toBe('Comptoir-Site');
     rodezCashier = (await aUser(shop, 'cashier', { tillId: rodezTill })).client;
+    // Its receipt printer: at Rodez's shop, listed there and not in Castres.
+    const printer = await asSite(shop.admin, rodez.id, 'POST', '/api/printers', {
+      name: 'Ticket Rodez',
+      role: 'receipt',
+      uri: 'file:prints-rodez',
+      outlet: 'shop',
+    });
+    expect(printer.status).toBe(201);
+    expect((await asSite(shop.admin, rodez.id, 'GET', '/api/printers')).body.map((p: any) => p.name)).toEqual(['Ticket Rodez']);
+    expect((await shop.admin.get('/api/printers')).body.map((p: any) => p.name)).not.toContain('Ticket Rodez');
   });
 
   it('keeps stock per site: a deposit in Rodez is not on the Castres shelves', async () => {
@@ -177,6 +187,11 @@ describe('a network of sites', () => {
     expect((await manager.get('/api/sites')).body.map((s: any) => s.id)).toEqual([rodez.id]);
     expect((await manager.get('/api/stock')).body.find((r: any) => r.productId === miel.id).onHand).toBe(2);
     expect((await manager.get('/api/tills')).body.map((t: any) => t.name)).toEqual(['Rodez 1']);
+    // The people of its site: itself and the floor staff (of no outlet in particular here), not the network's admin.
+    const people = (await manager.get('/api/users')).body.map((u: any) => u.login ?? u.role);
+    expect(people).toContain('gerant-rodez');
+    expect(people).toContain('cashier');
+    expect(people).not.toContain('admin');
     // Another site is out of reach: not found, whether asked by header, by price or by till.
     expect((await asSite(manager, 1, 'GET', '/api/stock')).status).toBe(404);
     expect((await manager.put(`/api/sites/1/prices/${miel.id}`, { priceCents: 1 })).status).toBe(404);

@@ -7,14 +7,15 @@ import type { Db, Trx } from '../../db/schema.ts';
 import { parsePrinterUri } from './drivers.ts';
 import { firstSiteId, outletAt } from '../sites/sites.ts';
 
-export async function listPrinters(db: Db) {
-  const rows = await db
+/** Every printer, or a site's (its outlets' printers and those of no outlet) when `siteId` is given. */
+export async function listPrinters(db: Db, siteId?: number) {
+  let q = db
     .selectFrom('printers')
     .leftJoin('outlets', 'outlets.id', 'printers.outlet_id')
     .selectAll('printers')
-    .select('outlets.kind as outlet')
-    .orderBy('printers.id')
-    .execute();
+    .select('outlets.kind as outlet');
+  if (siteId !== undefined) q = q.where((eb) => eb.or([eb('printers.outlet_id', 'is', null), eb('outlets.site_id', '=', siteId)]));
+  const rows = await q.orderBy('printers.id').execute();
   return rows.map(printerView);
 }
 
@@ -50,10 +51,10 @@ export async function getPrinter(db: Db, id: number) {
   return p;
 }
 
-async function outletId(db: Db, code: OutletCode | null): Promise<number | null> {
+/** The outlet of that kind at the site worked at (the first site when not said). */
+async function outletId(db: Db, code: OutletCode | null, siteId?: number): Promise<number | null> {
   if (code === null) return null;
-  // The first site's: a printer of another site is added with that site's outlet (not yet in the API).
-  return (await outletAt(db, code, await firstSiteId(db))).id;
+  return (await outletAt(db, code, siteId ?? (await firstSiteId(db)))).id;
 }
 
 function checkUri(uri: string) {
@@ -61,14 +62,14 @@ function checkUri(uri: string) {
   if ('error' in parsed) throw new Invalid({ field: 'uri', reason: parsed.error });
 }
 
-export async function createPrinter(db: Trx, input: z.output<typeof printerBody>, userId: number, now: Date) {
+export async function createPrinter(db: Trx, input: z.output<typeof printerBody>, userId: number, now: Date, siteId?: number) {
   checkUri(input.uri);
   const at = now.toISOString();
   const { id } = await db
     .insertInto('printers')
     .values({
       name: input.name,
-      outlet_id: await outletId(db, input.outlet),
+      outlet_id: await outletId(db, input.outlet, siteId),
       role: input.role,
       uri: input.uri,
       columns: input.columns,
@@ -84,7 +85,7 @@ export async function createPrinter(db: Trx, input: z.output<typeof printerBody>
   return getPrinter(db, id);
 }
 
-export async function updatePrinter(db: Trx, id: number, patch: z.output<typeof printerPatch>, userId: number, now: Date) {
+export async function updatePrinter(db: Trx, id: number, patch: z.output<typeof printerPatch>, userId: number, now: Date, siteId?: number) {
   const before = await getPrinter(db, id);
   if (patch.uri !== undefined) checkUri(patch.uri);
   const at = now.toISOString();
@@ -92,7 +93,7 @@ export async function updatePrinter(db: Trx, id: number, patch: z.output<typeof 
     .updateTable('printers')
     .set({
       ...(patch.name !== undefined ? { name: patch.name } : {}),
-      ...(patch.outlet !== undefined ? { outlet_id: await outletId(db, patch.outlet) } : {}),
+      ...(patch.outlet !== undefined ? { outlet_id: await outletId(db, patch.outlet, siteId) } : {}),
       ...(patch.role !== undefined ? { role: patch.role } : {}),
       ...(patch.uri !== undefined ? { uri: patch.uri } : {}),
       ...(patch.columns !== undefined ? { columns: patch.columns } : {}),

@@ -20,7 +20,7 @@ import { getSlip } from '../stock/ledger.ts';
 import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './documents.ts';
 import { createPrinter, getPrinter, listPrinters, updatePrinter } from './printers.ts';
 import { outletNameByCode, outletNameById, saleNumber } from './queries.ts';
-import { siteOf } from '../sites/sites.ts';
+import { siteOf, type SiteAsker } from '../sites/sites.ts';
 import { PrintQueue } from './queue.ts';
 import { closingReport, depositSlip, thermalLabels } from './receipt.ts';
 
@@ -133,26 +133,28 @@ export async function printLabels(db: Db, prints: PrintQueue, actor: Actor, body
 }
 
 /** Every printer with what the queue knows of it. */
-export async function printersWithStatus(db: Db, prints: PrintQueue) {
-  return Promise.all((await listPrinters(db)).map(async (p) => ({ ...p, status: await prints.status(p.id) })));
+export async function printersWithStatus(db: Db, prints: PrintQueue, siteId?: number) {
+  return Promise.all((await listPrinters(db, siteId)).map(async (p) => ({ ...p, status: await prints.status(p.id) })));
 }
 
-export async function addPrinter(db: Kysely<Database>, actor: Actor, input: z.output<typeof printerBody>, now: Date) {
+export async function addPrinter(db: Kysely<Database>, actor: SiteAsker, input: z.output<typeof printerBody>, now: Date) {
   const userId = requireUser(actor).id;
-  return db.transaction().execute((trx) => createPrinter(trx, input, userId, now));
+  const siteId = await siteOf(actor);
+  return db.transaction().execute((trx) => createPrinter(trx, input, userId, now, siteId));
 }
 
 /** A printer changed (switched back on, another address): the queue looks again at once. */
 export async function changePrinter(
   db: Kysely<Database>,
   prints: PrintQueue,
-  actor: Actor,
+  actor: SiteAsker,
   id: number,
   patch: z.output<typeof printerPatch>,
   now: Date,
 ) {
   const userId = requireUser(actor).id;
-  const printer = await db.transaction().execute((trx) => updatePrinter(trx, id, patch, userId, now));
+  const siteId = await siteOf(actor);
+  const printer = await db.transaction().execute((trx) => updatePrinter(trx, id, patch, userId, now, siteId));
   prints.kick();
   return printer;
 }

@@ -19,6 +19,7 @@ import {
   reprintJob,
 } from './printing.ts';
 import type { PrintQueue } from './queue.ts';
+import { siteOf } from '../sites/sites.ts';
 
 function queue(ctx: RequestContext): PrintQueue {
   if (!ctx.services.prints) throw new Error('print queue not started');
@@ -57,7 +58,7 @@ export const printingRoutes = [
     access: MANAGERS,
     tag: 'printing',
     summary: 'Printers, with their state and how many jobs wait',
-    handler: async (_, ctx) => printersWithStatus(ctx.db, queue(ctx)),
+    handler: async (_, ctx) => printersWithStatus(ctx.db, queue(ctx), await siteOf(ctx)),
   }),
   serve(printingApi.create, {
     access: MANAGERS,

@@ -105,8 +105,14 @@ export async function listFloor(db: Db, outlet: OutletCode, siteId?: number): Pr
   }));
 }
 
-export async function createRoom(trx: Trx, input: z.output<typeof roomBody>, userId: number, now: Date): Promise<RoomView> {
-  const outletId = await outletIdOf(trx, input.outlet);
+export async function createRoom(
+  trx: Trx,
+  input: z.output<typeof roomBody>,
+  userId: number,
+  now: Date,
+  siteId?: number,
+): Promise<RoomView> {
+  const outletId = await outletIdOf(trx, input.outlet, siteId);
   const last = await trx
     .selectFrom('rooms')
     .select((eb) => eb.fn.max('sort_order').as('m'))
@@ -182,8 +188,8 @@ export async function listStations(db: Db) {
   return (await db.selectFrom('stations').selectAll().orderBy('id').execute()).map(stationView);
 }
 
-export async function createStation(trx: Trx, input: z.output<typeof stationBody>, userId: number, now: Date) {
-  const outletId = await outletIdOf(trx, input.outlet);
+export async function createStation(trx: Trx, input: z.output<typeof stationBody>, userId: number, now: Date, siteId?: number) {
+  const outletId = await outletIdOf(trx, input.outlet, siteId);
   if (input.printerId !== null) {
     const printer = await trx.selectFrom('printers').select('id').where('id', '=', input.printerId).executeTakeFirst();
     if (!printer) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });

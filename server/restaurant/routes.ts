@@ -48,7 +48,8 @@ export const restaurantRoutes = [
     tag: 'restaurant',
     summary: 'A room (salle, terrasse…) of an outlet',
     handler: async ({ body }, ctx) => {
-      const room = await ctx.db.transaction().execute((trx) => createRoom(trx, body, requireUser(ctx).id, ctx.services.now()));
+      const siteId = await siteOf(ctx);
+      const room = await ctx.db.transaction().execute((trx) => createRoom(trx, body, requireUser(ctx).id, ctx.services.now(), siteId));
       ctx.services.realtime?.floorChanged(room.outletId);
       return Reply.created(room);
     },
@@ -83,8 +84,12 @@ export const restaurantRoutes = [
     access: MANAGERS,
     tag: 'restaurant',
     summary: 'A preparation station, with the kitchen printer its tickets go to',
-    handler: async ({ body }, ctx) =>
-      Reply.created(await ctx.db.transaction().execute((trx) => createStation(trx, body, requireUser(ctx).id, ctx.services.now()))),
+    handler: async ({ body }, ctx) => {
+      const siteId = await siteOf(ctx);
+      return Reply.created(
+        await ctx.db.transaction().execute((trx) => createStation(trx, body, requireUser(ctx).id, ctx.services.now(), siteId)),
+      );
+    },
   }),
   serve(restaurantApi.categoryStation, {
     access: MANAGERS,

@@ -1,4 +1,5 @@
 import { usersApi } from '../../shared/api/admin.ts';
+import { siteScope } from '../sites/sites.ts';
 import { MANAGERS } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
 import { requireUser } from '../auth/access.ts';
@@ -10,7 +11,7 @@ export const userRoutes = [
     access: MANAGERS,
     tag: 'users',
     summary: 'List users and their roles',
-    handler: async (_, ctx) => listUsers(ctx.db, ctx.services.now()),
+    handler: async (_, ctx) => listUsers(ctx.db, ctx.services.now(), siteScope(ctx)),
   }),
   serve(usersApi.create, {
     access: MANAGERS,

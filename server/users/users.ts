@@ -51,8 +51,27 @@ async function assertPinFree(db: Db, pin: string, exceptUserId: number | null) {
   }
 }
 
-export async function listUsers(db: Db, now: Date) {
-  const rows = await db.selectFrom('users').selectAll().orderBy('role').orderBy('display_name').execute();
+/**
+ * The accounts, for a manager tied to a site (`siteId`) those of that site: its managers, the floor staff of
+ * its outlets or of none, and the producers (they deliver anywhere).
+ */
+export async function listUsers(db: Db, now: Date, siteId: number | null = null) {
+  let q = db.selectFrom('users').selectAll('users');
+  if (siteId !== null)
+    q = q.where((eb) =>
+      eb.or([
+        eb('users.role', '=', 'producer'),
+        eb('users.site_id', '=', siteId),
+        eb.and([
+          eb('users.role', 'in', ['cashier', 'waiter']),
+          eb.or([
+            eb('users.outlet_id', 'is', null),
+            eb('users.outlet_id', 'in', eb.selectFrom('outlets').select('outlets.id').where('outlets.site_id', '=', siteId)),
+          ]),
+        ]),
+      ]),
+    );
+  const rows = await q.orderBy('users.role').orderBy('users.display_name').execute();
   const locks = await lockedPeople(db, now);
   return rows.map((r) => userView(r, locks.get(r.id) ?? null));
 }
