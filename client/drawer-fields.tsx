@@ -1,6 +1,5 @@
-import type { MessageKey } from '../shared/i18n/index.ts';
+import type { TillMessageKey as MessageKey } from '../shared/i18n/till.ts';
 import { cashInReasons, cashOutReasons, type CashMovementKind } from '../shared/api/drawer.ts';
-import type { T } from './i18n.ts';
 
 /** The reasons a cash movement of this kind may give (a float is its own reason). */
 export const reasonsOf = (kind: CashMovementKind): readonly string[] =>
@@ -19,7 +18,8 @@ export function ReasonFields({
   onProducer,
   producers,
 }: {
-  t: T;
+  /** The till's words are enough here: the back office's translator takes them too. */
+  t: (key: MessageKey, vars?: Record<string, string | number>) => string;
   kind: CashMovementKind;
   reason: string;
   onReason: (reason: string) => void;

@@ -1,6 +1,6 @@
 import './insecure.css';
 import { useEffect, useState } from 'preact/hooks';
-import type { MessageKey } from '../shared/i18n/index.ts';
+import type { TillMessageKey as MessageKey } from '../shared/i18n/till.ts';
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 

@@ -1,6 +1,7 @@
 import { Component, type ComponentChild } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { translate, type Lang, type MessageKey } from '../../shared/i18n/index.ts';
+import type { Lang } from '../../shared/i18n/index.ts';
+import { translateTill as translate, type TillMessageKey as MessageKey } from '../../shared/i18n/till.ts';
 import { formatEuros, type Cents } from '../../shared/money.ts';
 import { ApiError, isOffline } from '../api.ts';
 import { Till, type TillState } from './till.ts';

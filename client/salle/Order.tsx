@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { COURSES, type Course, type OrderLineView, type OrderView } from '../../shared/api/restaurant.ts';
-import type { MessageKey } from '../../shared/i18n/index.ts';
+import type { TillMessageKey as MessageKey } from '../../shared/i18n/till.ts';
 import type { Product } from '../caisse/catalog.ts';
 import type { TillState } from '../caisse/till.ts';
 import { eur, t, till, useKeys } from '../caisse/ui.tsx';

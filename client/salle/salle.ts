@@ -20,7 +20,8 @@ import { call, isOffline } from '../api.ts';
 import { all, del, get, put } from '../caisse/idb.ts';
 import type { OutboxItem, RefusedItem } from '../caisse/outbox.ts';
 import type { Till } from '../caisse/till.ts';
-import { translate, type Lang } from '../../shared/i18n/index.ts';
+import type { Lang } from '../../shared/i18n/index.ts';
+import { translateTill as translate } from '../../shared/i18n/till.ts';
 
 const lang = (): Lang => (localStorage.getItem('lang') === 'en' ? 'en' : 'fr');
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { MessageKey } from '../../../shared/i18n/index.ts';
+import type { TillMessageKey as MessageKey } from '../../../shared/i18n/till.ts';
 import { parseEuros } from '../../../shared/money.ts';
 import { authApi } from '../../../shared/api/auth.ts';
 import { denominationsCents, type CashMovementView } from '../../../shared/api/drawer.ts';

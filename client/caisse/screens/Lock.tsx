@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { type MessageKey } from '../../../shared/i18n/index.ts';
+import type { TillMessageKey as MessageKey } from '../../../shared/i18n/till.ts';
 import { ApiError } from '../../api.ts';
 import { moment } from '../../format.ts';
 import { type TillState } from '../till.ts';

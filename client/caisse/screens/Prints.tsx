@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type MessageKey } from '../../../shared/i18n/index.ts';
+import type { TillMessageKey as MessageKey } from '../../../shared/i18n/till.ts';
 import { printingApi, type PrintJobToCheck } from '../../../shared/api/printing.ts';
 import { call } from '../../api.ts';
 import { type TillState } from '../till.ts';

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { type Lang } from '../../../shared/i18n/index.ts';
+import type { Lang } from '../../../shared/i18n/index.ts';
 import { addProduct } from '../cart.ts';
 import type { Product } from '../catalog.ts';
 import { type TillState } from '../till.ts';

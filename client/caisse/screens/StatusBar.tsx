@@ -1,4 +1,4 @@
-import { type MessageKey } from '../../../shared/i18n/index.ts';
+import type { TillMessageKey as MessageKey } from '../../../shared/i18n/till.ts';
 import { type TillState } from '../till.ts';
 import { till, lang, t, setLang } from '../ui.tsx';
 

@@ -1,5 +1,5 @@
 import { Component } from 'preact';
-import { type Lang } from '../../../../shared/i18n/index.ts';
+import type { Lang } from '../../../../shared/i18n/index.ts';
 import type { Product } from '../../catalog.ts';
 import { eur, kg, lang, t } from '../../ui.tsx';
 
