@@ -8,7 +8,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../db/database.ts';
+import { sql } from 'kysely';
+import { openDatabase, openStore } from '../db/database.ts';
+import { moveShop } from '../server/system/move.ts';
+import { benchDatabase } from './tickets.ts';
+import { postgresForBench } from './engines.ts';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/log.ts';
 import { startServer } from '../server/server.ts';
@@ -130,8 +134,37 @@ export async function benchPortal(): Promise<string[]> {
     await close();
   }
 
+  out.push(...(await measurePortal(dir, now, {}, 'SQLite')));
+  // The same network on PostgreSQL (issue 23): moved with `cli migrate --to`'s own code, then read the same way.
+  // BENCH_PORTAL_POSTGRES=off skips it.
+  const adminUrl = process.env.BENCH_PORTAL_POSTGRES === 'off' ? null : postgresForBench();
+  if (adminUrl) {
+    const target = await benchDatabase(adminUrl);
+    try {
+      const source = await openDatabase(path.join(dir, 'comptoir.sqlite'));
+      const pg = await openStore(target.url);
+      const t = Date.now();
+      const moved = await moveShop(source, pg, { dataDir: dir, targetUrl: target.url, sourceFile: path.join(dir, 'comptoir.sqlite') });
+      await sql`analyze`.execute(pg.db);
+      await pg.close();
+      await source.close();
+      out.push(
+        `portal network: moved to PostgreSQL, ${moved.rows.toLocaleString('en')} rows, ${moved.differing.length} tables differing, in ${((Date.now() - t) / 1000).toFixed(0)} s`,
+      );
+      out.push(...(await measurePortal(dir, now, { DATABASE_URL: target.url }, 'PostgreSQL')));
+    } finally {
+      await target.drop();
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
+/** The portal's requests through the HTTP server on that shop, with twenty producers' own sessions. */
+async function measurePortal(dir: string, now: Date, env: Record<string, string>, engine: string): Promise<string[]> {
+  const out: string[] = [];
   const server = await startServer({
-    config: loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off', RATE_LIMIT: 'off' }),
+    config: loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off', RATE_LIMIT: 'off', ...env }),
     logger: createLogger('silent'),
     now: () => now,
   });
@@ -157,7 +190,8 @@ export async function benchPortal(): Promise<string[]> {
         headers: { cookie: admin, 'content-type': 'application/json' },
         body: JSON.stringify({ login: `prod${k}`, displayName: `P${k}`, role: 'producer', password: `producer-password-${k}`, producerId }),
       });
-      if (res.status !== 201) throw new Error(`producer user: ${res.status} ${await res.text()}`);
+      // Already there on PostgreSQL: the move copied the accounts the SQLite run made.
+      if (res.status !== 201 && res.status !== 409) throw new Error(`producer user: ${res.status} ${await res.text()}`);
       sessions.push({
         cookie: await call(null, 'POST', '/api/auth/login', { login: `prod${k}`, password: `producer-password-${k}` }),
         producerId,
@@ -171,7 +205,7 @@ export async function benchPortal(): Promise<string[]> {
       await call(sessions[0]!.cookie, 'GET', '/api/stock');
       fast = Date.now() - t < 10 ? fast + 1 : 0;
     }
-    out.push(`portal network: the server settled in ${((Date.now() - settling) / 1000).toFixed(1)} s after its start`);
+    out.push(`portal network, ${engine}: the server settled in ${((Date.now() - settling) / 1000).toFixed(1)} s after its start`);
     const month = `from=${YEAR}-12-01&to=${YEAR}-12-31`;
     const requests: [string, (p: { producerId: number }) => string][] = [
       ['today’s sales (one day, by day)', (p) => `/api/producers/${p.producerId}/sales?from=${YEAR}-12-31&to=${YEAR}-12-31&groupBy=day`],
@@ -192,12 +226,11 @@ export async function benchPortal(): Promise<string[]> {
         await call(s.cookie, 'GET', url(s));
         all.push(Number(process.hrtime.bigint() - t) / 1e6);
       });
-      out.push(line(`portal, 10 sites: ${name}`, stats, 50));
+      out.push(line(`portal, 10 sites, ${engine}: ${name}`, stats, 50));
     }
-    out.push(line('portal, 10 sites: every request above together', summarize(all), 50));
+    out.push(line(`portal, 10 sites, ${engine}: every request above`, summarize(all), 50));
   } finally {
     await server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
   return out;
 }
