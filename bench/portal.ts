@@ -11,7 +11,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, openStore } from '../db/database.ts';
 import { moveShop } from '../server/system/move.ts';
-import { benchDatabase } from './tickets.ts';
+import { BENCH_IDENTITY, benchDatabase } from './tickets.ts';
 import { postgresForBench } from './engines.ts';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/log.ts';
@@ -38,23 +38,7 @@ export async function benchPortal(): Promise<string[]> {
   const built = Date.now();
   {
     const { db, sqlite, close } = await openDatabase(path.join(dir, 'comptoir.sqlite'));
-    await createShopBase(
-      db,
-      'real',
-      {
-        name: 'Castres',
-        legalName: 'Réseau bench',
-        address: '1 rue',
-        postalCode: '81100',
-        city: 'Castres',
-        siret: '73282932000074',
-        vatNumber: 'FR44732829320',
-        phone: '',
-        email: '',
-        receiptFooter: '',
-      },
-      now,
-    );
+    await createShopBase(db, 'real', { ...BENCH_IDENTITY, name: 'Castres', legalName: 'Réseau bench' }, now);
     const adminId = await createAdmin(db, { login: 'bench', password: 'bench-password' }, now);
     for (let s = 2; s <= SITES; s++)
       await db

@@ -121,6 +121,20 @@ function cpuSecondsOf(pid: number): number {
  * `postgres`: the same run on PostgreSQL (a new database on the server that address names, dropped after),
  * without the SQLite baseline; its lines say PostgreSQL.
  */
+/** The benches' shop: who it is matters to nothing measured. */
+export const BENCH_IDENTITY = {
+  name: 'Bench',
+  legalName: 'Bench',
+  address: '1 rue',
+  postalCode: '81100',
+  city: 'Castres',
+  siret: '73282932000074',
+  vatNumber: 'FR44732829320',
+  phone: '',
+  email: '',
+  receiptFooter: '',
+};
+
 export async function benchTickets(
   levels = [1, 10, 50],
   perLevel = 2000,
@@ -139,23 +153,7 @@ export async function benchTickets(
   });
   const setup = await openStore(config.dbTarget);
   const now = new Date();
-  await createShopBase(
-    setup.db,
-    'real',
-    {
-      name: 'Bench',
-      legalName: 'Bench',
-      address: '1 rue',
-      postalCode: '81100',
-      city: 'Castres',
-      siret: '73282932000074',
-      vatNumber: 'FR44732829320',
-      phone: '',
-      email: '',
-      receiptFooter: '',
-    },
-    now,
-  );
+  await createShopBase(setup.db, 'real', BENCH_IDENTITY, now);
   await createAdmin(setup.db, { login: 'bench', password: 'bench-password' }, now);
   await setup.close();
   // The server in its own process, as in the shop: the clients here do not share its event loop.
