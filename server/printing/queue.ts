@@ -238,14 +238,18 @@ export class PrintQueue {
         const error = e instanceof PrintError ? e : new PrintError((e as Error).message, 'error');
         await this.remember(printerId, error.state, error.message);
         if (error.written === 'all') {
-          await this.setStatus(job.id, 'unconfirmed', { attempts: job.attempts + 1, last_error: error.message });
-          await recordEvent(this.db, {
-            kind: 'print.unconfirmed',
-            userId: null,
-            subject: `print_job:${job.id}`,
-            data: { printerId, kind: job.kind, jobSubject: job.subject, error: error.message },
-            at: this.options.now().toISOString(),
-          });
+          await this.setStatus(
+            job.id,
+            'unconfirmed',
+            { attempts: job.attempts + 1, last_error: error.message },
+            {
+              kind: 'print.unconfirmed',
+              userId: null,
+              subject: `print_job:${job.id}`,
+              data: { printerId, kind: job.kind, jobSubject: job.subject, error: error.message },
+              at: this.options.now().toISOString(),
+            },
+          );
           this.options.log.warn('print job unconfirmed', { jobId: job.id, printerId, error: error.message });
           await this.publish(printerId);
           continue;
@@ -257,30 +261,21 @@ export class PrintQueue {
           ? Math.min(this.retryMaxMs, this.retryBaseMs * 2)
           : Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.min(attempts - 1, 16));
         const failed = !holding && attempts >= this.maxAttempts;
-        await this.setStatus(job.id, failed ? 'failed' : 'queued', {
-          attempts,
-          last_error: error.message,
-          next_attempt_at: new Date(this.options.now().getTime() + delay).toISOString(),
-        });
         // A job's first failure is logged as its automatic retry (later attempts only move its count, so a
         // printer off for an hour does not flood the log); giving up is print.failed.
-        if (!holding && !failed && attempts === 1) {
-          await recordEvent(this.db, {
-            kind: 'print.retried',
-            userId: null,
-            subject: `print_job:${job.id}`,
-            data: { printerId, kind: job.kind, jobSubject: job.subject, attempts, automatic: true, error: error.message },
-            at: this.options.now().toISOString(),
-          });
-        }
+        const at = this.options.now().toISOString();
+        const data = { printerId, kind: job.kind, jobSubject: job.subject, attempts, error: error.message };
+        await this.setStatus(
+          job.id,
+          failed ? 'failed' : 'queued',
+          { attempts, last_error: error.message, next_attempt_at: new Date(this.options.now().getTime() + delay).toISOString() },
+          failed
+            ? { kind: 'print.failed', userId: null, subject: `print_job:${job.id}`, data, at }
+            : !holding && attempts === 1
+              ? { kind: 'print.retried', userId: null, subject: `print_job:${job.id}`, data: { ...data, automatic: true }, at }
+              : undefined,
+        );
         if (failed) {
-          await recordEvent(this.db, {
-            kind: 'print.failed',
-            userId: null,
-            subject: `print_job:${job.id}`,
-            data: { printerId, kind: job.kind, jobSubject: job.subject, attempts, error: error.message },
-            at: this.options.now().toISOString(),
-          });
           this.options.log.error('print job given up', { jobId: job.id, printerId, attempts, error: error.message });
         } else this.options.log.warn('print job waits', { jobId: job.id, printerId, attempts, holding, error: error.message });
         await this.publish(printerId);
@@ -290,16 +285,20 @@ export class PrintQueue {
   }
 
   private async expireDrawer(job: { id: number; subject: string | null; created_at: string }, printerId: number, now: Date) {
-    await this.setStatus(job.id, 'expired', {
-      last_error: `tiroir non ouvert : son tour est venu ${Math.round((now.getTime() - Date.parse(job.created_at)) / 1000)} s après la vente`,
-    });
-    await recordEvent(this.db, {
-      kind: 'drawer.expired',
-      userId: null,
-      subject: `print_job:${job.id}`,
-      data: { printerId, jobSubject: job.subject, askedAt: job.created_at, maxDelayMs: this.drawerMaxDelayMs },
-      at: now.toISOString(),
-    });
+    await this.setStatus(
+      job.id,
+      'expired',
+      {
+        last_error: `tiroir non ouvert : son tour est venu ${Math.round((now.getTime() - Date.parse(job.created_at)) / 1000)} s après la vente`,
+      },
+      {
+        kind: 'drawer.expired',
+        userId: null,
+        subject: `print_job:${job.id}`,
+        data: { printerId, jobSubject: job.subject, askedAt: job.created_at, maxDelayMs: this.drawerMaxDelayMs },
+        at: now.toISOString(),
+      },
+    );
     this.options.log.warn('drawer pulse dropped (too late)', { jobId: job.id, printerId });
   }
 
@@ -312,16 +311,28 @@ export class PrintQueue {
     return d;
   }
 
+  /**
+   * A job's new status, and with it the event that says why (given up, dropped, not confirmed) in the same
+   * transaction: whoever sees the status sees its event, and a crash leaves neither.
+   */
   private async setStatus(
     id: number,
     status: PrintJobStatus,
     extra: { attempts?: number; last_error?: string | null; next_attempt_at?: string; done_at?: string },
+    event?: Parameters<typeof recordEvent>[1],
   ) {
-    await this.db
-      .updateTable('print_jobs')
-      .set({ status, updated_at: this.options.now().toISOString(), ...extra })
-      .where('id', '=', id)
-      .execute();
+    const update = (db: Db) =>
+      db
+        .updateTable('print_jobs')
+        .set({ status, updated_at: this.options.now().toISOString(), ...extra })
+        .where('id', '=', id)
+        .execute();
+    if (!event) await update(this.db);
+    else
+      await this.db.transaction().execute(async (trx) => {
+        await update(trx);
+        await recordEvent(trx, event);
+      });
   }
 
   /** What the printer said, kept on its row too: another process answers a till from it. */
