@@ -386,7 +386,7 @@ export function verifyArchive(gz: Buffer): ArchiveReport {
     if (prev !== manifest.chains.events.headHash)
       problems.push({ record: 'events', fault: 'head', detail: 'the chain does not end on the head named in the manifest' });
   }
-  problems.push(...verifyArchiveSignatures(files.get('heads.json'), tickets, closings, events));
+  for (const p of verifyArchiveSignatures(files.get('heads.json'), tickets, closings, events)) problems.push(p);
   for (const [name, n] of Object.entries(manifest.counts as Record<string, number>)) {
     if (counts[name as keyof typeof counts] !== n)
       problems.push({

@@ -593,7 +593,8 @@ export async function verifyTicketChains(db: Db, runSegments?: SegmentRunner, se
   }
   const { results, threads } = outcome;
   segments.forEach((seg, i) => {
-    problems.push(...results[i]!.problems);
+    // One at a time: a broken journal can hold hundreds of thousands of problems, past what a spread call takes.
+    for (const p of results[i]!.problems) problems.push(p);
     if (seg.training === 0) grandTotal += results[i]!.sumCents;
   });
   for (const chain of chains) {
@@ -644,7 +645,9 @@ export async function verifyTicketsByTable(db: Db, runRanges?: RangeRunner, part
     return out.results.flat();
   })();
   const [own, linked] = await Promise.all([pass1, verifyLinksAndTotals(db)]);
-  problems.push(...own, ...linked.problems);
+  // One at a time: hundreds of thousands of problems would overflow a spread call's arguments.
+  for (const p of own) problems.push(p);
+  for (const p of linked.problems) problems.push(p);
   return { tickets: linked.tickets, grandTotalCents: linked.grandTotalCents, problems, threads };
 }
 
