@@ -137,7 +137,9 @@ export async function benchPortal(): Promise<string[]> {
       );
       out.push(...(await measurePortal(dir, now, { DATABASE_URL: target.url }, 'PostgreSQL')));
     } finally {
-      await target.drop();
+      // BENCH_PORTAL_KEEP=1 keeps the PostgreSQL database to look at its plans (its address is printed).
+      if (process.env.BENCH_PORTAL_KEEP) out.push(`portal network: kept at ${target.url}`);
+      else await target.drop();
     }
   }
   fs.rmSync(dir, { recursive: true, force: true });

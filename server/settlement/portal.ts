@@ -153,7 +153,11 @@ export async function producerLines(
 ) {
   await visibleProducer(db, actor, producerId);
   const network = (await db.selectFrom('sites').select('id').limit(2).execute()).length > 1;
+  // Newest first by business day, then by time: ordered by `created_at` alone, PostgreSQL walks the whole
+  // network's tickets backwards through their time index looking for this producer's lines; the business
+  // day first has no such index, so the producer's own lines are read and sorted (bench/portal.ts).
   const rows = await linesQuery(db, producerId, query)
+    .orderBy('s.business_day', 'desc')
     .orderBy('s.created_at', 'desc')
     .orderBy('l.line_no')
     .limit(query.limit)
