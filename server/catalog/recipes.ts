@@ -26,14 +26,15 @@ interface DishRow {
   active: 0 | 1;
 }
 
-async function itemsOf(db: Db, dishIds: readonly number[]) {
+/** `siteId`: whose shelves the ingredients' stock is read from (the first site's when not said). */
+async function itemsOf(db: Db, dishIds: readonly number[], siteId?: number) {
   if (!dishIds.length) return [];
   return db
     .selectFrom('recipe_items as ri')
     .innerJoin('products as p', 'p.id', 'ri.ingredient_id')
     .leftJoin('producers as pr', 'pr.id', 'p.producer_id')
     .leftJoin('stock_levels as sl', (j) =>
-      j.onRef('sl.product_id', '=', 'p.id').on('sl.site_id', '=', sql<number>`(select min(id) from sites)`),
+      j.onRef('sl.product_id', '=', 'p.id').on('sl.site_id', '=', siteId ?? sql<number>`(select min(id) from sites)`),
     )
     .select([
       'ri.dish_id',
@@ -92,14 +93,14 @@ function viewOf(dish: DishRow, items: Awaited<ReturnType<typeof itemsOf>>): Reci
 const dishColumns = ['id', 'name', 'price_cents', 'vat_rate_bp', 'active'] as const;
 
 /** A product's recipe and costing; a product without one has no ingredients and a food cost of 0. */
-export async function getRecipe(db: Db, dishId: number): Promise<RecipeView> {
+export async function getRecipe(db: Db, dishId: number, siteId?: number): Promise<RecipeView> {
   const dish = await db.selectFrom('products').select(dishColumns).where('id', '=', dishId).executeTakeFirst();
   if (!dish) throw new NotFound('Article');
-  return viewOf(dish, await itemsOf(db, [dishId]));
+  return viewOf(dish, await itemsOf(db, [dishId], siteId));
 }
 
 /** Every dish that has a recipe, by name: the back office's food costs and margins. */
-export async function listRecipes(db: Db): Promise<RecipeView[]> {
+export async function listRecipes(db: Db, siteId?: number): Promise<RecipeView[]> {
   const dishes = await db
     .selectFrom('products')
     .select(dishColumns)
@@ -112,6 +113,7 @@ export async function listRecipes(db: Db): Promise<RecipeView[]> {
   const items = await itemsOf(
     db,
     dishes.map((d) => d.id),
+    siteId,
   );
   return dishes.map((d) =>
     viewOf(

@@ -161,14 +161,14 @@ export const catalogRoutes = [
     tag: 'catalog',
     summary:
       'Every dish with a recipe: its ingredients, food cost (shelf prices incl. VAT, what the producers are paid) and margin (price excl. VAT − food cost), in cents',
-    handler: async (_, ctx) => listRecipes(ctx.db),
+    handler: async (_, ctx) => listRecipes(ctx.db, await siteOf(ctx)),
   }),
   serve(recipesApi.get, {
     access: MANAGERS,
     tag: 'catalog',
     summary:
       'A dish’s recipe (per portion: pieces, or grams of a product sold by weight) with each ingredient’s cost, the food cost and the margin',
-    handler: async ({ params }, ctx) => getRecipe(ctx.db, params.id),
+    handler: async ({ params }, ctx) => getRecipe(ctx.db, params.id, await siteOf(ctx)),
   }),
   serve(recipesApi.replace, {
     access: MANAGERS,

@@ -207,15 +207,18 @@ export class Realtime {
       for (const [producerId, list] of byProducer) this.io.to(`producer:${producerId}`).emit('stock:changed', list);
       // Dishes cooked with these goods: whether their ingredients are short may have changed (the waiter's flag).
       const dishes = await dishesUsing(this.db, unique);
+      // Each site's tills and phones by that site's shelves (a dish is cooked where it is sold); managers by
+      // the first site's, as before there were sites.
       if (dishes.length) {
-        const short = await dishesShortOfIngredients(this.db, dishes);
-        this.io
-          .to('managers')
-          .to(await this.outletRooms())
-          .emit(
+        const sites = [...new Set(outlets.map((o) => o.siteId))].sort((a, b) => a - b);
+        for (const siteId of sites) {
+          const short = await dishesShortOfIngredients(this.db, dishes, siteId);
+          const rooms = outlets.filter((o) => o.siteId === siteId).map((o) => `outlet:${o.id}`);
+          (siteId === sites[0] ? this.io.to('managers').to(rooms) : this.io.to(rooms)).emit(
             'dishes:availability',
             dishes.map((productId) => ({ productId, ingredientsShort: short.has(productId) })),
           );
+        }
       }
     } catch (e) {
       this.log.warn('realtime stock broadcast failed', { error: (e as Error).message });
@@ -237,10 +240,6 @@ export class Realtime {
   /** A printer's state and queue: to the managers and to the tills it prints for. */
   printerState(status: PrinterStateEvent) {
     this.io.to('managers').to(`printer:${status.printerId}`).emit('printer:state', status);
-  }
-
-  private async outletRooms(): Promise<string[]> {
-    return (await outletIds(this.db)).map((o) => `outlet:${o.id}`);
   }
 
   /** After a commit: managers and the till see the ticket; each producer sees only their own lines of it. */

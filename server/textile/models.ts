@@ -14,14 +14,14 @@ import { recordEvent } from '../journal/events.ts';
 
 const variantCode = (productId: number) => `V${String(productId).padStart(7, '0')}`;
 
-export async function modelView(db: Db, id: number): Promise<ModelView> {
+/** `siteId`: whose shelves each size × colour's stock is read from (the first site's when not said). */
+export async function modelView(db: Db, id: number, siteId?: number): Promise<ModelView> {
   const m = await db.selectFrom('product_models').selectAll().where('id', '=', id).executeTakeFirst();
   if (!m) throw new NotFound('Modèle');
   const rows = await db
     .selectFrom('products as p')
-    // The first site's shelves (the textile shop's site); a model seen per site is not asked for yet.
     .leftJoin('stock_levels as s', (j) =>
-      j.onRef('s.product_id', '=', 'p.id').on('s.site_id', '=', sql<number>`(select min(id) from sites)`),
+      j.onRef('s.product_id', '=', 'p.id').on('s.site_id', '=', siteId ?? sql<number>`(select min(id) from sites)`),
     )
     .leftJoin('barcodes as b', (j) => j.onRef('b.product_id', '=', 'p.id').on('b.code', 'like', 'V%'))
     .select(['p.id', 'p.size', 'p.colour', 'p.price_cents', 'p.active', 's.on_hand', 'b.code'])
@@ -50,9 +50,9 @@ export async function modelView(db: Db, id: number): Promise<ModelView> {
   };
 }
 
-export async function listModels(db: Db): Promise<ModelView[]> {
+export async function listModels(db: Db, siteId?: number): Promise<ModelView[]> {
   const ids = await db.selectFrom('product_models').select('id').orderBy('name').execute();
-  return Promise.all(ids.map((r) => modelView(db, r.id)));
+  return Promise.all(ids.map((r) => modelView(db, r.id, siteId)));
 }
 
 /** A model and its grid of variants, each its own article with its barcode, written together. */

@@ -1,4 +1,5 @@
 import { textileApi } from '../../shared/api/textile.ts';
+import { siteOf } from '../sites/sites.ts';
 import { requireUser } from '../auth/access.ts';
 import { MANAGERS, TILL } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
@@ -10,7 +11,7 @@ export const textileRoutes = [
     access: TILL,
     tag: 'textile',
     summary: 'The models made in sizes and colours, each with its grid of variants and their stock',
-    handler: async (_, ctx) => listModels(ctx.db),
+    handler: async (_, ctx) => listModels(ctx.db, await siteOf(ctx)),
   }),
   serve(textileApi.createModel, {
     access: MANAGERS,
@@ -26,6 +27,6 @@ export const textileRoutes = [
     access: TILL,
     tag: 'textile',
     summary: 'A model: its sizes, colours and each variant’s article, barcode and stock',
-    handler: async ({ params }, ctx) => modelView(ctx.db, params.id),
+    handler: async ({ params }, ctx) => modelView(ctx.db, params.id, await siteOf(ctx)),
   }),
 ];
