@@ -1,7 +1,7 @@
 /**
  * A network of sites (issue 23, item 3). A site is a place with its outlets (its counters: a shop, a
  * restaurant…), tills, printers and stock. Which site a request works at is decided here, once:
- * - a till works at the site of its outlet;
+ * - a paired tablet works at the site of its till's outlet, whoever is logged in on it;
  * - a manager tied to a site (`users.site_id`) at that site, and never another (another is "not found");
  * - a network manager (no site: the cooperative's admin, the managers of a one-site shop) at the site the
  *   `Comptoir-Site` header names, the first site otherwise.
@@ -41,10 +41,9 @@ export async function siteOf(ctx: SiteAsker): Promise<number> {
     if (ctx.askedSite !== null && ctx.askedSite !== tied) throw new NotFound('Site');
     return tied;
   }
-  const role = ctx.user?.role;
-  if (ctx.device && role !== 'admin' && role !== 'manager') {
-    return siteOfTill(ctx.db, ctx.device.tillId);
-  }
+  // A paired tablet works at its till's site, whoever is logged in on it (a network manager ringing at Rodez
+  // sells Rodez's stock at Rodez's prices).
+  if (ctx.device) return siteOfTill(ctx.db, ctx.device.tillId);
   if (ctx.askedSite !== null) {
     const site = await ctx.db.selectFrom('sites').select('id').where('id', '=', ctx.askedSite).executeTakeFirst();
     if (!site) throw new NotFound('Site');
