@@ -197,6 +197,12 @@ describe('a network of sites', () => {
     expect((await manager.put(`/api/sites/1/prices/${miel.id}`, { priceCents: 1 })).status).toBe(404);
     expect((await manager.post('/api/tills/1/pairing-code')).status).toBe(404);
     expect((await manager.post('/api/sites', { code: 'albi', name: 'Albi', outlets: ['shop'] })).status).toBe(403);
+    // Its tickets: Rodez's one, not Castres'; a Castres ticket by its id is not found.
+    const tickets = (await manager.get('/api/sales?limit=50')).body;
+    expect(tickets.map((t: any) => t.totalCents)).toEqual([2100]);
+    const castresTicket = (await shop.admin.get('/api/sales?limit=50')).body.find((t: any) => t.totalCents === 950);
+    expect((await manager.get(`/api/sales/${castresTicket.id}`)).status).toBe(404);
+    expect((await manager.get(`/api/sales/${tickets[0].id}`)).status).toBe(200);
     const report = (await manager.get(`/api/sites/report?from=${today()}&to=${today()}`)).body;
     expect(report.sites.map((s: any) => s.siteId)).toEqual([rodez.id]);
     expect(report.totals.netCents).toBe(2100);

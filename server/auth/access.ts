@@ -33,14 +33,14 @@ export function producerScope(actor: Actor): Scope {
 }
 
 /**
- * Which tickets an actor may look up: managers all; a cashier or waiter on a paired till those of every
+ * Which tickets an actor may look up: managers all (a manager tied to a site, that site's); a cashier or waiter on a paired till those of every
  * till of its outlet (a customer brings back at till 1 what they bought at till 2); the tablet alone
  * (locked, nobody logged in) its own till's only.
  */
-export type TicketScope = { all: true } | { outletId: number } | { tillId: number };
+export type TicketScope = { all: true } | { siteId: number } | { outletId: number } | { tillId: number };
 
 export async function ticketScope(db: Db, actor: Actor): Promise<TicketScope> {
-  if (isManager(actor)) return { all: true };
+  if (isManager(actor)) return actor.user!.siteId === null ? { all: true } : { siteId: actor.user!.siteId };
   const role = actor.user?.role;
   if (!actor.device || role === 'producer') throw new Forbidden('Consultation des tickets depuis une caisse appairée uniquement.');
   if (role !== 'cashier' && role !== 'waiter') return { tillId: actor.device.tillId };
@@ -48,8 +48,13 @@ export async function ticketScope(db: Db, actor: Actor): Promise<TicketScope> {
   return { outletId: till.outlet_id };
 }
 
-export const ticketInScope = (scope: TicketScope, sale: { outletId: number; tillId: number }) =>
-  'all' in scope || ('outletId' in scope ? sale.outletId === scope.outletId : sale.tillId === scope.tillId);
+export const ticketInScope = (scope: TicketScope, sale: { outletId: number; tillId: number; siteId: number }) =>
+  'all' in scope ||
+  ('siteId' in scope
+    ? sale.siteId === scope.siteId
+    : 'outletId' in scope
+      ? sale.outletId === scope.outletId
+      : sale.tillId === scope.tillId);
 
 /** What a route touches, checked by `requireAccess`. */
 export type Target =
@@ -66,13 +71,17 @@ export async function requireAccess(db: Db, actor: Actor, target: Target): Promi
   if ('sale' in target) {
     // The scope first (a till that may see no ticket is refused before anything is looked up), then the ticket.
     const scope: TicketScope =
-      target.as === 'outlet'
+      target.as === 'outlet' || isManager(actor)
         ? await ticketScope(db, actor)
-        : isManager(actor)
-          ? { all: true }
-          : { tillId: requireTill(actor, 'Consultation des tickets depuis une caisse appairée uniquement.').tillId };
-    const sale = await db.selectFrom('sales').select(['outlet_id', 'till_id']).where('id', '=', target.sale).executeTakeFirst();
-    if (!sale || !ticketInScope(scope, { outletId: sale.outlet_id, tillId: sale.till_id })) throw new NotFound('Ticket');
+        : { tillId: requireTill(actor, 'Consultation des tickets depuis une caisse appairée uniquement.').tillId };
+    const sale = await db
+      .selectFrom('sales')
+      .innerJoin('outlets', 'outlets.id', 'sales.outlet_id')
+      .select(['sales.outlet_id', 'sales.till_id', 'outlets.site_id'])
+      .where('sales.id', '=', target.sale)
+      .executeTakeFirst();
+    if (!sale || !ticketInScope(scope, { outletId: sale.outlet_id, tillId: sale.till_id, siteId: sale.site_id }))
+      throw new NotFound('Ticket');
     return;
   }
   if ('printJob' in target) {

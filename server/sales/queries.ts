@@ -8,6 +8,8 @@ import type { TicketScope } from '../auth/access.ts';
 export async function saleIdsFor(db: Db, scope: TicketScope, query: z.output<typeof saleListQuery>): Promise<string[]> {
   let q = db.selectFrom('sales').select('id');
   if ('outletId' in scope) q = q.where('outlet_id', '=', scope.outletId);
+  if ('siteId' in scope)
+    q = q.where('outlet_id', 'in', db.selectFrom('outlets').select('outlets.id').where('outlets.site_id', '=', scope.siteId));
   if ('tillId' in scope) q = q.where('till_id', '=', scope.tillId);
   if (query.tillId !== undefined) q = q.where('till_id', '=', query.tillId);
   if (query.receipt) q = q.where('receipt_token', '=', query.receipt);
