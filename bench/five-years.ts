@@ -10,7 +10,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase, openStore } from '../db/database.ts';
 import { moveShop } from '../server/system/move.ts';
-import { benchDatabase } from './tickets.ts';
+import { BENCH_IDENTITY, benchDatabase } from './tickets.ts';
 import { postgresForBench } from './engines.ts';
 import { closeDay, closeMonth, closeYear, xReport } from '../server/closing/closing.ts';
 import { dayFigures } from '../server/closing/figures.ts';
@@ -52,23 +52,7 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
   const lastYear = 2025;
   const firstYear = lastYear - years + 1;
   const now = new Date(`${lastYear + 1}-01-15T10:00:00Z`);
-  await createShopBase(
-    db,
-    'real',
-    {
-      name: 'Bench',
-      legalName: 'Bench',
-      address: '1 rue',
-      postalCode: '81100',
-      city: 'Castres',
-      siret: '73282932000074',
-      vatNumber: 'FR44732829320',
-      phone: '',
-      email: '',
-      receiptFooter: '',
-    },
-    now,
-  );
+  await createShopBase(db, 'real', BENCH_IDENTITY, now);
   const adminId = await createAdmin(db, { login: 'bench', password: 'bench-password' }, now);
   sqlite.pragma('synchronous = OFF');
   sqlite.exec(`insert into tills (outlet_id, name, created_at) values (1, 'Caisse 2', ''), (2, 'Bar', '')`);

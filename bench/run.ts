@@ -15,6 +15,7 @@ import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/log.ts';
 import { startServer } from '../server/server.ts';
 import { createAdmin } from '../server/shop/setup.ts';
+import { BENCH_IDENTITY } from './tickets.ts';
 
 const PRODUCTS = 5_000;
 const MOVEMENTS = 1_000_000;
@@ -83,23 +84,7 @@ async function main() {
   const file = path.join(dir, 'comptoir.sqlite');
   const { db, sqlite, close } = await openDatabase(file);
   const now = new Date();
-  await createShopBase(
-    db,
-    'real',
-    {
-      name: 'Bench',
-      legalName: 'Bench',
-      address: '1 rue',
-      postalCode: '81100',
-      city: 'Castres',
-      siret: '73282932000074',
-      vatNumber: 'FR44732829320',
-      phone: '',
-      email: '',
-      receiptFooter: '',
-    },
-    now,
-  );
+  await createShopBase(db, 'real', BENCH_IDENTITY, now);
   const adminId = await createAdmin(db, { login: 'bench', password: 'bench-password' }, now);
 
   console.log(`Comptoir bench — node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);

@@ -117,10 +117,6 @@ function cpuSecondsOf(pid: number): number {
   }
 }
 
-/**
- * `postgres`: the same run on PostgreSQL (a new database on the server that address names, dropped after),
- * without the SQLite baseline; its lines say PostgreSQL.
- */
 /** The benches' shop: who it is matters to nothing measured. */
 export const BENCH_IDENTITY = {
   name: 'Bench',
@@ -135,6 +131,10 @@ export const BENCH_IDENTITY = {
   receiptFooter: '',
 };
 
+/**
+ * `postgres`: the same run on PostgreSQL (a new database on the server that address names, dropped after),
+ * without the SQLite baseline; its lines say PostgreSQL.
+ */
 export async function benchTickets(
   levels = [1, 10, 50],
   perLevel = 2000,
@@ -369,23 +369,7 @@ export async function benchSigningCost(level = 10, perRound = 1500, rounds = 2):
     const config = loadConfig({ DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', BACKUP_HOUR: 'off', MDNS: 'off' });
     const setup = await openDatabase(config.dbFile);
     const now = new Date();
-    await createShopBase(
-      setup.db,
-      'real',
-      {
-        name: 'Bench',
-        legalName: 'Bench',
-        address: '1 rue',
-        postalCode: '81100',
-        city: 'Castres',
-        siret: '73282932000074',
-        vatNumber: 'FR44732829320',
-        phone: '',
-        email: '',
-        receiptFooter: '',
-      },
-      now,
-    );
+    await createShopBase(setup.db, 'real', BENCH_IDENTITY, now);
     await createAdmin(setup.db, { login: 'bench', password: 'bench-password' }, now);
     await setup.close();
     const server = await startChildServer(dir, { RATE_LIMIT: 'off', ...(signed ? {} : { BENCH_WITHOUT_SIGNING: '1' }) });
