@@ -1,6 +1,7 @@
 /** The one network module of the client: typed calls to the HTTP API. */
 import './zod-config.ts';
 import { fillPath, queryString, type CallInput, type CallOutput, type Endpoint } from '../shared/api/contract.ts';
+import { SITE_HEADER } from '../shared/api/common.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -35,7 +36,7 @@ export function setWorkingSite(id: number | null): void {
     // Private browsing: the choice lasts this page.
   }
 }
-const siteHeader = (): Record<string, string> => (workingSite === null ? {} : { 'comptoir-site': String(workingSite) });
+const siteHeader = (): Record<string, string> => (workingSite === null ? {} : { [SITE_HEADER]: String(workingSite) });
 
 /** Status 0: the server could not be reached (no network, server down, timeout). */
 export const isOffline = (e: unknown) => e instanceof ApiError && (e.status === 0 || e.status >= 502);

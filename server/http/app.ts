@@ -12,6 +12,7 @@ import { rateLimit, RateLimiter, SharedRateLimiter } from './rate-limit.ts';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
+import { SITE_HEADER } from '../../shared/api/common.ts';
 import { DomainError, Forbidden, Invalid, TooManyAttempts, Unauthorized } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 import type { SessionUser } from '../auth/identity.ts';
@@ -230,12 +231,12 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
         body = parsed.data;
       }
 
-      const siteHeader = req.get('comptoir-site');
+      const siteHeader = req.get(SITE_HEADER);
       const askedSite = siteHeader === undefined || siteHeader === '' ? null : Number(siteHeader);
       if (askedSite !== null && !(Number.isInteger(askedSite) && askedSite > 0 && askedSite < 2 ** 31))
         return sendError(
           res,
-          new Invalid({ field: 'Comptoir-Site', reason: 'identifiant de site attendu (un entier positif)' }),
+          new Invalid({ field: SITE_HEADER, reason: 'identifiant de site attendu (un entier positif)' }),
           lang,
           def.path,
         );

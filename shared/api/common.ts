@@ -22,6 +22,8 @@ export const OUTLET_NAMES: Record<OutletCodeValue, string> = {
   ressourcerie: 'Ressourcerie',
 };
 export const outletCodeSchema = z.enum(OUTLET_CODES);
+/** The site a network manager works at, as a site id (server/sites): sent by the back office with every call. */
+export const SITE_HEADER = 'Comptoir-Site';
 /** Réel (collects VAT), franchise en base (art. 293 B CGI), agricultural flat rate (art. 298 quater CGI). */
 export const vatStatusSchema = z.enum(['subject', 'franchise', 'flat_rate']);
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');

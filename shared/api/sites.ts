@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoDate, nonNegativeCents, outletCodeSchema, OUTLET_CODES, trimmed } from './common.ts';
+import { isoDate, nonNegativeCents, outletCodeSchema, OUTLET_CODES, trimmed } from './common.ts';
 import { endpoint } from './contract.ts';
 import { idParams } from './catalog.ts';
 
@@ -7,11 +7,9 @@ const int = z.number().int();
 
 /**
  * A site of the network (issue 23): a place with its outlets, tills, printers and stock. A manager tied to a
- * site works there only; a network manager chooses the site with the `Comptoir-Site` header (a site id),
- * the first site when they do not.
+ * site works there only; a network manager chooses the site with the `Comptoir-Site` header (SITE_HEADER in
+ * common.ts), the first site when they do not.
  */
-export const SITE_HEADER = 'Comptoir-Site';
-
 export const siteOutletView = z.strictObject({ id: int, kind: outletCodeSchema, name: z.string() });
 export const siteView = z.strictObject({
   id: int,
@@ -119,5 +117,3 @@ export const sitesApi = {
   }),
   report: endpoint({ method: 'get', path: '/api/sites/report', query: networkReportQuery, response: networkReportView }),
 };
-
-export const siteIdSchema = idSchema;
