@@ -1,2 +1,2 @@
 import { benchTickets } from './tickets.ts';
-for (const line of await benchTickets([10], 3000, [])) console.log(line);
+for (const line of await benchTickets([10], Number(process.env.N ?? 3000), [])) console.log(line);

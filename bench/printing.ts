@@ -3,6 +3,7 @@
  * the same time with the printer healthy and idle, in the same run (BENCH_PRINT_SECONDS, 30 by default),
  * and the printer-state events the tills receive meanwhile.
  */
+import { AS_IN_A_SHOP } from './tickets.ts';
 import fs from 'node:fs';
 import { io } from 'socket.io-client';
 import { startChildServer } from '../test/support/child-server.ts';
@@ -17,7 +18,7 @@ function cpuSecondsOf(pid: number): number {
 
 export async function benchPrinting(seconds = Number(process.env.BENCH_PRINT_SECONDS ?? 30)): Promise<string[]> {
   const dir = await aShopDataDir('comptoir-bench-print-');
-  const server = await startChildServer(dir);
+  const server = await startChildServer(dir, AS_IN_A_SHOP);
   const printer = await FakeNetworkPrinter.start('down');
   const results: string[] = [];
   try {

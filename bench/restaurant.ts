@@ -4,6 +4,7 @@
  * job is committed) and → the kitchen ticket heard on the kitchen screen's socket (`kitchen:changed`);
  * opening a table (what the waiter's page loads) as a baseline of a read.
  */
+import { AS_IN_A_SHOP } from './tickets.ts';
 import fs from 'node:fs';
 import { io } from 'socket.io-client';
 import type { ServerToClientEvents } from '../shared/realtime.ts';
@@ -21,7 +22,7 @@ const line = (name: string, s: Stats, target: number) =>
 
 export async function benchRestaurant(): Promise<string[]> {
   const dir = await aShopDataDir('comptoir-bench-restaurant-');
-  const server = await startChildServer(dir);
+  const server = await startChildServer(dir, AS_IN_A_SHOP);
   try {
     const admin = new Client(server.url);
     await admin.post('/api/auth/login', ADMIN);

@@ -132,6 +132,12 @@ export const BENCH_IDENTITY = {
 };
 
 /**
+ * The server as it runs in a shop: the tests' child server checks every reply against its schema
+ * (CHECK_RESPONSES=on, a JSON round trip and a zod parse per request), which a shop's server does not.
+ */
+export const AS_IN_A_SHOP = { CHECK_RESPONSES: 'off' } as const;
+
+/**
  * `postgres`: the same run on PostgreSQL (a new database on the server that address names, dropped after),
  * without the SQLite baseline; its lines say PostgreSQL.
  */
@@ -167,7 +173,12 @@ export async function benchTickets(
   const processes = options.processes ?? 1;
   const server = await startChildServer(
     dir,
-    { RATE_LIMIT: 'off', ...(database ? { DATABASE_URL: database.url } : {}), ...(processes > 1 ? { WORKERS: String(processes) } : {}) },
+    {
+      ...AS_IN_A_SHOP,
+      RATE_LIMIT: 'off',
+      ...(database ? { DATABASE_URL: database.url } : {}),
+      ...(processes > 1 ? { WORKERS: String(processes) } : {}),
+    },
     nodeArgs,
   );
   const engine = database ? ` [PostgreSQL, ${processes} process${processes > 1 ? 'es' : ''}]` : '';
@@ -372,7 +383,7 @@ export async function benchSigningCost(level = 10, perRound = 1500, rounds = 2):
     await createShopBase(setup.db, 'real', BENCH_IDENTITY, now);
     await createAdmin(setup.db, { login: 'bench', password: 'bench-password' }, now);
     await setup.close();
-    const server = await startChildServer(dir, { RATE_LIMIT: 'off', ...(signed ? {} : { BENCH_WITHOUT_SIGNING: '1' }) });
+    const server = await startChildServer(dir, { ...AS_IN_A_SHOP, RATE_LIMIT: 'off', ...(signed ? {} : { BENCH_WITHOUT_SIGNING: '1' }) });
     const tills: { session: Session; tillId: number; next: number }[] = [];
     try {
       const admin = new Session(server.url);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, sql, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
+import { registerStatements } from './raw.ts';
 import { engineOf, isPostgresUrl, postgresDialect, postgresPool, type Engine } from './engine.ts';
 import * as core001 from './migrations/2026-11-22-001-core.ts';
 import * as sales002 from './migrations/2026-11-23-002-sales.ts';
@@ -128,6 +129,10 @@ function withStatementCache(sqlite: SQLite.Database, size = 1000): SQLite.Databa
     close() {
       sqlite.close();
     },
+    /** Whether a transaction is open on the connection (db/raw.ts runs a read directly when none is). */
+    get inTransaction() {
+      return sqlite.inTransaction;
+    },
   };
   return cached as unknown as SQLite.Database;
 }
@@ -146,7 +151,9 @@ export async function openStore(target: string, options: { poolSize?: number } =
 /** Opens a SQLite shop file and brings its schema up to date. */
 export async function openDatabase(file: string): Promise<SqliteDatabase> {
   const sqlite = openSqlite(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  registerStatements(db, statements);
   await migrate(db);
   return {
     db,

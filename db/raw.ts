@@ -8,11 +8,58 @@ import { engineOf } from './engine.ts';
  * that tree costs more CPU than SQLite spends running these statements. Everything else uses the builder.
  */
 export async function rawRows<R>(db: Kysely<Database>, text: string, params: readonly unknown[]): Promise<R[]> {
+  const direct = directOf(db) ?? idle(db);
+  if (direct) return direct.prepare(text).all(params) as R[];
   return (await db.executeQuery<R>(CompiledQuery.raw(dialectText(db, text), params as unknown[]))).rows;
 }
 
 export async function rawRun(db: Kysely<Database>, text: string, params: readonly unknown[]): Promise<void> {
+  const direct = directOf(db);
+  if (direct) {
+    direct.prepare(text).run(params);
+    return;
+  }
   await db.executeQuery(CompiledQuery.raw(dialectText(db, text), params as unknown[]));
+}
+
+/** What a SQLite database's statements are prepared on (db/database.ts: better-sqlite3 behind a statement cache). */
+interface Statements {
+  prepare(text: string): { all(params: readonly unknown[]): unknown[]; run(params: readonly unknown[]): unknown };
+  readonly inTransaction: boolean;
+}
+
+const statementsOf = new WeakMap<object, Statements>();
+const direct = new WeakMap<object, Statements>();
+
+/** A SQLite database (db/database.ts) says where its statements are prepared. */
+export function registerStatements(db: Kysely<Database>, statements: unknown): void {
+  statementsOf.set(db, statements as Statements);
+}
+
+/**
+ * Inside a transaction on SQLite, which holds the one connection until it ends, the statements above run on
+ * it directly: kysely's executor (its connection provider, mutex and promise chain per query) costs more CPU
+ * than SQLite spends on them. Only a transaction may: a query outside one would run inside whichever
+ * transaction happens to be open on the connection. `db` is the database the transaction was opened on.
+ */
+export function runDirectly(trx: Kysely<Database>, db: Kysely<Database>): void {
+  const statements = statementsOf.get(db);
+  if (statements && trx.isTransaction) direct.set(trx, statements);
+}
+
+function directOf(db: Kysely<Database>): Statements | undefined {
+  return direct.get(db);
+}
+
+/**
+ * Outside any transaction, a query on SQLite's one connection is a statement on its own (autocommit): when
+ * none is open, it runs at once, as kysely would run it once the connection is free (better-sqlite3 is
+ * synchronous: nothing else runs on the connection meanwhile). When one is open, it waits for it through
+ * kysely: run now, it would read that transaction's uncommitted rows.
+ */
+function idle(db: Kysely<Database>): Statements | undefined {
+  const statements = statementsOf.get(db);
+  return statements && !statements.inTransaction ? statements : undefined;
 }
 
 /**

@@ -3,14 +3,22 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 
 export function businessDay(at: Date | string, timeZone = 'Europe/Paris'): string {
   const d = typeof at === 'string' ? new Date(at) : at;
+  // Days change on a whole minute in every zone of today's world: the last minute asked is remembered per
+  // zone (a ticket asks several times, and its neighbours ask for the same minute).
+  const minute = Math.floor(d.getTime() / 60_000);
+  const last = lastMinute.get(timeZone);
+  if (last && last.minute === minute) return last.day;
   let format = formats.get(timeZone);
   if (!format) {
     // en-CA formats as YYYY-MM-DD. Building a formatter is slow: one per zone, kept.
     format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     formats.set(timeZone, format);
   }
-  return format.format(d);
+  const day = format.format(d);
+  if (Number.isFinite(minute)) lastMinute.set(timeZone, { minute, day });
+  return day;
 }
+const lastMinute = new Map<string, { minute: number; day: string }>();
 
 /** A calendar day (YYYY-MM-DD) moved by whole days. */
 export const shiftDay = (day: string, days: number) =>

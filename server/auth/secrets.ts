@@ -47,8 +47,29 @@ export function newToken(): string {
 }
 
 export function sha256Hex(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex');
+  // One call, no Hash object: several per ticket (its body, its chain link, the session's cookie).
+  return crypto.hash('sha256', text, 'hex');
 }
+
+/**
+ * `bytes` random bytes (at most 64) as base64url, drawn from a pool filled 4 KiB at a time: a ticket's
+ * receipt code, made for every ticket (one call into the system's generator per 4 KiB, not per ticket).
+ * Not for keys or session tokens (`newToken`): the pool stays in memory until used.
+ */
+export function randomCode(bytes: number): string {
+  if (bytes > 64) throw new RangeError('randomCode: 64 bytes at most');
+  if (poolUsed + bytes > pool.length) {
+    crypto.randomFillSync(pool);
+    poolUsed = 0;
+  }
+  const code = pool.subarray(poolUsed, poolUsed + bytes).toString('base64url');
+  // What was handed out is not handed out again.
+  pool.fill(0, poolUsed, poolUsed + bytes);
+  poolUsed += bytes;
+  return code;
+}
+const pool = Buffer.alloc(4096);
+let poolUsed = pool.length;
 
 /** A pairing code a manager reads out to the tablet: 8 characters without look-alikes (0/O, 1/I/L). */
 export function newPairingCode(): string {

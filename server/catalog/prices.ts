@@ -1,3 +1,4 @@
+import { marks, rawRows } from '../../db/raw.ts';
 import type { Db } from '../../db/schema.ts';
 import { sitePriceHistory } from '../sites/sites.ts';
 
@@ -46,18 +47,18 @@ export async function pricesInForce(
 ): Promise<Map<number, CataloguePrice[]>> {
   const out = new Map<number, CataloguePrice[]>();
   if (!products.length) return out;
-  const rows = await db
-    .selectFrom('product_prices')
-    .select(['product_id', 'price_cents', 'vat_rate_bp', 'takeaway_vat_rate_bp', 'valid_from'])
-    .where(
-      'product_id',
-      'in',
-      products.map((p) => p.id),
-    )
-    .orderBy('product_id')
-    .orderBy('valid_from')
-    .orderBy('id')
-    .execute();
+  // Asked for every ticket: written in SQL once (db/raw.ts).
+  const rows = await rawRows<{
+    product_id: number;
+    price_cents: number;
+    vat_rate_bp: number;
+    takeaway_vat_rate_bp: number | null;
+    valid_from: string;
+  }>(
+    db,
+    `select "product_id", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "valid_from" from "product_prices" where "product_id" in (${marks(products.length)}) order by "product_id", "valid_from", "id"`,
+    products.map((p) => p.id),
+  );
   const from = at.getTime() - PRICE_CHANGE_GRACE_MS;
   const byProduct = new Map<number, typeof rows>();
   for (const r of rows) {

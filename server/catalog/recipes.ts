@@ -5,6 +5,7 @@
  * that moment, as a kitchen use entered by hand is (server/stock/ledger.ts, recordKitchenUse). Costing
  * rules (food cost, margin, rounding) are in shared/recipes.ts.
  */
+import { marks, rawRows } from '../../db/raw.ts';
 import { shortenAtWord } from '../../shared/text.ts';
 import { sql, type Kysely } from 'kysely';
 import type { RecipeBody, RecipeView } from '../../shared/api/recipes.ts';
@@ -231,12 +232,12 @@ export async function dishesShortOfIngredients(db: Db, dishIds: readonly number[
 /** The ingredients of these dishes (a sale of them moved their stock). */
 export async function ingredientsOf(db: Db, dishIds: readonly number[]): Promise<number[]> {
   if (!dishIds.length) return [];
-  const rows = await db
-    .selectFrom('recipe_items')
-    .select('ingredient_id')
-    .distinct()
-    .where('dish_id', 'in', [...dishIds])
-    .execute();
+  // After every ticket (its stock event): written in SQL once (db/raw.ts).
+  const rows = await rawRows<{ ingredient_id: number }>(
+    db,
+    `select distinct "ingredient_id" from "recipe_items" where "dish_id" in (${marks(dishIds.length)})`,
+    dishIds,
+  );
   return rows.map((r) => r.ingredient_id);
 }
 
@@ -271,14 +272,22 @@ export async function kitchenUseOfSale(
 ): Promise<MovementInput[]> {
   const dishLines = sale.lines.filter((l) => l.unit === 'piece' && l.quantity > 0);
   if (!dishLines.length) return [];
-  const items = await db
-    .selectFrom('recipe_items as ri')
-    .innerJoin('products as p', 'p.id', 'ri.ingredient_id')
-    .select(['ri.dish_id', 'ri.ingredient_id', 'ri.quantity', 'p.price_cents', 'p.producer_id', 'p.stock_tracked'])
-    .where('ri.dish_id', 'in', [...new Set(dishLines.map((l) => l.productId))])
-    .orderBy('ri.dish_id')
-    .orderBy('ri.position')
-    .execute();
+  const dishes = [...new Set(dishLines.map((l) => l.productId))];
+  // Asked for every ticket: written in SQL once (db/raw.ts).
+  const items = await rawRows<{
+    dish_id: number;
+    ingredient_id: number;
+    quantity: number;
+    price_cents: number;
+    producer_id: number | null;
+    stock_tracked: 0 | 1;
+  }>(
+    db,
+    `select "ri"."dish_id", "ri"."ingredient_id", "ri"."quantity", "p"."price_cents", "p"."producer_id", "p"."stock_tracked"
+     from "recipe_items" as "ri" inner join "products" as "p" on "p"."id" = "ri"."ingredient_id"
+     where "ri"."dish_id" in (${marks(dishes.length)}) order by "ri"."dish_id", "ri"."position"`,
+    dishes,
+  );
   const usable = items.filter((i) => i.stock_tracked === 1 && i.producer_id !== null);
   if (!usable.length) return [];
   const till = await db.selectFrom('tills').select('name').where('id', '=', sale.tillId).executeTakeFirst();

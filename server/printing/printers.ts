@@ -1,3 +1,4 @@
+import { rawRows } from '../../db/raw.ts';
 import type { z } from 'zod';
 import type { printerBody, printerPatch } from '../../shared/api/printing.ts';
 import type { OutletCode } from '../../db/schema.ts';
@@ -109,8 +110,18 @@ export async function updatePrinter(db: Trx, id: number, patch: z.output<typeof 
 }
 
 /** The receipt printer of a till, if it has one and it is switched on. */
+/** The active printer with a cash drawer the till is tied to, if any: asked after every ticket paid in cash. */
+export async function drawerOfTill(db: Db, tillId: number): Promise<number | null> {
+  const [row] = await rawRows<{ id: number }>(
+    db,
+    'select "printers"."id" from "tills" inner join "printers" on "printers"."id" = "tills"."printer_id" where "tills"."id" = ? and "printers"."drawer" = 1 and "printers"."active" = 1',
+    [tillId],
+  );
+  return row?.id ?? null;
+}
+
 export async function printerOfTill(db: Db, tillId: number) {
-  const till = await db.selectFrom('tills').select('printer_id').where('id', '=', tillId).executeTakeFirst();
+  const [till] = await rawRows<{ printer_id: number | null }>(db, 'select "printer_id" from "tills" where "id" = ?', [tillId]);
   if (!till?.printer_id) return null;
   const p = await getPrinter(db, till.printer_id);
   return p.active ? p : null;

@@ -8,7 +8,8 @@
  * Sold once: the ticket that sells an item marks it sold and takes it off the catalogue; another ticket with it
  * is refused (« déjà vendu »), and its label scanned again says so at the till.
  */
-import type { Kysely } from 'kysely';
+import { marks, rawRows } from '../../db/raw.ts';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database, Db, ReuseStream, Trx } from '../../db/schema.ts';
 import { percentOf, type BasisPoints, type Cents } from '../../shared/money.ts';
 import { frDay, frMonth, shiftDay } from '../../shared/time.ts';
@@ -246,7 +247,12 @@ export async function recordOutflow(
 export async function checkReuseItems(trx: Trx, lines: readonly { productId: number; quantity: number | undefined; refund: boolean }[]) {
   const ids = [...new Set(lines.map((l) => l.productId))];
   if (!ids.length) return [];
-  const items = await trx.selectFrom('reuse_items').selectAll().where('product_id', 'in', ids).execute();
+  // Asked for every ticket: written in SQL once (db/raw.ts).
+  const items = await rawRows<Selectable<Database['reuse_items']>>(
+    trx,
+    `select * from "reuse_items" where "product_id" in (${marks(ids.length)})`,
+    ids,
+  );
   if (!items.length) return [];
   const byProduct = new Map(items.map((i) => [i.product_id, i]));
   const problems: { field: string; reason: string }[] = [];

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SaleBody } from '../../shared/api/sales.ts';
 import { isUniqueViolation } from '../../db/engine.ts';
@@ -8,7 +7,7 @@ import { businessDay } from '../../shared/time.ts';
 import { insertSql, marks, rawRows, rawRun } from '../../db/raw.ts';
 import type { Database } from '../../db/schema.ts';
 import { engineOf } from '../../db/engine.ts';
-import { sha256Hex } from '../auth/secrets.ts';
+import { randomCode, sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, PriceSource, Trx } from '../../db/schema.ts';
@@ -354,6 +353,7 @@ async function recordSaleIn(
     if (body.order) await recordOrderPart(trx, sale.id, body.order, { userId: ctx.cashierId, tillId: till.id }, ctx.now);
     if (solidarity) await linkSolidaritySale(trx, sale.id, solidarity);
     await markReuseItemsSold(trx, sale.id, reuse, ctx.now);
+    if (reuse.length) effects.get(sale)!.oneOffs = true;
     for (const l of lines) {
       if (l.price.source !== 'manual') continue;
       await recordEvent(trx, {
@@ -582,6 +582,7 @@ const LINE_COLUMNS = [
  */
 export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleView> {
   const training = t.till.training_mode;
+  const stockMoved: number[] = [];
   const [last] = await rawRows<{ chain_seq: number; hash: string; till_grand_total_cents: number }>(
     trx,
     'select "chain_seq", "hash", "till_grand_total_cents" from "sales" where "till_id" = ? and "training" = ? order by "chain_seq" desc limit 1',
@@ -667,7 +668,7 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     change_cents: t.changeCents,
     gap_before: gapBefore ? (1 as const) : (0 as const),
     body_hash: t.bodyHash,
-    receipt_token: crypto.randomBytes(18).toString('base64url'),
+    receipt_token: randomCode(18),
     till_grand_total_cents: (last?.till_grand_total_cents ?? 0) + t.totalCents,
     device_id: t.deviceId,
     proposed_number: proposedNumber,
@@ -729,6 +730,7 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     if (t.kind === 'sale')
       moves.push(...(await kitchenUseOfSale(trx, { id: record.id, number, tillId: t.till.id, siteId: t.till.site_id, lines: t.lines })));
     if (moves.length) await recordMovements(trx, moves, t.cashierId, t.now);
+    stockMoved.push(...new Set(moves.map((m) => m.productId)));
   }
   if (proposedNumber !== null) {
     await recordEvent(trx, {
@@ -748,7 +750,19 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
       at: t.now.toISOString(),
     });
   }
-  return saleView({ row, record });
+  const view = saleView({ row, record });
+  effects.set(view, { stockMoved, oneOffs: false });
+  return view;
+}
+
+/**
+ * What a ticket's commit did beyond its rows, for what is announced after it (server/sales/routes.ts) without
+ * reading it back: the products whose stock moved (its lines' and its dishes' ingredients), and whether it
+ * sold one-off items. Kept with the view the commit returned, for as long as that view lives.
+ */
+const effects = new WeakMap<SaleView, { stockMoved: number[]; oneOffs: boolean }>();
+export function commitEffects(sale: SaleView): { stockMoved: readonly number[]; oneOffs: boolean } | undefined {
+  return effects.get(sale);
 }
 
 /** The first business day on or after `day` with no closing for this outlet. */

@@ -1,11 +1,12 @@
+import { marks, rawRows } from '../../db/raw.ts';
 import { salesApi, type SaleView } from '../../shared/api/sales.ts';
 import { recordRefund } from './refund.ts';
 import { drawerBytes } from '../printing/documents.ts';
-import { printerOfTill } from '../printing/printers.ts';
+import { drawerOfTill } from '../printing/printers.ts';
 import { requireUser } from '../auth/access.ts';
 import { STAFF, TILL } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
-import { recordSale } from './record.ts';
+import { commitEffects, recordSale } from './record.ts';
 import { ingredientsOf } from '../catalog/recipes.ts';
 import { getOrder } from '../restaurant/orders.ts';
 import { listSales, reprintSale, requestReceipt, ringingCashier, viewSale } from './sales.ts';
@@ -14,7 +15,14 @@ import { listSales, reprintSale, requestReceipt, ringingCashier, viewSale } from
 async function announceOneOffs(ctx: Ctx, sale: SaleView) {
   const ids = [...new Set(sale.lines.map((l) => l.productId))];
   if (!ctx.services.realtime || !ids.length) return;
-  const sold = await ctx.db.selectFrom('reuse_items').select('product_id').where('product_id', 'in', ids).execute();
+  // The commit says whether it sold any (a ticket without one, nearly all of them, asks nothing more).
+  const effects = commitEffects(sale);
+  if (effects && !effects.oneOffs) return;
+  const sold = await rawRows<{ product_id: number }>(
+    ctx.db,
+    `select "product_id" from "reuse_items" where "product_id" in (${marks(ids.length)})`,
+    ids,
+  );
   if (sold.length) ctx.services.realtime.catalogChanged(sold.map((r) => r.product_id));
 }
 
@@ -41,7 +49,12 @@ function announce(ctx: Ctx, sale: SaleView) {
   });
   if (!sale.training) {
     const ids = sale.lines.map((l) => l.productId);
-    // A dish's recipe moved its ingredients' stock too.
+    // What the commit moved, or else the lines and (a dish's recipe moved its ingredients' stock too) them.
+    const moved = commitEffects(sale)?.stockMoved;
+    if (moved) {
+      if (moved.length) void rt.stockChanged([...moved]);
+      return;
+    }
     void ingredientsOf(ctx.db, ids).then(
       (used) => rt.stockChanged([...ids, ...used]),
       () => rt.stockChanged(ids),
@@ -55,10 +68,10 @@ async function openDrawerForCash(ctx: Ctx, sale: SaleView) {
   // A ticket sent from the outbox long after the sale (offline) does not open the drawer at the counter now
   // (the queue drops the pulse too if its turn comes later than that: the printer was down).
   if (ctx.services.now().getTime() - Date.parse(sale.createdAt) > ctx.services.config.DRAWER_MAX_DELAY_MS) return;
-  const printer = await printerOfTill(ctx.db, sale.tillId);
-  if (!printer?.drawer) return;
+  const printerId = await drawerOfTill(ctx.db, sale.tillId);
+  if (printerId === null) return;
   await ctx.services.prints.enqueue({
-    printerId: printer.id,
+    printerId,
     kind: 'drawer',
     subject: `sale:${sale.id}`,
     bytes: drawerBytes(),

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { engineOf } from '../../db/engine.ts';
+import { rawRows, runDirectly } from '../../db/raw.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 
@@ -66,6 +67,7 @@ export class WriteQueue {
         const hooks = this.hooks;
         try {
           await this.db.transaction().execute(async (trx) => {
+            runDirectly(trx, this.db);
             // Taken once the connection is ours: the tickets that arrived while we waited for it come along.
             batch = this.pending.splice(0, this.maxBatch);
             outcomes = [];
@@ -137,7 +139,13 @@ export class WriteQueue {
     const outcomes: Outcome[] = [];
     for (const job of batch) {
       try {
-        outcomes.push({ ok: true, value: await this.db.transaction().execute((trx) => job.work(trx)) });
+        outcomes.push({
+          ok: true,
+          value: await this.db.transaction().execute((trx) => {
+            runDirectly(trx, this.db);
+            return job.work(trx);
+          }),
+        });
       } catch (error) {
         outcomes.push({ ok: false, error });
       }
@@ -155,6 +163,6 @@ class Refused extends Error {
 
 /** Rows inserted, updated or deleted on this connection since it opened. */
 async function totalChanges(trx: Db): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select total_changes() as n`.execute(trx);
-  return rows[0]!.n;
+  const [row] = await rawRows<{ n: number }>(trx, 'select total_changes() as n', []);
+  return row!.n;
 }

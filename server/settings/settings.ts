@@ -53,7 +53,23 @@ export async function readSetting<K extends SettingKey>(db: Db, key: K): Promise
   // SQLite: `?` placeholders in raw SQL; PostgreSQL's driver wants `$1`.
   const [row] = await rawRows<{ value: string }>(db, 'select "value" from "settings" where "key" = ?', [key]);
   if (!row) return undefined;
-  return settingSchemas[key].parse(JSON.parse(row.value)) as SettingValue<K>;
+  // Several are read for every ticket: the stored text is parsed and checked once, while it stays the same.
+  const known = parsedSettings.get(key);
+  if (known?.text === row.value) return known.value as SettingValue<K>;
+  const value = deepFreeze(settingSchemas[key].parse(JSON.parse(row.value)));
+  parsedSettings.set(key, { text: row.value, value });
+  return value as SettingValue<K>;
+}
+
+/** The last text read of each setting and its value, frozen: every reader shares it. */
+const parsedSettings = new Map<string, { text: string; value: unknown }>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 export async function writeSetting<K extends SettingKey>(db: Db, key: K, value: SettingValue<K>, now: Date): Promise<void> {
