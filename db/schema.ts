@@ -298,6 +298,8 @@ export interface SaleLineTable {
   manual_price_reason: string | null;
   /** The manager who approved a manual price beyond the cashier's limit (or rang it). */
   price_approved_by: number | null;
+  /** Its ticket's business day, copied at the commit (migration 033): a producer's lines are indexed by it. */
+  business_day: string;
 }
 
 export type PriceSource = 'catalogue' | 'label' | 'order' | 'manual';

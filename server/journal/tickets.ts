@@ -147,7 +147,8 @@ export type TicketRecordRow = Pick<
   | 'device_id'
   | 'proposed_number'
 > & { chain_version: 1 | 2 | 3; software_version: string | null };
-export type TicketLineRow = Omit<SaleLineTable, 'sale_id'>;
+/** A line as the ticket's record hashes it: its day is the ticket's own (not hashed twice). */
+export type TicketLineRow = Omit<SaleLineTable, 'sale_id' | 'business_day'>;
 export type TicketVatRow = Omit<SaleVatTable, 'sale_id'>;
 export type TicketPaymentRow = Omit<SalePaymentTable, 'sale_id' | 'seq' | 'tip_cents' | 'excess_cents'> & {
   tip_cents?: number;

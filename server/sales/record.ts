@@ -574,6 +574,7 @@ const LINE_COLUMNS = [
   'catalogue_price_cents',
   'manual_price_reason',
   'price_approved_by',
+  'business_day',
 ] as const;
 
 /**
@@ -693,7 +694,8 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
   await rawRun(
     trx,
     insertSql('sale_lines', LINE_COLUMNS, lineRows.length),
-    lineRows.flatMap((l) => LINE_COLUMNS.map((c) => (c === 'sale_id' ? record.id : l[c]))),
+    // Each line carries its ticket's day (migration 033): a producer's lines are found by day.
+    lineRows.flatMap((l) => LINE_COLUMNS.map((c) => (c === 'sale_id' ? record.id : c === 'business_day' ? day : l[c]))),
   );
   // A ticket of 0,00 € has no payment (and may have no VAT row): nothing to insert then.
   if (record.payments.length)

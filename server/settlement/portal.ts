@@ -34,17 +34,18 @@ export async function producerSales(
 ) {
   await visibleProducer(db, actor, producerId);
   const sites = await db.selectFrom('sites').select(['id', 'name']).orderBy('id').execute();
-  // One pass over the producer's lines of the period (through their (producer_id, sale_id) index, each line's
-  // sale looked up once), summed here by day, product, kind and site: four GROUP BYs would walk them four times.
+  // One pass over the producer's lines of the period (the (producer_id, business_day) index gives exactly
+  // those, each line's sale looked up once), summed here by day, product, kind and site: four GROUP BYs would
+  // walk them four times.
   const rows = await db
     .selectFrom('sale_lines as l')
     .innerJoin('sales as s', 's.id', 'l.sale_id')
     .innerJoin('outlets as o', 'o.id', 's.outlet_id')
-    .select(['s.business_day as day', 's.kind', 'o.site_id', 'l.product_id', 'l.quantity', 'l.total_cents'])
+    .select(['l.business_day as day', 's.kind', 'o.site_id', 'l.product_id', 'l.quantity', 'l.total_cents'])
     .where('l.producer_id', '=', producerId)
+    .where('l.business_day', '>=', query.from)
+    .where('l.business_day', '<=', query.to)
     .where('s.training', '=', 0)
-    .where('s.business_day', '>=', query.from)
-    .where('s.business_day', '<=', query.to)
     .execute();
   const days = new Map<string, { cents: number; lines: number }>();
   const byProduct = new Map<number, { quantity: number; cents: number }>();
@@ -127,7 +128,7 @@ function linesQuery(db: Db, producerId: number, period: { from: string; to: stri
       'l.sale_id',
       'l.line_no',
       's.kind',
-      's.business_day',
+      'l.business_day',
       's.created_at',
       's.number',
       't.name as till_name',
@@ -140,9 +141,9 @@ function linesQuery(db: Db, producerId: number, period: { from: string; to: stri
       'l.vat_rate_bp',
     ])
     .where('l.producer_id', '=', producerId)
-    .where('s.training', '=', 0)
-    .where('s.business_day', '>=', period.from)
-    .where('s.business_day', '<=', period.to);
+    .where('l.business_day', '>=', period.from)
+    .where('l.business_day', '<=', period.to)
+    .where('s.training', '=', 0);
 }
 
 export async function producerLines(
@@ -154,10 +155,10 @@ export async function producerLines(
   await visibleProducer(db, actor, producerId);
   const network = (await db.selectFrom('sites').select('id').limit(2).execute()).length > 1;
   // Newest first by business day, then by time: ordered by `created_at` alone, PostgreSQL walks the whole
-  // network's tickets backwards through their time index looking for this producer's lines; the business
-  // day first has no such index, so the producer's own lines are read and sorted (bench/portal.ts).
+  // network's tickets backwards through their time index looking for this producer's lines; by the line's
+  // day, the producer's lines of the period come from their own index (bench/portal.ts).
   const rows = await linesQuery(db, producerId, query)
-    .orderBy('s.business_day', 'desc')
+    .orderBy('l.business_day', 'desc')
     .orderBy('s.created_at', 'desc')
     .orderBy('l.line_no')
     .limit(query.limit)

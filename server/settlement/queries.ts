@@ -47,8 +47,8 @@ export async function salesWatermark(db: Db): Promise<number> {
 /** A producer's lines of the given sales that no statement has settled (training tickets never count). */
 export async function unsettledLines(db: Db, producerId: number, of: SalesOf): Promise<UnsettledLine[]> {
   // A cross join with its condition in `where` (standard SQL): to SQLite it also says "sales first", each sale
-  // probing the (producer_id, sale_id) index once, so the work follows the sales of the days or past the
-  // watermark. Joined the other way round, SQLite's planner reads the producer's whole history through that
+  // probing the (producer_id, business_day, sale_id) index once (the line carries its ticket's day, migration
+  // 033), so the work follows the sales of the days or past the watermark. Joined the other way round, SQLite's planner reads the producer's whole history through that
   // index instead (it does for the watermark's range): slower every year. PostgreSQL plans the same join from
   // its statistics either way.
   let q = db
@@ -76,6 +76,7 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
       's.outlet_id',
     ])
     .whereRef('l.sale_id', '=', 's.id')
+    .whereRef('l.business_day', '=', 's.business_day')
     .where('l.producer_id', '=', producerId)
     .where('s.training', '=', 0)
     .where('s.business_day', '>=', of.from)

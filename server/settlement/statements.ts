@@ -800,9 +800,10 @@ export async function producersToSettle(db: Db, period: { from: string; to: stri
             .innerJoin('sales as s', 's.id', 'l.sale_id')
             .select(sql`1`.as('x'))
             .whereRef('l.producer_id', '=', 'p.id')
-            .where('s.training', '=', 0)
-            .where('s.business_day', '<=', period.to)
-            .where('s.business_day', '>=', period.from),
+            // The line's own day: the (producer_id, business_day) index finds the period's first line at once.
+            .where('l.business_day', '<=', period.to)
+            .where('l.business_day', '>=', period.from)
+            .where('s.training', '=', 0),
         ),
         eb.exists(
           eb
