@@ -16,7 +16,8 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/schema.ts';
-import { salesWriteOrder } from '../../db/engine.ts';
+import { engineOf, salesWriteOrder } from '../../db/engine.ts';
+import { rawRows } from '../../db/raw.ts';
 import type { Logger } from '../log.ts';
 import type { WriteQueue } from '../sales/write-queue.ts';
 import { recordEvent } from './events.ts';
@@ -200,29 +201,33 @@ export class FiscalJournal {
       const lines: WitnessLine[] = [];
       const latest = new Map<string, { position: number; hash: string }>();
       const cursors = { ...this.cursors };
-      const order = salesWriteOrder(trx);
-      const sales = await sql<{ rowid: number; till_id: number; training: number; chain_seq: number; hash: string }>`
-        select ${order} as rowid, till_id, training, chain_seq, hash from sales where ${order} > ${cursors.salesRowid} order by ${order}`.execute(
+      // Read after every batch of tickets: written in SQL once (db/raw.ts). The order tickets were written in
+      // is SQLite's rowid, PostgreSQL's write_seq (migration 030).
+      const order = engineOf(trx) === 'sqlite' ? 'rowid' : 'write_seq';
+      const sales = await rawRows<{ rowid: number; till_id: number; training: number; chain_seq: number; hash: string }>(
         trx,
+        `select ${order} as rowid, till_id, training, chain_seq, hash from sales where ${order} > ? order by ${order}`,
+        [cursors.salesRowid],
       );
-      for (const s of sales.rows) {
+      for (const s of sales) {
         const chain = tillChain(s.till_id, s.training);
         lines.push({ chain, position: s.chain_seq, hash: s.hash });
         latest.set(chain, { position: s.chain_seq, hash: s.hash });
         cursors.salesRowid = s.rowid;
       }
-      const events = await trx.selectFrom('events').select(['id', 'hash']).where('id', '>', cursors.eventId).orderBy('id').execute();
+      const events = await rawRows<{ id: number; hash: string }>(trx, 'select "id", "hash" from "events" where "id" > ? order by "id"', [
+        cursors.eventId,
+      ]);
       for (const e of events) {
         lines.push({ chain: EVENTS_CHAIN, position: e.id, hash: e.hash });
         latest.set(EVENTS_CHAIN, { position: e.id, hash: e.hash });
         cursors.eventId = e.id;
       }
-      const closings = await trx
-        .selectFrom('closings')
-        .select(['id', 'outlet_id', 'seq', 'hash', 'signature'])
-        .where('id', '>', cursors.closingId)
-        .orderBy('id')
-        .execute();
+      const closings = await rawRows<{ id: number; outlet_id: number; seq: number; hash: string; signature: string | null }>(
+        trx,
+        'select "id", "outlet_id", "seq", "hash", "signature" from "closings" where "id" > ? order by "id"',
+        [cursors.closingId],
+      );
       const signedAt = this.now();
       for (const c of closings) {
         const chain = closingChain(c.outlet_id);

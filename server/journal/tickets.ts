@@ -244,6 +244,8 @@ export const FISCAL_COLUMNS: Record<string, Record<string, 'hash' | `derived: ${
   },
   sale_lines: {
     sale_id: 'derived: the ticket the line belongs to; its record holds the line',
+    business_day:
+      'derived: a copy of its ticket’s day (which the hash covers), for finding a producer’s lines by day; verify compares them',
     line_no: 'hash',
     product_id: 'hash',
     name: 'hash',
@@ -440,7 +442,7 @@ export async function loadTicketRecords(db: Db, where: TicketSelection) {
 
 export interface TicketProblem {
   record: string;
-  fault: 'hash-mismatch' | 'broken-link' | 'missing' | 'reordered' | 'totals' | 'gap' | 'grand-total';
+  fault: 'hash-mismatch' | 'broken-link' | 'missing' | 'reordered' | 'totals' | 'gap' | 'grand-total' | 'line-day';
   detail: string;
 }
 
@@ -788,7 +790,7 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
     const [lines, payments, vat] = await Promise.all([
       db
         .selectFrom('sale_lines')
-        .select(['sale_id', ...TICKET_LINE_COLUMNS])
+        .select(['sale_id', 'business_day', ...TICKET_LINE_COLUMNS])
         .where('sale_id', '>=', first)
         .where('sale_id', '<=', last)
         .orderBy('sale_id')
@@ -840,6 +842,16 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
           fault: 'totals',
           detail: `lines ${linesTotal}, VAT rows ${vatTotal}, total ${s.total_cents}`,
         });
+      // Each line's copy of its ticket's day (migration 033): the portal and the statements find lines by it.
+      for (let i = li0; i < li; i++)
+        if (lines[i]!.business_day !== s.business_day) {
+          problems.push({
+            record: label(s.till_id, s.training, s.number),
+            fault: 'line-day',
+            detail: `line ${lines[i]!.line_no} on ${lines[i]!.business_day}, ticket on ${s.business_day}`,
+          });
+          break;
+        }
     }
     after = last;
     if (sales.length < WALK_PAGE) break;

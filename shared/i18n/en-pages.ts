@@ -319,6 +319,7 @@ export const enPages: PagesCatalogue = {
   'bo.sys.fault.gap': 'Numbers missing in the chain',
   'bo.sys.fault.grand-total': 'Perpetual grand total differs from the recomputation',
   'bo.sys.fault.hash-mismatch': 'Content changed after it was recorded',
+  'bo.sys.fault.line-day': 'A sold line dated another day than its ticket',
   'bo.sys.fault.head-mismatch': 'Signed head differs from the database',
   'bo.sys.fault.head-missing': 'Signed head missing from the database',
   'bo.sys.fault.keys-removed': 'Public keys removed from the database',

@@ -318,6 +318,7 @@ export const frPages = {
   'bo.sys.fault.gap': 'Numéros manquants dans la chaîne',
   'bo.sys.fault.grand-total': 'Grand total perpétuel différent du recalcul',
   'bo.sys.fault.hash-mismatch': 'Contenu modifié après son enregistrement',
+  'bo.sys.fault.line-day': 'Ligne vendue datée d’un autre jour que son ticket',
   'bo.sys.fault.head-mismatch': 'Tête signée différente de la base',
   'bo.sys.fault.head-missing': 'Tête signée absente de la base',
   'bo.sys.fault.keys-removed': 'Clés publiques retirées de la base',
