@@ -79,15 +79,20 @@ function dialectText(db: Kysely<Database>, text: string): string {
   return out;
 }
 
-/** `insert into t (a, b) values (?, ?), (?, ?) …` for n rows, the text kept per (table, n). */
-const inserts = new Map<string, string>();
+/**
+ * `insert into t (a, b) values (?, ?), (?, ?) …` for n rows, the text kept per list of columns (the same
+ * constant array at each call site: no key is built for every ticket), table, n and suffix.
+ */
+const inserts = new WeakMap<readonly string[], Map<string, string>>();
 export function insertSql(table: string, columns: readonly string[], n: number, suffix = ''): string {
-  const key = `${table}|${columns.join(',')}|${n}|${suffix}`;
-  let text = inserts.get(key);
+  let texts = inserts.get(columns);
+  if (!texts) inserts.set(columns, (texts = new Map()));
+  const key = `${table}|${n}|${suffix}`;
+  let text = texts.get(key);
   if (!text) {
     const row = `(${columns.map(() => '?').join(', ')})`;
     text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array.from({ length: n }, () => row).join(', ')}${suffix}`;
-    inserts.set(key, text);
+    texts.set(key, text);
   }
   return text;
 }

@@ -576,6 +576,8 @@ const LINE_COLUMNS = [
   'price_approved_by',
   'business_day',
 ] as const;
+const PAYMENT_COLUMNS = ['sale_id', 'seq', 'method', 'amount_cents', 'tip_cents', 'excess_cents'] as const;
+const VAT_COLUMNS = ['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents'] as const;
 
 /**
  * Chains a priced ticket on its till and writes it with its lines, payments, VAT rows and stock movements.
@@ -701,13 +703,13 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
   if (record.payments.length)
     await rawRun(
       trx,
-      insertSql('sale_payments', ['sale_id', 'seq', 'method', 'amount_cents', 'tip_cents', 'excess_cents'], record.payments.length),
+      insertSql('sale_payments', PAYMENT_COLUMNS, record.payments.length),
       record.payments.flatMap((p, i) => [record.id, i + 1, p.method, p.amountCents, p.tipCents ?? 0, p.excessCents ?? 0]),
     );
   if (record.vat.length)
     await rawRun(
       trx,
-      insertSql('sale_vat', ['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents'], record.vat.length),
+      insertSql('sale_vat', VAT_COLUMNS, record.vat.length),
       record.vat.flatMap((v) => [record.id, v.vatRateBp, v.grossCents, v.netCents, v.vatCents]),
     );
   // Training tickets never touch the real shelves. A sale takes goods off (quantity is positive on a sale,

@@ -25,6 +25,7 @@ export interface MovementInput {
   unitPriceCents?: number | null;
 }
 
+const LEVEL_COLUMNS = ['site_id', 'product_id', 'on_hand', 'last_movement_id', 'updated_at'] as const;
 const MOVEMENT_COLUMNS = [
   'product_id',
   'kind',
@@ -85,7 +86,7 @@ export async function recordMovements(db: Trx, movements: readonly MovementInput
     db,
     insertSql(
       'stock_levels',
-      ['site_id', 'product_id', 'on_hand', 'last_movement_id', 'updated_at'],
+      LEVEL_COLUMNS,
       byProduct.size,
       ' on conflict ("site_id", "product_id") do update set "on_hand" = "stock_levels"."on_hand" + "excluded"."on_hand", "last_movement_id" = "excluded"."last_movement_id", "updated_at" = "excluded"."updated_at"',
     ),
