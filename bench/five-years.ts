@@ -78,7 +78,7 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
     `insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, refund_of, reason, approved_by, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, ?, 0, ?, ?, ?, ?, 'sale', null, null, null, ?, ?, ?, 0, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?)`,
   );
   const insLine = sqlite.prepare(
-    `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line, business_day) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null, ?)`,
+    `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line, business_day, training, kind, outlet_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, null, ?, 0, 'sale', ?)`,
   );
   const insPay = sqlite.prepare(`insert into sale_payments (sale_id, seq, method, amount_cents) values (?, ?, ?, ?)`);
   const insVat = sqlite.prepare(`insert into sale_vat (sale_id, vat_rate_bp, gross_cents, net_cents, vat_cents) values (?, ?, ?, ?, ?)`);
@@ -177,6 +177,7 @@ export async function benchFiveYears(years = Number(process.env.BENCH_YEARS ?? 5
           l.totalCents,
           l.vatRateBp,
           day,
+          outletId,
         ),
       );
       insPay.run(id, 1, record.payments[0]!.method, priced.total);

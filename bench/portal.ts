@@ -85,7 +85,7 @@ export async function benchPortal(): Promise<string[]> {
       `insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, refund_of, reason, approved_by, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, ?, 0, ?, ?, ?, ?, 'sale', null, null, null, ?, ?, ?, 0, ?, 0, ?, 0, 0, ?, ?, 0, '', '')`,
     );
     const insLine = sqlite.prepare(
-      `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line, business_day) values (?, ?, ?, ?, ?, 'piece', ?, ?, ?, 0, 0, ?, 550, null, null, ?)`,
+      `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line, business_day, training, kind, outlet_id) values (?, ?, ?, ?, ?, 'piece', ?, ?, ?, 0, 0, ?, 550, null, null, ?, 0, 'sale', ?)`,
     );
     let seed = 11;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -105,7 +105,7 @@ export async function benchPortal(): Promise<string[]> {
           const total = lines.reduce((a, l, n) => a + l.price * qty[n]!, 0);
           insSale.run(id, till, number, number, o.id, adminId, at, at, day, total, total, id, id);
           lines.forEach((l, n) =>
-            insLine.run(id, n + 1, l.id, l.name, l.producerId, qty[n], l.price, l.price * qty[n]!, l.price * qty[n]!, day),
+            insLine.run(id, n + 1, l.id, l.name, l.producerId, qty[n], l.price, l.price * qty[n]!, l.price * qty[n]!, day, o.id),
           );
         }
       }

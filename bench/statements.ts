@@ -82,7 +82,7 @@ async function build(file: string, perDay: number) {
     `insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, refund_of, reason, approved_by, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, 1, 0, ?, ?, 1, ?, ?, ?, ?, null, ?, ?, ?, 0, ?, 0, ?, 0, 0, ?, ?, 0, '', '')`,
   );
   const insLine = sqlite.prepare(
-    `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line, business_day) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, null, ?, ?)`,
+    `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, note, refund_of_line, business_day, training, kind, outlet_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, null, ?, ?, 0, ?, 1)`,
   );
   const insKitchen = sqlite.prepare(
     `insert into stock_movements (product_id, kind, quantity, at, user_id, unit_price_cents) values (?, 'kitchen', ?, ?, ?, ?)`,
@@ -119,6 +119,7 @@ async function build(file: string, perDay: number) {
           p.vat,
           null,
           day,
+          'sale',
         ),
       );
       lines += chosen.length;
@@ -157,6 +158,7 @@ async function build(file: string, perDay: number) {
           p.vat,
           1,
           day,
+          'refund',
         );
         lines++;
       }

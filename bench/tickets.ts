@@ -310,7 +310,7 @@ export async function benchTickets(
     `insert into sales (id, till_id, training, number, chain_seq, outlet_id, cashier_id, kind, created_at, received_at, business_day, late, subtotal_cents, discount_cents, total_cents, change_cents, gap_before, body_hash, receipt_token, till_grand_total_cents, prev_hash, hash) values (?, 1, 0, ?, ?, 1, 2, 'sale', ?, ?, '2026-11-23', 0, 2281, 0, 2281, 719, 0, ?, ?, ?, ?, ?)`,
   );
   const insLine = sqlite.prepare(
-    `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, business_day) values (?, ?, ?, 'x', 1, 'piece', 1, 520, 520, 0, 0, 520, 550, '2026-11-23')`,
+    `insert into sale_lines (sale_id, line_no, product_id, name, producer_id, unit, quantity, unit_price_cents, gross_cents, line_discount_cents, ticket_discount_cents, total_cents, vat_rate_bp, business_day, training, kind, outlet_id) values (?, ?, ?, 'x', 1, 'piece', 1, 520, 520, 0, 0, 520, 550, '2026-11-23', 0, 'sale', 1)`,
   );
   const insPay = sqlite.prepare(`insert into sale_payments (sale_id, seq, method, amount_cents) values (?, 1, 'cash', 3000)`);
   const insVat = sqlite.prepare(

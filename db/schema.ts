@@ -298,8 +298,14 @@ export interface SaleLineTable {
   manual_price_reason: string | null;
   /** The manager who approved a manual price beyond the cashier's limit (or rang it). */
   price_approved_by: number | null;
-  /** Its ticket's business day, copied at the commit (migration 033): a producer's lines are indexed by it. */
+  /**
+   * Its ticket's business day, training flag, kind and outlet, copied at the commit (migration 033): a
+   * producer's lines are indexed by day with them.
+   */
   business_day: string;
+  training: 0 | 1;
+  kind: 'sale' | 'refund';
+  outlet_id: number;
 }
 
 export type PriceSource = 'catalogue' | 'label' | 'order' | 'manual';

@@ -148,7 +148,9 @@ export type TicketRecordRow = Pick<
   | 'proposed_number'
 > & { chain_version: 1 | 2 | 3; software_version: string | null };
 /** A line as the ticket's record hashes it: its day is the ticket's own (not hashed twice). */
-export type TicketLineRow = Omit<SaleLineTable, 'sale_id' | 'business_day'>;
+export type TicketLineRow = Omit<SaleLineTable, 'sale_id' | LineCopyOfTicket>;
+/** What a line copies from its ticket (migration 033), compared with it by `verify`. */
+export type LineCopyOfTicket = 'business_day' | 'training' | 'kind' | 'outlet_id';
 export type TicketVatRow = Omit<SaleVatTable, 'sale_id'>;
 export type TicketPaymentRow = Omit<SalePaymentTable, 'sale_id' | 'seq' | 'tip_cents' | 'excess_cents'> & {
   tip_cents?: number;
@@ -246,6 +248,9 @@ export const FISCAL_COLUMNS: Record<string, Record<string, 'hash' | `derived: ${
     sale_id: 'derived: the ticket the line belongs to; its record holds the line',
     business_day:
       'derived: a copy of its ticket’s day (which the hash covers), for finding a producer’s lines by day; verify compares them',
+    training: 'derived: a copy of its ticket’s training flag (which the hash covers), for the same index; verify compares them',
+    kind: 'derived: a copy of its ticket’s kind (which the hash covers), for the same index; verify compares them',
+    outlet_id: 'derived: a copy of its ticket’s outlet (which the hash covers), for the same index; verify compares them',
     line_no: 'hash',
     product_id: 'hash',
     name: 'hash',
@@ -790,7 +795,7 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
     const [lines, payments, vat] = await Promise.all([
       db
         .selectFrom('sale_lines')
-        .select(['sale_id', 'business_day', ...TICKET_LINE_COLUMNS])
+        .select(['sale_id', 'business_day', 'training', 'kind', 'outlet_id', ...TICKET_LINE_COLUMNS])
         .where('sale_id', '>=', first)
         .where('sale_id', '<=', last)
         .orderBy('sale_id')
@@ -842,16 +847,19 @@ export async function verifyTicketRange(db: Db, range: TicketRange): Promise<Tic
           fault: 'totals',
           detail: `lines ${linesTotal}, VAT rows ${vatTotal}, total ${s.total_cents}`,
         });
-      // Each line's copy of its ticket's day (migration 033): the portal and the statements find lines by it.
-      for (let i = li0; i < li; i++)
-        if (lines[i]!.business_day !== s.business_day) {
+      // Each line's copy of its ticket's day, training flag, kind and outlet (migration 033): the portal and the
+      // statements find lines by them.
+      for (let i = li0; i < li; i++) {
+        const l = lines[i]!;
+        if (l.business_day !== s.business_day || l.training !== s.training || l.kind !== s.kind || l.outlet_id !== s.outlet_id) {
           problems.push({
             record: label(s.till_id, s.training, s.number),
             fault: 'line-day',
-            detail: `line ${lines[i]!.line_no} on ${lines[i]!.business_day}, ticket on ${s.business_day}`,
+            detail: `line ${l.line_no}: ${l.business_day} ${l.kind} ${l.training} ${l.outlet_id}, ticket: ${s.business_day} ${s.kind} ${s.training} ${s.outlet_id}`,
           });
           break;
         }
+      }
     }
     after = last;
     if (sales.length < WALK_PAGE) break;

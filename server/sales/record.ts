@@ -575,6 +575,9 @@ const LINE_COLUMNS = [
   'manual_price_reason',
   'price_approved_by',
   'business_day',
+  'training',
+  'kind',
+  'outlet_id',
 ] as const;
 const PAYMENT_COLUMNS = ['sale_id', 'seq', 'method', 'amount_cents', 'tip_cents', 'excess_cents'] as const;
 const VAT_COLUMNS = ['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents'] as const;
@@ -679,6 +682,7 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     software_version: version,
   };
   const record = ticketRecord(base, lineRows, vatRows, paymentRows);
+  const copied = { business_day: day, training, kind: t.kind, outlet_id: t.till.outlet_id };
   const row = { ...base, prev_hash: prevHash, hash: ticketHash(prevHash, record) };
   try {
     await rawRun(
@@ -696,8 +700,11 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
   await rawRun(
     trx,
     insertSql('sale_lines', LINE_COLUMNS, lineRows.length),
-    // Each line carries its ticket's day (migration 033): a producer's lines are found by day.
-    lineRows.flatMap((l) => LINE_COLUMNS.map((c) => (c === 'sale_id' ? record.id : c === 'business_day' ? day : l[c]))),
+    // Each line carries its ticket's day, training flag, kind and outlet (migration 033): a producer's lines
+    // are found by day with them.
+    lineRows.flatMap((l) =>
+      LINE_COLUMNS.map((c) => (c === 'sale_id' ? record.id : c in copied ? copied[c as keyof typeof copied] : l[c as keyof typeof l])),
+    ),
   );
   // A ticket of 0,00 € has no payment (and may have no VAT row): nothing to insert then.
   if (record.payments.length)

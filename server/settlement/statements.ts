@@ -797,13 +797,12 @@ export async function producersToSettle(db: Db, period: { from: string; to: stri
         eb.exists(
           eb
             .selectFrom('sale_lines as l')
-            .innerJoin('sales as s', 's.id', 'l.sale_id')
             .select(sql`1`.as('x'))
             .whereRef('l.producer_id', '=', 'p.id')
-            // The line's own day: the (producer_id, business_day) index finds the period's first line at once.
+            // The line's own day and training flag (migration 033): its index finds the period's first line at once.
             .where('l.business_day', '<=', period.to)
             .where('l.business_day', '>=', period.from)
-            .where('s.training', '=', 0),
+            .where('l.training', '=', 0),
         ),
         eb.exists(
           eb
