@@ -207,6 +207,8 @@ for (const line of await benchTill()) console.log(line);
 console.log('');
 const { benchTickets, benchSigningCost } = await import('./tickets.ts');
 for (const line of await benchTickets()) console.log(line);
+const { benchTicketPath } = await import('./ticket-path.ts');
+for (const line of await benchTicketPath()) console.log(line);
 // The same on PostgreSQL (issue 23), on 1 and on 4 server processes, when a server is given (BENCH_DATABASE_URL, a role that
 // may create databases) or this machine's starts (scripts/test-postgres.sh, as for the tests).
 const { postgresForBench } = await import('./engines.ts');

@@ -46,14 +46,12 @@ export async function salesWatermark(db: Db): Promise<number> {
 
 /** A producer's lines of the given sales that no statement has settled (training tickets never count). */
 export async function unsettledLines(db: Db, producerId: number, of: SalesOf): Promise<UnsettledLine[]> {
-  // A cross join with its condition in `where` (standard SQL): to SQLite it also says "sales first", each sale
-  // probing the (producer_id, business_day, sale_id) index once (the line carries its ticket's day, migration
-  // 033), so the work follows the sales of the days or past the watermark. Joined the other way round, SQLite's planner reads the producer's whole history through that
-  // index instead (it does for the watermark's range): slower every year. PostgreSQL plans the same join from
-  // its statistics either way.
+  // From the producer's lines of the days (their index by day, migration 033), each joined to its ticket.
+  // (Before the lines carried their day, this went from the days' tickets to their lines: read from the
+  // lines, it was the producer's whole history.)
   let q = db
-    .selectFrom('sales as s')
-    .crossJoin('sale_lines as l')
+    .selectFrom('sale_lines as l')
+    .innerJoin('sales as s', 's.id', 'l.sale_id')
     .innerJoin('tills as t', 't.id', 's.till_id')
     .innerJoin('products as p', 'p.id', 'l.product_id')
     .leftJoin('statement_items as si', (j) => j.onRef('si.sale_id', '=', 'l.sale_id').onRef('si.line_no', '=', 'l.line_no'))
@@ -67,22 +65,20 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
       'l.unit_price_cents',
       'l.total_cents',
       'l.vat_rate_bp',
-      's.kind',
-      's.business_day',
+      'l.kind',
+      'l.business_day',
       's.number',
       's.created_at',
       't.name as till_name',
       'p.category_id',
-      's.outlet_id',
+      'l.outlet_id',
     ])
-    .whereRef('l.sale_id', '=', 's.id')
-    .whereRef('l.business_day', '=', 's.business_day')
     .where('l.producer_id', '=', producerId)
-    .where('s.training', '=', 0)
-    .where('s.business_day', '>=', of.from)
-    .where('s.business_day', '<=', of.to)
+    .where('l.business_day', '>=', of.from)
+    .where('l.business_day', '<=', of.to)
+    .where('l.training', '=', 0)
     .where('si.statement_id', 'is', null);
-  if ('outletIds' in of) q = q.where('s.outlet_id', 'in', of.outletIds.length ? of.outletIds : [0]);
+  if ('outletIds' in of) q = q.where('l.outlet_id', 'in', of.outletIds.length ? of.outletIds : [0]);
   // See salesWatermark.
   if ('writtenAfter' in of) q = q.where(sql<number>`${salesWriteOrder(db, 's')}`, '>', of.writtenAfter);
   return (await q.execute()) as UnsettledLine[];
