@@ -9,7 +9,13 @@ import { engineOf } from './engine.ts';
  */
 export async function rawRows<R>(db: Kysely<Database>, text: string, params: readonly unknown[]): Promise<R[]> {
   const direct = directOf(db) ?? idle(db);
-  if (direct) return direct.prepare(text).all(params) as R[];
+  if (direct) {
+    // As kysely's driver does: a statement that returns no rows is run.
+    const statement = direct.prepare(text);
+    if (statement.reader) return statement.all(params) as R[];
+    statement.run(params);
+    return [];
+  }
   return (await db.executeQuery<R>(CompiledQuery.raw(dialectText(db, text), params as unknown[]))).rows;
 }
 
@@ -24,7 +30,7 @@ export async function rawRun(db: Kysely<Database>, text: string, params: readonl
 
 /** What a SQLite database's statements are prepared on (db/database.ts: better-sqlite3 behind a statement cache). */
 interface Statements {
-  prepare(text: string): { all(params: readonly unknown[]): unknown[]; run(params: readonly unknown[]): unknown };
+  prepare(text: string): { reader: boolean; all(params: readonly unknown[]): unknown[]; run(params: readonly unknown[]): unknown };
   readonly inTransaction: boolean;
 }
 

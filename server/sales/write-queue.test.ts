@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, openSqlite, type OpenDatabase } from '../../db/database.ts';
 import type { Db } from '../../db/schema.ts';
 import { WriteQueue } from './write-queue.ts';
+import { rawRows, rawRun } from '../../db/raw.ts';
 
 let dir: string;
 let database: OpenDatabase;
@@ -73,5 +74,52 @@ describe('group commit', () => {
     other.close();
     expect(seenByAnotherConnection).toBe(0);
     expect(await slugs()).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
+
+describe('statements run directly on SQLite (db/raw.ts)', () => {
+  const insertRaw = (db: Db, slug: string) =>
+    rawRun(db, 'insert into "categories" ("slug", "name", "color", "sort_order") values (?, ?, \'#000000\', 0)', [slug, slug]);
+
+  it('inside the queue’s transaction: a raw write is part of it, rolled back with it when its job fails halfway', async () => {
+    const queue = new WriteQueue(database.db);
+    const results = await Promise.allSettled([
+      queue.run(async (trx) => {
+        await insertRaw(trx, 'kept');
+        // Its own write is seen by its next read, on the same connection and transaction.
+        return (await rawRows<{ n: number }>(trx, 'select count(*) as n from "categories" where "slug" = ?', ['kept']))[0]!.n;
+      }),
+      queue.run(async (trx) => {
+        await insertRaw(trx, 'half');
+        throw new Error('failed after writing');
+      }),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(results[1]!.status).toBe('rejected');
+    // Had the raw write gone around the transaction, "half" would have stayed.
+    expect(await slugs()).toEqual(['kept']);
+  });
+
+  it('outside a transaction: a read waits while one is open, and never sees its rows before they are committed', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let begun!: () => void;
+    const inside = new Promise<void>((resolve) => (begun = resolve));
+    const open = database.db.transaction().execute(async (trx) => {
+      await addCategory(trx, 'pending');
+      begun();
+      await held;
+    });
+    await inside;
+    let answered: { slug: string }[] | null = null;
+    const read = rawRows<{ slug: string }>(database.db, 'select "slug" from "categories"', []).then((rows) => (answered = rows));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Still waiting for the connection: run at once, it would have read the uncommitted row.
+    expect(answered).toBeNull();
+    release();
+    await open;
+    expect(await read).toEqual([{ slug: 'pending' }]);
+    // With no transaction open, it runs at once (and reads what is committed).
+    expect(await rawRows(database.db, 'select "slug" from "categories"', [])).toEqual([{ slug: 'pending' }]);
   });
 });
