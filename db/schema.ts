@@ -308,6 +308,24 @@ export interface SaleLineTable {
   outlet_id: number;
 }
 
+/** A run of a month's statements (server/settlement/runs.ts), seen by every process. */
+export interface StatementRunTable {
+  id: string;
+  period_from: string;
+  period_to: string;
+  total: number;
+  done: number;
+  issued: number;
+  /** JSON: the producers skipped, each with the reason. */
+  skipped: string;
+  state: 'running' | 'finished' | 'failed';
+  started_by: number;
+  started_at: string;
+  /** Written with its progress: a running run not heard from for a while was left by a process that died. */
+  heartbeat_at: string;
+  finished_at: string | null;
+}
+
 export type PriceSource = 'catalogue' | 'label' | 'order' | 'manual';
 
 /** Every price and VAT rate a product has had, from when (append-only). */
@@ -846,6 +864,7 @@ export interface Database {
   chain_heads: ChainHeadTable;
   sales: SaleTable;
   sale_lines: SaleLineTable;
+  statement_runs: StatementRunTable;
   sale_payments: SalePaymentTable;
   sale_vat: SaleVatTable;
   outlets: OutletTable;

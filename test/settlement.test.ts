@@ -281,6 +281,49 @@ describe('consignment statements, to the cent', () => {
     });
   });
 
+  it('keeps a run in the database: another process’s run is answered by id and refuses a second, one left by a dead process is closed', async () => {
+    const q = await shopSql(shop);
+    try {
+      const admin = (await q.get<{ id: number }>("select id from users where login = 'admin'"))!;
+      const at = (ms: number) => new Date(clock.getTime() + ms).toISOString();
+      const other = uuidv7();
+      // A run started by another server process on the same database, heard from a second ago.
+      await q.run(
+        `insert into statement_runs (id, period_from, period_to, total, done, issued, skipped, state, started_by, started_at, heartbeat_at, finished_at)
+         values (?, '2026-11-01', '2026-11-30', 40, 12, 11, '[]', 'running', ?, ?, ?, null)`,
+        other,
+        admin.id,
+        at(-5_000),
+        at(-1_000),
+      );
+      expect((await shop.admin.get(`/api/statement-runs/${other}`)).body).toMatchObject({
+        state: 'running',
+        total: 40,
+        done: 12,
+        issued: 11,
+      });
+      const refused = await shop.admin.post('/api/statement-runs', nov);
+      expect(refused.status).toBe(409);
+      // Not heard from for two minutes (ABANDONED_AFTER_MS is one): its process died. The next start closes it.
+      await q.run('update statement_runs set heartbeat_at = ? where id = ?', at(-120_000), other);
+      const started = await shop.admin.post('/api/statement-runs', nov);
+      expect(started.status).toBe(202);
+      const left = (await shop.admin.get(`/api/statement-runs/${other}`)).body;
+      expect(left).toMatchObject({ state: 'failed', done: 12 });
+      expect(left.skipped.at(-1).reason).toMatch(/Interrompu/);
+      // November is issued already: the new run skips its three producers, each with the reason.
+      let run = started.body;
+      for (let i = 0; i < 100 && run.state === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        run = (await shop.admin.get(`/api/statement-runs/${run.id}`)).body;
+      }
+      expect(run).toMatchObject({ state: 'finished', total: 3, done: 3, issued: 0 });
+      expect(run.skipped).toHaveLength(3);
+    } finally {
+      await q.close();
+    }
+  });
+
   it('prints the statement as an A4 PDF whose text carries the figures', async () => {
     const list = (await shop.admin.get(`/api/statements?producerId=${ids.a}`)).body;
     const pdf = await shop.admin.request('GET', `/api/statements/${list[0].id}.pdf`);

@@ -205,7 +205,7 @@ export const settlementRoutes = [
     access: MANAGERS,
     tag: 'settlement',
     summary: 'How far a run of statements has got',
-    handler: async ({ params }, ctx) => runProgress(ctx.services, params.id),
+    handler: async ({ params }, ctx) => runProgress(ctx.db, params.id),
   }),
   serve(settlementApi.invite, {
     access: MANAGERS,

@@ -5,8 +5,9 @@
  * running the month again finishes what an interrupted run left.
  */
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, StatementRunTable } from '../../db/schema.ts';
+import { isUniqueViolation } from '../../db/engine.ts';
 import type { StatementRunEvent } from '../../shared/realtime.ts';
 import { Conflict, DomainError, NotFound } from '../errors.ts';
 import type { AppServices } from '../services.ts';
@@ -16,19 +17,57 @@ import { commitStatement, prepareStatement, producersToSettle, type PreparedStat
 /** Statements typeset ahead of the one being written: enough to keep every PDF worker busy. */
 const RENDER_AHEAD = 4;
 
-const runsOf = new WeakMap<AppServices, Map<string, StatementRunEvent>>();
+/**
+ * A running run writes how far it has got at least this often while it works (each statement, 100 ms apart
+ * at most); one not heard from for `ABANDONED_AFTER_MS` was left by a process that died.
+ */
+export const ABANDONED_AFTER_MS = 60_000;
 
-function runs(services: AppServices) {
-  let map = runsOf.get(services);
-  if (!map) runsOf.set(services, (map = new Map()));
-  return map;
+/** Runs are kept in the database (migration 034): any process answers, and only one runs at a time. */
+function runView(r: Selectable<StatementRunTable>): StatementRunEvent {
+  return {
+    id: r.id,
+    from: r.period_from,
+    to: r.period_to,
+    total: r.total,
+    done: r.done,
+    issued: r.issued,
+    skipped: JSON.parse(r.skipped) as StatementRunEvent['skipped'],
+    state: r.state,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
 }
 
-/** How far a run has got (runs live in this process, with the services that started them). */
-export function runProgress(services: AppServices, id: string): StatementRunEvent {
-  const run = runs(services).get(id);
-  if (!run) throw new NotFound('Lot de relevés');
-  return run;
+/** How far a run has got, whichever process runs it. */
+export async function runProgress(db: Kysely<Database>, id: string): Promise<StatementRunEvent> {
+  const row = await db.selectFrom('statement_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('Lot de relevés');
+  return runView(row);
+}
+
+const ALREADY_RUNNING = 'Des relevés sont déjà en cours d’émission : attendez la fin.';
+
+/** A run still `running` but silent for too long: its process died. Marked failed, with the reason. */
+async function closeAbandoned(db: Kysely<Database>, now: Date): Promise<void> {
+  const silent = await db
+    .selectFrom('statement_runs')
+    .selectAll()
+    .where('state', '=', 'running')
+    .where('heartbeat_at', '<', new Date(now.getTime() - ABANDONED_AFTER_MS).toISOString())
+    .execute();
+  for (const r of silent) {
+    const skipped = [
+      ...runView(r).skipped,
+      { producerId: 0, producerName: '', reason: 'Interrompu : le serveur qui l’émettait s’est arrêté.' },
+    ];
+    await db
+      .updateTable('statement_runs')
+      .set({ state: 'failed', finished_at: now.toISOString(), skipped: JSON.stringify(skipped) })
+      .where('id', '=', r.id)
+      .where('state', '=', 'running')
+      .execute();
+  }
 }
 
 export async function startRun(
@@ -37,9 +76,9 @@ export async function startRun(
   period: { from: string; to: string },
   userId: number,
 ): Promise<{ run: StatementRunEvent; finished: Promise<StatementRunEvent> }> {
-  const all = runs(services);
-  if ([...all.values()].some((r) => r.state === 'running'))
-    throw new Conflict('Des relevés sont déjà en cours d’émission : attendez la fin.');
+  await closeAbandoned(db, services.now());
+  const running = await db.selectFrom('statement_runs').select('id').where('state', '=', 'running').executeTakeFirst();
+  if (running) throw new Conflict(ALREADY_RUNNING);
   const producers = await producersToSettle(db, period);
   const run: StatementRunEvent = {
     id: crypto.randomUUID(),
@@ -53,9 +92,55 @@ export async function startRun(
     startedAt: services.now().toISOString(),
     finishedAt: null,
   };
-  all.set(run.id, run);
+  try {
+    // At most one running row (a unique index): of two runs started at once in two processes, one is refused.
+    await db
+      .insertInto('statement_runs')
+      .values({
+        id: run.id,
+        period_from: run.from,
+        period_to: run.to,
+        total: run.total,
+        done: 0,
+        issued: 0,
+        skipped: '[]',
+        state: 'running',
+        started_by: userId,
+        started_at: run.startedAt,
+        heartbeat_at: run.startedAt,
+        finished_at: null,
+      })
+      .execute();
+  } catch (e) {
+    if (isUniqueViolation(e, /statement_runs/)) throw new Conflict(ALREADY_RUNNING);
+    throw e;
+  }
   const tz = services.config.TZ_BUSINESS;
-  const publish = () => services.realtime?.statementRun({ ...run, skipped: [...run.skipped] });
+  // Each state told is also written, in order, for whoever asks by the run's id in any process.
+  let saved: Promise<void> = Promise.resolve();
+  const save = (snapshot: StatementRunEvent) => {
+    saved = saved
+      .then(async () => {
+        await db
+          .updateTable('statement_runs')
+          .set({
+            done: snapshot.done,
+            issued: snapshot.issued,
+            skipped: JSON.stringify(snapshot.skipped),
+            state: snapshot.state,
+            heartbeat_at: services.now().toISOString(),
+            finished_at: snapshot.finishedAt,
+          })
+          .where('id', '=', snapshot.id)
+          .execute();
+      })
+      .catch((e: Error) => services.log.error('statement run not saved', { run: snapshot.id, error: e.message }));
+  };
+  const publish = () => {
+    const snapshot = { ...run, skipped: [...run.skipped] };
+    save(snapshot);
+    services.realtime?.statementRun(snapshot);
+  };
   const renderer = services.pdf ?? renderInThread;
   // Statements are prepared one after another (a short read each) and typeset ahead on the PDF workers;
   // each is written, in order, when its PDF is ready. Numbers are handed out in that order, so a statement
@@ -123,6 +208,7 @@ export async function startRun(
     }
     run.finishedAt = services.now().toISOString();
     publish();
+    await saved;
     return run;
   })();
   return { run: { ...run }, finished };
