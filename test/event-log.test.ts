@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyEventChain } from '../server/journal/events.ts';
 import { PrintQueue } from '../server/printing/queue.ts';
-import { runningMarker } from '../server/system/jet.ts';
+import { ErrorLog, runningMarker } from '../server/system/jet.ts';
 import { version } from '../server/system/version.ts';
 import { ADMIN, startTestShop, type TestShop } from './support/harness.ts';
 import { shopSql } from './support/shop-sql.ts';
@@ -61,6 +61,24 @@ describe('the event log records start, stop, errors, verify runs, prints, settin
       await q.run('alter table categories_gone rename to categories');
       await q.close();
     }
+  });
+
+  it('on PostgreSQL, keeps the minute across processes: a message another process logged is held, then counted', async () => {
+    // Two processes' error logs on the same database (on SQLite one process holds the database: nothing to share).
+    if (shop.server.database.engine !== 'postgres') return;
+    const message = `panne partagée ${Date.now()}`;
+    const first = new ErrorLog(shop.server.database.db, () => now);
+    const second = new ErrorLog(shop.server.database.db, () => now);
+    expect(await first.report(message, { route: 'GET /a' })).toBe(true);
+    expect(await second.report(message, { route: 'GET /b' })).toBe(false);
+    // A minute after the first process logged it, the second writes its own with what it held (1 + 1 = 2).
+    now = new Date(now.getTime() + 61_000);
+    expect(await second.report(message, { route: 'GET /b' })).toBe(true);
+    const logged = (await events('system.error')).filter((e) => e.data.message === message);
+    expect(logged.map((e) => [e.data.route, e.data.count])).toEqual([
+      ['GET /a', 1],
+      ['GET /b', 2],
+    ]);
   });
 
   it('logs settings changes with before and after, user and till changes, training mode on and off', async () => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { Db } from '../../db/schema.ts';
+import { engineOf, jsonField } from '../../db/engine.ts';
 import { recordEvent } from '../journal/events.ts';
 import { version } from './version.ts';
 import { closingChain, EVENTS_CHAIN, tillChain } from '../journal/keys.ts';
@@ -74,7 +75,8 @@ const ERROR_WINDOW_MS = 60_000;
 /**
  * Errors into the log without letting a storm flood it: at most one event per error message a minute. An
  * event's `count` is how many times the message came since its last event (this one included); what was
- * held back is written by `flush()` at stop.
+ * held back is written by `flush()` at stop. On PostgreSQL, where several processes share the log, the minute
+ * is the network's: a process that sees the message logged by another within the minute holds its own too.
  */
 export class ErrorLog {
   private readonly seen = new Map<string, { loggedAt: number; held: number; data: Record<string, unknown> }>();
@@ -93,6 +95,23 @@ export class ErrorLog {
       return false;
     }
     const count = (entry?.held ?? 0) + 1;
+    if (engineOf(this.db) === 'postgres') {
+      const since = new Date(at.getTime() - ERROR_WINDOW_MS).toISOString();
+      const logged = await this.db
+        .selectFrom('events')
+        .select('at')
+        .where('kind', '=', 'system.error')
+        .where('at', '>=', since)
+        .where(jsonField(this.db, 'data', 'message'), '=', key)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (logged) {
+        // Held from when the other process logged it: this one asks again a minute after that.
+        this.seen.set(key, { loggedAt: Date.parse(logged.at), held: count, data });
+        return false;
+      }
+    }
     this.seen.set(key, { loggedAt: at.getTime(), held: 0, data });
     await recordEvent(this.db, {
       kind: 'system.error',
