@@ -46,11 +46,18 @@ export function registerStatements(db: Kysely<Database>, statements: unknown): v
  * Inside a transaction on SQLite, which holds the one connection until it ends, the statements above run on
  * it directly: kysely's executor (its connection provider, mutex and promise chain per query) costs more CPU
  * than SQLite spends on them. Only a transaction may: a query outside one would run inside whichever
- * transaction happens to be open on the connection. `db` is the database the transaction was opened on.
+ * transaction happens to be open on the connection. `db` is the database the transaction was opened on;
+ * `work` is the transaction's body.
  */
-export function runDirectly(trx: Kysely<Database>, db: Kysely<Database>): void {
+export async function runDirectly<T>(db: Kysely<Database>, trx: Kysely<Database>, work: () => Promise<T>): Promise<T> {
   const statements = statementsOf.get(db);
   if (statements && trx.isTransaction) direct.set(trx, statements);
+  try {
+    return await work();
+  } finally {
+    // Used after its end, the transaction goes through kysely again, which refuses a finished one.
+    direct.delete(trx);
+  }
 }
 
 function directOf(db: Kysely<Database>): Statements | undefined {

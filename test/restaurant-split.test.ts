@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../shared/api/restaurant.ts';
+import { io, type Socket } from 'socket.io-client';
+import type { ServerToClientEvents, StockChangedEvent } from '../shared/realtime.ts';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { allowMealVouchersEveryDay, aProduct, aProducer, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
@@ -205,6 +207,15 @@ describe('the bill split in equal parts', () => {
     // 20 %: HT(3100) = 2583,33 → 2583, minus 1723 → HT 860, TVA 173 (on its own, 1033 / 1,2 would round to
     // 861, and the three parts would show 862 + 861 + 861 = 2584 HT where the bill has 2583).
     // 15,00 € in meal vouchers and 10,83 € by card.
+    // The tills hear the bottle leave the shelf (the settling ticket's own lines carry no quantity).
+    const socket: Socket<ServerToClientEvents> = io(s.shop.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: s.waiter.cookieHeader() },
+      reconnection: false,
+    });
+    await new Promise<void>((resolve, reject) => (socket.once('connect', () => resolve()), socket.once('connect_error', reject)));
+    const heard: StockChangedEvent[] = [];
+    socket.on('stock:changed', (events) => heard.push(...events));
     const res = await s.waiter.post(
       '/api/sales',
       share(3, 3, 2583, [
@@ -222,6 +233,8 @@ describe('the bill split in equal parts', () => {
     expect((await current()).status).toBe('closed');
     // The bottle left the shelf once, with the ticket that settled the bill.
     expect(await onHand(s.gaillac)).toBe(-1);
+    await expect.poll(() => heard.find((e) => e.productId === s.gaillac)).toMatchObject({ onHand: -1 });
+    socket.close();
   });
 
   it('adds up, over the three tickets, to exactly what one ticket for the whole bill shows', async () => {

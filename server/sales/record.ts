@@ -350,7 +350,11 @@ async function recordSaleIn(
       now: ctx.now,
       timeZone: ctx.timeZone,
     });
-    if (body.order) await recordOrderPart(trx, sale.id, body.order, { userId: ctx.cashierId, tillId: till.id }, ctx.now);
+    if (body.order) {
+      await recordOrderPart(trx, sale.id, body.order, { userId: ctx.cashierId, tillId: till.id }, ctx.now);
+      // Settling a bill moves its goods paid in shares too: the announcement reads what moved (as before).
+      effects.delete(sale);
+    }
     if (solidarity) await linkSolidaritySale(trx, sale.id, solidarity);
     await markReuseItemsSold(trx, sale.id, reuse, ctx.now);
     if (reuse.length) effects.get(sale)!.oneOffs = true;
@@ -464,6 +468,8 @@ async function recordSharePart(
     timeZone: ctx.timeZone,
   });
   await recordOrderPart(trx, sale.id, order, { userId: ctx.cashierId, tillId: till.id }, ctx.now, part);
+  // The last share moves the bill's goods: the announcement reads what moved (as before).
+  effects.delete(sale);
   await recordCashApproval(trx, sale, cashApprovedBy, ctx);
   return sale;
 }
@@ -769,7 +775,8 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
 /**
  * What a ticket's commit did beyond its rows, for what is announced after it (server/sales/routes.ts) without
  * reading it back: the products whose stock moved (its lines' and its dishes' ingredients), and whether it
- * sold one-off items. Kept with the view the commit returned, for as long as that view lives.
+ * sold one-off items. Kept with the view the commit returned, for as long as that view lives. Not kept for a
+ * restaurant bill's part (it may move the bill's goods paid in shares): the announcement then reads.
  */
 const effects = new WeakMap<SaleView, { stockMoved: number[]; oneOffs: boolean }>();
 export function commitEffects(sale: SaleView): { stockMoved: readonly number[]; oneOffs: boolean } | undefined {

@@ -66,45 +66,46 @@ export class WriteQueue {
         let staged: unknown = null;
         const hooks = this.hooks;
         try {
-          await this.db.transaction().execute(async (trx) => {
-            runDirectly(trx, this.db);
-            // Taken once the connection is ours: the tickets that arrived while we waited for it come along.
-            batch = this.pending.splice(0, this.maxBatch);
-            outcomes = [];
-            if (this.postgres && batch.length === 1) {
-              // Alone in its batch: no savepoint (two round trips under the write lock); refused, the whole
-              // transaction is rolled back, which holds nothing else.
-              try {
-                outcomes.push({ ok: true, value: await batch[0]!.work(trx) });
-              } catch (error) {
-                throw new Refused(error);
-              }
-            } else if (this.postgres) {
-              // PostgreSQL: a statement that fails spoils the whole transaction, so each job runs in a
-              // savepoint (cheap there: no page copies) and a refused one is rolled back alone.
-              for (const job of batch) {
-                await sql`savepoint job`.execute(trx);
+          await this.db.transaction().execute((trx) =>
+            runDirectly(this.db, trx, async () => {
+              // Taken once the connection is ours: the tickets that arrived while we waited for it come along.
+              batch = this.pending.splice(0, this.maxBatch);
+              outcomes = [];
+              if (this.postgres && batch.length === 1) {
+                // Alone in its batch: no savepoint (two round trips under the write lock); refused, the whole
+                // transaction is rolled back, which holds nothing else.
                 try {
-                  const value = await job.work(trx);
-                  await sql`release savepoint job`.execute(trx);
-                  outcomes.push({ ok: true, value });
+                  outcomes.push({ ok: true, value: await batch[0]!.work(trx) });
                 } catch (error) {
-                  await sql`rollback to savepoint job`.execute(trx);
-                  outcomes.push({ ok: false, error });
+                  throw new Refused(error);
                 }
-              }
-            } else
-              for (const job of batch) {
-                const before = await totalChanges(trx);
-                try {
-                  outcomes.push({ ok: true, value: await job.work(trx) });
-                } catch (error) {
-                  if ((await totalChanges(trx)) !== before) throw new PartialWrite();
-                  outcomes.push({ ok: false, error });
+              } else if (this.postgres) {
+                // PostgreSQL: a statement that fails spoils the whole transaction, so each job runs in a
+                // savepoint (cheap there: no page copies) and a refused one is rolled back alone.
+                for (const job of batch) {
+                  await sql`savepoint job`.execute(trx);
+                  try {
+                    const value = await job.work(trx);
+                    await sql`release savepoint job`.execute(trx);
+                    outcomes.push({ ok: true, value });
+                  } catch (error) {
+                    await sql`rollback to savepoint job`.execute(trx);
+                    outcomes.push({ ok: false, error });
+                  }
                 }
-              }
-            staged = hooks ? await hooks.inBatch(trx) : null;
-          });
+              } else
+                for (const job of batch) {
+                  const before = await totalChanges(trx);
+                  try {
+                    outcomes.push({ ok: true, value: await job.work(trx) });
+                  } catch (error) {
+                    if ((await totalChanges(trx)) !== before) throw new PartialWrite();
+                    outcomes.push({ ok: false, error });
+                  }
+                }
+              staged = hooks ? await hooks.inBatch(trx) : null;
+            }),
+          );
           hooks?.afterCommit(staged);
         } catch (error) {
           if (error instanceof PartialWrite) {
@@ -141,10 +142,7 @@ export class WriteQueue {
       try {
         outcomes.push({
           ok: true,
-          value: await this.db.transaction().execute((trx) => {
-            runDirectly(trx, this.db);
-            return job.work(trx);
-          }),
+          value: await this.db.transaction().execute((trx) => runDirectly(this.db, trx, () => job.work(trx))),
         });
       } catch (error) {
         outcomes.push({ ok: false, error });

@@ -46,41 +46,60 @@ export async function salesWatermark(db: Db): Promise<number> {
 
 /** A producer's lines of the given sales that no statement has settled (training tickets never count). */
 export async function unsettledLines(db: Db, producerId: number, of: SalesOf): Promise<UnsettledLine[]> {
-  // From the producer's lines of the days (their index by day, migration 033), each joined to its ticket.
-  // (Before the lines carried their day, this went from the days' tickets to their lines: read from the
-  // lines, it was the producer's whole history.)
+  const columns = [
+    'l.sale_id',
+    'l.line_no',
+    'l.product_id',
+    'l.name',
+    'l.unit',
+    'l.quantity',
+    'l.unit_price_cents',
+    'l.total_cents',
+    'l.vat_rate_bp',
+    'l.kind',
+    'l.business_day',
+    's.number',
+    's.created_at',
+    't.name as till_name',
+    'p.category_id',
+    'l.outlet_id',
+  ] as const;
+  if ('writtenAfter' in of) {
+    // The tickets written after the watermark (late ones), few, each probing its own lines by their key: a
+    // cross join with its condition in `where` says "tickets first" to SQLite (from the lines, the range of
+    // days since the producer's first statement would be their whole history). PostgreSQL plans it from its
+    // statistics either way.
+    const rows = await db
+      .selectFrom('sales as s')
+      .crossJoin('sale_lines as l')
+      .innerJoin('tills as t', 't.id', 's.till_id')
+      .innerJoin('products as p', 'p.id', 'l.product_id')
+      .leftJoin('statement_items as si', (j) => j.onRef('si.sale_id', '=', 'l.sale_id').onRef('si.line_no', '=', 'l.line_no'))
+      .select([...columns])
+      .whereRef('l.sale_id', '=', 's.id')
+      .where(sql<number>`${salesWriteOrder(db, 's')}`, '>', of.writtenAfter)
+      .where('s.training', '=', 0)
+      .where('s.business_day', '>=', of.from)
+      .where('s.business_day', '<=', of.to)
+      .where('l.producer_id', '=', producerId)
+      .where('si.statement_id', 'is', null)
+      .execute();
+    return rows as UnsettledLine[];
+  }
+  // The days' lines of the producer (their index by day, migration 033), each joined to its ticket.
   let q = db
     .selectFrom('sale_lines as l')
     .innerJoin('sales as s', 's.id', 'l.sale_id')
     .innerJoin('tills as t', 't.id', 's.till_id')
     .innerJoin('products as p', 'p.id', 'l.product_id')
     .leftJoin('statement_items as si', (j) => j.onRef('si.sale_id', '=', 'l.sale_id').onRef('si.line_no', '=', 'l.line_no'))
-    .select([
-      'l.sale_id',
-      'l.line_no',
-      'l.product_id',
-      'l.name',
-      'l.unit',
-      'l.quantity',
-      'l.unit_price_cents',
-      'l.total_cents',
-      'l.vat_rate_bp',
-      'l.kind',
-      'l.business_day',
-      's.number',
-      's.created_at',
-      't.name as till_name',
-      'p.category_id',
-      'l.outlet_id',
-    ])
+    .select([...columns])
     .where('l.producer_id', '=', producerId)
     .where('l.business_day', '>=', of.from)
     .where('l.business_day', '<=', of.to)
     .where('l.training', '=', 0)
     .where('si.statement_id', 'is', null);
   if ('outletIds' in of) q = q.where('l.outlet_id', 'in', of.outletIds.length ? of.outletIds : [0]);
-  // See salesWatermark.
-  if ('writtenAfter' in of) q = q.where(sql<number>`${salesWriteOrder(db, 's')}`, '>', of.writtenAfter);
   return (await q.execute()) as UnsettledLine[];
 }
 

@@ -18,10 +18,11 @@ import { commitStatement, prepareStatement, producersToSettle, type PreparedStat
 const RENDER_AHEAD = 4;
 
 /**
- * A running run writes how far it has got at least this often while it works (each statement, 100 ms apart
+ * A running run says it is alive every `HEARTBEAT_MS` while it works (and writes its progress, 100 ms apart
  * at most); one not heard from for `ABANDONED_AFTER_MS` was left by a process that died.
  */
 export const ABANDONED_AFTER_MS = 60_000;
+const HEARTBEAT_MS = 10_000;
 
 /** Runs are kept in the database (migration 034): any process answers, and only one runs at a time. */
 function runView(r: Selectable<StatementRunTable>): StatementRunEvent {
@@ -116,31 +117,43 @@ export async function startRun(
     throw e;
   }
   const tz = services.config.TZ_BUSINESS;
-  // Each state told is also written, in order, for whoever asks by the run's id in any process.
+  // Each state is written, in order, then told: whoever asks by the run's id, in any process, reads at least
+  // what the last message said. Only while the row is `running`: a run closed as abandoned stays closed.
   let saved: Promise<void> = Promise.resolve();
-  const save = (snapshot: StatementRunEvent) => {
-    saved = saved
-      .then(async () => {
-        await db
-          .updateTable('statement_runs')
-          .set({
-            done: snapshot.done,
-            issued: snapshot.issued,
-            skipped: JSON.stringify(snapshot.skipped),
-            state: snapshot.state,
-            heartbeat_at: services.now().toISOString(),
-            finished_at: snapshot.finishedAt,
-          })
-          .where('id', '=', snapshot.id)
-          .execute();
-      })
-      .catch((e: Error) => services.log.error('statement run not saved', { run: snapshot.id, error: e.message }));
-  };
+  const write = (set: Partial<Selectable<StatementRunTable>>) =>
+    db
+      .updateTable('statement_runs')
+      .set({ ...set, heartbeat_at: services.now().toISOString() })
+      .where('id', '=', run.id)
+      .where('state', '=', 'running')
+      .execute();
   const publish = () => {
     const snapshot = { ...run, skipped: [...run.skipped] };
-    save(snapshot);
-    services.realtime?.statementRun(snapshot);
+    saved = saved
+      .then(() =>
+        write({
+          done: snapshot.done,
+          issued: snapshot.issued,
+          skipped: JSON.stringify(snapshot.skipped),
+          state: snapshot.state,
+          finished_at: snapshot.finishedAt,
+        }),
+      )
+      .then(
+        () => services.realtime?.statementRun(snapshot),
+        (e: Error) => services.log.error('statement run not saved', { run: snapshot.id, error: e.message }),
+      );
   };
+  // Alive while one statement takes long (a year's settles in seconds; a PDF worker may be slow).
+  const heartbeat = setInterval(() => {
+    saved = saved
+      .then(() => write({}))
+      .then(
+        () => undefined,
+        (e: Error) => services.log.error('statement run not heard', { run: run.id, error: e.message }),
+      );
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   const renderer = services.pdf ?? renderInThread;
   // Statements are prepared one after another (a short read each) and typeset ahead on the PDF workers;
   // each is written, in order, when its PDF is ready. Numbers are handed out in that order, so a statement
@@ -207,6 +220,7 @@ export async function startRun(
       services.log.error('statement run failed', { run: run.id, error: (e as Error).message });
     }
     run.finishedAt = services.now().toISOString();
+    clearInterval(heartbeat);
     publish();
     await saved;
     return run;

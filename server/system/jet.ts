@@ -95,24 +95,31 @@ export class ErrorLog {
       return false;
     }
     const count = (entry?.held ?? 0) + 1;
+    // Taken before anything is awaited: the same message arriving meanwhile is held, not written again.
+    const mine = { loggedAt: at.getTime(), held: 0, data };
+    this.seen.set(key, mine);
     if (engineOf(this.db) === 'postgres') {
-      const since = new Date(at.getTime() - ERROR_WINDOW_MS).toISOString();
-      const logged = await this.db
-        .selectFrom('events')
-        .select('at')
-        .where('kind', '=', 'system.error')
-        .where('at', '>=', since)
-        .where(jsonField(this.db, 'data', 'message'), '=', key)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      if (logged) {
-        // Held from when the other process logged it: this one asks again a minute after that.
-        this.seen.set(key, { loggedAt: Date.parse(logged.at), held: count, data });
-        return false;
+      try {
+        const since = new Date(at.getTime() - ERROR_WINDOW_MS).toISOString();
+        const logged = await this.db
+          .selectFrom('events')
+          .select('at')
+          .where('kind', '=', 'system.error')
+          .where('at', '>=', since)
+          .where(jsonField(this.db, 'data', 'message'), '=', key)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        if (logged) {
+          // Held from when the other process logged it: this one writes a minute after that.
+          mine.loggedAt = Date.parse(logged.at);
+          mine.held += count;
+          return false;
+        }
+      } catch {
+        // The log could not be read (the database is what failed): written as a single process would.
       }
     }
-    this.seen.set(key, { loggedAt: at.getTime(), held: 0, data });
     await recordEvent(this.db, {
       kind: 'system.error',
       userId: null,
