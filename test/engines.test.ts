@@ -46,6 +46,19 @@ describe.skipIf(testEngine !== 'postgres')('one schema on SQLite and on PostgreS
     }
   });
 
+  it('keeps the perpetual grand totals in 64 bits on PostgreSQL, as SQLite does, and reads them back as numbers', async () => {
+    const types = await postgres.all<{ table_name: string; column_name: string; data_type: string }>(
+      `select table_name, column_name, data_type from information_schema.columns
+        where table_schema = current_schema() and column_name in ('till_grand_total_cents', 'grand_total_cents') order by table_name`,
+    );
+    expect(types).toEqual([
+      { table_name: 'closings', column_name: 'grand_total_cents', data_type: 'bigint' },
+      { table_name: 'sales', column_name: 'till_grand_total_cents', data_type: 'bigint' },
+    ]);
+    // 30 M€ in cents, past 2^31 − 1 = 2,147,483,647: a number, not a string.
+    expect(await postgres.get<{ n: unknown }>('select cast(3000000000 as bigint) as n')).toEqual({ n: 3_000_000_000 });
+  });
+
   it('has the same append-only rules, by name and table', async () => {
     const liteRules = await lite.all<{ name: string; tbl_name: string }>(
       `select name, tbl_name from sqlite_master where type = 'trigger' order by name`,
