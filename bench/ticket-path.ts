@@ -17,8 +17,7 @@ import { createAdmin, createShopBase } from '../server/shop/setup.ts';
 import { createUser } from '../server/users/users.ts';
 import { recordSale } from '../server/sales/record.ts';
 import { WriteQueue } from '../server/sales/write-queue.ts';
-import { uuidv7 } from '../test/support/tickets.ts';
-import { BENCH_IDENTITY } from './tickets.ts';
+import { basket, BENCH_IDENTITY } from './tickets.ts';
 
 export async function benchTicketPath(count = 5000): Promise<string[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-path-'));
@@ -42,21 +41,7 @@ export async function benchTicketPath(count = 5000): Promise<string[]> {
     const writes = new WriteQueue(db);
     let number = 0;
     // The bench's basket (bench/tickets.ts), as the route gets it: parsed by the endpoint's own schema.
-    const body = () =>
-      salesApi.record.body!.parse({
-        id: uuidv7(),
-        tillId: 1,
-        number: ++number,
-        createdAt: new Date().toISOString(),
-        lines: [
-          { productId: ids.pain, quantity: 1, unitPriceCents: 520 },
-          { productId: ids.tomme, grams: 450, unitPriceCents: 2490 },
-          { productId: ids.biere, quantity: 2, unitPriceCents: 320 },
-        ],
-        payments: [{ method: 'cash', amountCents: 3000 }],
-        // 520 + round(2490 × 0.45 = 1120.5) = 1121 + 640 = 2281
-        totalCents: 2281,
-      });
+    const body = () => salesApi.record.body!.parse(basket(ids, 1, ++number));
     const sell = async (n: number) => {
       for (let i = 0; i < n; i += 10)
         await Promise.all(

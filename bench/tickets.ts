@@ -85,7 +85,7 @@ class Session {
 }
 
 // Three lines, like a typical basket: bread, 450 g of cheese, two beers; 5.5 % and 20 %.
-const basket = (ids: { pain: number; tomme: number; biere: number }, tillId: number, number: number) => ({
+export const basket = (ids: { pain: number; tomme: number; biere: number }, tillId: number, number: number) => ({
   id: uuidv7(),
   tillId,
   number,

@@ -11,8 +11,8 @@ import { dropRefusal, engineOf, refuseWrites } from '../engine.ts';
 // p99 (bench/portal.ts). Now the index gives the period's lines only, and carries everything the sums need:
 // SQLite reads them from the index alone (the table is keyed by ticket and line, so its entries end with
 // them); PostgreSQL keeps the summed columns as the index's payload (`include`), read without the table once
-// vacuum has marked its pages. The statements, which go from a day's tickets to their lines, find a ticket's
-// lines of a producer among that producer's lines of the day.
+// vacuum has marked its pages. Only the producers' lines are in it (the house's own goods and dishes are
+// nobody's to read by day): a ticket of the restaurant's adds no entry.
 //
 // `sale_lines` is append-only: its update trigger is lifted for the copy onto the existing lines, and put back
 // in the same migration (one transaction on both engines). None of the copies is part of a ticket's hash: they
@@ -39,8 +39,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop index sale_lines_producer`.execute(db);
   if (postgres)
     await sql`create index sale_lines_producer_day on sale_lines (producer_id, business_day)
-      include (training, kind, outlet_id, product_id, quantity, total_cents, sale_id)`.execute(db);
+      include (training, kind, outlet_id, product_id, quantity, total_cents, sale_id) where producer_id is not null`.execute(db);
   else
     await sql`create index sale_lines_producer_day on sale_lines
-      (producer_id, business_day, training, kind, outlet_id, product_id, quantity, total_cents)`.execute(db);
+      (producer_id, business_day, training, kind, outlet_id, product_id, quantity, total_cents) where producer_id is not null`.execute(db);
 }
