@@ -357,7 +357,9 @@ async function recordSaleIn(
     }
     if (solidarity) await linkSolidaritySale(trx, sale.id, solidarity);
     await markReuseItemsSold(trx, sale.id, reuse, ctx.now);
-    if (reuse.length) effects.get(sale)!.oneOffs = true;
+    // (A bill's part kept no effects: its announcement reads the one-off items sold.)
+    const done = effects.get(sale);
+    if (done && reuse.length) done.oneOffs = true;
     for (const l of lines) {
       if (l.price.source !== 'manual') continue;
       await recordEvent(trx, {
