@@ -233,7 +233,8 @@ describe('the bill split in equal parts', () => {
     expect((await current()).status).toBe('closed');
     // The bottle left the shelf once, with the ticket that settled the bill.
     expect(await onHand(s.gaillac)).toBe(-1);
-    await expect.poll(() => heard.find((e) => e.productId === s.gaillac)).toMatchObject({ onHand: -1 });
+    // (An event of the earlier parts may still be on its way: the one that matters says −1.)
+    await expect.poll(() => heard.some((e) => e.productId === s.gaillac && e.onHand === -1)).toBe(true);
     socket.close();
   });
 
