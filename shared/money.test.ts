@@ -17,6 +17,7 @@ import {
   sumCents,
   vatBreakdown,
   weighedPrice,
+  writeEuros,
   type BasisPoints,
   type Cents,
 } from './money.ts';
@@ -554,3 +555,33 @@ const notCents: Cents = 5;
 const notRate: BasisPoints = c(5);
 void notCents;
 void notRate;
+
+describe('the till’s euro texts, written without Intl', () => {
+  it('writes what a person reads, by hand', () => {
+    // U+202F (narrow no-break space) groups thousands in French, U+00A0 comes before the euro sign.
+    expect(writeEuros(c(0), 'fr')).toBe('0,00\u00a0€');
+    expect(writeEuros(c(5), 'fr')).toBe('0,05\u00a0€');
+    expect(writeEuros(c(-5), 'fr')).toBe('-0,05\u00a0€');
+    expect(writeEuros(c(123456), 'fr')).toBe('1\u202f234,56\u00a0€');
+    expect(writeEuros(c(-123456789), 'fr')).toBe('-1\u202f234\u202f567,89\u00a0€');
+    expect(writeEuros(c(99999), 'en')).toBe('€999.99');
+    expect(writeEuros(c(100000), 'en')).toBe('€1,000.00');
+    expect(writeEuros(c(-1230), 'en')).toBe('-€12.30');
+  });
+
+  it('is Intl’s text for every amount, in both languages', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: -200_000, max: 200_000 }),
+          fc.maxSafeInteger().map((n) => n - (n % 7)),
+        ),
+        (n) => {
+          expect(writeEuros(c(n), 'fr')).toBe(formatEuros(c(n), 'fr-FR'));
+          expect(writeEuros(c(n), 'en')).toBe(formatEuros(c(n), 'en-GB'));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+});

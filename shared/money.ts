@@ -223,6 +223,22 @@ export function formatEuros(amount: Cents, locale = 'fr-FR'): string {
   return f.format(centsToDecimal(cents(amount)));
 }
 
+/**
+ * The same text as `formatEuros` for the till's two languages (`fr-FR`, `en-GB`), written without Intl: a
+ * scan's running total is a new amount every time, and Intl's formatting was a tenth of the scan's own work
+ * on a tablet. Proven equal to Intl over the whole range of amounts in `money.test.ts`.
+ */
+export function writeEuros(amount: Cents, lang: 'fr' | 'en'): string {
+  const c = cents(amount);
+  const abs = Math.abs(c);
+  const frac = abs % 100;
+  let whole = String((abs - frac) / 100);
+  if (whole.length > 3) whole = whole.replace(/\B(?=(\d{3})+$)/g, lang === 'fr' ? '\u202f' : ',');
+  const decimals = frac < 10 ? `0${frac}` : String(frac);
+  const sign = c < 0 ? '-' : '';
+  return lang === 'fr' ? `${sign}${whole},${decimals}\u00a0€` : `${sign}€${whole}.${decimals}`;
+}
+
 const rateFormats = new Map<string, Intl.NumberFormat>();
 
 /** 550 -> "5,5 %" in fr-FR. */

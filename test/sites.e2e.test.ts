@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/config.ts';
 import { createLogger } from '../server/log.ts';
 import { startServer, type RunningServer } from '../server/server.ts';
+import { createAdmin } from '../server/shop/setup.ts';
 import { accessibilityProblems, launchBrowser, screenshot, shopOrigin, TABLET } from './support/browser.ts';
 import { Client } from './support/harness.ts';
 
@@ -100,5 +101,82 @@ describe('a network of sites in the back office', { timeout: 120_000 }, () => {
     problems.push(...(await accessibilityProblems(page)).map((p) => `report: ${p}`));
     expect(problems).toEqual([]);
     await page.context().close();
+  });
+
+  it('gives a manager tied to a site that site’s pages only, each one drawn without a refusal', async () => {
+    // A second site if the test above has not opened one; a manager tied to it, made by the network's manager.
+    let sites = (await manager.get('/api/sites')).body as { id: number; name: string }[];
+    if (sites.length < 2) {
+      const made = await manager.post('/api/sites', { code: 'rdz', name: 'Tiers-lieu de Rodez', city: 'Rodez', outlets: ['shop'] });
+      expect(made.status).toBe(201);
+      sites = (await manager.get('/api/sites')).body;
+    }
+    const rodez = sites.find((s) => s.name === 'Tiers-lieu de Rodez')!;
+    // Only an admin makes a manager (the demo's manager is not one): the cooperative's admin, as `cli` makes it.
+    await createAdmin(server.database.db, { login: 'cooperative', password: 'cooperative-password' }, new Date());
+    const admin = new Client(server.url);
+    expect((await admin.post('/api/auth/login', { login: 'cooperative', password: 'cooperative-password' })).status).toBe(200);
+    const made = await admin.post('/api/users', {
+      login: 'gerante-rodez',
+      displayName: 'Gérante de Rodez',
+      role: 'manager',
+      password: 'rodez-password-long',
+      siteId: rodez.id,
+    });
+    expect(made.status).toBe(201);
+
+    const context = await browser.newContext({ viewport: TABLET, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // What the server refused while the pages were drawn: none should be (each page asks only for its site's).
+    const refused: string[] = [];
+    let loggedIn = false;
+    page.on('response', (r) => {
+      if (loggedIn && r.url().includes('/api/') && (r.status() === 401 || r.status() === 403)) refused.push(`${r.status()} ${r.url()}`);
+    });
+    // Opened on the accounting page's address: not theirs, the day's page is shown instead.
+    await page.goto(`${origin}/#accounting`);
+    await page.getByLabel('Identifiant').fill('gerante-rodez');
+    await page.getByLabel('Mot de passe').fill('rodez-password-long');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    const nav = page.getByRole('navigation', { name: 'Gestion' });
+    await nav.waitFor();
+    loggedIn = true;
+    // The network's business (producers' statements, accounts, the event log and backups) is not in the menu:
+    // 13 pages for the network's manager, 10 for a site's.
+    const links = (await nav.getByRole('link').allTextContents()).map((l) => l.trim());
+    expect(links).not.toContain('Relevés des producteurs');
+    expect(links).not.toContain('Comptabilité');
+    expect(links).not.toContain('Journal et sauvegardes');
+    expect(links).toHaveLength(10);
+    expect(await nav.getByRole('link', { name: 'Journée et clôture' }).getAttribute('aria-current')).toBe('page');
+    // No site picker: they work at Rodez.
+    expect(await page.getByTestId('site-picker').count()).toBe(0);
+
+    const problems: string[] = [];
+    for (const name of links) {
+      await nav.getByRole('link', { name, exact: true }).click();
+      await page.waitForLoadState('networkidle');
+      problems.push(...(await accessibilityProblems(page)).map((p) => `${name}: ${p}`));
+      const alerts = await page.locator('.error[role=alert]').allTextContents();
+      if (alerts.length) problems.push(`${name}: ${alerts.join(' / ')}`);
+    }
+    // The network page lists their site alone, without the form that opens one.
+    await nav.getByRole('link', { name: 'Réseau de sites', exact: true }).click();
+    await expect.poll(() => page.getByTestId('site-row').count()).toBe(1);
+    expect(await page.getByTestId('site-row').textContent()).toContain('Tiers-lieu de Rodez');
+    await screenshot(page, 'sites-tied-manager');
+    expect(problems).toEqual([]);
+    expect(refused).toEqual([]);
+    expect(pageErrors).toEqual([]);
+
+    // And the server says so in words if they ask anyway.
+    const tied = new Client(server.url);
+    expect((await tied.post('/api/auth/login', { login: 'gerante-rodez', password: 'rodez-password-long' })).status).toBe(200);
+    const fec = await tied.get('/api/exports/fec?from=2026-01-01&to=2026-01-31');
+    expect(fec.status).toBe(403);
+    expect(fec.body.error.message).toBe('Réservé à la gestion du réseau : vous gérez un seul site.');
+    await context.close();
   });
 });

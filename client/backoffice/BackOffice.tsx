@@ -35,23 +35,27 @@ const SECTIONS = [
   'system',
 ] as const;
 type Section = (typeof SECTIONS)[number];
+/** The network's business as a whole (its statements, accounts, event log): not a page for a manager tied to one site. */
+const NETWORK_SECTIONS: readonly Section[] = ['statements', 'accounting', 'system'];
 const fromHash = (): Section =>
   (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
 
 /** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #inventory, #floor, #statements, #accounting, #network, #setup, #system). */
 export function BackOffice({ t, lang, admin, network = true }: { t: T; lang: Lang; admin: boolean; network?: boolean }) {
-  const [section, setSection] = useState<Section>(fromHash());
+  const sections = network ? SECTIONS : SECTIONS.filter((s) => !NETWORK_SECTIONS.includes(s));
+  const shown = (s: Section) => (sections.includes(s) ? s : 'day');
+  const [section, setSection] = useState<Section>(shown(fromHash()));
   // The site worked at: every page below is drawn again for it when it changes.
   const [site, setSite] = useState<number | null>(currentSite());
   useEffect(() => {
-    const onHash = () => setSection(fromHash());
+    const onHash = () => setSection(shown(fromHash()));
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
   return (
     <div class="backoffice">
       <nav class="bo-nav" aria-label={t('bo.nav')}>
-        {SECTIONS.map((s) => (
+        {sections.map((s) => (
           <a key={s} href={`#${s}`} class={section === s ? 'active' : ''} aria-current={section === s ? 'page' : undefined}>
             {t(`bo.section.${s}`)}
           </a>
@@ -61,7 +65,7 @@ export function BackOffice({ t, lang, admin, network = true }: { t: T; lang: Lan
       <div key={String(site)}>
         {section === 'day' && <DayClosing t={t} lang={lang} />}
         {section === 'day' && <Periods t={t} lang={lang} />}
-        {section === 'catalogue' && <Catalogue t={t} lang={lang} />}
+        {section === 'catalogue' && <Catalogue t={t} lang={lang} network={network} />}
         {section === 'deposit' && <Deposit t={t} lang={lang} />}
         {section === 'inventory' && <Stock t={t} lang={lang} />}
         {section === 'inventory' && <Inventory t={t} lang={lang} />}
@@ -75,7 +79,7 @@ export function BackOffice({ t, lang, admin, network = true }: { t: T; lang: Lan
         {section === 'accounting' && <Accounting t={t} />}
         {section === 'accounting' && <ConsignmentModel t={t} lang={lang} />}
         {section === 'accounting' && <Archives t={t} lang={lang} />}
-        {section === 'setup' && <Setup t={t} lang={lang} admin={admin} />}
+        {section === 'setup' && <Setup t={t} lang={lang} admin={admin} network={network} />}
         {section === 'system' && <System t={t} lang={lang} admin={admin} />}
         {section === 'network' && <Sites t={t} lang={lang} network={network} />}
       </div>

@@ -23,7 +23,8 @@ const VAT_RATES = [550, 1000, 2000, 210, 0];
 const value = (e: Event) => (e.target as HTMLInputElement).value;
 
 /** Producers, products and the CSV import: what the shop sells and for whom. */
-export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
+/** `network`: the manager runs the whole network (a manager tied to one site does not see the producers' mandates). */
+export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; network?: boolean }) {
   const [producers, setProducers] = useState<Producer[]>([]);
   const [products, setProducts] = useState<Product[]>([]);
   const [q, setQ] = useState('');
@@ -132,7 +133,7 @@ export function Catalogue({ t, lang }: { t: T; lang: Lang }) {
                         refresh();
                       }}
                     />
-                    <Mandates t={t} lang={lang} producerId={p.id} producerName={p.name} />
+                    {network && <Mandates t={t} lang={lang} producerId={p.id} producerName={p.name} />}
                   </td>
                 </tr>
               ) : (

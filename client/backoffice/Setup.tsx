@@ -18,7 +18,7 @@ const fd = (e: Event) => new FormData(e.target as HTMLFormElement);
 const str = (f: FormData, k: string) => String(f.get(k) ?? '').trim();
 
 /** Tills and their tablets, staff and their PINs, printers, the shop's identity and how tills behave. */
-export function Setup({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
+export function Setup({ t, lang, admin, network = true }: { t: T; lang: Lang; admin: boolean; network?: boolean }) {
   const [tills, setTills] = useState<Till[]>([]);
   const [printers, setPrinters] = useState<Printer[]>([]);
   const [outlets, setOutlets] = useState<OutletRow[]>([]);
@@ -47,7 +47,8 @@ export function Setup({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) 
       <Tills t={t} lang={lang} tills={tills} printers={printers} onChange={refresh} />
       <Users t={t} lang={lang} admin={admin} outlets={outlets} />
       <Printers t={t} lang={lang} printers={printers} onChange={refresh} />
-      <ShopSettings t={t} lang={lang} />
+      {/* The shop's identity and how every till behaves are the network's (a manager tied to a site: not theirs to set). */}
+      {network && <ShopSettings t={t} lang={lang} />}
     </>
   );
 }

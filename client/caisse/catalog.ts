@@ -25,8 +25,10 @@ export class CatalogIndex {
   private readonly byPlu = new Map<string, Product>();
   private readonly texts: string[] = [];
   private readonly list: Product[] = [];
+  private readonly inStorePrefixes: string[];
 
   constructor(readonly data: CatalogData) {
+    this.inStorePrefixes = (data.inStoreLayouts.length ? data.inStoreLayouts : defaultInStoreLayouts).map((l) => l.prefix);
     for (const p of data.products) {
       if (!p.active) continue;
       this.byId.set(p.id, p);
@@ -82,6 +84,10 @@ export class CatalogIndex {
 
   /** A scanned or typed code: EAN/UPC barcodes, and scale labels with their embedded price or weight. */
   scan(raw: string): ScanResult {
+    // Most scans are a product's own barcode, as the catalogue holds it: found at once, unless it starts like
+    // a scale label (which a product's barcode cannot: those prefixes are kept for in-store codes).
+    const known = this.byBarcode.get(raw);
+    if (known && !this.inStorePrefixes.some((prefix) => raw.startsWith(prefix))) return { kind: 'product', product: known };
     const decoded = decodeBarcode(raw, this.data.inStoreLayouts.length ? this.data.inStoreLayouts : defaultInStoreLayouts);
     if (decoded.type === 'invalid') return { kind: 'misread', code: decoded.code };
     if (decoded.type === 'in-store') {

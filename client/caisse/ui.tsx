@@ -2,7 +2,7 @@ import { Component, type ComponentChild } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { translateTill as translate, type TillMessageKey as MessageKey } from '../../shared/i18n/till.ts';
-import { formatEuros, type Cents } from '../../shared/money.ts';
+import { writeEuros, type Cents } from '../../shared/money.ts';
 import { ApiError, isOffline } from '../api.ts';
 import { Till, type TillState } from './till.ts';
 
@@ -31,7 +31,7 @@ export const eur = (c: number) => {
     euroLang = lang;
   }
   let text = euroTexts.get(c);
-  if (text === undefined) euroTexts.set(c, (text = formatEuros(c as Cents, lang === 'fr' ? 'fr-FR' : 'en-GB')));
+  if (text === undefined) euroTexts.set(c, (text = writeEuros(c as Cents, lang)));
   return text;
 };
 

@@ -10,6 +10,7 @@ import { accountPlan } from './fec.ts';
 export const accountingRoutes = [
   serve(accountingApi.fec, {
     access: MANAGERS,
+    network: true,
     tag: 'accounting',
     summary:
       'FEC (fichier des écritures comptables) of a period: sales per daily closing, statements, their payments; every day that sold must be closed',
@@ -23,6 +24,7 @@ export const accountingRoutes = [
   }),
   serve(accountingApi.salesJournal, {
     access: MANAGERS,
+    network: true,
     tag: 'accounting',
     summary: 'Sales journal of a period, one row per daily closing: VAT by rate, payment methods, cash count (CSV for French spreadsheets)',
     handler: async ({ query }, ctx) => {
@@ -32,24 +34,28 @@ export const accountingRoutes = [
   }),
   serve(accountingApi.plan, {
     access: MANAGERS,
+    network: true,
     tag: 'accounting',
     summary: 'The accounts the exports post to (defaults from the French chart of accounts)',
     handler: async (_, ctx) => accountPlan(ctx.db),
   }),
   serve(accountingApi.setPlan, {
     access: MANAGERS,
+    network: true,
     tag: 'accounting',
     summary: 'Set the accounts the exports post to',
     handler: async ({ body }, ctx) => changeAccountPlan(ctx.db, { userId: requireUser(ctx).id, now: ctx.services.now() }, body),
   }),
   serve(consignmentApi.get, {
     access: MANAGERS,
+    network: true,
     tag: 'accounting',
     summary: 'The consignment model (mandataire or commissionnaire) in force, with its dated changes',
     handler: async (_, ctx) => consignmentView(ctx.db, businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
   }),
   serve(consignmentApi.set, {
     access: MANAGERS,
+    network: true,
     tag: 'accounting',
     summary: 'Choose the consignment model: freely before the first sale, then from a month no statement has settled',
     handler: async ({ body }, ctx) =>

@@ -7,6 +7,7 @@ import { archiveYear, listArchives, readArchive } from './archive.ts';
 export const archiveRoutes = [
   serve(archiveApi.create, {
     access: MANAGERS,
+    network: true,
     tag: 'closings',
     summary: 'Write the fiscal archive of a closed year (tickets, closings, events, manifest of SHA-256 sums and chain heads)',
     handler: async ({ body }, ctx) =>
@@ -16,12 +17,14 @@ export const archiveRoutes = [
   }),
   serve(archiveApi.list, {
     access: MANAGERS,
+    network: true,
     tag: 'closings',
     summary: 'Fiscal archives kept on the server',
     handler: async (_, ctx) => listArchives(ctx.services.config.archiveDir),
   }),
   serve(archiveApi.download, {
     access: MANAGERS,
+    network: true,
     tag: 'closings',
     summary: 'Download a fiscal archive (.tar.gz), for the accountant or a tax audit',
     handler: async ({ params }, ctx) =>

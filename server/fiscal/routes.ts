@@ -6,6 +6,7 @@ import { attestationPdf } from './attestation.ts';
 export const fiscalRoutes = [
   serve(fiscalApi.attestation, {
     access: MANAGERS,
+    network: true,
     tag: 'closings',
     summary:
       'The editor’s attestation of conformity (CGI art. 286 I 3° bis), filled with the version and the shop’s identity, to be signed',

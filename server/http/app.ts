@@ -18,6 +18,7 @@ import type { AppServices } from '../services.ts';
 import type { SessionUser } from '../auth/identity.ts';
 import { isSchema } from '../../shared/api/contract.ts';
 import { admits, Reply, type RequestContext, type RouteDef } from './route.ts';
+import { NETWORK_ONLY } from './access.ts';
 import { transportPolicy } from './transport.ts';
 import { issueProblems, problemSentence, requestLang } from './validation.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
@@ -191,9 +192,10 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
           res,
           new Forbidden('Réservé au réseau de la boutique : seul l’espace des producteurs est ouvert depuis l’extérieur.'),
         );
-      const verdict = admits(def.access, user, device, def.needsDevice);
+      const verdict = admits(def.access, user, device, def.needsDevice, def.network);
       if (verdict === 'unauthenticated') return sendError(res, new Unauthorized());
       if (verdict === 'forbidden') return sendError(res, new Forbidden());
+      if (verdict === 'network') return sendError(res, new Forbidden(NETWORK_ONLY));
 
       const params = (def.params ?? NOTHING).safeParse(req.params);
       if (!params.success) return sendError(res, zodToInvalid(params.error, 'params', req.params, lang, def.path), lang, def.path);

@@ -65,6 +65,11 @@ export interface RouteDef {
   access: Access;
   /** Also requires a paired till (device cookie): what a cashier rings must come from a till. */
   needsDevice?: boolean;
+  /**
+   * The network's business as a whole (its accounts, statements, archives, settings, event log): a manager
+   * tied to one site is refused it, whatever the route's roles say.
+   */
+  network?: boolean;
   summary: string;
   tag: string;
   params?: z.ZodType;
@@ -83,6 +88,7 @@ type Out<S, Otherwise> = S extends z.ZodType ? z.output<S> : Otherwise;
 export interface RouteSpec<E extends Endpoint> {
   access: Access;
   needsDevice?: boolean;
+  network?: boolean;
   summary: string;
   tag: string;
   handler: (
@@ -101,8 +107,11 @@ export function admits(
   user: SessionUser | null,
   device: DeviceIdentity | null,
   needsDevice = false,
-): 'yes' | 'unauthenticated' | 'forbidden' {
+  network = false,
+): 'yes' | 'unauthenticated' | 'forbidden' | 'network' {
   if (needsDevice && !device) return user ? 'forbidden' : 'unauthenticated';
+  // A manager tied to a site works at that site: the network's own business is for its managers.
+  if (network && user && (user.role === 'admin' || user.role === 'manager') && user.siteId !== null) return 'network';
   if (access === 'public') return 'yes';
   if (access === 'authenticated') return user ? 'yes' : 'unauthenticated';
   if (user && access.includes(user.role)) return 'yes';

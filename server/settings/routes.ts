@@ -18,18 +18,21 @@ export const settingsRoutes = [
   }),
   serve(settingsApi.identity, {
     access: MANAGERS,
+    network: true,
     tag: 'settings',
     summary: 'Set the shop identity: name, address, SIRET, VAT number, receipt footer',
     handler: async ({ body }, ctx) => saveShopIdentity(ctx.db, ctx, body, ctx.services.now()),
   }),
   serve(settingsApi.inStoreLayouts, {
     access: MANAGERS,
+    network: true,
     tag: 'settings',
     summary: 'Set how scale labels (EAN-13 prefixes 20–29) embed a price or a weight',
     handler: async ({ body }, ctx) => saveInStoreLayouts(ctx.db, ctx, body.layouts, ctx.services.now()),
   }),
   serve(settingsApi.till, {
     access: MANAGERS,
+    network: true,
     tag: 'settings',
     summary: 'Set how tills behave: extra payment methods, the discount a cashier may give without a manager, auto-lock delay',
     handler: async ({ body }, ctx) => saveTillOptions(ctx.db, ctx, body, ctx.services.now()),

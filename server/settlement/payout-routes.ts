@@ -12,12 +12,14 @@ const change = (ctx: Ctx) => ({ userId: requireUser(ctx).id, now: ctx.services.n
 export const payoutRoutes = [
   serve(invoicesApi.list, {
     access: [...MANAGERS, 'producer'],
+    network: true,
     tag: 'settlement',
     summary: 'Commission invoices and credit notes, newest first: a producer sees only their own',
     handler: async ({ query }, ctx) => listInvoices(ctx.db, producerScope(ctx), query),
   }),
   serve(invoicesApi.pdf, {
     access: [...MANAGERS, 'producer'],
+    network: true,
     tag: 'settlement',
     summary: 'An invoice’s PDF, typeset from the invoice as frozen when issued',
     handler: async ({ params }, ctx) => {
@@ -27,18 +29,21 @@ export const payoutRoutes = [
   }),
   serve(payoutsApi.list, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'The SEPA transfer files made to pay statements, newest first',
     handler: async (_, ctx) => listPayouts(ctx.db),
   }),
   serve(payoutsApi.create, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'Make one SEPA credit transfer file (pain.001.001.03) paying the selected statements',
     handler: async ({ body }, ctx) => Reply.created(await createPayout(ctx.db, change(ctx), body, ctx.services.config.TZ_BUSINESS)),
   }),
   serve(payoutsApi.xml, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'The pain.001 file of a payout, as made, for the bank',
     handler: async ({ params }, ctx) => {
@@ -48,18 +53,21 @@ export const payoutRoutes = [
   }),
   serve(payoutsApi.get, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'A payout and the statements it pays',
     handler: async ({ params }, ctx) => getPayout(ctx.db, params.id),
   }),
   serve(payoutsApi.confirm, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'The file went to the bank: every statement of the payout is marked paid by transfer',
     handler: async ({ params }, ctx) => confirmPayout(ctx.db, change(ctx), params.id),
   }),
   serve(payoutsApi.cancel, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'The file was not sent: its statements are free again',
     handler: async ({ params }, ctx) => cancelPayout(ctx.db, change(ctx), params.id),

@@ -32,12 +32,14 @@ const change = (ctx: Ctx) => ({ userId: requireUser(ctx).id, now: ctx.services.n
 export const settlementRoutes = [
   serve(settlementApi.mandates, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'A producer’s self-billing mandates (commissionnaire model): a producer sees only their own',
     handler: async ({ params }, ctx) => listMandates(ctx.db, producerScope(ctx), params.id),
   }),
   serve(settlementApi.mandateTemplate, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'The self-billing mandate to print and sign, with both parties’ identities filled in',
     handler: async ({ params }, ctx) => {
@@ -47,6 +49,7 @@ export const settlementRoutes = [
   }),
   serve(settlementApi.recordMandate, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'Record a producer’s signed self-billing mandate (the scanned PDF as the body), kept as signed',
     handler: async ({ params, query, body }, ctx) => {
@@ -64,6 +67,7 @@ export const settlementRoutes = [
   }),
   serve(settlementApi.mandatePdf, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'A signed self-billing mandate’s PDF, as recorded',
     handler: async ({ params }, ctx) => {
@@ -73,36 +77,42 @@ export const settlementRoutes = [
   }),
   serve(settlementApi.revokeMandate, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'End a self-billing mandate from a day on (self-billed invoices are refused from then)',
     handler: async ({ params, body }, ctx) => revokeMandate(ctx.db, params.id, body.on, requireUser(ctx).id, ctx.services.now()),
   }),
   serve(settlementApi.terms, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'The commission terms of a producer: default rate, rates by category, VAT on the commission',
     handler: async ({ params }, ctx) => producerTerms(ctx.db, ctx, params.id),
   }),
   serve(settlementApi.setTerms, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'Set a producer’s commission terms (applies to statements issued from now on)',
     handler: async ({ params, body }, ctx) => changeCommissionTerms(ctx.db, change(ctx), params.id, body),
   }),
   serve(settlementApi.sales, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'A producer’s sales over a period by day, week or month, and by product',
     handler: async ({ params, query }, ctx) => producerSales(ctx.db, ctx, params.id, query),
   }),
   serve(settlementApi.lines, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'A producer’s sold lines over a period, newest first',
     handler: async ({ params, query }, ctx) => producerLines(ctx.db, ctx, params.id, query),
   }),
   serve(settlementApi.linesCsv, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'A producer’s sold lines over a period as CSV for French spreadsheets (BOM, “;”, decimal comma)',
     handler: async ({ params, query }, ctx) => {
@@ -112,12 +122,14 @@ export const settlementRoutes = [
   }),
   serve(settlementApi.statement, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'The statement of a period: the issued one, or a draft of what issuing it now would settle',
     handler: async ({ params, query }, ctx) => statementFor(ctx.db, ctx, params.id, query, ctx.services.config.TZ_BUSINESS),
   }),
   serve(settlementApi.statementPdf, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'The statement of a period as a PDF: the stored one if issued, otherwise a draft marked as such',
     handler: async ({ params, query }, ctx) => {
@@ -131,6 +143,7 @@ export const settlementRoutes = [
   }),
   serve(settlementApi.issue, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'Issue a producer’s statement for a finished period: numbered, frozen, PDF kept',
     handler: async ({ params, body }, ctx) => {
@@ -151,12 +164,14 @@ export const settlementRoutes = [
   }),
   serve(settlementApi.list, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'Issued statements, newest first; a producer sees only their own',
     handler: async ({ query }, ctx) => listStatements(ctx.db, ctx, query),
   }),
   serve(settlementApi.listCsv, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'Every statement of a period as CSV for French spreadsheets',
     handler: async ({ query }, ctx) => {
@@ -167,6 +182,7 @@ export const settlementRoutes = [
   // Before `/api/statements/:id`, which would take `12.pdf` for an id.
   serve(settlementApi.issuedPdf, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'The PDF of an issued statement, exactly as it was issued',
     handler: async ({ params }, ctx) => {
@@ -176,18 +192,21 @@ export const settlementRoutes = [
   }),
   serve(settlementApi.get, {
     access: OWNERS,
+    network: true,
     tag: 'settlement',
     summary: 'One issued statement with its lines and totals',
     handler: async ({ params }, ctx) => getStatement(ctx.db, ctx, params.id),
   }),
   serve(settlementApi.markPaid, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'Mark an issued statement as paid (date, method, reference)',
     handler: async ({ params, body }, ctx) => markStatementPaid(ctx.db, change(ctx), params.id, body),
   }),
   serve(settlementApi.startRun, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'Issue the statements of every producer with activity in a period; progress on GET and over socket.io',
     handler: async ({ body }, ctx) => {
@@ -197,18 +216,21 @@ export const settlementRoutes = [
   }),
   serve(settlementApi.nextRun, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'The month a statement run should open on: the oldest finished month a producer is still owed a statement for',
     handler: async (_, ctx) => nextRunPeriod(ctx.db, businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS)),
   }),
   serve(settlementApi.run, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'How far a run of statements has got',
     handler: async ({ params }, ctx) => runProgress(ctx.db, params.id),
   }),
   serve(settlementApi.invite, {
     access: MANAGERS,
+    network: true,
     tag: 'settlement',
     summary: 'Invite a producer to the portal (or reset their password): a one-time link valid 7 days',
     handler: async ({ params, body }, ctx) =>

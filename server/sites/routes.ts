@@ -1,16 +1,9 @@
 import { sitesApi } from '../../shared/api/sites.ts';
 import { requireUser } from '../auth/access.ts';
-import { Forbidden, NotFound } from '../errors.ts';
+import { NotFound } from '../errors.ts';
 import { MANAGERS } from '../http/access.ts';
 import { Reply, serve, type RequestContext } from '../http/route.ts';
 import { createSite, listSitePrices, listSites, networkReport, setSitePrice, siteScope, updateSite } from './sites.ts';
-
-/** The network's own settings (its sites) are for a manager of the whole network, not one tied to a site. */
-function requireNetwork(ctx: RequestContext) {
-  const user = requireUser(ctx);
-  if (siteScope(ctx) !== null) throw new Forbidden('Réservé à la gestion du réseau : vous gérez un seul site.');
-  return user;
-}
 
 /** A manager tied to a site reaches that site only; another is "not found". */
 function requireSite(ctx: RequestContext, siteId: number) {
@@ -27,20 +20,22 @@ export const siteRoutes = [
   }),
   serve(sitesApi.create, {
     access: MANAGERS,
+    network: true,
     tag: 'sites',
     summary: 'Open a site with its counters (outlets); they sell the network’s catalogue, tills are added after',
     handler: async ({ body }, ctx) => {
-      const user = requireNetwork(ctx);
+      const user = requireUser(ctx);
       const now = ctx.services.now();
       return Reply.created(await ctx.db.transaction().execute((trx) => createSite(trx, body, user.id, now)));
     },
   }),
   serve(sitesApi.update, {
     access: MANAGERS,
+    network: true,
     tag: 'sites',
     summary: 'Rename a site, or close it (the first site stays open)',
     handler: async ({ params, body }, ctx) => {
-      const user = requireNetwork(ctx);
+      const user = requireUser(ctx);
       const now = ctx.services.now();
       return ctx.db.transaction().execute((trx) => updateSite(trx, params.id, body, user.id, now));
     },

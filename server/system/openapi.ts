@@ -45,7 +45,7 @@ export function buildOpenApi(routes: readonly RouteDef[]) {
     const op: Record<string, unknown> = {
       summary: r.summary,
       tags: [r.tag],
-      description: `Who may call it: ${describeAccess(r.access)}${r.needsDevice ? ', from a paired till' : ''}.`,
+      description: `Who may call it: ${describeAccess(r.access)}${r.needsDevice ? ', from a paired till' : ''}${r.network ? ', not by a manager tied to one site (the network’s business)' : ''}.`,
       'x-access': r.access,
       parameters,
       responses: {

@@ -18,12 +18,14 @@ export const systemRoutes = [
   }),
   serve(systemApi.events, {
     access: MANAGERS,
+    network: true,
     tag: 'system',
     summary: 'The event log (who did what sensitive thing when), newest first',
     handler: async ({ query }, ctx) => listEvents(ctx.db, query),
   }),
   serve(systemApi.verify, {
     access: MANAGERS,
+    network: true,
     tag: 'system',
     summary: 'Re-walk every chain (events, and tickets and closings once recorded) and re-sum the stock ledger',
     handler: async (_, ctx) => {
@@ -38,12 +40,14 @@ export const systemRoutes = [
   }),
   serve(systemApi.backups, {
     access: MANAGERS,
+    network: true,
     tag: 'system',
     summary: 'Backups kept on the server, newest first',
     handler: async (_, ctx) => listBackups(ctx.services.config.backupDir),
   }),
   serve(systemApi.backupNow, {
     access: MANAGERS,
+    network: true,
     tag: 'system',
     summary: 'Take a backup now (SQLite online backup, integrity-checked; pg_dump on PostgreSQL)',
     handler: async (_, ctx) =>
@@ -51,6 +55,7 @@ export const systemRoutes = [
   }),
   serve(systemApi.backup, {
     access: ['admin'],
+    network: true,
     tag: 'system',
     summary: 'Download a backup (admins only: it holds every account and sale)',
     handler: async ({ params }, ctx) => {

@@ -292,7 +292,7 @@ export async function aProduct(admin: Client, overrides: Record<string, unknown>
 export async function aUser(
   shop: TestShop,
   role: 'admin' | 'manager' | 'cashier' | 'waiter' | 'producer',
-  extra: { producerId?: number; pin?: string; tillId?: number } = {},
+  extra: { producerId?: number; pin?: string; tillId?: number; siteId?: number } = {},
 ) {
   const n = ++seq;
   const login = `${role}${n}`;
@@ -314,6 +314,7 @@ export async function aUser(
     role,
     password,
     ...(producerId ? { producerId } : {}),
+    ...(extra.siteId ? { siteId: extra.siteId } : {}),
   });
   if (created.status !== 201) throw new Error(`aUser: ${created.status} ${JSON.stringify(created.body)}`);
   const client = shop.client();
