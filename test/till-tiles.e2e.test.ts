@@ -175,4 +175,44 @@ describe('the till’s product tiles on the demo shop', { timeout: 120_000 }, ()
       await page.context().close();
     });
   }
+
+  it('says what a search found: nothing, the first results only, or every product again once cleared', async () => {
+    const page = await openTill({ width: 1280, height: 800 });
+    const search = page.getByRole('searchbox', { name: 'Chercher un article ou scanner' });
+    const count = page.getByTestId('grid-count');
+    const none = page.locator('p.empty');
+    const all = (await count.textContent())!;
+    expect(all).toMatch(/^\d+ article\(s\)$/);
+    expect(await none.isVisible()).toBe(false);
+    // Nothing in the demo's catalogue holds « zzz »: said under the box, an empty grid.
+    await search.pressSequentially('zzz');
+    await expect.poll(() => none.textContent()).toBe('Aucun article pour « zzz ».');
+    expect(await none.isVisible()).toBe(true);
+    expect(await page.locator('[data-testid=grid] .tile').count()).toBe(0);
+    expect(await count.textContent()).toBe('');
+    // One letter finds more than the 25 a search shows: the count says so (the demo's textile models show
+    // their variants as one tile, so there may be fewer tiles than 25, as many as the count says).
+    await search.fill('');
+    await search.pressSequentially('a');
+    await expect.poll(() => count.textContent()).toMatch(/^Les \d+ premiers résultats : précisez la recherche pour voir les autres\.$/);
+    const n = Number((await count.textContent())!.match(/\d+/)![0]);
+    expect(n).toBeGreaterThan(10);
+    expect(n).toBeLessThanOrEqual(25);
+    expect(await none.isVisible()).toBe(false);
+    expect(await page.locator('[data-testid=grid] .tile').count()).toBe(n);
+    expect(await page.getByTestId('grid').getAttribute('aria-label')).toBe(`Articles (${n})`);
+    // The tabs step back while searching, readable still (axe), « Tout » no longer pressed.
+    const tout = page.getByRole('button', { name: 'Tout', exact: true });
+    expect(await page.locator('nav.tabs').getAttribute('data-searching')).toBe('');
+    expect(await tout.getAttribute('aria-pressed')).toBe('false');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // Escape clears the box: every product again, and their count.
+    await search.press('Escape');
+    await expect.poll(() => count.textContent()).toBe(all);
+    expect(await none.isVisible()).toBe(false);
+    expect(await page.locator('nav.tabs').getAttribute('data-searching')).toBe(null);
+    expect(await tout.getAttribute('aria-pressed')).toBe('true');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -9,6 +9,8 @@ export interface GridProps {
   lang: Lang;
   /** Names the grid for assistive technology (“Produits : 124”). */
   label: string;
+  /** Filled with the grid while it is on the page, to show another list without a redraw of the framework (`update`). */
+  handle?: { current: ProductGrid | null };
 }
 
 /** A tile's size, fixed so the grid can draw only the rows in view: the name gets the lines left. */
@@ -50,20 +52,30 @@ export class ProductGrid extends Component<GridProps> {
   private viewHeight = 800;
   private scrollTop = 0;
   private padding = '';
+  /** The grid's name as last written (`aria-label`). */
+  private label = '';
   private observer: ResizeObserver | null = null;
 
   override shouldComponentUpdate(next: GridProps) {
-    if (next.products !== this.props.products || next.lang !== this.props.lang) {
-      this.products = next.products;
-      if (next.products !== this.props.products && this.scrollTop !== 0 && this.scroller) this.scroller.scrollTop = this.scrollTop = 0;
-      this.draw(true);
-    }
-    if (next.label !== this.props.label) this.el?.setAttribute('aria-label', next.label);
+    if (next.lang !== this.props.lang && next.products === this.products) this.draw(true);
+    this.update(next.products, next.label);
     return false;
   }
 
+  /** Shows another list (a keystroke, a tab), from the top, and names the grid for it. */
+  update(products: readonly Product[], label: string) {
+    if (products !== this.products) {
+      this.products = products;
+      if (this.scrollTop !== 0 && this.scroller) this.scroller.scrollTop = this.scrollTop = 0;
+      this.draw(true);
+    }
+    if (label !== this.label) this.el?.setAttribute('aria-label', (this.label = label));
+  }
+
   override componentDidMount() {
+    if (this.props.handle) this.props.handle.current = this;
     this.products = this.props.products;
+    this.label = this.props.label;
     const scroller = this.scroller!;
     this.measure(scroller.clientWidth, scroller.clientHeight);
     this.draw(true);
@@ -76,6 +88,7 @@ export class ProductGrid extends Component<GridProps> {
   }
 
   override componentWillUnmount() {
+    if (this.props.handle?.current === this) this.props.handle.current = null;
     this.observer?.disconnect();
   }
 
