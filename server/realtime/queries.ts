@@ -53,3 +53,21 @@ export async function ownersOf(db: Db, productIds: number[]) {
 export async function outletIds(db: Db): Promise<{ id: number; siteId: number }[]> {
   return (await db.selectFrom('outlets').select(['id', 'site_id']).execute()).map((o) => ({ id: o.id, siteId: o.site_id }));
 }
+
+/**
+ * Where each outlet, till and printer is: its site (a printer of no outlet: none). The managers tied to a site
+ * hear of that site only (`server/realtime/realtime.ts`).
+ */
+export async function placesOf(db: Db) {
+  const outlets = new Map((await db.selectFrom('outlets').select(['id', 'site_id']).execute()).map((o) => [o.id, o.site_id]));
+  const tills = new Map(
+    (await db.selectFrom('tills').select(['id', 'outlet_id']).execute()).map((t) => [t.id, outlets.get(t.outlet_id) ?? null]),
+  );
+  const printers = new Map(
+    (await db.selectFrom('printers').select(['id', 'outlet_id']).execute()).map((p) => [
+      p.id,
+      p.outlet_id === null ? null : (outlets.get(p.outlet_id) ?? null),
+    ]),
+  );
+  return { outlets, tills, printers };
+}

@@ -19,7 +19,7 @@ import type { Database } from '../../db/schema.ts';
 import type { KitchenTicketView, OrderView } from '../../shared/api/restaurant.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
-import { followableProducts, outletIds, ownersOf, stationPrinters, stockOf, tillRooms } from './queries.ts';
+import { followableProducts, outletIds, ownersOf, placesOf, stationPrinters, stockOf, tillRooms } from './queries.ts';
 
 import { dishesShortOfIngredients, dishesUsing } from '../catalog/recipes.ts';
 
@@ -35,12 +35,16 @@ function parseCookies(header: string | undefined): Record<string, string> {
 const stockGet = z.object({ productIds: z.array(z.number().int().positive()).min(1).max(5000) }).strict();
 
 /**
- * Rooms: `managers` (admins and managers), `till:<id>` (a paired till, locked or not), `outlet:<id>`, and
- * `producer:<id>` (that producer's own lines and stock only). A socket without a session or a device gets
- * nothing: it is refused at the handshake.
+ * Rooms: `managers` (the network's admins and managers), `site:<id>` (the managers tied to that site: what
+ * happens at their site only, never the network's statements), `till:<id>` (a paired till, locked or not),
+ * `outlet:<id>`, and `producer:<id>` (that producer's own lines and stock only). A socket without a session
+ * or a device gets nothing: it is refused at the handshake.
  */
 /** How long stock changes are gathered before one broadcast. */
 const STOCK_COALESCE_MS = 25;
+
+/** Somewhere something happened: the site's tied managers hear of it (`toManagers`). */
+type Place = { outletId: number } | { tillId: number } | { printerId: number };
 
 export class Realtime {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
@@ -97,7 +101,7 @@ export class Realtime {
         user: Awaited<ReturnType<typeof resolveSession>>;
         device: Awaited<ReturnType<typeof resolveDevice>>;
       };
-      if (user?.role === 'admin' || user?.role === 'manager') await socket.join('managers');
+      if (user?.role === 'admin' || user?.role === 'manager') await socket.join(user.siteId == null ? 'managers' : `site:${user.siteId}`);
       if (user?.role === 'producer' && user.producerId !== null) await socket.join(`producer:${user.producerId}`);
       if (device) {
         const till = await tillRooms(db, device.tillId);
@@ -127,27 +131,66 @@ export class Realtime {
     });
   }
 
+  /** Each outlet's, till's and printer's site, read once (again when one is not known yet). */
+  private places: Awaited<ReturnType<typeof placesOf>> | null = null;
+  /** Emits waiting for the places to be read: later ones wait behind them, so that their order is kept. */
+  private placesQueue: Promise<void> | null = null;
+
+  private siteOf(place: Place): number | null | undefined {
+    const p = this.places;
+    if (!p) return undefined;
+    return 'outletId' in place
+      ? p.outlets.get(place.outletId)
+      : 'tillId' in place
+        ? p.tills.get(place.tillId)
+        : p.printers.get(place.printerId);
+  }
+
+  /**
+   * The managers who may hear of something that happened at a place: the network's, and those tied to the
+   * place's site. `emit` gets their rooms, at once when the place is known, else once the places are read.
+   */
+  private toManagers(place: Place, emit: (rooms: string[]) => void) {
+    const rooms = (site: number | null | undefined) => (site == null ? ['managers'] : ['managers', `site:${site}`]);
+    if (!this.placesQueue) {
+      const site = this.siteOf(place);
+      if (site !== undefined) return emit(rooms(site));
+    }
+    const queued = (this.placesQueue ?? Promise.resolve())
+      .then(async () => {
+        if (this.siteOf(place) === undefined) this.places = await placesOf(this.db);
+      })
+      .catch((e) => this.log.warn('realtime: the sites of outlets could not be read', { error: (e as Error).message }))
+      .then(() => emit(rooms(this.siteOf(place))));
+    this.placesQueue = queued;
+    void queued.then(() => {
+      if (this.placesQueue === queued) this.placesQueue = null;
+    });
+  }
+
   /** An order as it now stands: to every device of its outlet and to the managers. */
   orderChanged(order: OrderView) {
-    this.io.to('managers').to(`outlet:${order.outletId}`).emit('order:changed', order);
+    this.toManagers({ outletId: order.outletId }, (m) => this.io.to([...m, `outlet:${order.outletId}`]).emit('order:changed', order));
   }
 
   /** A kitchen ticket as it now stands: to every device of its outlet (the kitchen screens among them) and the managers. */
   kitchenChanged(outletId: number, ticket: KitchenTicketView) {
-    this.io.to('managers').to(`outlet:${outletId}`).emit('kitchen:changed', ticket);
+    this.toManagers({ outletId }, (m) => this.io.to([...m, `outlet:${outletId}`]).emit('kitchen:changed', ticket));
   }
 
   floorChanged(outletId: number) {
-    this.io.to('managers').to(`outlet:${outletId}`).emit('floor:changed', { outletId });
+    this.toManagers({ outletId }, (m) => this.io.to([...m, `outlet:${outletId}`]).emit('floor:changed', { outletId }));
   }
 
   stationChanged(station: { id: number; outletId: number; name: string; printerId: number | null; active: boolean }) {
-    this.io.to('managers').to(`outlet:${station.outletId}`).emit('station:changed', station);
+    this.toManagers({ outletId: station.outletId }, (m) =>
+      this.io.to([...m, `outlet:${station.outletId}`]).emit('station:changed', station),
+    );
   }
 
   /** A day's Z was taken: the outlet's tills say where their sales go now. */
   dayClosed(outletId: number, day: string) {
-    this.io.to('managers').to(`outlet:${outletId}`).emit('day:closed', { outletId, day });
+    this.toManagers({ outletId }, (m) => this.io.to([...m, `outlet:${outletId}`]).emit('day:closed', { outletId, day }));
   }
 
   /** Tells a till's tablets that another one took the till over. */
@@ -188,16 +231,16 @@ export class Realtime {
       const events = await this.stockOf(unique);
       if (!events.length) return;
       const rows = await ownersOf(this.db, unique);
-      // Managers hear of every site (each event says which); a till of its own site's shelves only.
+      // The network's managers hear of every site (each event says which); a till, and a manager tied to a
+      // site, of their own site's shelves only.
       this.io.to('managers').emit('stock:changed', events);
       const outlets = await outletIds(this.db);
       for (const siteId of new Set(events.map((e) => e.siteId))) {
-        const rooms = outlets.filter((o) => o.siteId === siteId).map((o) => `outlet:${o.id}`);
-        if (rooms.length)
-          this.io.to(rooms).emit(
-            'stock:changed',
-            events.filter((e) => e.siteId === siteId),
-          );
+        const rooms = [`site:${siteId}`, ...outlets.filter((o) => o.siteId === siteId).map((o) => `outlet:${o.id}`)];
+        this.io.to(rooms).emit(
+          'stock:changed',
+          events.filter((e) => e.siteId === siteId),
+        );
       }
       const byProducer = new Map<number, StockChangedEvent[]>();
       for (const e of events) {
@@ -207,13 +250,13 @@ export class Realtime {
       for (const [producerId, list] of byProducer) this.io.to(`producer:${producerId}`).emit('stock:changed', list);
       // Dishes cooked with these goods: whether their ingredients are short may have changed (the waiter's flag).
       const dishes = await dishesUsing(this.db, unique);
-      // Each site's tills and phones by that site's shelves (a dish is cooked where it is sold); managers by
-      // the first site's, as before there were sites.
+      // Each site's tills, phones and tied managers by that site's shelves (a dish is cooked where it is
+      // sold); the network's managers by the first site's, as before there were sites.
       if (dishes.length) {
         const sites = [...new Set(outlets.map((o) => o.siteId))].sort((a, b) => a - b);
         for (const siteId of sites) {
           const short = await dishesShortOfIngredients(this.db, dishes, siteId);
-          const rooms = outlets.filter((o) => o.siteId === siteId).map((o) => `outlet:${o.id}`);
+          const rooms = [`site:${siteId}`, ...outlets.filter((o) => o.siteId === siteId).map((o) => `outlet:${o.id}`)];
           (siteId === sites[0] ? this.io.to('managers').to(rooms) : this.io.to(rooms)).emit(
             'dishes:availability',
             dishes.map((productId) => ({ productId, ingredientsShort: short.has(productId) })),
@@ -239,7 +282,9 @@ export class Realtime {
 
   /** A printer's state and queue: to the managers and to the tills it prints for. */
   printerState(status: PrinterStateEvent) {
-    this.io.to('managers').to(`printer:${status.printerId}`).emit('printer:state', status);
+    this.toManagers({ printerId: status.printerId }, (m) =>
+      this.io.to([...m, `printer:${status.printerId}`]).emit('printer:state', status),
+    );
   }
 
   /** After a commit: managers and the till see the ticket; each producer sees only their own lines of it. */
@@ -248,7 +293,7 @@ export class Realtime {
       this.io.to(`till:${sale.tillId}`).emit('sale:recorded', sale);
       return;
     }
-    this.io.to('managers').to(`till:${sale.tillId}`).emit('sale:recorded', sale);
+    this.toManagers({ tillId: sale.tillId }, (m) => this.io.to([...m, `till:${sale.tillId}`]).emit('sale:recorded', sale));
     const byProducer = new Map<number, SaleRecordedEvent['lines']>();
     for (const l of sale.lines) if (l.producerId !== null) byProducer.set(l.producerId, [...(byProducer.get(l.producerId) ?? []), l]);
     for (const [producerId, lines] of byProducer) {
