@@ -284,6 +284,7 @@ const NETWORK = new Set([
   'POST /api/payouts/:id/cancel',
   'POST /api/sites',
   'PATCH /api/sites/:id',
+  'POST /api/producers',
 ]);
 
 function admitted(rule: (typeof expected)[string], who: Who, key: string): boolean {

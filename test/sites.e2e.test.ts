@@ -162,6 +162,14 @@ describe('a network of sites in the back office', { timeout: 120_000 }, () => {
       const alerts = await page.locator('.error[role=alert]').allTextContents();
       if (alerts.length) problems.push(`${name}: ${alerts.join(' / ')}`);
     }
+    // A producer's card: contact details to edit, the commission and bank account said to be the network's.
+    await nav.getByRole('link', { name: 'Catalogue', exact: true }).click();
+    await page.getByRole('button', { name: 'Modifier Rucher de Brassac', exact: true }).click();
+    const card = page.locator('form.edit-producer');
+    await card.waitFor();
+    expect(await card.getByLabel('Commission (%)').count()).toBe(0);
+    expect(await card.textContent()).toContain('sont réglés par la gestion du réseau');
+    problems.push(...(await accessibilityProblems(page)).map((p) => `producer card: ${p}`));
     // The network page lists their site alone, without the form that opens one.
     await nav.getByRole('link', { name: 'Réseau de sites', exact: true }).click();
     await expect.poll(() => page.getByTestId('site-row').count()).toBe(1);

@@ -290,7 +290,71 @@ describe('a network of sites', () => {
     expect(tiedHeard.stock.length).toBeGreaterThan(0);
     expect(new Set(tiedHeard.stock)).toEqual(new Set([rodez.id]));
     expect(adminHeard.sales.sort()).toEqual([1, rodezTill].sort());
+    // Asked for the shelves: Rodez's for them, both for the network's admin.
+    const asked = async (socket: S) =>
+      ((await socket.emitWithAck('stock:get', { productIds: [miel.id] })) as { siteId: number }[]).map((e) => e.siteId);
+    expect(await asked(tiedSocket)).toEqual([rodez.id]);
+    expect((await asked(adminSocket)).sort()).toEqual([1, rodez.id].sort());
     tiedSocket.disconnect();
     adminSocket.disconnect();
+  });
+
+  it('leaves a manager tied to Rodez the producers’ contact details, not their terms, accounts or portal, nor another site’s staff', async () => {
+    const tied = shop.client();
+    expect((await tied.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    const refusal = 'Réservé à la gestion du réseau : vous gérez un seul site.';
+    // The producer's phone: theirs to keep up to date; the commission and the bank account: the network's.
+    expect((await tied.patch(`/api/producers/${rucher.id}`, { phone: '05 63 00 00 00' })).status).toBe(200);
+    const commission = await tied.patch(`/api/producers/${rucher.id}`, { commissionBp: 100 });
+    expect(commission.status).toBe(403);
+    expect(commission.body.error.message).toContain('commissionBp');
+    const iban = await tied.patch(`/api/producers/${rucher.id}`, { iban: 'FR7630006000011234567890189' });
+    expect(iban.status).toBe(403);
+    expect(iban.body.error.message).toContain('iban');
+    const after = (await shop.admin.get(`/api/producers/${rucher.id}`)).body;
+    expect([after.phone, after.iban]).toEqual(['05 63 00 00 00', null]);
+    // Registering a producer, or opening (or resetting) a producer's portal: the network's.
+    const newProducer = await tied.post('/api/producers', { name: 'Ferme de Rodez', legalName: 'Ferme de Rodez', siret: '73282932000074' });
+    expect(newProducer.status).toBe(403);
+    expect(newProducer.body.error.message).toBe(refusal);
+    const producerAccount = await tied.post('/api/users', {
+      login: 'rucher-2',
+      displayName: 'Rucher',
+      role: 'producer',
+      password: 'rucher-password-1',
+      producerId: rucher.id,
+    });
+    expect(producerAccount.status).toBe(403);
+    const producerUser = (await shop.admin.get('/api/users')).body.find((u: any) => u.role === 'producer');
+    expect((await tied.put(`/api/users/${producerUser.id}/password`, { password: 'taken-over-pass' })).status).toBe(403);
+    // Castres' own cashier: not theirs to know; Rodez's: theirs to manage, at Rodez's outlets only.
+    const castresOnly = await shop.admin.post('/api/users', {
+      displayName: 'Caissière Castres',
+      role: 'cashier',
+      pin: '7391',
+      outletId: 1,
+    });
+    expect(castresOnly.status).toBe(201);
+    expect((await tied.put(`/api/users/${castresOnly.body.id}/pin`, { pin: '1593' })).status).toBe(404);
+    const rodezShop = rodez.outlets.find((o) => o.kind === 'shop')!.id;
+    const hired = await tied.post('/api/users', { displayName: 'Caissier Rodez', role: 'cashier', pin: '8264', outletId: rodezShop });
+    expect(hired.status).toBe(201);
+    const elsewhere = await tied.post('/api/users', { displayName: 'Caissier ailleurs', role: 'cashier', pin: '8265', outletId: 1 });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.fields[0].field).toBe('outletId');
+    expect((await tied.patch(`/api/users/${hired.body.id}`, { outletId: 1 })).status).toBe(400);
+
+    // Castres' deposit slip (10 jars) is not found for them, by id or as a PDF; Rodez's is theirs.
+    const slips = (await shop.admin.get('/api/stock/slips')).body as { id: number; siteName: string }[];
+    const castresSlip = slips.find((x) => x.siteName !== 'Tiers-lieu de Rodez')!;
+    const rodezSlip = slips.find((x) => x.siteName === 'Tiers-lieu de Rodez')!;
+    expect((await tied.get(`/api/stock/slips/${castresSlip.id}`)).status).toBe(404);
+    expect((await tied.get(`/api/stock/slips/${castresSlip.id}.pdf`)).status).toBe(404);
+    expect((await tied.get(`/api/stock/slips/${rodezSlip.id}`)).status).toBe(200);
+    // The jar's movements: Rodez's only (its deposit of 4, its sales of 2 then 1), never Castres' deposit of 10.
+    const moves = (await tied.get(`/api/products/${miel.id}/movements`)).body as { kind: string; quantity: number }[];
+    expect(moves.map((m) => m.quantity).sort((a, b) => a - b)).toEqual([-2, -1, 4]);
+    const all = (await shop.admin.get(`/api/products/${miel.id}/movements`)).body as { quantity: number }[];
+    expect(all.map((m) => m.quantity)).toContain(10);
   });
 });

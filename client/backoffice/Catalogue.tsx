@@ -109,7 +109,7 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
     <>
       <section class="panel">
         <h3>{t('bo.cat.producers')}</h3>
-        <NewProducer t={t} onCreated={refresh} />
+        {network && <NewProducer t={t} onCreated={refresh} />}
         <table class="figures">
           <thead>
             <tr>
@@ -127,6 +127,7 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
                   <td colSpan={5}>
                     <EditProducer
                       t={t}
+                      network={network}
                       producer={p}
                       onDone={() => {
                         setEditingProducer(null);
@@ -545,7 +546,8 @@ function NewProduct({
 }
 
 /** A producer's identity, VAT status, commission and whether they still deposit; every change is logged. */
-function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDone: () => void }) {
+/** `network`: the editor manages the whole network; a manager tied to a site edits the contact details only. */
+function EditProducer({ t, producer, network, onDone }: { t: T; producer: Producer; network: boolean; onDone: () => void }) {
   const [error, setError] = useState('');
   async function submit(e: Event) {
     e.preventDefault();
@@ -559,11 +561,16 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
           name: String(f.get('name')),
           legalName: String(f.get('legalName')),
           siret: String(f.get('siret')).replace(/\s/g, ''),
-          vatStatus: String(f.get('vatStatus')) as Producer['vatStatus'],
-          commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
           active: f.get('active') === 'on',
-          flatRateCompensationBp: Number(f.get('flatRateCompensationBp')) === 559 ? 559 : 443,
-          ...bankFields(f),
+          // What the producer is paid and how: the network's to set.
+          ...(network
+            ? {
+                vatStatus: String(f.get('vatStatus')) as Producer['vatStatus'],
+                commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
+                flatRateCompensationBp: Number(f.get('flatRateCompensationBp')) === 559 ? 559 : 443,
+                ...bankFields(f),
+              }
+            : {}),
         },
       });
       onDone();
@@ -585,34 +592,40 @@ function EditProducer({ t, producer, onDone }: { t: T; producer: Producer; onDon
         SIRET
         <input name="siret" required inputMode="numeric" defaultValue={producer.siret} />
       </label>
-      <label>
-        {t('bo.cat.vatStatus')}
-        <Choice
-          name="vatStatus"
-          value={producer.vatStatus}
-          options={[
-            ['subject', t('bo.cat.subject')],
-            ['franchise', t('bo.cat.franchise')],
-            ['flat_rate', t('bo.cat.flatRate')],
-          ]}
-        />
-      </label>
-      <BankInputs t={t} producer={producer} />
-      <label>
-        {t('bo.cat.flatRateCompensation')}
-        <Choice
-          name="flatRateCompensationBp"
-          value={String(producer.flatRateCompensationBp)}
-          options={[
-            ['443', t('bo.cat.flatRate443')],
-            ['559', t('bo.cat.flatRate559')],
-          ]}
-        />
-      </label>
-      <label>
-        {t('bo.cat.commissionPct')}
-        <input name="commission" required inputMode="decimal" defaultValue={String(producer.commissionBp / 100).replace('.', ',')} />
-      </label>
+      {network ? (
+        <>
+          <label>
+            {t('bo.cat.vatStatus')}
+            <Choice
+              name="vatStatus"
+              value={producer.vatStatus}
+              options={[
+                ['subject', t('bo.cat.subject')],
+                ['franchise', t('bo.cat.franchise')],
+                ['flat_rate', t('bo.cat.flatRate')],
+              ]}
+            />
+          </label>
+          <BankInputs t={t} producer={producer} />
+          <label>
+            {t('bo.cat.flatRateCompensation')}
+            <Choice
+              name="flatRateCompensationBp"
+              value={String(producer.flatRateCompensationBp)}
+              options={[
+                ['443', t('bo.cat.flatRate443')],
+                ['559', t('bo.cat.flatRate559')],
+              ]}
+            />
+          </label>
+          <label>
+            {t('bo.cat.commissionPct')}
+            <input name="commission" required inputMode="decimal" defaultValue={String(producer.commissionBp / 100).replace('.', ',')} />
+          </label>
+        </>
+      ) : (
+        <p class="muted wide">{t('bo.cat.termsByNetwork')}</p>
+      )}
       <label class="check">
         <input type="checkbox" name="active" defaultChecked={producer.active} />
         {t('bo.cat.producerActive')}

@@ -43,7 +43,7 @@ import {
   type ProductView,
 } from './products.ts';
 import { activeProducerNames, outletOfTill, productIdByBarcode, productIdByPlu } from './queries.ts';
-import { siteOf, sitePricesNow, type SiteAsker } from '../sites/sites.ts';
+import { siteOf, siteScope, sitePricesNow, type SiteAsker } from '../sites/sites.ts';
 
 /** At most this many stickers in one PDF. */
 const MAX_LABELS = 2000;
@@ -59,8 +59,9 @@ export async function viewProducer(db: Db, actor: Actor, id: number): Promise<Pr
   return getProducer(db, id);
 }
 
+/** A manager tied to a site edits a producer's contact details; what the producer is paid and how is the network's. */
 export const editProducer = (db: Kysely<Database>, actor: Actor, id: number, patch: ProducerUpdate, now: Date): Promise<ProducerView> =>
-  db.transaction().execute((trx) => updateProducer(trx, id, patch, requireUser(actor).id, now));
+  db.transaction().execute((trx) => updateProducer(trx, id, patch, requireUser(actor).id, now, siteScope(actor) !== null));
 
 // Categories
 

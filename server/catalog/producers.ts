@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { ProducerCreate, ProducerUpdate, ProducerView } from '../../shared/api/catalog.ts';
 import { normalizeForSearch, searchTerms, slugify } from '../../shared/text.ts';
 import type { ProducerRow } from '../../db/schema.ts';
-import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
 import { maskIban, vatNumberProblem } from '../../shared/banking.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
@@ -98,7 +98,26 @@ export async function listProducers(
   return rows.map(producerView);
 }
 
-export async function updateProducer(db: Trx, id: number, patch: ProducerUpdate, userId: number, now: Date): Promise<ProducerView> {
+/** What a producer is paid and how: set by the network's managers only (`moneyOnly`: refuse a change of them). */
+const PAYMENT_TERMS = ['vat_status', 'commission_bp', 'vat_number', 'iban', 'bic', 'flat_rate_compensation_bp'] as const;
+const PAYMENT_FIELDS: Record<(typeof PAYMENT_TERMS)[number], string> = {
+  vat_status: 'vatStatus',
+  commission_bp: 'commissionBp',
+  vat_number: 'vatNumber',
+  iban: 'iban',
+  bic: 'bic',
+  flat_rate_compensation_bp: 'flatRateCompensationBp',
+};
+
+export async function updateProducer(
+  db: Trx,
+  id: number,
+  patch: ProducerUpdate,
+  userId: number,
+  now: Date,
+  /** The editor is a manager tied to a site: the payment terms must stay as they are. */
+  termsLocked = false,
+): Promise<ProducerView> {
   const before = await db.selectFrom('producers').selectAll().where('id', '=', id).executeTakeFirst();
   if (!before) throw new NotFound('Producteur');
   const next = {
@@ -117,6 +136,13 @@ export async function updateProducer(db: Trx, id: number, patch: ProducerUpdate,
     bic: patch.bic === undefined ? before.bic : patch.bic,
     flat_rate_compensation_bp: patch.flatRateCompensationBp ?? before.flat_rate_compensation_bp,
   };
+  if (termsLocked) {
+    const changed = PAYMENT_TERMS.filter((k) => next[k] !== before[k]);
+    if (changed.length)
+      throw new Forbidden(
+        `La commission, la TVA et le compte bancaire d’un producteur sont réglés par la gestion du réseau (${changed.map((k) => PAYMENT_FIELDS[k]).join(', ')}).`,
+      );
+  }
   checkVatNumber(next.vat_number, next.siret);
   const row = await db
     .updateTable('producers')

@@ -43,6 +43,8 @@ export const catalogRoutes = [
   }),
   serve(catalogApi.createProducer, {
     access: MANAGERS,
+    // A producer's contract (commission, VAT, bank account) is the network's: its managers register producers.
+    network: true,
     tag: 'producers',
     summary: 'Create a producer (consignor)',
     handler: async ({ body }, ctx) => Reply.created(await registerProducer(ctx.db, ctx, body, ctx.services.now())),

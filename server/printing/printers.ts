@@ -127,7 +127,12 @@ export async function printerOfTill(db: Db, tillId: number) {
   return p.active ? p : null;
 }
 
-export async function listJobs(db: Db, q: { status?: string | undefined; printerId?: number | undefined; limit: number }) {
+/** `siteId`: a manager tied to a site sees the jobs of its printers (and of the printers of no outlet) only. */
+export async function listJobs(
+  db: Db,
+  q: { status?: string | undefined; printerId?: number | undefined; limit: number },
+  siteId: number | null = null,
+) {
   let query = db
     .selectFrom('print_jobs')
     .innerJoin('printers', 'printers.id', 'print_jobs.printer_id')
@@ -150,6 +155,13 @@ export async function listJobs(db: Db, q: { status?: string | undefined; printer
     .limit(q.limit);
   if (q.status) query = query.where('print_jobs.status', '=', q.status as 'queued');
   if (q.printerId) query = query.where('print_jobs.printer_id', '=', q.printerId);
+  if (siteId !== null)
+    query = query.where((eb) =>
+      eb.or([
+        eb('printers.outlet_id', 'is', null),
+        eb('printers.outlet_id', 'in', eb.selectFrom('outlets').select('outlets.id').where('outlets.site_id', '=', siteId)),
+      ]),
+    );
   return (await query.execute()).map((j) => ({
     id: j.id,
     printerId: j.printer_id,

@@ -20,7 +20,7 @@ import { getSlip } from '../stock/ledger.ts';
 import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './documents.ts';
 import { createPrinter, getPrinter, listPrinters, updatePrinter } from './printers.ts';
 import { outletNameByCode, outletNameById, saleNumber } from './queries.ts';
-import { siteOf, type SiteAsker } from '../sites/sites.ts';
+import { siteOf, siteScope, type SiteAsker } from '../sites/sites.ts';
 import { PrintQueue } from './queue.ts';
 import { closingReport, depositSlip, thermalLabels } from './receipt.ts';
 
@@ -100,7 +100,7 @@ export async function printClosing(db: Db, prints: PrintQueue, actor: Actor, clo
 
 /** A deposit or return slip for the producer to sign. */
 export async function printSlip(db: Db, prints: PrintQueue, actor: Actor, slipId: number, body: Body<'printSlip'>) {
-  const slip = await getSlip(db, slipId, { producerId: null });
+  const slip = await getSlip(db, slipId, { producerId: null }, siteScope(actor));
   const printer = await choosePrinter(db, body.printerId);
   const bytes = depositSlip(
     { number: slip.number, kind: slip.kind, at: slip.createdAt, producerName: slip.producerName, lines: slip.lines },

@@ -19,7 +19,7 @@ import {
   reprintJob,
 } from './printing.ts';
 import type { PrintQueue } from './queue.ts';
-import { siteOf } from '../sites/sites.ts';
+import { siteOf, siteScope } from '../sites/sites.ts';
 
 function queue(ctx: RequestContext): PrintQueue {
   if (!ctx.services.prints) throw new Error('print queue not started');
@@ -70,7 +70,12 @@ export const printingRoutes = [
     access: MANAGERS,
     tag: 'printing',
     summary: 'Change a printer (address, width, code page, drawer, on/off)',
-    handler: async ({ params, body }, ctx) => changePrinter(ctx.db, queue(ctx), ctx, params.id, body, ctx.services.now()),
+    handler: async ({ params, body }, ctx) => {
+      const printer = await changePrinter(ctx.db, queue(ctx), ctx, params.id, body, ctx.services.now());
+      // Its outlet (so its site) may have changed: its state goes to that site's managers from now on.
+      ctx.services.realtime?.placesChanged();
+      return printer;
+    },
   }),
   serve(printingApi.testPage, {
     access: MANAGERS,
@@ -88,7 +93,7 @@ export const printingRoutes = [
     access: MANAGERS,
     tag: 'printing',
     summary: 'The print queue, newest first: queued, printing, done, failed, cancelled, with attempts and the last error',
-    handler: async ({ query }, ctx) => listJobs(ctx.db, query),
+    handler: async ({ query }, ctx) => listJobs(ctx.db, query, siteScope(ctx)),
   }),
   serve(printingApi.retry, {
     access: MANAGERS,

@@ -42,6 +42,8 @@ const stockGet = z.object({ productIds: z.array(z.number().int().positive()).min
  */
 /** How long stock changes are gathered before one broadcast. */
 const STOCK_COALESCE_MS = 25;
+/** How long the sites of outlets, tills and printers are trusted before they are read again. */
+const PLACES_MAX_AGE_MS = 60_000;
 
 /** Somewhere something happened: the site's tied managers hear of it (`toManagers`). */
 type Place = { outletId: number } | { tillId: number } | { printerId: number };
@@ -103,8 +105,10 @@ export class Realtime {
       };
       if (user?.role === 'admin' || user?.role === 'manager') await socket.join(user.siteId == null ? 'managers' : `site:${user.siteId}`);
       if (user?.role === 'producer' && user.producerId !== null) await socket.join(`producer:${user.producerId}`);
+      let onlySite: number | null = user?.role === 'admin' || user?.role === 'manager' ? (user.siteId ?? null) : null;
       if (device) {
         const till = await tillRooms(db, device.tillId);
+        if (till) onlySite = (await placesOf(db)).outlets.get(till.outlet_id) ?? null;
         // Its own receipt printer, and its outlet's stations' printers (a waiter sees the kitchen's is down).
         const printers = [
           ...new Set([...(till?.printer_id ? [till.printer_id] : []), ...(till ? await stationPrinters(db, till.outlet_id) : [])]),
@@ -126,19 +130,31 @@ export class Realtime {
         } else if (!device && user?.role !== 'admin' && user?.role !== 'manager') {
           return reply({ error: 'forbidden' });
         }
-        reply(await this.stockOf(ids));
+        // A till hears of its own site's shelves, a manager tied to a site of theirs; producers and the
+        // network's managers of every site (each event says which).
+        const events = await this.stockOf(ids);
+        reply(onlySite === null ? events : events.filter((e) => e.siteId === onlySite));
       });
     });
   }
 
-  /** Each outlet's, till's and printer's site, read once (again when one is not known yet). */
+  /**
+   * Each outlet's, till's and printer's site: read once, again when one is not known yet, when this process
+   * changed one (`placesChanged`), and at least every minute (another process may have moved a printer).
+   */
   private places: Awaited<ReturnType<typeof placesOf>> | null = null;
+  private placesReadAt = 0;
+
+  /** A till, printer or site was added or moved: the sites of places are read again before the next event. */
+  placesChanged() {
+    this.places = null;
+  }
   /** Emits waiting for the places to be read: later ones wait behind them, so that their order is kept. */
   private placesQueue: Promise<void> | null = null;
 
   private siteOf(place: Place): number | null | undefined {
     const p = this.places;
-    if (!p) return undefined;
+    if (!p || Date.now() - this.placesReadAt > PLACES_MAX_AGE_MS) return undefined;
     return 'outletId' in place
       ? p.outlets.get(place.outletId)
       : 'tillId' in place
@@ -151,17 +167,27 @@ export class Realtime {
    * place's site. `emit` gets their rooms, at once when the place is known, else once the places are read.
    */
   private toManagers(place: Place, emit: (rooms: string[]) => void) {
-    const rooms = (site: number | null | undefined) => (site == null ? ['managers'] : ['managers', `site:${site}`]);
+    const rooms = (site: number | null | undefined) =>
+      site != null
+        ? ['managers', `site:${site}`]
+        : // A printer of no outlet prints for every site.
+          site === null && 'printerId' in place
+          ? ['managers', ...new Set([...(this.places?.outlets.values() ?? [])].map((id) => `site:${id}`))]
+          : ['managers'];
     if (!this.placesQueue) {
       const site = this.siteOf(place);
       if (site !== undefined) return emit(rooms(site));
     }
     const queued = (this.placesQueue ?? Promise.resolve())
       .then(async () => {
-        if (this.siteOf(place) === undefined) this.places = await placesOf(this.db);
+        if (this.siteOf(place) === undefined) {
+          this.places = await placesOf(this.db);
+          this.placesReadAt = Date.now();
+        }
       })
       .catch((e) => this.log.warn('realtime: the sites of outlets could not be read', { error: (e as Error).message }))
-      .then(() => emit(rooms(this.siteOf(place))));
+      .then(() => emit(rooms(this.siteOf(place) ?? (this.places ? null : undefined))))
+      .catch((e) => this.log.warn('realtime: an event could not be sent', { error: (e as Error).message }));
     this.placesQueue = queued;
     void queued.then(() => {
       if (this.placesQueue === queued) this.placesQueue = null;

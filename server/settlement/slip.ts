@@ -5,8 +5,8 @@ import { isDemo, shopIdentity } from '../settings/settings.ts';
 import { slipPdf } from './statement-pdf.ts';
 
 /** The slip as the producer signs it: made from the ledger each time (a slip never changes once recorded). */
-export async function slipPdfOf(db: Db, id: number, scope: Scope) {
-  const slip = await getSlip(db, id, scope);
+export async function slipPdfOf(db: Db, id: number, scope: Scope, siteId: number | null = null) {
+  const slip = await getSlip(db, id, scope, siteId);
   const p = await db
     .selectFrom('producers')
     .select(['id', 'name', 'legal_name', 'address', 'siret', 'vat_status', 'vat_number', 'email', 'slug'])

@@ -165,7 +165,8 @@ export async function recordSlip(db: Trx, kind: SlipKind, input: SlipBody, userI
   return getSlip(db, slip.id, { producerId: null });
 }
 
-export async function getSlip(db: Db, id: number, scope: Scope): Promise<SlipView> {
+/** `siteId`: a manager tied to a site reaches that site's slips only (another's is "not found"). */
+export async function getSlip(db: Db, id: number, scope: Scope, siteId: number | null = null): Promise<SlipView> {
   let q = db
     .selectFrom('stock_slips')
     .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
@@ -184,6 +185,7 @@ export async function getSlip(db: Db, id: number, scope: Scope): Promise<SlipVie
     ])
     .where('stock_slips.id', '=', id);
   if (scope.producerId !== null) q = q.where('stock_slips.producer_id', '=', scope.producerId);
+  if (siteId !== null) q = q.where('stock_slips.site_id', '=', siteId);
   const slip = await q.executeTakeFirst();
   if (!slip) throw new NotFound('Bon');
   const lines = await db
@@ -470,6 +472,8 @@ export async function productMovements(
   productId: number,
   query: { limit: number; beforeId?: number | undefined },
   scope: Scope,
+  /** A manager tied to a site: that site's movements only. */
+  siteId: number | null = null,
 ): Promise<MovementView[]> {
   let p = db.selectFrom('products').select(['id', 'unit']).where('id', '=', productId);
   if (scope.producerId !== null) p = p.where('producer_id', '=', scope.producerId);
@@ -490,6 +494,7 @@ export async function productMovements(
       'users.display_name as by',
     ])
     .where('stock_movements.product_id', '=', productId);
+  if (siteId !== null) q = q.where('stock_movements.site_id', '=', siteId);
   if (query.beforeId !== undefined) q = q.where('stock_movements.id', '<', query.beforeId);
   const rows = await q.orderBy('stock_movements.id', 'desc').limit(query.limit).execute();
   // A producer sees that a movement happened and why, not which staff member made it.

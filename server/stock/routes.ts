@@ -26,7 +26,7 @@ export const stockRoutes = [
     access: [...MANAGERS, 'producer'],
     tag: 'stock',
     summary: 'The stock ledger of one product, newest first',
-    handler: async ({ params, query }, ctx) => productMovements(ctx.db, params.id, query, producerScope(ctx)),
+    handler: async ({ params, query }, ctx) => productMovements(ctx.db, params.id, query, producerScope(ctx), siteScope(ctx)),
   }),
   serve(stockApi.deposit, {
     access: MANAGERS,
@@ -85,6 +85,6 @@ export const stockRoutes = [
     access: [...MANAGERS, 'producer'],
     tag: 'stock',
     summary: 'One slip with its lines',
-    handler: async ({ params }, ctx) => getSlip(ctx.db, params.id, producerScope(ctx)),
+    handler: async ({ params }, ctx) => getSlip(ctx.db, params.id, producerScope(ctx), siteScope(ctx)),
   }),
 ];

@@ -9,7 +9,7 @@ import type { KitchenUseBody } from '../../shared/api/settlement.ts';
 import type { Database, Db, SlipKind } from '../../db/schema.ts';
 import { producerScope, requireUser, type Actor } from '../auth/access.ts';
 import { slipPdfOf } from '../settlement/slip.ts';
-import { siteOf, type SiteAsker } from '../sites/sites.ts';
+import { siteOf, siteScope, type SiteAsker } from '../sites/sites.ts';
 import { recordCount, recordKitchenUse, recordLosses, recordSlip } from './ledger.ts';
 
 // Each write happens at the site of the request (server/sites): the manager's, or the one they chose.
@@ -36,4 +36,4 @@ export async function countStock(db: Kysely<Database>, actor: SiteAsker, input: 
 }
 
 /** A slip as a printable PDF: managers any, a producer only their own. */
-export const slipDocument = (db: Db, actor: Actor, id: number) => slipPdfOf(db, id, producerScope(actor));
+export const slipDocument = (db: Db, actor: Actor, id: number) => slipPdfOf(db, id, producerScope(actor), siteScope(actor));

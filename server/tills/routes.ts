@@ -54,7 +54,11 @@ export const tillRoutes = [
     access: MANAGERS,
     tag: 'tills',
     summary: 'Rename a till, deactivate it, or switch its training mode',
-    handler: async ({ params, body }, ctx) => changeTill(ctx.db, ctx, params.id, body, ctx.services.now()),
+    handler: async ({ params, body }, ctx) => {
+      const till = await changeTill(ctx.db, ctx, params.id, body, ctx.services.now());
+      ctx.services.realtime?.placesChanged();
+      return till;
+    },
   }),
   serve(tillsApi.pairingCode, {
     access: MANAGERS,

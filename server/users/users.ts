@@ -29,8 +29,13 @@ export const userView = (
   lockedUntil,
 });
 
-/** Who may manage whom: admins manage everyone; managers manage the floor staff and producers. */
-export function canManage(actor: Role, target: Role): boolean {
+/**
+ * Who may manage whom: admins manage everyone; managers manage the floor staff and producers. `tied`: the
+ * actor is tied to one site, and manages that site's floor staff only (producers' access to their portal and
+ * the managers are the network's).
+ */
+export function canManage(actor: Role, target: Role, tied = false): boolean {
+  if (tied) return (actor === 'admin' || actor === 'manager') && (target === 'cashier' || target === 'waiter');
   if (actor === 'admin') return true;
   if (actor === 'manager') return target === 'cashier' || target === 'waiter' || target === 'producer';
   return false;
@@ -77,7 +82,14 @@ export async function listUsers(db: Db, now: Date, siteId: number | null = null)
 }
 
 export async function createUser(db: Trx, input: UserCreate, actor: { id: number; role: Role; siteId?: number | null }, now: Date) {
-  if (!canManage(actor.role, input.role)) throw new Forbidden(`Un ${actor.role} ne peut pas créer de compte ${input.role}.`);
+  const tied = (actor.siteId ?? null) !== null;
+  if (!canManage(actor.role, input.role, tied))
+    throw new Forbidden(
+      tied
+        ? 'Un gérant rattaché à un site crée les comptes de son personnel de caisse et de salle seulement.'
+        : `Un ${actor.role} ne peut pas créer de compte ${input.role}.`,
+    );
+  if (tied && input.outletId !== undefined) await requireOutletOfSite(db, input.outletId, actor.siteId!);
   const problems: { field: string; reason: string }[] = [];
   if (input.role === 'producer' && input.producerId === undefined)
     problems.push({ field: 'producerId', reason: 'obligatoire pour un compte producteur' });
@@ -137,11 +149,24 @@ async function checkSiteOf(db: Db, siteId: number, role: Role, actor: { siteId?:
     throw new Invalid({ field: 'siteId', reason: 'site inconnu' });
 }
 
-async function manageable(db: Db, id: number, actor: { id: number; role: Role }) {
+async function manageable(db: Db, id: number, actor: { id: number; role: Role; siteId?: number | null }) {
   const user = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!user) throw new NotFound('Utilisateur');
-  if (!canManage(actor.role, user.role)) throw new Forbidden('Vous ne pouvez pas modifier ce compte.');
+  const tied = (actor.siteId ?? null) !== null;
+  if (!canManage(actor.role, user.role, tied)) throw new Forbidden('Vous ne pouvez pas modifier ce compte.');
+  // A manager tied to a site: another site's staff are not theirs to know.
+  if (tied && user.outlet_id !== null && (await siteOfOutletId(db, user.outlet_id)) !== actor.siteId) throw new NotFound('Utilisateur');
   return user;
+}
+
+async function siteOfOutletId(db: Db, outletId: number): Promise<number | null> {
+  const row = await db.selectFrom('outlets').select('site_id').where('id', '=', outletId).executeTakeFirst();
+  return row?.site_id ?? null;
+}
+
+/** A tied manager puts their staff at their own site's outlets only. */
+async function requireOutletOfSite(db: Db, outletId: number, siteId: number) {
+  if ((await siteOfOutletId(db, outletId)) !== siteId) throw new Invalid({ field: 'outletId', reason: 'point de vente d’un autre site' });
 }
 
 export async function updateUser(
@@ -152,6 +177,7 @@ export async function updateUser(
   now: Date,
 ) {
   const user = await manageable(db, id, actor);
+  if (patch.outletId != null && (actor.siteId ?? null) !== null) await requireOutletOfSite(db, patch.outletId, actor.siteId!);
   if (patch.siteId !== undefined && patch.siteId !== null) await checkSiteOf(db, patch.siteId, user.role, actor);
   if (patch.siteId !== undefined && (actor.siteId ?? null) !== null)
     throw new Forbidden('Seule la gestion du réseau rattache un compte à un site.');

@@ -201,6 +201,7 @@ export const enPages: PagesCatalogue = {
   'bo.cat.vatNumber': 'EU VAT number',
   'bo.cat.commission': 'Commission',
   'bo.cat.commissionPct': 'Commission (%)',
+  'bo.cat.termsByNetwork': 'This producer’s commission, VAT scheme and bank account are set by the network’s management.',
   'bo.cat.email': 'Email',
   'bo.cat.address': 'Address',
   'bo.cat.create': 'Create',

@@ -199,6 +199,7 @@ export const frPages = {
   'bo.cat.vatNumber': 'N° de TVA intracommunautaire',
   'bo.cat.commission': 'Commission',
   'bo.cat.commissionPct': 'Commission (%)',
+  'bo.cat.termsByNetwork': 'La commission, le régime de TVA et le compte bancaire de ce producteur sont réglés par la gestion du réseau.',
   'bo.cat.email': 'E-mail',
   'bo.cat.address': 'Adresse',
   'bo.cat.create': 'Créer',
