@@ -99,6 +99,7 @@ export class Realtime {
       }
     });
     this.io.on('connection', async (socket) => {
+      this.warmPlaces();
       const { user, device } = socket.data as {
         user: Awaited<ReturnType<typeof resolveSession>>;
         device: Awaited<ReturnType<typeof resolveDevice>>;
@@ -144,6 +145,21 @@ export class Realtime {
    */
   private places: Awaited<ReturnType<typeof placesOf>> | null = null;
   private placesReadAt = 0;
+
+  /** Reads the places before the first event needs them (when a socket connects): events wait behind it. */
+  private warmPlaces() {
+    if ((this.places && Date.now() - this.placesReadAt <= PLACES_MAX_AGE_MS) || this.placesQueue) return;
+    const queued = placesOf(this.db)
+      .then((p) => {
+        this.places = p;
+        this.placesReadAt = Date.now();
+      })
+      .catch((e) => this.log.warn('realtime: the sites of outlets could not be read', { error: (e as Error).message }));
+    this.placesQueue = queued;
+    void queued.then(() => {
+      if (this.placesQueue === queued) this.placesQueue = null;
+    });
+  }
 
   /** A till, printer or site was added or moved: the sites of places are read again before the next event. */
   placesChanged() {
