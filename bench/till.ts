@@ -8,9 +8,10 @@
  * from its animation-frame callback to the task that follows it. The wait for the display's next
  * frame between the two is idle time and left out.
  *
- * Baseline, same page and same run: the very same changes made by hand (lines cloned into the cart,
- * the tiles' text rewritten as the till left them), without any of the till's code, in a copy of the
- * list or grid put in the till's place. What it costs is the browser's own price for that change on this
+ * Baseline, same page and same run: the very same changes made by hand (lines cloned into the cart and
+ * the total; the tiles' text rewritten as the till left them, with the grid's padding and name, the count
+ * above it and the tabs' searching mark), without any of the till's code, in a copy of the list or grid put
+ * in the till's place. What it costs is the browser's own price for that change on this
  * machine, the floor under the till's numbers. The two take turns, a ticket or a query each, so that the
  * machine's other work weighs on both alike.
  */
@@ -330,34 +331,47 @@ export async function benchTill(): Promise<string[]> {
       async (queries) => {
         const { shown, pause } = window as any;
         const input = document.querySelector<HTMLInputElement>('input.search')!;
-        const grid = document.querySelector('[data-testid=grid]')!;
-        // What the grid shows: each tile's texts, for the baseline to replay.
-        const snapshot = () => [...grid.querySelectorAll('.tile')].map((tile) => [...tile.children].map((c) => c.textContent ?? ''));
+        const grid = document.querySelector<HTMLElement>('[data-testid=grid]')!;
+        const count = document.querySelector('[data-testid=grid-count]')!;
+        const tabs = document.querySelector('nav.tabs')!;
+        const all = tabs.querySelector('button')!;
+        // What the keystroke changed, for the baseline to replay: each tile's texts, and around them the grid's
+        // padding (the rows not drawn) and name, the count above it, and the tabs' searching mark.
+        type Shown = { tiles: string[][]; padding: string; label: string; count: string; searching: boolean; pressed: string };
+        const snapshot = (): Shown => ({
+          tiles: [...grid.querySelectorAll('.tile')].map((tile) => [...tile.children].map((c) => c.textContent ?? '')),
+          padding: grid.style.padding,
+          label: grid.getAttribute('aria-label') ?? '',
+          count: count.textContent ?? '',
+          searching: tabs.hasAttribute('data-searching'),
+          pressed: all.getAttribute('aria-pressed') ?? '',
+        });
         const out = { till: [] as number[], floor: [] as number[] };
         for (const q of queries) {
           const start = snapshot();
-          const grids: { value: string; tiles: string[][] }[] = [];
+          const grids: { value: string; shown: Shown }[] = [];
           for (let i = 1; i <= q.length; i++) {
             input.value = q.slice(0, i);
             const t0 = performance.now();
             input.dispatchEvent(new Event('input', { bubbles: true }));
             out.till.push(await shown(t0));
-            grids.push({ value: input.value, tiles: snapshot() });
+            grids.push({ value: input.value, shown: snapshot() });
             await pause(60);
           }
           input.value = '';
           input.dispatchEvent(new Event('input', { bubbles: true }));
           await pause(30);
           // The same keystrokes by hand, in a copy of the grid put in its place: only the texts that changed
-          // are rewritten, tiles added (cloned) or removed as the count changed. The till's grid comes back.
+          // are rewritten, tiles added (cloned) or removed as the count changed, the grid's padding, name and
+          // count and the tabs' mark set as the till left them. The till's grid (and texts) come back.
           const copy = grid.cloneNode(true) as HTMLElement;
           const model = grid.querySelector('.tile')!.cloneNode(true) as HTMLElement;
-          const apply = (target: string[][]) => {
+          const apply = (target: Shown) => {
             const tiles = copy.querySelectorAll('.tile');
-            for (let j = target.length; j < tiles.length; j++) tiles[j]!.remove();
-            for (let j = 0; j < target.length; j++) {
+            for (let j = target.tiles.length; j < tiles.length; j++) tiles[j]!.remove();
+            for (let j = 0; j < target.tiles.length; j++) {
               const tile = (tiles[j] as HTMLElement | undefined) ?? copy.appendChild(model.cloneNode(true) as HTMLElement);
-              const texts = target[j]!;
+              const texts = target.tiles[j]!;
               const spans = tile.children;
               for (let c = 0; c < texts.length; c++) {
                 const span = spans[c] ?? tile.appendChild(document.createElement('span'));
@@ -365,11 +379,16 @@ export async function benchTill(): Promise<string[]> {
               }
               for (let c = spans.length - 1; c >= texts.length; c--) spans[c]!.remove();
             }
+            if (copy.style.padding !== target.padding) copy.style.padding = target.padding;
+            if (copy.getAttribute('aria-label') !== target.label) copy.setAttribute('aria-label', target.label);
+            if (count.textContent !== target.count) count.textContent = target.count;
+            if (tabs.hasAttribute('data-searching') !== target.searching) tabs.toggleAttribute('data-searching', target.searching);
+            if (all.getAttribute('aria-pressed') !== target.pressed) all.setAttribute('aria-pressed', target.pressed);
           };
           // Typed into a copy of the search box, each keystroke's change made by its own input event.
           const box = input.cloneNode(false) as HTMLInputElement;
           let next = 0;
-          box.addEventListener('input', () => apply(grids[next]!.tiles));
+          box.addEventListener('input', () => apply(grids[next]!.shown));
           apply(start);
           grid.replaceWith(copy);
           input.replaceWith(box);
@@ -385,6 +404,10 @@ export async function benchTill(): Promise<string[]> {
           box.replaceWith(input);
           input.focus();
           copy.replaceWith(grid);
+          // The count and the tabs were the till's own: as the till left them before the query (an empty box).
+          count.textContent = start.count;
+          tabs.toggleAttribute('data-searching', start.searching);
+          all.setAttribute('aria-pressed', start.pressed);
           await pause(30);
         }
         return out;
