@@ -20,6 +20,7 @@ import type { KitchenTicketView, OrderView } from '../../shared/api/restaurant.t
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
 import { followableProducts, outletIds, ownersOf, placesOf, stationPrinters, stockOf, tillRooms } from './queries.ts';
+import { siteOfOutlet } from '../sites/sites.ts';
 
 import { dishesShortOfIngredients, dishesUsing } from '../catalog/recipes.ts';
 
@@ -109,7 +110,7 @@ export class Realtime {
       let onlySite: number | null = user?.role === 'admin' || user?.role === 'manager' ? (user.siteId ?? null) : null;
       if (device) {
         const till = await tillRooms(db, device.tillId);
-        if (till) onlySite = (await placesOf(db)).outlets.get(till.outlet_id) ?? null;
+        if (till) onlySite = await siteOfOutlet(db, till.outlet_id);
         // Its own receipt printer, and its outlet's stations' printers (a waiter sees the kitchen's is down).
         const printers = [
           ...new Set([...(till?.printer_id ? [till.printer_id] : []), ...(till ? await stationPrinters(db, till.outlet_id) : [])]),
@@ -148,13 +149,30 @@ export class Realtime {
 
   /** Reads the places before the first event needs them (when a socket connects): events wait behind it. */
   private warmPlaces() {
-    if ((this.places && Date.now() - this.placesReadAt <= PLACES_MAX_AGE_MS) || this.placesQueue) return;
-    const queued = placesOf(this.db)
-      .then((p) => {
-        this.places = p;
-        this.placesReadAt = Date.now();
+    if (this.placesFresh() || this.placesQueue) return;
+    this.queue(() => undefined);
+  }
+
+  /** True when the places are read and fresh. */
+  private placesFresh() {
+    return this.places !== null && Date.now() - this.placesReadAt <= PLACES_MAX_AGE_MS;
+  }
+
+  /**
+   * Runs `then` once the places are read (again, when `stale` says so), behind whatever waits already: the
+   * order of events is kept. A failure to read or to send is logged, never thrown.
+   */
+  private queue(then: () => void, stale: () => boolean = () => !this.placesFresh()) {
+    const queued = (this.placesQueue ?? Promise.resolve())
+      .then(async () => {
+        if (stale()) {
+          this.places = await placesOf(this.db);
+          this.placesReadAt = Date.now();
+        }
       })
-      .catch((e) => this.log.warn('realtime: the sites of outlets could not be read', { error: (e as Error).message }));
+      .catch((e) => this.log.warn('realtime: the sites of outlets could not be read', { error: (e as Error).message }))
+      .then(then)
+      .catch((e) => this.log.warn('realtime: an event could not be sent', { error: (e as Error).message }));
     this.placesQueue = queued;
     void queued.then(() => {
       if (this.placesQueue === queued) this.placesQueue = null;
@@ -170,7 +188,7 @@ export class Realtime {
 
   private siteOf(place: Place): number | null | undefined {
     const p = this.places;
-    if (!p || Date.now() - this.placesReadAt > PLACES_MAX_AGE_MS) return undefined;
+    if (!p || !this.placesFresh()) return undefined;
     return 'outletId' in place
       ? p.outlets.get(place.outletId)
       : 'tillId' in place
@@ -194,20 +212,10 @@ export class Realtime {
       const site = this.siteOf(place);
       if (site !== undefined) return emit(rooms(site));
     }
-    const queued = (this.placesQueue ?? Promise.resolve())
-      .then(async () => {
-        if (this.siteOf(place) === undefined) {
-          this.places = await placesOf(this.db);
-          this.placesReadAt = Date.now();
-        }
-      })
-      .catch((e) => this.log.warn('realtime: the sites of outlets could not be read', { error: (e as Error).message }))
-      .then(() => emit(rooms(this.siteOf(place) ?? (this.places ? null : undefined))))
-      .catch((e) => this.log.warn('realtime: an event could not be sent', { error: (e as Error).message }));
-    this.placesQueue = queued;
-    void queued.then(() => {
-      if (this.placesQueue === queued) this.placesQueue = null;
-    });
+    this.queue(
+      () => emit(rooms(this.siteOf(place) ?? (this.places ? null : undefined))),
+      () => this.siteOf(place) === undefined,
+    );
   }
 
   /** An order as it now stands: to every device of its outlet and to the managers. */

@@ -8,6 +8,7 @@ import { lockedPeople } from '../auth/limiter.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
+import { siteOfOutlet } from '../sites/sites.ts';
 
 export const userView = (
   u: Pick<
@@ -155,18 +156,18 @@ async function manageable(db: Db, id: number, actor: { id: number; role: Role; s
   const tied = (actor.siteId ?? null) !== null;
   if (!canManage(actor.role, user.role, tied)) throw new Forbidden('Vous ne pouvez pas modifier ce compte.');
   // A manager tied to a site: another site's staff are not theirs to know.
-  if (tied && user.outlet_id !== null && (await siteOfOutletId(db, user.outlet_id)) !== actor.siteId) throw new NotFound('Utilisateur');
+  if (tied && user.outlet_id !== null && (await siteOfOutlet(db, user.outlet_id)) !== actor.siteId) throw new NotFound('Utilisateur');
   return user;
-}
-
-async function siteOfOutletId(db: Db, outletId: number): Promise<number | null> {
-  const row = await db.selectFrom('outlets').select('site_id').where('id', '=', outletId).executeTakeFirst();
-  return row?.site_id ?? null;
 }
 
 /** A tied manager puts their staff at their own site's outlets only. */
 async function requireOutletOfSite(db: Db, outletId: number, siteId: number) {
-  if ((await siteOfOutletId(db, outletId)) !== siteId) throw new Invalid({ field: 'outletId', reason: 'point de vente d’un autre site' });
+  const site = await siteOfOutlet(db, outletId).catch((e: unknown) => {
+    if (e instanceof NotFound) return null;
+    throw e;
+  });
+  if (site !== siteId)
+    throw new Invalid({ field: 'outletId', reason: site === null ? 'point de vente inconnu' : 'point de vente d’un autre site' });
 }
 
 export async function updateUser(
