@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CatalogIndex, type CatalogData, type Product } from '../client/caisse/catalog.ts';
+import { normalizeForSearch, searchTerms } from '../shared/text.ts';
 
 // The till's search narrows from the last query's matches as the cashier types: whatever the order of
 // the queries, it must answer exactly what a fresh index answers.
@@ -20,8 +21,8 @@ const names = [
   'Brebis frais',
 ];
 
-function catalog(): CatalogData {
-  const products = names.map((name, i) => ({
+function catalog(list: readonly string[] = names): CatalogData {
+  const products = list.map((name, i) => ({
     id: i + 1,
     name,
     active: true,
@@ -63,6 +64,37 @@ describe('till search', () => {
           for (const q of queries) expect(ids(typing.search(q, limit))).toEqual(ids(new CatalogIndex(catalog()).search(q, limit)));
         },
       ),
+    );
+  });
+
+  it('answers as the rule written out plainly, on any catalogue and any typing', () => {
+    // The rule: every word of the query within the product's name or producer (accents and case aside);
+    // names starting with the first word first, then the others, each in catalogue order; at most `limit`.
+    const reference = (data: CatalogData, query: string, limit: number) => {
+      const terms = searchTerms(query);
+      if (!terms.length) return [];
+      const texts = data.products.map((p) => normalizeForSearch(`${p.name} ${p.producerName ?? ''}`));
+      const all = data.products.filter((_, i) => terms.every((t) => texts[i]!.includes(t)));
+      const starts = all.filter((p) => normalizeForSearch(p.name).startsWith(terms[0]!));
+      return ids([...starts, ...all.filter((p) => !starts.includes(p))].slice(0, limit));
+    };
+    const letters = fc.constantFrom(...'abeimorst Éé'.split(''));
+    fc.assert(
+      fc.property(
+        // A name is never blank (the catalogue refuses it).
+        fc.array(
+          fc.string({ unit: letters, minLength: 1, maxLength: 10 }).filter((name) => normalizeForSearch(name) !== ''),
+          { minLength: 1, maxLength: 40 },
+        ),
+        fc.array(fc.string({ unit: letters, maxLength: 6 }), { minLength: 1, maxLength: 15 }),
+        fc.integer({ min: 1, max: 8 }),
+        (list, queries, limit) => {
+          const data = catalog(list);
+          const typing = new CatalogIndex(data);
+          for (const q of queries) expect(ids(typing.search(q, limit))).toEqual(reference(data, q, limit));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -37,6 +37,9 @@ export class CatalogIndex {
       this.list.push(p);
       this.texts.push(` ${normalizeForSearch(`${p.name} ${p.producerName ?? ''} ${p.plu ?? ''}`)}`);
     }
+    this.buffers = [new Int32Array(this.list.length), new Int32Array(this.list.length)];
+    const texts = this.texts;
+    this.sorted = Int32Array.from(texts.keys()).sort((a, b) => (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0));
   }
 
   get products(): readonly Product[] {
@@ -44,42 +47,95 @@ export class CatalogIndex {
   }
 
   /**
-   * The last query's terms and every product it matched (indices, in catalogue order): typing one more
-   * letter only narrows, so the next keystroke looks at these alone rather than at the whole catalogue.
+   * The last query's terms and, when it looked at every product, all it matched (indices, in catalogue order):
+   * typing one more letter only narrows, so the next keystroke looks at these alone.
    */
-  private last: { terms: string[]; matches: number[] } | null = null;
+  private last: { terms: string[]; matches: Int32Array; n: number } | null = null;
+  /**
+   * Two buffers the size of the catalogue, taking turns to hold a query's matches: the last query's are read
+   * while the next one's are written, and a keystroke allocates no list of thousands of indices.
+   */
+  private readonly buffers: [Int32Array, Int32Array];
+  /** The products by their text, in code-unit order: those whose name starts with a word are one run of it. */
+  private readonly sorted: Int32Array;
 
-  /** Accent- and case-insensitive; every word must match; words starting a name rank first. */
+  /**
+   * Accent- and case-insensitive; every word must match; names starting with the first word rank first,
+   * then the others, each in catalogue order; at most `limit`.
+   *
+   * The first letters of a query match most of a large catalogue, and only `limit` of them are shown: the
+   * names starting with the first word are found in `sorted`, and the others are looked for in catalogue
+   * order only until the list is full. Only a query that had to look at every product keeps its matches, for
+   * the next keystroke to narrow from.
+   */
   search(query: string, limit = 60): Product[] {
     const terms = searchTerms(query);
     if (!terms.length) return [];
+    const first = ` ${terms[0]}`;
     // Narrowing is safe when each of the last terms lies within one of the new ones: whatever holds all
     // the new terms holds all the old ones, so it was among the last matches.
     const last = this.last;
     const within = last !== null && last.terms.every((o) => terms.some((n) => n.includes(o)));
-    const candidates = within ? last.matches : null;
-    const n = candidates ? candidates.length : this.list.length;
-    const matches: number[] = [];
-    const starts: Product[] = [];
-    const others: Product[] = [];
-    const first = ` ${terms[0]}`;
-    for (let k = 0; k < n; k++) {
-      const i = candidates ? candidates[k]! : k;
-      const text = this.texts[i]!;
-      let all = true;
-      for (const t of terms)
-        if (!text.includes(t)) {
-          all = false;
-          break;
-        }
-      if (!all) continue;
-      matches.push(i);
-      if (text.startsWith(first)) {
-        if (starts.length < limit) starts.push(this.list[i]!);
-      } else if (others.length < limit && starts.length < limit) others.push(this.list[i]!);
+    const matches = last?.matches === this.buffers[0] ? this.buffers[1] : this.buffers[0];
+    let found = 0;
+    if (within) {
+      const starts: Product[] = [];
+      const others: Product[] = [];
+      for (let k = 0; k < last.n; k++) {
+        const i = last.matches[k]!;
+        const text = this.texts[i]!;
+        if (!holdsAll(text, terms)) continue;
+        matches[found++] = i;
+        if (text.startsWith(first)) {
+          if (starts.length < limit) starts.push(this.list[i]!);
+        } else if (others.length < limit) others.push(this.list[i]!);
+      }
+      this.last = { terms, matches, n: found };
+      return starts.concat(others).slice(0, limit);
     }
-    this.last = { terms, matches };
-    return starts.concat(others).slice(0, limit);
+    // The names starting with the first word: a run of `sorted`, put back in catalogue order.
+    const startIndices: number[] = [];
+    for (let k = this.firstAtOrAfter(first); k < this.sorted.length; k++) {
+      const i = this.sorted[k]!;
+      const text = this.texts[i]!;
+      if (!text.startsWith(first)) break;
+      if (holdsAll(text, terms)) startIndices.push(i);
+    }
+    startIndices.sort((a, b) => a - b);
+    const shown = startIndices.slice(0, limit).map((i) => this.list[i]!);
+    if (shown.length >= limit) {
+      this.last = null;
+      return shown;
+    }
+    // The others, in catalogue order, as many as the list has room for.
+    const room = limit - shown.length;
+    let others = 0;
+    for (let i = 0; i < this.texts.length; i++) {
+      const text = this.texts[i]!;
+      if (!holdsAll(text, terms)) continue;
+      matches[found++] = i;
+      if (text.startsWith(first)) continue;
+      shown.push(this.list[i]!);
+      if (++others === room) {
+        // Full before the end: what lies beyond was not looked at, and nothing is kept to narrow from.
+        this.last = i === this.texts.length - 1 ? { terms, matches, n: found } : null;
+        return shown;
+      }
+    }
+    this.last = { terms, matches, n: found };
+    return shown;
+  }
+
+  /** The first position of `sorted` whose text is not before `prefix` (binary search). */
+  private firstAtOrAfter(prefix: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.texts[this.sorted[mid]!]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** A scanned or typed code: EAN/UPC barcodes, and scale labels with their embedded price or weight. */
@@ -101,6 +157,12 @@ export class CatalogIndex {
     const product = this.byBarcode.get(decoded.code) ?? this.byBarcode.get(raw.trim());
     return product ? { kind: 'product', product } : { kind: 'unknown', code: decoded.code };
   }
+}
+
+/** Whether a product's text holds every term of a query. */
+function holdsAll(text: string, terms: readonly string[]): boolean {
+  for (const t of terms) if (!text.includes(t)) return false;
+  return true;
 }
 
 export function linePriceOf(product: Product, quantity: number): Cents {

@@ -136,7 +136,9 @@ interface ResultsProps {
 /** A model's tile (textile, issue 22): its first variant under the model's name; picking it opens the grid. */
 const modelTiles = new WeakSet<Product>();
 const tileOf = new Map<number, Product>();
-function collapseVariants(products: readonly Product[]): Product[] {
+function collapseVariants(products: readonly Product[]): readonly Product[] {
+  // Most shops sell no variants: the list is then returned as it is, and a keystroke copies nothing.
+  if (!products.some((p) => p.variant)) return products;
   const seen = new Set<number>();
   const out: Product[] = [];
   for (const p of products) {
