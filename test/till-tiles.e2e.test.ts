@@ -215,4 +215,29 @@ describe('the till’s product tiles on the demo shop', { timeout: 120_000 }, ()
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.context().close();
   });
+
+  it('shows a new stock level on its tile at once, when a count (or another till) changes it', async () => {
+    const page = await openTill({ width: 1280, height: 800 });
+    // The first tile whose stock is followed, sold by the piece: its level is a plain number.
+    const tile = page.locator('[data-testid=grid] .tile').filter({ has: page.locator('.tile-stock:not([hidden])') });
+    const picked = await tile.evaluateAll((tiles) =>
+      tiles
+        .map((t) => ({ id: Number((t as HTMLElement).dataset.product), stock: t.querySelector('.tile-stock')!.textContent! }))
+        .find((t) => /^\d+$/.test(t.stock)),
+    );
+    expect(picked).toBeDefined();
+    const { id, stock } = picked!;
+    // Counted at its level plus 7: the tile says so without a reload (the socket's stock:changed).
+    const manager = new Client(server.url);
+    await manager.post('/api/auth/login', { login: 'gerant', password: 'comptoir' });
+    const counted = Number(stock) + 7;
+    expect((await manager.post('/api/stock/counts', { lines: [{ productId: id, counted }] })).status).toBe(201);
+    const stockOf = page.locator(`[data-testid=grid] [data-product="${id}"] .tile-stock`);
+    await expect.poll(() => stockOf.textContent(), { timeout: 5000 }).toBe(String(counted));
+    // And after a search that shows it again, still the new level.
+    await page.getByRole('searchbox', { name: 'Chercher un article ou scanner' }).fill('zzz');
+    await page.getByRole('searchbox', { name: 'Chercher un article ou scanner' }).fill('');
+    await expect.poll(() => stockOf.textContent()).toBe(String(counted));
+    await page.context().close();
+  });
 });

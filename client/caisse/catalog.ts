@@ -26,6 +26,8 @@ export class CatalogIndex {
   private readonly texts: string[] = [];
   private readonly list: Product[] = [];
   private readonly inStorePrefixes: string[];
+  /** Counts the changes made in place to the products' levels and flags (stock, a dish's ingredients). */
+  stockVersion = 0;
 
   constructor(readonly data: CatalogData) {
     this.inStorePrefixes = (data.inStoreLayouts.length ? data.inStoreLayouts : defaultInStoreLayouts).map((l) => l.prefix);

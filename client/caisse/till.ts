@@ -421,6 +421,8 @@ export class Till {
           p.low = e.low;
         }
       }
+      // The products changed in place: the grid is told by the catalogue's stock version.
+      catalog.stockVersion++;
       this.set({ catalog });
     });
     socket.on('dishes:availability', (events) => {
@@ -430,6 +432,7 @@ export class Till {
         const p = catalog.byId.get(e.productId);
         if (p) p.ingredientsShort = e.ingredientsShort;
       }
+      catalog.stockVersion++;
       this.set({ catalog });
     });
     socket.on('printer:state', (p) => {

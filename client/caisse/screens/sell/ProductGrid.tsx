@@ -178,25 +178,32 @@ export class ProductGrid extends Component<GridProps> {
     return state;
   }
 
-  /** A product's four texts, formatted once per product (a catalogue change brings new product objects). */
-  private texts = new WeakMap<Product, string[]>();
+  /**
+   * A product's four texts, formatted once per product and level: a catalogue change brings new product
+   * objects, and a stock change (another till's sale, a count) a new level on the same object.
+   */
+  private texts = new WeakMap<Product, { onHand: number | null; short: boolean; texts: string[] }>();
   private textsLang: Lang | null = null;
   private textsOf(p: Product): string[] {
     if (this.textsLang !== lang) {
       this.texts = new WeakMap();
       this.textsLang = lang;
     }
-    let texts = this.texts.get(p);
-    if (!texts) {
-      texts = [
-        p.name,
-        p.producerName ?? '',
-        `${eur(p.priceCents)}${p.unit === 'kg' ? '/kg' : ''}`,
-        p.onHand === null ? (p.ingredientsShort ? t('till.ingredientsShort') : '') : p.unit === 'kg' ? kg(p.onHand) : String(p.onHand),
-      ];
-      this.texts.set(p, texts);
-    }
+    const known = this.texts.get(p);
+    if (known && known.onHand === p.onHand && known.short === p.ingredientsShort) return known.texts;
+    const texts = [
+      p.name,
+      p.producerName ?? '',
+      `${eur(p.priceCents)}${p.unit === 'kg' ? '/kg' : ''}`,
+      p.onHand === null ? (p.ingredientsShort ? t('till.ingredientsShort') : '') : p.unit === 'kg' ? kg(p.onHand) : String(p.onHand),
+    ];
+    this.texts.set(p, { onHand: p.onHand, short: p.ingredientsShort, texts });
     return texts;
+  }
+
+  /** The same list with the levels and flags its products have now (they changed in place): only what changed is rewritten. */
+  refresh() {
+    this.draw(true);
   }
 
   private onScroll = () => {
