@@ -230,7 +230,9 @@ export async function benchTill(): Promise<string[]> {
 
     // The till and its baseline take turns, one ticket (or one query) each, so that what the machine is
     // doing meanwhile (the other core's work, the CPU's clock) weighs on both alike.
-    const codes = Array.from({ length: 400 }, () => ean(Math.floor(rand() * PRODUCTS)));
+    // 40 tickets of 20 lines (780 scans timed after the first ticket): with 20 tickets, the p99 was the 4th-worst of
+    // 380 samples, and its ratio went from 0.97 to 1.19 between runs of the same scan code (6 December 2026).
+    const codes = Array.from({ length: 800 }, () => ean(Math.floor(rand() * PRODUCTS)));
     const scans: { till: number[]; floor: number[] } = await page.evaluate(async (codes) => {
       const { shown, pause, till } = window as any;
       const products = till.state.catalog.products as { name: string; producerName: string | null; priceCents: number }[];
@@ -325,9 +327,9 @@ export async function benchTill(): Promise<string[]> {
       'rillettes montagne',
       'vin campagne',
     ];
-    // Each query typed three times (some 580 keystrokes): with one pass, the p99 was the second-worst of 193
-    // samples and swung from run to run on a single garbage collection; with two, the 4th-worst of 386, and the
-    // p99's ratio still went from 0.83 to 1.26 between runs of the same code (5 December 2026).
+    // Each query typed four times (some 770 keystrokes): with one pass, the p99 was the second-worst of 193
+    // samples and swung from run to run on a single garbage collection; with three, the 6th-worst of 579, and
+    // the p99's ratio still went from 0.83 to 1.26 between runs of the same code (5 December 2026).
     const keys: { till: number[]; floor: number[] } = await page.evaluate(
       async (queries) => {
         const { shown, pause } = window as any;
@@ -433,7 +435,7 @@ export async function benchTill(): Promise<string[]> {
         }
         return out;
       },
-      [...queries, ...queries, ...queries],
+      [...queries, ...queries, ...queries, ...queries],
     );
     if (process.env.BENCH_PROFILE) {
       const { profile } = await cdp.send('Profiler.stop');

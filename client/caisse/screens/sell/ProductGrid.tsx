@@ -26,6 +26,8 @@ interface Tile {
   product: Product | null;
   /** What it shows (name, producer, price, stock), to touch only what changed. */
   texts: string[];
+  /** The product's texts (`textsOf`) it was last given: the same array, the same words. */
+  from: string[] | null;
   cls: string;
 }
 
@@ -153,20 +155,23 @@ export class ProductGrid extends Component<GridProps> {
       span.appendChild(document.createTextNode(''));
     }
     this.el!.appendChild(tile);
-    const state: Tile = { el: tile, product: null, texts: ['', '', '', ''], cls: '' };
+    const state: Tile = { el: tile, product: null, texts: ['', '', '', ''], from: null, cls: '' };
     this.tiles.push(state);
     return state;
   }
 
   private show(state: Tile, p: Product): Tile {
     const tile = state.el;
-    state.product = p;
     // A dish whose recipe lacks an ingredient on the shelf is flagged like goods running low.
     const cls = p.low || p.ingredientsShort ? 'tile low' : 'tile';
     if (state.cls !== cls) tile.className = state.cls = cls;
-    const id = String(p.id);
-    if (tile.dataset.product !== id) tile.dataset.product = id;
     const texts = this.textsOf(p);
+    // The same product with the same texts (a keystroke that left this tile as it was): nothing to touch.
+    if (state.product === p && state.from === texts) return state;
+    // Compared with what was written, never read back from the page.
+    if (state.product?.id !== p.id) tile.dataset.product = String(p.id);
+    state.product = p;
+    state.from = texts;
     for (let c = 0; c < 4; c++) {
       if (state.texts[c] === texts[c]) continue;
       const span = tile.children[c] as HTMLElement;
