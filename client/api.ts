@@ -1,7 +1,7 @@
 /** The one network module of the client: typed calls to the HTTP API. */
 import './zod-config.ts';
 import { fillPath, queryString, type CallInput, type CallOutput, type Endpoint } from '../shared/api/contract.ts';
-import { SITE_HEADER } from '../shared/api/common.ts';
+import { SITE_COOKIE, SITE_HEADER } from '../shared/api/common.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -26,9 +26,19 @@ let workingSite: number | null = (() => {
     return null;
   }
 })();
+/** The choice as a cookie too, for the links a page opens without a script (PDF, CSV): see SITE_COOKIE. */
+function siteCookie(id: number | null) {
+  try {
+    document.cookie = id === null ? `${SITE_COOKIE}=; path=/; max-age=0; samesite=strict` : `${SITE_COOKIE}=${id}; path=/; samesite=strict`;
+  } catch {
+    // No document (a worker): nothing to open a link from.
+  }
+}
+if (typeof document !== 'undefined' && workingSite !== null) siteCookie(workingSite);
 export const currentSite = () => workingSite;
 export function setWorkingSite(id: number | null): void {
   workingSite = id;
+  siteCookie(id);
   try {
     if (id === null) localStorage.removeItem(SITE_KEY);
     else localStorage.setItem(SITE_KEY, String(id));

@@ -588,6 +588,8 @@ export type ReuseStream = 'textile' | 'furniture' | 'books' | 'tableware' | 'ele
 /** A donation received at the ressourcerie (issue 22). */
 export interface ReuseIntakeTable {
   id: Generated<number>;
+  /** Where the donation was received (migration 036). */
+  site_id: number;
   at: string;
   business_day: string;
   donor: string | null;
@@ -601,6 +603,8 @@ export interface ReuseIntakeLineTable {
 /** A one-off item: its own article (product), quantity 1, sold once. */
 export interface ReuseItemTable {
   id: Generated<number>;
+  /** Where the object is, and on sale: that site's ressourcerie only. */
+  site_id: number;
   product_id: number;
   code: string;
   intake_id: number | null;
@@ -615,6 +619,7 @@ export interface ReuseItemTable {
 }
 export interface ReuseOutflowTable {
   id: Generated<number>;
+  site_id: number;
   business_day: string;
   stream: ReuseStream;
   grams: number;

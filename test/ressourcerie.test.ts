@@ -227,8 +227,11 @@ describe('the ressourcerie, to the gram', () => {
 
   it('reports the tonnage per stream, as figures, CSV and PDF', async () => {
     const nov = (await shop.admin.get('/api/ressourcerie/tonnage?month=2026-11')).body;
+    // The shop's one site, named after it: its tonnage (each site reports its own, issue 23).
+    const site = (await shop.admin.get('/api/sites')).body[0].name;
     expect(nov).toEqual({
       month: '2026-11',
+      site,
       streams: [
         {
           stream: 'textile',
@@ -288,6 +291,7 @@ describe('the ressourcerie, to the gram', () => {
       .replace(/\u00a0/g, ' ')
       .replace(/[ \t]+/g, ' ');
     expect(text).toContain('Ressourcerie — tonnages de novembre 2026');
+    expect(text).toContain(site);
     expect(text).toContain('Total 43,200 7,100 3 9,000 0,600');
     execFileSync('pdftoppm', [
       '-png',

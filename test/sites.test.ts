@@ -357,4 +357,55 @@ describe('a network of sites', () => {
     const all = (await shop.admin.get(`/api/products/${miel.id}/movements`)).body as { quantity: number }[];
     expect(all.map((m) => m.quantity)).toContain(10);
   });
+
+  it('keeps each site’s ressourcerie its own: a donation on sale where it was given, each site’s tonnage', async () => {
+    const month = today().slice(0, 7);
+    // Rodez has no ressourcerie: it takes no donation, and says why.
+    const manager = shop.client();
+    expect((await manager.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    const none = await manager.post('/api/ressourcerie/intakes', { lines: [{ stream: 'books', grams: 2000 }], items: [] });
+    expect(none.status).toBe(400);
+    expect(none.body.error.fields[0]).toMatchObject({ field: 'outlet' });
+    expect(none.body.error.fields[0].reason).toContain('Ressourcerie');
+    // A third site, a recyclerie in Albi: a donation of 12.5 kg of furniture there, a lamp priced from it.
+    const albi = (await shop.admin.post('/api/sites', { code: 'albi', name: 'Recyclerie d’Albi', outlets: ['shop', 'ressourcerie'] })).body;
+    const given = await asSite(shop.admin, albi.id, 'POST', '/api/ressourcerie/intakes', {
+      lines: [{ stream: 'furniture', grams: 12_500 }],
+      donor: 'Mme Roques',
+      items: [{ name: 'Lampe de chevet', stream: 'furniture', grams: 1_200, priceCents: 800 }],
+    });
+    expect(given.status).toBe(201);
+    const lamp = given.body.items[0];
+    // On sale at Albi's ressourcerie only: not at Castres', where it is not.
+    const sellers = await shop.server.database.db
+      .selectFrom('product_outlets as po')
+      .innerJoin('outlets as o', 'o.id', 'po.outlet_id')
+      .select(['o.site_id', 'o.kind'])
+      .where('po.product_id', '=', lamp.productId)
+      .execute();
+    expect(sellers).toEqual([{ site_id: albi.id, kind: 'ressourcerie' }]);
+    // Albi's month: the 12.5 kg collected. Castres' (the first site): nothing of it.
+    const albiTonnage = (await asSite(shop.admin, albi.id, 'GET', `/api/ressourcerie/tonnage?month=${month}`)).body;
+    expect(albiTonnage).toMatchObject({ site: 'Recyclerie d’Albi', collectedGrams: 12_500, itemsSold: 0 });
+    const castresTonnage = (await asSite(shop.admin, 1, 'GET', `/api/ressourcerie/tonnage?month=${month}`)).body;
+    expect(castresTonnage.collectedGrams).toBe(0);
+    // A link the back office opens without a script (the CSV) carries the site the network manager works at as
+    // a cookie: 12 500 g collected = "12,500" kg at Albi; at the first site, nothing collected.
+    const csv = async () => String((await shop.admin.get(`/api/ressourcerie/tonnage.csv?month=${month}`)).raw);
+    shop.admin.setCookie('comptoir_site', String(albi.id));
+    expect(await csv()).toContain('12,500');
+    shop.admin.dropCookie('comptoir_site');
+    expect(await csv()).not.toContain('12,500');
+    // A manager tied to Rodez is never moved by it (a cookie left by another session of this browser).
+    manager.setCookie('comptoir_site', String(albi.id));
+    expect((await manager.get('/api/tills')).body.map((t: any) => t.name)).toEqual(['Rodez 1']);
+    // Its objects: the lamp at Albi, not in Castres' list.
+    const codes = async (site: number) =>
+      ((await asSite(shop.admin, site, 'GET', '/api/ressourcerie/items')).body as { code: string }[]).map((i) => i.code);
+    expect(await codes(albi.id)).toEqual([lamp.code]);
+    expect(await codes(1)).not.toContain(lamp.code);
+    // The donor's receipt (a name on it): Albi's to print, not the Rodez manager's.
+    expect((await asSite(shop.admin, albi.id, 'GET', `/api/ressourcerie/intakes/${given.body.id}/receipt.pdf`)).status).toBe(200);
+    expect((await manager.get(`/api/ressourcerie/intakes/${given.body.id}/receipt.pdf`)).status).toBe(404);
+  });
 });

@@ -29,13 +29,8 @@ export const closingRoutes = [
     summary:
       'Daily closing (Z) of an outlet: totals by payment, VAT rate, producer; the drawer (float, cash in and out) and cash expected vs counted; chained. The day then takes no more tickets (they go to the next day): closing today needs `confirmEarly`',
     handler: async ({ body }, ctx) => {
-      const closing = await closeDay(
-        ctx.db,
-        { ...body, siteId: await siteOf(ctx) },
-        requireUser(ctx).id,
-        ctx.services.now(),
-        ctx.services.config.TZ_BUSINESS,
-      );
+      const siteId = await siteOf(ctx);
+      const closing = await closeDay(ctx.db, { ...body, siteId }, requireUser(ctx).id, ctx.services.now(), ctx.services.config.TZ_BUSINESS);
       // The Z signed (and every chain's head with it) and witnessed before it is answered.
       await flushJournal(ctx.services, { all: true });
       ctx.services.realtime?.dayClosed(closing.outletId, closing.period);
@@ -46,6 +41,7 @@ export const closingRoutes = [
           businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS),
           requireUser(ctx).id,
           ctx.services.now(),
+          siteId,
         );
         if (aged.markedDown || aged.recycled) ctx.services.realtime?.catalogChanged([]);
       }

@@ -12,7 +12,7 @@ import { rateLimit, RateLimiter, SharedRateLimiter } from './rate-limit.ts';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
-import { SITE_HEADER } from '../../shared/api/common.ts';
+import { SITE_COOKIE, SITE_HEADER } from '../../shared/api/common.ts';
 import { DomainError, Forbidden, Invalid, TooManyAttempts, Unauthorized } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 import type { SessionUser } from '../auth/identity.ts';
@@ -233,7 +233,8 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
         body = parsed.data;
       }
 
-      const siteHeader = req.get(SITE_HEADER);
+      // A download link carries no header: the back office's cookie says the site then (a network manager's only).
+      const siteHeader = req.get(SITE_HEADER) ?? (user && user.siteId === null ? cookies[SITE_COOKIE] : undefined);
       const askedSite = siteHeader === undefined || siteHeader === '' ? null : Number(siteHeader);
       if (askedSite !== null && !(Number.isInteger(askedSite) && askedSite > 0 && askedSite < 2 ** 31))
         return sendError(

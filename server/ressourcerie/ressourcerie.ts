@@ -20,6 +20,7 @@ import { toCsv } from '../exports/csv.ts';
 import { recordEvent } from '../journal/events.ts';
 import { createProduct, updateProduct } from '../catalog/products.ts';
 import { isDemo, readSetting, shopIdentity } from '../settings/settings.ts';
+import { outletAt } from '../sites/sites.ts';
 
 export const DEFAULT_AGING = { markdownWeeks: 4, markdownBp: 5000, recycleWeeks: 8 };
 const itemCode = (id: number) => `R${String(id).padStart(7, '0')}`;
@@ -38,6 +39,7 @@ async function agingOf(db: Db) {
 async function addItem(
   trx: Trx,
   input: { name: string; stream: ReuseStream; grams: number; priceCents: number; intakeId: number | null },
+  site: { id: number; outletId: number },
   userId: number,
   now: Date,
   day: string,
@@ -64,9 +66,12 @@ async function addItem(
     userId,
     now,
   );
+  // The object is where it was given: on sale at this site's ressourcerie, not at every site's.
+  await trx.deleteFrom('product_outlets').where('product_id', '=', product.id).where('outlet_id', '!=', site.outletId).execute();
   const { id } = await trx
     .insertInto('reuse_items')
     .values({
+      site_id: site.id,
       product_id: product.id,
       code: `pending-${product.id}`,
       intake_id: input.intakeId,
@@ -83,15 +88,19 @@ async function addItem(
   return { id, productId: product.id, code, name: input.name, stream: input.stream, grams: input.grams, priceCents: input.priceCents };
 }
 
-/** A donation weighed by stream, and the items priced from it (each its own article, its label to print). */
-export async function recordIntake(db: Kysely<Database>, input: IntakeInput, userId: number, now: Date, day: string) {
+/**
+ * A donation weighed by stream at a site's ressourcerie, and the items priced from it (each its own article,
+ * on sale there, its label to print). A site without a ressourcerie takes no donation.
+ */
+export async function recordIntake(db: Kysely<Database>, input: IntakeInput, userId: number, now: Date, day: string, siteId: number) {
   const streams = input.lines.map((l) => l.stream);
   if (new Set(streams).size !== streams.length)
     throw new Invalid({ field: 'lines', reason: 'un flux pesé deux fois : additionnez les pesées' });
+  const outlet = await outletAt(db, 'ressourcerie', siteId);
   return db.transaction().execute(async (trx) => {
     const { id } = await trx
       .insertInto('reuse_intakes')
-      .values({ at: now.toISOString(), business_day: day, donor: input.donor?.trim() || null, created_by: userId })
+      .values({ site_id: siteId, at: now.toISOString(), business_day: day, donor: input.donor?.trim() || null, created_by: userId })
       .returning('id')
       .executeTakeFirstOrThrow();
     if (input.lines.length)
@@ -100,7 +109,8 @@ export async function recordIntake(db: Kysely<Database>, input: IntakeInput, use
         .values(input.lines.map((l) => ({ intake_id: id, stream: l.stream, grams: l.grams })))
         .execute();
     const items = [];
-    for (const it of input.items) items.push(await addItem(trx, { ...it, intakeId: id }, userId, now, day));
+    for (const it of input.items)
+      items.push(await addItem(trx, { ...it, intakeId: id }, { id: siteId, outletId: outlet.id }, userId, now, day));
     await recordEvent(trx, {
       kind: 'reuse.intake',
       userId,
@@ -149,11 +159,13 @@ export async function getItemByCode(db: Db, code: string) {
   };
 }
 
-export async function listItems(db: Kysely<Database>, status: 'on_sale' | 'sold' | 'recycled' | 'discarded' | undefined) {
+/** A site's objects, newest first. */
+export async function listItems(db: Kysely<Database>, status: 'on_sale' | 'sold' | 'recycled' | 'discarded' | undefined, siteId: number) {
   let q = db
     .selectFrom('reuse_items as i')
     .innerJoin('products as p', 'p.id', 'i.product_id')
     .select(['i.code'])
+    .where('i.site_id', '=', siteId)
     .orderBy('i.id', 'desc')
     .limit(500);
   if (status) q = q.where('i.status', '=', status);
@@ -165,7 +177,7 @@ export async function listItems(db: Kysely<Database>, status: 'on_sale' | 'sold'
  * so the till's price check follows), sent to recycling by weight after `recycleWeeks`. Idempotent: run by the
  * ressourcerie's day closing (`server/closing/routes.ts`), by the list, and on demand.
  */
-export async function applyAging(db: Kysely<Database>, today: string, userId: number, now: Date) {
+export async function applyAging(db: Kysely<Database>, today: string, userId: number, now: Date, siteId: number) {
   const a = await agingOf(db);
   const markdownBefore = shiftDay(today, -7 * a.markdownWeeks);
   const recycleBefore = shiftDay(today, -7 * a.recycleWeeks);
@@ -175,6 +187,7 @@ export async function applyAging(db: Kysely<Database>, today: string, userId: nu
     const toRecycle = await trx
       .selectFrom('reuse_items')
       .selectAll()
+      .where('site_id', '=', siteId)
       .where('status', '=', 'on_sale')
       .where('priced_on', '<=', recycleBefore)
       .execute();
@@ -184,6 +197,7 @@ export async function applyAging(db: Kysely<Database>, today: string, userId: nu
       await trx
         .insertInto('reuse_outflows')
         .values({
+          site_id: siteId,
           business_day: today,
           stream: it.stream,
           grams: it.grams,
@@ -198,6 +212,7 @@ export async function applyAging(db: Kysely<Database>, today: string, userId: nu
     const toMark = await trx
       .selectFrom('reuse_items')
       .selectAll()
+      .where('site_id', '=', siteId)
       .where('status', '=', 'on_sale')
       .where('marked_down_on', 'is', null)
       .where('priced_on', '<=', markdownBefore)
@@ -209,7 +224,7 @@ export async function applyAging(db: Kysely<Database>, today: string, userId: nu
       markedDown++;
     }
     if (markedDown || recycled)
-      await recordEvent(trx, { kind: 'reuse.aging', userId, data: { markedDown, recycled, day: today }, at: now.toISOString() });
+      await recordEvent(trx, { kind: 'reuse.aging', userId, data: { markedDown, recycled, day: today, siteId }, at: now.toISOString() });
   });
   return { markedDown, recycled };
 }
@@ -221,11 +236,13 @@ export async function recordOutflow(
   userId: number,
   now: Date,
   day: string,
+  siteId: number,
 ) {
   await db.transaction().execute(async (trx) => {
     const { id } = await trx
       .insertInto('reuse_outflows')
       .values({
+        site_id: siteId,
         business_day: day,
         stream: input.stream,
         grams: input.grams,
@@ -236,7 +253,7 @@ export async function recordOutflow(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordEvent(trx, { kind: 'reuse.outflow', userId, subject: `outflow:${id}`, data: input, at: now.toISOString() });
+    await recordEvent(trx, { kind: 'reuse.outflow', userId, subject: `outflow:${id}`, data: { ...input, siteId }, at: now.toISOString() });
   });
 }
 
@@ -292,14 +309,15 @@ export async function markReuseItemsSold(trx: Trx, saleId: string, items: readon
   }
 }
 
-/** The month's tonnage per stream: collected (intake), sold for reuse (items sold), recycled, discarded. */
-export async function tonnage(db: Db, month: string): Promise<TonnageReport> {
+/** A site's tonnage for the month, per stream: collected (intake), sold for reuse (items sold), recycled, discarded. */
+export async function tonnage(db: Db, month: string, siteId: number): Promise<TonnageReport> {
   const from = `${month}-01`;
   const to = `${month}-31`;
   const collected = await db
     .selectFrom('reuse_intake_lines as l')
     .innerJoin('reuse_intakes as i', 'i.id', 'l.intake_id')
     .select((eb) => ['l.stream', eb.fn.sum<number>('l.grams').as('g')])
+    .where('i.site_id', '=', siteId)
     .where('i.business_day', '>=', from)
     .where('i.business_day', '<=', to)
     .groupBy('l.stream')
@@ -312,6 +330,7 @@ export async function tonnage(db: Db, month: string): Promise<TonnageReport> {
       eb.fn.count<number>('id').as('n'),
       eb.fn.sum<number>('price_cents').as('initial'),
     ])
+    .where('site_id', '=', siteId)
     .where('status', '=', 'sold')
     .where('status_day', '>=', from)
     .where('status_day', '<=', to)
@@ -320,6 +339,7 @@ export async function tonnage(db: Db, month: string): Promise<TonnageReport> {
   const out = await db
     .selectFrom('reuse_outflows')
     .select((eb) => ['stream', 'kind', eb.fn.sum<number>('grams').as('g')])
+    .where('site_id', '=', siteId)
     .where('business_day', '>=', from)
     .where('business_day', '<=', to)
     .groupBy(['stream', 'kind'])
@@ -335,8 +355,10 @@ export async function tonnage(db: Db, month: string): Promise<TonnageReport> {
   })).filter((r) => r.collectedGrams || r.reusedGrams || r.recycledGrams || r.discardedGrams);
   const sum = (k: 'collectedGrams' | 'reusedGrams' | 'recycledGrams' | 'discardedGrams' | 'itemsSold') =>
     rows.reduce((s, r) => s + r[k], 0);
+  const site = await db.selectFrom('sites').select('name').where('id', '=', siteId).executeTakeFirst();
   return {
     month,
+    site: site?.name ?? '',
     streams: rows,
     collectedGrams: sum('collectedGrams'),
     reusedGrams: sum('reusedGrams'),
@@ -360,7 +382,7 @@ export async function tonnagePdf(db: Db, r: TonnageReport): Promise<Buffer> {
   const shop = await shopIdentity(db);
   const title = `Ressourcerie — tonnages de ${frMonth(r.month)}`;
   const doc = new A4Document({ title, footer: `${shop.name} · ${title}`, demo: await isDemo(db) });
-  doc.heading(title, `${shop.legalName} · SIRET ${shop.siret} · en kilogrammes`);
+  doc.heading(title, `${shop.legalName} · ${r.site} · SIRET ${shop.siret} · en kilogrammes`);
   doc.table(
     [
       { header: 'Flux', width: 0.28 },

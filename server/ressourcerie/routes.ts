@@ -4,6 +4,7 @@ import { requireUser } from '../auth/access.ts';
 import { NotFound } from '../errors.ts';
 import { MANAGERS, STAFF, TILL } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
+import { siteOf, siteScope } from '../sites/sites.ts';
 import {
   applyAging,
   donorReceiptPdf,
@@ -18,14 +19,17 @@ import {
 
 const today = (ctx: Ctx) => businessDay(ctx.services.now(), ctx.services.config.TZ_BUSINESS);
 
-/** The ressourcerie (issue 22): intake by the staff at the counter, reports by the managers, a label read by any till. */
+/**
+ * The ressourcerie (issue 22): intake by the staff at the counter, reports by the managers, a label read by any till.
+ * Each site's its own (issue 23): donations, objects on sale, outflows and tonnage are the site's the request works at.
+ */
 export const ressourcerieRoutes = [
   serve(ressourcerieApi.intake, {
     access: STAFF,
     tag: 'ressourcerie',
     summary: 'A donation weighed by stream, and the items priced from it (each its own article and label)',
     handler: async ({ body }, ctx) => {
-      const intake = await recordIntake(ctx.db, body, requireUser(ctx).id, ctx.services.now(), today(ctx));
+      const intake = await recordIntake(ctx.db, body, requireUser(ctx).id, ctx.services.now(), today(ctx), await siteOf(ctx));
       ctx.services.realtime?.catalogChanged(intake.items.map((i) => i.productId));
       return Reply.created(intake);
     },
@@ -36,11 +40,16 @@ export const ressourcerieRoutes = [
     summary: 'The donor’s receipt: what was given, by stream and weight',
     handler: async ({ params }, ctx) => {
       // The donor's name is on it: a manager's, or the one who took the donation.
+      // A manager tied to a site, that site's donations only.
       const user = requireUser(ctx);
-      if (user.role !== 'manager' && user.role !== 'admin') {
-        const intake = await ctx.db.selectFrom('reuse_intakes').select('created_by').where('id', '=', params.id).executeTakeFirst();
-        if (!intake || intake.created_by !== user.id) throw new NotFound('Don');
-      }
+      const intake = await ctx.db
+        .selectFrom('reuse_intakes')
+        .select(['created_by', 'site_id'])
+        .where('id', '=', params.id)
+        .executeTakeFirst();
+      const scope = siteScope(ctx);
+      if (!intake || (scope !== null && intake.site_id !== scope)) throw new NotFound('Don');
+      if (user.role !== 'manager' && user.role !== 'admin' && intake.created_by !== user.id) throw new NotFound('Don');
       const { pdf, filename } = await donorReceiptPdf(ctx.db, params.id);
       return Reply.file(pdf, 'application/pdf', filename);
     },
@@ -50,9 +59,10 @@ export const ressourcerieRoutes = [
     tag: 'ressourcerie',
     summary: 'The one-off items, newest first (unsold ones aged first: marked down, then recycled)',
     handler: async ({ query }, ctx) => {
-      const aged = await applyAging(ctx.db, today(ctx), requireUser(ctx).id, ctx.services.now());
+      const site = await siteOf(ctx);
+      const aged = await applyAging(ctx.db, today(ctx), requireUser(ctx).id, ctx.services.now(), site);
       if (aged.markedDown || aged.recycled) ctx.services.realtime?.catalogChanged([]);
-      return listItems(ctx.db, query.status);
+      return listItems(ctx.db, query.status, site);
     },
   }),
   serve(ressourcerieApi.item, {
@@ -66,7 +76,7 @@ export const ressourcerieRoutes = [
     tag: 'ressourcerie',
     summary: 'Age the unsold items now: mark down those unsold for the set weeks, send the oldest to recycling by weight',
     handler: async (_, ctx) => {
-      const aged = await applyAging(ctx.db, today(ctx), requireUser(ctx).id, ctx.services.now());
+      const aged = await applyAging(ctx.db, today(ctx), requireUser(ctx).id, ctx.services.now(), await siteOf(ctx));
       ctx.services.realtime?.catalogChanged([]);
       return aged;
     },
@@ -76,7 +86,7 @@ export const ressourcerieRoutes = [
     tag: 'ressourcerie',
     summary: 'Weight sent to recycling or discarded without being sold item by item',
     handler: async ({ body }, ctx) => {
-      await recordOutflow(ctx.db, body, requireUser(ctx).id, ctx.services.now(), today(ctx));
+      await recordOutflow(ctx.db, body, requireUser(ctx).id, ctx.services.now(), today(ctx), await siteOf(ctx));
       return Reply.created({ ok: true as const });
     },
   }),
@@ -84,20 +94,28 @@ export const ressourcerieRoutes = [
     access: MANAGERS,
     tag: 'ressourcerie',
     summary: 'The month’s tonnage per stream: collected, sold for reuse, recycled, discarded',
-    handler: async ({ query }, ctx) => tonnage(ctx.db, query.month),
+    handler: async ({ query }, ctx) => tonnage(ctx.db, query.month, await siteOf(ctx)),
   }),
   serve(ressourcerieApi.tonnageCsv, {
     access: MANAGERS,
     tag: 'ressourcerie',
     summary: 'The month’s tonnage as CSV',
     handler: async ({ query }, ctx) =>
-      Reply.file(tonnageCsv(await tonnage(ctx.db, query.month)), 'text/csv; charset=utf-8', `tonnages-${query.month}.csv`),
+      Reply.file(
+        tonnageCsv(await tonnage(ctx.db, query.month, await siteOf(ctx))),
+        'text/csv; charset=utf-8',
+        `tonnages-${query.month}.csv`,
+      ),
   }),
   serve(ressourcerieApi.tonnagePdf, {
     access: MANAGERS,
     tag: 'ressourcerie',
     summary: 'The month’s tonnage as a PDF',
     handler: async ({ query }, ctx) =>
-      Reply.file(await tonnagePdf(ctx.db, await tonnage(ctx.db, query.month)), 'application/pdf', `tonnages-${query.month}.pdf`),
+      Reply.file(
+        await tonnagePdf(ctx.db, await tonnage(ctx.db, query.month, await siteOf(ctx))),
+        'application/pdf',
+        `tonnages-${query.month}.pdf`,
+      ),
   }),
 ];

@@ -79,7 +79,7 @@ export async function demoRessourcerie(
   managerId: number,
 ): Promise<HistoryDayHook & { finish(): Promise<void> }> {
   const today = businessDay(now, 'Europe/Paris');
-  const outlet = await db.selectFrom('outlets').select('id').where('code', '=', 'ressourcerie').executeTakeFirstOrThrow();
+  const outlet = await db.selectFrom('outlets').select(['id', 'site_id']).where('code', '=', 'ressourcerie').executeTakeFirstOrThrow();
   const { id: tillId } = await db
     .insertInto('tills')
     .values({ outlet_id: outlet.id, name: 'Ressourcerie', created_at: now.toISOString() })
@@ -104,6 +104,7 @@ export async function demoRessourcerie(
         managerId,
         at(10),
         day,
+        outlet.site_id,
       );
       // The day's first item sells in the afternoon (cash); the rest waits on the shelves.
       const item = made.items[0]!;
@@ -136,7 +137,14 @@ export async function demoRessourcerie(
       );
     },
     async finish() {
-      await recordOutflow(db, { stream: 'textile', grams: 15_000, kind: 'recycled', note: 'Le Relais (tri)' }, managerId, now, today);
+      await recordOutflow(
+        db,
+        { stream: 'textile', grams: 15_000, kind: 'recycled', note: 'Le Relais (tri)' },
+        managerId,
+        now,
+        today,
+        outlet.site_id,
+      );
       // Today's donation, on the shelves.
       await recordIntake(
         db,
@@ -147,6 +155,7 @@ export async function demoRessourcerie(
         managerId,
         now,
         today,
+        outlet.site_id,
       );
     },
   };

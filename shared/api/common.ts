@@ -24,6 +24,11 @@ export const OUTLET_NAMES: Record<OutletCodeValue, string> = {
 export const outletCodeSchema = z.enum(OUTLET_CODES);
 /** The site a network manager works at, as a site id (server/sites): sent by the back office with every call. */
 export const SITE_HEADER = 'Comptoir-Site';
+/**
+ * The same choice as a cookie, for what a page opens without a script (a PDF or CSV link): the header wins
+ * when both are there, and a manager tied to a site is never moved by it.
+ */
+export const SITE_COOKIE = 'comptoir_site';
 /** Réel (collects VAT), franchise en base (art. 293 B CGI), agricultural flat rate (art. 298 quater CGI). */
 export const vatStatusSchema = z.enum(['subject', 'franchise', 'flat_rate']);
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');

@@ -53,6 +53,8 @@ export const outflowBody = z
 
 export const tonnageReport = z.strictObject({
   month: z.string(),
+  /** The site whose tonnage it is (each site reports its own). */
+  site: z.string(),
   streams: z.array(
     z.strictObject({
       stream: streamSchema,

@@ -64,6 +64,8 @@ export class Client {
   hasCookie = (name: string) => this.cookies.has(name);
   cookieHeader = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   dropCookie = (name: string) => this.cookies.delete(name);
+  /** A cookie the page set itself (document.cookie), as the browser would send it. */
+  setCookie = (name: string, value: string) => this.cookies.set(name, value);
 }
 
 export const ADMIN = { login: 'admin', password: 'admin-password-1' };
