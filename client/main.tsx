@@ -7,6 +7,7 @@ import { settlementApi, type InvitationView } from '../shared/api/settlement.ts'
 import { ApiError, call } from './api.ts';
 import { authApi, type MeView } from '../shared/api/auth.ts';
 import { settingsApi, type PublicShop } from '../shared/api/settings.ts';
+import { sitesApi } from '../shared/api/sites.ts';
 import { Portal } from './portal/Portal.tsx';
 import { BackOffice } from './backoffice/BackOffice.tsx';
 import { insecure, insecureAcknowledged, InsecureNotice } from './insecure.tsx';
@@ -34,6 +35,15 @@ function App() {
       .then(setMe)
       .catch(() => setMe(null));
   }, []);
+  // A manager tied to a site works there only: the header names it beside the network's name.
+  const [siteName, setSiteName] = useState('');
+  const tiedTo = me?.user.siteId ?? null;
+  useEffect(() => {
+    if (tiedTo === null) return setSiteName('');
+    call(sitesApi.list)
+      .then((sites) => setSiteName(sites.find((s) => s.id === tiedTo)?.name ?? ''))
+      .catch(() => setSiteName(''));
+  }, [tiedTo]);
   useEffect(() => {
     document.documentElement.lang = lang;
     localStorage.setItem('lang', lang);
@@ -70,7 +80,10 @@ function App() {
         </div>
       )}
       <header>
-        <h1>{shop?.name ?? t('app.title')}</h1>
+        <h1>
+          {shop?.name ?? t('app.title')}
+          {siteName && <span class="site-name"> — {siteName}</span>}
+        </h1>
         <div class="header-actions">
           <button class="link" onClick={() => setLang(lang === 'fr' ? 'en' : 'fr')}>
             {t('lang.switch')}

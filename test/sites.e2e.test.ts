@@ -151,8 +151,9 @@ describe('a network of sites in the back office', { timeout: 120_000 }, () => {
     expect(links).not.toContain('Journal et sauvegardes');
     expect(links).toHaveLength(10);
     expect(await nav.getByRole('link', { name: 'Journée et clôture' }).getAttribute('aria-current')).toBe('page');
-    // No site picker: they work at Rodez.
+    // No site picker: they work at Rodez, and the header says so beside the network's name.
     expect(await page.getByTestId('site-picker').count()).toBe(0);
+    await expect.poll(() => page.getByRole('banner').getByRole('heading', { level: 1 }).textContent()).toMatch(/ — Tiers-lieu de Rodez$/);
 
     const problems: string[] = [];
     for (const name of links) {
