@@ -34,7 +34,8 @@ function siteCookie(id: number | null) {
     // No document (a worker): nothing to open a link from.
   }
 }
-if (typeof document !== 'undefined' && workingSite !== null) siteCookie(workingSite);
+// Kept in step with this page's choice from the start (a cookie left from another choice is dropped).
+if (typeof document !== 'undefined') siteCookie(workingSite);
 export const currentSite = () => workingSite;
 export function setWorkingSite(id: number | null): void {
   workingSite = id;
@@ -46,7 +47,8 @@ export function setWorkingSite(id: number | null): void {
     // Private browsing: the choice lasts this page.
   }
 }
-const siteHeader = (): Record<string, string> => (workingSite === null ? {} : { [SITE_HEADER]: String(workingSite) });
+// Always sent by a script, empty for the first site: the cookie (another tab's choice) never steers a call.
+const siteHeader = (): Record<string, string> => ({ [SITE_HEADER]: workingSite === null ? '' : String(workingSite) });
 
 /** Status 0: the server could not be reached (no network, server down, timeout). */
 export const isOffline = (e: unknown) => e instanceof ApiError && (e.status === 0 || e.status >= 502);

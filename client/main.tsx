@@ -39,10 +39,16 @@ function App() {
   const [siteName, setSiteName] = useState('');
   const tiedTo = me?.user.siteId ?? null;
   useEffect(() => {
-    if (tiedTo === null) return setSiteName('');
+    setSiteName('');
+    if (tiedTo === null) return;
+    // A late answer for the last person logged in here is dropped.
+    let current = true;
     call(sitesApi.list)
-      .then((sites) => setSiteName(sites.find((s) => s.id === tiedTo)?.name ?? ''))
-      .catch(() => setSiteName(''));
+      .then((sites) => current && setSiteName(sites.find((s) => s.id === tiedTo)?.name ?? ''))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
   }, [tiedTo]);
   useEffect(() => {
     document.documentElement.lang = lang;

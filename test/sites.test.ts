@@ -384,6 +384,26 @@ describe('a network of sites', () => {
       .where('po.product_id', '=', lamp.productId)
       .execute();
     expect(sellers).toEqual([{ site_id: albi.id, kind: 'ressourcerie' }]);
+    // What each site's ressourcerie till is sent: the lamp at Albi's, not at Castres'.
+    const sold = async (site: number) =>
+      ((await asSite(shop.admin, site, 'GET', '/api/catalog?outlet=ressourcerie')).body.products as { id: number }[]).map((p) => p.id);
+    expect(await sold(albi.id)).toContain(lamp.productId);
+    expect(await sold(1)).not.toContain(lamp.productId);
+    // Edited from the catalogue form (which sends its outlets), it stays at Albi's; a site opened later does not
+    // take it; another site's manager neither reprices it nor reads its label.
+    const edited = await shop.admin.patch(`/api/products/${lamp.productId}`, { priceCents: 700, outlets: ['ressourcerie'] });
+    expect(edited.status).toBe(200);
+    await shop.admin.post('/api/sites', { code: 'millau', name: 'Recyclerie de Millau', outlets: ['ressourcerie'] });
+    const sellersNow = await shop.server.database.db
+      .selectFrom('product_outlets as po')
+      .innerJoin('outlets as o', 'o.id', 'po.outlet_id')
+      .select(['o.site_id'])
+      .where('po.product_id', '=', lamp.productId)
+      .execute();
+    expect(sellersNow).toEqual([{ site_id: albi.id }]);
+    expect((await manager.patch(`/api/products/${lamp.productId}`, { priceCents: 1 })).status).toBe(404);
+    expect((await manager.get(`/api/ressourcerie/items/${lamp.code}`)).status).toBe(404);
+    expect((await shop.admin.get(`/api/ressourcerie/items/${lamp.code}`)).body).toMatchObject({ code: lamp.code, priceCents: 700 });
     // Albi's month: the 12.5 kg collected. Castres' (the first site): nothing of it.
     const albiTonnage = (await asSite(shop.admin, albi.id, 'GET', `/api/ressourcerie/tonnage?month=${month}`)).body;
     expect(albiTonnage).toMatchObject({ site: 'Recyclerie d’Albi', collectedGrams: 12_500, itemsSold: 0 });

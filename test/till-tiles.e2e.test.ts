@@ -235,9 +235,26 @@ describe('the till’s product tiles on the demo shop', { timeout: 120_000 }, ()
     const stockOf = page.locator(`[data-testid=grid] [data-product="${id}"] .tile-stock`);
     await expect.poll(() => stockOf.textContent(), { timeout: 5000 }).toBe(String(counted));
     // And after a search that shows it again, still the new level.
-    await page.getByRole('searchbox', { name: 'Chercher un article ou scanner' }).fill('zzz');
-    await page.getByRole('searchbox', { name: 'Chercher un article ou scanner' }).fill('');
+    const search = page.getByRole('searchbox', { name: 'Chercher un article ou scanner' });
+    await search.fill('zzz');
+    await search.fill('');
     await expect.poll(() => stockOf.textContent()).toBe(String(counted));
+    // A textile model's tile (a copy of its first variant, under the model's name) follows that variant's level.
+    const model: { id: number; onHand: number; modelName: string } | null = await page.evaluate(() => {
+      const seen = new Set<number>();
+      for (const p of (window as any).till.state.catalog.products) {
+        if (!p.variant || seen.has(p.variant.modelId)) continue;
+        seen.add(p.variant.modelId);
+        if (typeof p.onHand === 'number' && p.unit === 'piece') return { id: p.id, onHand: p.onHand, modelName: p.variant.modelName };
+      }
+      return null;
+    });
+    expect(model).not.toBeNull();
+    await search.fill(model!.modelName);
+    const modelStock = page.locator(`[data-testid=grid] [data-product="${model!.id}"] .tile-stock`);
+    await expect.poll(() => modelStock.textContent()).toBe(String(model!.onHand));
+    expect((await manager.post('/api/stock/counts', { lines: [{ productId: model!.id, counted: model!.onHand + 5 }] })).status).toBe(201);
+    await expect.poll(() => modelStock.textContent(), { timeout: 5000 }).toBe(String(model!.onHand + 5));
     await page.context().close();
   });
 });

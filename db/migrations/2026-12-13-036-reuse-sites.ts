@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 // The ressourcerie per site (issue 23, item 3): a donation is received, weighed and priced at one site, its
 // objects are on sale at that site's ressourcerie only (they are there, not in Rodez), and each site reports
@@ -12,4 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('site_id', 'integer', (c) => c.notNull().defaultTo(1))
       .execute();
   await db.schema.createIndex('reuse_items_site_status').on('reuse_items').columns(['site_id', 'status', 'priced_on']).execute();
+  // Objects recorded before were put on sale at every site's ressourcerie: at their own site's only now.
+  await sql`delete from product_outlets where exists (
+    select 1 from reuse_items r inner join outlets o on o.id = product_outlets.outlet_id
+    where r.product_id = product_outlets.product_id and o.site_id <> r.site_id)`.execute(db);
 }

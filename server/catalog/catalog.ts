@@ -77,7 +77,15 @@ export const addProduct = (db: Kysely<Database>, actor: Actor, input: ProductCre
   db.transaction().execute((trx) => createProduct(trx, input, requireUser(actor).id, now));
 
 export const editProduct = (db: Kysely<Database>, actor: Actor, id: number, patch: ProductUpdate, now: Date): Promise<ProductView> =>
-  db.transaction().execute((trx) => updateProduct(trx, id, patch, requireUser(actor).id, now));
+  db.transaction().execute(async (trx) => {
+    // A ressourcerie's object is its site's: another site's manager does not reprice or withdraw it.
+    const scope = siteScope(actor);
+    if (scope !== null) {
+      const item = await trx.selectFrom('reuse_items').select('site_id').where('product_id', '=', id).executeTakeFirst();
+      if (item && item.site_id !== scope) throw new NotFound('Article');
+    }
+    return updateProduct(trx, id, patch, requireUser(actor).id, now);
+  });
 
 /** A product's modifier groups and options, replaced as a whole. */
 export const editModifiers = (

@@ -166,15 +166,17 @@ export async function listProducts(db: Db, query: ProductListQuery, scope: Scope
   if (query.active !== undefined) q = q.where('products.active', '=', query.active ? 1 : 0);
   if (query.outlet) {
     const outlet = query.outlet;
-    q = q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('product_outlets')
-          .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
-          .select('product_outlets.product_id')
-          .whereRef('product_outlets.product_id', '=', 'products.id')
-          .where('outlets.kind', '=', outlet),
-      ),
-    );
+    const siteId = scope.siteId;
+    // At a site: what that site's counter of this kind sells (a ressourcerie's objects are where they were given).
+    q = q.where(({ exists, selectFrom }) => {
+      let sold = selectFrom('product_outlets')
+        .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
+        .select('product_outlets.product_id')
+        .whereRef('product_outlets.product_id', '=', 'products.id')
+        .where('outlets.kind', '=', outlet);
+      if (siteId != null) sold = sold.where('outlets.site_id', '=', siteId);
+      return exists(sold);
+    });
   }
   const raw = (query.q ?? '').trim();
   const terms = searchTerms(raw);
@@ -203,11 +205,15 @@ export async function listProducts(db: Db, query: ProductListQuery, scope: Scope
   return hydrate(db, rows, scope.siteId);
 }
 
-/** The outlets of these kinds at every site: a product is sold at the same counters across the network. */
-async function outletIds(db: Db, codes: readonly OutletCode[]): Promise<number[]> {
+/**
+ * The outlets of these kinds at every site: a product is sold at the same counters across the network; a
+ * ressourcerie's object (`site`) at its own site's only, where it is.
+ */
+async function outletIds(db: Db, codes: readonly OutletCode[], site: number | null = null): Promise<number[]> {
   if (!codes.length) return [];
-  const rows = await db.selectFrom('outlets').select('id').where('kind', 'in', codes).execute();
-  return rows.map((r) => r.id);
+  let q = db.selectFrom('outlets').select('id').where('kind', 'in', codes);
+  if (site !== null) q = q.where('site_id', '=', site);
+  return (await q.execute()).map((r) => r.id);
 }
 
 /** A weighed product has its price per kilo already: a net quantity is for prepacked pieces only. */
@@ -395,8 +401,12 @@ export async function updateProduct(db: Trx, id: number, patch: ProductUpdate, u
   }
   if (patch.outlets) {
     await db.deleteFrom('product_outlets').where('product_id', '=', id).execute();
-    const rows = (await outletIds(db, [...new Set(patch.outlets)])).map((outlet_id) => ({ product_id: id, outlet_id }));
-    await db.insertInto('product_outlets').values(rows).execute();
+    const item = await db.selectFrom('reuse_items').select('site_id').where('product_id', '=', id).executeTakeFirst();
+    const rows = (await outletIds(db, [...new Set(patch.outlets)], item?.site_id ?? null)).map((outlet_id) => ({
+      product_id: id,
+      outlet_id,
+    }));
+    if (rows.length) await db.insertInto('product_outlets').values(rows).execute();
   }
   const diff: Record<string, { before: unknown; after: unknown }> = {};
   for (const [k, v] of Object.entries(next)) {

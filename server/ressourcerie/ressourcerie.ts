@@ -115,14 +115,15 @@ export async function recordIntake(db: Kysely<Database>, input: IntakeInput, use
       kind: 'reuse.intake',
       userId,
       subject: `intake:${id}`,
-      data: { lines: input.lines, items: items.map((i) => i.code) },
+      data: { lines: input.lines, items: items.map((i) => i.code), siteId },
       at: now.toISOString(),
     });
     return { id, day, lines: input.lines, items };
   });
 }
 
-export async function getItemByCode(db: Db, code: string) {
+/** An object by its label; `siteId`: that site's only (another's is "not found"). */
+export async function getItemByCode(db: Db, code: string, siteId: number | null = null) {
   const r = await db
     .selectFrom('reuse_items as i')
     .innerJoin('products as p', 'p.id', 'i.product_id')
@@ -139,10 +140,11 @@ export async function getItemByCode(db: Db, code: string) {
       'i.status_day',
       'i.priced_on',
       'i.marked_down_on',
+      'i.site_id',
     ])
     .where('i.code', '=', code.trim().toUpperCase())
     .executeTakeFirst();
-  if (!r) throw new NotFound('Objet');
+  if (!r || (siteId !== null && r.site_id !== siteId)) throw new NotFound('Objet');
   return {
     id: r.id,
     code: r.code,
@@ -169,7 +171,7 @@ export async function listItems(db: Kysely<Database>, status: 'on_sale' | 'sold'
     .orderBy('i.id', 'desc')
     .limit(500);
   if (status) q = q.where('i.status', '=', status);
-  return Promise.all((await q.execute()).map((r) => getItemByCode(db, r.code)));
+  return Promise.all((await q.execute()).map((r) => getItemByCode(db, r.code, siteId)));
 }
 
 /**

@@ -69,7 +69,8 @@ export const ressourcerieRoutes = [
     access: TILL,
     tag: 'ressourcerie',
     summary: 'An item by its label: on sale, or sold (when), or recycled — what a till says of a label scanned again',
-    handler: async ({ params }, ctx) => getItemByCode(ctx.db, params.code),
+    // A till asks of its site's objects, a manager tied to a site of that site's.
+    handler: async ({ params }, ctx) => getItemByCode(ctx.db, params.code, siteScope(ctx) ?? (ctx.device ? await siteOf(ctx) : null)),
   }),
   serve(ressourcerieApi.aging, {
     access: MANAGERS,

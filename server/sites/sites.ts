@@ -160,10 +160,12 @@ export async function createSite(
       .values({ code: `${kind}@${input.code}`, name: `${OUTLET_NAMES[kind]} — ${input.name}`, kind, site_id: site.id })
       .returning('id')
       .executeTakeFirstOrThrow();
-    // The network's catalogue: what the first site's counter of this kind sells.
+    // The network's catalogue: what the first site's counter of this kind sells, but the ressourcerie's objects
+    // (each is at its own site).
     await sql`insert into product_outlets (product_id, outlet_id)
       select po.product_id, ${outlet.id} from product_outlets po inner join outlets o on o.id = po.outlet_id
-      where o.site_id = ${first} and o.kind = ${kind}`.execute(db);
+      where o.site_id = ${first} and o.kind = ${kind}
+        and not exists (select 1 from reuse_items r where r.product_id = po.product_id)`.execute(db);
   }
   await recordEvent(db, {
     kind: 'site.created',

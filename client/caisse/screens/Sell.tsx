@@ -199,6 +199,14 @@ function Results({ catalog, stock, tab, box, onPick, lang }: ResultsProps) {
   useLayoutEffect(() => {
     if (drawnStock.current === stock) return;
     drawnStock.current = stock;
+    // A model's tile is a copy of its first variant: it takes the variant's new level and flags.
+    for (const [id, tile] of tileOf) {
+      const p = catalog.byId.get(id);
+      if (!p) continue;
+      tile.onHand = p.onHand;
+      tile.low = p.low;
+      tile.ingredientsShort = p.ingredientsShort;
+    }
     grid.current?.refresh();
   }, [stock]);
   const none = useRef<HTMLParagraphElement>(null);
