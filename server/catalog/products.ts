@@ -256,13 +256,17 @@ async function checkBarcodesFree(db: Db, codes: string[], field: string) {
   if (taken) throw new Conflict(`Le code-barres ${taken.code} est déjà attribué à « ${taken.name} ».`, field);
 }
 
-/** The product, its outlets and its barcodes, written together in the caller's transaction. */
+/**
+ * The product, its outlets and its barcodes, written together in the caller's transaction. `site`: sold at
+ * that site's counters only (a ressourcerie's object); without it, at every site's.
+ */
 export async function createProduct(
   db: Trx,
   input: ProductCreate,
   userId: number,
   now: Date,
   layouts?: InStoreLayout[],
+  site: number | null = null,
 ): Promise<ProductView> {
   const l = layouts ?? (await inStoreLayouts(db));
   const codes = input.barcodes.map((c, i) => barcodeForStorage(c, l, `barcodes.${i}`));
@@ -297,7 +301,7 @@ export async function createProduct(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const outletRows = (await outletIds(db, [...new Set(input.outlets)])).map((outlet_id) => ({ product_id: row.id, outlet_id }));
+  const outletRows = (await outletIds(db, [...new Set(input.outlets)], site)).map((outlet_id) => ({ product_id: row.id, outlet_id }));
   if (outletRows.length) await db.insertInto('product_outlets').values(outletRows).execute();
   if (codes.length)
     await db

@@ -39,7 +39,7 @@ async function agingOf(db: Db) {
 async function addItem(
   trx: Trx,
   input: { name: string; stream: ReuseStream; grams: number; priceCents: number; intakeId: number | null },
-  site: { id: number; outletId: number },
+  siteId: number,
   userId: number,
   now: Date,
   day: string,
@@ -65,13 +65,14 @@ async function addItem(
     },
     userId,
     now,
+    undefined,
+    // The object is where it was given: on sale at this site's ressourcerie, not at every site's.
+    siteId,
   );
-  // The object is where it was given: on sale at this site's ressourcerie, not at every site's.
-  await trx.deleteFrom('product_outlets').where('product_id', '=', product.id).where('outlet_id', '!=', site.outletId).execute();
   const { id } = await trx
     .insertInto('reuse_items')
     .values({
-      site_id: site.id,
+      site_id: siteId,
       product_id: product.id,
       code: `pending-${product.id}`,
       intake_id: input.intakeId,
@@ -96,7 +97,8 @@ export async function recordIntake(db: Kysely<Database>, input: IntakeInput, use
   const streams = input.lines.map((l) => l.stream);
   if (new Set(streams).size !== streams.length)
     throw new Invalid({ field: 'lines', reason: 'un flux pesé deux fois : additionnez les pesées' });
-  const outlet = await outletAt(db, 'ressourcerie', siteId);
+  // A site without a ressourcerie takes no donation (refused, naming the outlet).
+  await outletAt(db, 'ressourcerie', siteId);
   return db.transaction().execute(async (trx) => {
     const { id } = await trx
       .insertInto('reuse_intakes')
@@ -109,8 +111,7 @@ export async function recordIntake(db: Kysely<Database>, input: IntakeInput, use
         .values(input.lines.map((l) => ({ intake_id: id, stream: l.stream, grams: l.grams })))
         .execute();
     const items = [];
-    for (const it of input.items)
-      items.push(await addItem(trx, { ...it, intakeId: id }, { id: siteId, outletId: outlet.id }, userId, now, day));
+    for (const it of input.items) items.push(await addItem(trx, { ...it, intakeId: id }, siteId, userId, now, day));
     await recordEvent(trx, {
       kind: 'reuse.intake',
       userId,
