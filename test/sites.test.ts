@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessDay } from '../shared/time.ts';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/realtime.ts';
-import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { aPairedTill, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 /**
@@ -356,6 +356,34 @@ describe('a network of sites', () => {
     expect(moves.map((m) => m.quantity).sort((a, b) => a - b)).toEqual([-2, -1, 4]);
     const all = (await shop.admin.get(`/api/products/${miel.id}/movements`)).body as { quantity: number }[];
     expect(all.map((m) => m.quantity)).toContain(10);
+  });
+
+  it('keeps a manager tied to Rodez off Castres’ tills: not listed, no PIN, no approval, no unlock of Castres’ staff', async () => {
+    const users = (await shop.admin.get('/api/users')).body as { id: number; login: string | null; displayName: string }[];
+    const gerante = users.find((u) => u.login === 'gerant-rodez')!;
+    expect((await shop.admin.put(`/api/users/${gerante.id}/pin`, { pin: '6173' })).status).toBe(204);
+    const castresTablet = await aPairedTill(shop, 1);
+    const rodezTablet = await aPairedTill(shop, rodezTill);
+    const names = async (tablet: Client) =>
+      ((await tablet.get('/api/devices/current')).body.staff as { displayName: string }[]).map((p) => p.displayName);
+    // Listed on Rodez's lock screen, not on Castres'; her PIN opens Rodez's till only.
+    expect(await names(rodezTablet)).toContain('Gérante de Rodez');
+    expect(await names(castresTablet)).not.toContain('Gérante de Rodez');
+    expect((await castresTablet.post('/api/auth/pin', { tillId: 1, pin: '6173' })).status).toBe(401);
+    expect((await castresTablet.post('/api/auth/pin', { tillId: 1, pin: '6173', userId: gerante.id })).status).toBe(401);
+    expect((await rodezTablet.post('/api/auth/pin', { tillId: rodezTill, pin: '6173' })).status).toBe(200);
+    // Castres' cashier, locked out by five wrong PINs at Castres: the Rodez manager cannot lift it, from the
+    // back office (not found) or by her PIN on Castres' till (a PIN that approves nothing there).
+    const castresOnly = users.find((u) => u.displayName === 'Caissière Castres')!;
+    for (let i = 0; i < 5; i++) await castresTablet.post('/api/auth/pin', { tillId: 1, pin: '0000', userId: castresOnly.id });
+    const tied = shop.client();
+    expect((await tied.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    expect((await tied.post(`/api/users/${castresOnly.id}/unlock`)).status).toBe(404);
+    expect((await castresTablet.post('/api/auth/unlock', { userId: castresOnly.id, pin: '6173' })).status).toBe(401);
+    // Nor, on Rodez's till with her right PIN, someone who works in Castres only.
+    expect((await rodezTablet.post('/api/auth/unlock', { userId: castresOnly.id, pin: '6173' })).status).toBe(404);
+    // Still locked; the network's admin lifts it.
+    expect((await shop.admin.post(`/api/users/${castresOnly.id}/unlock`)).status).toBe(204);
   });
 
   it('keeps each site’s ressourcerie its own: a donation on sale where it was given, each site’s tonnage', async () => {

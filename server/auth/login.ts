@@ -5,6 +5,7 @@ import { anonymousPin, device, limited, lockedPeople, personPassword, personPin 
 import { recordEvent } from '../journal/events.ts';
 import { createSession } from './sessions.ts';
 import { hashSecret, verifySecret } from './secrets.ts';
+import { siteOfOutlet } from '../sites/sites.ts';
 
 export { PASSWORD_LIMIT as MAX_PASSWORD_FAILURES, PIN_LIMIT as MAX_PIN_FAILURES } from './limiter.ts';
 
@@ -83,7 +84,7 @@ export async function approveWithPin(
       at: now.toISOString(),
     });
   });
-  return { id: user.id, displayName: user.display_name, role: user.role };
+  return { id: user.id, displayName: user.display_name, role: user.role, siteId: user.site_id };
 }
 
 async function matchPin(
@@ -95,13 +96,16 @@ async function matchPin(
   if (input.deviceTillId !== input.tillId) throw new Forbidden('Cette tablette n’est pas appairée à cette caisse.');
   const till = await db.selectFrom('tills').select(['id', 'outlet_id', 'active']).where('id', '=', input.tillId).executeTakeFirst();
   if (!till || till.active !== 1) throw new Forbidden('Caisse inconnue ou désactivée.');
+  // Who works at this till: staff of its outlet or of none, and no manager tied to another site.
+  const site = await siteOfOutlet(db, till.outlet_id);
   let q = db
     .selectFrom('users')
-    .select(['id', 'role', 'display_name', 'producer_id', 'pin_hash'])
+    .select(['id', 'role', 'display_name', 'producer_id', 'pin_hash', 'site_id'])
     .where('active', '=', 1)
     .where('pin_hash', 'is not', null)
     .where('role', 'in', roles)
-    .where((eb) => eb.or([eb('outlet_id', 'is', null), eb('outlet_id', '=', till.outlet_id)]));
+    .where((eb) => eb.or([eb('outlet_id', 'is', null), eb('outlet_id', '=', till.outlet_id)]))
+    .where((eb) => eb.or([eb('site_id', 'is', null), eb('site_id', '=', site)]));
   if (input.userId !== undefined) q = q.where('id', '=', input.userId);
   const candidates = await q.orderBy('id').execute();
   const named = input.userId !== undefined ? candidates[0] : undefined;

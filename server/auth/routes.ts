@@ -8,6 +8,7 @@ import { approveWithPin, loginWithPin } from './login.ts';
 import { issueApproval } from './approval.ts';
 import { unlockStaff } from './unlock.ts';
 import { SESSION_COOKIE } from './sessions.ts';
+import { siteOfTill } from '../sites/sites.ts';
 
 export const authRoutes = [
   serve(authApi.login, {
@@ -66,7 +67,13 @@ export const authRoutes = [
       );
       const user = await unlockStaff(
         ctx.db,
-        { userId: body.userId, by: { id: manager.id, role: manager.role }, via: 'till', deviceId: device.id },
+        {
+          userId: body.userId,
+          by: { id: manager.id, role: manager.role, siteId: manager.siteId },
+          via: 'till',
+          deviceId: device.id,
+          atSite: await siteOfTill(ctx.db, device.tillId),
+        },
         now,
       );
       return { user, unlockedBy: { id: manager.id, displayName: manager.displayName } };

@@ -235,6 +235,9 @@ export async function tillForDevice(db: Db, tillId: number, deviceId: number, no
     .where('pin_hash', 'is not', null)
     .where('role', 'in', ['cashier', 'waiter', 'manager', 'admin'])
     .where((eb) => eb.or([eb('outlet_id', 'is', null), eb('outlet_id', '=', till.outlet_id)]))
+    .where((eb) =>
+      eb.or([eb('site_id', 'is', null), eb('site_id', '=', eb.selectFrom('outlets').select('site_id').where('id', '=', till.outlet_id))]),
+    )
     .orderBy('display_name')
     .execute();
   const locks = await lockedPeople(db, now);

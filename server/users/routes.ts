@@ -41,7 +41,11 @@ export const userRoutes = [
       'Lift a person’s lockout after wrong PINs or passwords (an event names who unlocked); managers unlock floor staff, admins anyone',
     handler: async ({ params }, ctx) => {
       const by = requireUser(ctx);
-      await unlockStaff(ctx.db, { userId: params.id, by: { id: by.id, role: by.role }, via: 'backoffice' }, ctx.services.now());
+      await unlockStaff(
+        ctx.db,
+        { userId: params.id, by: { id: by.id, role: by.role, siteId: by.siteId }, via: 'backoffice' },
+        ctx.services.now(),
+      );
       return Reply.noContent();
     },
   }),
