@@ -42,6 +42,9 @@ describe('the demo shop a newcomer meets on first start', () => {
     expect(products.some((p: any) => p.unit === 'kg' && p.plu)).toBe(true);
     expect(products.some((p: any) => p.barcodes.length > 0)).toBe(true);
     expect(products.some((p: any) => p.onHand > 0)).toBe(true);
+    // Four weeks of history sold what the shelves held: no level below zero (there were 39 before).
+    const stock = (await manager.get('/api/stock')).body as { name: string; onHand: number }[];
+    expect(stock.filter((r) => r.onHand < 0).map((r) => `${r.name} ${r.onHand}`)).toEqual([]);
 
     const slug = producers[0].slug;
     const producer = new Client(server.url);

@@ -99,6 +99,44 @@ export async function createDemoHistory(
     .where('stock_movements.kind', '=', 'deposit')
     .execute();
 
+  // What is on the shelves: a ticket sells only what is there (a cut to what is left, or another product),
+  // a dish only while its ingredients are (as the till shows it unavailable), so no level goes below zero.
+  const tracked = new Set((await db.selectFrom('products').select('id').where('stock_tracked', '=', 1).execute()).map((p) => p.id));
+  const recipes = new Map<number, { ingredient: number; quantity: number }[]>();
+  for (const r of await db.selectFrom('recipe_items').select(['dish_id', 'ingredient_id', 'quantity']).execute())
+    recipes.set(r.dish_id, [...(recipes.get(r.dish_id) ?? []), { ingredient: r.ingredient_id, quantity: r.quantity }]);
+  let levels = new Map<number, number>();
+  const readLevels = async () => {
+    levels = new Map(
+      (await db.selectFrom('stock_levels').select(['product_id', 'on_hand']).where('site_id', '=', 1).execute()).map((l) => [
+        l.product_id,
+        l.on_hand,
+      ]),
+    );
+  };
+  /** How much of a product can be sold now (a dish: as many as its ingredients make). */
+  const left = (id: number): number => {
+    const recipe = recipes.get(id);
+    if (recipe)
+      return Math.min(
+        ...recipe.map((r) => (tracked.has(r.ingredient) ? Math.floor((levels.get(r.ingredient) ?? 0) / r.quantity) : Infinity)),
+      );
+    return tracked.has(id) ? (levels.get(id) ?? 0) : Infinity;
+  };
+  /** Takes what is sold off the levels read before the ticket (its dishes' ingredients too). */
+  const takeOff = (id: number, amount: number) => {
+    for (const r of recipes.get(id) ?? []) levels.set(r.ingredient, (levels.get(r.ingredient) ?? 0) - r.quantity * amount);
+    if (levels.has(id)) levels.set(id, levels.get(id)! - amount);
+  };
+  /** One of `xs` still available (a few tries, as a customer takes another when the first is gone), or none. */
+  const pickAvailable = <T extends { id: number; unit?: string }>(xs: readonly T[]): T | null => {
+    for (let tries = 0; tries < 5; tries++) {
+      const x = pick(xs);
+      if (left(x.id) >= (x.unit === 'kg' ? 100 : 1)) return x;
+    }
+    return null;
+  };
+
   const numbers = new Map<number, number>();
   const sold: { id: string; tillId: number; day: string; lines: { unit: string; quantity: number }[] }[] = [];
   let tickets = 0;
@@ -149,15 +187,19 @@ export async function createDemoHistory(
           )
         ).order;
       const covers = 1 + Math.floor(random() * 4);
+      await readLevels();
       await op(0, { kind: 'open', tableId: diningTables[k % diningTables.length]!.id, covers, mode: 'on_site' });
       for (let i = 0; i < covers; i++) {
-        await op(2, {
-          kind: 'add',
-          lineId: uuidv7(at(2).getTime(), random),
-          productId: pick(drinks.length ? drinks : dishes).id,
-          quantity: 1,
-        });
-        await op(3, { kind: 'add', lineId: uuidv7(at(3).getTime(), random), productId: pick(dishes).id, quantity: 1, seat: i + 1 });
+        const drink = pickAvailable(drinks.length ? drinks : dishes);
+        if (drink) {
+          takeOff(drink.id, 1);
+          await op(2, { kind: 'add', lineId: uuidv7(at(2).getTime(), random), productId: drink.id, quantity: 1 });
+        }
+        const dish = pickAvailable(dishes);
+        if (dish) {
+          takeOff(dish.id, 1);
+          await op(3, { kind: 'add', lineId: uuidv7(at(3).getTime(), random), productId: dish.id, quantity: 1, seat: i + 1 });
+        }
       }
       let order: OrderView = await op(5, { kind: 'send' });
       const waiting = order.lines.filter((l) => l.status === 'sent' && l.firedAt === null && l.course !== null);
@@ -245,15 +287,24 @@ export async function createDemoHistory(
         const catalogue = p.outlet === 'shop' ? shopProducts : cafeProducts;
         const lineCount = 1 + Math.floor(random() * (p.outlet === 'shop' ? 6 : 4));
         const chosen = new Map<number, (typeof catalogue)[number]>();
+        await readLevels();
         for (let i = 0; i < lineCount; i++) {
-          const prod = pick(catalogue);
-          chosen.set(prod.id, prod);
+          const prod = pickAvailable(catalogue);
+          if (prod) chosen.set(prod.id, prod);
         }
-        const lines = [...chosen.values()].map((prod) =>
-          prod.unit === 'kg'
-            ? { productId: prod.id, grams: 150 + Math.floor(random() * 1200), unitPriceCents: prod.price_cents }
-            : { productId: prod.id, quantity: 1 + (random() < 0.25 ? 1 + Math.floor(random() * 2) : 0), unitPriceCents: prod.price_cents },
-        );
+        if (!chosen.size) continue;
+        const lines = [...chosen.values()].map((prod) => {
+          const line: { productId: number; grams?: number; quantity?: number; unitPriceCents: number } =
+            prod.unit === 'kg'
+              ? { productId: prod.id, grams: Math.min(150 + Math.floor(random() * 1200), left(prod.id)), unitPriceCents: prod.price_cents }
+              : {
+                  productId: prod.id,
+                  quantity: Math.min(1 + (random() < 0.25 ? 1 + Math.floor(random() * 2) : 0), left(prod.id)),
+                  unitPriceCents: prod.price_cents,
+                };
+          takeOff(prod.id, line.grams ?? line.quantity ?? 0);
+          return line;
+        });
         const wantsDiscount = p.outlet === 'shop' && random() < 0.04;
         const toPrice = lines.map((l, i) => {
           const prod = [...chosen.values()][i]!;
