@@ -17,7 +17,8 @@ import { Setup } from './Setup.tsx';
 import { Stock } from './Stock.tsx';
 import { System } from './System.tsx';
 import { SitePicker, Sites } from './Sites.tsx';
-import { currentSite } from '../api.ts';
+import { call, currentSite } from '../api.ts';
+import { sitesApi, type SiteView } from '../../shared/api/sites.ts';
 
 const SECTIONS = [
   'day',
@@ -37,18 +38,37 @@ const SECTIONS = [
 type Section = (typeof SECTIONS)[number];
 /** The network's business as a whole (its statements, accounts, event log): not a page for a manager tied to one site. */
 const NETWORK_SECTIONS: readonly Section[] = ['statements', 'accounting', 'system'];
+/** The pages of one counter: shown only where the site worked at has that counter. */
+const COUNTER_OF: Partial<Record<Section, SiteView['outlets'][number]['kind']>> = {
+  floor: 'restaurant',
+  solidarity: 'epicerie',
+  ressourcerie: 'ressourcerie',
+  textile: 'textile',
+};
 const fromHash = (): Section =>
   (SECTIONS as readonly string[]).includes(location.hash.slice(1)) ? (location.hash.slice(1) as Section) : 'day';
 
 /** The managers' pages, one per job; the address keeps the page (#day, #catalogue, #deposit, #inventory, #floor, #statements, #accounting, #network, #setup, #system). */
 export function BackOffice({ t, lang, admin, network = true }: { t: T; lang: Lang; admin: boolean; network?: boolean }) {
-  const sections = network ? SECTIONS : SECTIONS.filter((s) => !NETWORK_SECTIONS.includes(s));
-  const shown = (s: Section) => (sections.includes(s) ? s : 'day');
-  const [section, setSection] = useState<Section>(shown(fromHash()));
   // The site worked at: every page below is drawn again for it when it changes.
   const [site, setSite] = useState<number | null>(currentSite());
+  const [sites, setSites] = useState<SiteView[] | null>(null);
   useEffect(() => {
-    const onHash = () => setSection(shown(fromHash()));
+    call(sitesApi.list)
+      .then(setSites)
+      .catch(() => setSites(null));
+  }, []);
+  // Its counters (everything until the list is in): a site without a ressourcerie has no ressourcerie page.
+  const working = sites?.find((s) => s.id === site) ?? sites?.[0];
+  const sections = SECTIONS.filter(
+    (s) =>
+      (network || !NETWORK_SECTIONS.includes(s)) &&
+      (!working || COUNTER_OF[s] === undefined || working.outlets.some((o) => o.kind === COUNTER_OF[s])),
+  );
+  const [asked, setAsked] = useState<Section>(fromHash());
+  const section = sections.includes(asked) ? asked : 'day';
+  useEffect(() => {
+    const onHash = () => setAsked(fromHash());
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
