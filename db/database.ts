@@ -40,6 +40,7 @@ import * as lineDays033 from './migrations/2026-12-12-033-line-days.ts';
 import * as statementRuns034 from './migrations/2026-12-12-034-statement-runs.ts';
 import * as grandTotals035 from './migrations/2026-12-12-035-grand-totals.ts';
 import * as reuseSites036 from './migrations/2026-12-13-036-reuse-sites.ts';
+import * as stockTransfers037 from './migrations/2026-12-14-037-stock-transfers.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -78,6 +79,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-12-034-statement-runs': statementRuns034,
   '2026-12-12-035-grand-totals': grandTotals035,
   '2026-12-13-036-reuse-sites': reuseSites036,
+  '2026-12-14-037-stock-transfers': stockTransfers037,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -8,8 +8,8 @@ export type OutletCode = 'shop' | 'restaurant' | 'epicerie' | 'textile' | 'resso
 export type Unit = 'piece' | 'kg';
 /** Réel (collects VAT), franchise en base (art. 293 B CGI), agricultural flat rate (art. 298 quater CGI). */
 export type VatStatus = 'subject' | 'franchise' | 'flat_rate';
-export type MovementKind = 'deposit' | 'sale' | 'refund' | 'return' | 'loss' | 'count' | 'kitchen';
-export type SlipKind = 'deposit' | 'return';
+export type MovementKind = 'deposit' | 'sale' | 'refund' | 'return' | 'loss' | 'count' | 'kitchen' | 'transfer';
+export type SlipKind = 'deposit' | 'return' | 'transfer';
 
 export interface OutletTable {
   id: Generated<number>;
@@ -210,7 +210,10 @@ export interface StockSlipTable {
   note: string | null;
   created_at: string;
   created_by: number;
+  /** Where the goods were delivered, taken back, or sent from. */
   site_id: number;
+  /** A transfer only: the site the goods were sent to. */
+  to_site_id: number | null;
 }
 
 /** A failure counter of the PIN and password limiter (server/auth/limiter.ts). */

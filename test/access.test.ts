@@ -119,6 +119,8 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'GET /api/products/:id/movements': [...M, 'producer'],
   'POST /api/stock/deposits': M,
   'POST /api/stock/returns': M,
+  'POST /api/stock/transfers': M,
+  'GET /api/stock/transfers/sites': M,
   'POST /api/stock/losses': M,
   'POST /api/stock/counts': M,
   'GET /api/stock/slips': [...M, 'producer'],

@@ -73,6 +73,41 @@ describe('a network of sites in the back office', { timeout: 120_000 }, () => {
     // Two sites: the picker appears (on the next visit); choose Rodez.
     await page.reload();
     await page.getByTestId('site-picker').waitFor();
+
+    // From Castres, two jars of the beekeeper's honey go on to Rodez, on a transfer slip.
+    const rucher = ((await manager.get('/api/producers?limit=500')).body as { id: number; name: string }[]).find(
+      (p) => p.name === 'Rucher de Brassac',
+    )!;
+    const honey = (
+      (await manager.get(`/api/stock?producerId=${rucher.id}`)).body as { productId: number; name: string; onHand: number }[]
+    ).find((r) => r.name.startsWith('Miel') && r.onHand >= 2)!;
+    await page.getByRole('link', { name: 'Dépôts', exact: true }).click();
+    await page.getByRole('button', { name: 'Transfert vers un autre site' }).click();
+    // Rodez, the only other site, is chosen already.
+    expect(await page.getByLabel('Vers le site').locator('option:checked').textContent()).toBe('Tiers-lieu de Rodez');
+    await page.getByLabel('Producteur').selectOption({ label: 'Rucher de Brassac' });
+    await page.getByRole('button', { name: honey.name, exact: true }).click();
+    await page.getByLabel(`Quantité de ${honey.name} (à la pièce)`).fill('2');
+    problems.push(...(await accessibilityProblems(page)).map((p) => `transfer: ${p}`));
+    await page.getByRole('button', { name: 'Enregistrer le transfert' }).click();
+    await expect
+      .poll(() => page.getByTestId('slip-done').textContent())
+      .toBe('Bon de transfert n° 1 enregistré : marchandises de Rucher de Brassac envoyées à Tiers-lieu de Rodez.');
+    await screenshot(page, 'sites-transfer');
+    // Two fewer in Castres, two in Rodez.
+    const rodezId = ((await manager.get('/api/sites')).body as { id: number; name: string }[]).find(
+      (x) => x.name === 'Tiers-lieu de Rodez',
+    )!.id;
+    const level = async (site: number) =>
+      (
+        (await manager.request('GET', `/api/stock?producerId=${rucher.id}`, undefined, { headers: { 'comptoir-site': String(site) } }))
+          .body as {
+          productId: number;
+          onHand: number;
+        }[]
+      ).find((r) => r.productId === honey.productId)?.onHand ?? 0;
+    expect([await level(1), await level(rodezId)]).toEqual([honey.onHand - 2, 2]);
+    await page.getByRole('link', { name: 'Réseau de sites', exact: true }).click();
     // At Castres, every counter's page; Rodez has a shop and a restaurant only: no page for the others there.
     const counters = ['Tarif solidaire', 'Ressourcerie', 'Boutique textile'];
     const menu = async () =>

@@ -456,4 +456,109 @@ describe('a network of sites', () => {
     expect((await asSite(shop.admin, albi.id, 'GET', `/api/ressourcerie/intakes/${given.body.id}/receipt.pdf`)).status).toBe(200);
     expect((await manager.get(`/api/ressourcerie/intakes/${given.body.id}/receipt.pdf`)).status).toBe(404);
   });
+
+  it('sends a producer’s goods from Castres to Rodez on a numbered transfer slip: off one shelf, onto the other', async () => {
+    const confiture = await aProduct(shop.admin, {
+      name: 'Confiture de figues 350 g',
+      producerId: rucher.id,
+      priceCents: 650,
+      vatRateBp: 550,
+    });
+    // Sold at the épicerie only, which Rodez has not.
+    const vrac = await aProduct(shop.admin, {
+      name: 'Miel toutes fleurs en vrac',
+      producerId: rucher.id,
+      priceCents: 1400,
+      vatRateBp: 550,
+      outlets: ['epicerie'],
+    });
+    const delivered = await shop.admin.post('/api/stock/deposits', {
+      producerId: rucher.id,
+      lines: [
+        { productId: confiture.id, quantity: 12 },
+        { productId: vrac.id, quantity: 5 },
+      ],
+    });
+    expect(delivered.status).toBe(201);
+    const castresName = ((await shop.admin.get('/api/sites')).body as { id: number; name: string }[]).find((s) => s.id === 1)!.name;
+    const onHand = async (site: number) =>
+      ((await asSite(shop.admin, site, 'GET', '/api/stock')).body as { productId: number; onHand: number }[]).find(
+        (r) => r.productId === confiture.id,
+      )?.onHand ?? 0;
+    const send = (c: Client, body: object) => c.post('/api/stock/transfers', body);
+
+    // Refused, each with its field, and nothing moved: to the site it is at, to no site, more than the shelf
+    // holds (12), or a product Rodez does not sell.
+    const refusals = [
+      [{ toSiteId: 1, lines: [{ productId: confiture.id, quantity: 1 }] }, 'toSiteId'],
+      [{ toSiteId: 999, lines: [{ productId: confiture.id, quantity: 1 }] }, 'toSiteId'],
+      [{ toSiteId: rodez.id, lines: [{ productId: confiture.id, quantity: 13 }] }, 'lines.0.quantity'],
+      [{ toSiteId: rodez.id, lines: [{ productId: vrac.id, quantity: 1 }] }, 'lines.0.productId'],
+    ] as const;
+    for (const [body, field] of refusals) {
+      const refused = await send(shop.admin, { producerId: rucher.id, ...body });
+      expect(refused.status, field).toBe(400);
+      expect(refused.body.error.fields[0].field).toBe(field);
+    }
+    expect(
+      (await send(shop.admin, { producerId: rucher.id, toSiteId: rodez.id, lines: [{ productId: confiture.id, quantity: 13 }] })).body.error
+        .fields[0].reason,
+    ).toContain('12');
+    expect([await onHand(1), await onHand(rodez.id)]).toEqual([12, 0]);
+
+    // Five jars go to Rodez on transfer slip n° 1 (a series of its own): 12 − 5 = 7 left in Castres, 5 in Rodez.
+    const sent = await send(shop.admin, {
+      producerId: rucher.id,
+      toSiteId: rodez.id,
+      note: 'Navette du jeudi',
+      lines: [{ productId: confiture.id, quantity: 5 }],
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({ kind: 'transfer', number: 1, siteName: castresName, toSiteName: 'Tiers-lieu de Rodez' });
+    expect(sent.body.lines).toEqual([
+      { productId: confiture.id, name: 'Confiture de figues 350 g', unit: 'piece', priceCents: 650, quantity: 5 },
+    ]);
+    expect([await onHand(1), await onHand(rodez.id)]).toEqual([7, 5]);
+
+    // Rodez's manager finds the slip sent to Rodez, and the jars' arrival among Rodez's movements.
+    const tied = shop.client();
+    expect((await tied.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    expect(((await tied.get('/api/stock/slips')).body as { id: number }[]).map((s) => s.id)).toContain(sent.body.id);
+    expect((await tied.get(`/api/stock/slips/${sent.body.id}`)).status).toBe(200);
+    const moves = (await tied.get(`/api/products/${confiture.id}/movements`)).body as {
+      kind: string;
+      quantity: number;
+      slipNumber: number;
+    }[];
+    expect(moves.map((m) => [m.kind, m.quantity, m.slipNumber])).toEqual([['transfer', 5, 1]]);
+    // She sends two back from Rodez (her site): slip n° 2; 7 + 2 = 9 in Castres, 5 − 2 = 3 in Rodez.
+    const back = await send(tied, { producerId: rucher.id, toSiteId: 1, lines: [{ productId: confiture.id, quantity: 2 }] });
+    expect(back.status).toBe(201);
+    expect(back.body).toMatchObject({ number: 2, siteName: 'Tiers-lieu de Rodez', toSiteName: castresName });
+    expect([await onHand(1), await onHand(rodez.id)]).toEqual([9, 3]);
+    // Rodez's till sells what came: 3 jars there.
+    expect((await rodezCashier.get('/api/catalog')).body.products.find((p: any) => p.id === confiture.id).onHand).toBe(3);
+
+    // The producer sees both slips; the PDF to sign says where from and where to.
+    const theirs = (await producerClient.get('/api/stock/slips?kind=transfer')).body as { number: number; toSiteName: string | null }[];
+    expect(theirs.map((s) => [s.number, s.toSiteName])).toEqual([
+      [2, castresName],
+      [1, 'Tiers-lieu de Rodez'],
+    ]);
+    const pdf = await producerClient.request('GET', `/api/stock/slips/${sent.body.id}.pdf`);
+    expect(pdf.status).toBe(200);
+    const dir = path.join('test-artifacts', 'sites');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'bon-de-transfert.pdf');
+    fs.writeFileSync(file, pdf.raw);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/[\u00a0\u202f]/g, ' ');
+    expect(text).toContain('Bon de transfert T-000001');
+    expect(text).toContain(`de ${castresName} à Tiers-lieu de Rodez`);
+    expect(text).toMatch(/Confiture de figues 350 g\s+5\s+6,50 €\s+32,50 €/);
+    expect(text).toContain('Navette du jeudi');
+    // The ledger still adds up, site by site.
+    expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
+  });
 });

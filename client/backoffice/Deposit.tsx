@@ -6,12 +6,35 @@ import { stockApi, type SlipView } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
 import type { T } from '../i18n.ts';
 
+type Kind = 'deposit' | 'return' | 'transfer';
+const TEXTS = {
+  deposit: { title: 'bo.dep.title', record: 'bo.dep.record', done: 'bo.dep.done', pdf: 'bo.dep.pdf', another: 'bo.dep.another' },
+  return: {
+    title: 'bo.dep.returnTitle',
+    record: 'bo.dep.recordReturn',
+    done: 'bo.dep.returnDone',
+    pdf: 'bo.dep.returnPdf',
+    another: 'bo.dep.anotherReturn',
+  },
+  transfer: {
+    title: 'bo.dep.transferTitle',
+    record: 'bo.dep.recordTransfer',
+    done: 'bo.dep.transferDone',
+    pdf: 'bo.dep.transferPdf',
+    another: 'bo.dep.anotherTransfer',
+  },
+} as const;
+
 /**
  * A deposit at the counter: the producer, then their goods scanned or picked, with quantities (grams for
- * goods sold by weight, typed in kg); the slip is recorded and its PDF is there to print and sign.
+ * goods sold by weight, typed in kg); the slip is recorded and its PDF is there to print and sign. The same
+ * for goods a producer takes back, and, in a network, for goods sent on to another site.
  */
 export function Deposit({ t, lang }: { t: T; lang: Lang }) {
-  const [kind, setKind] = useState<'deposit' | 'return'>('deposit');
+  const [kind, setKind] = useState<Kind>('deposit');
+  // The other sites goods can be sent to (none for a shop alone: no transfer then).
+  const [destinations, setDestinations] = useState<{ id: number; name: string }[]>([]);
+  const [toSiteId, setToSiteId] = useState<number | null>(null);
   const [producers, setProducers] = useState<Producer[]>([]);
   const [producerId, setProducerId] = useState<number | null>(null);
   const [products, setProducts] = useState<Product[]>([]);
@@ -26,6 +49,12 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
   useEffect(() => {
     call(catalogApi.listProducers, { query: { limit: 500, active: 'true' } })
       .then(setProducers)
+      .catch(() => undefined);
+    call(stockApi.transferSites)
+      .then((sites) => {
+        setDestinations(sites);
+        if (sites.length === 1) setToSiteId(sites[0]!.id);
+      })
       .catch(() => undefined);
   }, []);
   useEffect(() => {
@@ -65,11 +94,14 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
     setError('');
     const bad = lines.find((l) => parsed(l) === null);
     if (bad) return setError(t('bo.dep.badQuantity', { name: bad.product.name }));
+    if (kind === 'transfer' && toSiteId === null) return setError(t('bo.dep.pickSite'));
     try {
       // The lines show only once a producer is picked, and every quantity was parsed above.
-      const s = await call(kind === 'deposit' ? stockApi.deposit : stockApi.return, {
-        body: { producerId: producerId!, lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l)! })) },
-      });
+      const body = { producerId: producerId!, lines: lines.map((l) => ({ productId: l.product.id, quantity: parsed(l)! })) };
+      const s =
+        kind === 'transfer'
+          ? await call(stockApi.transfer, { body: { ...body, toSiteId: toSiteId! } })
+          : await call(kind === 'deposit' ? stockApi.deposit : stockApi.return, { body });
       setSlip(s);
       setLines([]);
     } catch (err) {
@@ -81,7 +113,7 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
     return (
       <section class="panel">
         <p class="ok" role="status" data-testid="slip-done">
-          {t(kind === 'deposit' ? 'bo.dep.done' : 'bo.dep.returnDone', { n: slip.number, name: slip.producerName })}
+          {t(TEXTS[kind].done, { n: slip.number, name: slip.producerName, site: slip.toSiteName ?? '' })}
         </p>
         <ul class="lines">
           {slip.lines.map((l) => (
@@ -94,7 +126,7 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
         </ul>
         <div class="actions">
           <a class="button" href={link(stockApi.slipPdf, { params: { id: slip.id } })} target="_blank" rel="noopener">
-            {t(kind === 'deposit' ? 'bo.dep.pdf' : 'bo.dep.returnPdf')}
+            {t(TEXTS[kind].pdf)}
           </a>
           <button
             class="secondary"
@@ -103,7 +135,7 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
               setProducerId(null);
             }}
           >
-            {t('bo.dep.another')}
+            {t(TEXTS[kind].another)}
           </button>
         </div>
       </section>
@@ -123,8 +155,34 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
         <button type="button" class={kind === 'return' ? 'active' : ''} aria-pressed={kind === 'return'} onClick={() => setKind('return')}>
           {t('bo.dep.return')}
         </button>
+        {destinations.length > 0 && (
+          <button
+            type="button"
+            class={kind === 'transfer' ? 'active' : ''}
+            aria-pressed={kind === 'transfer'}
+            onClick={() => setKind('transfer')}
+          >
+            {t('bo.dep.transfer')}
+          </button>
+        )}
       </div>
-      <h3>{t(kind === 'deposit' ? 'bo.dep.title' : 'bo.dep.returnTitle')}</h3>
+      <h3>{t(TEXTS[kind].title)}</h3>
+      {kind === 'transfer' && (
+        <label>
+          {t('bo.dep.toSite')}
+          <select
+            value={toSiteId ?? ''}
+            onChange={(e) => setToSiteId((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}
+          >
+            <option value="">{t('bo.dep.pick')}</option>
+            {destinations.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         {t('bo.cat.producer')}
         <select
@@ -201,7 +259,7 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
             </p>
           )}
           <button onClick={submit} disabled={lines.length === 0}>
-            {t(kind === 'deposit' ? 'bo.dep.record' : 'bo.dep.recordReturn')}
+            {t(TEXTS[kind].record)}
           </button>
         </>
       )}

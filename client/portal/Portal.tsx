@@ -352,7 +352,11 @@ function Slips({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
       {data.map((s) => (
         <li key={s.id}>
           <span>
-            <strong>{t(s.kind === 'deposit' ? 'portal.slips.deposit' : 'portal.slips.return', { n: s.number })}</strong>
+            <strong>
+              {s.kind === 'transfer'
+                ? t('portal.slips.transfer', { n: s.number, from: s.siteName, to: s.toSiteName ?? '' })
+                : t(s.kind === 'deposit' ? 'portal.slips.deposit' : 'portal.slips.return', { n: s.number })}
+            </strong>
             <small>
               {day(s.createdAt.slice(0, 10), lang)}
               {s.note ? ` · ${s.note}` : ''}

@@ -76,6 +76,7 @@ export type EventKind =
   | 'catalog.imported'
   | 'stock.deposit'
   | 'stock.return'
+  | 'stock.transfer'
   | 'stock.loss'
   | 'stock.count'
   | 'settings.changed'

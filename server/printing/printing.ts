@@ -98,12 +98,20 @@ export async function printClosing(db: Db, prints: PrintQueue, actor: Actor, clo
   return { jobId };
 }
 
-/** A deposit or return slip for the producer to sign. */
+/** A deposit, return or transfer slip to sign. */
 export async function printSlip(db: Db, prints: PrintQueue, actor: Actor, slipId: number, body: Body<'printSlip'>) {
   const slip = await getSlip(db, slipId, { producerId: null }, siteScope(actor));
   const printer = await choosePrinter(db, body.printerId);
   const bytes = depositSlip(
-    { number: slip.number, kind: slip.kind, at: slip.createdAt, producerName: slip.producerName, lines: slip.lines },
+    {
+      number: slip.number,
+      kind: slip.kind,
+      at: slip.createdAt,
+      producerName: slip.producerName,
+      lines: slip.lines,
+      siteName: slip.siteName,
+      toSiteName: slip.toSiteName,
+    },
     await shopIdentity(db),
     { columns: printer.columns, codePage: printer.codePage },
   );

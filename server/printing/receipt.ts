@@ -199,28 +199,29 @@ export function closingReport(
 export function depositSlip(
   slip: {
     number: number;
-    kind: 'deposit' | 'return';
+    kind: 'deposit' | 'return' | 'transfer';
     at: string;
     producerName: string;
     lines: { name: string; quantity: number; unit: 'piece' | 'kg' }[];
+    /** A transfer: the sites the goods left and went to. */
+    siteName?: string;
+    toSiteName?: string | null;
   },
   shop: ShopIdentity,
   profile: PrinterProfile,
 ): Uint8Array {
   const p = new EscPos(profile).init();
   header(p, shop);
-  p.feed(1)
-    .align('center')
-    .bold(true)
-    .line(slip.kind === 'deposit' ? `BON DE DÉPÔT n° ${slip.number}` : `BON DE RETOUR n° ${slip.number}`)
-    .bold(false)
-    .align('left');
-  p.line(`Producteur : ${slip.producerName}`)
-    .line(`Le ${paris(slip.at)}`)
-    .rule();
+  const title = { deposit: 'BON DE DÉPÔT', return: 'BON DE RETOUR', transfer: 'BON DE TRANSFERT' }[slip.kind];
+  p.feed(1).align('center').bold(true).line(`${title} n° ${slip.number}`).bold(false).align('left');
+  p.line(`Producteur : ${slip.producerName}`);
+  if (slip.kind === 'transfer') p.line(`De : ${slip.siteName ?? ''}`).line(`Vers : ${slip.toSiteName ?? ''}`);
+  p.line(`Le ${paris(slip.at)}`).rule();
   for (const l of slip.lines)
     p.pair(l.name, l.unit === 'kg' ? `${(l.quantity / 1000).toFixed(3).replace('.', ',')} kg` : `× ${l.quantity}`);
-  p.rule().feed(1).line('Signature du producteur :').feed(3).line('Signature du magasin :').feed(3).cut();
+  p.rule().feed(1);
+  if (slip.kind === 'transfer') p.line('Signature au départ :').feed(3).line('Signature à l’arrivée :').feed(3).cut();
+  else p.line('Signature du producteur :').feed(3).line('Signature du magasin :').feed(3).cut();
   return p.bytes();
 }
 

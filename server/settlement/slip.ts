@@ -14,6 +14,8 @@ export async function slipPdfOf(db: Db, id: number, scope: Scope, siteId: number
     .executeTakeFirstOrThrow();
   const pdf = await slipPdf({
     kind: slip.kind,
+    siteName: slip.siteName,
+    toSiteName: slip.toSiteName,
     number: slip.number,
     createdAt: slip.createdAt,
     createdBy: slip.createdBy,
@@ -32,5 +34,6 @@ export async function slipPdfOf(db: Db, id: number, scope: Scope, siteId: number
     },
     lines: slip.lines,
   });
-  return { pdf, filename: `${slip.kind === 'deposit' ? 'bon-depot' : 'bon-reprise'}-${slip.number}-${p.slug}.pdf` };
+  const name = { deposit: 'bon-depot', return: 'bon-reprise', transfer: 'bon-transfert' }[slip.kind];
+  return { pdf, filename: `${name}-${slip.number}-${p.slug}.pdf` };
 }

@@ -272,7 +272,10 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
 }
 
 export interface SlipDocument {
-  kind: 'deposit' | 'return';
+  kind: 'deposit' | 'return' | 'transfer';
+  /** The site the goods were delivered to, taken back from, or sent from; a transfer's is `toSiteName`. */
+  siteName: string;
+  toSiteName: string | null;
   number: number;
   createdAt: string;
   createdBy: string;
@@ -283,10 +286,10 @@ export interface SlipDocument {
   lines: { name: string; unit: 'piece' | 'kg'; priceCents: number; quantity: number }[];
 }
 
-/** The deposit (or return) slip both sides sign: what was left on consignment, at what shelf price. */
+/** The deposit, return or transfer slip both sides sign: what was left on consignment, at what shelf price. */
 export function slipPdf(s: SlipDocument): Promise<Buffer> {
-  const title = s.kind === 'deposit' ? 'Bon de dépôt' : 'Bon de reprise';
-  const code = `${s.kind === 'deposit' ? 'D' : 'R'}-${String(s.number).padStart(6, '0')}`;
+  const title = { deposit: 'Bon de dépôt', return: 'Bon de reprise', transfer: 'Bon de transfert' }[s.kind];
+  const code = `${{ deposit: 'D', return: 'R', transfer: 'T' }[s.kind]}-${String(s.number).padStart(6, '0')}`;
   const doc = new A4Document({
     title: `${title} ${code} — ${s.producer.name}`,
     footer: `${s.shop.name} · ${title} ${code} · ${s.producer.name}`,
@@ -308,7 +311,8 @@ export function slipPdf(s: SlipDocument): Promise<Buffer> {
       ].filter(Boolean),
     },
   );
-  doc.heading(`${title} ${code}`, `${issuedOn(s.createdAt)} · enregistré par ${s.createdBy}`);
+  const where = s.kind === 'transfer' ? `de ${s.siteName} à ${s.toSiteName ?? ''}` : s.siteName;
+  doc.heading(`${title} ${code}`, `${issuedOn(s.createdAt)} · ${where} · enregistré par ${s.createdBy}`);
   const value = (l: SlipDocument['lines'][number]) =>
     l.unit === 'kg' ? weighedPrice(l.priceCents as Cents, l.quantity as Grams) : l.priceCents * l.quantity;
   doc.table(
@@ -335,11 +339,18 @@ export function slipPdf(s: SlipDocument): Promise<Buffer> {
   );
   if (s.note) doc.paragraph(`Note : ${s.note}`);
   doc.paragraph(
-    s.kind === 'deposit'
-      ? 'Marchandises confiées en dépôt-vente : elles restent la propriété du déposant jusqu’à leur vente. Valeur indicative au prix de vente affiché.'
-      : 'Marchandises reprises par le déposant ce jour.',
+    {
+      deposit:
+        'Marchandises confiées en dépôt-vente : elles restent la propriété du déposant jusqu’à leur vente. Valeur indicative au prix de vente affiché.',
+      return: 'Marchandises reprises par le déposant ce jour.',
+      transfer: `Marchandises du déposant envoyées de ${s.siteName} à ${s.toSiteName ?? ''} : toujours en dépôt-vente, elles restent sa propriété jusqu’à leur vente. Valeur indicative au prix de vente affiché.`,
+    }[s.kind],
     { muted: true, size: 8 },
   );
-  doc.signatures(['Le déposant (nom, date, signature)', 'Pour la boutique (nom, date, signature)']);
+  doc.signatures(
+    s.kind === 'transfer'
+      ? [`Au départ, ${s.siteName} (nom, date, signature)`, `À l’arrivée, ${s.toSiteName ?? ''} (nom, date, signature)`]
+      : ['Le déposant (nom, date, signature)', 'Pour la boutique (nom, date, signature)'],
+  );
   return doc.finish();
 }

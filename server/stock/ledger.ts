@@ -1,6 +1,16 @@
 import { sql } from 'kysely';
 import { insertSql, rawRows, rawRun } from '../../db/raw.ts';
-import type { CountBody, CountResult, LossBody, MovementView, SlipBody, SlipSummary, SlipView, StockRow } from '../../shared/api/stock.ts';
+import type {
+  CountBody,
+  CountResult,
+  LossBody,
+  MovementView,
+  SlipBody,
+  SlipSummary,
+  SlipView,
+  StockRow,
+  TransferBody,
+} from '../../shared/api/stock.ts';
 import type { KitchenUseBody } from '../../shared/api/settlement.ts';
 import { searchTerms } from '../../shared/text.ts';
 import { businessDay, frDay, shiftDay } from '../../shared/time.ts';
@@ -122,11 +132,8 @@ async function nextSlipNumber(db: Trx, kind: SlipKind): Promise<number> {
   return Number(row?.n ?? 0) + 1;
 }
 
-/**
- * A deposit slip (bon de dépôt) or a return slip (reprise): one delivery or pick-up by one producer, one
- * movement per line. Only that producer's own products can be on it: they own the consignment stock.
- */
-export async function recordSlip(db: Trx, kind: SlipKind, input: SlipBody, userId: number, now: Date, siteId: number): Promise<SlipView> {
+/** A slip's producer and lines: the producer known (and active, for what comes in), only their own goods. */
+async function producerLines(db: Trx, kind: SlipKind, input: { producerId: number; lines: readonly { productId: number }[] }) {
   const producer = await db.selectFrom('producers').select(['id', 'name', 'active']).where('id', '=', input.producerId).executeTakeFirst();
   if (!producer) throw new Invalid({ field: 'producerId', reason: 'producteur inconnu' });
   if (kind === 'deposit' && producer.active !== 1) throw new Invalid({ field: 'producerId', reason: 'ce producteur est désactivé' });
@@ -141,6 +148,22 @@ export async function recordSlip(db: Trx, kind: SlipKind, input: SlipBody, userI
       throw new Invalid({ field: `lines.${i}.productId`, reason: `« ${p.name} » n’appartient pas à ${producer.name}` });
     if (kind === 'deposit' && p.active !== 1) throw new Invalid({ field: `lines.${i}.productId`, reason: `« ${p.name} » est désactivé` });
   });
+  return { producer, products };
+}
+
+/**
+ * A deposit slip (bon de dépôt) or a return slip (reprise): one delivery or pick-up by one producer, one
+ * movement per line. Only that producer's own products can be on it: they own the consignment stock.
+ */
+export async function recordSlip(
+  db: Trx,
+  kind: 'deposit' | 'return',
+  input: SlipBody,
+  userId: number,
+  now: Date,
+  siteId: number,
+): Promise<SlipView> {
+  const { producer } = await producerLines(db, kind, input);
   const number = await nextSlipNumber(db, kind);
   const at = now.toISOString();
   const slip = await db
@@ -165,15 +188,116 @@ export async function recordSlip(db: Trx, kind: SlipKind, input: SlipBody, userI
   return getSlip(db, slip.id, { producerId: null });
 }
 
-/** `siteId`: a manager tied to a site reaches that site's slips only (another's is "not found"). */
+/**
+ * A transfer slip (bon de transfert): one producer's goods sent from `fromSiteId` (where the request works)
+ * to another site, in its own numbered series. Each line is two movements of the kind `transfer`, out of
+ * the first site's shelf and onto the second's; the producer still owns the goods, nothing is sold or paid.
+ * Only what is on the first site's shelf can leave it, and only to a site that sells the product.
+ */
+export async function recordTransfer(db: Trx, input: TransferBody, userId: number, now: Date, fromSiteId: number): Promise<SlipView> {
+  const sites = await db.selectFrom('sites').select(['id', 'name', 'active']).where('id', 'in', [fromSiteId, input.toSiteId]).execute();
+  const to = sites.find((x) => x.id === input.toSiteId);
+  if (!to) throw new Invalid({ field: 'toSiteId', reason: 'site inconnu' });
+  if (to.id === fromSiteId) throw new Invalid({ field: 'toSiteId', reason: 'les marchandises sont déjà à ce site' });
+  if (to.active !== 1) throw new Invalid({ field: 'toSiteId', reason: `${to.name} est fermé` });
+  const from = sites.find((x) => x.id === fromSiteId)!;
+  const { producer, products } = await producerLines(db, 'transfer', input);
+  const ids = input.lines.map((l) => l.productId);
+  const seen = new Set<number>();
+  input.lines.forEach((l, i) => {
+    if (seen.has(l.productId))
+      throw new Invalid({ field: `lines.${i}.productId`, reason: `« ${products.get(l.productId)!.name} » est déjà sur ce bon` });
+    seen.add(l.productId);
+  });
+  const sold = new Set(
+    (
+      await db
+        .selectFrom('product_outlets')
+        .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
+        .select('product_outlets.product_id')
+        .where('outlets.site_id', '=', to.id)
+        .where('product_outlets.product_id', 'in', ids)
+        .execute()
+    ).map((r) => r.product_id),
+  );
+  const onHand = new Map(
+    (
+      await db
+        .selectFrom('stock_levels')
+        .select(['product_id', 'on_hand'])
+        .where('site_id', '=', fromSiteId)
+        .where('product_id', 'in', ids)
+        .execute()
+    ).map((r) => [r.product_id, r.on_hand]),
+  );
+  input.lines.forEach((l, i) => {
+    const p = products.get(l.productId)!;
+    if (!sold.has(p.id))
+      throw new Invalid({ field: `lines.${i}.productId`, reason: `« ${p.name} » n’est vendu à aucun comptoir de ${to.name}` });
+    const here = onHand.get(p.id) ?? 0;
+    if (l.quantity > here) {
+      const amount = (n: number) => (p.unit === 'kg' ? `${n} g` : String(n));
+      throw new Invalid({
+        field: `lines.${i}.quantity`,
+        reason: `${amount(Math.max(0, here))} de « ${p.name} » en rayon à ${from.name}, on ne peut pas en envoyer ${amount(l.quantity)}`,
+      });
+    }
+  });
+  const number = await nextSlipNumber(db, 'transfer');
+  const at = now.toISOString();
+  const slip = await db
+    .insertInto('stock_slips')
+    .values({
+      kind: 'transfer',
+      number,
+      producer_id: producer.id,
+      note: input.note ?? null,
+      created_at: at,
+      created_by: userId,
+      site_id: fromSiteId,
+      to_site_id: to.id,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordMovements(
+    db,
+    input.lines.flatMap((l) => [
+      { productId: l.productId, siteId: fromSiteId, kind: 'transfer' as const, quantity: -l.quantity, slipId: slip.id },
+      { productId: l.productId, siteId: to.id, kind: 'transfer' as const, quantity: l.quantity, slipId: slip.id },
+    ]),
+    userId,
+    now,
+  );
+  await recordEvent(db, {
+    kind: 'stock.transfer',
+    userId,
+    subject: `slip:${slip.id}`,
+    data: { number, producerId: producer.id, fromSiteId, toSiteId: to.id, lines: input.lines },
+    at,
+  });
+  return getSlip(db, slip.id, { producerId: null });
+}
+
+/** Where goods can be sent from `fromSiteId`: the network's other open sites, by name. */
+export async function transferSites(db: Db, fromSiteId: number): Promise<{ id: number; name: string }[]> {
+  return db.selectFrom('sites').select(['id', 'name']).where('active', '=', 1).where('id', '<>', fromSiteId).orderBy('id').execute();
+}
+
+/**
+ * `siteId`: a manager tied to a site reaches that site's slips only (another's is "not found"), and the
+ * transfers sent to it.
+ */
 export async function getSlip(db: Db, id: number, scope: Scope, siteId: number | null = null): Promise<SlipView> {
   let q = db
     .selectFrom('stock_slips')
     .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
     .innerJoin('users', 'users.id', 'stock_slips.created_by')
     .innerJoin('sites', 'sites.id', 'stock_slips.site_id')
+    .leftJoin('sites as to_site', 'to_site.id', 'stock_slips.to_site_id')
     .select([
       'sites.name as site_name',
+      'to_site.name as to_site_name',
+      'stock_slips.site_id',
       'stock_slips.id',
       'stock_slips.kind',
       'stock_slips.number',
@@ -185,14 +309,16 @@ export async function getSlip(db: Db, id: number, scope: Scope, siteId: number |
     ])
     .where('stock_slips.id', '=', id);
   if (scope.producerId !== null) q = q.where('stock_slips.producer_id', '=', scope.producerId);
-  if (siteId !== null) q = q.where('stock_slips.site_id', '=', siteId);
+  if (siteId !== null) q = q.where((eb) => eb.or([eb('stock_slips.site_id', '=', siteId), eb('stock_slips.to_site_id', '=', siteId)]));
   const slip = await q.executeTakeFirst();
   if (!slip) throw new NotFound('Bon');
+  // A transfer's lines are its movements out of the first site (their pairs went onto the second's shelf).
   const lines = await db
     .selectFrom('stock_movements')
     .innerJoin('products', 'products.id', 'stock_movements.product_id')
     .select(['stock_movements.product_id', 'products.name', 'products.unit', 'products.price_cents', 'stock_movements.quantity'])
     .where('stock_movements.slip_id', '=', id)
+    .where('stock_movements.site_id', '=', slip.site_id)
     .orderBy('stock_movements.id')
     .execute();
   return {
@@ -205,6 +331,7 @@ export async function getSlip(db: Db, id: number, scope: Scope, siteId: number |
     createdAt: slip.created_at,
     createdBy: slip.created_by,
     siteName: slip.site_name,
+    toSiteName: slip.to_site_name,
     lines: lines.map((l) => ({
       productId: l.product_id,
       name: l.name,
@@ -225,6 +352,7 @@ export async function listSlips(
     .selectFrom('stock_slips')
     .innerJoin('producers', 'producers.id', 'stock_slips.producer_id')
     .innerJoin('sites', 'sites.id', 'stock_slips.site_id')
+    .leftJoin('sites as to_site', 'to_site.id', 'stock_slips.to_site_id')
     .select([
       'stock_slips.id',
       'stock_slips.kind',
@@ -234,8 +362,10 @@ export async function listSlips(
       'stock_slips.created_at',
       'stock_slips.note',
       'sites.name as site_name',
+      'to_site.name as to_site_name',
     ]);
-  if (siteId !== null) q = q.where('stock_slips.site_id', '=', siteId);
+  // A site's slips: those recorded there, and the transfers sent to it.
+  if (siteId !== null) q = q.where((eb) => eb.or([eb('stock_slips.site_id', '=', siteId), eb('stock_slips.to_site_id', '=', siteId)]));
   if (scope.producerId !== null) q = q.where('stock_slips.producer_id', '=', scope.producerId);
   if (query.producerId !== undefined) q = q.where('stock_slips.producer_id', '=', query.producerId);
   if (query.kind) q = q.where('stock_slips.kind', '=', query.kind);
@@ -249,6 +379,7 @@ export async function listSlips(
     createdAt: r.created_at,
     note: r.note,
     siteName: r.site_name,
+    toSiteName: r.to_site_name,
   }));
 }
 

@@ -3,8 +3,8 @@ import { producerScope } from '../auth/access.ts';
 import { MANAGERS } from '../http/access.ts';
 import { siteOf, siteScope } from '../sites/sites.ts';
 import { Reply, serve, type RequestContext } from '../http/route.ts';
-import { getSlip, listSlips, productMovements, stockOnHand } from './ledger.ts';
-import { countStock, slipDocument, takeForKitchen, takeSlip, writeOffLosses } from './stock.ts';
+import { getSlip, listSlips, productMovements, stockOnHand, transferSites } from './ledger.ts';
+import { countStock, sendToSite, slipDocument, takeForKitchen, takeSlip, writeOffLosses } from './stock.ts';
 
 /** Once committed, the new levels go out to tills, managers and owners. */
 function announced<T>(ctx: RequestContext, lines: readonly { productId: number }[], reply: T): T {
@@ -41,6 +41,19 @@ export const stockRoutes = [
     summary: 'Record goods taken back by their producer (reprise), as a numbered return slip',
     handler: async ({ body }, ctx) =>
       announced(ctx, body.lines, Reply.created(await takeSlip(ctx.db, ctx, 'return', body, ctx.services.now()))),
+  }),
+  serve(stockApi.transfer, {
+    access: MANAGERS,
+    tag: 'stock',
+    summary:
+      'Send a producer’s goods from the site worked at to another site, as a numbered transfer slip (bon de transfert): out of one shelf, onto the other',
+    handler: async ({ body }, ctx) => announced(ctx, body.lines, Reply.created(await sendToSite(ctx.db, ctx, body, ctx.services.now()))),
+  }),
+  serve(stockApi.transferSites, {
+    access: MANAGERS,
+    tag: 'stock',
+    summary: 'Where goods can be sent from the site worked at: the network’s other open sites (a manager tied to a site included)',
+    handler: async (_, ctx) => transferSites(ctx.db, await siteOf(ctx)),
   }),
   serve(stockApi.losses, {
     access: MANAGERS,

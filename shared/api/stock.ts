@@ -18,6 +18,19 @@ export const slipBody = z
   })
   .strict();
 
+/** A producer's goods sent from the site the request works at to another site (bon de transfert). */
+export const transferBody = z
+  .object({
+    producerId: idSchema,
+    toSiteId: idSchema,
+    note: z.string().trim().max(500).optional(),
+    lines: z
+      .array(z.object({ productId: idSchema, quantity }).strict())
+      .min(1)
+      .max(500),
+  })
+  .strict();
+
 export const lossReasonSchema = z.enum(['breakage', 'expired', 'theft', 'other']);
 export const lossBody = z
   .object({
@@ -58,20 +71,21 @@ export const movementsQuery = z
 export const slipListQuery = z
   .object({
     producerId: z.coerce.number().int().positive().optional(),
-    kind: z.enum(['deposit', 'return']).optional(),
+    kind: z.enum(['deposit', 'return', 'transfer']).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();
 
 export type SlipBody = z.infer<typeof slipBody>;
+export type TransferBody = z.infer<typeof transferBody>;
 export type LossBody = z.infer<typeof lossBody>;
 export type CountBody = z.infer<typeof countBody>;
 
 // ——— Responses ———
 
 const int = z.number().int();
-export const movementKindSchema = z.enum(['deposit', 'sale', 'refund', 'return', 'loss', 'count', 'kitchen']);
-export const slipKindSchema = z.enum(['deposit', 'return']);
+export const movementKindSchema = z.enum(['deposit', 'sale', 'refund', 'return', 'loss', 'count', 'kitchen', 'transfer']);
+export const slipKindSchema = z.enum(['deposit', 'return', 'transfer']);
 
 /** One tracked product's stock on hand: pieces, or grams for products sold by weight. */
 export const stockRow = z.strictObject({
@@ -114,8 +128,10 @@ export const slipSummary = z.strictObject({
   producerName: z.string(),
   createdAt: z.string(),
   note: z.string().nullable(),
-  /** The site the goods were delivered to or taken back from. */
+  /** The site the goods were delivered to, taken back from, or sent from (a transfer). */
   siteName: z.string(),
+  /** A transfer: the site the goods were sent to. */
+  toSiteName: z.string().nullable(),
 });
 export type SlipSummary = z.infer<typeof slipSummary>;
 
@@ -130,7 +146,9 @@ export const slipView = z.strictObject({
   /** The display name of who recorded it. */
   createdBy: z.string(),
   siteName: z.string(),
-  /** `quantity`: what came in or went back, positive either way. */
+  /** A transfer: the site the goods were sent to. */
+  toSiteName: z.string().nullable(),
+  /** `quantity`: what came in, went back or was sent, positive either way. */
   lines: z.array(z.strictObject({ productId: int, name: z.string(), unit: unitSchema, priceCents: int, quantity: int })),
 });
 export type SlipView = z.infer<typeof slipView>;
@@ -151,6 +169,12 @@ export const stockApi = {
   }),
   deposit: endpoint({ method: 'post', path: '/api/stock/deposits', body: slipBody, response: slipView }),
   return: endpoint({ method: 'post', path: '/api/stock/returns', body: slipBody, response: slipView }),
+  transfer: endpoint({ method: 'post', path: '/api/stock/transfers', body: transferBody, response: slipView }),
+  transferSites: endpoint({
+    method: 'get',
+    path: '/api/stock/transfers/sites',
+    response: z.array(z.strictObject({ id: int, name: z.string() })),
+  }),
   losses: endpoint({ method: 'post', path: '/api/stock/losses', body: lossBody, response: z.strictObject({ movements: int }) }),
   kitchen: endpoint({
     method: 'post',
