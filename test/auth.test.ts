@@ -94,9 +94,10 @@ describe('users and access', () => {
 
   it('lets a manager create floor staff and producers but not admins or managers', async () => {
     const { client: manager } = await aUser(shop, 'manager');
-    expect(
-      (await manager.post('/api/users', { login: 'boss2', displayName: 'B', role: 'admin', password: 'long-enough-password' })).status,
-    ).toBe(403);
+    const admin = await manager.post('/api/users', { login: 'boss2', displayName: 'B', role: 'admin', password: 'long-enough-password' });
+    expect(admin.status).toBe(403);
+    // Said in the shop's words, not the role codes ("Un manager ne peut pas créer de compte admin.").
+    expect(admin.body.error.message).toBe('Un compte administrateur ne se crée que par un administrateur.');
     expect(
       (await manager.post('/api/users', { login: 'mgr2', displayName: 'M', role: 'manager', password: 'long-enough-password' })).status,
     ).toBe(403);

@@ -30,6 +30,15 @@ export const userView = (
   lockedUntil,
 });
 
+/** The roles as a refusal names them (the till's and back office's words, shared/i18n/fr.ts `role.*`). */
+const ROLE_NAMES: Record<Role, string> = {
+  admin: 'administrateur',
+  manager: 'gérant',
+  cashier: 'caissier',
+  waiter: 'serveur',
+  producer: 'producteur',
+};
+
 /**
  * Who may manage whom: admins manage everyone; managers manage the floor staff and producers. `tied`: the
  * actor is tied to one site, and manages that site's floor staff only (producers' access to their portal and
@@ -88,7 +97,7 @@ export async function createUser(db: Trx, input: UserCreate, actor: { id: number
     throw new Forbidden(
       tied
         ? 'Un gérant rattaché à un site crée les comptes de son personnel de caisse et de salle seulement.'
-        : `Un ${actor.role} ne peut pas créer de compte ${input.role}.`,
+        : `Un compte ${ROLE_NAMES[input.role]} ne se crée que par ${input.role === 'admin' || input.role === 'manager' ? 'un administrateur' : 'un gérant ou un administrateur'}.`,
     );
   if (tied && input.outletId !== undefined) await requireOutletOfSite(db, input.outletId, actor.siteId!);
   const problems: { field: string; reason: string }[] = [];
