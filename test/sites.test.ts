@@ -536,6 +536,9 @@ describe('a network of sites', () => {
     expect(back.status).toBe(201);
     expect(back.body).toMatchObject({ number: 2, siteName: 'Tiers-lieu de Rodez', toSiteName: castresName });
     expect([await onHand(1), await onHand(rodez.id)]).toEqual([9, 3]);
+    // Arrived in Rodez today: not among the goods sitting unsold there for a week.
+    const unsold = (await asSite(shop.admin, rodez.id, 'GET', '/api/stock?unsoldDays=7')).body as { productId: number }[];
+    expect(unsold.map((r) => r.productId)).not.toContain(confiture.id);
     // Rodez's till sells what came: 3 jars there.
     expect((await rodezCashier.get('/api/catalog')).body.products.find((p: any) => p.id === confiture.id).onHand).toBe(3);
 

@@ -583,13 +583,15 @@ export async function stockOnHand(
   });
   let result = query.low ? list.filter((r) => r.low || r.negative) : list;
   if (query.unsoldDays !== undefined) {
-    // Through the (kind, at) index: only the window's sales and deposits are read, not the whole ledger.
+    // Through the (kind, at) index: only the window's sales and deposits are read, not the whole ledger. Goods
+    // that came from another site (a transfer in) are as fresh there as a deposit.
     const since = new Date(now.getTime() - query.unsoldDays * 86_400_000).toISOString();
     let moved = db
       .selectFrom('stock_movements')
       .select('product_id')
       .distinct()
-      .where('kind', 'in', ['sale', 'deposit'])
+      .where('kind', 'in', ['sale', 'deposit', 'transfer'])
+      .where((eb) => eb.or([eb('kind', '<>', 'transfer'), eb('quantity', '>', 0)]))
       .where('at', '>=', since);
     if (siteId !== null) moved = moved.where('site_id', '=', siteId);
     const recent = new Set((await moved.execute()).map((m) => m.product_id));
