@@ -168,35 +168,9 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
       </div>
       <h3>{t(TEXTS[kind].title)}</h3>
       {kind === 'transfer' && (
-        <label>
-          {t('bo.dep.toSite')}
-          <select
-            value={toSiteId ?? ''}
-            onChange={(e) => setToSiteId((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}
-          >
-            <option value="">{t('bo.dep.pick')}</option>
-            {destinations.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PickOne label={t('bo.dep.toSite')} none={t('bo.dep.pick')} value={toSiteId} choices={destinations} onPick={setToSiteId} />
       )}
-      <label>
-        {t('bo.cat.producer')}
-        <select
-          value={producerId ?? ''}
-          onChange={(e) => setProducerId((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}
-        >
-          <option value="">{t('bo.dep.pick')}</option>
-          {producers.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PickOne label={t('bo.cat.producer')} none={t('bo.dep.pick')} value={producerId} choices={producers} onPick={setProducerId} />
       {producerId !== null && (
         <>
           <form onSubmit={onScan}>
@@ -264,5 +238,31 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
         </>
       )}
     </section>
+  );
+}
+
+/** A choice among named things (a producer, a site), none at first. */
+function PickOne(props: {
+  label: string;
+  none: string;
+  value: number | null;
+  choices: readonly { id: number; name: string }[];
+  onPick: (id: number | null) => void;
+}) {
+  return (
+    <label>
+      {props.label}
+      <select
+        value={props.value ?? ''}
+        onChange={(e) => props.onPick((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}
+      >
+        <option value="">{props.none}</option>
+        {props.choices.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

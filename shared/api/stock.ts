@@ -19,17 +19,7 @@ export const slipBody = z
   .strict();
 
 /** A producer's goods sent from the site the request works at to another site (bon de transfert). */
-export const transferBody = z
-  .object({
-    producerId: idSchema,
-    toSiteId: idSchema,
-    note: z.string().trim().max(500).optional(),
-    lines: z
-      .array(z.object({ productId: idSchema, quantity }).strict())
-      .min(1)
-      .max(500),
-  })
-  .strict();
+export const transferBody = z.object({ ...slipBody.shape, toSiteId: idSchema }).strict();
 
 export const lossReasonSchema = z.enum(['breakage', 'expired', 'theft', 'other']);
 export const lossBody = z
