@@ -48,7 +48,10 @@ export const authRoutes = [
         { tillId: ctx.device!.tillId, deviceId: ctx.device!.id, pin: body.pin, approverOf: user.id },
         now,
       );
-      return { approver, approval: await issueApproval(ctx.db, approver.id, ctx.device!.tillId, now) };
+      return {
+        approver: { id: approver.id, displayName: approver.displayName, role: approver.role },
+        approval: await issueApproval(ctx.db, approver.id, ctx.device!.tillId, now),
+      };
     },
   }),
   serve(authApi.unlock, {
