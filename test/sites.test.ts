@@ -13,6 +13,17 @@ import { uuidv7 } from './support/tickets.ts';
  * Stock is kept per site, a site may sell at its own price, a producer's statement and portal cover both, a
  * manager tied to Rodez sees Rodez only, and the network's admin sees both side by side.
  */
+/** A PDF kept in test-artifacts/sites (to look at) and read back with pdftotext, its narrow spaces plain. */
+function keptPdfText(bytes: Buffer, name: string): string {
+  const dir = path.join('test-artifacts', 'sites');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-layout', file, '-'])
+    .toString()
+    .replace(/[\u00a0\u202f]/g, ' ');
+}
+
 describe('a network of sites', () => {
   let shop: TestShop;
   let rucher: { id: number };
@@ -237,13 +248,7 @@ describe('a network of sites', () => {
     expect(draft.totals.salesCents).toBe(3050);
     const pdf = await producerClient.request('GET', `/api/producers/${rucher.id}/statement.pdf?from=${today()}&to=${today()}`);
     expect(pdf.status).toBe(200);
-    const dir = path.join('test-artifacts', 'sites');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'releve-deux-sites.pdf');
-    fs.writeFileSync(file, pdf.raw);
-    const text = execFileSync('pdftotext', ['-layout', file, '-'])
-      .toString()
-      .replace(/[\u00a0\u202f]/g, ' ');
+    const text = keptPdfText(pdf.raw, 'releve-deux-sites.pdf');
     expect(text).toContain('Par site');
     expect(text).toMatch(/Ventes à Tiers-lieu de Rodez \(1 ligne\)/);
     expect(text).toMatch(/Total Tiers-lieu de Rodez\s+21,00 €/);
@@ -550,13 +555,7 @@ describe('a network of sites', () => {
     ]);
     const pdf = await producerClient.request('GET', `/api/stock/slips/${sent.body.id}.pdf`);
     expect(pdf.status).toBe(200);
-    const dir = path.join('test-artifacts', 'sites');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'bon-de-transfert.pdf');
-    fs.writeFileSync(file, pdf.raw);
-    const text = execFileSync('pdftotext', ['-layout', file, '-'])
-      .toString()
-      .replace(/[\u00a0\u202f]/g, ' ');
+    const text = keptPdfText(pdf.raw, 'bon-de-transfert.pdf');
     expect(text).toContain('Bon de transfert T-000001');
     expect(text).toContain(`de ${castresName} à Tiers-lieu de Rodez`);
     expect(text).toMatch(/Confiture de figues 350 g\s+5\s+6,50 €\s+32,50 €/);

@@ -123,7 +123,7 @@ export async function createDemoHistory(
       );
     return tracked.has(id) ? (levels.get(id) ?? 0) : Infinity;
   };
-  /** Takes what is sold off the levels read before the ticket (its dishes' ingredients too). */
+  /** Takes what is sold off the levels read that morning (its dishes' ingredients too). */
   const takeOff = (id: number, amount: number) => {
     for (const r of recipes.get(id) ?? []) levels.set(r.ingredient, (levels.get(r.ingredient) ?? 0) - r.quantity * amount);
     if (levels.has(id)) levels.set(id, levels.get(id)! - amount);
@@ -187,7 +187,6 @@ export async function createDemoHistory(
           )
         ).order;
       const covers = 1 + Math.floor(random() * 4);
-      await readLevels();
       await op(0, { kind: 'open', tableId: diningTables[k % diningTables.length]!.id, covers, mode: 'on_site' });
       for (let i = 0; i < covers; i++) {
         const drink = pickAvailable(drinks.length ? drinks : dishes);
@@ -251,9 +250,7 @@ export async function createDemoHistory(
       if (weekday === 0) continue;
       if (weekday === 2) {
         // Tuesday morning: each producer tops their shelves back up to their first delivery.
-        const levels = new Map(
-          (await db.selectFrom('stock_levels').select(['product_id', 'on_hand']).execute()).map((l) => [l.product_id, l.on_hand]),
-        );
+        await readLevels();
         const byProducer = new Map<number, { productId: number; quantity: number }[]>();
         for (const dep of deposited) {
           if (dep.producer_id === null) continue;
@@ -269,6 +266,8 @@ export async function createDemoHistory(
             );
         }
       }
+      // The day's shelves, read once: each sale below takes its goods off them as it goes (`takeOff`).
+      await readLevels();
       const shopCount =
         weekday === 6 ? 95 + Math.floor(random() * 30) : weekday === 1 ? 18 + Math.floor(random() * 8) : 38 + Math.floor(random() * 18);
       const cafeCount = weekday === 1 ? 8 : weekday === 6 ? 45 : 28 + Math.floor(random() * 10);
@@ -287,7 +286,6 @@ export async function createDemoHistory(
         const catalogue = p.outlet === 'shop' ? shopProducts : cafeProducts;
         const lineCount = 1 + Math.floor(random() * (p.outlet === 'shop' ? 6 : 4));
         const chosen = new Map<number, (typeof catalogue)[number]>();
-        await readLevels();
         for (let i = 0; i < lineCount; i++) {
           const prod = pickAvailable(catalogue);
           if (prod) chosen.set(prod.id, prod);
