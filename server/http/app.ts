@@ -18,6 +18,7 @@ import type { AppServices } from '../services.ts';
 import type { SessionUser } from '../auth/identity.ts';
 import { isSchema } from '../../shared/api/contract.ts';
 import { admits, Reply, type RequestContext, type RouteDef } from './route.ts';
+import { RouteTable } from './route-table.ts';
 import { NETWORK_ONLY } from './access.ts';
 import { transportPolicy } from './transport.ts';
 import { issueProblems, problemSentence, requestLang } from './validation.ts';
@@ -129,7 +130,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       services.log.info('http', {
         requestId,
         method: req.method,
-        path: req.route?.path ?? req.path,
+        path: (res.locals.routePath as string | undefined) ?? req.path,
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
         userId: res.locals.userId ?? null,
@@ -174,115 +175,121 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
   // A signed document, scanned (a self-billing mandate): the PDF's bytes as the body.
   const pdf = express.raw({ type: 'application/pdf', limit: '8mb' });
 
-  for (const def of routes) {
-    app[def.method](def.path, def.bodyKind === 'text' ? text : def.bodyKind === 'pdf' ? pdf : json, async (req: Request, res: Response) => {
-      const now = services.now();
-      const lang = requestLang(req.headers['accept-language']);
-      const cookies = parseCookies(req.headers.cookie);
-      const remote = res.locals.remote === true;
-      const [session, device] = await Promise.all([
-        resolveSession(db, cookies[SESSION_COOKIE], now),
-        remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE], now),
-      ]);
-      // A PIN session is the tablet's it was opened on: with another tablet's cookie (or none) it is nobody.
-      const user = session && boundToDevice(session, device) ? session : null;
-      res.locals.userId = user?.id;
-      if (remote && !reachableFromOutside(def, user))
+  const serve = async (def: RouteDef, req: Request, res: Response) => {
+    const now = services.now();
+    const lang = requestLang(req.headers['accept-language']);
+    const cookies = parseCookies(req.headers.cookie);
+    const remote = res.locals.remote === true;
+    const [session, device] = await Promise.all([
+      resolveSession(db, cookies[SESSION_COOKIE], now),
+      remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE], now),
+    ]);
+    // A PIN session is the tablet's it was opened on: with another tablet's cookie (or none) it is nobody.
+    const user = session && boundToDevice(session, device) ? session : null;
+    res.locals.userId = user?.id;
+    if (remote && !reachableFromOutside(def, user))
+      return sendError(
+        res,
+        new Forbidden('Réservé au réseau de la boutique : seul l’espace des producteurs est ouvert depuis l’extérieur.'),
+      );
+    const verdict = admits(def.access, user, device, def.needsDevice, def.network);
+    if (verdict === 'unauthenticated') return sendError(res, new Unauthorized());
+    if (verdict === 'forbidden') return sendError(res, new Forbidden());
+    if (verdict === 'network') return sendError(res, new Forbidden(NETWORK_ONLY));
+
+    const params = (def.params ?? NOTHING).safeParse(req.params);
+    if (!params.success) return sendError(res, zodToInvalid(params.error, 'params', req.params, lang, def.path), lang, def.path);
+    const query = (def.query ?? NOTHING).safeParse({ ...(req.query as object) });
+    if (!query.success) return sendError(res, zodToInvalid(query.error, 'query', req.query, lang, def.path), lang, def.path);
+    let body: unknown = undefined;
+    if (def.bodyKind === 'json') {
+      if (!req.is('application/json')) {
         return sendError(
           res,
-          new Forbidden('Réservé au réseau de la boutique : seul l’espace des producteurs est ouvert depuis l’extérieur.'),
-        );
-      const verdict = admits(def.access, user, device, def.needsDevice, def.network);
-      if (verdict === 'unauthenticated') return sendError(res, new Unauthorized());
-      if (verdict === 'forbidden') return sendError(res, new Forbidden());
-      if (verdict === 'network') return sendError(res, new Forbidden(NETWORK_ONLY));
-
-      const params = (def.params ?? NOTHING).safeParse(req.params);
-      if (!params.success) return sendError(res, zodToInvalid(params.error, 'params', req.params, lang, def.path), lang, def.path);
-      const query = (def.query ?? NOTHING).safeParse({ ...(req.query as object) });
-      if (!query.success) return sendError(res, zodToInvalid(query.error, 'query', req.query, lang, def.path), lang, def.path);
-      let body: unknown = undefined;
-      if (def.bodyKind === 'json') {
-        if (!req.is('application/json')) {
-          return sendError(
-            res,
-            new Invalid({ field: 'body', reason: 'corps JSON attendu (Content-Type: application/json)' }),
-            lang,
-            def.path,
-          );
-        }
-        const parsed = def.body!.safeParse(req.body);
-        if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body', req.body, lang, def.path), lang, def.path);
-        body = parsed.data;
-      } else if (def.bodyKind === 'pdf') {
-        if (!Buffer.isBuffer(req.body)) {
-          return sendError(
-            res,
-            new Invalid({ field: 'body', reason: 'fichier PDF attendu (Content-Type: application/pdf)' }),
-            lang,
-            def.path,
-          );
-        }
-        body = req.body;
-      } else if (def.bodyKind === 'text') {
-        if (typeof req.body !== 'string') {
-          return sendError(res, new Invalid({ field: 'body', reason: 'fichier CSV attendu (Content-Type: text/csv)' }), lang, def.path);
-        }
-        const parsed = def.body!.safeParse(req.body);
-        if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body', req.body, lang, def.path), lang, def.path);
-        body = parsed.data;
-      }
-
-      // A download link carries no header: the back office's cookie says the site then (a network manager's only).
-      const siteHeader = req.get(SITE_HEADER) ?? (user && user.siteId === null ? cookies[SITE_COOKIE] : undefined);
-      const askedSite = siteHeader === undefined || siteHeader === '' ? null : Number(siteHeader);
-      if (askedSite !== null && !(Number.isInteger(askedSite) && askedSite > 0 && askedSite < 2 ** 31))
-        return sendError(
-          res,
-          new Invalid({ field: SITE_HEADER, reason: 'identifiant de site attendu (un entier positif)' }),
+          new Invalid({ field: 'body', reason: 'corps JSON attendu (Content-Type: application/json)' }),
           lang,
           def.path,
         );
-      const ctx: RequestContext = {
-        db,
-        services,
-        user,
-        device,
-        requestId: res.locals.requestId as string,
-        ip: req.ip ?? '',
-        remote,
-        userAgent: String(req.headers['user-agent'] ?? ''),
-        askedSite,
-        // What a customer's phone can open: the shop's public address when set, else the one the tablet used.
-        origin: services.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
-        setCookie: (name, value, options = {}) =>
-          res.cookie(name, value, {
-            httpOnly: true,
-            sameSite: 'strict',
-            secure: req.secure,
-            path: '/',
-            ...(options.maxAgeSeconds ? { maxAge: options.maxAgeSeconds * 1000 } : {}),
-          }),
-        clearCookie: (name) => res.clearCookie(name, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' }),
-      };
-      const result = await def.handler({ params: params.data, query: query.data, body }, ctx);
-      if (services.config.checkResponses) {
-        const broken = responseProblem(def, result);
-        if (broken) {
-          services.log.error('response breaks its schema', { route: `${def.method.toUpperCase()} ${def.path}`, broken });
-          return res.status(500).json({ error: { code: 'response_schema', message: `Réponse hors schéma : ${broken}`, fields: [] } });
-        }
       }
-      if (result instanceof Reply) {
-        for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
-        res.status(result.status);
-        if (result.body === undefined) return res.end();
-        if (result.contentType) return res.type(result.contentType).send(result.body);
-        return res.json(result.body);
+      const parsed = def.body!.safeParse(req.body);
+      if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body', req.body, lang, def.path), lang, def.path);
+      body = parsed.data;
+    } else if (def.bodyKind === 'pdf') {
+      if (!Buffer.isBuffer(req.body)) {
+        return sendError(
+          res,
+          new Invalid({ field: 'body', reason: 'fichier PDF attendu (Content-Type: application/pdf)' }),
+          lang,
+          def.path,
+        );
       }
-      res.json(result);
+      body = req.body;
+    } else if (def.bodyKind === 'text') {
+      if (typeof req.body !== 'string') {
+        return sendError(res, new Invalid({ field: 'body', reason: 'fichier CSV attendu (Content-Type: text/csv)' }), lang, def.path);
+      }
+      const parsed = def.body!.safeParse(req.body);
+      if (!parsed.success) return sendError(res, zodToInvalid(parsed.error, 'body', req.body, lang, def.path), lang, def.path);
+      body = parsed.data;
+    }
+
+    // A download link carries no header: the back office's cookie says the site then (a network manager's only).
+    const siteHeader = req.get(SITE_HEADER) ?? (user && user.siteId === null ? cookies[SITE_COOKIE] : undefined);
+    const askedSite = siteHeader === undefined || siteHeader === '' ? null : Number(siteHeader);
+    if (askedSite !== null && !(Number.isInteger(askedSite) && askedSite > 0 && askedSite < 2 ** 31))
+      return sendError(res, new Invalid({ field: SITE_HEADER, reason: 'identifiant de site attendu (un entier positif)' }), lang, def.path);
+    const ctx: RequestContext = {
+      db,
+      services,
+      user,
+      device,
+      requestId: res.locals.requestId as string,
+      ip: req.ip ?? '',
+      remote,
+      userAgent: String(req.headers['user-agent'] ?? ''),
+      askedSite,
+      // What a customer's phone can open: the shop's public address when set, else the one the tablet used.
+      origin: services.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+      setCookie: (name, value, options = {}) =>
+        res.cookie(name, value, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: req.secure,
+          path: '/',
+          ...(options.maxAgeSeconds ? { maxAge: options.maxAgeSeconds * 1000 } : {}),
+        }),
+      clearCookie: (name) => res.clearCookie(name, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' }),
+    };
+    const result = await def.handler({ params: params.data, query: query.data, body }, ctx);
+    if (services.config.checkResponses) {
+      const broken = responseProblem(def, result);
+      if (broken) {
+        services.log.error('response breaks its schema', { route: `${def.method.toUpperCase()} ${def.path}`, broken });
+        return res.status(500).json({ error: { code: 'response_schema', message: `Réponse hors schéma : ${broken}`, fields: [] } });
+      }
+    }
+    if (result instanceof Reply) {
+      for (const [k, v] of Object.entries(result.headers)) res.setHeader(k, v);
+      res.status(result.status);
+      if (result.body === undefined) return res.end();
+      if (result.contentType) return res.type(result.contentType).send(result.body);
+      return res.json(result.body);
+    }
+    res.json(result);
+  };
+  // Each API request finds its route in one lookup (see route-table.ts), then reads its body as the route says.
+  const table = new RouteTable(routes);
+  app.use((req, res, next) => {
+    const found = req.path.slice(0, 5).toLowerCase() === '/api/' ? table.find(req.method, req.path) : null;
+    if (!found) return next();
+    req.params = found.params;
+    res.locals.routePath = found.def.path;
+    const { def } = found;
+    (def.bodyKind === 'text' ? text : def.bodyKind === 'pdf' ? pdf : json)(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      serve(def, req, res).catch(next);
     });
-  }
+  });
 
   app.use('/api', (req, res) => {
     res
@@ -311,7 +318,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof DomainError)
-      return sendError(res, err, requestLang(req.headers['accept-language']), String(req.route?.path ?? req.path));
+      return sendError(res, err, requestLang(req.headers['accept-language']), String(res.locals.routePath ?? req.path));
     const e = err as { type?: string; status?: number; message?: string };
     // A unique or foreign-key rule caught by the database itself (a race the domain checks could not see):
     // the transaction rolled back, so nothing was written.
