@@ -563,4 +563,40 @@ describe('a network of sites', () => {
     // The ledger still adds up, site by site.
     expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
   });
+
+  it('prints a slip on the printer of the site worked at, and keeps a manager tied to Rodez off Castres’ printer', async () => {
+    const castres = await shop.admin.post('/api/printers', {
+      name: 'Ticket Castres',
+      role: 'receipt',
+      uri: 'file:prints-castres',
+      outlet: 'shop',
+    });
+    expect(castres.status).toBe(201);
+    // A slip of Rodez's: the transfer sent there above.
+    const slip = (await asSite(shop.admin, rodez.id, 'GET', '/api/stock/slips?kind=transfer')).body[0];
+    expect(slip.toSiteName).toBe('Les Halles de la Durenque');
+    const printedOn = async (res: { status: number; body: any }) => {
+      expect(res.status).toBe(201);
+      const jobs = (await shop.admin.get('/api/print-jobs?limit=500')).body as { id: number; printer: string; subject: string }[];
+      const job = jobs.find((j) => j.id === res.body.jobId)!;
+      expect(job.subject).toBe(`slip:${slip.id}`);
+      return job.printer;
+    };
+    // The network's admin gets it where they work: Rodez's printer at Rodez, Castres' at Castres.
+    expect(await printedOn(await asSite(shop.admin, rodez.id, 'POST', `/api/stock/slips/${slip.id}/print`, {}))).toBe('Ticket Rodez');
+    expect(await printedOn(await shop.admin.post(`/api/stock/slips/${slip.id}/print`, {}))).toBe('Ticket Castres');
+    // The manager tied to Rodez: Rodez's printer, and Castres' is not theirs to name (nothing queued there).
+    const manager = shop.client();
+    expect((await manager.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    expect(await printedOn(await manager.post(`/api/stock/slips/${slip.id}/print`, {}))).toBe('Ticket Rodez');
+    const jobsBefore = (await shop.admin.get(`/api/print-jobs?printerId=${castres.body.id}`)).body.length;
+    const elsewhere = await manager.post(`/api/stock/slips/${slip.id}/print`, { printerId: castres.body.id });
+    expect(elsewhere.status).toBe(404);
+    expect((await shop.admin.get(`/api/print-jobs?printerId=${castres.body.id}`)).body.length).toBe(jobsBefore);
+    // Rodez's X of the day goes to Rodez's printer too.
+    const x = await manager.post('/api/closings/x/print', { outlet: 'shop' });
+    expect(x.status).toBe(201);
+    const xJob = (await shop.admin.get('/api/print-jobs?limit=500')).body.find((j: any) => j.id === x.body.jobId);
+    expect(xJob.printer).toBe('Ticket Rodez');
+  });
 });

@@ -13,7 +13,7 @@ import type { Database, Db } from '../../db/schema.ts';
 import { requireAccess, requireUser, type Actor } from '../auth/access.ts';
 import { labelsFor } from '../catalog/labels.ts';
 import { getClosing, xReport } from '../closing/closing.ts';
-import { Conflict, Invalid } from '../errors.ts';
+import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import { isDemo, shopIdentity } from '../settings/settings.ts';
 import { getSlip } from '../stock/ledger.ts';
@@ -28,10 +28,20 @@ type Body<K extends keyof typeof printingApi> = (typeof printingApi)[K] extends 
   ? z.output<(typeof printingApi)[K]['body']>
   : never;
 
-/** The printer asked for, or the shop's first receipt printer that is switched on. */
-async function choosePrinter(db: Db, printerId: number | undefined) {
-  if (printerId !== undefined) return getPrinter(db, printerId);
-  const p = (await listPrinters(db)).find((x) => x.active && x.role === 'receipt');
+/**
+ * The printer asked for, or the first receipt printer switched on at the site worked at (its outlets' and
+ * those of no outlet). A manager tied to a site prints on that site's printers only: another's is not found.
+ */
+async function choosePrinter(db: Db, actor: Actor, printerId: number | undefined) {
+  const asker = { ...actor, db, askedSite: (actor as { askedSite?: number | null }).askedSite ?? null };
+  if (printerId !== undefined) {
+    const tied = siteScope(actor);
+    if (tied === null) return getPrinter(db, printerId);
+    const p = (await listPrinters(db, tied)).find((x) => x.id === printerId);
+    if (!p) throw new NotFound('Imprimante');
+    return p;
+  }
+  const p = (await listPrinters(db, await siteOf(asker))).find((x) => x.active && x.role === 'receipt');
   if (!p) throw new Invalid({ field: 'printerId', reason: 'aucune imprimante à tickets : ajoutez-en une' });
   return p;
 }
@@ -46,7 +56,7 @@ export async function printXReport(
 ) {
   const siteId = await siteOf({ ...actor, db, askedSite: (actor as { askedSite?: number | null }).askedSite ?? null });
   const x = await xReport(db, body.outlet, body.day ?? businessDay(now, timeZone), timeZone, siteId);
-  const printer = await choosePrinter(db, body.printerId);
+  const printer = await choosePrinter(db, actor, body.printerId);
   const outletName = await outletNameByCode(db, body.outlet, siteId);
   const bytes = closingReport(
     'X',
@@ -68,7 +78,7 @@ export async function printXReport(
 /** A closing (Z of a day; month and year closings print their totals the same way). */
 export async function printClosing(db: Db, prints: PrintQueue, actor: Actor, closingId: number, body: Body<'printClosing'>) {
   const closing = await getClosing(db, closingId);
-  const printer = await choosePrinter(db, body.printerId);
+  const printer = await choosePrinter(db, actor, body.printerId);
   const outletName = await outletNameById(db, closing.outletId);
   const f = closing.figures;
   const bytes = closingReport(
@@ -101,7 +111,7 @@ export async function printClosing(db: Db, prints: PrintQueue, actor: Actor, clo
 /** A deposit, return or transfer slip to sign. */
 export async function printSlip(db: Db, prints: PrintQueue, actor: Actor, slipId: number, body: Body<'printSlip'>) {
   const slip = await getSlip(db, slipId, { producerId: null }, siteScope(actor));
-  const printer = await choosePrinter(db, body.printerId);
+  const printer = await choosePrinter(db, actor, body.printerId);
   const bytes = depositSlip(
     {
       number: slip.number,
@@ -128,7 +138,7 @@ export async function printSlip(db: Db, prints: PrintQueue, actor: Actor, slipId
 /** Shelf labels with their EAN barcode, one per cut: the same content as the A4 sheets. */
 export async function printLabels(db: Db, prints: PrintQueue, actor: Actor, body: Body<'printLabels'>) {
   const labels = await labelsFor(db, body.items, 200);
-  const printer = await choosePrinter(db, body.printerId);
+  const printer = await choosePrinter(db, actor, body.printerId);
   const bytes = thermalLabels(labels, { columns: printer.columns, codePage: printer.codePage }, { demo: await isDemo(db) });
   const jobId = await prints.enqueue({
     printerId: printer.id,
