@@ -166,7 +166,7 @@ const SECTIONS: { name: string; open?: (page: Page) => Promise<void> }[] = [
       await page.locator('.backoffice select').first().selectOption({ index: 1 });
       await page.locator('.chips button').first().click();
       await page.locator('.chips button').first().click();
-      await page.locator('table.figures').waitFor();
+      await page.locator('.bo-deposit table.figures').waitFor();
     },
   },
   { name: 'Inventaire' },

@@ -363,6 +363,20 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await expect.poll(() => text(page.getByTestId('slip-done'))).toMatch(/^Bon de reprise n° 1 enregistré pour Rucher de Brassac\.$/);
     // 24 deposited, 2 taken back.
     expect((await shop.admin.get('/api/products?q=bruyere')).body[0].onHand).toBe(22);
+    // The producer’s slips below it, newest first (the return, then the deposit; one site: no site named), one kind at a time: each one’s
+    // PDF again, or printed again (no receipt printer here yet: said in place).
+    const slips = page.locator('section.bo-slips');
+    await expect.poll(() => text(slips.getByRole('heading'))).toBe('Bons de Rucher de Brassac');
+    const titles = () => slips.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.children[1]!.textContent));
+    await expect.poll(titles).toEqual([expect.stringMatching(/^Bon de reprise n° 1$/), expect.stringMatching(/^Bon de dépôt n° \d+$/)]);
+    await screenshot(page, 'backoffice-laptop-slips');
+    await slips.getByLabel('Type de bon').selectOption({ label: 'Dépôts' });
+    await expect.poll(titles).toEqual([expect.stringMatching(/^Bon de dépôt n° \d+$/)]);
+    const again = await slips.getByRole('link', { name: /^PDF : Bon de dépôt n° \d+, Rucher de Brassac$/ }).getAttribute('href');
+    const copy = await shop.admin.get(again!);
+    expect(copy.raw.subarray(0, 5).toString()).toBe('%PDF-');
+    await slips.getByRole('button', { name: /^Imprimer : Bon de dépôt n° \d+, Rucher de Brassac$/ }).click();
+    await expect.poll(() => text(slips.getByRole('alert'))).toContain('aucune imprimante à tickets');
 
     await page.getByRole('link', { name: 'Inventaire' }).click();
     await page.getByRole('heading', { name: 'Stock en rayon' }).waitFor();

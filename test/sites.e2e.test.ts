@@ -93,7 +93,11 @@ describe('a network of sites in the back office', { timeout: 120_000 }, () => {
     await expect
       .poll(() => page.getByTestId('slip-done').textContent())
       .toBe('Bon de transfert n° 1 enregistré : marchandises de Rucher de Brassac envoyées à Tiers-lieu de Rodez.');
-    await screenshot(page, 'sites-transfer');
+    // Listed first among the producer's slips, from one site to the other; the deposits there say their site.
+    await expect
+      .poll(() => page.getByTestId('slip-list').locator('tbody tr').first().textContent())
+      .toMatch(/^.+Bon de transfert n° 1 \(.+ → Tiers-lieu de Rodez\)PDF/);
+    await screenshot(page, 'sites-transfer', { fullPage: true });
     // Two fewer in Castres, two in Rodez.
     const rodezId = ((await manager.get('/api/sites')).body as { id: number; name: string }[]).find(
       (x) => x.name === 'Tiers-lieu de Rodez',

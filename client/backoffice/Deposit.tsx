@@ -5,6 +5,8 @@ import { catalogApi, type ProducerView as Producer, type ProductView as Product 
 import { stockApi, type SlipView } from '../../shared/api/stock.ts';
 import { quantity } from '../format.ts';
 import type { T } from '../i18n.ts';
+import { PickOne } from './PickOne.tsx';
+import { SlipList } from './Slips.tsx';
 
 type Kind = 'deposit' | 'return' | 'transfer';
 const TEXTS = {
@@ -42,6 +44,8 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
   const [scan, setScan] = useState('');
   const [error, setError] = useState('');
   const [slip, setSlip] = useState<SlipView | null>(null);
+  // Counts the slips recorded here: the list below shows each new one.
+  const [recorded, setRecorded] = useState(0);
   const scanRef = useRef<HTMLInputElement>(null);
   // A scanner is faster than the network: a code read before the producer's goods arrive waits for them.
   const loaded = useRef<Promise<Product[]>>(Promise.resolve([]));
@@ -103,166 +107,153 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
           ? await call(stockApi.transfer, { body: { ...body, toSiteId: toSiteId! } })
           : await call(kind === 'deposit' ? stockApi.deposit : stockApi.return, { body });
       setSlip(s);
+      setRecorded((n) => n + 1);
       setLines([]);
     } catch (err) {
       setError(errorText(err));
     }
   }
 
+  const list = <SlipList t={t} lang={lang} producer={producers.find((p) => p.id === producerId) ?? null} version={recorded} />;
   if (slip) {
     return (
-      <section class="panel">
-        <p class="ok" role="status" data-testid="slip-done">
-          {t(TEXTS[kind].done, { n: slip.number, name: slip.producerName, site: slip.toSiteName ?? '' })}
-        </p>
-        <ul class="lines">
-          {slip.lines.map((l) => (
-            <li key={l.productId}>
-              <span />
-              <span>{l.name}</span>
-              <span class="amount">{quantity(l.quantity, l.unit, lang)}</span>
-            </li>
-          ))}
-        </ul>
-        <div class="actions">
-          <a class="button" href={link(stockApi.slipPdf, { params: { id: slip.id } })} target="_blank" rel="noopener">
-            {t(TEXTS[kind].pdf)}
-          </a>
-          <button
-            class="secondary"
-            onClick={() => {
-              setSlip(null);
-              setProducerId(null);
-            }}
-          >
-            {t(TEXTS[kind].another)}
-          </button>
-        </div>
-      </section>
+      <>
+        <section class="panel">
+          <p class="ok" role="status" data-testid="slip-done">
+            {t(TEXTS[kind].done, { n: slip.number, name: slip.producerName, site: slip.toSiteName ?? '' })}
+          </p>
+          <ul class="lines">
+            {slip.lines.map((l) => (
+              <li key={l.productId}>
+                <span />
+                <span>{l.name}</span>
+                <span class="amount">{quantity(l.quantity, l.unit, lang)}</span>
+              </li>
+            ))}
+          </ul>
+          <div class="actions">
+            <a class="button" href={link(stockApi.slipPdf, { params: { id: slip.id } })} target="_blank" rel="noopener">
+              {t(TEXTS[kind].pdf)}
+            </a>
+            <button
+              class="secondary"
+              onClick={() => {
+                setSlip(null);
+                setProducerId(null);
+              }}
+            >
+              {t(TEXTS[kind].another)}
+            </button>
+          </div>
+        </section>
+        {list}
+      </>
     );
   }
   return (
-    <section class="panel bo-deposit">
-      <div class="segmented" role="group" aria-label={t('bo.dep.kind')}>
-        <button
-          type="button"
-          class={kind === 'deposit' ? 'active' : ''}
-          aria-pressed={kind === 'deposit'}
-          onClick={() => setKind('deposit')}
-        >
-          {t('bo.dep.deposit')}
-        </button>
-        <button type="button" class={kind === 'return' ? 'active' : ''} aria-pressed={kind === 'return'} onClick={() => setKind('return')}>
-          {t('bo.dep.return')}
-        </button>
-        {destinations.length > 0 && (
+    <>
+      <section class="panel bo-deposit">
+        <div class="segmented" role="group" aria-label={t('bo.dep.kind')}>
           <button
             type="button"
-            class={kind === 'transfer' ? 'active' : ''}
-            aria-pressed={kind === 'transfer'}
-            onClick={() => setKind('transfer')}
+            class={kind === 'deposit' ? 'active' : ''}
+            aria-pressed={kind === 'deposit'}
+            onClick={() => setKind('deposit')}
           >
-            {t('bo.dep.transfer')}
+            {t('bo.dep.deposit')}
           </button>
+          <button
+            type="button"
+            class={kind === 'return' ? 'active' : ''}
+            aria-pressed={kind === 'return'}
+            onClick={() => setKind('return')}
+          >
+            {t('bo.dep.return')}
+          </button>
+          {destinations.length > 0 && (
+            <button
+              type="button"
+              class={kind === 'transfer' ? 'active' : ''}
+              aria-pressed={kind === 'transfer'}
+              onClick={() => setKind('transfer')}
+            >
+              {t('bo.dep.transfer')}
+            </button>
+          )}
+        </div>
+        <h3>{t(TEXTS[kind].title)}</h3>
+        {kind === 'transfer' && (
+          <PickOne label={t('bo.dep.toSite')} none={t('bo.dep.pick')} value={toSiteId} choices={destinations} onPick={setToSiteId} />
         )}
-      </div>
-      <h3>{t(TEXTS[kind].title)}</h3>
-      {kind === 'transfer' && (
-        <PickOne label={t('bo.dep.toSite')} none={t('bo.dep.pick')} value={toSiteId} choices={destinations} onPick={setToSiteId} />
-      )}
-      <PickOne label={t('bo.cat.producer')} none={t('bo.dep.pick')} value={producerId} choices={producers} onPick={setProducerId} />
-      {producerId !== null && (
-        <>
-          <form onSubmit={onScan}>
-            <label>
-              {t('bo.dep.scan')}
-              <input ref={scanRef} value={scan} autoFocus onInput={(e) => setScan((e.target as HTMLInputElement).value)} />
-            </label>
-          </form>
-          <div class="chips">
-            {products.map((p) => (
-              <button key={p.id} type="button" class="secondary" onClick={() => add(p)}>
-                {p.name}
-              </button>
-            ))}
-          </div>
-          {lines.length > 0 && (
-            <table class="figures">
-              <thead>
-                <tr>
-                  <th>{t('bo.cat.name')}</th>
-                  <th>{t('bo.dep.quantity')}</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {lines.map((l, i) => (
-                  <tr key={l.product.id}>
-                    <td>{l.product.name}</td>
-                    <td>
-                      <input
-                        inputMode="decimal"
-                        value={l.quantity}
-                        aria-label={t('bo.dep.quantityOf', {
-                          name: l.product.name,
-                          unit: l.product.unit === 'kg' ? 'kg' : t('bo.cat.piece'),
-                        })}
-                        onInput={(e) =>
-                          setLines(lines.map((x, j) => (j === i ? { ...x, quantity: (e.target as HTMLInputElement).value } : x)))
-                        }
-                      />
-                    </td>
-                    <td>
-                      <button
-                        class="secondary"
-                        type="button"
-                        aria-label={t('bo.dep.remove', { name: l.product.name })}
-                        onClick={() => setLines(lines.filter((_, j) => j !== i))}
-                      >
-                        ×
-                      </button>
-                    </td>
+        <PickOne label={t('bo.cat.producer')} none={t('bo.dep.pick')} value={producerId} choices={producers} onPick={setProducerId} />
+        {producerId !== null && (
+          <>
+            <form onSubmit={onScan}>
+              <label>
+                {t('bo.dep.scan')}
+                <input ref={scanRef} value={scan} autoFocus onInput={(e) => setScan((e.target as HTMLInputElement).value)} />
+              </label>
+            </form>
+            <div class="chips">
+              {products.map((p) => (
+                <button key={p.id} type="button" class="secondary" onClick={() => add(p)}>
+                  {p.name}
+                </button>
+              ))}
+            </div>
+            {lines.length > 0 && (
+              <table class="figures">
+                <thead>
+                  <tr>
+                    <th>{t('bo.cat.name')}</th>
+                    <th>{t('bo.dep.quantity')}</th>
+                    <th />
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
-          <button onClick={submit} disabled={lines.length === 0}>
-            {t(TEXTS[kind].record)}
-          </button>
-        </>
-      )}
-    </section>
-  );
-}
-
-/** A choice among named things (a producer, a site), none at first. */
-function PickOne(props: {
-  label: string;
-  none: string;
-  value: number | null;
-  choices: readonly { id: number; name: string }[];
-  onPick: (id: number | null) => void;
-}) {
-  return (
-    <label>
-      {props.label}
-      <select
-        value={props.value ?? ''}
-        onChange={(e) => props.onPick((e.target as HTMLSelectElement).value ? Number((e.target as HTMLSelectElement).value) : null)}
-      >
-        <option value="">{props.none}</option>
-        {props.choices.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-    </label>
+                </thead>
+                <tbody>
+                  {lines.map((l, i) => (
+                    <tr key={l.product.id}>
+                      <td>{l.product.name}</td>
+                      <td>
+                        <input
+                          inputMode="decimal"
+                          value={l.quantity}
+                          aria-label={t('bo.dep.quantityOf', {
+                            name: l.product.name,
+                            unit: l.product.unit === 'kg' ? 'kg' : t('bo.cat.piece'),
+                          })}
+                          onInput={(e) =>
+                            setLines(lines.map((x, j) => (j === i ? { ...x, quantity: (e.target as HTMLInputElement).value } : x)))
+                          }
+                        />
+                      </td>
+                      <td>
+                        <button
+                          class="secondary"
+                          type="button"
+                          aria-label={t('bo.dep.remove', { name: l.product.name })}
+                          onClick={() => setLines(lines.filter((_, j) => j !== i))}
+                        >
+                          ×
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {error && (
+              <p class="error" role="alert">
+                {error}
+              </p>
+            )}
+            <button onClick={submit} disabled={lines.length === 0}>
+              {t(TEXTS[kind].record)}
+            </button>
+          </>
+        )}
+      </section>
+      {list}
+    </>
   );
 }
