@@ -230,9 +230,10 @@ export async function benchTill(): Promise<string[]> {
 
     // The till and its baseline take turns, one ticket (or one query) each, so that what the machine is
     // doing meanwhile (the other core's work, the CPU's clock) weighs on both alike.
-    // 40 tickets of 20 lines (780 scans timed after the first ticket): with 20 tickets, the p99 was the 4th-worst of
-    // 380 samples, and its ratio went from 0.97 to 1.19 between runs of the same scan code (6 December 2026).
-    const codes = Array.from({ length: 800 }, () => ean(Math.floor(rand() * PRODUCTS)));
+    // 60 tickets of 20 lines (1,180 scans timed after the first ticket): with 20 tickets, the p99 was the 4th-worst of
+    // 380 samples, and its ratio went from 0.97 to 1.19 between runs of the same scan code (6 December 2026); with
+    // 40, the 8th-worst of 780, from 0.96 to 1.08 over five runs.
+    const codes = Array.from({ length: 1200 }, () => ean(Math.floor(rand() * PRODUCTS)));
     const scans: { till: number[]; floor: number[] } = await page.evaluate(async (codes) => {
       const { shown, pause, till } = window as any;
       const products = till.state.catalog.products as { name: string; producerName: string | null; priceCents: number }[];
@@ -327,9 +328,10 @@ export async function benchTill(): Promise<string[]> {
       'rillettes montagne',
       'vin campagne',
     ];
-    // Each query typed four times (some 770 keystrokes): with one pass, the p99 was the second-worst of 193
+    // Each query typed six times (some 1,160 keystrokes): with one pass, the p99 was the second-worst of 193
     // samples and swung from run to run on a single garbage collection; with three, the 6th-worst of 579, and
-    // the p99's ratio still went from 0.83 to 1.26 between runs of the same code (5 December 2026).
+    // the p99's ratio still went from 0.83 to 1.26 between runs of the same code (5 December 2026); with four,
+    // the 8th-worst of 772, from 0.93 to 1.17 over five runs (6 December 2026).
     const keys: { till: number[]; floor: number[] } = await page.evaluate(
       async (queries) => {
         const { shown, pause } = window as any;
@@ -435,7 +437,7 @@ export async function benchTill(): Promise<string[]> {
         }
         return out;
       },
-      [...queries, ...queries, ...queries, ...queries],
+      Array.from({ length: 6 }, () => queries).flat(),
     );
     if (process.env.BENCH_PROFILE) {
       const { profile } = await cdp.send('Profiler.stop');

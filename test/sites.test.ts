@@ -39,6 +39,13 @@ describe('a network of sites', () => {
   const at = (site: number) => ({ headers: { 'comptoir-site': String(site) } });
   const asSite = (c: Client, site: number, method: string, url: string, body?: unknown) => c.request(method, url, body, at(site));
 
+  /** A session of the manager tied to Rodez (made in “ties a manager to Rodez…”). */
+  const rodezManager = async () => {
+    const c = shop.client();
+    expect((await c.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    return c;
+  };
+
   beforeAll(async () => {
     shop = await startTestShop({ now: () => new Date(clock) });
     rucher = await aProducer(shop.admin, { name: 'Rucher de Brassac' });
@@ -195,8 +202,7 @@ describe('a network of sites', () => {
     const cashierTied = await shop.admin.post('/api/users', { displayName: 'Caissier', role: 'cashier', pin: '4826', siteId: rodez.id });
     expect(cashierTied.status).toBe(400);
     expect(cashierTied.body.error.fields[0].field).toBe('siteId');
-    const manager = shop.client();
-    expect((await manager.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    const manager = await rodezManager();
     expect((await manager.get('/api/sites')).body.map((s: any) => s.id)).toEqual([rodez.id]);
     expect((await manager.get('/api/stock')).body.find((r: any) => r.productId === miel.id).onHand).toBe(2);
     expect((await manager.get('/api/tills')).body.map((t: any) => t.name)).toEqual(['Rodez 1']);
@@ -262,8 +268,7 @@ describe('a network of sites', () => {
         socket.once('connect', () => resolve(socket));
         socket.once('connect_error', reject);
       });
-    const tied = shop.client();
-    expect((await tied.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    const tied = await rodezManager();
     const [tiedSocket, adminSocket] = [await connect(tied), await connect(shop.admin)];
     const heard = (socket: S) => {
       const got = { sales: [] as number[], stock: [] as number[] };
@@ -305,8 +310,7 @@ describe('a network of sites', () => {
   });
 
   it('leaves a manager tied to Rodez the producers’ contact details, not their terms, accounts or portal, nor another site’s staff', async () => {
-    const tied = shop.client();
-    expect((await tied.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    const tied = await rodezManager();
     const refusal = 'Réservé à la gestion du réseau : vous gérez un seul site.';
     // The producer's phone: theirs to keep up to date; the commission and the bank account: the network's.
     expect((await tied.patch(`/api/producers/${rucher.id}`, { phone: '05 63 00 00 00' })).status).toBe(200);
@@ -381,8 +385,7 @@ describe('a network of sites', () => {
     // back office (not found) or by her PIN on Castres' till (a PIN that approves nothing there).
     const castresOnly = users.find((u) => u.displayName === 'Caissière Castres')!;
     for (let i = 0; i < 5; i++) await castresTablet.post('/api/auth/pin', { tillId: 1, pin: '0000', userId: castresOnly.id });
-    const tied = shop.client();
-    expect((await tied.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    const tied = await rodezManager();
     expect((await tied.post(`/api/users/${castresOnly.id}/unlock`)).status).toBe(404);
     expect((await castresTablet.post('/api/auth/unlock', { userId: castresOnly.id, pin: '6173' })).status).toBe(401);
     // Nor, on Rodez's till with her right PIN, someone who works in Castres only.
@@ -394,8 +397,7 @@ describe('a network of sites', () => {
   it('keeps each site’s ressourcerie its own: a donation on sale where it was given, each site’s tonnage', async () => {
     const month = today().slice(0, 7);
     // Rodez has no ressourcerie: it takes no donation, and says why.
-    const manager = shop.client();
-    expect((await manager.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    const manager = await rodezManager();
     const none = await manager.post('/api/ressourcerie/intakes', { lines: [{ stream: 'books', grams: 2000 }], items: [] });
     expect(none.status).toBe(400);
     expect(none.body.error.fields[0]).toMatchObject({ field: 'outlet' });
@@ -526,8 +528,7 @@ describe('a network of sites', () => {
     expect([await onHand(1), await onHand(rodez.id)]).toEqual([7, 5]);
 
     // Rodez's manager finds the slip sent to Rodez, and the jars' arrival among Rodez's movements.
-    const tied = shop.client();
-    expect((await tied.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    const tied = await rodezManager();
     expect(((await tied.get('/api/stock/slips')).body as { id: number }[]).map((s) => s.id)).toContain(sent.body.id);
     expect((await tied.get(`/api/stock/slips/${sent.body.id}`)).status).toBe(200);
     const moves = (await tied.get(`/api/products/${confiture.id}/movements`)).body as {
@@ -586,8 +587,7 @@ describe('a network of sites', () => {
     expect(await printedOn(await asSite(shop.admin, rodez.id, 'POST', `/api/stock/slips/${slip.id}/print`, {}))).toBe('Ticket Rodez');
     expect(await printedOn(await shop.admin.post(`/api/stock/slips/${slip.id}/print`, {}))).toBe('Ticket Castres');
     // The manager tied to Rodez: Rodez's printer, and Castres' is not theirs to name (nothing queued there).
-    const manager = shop.client();
-    expect((await manager.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    const manager = await rodezManager();
     expect(await printedOn(await manager.post(`/api/stock/slips/${slip.id}/print`, {}))).toBe('Ticket Rodez');
     const jobsBefore = (await shop.admin.get(`/api/print-jobs?printerId=${castres.body.id}`)).body.length;
     const elsewhere = await manager.post(`/api/stock/slips/${slip.id}/print`, { printerId: castres.body.id });

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import { settlementApi } from '../../shared/api/settlement.ts';
 import { ApiError, call, link } from '../api.ts';
-import { day, euros, monthStart, quantity, rate, shiftDays, today } from '../format.ts';
+import { day, euros, moment, monthStart, quantity, rate, shiftDays, today } from '../format.ts';
 import { useSocket } from '../realtime.ts';
 import type { T } from '../i18n.ts';
 import { BarChart } from './BarChart.tsx';
@@ -358,7 +358,7 @@ function Slips({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
                 : t(s.kind === 'deposit' ? 'portal.slips.deposit' : 'portal.slips.return', { n: s.number })}
             </strong>
             <small>
-              {day(s.createdAt.slice(0, 10), lang)}
+              {moment(s.createdAt, lang, { dateStyle: 'medium' })}
               {s.note ? ` · ${s.note}` : ''}
             </small>
           </span>

@@ -283,6 +283,8 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
     }, ms);
   };
   const onSearchInput = (value: string) => {
+    // Typing is someone at the till, whatever sent the keys (a soft keyboard, a scanner's wedge).
+    till.touch();
     const d = digits.current;
     if (!/^\d+$/.test(value.trim())) {
       d.moot = true;
