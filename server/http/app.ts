@@ -277,10 +277,11 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     }
     res.json(result);
   };
-  // Each API request finds its route in one lookup (see route-table.ts), then reads its body as the route says.
+  // Each request of the API (and the digital receipt's pages, /r/…) finds its route in one lookup (see
+  // route-table.ts), then reads its body as the route says.
   const table = new RouteTable(routes);
   app.use((req, res, next) => {
-    const found = req.path.slice(0, 5).toLowerCase() === '/api/' ? table.find(req.method, req.path) : null;
+    const found = table.find(req.method, req.path);
     if (!found) return next();
     req.params = found.params;
     res.locals.routePath = found.def.path;
