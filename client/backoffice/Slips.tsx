@@ -24,7 +24,9 @@ export function SlipList(props: { t: T; lang: Lang; producer: { id: number; name
   const { t, lang } = props;
   const producerId = props.producer?.id ?? null;
   const [kind, setKind] = useState<Kind | null>(null);
-  const [limit, setLimit] = useState(PAGE);
+  // How many are shown: more on request, from the first page again for another producer or kind.
+  const [more, setMore] = useState({ producerId, limit: PAGE });
+  const limit = more.producerId === producerId ? more.limit : PAGE;
   const [slips, setSlips] = useState<SlipSummary[] | null>(null);
   const [error, setError] = useState('');
   const [printed, setPrinted] = useState('');
@@ -39,8 +41,6 @@ export function SlipList(props: { t: T; lang: Lang; producer: { id: number; name
       current = false;
     };
   }, [kind, producerId, limit, props.version]);
-  // Another producer: from the newest again.
-  useEffect(() => setLimit(PAGE), [producerId]);
 
   async function print(s: SlipSummary) {
     setError('');
@@ -70,7 +70,7 @@ export function SlipList(props: { t: T; lang: Lang; producer: { id: number; name
           value={kind ?? ''}
           onChange={(e) => {
             setKind(((e.target as HTMLSelectElement).value || null) as Kind | null);
-            setLimit(PAGE);
+            setMore({ producerId, limit: PAGE });
           }}
         >
           <option value="">{t('bo.slips.allKinds')}</option>
@@ -147,7 +147,7 @@ export function SlipList(props: { t: T; lang: Lang; producer: { id: number; name
         </table>
       )}
       {slips !== null && slips.length === limit && limit < 500 && (
-        <button type="button" class="secondary" onClick={() => setLimit(Math.min(500, limit + 100))}>
+        <button type="button" class="secondary" onClick={() => setMore({ producerId, limit: Math.min(500, limit + 100) })}>
           {t('bo.slips.more')}
         </button>
       )}

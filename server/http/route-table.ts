@@ -1,11 +1,11 @@
 import type { RouteDef } from './route.ts';
 
 /**
- * The API's routes found by a lookup instead of being tried one after another: express's router walks
- * every layer it holds (about 170 routes, two layers each) for each request, a tenth of the server's
- * work per ticket. Matching is express's: case-insensitive, one optional trailing slash, `:name` taking
- * one whole segment (decoded), and the first route declared wins where two would match. A GET route
- * also answers HEAD.
+ * The routes (the API's, and the digital receipt's /r/ pages) found by a lookup instead of being tried one
+ * after another: express's router walks every layer it holds (about 170 routes, two layers each) for each
+ * request. Matching is express's: case-insensitive, one optional trailing slash, `:name` taking one
+ * segment or part of one (`:id.pdf`), decoded, and the first route declared wins where two would match.
+ * A GET route also answers HEAD.
  */
 
 /** A segment of a route's path: a literal, or a parameter with the text around it (`:id.pdf`). */

@@ -28,12 +28,18 @@ type Body<K extends keyof typeof printingApi> = (typeof printingApi)[K] extends 
   ? z.output<(typeof printingApi)[K]['body']>
   : never;
 
+/** The actor as the site rules see it: with the site they asked for, when a request carries one. */
+const askerOf = (db: Db, actor: Actor): SiteAsker => ({
+  ...actor,
+  db,
+  askedSite: (actor as { askedSite?: number | null }).askedSite ?? null,
+});
+
 /**
  * The printer asked for, or the first receipt printer switched on at the site worked at (its outlets' and
  * those of no outlet). A manager tied to a site prints on that site's printers only: another's is not found.
  */
 async function choosePrinter(db: Db, actor: Actor, printerId: number | undefined) {
-  const asker = { ...actor, db, askedSite: (actor as { askedSite?: number | null }).askedSite ?? null };
   if (printerId !== undefined) {
     const tied = siteScope(actor);
     if (tied === null) return getPrinter(db, printerId);
@@ -41,7 +47,7 @@ async function choosePrinter(db: Db, actor: Actor, printerId: number | undefined
     if (!p) throw new NotFound('Imprimante');
     return p;
   }
-  const p = (await listPrinters(db, await siteOf(asker))).find((x) => x.active && x.role === 'receipt');
+  const p = (await listPrinters(db, await siteOf(askerOf(db, actor)))).find((x) => x.active && x.role === 'receipt');
   if (!p) throw new Invalid({ field: 'printerId', reason: 'aucune imprimante à tickets : ajoutez-en une' });
   return p;
 }
@@ -54,7 +60,7 @@ export async function printXReport(
   body: Body<'printX'>,
   { now, timeZone }: { now: Date; timeZone: string },
 ) {
-  const siteId = await siteOf({ ...actor, db, askedSite: (actor as { askedSite?: number | null }).askedSite ?? null });
+  const siteId = await siteOf(askerOf(db, actor));
   const x = await xReport(db, body.outlet, body.day ?? businessDay(now, timeZone), timeZone, siteId);
   const printer = await choosePrinter(db, actor, body.printerId);
   const outletName = await outletNameByCode(db, body.outlet, siteId);
