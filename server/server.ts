@@ -178,7 +178,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     pages: enrolPages(database.db, () => services.tls),
     ...(options.serveClient ? { clientDir: clientDist } : {}),
   });
-  const server = http.createServer(app);
+  const server = http.createServer(app.handle);
   const listener = createDualListener(server);
   // A stopping server answers what it still holds and takes nothing new: a till retries such a 503 later.
   let stopping = false;
@@ -188,7 +188,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     database.db,
     log,
     now,
-    config.PROXY_ACCESS === 'portal' ? (req) => viaProxy(req, app) : undefined,
+    config.PROXY_ACCESS === 'portal' ? (req) => viaProxy(req, app.trust) : undefined,
     config.PUBLIC_URL,
     database.engine === 'postgres' ? config.dbTarget : undefined,
   );

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 /**
  * The browser-side defences every answer carries (issue 19, item 6). The app's pages load only their own
@@ -26,13 +26,12 @@ export const CONTENT_SECURITY_POLICY = [
 export const PERMISSIONS_POLICY =
   'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), hid=(), midi=(), display-capture=()';
 
-export function securityHeaders(_req: Request, res: Response, next: NextFunction) {
+export function applySecurityHeaders(res: ServerResponse) {
   res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
   res.setHeader('permissions-policy', PERMISSIONS_POLICY);
   res.setHeader('x-frame-options', 'DENY');
   res.setHeader('cross-origin-opener-policy', 'same-origin');
   // HSTS is set by the transport policy (transport.ts), over TLS only.
-  next();
 }
 
 /**

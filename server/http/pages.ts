@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { splitUrl } from './plain.ts';
 import express, { type Request } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
@@ -71,12 +73,12 @@ export function enrolPages(db: Kysely<Database>, tls: () => TlsService | undefin
 }
 
 /** The page a browser opening the shop over plain HTTP by a network name gets (see `insecurePageHtml`). */
-export async function insecurePage(req: Request, db: Kysely<Database>): Promise<string> {
+export async function insecurePage(req: IncomingMessage, path: string, db: Kysely<Database>): Promise<string> {
   return insecurePageHtml({
-    lang: langOf(req.query.lang),
+    lang: langOf(new URLSearchParams(splitUrl(req.url ?? '/').search).get('lang') ?? undefined),
     host: publicHost(req.headers.host, req.socket.remoteAddress),
-    url: req.originalUrl,
-    path: req.path,
+    url: req.url ?? '/',
+    path,
     demo: await isDemo(db).catch(() => false),
   });
 }

@@ -1,4 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import { sendJson } from './plain.ts';
 import { sql, type Kysely } from 'kysely';
 
 /**
@@ -109,26 +111,38 @@ export class SharedRateLimiter implements Limiter {
   }
 }
 
-export function rateLimit(limiter: Limiter, onLimited?: (group: string, ip: string) => void) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const found = RATE_GROUPS.find((g) => g.test(req.method, req.path));
-    if (!found) return next();
-    const group = found;
-    const ip = req.ip ?? req.socket.remoteAddress ?? '';
+/**
+ * The fence for one request: false when it may go on, true when it was answered 429 (or a promise of either,
+ * when the count is in the database).
+ */
+export function rateLimitGate(limiter: Limiter, onLimited?: (group: string, ip: string) => void) {
+  return (method: string, path: string, ip: string, res: ServerResponse): boolean | Promise<boolean> => {
+    const group = RATE_GROUPS.find((g) => g.test(method, path));
+    if (!group) return false;
     const wait = limiter.take(`${group.name}:${ip}`, group.bucket);
-    if (typeof wait === 'number') return answer(wait);
-    wait.then(answer, next);
-    function answer(wait: number) {
-      if (!wait) return next();
+    const answer = (wait: number) => {
+      if (!wait) return false;
       onLimited?.(group.name, ip);
       res.setHeader('retry-after', String(wait));
-      res.status(429).json({
+      sendJson(res, 429, {
         error: {
           code: 'rate_limited',
           message: `Trop de demandes depuis cet appareil : réessayez dans ${wait} s.`,
           fields: [{ field: 'address', reason: `plus de ${group.bucket.perMinute} demandes par minute` }],
         },
       });
-    }
+      return true;
+    };
+    return typeof wait === 'number' ? answer(wait) : wait.then(answer);
+  };
+}
+
+/** The same fence for the pages express serves. */
+export function rateLimit(limiter: Limiter, onLimited?: (group: string, ip: string) => void) {
+  const gate = rateLimitGate(limiter, onLimited);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const answered = gate(req.method, req.path, req.ip ?? req.socket.remoteAddress ?? '', res);
+    if (answered === false) return next();
+    if (answered !== true) answered.then((done) => (done ? undefined : next()), next);
   };
 }
