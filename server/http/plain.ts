@@ -29,7 +29,7 @@ export function clientIp(req: IncomingMessage, trust: TrustFn): string {
   const hops = (Array.isArray(header) ? header.join(',') : header).split(',');
   for (let i = hops.length - 1, n = 1; i >= 0; i--, n++) {
     addr = hops[i]!.trim();
-    if (i === 0 || !trust(addr, n)) return addr;
+    if (!trust(addr, n)) return addr;
   }
   return addr;
 }
