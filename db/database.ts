@@ -118,21 +118,20 @@ export function openSqlite(file: string, options: { readonly?: boolean } = {}): 
 
 /**
  * kysely's SQLite driver prepares every query anew; preparing costs as much as running a small statement.
- * Statements are reusable, so keep the most recent ones by their SQL text (bounded: IN lists of varying
- * length make distinct texts).
+ * Statements are reusable, so keep them by their SQL text (bounded: IN lists of varying length make
+ * distinct texts).
  */
 function withStatementCache(sqlite: SQLite.Database, size = 1000): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
   // Only what kysely's SQLite driver calls: a plain object, not a Proxy on every property read.
   const cached = {
     prepare(source: string) {
+      // A hit is only a lookup (keeping the map in order of use cost every ticket two map writes); when full,
+      // the oldest prepared goes, and is prepared again the next time it is needed.
       let stmt = cache.get(source);
-      if (stmt) {
-        cache.delete(source);
-      } else {
-        stmt = sqlite.prepare(source);
-        if (cache.size >= size) cache.delete(cache.keys().next().value!);
-      }
+      if (stmt) return stmt;
+      stmt = sqlite.prepare(source);
+      if (cache.size >= size) cache.delete(cache.keys().next().value!);
       cache.set(source, stmt);
       return stmt;
     },

@@ -312,9 +312,48 @@ export function ticketRecord(
     cashierId: s.cashier_id,
     kind: s.kind,
     refundOf: s.refund_of,
-    lines: lines.map((l) => {
+    // Each version's members written out (no spread: a ticket's records are made on every sale and by verify).
+    lines: lines.map((l): TicketLineRecord => {
       // Version 1's members; version 2 adds the unit, note and refunded line, version 3 the price's origin.
-      const line: TicketLineRecord = {
+      if (v3)
+        return {
+          lineNo: l.line_no,
+          productId: l.product_id,
+          name: l.name,
+          producerId: l.producer_id,
+          quantity: l.quantity,
+          unitPriceCents: l.unit_price_cents,
+          grossCents: l.gross_cents,
+          lineDiscountCents: l.line_discount_cents,
+          ticketDiscountCents: l.ticket_discount_cents,
+          totalCents: l.total_cents,
+          vatRateBp: l.vat_rate_bp,
+          unit: l.unit,
+          note: l.note,
+          refundOfLine: l.refund_of_line,
+          priceSource: l.price_source,
+          cataloguePriceCents: l.catalogue_price_cents,
+          manualPriceReason: l.manual_price_reason,
+          priceApprovedBy: l.price_approved_by,
+        };
+      if (v2)
+        return {
+          lineNo: l.line_no,
+          productId: l.product_id,
+          name: l.name,
+          producerId: l.producer_id,
+          quantity: l.quantity,
+          unitPriceCents: l.unit_price_cents,
+          grossCents: l.gross_cents,
+          lineDiscountCents: l.line_discount_cents,
+          ticketDiscountCents: l.ticket_discount_cents,
+          totalCents: l.total_cents,
+          vatRateBp: l.vat_rate_bp,
+          unit: l.unit,
+          note: l.note,
+          refundOfLine: l.refund_of_line,
+        };
+      return {
         lineNo: l.line_no,
         productId: l.product_id,
         name: l.name,
@@ -327,29 +366,14 @@ export function ticketRecord(
         totalCents: l.total_cents,
         vatRateBp: l.vat_rate_bp,
       };
-      if (!v2) return line;
-      return {
-        ...line,
-        unit: l.unit,
-        note: l.note,
-        refundOfLine: l.refund_of_line,
-        ...(v3
-          ? {
-              priceSource: l.price_source,
-              cataloguePriceCents: l.catalogue_price_cents,
-              manualPriceReason: l.manual_price_reason,
-              priceApprovedBy: l.price_approved_by,
-            }
-          : {}),
-      };
     }),
     vat: vat.map((v) => ({ vatRateBp: v.vat_rate_bp, grossCents: v.gross_cents, netCents: v.net_cents, vatCents: v.vat_cents })),
-    payments: payments.map((p) => ({
-      method: p.method,
-      amountCents: p.amount_cents,
-      ...(p.tip_cents ? { tipCents: p.tip_cents } : {}),
-      ...(p.excess_cents ? { excessCents: p.excess_cents } : {}),
-    })),
+    payments: payments.map((p) => {
+      const payment: TicketRecord['payments'][number] = { method: p.method, amountCents: p.amount_cents };
+      if (p.tip_cents) payment.tipCents = p.tip_cents;
+      if (p.excess_cents) payment.excessCents = p.excess_cents;
+      return payment;
+    }),
     subtotalCents: s.subtotal_cents,
     discountCents: s.discount_cents,
     totalCents: s.total_cents,
