@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, sql, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
 import { registerStatements } from './raw.ts';
+import { ReadCache } from './read-cache.ts';
 import { engineOf, isPostgresUrl, postgresDialect, postgresPool, type Engine } from './engine.ts';
 import * as core001 from './migrations/2026-11-22-001-core.ts';
 import * as sales002 from './migrations/2026-11-23-002-sales.ts';
@@ -121,13 +122,16 @@ export function openSqlite(file: string, options: { readonly?: boolean } = {}): 
  * Statements are reusable, so keep them by their SQL text (bounded: IN lists of varying length make
  * distinct texts).
  */
-function withStatementCache(sqlite: SQLite.Database, size = 1000): SQLite.Database {
+function withStatementCache(sqlite: SQLite.Database, reads: ReadCache, size = 1000): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
   // Only what kysely's SQLite driver calls: a plain object, not a Proxy on every property read.
   const cached = {
     prepare(source: string) {
       // A hit is only a lookup (keeping the map in order of use cost every ticket two map writes); when full,
       // the oldest prepared goes, and is prepared again the next time it is needed.
+      // kysely's transactions begin and end with these texts: the read cache learns of each edge.
+      if (source.length <= 8 && (source === 'begin' || source === 'commit' || source === 'rollback'))
+        reads.transactionEdge(source === 'rollback');
       let stmt = cache.get(source);
       if (stmt) return stmt;
       stmt = sqlite.prepare(source);
@@ -150,6 +154,8 @@ function withStatementCache(sqlite: SQLite.Database, size = 1000): SQLite.Databa
 export interface SqliteDatabase extends OpenDatabase {
   engine: 'sqlite';
   sqlite: SQLite.Database;
+  /** What the hot paths read from memory while the tables it watches stay the same (db/read-cache.ts). */
+  reads: ReadCache;
 }
 
 /** Opens the shop's database, `target` a SQLite file or a `postgres://` address, and brings its schema up to date. */
@@ -160,14 +166,18 @@ export async function openStore(target: string, options: { poolSize?: number } =
 /** Opens a SQLite shop file and brings its schema up to date. */
 export async function openDatabase(file: string): Promise<SqliteDatabase> {
   const sqlite = openSqlite(file);
-  const statements = withStatementCache(sqlite);
+  const reads = new ReadCache(sqlite);
+  const statements = withStatementCache(sqlite, reads);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  registerStatements(db, statements);
+  registerStatements(db, statements, reads);
   await migrate(db);
+  // Its triggers go on the tables as migrated.
+  reads.watch();
   return {
     db,
     engine: 'sqlite',
     sqlite,
+    reads,
     file,
     close: async () => {
       await db.destroy();

@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { engineOf } from './engine.ts';
+import type { ReadCache } from './read-cache.ts';
 
 /**
  * The few statements run for every ticket, written once in SQL and executed through kysely's driver (same
@@ -36,10 +37,29 @@ interface Statements {
 
 const statementsOf = new WeakMap<object, Statements>();
 const direct = new WeakMap<object, Statements>();
+const readCacheOf = new WeakMap<Statements, ReadCache>();
 
-/** A SQLite database (db/database.ts) says where its statements are prepared. */
-export function registerStatements(db: Kysely<Database>, statements: unknown): void {
+/** A SQLite database (db/database.ts) says where its statements are prepared, and its read cache. */
+export function registerStatements(db: Kysely<Database>, statements: unknown, reads?: ReadCache): void {
   statementsOf.set(db, statements as Statements);
+  if (reads) readCacheOf.set(statements as Statements, reads);
+}
+
+/**
+ * `rawRows` for a read of the tables db/read-cache.ts watches (and of nothing else): on SQLite, what the
+ * same text with the same parameters gave, as long as none of those tables changed. The rows are shared:
+ * read them, never change them.
+ */
+export async function cachedRows<R>(db: Kysely<Database>, text: string, params: readonly unknown[]): Promise<readonly R[]> {
+  const statements = directOf(db) ?? idle(db);
+  const cache = statements && readCacheOf.get(statements);
+  if (!statements || !cache) return rawRows<R>(db, text, params);
+  const key = params.length ? `${text}\u0000${JSON.stringify(params)}` : text;
+  const kept = cache.get(key);
+  if (kept) return kept as readonly R[];
+  const rows = statements.prepare(text).all(params) as R[];
+  cache.set(key, rows);
+  return rows;
 }
 
 /**

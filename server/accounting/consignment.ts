@@ -3,7 +3,7 @@
  * Free to change until the first sale; after it, a change applies from the first day of a month that no
  * statement has settled yet, so that every period is kept in one model from the receipt to the FEC.
  */
-import { marks, rawRows } from '../../db/raw.ts';
+import { cachedRows, marks } from '../../db/raw.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../db/schema.ts';
 import type { ConsignmentModel, ConsignmentSetting } from '../../shared/api/accounting.ts';
@@ -85,7 +85,7 @@ export async function producersWithoutVat(db: Db, day: string, among?: readonly 
   if (modelOn(await consignmentSetting(db), day) !== 'mandataire') return new Set();
   // Asked for every ticket under the mandate model: written in SQL once (db/raw.ts).
   const ids = among ? [...new Set(among)] : [];
-  const rows = await rawRows<{ id: number }>(
+  const rows = await cachedRows<{ id: number }>(
     db,
     `select "id" from "producers" where "vat_status" in ('franchise', 'flat_rate')${among ? ` and "id" in (${marks(ids.length)})` : ''}`,
     ids,

@@ -1,4 +1,4 @@
-import { rawRows } from '../../db/raw.ts';
+import { cachedRows } from '../../db/raw.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
 import type { Db } from '../../db/schema.ts';
@@ -35,7 +35,7 @@ export async function resolveSession(db: Kysely<Database>, token: string | undef
   if (!token || token.length > 100) return null;
   const idHash = sha256Hex(token);
   // Every request asks this: written in SQL once (db/raw.ts) rather than built each time.
-  const [row] = await rawRows<{
+  const [row] = await cachedRows<{
     id: number;
     role: Role;
     display_name: string;
@@ -82,7 +82,7 @@ export const DEVICE_SEEN_EVERY_MS = 60_000;
  */
 export async function resolveDevice(db: Kysely<Database>, token: string | undefined, now?: Date): Promise<DeviceIdentity | null> {
   if (!token || token.length > 100) return null;
-  const [row] = await rawRows<{ id: number; till_id: number; last_seen_at: string | null }>(
+  const [row] = await cachedRows<{ id: number; till_id: number; last_seen_at: string | null }>(
     db,
     'select "devices"."id", "devices"."till_id", "devices"."last_seen_at" from "devices" inner join "tills" on "tills"."id" = "devices"."till_id" where "devices"."token_hash" = ? and "devices"."revoked_at" is null and "tills"."active" = 1',
     [sha256Hex(token)],

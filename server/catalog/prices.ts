@@ -1,4 +1,4 @@
-import { marks, rawRows } from '../../db/raw.ts';
+import { cachedRows, marks } from '../../db/raw.ts';
 import type { Db } from '../../db/schema.ts';
 import { sitePriceHistory } from '../sites/sites.ts';
 
@@ -48,7 +48,7 @@ export async function pricesInForce(
   const out = new Map<number, CataloguePrice[]>();
   if (!products.length) return out;
   // Asked for every ticket: written in SQL once (db/raw.ts).
-  const rows = await rawRows<{
+  const rows = await cachedRows<{
     product_id: number;
     price_cents: number;
     vat_rate_bp: number;
@@ -60,7 +60,7 @@ export async function pricesInForce(
     products.map((p) => p.id),
   );
   const from = at.getTime() - PRICE_CHANGE_GRACE_MS;
-  const byProduct = new Map<number, typeof rows>();
+  const byProduct = new Map<number, (typeof rows)[number][]>();
   for (const r of rows) {
     const list = byProduct.get(r.product_id) ?? [];
     list.push(r);

@@ -5,7 +5,7 @@
  * that moment, as a kitchen use entered by hand is (server/stock/ledger.ts, recordKitchenUse). Costing
  * rules (food cost, margin, rounding) are in shared/recipes.ts.
  */
-import { marks, rawRows } from '../../db/raw.ts';
+import { cachedRows, marks, rawRows } from '../../db/raw.ts';
 import { shortenAtWord } from '../../shared/text.ts';
 import { sql, type Kysely } from 'kysely';
 import type { RecipeBody, RecipeView } from '../../shared/api/recipes.ts';
@@ -274,7 +274,7 @@ export async function kitchenUseOfSale(
   if (!dishLines.length) return [];
   const dishes = [...new Set(dishLines.map((l) => l.productId))];
   // Asked for every ticket: written in SQL once (db/raw.ts).
-  const items = await rawRows<{
+  const items = await cachedRows<{
     dish_id: number;
     ingredient_id: number;
     quantity: number;

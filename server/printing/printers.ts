@@ -1,4 +1,4 @@
-import { rawRows } from '../../db/raw.ts';
+import { cachedRows, rawRows } from '../../db/raw.ts';
 import type { z } from 'zod';
 import type { printerBody, printerPatch } from '../../shared/api/printing.ts';
 import type { OutletCode } from '../../db/schema.ts';
@@ -112,7 +112,7 @@ export async function updatePrinter(db: Trx, id: number, patch: z.output<typeof 
 /** The receipt printer of a till, if it has one and it is switched on. */
 /** The active printer with a cash drawer the till is tied to, if any: asked after every ticket paid in cash. */
 export async function drawerOfTill(db: Db, tillId: number): Promise<number | null> {
-  const [row] = await rawRows<{ id: number }>(
+  const [row] = await cachedRows<{ id: number }>(
     db,
     'select "printers"."id" from "tills" inner join "printers" on "printers"."id" = "tills"."printer_id" where "tills"."id" = ? and "printers"."drawer" = 1 and "printers"."active" = 1',
     [tillId],

@@ -8,7 +8,7 @@
  * Sold once: the ticket that sells an item marks it sold and takes it off the catalogue; another ticket with it
  * is refused (« déjà vendu »), and its label scanned again says so at the till.
  */
-import { marks, rawRows } from '../../db/raw.ts';
+import { cachedRows, marks } from '../../db/raw.ts';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, Db, ReuseStream, Trx } from '../../db/schema.ts';
 import { percentOf, type BasisPoints, type Cents } from '../../shared/money.ts';
@@ -268,7 +268,7 @@ export async function checkReuseItems(trx: Trx, lines: readonly { productId: num
   const ids = [...new Set(lines.map((l) => l.productId))];
   if (!ids.length) return [];
   // Asked for every ticket: written in SQL once (db/raw.ts).
-  const items = await rawRows<Selectable<Database['reuse_items']>>(
+  const items = await cachedRows<Selectable<Database['reuse_items']>>(
     trx,
     `select * from "reuse_items" where "product_id" in (${marks(ids.length)})`,
     ids,

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../db/engine.ts';
 import { PricingError, priceTicket, settle } from '../../shared/sales.ts';
 import { vatBreakdown, type BasisPoints, type Cents, type VatRow } from '../../shared/money.ts';
 import { businessDay } from '../../shared/time.ts';
-import { insertSql, marks, rawRows, rawRun } from '../../db/raw.ts';
+import { cachedRows, insertSql, marks, rawRows, rawRun } from '../../db/raw.ts';
 import type { Database } from '../../db/schema.ts';
 import { engineOf } from '../../db/engine.ts';
 import { randomCode, sha256Hex } from '../auth/secrets.ts';
@@ -53,7 +53,7 @@ export async function replayOf(db: Db, id: string, bodyHash: string): Promise<Sa
 
 /** The till a ticket is rung on, refused when unknown or disabled. */
 export async function activeTill(db: Db, tillId: number) {
-  const [till] = await rawRows<{ id: number; outlet_id: number; training_mode: 0 | 1; active: 0 | 1; site_id: number; kind: string }>(
+  const [till] = await cachedRows<{ id: number; outlet_id: number; training_mode: 0 | 1; active: 0 | 1; site_id: number; kind: string }>(
     db,
     `select "tills"."id", "tills"."outlet_id", "tills"."training_mode", "tills"."active", "outlets"."site_id", "outlets"."kind"
      from "tills" inner join "outlets" on "outlets"."id" = "tills"."outlet_id" where "tills"."id" = ?`,
@@ -154,7 +154,7 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
   await checkTips(db, body.payments);
   if (body.order?.share) return { share: true as const, till, createdAt };
   const ids = [...new Set(body.lines.map((l) => l.productId))];
-  const products = await rawRows<
+  const products = await cachedRows<
     ProductToPrice & {
       producer_id: number | null;
       stock_tracked: 0 | 1;

@@ -1,5 +1,5 @@
 import { consignmentSettingSchema } from '../../shared/api/accounting.ts';
-import { rawRows } from '../../db/raw.ts';
+import { cachedRows } from '../../db/raw.ts';
 import { z } from 'zod';
 import { checkLayouts, defaultInStoreLayouts, type InStoreLayout } from '../../shared/barcodes.ts';
 import {
@@ -51,7 +51,7 @@ export type SettingValue<K extends SettingKey> = z.output<(typeof settingSchemas
 
 export async function readSetting<K extends SettingKey>(db: Db, key: K): Promise<SettingValue<K> | undefined> {
   // SQLite: `?` placeholders in raw SQL; PostgreSQL's driver wants `$1`.
-  const [row] = await rawRows<{ value: string }>(db, 'select "value" from "settings" where "key" = ?', [key]);
+  const [row] = await cachedRows<{ value: string }>(db, 'select "value" from "settings" where "key" = ?', [key]);
   if (!row) return undefined;
   // Several are read for every ticket: the stored text is parsed and checked once, while it stays the same.
   const known = parsedSettings.get(key);

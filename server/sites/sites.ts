@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { OUTLET_NAMES, type OutletCodeValue } from '../../shared/api/common.ts';
 import type { NetworkReport, SiteView } from '../../shared/api/sites.ts';
 import type { Db, OutletCode, Trx } from '../../db/schema.ts';
-import { rawRows } from '../../db/raw.ts';
+import { cachedRows, rawRows } from '../../db/raw.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Actor } from '../auth/access.ts';
@@ -66,7 +66,7 @@ export async function outletAt(db: Db, kind: OutletCode, siteId: number) {
 
 /** The site of an outlet (where its sales take stock from). */
 export async function siteOfOutlet(db: Db, outletId: number): Promise<number> {
-  const [row] = await rawRows<{ site_id: number }>(db, 'select "site_id" from "outlets" where "id" = ?', [outletId]);
+  const [row] = await cachedRows<{ site_id: number }>(db, 'select "site_id" from "outlets" where "id" = ?', [outletId]);
   if (!row) throw new NotFound('Point de vente');
   return row.site_id;
 }
@@ -225,7 +225,7 @@ export async function sitePricesNow(
 /** The history of a site's own prices for some products (oldest first): what a ticket is checked against. */
 export async function sitePriceHistory(db: Db, siteId: number, productIds: readonly number[]) {
   if (!productIds.length) return new Map<number, { priceCents: number | null; from: number }[]>();
-  const rows = await rawRows<{ product_id: number; price_cents: number | null; valid_from: string }>(
+  const rows = await cachedRows<{ product_id: number; price_cents: number | null; valid_from: string }>(
     db,
     `select "product_id", "price_cents", "valid_from" from "site_prices" where "site_id" = ? and "product_id" in (${productIds.map(() => '?').join(', ')}) order by "product_id", "valid_from", "id"`,
     [siteId, ...productIds],

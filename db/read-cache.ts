@@ -1,0 +1,102 @@
+import type SQLite from 'better-sqlite3';
+
+/**
+ * What every ticket and every request reads and almost never changes (the catalogue and its prices, the
+ * tills, the settings; sessions and tablets), kept in memory on SQLite, so that a ticket does not read it
+ * again each time. The cache is dropped as a whole whenever any of those tables may have changed:
+ *
+ * - a write on this connection: TEMP triggers on each of the tables below call back into this process,
+ *   whatever code wrote (a route, the CLI's code in this process, a migration), inside the statement;
+ * - a write by another connection (another process on the file, the CLI): SQLite's `data_version` moves, and
+ *   it is asked before each use;
+ * - a transaction rolled back on this connection (what was read inside it may have been its own writes).
+ *
+ * So a read from the cache gives what the database would give at that moment. Only the texts passed to
+ * `cachedRows` (db/raw.ts) are kept, each with its parameters; PostgreSQL has none of this (several processes
+ * share its database: every read goes to it).
+ */
+export const CACHED_TABLES = [
+  'products',
+  'product_prices',
+  'site_prices',
+  'recipe_items',
+  'reuse_items',
+  'producers',
+  'tills',
+  'outlets',
+  'sites',
+  'printers',
+  'settings',
+  'sessions',
+  'users',
+  'devices',
+] as const;
+
+const MAX_ENTRIES = 5000;
+
+export class ReadCache {
+  private entries = new Map<string, readonly unknown[]>();
+  private dataVersion: number | null = null;
+  private readonly version: SQLite.Statement;
+  /** The open transaction wrote one of the tables: nothing read until it ends is kept (it might roll back). */
+  private dirty = false;
+  /** Nothing is kept before the triggers are on. */
+  private watching = false;
+  /** How many times it was dropped (tests watch it). */
+  drops = 0;
+
+  constructor(private readonly sqlite: SQLite.Database) {
+    sqlite.function('comptoir_read_cache_drop', { deterministic: false, directOnly: false }, () => {
+      this.drop();
+      return null;
+    });
+    this.version = sqlite.prepare('pragma data_version');
+  }
+
+  /** Puts its triggers on the tables (once they are migrated: a table rebuilt by a migration loses them). */
+  watch(): void {
+    const sqlite = this.sqlite;
+    for (const table of CACHED_TABLES) {
+      for (const op of ['insert', 'update', 'delete'])
+        sqlite.exec(
+          `create temp trigger if not exists "read_cache_${table}_${op}" after ${op} on main."${table}" begin select comptoir_read_cache_drop(); end`,
+        );
+    }
+    this.watching = true;
+    this.drop();
+  }
+
+  /** How many reads it keeps. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  drop(): void {
+    if (this.entries.size) this.entries.clear();
+    if (this.sqlite.inTransaction) this.dirty = true;
+    this.drops++;
+  }
+
+  /** A transaction began or ended on the connection (db/database.ts sees its statements); rolled back, it drops all. */
+  transactionEdge(rolledBack: boolean): void {
+    this.dirty = false;
+    if (rolledBack) this.drop();
+  }
+
+  /** The rows kept for `key`, or undefined; asks SQLite first whether another connection changed anything. */
+  get(key: string): readonly unknown[] | undefined {
+    const version = (this.version.get() as { data_version: number }).data_version;
+    if (version !== this.dataVersion) {
+      this.dataVersion = version;
+      this.drop();
+      return undefined;
+    }
+    return this.entries.get(key);
+  }
+
+  set(key: string, rows: readonly unknown[]): void {
+    if (this.dirty || !this.watching) return;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(key, rows);
+  }
+}
