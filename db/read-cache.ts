@@ -40,6 +40,11 @@ export class ReadCache {
   private readonly version: SQLite.Statement;
   /** The open transaction wrote one of the tables: nothing read until it ends is kept (it might roll back). */
   private dirty = false;
+  /**
+   * `data_version` was asked in the open transaction: it stays as it was until the transaction ends (a
+   * transaction reads one snapshot; what other connections commit meanwhile is not in it).
+   */
+  private askedInTransaction = false;
   /** Nothing is kept before the triggers are on. */
   private watching = false;
   /** How many times it was dropped (tests watch it). */
@@ -80,16 +85,20 @@ export class ReadCache {
   /** A transaction began or ended on the connection (db/database.ts sees its statements); rolled back, it drops all. */
   transactionEdge(rolledBack: boolean): void {
     this.dirty = false;
+    this.askedInTransaction = false;
     if (rolledBack) this.drop();
   }
 
   /** The rows kept for `key`, or undefined; asks SQLite first whether another connection changed anything. */
   get(key: string): readonly unknown[] | undefined {
-    const version = (this.version.get() as { data_version: number }).data_version;
-    if (version !== this.dataVersion) {
-      this.dataVersion = version;
-      this.drop();
-      return undefined;
+    if (!this.askedInTransaction) {
+      const version = (this.version.get() as { data_version: number }).data_version;
+      this.askedInTransaction = this.sqlite.inTransaction;
+      if (version !== this.dataVersion) {
+        this.dataVersion = version;
+        this.drop();
+        return undefined;
+      }
     }
     return this.entries.get(key);
   }

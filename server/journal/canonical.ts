@@ -23,7 +23,7 @@ export function canonicalJson(value: unknown): string {
         return out + ']';
       }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj).sort();
+      const keys = sortedKeys(obj);
       let out = '{';
       let first = true;
       for (const key of keys) {
@@ -31,13 +31,43 @@ export function canonicalJson(value: unknown): string {
         if (item === undefined) continue;
         if (!first) out += ',';
         first = false;
-        out += JSON.stringify(key) + ':' + canonicalJson(item);
+        out += quoted(key) + ':' + canonicalJson(item);
       }
       return out + '}';
     }
     default:
       throw new TypeError(`canonicalJson: cannot encode ${typeof value}`);
   }
+}
+
+/**
+ * An object's keys in the order `.sort()` gives (UTF-16 code units), sorted in place: a few keys by insertion
+ * (the built-in sort allocates a work array each time, and every ticket's body has half a dozen objects).
+ */
+function sortedKeys(obj: object): string[] {
+  const keys = Object.keys(obj);
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
+/** A key as JSON, kept: the same few dozen keys come back on every ticket. */
+const quotedKeys = new Map<string, string>();
+function quoted(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, q);
+  }
+  return q;
 }
 
 /** The hash that starts every chain. */
