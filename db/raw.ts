@@ -54,11 +54,11 @@ export async function cachedRows<R>(db: Kysely<Database>, text: string, params: 
   const statements = directOf(db) ?? idle(db);
   const cache = statements && readCacheOf.get(statements);
   if (!statements || !cache) return rawRows<R>(db, text, params);
-  const key = params.length ? `${text}\u0000${JSON.stringify(params)}` : text;
-  const kept = cache.get(key);
+  const key = params.length === 1 && typeof params[0] === 'number' ? String(params[0]) : JSON.stringify(params);
+  const kept = cache.get(text, key);
   if (kept) return kept as readonly R[];
   const rows = statements.prepare(text).all(params) as R[];
-  cache.set(key, rows);
+  cache.set(text, key, rows);
   return rows;
 }
 

@@ -35,7 +35,9 @@ export const CACHED_TABLES = [
 const MAX_ENTRIES = 5000;
 
 export class ReadCache {
-  private entries = new Map<string, readonly unknown[]>();
+  /** By SQL text (the same constant string each time: its hash is kept), then by parameters. */
+  private entries = new Map<string, Map<string, readonly unknown[]>>();
+  private count = 0;
   private dataVersion: number | null = null;
   private readonly version: SQLite.Statement;
   /** The open transaction wrote one of the tables: nothing read until it ends is kept (it might roll back). */
@@ -73,11 +75,14 @@ export class ReadCache {
 
   /** How many reads it keeps. */
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   drop(): void {
-    if (this.entries.size) this.entries.clear();
+    if (this.count) {
+      this.entries.clear();
+      this.count = 0;
+    }
     if (this.sqlite.inTransaction) this.dirty = true;
     this.drops++;
   }
@@ -89,8 +94,8 @@ export class ReadCache {
     if (rolledBack) this.drop();
   }
 
-  /** The rows kept for `key`, or undefined; asks SQLite first whether another connection changed anything. */
-  get(key: string): readonly unknown[] | undefined {
+  /** The rows kept for `text` and `key` (its parameters), or undefined; asks SQLite first whether another connection changed anything. */
+  get(text: string, key: string): readonly unknown[] | undefined {
     if (!this.askedInTransaction) {
       const version = (this.version.get() as { data_version: number }).data_version;
       this.askedInTransaction = this.sqlite.inTransaction;
@@ -100,12 +105,15 @@ export class ReadCache {
         return undefined;
       }
     }
-    return this.entries.get(key);
+    return this.entries.get(text)?.get(key);
   }
 
-  set(key: string, rows: readonly unknown[]): void {
+  set(text: string, key: string, rows: readonly unknown[]): void {
     if (this.dirty || !this.watching) return;
-    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(key, rows);
+    if (this.count >= MAX_ENTRIES) this.drop();
+    let byKey = this.entries.get(text);
+    if (!byKey) this.entries.set(text, (byKey = new Map()));
+    if (!byKey.has(key)) this.count++;
+    byKey.set(key, rows);
   }
 }
