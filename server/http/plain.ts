@@ -103,6 +103,10 @@ export function readJsonBody(req: IncomingMessage): Promise<unknown> {
     };
     req.on('data', onData);
     req.on('aborted', () => fail(new BodyError(400, 'request.aborted', 'request aborted')));
+    // Closed before its end (the client went away): nothing more will come.
+    req.on('close', () => {
+      if (!req.complete) fail(new BodyError(400, 'request.aborted', 'request aborted'));
+    });
     req.on('error', (error) => fail(error));
     req.on('end', () => {
       if (done) return;
