@@ -312,48 +312,10 @@ export function ticketRecord(
     cashierId: s.cashier_id,
     kind: s.kind,
     refundOf: s.refund_of,
-    // Each version's members written out (no spread: a ticket's records are made on every sale and by verify).
-    lines: lines.map((l): TicketLineRecord => {
+    // Each version's members added in order (no spread: a ticket's records are made on every sale and by verify).
+    lines: lines.map((l) => {
       // Version 1's members; version 2 adds the unit, note and refunded line, version 3 the price's origin.
-      if (v3)
-        return {
-          lineNo: l.line_no,
-          productId: l.product_id,
-          name: l.name,
-          producerId: l.producer_id,
-          quantity: l.quantity,
-          unitPriceCents: l.unit_price_cents,
-          grossCents: l.gross_cents,
-          lineDiscountCents: l.line_discount_cents,
-          ticketDiscountCents: l.ticket_discount_cents,
-          totalCents: l.total_cents,
-          vatRateBp: l.vat_rate_bp,
-          unit: l.unit,
-          note: l.note,
-          refundOfLine: l.refund_of_line,
-          priceSource: l.price_source,
-          cataloguePriceCents: l.catalogue_price_cents,
-          manualPriceReason: l.manual_price_reason,
-          priceApprovedBy: l.price_approved_by,
-        };
-      if (v2)
-        return {
-          lineNo: l.line_no,
-          productId: l.product_id,
-          name: l.name,
-          producerId: l.producer_id,
-          quantity: l.quantity,
-          unitPriceCents: l.unit_price_cents,
-          grossCents: l.gross_cents,
-          lineDiscountCents: l.line_discount_cents,
-          ticketDiscountCents: l.ticket_discount_cents,
-          totalCents: l.total_cents,
-          vatRateBp: l.vat_rate_bp,
-          unit: l.unit,
-          note: l.note,
-          refundOfLine: l.refund_of_line,
-        };
-      return {
+      const line: TicketLineRecord = {
         lineNo: l.line_no,
         productId: l.product_id,
         name: l.name,
@@ -366,6 +328,16 @@ export function ticketRecord(
         totalCents: l.total_cents,
         vatRateBp: l.vat_rate_bp,
       };
+      if (!v2) return line;
+      line.unit = l.unit;
+      line.note = l.note;
+      line.refundOfLine = l.refund_of_line;
+      if (!v3) return line;
+      line.priceSource = l.price_source;
+      line.cataloguePriceCents = l.catalogue_price_cents;
+      line.manualPriceReason = l.manual_price_reason;
+      line.priceApprovedBy = l.price_approved_by;
+      return line;
     }),
     vat: vat.map((v) => ({ vatRateBp: v.vat_rate_bp, grossCents: v.gross_cents, netCents: v.net_cents, vatCents: v.vat_cents })),
     payments: payments.map((p) => {
