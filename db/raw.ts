@@ -51,12 +51,17 @@ export function registerStatements(db: Kysely<Database>, statements: unknown, re
  * read them, never change them.
  */
 export async function cachedRows<R>(db: Kysely<Database>, text: string, params: readonly unknown[]): Promise<readonly R[]> {
-  const statements = directOf(db) ?? idle(db);
+  const direct = directOf(db);
+  const statements = direct ?? statementsOf.get(db);
   const cache = statements && readCacheOf.get(statements);
   if (!statements || !cache) return rawRows<R>(db, text, params);
   const key = params.length === 1 && typeof params[0] === 'number' ? String(params[0]) : JSON.stringify(params);
+  // What is kept is committed (nothing read in a transaction that wrote these tables is kept): it may be
+  // given while another transaction is open, without waiting for it.
   const kept = cache.get(text, key);
   if (kept) return kept as readonly R[];
+  // Not kept: read in its own transaction, or at once when none is open; else after the open one (rawRows).
+  if (!direct && statements.inTransaction) return rawRows<R>(db, text, params);
   const rows = statements.prepare(text).all(params) as R[];
   cache.set(text, key, rows);
   return rows;

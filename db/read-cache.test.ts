@@ -88,4 +88,37 @@ describe('the read cache', () => {
     );
     expect(await price()).toBe(650);
   });
+
+  it('gives what it keeps while another transaction is open, and waits for that transaction once it wrote the tables', async () => {
+    expect(await price()).toBe(520);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let step!: () => void;
+    let reached = new Promise<void>((resolve) => (step = resolve));
+    let wrote!: () => void;
+    const writing = new Promise<void>((resolve) => (wrote = resolve));
+    const open = shop.db.transaction().execute((trx) =>
+      runDirectly(shop.db, trx, async () => {
+        step();
+        await writing;
+        await trx.updateTable('products').set({ price_cents: 800 }).where('id', '=', productId).execute();
+        step();
+        await held;
+      }),
+    );
+    await reached;
+    // Open, nothing written yet: the kept price comes at once.
+    expect(await price()).toBe(520);
+    reached = new Promise<void>((resolve) => (step = resolve));
+    wrote();
+    await reached;
+    // Written, not committed: the read waits for the commit, and never gives the uncommitted price early.
+    let answered: number | null = null;
+    const read = price().then((p) => (answered = p));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBeNull();
+    release();
+    await open;
+    expect(await read).toBe(800);
+  });
 });
