@@ -127,11 +127,11 @@ function withStatementCache(sqlite: SQLite.Database, reads: ReadCache, size = 10
   // Only what kysely's SQLite driver calls: a plain object, not a Proxy on every property read.
   const cached = {
     prepare(source: string) {
-      // A hit is only a lookup (keeping the map in order of use cost every ticket two map writes); when full,
-      // the oldest prepared goes, and is prepared again the next time it is needed.
       // kysely's transactions begin and end with these texts: the read cache learns of each edge.
       if (source.length <= 8 && (source === 'begin' || source === 'commit' || source === 'rollback'))
         reads.transactionEdge(source === 'rollback');
+      // A hit is only a lookup (keeping the map in order of use cost every ticket two map writes); when full,
+      // the oldest prepared goes, and is prepared again the next time it is needed.
       let stmt = cache.get(source);
       if (stmt) return stmt;
       stmt = sqlite.prepare(source);

@@ -7,11 +7,12 @@ import type SQLite from 'better-sqlite3';
  *
  * - a write on this connection: TEMP triggers on each of the tables below call back into this process,
  *   whatever code wrote (a route, the CLI's code in this process, a migration), inside the statement;
- * - a write by another connection (another process on the file, the CLI): SQLite's `data_version` moves, and
- *   it is asked before each use;
+ * - a write by another connection (another process on the file, the CLI): SQLite's `data_version` moves; it
+ *   is asked at each read outside a transaction, and once in each transaction (which reads one snapshot);
  * - a transaction rolled back on this connection (what was read inside it may have been its own writes).
  *
- * So a read from the cache gives what the database would give at that moment. Only the texts passed to
+ * A transaction that wrote one of them keeps nothing it reads until it ends. So a read from the cache gives
+ * what the database would give at that moment. Only the texts passed to
  * `cachedRows` (db/raw.ts) are kept, each with its parameters; PostgreSQL has none of this (several processes
  * share its database: every read goes to it).
  */
@@ -49,8 +50,6 @@ export class ReadCache {
   private askedInTransaction = false;
   /** Nothing is kept before the triggers are on. */
   private watching = false;
-  /** How many times it was dropped (tests watch it). */
-  drops = 0;
 
   constructor(private readonly sqlite: SQLite.Database) {
     sqlite.function('comptoir_read_cache_drop', { deterministic: false, directOnly: false }, () => {
@@ -84,7 +83,6 @@ export class ReadCache {
       this.count = 0;
     }
     if (this.sqlite.inTransaction) this.dirty = true;
-    this.drops++;
   }
 
   /** A transaction began or ended on the connection (db/database.ts sees its statements); rolled back, it drops all. */
