@@ -100,15 +100,19 @@ export const basket = (ids: { pain: number; tomme: number; biere: number }, till
   totalCents: 2281,
 });
 
+/** utime + stime of a `/proc/…/stat` file, in seconds (fields 14 and 15, clock ticks of 1/100 s on Linux). */
+function statSeconds(file: string): number {
+  const fields = fs.readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /**
  * CPU time (user + system) a process and its children (WORKERS: the server processes under the primary)
  * have used so far, from /proc (Linux).
  */
 function cpuSecondsOf(pid: number): number {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    let seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+    let seconds = statSeconds(`/proc/${pid}/stat`);
     const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
     for (const child of children ? children.split(' ') : []) seconds += cpuSecondsOf(Number(child));
     return seconds;
@@ -120,12 +124,17 @@ function cpuSecondsOf(pid: number): number {
 /** CPU time of a process's main thread alone (a single-process server's JavaScript and SQLite), from /proc. */
 function mainThreadCpu(pid: number): number {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return statSeconds(`/proc/${pid}/task/${pid}/stat`);
   } catch {
     return Number.NaN;
   }
 }
+
+/**
+ * Tickets sold (and baseline rows written) before anything is measured: a shop's server runs for days, and
+ * compiling its hot code takes the first thousand tickets or so, most of it on V8's other threads.
+ */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 
 /** The benches' shop: who it is matters to nothing measured. */
 export const BENCH_IDENTITY = {
@@ -255,16 +264,14 @@ export async function benchTickets(
         }),
       );
     };
-    // A shop's server runs for days: what is measured is its steady state, once its hot code is compiled
-    // (compiling it takes the first thousand tickets or so, most of it on other threads).
-    const warmup = Number(process.env.BENCH_WARMUP ?? 1000);
+    if (levels.length) await sell(maxLevel, WARMUP);
     for (const { level, scheme } of runs) {
       if (scheme === 'HTTPS' && !onHttps) {
         onHttps = true;
         // The same tills again, each on a kept-alive TLS connection to `shop.lan`, trusting the shop's CA.
         await pairAll(Math.max(...httpsLevels), { ca: fs.readFileSync(path.join(dir, 'tls', 'ca.crt'), 'utf8'), servername: 'shop.lan' });
-        await sell(Math.max(...httpsLevels), warmup / 2);
-      } else if (level === runs[0]!.level && scheme === runs[0]!.scheme) await sell(maxLevel, warmup);
+        await sell(Math.max(...httpsLevels), WARMUP / 2);
+      }
       const latencies: number[] = [];
       const started = process.hrtime.bigint();
       const serverCpu0 = cpuSecondsOf(server.process.pid!);
@@ -282,7 +289,7 @@ export async function benchTickets(
         httpRuns.set(level, { p50: s.medianMs, p99: s.p99Ms });
       } else httpsRates.set(level, { rate: perLevel / seconds, p50: s.medianMs, p99: s.p99Ms });
       results.push(
-        `tickets over ${scheme.padEnd(5)}, ${String(level).padStart(2)} concurrent till(s)${engine}: ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms   CPU per ticket: server ${serverMs.toFixed(2)} ms${processes === 1 ? ` (its main thread ${mainMs.toFixed(2)})` : ''}, clients ${clientMs.toFixed(2)} ms${level === 10 && scheme === 'HTTP' ? `   (targets: ≥ 1000/s, p99 < 20 ms)` : ''}`,
+        `tickets over ${scheme.padEnd(5)}, ${String(level).padStart(2)} concurrent till(s)${engine}: ${(perLevel / seconds).toFixed(0).padStart(6)} tickets/s   p50 ${s.medianMs.toFixed(2)} ms   p99 ${s.p99Ms.toFixed(2)} ms   CPU per ticket: server ${serverMs.toFixed(2)} ms${processes === 1 ? ` (its main thread ${mainMs.toFixed(2)})` : ''}, clients ${clientMs.toFixed(2)} ms${level === 10 && scheme === 'HTTP' ? `   (targets: ≥ 1000/s, p99 < 20 ms, server CPU ≤ 0.75 ms)` : ''}`,
       );
     }
     // The TLS cost, stated: HTTPS beside HTTP at the same concurrency, in this run.
@@ -359,8 +366,7 @@ export async function benchTickets(
   });
   const lat: number[] = [];
   // Warmed up as the server was (its few statements compiled, its pages in the cache).
-  const warmup = Number(process.env.BENCH_WARMUP ?? 1000);
-  for (let i = 1; i <= warmup; i++) write(perLevel + i);
+  for (let i = 1; i <= WARMUP; i++) write(perLevel + i);
   const t0 = process.hrtime.bigint();
   for (let i = 1; i <= perLevel; i++) {
     const s = process.hrtime.bigint();

@@ -83,6 +83,8 @@ function sendError(res: ServerResponse, err: DomainError, lang: Lang = 'fr', rou
 /** What a request carries from the gates before its route to the route (express kept it in `res.locals`). */
 interface Locals {
   requestId: string;
+  /** `https` or `http`, as express's `req.protocol` says (plain.ts). */
+  protocol: string;
   routePath?: string;
   userId?: number | undefined;
   remote?: boolean;
@@ -187,7 +189,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
   const limitGate = limiter ? rateLimitGate(limiter, onLimited) : null;
   const insecure = (req: IncomingMessage, path: string) => insecurePage(req, path, db);
   const httpsActive = () => services.tls?.httpsActive ?? false;
-  const transport = transportGate(services.config, httpsActive, insecure);
+  const transport = transportGate(services.config, httpsActive, trust, insecure);
 
   /** Nothing that changes state is done for a page that is not ours (a form on another port of this host). */
   const foreign = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
@@ -320,7 +322,8 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     const askedSite = siteHeader === undefined || siteHeader === '' ? null : Number(siteHeader);
     if (askedSite !== null && !(Number.isInteger(askedSite) && askedSite > 0 && askedSite < 2 ** 31))
       return sendError(res, new Invalid({ field: SITE_HEADER, reason: 'identifiant de site attendu (un entier positif)' }), lang, def.path);
-    const secure = protocolOf(req, trust) === 'https';
+    const { protocol } = locals;
+    const secure = protocol === 'https';
     const ctx: RequestContext = {
       db,
       services,
@@ -332,7 +335,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       userAgent: String(req.headers['user-agent'] ?? ''),
       askedSite,
       // What a customer's phone can open: the shop's public address when set, else the one the tablet used.
-      origin: services.config.PUBLIC_URL ?? `${protocolOf(req, trust)}://${req.headers.host ?? 'localhost'}`,
+      origin: services.config.PUBLIC_URL ?? `${protocol}://${req.headers.host ?? 'localhost'}`,
       setCookie: (name, value, options = {}) => setCookie(res, name, value, { secure, maxAgeSeconds: options.maxAgeSeconds }),
       clearCookie: (name) => setCookie(res, name, null, { secure }),
     };
@@ -367,14 +370,14 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     found: RouteMatch | null,
     lookup: unknown,
   ) => {
-    const locals: Locals = { requestId: '' };
+    const locals: Locals = { requestId: '', protocol: protocolOf(req, trust) };
     try {
       if (!begin(req, res, path, locals)) return;
       if (limitGate) {
         const limited = limitGate(req.method ?? 'GET', path, clientIp(req, trust), res);
         if (limited === true || (limited !== false && (await limited))) return;
       }
-      const verdict = transport({ req, res, path, secure: protocolOf(req, trust) === 'https', trust });
+      const verdict = transport({ req, res, path, secure: locals.protocol === 'https' });
       if (verdict === null) return;
       if (verdict instanceof Promise) return await verdict;
       if (verdict.remote) locals.remote = true;

@@ -38,14 +38,13 @@ const isPageVisit = (req: IncomingMessage, path: string) =>
   !/^\/(api|socket\.io|assets)\//.test(path) &&
   (req.headers.accept ?? '').includes('text/html');
 
-/** What the transport policy is told of a request: its path and full URL, its scheme, and who relayed it. */
+/** What the transport policy is told of a request besides the request itself: its path and its scheme. */
 export interface Transported {
   req: IncomingMessage;
   res: ServerResponse;
   /** Before the query string, not decoded (express's `req.path`). */
   path: string;
   secure: boolean;
-  trust: TrustFn;
 }
 
 /**
@@ -57,9 +56,10 @@ export type TransportVerdict = { remote: boolean } | null | Promise<void>;
 export function transportGate(
   config: Config,
   httpsActive: () => boolean,
+  trust: TrustFn,
   insecurePage?: (req: IncomingMessage, path: string) => Promise<string>,
 ) {
-  return ({ req, res, path, secure, trust }: Transported): TransportVerdict => {
+  return ({ req, res, path, secure }: Transported): TransportVerdict => {
     if (!secure && httpsActive() && !isLocalTool(req) && !path.startsWith('/enrol')) {
       const host = req.headers.host;
       if (!host) {
@@ -101,9 +101,9 @@ export function transportPolicy(
   trust: TrustFn,
   insecurePage?: (req: IncomingMessage, path: string) => Promise<string>,
 ) {
-  const gate = transportGate(config, httpsActive, insecurePage);
+  const gate = transportGate(config, httpsActive, trust, insecurePage);
   return (req: Request, res: Response, next: NextFunction) => {
-    const verdict = gate({ req, res, path: req.path, secure: req.secure, trust });
+    const verdict = gate({ req, res, path: req.path, secure: req.secure });
     if (verdict === null) return;
     if (verdict instanceof Promise) return void verdict.catch(next);
     if (verdict.remote) res.locals.remote = true;
