@@ -71,10 +71,39 @@ describe('the API without express', () => {
       headers: { 'content-encoding': 'gzip' },
     });
     expect(gz.status).toBe(415);
-    expect(gz.body.error.message).toContain('gzip');
+    expect(gz.body.error.fields).toEqual([{ field: 'body', reason: 'corps compressé (gzip) non pris en charge' }]);
     const big = await shop.admin.request('POST', '/api/products', undefined, { raw: `"${'x'.repeat(1024 * 1024 + 10)}"` });
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('too_large');
+    expect((await shop.admin.get('/api/health')).status).toBe(200);
+  });
+
+  it('serves a request line in absolute form (as a proxy sends it) as its path, on the host it names', async () => {
+    const health = await raw('GET', `http://127.0.0.1:${port}/api/health`);
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body).ok).toBe(true);
+    // Through the same gates as any call: no one logged in, a ticket is refused 401, in JSON.
+    const sale = await raw('POST', `HTTP://127.0.0.1:${port}/api/sales`, { 'content-type': 'application/json' }, '{}');
+    expect(sale.status).toBe(401);
+    expect(JSON.parse(sale.body).error.code).toBe('unauthorized');
+    // A route it does not know: the API's JSON 404, not express's page.
+    const unknown = await raw('GET', `http://127.0.0.1:${port}/api/nothing-here`);
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.body).error.code).toBe('not_found');
+  });
+
+  it('names the field of a path that does not decode, and of a body in another charset', async () => {
+    // `%A` lacks its second digit: the parameter cannot be decoded.
+    const path = await shop.admin.request('GET', '/api/products/%E0%A4%A');
+    expect(path.status).toBe(400);
+    expect(path.body.error.fields).toEqual([{ field: 'path', reason: 'adresse mal encodée (un % sans ses deux chiffres)' }]);
+    const latin1 = await shop.admin.request('POST', '/api/products', undefined, {
+      raw: Buffer.from('{"name":"Café"}', 'latin1'),
+      contentType: 'application/json; charset=latin1',
+    });
+    expect(latin1.status).toBe(415);
+    expect(latin1.body.error.code).toBe('unsupported_media_type');
+    expect(latin1.body.error.fields).toEqual([{ field: 'body', reason: 'jeu de caractères LATIN1 non pris en charge (UTF-8 attendu)' }]);
     expect((await shop.admin.get('/api/health')).status).toBe(200);
   });
 

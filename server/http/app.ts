@@ -23,7 +23,18 @@ import { admits, Reply, type RequestContext, type RouteDef } from './route.ts';
 import { RouteTable, type RouteMatch } from './route-table.ts';
 import { NETWORK_ONLY } from './access.ts';
 import { transportGate, transportPolicy } from './transport.ts';
-import { bodyType, clientIp, protocolOf, readJsonBody, sendBody, sendJson, setCookie, splitUrl, type TrustFn } from './plain.ts';
+import {
+  absoluteTarget,
+  bodyType,
+  clientIp,
+  protocolOf,
+  readJsonBody,
+  sendBody,
+  sendJson,
+  setCookie,
+  splitUrl,
+  type TrustFn,
+} from './plain.ts';
 import { issueProblems, problemSentence, requestLang } from './validation.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { insecurePage } from './pages.ts';
@@ -229,6 +240,16 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       return sendJson(res, 413, {
         error: { code: 'too_large', message: 'Requête trop volumineuse.', fields: [{ field: 'body', reason: 'trop volumineux' }] },
       });
+    if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported')
+      return sendJson(res, 415, {
+        error: {
+          code: 'unsupported_media_type',
+          message: 'Corps non pris en charge : envoyez du JSON en UTF-8, non compressé.',
+          fields: [{ field: 'body', reason: e.message ?? '' }],
+        },
+      });
+    if (e.type === 'param.undecodable')
+      return sendError(res, new Invalid({ field: 'path', reason: 'adresse mal encodée (un % sans ses deux chiffres)' }));
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return sendJson(res, e.status, { error: { code: 'bad_request', message: e.message ?? 'Requête invalide.', fields: [] } });
     }
@@ -423,9 +444,15 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => answerError(err, req, res, req.path, res.locals));
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const url = req.url ?? '/';
-    // A request line in absolute form (`GET http://host/…`): express reads it.
-    if (url[0] !== '/') return void app(req as Request, res as Response);
+    let url = req.url ?? '/';
+    if (url[0] !== '/') {
+      // A request line in absolute form (`GET http://host/…`): served as its origin form, the host it names
+      // standing for the Host header, as HTTP says; any other form (`*`) goes to express.
+      const target = absoluteTarget(url);
+      if (!target) return void app(req as Request, res as Response);
+      req.url = url = target.url;
+      req.headers.host = target.host;
+    }
     const { path, search } = splitUrl(url);
     let found: RouteMatch | null = null;
     let lookup: unknown = null;

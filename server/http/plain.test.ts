@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientIp, protocolOf, readJsonBody, redirect, setCookie, type TrustFn } from './plain.ts';
+import { absoluteTarget, clientIp, protocolOf, readJsonBody, redirect, setCookie, type TrustFn } from './plain.ts';
 
 /**
  * The API is served without express (app.ts), so what express would say of a request and how it writes an
@@ -175,5 +175,16 @@ describe('plain.ts against express', () => {
       expect(p.status).toBe(308);
       expect(p.headers.location).toBe(e.headers.location);
     }
+  });
+});
+
+describe('absoluteTarget', () => {
+  it('gives the host and the origin form of an absolute request target, and nothing for any other form', () => {
+    expect(absoluteTarget('http://comptoir.local:3000/api/sales?x=1')).toEqual({ host: 'comptoir.local:3000', url: '/api/sales?x=1' });
+    expect(absoluteTarget('HTTPS://10.0.0.2')).toEqual({ host: '10.0.0.2', url: '/' });
+    expect(absoluteTarget('http://h?q=1')).toEqual({ host: 'h', url: '/?q=1' });
+    // The fragment is never part of the target.
+    expect(absoluteTarget('http://h/a#b')).toEqual({ host: 'h', url: '/a' });
+    for (const other of ['*', 'comptoir.local:443', 'ftp://h/x', 'http:///api/health']) expect(absoluteTarget(other)).toBeNull();
   });
 });

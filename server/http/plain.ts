@@ -12,6 +12,18 @@ import { checkJsonDepth } from './depth.ts';
 /** express's compiled `trust proxy` setting: whether the hop at `addr`, `i` hops from us, is a proxy we believe. */
 export type TrustFn = (addr: string, i: number) => boolean;
 
+/**
+ * A request line in absolute form (`GET http://host/path HTTP/1.1`, as a proxy may send it): its authority,
+ * which stands for the Host header (RFC 9112 §3.2.2), and the origin form of its target. Null when the target
+ * is not an http(s) address (`*`, an authority alone): express answers those.
+ */
+export function absoluteTarget(url: string): { host: string; url: string } | null {
+  const m = /^https?:\/\/([^/?#]*)([^#]*)/i.exec(url);
+  if (!m || !m[1]) return null;
+  const rest = m[2]!;
+  return { host: m[1], url: rest.startsWith('/') ? rest : `/${rest}` };
+}
+
 /** The path of the request as express's `req.path` gives it: not decoded, without the query string. */
 export function splitUrl(url: string): { path: string; search: string } {
   const q = url.indexOf('?');
@@ -75,10 +87,12 @@ export function readJsonBody(req: IncomingMessage): Promise<unknown> {
   if (bodyType(req) !== 'application/json') return Promise.resolve(undefined);
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase() ?? 'utf-8';
   if (charset !== 'utf-8' && charset !== 'utf8')
-    return Promise.reject(new BodyError(415, 'charset.unsupported', `unsupported charset "${charset.toUpperCase()}"`));
+    return Promise.reject(
+      new BodyError(415, 'charset.unsupported', `jeu de caractères ${charset.toUpperCase()} non pris en charge (UTF-8 attendu)`),
+    );
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity')
-    return Promise.reject(new BodyError(415, 'encoding.unsupported', `unsupported content encoding "${encoding}"`));
+    return Promise.reject(new BodyError(415, 'encoding.unsupported', `corps compressé (${encoding}) non pris en charge`));
   const declared = req.headers['content-length'] === undefined ? null : Number(req.headers['content-length']);
   if (declared !== null && declared > JSON_LIMIT) {
     req.resume();

@@ -50,7 +50,7 @@ function decodeParam(value: string): string {
     return decodeURIComponent(value);
   } catch (err) {
     if (!(err instanceof URIError)) throw err;
-    throw Object.assign(new URIError(`Failed to decode param '${value}'`), { status: 400 });
+    throw Object.assign(new URIError(`Failed to decode param '${value}'`), { status: 400, type: 'param.undecodable' });
   }
 }
 
