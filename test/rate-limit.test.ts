@@ -48,6 +48,23 @@ describe('the per-address limit', () => {
     expect((await from('10.0.0.98').post('/api/auth/login', { login: 'personne', password: 'x-mot-de-passe' })).status).toBe(401);
   });
 
+  it('counts the login route however its path is written (case, trailing slash) in the same bucket', async () => {
+    const guesser = from('10.0.0.97');
+    const statuses: number[] = [];
+    // The route table finds all four as the login route; 40 in a row exceed the burst of 30 whatever the mix.
+    const paths = ['/api/auth/login/', '/API/auth/login', '/api/Auth/Login', '/api/auth/login'];
+    for (let i = 0; i < 40; i++)
+      statuses.push((await guesser.post(paths[i % 4]!, { login: 'personne', password: `essai-${i}-mot-de-passe` })).status);
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    // A receipt's page in capitals is the receipt route's bucket too (its own limit, 60 at once).
+    const reader = from('10.0.0.96');
+    const receipts: number[] = [];
+    for (let i = 0; i < 70; i++)
+      receipts.push((await reader.get(i % 2 ? '/R/abcdefghijklmnopqrstuvwx' : '/r/abcdefghijklmnopqrstuvwx/')).status);
+    expect(receipts.filter((s) => s === 429).length).toBeGreaterThan(0);
+  });
+
   it('never meets ten tablets logging in, changing cashier and selling', async () => {
     const ids: number[] = [];
     for (let n = 1; n <= 3; n++) {

@@ -117,7 +117,10 @@ export class SharedRateLimiter implements Limiter {
  */
 export function rateLimitGate(limiter: Limiter, onLimited?: (group: string, ip: string) => void) {
   return (method: string, path: string, ip: string, res: ServerResponse): boolean | Promise<boolean> => {
-    const group = RATE_GROUPS.find((g) => g.test(method, path));
+    // Judged on the path as the routes are found (server/http/route-table.ts): whatever its case, with or
+    // without one trailing slash. `/API/auth/login/` is the login route, and counts as one.
+    const key = (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path).toLowerCase();
+    const group = RATE_GROUPS.find((g) => g.test(method, key));
     if (!group) return false;
     const wait = limiter.take(`${group.name}:${ip}`, group.bucket);
     const answer = (wait: number) => {
