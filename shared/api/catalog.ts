@@ -11,6 +11,7 @@ import {
   trimmed,
   unitSchema,
   vatStatusSchema,
+  withoutDefaults,
 } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 
@@ -88,16 +89,10 @@ export const producerCreateBody = z
   })
   .strict();
 
-export const producerUpdateBody = producerCreateBody
-  .omit({ slug: true })
+export const producerUpdateBody = z
+  .object(withoutDefaults(producerCreateBody.omit({ slug: true }).shape))
   .partial()
-  .extend({
-    active: z.boolean().optional(),
-    vatNumber: producerCreateBody.shape.vatNumber.removeDefault().optional(),
-    iban: producerCreateBody.shape.iban.removeDefault().optional(),
-    bic: producerCreateBody.shape.bic.removeDefault().optional(),
-    flatRateCompensationBp: producerCreateBody.shape.flatRateCompensationBp.removeDefault().optional(),
-  })
+  .extend({ active: z.boolean().optional() })
   .strict();
 
 export const producerListQuery = z
@@ -120,7 +115,11 @@ export const categoryCreateBody = z
   })
   .strict();
 
-export const categoryUpdateBody = categoryCreateBody.omit({ slug: true }).partial().extend({ active: z.boolean().optional() }).strict();
+export const categoryUpdateBody = z
+  .object(withoutDefaults(categoryCreateBody.omit({ slug: true }).shape))
+  .partial()
+  .extend({ active: z.boolean().optional() })
+  .strict();
 
 export const barcodeText = z
   .string()

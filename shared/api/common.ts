@@ -76,3 +76,16 @@ export const errorSchema = z.object({
 
 /** The courses a dish is sent in; the kitchen prepares a later course when the waiter asks for it (Suite). */
 export const courseSchema = z.enum(['drink', 'starter', 'main', 'dessert']);
+
+/**
+ * The fields of a create body for its update: the same rules, none filled with its default. zod applies a
+ * default even to a field made optional, so an update built as `create.partial()` would write, for every field
+ * its request leaves out, that default over what is stored.
+ */
+export function withoutDefaults<S extends Record<string, z.ZodType>>(
+  shape: S,
+): { [K in keyof S]: S[K] extends z.ZodDefault<infer I> ? I : S[K] } {
+  const out: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(shape)) out[key] = field instanceof z.ZodDefault ? (field.removeDefault() as z.ZodType) : field;
+  return out as { [K in keyof S]: S[K] extends z.ZodDefault<infer I> ? I : S[K] };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { labelsBody } from './catalog.ts';
-import { outletCodeSchema, trimmed } from './common.ts';
+import { outletCodeSchema, trimmed, withoutDefaults } from './common.ts';
 import { endpoint, noContent } from './contract.ts';
 
 /** file:DIR, tcp://host:port, usb:VVVV:PPPP (the server checks the same forms). */
@@ -29,7 +29,7 @@ export const printerBody = z
   })
   .strict();
 
-export const printerPatch = printerBody.partial().strict();
+export const printerPatch = z.object(withoutDefaults(printerBody.shape)).partial().strict();
 
 export const printJobsQuery = z
   .object({

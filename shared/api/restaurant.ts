@@ -42,7 +42,8 @@ export const tablePatch = z
     active: z.boolean(),
   })
   .partial()
-  .strict();
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'rien à changer');
 export const stationBody = z
   .object({ outlet: outletCodeSchema.default('restaurant'), name: trimmed(1, 40), printerId: idSchema.nullable().default(null) })
   .strict();
