@@ -138,6 +138,16 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
     const bad = await shop.admin.get('/api/exports/fec?from=2026-11-30&to=2026-11-01');
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields[0].field).toBe('query.from');
+    // A year before the books could begin was a 500 (found by an adversarial probe), and a day that does not
+    // exist passed the format check: both refused, naming the field.
+    for (const [query, reason] of [
+      ['from=0001-01-01&to=2026-12-31', 'date entre 2000 et 2199 attendue'],
+      ['from=2026-02-30&to=2026-03-31', 'date attendue au format AAAA-MM-JJ'],
+    ] as const) {
+      const refused = await shop.admin.get(`/api/exports/fec?${query}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.fields[0]).toMatchObject({ field: 'query.from', reason });
+    }
   });
 
   it('writes the FEC: 18 columns, each entry balanced, sales equal to the closing, statements and payment', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDate } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 
 const account = z
@@ -98,7 +99,6 @@ export const defaultAccountPlan: AccountPlan = {
   journals: { sales: 'VE', purchases: 'AC', bank: 'BQ', commissions: 'VC', cash: 'CA' },
 };
 
-const isoDate = z.iso.date();
 export const exportPeriodQuery = z
   .object({ from: isoDate, to: isoDate })
   .strict()

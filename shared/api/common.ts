@@ -31,7 +31,10 @@ export const SITE_HEADER = 'Comptoir-Site';
 export const SITE_COOKIE = 'comptoir_site';
 /** Réel (collects VAT), franchise en base (art. 293 B CGI), agricultural flat rate (art. 298 quater CGI). */
 export const vatStatusSchema = z.enum(['subject', 'franchise', 'flat_rate']);
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+/** A day of the calendar (AAAA-MM-JJ, one that exists), in the years a shop's books can hold. */
+export const isoDate = z.iso
+  .date({ message: 'date attendue au format AAAA-MM-JJ' })
+  .refine((d) => d >= '2000-01-01' && d <= '2199-12-31', 'date entre 2000 et 2199 attendue');
 
 /** `?active=true|false|all` style booleans in query strings. */
 export const queryFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
