@@ -96,7 +96,7 @@ describe('the API without express', () => {
     // `%A` lacks its second digit: the parameter cannot be decoded.
     const path = await shop.admin.request('GET', '/api/products/%E0%A4%A');
     expect(path.status).toBe(400);
-    expect(path.body.error.fields).toEqual([{ field: 'path', reason: 'adresse mal encodée (un % sans ses deux chiffres)' }]);
+    expect(path.body.error.fields).toEqual([{ field: 'path', reason: 'adresse mal encodée (un %xx qui ne se lit pas)' }]);
     const latin1 = await shop.admin.request('POST', '/api/products', undefined, {
       raw: Buffer.from('{"name":"Café"}', 'latin1'),
       contentType: 'application/json; charset=latin1',
@@ -104,6 +104,15 @@ describe('the API without express', () => {
     expect(latin1.status).toBe(415);
     expect(latin1.body.error.code).toBe('unsupported_media_type');
     expect(latin1.body.error.fields).toEqual([{ field: 'body', reason: 'jeu de caractères LATIN1 non pris en charge (UTF-8 attendu)' }]);
+    // A transfer coding besides chunked: node takes the chunks off and would leave the gzip to JSON.parse.
+    const coded = await raw(
+      'POST',
+      '/api/products',
+      { cookie: shop.admin.cookieHeader(), 'content-type': 'application/json', 'transfer-encoding': 'gzip, chunked' },
+      zlib.gzipSync('{"name":"Miel"}'),
+    );
+    expect(coded.status).toBe(415);
+    expect(JSON.parse(coded.body).error.fields).toEqual([{ field: 'body', reason: 'corps codé (gzip, chunked) non pris en charge' }]);
     expect((await shop.admin.get('/api/health')).status).toBe(200);
   });
 

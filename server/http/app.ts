@@ -249,7 +249,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
         },
       });
     if (e.type === 'param.undecodable')
-      return sendError(res, new Invalid({ field: 'path', reason: 'adresse mal encodée (un % sans ses deux chiffres)' }));
+      return sendError(res, new Invalid({ field: 'path', reason: 'adresse mal encodée (un %xx qui ne se lit pas)' }));
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       return sendJson(res, e.status, { error: { code: 'bad_request', message: e.message ?? 'Requête invalide.', fields: [] } });
     }

@@ -90,6 +90,11 @@ export function readJsonBody(req: IncomingMessage): Promise<unknown> {
     return Promise.reject(
       new BodyError(415, 'charset.unsupported', `jeu de caractères ${charset.toUpperCase()} non pris en charge (UTF-8 attendu)`),
     );
+  // A transfer coding other than chunked (`gzip, chunked`): node's parser takes the chunks off and leaves the
+  // rest coded; read as JSON it would not be what was sent.
+  const transfer = req.headers['transfer-encoding'];
+  if (transfer !== undefined && transfer.toLowerCase().replace(/\s+/g, '') !== 'chunked')
+    return Promise.reject(new BodyError(415, 'encoding.unsupported', `corps codé (${transfer}) non pris en charge`));
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (encoding !== 'identity')
     return Promise.reject(new BodyError(415, 'encoding.unsupported', `corps compressé (${encoding}) non pris en charge`));
