@@ -104,6 +104,11 @@ describe('the API without express', () => {
     expect(latin1.status).toBe(415);
     expect(latin1.body.error.code).toBe('unsupported_media_type');
     expect(latin1.body.error.fields).toEqual([{ field: 'body', reason: 'jeu de caractères LATIN1 non pris en charge (UTF-8 attendu)' }]);
+    // A key the route does not know is named itself, not only the body.
+    const extra = await shop.admin.post('/api/producers', { name: 'Ferme', extra: 1, other: 'x' });
+    expect(extra.status).toBe(400);
+    const unknown = extra.body.error.fields.filter((f: { code?: string }) => f.code === 'unrecognized_keys');
+    expect(unknown.map((f: { field: string }) => f.field)).toEqual(['body.extra', 'body.other']);
     // A transfer coding besides chunked: node takes the chunks off and would leave the gzip to JSON.parse.
     const coded = await raw(
       'POST',

@@ -212,8 +212,17 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     // The beekeeper's commission goes from 18 % to 17,5 %.
     await page.getByRole('button', { name: 'Modifier Rucher de Brassac' }).click();
     await page.locator('form.edit-producer').getByLabel('Commission (%)').fill('17,5');
+    // Its contact details are edited in the same form (they were not there, and every edit blanked them).
+    await page.locator('form.edit-producer').getByLabel('Personne à contacter').fill('Élise Cabrol');
+    await page.locator('form.edit-producer').getByLabel('E-mail').fill('rucher@brassac.example');
+    await page.locator('form.edit-producer').getByLabel('Téléphone').fill('05 63 74 00 00');
     await page.locator('form.edit-producer').getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(async () => (await shop.admin.get('/api/producers?q=brassac')).body[0].commissionBp).toBe(1750);
+    expect((await shop.admin.get('/api/producers?q=brassac')).body[0]).toMatchObject({
+      contactName: 'Élise Cabrol',
+      email: 'rucher@brassac.example',
+      phone: '05 63 74 00 00',
+    });
     await expect.poll(() => text(page.locator('table.figures', { hasText: 'SIRET' }))).toContain('17,5 %');
     // The beekeeper's signed self-billing mandate (for a shop selling in its own name), recorded from the editor.
     await page.getByRole('button', { name: 'Modifier Rucher de Brassac' }).click();

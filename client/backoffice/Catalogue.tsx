@@ -365,8 +365,7 @@ function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
           siret: String(f.get('siret')).replace(/\s/g, ''),
           vatStatus: String(f.get('vatStatus')) as Producer['vatStatus'],
           commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
-          email: String(f.get('email')),
-          address: String(f.get('address')),
+          ...contactFields(f),
           ...bankFields(f),
         },
       });
@@ -406,14 +405,7 @@ function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
           {t('bo.cat.commissionPct')}
           <input name="commission" required inputMode="decimal" defaultValue="20" />
         </label>
-        <label>
-          {t('bo.cat.email')}
-          <input name="email" type="email" />
-        </label>
-        <label class="wide">
-          {t('bo.cat.address')}
-          <input name="address" maxLength={200} />
-        </label>
+        <ContactInputs t={t} />
         {error && (
           <p class="error" role="alert">
             {error}
@@ -545,6 +537,39 @@ function NewProduct({
   );
 }
 
+/** Who to call or write to at a producer's: a manager of any site may change them. */
+function ContactInputs({ t, producer }: { t: T; producer?: Producer }) {
+  return (
+    <>
+      <label>
+        {t('bo.cat.contactName')}
+        <input name="contactName" maxLength={80} autoComplete="off" defaultValue={producer?.contactName ?? ''} />
+      </label>
+      <label>
+        {t('bo.cat.email')}
+        <input name="email" type="email" autoComplete="off" defaultValue={producer?.email ?? ''} />
+      </label>
+      <label>
+        {t('bo.cat.phone')}
+        <input name="phone" type="tel" maxLength={30} autoComplete="off" defaultValue={producer?.phone ?? ''} />
+      </label>
+      <label class="wide">
+        {t('bo.cat.address')}
+        <input name="address" maxLength={200} autoComplete="off" defaultValue={producer?.address ?? ''} />
+      </label>
+    </>
+  );
+}
+
+function contactFields(f: FormData) {
+  return {
+    contactName: String(f.get('contactName') ?? ''),
+    email: String(f.get('email') ?? ''),
+    phone: String(f.get('phone') ?? ''),
+    address: String(f.get('address') ?? ''),
+  };
+}
+
 /** A producer's identity, VAT status, commission and whether they still deposit; every change is logged. */
 /** `network`: the editor manages the whole network; a manager tied to a site edits the contact details only. */
 function EditProducer({ t, producer, network, onDone }: { t: T; producer: Producer; network: boolean; onDone: () => void }) {
@@ -561,6 +586,7 @@ function EditProducer({ t, producer, network, onDone }: { t: T; producer: Produc
           name: String(f.get('name')),
           legalName: String(f.get('legalName')),
           siret: String(f.get('siret')).replace(/\s/g, ''),
+          ...contactFields(f),
           active: f.get('active') === 'on',
           // What the producer is paid and how: the network's to set.
           ...(network
@@ -592,6 +618,7 @@ function EditProducer({ t, producer, network, onDone }: { t: T; producer: Produc
         SIRET
         <input name="siret" required inputMode="numeric" defaultValue={producer.siret} />
       </label>
+      <ContactInputs t={t} producer={producer} />
       {network ? (
         <>
           <label>

@@ -109,10 +109,15 @@ export function issueProblems(
   lang: Lang,
   routePath = '',
 ): { problems: FieldProblem[]; sentences: string[] } {
-  return {
-    problems: issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), code: i.code, reason: i.message })),
-    sentences: issues.map((i) => issueSentence(i, input, lang, routePath)),
-  };
+  const problems: FieldProblem[] = [];
+  for (const i of issues) {
+    const at = [where, ...i.path.map(String)];
+    // A key the schema does not know is named itself (`body.extra`), one problem per key.
+    if (i.code === 'unrecognized_keys' && i.keys.length)
+      for (const k of i.keys) problems.push({ field: [...at, k].join('.'), code: i.code, reason: i.message });
+    else problems.push({ field: at.join('.'), code: i.code, reason: i.message });
+  }
+  return { problems, sentences: issues.map((i) => issueSentence(i, input, lang, routePath)) };
 }
 
 /** A domain's own refusal ({ field: 'lines.2.quantity', reason: 'quantité nulle' }) as a sentence. */

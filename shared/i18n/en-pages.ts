@@ -202,6 +202,8 @@ export const enPages: PagesCatalogue = {
   'bo.cat.commission': 'Commission',
   'bo.cat.commissionPct': 'Commission (%)',
   'bo.cat.termsByNetwork': 'This producer’s commission, VAT scheme and bank account are set by the network’s management.',
+  'bo.cat.contactName': 'Contact person',
+  'bo.cat.phone': 'Phone',
   'bo.cat.email': 'Email',
   'bo.cat.address': 'Address',
   'bo.cat.create': 'Create',

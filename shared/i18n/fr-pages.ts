@@ -200,6 +200,8 @@ export const frPages = {
   'bo.cat.commission': 'Commission',
   'bo.cat.commissionPct': 'Commission (%)',
   'bo.cat.termsByNetwork': 'La commission, le régime de TVA et le compte bancaire de ce producteur sont réglés par la gestion du réseau.',
+  'bo.cat.contactName': 'Personne à contacter',
+  'bo.cat.phone': 'Téléphone',
   'bo.cat.email': 'E-mail',
   'bo.cat.address': 'Adresse',
   'bo.cat.create': 'Créer',
