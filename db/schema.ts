@@ -224,6 +224,15 @@ export interface AuthLimitTable {
   locked_until: string | null;
 }
 
+/** Each manager's approval used, by its signature: good once (migration 038). */
+export interface ApprovalUseTable {
+  mac: string;
+  manager_id: number;
+  purpose: string;
+  subject: string;
+  used_at: string;
+}
+
 export interface SettingTable {
   key: string;
   value: string;
@@ -894,6 +903,7 @@ export interface Database {
   stock_slips: StockSlipTable;
   settings: SettingTable;
   auth_limits: AuthLimitTable;
+  approval_uses: ApprovalUseTable;
   events: EventTable;
 }
 

@@ -92,6 +92,10 @@ export function settle(
   payments: readonly { method: string; amountCents: number; tipCents?: number | undefined }[],
 ): { change: Cents; voucherExcess: Cents; payments: SettledPayment[] } | { problem: string } {
   const paid = payments.reduce((s, p) => s + p.amountCents, 0);
+  // Every payment goes one way: in for a sale, out for a refund. A negative one inside a sale would turn one
+  // method into another (a cheque of -30 € against a card of 33,30 € for a 3,30 € sale).
+  if (totalCents >= 0 && payments.some((p) => p.amountCents < 0)) return { problem: 'un paiement d’une vente est positif' };
+  if (totalCents < 0 && payments.some((p) => p.amountCents > 0)) return { problem: 'un paiement d’un remboursement est négatif' };
   if (totalCents >= 0) {
     if (paid < totalCents) return { problem: `paiements insuffisants : ${paid} centimes pour un total de ${totalCents}` };
     const vouchers = payments.filter((p) => p.method === 'meal_voucher').reduce((s, p) => s + p.amountCents, 0);

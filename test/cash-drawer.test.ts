@@ -106,10 +106,14 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
     const producer = await move(till, { kind: 'out', reason: 'producer_payment', amountCents: 1000, producerId });
     expect(producer.status).toBe(422);
     expect(producer.body.error.message).toBe('Payer un producteur en espèces demande le code d’un gérant.');
-    const { approval } = (await till.post('/api/auth/approve', { pin: '9876' })).body;
+    const { approval } = (await till.post('/api/auth/approve', { pin: '9876', purpose: 'drawer' })).body;
     const approved = await move(till, { kind: 'out', reason: 'producer_payment', amountCents: 3000, producerId, approval });
     expect(approved.status, JSON.stringify(approved.body)).toBe(201);
     expect(approved.body).toMatchObject({ approvedBy: 'Cheffe', producerName: 'Fournil' });
+    // Good once: the same approval does not take a second sum out (one took 1 700 € in three, before).
+    const reused = await move(till, { kind: 'out', reason: 'bank_deposit', amountCents: 50000, approval });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.fields[0].field).toBe('approval');
     expect((await move(till, { kind: 'out', reason: 'petty_purchase', amountCents: 1250, note: 'Timbres' })).status).toBe(201);
     expect((await move(till, { kind: 'in', reason: 'change_supply', amountCents: 2000 })).status).toBe(201);
     // A mistake is corrected by an opposite movement: 1 € too much counted in the float.

@@ -49,19 +49,34 @@ describe('discounts beyond what a cashier may give alone', () => {
   });
 
   it('takes it with a manager’s approval given on this till, and records who approved', async () => {
-    expect((await till.post('/api/auth/approve', { pin: '9999' })).status).toBe(401);
-    const ok = await till.post('/api/auth/approve', { pin: '1357' });
+    expect((await till.post('/api/auth/approve', { pin: '9999', purpose: 'discount' })).status).toBe(401);
+    const ok = await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' });
     expect(ok.status).toBe(200);
     expect(ok.body.approver.id).toBe(managerId);
     const res = await till.post('/api/sales', ticket({ discountApproval: ok.body.approval }));
     expect(res.status).toBe(201);
     expect(res.body.approvedBy).toBe(managerId);
-    // A line discount of 5,00 on 20,00 (25 %) needs it too.
-    expect((await till.post('/api/sales', ticket({ discountApproval: ok.body.approval }, 500, 0))).status).toBe(201);
+    // An approval is good once (found by an adversarial probe: one approval took 1 700 € out of the drawer):
+    // a line discount of 5,00 on 20,00 (25 %) needs one of its own.
+    const again = await till.post('/api/sales', ticket({ discountApproval: ok.body.approval }, 500, 0));
+    expect(again.status).toBe(422);
+    expect(again.body.error.fields.at(-1)).toEqual({ field: 'discountApproval', reason: 'validation invalide ou expirée' });
+    number--;
+    // One given for a large cash payment does not approve a discount either.
+    const forCash = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'cash' })).body.approval as string;
+    expect((await till.post('/api/sales', ticket({ discountApproval: forCash }, 500, 0))).status).toBe(422);
+    number--;
+    const fresh = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
+    const second = ticket({ discountApproval: fresh }, 500, 0);
+    expect((await till.post('/api/sales', second)).status).toBe(201);
+    // The same ticket sent again (a till's retry) finds its own use of the approval: the replay answers.
+    const replay = await till.post('/api/sales', second);
+    expect([200, 201]).toContain(replay.status);
+    expect(replay.body.approvedBy).toBe(managerId);
   });
 
   it('refuses a forged approval, and one given on another till', async () => {
-    const ok = (await till.post('/api/auth/approve', { pin: '1357' })).body.approval as string;
+    const ok = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
     const forged = ok.slice(0, -1) + (ok.endsWith('A') ? 'B' : 'A');
     expect((await till.post('/api/sales', ticket({ discountApproval: forged }))).status).toBe(422);
     number--;
@@ -69,7 +84,7 @@ describe('discounts beyond what a cashier may give alone', () => {
     const tablet = await aPairedTill(shop, other.body.id);
     const cashier2 = await shop.admin.post('/api/users', { displayName: 'Lou', role: 'cashier', pin: '4826' });
     expect((await tablet.post('/api/auth/pin', { tillId: other.body.id, pin: '4826', userId: cashier2.body.id })).status).toBe(200);
-    const elsewhere = (await tablet.post('/api/auth/approve', { pin: '1357' })).body.approval as string;
+    const elsewhere = (await tablet.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
     const res = await till.post('/api/sales', ticket({ discountApproval: elsewhere }));
     expect(res.status).toBe(422);
     expect(res.body.error.fields.at(-1)).toEqual({ field: 'discountApproval', reason: 'validation invalide ou expirée' });

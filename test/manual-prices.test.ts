@@ -111,7 +111,7 @@ describe('prices the server checks', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['lines.0.unitPriceCents', 'discountApproval']);
 
-    const approval = (await till.post('/api/auth/approve', { pin: '1357' })).body.approval as string;
+    const approval = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
     const ok = await till.post(
       '/api/sales',
       ticket({ productId: echarpe.id, quantity: 1, unitPriceCents: 1, manualPrice: { reason: 'article abîmé' } }, 1, {

@@ -64,8 +64,8 @@ describe('cancelling a dish already sent, and the training till', () => {
     expect(refused.body.error.message).toContain('30,00');
     const forged = await op({ kind: 'void', lineId: cote.id, version: cote.version, reason: 'client parti', approval: 'v1.1.1.1.xxx' });
     expect(forged.status).toBe(422);
-    expect((await waiter.post('/api/auth/approve', { pin: '0000' })).status).toBe(401);
-    const approved = await waiter.post('/api/auth/approve', { pin: '9753' });
+    expect((await waiter.post('/api/auth/approve', { pin: '0000', purpose: 'void' })).status).toBe(401);
+    const approved = await waiter.post('/api/auth/approve', { pin: '9753', purpose: 'void' });
     expect(approved.status).toBe(200);
     const ok = await op({ kind: 'void', lineId: cote.id, version: cote.version, reason: 'client parti', approval: approved.body.approval });
     expect(ok.status).toBe(201);

@@ -130,7 +130,18 @@ describe('sales that can never be lost or altered', () => {
     });
     expect(piecesForKg.status).toBe(422);
     expect(piecesForKg.body.error.fields[0].field).toBe('lines.0.grams');
-    number -= 4;
+    // A negative payment inside a sale turned one method into another: 83,33 € on a card and a cheque of
+    // -30,00 € "paid" 53,33 € (found by an adversarial probe). Every payment of a sale is positive.
+    const negative = await till.post('/api/sales', {
+      ...basket(),
+      payments: [
+        { method: 'card', amountCents: 8333 },
+        { method: 'cheque', amountCents: -3000 },
+      ],
+    });
+    expect(negative.status).toBe(422);
+    expect(negative.body.error.fields).toEqual([{ field: 'payments', reason: 'un paiement d’une vente est positif' }]);
+    number -= 5;
   });
 
   it('takes tickets out of order without renumbering, flags the gap, and verify names numbers never received', async () => {

@@ -353,7 +353,7 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
                   let approval: string | undefined;
                   if (needsManager) {
                     try {
-                      approval = (await call(authApi.approve, { body: { pin: managerPin } })).approval;
+                      approval = (await call(authApi.approve, { body: { pin: managerPin, purpose: 'void' } })).approval;
                     } catch (err) {
                       setPinError(isOffline(err) ? t('error.network') : t('salle.void.approvalWrong'));
                       return;

@@ -4,7 +4,7 @@ import { readSetting, writeSetting } from '../settings/settings.ts';
 
 /**
  * A manager's approval given on a till (their PIN typed there), as a token the till keeps with the ticket:
- * `v1.<manager>.<till>.<issued ms>.<HMAC>`. The server checks it when the ticket arrives, even hours later
+ * `v2.<manager>.<till>.<issued ms>.<purpose>.<HMAC>`. The server checks it when the ticket arrives, even hours later
  * from an offline outbox; the till cannot forge one.
  */
 async function approvalKey(db: Db, now: Date): Promise<Buffer> {
@@ -18,30 +18,57 @@ async function approvalKey(db: Db, now: Date): Promise<Buffer> {
 
 const mac = (key: Buffer, text: string) => crypto.createHmac('sha256', key).update(text).digest('base64url');
 
-export async function issueApproval(db: Db, managerId: number, tillId: number, now: Date): Promise<string> {
-  const body = `v1.${managerId}.${tillId}.${now.getTime()}`;
+/** What an approval is given for: the till says it when it asks, and the token is good for that only. */
+export type ApprovalPurpose = 'discount' | 'cash' | 'drawer' | 'void' | 'refund';
+
+export async function issueApproval(db: Db, managerId: number, tillId: number, now: Date, purpose: ApprovalPurpose): Promise<string> {
+  const body = `v2.${managerId}.${tillId}.${now.getTime()}.${purpose}`;
   return `${body}.${mac(await approvalKey(db, now), body)}`;
 }
 
 /** How long an approval stays good for a ticket: a customer's time at the counter, a little more. */
 const VALID_MS = 30 * 60_000;
 
-/** The manager who approved, or null when the token is missing, forged, from another till or too old for this ticket. */
-export async function checkApproval(db: Db, token: string | undefined, tillId: number, ticketAt: Date, now: Date): Promise<number | null> {
+/**
+ * The manager who approved, or null when the token is missing, forged, from another till, given for another
+ * purpose, too old for this operation, or already used by another one. `subject` names the operation
+ * (`sale:<id>`, `drawer:<id>`, `void:<op id>`): an approval is good once, and the same operation sent again
+ * (a till's retry) finds its own use. Inside the operation's transaction: the use is written with it.
+ * Tokens of the first version (no purpose, issued before migration 038) are still taken, once, for anything:
+ * a ticket rung offline with one may still be in a till's outbox.
+ */
+export async function checkApproval(
+  db: Db,
+  token: string | undefined,
+  tillId: number,
+  ticketAt: Date,
+  now: Date,
+  use: { purpose: ApprovalPurpose; subject: string },
+): Promise<number | null> {
   if (!token) return null;
-  const m = /^(v1\.(\d+)\.(\d+)\.(\d+))\.([A-Za-z0-9_-]{43})$/.exec(token);
+  const m = /^(v1\.(\d+)\.(\d+)\.(\d+)|v2\.(\d+)\.(\d+)\.(\d+)\.([a-z]+))\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return null;
   const expected = Buffer.from(mac(await approvalKey(db, now), m[1]!));
-  const given = Buffer.from(m[5]!);
+  const given = Buffer.from(m[9]!);
   if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return null;
-  if (Number(m[3]) !== tillId) return null;
-  const issued = Number(m[4]);
+  const [managerId, tokenTill, issued] = (m[2] ? [m[2], m[3], m[4]] : [m[5], m[6], m[7]]).map(Number) as [number, number, number];
+  const purpose = m[8];
+  if (purpose !== undefined && purpose !== use.purpose) return null;
+  if (tokenTill !== tillId) return null;
+  if (issued > now.getTime() + 60_000) return null;
   if (issued > ticketAt.getTime() + 60_000 || ticketAt.getTime() - issued > VALID_MS) return null;
   const manager = await db
     .selectFrom('users')
     .select('id')
-    .where('id', '=', Number(m[2]))
+    .where('id', '=', managerId)
     .where('role', 'in', ['manager', 'admin'])
     .executeTakeFirst();
-  return manager?.id ?? null;
+  if (!manager) return null;
+  const used = await db.selectFrom('approval_uses').select('subject').where('mac', '=', m[9]!).executeTakeFirst();
+  if (used) return used.subject === use.subject ? manager.id : null;
+  await db
+    .insertInto('approval_uses')
+    .values({ mac: m[9]!, manager_id: manager.id, purpose: purpose ?? 'any', subject: use.subject, used_at: now.toISOString() })
+    .execute();
+  return manager.id;
 }

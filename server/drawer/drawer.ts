@@ -79,7 +79,10 @@ export async function recordCashMovement(
       const { cashOutApprovalCents: limit } = await tillOptions(trx);
       const needs = body.reason === 'producer_payment' || (limit > 0 && body.amountCents > limit);
       if (needs) {
-        approvedBy = tillId !== null && actor.tillId !== null ? await checkApproval(trx, body.approval, tillId, at, now) : null;
+        approvedBy =
+          tillId !== null && actor.tillId !== null
+            ? await checkApproval(trx, body.approval, tillId, at, now, { purpose: 'drawer', subject: `drawer:${body.id}` })
+            : null;
         if (approvedBy === null)
           throw new Unprocessable(
             body.reason === 'producer_payment'

@@ -164,7 +164,9 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
         const worth = line.quantity * line.unit_price_cents;
         let approvedBy: number | null = null;
         if (voidApprovalCents > 0 && worth > voidApprovalCents) {
-          approvedBy = actor.tillId ? await checkApproval(trx, op.approval, actor.tillId, new Date(op.at), now) : null;
+          approvedBy = actor.tillId
+            ? await checkApproval(trx, op.approval, actor.tillId, new Date(op.at), now, { purpose: 'void', subject: `void:${op.id}` })
+            : null;
           if (approvedBy === null)
             throw new Unprocessable(
               `Annuler une ligne de plus de ${formatEuros(voidApprovalCents as Cents)} demande le code PIN d’un responsable.`,

@@ -10,6 +10,8 @@ import { tillOptions } from '../settings/settings.ts';
 const eur = (c: number) => formatEuros(c as Cents);
 
 export interface PaymentRulesInput {
+  /** The ticket's id: a manager's approval is used by it, once. */
+  saleId: string;
   /** The ticket's lines as priced: the product and what the line costs after its discounts. */
   lines: readonly { productId: number; totalCents: number }[];
   totalCents: number;
@@ -72,7 +74,10 @@ export async function checkPaymentRules(trx: Trx, t: PaymentRulesInput): Promise
   const cashPaid = t.payments.filter((p) => p.method === CASH).reduce((s, p) => s + p.amountCents, 0) - t.changeCents;
   if (options.cashApprovalAboveCents > 0 && cashPaid > options.cashApprovalAboveCents) {
     if (t.cashierRole === 'manager' || t.cashierRole === 'admin') return { cashApprovedBy: t.cashierId };
-    const approver = await checkApproval(trx, t.cashApproval, t.tillId, t.createdAt, t.now);
+    const approver = await checkApproval(trx, t.cashApproval, t.tillId, t.createdAt, t.now, {
+      purpose: 'cash',
+      subject: `sale:${t.saleId}`,
+    });
     if (approver === null)
       throw new Unprocessable(
         `Ticket refusé : un paiement en espèces au-delà de ${eur(options.cashApprovalAboveCents)} doit être confirmé par un responsable (code PIN sur la caisse).`,

@@ -231,6 +231,7 @@ async function recordSaleIn(
     if (checked.share) return { created: true, sale: await recordSharePart(trx, body, bodyHash, ctx, till, createdAt) };
     const { productOf, ordered, linePrices, toPrice, priced, settled } = checked;
     const { cashApprovedBy } = await checkPaymentRules(trx, {
+      saleId: body.id,
       lines: body.lines.map((l, i) => ({ productId: l.productId, totalCents: priced.lines[i]!.total })),
       totalCents: priced.total,
       payments: settled.payments,
@@ -282,7 +283,10 @@ async function recordSaleIn(
     if (over.length) {
       if (ctx.cashierRole === 'manager' || ctx.cashierRole === 'admin') approvedBy = ctx.cashierId;
       else {
-        approvedBy = await checkApproval(trx, body.discountApproval, till.id, createdAt, ctx.now);
+        approvedBy = await checkApproval(trx, body.discountApproval, till.id, createdAt, ctx.now, {
+          purpose: 'discount',
+          subject: `sale:${body.id}`,
+        });
         if (approvedBy === null) {
           throw new Unprocessable(
             manualOver.size && over.length === manualOver.size
@@ -435,6 +439,7 @@ async function recordSharePart(
   if ('problem' in settled)
     throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
   const { cashApprovedBy } = await checkPaymentRules(trx, {
+    saleId: body.id,
     lines: part.lines,
     totalCents: part.amountCents,
     payments: settled.payments,

@@ -41,7 +41,13 @@ export const unlockBody = z
   })
   .strict();
 
-export const approveBody = z.object({ pin: z.string().regex(/^\d{4,8}$/, 'code PIN de 4 à 8 chiffres') }).strict();
+export const approveBody = z
+  .object({
+    pin: z.string().regex(/^\d{4,8}$/, 'code PIN de 4 à 8 chiffres'),
+    /** What the approval is for: the token it gives is good for that only, once. */
+    purpose: z.enum(['discount', 'cash', 'drawer', 'void', 'refund']),
+  })
+  .strict();
 
 // ——— Responses ———
 

@@ -141,7 +141,7 @@ export function PayScreen({ s }: { s: TillState }) {
   const confirmCash = async () => {
     if (cashPending === null) return;
     try {
-      const { approval, approver } = await call(authApi.approve, { body: { pin } });
+      const { approval, approver } = await call(authApi.approve, { body: { pin, purpose: 'cash' } });
       till.addPayment({ method: 'cash', amountCents: cashPending }, approval);
       setCashPending(null);
       setDigits('');

@@ -73,7 +73,7 @@ export function RefundScreen({ s }: { s: TillState }) {
     setError('');
     if (s.outbox.waiting > 0 || !s.outbox.online) return setError(t('till.refund.needsOnline'));
     try {
-      if (!isManager) await call(authApi.approve, { body: { pin } });
+      if (!isManager) await call(authApi.approve, { body: { pin, purpose: 'refund' } });
       const device = s.device!;
       const counter = `number:${device.id}:${device.trainingMode ? 'training' : 'real'}`;
       const id = uuidv7();

@@ -197,7 +197,7 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
     if (!isManager && (discountOver || priceOver)) {
       if (!pin) return setError(t(priceOver ? 'till.price.needsManager' : 'till.discount.needsManager', { limit: limitBp / 100 }));
       try {
-        approval = (await call(authApi.approve, { body: { pin } })).approval;
+        approval = (await call(authApi.approve, { body: { pin, purpose: 'discount' } })).approval;
       } catch (e) {
         setPin('');
         return setError(errorText(e));
@@ -313,7 +313,7 @@ export function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtota
     if (!isManager && cents * 10_000 > subtotal * limitBp) {
       if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
       try {
-        const { approval } = await call(authApi.approve, { body: { pin } });
+        const { approval } = await call(authApi.approve, { body: { pin, purpose: 'discount' } });
         till.setCart({ ...s.cart, discountCents: cents, approval });
       } catch (e) {
         setPin('');
