@@ -170,6 +170,17 @@ describe('closings (Z), X reports and closed days', () => {
       outletCents: 2540,
       establishmentCents: 2540,
     });
+    // Sold inside the closed month (a till's clock gone back, or a ticket kept offline since the 15th): booked
+    // after its end, late, and the month's figures stay as they were. So is one of 29 October, a day that has
+    // no Z and never will (the 30th and 31st are closed after it): it used to be booked there, out of every Z.
+    for (const at of ['2026-10-15T10:00:00Z', '2026-10-29T10:00:00Z', '2019-03-01T10:00:00Z']) {
+      const back = await sell(at, [{ productId: biere.id, quantity: 1, unitPriceCents: 320 }], 320, [{ method: 'cash', amountCents: 320 }]);
+      expect(back.status).toBe(201);
+      expect(back.body.businessDay).toBe('2026-11-01');
+    }
+    const x = (await shop.admin.get('/api/closings/x?outlet=shop&day=2026-11-01')).body;
+    // The two of the previous test, and these three: 840 + 3 × 320.
+    expect(x).toMatchObject({ closed: false, figures: { tickets: 5, totalCents: 1800, lateTickets: 4 } });
     expect((await shop.admin.post('/api/closings/month', { outlet: 'shop', month: '2026-11' })).status).toBe(422);
     expect((await shop.admin.post('/api/closings/year', { outlet: 'shop', year: '2026' })).status).toBe(422);
     expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-11-24', cashCountedCents: 0 })).status).toBe(422);

@@ -56,6 +56,17 @@ describe('consignment stock ledger', () => {
     expect(ret.body).toMatchObject({ kind: 'return', number: 1 });
     // 30 − 4 returned = 26
     expect(await onHand(miel.id)).toBe(26);
+    // No more than the shelf holds, a product on two lines counted in all: 20 + 7 of 26 is refused, whole.
+    const tooMany = await shop.admin.post('/api/stock/returns', {
+      producerId: producer.id,
+      lines: [
+        { productId: miel.id, quantity: 20 },
+        { productId: miel.id, quantity: 7 },
+      ],
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.fields[0].field).toBe('lines.1.quantity');
+    expect(await onHand(miel.id)).toBe(26);
     await shop.admin.post('/api/stock/losses', { lines: [{ productId: miel.id, quantity: 1, reason: 'breakage' }] });
     // 26 − 1 broken = 25
     expect(await onHand(miel.id)).toBe(25);

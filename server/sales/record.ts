@@ -256,6 +256,8 @@ async function recordSaleIn(
       lines: body.lines.map((l, i) => ({ productId: l.productId, items: l.quantity ?? 1, totalCents: priced.lines[i]!.total })),
       payments: settled.payments,
       day: businessDay(createdAt, ctx.timeZone),
+      // The allowance is counted by the month the ticket is booked in, as its use is stored.
+      bookedOn: body.household ? await firstOpenDay(trx, till.outlet_id, businessDay(createdAt, ctx.timeZone)) : '',
       training: till.training_mode === 1,
     });
 
@@ -791,19 +793,31 @@ export function commitEffects(sale: SaleView): { stockMoved: readonly number[]; 
 }
 
 /** The first business day on or after `day` with no closing for this outlet. */
+/**
+ * The day a ticket (or a drawer movement) sold on `day` is booked on: that day, unless the outlet's books are
+ * closed there. Closed means up to the outlet's last day closing (Z) or the end of its last month closing:
+ * whatever is sold before it (offline, or with a till's clock gone back) is booked on the day after it, late,
+ * never inside a closed period. A day left without its Z before a later one (a Sunday the shop was shut)
+ * takes nothing either: no Z will ever sum it.
+ */
 export async function firstOpenDay(db: Db, outletId: number, day: string): Promise<string> {
-  const closed = new Set(
-    (
-      await rawRows<{ period: string }>(
-        db,
-        'select "period" from "closings" where "outlet_id" = ? and "kind" = \'day\' and "period" >= ?',
-        [outletId, day],
-      )
-    ).map((c) => c.period),
+  const [last] = await rawRows<{ day: string | null; month: string | null }>(
+    db,
+    'select (select max("period") from "closings" where "outlet_id" = ? and "kind" = \'day\') as "day", (select max("period") from "closings" where "outlet_id" = ? and "kind" = \'month\') as "month"',
+    [outletId, outletId],
   );
-  let d = day;
-  while (closed.has(d)) d = nextDay(d);
-  return d;
+  let open = day;
+  if (last?.day && last.day >= open) open = nextDay(last.day);
+  const monthEnd = last?.month ? lastDayOfMonth(last.month) : null;
+  if (monthEnd && monthEnd >= open) open = nextDay(monthEnd);
+  return open;
+}
+
+/** `2026-02` → `2026-02-28`. */
+function lastDayOfMonth(month: string): string {
+  const t = new Date(`${month}-01T12:00:00Z`);
+  t.setUTCMonth(t.getUTCMonth() + 1, 0);
+  return t.toISOString().slice(0, 10);
 }
 
 export function nextDay(day: string): string {

@@ -435,7 +435,10 @@ export async function checkSolidarity(
     /** Each line as priced: its product, how many items it counts (pieces; 1 for a weighed line), its total. */
     lines: readonly { productId: number; items: number; totalCents: number }[];
     payments: readonly { method: string; amountCents: number }[];
+    /** The day it was sold: the card must be valid then. */
     day: string;
+    /** The day it is booked on (server/sales/record.ts `firstOpenDay`): its month's allowance and the fund then. */
+    bookedOn: string;
     training: boolean;
   },
 ): Promise<SolidarityLink | null> {
@@ -469,14 +472,14 @@ export async function checkSolidarity(
       [{ field: at >= 0 ? `payments.${at}.amountCents` : 'payments', reason: `part du fonds attendue : ${split.fundCents} centimes` }],
     );
   if (!t.training) {
-    const used = await usedInMonth(trx, h.id, monthOf(t.day));
+    const used = await usedInMonth(trx, h.id, monthOf(t.bookedOn));
     const left = h.monthly_allowance_cents - used;
     if (split.fundCents > left)
       throw new Unprocessable(
         `Plafond mensuel du foyer ${householdCode(h.number)} : il reste ${msgEuros(Math.max(0, left))} ce mois-ci, ce ticket en demande ${msgEuros(split.fundCents)}.`,
         [{ field: 'household', reason: 'plafond mensuel atteint' }],
       );
-    const { contributed, spent } = await fundBalance(trx, t.day);
+    const { contributed, spent } = await fundBalance(trx, t.bookedOn);
     if (split.fundCents > contributed - spent)
       throw new Unprocessable(
         `Le fonds de solidarité n’a plus que ${msgEuros(Math.max(0, contributed - spent))} : ce ticket en demande ${msgEuros(split.fundCents)}.`,

@@ -163,7 +163,37 @@ export async function recordSlip(
   now: Date,
   siteId: number,
 ): Promise<SlipView> {
-  const { producer } = await producerLines(db, kind, input);
+  const { producer, products } = await producerLines(db, kind, input);
+  // A producer takes back what is on this site's shelf, no more: a return of 100 000 boxes out of 39 would
+  // pass missing stock off as taken back (found by an adversarial probe). A product on several lines counts
+  // once, in all. A shelf that holds more or less than it says is counted first (inventaire).
+  if (kind === 'return') {
+    const ids = [...new Set(input.lines.map((l) => l.productId))];
+    const onHand = new Map(
+      (
+        await db
+          .selectFrom('stock_levels')
+          .select(['product_id', 'on_hand'])
+          .where('site_id', '=', siteId)
+          .where('product_id', 'in', ids)
+          .execute()
+      ).map((r) => [r.product_id, r.on_hand]),
+    );
+    const taken = new Map<number, number>();
+    input.lines.forEach((l, i) => {
+      const p = products.get(l.productId)!;
+      const total = (taken.get(p.id) ?? 0) + l.quantity;
+      taken.set(p.id, total);
+      const here = Math.max(0, onHand.get(p.id) ?? 0);
+      if (total > here) {
+        const amount = (n: number) => (p.unit === 'kg' ? `${n} g` : String(n));
+        throw new Invalid({
+          field: `lines.${i}.quantity`,
+          reason: `${amount(here)} de « ${p.name} » en rayon : on ne peut pas en reprendre ${amount(total)} (comptez le rayon d’abord s’il en a plus)`,
+        });
+      }
+    });
+  }
   const number = await nextSlipNumber(db, kind);
   const at = now.toISOString();
   const slip = await db
