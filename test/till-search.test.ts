@@ -36,7 +36,7 @@ function catalog(list: readonly string[] = names): CatalogData {
 const ids = (ps: Product[]) => ps.map((p) => p.id);
 
 describe('till search', () => {
-  it('ranks names starting with the first word first, then the others in catalogue order', () => {
+  it('ranks names starting with the first word first, then the others, each in alphabetical order', () => {
     const index = new CatalogIndex(catalog());
     // "brebis": "Brebis frais" (12) starts with it; "Tomme de brebis" (1) only contains it.
     expect(ids(index.search('brebis'))).toEqual([12, 1]);
@@ -47,10 +47,11 @@ describe('till search', () => {
     expect(ids(index.search('tomme br'))).toEqual([1, 2]);
     expect(ids(index.search('tomme breb'))).toEqual([1]);
     // Back to a wider query: not narrowed from the last one.
-    expect(ids(index.search('miel'))).toEqual([3, 4]);
-    expect(ids(index.search('mie'))).toEqual([3, 4]);
-    // "bi": Bière blonde and brune start with it; Tomme de brebis (1) and Brebis frais (12) contain it.
-    expect(ids(index.search('bi'))).toEqual([5, 6, 1, 12]);
+    // "Miel de bruyère" (4) before "Miel de châtaignier" (3): b before c, whatever the catalogue's order.
+    expect(ids(index.search('miel'))).toEqual([4, 3]);
+    expect(ids(index.search('mie'))).toEqual([4, 3]);
+    // "bi": Bière blonde and brune start with it; Brebis frais (12) and Tomme de brebis (1) contain it.
+    expect(ids(index.search('bi'))).toEqual([5, 6, 12, 1]);
   });
 
   it('answers every sequence of queries as a fresh index does', () => {
@@ -69,12 +70,18 @@ describe('till search', () => {
 
   it('answers as the rule written out plainly, on any catalogue and any typing', () => {
     // The rule: every word of the query within the product's name or producer (accents and case aside);
-    // names starting with the first word first, then the others, each in catalogue order; at most `limit`.
+    // names starting with the first word first, then the others, each in alphabetical order of the searched
+    // text (name, producer; accents and case aside), equal texts in catalogue order; at most `limit`.
     const reference = (data: CatalogData, query: string, limit: number) => {
       const terms = searchTerms(query);
       if (!terms.length) return [];
-      const texts = data.products.map((p) => normalizeForSearch(`${p.name} ${p.producerName ?? ''}`));
-      const all = data.products.filter((_, i) => terms.every((t) => texts[i]!.includes(t)));
+      const key = (p: (typeof data.products)[number]) => normalizeForSearch(`${p.name} ${p.producerName ?? ''}`);
+      const sorted = data.products
+        .map((p, i) => ({ p, i, k: key(p) }))
+        .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
+        .map((x) => x.p);
+      const texts = sorted.map(key);
+      const all = sorted.filter((_, i) => terms.every((t) => texts[i]!.includes(t)));
       const starts = all.filter((p) => normalizeForSearch(p.name).startsWith(terms[0]!));
       return ids([...starts, ...all.filter((p) => !starts.includes(p))].slice(0, limit));
     };

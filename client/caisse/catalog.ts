@@ -31,17 +31,22 @@ export class CatalogIndex {
 
   constructor(readonly data: CatalogData) {
     this.inStorePrefixes = (data.inStoreLayouts.length ? data.inStoreLayouts : defaultInStoreLayouts).map((l) => l.prefix);
-    for (const p of data.products) {
-      if (!p.active) continue;
+    const active = data.products.filter((p) => p.active);
+    const textOf = active.map((p) => ` ${normalizeForSearch(`${p.name} ${p.producerName ?? ''} ${p.plu ?? ''}`)}`);
+    // In the order a person reads a list: by name, whatever its capitals and accents (« Bière ambrée » before
+    // « Bière IPA », « Boîte » before « Bourguignon »), the search text having neither.
+    const order = Int32Array.from(textOf.keys()).sort((a, b) => (textOf[a]! < textOf[b]! ? -1 : textOf[a]! > textOf[b]! ? 1 : a - b));
+    for (const i of order) {
+      const p = active[i]!;
       this.byId.set(p.id, p);
       for (const b of p.barcodes) this.byBarcode.set(b, p);
       if (p.plu) this.byPlu.set(p.plu, p);
       this.list.push(p);
-      this.texts.push(` ${normalizeForSearch(`${p.name} ${p.producerName ?? ''} ${p.plu ?? ''}`)}`);
+      this.texts.push(textOf[i]!);
     }
     this.buffers = [new Int32Array(this.list.length), new Int32Array(this.list.length)];
-    const texts = this.texts;
-    this.sorted = Int32Array.from(texts.keys()).sort((a, b) => (texts[a]! < texts[b]! ? -1 : texts[a]! > texts[b]! ? 1 : 0));
+    // The list is in the texts' order already.
+    this.sorted = Int32Array.from(this.texts.keys());
   }
 
   get products(): readonly Product[] {

@@ -112,9 +112,12 @@ function Plan({
   const now = Date.now();
   const active = room.tables.filter((x) => x.active);
   const tables = list ? [...active].sort((a, b) => a.name.localeCompare(b.name, 'fr', { numeric: true })) : active;
-  const height = Math.max(60, ...tables.map((x) => x.y + x.height + 4));
+  // The plan is drawn from what its tables take up, up to twice its size: a room laid out in the left half
+  // of the editor's grid fills the tablet's width, and a busy table's number, covers and amount fit its tile.
+  const width = Math.min(PLAN_WIDTH, Math.max(PLAN_WIDTH / 2, ...tables.map((x) => x.x + x.width + 4)));
+  const height = Math.max(30, ...tables.map((x) => x.y + x.height + 4));
   return (
-    <section class={list ? 'plan list' : 'plan'} aria-label={room.name} style={list ? {} : { aspectRatio: `${PLAN_WIDTH} / ${height}` }}>
+    <section class={list ? 'plan list' : 'plan'} aria-label={room.name} style={list ? {} : { aspectRatio: `${width} / ${height}` }}>
       {tables.map((tb) => {
         const o = byTable.get(tb.id);
         const state = tableState(o);
@@ -128,9 +131,9 @@ function Plan({
               list
                 ? {}
                 : {
-                    left: `${(tb.x / PLAN_WIDTH) * 100}%`,
+                    left: `${(tb.x / width) * 100}%`,
                     top: `${(tb.y / height) * 100}%`,
-                    width: `${(tb.width / PLAN_WIDTH) * 100}%`,
+                    width: `${(tb.width / width) * 100}%`,
                     height: `${(tb.height / height) * 100}%`,
                   }
             }

@@ -174,7 +174,7 @@ export const en: TillCatalogue = {
   'salle.open.submit': 'Open the table',
   'salle.open.title': 'Table {name}: how many covers?',
   'salle.order.closed': 'This table is paid and free.',
-  'salle.order.empty': 'No item yet: add some with “+ Add”.',
+  'salle.order.empty': 'No item yet: pick some from the menu.',
   'salle.pending': '{n} waiting to be sent',
   'salle.picker': 'Menu',
   'salle.printerDown': 'Printer {name}: {state}. Tickets are waiting; you can send them to another printer.',

@@ -179,7 +179,7 @@ export const fr = {
   'salle.open.submit': 'Ouvrir la table',
   'salle.open.title': 'Table {name} : combien de couverts ?',
   'salle.order.closed': 'Cette table est réglée et libre.',
-  'salle.order.empty': 'Aucun article : ajoutez-en avec « + Ajouter ».',
+  'salle.order.empty': 'Aucun article : choisissez-en dans la carte.',
   'salle.pending': '{n} en attente d’envoi',
   'salle.picker': 'Carte',
   'salle.printerDown': 'Imprimante {name} : {state}. Les bons attendent ; vous pouvez les envoyer sur une autre imprimante.',
