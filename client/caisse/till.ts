@@ -112,6 +112,28 @@ export async function pinDigest(pin: string, salt: string): Promise<string> {
  * catalogue kept for offline use, the cart, payments, the numbered outbox, live updates.
  */
 const CART_KEY = 'comptoir.cart';
+/** The payments of the ticket being paid (a card already charged must not be forgotten by a reload). */
+const PAYMENTS_KEY = 'comptoir.payments';
+
+interface KeptPayments {
+  /** The cart they pay (`cartKey`): another cart never takes them. */
+  of: string;
+  payments: Payment[];
+  cashApproval: string | null;
+}
+
+const cartKey = (cart: Cart) =>
+  JSON.stringify([cart.discountCents, cart.lines.map((l) => [l.productId, l.quantity, l.unitPriceCents, l.discountCents])]);
+
+function keptPaymentsFor(cart: Cart): KeptPayments | null {
+  try {
+    const raw = localStorage.getItem(PAYMENTS_KEY);
+    const kept = raw ? (JSON.parse(raw) as KeptPayments) : null;
+    return kept && kept.of === cartKey(cart) ? kept : null;
+  } catch {
+    return null;
+  }
+}
 
 function keptCartOnTablet(): Cart | null {
   try {
@@ -220,6 +242,7 @@ export class Till {
     const prev = this.state;
     this.state = { ...prev, ...patch };
     if (patch.cart && patch.cart !== prev.cart) this.keepCart(patch.cart);
+    if (patch.payments && patch.payments !== prev.payments) this.keepPayments();
     for (const l of this.listeners) l(this.state, prev);
   }
 
@@ -240,6 +263,18 @@ export class Till {
       if (typeof requestIdleCallback === 'function') requestIdleCallback(() => this.flushCart(), { timeout: 500 });
       else this.flushCart();
     }, 1000);
+  }
+
+  /** The payments taken so far, written at once (a few a ticket): a reload finds them on the payment screen. */
+  private keepPayments() {
+    try {
+      const { payments, cashApproval, cart } = this.state;
+      const kept: KeptPayments = { of: cartKey(cart), payments, cashApproval: cashApproval ?? null };
+      if (payments.length) localStorage.setItem(PAYMENTS_KEY, JSON.stringify(kept));
+      else localStorage.removeItem(PAYMENTS_KEY);
+    } catch {
+      // Storage full or refused: the payments still live in memory.
+    }
   }
 
   /** Writes the cart waiting to be kept, if any. */
@@ -557,7 +592,16 @@ export class Till {
     if (!this.state.cart.lines.length && !this.state.orderShare) return;
     // A day left without its Z: the server would refuse the ticket, so it is not paid for here.
     if (salesBlocked(this.state.day)) return;
-    this.set({ screen: 'pay', payments: [], message: null, cashApproval: null, household: null });
+    // Payments kept from before a reload come back with their cart: a card already charged stays paid.
+    // (Not the solidarity fund's share: it goes with a household's card, scanned again.)
+    const kept = keptPaymentsFor(this.state.cart);
+    this.set({
+      screen: 'pay',
+      payments: kept?.payments.filter((p) => p.method !== 'solidarity') ?? [],
+      message: null,
+      cashApproval: kept?.cashApproval ?? null,
+      household: null,
+    });
   }
 
   cancelPayment() {
