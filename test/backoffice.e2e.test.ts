@@ -478,6 +478,37 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await screenshot(page, 'backoffice-laptop-system');
   });
 
+  it('lets a manager change their own password (it was the administrators’ alone)', async () => {
+    const created = await shop.admin.post('/api/users', {
+      login: 'cheffe',
+      displayName: 'Cheffe',
+      role: 'manager',
+      password: 'ancien-mot-de-passe',
+    });
+    expect(created.status).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR' });
+    const own = await context.newPage();
+    await own.goto(shopOrigin(shop.server.port));
+    await own.getByLabel('Identifiant').fill('cheffe');
+    await own.getByLabel('Mot de passe').fill('ancien-mot-de-passe');
+    await own.getByRole('button', { name: 'Se connecter' }).click();
+    await own.getByRole('link', { name: 'Caisses et réglages' }).click();
+    const form = own.locator('details.own-password');
+    await form.getByText('Mon mot de passe', { exact: true }).click();
+    await form.getByLabel('Mot de passe actuel').fill('ancien-mot-de-passe');
+    await form.getByLabel('Nouveau mot de passe (10 caractères ou plus)').fill('nouveau-mot-de-passe');
+    // Typed twice: a slip of the finger is caught before the old one is gone.
+    await form.getByLabel('Le nouveau, une seconde fois').fill('nouveau-mot-de-pase');
+    await form.getByRole('button', { name: 'Changer mon mot de passe' }).click();
+    await expect.poll(() => text(form.getByRole('alert'))).toBe('Les deux nouveaux mots de passe ne sont pas les mêmes.');
+    await form.getByLabel('Le nouveau, une seconde fois').fill('nouveau-mot-de-passe');
+    await form.getByRole('button', { name: 'Changer mon mot de passe' }).click();
+    await expect.poll(() => text(form.getByRole('status'))).toBe('Mot de passe changé.');
+    expect((await shop.client().post('/api/auth/login', { login: 'cheffe', password: 'ancien-mot-de-passe' })).status).toBe(401);
+    expect((await shop.client().post('/api/auth/login', { login: 'cheffe', password: 'nouveau-mot-de-passe' })).status).toBe(200);
+    await context.close();
+  });
+
   it('fits a tablet in portrait', async () => {
     const tablet = await managerPage({ width: 800, height: 1280 });
     await tablet.getByText('Dernières clôtures').waitFor();

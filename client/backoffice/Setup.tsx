@@ -44,12 +44,66 @@ export function Setup({ t, lang, admin, network = true }: { t: T; lang: Lang; ad
           {error}
         </p>
       )}
+      <OwnPassword t={t} />
       <Tills t={t} lang={lang} tills={tills} printers={printers} onChange={refresh} />
       <Users t={t} lang={lang} admin={admin} outlets={outlets} />
       <Printers t={t} lang={lang} printers={printers} onChange={refresh} />
       {/* The shop's identity and how every till behaves are the network's (a manager tied to a site: not theirs to set). */}
       {network && <ShopSettings t={t} lang={lang} />}
     </>
+  );
+}
+
+/** Whoever is logged in changes their own password, giving the current one (a manager's is not an admin's to keep). */
+function OwnPassword({ t }: { t: T }) {
+  const [error, setError] = useState('');
+  const [done, setDone] = useState('');
+  async function submit(e: Event) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const f = fd(e);
+    setError('');
+    setDone('');
+    if (str(f, 'password') !== str(f, 'confirm')) return setError(t('bo.setup.passwordsDiffer'));
+    try {
+      await call(authApi.password, { body: { current: String(f.get('current') ?? ''), password: str(f, 'password') } });
+      form.reset();
+      setDone(t('bo.setup.ownPasswordDone'));
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+  return (
+    <details class="form-box own-password">
+      <summary>{t('bo.setup.ownPassword')}</summary>
+      <form onSubmit={submit} class="grid-form">
+        <label>
+          {t('bo.setup.currentPassword')}
+          <input name="current" type="password" required autoComplete="current-password" />
+        </label>
+        <label>
+          {t('bo.setup.newPassword')}
+          <input name="password" type="password" required minLength={10} autoComplete="new-password" />
+        </label>
+        <label>
+          {t('bo.setup.confirmPassword')}
+          <input name="confirm" type="password" required minLength={10} autoComplete="new-password" />
+        </label>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        {done && (
+          <p class="ok" role="status">
+            {done}
+          </p>
+        )}
+        <div class="actions wide">
+          <button type="submit">{t('bo.setup.changePassword')}</button>
+        </div>
+      </form>
+    </details>
   );
 }
 

@@ -151,6 +151,17 @@ async function producerLines(db: Trx, kind: SlipKind, input: { producerId: numbe
   return { producer, products };
 }
 
+/** What a site's shelf holds of each product (a product never moved there is absent). */
+async function onHandAt(db: Trx, siteId: number, productIds: readonly number[]): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('stock_levels')
+    .select(['product_id', 'on_hand'])
+    .where('site_id', '=', siteId)
+    .where('product_id', 'in', productIds)
+    .execute();
+  return new Map(rows.map((r) => [r.product_id, r.on_hand]));
+}
+
 /**
  * A deposit slip (bon de dépôt) or a return slip (reprise): one delivery or pick-up by one producer, one
  * movement per line. Only that producer's own products can be on it: they own the consignment stock.
@@ -168,17 +179,7 @@ export async function recordSlip(
   // pass missing stock off as taken back (found by an adversarial probe). A product on several lines counts
   // once, in all. A shelf that holds more or less than it says is counted first (inventaire).
   if (kind === 'return') {
-    const ids = [...new Set(input.lines.map((l) => l.productId))];
-    const onHand = new Map(
-      (
-        await db
-          .selectFrom('stock_levels')
-          .select(['product_id', 'on_hand'])
-          .where('site_id', '=', siteId)
-          .where('product_id', 'in', ids)
-          .execute()
-      ).map((r) => [r.product_id, r.on_hand]),
-    );
+    const onHand = await onHandAt(db, siteId, [...new Set(input.lines.map((l) => l.productId))]);
     const taken = new Map<number, number>();
     input.lines.forEach((l, i) => {
       const p = products.get(l.productId)!;
@@ -250,16 +251,7 @@ export async function recordTransfer(db: Trx, input: TransferBody, userId: numbe
         .execute()
     ).map((r) => r.product_id),
   );
-  const onHand = new Map(
-    (
-      await db
-        .selectFrom('stock_levels')
-        .select(['product_id', 'on_hand'])
-        .where('site_id', '=', fromSiteId)
-        .where('product_id', 'in', ids)
-        .execute()
-    ).map((r) => [r.product_id, r.on_hand]),
-  );
+  const onHand = await onHandAt(db, fromSiteId, ids);
   input.lines.forEach((l, i) => {
     const p = products.get(l.productId)!;
     if (!sold.has(p.id))

@@ -58,6 +58,7 @@ export const en: TillCatalogue = {
   'till.lock.offlinePin': 'Offline: wrong PIN, or this cashier never logged in on this tablet.',
   'till.lock.pin': 'PIN',
   'till.lock.who': 'Who is at the till?',
+  'till.lock.whoOnDuty': 'Who is on duty?',
   'till.price.label': 'Unit price (catalogue {price})',
   'till.price.perKg': 'Price per kg (catalogue {price})',
   'till.price.reason': 'Reason for the manual price',

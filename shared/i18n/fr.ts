@@ -62,6 +62,7 @@ export const fr = {
   'till.lock.offlinePin': 'Hors ligne : code PIN incorrect, ou ce caissier ne s’est jamais connecté sur cette tablette.',
   'till.lock.pin': 'Code PIN',
   'till.lock.who': 'Qui tient la caisse ?',
+  'till.lock.whoOnDuty': 'Qui est de service ?',
   'till.price.label': 'Prix unitaire (catalogue {price})',
   'till.price.perKg': 'Prix au kg (catalogue {price})',
   'till.price.reason': 'Motif du prix manuel',

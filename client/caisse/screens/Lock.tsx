@@ -11,6 +11,8 @@ export function LockScreen({ s }: { s: TillState }) {
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
   const staff = s.device?.staff ?? [];
+  // The restaurant's phones and tills are held by whoever is on duty; the shop's by its cashier.
+  const whoKey = s.device?.outlet === 'restaurant' ? 'till.lock.whoOnDuty' : 'till.lock.who';
   // Locks end on their own: redraw each 15 s so a badge goes when its time is up.
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -70,8 +72,8 @@ export function LockScreen({ s }: { s: TillState }) {
   });
   return (
     <main class="lock">
-      <section class="staff" aria-label={t('till.lock.who')}>
-        <h1>{t('till.lock.who')}</h1>
+      <section class="staff" aria-label={t(whoKey)}>
+        <h1>{t(whoKey)}</h1>
         {deviceLock && (
           <p class="error" role="alert">
             {t('till.lock.deviceLocked', { time: moment(deviceLock, lang, { timeStyle: 'medium' }) })}
