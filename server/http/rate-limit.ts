@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { sendJson } from './plain.ts';
+import { withoutTrailingSlash } from './route-table.ts';
 import { sql, type Kysely } from 'kysely';
 
 /**
@@ -119,7 +120,7 @@ export function rateLimitGate(limiter: Limiter, onLimited?: (group: string, ip: 
   return (method: string, path: string, ip: string, res: ServerResponse): boolean | Promise<boolean> => {
     // Judged on the path as the routes are found (server/http/route-table.ts): whatever its case, with or
     // without one trailing slash. `/API/auth/login/` is the login route, and counts as one.
-    const key = (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path).toLowerCase();
+    const key = withoutTrailingSlash(path).toLowerCase();
     const group = RATE_GROUPS.find((g) => g.test(method, key));
     if (!group) return false;
     const wait = limiter.take(`${group.name}:${ip}`, group.bucket);

@@ -54,6 +54,11 @@ function decodeParam(value: string): string {
   }
 }
 
+/** A request's path as routes are matched: one trailing slash does not count (express's `strict: false`). */
+export function withoutTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
 export class RouteTable {
   private readonly methods = new Map<string, MethodRoutes>();
 
@@ -77,7 +82,7 @@ export class RouteTable {
   find(method: string, path: string): RouteMatch | null {
     const table = this.methods.get(method) ?? (method === 'HEAD' ? this.methods.get('GET') : undefined);
     if (!table) return null;
-    const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const trimmed = withoutTrailingSlash(path);
     const exact = table.exact.get(trimmed.toLowerCase());
     let parts: string[] | null = null;
     for (const pattern of table.patterns) {
