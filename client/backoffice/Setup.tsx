@@ -44,7 +44,8 @@ export function Setup({ t, lang, admin, network = true }: { t: T; lang: Lang; ad
           {error}
         </p>
       )}
-      <OwnPassword t={t} />
+      <OwnSecret t={t} kind="password" />
+      <OwnSecret t={t} kind="pin" />
       <Tills t={t} lang={lang} tills={tills} printers={printers} onChange={refresh} />
       <Users t={t} lang={lang} admin={admin} outlets={outlets} />
       <Printers t={t} lang={lang} printers={printers} onChange={refresh} />
@@ -54,40 +55,50 @@ export function Setup({ t, lang, admin, network = true }: { t: T; lang: Lang; ad
   );
 }
 
-/** Whoever is logged in changes their own password, giving the current one (a manager's is not an admin's to keep). */
-function OwnPassword({ t }: { t: T }) {
+/**
+ * Whoever is logged in changes their own password, giving the current one (a manager's is not an admin's to
+ * keep); a manager also their own till PIN (the one that approves at the tills), their password asked again.
+ */
+function OwnSecret({ t, kind }: { t: T; kind: 'password' | 'pin' }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
+  const pin = kind === 'pin';
   async function submit(e: Event) {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const f = fd(e);
     setError('');
     setDone('');
-    if (str(f, 'password') !== str(f, 'confirm')) return setError(t('bo.setup.passwordsDiffer'));
+    if (str(f, 'secret') !== str(f, 'confirm')) return setError(t(pin ? 'bo.setup.pinsDiffer' : 'bo.setup.passwordsDiffer'));
+    const current = String(f.get('current') ?? '');
     try {
-      await call(authApi.password, { body: { current: String(f.get('current') ?? ''), password: str(f, 'password') } });
+      if (pin) await call(authApi.ownPin, { body: { current, pin: str(f, 'secret') } });
+      else await call(authApi.password, { body: { current, password: str(f, 'secret') } });
       form.reset();
-      setDone(t('bo.setup.ownPasswordDone'));
+      setDone(t(pin ? 'bo.setup.ownPinDone' : 'bo.setup.ownPasswordDone'));
     } catch (err) {
       setError(errorText(err));
     }
   }
+  // A PIN is typed on the till's keypad: digits only, 4 to 8 of them.
+  const secret = pin
+    ? { type: 'password' as const, inputMode: 'numeric' as const, pattern: '[0-9]{4,8}', minLength: 4, maxLength: 8, autoComplete: 'off' }
+    : { type: 'password' as const, minLength: 10, autoComplete: 'new-password' };
   return (
-    <details class="form-box own-password">
-      <summary>{t('bo.setup.ownPassword')}</summary>
+    <details class="form-box own-password" data-testid={`own-${kind}`}>
+      <summary>{t(pin ? 'bo.setup.ownPin' : 'bo.setup.ownPassword')}</summary>
       <form onSubmit={submit} class="grid-form">
         <label>
           {t('bo.setup.currentPassword')}
           <input name="current" type="password" required autoComplete="current-password" />
         </label>
         <label>
-          {t('bo.setup.newPassword')}
-          <input name="password" type="password" required minLength={10} autoComplete="new-password" />
+          {t(pin ? 'bo.setup.pin' : 'bo.setup.newPassword')}
+          <input name="secret" required {...secret} />
         </label>
         <label>
-          {t('bo.setup.confirmPassword')}
-          <input name="confirm" type="password" required minLength={10} autoComplete="new-password" />
+          {t(pin ? 'bo.setup.confirmPin' : 'bo.setup.confirmPassword')}
+          <input name="confirm" required {...secret} />
         </label>
         {error && (
           <p class="error" role="alert">
@@ -100,7 +111,7 @@ function OwnPassword({ t }: { t: T }) {
           </p>
         )}
         <div class="actions wide">
-          <button type="submit">{t('bo.setup.changePassword')}</button>
+          <button type="submit">{t(pin ? 'bo.setup.changePin' : 'bo.setup.changePassword')}</button>
         </div>
       </form>
     </details>

@@ -199,7 +199,7 @@ function OpenDialog({ table, onClose }: { table: TableView; onClose: () => void 
         </div>
         <p class="muted">{t('salle.covers', { n: covers })}</p>
         <div class="covers-quick">
-          {[1, 2, 3, 4, 5, 6, 8].map((n) => (
+          {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => (
             <button type="button" key={n} class={n === covers ? 'on' : ''} aria-pressed={n === covers} onClick={() => setCovers(n)}>
               {n}
             </button>

@@ -5,7 +5,7 @@ import type { MeView } from '../../shared/api/auth.ts';
 import { Forbidden, Unauthorized } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import { isDemo, readSetting } from '../settings/settings.ts';
-import { setPassword } from '../users/users.ts';
+import { setOwnPin, setPassword } from '../users/users.ts';
 import type { Actor } from './access.ts';
 import type { SessionUser } from './identity.ts';
 import { loginWithPassword, type LoggedIn } from './login.ts';
@@ -54,6 +54,17 @@ export async function whoAmI(db: Db, actor: Actor & { user: SessionUser }): Prom
     tillId: actor.device?.tillId ?? null,
     shop: { name: identity?.name ?? '', demo: await isDemo(db) },
   };
+}
+
+/** One's own till PIN, one's password asked again (through the limiter, as a login). */
+export async function changeOwnPin(db: Kysely<Database>, user: SessionUser, input: { current: string; pin: string }, now: Date) {
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+  const { result: ok, locked } = await limited(db, [personPassword(user.id)], now, async () =>
+    row.password_hash && (await verifySecret(input.current, row.password_hash)) ? true : null,
+  );
+  if (locked) throw locked;
+  if (!ok) throw new Unauthorized('Mot de passe actuel incorrect.');
+  await db.transaction().execute((trx) => setOwnPin(trx, user.id, input.pin, now));
 }
 
 /** One's own password, the current one asked again; every session of theirs ends (this one too). */

@@ -1,9 +1,9 @@
 import { authApi } from '../../shared/api/auth.ts';
 import { Unauthorized } from '../errors.ts';
-import { STAFF } from '../http/access.ts';
+import { MANAGERS, STAFF } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
 import { requireUser } from './access.ts';
-import { changeOwnPassword, logout, passwordLogin, whoAmI } from './auth.ts';
+import { changeOwnPassword, changeOwnPin, logout, passwordLogin, whoAmI } from './auth.ts';
 import { approveWithPin, loginWithPin } from './login.ts';
 import { issueApproval } from './approval.ts';
 import { unlockStaff } from './unlock.ts';
@@ -105,6 +105,15 @@ export const authRoutes = [
     handler: async ({ body }, ctx) => {
       await changeOwnPassword(ctx.db, requireUser(ctx), body, ctx.services.now());
       ctx.clearCookie(SESSION_COOKIE);
+      return Reply.noContent();
+    },
+  }),
+  serve(authApi.ownPin, {
+    access: MANAGERS,
+    tag: 'auth',
+    summary: 'Change one’s own till PIN (a manager, whose password is asked again; the PIN must differ from every other)',
+    handler: async ({ body }, ctx) => {
+      await changeOwnPin(ctx.db, requireUser(ctx), body, ctx.services.now());
       return Reply.noContent();
     },
   }),

@@ -239,6 +239,20 @@ export async function createDemoHistory(
     return made;
   };
 
+  /** Each producer tops their shelves back up to their first delivery. */
+  const topUp = async (at: Date, note: string) => {
+    await readLevels();
+    const byProducer = new Map<number, { productId: number; quantity: number }[]>();
+    for (const dep of deposited) {
+      if (dep.producer_id === null) continue;
+      const missing = dep.quantity - (levels.get(dep.product_id) ?? 0);
+      if (missing > 0)
+        byProducer.set(dep.producer_id, [...(byProducer.get(dep.producer_id) ?? []), { productId: dep.product_id, quantity: missing }]);
+    }
+    for (const [producerId, lines] of byProducer)
+      await db.transaction().execute((trx) => recordSlip(trx, 'deposit', { producerId, lines, note }, manager.id, at, 1));
+  };
+
   // Seeding only: one fsync per ticket would make the first start slow, and a demo can be recreated.
   const sqlite = engineOf(db) === 'sqlite';
   if (sqlite) await sql`pragma synchronous = OFF`.execute(db);
@@ -248,24 +262,8 @@ export async function createDemoHistory(
       if (day >= today) break;
       const weekday = new Date(`${day}T12:00:00Z`).getUTCDay(); // 0 Sunday … 6 Saturday
       if (weekday === 0) continue;
-      if (weekday === 2) {
-        // Tuesday morning: each producer tops their shelves back up to their first delivery.
-        await readLevels();
-        const byProducer = new Map<number, { productId: number; quantity: number }[]>();
-        for (const dep of deposited) {
-          if (dep.producer_id === null) continue;
-          const missing = dep.quantity - (levels.get(dep.product_id) ?? 0);
-          if (missing > 0)
-            byProducer.set(dep.producer_id, [...(byProducer.get(dep.producer_id) ?? []), { productId: dep.product_id, quantity: missing }]);
-        }
-        for (const [producerId, lines] of byProducer) {
-          await db
-            .transaction()
-            .execute((trx) =>
-              recordSlip(trx, 'deposit', { producerId, lines, note: 'Livraison du mardi' }, manager.id, parisTime(day, 8, 30), 1),
-            );
-        }
-      }
+      // Tuesday morning: each producer tops their shelves back up to their first delivery.
+      if (weekday === 2) await topUp(parisTime(day, 8, 30), 'Livraison du mardi');
       // The day's shelves, read once: each sale below takes its goods off them as it goes (`takeOff`).
       await readLevels();
       const shopCount =
@@ -455,6 +453,9 @@ export async function createDemoHistory(
       }
       for (const o of others) await o.afterClosings(day);
     }
+    // This morning's delivery (or a moment ago, before 8:30): whatever the weekday the demo is made on, the
+    // shop opens on full shelves and the café's dishes have their ingredients.
+    await topUp(new Date(Math.min(parisTime(today, 8, 30).getTime(), now.getTime() - 60_000)), 'Livraison du jour');
     // The past services' kitchen tickets came out of the printers and were served at the time.
     await db.updateTable('print_jobs').set({ status: 'done' }).where('kind', '=', 'kitchen').where('status', '=', 'queued').execute();
     await db.updateTable('kitchen_tickets').set({ state: 'served' }).execute();

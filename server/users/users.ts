@@ -66,6 +66,9 @@ async function assertPinFree(db: Db, pin: string, exceptUserId: number | null) {
   }
 }
 
+const ROLE_ORDER: readonly Role[] = ['admin', 'manager', 'cashier', 'waiter', 'producer'];
+const byName = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+
 /**
  * The accounts, for a manager tied to a site (`siteId`) those of that site: its managers, the floor staff of
  * its outlets or of none, and the producers (they deliver anywhere).
@@ -86,7 +89,11 @@ export async function listUsers(db: Db, now: Date, siteId: number | null = null)
         ]),
       ]),
     );
-  const rows = await q.orderBy('users.role').orderBy('users.display_name').execute();
+  // The staff first (who runs the shop, then who sells), the producers after; by name within a role, as a
+  // French reader sorts (accents and capitals aside), on either engine.
+  const rows = (await q.execute()).sort(
+    (a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || byName.compare(a.display_name, b.display_name),
+  );
   const locks = await lockedPeople(db, now);
   return rows.map((r) => userView(r, locks.get(r.id) ?? null));
 }
@@ -260,6 +267,17 @@ export async function setPin(db: Trx, id: number, pin: string, actor: { id: numb
     .where('id', '=', id)
     .execute();
   await recordEvent(db, { kind: 'user.pin_set', userId: actor.id, subject: `user:${id}`, at: now.toISOString() });
+}
+
+/** One's own PIN (a manager's: no one above them in the shop sets it), different from every other PIN. */
+export async function setOwnPin(db: Trx, userId: number, pin: string, now: Date) {
+  await assertPinFree(db, pin, userId);
+  await db
+    .updateTable('users')
+    .set({ pin_hash: await hashSecret(pin, pinCost) })
+    .where('id', '=', userId)
+    .execute();
+  await recordEvent(db, { kind: 'user.pin_set', userId, subject: `user:${userId}`, at: now.toISOString() });
 }
 
 // ——— What the routes call: each opens its own transaction ———

@@ -38,6 +38,8 @@ export const userUpdateBody = z
 export const passwordBody = z.object({ password: passwordSchema }).strict();
 export const pinBody = z.object({ pin: pinSchema }).strict();
 export const ownPasswordBody = z.object({ current: z.string().min(1).max(256), password: passwordSchema }).strict();
+/** One's own till PIN, for those who log in with a password (a manager): that password asked again. */
+export const ownPinBody = z.object({ current: z.string().min(1).max(256), pin: pinSchema }).strict();
 
 export const tillCreateBody = z.object({ outlet: outletCodeSchema, name: trimmed(1, 40) }).strict();
 export const tillUpdateBody = z

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema, roleSchema } from './common.ts';
 import { endpoint, noContent } from './contract.ts';
-import { ownPasswordBody } from './admin.ts';
+import { ownPasswordBody, ownPinBody } from './admin.ts';
 
 export const loginBody = z
   .object({
@@ -97,4 +97,5 @@ export const authApi = {
   logout: endpoint({ method: 'post', path: '/api/auth/logout', response: noContent }),
   me: endpoint({ method: 'get', path: '/api/auth/me', response: meView }),
   password: endpoint({ method: 'put', path: '/api/auth/password', body: ownPasswordBody, response: noContent }),
+  ownPin: endpoint({ method: 'put', path: '/api/auth/pin', body: ownPinBody, response: noContent }),
 };

@@ -90,6 +90,8 @@ export const en: TillCatalogue = {
   'till.pay.cheque': 'Cheque',
   'till.pay.due': 'Due',
   'till.pay.exact': 'Exact amount',
+  'till.pay.centsHint': 'Amount in cents: 1 2 5 0 for €12.50',
+  'till.pay.typedCents': 'Typed: {typed} cents',
   'till.pay.noChange': 'No change on this method: {amount} not given back.',
   'till.pay.remove': 'Remove this payment',
   'till.pay.voucher': 'Meal voucher',

@@ -95,6 +95,8 @@ export const fr = {
   'till.pay.cheque': 'Chèque',
   'till.pay.due': 'Reste à payer',
   'till.pay.exact': 'Compte juste',
+  'till.pay.centsHint': 'Montant en centimes : 1 2 5 0 pour 12,50 €',
+  'till.pay.typedCents': 'Tapé : {typed} centimes',
   'till.pay.noChange': 'Pas de rendu sur ce moyen de paiement : {amount} non rendus.',
   'till.pay.remove': 'Retirer ce paiement',
   'till.pay.voucher': 'Titre-restaurant',

@@ -270,6 +270,9 @@ export function PayScreen({ s }: { s: TillState }) {
         <div class="big-value" data-testid="amount">
           {eur(amount)}
         </div>
+        <p class="muted keypad-hint" data-testid="keypad-hint">
+          {digits ? t('till.pay.typedCents', { typed: digits }) : t('till.pay.centsHint')}
+        </p>
         {method === 'cash' && (
           <div class="quick">
             <button onClick={() => add('cash', due)}>{t('till.pay.exact')}</button>
