@@ -140,7 +140,12 @@ describe('closings (Z), X reports and closed days', () => {
     expect(f.tills).toEqual([{ tillId: 1, first: 1, last: 3, count: 3 }]);
     expect(res.body.grandTotalCents).toBe(2020);
     // Perpetual totals at the end of the day: this shop's first day, one till, one outlet sold: 2020 each.
-    expect(f.grandTotals).toEqual({ tills: [{ tillId: 1, grandTotalCents: 2020 }], outletCents: 2020, establishmentCents: 2020 });
+    expect(f.grandTotals).toEqual({
+      tills: [{ tillId: 1, grandTotalCents: 2020 }],
+      outletCents: 2020,
+      establishmentCents: 2020,
+      othersUpTo: [],
+    });
     expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-10-30', cashCountedCents: 500 })).status).toBe(409);
   });
 
@@ -169,6 +174,7 @@ describe('closings (Z), X reports and closed days', () => {
       tills: [{ tillId: 1, grandTotalCents: 2540 }],
       outletCents: 2540,
       establishmentCents: 2540,
+      othersUpTo: [],
     });
     // Sold inside the closed month (a till's clock gone back, or a ticket kept offline since the 15th): booked
     // after its end, late, and the month's figures stay as they were. So is one of 29 October, a day that has
@@ -202,5 +208,69 @@ describe('closings (Z), X reports and closed days', () => {
     expect(faults).toContain('closing:day 2026-10-31 (point de vente 1) hash-mismatch');
     expect(faults).toContain('closing:day 2026-10-30 (point de vente 1) figures-mismatch');
     expect(faults).toContain('ticket:caisse 1 n°1 hash-mismatch');
+  });
+});
+
+// Found by an independent check: the shop's Z taken while the restaurant's same day was still open (the usual
+// order), then a coffee sold at the restaurant, and verify called the shop's sealed Z falsified for good.
+describe('the establishment’s grand total when another outlet’s day is still open', () => {
+  let shop: TestShop;
+  afterAll(() => shop.close());
+
+  it('counts each other outlet up to its last closed day, and verifies whatever it sells after', async () => {
+    shop = await startTestShop({ now: () => NOW }); // 23 November 2026, 11:00 in Castres
+    const miel = await aProduct(shop.admin, { name: 'Miel', priceCents: 950, vatRateBp: 550, outlets: ['shop', 'restaurant'] });
+    const bar = (await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Bar' })).body.id as number;
+    const tills = {
+      shop: (await aUser(shop, 'cashier', { pin: '1111' })).client,
+      bar: (await aUser(shop, 'waiter', { pin: '3333', tillId: bar })).client,
+    };
+    const numbers = new Map<number, number>();
+    const sell = async (outlet: 'shop' | 'bar', count: number, createdAt: string) => {
+      const tillId = outlet === 'shop' ? 1 : bar;
+      numbers.set(tillId, (numbers.get(tillId) ?? 0) + 1);
+      const res = await tills[outlet].post('/api/sales', {
+        id: uuidv7(new Date(createdAt).getTime()),
+        tillId,
+        number: numbers.get(tillId),
+        createdAt,
+        lines: [{ productId: miel.id, quantity: count, unitPriceCents: 950 }],
+        payments: [{ method: 'card', amountCents: 950 * count }],
+        totalCents: 950 * count,
+      });
+      expect(res.status).toBe(201);
+      return res.body.businessDay as string;
+    };
+    // 22 November: the shop sells 2 jars, the restaurant 1; both close. 23 November: the shop 1, the bar 1.
+    expect(await sell('shop', 2, '2026-11-22T09:00:00Z')).toBe('2026-11-22');
+    expect(await sell('bar', 1, '2026-11-22T12:00:00Z')).toBe('2026-11-22');
+    const close = async (outlet: 'shop' | 'restaurant', day: string) => {
+      const res = await shop.admin.post('/api/closings/day', { outlet, day, cashCountedCents: 0, confirmEarly: true });
+      expect(res.status).toBe(201);
+      return res.body.figures.grandTotals;
+    };
+    const restaurantId = (await shop.admin.get('/api/outlets')).body.find((o: { code: string }) => o.code === 'restaurant').id as number;
+    // The shop closes the 22nd first: the restaurant has closed nothing yet, so only the shop counts: 1900.
+    expect(await close('shop', '2026-11-22')).toMatchObject({ outletCents: 1900, establishmentCents: 1900, othersUpTo: [] });
+    // The restaurant's Z of the 22nd counts the shop up to the 22nd, closed: 950 + 1900.
+    expect(await close('restaurant', '2026-11-22')).toMatchObject({
+      outletCents: 950,
+      establishmentCents: 2850,
+      othersUpTo: [{ outletId: 1, day: '2026-11-22' }],
+    });
+    await sell('shop', 1, '2026-11-23T08:00:00Z');
+    await sell('bar', 1, '2026-11-23T09:00:00Z');
+    // The shop closes the 23rd while the restaurant's 23rd is open: the restaurant up to the 22nd, 950.
+    expect(await close('shop', '2026-11-23')).toMatchObject({
+      outletCents: 2850,
+      establishmentCents: 2850 + 950,
+      othersUpTo: [{ outletId: restaurantId, day: '2026-11-22' }],
+    });
+    // Then the restaurant sells on (3 jars more on the 23rd): the shop's sealed Z still verifies.
+    await sell('bar', 3, '2026-11-23T09:30:00Z');
+    expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
+    // Its own Z of the 23rd: 950 × 5 for the restaurant, the shop up to the 23rd (2850): 7600.
+    expect(await close('restaurant', '2026-11-23')).toMatchObject({ outletCents: 4750, establishmentCents: 7600 });
+    expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, closings: 4, problems: [] });
   });
 });

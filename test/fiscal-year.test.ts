@@ -56,6 +56,7 @@ describe('a fiscal year ending in June', () => {
       tills: [{ tillId: 1, grandTotalCents: 1300 }],
       outletCents: 1300,
       establishmentCents: 1300,
+      othersUpTo: [],
     });
     // The closing's PDF prints them.
     const pdf = await shop.admin.get(`/api/closings/${year.body.id}.pdf`);

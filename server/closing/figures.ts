@@ -64,28 +64,64 @@ export interface GrandTotals {
   tills: { tillId: number; grandTotalCents: number }[];
   outletCents: number;
   establishmentCents: number;
+  /**
+   * Closings since 2026-12-07: how far each other outlet of the establishment is counted in
+   * `establishmentCents`, its last day closed when this closing was taken (never past this period). A day
+   * still open at another outlet may take tickets after this closing: counted, it would make the sealed
+   * figure impossible to recompute. An outlet never closed is not counted yet. Before: every outlet up to
+   * the period's last day, open days included (such a figure is not checked again, see `verifyClosings`).
+   */
+  othersUpTo?: { outletId: number; day: string }[];
 }
 
 /**
  * The perpetual grand totals at the end of `lastDay`: the sum of every real ticket (training never counts)
- * booked on a business day up to it, per till of the outlet, for the outlet and for the establishment (every
- * outlet). Never reset: a year's closing carries the totals since the first ticket.
+ * booked on a business day up to it, per till of the outlet and for the outlet; for the establishment, the
+ * outlet's plus each other outlet's up to its last closed day (`othersUpTo`). Never reset: a year's closing
+ * carries the totals since the first ticket. Taken inside the closing's transaction.
  */
 export async function grandTotalsAt(db: Db, outletId: number, lastDay: string): Promise<GrandTotals> {
   const rows = await db
     .selectFrom('sales')
-    .select((eb) => ['till_id', 'outlet_id', eb.fn.sum<number>('total_cents').as('cents')])
+    .select((eb) => ['till_id', eb.fn.sum<number>('total_cents').as('cents')])
     .where('training', '=', 0)
+    .where('outlet_id', '=', outletId)
     .where('business_day', '<=', lastDay)
-    .groupBy(['outlet_id', 'till_id'])
+    .groupBy('till_id')
     .orderBy('till_id')
     .execute();
-  const mine = rows.filter((r) => r.outlet_id === outletId);
+  const closed = await db
+    .selectFrom('closings')
+    .select((eb) => ['outlet_id', eb.fn.max('period').as('day')])
+    .where('kind', '=', 'day')
+    .where('outlet_id', '!=', outletId)
+    .groupBy('outlet_id')
+    .orderBy('outlet_id')
+    .execute();
+  const othersUpTo = closed.map((c) => ({ outletId: c.outlet_id, day: c.day < lastDay ? c.day : lastDay }));
+  const outletCents = rows.reduce((s, r) => s + Number(r.cents), 0);
   return {
-    tills: mine.map((r) => ({ tillId: r.till_id, grandTotalCents: Number(r.cents) })),
-    outletCents: mine.reduce((s, r) => s + Number(r.cents), 0),
-    establishmentCents: rows.reduce((s, r) => s + Number(r.cents), 0),
+    tills: rows.map((r) => ({ tillId: r.till_id, grandTotalCents: Number(r.cents) })),
+    outletCents,
+    establishmentCents: outletCents + (await othersCents(db, othersUpTo)),
+    othersUpTo,
   };
+}
+
+/** The real tickets of each outlet named, up to the day named for it. */
+export async function othersCents(db: Db, upTo: readonly { outletId: number; day: string }[]): Promise<number> {
+  let cents = 0;
+  for (const o of upTo) {
+    const row = await db
+      .selectFrom('sales')
+      .select((eb) => eb.fn.sum<number>('total_cents').as('cents'))
+      .where('training', '=', 0)
+      .where('outlet_id', '=', o.outletId)
+      .where('business_day', '<=', o.day)
+      .executeTakeFirst();
+    cents += Number(row?.cents ?? 0);
+  }
+  return cents;
 }
 
 /**

@@ -7,7 +7,16 @@ import { groupBy } from '../../shared/group.ts';
 import type { ClosingTable, Db } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict } from '../errors.ts';
-import { emptyFigures, figuresByDay, grandTotalsByDay, sumFigures, type ClosingFigures, type Figures } from '../closing/figures.ts';
+import {
+  emptyFigures,
+  figuresByDay,
+  grandTotalsByDay,
+  othersCents,
+  sumFigures,
+  type ClosingFigures,
+  type Figures,
+  type GrandTotals,
+} from '../closing/figures.ts';
 import { canonicalJson, GENESIS_HASH } from './canonical.ts';
 import { recordEvent } from './events.ts';
 import { drawerDays, ticketCash } from '../drawer/drawer.ts';
@@ -117,6 +126,10 @@ export async function verifyClosings(db: Db) {
   const rows = await db.selectFrom('closings').selectAll().orderBy('outlet_id').orderBy('seq').execute();
   const problems: ClosingProblem[] = [];
   const byOutlet = groupBy(rows, (r) => r.outlet_id);
+  // Each outlet's last closed day, and the other outlets' totals up to a day, as the grand totals count them.
+  const closedUpTo = new Map<number, string>();
+  for (const r of rows) if (r.kind === 'day' && r.period > (closedUpTo.get(r.outlet_id) ?? '')) closedUpTo.set(r.outlet_id, r.period);
+  const othersMemo = new Map<string, number>();
   let grandTotal = 0;
   for (const [outletId, list] of byOutlet) {
     // Every closed day's figures recomputed from the tickets at once (grouped by day), not one day at a time.
@@ -174,12 +187,40 @@ export async function verifyClosings(db: Db) {
         ...stored
       } = figures;
       if (grandTotals) {
-        const again = totalsAt.get(periodEnd(r));
-        if (canonicalJson(grandTotals) !== canonicalJson(again))
+        const end = periodEnd(r);
+        const again = totalsAt.get(end)!;
+        const { othersUpTo } = grandTotals;
+        let expected: GrandTotals;
+        if (othersUpTo) {
+          // Each other outlet counted up to a day it has closed (so its tickets up to then can no longer
+          // change), never past this period; the establishment is this outlet plus them.
+          for (const o of othersUpTo) {
+            const closed = closedUpTo.get(o.outletId);
+            if (o.day > end || closed === undefined || closed < o.day)
+              problems.push({
+                record: label,
+                fault: 'figures-mismatch',
+                detail: `perpetual grand totals: outlet ${o.outletId} counted up to ${o.day}, a day it has not closed or after ${end}`,
+              });
+          }
+          let others = 0;
+          for (const o of othersUpTo) {
+            const key = `${o.outletId} ${o.day}`;
+            if (!othersMemo.has(key)) othersMemo.set(key, await othersCents(db, [o]));
+            others += othersMemo.get(key)!;
+          }
+          expected = { ...again, establishmentCents: again.outletCents + others, othersUpTo };
+        } else {
+          // Before 2026-12-07 the establishment's figure counted the other outlets' open days as they stood
+          // then, which no later count can give back: only the till and outlet totals are checked again (the
+          // figure itself is still under the closing's hash and signature).
+          expected = { ...again, establishmentCents: grandTotals.establishmentCents };
+        }
+        if (canonicalJson(grandTotals) !== canonicalJson(expected))
           problems.push({
             record: label,
             fault: 'figures-mismatch',
-            detail: `perpetual grand totals: recorded ${grandTotals.establishmentCents} for the establishment, recomputed ${again?.establishmentCents}`,
+            detail: `perpetual grand totals: recorded ${grandTotals.outletCents} for the outlet and ${grandTotals.establishmentCents} for the establishment, recomputed ${expected.outletCents} and ${expected.establishmentCents}`,
           });
       }
       // The drawer's float and movements, since they are on the Z: recomputed from the movements and the tickets.

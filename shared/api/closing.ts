@@ -106,6 +106,8 @@ export const closingFiguresSchema = figuresSchema.extend({
       tills: z.array(z.strictObject({ tillId: int, grandTotalCents: int })),
       outletCents: int,
       establishmentCents: int,
+      /** Since 2026-12-07: each other outlet counted up to its last day closed when this closing was taken. */
+      othersUpTo: z.array(z.strictObject({ outletId: int, day: z.string() })).optional(),
     })
     .optional(),
   /** The chains' heads when the closing was taken (since 2026-12-07): each till's last ticket, the last event. */

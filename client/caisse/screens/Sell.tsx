@@ -391,6 +391,7 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
     else if (e.key === 'Enter' && !search.current?.value && till.state.cart.lines.length) till.startPayment();
   });
 
+  const firstTile = () => document.querySelector<HTMLButtonElement>('.products .grid-scroll .tile');
   const onSearchKey = (e: KeyboardEvent) => {
     if (e.key === 'Enter') {
       e.preventDefault();
@@ -402,13 +403,27 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
       if (/^[A-Za-z0-9.-]{3,32}$/.test(q) && /\d/.test(q) && (/^R\d{7}$/i.test(q) || catalog?.scan(q).kind === 'product')) return scan(q);
       const found = catalog && q ? catalog.search(q, 2) : [];
       if (found.length === 1) return pick(found[0]!);
+      // Several matches: the first one takes the focus; the arrows move among them and Enter adds one.
+      if (found.length > 1) return firstTile()?.focus();
       if (!q && till.state.cart.lines.length) till.startPayment();
+    } else if (e.key === 'ArrowDown' && firstTile()) {
+      e.preventDefault();
+      firstTile()!.focus();
     } else if (e.key === 'Escape') setQuery('');
   };
 
   return (
     <>
-      <section class="products">
+      <section
+        class="products"
+        onKeyDown={(e) => {
+          // Up from the grid's first row: back to the search box (down from it goes to the first result).
+          if (e.key === 'ArrowUp' && (e.target as Element).classList.contains('tile')) {
+            e.preventDefault();
+            search.current?.focus();
+          }
+        }}
+      >
         <div class="search-row">
           <input
             ref={search}

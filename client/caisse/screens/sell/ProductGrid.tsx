@@ -232,6 +232,8 @@ export class ProductGrid extends Component<GridProps> {
     const i = this.tiles.findIndex((x) => x.el === e.target);
     if (i < 0) return;
     const at = this.start + i;
+    // Up from the first row leaves the grid: whoever holds it (the till's search box above) takes the key.
+    if (e.key === 'ArrowUp' && at < this.cols) return;
     const step: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: this.cols, ArrowUp: -this.cols };
     const to = e.key === 'Home' ? 0 : e.key === 'End' ? this.products.length - 1 : e.key in step ? at + step[e.key]! : Number.NaN;
     if (Number.isNaN(to)) return;
