@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/realtime.ts';
+import { rejoinWhenDropped } from './rejoin.ts';
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -12,6 +13,7 @@ export function useSocket(): { socket: AppSocket | null; connected: boolean } {
     const s: AppSocket = io({ transports: ['websocket'], reconnectionDelayMax: 5000 });
     s.on('connect', () => setConnected(true));
     s.on('disconnect', () => setConnected(false));
+    rejoinWhenDropped(s);
     setSocket(s);
     return () => s.disconnect();
   }, []);

@@ -114,6 +114,29 @@ describe('users and access', () => {
     expect((await cashier.put('/api/auth/pin', { current: 'x', pin: '5823' })).status).toBe(403);
   });
 
+  // Found by an independent probe: "this PIN is already someone's" told a site's manager the network
+  // manager's and the admin's PINs, ten guesses a second, and those PINs opened a till as them.
+  it('counts a PIN proposed that is already taken as a guess: 5 in a day lock that manager’s PIN choices', async () => {
+    const { client: manager, id } = await aUser(shop, 'manager');
+    const { id: target } = await aUser(shop, 'cashier', { pin: '4477' });
+    expect((await shop.admin.post('/api/users', { displayName: 'Prise', role: 'cashier', pin: '3388' })).status).toBe(201);
+    // A free PIN gives its attempt back: not counted, however many.
+    for (const pin of ['5501', '5502', '5503', '5504', '5505', '5506'])
+      expect((await manager.put(`/api/users/${target}/pin`, { pin })).status).toBe(204);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await manager.put(`/api/users/${target}/pin`, { pin: '3388' })).status);
+    // The fifth taken PIN, this time proposed for a new person: the same count.
+    const fifth = await manager.post('/api/users', { displayName: 'Sonde', role: 'waiter', pin: '3388' });
+    statuses.push(fifth.status);
+    expect(statuses).toEqual([409, 409, 409, 409, 429]);
+    expect(fifth.body.error.message).toMatch(/choix de code PIN bloqué/);
+    // Locked for every PIN now, free or not, taken or not; other managers choose as before.
+    expect((await manager.put(`/api/users/${target}/pin`, { pin: '5507' })).status).toBe(429);
+    expect((await shop.admin.put(`/api/users/${target}/pin`, { pin: '5508' })).status).toBe(204);
+    const events = (await shop.admin.get('/api/events?kind=auth.pin_choice_locked')).body;
+    expect(events.map((e: { subject: string }) => e.subject)).toEqual([`user:${id}`]);
+  });
+
   it('lists the staff first, by role, then by name as a French reader sorts', async () => {
     for (const [displayName, pin] of [
       ['Zélie', '3141'],

@@ -116,4 +116,43 @@ describe('realtime over socket.io', () => {
     const own = await producerA.emitWithAck('stock:get', { productIds: [painA.id, mielB.id] });
     expect(own).toEqual([{ productId: painA.id, siteId: 1, onHand: -2, low: false }]);
   });
+
+  // Found by an independent probe: a connection kept hearing sales and stock after its session had ended
+  // (logout, deactivation) or its tablet had been unpaired; and one connection could ask for stock on and on.
+  it('ends the connections of a session that ended or a tablet unpaired, and keeps a tablet’s when only its cashier left', async () => {
+    const gone = (socket: S) =>
+      new Promise<string>((resolve, reject) => {
+        if (!socket.connected) return resolve('already');
+        const timer = setTimeout(() => reject(new Error('still connected')), 3000);
+        socket.once('disconnect', (reason) => {
+          clearTimeout(timer);
+          resolve(reason);
+        });
+      });
+    const { client: producer } = await aUser(shop, 'producer', { producerId: a.id });
+    const { client: manager, id: managerId } = await aUser(shop, 'manager');
+    const { client: cashier } = await aUser(shop, 'cashier');
+    const [p, m, t] = [await connect(shop.url, producer), await connect(shop.url, manager), await connect(shop.url, cashier)];
+    sockets.push(p, m, t);
+    const producerGone = gone(p);
+    expect((await producer.post('/api/auth/logout')).status).toBe(204);
+    expect(await producerGone).toBe('io server disconnect');
+    const managerGone = gone(m);
+    expect((await shop.admin.patch(`/api/users/${managerId}`, { active: false })).status).toBe(200);
+    expect(await managerGone).toBe('io server disconnect');
+    // The cashier locks the till: the tablet is still paired, its connection stays and still hears its till.
+    expect((await cashier.post('/api/auth/logout')).status).toBe(204);
+    await settle();
+    expect(t.connected).toBe(true);
+    // A burst of 5 stock requests, then one a second: the sixth at once is refused.
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await t.emitWithAck('stock:get', { productIds: [mielB.id] }));
+    expect(answers.slice(0, 5).every((x) => Array.isArray(x))).toBe(true);
+    expect(answers[5]).toEqual({ error: 'too-many-requests' });
+    // Unpaired: nothing more.
+    const tablet = (await shop.admin.get('/api/tills')).body.find((x: { id: number }) => x.id === 1).devices.at(-1).id as number;
+    const tillGone = gone(t);
+    expect((await shop.admin.post(`/api/devices/${tablet}/revoke`)).status).toBe(204);
+    expect(await tillGone).toBe('io server disconnect');
+  });
 });

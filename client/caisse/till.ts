@@ -13,6 +13,7 @@ import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
 import { Outbox, type OutboxItem, type OutboxState, type RefusedItem } from './outbox.ts';
 import { uuidv7 } from '../../shared/uuid.ts';
 import { settle } from '../../shared/sales.ts';
+import { rejoinWhenDropped } from '../rejoin.ts';
 
 /** The till this tablet is paired with, as `GET /api/devices/current` gives it (kept for offline starts). */
 export type DeviceInfo = CurrentDevice;
@@ -444,6 +445,7 @@ export class Till {
       this.outbox.state = { ...this.outbox.state, online: false };
       this.set({ outbox: this.outbox.state });
     });
+    rejoinWhenDropped(socket);
     socket.on('stock:changed', (events) => {
       const catalog = this.state.catalog;
       if (!catalog) return;

@@ -10,6 +10,7 @@ import { translateTill as translate, type TillMessageKey as MessageKey } from '.
 import type { ClientToServerEvents, PrinterStateEvent, ServerToClientEvents } from '../../shared/realtime.ts';
 import { ApiError, call, isOffline } from '../api.ts';
 import './style.css';
+import { rejoinWhenDropped } from '../rejoin.ts';
 
 /**
  * The kitchen screen (`/cuisine/`): a wall tablet or a TV paired with the restaurant, showing one station's
@@ -99,6 +100,7 @@ function App() {
       void load(stationId);
     });
     socket.on('disconnect', () => setOnline(false));
+    rejoinWhenDropped(socket);
     socket.on('kitchen:changed', (ticket: KitchenTicketView) => {
       if (ticket.stationId !== stationId) return;
       const isNew = !seen.current.has(ticket.id);

@@ -5,7 +5,7 @@ import type { MeView } from '../../shared/api/auth.ts';
 import { Forbidden, Unauthorized } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import { isDemo, readSetting } from '../settings/settings.ts';
-import { setOwnPin, setPassword } from '../users/users.ts';
+import { choosingPin, setOwnPin, setPassword } from '../users/users.ts';
 import type { Actor } from './access.ts';
 import type { SessionUser } from './identity.ts';
 import { loginWithPassword, type LoggedIn } from './login.ts';
@@ -64,7 +64,7 @@ export async function changeOwnPin(db: Kysely<Database>, user: SessionUser, inpu
   );
   if (locked) throw locked;
   if (!ok) throw new Unauthorized('Mot de passe actuel incorrect.');
-  await db.transaction().execute((trx) => setOwnPin(trx, user.id, input.pin, now));
+  await choosingPin(db, user.id, now, () => db.transaction().execute((trx) => setOwnPin(trx, user.id, input.pin, now)));
 }
 
 /** One's own password, the current one asked again; every session of theirs ends (this one too). */

@@ -39,6 +39,8 @@ export interface Counter {
   key: string;
   limit: number;
   lockMs: number;
+  /** Failures forgotten after this many quiet milliseconds (FORGET_AFTER_MS when not said). */
+  forgetMs?: number;
   /** Whose counter it is, for the events and the messages. */
   userId?: number;
   displayName?: string;
@@ -57,6 +59,19 @@ export const personPassword = (userId: number): Counter => ({
   limit: PASSWORD_LIMIT,
   lockMs: PASSWORD_LOCK_MS,
   userId,
+});
+/**
+ * A manager choosing a PIN already taken (for a new person, someone's reset, their own): the refusal says
+ * that PIN is someone's, so it is a PIN guess like any other. 5 in a day lock that manager's PIN choices for
+ * an hour: finding one four-digit PIN this way takes weeks, and each lock is an event an administrator sees.
+ */
+export const PIN_CHOICE_LIMIT = 5;
+export const PIN_CHOICE_LOCK_MS = 60 * 60_000;
+export const pinChoice = (actorId: number): Counter => ({
+  key: `pinset:${actorId}`,
+  limit: PIN_CHOICE_LIMIT,
+  lockMs: PIN_CHOICE_LOCK_MS,
+  forgetMs: 24 * 60 * 60_000,
 });
 /** PINs typed on a tablet without naming anyone (approvals among them): counted as one person. */
 export const anonymousPin = (deviceId: number): Counter => ({ key: `anon:${deviceId}`, limit: PIN_LIMIT, lockMs: PIN_LOCK_MS, deviceId });
@@ -87,6 +102,12 @@ function refusal(counter: Counter, lockedUntil: string | null, now: Date): TooMa
       seconds,
     );
   }
+  if (counter.key.startsWith('pinset:')) {
+    return new TooManyAttempts(
+      `Trop de codes PIN déjà pris proposés : choix de code PIN bloqué jusqu’à ${clock(lockedUntil)} (${minutes(ms)} min).`,
+      seconds,
+    );
+  }
   if (counter.key.startsWith('login:')) {
     return new TooManyAttempts(`Trop d’essais : compte bloqué, réessayez dans ${minutes(ms)} min.`, seconds);
   }
@@ -102,7 +123,7 @@ function refusal(counter: Counter, lockedUntil: string | null, now: Date): TooMa
 /** Counts one attempt on a counter unless it is locked or full; false when refused. Atomic. */
 async function reserveOne(db: Db, c: Counter, now: Date): Promise<boolean> {
   const at = now.toISOString();
-  const forgotten = new Date(now.getTime() - FORGET_AFTER_MS).toISOString();
+  const forgotten = new Date(now.getTime() - (c.forgetMs ?? FORGET_AFTER_MS)).toISOString();
   // Portable upsert (SQLite and PostgreSQL both take ON CONFLICT … DO UPDATE … WHERE).
   const row = await db
     .insertInto('auth_limits')
@@ -208,11 +229,12 @@ export async function settle(db: Kysely<Database>, r: Reservation, ok: boolean, 
         .returning('key')
         .executeTakeFirst();
       if (!row) return false;
+      const [counter, id] = c.key.split(':');
       await recordEvent(trx, {
-        kind: c.userId !== undefined ? 'auth.person_locked' : 'auth.pin_locked',
-        userId: c.userId ?? null,
-        subject: c.userId !== undefined ? `user:${c.userId}` : `device:${c.deviceId}`,
-        data: { until, counter: c.key.split(':')[0] },
+        kind: counter === 'pinset' ? 'auth.pin_choice_locked' : c.userId !== undefined ? 'auth.person_locked' : 'auth.pin_locked',
+        userId: c.userId ?? (counter === 'pinset' ? Number(id) : null),
+        subject: counter === 'pinset' ? `user:${id}` : c.userId !== undefined ? `user:${c.userId}` : `device:${c.deviceId}`,
+        data: { until, counter },
         at,
       });
       return true;

@@ -89,6 +89,8 @@ export const authRoutes = [
     handler: async (_, ctx) => {
       await logout(ctx.db, requireUser(ctx), ctx.services.now());
       ctx.clearCookie(SESSION_COOKIE);
+      // The page's live connection ends with the session (a till's keeps what the tablet hears).
+      await ctx.services.realtime?.recheck();
       return Reply.noContent();
     },
   }),
@@ -105,6 +107,7 @@ export const authRoutes = [
     handler: async ({ body }, ctx) => {
       await changeOwnPassword(ctx.db, requireUser(ctx), body, ctx.services.now());
       ctx.clearCookie(SESSION_COOKIE);
+      await ctx.services.realtime?.recheck();
       return Reply.noContent();
     },
   }),

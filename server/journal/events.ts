@@ -44,6 +44,8 @@ export type EventKind =
   | 'print.resolved'
   | 'auth.pin_locked'
   | 'auth.person_locked'
+  /** A manager proposed too many PINs already taken (a way to find someone's): their PIN choices wait an hour. */
+  | 'auth.pin_choice_locked'
   | 'auth.person_unlocked'
   | 'auth.locked_pin_refused'
   | 'auth.device_slowed'

@@ -1,5 +1,5 @@
 import { foreignOrigin } from '../http/origin.ts';
-import { boundToDevice } from '../auth/identity.ts';
+import { boundToDevice, type DeviceIdentity, type SessionUser } from '../auth/identity.ts';
 import type http from 'node:http';
 import type { Kysely } from 'kysely';
 import { Server } from 'socket.io';
@@ -41,6 +41,21 @@ const stockGet = z.object({ productIds: z.array(z.number().int().positive()).min
  * `outlet:<id>`, and `producer:<id>` (that producer's own lines and stock only). A socket without a session
  * or a device gets nothing: it is refused at the handshake.
  */
+/** How often every connection is checked against its session and tablet (`recheck`). */
+const RECHECK_EVERY_MS = 15_000;
+/** `stock:get`: a burst of 5, then one a second, per connection. */
+const STOCK_GET_BURST = 5;
+const STOCK_GET_PER_SECOND = 1;
+/** The rooms a paired tablet is in on its own account (not its person's). */
+const DEVICE_ROOM = /^(till|outlet|printer):\d+$/;
+/** What a person hears on their own account: managers their network or site, a producer their own. */
+async function joinPersonRooms(socket: { join(rooms: string | string[]): unknown }, user: SessionUser | null) {
+  if (user?.role === 'admin' || user?.role === 'manager') await socket.join(user.siteId == null ? 'managers' : `site:${user.siteId}`);
+  if (user?.role === 'producer' && user.producerId !== null) await socket.join(`producer:${user.producerId}`);
+}
+const sameUser = (a: SessionUser | null, b: SessionUser | null) =>
+  a === b || (a !== null && b !== null && a.id === b.id && a.role === b.role && a.siteId === b.siteId && a.producerId === b.producerId);
+
 /** How long stock changes are gathered before one broadcast. */
 const STOCK_COALESCE_MS = 25;
 /** How long the sites of outlets, tills and printers are trusted before they are read again. */
@@ -82,31 +97,38 @@ export class Realtime {
       this.adapterPool.on('error', (e) => log.warn('realtime adapter connection lost', { error: e.message }));
       this.io.adapter(createAdapter(this.adapterPool, { errorHandler: (e) => log.warn('realtime adapter', { error: e.message }) }));
     }
+    // `touch`: at the handshake a tablet's "last seen" is refreshed, as by any request of it.
+    this.identify = async (socket, touch) => {
+      const cookies = parseCookies(socket.handshake.headers.cookie);
+      const remote = isRemote?.(socket.request) ?? false;
+      const [session, device] = await Promise.all([
+        resolveSession(db, cookies[SESSION_COOKIE], now()),
+        remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE], touch ? now() : undefined),
+      ]);
+      const user = session && boundToDevice(session, device) ? session : null;
+      if (!user && !device) return 'unauthorized';
+      if (remote && user?.role !== 'producer') return 'forbidden';
+      return { user, device };
+    };
     this.io.use(async (socket, next) => {
       try {
-        const cookies = parseCookies(socket.handshake.headers.cookie);
-        const remote = isRemote?.(socket.request) ?? false;
-        const [session, device] = await Promise.all([
-          resolveSession(db, cookies[SESSION_COOKIE], now()),
-          remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE], now()),
-        ]);
-        const user = session && boundToDevice(session, device) ? session : null;
-        if (!user && !device) return next(new Error('unauthorized'));
-        if (remote && user?.role !== 'producer') return next(new Error('forbidden'));
-        socket.data = { user, device };
+        const who = await this.identify(socket, true);
+        if (typeof who === 'string') return next(new Error(who));
+        socket.data = who;
         next();
       } catch (e) {
         next(e as Error);
       }
     });
+    this.recheckTimer = setInterval(() => void this.recheck(), RECHECK_EVERY_MS);
+    this.recheckTimer.unref();
     this.io.on('connection', async (socket) => {
       this.warmPlaces();
       const { user, device } = socket.data as {
         user: Awaited<ReturnType<typeof resolveSession>>;
         device: Awaited<ReturnType<typeof resolveDevice>>;
       };
-      if (user?.role === 'admin' || user?.role === 'manager') await socket.join(user.siteId == null ? 'managers' : `site:${user.siteId}`);
-      if (user?.role === 'producer' && user.producerId !== null) await socket.join(`producer:${user.producerId}`);
+      await joinPersonRooms(socket, user);
       let onlySite: number | null = user?.role === 'admin' || user?.role === 'manager' ? (user.siteId ?? null) : null;
       if (device) {
         const till = await tillRooms(db, device.tillId);
@@ -122,11 +144,21 @@ export class Realtime {
           if (status) socket.emit('printer:state', status);
         }
       }
+      // A till coming back asks once, a page now and then: a connection asking on and on is refused
+      // (each request reads up to 5,000 products).
+      const budget = { tokens: STOCK_GET_BURST, at: Date.now() };
       socket.on('stock:get', async (request, reply) => {
         if (typeof reply !== 'function') return;
+        const t = Date.now();
+        budget.tokens = Math.min(STOCK_GET_BURST, budget.tokens + ((t - budget.at) / 1000) * STOCK_GET_PER_SECOND);
+        budget.at = t;
+        if (budget.tokens < 1) return reply({ error: 'too-many-requests' });
+        budget.tokens -= 1;
         const parsed = stockGet.safeParse(request);
         if (!parsed.success) return reply({ error: parsed.error.issues.map((i) => `${i.path.join('.')} : ${i.message}`).join(' ; ') });
         let ids = parsed.data.productIds;
+        // Who the connection is now (`recheck` may have taken its person away since it connected).
+        const { user, device } = socket.data as { user: SessionUser | null; device: DeviceIdentity | null };
         if (user?.role === 'producer') {
           ids = await followableProducts(db, { user, device }, ids);
         } else if (!device && user?.role !== 'admin' && user?.role !== 'manager') {
@@ -357,7 +389,55 @@ export class Realtime {
     this.io.emit('catalog:changed', { productIds: [...new Set(productIds)] });
   }
 
+  /** Who a connection is, from its cookies as they are now (a string: refused, and why). */
+  private readonly identify: (
+    socket: { handshake: { headers: http.IncomingHttpHeaders }; request: http.IncomingMessage },
+    touch: boolean,
+  ) => Promise<'unauthorized' | 'forbidden' | { user: SessionUser | null; device: DeviceIdentity | null }>;
+  private readonly recheckTimer: NodeJS.Timeout;
+  private rechecking: Promise<void> | null = null;
+  private recheckAgain = false;
+
+  /**
+   * Checks every connection of this process against its cookies as they are now: a session ended (logout, a
+   * new password, a person deactivated, its expiry) or a tablet unpaired must stop hearing anything. A
+   * tablet's connection whose person changed (a cashier left, another logged in) keeps what the tablet hears
+   * and hears what its person now may; any other change ends the connection (the page connects again as who
+   * it is now, `client/rejoin.ts`).
+   * Run after each change of that kind here, and every `RECHECK_EVERY_MS` for those made elsewhere.
+   */
+  recheck(): Promise<void> {
+    if (this.rechecking) {
+      this.recheckAgain = true;
+      return this.rechecking;
+    }
+    this.rechecking = (async () => {
+      do {
+        this.recheckAgain = false;
+        for (const socket of [...this.io.of('/').sockets.values()]) {
+          const before = socket.data as { user: SessionUser | null; device: DeviceIdentity | null };
+          const now = await this.identify(socket, false).catch(() => null);
+          if (now === null) continue; // the database did not answer: judged next time
+          const same = typeof now !== 'string' && now.device?.id === before.device?.id && sameUser(now.user, before.user);
+          if (same) continue;
+          if (typeof now !== 'string' && before.device && now.device?.id === before.device.id) {
+            // The same tablet, another person on it (or none): the person's rooms follow, the tablet's stay.
+            socket.data = now;
+            for (const room of [...socket.rooms]) if (!DEVICE_ROOM.test(room) && room !== socket.id) await socket.leave(room);
+            await joinPersonRooms(socket, now.user);
+            continue;
+          }
+          socket.disconnect(true);
+        }
+      } while (this.recheckAgain);
+    })().finally(() => {
+      this.rechecking = null;
+    });
+    return this.rechecking;
+  }
+
   async close() {
+    clearInterval(this.recheckTimer);
     if (this.stockTimer) clearTimeout(this.stockTimer);
     this.stockTimer = null;
     await new Promise<void>((resolve) => this.io.close(() => resolve()));

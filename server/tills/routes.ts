@@ -57,6 +57,7 @@ export const tillRoutes = [
     handler: async ({ params, body }, ctx) => {
       const till = await changeTill(ctx.db, ctx, params.id, body, ctx.services.now());
       ctx.services.realtime?.placesChanged();
+      await ctx.services.realtime?.recheck();
       return till;
     },
   }),
@@ -102,6 +103,8 @@ export const tillRoutes = [
     summary: 'Revoke a paired tablet (lost or replaced); its sessions end at once',
     handler: async ({ params }, ctx) => {
       await revokeTablet(ctx.db, ctx, params.id, ctx.services.now());
+      // Its live connection too: unpaired, it hears nothing more.
+      await ctx.services.realtime?.recheck();
       return Reply.noContent();
     },
   }),

@@ -23,7 +23,12 @@ export const userRoutes = [
     access: MANAGERS,
     tag: 'users',
     summary: 'Rename, deactivate (sessions ended) or restrict a user to an outlet',
-    handler: async ({ params, body }, ctx) => changeUser(ctx.db, ctx, params.id, body, ctx.services.now()),
+    handler: async ({ params, body }, ctx) => {
+      const user = await changeUser(ctx.db, ctx, params.id, body, ctx.services.now());
+      // Deactivated, moved to another site: their open connections hear no more than their new self.
+      await ctx.services.realtime?.recheck();
+      return user;
+    },
   }),
   serve(usersApi.setPassword, {
     access: MANAGERS,
@@ -31,6 +36,7 @@ export const userRoutes = [
     summary: 'Reset a user’s password (their sessions are ended)',
     handler: async ({ params, body }, ctx) => {
       await resetPassword(ctx.db, ctx, params.id, body.password, ctx.services.now());
+      await ctx.services.realtime?.recheck();
       return Reply.noContent();
     },
   }),

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Role, UserRow } from '../../db/schema.ts';
 import { requireUser, type Actor } from '../auth/access.ts';
 import { hashSecret, pinCost, verifySecret } from '../auth/secrets.ts';
-import { lockedPeople } from '../auth/limiter.ts';
+import { lockedPeople, pinChoice, reserve, settle } from '../auth/limiter.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
@@ -282,9 +282,30 @@ export async function setOwnPin(db: Trx, userId: number, pin: string, now: Date)
 
 // ——— What the routes call: each opens its own transaction ———
 
+/**
+ * Runs a change that sets a PIN chosen by `actorId`: a refusal because the PIN is taken counts against that
+ * manager's PIN choices (`pinChoice`), since it tells the PIN is someone's; any other outcome gives the
+ * attempt back.
+ */
+export async function choosingPin<T>(db: Kysely<Database>, actorId: number, now: Date, run: () => Promise<T>): Promise<T> {
+  const r = await reserve(db, [pinChoice(actorId)], now);
+  let taken = false;
+  try {
+    return await run();
+  } catch (e) {
+    taken = e instanceof Conflict && e.fields?.[0]?.field === 'pin';
+    throw e;
+  } finally {
+    const locked = await settle(db, r, !taken, now);
+    // eslint-disable-next-line no-unsafe-finally -- the lock this very refusal caused is what to say
+    if (locked) throw locked;
+  }
+}
+
 export async function addUser(db: Kysely<Database>, actor: Actor, input: UserCreate, now: Date) {
   const user = requireUser(actor);
-  return db.transaction().execute((trx) => createUser(trx, input, user, now));
+  const create = () => db.transaction().execute((trx) => createUser(trx, input, user, now));
+  return input.pin ? choosingPin(db, user.id, now, create) : create();
 }
 
 export async function changeUser(db: Kysely<Database>, actor: Actor, id: number, patch: z.infer<typeof userUpdateBody>, now: Date) {
@@ -299,5 +320,5 @@ export async function resetPassword(db: Kysely<Database>, actor: Actor, id: numb
 
 export async function resetPin(db: Kysely<Database>, actor: Actor, id: number, pin: string, now: Date) {
   const user = requireUser(actor);
-  await db.transaction().execute((trx) => setPin(trx, id, pin, user, now));
+  await choosingPin(db, user.id, now, () => db.transaction().execute((trx) => setPin(trx, id, pin, user, now)));
 }
