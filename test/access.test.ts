@@ -177,7 +177,8 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'GET /api/sales': TILL,
   'POST /api/sales/:id/print': TILL,
   'POST /api/sales/:id/receipt': TILL,
-  // The restaurant: the floor and open orders are seen from any till; operations come from staff on a paired device.
+  // The restaurant: the floor and open orders are seen from the outlet's own tills (the device here is the
+  // shop's: it asks for the shop's), operations come from staff on a paired device of the outlet.
   'GET /api/floor': TILL,
   'POST /api/rooms': M,
   'POST /api/rooms/:id/tables': M,
@@ -305,7 +306,9 @@ const fill = (path: string) =>
     .replace(':id', '999999')
     .replace(':code', '2000000000008')
     .replace(':name', 'comptoir-20000101-000000.sqlite')
-    .replace(':token', 'AAAAAAAAAAAAAAAAAAAAAAAA');
+    .replace(':token', 'AAAAAAAAAAAAAAAAAAAAAAAA')
+    // The tills here are the shop's: another outlet's floor and orders are that outlet's tills' (403).
+    .replace(/^\/api\/(floor|orders)$/, '/api/$1?outlet=shop');
 
 describe('every route declares who may call it', () => {
   let shop: TestShop;

@@ -394,6 +394,67 @@ describe('a network of sites', () => {
     expect((await shop.admin.post(`/api/users/${castresOnly.id}/unlock`)).status).toBe(204);
   });
 
+  // Found by an independent probe: Rodez's manager unpaired a Castres tablet, read and changed Castres' orders,
+  // kitchen and floor, rerouted its kitchen printer; a shop's tablet read the restaurant's orders.
+  it('keeps a manager tied to Rodez off Castres’ tablets, printers, floor, orders and kitchen; a shop till off the restaurant’s', async () => {
+    const admin = shop.admin;
+    const castresBar = (await admin.post('/api/tills', { outlet: 'restaurant', name: 'Bar Castres' })).body.id as number;
+    const printer = (
+      await admin.post('/api/printers', {
+        name: 'Cuisine Castres',
+        role: 'kitchen',
+        uri: 'file:cuisine-castres',
+        columns: 48,
+        codePage: 'pc858',
+        drawer: false,
+      })
+    ).body.id as number;
+    expect((await admin.patch(`/api/printers/${printer}`, { outlet: 'restaurant' })).status).toBe(200);
+    const station = (await admin.post('/api/stations', { name: 'Cuisine', printerId: printer })).body.id as number;
+    const room = (await admin.post('/api/rooms', { name: 'Salle' })).body.id as number;
+    const table = (await admin.post(`/api/rooms/${room}/tables`, { name: 'T1', seats: 4 })).body.id as number;
+    const dish = await aProduct(admin, { name: 'Aligot', producerId: null, outlets: ['restaurant'], priceCents: 1400, vatRateBp: 1000 });
+    const waiter = (await aUser(shop, 'waiter', { tillId: castresBar })).client;
+    const order = uuidv7();
+    const op = (body: object) => waiter.post(`/api/orders/${order}/ops`, { id: uuidv7(), at: new Date(clock).toISOString(), ...body });
+    expect((await op({ kind: 'open', tableId: table, covers: 2 })).status).toBe(201);
+    expect((await op({ kind: 'add', lineId: uuidv7(), productId: dish.id, quantity: 1, course: 'main' })).status).toBe(201);
+    const tablet = (await admin.get('/api/tills')).body.find((t: { id: number }) => t.id === castresBar).devices.at(-1).id as number;
+
+    const tied = await rodezManager();
+    const statuses = {
+      revoke: (await tied.post(`/api/devices/${tablet}/revoke`)).status,
+      order: (await tied.get(`/api/orders/${order}`)).status,
+      bill: (await tied.get(`/api/orders/${order}/bill`)).status,
+      board: (await tied.get(`/api/stations/${station}/board`)).status,
+      reroute: (await tied.put(`/api/stations/${station}/printer`, { printerId: printer, moveWaiting: false })).status,
+      table: (await tied.patch(`/api/tables/${table}`, { name: 'X' })).status,
+      newTable: (await tied.post(`/api/rooms/${room}/tables`, { name: 'X', seats: 2 })).status,
+      printer: (await tied.patch(`/api/printers/${printer}`, { name: 'X' })).status,
+      testPage: (await tied.post(`/api/printers/${printer}/test`)).status,
+    };
+    expect(statuses).toEqual({
+      revoke: 404,
+      order: 404,
+      bill: 404,
+      board: 404,
+      reroute: 404,
+      table: 404,
+      newTable: 404,
+      printer: 404,
+      testPage: 404,
+    });
+    expect((await tied.get('/api/stations')).body.map((s: { id: number }) => s.id)).not.toContain(station);
+    // The network's admin and the outlet's own till still reach all of it; the tablet is still paired.
+    expect((await admin.get(`/api/orders/${order}`)).status).toBe(200);
+    expect((await waiter.get(`/api/orders/${order}/bill`)).status).toBe(200);
+    expect((await waiter.get('/api/stations')).body.map((s: { id: number }) => s.id)).toContain(station);
+    // Castres' shop till reads neither the restaurant's open orders, nor its floor, nor an order by its id.
+    expect((await castresCashier.get('/api/orders?outlet=restaurant')).status).toBe(403);
+    expect((await castresCashier.get('/api/floor?outlet=restaurant')).status).toBe(403);
+    expect((await castresCashier.get(`/api/orders/${order}`)).status).toBe(403);
+  });
+
   it('keeps each site’s ressourcerie its own: a donation on sale where it was given, each site’s tonnage', async () => {
     const month = today().slice(0, 7);
     // Rodez has no ressourcerie: it takes no donation, and says why.

@@ -94,7 +94,19 @@ export async function requireAccess(db: Db, actor: Actor, target: Target): Promi
     return;
   }
   if ('printer' in target) {
-    if (isManager(actor)) return;
+    if (isManager(actor)) {
+      // A manager tied to a site: that site's printers and those of no outlet (as `listPrinters` shows them).
+      const tied = actor.user!.siteId;
+      if (tied === null) return;
+      const printer = await db
+        .selectFrom('printers')
+        .leftJoin('outlets', 'outlets.id', 'printers.outlet_id')
+        .select(['printers.outlet_id', 'outlets.site_id'])
+        .where('printers.id', '=', target.printer)
+        .executeTakeFirst();
+      if (!printer || (printer.outlet_id !== null && printer.site_id !== tied)) throw new NotFound('Imprimante');
+      return;
+    }
     const till = actor.device
       ? await db.selectFrom('tills').select('printer_id').where('id', '=', actor.device.tillId).executeTakeFirst()
       : undefined;

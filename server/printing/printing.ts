@@ -177,6 +177,7 @@ export async function changePrinter(
   now: Date,
 ) {
   const userId = requireUser(actor).id;
+  await requireAccess(db, actor, { printer: id });
   const siteId = await siteOf(actor);
   const printer = await db.transaction().execute((trx) => updatePrinter(trx, id, patch, userId, now, siteId));
   prints.kick();
@@ -185,6 +186,7 @@ export async function changePrinter(
 
 /** A test page: every accented letter and €, the code page, a ruler of the width. */
 export async function printTestPage(db: Db, prints: PrintQueue, actor: Actor, printerId: number) {
+  await requireAccess(db, actor, { printer: printerId });
   const printer = await getPrinter(db, printerId);
   const jobId = await prints.enqueue({
     printerId: printer.id,
@@ -198,6 +200,7 @@ export async function printTestPage(db: Db, prints: PrintQueue, actor: Actor, pr
 
 /** The cash drawer wired to a printer opened by a manager: logged with the pulse, in one transaction. */
 export async function openDrawer(db: Kysely<Database>, prints: PrintQueue, actor: Actor, printerId: number, now: Date) {
+  await requireAccess(db, actor, { printer: printerId });
   const printer = await getPrinter(db, printerId);
   if (!printer.drawer) throw new Invalid({ field: 'id', reason: 'pas de tiroir-caisse sur cette imprimante' });
   const user = requireUser(actor);

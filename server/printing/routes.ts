@@ -1,5 +1,5 @@
 import { printingApi } from '../../shared/api/printing.ts';
-import { requireUser } from '../auth/access.ts';
+import { requireAccess, requireUser } from '../auth/access.ts';
 import { MANAGERS, STAFF } from '../http/access.ts';
 import { Reply, serve, type RequestContext } from '../http/route.ts';
 import { listJobs } from './printers.ts';
@@ -100,6 +100,7 @@ export const printingRoutes = [
     tag: 'printing',
     summary: 'Send a failed or waiting job again now',
     handler: async ({ params }, ctx) => {
+      await requireAccess(ctx.db, ctx, { printJob: params.id });
       await queue(ctx).retry(params.id, requireUser(ctx).id);
       return Reply.noContent();
     },
@@ -109,6 +110,7 @@ export const printingRoutes = [
     tag: 'printing',
     summary: 'Cancel a failed or waiting job',
     handler: async ({ params }, ctx) => {
+      await requireAccess(ctx.db, ctx, { printJob: params.id });
       await queue(ctx).cancel(params.id, requireUser(ctx).id);
       return Reply.noContent();
     },

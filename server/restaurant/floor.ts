@@ -184,8 +184,11 @@ const stationView = (s: { id: number; outlet_id: number; name: string; printer_i
   active: s.active === 1,
 });
 
-export async function listStations(db: Db) {
-  return (await db.selectFrom('stations').selectAll().orderBy('id').execute()).map(stationView);
+/** The stations, or a site's (those of its outlets) when `siteId` is given. */
+export async function listStations(db: Db, siteId: number | null = null) {
+  let q = db.selectFrom('stations').selectAll();
+  if (siteId !== null) q = q.where('outlet_id', 'in', db.selectFrom('outlets').select('id').where('site_id', '=', siteId));
+  return (await q.orderBy('id').execute()).map(stationView);
 }
 
 export async function createStation(trx: Trx, input: z.output<typeof stationBody>, userId: number, now: Date, siteId?: number) {

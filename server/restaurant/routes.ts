@@ -3,16 +3,33 @@ import { isManager, requireUser } from '../auth/access.ts';
 import { MANAGERS, STAFF, TILL } from '../http/access.ts';
 import { NotFound, Unprocessable } from '../errors.ts';
 import { Reply, serve, type RequestContext } from '../http/route.ts';
-import { siteOf } from '../sites/sites.ts';
+import { requireOutletReach, siteOf, siteOfTill, siteScope } from '../sites/sites.ts';
 import { createRoom, createStation, createTable, listFloor, listStations, outletIdOf, setCategoryStation, updateTable } from './floor.ts';
 import { applyOp, getOrder, listOpenOrders, outletOfOrder, outletOfTable, requireOutletDevice } from './orders.ts';
 import type { OrderView } from '../../shared/api/restaurant.ts';
 import { kitchenBoard, reprintKitchenTicket, setKitchenState, stationOfTicket, switchStationPrinter, ticketsOfOp } from './board.ts';
 import type { Db } from '../../db/schema.ts';
 
-/** A kitchen screen or a waiter's phone acts on its own outlet's stations only (a manager on any). */
-async function requireStationOutlet(db: Db, ctx: RequestContext, station: { outlet_id: number }) {
-  await requireOutletDevice(db, ctx.device?.tillId ?? null, station.outlet_id, isManager(ctx));
+/**
+ * Who may see or touch an outlet's floor, orders and kitchen: a device of that outlet (a waiter's phone, the
+ * kitchen screen, the bar's till), or a manager who reaches it (one tied to a site: that site's outlets only,
+ * another's "not found", named by `what`).
+ */
+async function requireOutletActor(ctx: RequestContext, outletId: number, what: string) {
+  if (isManager(ctx)) return requireOutletReach(ctx, outletId, what);
+  await requireOutletDevice(ctx.db, ctx.device?.tillId ?? null, outletId, false);
+}
+
+/** A kitchen screen or a waiter's phone acts on its own outlet's stations only (a manager on those they reach). */
+async function requireStationOutlet(_db: Db, ctx: RequestContext, station: { outlet_id: number }) {
+  await requireOutletActor(ctx, station.outlet_id, 'Poste');
+}
+
+/** An order, for whoever may see its outlet's (`requireOutletActor`). */
+async function requireOrderOutlet(ctx: RequestContext, orderId: string) {
+  const outletId = await outletOfOrder(ctx.db, orderId);
+  if (outletId === null) throw new NotFound('Commande');
+  await requireOutletActor(ctx, outletId, 'Commande');
 }
 
 /** The phones of the table's outlet draw the floor again. */
@@ -41,7 +58,11 @@ export const restaurantRoutes = [
     tag: 'restaurant',
     summary:
       'The floor: rooms and their tables on the plan, each with its open order at a glance (covers, waiter, since, amount, lines not sent)',
-    handler: async ({ query }, ctx) => listFloor(ctx.db, query.outlet, await siteOf(ctx)),
+    handler: async ({ query }, ctx) => {
+      const siteId = await siteOf(ctx);
+      await requireOutletActor(ctx, await outletIdOf(ctx.db, query.outlet, siteId), 'Point de vente');
+      return listFloor(ctx.db, query.outlet, siteId);
+    },
   }),
   serve(restaurantApi.createRoom, {
     access: MANAGERS,
@@ -59,6 +80,9 @@ export const restaurantRoutes = [
     tag: 'restaurant',
     summary: 'A table in a room: name, seats, shape and place on the plan',
     handler: async ({ params, body }, ctx) => {
+      const room = await ctx.db.selectFrom('rooms').select('outlet_id').where('id', '=', params.id).executeTakeFirst();
+      if (!room) throw new NotFound('Salle');
+      await requireOutletReach(ctx, room.outlet_id, 'Salle');
       const table = await ctx.db.transaction().execute((trx) => createTable(trx, params.id, body, requireUser(ctx).id, ctx.services.now()));
       await tellFloor(ctx, table.id);
       return Reply.created(table);
@@ -69,6 +93,9 @@ export const restaurantRoutes = [
     tag: 'restaurant',
     summary: 'Move, resize, rename or retire a table (a table with an open order cannot be retired)',
     handler: async ({ params, body }, ctx) => {
+      const outletId = await outletOfTable(ctx.db, params.id);
+      if (outletId === null) throw new NotFound('Table');
+      await requireOutletReach(ctx, outletId, 'Table');
       const table = await ctx.db.transaction().execute((trx) => updateTable(trx, params.id, body, requireUser(ctx).id, ctx.services.now()));
       await tellFloor(ctx, table.id);
       return table;
@@ -78,7 +105,11 @@ export const restaurantRoutes = [
     access: TILL,
     tag: 'restaurant',
     summary: 'Preparation stations (cuisine, bar…) and their printers',
-    handler: async (_, ctx) => listStations(ctx.db),
+    handler: async (_, ctx) => {
+      // A manager tied to a site, or a device, sees its site's stations; the network's managers every one.
+      const siteId = siteScope(ctx) ?? (ctx.device ? await siteOfTill(ctx.db, ctx.device.tillId) : null);
+      return listStations(ctx.db, siteId);
+    },
   }),
   serve(restaurantApi.createStation, {
     access: MANAGERS,
@@ -102,20 +133,30 @@ export const restaurantRoutes = [
     access: TILL,
     tag: 'restaurant',
     summary: 'The open orders of an outlet, each with its lines',
-    handler: async ({ query }, ctx) => listOpenOrders(ctx.db, await outletIdOf(ctx.db, query.outlet, await siteOf(ctx))),
+    handler: async ({ query }, ctx) => {
+      const outletId = await outletIdOf(ctx.db, query.outlet, await siteOf(ctx));
+      await requireOutletActor(ctx, outletId, 'Point de vente');
+      return listOpenOrders(ctx.db, outletId);
+    },
   }),
   serve(restaurantApi.order, {
     access: TILL,
     tag: 'restaurant',
     summary: 'One order with its lines, their status (new, sent, voided) and versions',
-    handler: async ({ params }, ctx) => getOrder(ctx.db, params.id),
+    handler: async ({ params }, ctx) => {
+      await requireOrderOutlet(ctx, params.id);
+      return getOrder(ctx.db, params.id);
+    },
   }),
   serve(restaurantApi.bill, {
     access: TILL,
     tag: 'restaurant',
     summary:
       'What is left to pay of an order (per VAT rate) and, with `parts`, the amount of each equal part paid in turn: what the split screen shows and the share tickets must announce',
-    handler: async ({ params, query }, ctx) => billOf(ctx.db, params.id, query.parts),
+    handler: async ({ params, query }, ctx) => {
+      await requireOrderOutlet(ctx, params.id);
+      return billOf(ctx.db, params.id, query.parts);
+    },
   }),
   serve(restaurantApi.apply, {
     access: STAFF,
@@ -128,7 +169,7 @@ export const restaurantRoutes = [
       const now = ctx.services.now();
       // Rung from a device of the order's outlet (the table's, for an order being opened).
       const outletId = body.kind === 'open' ? await outletOfTable(ctx.db, body.tableId) : await outletOfOrder(ctx.db, params.id);
-      if (outletId !== null) await requireOutletDevice(ctx.db, ctx.device?.tillId ?? null, outletId, isManager(ctx));
+      if (outletId !== null) await requireOutletActor(ctx, outletId, 'Commande');
       // A till in training mode practises on nothing real: it takes no real order (and pays none).
       if (
         ctx.device &&

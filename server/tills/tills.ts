@@ -14,7 +14,7 @@ import type { tillHeadBody } from '../../shared/api/tills.ts';
 import type { AppServices } from '../services.ts';
 import { tillChain } from '../journal/keys.ts';
 import { browserOf } from '../../shared/user-agent.ts';
-import { firstSiteId, outletAt, requireOutletReach, siteOf, type SiteAsker } from '../sites/sites.ts';
+import { firstSiteId, outletAt, requireOutletReach, siteOf, siteOfTill, siteScope, type SiteAsker } from '../sites/sites.ts';
 
 export const PAIRING_CODE_TTL_MS = 15 * 60_000;
 
@@ -298,6 +298,12 @@ export async function pairTablet(db: Kysely<Database>, code: string, label: stri
 
 export async function revokeTablet(db: Kysely<Database>, actor: Actor, deviceId: number, now: Date) {
   const userId = requireUser(actor).id;
+  // A manager tied to a site unpairs that site's tablets only: another's is not found.
+  const tied = siteScope(actor);
+  if (tied !== null) {
+    const device = await db.selectFrom('devices').select('till_id').where('id', '=', deviceId).executeTakeFirst();
+    if (!device || (await siteOfTill(db, device.till_id)) !== tied) throw new NotFound('Tablette');
+  }
   await db.transaction().execute((trx) => revokeDevice(trx, deviceId, userId, now));
 }
 
