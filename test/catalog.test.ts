@@ -77,6 +77,23 @@ describe('catalogue', () => {
     expect(event.data.vat_status).toEqual({ before: 'flat_rate', after: 'subject' });
   });
 
+  // Found by an independent probe: a NUL, an ESC or a right-to-left override came out raw in the web
+  // receipt, the CSV and the PDF (« Ail \u202Egpj.exe » read « Ail exe.jpg »).
+  it('refuses control and direction-override characters in a name, with the field named; accents and emoji pass', async () => {
+    const producer = await aProducer(shop.admin);
+    const product = (name: string) =>
+      shop.admin.post('/api/products', { name, producerId: producer.id, unit: 'piece', priceCents: 100, vatRateBp: 550 });
+    for (const name of ['Ail \u202Egpj.exe', 'Tomate\u0000NUL', 'Rouge\u001b[31m', 'Isolé \u2067x', 'Demi \ud800'])
+      expect(await product(name).then((r) => [r.status, r.body.error.fields.map((f: { field: string }) => f.field)])).toEqual([
+        400,
+        ['body.name'],
+      ]);
+    expect((await shop.admin.patch(`/api/producers/${producer.id}`, { name: 'Ferme\u202E' })).status).toBe(400);
+    const fine = await product('Gâteau « maison » 🍰 — Ōsaka');
+    expect(fine.status).toBe(201);
+    expect(fine.body.name).toBe('Gâteau « maison » 🍰 — Ōsaka');
+  });
+
   it('creates, reads, updates and deactivates a product without ever deleting it', async () => {
     const producer = await aProducer(shop.admin);
     const cat = await aCategory(shop.admin, { name: 'Fromages' });

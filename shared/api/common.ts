@@ -44,7 +44,18 @@ export const pageQuery = {
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 };
 
-export const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max);
+/**
+ * Control characters (NUL, BEL, ESC… but tab and line breaks), the bidirectional overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069: « Ail \u202Egpj.exe » reads « Ail exe.jpg ») and lone surrogates: nothing a
+ * person types into a name, and each breaks or spoofs a receipt, a CSV or a PDF.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNPRINTABLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const printable = (s: string) => !UNPRINTABLE.test(s);
+
+export const trimmed = (min: number, max: number) =>
+  z.string().trim().min(min).max(max).refine(printable, 'caractère de contrôle ou d’inversion du sens d’écriture interdit');
 
 /** SIRET: 14 digits with a Luhn check (INSEE); La Poste's establishments are the documented exception. */
 export function isValidSiret(siret: string): boolean {
