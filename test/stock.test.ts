@@ -101,6 +101,29 @@ describe('consignment stock ledger', () => {
     expect(low.map((r: any) => [r.name, r.onHand, r.low])).toEqual([['Miel de bruyère 500 g', 5, true]]);
   });
 
+  // Found by an independent check: a loss of 100 bottles with 22 on the shelf was booked, the level at −78.
+  it('refuses a loss of more than the shelf holds, a product on two lines counted in all', async () => {
+    const before = await onHand(miel.id); // 5, after the previous test's loss
+    const res = await shop.admin.post('/api/stock/losses', {
+      lines: [
+        { productId: miel.id, quantity: 3, reason: 'breakage' },
+        { productId: miel.id, quantity: 3, reason: 'theft' },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields[0]).toEqual({
+      field: 'lines.1.quantity',
+      reason: '5 de « Miel de bruyère 500 g » en rayon : on ne peut pas en déclarer perdu 6 (comptez le rayon d’abord s’il en a plus)',
+    });
+    expect(await onHand(miel.id)).toBe(before);
+    // Exactly what is there: accepted.
+    expect((await shop.admin.post('/api/stock/losses', { lines: [{ productId: miel.id, quantity: 5, reason: 'expired' }] })).status).toBe(
+      201,
+    );
+    expect(await onHand(miel.id)).toBe(0);
+    await shop.admin.post('/api/stock/deposits', { producerId: producer.id, lines: [{ productId: miel.id, quantity: 5 }] });
+  });
+
   it('refuses a deposit of another producer’s product, or of an untracked one, and writes nothing', async () => {
     const before = await onHand(miel.id);
     const res = await shop.admin.post('/api/stock/deposits', { producerId: other.id, lines: [{ productId: miel.id, quantity: 3 }] });

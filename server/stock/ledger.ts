@@ -105,6 +105,35 @@ export async function recordMovements(db: Trx, movements: readonly MovementInput
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
+/**
+ * What leaves a site's shelf (a producer's return, a loss) is there: 100 000 boxes out of 39 would pass
+ * missing stock off as taken back or broken (found by independent probes). A product on several lines
+ * counts once, in all. A shelf that holds more than it says is counted first (inventaire).
+ */
+async function assertOnShelf(
+  db: Trx,
+  siteId: number,
+  lines: readonly { productId: number; quantity: number }[],
+  products: Map<number, { id: number; name: string; unit: string }>,
+  verb: string,
+) {
+  const onHand = await onHandAt(db, siteId, [...new Set(lines.map((l) => l.productId))]);
+  const taken = new Map<number, number>();
+  lines.forEach((l, i) => {
+    const p = products.get(l.productId)!;
+    const total = (taken.get(p.id) ?? 0) + l.quantity;
+    taken.set(p.id, total);
+    const here = Math.max(0, onHand.get(p.id) ?? 0);
+    if (total > here) {
+      const amount = (n: number) => (p.unit === 'kg' ? `${n} g` : String(n));
+      throw new Invalid({
+        field: `lines.${i}.quantity`,
+        reason: `${amount(here)} de « ${p.name} » en rayon : on ne peut pas ${verb} ${amount(total)} (comptez le rayon d’abord s’il en a plus)`,
+      });
+    }
+  });
+}
+
 async function trackedProducts(db: Db, ids: number[], field: string) {
   const rows = await db
     .selectFrom('products')
@@ -178,23 +207,7 @@ export async function recordSlip(
   // A producer takes back what is on this site's shelf, no more: a return of 100 000 boxes out of 39 would
   // pass missing stock off as taken back (found by an adversarial probe). A product on several lines counts
   // once, in all. A shelf that holds more or less than it says is counted first (inventaire).
-  if (kind === 'return') {
-    const onHand = await onHandAt(db, siteId, [...new Set(input.lines.map((l) => l.productId))]);
-    const taken = new Map<number, number>();
-    input.lines.forEach((l, i) => {
-      const p = products.get(l.productId)!;
-      const total = (taken.get(p.id) ?? 0) + l.quantity;
-      taken.set(p.id, total);
-      const here = Math.max(0, onHand.get(p.id) ?? 0);
-      if (total > here) {
-        const amount = (n: number) => (p.unit === 'kg' ? `${n} g` : String(n));
-        throw new Invalid({
-          field: `lines.${i}.quantity`,
-          reason: `${amount(here)} de « ${p.name} » en rayon : on ne peut pas en reprendre ${amount(total)} (comptez le rayon d’abord s’il en a plus)`,
-        });
-      }
-    });
-  }
+  if (kind === 'return') await assertOnShelf(db, siteId, input.lines, products, 'en reprendre');
   const number = await nextSlipNumber(db, kind);
   const at = now.toISOString();
   const slip = await db
@@ -408,11 +421,12 @@ export async function listSlips(
 const lossReasonLabel = { breakage: 'casse', expired: 'DLC dépassée', theft: 'vol', other: 'autre' } as const;
 
 export async function recordLosses(db: Trx, input: LossBody, userId: number, now: Date, siteId: number) {
-  await trackedProducts(
+  const products = await trackedProducts(
     db,
     input.lines.map((l) => l.productId),
     'lines',
   );
+  await assertOnShelf(db, siteId, input.lines, products, 'en déclarer perdu');
   const ids = await recordMovements(
     db,
     input.lines.map((l) => ({
