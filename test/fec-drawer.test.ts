@@ -155,3 +155,40 @@ describe('the drawer’s movements and the meal voucher’s excess in the FEC', 
     expect(auxBalance(entries, P)).toBe(0);
   });
 });
+
+/**
+ * The shop's own sales in the mandataire model: VAT on each rate's day total by the receipts' rule (found by
+ * an independent check: the FEC rounded the VAT where the receipts round the amount excluding VAT).
+ * A house beer 3,45 € at 20 %, one ticket: 345 / 1,2 = 287,5 -> HT 288 (half up), VAT 345 − 288 = 57, as on
+ * the receipt. Rounding the VAT instead, 345 × 2000 / 12000 = 57,5 -> 58, HT 287: a cent off the receipt.
+ */
+describe('the house’s VAT in the FEC, rounded as on the receipts', () => {
+  let shop: TestShop;
+  const clock = new Date('2026-11-10T09:00:00Z');
+  afterAll(() => shop?.close());
+
+  it('books 2,88 € + 0,57 € for a 3,45 € beer at 20 %', async () => {
+    shop = await startTestShop({ now: () => clock });
+    const beer = await aProduct(shop.admin, { name: 'Demi', priceCents: 345, vatRateBp: 2000 });
+    const till = (await aUser(shop, 'cashier')).client;
+    const sale = await till.post('/api/sales', {
+      id: uuidv7(),
+      tillId: 1,
+      number: 1,
+      createdAt: clock.toISOString(),
+      lines: [{ productId: beer.id, quantity: 1, unitPriceCents: 345 }],
+      payments: [{ method: 'card', amountCents: 345 }],
+      totalCents: 345,
+    });
+    expect(sale.status).toBe(201);
+    expect(sale.body.vat).toEqual([{ vatRateBp: 2000, grossCents: 345, netCents: 288, vatCents: 57 }]);
+    const z = await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-11-10', cashCountedCents: 0, confirmEarly: true });
+    expect(z.status).toBe(201);
+    const res = await shop.admin.get('/api/exports/fec?from=2026-11-01&to=2026-11-10');
+    const ve = [...fecEntries(res.raw).values()].flat().filter(([account]) => /^(707|4457)/.test(account));
+    expect(ve.map(([account, , , credit]) => [account, credit])).toEqual([
+      ['707200', 288],
+      ['445713', 57],
+    ]);
+  });
+});

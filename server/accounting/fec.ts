@@ -34,6 +34,7 @@ import { Conflict } from '../errors.ts';
 import type { Db } from '../../db/schema.ts';
 import { toCsv, csvCents, type CsvCell } from '../exports/csv.ts';
 import { readSetting, shopIdentity } from '../settings/settings.ts';
+import { basisPoints, cents, splitGross } from '../../shared/money.ts';
 
 export const FEC_COLUMNS = [
   'JournalCode',
@@ -232,10 +233,11 @@ async function entriesFrom(
           ),
         );
       }
-      // The shop's own sales: VAT worked out on each rate's day total (a price incl. VAT, as on the receipts).
+      // The shop's own sales: VAT worked out on each rate's day total, by the receipts' rule (the amount
+      // excluding VAT rounded half away from zero, the VAT what is left: `splitGross`).
       for (const o of ownByDay.get(`${c.outletId}:${c.period}`) ?? []) {
-        const vat = Math.round((o.grossCents * o.vatRateBp) / (10_000 + o.vatRateBp));
-        lines.push(line(salesAccount(o.vatRateBp), `Ventes de marchandises TVA ${rateLabel(o.vatRateBp)}`, o.grossCents - vat, 'credit'));
+        const { net, vat } = splitGross(cents(o.grossCents), basisPoints(o.vatRateBp));
+        lines.push(line(salesAccount(o.vatRateBp), `Ventes de marchandises TVA ${rateLabel(o.vatRateBp)}`, net, 'credit'));
         lines.push(line(vatAccount(o.vatRateBp), `TVA collectée ${rateLabel(o.vatRateBp)}`, vat, 'credit'));
       }
     } else
