@@ -48,6 +48,18 @@ describe('discounts beyond what a cashier may give alone', () => {
     expect((await till.post('/api/sales', ticket({}, 0, 200))).status).toBe(201);
   });
 
+  // Found by an independent check: 10 % on a line and 10 % on the ticket passed, 19 % off in all.
+  it('counts a line discount and the ticket’s together: 10 % of each is more than a cashier gives alone', async () => {
+    // Line: 2,00 off 20,00 (10 %); ticket: 1,80 off the 18,00 left (10 %). Let off 3,80 of 20,00: 19 %.
+    const both = await till.post('/api/sales', ticket({}, 200, 180));
+    expect(both.status).toBe(422);
+    expect(both.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['discountCents', 'discountApproval']);
+    expect(both.body.error.fields[0].reason).toBe('remises cumulées au-delà de 10 % du ticket au prix du catalogue');
+    number--;
+    // 1,00 on the line and 1,00 on the ticket: 2,00 of 20,00, 10 %: within.
+    expect((await till.post('/api/sales', ticket({}, 100, 100))).status).toBe(201);
+  });
+
   it('takes it with a manager’s approval given on this till, and records who approved', async () => {
     expect((await till.post('/api/auth/approve', { pin: '9999', purpose: 'discount' })).status).toBe(401);
     const ok = await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' });

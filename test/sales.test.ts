@@ -37,6 +37,10 @@ describe('sales that can never be lost or altered', () => {
     await shop.admin.post('/api/stock/deposits', { producerId: ferme.id, lines: [{ productId: tomme.id, quantity: 5000 }] });
     await shop.admin.post('/api/stock/deposits', { producerId: rucher.id, lines: [{ productId: miel.id, quantity: 10 }] });
     till = (await aUser(shop, 'cashier')).client;
+    // The basket lets 6,00 € off 59,33 € at the catalogue's prices (10,1 %): this shop lets its cashiers give
+    // up to 15 % alone (the limit itself is tested in test/discounts.test.ts).
+    const options = (await shop.admin.get('/api/settings')).body.till;
+    expect((await shop.admin.put('/api/settings/till', { ...options, cashierDiscountLimitBp: 1500 })).status).toBe(200);
   });
   afterAll(() => shop.close());
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cartTotals, priceCart, type Cart, type CartLine } from '../client/caisse/cart.ts';
+import { cartTotals, letOffBeyond, priceCart, type Cart, type CartLine } from '../client/caisse/cart.ts';
 
 // The till's list works out a scan's figures from the last cart's: whatever the cashier does in whatever
 // order, they must be the figures the shared pricing gives for the whole ticket.
@@ -71,5 +71,21 @@ describe('cart totals at each scan', () => {
         }
       }),
     );
+  });
+});
+
+// The server's rule, asked before the customer leaves: what is let off in all against the ticket at the
+// catalogue's prices (sales/record.ts; test/discounts.test.ts for the server's side).
+describe('the cashier’s discount limit, counted in all', () => {
+  it('sees 10 % on a line and 10 % on the ticket as 19 %, and a price typed lower as let off too', () => {
+    // 2 × 10,00 = 20,00; 2,00 off the line, 1,80 off the 18,00 left: 3,80 of 20,00 = 19 %.
+    expect(letOffBeyond({ lines: [line(1000, 2, 200)], discountCents: 180 }, 1000)).toBe(true);
+    // 1,00 and 1,00: 2,00 of 20,00 = 10 %, within.
+    expect(letOffBeyond({ lines: [line(1000, 2, 100)], discountCents: 100 }, 1000)).toBe(false);
+    // A price typed at 9,50 instead of 10,00 (2 × 0,50 = 1,00 let off) and 1,50 off the ticket: 2,50 of 20,00.
+    const typed = { ...line(950, 2, 0), cataloguePriceCents: 1000, manualReason: 'abîmé' };
+    expect(letOffBeyond({ lines: [typed], discountCents: 150 }, 1000)).toBe(true);
+    // The same 9,50 from a scale label (not a manual price) is the price: 1,50 of 19,00 is 7,9 %.
+    expect(letOffBeyond({ lines: [{ ...line(950, 2, 0), cataloguePriceCents: 1000 }], discountCents: 150 }, 1000)).toBe(false);
   });
 });

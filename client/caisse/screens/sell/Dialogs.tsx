@@ -3,7 +3,7 @@ import { Modal } from '../../Modal.tsx';
 import { parseEuros, weighedPrice, type Cents, type Grams } from '../../../../shared/money.ts';
 import { call } from '../../../api.ts';
 import { authApi } from '../../../../shared/api/auth.ts';
-import { removeLine, updateLine, type CartLine } from '../../cart.ts';
+import { letOffBeyond, removeLine, updateLine, type CartLine } from '../../cart.ts';
 import type { Product } from '../../catalog.ts';
 import { type TillState } from '../../till.ts';
 import { till, t, eur, kg, useKeys, errorText, Keypad, applyKey } from '../../ui.tsx';
@@ -194,7 +194,16 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
     const catalogueGross = grossAt(cataloguePrice);
     const discountOver = cents * 10_000 > gross * limitBp;
     const priceOver = manual && Math.abs(catalogueGross - (gross - cents)) * 10_000 > catalogueGross * limitBp;
-    if (!isManager && (discountOver || priceOver)) {
+    const updated = updateLine(s.cart, line.key, {
+      discountCents: cents,
+      note: note.trim(),
+      unitPriceCents: unitPrice,
+      manualReason: manual ? reason.trim() : undefined,
+    });
+    // With the ticket's discount and the other lines', beyond the limit in all (a manager's approval already
+    // on the ticket covers it).
+    const cumulativeOver = !s.cart.approval && letOffBeyond(updated, limitBp);
+    if (!isManager && (discountOver || priceOver || cumulativeOver)) {
       if (!pin) return setError(t(priceOver ? 'till.price.needsManager' : 'till.discount.needsManager', { limit: limitBp / 100 }));
       try {
         approval = (await call(authApi.approve, { body: { pin, purpose: 'discount' } })).approval;
@@ -203,12 +212,6 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
         return setError(errorText(e));
       }
     }
-    const updated = updateLine(s.cart, line.key, {
-      discountCents: cents,
-      note: note.trim(),
-      unitPriceCents: unitPrice,
-      manualReason: manual ? reason.trim() : undefined,
-    });
     till.setCart(approval ? { ...updated, approval } : updated);
     onClose();
   };
@@ -310,7 +313,10 @@ export function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtota
   const apply = async () => {
     const cents = percent ? Math.round((subtotal * Number(value.replace(',', '.') || 0)) / 100) : (parseEuros(value || '0') ?? -1);
     if (!(cents >= 0) || cents > subtotal) return setError(t('till.discount.bad'));
-    if (!isManager && cents * 10_000 > subtotal * limitBp) {
+    if (
+      !isManager &&
+      (cents * 10_000 > subtotal * limitBp || (!s.cart.approval && letOffBeyond({ ...s.cart, discountCents: cents }, limitBp)))
+    ) {
       if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
       try {
         const { approval } = await call(authApi.approve, { body: { pin, purpose: 'discount' } });
