@@ -58,7 +58,7 @@ describe('the restaurant’s Z with a table still open', { timeout: 60_000 }, ()
     await page.getByRole('button', { name: 'Clôturer la journée (Z)' }).click();
     await expect.poll(async () => (await page.getByTestId('z-done').textContent()) ?? '').toContain('Z n° 1');
     const z = (await shop.admin.get('/api/closings?outlet=restaurant&kind=day')).body[0];
-    expect(z.figures.openTables).toEqual([{ table: '7', orderId: expect.any(String), totalCents: 0 }]);
+    expect(z.figures.openTables).toEqual([{ table: '7', orderId: expect.any(String), totalCents: 0, leftCents: 0 }]);
     await context.close();
   });
 });

@@ -40,7 +40,7 @@ export interface ClosingFigures extends Figures {
   /** Month and year closings: the periods they are built from. */
   from: string[];
   /** A restaurant day closed with tables still open: which, and what they held. */
-  openTables?: { table: string | null; orderId: string; totalCents: number }[];
+  openTables?: { table: string | null; orderId: string; totalCents: number; leftCents?: number }[];
   /**
    * Day closings (since the drawer's movements exist): the float, the tickets' cash, cash in and out, and the
    * cash expected from them, which `cashDifferenceCents` is counted against. Chained with the rest.

@@ -23,6 +23,7 @@ import { tillOptions } from '../settings/settings.ts';
 import { formatEuros, type Cents } from '../../shared/money.ts';
 import { queueKitchenTickets, type KitchenItem } from './kitchen.ts';
 import { printNote } from './note.ts';
+import { billOf } from './payments.ts';
 
 type OrderMode = z.infer<typeof orderModeSchema>;
 
@@ -701,7 +702,11 @@ export async function outletOfOrder(db: Db, orderId: string): Promise<number | n
 }
 
 /** The open orders of an outlet as a Z lists them: table, order, amount still held. */
+/** The orders still open, each with what it holds and what is still owed (shares or items paid already aside). */
 export async function openOrdersSummary(db: Db, outletId: number) {
   const orders = await listOpenOrders(db, outletId);
-  return orders.map((o) => ({ table: o.tableName, orderId: o.id, totalCents: o.totalCents }));
+  const out = [];
+  for (const o of orders)
+    out.push({ table: o.tableName, orderId: o.id, totalCents: o.totalCents, leftCents: (await billOf(db, o.id)).leftCents });
+  return out;
 }

@@ -93,7 +93,10 @@ export const closingFiguresSchema = figuresSchema.extend({
   /** Month and year closings: the periods they are built from. */
   from: z.array(z.string()),
   /** A restaurant day closed with tables still open: which, and what they held. */
-  openTables: z.array(z.strictObject({ table: z.string().nullable(), orderId: z.string(), totalCents: int })).optional(),
+  /** `leftCents` (since 2026-12-07): what is still owed on it, what was paid already (a share, items) aside. */
+  openTables: z
+    .array(z.strictObject({ table: z.string().nullable(), orderId: z.string(), totalCents: int, leftCents: int.optional() }))
+    .optional(),
   /** Day closings: the drawer's float, cash in and out, and the cash expected at closing from them and the tickets. */
   drawer: drawerFiguresSchema.optional(),
   /**
