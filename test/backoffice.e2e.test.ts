@@ -478,7 +478,7 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await screenshot(page, 'backoffice-laptop-system');
   });
 
-  it('lets a manager change their own password (it was the administrators’ alone)', async () => {
+  it('lets a manager change their own till PIN and password (they were the administrators’ alone)', async () => {
     const created = await shop.admin.post('/api/users', {
       login: 'cheffe',
       displayName: 'Cheffe',
@@ -493,7 +493,17 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     await own.getByLabel('Mot de passe').fill('ancien-mot-de-passe');
     await own.getByRole('button', { name: 'Se connecter' }).click();
     await own.getByRole('link', { name: 'Caisses et réglages' }).click();
-    const form = own.locator('details.own-password');
+    // Their own till PIN first (no one above them in the shop sets it), their password asked again.
+    const pinForm = own.getByTestId('own-pin');
+    await pinForm.getByText('Mon code PIN de caisse', { exact: true }).click();
+    await pinForm.getByLabel('Mot de passe actuel').fill('ancien-mot-de-passe');
+    await pinForm.getByLabel('Code PIN (4 à 8 chiffres)').fill('4862');
+    await pinForm.getByLabel('Le nouveau code, une seconde fois').fill('4862');
+    await pinForm.getByRole('button', { name: 'Changer mon code PIN' }).click();
+    await expect.poll(() => text(pinForm.getByRole('status'))).toBe('Code PIN changé : il vaut dès maintenant sur toutes les caisses.');
+    const pinSet = (await shop.admin.get('/api/events?kind=user.pin_set')).body as { subject: string; userId: number }[];
+    expect(pinSet.filter((e) => e.subject === `user:${created.body.id}`).map((e) => e.userId)).toEqual([created.body.id]);
+    const form = own.getByTestId('own-password');
     await form.getByText('Mon mot de passe', { exact: true }).click();
     await form.getByLabel('Mot de passe actuel').fill('ancien-mot-de-passe');
     await form.getByLabel('Nouveau mot de passe (10 caractères ou plus)').fill('nouveau-mot-de-passe');

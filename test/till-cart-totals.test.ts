@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cartTotals, letOffBeyond, priceCart, type Cart, type CartLine } from '../client/caisse/cart.ts';
+import { addProduct, cartTotals, letOffBeyond, priceCart, removeLine, type Cart, type CartLine } from '../client/caisse/cart.ts';
+import type { Product } from '../client/caisse/catalog.ts';
 
 // The till's list works out a scan's figures from the last cart's: whatever the cashier does in whatever
 // order, they must be the figures the shared pricing gives for the whole ticket.
@@ -87,5 +88,23 @@ describe('the cashier’s discount limit, counted in all', () => {
     expect(letOffBeyond({ lines: [typed], discountCents: 150 }, 1000)).toBe(true);
     // The same 9,50 from a scale label (not a manual price) is the price: 1,50 of 19,00 is 7,9 %.
     expect(letOffBeyond({ lines: [{ ...line(950, 2, 0), cataloguePriceCents: 1000 }], discountCents: 150 }, 1000)).toBe(false);
+  });
+});
+
+describe('the cart’s line keys', () => {
+  it('numbers a new line past the lines of a cart kept from an earlier page, so removing it removes it alone', () => {
+    // A cart restored after a reload: its lines numbered 1 and 2 by the page before (this page's count
+    // started again, here far below them).
+    const kept: Cart = {
+      lines: [
+        { ...line(520, 1, 0), key: 900_001 },
+        { ...line(320, 1, 0), key: 900_002 },
+      ],
+      discountCents: 0,
+    };
+    const loaf = { id: 7, name: 'Pain', producerName: null, unit: 'piece', priceCents: 520, vatRateBp: 550 } as unknown as Product;
+    const added = addProduct(kept, loaf);
+    expect(added.lines.map((l) => l.key)).toEqual([900_001, 900_002, 900_003]);
+    expect(removeLine(added, 900_003).lines.map((l) => l.key)).toEqual([900_001, 900_002]);
   });
 });

@@ -46,8 +46,14 @@ export function addProduct(
       return { ...cart, lines: [...cart.lines.slice(0, -1), { ...last, quantity: last.quantity + (opts.quantity ?? 1) }] };
     }
   }
+  // Past every key of the cart: a cart kept across a reload (or a parked one) was numbered by an earlier page,
+  // and two lines sharing a key were edited and removed together (found by a test: deleting a loaf added
+  // after a reload took the first loaf with it).
+  let key = nextKey;
+  for (const l of cart.lines) if (l.key >= key) key = l.key + 1;
+  nextKey = key + 1;
   const line: CartLine = {
-    key: nextKey++,
+    key,
     productId: product.id,
     name: product.name,
     producerName: product.producerName,

@@ -117,20 +117,21 @@ const CART_KEY = 'comptoir.cart';
 const PAYMENTS_KEY = 'comptoir.payments';
 
 interface KeptPayments {
-  /** The cart they pay (`cartKey`): another cart never takes them. */
-  of: string;
   payments: Payment[];
   cashApproval: string | null;
 }
 
-const cartKey = (cart: Cart) =>
-  JSON.stringify([cart.discountCents, cart.lines.map((l) => [l.productId, l.quantity, l.unitPriceCents, l.discountCents])]);
-
-function keptPaymentsFor(cart: Cart): KeptPayments | null {
+/**
+ * The payments taken for the ticket in progress, kept on the tablet until it is sold: a reload, going back
+ * to the cart to add a forgotten item or take one off, never loses a card already charged (found by a
+ * newcomer's walk: the 5,50 € taken by card were dropped when the cart changed). Only taking a payment off
+ * (the card refunded at the terminal) removes one.
+ */
+function keptPayments(): KeptPayments | null {
   try {
     const raw = localStorage.getItem(PAYMENTS_KEY);
     const kept = raw ? (JSON.parse(raw) as KeptPayments) : null;
-    return kept && kept.of === cartKey(cart) ? kept : null;
+    return kept && Array.isArray(kept.payments) && kept.payments.length ? kept : null;
   } catch {
     return null;
   }
@@ -269,8 +270,8 @@ export class Till {
   /** The payments taken so far, written at once (a few a ticket): a reload finds them on the payment screen. */
   private keepPayments() {
     try {
-      const { payments, cashApproval, cart } = this.state;
-      const kept: KeptPayments = { of: cartKey(cart), payments, cashApproval: cashApproval ?? null };
+      const { payments, cashApproval } = this.state;
+      const kept: KeptPayments = { payments, cashApproval: cashApproval ?? null };
       if (payments.length) localStorage.setItem(PAYMENTS_KEY, JSON.stringify(kept));
       else localStorage.removeItem(PAYMENTS_KEY);
     } catch {
@@ -309,7 +310,13 @@ export class Till {
     const olderCart = await get<Cart>('kv', 'cart');
     if (olderCart) await del('kv', 'cart');
     const keptCart = keptCartOnTablet() ?? olderCart;
-    if (keptCart?.lines?.length && !this.state.cart.lines.length) this.set({ cart: keptCart });
+    if (keptCart?.lines?.length && !this.state.cart.lines.length) {
+      // With the payments already taken for it (not the solidarity fund's share: it goes with a household's
+      // card, scanned again): the till opens on the payment screen, what is left to pay.
+      const kept = keptPayments();
+      const payments = kept?.payments.filter((p) => p.method !== 'solidarity') ?? [];
+      this.set({ cart: keptCart, ...(payments.length ? { payments, cashApproval: kept?.cashApproval ?? null } : {}) });
+    }
     // Booted again when the server comes back after an offline start: the cashier's screen (a payment, a
     // refund) is left as it is unless the person logged in changed.
     const starting = this.state.screen === 'boot' || this.state.screen === 'pair';
@@ -321,7 +328,11 @@ export class Till {
       if (me && me.tillId === device.id) {
         await put('kv', me.user, 'user');
         const same = !starting && this.state.user?.id === me.user.id;
-        this.set({ user: me.user, ...(device.replaced ? { screen: 'replaced' as const } : same ? {} : { screen: 'sell' as const }) });
+        const paying = this.state.cart.lines.length > 0 && this.state.payments.length > 0;
+        this.set({
+          user: me.user,
+          ...(device.replaced ? { screen: 'replaced' as const } : same ? {} : { screen: paying ? ('pay' as const) : ('sell' as const) }),
+        });
         void this.loadCatalog();
         void this.refreshDay();
         void this.outbox.kick();
@@ -565,9 +576,11 @@ export class Till {
     this.set({ cart, message: null });
   }
 
-  park() {
+  /** Puts the cart aside; false when it is partly paid (its payments would be left on no ticket). */
+  park(): boolean {
     const { cart, user } = this.state;
-    if (!cart.lines.length) return;
+    if (!cart.lines.length) return true;
+    if (this.state.payments.length) return false;
     const priced = priceCart(cart);
     const parked: Parked = {
       id: uuidv7(),
@@ -578,14 +591,17 @@ export class Till {
     };
     void put('parked', parked);
     this.set({ parked: [...this.state.parked, parked], cart: emptyCart() });
+    return true;
   }
 
-  resume(id: string) {
+  /** Takes a parked cart back (the one in progress put aside); false when that one is partly paid. */
+  resume(id: string): boolean {
     const p = this.state.parked.find((x) => x.id === id);
-    if (!p) return;
-    if (this.state.cart.lines.length) this.park();
+    if (!p) return true;
+    if (!this.park()) return false;
     void del('parked', id);
     this.set({ parked: this.state.parked.filter((x) => x.id !== id), cart: p.cart });
+    return true;
   }
 
   // ---- paying ----------------------------------------------------------------------------------------
@@ -594,9 +610,11 @@ export class Till {
     if (!this.state.cart.lines.length && !this.state.orderShare) return;
     // A day left without its Z: the server would refuse the ticket, so it is not paid for here.
     if (salesBlocked(this.state.day)) return;
-    // Payments kept from before a reload come back with their cart: a card already charged stays paid.
-    // (Not the solidarity fund's share: it goes with a household's card, scanned again.)
-    const kept = keptPaymentsFor(this.state.cart);
+    // The payments taken already stay (a card charged before the cart changed, or before a reload); not the
+    // solidarity fund's share: it goes with a household's card, scanned again.
+    const kept = this.state.payments.length
+      ? { payments: this.state.payments, cashApproval: this.state.cashApproval ?? null }
+      : keptPayments();
     this.set({
       screen: 'pay',
       payments: kept?.payments.filter((p) => p.method !== 'solidarity') ?? [],
@@ -607,13 +625,14 @@ export class Till {
   }
 
   cancelPayment() {
-    // A bill's part not paid: the cart was made for it, it goes with it.
+    // Back to the cart: the payments taken stay with the ticket (a card charged is charged). A bill's part
+    // not paid: the cart was made for it, it goes with it (and nothing was paid on it to keep).
+    const part = this.state.orderPart || this.state.orderShare;
     this.set({
       screen: 'sell',
-      payments: [],
-      cashApproval: null,
       household: null,
       orderShare: null,
+      ...(part ? { payments: [], cashApproval: null } : {}),
       ...(this.state.orderPart ? { cart: emptyCart(), orderPart: null } : {}),
     });
   }

@@ -52,6 +52,12 @@ export const METHODS: { code: string; key: MessageKey }[] = [
 /** Not picked by hand: the fund's share comes with a household's card (Pay screen). */
 export const FUND_METHODS: { code: string; key: MessageKey }[] = [{ code: 'solidarity', key: 'till.solidarity.fund' }];
 
+/** A payment method's name as the till says it (a shop's own method, `other:…`, by its own name). */
+export function methodName(code: string): string {
+  const known = [...METHODS, ...FUND_METHODS].find((m) => m.code === code);
+  return known ? t(known.key) : code.replace(/^other:/, '');
+}
+
 /**
  * State whose latest value key handlers can read at once: a scanner or a fast typist sends the next key
  * before the screen has redrawn, so a handler must not rely on the value of the last render.

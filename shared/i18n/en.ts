@@ -89,6 +89,8 @@ export const en: TillCatalogue = {
   'till.pay.cash': 'Cash',
   'till.pay.cheque': 'Cheque',
   'till.pay.due': 'Due',
+  'till.paidAlready': 'Already taken on this ticket: {amount} ({methods}). These payments stay: Pay asks for what is left.',
+  'till.paidAlready.cannotPark': 'This ticket is partly paid: take the rest (or remove its payments on the pay screen) before another.',
   'till.pay.exact': 'Exact amount',
   'till.pay.centsHint': 'Amount in cents: 1 2 5 0 for €12.50',
   'till.pay.typedCents': 'Typed: {typed} cents',

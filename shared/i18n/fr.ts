@@ -94,6 +94,9 @@ export const fr = {
   'till.pay.cash': 'Espèces',
   'till.pay.cheque': 'Chèque',
   'till.pay.due': 'Reste à payer',
+  'till.paidAlready': 'Déjà encaissé sur ce ticket : {amount} ({methods}). Ces paiements restent : Encaisser demande ce qui reste dû.',
+  'till.paidAlready.cannotPark':
+    'Ce ticket est déjà en partie payé : encaissez-le (ou retirez ses paiements à l’écran d’encaissement) avant d’en prendre un autre.',
   'till.pay.exact': 'Compte juste',
   'till.pay.centsHint': 'Montant en centimes : 1 2 5 0 pour 12,50 €',
   'till.pay.typedCents': 'Tapé : {typed} centimes',

@@ -452,7 +452,7 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
               <li key={p.id}>
                 <button
                   onClick={() => {
-                    till.resume(p.id);
+                    if (!till.resume(p.id)) till.say('error', t('till.paidAlready.cannotPark'));
                     setShowParked(false);
                   }}
                 >

@@ -2,7 +2,7 @@ import { Component } from 'preact';
 import { cartTotals, isManualPrice, priceCart, type Cart as CartState, type CartLine, type CartTotals } from '../../cart.ts';
 import { salesBlocked, type TillState } from '../../till.ts';
 import { LineEditor, TicketDiscount } from './Dialogs.tsx';
-import { till, lang, t, eur, kg } from '../../ui.tsx';
+import { till, lang, t, eur, kg, methodName } from '../../ui.tsx';
 
 /** One line as drawn: what it was drawn from, to touch only the lines that changed. */
 interface Row {
@@ -229,8 +229,16 @@ export class Cart extends Component<object, CartViewState> {
             }}
           />
         </div>
+        {s.payments.length > 0 && (
+          <p class="info banner" role="status" data-testid="paid-already">
+            {t('till.paidAlready', {
+              amount: eur(s.payments.reduce((sum, p) => sum + p.amountCents, 0)),
+              methods: [...new Set(s.payments.map((p) => methodName(p.method)))].join(', '),
+            })}
+          </p>
+        )}
         <div class="cart-actions">
-          <button disabled={!shape.hasLines} onClick={() => till.park()}>
+          <button disabled={!shape.hasLines} onClick={() => till.park() || till.say('error', t('till.paidAlready.cannotPark'))}>
             {t('till.park')}
           </button>
           <button disabled={!shape.hasLines} onClick={() => this.setState({ ticketDiscount: true, s: till.state })}>
