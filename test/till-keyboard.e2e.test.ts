@@ -108,7 +108,7 @@ describe('the till from the keyboard alone', { timeout: 90_000 }, () => {
     await checkScreen('sell');
   });
 
-  it('sells in cash with a line edited, a ticket discount, a parked and resumed cart, and Enter on « Annuler le paiement » cancelling', async () => {
+  it('sells in cash with a line edited, a ticket discount, a parked and resumed cart, and Enter on « Retour au ticket » going back', async () => {
     // Search and Enter take the only result.
     await page.keyboard.type('pain');
     await page.keyboard.press('Enter');
@@ -157,12 +157,12 @@ describe('the till from the keyboard alone', { timeout: 90_000 }, () => {
     await expect.poll(() => cartLines().count()).toBe(2);
     await expect.poll(async () => nbsp(await page.getByTestId('total').textContent())).toContain('10,44 €');
 
-    // To the payment, and Enter on « Annuler le paiement » cancels it: nothing is recorded.
+    // To the payment, and Enter on « Retour au ticket » goes back to the cart: nothing is recorded.
     await tabTo(/^Encaisser$/, true);
     await page.keyboard.press('Enter');
     await page.getByTestId('due').waitFor();
     await checkScreen('pay');
-    await tabTo(/^Annuler le paiement$/);
+    await tabTo(/^Retour au ticket/);
     await page.keyboard.press('Enter');
     await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
     expect(await sales()).toEqual([]);

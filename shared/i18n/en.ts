@@ -79,6 +79,8 @@ export const en: TillCatalogue = {
   'till.pay': 'Pay',
   'till.pay.add': 'Take {method}',
   'till.pay.cancel': 'Cancel payment',
+  'till.pay.backToTicket': 'Back to the ticket (payments stay)',
+  'till.pay.lines': 'Items paid for',
   'till.pay.card': 'Card',
   'till.pay.cardAccepted': 'Payment accepted',
   'till.pay.cardRefused': 'Declined / cancelled',

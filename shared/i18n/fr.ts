@@ -84,6 +84,8 @@ export const fr = {
   'till.pay': 'Encaisser',
   'till.pay.add': 'Encaisser en {method}',
   'till.pay.cancel': 'Annuler le paiement',
+  'till.pay.backToTicket': 'Retour au ticket (les paiements restent)',
+  'till.pay.lines': 'Articles payés',
   'till.pay.card': 'Carte bancaire',
   'till.pay.cardAccepted': 'Paiement accepté',
   'till.pay.cardRefused': 'Refusé / annulé',

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { priceCart } from '../cart.ts';
 import { type TillState } from '../till.ts';
 import { Modal } from '../Modal.tsx';
-import { till, t, eur, METHODS, FUND_METHODS, useLive, useKeys, errorText, Keypad, applyKey, keepFocus } from '../ui.tsx';
+import { till, t, eur, kg, METHODS, FUND_METHODS, useLive, useKeys, errorText, Keypad, applyKey, keepFocus } from '../ui.tsx';
 import { call } from '../../api.ts';
 import { authApi } from '../../../shared/api/auth.ts';
 import { mealVoucherLimit, mealVouchersAllowedAt } from '../../../shared/payment-rules.ts';
@@ -249,9 +249,27 @@ export function PayScreen({ s }: { s: TillState }) {
             {voucherToday ? voucherText : t('till.pay.voucherSunday')}
           </p>
         )}
-        <button class="danger" onClick={() => till.cancelPayment()}>
-          {t('till.pay.cancel')}
-        </button>
+        {/* A bill's part is dropped with its cart; a ticket goes back to its cart with what was taken kept. */}
+        {s.orderPart || s.orderShare ? (
+          <button class="danger" onClick={() => till.cancelPayment()}>
+            {t('till.pay.cancel')}
+          </button>
+        ) : (
+          <button onClick={() => till.cancelPayment()}>{t('till.pay.backToTicket')}</button>
+        )}
+        {/* What is being paid, to check before the card goes in. */}
+        {!s.orderShare && !('error' in priced) && priced.lines.length > 0 && (
+          <ul class="pay-lines" aria-label={t('till.pay.lines')} data-testid="pay-lines">
+            {s.cart.lines.map((l, i) => (
+              <li key={l.key}>
+                <span>
+                  {l.unit === 'kg' ? kg(l.quantity) : `${l.quantity} ×`} {l.name}
+                </span>
+                <span>{eur(priced.lines[i]!.total)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       <section class="pay-input">
         <div class="methods">
