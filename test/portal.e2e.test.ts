@@ -131,6 +131,15 @@ describe('the producer portal on a phone', { timeout: 60_000 }, () => {
     await expect.poll(() => text(tomme)).toContain('0,750 kg');
     expect(await tomme.getAttribute('class')).toBe('low');
     const faisselle = page.locator('ul.stock li', { hasText: 'Faisselle' });
+    // Letters are refused under the product, and nothing is saved (they used to clear the threshold and say
+    // « Seuil enregistré. »); the unit is in the label.
+    await faisselle.getByRole('textbox', { name: 'Seuil d’alerte (pièces) Faisselle' }).fill('abc');
+    await faisselle.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect
+      .poll(() => text(faisselle.getByRole('alert')))
+      .toBe('Seuil : un nombre entier de pièces, par exemple 5 (ou rien pour aucune alerte).');
+    expect(await faisselle.getByRole('status').count()).toBe(0);
+    await tomme.getByRole('textbox', { name: 'Seuil d’alerte (kg) Tomme de brebis' }).waitFor();
     await faisselle.getByRole('textbox').fill('6');
     await faisselle.getByRole('button', { name: 'Enregistrer' }).click();
     await faisselle.getByText('Seuil enregistré.').waitFor();

@@ -79,6 +79,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   async function close(e: Event, confirmEarly = false) {
     e.preventDefault();
     setCloseError('');
+    // Nothing counted yet while the drawer should hold cash: counting comes first (not « explain the gap »).
+    if (!Object.keys(counts).length && expected !== 0) return setCloseError(t('bo.day.countFirst'));
     if (difference !== 0 && !note.trim()) return setCloseError(t('bo.day.explain'));
     // No opening hours are known: while the day lasts, a ticket may still come, so its Z is confirmed first.
     const confirmed = confirmEarly || early === 'confirmed';
@@ -155,6 +157,13 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
               </button>
             </p>
           )}
+          {x!.openTables.length > 0 && (
+            <p class="warning" role="status" data-testid="open-tables">
+              {t('bo.day.openTables', {
+                tables: x!.openTables.map((o) => `${o.table ?? t('bo.day.takeaway')} (${euros(o.leftCents, lang)})`).join(', '),
+              })}
+            </p>
+          )}
           <div class="kpis">
             <div class="kpi">
               <span>{t('bo.day.total')}</span>
@@ -167,7 +176,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
             </div>
             <div class="kpi">
               <span>{t('bo.day.basket')}</span>
-              <strong>{euros(f.tickets ? Math.round(f.totalCents / f.tickets) : 0, lang)}</strong>
+              {/* Of the sales: a refund is not a basket (one refund made the average negative). */}
+              <strong data-testid="x-basket">{euros(f.tickets ? Math.round(f.salesCents / f.tickets) : 0, lang)}</strong>
             </div>
           </div>
           {x!.byHour.length > 0 && (
@@ -232,7 +242,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                 ) : null}
                 <tr>
                   <td>{t('bo.day.change')}</td>
-                  <td class="num">−{euros(f.changeCents, lang)}</td>
+                  <td class="num">{euros(f.changeCents ? -f.changeCents : 0, lang)}</td>
                 </tr>
               </tbody>
             </table>

@@ -278,7 +278,8 @@ function SalesView({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en';
 
 function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number }) {
   const [saved, setSaved] = useState<number | null>(null);
-  const [error, setError] = useState('');
+  // A refusal is said under the product it is about, not at the top of a long list.
+  const [error, setError] = useState<{ productId: number; text: string } | null>(null);
   const [data] = useLoad(() => call(stockApi.onHand), [tick, saved]);
   if (!data) return <p class="muted">…</p>;
   if (!data.length) return <p class="muted">{t('portal.stock.none')}</p>;
@@ -287,22 +288,22 @@ function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number })
     const raw = String(new FormData(e.target as HTMLFormElement).get('threshold') ?? '')
       .trim()
       .replace(',', '.');
+    setError(null);
+    setSaved(null);
+    // Empty: no alert. Otherwise a whole number of pieces, or kilograms to the gram ("abc" was sent as no
+    // threshold at all, and said « enregistré »: found by a newcomer's walk).
+    if (raw !== '' && !(row.unit === 'kg' ? /^\d+(\.\d{1,3})?$/ : /^\d+$/).test(raw))
+      return setError({ productId: row.productId, text: t(row.unit === 'kg' ? 'portal.stock.badKg' : 'portal.stock.badPieces') });
     const value = raw === '' ? null : row.unit === 'kg' ? Math.round(Number(raw) * 1000) : Number(raw);
-    setError('');
     try {
       await call(catalogApi.setThreshold, { params: { id: row.productId }, body: { lowStockThreshold: value } });
       setSaved(row.productId);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError({ productId: row.productId, text: err instanceof ApiError ? err.message : String(err) });
     }
   }
   return (
     <div>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
       <ul class="stock">
         {data.map((r) => (
           <li key={r.productId} class={r.low || r.negative ? 'low' : ''}>
@@ -322,19 +323,25 @@ function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number })
               </span>
               <form onSubmit={(e) => save(e, r)} class="threshold">
                 <label>
-                  {t('portal.stock.threshold')}
+                  {t(r.unit === 'kg' ? 'portal.stock.thresholdKg' : 'portal.stock.thresholdPieces')}
                   <input
                     name="threshold"
-                    inputMode="decimal"
+                    inputMode={r.unit === 'kg' ? 'decimal' : 'numeric'}
+                    aria-invalid={error?.productId === r.productId}
                     defaultValue={
                       r.lowStockThreshold === null ? '' : r.unit === 'kg' ? String(r.lowStockThreshold / 1000) : String(r.lowStockThreshold)
                     }
-                    aria-label={`${t('portal.stock.threshold')} ${r.name}`}
+                    aria-label={`${t(r.unit === 'kg' ? 'portal.stock.thresholdKg' : 'portal.stock.thresholdPieces')} ${r.name}`}
                   />
                 </label>
                 <button type="submit">{t('portal.stock.save')}</button>
               </form>
               {saved === r.productId && <small role="status">{t('portal.stock.saved')}</small>}
+              {error?.productId === r.productId && (
+                <small class="error" role="alert">
+                  {error.text}
+                </small>
+              )}
             </div>
           </li>
         ))}

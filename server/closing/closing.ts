@@ -61,6 +61,8 @@ export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone 
     figures,
     drawer: (await drawerDays(db, o.id, { from: day, to: day }))(day, ticketCash(figures)),
     byHour: await salesByHour(db, o.id, day, timeZone),
+    // The tables still open at the outlet, before anyone tries to close its day (a Z asks about them).
+    openTables: closed ? [] : await openOrdersSummary(db, o.id),
   };
 }
 

@@ -141,6 +141,8 @@ export const xReportSchema = z.strictObject({
   /** The drawer so far: float, cash in and out, and the cash it should hold now. */
   drawer: drawerFiguresSchema,
   byHour: z.array(z.strictObject({ hour: int, tickets: int, totalCents: int })),
+  /** The tables still open (a restaurant), what each holds and what is still owed; none once the day is closed. */
+  openTables: z.array(z.strictObject({ table: z.string().nullable(), orderId: z.string(), totalCents: int, leftCents: int })),
 });
 export type XReportView = z.infer<typeof xReportSchema>;
 
