@@ -226,7 +226,18 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.getByLabel('N° de ticket, montant, date ou code du reçu').fill(`${shop.url}/r/${first.receiptToken}`);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('ul.sales button.on').textContent()).toMatch(/Ticket n° 1\b/);
+    // Greyed out, and says what it waits for.
+    await expect.poll(() => page.getByTestId('refund-waits').textContent()).toBe('Indiquez ce qui est rendu (une quantité, ou Tout).');
+    // A weighed line is refunded in kilograms, as it reads (grams were asked, and « 1 » refunded nothing):
+    // 0,2 kg of the 0,45 kg of tomme (11,21 €) is 11,21 × 200 / 450 = 4,982 -> 4,98 €. Then taken back out.
+    const tomme = page.getByLabel('Poids à rembourser en kg : Tomme de brebis').first();
+    await tomme.fill('0,2');
+    await expect.poll(async () => (await page.locator('.refund .total').textContent())?.replace(/\s/g, ' ')).toContain('4,98 €');
+    await tomme.fill('');
     await page.getByLabel('Quantité à rembourser : Bière blonde').fill('1');
+    await expect
+      .poll(() => page.getByTestId('refund-waits').textContent())
+      .toBe('Indiquez le motif du remboursement (3 caractères ou plus).');
     await page.getByLabel('Motif').fill('Bouteille cassée');
     await page.getByLabel('Code PIN d’un responsable').fill('1357');
     await screenshot(page, 'till-7-refund');

@@ -19,6 +19,8 @@ export function RefundScreen({ s }: { s: TillState }) {
   const [sales, setSales] = useState<SaleView[] | null>(null);
   const [picked, setPicked] = useState<SaleView | null>(null);
   const [qty, setQty] = useState<Record<number, number>>({});
+  // A weighed line's refund is typed in kilograms, as its line reads (kept as typed: « 0,5 »); held in grams.
+  const [kgTyped, setKgTyped] = useState<Record<number, string>>({});
   const [reason, setReason] = useState('');
   const [pin, setPin] = useState('');
   const [method, setMethod] = useState('cash');
@@ -146,6 +148,7 @@ export function RefundScreen({ s }: { s: TillState }) {
                 onClick={() => {
                   setPicked(x);
                   setQty({});
+                  setKgTyped({});
                 }}
               >
                 {t('till.refund.ticket', { n: x.number })}
@@ -164,22 +167,57 @@ export function RefundScreen({ s }: { s: TillState }) {
                 <span>
                   {l.name} ({isWeighed(l) ? kg(l.quantity) : l.quantity})
                 </span>
-                <input
-                  type="number"
-                  min={0}
-                  max={l.quantity}
-                  value={qty[l.lineNo] ?? 0}
-                  aria-label={t('till.refund.qty', { name: l.name })}
-                  onInput={(e) =>
-                    setQty({ ...qty, [l.lineNo]: Math.min(l.quantity, Math.max(0, Number((e.target as HTMLInputElement).value) || 0)) })
-                  }
-                />
+                {isWeighed(l) ? (
+                  <span class="kg-input">
+                    <input
+                      inputMode="decimal"
+                      value={kgTyped[l.lineNo] ?? ''}
+                      placeholder="0"
+                      aria-label={t('till.refund.qtyKg', { name: l.name })}
+                      onInput={(e) => {
+                        const text = (e.target as HTMLInputElement).value;
+                        setKgTyped({ ...kgTyped, [l.lineNo]: text });
+                        const g = Math.round(Number(text.trim().replace(',', '.')) * 1000);
+                        setQty({ ...qty, [l.lineNo]: Number.isFinite(g) ? Math.min(l.quantity, Math.max(0, g)) : 0 });
+                      }}
+                    />
+                    kg
+                  </span>
+                ) : (
+                  <input
+                    type="number"
+                    min={0}
+                    max={l.quantity}
+                    value={qty[l.lineNo] ?? 0}
+                    aria-label={t('till.refund.qty', { name: l.name })}
+                    onInput={(e) =>
+                      setQty({ ...qty, [l.lineNo]: Math.min(l.quantity, Math.max(0, Number((e.target as HTMLInputElement).value) || 0)) })
+                    }
+                  />
+                )}
+                <button
+                  type="button"
+                  class="secondary"
+                  aria-label={t('till.refund.allOf', { name: l.name })}
+                  onClick={() => {
+                    setQty({ ...qty, [l.lineNo]: l.quantity });
+                    if (isWeighed(l)) setKgTyped({ ...kgTyped, [l.lineNo]: String(l.quantity / 1000).replace('.', ',') });
+                  }}
+                >
+                  {t('till.refund.all')}
+                </button>
               </li>
             ))}
           </ul>
           <label>
-            {t('till.refund.reason')}
-            <input value={reason} maxLength={200} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
+            {t('till.refund.reasonRequired')}
+            <input
+              value={reason}
+              maxLength={200}
+              required
+              aria-required="true"
+              onInput={(e) => setReason((e.target as HTMLInputElement).value)}
+            />
           </label>
           <label class="check">
             <input type="checkbox" checked={restock} onChange={() => setRestock(!restock)} />
@@ -216,6 +254,12 @@ export function RefundScreen({ s }: { s: TillState }) {
           <button class="primary big" disabled={!refundLines.length || reason.trim().length < 3} onClick={submit}>
             {t('till.refund.submit')}
           </button>
+          {/* Greyed out: what it waits for (a newcomer found no hint that the reason was asked). */}
+          {(!refundLines.length || reason.trim().length < 3) && (
+            <p class="muted" role="status" data-testid="refund-waits">
+              {t(!refundLines.length ? 'till.refund.waitsLines' : 'till.refund.waitsReason')}
+            </p>
+          )}
         </section>
       )}
       {error && !picked && (
