@@ -27,9 +27,12 @@ beforeAll(async () => {
       colours: ['écru', 'indigo'],
     })
   ).body;
+  // 3 of each variant, but none of the écru L: 5 × 3 = 15 on the model's shelf.
   await shop.admin.post('/api/stock/deposits', {
     producerId,
-    lines: model.variants.map((v: any) => ({ productId: v.productId, quantity: 3 })),
+    lines: model.variants
+      .filter((v: any) => !(v.colour === 'écru' && v.size === 'L'))
+      .map((v: any) => ({ productId: v.productId, quantity: 3 })),
   });
   expect((await shop.admin.post('/api/users', { displayName: 'Camille', role: 'cashier', pin: '2468' })).status).toBe(201);
   browser = await launchBrowser({ trustShopCa: shop.dataDir });
@@ -47,9 +50,14 @@ afterAll(async () => {
 describe('the textile shop’s till', { timeout: 60_000 }, () => {
   it('shows a model once, picks a size and colour in its grid, and takes a variant’s barcode directly', async () => {
     await expect.poll(() => page.locator('[data-product]').count()).toBe(1);
+    // The model's tile counts all its variants (it showed its first variant's: found by a newcomer's walk).
+    await expect.poll(() => page.locator('[data-product]').first().textContent()).toMatch(/15$/);
     await page.locator('[data-product]').first().click();
     const grid = page.getByTestId('variant-grid');
     await grid.waitFor();
+    // Each size says its stock; the écru L, none on the shelf, is greyed.
+    expect(await grid.getByRole('button', { name: 'indigo M 3 en stock', exact: true }).count()).toBe(1);
+    expect(await grid.getByRole('button', { name: 'écru L 0 en stock', exact: true }).getAttribute('class')).toBe('out');
     expect(await accessibilityProblems(page)).toEqual([]);
     await screenshot(page, 'till-textile-variants');
     await grid.getByRole('button', { name: 'indigo M' }).click();

@@ -123,6 +123,7 @@ export const en: TillCatalogue = {
   'till.refund.reasonRequired': 'Reason (required)',
   'till.refund.qtyKg': 'Weight to refund in kg: {name}',
   'till.refund.all': 'All',
+  'till.variant.inStock': 'in stock',
   'till.refund.allOf': 'Refund all: {name}',
   'till.refund.waitsLines': 'Say what comes back (a quantity, or All).',
   'till.refund.waitsReason': 'Give the reason for the refund (3 characters or more).',

@@ -129,6 +129,7 @@ export const fr = {
   'till.refund.reasonRequired': 'Motif (obligatoire)',
   'till.refund.qtyKg': 'Poids à rembourser en kg : {name}',
   'till.refund.all': 'Tout',
+  'till.variant.inStock': 'en stock',
   'till.refund.allOf': 'Tout rembourser : {name}',
   'till.refund.waitsLines': 'Indiquez ce qui est rendu (une quantité, ou Tout).',
   'till.refund.waitsReason': 'Indiquez le motif du remboursement (3 caractères ou plus).',

@@ -136,10 +136,18 @@ interface ResultsProps {
   lang: Lang;
 }
 
-/** A model's tile (textile, issue 22): its first variant under the model's name; picking it opens the grid. */
+/**
+ * A model's tile (textile, issue 22): its first variant under the model's name, with the stock of all its
+ * variants (it showed its first variant's: 1 pullover where the sizes held 15); picking it opens the grid.
+ */
 const modelTiles = new WeakSet<Product>();
 const tileOf = new Map<number, Product>();
-function collapseVariants(products: readonly Product[]): readonly Product[] {
+function modelOnHand(all: readonly Product[], modelId: number): number | null {
+  let sum: number | null = null;
+  for (const v of all) if (v.variant?.modelId === modelId && v.onHand !== null) sum = (sum ?? 0) + v.onHand;
+  return sum;
+}
+function collapseVariants(products: readonly Product[], all: readonly Product[]): readonly Product[] {
   // Most shops sell no variants: the list is then returned as it is, and a keystroke copies nothing.
   if (!products.some((p) => p.variant)) return products;
   const seen = new Set<number>();
@@ -150,7 +158,7 @@ function collapseVariants(products: readonly Product[]): readonly Product[] {
       seen.add(p.variant.modelId);
       let tile = tileOf.get(p.id);
       if (!tile || tile.priceCents !== p.priceCents) {
-        tile = { ...p, name: p.variant.modelName };
+        tile = { ...p, name: p.variant.modelName, onHand: modelOnHand(all, p.variant.modelId) };
         modelTiles.add(tile);
         tileOf.set(p.id, tile);
       }
@@ -167,12 +175,13 @@ function resultsFor(catalog: NonNullable<TillState['catalog']>, tab: Tab, query:
   // What a tablet shows at once: more tiles only cost redraw time on every keystroke.
   const found = q && !code ? catalog.search(query, SEARCH_RESULTS) : [];
   const products = q
-    ? collapseVariants(found)
+    ? collapseVariants(found, catalog.products)
     : // Every product of the tab: the grid draws only the rows in view, and scrolls through all of them.
       collapseVariants(
         tab.id === null
           ? catalog.products
           : catalog.products.filter((p) => (tab.kind === 'category' ? p.categoryId === tab.id : p.producerId === tab.id)),
+        catalog.products,
       );
   return {
     products,
@@ -199,11 +208,11 @@ function Results({ catalog, stock, tab, box, onPick, lang }: ResultsProps) {
   useLayoutEffect(() => {
     if (drawnStock.current === stock) return;
     drawnStock.current = stock;
-    // A model's tile is a copy of its first variant: it takes the variant's new level and flags.
+    // A model's tile is a copy of its first variant: it takes the variant's flags, and its variants' levels.
     for (const [id, tile] of tileOf) {
       const p = catalog.byId.get(id);
       if (!p) continue;
-      tile.onHand = p.onHand;
+      tile.onHand = p.variant ? modelOnHand(catalog.products, p.variant.modelId) : p.onHand;
       tile.low = p.low;
       tile.ingredientsShort = p.ingredientsShort;
     }

@@ -30,8 +30,18 @@ export function VariantDialog({ variants, onDone }: { variants: Product[]; onDon
                   return (
                     <td key={s}>
                       {v && (
-                        <button type="button" aria-label={`${c} ${s}`} onClick={() => onDone(v)}>
+                        // Each size with its stock; one not on the shelf is greyed (still sold if it is there).
+                        <button type="button" class={v.onHand !== null && v.onHand <= 0 ? 'out' : ''} onClick={() => onDone(v)}>
+                          {/* Named « écru S 3 en stock », of which the button shows « S » and « 3 ». */}
+                          <span class="visually-hidden">{c} </span>
                           {s}
+                          {v.onHand !== null && (
+                            <small class="variant-stock">
+                              {' '}
+                              {v.onHand}
+                              <span class="visually-hidden"> {t('till.variant.inStock')}</span>
+                            </small>
+                          )}
                         </button>
                       )}
                     </td>
