@@ -51,3 +51,10 @@ export const previousMonth = (d: string) => {
   const [y, m] = d.split('-').map(Number) as [number, number];
   return new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 7);
 };
+
+/**
+ * A number the page could not read from what was typed goes to the server as typed: the server names the
+ * field and says what it wants (« Le prix doit être un montant en euros, par exemple 3,50. »), where a
+ * stand-in such as −1 made it say « doit être au moins de 0,00 € » (found by a newcomer's walk).
+ */
+export const orAsTyped = (n: number | null, typed: unknown): number => (n ?? String(typed ?? '').trim()) as number;

@@ -89,6 +89,16 @@ describe('catalogue', () => {
         ['body.name'],
       ]);
     expect((await shop.admin.patch(`/api/producers/${producer.id}`, { name: 'Ferme\u202E' })).status).toBe(400);
+    // A barcode with no digit at all is a slip, not a code (« abc » was taken).
+    const letters = await shop.admin.post('/api/products', {
+      name: 'Sans code',
+      producerId: producer.id,
+      unit: 'piece',
+      priceCents: 100,
+      vatRateBp: 550,
+      barcodes: ['abc'],
+    });
+    expect([letters.status, letters.body.error.fields[0].field]).toEqual([400, 'body.barcodes.0']);
     const fine = await product('Gâteau « maison » 🍰 — Ōsaka');
     expect(fine.status).toBe(201);
     expect(fine.body.name).toBe('Gâteau « maison » 🍰 — Ōsaka');

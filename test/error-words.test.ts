@@ -179,6 +179,19 @@ describe('a few sentences, checked by hand', () => {
     expect(sentence(products.body!, { priceCents: 10_000_001 }, '/api/products')).toContain(
       'Le prix doit être au plus de 100\u00a0000,00\u00a0€.',
     );
+    // A price or a rate the page could not read, sent as typed: what is wanted (a stand-in −1 made it say
+    // « au moins de 0,00 € »); a rate's bound in per cent, not basis points (« au plus de 10 000 »).
+    expect(sentence(products.body!, { priceCents: 'abc' }, '/api/products')).toContain(
+      'Le prix doit être un montant en euros, par exemple 3,50.',
+    );
+    expect(sentence(producers.body!, { commissionBp: 'vingt' }, '/api/producers')).toContain(
+      'Le taux de commission doit être un pourcentage, par exemple 12,5.',
+    );
+    // The bank details name their field (« Une des valeurs saisies » did).
+    expect(sentence(producers.body!, { iban: 'FR12 3456' }, '/api/producers').join(' ')).toMatch(/L’IBAN n’est pas valide/);
+    expect(sentence(producers.body!, { commissionBp: 15_000 }, '/api/producers')).toContain(
+      'Le taux de commission doit être au plus de 100\u00a0%.',
+    );
     expect(sentence(products.body!, { quantity: 1 }, '/api/products')).toContain(
       'La demande contient des informations inattendues : rechargez la page puis réessayez.',
     );

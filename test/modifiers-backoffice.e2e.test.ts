@@ -87,7 +87,7 @@ describe('a dish’s options in the back office', { timeout: 60_000 }, () => {
     await page.getByRole('button', { name: 'Enregistrer les options' }).click();
     await expect
       .poll(async () => (await page.getByRole('alert').textContent()) ?? '')
-      .toContain('Le prix (n° 1) doit être au moins de 0,00');
+      .toContain('Le prix (n° 1) doit être un montant en euros, par exemple 3,50.');
 
     // The dish's take-away rate, in its own form.
     await page.getByTestId('products').getByLabel('Taux à emporter').selectOption('550');

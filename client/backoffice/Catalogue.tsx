@@ -6,7 +6,7 @@ import type { Lang } from '../../shared/i18n/index.ts';
 import { call, errorText } from '../api.ts';
 import { printingApi } from '../../shared/api/printing.ts';
 import { catalogApi, type CategoryView, type ImportReport, type ProducerView, type ProductView } from '../../shared/api/catalog.ts';
-import { euros, quantity, rate } from '../format.ts';
+import { euros, orAsTyped, quantity, rate } from '../format.ts';
 import type { T } from '../i18n.ts';
 import { Choice } from './Choice.tsx';
 import { useSortable } from './sortable.tsx';
@@ -364,7 +364,7 @@ function NewProducer({ t, onCreated }: { t: T; onCreated: () => void }) {
           legalName: String(f.get('legalName')),
           siret: String(f.get('siret')).replace(/\s/g, ''),
           vatStatus: String(f.get('vatStatus')) as Producer['vatStatus'],
-          commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
+          commissionBp: orAsTyped(Number.isFinite(pct) ? Math.round(pct * 100) : null, f.get('commission')),
           ...contactFields(f),
           ...bankFields(f),
         },
@@ -450,7 +450,7 @@ function NewProduct({
           name: String(f.get('name')),
           producerId: f.get('producerId') ? Number(f.get('producerId')) : null,
           unit: String(f.get('unit')) as Product['unit'],
-          priceCents: price ?? -1,
+          priceCents: orAsTyped(price, f.get('price')),
           vatRateBp: Number(f.get('vat')),
           stockTracked: f.get('stockTracked') === 'on',
           mealVoucherEligible: f.get('mealVoucherEligible') === 'on',
@@ -592,7 +592,7 @@ function EditProducer({ t, producer, network, onDone }: { t: T; producer: Produc
           ...(network
             ? {
                 vatStatus: String(f.get('vatStatus')) as Producer['vatStatus'],
-                commissionBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
+                commissionBp: orAsTyped(Number.isFinite(pct) ? Math.round(pct * 100) : null, f.get('commission')),
                 flatRateCompensationBp: Number(f.get('flatRateCompensationBp')) === 559 ? 559 : 443,
                 ...bankFields(f),
               }
@@ -703,7 +703,7 @@ function EditProduct({
         body: {
           name: String(f.get('name')),
           producerId: f.get('producerId') ? Number(f.get('producerId')) : null,
-          priceCents: price ?? -1,
+          priceCents: orAsTyped(price, f.get('price')),
           vatRateBp: Number(f.get('vat')),
           active: f.get('active') === 'on',
           stockTracked: f.get('stockTracked') === 'on',
@@ -888,7 +888,7 @@ function productExtras(f: FormData, unit: 'piece' | 'kg') {
     .trim()
     .replace(',', '.');
   const n = Number(raw);
-  const threshold = raw === '' ? null : Number.isFinite(n) ? Math.round(unit === 'kg' ? n * 1000 : n) : -1;
+  const threshold = raw === '' ? null : orAsTyped(Number.isFinite(n) ? Math.round(unit === 'kg' ? n * 1000 : n) : null, raw);
   const plu = String(f.get('plu') ?? '').trim();
   const netRaw = String(f.get('netAmount') ?? '')
     .trim()
@@ -898,7 +898,7 @@ function productExtras(f: FormData, unit: 'piece' | 'kg') {
   const net =
     unit === 'kg' || netRaw === ''
       ? null
-      : { quantity: Number.isFinite(Number(netRaw)) ? Math.round(Number(netRaw) * k) : -1, unit: netUnit };
+      : { quantity: orAsTyped(Number.isFinite(Number(netRaw)) ? Math.round(Number(netRaw) * k) : null, netRaw), unit: netUnit };
   return {
     net,
     categoryId: f.get('categoryId') ? Number(f.get('categoryId')) : null,

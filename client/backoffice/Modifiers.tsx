@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { parseEuros } from '../../shared/money.ts';
 import { modifiersApi, type ProductModifiersView } from '../../shared/api/modifiers.ts';
 import { call, errorText } from '../api.ts';
+import { orAsTyped } from '../format.ts';
 import type { T } from '../i18n.ts';
 
 interface OptionDraft {
@@ -54,7 +55,7 @@ function bodyOf(groups: GroupDraft[]) {
       options: g.options.map((o) => ({
         ...(o.id ? { id: o.id } : {}),
         name: o.name,
-        priceCents: o.price.trim() === '' ? 0 : (parseEuros(o.price) ?? -1),
+        priceCents: o.price.trim() === '' ? 0 : orAsTyped(parseEuros(o.price), o.price),
         active: o.active,
       })),
     })),

@@ -4,7 +4,7 @@ import { REUSE_STREAMS, STREAM_NAMES, ressourcerieApi, type ReuseStreamCode } fr
 import type { Lang } from '../../shared/i18n/index.ts';
 import { parseEuros } from '../../shared/money.ts';
 import { call, errorText, link } from '../api.ts';
-import { day, euros, previousMonth, today } from '../format.ts';
+import { day, euros, orAsTyped, previousMonth, today } from '../format.ts';
 import type { T } from '../i18n.ts';
 
 type Item = Awaited<ReturnType<typeof call<typeof ressourcerieApi.items>>>[number];
@@ -42,7 +42,12 @@ export function Ressourcerie({ t, lang }: { t: T; lang: Lang }) {
         body: {
           lines,
           ...(String(f.get('donor') ?? '').trim() ? { donor: String(f.get('donor')) } : {}),
-          items: rows.map((r) => ({ name: r.name, stream: r.stream, grams: kilos(r.weight), priceCents: parseEuros(r.price) ?? -1 })),
+          items: rows.map((r) => ({
+            name: r.name,
+            stream: r.stream,
+            grams: kilos(r.weight),
+            priceCents: orAsTyped(parseEuros(r.price), r.price),
+          })),
         },
       });
       setLast(made);

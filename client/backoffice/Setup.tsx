@@ -8,7 +8,7 @@ import { settingsApi, type SettingsView as Settings, type ShopIdentity } from '.
 import { tillsApi, type DeviceView as Device, type OutletView as OutletRow, type TillView as Till } from '../../shared/api/tills.ts';
 import { call, errorText } from '../api.ts';
 import { authApi } from '../../shared/api/auth.ts';
-import { ago, moment } from '../format.ts';
+import { ago, moment, orAsTyped } from '../format.ts';
 import { Choice } from './Choice.tsx';
 import type { T } from '../i18n.ts';
 import { catalogApi, type ProducerView as ProducerRow } from '../../shared/api/catalog.ts';
@@ -917,7 +917,7 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
           extraPaymentMethods: methods
             .filter((m) => m.label.trim())
             .map((m) => ({ code: m.code || `other:${slug(m.label)}`, label: m.label.trim() })),
-          cashierDiscountLimitBp: Number.isFinite(pct) ? Math.round(pct * 100) : -1,
+          cashierDiscountLimitBp: orAsTyped(Number.isFinite(pct) ? Math.round(pct * 100) : null, str(f, 'limit')),
           autoLockSeconds: Math.round(Number(str(f, 'autoLock')) * 60),
           tipsOnCard: f.get('tipsOnCard') === 'on',
           missedZBlocks: f.get('missedZBlocks') === 'on',

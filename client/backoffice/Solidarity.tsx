@@ -4,7 +4,7 @@ import { solidarityApi, type HouseholdView } from '../../shared/api/solidarity.t
 import type { Lang } from '../../shared/i18n/index.ts';
 import { parseEuros } from '../../shared/money.ts';
 import { call, errorText, link } from '../api.ts';
-import { day, euros, previousMonth, rate, today } from '../format.ts';
+import { day, euros, orAsTyped, previousMonth, rate, today } from '../format.ts';
 import type { T } from '../i18n.ts';
 
 type Fund = Awaited<ReturnType<typeof call<typeof solidarityApi.fund>>>;
@@ -127,7 +127,7 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
                     size: Number(f.get('size')),
                     validFrom: String(f.get('validFrom')),
                     validTo: String(f.get('validTo')),
-                    monthlyAllowanceCents: parseEuros(String(f.get('allowance'))) ?? -1,
+                    monthlyAllowanceCents: orAsTyped(parseEuros(String(f.get('allowance'))), f.get('allowance')),
                     partner: String(f.get('partner') ?? ''),
                   },
                 }),
@@ -254,7 +254,7 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
                     call(solidarityApi.contribute, {
                       body: {
                         funderId: Number(f.get('funder')),
-                        amountCents: parseEuros(String(f.get('amount'))) ?? -1,
+                        amountCents: orAsTyped(parseEuros(String(f.get('amount'))), f.get('amount')),
                         receivedOn: String(f.get('receivedOn')),
                       },
                     }),

@@ -5,7 +5,7 @@ import { textileApi, type ModelView } from '../../shared/api/textile.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { parseEuros } from '../../shared/money.ts';
 import { call, errorText } from '../api.ts';
-import { euros } from '../format.ts';
+import { euros, orAsTyped } from '../format.ts';
 import type { T } from '../i18n.ts';
 
 const list = (text: string) =>
@@ -43,7 +43,7 @@ export function Textile({ t, lang }: { t: T; lang: Lang }) {
         body: {
           name: String(f.get('name')),
           producerId: f.get('producerId') ? Number(f.get('producerId')) : null,
-          priceCents: parseEuros(String(f.get('price'))) ?? -1,
+          priceCents: orAsTyped(parseEuros(String(f.get('price'))), f.get('price')),
           vatRateBp: 2000,
           sizes: list(String(f.get('sizes'))),
           colours: list(String(f.get('colours'))),

@@ -50,6 +50,8 @@ const stripStop = (s: string) => s.replace(/[.\s]+$/, '').replace(/^[^:]*\binval
 /** A bound as the field means it: euros for an amount in cents, a plain number otherwise. */
 function bound(key: string | undefined, n: number | bigint, lang: Lang): string {
   if (key && /Cents$/.test(key)) return formatEuros(Number(n) as Cents).replace(/\u202f/g, '\u00a0');
+  // A rate in basis points, as a percentage (10 000 is 100 %).
+  if (key && /Bp$/.test(key)) return `${(Number(n) / 100).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB')}\u00a0%`;
   return Number(n).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB');
 }
 
@@ -62,7 +64,12 @@ export function issueSentence(issue: z.core.$ZodIssue, input: unknown, lang: Lan
   const t = (k: MessageKey, vars: Record<string, string | number> = {}) => translate(lang, k, { field, ...vars });
   switch (issue.code) {
     case 'invalid_type': {
-      if (value === undefined || value === null) return t('validation.required');
+      if (value === undefined || value === null || (typeof value === 'string' && !value.trim())) return t('validation.required');
+      // A number typed the way the page could not read it (« abc », « 1,234 € »): what is wanted, said so.
+      if (typeof value === 'string' && key && /Cents$/.test(key))
+        return t('validation.type', { expected: translate(lang, 'validation.expected.amount') });
+      if (typeof value === 'string' && key && /Bp$/.test(key))
+        return t('validation.type', { expected: translate(lang, 'validation.expected.percent') });
       const expected = `validation.expected.${issue.expected}`;
       return t('validation.type', {
         expected: translate(lang, has(lang, expected) ? (expected as MessageKey) : 'validation.expected.other'),

@@ -127,6 +127,9 @@ export const barcodeText = z
   .min(3)
   .max(32)
   .regex(/^[A-Za-z0-9.\-]+$/, 'lettres, chiffres, point ou tiret');
+/** A code given to a product: some digits in it (« abc » was taken: found by a newcomer's walk). Codes already
+ * stored are still named as they are (`barcodeText`), to be read or removed. */
+const newBarcodeText = barcodeText.refine((s) => /\d/.test(s), 'au moins un chiffre');
 export const pluSchema = z
   .string()
   .trim()
@@ -150,7 +153,7 @@ export const productCreateBody = z
     /** Pieces, or grams for products sold by weight. */
     lowStockThreshold: z.number().int().min(0).max(100_000_000).nullable().default(null),
     outlets: z.array(outletCodeSchema).min(1).max(5).default(['shop']),
-    barcodes: z.array(barcodeText).max(20).default([]),
+    barcodes: z.array(newBarcodeText).max(20).default([]),
     net: netSchema.nullable().default(null),
     /** The course a dish is sent to the kitchen in by default (restaurant); null: with the first send. */
     course: courseSchema.nullable().default(null),
@@ -175,7 +178,7 @@ export const productUpdateBody = z
     active: z.boolean(),
     net: netSchema.nullable(),
     /** The product's whole set of barcodes: codes left out are removed, new ones added, in the same transaction. */
-    barcodes: z.array(barcodeText).max(20),
+    barcodes: z.array(newBarcodeText).max(20),
     course: courseSchema.nullable(),
     takeawayVatRateBp: takeawayVatRateSchema,
     mealVoucherEligible: z.boolean(),
@@ -184,7 +187,7 @@ export const productUpdateBody = z
   .strict();
 
 export const thresholdBody = z.object({ lowStockThreshold: z.number().int().min(0).max(100_000_000).nullable() }).strict();
-export const barcodeBody = z.object({ code: barcodeText }).strict();
+export const barcodeBody = z.object({ code: newBarcodeText }).strict();
 export const barcodeParams = z.object({ id: z.coerce.number().int().positive(), code: barcodeText }).strict();
 
 export const productListQuery = z
