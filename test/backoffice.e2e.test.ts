@@ -464,6 +464,10 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     for (const kind of ['backup.created', 'catalog.imported', 'stock.deposit', 'accounting.exported', 'closing.day'])
       expect(log).toContain(kind);
     expect(log.indexOf('backup.created')).toBeLessThan(log.indexOf('closing.day'));
+    // Each said in French (the code stays under it, small), the kinds to filter by too.
+    for (const words of ['Sauvegarde faite', 'Catalogue importé', 'Dépôt', 'Export comptable', 'Clôture du jour (Z)'])
+      expect(log).toContain(words);
+    expect(await page.getByLabel('Type').locator('option[value="closing"]').textContent()).toBe('Clôtures');
     await page.getByLabel('Type').selectOption('closing');
     await expect.poll(async () => (await text(page.getByTestId('events'))).includes('backup.created')).toBe(false);
     expect(await text(page.getByTestId('events'))).toContain('closing.day');

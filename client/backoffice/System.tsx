@@ -44,6 +44,15 @@ const KINDS = [
   'print',
 ];
 
+/** The details of an event as « key : value » pairs, one level deep (nested values as compact JSON). */
+function details(data: unknown): string {
+  if (data === null || data === undefined) return '';
+  if (typeof data !== 'object' || Array.isArray(data)) return JSON.stringify(data);
+  return Object.entries(data as Record<string, unknown>)
+    .map(([k, v]) => `${k} : ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' · ');
+}
+
 /** What happened (the chained event log, newest first, by kind) and the backups: list, take one, download. */
 export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
   const [kind, setKind] = useState('');
@@ -53,6 +62,8 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const when = (iso: string) => moment(iso, lang, { dateStyle: 'short', timeStyle: 'medium' });
+  /** An event's kind in words (one the page does not know yet, as its code). */
+  const eventName = (kind: string) => (`event.${kind}` in catalogues.fr ? t(`event.${kind}` as MessageKey) : kind);
 
   const load = async (before?: number) => {
     const rows = await call(systemApi.events, { query: { limit: 50, ...(kind ? { kind } : {}), ...(before ? { beforeId: before } : {}) } });
@@ -223,7 +234,7 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
           <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
             {KINDS.map((k) => (
               <option key={k} value={k}>
-                {k || t('bo.sys.all')}
+                {k ? t(`event.group.${k}` as MessageKey) : t('bo.sys.all')}
               </option>
             ))}
           </select>
@@ -242,12 +253,16 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
               <tr key={e.id}>
                 <td>{when(e.at)}</td>
                 <td>
-                  <code>{e.kind}</code>
-                  {e.subject && <small class="muted block">{e.subject}</small>}
+                  {/* Said in the page's language; the code under it, for whoever reads the log as a file. */}
+                  {eventName(e.kind)}
+                  <small class="muted block">
+                    <code>{e.kind}</code>
+                    {e.subject ? ` · ${e.subject}` : ''}
+                  </small>
                 </td>
                 <td>{e.by ?? '—'}</td>
                 <td>
-                  <code class="data">{JSON.stringify(e.data)}</code>
+                  <span class="data">{details(e.data)}</span>
                 </td>
               </tr>
             ))}
