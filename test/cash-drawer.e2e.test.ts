@@ -67,6 +67,16 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     // The day has no float yet: the till asks, and may be told later.
     await expect.poll(() => text(till.getByTestId('float-ask'))).toContain(`Fond de caisse du ${long(todayParis())} pas encore compté.`);
     expect(await accessibilityProblems(till)).toEqual([]);
+    // « Plus tard »: not asked again today, even after a reload (it was), and the focus is back in the search.
+    await till.getByRole('button', { name: 'Plus tard' }).click();
+    await expect.poll(() => till.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Chercher un article ou scanner');
+    await till.reload();
+    await till.getByPlaceholder('Chercher un article ou scanner').waitFor();
+    await till.waitForTimeout(500);
+    expect(await till.getByTestId('float-ask').count()).toBe(0);
+    await till.evaluate(() => localStorage.removeItem('comptoir.floatSkipped'));
+    await till.reload();
+    await expect.poll(() => text(till.getByTestId('float-ask'))).toContain('pas encore compté');
     await till.getByRole('button', { name: 'Compter le fond' }).click();
     await till.getByTestId('drawer').waitFor();
     // Counted note by note: 1 × 100 € + 2 × 20 € + 1 × 10 € = 150 €; the total follows.

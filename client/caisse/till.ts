@@ -162,7 +162,14 @@ export class Till {
     orderPart: null,
     orderShare: null,
     day: null,
-    floatSkipped: null,
+    // « Plus tard » is kept for the day on the tablet: a reload does not ask again (a newcomer found it did).
+    floatSkipped: (() => {
+      try {
+        return localStorage.getItem('comptoir.floatSkipped');
+      } catch {
+        return null;
+      }
+    })(),
     drawerKind: 'float',
   };
   private listeners = new Set<Listener>();
@@ -533,7 +540,15 @@ export class Till {
   }
 
   skipFloat() {
-    if (this.state.day) this.set({ floatSkipped: this.state.day.salesDay });
+    if (!this.state.day) return;
+    this.set({ floatSkipped: this.state.day.salesDay });
+    try {
+      localStorage.setItem('comptoir.floatSkipped', this.state.day.salesDay);
+    } catch {
+      // Refused storage: asked again after a reload, no more.
+    }
+    // The banner goes: the focus goes back to the search box, not to the page's top (Tab started over).
+    requestAnimationFrame(() => document.querySelector<HTMLInputElement>('input.search')?.focus());
   }
 
   /**

@@ -75,6 +75,7 @@ export const en: TillCatalogue = {
   'till.pair.submit': 'Pair this tablet',
   'till.pair.title': 'Pair this tablet',
   'till.park': 'Park',
+  'till.cart.empty': 'Tap an item or scan its barcode to start the ticket.',
   'till.parked': 'Parked ({n})',
   'till.pay': 'Pay',
   'till.pay.add': 'Take {method}',

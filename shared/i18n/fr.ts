@@ -80,6 +80,7 @@ export const fr = {
   'till.pair.submit': 'Appairer la tablette',
   'till.pair.title': 'Appairer cette tablette',
   'till.park': 'Mettre en attente',
+  'till.cart.empty': 'Touchez un article ou scannez son code-barres pour commencer le ticket.',
   'till.parked': 'En attente ({n})',
   'till.pay': 'Encaisser',
   'till.pay.add': 'Encaisser en {method}',

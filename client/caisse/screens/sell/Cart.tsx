@@ -216,6 +216,12 @@ export class Cart extends Component<object, CartViewState> {
             }}
             onClick={this.onLineClick}
           />
+          {/* An empty ticket says how it fills (a blank panel said nothing to a newcomer). */}
+          {!shape.hasLines && (
+            <p class="muted empty-cart" data-testid="empty-cart">
+              {t('till.cart.empty')}
+            </p>
+          )}
         </div>
         {shape.discountCents > 0 && (
           <div class="ticket-discount">{t('till.discount.ticketApplied', { amount: eur(shape.discountCents) })}</div>
