@@ -48,7 +48,7 @@ describe('paying producers from the back office', () => {
     await page.getByLabel('Mot de passe').fill('comptoir');
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('link', { name: 'Relevés des producteurs' }).click();
-    // The demo settled last month already: the page opens on this month and says so.
+    // The demo settled last month already: the page says so.
     await expect.poll(() => text(page.getByTestId('next-run'))).toMatch(/^Tous les relevés jusqu’à .+ sont émis\./);
     const statements = (await manager.get('/api/statements')).body as {
       id: number;
@@ -58,6 +58,8 @@ describe('paying producers from the back office', () => {
       paidOn: string | null;
     }[];
     const lastMonth = statements[0]!.to.slice(0, 7);
+    // It opens on that month, where its statements wait to be paid (it opened on the month under way, empty).
+    await expect.poll(() => page.getByLabel('Mois').inputValue()).toBe(lastMonth);
     await page.getByLabel('Mois').fill(lastMonth);
     const unpaid = statements.filter((s) => !s.paidOn && s.netCents > 0).sort((a, b) => a.id - b.id);
     expect(unpaid.length).toBeGreaterThan(2);

@@ -12,13 +12,14 @@ import { catalogApi, type ProducerView as Producer } from '../../shared/api/cata
 /** The month's statements for the managers: one action issues them all, with a progress bar; then payments. */
 export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   const [month, setMonth] = useState(previousMonth(today()));
-  // Opens on the oldest finished month still owed a statement; all settled, on the month under way.
+  // Opens on the oldest finished month still owed a statement; all issued, on the last finished month, where
+  // they are paid (the month under way had none to show, while last month's waited to be paid).
   const [next, setNext] = useState<NextRunView | null>(null);
   useEffect(() => {
     call(settlementApi.nextRun)
       .then((n) => {
         setNext(n);
-        setMonth(n.month);
+        setMonth(n.month < today().slice(0, 7) ? n.month : previousMonth(today()));
       })
       .catch(() => {});
   }, []);
@@ -150,7 +151,8 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
           {t('mgr.csv')}
         </a>
       </div>
-      {next && month === next.month && (
+      {/* What is left to issue, on the month it is for; « all issued » whatever month is shown. */}
+      {next && (month === next.month || !next.finished) && (
         <p class="notice" data-testid="next-run">
           {next.finished
             ? t('mgr.nextRun', { n: next.pending })
