@@ -300,8 +300,9 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
                     <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>
                       {t('bo.cat.edit')}
                     </button>
-                    {/* The house's dishes sold by the piece are cooked with the producers' goods. */}
-                    {p.producerId === null && p.unit === 'piece' && (
+                    {/* The house's dishes sold by the piece are cooked with the producers' goods (not a
+                        second-hand item nor a garment's size: nothing is cooked there). */}
+                    {p.producerId === null && p.unit === 'piece' && !p.oneOff && !p.variant && (
                       <button class="secondary" aria-label={t('bo.rec.editOf', { name: p.name })} onClick={() => setRecipeOf(p.id)}>
                         {t('bo.rec.edit')}
                       </button>

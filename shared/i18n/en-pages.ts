@@ -599,7 +599,7 @@ export const enPages: PagesCatalogue = {
   'bo.setup.state.coverOpen': 'Cover open',
   'bo.setup.state.offline': 'Offline',
   'bo.setup.state.error': 'Error',
-  'bo.setup.state.unknown': 'Not reached yet',
+  'bo.setup.state.unknown': 'State unknown (the printer does not report it)',
   'bo.setup.waiting': '{n} job(s) waiting',
   'bo.setup.test': 'Test page',
   'bo.setup.testSent': 'Test page sent to {name}.',

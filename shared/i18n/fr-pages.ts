@@ -598,7 +598,7 @@ export const frPages = {
   'bo.setup.state.coverOpen': 'Capot ouvert',
   'bo.setup.state.offline': 'Hors ligne',
   'bo.setup.state.error': 'En erreur',
-  'bo.setup.state.unknown': 'Pas encore jointe',
+  'bo.setup.state.unknown': 'État inconnu (l’imprimante ne répond pas sur son état)',
   'bo.setup.waiting': '{n} impression(s) en attente',
   'bo.setup.test': 'Page de test',
   'bo.setup.testSent': 'Page de test envoyée à {name}.',
