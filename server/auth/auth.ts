@@ -56,25 +56,24 @@ export async function whoAmI(db: Db, actor: Actor & { user: SessionUser }): Prom
   };
 }
 
-/** One's own till PIN, one's password asked again (through the limiter, as a login). */
-export async function changeOwnPin(db: Kysely<Database>, user: SessionUser, input: { current: string; pin: string }, now: Date) {
+/** Asking one's current password again is a password check like a login: through the limiter. */
+async function checkOwnPassword(db: Kysely<Database>, user: SessionUser, current: string, now: Date) {
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
   const { result: ok, locked } = await limited(db, [personPassword(user.id)], now, async () =>
-    row.password_hash && (await verifySecret(input.current, row.password_hash)) ? true : null,
+    row.password_hash && (await verifySecret(current, row.password_hash)) ? true : null,
   );
   if (locked) throw locked;
   if (!ok) throw new Unauthorized('Mot de passe actuel incorrect.');
+}
+
+/** One's own till PIN, one's password asked again. */
+export async function changeOwnPin(db: Kysely<Database>, user: SessionUser, input: { current: string; pin: string }, now: Date) {
+  await checkOwnPassword(db, user, input.current, now);
   await choosingPin(db, user.id, now, () => db.transaction().execute((trx) => setOwnPin(trx, user.id, input.pin, now)));
 }
 
 /** One's own password, the current one asked again; every session of theirs ends (this one too). */
 export async function changeOwnPassword(db: Kysely<Database>, user: SessionUser, input: { current: string; password: string }, now: Date) {
-  const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
-  // Asking the current password again is a password check like a login: through the limiter.
-  const { result: ok, locked } = await limited(db, [personPassword(user.id)], now, async () =>
-    row.password_hash && (await verifySecret(input.current, row.password_hash)) ? true : null,
-  );
-  if (locked) throw locked;
-  if (!ok) throw new Unauthorized('Mot de passe actuel incorrect.');
+  await checkOwnPassword(db, user, input.current, now);
   await db.transaction().execute((trx) => setPassword(trx, user.id, input.password, user, now));
 }

@@ -260,24 +260,21 @@ export async function setPassword(
 export async function setPin(db: Trx, id: number, pin: string, actor: { id: number; role: Role; siteId?: number | null }, now: Date) {
   const user = await manageable(db, id, actor);
   if (user.role === 'producer') throw new Invalid({ field: 'pin', reason: 'un producteur ne se connecte pas aux caisses' });
+  await writePin(db, id, pin, actor.id, now);
+}
+
+/** One's own PIN (a manager's: no one above them in the shop sets it), different from every other PIN. */
+export const setOwnPin = (db: Trx, userId: number, pin: string, now: Date) => writePin(db, userId, pin, userId, now);
+
+/** A PIN free of every other person's, stored hashed, logged as set by `actorId`. */
+async function writePin(db: Trx, id: number, pin: string, actorId: number, now: Date) {
   await assertPinFree(db, pin, id);
   await db
     .updateTable('users')
     .set({ pin_hash: await hashSecret(pin, pinCost) })
     .where('id', '=', id)
     .execute();
-  await recordEvent(db, { kind: 'user.pin_set', userId: actor.id, subject: `user:${id}`, at: now.toISOString() });
-}
-
-/** One's own PIN (a manager's: no one above them in the shop sets it), different from every other PIN. */
-export async function setOwnPin(db: Trx, userId: number, pin: string, now: Date) {
-  await assertPinFree(db, pin, userId);
-  await db
-    .updateTable('users')
-    .set({ pin_hash: await hashSecret(pin, pinCost) })
-    .where('id', '=', userId)
-    .execute();
-  await recordEvent(db, { kind: 'user.pin_set', userId, subject: `user:${userId}`, at: now.toISOString() });
+  await recordEvent(db, { kind: 'user.pin_set', userId: actorId, subject: `user:${id}`, at: now.toISOString() });
 }
 
 // ——— What the routes call: each opens its own transaction ———
