@@ -239,22 +239,27 @@ describe('the till’s product tiles on the demo shop', { timeout: 120_000 }, ()
     await search.fill('zzz');
     await search.fill('');
     await expect.poll(() => stockOf.textContent()).toBe(String(counted));
-    // A textile model's tile (a copy of its first variant, under the model's name) follows that variant's level.
-    const model: { id: number; onHand: number; modelName: string } | null = await page.evaluate(() => {
-      const seen = new Set<number>();
-      for (const p of (window as any).till.state.catalog.products) {
-        if (!p.variant || seen.has(p.variant.modelId)) continue;
-        seen.add(p.variant.modelId);
-        if (typeof p.onHand === 'number' && p.unit === 'piece') return { id: p.id, onHand: p.onHand, modelName: p.variant.modelName };
-      }
-      return null;
+    // A textile model's tile (its first variant under the model's name) shows the stock of all its variants
+    // (it showed its first variant's alone), and follows a count of any of them.
+    const model: { id: number; sum: number; modelName: string } | null = await page.evaluate(() => {
+      const products = (window as any).till.state.catalog.products as {
+        id: number;
+        unit: string;
+        onHand: number | null;
+        variant: { modelId: number; modelName: string } | null;
+      }[];
+      const first = products.find((p) => p.variant && typeof p.onHand === 'number' && p.unit === 'piece');
+      if (!first) return null;
+      const sum = products.filter((p) => p.variant?.modelId === first.variant!.modelId).reduce((s, p) => s + (p.onHand ?? 0), 0);
+      return { id: first.id, sum, modelName: first.variant!.modelName };
     });
     expect(model).not.toBeNull();
     await search.fill(model!.modelName);
     const modelStock = page.locator(`[data-testid=grid] [data-product="${model!.id}"] .tile-stock`);
-    await expect.poll(() => modelStock.textContent()).toBe(String(model!.onHand));
-    expect((await manager.post('/api/stock/counts', { lines: [{ productId: model!.id, counted: model!.onHand + 5 }] })).status).toBe(201);
-    await expect.poll(() => modelStock.textContent(), { timeout: 5000 }).toBe(String(model!.onHand + 5));
+    await expect.poll(() => modelStock.textContent()).toBe(String(model!.sum));
+    const own = (await manager.get(`/api/products/${model!.id}`)).body.onHand as number;
+    expect((await manager.post('/api/stock/counts', { lines: [{ productId: model!.id, counted: own + 5 }] })).status).toBe(201);
+    await expect.poll(() => modelStock.textContent(), { timeout: 5000 }).toBe(String(model!.sum + 5));
     await page.context().close();
   });
 });
