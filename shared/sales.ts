@@ -69,6 +69,22 @@ export function priceTicket(lines: readonly LineToPrice[], discountCents: number
   };
 }
 
+/**
+ * Whether what the customer is let off in all (the lines' discounts, the ticket's, prices typed below the
+ * catalogue's) is more than `limitBp` of the ticket at the catalogue's prices (`catalogueGross`: each line's
+ * gross at the catalogue's price). 10 % on a line and 10 % on the ticket are 19 %. The server's rule
+ * (`sales/record.ts`), asked by the till too before the customer leaves.
+ */
+export function letOffBeyondLimit(priced: PricedTicket, catalogueGross: readonly number[], limitBp: number): boolean {
+  let catalogue = 0;
+  let paid = -priced.discount;
+  priced.lines.forEach((pl, i) => {
+    catalogue += catalogueGross[i]!;
+    paid += pl.gross - pl.lineDiscount;
+  });
+  return (catalogue - paid) * 10_000 > Math.abs(catalogue) * limitBp;
+}
+
 export const CASH = 'cash';
 /** Methods that never give change (a meal voucher's excess is lost, not refunded). */
 export const NO_CHANGE_METHODS = new Set(['meal_voucher', 'card', 'cheque']);

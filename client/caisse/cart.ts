@@ -1,4 +1,4 @@
-import { PricingError, priceLine, priceTicket, type PricedTicket } from '../../shared/sales.ts';
+import { letOffBeyondLimit, PricingError, priceLine, priceTicket, type PricedTicket } from '../../shared/sales.ts';
 import type { Product } from './catalog.ts';
 import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
 
@@ -184,23 +184,16 @@ export function saleLines(cart: Cart) {
   }));
 }
 
-/**
- * Whether what the customer is let off in all (the lines' discounts, the ticket's, prices typed below the
- * catalogue's) is more than `limitBp` of the ticket at the catalogue's prices: the server's rule
- * (`sales/record.ts`), so the till asks for a manager's PIN before the customer leaves, not after.
- */
+/** The server's limit on what is let off in all (`letOffBeyondLimit`), for this cart: the PIN is asked before the customer leaves. */
 export function letOffBeyond(cart: Cart, limitBp: number): boolean {
   const priced = priceCart(cart);
   if ('error' in priced) return false;
-  let catalogue = 0;
-  let paid = -priced.discount;
-  cart.lines.forEach((l, i) => {
-    const pl = priced.lines[i]!;
+  const catalogueGross = cart.lines.map((l, i) => {
+    if (!isManualPrice(l)) return priced.lines[i]!.gross;
     const price = l.cataloguePriceCents ?? l.unitPriceCents;
-    catalogue += isManualPrice(l) ? (l.unit === 'kg' ? weighedPrice(price as Cents, l.quantity as Grams) : price * l.quantity) : pl.gross;
-    paid += pl.gross - pl.lineDiscount;
+    return l.unit === 'kg' ? weighedPrice(price as Cents, l.quantity as Grams) : price * l.quantity;
   });
-  return (catalogue - paid) * 10_000 > Math.abs(catalogue) * limitBp;
+  return letOffBeyondLimit(priced, catalogueGross, limitBp);
 }
 
 /** A line at a price the cashier set in the line editor (neither the catalogue's nor its scale label's). */

@@ -625,29 +625,20 @@ export class Till {
     if (!this.state.cart.lines.length && !this.state.orderShare) return;
     // A day left without its Z: the server would refuse the ticket, so it is not paid for here.
     if (salesBlocked(this.state.day)) return;
-    // The payments taken already stay (a card charged before the cart changed, or before a reload); not the
-    // solidarity fund's share: it goes with a household's card, scanned again.
-    const kept = this.state.payments.length
-      ? { payments: this.state.payments, cashApproval: this.state.cashApproval ?? null }
-      : keptPayments();
-    this.set({
-      screen: 'pay',
-      payments: kept?.payments.filter((p) => p.method !== 'solidarity') ?? [],
-      message: null,
-      cashApproval: kept?.cashApproval ?? null,
-      household: null,
-    });
+    // The payments taken already stay (a card charged before the cart changed, or before a reload: `boot`).
+    this.set({ screen: 'pay', message: null, household: null });
   }
 
   cancelPayment() {
     // Back to the cart: the payments taken stay with the ticket (a card charged is charged). A bill's part
     // not paid: the cart was made for it, it goes with it (and nothing was paid on it to keep).
+    // The solidarity fund's share goes with the household's card, scanned again when paying.
     const part = this.state.orderPart || this.state.orderShare;
     this.set({
       screen: 'sell',
       household: null,
       orderShare: null,
-      ...(part ? { payments: [], cashApproval: null } : {}),
+      ...(part ? { payments: [], cashApproval: null } : { payments: this.state.payments.filter((p) => p.method !== 'solidarity') }),
       ...(this.state.orderPart ? { cart: emptyCart(), orderPart: null } : {}),
     });
   }

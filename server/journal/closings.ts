@@ -194,6 +194,7 @@ export async function verifyClosings(db: Db) {
         if (othersUpTo) {
           // Each other outlet counted up to a day it has closed (so its tickets up to then can no longer
           // change), never past this period; the establishment is this outlet plus them.
+          let others = 0;
           for (const o of othersUpTo) {
             const closed = closedUpTo.get(o.outletId);
             if (o.day > end || closed === undefined || closed < o.day)
@@ -202,9 +203,6 @@ export async function verifyClosings(db: Db) {
                 fault: 'figures-mismatch',
                 detail: `perpetual grand totals: outlet ${o.outletId} counted up to ${o.day}, a day it has not closed or after ${end}`,
               });
-          }
-          let others = 0;
-          for (const o of othersUpTo) {
             const key = `${o.outletId} ${o.day}`;
             if (!othersMemo.has(key)) othersMemo.set(key, await othersCents(db, [o]));
             others += othersMemo.get(key)!;

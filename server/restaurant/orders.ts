@@ -679,9 +679,8 @@ async function fireCourse(trx: Trx, order: OrderRow, opId: string, course: Cours
   return tickets;
 }
 
-/** An operation's actor may ring in this outlet: their device's till is the order's outlet (managers anywhere). */
-export async function requireOutletDevice(db: Db, tillId: number | null, outletId: number, manager: boolean) {
-  if (manager) return;
+/** A device of this outlet: the request's till is the outlet's (managers are judged by `requireOutletActor`). */
+export async function requireOutletDevice(db: Db, tillId: number | null, outletId: number) {
   if (tillId === null) throw new Forbidden('Depuis un appareil appairé du restaurant uniquement.');
   const till = await db.selectFrom('tills').select('outlet_id').where('id', '=', tillId).executeTakeFirst();
   if (!till || till.outlet_id !== outletId) throw new Forbidden('Cet appareil appartient à un autre point de vente.');

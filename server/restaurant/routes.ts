@@ -17,12 +17,7 @@ import type { Db } from '../../db/schema.ts';
  */
 async function requireOutletActor(ctx: RequestContext, outletId: number, what: string) {
   if (isManager(ctx)) return requireOutletReach(ctx, outletId, what);
-  await requireOutletDevice(ctx.db, ctx.device?.tillId ?? null, outletId, false);
-}
-
-/** A kitchen screen or a waiter's phone acts on its own outlet's stations only (a manager on those they reach). */
-async function requireStationOutlet(_db: Db, ctx: RequestContext, station: { outlet_id: number }) {
-  await requireOutletActor(ctx, station.outlet_id, 'Poste');
+  await requireOutletDevice(ctx.db, ctx.device?.tillId ?? null, outletId);
 }
 
 /** An order, for whoever may see its outlet's (`requireOutletActor`). */
@@ -199,7 +194,7 @@ export const restaurantRoutes = [
     summary:
       'A station’s kitchen screen: its tickets not served yet by age (then those served in the last half hour, to recall), and the count of each dish still to prepare',
     handler: async ({ params }, ctx) => {
-      await requireStationOutlet(ctx.db, ctx, await stationRow(ctx.db, params.id));
+      await requireOutletActor(ctx, (await stationRow(ctx.db, params.id)).outlet_id, 'Poste');
       return kitchenBoard(ctx.db, params.id, ctx.services.now());
     },
   }),
@@ -209,7 +204,7 @@ export const restaurantRoutes = [
     summary: 'A kitchen ticket ready, served, or recalled (back to « à préparer »); the same state again changes nothing',
     handler: async ({ params, body }, ctx) => {
       const station = await stationOfTicket(ctx.db, params.id);
-      await requireStationOutlet(ctx.db, ctx, station);
+      await requireOutletActor(ctx, station.outlet_id, 'Poste');
       const ticket = await ctx.db.transaction().execute((trx) => setKitchenState(trx, params.id, body.state, ctx.services.now()));
       ctx.services.realtime?.kitchenChanged(station.outlet_id, ticket);
       return ticket;
@@ -220,7 +215,7 @@ export const restaurantRoutes = [
     tag: 'restaurant',
     summary: 'A kitchen ticket printed again at the kitchen’s request, marked RÉIMPRESSION, counted and journalled',
     handler: async ({ params }, ctx) => {
-      await requireStationOutlet(ctx.db, ctx, await stationOfTicket(ctx.db, params.id));
+      await requireOutletActor(ctx, (await stationOfTicket(ctx.db, params.id)).outlet_id, 'Poste');
       const jobId = await ctx.db
         .transaction()
         .execute((trx) => reprintKitchenTicket(trx, params.id, ctx.user?.id ?? null, ctx.services.now()));
@@ -234,7 +229,7 @@ export const restaurantRoutes = [
     summary:
       'A station’s tickets sent to another printer from now on (its own is down), with those still waiting or failed on the old one; journalled',
     handler: async ({ params, body }, ctx) => {
-      await requireStationOutlet(ctx.db, ctx, await stationRow(ctx.db, params.id));
+      await requireOutletActor(ctx, (await stationRow(ctx.db, params.id)).outlet_id, 'Poste');
       const result = await ctx.db
         .transaction()
         .execute((trx) => switchStationPrinter(trx, params.id, body.printerId, body.moveWaiting, ctx.user?.id ?? null, ctx.services.now()));

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SaleBody } from '../../shared/api/sales.ts';
 import { isUniqueViolation } from '../../db/engine.ts';
-import { PricingError, priceTicket, settle } from '../../shared/sales.ts';
+import { letOffBeyondLimit, PricingError, priceTicket, settle } from '../../shared/sales.ts';
 import { vatBreakdown, type BasisPoints, type Cents, type VatRow } from '../../shared/money.ts';
 import { businessDay } from '../../shared/time.ts';
 import { cachedRows, insertSql, marks, rawRows, rawRun } from '../../db/raw.ts';
@@ -285,16 +285,15 @@ async function recordSaleIn(
     // What the customer is let off in all (line discounts, the ticket's, prices typed below the catalogue's),
     // against the ticket at the catalogue's prices: 10 % on a line and 10 % on the ticket are 19 %, more than
     // a cashier may give alone (found by an independent check).
-    if (!over.length) {
-      let catalogue = 0;
-      let paid = -priced.discount;
-      priced.lines.forEach((pl, i) => {
-        catalogue += linePrices[i]!.source === 'manual' ? linePrices[i]!.catalogueGrossCents : pl.gross;
-        paid += pl.gross - pl.lineDiscount;
-      });
-      if ((catalogue - paid) * 10_000 > Math.abs(catalogue) * limit)
-        over.push({ field: 'discountCents', reason: `remises cumulées au-delà de ${limit / 100} % du ticket au prix du catalogue` });
-    }
+    if (
+      !over.length &&
+      letOffBeyondLimit(
+        priced,
+        priced.lines.map((pl, i) => (linePrices[i]!.source === 'manual' ? linePrices[i]!.catalogueGrossCents : pl.gross)),
+        limit,
+      )
+    )
+      over.push({ field: 'discountCents', reason: `remises cumulées au-delà de ${limit / 100} % du ticket au prix du catalogue` });
     if (over.length) {
       if (ctx.cashierRole === 'manager' || ctx.cashierRole === 'admin') approvedBy = ctx.cashierId;
       else {

@@ -204,9 +204,7 @@ export async function recordSlip(
   siteId: number,
 ): Promise<SlipView> {
   const { producer, products } = await producerLines(db, kind, input);
-  // A producer takes back what is on this site's shelf, no more: a return of 100 000 boxes out of 39 would
-  // pass missing stock off as taken back (found by an adversarial probe). A product on several lines counts
-  // once, in all. A shelf that holds more or less than it says is counted first (inventaire).
+  // A producer takes back what is on this site's shelf, no more.
   if (kind === 'return') await assertOnShelf(db, siteId, input.lines, products, 'en reprendre');
   const number = await nextSlipNumber(db, kind);
   const at = now.toISOString();
