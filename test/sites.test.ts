@@ -352,6 +352,18 @@ describe('a network of sites', () => {
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.body.error.fields[0].field).toBe('outletId');
     expect((await tied.patch(`/api/users/${hired.body.id}`, { outletId: 1 })).status).toBe(400);
+    // Staff of every outlet work at Castres too: the network's to hire, move and change, not Rodez's manager's.
+    const everywhere = await tied.post('/api/users', { displayName: 'Caissier partout', role: 'cashier', pin: '8266' });
+    expect(everywhere.status).toBe(400);
+    expect(everywhere.body.error.fields[0].field).toBe('outletId');
+    expect((await tied.patch(`/api/users/${hired.body.id}`, { outletId: null })).status).toBe(400);
+    const roaming = await shop.admin.post('/api/users', { displayName: 'Caissière volante', role: 'cashier', pin: '7392' });
+    expect(roaming.status).toBe(201);
+    expect((await tied.get('/api/users')).body.map((u: { id: number }) => u.id)).toContain(roaming.body.id);
+    expect((await tied.put(`/api/users/${roaming.body.id}/pin`, { pin: '1594' })).status).toBe(403);
+    expect((await tied.patch(`/api/users/${roaming.body.id}`, { active: false })).status).toBe(403);
+    expect((await tied.patch(`/api/users/${roaming.body.id}`, { outletId: rodezShop })).status).toBe(403);
+    expect((await shop.admin.get('/api/users')).body.find((u: { id: number }) => u.id === roaming.body.id).active).toBe(true);
 
     // Castres' deposit slip (10 jars) is not found for them, by id or as a PDF; Rodez's is theirs.
     const slips = (await shop.admin.get('/api/stock/slips')).body as { id: number; siteName: string }[];

@@ -47,7 +47,7 @@ export function Setup({ t, lang, admin, network = true }: { t: T; lang: Lang; ad
       <OwnSecret t={t} kind="password" />
       <OwnSecret t={t} kind="pin" />
       <Tills t={t} lang={lang} tills={tills} printers={printers} onChange={refresh} />
-      <Users t={t} lang={lang} admin={admin} outlets={outlets} />
+      <Users t={t} lang={lang} admin={admin} network={network} outlets={outlets} />
       <Printers t={t} lang={lang} printers={printers} onChange={refresh} />
       {/* The shop's identity and how every till behaves are the network's (a manager tied to a site: not theirs to set). */}
       {network && <ShopSettings t={t} lang={lang} />}
@@ -305,7 +305,20 @@ function Tills({ t, lang, tills, printers, onChange }: { t: T; lang: Lang; tills
   );
 }
 
-function Users({ t, lang, admin, outlets }: { t: T; lang: Lang; admin: boolean; outlets: OutletRow[] }) {
+function Users({
+  t,
+  lang,
+  admin,
+  network,
+  outlets,
+}: {
+  t: T;
+  lang: Lang;
+  admin: boolean;
+  /** false: a manager tied to one site, who manages the floor staff of its outlets only. */
+  network: boolean;
+  outlets: OutletRow[];
+}) {
   const [users, setUsers] = useState<User[]>([]);
   const [producers, setProducers] = useState<ProducerRow[]>([]);
   const [role, setRole] = useState<(typeof ROLES)[number]>('cashier');
@@ -339,7 +352,8 @@ function Users({ t, lang, admin, outlets }: { t: T; lang: Lang; admin: boolean; 
       return false;
     }
   };
-  const manageable = (r: string) => admin || !['admin', 'manager'].includes(r);
+  const manageable = (u: User) =>
+    network ? admin || !['admin', 'manager'].includes(u.role) : ['cashier', 'waiter'].includes(u.role) && u.outletId !== null;
   async function create(e: Event) {
     e.preventDefault();
     const f = fd(e);
@@ -432,7 +446,7 @@ function Users({ t, lang, admin, outlets }: { t: T; lang: Lang; admin: boolean; 
                       {t('bo.cat.cancel')}
                     </button>
                   </form>
-                ) : manageable(u.role) ? (
+                ) : manageable(u) ? (
                   <div class="actions">
                     {u.lockedUntil && (
                       <button
@@ -472,7 +486,7 @@ function Users({ t, lang, admin, outlets }: { t: T; lang: Lang; admin: boolean; 
                     )}
                   </div>
                 ) : (
-                  <small class="muted">{t('bo.setup.adminOnly')}</small>
+                  <small class="muted">{t(network ? 'bo.setup.adminOnly' : 'bo.setup.networkOnly')}</small>
                 )}
               </td>
             </tr>
@@ -489,7 +503,7 @@ function Users({ t, lang, admin, outlets }: { t: T; lang: Lang; admin: boolean; 
           <label>
             {t('bo.setup.role')}
             <select name="role" value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as typeof role)}>
-              {ROLES.filter(manageable).map((r) => (
+              {ROLES.filter((r) => (network ? admin || !['admin', 'manager'].includes(r) : ['cashier', 'waiter'].includes(r))).map((r) => (
                 <option key={r} value={r}>
                   {t(`role.${r}` as MessageKey)}
                 </option>
@@ -504,8 +518,8 @@ function Users({ t, lang, admin, outlets }: { t: T; lang: Lang; admin: boolean; 
               </label>
               <label>
                 {t('bo.setup.outlet')}
-                <select name="outletId">
-                  <option value="">{t('bo.setup.allOutlets')}</option>
+                <select name="outletId" required={!network}>
+                  {network && <option value="">{t('bo.setup.allOutlets')}</option>}
                   {outlets.map((o) => (
                     <option key={o.id} value={o.id}>
                       {t(`bo.outlet.${o.code}` as MessageKey)}

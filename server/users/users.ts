@@ -106,6 +106,12 @@ export async function createUser(db: Trx, input: UserCreate, actor: { id: number
         ? 'Un gérant rattaché à un site crée les comptes de son personnel de caisse et de salle seulement.'
         : `Un compte ${ROLE_NAMES[input.role]} ne se crée que par ${input.role === 'admin' || input.role === 'manager' ? 'un administrateur' : 'un gérant ou un administrateur'}.`,
     );
+  // Staff of every outlet work at every site: the network's to create, not one site's manager's.
+  if (tied && input.outletId === undefined)
+    throw new Invalid({
+      field: 'outletId',
+      reason: 'choisissez un point de vente de votre site (tous les points de vente : gestion du réseau)',
+    });
   if (tied && input.outletId !== undefined) await requireOutletOfSite(db, input.outletId, actor.siteId!);
   const problems: { field: string; reason: string }[] = [];
   if (input.role === 'producer' && input.producerId === undefined)
@@ -173,6 +179,9 @@ async function manageable(db: Db, id: number, actor: { id: number; role: Role; s
   if (!canManage(actor.role, user.role, tied)) throw new Forbidden('Vous ne pouvez pas modifier ce compte.');
   // A manager tied to a site: another site's staff are not theirs to know.
   if (tied && user.outlet_id !== null && (await siteOfOutlet(db, user.outlet_id)) !== actor.siteId) throw new NotFound('Utilisateur');
+  // Staff of every outlet also work at the other sites: the network's managers change them, not one site's.
+  if (tied && user.outlet_id === null)
+    throw new Forbidden('Ce compte travaille à tous les points de vente du réseau : seule la gestion du réseau le modifie.');
   return user;
 }
 
@@ -195,6 +204,8 @@ export async function updateUser(
 ) {
   const user = await manageable(db, id, actor);
   if (patch.outletId != null && (actor.siteId ?? null) !== null) await requireOutletOfSite(db, patch.outletId, actor.siteId!);
+  if (patch.outletId === null && (actor.siteId ?? null) !== null)
+    throw new Invalid({ field: 'outletId', reason: 'tous les points de vente : seule la gestion du réseau y affecte un compte' });
   if (patch.siteId !== undefined && patch.siteId !== null) await checkSiteOf(db, patch.siteId, user.role, actor);
   if (patch.siteId !== undefined && (actor.siteId ?? null) !== null)
     throw new Forbidden('Seule la gestion du réseau rattache un compte à un site.');

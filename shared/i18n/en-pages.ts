@@ -584,6 +584,7 @@ export const enPages: PagesCatalogue = {
   'bo.setup.changePin': 'Change my PIN',
   'bo.setup.ownPinDone': 'PIN changed: it works on every till from now on.',
   'bo.setup.pinsDiffer': 'The two new PINs are not the same.',
+  'bo.setup.networkOnly': 'managed by the network',
   'bo.setup.adminOnly': 'administrators only',
   'bo.setup.newUser': 'New user',
   'bo.setup.userCreated': 'Account of {name} created.',

@@ -572,6 +572,7 @@ export const frPages = {
   'bo.setup.passwordOf': 'Changer le mot de passe de {name}',
   'bo.setup.pinDone': 'Code PIN de {name} changé.',
   'bo.setup.passwordDone': 'Mot de passe de {name} changé.',
+  'bo.setup.networkOnly': 'géré par la gestion du réseau',
   'bo.setup.adminOnly': 'réservé aux administrateurs',
   'bo.setup.ownPassword': 'Mon mot de passe',
   'bo.setup.currentPassword': 'Mot de passe actuel',
