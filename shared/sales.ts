@@ -138,3 +138,44 @@ export function settle(
   if (paid !== totalCents) return { problem: `le remboursement (${paid} centimes) doit égaler le total (${totalCents})` };
   return { change: 0 as Cents, voucherExcess: 0 as Cents, payments: payments.map((p) => ({ ...p })) };
 }
+
+/** What a line of a ticket carries, or what its refunds have given back of it so far (positive amounts). */
+export interface LineAmounts {
+  /** Pieces, or grams for a weighed product; 0 for a share of a restaurant bill (cents only). */
+  quantity: number;
+  grossCents: number;
+  lineDiscountCents: number;
+  ticketDiscountCents: number;
+}
+
+/**
+ * What is left to refund of a line: pieces or grams, or for a share of a restaurant bill (quantity 0) 1 while
+ * it has not been refunded (a share is given back whole, once).
+ */
+export function refundableOf(line: LineAmounts, refunded: LineAmounts): number {
+  if (line.quantity === 0)
+    return refunded.grossCents === 0 && refunded.lineDiscountCents === 0 && refunded.ticketDiscountCents === 0 ? 1 : 0;
+  return line.quantity - refunded.quantity;
+}
+
+/**
+ * The amounts `q` pieces (or grams) of a line give back, `refunded` being what its earlier refunds gave: each
+ * amount pro rata, rounded half away from zero, and when `q` is all that is left, exactly what is left (so a
+ * line refunded in parts gives back what it took, to the cent). A share (quantity 0) is given back whole.
+ * The server books these amounts and the till shows them: the same function on both sides.
+ */
+export function refundPart(line: LineAmounts, refunded: LineAmounts, q: number) {
+  const whole = line.quantity === 0 || q === refundableOf(line, refunded);
+  const part = (amount: number, back: number) =>
+    whole ? amount - back : Math.sign(amount) * Math.floor((Math.abs(amount) * q * 2 + line.quantity) / (2 * line.quantity));
+  const grossCents = part(line.grossCents, refunded.grossCents);
+  const lineDiscountCents = part(line.lineDiscountCents, refunded.lineDiscountCents);
+  const ticketDiscountCents = part(line.ticketDiscountCents, refunded.ticketDiscountCents);
+  return {
+    quantity: line.quantity === 0 ? 0 : q,
+    grossCents,
+    lineDiscountCents,
+    ticketDiscountCents,
+    totalCents: grossCents - lineDiscountCents - ticketDiscountCents,
+  };
+}

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { vatBreakdown, type BasisPoints, type Cents } from './money.ts';
 import { equalPart, partVat, spreadPart, type LineLeft } from './split.ts';
+import { refundPart, refundableOf } from './sales.ts';
 
 describe('a bill in shares', () => {
   it('gives the odd cents to the first equal parts and what is left to the last', () => {
@@ -68,6 +69,69 @@ describe('a bill in shares', () => {
           one.map((v) => [v.vatRate, sums.gross.get(v.vatRate), sums.net.get(v.vatRate)]),
         );
       }),
+    );
+  });
+});
+
+describe('a line refunded in parts', () => {
+  const nothing = { quantity: 0, grossCents: 0, lineDiscountCents: 0, ticketDiscountCents: 0 };
+  it('gives back each amount pro rata, half away from zero, and exactly what is left with the last part', () => {
+    // 4 jars at 2,50 € with 1,50 € off the line: 1 jar = 250 − 37,5 → 38 = 212 (the till once worked out
+    // round(850 / 4) = 213 and the server refused its refund); then 2 jars: 500 − 75 = 425; the last:
+    // 1000 − 750 = 250 and 150 − 113 = 37 → 213. 212 + 425 + 213 = 850, the line's total.
+    const line = { quantity: 4, grossCents: 1000, lineDiscountCents: 150, ticketDiscountCents: 0 };
+    const one = refundPart(line, nothing, 1);
+    expect(one).toEqual({ quantity: 1, grossCents: 250, lineDiscountCents: 38, ticketDiscountCents: 0, totalCents: 212 });
+    const back = { quantity: 1, grossCents: 250, lineDiscountCents: 38, ticketDiscountCents: 0 };
+    expect(refundableOf(line, back)).toBe(3);
+    expect(refundPart(line, back, 2).totalCents).toBe(425);
+    const last = refundPart(line, { quantity: 3, grossCents: 750, lineDiscountCents: 113, ticketDiscountCents: 0 }, 1);
+    expect(last).toMatchObject({ grossCents: 250, lineDiscountCents: 37, totalCents: 213 });
+  });
+  it('gives back a share of a bill whole, once', () => {
+    const share = { quantity: 0, grossCents: 801, lineDiscountCents: 0, ticketDiscountCents: 0 };
+    expect(refundableOf(share, nothing)).toBe(1);
+    expect(refundPart(share, nothing, 1)).toEqual({
+      quantity: 0,
+      grossCents: 801,
+      lineDiscountCents: 0,
+      ticketDiscountCents: 0,
+      totalCents: 801,
+    });
+    expect(refundableOf(share, { ...nothing, grossCents: 801 })).toBe(0);
+  });
+  it('adds up over any split of a line into parts', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.nat({ max: 100 }),
+        fc.nat({ max: 100 }),
+        fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 6 }),
+        (quantity, gross, linePct, ticketPct, cuts) => {
+          const line = {
+            quantity,
+            grossCents: gross,
+            lineDiscountCents: Math.floor((gross * linePct) / 200),
+            ticketDiscountCents: Math.floor((gross * ticketPct) / 200),
+          };
+          const back = { ...nothing };
+          let total = 0;
+          for (const cut of cuts) {
+            const q = Math.min(cut, refundableOf(line, back));
+            if (q === 0) break;
+            const p = refundPart(line, back, q);
+            back.quantity += q;
+            back.grossCents += p.grossCents;
+            back.lineDiscountCents += p.lineDiscountCents;
+            back.ticketDiscountCents += p.ticketDiscountCents;
+            total += p.totalCents;
+          }
+          const rest = refundableOf(line, back);
+          if (rest > 0) total += refundPart(line, back, rest).totalCents;
+          expect(total).toBe(line.grossCents - line.lineDiscountCents - line.ticketDiscountCents);
+        },
+      ),
     );
   });
 });

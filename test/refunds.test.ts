@@ -90,6 +90,11 @@ describe('refunds', () => {
     expect(res.body.vat).toEqual([{ vatRateBp: 550, grossCents: -807, netCents: -765, vatCents: -42 }]);
     // 10 deposited − 2 sold + 1 back = 9
     expect((await shop.admin.get(`/api/products/${miel.id}`)).body.onHand).toBe(9);
+    // What the till reads before the next refund: one jar given back, one left; nothing of the cheese yet.
+    expect((await till.get(`/api/sales/${original.id}/refunded`)).body).toEqual([
+      { lineNo: 1, refundable: 1234, quantity: 0, grossCents: 0, lineDiscountCents: 0, ticketDiscountCents: 0 },
+      { lineNo: 2, refundable: 1, quantity: 1, grossCents: 950, lineDiscountCents: 50, ticketDiscountCents: 93 },
+    ]);
   });
 
   it('refunds the rest of a line exactly, so the refunds add up to what was paid', async () => {

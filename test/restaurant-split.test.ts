@@ -288,6 +288,69 @@ describe('the bill split in equal parts', () => {
     expect(st.body.items.map((i: { amountCents: number }) => i.amountCents)).toEqual([801, 800, 799]);
     expect(st.body.totals).toMatchObject({ salesCents: 2400, grossCents: 2400 });
   });
+
+  it('refunds a part whole, once, money only: the bottle served does not come back to the shelf', async () => {
+    await s.shop.admin.post('/api/users', {
+      login: 'chef',
+      displayName: 'Cheffe',
+      role: 'manager',
+      password: 'mot-de-passe-long',
+      pin: '9876',
+    });
+    const first = tickets[0] as unknown as { id: string };
+    const refund = (lines: object[], totalCents: number) => ({
+      id: uuidv7(),
+      tillId: s.tillId,
+      number: ++number,
+      createdAt: at(),
+      refundOf: first.id,
+      reason: 'Vin bouchonné',
+      lines,
+      payments: [{ method: 'cash', amountCents: totalCents }],
+      totalCents,
+      approvalPin: '9876',
+    });
+    const stockBefore = await onHand(s.gaillac);
+    // Part 1/3's Gaillac (line 3, 8,01 €) and Pression (line 4, 2,33 €): 10,34 € back, 20 % VAT.
+    const res = await s.waiter.post(
+      '/api/refunds',
+      refund(
+        [
+          { lineNo: 3, quantity: 1 },
+          { lineNo: 4, quantity: 1 },
+        ],
+        -1034,
+      ),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.lines.map((l: { quantity: number; totalCents: number }) => [l.quantity, l.totalCents])).toEqual([
+      [0, -801],
+      [0, -233],
+    ]);
+    // 1034 / 1,2 = 861,67 → HT 862, VAT 172; negated.
+    expect(res.body.vat).toEqual([{ vatRateBp: 2000, grossCents: -1034, netCents: -862, vatCents: -172 }]);
+    expect(await onHand(s.gaillac)).toBe(stockBefore);
+    const left = (await s.waiter.get(`/api/sales/${first.id}/refunded`)).body as {
+      lineNo: number;
+      refundable: number;
+      grossCents: number;
+    }[];
+    expect(left.map((l) => [l.lineNo, l.refundable, l.grossCents])).toEqual([
+      [1, 1, 0],
+      [2, 1, 0],
+      [3, 0, 801],
+      [4, 0, 233],
+    ]);
+    // Given back once; and a part is given back whole, never in pieces.
+    const again = await s.waiter.post('/api/refunds', refund([{ lineNo: 3, quantity: 1 }], -801));
+    expect(again.status).toBe(422);
+    expect(again.body.error.fields[0]).toEqual({ field: 'lines.0.lineNo', reason: 'part d’addition déjà remboursée' });
+    const pieces = await s.waiter.post('/api/refunds', refund([{ lineNo: 1, quantity: 2 }], -2466));
+    expect(pieces.status).toBe(422);
+    expect(pieces.body.error.fields[0].field).toBe('lines.0.quantity');
+    number -= 2;
+    expect((await s.shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
+  });
 });
 
 describe('a custom amount, then equal parts of the rest', () => {

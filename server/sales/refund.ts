@@ -2,7 +2,7 @@ import { checkSolidarityRefund, linkSolidarityRefund } from '../solidarity/solid
 import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import type { Kysely } from 'kysely';
 import type { RefundBody } from '../../shared/api/sales.ts';
-import { settle } from '../../shared/sales.ts';
+import { refundPart, refundableOf, settle, type LineAmounts } from '../../shared/sales.ts';
 import type { Database, Role } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { approveWithPin } from '../auth/login.ts';
@@ -11,10 +11,26 @@ import { recordEvent } from '../journal/events.ts';
 import { canonicalJson } from '../journal/canonical.ts';
 import { activeTill, commitTicket, replayOf, type SaleContext, type SaleView, type TicketLineToCommit } from './record.ts';
 
-/** Part `q` of `Q` of an amount; when the part is all that is left, exactly what is left (so refunds reconcile). */
-function share(amount: number, alreadyRefunded: number, q: number, Q: number, remaining: number): number {
-  if (q === remaining) return amount - alreadyRefunded;
-  return Math.sign(amount) * Math.floor((Math.abs(amount) * q * 2 + Q) / (2 * Q));
+/** What the refunds of a ticket (their rows, negative) have given back of its line `lineNo`, as positive amounts. */
+export function refundedOf(
+  rows: readonly {
+    refund_of_line: number | null;
+    quantity: number;
+    gross_cents: number;
+    line_discount_cents: number;
+    ticket_discount_cents: number;
+  }[],
+  lineNo: number,
+): LineAmounts {
+  const back: LineAmounts = { quantity: 0, grossCents: 0, lineDiscountCents: 0, ticketDiscountCents: 0 };
+  for (const r of rows)
+    if (r.refund_of_line === lineNo) {
+      back.quantity -= r.quantity;
+      back.grossCents -= r.gross_cents;
+      back.lineDiscountCents -= r.line_discount_cents;
+      back.ticketDiscountCents -= r.ticket_discount_cents;
+    }
+  return back;
 }
 
 /** The ticket to refund exists, was sold in this till's outlet, and is a sale (a quick read, no lock). */
@@ -121,44 +137,50 @@ export async function recordRefund(
       if (seen.has(l.lineNo))
         return problems.push({ field: `lines.${i}.lineNo`, reason: 'ligne remboursée deux fois dans la même demande' });
       seen.add(l.lineNo);
-      // A share of a restaurant bill carries cents, not pieces (restaurant/payments.ts): no quantity to give back.
-      if (o.quantity === 0)
-        return problems.push({ field: `lines.${i}.lineNo`, reason: 'part d’addition : elle ne se rembourse pas à la pièce' });
-      const q = o.unit === 'kg' ? l.grams : l.quantity;
+      const before = refundedOf(refunded, o.line_no);
+      const line = {
+        quantity: o.quantity,
+        grossCents: o.gross_cents,
+        lineDiscountCents: o.line_discount_cents,
+        ticketDiscountCents: o.ticket_discount_cents,
+      };
+      const remaining = refundableOf(line, before);
+      // A share of a restaurant bill carries cents, not pieces (restaurant/payments.ts): it is given back whole.
+      if (o.quantity === 0) {
+        if (remaining === 0) return problems.push({ field: `lines.${i}.lineNo`, reason: 'part d’addition déjà remboursée' });
+        if (l.quantity !== 1)
+          return problems.push({ field: `lines.${i}.quantity`, reason: 'part d’addition : elle se rembourse entière (quantity 1)' });
+      }
+      const q = o.quantity === 0 ? 1 : o.unit === 'kg' ? l.grams : l.quantity;
       if (q === undefined)
         return problems.push({
           field: `lines.${i}.${o.unit === 'kg' ? 'grams' : 'quantity'}`,
           reason: o.unit === 'kg' ? 'article au poids : grams attendu' : 'article à la pièce : quantity attendu',
         });
-      const before = refunded.filter((r) => r.refund_of_line === o.line_no);
-      const refundedQty = before.reduce((s, r) => s - r.quantity, 0);
-      const remaining = o.quantity - refundedQty;
       if (q > remaining) {
         return problems.push({
           field: `lines.${i}.${o.unit === 'kg' ? 'grams' : 'quantity'}`,
-          reason: `au plus ${remaining} ${o.unit === 'kg' ? 'g' : 'pièce(s)'} à rembourser sur cette ligne (vendu ${o.quantity}, déjà remboursé ${refundedQty})`,
+          reason: `au plus ${remaining} ${o.unit === 'kg' ? 'g' : 'pièce(s)'} à rembourser sur cette ligne (vendu ${o.quantity}, déjà remboursé ${before.quantity})`,
         });
       }
-      const already = (f: 'gross_cents' | 'line_discount_cents' | 'ticket_discount_cents') => before.reduce((s, r) => s - r[f], 0);
-      const gross = share(o.gross_cents, already('gross_cents'), q, o.quantity, remaining);
-      const lineDiscount = share(o.line_discount_cents, already('line_discount_cents'), q, o.quantity, remaining);
-      const ticketDiscount = share(o.ticket_discount_cents, already('ticket_discount_cents'), q, o.quantity, remaining);
+      const part = refundPart(line, before, q);
       lines.push({
         lineNo: i + 1,
         productId: o.product_id,
         name: o.name,
         producerId: o.producer_id,
         unit: o.unit,
-        quantity: -q,
+        quantity: -part.quantity,
         unitPriceCents: o.unit_price_cents,
-        grossCents: -gross,
-        lineDiscountCents: -lineDiscount,
-        ticketDiscountCents: -ticketDiscount,
-        totalCents: -(gross - lineDiscount - ticketDiscount),
+        grossCents: -part.grossCents,
+        lineDiscountCents: -part.lineDiscountCents,
+        ticketDiscountCents: -part.ticketDiscountCents,
+        totalCents: -part.totalCents,
         vatRateBp: o.vat_rate_bp,
         note: null,
         refundOfLine: o.line_no,
-        stockTracked: o.stock_tracked === 1,
+        // A share moved no goods of its own (the ticket that settled the bill did): money only comes back.
+        stockTracked: o.stock_tracked === 1 && o.quantity !== 0,
         restock: l.restock,
       });
       return undefined;

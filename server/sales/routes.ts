@@ -9,7 +9,7 @@ import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
 import { commitEffects, recordSale } from './record.ts';
 import { ingredientsOf } from '../catalog/recipes.ts';
 import { getOrder } from '../restaurant/orders.ts';
-import { listSales, reprintSale, requestReceipt, ringingCashier, viewSale } from './sales.ts';
+import { listSales, refundedLines, reprintSale, requestReceipt, ringingCashier, viewSale } from './sales.ts';
 
 /** One-off items sold (the ressourcerie's) leave the catalogue: the tills reload it (and say « déjà vendu » of a label). */
 async function announceOneOffs(ctx: Ctx, sale: SaleView) {
@@ -143,6 +143,13 @@ export const salesRoutes = [
     tag: 'sales',
     summary: 'One ticket with its lines, VAT rows and payments',
     handler: async ({ params }, ctx) => viewSale(ctx.db, ctx, params.id),
+  }),
+  serve(salesApi.refunded, {
+    access: TILL,
+    tag: 'sales',
+    summary:
+      'What a ticket’s refunds have given back, line by line, and what is left to refund of each (the till works out a refund from it)',
+    handler: async ({ params }, ctx) => refundedLines(ctx.db, ctx, params.id),
   }),
   serve(salesApi.receipt, {
     access: TILL,

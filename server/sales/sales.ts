@@ -14,6 +14,8 @@ import { printerOfTill } from '../printing/printers.ts';
 import { loadTicketRecords } from '../journal/tickets.ts';
 import { saleIdsFor, receiptJobOf, tillStaff } from './queries.ts';
 import { getSale, saleView } from './record.ts';
+import { refundedOf } from './refund.ts';
+import { refundableOf } from '../../shared/sales.ts';
 
 const RANK: Record<string, number> = { waiter: 1, cashier: 1, manager: 2, admin: 3 };
 
@@ -43,6 +45,39 @@ export async function ringingCashier(
 export async function viewSale(db: Db, actor: Actor, id: string): Promise<SaleView> {
   await requireAccess(db, actor, { sale: id, as: 'outlet' });
   return getSale(db, id);
+}
+
+/** What a ticket's refunds have given back so far, line by line, and what is left to refund of each. */
+export async function refundedLines(db: Db, actor: Actor, id: string) {
+  await requireAccess(db, actor, { sale: id, as: 'outlet' });
+  const lines = await db
+    .selectFrom('sale_lines')
+    .select(['line_no', 'quantity', 'gross_cents', 'line_discount_cents', 'ticket_discount_cents'])
+    .where('sale_id', '=', id)
+    .orderBy('line_no')
+    .execute();
+  const refunds = await db
+    .selectFrom('sale_lines')
+    .innerJoin('sales', 'sales.id', 'sale_lines.sale_id')
+    .select([
+      'sale_lines.refund_of_line',
+      'sale_lines.quantity',
+      'sale_lines.gross_cents',
+      'sale_lines.line_discount_cents',
+      'sale_lines.ticket_discount_cents',
+    ])
+    .where('sales.refund_of', '=', id)
+    .execute();
+  return lines.map((l) => {
+    const back = refundedOf(refunds, l.line_no);
+    const line = {
+      quantity: l.quantity,
+      grossCents: l.gross_cents,
+      lineDiscountCents: l.line_discount_cents,
+      ticketDiscountCents: l.ticket_discount_cents,
+    };
+    return { lineNo: l.line_no, refundable: refundableOf(line, back), ...back };
+  });
 }
 
 /** Tickets, newest first, within what the actor may see. */

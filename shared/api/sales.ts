@@ -269,4 +269,21 @@ export const salesApi = {
     response: z.strictObject({ duplicata: z.literal(true), copy: int, jobId: int.nullable(), printerId: int.nullable(), sale: saleView }),
   }),
   list: endpoint({ method: 'get', path: '/api/sales', query: saleListQuery, response: z.array(saleView) }),
+  refunded: endpoint({
+    method: 'get',
+    path: '/api/sales/:id/refunded',
+    params: saleParams,
+    response: z.array(
+      z.strictObject({
+        lineNo: int,
+        /** Pieces or grams still to refund (a share of a restaurant bill: 1 until refunded, then 0). */
+        refundable: int,
+        /** What the ticket's refunds have given back of the line so far (positive). */
+        quantity: int,
+        grossCents: int,
+        lineDiscountCents: int,
+        ticketDiscountCents: int,
+      }),
+    ),
+  }),
 };

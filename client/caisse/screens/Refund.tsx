@@ -6,6 +6,7 @@ import { salesApi, type SaleView } from '../../../shared/api/sales.ts';
 import { numberAndQueue } from '../idb.ts';
 import { type TillState } from '../till.ts';
 import { uuidv7 } from '../../../shared/uuid.ts';
+import { refundPart, type LineAmounts } from '../../../shared/sales.ts';
 import { till, lang, t, eur, kg, METHODS, errorText } from '../ui.tsx';
 
 /**
@@ -19,6 +20,8 @@ export function RefundScreen({ s }: { s: TillState }) {
   const [sales, setSales] = useState<SaleView[] | null>(null);
   const [picked, setPicked] = useState<SaleView | null>(null);
   const [qty, setQty] = useState<Record<number, number>>({});
+  // What the ticket's earlier refunds gave back, line by line (the server's figures): null while it is read.
+  const [refunded, setRefunded] = useState<Map<number, LineAmounts & { refundable: number }> | null>(null);
   // A weighed line's refund is typed in kilograms, as its line reads (kept as typed: « 0,5 »); held in grams.
   const [kgTyped, setKgTyped] = useState<Record<number, string>>({});
   const [reason, setReason] = useState('');
@@ -38,10 +41,8 @@ export function RefundScreen({ s }: { s: TillState }) {
       if (token) {
         const found = (await call(salesApi.list, { query: { receipt: token, limit: 1 } })).filter((x) => x.kind === 'sale');
         setSales(found);
-        if (found.length === 1) {
-          setPicked(found[0]!);
-          setQty({});
-        } else setError(t('till.refund.noReceipt'));
+        if (found.length === 1) pick(found[0]!);
+        else setError(t('till.refund.noReceipt'));
         return;
       }
       // A date as the French write it, 14/11 or 14/11/2026 (this year when left out): that day's tickets.
@@ -66,10 +67,24 @@ export function RefundScreen({ s }: { s: TillState }) {
     }
   };
   useEffect(() => void find(), []);
+  const pick = (x: SaleView) => {
+    setPicked(x);
+    setQty({});
+    setKgTyped({});
+    setRefunded(null);
+    call(salesApi.refunded, { params: { id: x.id } }).then(
+      (rows) => setRefunded(new Map(rows.map((r) => [r.lineNo, r]))),
+      (e) => setError(errorText(e)),
+    );
+  };
 
   const lines = picked?.lines ?? [];
   const refundLines = lines.filter((l) => (qty[l.lineNo] ?? 0) > 0);
-  const total = -refundLines.reduce((x, l) => x + Math.round((l.totalCents * (qty[l.lineNo] ?? 0)) / l.quantity), 0);
+  const nothingBack: LineAmounts = { quantity: 0, grossCents: 0, lineDiscountCents: 0, ticketDiscountCents: 0 };
+  /** Pieces or grams left to refund of a line (a share of a bill: 1 until refunded). */
+  const left = (l: SaleView['lines'][number]) => refunded?.get(l.lineNo)?.refundable ?? 0;
+  // Worked out as the server books it (shared/sales.ts), earlier refunds of the ticket counted.
+  const total = -refundLines.reduce((x, l) => x + refundPart(l, refunded?.get(l.lineNo) ?? nothingBack, qty[l.lineNo]!).totalCents, 0);
 
   const submit = async () => {
     setError('');
@@ -95,7 +110,7 @@ export function RefundScreen({ s }: { s: TillState }) {
           reason,
           lines: refundLines.map((l) => ({
             lineNo: l.lineNo,
-            ...(isWeighed(l) ? { grams: qty[l.lineNo] } : { quantity: qty[l.lineNo] }),
+            ...(isWeighed(l) && l.quantity !== 0 ? { grams: qty[l.lineNo] } : { quantity: qty[l.lineNo] }),
             restock,
           })),
           payments: [{ method, amountCents: total }],
@@ -143,14 +158,7 @@ export function RefundScreen({ s }: { s: TillState }) {
         <ul class="sales">
           {(sales ?? []).map((x) => (
             <li key={x.id}>
-              <button
-                class={picked?.id === x.id ? 'on' : ''}
-                onClick={() => {
-                  setPicked(x);
-                  setQty({});
-                  setKgTyped({});
-                }}
-              >
+              <button class={picked?.id === x.id ? 'on' : ''} onClick={() => pick(x)}>
                 {t('till.refund.ticket', { n: x.number })}
                 {x.tillId !== s.device!.id ? ` · ${t('till.refund.otherTill', { id: x.tillId })}` : ''} ·{' '}
                 {new Date(x.createdAt).toLocaleString(lang)} · {eur(x.totalCents)}
@@ -162,52 +170,67 @@ export function RefundScreen({ s }: { s: TillState }) {
       {picked && (
         <section>
           <ul class="refund-lines">
-            {lines.map((l) => (
-              <li key={l.lineNo}>
-                <span>
-                  {l.name} ({isWeighed(l) ? kg(l.quantity) : l.quantity})
-                </span>
-                {isWeighed(l) ? (
-                  <span class="kg-input">
-                    <input
-                      inputMode="decimal"
-                      value={kgTyped[l.lineNo] ?? ''}
-                      placeholder="0"
-                      aria-label={t('till.refund.qtyKg', { name: l.name })}
-                      onInput={(e) => {
-                        const text = (e.target as HTMLInputElement).value;
-                        setKgTyped({ ...kgTyped, [l.lineNo]: text });
-                        const g = Math.round(Number(text.trim().replace(',', '.')) * 1000);
-                        setQty({ ...qty, [l.lineNo]: Number.isFinite(g) ? Math.min(l.quantity, Math.max(0, g)) : 0 });
-                      }}
-                    />
-                    kg
+            {lines.map((l) => {
+              const share = l.quantity === 0;
+              const max = left(l);
+              const back = refunded?.get(l.lineNo);
+              return (
+                <li key={l.lineNo}>
+                  <span>
+                    {l.name} ({share ? t('till.refund.share') : isWeighed(l) ? kg(l.quantity) : l.quantity})
+                    {back && max === 0 && <small class="muted block">{t('till.refund.fully')}</small>}
+                    {back && max > 0 && back.quantity > 0 && (
+                      <small class="muted block">{t('till.refund.partly', { left: isWeighed(l) ? kg(max) : String(max) })}</small>
+                    )}
                   </span>
-                ) : (
-                  <input
-                    type="number"
-                    min={0}
-                    max={l.quantity}
-                    value={qty[l.lineNo] ?? 0}
-                    aria-label={t('till.refund.qty', { name: l.name })}
-                    onInput={(e) =>
-                      setQty({ ...qty, [l.lineNo]: Math.min(l.quantity, Math.max(0, Number((e.target as HTMLInputElement).value) || 0)) })
-                    }
-                  />
-                )}
-                <button
-                  type="button"
-                  class="secondary"
-                  aria-label={t('till.refund.allOf', { name: l.name })}
-                  onClick={() => {
-                    setQty({ ...qty, [l.lineNo]: l.quantity });
-                    if (isWeighed(l)) setKgTyped({ ...kgTyped, [l.lineNo]: String(l.quantity / 1000).replace('.', ',') });
-                  }}
-                >
-                  {t('till.refund.all')}
-                </button>
-              </li>
-            ))}
+                  {share ? (
+                    <span>{eur(l.totalCents)}</span>
+                  ) : isWeighed(l) ? (
+                    <span class="kg-input">
+                      <input
+                        inputMode="decimal"
+                        value={kgTyped[l.lineNo] ?? ''}
+                        placeholder="0"
+                        disabled={max === 0}
+                        aria-label={t('till.refund.qtyKg', { name: l.name })}
+                        onInput={(e) => {
+                          const text = (e.target as HTMLInputElement).value;
+                          setKgTyped({ ...kgTyped, [l.lineNo]: text });
+                          const g = Math.round(Number(text.trim().replace(',', '.')) * 1000);
+                          setQty({ ...qty, [l.lineNo]: Number.isFinite(g) ? Math.min(max, Math.max(0, g)) : 0 });
+                        }}
+                      />
+                      kg
+                    </span>
+                  ) : (
+                    <input
+                      type="number"
+                      min={0}
+                      max={max}
+                      disabled={max === 0}
+                      value={qty[l.lineNo] ?? 0}
+                      aria-label={t('till.refund.qty', { name: l.name })}
+                      onInput={(e) =>
+                        setQty({ ...qty, [l.lineNo]: Math.min(max, Math.max(0, Number((e.target as HTMLInputElement).value) || 0)) })
+                      }
+                    />
+                  )}
+                  <button
+                    type="button"
+                    class={share && qty[l.lineNo] ? 'on' : 'secondary'}
+                    aria-pressed={share ? Boolean(qty[l.lineNo]) : undefined}
+                    disabled={max === 0}
+                    aria-label={t('till.refund.allOf', { name: l.name })}
+                    onClick={() => {
+                      setQty({ ...qty, [l.lineNo]: share && qty[l.lineNo] ? 0 : max });
+                      if (isWeighed(l) && !share) setKgTyped({ ...kgTyped, [l.lineNo]: String(max / 1000).replace('.', ',') });
+                    }}
+                  >
+                    {t('till.refund.all')}
+                  </button>
+                </li>
+              );
+            })}
           </ul>
           <label>
             {t('till.refund.reasonRequired')}
@@ -251,7 +274,7 @@ export function RefundScreen({ s }: { s: TillState }) {
               {error}
             </p>
           )}
-          <button class="primary big" disabled={!refundLines.length || reason.trim().length < 3} onClick={submit}>
+          <button class="primary big" disabled={!refunded || !refundLines.length || reason.trim().length < 3} onClick={submit}>
             {t('till.refund.submit')}
           </button>
           {/* Greyed out: what it waits for (a newcomer found no hint that the reason was asked). */}
