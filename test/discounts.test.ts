@@ -111,3 +111,62 @@ describe('discounts beyond what a cashier may give alone', () => {
     expect(res.body.approvedBy).toBe(managerId);
   });
 });
+
+// Found by an independent probe: an approval never used stayed good for ever, for a ticket claiming a time
+// near the approval's (a till sets that time). The server's own clock now bounds it: a week.
+describe('an approval left unused', () => {
+  let shop: TestShop;
+  let till: Client;
+  let cashier: { id: number; pin?: string };
+  let panier: { id: number };
+  let clock = new Date();
+  let number = 0;
+
+  beforeAll(async () => {
+    shop = await startTestShop({ now: () => clock });
+    panier = await aProduct(shop.admin, { name: 'Panier de légumes', priceCents: 1000 });
+    const user = await aUser(shop, 'cashier');
+    till = user.client;
+    cashier = user;
+    await shop.admin.post('/api/users', {
+      displayName: 'Mathilde',
+      role: 'manager',
+      login: 'mathilde',
+      password: 'mathilde-password-1',
+      pin: '1357',
+    });
+  });
+  afterAll(() => shop.close());
+
+  // 20,00 with 3,00 off (15 %): beyond a cashier's 10 %. The ticket says it was rung a minute after the approval.
+  const ticket = (approval: string, at: Date) => ({
+    id: uuidv7(),
+    tillId: 1,
+    number: ++number,
+    createdAt: new Date(at.getTime() + 60_000).toISOString(),
+    lines: [{ productId: panier.id, quantity: 2, unitPriceCents: 1000 }],
+    discountCents: 300,
+    payments: [{ method: 'card', amountCents: 1700 }],
+    totalCents: 1700,
+    discountApproval: approval,
+  });
+
+  it('still approves a ticket from an outbox six days later, and no more after eight', async () => {
+    const start = new Date();
+    clock = start;
+    const first = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
+    clock = new Date(start.getTime() + 1000); // a token is its time, till and purpose, signed: another second, another token
+    const second = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
+    // Days later the cashier's session has ended: she opens the till again, then the outbox sends.
+    const reopen = async () =>
+      expect((await till.post('/api/auth/pin', { tillId: 1, pin: cashier.pin!, userId: cashier.id })).status).toBe(200);
+    clock = new Date(start.getTime() + 6 * 24 * 3600_000);
+    await reopen();
+    expect((await till.post('/api/sales', ticket(first, start))).status).toBe(201);
+    clock = new Date(start.getTime() + 8 * 24 * 3600_000);
+    await reopen();
+    const late = await till.post('/api/sales', ticket(second, start));
+    expect(late.status, JSON.stringify(late.body)).toBe(422);
+    expect(late.body.error.fields.at(-1)).toEqual({ field: 'discountApproval', reason: 'validation invalide ou expirée' });
+  });
+});

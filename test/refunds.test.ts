@@ -105,6 +105,14 @@ describe('refunds', () => {
     // 807 + 808 = 1615, the honey line's total.
   });
 
+  // Found by an independent probe: a refund dated 2099 was booked on that day, out of today's Z and drawer.
+  it('refuses a refund dated ahead of the clock, as a sale is', async () => {
+    const res = await till.post('/api/refunds', refund([{ lineNo: 2, quantity: 1 }], -808, { createdAt: '2099-01-01T00:00:00Z' }));
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields).toEqual([{ field: 'createdAt', reason: 'dans le futur' }]);
+    number -= 1;
+  });
+
   it('never refunds more than was sold', async () => {
     const res = await till.post('/api/refunds', refund([{ lineNo: 2, quantity: 1 }], -808));
     expect(res.status).toBe(422);

@@ -28,6 +28,11 @@ export async function issueApproval(db: Db, managerId: number, tillId: number, n
 
 /** How long an approval stays good for a ticket: a customer's time at the counter, a little more. */
 const VALID_MS = 30 * 60_000;
+/**
+ * How long after it was given an approval may still reach the server, with its ticket from an offline
+ * outbox: a week. The ticket's own time proves nothing (a till sets it), the server's clock does.
+ */
+const DELIVERY_MS = 7 * 24 * 3600_000;
 
 /**
  * The manager who approved, or null when the token is missing, forged, from another till, given for another
@@ -55,7 +60,7 @@ export async function checkApproval(
   const purpose = m[8];
   if (purpose !== undefined && purpose !== use.purpose) return null;
   if (tokenTill !== tillId) return null;
-  if (issued > now.getTime() + 60_000) return null;
+  if (issued > now.getTime() + 60_000 || now.getTime() - issued > DELIVERY_MS) return null;
   if (issued > ticketAt.getTime() + 60_000 || ticketAt.getTime() - issued > VALID_MS) return null;
   const manager = await db
     .selectFrom('users')

@@ -138,17 +138,25 @@ export async function recordSale(
   return writes ? writes.run(work) : db.transaction().execute(work);
 }
 
+/**
+ * A ticket (a sale or a refund) dated ahead of the server's clock by more than a tablet's clock may drift is
+ * refused: it would be booked on a day to come, out of today's X, Z and drawer.
+ */
+export function refuseFutureTicket(createdAt: Date, now: Date): void {
+  if (createdAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
+    throw new Unprocessable('La date du ticket est dans le futur : vérifiez l’horloge de la tablette.', [
+      { field: 'createdAt', reason: 'dans le futur' },
+    ]);
+  }
+}
+
 /** What a ticket's checks against the catalogue found: its till, its lines priced, its payments settled. */
 type Checked = Awaited<ReturnType<typeof checkSale>>;
 
 async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
   const till = await activeTill(db, body.tillId);
   const createdAt = new Date(body.createdAt);
-  if (createdAt.getTime() > ctx.now.getTime() + MAX_CLOCK_SKEW_MS) {
-    throw new Unprocessable('La date du ticket est dans le futur : vérifiez l’horloge de la tablette.', [
-      { field: 'createdAt', reason: 'dans le futur' },
-    ]);
-  }
+  refuseFutureTicket(createdAt, ctx.now);
   // A day left without its Z stops new sales 24 h after its end (judged by the ticket's own time).
   await refuseIfMissedZ(db, till.outlet_id, createdAt, ctx.now, ctx.timeZone);
   await checkTips(db, body.payments);

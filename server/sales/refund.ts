@@ -9,7 +9,15 @@ import { approveWithPin } from '../auth/login.ts';
 import { Forbidden, NotFound, Unauthorized, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import { canonicalJson } from '../journal/canonical.ts';
-import { activeTill, commitTicket, replayOf, type SaleContext, type SaleView, type TicketLineToCommit } from './record.ts';
+import {
+  activeTill,
+  commitTicket,
+  refuseFutureTicket,
+  replayOf,
+  type SaleContext,
+  type SaleView,
+  type TicketLineToCommit,
+} from './record.ts';
 
 /** What the refunds of a ticket (their rows, negative) have given back of its line `lineNo`, as positive amounts. */
 export function refundedOf(
@@ -57,6 +65,7 @@ export async function recordRefund(
   ctx: SaleContext & { cashierRole: Role },
 ): Promise<{ created: boolean; sale: SaleView }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
+  refuseFutureTicket(new Date(body.createdAt), ctx.now);
   const bodyHash = sha256Hex(canonicalJson(body));
   const replay = await replayOf(db, body.id, bodyHash);
   if (replay) return { created: false, sale: replay };
