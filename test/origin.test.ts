@@ -31,6 +31,15 @@ describe('requests from other pages', () => {
     expect(await products()).not.toContain('Produit piégé');
   });
 
+  // Found by a security probe: the same host and port with the other scheme passed (a page served over
+  // plain HTTP, where anyone on the network may change it, is not one of the shop's pages).
+  it('refuses the same host and port under the other scheme', async () => {
+    const other = `${shop.url.startsWith('https:') ? 'http' : 'https'}://${host}`;
+    const res = await shop.admin.request('POST', '/api/backups', undefined, { headers: { origin: other } });
+    expect(res.status).toBe(403);
+    expect(res.body.error.fields[0].reason).toContain(other);
+  });
+
   it('refuses a cross-site request without Origin when the browser says it crosses sites', async () => {
     const res = await shop.admin.request('POST', '/api/backups', undefined, { headers: { 'sec-fetch-site': 'same-site' } });
     expect(res.status).toBe(403);
@@ -45,7 +54,7 @@ describe('requests from other pages', () => {
 
   it('lets the shop’s own pages through, and reads stay open to any origin', async () => {
     const own = await shop.admin.request('POST', '/api/tills/1/pairing-code', undefined, {
-      headers: { origin: `https://${host}`, 'sec-fetch-site': 'same-origin' },
+      headers: { origin: new URL(shop.url).origin, 'sec-fetch-site': 'same-origin' },
     });
     expect(own.status).toBe(201);
     const read = await shop.admin.request('GET', '/api/products', undefined, { headers: { origin: 'https://evil.example' } });
@@ -66,6 +75,7 @@ describe('requests from other pages', () => {
         });
       });
     expect(await connect('http://evil.example')).toMatch(/^refused/);
+    expect(await connect(`https://${host}`)).toMatch(/^refused: (?!unauthorized)/);
     // From the shop's own origin the handshake goes on to the session check (no cookie here: unauthorized).
     expect(await connect(`http://${host}`)).toBe('refused: unauthorized');
   });

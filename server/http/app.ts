@@ -204,7 +204,9 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
 
   /** Nothing that changes state is done for a page that is not ours (a form on another port of this host). */
   const foreign = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
-    const why = foreignOrigin(req.headers, req.method ?? 'GET', req.headers.host, { publicUrl: services.config.PUBLIC_URL });
+    const why = foreignOrigin(req.headers, req.method ?? 'GET', req.headers.host, protocolOf(req, trust), {
+      publicUrl: services.config.PUBLIC_URL,
+    });
     if (!why) return false;
     services.log.warn('foreign origin refused', { method: req.method, path, origin: req.headers.origin ?? null });
     sendJson(res, 403, {

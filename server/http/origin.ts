@@ -16,10 +16,14 @@ export interface OriginPolicy {
   publicUrl?: string | undefined;
 }
 
-/** The host (name:port) of an `Origin` header, or null when it is absent, `null` or malformed. */
-function originHost(origin: string): string | null {
+/**
+ * The scheme, host and port of an `Origin` header or an address (default ports left out, as browsers send
+ * them), or null when it is `null` or malformed.
+ */
+function originOf(origin: string): string | null {
   try {
-    return new URL(origin).host.toLowerCase();
+    const url = new URL(origin);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin.toLowerCase() : null;
   } catch {
     return null;
   }
@@ -27,23 +31,27 @@ function originHost(origin: string): string | null {
 
 /**
  * Why a request may not come from where it says, or null when it may. `host` is the address the request
- * was sent to (the Host header, or the forwarded one from a trusted proxy).
+ * was sent to (the Host header), `scheme` how it came (`https`, or `http`; a trusted proxy's
+ * `X-Forwarded-Proto`): a page served over plain HTTP on the same port is not one of our HTTPS pages (found
+ * by a security probe: the scheme was not compared).
  */
 export function foreignOrigin(
   headers: http.IncomingHttpHeaders,
   method: string,
   host: string | undefined,
+  scheme: string,
   policy: OriginPolicy,
 ): string | null {
   if (SAFE_METHODS.has(method.toUpperCase())) return null;
   const origin = headers.origin;
   if (typeof origin === 'string') {
-    const from = originHost(origin);
+    const from = originOf(origin);
     if (from === null) return `page d’origine inconnue (${origin.slice(0, 80)})`;
     const ours = new Set<string>();
-    if (host) ours.add(host.toLowerCase());
+    const here = host ? originOf(`${scheme}://${host}`) : null;
+    if (here) ours.add(here);
     if (policy.publicUrl) {
-      const pub = originHost(policy.publicUrl);
+      const pub = originOf(policy.publicUrl);
       if (pub) ours.add(pub);
     }
     return ours.has(from) ? null : `requête venue d’une autre page (${origin.slice(0, 80)})`;

@@ -89,7 +89,13 @@ export class Realtime {
       cors: { origin: false },
       // The handshake from one of our own pages only (a page on another port of this host has the cookies).
       allowRequest: (req, callback) => {
-        callback(null, foreignOrigin(req.headers, 'POST', req.headers.host, { publicUrl }) === null);
+        // How the page reached us: a proxy's word for it if one forwards (a page's script cannot set that
+        // header, and it only narrows what passes), else our own socket's.
+        const forwarded = req.headers['x-forwarded-proto'];
+        const scheme =
+          (typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : '') ||
+          ((req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
+        callback(null, foreignOrigin(req.headers, 'POST', req.headers.host, scheme, { publicUrl }) === null);
       },
     });
     if (postgresUrl) {
