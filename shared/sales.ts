@@ -86,6 +86,8 @@ export function letOffBeyondLimit(priced: PricedTicket, catalogueGross: readonly
 }
 
 export const CASH = 'cash';
+/** Change is less than the largest euro note (500 €): anything more is a typing mistake. */
+export const MAX_CHANGE_CENTS = 50_000;
 /** Methods that never give change (a meal voucher's excess is lost, not refunded). */
 export const NO_CHANGE_METHODS = new Set(['meal_voucher', 'card', 'cheque']);
 
@@ -129,6 +131,10 @@ export function settle(
     const change = paid - voucherExcess - totalCents;
     const cash = payments.filter((p) => p.method === CASH).reduce((s, p) => s + p.amountCents, 0);
     if (change > cash) return { problem: 'le rendu de monnaie ne peut venir que des espèces' };
+    // No note is worth 500 € or more: change of that much is a mistyped amount (10 × 1 000 000 € of cash for a
+    // 2,50 € ticket passed, and the Z's cash sales read 10 M€: found by a security probe).
+    if (change >= MAX_CHANGE_CENTS)
+      return { problem: `rendu de ${change / 100} € : vérifiez le montant reçu en espèces (moins de 500 € de rendu)` };
     // A voucher wholly in excess (a second voucher on a ticket already paid) pays nothing: refused.
     if (settled.some((p) => p.method === 'meal_voucher' && p.amountCents === 0))
       return { problem: 'un titre-restaurant ne règle rien : le ticket est déjà payé' };

@@ -78,6 +78,7 @@ export const en: TillCatalogue = {
   'till.cart.empty': 'Tap an item or scan its barcode to start the ticket.',
   'till.parked': 'Parked ({n})',
   'till.pay': 'Pay',
+  'till.pay.tooMuchChange': '{amount} in cash: the change would exceed 500 €. Check the amount received.',
   'till.pay.add': 'Take {method}',
   'till.pay.cancel': 'Cancel payment',
   'till.pay.backToTicket': 'Back to the ticket (payments stay)',

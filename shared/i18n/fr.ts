@@ -83,6 +83,7 @@ export const fr = {
   'till.cart.empty': 'Touchez un article ou scannez son code-barres pour commencer le ticket.',
   'till.parked': 'En attente ({n})',
   'till.pay': 'Encaisser',
+  'till.pay.tooMuchChange': '{amount} en espèces : le rendu dépasserait 500 €. Vérifiez le montant reçu.',
   'till.pay.add': 'Encaisser en {method}',
   'till.pay.cancel': 'Annuler le paiement',
   'till.pay.backToTicket': 'Retour au ticket (les paiements restent)',

@@ -8,6 +8,7 @@ import { authApi } from '../../../shared/api/auth.ts';
 import { mealVoucherLimit, mealVouchersAllowedAt } from '../../../shared/payment-rules.ts';
 import { cardLookupEndpoint } from '../../../shared/api/solidarity-card.ts';
 import { solidaritySplit } from '../../../shared/solidarity.ts';
+import { MAX_CHANGE_CENTS } from '../../../shared/sales.ts';
 
 export function nextNotes(due: number): number[] {
   const notes = [500, 1000, 2000, 5000, 10000];
@@ -124,6 +125,11 @@ export function PayScreen({ s }: { s: TillState }) {
       const cash = payments.filter((p) => p.method === 'cash').reduce((x, p) => x + p.amountCents, 0);
       const others = payments.filter((p) => p.method !== 'cash').reduce((x, p) => x + p.amountCents, 0);
       const cashPays = Math.min(cash + cents, Math.max(0, total - others));
+      // Change of 500 € or more (no note is worth that much): a mistyped amount, cleared to be typed again.
+      if (cash + cents + others - total >= MAX_CHANGE_CENTS) {
+        setDigits('');
+        return setError(t('till.pay.tooMuchChange', { amount: eur(cents) }));
+      }
       const limit = options?.cashApprovalAboveCents ?? 100_000;
       if (limit > 0 && cashPays > limit && !isManager && !till.state.cashApproval) {
         setPin('');
