@@ -457,6 +457,34 @@ describe('a network of sites', () => {
       testPage: 404,
     });
     expect((await tied.get('/api/stations')).body.map((s: { id: number }) => s.id)).not.toContain(station);
+    // Found by a security probe: naming another site's printer for one's own till, or another site's till for
+    // a drawer movement, went through (a Rodez ticket printed in Castres; 1 234,56 € put in a Castres drawer).
+    const castresReceipt = (
+      await admin.post('/api/printers', { name: 'Ticket Castres', role: 'receipt', uri: 'file:ticket-castres', outlet: 'shop' })
+    ).body.id as number;
+    const ownTill = await tied.patch(`/api/tills/${rodezTill}`, { printerId: castresReceipt });
+    expect(ownTill.status).toBe(400);
+    expect(ownTill.body.error.fields).toEqual([{ field: 'printerId', reason: 'imprimante d’un autre site' }]);
+    const drawer = await tied.post('/api/drawer/movements', {
+      id: uuidv7(),
+      kind: 'in',
+      reason: 'correction',
+      note: 'écart',
+      amountCents: 123456,
+      tillId: 1,
+    });
+    expect(drawer.status).toBe(400);
+    expect(drawer.body.error.fields[0]).toEqual({ field: 'tillId', reason: 'caisse inconnue' });
+    // Nor does a Castres device (a kitchen screen, a waiter) send its station's tickets to Rodez's printer.
+    const rodezPrinter = (await asSite(admin, rodez.id, 'GET', '/api/printers')).body.find(
+      (p: { name: string }) => p.name === 'Ticket Rodez',
+    ).id;
+    const reroute = await waiter.put(`/api/stations/${station}/printer`, { printerId: rodezPrinter, moveWaiting: false });
+    expect(reroute.status).toBe(400);
+    expect(reroute.body.error.fields).toEqual([{ field: 'printerId', reason: 'imprimante d’un autre site' }]);
+    expect((await admin.post('/api/stations', { name: 'Poste', printerId: rodezPrinter })).status).toBe(400);
+    // Their own site's printers still: Castres' station to Castres' receipt printer.
+    expect((await waiter.put(`/api/stations/${station}/printer`, { printerId: castresReceipt, moveWaiting: false })).status).toBe(200);
     // The network's admin and the outlet's own till still reach all of it; the tablet is still paired.
     expect((await admin.get(`/api/orders/${order}`)).status).toBe(200);
     expect((await waiter.get(`/api/orders/${order}/bill`)).status).toBe(200);

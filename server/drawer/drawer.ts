@@ -16,7 +16,7 @@ import { recordEvent, type EventKind } from '../journal/events.ts';
 import { firstOpenDay } from '../sales/record.ts';
 import { tillOptions } from '../settings/settings.ts';
 import { missedZ } from '../closing/missed-z.ts';
-import { firstSiteId, outletAt } from '../sites/sites.ts';
+import { firstSiteId, outletAt, siteOfOutlet } from '../sites/sites.ts';
 
 type Body = z.output<typeof cashMovementBody>;
 
@@ -26,6 +26,8 @@ export interface DrawerActor {
   tillId: number | null;
   /** From the back office: the site the manager works at (server/sites); the first site when not said. */
   siteId?: number | null;
+  /** A manager tied to a site (server/sites siteScope): another site's tills are not found to them. */
+  reach?: number | null;
 }
 
 const EVENT: Record<'float' | 'in' | 'out', EventKind> = { float: 'drawer.float_counted', in: 'drawer.cash_in', out: 'drawer.cash_out' };
@@ -58,6 +60,9 @@ export async function recordCashMovement(
       if (body.tillId !== undefined) {
         const till = await trx.selectFrom('tills').select(['id', 'outlet_id']).where('id', '=', body.tillId).executeTakeFirst();
         if (!till) throw new Invalid({ field: 'tillId', reason: 'caisse inconnue' });
+        // Found by a security probe: a manager tied to Albi put 1 234,56 € into a Castres till's drawer.
+        if ((actor.reach ?? null) !== null && (await siteOfOutlet(trx, till.outlet_id)) !== actor.reach)
+          throw new Invalid({ field: 'tillId', reason: 'caisse inconnue' });
         tillId = till.id;
         outletId = till.outlet_id;
       } else {

@@ -2,7 +2,7 @@ import { drawerApi } from '../../shared/api/drawer.ts';
 import { requireUser } from '../auth/access.ts';
 import { MANAGERS, STAFF, TILL } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
-import { siteOf } from '../sites/sites.ts';
+import { siteOf, siteScope } from '../sites/sites.ts';
 import { listCashMovements, recordCashMovement, tillDay } from './drawer.ts';
 
 export const drawerRoutes = [
@@ -15,7 +15,12 @@ export const drawerRoutes = [
       const { created, movement } = await recordCashMovement(
         ctx.db,
         body,
-        { user: requireUser(ctx), tillId: ctx.device?.tillId ?? null, siteId: ctx.device ? null : await siteOf(ctx) },
+        {
+          user: requireUser(ctx),
+          tillId: ctx.device?.tillId ?? null,
+          siteId: ctx.device ? null : await siteOf(ctx),
+          reach: siteScope(ctx),
+        },
         ctx.services.now(),
         ctx.services.config.TZ_BUSINESS,
       );

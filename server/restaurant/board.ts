@@ -11,6 +11,7 @@ import { getPrinter } from '../printing/printers.ts';
 import { PrintQueue } from '../printing/queue.ts';
 import { kitchenTicket } from '../printing/receipt.ts';
 import { COURSE_NAMES, groupsOf, type KitchenItem } from './kitchen.ts';
+import { requirePrinterAt, siteOfOutlet } from '../sites/sites.ts';
 
 /** Tickets older than this are off the screen whatever their state (yesterday's service). */
 const SHOWN_HOURS = 16;
@@ -236,6 +237,7 @@ export async function switchStationPrinter(
   const target = await trx.selectFrom('printers').select(['id', 'active']).where('id', '=', printerId).executeTakeFirst();
   if (!target) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });
   if (!target.active) throw new Invalid({ field: 'printerId', reason: 'imprimante désactivée' });
+  await requirePrinterAt(trx, printerId, await siteOfOutlet(trx, station.outlet_id));
   await trx.updateTable('stations').set({ printer_id: printerId }).where('id', '=', stationId).execute();
   let moved = 0;
   if (moveWaiting) {

@@ -5,7 +5,7 @@ import type { roomBody, stationBody, tableBody, tablePatch } from '../../shared/
 import type { Db, OutletCode, Trx } from '../../db/schema.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
-import { firstSiteId, outletAt } from '../sites/sites.ts';
+import { firstSiteId, outletAt, requirePrinterAt, siteOfOutlet } from '../sites/sites.ts';
 
 /** An outlet named by its kind at a site (the first site when not said). */
 export async function outletIdOf(db: Db, code: OutletCode, siteId?: number): Promise<number> {
@@ -196,6 +196,7 @@ export async function createStation(trx: Trx, input: z.output<typeof stationBody
   if (input.printerId !== null) {
     const printer = await trx.selectFrom('printers').select('id').where('id', '=', input.printerId).executeTakeFirst();
     if (!printer) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });
+    await requirePrinterAt(trx, input.printerId, await siteOfOutlet(trx, outletId));
   }
   const row = await trx
     .insertInto('stations')

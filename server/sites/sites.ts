@@ -71,6 +71,21 @@ export async function siteOfOutlet(db: Db, outletId: number): Promise<number> {
   return row.site_id;
 }
 
+/**
+ * A printer named for a till or a kitchen station at `siteId` is that site's, or of no outlet (the network's,
+ * as `listPrinters` shows them): another site's is refused, whoever asks (found by a security probe: a
+ * manager tied to Albi, and a kitchen screen alone, sent tickets to Castres' printers).
+ */
+export async function requirePrinterAt(db: Db, printerId: number, siteId: number): Promise<void> {
+  const [row] = await rawRows<{ site_id: number | null }>(
+    db,
+    'select "outlets"."site_id" from "printers" left join "outlets" on "outlets"."id" = "printers"."outlet_id" where "printers"."id" = ?',
+    [printerId],
+  );
+  if (!row) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });
+  if (row.site_id !== null && row.site_id !== siteId) throw new Invalid({ field: 'printerId', reason: 'imprimante d’un autre site' });
+}
+
 /** A manager tied to a site reaches that site's outlets only: another's is "not found" (named by `what`). */
 export async function requireOutletReach(ctx: Actor & { db: Db }, outletId: number, what: string): Promise<void> {
   const scope = siteScope(ctx);

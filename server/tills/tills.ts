@@ -14,7 +14,17 @@ import type { tillHeadBody } from '../../shared/api/tills.ts';
 import type { AppServices } from '../services.ts';
 import { tillChain } from '../journal/keys.ts';
 import { browserOf } from '../../shared/user-agent.ts';
-import { firstSiteId, outletAt, requireOutletReach, siteOf, siteOfTill, siteScope, type SiteAsker } from '../sites/sites.ts';
+import {
+  firstSiteId,
+  outletAt,
+  requireOutletReach,
+  requirePrinterAt,
+  siteOfOutlet,
+  siteOf,
+  siteOfTill,
+  siteScope,
+  type SiteAsker,
+} from '../sites/sites.ts';
 
 export const PAIRING_CODE_TTL_MS = 15 * 60_000;
 
@@ -90,6 +100,7 @@ export async function updateTill(db: Trx, id: number, patch: z.infer<typeof till
     if (!printer) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });
     if (printer.role !== 'receipt')
       throw new Invalid({ field: 'printerId', reason: 'une caisse imprime sur une imprimante à tickets, pas de cuisine' });
+    await requirePrinterAt(db, patch.printerId, await siteOfOutlet(db, till.outlet_id));
   }
   await db
     .updateTable('tills')
