@@ -45,6 +45,11 @@ export const configSchema = z
     PRINT_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(8000),
     /** Failed attempts after which a print job is given up (`failed`, shown to staff until reprinted or dismissed). */
     PRINT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(50),
+    /**
+     * `on`: a printer may be at this machine's own address or a link-local one (a printer emulator or a
+     * print proxy on the server). Off by default: a manager could otherwise probe the server's own ports.
+     */
+    PRINTERS_LOCAL: z.enum(['on', 'off']).default('off'),
     /** How late a cash-drawer pulse may still open the drawer (after the sale, or once the printer is back). */
     DRAWER_MAX_DELAY_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /**

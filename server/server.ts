@@ -93,6 +93,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let ownership: Ownership | null = null;
   const prints = new PrintQueue(database.db, {
     dataDir: config.DATA_DIR,
+    allowLocal: config.PRINTERS_LOCAL === 'on',
     now,
     log,
     onStatus: (s) => realtime?.printerState(s),

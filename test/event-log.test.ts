@@ -20,7 +20,7 @@ describe('the event log records start, stop, errors, verify runs, prints, settin
   const relogin = async () => expect((await shop.admin.post('/api/auth/login', ADMIN)).status).toBe(200);
 
   beforeAll(async () => {
-    shop = await startTestShop({ now: () => now });
+    shop = await startTestShop({ now: () => now, env: { PRINTERS_LOCAL: 'on' } });
   });
   afterAll(async () => shop?.close());
 

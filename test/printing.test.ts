@@ -1,10 +1,12 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrinterStateEvent } from '../shared/realtime.ts';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { FakeNetworkPrinter } from './support/fake-printer.ts';
+import { TcpDriver } from '../server/printing/drivers.ts';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 import { until } from './support/wait.ts';
@@ -56,6 +58,43 @@ describe('receipts on a file printer', () => {
         totalCents: 1040,
       })
       .then((res) => ((lastSale = res.body), res));
+
+  // Found by a security probe: a printer at 127.0.0.1 or 169.254.169.254 made the server a port scanner of
+  // itself and the cloud's metadata service, and `file:` with an absolute path or `..` wrote anywhere.
+  it('refuses printer addresses that are no shop printer: this machine, link-local, a folder outside DATA_DIR', async () => {
+    const add = (uri: string) => shop.admin.post('/api/printers', { name: 'Essai', role: 'receipt', uri });
+    for (const uri of [
+      'tcp://127.0.0.1:9100',
+      'tcp://localhost:5432',
+      'tcp://169.254.169.254:80',
+      'tcp://[::1]:9100',
+      'file:/tmp/x',
+      'file:../../x',
+      'file:prints/../../x',
+    ]) {
+      const res = await add(uri);
+      expect(res.status, uri).toBe(400);
+      expect(res.body.error.fields[0].field, uri).toBe('uri');
+    }
+    const printer = (await shop.admin.get('/api/printers')).body[0] as { id: number };
+    expect((await shop.admin.patch(`/api/printers/${printer.id}`, { uri: 'tcp://127.0.0.2:9100' })).status).toBe(400);
+    // A printer of the shop's network, and a folder under DATA_DIR, are taken.
+    const lan = await add('tcp://192.168.1.50:9100');
+    expect(lan.status).toBe(201);
+    expect((await shop.admin.patch(`/api/printers/${lan.body.id}`, { active: false })).status).toBe(200);
+    expect((await add('file:prints/essai')).status).toBe(201);
+  });
+
+  it('does not connect to this machine through a name either (the name is looked up, then checked)', async () => {
+    let connected = false;
+    const server = net.createServer(() => (connected = true));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const driver = new TcpDriver(`tcp://localhost:${port}`, 'localhost', port, { connectMs: 1000, writeMs: 1000 });
+    await expect(driver.print(new Uint8Array([0x1b, 0x40]))).rejects.toThrow(/n’est pas une imprimante du réseau/);
+    server.close();
+    expect(connected).toBe(false);
+  });
 
   it('opens the drawer on a cash sale, prints the receipt once when asked, and a numbered DUPLICATA on reprint', async () => {
     const sale = (await sell([{ method: 'cash', amountCents: 2000 }])).body;
@@ -154,7 +193,7 @@ describe('a network printer that is off, then jammed, then back', () => {
   beforeAll(async () => {
     // 2 s to answer: a printer that took a job whole and answers late is never sent it again, so a busy test
     // machine must not make a working printer look late.
-    shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '2000' } });
+    shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '2000', PRINTERS_LOCAL: 'on' } });
     pain = await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 520 });
     printer = await FakeNetworkPrinter.start('down');
     const created = await shop.admin.post('/api/printers', {

@@ -18,7 +18,7 @@ let browser: Browser;
 const text = async (l: { textContent(): Promise<string | null> }) => ((await l.textContent()) ?? '').replace(/[\u202f\u00a0]/g, ' ').trim();
 
 beforeAll(async () => {
-  shop = await startTestShop({ serveClient: true });
+  shop = await startTestShop({ serveClient: true, env: { PRINTERS_LOCAL: 'on' } });
   browser = await launchBrowser({ trustShopCa: shop.dataDir });
 }, 60_000);
 

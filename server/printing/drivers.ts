@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import dns from 'node:dns';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -85,17 +86,36 @@ export class FileDriver implements PrinterDriver {
  * What a failure means for the job is in `PrintError.written`: the queue resends a job the printer did not
  * take whole, never one it took whole (see `PrintQueue`).
  */
+/** dns.lookup, refusing what no printer is (`notAPrinterAddress`), for the one-address and all-addresses forms. */
+const printerLookup: net.LookupFunction = (hostname, options, callback) => {
+  dns.lookup(hostname, options, (error, address, family) => {
+    if (error) return (callback as (e: Error | null, a: string, f: number) => void)(error, '', 0);
+    const all = Array.isArray(address) ? (address as dns.LookupAddress[]) : [{ address: address as string, family: family ?? 4 }];
+    const refused = all.find((a) => notAPrinterAddress(a.address));
+    if (refused) {
+      const e = Object.assign(new Error(`${hostname} désigne ${refused.address}, qui n’est pas une imprimante du réseau`), {
+        code: 'EPRINTERADDR',
+      });
+      return (callback as (e: Error | null, a: string, f: number) => void)(e, '', 0);
+    }
+    (callback as (e: Error | null, a: unknown, f?: number) => void)(null, address, family);
+  });
+};
+
 export class TcpDriver implements PrinterDriver {
   constructor(
     readonly uri: string,
     private readonly host: string,
     private readonly port: number,
     private readonly timeouts: DriverTimeouts = DEFAULT_TIMEOUTS,
+    private readonly allowLocal = false,
   ) {}
 
   print(bytes: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: this.host, port: this.port });
+      // A name is looked up here, and what it names is checked as a typed address is (a name may point at
+      // this machine). IP addresses were checked when the printer was saved.
+      const socket = net.connect({ host: this.host, port: this.port, ...(this.allowLocal ? {} : { lookup: printerLookup }) });
       let answers: number[] = [];
       let phase: 'connect' | 'ask' | 'send' | 'confirm' = 'connect';
       let settled = false;
@@ -142,6 +162,7 @@ export class TcpDriver implements PrinterDriver {
       // A reset (RST) means the printer dropped bytes it had not read: it did not take the job whole.
       socket.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ECONNRESET' || e.code === 'EPIPE') phase = phase === 'confirm' ? 'send' : phase;
+        if (e.code === 'EPRINTERADDR') return finish(new PrintError(e.message, 'error', 'none'));
         finish(new PrintError(`${this.host}:${this.port} : ${e.code ?? e.message}`, 'offline', written()));
       });
       socket.on('close', () => finish(new PrintError('connexion fermée par l’imprimante avant sa réponse', 'offline', written())));
@@ -206,31 +227,71 @@ export class UsbDriver implements PrinterDriver {
   }
 }
 
-/** A printer's address as a manager types it: `file:/var/lib/comptoir/prints`, `tcp://192.168.1.50:9100`, `usb:04b8:0e15`. */
+/**
+ * Addresses no printer of a shop has: this machine itself (loopback), link-local (169.254/16: a cloud's
+ * metadata service), the unspecified address. A manager naming one would make the server a port scanner, or
+ * send bytes to its own services (found by a security probe). `PRINTERS_LOCAL=on` allows them (a printer
+ * emulator or a print proxy on the server; the tests' fake printers).
+ */
+const notPrinters = new net.BlockList();
+notPrinters.addSubnet('127.0.0.0', 8, 'ipv4');
+notPrinters.addSubnet('169.254.0.0', 16, 'ipv4');
+notPrinters.addSubnet('0.0.0.0', 8, 'ipv4');
+notPrinters.addAddress('::1', 'ipv6');
+notPrinters.addAddress('::', 'ipv6');
+notPrinters.addSubnet('fe80::', 10, 'ipv6');
+
+export function notAPrinterAddress(address: string): boolean {
+  const family = net.isIP(address);
+  if (family === 0) return /^localhost\.?$/i.test(address);
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return notPrinters.check(mapped[1]!, 'ipv4');
+  return notPrinters.check(address, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** What a printer's address may be: `allowLocal` lifts the loopback and link-local refusal. */
+export interface PrinterAddressPolicy {
+  allowLocal?: boolean;
+}
+
+/**
+ * A printer's address as a manager types it: `file:prints/caisse` (a folder under DATA_DIR: tests, the demo,
+ * previews), `tcp://192.168.1.50:9100`, `usb:04b8:0e15`.
+ */
 export function parsePrinterUri(
   uri: string,
+  policy: PrinterAddressPolicy = {},
 ):
   | { kind: 'file'; dir: string }
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'usb'; vendorId: string; productId: string }
   | { error: string } {
   const file = /^file:(.+)$/.exec(uri);
-  if (file) return { kind: 'file', dir: file[1]! };
+  if (file) {
+    // A folder under DATA_DIR, named by plain segments: an absolute path or `..` wrote job files anywhere the
+    // server may write (found by a security probe).
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/.test(file[1]!))
+      return { error: 'file: suivi d’un dossier sous le dossier de données (lettres, chiffres, . - _ et /, sans « .. » ni chemin absolu)' };
+    return { kind: 'file', dir: file[1]! };
+  }
   const tcp = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(uri);
   if (tcp) {
     const port = Number(tcp[2]);
     if (port < 1 || port > 65535) return { error: 'port TCP de 1 à 65535' };
-    return { kind: 'tcp', host: tcp[1]!.replace(/^\[|\]$/g, ''), port };
+    const host = tcp[1]!.replace(/^\[|\]$/g, '');
+    if (!policy.allowLocal && notAPrinterAddress(host))
+      return { error: `${host} n’est pas l’adresse d’une imprimante du réseau (ce serveur lui-même, ou une adresse locale au lien)` };
+    return { kind: 'tcp', host, port };
   }
   const usb = /^usb:([0-9a-fA-F]{4}):([0-9a-fA-F]{4})$/.exec(uri);
   if (usb) return { kind: 'usb', vendorId: usb[1]!.toLowerCase(), productId: usb[2]!.toLowerCase() };
   return { error: 'adresse attendue : file:DOSSIER, tcp://hôte:9100 ou usb:VVVV:PPPP' };
 }
 
-export function driverFor(uri: string, options: { dataDir: string; timeouts?: DriverTimeouts }): PrinterDriver {
-  const parsed = parsePrinterUri(uri);
+export function driverFor(uri: string, options: { dataDir: string; timeouts?: DriverTimeouts; allowLocal?: boolean }): PrinterDriver {
+  const parsed = parsePrinterUri(uri, options);
   if ('error' in parsed) throw new PrintError(parsed.error, 'error');
   if (parsed.kind === 'file') return new FileDriver(uri, path.resolve(options.dataDir, parsed.dir));
-  if (parsed.kind === 'tcp') return new TcpDriver(uri, parsed.host, parsed.port, options.timeouts);
+  if (parsed.kind === 'tcp') return new TcpDriver(uri, parsed.host, parsed.port, options.timeouts, options.allowLocal ?? false);
   return new UsbDriver(uri, parsed.vendorId, parsed.productId);
 }

@@ -58,13 +58,20 @@ async function outletId(db: Db, code: OutletCode | null, siteId?: number): Promi
   return (await outletAt(db, code, siteId ?? (await firstSiteId(db)))).id;
 }
 
-function checkUri(uri: string) {
-  const parsed = parsePrinterUri(uri);
+function checkUri(uri: string, allowLocal: boolean) {
+  const parsed = parsePrinterUri(uri, { allowLocal });
   if ('error' in parsed) throw new Invalid({ field: 'uri', reason: parsed.error });
 }
 
-export async function createPrinter(db: Trx, input: z.output<typeof printerBody>, userId: number, now: Date, siteId?: number) {
-  checkUri(input.uri);
+export async function createPrinter(
+  db: Trx,
+  input: z.output<typeof printerBody>,
+  userId: number,
+  now: Date,
+  siteId?: number,
+  allowLocal = false,
+) {
+  checkUri(input.uri, allowLocal);
   const at = now.toISOString();
   const { id } = await db
     .insertInto('printers')
@@ -86,9 +93,17 @@ export async function createPrinter(db: Trx, input: z.output<typeof printerBody>
   return getPrinter(db, id);
 }
 
-export async function updatePrinter(db: Trx, id: number, patch: z.output<typeof printerPatch>, userId: number, now: Date, siteId?: number) {
+export async function updatePrinter(
+  db: Trx,
+  id: number,
+  patch: z.output<typeof printerPatch>,
+  userId: number,
+  now: Date,
+  siteId?: number,
+  allowLocal = false,
+) {
   const before = await getPrinter(db, id);
-  if (patch.uri !== undefined) checkUri(patch.uri);
+  if (patch.uri !== undefined) checkUri(patch.uri, allowLocal);
   const at = now.toISOString();
   await db
     .updateTable('printers')
@@ -184,7 +199,7 @@ export async function listJobs(
  * `PRINTER=` in the environment (file:DIR, tcp://host:9100, usb:VVVV:PPPP): the receipt printer of a shop
  * that has none yet, given to every till without one. Printers are then managed in the back office.
  */
-export async function ensureConfiguredPrinter(db: Db, config: { PRINTER: string }, now: Date): Promise<void> {
+export async function ensureConfiguredPrinter(db: Db, config: { PRINTER: string; PRINTERS_LOCAL: 'on' | 'off' }, now: Date): Promise<void> {
   const shop = await db.selectFrom('settings').select('key').where('key', '=', 'shop.identity').executeTakeFirst();
   if (!shop || (await db.selectFrom('printers').select('id').limit(1).executeTakeFirst())) return;
   // The demo shop prints into files (DATA_DIR/prints): what a receipt would be, without a printer.
@@ -192,7 +207,7 @@ export async function ensureConfiguredPrinter(db: Db, config: { PRINTER: string 
   const wanted = config.PRINTER === 'none' ? (demo ? 'file:prints' : null) : config.PRINTER;
   if (!wanted) return;
   const uri = /^tcp:\/\/[^:]+$/.test(wanted) ? `${wanted}:9100` : wanted;
-  if ('error' in parsePrinterUri(uri)) return;
+  if ('error' in parsePrinterUri(uri, { allowLocal: config.PRINTERS_LOCAL === 'on' })) return;
   const at = now.toISOString();
   const { id } = await db
     .insertInto('printers')

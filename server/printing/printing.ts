@@ -161,10 +161,16 @@ export async function printersWithStatus(db: Db, prints: PrintQueue, siteId?: nu
   return Promise.all((await listPrinters(db, siteId)).map(async (p) => ({ ...p, status: await prints.status(p.id) })));
 }
 
-export async function addPrinter(db: Kysely<Database>, actor: SiteAsker, input: z.output<typeof printerBody>, now: Date) {
+export async function addPrinter(
+  db: Kysely<Database>,
+  actor: SiteAsker,
+  input: z.output<typeof printerBody>,
+  now: Date,
+  allowLocal = false,
+) {
   const userId = requireUser(actor).id;
   const siteId = await siteOf(actor);
-  return db.transaction().execute((trx) => createPrinter(trx, input, userId, now, siteId));
+  return db.transaction().execute((trx) => createPrinter(trx, input, userId, now, siteId, allowLocal));
 }
 
 /** A printer changed (switched back on, another address): the queue looks again at once. */
@@ -175,11 +181,12 @@ export async function changePrinter(
   id: number,
   patch: z.output<typeof printerPatch>,
   now: Date,
+  allowLocal = false,
 ) {
   const userId = requireUser(actor).id;
   await requireAccess(db, actor, { printer: id });
   const siteId = await siteOf(actor);
-  const printer = await db.transaction().execute((trx) => updatePrinter(trx, id, patch, userId, now, siteId));
+  const printer = await db.transaction().execute((trx) => updatePrinter(trx, id, patch, userId, now, siteId, allowLocal));
   prints.kick();
   return printer;
 }

@@ -20,6 +20,8 @@ export interface PrinterStatus {
 
 export interface PrintQueueOptions {
   dataDir: string;
+  /** Printers at this machine's own or a link-local address are reached (config PRINTERS_LOCAL). */
+  allowLocal?: boolean;
   now: () => Date;
   log: Logger;
   /** Told each time a printer's state or its queue changes (socket.io to the tills and managers). */
@@ -305,7 +307,11 @@ export class PrintQueue {
   private driver(uri: string): PrinterDriver {
     let d = this.drivers.get(uri);
     if (!d) {
-      d = driverFor(uri, { dataDir: this.options.dataDir, ...(this.options.timeouts ? { timeouts: this.options.timeouts } : {}) });
+      d = driverFor(uri, {
+        dataDir: this.options.dataDir,
+        allowLocal: this.options.allowLocal ?? false,
+        ...(this.options.timeouts ? { timeouts: this.options.timeouts } : {}),
+      });
       this.drivers.set(uri, d);
     }
     return d;

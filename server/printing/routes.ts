@@ -64,14 +64,23 @@ export const printingRoutes = [
     access: MANAGERS,
     tag: 'printing',
     summary: 'Add a printer: file:DIR, tcp://host:9100 or usb:VVVV:PPPP; 48 or 32 columns; PC858 or WPC1252',
-    handler: async ({ body }, ctx) => Reply.created(await addPrinter(ctx.db, ctx, body, ctx.services.now())),
+    handler: async ({ body }, ctx) =>
+      Reply.created(await addPrinter(ctx.db, ctx, body, ctx.services.now(), ctx.services.config.PRINTERS_LOCAL === 'on')),
   }),
   serve(printingApi.update, {
     access: MANAGERS,
     tag: 'printing',
     summary: 'Change a printer (address, width, code page, drawer, on/off)',
     handler: async ({ params, body }, ctx) => {
-      const printer = await changePrinter(ctx.db, queue(ctx), ctx, params.id, body, ctx.services.now());
+      const printer = await changePrinter(
+        ctx.db,
+        queue(ctx),
+        ctx,
+        params.id,
+        body,
+        ctx.services.now(),
+        ctx.services.config.PRINTERS_LOCAL === 'on',
+      );
       // Its outlet (so its site) may have changed: its state goes to that site's managers from now on.
       ctx.services.realtime?.placesChanged();
       return printer;
