@@ -60,6 +60,13 @@ describe('the demo shop a newcomer meets on first start', () => {
     const pin = await till.post('/api/auth/pin', { tillId: 1, pin: '1234' });
     expect(pin.status).toBe(200);
     expect(pin.body.user.role).toBe('cashier');
+    // Its receipts print into DATA_DIR/prints (a newcomer found no receipt printer at all once the kitchen's
+    // and the bar's printers were made first): every shop till and the waiters' tills have it.
+    const printers = (await manager.get('/api/printers')).body as { id: number; role: string; uri: string }[];
+    const receipt = printers.find((p) => p.role === 'receipt');
+    expect(receipt?.uri).toBe('file:prints');
+    const tills = (await manager.get('/api/tills')).body as { name: string; printerId: number | null }[];
+    expect(tills.filter((t) => t.name !== 'Écran cuisine' && t.printerId !== receipt!.id).map((t) => t.name)).toEqual([]);
   });
 
   it('has last month settled: a statement per producer who sold, a third of them paid', async () => {

@@ -201,7 +201,9 @@ export async function listJobs(
  */
 export async function ensureConfiguredPrinter(db: Db, config: { PRINTER: string; PRINTERS_LOCAL: 'on' | 'off' }, now: Date): Promise<void> {
   const shop = await db.selectFrom('settings').select('key').where('key', '=', 'shop.identity').executeTakeFirst();
-  if (!shop || (await db.selectFrom('printers').select('id').limit(1).executeTakeFirst())) return;
+  // A shop without a receipt printer: the demo's kitchen and bar printers are no till's (a newcomer found the
+  // demo printing no receipt at all once they came first).
+  if (!shop || (await db.selectFrom('printers').select('id').where('role', '=', 'receipt').limit(1).executeTakeFirst())) return;
   // The demo shop prints into files (DATA_DIR/prints): what a receipt would be, without a printer.
   const demo = (await db.selectFrom('settings').select('value').where('key', '=', 'shop.mode').executeTakeFirst())?.value === '"demo"';
   const wanted = config.PRINTER === 'none' ? (demo ? 'file:prints' : null) : config.PRINTER;
