@@ -18,7 +18,7 @@ function cpuSecondsOf(pid: number): number {
 
 export async function benchPrinting(seconds = Number(process.env.BENCH_PRINT_SECONDS ?? 30)): Promise<string[]> {
   const dir = await aShopDataDir('comptoir-bench-print-');
-  const server = await startChildServer(dir, AS_IN_A_SHOP);
+  const server = await startChildServer(dir, { ...AS_IN_A_SHOP, PRINTERS_LOCAL: 'on' });
   const printer = await FakeNetworkPrinter.start('down');
   const results: string[] = [];
   try {

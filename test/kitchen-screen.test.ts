@@ -47,7 +47,7 @@ describe('the kitchen screen', () => {
   const board = async () => (await screen.get(`/api/stations/${kitchenId}/board`)).body as KitchenBoard;
 
   beforeAll(async () => {
-    shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '1000', PRINT_MAX_ATTEMPTS: '3' } });
+    shop = await startTestShop({ env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '1000', PRINT_MAX_ATTEMPTS: '3', PRINTERS_LOCAL: 'on' } });
     const admin = shop.admin;
     network = await FakeNetworkPrinter.start('working');
     const salle = await admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle 1' });

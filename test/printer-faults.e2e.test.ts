@@ -16,7 +16,7 @@ describe('a receipt the printer did not confirm, on the till', { timeout: 60_000
   const EAN = '3760123450010';
 
   beforeAll(async () => {
-    shop = await startTestShop({ serveClient: true, env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '400' } });
+    shop = await startTestShop({ serveClient: true, env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '400', PRINTERS_LOCAL: 'on' } });
     await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 520, barcodes: [EAN] });
     await shop.admin.post('/api/users', { displayName: 'Camille', role: 'cashier', pin: '2468' });
     printer = await FakeNetworkPrinter.start('reset-after-print');

@@ -25,7 +25,7 @@ describe('a network printer that misbehaves', { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     shop = await startTestShop({
-      env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '2000', PRINT_MAX_ATTEMPTS: '8', DRAWER_MAX_DELAY_MS: '1000' },
+      env: { PRINT_RETRY_MS: '100', PRINT_TIMEOUT_MS: '2000', PRINT_MAX_ATTEMPTS: '8', DRAWER_MAX_DELAY_MS: '1000', PRINTERS_LOCAL: 'on' },
     });
     pain = await aProduct(shop.admin, { name: 'Pain de campagne', priceCents: 520 });
     printer = await FakeNetworkPrinter.start('working');

@@ -157,7 +157,10 @@ export class Outbox {
           return;
         }
         const err = e instanceof ApiError ? e : new ApiError(0, String(e));
-        const refused: RefusedItem = { ...item, status: err.status, message: err.message, refusedAt: new Date().toISOString() };
+        // The server's sentence with its reasons (« Remboursement refusé. » alone told the cashier nothing).
+        const reasons = err.fields.map((f) => f.reason).filter((r) => r && !err.message.includes(r));
+        const message = reasons.length ? `${err.message} (${reasons.join(' ; ')})` : err.message;
+        const refused: RefusedItem = { ...item, status: err.status, message, refusedAt: new Date().toISOString() };
         await move('outbox', 'refused', item.seq, refused);
         left.shift();
         this.set({ online: true, ...counts(left), refused: this.state.refused + 1 });

@@ -21,6 +21,23 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
   const open = order ? order.lines.filter((l) => leftOf(l) > 0) : [];
   const [chosen, setChosen] = useState<Map<string, number>>(() => new Map(open.map((l) => [l.id, leftOf(l)])));
   const [share, setShare] = useState<number | null>(null);
+  // A share paid already (on this phone or another): the rest is paid in shares only, so the bill opens on
+  // them (a newcomer was offered the whole rest again by item, took it, and the server refused the ticket).
+  const [byShare, setByShare] = useState(false);
+  useEffect(() => {
+    let current = true;
+    call(restaurantApi.bill, { params: { id: orderId }, query: {} }).then(
+      (b) => {
+        if (!current || !b.byShare) return;
+        setByShare(true);
+        setShare((x) => x ?? salle.state.splits.get(orderId)?.parts ?? 2);
+      },
+      () => undefined, // offline: the server refuses a wrong ticket, and says why
+    );
+    return () => {
+      current = false;
+    };
+  }, [orderId]);
   if (!order) {
     salle.go({ kind: 'floor' });
     return null;
@@ -65,7 +82,12 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
             </button>
             <h1>{t('salle.bill.title', { name: tableName })}</h1>
           </header>
-          <EqualParts orderId={self.id} parts={share} onBack={() => setShare(null)} />
+          {byShare && (
+            <p class="muted" role="status" data-testid="shares-only">
+              {t('salle.bill.sharesOnly')}
+            </p>
+          )}
+          <EqualParts orderId={self.id} parts={share} onBack={byShare ? null : () => setShare(null)} />
         </>
       ) : (
         byItem()
@@ -139,7 +161,7 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
  * The bill in N equal parts: the server says what each part pays (the first parts take the odd cents, the
  * last exactly what is left); each part is paid in turn on the payment screen, its own ticket.
  */
-function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number; onBack: () => void }) {
+function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number; onBack: (() => void) | null }) {
   const progress = salle.state.splits.get(orderId);
   const paid = progress?.paid ?? 0;
   const [n, setN] = useState(progress?.parts ?? parts);
@@ -171,7 +193,7 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
   return (
     <>
       <div class="split-modes">
-        <button onClick={onBack}>{t('salle.bill.byItem')}</button>
+        {onBack && <button onClick={onBack}>{t('salle.bill.byItem')}</button>}
         <div class="parts-pick" role="group" aria-labelledby="parts-label">
           <span id="parts-label">{t('salle.bill.parts')}</span>
           <span class="stepper">

@@ -151,6 +151,7 @@ export const en: TillCatalogue = {
   'salle.addItems': '+ Add',
   'salle.back': 'Back',
   'salle.bill': 'Pay',
+  'salle.bill.sharesOnly': 'A share is paid already: the rest is paid in shares.',
   'salle.bill.all': 'All',
   'salle.bill.left': 'Left to pay: {amount}',
   'salle.bill.leftOf': '{n} left at {price}',
@@ -303,6 +304,7 @@ export const en: TillCatalogue = {
   'till.weigh.grams': '{g} g',
   'till.weigh.perKg': '{price} per kg',
   'till.weigh.title': 'Weighing: {name}',
+  'till.refused.line': 'ticket line {n}',
   'till.refused.title': 'Tickets refused by the server',
   'till.refused.help':
     "The sale happened: nothing is erased. Send the ticket again once the cause is fixed, or hand it to the server's log for a manager.",

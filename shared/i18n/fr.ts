@@ -157,6 +157,7 @@ export const fr = {
   'salle.addItems': '+ Ajouter',
   'salle.back': 'Retour',
   'salle.bill': 'Encaisser',
+  'salle.bill.sharesOnly': 'Une part est déjà réglée : le reste se règle en parts.',
   'salle.bill.all': 'Tout',
   'salle.bill.left': 'Reste à payer : {amount}',
   'salle.bill.leftOf': 'reste {n} à {price}',
@@ -309,6 +310,7 @@ export const fr = {
   'till.weigh.grams': '{g} g',
   'till.weigh.perKg': '{price} le kg',
   'till.weigh.title': 'Pesée : {name}',
+  'till.refused.line': 'ligne {n} du ticket',
   'till.refused.title': 'Tickets refusés par le serveur',
   'till.refused.help':
     'La vente a eu lieu : rien n’est effacé. Renvoyez le ticket une fois la cause réglée, ou confiez-le au journal du serveur pour un responsable.',

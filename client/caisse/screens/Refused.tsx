@@ -31,7 +31,7 @@ export function RefusedScreen({ s }: { s: TillState }) {
       <ul class="refused-list">
         {items.map((it) => {
           const body = it.body as {
-            lines?: { productId: number; quantity?: number; grams?: number }[];
+            lines?: { productId?: number; lineNo?: number; quantity?: number; grams?: number }[];
             payments?: { method: string; amountCents: number }[];
           };
           return (
@@ -50,7 +50,12 @@ export function RefusedScreen({ s }: { s: TillState }) {
               </p>
               {body.lines && (
                 <p class="hint">
-                  {body.lines.map((l) => `${name(l.productId)} × ${l.grams !== undefined ? `${l.grams} g` : l.quantity}`).join(', ')}
+                  {body.lines
+                    .map(
+                      (l) =>
+                        `${l.productId !== undefined ? name(l.productId) : t('till.refused.line', { n: l.lineNo ?? '—' })} × ${l.grams !== undefined ? `${l.grams} g` : l.quantity}`,
+                    )
+                    .join(', ')}
                 </p>
               )}
               <div class="row">
