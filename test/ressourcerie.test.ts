@@ -306,3 +306,79 @@ describe('the ressourcerie, to the gram', () => {
     ]);
   });
 });
+
+// Found by an independent check: a refunded one-off item stayed « déjà vendu » at every till, off the
+// catalogue, and counted as reused in the month's tonnage.
+describe('a one-off item refunded', () => {
+  let shop: TestShop;
+  let till: Client;
+  let tillId = 0;
+  let number = 0;
+  beforeAll(async () => {
+    shop = await startTestShop();
+    await shop.admin.post('/api/users', {
+      login: 'chef',
+      displayName: 'Cheffe',
+      role: 'manager',
+      password: 'mot-de-passe-long',
+      pin: '9876',
+    });
+    tillId = (await shop.admin.post('/api/tills', { outlet: 'ressourcerie', name: 'Ressourcerie' })).body.id;
+    till = (await aUser(shop, 'cashier', { tillId })).client;
+  });
+  afterAll(() => shop.close());
+
+  const sale = (productId: number) => ({
+    id: uuidv7(),
+    tillId,
+    number: ++number,
+    createdAt: new Date().toISOString(),
+    lines: [{ productId, quantity: 1, unitPriceCents: 900 }],
+    payments: [{ method: 'cash', amountCents: 900 }],
+    totalCents: 900,
+  });
+  const refund = (of: string, restock: boolean) => ({
+    id: uuidv7(),
+    tillId,
+    number: ++number,
+    createdAt: new Date().toISOString(),
+    refundOf: of,
+    reason: restock ? 'Taille trop petite' : 'Cassée à la maison',
+    lines: [{ lineNo: 1, quantity: 1, restock }],
+    payments: [{ method: 'cash', amountCents: -900 }],
+    totalCents: -900,
+    approvalPin: '9876',
+  });
+
+  it('is on sale again when it comes back to the shelf, and discarded when it does not', async () => {
+    const intake = await till.post('/api/ressourcerie/intakes', {
+      lines: [{ stream: 'tableware', grams: 3000 }],
+      items: [
+        { name: 'Théière', stream: 'tableware', grams: 900, priceCents: 900 },
+        { name: 'Saladier', stream: 'tableware', grams: 1100, priceCents: 900 },
+      ],
+    });
+    expect(intake.status, JSON.stringify(intake.body)).toBe(201);
+    const [teapot, bowl] = intake.body.items as { code: string; productId: number }[];
+    const first = await till.post('/api/sales', sale(teapot!.productId));
+    expect(first.status).toBe(201);
+    expect((await till.post('/api/refunds', refund(first.body.id, true))).status).toBe(201);
+    expect((await till.get(`/api/ressourcerie/items/${teapot!.code}`)).body).toMatchObject({ status: 'on_sale', statusDay: null });
+    expect((await till.get('/api/catalog')).body.products.map((p: { name: string }) => p.name)).toContain('Théière');
+    // Sold again, to someone else: once more only.
+    expect((await till.post('/api/sales', sale(teapot!.productId))).status).toBe(201);
+    const third = await till.post('/api/sales', sale(teapot!.productId));
+    expect(third.status).toBe(422);
+    number--;
+    // Not back on the shelf: discarded on the refund's day, never on sale again.
+    const other = await till.post('/api/sales', sale(bowl!.productId));
+    expect(other.status).toBe(201);
+    const broken = await till.post('/api/refunds', refund(other.body.id, false));
+    expect(broken.status).toBe(201);
+    expect((await till.get(`/api/ressourcerie/items/${bowl!.code}`)).body).toMatchObject({
+      status: 'discarded',
+      statusDay: broken.body.businessDay,
+    });
+    expect((await till.get('/api/catalog')).body.products.map((p: { name: string }) => p.name)).not.toContain('Saladier');
+  });
+});

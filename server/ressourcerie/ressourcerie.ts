@@ -312,6 +312,40 @@ export async function markReuseItemsSold(trx: Trx, saleId: string, items: readon
   }
 }
 
+/**
+ * A refund of a one-off item (inside its transaction): back on the shelf, it is on sale again, in the catalogue
+ * again; not back (broken, kept by the customer), it is discarded on the refund's day. Found by an
+ * independent check: a refunded item stayed « déjà vendu » at every till and counted as reused in the tonnage.
+ */
+export async function returnReuseItems(
+  trx: Trx,
+  originalSaleId: string,
+  lines: readonly { productId: number; restock: boolean }[],
+  refundDay: string,
+  now: Date,
+): Promise<number[]> {
+  const back: number[] = [];
+  for (const l of lines) {
+    const item = await trx
+      .selectFrom('reuse_items')
+      .select(['id'])
+      .where('product_id', '=', l.productId)
+      .where('sale_id', '=', originalSaleId)
+      .where('status', '=', 'sold')
+      .executeTakeFirst();
+    if (!item) continue;
+    await trx
+      .updateTable('reuse_items')
+      .set(l.restock ? { status: 'on_sale', status_day: null, sale_id: null } : { status: 'discarded', status_day: refundDay })
+      .where('id', '=', item.id)
+      .execute();
+    if (l.restock)
+      await trx.updateTable('products').set({ active: 1, updated_at: now.toISOString() }).where('id', '=', l.productId).execute();
+    back.push(l.productId);
+  }
+  return back;
+}
+
 /** A site's tonnage for the month, per stream: collected (intake), sold for reuse (items sold), recycled, discarded. */
 export async function tonnage(db: Db, month: string, siteId: number): Promise<TonnageReport> {
   const from = `${month}-01`;

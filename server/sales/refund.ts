@@ -1,4 +1,5 @@
 import { checkSolidarityRefund, linkSolidarityRefund } from '../solidarity/solidarity.ts';
+import { returnReuseItems } from '../ressourcerie/ressourcerie.ts';
 import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import type { Kysely } from 'kysely';
 import type { RefundBody } from '../../shared/api/sales.ts';
@@ -63,7 +64,7 @@ export async function recordRefund(
   db: Kysely<Database>,
   body: RefundBody,
   ctx: SaleContext & { cashierRole: Role },
-): Promise<{ created: boolean; sale: SaleView }> {
+): Promise<{ created: boolean; sale: SaleView; oneOffs?: number[] }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
   refuseFutureTicket(new Date(body.createdAt), ctx.now);
   const bodyHash = sha256Hex(canonicalJson(body));
@@ -234,6 +235,17 @@ export async function recordRefund(
       timeZone: ctx.timeZone,
     });
     if (solidarity) await linkSolidarityRefund(trx, sale.id, solidarity);
+    // One-off items back on sale: the route tells the tills (their catalogue changed).
+    let oneOffs: number[] = [];
+    if (!sale.training) {
+      oneOffs = await returnReuseItems(
+        trx,
+        original.id,
+        lines.map((l) => ({ productId: l.productId, restock: l.restock ?? true })),
+        sale.businessDay,
+        ctx.now,
+      );
+    }
     await recordEvent(trx, {
       kind: 'sale.refunded',
       userId: ctx.cashierId,
@@ -241,6 +253,6 @@ export async function recordRefund(
       data: { refundId: sale.id, totalCents: total, reason: body.reason, approvedBy, lines: body.lines },
       at: ctx.now.toISOString(),
     });
-    return { created: true, sale };
+    return { created: true, sale, oneOffs };
   });
 }

@@ -123,7 +123,7 @@ export const salesRoutes = [
       'Refund lines of a ticket (never more than sold), approved by a manager’s session or PIN; a new negative ticket on the till’s chain. Idempotent by `id`',
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
-      const { created, sale } = await recordRefund(ctx.db, body, {
+      const { created, sale, oneOffs } = await recordRefund(ctx.db, body, {
         cashierId: user.id,
         cashierRole: user.role,
         tillId: ctx.device!.tillId,
@@ -133,6 +133,7 @@ export const salesRoutes = [
       });
       if (created) {
         announce(ctx, sale);
+        if (oneOffs?.length) ctx.services.realtime?.catalogChanged(oneOffs);
         await openDrawerForCash(ctx, sale);
       }
       return created ? Reply.created(sale) : sale;
