@@ -99,6 +99,19 @@ describe('the kitchen screen', () => {
     expect(b.allDay).toEqual([{ name: 'Entrecôte', quantity: 3 }]);
   });
 
+  // Found by a newcomer's walk: the screen kept « 7 » until reloaded, and the dishes could go to the wrong table.
+  it('tells the screen at once when the table moves: each of its tickets says the new one', async () => {
+    const room = (await shop.admin.get('/api/floor?outlet=restaurant')).body[0];
+    const twelve = (await shop.admin.post(`/api/rooms/${room.id}/tables`, { name: '12', seats: 2 })).body.id as number;
+    const sent = heard.find((h) => h.kind === 'send')!;
+    expect((await op({ kind: 'transfer', tableId: twelve })).status).toBe(201);
+    const moved = await until('the ticket again, at table 12', () => heard.find((h) => h.id === sent.id && h.table === '12'));
+    expect(moved).toMatchObject({ kind: 'send', state: 'todo' });
+    expect((await board()).tickets.map((x) => x.table)).toEqual(['12']);
+    expect((await op({ kind: 'transfer', tableId: table })).status).toBe(201);
+    await until('back at table 7', () => heard.filter((h) => h.id === sent.id).at(-1)?.table === '7' || undefined);
+  });
+
   it('bumps a ticket ready then served, keeps it to recall, and the same bump again changes nothing', async () => {
     const id = (await board()).tickets[0]!.id;
     const ready = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'ready' });

@@ -91,6 +91,12 @@ export async function ticketsOfOp(db: Db, opId: string): Promise<KitchenTicketVi
   return views(db, rows);
 }
 
+/** An order's kitchen tickets, as the screens show them (its table moved: each says the new one). */
+export async function ticketsOfOrder(db: Db, orderId: string): Promise<KitchenTicketView[]> {
+  const rows = await ticketQuery(db).where('k.order_id', '=', orderId).orderBy('k.id').execute();
+  return views(db, rows);
+}
+
 export async function kitchenBoard(db: Db, stationId: number, now: Date): Promise<KitchenBoard> {
   const station = await db
     .selectFrom('stations')

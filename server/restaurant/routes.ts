@@ -7,7 +7,15 @@ import { requireOutletReach, siteOf, siteOfTill, siteScope } from '../sites/site
 import { createRoom, createStation, createTable, listFloor, listStations, outletIdOf, setCategoryStation, updateTable } from './floor.ts';
 import { applyOp, getOrder, listOpenOrders, outletOfOrder, outletOfTable, requireOutletDevice } from './orders.ts';
 import type { OrderView } from '../../shared/api/restaurant.ts';
-import { kitchenBoard, reprintKitchenTicket, setKitchenState, stationOfTicket, switchStationPrinter, ticketsOfOp } from './board.ts';
+import {
+  kitchenBoard,
+  reprintKitchenTicket,
+  setKitchenState,
+  stationOfTicket,
+  switchStationPrinter,
+  ticketsOfOp,
+  ticketsOfOrder,
+} from './board.ts';
 import type { Db } from '../../db/schema.ts';
 
 /**
@@ -185,6 +193,10 @@ export const restaurantRoutes = [
       announce(ctx, result.order, result.kitchenTickets || (body.kind === 'note' ? 1 : 0), result.others);
       if (result.kitchenTickets)
         for (const ticket of await ticketsOfOp(ctx.db, body.id)) ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
+      // The table changed: the kitchen screens say the new one at once (a newcomer saw the old one until a
+      // reload, and the dishes could go to the wrong table).
+      if (body.kind === 'transfer')
+        for (const ticket of await ticketsOfOrder(ctx.db, params.id)) ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
       return Reply.created({ applied: true, order: result.order });
     },
   }),
