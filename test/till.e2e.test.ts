@@ -247,6 +247,17 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     expect(refund.number).toBe(2);
     expect(refund.totalCents).toBe(-320);
     await page.getByRole('button', { name: 'Valider' }).click();
+    // The same receipt again: the beer says it was refunded and cannot be again; the rest still can (a newcomer
+    // refunded a line twice, the till said « rendus », then the server refused the second refund).
+    await page.getByRole('button', { name: 'Remboursement' }).click();
+    await page.getByLabel('N° de ticket, montant, date ou code du reçu').fill(`${shop.url}/r/${first.receiptToken}`);
+    await page.keyboard.press('Enter');
+    const beer = page.locator('.refund-lines li').filter({ hasText: 'Bière blonde' });
+    await expect.poll(() => beer.textContent()).toContain('déjà remboursé');
+    expect(await page.getByLabel('Quantité à rembourser : Bière blonde').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Tout rembourser : Bière blonde' }).isDisabled()).toBe(true);
+    expect(await page.getByLabel('Quantité à rembourser : Pain de campagne').isDisabled()).toBe(false);
+    await page.getByRole('button', { name: 'Annuler' }).first().click();
   });
 
   it('takes a ticket discount above the cashier’s limit with a manager’s PIN, which the server checks', async () => {
