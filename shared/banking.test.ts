@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bicProblem, formatIban, frenchIban, frenchVatNumber, ibanProblem, vatNumberProblem } from './banking.ts';
+import { bicProblem, formatIban, frenchIban, frenchVatNumber, ibanProblem, isBankDay, nextBankDay, vatNumberProblem } from './banking.ts';
 
 describe('bank and VAT identifiers', () => {
   it('accepts IBANs whose mod-97 is 1, and names what is wrong with the others', () => {
@@ -30,5 +30,21 @@ describe('bank and VAT identifiers', () => {
     expect(vatNumberProblem('FR44732829320', '55208131766522')).toMatch(/autre SIREN/);
     expect(vatNumberProblem('DE123456789')).toBeNull();
     expect(vatNumberProblem('US123')).toMatch(/pays de l’UE/);
+  });
+});
+
+describe('the days SEPA transfers are executed', () => {
+  it('skips weekends and the TARGET2 closing days', () => {
+    // 6 December 2026 is a Sunday: Monday the 7th. 25 December 2026 is a Friday: Christmas and the 26th
+    // (Saturday), then Sunday: Monday the 28th. Easter 2027 is 28 March: Good Friday 26 March, Easter Monday 29 March.
+    expect(nextBankDay('2026-12-06')).toBe('2026-12-07');
+    expect(nextBankDay('2026-12-07')).toBe('2026-12-07');
+    expect(nextBankDay('2026-12-25')).toBe('2026-12-28');
+    expect(isBankDay('2027-03-26')).toBe(false);
+    expect(isBankDay('2027-03-29')).toBe(false);
+    expect(nextBankDay('2027-03-26')).toBe('2027-03-30');
+    expect(isBankDay('2027-01-01')).toBe(false);
+    expect(isBankDay('2027-05-01')).toBe(false);
+    expect(isBankDay('2027-05-03')).toBe(true);
   });
 });

@@ -121,3 +121,45 @@ export function vatRegimeMention(status: 'subject' | 'franchise' | 'flat_rate', 
   if (status === 'flat_rate') return 'Exploitant agricole au remboursement forfaitaire (art. 298 quater du CGI) : pas de TVA facturée';
   return vatNumber ? `Assujetti à la TVA · n° ${vatNumber}` : 'Assujetti à la TVA';
 }
+
+/** Easter Sunday of a year (the Gregorian computus), as `YYYY-MM-DD`. */
+function easter(year: number): string {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A day SEPA credit transfers are executed: a weekday that is not a TARGET2 closing day (1 January, Good
+ * Friday, Easter Monday, 1 May, 25 and 26 December). A file asking for another day is executed the next one,
+ * or refused, depending on the bank.
+ */
+export function isBankDay(day: string): boolean {
+  const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+  if (weekday === 0 || weekday === 6) return false;
+  const md = day.slice(5);
+  if (md === '01-01' || md === '05-01' || md === '12-25' || md === '12-26') return false;
+  const e = easter(Number(day.slice(0, 4)));
+  return day !== addDays(e, -2) && day !== addDays(e, 1);
+}
+
+/** That day if transfers are executed on it, else the next day they are. */
+export function nextBankDay(day: string): string {
+  let d = day;
+  while (!isBankDay(d)) d = addDays(d, 1);
+  return d;
+}

@@ -94,6 +94,20 @@ describe('paying producers by SEPA credit transfer', () => {
     expect(identity.status).toBe(200);
   });
 
+  it('refuses an execution date the banks do not work, naming the next one', async () => {
+    // Saturday 5 December 2026: the next bank day is Monday the 7th. Christmas, a Friday: Monday the 28th.
+    for (const [date, next] of [
+      ['2026-12-05', '07/12/2026'],
+      ['2026-12-25', '28/12/2026'],
+    ] as const) {
+      const res = await shop.admin.post('/api/payouts', { statementIds: [statements.rucher], executionDate: date });
+      expect(res.status).toBe(400);
+      expect(res.body.error.fields).toEqual([
+        { field: 'executionDate', reason: expect.stringContaining(`le prochain jour possible est le ${next}`) },
+      ]);
+    }
+  });
+
   it('names every statement it cannot pay, and writes nothing', async () => {
     const res = await shop.admin.post('/api/payouts', {
       statementIds: [statements.rucher, statements.ferme, statements.rucher],

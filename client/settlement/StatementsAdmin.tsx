@@ -5,6 +5,7 @@ import { paymentMethods, settlementApi, type NextRunView, type StatementSummary 
 import { ApiError, call, errorText, link } from '../api.ts';
 import { invoicesApi, payoutsApi, type PayoutView } from '../../shared/api/payouts.ts';
 import { day, euros, monthEnd, previousMonth, today } from '../format.ts';
+import { nextBankDay } from '../../shared/banking.ts';
 import { useSocket } from '../realtime.ts';
 import type { T } from '../i18n.ts';
 import { catalogApi, type ProducerView as Producer } from '../../shared/api/catalog.ts';
@@ -34,7 +35,8 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   const { socket } = useSocket();
   // SEPA transfers: the unpaid statements ticked, the day the bank executes them, the files made.
   const [picked, setPicked] = useState<Set<number>>(new Set());
-  const [execution, setExecution] = useState(today());
+  // The first day the bank executes transfers (a Sunday's was offered).
+  const [execution, setExecution] = useState(nextBankDay(today()));
   const [payouts, setPayouts] = useState<PayoutView[]>([]);
   const loadPayouts = () =>
     call(payoutsApi.list)

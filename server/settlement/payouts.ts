@@ -9,7 +9,7 @@ import { Document as SepaDocument } from 'sepa';
 import type { Kysely } from 'kysely';
 import type { Database, Db, Trx } from '../../db/schema.ts';
 import type { PayoutView } from '../../shared/api/payouts.ts';
-import { maskIban } from '../../shared/banking.ts';
+import { isBankDay, maskIban, nextBankDay } from '../../shared/banking.ts';
 import { formatEuros, type Cents } from '../../shared/money.ts';
 import { statementCode } from '../../shared/settlement.ts';
 import { businessDay, frDay } from '../../shared/time.ts';
@@ -93,6 +93,12 @@ export async function createPayout(
     const today = businessDay(now, timeZone);
     if (input.executionDate < today)
       throw new Invalid({ field: 'executionDate', reason: 'date passée : la banque exécute un virement au plus tôt aujourd’hui' });
+    // A Sunday's file was offered by default (a newcomer's walk): banks execute on TARGET2 days only.
+    if (!isBankDay(input.executionDate))
+      throw new Invalid({
+        field: 'executionDate',
+        reason: `pas de virement ce jour-là (week-end ou jour férié bancaire) : le prochain jour possible est le ${frDay(nextBankDay(input.executionDate))}`,
+      });
     const shop = await shopIdentity(trx);
     if (!shop.iban)
       throw new Conflict(
