@@ -46,3 +46,18 @@ describe('the shop’s files', () => {
     for (const f of fs.readdirSync(tls)) if (/key/.test(f)) expect(mode(path.join(tls, f)), f).toBe(0o600);
   });
 });
+
+// Found by a security probe: backups taken again and again were never pruned and could fill the disk.
+describe('backups taken by hand', () => {
+  it('are kept as the nightly ones are: the BACKUP_KEEP newest', async () => {
+    const small = await startTestShop({ env: { BACKUP_KEEP: '2' } });
+    try {
+      for (let i = 0; i < 3; i++) expect((await small.admin.post('/api/backups')).status).toBe(201);
+      const kept = (await small.admin.get('/api/backups')).body as { name: string }[];
+      expect(kept).toHaveLength(2);
+      expect(fs.readdirSync(path.join(small.dataDir, 'backups'))).toHaveLength(2);
+    } finally {
+      await small.close();
+    }
+  });
+});

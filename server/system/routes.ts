@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { systemApi } from '../../shared/api/system.ts';
-import { backupPath, listBackups } from '../backup/backup.ts';
+import { backupPath, listBackups, pruneBackups } from '../backup/backup.ts';
 import { listEvents } from '../journal/events.ts';
 import { requireUser } from '../auth/access.ts';
 import { MANAGERS } from '../http/access.ts';
@@ -50,8 +50,14 @@ export const systemRoutes = [
     network: true,
     tag: 'system',
     summary: 'Take a backup now (SQLite online backup, integrity-checked; pg_dump on PostgreSQL)',
-    handler: async (_, ctx) =>
-      Reply.created(await backupNow(ctx.db, ctx.services.database, ctx.services.config.backupDir, requireUser(ctx).id, ctx.services.now())),
+    handler: async (_, ctx) => {
+      const config = ctx.services.config;
+      const backup = await backupNow(ctx.db, ctx.services.database, config.backupDir, requireUser(ctx).id, ctx.services.now());
+      // Kept as the nightly ones are (BACKUP_KEEP, newest first): backups taken again and again no longer fill
+      // the disk (found by a security probe).
+      pruneBackups(config.backupDir, config.BACKUP_KEEP);
+      return Reply.created(backup);
+    },
   }),
   serve(systemApi.backup, {
     access: ['admin'],

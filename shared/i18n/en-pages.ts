@@ -532,7 +532,7 @@ export const enPages: PagesCatalogue = {
   'bo.setup.training': 'Training mode',
   'bo.setup.trainingOf': 'Training mode of {till}',
   'bo.setup.trainingOn': 'TRAINING MODE',
-  'bo.setup.trainingOff': 'Real sales',
+  'bo.setup.trainingOff': 'No: real sales',
   'bo.setup.tablets': 'Paired tablets',
   'bo.setup.noTablet': 'no tablet',
   'bo.setup.seen': 'seen {time}',

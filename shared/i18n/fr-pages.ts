@@ -531,7 +531,7 @@ export const frPages = {
   'bo.setup.training': 'Mode formation',
   'bo.setup.trainingOf': 'Mode formation de {till}',
   'bo.setup.trainingOn': 'MODE FORMATION',
-  'bo.setup.trainingOff': 'Ventes réelles',
+  'bo.setup.trainingOff': 'Non : ventes réelles',
   'bo.setup.tablets': 'Tablettes appairées',
   'bo.setup.noTablet': 'aucune tablette',
   'bo.setup.seen': 'vue le {time}',
