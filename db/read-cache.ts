@@ -18,6 +18,7 @@ import type SQLite from 'better-sqlite3';
  */
 export const CACHED_TABLES = [
   'products',
+  'product_outlets',
   'product_prices',
   'site_prices',
   'recipe_items',

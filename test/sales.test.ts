@@ -151,7 +151,28 @@ describe('sales that can never be lost or altered', () => {
     expect(absurd.status).toBe(422);
     expect(absurd.body.error.fields[0]).toMatchObject({ field: 'payments' });
     expect(absurd.body.error.fields[0].reason).toContain('rendu de 500 €');
-    number -= 6;
+    // A product this counter does not sell (the restaurant's coffee at the shop's till): refused, named.
+    const coffee = await aProduct(shop.admin, { name: 'Café serré', outlets: ['restaurant'], priceCents: 180, vatRateBp: 1000 });
+    const elsewhere = await till.post('/api/sales', {
+      ...basket(),
+      lines: [{ productId: coffee.id, quantity: 1, unitPriceCents: 180 }],
+      discountCents: 0,
+      payments: [{ method: 'cash', amountCents: 180 }],
+      totalCents: 180,
+    });
+    expect(elsewhere.status).toBe(422);
+    expect(elsewhere.body.error.fields).toEqual([{ field: 'lines.0.productId', reason: '« Café serré » ne se vend pas à ce comptoir' }]);
+    number -= 7;
+    // Once the shop sells it too, it is taken (the counter's products are read again after the change).
+    expect((await shop.admin.patch(`/api/products/${coffee.id}`, { outlets: ['restaurant', 'shop'] })).status).toBe(200);
+    const now = await till.post('/api/sales', {
+      ...basket(),
+      lines: [{ productId: coffee.id, quantity: 1, unitPriceCents: 180 }],
+      discountCents: 0,
+      payments: [{ method: 'cash', amountCents: 180 }],
+      totalCents: 180,
+    });
+    expect(now.status, JSON.stringify(now.body)).toBe(201);
   });
 
   it('takes tickets out of order without renumbering, flags the gap, and verify names numbers never received', async () => {

@@ -173,10 +173,23 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
     ids,
   );
   const productOf = new Map(products.map((p) => [p.id, p]));
+  // What this counter sells (a product's outlets): a coffee of the restaurant, a pullover of the textile shop,
+  // a ressourcerie's object were rung at the shop's till (found by two independent probes; the till shows its
+  // own outlet's only, the server did not check).
+  const here = new Set(
+    (
+      await cachedRows<{ product_id: number }>(
+        db,
+        `select "product_id" from "product_outlets" where "outlet_id" = ? and "product_id" in (${marks(ids.length)})`,
+        [till.outlet_id, ...ids],
+      )
+    ).map((r) => r.product_id),
+  );
   const problems: { field: string; reason: string }[] = [];
   body.lines.forEach((l, i) => {
     const p = productOf.get(l.productId);
     if (!p) return problems.push({ field: `lines.${i}.productId`, reason: 'article inconnu' });
+    if (!here.has(p.id)) return problems.push({ field: `lines.${i}.productId`, reason: `« ${p.name} » ne se vend pas à ce comptoir` });
     if (p.unit === 'kg' && l.grams === undefined)
       problems.push({ field: `lines.${i}.grams`, reason: `« ${p.name} » se vend au poids : grams attendu` });
     if (p.unit === 'piece' && l.quantity === undefined)
