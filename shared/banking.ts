@@ -1,3 +1,4 @@
+import { easterSunday } from './payment-rules.ts';
 /**
  * Bank and tax identifiers a producer is paid and invoiced with (issue 21, items 2 and 5), checked by their
  * own control keys: the IBAN's ISO 13616 mod-97, the BIC's ISO 9362 form, the French VAT number's key
@@ -122,25 +123,6 @@ export function vatRegimeMention(status: 'subject' | 'franchise' | 'flat_rate', 
   return vatNumber ? `Assujetti à la TVA · n° ${vatNumber}` : 'Assujetti à la TVA';
 }
 
-/** Easter Sunday of a year (the Gregorian computus), as `YYYY-MM-DD`. */
-function easter(year: number): string {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T12:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /**
@@ -153,7 +135,7 @@ export function isBankDay(day: string): boolean {
   if (weekday === 0 || weekday === 6) return false;
   const md = day.slice(5);
   if (md === '01-01' || md === '05-01' || md === '12-25' || md === '12-26') return false;
-  const e = easter(Number(day.slice(0, 4)));
+  const e = easterSunday(Number(day.slice(0, 4)));
   return day !== addDays(e, -2) && day !== addDays(e, 1);
 }
 

@@ -4,7 +4,7 @@ import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import type { Kysely } from 'kysely';
 import type { RefundBody } from '../../shared/api/sales.ts';
 import { refundPart, refundableOf, settle, type LineAmounts } from '../../shared/sales.ts';
-import type { Database, Role } from '../../db/schema.ts';
+import type { Database, Db, Role } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
 import { approveWithPin } from '../auth/login.ts';
 import { Forbidden, NotFound, Unauthorized, Unprocessable } from '../errors.ts';
@@ -19,6 +19,35 @@ import {
   type SaleView,
   type TicketLineToCommit,
 } from './record.ts';
+
+/** The lines of a ticket's refunds (negative amounts), each with the line of the ticket it refunds. */
+export function refundRowsOf(db: Db, saleId: string) {
+  return db
+    .selectFrom('sale_lines')
+    .innerJoin('sales', 'sales.id', 'sale_lines.sale_id')
+    .select([
+      'sale_lines.refund_of_line',
+      'sale_lines.quantity',
+      'sale_lines.gross_cents',
+      'sale_lines.line_discount_cents',
+      'sale_lines.ticket_discount_cents',
+    ])
+    .where('sales.refund_of', '=', saleId)
+    .execute();
+}
+
+/** A sale line's amounts as shared/sales.ts reads them. */
+export const amountsOf = (l: {
+  quantity: number;
+  gross_cents: number;
+  line_discount_cents: number;
+  ticket_discount_cents: number;
+}): LineAmounts => ({
+  quantity: l.quantity,
+  grossCents: l.gross_cents,
+  lineDiscountCents: l.line_discount_cents,
+  ticketDiscountCents: l.ticket_discount_cents,
+});
 
 /** What the refunds of a ticket (their rows, negative) have given back of its line `lineNo`, as positive amounts. */
 export function refundedOf(
@@ -126,18 +155,7 @@ export async function recordRefund(
       .select('products.stock_tracked')
       .where('sale_id', '=', original.id)
       .execute();
-    const refunded = await trx
-      .selectFrom('sale_lines')
-      .innerJoin('sales', 'sales.id', 'sale_lines.sale_id')
-      .select([
-        'sale_lines.refund_of_line',
-        'sale_lines.quantity',
-        'sale_lines.gross_cents',
-        'sale_lines.line_discount_cents',
-        'sale_lines.ticket_discount_cents',
-      ])
-      .where('sales.refund_of', '=', original.id)
-      .execute();
+    const refunded = await refundRowsOf(trx, original.id);
     const problems: { field: string; reason: string }[] = [];
     const seen = new Set<number>();
     const lines: TicketLineToCommit[] = [];
@@ -148,12 +166,7 @@ export async function recordRefund(
         return problems.push({ field: `lines.${i}.lineNo`, reason: 'ligne remboursée deux fois dans la même demande' });
       seen.add(l.lineNo);
       const before = refundedOf(refunded, o.line_no);
-      const line = {
-        quantity: o.quantity,
-        grossCents: o.gross_cents,
-        lineDiscountCents: o.line_discount_cents,
-        ticketDiscountCents: o.ticket_discount_cents,
-      };
+      const line = amountsOf(o);
       const remaining = refundableOf(line, before);
       // A share of a restaurant bill carries cents, not pieces (restaurant/payments.ts): it is given back whole.
       if (o.quantity === 0) {

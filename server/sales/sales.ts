@@ -14,7 +14,7 @@ import { printerOfTill } from '../printing/printers.ts';
 import { loadTicketRecords } from '../journal/tickets.ts';
 import { saleIdsFor, receiptJobOf, tillStaff } from './queries.ts';
 import { getSale, saleView } from './record.ts';
-import { refundedOf } from './refund.ts';
+import { amountsOf, refundedOf, refundRowsOf } from './refund.ts';
 import { refundableOf } from '../../shared/sales.ts';
 
 const RANK: Record<string, number> = { waiter: 1, cashier: 1, manager: 2, admin: 3 };
@@ -56,27 +56,10 @@ export async function refundedLines(db: Db, actor: Actor, id: string) {
     .where('sale_id', '=', id)
     .orderBy('line_no')
     .execute();
-  const refunds = await db
-    .selectFrom('sale_lines')
-    .innerJoin('sales', 'sales.id', 'sale_lines.sale_id')
-    .select([
-      'sale_lines.refund_of_line',
-      'sale_lines.quantity',
-      'sale_lines.gross_cents',
-      'sale_lines.line_discount_cents',
-      'sale_lines.ticket_discount_cents',
-    ])
-    .where('sales.refund_of', '=', id)
-    .execute();
+  const refunds = await refundRowsOf(db, id);
   return lines.map((l) => {
     const back = refundedOf(refunds, l.line_no);
-    const line = {
-      quantity: l.quantity,
-      grossCents: l.gross_cents,
-      lineDiscountCents: l.line_discount_cents,
-      ticketDiscountCents: l.ticket_discount_cents,
-    };
-    return { lineNo: l.line_no, refundable: refundableOf(line, back), ...back };
+    return { lineNo: l.line_no, refundable: refundableOf(amountsOf(l), back), ...back };
   });
 }
 
