@@ -187,7 +187,27 @@ describe('sales that can never be lost or altered', () => {
     expect(filled.body.number).toBe(n + 1);
     expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
     expect((await shop.admin.get('/api/events?kind=journal.gap')).body).toHaveLength(1);
-    number = n + 2;
+    // A number the server refused, whose ticket the till handed whole to the event log, is accounted for there
+    // (a newcomer's walk: the gap stayed a fault for good). Until it is handed over, it is a gap.
+    expect((await till.post('/api/sales', { ...basket(), number: n + 4 })).status).toBe(201);
+    expect((await shop.admin.get('/api/journal/verify')).body.problems).toEqual([
+      { record: 'caisse 1', fault: 'gap', detail: `numbers never received: ${n + 3}` },
+    ]);
+    const refused = {
+      id: uuidv7(),
+      kind: 'sale',
+      number: n + 3,
+      totalCents: 5333,
+      path: '/api/sales',
+      body: { ...basket(), number: n + 3 },
+      status: 422,
+      message: 'Ticket refusé : lignes invalides.',
+      queuedAt: new Date().toISOString(),
+      refusedAt: new Date().toISOString(),
+    };
+    expect((await till.post('/api/tills/refused-tickets', refused)).status).toBe(201);
+    expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
+    number = n + 4;
   });
 
   it('keeps training tickets apart: own numbering, no stock, not in the grand total', async () => {

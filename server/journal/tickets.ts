@@ -379,8 +379,23 @@ async function gapOf(db: Db, chain: { till_id: number; training: 0 | 1; n: unkno
       await db.selectFrom('sales').select('number').where('till_id', '=', chain.till_id).where('training', '=', chain.training).execute()
     ).map((r) => r.number),
   );
+  // A ticket the server refused, handed whole to the chained event log by its till (till.ticket_refused), is
+  // a number accounted for: the gap is documented there, not a ticket gone (found by a newcomer's walk: the
+  // gap stayed a fault for good after the till had done what it should).
+  const handedOver = new Set<number>();
+  for (const e of await db
+    .selectFrom('events')
+    .select('data')
+    .where('kind', '=', 'till.ticket_refused')
+    .where('subject', '=', `till:${chain.till_id}`)
+    .execute()) {
+    const d = JSON.parse(e.data ?? 'null') as { kind?: string; number?: number; training?: boolean } | null;
+    if (d && (d.kind === 'sale' || d.kind === 'refund') && typeof d.number === 'number' && (d.training === true) === (chain.training === 1))
+      handedOver.add(d.number);
+  }
   const missing: number[] = [];
-  for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n)) missing.push(n);
+  for (let n = 1; n <= Number(chain.maxNumber) && missing.length < 20; n++) if (!numbers.has(n) && !handedOver.has(n)) missing.push(n);
+  if (!missing.length) return null;
   return {
     record: `caisse ${chain.till_id}${chain.training === 1 ? ' (formation)' : ''}`,
     fault: 'gap',

@@ -338,11 +338,13 @@ export async function reportRefusedTicket(db: Kysely<Database>, actor: Actor, re
       report.body && typeof report.body === 'object' && !Array.isArray(report.body)
         ? Object.fromEntries(Object.entries(report.body).filter(([k]) => k !== 'approvalPin'))
         : report.body;
+    // Which of the till's two numberings the ticket took (verify accounts for its number on that chain).
+    const till = await trx.selectFrom('tills').select('training_mode').where('id', '=', requireTill(actor).tillId).executeTakeFirst();
     const eventId = await recordEvent(trx, {
       kind: 'till.ticket_refused',
       userId: requireUser(actor).id,
       subject,
-      data: { ...report, body: ticket },
+      data: { ...report, body: ticket, training: till?.training_mode === 1 },
       at: now.toISOString(),
     });
     return { created: true, eventId };
