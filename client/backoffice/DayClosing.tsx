@@ -250,9 +250,9 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
               <thead>
                 <tr>
                   <th>{t('bo.day.vat')}</th>
-                  <th class="num">HT</th>
-                  <th class="num">TVA</th>
-                  <th class="num">TTC</th>
+                  <th class="num">{t('bo.day.net')}</th>
+                  <th class="num">{t('bo.day.vatAmount')}</th>
+                  <th class="num">{t('bo.day.gross')}</th>
                 </tr>
               </thead>
               <tbody>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { catalogApi } from '../../shared/api/catalog.ts';
-import { REUSE_STREAMS, STREAM_NAMES, ressourcerieApi, type ReuseStreamCode } from '../../shared/api/ressourcerie.ts';
+import { REUSE_STREAMS, ressourcerieApi, type ReuseStreamCode } from '../../shared/api/ressourcerie.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { parseEuros } from '../../shared/money.ts';
 import { call, errorText, link } from '../api.ts';
@@ -74,7 +74,7 @@ export function Ressourcerie({ t, lang }: { t: T; lang: Lang }) {
         <form class="grid-form" onSubmit={intake}>
           {REUSE_STREAMS.map((s) => (
             <label key={s}>
-              {t('bo.reuse.weightOf', { stream: STREAM_NAMES[s] })}
+              {t('bo.reuse.weightOf', { stream: t(`bo.reuse.stream.${s}`) })}
               <input name={`w-${s}`} inputMode="decimal" />
             </label>
           ))}
@@ -100,7 +100,7 @@ export function Ressourcerie({ t, lang }: { t: T; lang: Lang }) {
                 >
                   {REUSE_STREAMS.map((s) => (
                     <option key={s} value={s}>
-                      {STREAM_NAMES[s]}
+                      {t(`bo.reuse.stream.${s}`)}
                     </option>
                   ))}
                 </select>
@@ -163,7 +163,7 @@ export function Ressourcerie({ t, lang }: { t: T; lang: Lang }) {
               <tr key={i.id}>
                 <td>{i.code}</td>
                 <td>{i.name}</td>
-                <td>{STREAM_NAMES[i.stream]}</td>
+                <td>{t(`bo.reuse.stream.${i.stream}`)}</td>
                 <td class="num">{kg(i.grams, lang)}</td>
                 <td class="num">
                   {euros(i.priceCents, lang)}
