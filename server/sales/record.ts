@@ -162,34 +162,29 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
   await checkTips(db, body.payments);
   if (body.order?.share) return { share: true as const, till, createdAt };
   const ids = [...new Set(body.lines.map((l) => l.productId))];
+  // With each product, whether this counter sells it (a product's outlets): a coffee of the restaurant, a
+  // pullover of the textile shop, a ressourcerie's object were rung at the shop's till (found by two
+  // independent probes; the till shows its own outlet's only, the server did not check).
   const products = await cachedRows<
     ProductToPrice & {
       producer_id: number | null;
       stock_tracked: 0 | 1;
+      /** Sold at this till's outlet (1 or true, by engine). */
+      here: number | boolean;
     }
   >(
     db,
-    `select "id", "name", "producer_id", "unit", "plu", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked" from "products" where "id" in (${marks(ids.length)})`,
-    ids,
+    `select "id", "name", "producer_id", "unit", "plu", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked",
+       exists (select 1 from "product_outlets" where "product_id" = "products"."id" and "outlet_id" = ?) as "here"
+     from "products" where "id" in (${marks(ids.length)})`,
+    [till.outlet_id, ...ids],
   );
   const productOf = new Map(products.map((p) => [p.id, p]));
-  // What this counter sells (a product's outlets): a coffee of the restaurant, a pullover of the textile shop,
-  // a ressourcerie's object were rung at the shop's till (found by two independent probes; the till shows its
-  // own outlet's only, the server did not check).
-  const here = new Set(
-    (
-      await cachedRows<{ product_id: number }>(
-        db,
-        `select "product_id" from "product_outlets" where "outlet_id" = ? and "product_id" in (${marks(ids.length)})`,
-        [till.outlet_id, ...ids],
-      )
-    ).map((r) => r.product_id),
-  );
   const problems: { field: string; reason: string }[] = [];
   body.lines.forEach((l, i) => {
     const p = productOf.get(l.productId);
     if (!p) return problems.push({ field: `lines.${i}.productId`, reason: 'article inconnu' });
-    if (!here.has(p.id)) return problems.push({ field: `lines.${i}.productId`, reason: `« ${p.name} » ne se vend pas à ce comptoir` });
+    if (!p.here) return problems.push({ field: `lines.${i}.productId`, reason: `« ${p.name} » ne se vend pas à ce comptoir` });
     if (p.unit === 'kg' && l.grams === undefined)
       problems.push({ field: `lines.${i}.grams`, reason: `« ${p.name} » se vend au poids : grams attendu` });
     if (p.unit === 'piece' && l.quantity === undefined)
