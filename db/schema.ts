@@ -351,6 +351,16 @@ export interface ProductPriceTable {
   set_by: number | null;
 }
 
+/** A producer's commission terms from `valid_from` on (migration 039): `by_category` is `{"<category id>": bp}` as JSON. */
+export interface CommissionTermsTable {
+  id: Generated<number>;
+  producer_id: number;
+  default_bp: number;
+  by_category: string;
+  valid_from: string;
+  set_by: number | null;
+}
+
 export interface SalePaymentTable {
   sale_id: string;
   seq: number;
@@ -896,6 +906,7 @@ export interface Database {
   categories: CategoryTable;
   products: ProductTable;
   product_prices: ProductPriceTable;
+  commission_terms: CommissionTermsTable;
   product_outlets: ProductOutletTable;
   barcodes: BarcodeTable;
   stock_levels: StockLevelTable;

@@ -7,6 +7,7 @@ import { maskIban, vatNumberProblem } from '../../shared/banking.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { refreshProductSearchText } from './products.ts';
+import { appendCommissionTerms } from '../settlement/commission-history.ts';
 
 export function producerView(p: ProducerRow): ProducerView {
   return {
@@ -71,6 +72,7 @@ export async function createProducer(db: Trx, input: ProducerCreate, userId: num
     .values({ ...values, search_text: producerSearchText(values) })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await appendCommissionTerms(db, row.id, { defaultBp: row.commission_bp, byCategory: [] }, userId, at);
   await recordEvent(db, {
     kind: 'producer.created',
     userId,
@@ -150,6 +152,15 @@ export async function updateProducer(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  if (next.commission_bp !== before.commission_bp) {
+    // The default rate is part of the terms: a new version, the categories' rates as they stand.
+    const byCategory = await db
+      .selectFrom('producer_commissions')
+      .select(['category_id as categoryId', 'commission_bp as commissionBp'])
+      .where('producer_id', '=', id)
+      .execute();
+    await appendCommissionTerms(db, id, { defaultBp: next.commission_bp, byCategory }, userId, now.toISOString());
+  }
   const changed = Object.fromEntries(
     Object.entries(next)
       .filter(([k, v]) => (before as Record<string, unknown>)[k] !== v)

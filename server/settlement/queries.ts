@@ -20,6 +20,8 @@ export interface UnsettledLine {
   business_day: string;
   number: number;
   created_at: string;
+  /** When the goods were sold: the ticket's time, or for a refund the time of the sale it refunds. */
+  sold_at: string;
   till_name: string;
   category_id: number | null;
   outlet_id: number;
@@ -75,7 +77,9 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
       .innerJoin('tills as t', 't.id', 's.till_id')
       .innerJoin('products as p', 'p.id', 'l.product_id')
       .leftJoin('statement_items as si', (j) => j.onRef('si.sale_id', '=', 'l.sale_id').onRef('si.line_no', '=', 'l.line_no'))
+      .leftJoin('sales as o', 'o.id', 's.refund_of')
       .select([...columns])
+      .select((eb) => eb.fn.coalesce('o.created_at', 's.created_at').as('sold_at'))
       .whereRef('l.sale_id', '=', 's.id')
       .where(sql<number>`${salesWriteOrder(db, 's')}`, '>', of.writtenAfter)
       .where('s.training', '=', 0)
@@ -93,7 +97,9 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
     .innerJoin('tills as t', 't.id', 's.till_id')
     .innerJoin('products as p', 'p.id', 'l.product_id')
     .leftJoin('statement_items as si', (j) => j.onRef('si.sale_id', '=', 'l.sale_id').onRef('si.line_no', '=', 'l.line_no'))
+    .leftJoin('sales as o', 'o.id', 's.refund_of')
     .select([...columns])
+    .select((eb) => eb.fn.coalesce('o.created_at', 's.created_at').as('sold_at'))
     .where('l.producer_id', '=', producerId)
     .where('l.business_day', '>=', of.from)
     .where('l.business_day', '<=', of.to)

@@ -23,6 +23,7 @@ import { isDemo, readSetting, shopIdentity } from '../settings/settings.ts';
 import { producerScope, requireAccess, requireUser, type Actor } from '../auth/access.ts';
 import { renderInThread, type StatementRenderer } from './documents.ts';
 import { statementsCsv } from './portal.ts';
+import { appendCommissionTerms, commissionHistory, rateAt } from './commission-history.ts';
 import { salesWatermark, unsettledKitchenUse, unsettledLines, type UnsettledLine } from './queries.ts';
 import { statementPdf, type StatementDocument } from './statement-pdf.ts';
 
@@ -145,6 +146,7 @@ export async function setCommissionTerms(db: Trx, { userId, now }: Change, produ
       .values(input.byCategory.map((c) => ({ producer_id: producerId, category_id: c.categoryId, commission_bp: c.commissionBp })))
       .execute();
   }
+  await appendCommissionTerms(db, producerId, input, userId, now.toISOString());
   await recordEvent(db, {
     kind: 'producer.terms_changed',
     userId,
@@ -228,7 +230,13 @@ async function unsettledItems(
                 ? 1
                 : x.line_no - y.line_no,
   );
-  const rateOf = new Map(terms.byCategory.map((c) => [c.categoryId, c.commissionBp]));
+  // Each line at the terms in force when it was sold (a refund: when the sale it gives back was sold).
+  const history = await commissionHistory(db, producerId);
+  const current = {
+    validFrom: '',
+    defaultBp: terms.defaultBp,
+    byCategory: new Map(terms.byCategory.map((c) => [c.categoryId, c.commissionBp])),
+  };
   const items: StatementItem[] = lines.map((l) => ({
     kind: l.kind === 'refund' ? 'refund' : 'sale',
     day: l.business_day,
@@ -243,7 +251,7 @@ async function unsettledItems(
     unitPriceCents: l.unit_price_cents,
     amountCents: l.total_cents,
     vatRateBp: l.vat_rate_bp,
-    commissionBp: (l.category_id !== null ? rateOf.get(l.category_id) : undefined) ?? terms.defaultBp,
+    commissionBp: rateAt(history, current, l.category_id, l.sold_at),
     carried: l.business_day < from,
     ...(siteCount > 1 ? { site: siteOfOutlet.get(l.outlet_id) ?? '' } : {}),
   }));
