@@ -4,7 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultInStoreLayouts, encodeInStore, gtinCheckDigit } from '../shared/barcodes.ts';
-import { allowMealVouchersEveryDay, aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
+import { allowMealVouchersEveryDay, aProducer, aProduct, aUser, startTestShop, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
 import { launchBrowser, screenshot, tabletContext, shopOrigin } from './support/browser.ts';
 
 // The till in a real browser (Debian's Chromium) against the real server serving the built client.
@@ -242,7 +243,10 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Code PIN d’un responsable').fill('1357');
     await screenshot(page, 'till-7-refund');
     await page.getByRole('button', { name: 'Rembourser', exact: true }).click();
-    await expect.poll(() => page.getByTestId('refund-done').textContent()).toContain('3,20');
+    // Said once the server recorded it, with how to give the money back.
+    await expect
+      .poll(async () => (await page.getByTestId('refund-done').textContent())?.replace(/\s/g, ' '))
+      .toBe('Remboursement n° 2 enregistré : rendez 3,20 € (Espèces).');
     const refund = (await salesList()).find((s) => s.kind === 'refund');
     expect(refund.number).toBe(2);
     expect(refund.totalCents).toBe(-320);
@@ -483,5 +487,37 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.keyboard.press('3');
     const free = (await salesList()).find((x) => x.totalCents === 0 && x.kind === 'sale');
     expect(free).toMatchObject({ totalCents: 0, discountCents: 520, payments: [] });
+  });
+
+  it('says when the server refuses a refund, and that nothing is to be given back', async () => {
+    // Another till refunds the rest of ticket 1's bread while this one is filling in the same refund.
+    const first = (await salesList()).find((x) => x.number === 1 && x.kind === 'sale');
+    const bread = first.lines.find((l: any) => l.productId === ids.pain);
+    await page.getByRole('button', { name: 'Remboursement' }).click();
+    await page.getByLabel('N° de ticket, montant, date ou code du reçu').fill(`${shop.url}/r/${first.receiptToken}`);
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Quantité à rembourser : Pain de campagne').fill('1');
+    await page.getByLabel('Motif').fill('Pain rassis');
+    await page.getByLabel('Code PIN d’un responsable').fill('1357');
+    const other = (await shop.admin.post('/api/tills', { outlet: 'shop', name: 'Caisse 2' })).body;
+    const { client } = await aUser(shop, 'cashier', { tillId: other.id });
+    const elsewhere = await client.post('/api/refunds', {
+      id: uuidv7(),
+      tillId: other.id,
+      number: 1,
+      createdAt: new Date().toISOString(),
+      refundOf: first.id,
+      reason: 'Rendu à l’autre caisse',
+      lines: [{ lineNo: bread.lineNo, quantity: bread.quantity }],
+      payments: [{ method: 'cash', amountCents: -bread.totalCents }],
+      totalCents: -bread.totalCents,
+      approvalPin: '1357',
+    });
+    expect(elsewhere.status, JSON.stringify(elsewhere.body)).toBe(201);
+    await page.getByRole('button', { name: 'Rembourser', exact: true }).click();
+    // Refused: said as such, never « rendez » (the till said « rendus » before the server had answered).
+    await expect.poll(() => page.getByTestId('refund-refused').textContent()).toContain('refusé par le serveur : ne rendez rien.');
+    expect(await page.getByTestId('refund-done').count()).toBe(0);
+    await screenshot(page, 'till-12-refund-refused');
   });
 });

@@ -3,17 +3,33 @@ import { parseEuros } from '../../../shared/money.ts';
 import { call, link } from '../../api.ts';
 import { authApi } from '../../../shared/api/auth.ts';
 import { salesApi, type SaleView } from '../../../shared/api/sales.ts';
-import { numberAndQueue } from '../idb.ts';
+import { get, numberAndQueue } from '../idb.ts';
+import type { RefusedItem } from '../outbox.ts';
 import { type TillState } from '../till.ts';
 import { uuidv7 } from '../../../shared/uuid.ts';
 import { refundPart, type LineAmounts } from '../../../shared/sales.ts';
-import { till, lang, t, eur, kg, METHODS, errorText } from '../ui.tsx';
+import { till, lang, t, eur, kg, METHODS, errorText, methodName } from '../ui.tsx';
 
 /**
  * Tickets the server refused while the till was offline (a till disabled meanwhile, a number taken…): the
  * sale happened, so nothing is dropped. Each is shown with the server's reason; it is sent again once
  * the cause is fixed, or handed whole to the server's event log for a manager, and only then let go.
  */
+
+interface Done {
+  number: number;
+  seq: number;
+  /** Recorded by the server; still in the outbox (the network dropped while it was sent); refused. */
+  state: 'sent' | 'waiting' | 'refused';
+  message?: string;
+}
+
+/** Where a queued refund is: refused (kept for a manager, with the server's reason), still waiting, or sent. */
+async function outcomeOf(seq: number): Promise<Pick<Done, 'state' | 'message'>> {
+  const refused = await get<RefusedItem>('refused', seq);
+  if (refused) return { state: 'refused', message: refused.message };
+  return (await get('outbox', seq)) ? { state: 'waiting' } : { state: 'sent' };
+}
 
 export function RefundScreen({ s }: { s: TillState }) {
   const [query, setQuery] = useState('');
@@ -29,8 +45,20 @@ export function RefundScreen({ s }: { s: TillState }) {
   const [method, setMethod] = useState('cash');
   const [restock, setRestock] = useState(true);
   const [error, setError] = useState('');
-  const [done, setDone] = useState<number | null>(null);
+  // The refund queued: what became of it (the money is given back only once the server recorded it).
+  const [done, setDone] = useState<Done | null>(null);
   const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
+  // A refund still waiting: followed as the outbox moves, until the server recorded or refused it.
+  useEffect(() => {
+    if (done?.state !== 'waiting') return;
+    let live = true;
+    void outcomeOf(done.seq).then((o) => {
+      if (live && o.state !== 'waiting') setDone({ ...done, ...o });
+    });
+    return () => {
+      live = false;
+    };
+  }, [done, s.outbox.waiting, s.outbox.refused, s.outbox.online]);
 
   const find = async () => {
     setError('');
@@ -119,7 +147,7 @@ export function RefundScreen({ s }: { s: TillState }) {
         },
       }));
       await till.outbox.kick();
-      setDone(item.number ?? null);
+      setDone({ number: item.number, seq: item.seq, ...(await outcomeOf(item.seq)) });
     } catch (e) {
       setError(errorText(e));
     }
@@ -128,10 +156,21 @@ export function RefundScreen({ s }: { s: TillState }) {
   const isWeighed = (l: SaleView['lines'][number]) => s.catalog?.byId.get(l.productId)?.unit === 'kg';
 
   if (done !== null) {
+    const amount = eur(-total);
     return (
       <main class="center">
         <div class="card">
-          <h2 data-testid="refund-done">{t('till.refund.done', { n: done, amount: eur(-total) })}</h2>
+          {done.state === 'sent' ? (
+            <h2 data-testid="refund-done">{t('till.refund.done', { n: done.number, amount, method: methodName(method) })}</h2>
+          ) : done.state === 'waiting' ? (
+            <div role="status">
+              <h2 data-testid="refund-pending">{t('till.refund.pending', { n: done.number, amount })}</h2>
+            </div>
+          ) : (
+            <div role="alert">
+              <h2 data-testid="refund-refused">{t('till.refund.refused', { n: done.number, message: done.message ?? '' })}</h2>
+            </div>
+          )}
           <button class="primary big" onClick={() => till.set({ screen: 'sell' })}>
             {t('till.ok')}
           </button>
