@@ -164,6 +164,33 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
               })}
             </p>
           )}
+          {!x!.closed && x!.missingTickets.length > 0 && (
+            <div class="warning" role="status" data-testid="missing-tickets">
+              <p>{t('bo.day.missingTickets')}</p>
+              <ul>
+                {x!.missingTickets.map((m) => (
+                  <li key={m.tillId}>{t('bo.day.missingOf', { till: m.till, numbers: m.numbers.map((n) => `n° ${n}`).join(', ') })}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {x!.refusedTickets.length > 0 && (
+            <div class="warning" role="status" data-testid="refused-tickets">
+              <p>{t('bo.day.refusedTickets')}</p>
+              <ul>
+                {x!.refusedTickets.map((r, i) => (
+                  <li key={i}>
+                    {t(r.kind === 'refund' ? 'bo.day.refusedRefund' : r.kind === 'cash' ? 'bo.day.refusedCash' : 'bo.day.refusedSale', {
+                      till: r.till,
+                      n: r.number ?? '?',
+                      amount: r.totalCents === null ? '' : euros(r.totalCents, lang),
+                    })}{' '}
+                    — {r.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <div class="kpis">
             <div class="kpi">
               <span>{t('bo.day.total')}</span>

@@ -10,6 +10,7 @@ import { drawerDays, ticketCash } from '../drawer/drawer.ts';
 import { nextDay } from '../sales/record.ts';
 import { shopFiscalYear } from './fiscal-year.ts';
 import { firstSiteId, outletAt } from '../sites/sites.ts';
+import { unaccountedNumbers } from '../journal/tickets.ts';
 
 /** An outlet named by its kind, at a site (the first one when not said: a one-site shop). */
 async function outletByCode(db: Db, code: OutletCode, siteId?: number) {
@@ -63,7 +64,77 @@ export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone 
     byHour: await salesByHour(db, o.id, day, timeZone),
     // The tables still open at the outlet, before anyone tries to close its day (a Z asks about them).
     openTables: closed ? [] : await openOrdersSummary(db, o.id),
+    ...(await ticketsAstray(db, o.id, day, timeZone)),
   };
+}
+
+/**
+ * What a Z should not be taken without knowing (a newcomer's walk closed a day on a refused refund and a gap,
+ * with no word): each till's numbers the server never received (a tablet offline, or holding a ticket the
+ * server refused, still has them), and the tickets the server refused that day that a till handed to the
+ * event log, with the server's reason.
+ */
+async function ticketsAstray(db: Db, outletId: number, day: string, timeZone: string) {
+  const tills = await db.selectFrom('tills').select(['id', 'name']).where('outlet_id', '=', outletId).orderBy('id').execute();
+  const missingTickets: { tillId: number; till: string; numbers: number[] }[] = [];
+  const refusedTickets: {
+    tillId: number;
+    till: string;
+    kind: string;
+    number: number | null;
+    totalCents: number | null;
+    message: string;
+  }[] = [];
+  if (!tills.length) return { missingTickets, refusedTickets };
+  const counts = await db
+    .selectFrom('sales')
+    .select((eb) => ['till_id', eb.fn.countAll<number>().as('n'), eb.fn.max('number').as('last')])
+    .where(
+      'till_id',
+      'in',
+      tills.map((t) => t.id),
+    )
+    .where('training', '=', 0)
+    .groupBy('till_id')
+    .execute();
+  const name = new Map(tills.map((t) => [t.id, t.name]));
+  for (const c of counts) {
+    if (Number(c.n) === Number(c.last)) continue;
+    const numbers = await unaccountedNumbers(db, c.till_id, 0, Number(c.last));
+    if (numbers.length) missingTickets.push({ tillId: c.till_id, till: name.get(c.till_id) ?? '', numbers });
+  }
+  const events = await db
+    .selectFrom('events')
+    .select(['subject', 'data', 'at'])
+    .where('kind', '=', 'till.ticket_refused')
+    .where(
+      'subject',
+      'in',
+      tills.map((t) => `till:${t.id}`),
+    )
+    .orderBy('id')
+    .execute();
+  for (const e of events) {
+    if (businessDay(e.at, timeZone) !== day) continue;
+    const d = JSON.parse(e.data ?? 'null') as {
+      kind?: string;
+      number?: number;
+      totalCents?: number;
+      message?: string;
+      training?: boolean;
+    } | null;
+    if (!d || d.training === true || (d.kind !== 'sale' && d.kind !== 'refund' && d.kind !== 'cash')) continue;
+    const tillId = Number(e.subject?.slice('till:'.length));
+    refusedTickets.push({
+      tillId,
+      till: name.get(tillId) ?? '',
+      kind: d.kind,
+      number: typeof d.number === 'number' ? d.number : null,
+      totalCents: typeof d.totalCents === 'number' ? d.totalCents : null,
+      message: String(d.message ?? ''),
+    });
+  }
+  return { missingTickets, refusedTickets };
 }
 
 export async function closeDay(

@@ -143,6 +143,19 @@ export const xReportSchema = z.strictObject({
   byHour: z.array(z.strictObject({ hour: int, tickets: int, totalCents: int })),
   /** The tables still open (a restaurant), what each holds and what is still owed; none once the day is closed. */
   openTables: z.array(z.strictObject({ table: z.string().nullable(), orderId: z.string(), totalCents: int, leftCents: int })),
+  /** Each till's numbers the server never received: a tablet offline, or holding a ticket the server refused, has them. */
+  missingTickets: z.array(z.strictObject({ tillId: int, till: z.string(), numbers: z.array(int) })),
+  /** The tickets the server refused this day that a till handed to the event log, with the server's reason. */
+  refusedTickets: z.array(
+    z.strictObject({
+      tillId: int,
+      till: z.string(),
+      kind: z.string(),
+      number: int.nullable(),
+      totalCents: int.nullable(),
+      message: z.string(),
+    }),
+  ),
 });
 export type XReportView = z.infer<typeof xReportSchema>;
 

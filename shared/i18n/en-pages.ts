@@ -182,6 +182,14 @@ export const enPages: PagesCatalogue = {
   'bo.day.countFirst': 'Count the drawer before closing (type 0 if it is empty).',
   'bo.day.openTables': 'Tables still open: {tables}. Settle them before the Z, or they will be listed on it.',
   'bo.day.takeaway': 'takeaway',
+  'bo.day.missingTickets':
+    'Tickets the server never received: a tablet offline, or one keeping a refused ticket, still holds them. Bring it back online before the Z; otherwise they go to the day they arrive.',
+  'bo.day.missingOf': '{till}: {numbers}',
+  'bo.day.refusedTickets':
+    'Tickets the server refused this day, handed to the event log by their till (neither in the sales nor in the expected drawer):',
+  'bo.day.refusedSale': '{till}, sale #{n} ({amount})',
+  'bo.day.refusedRefund': '{till}, refund #{n} ({amount})',
+  'bo.day.refusedCash': '{till}, drawer movement ({amount})',
   'bo.day.withOpenTables': 'Close anyway: the open tables will be listed on the Z',
   'bo.day.close': 'Close the day (Z)',
   'bo.day.closedZ': 'Day closed: Z no. {n}, {total}.',

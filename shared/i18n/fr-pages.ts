@@ -180,6 +180,14 @@ export const frPages = {
   'bo.day.countFirst': 'Comptez la caisse avant de clôturer (saisissez 0 si elle est vide).',
   'bo.day.openTables': 'Tables encore ouvertes : {tables}. Réglez-les avant le Z, ou elles seront listées dessus.',
   'bo.day.takeaway': 'à emporter',
+  'bo.day.missingTickets':
+    'Tickets jamais reçus par le serveur : une tablette hors ligne, ou qui garde un ticket refusé, les a encore. Remettez-la en ligne avant le Z ; sinon ils iront sur la journée où ils arrivent.',
+  'bo.day.missingOf': '{till} : {numbers}',
+  'bo.day.refusedTickets':
+    'Tickets refusés par le serveur ce jour, confiés au journal par leur caisse (ni dans les ventes ni dans le tiroir attendu) :',
+  'bo.day.refusedSale': '{till}, vente n° {n} ({amount})',
+  'bo.day.refusedRefund': '{till}, remboursement n° {n} ({amount})',
+  'bo.day.refusedCash': '{till}, mouvement du tiroir ({amount})',
   'bo.day.withOpenTables': 'Clôturer quand même : les tables ouvertes seront listées sur le Z',
   'bo.day.close': 'Clôturer la journée (Z)',
   'bo.day.closedZ': 'Journée clôturée : Z n° {n}, {total}.',
