@@ -318,6 +318,8 @@ export interface SaleLineTable {
   training: 0 | 1;
   kind: 'sale' | 'refund';
   outlet_id: number;
+  /** The product's category when it was sold (a refund: the refunded line's), migration 040; not hashed. */
+  category_id: number | null;
 }
 
 /** A run of a month's statements (server/settlement/runs.ts), seen by every process. */

@@ -29,7 +29,9 @@ import { uuidv7 } from './support/tickets.ts';
  *   12 %: 2000 -> 240; 30 %: 280 -> 84. Commission 838, VAT 20 % 167,6 -> 168, 1006 in all.
  *   Goods 6080 − 280 = 5800; owed 5800 − 1006 = 4794.
  *   02/12  terms: 5 % by default, no category of its own
- *   03/12  refund of S2's tomme: −1000 (12 %); refund of S3's faisselle: −280 (30 %); S4: Tomme × 1 = 1000 (5 %)
+ *   01/12  the tomme moves to the category « Autres » (no rate of its own): its November sales keep « Fromages »
+ *   03/12  refund of S2's tomme: −1000 (12 %, sold in Fromages); refund of S3's faisselle: −280 (30 %);
+ *          S4: Tomme × 1 = 1000 (5 %, the default: « Autres » has no rate of its own)
  * December: 12 %: −1000 -> −120; 30 %: −280 -> −84; 5 %: 1000 -> 50. Commission −154, VAT −30,8 -> −31: −185.
  *   Goods 1000 − 1280 = −280; owed −280 + 185 = −95 (the producer owes the shop 0,95 €).
  */
@@ -143,6 +145,9 @@ describe('commission at the terms of the day of sale', () => {
 
   it('commissions each of November’s lines at the terms of its sale, in the draft and in the issued statement', async () => {
     await at('2026-12-01T09:00:00Z');
+    // The tomme leaves « Fromages » before the statement: its sales keep the category they were sold in.
+    const autres = (await aCategory(shop.admin, { name: 'Autres' })).id;
+    expect((await shop.admin.patch(`/api/products/${product.tomme}`, { categoryId: autres })).status).toBe(200);
     const draft = await shop.admin.get(`/api/producers/${producerId}/statement?from=2026-11-01&to=2026-11-30`);
     expect(draft.status).toBe(200);
     const expected = [

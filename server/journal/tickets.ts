@@ -148,7 +148,7 @@ export type TicketRecordRow = Pick<
   | 'proposed_number'
 > & { chain_version: 1 | 2 | 3; software_version: string | null };
 /** A line as the ticket's record hashes it: its day is the ticket's own (not hashed twice). */
-export type TicketLineRow = Omit<SaleLineTable, 'sale_id' | LineCopyOfTicket>;
+export type TicketLineRow = Omit<SaleLineTable, 'sale_id' | LineCopyOfTicket | 'category_id'>;
 /** What a line copies from its ticket (migration 033), compared with it by `verify`. */
 export type LineCopyOfTicket = 'business_day' | 'training' | 'kind' | 'outlet_id';
 export type TicketVatRow = Omit<SaleVatTable, 'sale_id'>;

@@ -169,12 +169,13 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
     ProductToPrice & {
       producer_id: number | null;
       stock_tracked: 0 | 1;
+      category_id: number | null;
       /** Sold at this till's outlet (1 or true, by engine). */
       here: number | boolean;
     }
   >(
     db,
-    `select "id", "name", "producer_id", "unit", "plu", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked",
+    `select "id", "name", "producer_id", "unit", "plu", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked", "category_id",
        exists (select 1 from "product_outlets" where "product_id" = "products"."id" and "outlet_id" = ?) as "here"
      from "products" where "id" in (${marks(ids.length)})`,
     [till.outlet_id, ...ids],
@@ -353,6 +354,7 @@ async function recordSaleIn(
         note: l.note ?? null,
         refundOfLine: null,
         stockTracked: p.stock_tracked === 1,
+        categoryId: p.category_id,
         restock: true,
         price: {
           source: linePrices[i]!.source,
@@ -534,6 +536,11 @@ export type TicketLineToCommit = TicketRecord['lines'][number] & {
   note: string | null;
   refundOfLine: number | null;
   stockTracked: boolean;
+  /**
+   * The product's category when sold (a refund: the refunded line's): what its commission and a solidarity
+   * share go by. Left out (a share of a bill, an object of the ressourcerie): the product's, read at the commit.
+   */
+  categoryId?: number | null;
   /** For refunds: the goods go back on the shelf (true) or are written off as a loss (false). */
   restock: boolean;
   /** Where the price came from (sales/prices.ts); absent on refunds and shares of a bill. */
@@ -621,6 +628,7 @@ const LINE_COLUMNS = [
   'training',
   'kind',
   'outlet_id',
+  'category_id',
 ] as const;
 const PAYMENT_COLUMNS = ['sale_id', 'seq', 'method', 'amount_cents', 'tip_cents', 'excess_cents'] as const;
 const VAT_COLUMNS = ['sale_id', 'vat_rate_bp', 'gross_cents', 'net_cents', 'vat_cents'] as const;
@@ -667,6 +675,19 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
   const soldOn = businessDay(t.createdAt, t.timeZone);
   const day = await firstOpenDay(trx, t.till.outlet_id, soldOn);
   const vat = t.vat ?? vatBreakdown(t.lines.map((l) => ({ gross: l.totalCents as Cents, vatRate: l.vatRateBp as BasisPoints })));
+  // A line that does not say its category (a share of a bill, an object of the ressourcerie): its product's.
+  const unknown = [...new Set(t.lines.filter((l) => l.categoryId === undefined).map((l) => l.productId))];
+  const categoryOf = new Map(
+    unknown.length
+      ? (
+          await rawRows<{ id: number; category_id: number | null }>(
+            trx,
+            `select "id", "category_id" from "products" where "id" in (${marks(unknown.length)})`,
+            unknown,
+          )
+        ).map((p) => [p.id, p.category_id])
+      : [],
+  );
   // The rows as they will be stored; the hashed record is made from them by the same mapping verify uses.
   const lineRows = t.lines.map((l) => ({
     line_no: l.lineNo,
@@ -687,6 +708,7 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     catalogue_price_cents: l.price?.cataloguePriceCents ?? null,
     manual_price_reason: l.price?.manualReason ?? null,
     price_approved_by: l.price?.approvedBy ?? null,
+    category_id: l.categoryId !== undefined ? l.categoryId : (categoryOf.get(l.productId) ?? null),
   }));
   const vatRows = vat.map((v) => ({ vat_rate_bp: v.vatRate, gross_cents: v.gross, net_cents: v.net, vat_cents: v.vat }));
   const paymentRows = t.payments.map((p) => ({

@@ -204,6 +204,8 @@ export async function recordRefund(
         refundOfLine: o.line_no,
         // A share moved no goods of its own (the ticket that settled the bill did): money only comes back.
         stockTracked: o.stock_tracked === 1 && o.quantity !== 0,
+        // The category the line was sold in: its commission and the fund's share go by it.
+        categoryId: o.category_id,
         restock: l.restock,
       });
       return undefined;
@@ -223,7 +225,11 @@ export async function recordRefund(
     // Sold at solidarity prices: the fund takes back its share of what is refunded.
     const solidarity = await checkSolidarityRefund(trx, {
       refundOf: original.id,
-      lines: lines.map((l) => ({ productId: l.productId, items: l.unit === 'kg' ? -1 : l.quantity, totalCents: l.totalCents })),
+      lines: lines.map((l) => ({
+        categoryId: l.categoryId ?? null,
+        items: l.unit === 'kg' ? -1 : l.quantity,
+        totalCents: l.totalCents,
+      })),
       payments: body.payments,
     });
     const sale = await commitTicket(trx, {

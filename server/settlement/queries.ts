@@ -63,7 +63,8 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
     's.number',
     's.created_at',
     't.name as till_name',
-    'p.category_id',
+    // The category the line was sold in (migration 040), not the product's of today.
+    'l.category_id',
     'l.outlet_id',
   ] as const;
   if ('writtenAfter' in of) {
@@ -75,7 +76,6 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
       .selectFrom('sales as s')
       .crossJoin('sale_lines as l')
       .innerJoin('tills as t', 't.id', 's.till_id')
-      .innerJoin('products as p', 'p.id', 'l.product_id')
       .leftJoin('statement_items as si', (j) => j.onRef('si.sale_id', '=', 'l.sale_id').onRef('si.line_no', '=', 'l.line_no'))
       .leftJoin('sales as o', 'o.id', 's.refund_of')
       .select([...columns])
@@ -95,7 +95,6 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
     .selectFrom('sale_lines as l')
     .innerJoin('sales as s', 's.id', 'l.sale_id')
     .innerJoin('tills as t', 't.id', 's.till_id')
-    .innerJoin('products as p', 'p.id', 'l.product_id')
     .leftJoin('statement_items as si', (j) => j.onRef('si.sale_id', '=', 'l.sale_id').onRef('si.line_no', '=', 'l.line_no'))
     .leftJoin('sales as o', 'o.id', 's.refund_of')
     .select([...columns])

@@ -669,7 +669,8 @@ export async function checkSolidarityRefund(
   trx: Trx,
   t: {
     refundOf: string;
-    lines: readonly { productId: number; items: number; totalCents: number }[];
+    /** Each line refunded, in the category it was sold in (sale_lines.category_id). */
+    lines: readonly { categoryId: number | null; items: number; totalCents: number }[];
     payments: readonly { method: string; amountCents: number }[];
   },
 ): Promise<SolidarityLink | null> {
@@ -697,16 +698,9 @@ export async function checkSolidarityRefund(
     .where('s.refund_of', '=', t.refundOf)
     .execute();
   for (const r of prior) for (const d of JSON.parse(r.detail) as SplitDetail[]) add(d);
-  const ids = [...new Set(t.lines.map((l) => l.productId))];
-  const categories = new Map(
-    (ids.length ? await trx.selectFrom('products').select(['id', 'category_id']).where('id', 'in', ids).execute() : []).map((p) => [
-      p.id,
-      p.category_id,
-    ]),
-  );
   const refunded = new Map<number | null, { items: number; publicCents: number }>();
   for (const l of t.lines) {
-    const c = categories.get(l.productId) ?? null;
+    const c = l.categoryId;
     const r = refunded.get(c) ?? { items: 0, publicCents: 0 };
     refunded.set(c, { items: r.items + l.items, publicCents: r.publicCents + l.totalCents });
   }
