@@ -170,6 +170,11 @@ describe('commission at the terms of the day of sale', () => {
     const issued = await shop.admin.post(`/api/producers/${producerId}/statements`, { from: '2026-11-01', to: '2026-11-30' });
     expect(issued.status, JSON.stringify(issued.body)).toBe(201);
     expect(rates(issued.body.totals)).toEqual(expected);
+    // It states the terms in force at the end of November (30 % by default, 12 % on Fromages), not today's.
+    await terms(700, []);
+    expect(issued.body.terms).toMatchObject({ defaultBp: 3000, byCategory: [{ categoryId: fromages, commissionBp: 1200 }] });
+    const again = await shop.admin.get(`/api/producers/${producerId}/statement?from=2026-11-01&to=2026-11-30`);
+    expect(again.body.terms).toMatchObject({ defaultBp: 3000, byCategory: [{ categoryId: fromages, commissionBp: 1200 }] });
     expect(issued.body.totals).toMatchObject({
       salesCents: 6080,
       refundsCents: -280,
@@ -183,6 +188,7 @@ describe('commission at the terms of the day of sale', () => {
   it('refunds a settled sale at the rate it was commissioned at, after the terms changed again', async () => {
     await at('2026-12-02T09:00:00Z');
     await terms(500, []);
+    expect((await shop.admin.get(`/api/producers/${producerId}/statement?from=2026-11-01&to=2026-11-30`)).body.terms.defaultBp).toBe(3000);
     await at('2026-12-03T11:00:00Z');
     await refund('2026-12-03T10:00:00Z', sale.s2!, 2, 1000);
     await refund('2026-12-03T10:01:00Z', sale.s3!, 1, 280);
@@ -209,7 +215,7 @@ describe('commission at the terms of the day of sale', () => {
     const db = await shopSql(shop);
     try {
       expect((await db.all(`select default_bp from commission_terms order by id`)).map((r) => r.default_bp)).toEqual([
-        2000, 2000, 1000, 3000, 500,
+        2000, 2000, 1000, 3000, 700, 500,
       ]);
       await expect(db.run(`update commission_terms set default_bp = 0`)).rejects.toThrow(/append-only/);
       await expect(db.run(`delete from commission_terms`)).rejects.toThrow(/append-only/);

@@ -495,6 +495,9 @@ describe('consignment statements, to the cent', () => {
       .replace(/[\u00a0\u202f]/g, ' ');
     expect(text).toContain('Facture d’avoir n° F-2027-000002');
     expect(text).toContain('relevé de dépôt-vente REL-000005');
+    // The rate beside the line is the commission's (18 %), named so: the VAT's is in the totals.
+    expect(text).toMatch(/Commission\s+Montant HT/);
+    expect(text).toMatch(/18 %\s+-1,71 €/);
     expect(text).toMatch(/Total HT\s+-1,71 €/);
     expect(text).toMatch(/TVA 20 %\s+-0,34 €/);
     expect(text).toMatch(/Total TTC à déduire\s+-2,05 €/);

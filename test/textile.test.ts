@@ -42,6 +42,17 @@ describe('the textile shop: a model in sizes and colours', () => {
   afterAll(() => shop.close());
 
   it('makes each size × colour its own article with its barcode', async () => {
+    // A French VAT rate only, as for any product (a business probe booked tickets, Z and FEC at 8,5 %).
+    const odd = await shop.admin.post('/api/models', {
+      name: 'Tee-shirt bizarre',
+      producerId,
+      priceCents: 2500,
+      vatRateBp: 850,
+      sizes: ['S'],
+      colours: ['écru'],
+    });
+    expect(odd.status).toBe(400);
+    expect(odd.body.error.fields.map((f: any) => f.field)).toEqual(['body.vatRateBp']);
     const res = await shop.admin.post('/api/models', {
       name: 'Tee-shirt bio',
       producerId,

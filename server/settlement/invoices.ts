@@ -341,9 +341,10 @@ export function invoicePdf(d: InvoiceData, ctx: { demo: boolean; sha256: string 
   else
     doc.table(
       [
-        { header: 'Désignation', width: 0.6 },
-        { header: 'Taux', width: 0.12, align: 'right' },
-        { header: 'Montant HT', width: 0.28, align: 'right' },
+        { header: 'Désignation', width: 0.55 },
+        // The commission's rate (the VAT's is in the totals below): said so, next to « Montant HT ».
+        { header: 'Commission', width: 0.2, align: 'right' },
+        { header: 'Montant HT', width: 0.25, align: 'right' },
       ],
       d.lines.map((l) => ({ cells: [l.label, formatRate(l.rateBp as BasisPoints), pdfEuros(l.netCents)] })),
     );

@@ -93,7 +93,7 @@ export const settlementRoutes = [
     access: MANAGERS,
     network: true,
     tag: 'settlement',
-    summary: 'Set a producer’s commission terms (applies to statements issued from now on)',
+    summary: 'Set a producer’s commission terms (for the sales rung from now on: each sale keeps the terms of its day)',
     handler: async ({ params, body }, ctx) => changeCommissionTerms(ctx.db, change(ctx), params.id, body),
   }),
   serve(settlementApi.sales, {

@@ -80,6 +80,24 @@ export async function producerTerms(db: Db, actor: Actor, producerId: number): P
   return commissionTerms(db, producerId);
 }
 
+/**
+ * The terms a statement states: those in force at the end of its period (each line bears its own rate, of its
+ * day of sale: a business probe found an issued statement stating the rates changed after its period).
+ */
+async function termsOfPeriodEnd(db: Db, current: CommissionTerms, to: string, timeZone: string): Promise<CommissionTerms> {
+  const history = await commissionHistory(db, current.producerId);
+  const inForce = history.filter((v) => businessDay(v.validFrom, timeZone) <= to).at(-1) ?? history[0];
+  if (!inForce) return current;
+  const ids = [...inForce.byCategory.keys()];
+  const names = ids.length ? await db.selectFrom('categories').select(['id', 'name', 'sort_order']).where('id', 'in', ids).execute() : [];
+  names.sort((a, b) => a.sort_order - b.sort_order || a.name.localeCompare(b.name, 'fr'));
+  return {
+    ...current,
+    defaultBp: inForce.defaultBp,
+    byCategory: names.map((c) => ({ categoryId: c.id, categoryName: c.name, commissionBp: inForce.byCategory.get(c.id)! })),
+  };
+}
+
 export async function commissionTerms(db: Db, producerId: number): Promise<CommissionTerms> {
   const p = await db.selectFrom('producers').select('commission_bp').where('id', '=', producerId).executeTakeFirst();
   if (!p) throw new NotFound('Producteur');
@@ -371,8 +389,9 @@ export async function statementFor(
     .where('period_to', '=', period.to)
     .executeTakeFirst();
   if (issued) return viewOfRow(issued);
-  const terms = await commissionTerms(db, producerId);
-  const { items } = await unsettledItems(db, producerId, period.from, period.to, terms, timeZone);
+  const current = await commissionTerms(db, producerId);
+  const { items } = await unsettledItems(db, producerId, period.from, period.to, current, timeZone);
+  const terms = await termsOfPeriodEnd(db, current, period.to, timeZone);
   return {
     id: null,
     number: null,
@@ -601,8 +620,9 @@ export async function prepareStatement(
     throw new Invalid({ field: 'to', reason: `la période doit être terminée (au plus tard hier, le ${shiftDay(today, -1)})` });
   const producer = await producerOf(db, producerId);
   await checkNoOverlap(db, producerId, period);
-  const terms = await commissionTerms(db, producerId);
-  const { items, watermark } = await unsettledItems(db, producerId, period.from, period.to, terms, timeZone);
+  const current = await commissionTerms(db, producerId);
+  const { items, watermark } = await unsettledItems(db, producerId, period.from, period.to, current, timeZone);
+  const terms = await termsOfPeriodEnd(db, current, period.to, timeZone);
   const totals = await totalsFor(db, producerId, period, items, terms.commissionVatRateBp);
   // Commissionnaire: the statement is the producer's self-billed invoice, which needs their mandate.
   let mandate: PreparedStatement['mandate'] = null;

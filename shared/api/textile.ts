@@ -3,9 +3,9 @@
  * stock, label). The contract of `server/textile`.
  */
 import { z } from 'zod';
-import { basisPointsSchema, outletCodeSchema, trimmed } from './common.ts';
+import { outletCodeSchema, trimmed } from './common.ts';
 import { endpoint } from './contract.ts';
-import { idParams } from './catalog.ts';
+import { idParams, vatRateSchema } from './catalog.ts';
 
 const int = z.number().int();
 const label = z.string().trim().min(1).max(20);
@@ -16,7 +16,7 @@ export const modelCreateBody = z
     producerId: z.number().int().positive().nullable(),
     categoryId: z.number().int().positive().nullable().default(null),
     priceCents: z.number().int().min(0).max(10_000_000),
-    vatRateBp: basisPointsSchema,
+    vatRateBp: vatRateSchema,
     sizes: z.array(label).min(1).max(20),
     colours: z.array(label).min(1).max(20),
     outlets: z.array(outletCodeSchema).min(1).max(5).default(['textile']),
