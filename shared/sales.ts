@@ -159,8 +159,11 @@ export interface LineAmounts {
  * it has not been refunded (a share is given back whole, once).
  */
 export function refundableOf(line: LineAmounts, refunded: LineAmounts): number {
+  // A share is given back once, whole; a share of 0,00 € has nothing to give back (it was refundable for ever).
   if (line.quantity === 0)
-    return refunded.grossCents === 0 && refunded.lineDiscountCents === 0 && refunded.ticketDiscountCents === 0 ? 1 : 0;
+    return line.grossCents !== 0 && refunded.grossCents === 0 && refunded.lineDiscountCents === 0 && refunded.ticketDiscountCents === 0
+      ? 1
+      : 0;
   return line.quantity - refunded.quantity;
 }
 

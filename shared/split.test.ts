@@ -99,6 +99,8 @@ describe('a line refunded in parts', () => {
       totalCents: 801,
     });
     expect(refundableOf(share, { ...nothing, grossCents: 801 })).toBe(0);
+    // A share of 0,00 € (a probe refunded one again and again): nothing to give back.
+    expect(refundableOf({ ...share, grossCents: 0 }, nothing)).toBe(0);
   });
   it('adds up over any split of a line into parts', () => {
     fc.assert(

@@ -109,6 +109,10 @@ describe('closings (Z), X reports and closed days', () => {
   afterAll(() => shop.close());
 
   it('closes a day with every figure worked out by hand', async () => {
+    // Not a day from before the shop kept anything (its first tickets are of 30 October).
+    const before = await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2000-01-01', cashCountedCents: 0 });
+    expect(before.status).toBe(422);
+    expect(before.body.error.fields[0].field).toBe('day');
     const res = await shop.admin.post('/api/closings/day', {
       outlet: 'shop',
       day: '2026-10-30',

@@ -155,6 +155,21 @@ export async function closeDay(
   const today = businessDay(now, timeZone);
   if (input.day > today)
     throw new Unprocessable('On ne clôture pas une journée future.', [{ field: 'day', reason: `après aujourd’hui (${today})` }]);
+  // Nor a day from before the shop kept any record (a probe closed 2000-01-01): its first event's day, or its
+  // first ticket's if one is dated earlier (a till that sold offline before the server was set up).
+  const firstEvent = await db.selectFrom('events').select('at').orderBy('id').limit(1).executeTakeFirst();
+  if (firstEvent && input.day < businessDay(firstEvent.at, timeZone)) {
+    const firstSale = await db
+      .selectFrom('sales')
+      .select((eb) => eb.fn.min('business_day').as('day'))
+      .executeTakeFirst();
+    const first = [businessDay(firstEvent.at, timeZone), firstSale?.day ?? null].filter((d): d is string => d !== null).sort()[0]!;
+    if (input.day < first)
+      throw new Unprocessable(
+        `La boutique n’a rien enregistré avant le ${frenchDate(first)} : pas de Z pour le ${frenchDate(input.day)}.`,
+        [{ field: 'day', reason: `avant le premier jour de la boutique (${first})` }],
+      );
+  }
   return db.transaction().execute(async (trx) => {
     const outlet = await outletByCode(trx, input.outlet, input.siteId);
     const figures = await dayFigures(trx, outlet.id, { from: input.day, to: input.day });
