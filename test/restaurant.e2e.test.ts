@@ -453,6 +453,11 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     const partsPaid: string[] = [];
     for (const expected of ['Encaisser la part 1/3 : 14,67 €', 'Encaisser la part 2/3 : 14,67 €', 'Encaisser la part 3/3 : 14,66 €']) {
       if (!(await ines.getByTestId('part-pay').isVisible())) {
+        // The order says what was paid and what is left (it showed the whole 44,00 € after a part was paid):
+        // 44,00 − 14,67 = 29,33 €, then − 14,67 = 14,66 €.
+        await expect
+          .poll(async () => (await ines.getByTestId('order-left').textContent())?.replace(/[\u00a0\u202f]/g, ' '))
+          .toBe(partsPaid.length === 1 ? 'payé 14,67 € · reste 29,33 €' : 'payé 29,34 € · reste 14,66 €');
         // A part paid: the bill opens on the parts, and the rest is not offered by item any more (a newcomer
         // was offered it, took it, and the server refused the ticket).
         await ines.getByTestId('bill').click();

@@ -107,6 +107,12 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
         <strong class="order-total" data-testid="order-total">
           {eur(order.totalCents)}
         </strong>
+        {/* Part of it paid (items, a share of the bill): what is left is what the waiter needs to see. */}
+        {order.paidCents > 0 && (
+          <span class="badge" data-testid="order-left">
+            {t('salle.order.left', { paid: eur(order.paidCents), left: eur(order.totalCents - order.paidCents) })}
+          </span>
+        )}
         {pending > 0 && (
           <span class="badge warn" data-testid="order-pending">
             {t('salle.pending', { n: pending })}

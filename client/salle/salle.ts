@@ -261,6 +261,7 @@ function applyLocal(order: OrderView | null, orderId: string, op: OrderOp, till:
       openedAt: now,
       version: 0,
       totalCents: 0,
+      paidCents: 0,
       lines: [],
       lastNote: null,
     };

@@ -45,19 +45,23 @@ export async function getOrder(db: Db, id: string): Promise<OrderView> {
     .executeTakeFirst();
   if (!o) throw new NotFound('Commande');
   const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
+  // What was paid of each line: pieces (by item), and cents (a share of the bill).
   const paid = new Map<string, number>();
+  const paidCentsOf = new Map<string, number>();
   if (lines.length)
     for (const p of await db
       .selectFrom('order_payments')
-      .select(['line_id', (eb) => eb.fn.sum<number>('quantity').as('quantity')])
+      .select(['line_id', (eb) => eb.fn.sum<number>('quantity').as('quantity'), (eb) => eb.fn.sum<number>('amount_cents').as('cents')])
       .where(
         'line_id',
         'in',
         lines.map((l) => l.id),
       )
       .groupBy('line_id')
-      .execute())
+      .execute()) {
       paid.set(p.line_id, Number(p.quantity));
+      paidCentsOf.set(p.line_id, Number(p.cents ?? 0));
+    }
   const note = await db
     .selectFrom('order_notes')
     .select(['number', 'copy', 'total_cents'])
@@ -102,6 +106,9 @@ export async function getOrder(db: Db, id: string): Promise<OrderView> {
     openedAt: o.opened_at,
     version: o.version,
     totalCents: view.filter((l) => l.status !== 'voided').reduce((s, l) => s + l.totalCents, 0),
+    paidCents: view
+      .filter((l) => l.status !== 'voided')
+      .reduce((s, l) => s + l.paidQuantity * l.unitPriceCents + (paidCentsOf.get(l.id) ?? 0), 0),
     lines: view,
     lastNote: note ? { number: note.number, copy: note.copy, totalCents: note.total_cents } : null,
   };

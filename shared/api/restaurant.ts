@@ -179,6 +179,8 @@ export const orderView = z.strictObject({
   version: int,
   /** What is to be paid: every line not voided. */
   totalCents: int,
+  /** What was paid of it already (items, shares of the bill): `totalCents − paidCents` is left to pay. */
+  paidCents: int,
   lines: z.array(orderLineView),
   /** The last note printed: its number and copy (0: the note itself, then DUPLICATA 1, 2…). */
   lastNote: z.strictObject({ number: int, copy: int, totalCents: int }).nullable(),

@@ -198,6 +198,7 @@ export const en: TillCatalogue = {
   'salle.order.closed': 'This table is paid and free.',
   'salle.order.empty': 'No item yet: pick some from the menu.',
   'salle.pending': '{n} waiting to be sent',
+  'salle.order.left': 'paid {paid} · {left} left',
   'salle.picker': 'Menu',
   'salle.printerDown': 'Printer {name}: {state}. Tickets are waiting; you can send them to another printer.',
   'salle.qty.less': 'One less',

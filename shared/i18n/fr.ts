@@ -204,6 +204,7 @@ export const fr = {
   'salle.order.closed': 'Cette table est réglée et libre.',
   'salle.order.empty': 'Aucun article : choisissez-en dans la carte.',
   'salle.pending': '{n} en attente d’envoi',
+  'salle.order.left': 'payé {paid} · reste {left}',
   'salle.picker': 'Carte',
   'salle.printerDown': 'Imprimante {name} : {state}. Les bons attendent ; vous pouvez les envoyer sur une autre imprimante.',
   'salle.qty.less': 'Un de moins',
