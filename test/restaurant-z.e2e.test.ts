@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, aUser, startTestShop, type TestShop } from './support/harness.ts';
+import { ADMIN, aProducer, aProduct, aUser, startTestShop, type TestShop } from './support/harness.ts';
 import { accessibilityProblems, launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
 import { uuidv7 } from './support/tickets.ts';
 
@@ -64,6 +64,57 @@ describe('the restaurant’s Z with a table still open', { timeout: 60_000 }, ()
     await expect.poll(async () => (await page.getByTestId('z-done').textContent()) ?? '').toContain('Z n° 1');
     const z = (await shop.admin.get('/api/closings?outlet=restaurant&kind=day')).body[0];
     expect(z.figures.openTables).toEqual([{ table: '7', orderId: expect.any(String), totalCents: 0, leftCents: 0 }]);
+    await context.close();
+  });
+});
+
+describe('the shop’s Z with tickets astray', { timeout: 60_000 }, () => {
+  it('names the numbers never received and the refused ticket, before anyone closes', async () => {
+    // Till 1 sends n° 1 and 3 (n° 2 still on a tablet), and hands a refused refund, n° 4 (−2,50 €), to the log.
+    const ferme = await aProducer(shop.admin);
+    const productId = (await aProduct(shop.admin, { name: 'Confiture', producerId: ferme.id, priceCents: 250 })).id;
+    await shop.admin.post('/api/stock/deposits', { producerId: ferme.id, lines: [{ productId, quantity: 10 }] });
+    const till = (await aUser(shop, 'cashier')).client;
+    for (const number of [1, 3]) {
+      const sold = await till.post('/api/sales', {
+        id: uuidv7(),
+        tillId: 1,
+        number,
+        createdAt: new Date().toISOString(),
+        lines: [{ productId, quantity: 1, unitPriceCents: 250 }],
+        payments: [{ method: 'cash', amountCents: 250 }],
+        totalCents: 250,
+      });
+      expect(sold.status).toBe(201);
+    }
+    const id = uuidv7();
+    const now = new Date().toISOString();
+    const refused = await till.post('/api/tills/refused-tickets', {
+      id,
+      kind: 'refund',
+      number: 4,
+      totalCents: -250,
+      path: '/api/refunds',
+      body: { id },
+      status: 422,
+      message: 'Remboursement refusé. (déjà remboursé)',
+      queuedAt: now,
+      refusedAt: now,
+    });
+    expect(refused.status).toBe(201);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    const page = await context.newPage();
+    await page.goto(shopOrigin(shop.server.port));
+    await page.getByLabel('Identifiant').fill(ADMIN.login);
+    await page.getByLabel('Mot de passe').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('link', { name: 'Journée et clôture' }).click();
+    await page.getByLabel('Point de vente').first().selectOption('shop');
+    const text = async (id: string) => ((await page.getByTestId(id).textContent()) ?? '').replace(/[\u00a0\u202f]/g, ' ');
+    await expect.poll(() => text('missing-tickets')).toContain('Caisse 1 : n° 2');
+    expect(await text('refused-tickets')).toContain('Caisse 1, remboursement n° 4 (-2,50 €) — Remboursement refusé. (déjà remboursé)');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'day-tickets-astray');
     await context.close();
   });
 });
