@@ -227,6 +227,8 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.getByLabel('N° de ticket, montant, date ou code du reçu').fill(`${shop.url}/r/${first.receiptToken}`);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('ul.sales button.on').textContent()).toMatch(/Ticket n° 1\b/);
+    // The keyboard is taken to the ticket's lines (it stayed in the list of tickets, far from the form).
+    await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('.refund-lines')))).toBe(true);
     // Greyed out, and says what it waits for.
     await expect.poll(() => page.getByTestId('refund-waits').textContent()).toBe('Indiquez ce qui est rendu (une quantité, ou Tout).');
     // A weighed line is refunded in kilograms, as it reads (grams were asked, and « 1 » refunded nothing):

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { parseEuros } from '../../../shared/money.ts';
 import { call, link } from '../../api.ts';
 import { authApi } from '../../../shared/api/auth.ts';
@@ -95,8 +95,21 @@ export function RefundScreen({ s }: { s: TillState }) {
     }
   };
   useEffect(() => void find(), []);
+  // The keyboard starts in the search (autofocus alone left it on the page's body when the screen opened).
+  const search = useRef<HTMLInputElement>(null);
+  useEffect(() => search.current?.focus(), []);
+  // A ticket picked: the keyboard goes to its first line to refund (it stayed in the list of tickets, 200 Tab
+  // presses away from the form, found by a walk).
+  const form = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (refunded) form.current?.querySelector<HTMLElement>('input:not([disabled]), button:not([disabled])')?.focus();
+  }, [picked, refunded]);
   const pick = (x: SaleView) => {
     setPicked(x);
+    // Given back the way it was paid, by default (a card ticket defaulted to cash): in cash if some was paid
+    // in cash, else to the card, else by cheque (a meal voucher is not given back as one).
+    const used = new Set(x.payments.map((p) => p.method));
+    setMethod(['cash', 'card', 'cheque'].find((m) => used.has(m)) ?? 'cash');
     setQty({});
     setKgTyped({});
     setRefunded(null);
@@ -184,6 +197,7 @@ export function RefundScreen({ s }: { s: TillState }) {
         <h1>{t('till.refund.title')}</h1>
         <div class="row">
           <input
+            ref={search}
             value={query}
             autoFocus
             placeholder={t('till.refund.find')}
@@ -207,7 +221,7 @@ export function RefundScreen({ s }: { s: TillState }) {
         </ul>
       </section>
       {picked && (
-        <section>
+        <section ref={form}>
           <ul class="refund-lines">
             {lines.map((l) => {
               const share = l.quantity === 0;
