@@ -58,7 +58,8 @@ describe('a fiscal year ending in June', () => {
       establishmentCents: 1300,
       othersUpTo: [],
     });
-    // The closing's PDF prints them.
+    // The closing's PDF prints them, each till by its name (« Caisse 3 » told a walk nothing: Bar or a phone?).
+    expect((await shop.admin.patch('/api/tills/1', { name: 'Comptoir' })).status).toBe(200);
     const pdf = await shop.admin.get(`/api/closings/${year.body.id}.pdf`);
     expect(pdf.status).toBe(200);
     const dir = path.join('test-artifacts', 'fiscal-year');
@@ -69,7 +70,7 @@ describe('a fiscal year ending in June', () => {
       .toString()
       .replace(/[\u00a0\u202f]/g, ' ');
     expect(text).toContain('Totaux perpétuels à la fin de la période');
-    expect(text).toMatch(/Caisse 1\s+13,00 €/);
+    expect(text).toMatch(/Comptoir\s+13,00 €/);
     expect(text).toMatch(/Établissement \(tous les points de vente\)\s+13,00 €/);
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', file, path.join(dir, 'year-2026')]);
   });

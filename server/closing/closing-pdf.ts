@@ -84,7 +84,7 @@ export function closingPdf(
         { header: 'Montant TTC', width: 0.3, align: 'right' },
       ],
       [
-        ...g.tills.map((t) => ({ cells: [`Caisse ${t.tillId}`, pdfEuros(t.grandTotalCents)] })),
+        ...g.tills.map((t) => ({ cells: [ctx.tillNames.get(t.tillId) ?? `Caisse ${t.tillId}`, pdfEuros(t.grandTotalCents)] })),
         { cells: [`Point de vente ${ctx.outletName}`, pdfEuros(g.outletCents)], bold: true },
         { cells: ['Établissement (tous les points de vente)', pdfEuros(g.establishmentCents)], bold: true },
       ],
