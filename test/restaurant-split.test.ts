@@ -7,6 +7,7 @@ import type { ServerToClientEvents, StockChangedEvent } from '../shared/realtime
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { allowMealVouchersEveryDay, aProduct, aProducer, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
+import { spreadPart } from '../shared/split.ts';
 import { openOrdersSummary } from '../server/restaurant/orders.ts';
 import { until } from './support/wait.ts';
 
@@ -106,7 +107,31 @@ describe('the bill split in equal parts', () => {
         { index: 2, amountCents: 2583 },
         { index: 3, amountCents: 2583 },
       ],
+      // What the phone spreads a part over, as the server does (for the meal vouchers a part may take).
+      lines: [
+        { leftCents: 3700, vatRateBp: 1000, mealVoucherEligible: true },
+        { leftCents: 950, vatRateBp: 1000, mealVoucherEligible: true },
+        { leftCents: 2400, vatRateBp: 2000, mealVoucherEligible: false },
+        { leftCents: 700, vatRateBp: 2000, mealVoucherEligible: false },
+      ],
     });
+    // Part 1 (2584) spread as below: Magret 1233 + Salade 317 = 1550 of eligible food; the phone says so.
+    expect(spreadPart(bill.body.lines, 2584)).toEqual([1233, 317, 801, 233]);
+  });
+
+  it('refuses meal vouchers above a part’s eligible food (15,50 € of part 1), as the phone now says', async () => {
+    const over = await s.waiter.post(
+      '/api/sales',
+      share(3, 1, 2584, [
+        { method: 'meal_voucher', amountCents: 1551 },
+        { method: 'cash', amountCents: 1033 },
+      ]),
+    );
+    number--;
+    expect(over.status).toBe(422);
+    expect(over.body.error.fields[0].reason.replace(/[\u00a0\u202f]/g, ' ')).toBe(
+      'titres-restaurant : 15,50 € maximum sur ce ticket (articles éligibles 15,50 €)',
+    );
   });
 
   it('refuses a part whose amount is not the one due, writing nothing', async () => {

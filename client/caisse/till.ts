@@ -72,7 +72,8 @@ export interface TillState {
   /** The restaurant order lines this cart pays (a bill, or part of it): sent with the ticket. */
   orderPart: { id: string; lines: { lineId: string; quantity: number }[] } | null;
   /** A share of a restaurant bill (part k of N equal parts): its amount comes from the server, its lines too. */
-  orderShare: { id: string; parts: number; index: number; amountCents: number; custom?: boolean } | null;
+  /** A share of a restaurant bill; `voucherEligibleCents`: what of it meal vouchers may pay (its eligible food). */
+  orderShare: { id: string; parts: number; index: number; amountCents: number; custom?: boolean; voucherEligibleCents?: number } | null;
   /** Where this till's sales go now (today, or the next day once today's Z is taken) and its float there. */
   day: TillDayView | null;
   /** A manager's approval of a cash payment above the shop's threshold (1 000 €), sent with the ticket. */

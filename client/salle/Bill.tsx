@@ -8,6 +8,7 @@ import { eur, t, till, useKeys } from '../caisse/ui.tsx';
 import { isOffline } from '../api.ts';
 import { leftOf, type SalleState } from './salle.ts';
 import { salle } from './ui.tsx';
+import { spreadPart } from '../../shared/split.ts';
 
 let nextKey = 1_000_000;
 
@@ -158,6 +159,15 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
 }
 
 /**
+ * What of a share meal vouchers may pay: its spread over the lines left (as the server spreads it), the
+ * eligible lines' part (the phone took a voucher above it, and the server refused the ticket once paid).
+ */
+function voucherEligible(bill: BillView, amountCents: number): number {
+  const spread = spreadPart(bill.lines, amountCents);
+  return bill.lines.reduce((sum, l, i) => sum + (l.mealVoucherEligible ? spread[i]! : 0), 0);
+}
+
+/**
  * The bill in N equal parts: the server says what each part pays (the first parts take the odd cents, the
  * last exactly what is left); each part is paid in turn on the payment screen, its own ticket.
  */
@@ -186,7 +196,13 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
     till.set({
       cart: { lines: [], discountCents: 0 },
       orderPart: null,
-      orderShare: { id: orderId, parts: n, index: paid + 1, amountCents: next.amountCents },
+      orderShare: {
+        id: orderId,
+        parts: n,
+        index: paid + 1,
+        amountCents: next.amountCents,
+        voucherEligibleCents: voucherEligible(bill, next.amountCents),
+      },
     });
     till.startPayment();
   };
@@ -248,7 +264,14 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
             till.set({
               cart: { lines: [], discountCents: 0 },
               orderPart: null,
-              orderShare: { id: orderId, parts: 1, index: 1, amountCents: cents, custom: true },
+              orderShare: {
+                id: orderId,
+                parts: 1,
+                index: 1,
+                amountCents: cents,
+                custom: true,
+                voucherEligibleCents: voucherEligible(bill, cents),
+              },
             });
             till.startPayment();
           }}

@@ -157,6 +157,14 @@ export class Salle {
   private readonly redirects = new Map<string, string>();
 
   private async refused(item: RefusedItem) {
+    // A part of a bill in equal parts the server refused is not paid: the bill asks for it again (it showed it
+    // paid, and asked the last guest for two parts).
+    const share = (item.body as { order?: { id?: string; share?: { parts?: number; index?: number } } } | null)?.order;
+    if (item.kind === 'sale' && share?.id && share.share?.index !== undefined) {
+      const progress = this.state.splits.get(share.id);
+      if (progress && progress.paid >= share.share.index)
+        this.set({ splits: new Map(this.state.splits).set(share.id, { ...progress, paid: share.share.index - 1 }) });
+    }
     if (item.kind !== 'op') return;
     // Not a ticket: nothing to keep for a manager. The waiter is told, and sees the order as it now is.
     await del('refused', item.seq);

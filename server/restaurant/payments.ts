@@ -148,6 +148,7 @@ async function linesLeft(trx: Db, orderId: string) {
       'products.producer_id',
       'products.unit',
       'products.stock_tracked',
+      'products.meal_voucher_eligible',
     ])
     .where('order_lines.order_id', '=', orderId)
     .where('order_lines.status', '!=', 'voided')
@@ -355,5 +356,10 @@ export async function billOf(db: Db, orderId: string, parts?: number): Promise<B
     leftByRate: [...byRate].sort(([a], [b]) => a - b).map(([vatRateBp, leftCents]) => ({ vatRateBp, leftCents })),
     byShare: lines.some((l) => l.paidByShare > 0),
     parts: amounts,
+    // What each line has left, in the order a share is spread over them (shared/split.ts): the phone works out
+    // what of a share meal vouchers may pay, as the server will (it took a voucher the server then refused).
+    lines: lines
+      .filter((l) => l.leftCents > 0)
+      .map((l) => ({ leftCents: l.leftCents, vatRateBp: l.vat_rate_bp, mealVoucherEligible: l.meal_voucher_eligible === 1 })),
   };
 }

@@ -286,6 +286,8 @@ export const billView = z.strictObject({
   byShare: z.boolean(),
   /** With `parts`: part k pays `amountCents`, each paid in turn; the last takes exactly what is left. */
   parts: z.array(z.strictObject({ index: int, amountCents: int })),
+  /** The lines with something left to pay, in order: a share is spread over them (shared/split.ts `spreadPart`). */
+  lines: z.array(z.strictObject({ leftCents: int, vatRateBp: int, mealVoucherEligible: z.boolean() })),
 });
 export type BillView = z.infer<typeof billView>;
 

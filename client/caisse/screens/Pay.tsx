@@ -40,10 +40,11 @@ export function PayScreen({ s }: { s: TillState }) {
   const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
   // Meal vouchers: the eligible lines (food, per the catalogue), up to the shop's cap, never on a Sunday or a
   // public holiday unless the shop allows it. The server checks the same (server/sales/payment-rules.ts);
-  // a share of a restaurant bill has no lines here: the server alone checks it.
+  // a share of a restaurant bill: its eligible part as the bill spread it (client/salle/Bill.tsx).
   const voucherToday = mealVouchersAllowedAt(new Date(), { mealVoucherOnSundays: options?.mealVoucherOnSundays ?? false });
-  const eligible =
-    s.orderShare || 'error' in priced
+  const eligible = s.orderShare
+    ? (s.orderShare.voucherEligibleCents ?? null)
+    : 'error' in priced
       ? null
       : s.cart.lines.reduce((x, l, i) => x + (s.catalog?.byId.get(l.productId)?.mealVoucherEligible ? priced.lines[i]!.total : 0), 0);
   const voucherMax = eligible === null ? null : mealVoucherLimit(eligible, options?.mealVoucherCapCents ?? 2500);
