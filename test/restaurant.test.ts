@@ -320,6 +320,7 @@ describe('the restaurant: moving lines and merging tables', () => {
   let waiter: Client;
   let soup: number;
   let tables: number[];
+  let station: number;
   const op = (orderId: string, body: Record<string, unknown>) =>
     waiter.post(`/api/orders/${orderId}/ops`, { id: uuidv7(), at: at(), ...body });
   const get = async (id: string) => (await waiter.get(`/api/orders/${id}`)).body as OrderView;
@@ -327,7 +328,20 @@ describe('the restaurant: moving lines and merging tables', () => {
   beforeAll(async () => {
     shop = await startTestShop();
     const till = await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle' });
-    soup = (await aProduct(shop.admin, { name: 'Soupe', producerId: null, outlets: ['restaurant'], priceCents: 700, vatRateBp: 1000 })).id;
+    // The soups go to the kitchen's screen (a station without a printer).
+    const plats = await aCategory(shop.admin, { name: 'Plats' });
+    station = (await shop.admin.post('/api/stations', { name: 'Cuisine' })).body.id;
+    expect((await shop.admin.put(`/api/categories/${plats.id}/station`, { stationId: station })).status).toBe(200);
+    soup = (
+      await aProduct(shop.admin, {
+        name: 'Soupe',
+        producerId: null,
+        outlets: ['restaurant'],
+        priceCents: 700,
+        vatRateBp: 1000,
+        categoryId: plats.id,
+      })
+    ).id;
     const room = await shop.admin.post('/api/rooms', { name: 'Salle' });
     tables = [];
     for (const name of ['1', '2', '3'])
@@ -353,8 +367,14 @@ describe('the restaurant: moving lines and merging tables', () => {
     const wrong = await op(a, { kind: 'move', lineIds: [l2], toOrderId: c });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.fields[0].field).toBe('lineIds');
+    // Table 2 sends its soups to the kitchen: the screen says table 2.
+    expect((await op(b, { kind: 'send' })).status).toBe(201);
+    const board = async () => (await waiter.get(`/api/stations/${station}/board`)).body.tickets as { table: string; covers: number }[];
+    expect((await board()).map((k) => [k.table, k.covers])).toEqual([['2', 3]]);
     // Tables 2 and 1 are joined: table 1's order takes table 2's lines and covers; table 2 is free.
     expect((await op(a, { kind: 'merge', fromOrderId: b })).status).toBe(201);
+    // The kitchen's ticket says where the soups go now, table 1 with its 5 covers (it said table 2 for good).
+    expect((await board()).map((k) => [k.table, k.covers])).toEqual([['1', 5]]);
     const merged = await get(a);
     expect(merged.lines.map((l) => l.id)).toEqual([l1, l2]);
     expect(merged).toMatchObject({ covers: 5, totalCents: 2100 });

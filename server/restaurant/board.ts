@@ -19,27 +19,32 @@ const SHOWN_HOURS = 16;
 const RECALL_MINUTES = 30;
 
 function ticketQuery(db: Db) {
-  return db
-    .selectFrom('kitchen_tickets as k')
-    .innerJoin('orders as o', 'o.id', 'k.order_id')
-    .innerJoin('users as u', 'u.id', 'o.waiter_id')
-    .leftJoin('dining_tables as t', 't.id', 'o.table_id')
-    .leftJoin('print_jobs as j', 'j.id', 'k.print_job_id')
-    .select([
-      'k.id',
-      'k.order_id',
-      'k.station_id',
-      'k.kind',
-      'k.items',
-      'k.created_at',
-      'k.state',
-      'k.state_at',
-      'k.reprints',
-      'o.covers',
-      'u.display_name as waiter',
-      't.name as table_name',
-      'j.status as print_status',
-    ]);
+  return (
+    db
+      .selectFrom('kitchen_tickets as k')
+      .innerJoin('orders as o', 'o.id', 'k.order_id')
+      // An order merged into another table's: its tickets say that table and its covers now (a walk saw the
+      // old table on the kitchen screens after a merge, even after a reload).
+      .leftJoin('orders as m', 'm.id', 'o.merged_into')
+      .innerJoin('users as u', 'u.id', 'o.waiter_id')
+      .leftJoin('dining_tables as t', (j) => j.on((eb) => eb('t.id', '=', eb.fn.coalesce('m.table_id', 'o.table_id'))))
+      .leftJoin('print_jobs as j', 'j.id', 'k.print_job_id')
+      .select([
+        'k.id',
+        'k.order_id',
+        'k.station_id',
+        'k.kind',
+        'k.items',
+        'k.created_at',
+        'k.state',
+        'k.state_at',
+        'k.reprints',
+        (eb) => eb.fn.coalesce('m.covers', 'o.covers').as('covers'),
+        'u.display_name as waiter',
+        't.name as table_name',
+        'j.status as print_status',
+      ])
+  );
 }
 type TicketRow = Awaited<ReturnType<ReturnType<typeof ticketQuery>['execute']>>[number];
 

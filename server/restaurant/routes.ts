@@ -197,6 +197,10 @@ export const restaurantRoutes = [
       // reload, and the dishes could go to the wrong table).
       if (body.kind === 'transfer')
         for (const ticket of await ticketsOfOrder(ctx.db, params.id)) ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
+      // Another table brought into this one: its tickets say this table now.
+      if (body.kind === 'merge')
+        for (const ticket of await ticketsOfOrder(ctx.db, body.fromOrderId))
+          ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
       return Reply.created({ applied: true, order: result.order });
     },
   }),
