@@ -320,6 +320,10 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await ines.getByRole('button', { name: 'Plus…' }).click();
     await ines.getByTestId('merge').click();
     await ines.getByTestId('choose-2').click();
+    // Asked first: two parties' bills become one (one tap did it).
+    await expect.poll(async () => (await ines.getByRole('dialog').textContent()) ?? '').toContain('Réunir la table 2 avec la table 3 ?');
+    expect(await accessibilityProblems(ines)).toEqual([]);
+    await ines.getByTestId('merge-confirm').click();
     // 22,50 + 3,50 = 26,00 € at table 3; table 2 is free on Baptiste's phone too.
     await expect.poll(async () => (await orderAt('3'))?.totalCents).toBe(2600);
     await expect.poll(() => ines.getByTestId('order-total').textContent()).toContain('26,00');

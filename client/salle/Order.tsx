@@ -519,8 +519,12 @@ export function TableChooser({ r, view }: { r: SalleState; view: Extract<View, {
   for (const o of orders.values()) if (o.tableId !== null) byTable.set(o.tableId, o);
   const self = orders.get(view.orderId);
   const wantFree = view.purpose === 'transfer';
-  const choose = (tableId: number) => {
+  // Two parties' bills made one: asked first (one tap did it, and a wrong tap merged two tables).
+  const [merging, setMerging] = useState<number | null>(null);
+  const tableName = (id: number) => r.rooms.flatMap((room) => room.tables).find((x) => x.id === id)?.name ?? '';
+  const choose = (tableId: number, confirmed = false) => {
     const other = byTable.get(tableId);
+    if (view.purpose === 'merge' && !confirmed) return setMerging(tableId);
     if (view.purpose === 'transfer') void salle.act(view.orderId, { kind: 'transfer', tableId });
     else if (view.purpose === 'merge' && other) void salle.act(view.orderId, { kind: 'merge', fromOrderId: other.id });
     else if (view.purpose === 'move' && other && view.lineIds)
@@ -552,6 +556,20 @@ export function TableChooser({ r, view }: { r: SalleState; view: Extract<View, {
           </section>
         );
       })}
+      {merging !== null && (
+        <Modal labelledBy="merge-title" onClose={() => setMerging(null)}>
+          <h2 id="merge-title">{t('salle.merge.confirm', { table: tableName(merging), here: self?.tableName ?? '' })}</h2>
+          <p>{t('salle.merge.explain', { amount: eur(byTable.get(merging)?.totalCents ?? 0) })}</p>
+          <div class="row">
+            <button type="button" onClick={() => setMerging(null)}>
+              {t('salle.cancel')}
+            </button>
+            <button class="primary" type="button" data-testid="merge-confirm" onClick={() => choose(merging, true)}>
+              {t('salle.merge.yes')}
+            </button>
+          </div>
+        </Modal>
+      )}
     </main>
   );
 }
