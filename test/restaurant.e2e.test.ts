@@ -412,6 +412,9 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await expect.poll(() => ines.getByTestId('order-total').textContent()).toContain('44,00');
     await ines.getByTestId('send').click();
     await expect.poll(() => ines.getByTestId('order-pending').textContent()).toContain('5 en attente');
+    // Each line says it has not reached the kitchen (they read « envoyé » while the kitchen had nothing).
+    const states = () => ines.locator('[data-testid=order-line] .state').allTextContents();
+    await expect.poll(states).toEqual(Array(3).fill('pas encore en cuisine (hors ligne)'));
     await screenshot(ines, 'salle-5-offline-phone');
     // Reloaded with the server still away: the phone opens on what it kept, the order and its queue with it.
     await ines.reload();
@@ -421,6 +424,7 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     const before = { cuisine: printed('cuisine').length, bar: printed('bar').length };
     await shop.restart();
     await expect.poll(() => ines.getByTestId('order-pending').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(states).toEqual(Array(3).fill('envoyé'));
     await expect.poll(() => printed('cuisine').length).toBe(before.cuisine + 1);
     await expect.poll(() => printed('bar').length).toBe(before.bar + 1);
     expect(printed('cuisine').at(-1)).toMatch(/Table 4[\s\S]*PLATS\n1 x Magret\n1 x Entrecôte\n {3}\+ À point/);

@@ -23,9 +23,16 @@ function byCourse(lines: readonly OrderLineView[]) {
   return groups;
 }
 
-function lineState(l: OrderLineView): { key: MessageKey; cls: string } {
+/**
+ * A line's state as the waiter reads it. `queuedSince`: the earliest send or Suite still on the phone (offline):
+ * a line sent or fired since then has not reached the kitchen yet (it read « envoyé » while the kitchen had
+ * nothing, found by a walk).
+ */
+function lineState(l: OrderLineView, queuedSince: string | null): { key: MessageKey; cls: string } {
   if (l.status === 'voided') return { key: 'salle.line.voided', cls: 'voided' };
   if (l.status === 'new') return { key: 'salle.line.new', cls: 'new' };
+  if (queuedSince !== null && ((l.sentAt !== null && l.sentAt >= queuedSince) || (l.firedAt !== null && l.firedAt >= queuedSince)))
+    return { key: 'salle.line.queued', cls: 'new' };
   if (l.firedAt === null) return { key: 'salle.line.waiting', cls: 'waiting' };
   return { key: 'salle.line.sent', cls: 'sent' };
 }
@@ -61,6 +68,11 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
   const fresh = order.lines.filter((l) => l.status === 'new');
   const next = nextCourse(order);
   const pending = salle.pendingFor(order.id);
+  const queuedSince =
+    r.pending
+      .filter((p) => p.orderId === order.id && (p.op.kind === 'send' || p.op.kind === 'fire'))
+      .map((p) => p.op.at)
+      .sort()[0] ?? null;
   const [choosing, setChoosing] = useState<Product | null>(null);
   const addWith = (p: Product, modifiers: number[]) =>
     void salle.act(order.id, {
@@ -131,7 +143,7 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
             <h2>{courseName(g.course)}</h2>
             <ul>
               {g.lines.map((l) => {
-                const st = lineState(l);
+                const st = lineState(l, queuedSince);
                 return (
                   <li key={l.id}>
                     <button class={`line ${st.cls}`} onClick={() => setEditing(l.id)} data-testid="order-line">

@@ -179,6 +179,7 @@ export const en: TillCatalogue = {
   'salle.line.remove': 'Remove the line',
   'salle.line.save': 'Save',
   'salle.line.sent': 'sent',
+  'salle.line.queued': 'not in the kitchen yet (offline)',
   'salle.line.sentHelp': 'Already sent to the kitchen: to take it off, cancel it with a reason (the kitchen gets CANCELLED).',
   'salle.line.voided': 'cancelled',
   'salle.line.voidedBecause': 'Cancelled: {reason}',

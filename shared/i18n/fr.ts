@@ -185,6 +185,7 @@ export const fr = {
   'salle.line.remove': 'Supprimer la ligne',
   'salle.line.save': 'Enregistrer',
   'salle.line.sent': 'envoyé',
+  'salle.line.queued': 'pas encore en cuisine (hors ligne)',
   'salle.line.sentHelp': 'Déjà envoyé en cuisine : pour l’enlever, annulez-le avec un motif (la cuisine reçoit ANNULÉ).',
   'salle.line.voided': 'annulé',
   'salle.line.voidedBecause': 'Annulé : {reason}',
