@@ -456,6 +456,22 @@ describe('a network of sites', () => {
       printer: 404,
       testPage: 404,
     });
+    // A printer of no outlet that Castres' till 1 prints on (the demo's receipt printer is one): Castres' now.
+    // A probe, tied to Rodez, renamed it, readdressed it and opened Castres' drawer with it.
+    const network = (await admin.post('/api/printers', { name: 'Ticket réseau', role: 'receipt', uri: 'file:ticket-reseau', drawer: true }))
+      .body.id as number;
+    expect((await tied.get('/api/printers')).body.map((p: { id: number }) => p.id)).toContain(network);
+    expect((await admin.patch('/api/tills/1', { printerId: network })).status).toBe(200);
+    expect({
+      listed: (await tied.get('/api/printers')).body.some((p: { id: number }) => p.id === network),
+      rename: (await tied.patch(`/api/printers/${network}`, { name: 'X' })).status,
+      readdress: (await tied.patch(`/api/printers/${network}`, { uri: 'file:ailleurs' })).status,
+      drawer: (await tied.post(`/api/printers/${network}/drawer`)).status,
+      testPage: (await tied.post(`/api/printers/${network}/test`)).status,
+    }).toEqual({ listed: false, rename: 404, readdress: 404, drawer: 404, testPage: 404 });
+    expect((await tied.patch(`/api/tills/${rodezTill}`, { printerId: network })).status).toBe(400);
+    expect((await admin.patch('/api/tills/1', { printerId: null })).status).toBe(200);
+    expect((await admin.patch(`/api/printers/${network}`, { active: false })).status).toBe(200);
     expect((await tied.get('/api/stations')).body.map((s: { id: number }) => s.id)).not.toContain(station);
     // Found by a security probe: naming another site's printer for one's own till, or another site's till for
     // a drawer movement, went through (a Rodez ticket printed in Castres; 1 234,56 € put in a Castres drawer).

@@ -7,6 +7,7 @@
 import type { Db } from '../../db/schema.ts';
 import { Forbidden, NotFound, Unauthorized } from '../errors.ts';
 import type { DeviceIdentity, Scope, SessionUser } from './identity.ts';
+import { printerOfSite } from '../sites/sites.ts';
 
 /** Who is acting: the person logged in, the paired till the request came from, either or both. */
 export interface Actor {
@@ -95,16 +96,16 @@ export async function requireAccess(db: Db, actor: Actor, target: Target): Promi
   }
   if ('printer' in target) {
     if (isManager(actor)) {
-      // A manager tied to a site: that site's printers and those of no outlet (as `listPrinters` shows them).
+      // A manager tied to a site: that site's printers (as `listPrinters` shows them, `printerOfSite`).
       const tied = actor.user!.siteId;
       if (tied === null) return;
       const printer = await db
         .selectFrom('printers')
-        .leftJoin('outlets', 'outlets.id', 'printers.outlet_id')
-        .select(['printers.outlet_id', 'outlets.site_id'])
+        .select('printers.id')
         .where('printers.id', '=', target.printer)
+        .where((eb) => printerOfSite(eb, tied))
         .executeTakeFirst();
-      if (!printer || (printer.outlet_id !== null && printer.site_id !== tied)) throw new NotFound('Imprimante');
+      if (!printer) throw new NotFound('Imprimante');
       return;
     }
     const till = actor.device

@@ -6,16 +6,16 @@ import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { parsePrinterUri } from './drivers.ts';
-import { firstSiteId, outletAt } from '../sites/sites.ts';
+import { firstSiteId, outletAt, printerOfSite } from '../sites/sites.ts';
 
-/** Every printer, or a site's (its outlets' printers and those of no outlet) when `siteId` is given. */
+/** Every printer, or a site's (`printerOfSite`) when `siteId` is given. */
 export async function listPrinters(db: Db, siteId?: number) {
   let q = db
     .selectFrom('printers')
     .leftJoin('outlets', 'outlets.id', 'printers.outlet_id')
     .selectAll('printers')
     .select('outlets.kind as outlet');
-  if (siteId !== undefined) q = q.where((eb) => eb.or([eb('printers.outlet_id', 'is', null), eb('outlets.site_id', '=', siteId)]));
+  if (siteId !== undefined) q = q.where((eb) => printerOfSite(eb, siteId));
   const rows = await q.orderBy('printers.id').execute();
   return rows.map(printerView);
 }
@@ -142,7 +142,7 @@ export async function printerOfTill(db: Db, tillId: number) {
   return p.active ? p : null;
 }
 
-/** `siteId`: a manager tied to a site sees the jobs of its printers (and of the printers of no outlet) only. */
+/** `siteId`: a manager tied to a site sees the jobs of its site's printers only (`printerOfSite`). */
 export async function listJobs(
   db: Db,
   q: { status?: string | undefined; printerId?: number | undefined; limit: number },
@@ -170,13 +170,7 @@ export async function listJobs(
     .limit(q.limit);
   if (q.status) query = query.where('print_jobs.status', '=', q.status as 'queued');
   if (q.printerId) query = query.where('print_jobs.printer_id', '=', q.printerId);
-  if (siteId !== null)
-    query = query.where((eb) =>
-      eb.or([
-        eb('printers.outlet_id', 'is', null),
-        eb('printers.outlet_id', 'in', eb.selectFrom('outlets').select('outlets.id').where('outlets.site_id', '=', siteId)),
-      ]),
-    );
+  if (siteId !== null) query = query.where((eb) => printerOfSite(eb, siteId));
   return (await query.execute()).map((j) => ({
     id: j.id,
     printerId: j.printer_id,

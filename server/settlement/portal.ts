@@ -186,7 +186,13 @@ const frDate = frDay;
 
 export async function producerLinesCsv(db: Db, actor: Actor, producerId: number, period: { from: string; to: string }) {
   const producer = await visibleProducer(db, actor, producerId);
-  const rows = await linesQuery(db, producerId, period).orderBy('s.created_at').orderBy('l.line_no').execute();
+  // Tickets rung in the same millisecond in the same order on both engines: by till and number, then line.
+  const rows = await linesQuery(db, producerId, period)
+    .orderBy('s.created_at')
+    .orderBy('s.till_id')
+    .orderBy('s.number')
+    .orderBy('l.line_no')
+    .execute();
   const csv = toCsv(
     ['Date', 'Heure', 'Ticket', 'Type', 'Article', 'Quantité', 'Poids (kg)', 'Prix unitaire TTC', 'Montant TTC', 'Taux TVA (%)'],
     rows.map((r): CsvCell[] => [

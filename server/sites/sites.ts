@@ -6,10 +6,10 @@
  * - a network manager (no site: the cooperative's admin, the managers of a one-site shop) at the site the
  *   `Comptoir-Site` header names, the first site otherwise.
  */
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { OUTLET_NAMES, type OutletCodeValue } from '../../shared/api/common.ts';
 import type { NetworkReport, SiteView } from '../../shared/api/sites.ts';
-import type { Db, OutletCode, Trx } from '../../db/schema.ts';
+import type { Database, Db, OutletCode, Trx } from '../../db/schema.ts';
 import { cachedRows, rawRows } from '../../db/raw.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
@@ -72,18 +72,49 @@ export async function siteOfOutlet(db: Db, outletId: number): Promise<number> {
 }
 
 /**
+ * The printers a site's managers reach: its outlets' printers, and those of no outlet that no till or kitchen
+ * station of another site uses (found by a probe: a manager tied to Rodez renamed, readdressed and opened the
+ * drawer of the Castres tills' receipt printer, which had no outlet). Written on `printers` in the query.
+ */
+export function printerOfSite(eb: ExpressionBuilder<Database, 'printers'>, siteId: number) {
+  const tillElsewhere = eb.exists(
+    eb
+      .selectFrom('tills as u')
+      .innerJoin('outlets as uo', 'uo.id', 'u.outlet_id')
+      .select('u.id')
+      .whereRef('u.printer_id', '=', 'printers.id')
+      .where('uo.site_id', '!=', siteId),
+  );
+  const stationElsewhere = eb.exists(
+    eb
+      .selectFrom('stations as v')
+      .innerJoin('outlets as vo', 'vo.id', 'v.outlet_id')
+      .select('v.id')
+      .whereRef('v.printer_id', '=', 'printers.id')
+      .where('vo.site_id', '!=', siteId),
+  );
+  return eb.or([
+    eb('printers.outlet_id', 'in', eb.selectFrom('outlets as so').select('so.id').where('so.site_id', '=', siteId)),
+    eb.and([eb('printers.outlet_id', 'is', null), eb.not(tillElsewhere), eb.not(stationElsewhere)]),
+  ]);
+}
+
+/**
  * A printer named for a till or a kitchen station at `siteId` is that site's, or of no outlet (the network's,
  * as `listPrinters` shows them): another site's is refused, whoever asks (found by a security probe: a
  * manager tied to Albi, and a kitchen screen alone, sent tickets to Castres' printers).
  */
 export async function requirePrinterAt(db: Db, printerId: number, siteId: number): Promise<void> {
-  const [row] = await rawRows<{ site_id: number | null }>(
-    db,
-    'select "outlets"."site_id" from "printers" left join "outlets" on "outlets"."id" = "printers"."outlet_id" where "printers"."id" = ?',
-    [printerId],
-  );
-  if (!row) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });
-  if (row.site_id !== null && row.site_id !== siteId) throw new Invalid({ field: 'printerId', reason: 'imprimante d’un autre site' });
+  const known = await db.selectFrom('printers').select('id').where('id', '=', printerId).executeTakeFirst();
+  if (!known) throw new Invalid({ field: 'printerId', reason: 'imprimante inconnue' });
+  // Of no outlet, but printing for another site's tills or kitchen already: that site's (`printerOfSite`).
+  const ours = await db
+    .selectFrom('printers')
+    .select('id')
+    .where('id', '=', printerId)
+    .where((eb) => printerOfSite(eb, siteId))
+    .executeTakeFirst();
+  if (!ours) throw new Invalid({ field: 'printerId', reason: 'imprimante d’un autre site' });
 }
 
 /** A manager tied to a site reaches that site's outlets only: another's is "not found" (named by `what`). */
