@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase, openStore } from '../db/database.ts';
+import type { Db } from '../db/schema.ts';
 import { isPostgresUrl } from '../db/engine.ts';
 import { moveShop, MoveRefused } from './system/move.ts';
 import { shopIdentitySchema } from '../shared/api/settings.ts';
@@ -15,9 +16,9 @@ import { createAdmin, createRealShop, shopMode } from './shop/setup.ts';
 import { verifyAll } from './journal/verify.ts';
 import { createArchive, verifyArchive } from './archive/archive.ts';
 import { createLogger } from './log.ts';
-import { WitnessWriter, witnessFile } from './journal/witness.ts';
+import { readWitness, WitnessWriter, witnessFile } from './journal/witness.ts';
 import { chainEnds } from './journal/heads.ts';
-import { chainHeads, recordRestore, recordVerify } from './system/jet.ts';
+import { chainHeads, headsOfEnds, recordRestore, recordVerify } from './system/jet.ts';
 import { TlsService } from './tls/tls-service.ts';
 import { ensureSigningKey, rotateSigningKey, shortFingerprint } from './journal/keys.ts';
 import { fiscalPaths } from './journal/fiscal.ts';
@@ -42,11 +43,45 @@ const usage = `Comptoir — commandes d’exploitation (npm run cli -- COMMANDE)
   restore FICHIER
         Remplace la base par une sauvegarde vérifiée (serveur arrêté ; l’ancienne base est gardée à côté).
         Une sauvegarde chiffrée (.enc) est déchiffrée avec BACKUP_PASSPHRASE.
+  record-restore FICHIER
+        Sur PostgreSQL, après pg_restore ou une restauration à un instant (serveurs arrêtés) : inscrit la
+        restauration au journal et au témoin, comme le fait restore sur SQLite (verify la nomme alors).
   migrate --to postgres://…
         Copie la boutique du fichier SQLite de DATA_DIR dans une base PostgreSQL vide (serveur arrêté), puis
         vérifie que chaque table, chaîne, signature et clôture est identique des deux côtés.
 
 Variables : DATA_DIR (./data), DATABASE_URL (postgres://… : la base sur PostgreSQL), PORT, PRINTER, TZ_BUSINESS, TLS, TLS_NAMES (voir le README).`;
+
+/** The hash of a chain's record at a position (`events`, `till:1`, `till:1:training`, `closings:2`). */
+async function hashAt(db: Db, chain: string, position: number): Promise<string | null> {
+  if (chain === 'events') return (await db.selectFrom('events').select('hash').where('id', '=', position).executeTakeFirst())?.hash ?? null;
+  const till = chain.match(/^till:(\d+)(:training)?$/);
+  if (till)
+    return (
+      (
+        await db
+          .selectFrom('sales')
+          .select('hash')
+          .where('till_id', '=', Number(till[1]))
+          .where('training', '=', till[2] ? 1 : 0)
+          .where('chain_seq', '=', position)
+          .executeTakeFirst()
+      )?.hash ?? null
+    );
+  const closing = chain.match(/^closings:(\d+)$/);
+  if (closing)
+    return (
+      (
+        await db
+          .selectFrom('closings')
+          .select('hash')
+          .where('outlet_id', '=', Number(closing[1]))
+          .where('seq', '=', position)
+          .executeTakeFirst()
+      )?.hash ?? null
+    );
+  return null;
+}
 
 /** A decrypted copy and what checking it left beside it (its -wal and -shm). */
 function removeClear(file: string | null) {
@@ -208,11 +243,85 @@ async function main() {
       const database = await openStore(config.dbTarget);
       try {
         const report = await verifyAll(database.db, { file: config.dbTarget, dataDir: config.DATA_DIR });
-        await recordVerify(database.db, report, { userId: null, via: 'cli' }, new Date());
+        await recordVerify(database.db, report, { userId: null, via: 'cli' }, new Date()).catch((e: { code?: string; message: string }) => {
+          // A PostgreSQL still in recovery (a point-in-time recovery paused at its target) is read-only: the
+          // report is still given, its run not logged (it crashed with a stack trace).
+          if (e.code !== '25006') throw e;
+          console.error(
+            'Base en lecture seule (PostgreSQL encore en récupération ? recovery_target_action = promote, ou pg_wal_replay_resume()) : vérification faite, non inscrite au journal.',
+          );
+        });
         console.log(JSON.stringify(report, null, 2));
         // For the reader, beside the JSON (which carries it too, and stays alone on stdout for tools).
         console.error(`Clé publique du journal : ${report.signing.fingerprint ?? 'aucune'}`);
         if (!report.ok) process.exitCode = 2;
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'record-restore': {
+      // PostgreSQL: the restore was pg_restore's (or a point-in-time recovery's); what `restore` does on
+      // SQLite after it is done here, once, before the servers start again: an event saying what came back,
+      // and the witness told that what it held beyond the restored ends was taken back, not cut (a probe's
+      // correct recovery read as tampering for good).
+      const file = rest[0];
+      if (!file) fail('Usage : npm run cli -- record-restore FICHIER (la sauvegarde restaurée, ou « pitr »)');
+      if (!config.DATABASE_URL) fail('Sur SQLite, restaurez avec npm run cli -- restore FICHIER : il inscrit la restauration lui-même.');
+      const pid = serverRunning(config.DATA_DIR);
+      if (pid) fail(`Le serveur tourne (pid ${pid}) : arrêtez-le avant d’inscrire la restauration.`);
+      const database = await openStore(config.dbTarget);
+      try {
+        const ends = await chainEnds(database.db);
+        const witness = readWitness(witnessFile(config.DATA_DIR));
+        // Where the restore ended, per chain: records written on the restored database since (a verify run
+        // before this, say) hold other hashes than the witness saw at their positions; the restore ended before.
+        for (const [chain, end] of ends) {
+          let p = end;
+          const seen = witness?.chains.get(chain);
+          while (p > 0 && seen?.has(p) && seen.get(p) !== (await hashAt(database.db, chain, p))) p--;
+          ends.set(chain, p);
+        }
+        const held = new Map<string, number>();
+        for (const [chain, positions] of witness?.chains ?? []) held.set(chain, Math.max(0, ...positions.keys()));
+        const last = async () => ({
+          ticket:
+            (
+              await database.db
+                .selectFrom('sales')
+                .select((eb) => eb.fn.max('created_at').as('at'))
+                .executeTakeFirst()
+            )?.at ?? null,
+          event:
+            (
+              await database.db
+                .selectFrom('events')
+                .select((eb) => eb.fn.max('at').as('at'))
+                .executeTakeFirst()
+            )?.at ?? null,
+        });
+        const at = await last();
+        const restored = headsOfEnds(ends, at.ticket, at.event);
+        const replaced = witness
+          ? headsOfEnds(new Map([...ends, ...held].map(([c]) => [c, Math.max(ends.get(c) ?? 0, held.get(c) ?? 0)])), null, null)
+          : null;
+        const backupDate = fs.existsSync(file) ? fs.statSync(file).mtime.toISOString() : new Date().toISOString();
+        const eventId = await recordRestore(
+          database.db,
+          { file: path.resolve(file), backupDate, replaced, restored, keptAs: null },
+          new Date(),
+        );
+        const event = await database.db.selectFrom('events').select('hash').where('id', '=', eventId).executeTakeFirstOrThrow();
+        const writer = new WitnessWriter(witnessFile(config.DATA_DIR));
+        try {
+          writer.markRestore(eventId, event.hash, ends);
+        } finally {
+          writer.close();
+        }
+        const back = replaced ? replaced.tickets - restored.tickets : 0;
+        console.log(
+          `Restauration inscrite (événement n° ${eventId}).${back > 0 ? ` ${back} ticket(s) que le témoin avait vus ne sont pas dans la base restaurée : verify les nomme.` : ''}`,
+        );
       } finally {
         await database.close();
       }

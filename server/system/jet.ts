@@ -180,6 +180,19 @@ export interface ChainHeads {
   chains: Record<string, number>;
 }
 
+/** How far chains go, from where each ends (`chainEnds`, or the witness): a chain's end is its count of records. */
+export function headsOfEnds(ends: ReadonlyMap<string, number>, lastTicketAt: string | null, lastEventAt: string | null): ChainHeads {
+  const sum = (prefix: string) => [...ends].filter(([c]) => c.startsWith(prefix)).reduce((n, [, end]) => n + end, 0);
+  return {
+    tickets: sum('till:'),
+    lastTicketAt,
+    events: ends.get('events') ?? 0,
+    lastEventAt,
+    closings: sum('closings:'),
+    chains: Object.fromEntries(ends),
+  };
+}
+
 export function chainHeads(file: string): ChainHeads | null {
   if (!fs.existsSync(file)) return null;
   const db = new SQLite(file, { readonly: true, fileMustExist: true });
