@@ -70,6 +70,8 @@ export interface ServerToClientEvents {
   'sale:recorded': (event: SaleRecordedEvent) => void;
   'stock:changed': (events: StockChangedEvent[]) => void;
   'catalog:changed': (event: { productIds: number[] }) => void;
+  /** How tills behave changed (payment methods, limits, tips, meal vouchers…): each till reads its options again. */
+  'settings:changed': () => void;
   /** The stock of some dishes' ingredients moved: each such dish's `ingredientsShort`, as `productView` has it. */
   'dishes:availability': (events: DishAvailabilityEvent[]) => void;
   /** An order of the restaurant changed (any operation): every device of its outlet shows it as it now stands. */

@@ -109,6 +109,22 @@ describe('realtime over socket.io', () => {
     expect(flat(stock.a)).toEqual([[painA.id, -2, false]]);
   });
 
+  it('tells the tills when a manager changes how they behave, for them to read their options again', async () => {
+    const tillSocket = await connect(shop.url, till);
+    sockets.push(tillSocket);
+    const heard = collect(tillSocket, 'settings:changed');
+    const options = (await till.get('/api/devices/current')).body.options;
+    const saved = await shop.admin.put('/api/settings/till', {
+      extraPaymentMethods: options.extraPaymentMethods,
+      cashierDiscountLimitBp: options.cashierDiscountLimitBp,
+      autoLockSeconds: 240,
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    await settle();
+    expect(heard).toHaveLength(1);
+    expect((await till.get('/api/devices/current')).body.options.autoLockSeconds).toBe(240);
+  });
+
   it('validates what a socket asks, and scopes a producer’s answer to their own products', async () => {
     const producerA = sockets[2]!;
     const bad = await producerA.emitWithAck('stock:get', { productIds: ['x'] } as any);

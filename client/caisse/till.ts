@@ -502,6 +502,8 @@ export class Till {
       if (e.deviceIds.includes(this.state.device?.deviceId ?? -1)) void this.refreshDevice();
     });
     for (const hook of this.socketHooks) hook(socket);
+    // A manager changed how tills behave: this one follows at once (it kept the old options until a reload).
+    socket.on('settings:changed', () => void this.refreshDevice());
     socket.on('catalog:changed', () => {
       // Several edits in a row (an import) bring one reload.
       if (this.catalogRefresh) clearTimeout(this.catalogRefresh);

@@ -395,6 +395,11 @@ export class Realtime {
     this.io.emit('catalog:changed', { productIds: [...new Set(productIds)] });
   }
 
+  /** The tills' options changed: every till and phone reads them again (they kept the old ones until a reload). */
+  settingsChanged() {
+    this.io.emit('settings:changed');
+  }
+
   /** Who a connection is, from its cookies as they are now (a string: refused, and why). */
   private readonly identify: (
     socket: { handshake: { headers: http.IncomingHttpHeaders }; request: http.IncomingMessage },

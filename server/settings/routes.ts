@@ -28,13 +28,21 @@ export const settingsRoutes = [
     network: true,
     tag: 'settings',
     summary: 'Set how scale labels (EAN-13 prefixes 20–29) embed a price or a weight',
-    handler: async ({ body }, ctx) => saveInStoreLayouts(ctx.db, ctx, body.layouts, ctx.services.now()),
+    handler: async ({ body }, ctx) => {
+      const saved = await saveInStoreLayouts(ctx.db, ctx, body.layouts, ctx.services.now());
+      ctx.services.realtime?.settingsChanged();
+      return saved;
+    },
   }),
   serve(settingsApi.till, {
     access: MANAGERS,
     network: true,
     tag: 'settings',
     summary: 'Set how tills behave: extra payment methods, the discount a cashier may give without a manager, auto-lock delay',
-    handler: async ({ body }, ctx) => saveTillOptions(ctx.db, ctx, body, ctx.services.now()),
+    handler: async ({ body }, ctx) => {
+      const saved = await saveTillOptions(ctx.db, ctx, body, ctx.services.now());
+      ctx.services.realtime?.settingsChanged();
+      return saved;
+    },
   }),
 ];
