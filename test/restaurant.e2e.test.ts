@@ -282,6 +282,12 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
 
   it('Suite fires the next course; a cancelled sent line reaches the kitchen as ANNULÉ with its reason', async () => {
     await expect.poll(() => ines.getByTestId('fire').textContent()).toBe('Suite : Plats');
+    // The bill, opened before the mains are asked for, says the kitchen is not preparing them (1 Magret).
+    await ines.getByTestId('bill').click();
+    await expect
+      .poll(async () => (await ines.getByTestId('bill-unsent').textContent()) ?? '')
+      .toBe('1 article(s) envoyé(s) mais pas encore demandé(s) (Suite) : la cuisine ne les prépare pas.');
+    await ines.getByRole('button', { name: '← Retour' }).click();
     await ines.getByTestId('fire').click();
     await expect.poll(() => printed('cuisine').length).toBe(2);
     expect(printed('cuisine')[1]).toContain('SUITE : PLATS');

@@ -73,8 +73,20 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
     });
     till.startPayment();
   };
+  // Dishes the kitchen has not been sent, or not asked for yet (their course's Suite): said before the bill is
+  // paid (a table paid and closed with its desserts never asked for, found by a walk).
+  const unsent = order.lines.filter((l) => l.status === 'new').length;
+  const unfired = order.lines.filter((l) => l.status === 'sent' && l.firedAt === null).length;
+  const kitchenWarning = (unsent > 0 || unfired > 0) && (
+    <p class="warning" role="status" data-testid="bill-unsent">
+      {[unsent > 0 ? t('salle.bill.unsent', { n: unsent }) : '', unfired > 0 ? t('salle.bill.unfired', { n: unfired }) : '']
+        .filter(Boolean)
+        .join(' ')}
+    </p>
+  );
   return (
     <main class="bill">
+      {kitchenWarning}
       {share !== null ? (
         <>
           <header class="order-head">

@@ -185,6 +185,8 @@ export const en: TillCatalogue = {
   'salle.line.voidedBecause': 'Cancelled: {reason}',
   'salle.line.waiting': 'waiting',
   'salle.lines': 'Order lines',
+  'salle.bill.unsent': '{n} item(s) not sent to the kitchen yet.',
+  'salle.bill.unfired': '{n} item(s) sent but not asked for yet (Next): the kitchen is not preparing them.',
   'salle.merge': 'Merge with another table',
   'salle.merge.confirm': 'Merge table {table} into table {here}?',
   'salle.merge.explain': 'Its dishes and its bill ({amount}) move to this one: one bill for both tables.',

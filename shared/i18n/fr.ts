@@ -191,6 +191,8 @@ export const fr = {
   'salle.line.voidedBecause': 'Annulé : {reason}',
   'salle.line.waiting': 'en attente',
   'salle.lines': 'Lignes de la commande',
+  'salle.bill.unsent': '{n} article(s) pas encore envoyé(s) en cuisine.',
+  'salle.bill.unfired': '{n} article(s) envoyé(s) mais pas encore demandé(s) (Suite) : la cuisine ne les prépare pas.',
   'salle.merge': 'Réunir avec une autre table',
   'salle.merge.confirm': 'Réunir la table {table} avec la table {here} ?',
   'salle.merge.explain': 'Ses plats et son addition ({amount}) passent sur celle-ci : une seule addition pour les deux tables.',
