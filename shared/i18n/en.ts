@@ -108,7 +108,7 @@ export const en: TillCatalogue = {
   'till.printer.cover-open': 'cover open',
   'till.printer.offline': 'offline',
   'till.printer.error': 'in error',
-  'till.printer.state-unknown': 'state unknown',
+  'till.printer.state-unknown': 'no status reported',
   'till.qty.less': 'One less',
   'till.qty.more': 'One more',
   'till.receipt.none': 'No receipt',

@@ -114,7 +114,7 @@ export const fr = {
   'till.printer.cover-open': 'capot ouvert',
   'till.printer.offline': 'hors ligne',
   'till.printer.error': 'en erreur',
-  'till.printer.state-unknown': 'état inconnu',
+  'till.printer.state-unknown': 'sans retour d’état',
   'till.qty.less': 'Un de moins',
   'till.qty.more': 'Un de plus',
   'till.receipt.none': 'Pas de ticket',
