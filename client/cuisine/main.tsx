@@ -339,11 +339,24 @@ function Ticket({
       ))}
       <footer>
         {tk.state === 'ready' && (
-          <button onClick={() => onBump(tk, 'todo')} data-testid="recall">
+          <button
+            onClick={() => onBump(tk, 'todo')}
+            data-testid="recall"
+            aria-label={t('cuisine.bumpLabel', { action: t('cuisine.recall'), table: tk.table })}
+          >
             {t('cuisine.recall')}
           </button>
         )}
-        <button class="bump primary" onClick={() => onBump(tk, NEXT[tk.state])} data-testid="bump">
+        {/* Named with its table, as Réimprimer is: every card's « Prêt » read alike to a screen reader. */}
+        <button
+          class="bump primary"
+          onClick={() => onBump(tk, NEXT[tk.state])}
+          data-testid="bump"
+          aria-label={t('cuisine.bumpLabel', {
+            action: tk.kind === 'void' ? t('cuisine.seen') : tk.state === 'todo' ? t('cuisine.ready') : t('cuisine.serve'),
+            table: tk.table,
+          })}
+        >
           {tk.kind === 'void' ? t('cuisine.seen') : tk.state === 'todo' ? t('cuisine.ready') : t('cuisine.serve')}
         </button>
         <button onClick={() => onReprint(tk)} aria-label={t('cuisine.reprintLabel', { table: tk.table })}>

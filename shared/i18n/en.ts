@@ -268,6 +268,7 @@ export const en: TillCatalogue = {
   'cuisine.serve': 'Served',
   'cuisine.reprint': 'Reprint',
   'cuisine.reprintLabel': 'Reprint the ticket for table {table}',
+  'cuisine.bumpLabel': '{action}: table {table}',
   'cuisine.pair': 'Pair this kitchen screen',
   'salle.table.word': 'Table',
   'salle.table.busyBy': ', taken by {waiter}:',

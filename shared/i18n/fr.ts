@@ -274,6 +274,7 @@ export const fr = {
   'cuisine.serve': 'Servi',
   'cuisine.reprint': 'Réimprimer',
   'cuisine.reprintLabel': 'Réimprimer le bon de la table {table}',
+  'cuisine.bumpLabel': '{action} : table {table}',
   'cuisine.pair': 'Appairer cet écran de cuisine',
   'salle.table.word': 'Table',
   'salle.table.busyBy': ', occupée par {waiter} :',

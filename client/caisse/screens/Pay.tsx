@@ -230,7 +230,8 @@ export function PayScreen({ s }: { s: TillState }) {
             })}
           </p>
         )}
-        {!s.household && !s.orderShare && (
+        {/* The épicerie solidaire's household card: not at the restaurant (its phones offered it, found by a walk). */}
+        {!s.household && !s.orderShare && !s.orderPart && s.device?.outlet !== 'restaurant' && (
           <button
             class="secondary"
             data-testid="solidarity-card"
