@@ -240,7 +240,15 @@ function Picker({
     return catalog.data.categories.filter((c) => used.has(c.id));
   }, [catalog]);
   const [category, setCategory] = useState<number | null>(null);
-  const current = category ?? categories[0]?.id ?? null;
+  // The menu opens on the earliest course's dishes (it opened on a shop category of one yoghurt, found by a
+  // walk); a menu without courses on its first category.
+  const opening = useMemo(() => {
+    if (!catalog) return null;
+    const dishes = catalog.products.filter((p) => p.course !== null && p.categoryId !== null);
+    dishes.sort((a, b) => COURSES.indexOf(a.course!) - COURSES.indexOf(b.course!));
+    return dishes[0]?.categoryId ?? null;
+  }, [catalog]);
+  const current = category ?? opening ?? categories[0]?.id ?? null;
   const list = !catalog ? [] : query.trim() ? catalog.search(query, 40) : catalog.products.filter((p) => p.categoryId === current);
   const search = useRef<HTMLInputElement>(null);
   return (
