@@ -184,7 +184,7 @@ describe('a tail deleted after the last Z', () => {
     );
     const reported = await till.post('/api/devices/current/head', { training: false, number: last.number, hash: last.hash });
     expect(reported.status).toBe(200);
-    expect(reported.body).toEqual({ known: false });
+    expect(reported.body).toEqual({ known: false, lastNumber: 3 });
     const verify = (await shop.admin.get('/api/journal/verify')).body;
     expect(verify.ok).toBe(false);
     expect(verify.problems).toContainEqual(
@@ -302,8 +302,8 @@ describe('a till reporting its last acknowledged ticket', () => {
     expect((await shop.admin.get('/api/events?kind=journal.head_missing')).body).toEqual([]);
     // n°7 was never received; reported twice (each sync), one alert.
     const unknown = { training: false, number: 7, hash: 'ab'.repeat(32) };
-    expect((await till.post('/api/devices/current/head', unknown)).body).toEqual({ known: false });
-    expect((await till.post('/api/devices/current/head', unknown)).body).toEqual({ known: false });
+    expect((await till.post('/api/devices/current/head', unknown)).body).toEqual({ known: false, lastNumber: 1 });
+    expect((await till.post('/api/devices/current/head', unknown)).body).toEqual({ known: false, lastNumber: 1 });
     const alerts = (await shop.admin.get('/api/events?kind=journal.head_missing')).body as { subject: string; data: any }[];
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({
@@ -313,6 +313,7 @@ describe('a till reporting its last acknowledged ticket', () => {
     // The known number with another hash is as much a loss.
     expect((await till.post('/api/devices/current/head', { training: false, number: 1, hash: 'cd'.repeat(32) })).body).toEqual({
       known: false,
+      lastNumber: 1,
     });
     expect((await shop.admin.get('/api/events?kind=journal.head_missing')).body).toHaveLength(2);
   });

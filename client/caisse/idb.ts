@@ -2,19 +2,25 @@
  * The till's own storage (IndexedDB): the catalogue and settings to sell offline, the tickets waiting for
  * the server (outbox), parked tickets, and tickets the server refused (kept, never dropped).
  */
-export type Store = 'kv' | 'outbox' | 'parked' | 'refused';
+export type Store = 'kv' | 'outbox' | 'parked' | 'refused' | 'sent';
 
 let opening: Promise<IDBDatabase> | null = null;
 
 export function openTillDb(name = 'comptoir-caisse'): Promise<IDBDatabase> {
   opening ??= new Promise((resolve, reject) => {
-    const req = indexedDB.open(name, 1);
+    // Version 2 adds `sent`: the tickets the server acknowledged, kept two weeks to send again to a server
+    // restored from a backup that lacks them.
+    const req = indexedDB.open(name, 2);
     req.onupgradeneeded = () => {
       const db = req.result;
-      db.createObjectStore('kv');
-      db.createObjectStore('outbox', { keyPath: 'seq' });
-      db.createObjectStore('parked', { keyPath: 'id' });
-      db.createObjectStore('refused', { keyPath: 'seq' });
+      const make = (store: Store, keyPath?: string) => {
+        if (!db.objectStoreNames.contains(store)) db.createObjectStore(store, keyPath ? { keyPath } : undefined);
+      };
+      make('kv');
+      make('outbox', 'seq');
+      make('parked', 'id');
+      make('refused', 'seq');
+      make('sent', 'id');
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
@@ -92,6 +98,17 @@ export async function numberAndQueue<T extends object>(
   tx.objectStore('outbox').put(ticket);
   await done(tx);
   return ticket;
+}
+
+/** Puts requests back in the outbox, after what is queued, keeping their ids, numbers and bodies. */
+export async function requeue<T extends object>(items: readonly T[]): Promise<void> {
+  const db = await openTillDb();
+  const tx = db.transaction(['kv', 'outbox'], 'readwrite');
+  const kv = tx.objectStore('kv');
+  let seq = ((await result(kv.get('outbox.seq'))) as number | undefined) ?? 0;
+  for (const item of items) tx.objectStore('outbox').put({ ...item, seq: ++seq });
+  kv.put(seq, 'outbox.seq');
+  return done(tx);
 }
 
 /** The server recorded a ticket under a later number than this tablet gave it: the next one follows it. */

@@ -9,13 +9,28 @@ import { drawerApi, type CashMovementBody, type CashMovementView, type TillDayVi
 import { CatalogIndex, type CatalogData } from './catalog.ts';
 import { catalogApi } from '../../shared/api/catalog.ts';
 import { emptyCart, priceCart, saleLines, type Cart } from './cart.ts';
-import { all, del, get, numberAndQueue, put, raiseCounter } from './idb.ts';
+import { all, del, get, numberAndQueue, put, raiseCounter, requeue } from './idb.ts';
 import { Outbox, type OutboxItem, type OutboxState, type RefusedItem } from './outbox.ts';
 import { uuidv7 } from '../../shared/uuid.ts';
 import { settle } from '../../shared/sales.ts';
 import { rejoinWhenDropped } from '../rejoin.ts';
 
 /** The till this tablet is paired with, as `GET /api/devices/current` gives it (kept for offline starts). */
+
+/** A ticket the server acknowledged, kept (IndexedDB `sent`) to send again to a server restored without it. */
+interface SentItem {
+  id: string;
+  kind: 'sale' | 'refund';
+  path: string;
+  body: unknown;
+  number: number;
+  totalCents?: number;
+  tillId: number;
+  training: boolean;
+  sentAt: string;
+}
+const SENT_KEPT_MS = 14 * 24 * 3_600_000;
+
 export type DeviceInfo = CurrentDevice;
 export interface User {
   id: number;
@@ -205,10 +220,37 @@ export class Till {
     await this.headWrite;
     const device = this.state.device;
     if (!device) return;
+    await this.forgetOldSent();
     for (const training of [false, true]) {
       const head = await get<{ number: number; hash: string }>('kv', `journalHead:${device.id}:${training ? 'training' : 'real'}`);
-      if (head) await call(tillsApi.reportHead, { body: { training, number: head.number, hash: head.hash } }).catch(() => undefined);
+      if (!head) continue;
+      const reply = await call(tillsApi.reportHead, { body: { training, number: head.number, hash: head.hash } }).catch(() => null);
+      // The server lacks what it acknowledged (restored from an older backup): what this tablet kept beyond
+      // the server's last number goes again, with its own id and number (a probe's restore lost six
+      // acknowledged tickets for good: the tablet had forgotten them).
+      if (reply && !reply.known && reply.lastNumber !== undefined) await this.sendAgain(device.id, training, reply.lastNumber);
     }
+  }
+
+  /** The acknowledged tickets kept (`sent`) of this till beyond `after`, queued again in their order. */
+  private async sendAgain(tillId: number, training: boolean, after: number) {
+    const kept = (await all<SentItem>('sent'))
+      .filter((x) => x.tillId === tillId && x.training === training && x.number > after)
+      .sort((a, b) => a.number - b.number);
+    if (!kept.length) return;
+    const queuedAt = new Date().toISOString();
+    await requeue(kept.map(({ id, kind, path, body, number, totalCents }) => ({ id, kind, path, body, number, totalCents, queuedAt })));
+    // Out of `sent` until the server acknowledges them again (one it refuses stays with the refused, for a
+    // manager, and is not sent again and again).
+    for (const x of kept) await del('sent', x.id);
+    await this.outbox.refreshCounts();
+    void this.outbox.kick();
+  }
+
+  /** Acknowledged tickets are kept two weeks (the backups a restore would start from are newer). */
+  private async forgetOldSent() {
+    const before = new Date(Date.now() - SENT_KEPT_MS).toISOString();
+    for (const x of await all<SentItem>('sent')) if (x.sentAt < before) await del('sent', x.id);
   }
 
   /** Listens on the till's socket (now, or once it connects). */
@@ -749,6 +791,21 @@ export class Till {
         const known = await get<{ number: number }>('kv', key);
         if (!known || known.number <= head.number) await put('kv', head, key);
       });
+      // The ticket itself, as recorded (its number), kept to send again to a server that would lose it; a
+      // manager's PIN is not kept.
+      const { approvalPin: _pin, ...body } = (item.body ?? {}) as Record<string, unknown>;
+      const kept: SentItem = {
+        id: item.id,
+        kind: item.kind,
+        path: item.path,
+        body: { ...body, number: ack.number },
+        number: ack.number,
+        ...(item.totalCents !== undefined ? { totalCents: item.totalCents } : {}),
+        tillId: ack.tillId,
+        training: ack.training === true,
+        sentAt: new Date().toISOString(),
+      };
+      void put('sent', kept).catch(() => undefined);
     }
     if (renumbered !== null && device) void raiseCounter(`number:${device.id}:${device.trainingMode ? 'training' : 'real'}`, renumbered);
     const f = this.state.finished;

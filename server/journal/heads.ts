@@ -296,24 +296,41 @@ export async function journalAlerts(db: Db): Promise<VerifyProblem[]> {
     .where('kind', 'in', ['journal.head_missing', 'journal.witness_ahead'])
     .orderBy('id')
     .execute();
-  return rows.map((r) => {
+  const problems: VerifyProblem[] = [];
+  for (const r of rows) {
     const data = JSON.parse(r.data) as {
       number?: number;
       chain?: string;
       chains?: { chain: string; witnessed: number; database: number }[];
     };
-    return r.kind === 'journal.head_missing'
-      ? {
-          record: `event:${r.id}`,
-          fault: 'till-head-missing',
-          detail: `${r.subject ?? 'a till'} reported ticket n°${data.number} (${data.chain}) on ${r.at}, which the server lacked or held with another hash`,
-        }
-      : {
-          record: `event:${r.id}`,
-          fault: 'witness-ahead',
-          detail: `at start on ${r.at} the witness held more than the database: ${(data.chains ?? []).map((c) => `${c.chain} ${c.database} < ${c.witnessed}`).join(', ')}`,
-        };
-  });
+    // Given back: the tablet sent that ticket again after the alert (it keeps what the server acknowledged,
+    // client/caisse/till.ts `sendAgain`), so the server holds that number, received since.
+    const till = r.kind === 'journal.head_missing' ? data.chain?.match(/^till:(\d+)(:training)?$/) : null;
+    if (till && typeof data.number === 'number') {
+      const back = await db
+        .selectFrom('sales')
+        .select('received_at')
+        .where('till_id', '=', Number(till[1]))
+        .where('training', '=', till[2] ? 1 : 0)
+        .where('number', '=', data.number)
+        .executeTakeFirst();
+      if (back?.received_at && back.received_at >= r.at) continue;
+    }
+    problems.push(
+      r.kind === 'journal.head_missing'
+        ? {
+            record: `event:${r.id}`,
+            fault: 'till-head-missing',
+            detail: `${r.subject ?? 'a till'} reported ticket n°${data.number} (${data.chain}) on ${r.at}, which the server lacked or held with another hash`,
+          }
+        : {
+            record: `event:${r.id}`,
+            fault: 'witness-ahead',
+            detail: `at start on ${r.at} the witness held more than the database: ${(data.chains ?? []).map((c) => `${c.chain} ${c.database} < ${c.witnessed}`).join(', ')}`,
+          },
+    );
+  }
+  return problems;
 }
 
 /** A chain's last record as a closing names it: which chain, how far, with what hash. */

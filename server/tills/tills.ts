@@ -362,7 +362,7 @@ export async function reportTillHead(
   actor: Actor,
   head: z.output<typeof tillHeadBody>,
   services: Pick<AppServices, 'now' | 'writes' | 'fiscal'>,
-): Promise<{ known: boolean }> {
+): Promise<{ known: boolean; lastNumber?: number }> {
   const tillId = requireTill(actor).tillId;
   const chain = tillChain(tillId, head.training);
   const stored = await db
@@ -378,6 +378,15 @@ export async function reportTillHead(
     return { known: true };
   }
   const subject = `till:${tillId}`;
+  // Where the server's chain ends: the tablet sends again what it kept beyond (a restored backup lacks them).
+  const end = await db
+    .selectFrom('sales')
+    .select('number')
+    .where('till_id', '=', tillId)
+    .where('training', '=', head.training ? 1 : 0)
+    .orderBy('number', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   await services.writes.run(async (trx) => {
     if (await headMissingEvent(trx, subject, head.number, head.hash)) return;
     const last = await trx
@@ -403,5 +412,5 @@ export async function reportTillHead(
       at: services.now().toISOString(),
     });
   });
-  return { known: false };
+  return { known: false, lastNumber: end?.number ?? 0 };
 }

@@ -21,7 +21,8 @@ export const tillHeadBody = z.strictObject({
   number: int.positive(),
   hash: z.string().regex(/^[0-9a-f]{64}$/, 'empreinte SHA-256 attendue (64 caractères hexadécimaux)'),
 });
-export const tillHeadReply = z.strictObject({ known: z.boolean() });
+/** `lastNumber` (unknown head only): where the server's chain of that till ends; the tablet sends again what it kept beyond. */
+export const tillHeadReply = z.strictObject({ known: z.boolean(), lastNumber: int.optional() });
 
 export const outletView = z.strictObject({ id: int, code: outletCodeSchema, name: z.string() });
 export type OutletView = z.infer<typeof outletView>;
