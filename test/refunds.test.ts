@@ -113,6 +113,30 @@ describe('refunds', () => {
     number -= 1;
   });
 
+  // Found by a security probe: a ticket dated in year 0 was booked on a day « 1-01-01 », and every sale of its
+  // counter then answered 500; one dated 1970 was on no Z. More than a year back is refused, by name.
+  it('refuses a sale or a refund dated more than a year back', async () => {
+    for (const createdAt of ['0000-01-01T10:00:00Z', '1970-01-01T10:00:00Z']) {
+      const sale = await till.post('/api/sales', {
+        id: uuidv7(),
+        tillId: 1,
+        number: number + 1,
+        createdAt,
+        lines: [{ productId: miel.id, quantity: 1, unitPriceCents: 950 }],
+        payments: [{ method: 'cash', amountCents: 950 }],
+        totalCents: 950,
+      });
+      expect(sale.status).toBe(422);
+      expect(sale.body.error.fields).toEqual([{ field: 'createdAt', reason: 'plus d’un an avant l’heure du serveur' }]);
+      const res = await till.post('/api/refunds', refund([{ lineNo: 2, quantity: 1 }], -808, { createdAt }));
+      expect(res.status).toBe(422);
+      expect(res.body.error.fields).toEqual([{ field: 'createdAt', reason: 'plus d’un an avant l’heure du serveur' }]);
+      number -= 1;
+    }
+    // The till still sells: its counter is not out of service.
+    expect((await till.get('/api/drawer/day')).status).toBe(200);
+  });
+
   it('never refunds more than was sold', async () => {
     const res = await till.post('/api/refunds', refund([{ lineNo: 2, quantity: 1 }], -808));
     expect(res.status).toBe(422);
