@@ -113,6 +113,9 @@ describe('realtime over socket.io', () => {
     const tillSocket = await connect(shop.url, till);
     sockets.push(tillSocket);
     const heard = collect(tillSocket, 'settings:changed');
+    const producerSocket = await connect(shop.url, asA);
+    sockets.push(producerSocket);
+    const producerHeard = collect(producerSocket, 'settings:changed');
     const options = (await till.get('/api/devices/current')).body.options;
     const saved = await shop.admin.put('/api/settings/till', {
       extraPaymentMethods: options.extraPaymentMethods,
@@ -122,6 +125,8 @@ describe('realtime over socket.io', () => {
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     await settle();
     expect(heard).toHaveLength(1);
+    // A producer's connection is not told (nothing of theirs).
+    expect(producerHeard).toHaveLength(0);
     expect((await till.get('/api/devices/current')).body.options.autoLockSeconds).toBe(240);
   });
 

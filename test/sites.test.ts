@@ -470,6 +470,10 @@ describe('a network of sites', () => {
       testPage: (await tied.post(`/api/printers/${network}/test`)).status,
     }).toEqual({ listed: false, rename: 404, readdress: 404, drawer: 404, testPage: 404 });
     expect((await tied.patch(`/api/tills/${rodezTill}`, { printerId: network })).status).toBe(400);
+    // Nor a printer of theirs at its address (the drawer of Castres opened from Rodez that way).
+    const twin = await tied.post('/api/printers', { name: 'Jumelle', role: 'receipt', uri: 'file:ticket-reseau', drawer: true });
+    expect(twin.status, JSON.stringify(twin.body)).toBe(400);
+    expect(twin.body.error.fields).toEqual([{ field: 'uri', reason: 'adresse d’une imprimante d’un autre site' }]);
     expect((await admin.patch('/api/tills/1', { printerId: null })).status).toBe(200);
     expect((await admin.patch(`/api/printers/${network}`, { active: false })).status).toBe(200);
     expect((await tied.get('/api/stations')).body.map((s: { id: number }) => s.id)).not.toContain(station);

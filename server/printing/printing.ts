@@ -20,7 +20,7 @@ import { getSlip } from '../stock/ledger.ts';
 import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './documents.ts';
 import { createPrinter, getPrinter, listPrinters, updatePrinter } from './printers.ts';
 import { outletNameByCode, outletNameById, saleNumber } from './queries.ts';
-import { siteOf, siteScope, type SiteAsker } from '../sites/sites.ts';
+import { printerOfSite, siteOf, siteScope, type SiteAsker } from '../sites/sites.ts';
 import { PrintQueue } from './queue.ts';
 import { closingReport, depositSlip, thermalLabels } from './receipt.ts';
 
@@ -170,7 +170,26 @@ export async function addPrinter(
 ) {
   const userId = requireUser(actor).id;
   const siteId = await siteOf(actor);
+  await refuseOtherSitesAddress(db, actor, input.uri);
   return db.transaction().execute((trx) => createPrinter(trx, input, userId, now, siteId, allowLocal));
+}
+
+/**
+ * A manager tied to a site does not name the address of another site's printer for a printer of theirs (a
+ * probe, tied to Rodez, made one at Castres' receipt printer's address and opened its drawer from Rodez).
+ * The same address written otherwise (a host name for its IP) is not caught here: the network's managers
+ * see every printer's address.
+ */
+async function refuseOtherSitesAddress(db: Db, actor: SiteAsker, uri: string | undefined): Promise<void> {
+  const tied = siteScope(actor);
+  if (tied === null || uri === undefined) return;
+  const clash = await db
+    .selectFrom('printers')
+    .select('id')
+    .where('uri', '=', uri)
+    .where((eb) => eb.not(printerOfSite(eb, tied)))
+    .executeTakeFirst();
+  if (clash) throw new Invalid({ field: 'uri', reason: 'adresse d’une imprimante d’un autre site' });
 }
 
 /** A printer changed (switched back on, another address): the queue looks again at once. */
@@ -185,6 +204,7 @@ export async function changePrinter(
 ) {
   const userId = requireUser(actor).id;
   await requireAccess(db, actor, { printer: id });
+  await refuseOtherSitesAddress(db, actor, patch.uri);
   const siteId = await siteOf(actor);
   const printer = await db.transaction().execute((trx) => updatePrinter(trx, id, patch, userId, now, siteId, allowLocal));
   prints.kick();

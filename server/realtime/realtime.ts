@@ -143,7 +143,12 @@ export class Realtime {
         const printers = [
           ...new Set([...(till?.printer_id ? [till.printer_id] : []), ...(till ? await stationPrinters(db, till.outlet_id) : [])]),
         ];
-        await socket.join([`till:${device.tillId}`, ...(till ? [`outlet:${till.outlet_id}`] : []), ...printers.map((p) => `printer:${p}`)]);
+        await socket.join([
+          'tills',
+          `till:${device.tillId}`,
+          ...(till ? [`outlet:${till.outlet_id}`] : []),
+          ...printers.map((p) => `printer:${p}`),
+        ]);
         // A till that (re)connects learns its printers' state at once.
         for (const printerId of this.printerStatus ? printers : []) {
           const status = await this.printerStatus!(printerId).catch(() => null);
@@ -397,7 +402,8 @@ export class Realtime {
 
   /** The tills' options changed: every till and phone reads them again (they kept the old ones until a reload). */
   settingsChanged() {
-    this.io.emit('settings:changed');
+    // The tablets only (a producer's connection heard it, found by a probe).
+    this.io.to('tills').emit('settings:changed');
   }
 
   /** Who a connection is, from its cookies as they are now (a string: refused, and why). */

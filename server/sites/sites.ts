@@ -94,7 +94,11 @@ export function printerOfSite(eb: ExpressionBuilder<Database, 'printers'>, siteI
       .where('vo.site_id', '!=', siteId),
   );
   return eb.or([
-    eb('printers.outlet_id', 'in', eb.selectFrom('outlets as so').select('so.id').where('so.site_id', '=', siteId)),
+    // `is not null` first: `null in (…)` is unknown, and `not` of it would drop the row from a `not` below.
+    eb.and([
+      eb('printers.outlet_id', 'is not', null),
+      eb('printers.outlet_id', 'in', eb.selectFrom('outlets as so').select('so.id').where('so.site_id', '=', siteId)),
+    ]),
     eb.and([eb('printers.outlet_id', 'is', null), eb.not(tillElsewhere), eb.not(stationElsewhere)]),
   ]);
 }

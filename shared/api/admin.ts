@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, outletCodeSchema, roleSchema, trimmed } from './common.ts';
+import { idSchema, outletCodeSchema, printable, roleSchema, trimmed, UNPRINTABLE_REASON } from './common.ts';
 import { endpoint, noContent } from './contract.ts';
 
 export const passwordSchema = z.string().min(10, 'au moins 10 caractères').max(256);
@@ -66,7 +66,7 @@ export type UserCreate = z.infer<typeof userCreateBody>;
 /** A ticket (or refund) the server refused to a till's outbox, reported whole for a manager to deal with. */
 export const refusedTicketBody = z
   .object({
-    id: z.string().min(1).max(64),
+    id: z.string().min(1).max(64).refine(printable, UNPRINTABLE_REASON),
     kind: z.enum(['sale', 'refund', 'receipt', 'op', 'cash']),
     number: z.number().int().optional(),
     totalCents: z.number().int().optional(),
@@ -75,7 +75,7 @@ export const refusedTicketBody = z
     body: z.unknown().refine((b) => JSON.stringify(b ?? null).length <= 65_536, 'au plus 64 Ko'),
     /** 4xx from the server, 5xx it gave up on, or 0 for an answer that never came in a usable form. */
     status: z.number().int().min(0).max(599),
-    message: z.string().max(2000),
+    message: z.string().max(2000).refine(printable, UNPRINTABLE_REASON),
     queuedAt: z.string().max(40),
     refusedAt: z.string().max(40),
   })

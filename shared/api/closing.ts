@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, outletCodeSchema } from './common.ts';
+import { isoDate, outletCodeSchema, printable, UNPRINTABLE_REASON } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 
 export const xQuery = z.object({ outlet: outletCodeSchema.default('shop'), day: isoDate.optional() }).strict();
@@ -9,7 +9,7 @@ export const closeDayBody = z
     day: isoDate,
     /** What the manager counted in the drawer. */
     cashCountedCents: z.number().int().min(0).max(100_000_000),
-    note: z.string().trim().max(500).optional(),
+    note: z.string().trim().max(500).refine(printable, UNPRINTABLE_REASON).optional(),
     /** The restaurant's tables still open: refused unless the manager closes with them listed on the Z. */
     withOpenTables: z.boolean().default(false),
     /**

@@ -54,8 +54,9 @@ const UNPRINTABLE =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const printable = (s: string) => !UNPRINTABLE.test(s);
 
-export const trimmed = (min: number, max: number) =>
-  z.string().trim().min(min).max(max).refine(printable, 'caractère de contrôle ou d’inversion du sens d’écriture interdit');
+export const UNPRINTABLE_REASON = 'caractère de contrôle ou d’inversion du sens d’écriture interdit';
+
+export const trimmed = (min: number, max: number) => z.string().trim().min(min).max(max).refine(printable, UNPRINTABLE_REASON);
 
 /** SIRET: 14 digits with a Luhn check (INSEE); La Poste's establishments are the documented exception. */
 export function isValidSiret(siret: string): boolean {
