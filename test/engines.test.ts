@@ -69,8 +69,8 @@ describe.skipIf(testEngine !== 'postgres')('one schema on SQLite and on PostgreS
     );
     expect(pgRules).toEqual(liteRules);
     // Tickets, lines, payments, VAT, stock ledger, events, closings, cash, prices, invoices, mandates, keys, heads,
-    // and the sites' own prices.
-    expect(new Set(liteRules.map((r) => r.tbl_name)).size).toBe(14);
+    // the sites' own prices, and the producers' commission terms.
+    expect(new Set(liteRules.map((r) => r.tbl_name)).size).toBe(15);
   });
 
   it('refuses an edit of the event log as SQLite does, naming the rule, as a constraint violation', async () => {

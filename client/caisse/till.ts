@@ -247,11 +247,17 @@ export class Till {
     void this.outbox.kick();
   }
 
-  /** Acknowledged tickets are kept two weeks (the backups a restore would start from are newer). */
+  /**
+   * Acknowledged tickets are kept two weeks (the backups a restore would start from are newer); looked through
+   * once an hour at most (the heads are reported after every sale).
+   */
   private async forgetOldSent() {
+    if (Date.now() - this.sentPrunedAt < 3_600_000) return;
+    this.sentPrunedAt = Date.now();
     const before = new Date(Date.now() - SENT_KEPT_MS).toISOString();
     for (const x of await all<SentItem>('sent')) if (x.sentAt < before) await del('sent', x.id);
   }
+  private sentPrunedAt = 0;
 
   /** Listens on the till's socket (now, or once it connects). */
   onSocket(hook: (socket: Socket<ServerToClientEvents, ClientToServerEvents>) => void) {

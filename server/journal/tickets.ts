@@ -251,6 +251,8 @@ export const FISCAL_COLUMNS: Record<string, Record<string, 'hash' | `derived: ${
     training: 'derived: a copy of its ticket’s training flag (which the hash covers), for the same index; verify compares them',
     kind: 'derived: a copy of its ticket’s kind (which the hash covers), for the same index; verify compares them',
     outlet_id: 'derived: a copy of its ticket’s outlet (which the hash covers), for the same index; verify compares them',
+    category_id:
+      'derived: its product’s category when sold (a refund: its refunded line’s), for the commission and the solidarity shares; no amount of the ticket depends on it',
     line_no: 'hash',
     product_id: 'hash',
     name: 'hash',
