@@ -15,8 +15,6 @@ import { uuidv7 } from '../../shared/uuid.ts';
 import { settle } from '../../shared/sales.ts';
 import { rejoinWhenDropped } from '../rejoin.ts';
 
-/** The till this tablet is paired with, as `GET /api/devices/current` gives it (kept for offline starts). */
-
 /** A ticket the server acknowledged, kept (IndexedDB `sent`) to send again to a server restored without it. */
 interface SentItem {
   id: string;
@@ -31,6 +29,7 @@ interface SentItem {
 }
 const SENT_KEPT_MS = 14 * 24 * 3_600_000;
 
+/** The till this tablet is paired with, as `GET /api/devices/current` gives it (kept for offline starts). */
 export type DeviceInfo = CurrentDevice;
 export interface User {
   id: number;
