@@ -188,13 +188,13 @@ describe('closings (Z), X reports and closed days', () => {
       expect(back.status).toBe(201);
       expect(back.body.businessDay).toBe('2026-11-01');
     }
-    // A clock gone back years (2019) is refused by name: more than a year before the server's time (a ticket
+    // A clock gone back years (2019) is refused by name: more than three years before the server's time (a ticket
     // dated in year 0 put a counter without a Z out of service); the till keeps it for a manager.
     const years = await sell('2019-03-01T10:00:00Z', [{ productId: biere.id, quantity: 1, unitPriceCents: 320 }], 320, [
       { method: 'cash', amountCents: 320 },
     ]);
     expect(years.status).toBe(422);
-    expect(years.body.error.fields).toEqual([{ field: 'createdAt', reason: 'plus d’un an avant l’heure du serveur' }]);
+    expect(years.body.error.fields).toEqual([{ field: 'createdAt', reason: 'plus de trois ans avant l’heure du serveur' }]);
     number -= 1;
     const x = (await shop.admin.get('/api/closings/x?outlet=shop&day=2026-11-01')).body;
     // The two of the previous test, and these two: 840 + 2 × 320.

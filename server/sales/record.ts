@@ -150,17 +150,17 @@ export function refuseFutureTicket(createdAt: Date, now: Date): void {
   }
   // Nor from long ago: a ticket dated in year 0 was booked on a day « 1-01-01 » and put its counter out of
   // service (500 on every sale), one dated 1970 was on no Z and chose the commission rates of its day (found
-  // by a security probe). A tablet offline for more than a year hands it to a manager (refused tickets).
+  // by a security probe). A tablet offline for years hands it to a manager (refused tickets).
   if (createdAt.getTime() < now.getTime() - MAX_TICKET_AGE_MS) {
     throw new Unprocessable(
-      'La date du ticket a plus d’un an : vérifiez l’horloge de la tablette, ou confiez le ticket au journal (un responsable).',
-      [{ field: 'createdAt', reason: 'plus d’un an avant l’heure du serveur' }],
+      'La date du ticket a plus de trois ans : vérifiez l’horloge de la tablette, ou confiez le ticket au journal (un responsable).',
+      [{ field: 'createdAt', reason: 'plus de trois ans avant l’heure du serveur' }],
     );
   }
 }
 
-/** How old a ticket may be when it reaches the server: a year and a month (a fiscal year's late tickets). */
-export const MAX_TICKET_AGE_MS = 400 * 24 * 3_600_000;
+/** How old a ticket may be when it reaches the server: three years (absurd dates out, a past year's history in). */
+export const MAX_TICKET_AGE_MS = 3 * 366 * 24 * 3_600_000;
 
 /** What a ticket's checks against the catalogue found: its till, its lines priced, its payments settled. */
 type Checked = Awaited<ReturnType<typeof checkSale>>;
