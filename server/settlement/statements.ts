@@ -23,7 +23,7 @@ import { isDemo, readSetting, shopIdentity } from '../settings/settings.ts';
 import { producerScope, requireAccess, requireUser, type Actor } from '../auth/access.ts';
 import { renderInThread, type StatementRenderer } from './documents.ts';
 import { statementsCsv } from './portal.ts';
-import { appendCommissionTerms, commissionHistory, rateAt } from './commission-history.ts';
+import { appendCommissionTerms, commissionHistory, rateAt, type TermsVersion } from './commission-history.ts';
 import { salesWatermark, unsettledKitchenUse, unsettledLines, type UnsettledLine } from './queries.ts';
 import { statementPdf, type StatementDocument } from './statement-pdf.ts';
 
@@ -84,8 +84,13 @@ export async function producerTerms(db: Db, actor: Actor, producerId: number): P
  * The terms a statement states: those in force at the end of its period (each line bears its own rate, of its
  * day of sale: a business probe found an issued statement stating the rates changed after its period).
  */
-async function termsOfPeriodEnd(db: Db, current: CommissionTerms, to: string, timeZone: string): Promise<CommissionTerms> {
-  const history = await commissionHistory(db, current.producerId);
+async function termsOfPeriodEnd(
+  db: Db,
+  current: CommissionTerms,
+  history: readonly TermsVersion[],
+  to: string,
+  timeZone: string,
+): Promise<CommissionTerms> {
   const inForce = history.filter((v) => businessDay(v.validFrom, timeZone) <= to).at(-1) ?? history[0];
   if (!inForce) return current;
   const ids = [...inForce.byCategory.keys()];
@@ -192,7 +197,7 @@ async function unsettledItems(
   to: string,
   terms: CommissionTerms,
   timeZone: string,
-): Promise<{ items: StatementItem[]; watermark: number }> {
+): Promise<{ items: StatementItem[]; watermark: number; history: TermsVersion[] }> {
   // Read first: a sale written after this read is above the mark, so the next statement sees it.
   const watermark = await salesWatermark(db);
   const first = await db
@@ -320,7 +325,7 @@ async function unsettledItems(
       }
     }
   }
-  return { items, watermark };
+  return { items, watermark, history };
 }
 
 /**
@@ -390,8 +395,8 @@ export async function statementFor(
     .executeTakeFirst();
   if (issued) return viewOfRow(issued);
   const current = await commissionTerms(db, producerId);
-  const { items } = await unsettledItems(db, producerId, period.from, period.to, current, timeZone);
-  const terms = await termsOfPeriodEnd(db, current, period.to, timeZone);
+  const { items, history } = await unsettledItems(db, producerId, period.from, period.to, current, timeZone);
+  const terms = await termsOfPeriodEnd(db, current, history, period.to, timeZone);
   return {
     id: null,
     number: null,
@@ -621,8 +626,8 @@ export async function prepareStatement(
   const producer = await producerOf(db, producerId);
   await checkNoOverlap(db, producerId, period);
   const current = await commissionTerms(db, producerId);
-  const { items, watermark } = await unsettledItems(db, producerId, period.from, period.to, current, timeZone);
-  const terms = await termsOfPeriodEnd(db, current, period.to, timeZone);
+  const { items, watermark, history } = await unsettledItems(db, producerId, period.from, period.to, current, timeZone);
+  const terms = await termsOfPeriodEnd(db, current, history, period.to, timeZone);
   const totals = await totalsFor(db, producerId, period, items, terms.commissionVatRateBp);
   // Commissionnaire: the statement is the producer's self-billed invoice, which needs their mandate.
   let mandate: PreparedStatement['mandate'] = null;
