@@ -271,13 +271,39 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await ticket.getByTestId('bump').click();
     await expect.poll(() => ticket.getByTestId('bump').textContent()).toBe('Servi');
     await expect.poll(() => kitchen.getByTestId('all-day').textContent()).toBe('');
-    // Enter on the focused button: served.
+    // Both waiters are told, whoever took the order: the two salads (two lines, one dish) of table 1, not the
+    // duck that waits for Suite.
+    for (const page of [ines, baptiste])
+      await expect
+        .poll(() => page.getByTestId('ready-ticket').textContent())
+        .toMatch(/^Prêt · Table 1 : 2 × Salade de chèvre · depuis 0 min/);
+    expect(await ines.getByTestId('ready-ticket').textContent()).not.toContain('Magret');
+    expect(await accessibilityProblems(ines)).toEqual([]);
+    await screenshot(ines, 'salle-ready-phone');
+    await screenshot(baptiste, 'salle-ready-other-phone');
+    // Enter on the focused button: served; the phones no longer show it.
     await ticket.getByTestId('bump').focus();
     await kitchen.keyboard.press('Enter');
     await expect.poll(() => kitchen.getByTestId('kitchen-ticket').count()).toBe(0);
+    for (const page of [ines, baptiste]) await expect.poll(() => page.getByTestId('ready-ticket').count()).toBe(0);
     await kitchen.getByTestId('recall').first().click();
     await expect.poll(() => kitchen.getByTestId('kitchen-ticket').count()).toBe(1);
     await expect.poll(() => kitchen.getByTestId('all-day').textContent()).toBe('2 Salade de chèvre');
+    expect(await ines.getByTestId('ready-ticket').count()).toBe(0);
+
+    // Ready again; a phone reloaded meanwhile reads it from the stations; the waiter who carries it says so
+    // from the phone: served on the kitchen's screen, gone from the other phone.
+    await ticket.getByTestId('bump').click();
+    await expect.poll(() => ines.getByTestId('ready-ticket').count()).toBe(1);
+    await baptiste.reload();
+    await expect.poll(() => baptiste.getByTestId('ready-ticket').count(), { timeout: 10_000 }).toBe(1);
+    await ines.getByRole('button', { name: 'Servi : Table 1' }).focus();
+    await ines.keyboard.press('Enter');
+    await expect.poll(() => kitchen.getByTestId('kitchen-ticket').count()).toBe(0);
+    await expect.poll(() => baptiste.getByTestId('ready-ticket').count()).toBe(0);
+    expect(await ines.getByTestId('ready-ticket').count()).toBe(0);
+    await kitchen.getByTestId('recall').first().click();
+    await expect.poll(() => kitchen.getByTestId('kitchen-ticket').count()).toBe(1);
   });
 
   it('Suite fires the next course; a cancelled sent line reaches the kitchen as ANNULÉ with its reason', async () => {

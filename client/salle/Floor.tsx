@@ -5,6 +5,7 @@ import { eur, t, useKeys } from '../caisse/ui.tsx';
 import type { SalleState } from './salle.ts';
 import { Modal } from '../caisse/Modal.tsx';
 import { minutesSince, salle, useClock } from './ui.tsx';
+import { ReadyDishes } from './Ready.tsx';
 
 /** The plan's units: a room is 200 wide; its height is what its tables need. */
 const PLAN_WIDTH = 200;
@@ -56,6 +57,7 @@ export function FloorScreen({ s, r }: { s: TillState; r: SalleState }) {
           {t('salle.conflict', { reason: r.conflict })}
         </p>
       )}
+      <ReadyDishes r={r} />
       <nav class="rooms" aria-label={t('salle.rooms')}>
         {r.rooms.map((x) => (
           <button
@@ -89,6 +91,7 @@ export function FloorScreen({ s, r }: { s: TillState; r: SalleState }) {
         <Plan
           room={room}
           byTable={byTable}
+          ready={new Set(r.ready.map((x) => x.orderId))}
           list={layout === 'list'}
           onTable={(tb, o) => (o ? salle.go({ kind: 'order', orderId: o.id }) : setOpening(tb))}
         />
@@ -101,11 +104,14 @@ export function FloorScreen({ s, r }: { s: TillState; r: SalleState }) {
 function Plan({
   room,
   byTable,
+  ready,
   list,
   onTable,
 }: {
   room: RoomView;
   byTable: Map<number, OrderView>;
+  /** Orders with dishes ready at the kitchen. */
+  ready: Set<string>;
   list: boolean;
   onTable: (t: TableView, o: OrderView | undefined) => void;
 }) {
@@ -125,7 +131,7 @@ function Plan({
         return (
           <button
             key={tb.id}
-            class={`table ${tb.shape} ${state}`}
+            class={`table ${tb.shape} ${state}${o && ready.has(o.id) ? ' has-ready' : ''}`}
             data-testid={`table-${tb.name}`}
             style={
               list
@@ -153,6 +159,7 @@ function Plan({
                 <span class="amount">{eur(o.totalCents)}</span>
                 {state === 'new' && <span class="vh">, {t('salle.table.toSend')}</span>}
                 {state === 'note' && <span class="vh">, {t('salle.table.noted')}</span>}
+                {ready.has(o.id) && <span class="ready-mark">{t('salle.table.ready')}</span>}
               </>
             ) : (
               <>

@@ -8,6 +8,7 @@ import { authApi } from '../../shared/api/auth.ts';
 import { call, isOffline } from '../api.ts';
 import { nextCourse, type SalleState, type View } from './salle.ts';
 import { Modal } from '../caisse/Modal.tsx';
+import { ReadyDishes } from './Ready.tsx';
 import { salle } from './ui.tsx';
 import { uuidv7 } from '../../shared/uuid.ts';
 
@@ -130,6 +131,7 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
             {t('salle.pending', { n: pending })}
           </span>
         )}
+        <ReadyDishes r={r} orderId={order.id} />
       </header>
       {r.conflict && (
         <p class="banner" role="alert">

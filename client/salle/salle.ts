@@ -8,6 +8,7 @@ import {
   restaurantApi,
   courseRank,
   type Course,
+  type KitchenTicketView,
   type OrderLineView,
   type OrderOp,
   type OrderView,
@@ -46,6 +47,10 @@ export interface SalleState {
   loaded: boolean;
   /** Bills being paid in equal parts on this phone: into how many, and how many are paid. */
   splits: Map<string, { parts: number; paid: number }>;
+  /** Kitchen tickets of this outlet the kitchen marked ready and nobody served yet, oldest first. */
+  ready: KitchenTicketView[];
+  /** Why « Servi » could not be recorded (a ticket recalled meanwhile, no network). */
+  readyError: string | null;
 }
 
 type OpInput = OrderOp extends infer O ? (O extends { id: string; at: string } ? Omit<O, 'id' | 'at'> : never) : never;
@@ -64,6 +69,8 @@ export class Salle {
     conflict: null,
     loaded: false,
     splits: new Map(),
+    ready: [],
+    readyError: null,
   };
   private listeners = new Set<(s: SalleState) => void>();
 
@@ -86,6 +93,7 @@ export class Salle {
       socket.on('printer:state', (p) => this.set({ printers: new Map(this.state.printers).set(p.printerId, p) }));
       socket.on('station:changed', () => void this.load());
       socket.on('floor:changed', () => void this.load());
+      socket.on('kitchen:changed', (ticket) => this.kitchen(ticket));
       socket.on('connect', () => void this.load());
     });
     till.onSent((item, reply) => {
@@ -133,12 +141,51 @@ export class Salle {
       await put('kv', rooms, 'salle.rooms');
       await put('kv', orders, 'salle.orders');
       this.set({ rooms, orders: new Map(orders.map((o) => [o.id, o])), loaded: true, roomId: this.state.roomId ?? rooms[0]?.id ?? null });
+      await this.loadReady().catch(() => undefined);
     } catch (e) {
       if (!isOffline(e) && !this.state.loaded) throw e;
       const rooms = (await get<RoomView[]>('kv', 'salle.rooms')) ?? [];
       const orders = (await get<OrderView[]>('kv', 'salle.orders')) ?? [];
       if (!this.state.loaded)
         this.set({ rooms, orders: new Map(orders.map((o) => [o.id, o])), loaded: true, roomId: this.state.roomId ?? rooms[0]?.id ?? null });
+    }
+  }
+
+  /**
+   * A kitchen ticket changed: ready, it is shown to the waiters (the phone buzzes once); served or recalled, it
+   * goes. A ticket of cancelled lines (ANNULÉ) is nothing to carry.
+   */
+  private kitchen(ticket: KitchenTicketView) {
+    const others = this.state.ready.filter((t) => t.id !== ticket.id);
+    if (ticket.state === 'ready' && ticket.kind !== 'void') {
+      if (others.length === this.state.ready.length) navigator.vibrate?.(200);
+      this.set({ ready: [...others, ticket].sort((a, b) => (a.stateAt ?? '').localeCompare(b.stateAt ?? '')) });
+    } else if (others.length !== this.state.ready.length) this.set({ ready: others });
+  }
+
+  /** What the kitchen marked ready before this phone listened (it was off, or the page reloaded): from each station's screen. */
+  private async loadReady() {
+    const stations = await call(restaurantApi.stations);
+    const boards = await Promise.all(
+      stations
+        .filter((st) => st.active)
+        // A station of another counter of the site is not this phone's to read (403): left out.
+        .map((st) => call(restaurantApi.kitchenBoard, { params: { id: st.id } }).catch(() => null)),
+    );
+    const ready = boards
+      .flatMap((b) => b?.tickets ?? [])
+      .filter((t) => t.state === 'ready' && t.kind !== 'void')
+      .sort((a, b) => (a.stateAt ?? '').localeCompare(b.stateAt ?? ''));
+    this.set({ ready });
+  }
+
+  /** The waiter takes a ready ticket to the table: served, on the kitchen's screen too. */
+  async served(ticketId: number) {
+    try {
+      await call(restaurantApi.kitchenState, { params: { id: ticketId }, body: { state: 'served' } });
+      this.set({ ready: this.state.ready.filter((t) => t.id !== ticketId), readyError: null });
+    } catch (e) {
+      this.set({ readyError: isOffline(e) ? translate(lang(), 'error.network') : (e as Error).message });
     }
   }
 
