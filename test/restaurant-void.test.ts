@@ -74,6 +74,48 @@ describe('cancelling a dish already sent, and the training till', () => {
     expect(events).toContain(`"approvedBy":${approved.body.approver.id}`);
   });
 
+  it('cancels part of a sent line: the rest stays sent, the kitchen counts what is left', async () => {
+    const station = ((await shop.admin.get('/api/stations')).body as { id: number; name: string }[]).find((x) => x.name === 'Cuisine')!.id;
+    const breadLine = uuidv7();
+    await op({ kind: 'add', lineId: breadLine, productId: bread, quantity: 3 });
+    expect((await op({ kind: 'send' })).status).toBe(201);
+    type Line = { id: string; name: string; version: number; status: string; quantity: number; voidReason: string | null };
+    const lines = async () => (await waiter.get(`/api/orders/${order}`)).body.lines as Line[];
+    const sent = (await lines()).find((l) => l.id === breadLine)!;
+    expect(sent).toMatchObject({ status: 'sent', quantity: 3 });
+    // More than the line holds: refused by name, nothing changed.
+    const tooMany = await op({ kind: 'void', lineId: breadLine, version: sent.version, reason: 'tombé', quantity: 4 });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.error.fields).toEqual([{ field: 'quantity', reason: 'au plus 3' }]);
+    // One of the three breads fell: 1 × 1,50 € cancelled (under the limit, no manager).
+    expect((await op({ kind: 'void', lineId: breadLine, version: sent.version, reason: 'tombé', quantity: 1 })).status).toBe(201);
+    const after = await lines();
+    const at = after.findIndex((l) => l.id === breadLine);
+    expect(after[at]).toMatchObject({ status: 'sent', quantity: 2, version: sent.version + 1 });
+    // The cancelled part right after it, with its reason.
+    expect(after[at + 1]).toMatchObject({ name: 'Pain', status: 'voided', quantity: 1, voidReason: 'tombé' });
+    // Left to pay: the two breads still sent, 2 × 1,50 = 3,00 € (the steak and the first breads were cancelled).
+    expect((await waiter.get(`/api/orders/${order}`)).body.totalCents).toBe(300);
+    // The kitchen: an ANNULÉ ticket for one bread, with the reason; still to prepare, two breads (its send
+    // ticket said three).
+    const board = (await waiter.get(`/api/stations/${station}/board`)).body as {
+      tickets: { kind: string; reason: string | null; items: { name: string; quantity: number }[] }[];
+      allDay: { name: string; quantity: number }[];
+    };
+    const cancel = board.tickets.filter((x) => x.kind === 'void').at(-1)!;
+    expect(cancel).toMatchObject({ reason: 'tombé', items: [expect.objectContaining({ name: 'Pain', quantity: 1 })] });
+    expect(board.allDay).toEqual([{ name: 'Pain', quantity: 2 }]);
+    const event = ((await shop.admin.get('/api/events?kind=order.voided')).body as { data: Record<string, unknown> }[]).find(
+      (e) => e.data.partOf === breadLine,
+    );
+    expect(event?.data).toMatchObject({ quantity: 1, left: 2, totalCents: 150, reason: 'tombé' });
+    // The rest cancelled as a whole: nothing left to prepare.
+    const rest = (await lines()).find((l) => l.id === breadLine)!;
+    expect((await op({ kind: 'void', lineId: breadLine, version: rest.version, reason: 'client parti' })).status).toBe(201);
+    expect((await lines()).find((l) => l.id === breadLine)).toMatchObject({ status: 'voided', quantity: 2 });
+    expect(((await waiter.get(`/api/stations/${station}/board`)).body as { allDay: unknown[] }).allDay).toEqual([]);
+  });
+
   it('takes no real order from a till in training mode', async () => {
     const training = (await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Formation' })).body.id;
     expect((await shop.admin.patch(`/api/tills/${training}`, { trainingMode: true })).status).toBe(200);

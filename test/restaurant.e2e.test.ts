@@ -576,4 +576,66 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await expect.poll(async () => (await openOrders()).length).toBe(0);
     expect(errors.flat()).toEqual([]);
   });
+
+  it('cancels one of three beers already sent: the bar gets ANNULÉ for one, two stay on the bill; a paid line offers no cancellation', async () => {
+    const back = ines.getByRole('button', { name: /Plan de salle|Retour/ }).first();
+    if (await back.isVisible()) await back.click();
+    await ines.getByTestId('table-2').click();
+    await ines.getByTestId('open-table').click();
+    await addDish(ines, 'Pression');
+    await showOrder(ines);
+    // Three beers on one line, then sent.
+    await lines(ines).filter({ hasText: 'Pression' }).click();
+    await ines.getByRole('button', { name: 'Un de plus' }).click();
+    await ines.getByRole('button', { name: 'Un de plus' }).click();
+    await ines.getByTestId('line-save').click();
+    await expect.poll(() => lines(ines).filter({ hasText: 'Pression' }).textContent()).toContain('3 ×');
+    const barBefore = printed('bar').length;
+    await ines.getByTestId('send').click();
+    await expect.poll(() => printed('bar').length).toBe(barBefore + 1);
+    // One fell: cancel one of the three, by keyboard.
+    await lines(ines).filter({ hasText: 'Pression' }).click();
+    await ines.getByTestId('void').click();
+    await expect.poll(() => ines.getByTestId('void-quantity').textContent()).toBe('3 sur 3');
+    const less = ines.getByRole('group', { name: 'Combien en annuler, sur 3 ?' }).getByRole('button', { name: 'Un de moins' });
+    await less.focus();
+    await ines.keyboard.press('Enter');
+    await ines.keyboard.press('Space');
+    expect(await ines.getByTestId('void-quantity').textContent()).toBe('1 sur 3');
+    await ines.getByTestId('void-reason').fill('verre cassé');
+    expect(await accessibilityProblems(ines)).toEqual([]);
+    await screenshot(ines, 'salle-void-part-phone');
+    expect(await ines.getByTestId('void-confirm').textContent()).toBe('En annuler 1 (la cuisine est prévenue)');
+    await ines.getByTestId('void-confirm').click();
+    await expect.poll(() => printed('bar').length).toBe(barBefore + 2);
+    expect(printed('bar').at(-1)).toContain('*** ANNULÉ ***');
+    expect(printed('bar').at(-1)).toMatch(/1 x Pression/);
+    expect(printed('bar').at(-1)).toContain('Motif : verre cassé');
+    // Two beers left to pay: 2 × 3,50 = 7,00 €, on both phones; the cancelled one shown apart.
+    await expect.poll(async () => (await orderAt('2'))?.totalCents).toBe(700);
+    await expect.poll(() => ines.getByTestId('order-total').textContent()).toContain('7,00');
+    await expect.poll(() => lines(ines).filter({ hasText: 'Pression' }).count()).toBe(2);
+    const order = (await orderAt('2'))!;
+    expect(order.lines.map((l) => [l.quantity, l.status, l.voidReason])).toEqual([
+      [2, 'sent', null],
+      [1, 'voided', 'verre cassé'],
+    ]);
+    // One of the two beers paid by item (3,50 € cash): the line is in the till's chain now, and its dialog
+    // offers no cancellation (no manager's PIN asked for a refusal).
+    await ines.getByTestId('bill').click();
+    await ines.getByTestId('split-none').click();
+    await ines.locator('.bill-lines li').filter({ hasText: 'Pression' }).first().getByRole('button', { name: 'Un de plus' }).click();
+    await expect.poll(() => ines.getByTestId('bill-total').textContent()).toContain('3,50');
+    await ines.getByTestId('bill-pay').click();
+    await ines.getByTestId('add-payment').click();
+    await expect.poll(() => ines.getByTestId('ticket-state').textContent()).toContain('enregistré');
+    await ines.getByRole('button', { name: 'Pas de ticket' }).click();
+    await expect.poll(async () => (await orderAt('2'))?.paidCents).toBe(350);
+    // Back on the order (or on the floor, from where the table opens it).
+    if (await ines.getByTestId('table-2').isVisible()) await ines.getByTestId('table-2').click();
+    await lines(ines).filter({ hasText: 'Pression' }).first().click();
+    await expect.poll(() => ines.getByTestId('line-paid').textContent()).toBe('Déjà réglée (en partie) : elle ne change plus.');
+    expect(await ines.getByTestId('void').count()).toBe(0);
+    expect(errors.flat()).toEqual([]);
+  });
 });

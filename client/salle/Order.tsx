@@ -302,12 +302,14 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
   const [course, setCourse] = useState<Course | null>(line.course);
   const [reason, setReason] = useState('');
   const [voiding, setVoiding] = useState(false);
+  // How many of a sent line to cancel (one of three beers): all of it unless the waiter says fewer.
+  const [cancelled, setCancelled] = useState(line.quantity);
   const [managerPin, setManagerPin] = useState('');
   const [pinError, setPinError] = useState('');
   const editable = line.status === 'new';
   // A costly cancellation needs a manager's PIN, typed here (the shop's limit, in the till's options).
   const limit = till.state.device?.options.voidApprovalCents ?? 0;
-  const needsManager = limit > 0 && line.quantity * line.unitPriceCents > limit;
+  const needsManager = limit > 0 && cancelled * line.unitPriceCents > limit;
   const save = () => {
     const change = {
       ...(quantity !== line.quantity ? { quantity } : {}),
@@ -370,6 +372,11 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
               </button>
             </div>
           </>
+        ) : line.paidQuantity > 0 ? (
+          // Paid, even in part: in the till's chain, it no longer changes (no manager's PIN asked for nothing).
+          <p class="muted" data-testid="line-paid">
+            {t('salle.line.paid')}
+          </p>
         ) : (
           <>
             <p class="muted">{t('salle.line.sentHelp')}</p>
@@ -392,6 +399,7 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
                     lineId: line.id,
                     version: line.version,
                     reason: reason.trim(),
+                    ...(cancelled < line.quantity ? { quantity: cancelled } : {}),
                     ...(approval ? { approval } : {}),
                   });
                   onClose();
@@ -409,6 +417,26 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
                     data-testid="void-reason"
                   />
                 </label>
+                {line.quantity > 1 && (
+                  <div class="void-qty">
+                    <span id="void-qty-label">{t('salle.void.howMany', { n: line.quantity })}</span>
+                    <div class="row qty" role="group" aria-labelledby="void-qty-label">
+                      <button type="button" onClick={() => setCancelled((q) => Math.max(1, q - 1))} aria-label={t('salle.qty.less')}>
+                        −
+                      </button>
+                      <output aria-live="polite" data-testid="void-quantity">
+                        {t('salle.void.quantity', { n: cancelled, of: line.quantity })}
+                      </output>
+                      <button
+                        type="button"
+                        onClick={() => setCancelled((q) => Math.min(line.quantity, q + 1))}
+                        aria-label={t('salle.qty.more')}
+                      >
+                        +
+                      </button>
+                    </div>
+                  </div>
+                )}
                 <div class="quick-reasons">
                   {(['salle.void.r1', 'salle.void.r2', 'salle.void.r3'] as const).map((k) => (
                     <button type="button" key={k} onClick={() => setReason(t(k))}>
@@ -441,7 +469,7 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
                   disabled={reason.trim().length < 3 || (needsManager && managerPin.length < 4)}
                   data-testid="void-confirm"
                 >
-                  {t('salle.void.confirm')}
+                  {cancelled < line.quantity ? t('salle.void.confirmSome', { n: cancelled }) : t('salle.void.confirm')}
                 </button>
               </form>
             ) : (

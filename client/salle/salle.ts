@@ -375,9 +375,29 @@ function applyLocal(order: OrderView | null, orderId: string, op: OrderOp, till:
     case 'remove':
       lines = lines.filter((l) => l.id !== op.lineId);
       break;
-    case 'void':
-      patch(op.lineId, (l) => ({ ...l, status: 'voided', voidedAt: now, voidReason: op.reason }));
+    case 'void': {
+      const at = lines.findIndex((l) => l.id === op.lineId);
+      const line = lines[at];
+      if (line && op.quantity !== undefined && op.quantity < line.quantity) {
+        // Part of it, as the server does: the rest stays sent, the cancelled part right after it.
+        const rest = line.quantity - op.quantity;
+        lines = [
+          ...lines.slice(0, at),
+          { ...line, quantity: rest, totalCents: rest * line.unitPriceCents },
+          {
+            ...line,
+            id: `${line.id}:void:${op.id}`,
+            quantity: op.quantity,
+            totalCents: op.quantity * line.unitPriceCents,
+            status: 'voided',
+            voidedAt: now,
+            voidReason: op.reason,
+          },
+          ...lines.slice(at + 1),
+        ];
+      } else patch(op.lineId, (l) => ({ ...l, status: 'voided', voidedAt: now, voidReason: op.reason }));
       break;
+    }
     case 'send': {
       // As the server does: drinks at once; food up to the course already asked for, or the earliest sent now.
       const rank = (c: Course | null) => (c === null ? 0 : courseRank(c));

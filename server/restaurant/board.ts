@@ -129,24 +129,27 @@ export async function kitchenBoard(db: Db, stationId: number, now: Date): Promis
 }
 
 /**
- * Each dish still to prepare: the items of tickets not ready yet, not waiting for their course, whose line
- * was not cancelled since — summed by name.
+ * Each dish still to prepare: the items of tickets not ready yet, not waiting for their course, less what
+ * of their line was cancelled since — summed by name.
  */
 async function allDay(db: Db, tickets: readonly KitchenTicketView[]) {
   const items = tickets.filter((t) => t.state === 'todo' && t.kind !== 'void').flatMap((t) => t.items.filter((i) => !i.waiting));
   if (!items.length) return [];
-  const voided = new Set(
+  // What is left of each line now: none once cancelled, fewer once part of it was (one of three beers).
+  const left = new Map(
     (
       await db
         .selectFrom('order_lines')
-        .select('id')
+        .select(['id', 'status', 'quantity'])
         .where('id', 'in', [...new Set(items.map((i) => i.lineId))])
-        .where('status', '=', 'voided')
         .execute()
-    ).map((l) => l.id),
+    ).map((l) => [l.id, l.status === 'voided' ? 0 : l.quantity]),
   );
   const counts = new Map<string, number>();
-  for (const i of items) if (!voided.has(i.lineId)) counts.set(i.name, (counts.get(i.name) ?? 0) + i.quantity);
+  for (const i of items) {
+    const n = Math.min(i.quantity, left.get(i.lineId) ?? i.quantity);
+    if (n > 0) counts.set(i.name, (counts.get(i.name) ?? 0) + n);
+  }
   return [...counts]
     .map(([name, quantity]) => ({ name, quantity }))
     .sort((a, b) => b.quantity - a.quantity || a.name.localeCompare(b.name, 'fr'));

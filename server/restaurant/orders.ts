@@ -15,6 +15,7 @@ import type { orderModeSchema } from '../../shared/api/restaurant.ts';
 import { chooseModifiers, type ChosenModifier } from '../catalog/modifiers.ts';
 import type { Database, Db, Trx } from '../../db/schema.ts';
 import { sha256Hex } from '../auth/secrets.ts';
+import { uuidv7 } from '../../shared/uuid.ts';
 import { Conflict, Forbidden, NotFound, Unprocessable } from '../errors.ts';
 import { canonicalJson } from '../journal/canonical.ts';
 import { recordEvent } from '../journal/events.ts';
@@ -44,7 +45,8 @@ export async function getOrder(db: Db, id: string): Promise<OrderView> {
     .where('orders.id', '=', id)
     .executeTakeFirst();
   if (!o) throw new NotFound('Commande');
-  const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').execute();
+  // A line's cancelled part (same position) comes right after it: ids are in time order.
+  const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('position').orderBy('id').execute();
   // What was paid of each line: pieces (by item), and cents (a share of the bill).
   const paid = new Map<string, number>();
   const paidCentsOf = new Map<string, number>();
@@ -167,9 +169,15 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
       }
       case 'void': {
         const line = await lineToChange(trx, orderId, op.lineId, op.version, 'sent');
+        // Part of a line may be cancelled (one of three beers): the rest stays sent, as it was.
+        const cancelled = op.quantity ?? line.quantity;
+        if (cancelled > line.quantity)
+          throw new Unprocessable(`Cette ligne n’en compte que ${line.quantity} : impossible d’en annuler ${cancelled}.`, [
+            { field: 'quantity', reason: `au plus ${line.quantity}` },
+          ]);
         // A costly cancellation needs a manager: their approval, given on this phone, travels with the op.
         const { voidApprovalCents } = await tillOptions(trx);
-        const worth = line.quantity * line.unit_price_cents;
+        const worth = cancelled * line.unit_price_cents;
         let approvedBy: number | null = null;
         if (voidApprovalCents > 0 && worth > voidApprovalCents) {
           approvedBy = actor.tillId
@@ -181,17 +189,32 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
               [{ field: 'approval', reason: 'accord d’un responsable requis' }],
             );
         }
-        await trx
-          .updateTable('order_lines')
-          .set({ status: 'voided', voided_at: now.toISOString(), void_reason: op.reason, version: line.version + 1 })
-          .where('id', '=', line.id)
-          .execute();
+        const voided = { status: 'voided' as const, voided_at: now.toISOString(), void_reason: op.reason };
+        let voidedId = line.id;
+        if (cancelled < line.quantity) {
+          // The cancelled part becomes a line of its own (its reason, the kitchen's ANNULÉ ticket), right after it.
+          voidedId = uuidv7();
+          await trx
+            .updateTable('order_lines')
+            .set({ quantity: line.quantity - cancelled, version: line.version + 1 })
+            .where('id', '=', line.id)
+            .execute();
+          await trx
+            .insertInto('order_lines')
+            .values({ ...line, ...voided, id: voidedId, quantity: cancelled, version: 1 })
+            .execute();
+        } else
+          await trx
+            .updateTable('order_lines')
+            .set({ ...voided, version: line.version + 1 })
+            .where('id', '=', line.id)
+            .execute();
         kitchenTickets += await queueKitchenTickets(trx, {
           order,
           opId: op.id,
           kind: 'void',
           reason: op.reason,
-          items: [itemOf(line)],
+          items: [{ ...itemOf(line), lineId: voidedId, quantity: cancelled }],
           actor,
           now,
         });
@@ -200,10 +223,11 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
           userId: actor.userId,
           subject: `order:${orderId}`,
           data: {
-            lineId: line.id,
+            lineId: voidedId,
+            ...(voidedId !== line.id ? { partOf: line.id, left: line.quantity - cancelled } : {}),
             name: line.name,
-            quantity: line.quantity,
-            totalCents: line.quantity * line.unit_price_cents,
+            quantity: cancelled,
+            totalCents: worth,
             reason: op.reason,
             ...(approvedBy !== null ? { approvedBy } : {}),
           },

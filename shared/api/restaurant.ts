@@ -111,6 +111,8 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
       lineId: uuidV7,
       version: z.number().int().min(1),
       reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(140),
+      /** How many of the line to cancel (one of three beers); all of it when absent. */
+      quantity: z.number().int().min(1).max(999).optional(),
       /** A manager's approval (`POST /api/auth/approve` on this phone) when the line is worth more than the shop's limit. */
       approval: z.string().max(200).optional(),
     })
