@@ -181,4 +181,40 @@ describe('the kitchen screen', () => {
     const id = (await board()).tickets[0]!.id;
     expect((await shopTill.post(`/api/kitchen-tickets/${id}/state`, { state: 'served' })).status).toBe(403);
   });
+
+  // Found by a restaurant walk: a dish moved to another table stayed on the first table's ticket (the kitchen
+  // would serve it there), and the screen was not told.
+  it('says on the ticket where a dish moved to another table now goes, at once, and on its reprint', async () => {
+    const room = (await shop.admin.get('/api/floor?outlet=restaurant')).body[0];
+    const tableNamed = async (name: string) =>
+      (await shop.admin.post(`/api/rooms/${room.id}/tables`, { name, seats: 2 })).body.id as number;
+    const [t20, t21] = [await tableNamed('20'), await tableNamed('21')];
+    const [a, b] = [uuidv7(), uuidv7()];
+    const opOn = (id: string, body: Record<string, unknown>) => waiter.post(`/api/orders/${id}/ops`, { id: uuidv7(), at: at(), ...body });
+    const moving = uuidv7();
+    expect((await opOn(a, { kind: 'open', tableId: t20, covers: 2 })).status).toBe(201);
+    await opOn(a, { kind: 'add', lineId: moving, productId: steak, quantity: 1 });
+    await opOn(a, { kind: 'add', lineId: uuidv7(), productId: steak, quantity: 2, note: 'à point' });
+    expect((await opOn(a, { kind: 'send' })).status).toBe(201);
+    const sent = await until('table 20’s ticket', () => heard.find((h) => h.table === '20' && h.kind === 'send'));
+    expect(sent.items.map((i) => i.movedTo)).toEqual([null, null]);
+    expect((await opOn(b, { kind: 'open', tableId: t21, covers: 1 })).status).toBe(201);
+    expect((await opOn(a, { kind: 'move', toOrderId: b, lineIds: [moving] })).status).toBe(201);
+    const told = await until('the ticket again, its first steak for table 21', () =>
+      heard.filter((h) => h.id === sent.id).find((h) => h.items[0]?.movedTo === '21'),
+    );
+    // The ticket is still table 20's; the one steak moved says where it goes, the two others stay.
+    expect(told.table).toBe('20');
+    expect(told.items.map((i) => [i.quantity, i.name, i.movedTo])).toEqual([
+      [1, 'Entrecôte', '21'],
+      [2, 'Entrecôte', null],
+    ]);
+    expect((await board()).tickets.find((x) => x.id === sent.id)!.items.map((i) => i.movedTo)).toEqual(['21', null]);
+    // A copy printed now says it too (the station prints on the bar's printer since the test above).
+    const before = filed('bar').length;
+    expect((await screen.post(`/api/kitchen-tickets/${sent.id}/reprint`, {})).status).toBe(201);
+    const copy = await until('the reprint', () => filed('bar')[before]);
+    expect(copy).toContain('*** RÉIMPRESSION ***');
+    expect(copy).toMatch(/1 x Entrecôte\n +> DÉPLACÉ : Table 21\n2 x Entrecôte\n +> à point/);
+  });
 });

@@ -332,6 +332,11 @@ function Ticket({
                   </div>
                 ))}
                 {i.note && <div class="item-note">› {i.note}</div>}
+                {i.movedTo && (
+                  <div class="item-moved" data-testid="item-moved">
+                    {t('cuisine.movedTo', { table: i.movedTo })}
+                  </div>
+                )}
               </li>
             ))}
           </ul>

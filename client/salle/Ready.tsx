@@ -11,7 +11,10 @@ export function readyItems(ticket: KitchenTicketView): string {
   const now = ticket.items.filter((i) => !i.waiting);
   const counts = new Map<string, number>();
   for (const i of now.length ? now : ticket.items) {
-    const label = i.modifiers.length ? `${i.name} (${i.modifiers.join(', ')})` : i.name;
+    const label =
+      (i.modifiers.length ? `${i.name} (${i.modifiers.join(', ')})` : i.name) +
+      // Moved to another table since it was sent: carried there.
+      (i.movedTo ? ` → ${t('salle.table', { name: i.movedTo })}` : '');
     counts.set(label, (counts.get(label) ?? 0) + i.quantity);
   }
   return [...counts].map(([label, n]) => `${n} × ${label}`).join(', ');

@@ -39,6 +39,7 @@ function ticketQuery(db: Db) {
         'k.state',
         'k.state_at',
         'k.reprints',
+        'o.merged_into',
         (eb) => eb.fn.coalesce('m.covers', 'o.covers').as('covers'),
         'u.display_name as waiter',
         't.name as table_name',
@@ -50,12 +51,24 @@ type TicketRow = Awaited<ReturnType<ReturnType<typeof ticketQuery>['execute']>>[
 
 async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
   const parsed = rows.map((r) => ({ r, items: JSON.parse(r.items) as KitchenItem[] }));
-  // A cancellation's reason is the voided lines'.
-  const voidLines = parsed.filter((p) => p.r.kind === 'void').flatMap((p) => p.items.map((i) => i.lineId));
-  const reasons = new Map<string, string | null>();
-  if (voidLines.length)
-    for (const l of await db.selectFrom('order_lines').select(['id', 'void_reason']).where('id', 'in', voidLines).execute())
-      reasons.set(l.id, l.void_reason);
+  // Each item's line as it is now: a cancellation's reason is the voided line's, and a line moved to another
+  // table since the ticket was printed goes there (the kitchen would have served it to the first one).
+  const lineIds = [...new Set(parsed.flatMap((p) => p.items.map((i) => i.lineId)))];
+  const lines = new Map<string, { void_reason: string | null; order_id: string; table_name: string | null }>();
+  if (lineIds.length)
+    for (const l of await db
+      .selectFrom('order_lines as l')
+      .innerJoin('orders as lo', 'lo.id', 'l.order_id')
+      .leftJoin('dining_tables as lt', 'lt.id', 'lo.table_id')
+      .select(['l.id', 'l.void_reason', 'l.order_id', 'lt.name as table_name'])
+      .where('l.id', 'in', lineIds)
+      .execute())
+      lines.set(l.id, l);
+  const movedTo = (r: TicketRow, lineId: string) => {
+    const line = lines.get(lineId);
+    if (!line || line.order_id === (r.merged_into ?? r.order_id)) return null;
+    return line.table_name ?? 'à emporter';
+  };
   return parsed.map(({ r, items }) => ({
     id: r.id,
     orderId: r.order_id,
@@ -69,7 +82,7 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
     stateAt: r.state_at,
     reprints: r.reprints,
     course: r.kind === 'fire' ? (items.find((i) => i.course)?.course ?? null) : null,
-    reason: r.kind === 'void' ? (reasons.get(items[0]?.lineId ?? '') ?? null) : null,
+    reason: r.kind === 'void' ? (lines.get(items[0]?.lineId ?? '')?.void_reason ?? null) : null,
     printStatus: r.print_status,
     items: items.map((i) => ({
       lineId: i.lineId,
@@ -80,6 +93,7 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
       note: i.note,
       course: i.course,
       waiting: Boolean(i.waiting),
+      movedTo: movedTo(r, i.lineId),
     })),
   }));
 }
@@ -178,7 +192,12 @@ export async function stationOfTicket(db: Db, id: number) {
 /** The ESC/POS of a stored ticket, as first printed or marked RÉIMPRESSION. */
 async function renderTicket(db: Db, view: KitchenTicketView, printerId: number, reprint: boolean) {
   const printer = await getPrinter(db, printerId);
-  const items: KitchenItem[] = view.items.map((i) => ({ ...i, stationId: view.stationId }));
+  // A dish moved to another table since: the copy says where it goes.
+  const items: KitchenItem[] = view.items.map(({ movedTo, ...i }) => ({
+    ...i,
+    stationId: view.stationId,
+    note: movedTo ? [i.note, `DÉPLACÉ : Table ${movedTo}`].filter(Boolean).join(' · ') : i.note,
+  }));
   return {
     printer,
     bytes: kitchenTicket(

@@ -193,9 +193,9 @@ export const restaurantRoutes = [
       announce(ctx, result.order, result.kitchenTickets || (body.kind === 'note' ? 1 : 0), result.others);
       if (result.kitchenTickets)
         for (const ticket of await ticketsOfOp(ctx.db, body.id)) ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
-      // The table changed: the kitchen screens say the new one at once (a newcomer saw the old one until a
-      // reload, and the dishes could go to the wrong table).
-      if (body.kind === 'transfer')
+      // The table changed, or some of its lines went to another: the kitchen screens say where at once (a
+      // newcomer saw the old one until a reload, and the dishes could go to the wrong table).
+      if (body.kind === 'transfer' || body.kind === 'move')
         for (const ticket of await ticketsOfOrder(ctx.db, params.id)) ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
       // Another table brought into this one: its tickets say this table now.
       if (body.kind === 'merge')

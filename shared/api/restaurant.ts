@@ -233,6 +233,8 @@ export const kitchenItemView = z.strictObject({
   course: courseSchema.nullable(),
   /** Sent ahead, to prepare when its course is asked for (Suite). */
   waiting: z.boolean(),
+  /** Moved to another table since the ticket was printed: that table (its name, or « à emporter »). */
+  movedTo: z.string().nullable(),
 });
 export const kitchenTicketView = z.strictObject({
   id: int,

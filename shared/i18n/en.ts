@@ -262,6 +262,7 @@ export const en: TillCatalogue = {
   'cuisine.tickets': 'Tickets to prepare',
   'cuisine.empty': 'No ticket open.',
   'cuisine.served': 'Served (recall if needed)',
+  'cuisine.movedTo': '→ moved to Table {table}',
   'cuisine.table': 'Table {name}',
   'cuisine.recall': 'Recall',
   'cuisine.allDay': 'All day',

@@ -268,6 +268,7 @@ export const fr = {
   'cuisine.tickets': 'Bons à préparer',
   'cuisine.empty': 'Aucun bon en cours.',
   'cuisine.served': 'Servis (à rappeler si besoin)',
+  'cuisine.movedTo': '→ changé de table : Table {table}',
   'cuisine.table': 'Table {name}',
   'cuisine.recall': 'Rappeler',
   'cuisine.allDay': 'À préparer (tout confondu)',
