@@ -86,7 +86,7 @@ describe('the kitchen screen', () => {
     await op({ kind: 'add', lineId: uuidv7(), productId: tart, quantity: 2 });
     expect((await op({ kind: 'send' })).status).toBe(201);
     const t = await until('the ticket on the socket', () => heard.find((h) => h.kind === 'send'));
-    expect(t).toMatchObject({ table: '7', covers: 3, state: 'todo', stationId: kitchenId, reprints: 0 });
+    expect(t).toMatchObject({ table: '7', takeaway: false, covers: 3, state: 'todo', stationId: kitchenId, reprints: 0 });
     // The steak now (its course, the main, is the first sent), the tart to follow.
     expect(t.items.map((i) => [i.quantity, i.name, i.note, i.waiting])).toEqual([
       [3, 'Entrecôte', 'saignant', false],
@@ -127,6 +127,11 @@ describe('the kitchen screen', () => {
     await until('the bump heard', () => heard.find((h) => h.id === id && h.state === 'served'));
     const recalled = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'todo' });
     expect(recalled.body.state).toBe('todo');
+    // A waiter's « Servi » sent from « prêt » after the kitchen took it back: refused, still to prepare.
+    const late = await waiter.post(`/api/kitchen-tickets/${id}/state`, { state: 'served', from: 'ready' });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toBe('La cuisine a repris ce bon entre-temps : il n’est plus prêt.');
+    expect((await board()).tickets.find((x) => x.id === id)!.state).toBe('todo');
     expect((await board()).allDay).toEqual([{ name: 'Entrecôte', quantity: 3 }]);
     expect((await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'cooked' })).status).toBe(400);
     expect((await screen.post(`/api/kitchen-tickets/999999/state`, { state: 'ready' })).status).toBe(404);

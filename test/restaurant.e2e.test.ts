@@ -205,6 +205,8 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
 
   it('shows the floor on each phone, accessible', async () => {
     expect(await ines.getByTestId('table-1').textContent()).toBe('Table 1, libre, 4 places');
+    // No dish ready: its region takes no room (a walk saw a 272-pixel blank band above the rooms).
+    expect((await ines.locator('.floor .ready-dishes').boundingBox())?.height).toBe(0);
     expect(await accessibilityProblems(ines)).toEqual([]);
     await screenshot(ines, 'salle-1-floor-phone');
     // The same app on the tablet.
@@ -276,7 +278,9 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     for (const page of [ines, baptiste])
       await expect
         .poll(() => page.getByTestId('ready-ticket').textContent())
-        .toMatch(/^Prêt · Table 1 : 2 × Salade de chèvre · depuis 0 min/);
+        .toMatch(/Prêt · Table 1 : 2 × Salade de chèvre · depuis 0 minServi$/);
+    // Inès is on table 1's order: the notice says it is this table's.
+    expect(await ines.getByTestId('ready-ticket').textContent()).toMatch(/^Cette table · /);
     expect(await ines.getByTestId('ready-ticket').textContent()).not.toContain('Magret');
     expect(await accessibilityProblems(ines)).toEqual([]);
     await screenshot(ines, 'salle-ready-phone');
@@ -297,10 +301,12 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await expect.poll(() => ines.getByTestId('ready-ticket').count()).toBe(1);
     await baptiste.reload();
     await expect.poll(() => baptiste.getByTestId('ready-ticket').count(), { timeout: 10_000 }).toBe(1);
-    await ines.getByRole('button', { name: 'Servi : Table 1' }).focus();
+    await ines.getByRole('button', { name: 'Servi : Table 1, 2 × Salade de chèvre' }).focus();
     await ines.keyboard.press('Enter');
     await expect.poll(() => kitchen.getByTestId('kitchen-ticket').count()).toBe(0);
     await expect.poll(() => baptiste.getByTestId('ready-ticket').count()).toBe(0);
+    // The keyboard stays in the notices' region (it fell to the page's body).
+    expect(await ines.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Plats prêts');
     expect(await ines.getByTestId('ready-ticket').count()).toBe(0);
     await kitchen.getByTestId('recall').first().click();
     await expect.poll(() => kitchen.getByTestId('kitchen-ticket').count()).toBe(1);

@@ -5,7 +5,7 @@ import { eur, t, useKeys } from '../caisse/ui.tsx';
 import type { SalleState } from './salle.ts';
 import { Modal } from '../caisse/Modal.tsx';
 import { minutesSince, salle, useClock } from './ui.tsx';
-import { ReadyDishes } from './Ready.tsx';
+import { ReadyDishes, shownReady } from './Ready.tsx';
 
 /** The plan's units: a room is 200 wide; its height is what its tables need. */
 const PLAN_WIDTH = 200;
@@ -91,7 +91,7 @@ export function FloorScreen({ s, r }: { s: TillState; r: SalleState }) {
         <Plan
           room={room}
           byTable={byTable}
-          ready={new Set(r.ready.map((x) => x.orderId))}
+          ready={new Set(shownReady(r).map((x) => x.ticket.orderId))}
           list={layout === 'list'}
           onTable={(tb, o) => (o ? salle.go({ kind: 'order', orderId: o.id }) : setOpening(tb))}
         />

@@ -158,7 +158,8 @@ export class Salle {
   private kitchen(ticket: KitchenTicketView) {
     const others = this.state.ready.filter((t) => t.id !== ticket.id);
     if (ticket.state === 'ready' && ticket.kind !== 'void') {
-      if (others.length === this.state.ready.length) navigator.vibrate?.(200);
+      // Buzzes for a dish to carry (not for a ticket of dishes all waiting for Suite).
+      if (others.length === this.state.ready.length && ticket.items.some((i) => !i.waiting)) navigator.vibrate?.(200);
       this.set({ ready: [...others, ticket].sort((a, b) => (a.stateAt ?? '').localeCompare(b.stateAt ?? '')) });
     } else if (others.length !== this.state.ready.length) this.set({ ready: others });
   }
@@ -176,16 +177,20 @@ export class Salle {
       .flatMap((b) => b?.tickets ?? [])
       .filter((t) => t.state === 'ready' && t.kind !== 'void')
       .sort((a, b) => (a.stateAt ?? '').localeCompare(b.stateAt ?? ''));
-    this.set({ ready });
+    this.set({ ready, readyError: null });
   }
 
   /** The waiter takes a ready ticket to the table: served, on the kitchen's screen too. */
   async served(ticketId: number) {
     try {
-      await call(restaurantApi.kitchenState, { params: { id: ticketId }, body: { state: 'served' } });
+      // Only from « prêt »: a dish the kitchen recalled meanwhile (to cook it again) is not served (409).
+      await call(restaurantApi.kitchenState, { params: { id: ticketId }, body: { state: 'served', from: 'ready' } });
       this.set({ ready: this.state.ready.filter((t) => t.id !== ticketId), readyError: null });
     } catch (e) {
-      this.set({ readyError: isOffline(e) ? translate(lang(), 'error.network') : (e as Error).message });
+      if (isOffline(e)) return this.set({ readyError: translate(lang(), 'error.network') });
+      // Refused: the kitchen changed it; the notices are read again from the stations.
+      this.set({ readyError: (e as Error).message });
+      await this.loadReady().catch(() => undefined);
     }
   }
 

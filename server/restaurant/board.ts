@@ -40,6 +40,7 @@ function ticketQuery(db: Db) {
         'k.state_at',
         'k.reprints',
         'o.merged_into',
+        (eb) => eb.fn.coalesce('m.mode', 'o.mode').as('mode'),
         (eb) => eb.fn.coalesce('m.covers', 'o.covers').as('covers'),
         'u.display_name as waiter',
         't.name as table_name',
@@ -71,10 +72,11 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
   };
   return parsed.map(({ r, items }) => ({
     id: r.id,
-    orderId: r.order_id,
+    orderId: r.merged_into ?? r.order_id,
     stationId: r.station_id,
     kind: r.kind,
     table: r.table_name ?? 'à emporter',
+    takeaway: r.mode === 'takeaway',
     covers: r.covers,
     waiter: r.waiter,
     createdAt: r.created_at,
@@ -170,9 +172,23 @@ async function allDay(db: Db, tickets: readonly KitchenTicketView[]) {
 }
 
 /** « Prêt », « servi », or back to « à préparer » (a recall): the same state again changes nothing. */
-export async function setKitchenState(trx: Trx, id: number, state: KitchenState, now: Date): Promise<KitchenTicketView> {
+export async function setKitchenState(
+  trx: Trx,
+  id: number,
+  state: KitchenState,
+  now: Date,
+  from?: KitchenState,
+): Promise<KitchenTicketView> {
   const row = await trx.selectFrom('kitchen_tickets').select(['id', 'state']).where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('Bon de cuisine');
+  // A waiter's « Servi » on a dish the kitchen took back meanwhile (recalled, to cook again) is not served.
+  if (from !== undefined && row.state !== from && row.state !== state)
+    throw new Conflict(
+      row.state === 'todo'
+        ? 'La cuisine a repris ce bon entre-temps : il n’est plus prêt.'
+        : 'Ce bon a changé d’état entre-temps en cuisine.',
+      'from',
+    );
   if (row.state !== state)
     await trx.updateTable('kitchen_tickets').set({ state, state_at: now.toISOString() }).where('id', '=', id).execute();
   return kitchenTicketView(trx, id);

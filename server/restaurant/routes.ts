@@ -221,7 +221,9 @@ export const restaurantRoutes = [
     handler: async ({ params, body }, ctx) => {
       const station = await stationOfTicket(ctx.db, params.id);
       await requireOutletActor(ctx, station.outlet_id, 'Poste');
-      const ticket = await ctx.db.transaction().execute((trx) => setKitchenState(trx, params.id, body.state, ctx.services.now()));
+      const ticket = await ctx.db
+        .transaction()
+        .execute((trx) => setKitchenState(trx, params.id, body.state, ctx.services.now(), body.from));
       ctx.services.realtime?.kitchenChanged(station.outlet_id, ticket);
       return ticket;
     },

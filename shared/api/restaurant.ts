@@ -238,11 +238,14 @@ export const kitchenItemView = z.strictObject({
 });
 export const kitchenTicketView = z.strictObject({
   id: int,
+  /** The order it is for now: the one its table was merged into, if it was. */
   orderId: z.string(),
   stationId: int,
   /** A send, a course asked for (Suite), or lines cancelled (ANNULÉ). */
   kind: z.enum(['send', 'fire', 'void']),
   table: z.string(),
+  /** An order to take away (its ticket says À EMPORTER), whatever table it was rung at. */
+  takeaway: z.boolean(),
   covers: int,
   waiter: z.string(),
   createdAt: z.string(),
@@ -266,7 +269,16 @@ export const kitchenBoard = z.strictObject({
   allDay: z.array(z.strictObject({ name: z.string(), quantity: int })),
 });
 export type KitchenBoard = z.infer<typeof kitchenBoard>;
-export const kitchenStateBody = z.object({ state: kitchenStateSchema }).strict();
+export const kitchenStateBody = z
+  .object({
+    state: kitchenStateSchema,
+    /**
+     * The state the caller saw: the change is made only from it (a waiter's « Servi » on a dish the kitchen
+     * recalled meanwhile is refused, 409). Without it, from any state (the kitchen's own screen).
+     */
+    from: kitchenStateSchema.optional(),
+  })
+  .strict();
 export const stationPrinterBody = z
   .object({
     /** The printer this station's tickets go to from now on (another station's, while its own is down). */
