@@ -79,6 +79,8 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     await expect.poll(() => text(till.getByTestId('float-ask'))).toContain('pas encore compté');
     await till.getByRole('button', { name: 'Compter le fond' }).click();
     await till.getByTestId('drawer').waitFor();
+    // The screen opens on its title (the keyboard was left on the page's body).
+    await expect.poll(() => till.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     // Counted note by note: 1 × 100 € + 2 × 20 € + 1 × 10 € = 150 €; the total follows.
     await till.getByText('Compter par coupure (facultatif)').click();
     await till.getByLabel('Nombre de 100,00 €', { exact: true }).fill('1');

@@ -186,6 +186,8 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await cartLines().nth(4).click();
     await page.getByRole('button', { name: 'Supprimer la ligne' }).click();
     await expect.poll(() => cartLines().count()).toBe(4);
+    // The line it opened from is gone: the keyboard is back in the search, not on the page's body.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Chercher un article ou scanner');
     // Not put aside while partly paid: its voucher would be left on no ticket.
     await page.getByRole('button', { name: 'Mettre en attente' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('déjà en partie payé');

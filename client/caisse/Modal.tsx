@@ -27,12 +27,16 @@ export function Modal({
     if (!dialog.open) dialog.showModal();
     return () => {
       if (dialog.open) dialog.close();
-      const back = opener.current;
-      if (!back?.isConnected) return;
+      // What opened it, or, when it is gone (the line the dialog deleted), the screen's home: the keyboard
+      // never falls to the page's body.
+      const target = () => (opener.current?.isConnected ? opener.current : homeOfScreen());
+      const back = target();
+      if (!back) return;
       back.focus();
       // Closing a modal dialog may hand the focus back by itself a moment later: ours wins.
       queueMicrotask(() => {
-        if (back.isConnected && document.activeElement !== back && !document.querySelector('dialog[open]')) back.focus();
+        const again = target();
+        if (again && document.activeElement !== again && !document.querySelector('dialog[open]')) again.focus();
       });
     };
   }, []);
@@ -72,4 +76,16 @@ export function Modal({
       {children}
     </dialog>
   );
+}
+
+/**
+ * Where the keyboard goes when what it was on is gone: the screen's own home (`data-focus-home`, the till's
+ * search), else its main region.
+ */
+export function homeOfScreen(): HTMLElement | null {
+  const home = document.querySelector<HTMLElement>('[data-focus-home]:not([disabled])');
+  if (home) return home;
+  const main = document.querySelector<HTMLElement>('main');
+  if (main && !main.hasAttribute('tabindex')) main.tabIndex = -1;
+  return main;
 }

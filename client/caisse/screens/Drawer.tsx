@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TillMessageKey as MessageKey } from '../../../shared/i18n/till.ts';
 import { parseEuros } from '../../../shared/money.ts';
 import { authApi } from '../../../shared/api/auth.ts';
@@ -17,6 +17,9 @@ const KINDS = ['float', 'in', 'out'] as const;
  */
 export function DrawerScreen({ s }: { s: TillState }) {
   const kind = s.drawerKind;
+  // The screen opens on its title, for the keyboard and a screen reader (the focus was left on the page's body).
+  const title = useRef<HTMLHeadingElement>(null);
+  useEffect(() => title.current?.focus(), []);
   const [reason, setReason] = useState(reasonsOf(kind)[0]!);
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
@@ -91,7 +94,9 @@ export function DrawerScreen({ s }: { s: TillState }) {
   return (
     <main class="center drawer-screen">
       <form class="card drawer" onSubmit={save} data-testid="drawer">
-        <h1>{t('till.drawer.title')}</h1>
+        <h1 tabIndex={-1} ref={title}>
+          {t('till.drawer.title')}
+        </h1>
         <div class="row" role="group" aria-label={t('drawer.kind')}>
           {KINDS.map((k) => (
             <button key={k} type="button" class={kind === k ? 'toggle on' : 'toggle'} aria-pressed={kind === k} onClick={() => choose(k)}>

@@ -440,6 +440,7 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
             type="search"
             placeholder={t('till.search')}
             aria-label={t('till.search')}
+            data-focus-home
             autoFocus
             onInput={(e) => onSearchInput((e.target as HTMLInputElement).value)}
             onKeyDown={onSearchKey}
