@@ -210,6 +210,31 @@ describe('sales that can never be lost or altered', () => {
     number = n + 4;
   });
 
+  // Found by a security probe: a till could hand over refused tickets without end, each up to 64 KB, into a
+  // log nobody can ever delete from.
+  it('takes at most 200 refused tickets a day from one till into the log, and says so by name', async () => {
+    const report = (id: string) => ({
+      id,
+      kind: 'sale',
+      path: '/api/sales',
+      body: { note: 'x'.repeat(100) },
+      status: 422,
+      message: 'Ticket refusé.',
+      queuedAt: new Date().toISOString(),
+      refusedAt: new Date().toISOString(),
+    });
+    // One is in the log already (the test above): 199 more reach the 200.
+    for (let i = 0; i < 199; i++) expect((await till.post('/api/tills/refused-tickets', report(uuidv7()))).status).toBe(201);
+    const over = await till.post('/api/tills/refused-tickets', report(uuidv7()));
+    expect(over.status).toBe(429);
+    expect(over.body.error.message).toBe(
+      'Cette caisse a déjà confié 200 tickets refusés au journal en 24 heures : la tablette les garde ; appelez un responsable.',
+    );
+    const events = (await shop.admin.get('/api/events?kind=till.ticket_refused&limit=500')).body as unknown[];
+    expect(events).toHaveLength(200);
+    expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true });
+  });
+
   it('keeps training tickets apart: own numbering, no stock, not in the grand total', async () => {
     const before = (await shop.admin.get('/api/journal/verify')).body;
     const stockBefore = (await shop.admin.get(`/api/products/${miel.id}`)).body.onHand;

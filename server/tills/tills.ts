@@ -6,7 +6,7 @@ import type { Database, OutletCode } from '../../db/schema.ts';
 import { requireTill, requireUser, type Actor } from '../auth/access.ts';
 import { deviceLockedUntil, lockedPeople } from '../auth/limiter.ts';
 import { newPairingCode, newToken, sha256Hex } from '../auth/secrets.ts';
-import { Invalid, NotFound, Unauthorized } from '../errors.ts';
+import { Invalid, NotFound, TooManyAttempts, Unauthorized } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import { headMissingEvent, refusedTicketEvent } from './queries.ts';
@@ -324,6 +324,9 @@ export async function currentTill(db: Db, actor: Actor, now: Date) {
   return tillForDevice(db, actor.device.tillId, actor.device.id, now);
 }
 
+/** How many refused tickets a till may hand over to the log in 24 hours. */
+export const REFUSED_REPORTS_PER_DAY = 200;
+
 /**
  * A ticket the server refused to a till's outbox, handed over whole to the chained event log for a manager
  * (without a refund's manager PIN, whatever the tablet sent); once per id and kind: a second report gives
@@ -334,6 +337,21 @@ export async function reportRefusedTicket(db: Kysely<Database>, actor: Actor, re
   return db.transaction().execute(async (trx) => {
     const known = await refusedTicketEvent(trx, subject, report.id, report.kind);
     if (known) return { created: false, eventId: known.id };
+    // The log is append-only, each report up to 64 KB: a till may hand over so many a day, no more (a tablet
+    // gone wrong, or a forged one, would fill the shop's disk with what nobody can ever delete).
+    const since = new Date(now.getTime() - 24 * 3_600_000).toISOString();
+    const today = await trx
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kind', '=', 'till.ticket_refused')
+      .where('subject', '=', subject)
+      .where('at', '>=', since)
+      .executeTakeFirstOrThrow();
+    if (Number(today.n) >= REFUSED_REPORTS_PER_DAY)
+      throw new TooManyAttempts(
+        `Cette caisse a déjà confié ${REFUSED_REPORTS_PER_DAY} tickets refusés au journal en 24 heures : la tablette les garde ; appelez un responsable.`,
+        3600,
+      );
     const ticket =
       report.body && typeof report.body === 'object' && !Array.isArray(report.body)
         ? Object.fromEntries(Object.entries(report.body).filter(([k]) => k !== 'approvalPin'))
