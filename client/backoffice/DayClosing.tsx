@@ -380,6 +380,14 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                       next: formatDay(shiftDays(day, 1), lang, { dateStyle: 'full' }),
                     })}
                   </p>
+                  {/* The last word before an early Z repeats what is still open (found by a restaurant walk). */}
+                  {x!.openTables.length > 0 && (
+                    <p data-testid="early-open-tables">
+                      {t('bo.day.earlyOpenTables', {
+                        tables: x!.openTables.map((o) => `${o.table ?? t('bo.day.takeaway')} (${euros(o.leftCents, lang)})`).join(', '),
+                      })}
+                    </p>
+                  )}
                   <div class="row">
                     <button type="button" ref={earlyConfirm} onClick={(e) => void close(e, true)}>
                       {t('bo.day.earlyConfirm')}

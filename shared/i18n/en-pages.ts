@@ -796,6 +796,7 @@ export const enPages: PagesCatalogue = {
   'bo.day.cashIn': 'Cash in',
   'bo.day.cashOut': 'Cash out',
   'bo.day.early': 'The day of {day} is not over: sales recorded after this Z will go to the business day of {next}. Close now?',
+  'bo.day.earlyOpenTables': 'Still open: {tables}. They will be listed on this Z.',
   'bo.day.earlyConfirm': 'Yes, close now',
   'bo.day.earlyCancel': 'No, wait',
   'bo.day.salesGoTo': 'Day closed: sales recorded now go to the business day of {next}.',

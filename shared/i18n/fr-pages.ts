@@ -800,6 +800,7 @@ export const frPages = {
   'bo.day.cashOut': 'Sorties d’espèces',
   'bo.day.early':
     'La journée du {day} n’est pas finie : les ventes enregistrées après ce Z iront sur la journée du {next}. Clôturer maintenant ?',
+  'bo.day.earlyOpenTables': 'Encore ouvertes : {tables}. Elles seront listées sur ce Z.',
   'bo.day.earlyConfirm': 'Oui, clôturer maintenant',
   'bo.day.earlyCancel': 'Non, attendre',
   'bo.day.salesGoTo': 'Journée clôturée : les ventes enregistrées maintenant vont sur la journée du {next}.',
