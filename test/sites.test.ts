@@ -474,6 +474,24 @@ describe('a network of sites', () => {
     const twin = await tied.post('/api/printers', { name: 'Jumelle', role: 'receipt', uri: 'file:ticket-reseau', drawer: true });
     expect(twin.status, JSON.stringify(twin.body)).toBe(400);
     expect(twin.body.error.fields).toEqual([{ field: 'uri', reason: 'adresse d’une imprimante d’un autre site' }]);
+    // Nor at that address written otherwise (found by a security probe): one writing is stored and compared.
+    const castresKitchen = await admin.post('/api/printers', {
+      name: 'Cuisine Castres',
+      role: 'kitchen',
+      uri: 'tcp://Cuisine-Castres.LOCAL:09100',
+      outlet: 'restaurant',
+    });
+    expect(castresKitchen.body.uri).toBe('tcp://cuisine-castres.local:9100');
+    const disguised = await tied.post('/api/printers', { name: 'Cuisine', role: 'kitchen', uri: 'tcp://CUISINE-castres.local.:9100' });
+    expect(disguised.body.error?.fields).toEqual([{ field: 'uri', reason: 'adresse d’une imprimante d’un autre site' }]);
+    // An IPv4 address in another writing than four decimal numbers: refused (the resolver reads 050 in octal).
+    const octal = await admin.post('/api/printers', { name: 'Octale', role: 'kitchen', uri: 'tcp://192.168.001.050:9100' });
+    expect(octal.status).toBe(400);
+    expect(octal.body.error.fields).toEqual([
+      { field: 'uri', reason: 'adresse IPv4 attendue en quatre nombres décimaux, sans zéro en tête (192.168.1.50)' },
+    ]);
+    expect((await admin.post('/api/printers', { name: 'Entière', role: 'kitchen', uri: 'tcp://3232235826:9100' })).status).toBe(400);
+    expect((await admin.patch(`/api/printers/${castresKitchen.body.id}`, { active: false })).status).toBe(200);
     expect((await admin.patch('/api/tills/1', { printerId: null })).status).toBe(200);
     expect((await admin.patch(`/api/printers/${network}`, { active: false })).status).toBe(200);
     expect((await tied.get('/api/stations')).body.map((s: { id: number }) => s.id)).not.toContain(station);

@@ -279,6 +279,10 @@ export function parsePrinterUri(
     const port = Number(tcp[2]);
     if (port < 1 || port > 65535) return { error: 'port TCP de 1 à 65535' };
     const host = tcp[1]!.replace(/^\[|\]$/g, '');
+    // Numbers that are not an IPv4 address written plainly (192.168.001.050 is read in octal by the system's
+    // resolver, 3232235826 and 0xc0a80132 are whole addresses): refused, one printer has one writing.
+    if (/^[0-9.]+$|^0x/i.test(host) && net.isIP(host) !== 4)
+      return { error: 'adresse IPv4 attendue en quatre nombres décimaux, sans zéro en tête (192.168.1.50)' };
     if (!policy.allowLocal && notAPrinterAddress(host))
       return { error: `${host} n’est pas l’adresse d’une imprimante du réseau (ce serveur lui-même, ou une adresse locale au lien)` };
     return { kind: 'tcp', host, port };
@@ -286,6 +290,19 @@ export function parsePrinterUri(
   const usb = /^usb:([0-9a-fA-F]{4}):([0-9a-fA-F]{4})$/.exec(uri);
   if (usb) return { kind: 'usb', vendorId: usb[1]!.toLowerCase(), productId: usb[2]!.toLowerCase() };
   return { error: 'adresse attendue : file:DOSSIER, tcp://hôte:9100 ou usb:VVVV:PPPP' };
+}
+
+/**
+ * The one writing of a printer's address, as it is stored and compared: host names in lower case without a
+ * final dot, an IPv6 address in its short form, the port as a number, USB ids in lower case. Two printers
+ * at the same address written otherwise are then seen to be one (the same host under two names is not).
+ */
+export function canonicalPrinterUri(uri: string): string {
+  const parsed = parsePrinterUri(uri, { allowLocal: true });
+  if ('error' in parsed || parsed.kind === 'file') return uri;
+  if (parsed.kind === 'usb') return `usb:${parsed.vendorId}:${parsed.productId}`;
+  const host = net.isIP(parsed.host) === 6 ? new URL(`http://[${parsed.host}]/`).hostname : parsed.host.toLowerCase().replace(/\.$/, '');
+  return `tcp://${host}:${parsed.port}`;
 }
 
 export function driverFor(uri: string, options: { dataDir: string; timeouts?: DriverTimeouts; allowLocal?: boolean }): PrinterDriver {

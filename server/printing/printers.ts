@@ -5,7 +5,7 @@ import type { OutletCode } from '../../db/schema.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
-import { parsePrinterUri } from './drivers.ts';
+import { canonicalPrinterUri, parsePrinterUri } from './drivers.ts';
 import { firstSiteId, outletAt, printerOfSite } from '../sites/sites.ts';
 
 /** Every printer, or a site's (`printerOfSite`) when `siteId` is given. */
@@ -79,7 +79,7 @@ export async function createPrinter(
       name: input.name,
       outlet_id: await outletId(db, input.outlet, siteId),
       role: input.role,
-      uri: input.uri,
+      uri: canonicalPrinterUri(input.uri),
       columns: input.columns,
       code_page: input.codePage,
       drawer: input.drawer ? 1 : 0,
@@ -111,7 +111,7 @@ export async function updatePrinter(
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.outlet !== undefined ? { outlet_id: await outletId(db, patch.outlet, siteId) } : {}),
       ...(patch.role !== undefined ? { role: patch.role } : {}),
-      ...(patch.uri !== undefined ? { uri: patch.uri } : {}),
+      ...(patch.uri !== undefined ? { uri: canonicalPrinterUri(patch.uri) } : {}),
       ...(patch.columns !== undefined ? { columns: patch.columns } : {}),
       ...(patch.codePage !== undefined ? { code_page: patch.codePage } : {}),
       ...(patch.drawer !== undefined ? { drawer: patch.drawer ? 1 : 0 } : {}),

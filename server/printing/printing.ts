@@ -18,6 +18,7 @@ import { recordEvent } from '../journal/events.ts';
 import { isDemo, shopIdentity } from '../settings/settings.ts';
 import { getSlip } from '../stock/ledger.ts';
 import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './documents.ts';
+import { canonicalPrinterUri } from './drivers.ts';
 import { createPrinter, getPrinter, listPrinters, updatePrinter } from './printers.ts';
 import { outletNameByCode, outletNameById, saleNumber } from './queries.ts';
 import { printerOfSite, siteOf, siteScope, type SiteAsker } from '../sites/sites.ts';
@@ -177,19 +178,22 @@ export async function addPrinter(
 /**
  * A manager tied to a site does not name the address of another site's printer for a printer of theirs (a
  * probe, tied to Rodez, made one at Castres' receipt printer's address and opened its drawer from Rodez).
- * The same address written otherwise (a host name for its IP) is not caught here: the network's managers
- * see every printer's address.
+ * The same address written otherwise in letters or digits is caught (`canonicalPrinterUri`); a host name
+ * for its IP is not: the network's managers see every printer's address.
  */
 async function refuseOtherSitesAddress(db: Db, actor: SiteAsker, uri: string | undefined): Promise<void> {
   const tied = siteScope(actor);
   if (tied === null || uri === undefined) return;
-  const clash = await db
+  // Compared in their one writing (`TCP://Caisse.local:9100` is `tcp://caisse.local:9100`), also with rows
+  // stored before addresses were.
+  const wanted = canonicalPrinterUri(uri);
+  const others = await db
     .selectFrom('printers')
-    .select('id')
-    .where('uri', '=', uri)
+    .select('uri')
     .where((eb) => eb.not(printerOfSite(eb, tied)))
-    .executeTakeFirst();
-  if (clash) throw new Invalid({ field: 'uri', reason: 'adresse d’une imprimante d’un autre site' });
+    .execute();
+  if (others.some((p) => canonicalPrinterUri(p.uri) === wanted))
+    throw new Invalid({ field: 'uri', reason: 'adresse d’une imprimante d’un autre site' });
 }
 
 /** A printer changed (switched back on, another address): the queue looks again at once. */
