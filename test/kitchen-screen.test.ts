@@ -215,6 +215,13 @@ describe('the kitchen screen', () => {
       [2, 'Entrecôte', null],
     ]);
     expect((await board()).tickets.find((x) => x.id === sent.id)!.items.map((i) => i.movedTo)).toEqual(['21', null]);
+    // Moved back from table 21 (an op on 21's order): table 20's ticket is told too, nothing moved any more.
+    const heardBefore = heard.length;
+    expect((await opOn(b, { kind: 'move', toOrderId: a, lineIds: [moving] })).status).toBe(201);
+    await until('table 20’s ticket told the steak is back', () =>
+      heard.slice(heardBefore).find((h) => h.id === sent.id && h.items.every((i) => i.movedTo === null)),
+    );
+    expect((await opOn(a, { kind: 'move', toOrderId: b, lineIds: [moving] })).status).toBe(201);
     // A copy printed now says it too (the station prints on the bar's printer since the test above).
     const before = filed('bar').length;
     expect((await screen.post(`/api/kitchen-tickets/${sent.id}/reprint`, {})).status).toBe(201);

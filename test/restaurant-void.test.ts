@@ -116,6 +116,25 @@ describe('cancelling a dish already sent, and the training till', () => {
     expect(((await waiter.get(`/api/stations/${station}/board`)).body as { allDay: unknown[] }).allDay).toEqual([]);
   });
 
+  // Found by a walk: ten dishes cancelled one or two at a time each went under the limit.
+  it('judges the manager’s approval on what of the line is cancelled in all', async () => {
+    const many = uuidv7();
+    await op({ kind: 'add', lineId: many, productId: bread, quantity: 25 });
+    expect((await op({ kind: 'send' })).status).toBe(201);
+    type Line = { id: string; version: number; quantity: number };
+    const line = async () => ((await waiter.get(`/api/orders/${order}`)).body.lines as Line[]).find((l) => l.id === many)!;
+    const cancel = async (quantity: number) =>
+      op({ kind: 'void', lineId: many, version: (await line()).version, reason: 'trop cuit', quantity });
+    // 10 × 1,50 = 15,00 €, then 20 × 1,50 = 30,00 € in all: not above the 30,00 € limit.
+    expect((await cancel(10)).status).toBe(201);
+    expect((await cancel(10)).status).toBe(201);
+    // One more: 21 × 1,50 = 31,50 € cancelled of this line, though this part is 1,50 €.
+    const over = await cancel(1);
+    expect(over.status).toBe(422);
+    expect(over.body.error.fields).toEqual([{ field: 'approval', reason: 'accord d’un responsable requis' }]);
+    expect((await line()).quantity).toBe(5);
+  });
+
   it('takes no real order from a till in training mode', async () => {
     const training = (await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Formation' })).body.id;
     expect((await shop.admin.patch(`/api/tills/${training}`, { trainingMode: true })).status).toBe(200);

@@ -491,6 +491,17 @@ describe('a network of sites', () => {
       { field: 'uri', reason: 'adresse IPv4 attendue en quatre nombres décimaux, sans zéro en tête (192.168.1.50)' },
     ]);
     expect((await admin.post('/api/printers', { name: 'Entière', role: 'kitchen', uri: 'tcp://3232235826:9100' })).status).toBe(400);
+    expect((await admin.post('/api/printers', { name: 'Hexa', role: 'kitchen', uri: 'tcp://10.9.8.0x7:9100' })).status).toBe(400);
+    // An IPv4 address written as IPv6 is that address.
+    const bar = await admin.post('/api/printers', {
+      name: 'Bar Castres',
+      role: 'kitchen',
+      uri: 'tcp://10.9.8.7:9100',
+      outlet: 'restaurant',
+    });
+    const mapped = await tied.post('/api/printers', { name: 'Bar', role: 'kitchen', uri: 'tcp://[::ffff:a09:807]:9100' });
+    expect(mapped.body.error?.fields).toEqual([{ field: 'uri', reason: 'adresse d’une imprimante d’un autre site' }]);
+    expect((await admin.patch(`/api/printers/${bar.body.id}`, { active: false })).status).toBe(200);
     expect((await admin.patch(`/api/printers/${castresKitchen.body.id}`, { active: false })).status).toBe(200);
     expect((await admin.patch('/api/tills/1', { printerId: null })).status).toBe(200);
     expect((await admin.patch(`/api/printers/${network}`, { active: false })).status).toBe(200);

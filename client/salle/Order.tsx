@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { COURSES, type Course, type OrderLineView, type OrderView } from '../../shared/api/restaurant.ts';
 import type { TillMessageKey as MessageKey } from '../../shared/i18n/till.ts';
 import type { Product } from '../caisse/catalog.ts';
@@ -302,14 +302,26 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
   const [course, setCourse] = useState<Course | null>(line.course);
   const [reason, setReason] = useState('');
   const [voiding, setVoiding] = useState(false);
-  // How many of a sent line to cancel (one of three beers): all of it unless the waiter says fewer.
-  const [cancelled, setCancelled] = useState(line.quantity);
+  // How many of a sent line to cancel (one of three beers): all of it unless the waiter says fewer. The line
+  // as the dialog opened on it: changed meanwhile on another phone, the server refuses the cancellation (409)
+  // rather than cancel twice.
+  const [cancelledWanted, setCancelled] = useState(line.quantity);
+  const cancelled = Math.min(cancelledWanted, line.quantity);
+  const [openedVersion] = useState(line.version);
+  const reasonField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (voiding) reasonField.current?.focus();
+  }, [voiding]);
   const [managerPin, setManagerPin] = useState('');
   const [pinError, setPinError] = useState('');
   const editable = line.status === 'new';
   // A costly cancellation needs a manager's PIN, typed here (the shop's limit, in the till's options).
   const limit = till.state.device?.options.voidApprovalCents ?? 0;
-  const needsManager = limit > 0 && cancelled * line.unitPriceCents > limit;
+  // Judged as the server does: on what of this line is cancelled in all (its earlier parts at its position).
+  const cancelledBefore = order.lines
+    .filter((l) => l.position === line.position && l.id !== line.id && l.status === 'voided')
+    .reduce((n, l) => n + l.quantity, 0);
+  const needsManager = limit > 0 && (cancelledBefore + cancelled) * line.unitPriceCents > limit;
   const save = () => {
     const change = {
       ...(quantity !== line.quantity ? { quantity } : {}),
@@ -397,7 +409,7 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
                   void salle.act(order.id, {
                     kind: 'void',
                     lineId: line.id,
-                    version: line.version,
+                    version: openedVersion,
                     reason: reason.trim(),
                     ...(cancelled < line.quantity ? { quantity: cancelled } : {}),
                     ...(approval ? { approval } : {}),
@@ -412,7 +424,7 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
                     required
                     minLength={3}
                     maxLength={140}
-                    autoFocus
+                    ref={reasonField}
                     onInput={(e) => setReason((e.target as HTMLInputElement).value)}
                     data-testid="void-reason"
                   />

@@ -388,7 +388,8 @@ function applyLocal(order: OrderView | null, orderId: string, op: OrderOp, till:
         const rest = line.quantity - op.quantity;
         lines = [
           ...lines.slice(0, at),
-          { ...line, quantity: rest, totalCents: rest * line.unitPriceCents },
+          // Its version moves on as the server's does: a second cancellation made offline then matches it.
+          { ...line, quantity: rest, totalCents: rest * line.unitPriceCents, version: line.version + 1 },
           {
             ...line,
             id: `${line.id}:void:${op.id}`,

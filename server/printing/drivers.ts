@@ -280,8 +280,9 @@ export function parsePrinterUri(
     if (port < 1 || port > 65535) return { error: 'port TCP de 1 à 65535' };
     const host = tcp[1]!.replace(/^\[|\]$/g, '');
     // Numbers that are not an IPv4 address written plainly (192.168.001.050 is read in octal by the system's
-    // resolver, 3232235826 and 0xc0a80132 are whole addresses): refused, one printer has one writing.
-    if (/^[0-9.]+$|^0x/i.test(host) && net.isIP(host) !== 4)
+    // resolver, 3232235826, 0xc0a80132 and 10.0.0.0x32 are addresses too): refused, one printer has one
+    // writing (no host name is made of numbers only).
+    if (host.split('.').every((label) => /^(0x[0-9a-f]*|[0-9]+)$/i.test(label)) && net.isIP(host) !== 4)
       return { error: 'adresse IPv4 attendue en quatre nombres décimaux, sans zéro en tête (192.168.1.50)' };
     if (!policy.allowLocal && notAPrinterAddress(host))
       return { error: `${host} n’est pas l’adresse d’une imprimante du réseau (ce serveur lui-même, ou une adresse locale au lien)` };
@@ -301,7 +302,13 @@ export function canonicalPrinterUri(uri: string): string {
   const parsed = parsePrinterUri(uri, { allowLocal: true });
   if ('error' in parsed || parsed.kind === 'file') return uri;
   if (parsed.kind === 'usb') return `usb:${parsed.vendorId}:${parsed.productId}`;
-  const host = net.isIP(parsed.host) === 6 ? new URL(`http://[${parsed.host}]/`).hostname : parsed.host.toLowerCase().replace(/\.$/, '');
+  let host = net.isIP(parsed.host) === 6 ? new URL(`http://[${parsed.host}]/`).hostname : parsed.host.toLowerCase().replace(/\.$/, '');
+  // An IPv4 address written as IPv6 (::ffff:10.0.0.50) is that IPv4 address.
+  const mapped = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(host);
+  if (mapped) {
+    const [hi, lo] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
+    host = [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+  }
   return `tcp://${host}:${parsed.port}`;
 }
 

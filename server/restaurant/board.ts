@@ -118,6 +118,20 @@ export async function ticketsOfOrder(db: Db, orderId: string): Promise<KitchenTi
   return views(db, rows);
 }
 
+/**
+ * The tickets holding any of these lines, wherever they were first sent from: a dish moved on (to a third
+ * table, back, or into a merged table) is said where it goes now on each of them.
+ */
+export async function ticketsOfLines(db: Db, lineIds: readonly string[]): Promise<KitchenTicketView[]> {
+  if (!lineIds.length) return [];
+  const rows = await ticketQuery(db)
+    // Line ids are UUIDs: their JSON text, quoted, is found only as themselves.
+    .where((eb) => eb.or(lineIds.map((id) => eb('k.items', 'like', `%"${id}"%`))))
+    .orderBy('k.id')
+    .execute();
+  return views(db, rows);
+}
+
 export async function kitchenBoard(db: Db, stationId: number, now: Date): Promise<KitchenBoard> {
   const station = await db
     .selectFrom('stations')

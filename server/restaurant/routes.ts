@@ -6,7 +6,7 @@ import { Reply, serve, type RequestContext } from '../http/route.ts';
 import { requireOutletReach, siteOf, siteOfTill, siteScope } from '../sites/sites.ts';
 import { createRoom, createStation, createTable, listFloor, listStations, outletIdOf, setCategoryStation, updateTable } from './floor.ts';
 import { applyOp, getOrder, listOpenOrders, outletOfOrder, outletOfTable, requireOutletDevice } from './orders.ts';
-import type { OrderView } from '../../shared/api/restaurant.ts';
+import type { KitchenTicketView, OrderView } from '../../shared/api/restaurant.ts';
 import {
   kitchenBoard,
   reprintKitchenTicket,
@@ -14,6 +14,7 @@ import {
   stationOfTicket,
   switchStationPrinter,
   ticketsOfOp,
+  ticketsOfLines,
   ticketsOfOrder,
 } from './board.ts';
 import type { Db } from '../../db/schema.ts';
@@ -193,14 +194,23 @@ export const restaurantRoutes = [
       announce(ctx, result.order, result.kitchenTickets || (body.kind === 'note' ? 1 : 0), result.others);
       if (result.kitchenTickets)
         for (const ticket of await ticketsOfOp(ctx.db, body.id)) ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
-      // The table changed, or some of its lines went to another: the kitchen screens say where at once (a
-      // newcomer saw the old one until a reload, and the dishes could go to the wrong table).
-      if (body.kind === 'transfer' || body.kind === 'move')
-        for (const ticket of await ticketsOfOrder(ctx.db, params.id)) ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
-      // Another table brought into this one: its tickets say this table now.
-      if (body.kind === 'merge')
-        for (const ticket of await ticketsOfOrder(ctx.db, body.fromOrderId))
-          ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
+      // The table changed, some of its lines went to another, or another table was brought into this one: the
+      // kitchen screens say where each dish goes at once (a newcomer saw the old table until a reload, and the
+      // dishes could go to the wrong one): this order's tickets, the merged one's, and every ticket holding a
+      // line that moved (sent from a third table, or moved back).
+      if (body.kind === 'transfer' || body.kind === 'move' || body.kind === 'merge') {
+        const told = new Map<number, KitchenTicketView>();
+        for (const ticket of await ticketsOfOrder(ctx.db, params.id)) told.set(ticket.id, ticket);
+        if (body.kind === 'merge') for (const ticket of await ticketsOfOrder(ctx.db, body.fromOrderId)) told.set(ticket.id, ticket);
+        const moved =
+          body.kind === 'move'
+            ? body.lineIds
+            : body.kind === 'merge'
+              ? (await ctx.db.selectFrom('order_lines').select('id').where('order_id', '=', params.id).execute()).map((l) => l.id)
+              : [];
+        for (const ticket of await ticketsOfLines(ctx.db, moved.slice(0, 200))) told.set(ticket.id, ticket);
+        for (const ticket of told.values()) ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
+      }
       return Reply.created({ applied: true, order: result.order });
     },
   }),
