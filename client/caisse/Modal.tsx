@@ -27,16 +27,20 @@ export function Modal({
     if (!dialog.open) dialog.showModal();
     return () => {
       if (dialog.open) dialog.close();
-      // What opened it, or, when it is gone (the line the dialog deleted), the screen's home: the keyboard
-      // never falls to the page's body.
-      const target = () => (opener.current?.isConnected ? opener.current : homeOfScreen());
-      const back = target();
-      if (!back) return;
+      const back = opener.current;
+      if (!back?.isConnected) {
+        // What opened it is gone (the line the dialog deleted): unless the screen put the focus somewhere of
+        // its own (a screen that came with the dialog's outcome), the screen's home has it, never the body.
+        queueMicrotask(() => {
+          const lost = !document.activeElement || document.activeElement === document.body;
+          if (lost && !document.querySelector('dialog[open]')) homeOfScreen()?.focus();
+        });
+        return;
+      }
       back.focus();
       // Closing a modal dialog may hand the focus back by itself a moment later: ours wins.
       queueMicrotask(() => {
-        const again = target();
-        if (again && document.activeElement !== again && !document.querySelector('dialog[open]')) again.focus();
+        if (back.isConnected && document.activeElement !== back && !document.querySelector('dialog[open]')) back.focus();
       });
     };
   }, []);
