@@ -95,6 +95,24 @@ async function paper(text: string, name: string) {
   await page.context().close();
 }
 
+/** Inès opens a free table, puts three beers on one line and sends them; what the bar had printed before. */
+async function threeBeersSentAt(table: string): Promise<number> {
+  const back = ines.getByRole('button', { name: /Plan de salle|Retour/ }).first();
+  if (await back.isVisible()) await back.click();
+  await ines.getByTestId(`table-${table}`).click();
+  await ines.getByTestId('open-table').click();
+  await addDish(ines, 'Pression');
+  await showOrder(ines);
+  await lines(ines).filter({ hasText: 'Pression' }).click();
+  await ines.getByRole('button', { name: 'Un de plus' }).click();
+  await ines.getByRole('button', { name: 'Un de plus' }).click();
+  await ines.getByTestId('line-save').click();
+  await expect.poll(() => lines(ines).filter({ hasText: 'Pression' }).textContent()).toContain('3 ×');
+  const barBefore = printed('bar').length;
+  await ines.getByTestId('send').click();
+  return barBefore;
+}
+
 async function showOrder(page: Page) {
   const back = page.getByRole('button', { name: 'Voir la commande' }).first();
   if (await back.isVisible()) await back.click();
@@ -584,20 +602,7 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
   });
 
   it('cancels one of three beers already sent: the bar gets ANNULÉ for one, two stay on the bill; a paid line offers no cancellation', async () => {
-    const back = ines.getByRole('button', { name: /Plan de salle|Retour/ }).first();
-    if (await back.isVisible()) await back.click();
-    await ines.getByTestId('table-2').click();
-    await ines.getByTestId('open-table').click();
-    await addDish(ines, 'Pression');
-    await showOrder(ines);
-    // Three beers on one line, then sent.
-    await lines(ines).filter({ hasText: 'Pression' }).click();
-    await ines.getByRole('button', { name: 'Un de plus' }).click();
-    await ines.getByRole('button', { name: 'Un de plus' }).click();
-    await ines.getByTestId('line-save').click();
-    await expect.poll(() => lines(ines).filter({ hasText: 'Pression' }).textContent()).toContain('3 ×');
-    const barBefore = printed('bar').length;
-    await ines.getByTestId('send').click();
+    const barBefore = await threeBeersSentAt('2');
     await expect.poll(() => printed('bar').length).toBe(barBefore + 1);
     // One fell: cancel one of the three, by keyboard.
     await lines(ines).filter({ hasText: 'Pression' }).click();
@@ -650,18 +655,7 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
   it('cancels two beers of three one at a time without the network: the bar gets both once the phone is back', async () => {
     await ines.getByTestId('line-paid').waitFor();
     await ines.keyboard.press('Escape');
-    const back = ines.getByRole('button', { name: /Plan de salle|Retour/ }).first();
-    if (await back.isVisible()) await back.click();
-    await ines.getByTestId('table-3').click();
-    await ines.getByTestId('open-table').click();
-    await addDish(ines, 'Pression');
-    await showOrder(ines);
-    await lines(ines).filter({ hasText: 'Pression' }).click();
-    await ines.getByRole('button', { name: 'Un de plus' }).click();
-    await ines.getByRole('button', { name: 'Un de plus' }).click();
-    await ines.getByTestId('line-save').click();
-    const barBefore = printed('bar').length;
-    await ines.getByTestId('send').click();
+    const barBefore = await threeBeersSentAt('3');
     await expect.poll(() => printed('bar').length).toBe(barBefore + 1);
     await expect.poll(async () => (await orderAt('3'))?.lines[0]?.status).toBe('sent');
     await ines.context().setOffline(true);
