@@ -207,6 +207,9 @@ for (const line of await benchTill()) console.log(line);
 console.log('');
 const { benchTickets, benchSigningCost } = await import('./tickets.ts');
 for (const line of await benchTickets()) console.log(line);
+// Tickets are written on a thread of their own (server/sales/ticket-writer.ts); the same 10 tills with them
+// written on the server's own thread, as before it, for comparison in this run.
+for (const line of await benchTickets([10], 2000, [], { ticketWriter: 'inline' })) console.log(line);
 const { benchTicketPath } = await import('./ticket-path.ts');
 for (const line of await benchTicketPath()) console.log(line);
 // The same on PostgreSQL (issue 23), on 1 and on 4 server processes, when a server is given (BENCH_DATABASE_URL, a role that

@@ -221,7 +221,7 @@ export async function benchTickets(
   levels = [1, 10, 50],
   perLevel = 2000,
   httpsLevels = [1, 10],
-  options: { postgres?: string; processes?: number } = {},
+  options: { postgres?: string; processes?: number; ticketWriter?: 'thread' | 'inline' } = {},
 ) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-bench-tickets-'));
   const database = options.postgres ? await benchDatabase(options.postgres) : null;
@@ -254,10 +254,15 @@ export async function benchTickets(
       RATE_LIMIT: 'off',
       ...(database ? { DATABASE_URL: database.url } : {}),
       ...(processes > 1 ? { WORKERS: String(processes) } : {}),
+      ...(options.ticketWriter ? { TICKET_WRITER: options.ticketWriter } : {}),
     },
     nodeArgs,
   );
-  const engine = database ? ` [PostgreSQL, ${processes} process${processes > 1 ? 'es' : ''}]` : '';
+  const engine = database
+    ? ` [PostgreSQL, ${processes} process${processes > 1 ? 'es' : ''}]`
+    : options.ticketWriter === 'inline'
+      ? ' [written on the server thread]'
+      : '';
   const results: string[] = [];
   const rates = new Map<number, number>();
   const tills: { session: Session; tillId: number; next: number }[] = [];

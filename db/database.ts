@@ -140,7 +140,10 @@ function withStatementCache(sqlite: SQLite.Database, reads: ReadCache, size = 10
       // the oldest prepared goes, and is prepared again the next time it is needed.
       let stmt = cache.get(source);
       if (stmt) return stmt;
-      stmt = sqlite.prepare(source);
+      // IMMEDIATE: the write lock is taken at BEGIN, waited for (busy_timeout) while another connection holds
+      // it (the tickets' writer thread, the CLI). A deferred transaction that read first could not write once
+      // another connection had committed after its snapshot (SQLITE_BUSY_SNAPSHOT, not waited for).
+      stmt = sqlite.prepare(source === 'begin' ? 'begin immediate' : source);
       if (cache.size >= size) cache.delete(cache.keys().next().value!);
       cache.set(source, stmt);
       return stmt;

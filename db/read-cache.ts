@@ -51,10 +51,21 @@ export class ReadCache {
   private askedInTransaction = false;
   /** Nothing is kept before the triggers are on. */
   private watching = false;
+  /**
+   * Outside a transaction, `data_version` is asked at most this often (ms); 0: at every read. Set when
+   * another connection of this process commits all the time (the tickets' writer thread, which says itself
+   * when it wrote one of the tables: `othersWrote`); then what a third connection (the CLI) writes is seen
+   * within that delay.
+   */
+  private versionEveryMs = 0;
+  private versionAskedAt = 0;
+  /** Called when this connection writes one of the tables (the writer's thread tells the server's). */
+  onOwnWrite: (() => void) | null = null;
 
   constructor(private readonly sqlite: SQLite.Database) {
     sqlite.function('comptoir_read_cache_drop', { deterministic: false, directOnly: false }, () => {
       this.drop();
+      this.onOwnWrite?.();
       return null;
     });
     this.version = sqlite.prepare('pragma data_version');
@@ -86,6 +97,16 @@ export class ReadCache {
     if (this.sqlite.inTransaction) this.dirty = true;
   }
 
+  /** Another connection of this process wrote one of the tables (and committed): what is kept goes. */
+  othersWrote(): void {
+    this.drop();
+  }
+
+  /** Another connection of this process commits all the time and says when it wrote one of the tables. */
+  askVersionEvery(ms: number): void {
+    this.versionEveryMs = ms;
+  }
+
   /** A transaction began or ended on the connection (db/database.ts sees its statements); rolled back, it drops all. */
   transactionEdge(rolledBack: boolean): void {
     this.dirty = false;
@@ -96,6 +117,11 @@ export class ReadCache {
   /** The rows kept for `text` and `key` (its parameters), or undefined; asks SQLite first whether another connection changed anything. */
   get(text: string, key: string): readonly unknown[] | undefined {
     if (!this.askedInTransaction) {
+      if (this.versionEveryMs) {
+        const now = performance.now();
+        if (!this.sqlite.inTransaction && now - this.versionAskedAt < this.versionEveryMs) return this.entries.get(text)?.get(key);
+        this.versionAskedAt = now;
+      }
       const version = (this.version.get() as { data_version: number }).data_version;
       this.askedInTransaction = this.sqlite.inTransaction;
       if (version !== this.dataVersion) {

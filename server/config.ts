@@ -50,6 +50,12 @@ export const configSchema = z
      * print proxy on the server). Off by default: a manager could otherwise probe the server's own ports.
      */
     PRINTERS_LOCAL: z.enum(['on', 'off']).default('off'),
+    /**
+     * SQLite: `thread` writes the tickets on a thread of their own with its own connection (their checks,
+     * statements, the group commit's disk sync, the signed heads and the witness), `inline` on the server's
+     * thread. PostgreSQL has no such choice (its processes write in parallel).
+     */
+    TICKET_WRITER: z.enum(['thread', 'inline']).default('thread'),
     /** How late a cash-drawer pulse may still open the drawer (after the sale, or once the printer is back). */
     DRAWER_MAX_DELAY_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /**

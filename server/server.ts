@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCheckpointer } from '../db/checkpointer.ts';
-import { openStore, type OpenDatabase } from '../db/database.ts';
+import { openStore, type OpenDatabase, type SqliteDatabase } from '../db/database.ts';
 import { backupDatabase, msUntilHour, pruneBackups } from './backup/backup.ts';
 import type { Config } from './config.ts';
 import { recordEvent } from './journal/events.ts';
@@ -26,6 +26,7 @@ import { TlsService } from './tls/tls-service.ts';
 import { viaProxy } from './http/transport.ts';
 import { ErrorLog, recordStart, recordStop } from './system/jet.ts';
 import { FiscalJournal } from './journal/fiscal.ts';
+import { TicketWriter } from './sales/ticket-writer.ts';
 import { sharedOwnership, soleOwner, type Ownership } from './system/owner.ts';
 
 export const clientDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client/dist');
@@ -141,7 +142,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // as found).
   const duties = {
     gain: async () => {
-      if (options.fiscal !== false) services.fiscal = await FiscalJournal.open(database.db, config.DATA_DIR, services.writes, now, log);
+      if (database.engine === 'sqlite' && config.TICKET_WRITER === 'thread' && database.file !== ':memory:') {
+        // The tickets, their heads and the witness on a thread of their own (server/sales/ticket-writer.ts).
+        const writer = await TicketWriter.start({
+          file: database.file,
+          dataDir: config.DATA_DIR,
+          fiscal: options.fiscal !== false,
+          now,
+          log,
+          reads: (database as SqliteDatabase).reads,
+        });
+        services.tickets = writer;
+        if (options.fiscal !== false) services.fiscal = writer;
+      } else if (options.fiscal !== false)
+        services.fiscal = await FiscalJournal.open(database.db, config.DATA_DIR, services.writes, now, log);
       await ensureConfiguredPrinter(database.db, config, now());
       scheduleBackup();
       await prints.start();
@@ -154,7 +168,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await prints.stop();
       const fiscal = services.fiscal;
       delete services.fiscal;
-      fiscal?.detach();
+      await fiscal?.detach();
+      await services.tickets?.detach();
+      delete services.tickets;
     },
   };
   ownership =
@@ -212,6 +228,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await realtime!.close();
       await listener.close(2000);
       await services.writes.idle();
+      await services.tickets?.idle();
       await tls.close();
       await prints.stop();
       await services.pdf?.close();
@@ -222,6 +239,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // and closed; the duties are then free for another process.
       await services.fiscal?.close().catch((e: Error) => log.error('chain heads not signed at stop', { error: e.message }));
       delete services.fiscal;
+      await services.tickets?.close();
+      delete services.tickets;
       await ownership!.close();
       await checkpointer?.stop();
       await database.close();

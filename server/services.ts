@@ -7,7 +7,7 @@ import type { Realtime } from './realtime/realtime.ts';
 import type { PrintQueue } from './printing/queue.ts';
 import type { StatementRenderer } from './settlement/documents.ts';
 import type { TlsService } from './tls/tls-service.ts';
-import type { FiscalJournal } from './journal/fiscal.ts';
+import type { TicketWriter } from './sales/ticket-writer.ts';
 
 /** What domain code may need beyond the database: no req/res, no socket. */
 export interface AppServices {
@@ -27,9 +27,21 @@ export interface AppServices {
   /** HTTPS on the shop's network: the certificates and whether HTTPS is on. */
   tls?: TlsService;
   /** Signed chain heads and the witness file (absent only in the bench run that measures their cost). */
-  fiscal?: FiscalJournal;
+  fiscal?: FiscalDuties;
+  /** SQLite: tickets are written on a thread of their own (server/sales/ticket-writer.ts). */
+  tickets?: TicketWriter;
   /** True once the server is stopping: new requests get a 503 the tills retry later. */
   stopping?: () => boolean;
   /** Errors into the event log, at most one event per message a minute (server/system/jet.ts). */
   errors?: ErrorLog;
+}
+
+/** What the rest of the server asks of the signed heads and the witness (server/journal/fiscal.ts), wherever they run. */
+export interface FiscalDuties {
+  /** Witnesses what was committed and signs the heads now (all, or these chains). */
+  flush(options?: { all?: boolean; chains?: string[] }): Promise<void>;
+  /** At a clean stop: every head signed, the witness closed. */
+  close(): Promise<void>;
+  /** Stops without signing (another process took the duties). */
+  detach(): void | Promise<void>;
 }

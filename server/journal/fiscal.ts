@@ -31,6 +31,7 @@ import {
   tillChain,
   type SigningKey,
 } from './keys.ts';
+import type { FiscalDuties } from '../services.ts';
 import { readWitness, witnessFile, WitnessWriter, type WitnessLine } from './witness.ts';
 
 export const SIGN_EVERY_RECORDS = 50;
@@ -367,7 +368,7 @@ export class FiscalJournal {
  * owner's journal signs within its next second: this waits until no closing is left unsigned, 5 s at most.
  */
 export async function flushJournal(
-  services: { fiscal?: FiscalJournal; database: { db: Db; engine: string } },
+  services: { fiscal?: FiscalDuties; database: { db: Db; engine: string } },
   options: { all?: boolean; chains?: string[] } = {},
 ): Promise<void> {
   if (services.fiscal) return services.fiscal.flush(options);

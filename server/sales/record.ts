@@ -139,6 +139,34 @@ export async function recordSale(
 }
 
 /**
+ * The part of `recordSale` made before the write lock, on the server's thread when the writer has a thread of
+ * its own (server/sales/ticket-writer.ts): the body's hash, a replay, and (not for a restaurant bill's part,
+ * which reads the order it pays under the lock) the checks against the catalogue, as on PostgreSQL.
+ */
+export async function prepareSale(
+  db: Db,
+  body: SaleBody,
+  ctx: SaleContext,
+): Promise<{ replay: SaleView } | { replay: null; bodyHash: string; early: Checked | undefined }> {
+  if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
+  const bodyHash = sha256Hex(canonicalJson(body));
+  const replay = await replayOf(db, body.id, bodyHash);
+  if (replay) return { replay };
+  return { replay: null, bodyHash, early: body.order ? undefined : await checkSale(db, body, ctx) };
+}
+
+/** The rest of `recordSale`, under the write lock of `writes` (the writer's thread). */
+export function recordPrepared(
+  writes: WriteQueue,
+  body: SaleBody,
+  ctx: SaleContext,
+  bodyHash: string,
+  early: Checked | undefined,
+): Promise<{ created: boolean; sale: SaleView }> {
+  return writes.run((trx) => recordSaleIn(trx, body, bodyHash, ctx, early));
+}
+
+/**
  * A ticket (a sale or a refund) dated ahead of the server's clock by more than a tablet's clock may drift is
  * refused: it would be booked on a day to come, out of today's X, Z and drawer.
  */
@@ -163,7 +191,7 @@ export function refuseFutureTicket(createdAt: Date, now: Date): void {
 export const MAX_TICKET_AGE_MS = 3 * 366 * 24 * 3_600_000;
 
 /** What a ticket's checks against the catalogue found: its till, its lines priced, its payments settled. */
-type Checked = Awaited<ReturnType<typeof checkSale>>;
+export type Checked = Awaited<ReturnType<typeof checkSale>>;
 
 async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
   const till = await activeTill(db, body.tillId);
@@ -852,6 +880,10 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
 const effects = new WeakMap<SaleView, { stockMoved: number[]; oneOffs: boolean }>();
 export function commitEffects(sale: SaleView): { stockMoved: readonly number[]; oneOffs: boolean } | undefined {
   return effects.get(sale);
+}
+/** The same, for a ticket recorded on the writer's thread (server/sales/ticket-writer.ts): its copy here. */
+export function rememberEffects(sale: SaleView, said: { stockMoved: number[]; oneOffs: boolean }): void {
+  effects.set(sale, said);
 }
 
 /** The first business day on or after `day` with no closing for this outlet. */

@@ -89,19 +89,17 @@ export const salesRoutes = [
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
       const cashier = await ringingCashier(ctx.db, user, body.cashierId);
-      const { created, sale } = await recordSale(
-        ctx.db,
-        body,
-        {
-          cashierId: cashier.id,
-          cashierRole: cashier.role,
-          tillId: ctx.device!.tillId,
-          deviceId: ctx.device!.id,
-          now: ctx.services.now(),
-          timeZone: ctx.services.config.TZ_BUSINESS,
-        },
-        ctx.services.writes,
-      );
+      const saleCtx = {
+        cashierId: cashier.id,
+        cashierRole: cashier.role,
+        tillId: ctx.device!.tillId,
+        deviceId: ctx.device!.id,
+        now: ctx.services.now(),
+        timeZone: ctx.services.config.TZ_BUSINESS,
+      };
+      const { created, sale } = ctx.services.tickets
+        ? await ctx.services.tickets.record(ctx.db, body, saleCtx)
+        : await recordSale(ctx.db, body, saleCtx, ctx.services.writes);
       if (created) {
         announce(ctx, sale);
         await announceOneOffs(ctx, sale);

@@ -1,0 +1,256 @@
+import { Worker } from 'node:worker_threads';
+import type { SaleBody } from '../../shared/api/sales.ts';
+import { Conflict, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthorized, Unprocessable } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { ReadCache } from '../../db/read-cache.ts';
+import type { Db } from '../../db/schema.ts';
+import { prepareSale, rememberEffects, type Checked, type SaleContext, type SaleView } from './record.ts';
+
+/** What crosses from the writer's thread: a domain error as its parts, anything else as its message. */
+export type WireError = {
+  domain: string | null;
+  message: string;
+  stack?: string;
+  fields?: unknown;
+  explicit?: boolean;
+  retryAfterSeconds?: number;
+};
+
+export type Request =
+  | { id: number; op: 'sale'; body: SaleBody; ctx: SaleContext; bodyHash: string; early: Checked | undefined; nowMs: number }
+  | { id: number; op: 'flush'; options: { all?: boolean; chains?: string[] }; nowMs: number }
+  | { id: number; op: 'idle' }
+  | { id: number; op: 'close' }
+  | { id: number; op: 'detach' };
+
+export type Reply =
+  | { id: number; ok: true; value: unknown; effects?: { stockMoved: number[]; oneOffs: boolean }; cacheDrop?: true }
+  | { id: number; ok: false; error: WireError; cacheDrop?: true }
+  | { log: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> };
+
+const domainErrors: Record<string, new (...args: never[]) => DomainError> = {
+  Invalid,
+  Unauthorized,
+  Forbidden,
+  NotFound,
+  Conflict,
+  Unprocessable,
+  TooManyAttempts,
+};
+
+export function toWire(error: unknown): WireError {
+  if (error instanceof DomainError) {
+    const name = Object.keys(domainErrors).find((n) => error.constructor === domainErrors[n]) ?? null;
+    return {
+      domain: name,
+      message: error.message,
+      ...(error.stack ? { stack: error.stack } : {}),
+      fields: error.fields,
+      ...(error instanceof Invalid ? { explicit: error.explicit } : {}),
+      ...(error instanceof TooManyAttempts ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+    };
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { domain: null, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+}
+
+/** The same error on this side: a domain error of its own class (the HTTP layer maps it as if thrown here). */
+export function fromWire(wire: WireError): Error {
+  const Class = wire.domain ? domainErrors[wire.domain] : undefined;
+  const error: Error = Class ? Object.create(Class.prototype) : new Error(wire.message);
+  Object.assign(error, {
+    message: wire.message,
+    ...(wire.stack ? { stack: wire.stack } : {}),
+    ...(Class ? { fields: wire.fields ?? [] } : {}),
+    ...(wire.explicit !== undefined ? { explicit: wire.explicit } : {}),
+    ...(wire.retryAfterSeconds !== undefined ? { retryAfterSeconds: wire.retryAfterSeconds } : {}),
+  });
+  if (Class) {
+    // The class's own constants (status, code) are fields set by its constructor, not on its prototype.
+    const probe = probes.get(wire.domain!) ?? probeOf(wire.domain!);
+    Object.assign(error, { status: probe.status, code: probe.code });
+  }
+  return error;
+}
+
+const probes = new Map<string, { status: number; code: string }>();
+function probeOf(name: string) {
+  const made: Record<string, () => DomainError> = {
+    Invalid: () => new Invalid([]),
+    Unauthorized: () => new Unauthorized(),
+    Forbidden: () => new Forbidden(),
+    NotFound: () => new NotFound(''),
+    Conflict: () => new Conflict(''),
+    Unprocessable: () => new Unprocessable(''),
+    TooManyAttempts: () => new TooManyAttempts('', 0),
+  };
+  const e = made[name]!();
+  const probe = { status: e.status, code: e.code };
+  probes.set(name, probe);
+  return probe;
+}
+
+/** How often the server thread's read cache asks whether a third connection (the CLI) wrote. */
+const VERSION_EVERY_MS = 250;
+
+export interface WriterOptions {
+  /** The SQLite file. */
+  file: string;
+  dataDir: string;
+  /** Signed heads and the witness (off only in the bench run that measures their cost). */
+  fiscal: boolean;
+  now: () => Date;
+  log: Logger;
+  /** The server thread's read cache (db/read-cache.ts): told when the writer wrote what it keeps. */
+  reads?: ReadCache;
+}
+
+/**
+ * The tickets' writer on a thread of its own (SQLite): each ticket's statements and the group COMMIT with its
+ * disk sync, the signed heads and the witness, on a second connection to the same file, while the server's
+ * thread reads requests, checks them against the catalogue, answers and pushes events. A ticket is answered
+ * once its batch's COMMIT and witness are on disk, as before. The server's thread keeps its own connection
+ * for everything else; both begin their transactions IMMEDIATE, so that neither reads a snapshot the other
+ * then writes past (db/database.ts).
+ *
+ * A thread that dies (it should not) fails the tickets it held (the tills send them again: a ticket is
+ * idempotent by its id) and is started again at the next one, its witness and heads caught up as at a start.
+ */
+export class TicketWriter {
+  private next = 1;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private worker: Worker | null = null;
+  private starting: Promise<Worker> | null = null;
+  private closed = false;
+
+  private constructor(private readonly options: WriterOptions) {}
+
+  static async start(options: WriterOptions): Promise<TicketWriter> {
+    const writer = new TicketWriter(options);
+    await writer.thread();
+    // Its commits move SQLite's `data_version` all the time: the cache here asks it now and then (for what the
+    // CLI writes), and is told by the writer when it wrote one of the tables kept (a one-off item sold).
+    options.reads?.askVersionEvery(VERSION_EVERY_MS);
+    return writer;
+  }
+
+  /** The running thread, started (again) when there is none. */
+  private thread(): Promise<Worker> {
+    if (this.worker) return Promise.resolve(this.worker);
+    this.starting ??= this.launch().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async launch(): Promise<Worker> {
+    const { options } = this;
+    const worker = new Worker(new URL('./ticket-writer-thread.mjs', import.meta.url), {
+      workerData: { file: options.file, dataDir: options.dataDir, fiscal: options.fiscal, nowMs: options.now().getTime() },
+    });
+    const log = (m: Extract<Reply, { log: string }>) => options.log[m.log](m.msg, m.fields);
+    let onMessage: ((m: { ready?: true; error?: WireError } | Extract<Reply, { log: string }>) => void) | null = null;
+    let onError: ((e: Error) => void) | null = null;
+    let onExit: ((code: number) => void) | null = null;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        onMessage = (m) => {
+          if ('log' in m) return log(m);
+          if ('error' in m && m.error) reject(fromWire(m.error));
+          else resolve();
+        };
+        onError = reject;
+        onExit = (code) => reject(new Error(`ticket writer exited (${code}) while starting`));
+        worker.on('message', onMessage);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
+      });
+    } catch (e) {
+      await worker.terminate();
+      throw e;
+    } finally {
+      // Only these: the worker's own listeners (those that start its port) stay.
+      worker.off('message', onMessage!);
+      worker.off('error', onError!);
+      worker.off('exit', onExit!);
+    }
+    worker.on('message', (m: Reply) => this.receive(m));
+    worker.on('error', (e) => options.log.error('ticket writer failed', { error: e.message }));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      if (!this.closed) options.log.error('ticket writer stopped; started again at the next ticket', { code });
+      const stopped = new Error('ticket writer stopped');
+      for (const w of this.waiting.values()) w.reject(stopped);
+      this.waiting.clear();
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private receive(m: Reply) {
+    if ('log' in m) {
+      this.options.log[m.log](m.msg, m.fields);
+      return;
+    }
+    if (m.cacheDrop) this.options.reads?.othersWrote();
+    const w = this.waiting.get(m.id);
+    if (!w) return;
+    this.waiting.delete(m.id);
+    if (m.ok) {
+      if (m.effects) rememberEffects((m.value as { sale: SaleView }).sale, m.effects);
+      w.resolve(m.value);
+    } else w.reject(fromWire(m.error));
+  }
+
+  private async ask<T>(request: Request extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never): Promise<T> {
+    if (this.closed) throw new Error('ticket writer closed');
+    const worker = await this.thread();
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ ...request, id });
+    });
+  }
+
+  /**
+   * Records a ticket (server/sales/record.ts, `recordSale`): its hash, a replay and its checks against the
+   * catalogue here (as PostgreSQL does before its lock), the rest on the writer's thread.
+   */
+  async record(db: Db, body: SaleBody, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
+    const prepared = await prepareSale(db, body, ctx);
+    if (prepared.replay) return { created: false, sale: prepared.replay };
+    return this.ask({ op: 'sale', body, ctx, bodyHash: prepared.bodyHash, early: prepared.early, nowMs: this.options.now().getTime() });
+  }
+
+  /** Witnesses what was committed and signs the heads now (server/journal/fiscal.ts, `flush`). */
+  async flush(options: { all?: boolean; chains?: string[] } = {}): Promise<void> {
+    await this.ask({ op: 'flush', options, nowMs: this.options.now().getTime() });
+  }
+
+  /** Every ticket handed over so far committed or refused. */
+  async idle(): Promise<void> {
+    if (this.closed || !this.worker) return;
+    await this.ask({ op: 'idle' });
+  }
+
+  /** Signs every head, closes the witness and the writer's connection, ends the thread. */
+  close(): Promise<void> {
+    return this.end('close');
+  }
+
+  /** Stops without signing (another process took the duties). */
+  detach(): Promise<void> {
+    return this.end('detach');
+  }
+
+  private async end(op: 'close' | 'detach'): Promise<void> {
+    if (this.closed) return;
+    const worker = this.worker ?? (await this.starting?.catch(() => null)) ?? null;
+    try {
+      if (worker) await this.ask({ op });
+    } finally {
+      this.closed = true;
+      await worker?.terminate();
+    }
+  }
+}
