@@ -128,26 +128,42 @@ export function openSqlite(file: string, options: { readonly?: boolean } = {}): 
  * Statements are reusable, so keep them by their SQL text (bounded: IN lists of varying length make
  * distinct texts).
  */
-function withStatementCache(sqlite: SQLite.Database, reads: ReadCache, size = 1000): SQLite.Database {
+function withStatementCache(sqlite: SQLite.Database, reads: ReadCache, lock: LockInterest, size = 1000): SQLite.Database {
   const cache = new Map<string, SQLite.Statement>();
+  let writing = false;
+  const wrote = () => {
+    writing = false;
+    if (!sqlite.inTransaction) lock.wanted?.(false);
+  };
   // Only what kysely's SQLite driver calls: a plain object, not a Proxy on every property read.
   const cached = {
     prepare(source: string) {
-      // kysely's transactions begin and end with these texts: the read cache learns of each edge.
-      if (source.length <= 8 && (source === 'begin' || source === 'commit' || source === 'rollback'))
+      // kysely's transactions begin and end with these texts: the read cache learns of each edge, and another
+      // connection of this process (the tickets' writer thread) that this one wants the write lock.
+      if (source.length <= 8 && (source === 'begin' || source === 'commit' || source === 'rollback')) {
         reads.transactionEdge(source === 'rollback');
+        lock.wanted?.(source === 'begin');
+      }
       // A hit is only a lookup (keeping the map in order of use cost every ticket two map writes); when full,
       // the oldest prepared goes, and is prepared again the next time it is needed.
       let stmt = cache.get(source);
-      if (stmt) return stmt;
-      // IMMEDIATE: the write lock is taken at BEGIN, waited for (busy_timeout) while another connection holds
-      // it (the tickets' writer thread, the CLI). A deferred transaction that read first could not write once
-      // another connection had committed after its snapshot (SQLITE_BUSY_SNAPSHOT, not waited for).
-      stmt = sqlite.prepare(source === 'begin' ? 'begin immediate' : source);
-      if (cache.size >= size) cache.delete(cache.keys().next().value!);
-      cache.set(source, stmt);
+      if (!stmt) {
+        // IMMEDIATE: the write lock is taken at BEGIN, waited for (busy_timeout) while another connection
+        // holds it (the tickets' writer thread, the CLI). A deferred transaction that read first could not
+        // write once another connection had committed after its snapshot (SQLITE_BUSY_SNAPSHOT, not waited for).
+        stmt = sqlite.prepare(source === 'begin' ? 'begin immediate' : source);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+        cache.set(source, stmt);
+      }
+      // A write outside a transaction (kysely runs it at once): wanted until it is done.
+      if (lock.wanted && !stmt.reader && !writing && !sqlite.inTransaction && source !== 'begin') {
+        writing = true;
+        lock.wanted(true);
+        queueMicrotask(wrote);
+      }
       return stmt;
     },
+
     close() {
       sqlite.close();
     },
@@ -159,12 +175,22 @@ function withStatementCache(sqlite: SQLite.Database, reads: ReadCache, size = 10
   return cached as unknown as SQLite.Database;
 }
 
+/**
+ * Told when this connection wants SQLite's write lock (a transaction begun, a write outside one) and when it
+ * is done: the tickets' writer thread then lets it have the lock between two batches (server/sales/ticket-writer.ts)
+ * rather than leave this thread's busy wait to find a gap (SQLite's busy handler keeps no queue).
+ */
+export interface LockInterest {
+  wanted: ((wanted: boolean) => void) | null;
+}
+
 /** A SQLite shop: its raw handle is there. */
 export interface SqliteDatabase extends OpenDatabase {
   engine: 'sqlite';
   sqlite: SQLite.Database;
   /** What the hot paths read from memory while the tables it watches stay the same (db/read-cache.ts). */
   reads: ReadCache;
+  lock: LockInterest;
 }
 
 /** Opens the shop's database, `target` a SQLite file or a `postgres://` address, and brings its schema up to date. */
@@ -176,7 +202,8 @@ export async function openStore(target: string, options: { poolSize?: number } =
 export async function openDatabase(file: string): Promise<SqliteDatabase> {
   const sqlite = openSqlite(file);
   const reads = new ReadCache(sqlite);
-  const statements = withStatementCache(sqlite, reads);
+  const lock: LockInterest = { wanted: null };
+  const statements = withStatementCache(sqlite, reads, lock);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   registerStatements(db, statements, reads);
   await migrate(db);
@@ -187,6 +214,7 @@ export async function openDatabase(file: string): Promise<SqliteDatabase> {
     engine: 'sqlite',
     sqlite,
     reads,
+    lock,
     file,
     close: async () => {
       await db.destroy();

@@ -151,6 +151,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           now,
           log,
           reads: (database as SqliteDatabase).reads,
+          lock: (database as SqliteDatabase).lock,
         });
         services.tickets = writer;
         if (options.fiscal !== false) services.fiscal = writer;

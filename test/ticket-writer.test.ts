@@ -14,6 +14,9 @@ import { aProducer, aProduct, aUser, allowDaysWithoutZ, startTestShop, testEngin
 import type { SqliteDatabase } from '../db/database.ts';
 import { createBackup } from '../server/backup/backup.ts';
 import { checkReuseItems } from '../server/ressourcerie/ressourcerie.ts';
+import { isConstraintViolation } from '../db/engine.ts';
+import { Unprocessable } from '../server/errors.ts';
+import { fromWire, toWire } from '../server/sales/ticket-writer.ts';
 import { uuidv7 } from './support/tickets.ts';
 import { until } from './support/wait.ts';
 
@@ -43,6 +46,17 @@ describe.skipIf(testEngine !== 'sqlite')('tickets written on a thread of their o
     till = (await aUser(shop, 'cashier')).client;
   });
   afterAll(() => shop.close());
+
+  it('carries an error’s class, fields and SQLite code across the thread (a constraint is 409 on either side)', () => {
+    const refused = fromWire(toWire(new Unprocessable('Ticket refusé.', [{ field: 'totalCents', reason: 'attendu 1900' }])));
+    expect(refused).toBeInstanceOf(Unprocessable);
+    expect([(refused as Unprocessable).status, (refused as Unprocessable).fields]).toEqual([
+      422,
+      [{ field: 'totalCents', reason: 'attendu 1900' }],
+    ]);
+    const unique = Object.assign(new Error('UNIQUE constraint failed: sales.id'), { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    expect(isConstraintViolation(fromWire(toWire(unique)))).toBe(true);
+  });
 
   it('is on by default on SQLite', () => {
     expect(shop.server.services.tickets).toBeDefined();

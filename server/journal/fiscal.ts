@@ -108,6 +108,23 @@ export class FiscalJournal {
       options.everyRecords ?? SIGN_EVERY_RECORDS,
       options.everyMs ?? SIGN_EVERY_MS,
     );
+    // Where the next batches' look begins, read before the catch-up below: a record another connection
+    // commits meanwhile (the server thread, while a writer thread starts again) is beyond these cursors, so
+    // the next batch witnesses it; one the catch-up also finds is written twice, which is harmless.
+    const maxRowid = await sql<{ n: number | null }>`select max(${salesWriteOrder(db)}) as n from sales`.execute(db);
+    const maxEvent = await db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('id').as('n'))
+      .executeTakeFirst();
+    const maxClosing = await db
+      .selectFrom('closings')
+      .select((eb) => eb.fn.max('id').as('n'))
+      .executeTakeFirst();
+    fiscal.cursors = {
+      salesRowid: Number(maxRowid.rows[0]?.n ?? 0),
+      eventId: Number(maxEvent?.n ?? 0),
+      closingId: Number(maxClosing?.n ?? 0),
+    };
     // What the database holds beyond the witness (a crash between a COMMIT and its witness line, or a shop
     // whose witness starts today), and what the witness holds beyond the database.
     const ahead: { chain: string; witnessed: number; database: number }[] = [];
@@ -141,20 +158,6 @@ export class FiscalJournal {
       if (c.seq > lastOf(closingChain(c.outlet_id))) lines.push({ chain: closingChain(c.outlet_id), position: c.seq, hash: c.hash });
     fiscal.witness.append(lines);
 
-    const maxRowid = await sql<{ n: number | null }>`select max(${salesWriteOrder(db)}) as n from sales`.execute(db);
-    const maxEvent = await db
-      .selectFrom('events')
-      .select((eb) => eb.fn.max('id').as('n'))
-      .executeTakeFirst();
-    const maxClosing = await db
-      .selectFrom('closings')
-      .select((eb) => eb.fn.max('id').as('n'))
-      .executeTakeFirst();
-    fiscal.cursors = {
-      salesRowid: Number(maxRowid.rows[0]?.n ?? 0),
-      eventId: Number(maxEvent?.n ?? 0),
-      closingId: Number(maxClosing?.n ?? 0),
-    };
     for (const t of tills) {
       const chain = tillChain(t.till_id, t.training);
       const last = await db
@@ -335,6 +338,11 @@ export class FiscalJournal {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** The witness file's descriptor (a writer thread that dies leaves it open in the process: server/sales/ticket-writer.ts). */
+  get witnessDescriptor(): number {
+    return this.witness.descriptor;
   }
 
   /** The last record of a chain the server holds (a till's reported head is compared with it). */

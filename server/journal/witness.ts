@@ -51,6 +51,10 @@ export class WitnessWriter {
     fs.fdatasyncSync(this.fd);
   }
 
+  get descriptor(): number {
+    return this.fd;
+  }
+
   close(): void {
     fs.closeSync(this.fd);
   }

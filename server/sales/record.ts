@@ -147,12 +147,21 @@ export async function prepareSale(
   db: Db,
   body: SaleBody,
   ctx: SaleContext,
-): Promise<{ replay: SaleView } | { replay: null; bodyHash: string; early: Checked | undefined }> {
+): Promise<{ bodyHash: string; replay: true } | { bodyHash: string; replay: false; early: Checked | undefined }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
   const bodyHash = sha256Hex(canonicalJson(body));
-  const replay = await replayOf(db, body.id, bodyHash);
-  if (replay) return { replay };
-  return { replay: null, bodyHash, early: body.order ? undefined : await checkSale(db, body, ctx) };
+  // Found here (another body under its id refused at once): the writer answers it.
+  if (await replayOf(db, body.id, bodyHash)) return { bodyHash, replay: true };
+  return { bodyHash, replay: false, early: body.order ? undefined : await checkSale(db, body, ctx) };
+}
+
+/** A ticket already recorded, read under the write lock of `writes` (after the batch that wrote it, and its witness). */
+export function replayIn(writes: WriteQueue, id: string, bodyHash: string): Promise<{ created: boolean; sale: SaleView }> {
+  return writes.run(async (trx) => {
+    const sale = await replayOf(trx, id, bodyHash);
+    if (!sale) throw new NotFound('Ticket');
+    return { created: false, sale };
+  });
 }
 
 /** The rest of `recordSale`, under the write lock of `writes` (the writer's thread). */

@@ -2,7 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { openDatabase } from '../../db/database.ts';
 import { FiscalJournal } from '../journal/fiscal.ts';
 import type { Logger } from '../log.ts';
-import { commitEffects, recordPrepared } from './record.ts';
+import { commitEffects, recordPrepared, replayIn } from './record.ts';
 import { toWire, type Reply, type Request } from './ticket-writer.ts';
 import { WriteQueue } from './write-queue.ts';
 
@@ -12,9 +12,9 @@ import { WriteQueue } from './write-queue.ts';
  */
 export async function serveTicketWriter(
   port: MessagePort,
-  data: { file: string; dataDir: string; fiscal: boolean; nowMs: number },
+  data: { file: string; dataDir: string; fiscal: boolean; nowMs: number; lockWanted: Int32Array },
 ): Promise<void> {
-  const post = (m: Reply | { ready: true } | { error: ReturnType<typeof toWire> }) => port.postMessage(m);
+  const post = (m: Reply | { ready: true; witnessFd?: number } | { error: ReturnType<typeof toWire> }) => port.postMessage(m);
   let offset = data.nowMs - Date.now();
   const now = () => new Date(Date.now() + offset);
   const at = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) =>
@@ -41,6 +41,12 @@ export async function serveTicketWriter(
       wroteKept = true;
     };
     writes = new WriteQueue(database.db);
+    // The server thread waits for the lock in SQLite's busy handler, which polls: between two batches, its
+    // waiting write goes first (50 ms at most, for a transaction of its that lasts).
+    writes.beforeBatch = () => {
+      const until = Date.now() + 50;
+      while (Atomics.load(data.lockWanted, 0) === 1 && Date.now() < until) Atomics.wait(data.lockWanted, 0, 1, 5);
+    };
     if (data.fiscal) fiscal = await FiscalJournal.open(database.db, data.dataDir, writes, now, log);
   } catch (e) {
     post({ error: toWire(e) });
@@ -68,6 +74,9 @@ export async function serveTicketWriter(
       case 'sale':
         void answer(m.id, () => recordPrepared(writes, m.body, m.ctx, m.bodyHash, m.early));
         return;
+      case 'replay':
+        void answer(m.id, () => replayIn(writes, m.saleId, m.bodyHash));
+        return;
       case 'flush':
         void answer(m.id, async () => {
           await fiscal?.flush(m.options);
@@ -94,5 +103,5 @@ export async function serveTicketWriter(
         return;
     }
   });
-  post({ ready: true });
+  post({ ready: true, ...(fiscal ? { witnessFd: fiscal.witnessDescriptor } : {}) });
 }

@@ -2,7 +2,9 @@ import { Worker } from 'node:worker_threads';
 import type { SaleBody } from '../../shared/api/sales.ts';
 import { Conflict, DomainError, Forbidden, Invalid, NotFound, TooManyAttempts, Unauthorized, Unprocessable } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import fs from 'node:fs';
 import type { ReadCache } from '../../db/read-cache.ts';
+import type { LockInterest } from '../../db/database.ts';
 import type { Db } from '../../db/schema.ts';
 import { prepareSale, rememberEffects, type Checked, type SaleContext, type SaleView } from './record.ts';
 
@@ -14,10 +16,13 @@ export type WireError = {
   fields?: unknown;
   explicit?: boolean;
   retryAfterSeconds?: number;
+  /** SQLite's code of an error no domain check caught (a constraint: 409, as on the server's thread). */
+  code?: string;
 };
 
 export type Request =
   | { id: number; op: 'sale'; body: SaleBody; ctx: SaleContext; bodyHash: string; early: Checked | undefined; nowMs: number }
+  | { id: number; op: 'replay'; saleId: string; bodyHash: string; nowMs: number }
   | { id: number; op: 'flush'; options: { all?: boolean; chains?: string[] }; nowMs: number }
   | { id: number; op: 'idle' }
   | { id: number; op: 'close' }
@@ -51,7 +56,8 @@ export function toWire(error: unknown): WireError {
     };
   }
   const e = error instanceof Error ? error : new Error(String(error));
-  return { domain: null, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+  const code = (e as { code?: unknown }).code;
+  return { domain: null, message: e.message, ...(e.stack ? { stack: e.stack } : {}), ...(typeof code === 'string' ? { code } : {}) };
 }
 
 /** The same error on this side: a domain error of its own class (the HTTP layer maps it as if thrown here). */
@@ -64,6 +70,7 @@ export function fromWire(wire: WireError): Error {
     ...(Class ? { fields: wire.fields ?? [] } : {}),
     ...(wire.explicit !== undefined ? { explicit: wire.explicit } : {}),
     ...(wire.retryAfterSeconds !== undefined ? { retryAfterSeconds: wire.retryAfterSeconds } : {}),
+    ...(wire.code !== undefined ? { code: wire.code } : {}),
   });
   if (Class) {
     // The class's own constants (status, code) are fields set by its constructor, not on its prototype.
@@ -103,18 +110,24 @@ export interface WriterOptions {
   log: Logger;
   /** The server thread's read cache (db/read-cache.ts): told when the writer wrote what it keeps. */
   reads?: ReadCache;
+  /** The server thread's connection says when it wants the write lock (db/database.ts): the writer lets it go first. */
+  lock?: LockInterest;
 }
+
+/** After a thread that would not start, how long tickets are refused before another start is tried. */
+const RETRY_START_MS = 2000;
 
 /**
  * The tickets' writer on a thread of its own (SQLite): each ticket's statements and the group COMMIT with its
  * disk sync, the signed heads and the witness, on a second connection to the same file, while the server's
  * thread reads requests, checks them against the catalogue, answers and pushes events. A ticket is answered
- * once its batch's COMMIT and witness are on disk, as before. The server's thread keeps its own connection
- * for everything else; both begin their transactions IMMEDIATE, so that neither reads a snapshot the other
- * then writes past (db/database.ts).
+ * once its batch's COMMIT and witness are on disk, as before (a replay too: it is answered by the writer, after
+ * the batches before it). The server's thread keeps its own connection for everything else; both begin their
+ * transactions IMMEDIATE, so that neither reads a snapshot the other then writes past (db/database.ts), and the
+ * writer lets the server thread's waiting write take the lock between two batches.
  *
  * A thread that dies (it should not) fails the tickets it held (the tills send them again: a ticket is
- * idempotent by its id) and is started again at the next one, its witness and heads caught up as at a start.
+ * idempotent by its id) and is started again a second later, its witness and heads caught up as at a start.
  */
 export class TicketWriter {
   private next = 1;
@@ -122,6 +135,9 @@ export class TicketWriter {
   private worker: Worker | null = null;
   private starting: Promise<Worker> | null = null;
   private closed = false;
+  private failed: { at: number; error: unknown } | null = null;
+  /** 1 while the server thread's connection wants the write lock (shared with the writer's thread). */
+  private readonly lockWanted = new Int32Array(new SharedArrayBuffer(4));
 
   private constructor(private readonly options: WriterOptions) {}
 
@@ -131,33 +147,58 @@ export class TicketWriter {
     // Its commits move SQLite's `data_version` all the time: the cache here asks it now and then (for what the
     // CLI writes), and is told by the writer when it wrote one of the tables kept (a one-off item sold).
     options.reads?.askVersionEvery(VERSION_EVERY_MS);
+    if (options.lock)
+      options.lock.wanted = (wanted) => {
+        Atomics.store(writer.lockWanted, 0, wanted ? 1 : 0);
+        if (!wanted) Atomics.notify(writer.lockWanted, 0);
+      };
     return writer;
   }
 
   /** The running thread, started (again) when there is none. */
   private thread(): Promise<Worker> {
     if (this.worker) return Promise.resolve(this.worker);
-    this.starting ??= this.launch().finally(() => {
-      this.starting = null;
-    });
+    if (this.closed) return Promise.reject(new Error('ticket writer closed'));
+    if (this.failed && Date.now() - this.failed.at < RETRY_START_MS) return Promise.reject(this.failed.error);
+    this.starting ??= this.launch().then(
+      (worker) => {
+        this.starting = null;
+        this.failed = null;
+        return worker;
+      },
+      (error: unknown) => {
+        this.starting = null;
+        this.failed = { at: Date.now(), error };
+        this.options.log.error('ticket writer did not start', { error: (error as Error).message });
+        throw error;
+      },
+    );
     return this.starting;
   }
 
   private async launch(): Promise<Worker> {
     const { options } = this;
     const worker = new Worker(new URL('./ticket-writer-thread.mjs', import.meta.url), {
-      workerData: { file: options.file, dataDir: options.dataDir, fiscal: options.fiscal, nowMs: options.now().getTime() },
+      workerData: {
+        file: options.file,
+        dataDir: options.dataDir,
+        fiscal: options.fiscal,
+        nowMs: options.now().getTime(),
+        lockWanted: this.lockWanted,
+      },
     });
     const log = (m: Extract<Reply, { log: string }>) => options.log[m.log](m.msg, m.fields);
-    let onMessage: ((m: { ready?: true; error?: WireError } | Extract<Reply, { log: string }>) => void) | null = null;
+    let onMessage: ((m: { ready?: true; witnessFd?: number; error?: WireError } | Extract<Reply, { log: string }>) => void) | null = null;
     let onError: ((e: Error) => void) | null = null;
     let onExit: ((code: number) => void) | null = null;
+    let witnessFd: number | null = null;
     try {
       await new Promise<void>((resolve, reject) => {
         onMessage = (m) => {
           if ('log' in m) return log(m);
-          if ('error' in m && m.error) reject(fromWire(m.error));
-          else resolve();
+          if ('error' in m && m.error) return reject(fromWire(m.error));
+          witnessFd = m.witnessFd ?? null;
+          resolve();
         };
         onError = reject;
         onExit = (code) => reject(new Error(`ticket writer exited (${code}) while starting`));
@@ -174,14 +215,23 @@ export class TicketWriter {
       worker.off('error', onError!);
       worker.off('exit', onExit!);
     }
+    if (this.closed) {
+      await worker.terminate();
+      throw new Error('ticket writer closed');
+    }
     worker.on('message', (m: Reply) => this.receive(m));
     worker.on('error', (e) => options.log.error('ticket writer failed', { error: e.message }));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = null;
-      if (!this.closed) options.log.error('ticket writer stopped; started again at the next ticket', { code });
       const stopped = new Error('ticket writer stopped');
       for (const w of this.waiting.values()) w.reject(stopped);
       this.waiting.clear();
+      if (this.closed) return;
+      options.log.error('ticket writer stopped; started again', { code });
+      // Its witness file stays open in the process (a descriptor belongs to the process, not the thread).
+      if (witnessFd !== null) fs.close(witnessFd, () => undefined);
+      // Started again at once, for the heads and the witness of what the server thread commits meanwhile.
+      setTimeout(() => void this.thread().catch(() => undefined), 1000).unref();
     });
     this.worker = worker;
     return worker;
@@ -203,8 +253,10 @@ export class TicketWriter {
   }
 
   private async ask<T>(request: Request extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never): Promise<T> {
-    if (this.closed) throw new Error('ticket writer closed');
-    const worker = await this.thread();
+    return this.send<T>(await this.thread(), request);
+  }
+
+  private send<T>(worker: Worker, request: Request extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -214,12 +266,14 @@ export class TicketWriter {
 
   /**
    * Records a ticket (server/sales/record.ts, `recordSale`): its hash, a replay and its checks against the
-   * catalogue here (as PostgreSQL does before its lock), the rest on the writer's thread.
+   * catalogue here (as PostgreSQL does before its lock), the rest on the writer's thread. A replay found here
+   * is answered by the writer too: after the batch that wrote it, its witness line on disk.
    */
   async record(db: Db, body: SaleBody, ctx: SaleContext): Promise<{ created: boolean; sale: SaleView }> {
     const prepared = await prepareSale(db, body, ctx);
-    if (prepared.replay) return { created: false, sale: prepared.replay };
-    return this.ask({ op: 'sale', body, ctx, bodyHash: prepared.bodyHash, early: prepared.early, nowMs: this.options.now().getTime() });
+    const nowMs = this.options.now().getTime();
+    if (prepared.replay) return this.ask({ op: 'replay', saleId: body.id, bodyHash: prepared.bodyHash, nowMs });
+    return this.ask({ op: 'sale', body, ctx, bodyHash: prepared.bodyHash, early: prepared.early, nowMs });
   }
 
   /** Witnesses what was committed and signs the heads now (server/journal/fiscal.ts, `flush`). */
@@ -230,7 +284,7 @@ export class TicketWriter {
   /** Every ticket handed over so far committed or refused. */
   async idle(): Promise<void> {
     if (this.closed || !this.worker) return;
-    await this.ask({ op: 'idle' });
+    await this.send(this.worker, { op: 'idle' });
   }
 
   /** Signs every head, closes the witness and the writer's connection, ends the thread. */
@@ -245,12 +299,16 @@ export class TicketWriter {
 
   private async end(op: 'close' | 'detach'): Promise<void> {
     if (this.closed) return;
+    // Nothing new is handed over from now on, and no thread is started again.
+    this.closed = true;
+    if (this.options.lock) this.options.lock.wanted = null;
+    Atomics.store(this.lockWanted, 0, 0);
     const worker = this.worker ?? (await this.starting?.catch(() => null)) ?? null;
+    if (!worker) return;
     try {
-      if (worker) await this.ask({ op });
+      await this.send(worker, { op });
     } finally {
-      this.closed = true;
-      await worker?.terminate();
+      await worker.terminate();
     }
   }
 }

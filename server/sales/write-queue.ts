@@ -35,6 +35,8 @@ export class WriteQueue {
    * and witness, server/journal/fiscal.ts).
    */
   hooks: { inBatch: (trx: Trx) => Promise<unknown>; afterCommit: (staged: unknown) => void } | null = null;
+  /** Before each batch takes the write lock (the writer thread lets the server thread's waiting write go first). */
+  beforeBatch: (() => void) | null = null;
 
   private readonly postgres: boolean;
 
@@ -61,6 +63,7 @@ export class WriteQueue {
         // One turn of the event loop before each batch: requests read while the last COMMIT waited for the
         // disk reach the queue and share the next one, instead of the first of them committing alone.
         await new Promise<void>((resolve) => setImmediate(resolve));
+        this.beforeBatch?.();
         let batch: Job[] = [];
         let outcomes: Outcome[] = [];
         let staged: unknown = null;
