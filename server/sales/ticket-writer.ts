@@ -281,10 +281,10 @@ export class TicketWriter {
     await this.ask({ op: 'flush', options, nowMs: this.options.now().getTime() });
   }
 
-  /** Every ticket handed over so far committed or refused. */
+  /** Every ticket handed over so far committed or refused (a thread that dies meanwhile holds none). */
   async idle(): Promise<void> {
     if (this.closed || !this.worker) return;
-    await this.send(this.worker, { op: 'idle' });
+    await this.send(this.worker, { op: 'idle' }).catch(() => undefined);
   }
 
   /** Signs every head, closes the witness and the writer's connection, ends the thread. */
@@ -307,6 +307,9 @@ export class TicketWriter {
     if (!worker) return;
     try {
       await this.send(worker, { op });
+    } catch (e) {
+      // Died meanwhile: the next start catches its witness and heads up.
+      this.options.log.error(`ticket writer did not ${op} cleanly`, { error: (e as Error).message });
     } finally {
       await worker.terminate();
     }
