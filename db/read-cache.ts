@@ -54,7 +54,7 @@ export class ReadCache {
   /**
    * Outside a transaction, `data_version` is asked at most this often (ms); 0: at every read. Set when
    * another connection of this process commits all the time (the tickets' writer thread, which says itself
-   * when it wrote one of the tables: `othersWrote`); then what a third connection (the CLI) writes is seen
+   * when it wrote one of the tables: `drop`); then what a third connection (the CLI) writes is seen
    * within that delay.
    */
   private versionEveryMs = 0;
@@ -95,11 +95,6 @@ export class ReadCache {
       this.count = 0;
     }
     if (this.sqlite.inTransaction) this.dirty = true;
-  }
-
-  /** Another connection of this process wrote one of the tables (and committed): what is kept goes. */
-  othersWrote(): void {
-    this.drop();
   }
 
   /** Another connection of this process commits all the time and says when it wrote one of the tables. */

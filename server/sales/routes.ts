@@ -6,7 +6,7 @@ import { drawerOfTill } from '../printing/printers.ts';
 import { requireUser } from '../auth/access.ts';
 import { STAFF, TILL } from '../http/access.ts';
 import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
-import { commitEffects, recordSale } from './record.ts';
+import { commitEffects, recordSale, type SaleContext } from './record.ts';
 import { ingredientsOf } from '../catalog/recipes.ts';
 import { getOrder } from '../restaurant/orders.ts';
 import { listSales, refundedLines, reprintSale, requestReceipt, ringingCashier, viewSale } from './sales.ts';
@@ -79,6 +79,18 @@ async function openDrawerForCash(ctx: Ctx, sale: SaleView) {
   });
 }
 
+/** Who rings a ticket, on which till and tablet, at the server's time. */
+function saleContext<R extends string>(ctx: Ctx, by: { id: number; role: R }): SaleContext & { cashierRole: R } {
+  return {
+    cashierId: by.id,
+    cashierRole: by.role,
+    tillId: ctx.device!.tillId,
+    deviceId: ctx.device!.id,
+    now: ctx.services.now(),
+    timeZone: ctx.services.config.TZ_BUSINESS,
+  };
+}
+
 export const salesRoutes = [
   serve(salesApi.record, {
     access: STAFF,
@@ -89,14 +101,7 @@ export const salesRoutes = [
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
       const cashier = await ringingCashier(ctx.db, user, body.cashierId);
-      const saleCtx = {
-        cashierId: cashier.id,
-        cashierRole: cashier.role,
-        tillId: ctx.device!.tillId,
-        deviceId: ctx.device!.id,
-        now: ctx.services.now(),
-        timeZone: ctx.services.config.TZ_BUSINESS,
-      };
+      const saleCtx = saleContext(ctx, cashier);
       const { created, sale } = ctx.services.tickets
         ? await ctx.services.tickets.record(ctx.db, body, saleCtx)
         : await recordSale(ctx.db, body, saleCtx, ctx.services.writes);
@@ -121,14 +126,7 @@ export const salesRoutes = [
       'Refund lines of a ticket (never more than sold), approved by a manager’s session or PIN; a new negative ticket on the till’s chain. Idempotent by `id`',
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
-      const { created, sale, oneOffs } = await recordRefund(ctx.db, body, {
-        cashierId: user.id,
-        cashierRole: user.role,
-        tillId: ctx.device!.tillId,
-        deviceId: ctx.device!.id,
-        now: ctx.services.now(),
-        timeZone: ctx.services.config.TZ_BUSINESS,
-      });
+      const { created, sale, oneOffs } = await recordRefund(ctx.db, body, saleContext(ctx, user));
       if (created) {
         announce(ctx, sale);
         if (oneOffs?.length) ctx.services.realtime?.catalogChanged(oneOffs);

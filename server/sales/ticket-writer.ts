@@ -62,40 +62,30 @@ export function toWire(error: unknown): WireError {
 
 /** The same error on this side: a domain error of its own class (the HTTP layer maps it as if thrown here). */
 export function fromWire(wire: WireError): Error {
-  const Class = wire.domain ? domainErrors[wire.domain] : undefined;
-  const error: Error = Class ? Object.create(Class.prototype) : new Error(wire.message);
+  const make = wire.domain ? rebuild[wire.domain] : undefined;
+  // Made by its own constructor: its constants (status, code) are fields it sets, not on its prototype.
+  const error: Error = make ? make() : new Error(wire.message);
   Object.assign(error, {
     message: wire.message,
     ...(wire.stack ? { stack: wire.stack } : {}),
-    ...(Class ? { fields: wire.fields ?? [] } : {}),
+    ...(make ? { fields: wire.fields ?? [] } : {}),
     ...(wire.explicit !== undefined ? { explicit: wire.explicit } : {}),
     ...(wire.retryAfterSeconds !== undefined ? { retryAfterSeconds: wire.retryAfterSeconds } : {}),
     ...(wire.code !== undefined ? { code: wire.code } : {}),
   });
-  if (Class) {
-    // The class's own constants (status, code) are fields set by its constructor, not on its prototype.
-    const probe = probes.get(wire.domain!) ?? probeOf(wire.domain!);
-    Object.assign(error, { status: probe.status, code: probe.code });
-  }
   return error;
 }
 
-const probes = new Map<string, { status: number; code: string }>();
-function probeOf(name: string) {
-  const made: Record<string, () => DomainError> = {
-    Invalid: () => new Invalid([]),
-    Unauthorized: () => new Unauthorized(),
-    Forbidden: () => new Forbidden(),
-    NotFound: () => new NotFound(''),
-    Conflict: () => new Conflict(''),
-    Unprocessable: () => new Unprocessable(''),
-    TooManyAttempts: () => new TooManyAttempts('', 0),
-  };
-  const e = made[name]!();
-  const probe = { status: e.status, code: e.code };
-  probes.set(name, probe);
-  return probe;
-}
+/** Each domain error made anew, its message and fields then set from the wire. */
+const rebuild: Record<string, () => DomainError> = {
+  Invalid: () => new Invalid([]),
+  Unauthorized: () => new Unauthorized(),
+  Forbidden: () => new Forbidden(),
+  NotFound: () => new NotFound(''),
+  Conflict: () => new Conflict(''),
+  Unprocessable: () => new Unprocessable(''),
+  TooManyAttempts: () => new TooManyAttempts('', 0),
+};
 
 /** How often the server thread's read cache asks whether a third connection (the CLI) wrote. */
 const VERSION_EVERY_MS = 250;
@@ -242,7 +232,7 @@ export class TicketWriter {
       this.options.log[m.log](m.msg, m.fields);
       return;
     }
-    if (m.cacheDrop) this.options.reads?.othersWrote();
+    if (m.cacheDrop) this.options.reads?.drop();
     const w = this.waiting.get(m.id);
     if (!w) return;
     this.waiting.delete(m.id);
