@@ -210,7 +210,9 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     // "Non" leaves the day open; the keyboard is enough to answer.
     await page.getByRole('button', { name: 'Non, attendre' }).click();
     expect(await ask.count()).toBe(0);
-    await page.getByRole('button', { name: 'Clôturer la journée (Z)' }).click();
+    // The focus goes back to the Z's button (it was left on the page's body): Enter asks again.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Clôturer la journée (Z)');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Oui, clôturer maintenant');
     await page.keyboard.press('Enter');
     await expect.poll(() => text(page.getByTestId('z-done'))).toContain('Z n° 1');

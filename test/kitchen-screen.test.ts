@@ -180,11 +180,24 @@ describe('the kitchen screen', () => {
     expect((await waiter.put(`/api/stations/${kitchenId}/printer`, { printerId: 999 })).body.error.fields[0].field).toBe('printerId');
   });
 
-  it('is the outlet’s own: a shop till cannot read or bump the restaurant’s kitchen', async () => {
+  // A shop till is told the restaurant's station, kitchen ticket and order do not exist, word for word as for
+  // ids that exist nowhere: it cannot tell which of the restaurant's ids are real.
+  it('is the outlet’s own: a shop till cannot read or bump the restaurant’s kitchen, nor learn what exists there', async () => {
     const shopTill = await aPairedTill(shop, 1);
-    expect((await shopTill.get(`/api/stations/${kitchenId}/board`)).status).toBe(403);
-    const id = (await board()).tickets[0]!.id;
-    expect((await shopTill.post(`/api/kitchen-tickets/${id}/state`, { state: 'served' })).status).toBe(403);
+    const stationBoard = await shopTill.get(`/api/stations/${kitchenId}/board`);
+    expect(stationBoard.status).toBe(404);
+    expect(stationBoard.body).toEqual((await shopTill.get('/api/stations/999999/board')).body);
+    const ticket = (await board()).tickets[0]!;
+    const bump = await shopTill.post(`/api/kitchen-tickets/${ticket.id}/state`, { state: 'served' });
+    expect(bump.status).toBe(404);
+    expect(bump.body).toEqual((await shopTill.post('/api/kitchen-tickets/999999/state', { state: 'served' })).body);
+    const order = await shopTill.get(`/api/orders/${ticket.orderId}`);
+    expect(order.status).toBe(404);
+    expect(order.body).toEqual((await shopTill.get('/api/orders/01900000-0000-7000-8000-000000000000')).body);
+    // Still its kitchen's: the ticket was not bumped.
+    expect((await board()).tickets.find((t: { id: number }) => t.id === ticket.id)).toBeTruthy();
+    // The restaurant's floor, asked by the outlet's name, is refused as the other outlet's (its name is no secret).
+    expect((await shopTill.get('/api/floor?outlet=restaurant')).status).toBe(403);
   });
 
   // Found by a restaurant walk: a dish moved to another table stayed on the first table's ticket (the kitchen

@@ -132,6 +132,21 @@ describe('malformed input never gets a 500 nor writes anything', () => {
       expect(res.status, path).toBe(400);
       expect(res.body.error.fields[0].field).toMatch(/^query/);
     }
+    // Numbers JavaScript reads but nobody writes in an address: 1e400 is Infinity (it was refused as « nombre
+    // attendu, nombre reçu »), 0x10 is 16, 1e2 is 100, « 12abc », « 1.5 », « » and « 5 » with a space. Each is
+    // refused with the one reason below, naming its field; « 16 » is read.
+    for (const value of ['1e400', '0x10', '1e2', '12abc', '1.5', '', ' 5']) {
+      const res = await shop.admin.get(`/api/sales?limit=${encodeURIComponent(value)}`);
+      expect(res.status, value).toBe(400);
+      expect(res.body.error.fields, value).toEqual([
+        { field: 'query.limit', code: expect.any(String), reason: 'nombre entier écrit en chiffres attendu' },
+      ]);
+    }
+    expect((await shop.admin.get('/api/sales?limit=16')).status).toBe(200);
+    expect((await shop.admin.get('/api/products/0x10')).body.error.fields[0]).toMatchObject({
+      field: 'params.id',
+      reason: 'nombre entier écrit en chiffres attendu',
+    });
     // Random query strings on every GET route: never a 500.
     const gets = allRoutes.filter((r) => r.method === 'get' && r.path !== '/api/backups/:name');
     const queries = fc.sample(fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 3 }), {

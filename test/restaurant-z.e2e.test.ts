@@ -54,6 +54,15 @@ describe('the restaurant’s Z with a table still open', { timeout: 60_000 }, ()
     expect(await page.getByTestId('early-open-tables').textContent()).toMatch(
       /^Encore ouvertes : 7 \(0,00\s€\)\. Elles seront listées sur ce Z\.$/,
     );
+    // The tables still open are read with the dialog (its description), not after it.
+    expect(
+      await page.getByRole('alertdialog').evaluate((d) => document.getElementById(d.getAttribute('aria-describedby') ?? '')?.textContent),
+    ).toMatch(/^Encore ouvertes : 7 /);
+    // Escape is « Non, attendre »: the dialog goes and the focus is back on the Z's button, not on the page.
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Clôturer la journée (Z)');
+    await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Oui, clôturer maintenant' }).click();
     await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toContain('Des tables sont encore ouvertes : 7.');
     const choice = page.getByLabel('Clôturer quand même : les tables ouvertes seront listées sur le Z');

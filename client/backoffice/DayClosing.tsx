@@ -33,8 +33,17 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   /** Closing today, before its end: asked first, with where later sales will go. */
   const [early, setEarly] = useState<'none' | 'asked' | 'confirmed'>('none');
   const earlyConfirm = useRef<HTMLButtonElement>(null);
+  /** The Z's button: where the focus goes back when the early close is not confirmed (not to the page). */
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const wasAsked = useRef(false);
   useEffect(() => {
-    if (early === 'asked') earlyConfirm.current?.focus();
+    if (early === 'asked') {
+      wasAsked.current = true;
+      earlyConfirm.current?.focus();
+    } else if (early === 'none' && wasAsked.current) {
+      wasAsked.current = false;
+      closeButton.current?.focus();
+    }
   }, [early]);
   const [error, setError] = useState('');
   const [closed, setClosed] = useState<Closing | null>(null);
@@ -373,7 +382,20 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                 </p>
               )}
               {early === 'asked' ? (
-                <div class="confirm" role="alertdialog" aria-labelledby="early-text" data-testid="early-z">
+                <div
+                  class="confirm"
+                  role="alertdialog"
+                  aria-labelledby="early-text"
+                  // What is still open is part of what the dialog says, read with it.
+                  aria-describedby={x!.openTables.length > 0 ? 'early-open-tables' : undefined}
+                  data-testid="early-z"
+                  onKeyDown={(e) => {
+                    if (e.key === 'Escape') {
+                      e.preventDefault();
+                      setEarly('none');
+                    }
+                  }}
+                >
                   <p id="early-text">
                     {t('bo.day.early', {
                       day: formatDay(day, lang, { dateStyle: 'full' }),
@@ -382,7 +404,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                   </p>
                   {/* The last word before an early Z repeats what is still open (found by a restaurant walk). */}
                   {x!.openTables.length > 0 && (
-                    <p data-testid="early-open-tables">
+                    <p id="early-open-tables" data-testid="early-open-tables">
                       {t('bo.day.earlyOpenTables', {
                         tables: x!.openTables.map((o) => `${o.table ?? t('bo.day.takeaway')} (${euros(o.leftCents, lang)})`).join(', '),
                       })}
@@ -398,7 +420,9 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                   </div>
                 </div>
               ) : (
-                <button type="submit">{t('bo.day.close')}</button>
+                <button type="submit" ref={closeButton}>
+                  {t('bo.day.close')}
+                </button>
               )}
             </form>
           )}

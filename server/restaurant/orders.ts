@@ -721,11 +721,17 @@ async function fireCourse(trx: Trx, order: OrderRow, opId: string, course: Cours
   return tickets;
 }
 
-/** A device of this outlet: the request's till is the outlet's (managers are judged by `requireOutletActor`). */
-export async function requireOutletDevice(db: Db, tillId: number | null, outletId: number) {
+/**
+ * A device of this outlet: the request's till is the outlet's (managers are judged by `requireOutletActor`).
+ * `hidden`: what a device of another outlet is told does not exist (an order, a table, a station of this one).
+ */
+export async function requireOutletDevice(db: Db, tillId: number | null, outletId: number, hidden?: string) {
   if (tillId === null) throw new Forbidden('Depuis un appareil appairé du restaurant uniquement.');
   const till = await db.selectFrom('tills').select('outlet_id').where('id', '=', tillId).executeTakeFirst();
-  if (!till || till.outlet_id !== outletId) throw new Forbidden('Cet appareil appartient à un autre point de vente.');
+  if (!till || till.outlet_id !== outletId) {
+    if (hidden) throw new NotFound(hidden);
+    throw new Forbidden('Cet appareil appartient à un autre point de vente.');
+  }
 }
 
 export async function outletOfTable(db: Db, tableId: number): Promise<number | null> {

@@ -22,12 +22,16 @@ import type { Db } from '../../db/schema.ts';
 /**
  * Who may see or touch an outlet's floor, orders and kitchen: a device of that outlet (a waiter's phone, the
  * kitchen screen, the bar's till), or a manager who reaches it (one tied to a site: that site's outlets only,
- * another's "not found", named by `what`).
+ * another's "not found", named by `what`). A device of another outlet asking for one of this outlet's orders,
+ * tables or stations is told it does not exist, as for an id that exists nowhere: it learns nothing of them.
  */
 async function requireOutletActor(ctx: RequestContext, outletId: number, what: string) {
   if (isManager(ctx)) return requireOutletReach(ctx, outletId, what);
-  await requireOutletDevice(ctx.db, ctx.device?.tillId ?? null, outletId);
+  await requireOutletDevice(ctx.db, ctx.device?.tillId ?? null, outletId, what === OUTLET ? undefined : what);
 }
+
+/** What an outlet is called in its errors: asked by its name (`?outlet=`), its existence is no secret. */
+const OUTLET = 'Point de vente';
 
 /** An order, for whoever may see its outlet's (`requireOutletActor`). */
 async function requireOrderOutlet(ctx: RequestContext, orderId: string) {
@@ -64,7 +68,7 @@ export const restaurantRoutes = [
       'The floor: rooms and their tables on the plan, each with its open order at a glance (covers, waiter, since, amount, lines not sent)',
     handler: async ({ query }, ctx) => {
       const siteId = await siteOf(ctx);
-      await requireOutletActor(ctx, await outletIdOf(ctx.db, query.outlet, siteId), 'Point de vente');
+      await requireOutletActor(ctx, await outletIdOf(ctx.db, query.outlet, siteId), OUTLET);
       return listFloor(ctx.db, query.outlet, siteId);
     },
   }),
@@ -139,7 +143,7 @@ export const restaurantRoutes = [
     summary: 'The open orders of an outlet, each with its lines',
     handler: async ({ query }, ctx) => {
       const outletId = await outletIdOf(ctx.db, query.outlet, await siteOf(ctx));
-      await requireOutletActor(ctx, outletId, 'Point de vente');
+      await requireOutletActor(ctx, outletId, OUTLET);
       return listOpenOrders(ctx.db, outletId);
     },
   }),
@@ -173,7 +177,7 @@ export const restaurantRoutes = [
       const now = ctx.services.now();
       // Rung from a device of the order's outlet (the table's, for an order being opened).
       const outletId = body.kind === 'open' ? await outletOfTable(ctx.db, body.tableId) : await outletOfOrder(ctx.db, params.id);
-      if (outletId !== null) await requireOutletActor(ctx, outletId, 'Commande');
+      if (outletId !== null) await requireOutletActor(ctx, outletId, body.kind === 'open' ? 'Table' : 'Commande');
       // A till in training mode practises on nothing real: it takes no real order (and pays none).
       if (
         ctx.device &&
@@ -230,7 +234,7 @@ export const restaurantRoutes = [
     summary: 'A kitchen ticket ready, served, or recalled (back to « à préparer »); the same state again changes nothing',
     handler: async ({ params, body }, ctx) => {
       const station = await stationOfTicket(ctx.db, params.id);
-      await requireOutletActor(ctx, station.outlet_id, 'Poste');
+      await requireOutletActor(ctx, station.outlet_id, 'Bon de cuisine');
       const ticket = await ctx.db
         .transaction()
         .execute((trx) => setKitchenState(trx, params.id, body.state, ctx.services.now(), body.from));
@@ -243,7 +247,7 @@ export const restaurantRoutes = [
     tag: 'restaurant',
     summary: 'A kitchen ticket printed again at the kitchen’s request, marked RÉIMPRESSION, counted and journalled',
     handler: async ({ params }, ctx) => {
-      await requireOutletActor(ctx, (await stationOfTicket(ctx.db, params.id)).outlet_id, 'Poste');
+      await requireOutletActor(ctx, (await stationOfTicket(ctx.db, params.id)).outlet_id, 'Bon de cuisine');
       const jobId = await ctx.db
         .transaction()
         .execute((trx) => reprintKitchenTicket(trx, params.id, ctx.user?.id ?? null, ctx.services.now()));

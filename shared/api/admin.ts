@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, outletCodeSchema, printable, roleSchema, trimmed, UNPRINTABLE_REASON } from './common.ts';
+import { idSchema, outletCodeSchema, printable, roleSchema, trimmed, UNPRINTABLE_REASON, urlInt } from './common.ts';
 import { endpoint, noContent } from './contract.ts';
 
 export const passwordSchema = z.string().min(10, 'au moins 10 caractères').max(256);
@@ -56,8 +56,8 @@ export const tillUpdateBody = z
 export const eventsQuery = z
   .object({
     kind: z.string().max(40).optional(),
-    beforeId: z.coerce.number().int().positive().optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    beforeId: urlInt((n) => n.positive()).optional(),
+    limit: urlInt((n) => n.min(1).max(500)).default(100),
   })
   .strict();
 
@@ -84,7 +84,7 @@ export const refusedTicketBody = z
 // ——— Responses ———
 
 const int = z.number().int();
-const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+const idParams = z.object({ id: urlInt((n) => n.positive()) }).strict();
 
 /** An account as managers see it: never its secrets, only whether it has them. */
 export const userView = z.strictObject({

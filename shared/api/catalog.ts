@@ -12,6 +12,7 @@ import {
   unitSchema,
   vatStatusSchema,
   withoutDefaults,
+  urlInt,
 } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 
@@ -188,13 +189,13 @@ export const productUpdateBody = z
 
 export const thresholdBody = z.object({ lowStockThreshold: z.number().int().min(0).max(100_000_000).nullable() }).strict();
 export const barcodeBody = z.object({ code: newBarcodeText }).strict();
-export const barcodeParams = z.object({ id: z.coerce.number().int().positive(), code: barcodeText }).strict();
+export const barcodeParams = z.object({ id: urlInt((n) => n.positive()), code: barcodeText }).strict();
 
 export const productListQuery = z
   .object({
     q: z.string().max(100).optional(),
-    categoryId: z.coerce.number().int().positive().optional(),
-    producerId: z.coerce.number().int().positive().optional(),
+    categoryId: urlInt((n) => n.positive()).optional(),
+    producerId: urlInt((n) => n.positive()).optional(),
     outlet: outletCodeSchema.optional(),
     active: queryFlag.optional(),
     ...pageQuery,
@@ -202,7 +203,7 @@ export const productListQuery = z
   .strict();
 
 export const catalogQuery = z.object({ outlet: outletCodeSchema.optional() }).strict();
-export const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+export const idParams = z.object({ id: urlInt((n) => n.positive()) }).strict();
 export const barcodeCodeParams = z.object({ code: barcodeText }).strict();
 export const importQuery = z.object({ dryRun: queryFlag.default(true) }).strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, outletCodeSchema, printable, UNPRINTABLE_REASON } from './common.ts';
+import { isoDate, outletCodeSchema, printable, UNPRINTABLE_REASON, urlInt } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 
 export const xQuery = z.object({ outlet: outletCodeSchema.default('shop'), day: isoDate.optional() }).strict();
@@ -29,7 +29,7 @@ export const closingListQuery = z
   .object({
     outlet: outletCodeSchema.optional(),
     kind: z.enum(['day', 'month', 'year']).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(60),
+    limit: urlInt((n) => n.min(1).max(500)).default(60),
   })
   .strict();
 
@@ -159,7 +159,7 @@ export const xReportSchema = z.strictObject({
 });
 export type XReportView = z.infer<typeof xReportSchema>;
 
-const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+const idParams = z.object({ id: urlInt((n) => n.positive()) }).strict();
 
 export const closingApi = {
   x: endpoint({ method: 'get', path: '/api/closings/x', query: xQuery, response: xReportSchema }),

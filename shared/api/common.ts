@@ -36,12 +36,24 @@ export const isoDate = z.iso
   .date({ message: 'date attendue au format AAAA-MM-JJ' })
   .refine((d) => d >= '2000-01-01' && d <= '2199-12-31', 'date entre 2000 et 2199 attendue');
 
+/**
+ * A whole number in a path or a query string, written in digits (an optional minus sign, up to 15 digits):
+ * « 1e400 » (Infinity once read as a number), « 0x10 », « 1.5 », « 12abc » or an empty value are refused with
+ * one reason a person understands. Numbers given as numbers (a client's own call) pass as they are.
+ */
+export const urlInt = (bound: (n: z.ZodNumber) => z.ZodNumber = (n) => n) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? (/^-?\d{1,15}$/.test(v) ? Number(v) : Number.NaN) : v),
+    bound(z.number({ error: WHOLE }).int({ error: WHOLE })),
+  );
+const WHOLE = 'nombre entier écrit en chiffres attendu';
+
 /** `?active=true|false|all` style booleans in query strings. */
 export const queryFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: urlInt((n) => n.min(1).max(500)).default(100),
+  offset: urlInt((n) => n.min(0).max(1_000_000)).default(0),
 };
 
 /**

@@ -4,7 +4,7 @@
  * set is read and replaced at once; an existing group or option keeps its id (tills offline still name it).
  */
 import { z } from 'zod';
-import { idSchema, trimmed } from './common.ts';
+import { idSchema, trimmed, urlInt } from './common.ts';
 import { endpoint } from './contract.ts';
 
 const int = z.number().int();
@@ -47,7 +47,7 @@ export const modifierGroupView = z.strictObject({
 export const productModifiersView = z.strictObject({ productId: int, groups: z.array(modifierGroupView) });
 export type ProductModifiersView = z.infer<typeof productModifiersView>;
 
-const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+const idParams = z.object({ id: urlInt((n) => n.positive()) }).strict();
 
 export const modifiersApi = {
   productModifiers: endpoint({ method: 'get', path: '/api/products/:id/modifiers', params: idParams, response: productModifiersView }),

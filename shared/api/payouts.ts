@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoDate } from './common.ts';
+import { idSchema, isoDate, urlInt } from './common.ts';
 import { invoiceKind } from './settlement.ts';
 import { endpoint, fileResponse } from './contract.ts';
 
@@ -36,7 +36,7 @@ export const payoutView = z.strictObject({
 });
 export type PayoutView = z.infer<typeof payoutView>;
 
-const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+const idParams = z.object({ id: urlInt((n) => n.positive()) }).strict();
 
 export const payoutsApi = {
   list: endpoint({ method: 'get', path: '/api/payouts', response: z.array(payoutView) }),
@@ -67,9 +67,7 @@ export const invoicesApi = {
   list: endpoint({
     method: 'get',
     path: '/api/invoices',
-    query: z
-      .object({ producerId: z.coerce.number().int().positive().optional(), year: z.coerce.number().int().min(2000).max(2100).optional() })
-      .strict(),
+    query: z.object({ producerId: urlInt((n) => n.positive()).optional(), year: urlInt((n) => n.min(2000).max(2100)).optional() }).strict(),
     response: z.array(invoiceSummary),
   }),
   pdf: endpoint({ method: 'get', path: '/api/invoices/:id.pdf', params: idParams, response: fileResponse('application/pdf') }),

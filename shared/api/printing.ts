@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { labelsBody } from './catalog.ts';
-import { outletCodeSchema, trimmed, withoutDefaults } from './common.ts';
+import { outletCodeSchema, trimmed, withoutDefaults, urlInt } from './common.ts';
 import { endpoint, noContent } from './contract.ts';
 
 /** file:DIR, tcp://host:port, usb:VVVV:PPPP (the server checks the same forms). */
@@ -34,8 +34,8 @@ export const printerPatch = z.object(withoutDefaults(printerBody.shape)).partial
 export const printJobsQuery = z
   .object({
     status: z.enum(['queued', 'printing', 'done', 'failed', 'cancelled', 'unconfirmed', 'expired']).optional(),
-    printerId: z.coerce.number().int().positive().optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    printerId: urlInt((n) => n.positive()).optional(),
+    limit: urlInt((n) => n.min(1).max(500)).default(100),
   })
   .strict();
 
@@ -44,7 +44,7 @@ export type PrinterBody = z.infer<typeof printerBody>;
 // ——— Responses ———
 
 const int = z.number().int();
-const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+const idParams = z.object({ id: urlInt((n) => n.positive()) }).strict();
 
 /** Print on this printer; without it, on the shop's first receipt printer that is switched on. */
 const printOn = z.object({ printerId: z.number().int().positive().optional() }).strict();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { courseSchema, idSchema, outletCodeSchema, trimmed } from './common.ts';
+import { courseSchema, idSchema, outletCodeSchema, trimmed, urlInt } from './common.ts';
 import { endpoint } from './contract.ts';
 import { uuidV7 } from './sales.ts';
 
@@ -289,7 +289,7 @@ export const stationPrinterBody = z
   .strict();
 
 /** The bill's split screen asks what is left, and with `parts`, what each of that many equal parts would pay. */
-export const billQuery = z.object({ parts: z.coerce.number().int().min(2).max(50).optional() }).strict();
+export const billQuery = z.object({ parts: urlInt((n) => n.min(2).max(50)).optional() }).strict();
 
 /** What is left to pay of an order, per VAT rate, and the equal parts of it (shared/split.ts). */
 export const billView = z.strictObject({
@@ -307,7 +307,7 @@ export const billView = z.strictObject({
 });
 export type BillView = z.infer<typeof billView>;
 
-const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+const idParams = z.object({ id: urlInt((n) => n.positive()) }).strict();
 const orderParams = z.object({ id: uuidV7 }).strict();
 
 export const restaurantApi = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema } from './common.ts';
+import { idSchema, urlInt } from './common.ts';
 import { endpoint } from './contract.ts';
 
 export const uuidV7 = z
@@ -144,13 +144,13 @@ export const saleListQuery = z
   .object({
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
-    tillId: z.coerce.number().int().positive().optional(),
+    tillId: urlInt((n) => n.positive()).optional(),
     /** The code of the digital receipt (the end of the QR code's address): finds that one ticket. */
     receipt: z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,64}$/, 'code de reçu illisible')
       .optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    limit: urlInt((n) => n.min(1).max(500)).default(50),
   })
   .strict();
 

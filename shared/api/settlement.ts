@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { basisPointsSchema, idSchema, isoDate, queryFlag, unitSchema, vatStatusSchema } from './common.ts';
+import { basisPointsSchema, idSchema, isoDate, queryFlag, unitSchema, vatStatusSchema, urlInt } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 
 /** Issue 21: the shop's commission invoice and credit note (mandataire), the self-billed purchase invoice and its credit note (commissionnaire). */
@@ -25,11 +25,11 @@ export const statementPaymentBody = z
 
 export const statementListQuery = z
   .object({
-    producerId: z.coerce.number().int().positive().optional(),
+    producerId: urlInt((n) => n.positive()).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
     unpaid: queryFlag.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    limit: urlInt((n) => n.min(1).max(1000)).default(200),
   })
   .strict();
 
@@ -57,8 +57,8 @@ export const producerLinesQuery = z
   .object({
     from: isoDate,
     to: isoDate,
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
-    offset: z.coerce.number().int().min(0).default(0),
+    limit: urlInt((n) => n.min(1).max(1000)).default(200),
+    offset: urlInt((n) => n.min(0)).default(0),
   })
   .strict()
   .refine(ordered, orderedIssue);
@@ -101,7 +101,7 @@ export type KitchenUseBody = z.infer<typeof kitchenUseBody>;
 // ——— Responses ———
 
 const int = z.number().int();
-const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+const idParams = z.object({ id: urlInt((n) => n.positive()) }).strict();
 /**
  * The month a statement run should open on: the oldest finished month (within a year, and not before the
  * first statement ever issued) where a producer who sold has no statement yet; when every finished month is

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, nonNegativeCents, outletCodeSchema, OUTLET_CODES, trimmed } from './common.ts';
+import { isoDate, nonNegativeCents, outletCodeSchema, OUTLET_CODES, trimmed, urlInt } from './common.ts';
 import { endpoint } from './contract.ts';
 import { idParams } from './catalog.ts';
 
@@ -62,7 +62,7 @@ export const sitePriceView = z.strictObject({
   since: z.string(),
 });
 
-export const sitePriceParams = z.object({ id: z.coerce.number().int().positive(), productId: z.coerce.number().int().positive() }).strict();
+export const sitePriceParams = z.object({ id: urlInt((n) => n.positive()), productId: urlInt((n) => n.positive()) }).strict();
 
 export const networkReportQuery = z
   .object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, queryFlag, unitSchema } from './common.ts';
+import { idSchema, queryFlag, unitSchema, urlInt } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 import { idParams } from './catalog.ts';
 import { kitchenUseBody } from './settlement.ts';
@@ -43,26 +43,26 @@ export const countBody = z
 
 export const stockQuery = z
   .object({
-    producerId: z.coerce.number().int().positive().optional(),
+    producerId: urlInt((n) => n.positive()).optional(),
     low: queryFlag.optional(),
     /** Goods sitting on the shelf: in stock, not sold for this many days, and not deposited during them either. */
-    unsoldDays: z.coerce.number().int().min(1).max(730).optional(),
+    unsoldDays: urlInt((n) => n.min(1).max(730)).optional(),
     q: z.string().max(100).optional(),
   })
   .strict();
 
 export const movementsQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
-    beforeId: z.coerce.number().int().positive().optional(),
+    limit: urlInt((n) => n.min(1).max(1000)).default(200),
+    beforeId: urlInt((n) => n.positive()).optional(),
   })
   .strict();
 
 export const slipListQuery = z
   .object({
-    producerId: z.coerce.number().int().positive().optional(),
+    producerId: urlInt((n) => n.positive()).optional(),
     kind: z.enum(['deposit', 'return', 'transfer']).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    limit: urlInt((n) => n.min(1).max(500)).default(100),
   })
   .strict();
 

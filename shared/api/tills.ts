@@ -5,12 +5,12 @@
 import { z } from 'zod';
 import { refusedTicketBody, tillCreateBody, tillUpdateBody } from './admin.ts';
 import { pairBody } from './auth.ts';
-import { outletCodeSchema, roleSchema } from './common.ts';
+import { outletCodeSchema, roleSchema, urlInt } from './common.ts';
 import { endpoint, noContent } from './contract.ts';
 import { tillOptionsSchema } from './settings.ts';
 
 const int = z.number().int();
-const idParams = z.object({ id: z.coerce.number().int().positive() }).strict();
+const idParams = z.object({ id: urlInt((n) => n.positive()) }).strict();
 
 /**
  * The last ticket the server acknowledged to this tablet, as the tablet kept it: reported when it connects
