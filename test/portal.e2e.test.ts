@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop, allowDaysWithoutZ } from './support/harness.ts';
-import { launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
+import { accessibilityProblems, launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 // The producer portal on a phone and the managers' statements screen on a laptop, in Debian's Chromium.
@@ -191,5 +191,16 @@ describe('the producer portal on a phone', { timeout: 60_000 }, () => {
     await manager.getByText(/^Payé le/).waitFor();
     const list = (await shop.admin.get('/api/statements')).body;
     expect(list[0]).toMatchObject({ code: 'REL-000001', to: lastMonthEnd, paidMethod: 'transfer', netCents: 5092 });
+
+    // No public address here (PUBLIC_URL): the invitation link is the one the manager's browser used, and the
+    // manager is told it opens only on the shop's network.
+    await manager.getByRole('button', { name: 'Inviter au portail' }).first().click();
+    const invite = manager.getByRole('status').filter({ hasText: 'Lien à transmettre' });
+    await expect.poll(() => text(invite)).toContain(`${shopOrigin(shop.server.port)}/invitation/`);
+    expect(await text(manager.getByTestId('invite-lan-only'))).toContain(
+      'tant que l’adresse publique du serveur (PUBLIC_URL) n’est pas définie',
+    );
+    expect(await accessibilityProblems(manager)).toEqual([]);
+    await screenshot(manager, 'statements-invite-lan-only');
   });
 });

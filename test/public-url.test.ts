@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos } from './support/escpos-decoder.ts';
-import { aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 import { until } from './support/wait.ts';
 
@@ -45,5 +45,15 @@ describe('the shop’s public address', () => {
     const qr = decodeEscPos(fs.readFileSync(path.join(dir, file))).commands.find((c) => c.op === 'qr');
     expect(qr && 'data' in qr ? qr.data : null).toBe(`https://caisse.halles-castres.fr/r/${sale.body.receiptToken}`);
     expect((await shop.client().get('/api/health')).body.publicUrl).toBe('https://caisse.halles-castres.fr');
+  });
+
+  // A producer opens their invitation from home: with PUBLIC_URL set, the link carries it (not the address the
+  // manager's browser used), and it is not said to open only on the shop's network.
+  it('is the address of a producer’s invitation link', async () => {
+    const producer = await aProducer(shop.admin);
+    const invite = await shop.admin.post(`/api/producers/${producer.id}/invitations`, {});
+    expect(invite.status).toBe(201);
+    expect(invite.body.url).toMatch(/^https:\/\/caisse\.halles-castres\.fr\/invitation\/[A-Za-z0-9_-]{43}$/);
+    expect(invite.body.shopNetworkOnly).toBe(false);
   });
 });

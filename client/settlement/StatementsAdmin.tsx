@@ -31,7 +31,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   const [run, setRun] = useState<StatementRunEvent | null>(null);
   const [error, setError] = useState('');
   const [producers, setProducers] = useState<Producer[]>([]);
-  const [invite, setInvite] = useState<{ name: string; url: string } | null>(null);
+  const [invite, setInvite] = useState<{ name: string; url: string; shopNetworkOnly: boolean } | null>(null);
   const { socket } = useSocket();
   // SEPA transfers: the unpaid statements ticked, the day the bank executes them, the files made.
   const [picked, setPicked] = useState<Set<number>>(new Set());
@@ -126,7 +126,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
     setError('');
     try {
       const res = await call(settlementApi.invite, { params: { id: p.id }, body: {} });
-      setInvite({ name: p.name, url: res.url });
+      setInvite({ name: p.name, url: res.url, shopNetworkOnly: res.shopNetworkOnly });
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
     }
@@ -331,6 +331,11 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
       {invite && (
         <p class="invite" role="status">
           {invite.name} — {t('mgr.inviteLink')} <code>{invite.url}</code>
+          {invite.shopNetworkOnly && (
+            <span class="muted block" data-testid="invite-lan-only">
+              {t('mgr.inviteLanOnly')}
+            </span>
+          )}
         </p>
       )}
       <ul class="docs">

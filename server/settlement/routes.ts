@@ -234,7 +234,10 @@ export const settlementRoutes = [
     tag: 'settlement',
     summary: 'Invite a producer to the portal (or reset their password): a one-time link valid 7 days',
     handler: async ({ params, body }, ctx) =>
-      Reply.created(await inviteProducer(ctx.db, { ...change(ctx), origin: ctx.origin }, params.id, body)),
+      Reply.created({
+        ...(await inviteProducer(ctx.db, { ...change(ctx), origin: ctx.origin }, params.id, body)),
+        shopNetworkOnly: !ctx.services.config.PUBLIC_URL,
+      }),
   }),
   serve(settlementApi.invitation, {
     access: 'public',

@@ -290,6 +290,11 @@ export const invitationCreated = z.strictObject({
   expiresAt: z.string(),
   /** The producer already had an account: the link resets its password. */
   reset: z.boolean(),
+  /**
+   * No public address is set (PUBLIC_URL): the link names the address the manager's browser used, which
+   * opens where that address does (the shop's network, usually), not from the producer's home.
+   */
+  shopNetworkOnly: z.boolean(),
 });
 export const invitationView = z.strictObject({ producerName: z.string(), login: z.string(), expiresAt: z.string() });
 export type InvitationView = z.infer<typeof invitationView>;

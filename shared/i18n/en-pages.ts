@@ -498,6 +498,8 @@ export const enPages: PagesCatalogue = {
   'mgr.producers': 'Producers',
   'mgr.invite': 'Invite to the portal',
   'mgr.inviteLink': 'Link to pass on (valid 7 days):',
+  'mgr.inviteLanOnly':
+    'This link carries the server’s address on the shop’s network: it will not open from the producer’s home until the server’s public address (PUBLIC_URL) is set. Give it to them at the shop, or have that address set.',
   'mgr.none': 'No statement for this period.',
   'bo.section.floor': 'Floor and kitchen',
   'bo.floor.title': 'Floor plan, stations and kitchen printers',

@@ -497,6 +497,8 @@ export const frPages = {
   'mgr.producers': 'Producteurs',
   'mgr.invite': 'Inviter au portail',
   'mgr.inviteLink': 'Lien à transmettre (valable 7 jours) :',
+  'mgr.inviteLanOnly':
+    'Ce lien porte l’adresse du serveur sur le réseau de la boutique : il ne s’ouvrira pas de chez le producteur tant que l’adresse publique du serveur (PUBLIC_URL) n’est pas définie. Donnez-le-lui à la boutique, ou faites définir cette adresse.',
   'mgr.none': 'Aucun relevé sur cette période.',
   'bo.section.floor': 'Salle et cuisine',
   'bo.floor.title': 'Plan de salle, postes et imprimantes de cuisine',
