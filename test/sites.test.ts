@@ -538,10 +538,11 @@ describe('a network of sites', () => {
     expect((await admin.get(`/api/orders/${order}`)).status).toBe(200);
     expect((await waiter.get(`/api/orders/${order}/bill`)).status).toBe(200);
     expect((await waiter.get('/api/stations')).body.map((s: { id: number }) => s.id)).toContain(station);
-    // Castres' shop till reads neither the restaurant's open orders, nor its floor, nor an order by its id.
+    // Castres' shop till reads neither the restaurant's open orders, nor its floor (asked by the outlet's name:
+    // refused), nor an order by its id (not found: it learns nothing of which ids are real).
     expect((await castresCashier.get('/api/orders?outlet=restaurant')).status).toBe(403);
     expect((await castresCashier.get('/api/floor?outlet=restaurant')).status).toBe(403);
-    expect((await castresCashier.get(`/api/orders/${order}`)).status).toBe(403);
+    expect((await castresCashier.get(`/api/orders/${order}`)).status).toBe(404);
   });
 
   it('keeps each site’s ressourcerie its own: a donation on sale where it was given, each site’s tonnage', async () => {

@@ -15,6 +15,7 @@ import { requireUser, type Actor } from '../auth/access.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { MovementInput } from '../stock/ledger.ts';
+import { shelfPrices } from '../sites/sites.ts';
 
 /** A portion taking more than this many pieces of one product is a typing mistake (grams go up to 100 kg). */
 const MAX_PIECES_PER_PORTION = 100;
@@ -267,6 +268,8 @@ export async function kitchenUseOfSale(
     number: number;
     tillId: number;
     siteId: number;
+    /** When the ticket was recorded: the shelf prices then. */
+    at: Date;
     lines: readonly { lineNo: number; productId: number; name: string; unit: 'piece' | 'kg'; quantity: number }[];
   },
 ): Promise<MovementInput[]> {
@@ -291,6 +294,13 @@ export async function kitchenUseOfSale(
   const usable = items.filter((i) => i.stock_tracked === 1 && i.producer_id !== null);
   if (!usable.length) return [];
   const till = await db.selectFrom('tills').select('name').where('id', '=', sale.tillId).executeTakeFirst();
+  // Paid at the shelf price of the site whose kitchen cooked (its own price, where it has one).
+  const priceOf = await shelfPrices(
+    db,
+    sale.siteId,
+    usable.map((i) => ({ id: i.ingredient_id, price_cents: i.price_cents })),
+    sale.at,
+  );
   const moves: MovementInput[] = [];
   for (const l of dishLines) {
     for (const i of usable) {
@@ -303,7 +313,7 @@ export async function kitchenUseOfSale(
         saleId: sale.id,
         // What the ledger, the portal and the statement show as the reason.
         note: shortenAtWord(`${till?.name ?? 'Caisse'} · n° ${sale.number} · ${l.name} × ${l.quantity}`, 200),
-        unitPriceCents: i.price_cents,
+        unitPriceCents: priceOf.get(i.ingredient_id)!,
       });
     }
   }

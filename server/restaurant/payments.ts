@@ -303,6 +303,7 @@ export async function recordOrderPart(
         number: sale.number,
         tillId: by.tillId,
         siteId,
+        at: now,
         lines: shared.map((l, i) => ({
           lineNo: i + 1,
           productId: l.product_id,

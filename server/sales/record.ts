@@ -853,7 +853,9 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     // The dishes sold take their recipes' ingredients off the shelves, paid to their producers. A refund of a
     // dish gives nothing back: the ingredients were cooked (and the producer stays paid for them).
     if (t.kind === 'sale')
-      moves.push(...(await kitchenUseOfSale(trx, { id: record.id, number, tillId: t.till.id, siteId: t.till.site_id, lines: t.lines })));
+      moves.push(
+        ...(await kitchenUseOfSale(trx, { id: record.id, number, tillId: t.till.id, siteId: t.till.site_id, at: t.now, lines: t.lines })),
+      );
     if (moves.length) await recordMovements(trx, moves, t.cashierId, t.now);
     stockMoved.push(...new Set(moves.map((m) => m.productId)));
   }

@@ -272,6 +272,27 @@ export async function sitePricesNow(
   return out;
 }
 
+/**
+ * Each product's shelf price at a site at `at`: the site's own price then in force, else the network's given
+ * (`price_cents`). What a producer is paid for the goods the site's kitchen cooks with: Rodez's honey at
+ * Rodez's price, not at the network's.
+ */
+export async function shelfPrices(
+  db: Db,
+  siteId: number,
+  products: readonly { id: number; price_cents: number }[],
+  at: Date,
+): Promise<Map<number, number>> {
+  const out = new Map(products.map((p) => [p.id, p.price_cents]));
+  const own = await sitePriceHistory(db, siteId, [...out.keys()]);
+  for (const [productId, rows] of own) {
+    // The last of the site's rows in force at `at`; null there: the site went back to the network's price.
+    const inForce = rows.filter((r) => r.from <= at.getTime()).pop();
+    if (inForce && inForce.priceCents !== null) out.set(productId, inForce.priceCents);
+  }
+  return out;
+}
+
 /** The history of a site's own prices for some products (oldest first): what a ticket is checked against. */
 export async function sitePriceHistory(db: Db, siteId: number, productIds: readonly number[]) {
   if (!productIds.length) return new Map<number, { priceCents: number | null; from: number }[]>();

@@ -19,6 +19,7 @@ import { Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 import type { Scope } from '../auth/identity.ts';
+import { shelfPrices } from '../sites/sites.ts';
 
 export interface MovementInput {
   productId: number;
@@ -487,8 +488,13 @@ export async function recordKitchenUse(
         reason: `les ventes de ${closed.name} jusqu’au ${frDay(String(closed.to))} sont déjà réglées par un relevé : datez l’usage après cette date`,
       });
   }
-  const prices = await db.selectFrom('products').select(['id', 'price_cents']).where('id', 'in', ids).execute();
-  const priceOf = new Map(prices.map((p) => [p.id, p.price_cents]));
+  // The site's shelf price (its own, where it has one): what the producer is paid for what its kitchen cooks.
+  const priceOf = await shelfPrices(
+    db,
+    siteId,
+    await db.selectFrom('products').select(['id', 'price_cents']).where('id', 'in', ids).execute(),
+    now,
+  );
   const movementIds = await recordMovements(
     db,
     input.lines.map((l) => ({
