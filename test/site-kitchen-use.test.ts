@@ -105,5 +105,18 @@ describe('a site’s kitchen use at the site’s own price', () => {
         .onHand;
     expect(await onHand(rodez)).toBe(22);
     expect(await onHand(1)).toBe(26);
+    // The egg's ledger says which shelf each movement was on, for the network's manager and for the producer.
+    const producer = (await aUser(shop, 'producer', { producerId: ferme.id })).client;
+    for (const who of [shop.admin, producer]) {
+      const moves = (await who.get(`/api/products/${oeuf}/movements`)).body as { kind: string; quantity: number; site: string }[];
+      expect(moves.map((m) => [m.kind, m.quantity, m.site]).reverse()).toEqual([
+        ['deposit', 30, 'Les Halles de la Durenque'],
+        ['deposit', 30, 'Tiers-lieu de Rodez'],
+        ['kitchen', -6, 'Tiers-lieu de Rodez'],
+        ['kitchen', -3, 'Les Halles de la Durenque'],
+        ['kitchen', -2, 'Tiers-lieu de Rodez'],
+        ['kitchen', -1, 'Les Halles de la Durenque'],
+      ]);
+    }
   });
 });

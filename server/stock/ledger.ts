@@ -655,7 +655,10 @@ export async function productMovements(
     .selectFrom('stock_movements')
     .leftJoin('users', 'users.id', 'stock_movements.user_id')
     .leftJoin('stock_slips', 'stock_slips.id', 'stock_movements.slip_id')
+    .innerJoin('sites', 'sites.id', 'stock_movements.site_id')
     .select([
+      'stock_movements.site_id',
+      'sites.name as site',
       'stock_movements.id',
       'stock_movements.kind',
       'stock_movements.quantity',
@@ -681,6 +684,8 @@ export async function productMovements(
     saleId: r.sale_id,
     slipNumber: r.slip_number,
     by: scope.producerId === null ? r.by : null,
+    siteId: r.site_id,
+    site: r.site,
   }));
 }
 

@@ -107,6 +107,9 @@ export const movementView = z.strictObject({
   saleId: z.string().nullable(),
   slipNumber: int.nullable(),
   by: z.string().nullable(),
+  /** Where the shelf is (a network of sites: Castres or Rodez); a producer's goods move on several. */
+  siteId: int,
+  site: z.string(),
 });
 export type MovementView = z.infer<typeof movementView>;
 
