@@ -88,7 +88,20 @@ export async function chooseModifiers(
   optionIds: readonly number[],
   field = 'modifiers',
 ): Promise<ChosenModifier[]> {
-  const offered = (await offeredModifiers(db, [productId])).get(productId) ?? [];
+  const { chosen, problems } = checkChoice((await offeredModifiers(db, [productId])).get(productId) ?? [], optionIds, field);
+  if (problems.length) throw new Unprocessable('Choix de l’article incomplet ou invalide.', problems);
+  return chosen;
+}
+
+/**
+ * The same check on the modifiers already read (a till's ticket reads its products' at once): the choice as
+ * kept, and each problem named by `field` (`modifiers`, `lines.2.modifiers`…).
+ */
+export function checkChoice(
+  offered: ProductView['modifiers'],
+  optionIds: readonly number[],
+  field: string,
+): { chosen: ChosenModifier[]; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const seen = new Set<number>();
   optionIds.forEach((id, i) => {
@@ -108,8 +121,7 @@ export async function chooseModifiers(
     if (picked.length > g.max) problems.push({ field, reason: `« ${g.name} » : au plus ${g.max} option(s)` });
     for (const o of picked) chosen.push({ optionId: o.id, group: g.name, name: o.name, priceCents: o.priceCents });
   }
-  if (problems.length) throw new Unprocessable('Choix de l’article incomplet ou invalide.', problems);
-  return chosen;
+  return { chosen, problems };
 }
 
 /** Replaces a product's groups and options in the caller's transaction; ids given are kept, the rest are new. */
