@@ -108,7 +108,13 @@ describe('a dish sold at the bar’s till', () => {
   });
 
   it('refuses an option of another dish, and a price that leaves out the supplement', async () => {
-    const foreign = await sell(bar, barTill, [{ productId: beer, quantity: 1, unitPriceCents: 450, modifiers: [options.get('Saignant')!] }], 450, 1);
+    const foreign = await sell(
+      bar,
+      barTill,
+      [{ productId: beer, quantity: 1, unitPriceCents: 450, modifiers: [options.get('Saignant')!] }],
+      450,
+      1,
+    );
     expect(foreign.status).toBe(422);
     expect(foreign.body.error.fields).toEqual([{ field: 'lines.0.modifiers.0', reason: 'option inconnue pour cet article, ou retirée' }]);
     // 22,00 € + 2,50 € of sauce = 24,50 €: at 22,00 € the line is a manual price without a reason.
@@ -128,7 +134,13 @@ describe('a dish sold at the bar’s till', () => {
   it('sells the dish with its options named on the ticket, and sends it to the kitchen as « Comptoir n° 1 »', async () => {
     // 2 × (22,00 + 2,50) = 49,00 €, and one beer 4,50 € served at the bar: 53,50 €.
     const lines = [
-      { productId: steak, quantity: 2, unitPriceCents: 2450, modifiers: [options.get('Saignant')!, options.get('Sauce au poivre')!], note: 'sans sel' },
+      {
+        productId: steak,
+        quantity: 2,
+        unitPriceCents: 2450,
+        modifiers: [options.get('Saignant')!, options.get('Sauce au poivre')!],
+        note: 'sans sel',
+      },
       { productId: beer, quantity: 1, unitPriceCents: 450 },
     ];
     const sold = await sell(bar, barTill, lines, 5350, 1);
@@ -138,7 +150,13 @@ describe('a dish sold at the bar’s till', () => {
       ['Pression', 450],
     ]);
     const ticket = await until('the bar’s ticket on the kitchen’s socket', () => heard.find((h) => h.counter?.number === 1));
-    expect(ticket).toMatchObject({ kind: 'send', counter: { till: 'Bar', number: 1 }, table: 'Comptoir n° 1', state: 'todo', stationId: kitchenId });
+    expect(ticket).toMatchObject({
+      kind: 'send',
+      counter: { till: 'Bar', number: 1 },
+      table: 'Comptoir n° 1',
+      state: 'todo',
+      stationId: kitchenId,
+    });
     // The beer is not the kitchen's: only the steaks, with their options and the note.
     expect(ticket.items.map((i) => [i.quantity, i.name, i.modifiers, i.note, i.waiting])).toEqual([
       [2, 'Entrecôte', ['Saignant', 'Sauce au poivre'], 'sans sel', false],
@@ -175,11 +193,20 @@ describe('a dish sold at the bar’s till', () => {
     const before = (await board()).tickets.length;
     const heardBefore = heard.length;
     const tillId = (trainee as unknown as { tillId: number }).tillId;
-    const res = await sell(trainee, tillId, [{ productId: steak, quantity: 1, unitPriceCents: 2200, modifiers: [options.get('Saignant')!] }], 2200, 1);
+    const res = await sell(
+      trainee,
+      tillId,
+      [{ productId: steak, quantity: 1, unitPriceCents: 2200, modifiers: [options.get('Saignant')!] }],
+      2200,
+      1,
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.training).toBe(true);
     // A sale after it on the real till is heard: had the training one been sent, it would have come first.
-    expect((await sell(bar, barTill, [{ productId: steak, quantity: 1, unitPriceCents: 2200, modifiers: [options.get('Saignant')!] }], 2200, 3)).status).toBe(201);
+    expect(
+      (await sell(bar, barTill, [{ productId: steak, quantity: 1, unitPriceCents: 2200, modifiers: [options.get('Saignant')!] }], 2200, 3))
+        .status,
+    ).toBe(201);
     await until('ticket 3 on the screen', () => heard.find((h) => h.counter?.number === 3));
     expect(heard.slice(heardBefore).map((h) => h.counter)).toEqual([{ till: 'Bar', number: 3 }]);
     expect((await board()).tickets.length).toBe(before + 1);

@@ -475,7 +475,17 @@ async function recordSaleIn(
         items: body.lines.flatMap((l, i) => {
           const p = productOf.get(l.productId)!;
           if (p.station_id === null) return [];
-          return [{ lineNo: i + 1, stationId: p.station_id, name: p.name, quantity: toPrice[i]!.quantity, modifiers: chosenOf[i]!.map((m) => m.name), note: l.note ?? null, course: p.course }];
+          return [
+            {
+              lineNo: i + 1,
+              stationId: p.station_id,
+              name: p.name,
+              quantity: toPrice[i]!.quantity,
+              modifiers: chosenOf[i]!.map((m) => m.name),
+              note: l.note ?? null,
+              course: p.course,
+            },
+          ];
         }),
         cashierId: ctx.cashierId,
         now: ctx.now,
