@@ -29,6 +29,10 @@ export const CACHED_TABLES = [
   'sites',
   'printers',
   'settings',
+  // A ticket reads its dishes' stations (by their category) and options.
+  'categories',
+  'modifier_groups',
+  'modifier_options',
   'sessions',
   'users',
   'devices',

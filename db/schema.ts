@@ -719,6 +719,8 @@ export interface OrderTable {
   /** The number of operations applied to it. */
   version: number;
   merged_into: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A counter sale's dishes (sold at a till, not at a table): the ticket that paid them. */
+  sale_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrderOpTable {

@@ -21,6 +21,8 @@ export interface CartLine {
   priceLabel?: string;
   /** Why the line is at a manual price (set in the line editor): the server refuses a manual price without one. */
   manualReason?: string;
+  /** A dish's options chosen in its dialog (cuisson, suppléments): their supplements are in `unitPriceCents`. */
+  modifiers?: { id: number; name: string; priceCents: number }[];
 }
 
 export interface Cart {
@@ -38,11 +40,23 @@ let nextKey = 1;
 export function addProduct(
   cart: Cart,
   product: Product,
-  opts: { grams?: number; priceCents?: number; quantity?: number; priceLabel?: string } = {},
+  opts: { grams?: number; priceCents?: number; quantity?: number; priceLabel?: string; modifiers?: readonly number[] } = {},
 ): Cart {
+  // The options chosen, in the menu's order (as the server keeps them), and the dish's price with them.
+  const ids = opts.modifiers ?? [];
+  const chosen = ids.length ? product.modifiers.flatMap((g) => g.options.filter((o) => ids.includes(o.id))) : [];
+  const price = product.priceCents + chosen.reduce((sum, o) => sum + o.priceCents, 0);
+  const sameOptions = (l: CartLine) => (l.modifiers ?? []).map((m) => m.id).join() === chosen.map((o) => o.id).join();
   if (product.unit === 'piece' && opts.priceCents === undefined) {
     const last = cart.lines[cart.lines.length - 1];
-    if (last && last.productId === product.id && last.unitPriceCents === product.priceCents && last.discountCents === 0 && !last.note) {
+    if (
+      last &&
+      last.productId === product.id &&
+      last.unitPriceCents === price &&
+      sameOptions(last) &&
+      last.discountCents === 0 &&
+      !last.note
+    ) {
       return { ...cart, lines: [...cart.lines.slice(0, -1), { ...last, quantity: last.quantity + (opts.quantity ?? 1) }] };
     }
   }
@@ -55,15 +69,17 @@ export function addProduct(
   const line: CartLine = {
     key,
     productId: product.id,
-    name: product.name,
+    // « Entrecôte (À point, Frites) »: the name the ticket and the receipt give it (server/restaurant/counter.ts).
+    name: chosen.length ? `${product.name} (${chosen.map((o) => o.name).join(', ')})` : product.name,
     producerName: product.producerName,
     unit: product.unit,
     quantity: product.unit === 'kg' ? (opts.grams ?? 0) : (opts.quantity ?? 1),
-    unitPriceCents: product.unit === 'piece' && opts.priceCents !== undefined ? opts.priceCents : product.priceCents,
+    unitPriceCents: product.unit === 'piece' && opts.priceCents !== undefined ? opts.priceCents : price,
     vatRateBp: product.vatRateBp,
     discountCents: 0,
     note: '',
-    cataloguePriceCents: product.priceCents,
+    cataloguePriceCents: price,
+    ...(chosen.length ? { modifiers: chosen.map((o) => ({ id: o.id, name: o.name, priceCents: o.priceCents })) } : {}),
     ...(opts.priceLabel && product.unit === 'piece' && opts.priceCents !== undefined ? { priceLabel: opts.priceLabel } : {}),
   };
   return { ...cart, lines: [...cart.lines, line] };
@@ -179,6 +195,7 @@ export function saleLines(cart: Cart) {
     unitPriceCents: l.unitPriceCents,
     discountCents: l.discountCents,
     ...(l.note ? { note: l.note } : {}),
+    ...(l.modifiers?.length ? { modifiers: l.modifiers.map((m) => m.id) } : {}),
     ...(l.priceLabel ? { priceLabel: l.priceLabel } : {}),
     ...(isManualPrice(l) ? { manualPrice: { reason: l.manualReason ?? '' } } : {}),
   }));

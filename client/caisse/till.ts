@@ -62,6 +62,12 @@ export interface Finished {
   proposedNumber?: number;
   /** The business day the server booked it on (the next one when today's Z was taken early). */
   businessDay?: string;
+  /**
+   * Dishes it sold that are prepared at a station (a counter sale at the restaurant's till): the server sends
+   * them to the kitchen when the ticket reaches it, so offline they wait with the ticket; none in training.
+   */
+  kitchenDishes?: number;
+  training?: boolean;
 }
 
 /** A business day left without its Z blocks new sales from `blocksAt` (the day's end + 24 h), when the shop says so. */
@@ -754,9 +760,19 @@ export class Till {
           : {}),
       },
     }));
+    // The dishes the kitchen will be sent (their category's station), counted before the cart is emptied.
+    const stations = new Map((this.state.catalog?.data.categories ?? []).map((c) => [c.id, c.stationId]));
+    const kitchenDishes =
+      orderShare || this.state.orderPart
+        ? 0
+        : cart.lines.reduce((n, l) => {
+            const p = this.state.catalog?.byId.get(l.productId);
+            return p?.categoryId != null && stations.get(p.categoryId) != null && l.unit === 'piece' ? n + l.quantity : n;
+          }, 0);
     const finished: Finished = {
       id,
       number: item.number!,
+      ...(kitchenDishes ? { kitchenDishes, training: device!.trainingMode } : {}),
       totalCents: priced.total,
       // A meal voucher above what was due gives no change: only cash does (shared/sales.ts).
       changeCents: 'change' in settled ? settled.change : paid - priced.total,

@@ -243,7 +243,7 @@ function App() {
               {served.map((tk) => (
                 <div key={tk.id} class="served-row">
                   <span>
-                    {t('cuisine.table', { name: tk.table })} ·{' '}
+                    {placeOf(tk)} ·{' '}
                     {new Date(tk.createdAt).toLocaleTimeString(lang === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit' })}
                   </span>
                   <button onClick={() => void bump(tk, 'todo')} data-testid="recall">
@@ -268,6 +268,13 @@ function App() {
     </div>
   );
 }
+
+/** Where a ticket's dishes go, as a title: its table, or the bar's counter sale and its ticket number. */
+const placeOf = (tk: KitchenTicketView) =>
+  tk.counter ? t('cuisine.counter', { n: tk.counter.number }) : t('cuisine.table', { name: tk.table });
+/** The same inside a sentence read to a screen reader (« Prêt : bon du comptoir n° 12 »). */
+const ofPlace = (tk: KitchenTicketView) =>
+  tk.counter ? t('cuisine.ofCounter', { n: tk.counter.number }) : t('cuisine.ofTable', { name: tk.table });
 
 function upsert(list: KitchenTicketView[], ticket: KitchenTicketView): KitchenTicketView[] {
   const i = list.findIndex((x) => x.id === ticket.id);
@@ -296,12 +303,12 @@ function Ticket({
   return (
     <article
       class={`ticket ${age} ${tk.kind} ${tk.state}`}
-      aria-label={t('cuisine.ticketLabel', { table: tk.table, min: minutes })}
+      aria-label={t('cuisine.ticketLabel', { table: ofPlace(tk), min: minutes })}
       data-testid="kitchen-ticket"
     >
       <header>
-        <strong class="table">{t('cuisine.table', { name: tk.table })}</strong>
-        <span>{t('cuisine.covers', { n: tk.covers })}</span>
+        <strong class="table">{placeOf(tk)}</strong>
+        <span>{tk.counter ? t('cuisine.counterTill', { till: tk.counter.till }) : t('cuisine.covers', { n: tk.covers })}</span>
         <span class="age" title={t('cuisine.since')}>
           {minutes}′
         </span>
@@ -347,7 +354,7 @@ function Ticket({
           <button
             onClick={() => onBump(tk, 'todo')}
             data-testid="recall"
-            aria-label={t('cuisine.bumpLabel', { action: t('cuisine.recall'), table: tk.table })}
+            aria-label={t('cuisine.bumpLabel', { action: t('cuisine.recall'), table: ofPlace(tk) })}
           >
             {t('cuisine.recall')}
           </button>
@@ -359,12 +366,12 @@ function Ticket({
           data-testid="bump"
           aria-label={t('cuisine.bumpLabel', {
             action: tk.kind === 'void' ? t('cuisine.seen') : tk.state === 'todo' ? t('cuisine.ready') : t('cuisine.serve'),
-            table: tk.table,
+            table: ofPlace(tk),
           })}
         >
           {tk.kind === 'void' ? t('cuisine.seen') : tk.state === 'todo' ? t('cuisine.ready') : t('cuisine.serve')}
         </button>
-        <button onClick={() => onReprint(tk)} aria-label={t('cuisine.reprintLabel', { table: tk.table })}>
+        <button onClick={() => onReprint(tk)} aria-label={t('cuisine.reprintLabel', { table: ofPlace(tk) })}>
           {t('cuisine.reprint')}
         </button>
       </footer>

@@ -7,6 +7,7 @@ import type { ProductModifiersBody, ProductModifiersView } from '../../shared/ap
 import type { Db, Trx } from '../../db/schema.ts';
 import { Invalid, NotFound, Unprocessable, type FieldProblem } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
+import { cachedRows, marks } from '../../db/raw.ts';
 
 /** A modifier as an order line keeps it: what it was called and cost when the dish was ordered. */
 export interface ChosenModifier {
@@ -16,31 +17,36 @@ export interface ChosenModifier {
   priceCents: number;
 }
 
+/**
+ * A product's groups and options, in the menu's order. Read for every ticket a till sends (its dishes'
+ * options are checked there): written in SQL once and kept by the read cache (db/raw.ts), which the back
+ * office's writes to these tables empty.
+ */
 async function rowsOf(db: Db, productIds: readonly number[]) {
   if (!productIds.length) return [];
-  return db
-    .selectFrom('modifier_groups')
-    .leftJoin('modifier_options', 'modifier_options.group_id', 'modifier_groups.id')
-    .select([
-      'modifier_groups.id as group_id',
-      'modifier_groups.product_id',
-      'modifier_groups.name as group_name',
-      'modifier_groups.min_choices',
-      'modifier_groups.max_choices',
-      'modifier_groups.position as group_position',
-      'modifier_options.id as option_id',
-      'modifier_options.name as option_name',
-      'modifier_options.price_cents',
-      'modifier_options.position as option_position',
-      'modifier_options.active',
-    ])
-    .where('modifier_groups.product_id', 'in', productIds)
-    .orderBy('modifier_groups.product_id')
-    .orderBy('modifier_groups.position')
-    .orderBy('modifier_groups.id')
-    .orderBy('modifier_options.position')
-    .orderBy('modifier_options.id')
-    .execute();
+  return cachedRows<{
+    group_id: number;
+    product_id: number;
+    group_name: string;
+    min_choices: number;
+    max_choices: number;
+    group_position: number;
+    option_id: number | null;
+    option_name: string | null;
+    price_cents: number | null;
+    option_position: number | null;
+    active: number | null;
+  }>(
+    db,
+    `select "modifier_groups"."id" as "group_id", "modifier_groups"."product_id", "modifier_groups"."name" as "group_name",
+       "modifier_groups"."min_choices", "modifier_groups"."max_choices", "modifier_groups"."position" as "group_position",
+       "modifier_options"."id" as "option_id", "modifier_options"."name" as "option_name", "modifier_options"."price_cents",
+       "modifier_options"."position" as "option_position", "modifier_options"."active"
+     from "modifier_groups" left join "modifier_options" on "modifier_options"."group_id" = "modifier_groups"."id"
+     where "modifier_groups"."product_id" in (${marks(productIds.length)})
+     order by "modifier_groups"."product_id", "modifier_groups"."position", "modifier_groups"."id", "modifier_options"."position", "modifier_options"."id"`,
+    productIds,
+  );
 }
 
 /** Every group and option of a product, withdrawn options included: what the back office edits. */
@@ -88,7 +94,20 @@ export async function chooseModifiers(
   optionIds: readonly number[],
   field = 'modifiers',
 ): Promise<ChosenModifier[]> {
-  const offered = (await offeredModifiers(db, [productId])).get(productId) ?? [];
+  const { chosen, problems } = checkChoice((await offeredModifiers(db, [productId])).get(productId) ?? [], optionIds, field);
+  if (problems.length) throw new Unprocessable('Choix de l’article incomplet ou invalide.', problems);
+  return chosen;
+}
+
+/**
+ * The same check on the modifiers already read (a till's ticket reads its products' at once): the choice as
+ * kept, and each problem named by `field` (`modifiers`, `lines.2.modifiers`…).
+ */
+export function checkChoice(
+  offered: ProductView['modifiers'],
+  optionIds: readonly number[],
+  field: string,
+): { chosen: ChosenModifier[]; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const seen = new Set<number>();
   optionIds.forEach((id, i) => {
@@ -108,8 +127,7 @@ export async function chooseModifiers(
     if (picked.length > g.max) problems.push({ field, reason: `« ${g.name} » : au plus ${g.max} option(s)` });
     for (const o of picked) chosen.push({ optionId: o.id, group: g.name, name: o.name, priceCents: o.priceCents });
   }
-  if (problems.length) throw new Unprocessable('Choix de l’article incomplet ou invalide.', problems);
-  return chosen;
+  return { chosen, problems };
 }
 
 /** Replaces a product's groups and options in the caller's transaction; ids given are kept, the rest are new. */

@@ -240,6 +240,8 @@ export interface KitchenTicketData {
   reason?: string | null;
   /** A copy the kitchen asked for again. */
   reprint?: boolean;
+  /** Sold at a till (the bar's counter sale): its till and ticket number instead of a table. */
+  counter?: { till: string; number: number } | null;
   /** Grouped by course, in serving order; `waiting`: prepare when asked (Suite). */
   groups: {
     course: string;
@@ -264,7 +266,10 @@ export function kitchenTicket(t: KitchenTicketData, profile: PrinterProfile): Ui
       .size(1, 1)
       .bold(false)
       .align('left');
-  p.bold(true).size(2, 2).line(`Table ${t.table}`).size(1, 1).line(`${t.covers} couvert(s)`).bold(false);
+  if (t.counter)
+    // A counter sale (sold at a till): no table, no covers; the ticket's number is what the customer holds.
+    p.bold(true).size(2, 2).line(`Comptoir n° ${t.counter.number}`).size(1, 1).line(`Caisse ${t.counter.till}`).bold(false);
+  else p.bold(true).size(2, 2).line(`Table ${t.table}`).size(1, 1).line(`${t.covers} couvert(s)`).bold(false);
   if (t.takeaway) p.bold(true).size(2, 1).line('À EMPORTER').size(1, 1).bold(false);
   p.line(`${paris(t.at)} — ${t.waiter}`).rule();
   for (const g of t.groups) {

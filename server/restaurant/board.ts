@@ -29,6 +29,9 @@ function ticketQuery(db: Db) {
       .innerJoin('users as u', 'u.id', 'o.waiter_id')
       .leftJoin('dining_tables as t', (j) => j.on((eb) => eb('t.id', '=', eb.fn.coalesce('m.table_id', 'o.table_id'))))
       .leftJoin('print_jobs as j', 'j.id', 'k.print_job_id')
+      // A counter sale's order: the ticket that paid it and its till name it.
+      .leftJoin('sales as s', 's.id', 'o.sale_id')
+      .leftJoin('tills as tl', 'tl.id', 's.till_id')
       .select([
         'k.id',
         'k.order_id',
@@ -45,6 +48,8 @@ function ticketQuery(db: Db) {
         'u.display_name as waiter',
         't.name as table_name',
         'j.status as print_status',
+        's.number as counter_number',
+        'tl.name as counter_till',
       ])
   );
 }
@@ -75,7 +80,8 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
     orderId: r.merged_into ?? r.order_id,
     stationId: r.station_id,
     kind: r.kind,
-    table: r.table_name ?? 'à emporter',
+    counter: r.counter_number !== null ? { till: r.counter_till ?? '', number: r.counter_number } : null,
+    table: r.counter_number !== null ? `Comptoir n° ${r.counter_number}` : (r.table_name ?? 'à emporter'),
     takeaway: r.mode === 'takeaway',
     covers: r.covers,
     waiter: r.waiter,
@@ -239,6 +245,7 @@ async function renderTicket(db: Db, view: KitchenTicketView, printerId: number, 
         at: view.createdAt,
         course: view.course ? COURSE_NAMES[view.course] : null,
         reason: view.reason,
+        counter: view.counter,
         reprint,
         groups: groupsOf(items),
       },

@@ -39,7 +39,15 @@ export function groupsOf(items: readonly KitchenItem[]): KitchenTicketData['grou
 }
 
 export interface KitchenSend {
-  order: { id: string; table_id: number | null; covers: number; waiter_id: number; mode?: 'on_site' | 'takeaway' };
+  order: {
+    id: string;
+    table_id: number | null;
+    covers: number;
+    waiter_id: number;
+    mode?: 'on_site' | 'takeaway';
+    /** A counter sale's dishes: the till and ticket number the kitchen calls them by. */
+    counter?: { till: string; number: number };
+  };
   opId: string;
   kind: 'send' | 'fire' | 'void';
   course?: Course;
@@ -86,6 +94,7 @@ export async function queueKitchenTickets(trx: Trx, send: KitchenSend): Promise<
         at,
         course: send.course ? COURSE_NAMES[send.course] : null,
         reason: send.reason ?? null,
+        counter: send.order.counter ?? null,
         groups: groupsOf(items),
       },
       printer,

@@ -47,7 +47,13 @@ export async function checkLinePrices(
   lines: SaleBody['lines'],
   productOf: Map<number, ProductToPrice>,
   at: Date,
-  how: { ordered: readonly { vatRateBp: number }[] | null; onSite: boolean; siteId?: number },
+  how: {
+    ordered: readonly { vatRateBp: number }[] | null;
+    onSite: boolean;
+    siteId?: number;
+    /** Each line's options' supplements (a dish at a till): part of its catalogue price. */
+    supplementsCents?: readonly number[];
+  },
 ): Promise<LinePrice[]> {
   const inForce = await pricesInForce(trx, [...productOf.values()], at, how.siteId);
   const layouts = lines.some((l) => l.priceLabel) ? await inStoreLayouts(trx) : [];
@@ -65,9 +71,11 @@ export async function checkLinePrices(
     const prices = inForce.get(product.id)!;
     const quantity = (product.unit === 'kg' ? l.grams : l.quantity)!;
     const grossAt = (unit: number) => (product.unit === 'kg' ? weighedPrice(unit as Cents, quantity as Grams) : unit * quantity);
-    const matched = prices.find((p) => p.priceCents === l.unitPriceCents);
+    const extra = how.supplementsCents?.[i] ?? 0;
+    const matched = prices.find((p) => p.priceCents + extra === l.unitPriceCents);
     const catalogue = matched ?? prices[0]!;
-    const base = { cataloguePriceCents: catalogue.priceCents, catalogueGrossCents: grossAt(catalogue.priceCents), manualReason: null };
+    const cataloguePrice = catalogue.priceCents + extra;
+    const base = { cataloguePriceCents: cataloguePrice, catalogueGrossCents: grossAt(cataloguePrice), manualReason: null };
     if (how.ordered) {
       const vatRateBp = how.ordered[i]!.vatRateBp;
       if (l.vatRateBp !== undefined && l.vatRateBp !== vatRateBp)
@@ -106,7 +114,7 @@ export async function checkLinePrices(
     if (!l.manualPrice) {
       problems.push({
         field: `lines.${i}.unitPriceCents`,
-        reason: `prix ${eur(l.unitPriceCents)} différent du prix du catalogue ${eur(catalogue.priceCents)} : un prix manuel demande un motif`,
+        reason: `prix ${eur(l.unitPriceCents)} différent du prix du catalogue ${eur(cataloguePrice)}${extra ? ' (options comprises)' : ''} : un prix manuel demande un motif`,
       });
     }
     return { ...base, source: 'manual', vatRateBp, manualReason: l.manualPrice?.reason ?? null };

@@ -25,6 +25,9 @@ import { checkLinePrices, type LinePrice, type ProductToPrice } from './prices.t
 import { checkPaymentRules } from './payment-rules.ts';
 import { checkSolidarity, linkSolidaritySale } from '../solidarity/solidarity.ts';
 import { checkReuseItems, markReuseItemsSold } from '../ressourcerie/ressourcerie.ts';
+import { checkChoice, offeredModifiers, type ChosenModifier } from '../catalog/modifiers.ts';
+import type { ProductView } from '../../shared/api/catalog.ts';
+import { sendCounterDishes, withOptions } from '../restaurant/counter.ts';
 
 export interface SaleContext {
   cashierId: number;
@@ -221,10 +224,14 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
       category_id: number | null;
       /** Sold at this till's outlet (1 or true, by engine). */
       here: number | boolean;
+      /** The restaurant's station its category's dishes are prepared at (null: served from the counter). */
+      station_id: number | null;
+      course: string | null;
     }
   >(
     db,
-    `select "id", "name", "producer_id", "unit", "plu", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked", "category_id",
+    `select "id", "name", "producer_id", "unit", "plu", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked", "category_id", "course",
+       (select "station_id" from "categories" where "categories"."id" = "products"."category_id") as "station_id",
        exists (select 1 from "product_outlets" where "product_id" = "products"."id" and "outlet_id" = ?) as "here"
      from "products" where "id" in (${marks(ids.length)})`,
     [till.outlet_id, ...ids],
@@ -241,6 +248,20 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
       problems.push({ field: `lines.${i}.quantity`, reason: `« ${p.name} » se vend à la pièce : quantity attendu` });
     return undefined;
   });
+  // A dish's options, checked as a table's order checks them (catalog/modifiers.ts): every option the dish's
+  // own and active, every required group filled. A bill's line carries the options chosen at the table.
+  const offered = body.order ? new Map<number, ProductView['modifiers']>() : await offeredModifiers(db, ids);
+  const chosenOf: ChosenModifier[][] = body.lines.map((l, i) => {
+    if (!productOf.has(l.productId)) return [];
+    if (body.order) {
+      if (l.modifiers?.length)
+        problems.push({ field: `lines.${i}.modifiers`, reason: 'les options d’une ligne de commande sont celles choisies à table' });
+      return [];
+    }
+    const checked = checkChoice(offered.get(l.productId) ?? [], l.modifiers ?? [], `lines.${i}.modifiers`);
+    problems.push(...checked.problems);
+    return checked.chosen;
+  });
   if (problems.length) throw new Unprocessable('Ticket refusé : lignes invalides.', problems);
 
   // The VAT rate of each line: a restaurant order's part is sold at each order line's own rate (set by the
@@ -250,7 +271,12 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
   const ordered = body.order ? await checkOrderPart(db as Trx, body.order, body.lines, till) : null;
   const onSite = till.kind === 'restaurant';
   // Each line's price and rate against the catalogue in force when the till rang it (sales/prices.ts).
-  const linePrices: LinePrice[] = await checkLinePrices(db, body.lines, productOf, createdAt, { ordered, onSite, siteId: till.site_id });
+  const linePrices: LinePrice[] = await checkLinePrices(db, body.lines, productOf, createdAt, {
+    ordered,
+    onSite,
+    siteId: till.site_id,
+    supplementsCents: chosenOf.map((c) => c.reduce((sum, m) => sum + m.priceCents, 0)),
+  });
   const rateOf = (i: number) => linePrices[i]!.vatRateBp;
   const toPrice = body.lines.map((l, i) => {
     const p = productOf.get(l.productId)!;
@@ -278,7 +304,7 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
   const settled = settle(priced.total, body.payments);
   if ('problem' in settled)
     throw new Unprocessable(`Ticket refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);
-  return { share: false as const, till, createdAt, productOf, ordered, linePrices, toPrice, priced, settled };
+  return { share: false as const, till, createdAt, productOf, ordered, chosenOf, linePrices, toPrice, priced, settled };
 }
 
 /** Under the write lock: `early`, the checks already made before it (PostgreSQL), else made here. */
@@ -295,7 +321,7 @@ async function recordSaleIn(
     const checked = early ?? (await checkSale(trx, body, ctx));
     const { till, createdAt } = checked;
     if (checked.share) return { created: true, sale: await recordSharePart(trx, body, bodyHash, ctx, till, createdAt) };
-    const { productOf, ordered, linePrices, toPrice, priced, settled } = checked;
+    const { productOf, ordered, chosenOf, linePrices, toPrice, priced, settled } = checked;
     const { cashApprovedBy } = await checkPaymentRules(trx, {
       saleId: body.id,
       lines: body.lines.map((l, i) => ({ productId: l.productId, totalCents: priced.lines[i]!.total })),
@@ -390,7 +416,8 @@ async function recordSaleIn(
       return {
         lineNo: i + 1,
         productId: p.id,
-        name: ordered ? ordered[i]!.name : p.name,
+        // With its options, as a table's bill names it: « Entrecôte (À point, Frites) ».
+        name: ordered ? ordered[i]!.name : chosenOf[i]!.length ? withOptions(p.name, chosenOf[i]!) : p.name,
         producerId: p.producer_id,
         unit: p.unit,
         quantity: toPrice[i]!.quantity,
@@ -440,11 +467,37 @@ async function recordSaleIn(
       // Settling a bill moves its goods paid in shares too: the announcement reads what moved (as before).
       effects.delete(sale);
     }
+    // The dishes of a counter sale go to their stations (restaurant/counter.ts); never a training ticket's.
+    const sentToKitchen =
+      !body.order && !sale.training
+        ? await sendCounterDishes(trx, {
+            sale,
+            outletId: till.outlet_id,
+            items: body.lines.flatMap((l, i) => {
+              const p = productOf.get(l.productId)!;
+              if (p.station_id === null) return [];
+              return [
+                {
+                  lineNo: i + 1,
+                  stationId: p.station_id,
+                  name: p.name,
+                  quantity: toPrice[i]!.quantity,
+                  modifiers: chosenOf[i]!.map((m) => m.name),
+                  note: l.note ?? null,
+                  course: p.course,
+                },
+              ];
+            }),
+            cashierId: ctx.cashierId,
+            now: ctx.now,
+          })
+        : 0;
     if (solidarity) await linkSolidaritySale(trx, sale.id, solidarity);
     await markReuseItemsSold(trx, sale.id, reuse, ctx.now);
     // (A bill's part kept no effects: its announcement reads the one-off items sold.)
     const done = effects.get(sale);
     if (done && reuse.length) done.oneOffs = true;
+    if (done && sentToKitchen) done.kitchen = true;
     for (const l of lines) {
       if (l.price.source !== 'manual') continue;
       await recordEvent(trx, {
@@ -878,22 +931,27 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
     });
   }
   const view = saleView({ row, record });
-  effects.set(view, { stockMoved, oneOffs: false });
+  effects.set(view, { stockMoved, oneOffs: false, kitchen: false });
   return view;
 }
 
 /**
  * What a ticket's commit did beyond its rows, for what is announced after it (server/sales/routes.ts) without
  * reading it back: the products whose stock moved (its lines' and its dishes' ingredients), and whether it
- * sold one-off items. Kept with the view the commit returned, for as long as that view lives. Not kept for a
+ * sold one-off items, or sent dishes to the kitchen (a counter sale). Kept with the view the commit returned, for as long as that view lives. Not kept for a
  * restaurant bill's part (it may move the bill's goods paid in shares): the announcement then reads.
  */
-const effects = new WeakMap<SaleView, { stockMoved: number[]; oneOffs: boolean }>();
-export function commitEffects(sale: SaleView): { stockMoved: readonly number[]; oneOffs: boolean } | undefined {
+export interface CommitEffects {
+  stockMoved: number[];
+  oneOffs: boolean;
+  kitchen: boolean;
+}
+const effects = new WeakMap<SaleView, CommitEffects>();
+export function commitEffects(sale: SaleView): Readonly<CommitEffects> | undefined {
   return effects.get(sale);
 }
 /** The same, for a ticket recorded on the writer's thread (server/sales/ticket-writer.ts): its copy here. */
-export function rememberEffects(sale: SaleView, said: { stockMoved: number[]; oneOffs: boolean }): void {
+export function rememberEffects(sale: SaleView, said: CommitEffects): void {
   effects.set(sale, said);
 }
 

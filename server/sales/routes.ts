@@ -9,6 +9,7 @@ import { Reply, serve, type RequestContext as Ctx } from '../http/route.ts';
 import { commitEffects, recordSale, type SaleContext } from './record.ts';
 import { ingredientsOf } from '../catalog/recipes.ts';
 import { getOrder } from '../restaurant/orders.ts';
+import { ticketsOfOp } from '../restaurant/board.ts';
 import { listSales, refundedLines, reprintSale, requestReceipt, ringingCashier, viewSale } from './sales.ts';
 
 /** One-off items sold (the ressourcerie's) leave the catalogue: the tills reload it (and say « déjà vendu » of a label). */
@@ -62,6 +63,20 @@ function announce(ctx: Ctx, sale: SaleView) {
   }
 }
 
+/**
+ * A counter sale's dishes (restaurant/counter.ts): its kitchen tickets to the kitchen screens, its printers
+ * kicked. Its order bears the ticket's id; the commit says whether it sent any (a ticket that sold no dish,
+ * nearly all of them, asks nothing more).
+ */
+async function announceCounterDishes(ctx: Ctx, sale: SaleView) {
+  const effects = commitEffects(sale);
+  if (effects && !effects.kitchen) return;
+  const order = await ctx.db.selectFrom('orders').select('outlet_id').where('id', '=', sale.id).executeTakeFirst();
+  if (!order) return;
+  for (const ticket of await ticketsOfOp(ctx.db, sale.id)) ctx.services.realtime?.kitchenChanged(order.outlet_id, ticket);
+  ctx.services.prints?.kick();
+}
+
 /** Cash taken or given back: the drawer of the till's printer opens (a ticket replayed later opens nothing). */
 async function openDrawerForCash(ctx: Ctx, sale: SaleView) {
   if (sale.training || !sale.payments.some((p) => p.method === 'cash') || !ctx.services.prints) return;
@@ -109,6 +124,7 @@ export const salesRoutes = [
         announce(ctx, sale);
         await announceOneOffs(ctx, sale);
         await openDrawerForCash(ctx, sale);
+        if (!body.order && !sale.training) await announceCounterDishes(ctx, sale);
         // A restaurant bill (or part of it): every device sees what is left to pay, or the table free.
         if (body.order) {
           ctx.services.realtime?.orderChanged(await getOrder(ctx.db, body.order.id));

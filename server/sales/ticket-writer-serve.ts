@@ -61,7 +61,7 @@ export async function serveTicketWriter(
         id,
         ok: true,
         value,
-        ...(effects ? { effects: { stockMoved: [...effects.stockMoved], oneOffs: effects.oneOffs } } : {}),
+        ...(effects ? { effects: { stockMoved: [...effects.stockMoved], oneOffs: effects.oneOffs, kitchen: effects.kitchen } } : {}),
         ...cacheDrop(),
       });
     } catch (e) {

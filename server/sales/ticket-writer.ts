@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { ReadCache } from '../../db/read-cache.ts';
 import type { LockInterest } from '../../db/database.ts';
 import type { Db } from '../../db/schema.ts';
-import { prepareSale, rememberEffects, type Checked, type SaleContext, type SaleView } from './record.ts';
+import { prepareSale, rememberEffects, type Checked, type CommitEffects, type SaleContext, type SaleView } from './record.ts';
 
 /** What crosses from the writer's thread: a domain error as its parts, anything else as its message. */
 export type WireError = {
@@ -29,7 +29,7 @@ export type Request =
   | { id: number; op: 'detach' };
 
 export type Reply =
-  | { id: number; ok: true; value: unknown; effects?: { stockMoved: number[]; oneOffs: boolean }; cacheDrop?: true }
+  | { id: number; ok: true; value: unknown; effects?: CommitEffects; cacheDrop?: true }
   | { id: number; ok: false; error: WireError; cacheDrop?: true }
   | { log: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> };
 

@@ -244,6 +244,8 @@ export const kitchenTicketView = z.strictObject({
   /** A send, a course asked for (Suite), or lines cancelled (ANNULÉ). */
   kind: z.enum(['send', 'fire', 'void']),
   table: z.string(),
+  /** Sold at a till (the bar's counter sale, paid): the till and the ticket's number, instead of a table. */
+  counter: z.strictObject({ till: z.string(), number: int }).nullable(),
   /** An order to take away (its ticket says À EMPORTER), whatever table it was rung at. */
   takeaway: z.boolean(),
   covers: int,

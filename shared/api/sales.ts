@@ -38,6 +38,11 @@ export const saleLineSchema = z
       .optional(),
     /** The VAT rate the till applied, when it says: refused unless it is the one the server applies. */
     vatRateBp: z.number().int().min(0).max(10_000).optional(),
+    /**
+     * A dish's options chosen at the till (cuisson, suppléments), as for a table's order: checked against the
+     * dish's offered ones (required groups filled), their supplements part of `unitPriceCents`.
+     */
+    modifiers: z.array(idSchema).max(30).optional(),
   })
   .strict()
   .refine((l) => (l.quantity === undefined) !== (l.grams === undefined), {

@@ -33,6 +33,16 @@ export function DoneScreen({ s }: { s: TillState }) {
           </div>
         )}
         <p data-testid="ticket-state">{queued ? t('till.done.queued', { n: f.number }) : t('till.done.stored', { n: f.number })}</p>
+        {!!f.kitchenDishes && (
+          // Where the dishes are: the kitchen has them once the server has the ticket (server/restaurant/counter.ts).
+          <p class={f.training || queued ? 'banner' : 'muted'} data-testid="kitchen-state" role="status">
+            {f.training
+              ? t('till.done.kitchenTraining')
+              : queued
+                ? t('till.done.kitchenQueued', { count: f.kitchenDishes })
+                : t('till.done.kitchenSent', { count: f.kitchenDishes, n: f.number })}
+          </p>
+        )}
         {otherDay && (
           <p class="banner" data-testid="ticket-day">
             {t('till.done.otherDay', { day: formatDay(otherDay, lang, { dateStyle: 'long' }) })}

@@ -5,6 +5,7 @@ import type { Product } from '../catalog.ts';
 import { type TillState } from '../till.ts';
 import { Cart } from './sell/Cart.tsx';
 import { VariantDialog, WeighDialog } from './sell/Dialogs.tsx';
+import { ModifierDialog } from '../ModifierDialog.tsx';
 import { ProductGrid } from './sell/ProductGrid.tsx';
 import { till, lang, t, eur, useKeys, pure } from '../ui.tsx';
 import { call } from '../../api.ts';
@@ -305,6 +306,8 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
   };
   const [tab, setTab] = useState<Tab>({ kind: 'category', id: null });
   const [weighing, setWeighing] = useState<Product | null>(null);
+  /** A dish with options (cuisson…) asked before it goes in the cart, as the waiter's phone asks them. */
+  const [choosing, setChoosing] = useState<Product | null>(null);
   const [picking, setPicking] = useState<number | null>(null);
   const [showParked, setShowParked] = useState(false);
   const search = useRef<HTMLInputElement>(null);
@@ -317,7 +320,7 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
   }, []);
 
   /** Adds the product, or asks its weight first: says whether it is in the cart now. */
-  const pick = (p: Product, opts: { grams?: number; priceCents?: number; priceLabel?: string } = {}) => {
+  const pick = (p: Product, opts: { grams?: number; priceCents?: number; priceLabel?: string; modifiers?: number[] } = {}) => {
     till.touch();
     // A model's tile: its size × colour grid (a variant's own barcode, scanned, is added at once).
     if (modelTiles.has(p) && p.variant) {
@@ -332,6 +335,12 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
     }
     if (p.unit === 'kg' && opts.grams === undefined && opts.priceCents === undefined) {
       setWeighing(p);
+      return false;
+    }
+    if (p.modifiers.length && opts.modifiers === undefined) {
+      // The search found its dish: the box is free again when the dialog gives the focus back.
+      setQuery('');
+      setChoosing(p);
       return false;
     }
     till.setCart(addProduct(till.state.cart, p, opts));
@@ -487,6 +496,20 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
             setPicking(null);
             if (v) pick(v);
             else search.current?.focus();
+          }}
+        />
+      )}
+      {choosing && (
+        <ModifierDialog
+          product={choosing}
+          onCancel={() => {
+            setChoosing(null);
+            search.current?.focus();
+          }}
+          onDone={(ids) => {
+            const p = choosing;
+            setChoosing(null);
+            pick(p, { modifiers: ids });
           }}
         />
       )}
