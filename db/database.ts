@@ -45,6 +45,7 @@ import * as stockTransfers037 from './migrations/2026-12-14-037-stock-transfers.
 import * as approvalUses038 from './migrations/2026-12-15-038-approval-uses.ts';
 import * as commissionHistory039 from './migrations/2026-12-16-039-commission-history.ts';
 import * as lineCategories040 from './migrations/2026-12-16-040-line-categories.ts';
+import * as kitchenTicketVersions041 from './migrations/2026-12-17-041-kitchen-ticket-versions.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -87,6 +88,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-15-038-approval-uses': approvalUses038,
   '2026-12-16-039-commission-history': commissionHistory039,
   '2026-12-16-040-line-categories': lineCategories040,
+  '2026-12-17-041-kitchen-ticket-versions': kitchenTicketVersions041,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -117,16 +117,24 @@ describe('the kitchen screen', () => {
     const ready = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'ready' });
     expect(ready.status).toBe(200);
     expect(ready.body.state).toBe('ready');
+    // Each change of state counts one more (a phone keeps the higher of two views): sent 0, ready 1.
+    expect(ready.body.version).toBe(1);
     // Ready: no longer counted as to prepare.
     expect((await board()).allDay).toEqual([]);
     const served = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'served' });
     const stamp = served.body.stateAt;
+    expect(served.body.version).toBe(2);
     expect((await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'served' })).body.stateAt).toBe(stamp);
+    // A waiter's « Servi » sent again by the phone's outbox (its answer was lost): served once, still version 2.
+    const replay = await waiter.post(`/api/kitchen-tickets/${id}/state`, { state: 'served', from: 'ready' });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ state: 'served', stateAt: stamp, version: 2 });
     // Served stays on the screen's end for a recall.
     expect((await board()).tickets.map((x) => [x.id, x.state])).toEqual([[id, 'served']]);
     await until('the bump heard', () => heard.find((h) => h.id === id && h.state === 'served'));
     const recalled = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'todo' });
     expect(recalled.body.state).toBe('todo');
+    expect(recalled.body.version).toBe(3);
     // A waiter's « Servi » sent from « prêt » after the kitchen took it back: refused, still to prepare.
     const late = await waiter.post(`/api/kitchen-tickets/${id}/state`, { state: 'served', from: 'ready' });
     expect(late.status).toBe(409);

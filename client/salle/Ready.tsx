@@ -73,20 +73,31 @@ export function ReadyDishes({ r, orderId }: { r: SalleState; orderId?: string })
       {shown.length > 0 && (
         <ul>
           {shown.map(({ ticket, items }, index) => (
-            <li key={ticket.id} class={ticket.orderId === orderId ? 'ready here' : 'ready'} data-testid="ready-ticket">
+            <li
+              key={ticket.id}
+              class={`ready${ticket.orderId === orderId ? ' here' : ''}${r.servedPending.has(ticket.id) ? ' pending' : ''}`}
+              data-testid="ready-ticket"
+            >
               <span>
                 {ticket.orderId === orderId && <span class="here-tag">{t('salle.ready.here')} </span>}
                 <strong>{t('salle.ready.table', { place: placeOf(ticket) })}</strong> {items}
                 <small> · {t('salle.ready.since', { minutes: ticket.stateAt ? minutesSince(ticket.stateAt, now) : 0 })}</small>
               </span>
-              <button
-                class="primary"
-                data-testid="ready-served"
-                aria-label={t('salle.ready.servedLabel', { place: placeOf(ticket), items })}
-                onClick={() => void serve(ticket.id, index)}
-              >
-                {t('salle.ready.served')}
-              </button>
+              {r.servedPending.has(ticket.id) ? (
+                // Tapped without the network (or not acknowledged yet): kept on the phone, sent once it is back.
+                <span class="served-pending" data-testid="ready-pending">
+                  {t('salle.ready.pending')}
+                </span>
+              ) : (
+                <button
+                  class="primary"
+                  data-testid="ready-served"
+                  aria-label={t('salle.ready.servedLabel', { place: placeOf(ticket), items })}
+                  onClick={() => void serve(ticket.id, index)}
+                >
+                  {t('salle.ready.served')}
+                </button>
+              )}
             </li>
           ))}
         </ul>

@@ -39,6 +39,7 @@ function ticketQuery(db: Db) {
         'k.state',
         'k.state_at',
         'k.reprints',
+        'k.state_version',
         'o.merged_into',
         (eb) => eb.fn.coalesce('m.mode', 'o.mode').as('mode'),
         (eb) => eb.fn.coalesce('m.covers', 'o.covers').as('covers'),
@@ -82,6 +83,7 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
     createdAt: r.created_at,
     state: r.state,
     stateAt: r.state_at,
+    version: r.state_version,
     reprints: r.reprints,
     course: r.kind === 'fire' ? (items.find((i) => i.course)?.course ?? null) : null,
     reason: r.kind === 'void' ? (lines.get(items[0]?.lineId ?? '')?.void_reason ?? null) : null,
@@ -193,7 +195,7 @@ export async function setKitchenState(
   now: Date,
   from?: KitchenState,
 ): Promise<KitchenTicketView> {
-  const row = await trx.selectFrom('kitchen_tickets').select(['id', 'state']).where('id', '=', id).executeTakeFirst();
+  const row = await trx.selectFrom('kitchen_tickets').select(['id', 'state', 'state_version']).where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('Bon de cuisine');
   // A waiter's « Servi » on a dish the kitchen took back meanwhile (recalled, to cook again) is not served.
   if (from !== undefined && row.state !== from && row.state !== state)
@@ -204,7 +206,11 @@ export async function setKitchenState(
       'from',
     );
   if (row.state !== state)
-    await trx.updateTable('kitchen_tickets').set({ state, state_at: now.toISOString() }).where('id', '=', id).execute();
+    await trx
+      .updateTable('kitchen_tickets')
+      .set({ state, state_at: now.toISOString(), state_version: row.state_version + 1 })
+      .where('id', '=', id)
+      .execute();
   return kitchenTicketView(trx, id);
 }
 
