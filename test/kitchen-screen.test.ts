@@ -237,4 +237,46 @@ describe('the kitchen screen', () => {
     expect(copy).toContain('*** RÉIMPRESSION ***');
     expect(copy).toMatch(/1 x Entrecôte\n +> DÉPLACÉ : Table 21\n2 x Entrecôte\n +> à point/);
   });
+
+  // Carried over from our notes: three steaks sent, one cancelled, the two others moved to another table — the
+  // moved dish said 3 on the ticket (and on its reprint, and on the waiter's ready notice, which reads it).
+  it('says what is left of a dish moved after part of it was cancelled: 3 sent − 1 cancelled = 2 moved, on every view', async () => {
+    const room = (await shop.admin.get('/api/floor?outlet=restaurant')).body[0];
+    const tableNamed = async (name: string) =>
+      (await shop.admin.post(`/api/rooms/${room.id}/tables`, { name, seats: 2 })).body.id as number;
+    const [t30, t31] = [await tableNamed('30'), await tableNamed('31')];
+    const [a, b, steaks] = [uuidv7(), uuidv7(), uuidv7()];
+    const opOn = (id: string, body: Record<string, unknown>) => waiter.post(`/api/orders/${id}/ops`, { id: uuidv7(), at: at(), ...body });
+    type Line = { id: string; quantity: number; status: string; version: number; totalCents: number };
+    const linesOf = async (id: string) => (await waiter.get(`/api/orders/${id}`)).body.lines as Line[];
+    expect((await opOn(a, { kind: 'open', tableId: t30, covers: 3 })).status).toBe(201);
+    await opOn(a, { kind: 'add', lineId: steaks, productId: steak, quantity: 3 });
+    expect((await opOn(a, { kind: 'send' })).status).toBe(201);
+    const sent = await until('table 30’s ticket', () => heard.find((h) => h.table === '30' && h.kind === 'send'));
+    const line = (await linesOf(a)).find((l) => l.id === steaks)!;
+    // One of the three cancelled (22,00 €: under the manager's limit).
+    expect((await opOn(a, { kind: 'void', lineId: steaks, version: line.version, reason: 'erreur', quantity: 1 })).status).toBe(201);
+    expect((await opOn(b, { kind: 'open', tableId: t31, covers: 2 })).status).toBe(201);
+    expect((await opOn(a, { kind: 'move', toOrderId: b, lineIds: [steaks] })).status).toBe(201);
+    // The kitchen, at once and on its board: the ticket still table 30's (3 printed), its steaks going to 31:
+    // 3 − 1 = 2 of them.
+    const told = await until('the ticket again, its steaks for table 31', () =>
+      heard.filter((h) => h.id === sent.id).find((h) => h.items[0]?.movedTo === '31'),
+    );
+    expect(told.items.map((i) => [i.quantity, i.name, i.movedTo])).toEqual([[2, 'Entrecôte', '31']]);
+    const onBoard = (await board()).tickets.find((x) => x.id === sent.id)!;
+    expect(onBoard.items.map((i) => [i.quantity, i.movedTo])).toEqual([[2, '31']]);
+    // Its ANNULÉ ticket stays table 30's, for the one cancelled.
+    expect((await board()).tickets.filter((x) => x.kind === 'void' && x.table === '30').map((x) => x.items[0]!.quantity)).toEqual([1]);
+    // The order and the bill of table 31: 2 × 22,00 = 44,00 €; table 30 keeps the cancelled one only.
+    expect((await linesOf(b)).map((l) => [l.id, l.quantity, l.status, l.totalCents])).toEqual([[steaks, 2, 'sent', 4400]]);
+    expect((await waiter.get(`/api/orders/${b}/bill`)).body.leftCents).toBe(4400);
+    expect((await linesOf(a)).map((l) => [l.quantity, l.status])).toEqual([[1, 'voided']]);
+    // A copy printed now says 2 too (the station prints on the bar's printer since a test above).
+    const before = filed('bar').length;
+    expect((await screen.post(`/api/kitchen-tickets/${sent.id}/reprint`, {})).status).toBe(201);
+    const copy = await until('the reprint', () => filed('bar')[before]);
+    expect(copy).toMatch(/2 x Entrecôte\n +> DÉPLACÉ : Table 31/);
+    expect(copy).not.toMatch(/3 x Entrecôte/);
+  });
 });

@@ -65,7 +65,7 @@ beforeAll(async () => {
     (p) => p.name === 'Magret',
   )!.id;
   const room = (await admin.post('/api/rooms', { name: 'Salle' })).body.id;
-  for (const [i, name] of ['1', '2', '3', '4'].entries())
+  for (const [i, name] of ['1', '2', '3', '4', '5'].entries())
     tables[name] = (
       await admin.post(`/api/rooms/${room}/tables`, { name, seats: 4, x: 10 + i * 45, y: 10, width: 30, height: 30 })
     ).body.id;
@@ -164,6 +164,40 @@ describe('« Servi » on the waiter’s phone', { timeout: 90_000 }, () => {
     expect(await ines.getByTestId('ready-served').count()).toBe(0);
     expect((await board()).tickets.find((t) => t.id === id)).toMatchObject({ state: 'served', version: 2 });
     await ines.unrouteAll({ behavior: 'ignoreErrors' });
+  });
+
+  // Carried over from our notes: a dish moved after part of it was cancelled showed the old count.
+  it('a ready dish moved to another table after one of three was cancelled: the notice says 2 × and where it goes', async () => {
+    const [four, five] = [uuidv7(), uuidv7()];
+    const magrets = uuidv7();
+    const op = (body: Record<string, unknown>) =>
+      waiter.post(`/api/orders/${four}/ops`, { id: uuidv7(), at: new Date().toISOString(), ...body });
+    expect((await op({ kind: 'open', tableId: tables['4'], covers: 3 })).status).toBe(201);
+    const opened = await waiter.post(`/api/orders/${five}/ops`, {
+      id: uuidv7(),
+      at: new Date().toISOString(),
+      kind: 'open',
+      tableId: tables['5'],
+      covers: 2,
+    });
+    expect(opened.status).toBe(201);
+    expect((await op({ kind: 'add', lineId: magrets, productId: magret, quantity: 3 })).status).toBe(201);
+    expect((await op({ kind: 'send' })).status).toBe(201);
+    const ticket = (await board()).tickets.find((t) => t.orderId === four)!;
+    await shop.admin.post(`/api/kitchen-tickets/${ticket.id}/state`, { state: 'ready' });
+    await expect.poll(() => notices().filter({ hasText: 'Table 4' }).textContent(), { timeout: 15_000 }).toContain('3 × Magret');
+    const version = ((await waiter.get(`/api/orders/${four}`)).body.lines as { id: string; version: number }[]).find(
+      (l) => l.id === magrets,
+    )!.version;
+    // One of the three cancelled (18,50 €), then the two others carried to table 5.
+    expect((await op({ kind: 'void', lineId: magrets, version, reason: 'erreur', quantity: 1 })).status).toBe(201);
+    await expect.poll(() => notices().filter({ hasText: 'Table 4' }).textContent()).toContain('2 × Magret');
+    expect((await op({ kind: 'move', toOrderId: five, lineIds: [magrets] })).status).toBe(201);
+    // 3 − 1 = 2, going to table 5 now.
+    await expect.poll(() => notices().filter({ hasText: 'Table 4' }).textContent()).toContain('2 × Magret → Table 5');
+    await ines.waitForTimeout(500);
+    expect(await notices().filter({ hasText: 'Table 4' }).textContent()).not.toContain('3 ×');
+    await screenshot(ines, 'salle-ready-moved-after-cancel');
   });
 
   it('logged no error in the page', () => {

@@ -6,11 +6,14 @@ import { minutesSince, salle, useClock } from './ui.tsx';
 
 /**
  * What a ready ticket holds to carry: its dishes not waiting for their course, less what of their line was
- * cancelled since (the order, while open, says), alike dishes counted together (two salads on two lines:
+ * cancelled since (the orders, while open, say: its own, or the one a dish was moved to), alike dishes counted together (two salads on two lines:
  * « 2 × Salade »), with their options and the table a dish was moved to. Empty: nothing to carry.
  */
-export function readyItems(ticket: KitchenTicketView, order: OrderView | undefined): string {
-  const left = new Map(order?.lines.map((l) => [l.id, l.status === 'voided' ? 0 : l.quantity]));
+export function readyItems(ticket: KitchenTicketView, orders: ReadonlyMap<string, OrderView>): string {
+  // Its order's lines first; a line moved to another table since is found on that table's order.
+  const all = [...(orders.get(ticket.orderId)?.lines ?? []), ...[...orders.values()].flatMap((o) => o.lines)];
+  const left = new Map<string, number>();
+  for (const l of all) if (!left.has(l.id)) left.set(l.id, l.status === 'voided' ? 0 : l.quantity);
   const counts = new Map<string, number>();
   for (const i of ticket.items) {
     if (i.waiting) continue;
@@ -38,7 +41,7 @@ function placeOf(ticket: KitchenTicketView): string {
  */
 export function shownReady(r: SalleState, orderId?: string) {
   return r.ready
-    .map((ticket) => ({ ticket, items: readyItems(ticket, r.orders.get(ticket.orderId)) }))
+    .map((ticket) => ({ ticket, items: readyItems(ticket, r.orders) }))
     .filter(({ ticket, items }) => items && (r.orders.has(ticket.orderId) || ticket.takeaway))
     .sort((a, b) => Number(b.ticket.orderId === orderId) - Number(a.ticket.orderId === orderId));
 }

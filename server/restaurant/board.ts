@@ -56,13 +56,13 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
   // Each item's line as it is now: a cancellation's reason is the voided line's, and a line moved to another
   // table since the ticket was printed goes there (the kitchen would have served it to the first one).
   const lineIds = [...new Set(parsed.flatMap((p) => p.items.map((i) => i.lineId)))];
-  const lines = new Map<string, { void_reason: string | null; order_id: string; table_name: string | null }>();
+  const lines = new Map<string, { void_reason: string | null; order_id: string; table_name: string | null; quantity: number }>();
   if (lineIds.length)
     for (const l of await db
       .selectFrom('order_lines as l')
       .innerJoin('orders as lo', 'lo.id', 'l.order_id')
       .leftJoin('dining_tables as lt', 'lt.id', 'lo.table_id')
-      .select(['l.id', 'l.void_reason', 'l.order_id', 'lt.name as table_name'])
+      .select(['l.id', 'l.void_reason', 'l.order_id', 'l.quantity', 'lt.name as table_name'])
       .where('l.id', 'in', lineIds)
       .execute())
       lines.set(l.id, l);
@@ -91,7 +91,10 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
     items: items.map((i) => ({
       lineId: i.lineId,
       name: i.name,
-      quantity: i.quantity,
+      // Moved after part of it was cancelled (one of three steaks): what goes to the other table is what is left
+      // of the line; the cancelled part stayed here, on its ANNULÉ ticket. (Not moved, the ticket says what it
+      // printed, beside its ANNULÉ.)
+      quantity: movedTo(r, i.lineId) !== null ? Math.min(i.quantity, lines.get(i.lineId)!.quantity) : i.quantity,
       modifiers: i.modifiers ?? [],
       seat: i.seat,
       note: i.note,
