@@ -46,6 +46,7 @@ import * as approvalUses038 from './migrations/2026-12-15-038-approval-uses.ts';
 import * as commissionHistory039 from './migrations/2026-12-16-039-commission-history.ts';
 import * as lineCategories040 from './migrations/2026-12-16-040-line-categories.ts';
 import * as kitchenTicketVersions041 from './migrations/2026-12-17-041-kitchen-ticket-versions.ts';
+import * as mergedOrdersFlattened042 from './migrations/2026-12-17-042-merged-orders-flattened.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -89,6 +90,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-16-039-commission-history': commissionHistory039,
   '2026-12-16-040-line-categories': lineCategories040,
   '2026-12-17-041-kitchen-ticket-versions': kitchenTicketVersions041,
+  '2026-12-17-042-merged-orders-flattened': mergedOrdersFlattened042,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -279,4 +279,35 @@ describe('the kitchen screen', () => {
     expect(copy).toMatch(/2 x Entrecôte\n +> DÉPLACÉ : Table 31/);
     expect(copy).not.toMatch(/3 x Entrecôte/);
   });
+  // Carried over from our notes: table 40 brought into 41, then 41 into 42 — the kitchen named 41 (the middle
+  // table, gone), its dish « moved to 42 », and the ticket's order was 41's, closed (no ready notice on phones).
+  it('names the last table after two merges in a row (40 into 41, then 41 into 42), at once and on the board', async () => {
+    const room = (await shop.admin.get('/api/floor?outlet=restaurant')).body[0];
+    const tableNamed = async (name: string) =>
+      (await shop.admin.post(`/api/rooms/${room.id}/tables`, { name, seats: 2 })).body.id as number;
+    const [t40, t41, t42] = [await tableNamed('40'), await tableNamed('41'), await tableNamed('42')];
+    const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
+    const opOn = (id: string, body: Record<string, unknown>) => waiter.post(`/api/orders/${id}/ops`, { id: uuidv7(), at: at(), ...body });
+    expect((await opOn(a, { kind: 'open', tableId: t40, covers: 2 })).status).toBe(201);
+    await opOn(a, { kind: 'add', lineId: uuidv7(), productId: steak, quantity: 1 });
+    expect((await opOn(a, { kind: 'send' })).status).toBe(201);
+    const sent = await until('table 40’s ticket', () => heard.find((h) => h.table === '40' && h.kind === 'send'));
+    expect((await opOn(b, { kind: 'open', tableId: t41, covers: 3 })).status).toBe(201);
+    expect((await opOn(c, { kind: 'open', tableId: t42, covers: 1 })).status).toBe(201);
+    expect((await opOn(b, { kind: 'merge', fromOrderId: a })).status).toBe(201);
+    await until('the ticket at table 41', () => heard.find((h) => h.id === sent.id && h.table === '41'));
+    const heardBefore = heard.length;
+    expect((await opOn(c, { kind: 'merge', fromOrderId: b })).status).toBe(201);
+    // Told at once: table 42's now, its order 42's, covers 2 + 3 + 1 = 6, the steak not « moved » (it is there).
+    const told = await until('the ticket at table 42', () => heard.slice(heardBefore).find((h) => h.id === sent.id));
+    expect(told).toMatchObject({ table: '42', orderId: c, covers: 6 });
+    expect(told.items.map((i) => [i.quantity, i.name, i.movedTo])).toEqual([[1, 'Entrecôte', null]]);
+    const onBoard = (await board()).tickets.find((x) => x.id === sent.id)!;
+    expect(onBoard).toMatchObject({ table: '42', orderId: c, covers: 6 });
+    expect(onBoard.items.map((i) => i.movedTo)).toEqual([null]);
+    // The order of table 42 holds the steak; 40's and 41's are closed.
+    const order = (await waiter.get(`/api/orders/${c}`)).body as { tableName: string; covers: number; lines: { name: string }[] };
+    expect([order.tableName, order.covers, order.lines.map((l) => l.name)]).toEqual(['42', 6, ['Entrecôte']]);
+    for (const id of [a, b]) expect((await waiter.get(`/api/orders/${id}`)).body.status).toBe('cancelled');
+  });
 });

@@ -117,9 +117,15 @@ export async function ticketsOfOp(db: Db, opId: string): Promise<KitchenTicketVi
   return views(db, rows);
 }
 
-/** An order's kitchen tickets, as the screens show them (its table moved: each says the new one). */
+/**
+ * An order's kitchen tickets, as the screens show them (its table moved: each says the new one), with those of
+ * the tables brought into it (merged twice in a row: the first table's tickets now say this one).
+ */
 export async function ticketsOfOrder(db: Db, orderId: string): Promise<KitchenTicketView[]> {
-  const rows = await ticketQuery(db).where('k.order_id', '=', orderId).orderBy('k.id').execute();
+  const rows = await ticketQuery(db)
+    .where((eb) => eb.or([eb('k.order_id', '=', orderId), eb('o.merged_into', '=', orderId)]))
+    .orderBy('k.id')
+    .execute();
   return views(db, rows);
 }
 
