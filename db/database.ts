@@ -46,6 +46,8 @@ import * as approvalUses038 from './migrations/2026-12-15-038-approval-uses.ts';
 import * as commissionHistory039 from './migrations/2026-12-16-039-commission-history.ts';
 import * as lineCategories040 from './migrations/2026-12-16-040-line-categories.ts';
 import * as counterOrders041 from './migrations/2026-12-17-041-counter-orders.ts';
+import * as kitchenTicketVersions042 from './migrations/2026-12-17-042-kitchen-ticket-versions.ts';
+import * as mergedOrdersFlattened043 from './migrations/2026-12-17-043-merged-orders-flattened.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -89,6 +91,8 @@ const migrations: Record<string, Migration> = {
   '2026-12-16-039-commission-history': commissionHistory039,
   '2026-12-16-040-line-categories': lineCategories040,
   '2026-12-17-041-counter-orders': counterOrders041,
+  '2026-12-17-042-kitchen-ticket-versions': kitchenTicketVersions042,
+  '2026-12-17-043-merged-orders-flattened': mergedOrdersFlattened043,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

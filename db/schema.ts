@@ -799,6 +799,8 @@ export interface KitchenTicketTable {
   state_at: ColumnType<string | null, string | null | undefined, string | null>;
   /** Reprints the kitchen asked for (each printed marked RÉIMPRESSION). */
   reprints: ColumnType<number, number | undefined, number>;
+  /** One more at each change of state: of two views of a ticket, the higher is the later. */
+  state_version: ColumnType<number, number | undefined, number>;
 }
 export type KitchenTicketState = 'todo' | 'ready' | 'served';
 

@@ -117,16 +117,24 @@ describe('the kitchen screen', () => {
     const ready = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'ready' });
     expect(ready.status).toBe(200);
     expect(ready.body.state).toBe('ready');
+    // Each change of state counts one more (a phone keeps the higher of two views): sent 0, ready 1.
+    expect(ready.body.version).toBe(1);
     // Ready: no longer counted as to prepare.
     expect((await board()).allDay).toEqual([]);
     const served = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'served' });
     const stamp = served.body.stateAt;
+    expect(served.body.version).toBe(2);
     expect((await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'served' })).body.stateAt).toBe(stamp);
+    // A waiter's « Servi » sent again by the phone's outbox (its answer was lost): served once, still version 2.
+    const replay = await waiter.post(`/api/kitchen-tickets/${id}/state`, { state: 'served', from: 'ready' });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ state: 'served', stateAt: stamp, version: 2 });
     // Served stays on the screen's end for a recall.
     expect((await board()).tickets.map((x) => [x.id, x.state])).toEqual([[id, 'served']]);
     await until('the bump heard', () => heard.find((h) => h.id === id && h.state === 'served'));
     const recalled = await screen.post(`/api/kitchen-tickets/${id}/state`, { state: 'todo' });
     expect(recalled.body.state).toBe('todo');
+    expect(recalled.body.version).toBe(3);
     // A waiter's « Servi » sent from « prêt » after the kitchen took it back: refused, still to prepare.
     const late = await waiter.post(`/api/kitchen-tickets/${id}/state`, { state: 'served', from: 'ready' });
     expect(late.status).toBe(409);
@@ -241,5 +249,78 @@ describe('the kitchen screen', () => {
     const copy = await until('the reprint', () => filed('bar')[before]);
     expect(copy).toContain('*** RÉIMPRESSION ***');
     expect(copy).toMatch(/1 x Entrecôte\n +> DÉPLACÉ : Table 21\n2 x Entrecôte\n +> à point/);
+  });
+
+  // Carried over from our notes: three steaks sent, one cancelled, the two others moved to another table — the
+  // moved dish said 3 on the ticket (and on its reprint, and on the waiter's ready notice, which reads it).
+  it('says what is left of a dish moved after part of it was cancelled: 3 sent − 1 cancelled = 2 moved, on every view', async () => {
+    const room = (await shop.admin.get('/api/floor?outlet=restaurant')).body[0];
+    const tableNamed = async (name: string) =>
+      (await shop.admin.post(`/api/rooms/${room.id}/tables`, { name, seats: 2 })).body.id as number;
+    const [t30, t31] = [await tableNamed('30'), await tableNamed('31')];
+    const [a, b, steaks] = [uuidv7(), uuidv7(), uuidv7()];
+    const opOn = (id: string, body: Record<string, unknown>) => waiter.post(`/api/orders/${id}/ops`, { id: uuidv7(), at: at(), ...body });
+    type Line = { id: string; quantity: number; status: string; version: number; totalCents: number };
+    const linesOf = async (id: string) => (await waiter.get(`/api/orders/${id}`)).body.lines as Line[];
+    expect((await opOn(a, { kind: 'open', tableId: t30, covers: 3 })).status).toBe(201);
+    await opOn(a, { kind: 'add', lineId: steaks, productId: steak, quantity: 3 });
+    expect((await opOn(a, { kind: 'send' })).status).toBe(201);
+    const sent = await until('table 30’s ticket', () => heard.find((h) => h.table === '30' && h.kind === 'send'));
+    const line = (await linesOf(a)).find((l) => l.id === steaks)!;
+    // One of the three cancelled (22,00 €: under the manager's limit).
+    expect((await opOn(a, { kind: 'void', lineId: steaks, version: line.version, reason: 'erreur', quantity: 1 })).status).toBe(201);
+    expect((await opOn(b, { kind: 'open', tableId: t31, covers: 2 })).status).toBe(201);
+    expect((await opOn(a, { kind: 'move', toOrderId: b, lineIds: [steaks] })).status).toBe(201);
+    // The kitchen, at once and on its board: the ticket still table 30's (3 printed), its steaks going to 31:
+    // 3 − 1 = 2 of them.
+    const told = await until('the ticket again, its steaks for table 31', () =>
+      heard.filter((h) => h.id === sent.id).find((h) => h.items[0]?.movedTo === '31'),
+    );
+    expect(told.items.map((i) => [i.quantity, i.name, i.movedTo])).toEqual([[2, 'Entrecôte', '31']]);
+    const onBoard = (await board()).tickets.find((x) => x.id === sent.id)!;
+    expect(onBoard.items.map((i) => [i.quantity, i.movedTo])).toEqual([[2, '31']]);
+    // Its ANNULÉ ticket stays table 30's, for the one cancelled.
+    expect((await board()).tickets.filter((x) => x.kind === 'void' && x.table === '30').map((x) => x.items[0]!.quantity)).toEqual([1]);
+    // The order and the bill of table 31: 2 × 22,00 = 44,00 €; table 30 keeps the cancelled one only.
+    expect((await linesOf(b)).map((l) => [l.id, l.quantity, l.status, l.totalCents])).toEqual([[steaks, 2, 'sent', 4400]]);
+    expect((await waiter.get(`/api/orders/${b}/bill`)).body.leftCents).toBe(4400);
+    expect((await linesOf(a)).map((l) => [l.quantity, l.status])).toEqual([[1, 'voided']]);
+    // A copy printed now says 2 too (the station prints on the bar's printer since a test above).
+    const before = filed('bar').length;
+    expect((await screen.post(`/api/kitchen-tickets/${sent.id}/reprint`, {})).status).toBe(201);
+    const copy = await until('the reprint', () => filed('bar')[before]);
+    expect(copy).toMatch(/2 x Entrecôte\n +> DÉPLACÉ : Table 31/);
+    expect(copy).not.toMatch(/3 x Entrecôte/);
+  });
+  // Carried over from our notes: table 40 brought into 41, then 41 into 42 — the kitchen named 41 (the middle
+  // table, gone), its dish « moved to 42 », and the ticket's order was 41's, closed (no ready notice on phones).
+  it('names the last table after two merges in a row (40 into 41, then 41 into 42), at once and on the board', async () => {
+    const room = (await shop.admin.get('/api/floor?outlet=restaurant')).body[0];
+    const tableNamed = async (name: string) =>
+      (await shop.admin.post(`/api/rooms/${room.id}/tables`, { name, seats: 2 })).body.id as number;
+    const [t40, t41, t42] = [await tableNamed('40'), await tableNamed('41'), await tableNamed('42')];
+    const [a, b, c] = [uuidv7(), uuidv7(), uuidv7()];
+    const opOn = (id: string, body: Record<string, unknown>) => waiter.post(`/api/orders/${id}/ops`, { id: uuidv7(), at: at(), ...body });
+    expect((await opOn(a, { kind: 'open', tableId: t40, covers: 2 })).status).toBe(201);
+    await opOn(a, { kind: 'add', lineId: uuidv7(), productId: steak, quantity: 1 });
+    expect((await opOn(a, { kind: 'send' })).status).toBe(201);
+    const sent = await until('table 40’s ticket', () => heard.find((h) => h.table === '40' && h.kind === 'send'));
+    expect((await opOn(b, { kind: 'open', tableId: t41, covers: 3 })).status).toBe(201);
+    expect((await opOn(c, { kind: 'open', tableId: t42, covers: 1 })).status).toBe(201);
+    expect((await opOn(b, { kind: 'merge', fromOrderId: a })).status).toBe(201);
+    await until('the ticket at table 41', () => heard.find((h) => h.id === sent.id && h.table === '41'));
+    const heardBefore = heard.length;
+    expect((await opOn(c, { kind: 'merge', fromOrderId: b })).status).toBe(201);
+    // Told at once: table 42's now, its order 42's, covers 2 + 3 + 1 = 6, the steak not « moved » (it is there).
+    const told = await until('the ticket at table 42', () => heard.slice(heardBefore).find((h) => h.id === sent.id));
+    expect(told).toMatchObject({ table: '42', orderId: c, covers: 6 });
+    expect(told.items.map((i) => [i.quantity, i.name, i.movedTo])).toEqual([[1, 'Entrecôte', null]]);
+    const onBoard = (await board()).tickets.find((x) => x.id === sent.id)!;
+    expect(onBoard).toMatchObject({ table: '42', orderId: c, covers: 6 });
+    expect(onBoard.items.map((i) => i.movedTo)).toEqual([null]);
+    // The order of table 42 holds the steak; 40's and 41's are closed.
+    const order = (await waiter.get(`/api/orders/${c}`)).body as { tableName: string; covers: number; lines: { name: string }[] };
+    expect([order.tableName, order.covers, order.lines.map((l) => l.name)]).toEqual(['42', 6, ['Entrecôte']]);
+    for (const id of [a, b]) expect((await waiter.get(`/api/orders/${id}`)).body.status).toBe('cancelled');
   });
 });

@@ -58,4 +58,30 @@ describe('a database of the previous version', () => {
     ).toThrow(/UNIQUE/);
     await db.destroy();
   });
+  // Two merges in a row (A into B, then B into C) left A naming B: the kitchen said B's table, gone.
+  it('makes every merged order name the order it ended in (A → B → C, D → C: each → C)', async () => {
+    const sqlite = openSqlite(path.join(dir, 'merged.sqlite'));
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    await migrate(db, '2026-12-17-042-kitchen-ticket-versions');
+    // The orders alone (their outlet, waiter and tables are not what this migration reads).
+    sqlite.pragma('foreign_keys = off');
+    const order = sqlite.prepare(
+      `insert into orders (id, outlet_id, table_id, covers, mode, status, waiter_id, opened_at, version, merged_into)
+       values (?, 1, null, 2, 'on_site', ?, 1, '2026-12-17T12:00:00.000Z', 1, ?)`,
+    );
+    order.run('c', 'open', null);
+    order.run('b', 'cancelled', 'c');
+    order.run('a', 'cancelled', 'b');
+    order.run('d', 'cancelled', 'c');
+    order.run('e', 'open', null);
+    expect(await migrate(db)).toContain('2026-12-17-043-merged-orders-flattened');
+    expect(sqlite.prepare('select id, merged_into from orders order by id').all()).toEqual([
+      { id: 'a', merged_into: 'c' },
+      { id: 'b', merged_into: 'c' },
+      { id: 'c', merged_into: null },
+      { id: 'd', merged_into: 'c' },
+      { id: 'e', merged_into: null },
+    ]);
+    await db.destroy();
+  });
 });

@@ -8,9 +8,10 @@ export interface OutboxItem {
   id: string;
   /**
    * `op`: an operation on a restaurant order (the waiter's phone), idempotent by its id like a ticket;
-   * `cash`: a float, cash in or cash out of the till's drawer, idempotent the same way.
+   * `cash`: a float, cash in or cash out of the till's drawer, idempotent the same way;
+   * `served`: a ready kitchen ticket the waiter carried (« Servi »), the same state again changing nothing.
    */
-  kind: 'sale' | 'refund' | 'receipt' | 'op' | 'cash';
+  kind: 'sale' | 'refund' | 'receipt' | 'op' | 'cash' | 'served';
   path: string;
   body: unknown;
   number?: number;
@@ -29,7 +30,7 @@ export interface OutboxState {
   waiting: number;
   /** Other requests queued behind them (a receipt to print, a drawer movement). */
   otherWaiting: number;
-  /** Operations on restaurant orders (the waiter's phone) not yet acknowledged. */
+  /** Operations on restaurant orders and « Servi » (the waiter's phone) not yet acknowledged. */
   opsWaiting: number;
   refused: number;
   online: boolean;
@@ -40,7 +41,8 @@ export interface OutboxState {
 const isTicket = (item: OutboxItem) => item.kind === 'sale' || item.kind === 'refund';
 const counts = (items: OutboxItem[]) => {
   const tickets = items.filter(isTicket).length;
-  const ops = items.filter((i) => i.kind === 'op').length;
+  // A « Servi » is the waiter's operation too: counted with theirs.
+  const ops = items.filter((i) => i.kind === 'op' || i.kind === 'served').length;
   return { waiting: tickets, otherWaiting: items.length - tickets - ops, opsWaiting: ops };
 };
 

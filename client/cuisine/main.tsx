@@ -278,6 +278,8 @@ const ofPlace = (tk: KitchenTicketView) =>
 
 function upsert(list: KitchenTicketView[], ticket: KitchenTicketView): KitchenTicketView[] {
   const i = list.findIndex((x) => x.id === ticket.id);
+  // Messages can cross (a board read before a bump, heard after it): an older view never replaces a newer one.
+  if (i >= 0 && list[i]!.version > ticket.version) return list;
   const next = i >= 0 ? list.map((x) => (x.id === ticket.id ? ticket : x)) : [...list, ticket];
   return next.sort((a, b) => Number(a.state === 'served') - Number(b.state === 'served') || a.id - b.id);
 }

@@ -6,11 +6,14 @@ import { minutesSince, salle, useClock } from './ui.tsx';
 
 /**
  * What a ready ticket holds to carry: its dishes not waiting for their course, less what of their line was
- * cancelled since (the order, while open, says), alike dishes counted together (two salads on two lines:
+ * cancelled since (the orders, while open, say: its own, or the one a dish was moved to), alike dishes counted together (two salads on two lines:
  * « 2 × Salade »), with their options and the table a dish was moved to. Empty: nothing to carry.
  */
-export function readyItems(ticket: KitchenTicketView, order: OrderView | undefined): string {
-  const left = new Map(order?.lines.map((l) => [l.id, l.status === 'voided' ? 0 : l.quantity]));
+export function readyItems(ticket: KitchenTicketView, orders: ReadonlyMap<string, OrderView>): string {
+  // Its order's lines first; a line moved to another table since is found on that table's order.
+  const all = [...(orders.get(ticket.orderId)?.lines ?? []), ...[...orders.values()].flatMap((o) => o.lines)];
+  const left = new Map<string, number>();
+  for (const l of all) if (!left.has(l.id)) left.set(l.id, l.status === 'voided' ? 0 : l.quantity);
   const counts = new Map<string, number>();
   for (const i of ticket.items) {
     if (i.waiting) continue;
@@ -38,7 +41,7 @@ function placeOf(ticket: KitchenTicketView): string {
  */
 export function shownReady(r: SalleState, orderId?: string) {
   return r.ready
-    .map((ticket) => ({ ticket, items: readyItems(ticket, r.orders.get(ticket.orderId)) }))
+    .map((ticket) => ({ ticket, items: readyItems(ticket, r.orders) }))
     .filter(({ ticket, items }) => items && (r.orders.has(ticket.orderId) || ticket.takeaway))
     .sort((a, b) => Number(b.ticket.orderId === orderId) - Number(a.ticket.orderId === orderId));
 }
@@ -73,20 +76,31 @@ export function ReadyDishes({ r, orderId }: { r: SalleState; orderId?: string })
       {shown.length > 0 && (
         <ul>
           {shown.map(({ ticket, items }, index) => (
-            <li key={ticket.id} class={ticket.orderId === orderId ? 'ready here' : 'ready'} data-testid="ready-ticket">
+            <li
+              key={ticket.id}
+              class={`ready${ticket.orderId === orderId ? ' here' : ''}${r.servedPending.has(ticket.id) ? ' pending' : ''}`}
+              data-testid="ready-ticket"
+            >
               <span>
                 {ticket.orderId === orderId && <span class="here-tag">{t('salle.ready.here')} </span>}
                 <strong>{t('salle.ready.table', { place: placeOf(ticket) })}</strong> {items}
                 <small> · {t('salle.ready.since', { minutes: ticket.stateAt ? minutesSince(ticket.stateAt, now) : 0 })}</small>
               </span>
-              <button
-                class="primary"
-                data-testid="ready-served"
-                aria-label={t('salle.ready.servedLabel', { place: placeOf(ticket), items })}
-                onClick={() => void serve(ticket.id, index)}
-              >
-                {t('salle.ready.served')}
-              </button>
+              {r.servedPending.has(ticket.id) ? (
+                // Tapped without the network (or not acknowledged yet): kept on the phone, sent once it is back.
+                <span class="served-pending" data-testid="ready-pending">
+                  {t('salle.ready.pending')}
+                </span>
+              ) : (
+                <button
+                  class="primary"
+                  data-testid="ready-served"
+                  aria-label={t('salle.ready.servedLabel', { place: placeOf(ticket), items })}
+                  onClick={() => void serve(ticket.id, index)}
+                >
+                  {t('salle.ready.served')}
+                </button>
+              )}
             </li>
           ))}
         </ul>

@@ -49,14 +49,18 @@ export interface SalleState {
   splits: Map<string, { parts: number; paid: number }>;
   /** Kitchen tickets of this outlet the kitchen marked ready and nobody served yet, oldest first. */
   ready: KitchenTicketView[];
-  /** Why « Servi » could not be recorded (a ticket recalled meanwhile, no network). */
+  /** Why « Servi » could not be recorded (a ticket recalled meanwhile). */
   readyError: string | null;
+  /** Ready tickets this phone marked served and the server has not acknowledged yet (queued, offline). */
+  servedPending: Set<number>;
 }
 
 type OpInput = OrderOp extends infer O ? (O extends { id: string; at: string } ? Omit<O, 'id' | 'at'> : never) : never;
 
 const opPath = (orderId: string) => fillPath(restaurantApi.apply.path, { id: orderId });
 const orderIdOfPath = (path: string) => /\/api\/orders\/([^/]+)\/ops$/.exec(path)?.[1] ?? '';
+const servedPath = (ticketId: number) => fillPath(restaurantApi.kitchenState.path, { id: ticketId });
+const ticketIdOfPath = (path: string) => Number(/\/api\/kitchen-tickets\/(\d+)\/state$/.exec(path)?.[1] ?? 0);
 
 export class Salle {
   state: SalleState = {
@@ -71,7 +75,14 @@ export class Salle {
     splits: new Map(),
     ready: [],
     readyError: null,
+    servedPending: new Set(),
   };
+  /**
+   * Every kitchen ticket of this outlet as last heard, the higher version winning (a snapshot read before a
+   * « Servi » can arrive after it), with the moment it was heard, to tell what a snapshot may not know yet.
+   */
+  private readonly tickets = new Map<number, { ticket: KitchenTicketView; heard: number }>();
+  private heardCount = 0;
   private listeners = new Set<(s: SalleState) => void>();
 
   constructor(private readonly till: Till) {
@@ -97,6 +108,7 @@ export class Salle {
       socket.on('connect', () => void this.load());
     });
     till.onSent((item, reply) => {
+      if (item.kind === 'served') return this.servedSent(item, reply as KitchenTicketView | null);
       if (item.kind !== 'op') return;
       const order = (reply as { order?: OrderView } | null)?.order;
       this.set({ pending: this.state.pending.filter((p) => p.op.id !== item.id) });
@@ -131,11 +143,11 @@ export class Salle {
 
   /** The floor and the open orders from the server, kept for an offline start; the queued operations from the phone. */
   async load() {
-    const queued = (await all<OutboxItem>('outbox'))
-      .filter((i) => i.kind === 'op')
-      .sort((a, b) => a.seq - b.seq)
-      .map((i) => ({ orderId: orderIdOfPath(i.path), op: i.body as OrderOp }));
-    this.set({ pending: queued });
+    const outbox = (await all<OutboxItem>('outbox')).sort((a, b) => a.seq - b.seq);
+    const queued = outbox.filter((i) => i.kind === 'op').map((i) => ({ orderId: orderIdOfPath(i.path), op: i.body as OrderOp }));
+    // « Servi » tapped and not acknowledged yet (offline, or the page reloaded while it went): still served here.
+    const servedPending = new Set(outbox.filter((i) => i.kind === 'served').map((i) => ticketIdOfPath(i.path)));
+    this.set({ pending: queued, servedPending, ready: this.readyOf() });
     try {
       const [rooms, orders] = await Promise.all([call(restaurantApi.floor), call(restaurantApi.openOrders)]);
       await put('kv', rooms, 'salle.rooms');
@@ -146,26 +158,62 @@ export class Salle {
       if (!isOffline(e) && !this.state.loaded) throw e;
       const rooms = (await get<RoomView[]>('kv', 'salle.rooms')) ?? [];
       const orders = (await get<OrderView[]>('kv', 'salle.orders')) ?? [];
+      // The notices as last heard (a page reloaded without the network still shows what is ready, and what it served).
+      if (!this.tickets.size) {
+        for (const ticket of (await get<KitchenTicketView[]>('kv', 'salle.kitchen')) ?? []) this.note(ticket);
+        this.set({ ready: this.readyOf() });
+      }
       if (!this.state.loaded)
         this.set({ rooms, orders: new Map(orders.map((o) => [o.id, o])), loaded: true, roomId: this.state.roomId ?? rooms[0]?.id ?? null });
     }
   }
 
-  /**
-   * A kitchen ticket changed: ready, it is shown to the waiters (the phone buzzes once); served or recalled, it
-   * goes. A ticket of cancelled lines (ANNULÉ) is nothing to carry.
-   */
-  private kitchen(ticket: KitchenTicketView) {
-    const others = this.state.ready.filter((t) => t.id !== ticket.id);
-    if (ticket.state === 'ready' && ticket.kind !== 'void') {
-      // Buzzes for a dish to carry (not for a ticket of dishes all waiting for Suite).
-      if (others.length === this.state.ready.length && ticket.items.some((i) => !i.waiting)) navigator.vibrate?.(200);
-      this.set({ ready: [...others, ticket].sort((a, b) => (a.stateAt ?? '').localeCompare(b.stateAt ?? '')) });
-    } else if (others.length !== this.state.ready.length) this.set({ ready: others });
+  /** A kitchen ticket heard: kept unless a later version of it is known already. Says whether it was taken. */
+  private note(ticket: KitchenTicketView): boolean {
+    const known = this.tickets.get(ticket.id);
+    if (known && known.ticket.version > ticket.version) return false;
+    this.tickets.set(ticket.id, { ticket, heard: ++this.heardCount });
+    return true;
   }
 
-  /** What the kitchen marked ready before this phone listened (it was off, or the page reloaded): from each station's screen. */
+  /** The tickets as heard, kept for a start without the network. */
+  private keepTickets() {
+    void put(
+      'kv',
+      [...this.tickets.values()].map((k) => k.ticket),
+      'salle.kitchen',
+    );
+  }
+
+  /** The notices: tickets ready with dishes (not ANNULÉ), oldest first; those served here and not sent yet stay, marked. */
+  private readyOf(): KitchenTicketView[] {
+    return [...this.tickets.values()]
+      .map((k) => k.ticket)
+      .filter((t) => t.state === 'ready' && t.kind !== 'void')
+      .sort((a, b) => (a.stateAt ?? '').localeCompare(b.stateAt ?? '') || a.id - b.id);
+  }
+
+  /**
+   * A kitchen ticket changed: ready, it is shown to the waiters (the phone buzzes once); served or recalled, it
+   * goes. A ticket of cancelled lines (ANNULÉ) is nothing to carry. An older view than the one known is ignored.
+   */
+  private kitchen(ticket: KitchenTicketView) {
+    const wasReady = this.state.ready.some((t) => t.id === ticket.id);
+    if (!this.note(ticket)) return;
+    this.keepTickets();
+    const ready = this.readyOf();
+    // Buzzes for a dish to carry (not for a ticket of dishes all waiting for Suite).
+    if (!wasReady && ready.some((t) => t.id === ticket.id) && ticket.items.some((i) => !i.waiting)) navigator.vibrate?.(200);
+    this.set({ ready });
+  }
+
+  /**
+   * What the kitchen marked ready before this phone listened (it was off, or the page reloaded): from each
+   * station's screen. The snapshot is merged, never applied blindly: a ticket heard since it was asked for (a
+   * « Servi » acknowledged meanwhile) keeps its later version.
+   */
   private async loadReady() {
+    const asked = this.heardCount;
     const stations = await call(restaurantApi.stations);
     const boards = await Promise.all(
       stations
@@ -173,25 +221,39 @@ export class Salle {
         // A station of another counter of the site is not this phone's to read (403): left out.
         .map((st) => call(restaurantApi.kitchenBoard, { params: { id: st.id } }).catch(() => null)),
     );
-    const ready = boards
-      .flatMap((b) => b?.tickets ?? [])
-      .filter((t) => t.state === 'ready' && t.kind !== 'void')
-      .sort((a, b) => (a.stateAt ?? '').localeCompare(b.stateAt ?? ''));
-    this.set({ ready, readyError: null });
+    const read = new Set(boards.flatMap((b) => (b ? [b.station.id] : [])));
+    const snapshot = new Set<number>();
+    for (const ticket of boards.flatMap((b) => b?.tickets ?? [])) {
+      snapshot.add(ticket.id);
+      this.note(ticket);
+    }
+    // Off its station's screen (served long ago, yesterday's): gone, unless heard after the snapshot was asked for.
+    for (const [id, k] of this.tickets) if (read.has(k.ticket.stationId) && !snapshot.has(id) && k.heard <= asked) this.tickets.delete(id);
+    this.keepTickets();
+    this.set({ ready: this.readyOf(), readyError: null });
   }
 
-  /** The waiter takes a ready ticket to the table: served, on the kitchen's screen too. */
+  /**
+   * The waiter takes a ready ticket to the table: served, on the kitchen's screen too. Queued on the phone first
+   * (the till's outbox, as every order operation): without Wi-Fi it is shown pending and sent once the phone is
+   * back; sent twice, the server serves it once. Refused only if the kitchen took the ticket back meanwhile.
+   */
   async served(ticketId: number) {
-    try {
-      // Only from « prêt »: a dish the kitchen recalled meanwhile (to cook it again) is not served (409).
-      await call(restaurantApi.kitchenState, { params: { id: ticketId }, body: { state: 'served', from: 'ready' } });
-      this.set({ ready: this.state.ready.filter((t) => t.id !== ticketId), readyError: null });
-    } catch (e) {
-      if (isOffline(e)) return this.set({ readyError: translate(lang(), 'error.network') });
-      // Refused: the kitchen changed it; the notices are read again from the stations.
-      this.set({ readyError: (e as Error).message });
-      await this.loadReady().catch(() => undefined);
-    }
+    const ticket = this.tickets.get(ticketId)?.ticket;
+    if (!ticket || this.state.servedPending.has(ticketId)) return;
+    const servedPending = new Set(this.state.servedPending).add(ticketId);
+    this.set({ servedPending, ready: this.readyOf(), readyError: null });
+    // Only from « prêt »: a dish the kitchen recalled meanwhile (to cook it again) is not served (409).
+    await this.till.enqueue('served', uuidv7(), servedPath(ticketId), { state: 'served', from: 'ready' });
+  }
+
+  /** The server has it served: the notice goes (its answer is the ticket's later version). */
+  private servedSent(item: OutboxItem, reply: KitchenTicketView | null) {
+    const id = ticketIdOfPath(item.path);
+    if (reply && typeof reply === 'object' && reply.id === id && this.note(reply)) this.keepTickets();
+    const servedPending = new Set(this.state.servedPending);
+    servedPending.delete(id);
+    this.set({ servedPending, ready: this.readyOf() });
   }
 
   private heard(o: OrderView) {
@@ -216,6 +278,19 @@ export class Salle {
       const progress = this.state.splits.get(share.id);
       if (progress && progress.paid >= share.share.index)
         this.set({ splits: new Map(this.state.splits).set(share.id, { ...progress, paid: share.share.index - 1 }) });
+    }
+    if (item.kind === 'served') {
+      // The kitchen took it back meanwhile (to cook it again): not served. Nothing to keep for a manager; the
+      // waiter is told and the notices are read again from the stations.
+      await del('refused', item.seq);
+      await this.till.outbox.refreshCounts();
+      const servedPending = new Set(this.state.servedPending);
+      servedPending.delete(ticketIdOfPath(item.path));
+      this.set({ servedPending, ready: this.readyOf(), readyError: item.message });
+      await this.loadReady()
+        .then(() => this.set({ readyError: item.message }))
+        .catch(() => undefined);
+      return;
     }
     if (item.kind !== 'op') return;
     // Not a ticket: nothing to keep for a manager. The waiter is told, and sees the order as it now is.

@@ -42,6 +42,7 @@ function ticketQuery(db: Db) {
         'k.state',
         'k.state_at',
         'k.reprints',
+        'k.state_version',
         'o.merged_into',
         (eb) => eb.fn.coalesce('m.mode', 'o.mode').as('mode'),
         (eb) => eb.fn.coalesce('m.covers', 'o.covers').as('covers'),
@@ -60,13 +61,13 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
   // Each item's line as it is now: a cancellation's reason is the voided line's, and a line moved to another
   // table since the ticket was printed goes there (the kitchen would have served it to the first one).
   const lineIds = [...new Set(parsed.flatMap((p) => p.items.map((i) => i.lineId)))];
-  const lines = new Map<string, { void_reason: string | null; order_id: string; table_name: string | null }>();
+  const lines = new Map<string, { void_reason: string | null; order_id: string; table_name: string | null; quantity: number }>();
   if (lineIds.length)
     for (const l of await db
       .selectFrom('order_lines as l')
       .innerJoin('orders as lo', 'lo.id', 'l.order_id')
       .leftJoin('dining_tables as lt', 'lt.id', 'lo.table_id')
-      .select(['l.id', 'l.void_reason', 'l.order_id', 'lt.name as table_name'])
+      .select(['l.id', 'l.void_reason', 'l.order_id', 'l.quantity', 'lt.name as table_name'])
       .where('l.id', 'in', lineIds)
       .execute())
       lines.set(l.id, l);
@@ -88,6 +89,7 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
     createdAt: r.created_at,
     state: r.state,
     stateAt: r.state_at,
+    version: r.state_version,
     reprints: r.reprints,
     course: r.kind === 'fire' ? (items.find((i) => i.course)?.course ?? null) : null,
     reason: r.kind === 'void' ? (lines.get(items[0]?.lineId ?? '')?.void_reason ?? null) : null,
@@ -95,7 +97,10 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
     items: items.map((i) => ({
       lineId: i.lineId,
       name: i.name,
-      quantity: i.quantity,
+      // Moved after part of it was cancelled (one of three steaks): what goes to the other table is what is left
+      // of the line; the cancelled part stayed here, on its ANNULÉ ticket. (Not moved, the ticket says what it
+      // printed, beside its ANNULÉ.)
+      quantity: movedTo(r, i.lineId) !== null ? Math.min(i.quantity, lines.get(i.lineId)!.quantity) : i.quantity,
       modifiers: i.modifiers ?? [],
       seat: i.seat,
       note: i.note,
@@ -118,9 +123,15 @@ export async function ticketsOfOp(db: Db, opId: string): Promise<KitchenTicketVi
   return views(db, rows);
 }
 
-/** An order's kitchen tickets, as the screens show them (its table moved: each says the new one). */
+/**
+ * An order's kitchen tickets, as the screens show them (its table moved: each says the new one), with those of
+ * the tables brought into it (merged twice in a row: the first table's tickets now say this one).
+ */
 export async function ticketsOfOrder(db: Db, orderId: string): Promise<KitchenTicketView[]> {
-  const rows = await ticketQuery(db).where('k.order_id', '=', orderId).orderBy('k.id').execute();
+  const rows = await ticketQuery(db)
+    .where((eb) => eb.or([eb('k.order_id', '=', orderId), eb('o.merged_into', '=', orderId)]))
+    .orderBy('k.id')
+    .execute();
   return views(db, rows);
 }
 
@@ -199,7 +210,7 @@ export async function setKitchenState(
   now: Date,
   from?: KitchenState,
 ): Promise<KitchenTicketView> {
-  const row = await trx.selectFrom('kitchen_tickets').select(['id', 'state']).where('id', '=', id).executeTakeFirst();
+  const row = await trx.selectFrom('kitchen_tickets').select(['id', 'state', 'state_version']).where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('Bon de cuisine');
   // A waiter's « Servi » on a dish the kitchen took back meanwhile (recalled, to cook again) is not served.
   if (from !== undefined && row.state !== from && row.state !== state)
@@ -210,7 +221,11 @@ export async function setKitchenState(
       'from',
     );
   if (row.state !== state)
-    await trx.updateTable('kitchen_tickets').set({ state, state_at: now.toISOString() }).where('id', '=', id).execute();
+    await trx
+      .updateTable('kitchen_tickets')
+      .set({ state, state_at: now.toISOString(), state_version: row.state_version + 1 })
+      .where('id', '=', id)
+      .execute();
   return kitchenTicketView(trx, id);
 }
 

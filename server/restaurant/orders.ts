@@ -303,6 +303,9 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
           .set({ status: 'cancelled', closed_at: now.toISOString(), merged_into: orderId, version: from.version + 1 })
           .where('id', '=', from.id)
           .execute();
+        // Tables brought into that one before come here too: merged_into always names the order still open (its
+        // tickets read one step only; two merges in a row named the middle table on the kitchen's screen).
+        await trx.updateTable('orders').set({ merged_into: orderId }).where('merged_into', '=', from.id).execute();
         await trx
           .updateTable('orders')
           .set({ covers: order.covers + from.covers })

@@ -91,7 +91,23 @@ export async function createDemoHistory(
     ])
     .execute();
   const shopProducts = products.filter((p) => p.code === 'shop');
-  const cafeProducts = products.filter((p) => p.code === 'restaurant');
+  // The bar's till sells what is served at the counter (drinks, a snack); the dishes cooked in the kitchen are
+  // the tables' (below): a dish sold at the bar would go to the kitchen, and the history's would all still be
+  // waiting on its screen.
+  const cooked = new Set(
+    (
+      await db
+        .selectFrom('products')
+        .innerJoin('categories', 'categories.id', 'products.category_id')
+        .select('products.id')
+        .where('categories.station_id', 'is not', null)
+        .execute()
+    ).map((p) => p.id),
+  );
+  const choosing = new Set(
+    (await db.selectFrom('modifier_groups').select('product_id').where('min_choices', '>', 0).execute()).map((g) => g.product_id),
+  );
+  const cafeProducts = products.filter((p) => p.code === 'restaurant' && !cooked.has(p.id) && !choosing.has(p.id));
   const deposited = await db
     .selectFrom('stock_movements')
     .innerJoin('products', 'products.id', 'stock_movements.product_id')

@@ -67,7 +67,7 @@ export type UserCreate = z.infer<typeof userCreateBody>;
 export const refusedTicketBody = z
   .object({
     id: z.string().min(1).max(64).refine(printable, UNPRINTABLE_REASON),
-    kind: z.enum(['sale', 'refund', 'receipt', 'op', 'cash']),
+    kind: z.enum(['sale', 'refund', 'receipt', 'op', 'cash', 'served']),
     number: z.number().int().optional(),
     totalCents: z.number().int().optional(),
     path: z.string().max(200),

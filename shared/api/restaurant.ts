@@ -253,6 +253,8 @@ export const kitchenTicketView = z.strictObject({
   createdAt: z.string(),
   state: kitchenStateSchema,
   stateAt: z.string().nullable(),
+  /** One more at each change of state: a device keeps the higher of two views of a ticket (messages can cross). */
+  version: int,
   reprints: int,
   /** The course asked for, on a Suite ticket. */
   course: courseSchema.nullable(),

@@ -215,6 +215,7 @@ export const en: TillCatalogue = {
   'salle.ready.since': 'for {minutes} min',
   'salle.ready.served': 'Served',
   'salle.ready.servedLabel': 'Served: {place}, {items}',
+  'salle.ready.pending': 'Served · waiting for the network',
   'salle.ready.here': 'This table ·',
   'salle.table.ready': 'dishes ready',
   'salle.printerDown': 'Printer {name}: {state}. Tickets are waiting; you can send them to another printer.',

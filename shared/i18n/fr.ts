@@ -221,6 +221,7 @@ export const fr = {
   'salle.ready.since': 'depuis {minutes} min',
   'salle.ready.served': 'Servi',
   'salle.ready.servedLabel': 'Servi : {place}, {items}',
+  'salle.ready.pending': 'Servi · envoi en attente du réseau',
   'salle.ready.here': 'Cette table ·',
   'salle.table.ready': 'plats prêts',
   'salle.printerDown': 'Imprimante {name} : {state}. Les bons attendent ; vous pouvez les envoyer sur une autre imprimante.',
