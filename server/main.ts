@@ -94,6 +94,13 @@ async function banner(db: Kysely<Database>, url: string, port: number, tls: TlsS
   return lines.join('\n') + '\n';
 }
 
+/** A process that dies within this of its start did not start; retries wait RESTART_MS, doubling to MAX_RESTART_MS. */
+const QUICK_DEATH_MS = 15_000;
+const RESTART_MS = 500;
+const MAX_RESTART_MS = 30_000;
+/** Before the server first serves: this many deaths in a row of one process stop it (exit 1). */
+const START_TRIES = 5;
+
 if (config.WORKERS > 1 && cluster.isPrimary) await primary(config);
 
 /**
@@ -116,22 +123,46 @@ async function primary(config: Config): Promise<never> {
   );
   await tls.prepare();
   let stopping = false;
-  const slots = new Map<number, number>();
+  let serving = false;
+  const slots = new Map<number, { slot: number; at: number }>();
+  /** Each slot's deaths in a row within a few seconds of its start (a process that cannot start). */
+  const quickDeaths = new Map<number, number>();
   const fork = (slot: number) => {
     const worker = cluster.fork({ WORKER_ID: String(slot) });
-    slots.set(worker.id, slot);
+    slots.set(worker.id, { slot, at: Date.now() });
   };
   cluster.on('exit', (worker, code, signal) => {
-    const slot = slots.get(worker.id)!;
+    const { slot, at } = slots.get(worker.id)!;
     slots.delete(worker.id);
     if (stopping) return;
-    log.warn('server process ended: started again', { slot, pid: worker.process.pid, code, signal });
-    setTimeout(() => fork(slot), 500);
+    // A process that dies as it starts (its port taken, its database read-only or unreachable) is not started
+    // again every half second for ever: each retry waits twice as long (up to 30 s), and one that never got
+    // to serve stops the whole server after 5 tries, saying why (its own error is above in the log).
+    const deaths = Date.now() - at < QUICK_DEATH_MS ? (quickDeaths.get(slot) ?? 0) + 1 : 0;
+    quickDeaths.set(slot, deaths);
+    if (!serving && deaths >= START_TRIES) {
+      stopping = true;
+      log.error('server processes cannot start', { slot, tries: deaths, code, signal });
+      console.error(
+        `Les processus du serveur s’arrêtent dès leur démarrage (${deaths} essais) : voyez leur erreur ci-dessus (port déjà pris, base de données en lecture seule ou injoignable…).`,
+      );
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      fs.rmSync(pidFile, { force: true });
+      process.exit(1);
+    }
+    const delay = Math.min(RESTART_MS * 2 ** Math.max(0, deaths - 1), MAX_RESTART_MS);
+    log.warn('server process ended: started again', { slot, pid: worker.process.pid, code, signal, inMs: delay });
+    setTimeout(() => {
+      if (!stopping) fork(slot);
+    }, delay);
   });
   const listening = new Promise<number>((resolve) => {
     let count = 0;
     cluster.on('listening', (_worker, address) => {
-      if (++count === config.WORKERS) resolve(address.port);
+      if (++count === config.WORKERS) {
+        serving = true;
+        resolve(address.port);
+      }
     });
   });
   for (let slot = 1; slot <= config.WORKERS; slot++) fork(slot);

@@ -392,7 +392,7 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
 
     await page.getByRole('link', { name: 'Inventaire' }).click();
     await page.getByRole('heading', { name: 'Stock en rayon' }).waitFor();
-    const scan = page.getByLabel('Scanner ou taper un code-barres');
+    const scan = page.getByLabel('Scanner, ou taper un code PLU ou un nom');
     for (let i = 0; i < 3; i++) {
       await scan.fill('3760123450010');
       await scan.press('Enter');

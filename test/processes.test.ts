@@ -6,6 +6,7 @@
  * process by design: WORKERS > 1 is refused without DATABASE_URL).
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { io, type Socket } from 'socket.io-client';
@@ -285,6 +286,34 @@ describe.skipIf(testEngine !== 'postgres')('WORKERS=2: one port, two server proc
         .sort();
     expect(of('system.started')).toEqual(['/worker:1', '/worker:2']);
     expect(of('system.stopped')).toEqual(['/worker:1', '/worker:2']);
+  }, 120_000);
+});
+
+describe.skipIf(testEngine !== 'postgres')('WORKERS=2 whose processes cannot start', () => {
+  // Found by a probe of a hosted server on a database it could not write: the primary started its processes
+  // again every half second, for ever, and never said why. Here their port is taken.
+  it('tries 5 times, each retry waiting twice as long, then stops saying why (exit 1)', async () => {
+    const dataDir = await aShopDataDir('comptoir-workers-taken-');
+    const taken = net.createServer();
+    const port = await new Promise<number>((resolve) =>
+      taken.listen(0, '127.0.0.1', () => resolve((taken.address() as net.AddressInfo).port)),
+    );
+    const started = Date.now();
+    try {
+      const failed = await startChildServer(dataDir, { WORKERS: '2', PORT: String(port) }).then(
+        () => null,
+        (e: Error) => e.message,
+      );
+      expect(failed).toMatch(/^server exited with 1/);
+      expect(failed).toContain('EADDRINUSE');
+      expect(failed).toContain('Les processus du serveur s’arrêtent dès leur démarrage (5 essais)');
+      // The retries waited 0,5 + 1 + 2 + 4 = 7,5 s at least.
+      expect(Date.now() - started).toBeGreaterThan(7_500);
+    } finally {
+      taken.close();
+      await dropTestDatabase(dataDir);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
 

@@ -236,4 +236,49 @@ describe('a dish sold at the bar’s till', () => {
       201,
     );
   });
+  // The customer at the bar changes their mind: two of the three steaks are refunded before they are served.
+  // The kitchen is told as for a table's cancelled dish (ANNULÉ, 2 × Entrecôte); the third, once served and
+  // refunded, is not cancelled in the kitchen (it was cooked and served).
+  it('tells the kitchen of dishes refunded at the bar before they were served, and of nothing once served', async () => {
+    expect(
+      (
+        await shop.admin.post('/api/users', {
+          login: 'chef',
+          displayName: 'Cheffe',
+          role: 'manager',
+          password: 'mot-de-passe-long',
+          pin: '9876',
+        })
+      ).status,
+    ).toBe(201);
+    const saignant = options.get('Saignant')!;
+    const sold = await sell(bar, barTill, [{ productId: steak, quantity: 3, unitPriceCents: 2200, modifiers: [saignant] }], 6600, 7);
+    expect(sold.status).toBe(201);
+    const send = await until('ticket 7 on the screen', () => heard.find((h) => h.counter?.number === 7 && h.kind === 'send'));
+    const refund = (number: number, quantity: number) =>
+      bar.post('/api/refunds', {
+        id: uuidv7(),
+        tillId: barTill,
+        number,
+        createdAt: new Date().toISOString(),
+        refundOf: sold.body.id,
+        reason: 'Client parti',
+        lines: [{ lineNo: 1, quantity }],
+        payments: [{ method: 'card', amountCents: -2200 * quantity }],
+        totalCents: -2200 * quantity,
+        approvalPin: '9876',
+      });
+    expect((await refund(8, 2)).status).toBe(201);
+    const cancelled = await until('the ANNULÉ of ticket 7', () => heard.find((h) => h.counter?.number === 7 && h.kind === 'void'));
+    expect(cancelled.items.map((i) => [i.quantity, i.name])).toEqual([[2, 'Entrecôte']]);
+    expect(cancelled.stationId).toBe(kitchenId);
+    const paper = await until('the ANNULÉ printed', () => filed('cuisine').find((t) => t.includes('Comptoir n° 7') && t.includes('ANNUL')));
+    expect(paper).toContain('2 x Entrecôte');
+    // The last steak is served, then refunded: nothing more for the kitchen.
+    expect((await screen.post(`/api/kitchen-tickets/${send.id}/state`, { state: 'served' })).status).toBe(200);
+    expect((await refund(9, 1)).status).toBe(201);
+    const voids = async () => (await board()).tickets.filter((t) => t.counter?.number === 7 && t.kind === 'void').length;
+    expect(await voids()).toBe(1);
+    expect(heard.filter((h) => h.counter?.number === 7 && h.kind === 'void')).toHaveLength(1);
+  });
 });

@@ -9,13 +9,47 @@ import type { T } from '../i18n.ts';
 /**
  * An inventory count with the scanner: each scan finds the product (any producer) and adds one to its
  * count, or the count is typed; recording moves each product's stock by the difference with the ledger.
+ * What has no barcode (the cheese cut and weighed at the counter, the bread) is found by its PLU code or its
+ * name: one product found is added, several are offered to choose from.
  */
 export function Inventory({ t, lang }: { t: T; lang: Lang }) {
   const [lines, setLines] = useState<{ product: Product; counted: string }[]>([]);
   const [scan, setScan] = useState('');
   const [error, setError] = useState('');
   const [result, setResult] = useState<CountResult | null>(null);
+  /** Several products answer what was typed: the one meant is picked among them. */
+  const [choices, setChoices] = useState<{ typed: string; products: Product[] } | null>(null);
   const pending = useRef(Promise.resolve());
+  const scanInput = useRef<HTMLInputElement>(null);
+
+  /** Adds `step` (a piece, a scale label's weight; 0: only listed, its count to type) to a product's count. */
+  function count(p: Product, step: number) {
+    const add = (before: string) => String(Math.round(((Number(before.replace(',', '.')) || 0) + step) * 1000) / 1000).replace('.', ',');
+    setLines((ls) => {
+      const i = ls.findIndex((l) => l.product.id === p.id);
+      if (i < 0) return [...ls, { product: p, counted: step ? add('') : '' }];
+      return step ? ls.map((l, j) => (j === i ? { ...l, counted: add(l.counted) } : l)) : ls;
+    });
+  }
+
+  /** By PLU or name: an exact PLU, or the one product found, is counted; several are offered. */
+  async function byText(typed: string) {
+    const found = await call(catalogApi.listProducts, { query: { q: typed, active: 'true', limit: 8 } });
+    const exact = found.find((p) => p.plu === typed);
+    const one = exact ?? (found.length === 1 ? found[0]! : null);
+    if (one) return pick(one);
+    if (!found.length) return setError(t('bo.inv.unknown', { code: typed }));
+    setChoices({ typed, products: found });
+  }
+
+  /** A product found by its PLU or name: a piece counts one, a weighed product waits for its weight. */
+  function pick(p: Product) {
+    setChoices(null);
+    count(p, p.unit === 'kg' ? 0 : 1);
+    // The weight (or a correction) is typed next, in its line.
+    if (p.unit === 'kg') setTimeout(() => document.getElementById(`counted-${p.id}`)?.focus());
+    else scanInput.current?.focus();
+  }
 
   // Scans are handled one after the other: a burst of the same code counts each one.
   function onScan(e: Event) {
@@ -25,25 +59,16 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
     if (!code) return;
     pending.current = pending.current.then(async () => {
       setError('');
+      setChoices(null);
       try {
+        // A barcode (digits only): scanned. Anything else, or a code no product carries: a PLU or a name.
+        if (!/^\d{8,14}$/.test(code)) return await byText(code);
         const { product: p, grams } = await call(catalogApi.scan, { params: { code } });
         // One piece per scan; a weighed pack's scale label adds its weight (in kg, as typed).
-        const step = p.unit === 'kg' ? (grams ?? 0) / 1000 : 1;
-        const add = (before: string) =>
-          String(Math.round(((Number(before.replace(',', '.')) || 0) + step) * 1000) / 1000).replace('.', ',');
-        setLines((ls) => {
-          const i = ls.findIndex((l) => l.product.id === p.id);
-          if (i < 0) return [...ls, { product: p, counted: step ? add('') : '' }];
-          return ls.map((l, j) => (j === i ? { ...l, counted: add(l.counted) } : l));
-        });
+        count(p, p.unit === 'kg' ? (grams ?? 0) / 1000 : 1);
       } catch (err) {
-        setError(
-          err instanceof ApiError && err.status === 404
-            ? t('bo.inv.unknown', { code })
-            : err instanceof ApiError
-              ? err.message
-              : String(err),
-        );
+        if (err instanceof ApiError && err.status === 404) return await byText(code).catch((e: unknown) => setError(errorText(e)));
+        setError(err instanceof ApiError ? err.message : String(err));
       }
     });
   }
@@ -117,10 +142,24 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
       <p class="muted">{t('bo.inv.help')}</p>
       <form onSubmit={onScan}>
         <label>
-          {t('bo.dep.scan')}
-          <input value={scan} autoFocus onInput={(e) => setScan((e.target as HTMLInputElement).value)} />
+          {t('bo.inv.scan')}
+          <input ref={scanInput} value={scan} autoFocus onInput={(e) => setScan((e.target as HTMLInputElement).value)} />
         </label>
       </form>
+      {choices && (
+        <div class="choices" role="group" aria-labelledby="inv-choices" data-testid="inventory-choices">
+          <p id="inv-choices">{t('bo.inv.choose', { q: choices.typed })}</p>
+          <div class="row">
+            {choices.products.map((p) => (
+              <button type="button" class="secondary" key={p.id} onClick={() => pick(p)}>
+                {p.name}
+                {p.plu ? ` (PLU ${p.plu})` : ''}
+                {p.producerName ? ` — ${p.producerName}` : ''}
+              </button>
+            ))}
+          </div>
+        </div>
+      )}
       {lines.length > 0 && (
         <table class="figures">
           <thead>
@@ -137,6 +176,7 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
                 <td>{l.product.producerName ?? t('bo.cat.house')}</td>
                 <td>
                   <input
+                    id={`counted-${l.product.id}`}
                     inputMode="decimal"
                     value={l.counted}
                     aria-label={t('bo.dep.quantityOf', { name: l.product.name, unit: l.product.unit === 'kg' ? 'kg' : t('bo.cat.piece') })}

@@ -7,7 +7,7 @@ import type { ShopIdentity } from '../../shared/api/settings.ts';
 import { formatEuros, formatRate, type BasisPoints, type Cents } from '../../shared/money.ts';
 import type { Db } from '../../db/schema.ts';
 import { NotFound } from '../errors.ts';
-import { getSale, type SaleView } from '../sales/record.ts';
+import { getSale, type SaleView } from '../sales/view.ts';
 import { vatCode } from '../../shared/payment-rules.ts';
 import { shopIdentity } from '../settings/settings.ts';
 

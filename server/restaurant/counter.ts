@@ -9,6 +9,7 @@
 import type { Trx } from '../../db/schema.ts';
 import type { Course } from '../../shared/api/restaurant.ts';
 import { queueKitchenTickets, type KitchenItem } from './kitchen.ts';
+import { ticketsOfOrder } from './board.ts';
 
 /** « Entrecôte (À point, Frites) »: the name a bill gives a dish with its options (restaurant/payments.ts). */
 export function withOptions(name: string, chosen: readonly { name: string }[]): string {
@@ -69,6 +70,82 @@ export async function sendCounterDishes(
     order: { ...order, counter: { till: till.name, number: c.sale.number } },
     opId: c.sale.id,
     kind: 'send',
+    items,
+    actor: { userId: c.cashierId },
+    now: c.now,
+  });
+}
+
+/**
+ * A counter sale's dishes refunded before they are served (the customer at the bar changed their mind): the
+ * kitchen is told, as a table's cancelled dish is, on an ANNULÉ ticket of its station. Only what is still to
+ * be served of each line: a ticket already served is the kitchen's done, and what an earlier refund cancelled
+ * is not cancelled twice. Returns how many kitchen tickets were queued (none for a sale that sent no dish).
+ */
+export async function cancelCounterDishes(
+  trx: Trx,
+  c: {
+    saleId: string;
+    refundId: string;
+    /** The refunded lines: the sale's line number and how many pieces come back. */
+    lines: readonly { lineNo: number; quantity: number }[];
+    reason: string;
+    cashierId: number;
+    now: Date;
+  },
+): Promise<number> {
+  const order = await trx.selectFrom('orders').select(['id', 'outlet_id']).where('sale_id', '=', c.saleId).executeTakeFirst();
+  if (!order) return 0;
+  const sale = await trx
+    .selectFrom('sales')
+    .innerJoin('tills', 'tills.id', 'sales.till_id')
+    .select(['sales.number', 'tills.name'])
+    .where('sales.id', '=', c.saleId)
+    .executeTakeFirstOrThrow();
+  const tickets = await ticketsOfOrder(trx, order.id);
+  const items: KitchenItem[] = [];
+  for (const l of c.lines) {
+    const lineId = `${c.saleId}#${l.lineNo}`;
+    let left = l.quantity;
+    // Each send's item of this line not yet served, less what voids already took back (the latest sends first).
+    let voided = tickets
+      .filter((t) => t.kind === 'void')
+      .flatMap((t) => t.items)
+      .filter((i) => i.lineId === lineId)
+      .reduce((s, i) => s + i.quantity, 0);
+    for (const t of tickets.filter((t) => t.kind === 'send')) {
+      for (const i of t.items.filter((i) => i.lineId === lineId)) {
+        const already = Math.min(voided, i.quantity);
+        voided -= already;
+        if (t.state === 'served') continue;
+        const cancel = Math.min(left, i.quantity - already);
+        if (cancel <= 0) continue;
+        left -= cancel;
+        items.push({
+          lineId,
+          stationId: t.stationId,
+          name: i.name,
+          quantity: cancel,
+          modifiers: i.modifiers,
+          seat: null,
+          note: null,
+          course: null,
+        });
+      }
+    }
+  }
+  if (!items.length) return 0;
+  return queueKitchenTickets(trx, {
+    order: {
+      id: order.id,
+      table_id: null,
+      covers: 0,
+      waiter_id: c.cashierId,
+      counter: { till: sale.name, number: sale.number },
+    },
+    opId: c.refundId,
+    kind: 'void',
+    reason: c.reason,
     items,
     actor: { userId: c.cashierId },
     now: c.now,

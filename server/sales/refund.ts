@@ -1,5 +1,6 @@
 import { checkSolidarityRefund, linkSolidarityRefund } from '../solidarity/solidarity.ts';
 import { returnReuseItems } from '../ressourcerie/ressourcerie.ts';
+import { cancelCounterDishes } from '../restaurant/counter.ts';
 import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import type { Kysely } from 'kysely';
 import type { RefundBody } from '../../shared/api/sales.ts';
@@ -93,7 +94,7 @@ export async function recordRefund(
   db: Kysely<Database>,
   body: RefundBody,
   ctx: SaleContext & { cashierRole: Role },
-): Promise<{ created: boolean; sale: SaleView; oneOffs?: number[] }> {
+): Promise<{ created: boolean; sale: SaleView; oneOffs?: number[]; kitchen?: number }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
   refuseFutureTicket(new Date(body.createdAt), ctx.now);
   const bodyHash = sha256Hex(canonicalJson(body));
@@ -254,6 +255,17 @@ export async function recordRefund(
       timeZone: ctx.timeZone,
     });
     if (solidarity) await linkSolidarityRefund(trx, sale.id, solidarity);
+    // Dishes sold at the bar and not yet served: the kitchen is told they are cancelled (restaurant/counter.ts).
+    const kitchen = sale.training
+      ? 0
+      : await cancelCounterDishes(trx, {
+          saleId: original.id,
+          refundId: sale.id,
+          lines: lines.filter((l) => l.unit === 'piece').map((l) => ({ lineNo: l.refundOfLine!, quantity: -l.quantity })),
+          reason: body.reason,
+          cashierId: ctx.cashierId,
+          now: ctx.now,
+        });
     // One-off items back on sale: the route tells the tills (their catalogue changed).
     let oneOffs: number[] = [];
     if (!sale.training) {
@@ -272,6 +284,6 @@ export async function recordRefund(
       data: { refundId: sale.id, totalCents: total, reason: body.reason, approvedBy, lines: body.lines },
       at: ctx.now.toISOString(),
     });
-    return { created: true, sale, oneOffs };
+    return { created: true, sale, oneOffs, kitchen };
   });
 }

@@ -142,11 +142,17 @@ export const salesRoutes = [
       'Refund lines of a ticket (never more than sold), approved by a manager’s session or PIN; a new negative ticket on the till’s chain. Idempotent by `id`',
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
-      const { created, sale, oneOffs } = await recordRefund(ctx.db, body, saleContext(ctx, user));
+      const { created, sale, oneOffs, kitchen } = await recordRefund(ctx.db, body, saleContext(ctx, user));
       if (created) {
         announce(ctx, sale);
         if (oneOffs?.length) ctx.services.realtime?.catalogChanged(oneOffs);
         await openDrawerForCash(ctx, sale);
+        // Dishes cancelled in the kitchen (sold at the bar, refunded before they were served): its screens, its printer.
+        if (kitchen) {
+          const outlet = await ctx.db.selectFrom('tills').select('outlet_id').where('id', '=', sale.tillId).executeTakeFirstOrThrow();
+          for (const ticket of await ticketsOfOp(ctx.db, sale.id)) ctx.services.realtime?.kitchenChanged(outlet.outlet_id, ticket);
+          ctx.services.prints?.kick();
+        }
       }
       return created ? Reply.created(sale) : sale;
     },

@@ -412,8 +412,10 @@ export const enPages: PagesCatalogue = {
   'portal.slips.transfer': 'Transfer slip no. {n} ({from} → {to})',
   'bo.inv.title': 'Stock count',
   'bo.inv.help':
-    'Scan every item: one scan counts one piece (a scale label’s weight for weighed goods). Correct by keyboard if needed, then record: each counted product’s stock becomes the count.',
-  'bo.inv.unknown': 'No product carries code {code}.',
+    'Scan every item: one scan counts one piece (a scale label’s weight for weighed goods). Without a barcode (cheese cut to order, bread), type its PLU code or its name, then its weight or number. Correct by keyboard if needed, then record: each counted product’s stock becomes the count.',
+  'bo.inv.unknown': 'No product carries the code or name “{code}”.',
+  'bo.inv.scan': 'Scan, or type a PLU code or a name',
+  'bo.inv.choose': 'Several products answer “{q}”: which one are you counting?',
   'bo.inv.counted': 'Counted',
   'bo.inv.before': 'Per stock',
   'bo.inv.record': 'Record the count',

@@ -411,8 +411,10 @@ export const frPages = {
   'portal.slips.transfer': 'Bon de transfert n° {n} ({from} → {to})',
   'bo.inv.title': 'Inventaire',
   'bo.inv.help':
-    'Scannez chaque article : un scan compte une pièce (le poids d’une étiquette de balance pour un article pesé). Corrigez au clavier si besoin, puis enregistrez : le stock de chaque article compté prend la valeur comptée.',
-  'bo.inv.unknown': 'Aucun article ne porte le code {code}.',
+    'Scannez chaque article : un scan compte une pièce (le poids d’une étiquette de balance pour un article pesé). Sans code-barres (fromage à la coupe, pain), tapez son code PLU ou son nom, puis son poids ou son nombre. Corrigez au clavier si besoin, puis enregistrez : le stock de chaque article compté prend la valeur comptée.',
+  'bo.inv.unknown': 'Aucun article ne porte le code ou le nom « {code} ».',
+  'bo.inv.scan': 'Scanner, ou taper un code PLU ou un nom',
+  'bo.inv.choose': 'Plusieurs articles répondent à « {q} » : lequel comptez-vous ?',
   'bo.inv.counted': 'Compté',
   'bo.inv.before': 'Selon le stock',
   'bo.inv.record': 'Enregistrer l’inventaire',
