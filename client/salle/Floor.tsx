@@ -91,7 +91,14 @@ export function FloorScreen({ s, r }: { s: TillState; r: SalleState }) {
         <Plan
           room={room}
           byTable={byTable}
-          ready={new Set(shownReady(r).map((x) => x.ticket.orderId))}
+          // A table whose dishes this phone served (its « Servi » waiting for the network) is no longer « prêt ».
+          ready={
+            new Set(
+              shownReady(r)
+                .filter((x) => !r.servedPending.has(x.ticket.id))
+                .map((x) => x.ticket.orderId),
+            )
+          }
           list={layout === 'list'}
           onTable={(tb, o) => (o ? salle.go({ kind: 'order', orderId: o.id }) : setOpening(tb))}
         />
