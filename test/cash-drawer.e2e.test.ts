@@ -213,7 +213,15 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     // The focus goes back to the Z's button (it was left on the page's body): Enter asks again.
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Clôturer la journée (Z)');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Oui, clôturer maintenant');
+    // A Z cannot be undone: the question opens on « Non, attendre » (Enter twice does not close the day), and Tab
+    // stays between its two answers.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Non, attendre');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Oui, clôturer maintenant');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Non, attendre');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Oui, clôturer maintenant');
     await page.keyboard.press('Enter');
     await expect.poll(() => text(page.getByTestId('z-done'))).toContain('Z n° 1');
     // The screen says where sales go now, and opens that day.

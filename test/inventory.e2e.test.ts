@@ -21,6 +21,14 @@ beforeAll(async () => {
   const tomme = await aProduct(shop.admin, { ...weighed, name: 'Tomme de brebis', priceCents: 2590, plu: '210' });
   const fraiche = await aProduct(shop.admin, { ...weighed, name: 'Tomme fraîche', priceCents: 1890, plu: '220' });
   const pain = await aProduct(shop.admin, { name: 'Pain de seigle', producerId: fournil.id, priceCents: 480 });
+  // A dish of the restaurant: no shelf, never counted (it answered « tomme » too).
+  await aProduct(shop.admin, {
+    name: 'Salade à la tomme',
+    priceCents: 1200,
+    vatRateBp: 1000,
+    outlets: ['restaurant'],
+    stockTracked: false,
+  });
   for (const [producerId, productId, quantity] of [
     [ferme.id, tomme.id, 5000],
     [ferme.id, fraiche.id, 1200],
@@ -55,6 +63,12 @@ describe('an inventory of goods without a barcode', { timeout: 60_000 }, () => {
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
       .toBe('Quantité de Tomme de brebis (kg)');
     await page.keyboard.type('2,35');
+    // Enter: back to the scanner's field for the next product.
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id ?? '')).not.toContain(
+      'Tomme',
+    );
+    expect(await scan.evaluate((el) => el === document.activeElement)).toBe(true);
 
     // Both tommes answer « tomme »: the one meant is picked, from the keyboard.
     await scan.fill('tomme');

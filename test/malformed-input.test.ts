@@ -143,6 +143,8 @@ describe('malformed input never gets a 500 nor writes anything', () => {
       ]);
     }
     expect((await shop.admin.get('/api/sales?limit=16')).status).toBe(200);
+    // Written in digits but out of bounds: its own reason, not « written in digits ».
+    expect((await shop.admin.get('/api/sales?limit=-1')).body.error.fields[0].reason).not.toContain('chiffres');
     expect((await shop.admin.get('/api/products/0x10')).body.error.fields[0]).toMatchObject({
       field: 'params.id',
       reason: 'nombre entier écrit en chiffres attendu',

@@ -52,12 +52,12 @@ describe('the restaurant’s Z with a table still open', { timeout: 60_000 }, ()
     // Today is not over: the manager confirms first (where later sales go is said, and the table still open
     // repeated), then the open table is.
     expect(await page.getByTestId('early-open-tables').textContent()).toMatch(
-      /^Encore ouvertes : 7 \(0,00\s€\)\. Elles seront listées sur ce Z\.$/,
+      /^Tables encore ouvertes : 7 \(0,00\s€\)\. Elles seront listées sur ce Z\.$/,
     );
     // The tables still open are read with the dialog (its description), not after it.
     expect(
       await page.getByRole('alertdialog').evaluate((d) => document.getElementById(d.getAttribute('aria-describedby') ?? '')?.textContent),
-    ).toMatch(/^Encore ouvertes : 7 /);
+    ).toMatch(/^Tables encore ouvertes : 7 /);
     // Escape is « Non, attendre »: the dialog goes and the focus is back on the Z's button, not on the page.
     await page.keyboard.press('Escape');
     expect(await page.getByRole('alertdialog').count()).toBe(0);

@@ -147,7 +147,7 @@ describe('a dish at the bar’s till', { timeout: 90_000 }, () => {
     await expect.poll(() => page.getByTestId('ticket-state').textContent()).toContain('n° 1 enregistré');
     await expect
       .poll(async () => nbsp(await page.getByTestId('kitchen-state').textContent()))
-      .toBe('1 plat(s) envoyé(s) en cuisine : « Comptoir n° 1 ».');
+      .toBe('1 article(s) envoyé(s) en préparation (cuisine, bar) : « Comptoir n° 1 ».');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: '/tmp/rev14/till-done-kitchen.png' });
     const [sale] = (await shop.admin.get('/api/sales?limit=5')).body as { lines: { name: string; totalCents: number }[] }[];
@@ -183,7 +183,7 @@ describe('a dish at the bar’s till', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Paiement accepté' }).click();
     await expect
       .poll(async () => nbsp(await page.getByTestId('kitchen-state').textContent()))
-      .toContain('Hors ligne : les plats de ce ticket (1) ne sont pas encore partis en cuisine.');
+      .toContain('Hors ligne : les articles à préparer de ce ticket (1) ne sont pas encore partis en cuisine ni au bar.');
     await page.screenshot({ path: '/tmp/rev14/till-done-offline.png' });
     expect(await kitchen.getByTestId('kitchen-ticket').filter({ hasText: 'Comptoir n° 2' }).count()).toBe(0);
     await tillContext.setOffline(false);
@@ -191,6 +191,6 @@ describe('a dish at the bar’s till', { timeout: 90_000 }, () => {
     expect(nbsp(await kitchen.getByTestId('kitchen-ticket').filter({ hasText: 'Comptoir n° 2' }).textContent())).toContain('Bien cuit');
     await expect
       .poll(async () => nbsp(await page.getByTestId('kitchen-state').textContent()), { timeout: 20_000 })
-      .toBe('1 plat(s) envoyé(s) en cuisine : « Comptoir n° 2 ».');
+      .toBe('1 article(s) envoyé(s) en préparation (cuisine, bar) : « Comptoir n° 2 ».');
   });
 });

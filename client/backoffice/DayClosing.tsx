@@ -33,13 +33,15 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
   /** Closing today, before its end: asked first, with where later sales will go. */
   const [early, setEarly] = useState<'none' | 'asked' | 'confirmed'>('none');
   const earlyConfirm = useRef<HTMLButtonElement>(null);
+  /** The dialog opens on « Non, attendre »: a Z cannot be undone, Enter pressed twice must not take it. */
+  const earlyCancel = useRef<HTMLButtonElement>(null);
   /** The Z's button: where the focus goes back when the early close is not confirmed (not to the page). */
   const closeButton = useRef<HTMLButtonElement>(null);
   const wasAsked = useRef(false);
   useEffect(() => {
     if (early === 'asked') {
       wasAsked.current = true;
-      earlyConfirm.current?.focus();
+      earlyCancel.current?.focus();
     } else if (early === 'none' && wasAsked.current) {
       wasAsked.current = false;
       closeButton.current?.focus();
@@ -394,6 +396,11 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                       e.preventDefault();
                       setEarly('none');
                     }
+                    // Tab stays between its two answers (a modal question: nothing else is to be done meanwhile).
+                    if (e.key === 'Tab') {
+                      e.preventDefault();
+                      (document.activeElement === earlyConfirm.current ? earlyCancel : earlyConfirm).current?.focus();
+                    }
                   }}
                 >
                   <p id="early-text">
@@ -414,7 +421,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                     <button type="button" ref={earlyConfirm} onClick={(e) => void close(e, true)}>
                       {t('bo.day.earlyConfirm')}
                     </button>
-                    <button type="button" class="secondary" onClick={() => setEarly('none')}>
+                    <button type="button" class="secondary" ref={earlyCancel} onClick={() => setEarly('none')}>
                       {t('bo.day.earlyCancel')}
                     </button>
                   </div>

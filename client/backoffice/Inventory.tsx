@@ -34,7 +34,10 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
 
   /** By PLU or name: an exact PLU, or the one product found, is counted; several are offered. */
   async function byText(typed: string) {
-    const found = await call(catalogApi.listProducts, { query: { q: typed, active: 'true', limit: 8 } });
+    // Only what has a shelf: a dish of the restaurant (no stock kept) is never counted.
+    const found = (await call(catalogApi.listProducts, { query: { q: typed, active: 'true', limit: 20 } }))
+      .filter((p) => p.stockTracked)
+      .slice(0, 8);
     const exact = found.find((p) => p.plu === typed);
     const one = exact ?? (found.length === 1 ? found[0]! : null);
     if (one) return pick(one);
@@ -178,6 +181,13 @@ export function Inventory({ t, lang }: { t: T; lang: Lang }) {
                   <input
                     id={`counted-${l.product.id}`}
                     inputMode="decimal"
+                    // Enter: the count is typed, back to the scanner's field for the next product.
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') {
+                        e.preventDefault();
+                        scanInput.current?.focus();
+                      }
+                    }}
                     value={l.counted}
                     aria-label={t('bo.dep.quantityOf', { name: l.product.name, unit: l.product.unit === 'kg' ? 'kg' : t('bo.cat.piece') })}
                     onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, counted: (e.target as HTMLInputElement).value } : x)))}

@@ -90,6 +90,8 @@ export function issueSentence(issue: z.core.$ZodIssue, input: unknown, lang: Lan
           ? t('validation.required')
           : t('validation.tooShort', { min: bound(undefined, issue.minimum, lang) });
       if (issue.origin === 'array' || issue.origin === 'set') return t('validation.tooFew', { min: bound(undefined, issue.minimum, lang) });
+      // `positive()` is « more than 0 », not « at least 0 » (which the 0 refused would meet).
+      if (issue.inclusive === false) return t('validation.moreThan', { min: bound(key, issue.minimum, lang) });
       return t('validation.tooSmall', { min: bound(key, issue.minimum, lang) });
     case 'invalid_value':
       return t('validation.choice');

@@ -92,7 +92,8 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
     version: r.state_version,
     reprints: r.reprints,
     course: r.kind === 'fire' ? (items.find((i) => i.course)?.course ?? null) : null,
-    reason: r.kind === 'void' ? (lines.get(items[0]?.lineId ?? '')?.void_reason ?? null) : null,
+    // A table's cancelled line says why; a counter sale's refund (no order line) kept its reason on the item.
+    reason: r.kind === 'void' ? (lines.get(items[0]?.lineId ?? '')?.void_reason ?? items[0]?.reason ?? null) : null,
     printStatus: r.print_status,
     items: items.map((i) => ({
       lineId: i.lineId,
@@ -192,9 +193,22 @@ async function allDay(db: Db, tickets: readonly KitchenTicketView[]) {
         .execute()
     ).map((l) => [l.id, l.status === 'voided' ? 0 : l.quantity]),
   );
+  // A counter sale's lines have no order line: what its refunds cancelled (its ANNULÉ tickets) is taken off.
+  const counterOrders = [
+    ...new Set(items.filter((i) => !left.has(i.lineId) && i.lineId.includes('#')).map((i) => i.lineId.split('#')[0]!)),
+  ];
+  const cancelled = new Map<string, number>();
+  if (counterOrders.length)
+    for (const v of await db
+      .selectFrom('kitchen_tickets')
+      .select('items')
+      .where('kind', '=', 'void')
+      .where('order_id', 'in', counterOrders)
+      .execute())
+      for (const i of JSON.parse(v.items) as KitchenItem[]) cancelled.set(i.lineId, (cancelled.get(i.lineId) ?? 0) + i.quantity);
   const counts = new Map<string, number>();
   for (const i of items) {
-    const n = Math.min(i.quantity, left.get(i.lineId) ?? i.quantity);
+    const n = left.has(i.lineId) ? Math.min(i.quantity, left.get(i.lineId)!) : i.quantity - (cancelled.get(i.lineId) ?? 0);
     if (n > 0) counts.set(i.name, (counts.get(i.name) ?? 0) + n);
   }
   return [...counts]

@@ -129,7 +129,8 @@ export async function cancelCounterDishes(
           modifiers: i.modifiers,
           seat: null,
           note: null,
-          course: null,
+          course: i.course,
+          reason: c.reason,
         });
       }
     }

@@ -22,6 +22,8 @@ export interface KitchenItem {
   course: Course | null;
   /** Sent now, to be prepared when its course is asked for. */
   waiting?: boolean;
+  /** A cancelled item with no order line to say why (a counter sale refunded): the refund's reason. */
+  reason?: string;
 }
 
 export const COURSE_NAMES: Record<Course, string> = { drink: 'BOISSONS', starter: 'ENTRÉES', main: 'PLATS', dessert: 'DESSERTS' };

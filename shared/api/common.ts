@@ -44,7 +44,8 @@ export const isoDate = z.iso
 export const urlInt = (bound: (n: z.ZodNumber) => z.ZodNumber = (n) => n) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? (/^-?\d{1,15}$/.test(v) ? Number(v) : Number.NaN) : v),
-    bound(z.number({ error: WHOLE }).int({ error: WHOLE })),
+    // Only what is not a whole number gets this reason: a bound (at least 1…) keeps its own.
+    bound(z.number({ error: (issue) => (issue.code === 'invalid_type' ? WHOLE : undefined) }).int({ error: WHOLE })),
   );
 const WHOLE = 'nombre entier écrit en chiffres attendu';
 

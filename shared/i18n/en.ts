@@ -44,10 +44,10 @@ export const en: TillCatalogue = {
   'till.done.noChange': 'No change due',
   'till.done.queued': 'Ticket #{n} kept on the tablet; it goes to the server as soon as it can.',
   'till.done.stored': 'Ticket #{n} recorded.',
-  'till.done.kitchenSent': '{count} dish(es) sent to the kitchen: “Counter #{n}”.',
+  'till.done.kitchenSent': '{count} item(s) sent for preparation (kitchen, bar): “Counter #{n}”.',
   'till.done.kitchenQueued':
-    'Offline: this ticket’s dishes ({count}) have not gone to the kitchen yet. They will go with the ticket as soon as the server is reachable; tell the kitchen if the wait goes on.',
-  'till.done.kitchenTraining': 'Training mode: nothing is sent to the kitchen.',
+    'Offline: this ticket’s items to prepare ({count}) have not gone to the kitchen or the bar yet. They will go with the ticket as soon as the server is reachable; tell the kitchen if the wait goes on.',
+  'till.done.kitchenTraining': 'Training mode: nothing is sent for preparation.',
   'till.key.back': 'Delete a digit',
   'till.key.clear': 'Clear',
   'till.line.remove': 'Remove the line',

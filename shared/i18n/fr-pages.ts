@@ -804,7 +804,7 @@ export const frPages = {
   'bo.day.cashOut': 'Sorties d’espèces',
   'bo.day.early':
     'La journée du {day} n’est pas finie : les ventes enregistrées après ce Z iront sur la journée du {next}. Clôturer maintenant ?',
-  'bo.day.earlyOpenTables': 'Encore ouvertes : {tables}. Elles seront listées sur ce Z.',
+  'bo.day.earlyOpenTables': 'Tables encore ouvertes : {tables}. Elles seront listées sur ce Z.',
   'bo.day.earlyConfirm': 'Oui, clôturer maintenant',
   'bo.day.earlyCancel': 'Non, attendre',
   'bo.day.salesGoTo': 'Journée clôturée : les ventes enregistrées maintenant vont sur la journée du {next}.',
@@ -828,6 +828,7 @@ export const frPages = {
   'validation.tooShort': '{field} doit comporter au moins {min} caractères.',
   'validation.tooBig': '{field} doit être au plus de {max}.',
   'validation.tooSmall': '{field} doit être au moins de {min}.',
+  'validation.moreThan': '{field} doit être plus grand que {min}.',
   'validation.tooMany': '{field} ne peut pas compter plus de {max} éléments.',
   'validation.tooFew': '{field} doit compter au moins {min} élément(s).',
   'validation.choice': '{field} doit être l’une des valeurs proposées.',

@@ -47,10 +47,10 @@ export const fr = {
   'till.done.noChange': 'Pas de monnaie à rendre',
   'till.done.queued': 'Ticket n° {n} gardé sur la tablette : il part au serveur dès que possible.',
   'till.done.stored': 'Ticket n° {n} enregistré.',
-  'till.done.kitchenSent': '{count} plat(s) envoyé(s) en cuisine : « Comptoir n° {n} ».',
+  'till.done.kitchenSent': '{count} article(s) envoyé(s) en préparation (cuisine, bar) : « Comptoir n° {n} ».',
   'till.done.kitchenQueued':
-    'Hors ligne : les plats de ce ticket ({count}) ne sont pas encore partis en cuisine. Ils y partiront avec le ticket dès que le serveur sera joint ; prévenez la cuisine si l’attente dure.',
-  'till.done.kitchenTraining': 'Mode formation : rien n’est envoyé en cuisine.',
+    'Hors ligne : les articles à préparer de ce ticket ({count}) ne sont pas encore partis en cuisine ni au bar. Ils partiront avec le ticket dès que le serveur sera joint ; prévenez la cuisine si l’attente dure.',
+  'till.done.kitchenTraining': 'Mode formation : rien n’est envoyé en préparation.',
   'till.key.back': 'Effacer un chiffre',
   'till.key.clear': 'Tout effacer',
   'till.line.remove': 'Supprimer la ligne',
