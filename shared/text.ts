@@ -51,3 +51,8 @@ export function shortenAtWord(text: string, max: number): string {
   const kept = space >= room.length / 2 ? room.slice(0, space) : room;
   return kept.join('').trimEnd() + '…';
 }
+
+/** « Burger (À point, Supplément fromage) »: a dish named with its options, as the ticket, the bill and the till say it. */
+export function withOptions(name: string, chosen: readonly { name: string }[]): string {
+  return chosen.length ? `${name} (${chosen.map((m) => m.name).join(', ')})` : name;
+}

@@ -1,6 +1,7 @@
 import { letOffBeyondLimit, PricingError, priceLine, priceTicket, type PricedTicket } from '../../shared/sales.ts';
 import type { Product } from './catalog.ts';
 import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
+import { withOptions } from '../../shared/text.ts';
 
 export interface CartLine {
   key: number;
@@ -70,7 +71,7 @@ export function addProduct(
     key,
     productId: product.id,
     // « Entrecôte (À point, Frites) »: the name the ticket and the receipt give it (server/restaurant/counter.ts).
-    name: chosen.length ? `${product.name} (${chosen.map((o) => o.name).join(', ')})` : product.name,
+    name: withOptions(product.name, chosen),
     producerName: product.producerName,
     unit: product.unit,
     quantity: product.unit === 'kg' ? (opts.grams ?? 0) : (opts.quantity ?? 1),

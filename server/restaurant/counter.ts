@@ -11,11 +11,6 @@ import type { Course } from '../../shared/api/restaurant.ts';
 import { queueKitchenTickets, type KitchenItem } from './kitchen.ts';
 import { ticketsOfOrder } from './board.ts';
 
-/** « Entrecôte (À point, Frites) »: the name a bill gives a dish with its options (restaurant/payments.ts). */
-export function withOptions(name: string, chosen: readonly { name: string }[]): string {
-  return chosen.length ? `${name} (${chosen.map((m) => m.name).join(', ')})` : name;
-}
-
 export interface CounterDish {
   /** The ticket's line it was sold on (1-based). */
   lineNo: number;

@@ -16,6 +16,7 @@
  *
  * Once every line is paid, the order closes and its table is free on every device.
  */
+import { withOptions } from '../../shared/text.ts';
 import type { BillView } from '../../shared/api/restaurant.ts';
 import type { SaleBody } from '../../shared/api/sales.ts';
 import { formatEuros, type Cents, type VatRow } from '../../shared/money.ts';
@@ -41,8 +42,7 @@ export interface OrderedLine {
 
 /** « Burger (À point, Supplément fromage) », or the dish's name alone when nothing was chosen. */
 export function orderedName(name: string, modifiersJson: string): string {
-  const chosen = JSON.parse(modifiersJson) as { name: string }[];
-  return chosen.length ? `${name} (${chosen.map((m) => m.name).join(', ')})` : name;
+  return withOptions(name, JSON.parse(modifiersJson) as { name: string }[]);
 }
 
 /** The open order of this outlet a real till may pay; refused, naming `order.id`, otherwise. */

@@ -31,7 +31,8 @@ import { checkSolidarity, linkSolidaritySale } from '../solidarity/solidarity.ts
 import { checkReuseItems, markReuseItemsSold } from '../ressourcerie/ressourcerie.ts';
 import { checkChoice, offeredModifiers, type ChosenModifier } from '../catalog/modifiers.ts';
 import type { ProductView } from '../../shared/api/catalog.ts';
-import { sendCounterDishes, withOptions } from '../restaurant/counter.ts';
+import { sendCounterDishes } from '../restaurant/counter.ts';
+import { withOptions } from '../../shared/text.ts';
 
 export interface SaleContext {
   cashierId: number;
@@ -373,7 +374,7 @@ async function recordSaleIn(
         lineNo: i + 1,
         productId: p.id,
         // With its options, as a table's bill names it: « Entrecôte (À point, Frites) ».
-        name: ordered ? ordered[i]!.name : chosenOf[i]!.length ? withOptions(p.name, chosenOf[i]!) : p.name,
+        name: ordered ? ordered[i]!.name : withOptions(p.name, chosenOf[i]!),
         producerId: p.producer_id,
         unit: p.unit,
         quantity: toPrice[i]!.quantity,
