@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, aProducer, aProduct, aUser, startTestShop, type TestShop } from './support/harness.ts';
-import { launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
+import { launchBrowser, screenshot, shopOrigin, explainFailures } from './support/browser.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 /**
@@ -85,6 +85,7 @@ async function managerPage(viewport: { width: number; height: number }): Promise
 
 describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => {
   let page: Page;
+  explainFailures(() => ({ page }));
 
   it('shows the X report, counts the drawer by denomination, asks why it is short, then closes the day', async () => {
     page = await managerPage({ width: 1280, height: 800 });

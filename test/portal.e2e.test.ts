@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop, allowDaysWithoutZ } from './support/harness.ts';
-import { accessibilityProblems, launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
+import { accessibilityProblems, launchBrowser, screenshot, shopOrigin, explainFailures } from './support/browser.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 // The producer portal on a phone and the managers' statements screen on a laptop, in Debian's Chromium.
@@ -85,6 +85,7 @@ afterAll(async () => {
 
 describe('the producer portal on a phone', { timeout: 60_000 }, () => {
   let page: Page;
+  explainFailures(() => ({ page }));
 
   it('opens from the invitation link: the producer chooses a password and lands on today’s sales', async () => {
     const invite = await shop.admin.post(`/api/producers/${ferme.id}/invitations`, {});

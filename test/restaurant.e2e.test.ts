@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../shared/api/restaurant.ts';
-import { accessibilityProblems, launchBrowser, screenshot, shopOrigin } from './support/browser.ts';
+import { accessibilityProblems, launchBrowser, screenshot, shopOrigin, explainFailures } from './support/browser.ts';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { FakeNetworkPrinter } from './support/fake-printer.ts';
 import { aCategory, startTestShop, type TestShop } from './support/harness.ts';
@@ -178,6 +178,7 @@ afterAll(async () => {
 });
 
 describe('a lunch service: two waiters’ phones and the kitchen screen', { timeout: 90_000 }, () => {
+  explainFailures(() => ({ ines, baptiste, kitchen }));
   it('places a table on the plan by dragging it in the back office; the phones follow', async () => {
     const page = await device({ width: 1280, height: 800 });
     await page.goto('/');
@@ -222,7 +223,9 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
   });
 
   it('shows the floor on each phone, accessible', async () => {
-    expect(await ines.getByTestId('table-1').textContent()).toBe('Table 1, libre, 4 places');
+    expect(await ines.getByTestId('table-1').getAttribute('aria-label')).toBe('Table 1, libre, 4 places');
+    // And so it is heard: the button's accessible name has no stray space before its comma (a walk heard « Table 1 , libre »).
+    expect(await ines.getByTestId('table-1').ariaSnapshot()).toBe('- button "Table 1, libre, 4 places"');
     // No dish ready: its region takes no room (a walk saw a 272-pixel blank band above the rooms).
     expect((await ines.locator('.floor .ready-dishes').boundingBox())?.height).toBe(0);
     expect(await accessibilityProblems(ines)).toEqual([]);
@@ -241,7 +244,7 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await ines.getByRole('heading', { name: /Table 1/ }).waitFor();
     // Baptiste's phone hears of the table and opens it too.
     await expect
-      .poll(async () => (await baptiste.getByTestId('table-1').textContent()) ?? '')
+      .poll(async () => (await baptiste.getByTestId('table-1').getAttribute('aria-label')) ?? '')
       .toContain('Table 1, occupée par Inès : 2 cvt');
     await baptiste.getByTestId('table-1').click();
     await baptiste.getByRole('heading', { name: /Table 1/ }).waitFor();
@@ -388,8 +391,8 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
       .or(baptiste.getByRole('button', { name: 'Retour' }))
       .first()
       .click();
-    await expect.poll(async () => (await baptiste.getByTestId('table-2').textContent()) ?? '').toContain('libre');
-    await expect.poll(async () => (await baptiste.getByTestId('table-3').textContent()) ?? '').toContain('26,00');
+    await expect.poll(async () => (await baptiste.getByTestId('table-2').getAttribute('aria-label')) ?? '').toContain('libre');
+    await expect.poll(async () => (await baptiste.getByTestId('table-3').getAttribute('aria-label')) ?? '').toContain('26,00');
     await screenshot(baptiste, 'salle-3-floor-busy-phone');
   });
 
@@ -444,7 +447,7 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     for (const page of [ines, baptiste]) {
       const back = page.getByRole('button', { name: /Plan de salle|Retour/ }).first();
       if (await back.isVisible()) await back.click();
-      await expect.poll(async () => (await page.getByTestId('table-3').textContent()) ?? '').toContain('libre');
+      await expect.poll(async () => (await page.getByTestId('table-3').getAttribute('aria-label')) ?? '').toContain('libre');
     }
   });
 

@@ -17,7 +17,7 @@ import {
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { uuidv7 } from './support/tickets.ts';
-import { launchBrowser, screenshot, tabletContext, shopOrigin } from './support/browser.ts';
+import { launchBrowser, screenshot, tabletContext, shopOrigin, explainFailures } from './support/browser.ts';
 
 // The till in a real browser (Debian's Chromium) against the real server serving the built client.
 let shop: TestShop;
@@ -106,6 +106,7 @@ async function pressDigits(text: string) {
 }
 
 describe('the till in a browser', { timeout: 60_000 }, () => {
+  explainFailures(() => ({ till: page }));
   it('pairs with a code, then opens on a cashier’s PIN', async () => {
     await page.goto('/caisse/');
     await page.getByRole('heading', { name: 'Appairer cette tablette' }).waitFor();
@@ -267,7 +268,9 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     const refund = (await salesList()).find((s) => s.kind === 'refund');
     expect(refund.number).toBe(2);
     expect(refund.totalCents).toBe(-320);
-    await page.getByRole('button', { name: 'Valider' }).click();
+    // The keyboard is on « Valider » (it was left on the page's body, and Enter did nothing): Enter goes back.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Valider');
+    await page.keyboard.press('Enter');
     // The same receipt again: the beer says it was refunded and cannot be again; the rest still can (a newcomer
     // refunded a line twice, the till said « rendus », then the server refused the second refund).
     await page.getByRole('button', { name: 'Remboursement' }).click();

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { beforeEach, onTestFailed } from 'vitest';
 
 /** Debian's Chromium (installed by `.ci/run` with apt when missing); never a downloaded browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -107,6 +108,49 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   const file = path.join(SCREENS_DIR, `${name}.png`);
   await page.screenshot({ path: file, ...options });
   return file;
+}
+
+/** `p`, or `fallback` once `ms` have passed (a page stuck on a dialog must not hold up the report of its failure). */
+const within = <T>(p: Promise<T>, ms: number, fallback: T): Promise<T> =>
+  Promise.race([p.catch(() => fallback), new Promise<T>((r) => setTimeout(() => r(fallback), ms))]);
+
+/**
+ * When a browser test fails, what each page showed is added to the failure's message (its address, where the
+ * keyboard was, the text on screen, the till's outbox if it has one) and a screenshot is kept in
+ * `test-artifacts/failures/`: a failure in CI on another machine is then read from the log alone. Call it in a
+ * describe block (or at a file's top level) with the pages of the moment.
+ */
+export function explainFailures(pages: () => Record<string, Page | undefined>): void {
+  beforeEach(() => {
+    onTestFailed(async ({ task }) => {
+      const parts: string[] = [];
+      for (const [name, page] of Object.entries(pages())) {
+        if (!page || page.isClosed()) continue;
+        const seen = await within(
+          page.evaluate(() => {
+            const a = document.activeElement;
+            const focus =
+              a && a !== document.body
+                ? `${a.tagName.toLowerCase()} « ${a.getAttribute('aria-label') ?? a.textContent?.trim().slice(0, 60) ?? ''} »`
+                : 'body';
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            const till = (window as any).till?.state;
+            const outbox = till?.outbox ? ` · outbox ${JSON.stringify(till.outbox)} · screen ${String(till.screen)}` : '';
+            return `focus ${focus}${outbox}\n  ${document.body.innerText.replace(/\s+/g, ' ').trim().slice(0, 700)}`;
+          }),
+          3000,
+          '(the page did not answer)',
+        );
+        const dir = path.resolve(SCREENS_DIR, '../failures');
+        fs.mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, `${task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 80)}-${name}.png`);
+        await within(page.screenshot({ path: file }), 3000, undefined);
+        parts.push(`[${name}] ${page.url()} · ${seen}`);
+      }
+      const error = task.result?.errors?.[0];
+      if (error && parts.length) error.message += `\n\nWhat the browser showed:\n${parts.join('\n')}`;
+    });
+  });
 }
 
 /** A 10-inch tablet in landscape, as at the counter. */

@@ -165,6 +165,9 @@ export function RefundScreen({ s }: { s: TillState }) {
       setError(errorText(e));
     }
   };
+  // The refund said: the keyboard on « Valider » (Enter went nowhere, the focus was left on the page's body).
+  const ok = useRef<HTMLButtonElement>(null);
+  useEffect(() => ok.current?.focus(), [done?.state]);
   // A weighed line's quantity is in grams; the refund gives grams back.
   const isWeighed = (l: SaleView['lines'][number]) => s.catalog?.byId.get(l.productId)?.unit === 'kg';
 
@@ -184,7 +187,7 @@ export function RefundScreen({ s }: { s: TillState }) {
               <h2 data-testid="refund-refused">{t('till.refund.refused', { n: done.number, message: done.message ?? '' })}</h2>
             </div>
           )}
-          <button class="primary big" onClick={() => till.set({ screen: 'sell' })}>
+          <button ref={ok} class="primary big" onClick={() => till.set({ screen: 'sell' })}>
             {t('till.ok')}
           </button>
         </div>
