@@ -101,7 +101,7 @@ describe('« Servi » on the waiter’s phone', { timeout: 90_000 }, () => {
     await ines.evaluate(() => navigator.serviceWorker.ready.then(() => true));
     await shop.stop();
     // The plan marks the table: its dishes are ready.
-    await expect.poll(async () => (await ines.getByTestId('table-1').getAttribute('aria-label')) ?? '').toContain('plats prêts');
+    await expect.poll(async () => (await ines.getByTestId('table-1').textContent()) ?? '').toContain('plats prêts');
     await ines.getByTestId('ready-served').click();
     // Not lost: the notice stays, marked as served and waiting for the network, and the phone counts it.
     await expect
@@ -109,7 +109,7 @@ describe('« Servi » on the waiter’s phone', { timeout: 90_000 }, () => {
       .toBe('Servi · envoi en attente du réseau');
     await expect.poll(() => ines.getByTestId('waiting-ops').textContent()).toBe('1 opération(s) de commande à envoyer');
     // Served here: the plan no longer says « plats prêts » for the table while the « Servi » waits for the network.
-    expect(await ines.getByTestId('table-1').getAttribute('aria-label')).not.toContain('plats prêts');
+    expect(await ines.getByTestId('table-1').textContent()).not.toContain('plats prêts');
     expect(await accessibilityProblems(ines)).toEqual([]);
     await screenshot(ines, 'salle-served-pending-offline');
     // Reloaded still without the server: the phone reopens on what it kept, the « Servi » with it.

@@ -179,7 +179,7 @@ describe('a newcomer’s walk through the waiter’s app, the kitchen screen and
     await look(phone, 'walk-04-floor-phone');
     // Six tables, all free, each read out with its name, state and seats.
     for (const n of ['1', '2', '3', '4', '5', '6'])
-      expect(await phone.getByTestId(`table-${n}`).getAttribute('aria-label')).toBe(`Table ${n}, libre, 4 places`);
+      expect(await phone.getByTestId(`table-${n}`).textContent()).toBe(`Table ${n}, libre, 4 places`);
   });
 
   it('the open-table dialog: cancel leaves the table free; 3 covers picked, the table opens', async () => {
@@ -423,7 +423,7 @@ describe('a newcomer’s walk through the waiter’s app, the kitchen screen and
     // Paid in full: the phone says so and goes back to the floor, table 1 free.
     await phone.getByText('Cette table est réglée et libre.').waitFor();
     await phone.getByRole('button', { name: 'Retour' }).click();
-    await expect.poll(() => phone.getByTestId('table-1').getAttribute('aria-label')).toBe('Table 1, libre, 4 places');
+    await expect.poll(() => phone.getByTestId('table-1').textContent()).toBe('Table 1, libre, 4 places');
   });
 
   it('the tablet: paired and logged in, its floor and an order', async () => {
@@ -599,7 +599,7 @@ describe('a newcomer’s walk through the waiter’s app, the kitchen screen and
 
   it('switching to English and back: the floor and an order in English, kept after a reload', async () => {
     await other.getByRole('button', { name: 'English' }).click();
-    await expect.poll(() => other.getByTestId('table-1').getAttribute('aria-label')).toBe('Table 1, free, 4 seats');
+    await expect.poll(() => other.getByTestId('table-1').textContent()).toBe('Table 1, free, 4 seats');
     expect(await other.evaluate(() => document.documentElement.lang)).toBe('en');
     await look(other, 'walk-27-floor-english-phone');
     // An order, in English too: Chloé's table 5, all sent.

@@ -151,21 +151,31 @@ function Plan({
                   }
             }
             onClick={() => onTable(tb, o)}
-            // What a screen reader says, in one sentence: hidden words beside the visible ones read « Table 5 , libre »
-            // (each hidden piece counts as a block, with a space before it).
-            aria-label={tableLabel(tb, o, mins, state, ready.has(o?.id ?? ''))}
           >
-            <strong>{tb.name}</strong>
+            {/* What is seen is read, and what a screen reader needs beside it is read but not seen. */}
+            <strong>
+              <span class="vh">{t('salle.table.word')} </span>
+              {tb.name}
+            </strong>
             {o ? (
               <>
+                <span class="vh">{t('salle.table.busyBy', { waiter: o.waiterName })} </span>
                 <span>
                   {o.covers} {t('salle.coversShort')} · {mins}′
                 </span>
                 <span class="amount">{eur(o.totalCents)}</span>
+                {state === 'new' && <span class="vh">, {t('salle.table.toSend')}</span>}
+                {state === 'note' && <span class="vh">, {t('salle.table.noted')}</span>}
                 {ready.has(o.id) && <span class="ready-mark">{t('salle.table.ready')}</span>}
               </>
             ) : (
-              <span class="seats">{tb.seats}</span>
+              <>
+                <span class="vh">{t('salle.table.free')} </span>
+                <span class="seats">
+                  {tb.seats}
+                  <span class="vh"> {t('salle.table.seats')}</span>
+                </span>
+              </>
             )}
           </button>
         );
@@ -220,17 +230,4 @@ function OpenDialog({ table, onClose }: { table: TableView; onClose: () => void 
       </form>
     </Modal>
   );
-}
-
-/** A table's button as it is heard: « Table 5, libre, 4 places », « Table 2, occupée par Inès : 2 cvt · 12′ 26,00 €, plats prêts ». */
-function tableLabel(tb: TableView, o: OrderView | undefined, mins: number, state: ReturnType<typeof tableState>, ready: boolean): string {
-  const name = `${t('salle.table.word')} ${tb.name}`;
-  if (!o) return `${name}${t('salle.table.free')} ${tb.seats} ${t('salle.table.seats')}`;
-  return [
-    `${name}${t('salle.table.busyBy', { waiter: o.waiterName })} ${o.covers} ${t('salle.coversShort')} · ${mins}′ ${eur(o.totalCents)}`,
-    state === 'new' ? t('salle.table.toSend') : state === 'note' ? t('salle.table.noted') : null,
-    ready ? t('salle.table.ready') : null,
-  ]
-    .filter(Boolean)
-    .join(', ');
 }
