@@ -229,6 +229,30 @@ describe('a network of sites', () => {
     const back = await manager.put(`/api/sites/${rodez.id}/prices/${miel.id}`, { priceCents: null });
     expect(back.body).toMatchObject({ priceCents: 950, own: false });
     expect((await rodezCashier.get('/api/catalog')).body.products.find((p: any) => p.id === miel.id).priceCents).toBe(950);
+    // The households and the solidarity fund are the épicerie's, which Rodez has not: none of it is Rodez's
+    // manager's to read or change (it read every card code and changed the fund's shares: /tmp/rev18).
+    const household = await shop.admin.post('/api/households', {
+      size: 2,
+      validFrom: today(),
+      validTo: today(),
+      monthlyAllowanceCents: 5000,
+      partner: 'CCAS',
+    });
+    expect(household.status).toBe(201);
+    const refused = [
+      await manager.get('/api/households'),
+      await manager.get(`/api/households/${household.body.id}/export`),
+      await manager.get(`/api/households/${household.body.id}/card.pdf`),
+      await manager.patch(`/api/households/${household.body.id}`, { monthlyAllowanceCents: 6000 }),
+      await manager.get('/api/solidarity/fund'),
+      await manager.put('/api/solidarity/shares', { defaultShareBp: 3000, byCategory: [], retentionMonths: 12 }),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403]);
+    expect(refused[0]!.body.error.message).toContain('épicerie solidaire');
+    expect((await shop.admin.get(`/api/households`)).body.find((h: any) => h.id === household.body.id).monthlyAllowanceCents).toBe(5000);
+    // A manager tied to Castres, where the épicerie is, works them.
+    const castres = await aUser(shop, 'manager', { siteId: 1 });
+    expect((await castres.client.get('/api/households')).status).toBe(200);
   });
 
   it('shows the producer every site: portal by site, statement with a section per site', async () => {

@@ -5,7 +5,7 @@ import https from 'node:https';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestShop, type TestShop } from './support/harness.ts';
+import { aUser, startTestShop, type TestShop } from './support/harness.ts';
 
 // HTTPS on the shop's network, against the real server on an ephemeral port: which transport is served,
 // redirected or refused, the certificate a tablet meets, and the public proxy for producers at home.
@@ -191,5 +191,44 @@ describe('the public proxy for producers at home (TRUST_PROXY, PROXY_ACCESS=port
         })
       ).status,
     ).toBe(403);
+  });
+
+  // Found by an attack on a running server (/tmp/rev18): from outside, a manager's password was checked
+  // before the login was refused (401 wrong, 403 right: an oracle), and ten wrong ones from the Internet
+  // locked the manager out of the shop's own back office; the pages kept in the shop were let out by
+  // another spelling of their path.
+  it('refuses a staff login from outside before its password is looked at, and counts nothing', async () => {
+    const manager = await aUser(proxied, 'manager');
+    const url = `http://localhost:${proxied.server.port}/api/auth/login`;
+    const login = (password: string, headers: Record<string, string> = fromProxy) =>
+      request(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ login: manager.login!, password }),
+      });
+    // Right or wrong, the same answer from outside.
+    expect((await login(manager.password!)).status).toBe(403);
+    expect((await login('not-the-password')).status).toBe(403);
+    // Twelve wrong ones from outside (a person's limit is 10): the manager still logs in from the shop.
+    for (let i = 0; i < 12; i++) expect((await login(`wrong-${i}`)).status).toBe(403);
+    expect((await login(manager.password!, {})).status).toBe(200);
+    // A producer from outside still logs in, and a wrong password of theirs is still a 401.
+    const producer = await aUser(proxied, 'producer');
+    const asProducer = (password: string) =>
+      request(url, {
+        method: 'POST',
+        headers: { ...fromProxy, 'content-type': 'application/json' },
+        body: JSON.stringify({ login: producer.login!, password }),
+      });
+    expect((await asProducer('not-the-password')).status).toBe(401);
+    expect((await asProducer(producer.password!)).status).toBe(200);
+  });
+
+  it('keeps the till, the waiters’ and kitchen apps and the enrolment in the shop, however their path is spelt', async () => {
+    const base = `http://localhost:${proxied.server.port}`;
+    for (const page of ['/caisse/', '/CAISSE/', '/Salle/', '/%63uisine/', '//enrol', '/ENROL/info.json', '/enrol/ca.crt'])
+      expect([page, (await request(base + page, { headers: fromProxy })).status]).toEqual([page, 403]);
+    // The producers' portal is what is open from outside.
+    expect((await request(`${base}/`, { headers: fromProxy })).status).toBe(200);
   });
 });

@@ -13,21 +13,30 @@ import { sha256Hex, verifySecret } from './secrets.ts';
 import { limited, personPassword } from './limiter.ts';
 import { endSession } from './sessions.ts';
 
+const REMOTE_STAFF =
+  'Le back-office s’ouvre depuis le réseau de la boutique ; depuis l’extérieur, seul l’espace des producteurs est ouvert.';
+
 /**
  * A password login. From outside the shop's network (`remote`: through the public proxy) only producers may
- * open a session: anyone else's is ended at once and refused.
+ * open a session: anyone else is refused.
  */
 export async function passwordLogin(
   db: Db,
   input: { login: string; password: string },
   at: { remote: boolean; now: Date },
 ): Promise<LoggedIn> {
+  // From outside, a login that names someone other than a producer is refused before its password is
+  // looked at, whatever it is: the answer told a right password (403) from a wrong one (401), and wrong ones
+  // sent from the Internet locked the manager out of the shop's own back office.
+  if (at.remote) {
+    const named = await db.selectFrom('users').select('role').where('login', '=', input.login).executeTakeFirst();
+    if (named && named.role !== 'producer') throw new Forbidden(REMOTE_STAFF);
+  }
   const result = await loginWithPassword(db, input.login, input.password, at.now);
+  // Kept for a role changed between the two reads.
   if (at.remote && result.user.role !== 'producer') {
     await endSession(db, sha256Hex(result.token));
-    throw new Forbidden(
-      'Le back-office s’ouvre depuis le réseau de la boutique ; depuis l’extérieur, seul l’espace des producteurs est ouvert.',
-    );
+    throw new Forbidden(REMOTE_STAFF);
   }
   return result;
 }

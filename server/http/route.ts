@@ -49,8 +49,25 @@ export class Reply<T = unknown> {
     return new Reply(204, undefined as never);
   }
   static file(body: Buffer | string, contentType: string, filename?: string): Reply<never> {
-    return new Reply(200, body as never, contentType, filename ? { 'content-disposition': `attachment; filename="${filename}"` } : {});
+    return new Reply(200, body as never, contentType, filename ? { 'content-disposition': attachment(filename) } : {});
   }
+}
+
+/**
+ * A download's name, any letters in it (« Œufs Łukasz », a producer's name): plain ASCII for every browser
+ * (accents dropped, anything else `_`), and the name itself UTF-8 encoded (RFC 6266) for those that read it.
+ * A header may only carry Latin-1: a name with « Œ » answered 500.
+ */
+const LATIN: Record<string, string> = { œ: 'oe', Œ: 'OE', æ: 'ae', Æ: 'AE', ł: 'l', Ł: 'L', ø: 'o', Ø: 'O', ß: 'ss', đ: 'd', Đ: 'D' };
+
+export function attachment(filename: string): string {
+  const plain = filename
+    .replace(/[œæłøßđ]/gi, (c) => LATIN[c] ?? '_')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return plain === filename ? `attachment; filename="${filename}"` : `attachment; filename="${plain}"; filename*=UTF-8''${encoded}`;
 }
 
 export interface RouteInput<P, Q, B> {

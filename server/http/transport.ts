@@ -28,7 +28,21 @@ export function viaProxy(req: IncomingMessage, trust: TrustFn): boolean {
 }
 
 /** Paths only the shop's own network may reach when `PROXY_ACCESS=portal`, besides API routes not for producers. */
-const LAN_ONLY_PAGES = /^\/(caisse|salle|cuisine|enrol)(\/|$)/;
+const LAN_ONLY_PAGES = /^\/(caisse|salle|cuisine|enrol)(\/|$)/i;
+
+/**
+ * The path as the static files and the router will read it: decoded (`/%63aisse/` is `/caisse/`) and with
+ * its slashes run together (`//caisse/`), letters in any case (the router ignores it). Undecodable: as sent.
+ */
+function pathAsServed(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // A malformed escape: the router answers 400 for it; the raw path is tested.
+  }
+  return decoded.replace(/[\\/]+/g, '/');
+}
 
 export const HSTS_MAX_AGE_SECONDS = 7 * 24 * 3600;
 
@@ -84,7 +98,7 @@ export function transportGate(
       res.setHeader('strict-transport-security', `max-age=${HSTS_MAX_AGE_SECONDS}`);
     }
     if (config.PROXY_ACCESS === 'portal' && viaProxy(req, trust)) {
-      if (LAN_ONLY_PAGES.test(path)) {
+      if (LAN_ONLY_PAGES.test(pathAsServed(path))) {
         sendBody(res, 403, 'text/plain; charset=utf-8', 'Réservé au réseau de la boutique.');
         return null;
       }
