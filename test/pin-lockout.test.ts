@@ -239,4 +239,41 @@ describe('approvals answer alike (issue 19 item 1)', () => {
     expect(named).toHaveLength(1);
     await shop.admin.post(`/api/users/${manager.id}/unlock`);
   });
+
+  // Found by an attack on a running server (/tmp/rev18): 5 wrong PINs typed without a name every 5 minutes
+  // let one tablet try 1,440 a day, each against every PIN of the till's staff.
+  it('stops PINs typed without a name on a tablet after 15 wrong ones in a day, for 4 hours; a named person still logs in', async () => {
+    advance(60 * 60_000);
+    const cashier = await aCashier('Nuit');
+    const tablet = await aPairedTill(shop, 1);
+    const guess = (i: number) => tablet.post('/api/auth/pin', { tillId: 1, pin: String(7000 + i) });
+    // Three rounds of 5 wrong ones, each checked (the 5th of a round locks the pad for 5 minutes: 429), a
+    // minute apart (from its 10th failure the tablet itself makes the next wait up to 60 s).
+    const replies = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 5; i++) {
+        advance(61_000);
+        replies.push(await guess(round * 5 + i));
+      }
+      if (round < 2) advance(5 * 60_000);
+    }
+    expect(replies.map((r) => r.status)).toEqual([401, 401, 401, 401, 429, 401, 401, 401, 401, 429, 401, 401, 401, 401, 429]);
+    // The 15th says the day's lock (4 hours from now), not the pad's 5 minutes.
+    const until = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' }).format(
+      new Date(clock + 4 * 60 * 60_000),
+    );
+    expect(replies[14]!.body.error.message).toContain(`codes sans nom refusés jusqu’à ${until}`);
+    // 5 minutes on, the next is still refused without being checked.
+    advance(5 * 60_000 + 1000);
+    const refused = await guess(15);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.message).toContain(`codes sans nom refusés jusqu’à ${until}`);
+    // Named on the lock screen, the cashier still opens the till on that tablet.
+    expect((await pinLogin(tablet, cashier.id, cashier.pin)).status).toBe(200);
+    // The lock is an event a manager sees.
+    expect((await events('auth.pin_locked')).some((e) => e.data.counter === 'anonday')).toBe(true);
+    // 4 hours after the 15th (5 min 1 s have passed since): PINs without a name are checked again.
+    advance(4 * 60 * 60_000 - (5 * 60_000 + 1000) + 1000);
+    expect((await guess(16)).status).toBe(401);
+  });
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEscPos } from './support/escpos-decoder.ts';
@@ -55,5 +56,61 @@ describe('the shop’s public address', () => {
     expect(invite.status).toBe(201);
     expect(invite.body.url).toMatch(/^https:\/\/caisse\.halles-castres\.fr\/invitation\/[A-Za-z0-9_-]{43}$/);
     expect(invite.body.shopNetworkOnly).toBe(false);
+  });
+});
+
+// Without PUBLIC_URL, a link takes the address the request was sent to, but only when it is one of the
+// server's own: a request naming any host (with a matching Origin, which the origin check lets through)
+// made the server write that host into the invitation link (found by an attack on a running server, /tmp/rev18).
+describe('the address of a link without PUBLIC_URL', () => {
+  let shop: TestShop;
+  beforeAll(async () => {
+    shop = await startTestShop();
+  });
+  afterAll(() => shop.close());
+
+  /** An invitation asked for with the Host (and Origin) headers a client chooses. */
+  const inviteVia = async (host: string) => {
+    const producer = await aProducer(shop.admin);
+    // Over HTTPS, as a tablet (plain HTTP is redirected for any name but the loopback's).
+    const url = new URL(`${shop.url.replace(/^http:/, 'https:')}/api/producers/${producer.id}/invitations`);
+    const scheme = 'https';
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = https.request(
+        url,
+        {
+          method: 'POST',
+          rejectUnauthorized: false,
+          headers: {
+            host,
+            origin: `${scheme}://${host}`,
+            cookie: shop.admin.cookieHeader(),
+            'content-type': 'application/json',
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => (res.statusCode === 201 ? resolve(text) : reject(new Error(`${res.statusCode} ${text}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end('{}');
+    });
+    return { scheme, port: url.port, link: JSON.parse(body).url as string };
+  };
+
+  it('is never a host the request made up: the shop’s mDNS name instead', async () => {
+    const { scheme, port, link } = await inviteVia('evil.example');
+    expect(link).toMatch(new RegExp(`^${scheme}://comptoir\\.local/invitation/[A-Za-z0-9_-]{43}$`));
+    const withPort = await inviteVia(`evil.example:${port}`);
+    expect(withPort.link).toMatch(new RegExp(`^${scheme}://comptoir\\.local:${port}/invitation/`));
+  });
+
+  it('is the shop’s network name or address the tablet used', async () => {
+    const byName = await inviteVia(`shop.lan:${(await inviteVia('localhost')).port}`);
+    expect(byName.link).toMatch(new RegExp(`^${byName.scheme}://shop\\.lan:${byName.port}/invitation/`));
+    const byLoopback = await inviteVia(`127.0.0.1:${byName.port}`);
+    expect(byLoopback.link).toMatch(new RegExp(`^${byName.scheme}://127\\.0\\.0\\.1:${byName.port}/invitation/`));
   });
 });

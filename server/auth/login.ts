@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
 import { Forbidden, Unauthorized } from '../errors.ts';
-import { anonymousPin, device, limited, lockedPeople, personPassword, personPin } from './limiter.ts';
+import { anonymousPin, anonymousPinDay, device, limited, lockedPeople, personPassword, personPin } from './limiter.ts';
 import { recordEvent } from '../journal/events.ts';
 import { createSession } from './sessions.ts';
 import { hashSecret, verifySecret } from './secrets.ts';
@@ -116,7 +116,9 @@ async function matchPin(
   // PINs typed without a name cannot open a person who is locked: their PIN answers as a wrong one (so it
   // tells nothing), and the lock is named in an event.
   const locks = input.userId === undefined ? await lockedPeople(db, now) : new Map<number, string>();
-  const { result: match, locked } = await limited(db, [person, device(input.deviceId)], now, async () => {
+  const counters =
+    input.userId === undefined ? [anonymousPinDay(input.deviceId), person, device(input.deviceId)] : [person, device(input.deviceId)];
+  const { result: match, locked } = await limited(db, counters, now, async () => {
     for (const c of candidates) {
       if (c.pin_hash && (await verifySecret(input.pin, c.pin_hash))) {
         if (locks.has(c.id)) {

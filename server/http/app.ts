@@ -7,7 +7,7 @@ import { isConstraintViolation } from '../../db/engine.ts';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { TooDeep } from './depth.ts';
-import { foreignOrigin } from './origin.ts';
+import { foreignOrigin, linkOrigin } from './origin.ts';
 import { boundToDevice } from '../auth/identity.ts';
 import { applySecurityHeaders } from './headers.ts';
 import { rateLimit, rateLimitGate, RateLimiter, SharedRateLimiter } from './rate-limit.ts';
@@ -358,7 +358,7 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       userAgent: String(req.headers['user-agent'] ?? ''),
       askedSite,
       // What a customer's phone can open: the shop's public address when set, else the one the tablet used.
-      origin: services.config.PUBLIC_URL ?? `${protocol}://${req.headers.host ?? 'localhost'}`,
+      origin: linkOrigin(services.config, protocol, req.headers.host),
       setCookie: (name, value, options = {}) => setCookie(res, name, value, { secure, maxAgeSeconds: options.maxAgeSeconds }),
       clearCookie: (name) => setCookie(res, name, null, { secure }),
     };

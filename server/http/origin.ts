@@ -1,4 +1,7 @@
 import type http from 'node:http';
+import os from 'node:os';
+import { hostName, LOOPBACK_NAMES } from '../tls/addresses.ts';
+import { isPermittedName, LOCAL_DNS_SUFFIXES } from '../tls/certificates.ts';
 
 /**
  * Requests from other pages (issue 19, item 5): a form or a script on another site — another port of the
@@ -60,4 +63,43 @@ export function foreignOrigin(
   const site = headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') return `requête venue d’une autre page (${site})`;
   return null;
+}
+
+/** The machine's own addresses, read again at most every 10 s (a DHCP lease renewed). */
+let own: { at: number; ips: Set<string> } = { at: 0, ips: new Set() };
+function ownAddresses(): Set<string> {
+  if (Date.now() - own.at > 10_000) {
+    const ips = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((i): i is os.NetworkInterfaceInfo => !!i)
+      .map((i) => (i.family === 'IPv6' ? `[${i.address}]` : i.address));
+    own = { at: Date.now(), ips: new Set(ips) };
+  }
+  return own.ips;
+}
+
+/**
+ * The address put in a link handed out (a receipt's QR code, a producer's invitation): the shop's public
+ * address when set; else the one the request was sent to, when it is one of the server's own (a name of the
+ * shop's network, its host name, its addresses, a name it was given in TLS_NAMES); else its mDNS name. A
+ * request naming any host in its Host header (with a matching Origin, which passes) made the server write
+ * that host into the links (found by an attack on a running server: an invitation to https://evil.example/).
+ */
+export function linkOrigin(
+  config: { PUBLIC_URL?: string | undefined; MDNS_NAME: string; TLS_NAMES: readonly string[] },
+  scheme: string,
+  host: string | undefined,
+): string {
+  if (config.PUBLIC_URL) return config.PUBLIC_URL;
+  const name = hostName(host);
+  const port = host?.slice(name.length).match(/^:(\d{1,5})$/)?.[1];
+  const label = os.hostname().toLowerCase();
+  const ours =
+    LOOPBACK_NAMES.has(name) ||
+    isPermittedName(name, LOCAL_DNS_SUFFIXES) ||
+    config.TLS_NAMES.some((n) => n.toLowerCase() === name) ||
+    name === label ||
+    name === label.split('.')[0] ||
+    ownAddresses().has(name);
+  return `${scheme}://${ours ? name : `${config.MDNS_NAME}.local`}${port ? `:${port}` : ''}`;
 }
