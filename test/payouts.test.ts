@@ -115,6 +115,8 @@ describe('paying producers by SEPA credit transfer', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.fields).toEqual([expect.objectContaining({ field: 'executionDate' })]);
+    // The sentence names the field (it said « Une des valeurs saisies : date passée… », found by a walk).
+    expect(res.body.error.message).toMatch(/^La date d’exécution : date passée/);
     const again = await shop.admin.post('/api/payouts', {
       statementIds: [statements.rucher, statements.ferme, statements.rucher],
       executionDate: '2026-12-02',
