@@ -71,8 +71,25 @@ describe('paying producers from the back office', () => {
     const shown = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' })
       .format(sum / 100)
       .replace(/[\u00a0\u202f ]/g, '\\s');
-    await page.getByRole('button', { name: new RegExp(`^Préparer le virement \\(2 relevé\\(s\\), ${shown}\\)$`) }).click();
+    const prepare = page.getByRole('button', { name: new RegExp(`^Préparer le virement \\(2 relevé\\(s\\), ${shown}\\)$`) });
     const payouts = page.getByTestId('payouts');
+    // A date already past is refused, and said under the button that asked (it was printed above the statements'
+    // table, a screen or more up, out of sight): nothing is made.
+    const execution = payouts.getByLabel('Exécution le');
+    const planned = await execution.inputValue();
+    const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(Date.now() - 86_400_000);
+    const before = (await manager.get('/api/payouts')).body.length;
+    await execution.fill(yesterday);
+    await prepare.click();
+    const refused = payouts.getByRole('alert');
+    await expect.poll(() => text(refused)).toContain('date passée');
+    const [message, button] = [await refused.boundingBox(), await prepare.boundingBox()];
+    expect(message!.y).toBeGreaterThanOrEqual(0);
+    expect(message!.y + message!.height).toBeLessThanOrEqual(TABLET.height);
+    expect(Math.abs(message!.y - button!.y)).toBeLessThan(200);
+    expect((await manager.get('/api/payouts')).body.length).toBe(before);
+    await execution.fill(planned);
+    await prepare.click();
     await expect.poll(() => text(payouts)).toContain('À envoyer à la banque');
     expect(await text(payouts)).toContain(`${a!.code}`);
     expect((await accessibilityProblems(page)).join('\n')).toBe('');

@@ -5,6 +5,7 @@ import { settlementApi } from '../../shared/api/settlement.ts';
 import { ApiError, call, errorText, link } from '../api.ts';
 import { day, monthEnd, previousMonth, today } from '../format.ts';
 import type { T } from '../i18n.ts';
+import { Choice } from './Choice.tsx';
 
 /**
  * The accountant's files for a period: the FEC, the sales journal, the statements. Fetched rather than
@@ -137,10 +138,14 @@ export function ConsignmentModel({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
       <form class="grid-form" onSubmit={save}>
         <label>
           {t('bo.acc.modelChoice')}
-          <select name="model" defaultValue={view.model}>
-            <option value="mandataire">{t('bo.acc.mandataire')}</option>
-            <option value="commissionnaire">{t('bo.acc.commissionnaire')}</option>
-          </select>
+          <Choice
+            name="model"
+            value={view.model}
+            options={[
+              ['mandataire', t('bo.acc.mandataire')],
+              ['commissionnaire', t('bo.acc.commissionnaire')],
+            ]}
+          />
         </label>
         {!view.free && (
           <label>

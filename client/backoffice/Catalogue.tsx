@@ -1,6 +1,6 @@
 import { OUTLET_CODES } from '../../shared/api/common.ts';
 import { formatIban } from '../../shared/banking.ts';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { parseEuros } from '../../shared/money.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { call, errorText } from '../api.ts';
@@ -31,6 +31,13 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
   const [editing, setEditing] = useState<number | null>(null);
   const [recipeOf, setRecipeOf] = useState<number | null>(null);
   const [editingProducer, setEditingProducer] = useState<number | null>(null);
+  // The « Modifier » button an editor was opened from gets the keyboard back when it closes (it fell to the body).
+  const [focusBack, setFocusBack] = useState<string | null>(null);
+  useEffect(() => {
+    if (focusBack === null) return;
+    document.getElementById(focusBack)?.focus();
+    setFocusBack(null);
+  }, [focusBack]);
   const [categories, setCategories] = useState<Category[]>([]);
   const [producerFilter, setProducerFilter] = useState('');
   const [categoryFilter, setCategoryFilter] = useState('');
@@ -131,6 +138,7 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
                       producer={p}
                       onDone={() => {
                         setEditingProducer(null);
+                        setFocusBack(`edit-producer-${p.id}`);
                         refresh();
                       }}
                     />
@@ -150,7 +158,12 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
                   </td>
                   <td class="num">{rate(p.commissionBp, lang)}</td>
                   <td>
-                    <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditingProducer(p.id)}>
+                    <button
+                      id={`edit-producer-${p.id}`}
+                      class="secondary"
+                      aria-label={t('bo.cat.editOf', { name: p.name })}
+                      onClick={() => setEditingProducer(p.id)}
+                    >
                       {t('bo.cat.edit')}
                     </button>
                   </td>
@@ -241,6 +254,7 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
                       categories={categories}
                       onDone={() => {
                         setEditing(null);
+                        setFocusBack(`edit-product-${p.id}`);
                         refresh();
                       }}
                     />
@@ -297,7 +311,12 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
                   </td>
                   <td class="num">{p.onHand === null ? '—' : quantity(p.onHand, p.unit, lang)}</td>
                   <td>
-                    <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>
+                    <button
+                      id={`edit-product-${p.id}`}
+                      class="secondary"
+                      aria-label={t('bo.cat.editOf', { name: p.name })}
+                      onClick={() => setEditing(p.id)}
+                    >
                       {t('bo.cat.edit')}
                     </button>
                     {/* The house's dishes sold by the piece are cooked with the producers' goods (not a
@@ -575,6 +594,7 @@ function contactFields(f: FormData) {
 /** `network`: the editor manages the whole network; a manager tied to a site edits the contact details only. */
 function EditProducer({ t, producer, network, onDone }: { t: T; producer: Producer; network: boolean; onDone: () => void }) {
   const [error, setError] = useState('');
+  const first = useFocusOnOpen();
   async function submit(e: Event) {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
@@ -609,7 +629,7 @@ function EditProducer({ t, producer, network, onDone }: { t: T; producer: Produc
     <form onSubmit={submit} class="grid-form edit-producer">
       <label>
         {t('bo.cat.name')}
-        <input name="name" required maxLength={80} defaultValue={producer.name} />
+        <input ref={first} name="name" required maxLength={80} defaultValue={producer.name} />
       </label>
       <label>
         {t('bo.cat.legalName')}
@@ -673,6 +693,13 @@ function EditProducer({ t, producer, network, onDone }: { t: T; producer: Produc
   );
 }
 
+/** An inline editor takes the keyboard when it opens: its first field, not the button that has just gone. */
+function useFocusOnOpen() {
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  return first;
+}
+
 /**
  * Everything about a product: name, producer, category, price and VAT (the server logs every price
  * change), PLU, where it is sold, stock tracking and its low-stock threshold, its barcodes.
@@ -692,6 +719,7 @@ function EditProduct({
 }) {
   const [error, setError] = useState('');
   const [codes, setCodes] = useState<string[]>(product.barcodes);
+  const first = useFocusOnOpen();
   const [newCode, setNewCode] = useState('');
   async function submit(e: Event) {
     e.preventDefault();
@@ -728,7 +756,7 @@ function EditProduct({
     <form onSubmit={submit} class="grid-form edit-row">
       <label>
         {t('bo.cat.name')}
-        <input name="name" required maxLength={120} defaultValue={product.name} />
+        <input ref={first} name="name" required maxLength={120} defaultValue={product.name} />
       </label>
       <label>
         {t('bo.cat.producer')}

@@ -47,6 +47,20 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
   // Counts the slips recorded here: the list below shows each new one.
   const [recorded, setRecorded] = useState(0);
   const scanRef = useRef<HTMLInputElement>(null);
+  // Where the keyboard goes once a line is removed (its « × » is gone): the × now in its place, else the
+  // previous line's, else the scanner's field.
+  const afterRemove = useRef<number | null | undefined>(undefined);
+  useEffect(() => {
+    if (afterRemove.current === undefined) return;
+    const next = afterRemove.current;
+    afterRemove.current = undefined;
+    if (next === null) scanRef.current?.focus();
+    else document.getElementById(`remove-line-${next}`)?.focus();
+  }, [lines]);
+  const remove = (i: number) => {
+    afterRemove.current = (lines[i + 1] ?? lines[i - 1])?.product.id ?? null;
+    setLines(lines.filter((_, j) => j !== i));
+  };
   // A scanner is faster than the network: a code read before the producer's goods arrive waits for them.
   const loaded = useRef<Promise<Product[]>>(Promise.resolve([]));
 
@@ -229,10 +243,11 @@ export function Deposit({ t, lang }: { t: T; lang: Lang }) {
                       </td>
                       <td>
                         <button
+                          id={`remove-line-${l.product.id}`}
                           class="secondary"
                           type="button"
                           aria-label={t('bo.dep.remove', { name: l.product.name })}
-                          onClick={() => setLines(lines.filter((_, j) => j !== i))}
+                          onClick={() => remove(i)}
                         >
                           ×
                         </button>

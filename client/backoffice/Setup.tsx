@@ -1,4 +1,5 @@
 import { OUTLET_CODES } from '../../shared/api/common.ts';
+import { Fragment, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../../shared/i18n/index.ts';
 import type { z } from 'zod';
@@ -9,6 +10,8 @@ import { tillsApi, type DeviceView as Device, type OutletView as OutletRow, type
 import { call, errorText } from '../api.ts';
 import { authApi } from '../../shared/api/auth.ts';
 import { ago, moment, orAsTyped } from '../format.ts';
+import { parseEuros } from '../../shared/money.ts';
+import { FormOutcome } from '../form-outcome.tsx';
 import { Choice } from './Choice.tsx';
 import type { T } from '../i18n.ts';
 import { catalogApi, type ProducerView as ProducerRow } from '../../shared/api/catalog.ts';
@@ -325,6 +328,8 @@ function Users({
   const [reset, setReset] = useState<{ id: number; what: 'pin' | 'password' } | null>(null);
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
+  // Which form or row the message is about, shown there: 'list' (loading), 'create', or `user-<id>`.
+  const [where, setWhere] = useState('list');
   const [me, setMe] = useState(0);
   const load = () =>
     call(usersApi.list)
@@ -339,9 +344,10 @@ function Users({
       .then(setProducers)
       .catch(() => undefined);
   }, []);
-  const run = async (f: () => Promise<unknown>, ok = '') => {
+  const run = async (at: string, f: () => Promise<unknown>, ok = '') => {
     setError('');
     setDone('');
+    setWhere(at);
     try {
       await f();
       setDone(ok);
@@ -361,7 +367,7 @@ function Users({
     for (const k of ['login', 'password', 'pin'] as const) if (str(f, k)) body[k] = str(f, k);
     if (role === 'producer' && str(f, 'producerId')) body.producerId = Number(str(f, 'producerId'));
     if (['cashier', 'waiter'].includes(role) && str(f, 'outletId')) body.outletId = Number(str(f, 'outletId'));
-    if (await run(() => call(usersApi.create, { body }), t('bo.setup.userCreated', { name: str(f, 'displayName') })))
+    if (await run('create', () => call(usersApi.create, { body }), t('bo.setup.userCreated', { name: str(f, 'displayName') })))
       (e.target as HTMLFormElement).reset();
   }
   async function submitReset(e: Event, u: User, what: 'pin' | 'password') {
@@ -369,6 +375,7 @@ function Users({
     const value = str(fd(e), 'secret');
     if (
       await run(
+        `user-${u.id}`,
         () =>
           what === 'pin'
             ? call(usersApi.setPin, { params: { id: u.id }, body: { pin: value } })
@@ -383,16 +390,7 @@ function Users({
   return (
     <section class="panel" data-testid="users">
       <h3>{t('bo.setup.users')}</h3>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {done && (
-        <p class="ok" role="status">
-          {done}
-        </p>
-      )}
+      {where === 'list' && <FormOutcome error={error} done={done} />}
       <table class="figures">
         <thead>
           <tr>
@@ -452,7 +450,11 @@ function Users({
                       <button
                         aria-label={t('bo.setup.unlockOf', { name: u.displayName })}
                         onClick={() =>
-                          run(() => call(usersApi.unlock, { params: { id: u.id } }), t('bo.setup.unlocked', { name: u.displayName }))
+                          run(
+                            `user-${u.id}`,
+                            () => call(usersApi.unlock, { params: { id: u.id } }),
+                            t('bo.setup.unlocked', { name: u.displayName }),
+                          )
                         }
                       >
                         {t('bo.setup.unlock')}
@@ -479,7 +481,9 @@ function Users({
                     {u.id !== me && (
                       <button
                         class="secondary"
-                        onClick={() => run(() => call(usersApi.update, { params: { id: u.id }, body: { active: !u.active } }))}
+                        onClick={() =>
+                          run(`user-${u.id}`, () => call(usersApi.update, { params: { id: u.id }, body: { active: !u.active } }))
+                        }
                       >
                         {t(u.active ? 'bo.setup.disable' : 'bo.setup.enable')}
                       </button>
@@ -488,6 +492,7 @@ function Users({
                 ) : (
                   <small class="muted">{t(network ? 'bo.setup.adminOnly' : 'bo.setup.networkOnly')}</small>
                 )}
+                {where === `user-${u.id}` && <FormOutcome error={error} done={done} />}
               </td>
             </tr>
           ))}
@@ -510,8 +515,9 @@ function Users({
               ))}
             </select>
           </label>
+          {/* Keyed: without it Preact reuses the PIN's <input> for the login and leaves its digits-only pattern on it. */}
           {['cashier', 'waiter'].includes(role) ? (
-            <>
+            <Fragment key="pin-user">
               <label>
                 {t('bo.setup.pin')}
                 <input name="pin" type="password" inputMode="numeric" autoComplete="new-password" required pattern="\d{4,8}" />
@@ -527,9 +533,9 @@ function Users({
                   ))}
                 </select>
               </label>
-            </>
+            </Fragment>
           ) : (
-            <>
+            <Fragment key="login-user">
               <label>
                 {t('login.login')}
                 <input name="login" required autoComplete="off" />
@@ -555,8 +561,9 @@ function Users({
                   <input name="pin" type="password" inputMode="numeric" autoComplete="new-password" pattern="\d{4,8}" />
                 </label>
               )}
-            </>
+            </Fragment>
           )}
+          {where === 'create' && <FormOutcome error={error} done={done} />}
           <div class="actions wide">
             <button type="submit">{t('bo.setup.create')}</button>
           </div>
@@ -579,9 +586,12 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const [editing, setEditing] = useState<number | null>(null);
-  const run = async (f: () => Promise<unknown>, ok = '') => {
+  // Which form or row the message is about, shown there: 'create', `edit-<id>` or `printer-<id>`.
+  const [where, setWhere] = useState('');
+  const run = async (at: string, f: () => Promise<unknown>, ok = '') => {
     setError('');
     setDone('');
+    setWhere(at);
     try {
       await f();
       setDone(ok);
@@ -604,27 +614,22 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
   });
   async function create(e: Event) {
     e.preventDefault();
-    if (await run(() => call(printingApi.create, { body: { ...body(fd(e)), active: true } }))) (e.target as HTMLFormElement).reset();
+    if (await run('create', () => call(printingApi.create, { body: { ...body(fd(e)), active: true } })))
+      (e.target as HTMLFormElement).reset();
   }
   async function save(e: Event, p: Printer) {
     e.preventDefault();
     // An unticked box is not in the form's data at all: "in service" is read as ticked or not.
-    if (await run(() => call(printingApi.update, { params: { id: p.id }, body: { ...body(fd(e)), active: fd(e).get('active') === 'on' } })))
+    if (
+      await run(`edit-${p.id}`, () =>
+        call(printingApi.update, { params: { id: p.id }, body: { ...body(fd(e)), active: fd(e).get('active') === 'on' } }),
+      )
+    )
       setEditing(null);
   }
   return (
     <section class="panel" data-testid="printers">
       <h3>{t('bo.setup.printers')}</h3>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {done && (
-        <p class="ok" role="status">
-          {done}
-        </p>
-      )}
       <table class="figures">
         <thead>
           <tr>
@@ -639,7 +644,9 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
             editing === p.id ? (
               <tr key={p.id}>
                 <td colSpan={4}>
-                  <PrinterForm t={t} printer={p} onSubmit={(e) => save(e, p)} onCancel={() => setEditing(null)} />
+                  <PrinterForm t={t} printer={p} onSubmit={(e) => save(e, p)} onCancel={() => setEditing(null)}>
+                    {where === `edit-${p.id}` && <FormOutcome error={error} done={done} />}
+                  </PrinterForm>
                 </td>
               </tr>
             ) : (
@@ -665,7 +672,11 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
                     class="secondary"
                     disabled={!p.active}
                     onClick={() =>
-                      run(() => call(printingApi.testPage, { params: { id: p.id } }), t('bo.setup.testSent', { name: p.name }))
+                      run(
+                        `printer-${p.id}`,
+                        () => call(printingApi.testPage, { params: { id: p.id } }),
+                        t('bo.setup.testSent', { name: p.name }),
+                      )
                     }
                   >
                     {t('bo.setup.test')}
@@ -673,6 +684,7 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
                   <button class="secondary" aria-label={t('bo.cat.editOf', { name: p.name })} onClick={() => setEditing(p.id)}>
                     {t('bo.cat.edit')}
                   </button>
+                  {where === `printer-${p.id}` && <FormOutcome error={error} done={done} />}
                 </td>
               </tr>
             ),
@@ -681,7 +693,9 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
       </table>
       <details class="form-box">
         <summary>{t('bo.setup.newPrinter')}</summary>
-        <PrinterForm t={t} onSubmit={create} />
+        <PrinterForm t={t} onSubmit={create}>
+          {where === 'create' && <FormOutcome error={error} done={done} />}
+        </PrinterForm>
       </details>
       <Jobs t={t} lang={lang} onChange={onChange} />
     </section>
@@ -790,7 +804,20 @@ function Jobs({ t, lang, onChange }: { t: T; lang: Lang; onChange: () => void })
   );
 }
 
-function PrinterForm({ t, printer, onSubmit, onCancel }: { t: T; printer?: Printer; onSubmit: (e: Event) => void; onCancel?: () => void }) {
+function PrinterForm({
+  t,
+  printer,
+  onSubmit,
+  onCancel,
+  children,
+}: {
+  t: T;
+  printer?: Printer;
+  onSubmit: (e: Event) => void;
+  onCancel?: () => void;
+  /** What the last save came to, shown above the buttons. */
+  children?: ComponentChildren;
+}) {
   return (
     <form class="grid-form" onSubmit={onSubmit}>
       <label>
@@ -852,6 +879,7 @@ function PrinterForm({ t, printer, onSubmit, onCancel }: { t: T; printer?: Print
           {t('bo.setup.active')}
         </label>
       )}
+      {children}
       <div class="actions wide">
         <button type="submit">{t(printer ? 'bo.cat.save' : 'bo.setup.create')}</button>
         {onCancel && (
@@ -915,9 +943,16 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
         'bic',
       ].map((k) => [k, k === 'siret' ? str(f, k).replace(/\s/g, '') : str(f, k)]),
     );
-    // Whole euros typed; empty: no share capital printed. Not a number reaches the server, which names it.
-    const capital = str(f, 'shareCapital').replace(/\s/g, '').replace(',', '.');
-    body.shareCapitalCents = capital ? Math.round(Number(capital) * 100) : null;
+    // Empty: no share capital printed. Anything typed must read as euros ("10 000 €", "10 000,50"): a word
+    // would reach the server as NaN, sent as null, and erase the capital.
+    const typed = str(f, 'shareCapital');
+    const capital = typed ? parseEuros(typed) : null;
+    if (typed && (capital === null || capital < 0)) {
+      setDone('');
+      setError({ where: 'identity', text: t('bo.setup.badShareCapital', { typed }) });
+      return;
+    }
+    body.shareCapitalCents = capital;
     const withYear = { ...body, fiscalYearEndMonth: Number(str(f, 'fiscalYearEndMonth') || '12') };
     void run('identity', () => call(settingsApi.identity, { body: withYear as unknown as z.input<typeof settingsApi.identity.body> }));
   };
@@ -978,13 +1013,14 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
           {field('bic', 'bo.setup.bic', { maxLength: 11, autoComplete: 'off' })}
           <label>
             {t('bo.setup.fiscalYearEnd')}
-            <select name="fiscalYearEndMonth" defaultValue={String(id?.fiscalYearEndMonth ?? 12)}>
-              {Array.from({ length: 12 }, (_, i) => (
-                <option key={i} value={String(i + 1)}>
-                  {new Date(Date.UTC(2026, i, 1)).toLocaleDateString(lang, { month: 'long', timeZone: 'UTC' })}
-                </option>
-              ))}
-            </select>
+            <Choice
+              name="fiscalYearEndMonth"
+              value={String(id?.fiscalYearEndMonth ?? 12)}
+              options={Array.from({ length: 12 }, (_, i): [string, string] => [
+                String(i + 1),
+                new Date(Date.UTC(2026, i, 1)).toLocaleDateString(lang, { month: 'long', timeZone: 'UTC' }),
+              ])}
+            />
           </label>
           <label class="wide">
             {t('bo.setup.footer')}

@@ -8,6 +8,7 @@ import { day, euros, monthEnd, previousMonth, today } from '../format.ts';
 import { nextBankDay } from '../../shared/banking.ts';
 import { useSocket } from '../realtime.ts';
 import type { T } from '../i18n.ts';
+import { FormOutcome } from '../form-outcome.tsx';
 import { catalogApi, type ProducerView as Producer } from '../../shared/api/catalog.ts';
 
 /** The month's statements for the managers: one action issues them all, with a progress bar; then payments. */
@@ -38,6 +39,8 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   // The first day the bank executes transfers (a Sunday's was offered).
   const [execution, setExecution] = useState(nextBankDay(today()));
   const [payouts, setPayouts] = useState<PayoutView[]>([]);
+  // The transfers' own message, shown in their section (the page's is a screen or more above).
+  const [payoutError, setPayoutError] = useState('');
   const loadPayouts = () =>
     call(payoutsApi.list)
       .then(setPayouts)
@@ -47,21 +50,23 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   const pickedTotal = pickedList.reduce((sum, s) => sum + s.netCents, 0);
   async function preparePayout() {
     setError('');
+    setPayoutError('');
     try {
       await call(payoutsApi.create, { body: { statementIds: pickedList.map((s) => s.id), executionDate: execution } });
       setPicked(new Set());
       await loadPayouts();
     } catch (err) {
-      setError(errorText(err));
+      setPayoutError(errorText(err));
     }
   }
   async function settlePayout(p: PayoutView, how: 'confirm' | 'cancel') {
     setError('');
+    setPayoutError('');
     try {
       await call(how === 'confirm' ? payoutsApi.confirm : payoutsApi.cancel, { params: { id: p.id } });
       await Promise.all([loadPayouts(), reload()]);
     } catch (err) {
-      setError(errorText(err));
+      setPayoutError(errorText(err));
     }
   }
 
@@ -162,11 +167,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
         </p>
       )}
       {unfinished && !(next && !next.finished && month === next.month) && <p class="notice">{t('mgr.monthRunning')}</p>}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormOutcome error={error} />
       {run && (
         <div class="progress-block" aria-live="polite">
           <progress max={100} value={percent} aria-label={t('mgr.issueAll')} />
@@ -284,6 +285,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
             {t('mgr.payout.prepare', { n: pickedList.length, total: euros(pickedTotal, lang) })}
           </button>
         </div>
+        <FormOutcome error={payoutError} />
         {payouts.length > 0 && (
           <table class="list">
             <thead>

@@ -995,6 +995,7 @@ export const enPages: PagesCatalogue = {
   'field.note@sales': 'The ticket’s note',
   'bo.setup.legalForm': 'Legal form (e.g. SCIC SAS), printed with the legal name',
   'bo.setup.shareCapital': 'Share capital in euros (empty: not printed)',
+  'bo.setup.badShareCapital': 'Share capital: “{typed}” is not an amount in euros (e.g. 10,000 or 10,000.50). Nothing was saved.',
   'bo.setup.mealVoucherCap': 'Meal vouchers: cap per ticket, in euros',
   'bo.setup.mealVoucherCapHelp': '25 € per day and employee since 2026: the till applies it to each ticket.',
   'bo.setup.mealVoucherOnSundays': 'Accept meal vouchers on Sundays and public holidays',

@@ -1000,6 +1000,8 @@ export const frPages = {
   'field.note@sales': 'La note du ticket',
   'bo.setup.legalForm': 'Forme juridique (ex. SCIC SAS), imprimée avec la raison sociale',
   'bo.setup.shareCapital': 'Capital social en euros (vide : non imprimé)',
+  'bo.setup.badShareCapital':
+    'Capital social : « {typed} » n’est pas un montant en euros (ex. 10 000 ou 10 000,50). Rien n’a été enregistré.',
   'bo.setup.mealVoucherCap': 'Titres-restaurant : plafond par ticket, en euros',
   'bo.setup.mealVoucherCapHelp': '25 € par jour et par salarié depuis 2026 : la caisse l’applique à chaque ticket.',
   'bo.setup.mealVoucherOnSundays': 'Accepter les titres-restaurant le dimanche et les jours fériés',
