@@ -132,6 +132,16 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
       totalCents: 1040,
     });
     expect(sale.status, JSON.stringify(sale.body)).toBe(201);
+    // More than the drawer should hold is refused from the back office (it left −50,00 € expected, found by a
+    // walk): before the deposit, 150,00 + 20,00 − 9,60 + 20,00 − 43,50 = 136,90 €; 137,00 € would leave −0,10 €.
+    const tooMuch = await move(shop.admin, { kind: 'out', reason: 'bank_deposit', amountCents: 13700, outlet: 'shop' });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.body.error.fields.map((f: any) => [f.field, f.reason.replace(/[\u00a0\u202f]/g, ' ')])).toEqual([
+      ['amountCents', 'au plus 136,90 € (attendu dans le tiroir)'],
+    ]);
+    expect(tooMuch.body.error.message.replace(/[\u00a0\u202f]/g, ' ')).toBe(
+      'Le tiroir ne doit contenir que 136,90 € le 23/11/2026 : une sortie de 137,00 € le mettrait à -0,10 €. Comptez d’abord le fond de caisse, ou corrigez par une entrée.',
+    );
     // A manager's bank deposit from the back office, for the shop's drawer as a whole.
     expect((await move(shop.admin, { kind: 'out', reason: 'bank_deposit', amountCents: 6000, outlet: 'shop' })).status).toBe(201);
 

@@ -171,9 +171,13 @@ describe('paying producers by SEPA credit transfer', () => {
     // While the file waits, the statements cannot be paid by hand nor put in another file.
     const byHand = await shop.admin.post(`/api/statements/${statements.rucher}/payment`, { paidOn: '2026-12-02', method: 'cheque' });
     expect(byHand.status).toBe(409);
+    // The file is named as the back office lists it (it said « virement n° 1 », a number shown nowhere).
+    expect(byHand.body.error.message).toBe(
+      'Ce relevé est dans le virement CPT-20261201-0001, en attente : confirmez-le ou annulez-le d’abord.',
+    );
     const twice = await shop.admin.post('/api/payouts', { statementIds: [statements.rucher], executionDate: '2026-12-03' });
     expect(twice.status).toBe(400);
-    expect(twice.body.error.fields[0].reason).toBe('REL-000001 est déjà dans le virement n° 1 en attente');
+    expect(twice.body.error.fields[0].reason).toBe('REL-000001 est déjà dans le virement CPT-20261201-0001 en attente');
   });
 
   it('marks each statement paid by transfer once the file went to the bank, and the producer sees it', async () => {

@@ -235,6 +235,8 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
     await options.getByLabel('Moyen de paiement 2').fill('Monnaie locale (Le Sol)');
     await options.getByLabel('Remise maximale sans responsable (%)').fill('7,5');
     await options.getByLabel('Verrouillage après inactivité (minutes, 0 : jamais)').fill('2');
+    // An amount as the French write it, thousands apart (it became NaN, sent as null): 1 500 € is 150 000 cents.
+    await options.getByLabel('Espèces : confirmation d’un responsable au-delà de, en euros (0 : jamais)').fill('1 500');
     await options.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(() => text(options.getByRole('status'))).toBe('Enregistré.');
     // 7,5 % = 750 basis points; 2 minutes = 120 s; the new method's code is made from its label.
@@ -251,10 +253,10 @@ describe('tills, users, printers and settings', { timeout: 90_000 }, () => {
       cashOutApprovalCents: 5000,
       // Left ticked: a day without its Z blocks sales 24 h after its end.
       missedZBlocks: true,
-      // Left as they were: meal vouchers up to 25 € a ticket, not on Sundays; cash above 1 000 € confirmed.
+      // Left as they were: meal vouchers up to 25 € a ticket, not on Sundays. Cash above 1 500 € confirmed.
       mealVoucherCapCents: 2500,
       mealVoucherOnSundays: false,
-      cashApprovalAboveCents: 100_000,
+      cashApprovalAboveCents: 150_000,
     });
     await screenshot(page, 'setup-laptop-settings', { fullPage: true });
   });

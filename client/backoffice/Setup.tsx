@@ -960,6 +960,9 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
     e.preventDefault();
     const f = fd(e);
     const pct = Number(str(f, 'limit').replace(',', '.'));
+    // An amount as the French write it (« 1 000 », « 150,50 € »); empty is 0 (no limit); anything else goes as
+    // typed, for the server to name (« 1 000 » became NaN, sent as null).
+    const amount = (k: string) => (str(f, k).trim() ? orAsTyped(parseEuros(str(f, k)), str(f, k)) : 0);
     void run('till', () =>
       call(settingsApi.till, {
         body: {
@@ -970,11 +973,11 @@ function ShopSettings({ t, lang }: { t: T; lang: Lang }) {
           autoLockSeconds: Math.round(Number(str(f, 'autoLock')) * 60),
           tipsOnCard: f.get('tipsOnCard') === 'on',
           missedZBlocks: f.get('missedZBlocks') === 'on',
-          voidApprovalCents: Math.round(Number(str(f, 'voidApproval').replace(',', '.') || '0') * 100),
-          cashOutApprovalCents: Math.round(Number(str(f, 'cashOutApproval').replace(',', '.') || '0') * 100),
-          mealVoucherCapCents: Math.round(Number(str(f, 'mealVoucherCap').replace(',', '.') || '0') * 100),
+          voidApprovalCents: amount('voidApproval'),
+          cashOutApprovalCents: amount('cashOutApproval'),
+          mealVoucherCapCents: amount('mealVoucherCap'),
           mealVoucherOnSundays: f.get('mealVoucherOnSundays') === 'on',
-          cashApprovalAboveCents: Math.round(Number(str(f, 'cashApprovalAbove').replace(',', '.') || '0') * 100),
+          cashApprovalAboveCents: amount('cashApprovalAbove'),
         },
       }),
     );

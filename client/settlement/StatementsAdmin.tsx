@@ -47,6 +47,11 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
       .catch(() => {});
   useEffect(() => void loadPayouts(), []);
   const pickedList = list.filter((s) => picked.has(s.id));
+  // A statement in a SEPA file not yet confirmed or cancelled: neither ticked again nor paid by hand (both
+  // were offered, then refused with a 409; found by a walk).
+  const inFile = new Map(
+    payouts.filter((p) => p.status === 'pending').flatMap((p) => p.items.map((i) => [i.statementId, p.msgId] as const)),
+  );
   const pickedTotal = pickedList.reduce((sum, s) => sum + s.netCents, 0);
   async function preparePayout() {
     setError('');
@@ -208,7 +213,7 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
             {list.map((s) => (
               <tr key={s.id}>
                 <td>
-                  {!s.paidOn && s.netCents > 0 && (
+                  {!s.paidOn && s.netCents > 0 && !inFile.has(s.id) && (
                     <input
                       type="checkbox"
                       checked={picked.has(s.id)}
@@ -229,24 +234,32 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
                     {day(s.from, lang)} – {day(s.to, lang)}
                   </small>
                 </td>
-                <td class="r">{euros(s.grossCents, lang)}</td>
-                <td class="r">
+                <td class="r" data-label={t('portal.sales.amount')}>
+                  {euros(s.grossCents, lang)}
+                </td>
+                <td class="r" data-label={t('portal.statements.net')}>
                   <strong>{euros(s.netCents, lang)}</strong>
                 </td>
                 <td>
                   {s.paidOn ? (
                     <span class="paid">{t('portal.statements.paid', { date: day(s.paidOn, lang) })}</span>
+                  ) : inFile.has(s.id) ? (
+                    <span class="muted" data-testid="in-payout">
+                      {t('mgr.payout.inFile', { file: inFile.get(s.id)! })}
+                    </span>
                   ) : (
                     <form class="inline" onSubmit={(e) => markPaid(e, s)}>
-                      <input type="date" name="paidOn" defaultValue={today()} aria-label="date" />
-                      <select name="method" aria-label="mode">
+                      <input type="date" name="paidOn" defaultValue={today()} aria-label={t('mgr.paidOnOf', { code: s.code })} />
+                      <select name="method" aria-label={t('mgr.methodOf', { code: s.code })}>
                         {(['transfer', 'cheque', 'cash'] as const).map((m) => (
                           <option key={m} value={m}>
                             {t(`mgr.method.${m}` as MessageKey)}
                           </option>
                         ))}
                       </select>
-                      <button type="submit">{t('mgr.markPaid')}</button>
+                      <button type="submit" aria-label={t('mgr.markPaidOf', { code: s.code, name: s.producerName })}>
+                        {t('mgr.markPaid')}
+                      </button>
                     </form>
                   )}
                 </td>
@@ -304,8 +317,8 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
                     {p.msgId}
                     <small class="muted block">{p.items.map((i) => `${i.code} ${i.producerName}`).join(', ')}</small>
                   </td>
-                  <td>{day(p.executionDate, lang)}</td>
-                  <td class="r">
+                  <td data-label={t('mgr.payout.execution')}>{day(p.executionDate, lang)}</td>
+                  <td class="r" data-label={t('mgr.payout.amount')}>
                     {euros(p.totalCents, lang)}
                     <small class="muted block">{t('mgr.payout.count', { n: p.count })}</small>
                   </td>

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { cashMovementBody, CashMovementView } from '../../shared/api/drawer.ts';
-import { businessDay } from '../../shared/time.ts';
+import { businessDay, frDay } from '../../shared/time.ts';
 import type { Database, Db, OutletCode } from '../../db/schema.ts';
 import { checkApproval } from '../auth/approval.ts';
 import { sha256Hex } from '../auth/secrets.ts';
@@ -17,6 +17,8 @@ import { firstOpenDay } from '../sales/record.ts';
 import { tillOptions } from '../settings/settings.ts';
 import { missedZ } from '../closing/missed-z.ts';
 import { firstSiteId, outletAt, siteOfOutlet } from '../sites/sites.ts';
+import { dayFigures } from '../closing/figures.ts';
+import { formatEuros, type Cents } from '../../shared/money.ts';
 
 type Body = z.output<typeof cashMovementBody>;
 
@@ -95,6 +97,22 @@ export async function recordCashMovement(
               : `Une sortie de plus de ${(limit / 100).toFixed(2).replace('.', ',')} € demande le code d’un gérant.`,
             [{ field: 'approval', reason: 'accord d’un gérant requis' }],
           );
+      }
+    }
+    // From the back office, cash taken out cannot be more than the drawer should hold: it left −50,00 €
+    // expected on a day with no float and no sale (found by a walk). A tablet's movement is not refused here:
+    // its own tickets may still be on their way, and what it queued offline must not come back refused.
+    if (body.kind === 'out' && actor.tillId === null) {
+      const expected = (await drawerDays(trx, outletId, { from: day, to: day }))(
+        day,
+        ticketCash(await dayFigures(trx, outletId, { from: day, to: day })),
+      ).expectedCents;
+      if (body.amountCents > expected) {
+        const eur = (c: number) => formatEuros(c as Cents);
+        throw new Unprocessable(
+          `Le tiroir ne doit contenir que ${eur(expected)} le ${frDay(day)} : une sortie de ${eur(body.amountCents)} le mettrait à ${eur(expected - body.amountCents)}. Comptez d’abord le fond de caisse, ou corrigez par une entrée.`,
+          [{ field: 'amountCents', reason: `au plus ${eur(Math.max(0, expected))} (attendu dans le tiroir)` }],
+        );
       }
     }
     if (body.kind === 'float') {

@@ -132,11 +132,11 @@ export async function createPayout(
     const pending = await trx
       .selectFrom('payout_items as i')
       .innerJoin('payouts as p', 'p.id', 'i.payout_id')
-      .select(['i.statement_id', 'p.id'])
+      .select(['i.statement_id', 'p.msg_id'])
       .where('p.status', '=', 'pending')
       .where('i.statement_id', 'in', [...seen])
       .execute();
-    const inPending = new Map(pending.map((r) => [r.statement_id, r.id]));
+    const inPending = new Map(pending.map((r) => [r.statement_id, r.msg_id]));
     input.statementIds.forEach((id, i) => {
       const s = byId.get(id);
       const field = `statementIds.${i}`;
@@ -146,7 +146,7 @@ export async function createPayout(
       else if (s.net_cents <= 0)
         problems.push({ field, reason: `${code} (${s.name}) : rien à verser, le producteur doit ${formatEuros(-s.net_cents as Cents)}` });
       else if (!s.iban) problems.push({ field, reason: `${s.name} n’a pas d’IBAN : renseignez-le dans sa fiche producteur` });
-      else if (inPending.has(id)) problems.push({ field, reason: `${code} est déjà dans le virement n° ${inPending.get(id)} en attente` });
+      else if (inPending.has(id)) problems.push({ field, reason: `${code} est déjà dans le virement ${inPending.get(id)} en attente` });
       return undefined;
     });
     if (problems.length) throw new Invalid(problems);

@@ -781,12 +781,13 @@ export async function markStatementPaid(db: Kysely<Database>, change: Change, id
     const pending = await trx
       .selectFrom('payout_items as i')
       .innerJoin('payouts as p', 'p.id', 'i.payout_id')
-      .select('p.id')
+      .select('p.msg_id')
       .where('i.statement_id', '=', id)
       .where('p.status', '=', 'pending')
       .executeTakeFirst();
+    // Named as the back office lists it (its file's reference), not by a number shown nowhere.
     if (pending)
-      throw new Conflict(`Ce relevé est dans le virement n° ${pending.id}, en attente : confirmez-le ou annulez-le d’abord.`, 'paidOn');
+      throw new Conflict(`Ce relevé est dans le virement ${pending.msg_id}, en attente : confirmez-le ou annulez-le d’abord.`, 'paidOn');
     return writePayment(trx, change, id, payment);
   });
 }

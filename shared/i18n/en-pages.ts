@@ -470,6 +470,10 @@ export const enPages: PagesCatalogue = {
   'mgr.statements': 'Producers’ statements',
   'mgr.month': 'Month',
   'mgr.issueAll': 'Issue every producer’s statement',
+  'mgr.payout.inFile': 'In transfer {file}, pending',
+  'mgr.paidOnOf': 'Payment date of {code}',
+  'mgr.methodOf': 'Payment method of {code}',
+  'mgr.markPaidOf': 'Mark {code} paid ({name})',
   'mgr.payout.title': 'SEPA transfers to producers',
   'mgr.payout.help':
     'Tick the statements to pay, choose the execution day, then make the file to upload to the bank’s website. Confirm once it is sent: the statements become paid.',

@@ -469,6 +469,10 @@ export const frPages = {
   'mgr.statements': 'Relevés des producteurs',
   'mgr.month': 'Mois',
   'mgr.issueAll': 'Émettre les relevés de tous les producteurs',
+  'mgr.payout.inFile': 'Dans le virement {file}, en attente',
+  'mgr.paidOnOf': 'Date du paiement de {code}',
+  'mgr.methodOf': 'Mode de paiement de {code}',
+  'mgr.markPaidOf': 'Marquer payé {code} ({name})',
   'mgr.payout.title': 'Virements SEPA aux producteurs',
   'mgr.payout.help':
     'Cochez les relevés à payer, choisissez le jour d’exécution, puis préparez le fichier à déposer sur le site de la banque. Confirmez une fois le fichier envoyé : les relevés passent payés.',
