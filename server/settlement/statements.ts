@@ -273,6 +273,7 @@ async function unsettledItems(
     quantity: l.quantity,
     unitPriceCents: l.unit_price_cents,
     amountCents: l.total_cents,
+    ...(l.gross_cents !== l.total_cents ? { discountCents: l.gross_cents - l.total_cents } : {}),
     vatRateBp: l.vat_rate_bp,
     commissionBp: rateAt(history, current, l.category_id, l.sold_at),
     carried: l.business_day < from,
