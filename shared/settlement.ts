@@ -31,6 +31,12 @@ export interface StatementItem {
   unitPriceCents: number;
   /** What the line brings the producer, incl. VAT (negative on a refund). */
   amountCents: number;
+  /**
+   * What the line was let off, incl. VAT (its own discount and its share of the ticket's): quantity × unit
+   * price − `amountCents`, negative on a refund (the discount given back with it). Absent when none, and on
+   * statements frozen before the lines said it.
+   */
+  discountCents?: number;
   vatRateBp: number;
   /** Commission rate that applies to this line (0 for kitchen use). */
   commissionBp: number;

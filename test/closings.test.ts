@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { shopSql } from './support/shop-sql.ts';
@@ -151,6 +155,25 @@ describe('closings (Z), X reports and closed days', () => {
       othersUpTo: [],
     });
     expect((await shop.admin.post('/api/closings/day', { outlet: 'shop', day: '2026-10-30', cashCountedCents: 500 })).status).toBe(409);
+  });
+
+  it('lists the Z’s sales per producer on its PDF by amount, largest first, as the screen does', async () => {
+    const z = (await shop.admin.get('/api/closings?kind=day')).body.find((c: any) => c.period === '2026-10-30');
+    const res = await shop.admin.get(`/api/closings/${z.id}.pdf`);
+    expect(res.status).toBe(200);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-z-'));
+    fs.writeFileSync(path.join(dir, 'z.pdf'), res.raw);
+    const text = execFileSync('pdftotext', ['-layout', path.join(dir, 'z.pdf'), '-'])
+      .toString()
+      .replace(/\u00a0/g, ' ')
+      .replace(/[ \t]+/g, ' ');
+    const section = text.slice(text.indexOf('Par producteur'), text.indexOf('Ventes de la boutique'));
+    // Bergerie: the tomme 1193; Fournil: 2 breads 1040 − 1 refunded 520 = 520; the house: the beer 307.
+    expect([...section.matchAll(/^ ?(\S.*?) (\d+,\d\d) €$/gm)].map((m) => [m[1], m[2]])).toEqual([
+      ['Bergerie', '11,93'],
+      ['Fournil', '5,20'],
+      ['La maison', '3,07'],
+    ]);
   });
 
   it('books a ticket sold on a closed day on the next open day, never on the closed one', async () => {

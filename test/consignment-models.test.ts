@@ -25,7 +25,9 @@ import { uuidv7 } from './support/tickets.ts';
  *        1350 × 10 % = 135, 600 -> 60, 150 -> 15: lines 1215, 540, 135. Total 1890, cash 2000, change 110.
  *        Mandataire: 0 %: 1215 + 540 = 1755; 10 %: 135 / 1,1 = 122,7 -> 123 + 12.
  *        Commissionnaire: 5,5 %: 1215 / 1,055 = 1151,66 -> 1152 + 63; 10 %: 123 + 12; 20 %: 540 -> 450 + 90.
- *   Kitchen use 20/11: Jus × 2 = 900 (C), at its price, no commission.
+ *   Kitchen use 20/11: Jus × 2 = 900 (C), at its price, no commission. Its VAT follows the sales' rule: mandataire,
+ *        C charges none, so 0 % (not the Jus's 5,5 %): C's goods are 1215 + 900 = 2115 at 0 %, VAT 0;
+ *        commissionnaire, 5,5 % like C's sales, the purchase then charging no VAT under the flat rate.
  *   Z: 05/11 4558 (card); 12/11 1890 (cash expected 2000 − 110 = 1890, counted 1890); 03/12 −600 (card).
  *
  * Statements of November, issued 01/12 in the order A, B, C, paid by transfer on 05/12:
@@ -268,6 +270,12 @@ describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignmen
         435, 87, 522, 1218,
       ]);
       expect([t('c').grossCents, t('c').commissionNetCents, t('c').commissionVatCents, t('c').netOwedCents]).toEqual([2115, 182, 36, 1897]);
+      // C charges no VAT: the kitchen's Jus at 0 % like C's sales, one row of goods without VAT.
+      expect(novStatements.c.items.map((i: any) => [i.kind, i.amountCents, i.vatRateBp])).toEqual([
+        ['sale', 1215, 0],
+        ['kitchen', 900, 0],
+      ]);
+      expect(t('c').vat).toEqual([{ vatRateBp: 0, grossCents: 2115, netCents: 2115, vatCents: 0 }]);
       expect(t('a').purchase).toBeUndefined();
     } else {
       expect(t('a').purchase).toMatchObject({ regime: 'subject', netCents: 2432, vatCents: 134, grossCents: 2566, compensation: null });
@@ -278,6 +286,11 @@ describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignmen
         vatCents: 0,
         compensation: { rateBp: 443, baseCents: 1933, amountCents: 86 },
       });
+      // In its own name the shop's goods bear their rate, the kitchen's as the sales'.
+      expect(novStatements.c.items.map((i: any) => [i.kind, i.amountCents, i.vatRateBp])).toEqual([
+        ['sale', 1215, 550],
+        ['kitchen', 900, 550],
+      ]);
       expect(t('c').purchase.lines).toEqual([
         { vatRateBp: 550, commissionBp: 1500, baseCents: 1215, marginCents: 182, grossCents: 1033 },
         { vatRateBp: 550, commissionBp: 0, baseCents: 900, marginCents: 0, grossCents: 900 },
@@ -310,6 +323,11 @@ describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignmen
       .replace(/[ \t]+/g, ' ');
     if (mandataire) {
       expect(text).toContain('Net à vous verser 18,97 €');
+      // The Jus taken by the kitchen at 0 %, and the goods' VAT in a single 0 % row: 21,15 € without VAT.
+      // (pdftotext reads the narrow rate column's « 0 % » as « 0% ».)
+      expect(text).toMatch(/Restaurant Jus de pomme 2 4,50 € 0 ?% 9,00 €/);
+      expect(text).toMatch(/\n 0 ?% 21,15 € 0,00 € 21,15 €/);
+      expect(text).not.toContain('5,5 %');
     } else {
       // 5,5 %, 15 %: sales 12,15 − 1,82 = 10,33; kitchen 9,00 without commission. Purchase 19,33, no VAT.
       expect(text).toContain('5,5 % 15 % 12,15 € -1,82 € 10,33 €');

@@ -154,6 +154,29 @@ describe('the drawer’s movements and the meal voucher’s excess in the FEC', 
     // The producer is settled: 950 sold for them − 228 commission − 722 paid in cash.
     expect(auxBalance(entries, P)).toBe(0);
   });
+
+  it('gives the sales journal the cash the Z expected, float and drawer movements included', async () => {
+    const res = await shop.admin.get('/api/exports/sales-journal.csv?from=2026-11-01&to=2026-11-30');
+    expect(res.status).toBe(200);
+    const [header, ...rows] = res.raw
+      .toString('utf8')
+      .slice(1)
+      .trimEnd()
+      .split('\r\n')
+      .map((l) => l.split(';'));
+    const col = (name: string) => header!.indexOf(name);
+    const cash = rows.map((r) => [
+      r[0],
+      ...['Monnaie rendue', 'Espèces attendues', 'Espèces comptées', 'Écart de caisse'].map((n) => r[col(n)]),
+    ]);
+    // 10/11: change 0,50; expected as on the Z: 150,00 float + 10,00 cash − 0,50 change + 50,00 + 5,00 in
+    //   − 12,40 − 100,00 − 0,30 out = 101,80 (not the tickets' 9,50 alone); counted 101,80, gap 0.
+    // 11/11: no ticket; 100,00 float − 7,22 paid to the producer = 92,78; counted 92,78, gap 0.
+    expect(cash).toEqual([
+      ['10/11/2026', '0,50', '101,80', '101,80', '0,00'],
+      ['11/11/2026', '0,00', '92,78', '92,78', '0,00'],
+    ]);
+  });
 });
 
 /**

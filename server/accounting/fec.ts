@@ -594,7 +594,9 @@ export async function salesJournalCsv(db: Kysely<Database>, period: { from: stri
       ...methods.map((m) => csvCents(c.f.byPayment.find((p) => p.method === m)?.amountCents ?? 0)),
       ...(withTips ? [csvCents(c.f.tipsCents ?? 0)] : []),
       csvCents(c.f.changeCents),
-      csvCents(c.f.cashExpectedCents),
+      // The drawer's expected cash (float, cash in and out included) is what the count was checked against, as
+      // on the Z; closings from before the drawer only had the tickets' cash.
+      csvCents(c.f.drawer?.expectedCents ?? c.f.cashExpectedCents),
       c.f.cashCountedCents === null ? null : csvCents(c.f.cashCountedCents),
       c.f.cashDifferenceCents === null ? null : csvCents(c.f.cashDifferenceCents),
     ];

@@ -180,7 +180,10 @@ export function closingPdf(
       { header: 'Producteur', width: 0.7 },
       { header: 'Ventes TTC', width: 0.3, align: 'right' },
     ],
-    f.byProducer.map((p) => ({ cells: [p.producerId === null ? 'La maison' : p.name, pdfEuros(p.totalCents)] })),
+    // Largest first, as the back office's Z screen lists them (the figures keep the producers' order: chained).
+    [...f.byProducer]
+      .sort((a, b) => b.totalCents - a.totalCents)
+      .map((p) => ({ cells: [p.producerId === null ? 'La maison' : p.name, pdfEuros(p.totalCents)] })),
   );
   // The shop's own sales apart from those made for the producers (in their name, under the mandataire model).
   doc.summary([

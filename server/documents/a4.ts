@@ -88,6 +88,7 @@ export class A4Document {
 
   /** Two identity blocks side by side: who issues the document and whom it concerns. */
   parties(left: { label: string; lines: string[] }, right: { label: string; lines: string[] }) {
+    this.flushSection(60);
     const top = this.doc.y;
     const w = CONTENT_W / 2 - 10;
     const block = (x: number, b: { label: string; lines: string[] }) => {
@@ -109,18 +110,49 @@ export class A4Document {
   }
 
   heading(title: string, subtitle?: string) {
+    this.flushSection(0);
     this.doc.font('Sans-Bold').fontSize(18).fillColor(INK).text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
     if (subtitle) this.doc.font('Sans').fontSize(10).fillColor(MUTED).text(pdfText(subtitle), { width: CONTENT_W });
     this.doc.fillColor(INK).moveDown(0.8);
   }
 
+  /** A section heading, set with what follows it: never left alone at the foot of a page. */
   section(title: string) {
-    this.ensureSpace(60);
-    this.doc.moveDown(0.4).font('Sans-Bold').fontSize(11).fillColor(INK).text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
+    this.flushSection(0);
+    // The space above it is a line of what comes before, as pdfkit's moveDown measures it now.
+    this.pendingSection = { title, above: this.doc.currentLineHeight(true) * 0.4 };
+  }
+
+  private pendingSection: { title: string; above: number } | null = null;
+
+  /**
+   * Sets the pending section heading where `next` points of what follows it fit under it too (the start of
+   * a table, a summary, a paragraph's first lines), else at the top of the next page.
+   */
+  private flushSection(next: number) {
+    if (this.pendingSection === null) return;
+    const { title, above } = this.pendingSection;
+    this.pendingSection = null;
+    this.doc.font('Sans-Bold').fontSize(11);
+    const h = above + this.doc.heightOfString(pdfText(title), { width: CONTENT_W }) + this.doc.currentLineHeight(true) * 0.3;
+    this.ensureSpace(h + next);
+    // At the top of a new page, no space above.
+    if (this.doc.y > MARGIN) this.doc.y += above;
+    this.doc.fillColor(INK).text(pdfText(title), MARGIN, this.doc.y, { width: CONTENT_W });
     this.doc.moveDown(0.3);
   }
 
   paragraph(text: string, opts: { muted?: boolean; size?: number } = {}) {
+    // At least two lines of it under a heading.
+    this.flushSection(
+      Math.min(
+        this.doc
+          .font('Sans')
+          .fontSize(opts.size ?? 9)
+          .heightOfString(pdfText(text), { width: CONTENT_W }),
+        2 * this.doc.currentLineHeight(true),
+      ),
+    );
     this.doc
       .font('Sans')
       .fontSize(opts.size ?? 9)
@@ -245,10 +277,14 @@ export class A4Document {
       columns.map((c) => c.header),
       true,
     );
-    this.ensureSpace(header.h + 2 * (size + 2 * pad));
+    // The header and the first two rows (or the only one) together: a header never ends a page alone.
+    const first = rows.slice(0, 2).map((r) => layout(r.cells, !!r.bold));
+    const start = header.h + first.reduce((h, r) => h + r.h, 0);
+    this.flushSection(start);
+    this.ensureSpace(start);
     drawRow(header, { header: true });
-    for (const r of rows) {
-      const row = layout(r.cells, !!r.bold);
+    for (const [i, r] of rows.entries()) {
+      const row = first[i] ?? layout(r.cells, !!r.bold);
       if (this.doc.y + row.h > this.bottom) {
         this.doc.addPage();
         drawRow(header, { header: true });
@@ -263,6 +299,7 @@ export class A4Document {
     // DejaVu Sans is wider than Helvetica: the longest label ("Reste dû par le déposant", 12 pt bold) keeps one line.
     const w = 320;
     const x = MARGIN + CONTENT_W - w;
+    this.flushSection(rows.length * 18 + 10);
     this.ensureSpace(rows.length * 18 + 10);
     for (const r of rows) {
       const y = this.doc.y;
@@ -283,6 +320,7 @@ export class A4Document {
   /** Boxes for handwritten signatures (a deposit slip is signed by both sides). */
   signatures(labels: readonly string[]) {
     const h = 80;
+    this.flushSection(h + 20);
     this.ensureSpace(h + 20);
     const gap = 16;
     const w = (CONTENT_W - gap * (labels.length - 1)) / labels.length;
@@ -303,6 +341,7 @@ export class A4Document {
 
   /** Page numbers, footer and the DEMO mark on every page, then the bytes. */
   finish(): Promise<Buffer> {
+    this.flushSection(0);
     const range = this.doc.bufferedPageRange();
     for (let i = range.start; i < range.start + range.count; i++) {
       this.doc.switchToPage(i);

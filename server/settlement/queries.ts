@@ -14,6 +14,8 @@ export interface UnsettledLine {
   unit: 'piece' | 'kg';
   quantity: number;
   unit_price_cents: number;
+  /** Quantity × unit price, before the line's discount and its share of the ticket's. */
+  gross_cents: number;
   total_cents: number;
   vat_rate_bp: number;
   kind: 'sale' | 'refund';
@@ -56,6 +58,7 @@ export async function unsettledLines(db: Db, producerId: number, of: SalesOf): P
     'l.unit',
     'l.quantity',
     'l.unit_price_cents',
+    'l.gross_cents',
     'l.total_cents',
     'l.vat_rate_bp',
     'l.kind',

@@ -34,6 +34,21 @@ const lineColumns: Column[] = [
   { header: 'TVA', width: 0.06, align: 'right' },
   { header: 'Montant TTC', width: 0.12, align: 'right' },
 ];
+/**
+ * A table with a discounted line gets a « Remise » column, so that each line reads true: quantity × unit
+ * price + remise = amount (a line's own discount and its share of the ticket's, spread by DESIGN decision 2).
+ */
+const discountColumns: Column[] = [
+  { header: 'Date', width: 0.11 },
+  { header: 'Ticket', width: 0.16 },
+  { header: 'Article', width: 0.25 },
+  { header: 'Qté / poids', width: 0.1, align: 'right' },
+  { header: 'Prix unit. TTC', width: 0.11, align: 'right' },
+  { header: 'Remise', width: 0.09, align: 'right' },
+  { header: 'TVA', width: 0.06, align: 'right' },
+  { header: 'Montant TTC', width: 0.12, align: 'right' },
+];
+const discountOf = (i: StatementItem) => i.discountCents ?? 0;
 
 const issuedOn = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' }).format(new Date(iso));
 
@@ -70,26 +85,34 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
     `Période du ${pdfDate(s.period.from)} au ${pdfDate(s.period.to)} · ${s.draft ? 'état au' : 'émis le'} ${issuedOn(s.issuedAt)}`,
   );
 
-  const row = (i: StatementItem) => ({
-    cells: [
-      pdfDate(i.day) + (i.carried ? ' *' : ''),
-      i.reference,
-      i.name,
-      quantity(i),
-      unitPrice(i),
-      rate(i.vatRateBp),
-      pdfEuros(i.amountCents),
-    ],
-  });
+  /** The lines of one kind, with their total row; a « Remise » column when one of them was discounted. */
+  const lineTable = (lines: readonly StatementItem[], label: string, totalCents: number) => {
+    const discounted = lines.some((i) => discountOf(i) !== 0);
+    const discount = (cents: number) => (discounted ? [cents ? pdfEuros(-cents) : ''] : []);
+    doc.table(discounted ? discountColumns : lineColumns, [
+      ...lines.map((i) => ({
+        cells: [
+          pdfDate(i.day) + (i.carried ? ' *' : ''),
+          i.reference,
+          i.name,
+          quantity(i),
+          unitPrice(i),
+          ...discount(discountOf(i)),
+          rate(i.vatRateBp),
+          pdfEuros(i.amountCents),
+        ],
+      })),
+      {
+        cells: ['', '', label, '', '', ...discount(lines.reduce((s, i) => s + discountOf(i), 0)), '', pdfEuros(totalCents)],
+        bold: true,
+      },
+    ]);
+  };
   const sales = s.items.filter((i) => i.kind === 'sale');
   const refunds = s.items.filter((i) => i.kind === 'refund');
   const kitchen = s.items.filter((i) => i.kind === 'kitchen');
   doc.section(`Ventes (${sales.length} ligne${sales.length > 1 ? 's' : ''})`);
-  if (sales.length)
-    doc.table(lineColumns, [
-      ...sales.map(row),
-      { cells: ['', '', 'Total des ventes', '', '', '', pdfEuros(s.totals.salesCents)], bold: true },
-    ]);
+  if (sales.length) lineTable(sales, 'Total des ventes', s.totals.salesCents);
   else doc.paragraph('Aucune vente sur la période.', { muted: true });
   // A network of sites: what was sold, refunded and cooked at each place, then the lines of each site.
   if (s.sites?.length) {
@@ -118,10 +141,7 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
       const own = sales.filter((i) => i.site === site.name);
       if (!own.length) continue;
       doc.section(`Ventes à ${site.name} (${own.length} ligne${own.length > 1 ? 's' : ''})`);
-      doc.table(lineColumns, [
-        ...own.map(row),
-        { cells: ['', '', `Total ${site.name}`, '', '', '', pdfEuros(site.salesCents)], bold: true },
-      ]);
+      lineTable(own, `Total ${site.name}`, site.salesCents);
     }
   }
   // Textile: the sales of each model (its sizes and colours together).
@@ -144,18 +164,12 @@ export function statementPdf(s: StatementDocument): Promise<Buffer> {
   }
   if (refunds.length) {
     doc.section(`Remboursements (${refunds.length})`);
-    doc.table(lineColumns, [
-      ...refunds.map(row),
-      { cells: ['', '', 'Total des remboursements', '', '', '', pdfEuros(s.totals.refundsCents)], bold: true },
-    ]);
+    lineTable(refunds, 'Total remboursé', s.totals.refundsCents);
   }
   if (kitchen.length) {
     doc.section(`Utilisation par le restaurant (${kitchen.length})`);
     doc.paragraph('Marchandises prises par le restaurant, payées au prix de vente, sans commission.', { muted: true, size: 8 });
-    doc.table(lineColumns, [
-      ...kitchen.map(row),
-      { cells: ['', '', 'Total restaurant', '', '', '', pdfEuros(s.totals.kitchenCents)], bold: true },
-    ]);
+    lineTable(kitchen, 'Total restaurant', s.totals.kitchenCents);
   }
   if (s.items.some((i) => i.carried))
     doc.paragraph(`* Opération datée d’avant la période, enregistrée après le relevé précédent : reportée sur celui-ci.`, {

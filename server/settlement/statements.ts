@@ -6,7 +6,7 @@
  */
 import { invoiceCode, issueStatementInvoice } from './invoices.ts';
 import { mandateInForce } from './mandates.ts';
-import { consignmentSetting, modelOn } from '../accounting/consignment.ts';
+import { consignmentSetting, modelOn, producersWithoutVat } from '../accounting/consignment.ts';
 import type { NextRunView } from '../../shared/api/settlement.ts';
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
@@ -273,6 +273,7 @@ async function unsettledItems(
     quantity: l.quantity,
     unitPriceCents: l.unit_price_cents,
     amountCents: l.total_cents,
+    ...(l.gross_cents !== l.total_cents ? { discountCents: l.gross_cents - l.total_cents } : {}),
     vatRateBp: l.vat_rate_bp,
     commissionBp: rateAt(history, current, l.category_id, l.sold_at),
     carried: l.business_day < from,
@@ -283,9 +284,13 @@ async function unsettledItems(
     from: `${shiftDay(start, -1)}T00:00:00.000Z`,
     to: `${shiftDay(to, 1)}T23:59:59.999Z`,
   });
+  // The goods carry the VAT their sale would have on that day: none under the mandate for a producer who
+  // charges none (franchise, agricultural flat rate), as on the receipts (`producersWithoutVat`).
+  const exemptOn = new Map<string, boolean>();
   for (const m of kitchen) {
     const day = businessDay(m.at, timeZone);
     if (day < start || day > to) continue;
+    if (!exemptOn.has(day)) exemptOn.set(day, (await producersWithoutVat(db, day, [producerId])).has(producerId));
     const quantity = -m.quantity;
     const price = m.unit_price_cents ?? m.price_cents;
     items.push({
@@ -302,7 +307,7 @@ async function unsettledItems(
       quantity,
       unitPriceCents: price,
       amountCents: m.unit === 'kg' ? weighedPrice(price as Cents, quantity as Grams) : price * quantity,
-      vatRateBp: m.vat_rate_bp,
+      vatRateBp: exemptOn.get(day) ? 0 : m.vat_rate_bp,
       commissionBp: 0,
       carried: day < from,
       ...(siteCount > 1 ? { site: siteName.get(m.site_id) ?? '' } : {}),

@@ -176,6 +176,8 @@ const statementItemView = z.strictObject({
   quantity: int,
   unitPriceCents: int,
   amountCents: int,
+  /** What the line was let off incl. VAT (quantity × unit price − amount); absent when nothing. */
+  discountCents: int.optional(),
   vatRateBp: int,
   commissionBp: int,
   carried: z.boolean(),
