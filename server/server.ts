@@ -197,6 +197,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ...(options.serveClient ? { clientDir: clientDist } : {}),
   });
   const server = http.createServer(app.handle);
+  // A tablet's connection is kept a minute between two requests (Node's 5 s made it open a new one, with its
+  // TLS handshake, after each pause at the counter), and a client that reuses it as the server drops it races
+  // the close: a POST sent then is lost with an ECONNRESET (seen in CI under load). The headers' wait stays
+  // just above it, as Node asks.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 61_000;
   const listener = createDualListener(server);
   // A stopping server answers what it still holds and takes nothing new: a till retries such a 503 later.
   let stopping = false;

@@ -300,7 +300,8 @@ describe.skipIf(testEngine !== 'postgres')('WORKERS=2 whose processes cannot sta
     );
     const started = Date.now();
     try {
-      const failed = await startChildServer(dataDir, { WORKERS: '2', PORT: String(port) }).then(
+      // Five starts of two processes each, 15,5 s of waits between them: more than a minute on a loaded machine.
+      const failed = await startChildServer(dataDir, { WORKERS: '2', PORT: String(port) }, [], { startTimeoutMs: 150_000 }).then(
         () => null,
         (e: Error) => e.message,
       );
@@ -314,7 +315,7 @@ describe.skipIf(testEngine !== 'postgres')('WORKERS=2 whose processes cannot sta
       await dropTestDatabase(dataDir);
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('several processes need PostgreSQL', () => {

@@ -15,7 +15,13 @@ export interface ChildServer {
 }
 
 /** The real server (`server/main.ts`) in its own process, on a free port of the loopback. */
-export async function startChildServer(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
+export async function startChildServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  /** How long it may take to say it is open (or to exit): a loaded machine's start, or a primary's retries. */
+  options: { startTimeoutMs?: number } = {},
+): Promise<ChildServer> {
   // Node itself with tsx as a loader, not the tsx launcher: the launcher runs the server in a grandchild
   // that a SIGKILL of the launcher would leave running.
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
@@ -36,7 +42,11 @@ export async function startChildServer(dataDir: string, env: Record<string, stri
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      // Not left running (a primary starting its processes again and again) after the test gave up on it.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output}`));
+    }, options.startTimeoutMs ?? 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const m = /Ouvert sur\s+(http:\/\/[\d.]+:\d+)/.exec(output);
