@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessDay } from './time.ts';
+import { businessDay, zonedDateTime } from './time.ts';
 
 describe('businessDay', () => {
   it('changes at midnight in Paris, also when the same minute and the next are asked one after the other', () => {
@@ -26,5 +26,16 @@ describe('businessDay', () => {
   it('takes an ISO string as well, and refuses an invalid date', () => {
     expect(businessDay('2026-12-03T23:00:00.000Z')).toBe('2026-12-04');
     expect(() => businessDay(new Date('not a date'))).toThrow(RangeError);
+  });
+});
+
+describe('zonedDateTime', () => {
+  it('reads the instant on the shop’s clock, with its offset: +01:00 in winter, +02:00 in summer', () => {
+    // 10:45:12 UTC on 7 December is 11:45:12 in Paris (CET, UTC+1).
+    expect(zonedDateTime(new Date('2026-12-07T10:45:12.345Z'))).toBe('2026-12-07T11:45:12+01:00');
+    // 22:30 UTC on 30 June is 00:30 on 1 July in Paris (CEST, UTC+2): the day moves too.
+    expect(zonedDateTime(new Date('2026-06-30T22:30:00Z'))).toBe('2026-07-01T00:30:00+02:00');
+    // Another zone: Martinique is UTC−4 all year.
+    expect(zonedDateTime(new Date('2026-12-07T10:45:12Z'), 'America/Martinique')).toBe('2026-12-07T06:45:12-04:00');
   });
 });

@@ -30,3 +30,30 @@ export const frDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${
 const FR_MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 /** "2026-11" → "novembre 2026", as a report's title says it. */
 export const frMonth = (month: string) => `${FR_MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
+
+/**
+ * An instant as the shop's clock reads it, with its offset from UTC: `2026-12-07T11:45:12+01:00` (ISO 8601,
+ * XML's dateTime). What a bank reads in a SEPA file's creation time (UTC without a zone read an hour early).
+ */
+export function zonedDateTime(at: Date, timeZone = 'Europe/Paris'): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const local = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  // The offset: the wall clock read as UTC, less the instant (whole seconds).
+  const minutes = Math.round((Date.parse(`${local}Z`) - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

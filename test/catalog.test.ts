@@ -238,6 +238,16 @@ describe('catalogue', () => {
     expect(res.body.error.fields[0].field).toBe('body.vatRateBp');
   });
 
+  // A walk read « Les points de vente doit compter au moins 1 élément(s). »: said without a verb to agree.
+  it('says a list that needs one item at least in a sentence that agrees with its name', async () => {
+    const base = { name: 'E', producerId: null, unit: 'piece', priceCents: 100, vatRateBp: 550 };
+    const none = await shop.admin.post('/api/products', { ...base, outlets: [] });
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toBe('Les points de vente : il en faut au moins 1.');
+    const six = await shop.admin.post('/api/products', { ...base, outlets: ['shop', 'shop', 'shop', 'shop', 'shop', 'shop'] });
+    expect(six.body.error.message).toBe('Les points de vente : 5 au plus.');
+  });
+
   it('decodes a scanned scale label into the product and its weight and price', async () => {
     const tomme = await aProduct(shop.admin, { name: 'Tomme de Lacaune', unit: 'kg', priceCents: 2490, plu: '00042' });
     const till = await aPairedTill(shop, 1);

@@ -162,6 +162,8 @@ describe('paying producers by SEPA credit transfer', () => {
     expect(one('EndToEndId')).toEqual(['REL-000001', 'REL-000002']);
     expect(one('IBAN')).toEqual(['FR7613506100000008110000105', 'FR7630006000011234567890189', 'DE89370400440532013000']);
     expect(one('ReqdExctnDt')).toEqual(['2026-12-02']);
+    // Made at 09:00 UTC on 1 December: 10:00 in Castres, said with its offset (UTC with no zone read an hour early).
+    expect(one('CreDtTm')).toEqual(['2026-12-01T10:00:00+01:00']);
     // SEPA's Latin character set: « & » is no name character, the accents go.
     expect(one('Nm')).toContain('SARL Brasserie Noire Fils');
     expect(one('Ustrd')[0]).toBe('Releve REL-000001 depot-vente du 01/11/2026 au 30/11/2026');

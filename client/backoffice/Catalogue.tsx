@@ -917,7 +917,9 @@ function productExtras(f: FormData, unit: 'piece' | 'kg') {
     .trim()
     .replace(',', '.');
   const n = Number(raw);
-  const threshold = raw === '' ? null : orAsTyped(Number.isFinite(n) ? Math.round(unit === 'kg' ? n * 1000 : n) : null, raw);
+  // Pieces are whole: « 2,5 » for a product sold by the piece goes as it is, for the server to refuse by name
+  // (« un nombre entier »; it was silently stored as 3).
+  const threshold = raw === '' ? null : orAsTyped(Number.isFinite(n) ? (unit === 'kg' ? Math.round(n * 1000) : n) : null, raw);
   const plu = String(f.get('plu') ?? '').trim();
   const netRaw = String(f.get('netAmount') ?? '')
     .trim()

@@ -12,7 +12,7 @@ import type { PayoutView } from '../../shared/api/payouts.ts';
 import { isBankDay, maskIban, nextBankDay } from '../../shared/banking.ts';
 import { formatEuros, type Cents } from '../../shared/money.ts';
 import { statementCode } from '../../shared/settlement.ts';
-import { businessDay, frDay } from '../../shared/time.ts';
+import { businessDay, frDay, zonedDateTime } from '../../shared/time.ts';
 import { Conflict, Invalid, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import { shopIdentity } from '../settings/settings.ts';
@@ -185,7 +185,9 @@ export async function createPayout(
     });
     let xml: string;
     try {
-      xml = doc.toString();
+      // Its creation time as the shop's clock reads it, with the offset (the library writes the server's clock,
+      // UTC on a hosted server, with no zone: read an hour early; found by a walk).
+      xml = doc.toString().replace(/<CreDtTm>[^<]*<\/CreDtTm>/, `<CreDtTm>${zonedDateTime(now, timeZone)}</CreDtTm>`);
     } catch (e) {
       // The library's own checks (a BIC of another country than its IBAN…): said, not a 500.
       throw new Invalid({ field: 'statementIds', reason: `fichier SEPA refusé : ${(e as Error).message}` });

@@ -833,8 +833,9 @@ export const frPages = {
   'validation.tooBig': '{field} doit être au plus de {max}.',
   'validation.tooSmall': '{field} doit être au moins de {min}.',
   'validation.moreThan': '{field} doit être plus grand que {min}.',
-  'validation.tooMany': '{field} ne peut pas compter plus de {max} éléments.',
-  'validation.tooFew': '{field} doit compter au moins {min} élément(s).',
+  // Said without a verb: the field's name is singular or plural (« Les points de vente doit compter… »).
+  'validation.tooMany': '{field} : {max} au plus.',
+  'validation.tooFew': '{field} : il en faut au moins {min}.',
   'validation.choice': '{field} doit être l’une des valeurs proposées.',
   'validation.format': '{field} n’est pas valide : {reason}.',
   'validation.invalid': '{field} n’est pas valide.',
