@@ -334,7 +334,11 @@ function Users({
   const load = () =>
     call(usersApi.list)
       .then(setUsers)
-      .catch((e) => setError(errorText(e)));
+      .catch((e) => {
+        // A list that could not be read is said above it, wherever the last message was.
+        setWhere('list');
+        setError(errorText(e));
+      });
   useEffect(() => {
     void load();
     call(authApi.me)
