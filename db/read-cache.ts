@@ -36,6 +36,8 @@ export const CACHED_TABLES = [
   'sessions',
   'users',
   'devices',
+  // Every ticket asks for its outlet's last closings (the day it is booked on, a missed Z).
+  'closings',
 ] as const;
 
 const MAX_ENTRIES = 5000;

@@ -7,7 +7,7 @@
  * is not optional, so by default the till refuses to go on selling rather than only warning.
  */
 import type { Db } from '../../db/schema.ts';
-import { rawRows } from '../../db/raw.ts';
+import { cachedRows, rawRows } from '../../db/raw.ts';
 import { businessDay } from '../../shared/time.ts';
 import { Conflict } from '../errors.ts';
 import { tillOptions } from '../settings/settings.ts';
@@ -72,7 +72,7 @@ export interface MissedZ {
  */
 export async function missedZ(db: Db, outletId: number, now: Date, timeZone: string): Promise<MissedZ | null> {
   const today = businessDay(now, timeZone);
-  const [last] = await rawRows<{ period: string | null }>(
+  const [last] = await cachedRows<{ period: string | null }>(
     db,
     'select max("period") as "period" from "closings" where "outlet_id" = ? and "kind" = \'day\'',
     [outletId],

@@ -110,9 +110,17 @@ export async function prepareSale(
 ): Promise<{ bodyHash: string; replay: true } | { bodyHash: string; replay: false; early: Checked | undefined }> {
   if (body.tillId !== ctx.tillId) throw new Forbidden('Ce ticket vient d’une autre caisse que cette tablette.');
   const bodyHash = sha256Hex(canonicalJson(body));
-  // Found here (another body under its id refused at once): the writer answers it.
-  if (await replayOf(db, body.id, bodyHash)) return { bodyHash, replay: true };
-  return { bodyHash, replay: false, early: body.order ? undefined : await checkSale(db, body, ctx) };
+  // A ticket sent again is found by the writer, under its lock, as a new one would be: looking for it here
+  // first cost every ticket a read of the sales the writer's connection has just written. It is looked for
+  // here only when the checks refuse it: a ticket already recorded is answered as recorded (by the writer,
+  // after its batch), whatever the catalogue or the day's closing say now; another body under its id, 409.
+  if (body.order) return { bodyHash, replay: false, early: undefined };
+  try {
+    return { bodyHash, replay: false, early: await checkSale(db, body, ctx) };
+  } catch (e) {
+    if (await replayOf(db, body.id, bodyHash)) return { bodyHash, replay: true };
+    throw e;
+  }
 }
 
 /** A ticket already recorded, read under the write lock of `writes` (after the batch that wrote it, and its witness). */
@@ -921,7 +929,7 @@ export function rememberEffects(sale: SaleView, said: CommitEffects): void {
  * takes nothing either: no Z will ever sum it.
  */
 export async function firstOpenDay(db: Db, outletId: number, day: string): Promise<string> {
-  const [last] = await rawRows<{ day: string | null; month: string | null }>(
+  const [last] = await cachedRows<{ day: string | null; month: string | null }>(
     db,
     'select (select max("period") from "closings" where "outlet_id" = ? and "kind" = \'day\') as "day", (select max("period") from "closings" where "outlet_id" = ? and "kind" = \'month\') as "month"',
     [outletId, outletId],

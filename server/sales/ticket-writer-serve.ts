@@ -52,12 +52,24 @@ export async function serveTicketWriter(
     post({ error: toWire(e) });
     return;
   }
+  // The answers of one batch settle together: they cross to the server thread as one message (each message
+  // costs both threads a serialization and a wake-up).
+  let outbox: Reply[] = [];
+  const flush = () => {
+    const replies = outbox;
+    outbox = [];
+    port.postMessage(replies);
+  };
+  const reply = (r: Reply) => {
+    if (!outbox.length) queueMicrotask(flush);
+    outbox.push(r);
+  };
   const answer = async (id: number, work: () => Promise<unknown>) => {
     try {
       const value = await work();
       const sale = (value as { sale?: Parameters<typeof commitEffects>[0] } | undefined)?.sale;
       const effects = sale ? commitEffects(sale) : undefined;
-      post({
+      reply({
         id,
         ok: true,
         value,
@@ -65,7 +77,7 @@ export async function serveTicketWriter(
         ...cacheDrop(),
       });
     } catch (e) {
-      post({ id, ok: false, error: toWire(e), ...cacheDrop() });
+      reply({ id, ok: false, error: toWire(e), ...cacheDrop() });
     }
   };
   port.on('message', (m: Request) => {

@@ -209,7 +209,7 @@ export class TicketWriter {
       await worker.terminate();
       throw new Error('ticket writer closed');
     }
-    worker.on('message', (m: Reply) => this.receive(m));
+    worker.on('message', (m: Reply | Reply[]) => this.receive(m));
     worker.on('error', (e) => options.log.error('ticket writer failed', { error: e.message }));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = null;
@@ -227,7 +227,11 @@ export class TicketWriter {
     return worker;
   }
 
-  private receive(m: Reply) {
+  private receive(m: Reply | Reply[]) {
+    if (Array.isArray(m)) {
+      for (const r of m) this.receive(r);
+      return;
+    }
     if ('log' in m) {
       this.options.log[m.log](m.msg, m.fields);
       return;
