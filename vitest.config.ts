@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * server `TEST_DATABASE_URL` names (test/support/postgres-setup.ts starts a local one when it is not set).
  */
 // Bound to SQLite's file by what they test: the file's own permissions and backups, its schema history
-// (migrations from older files), the install from a tarball.
+// (migrations from older files), the install from a tarball; and a test of a page's words that reads no database.
 const browserWalks = [
   'test/till.e2e.test.ts',
   'test/backoffice.e2e.test.ts',
@@ -20,7 +20,13 @@ const otherBrowserTests = fs
   .filter((f) => f.endsWith('.e2e.test.ts'))
   .map((f) => `test/${f}`)
   .filter((f) => !browserWalks.includes(f));
-const sqliteOnly = ['test/file-modes.test.ts', 'test/migrations.test.ts', 'test/operations.test.ts', 'test/production-install.test.ts'];
+const sqliteOnly = [
+  'test/event-details.test.ts',
+  'test/file-modes.test.ts',
+  'test/migrations.test.ts',
+  'test/operations.test.ts',
+  'test/production-install.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -474,6 +474,9 @@ describe('the back office on a laptop and a tablet', { timeout: 60_000 }, () => 
     // Each said in French (the code stays under it, small), the kinds to filter by too.
     for (const words of ['Sauvegarde faite', 'Catalogue importé', 'Dépôt', 'Export comptable', 'Clôture du jour (Z)'])
       expect(log).toContain(words);
+    // Their details in words too: the backup's size, not `bytes : 81920`.
+    expect(log).toMatch(/Taille : [\d,]+\s(ko|Mo)/);
+    expect(log).not.toContain('bytes');
     expect(await page.getByLabel('Type').locator('option[value="closing"]').textContent()).toBe('Clôtures');
     await page.getByLabel('Type').selectOption('closing');
     await expect.poll(async () => (await text(page.getByTestId('events'))).includes('backup.created')).toBe(false);

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { systemApi, type backupView, type EventView, type verifyReport } from '../../shared/api/system.ts';
 import { ApiError, call, link } from '../api.ts';
 import { moment } from '../format.ts';
+import { eventDetails } from './event-details.ts';
 import type { T } from '../i18n.ts';
 
 type EventRow = EventView;
@@ -43,15 +44,6 @@ const KINDS = [
   'system',
   'print',
 ];
-
-/** The details of an event as « key : value » pairs, one level deep (nested values as compact JSON). */
-function details(data: unknown): string {
-  if (data === null || data === undefined) return '';
-  if (typeof data !== 'object' || Array.isArray(data)) return JSON.stringify(data);
-  return Object.entries(data as Record<string, unknown>)
-    .map(([k, v]) => `${k} : ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
-}
 
 /** What happened (the chained event log, newest first, by kind) and the backups: list, take one, download. */
 export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean }) {
@@ -262,7 +254,7 @@ export function System({ t, lang, admin }: { t: T; lang: Lang; admin: boolean })
                 </td>
                 <td>{e.by ?? '—'}</td>
                 <td>
-                  <span class="data">{details(e.data)}</span>
+                  <span class="data">{eventDetails(e.data, lang)}</span>
                 </td>
               </tr>
             ))}
