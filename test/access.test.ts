@@ -237,7 +237,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
  * The network's business as a whole, refused to a manager tied to one site (issue 23: "a manager sees their own
  * site"): the accounts and their exports, the fiscal archives and attestation, the shop's settings, the event
  * log, the chains' check and the backups, the producers' statements, terms, mandates, invoices and payouts
- * (one legal entity settles every site), and opening or renaming sites.
+ * (one legal entity settles every site), opening or renaming sites, and changing the catalogue.
  */
 const NETWORK = new Set([
   'GET /api/exports/fec',
@@ -291,6 +291,16 @@ const NETWORK = new Set([
   'POST /api/sites',
   'PATCH /api/sites/:id',
   'POST /api/producers',
+  // The catalogue (a tied manager sets their site's own prices only).
+  'POST /api/categories',
+  'PATCH /api/categories/:id',
+  'POST /api/products',
+  'POST /api/products/import',
+  'POST /api/products/:id/barcodes',
+  'DELETE /api/products/:id/barcodes/:code',
+  'PUT /api/products/:id/modifiers',
+  'PUT /api/products/:id/recipe',
+  'POST /api/models',
 ]);
 
 function admitted(rule: (typeof expected)[string], who: Who, key: string): boolean {

@@ -612,6 +612,19 @@ describe('a network of sites', () => {
       .execute();
     expect(sellersNow).toEqual([{ site_id: albi.id }]);
     expect((await manager.patch(`/api/products/${lamp.productId}`, { priceCents: 1 })).status).toBe(404);
+    // Nor the network's catalogue (an attack set a network price to 0,01 € and gave a product to another
+    // producer as Rodez's manager): 403, nothing changed (a site's own ressourcerie objects stay its manager's).
+    const networkProduct = (await shop.admin.get('/api/products?limit=1')).body[0] as {
+      id: number;
+      priceCents: number;
+      producerId: number | null;
+    };
+    const refused = await manager.patch(`/api/products/${networkProduct.id}`, { priceCents: 1, producerId: null });
+    expect([refused.status, refused.body.error.message]).toEqual([403, 'Réservé à la gestion du réseau : vous gérez un seul site.']);
+    expect((await shop.admin.get(`/api/products/${networkProduct.id}`)).body).toMatchObject({
+      priceCents: networkProduct.priceCents,
+      producerId: networkProduct.producerId,
+    });
     expect((await manager.get(`/api/ressourcerie/items/${lamp.code}`)).status).toBe(404);
     expect((await shop.admin.get(`/api/ressourcerie/items/${lamp.code}`)).body).toMatchObject({ code: lamp.code, priceCents: 700 });
     // Albi's month: the 12.5 kg collected. Castres' (the first site): nothing of it.

@@ -95,7 +95,7 @@ export function BackOffice({ t, lang, admin, network = true }: { t: T; lang: Lan
         {section === 'statements' && <StatementsAdmin t={t} lang={lang} />}
         {section === 'solidarity' && <Solidarity t={t} lang={lang} />}
         {section === 'ressourcerie' && <Ressourcerie t={t} lang={lang} />}
-        {section === 'textile' && <Textile t={t} lang={lang} />}
+        {section === 'textile' && <Textile t={t} lang={lang} network={network} />}
         {section === 'accounting' && <Accounting t={t} />}
         {section === 'accounting' && <ConsignmentModel t={t} lang={lang} />}
         {section === 'accounting' && <Archives t={t} lang={lang} />}

@@ -175,7 +175,8 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
       </section>
       <section class="panel">
         <h3>{t('bo.cat.products')}</h3>
-        <NewProduct t={t} producers={producers} categories={categories} onCreated={refresh} />
+        {/* The catalogue is the network's: a manager tied to a site reads it and prints its labels. */}
+        {network && <NewProduct t={t} producers={producers} categories={categories} onCreated={refresh} />}
         <div class="toolbar" data-testid="product-filters">
           <label>
             {t('bo.cat.search')}
@@ -311,17 +312,19 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
                   </td>
                   <td class="num">{p.onHand === null ? '—' : quantity(p.onHand, p.unit, lang)}</td>
                   <td>
-                    <button
-                      id={`edit-product-${p.id}`}
-                      class="secondary"
-                      aria-label={t('bo.cat.editOf', { name: p.name })}
-                      onClick={() => setEditing(p.id)}
-                    >
-                      {t('bo.cat.edit')}
-                    </button>
+                    {network && (
+                      <button
+                        id={`edit-product-${p.id}`}
+                        class="secondary"
+                        aria-label={t('bo.cat.editOf', { name: p.name })}
+                        onClick={() => setEditing(p.id)}
+                      >
+                        {t('bo.cat.edit')}
+                      </button>
+                    )}
                     {/* The house's dishes sold by the piece are cooked with the producers' goods (not a
                         second-hand item nor a garment's size: nothing is cooked there). */}
-                    {p.producerId === null && p.unit === 'piece' && !p.oneOff && !p.variant && (
+                    {network && p.producerId === null && p.unit === 'piece' && !p.oneOff && !p.variant && (
                       <button class="secondary" aria-label={t('bo.rec.editOf', { name: p.name })} onClick={() => setRecipeOf(p.id)}>
                         {t('bo.rec.edit')}
                       </button>
@@ -334,7 +337,7 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
         </table>
       </section>
       <Recipes t={t} lang={lang} tick={tick} onSaved={refresh} />
-      <Import t={t} lang={lang} onImported={refresh} />
+      {network && <Import t={t} lang={lang} onImported={refresh} />}
     </>
   );
 }

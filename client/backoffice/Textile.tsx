@@ -18,7 +18,8 @@ const list = (text: string) =>
  * The textile shop (issue 22): models made in sizes × colours, each cell its own article; a deposit or a count
  * is typed in the model's size grid.
  */
-export function Textile({ t, lang }: { t: T; lang: Lang }) {
+/** `network`: the manager runs the whole network (a manager tied to a site creates no model: the catalogue is the network's). */
+export function Textile({ t, lang, network = true }: { t: T; lang: Lang; network?: boolean }) {
   const [models, setModels] = useState<ModelView[]>([]);
   const [producers, setProducers] = useState<ProducerView[]>([]);
   const [error, setError] = useState('');
@@ -97,38 +98,40 @@ export function Textile({ t, lang }: { t: T; lang: Lang }) {
   return (
     <section class="panel" data-testid="textile">
       <h3>{t('bo.tex.title')}</h3>
-      <form class="grid-form" onSubmit={create}>
-        <label>
-          {t('bo.tex.name')}
-          <input name="name" required maxLength={80} />
-        </label>
-        <label>
-          {t('bo.cat.producer')}
-          <select name="producerId">
-            <option value="">{t('bo.cat.house')}</option>
-            {producers.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('bo.cat.priceTtc')}
-          <input name="price" required inputMode="decimal" />
-        </label>
-        <label>
-          {t('bo.tex.sizes')}
-          <input name="sizes" required placeholder="S, M, L, XL" />
-        </label>
-        <label>
-          {t('bo.tex.colours')}
-          <input name="colours" required placeholder="écru, indigo" />
-        </label>
-        <div class="actions wide">
-          <button type="submit">{t('bo.tex.create')}</button>
-        </div>
-      </form>
+      {network && (
+        <form class="grid-form" onSubmit={create}>
+          <label>
+            {t('bo.tex.name')}
+            <input name="name" required maxLength={80} />
+          </label>
+          <label>
+            {t('bo.cat.producer')}
+            <select name="producerId">
+              <option value="">{t('bo.cat.house')}</option>
+              {producers.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('bo.cat.priceTtc')}
+            <input name="price" required inputMode="decimal" />
+          </label>
+          <label>
+            {t('bo.tex.sizes')}
+            <input name="sizes" required placeholder="S, M, L, XL" />
+          </label>
+          <label>
+            {t('bo.tex.colours')}
+            <input name="colours" required placeholder="écru, indigo" />
+          </label>
+          <div class="actions wide">
+            <button type="submit">{t('bo.tex.create')}</button>
+          </div>
+        </form>
+      )}
       {models.map((m) => (
         <div key={m.id} class="model">
           <h4>

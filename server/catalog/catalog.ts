@@ -25,7 +25,8 @@ import { cents, grams, weighedPrice } from '../../shared/money.ts';
 import type { Database, Db, OutletCode } from '../../db/schema.ts';
 import { producerScope, requireAccess, requireUser, type Actor } from '../auth/access.ts';
 import { labelsPdf, tagsPdf } from '../documents/labels.ts';
-import { Invalid, NotFound } from '../errors.ts';
+import { Forbidden, Invalid, NotFound } from '../errors.ts';
+import { NETWORK_ONLY } from '../http/access.ts';
 import { inStoreLayouts, isDemo } from '../settings/settings.ts';
 import { createCategory, listCategories, updateCategory } from './categories.ts';
 import { importProducts } from './import.ts';
@@ -78,11 +79,19 @@ export const addProduct = (db: Kysely<Database>, actor: Actor, input: ProductCre
 
 export const editProduct = (db: Kysely<Database>, actor: Actor, id: number, patch: ProductUpdate, now: Date): Promise<ProductView> =>
   db.transaction().execute(async (trx) => {
-    // A ressourcerie's object is its site's: another site's manager does not reprice or withdraw it.
+    // A ressourcerie's object is its site's: its site's manager reprices or withdraws it, another site's does
+    // not find it. Anything else is the network's catalogue, sold at every site's counters at the network's
+    // price and paid to its producer: a manager tied to a site sets their site's own price instead
+    // (PUT /api/sites/:id/prices/:productId).
     const scope = siteScope(actor);
     if (scope !== null) {
       const item = await trx.selectFrom('reuse_items').select('site_id').where('product_id', '=', id).executeTakeFirst();
       if (item && item.site_id !== scope) throw new NotFound('Article');
+      if (!item) {
+        const found = await trx.selectFrom('products').select('id').where('id', '=', id).executeTakeFirst();
+        if (!found) throw new NotFound('Article');
+        throw new Forbidden(NETWORK_ONLY);
+      }
     }
     return updateProduct(trx, id, patch, requireUser(actor).id, now);
   });

@@ -62,6 +62,11 @@ export const catalogRoutes = [
     handler: async ({ params, body }, ctx) => editProducer(ctx.db, ctx, params.id, body, ctx.services.now()),
   }),
 
+  // The catalogue is the network's (its products sell at the same counters at every site, at the network's
+  // price, paid to their producer): a manager tied to one site reads it, prints its labels and sets their site's
+  // own prices (PUT /api/sites/:id/prices/:productId), but creates, changes or imports no product (but their
+  // site's ressourcerie objects), category, barcode, option or recipe (found by an attack: a Rodez manager set a network price to 0,01 € and gave a
+  // product to another producer).
   // Categories
   serve(catalogApi.listCategories, {
     access: [...TILL, 'producer'],
@@ -71,12 +76,14 @@ export const catalogRoutes = [
   }),
   serve(catalogApi.createCategory, {
     access: MANAGERS,
+    network: true,
     tag: 'catalog',
     summary: 'Create a category',
     handler: async ({ body }, ctx) => Reply.created(await addCategory(ctx.db, ctx, body, ctx.services.now())),
   }),
   serve(catalogApi.updateCategory, {
     access: MANAGERS,
+    network: true,
     tag: 'catalog',
     summary: 'Update or deactivate a category',
     handler: async ({ params, body }, ctx) => editCategory(ctx.db, ctx, params.id, body, ctx.services.now()),
@@ -91,12 +98,14 @@ export const catalogRoutes = [
   }),
   serve(catalogApi.createProduct, {
     access: MANAGERS,
+    network: true,
     tag: 'catalog',
     summary: 'Create a product with its outlets and barcodes',
     handler: async ({ body }, ctx) => Reply.created(announced(ctx, await addProduct(ctx.db, ctx, body, ctx.services.now()))),
   }),
   serve(catalogApi.importProducts, {
     access: MANAGERS,
+    network: true,
     tag: 'catalog',
     summary: 'Import products from CSV (`;` or `,`, UTF-8). `dryRun=true` (default) only reports; nothing is written if any row fails',
     handler: async ({ query, body }, ctx) => importCatalogue(ctx.db, ctx, body, { dryRun: query.dryRun, now: ctx.services.now() }),
@@ -116,6 +125,7 @@ export const catalogRoutes = [
   }),
   serve(catalogApi.updateProduct, {
     access: MANAGERS,
+    // Not `network`: a site's ressourcerie objects are its own manager's to reprice (server/catalog/catalog.ts).
     tag: 'catalog',
     summary: 'Update a product (a price change is logged), or deactivate it with `active: false` (never deleted)',
     handler: async ({ params, body }, ctx) => announced(ctx, await editProduct(ctx.db, ctx, params.id, body, ctx.services.now())),
@@ -128,12 +138,14 @@ export const catalogRoutes = [
   }),
   serve(catalogApi.addBarcode, {
     access: MANAGERS,
+    network: true,
     tag: 'catalog',
     summary: 'Add a barcode to a product (check digit verified)',
     handler: async ({ params, body }, ctx) => Reply.created(await addProductBarcode(ctx.db, ctx, params.id, body.code, ctx.services.now())),
   }),
   serve(catalogApi.removeBarcode, {
     access: MANAGERS,
+    network: true,
     tag: 'catalog',
     summary: 'Remove a barcode from a product',
     handler: async ({ params }, ctx) => removeProductBarcode(ctx.db, ctx, params.id, params.code, ctx.services.now()),
@@ -147,6 +159,7 @@ export const catalogRoutes = [
   }),
   serve(modifiersApi.replaceProductModifiers, {
     access: MANAGERS,
+    network: true,
     tag: 'catalog',
     summary:
       'Replace a product’s modifier groups and options (ids given are kept, others created, those left out removed); lines already ordered keep what was chosen',
@@ -174,6 +187,7 @@ export const catalogRoutes = [
   }),
   serve(recipesApi.replace, {
     access: MANAGERS,
+    network: true,
     tag: 'catalog',
     summary:
       'Replace a dish’s recipe (an empty list removes it). Selling the dish then records its ingredients as kitchen movements, paid to their producers at the shelf price',

@@ -15,6 +15,8 @@ export const textileRoutes = [
   }),
   serve(textileApi.createModel, {
     access: MANAGERS,
+    // A model's articles are the network's catalogue (server/catalog/routes.ts).
+    network: true,
     tag: 'textile',
     summary: 'Create a model and its grid of variants (size × colour), each its own article with its barcode',
     handler: async ({ body }, ctx) => {
