@@ -484,4 +484,31 @@ describe('an order to take away, and its VAT', () => {
     // 3,80 at 10 %: HT = round(380 × 10000 / 11000) = round(345,45) = 3,45, TVA 0,35.
     expect(sale.body.vat).toEqual([{ vatRateBp: 1000, grossCents: 380, netCents: 345, vatCents: 35 }]);
   });
+
+  it('sends to the stations what the restaurant’s counter sells, never what another counter sells', async () => {
+    // A dish of the kitchen's category sold at the shop too (a newcomer's walk: a bottle rung at the shop's
+    // till printed at the bar). Each counter sale sent to a station is an order under the sale's id.
+    const terrine = (
+      await aProduct(shop.admin, { name: 'Terrine', producerId: null, outlets: ['shop', 'restaurant'], priceCents: 650, vatRateBp: 550 })
+    ).id;
+    const categoryId = (await shop.admin.get(`/api/products/${burger}`)).body.categoryId as number;
+    expect((await shop.admin.patch(`/api/products/${terrine}`, { categoryId })).status).toBe(200);
+    const ticket = (tillNumber: number, number: number) => ({
+      id: uuidv7(),
+      tillId: tillNumber,
+      number,
+      createdAt: at(),
+      lines: [{ productId: terrine, quantity: 1, unitPriceCents: 650 }],
+      payments: [{ method: 'cash', amountCents: 650 }],
+      totalCents: 650,
+    });
+    const orderOf = (id: string) => shop.server.database.db.selectFrom('orders').select('id').where('id', '=', id).executeTakeFirst();
+    const cashier = (await aUser(shop, 'cashier', { tillId: 1 })).client;
+    const atShop = await cashier.post('/api/sales', ticket(1, 2));
+    expect(atShop.status, JSON.stringify(atShop.body)).toBe(201);
+    expect(await orderOf(atShop.body.id)).toBeUndefined();
+    const atCounter = await waiter.post('/api/sales', ticket(tillId, 4));
+    expect(atCounter.status, JSON.stringify(atCounter.body)).toBe(201);
+    expect(await orderOf(atCounter.body.id)).toEqual({ id: atCounter.body.id });
+  });
 });

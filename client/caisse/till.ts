@@ -762,8 +762,9 @@ export class Till {
     }));
     // The dishes the kitchen will be sent (their category's station), counted before the cart is emptied.
     const stations = new Map((this.state.catalog?.data.categories ?? []).map((c) => [c.id, c.stationId]));
+    // Only the restaurant's counters send dishes to the stations (server/sales/record.ts).
     const kitchenDishes =
-      orderShare || this.state.orderPart
+      orderShare || this.state.orderPart || device!.outlet !== 'restaurant'
         ? 0
         : cart.lines.reduce((n, l) => {
             const p = this.state.catalog?.byId.get(l.productId);

@@ -432,9 +432,11 @@ async function recordSaleIn(
       // Settling a bill moves its goods paid in shares too: the announcement reads what moved (as before).
       effects.delete(sale);
     }
-    // The dishes of a counter sale go to their stations (restaurant/counter.ts); never a training ticket's.
+    // The dishes of a counter sale go to their stations (restaurant/counter.ts); never a training ticket's, nor
+    // what another counter sells: a bottle of beer rung at the shop went to the bar's printer (its category's
+    // station is the bar's; found by a newcomer's walk).
     const sentToKitchen =
-      !body.order && !sale.training
+      !body.order && !sale.training && till.kind === 'restaurant'
         ? await sendCounterDishes(trx, {
             sale,
             outletId: till.outlet_id,
