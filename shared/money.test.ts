@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  typedWeight,
   allocate,
   basisPoints,
   cents,
@@ -583,5 +584,25 @@ describe('the till’s euro texts, written without Intl', () => {
       ),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('a weight typed at the till', () => {
+  it('reads grams, or kilograms with a decimal comma or point, as it is typed', () => {
+    // Grams: « 350 » is 350 g; leading zeros and anything but digits go.
+    expect(typedWeight('350')).toEqual({ text: '350', grams: 350 });
+    expect(typedWeight('0350 g')).toEqual({ text: '350', grams: 350 });
+    // Kilograms: 0,35 kg = 350 g (it sold 35 g); 1.2 kg = 1 200 g; 2,005 kg = 2 005 g; « 0, » is typed on the way.
+    expect(typedWeight('0,35')).toEqual({ text: '0,35', grams: 350 });
+    expect(typedWeight('1.2')).toEqual({ text: '1.2', grams: 1200 });
+    expect(typedWeight('2,005')).toEqual({ text: '2,005', grams: 2005 });
+    expect(typedWeight('0,')).toEqual({ text: '0,', grams: 0 });
+    expect(typedWeight(',5')).toEqual({ text: '0,5', grams: 500 });
+    // A fourth decimal or a second separator is not kept: 1,2345 → 1,234 (1 234 g); 1,2,3 → 1,23.
+    expect(typedWeight('1,2345')).toEqual({ text: '1,234', grams: 1234 });
+    expect(typedWeight('1,2,3')).toEqual({ text: '1,23', grams: 1230 });
+    // At most 999 999 g typed in grams, 999,999 kg in kilograms.
+    expect(typedWeight('12345678').grams).toBe(123456);
+    expect(typedWeight('1234,5').grams).toBe(123500);
   });
 });

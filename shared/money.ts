@@ -207,6 +207,31 @@ export function parseEuros(text: string): Cents | null {
   return cents((signBefore || signAfter) === '-' ? -n : n);
 }
 
+/**
+ * A weight as typed at the till's scale dialog, cleaned as it is typed: grams (« 350 »), or kilograms when it
+ * holds a decimal comma or point (« 0,35 », « 1.2 »: as a scale and a price per kg say it). The comma used to
+ * be dropped, « 0,35 » selling 35 g at a tenth of the price (found by a newcomer's walk).
+ * `text`: what the field keeps (digits, one separator, at most three decimals); `grams`: 0 when none.
+ */
+export function typedWeight(raw: string): { text: string; grams: number } {
+  const kept = raw.replace(/[^\d.,]/g, '');
+  const sep = kept.search(/[.,]/);
+  if (sep < 0) {
+    const text = kept.replace(/^0+(?=\d)/, '').slice(0, 6);
+    return { text, grams: Number(text || 0) };
+  }
+  const whole = kept
+    .slice(0, sep)
+    .replace(/^0+(?=\d)/, '')
+    .slice(0, 3);
+  const decimals = kept
+    .slice(sep + 1)
+    .replace(/[.,]/g, '')
+    .slice(0, 3);
+  const text = `${whole || '0'}${kept[sep]}${decimals}`;
+  return { text, grams: Number(whole || 0) * 1000 + Number(decimals.padEnd(3, '0')) };
+}
+
 /** Cents as an exact decimal string: Intl formats it without a float ever holding euros. */
 function centsToDecimal(amount: number): `${number}` {
   const abs = Math.abs(amount);

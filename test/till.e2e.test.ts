@@ -152,6 +152,11 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.getByRole('dialog').waitFor();
     await pressDigits('300');
     await expect.poll(() => page.getByTestId('weigh-price').textContent()).toMatch(/^7,47\s€$/);
+    // The same weight typed in kilograms with a comma, as the price per kg says it: 0,3 kg is 300 g (the comma
+    // was dropped, and « 0,35 » sold 35 g).
+    await page.getByLabel('Poids en grammes, ou en kilos avec une virgule').fill('0,3');
+    await expect.poll(() => page.getByTestId('grams').textContent()).toContain('kg · 300 g');
+    await expect.poll(() => page.getByTestId('weigh-price').textContent()).toMatch(/^7,47\s€$/);
     await screenshot(page, 'till-3-weigh');
     await page.keyboard.press('Enter');
     await expect.poll(() => cartLines().count()).toBe(3);

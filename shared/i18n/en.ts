@@ -324,7 +324,7 @@ export const en: TillCatalogue = {
   'till.grid.count': '{n} item(s)',
   'till.grid.firstResults': 'The first {n} results: refine the search to see the others.',
   'till.grid.label': 'Items ({n})',
-  'till.weigh.field': 'Weight in grams',
+  'till.weigh.field': 'Weight in grams, or in kilograms with a decimal point',
   'till.discount.inPercent': 'Discount in % (tap to switch to €)',
   'till.discount.inEuros': 'Discount in € (tap to switch to %)',
   'till.discount.ticketAmount': 'Discount on the ticket',

@@ -330,7 +330,7 @@ export const fr = {
   'till.grid.count': '{n} article(s)',
   'till.grid.firstResults': 'Les {n} premiers résultats : précisez la recherche pour voir les autres.',
   'till.grid.label': 'Articles ({n})',
-  'till.weigh.field': 'Poids en grammes',
+  'till.weigh.field': 'Poids en grammes, ou en kilos avec une virgule',
   'till.discount.inPercent': 'Remise en % (toucher pour passer en €)',
   'till.discount.inEuros': 'Remise en € (toucher pour passer en %)',
   'till.discount.ticketAmount': 'Remise sur le ticket',

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { Modal } from '../../Modal.tsx';
-import { parseEuros, weighedPrice, type Cents, type Grams } from '../../../../shared/money.ts';
+import { parseEuros, typedWeight, weighedPrice, type Cents, type Grams } from '../../../../shared/money.ts';
 import { call } from '../../../api.ts';
 import { authApi } from '../../../../shared/api/auth.ts';
 import { letOffBeyond, removeLine, updateLine, type CartLine } from '../../cart.ts';
@@ -61,7 +61,9 @@ export function VariantDialog({ variants, onDone }: { variants: Product[]; onDon
 
 export function WeighDialog({ product, onDone }: { product: Product; onDone: (grams: number | null) => void }) {
   const [g, setG] = useState('');
-  const grams = Number(g || 0);
+  // Grams, or kilograms with a decimal comma (« 0,35 » is 350 g: shared/money.ts).
+  const { grams } = typedWeight(g);
+  const inKg = /[.,]/.test(g);
   // The weight is typed into its own field (Enter adds the line) or on the keypad; keys never reach the
   // screen behind.
   useKeys(() => undefined);
@@ -81,25 +83,22 @@ export function WeighDialog({ product, onDone }: { product: Product; onDone: (gr
           <input
             class="weigh-input"
             autoFocus
-            inputMode="numeric"
+            inputMode="decimal"
             autocomplete="off"
             value={g}
             onInput={(e) => {
               const field = e.target as HTMLInputElement;
-              const digits = field.value
-                .replace(/\D/g, '')
-                .replace(/^0+(?=\d)/, '')
-                .slice(0, 6);
-              if (field.value !== digits) field.value = digits;
-              setG(digits);
+              const { text } = typedWeight(field.value);
+              if (field.value !== text) field.value = text;
+              setG(text);
             }}
           />{' '}
-          g
+          {inKg ? `kg · ${t('till.weigh.grams', { g: grams })}` : 'g'}
         </label>
         <div class="big-value accent" data-testid="weigh-price" aria-live="polite">
           {eur(weighedPrice(product.priceCents as Cents, grams as Grams))}
         </div>
-        <Keypad onKey={(k) => setG((v) => applyKey(v, k, 6))} />
+        <Keypad onKey={(k) => setG((v) => typedWeight(applyKey(v, k, 8)).text)} />
         <div class="row">
           <button type="button" onClick={() => onDone(null)}>
             {t('till.cancel')}
