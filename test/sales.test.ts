@@ -118,6 +118,18 @@ describe('sales that can never be lost or altered', () => {
     number--; // that number was refused, the next basket reuses the sequence
   });
 
+  it('refuses a line’s note holding printer commands or control characters, naming it (an attack stored ESC/GS)', async () => {
+    const ticket = basket();
+    const injected = await till.post('/api/sales', {
+      ...ticket,
+      lines: ticket.lines.map((l, i) => (i === 0 ? { ...l, note: 'x\u001b@\u001dV\u0000 note' } : l)),
+    });
+    expect(injected.status).toBe(400);
+    expect(injected.body.error.fields[0]).toMatchObject({ field: 'body.lines.0.note' });
+    expect(injected.body.error.fields[0].reason).toContain('caractère de contrôle');
+    number--; // refused: the next basket takes its number
+  });
+
   it('refuses with 422 a ticket that does not add up or is not paid', async () => {
     const wrongTotal = await till.post('/api/sales', { ...basket(), totalCents: 5334 });
     expect(wrongTotal.status).toBe(422);

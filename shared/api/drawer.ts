@@ -3,7 +3,7 @@
  * day, each with its reason. The contract of `server/drawer`.
  */
 import { z } from 'zod';
-import { idSchema, isoDate, outletCodeSchema } from './common.ts';
+import { idSchema, isoDate, outletCodeSchema, printable, UNPRINTABLE_REASON } from './common.ts';
 import { endpoint } from './contract.ts';
 import { uuidV7 } from './sales.ts';
 
@@ -34,7 +34,7 @@ export const cashMovementBody = z
     kind: z.enum(cashMovementKinds),
     reason: cashReasonSchema,
     amountCents: amount,
-    note: z.string().trim().max(200, '200 caractères au plus').optional(),
+    note: z.string().trim().max(200, '200 caractères au plus').refine(printable, UNPRINTABLE_REASON).optional(),
     /** A producer paid in cash (`producer_payment`): who, when named. */
     producerId: idSchema.optional(),
     /** The float counted note by note: `{ "<cents>": count }`, adding up to `amountCents`. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { courseSchema, idSchema, outletCodeSchema, trimmed, urlInt } from './common.ts';
+import { courseSchema, idSchema, outletCodeSchema, printable, trimmed, UNPRINTABLE_REASON, urlInt } from './common.ts';
 import { endpoint } from './contract.ts';
 import { uuidV7 } from './sales.ts';
 
@@ -57,7 +57,7 @@ const opBase = {
   /** When the waiter did it, on their device's clock. */
   at: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
 };
-const note = z.string().trim().max(140);
+const note = z.string().trim().max(140).refine(printable, UNPRINTABLE_REASON);
 
 export const orderOpSchema = z.discriminatedUnion('kind', [
   z
@@ -110,7 +110,7 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
       kind: z.literal('void'),
       lineId: uuidV7,
       version: z.number().int().min(1),
-      reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(140),
+      reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(140).refine(printable, UNPRINTABLE_REASON),
       /** How many of the line to cancel (one of three beers); all of it when absent. */
       quantity: z.number().int().min(1).max(999).optional(),
       /** A manager's approval (`POST /api/auth/approve` on this phone) when the line is worth more than the shop's limit. */
@@ -131,7 +131,13 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
   /** Two tables become one: every line of the other order comes to this one, and the other table is free. */
   z.object({ ...opBase, kind: z.literal('merge'), fromOrderId: uuidV7 }).strict(),
   /** The note (l'addition), printed on this phone's till printer; the customer's name on it when they give it. */
-  z.object({ ...opBase, kind: z.literal('note'), customerName: z.string().trim().max(80).optional() }).strict(),
+  z
+    .object({
+      ...opBase,
+      kind: z.literal('note'),
+      customerName: z.string().trim().max(80).refine(printable, UNPRINTABLE_REASON).optional(),
+    })
+    .strict(),
 ]);
 export type OrderOp = z.infer<typeof orderOpSchema>;
 

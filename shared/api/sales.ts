@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, urlInt } from './common.ts';
+import { idSchema, printable, UNPRINTABLE_REASON, urlInt } from './common.ts';
 import { endpoint } from './contract.ts';
 
 export const uuidV7 = z
@@ -22,13 +22,15 @@ export const saleLineSchema = z
     /** Price incl. VAT as sold: per piece, or per kg. */
     unitPriceCents: z.number().int().min(0).max(10_000_000),
     discountCents: z.number().int().min(0).max(10_000_000).default(0),
-    note: z.string().trim().max(200).optional(),
+    note: z.string().trim().max(200).refine(printable, UNPRINTABLE_REASON).optional(),
     /**
      * A price other than the catalogue's (in force when the ticket was rung): the cashier's reason. Within the
      * cashier's discount limit on its own, above it with a manager's approval (`discountApproval`).
      */
     manualPrice: z
-      .object({ reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(200) })
+      .object({
+        reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(200).refine(printable, UNPRINTABLE_REASON),
+      })
       .strict()
       .optional(),
     /** The scale label (in-store EAN-13 with an embedded price) the line was scanned from: its price is the label's. */
@@ -167,7 +169,7 @@ export const refundBody = z
     number: z.number().int().min(1).max(1_000_000_000),
     createdAt: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
     refundOf: uuidV7,
-    reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(200),
+    reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(200).refine(printable, UNPRINTABLE_REASON),
     lines: z
       .array(
         z

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { basisPointsSchema, idSchema, isoDate, queryFlag, unitSchema, vatStatusSchema, urlInt } from './common.ts';
+import {
+  basisPointsSchema,
+  idSchema,
+  isoDate,
+  printable,
+  queryFlag,
+  unitSchema,
+  UNPRINTABLE_REASON,
+  vatStatusSchema,
+  urlInt,
+} from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 
 /** Issue 21: the shop's commission invoice and credit note (mandataire), the self-billed purchase invoice and its credit note (commissionnaire). */
@@ -66,7 +76,7 @@ export const producerLinesQuery = z
 /** Goods the restaurant takes from the shelves to cook with: paid to their producer at the shelf price. */
 export const kitchenUseBody = z
   .object({
-    note: z.string().trim().max(200).optional(),
+    note: z.string().trim().max(200).refine(printable, UNPRINTABLE_REASON).optional(),
     /**
      * The day the kitchen used the goods, when it is recorded later (a cook enters yesterday's use today):
      * today by default, never in the future, at most 31 days back and never in a period already settled.
