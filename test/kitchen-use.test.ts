@@ -31,6 +31,16 @@ describe('kitchen use recorded after the day', () => {
   const use = (day: string | undefined, quantity = 1) =>
     shop.admin.post('/api/stock/kitchen', { note: 'Tarte au miel', ...(day ? { day } : {}), lines: [{ productId: miel.id, quantity }] });
 
+  it('takes no more than the shelf holds (an attack booked 100 000 plates: their potter was owed 2,6 M€)', async () => {
+    const onHand = (await shop.admin.get(`/api/products/${miel.id}`)).body.onHand as number;
+    const tooMany = await use(undefined, onHand + 1);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.fields[0].field).toBe('lines.0.quantity');
+    expect(tooMany.body.error.fields[0].reason).toContain(`${onHand} de « Miel de châtaignier » en rayon`);
+    // Nothing taken.
+    expect((await shop.admin.get(`/api/products/${miel.id}`)).body.onHand).toBe(onHand);
+  });
+
   it('refuses a day to come and a day more than 31 days back, naming the field', async () => {
     const future = await use('2026-11-21');
     expect(future.status).toBe(400);

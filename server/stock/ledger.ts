@@ -464,6 +464,9 @@ export async function recordKitchenUse(
         reason: 'article de la maison : rien à reverser, utilisez une perte ou un comptage',
       });
   });
+  // Only what the shelf holds: the producer is paid for what the kitchen takes, and 100 000 plates booked by a
+  // waiter made the shop owe their potter 2,6 M€ (an attack). A shelf holding more than it says is counted first.
+  await assertOnShelf(db, siteId, input.lines, byId, 'en prendre en cuisine');
   // A use recorded after the day (issue 21, item 7): dated that day, at noon, so that the statement of that
   // day's period settles it; never in the future, nor in a period a statement has already settled.
   const today = businessDay(now, timeZone);
