@@ -340,4 +340,59 @@ describe('sales that can never be lost or altered', () => {
       new Set(list.filter((p) => ['reordered', 'broken-link'].includes(p.fault)).map((p) => p.record));
     expect(moved(segmented.problems)).toEqual(moved(report.problems));
   });
+
+  // Found by a security probe: one ticket numbered 1 000 000 000 was taken, and the till's next number,
+  // 1 000 000 001, was beyond the schema's: every later sale and refund of that till was refused for good.
+  it('refuses a sale or a refund numbered more than 100 000 beyond the till’s highest, and takes a gap within it', async () => {
+    const highest = number;
+    const plain = (n: string) => n.replace(/[\u00a0\u202f]/g, ' ');
+    const jam = await till.post('/api/sales', { ...basket(), number: 1_000_000_000 });
+    expect(jam.status).toBe(422);
+    expect(jam.body.error.fields.map((f: any) => [f.field, plain(f.reason)])).toEqual([
+      ['number', `au plus ${plain((highest + 100_000).toLocaleString('fr-FR'))} (dernier numéro reçu de cette caisse : ${highest})`],
+    ]);
+    expect(plain(jam.body.error.message)).toBe(
+      `Ticket refusé : le numéro 1 000 000 000 est trop loin du dernier numéro de cette caisse (${highest}). Vérifiez le compteur de la tablette.`,
+    );
+    expect((await till.post('/api/sales', { ...basket(), number: highest + 100_001 })).status).toBe(422);
+    // A refund is numbered in the same sequence: the same bound.
+    await shop.admin.post('/api/users', {
+      displayName: 'Gérante',
+      role: 'manager',
+      login: 'gerante',
+      password: 'mot-de-passe-long',
+      pin: '9876',
+    });
+    const beer = await till.post('/api/sales', {
+      ...basket(),
+      number: highest + 1,
+      lines: [{ productId: biere.id, quantity: 1, unitPriceCents: 320 }],
+      discountCents: 0,
+      payments: [{ method: 'card', amountCents: 320 }],
+      totalCents: 320,
+    });
+    expect(beer.status, JSON.stringify(beer.body)).toBe(201);
+    const refund = (n: number) =>
+      till.post('/api/refunds', {
+        id: uuidv7(),
+        tillId: 1,
+        number: n,
+        createdAt: new Date().toISOString(),
+        refundOf: beer.body.id,
+        reason: 'Bouteille cassée',
+        lines: [{ lineNo: 1, quantity: 1 }],
+        payments: [{ method: 'card', amountCents: -320 }],
+        totalCents: -320,
+        approvalPin: '9876',
+      });
+    const farRefund = await refund(highest + 1 + 100_001);
+    expect(farRefund.status).toBe(422);
+    expect(farRefund.body.error.fields[0].field).toBe('number');
+    // A tablet back after a long offline spell: 100 000 numbers ahead is a gap, flagged, and the till goes on.
+    const gap = await till.post('/api/sales', { ...basket(), number: highest + 1 + 100_000 });
+    expect([gap.status, gap.body.gapBefore]).toEqual([201, true]);
+    expect((await refund(highest + 1 + 100_001)).status).toBe(201);
+    expect((await till.post('/api/sales', { ...basket(), number: highest + 1 + 100_002 })).status).toBe(201);
+    number = highest + 1 + 100_002;
+  });
 });

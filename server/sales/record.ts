@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SaleBody } from '../../shared/api/sales.ts';
+import { MAX_NUMBER_AHEAD, MAX_TICKET_NUMBER, type SaleBody } from '../../shared/api/sales.ts';
 import { isUniqueViolation } from '../../db/engine.ts';
 import { letOffBeyondLimit, PricingError, priceTicket, settle } from '../../shared/sales.ts';
 import { vatBreakdown, type BasisPoints, type Cents, type VatRow } from '../../shared/money.ts';
@@ -734,6 +734,16 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
       proposedNumber = t.number;
       number = highest + 1;
     }
+  }
+  // A number far beyond the till's highest is refused, not recorded as a gap: every later ticket of the till
+  // would be numbered after it. Read here, under the writer's lock, where the highest is the one it is chained on.
+  const ceiling = Math.min(highest + MAX_NUMBER_AHEAD, MAX_TICKET_NUMBER);
+  if (number > ceiling) {
+    const fr = (n: number) => n.toLocaleString('fr-FR');
+    throw new Unprocessable(
+      `Ticket refusé : le numéro ${fr(t.number)} est trop loin du dernier numéro de cette caisse (${fr(highest)}). Vérifiez le compteur de la tablette.`,
+      [{ field: 'number', reason: `au plus ${fr(ceiling)} (dernier numéro reçu de cette caisse : ${fr(highest)})` }],
+    );
   }
   const gapBefore = number > highest + 1;
   const chainSeq = (last?.chain_seq ?? 0) + 1;
