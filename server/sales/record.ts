@@ -26,7 +26,7 @@ import { tillOptions } from '../settings/settings.ts';
 import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import { checkOrderPart, planSharePart, recordOrderPart, type SharePart } from '../restaurant/payments.ts';
 import { checkLinePrices, type LinePrice, type ProductToPrice } from './prices.ts';
-import { checkPaymentRules } from './payment-rules.ts';
+import { checkPaymentMethods, checkPaymentRules } from './payment-rules.ts';
 import { checkSolidarity, linkSolidaritySale } from '../solidarity/solidarity.ts';
 import { checkReuseItems, markReuseItemsSold } from '../ressourcerie/ressourcerie.ts';
 import { checkChoice, offeredModifiers, type ChosenModifier } from '../catalog/modifiers.ts';
@@ -177,6 +177,7 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
   // A day left without its Z stops new sales 24 h after its end (judged by the ticket's own time).
   await refuseIfMissedZ(db, till.outlet_id, createdAt, ctx.now, ctx.timeZone);
   await checkTips(db, body.payments);
+  await checkPaymentMethods(db, body.payments, createdAt, 'Ticket');
   if (body.order?.share) return { share: true as const, till, createdAt };
   const ids = [...new Set(body.lines.map((l) => l.productId))];
   // With each product, whether this counter sells it (a product's outlets): a coffee of the restaurant, a
