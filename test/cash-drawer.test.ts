@@ -16,6 +16,7 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
   let producerId: number;
   let painId: number;
   let number = 0;
+  let cashierId: number;
   const move = (client: Client, body: Record<string, unknown>) =>
     client.post('/api/drawer/movements', { id: uuidv7(now.getTime()), createdAt: now.toISOString(), ...body });
   const count = async (table: 'cash_movements' | 'events') => {
@@ -36,7 +37,9 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
       password: 'mot-de-passe-long',
       pin: '9876',
     });
-    till = (await aUser(shop, 'cashier', { pin: '1111' })).client;
+    const cashier = await aUser(shop, 'cashier', { pin: '1111' });
+    till = cashier.client;
+    cashierId = cashier.id;
     const printer = await shop.admin.post('/api/printers', {
       name: 'Caisse 1',
       role: 'receipt',
@@ -207,6 +210,44 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
     await q.close();
     const faults = (await shop.admin.get('/api/journal/verify')).body.problems.map((p: any) => `${p.record} ${p.fault}`);
     expect(faults).toContain('closing:day 2026-11-23 (point de vente 1) figures-mismatch');
+  });
+
+  // Found by a security probe: the limit was checked per movement, and six outs of 49,99 € took 299,94 €.
+  it('holds the 50 € limit over the till’s day: outs without a manager add up, approved ones do not count', async () => {
+    now = new Date('2026-11-25T09:00:00Z');
+    // Two days later: the cashier logs in again on the till.
+    const login = async () => expect((await till.post('/api/auth/pin', { tillId: 1, pin: '1111', userId: cashierId })).status).toBe(200);
+    await login();
+    const out = (amountCents: number, extra: Record<string, unknown> = {}) =>
+      move(till, { kind: 'out', reason: 'petty_purchase', amountCents, ...extra });
+    const plain = (r: any) => [r.status, r.body.error?.fields.map((f: any) => [f.field, f.reason.replace(/[\u00a0\u202f]/g, ' ')])];
+    // 100 € out with the manager's PIN: vouched for, it leaves the day's 50 € whole.
+    const { approval } = (await till.post('/api/auth/approve', { pin: '9876', purpose: 'drawer' })).body;
+    const vouched = await out(10000, { approval });
+    expect(vouched.status, JSON.stringify(vouched.body)).toBe(201);
+    // Five outs of 20 € sent at once: two fit in the 50 €, three wait for a manager.
+    const burst = await Promise.all(Array.from({ length: 5 }, () => out(2000)));
+    expect(burst.map((r) => r.status).sort()).toEqual([201, 201, 422, 422, 422]);
+    const over = await out(1001);
+    expect(plain(over)).toEqual([
+      422,
+      [
+        ['approval', 'accord d’un gérant requis'],
+        ['amountCents', 'il reste 10,00 € à sortir sans accord d’un gérant ce jour (déjà sortis : 40,00 €)'],
+      ],
+    ]);
+    expect(over.body.error.message.replace(/[\u00a0\u202f]/g, ' ')).toBe(
+      'Les sorties d’espèces sans accord d’un gérant sont limitées à 50,00 € par caisse et par journée : 40,00 € déjà sortis le 25/11/2026, il reste 10,00 €. Au-delà, le code d’un gérant.',
+    );
+    expect((await out(1000)).status).toBe(201);
+    expect(plain(await out(1))[1][1]).toEqual([
+      'amountCents',
+      'il reste 0,00 € à sortir sans accord d’un gérant ce jour (déjà sortis : 50,00 €)',
+    ]);
+    // The next day starts a new allowance.
+    now = new Date('2026-11-26T09:00:00Z');
+    await login();
+    expect((await out(4999)).status).toBe(201);
   });
 
   it('keeps movements append-only in the database', async () => {

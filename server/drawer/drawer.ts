@@ -84,19 +84,40 @@ export async function recordCashMovement(
     let approvedBy: number | null = null;
     if (body.kind === 'out' && !isManager(actor.user.role)) {
       const { cashOutApprovalCents: limit } = await tillOptions(trx);
-      const needs = body.reason === 'producer_payment' || (limit > 0 && body.amountCents > limit);
+      // The limit holds for the till's business day, not for each movement: six outs of 49,99 € took 299,94 €
+      // without a manager (found by a security probe). What counts is the day's cash out of this drawer that
+      // no manager vouched for: a manager's own movements and the ones approved by a manager's PIN leave the
+      // allowance whole (someone answerable saw them); cash put in gives nothing back (an « in » moves no real
+      // cash the server can see). Read inside the transaction: transactions are serialized on both engines
+      // (db/engine.ts), so two outs sent at once cannot both fit in the same allowance.
+      const taken = limit > 0 && body.reason !== 'producer_payment' ? await unapprovedCashOut(trx, outletId, tillId, day) : 0;
+      const left = Math.max(0, limit - taken);
+      const needs = body.reason === 'producer_payment' || (limit > 0 && body.amountCents > left);
       if (needs) {
         approvedBy =
           tillId !== null && actor.tillId !== null
             ? await checkApproval(trx, body.approval, tillId, at, now, { purpose: 'drawer', subject: `drawer:${body.id}` })
             : null;
-        if (approvedBy === null)
+        if (approvedBy === null) {
+          const eur = (c: number) => formatEuros(c as Cents);
+          if (body.reason === 'producer_payment' || taken === 0)
+            throw new Unprocessable(
+              body.reason === 'producer_payment'
+                ? 'Payer un producteur en espèces demande le code d’un gérant.'
+                : `Une sortie de plus de ${(limit / 100).toFixed(2).replace('.', ',')} € demande le code d’un gérant.`,
+              [{ field: 'approval', reason: 'accord d’un gérant requis' }],
+            );
           throw new Unprocessable(
-            body.reason === 'producer_payment'
-              ? 'Payer un producteur en espèces demande le code d’un gérant.'
-              : `Une sortie de plus de ${(limit / 100).toFixed(2).replace('.', ',')} € demande le code d’un gérant.`,
-            [{ field: 'approval', reason: 'accord d’un gérant requis' }],
+            `Les sorties d’espèces sans accord d’un gérant sont limitées à ${eur(limit)} par caisse et par journée : ${eur(taken)} déjà sortis le ${frDay(day)}, il reste ${eur(left)}. Au-delà, le code d’un gérant.`,
+            [
+              { field: 'approval', reason: 'accord d’un gérant requis' },
+              {
+                field: 'amountCents',
+                reason: `il reste ${eur(left)} à sortir sans accord d’un gérant ce jour (déjà sortis : ${eur(taken)})`,
+              },
+            ],
           );
+        }
       }
     }
     // From the back office, cash taken out cannot be more than the drawer should hold: it left −50,00 €
@@ -166,6 +187,25 @@ export async function recordCashMovement(
     });
     return { created: true, movement: (await movementsWhere(trx, { id: body.id }))[0]! };
   });
+}
+
+/**
+ * What a drawer gave out on a business day without a manager: its outs neither approved by a manager's PIN nor
+ * made by a manager (a till's own drawer; a back-office movement of the outlet as a whole when `tillId` is null).
+ */
+async function unapprovedCashOut(db: Db, outletId: number, tillId: number | null, day: string): Promise<number> {
+  let q = db
+    .selectFrom('cash_movements as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select((eb) => eb.fn.sum<number | string | null>('m.amount_cents').as('cents'))
+    .where('m.outlet_id', '=', outletId)
+    .where('m.business_day', '=', day)
+    .where('m.kind', '=', 'out')
+    .where('m.approved_by', 'is', null)
+    .where('u.role', 'not in', ['manager', 'admin']);
+  q = tillId === null ? q.where('m.till_id', 'is', null) : q.where('m.till_id', '=', tillId);
+  const row = await q.executeTakeFirst();
+  return Number(row?.cents ?? 0);
 }
 
 async function movementsWhere(db: Db, where: { id: string } | { outletId: number; from: string; to: string }): Promise<CashMovementView[]> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { SaleBody } from '../../shared/api/sales.ts';
+import { MAX_NUMBER_AHEAD, MAX_TICKET_NUMBER, type SaleBody } from '../../shared/api/sales.ts';
 import { isUniqueViolation } from '../../db/engine.ts';
 import { letOffBeyondLimit, PricingError, priceTicket, settle } from '../../shared/sales.ts';
 import { vatBreakdown, type BasisPoints, type Cents, type VatRow } from '../../shared/money.ts';
@@ -26,7 +26,7 @@ import { tillOptions } from '../settings/settings.ts';
 import { refuseIfMissedZ } from '../closing/missed-z.ts';
 import { checkOrderPart, planSharePart, recordOrderPart, type SharePart } from '../restaurant/payments.ts';
 import { checkLinePrices, type LinePrice, type ProductToPrice } from './prices.ts';
-import { checkPaymentRules } from './payment-rules.ts';
+import { checkPaymentMethods, checkPaymentRules } from './payment-rules.ts';
 import { checkSolidarity, linkSolidaritySale } from '../solidarity/solidarity.ts';
 import { checkReuseItems, markReuseItemsSold } from '../ressourcerie/ressourcerie.ts';
 import { checkChoice, offeredModifiers, type ChosenModifier } from '../catalog/modifiers.ts';
@@ -177,6 +177,7 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
   // A day left without its Z stops new sales 24 h after its end (judged by the ticket's own time).
   await refuseIfMissedZ(db, till.outlet_id, createdAt, ctx.now, ctx.timeZone);
   await checkTips(db, body.payments);
+  await checkPaymentMethods(db, body.payments, createdAt, 'Ticket');
   if (body.order?.share) return { share: true as const, till, createdAt };
   const ids = [...new Set(body.lines.map((l) => l.productId))];
   // With each product, whether this counter sells it (a product's outlets): a coffee of the restaurant, a
@@ -736,6 +737,16 @@ export async function commitTicket(trx: Trx, t: TicketToCommit): Promise<SaleVie
       proposedNumber = t.number;
       number = highest + 1;
     }
+  }
+  // A number far beyond the till's highest is refused, not recorded as a gap: every later ticket of the till
+  // would be numbered after it. Read here, under the writer's lock, where the highest is the one it is chained on.
+  const ceiling = Math.min(highest + MAX_NUMBER_AHEAD, MAX_TICKET_NUMBER);
+  if (number > ceiling) {
+    const fr = (n: number) => n.toLocaleString('fr-FR');
+    throw new Unprocessable(
+      `Ticket refusé : le numéro ${fr(t.number)} est trop loin du dernier numéro de cette caisse (${fr(highest)}). Vérifiez le compteur de la tablette.`,
+      [{ field: 'number', reason: `au plus ${fr(ceiling)} (dernier numéro reçu de cette caisse : ${fr(highest)})` }],
+    );
   }
   const gapBefore = number > highest + 1;
   const chainSeq = (last?.chain_seq ?? 0) + 1;

@@ -11,6 +11,7 @@ import { approveWithPin } from '../auth/login.ts';
 import { Forbidden, NotFound, Unauthorized, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import { canonicalJson } from '../journal/canonical.ts';
+import { checkPaymentMethods } from './payment-rules.ts';
 import {
   activeTill,
   commitTicket,
@@ -218,6 +219,15 @@ export async function recordRefund(
         { field: 'totalCents', reason: `attendu ${total}` },
       ]);
     }
+    // Given back by a method of the shop's (now or when the refund was rung), or the way the ticket was paid.
+    const paidWith = await trx.selectFrom('sale_payments').select('method').where('sale_id', '=', original.id).execute();
+    await checkPaymentMethods(
+      trx,
+      body.payments,
+      new Date(body.createdAt),
+      'Remboursement',
+      paidWith.map((p) => p.method),
+    );
     const settled = settle(total, body.payments);
     if ('problem' in settled)
       throw new Unprocessable(`Remboursement refusé : ${settled.problem}.`, [{ field: 'payments', reason: settled.problem }]);

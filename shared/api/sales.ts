@@ -13,6 +13,20 @@ export const paymentMethodSchema = z
   );
 const amount = z.number().int().min(-100_000_000).max(100_000_000);
 
+/**
+ * How far ahead of its till's highest number a ticket's number may be: gaps are allowed (a tablet sends what it
+ * sold offline later, a refused ticket leaves its number unused), a leap to the schema's ceiling is not (one
+ * ticket numbered 1 000 000 000 left the till's next number refused for good, found by a security probe).
+ * 100 000 numbers is more than any offline period rings. Checked under the writer's lock (sales/record.ts).
+ */
+export const MAX_NUMBER_AHEAD = 100_000;
+/**
+ * The highest ticket number, in the schema and on the server: with leaps of at most `MAX_NUMBER_AHEAD`, a till
+ * reaches it only after 10 000 tickets each flagged as a gap (`journal.gap`), never by one ticket.
+ */
+export const MAX_TICKET_NUMBER = 1_000_000_000;
+const ticketNumber = z.number().int().min(1).max(MAX_TICKET_NUMBER);
+
 export const saleLineSchema = z
   .object({
     productId: idSchema,
@@ -56,7 +70,7 @@ export const saleBody = z
   .object({
     id: uuidV7,
     tillId: idSchema,
-    number: z.number().int().min(1).max(1_000_000_000),
+    number: ticketNumber,
     createdAt: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
     /** What is sold. Empty for a share of a restaurant bill (`order.share`): the server takes the order's lines. */
     lines: z.array(saleLineSchema).max(500),
@@ -166,7 +180,7 @@ export const refundBody = z
     id: uuidV7,
     tillId: idSchema,
     /** From the till's own sequence, like any ticket. */
-    number: z.number().int().min(1).max(1_000_000_000),
+    number: ticketNumber,
     createdAt: z.iso.datetime({ offset: true, message: 'date ISO 8601 attendue' }),
     refundOf: uuidV7,
     reason: z.string().trim().min(3, 'motif obligatoire (3 caractères au moins)').max(200).refine(printable, UNPRINTABLE_REASON),

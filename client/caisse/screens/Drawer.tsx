@@ -3,7 +3,7 @@ import type { TillMessageKey as MessageKey } from '../../../shared/i18n/till.ts'
 import { parseEuros } from '../../../shared/money.ts';
 import { authApi } from '../../../shared/api/auth.ts';
 import { denominationsCents, type CashMovementView } from '../../../shared/api/drawer.ts';
-import { call } from '../../api.ts';
+import { ApiError, call } from '../../api.ts';
 import { day as formatDay } from '../../format.ts';
 import { type TillState } from '../till.ts';
 import { till, lang, t, eur, errorText } from '../ui.tsx';
@@ -35,7 +35,13 @@ export function DrawerScreen({ s }: { s: TillState }) {
   const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
   const limit = s.device?.options.cashOutApprovalCents ?? 0;
   const cents = byDenomination ? counted : parseEuros(amount);
-  const needsManager = kind === 'out' && !isManager && (reason === 'producer_payment' || (limit > 0 && cents !== null && cents > limit));
+  // The limit holds for the till's day (server/drawer): the server may ask for a manager on a smaller out once
+  // others were taken today. It says so by the `approval` field; the PIN is then asked for that amount.
+  const [askedFor, setAskedFor] = useState<number | null>(null);
+  const needsManager =
+    kind === 'out' &&
+    !isManager &&
+    (reason === 'producer_payment' || (limit > 0 && cents !== null && (cents > limit || cents === askedFor)));
   const floatCounted = kind === 'float' && s.day?.floatCents != null;
   const salesDay = s.day ? formatDay(s.day.salesDay, lang, { dateStyle: 'long' }) : '';
 
@@ -85,6 +91,7 @@ export function DrawerScreen({ s }: { s: TillState }) {
       setCounts({});
     } catch (err) {
       setPin('');
+      if (err instanceof ApiError && err.fields.some((f) => f.field === 'approval') && kind === 'out') setAskedFor(cents);
       setError(errorText(err));
     } finally {
       setBusy(false);
