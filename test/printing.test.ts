@@ -71,6 +71,12 @@ describe('receipts on a file printer', () => {
       'file:/tmp/x',
       'file:../../x',
       'file:prints/../../x',
+      // DATA_DIR's own folders: job files beside the signing keys, the witness, the backups (an attack).
+      'file:keys',
+      'file:Witness/x',
+      'file:tls',
+      'file:backups/a',
+      'file:archives',
     ]) {
       const res = await add(uri);
       expect(res.status, uri).toBe(400);

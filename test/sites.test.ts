@@ -329,6 +329,29 @@ describe('a network of sites', () => {
       ((await socket.emitWithAck('stock:get', { productIds: [miel.id] })) as { siteId: number }[]).map((e) => e.siteId);
     expect(await asked(tiedSocket)).toEqual([rodez.id]);
     expect((await asked(adminSocket)).sort()).toEqual([1, rodez.id].sort());
+    // A printer of no outlet that Castres' till prints on is Castres' (REST answers Rodez « not found »): its
+    // state is not told to Rodez's manager either (an attack heard its name and queue over the socket).
+    const printer = await shop.admin.post('/api/printers', {
+      name: 'Comptoir Castres',
+      role: 'receipt',
+      uri: 'file:castres',
+      columns: 48,
+      codePage: 'pc858',
+    });
+    expect(printer.status).toBe(201);
+    const before = ((await shop.admin.get('/api/tills')).body as { id: number; printerId: number | null }[]).find((x) => x.id === 1)!;
+    expect((await shop.admin.patch('/api/tills/1', { printerId: printer.body.id })).status).toBe(200);
+    expect((await tied.patch(`/api/printers/${printer.body.id}`, { name: 'x' })).status).toBe(404);
+    const states = { tied: [] as number[], admin: [] as number[] };
+    tiedSocket.on('printer:state', (e) => states.tied.push(e.printerId));
+    adminSocket.on('printer:state', (e) => states.admin.push(e.printerId));
+    expect((await shop.admin.post(`/api/printers/${printer.body.id}/test`)).status).toBeLessThan(300);
+    await expect.poll(() => states.admin.includes(printer.body.id)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(states.tied).not.toContain(printer.body.id);
+    // Castres' till prints on its own printer again (the tests below).
+    expect((await shop.admin.patch('/api/tills/1', { printerId: before.printerId })).status).toBe(200);
+    expect((await shop.admin.patch(`/api/printers/${printer.body.id}`, { active: false })).status).toBe(200);
     tiedSocket.disconnect();
     adminSocket.disconnect();
   });

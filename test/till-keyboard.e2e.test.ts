@@ -175,6 +175,10 @@ describe('the till from the keyboard alone', { timeout: 90_000 }, () => {
     await page.keyboard.type('2000');
     await page.keyboard.press('Enter');
     await expect.poll(async () => nbsp(await page.getByTestId('change').textContent())).toContain('9,56 €');
+    // Beside the change, what was handed over; the keyboard on « Pas de ticket », the answer Enter gives (it
+    // looked chosen while the focus was on the page's body).
+    expect(nbsp(await page.getByTestId('received').textContent())).toBe('Reçu 20,00 €');
+    await expect.poll(focused).toBe('Pas de ticket');
     await checkScreen('done');
     // Enter on « Imprimer le ticket » prints it (it used to record « no ticket »).
     await tabTo(/^Imprimer le ticket$/);

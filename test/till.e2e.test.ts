@@ -263,6 +263,11 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
       .poll(() => page.getByTestId('refund-waits').textContent())
       .toBe('Indiquez le motif du remboursement (3 caractères ou plus).');
     await page.getByLabel('Motif').fill('Bouteille cassée');
+    // No PIN yet: said at once, and the keyboard back in the PIN field (it stayed on « Rembourser », and the
+    // empty PIN went to the server).
+    await page.getByRole('button', { name: 'Rembourser', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Le code PIN du responsable doit comporter 4 à 8 chiffres.');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Code PIN d’un responsable');
     await page.getByLabel('Code PIN d’un responsable').fill('1357');
     await screenshot(page, 'till-7-refund');
     await page.getByRole('button', { name: 'Rembourser', exact: true }).click();
@@ -305,6 +310,10 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     // 10,40 − 5,20 = 5,20 €
     await expect.poll(() => page.getByTestId('total').textContent()).toContain('5,20');
     await page.getByTestId('pay').click();
+    // What is paid, as the cart said it: 2 × 5,20 = 10,40 €, then the ticket's discount of 5,20 € apart (the lines
+    // read 5,20 € each half, as other prices).
+    const paid = (await page.getByTestId('pay-lines').innerText()).replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ');
+    expect(paid).toBe('2 × Pain de campagne 10,40 € Remise sur le ticket −5,20 €');
     await page.getByRole('button', { name: 'Carte bancaire' }).click();
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Paiement accepté' }).click();

@@ -56,6 +56,8 @@ export interface Finished {
   number: number;
   totalCents: number;
   changeCents: number;
+  /** What the customer handed over, every method together. */
+  receivedCents: number;
   cash: boolean;
   receiptToken: string | null;
   /** The number this tablet gave it, when the server recorded it under another (used by another tablet). */
@@ -777,6 +779,7 @@ export class Till {
       totalCents: priced.total,
       // A meal voucher above what was due gives no change: only cash does (shared/sales.ts).
       changeCents: 'change' in settled ? settled.change : paid - priced.total,
+      receivedCents: paid,
       cash: payments.some((p) => p.method === 'cash'),
       receiptToken: null,
     };

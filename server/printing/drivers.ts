@@ -254,6 +254,9 @@ export interface PrinterAddressPolicy {
   allowLocal?: boolean;
 }
 
+/** DATA_DIR's own folders (server/journal, server/system, server/tls…): never a printer's. */
+const RESERVED_DIRS = ['keys', 'tls', 'witness', 'backups', 'archives'];
+
 /**
  * A printer's address as a manager types it: `file:prints/caisse` (a folder under DATA_DIR: tests, the demo,
  * previews), `tcp://192.168.1.50:9100`, `usb:04b8:0e15`.
@@ -272,6 +275,13 @@ export function parsePrinterUri(
     // server may write (found by a security probe).
     if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/.test(file[1]!))
       return { error: 'file: suivi d’un dossier sous le dossier de données (lettres, chiffres, . - _ et /, sans « .. » ni chemin absolu)' };
+    // Nor into the data folder's own: job files beside the signing keys, the TLS keys, the witness, the backups
+    // or the archives (a site's manager could set `file:keys`, found by an attack).
+    const first = file[1]!.split('/')[0]!.toLowerCase();
+    if (RESERVED_DIRS.includes(first))
+      return {
+        error: `file: le dossier « ${first} » est celui du serveur (clés, témoin, sauvegardes) : choisissez par exemple file:prints/caisse`,
+      };
     return { kind: 'file', dir: file[1]! };
   }
   const tcp = /^tcp:\/\/([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(uri);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEscPos } from '../../test/support/escpos-decoder.ts';
 import type { ReceiptData } from '../receipts/digital.ts';
 import { EscPos, type CodePage } from './escpos.ts';
-import { customerReceipt, testPage } from './receipt.ts';
+import { customerReceipt, kitchenTicket, testPage } from './receipt.ts';
 
 const pages: CodePage[] = ['pc858', 'wpc1252'];
 
@@ -296,5 +296,29 @@ describe('the customer receipt', () => {
       expect(text).toContain('12,50 €');
       expect(text).toContain('12345678901234567890123456789012');
     }
+  });
+});
+
+describe('a counter sale’s kitchen ticket', () => {
+  const ticket = (till: string) =>
+    decodeEscPos(
+      kitchenTicket(
+        {
+          kind: 'send',
+          table: '',
+          covers: 0,
+          waiter: 'Inès',
+          at: '2026-12-07T12:00:00.000Z',
+          counter: { till, number: 12 },
+          groups: [{ course: 'main', waiting: false, items: [{ quantity: 1, name: 'Burger', seat: null, note: null }] }],
+        },
+        { columns: 48, codePage: 'pc858' },
+      ),
+    ).text.split('\n');
+
+  it('names its till once: « Caisse Bar », « Caisse 1 » (it printed « Caisse Caisse 1 »)', () => {
+    expect(ticket('Bar')).toContain('Caisse Bar');
+    expect(ticket('Caisse 1')).toContain('Caisse 1');
+    expect(ticket('Caisse 1').join('\n')).not.toContain('Caisse Caisse');
   });
 });

@@ -268,7 +268,12 @@ export function kitchenTicket(t: KitchenTicketData, profile: PrinterProfile): Ui
       .align('left');
   if (t.counter)
     // A counter sale (sold at a till): no table, no covers; the ticket's number is what the customer holds.
-    p.bold(true).size(2, 2).line(`Comptoir n° ${t.counter.number}`).size(1, 1).line(`Caisse ${t.counter.till}`).bold(false);
+    p.bold(true)
+      .size(2, 2)
+      .line(`Comptoir n° ${t.counter.number}`)
+      .size(1, 1)
+      .line(/^caisse\b/i.test(t.counter.till) ? t.counter.till : `Caisse ${t.counter.till}`)
+      .bold(false);
   else p.bold(true).size(2, 2).line(`Table ${t.table}`).size(1, 1).line(`${t.covers} couvert(s)`).bold(false);
   if (t.takeaway) p.bold(true).size(2, 1).line('À EMPORTER').size(1, 1).bold(false);
   p.line(`${paris(t.at)} — ${t.waiter}`).rule();

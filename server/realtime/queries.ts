@@ -58,16 +58,35 @@ export async function outletIds(db: Db): Promise<{ id: number; siteId: number }[
  * Where each outlet, till and printer is: its site (a printer of no outlet: none). The managers tied to a site
  * hear of that site only (`server/realtime/realtime.ts`).
  */
+/** A printer no tied manager reaches (it prints for several sites): the network's managers hear of it only. */
+export const NO_SITE = -1;
+
 export async function placesOf(db: Db) {
   const outlets = new Map((await db.selectFrom('outlets').select(['id', 'site_id']).execute()).map((o) => [o.id, o.site_id]));
   const tills = new Map(
     (await db.selectFrom('tills').select(['id', 'outlet_id']).execute()).map((t) => [t.id, outlets.get(t.outlet_id) ?? null]),
   );
+  // A printer of no outlet is the network's until a till or kitchen station prints on it, then that site's;
+  // printing for two sites, no tied manager's (server/sites/sites.ts, `printerOfSite`, the REST side's rule):
+  // null for every site, NO_SITE for none.
+  const usedAt = new Map<number, Set<number>>();
+  const users = [
+    ...(await db.selectFrom('tills').select(['printer_id', 'outlet_id']).where('printer_id', 'is not', null).execute()),
+    ...(await db.selectFrom('stations').select(['printer_id', 'outlet_id']).where('printer_id', 'is not', null).execute()),
+  ];
+  for (const u of users) {
+    const site = outlets.get(u.outlet_id);
+    if (u.printer_id === null || site === undefined) continue;
+    const sites = usedAt.get(u.printer_id) ?? new Set<number>();
+    sites.add(site);
+    usedAt.set(u.printer_id, sites);
+  }
   const printers = new Map(
-    (await db.selectFrom('printers').select(['id', 'outlet_id']).execute()).map((p) => [
-      p.id,
-      p.outlet_id === null ? null : (outlets.get(p.outlet_id) ?? null),
-    ]),
+    (await db.selectFrom('printers').select(['id', 'outlet_id']).execute()).map((p) => {
+      if (p.outlet_id !== null) return [p.id, outlets.get(p.outlet_id) ?? null];
+      const sites = [...(usedAt.get(p.id) ?? [])];
+      return [p.id, sites.length === 0 ? null : sites.length === 1 ? sites[0]! : NO_SITE];
+    }),
   );
   return { outlets, tills, printers };
 }

@@ -19,7 +19,7 @@ import type { Database } from '../../db/schema.ts';
 import type { KitchenTicketView, OrderView } from '../../shared/api/restaurant.ts';
 import { DEVICE_COOKIE, resolveDevice, resolveSession, SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
-import { followableProducts, outletIds, ownersOf, placesOf, stationPrinters, stockOf, tillRooms } from './queries.ts';
+import { followableProducts, NO_SITE, outletIds, ownersOf, placesOf, stationPrinters, stockOf, tillRooms } from './queries.ts';
 import { siteOfOutlet } from '../sites/sites.ts';
 
 import { dishesShortOfIngredients, dishesUsing } from '../catalog/recipes.ts';
@@ -245,12 +245,14 @@ export class Realtime {
    */
   private toManagers(place: Place, emit: (rooms: string[]) => void) {
     const rooms = (site: number | null | undefined) =>
-      site != null
-        ? ['managers', `site:${site}`]
-        : // A printer of no outlet prints for every site.
-          site === null && 'printerId' in place
-          ? ['managers', ...new Set([...(this.places?.outlets.values() ?? [])].map((id) => `site:${id}`))]
-          : ['managers'];
+      site === NO_SITE
+        ? ['managers']
+        : site != null
+          ? ['managers', `site:${site}`]
+          : // A printer of no outlet that no site's till or station uses yet: every site's.
+            site === null && 'printerId' in place
+            ? ['managers', ...new Set([...(this.places?.outlets.values() ?? [])].map((id) => `site:${id}`))]
+            : ['managers'];
     if (!this.placesQueue) {
       const site = this.siteOf(place);
       if (site !== undefined) return emit(rooms(site));
@@ -276,6 +278,8 @@ export class Realtime {
   }
 
   stationChanged(station: { id: number; outletId: number; name: string; printerId: number | null; active: boolean }) {
+    // Its printer may have moved: whose a printer of no outlet is follows the tills and stations printing on it.
+    this.placesChanged();
     this.toManagers({ outletId: station.outletId }, (m) =>
       this.io.to([...m, `outlet:${station.outletId}`]).emit('station:changed', station),
     );

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type TillState } from '../till.ts';
 import { day as formatDay } from '../../format.ts';
 import { till, t, eur, lang, useKeys } from '../ui.tsx';
@@ -11,6 +11,10 @@ export function DoneScreen({ s }: { s: TillState }) {
   const booked = f.businessDay ?? s.day?.salesDay;
   const otherDay = booked && s.day && booked !== s.day.today ? booked : null;
   const [qr, setQr] = useState(false);
+  // The keyboard on « Pas de ticket », the answer Enter gives (it looked chosen, and the focus was on the
+  // page's body: a newcomer's walk); 1 and 2 still print or show the QR code.
+  const none = useRef<HTMLButtonElement>(null);
+  useEffect(() => none.current?.focus(), []);
   useKeys((e: KeyboardEvent) => {
     if (e.key === '1') void till.receipt('print');
     else if (e.key === '2' && f.receiptToken) setQr(true);
@@ -26,6 +30,8 @@ export function DoneScreen({ s }: { s: TillState }) {
           <div class="change" data-testid="change" role="status">
             <span>{t('till.done.change')}</span>
             <strong>{eur(f.changeCents)}</strong>
+            {/* What the customer handed over, read aloud with the change. */}
+            <small data-testid="received">{t('till.done.received', { amount: eur(f.receivedCents) })}</small>
           </div>
         ) : (
           <div class="change" role="status">
@@ -62,7 +68,7 @@ export function DoneScreen({ s }: { s: TillState }) {
           <button class="big" disabled={!f.receiptToken} onClick={() => setQr(true)}>
             {t('till.receipt.qr')}
           </button>
-          <button class="big primary" onClick={() => till.receipt('none')}>
+          <button ref={none} class="big primary" onClick={() => till.receipt('none')}>
             {t('till.receipt.none')}
           </button>
         </div>

@@ -34,16 +34,19 @@ export function PairScreen() {
       >
         <h1>{t('till.pair.title')}</h1>
         <p>{t('till.pair.help')}</p>
-        <input
-          class="big-input"
-          name="code"
-          value={code}
-          onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())}
-          maxLength={8}
-          autoFocus
-          autocomplete="off"
-          aria-label={t('till.pair.code')}
-        />
+        {/* Its name seen, not only heard (a newcomer saw an empty box under the explanation). */}
+        <label>
+          {t('till.pair.code')}
+          <input
+            class="big-input"
+            name="code"
+            value={code}
+            onInput={(e) => setCode((e.target as HTMLInputElement).value.toUpperCase())}
+            maxLength={8}
+            autoFocus
+            autocomplete="off"
+          />
+        </label>
         {error && (
           <p class="error" role="alert">
             {error}

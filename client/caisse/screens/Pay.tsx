@@ -273,9 +273,17 @@ export function PayScreen({ s }: { s: TillState }) {
                 <span>
                   {l.unit === 'kg' ? kg(l.quantity) : `${l.quantity} ×`} {l.name}
                 </span>
-                <span>{eur(priced.lines[i]!.total)}</span>
+                {/* The line as the cart shows it (its own discount off); the ticket's discount said apart, as on the
+                    receipt: lines already cut by their share of it read as other prices (a newcomer's walk). */}
+                <span>{eur(priced.lines[i]!.gross - priced.lines[i]!.lineDiscount)}</span>
               </li>
             ))}
+            {priced.discount > 0 && (
+              <li data-testid="pay-ticket-discount">
+                <span>{t('till.discount.ticketAmount')}</span>
+                <span>−{eur(priced.discount)}</span>
+              </li>
+            )}
           </ul>
         )}
       </section>

@@ -127,11 +127,26 @@ export function RefundScreen({ s }: { s: TillState }) {
   // Worked out as the server books it (shared/sales.ts), earlier refunds of the ticket counted.
   const total = -refundLines.reduce((x, l) => x + refundPart(l, refunded?.get(l.lineNo) ?? nothingBack, qty[l.lineNo]!).totalCents, 0);
 
+  const pinField = useRef<HTMLInputElement>(null);
   const submit = async () => {
     setError('');
     if (s.outbox.waiting > 0 || !s.outbox.online) return setError(t('till.refund.needsOnline'));
+    if (!isManager) {
+      // Said here, the keyboard back in the PIN field with what was typed selected (an empty PIN went to the
+      // server, and the focus stayed on « Rembourser »: a newcomer's walk).
+      const again = (message: string) => {
+        setError(message);
+        pinField.current?.focus();
+        pinField.current?.select();
+      };
+      if (!/^\d{4,8}$/.test(pin)) return again(t('till.refund.pinFormat'));
+      try {
+        await call(authApi.approve, { body: { pin, purpose: 'refund' } });
+      } catch (e) {
+        return again(errorText(e));
+      }
+    }
     try {
-      if (!isManager) await call(authApi.approve, { body: { pin, purpose: 'refund' } });
       const device = s.device!;
       const counter = `number:${device.id}:${device.trainingMode ? 'training' : 'real'}`;
       const id = uuidv7();
@@ -313,6 +328,7 @@ export function RefundScreen({ s }: { s: TillState }) {
             <label>
               {t('till.discount.managerPin')}
               <input
+                ref={pinField}
                 type="password"
                 inputMode="numeric"
                 value={pin}
