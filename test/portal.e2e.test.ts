@@ -108,6 +108,8 @@ describe('the producer portal on a phone', { timeout: 60_000 }, () => {
     // Only their own line of today's ticket: 2 × 2,80 = 5,60 €.
     await expect.poll(() => text(page.getByTestId('today-total'))).toBe('5,60 €');
     await page.getByText('● En direct').waitFor();
+    // In, the keyboard on the tab shown (it was left on the page's body).
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('tab');
     expect(await page.locator('ul.lines').textContent()).not.toContain('Bière');
     await screenshot(page, 'portal-phone-today');
   });

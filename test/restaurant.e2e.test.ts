@@ -62,6 +62,10 @@ async function waiterPhone(tillId: number, name: RegExp, pin: string): Promise<P
   for (const d of pin) await page.keyboard.press(d);
   await page.keyboard.press('Enter');
   await page.getByTestId('table-1').waitFor();
+  // The keyboard on the first table after the PIN (it was left on the page's body).
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid')?.startsWith('table-') === true, null, {
+    timeout: 5000,
+  });
   return page;
 }
 
@@ -240,6 +244,8 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await ines.getByTestId('table-1').click();
     await ines.getByTestId('open-table').click();
     await ines.getByRole('heading', { name: /Table 1/ }).waitFor();
+    // The keyboard on « + Ajouter », what comes next once a table is open.
+    await expect.poll(() => ines.evaluate(() => document.activeElement?.textContent ?? '')).toBe('+ Ajouter');
     // Baptiste's phone hears of the table and opens it too.
     await expect
       .poll(async () => (await baptiste.getByTestId('table-1').textContent()) ?? '')

@@ -1,6 +1,7 @@
 import '../zod-config.ts';
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { focusIfLost } from '../focus.ts';
 import { io, type Socket } from 'socket.io-client';
 import type { KitchenBoard, KitchenState, KitchenTicketView } from '../../shared/api/restaurant.ts';
 import { restaurantApi } from '../../shared/api/restaurant.ts';
@@ -148,6 +149,9 @@ function App() {
 
   // Arrow keys move between tickets; Enter or Space acts on the focused button (the browser's own).
   const grid = useRef<HTMLDivElement>(null);
+  // The keyboard on the oldest ticket when nothing has it (at the start, after the last one left): Enter or
+  // Space then marks it (it started on the page's body, found by a newcomer's walk).
+  useEffect(() => focusIfLost(grid.current?.querySelector('button.bump')), [board]);
   const onKey = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
     const buttons = [...(grid.current?.querySelectorAll<HTMLButtonElement>('button.bump') ?? [])];

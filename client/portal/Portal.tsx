@@ -1,5 +1,6 @@
 import { invoicesApi } from '../../shared/api/payouts.ts';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { focusIfLost } from '../focus.ts';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import { settlementApi } from '../../shared/api/settlement.ts';
 import { ApiError, call, link } from '../api.ts';
@@ -58,6 +59,8 @@ export function Portal({ t, producerId, lang }: { t: T; producerId: number; lang
     setTab(next);
     document.getElementById(`portal-tab-${next}`)?.focus();
   }
+  // Once logged in, the keyboard on the tab shown (it was left on the page's body, found by a newcomer's walk).
+  useEffect(() => focusIfLost(document.getElementById(`portal-tab-${tab}`)), []);
   // The chosen tab stays in view when the row scrolls sideways (a phone).
   useEffect(() => {
     document.getElementById(`portal-tab-${tab}`)?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });

@@ -1,4 +1,5 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { focusIfLost } from '../focus.ts';
 import type { OrderView, RoomView } from '../../shared/api/restaurant.ts';
 import type { TillState } from '../caisse/till.ts';
 import { eur, t, useKeys } from '../caisse/ui.tsx';
@@ -40,6 +41,8 @@ export function FloorScreen({ s, r }: { s: TillState; r: SalleState }) {
   const room = r.rooms.find((x) => x.id === r.roomId) ?? r.rooms[0];
   const stationDown = [...r.printers.values()].filter((p) => p.state !== 'ready' && p.state !== 'unknown');
   const mine = [...orders.values()].filter((o) => o.waiterId === s.user?.id).length;
+  // After the PIN: the keyboard on the room's first table (it was on the page's body).
+  useEffect(() => focusIfLost(document.querySelector('main.floor button.table')), [room?.id, layout]);
   return (
     <main class="floor">
       {stationDown.map((p) => (

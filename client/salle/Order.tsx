@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { focusIfLost } from '../focus.ts';
 import { COURSES, type Course, type OrderLineView, type OrderView } from '../../shared/api/restaurant.ts';
 import type { TillMessageKey as MessageKey } from '../../shared/i18n/till.ts';
 import type { Product } from '../caisse/catalog.ts';
@@ -47,6 +48,8 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
   const [noting, setNoting] = useState(false);
   const [more, setMore] = useState(false);
   const [seat, setSeat] = useState<number | null>(null);
+  // A table opened: the keyboard on « Ajouter des articles », what comes next (it was on the page's body).
+  useEffect(() => focusIfLost(document.querySelector('main.order .add-toggle')), [orderId]);
   if (!order) {
     // Paid and closed (here or on another phone), or merged into another table.
     return (
