@@ -65,6 +65,8 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
       [{ kind: 'float', reason: 'float', amountCents: 15000, denominations: { '5000': 2, '1000': 3 } }, 'denominations'],
       [{ kind: 'out', reason: 'producer_payment', amountCents: 500, producerId: 999 }, 'producerId'],
       [{ kind: 'float', reason: 'float', amountCents: 500, tillId: 2 }, 'tillId'],
+      // Dated 2020 (an attack): more than three years before the server's clock, as a ticket would be.
+      [{ kind: 'in', reason: 'correction', amountCents: 500, note: 'x', createdAt: '2020-01-01T10:00:00.000Z' }, 'createdAt'],
     ];
     for (const [body, field] of cases) {
       const res = await move(till, body);

@@ -13,7 +13,7 @@ import { sha256Hex } from '../auth/secrets.ts';
 import { Conflict, Forbidden, Invalid, Unprocessable } from '../errors.ts';
 import { canonicalJson } from '../journal/canonical.ts';
 import { recordEvent, type EventKind } from '../journal/events.ts';
-import { firstOpenDay } from '../sales/record.ts';
+import { firstOpenDay, MAX_TICKET_AGE_MS } from '../sales/record.ts';
 import { tillOptions } from '../settings/settings.ts';
 import { missedZ } from '../closing/missed-z.ts';
 import { firstSiteId, outletAt, siteOfOutlet } from '../sites/sites.ts';
@@ -78,6 +78,9 @@ export async function recordCashMovement(
     }
     const at = body.createdAt ? new Date(body.createdAt) : now;
     if (at.getTime() > now.getTime() + 5 * 60_000) throw new Invalid({ field: 'createdAt', reason: 'date dans le futur' });
+    // Nor from long ago, as a ticket (sales/record.ts): a movement dated 2020 was taken, and booked today.
+    if (at.getTime() < now.getTime() - MAX_TICKET_AGE_MS)
+      throw new Invalid({ field: 'createdAt', reason: 'plus de trois ans avant l’heure du serveur : vérifiez l’horloge de la tablette' });
     // A closed day takes no more movements, as it takes no more tickets: they go to the next open day.
     const day = await firstOpenDay(trx, outletId, businessDay(at, timeZone));
     // Taking cash out above the limit, or paying a producer, is a manager's act: theirs, or their PIN's approval.
