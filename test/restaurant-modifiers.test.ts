@@ -367,7 +367,7 @@ describe('an order to take away, and its VAT', () => {
     // The kitchen packs it.
     expect((await op({ kind: 'send' })).status).toBe(201);
     const ticket = await until('the kitchen ticket', () => printed(shop, 'cuisine')[0]);
-    expect(ticket.slice(0, 4)).toEqual(['Table 2', '1 couvert(s)', 'À EMPORTER', expect.stringMatching(/ - waiter \d+$/)]);
+    expect(ticket.slice(0, 4)).toEqual(['Table 2', '1 couvert', 'À EMPORTER', expect.stringMatching(/ - waiter \d+$/)]);
     expect(ticket).toContain('1 x Burger');
   });
 

@@ -270,6 +270,8 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
 
   it('Envoyer makes one ticket per station with exactly the new items; the kitchen screen shows it', async () => {
     await ines.getByTestId('send').click();
+    // « Envoyer » is then disabled: the keyboard goes on to « + Ajouter », not to the page's body.
+    await expect.poll(() => ines.evaluate(() => document.activeElement?.className ?? '')).toBe('add-toggle');
     const cuisine = await expect
       .poll(() => printed('cuisine').length)
       .toBe(1)
@@ -623,7 +625,7 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await ines.getByTestId('void-reason').fill('verre cassé');
     expect(await accessibilityProblems(ines)).toEqual([]);
     await screenshot(ines, 'salle-void-part-phone');
-    expect(await ines.getByTestId('void-confirm').textContent()).toBe('En annuler 1 (la cuisine est prévenue)');
+    expect(await ines.getByTestId('void-confirm').textContent()).toBe('En annuler 1 (le poste est prévenu)');
     await ines.getByTestId('void-confirm').click();
     await expect.poll(() => printed('bar').length).toBe(barBefore + 2);
     expect(printed('bar').at(-1)).toContain('*** ANNULÉ ***');

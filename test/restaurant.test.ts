@@ -138,7 +138,7 @@ describe('the restaurant: shared orders and the kitchen', () => {
     const bar = await until('the bar ticket', () => (tickets('bar').length === 1 ? tickets('bar') : undefined));
     // The kitchen: the starter to prepare now, the duck to follow; nothing of the bar's.
     expect(kitchen[0]).toContain('Table T1');
-    expect(kitchen[0]).toContain('3 couvert(s)');
+    expect(kitchen[0]).toContain('3 couverts');
     expect(kitchen[0]).toMatch(/ENTRÉES\n2 x Salade de chèvre\n {3}> sans noix/);
     expect(kitchen[0]).toMatch(/PLATS - À SUIVRE\n2 x Magret\n {3}place 1\n {3}> rosé/);
     expect(kitchen[0]).not.toContain('Pression');
@@ -202,7 +202,7 @@ describe('the restaurant: shared orders and the kitchen', () => {
     // Pression 2 × 3,50 = 7,00 at 20 %: HT 700 / 1,2 = 583,33 -> 5,83, TVA 1,17. HT 23,10, TTC 26,00.
     expect(note).toContain('NOTE n° 1');
     expect(note).toContain('Table T1');
-    expect(note).toContain('3 couvert(s)');
+    expect(note).toContain('3 couverts');
     expect(note).toContain('Client : Mme Durand');
     expect(note).toMatch(/2 x Salade de chèvre +19,00 €\n {3}9,50 € l'unité/);
     expect(note).toMatch(/2 x Pression +7,00 €\n {3}3,50 € l'unité/);

@@ -195,7 +195,7 @@ function App() {
           {online ? t('cuisine.online') : t('cuisine.offline')}
         </span>
         <span class="count" data-testid="kitchen-count">
-          {t('cuisine.count', { n: open.length })}
+          {t(open.length === 1 ? 'cuisine.count.one' : 'cuisine.count', { n: open.length })}
         </span>
         <button
           aria-pressed={sound}

@@ -214,7 +214,7 @@ function OpenDialog({ table, onClose }: { table: TableView; onClose: () => void 
             +
           </button>
         </div>
-        <p class="muted">{t('salle.covers', { n: covers })}</p>
+        <p class="muted">{t(covers === 1 ? 'salle.covers.one' : 'salle.covers', { n: covers })}</p>
         <div class="covers-quick">
           {[1, 2, 3, 4, 5, 6, 7, 8].map((n) => (
             <button type="button" key={n} class={n === covers ? 'on' : ''} aria-pressed={n === covers} onClick={() => setCovers(n)}>

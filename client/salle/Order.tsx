@@ -105,7 +105,7 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
             {order.mode === 'takeaway' ? ` · ${t('salle.takeaway')}` : ''}
           </small>
         </h1>
-        <div class="covers-edit" role="group" aria-label={t('salle.covers', { n: order.covers })}>
+        <div class="covers-edit" role="group" aria-label={t(order.covers === 1 ? 'salle.covers.one' : 'salle.covers', { n: order.covers })}>
           <button
             aria-label={t('salle.covers.less')}
             disabled={order.covers <= 1}
@@ -113,7 +113,7 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
           >
             −
           </button>
-          <span data-testid="order-covers">{t('salle.covers', { n: order.covers })}</span>
+          <span data-testid="order-covers">{t(order.covers === 1 ? 'salle.covers.one' : 'salle.covers', { n: order.covers })}</span>
           <button
             aria-label={t('salle.covers.more')}
             onClick={() => void salle.act(order.id, { kind: 'covers', covers: order.covers + 1 })}
@@ -180,9 +180,11 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
           class="primary"
           data-testid="send"
           disabled={!fresh.length}
-          onClick={() => {
+          onClick={(e) => {
             void salle.act(order.id, { kind: 'send' });
             setPicking(false);
+            // Sent, this button is disabled and would leave the keyboard on the page's body (a walk): « + Ajouter ».
+            e.currentTarget.parentElement?.querySelector<HTMLElement>('.add-toggle')?.focus();
           }}
         >
           {t('salle.send', { n: fresh.reduce((x, l) => x + l.quantity, 0) })}

@@ -274,7 +274,13 @@ export function kitchenTicket(t: KitchenTicketData, profile: PrinterProfile): Ui
       .size(1, 1)
       .line(/^caisse\b/i.test(t.counter.till) ? t.counter.till : `Caisse ${t.counter.till}`)
       .bold(false);
-  else p.bold(true).size(2, 2).line(`Table ${t.table}`).size(1, 1).line(`${t.covers} couvert(s)`).bold(false);
+  else
+    p.bold(true)
+      .size(2, 2)
+      .line(`Table ${t.table}`)
+      .size(1, 1)
+      .line(`${t.covers} couvert${t.covers > 1 ? 's' : ''}`)
+      .bold(false);
   if (t.takeaway) p.bold(true).size(2, 1).line('À EMPORTER').size(1, 1).bold(false);
   p.line(`${paris(t.at)} — ${t.waiter}`).rule();
   for (const g of t.groups) {

@@ -41,7 +41,7 @@ export function restaurantNote(n: RestaurantNoteData, profile: PrinterProfile): 
   p.rule().align('center').bold(true).size(1, 2).line(`NOTE n° ${n.number}`).size(1, 1).bold(false);
   if (n.copy) p.bold(true).line(`DUPLICATA n° ${n.copy}`).bold(false);
   p.align('left').line(`${paris(n.at)} — ${n.place}`);
-  p.line(`${n.table ? `Table ${n.table} — ` : ''}${n.covers} couvert(s)`);
+  p.line(`${n.table ? `Table ${n.table} — ` : ''}${n.covers} couvert${n.covers > 1 ? 's' : ''}`);
   if (n.customerName) p.line(`Client : ${n.customerName}`);
   p.rule();
   for (const i of n.items) {

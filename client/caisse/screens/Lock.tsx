@@ -153,7 +153,9 @@ export function LockScreen({ s }: { s: TillState }) {
             </p>
           )}
           <button type="submit" class="primary big">
-            {unlocking ? t('till.lock.unlock', { name: staff.find((m) => m.id === who)?.displayName ?? '' }) : t('till.lock.enter')}
+            {unlocking
+              ? t('till.lock.unlock', { name: staff.find((m) => m.id === who)?.displayName ?? '' })
+              : t(s.device?.outlet === 'restaurant' ? 'till.lock.enterOnDuty' : 'till.lock.enter')}
           </button>
         </form>
       )}
