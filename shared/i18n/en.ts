@@ -127,7 +127,7 @@ export const en: TillCatalogue = {
   'till.refund.refused': 'Refund #{n} refused by the server: give nothing back. {message}',
   'till.refund.find': 'Ticket number, amount, date or receipt code',
   'till.refund.needsOnline': 'Refunds are made online, once the waiting tickets are sent.',
-  'till.refund.pinFormat': 'The manager’s PIN has 4 to 8 digits.',
+  'till.refund.pinFormat': 'The manager’s PIN must have 4 to 8 digits.',
   'till.refund.noReceipt': 'No sale of this till carries that receipt code.',
   'till.refund.qty': 'Quantity to refund: {name}',
   'till.refund.reason': 'Reason',
