@@ -214,6 +214,16 @@ describe('a network of sites in the back office', { timeout: 120_000 }, () => {
     }
     // A producer's card: contact details to edit, the commission and bank account said to be the network's.
     await nav.getByRole('link', { name: 'Catalogue', exact: true }).click();
+    // The catalogue is the network's: no form to create, import or change an article, nor a recipe.
+    await page.getByTestId('products').locator('tbody tr').first().waitFor();
+    expect(await page.getByText('Nouvel article').count()).toBe(0);
+    expect(
+      await page
+        .getByTestId('products')
+        .getByRole('button', { name: /^Modifier / })
+        .count(),
+    ).toBe(0);
+    expect(await page.getByRole('button', { name: /^Recette de / }).count()).toBe(0);
     await page.getByRole('button', { name: 'Modifier Rucher de Brassac', exact: true }).click();
     const card = page.locator('form.edit-producer');
     await card.waitFor();

@@ -336,7 +336,7 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
           </tbody>
         </table>
       </section>
-      <Recipes t={t} lang={lang} tick={tick} onSaved={refresh} />
+      <Recipes t={t} lang={lang} tick={tick} onSaved={refresh} network={network} />
       {network && <Import t={t} lang={lang} onImported={refresh} />}
     </>
   );

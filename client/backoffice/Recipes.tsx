@@ -35,7 +35,20 @@ const lineOf = (i: RecipeView['ingredients'][number]): Line => ({
 const typed = (q: string) => (/^\d+$/.test(q.trim()) ? Number(q.trim()) : null);
 
 /** Every dish with a recipe: its food cost and margin, short ingredients flagged; each opens its editor. */
-export function Recipes({ t, lang, tick, onSaved }: { t: T; lang: Lang; tick: number; onSaved: () => void }) {
+/** `network`: recipes are the network's to change (a manager tied to a site reads their food cost and margin). */
+export function Recipes({
+  t,
+  lang,
+  tick,
+  onSaved,
+  network = true,
+}: {
+  t: T;
+  lang: Lang;
+  tick: number;
+  onSaved: () => void;
+  network?: boolean;
+}) {
   const [recipes, setRecipes] = useState<RecipeView[] | null>(null);
   const [editing, setEditing] = useState<number | null>(null);
   useEffect(() => {
@@ -90,9 +103,11 @@ export function Recipes({ t, lang, tick, onSaved }: { t: T; lang: Lang; tick: nu
                   <td class="num">{r.foodCostRateBp === null ? '—' : rate(r.foodCostRateBp, lang)}</td>
                   <td class="num">{r.portionsAvailable ?? '—'}</td>
                   <td>
-                    <button class="secondary" aria-label={t('bo.rec.editOf', { name: r.dishName })} onClick={() => setEditing(r.dishId)}>
-                      {t('bo.rec.edit')}
-                    </button>
+                    {network && (
+                      <button class="secondary" aria-label={t('bo.rec.editOf', { name: r.dishName })} onClick={() => setEditing(r.dishId)}>
+                        {t('bo.rec.edit')}
+                      </button>
+                    )}
                   </td>
                 </tr>
               ),

@@ -16,9 +16,9 @@ const list = (text: string) =>
 
 /**
  * The textile shop (issue 22): models made in sizes × colours, each cell its own article; a deposit or a count
- * is typed in the model's size grid.
+ * is typed in the model's size grid. `network`: the manager runs the whole network (a manager tied to a site
+ * creates no model: the catalogue is the network's).
  */
-/** `network`: the manager runs the whole network (a manager tied to a site creates no model: the catalogue is the network's). */
 export function Textile({ t, lang, network = true }: { t: T; lang: Lang; network?: boolean }) {
   const [models, setModels] = useState<ModelView[]>([]);
   const [producers, setProducers] = useState<ProducerView[]>([]);
