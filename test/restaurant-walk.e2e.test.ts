@@ -443,21 +443,24 @@ describe('a newcomer’s walk through the waiter’s app, the kitchen screen and
     expect(await tabTo(tablet, (f) => f.testid === 'open-table')).toBeGreaterThan(0);
     await tablet.keyboard.press('Enter');
     await tablet.getByRole('heading', { name: /Table 5/ }).waitFor();
-    for (const dish of ['Magret', 'Pression']) {
+    // Pression twice: one line of 2, not two lines (found by a walk: each tap was a line of its own, on the phone
+    // and on the bar's ticket).
+    for (const dish of ['Magret', 'Pression', 'Pression']) {
       expect(await tabTo(tablet, (f) => f.tag === 'input' && /Chercher un plat/.test(f.text))).toBeGreaterThan(0);
       await tablet.keyboard.type(dish);
       expect(await tabTo(tablet, (f) => f.testid === 'dish' && f.text.startsWith(dish))).toBeGreaterThan(0);
       await tablet.keyboard.press('Enter');
     }
-    await expect.poll(() => tablet.getByTestId('order-line').count()).toBe(2);
+    await expect.poll(() => tablet.getByTestId('order-line').filter({ hasText: 'Pression' }).textContent()).toContain('2 ×');
+    expect(await tablet.getByTestId('order-line').count()).toBe(2);
     await look(tablet, 'walk-25-order-tablet');
     expect(await tabTo(tablet, (f) => f.testid === 'send')).toBeGreaterThan(0);
     await tablet.keyboard.press('Enter');
     await expect
-      .poll(async () => (await orderAt('5'))?.lines.map((l) => [l.name, l.status]).sort())
+      .poll(async () => (await orderAt('5'))?.lines.map((l) => [l.name, l.quantity, l.status]).sort())
       .toEqual([
-        ['Magret', 'sent'],
-        ['Pression', 'sent'],
+        ['Magret', 1, 'sent'],
+        ['Pression', 2, 'sent'],
       ]);
     await tablet.getByRole('button', { name: '← Plan de salle' }).click();
   });
@@ -605,7 +608,8 @@ describe('a newcomer’s walk through the waiter’s app, the kitchen screen and
     // An order, in English too: Chloé's table 5, all sent.
     await other.getByTestId('table-5').click();
     await expect.poll(() => other.getByTestId('send').textContent()).toBe('Send (0)');
-    expect(euros(await other.getByTestId('order-total').textContent())).toBe('€22.00');
+    // Magret 18,50 + 2 × Pression 3,50 = 25,50.
+    expect(euros(await other.getByTestId('order-total').textContent())).toBe('€25.50');
     await look(other, 'walk-27b-order-english-phone');
     await other.getByRole('button', { name: '← Floor plan' }).click();
     await other.reload();

@@ -247,4 +247,52 @@ describe('a network of sites in the back office', { timeout: 120_000 }, () => {
     expect(fec.body.error.message).toBe('Réservé à la gestion du réseau : vous gérez un seul site.');
     await context.close();
   });
+
+  it('lets a manager tied to Castres reprice its ressourcerie’s objects from the catalogue: name, price, on sale', async () => {
+    const admin = new Client(server.url);
+    expect((await admin.post('/api/auth/login', { login: 'cooperative', password: 'cooperative-password' })).status).toBe(200);
+    expect(
+      (
+        await admin.post('/api/users', {
+          login: 'gerant-castres',
+          displayName: 'Gérant de Castres',
+          role: 'manager',
+          password: 'castres-password-long',
+          siteId: 1,
+        })
+      ).status,
+    ).toBe(201);
+    // One of the demo's objects given at Castres' ressourcerie (a one-off item: one piece, sold once).
+    const item = (
+      (await admin.get('/api/products?limit=500')).body as { id: number; name: string; oneOff: boolean; priceCents: number }[]
+    ).find((p) => p.oneOff)!;
+    expect(item).toBeDefined();
+    const context = await browser.newContext({ viewport: TABLET, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    const page = await context.newPage();
+    await page.goto(`${origin}/#catalogue`);
+    await page.getByLabel('Identifiant').fill('gerant-castres');
+    await page.getByLabel('Mot de passe').fill('castres-password-long');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByTestId('products').locator('tbody tr').first().waitFor();
+    // « Modifier » on the objects only: the rest of the catalogue is the network's.
+    const products = page.getByTestId('products');
+    await products.getByRole('button', { name: `Modifier ${item.name}`, exact: true }).click();
+    const form = products.locator('form.edit-row');
+    await form.waitFor();
+    // Name, price, on sale: no producer, no VAT, no barcodes.
+    expect(await form.getByLabel('Producteur').count()).toBe(0);
+    expect(await form.getByText('Codes-barres').count()).toBe(0);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await form.getByLabel('Prix TTC').fill('3,50');
+    await form.getByRole('button', { name: 'Enregistrer' }).click();
+    await form.waitFor({ state: 'detached' });
+    // 3,50 € = 350 cents, saved by the server.
+    expect((await admin.get(`/api/products/${item.id}`)).body.priceCents).toBe(350);
+    const editable = await products.getByRole('button', { name: /^Modifier / }).count();
+    const oneOffs = ((await admin.get('/api/products?limit=500')).body as { oneOff: boolean }[]).filter((p) => p.oneOff).length;
+    expect(editable).toBeGreaterThan(0);
+    expect(editable).toBeLessThanOrEqual(oneOffs);
+    await screenshot(page, 'sites-castres-manager-object');
+    await context.close();
+  });
 });

@@ -635,6 +635,35 @@ describe('a network of sites', () => {
       .execute();
     expect(sellersNow).toEqual([{ site_id: albi.id }]);
     expect((await manager.patch(`/api/products/${lamp.productId}`, { priceCents: 1 })).status).toBe(404);
+    // Nor is it in Rodez's product list, nor found by its id (the catalogue showed other sites' objects to a tied
+    // manager, with an edit button the server answered 404).
+    const rodezList = (await manager.get('/api/products?limit=500')).body as { id: number; oneOff: boolean }[];
+    expect(rodezList.some((p) => p.id === lamp.productId)).toBe(false);
+    expect(rodezList.length).toBeGreaterThan(0);
+    expect((await manager.get(`/api/products/${lamp.productId}`)).status).toBe(404);
+    // The network's manager still finds it (every site's objects).
+    expect(((await shop.admin.get('/api/products?limit=500')).body as { id: number }[]).some((p) => p.id === lamp.productId)).toBe(true);
+    // Albi's own manager finds it, renames and reprices it (the back office's form sends these three), but does
+    // not name a producer to be paid for it, nor change its VAT: 403 naming the field, nothing changed.
+    const albiManager = (await aUser(shop, 'manager', { siteId: albi.id })).client;
+    expect(((await albiManager.get('/api/products?limit=500')).body as { id: number }[]).some((p) => p.id === lamp.productId)).toBe(true);
+    const renamed = await albiManager.patch(`/api/products/${lamp.productId}`, {
+      name: 'Lampe de chevet en laiton',
+      priceCents: 650,
+      active: true,
+    });
+    expect([renamed.status, renamed.body.name, renamed.body.priceCents]).toEqual([200, 'Lampe de chevet en laiton', 650]);
+    for (const patch of [{ producerId: rucher.id }, { vatRateBp: 550 }, { outlets: ['shop'] }]) {
+      const no = await albiManager.patch(`/api/products/${lamp.productId}`, { priceCents: 1, ...patch });
+      expect(no.status).toBe(403);
+      expect(no.body.error.message).toContain(`« ${Object.keys(patch)[0]} »`);
+    }
+    expect((await shop.admin.get(`/api/products/${lamp.productId}`)).body).toMatchObject({
+      priceCents: 650,
+      producerId: null,
+      vatRateBp: 2000,
+    });
+    await shop.admin.patch(`/api/products/${lamp.productId}`, { name: 'Lampe de chevet', priceCents: 700 });
     // Nor the network's catalogue (an attack set a network price to 0,01 € and gave a product to another
     // producer as Rodez's manager): 403, nothing changed (a site's own ressourcerie objects stay its manager's).
     const networkProduct = (await shop.admin.get('/api/products?limit=1')).body[0] as {

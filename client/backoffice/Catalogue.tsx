@@ -250,6 +250,7 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
                   <td colSpan={7}>
                     <EditProduct
                       t={t}
+                      network={network}
                       product={p}
                       producers={producers}
                       categories={categories}
@@ -312,7 +313,8 @@ export function Catalogue({ t, lang, network = true }: { t: T; lang: Lang; netwo
                   </td>
                   <td class="num">{p.onHand === null ? '—' : quantity(p.onHand, p.unit, lang)}</td>
                   <td>
-                    {network && (
+                    {/* A manager tied to a site reprices their own ressourcerie's objects (the only ones they see). */}
+                    {(network || p.oneOff) && (
                       <button
                         id={`edit-product-${p.id}`}
                         class="secondary"
@@ -707,14 +709,20 @@ function useFocusOnOpen() {
  * Everything about a product: name, producer, category, price and VAT (the server logs every price
  * change), PLU, where it is sold, stock tracking and its low-stock threshold, its barcodes.
  */
+/**
+ * `network`: the manager runs the network's catalogue. A manager tied to a site edits their ressourcerie's
+ * objects only, and of them the name, the price and whether it is still for sale (the server refuses the rest).
+ */
 function EditProduct({
   t,
+  network,
   product,
   producers,
   categories,
   onDone,
 }: {
   t: T;
+  network: boolean;
   product: Product;
   producers: Producer[];
   categories: Category[];
@@ -730,6 +738,13 @@ function EditProduct({
     const price = parseEuros(String(f.get('price')));
     setError('');
     try {
+      if (!network) {
+        await call(catalogApi.updateProduct, {
+          params: { id: product.id },
+          body: { name: String(f.get('name')), priceCents: orAsTyped(price, f.get('price')), active: f.get('active') === 'on' },
+        });
+        return onDone();
+      }
       await call(catalogApi.updateProduct, {
         params: { id: product.id },
         body: {
@@ -761,72 +776,80 @@ function EditProduct({
         {t('bo.cat.name')}
         <input ref={first} name="name" required maxLength={120} defaultValue={product.name} />
       </label>
-      <label>
-        {t('bo.cat.producer')}
-        <Choice
-          name="producerId"
-          value={product.producerId === null ? '' : String(product.producerId)}
-          options={[
-            ['', t('bo.cat.house')],
-            ...producers.filter((p) => p.active || p.id === product.producerId).map((p): [string, string] => [String(p.id), p.name]),
-          ]}
-        />
-      </label>
+      {network && (
+        <label>
+          {t('bo.cat.producer')}
+          <Choice
+            name="producerId"
+            value={product.producerId === null ? '' : String(product.producerId)}
+            options={[
+              ['', t('bo.cat.house')],
+              ...producers.filter((p) => p.active || p.id === product.producerId).map((p): [string, string] => [String(p.id), p.name]),
+            ]}
+          />
+        </label>
+      )}
       <label>
         {t('bo.cat.priceTtc')}
         <input name="price" required inputMode="decimal" defaultValue={(product.priceCents / 100).toFixed(2).replace('.', ',')} />
       </label>
-      <label>
-        {t('bo.cat.vat')}
-        <Choice name="vat" value={String(product.vatRateBp)} options={VAT_RATES.map((r): [string, string] => [String(r), rate(r)])} />
-      </label>
-      <ProductExtras t={t} categories={categories} unit={product.unit} product={product} />
-      <label class="check">
-        <input type="checkbox" name="stockTracked" defaultChecked={product.stockTracked} />
-        {t('bo.cat.stockTracked')}
-      </label>
-      <label class="check">
-        <input type="checkbox" name="mealVoucherEligible" defaultChecked={product.mealVoucherEligible} />
-        {t('bo.cat.mealVoucherEligible')}
-      </label>
+      {network && (
+        <>
+          <label>
+            {t('bo.cat.vat')}
+            <Choice name="vat" value={String(product.vatRateBp)} options={VAT_RATES.map((r): [string, string] => [String(r), rate(r)])} />
+          </label>
+          <ProductExtras t={t} categories={categories} unit={product.unit} product={product} />
+          <label class="check">
+            <input type="checkbox" name="stockTracked" defaultChecked={product.stockTracked} />
+            {t('bo.cat.stockTracked')}
+          </label>
+          <label class="check">
+            <input type="checkbox" name="mealVoucherEligible" defaultChecked={product.mealVoucherEligible} />
+            {t('bo.cat.mealVoucherEligible')}
+          </label>
+        </>
+      )}
       <label class="check">
         <input type="checkbox" name="active" defaultChecked={product.active} />
         {t('bo.cat.active')}
       </label>
-      <fieldset class="wide barcodes">
-        <legend>{t('bo.cat.barcodes')}</legend>
-        {codes.map((c) => (
-          <span class="chip" key={c}>
-            <code>{c}</code>
-            <button
-              type="button"
-              class="secondary"
-              aria-label={t('bo.cat.removeCode', { code: c })}
-              onClick={() => setCodes(codes.filter((x) => x !== c))}
-            >
-              ×
+      {network && (
+        <fieldset class="wide barcodes">
+          <legend>{t('bo.cat.barcodes')}</legend>
+          {codes.map((c) => (
+            <span class="chip" key={c}>
+              <code>{c}</code>
+              <button
+                type="button"
+                class="secondary"
+                aria-label={t('bo.cat.removeCode', { code: c })}
+                onClick={() => setCodes(codes.filter((x) => x !== c))}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+          <span class="add-code">
+            <input
+              aria-label={t('bo.cat.addCode')}
+              placeholder={t('bo.cat.addCode')}
+              inputMode="numeric"
+              value={newCode}
+              onInput={(e) => setNewCode(value(e))}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  addCode();
+                }
+              }}
+            />
+            <button type="button" class="secondary" onClick={addCode}>
+              {t('bo.cat.add')}
             </button>
           </span>
-        ))}
-        <span class="add-code">
-          <input
-            aria-label={t('bo.cat.addCode')}
-            placeholder={t('bo.cat.addCode')}
-            inputMode="numeric"
-            value={newCode}
-            onInput={(e) => setNewCode(value(e))}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                addCode();
-              }
-            }}
-          />
-          <button type="button" class="secondary" onClick={addCode}>
-            {t('bo.cat.add')}
-          </button>
-        </span>
-      </fieldset>
+        </fieldset>
+      )}
       {error && (
         <p class="error" role="alert">
           {error}

@@ -79,7 +79,26 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
       .map((p) => p.op.at)
       .sort()[0] ?? null;
   const [choosing, setChoosing] = useState<Product | null>(null);
-  const addWith = (p: Product, modifiers: number[]) =>
+  const addWith = (p: Product, modifiers: number[]) => {
+    // The same dish tapped again, not sent yet, as it was (options, seat, course, no note): one more on its
+    // line, « 3 × Café » on the phone and on the kitchen's ticket, not three lines (found by a walk).
+    const options = p.modifiers.flatMap((g) => g.options);
+    const chosen = modifiers.map((id) => options.find((o) => o.id === id)?.name ?? '').sort();
+    const same = order.lines.find(
+      (l) =>
+        l.status === 'new' &&
+        l.productId === p.id &&
+        l.quantity < 99 &&
+        l.note === null &&
+        l.seat === seat &&
+        l.course === (p.course ?? null) &&
+        l.modifiers.length === chosen.length &&
+        l.modifiers
+          .map((m) => m.name)
+          .sort()
+          .every((name, i) => name === chosen[i]),
+    );
+    if (same) return void salle.act(order.id, { kind: 'modify', lineId: same.id, version: same.version, quantity: same.quantity + 1 });
     void salle.act(order.id, {
       kind: 'add',
       lineId: uuidv7(),
@@ -88,6 +107,7 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
       ...(seat !== null ? { seat } : {}),
       ...(modifiers.length ? { modifiers } : {}),
     });
+  };
   // A dish with options (cuisson, sauce, suppléments) asks for them first.
   const add = (p: Product) => (p.modifiers.length ? setChoosing(p) : addWith(p, []));
   const line = editing ? order.lines.find((l) => l.id === editing) : undefined;

@@ -24,6 +24,11 @@ export interface Scope {
   producerId: number | null;
   /** Where stock is read: one site's shelves; absent, the whole network's (summed). */
   siteId?: number | undefined;
+  /**
+   * A ressourcerie's objects of this site only (a manager tied to it, a till there): another site's one-off
+   * items are neither listed nor found. Absent: every site's (the network's manager).
+   */
+  reuseSiteId?: number | undefined;
 }
 export const everything: Scope = { producerId: null };
 

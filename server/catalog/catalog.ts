@@ -77,6 +77,9 @@ export const editCategory = (db: Kysely<Database>, actor: Actor, id: number, pat
 export const addProduct = (db: Kysely<Database>, actor: Actor, input: ProductCreate, now: Date): Promise<ProductView> =>
   db.transaction().execute((trx) => createProduct(trx, input, requireUser(actor).id, now));
 
+/** What a manager tied to a site may change of their ressourcerie's objects. */
+const SITE_EDITABLE: ReadonlySet<string> = new Set(['name', 'priceCents', 'active']);
+
 export const editProduct = (db: Kysely<Database>, actor: Actor, id: number, patch: ProductUpdate, now: Date): Promise<ProductView> =>
   db.transaction().execute(async (trx) => {
     // A ressourcerie's object is its site's: its site's manager reprices or withdraws it, another site's does
@@ -92,6 +95,13 @@ export const editProduct = (db: Kysely<Database>, actor: Actor, id: number, patc
         if (!found) throw new NotFound('Article');
         throw new Forbidden(NETWORK_ONLY);
       }
+      // Of their object: its name, its price, and whether it is still for sale. Who is paid for it, its VAT and
+      // where it is sold stay as the ressourcerie's model set them (a producer named there would be paid for it).
+      const other = Object.keys(patch).find((k) => !SITE_EDITABLE.has(k) && patch[k as keyof ProductUpdate] !== undefined);
+      if (other)
+        throw new Forbidden(
+          `« ${other} » est réservé à la gestion du réseau : d’un objet de votre ressourcerie, vous changez le nom, le prix et sa mise en vente.`,
+        );
     }
     return updateProduct(trx, id, patch, requireUser(actor).id, now);
   });

@@ -149,8 +149,24 @@ function productView(
 }
 export type { ProductView };
 
+/** Another site's ressourcerie objects left out (`scope.reuseSiteId`). */
+function ofReuseSite<Q extends ReturnType<typeof baseProductQuery>>(q: Q, scope: Scope): Q {
+  const site = scope.reuseSiteId;
+  if (site === undefined) return q;
+  return q.where(({ not, exists, selectFrom }) =>
+    not(
+      exists(
+        selectFrom('reuse_items')
+          .select('reuse_items.product_id')
+          .whereRef('reuse_items.product_id', '=', 'products.id')
+          .where('reuse_items.site_id', '!=', site),
+      ),
+    ),
+  ) as Q;
+}
+
 export async function getProduct(db: Db, id: number, scope: Scope = everything): Promise<ProductView> {
-  let q = baseProductQuery(db, scope.siteId).where('products.id', '=', id);
+  let q = ofReuseSite(baseProductQuery(db, scope.siteId), scope).where('products.id', '=', id);
   if (scope.producerId !== null) q = q.where('products.producer_id', '=', scope.producerId);
   const row = await q.executeTakeFirst();
   if (!row) throw new NotFound('Article');
@@ -159,7 +175,7 @@ export async function getProduct(db: Db, id: number, scope: Scope = everything):
 }
 
 export async function listProducts(db: Db, query: ProductListQuery, scope: Scope = everything): Promise<ProductView[]> {
-  let q = baseProductQuery(db, scope.siteId);
+  let q = ofReuseSite(baseProductQuery(db, scope.siteId), scope);
   if (scope.producerId !== null) q = q.where('products.producer_id', '=', scope.producerId);
   if (query.producerId !== undefined) q = q.where('products.producer_id', '=', query.producerId);
   if (query.categoryId !== undefined) q = q.where('products.category_id', '=', query.categoryId);

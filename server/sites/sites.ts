@@ -133,7 +133,10 @@ export async function requireOutletReach(ctx: Actor & { db: Db }, outletId: numb
  */
 export async function stockScope(ctx: SiteAsker): Promise<Scope> {
   if (ctx.user?.role === 'producer') return { producerId: ctx.user.producerId };
-  return { producerId: null, siteId: await siteOf(ctx) };
+  const siteId = await siteOf(ctx);
+  // Tied to a site, or working at one (a till): another site's one-off objects are not theirs to see.
+  const atOneSite = (ctx.user?.siteId ?? null) !== null || Boolean(ctx.device);
+  return { producerId: null, siteId, ...(atOneSite ? { reuseSiteId: siteId } : {}) };
 }
 
 /** The site of a till (the site of its outlet). */
