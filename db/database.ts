@@ -48,6 +48,7 @@ import * as lineCategories040 from './migrations/2026-12-16-040-line-categories.
 import * as counterOrders041 from './migrations/2026-12-17-041-counter-orders.ts';
 import * as kitchenTicketVersions042 from './migrations/2026-12-17-042-kitchen-ticket-versions.ts';
 import * as mergedOrdersFlattened043 from './migrations/2026-12-17-043-merged-orders-flattened.ts';
+import * as siteKitchens044 from './migrations/2026-12-18-044-site-kitchens.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -93,6 +94,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-17-041-counter-orders': counterOrders041,
   '2026-12-17-042-kitchen-ticket-versions': kitchenTicketVersions042,
   '2026-12-17-043-merged-orders-flattened': mergedOrdersFlattened043,
+  '2026-12-18-044-site-kitchens': siteKitchens044,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

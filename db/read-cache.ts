@@ -29,8 +29,9 @@ export const CACHED_TABLES = [
   'sites',
   'printers',
   'settings',
-  // A ticket reads its dishes' stations (by their category) and options.
+  // A ticket reads its dishes' stations (by their category, at its outlet) and options.
   'categories',
+  'category_stations',
   'modifier_groups',
   'modifier_options',
   'sessions',

@@ -133,8 +133,13 @@ export interface CategoryTable {
   color: string;
   sort_order: number;
   active: ColumnType<Flag, Flag | undefined, Flag>;
-  /** Where its dishes are prepared (restaurant); null: nothing to prepare. */
-  station_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Where a category's dishes are prepared at a restaurant (outlet); no row: nothing to prepare there. */
+export interface CategoryStationTable {
+  category_id: number;
+  outlet_id: number;
+  station_id: number;
 }
 
 export interface ProductTable {
@@ -762,6 +767,8 @@ export interface OrderLineTable {
   void_reason: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON of the modifiers chosen, as they were then: [{ optionId, group, name, priceCents }]. */
   modifiers: ColumnType<string, string | undefined, string>;
+  /** A cancelled part of a line (one of three beers): the line it was cut from. */
+  part_of: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ModifierGroupTable {
@@ -871,6 +878,7 @@ export interface Database {
   orders: OrderTable;
   order_ops: OrderOpTable;
   order_lines: OrderLineTable;
+  category_stations: CategoryStationTable;
   kitchen_tickets: KitchenTicketTable;
   producer_commissions: ProducerCommissionTable;
   producer_invitations: ProducerInvitationTable;

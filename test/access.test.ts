@@ -240,6 +240,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
  * (one legal entity settles every site), opening or renaming sites, and changing the catalogue.
  */
 const NETWORK = new Set([
+  'PUT /api/products/:id/threshold',
   'GET /api/exports/fec',
   'GET /api/exports/sales-journal.csv',
   'GET /api/settings/accounting',

@@ -235,20 +235,34 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
       422,
       [
         ['approval', 'accord d’un gérant requis'],
-        ['amountCents', 'il reste 10,00 € à sortir sans accord d’un gérant ce jour (déjà sortis : 40,00 €)'],
+        ['amountCents', 'il reste 10,00 € à sortir sans accord d’un gérant avant la prochaine clôture (déjà sortis : 40,00 €)'],
       ],
     ]);
     expect(over.body.error.message.replace(/[\u00a0\u202f]/g, ' ')).toBe(
-      'Les sorties d’espèces sans accord d’un gérant sont limitées à 50,00 € par caisse et par journée : 40,00 € déjà sortis le 25/11/2026, il reste 10,00 €. Au-delà, le code d’un gérant.',
+      'Les sorties d’espèces sans accord d’un gérant sont limitées à 50,00 € par caisse entre deux clôtures (Z) : 40,00 € déjà sortis depuis le 24/11/2026, il reste 10,00 €. Au-delà, le code d’un gérant.',
     );
     expect((await out(1000)).status).toBe(201);
     expect(plain(await out(1))[1][1]).toEqual([
       'amountCents',
-      'il reste 0,00 € à sortir sans accord d’un gérant ce jour (déjà sortis : 50,00 €)',
+      'il reste 0,00 € à sortir sans accord d’un gérant avant la prochaine clôture (déjà sortis : 50,00 €)',
     ]);
-    // The next day starts a new allowance.
+    // The next day, with the 25th not closed: a movement dated back to the 24th or the 25th finds no fresh
+    // allowance there (found by an attack: one 50 € for each day not closed), nor does one of the 26th.
     now = new Date('2026-11-26T09:00:00Z');
     await login();
+    for (const createdAt of ['2026-11-24T15:00:00Z', '2026-11-25T15:00:00Z', undefined])
+      expect((await out(1000, createdAt ? { createdAt } : {})).status).toBe(422);
+    // The 24th and the 25th closed: the 26th starts a new allowance.
+    // (The network's session has expired since: the manager logs in.)
+    const chef = shop.client();
+    expect((await chef.post('/api/auth/login', { login: 'chef', password: 'mot-de-passe-long' })).status).toBe(200);
+    for (const day of ['2026-11-24', '2026-11-25']) {
+      const xr = await chef.get(`/api/closings/x?outlet=shop&day=${day}`);
+      const expected = xr.body.drawer?.expectedCents;
+      expect(expected, JSON.stringify(xr.body)).toBeTypeOf('number');
+      const z = await chef.post('/api/closings/day', { outlet: 'shop', day, cashCountedCents: Math.max(0, expected), note: 'tiroir vidé' });
+      expect(z.status, JSON.stringify(z.body)).toBe(201);
+    }
     expect((await out(4999)).status).toBe(201);
   });
 

@@ -209,6 +209,24 @@ describe('prices the server checks', () => {
     expect(wrong.body.error.fields[0].field).toBe('lines.0.priceLabel');
   });
 
+  // Found by an attack: a home-made label at 0,01 € on garlic sold by weight was taken as its price per kilo,
+  // 5 kg for 0,05 €. The till reads such a label as grams at the price per kilo, and never sends it.
+  it('takes no price label on goods sold by weight', async () => {
+    const ail = await aProduct(shop.admin, { name: 'Ail rose', unit: 'kg', priceCents: 1390, vatRateBp: 550, plu: '456' });
+    const label = encodeInStore(
+      defaultInStoreLayouts.find((l) => l.prefix === '21')!,
+      456,
+      1,
+    );
+    // 5 000 g at 0,01 €/kg = 0,05 €.
+    const cheat = await till.post('/api/sales', ticket({ productId: ail.id, grams: 5000, unitPriceCents: 1, priceLabel: label }, 5));
+    refused();
+    expect(cheat.status).toBe(422);
+    expect(cheat.body.error.fields).toEqual([
+      { field: 'lines.0.priceLabel', reason: '« Ail rose » se vend au poids : son étiquette de prix se compte en grammes au prix du kilo' },
+    ]);
+  });
+
   it('checks a weighed line’s price per kg: the catalogue’s is taken, another one needs a reason', async () => {
     // 350 g at 24,00 €/kg = 8,40 €.
     const ok = await till.post('/api/sales', ticket({ productId: fromage.id, grams: 350, unitPriceCents: 2400 }, 840));

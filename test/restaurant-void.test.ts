@@ -135,6 +135,34 @@ describe('cancelling a dish already sent, and the training till', () => {
     expect((await line()).quantity).toBe(5);
   });
 
+  // Found by an attack: one cancelled, the rest moved to another table, one more cancelled there, and so on: ten
+  // burgers cancelled, 145 €, each step under the limit.
+  it('judges it on the line wherever it was moved', async () => {
+    const room = (await shop.admin.post('/api/rooms', { name: 'Terrasse' })).body.id;
+    const tableOf = async (name: string) => (await shop.admin.post(`/api/rooms/${room}/tables`, { name, seats: 4 })).body.id as number;
+    const [a, b] = [uuidv7(), uuidv7()];
+    expect((await op({ kind: 'open', tableId: await tableOf('T1'), covers: 2 }, waiter, a)).status).toBe(201);
+    expect((await op({ kind: 'open', tableId: await tableOf('T2'), covers: 2 }, waiter, b)).status).toBe(201);
+    const loaves = uuidv7();
+    await op({ kind: 'add', lineId: loaves, productId: bread, quantity: 30 }, waiter, a);
+    expect((await op({ kind: 'send' }, waiter, a)).status).toBe(201);
+    type Line = { id: string; version: number };
+    const version = async (at: string) =>
+      ((await waiter.get(`/api/orders/${at}`)).body.lines as Line[]).find((l) => l.id === loaves)!.version;
+    // 15 × 1,50 = 22,50 € at T1: under the 30,00 € limit.
+    expect((await op({ kind: 'void', lineId: loaves, version: await version(a), reason: 'rassis', quantity: 15 }, waiter, a)).status).toBe(
+      201,
+    );
+    // The 15 left moved to T2: 6 more there would be 21 × 1,50 = 31,50 € of this line cancelled in all.
+    expect((await op({ kind: 'move', lineIds: [loaves], toOrderId: b }, waiter, a)).status).toBe(201);
+    const over = await op({ kind: 'void', lineId: loaves, version: await version(b), reason: 'rassis', quantity: 6 }, waiter, b);
+    expect([over.status, over.body.error?.fields]).toEqual([422, [{ field: 'approval', reason: 'accord d’un responsable requis' }]]);
+    // 5 more: 20 × 1,50 = 30,00 €, not above it.
+    expect((await op({ kind: 'void', lineId: loaves, version: await version(b), reason: 'rassis', quantity: 5 }, waiter, b)).status).toBe(
+      201,
+    );
+  });
+
   it('takes no real order from a till in training mode', async () => {
     const training = (await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Formation' })).body.id;
     expect((await shop.admin.patch(`/api/tills/${training}`, { trainingMode: true })).status).toBe(200);

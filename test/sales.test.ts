@@ -225,6 +225,19 @@ describe('sales that can never be lost or altered', () => {
       queuedAt: new Date().toISOString(),
       refusedAt: new Date().toISOString(),
     };
+    // Found by an attack: control characters and bidirectional overrides went into the log through the report's
+    // path, dates and the request it carries. Each is refused, naming its field, and nothing is logged.
+    for (const [field, bad] of [
+      ['path', { path: '/api/sales\u001b[2J' }],
+      ['path', { path: 'https://ailleurs.example/x' }],
+      ['queuedAt', { queuedAt: 'hier\u202e' }],
+      ['refusedAt', { refusedAt: '2026-13-45' }],
+      ['body', { body: { ...basket(), note: 'Ail \u202Egpj.exe' } }],
+      ['body', { body: { lines: [{ '\u0007': 1 }] } }],
+    ] as const) {
+      const res = await till.post('/api/tills/refused-tickets', { ...refused, id: uuidv7(), ...bad });
+      expect([res.status, res.body.error.fields[0].field], JSON.stringify(bad)).toEqual([400, `body.${field}`]);
+    }
     expect((await till.post('/api/tills/refused-tickets', refused)).status).toBe(201);
     expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });
     number = n + 4;

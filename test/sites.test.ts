@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessDay } from '../shared/time.ts';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/realtime.ts';
-import { aPairedTill, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { aCategory, aPairedTill, aProducer, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
 
 /**
@@ -503,6 +503,32 @@ describe('a network of sites', () => {
       printer: 404,
       testPage: 404,
     });
+    // Each site's restaurant routes the network's categories to its own stations (found by an attack: Rodez's
+    // manager sent Castres' mains to Rodez's kitchen, the category's station being one for the network).
+    const mains = await aCategory(admin, { name: 'Plats du jour' });
+    const stew = await aProduct(admin, { name: 'Civet', categoryId: mains.id, outlets: ['restaurant'], priceCents: 1600, vatRateBp: 1000 });
+    expect((await admin.put(`/api/categories/${mains.id}/station`, { stationId: station })).status).toBe(200);
+    const rodezStation = (await tied.post('/api/stations', { name: 'Cuisine Rodez', printerId: null })).body.id as number;
+    const toCastres = await tied.put(`/api/categories/${mains.id}/station`, { stationId: station });
+    expect([toCastres.status, toCastres.body.error.fields]).toEqual([
+      400,
+      [{ field: 'stationId', reason: 'poste de préparation d’un autre site' }],
+    ]);
+    expect((await tied.put(`/api/categories/${mains.id}/station`, { stationId: rodezStation })).status).toBe(200);
+    const stationOf = async (c: Client) => (await c.get('/api/categories')).body.find((x: { id: number }) => x.id === mains.id).stationId;
+    expect([await stationOf(admin), await stationOf(tied)]).toEqual([station, rodezStation]);
+    // Castres' civet goes to Castres' kitchen still, with the table's aligot (no category: nothing to prepare).
+    const stewLine = uuidv7();
+    expect((await op({ kind: 'add', lineId: stewLine, productId: stew.id, quantity: 2, course: 'main' })).status).toBe(201);
+    expect((await op({ kind: 'send' })).status).toBe(201);
+    const board = (await admin.get(`/api/stations/${station}/board`)).body as {
+      tickets: { items: { lineId: string; quantity: number }[] }[];
+    };
+    expect(board.tickets.flatMap((t) => t.items).map((i) => [i.lineId, i.quantity])).toEqual([[stewLine, 2]]);
+    expect((await tied.get(`/api/stations/${rodezStation}/board`)).body.tickets).toEqual([]);
+    // « Nothing to prepare » at Rodez leaves Castres' routing as it is.
+    expect((await tied.put(`/api/categories/${mains.id}/station`, { stationId: null })).status).toBe(200);
+    expect([await stationOf(admin), await stationOf(tied)]).toEqual([station, null]);
     // A printer of no outlet that Castres' till 1 prints on (the demo's receipt printer is one): Castres' now.
     // A probe, tied to Rodez, renamed it, readdressed it and opened Castres' drawer with it.
     const network = (await admin.post('/api/printers', { name: 'Ticket réseau', role: 'receipt', uri: 'file:ticket-reseau', drawer: true }))
@@ -838,5 +864,16 @@ describe('a network of sites', () => {
     expect(x.status).toBe(201);
     const xJob = (await shop.admin.get('/api/print-jobs?limit=500')).body.find((j: any) => j.id === x.body.jobId);
     expect(xJob.printer).toBe('Ticket Rodez');
+    // Castres' Z is not theirs, on paper either (an attack printed any site's Z, whole, on Rodez's printer): 404
+    // as its page is, and nothing queued.
+    const z = await shop.admin.post('/api/closings/day', { outlet: 'shop', day: today(), cashCountedCents: 0, confirmEarly: true });
+    expect([z.status, z.body.error]).toEqual([201, undefined]);
+    expect((await manager.get(`/api/closings/${z.body.id}`)).status).toBe(404);
+    const jobs = (await shop.admin.get('/api/print-jobs?limit=500')).body.length;
+    const zPrinted = await manager.post(`/api/closings/${z.body.id}/print`, {});
+    expect([zPrinted.status, zPrinted.body.error?.message]).toEqual([404, 'Clôture introuvable.']);
+    expect((await shop.admin.get('/api/print-jobs?limit=500')).body.length).toBe(jobs);
+    // The network's admin prints it.
+    expect((await shop.admin.post(`/api/closings/${z.body.id}/print`, {})).status).toBe(201);
   });
 });

@@ -81,12 +81,15 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
   const [choosing, setChoosing] = useState<Product | null>(null);
   const addWith = (p: Product, modifiers: number[]) => {
     // The same dish tapped again, not sent yet, as it was (options, seat, course, no note): one more on its
-    // line, « 3 × Café » on the phone and on the kitchen's ticket, not three lines (found by a walk).
+    // line, « 3 × Café » on the phone and on the kitchen's ticket, not three lines (found by a walk). Only on a
+    // line this waiter added: another's may be changing on their phone (a conflict would drop the dish), and two
+    // waiters adding at once keep their own lines.
     const options = p.modifiers.flatMap((g) => g.options);
     const chosen = modifiers.map((id) => options.find((o) => o.id === id)?.name ?? '').sort();
     const same = order.lines.find(
       (l) =>
         l.status === 'new' &&
+        l.addedBy === s.user?.id &&
         l.productId === p.id &&
         l.quantity < 99 &&
         l.note === null &&

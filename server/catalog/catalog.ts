@@ -69,8 +69,16 @@ export const editProducer = (db: Kysely<Database>, actor: Actor, id: number, pat
 export const addCategory = (db: Kysely<Database>, actor: Actor, input: CategoryCreate, now: Date) =>
   db.transaction().execute((trx) => createCategory(trx, input, requireUser(actor).id, now));
 
-export const editCategory = (db: Kysely<Database>, actor: Actor, id: number, patch: z.output<typeof categoryUpdateBody>, now: Date) =>
-  db.transaction().execute((trx) => updateCategory(trx, id, patch, requireUser(actor).id, now));
+export const editCategory = async (
+  db: Kysely<Database>,
+  actor: SiteAsker,
+  id: number,
+  patch: z.output<typeof categoryUpdateBody>,
+  now: Date,
+) => {
+  const siteId = await siteOf(actor);
+  return db.transaction().execute((trx) => updateCategory(trx, id, patch, requireUser(actor).id, now, siteId));
+};
 
 // Products
 
@@ -171,7 +179,7 @@ export async function tillCatalogue(db: Db, actor: SiteAsker, asked: OutletCode 
   const [listed, categories, producers, layouts, ownPrices] = await Promise.all([
     // The till needs the whole catalogue, not a page of it.
     listProducts(db, { outlet, active: true, limit: 1_000_000, offset: 0 }, { producerId: null, siteId }),
-    listCategories(db),
+    listCategories(db, siteId),
     activeProducerNames(db),
     inStoreLayouts(db),
     sitePricesNow(db, siteId),

@@ -5,20 +5,44 @@ import { Conflict, NotFound } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import type { Db, Trx } from '../../db/schema.ts';
 
-type CategoryRow = { id: number; slug: string; name: string; color: string; sort_order: number; active: 0 | 1; station_id: number | null };
-export const categoryView = (c: CategoryRow): CategoryView => ({
+type CategoryRow = { id: number; slug: string; name: string; color: string; sort_order: number; active: 0 | 1 };
+export const categoryView = (c: CategoryRow, stationId: number | null): CategoryView => ({
   id: c.id,
   slug: c.slug,
   name: c.name,
   color: c.color,
   sortOrder: c.sort_order,
   active: c.active === 1,
-  stationId: c.station_id,
+  stationId,
 });
 
-export async function listCategories(db: Db) {
-  const rows = await db.selectFrom('categories').selectAll().orderBy('sort_order').orderBy('name').execute();
-  return rows.map(categoryView);
+/** Each category's station at this site's restaurant (a category none of its stations prepares: absent). */
+async function stationsAt(db: Db, siteId: number | null, categoryIds?: readonly number[]): Promise<Map<number, number>> {
+  if (siteId === null || (categoryIds && !categoryIds.length)) return new Map();
+  let q = db
+    .selectFrom('category_stations as cs')
+    .innerJoin('outlets as o', 'o.id', 'cs.outlet_id')
+    .select(['cs.category_id', 'cs.station_id'])
+    .where('o.site_id', '=', siteId)
+    .orderBy('cs.outlet_id');
+  if (categoryIds) q = q.where('cs.category_id', 'in', categoryIds);
+  const out = new Map<number, number>();
+  for (const r of await q.execute()) if (!out.has(r.category_id)) out.set(r.category_id, r.station_id);
+  return out;
+}
+
+/** The network's categories, each with its station at this site's restaurant (`siteId`; null: none said). */
+export async function listCategories(db: Db, siteId: number | null) {
+  const [rows, stations] = await Promise.all([
+    db
+      .selectFrom('categories')
+      .select(['id', 'slug', 'name', 'color', 'sort_order', 'active'])
+      .orderBy('sort_order')
+      .orderBy('name')
+      .execute(),
+    stationsAt(db, siteId),
+  ]);
+  return rows.map((c) => categoryView(c, stations.get(c.id) ?? null));
 }
 
 export async function createCategory(db: Trx, input: CategoryCreate, userId: number, now: Date) {
@@ -29,7 +53,7 @@ export async function createCategory(db: Trx, input: CategoryCreate, userId: num
   const row = await db
     .insertInto('categories')
     .values({ slug, name: input.name, color: input.color, sort_order: input.sortOrder })
-    .returningAll()
+    .returning(['id', 'slug', 'name', 'color', 'sort_order', 'active'])
     .executeTakeFirstOrThrow();
   await recordEvent(db, {
     kind: 'category.created',
@@ -38,11 +62,19 @@ export async function createCategory(db: Trx, input: CategoryCreate, userId: num
     data: { slug, name: row.name },
     at: now.toISOString(),
   });
-  return categoryView(row);
+  return categoryView(row, null);
 }
 
-export async function updateCategory(db: Trx, id: number, patch: z.infer<typeof categoryUpdateBody>, userId: number, now: Date) {
-  const before = await db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+export async function updateCategory(
+  db: Trx,
+  id: number,
+  patch: z.infer<typeof categoryUpdateBody>,
+  userId: number,
+  now: Date,
+  siteId: number | null = null,
+) {
+  const columns = ['id', 'slug', 'name', 'color', 'sort_order', 'active'] as const;
+  const before = await db.selectFrom('categories').select(columns).where('id', '=', id).executeTakeFirst();
   if (!before) throw new NotFound('Catégorie');
   const row = await db
     .updateTable('categories')
@@ -53,14 +85,16 @@ export async function updateCategory(db: Trx, id: number, patch: z.infer<typeof 
       active: patch.active === undefined ? before.active : patch.active ? 1 : 0,
     })
     .where('id', '=', id)
-    .returningAll()
+    .returning(columns)
     .executeTakeFirstOrThrow();
+  const { stationId: _before, ...was } = categoryView(before, null);
+  const { stationId: _after, ...is } = categoryView(row, null);
   await recordEvent(db, {
     kind: 'category.updated',
     userId,
     subject: `category:${id}`,
-    data: { before: categoryView(before), after: categoryView(row) },
+    data: { before: was, after: is },
     at: now.toISOString(),
   });
-  return categoryView(row);
+  return categoryView(row, (await stationsAt(db, siteId, [id])).get(id) ?? null);
 }

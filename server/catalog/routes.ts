@@ -72,7 +72,7 @@ export const catalogRoutes = [
     access: [...TILL, 'producer'],
     tag: 'catalog',
     summary: 'List categories',
-    handler: async (_, ctx) => listCategories(ctx.db),
+    handler: async (_, ctx) => listCategories(ctx.db, ctx.user?.role === 'producer' ? null : await siteOf(ctx)),
   }),
   serve(catalogApi.createCategory, {
     access: MANAGERS,
@@ -132,6 +132,9 @@ export const catalogRoutes = [
   }),
   serve(catalogApi.setThreshold, {
     access: [...MANAGERS, 'producer'],
+    // One threshold for the network's product (its flag at every site and in its producer's portal): a manager
+    // tied to a site set it for all (found by an attack).
+    network: true,
     tag: 'stock',
     summary: 'Set the low-stock threshold; a producer may set it on their own products',
     handler: async ({ params, body }, ctx) => changeThreshold(ctx.db, ctx, params.id, body.lowStockThreshold, ctx.services.now()),

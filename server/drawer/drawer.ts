@@ -93,7 +93,11 @@ export async function recordCashMovement(
       // allowance whole (someone answerable saw them); cash put in gives nothing back (an « in » moves no real
       // cash the server can see). Read inside the transaction: transactions are serialized on both engines
       // (db/engine.ts), so two outs sent at once cannot both fit in the same allowance.
-      const taken = limit > 0 && body.reason !== 'producer_payment' ? await unapprovedCashOut(trx, outletId, tillId, day) : 0;
+      // Counted since the outlet's last day closed, not on the movement's day only: a movement dated back to each
+      // day not closed yet found a fresh allowance on each (found by an attack). With a Z every evening, that is
+      // the day's.
+      const since = await firstOpenDay(trx, outletId, NEVER_CLOSED);
+      const taken = limit > 0 && body.reason !== 'producer_payment' ? await unapprovedCashOut(trx, outletId, tillId, since) : 0;
       const left = Math.max(0, limit - taken);
       const needs = body.reason === 'producer_payment' || (limit > 0 && body.amountCents > left);
       if (needs) {
@@ -111,12 +115,12 @@ export async function recordCashMovement(
               [{ field: 'approval', reason: 'accord d’un gérant requis' }],
             );
           throw new Unprocessable(
-            `Les sorties d’espèces sans accord d’un gérant sont limitées à ${eur(limit)} par caisse et par journée : ${eur(taken)} déjà sortis le ${frDay(day)}, il reste ${eur(left)}. Au-delà, le code d’un gérant.`,
+            `Les sorties d’espèces sans accord d’un gérant sont limitées à ${eur(limit)} par caisse entre deux clôtures (Z) : ${eur(taken)} déjà sortis ${since === NEVER_CLOSED ? 'depuis l’ouverture' : `depuis le ${frDay(since)}`}, il reste ${eur(left)}. Au-delà, le code d’un gérant.`,
             [
               { field: 'approval', reason: 'accord d’un gérant requis' },
               {
                 field: 'amountCents',
-                reason: `il reste ${eur(left)} à sortir sans accord d’un gérant ce jour (déjà sortis : ${eur(taken)})`,
+                reason: `il reste ${eur(left)} à sortir sans accord d’un gérant avant la prochaine clôture (déjà sortis : ${eur(taken)})`,
               },
             ],
           );
@@ -193,16 +197,19 @@ export async function recordCashMovement(
 }
 
 /**
- * What a drawer gave out on a business day without a manager: its outs neither approved by a manager's PIN nor
+ * What a drawer gave out since a business day (the first one not closed) without a manager: its outs neither approved by a manager's PIN nor
  * made by a manager (a till's own drawer; a back-office movement of the outlet as a whole when `tillId` is null).
  */
-async function unapprovedCashOut(db: Db, outletId: number, tillId: number | null, day: string): Promise<number> {
+/** Before any business day: the first day not closed of an outlet never closed. */
+const NEVER_CLOSED = '0000-01-01';
+
+async function unapprovedCashOut(db: Db, outletId: number, tillId: number | null, since: string): Promise<number> {
   let q = db
     .selectFrom('cash_movements as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
     .select((eb) => eb.fn.sum<number | string | null>('m.amount_cents').as('cents'))
     .where('m.outlet_id', '=', outletId)
-    .where('m.business_day', '=', day)
+    .where('m.business_day', '>=', since)
     .where('m.kind', '=', 'out')
     .where('m.approved_by', 'is', null)
     .where('u.role', 'not in', ['manager', 'admin']);

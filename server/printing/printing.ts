@@ -21,7 +21,7 @@ import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './docu
 import { canonicalPrinterUri } from './drivers.ts';
 import { createPrinter, getPrinter, listPrinters, updatePrinter } from './printers.ts';
 import { outletNameByCode, outletNameById, saleNumber } from './queries.ts';
-import { printerOfSite, siteOf, siteScope, type SiteAsker } from '../sites/sites.ts';
+import { printerOfSite, requireOutletReach, siteOf, siteScope, type SiteAsker } from '../sites/sites.ts';
 import { PrintQueue } from './queue.ts';
 import { closingReport, depositSlip, thermalLabels } from './receipt.ts';
 
@@ -85,6 +85,9 @@ export async function printXReport(
 /** A closing (Z of a day; month and year closings print their totals the same way). */
 export async function printClosing(db: Db, prints: PrintQueue, actor: Actor, closingId: number, body: Body<'printClosing'>) {
   const closing = await getClosing(db, closingId);
+  // Another site's Z is not this manager's to read, on paper either (a tied manager printed any site's Z on
+  // their own printer: found by an attack).
+  await requireOutletReach({ ...actor, db }, closing.outletId, 'Clôture');
   const printer = await choosePrinter(db, actor, body.printerId);
   const outletName = await outletNameById(db, closing.outletId);
   const f = closing.figures;

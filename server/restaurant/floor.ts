@@ -214,19 +214,43 @@ export async function createStation(trx: Trx, input: z.output<typeof stationBody
 }
 
 /** Where a category's dishes are prepared (none: served from the counter, nothing is sent). */
-export async function setCategoryStation(trx: Trx, categoryId: number, stationId: number | null, userId: number, now: Date) {
+/**
+ * Where a category's dishes are prepared at the restaurant of `siteId` (the site the manager works at): one of
+ * that site's stations, or none (nothing to prepare there). Another site's routing is left as it is (a manager
+ * tied to Rodez sent Castres' mains to Rodez's kitchen when it was one column of the network's category).
+ */
+export async function setCategoryStation(
+  trx: Trx,
+  categoryId: number,
+  stationId: number | null,
+  userId: number,
+  now: Date,
+  siteId: number,
+) {
   const category = await trx.selectFrom('categories').select('id').where('id', '=', categoryId).executeTakeFirst();
   if (!category) throw new NotFound('Catégorie');
+  const outlets = trx.selectFrom('outlets').select('id').where('site_id', '=', siteId);
+  let outletId: number | null = null;
   if (stationId !== null) {
-    const station = await trx.selectFrom('stations').select('id').where('id', '=', stationId).executeTakeFirst();
+    const station = await trx
+      .selectFrom('stations')
+      .innerJoin('outlets', 'outlets.id', 'stations.outlet_id')
+      .select(['stations.id', 'stations.outlet_id', 'outlets.site_id'])
+      .where('stations.id', '=', stationId)
+      .executeTakeFirst();
     if (!station) throw new Invalid({ field: 'stationId', reason: 'poste de préparation inconnu' });
+    if (station.site_id !== siteId) throw new Invalid({ field: 'stationId', reason: 'poste de préparation d’un autre site' });
+    outletId = station.outlet_id;
   }
-  await trx.updateTable('categories').set({ station_id: stationId }).where('id', '=', categoryId).execute();
+  // One station per category at a site's restaurant: the one chosen replaces any other there.
+  await trx.deleteFrom('category_stations').where('category_id', '=', categoryId).where('outlet_id', 'in', outlets).execute();
+  if (stationId !== null && outletId !== null)
+    await trx.insertInto('category_stations').values({ category_id: categoryId, outlet_id: outletId, station_id: stationId }).execute();
   await recordEvent(trx, {
     kind: 'floor.category_station',
     userId,
     subject: `category:${categoryId}`,
-    data: { stationId },
+    data: { stationId, siteId },
     at: now.toISOString(),
   });
   return { categoryId, stationId };

@@ -176,16 +176,16 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
             { field: 'quantity', reason: `au plus ${line.quantity}` },
           ]);
         // A costly cancellation needs a manager: their approval, given on this phone, travels with the op. Judged
-        // on what of this line is cancelled in all (its parts cancelled before sit at its position): ten dishes
-        // cancelled one or two at a time went under the limit each time (found by a walk).
+        // on what of this line is cancelled in all, wherever it went (its parts cancelled before name it, and it
+        // keeps its id when moved): ten dishes cancelled one or two at a time went under the limit each time (found
+        // by a walk), and so did one cancelled, the rest moved to another table, one more cancelled there… (found
+        // by an attack).
         const { voidApprovalCents } = await tillOptions(trx);
         const worth = cancelled * line.unit_price_cents;
         const before = await trx
           .selectFrom('order_lines')
           .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('quantity'), eb.lit(0)).as('n'))
-          .where('order_id', '=', orderId)
-          .where('position', '=', line.position)
-          .where('id', '!=', line.id)
+          .where('part_of', '=', line.id)
           .where('status', '=', 'voided')
           .executeTakeFirstOrThrow();
         const cancelledInAll = (Number(before.n) + cancelled) * line.unit_price_cents;
@@ -212,7 +212,7 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
             .execute();
           await trx
             .insertInto('order_lines')
-            .values({ ...line, ...voided, id: voidedId, quantity: cancelled, version: 1 })
+            .values({ ...line, ...voided, id: voidedId, quantity: cancelled, version: 1, part_of: line.id })
             .execute();
         } else
           await trx
@@ -422,7 +422,10 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
   if (taken) throw new Conflict('Une ligne porte déjà cet identifiant.', 'lineId');
   const product = await trx
     .selectFrom('products')
-    .leftJoin('categories', 'categories.id', 'products.category_id')
+    // Where its category is prepared at this order's restaurant (each site routes the network's categories).
+    .leftJoin('category_stations as cs', (j) =>
+      j.onRef('cs.category_id', '=', 'products.category_id').on('cs.outlet_id', '=', order.outlet_id),
+    )
     .select([
       'products.id',
       'products.name',
@@ -433,7 +436,7 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
       'products.active',
       'products.unit',
       'products.course',
-      'categories.station_id',
+      'cs.station_id',
     ])
     .where('products.id', '=', op.productId)
     .executeTakeFirst();

@@ -133,9 +133,14 @@ export const restaurantRoutes = [
   serve(restaurantApi.categoryStation, {
     access: MANAGERS,
     tag: 'restaurant',
-    summary: 'The station a category’s dishes are prepared at (null: nothing to prepare)',
-    handler: async ({ params, body }, ctx) =>
-      ctx.db.transaction().execute((trx) => setCategoryStation(trx, params.id, body.stationId, requireUser(ctx).id, ctx.services.now())),
+    summary: 'The station a category’s dishes are prepared at, at the restaurant of the site worked at (null: nothing to prepare there)',
+    handler: async ({ params, body }, ctx) => {
+      // At the site the manager works at: a manager tied to one routes their own restaurant's dishes only.
+      const siteId = await siteOf(ctx);
+      return ctx.db
+        .transaction()
+        .execute((trx) => setCategoryStation(trx, params.id, body.stationId, requireUser(ctx).id, ctx.services.now(), siteId));
+    },
   }),
   serve(restaurantApi.openOrders, {
     access: TILL,

@@ -94,6 +94,15 @@ export async function checkLinePrices(
           reason: `taux de TVA ${rate(l.vatRateBp)} différent de celui du catalogue ${rate(vatRateBp)} : un taux de TVA ne se change pas à la caisse`,
         });
     }
+    if (l.priceLabel !== undefined && product.unit === 'kg') {
+      // The till reads a price label on goods sold by weight as the weight it stands for, at the price per kilo:
+      // a label's price taken as the price per kilo sold 5 kg of garlic for 0,05 € (found by an attack).
+      problems.push({
+        field: `lines.${i}.priceLabel`,
+        reason: `« ${product.name} » se vend au poids : son étiquette de prix se compte en grammes au prix du kilo`,
+      });
+      return { ...base, source: 'manual', vatRateBp };
+    }
     if (l.priceLabel !== undefined) {
       const decoded = decodeBarcode(l.priceLabel, layouts.length ? layouts : defaultInStoreLayouts);
       const ofProduct =

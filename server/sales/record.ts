@@ -190,17 +190,17 @@ async function checkSale(db: Db, body: SaleBody, ctx: SaleContext) {
       category_id: number | null;
       /** Sold at this till's outlet (1 or true, by engine). */
       here: number | boolean;
-      /** The restaurant's station its category's dishes are prepared at (null: served from the counter). */
+      /** The station its category's dishes are prepared at, at this till's outlet (null: served from the counter). */
       station_id: number | null;
       course: string | null;
     }
   >(
     db,
     `select "id", "name", "producer_id", "unit", "plu", "price_cents", "vat_rate_bp", "takeaway_vat_rate_bp", "stock_tracked", "category_id", "course",
-       (select "station_id" from "categories" where "categories"."id" = "products"."category_id") as "station_id",
+       (select "station_id" from "category_stations" where "category_id" = "products"."category_id" and "outlet_id" = ?) as "station_id",
        exists (select 1 from "product_outlets" where "product_id" = "products"."id" and "outlet_id" = ?) as "here"
      from "products" where "id" in (${marks(ids.length)})`,
-    [till.outlet_id, ...ids],
+    [till.outlet_id, till.outlet_id, ...ids],
   );
   const productOf = new Map(products.map((p) => [p.id, p]));
   const problems: { field: string; reason: string }[] = [];

@@ -70,9 +70,8 @@ export async function createDemoFloor(db: Kysely<Database>, now: Date): Promise<
       const category = await trx.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst();
       if (!category) continue;
       await trx
-        .updateTable('categories')
-        .set({ station_id: station.get(STATION_OF[slug]!)! })
-        .where('id', '=', category.id)
+        .insertInto('category_stations')
+        .values({ category_id: category.id, outlet_id: restaurant.id, station_id: station.get(STATION_OF[slug]!)! })
         .execute();
       await trx.updateTable('products').set({ course }).where('category_id', '=', category.id).execute();
     }
@@ -123,10 +122,10 @@ export async function openDemoTables(db: Kysely<Database>, now: Date): Promise<v
     .selectFrom('products')
     .innerJoin('product_outlets', 'product_outlets.product_id', 'products.id')
     .innerJoin('categories', 'categories.id', 'products.category_id')
+    .innerJoin('category_stations as cs', (j) => j.onRef('cs.category_id', '=', 'categories.id').on('cs.outlet_id', '=', restaurant.id))
     .select(['products.id', 'products.name', 'categories.slug'])
     .where('product_outlets.outlet_id', '=', restaurant.id)
     .where('products.unit', '=', 'piece')
-    .where('categories.station_id', 'is not', null)
     .orderBy('products.id')
     .execute();
   const first = (slug: string) => menu.find((m) => m.slug === slug)?.id;

@@ -98,9 +98,9 @@ export async function createDemoHistory(
     (
       await db
         .selectFrom('products')
-        .innerJoin('categories', 'categories.id', 'products.category_id')
+        .innerJoin('category_stations as cs', 'cs.category_id', 'products.category_id')
         .select('products.id')
-        .where('categories.station_id', 'is not', null)
+        .distinct()
         .execute()
     ).map((p) => p.id),
   );
@@ -171,12 +171,13 @@ export async function createDemoHistory(
     .selectFrom('products')
     .innerJoin('product_outlets', 'product_outlets.product_id', 'products.id')
     .innerJoin('outlets', 'outlets.id', 'product_outlets.outlet_id')
-    .innerJoin('categories', 'categories.id', 'products.category_id')
+    .innerJoin('category_stations as cs', (j) =>
+      j.onRef('cs.category_id', '=', 'products.category_id').onRef('cs.outlet_id', '=', 'outlets.id'),
+    )
     .select(['products.id', 'products.course'])
     .where('outlets.code', '=', 'restaurant')
     .where('products.unit', '=', 'piece')
     .where('products.active', '=', 1)
-    .where('categories.station_id', 'is not', null)
     .orderBy('products.id')
     .execute();
   const dishes = menu.filter((m) => !needsChoice.has(m.id) && m.course !== 'drink');

@@ -64,20 +64,39 @@ export const eventsQuery = z
 export type UserCreate = z.infer<typeof userCreateBody>;
 
 /** A ticket (or refund) the server refused to a till's outbox, reported whole for a manager to deal with. */
+/** Every text of a JSON value (keys included) printable; nested at most 20 deep. */
+function printableDeep(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return printable(v);
+  if (v === null || typeof v !== 'object') return true;
+  if (depth > 20) return false;
+  if (Array.isArray(v)) return v.every((x) => printableDeep(x, depth + 1));
+  return Object.entries(v).every(([k, x]) => printable(k) && printableDeep(x, depth + 1));
+}
+
 export const refusedTicketBody = z
   .object({
     id: z.string().min(1).max(64).refine(printable, UNPRINTABLE_REASON),
     kind: z.enum(['sale', 'refund', 'receipt', 'op', 'cash', 'served']),
     number: z.number().int().optional(),
     totalCents: z.number().int().optional(),
-    path: z.string().max(200),
-    /** The request as the till sent it: at most 64 KB of JSON. */
-    body: z.unknown().refine((b) => JSON.stringify(b ?? null).length <= 65_536, 'au plus 64 Ko'),
+    path: z
+      .string()
+      .max(200)
+      .regex(/^\/api\//, 'chemin de l’API attendu (/api/…)')
+      .refine(printable, UNPRINTABLE_REASON),
+    /**
+     * The request as the till sent it: at most 64 KB of JSON, no control character nor bidirectional override in
+     * any of its texts (it is shown in the event log).
+     */
+    body: z
+      .unknown()
+      .refine((b) => JSON.stringify(b ?? null).length <= 65_536, 'au plus 64 Ko')
+      .refine(printableDeep, UNPRINTABLE_REASON),
     /** 4xx from the server, 5xx it gave up on, or 0 for an answer that never came in a usable form. */
     status: z.number().int().min(0).max(599),
     message: z.string().max(2000).refine(printable, UNPRINTABLE_REASON),
-    queuedAt: z.string().max(40),
-    refusedAt: z.string().max(40),
+    queuedAt: z.iso.datetime({ offset: true }),
+    refusedAt: z.iso.datetime({ offset: true }),
   })
   .strict();
 

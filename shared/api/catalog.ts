@@ -258,7 +258,11 @@ export const categoryView = z.strictObject({
   color: z.string(),
   sortOrder: int,
   active: z.boolean(),
-  /** The restaurant's preparation station its dishes go to (null: nothing to prepare). */
+  /**
+   * The preparation station its dishes go to at the restaurant of the site asked for (the till's, the one the
+   * manager works at); null: nothing to prepare there. Each site's restaurant routes the network's categories
+   * to its own stations.
+   */
   stationId: int.nullable(),
 });
 export type CategoryView = z.infer<typeof categoryView>;
