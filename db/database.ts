@@ -49,6 +49,7 @@ import * as counterOrders041 from './migrations/2026-12-17-041-counter-orders.ts
 import * as kitchenTicketVersions042 from './migrations/2026-12-17-042-kitchen-ticket-versions.ts';
 import * as mergedOrdersFlattened043 from './migrations/2026-12-17-043-merged-orders-flattened.ts';
 import * as siteKitchens044 from './migrations/2026-12-18-044-site-kitchens.ts';
+import * as orderSplit045 from './migrations/2026-12-18-045-order-split.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -95,6 +96,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-17-042-kitchen-ticket-versions': kitchenTicketVersions042,
   '2026-12-17-043-merged-orders-flattened': mergedOrdersFlattened043,
   '2026-12-18-044-site-kitchens': siteKitchens044,
+  '2026-12-18-045-order-split': orderSplit045,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -726,6 +726,10 @@ export interface OrderTable {
   merged_into: ColumnType<string | null, string | null | undefined, string | null>;
   /** A counter sale's dishes (sold at a till, not at a table): the ticket that paid them. */
   sale_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Shared in equal parts: into how many (the last part paid said so); null: not shared so. */
+  split_parts: ColumnType<number | null, number | null | undefined, number | null>;
+  /** How many of those equal parts are paid. */
+  split_paid: ColumnType<number, number | undefined, number>;
 }
 
 export interface OrderOpTable {

@@ -107,6 +107,7 @@ describe('the bill split in equal parts', () => {
         { index: 2, amountCents: 2583 },
         { index: 3, amountCents: 2583 },
       ],
+      split: null,
       // What the phone spreads a part over, as the server does (for the meal vouchers a part may take).
       lines: [
         { leftCents: 3700, vatRateBp: 1000, mealVoucherEligible: true },
@@ -217,6 +218,19 @@ describe('the bill split in equal parts', () => {
     expect(await openOrdersSummary(s.shop.server.database.db, outlet)).toEqual([
       { table: '5', orderId: order, totalCents: 7750, leftCents: 7750 - 2584 },
     ]);
+  });
+
+  // Found by a walk: a phone reloaded after part 1 of 3 offered « part 1/2 » of what was left, printed so on a
+  // third of the bill, then charged the last guest half of the rest. The split is the order's now.
+  it('keeps the split with the order: the next part is 2 of 3, whichever phone asks', async () => {
+    expect((await s.waiter.get(`/api/orders/${order}/bill?parts=2`)).body.split).toEqual({ parts: 3, paid: 1 });
+    // 5166 left: « part 1/2 » would be ceil(5166 / 2) = 2583, the right amount under the wrong number.
+    const again = await s.waiter.post('/api/sales', share(2, 1, 2583, [{ method: 'card', amountCents: 2583 }]));
+    number--;
+    expect([again.status, again.body.error.fields]).toEqual([409, [{ field: 'order.share.index', reason: expect.any(String) }]]);
+    expect(again.body.error.message).toBe('Cette addition se partage déjà : 1 part réglée sur 3, la suivante est la part 2.');
+    expect((await current()).lines.every((l) => l.paidQuantity === 0)).toBe(true);
+    expect((await s.waiter.get(`/api/orders/${order}/bill`)).body.leftCents).toBe(7750 - 2584);
   });
 
   it('pays part 2 by card', async () => {

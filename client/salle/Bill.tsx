@@ -194,7 +194,17 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
     let current = true;
     // What is left, in as many equal parts as are still to pay (the same amounts as part k of N on the server).
     call(restaurantApi.bill, { params: { id: orderId }, query: { parts: Math.max(2, n - paid) } })
-      .then((b) => current && (setBill(b), setError('')))
+      .then((b) => {
+        if (!current) return;
+        // The server knows parts this phone does not (reloaded, or paid from another phone): its split is the one.
+        if (b.split && b.split.paid > paid) {
+          salle.set({ splits: new Map(salle.state.splits).set(orderId, b.split) });
+          setN(Math.max(b.split.parts, b.split.paid + 1));
+          return;
+        }
+        setBill(b);
+        setError('');
+      })
       .catch((e) => current && setError(isOffline(e) ? t('salle.bill.online') : (e as Error).message));
     return () => {
       current = false;

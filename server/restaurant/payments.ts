@@ -22,7 +22,7 @@ import type { SaleBody } from '../../shared/api/sales.ts';
 import { formatEuros, type Cents, type VatRow } from '../../shared/money.ts';
 import { equalPart, partVat, spreadPart } from '../../shared/split.ts';
 import type { Db, Trx } from '../../db/schema.ts';
-import { NotFound, Unprocessable } from '../errors.ts';
+import { Conflict, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import { recordMovements, type MovementInput } from '../stock/ledger.ts';
 import type { TicketLineToCommit } from '../sales/record.ts';
@@ -201,6 +201,17 @@ export async function planSharePart(
   let amount: number;
   let label: string;
   if ('parts' in share) {
+    // The parts are paid in turn, whichever phone pays: the next one is the order's, not the phone's (a phone
+    // reloaded started again at « part 1/2 »).
+    const split = await trx.selectFrom('orders').select(['split_parts', 'split_paid']).where('id', '=', orderId).executeTakeFirstOrThrow();
+    const next = split.split_parts !== null ? split.split_paid + 1 : 1;
+    if (share.index !== next)
+      throw new Conflict(
+        split.split_parts !== null
+          ? `Cette addition se partage déjà : ${split.split_paid === 1 ? '1 part réglée' : `${split.split_paid} parts réglées`} sur ${split.split_parts}, la suivante est la part ${next}.`
+          : 'Cette addition n’est pas encore partagée : la première part est la part 1.',
+        'order.share.index',
+      );
     amount = equalPart(left, share.parts, share.index);
     label = `part ${share.index}/${share.parts}`;
   } else {
@@ -264,6 +275,12 @@ export async function recordOrderPart(
       .insertInto('order_payments')
       .values(share.paid.map((p) => ({ sale_id: saleId, line_id: p.lineId, quantity: 0, amount_cents: p.amountCents })))
       .execute();
+    if (part.share && 'parts' in part.share)
+      await trx
+        .updateTable('orders')
+        .set({ split_parts: part.share.parts, split_paid: part.share.index })
+        .where('id', '=', part.id)
+        .execute();
     await recordEvent(trx, {
       kind: 'order.share_paid',
       userId,
@@ -335,7 +352,7 @@ export async function recordOrderPart(
 
 /** What is left to pay of an order, per rate, and (asked for `parts`) the amount of each equal part in turn. */
 export async function billOf(db: Db, orderId: string, parts?: number): Promise<BillView> {
-  const order = await db.selectFrom('orders').select('id').where('id', '=', orderId).executeTakeFirst();
+  const order = await db.selectFrom('orders').select(['id', 'split_parts', 'split_paid']).where('id', '=', orderId).executeTakeFirst();
   if (!order) throw new NotFound('Commande');
   const lines = await linesLeft(db, orderId);
   const total = lines.reduce((s, l) => s + lineAmount(l), 0);
@@ -357,6 +374,7 @@ export async function billOf(db: Db, orderId: string, parts?: number): Promise<B
     leftByRate: [...byRate].sort(([a], [b]) => a - b).map(([vatRateBp, leftCents]) => ({ vatRateBp, leftCents })),
     byShare: lines.some((l) => l.paidByShare > 0),
     parts: amounts,
+    split: order.split_parts !== null ? { parts: order.split_parts, paid: order.split_paid } : null,
     // What each line has left, in the order a share is spread over them (shared/split.ts): the phone works out
     // what of a share meal vouchers may pay, as the server will (it took a voucher the server then refused).
     lines: lines

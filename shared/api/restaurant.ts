@@ -312,6 +312,11 @@ export const billView = z.strictObject({
   byShare: z.boolean(),
   /** With `parts`: part k pays `amountCents`, each paid in turn; the last takes exactly what is left. */
   parts: z.array(z.strictObject({ index: int, amountCents: int })),
+  /**
+   * Shared in equal parts already: into how many, and how many are paid (the next one to pay is `paid + 1` of
+   * `parts`, whichever phone pays it). Null: not shared in equal parts.
+   */
+  split: z.strictObject({ parts: int, paid: int }).nullable(),
   /** The lines with something left to pay, in order: a share is spread over them (shared/split.ts `spreadPart`). */
   lines: z.array(z.strictObject({ leftCents: int, vatRateBp: int, mealVoucherEligible: z.boolean() })),
 });
