@@ -155,6 +155,9 @@ describe('receipts on a file printer', () => {
     expect((await shop.admin.post(`/api/closings/${closing.body.id}/print`, {})).status).toBe(201);
     const z = await read('-z.bin');
     expect(z).toContain('Clôture de journée');
+    // The day as the French read it, not « 2026-12-07 » (found by a walk).
+    expect(z).toContain(`Boutique - ${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}\n`);
+    expect(z).not.toContain(day);
     expect(z).toMatch(/Espèces comptées +10,00 €/);
     expect(z).toMatch(/Écart +-0,40 €/);
     expect(z).toMatch(/Grand total perpétuel +20,80 €/);

@@ -4,6 +4,8 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderView } from '../shared/api/restaurant.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/realtime.ts';
+import { closingReport } from '../server/printing/receipt.ts';
+import { shopIdentity } from '../server/settings/settings.ts';
 import { decodeEscPos } from './support/escpos-decoder.ts';
 import { aCategory, aProduct, aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
 import { uuidv7 } from './support/tickets.ts';
@@ -309,6 +311,16 @@ describe('the restaurant: shared orders and the kitchen', () => {
     const z = await shop.admin.post('/api/closings/day', { ...day, withOpenTables: true });
     expect(z.status, JSON.stringify(z.body)).toBe(201);
     expect(z.body.figures.openTables).toEqual([{ table: 'T2', orderId: expect.any(String), totalCents: 0, leftCents: 0 }]);
+    // The Z on paper lists it too (found by a walk: only the chained figures had it).
+    const paper = decodeEscPos(
+      closingReport(
+        'Z',
+        z.body.figures,
+        { shop: await shopIdentity(shop.server.database.db), period: today, outletName: 'Restaurant', at: z.body.closedAt },
+        { columns: 48, codePage: 'pc858' },
+      ),
+    ).text;
+    expect(paper).toMatch(/\nTables encore ouvertes\n *Table T2 +0,00\s€\n *Reste à régler +0,00\s€\n/);
     // The two parts paid above: 13,00 € by card and 13,00 € in cash (20,00 given, 7,00 back).
     expect(z.body.figures.totalCents).toBe(2600);
     expect((await shop.admin.get('/api/journal/verify')).body).toMatchObject({ ok: true, problems: [] });

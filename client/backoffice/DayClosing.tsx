@@ -104,7 +104,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
           day,
           cashCountedCents: counted,
           ...(note.trim() ? { note: note.trim() } : {}),
-          withOpenTables: openTables === 'confirmed',
+          // The early Z's question names the tables still open: its « Oui » answers both (a third click was asked).
+          withOpenTables: openTables === 'confirmed' || (confirmEarly && (x?.openTables.length ?? 0) > 0),
           confirmEarly: confirmed,
         },
       });
@@ -170,7 +171,7 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
           )}
           {x!.openTables.length > 0 && (
             <p class="warning" role="status" data-testid="open-tables">
-              {t('bo.day.openTables', {
+              {t(x!.closed ? 'bo.day.openTablesAtZ' : 'bo.day.openTables', {
                 tables: x!.openTables.map((o) => `${o.table ?? t('bo.day.takeaway')} (${euros(o.leftCents, lang)})`).join(', '),
               })}
             </p>

@@ -204,6 +204,23 @@ export function closingPdf(
       })),
     );
   }
+  // Closed with tables still open (the manager confirmed it): each is named with what it still owed, which is in
+  // no figure above (found by a walk: the confirmation said they would be listed, and nothing showed them).
+  if (f.openTables?.length) {
+    doc.section('Tables encore ouvertes à la clôture');
+    const owed = (t: NonNullable<typeof f.openTables>[number]) => t.leftCents ?? t.totalCents;
+    doc.table(
+      [
+        { header: 'Table', width: 0.4 },
+        { header: 'Addition', width: 0.3, align: 'right' },
+        { header: 'Reste à régler', width: 0.3, align: 'right' },
+      ],
+      [
+        ...f.openTables.map((t) => ({ cells: [t.table ?? 'À emporter', pdfEuros(t.totalCents), pdfEuros(owed(t))] })),
+        { cells: ['Total', '', pdfEuros(f.openTables.reduce((s, t) => s + owed(t), 0))], bold: true },
+      ],
+    );
+  }
   // The chains' heads the closing anchors (issue 20, item 2): chained and signed with its figures.
   if (f.chainHeads?.length) {
     doc.section('Têtes de chaîne');

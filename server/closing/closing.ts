@@ -49,12 +49,16 @@ export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone 
   const o = await outletByCode(db, outlet, siteId);
   const closed = await db
     .selectFrom('closings')
-    .select('id')
+    .select(['id', 'figures'])
     .where('outlet_id', '=', o.id)
     .where('kind', '=', 'day')
     .where('period', '=', day)
     .executeTakeFirst();
   const figures = await dayFigures(db, o.id, { from: day, to: day });
+  // Closed with tables open: those its Z names, with what each still owed then (the page said nothing of them).
+  const openAtZ = closed
+    ? ((JSON.parse(closed.figures) as ClosingFigures).openTables ?? []).map((t) => ({ ...t, leftCents: t.leftCents ?? t.totalCents }))
+    : null;
   return {
     outlet: o.code,
     day,
@@ -63,7 +67,7 @@ export async function xReport(db: Db, outlet: OutletCode, day: string, timeZone 
     drawer: (await drawerDays(db, o.id, { from: day, to: day }))(day, ticketCash(figures)),
     byHour: await salesByHour(db, o.id, day, timeZone),
     // The tables still open at the outlet, before anyone tries to close its day (a Z asks about them).
-    openTables: closed ? [] : await openOrdersSummary(db, o.id),
+    openTables: openAtZ ?? (await openOrdersSummary(db, o.id)),
     ...(await ticketsAstray(db, o.id, day, timeZone)),
   };
 }

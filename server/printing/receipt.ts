@@ -7,6 +7,7 @@ import { unitLine, type LabelProduct } from '../documents/labels.ts';
 import { EscPos, type PrinterProfile } from './escpos.ts';
 
 import { eur, header, paris } from './layout.ts';
+import { frDay } from '../../shared/time.ts';
 
 export interface ReceiptOptions {
   /** The digital receipt's address, printed as a QR code. */
@@ -130,7 +131,8 @@ export function closingReport(
     .line(kind === 'Z' ? 'Clôture de journée' : 'Lecture (non clôturée)')
     .bold(false)
     .align('left');
-  p.line(`${info.outletName} — ${info.period}`)
+  // A day as the French read it (« 07/12/2026 »; a walk read « 2026-12-07 »); a month or a year as it is.
+  p.line(`${info.outletName} — ${/^\d{4}-\d{2}-\d{2}$/.test(info.period) ? frDay(info.period) : info.period}`)
     .line(`Édité le ${paris(info.at)}`)
     .rule();
   p.pair('Tickets', String(f.tickets))
@@ -174,8 +176,16 @@ export function closingReport(
   const totals = (f as ClosingFigures).grandTotals;
   if (totals) {
     p.rule().bold(true).line('Totaux perpétuels').bold(false);
-    for (const t of totals.tills) p.pair(`  Caisse ${t.tillId}`, eur(t.grandTotalCents));
+    // Named as the PDF of the Z names them (« Caisse 3 » on paper was « Bar » there: found by a walk).
+    for (const t of totals.tills) p.pair(`  ${info.tillNames?.get(t.tillId) ?? `Caisse ${t.tillId}`}`, eur(t.grandTotalCents));
     p.pair('  Point de vente', eur(totals.outletCents)).pair('  Établissement', eur(totals.establishmentCents));
+  }
+  // Closed with tables still open: each, with what it still owed (in no figure above).
+  const open = (f as ClosingFigures).openTables;
+  if (open?.length) {
+    p.rule().bold(true).line('Tables encore ouvertes').bold(false);
+    for (const t of open) p.pair(`  ${t.table === null ? 'À emporter' : `Table ${t.table}`}`, eur(t.leftCents ?? t.totalCents));
+    p.pair('  Reste à régler', eur(open.reduce((s, t) => s + (t.leftCents ?? t.totalCents), 0)));
   }
   if (f.lateTickets) p.line(`Dont ${f.lateTickets} ticket(s) d'un jour déjà clôturé`);
   // The chains this Z anchors (issue 20, item 2): each till's last ticket and the last event, by position and

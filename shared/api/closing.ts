@@ -141,7 +141,7 @@ export const xReportSchema = z.strictObject({
   /** The drawer so far: float, cash in and out, and the cash it should hold now. */
   drawer: drawerFiguresSchema,
   byHour: z.array(z.strictObject({ hour: int, tickets: int, totalCents: int })),
-  /** The tables still open (a restaurant), what each holds and what is still owed; none once the day is closed. */
+  /** The tables still open (a restaurant), what each holds and what is still owed; once the day is closed, those its Z names. */
   openTables: z.array(z.strictObject({ table: z.string().nullable(), orderId: z.string(), totalCents: int, leftCents: int })),
   /** Each till's numbers the server never received: a tablet offline, or holding a ticket the server refused, has them. */
   missingTickets: z.array(z.strictObject({ tillId: int, till: z.string(), numbers: z.array(int) })),

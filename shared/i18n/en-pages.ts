@@ -180,6 +180,7 @@ export const enPages: PagesCatalogue = {
   'bo.day.note': 'Why the difference',
   'bo.day.explain': 'Explain the cash difference before closing.',
   'bo.day.countFirst': 'Count the drawer before closing (type 0 if it is empty).',
+  'bo.day.openTablesAtZ': 'Tables still open at closing, listed on the Z with what they owed: {tables}.',
   'bo.day.openTables': 'Tables still open: {tables}. Settle them before the Z, or they will be listed on it.',
   'bo.day.takeaway': 'takeaway',
   'bo.day.missingTickets':

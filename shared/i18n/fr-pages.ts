@@ -178,6 +178,7 @@ export const frPages = {
   'bo.day.note': 'Explication de l’écart',
   'bo.day.explain': 'Expliquez l’écart de caisse avant de clôturer.',
   'bo.day.countFirst': 'Comptez la caisse avant de clôturer (saisissez 0 si elle est vide).',
+  'bo.day.openTablesAtZ': 'Tables encore ouvertes à la clôture, listées sur le Z avec ce qu’elles devaient : {tables}.',
   'bo.day.openTables': 'Tables encore ouvertes : {tables}. Réglez-les avant le Z, ou elles seront listées dessus.',
   'bo.day.takeaway': 'à emporter',
   'bo.day.missingTickets':
