@@ -22,6 +22,7 @@ const otherBrowserTests = fs
   .filter((f) => !browserWalks.includes(f));
 const sqliteOnly = [
   'test/event-details.test.ts',
+  'test/i18n-fill.test.ts',
   'test/file-modes.test.ts',
   'test/migrations.test.ts',
   'test/operations.test.ts',

@@ -345,7 +345,7 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await ines.getByTestId('bill').click();
     await expect
       .poll(async () => (await ines.getByTestId('bill-unsent').textContent()) ?? '')
-      .toBe('1 article(s) envoyé(s) mais pas encore demandé(s) (Suite) : la cuisine ne les prépare pas.');
+      .toBe('1 article envoyé mais pas encore demandé (Suite) : la cuisine ne le prépare pas.');
     await ines.getByRole('button', { name: '← Retour' }).click();
     await ines.getByTestId('fire').click();
     await expect.poll(() => printed('cuisine').length).toBe(2);

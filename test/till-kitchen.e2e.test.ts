@@ -147,7 +147,7 @@ describe('a dish at the bar’s till', { timeout: 90_000 }, () => {
     await expect.poll(() => page.getByTestId('ticket-state').textContent()).toContain('n° 1 enregistré');
     await expect
       .poll(async () => nbsp(await page.getByTestId('kitchen-state').textContent()))
-      .toBe('1 article(s) envoyé(s) en préparation (cuisine, bar) : « Comptoir n° 1 ».');
+      .toBe('1 article envoyé en préparation (cuisine, bar) : « Comptoir n° 1 ».');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: '/tmp/rev14/till-done-kitchen.png' });
     const [sale] = (await shop.admin.get('/api/sales?limit=5')).body as { lines: { name: string; totalCents: number }[] }[];
@@ -191,6 +191,6 @@ describe('a dish at the bar’s till', { timeout: 90_000 }, () => {
     expect(nbsp(await kitchen.getByTestId('kitchen-ticket').filter({ hasText: 'Comptoir n° 2' }).textContent())).toContain('Bien cuit');
     await expect
       .poll(async () => nbsp(await page.getByTestId('kitchen-state').textContent()), { timeout: 20_000 })
-      .toBe('1 article(s) envoyé(s) en préparation (cuisine, bar) : « Comptoir n° 2 ».');
+      .toBe('1 article envoyé en préparation (cuisine, bar) : « Comptoir n° 2 ».');
   });
 });

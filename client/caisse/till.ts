@@ -58,6 +58,8 @@ export interface Finished {
   changeCents: number;
   /** What the customer handed over, every method together. */
   receivedCents: number;
+  /** A meal voucher worth more than was due: what the shop keeps of it (no change on a voucher). */
+  voucherKeptCents?: number;
   cash: boolean;
   receiptToken: string | null;
   /** The number this tablet gave it, when the server recorded it under another (used by another tablet). */
@@ -780,6 +782,9 @@ export class Till {
       // A meal voucher above what was due gives no change: only cash does (shared/sales.ts).
       changeCents: 'change' in settled ? settled.change : paid - priced.total,
       receivedCents: paid,
+      ...('change' in settled && paid - priced.total - settled.change > 0
+        ? { voucherKeptCents: paid - priced.total - settled.change }
+        : {}),
       cash: payments.some((p) => p.method === 'cash'),
       receiptToken: null,
     };

@@ -143,13 +143,17 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
                 <small class="muted"> · {t('salle.bill.leftOf', { n: leftOf(l), price: eur(l.unitPriceCents) })}</small>
               </span>
               <span class="stepper" role="group" aria-label={l.name}>
-                <button aria-label={t('salle.qty.less')} onClick={() => set(l, qty(l) - 1)} disabled={qty(l) === 0}>
+                <button aria-label={t('salle.qty.lessOf', { name: l.name })} onClick={() => set(l, qty(l) - 1)} disabled={qty(l) === 0}>
                   −
                 </button>
                 <output aria-live="polite" data-testid="bill-qty">
                   {qty(l)}
                 </output>
-                <button aria-label={t('salle.qty.more')} onClick={() => set(l, qty(l) + 1)} disabled={qty(l) >= leftOf(l)}>
+                <button
+                  aria-label={t('salle.qty.moreOf', { name: l.name })}
+                  onClick={() => set(l, qty(l) + 1)}
+                  disabled={qty(l) >= leftOf(l)}
+                >
                   +
                 </button>
               </span>

@@ -16,7 +16,8 @@ type TableView = RoomView['tables'][number];
 export function tableState(order: OrderView | undefined): 'free' | 'open' | 'new' | 'note' {
   if (!order) return 'free';
   if (order.lines.some((l) => l.status === 'new')) return 'new';
-  if (order.lastNote) return 'note';
+  // The note printed is the bill as it stands (a table merged or a dish moved since: it is not).
+  if (order.lastNote && order.lastNote.totalCents === order.totalCents) return 'note';
   return 'open';
 }
 

@@ -71,6 +71,8 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
   }
   const tableName = r.rooms.flatMap((x) => x.tables).find((x) => x.id === order.tableId)?.name ?? order.tableName ?? '—';
   const fresh = order.lines.filter((l) => l.status === 'new');
+  // The last note is this bill still (a table merged in, or a dish moved, since: a new note, not a DUPLICATA).
+  const noteCurrent = order.lastNote !== null && order.lastNote.totalCents === order.totalCents;
   const next = nextCourse(order);
   const pending = salle.pendingFor(order.id);
   const queuedSince =
@@ -216,7 +218,7 @@ export function OrderScreen({ s, r, orderId }: { s: TillState; r: SalleState; or
           {next ? t('salle.fire', { course: courseName(next) }) : t('salle.fireNone')}
         </button>
         <button onClick={() => setNoting(true)} data-testid="note" disabled={!order.lines.some((l) => l.status !== 'voided')}>
-          {order.lastNote ? t('salle.note.again', { n: order.lastNote.number }) : t('salle.note')}
+          {noteCurrent ? t('salle.note.again', { n: order.lastNote!.number }) : t('salle.note')}
         </button>
         <button
           class="pay-button"
@@ -538,6 +540,7 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
 
 function NoteDialog({ order, onClose }: { order: OrderView; onClose: () => void }) {
   const [name, setName] = useState('');
+  const current = order.lastNote !== null && order.lastNote.totalCents === order.totalCents;
   return (
     <Modal labelledBy="note-title" onClose={onClose}>
       <form
@@ -548,8 +551,8 @@ function NoteDialog({ order, onClose }: { order: OrderView; onClose: () => void 
           onClose();
         }}
       >
-        <h2 id="note-title">{order.lastNote ? t('salle.note.again', { n: order.lastNote.number }) : t('salle.note')}</h2>
-        {order.lastNote && <p class="muted">{t('salle.note.duplicate', { copy: order.lastNote.copy + 1 })}</p>}
+        <h2 id="note-title">{current ? t('salle.note.again', { n: order.lastNote!.number }) : t('salle.note')}</h2>
+        {current && <p class="muted">{t('salle.note.duplicate', { copy: order.lastNote!.copy + 1 })}</p>}
         <p>
           {t('till.total')} <strong>{eur(order.totalCents)}</strong>
         </p>

@@ -1,4 +1,5 @@
 import { en } from './en.ts';
+import { fill } from './fill.ts';
 import { enPages } from './en-pages.ts';
 import { fr, type TillMessageKey } from './fr.ts';
 import { frPages, type PagesMessageKey } from './fr-pages.ts';
@@ -11,5 +12,5 @@ export const catalogues: Record<Lang, Catalogue> = { fr: { ...fr, ...frPages }, 
 
 /** `t('home.hello', { name })`: French first; placeholders in braces. */
 export function translate(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return catalogues[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+  return fill(lang, catalogues[lang][key], vars);
 }

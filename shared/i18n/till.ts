@@ -3,6 +3,7 @@
  * (`index.ts` has every key): what those bundles load, so the tablet opens at once (scripts/bundle-budget.ts).
  */
 import { en } from './en.ts';
+import { fill } from './fill.ts';
 import { fr, type TillMessageKey } from './fr.ts';
 import type { Lang } from './index.ts';
 
@@ -11,5 +12,5 @@ const catalogues = { fr, en } as const;
 
 /** `t('till.total')`: French first; placeholders in braces. */
 export function translateTill(lang: Lang, key: TillMessageKey, vars: Record<string, string | number> = {}): string {
-  return (catalogues[lang][key] as string).replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? `{${k}}`));
+  return fill(lang, catalogues[lang][key] as string, vars);
 }

@@ -36,6 +36,11 @@ export function DoneScreen({ s }: { s: TillState }) {
         ) : (
           <div class="change" role="status">
             <strong>{t('till.done.noChange')}</strong>
+            {/* What a meal voucher was worth beyond the bill stays with the shop: said here too, the payment
+                screen's word went with it (found by a walk). */}
+            {!!f.voucherKeptCents && (
+              <small data-testid="voucher-kept">{t('till.done.voucherKept', { amount: eur(f.voucherKeptCents) })}</small>
+            )}
           </div>
         )}
         <p data-testid="ticket-state">{queued ? t('till.done.queued', { n: f.number }) : t('till.done.stored', { n: f.number })}</p>

@@ -34,7 +34,6 @@ export function PayScreen({ s }: { s: TillState }) {
   const cardPayment = (amountCents: number) => ({ method: 'card', amountCents, ...(tips && tip > 0 ? { tipCents: tip } : {}) });
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const amount = digits ? Number(digits) : due;
   const extra = s.device?.options.extraPaymentMethods ?? [];
   const options = s.device?.options;
   const isManager = s.user?.role === 'manager' || s.user?.role === 'admin';
@@ -48,6 +47,13 @@ export function PayScreen({ s }: { s: TillState }) {
       ? null
       : s.cart.lines.reduce((x, l, i) => x + (s.catalog?.byId.get(l.productId)?.mealVoucherEligible ? priced.lines[i]!.total : 0), 0);
   const voucherMax = eligible === null ? null : mealVoucherLimit(eligible, options?.mealVoucherCapCents ?? 2500);
+  // Meal vouchers offered up to what they may still pay (the whole due was offered above the cap, and refused).
+  const defaultAmount = (m: string, dueCents: number) => {
+    if (m !== 'meal_voucher' || voucherMax === null) return dueCents;
+    const vouchers = till.state.payments.filter((p) => p.method === 'meal_voucher').reduce((x, p) => x + p.amountCents, 0);
+    return Math.max(0, Math.min(dueCents, voucherMax - vouchers));
+  };
+  const amount = digits ? Number(digits) : defaultAmount(method, due);
   const voucherText =
     eligible === null
       ? null
@@ -189,7 +195,8 @@ export function PayScreen({ s }: { s: TillState }) {
     if (/^\d$/.test(e.key)) setDigits((d) => applyKey(d, e.key));
     else if (e.key === 'Backspace') setDigits((d) => d.slice(0, -1));
     else if (e.key === 'Enter' && total === 0 && !till.state.payments.length) void finishFree();
-    else if (e.key === 'Enter') add(methodRef.current, digitsRef.current ? Number(digitsRef.current) : dueNow());
+    else if (e.key === 'Enter')
+      add(methodRef.current, digitsRef.current ? Number(digitsRef.current) : defaultAmount(methodRef.current, dueNow()));
     else if (e.key === 'Escape') till.cancelPayment();
     else if (e.key === 'F1') setMethod('cash');
     else if (e.key === 'F2') setMethod('card');
