@@ -345,6 +345,9 @@ describe('a newcomer’s walk through the waiter’s app, the kitchen screen and
     await expect.poll(() => phone.getByTestId('fire').textContent()).toBe('Suite : Plats');
     await phone.getByTestId('fire').click();
     await expect.poll(() => tv.getByTestId('kitchen-ticket').filter({ hasText: 'SUITE' }).count()).toBe(1);
+    // The first ticket's « à suivre » Entrecôte says it was asked for (found by a walk: it read « à suivre »
+    // still, beside its Suite ticket).
+    await expect.poll(() => t1.locator('.waiting li').filter({ hasText: 'Entrecôte' }).textContent()).toContain('→ demandé (bon Suite)');
     // Cancel the sent salad: the kitchen sees ANNULÉ and why.
     await phone.getByTestId('order-line').filter({ hasText: 'Salade' }).click();
     await phone.getByTestId('void').click();
@@ -354,6 +357,8 @@ describe('a newcomer’s walk through the waiter’s app, the kitchen screen and
       .catch(async () => phone.getByTestId('void-reason').fill('erreur'));
     await phone.getByTestId('void-confirm').click();
     await expect.poll(() => tv.getByTestId('kitchen-ticket').filter({ hasText: 'ANNULÉ' }).count()).toBe(1);
+    // And the salad is struck on the ticket it came on, not left live there (found by a walk).
+    await expect.poll(() => t1.locator('li.cancelled').filter({ hasText: 'Salade de chèvre' }).textContent()).toMatch(/annulé$/);
     await look(tv, 'walk-18-kitchen-tickets-tv');
     await screenshot(tv, 'walk-18b-kitchen-tickets-tv-full', { fullPage: true });
     // Prêt, then Servi on the first ticket: it goes to the served list.

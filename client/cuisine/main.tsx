@@ -336,8 +336,21 @@ function Ticket({
           </h3>
           <ul>
             {items.map((i) => (
-              <li key={i.lineId}>
-                <strong>{i.quantity} ×</strong> {i.name}
+              <li key={i.lineId} class={i.cancelled >= i.quantity ? 'cancelled' : undefined}>
+                {/* Cancelled since (its ANNULÉ ticket came apart): struck here too, what is left said. */}
+                {i.cancelled >= i.quantity ? (
+                  <>
+                    <s>
+                      <strong>{i.quantity} ×</strong> {i.name}
+                    </s>{' '}
+                    <small class="item-cancelled">{t('cuisine.cancelled')}</small>
+                  </>
+                ) : (
+                  <>
+                    <strong>{i.quantity - i.cancelled} ×</strong> {i.name}
+                    {i.cancelled > 0 && <small class="item-cancelled"> ({t('cuisine.cancelledPart', { n: i.cancelled })})</small>}
+                  </>
+                )}
                 {i.seat !== null && <small> · {t('salle.seat', { n: i.seat })}</small>}
                 {i.modifiers.map((m) => (
                   <div key={m} class="item-mod">
@@ -345,6 +358,7 @@ function Ticket({
                   </div>
                 ))}
                 {i.note && <div class="item-note">› {i.note}</div>}
+                {i.fired && <div class="item-fired">{t('cuisine.fired')}</div>}
                 {i.movedTo && (
                   <div class="item-moved" data-testid="item-moved">
                     {t('cuisine.movedTo', { table: i.movedTo })}

@@ -61,13 +61,16 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
   // Each item's line as it is now: a cancellation's reason is the voided line's, and a line moved to another
   // table since the ticket was printed goes there (the kitchen would have served it to the first one).
   const lineIds = [...new Set(parsed.flatMap((p) => p.items.map((i) => i.lineId)))];
-  const lines = new Map<string, { void_reason: string | null; order_id: string; table_name: string | null; quantity: number }>();
+  const lines = new Map<
+    string,
+    { void_reason: string | null; order_id: string; table_name: string | null; quantity: number; status: string; fired_at: string | null }
+  >();
   if (lineIds.length)
     for (const l of await db
       .selectFrom('order_lines as l')
       .innerJoin('orders as lo', 'lo.id', 'l.order_id')
       .leftJoin('dining_tables as lt', 'lt.id', 'lo.table_id')
-      .select(['l.id', 'l.void_reason', 'l.order_id', 'l.quantity', 'lt.name as table_name'])
+      .select(['l.id', 'l.void_reason', 'l.order_id', 'l.quantity', 'l.status', 'l.fired_at', 'lt.name as table_name'])
       .where('l.id', 'in', lineIds)
       .execute())
       lines.set(l.id, l);
@@ -75,6 +78,11 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
     const line = lines.get(lineId);
     if (!line || line.order_id === (r.merged_into ?? r.order_id)) return null;
     return line.table_name ?? 'à emporter';
+  };
+  const cancelledOf = (lineId: string, quantity: number) => {
+    const line = lines.get(lineId);
+    if (!line) return 0;
+    return line.status === 'voided' ? quantity : Math.max(0, quantity - line.quantity);
   };
   return parsed.map(({ r, items }) => ({
     id: r.id,
@@ -108,6 +116,10 @@ async function views(db: Db, rows: TicketRow[]): Promise<KitchenTicketView[]> {
       course: i.course,
       waiting: Boolean(i.waiting),
       movedTo: movedTo(r, i.lineId),
+      // What of it was cancelled since (one of three beers, or the whole line): the kitchen screen strikes it on
+      // this ticket too, not only on the ANNULÉ one (found by a walk). A cancellation's own ticket is what it says.
+      cancelled: r.kind === 'void' ? 0 : cancelledOf(i.lineId, i.quantity),
+      fired: Boolean(i.waiting) && (lines.get(i.lineId)?.fired_at ?? null) !== null,
     })),
   }));
 }

@@ -241,6 +241,10 @@ export const kitchenItemView = z.strictObject({
   waiting: z.boolean(),
   /** Moved to another table since the ticket was printed: that table (its name, or « à emporter »). */
   movedTo: z.string().nullable(),
+  /** Of `quantity`, how many were cancelled since (their ANNULÉ ticket came apart): not to prepare. */
+  cancelled: int,
+  /** Sent ahead (`waiting`), its course asked for since: it is on its « Suite » ticket now. */
+  fired: z.boolean(),
 });
 export const kitchenTicketView = z.strictObject({
   id: int,
