@@ -110,6 +110,10 @@ describe('the kitchen screen', () => {
     expect((await board()).tickets.map((x) => x.table)).toEqual(['12']);
     expect((await op({ kind: 'transfer', tableId: table })).status).toBe(201);
     await until('back at table 7', () => heard.filter((h) => h.id === sent.id).at(-1)?.table === '7' || undefined);
+    // And on paper: the ticket on the pass said table 7, then 12 (found by a walk: nothing printed).
+    await until('the two notices', () => (printed().length === 3 ? true : undefined));
+    expect(printed()[1]).toMatch(/CHANGEMENT DE TABLE\nTable 7 -> Table 12\n/);
+    expect(printed()[2]).toMatch(/CHANGEMENT DE TABLE\nTable 12 -> Table 7\n/);
   });
 
   it('bumps a ticket ready then served, keeps it to recall, and the same bump again changes nothing', async () => {
@@ -147,10 +151,11 @@ describe('the kitchen screen', () => {
 
   it('reprints a ticket marked RÉIMPRESSION and counts it, the first print left alone', async () => {
     const id = (await board()).tickets[0]!.id;
-    await until('the first print', () => (printed().length === 1 ? true : undefined));
+    // The ticket, then the two notices of the table's moves (above).
+    await until('the first print', () => (printed().length === 3 ? true : undefined));
     const r = await screen.post(`/api/kitchen-tickets/${id}/reprint`, {});
     expect(r.status).toBe(201);
-    const copy = await until('the reprint', () => printed()[1]);
+    const copy = await until('the reprint', () => printed()[3]);
     expect(copy).toContain('*** RÉIMPRESSION ***');
     expect(copy).toContain('3 x Entrecôte');
     expect(printed()[0]).not.toContain('RÉIMPRESSION');
@@ -183,7 +188,7 @@ describe('the kitchen screen', () => {
     await network.set('working');
     await new Promise((r) => setTimeout(r, 500));
     expect(printed().filter((t) => t.includes('SUITE'))).toHaveLength(0);
-    expect(printed()).toHaveLength(2);
+    expect(printed()).toHaveLength(4);
     expect(filed('bar')).toHaveLength(1);
     expect((await waiter.put(`/api/stations/${kitchenId}/printer`, { printerId: 999 })).body.error.fields[0].field).toBe('printerId');
   });

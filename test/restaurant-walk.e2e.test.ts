@@ -347,7 +347,7 @@ describe('a newcomer’s walk through the waiter’s app, the kitchen screen and
     await expect.poll(() => tv.getByTestId('kitchen-ticket').filter({ hasText: 'SUITE' }).count()).toBe(1);
     // The first ticket's « à suivre » Entrecôte says it was asked for (found by a walk: it read « à suivre »
     // still, beside its Suite ticket).
-    await expect.poll(() => t1.locator('.waiting li').filter({ hasText: 'Entrecôte' }).textContent()).toContain('→ demandé (bon Suite)');
+    await expect.poll(() => t1.locator('.waiting li').filter({ hasText: 'Entrecôte' }).textContent()).toContain('→ demandé par la salle');
     // Cancel the sent salad: the kitchen sees ANNULÉ and why.
     await phone.getByTestId('order-line').filter({ hasText: 'Salade' }).click();
     await phone.getByTestId('void').click();

@@ -382,6 +382,10 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     await ines.getByTestId('choose-3').click();
     await expect.poll(async () => (await orderAt('3'))?.totalCents).toBe(2250);
     expect(await orderAt('1')).toBeUndefined();
+    // The bar's ticket for table 1 is on its pass still (not served): the bar is told on paper (found by a walk:
+    // nothing printed, the paper said table 1).
+    await expect.poll(() => printed('bar').length).toBe(3);
+    expect(printed('bar')[2]).toMatch(/CHANGEMENT DE TABLE\nTable 1 -> Table 3\n/);
     await ines.getByRole('button', { name: 'Plus…' }).click();
     await ines.getByTestId('merge').click();
     await ines.getByTestId('choose-2').click();
@@ -392,6 +396,9 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     // 22,50 + 3,50 = 26,00 € at table 3; table 2 is free on Baptiste's phone too.
     await expect.poll(async () => (await orderAt('3'))?.totalCents).toBe(2600);
     await expect.poll(() => ines.getByTestId('order-total').textContent()).toContain('26,00');
+    // Table 2's beer ticket too: « TABLES RÉUNIES ».
+    await expect.poll(() => printed('bar').length).toBe(4);
+    expect(printed('bar')[3]).toMatch(/TABLES RÉUNIES\nTable 2 -> Table 3\n/);
     await baptiste
       .getByRole('button', { name: 'Plan de salle' })
       .or(baptiste.getByRole('button', { name: 'Retour' }))

@@ -264,6 +264,25 @@ export interface KitchenTicketData {
  * A kitchen ticket in large type: the table, covers, waiter and time, then only the items this send (or
  * cancellation) is about, by course, each with its seat and note. Read across a hot kitchen.
  */
+/**
+ * A word to a station about tickets it already printed: a table changed, two tables brought together, dishes
+ * moved to another table (the paper on the pass said the old table: found by a walk).
+ */
+export function kitchenNotice(
+  n: { title: string; lines: readonly string[]; items?: readonly { quantity: number; name: string }[]; waiter: string; at: string },
+  profile: PrinterProfile,
+): Uint8Array {
+  const p = new EscPos(profile).init();
+  p.align('center').bold(true).size(2, 2).line(n.title).size(1, 1).bold(false).align('left');
+  p.bold(true).size(2, 2);
+  for (const l of n.lines) p.line(l);
+  p.size(1, 1).bold(false);
+  for (const i of n.items ?? []) p.line(`${i.quantity} x ${i.name}`);
+  p.line(`${paris(n.at)} — ${n.waiter}`);
+  p.cut();
+  return p.bytes();
+}
+
 export function kitchenTicket(t: KitchenTicketData, profile: PrinterProfile): Uint8Array {
   const p = new EscPos(profile).init();
   if (t.reprint) p.align('center').bold(true).line('*** RÉIMPRESSION ***').bold(false).align('left');

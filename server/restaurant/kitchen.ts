@@ -8,7 +8,7 @@ import { courseRank, type Course } from '../../shared/api/restaurant.ts';
 import type { Trx } from '../../db/schema.ts';
 import { getPrinter } from '../printing/printers.ts';
 import { PrintQueue } from '../printing/queue.ts';
-import { kitchenTicket, type KitchenTicketData } from '../printing/receipt.ts';
+import { kitchenNotice, kitchenTicket, type KitchenTicketData } from '../printing/receipt.ts';
 
 export interface KitchenItem {
   lineId: string;
@@ -109,4 +109,55 @@ export async function queueKitchenTickets(trx: Trx, send: KitchenSend): Promise<
     await trx.updateTable('kitchen_tickets').set({ print_job_id: jobId }).where('id', '=', row.id).execute();
   }
   return byStation.size;
+}
+
+/**
+ * Tells each station holding tickets of these orders not served yet (their paper on the pass) that their table
+ * changed: « CHANGEMENT DE TABLE », « TABLES RÉUNIES », or the dishes moved (`lineIds`: only the stations those
+ * dishes went to). Printed on the station's printer; the kitchen screens read the new table already.
+ */
+export async function printTableNotice(
+  trx: Trx,
+  n: { orderIds: readonly string[]; title: string; lines: readonly string[]; lineIds?: readonly string[]; userId: number; now: Date },
+): Promise<void> {
+  const tickets = await trx
+    .selectFrom('kitchen_tickets')
+    .select(['id', 'station_id', 'items'])
+    .where('order_id', 'in', [...n.orderIds])
+    .where('state', '!=', 'served')
+    .where('kind', '!=', 'void')
+    .orderBy('id')
+    .execute();
+  // Each station's dishes by line: a dish on its send ticket and again on its Suite ticket is one dish.
+  const byStation = new Map<number, Map<string, { quantity: number; name: string }>>();
+  for (const t of tickets) {
+    const items = (JSON.parse(t.items) as KitchenItem[]).filter((i) => !n.lineIds || n.lineIds.includes(i.lineId));
+    if (n.lineIds && !items.length) continue;
+    const lines = byStation.get(t.station_id) ?? new Map<string, { quantity: number; name: string }>();
+    for (const i of items) lines.set(i.lineId, { quantity: i.quantity, name: i.name });
+    byStation.set(t.station_id, lines);
+  }
+  if (!byStation.size) return;
+  const waiter = await trx.selectFrom('users').select('display_name').where('id', '=', n.userId).executeTakeFirst();
+  for (const [stationId, items] of byStation) {
+    const station = await trx.selectFrom('stations').select(['printer_id']).where('id', '=', stationId).executeTakeFirst();
+    if (!station || station.printer_id === null) continue;
+    const printer = await getPrinter(trx, station.printer_id);
+    if (!printer.active) continue;
+    const bytes = kitchenNotice(
+      {
+        title: n.title,
+        lines: n.lines,
+        ...(n.lineIds ? { items: [...items.values()] } : {}),
+        waiter: waiter?.display_name ?? '',
+        at: n.now.toISOString(),
+      },
+      printer,
+    );
+    await PrintQueue.add(
+      trx,
+      { printerId: printer.id, kind: 'kitchen', subject: `kitchen-notice:${n.orderIds[0]}`, bytes, createdBy: n.userId },
+      n.now,
+    );
+  }
 }

@@ -22,7 +22,7 @@ import { recordEvent } from '../journal/events.ts';
 import { checkApproval } from '../auth/approval.ts';
 import { tillOptions } from '../settings/settings.ts';
 import { formatEuros, type Cents } from '../../shared/money.ts';
-import { queueKitchenTickets, type KitchenItem } from './kitchen.ts';
+import { printTableNotice, queueKitchenTickets, type KitchenItem } from './kitchen.ts';
 import { printNote } from './note.ts';
 import { billOf } from './payments.ts';
 
@@ -261,6 +261,14 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
       case 'transfer': {
         const table = await freeTable(trx, op.tableId, order.outlet_id);
         await trx.updateTable('orders').set({ table_id: table.id }).where('id', '=', orderId).execute();
+        // The tickets on the pass said the old table: each station holding some is told on paper.
+        await printTableNotice(trx, {
+          orderIds: await withMerged(trx, orderId),
+          title: 'CHANGEMENT DE TABLE',
+          lines: [`${await tableLabel(trx, order.table_id)} -> ${await tableLabel(trx, table.id)}`],
+          userId: actor.userId,
+          now,
+        });
         await recordEvent(trx, {
           kind: 'order.transferred',
           userId: actor.userId,
@@ -281,6 +289,14 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
           throw new Unprocessable('Autre point de vente.', [{ field: 'toOrderId', reason: 'autre point de vente' }]);
         await moveLines(trx, orderId, target, op.lineIds);
         others.push(target.id);
+        await printTableNotice(trx, {
+          orderIds: await withMerged(trx, orderId),
+          title: 'PLATS DÉPLACÉS',
+          lines: [`${await tableLabel(trx, order.table_id)} -> ${await tableLabel(trx, target.table_id)}`],
+          lineIds: op.lineIds,
+          userId: actor.userId,
+          now,
+        });
         await recordEvent(trx, {
           kind: 'order.moved',
           userId: actor.userId,
@@ -298,6 +314,13 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
           throw new Unprocessable('Autre point de vente.', [{ field: 'fromOrderId', reason: 'autre point de vente' }]);
         const ids = (await trx.selectFrom('order_lines').select('id').where('order_id', '=', from.id).execute()).map((l) => l.id);
         if (ids.length) await moveLines(trx, from.id, order, ids);
+        await printTableNotice(trx, {
+          orderIds: await withMerged(trx, from.id),
+          title: 'TABLES RÉUNIES',
+          lines: [`${await tableLabel(trx, from.table_id)} -> ${await tableLabel(trx, order.table_id)}`],
+          userId: actor.userId,
+          now,
+        });
         await trx
           .updateTable('orders')
           .set({ status: 'cancelled', closed_at: now.toISOString(), merged_into: orderId, version: from.version + 1 })
@@ -610,6 +633,19 @@ async function modifyLine(trx: Trx, orderId: string, op: Extract<OrderOp, { kind
 }
 
 /** Lines from one open order to another, after its own; a line already (partly) paid stays where it was paid. */
+/** An order and those brought into it (their tickets say its table now). */
+async function withMerged(trx: Trx, orderId: string): Promise<string[]> {
+  const merged = await trx.selectFrom('orders').select('id').where('merged_into', '=', orderId).execute();
+  return [orderId, ...merged.map((o) => o.id)];
+}
+
+/** « Table 4 », or « À emporter » for an order with no table. */
+async function tableLabel(trx: Trx, tableId: number | null): Promise<string> {
+  if (tableId === null) return 'À emporter';
+  const t = await trx.selectFrom('dining_tables').select('name').where('id', '=', tableId).executeTakeFirst();
+  return t ? `Table ${t.name}` : 'Table ?';
+}
+
 async function moveLines(trx: Trx, fromId: string, to: OrderRow, lineIds: string[]) {
   const lines = await trx.selectFrom('order_lines').select(['id']).where('order_id', '=', fromId).where('id', 'in', lineIds).execute();
   if (lines.length !== new Set(lineIds).size)

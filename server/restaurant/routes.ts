@@ -200,7 +200,9 @@ export const restaurantRoutes = [
         now,
       );
       if (!result.applied) return { applied: false, order: result.order };
-      announce(ctx, result.order, result.kitchenTickets || (body.kind === 'note' ? 1 : 0), result.others);
+      // A note, or a table changed (its stations are told on paper: restaurant/kitchen.ts printTableNotice), prints.
+      const prints = body.kind === 'note' || body.kind === 'transfer' || body.kind === 'move' || body.kind === 'merge';
+      announce(ctx, result.order, result.kitchenTickets || (prints ? 1 : 0), result.others);
       if (result.kitchenTickets)
         for (const ticket of await ticketsOfOp(ctx.db, body.id)) ctx.services.realtime?.kitchenChanged(result.order.outletId, ticket);
       // The table changed, some of its lines went to another, or another table was brought into this one: the

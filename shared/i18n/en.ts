@@ -278,7 +278,7 @@ export const en: TillCatalogue = {
   'cuisine.served': 'Served (recall if needed)',
   'cuisine.cancelled': 'cancelled',
   'cuisine.cancelledPart': '{n} cancelled',
-  'cuisine.fired': '→ asked for (Next ticket)',
+  'cuisine.fired': '→ asked for by the floor',
   'cuisine.movedTo': '→ moved to Table {table}',
   'cuisine.table': 'Table {name}',
   'cuisine.counter': 'Counter #{n}',

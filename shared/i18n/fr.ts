@@ -285,7 +285,7 @@ export const fr = {
   'cuisine.served': 'Servis (à rappeler si besoin)',
   'cuisine.cancelled': 'annulé',
   'cuisine.cancelledPart': '{n} {n|annulé|annulés}',
-  'cuisine.fired': '→ demandé (bon Suite)',
+  'cuisine.fired': '→ demandé par la salle',
   'cuisine.movedTo': '→ changé de table : Table {table}',
   'cuisine.table': 'Table {name}',
   'cuisine.counter': 'Comptoir n° {n}',
