@@ -31,7 +31,7 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
       (b) => {
         if (!current || !b.byShare) return;
         setByShare(true);
-        setShare((x) => x ?? salle.state.splits.get(orderId)?.parts ?? 2);
+        setShare((x) => x ?? b.split?.parts ?? salle.state.splits.get(orderId)?.parts ?? 2);
       },
       () => undefined, // offline: the server refuses a wrong ticket, and says why
     );
@@ -40,7 +40,9 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
     };
   }, [orderId]);
   if (!order) {
-    salle.go({ kind: 'floor' });
+    // Paid and closed, or merged: the floor. Not while the orders are still loading (a reload on the parts went
+    // to the floor before the order came).
+    if (r.loaded) salle.go({ kind: 'floor' });
     return null;
   }
   const self = order;
@@ -218,7 +220,9 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
   const next = due[0];
   const pay = () => {
     if (!bill || !next) return;
-    salle.go({ kind: 'order', orderId });
+    // Back on the parts once it is paid: the next guest's part is what comes next (the waiter landed on the
+    // order and asked for the bill again each time: found by a walk). The last one closes the table.
+    salle.go({ kind: 'bill', orderId });
     till.set({
       cart: { lines: [], discountCents: 0 },
       orderPart: null,
