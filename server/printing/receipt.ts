@@ -261,10 +261,6 @@ export interface KitchenTicketData {
 }
 
 /**
- * A kitchen ticket in large type: the table, covers, waiter and time, then only the items this send (or
- * cancellation) is about, by course, each with its seat and note. Read across a hot kitchen.
- */
-/**
  * A word to a station about tickets it already printed: a table changed, two tables brought together, dishes
  * moved to another table (the paper on the pass said the old table: found by a walk).
  */
@@ -283,6 +279,10 @@ export function kitchenNotice(
   return p.bytes();
 }
 
+/**
+ * A kitchen ticket in large type: the table, covers, waiter and time, then only the items this send (or
+ * cancellation) is about, by course, each with its seat and note. Read across a hot kitchen.
+ */
 export function kitchenTicket(t: KitchenTicketData, profile: PrinterProfile): Uint8Array {
   const p = new EscPos(profile).init();
   if (t.reprint) p.align('center').bold(true).line('*** RÉIMPRESSION ***').bold(false).align('left');

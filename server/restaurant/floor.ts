@@ -213,7 +213,6 @@ export async function createStation(trx: Trx, input: z.output<typeof stationBody
   return stationView(row);
 }
 
-/** Where a category's dishes are prepared (none: served from the counter, nothing is sent). */
 /**
  * Where a category's dishes are prepared at the restaurant of `siteId` (the site the manager works at): one of
  * that site's stations, or none (nothing to prepare there). Another site's routing is left as it is (a manager
