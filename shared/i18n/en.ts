@@ -86,7 +86,7 @@ export const en: TillCatalogue = {
   'till.parked': 'Parked ({n})',
   'till.pay': 'Pay',
   'till.pay.tooMuchChange': '{amount} in cash: the change would exceed 500 €. Check the amount received.',
-  'till.pay.add': 'Take {method}',
+  'till.pay.add': 'Take payment ({method})',
   'till.pay.cancel': 'Cancel payment',
   'till.pay.backToTicket': 'Back to the ticket (payments stay)',
   'till.pay.lines': 'Items paid for',

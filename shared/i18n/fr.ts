@@ -91,7 +91,7 @@ export const fr = {
   'till.parked': 'En attente ({n})',
   'till.pay': 'Encaisser',
   'till.pay.tooMuchChange': '{amount} en espèces : le rendu dépasserait 500 €. Vérifiez le montant reçu.',
-  'till.pay.add': 'Encaisser en {method}',
+  'till.pay.add': 'Encaisser ({method})',
   'till.pay.cancel': 'Annuler le paiement',
   'till.pay.backToTicket': 'Retour au ticket (les paiements restent)',
   'till.pay.lines': 'Articles payés',
