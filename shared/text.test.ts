@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeForSearch, searchTerms, shortenAtWord, slugify } from './text.ts';
+import { normalizeForSearch, optionForKitchen, searchTerms, shortenAtWord, slugify } from './text.ts';
 
 describe('searching the catalogue as people type', () => {
   it('lets "pate" find "Pâté de Campagne"', () => {
@@ -110,5 +110,17 @@ describe('shortening a text that has no more room', () => {
         }
       }),
     );
+  });
+});
+
+describe('optionForKitchen', () => {
+  it('says what an option takes away apart from what it adds', () => {
+    expect(optionForKitchen('Sans oignons')).toEqual({ removes: true, sign: '-', text: 'SANS oignons' });
+    expect(optionForKitchen('sans  gluten')).toEqual({ removes: true, sign: '-', text: 'SANS gluten' });
+    expect(optionForKitchen('No onions')).toEqual({ removes: true, sign: '-', text: 'NO onions' });
+    expect(optionForKitchen('Supplément fromage')).toEqual({ removes: false, sign: '+', text: 'Supplément fromage' });
+    // « Sanson » is a name, not « sans » + a word.
+    expect(optionForKitchen('Sansonnet')).toEqual({ removes: false, sign: '+', text: 'Sansonnet' });
+    expect(optionForKitchen('Sans')).toEqual({ removes: false, sign: '+', text: 'Sans' });
   });
 });

@@ -56,3 +56,14 @@ export function shortenAtWord(text: string, max: number): string {
 export function withOptions(name: string, chosen: readonly { name: string }[]): string {
   return chosen.length ? `${name} (${chosen.map((m) => m.name).join(', ')})` : name;
 }
+
+/**
+ * An option as a cook reads it: « + Frites » adds, « - SANS oignons » takes away (an option named « Sans … »,
+ * « No … » or « Without … »: printed « + Sans oignons », it read as onions more; found by a restaurant walk).
+ * `sign` is ASCII for the printers' code page; the kitchen screen may draw its own.
+ */
+export function optionForKitchen(name: string): { removes: boolean; sign: '+' | '-'; text: string } {
+  const m = /^(sans|no|without)\s+(.*)$/iu.exec(name.trim());
+  if (!m) return { removes: false, sign: '+', text: name };
+  return { removes: true, sign: '-', text: `${m[1]!.toUpperCase()} ${m[2]}` };
+}

@@ -12,6 +12,7 @@ import type { ClientToServerEvents, PrinterStateEvent, ServerToClientEvents } fr
 import { ApiError, call, isOffline } from '../api.ts';
 import './style.css';
 import { rejoinWhenDropped } from '../rejoin.ts';
+import { optionForKitchen } from '../../shared/text.ts';
 
 /**
  * The kitchen screen (`/cuisine/`): a wall tablet or a TV paired with the restaurant, showing one station's
@@ -352,11 +353,14 @@ function Ticket({
                   </>
                 )}
                 {i.seat !== null && <small> · {t('salle.seat', { n: i.seat })}</small>}
-                {i.modifiers.map((m) => (
-                  <div key={m} class="item-mod">
-                    + {m}
-                  </div>
-                ))}
+                {i.modifiers.map((m) => {
+                  const o = optionForKitchen(m);
+                  return (
+                    <div key={m} class={o.removes ? 'item-mod item-mod-removes' : 'item-mod'}>
+                      {o.removes ? '−' : '+'} {o.text}
+                    </div>
+                  );
+                })}
                 {i.note && <div class="item-note">› {i.note}</div>}
                 {i.fired && <div class="item-fired">{t('cuisine.fired')}</div>}
                 {i.movedTo && (

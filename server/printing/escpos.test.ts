@@ -322,3 +322,31 @@ describe('a counter sale’s kitchen ticket', () => {
     expect(ticket('Caisse 1').join('\n')).not.toContain('Caisse Caisse');
   });
 });
+
+describe('the options on a kitchen ticket', () => {
+  it('prints what a dish goes without apart from what it gets: « - SANS oignons », not « + Sans oignons »', () => {
+    const lines = decodeEscPos(
+      kitchenTicket(
+        {
+          kind: 'send',
+          table: '4',
+          covers: 2,
+          waiter: 'Inès',
+          at: '2026-12-07T12:00:00.000Z',
+          groups: [
+            {
+              course: 'PLATS',
+              waiting: false,
+              items: [
+                { quantity: 1, name: 'Burger', seat: null, note: null, modifiers: ['Saignant', 'Sans oignons', 'Supplément fromage'] },
+              ],
+            },
+          ],
+        },
+        { columns: 48, codePage: 'pc858' },
+      ),
+    ).text.split('\n');
+    const from = lines.indexOf('1 x Burger');
+    expect(lines.slice(from, from + 4)).toEqual(['1 x Burger', '   + Saignant', '   - SANS oignons', '   + Supplément fromage']);
+  });
+});

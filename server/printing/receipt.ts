@@ -8,6 +8,7 @@ import { EscPos, type PrinterProfile } from './escpos.ts';
 
 import { eur, header, paris } from './layout.ts';
 import { frDay } from '../../shared/time.ts';
+import { optionForKitchen } from '../../shared/text.ts';
 
 export interface ReceiptOptions {
   /** The digital receipt's address, printed as a QR code. */
@@ -321,7 +322,10 @@ export function kitchenTicket(t: KitchenTicketData, profile: PrinterProfile): Ui
       p.line(`${i.quantity} x ${i.name}`);
       p.size(1, 1);
       // What was chosen is part of the dish: in bold, before the seat and the waiter's note.
-      for (const m of i.modifiers ?? []) p.bold(true).line(`   + ${m}`).bold(false);
+      for (const m of i.modifiers ?? []) {
+        const o = optionForKitchen(m);
+        p.bold(true).line(`   ${o.sign} ${o.text}`).bold(false);
+      }
       if (i.seat !== null) p.line(`   place ${i.seat}`);
       if (i.note) p.line(`   > ${i.note}`);
       p.size(2, 2);

@@ -6,6 +6,7 @@ import type { ShopIdentity } from '../../shared/api/settings.ts';
 import { formatRate, type BasisPoints } from '../../shared/money.ts';
 import { EscPos, type PrinterProfile } from './escpos.ts';
 import { eur, header, paris } from './layout.ts';
+import { optionForKitchen } from '../../shared/text.ts';
 
 /** The restaurant's note (l'addition), with what the law asks a note to say. */
 export interface RestaurantNoteData {
@@ -46,7 +47,10 @@ export function restaurantNote(n: RestaurantNoteData, profile: PrinterProfile): 
   p.rule();
   for (const i of n.items) {
     p.pair(`${i.quantity} x ${i.name}`, eur(i.totalCents));
-    for (const m of i.modifiers ?? []) p.line(`   + ${m.name}${m.priceCents ? ` (+${eur(m.priceCents)})` : ''}`);
+    for (const m of i.modifiers ?? []) {
+      const o = optionForKitchen(m.name);
+      p.line(`   ${o.sign} ${o.text}${m.priceCents ? ` (+${eur(m.priceCents)})` : ''}`);
+    }
     p.line(`   ${eur(i.unitPriceCents)} l'unité`);
   }
   p.rule();
