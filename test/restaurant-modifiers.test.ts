@@ -292,6 +292,14 @@ describe('a dish’s modifiers', () => {
     });
     const receipt = await shop.client().get(`/r/${paid.body.receiptToken}`);
     expect(receipt.body).toContain('Burger (À point, Supplément fromage)');
+    // The table the guests sat at, and their covers (table « 1 », opened for 2).
+    expect(receipt.body).toContain('Table 1 — 2 couverts');
+    // On paper too, with the pieces counted: 2 burgers on one line are 2 articles.
+    const notes = printed(shop, 'salle').length;
+    expect((await waiter.post(`/api/sales/${paid.body.id}/receipt`, {})).status).toBe(201);
+    const paper = await until('the receipt', () => printed(shop, 'salle')[notes]);
+    expect(paper).toContain('Table 1 - 2 couverts');
+    expect(paper).toContain('Articles : 2');
   });
 
   it('tells the kitchen which dish is cancelled, with its options', async () => {

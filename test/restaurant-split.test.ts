@@ -179,6 +179,8 @@ describe('the bill split in equal parts', () => {
     ]);
     expect(res.body).toMatchObject({ totalCents: 2584, changeCents: 416, tipCents: 0, number: 1 });
     tickets.push(res.body);
+    // The receipt names the table (5, opened for 3) the part was paid for.
+    expect((await s.shop.client().get(`/r/${res.body.receiptToken}`)).body).toContain('Table 5 — 3 couverts');
     // The goods are not taken off the shelf by a part: the bottle leaves once, with the bill settled.
     expect(await onHand(s.gaillac)).toBe(0);
 

@@ -441,6 +441,8 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
     expect(await accessibilityProblems(ines)).toEqual([]);
     await screenshot(ines, 'salle-4-bill-split-phone');
     await ines.getByTestId('bill-pay').click();
+    // The payment screen says what it is for (it showed a total alone: a found walk's « which table? »).
+    expect(await ines.getByTestId('pay-for').textContent()).toMatch(/^Table \S+ — 2 articles$/);
     await ines.getByRole('button', { name: 'Carte bancaire' }).click();
     await ines.getByTestId('add-payment').click();
     await ines.getByRole('button', { name: 'Paiement accepté' }).click();
@@ -566,6 +568,7 @@ describe('a lunch service: two waiters’ phones and the kitchen screen', { time
         )
         .toBe(expected);
       await ines.getByTestId('part-pay').click();
+      expect(await ines.getByTestId('pay-for').textContent()).toBe(`Table 4 — part ${partsPaid.length + 1}/3`);
       await ines.getByTestId('add-payment').click();
       await expect.poll(() => ines.getByTestId('ticket-state').textContent()).toContain('enregistré');
       partsPaid.push(expected);

@@ -98,6 +98,8 @@ export interface TillState {
   /** A share of a restaurant bill (part k of N equal parts): its amount comes from the server, its lines too. */
   /** A share of a restaurant bill; `voucherEligibleCents`: what of it meal vouchers may pay (its eligible food). */
   orderShare: { id: string; parts: number; index: number; amountCents: number; custom?: boolean; voucherEligibleCents?: number } | null;
+  /** What a bill's payment is for, said on the payment screen: « Table 6 — part 2/3 ». */
+  payingFor: string | null;
   /** Where this till's sales go now (today, or the next day once today's Z is taken) and its float there. */
   day: TillDayView | null;
   /** A manager's approval of a cash payment above the shop's threshold (1 000 €), sent with the ticket. */
@@ -186,6 +188,7 @@ export class Till {
     message: null,
     orderPart: null,
     orderShare: null,
+    payingFor: null,
     day: null,
     // « Plus tard » is kept for the day on the tablet: a reload does not ask again (a newcomer found it did).
     floatSkipped: (() => {
@@ -698,6 +701,7 @@ export class Till {
       screen: 'sell',
       household: null,
       orderShare: null,
+      payingFor: null,
       ...(part ? { payments: [], cashApproval: null } : { payments: this.state.payments.filter((p) => p.method !== 'solidarity') }),
       ...(this.state.orderPart ? { cart: emptyCart(), orderPart: null } : {}),
     });
@@ -798,6 +802,7 @@ export class Till {
       household: null,
       orderPart: null,
       orderShare: null,
+      payingFor: null,
       outbox: this.outbox.state,
     });
     void this.outbox.kick();

@@ -6,9 +6,13 @@ import type { CartLine } from '../caisse/cart.ts';
 import type { TillState } from '../caisse/till.ts';
 import { eur, t, till, useKeys } from '../caisse/ui.tsx';
 import { isOffline } from '../api.ts';
-import { leftOf, type SalleState } from './salle.ts';
+import { leftOf, nextCourse, type SalleState } from './salle.ts';
+import { Modal } from '../caisse/Modal.tsx';
+import type { OrderView } from '../../shared/api/restaurant.ts';
+import type { TillMessageKey as MessageKey } from '../../shared/i18n/till.ts';
 import { salle } from './ui.tsx';
 import { spreadPart } from '../../shared/split.ts';
+import { withOptions } from '../../shared/text.ts';
 
 let nextKey = 1_000_000;
 
@@ -25,6 +29,8 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
   // A share paid already (on this phone or another): the rest is paid in shares only, so the bill opens on
   // them (a newcomer was offered the whole rest again by item, took it, and the server refused the ticket).
   const [byShare, setByShare] = useState(false);
+  // The payment that settles the bill, held while the waiter answers for the dishes never asked of the kitchen.
+  const [held, setHeld] = useState<{ go: () => void } | null>(null);
   useEffect(() => {
     let current = true;
     call(restaurantApi.bill, { params: { id: orderId }, query: {} }).then(
@@ -55,10 +61,14 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
   const pay = () => {
     const parts = open.filter((l) => qty(l) > 0);
     if (!parts.length) return;
+    settle(() => payItems(parts), total === left);
+  };
+  const payItems = (parts: OrderLineView[]) => {
     const lines: CartLine[] = parts.map((l) => ({
       key: nextKey++,
       productId: l.productId,
-      name: l.name,
+      // With its options, as the server names the ticket's line: two burgers at two prices told apart.
+      name: withOptions(l.name, l.modifiers),
       producerName: null,
       unit: 'piece',
       quantity: qty(l),
@@ -72,6 +82,7 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
     till.set({
       cart: { lines, discountCents: 0 },
       orderPart: { id: order.id, lines: parts.map((l) => ({ lineId: l.id, quantity: qty(l) })) },
+      payingFor: t('salle.pay.items', { name: tableName, n: lines.reduce((n, l) => n + l.quantity, 0) }),
     });
     till.startPayment();
   };
@@ -79,6 +90,12 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
   // paid (a table paid and closed with its desserts never asked for, found by a walk).
   const unsent = order.lines.filter((l) => l.status === 'new').length;
   const unfired = order.lines.filter((l) => l.status === 'sent' && l.firedAt === null).length;
+  /**
+   * A payment that leaves nothing to pay closes the table: with dishes the kitchen was never asked for (a course
+   * whose Suite was never pressed), the waiter says first whether to ask for them now or to settle anyway (a
+   * table was paid and closed with its desserts never made: found by a walk).
+   */
+  const settle = (go: () => void, settles: boolean) => (settles && unfired > 0 ? setHeld({ go }) : go());
   const kitchenWarning = (unsent > 0 || unfired > 0) && (
     <p class="warning" role="status" data-testid="bill-unsent">
       {[unsent > 0 ? t('salle.bill.unsent', { n: unsent }) : '', unfired > 0 ? t('salle.bill.unfired', { n: unfired }) : '']
@@ -89,6 +106,7 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
   return (
     <main class="bill">
       {kitchenWarning}
+      {held && <UnfiredCheck order={order} onPay={held.go} onClose={() => setHeld(null)} />}
       {share !== null ? (
         <>
           <header class="order-head">
@@ -102,7 +120,13 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
               {t('salle.bill.sharesOnly')}
             </p>
           )}
-          <EqualParts orderId={self.id} parts={share} onBack={byShare ? null : () => setShare(null)} />
+          <EqualParts
+            orderId={self.id}
+            tableName={tableName}
+            parts={share}
+            settle={settle}
+            onBack={byShare ? null : () => setShare(null)}
+          />
         </>
       ) : (
         byItem()
@@ -140,7 +164,7 @@ export function BillScreen({ s, r, orderId }: { s: TillState; r: SalleState; ord
           {open.map((l) => (
             <li key={l.id} class={qty(l) ? 'on' : ''}>
               <span class="name">
-                {l.name}
+                {withOptions(l.name, l.modifiers)}
                 {l.seat !== null && <small> · {t('salle.seat', { n: l.seat })}</small>}
                 <small class="muted"> · {t('salle.bill.leftOf', { n: leftOf(l), price: eur(l.unitPriceCents) })}</small>
               </span>
@@ -189,7 +213,19 @@ function voucherEligible(bill: BillView, amountCents: number): number {
  * The bill in N equal parts: the server says what each part pays (the first parts take the odd cents, the
  * last exactly what is left); each part is paid in turn on the payment screen, its own ticket.
  */
-function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number; onBack: (() => void) | null }) {
+function EqualParts({
+  orderId,
+  tableName,
+  parts,
+  settle,
+  onBack,
+}: {
+  orderId: string;
+  tableName: string;
+  parts: number;
+  settle: (go: () => void, settles: boolean) => void;
+  onBack: (() => void) | null;
+}) {
   const progress = salle.state.splits.get(orderId);
   const paid = progress?.paid ?? 0;
   const [n, setN] = useState(progress?.parts ?? parts);
@@ -220,6 +256,10 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
   const next = due[0];
   const pay = () => {
     if (!bill || !next) return;
+    settle(payNext, next.amountCents === bill.leftCents);
+  };
+  const payNext = () => {
+    if (!bill || !next) return;
     // Back on the parts once it is paid: the next guest's part is what comes next (the waiter landed on the
     // order and asked for the bill again each time: found by a walk). The last one closes the table.
     salle.go({ kind: 'bill', orderId });
@@ -233,6 +273,25 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
         amountCents: next.amountCents,
         voucherEligibleCents: voucherEligible(bill, next.amountCents),
       },
+      payingFor: t('salle.pay.part', { name: tableName, k: paid + 1, n }),
+    });
+    till.startPayment();
+  };
+  const payCustom = (cents: number) => {
+    if (!bill) return;
+    salle.go({ kind: 'order', orderId });
+    till.set({
+      cart: { lines: [], discountCents: 0 },
+      orderPart: null,
+      orderShare: {
+        id: orderId,
+        parts: 1,
+        index: 1,
+        amountCents: cents,
+        custom: true,
+        voucherEligibleCents: voucherEligible(bill, cents),
+      },
+      payingFor: t('salle.pay.custom', { name: tableName }),
     });
     till.startPayment();
   };
@@ -290,20 +349,7 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
             const cents = Math.round(Number(custom.replace(',', '.')) * 100);
             if (!Number.isFinite(cents) || cents <= 0) return setError(t('salle.bill.customBad'));
             if (cents > bill.leftCents) return setError(t('salle.bill.customTooMuch', { amount: eur(bill.leftCents) }));
-            salle.go({ kind: 'order', orderId });
-            till.set({
-              cart: { lines: [], discountCents: 0 },
-              orderPart: null,
-              orderShare: {
-                id: orderId,
-                parts: 1,
-                index: 1,
-                amountCents: cents,
-                custom: true,
-                voucherEligibleCents: voucherEligible(bill, cents),
-              },
-            });
-            till.startPayment();
+            settle(() => payCustom(cents), cents === bill.leftCents);
           }}
         >
           <label>
@@ -327,5 +373,54 @@ function EqualParts({ orderId, parts, onBack }: { orderId: string; parts: number
         </button>
       </footer>
     </>
+  );
+}
+
+/**
+ * Asked before the payment that closes a table whose dishes were sent but never asked for (their course's
+ * Suite): ask for them now, or settle anyway (the guests went without, or had them already).
+ */
+function UnfiredCheck({ order, onPay, onClose }: { order: OrderView; onPay: () => void; onClose: () => void }) {
+  const course = nextCourse(order);
+  const waiting = order.lines.filter((l) => l.status === 'sent' && l.firedAt === null);
+  const n = waiting.reduce((x, l) => x + l.quantity, 0);
+  return (
+    <Modal labelledBy="unfired-title" onClose={onClose}>
+      <div class="card" data-testid="unfired-check">
+        <h2 id="unfired-title">{t('salle.unfired.title', { n })}</h2>
+        <ul>
+          {waiting.map((l) => (
+            <li key={l.id}>
+              {l.quantity} × {withOptions(l.name, l.modifiers)}
+            </li>
+          ))}
+        </ul>
+        <p>{t('salle.unfired.help', { n })}</p>
+        <div class="stack">
+          {course && (
+            <button
+              class="primary"
+              data-testid="unfired-fire"
+              onClick={() => {
+                void salle.act(order.id, { kind: 'fire', course });
+                onClose();
+              }}
+            >
+              {t('salle.fire', { course: t(`salle.course.${course}` as MessageKey) })}
+            </button>
+          )}
+          <button
+            data-testid="unfired-pay"
+            onClick={() => {
+              onClose();
+              onPay();
+            }}
+          >
+            {t('salle.unfired.pay')}
+          </button>
+          <button onClick={onClose}>{t('salle.cancel')}</button>
+        </div>
+      </div>
+    </Modal>
   );
 }

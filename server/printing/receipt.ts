@@ -37,7 +37,9 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
     .line(d.sale.kind === 'refund' ? 'REMBOURSEMENT' : 'TICKET DE CAISSE')
     .bold(false)
     .align('left');
-  p.line(r.number).line(r.when).rule();
+  p.line(r.number).line(r.when);
+  if (r.place) p.line(r.place);
+  p.rule();
   // Each line ends with its VAT code, explained by the table below (A 5,5 %, B 10 %, C 20 %, D 2,1 %, E 0 %).
   for (const l of r.lines) {
     p.pair(l.name, `${l.amount} ${l.code}`);
@@ -72,7 +74,7 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
     p.pair('Payé par le fonds de solidarité', r.solidarity.fund);
   }
   if (r.tip) p.line('Pourboire hors total, non soumis à TVA');
-  p.feed(1).line(`Articles : ${d.sale.lines.length}`);
+  if (r.articles) p.feed(1).line(`Articles : ${r.articles}`);
   if (r.training) p.bold(true).line('MODE FORMATION - ticket sans valeur').bold(false);
   if (opts.copy) p.bold(true).line(`DUPLICATA - copie n° ${opts.copy}`).bold(false);
   if (opts.qrUrl)

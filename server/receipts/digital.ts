@@ -27,11 +27,13 @@ export interface ReceiptData {
    */
   onBehalf?: boolean;
   producerRegimes?: Record<number, 'subject' | 'franchise' | 'flat_rate'>;
+  /** A restaurant bill's ticket (or a part of it): its table as it stands (null to take away) and covers. */
+  order?: { table: string | null; covers: number } | null;
 }
 
 export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> {
   const sale = await getSale(db, saleId);
-  const [shop, till, cashier, lines] = await Promise.all([
+  const [shop, till, cashier, lines, order] = await Promise.all([
     shopIdentity(db),
     db.selectFrom('tills').select('name').where('id', '=', sale.tillId).executeTakeFirst(),
     db.selectFrom('users').select('display_name').where('id', '=', sale.cashierId).executeTakeFirst(),
@@ -49,6 +51,16 @@ export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> 
       ])
       .where('sale_lines.sale_id', '=', saleId)
       .execute(),
+    // The order a restaurant ticket paid (all or part of): the table the guests ask about.
+    db
+      .selectFrom('order_payments')
+      .innerJoin('order_lines', 'order_lines.id', 'order_payments.line_id')
+      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+      .leftJoin('dining_tables', 'dining_tables.id', 'orders.table_id')
+      .select(['dining_tables.name as table', 'orders.covers'])
+      .where('order_payments.sale_id', '=', saleId)
+      .limit(1)
+      .executeTakeFirst(),
   ]);
   const producerNames: Record<number, string> = {};
   const units: Record<number, 'piece' | 'kg'> = {};
@@ -70,6 +82,7 @@ export async function receiptData(db: Db, saleId: string): Promise<ReceiptData> 
     manualPrices,
     onBehalf: modelOn(await consignmentSetting(db), sale.businessDay) === 'mandataire',
     producerRegimes,
+    order: order ? { table: order.table, covers: order.covers } : null,
   };
 }
 
@@ -145,6 +158,15 @@ export function receiptRows(d: ReceiptData) {
     title: sale.kind === 'refund' ? 'Remboursement' : 'Ticket de caisse',
     number: `Ticket n° ${sale.number} — ${d.tillName}`,
     when: `${dateTime(sale.createdAt)} — ${d.cashierName}`,
+    /** « Table 6 — 4 couverts », « À emporter — 1 couvert » on a restaurant bill's ticket. */
+    place: d.order
+      ? `${d.order.table !== null ? `Table ${d.order.table}` : 'À emporter'} — ${d.order.covers} couvert${d.order.covers > 1 ? 's' : ''}`
+      : null,
+    /**
+     * « Articles : 5 »: the pieces sold (3 × Café are 3), a line sold by weight one; none on a share of a bill,
+     * which carries money, not pieces (it said « Articles : 6 » for a third of 6 dishes).
+     */
+    articles: sale.lines.reduce((n, l) => n + (l.quantity === 0 ? 0 : d.units[l.lineNo] === 'kg' ? 1 : Math.abs(l.quantity)), 0),
     training: sale.training,
     lines: sale.lines.map((l) => ({
       name: l.name,
@@ -225,7 +247,7 @@ ${r.training ? '<div class="training">MODE FORMATION — ticket sans valeur</div
 <h1>${esc(shop.name)}</h1>
 <div class="muted">${esc(r.legal.legal)}${r.legal.capital ? ` ${esc(r.legal.capital)}` : ''}<br>${esc(shop.address)}, ${esc(shop.postalCode)} ${esc(shop.city)}<br>${esc(r.legal.ids)}</div>
 <h2>${esc(r.title)}</h2>
-<div class="muted">${esc(r.number)}<br>${esc(r.when)}</div>
+<div class="muted">${esc(r.number)}<br>${esc(r.when)}${r.place ? `<br>${esc(r.place)}` : ''}</div>
 <table>${r.lines
     .map(
       (l) =>
@@ -282,6 +304,7 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
   doc.text(r.legal.ids, { align: 'center' });
   doc.moveDown(0.5).font('Sans-Bold').fontSize(9).text(r.title, { align: 'center' });
   doc.font('Sans').fontSize(7).text(r.number, { align: 'center' }).text(r.when, { align: 'center' });
+  if (r.place) doc.text(r.place, { align: 'center' });
   doc.moveDown(0.5);
   for (const l of r.lines) {
     row(l.name, `${l.amount} ${l.code}`);

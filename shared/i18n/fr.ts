@@ -334,6 +334,13 @@ export const fr = {
   'salle.bill.custom': 'Ou un montant libre (€)',
   'salle.bill.customPay': 'Encaisser ce montant',
   'salle.bill.customBad': 'Montant attendu, par ex. 12,50.',
+  'salle.pay.items': 'Table {name} — {n} {n|article|articles}',
+  'salle.pay.part': 'Table {name} — part {k}/{n}',
+  'salle.pay.custom': 'Table {name} — montant libre',
+  'salle.unfired.title': '{n} {n|article jamais demandé|articles jamais demandés} en cuisine',
+  'salle.unfired.help':
+    'Cette addition ferme la table : la cuisine ne {n|le|les} préparera pas si {n|il n’est|ils ne sont} pas demandé{n||s} maintenant.',
+  'salle.unfired.pay': 'Encaisser quand même',
   'salle.bill.customTooMuch': 'Il ne reste que {amount} à payer.',
   'till.pay.free': 'Rien à encaisser : valider la vente à 0,00 €',
   'salle.layout.plan': 'Voir le plan',

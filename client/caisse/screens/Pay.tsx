@@ -213,6 +213,11 @@ export function PayScreen({ s }: { s: TillState }) {
   return (
     <main class="pay">
       <section class="pay-summary">
+        {s.payingFor && (
+          <p class="pay-for" data-testid="pay-for">
+            {s.payingFor}
+          </p>
+        )}
         <div class="total big" data-testid="pay-total">
           <span>{t('till.total')}</span>
           <strong>{eur(total)}</strong>
