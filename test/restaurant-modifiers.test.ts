@@ -234,6 +234,18 @@ describe('a dish’s modifiers', () => {
     });
   });
 
+  it('refuses an operation dated in the future or more than a week ago, naming its time', async () => {
+    // 1970 and 2099 were stored (found by an independent check).
+    for (const [when, reason] of [
+      ['2099-01-01T00:00:00Z', 'dans le futur'],
+      ['1970-01-01T00:00:00Z', 'plus de 7 jours avant l’heure du serveur'],
+    ]) {
+      const res = await waiter.post(`/api/orders/${order}/ops`, { id: uuidv7(), at: when, kind: 'covers', covers: 3 });
+      expect([res.status, res.body.error?.fields]).toEqual([422, [{ field: 'at', reason }]]);
+    }
+    expect((await current()).covers).toBe(2);
+  });
+
   it('prints the options under their item on the kitchen ticket', async () => {
     expect((await op({ kind: 'send' })).status).toBe(201);
     const ticket = await until('the kitchen ticket', () => printed(shop, 'cuisine')[0]);

@@ -876,4 +876,51 @@ describe('a network of sites', () => {
     // The network's admin prints it.
     expect((await shop.admin.post(`/api/closings/${z.body.id}/print`, {})).status).toBe(201);
   });
+
+  it('prices a dish at a Rodez table at Rodez’s own price; no room at a ressourcerie, no one-off object on an order', async () => {
+    const admin = shop.admin;
+    // Tripoux: 13,50 € on the network, 19,90 € at Rodez (found by an independent check: a Rodez table was billed
+    // 13,50 €, and the waiter could not charge the site's price, refused as « prix commandé 1350 »).
+    const dish = await aProduct(admin, { name: 'Tripoux', producerId: null, outlets: ['restaurant'], priceCents: 1350, vatRateBp: 1000 });
+    expect((await admin.put(`/api/sites/${rodez.id}/prices/${dish.id}`, { priceCents: 1990 })).status).toBe(200);
+    clock += 5 * 60_000;
+    const till = (await asSite(admin, rodez.id, 'POST', '/api/tills', { outlet: 'restaurant', name: 'Salle Rodez' })).body.id as number;
+    const waiter = (await aUser(shop, 'waiter', { tillId: till })).client;
+    const room = (await asSite(admin, rodez.id, 'POST', '/api/rooms', { name: 'Salle Rodez' })).body.id as number;
+    const table = (await asSite(admin, rodez.id, 'POST', `/api/rooms/${room}/tables`, { name: 'R1', seats: 4 })).body.id as number;
+    const order = uuidv7();
+    const op = (body: object) => waiter.post(`/api/orders/${order}/ops`, { id: uuidv7(), at: new Date(clock).toISOString(), ...body });
+    expect((await op({ kind: 'open', tableId: table, covers: 2 })).status).toBe(201);
+    expect((await op({ kind: 'add', lineId: uuidv7(), productId: dish.id, quantity: 2 })).status).toBe(201);
+    // 2 × 19,90 € = 39,80 €.
+    expect((await waiter.get(`/api/orders/${order}`)).body).toMatchObject({ totalCents: 3980, lines: [{ unitPriceCents: 1990 }] });
+    const paid = await waiter.post('/api/sales', {
+      id: uuidv7(),
+      tillId: till,
+      number: 1,
+      createdAt: new Date(clock).toISOString(),
+      lines: [{ productId: dish.id, quantity: 2, unitPriceCents: 1990 }],
+      payments: [{ method: 'card', amountCents: 3980 }],
+      totalCents: 3980,
+      order: { id: order, lines: [{ lineId: (await waiter.get(`/api/orders/${order}`)).body.lines[0].id, quantity: 2 }] },
+    });
+    expect([paid.status, paid.body.error]).toEqual([201, undefined]);
+
+    // A room is a restaurant's: at Castres' ressourcerie it is refused, naming the outlet.
+    const cafe = await admin.post('/api/rooms', { outlet: 'ressourcerie', name: 'Coin café' });
+    expect([cafe.status, cafe.body.error?.fields]).toEqual([422, [{ field: 'outlet', reason: 'pas un restaurant' }]]);
+    // A one-off object (a teapot given to Castres' ressourcerie) never goes on an order: sold six times through
+    // tables paid in shares, it stayed on sale.
+    const given = await admin.post('/api/ressourcerie/intakes', {
+      lines: [{ stream: 'tableware', grams: 900 }],
+      items: [{ name: 'Théière', stream: 'tableware', grams: 900, priceCents: 1200 }],
+    });
+    expect(given.status, JSON.stringify(given.body)).toBe(201);
+    const teapot = given.body.items[0].productId as number;
+    const next = uuidv7();
+    const op2 = (body: object) => waiter.post(`/api/orders/${next}/ops`, { id: uuidv7(), at: new Date(clock).toISOString(), ...body });
+    expect((await op2({ kind: 'open', tableId: table, covers: 1 })).status).toBe(201);
+    const added = await op2({ kind: 'add', lineId: uuidv7(), productId: teapot, quantity: 5 });
+    expect([added.status, added.body.error?.fields]).toEqual([422, [{ field: 'productId', reason: 'objet unique de la ressourcerie' }]]);
+  });
 });

@@ -144,4 +144,26 @@ describe('solidarity prices at the edges', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.fields[0]).toEqual({ field: 'payments.0.method', reason: 'pas de tarif solidaire sur une part' });
   });
+
+  it('keeps the card off a restaurant till: the server refuses it, naming the household', async () => {
+    // The till never offers it there; a waiter's phone charged meals and drinks to the fund all the same (found by
+    // an independent check). A counter sale at the restaurant, Confiture 10,00 €: fund 7,00 €, household 3,00 €.
+    const salle = (await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Salle' })).body.id as number;
+    const waiter = (await aUser(shop, 'waiter', { tillId: salle })).client;
+    await shop.admin.patch(`/api/products/${ids.confiture}`, { outlets: ['shop', 'restaurant'] });
+    const res = await waiter.post('/api/sales', {
+      id: uuidv7(),
+      tillId: salle,
+      number: 1,
+      createdAt: clock.toISOString(),
+      lines: [{ productId: ids.confiture, quantity: 1, unitPriceCents: 1000 }],
+      payments: [
+        { method: 'solidarity', amountCents: 700 },
+        { method: 'cash', amountCents: 300 },
+      ],
+      totalCents: 1000,
+      household: card,
+    });
+    expect([res.status, res.body.error?.fields]).toEqual([422, [{ field: 'household', reason: 'pas au restaurant' }]]);
+  });
 });

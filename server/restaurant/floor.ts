@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { RoomView } from '../../shared/api/restaurant.ts';
 import type { roomBody, stationBody, tableBody, tablePatch } from '../../shared/api/restaurant.ts';
 import type { Db, OutletCode, Trx } from '../../db/schema.ts';
-import { Conflict, Invalid, NotFound } from '../errors.ts';
+import { Conflict, Invalid, NotFound, Unprocessable } from '../errors.ts';
 import { recordEvent } from '../journal/events.ts';
 import { firstSiteId, outletAt, requirePrinterAt, siteOfOutlet } from '../sites/sites.ts';
 
@@ -113,6 +113,11 @@ export async function createRoom(
   siteId?: number,
 ): Promise<RoomView> {
   const outletId = await outletIdOf(trx, input.outlet, siteId);
+  // Tables are a restaurant's: at the shop or the ressourcerie an order would sell what only a ticket may (a
+  // one-off object, found by an independent check).
+  const outlet = await trx.selectFrom('outlets').select('kind').where('id', '=', outletId).executeTakeFirstOrThrow();
+  if (outlet.kind !== 'restaurant')
+    throw new Unprocessable('Une salle et ses tables sont celles d’un restaurant.', [{ field: 'outlet', reason: 'pas un restaurant' }]);
   const last = await trx
     .selectFrom('rooms')
     .select((eb) => eb.fn.max('sort_order').as('m'))

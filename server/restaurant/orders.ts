@@ -25,6 +25,22 @@ import { formatEuros, type Cents } from '../../shared/money.ts';
 import { printTableNotice, queueKitchenTickets, type KitchenItem } from './kitchen.ts';
 import { printNote } from './note.ts';
 import { billOf } from './payments.ts';
+import { pricesInForce } from '../catalog/prices.ts';
+import { siteOfOutlet } from '../sites/sites.ts';
+
+/**
+ * A dish's price at the order's restaurant as it stands now: the site's own price where it has one (server/sites),
+ * as a counter sale at the same till is held to (orders took the network's: found by an independent check).
+ */
+async function priceAtOrder(
+  trx: Trx,
+  outletId: number,
+  product: { id: number; price_cents: number; vat_rate_bp: number; takeaway_vat_rate_bp: number | null },
+  now: Date,
+): Promise<number> {
+  const prices = await pricesInForce(trx, [product], now, await siteOfOutlet(trx, outletId));
+  return prices.get(product.id)?.[0]?.priceCents ?? product.price_cents;
+}
 
 type OrderMode = z.infer<typeof orderModeSchema>;
 
@@ -141,6 +157,26 @@ export interface Applied {
  * body, it is answered with the order as it stands and changes nothing; the same id with another body is a
  * conflict.
  */
+/** How far an operation's own time may be from the server's: a phone's clock, or its offline queue. */
+const OP_CLOCK_SKEW_MS = 10 * 60_000;
+const OP_MAX_AGE_MS = 7 * 24 * 3_600_000;
+
+/**
+ * An operation dated in the future, or more than a week ago, is a wrong clock, not a table being served: refused
+ * naming `at` (1970 and 2099 were stored: found by an independent check). A replay is answered before this.
+ */
+function refuseOddOpTime(at: string, now: Date): void {
+  const t = Date.parse(at);
+  if (t > now.getTime() + OP_CLOCK_SKEW_MS)
+    throw new Unprocessable('L’heure de cette opération est dans le futur : vérifiez l’horloge du téléphone.', [
+      { field: 'at', reason: 'dans le futur' },
+    ]);
+  if (t < now.getTime() - OP_MAX_AGE_MS)
+    throw new Unprocessable('Cette opération date de plus d’une semaine : vérifiez l’horloge du téléphone.', [
+      { field: 'at', reason: 'plus de 7 jours avant l’heure du serveur' },
+    ]);
+}
+
 export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp, actor: OpActor, now: Date): Promise<Applied> {
   const bodyHash = sha256Hex(canonicalJson({ orderId, op }));
   return db.transaction().execute(async (trx) => {
@@ -150,6 +186,7 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
         throw new Conflict('Cette opération (même identifiant) a déjà été reçue avec un autre contenu.', 'id');
       return { applied: false, order: await getOrder(trx, orderId), kitchenTickets: 0, others: [] };
     }
+    refuseOddOpTime(op.at, now);
     const order = op.kind === 'open' ? await openOrder(trx, orderId, op, actor, now) : await openOrderOf(trx, orderId);
     let kitchenTickets = 0;
     const others: string[] = [];
@@ -160,7 +197,7 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
         await addLine(trx, order, op, actor, now);
         break;
       case 'modify':
-        await modifyLine(trx, orderId, op);
+        await modifyLine(trx, order, op, now);
         break;
       case 'remove': {
         await lineToChange(trx, orderId, op.lineId, op.version, 'new');
@@ -467,6 +504,13 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
     throw new Unprocessable('Article inconnu.', [{ field: 'productId', reason: 'article inconnu ou retiré' }]);
   if (product.unit !== 'piece')
     throw new Unprocessable('Un article au poids ne se commande pas en salle.', [{ field: 'productId', reason: 'article au poids' }]);
+  // An object of the ressourcerie sells once, one piece, at its till: an order paid in shares never marks it
+  // sold (a teapot was sold six times through a table: found by an independent check).
+  const oneOff = await trx.selectFrom('reuse_items').select('id').where('product_id', '=', product.id).executeTakeFirst();
+  if (oneOff)
+    throw new Unprocessable('Un objet de la ressourcerie se vend à sa caisse, pas sur une commande.', [
+      { field: 'productId', reason: 'objet unique de la ressourcerie' },
+    ]);
   const sold = await trx
     .selectFrom('product_outlets')
     .select('product_id')
@@ -493,7 +537,7 @@ async function addLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: '
       name: product.name,
       quantity: op.quantity,
       // The options are part of the dish sold: their prices add to it and take its rate.
-      unit_price_cents: product.price_cents + chosen.reduce((sum, m) => sum + m.priceCents, 0),
+      unit_price_cents: (await priceAtOrder(trx, order.outlet_id, product, now)) + chosen.reduce((sum, m) => sum + m.priceCents, 0),
       vat_rate_bp: rateFor(
         order.mode,
         product,
@@ -606,16 +650,21 @@ async function lineToChange(trx: Trx, orderId: string, lineId: string, version: 
   return line;
 }
 
-async function modifyLine(trx: Trx, orderId: string, op: Extract<OrderOp, { kind: 'modify' }>) {
+async function modifyLine(trx: Trx, order: OrderRow, op: Extract<OrderOp, { kind: 'modify' }>, now: Date) {
+  const orderId = order.id;
   const line = await lineToChange(trx, orderId, op.lineId, op.version, 'new');
   // Another choice of options: the line's price is the product's as it stands now, plus the new options'.
   let priced = {};
   if (op.modifiers !== undefined) {
     const chosen = await chooseModifiers(trx, line.product_id, op.modifiers);
-    const product = await trx.selectFrom('products').select('price_cents').where('id', '=', line.product_id).executeTakeFirstOrThrow();
+    const product = await trx
+      .selectFrom('products')
+      .select(['id', 'price_cents', 'vat_rate_bp', 'takeaway_vat_rate_bp'])
+      .where('id', '=', line.product_id)
+      .executeTakeFirstOrThrow();
     priced = {
       modifiers: JSON.stringify(chosen),
-      unit_price_cents: product.price_cents + chosen.reduce((sum, m) => sum + m.priceCents, 0),
+      unit_price_cents: (await priceAtOrder(trx, order.outlet_id, product, now)) + chosen.reduce((sum, m) => sum + m.priceCents, 0),
     };
   }
   await trx

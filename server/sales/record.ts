@@ -317,6 +317,7 @@ async function recordSaleIn(
       // The allowance is counted by the month the ticket is booked in, as its use is stored.
       bookedOn: body.household ? await firstOpenDay(trx, till.outlet_id, businessDay(createdAt, ctx.timeZone)) : '',
       training: till.training_mode === 1,
+      till: { kind: till.kind, siteId: till.site_id },
     });
 
     // Discounts beyond the limit need a manager: one at the till, or their signed approval.

@@ -440,6 +440,8 @@ export async function checkSolidarity(
     /** The day it is booked on (server/sales/record.ts `firstOpenDay`): its month's allowance and the fund then. */
     bookedOn: string;
     training: boolean;
+    /** The till's counter and site: the fund pays at the épicerie's site, never at a restaurant. */
+    till: { kind: string; siteId: number };
   },
 ): Promise<SolidarityLink | null> {
   const at = t.payments.findIndex((p) => p.method === SOLIDARITY);
@@ -447,6 +449,20 @@ export async function checkSolidarity(
   if (!t.household)
     throw new Unprocessable('Le fonds de solidarité ne paie que pour un foyer : scannez sa carte.', [
       { field: 'household', reason: 'carte solidaire requise' },
+    ]);
+  // The till never offers the card at the restaurant; the server says so too (a waiter's phone charged meals
+  // and drinks to the fund, and a site without an épicerie spent it: found by an independent check).
+  if (t.till.kind === 'restaurant')
+    throw new Unprocessable('Le tarif solidaire ne s’applique pas au restaurant.', [{ field: 'household', reason: 'pas au restaurant' }]);
+  const epicerie = await trx
+    .selectFrom('outlets')
+    .select('id')
+    .where('site_id', '=', t.till.siteId)
+    .where('kind', '=', 'epicerie')
+    .executeTakeFirst();
+  if (!epicerie)
+    throw new Unprocessable('Le tarif solidaire s’applique au site de l’épicerie solidaire : ce site n’en a pas.', [
+      { field: 'household', reason: 'site sans épicerie solidaire' },
     ]);
   const h = await trx.selectFrom('households').selectAll().where('card_code', '=', t.household).executeTakeFirst();
   if (!h) throw new Unprocessable('Carte solidaire inconnue.', [{ field: 'household', reason: 'carte inconnue' }]);
