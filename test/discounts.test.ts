@@ -60,6 +60,30 @@ describe('discounts beyond what a cashier may give alone', () => {
     expect((await till.post('/api/sales', ticket({}, 100, 100))).status).toBe(201);
   });
 
+  // Found by a newcomer's walk: 10 % of 62,38 € is 6,238, rounded to 6,24 €, and the till and the server both
+  // refused it as « au-delà de 10 % » (624 × 10 000 > 6 238 × 1 000): a cashier's own 10 % failed on about half
+  // the totals. The limit is its amount rounded to the cent, as the percentage is: 6,24 € passes, 6,25 € does not.
+  it('takes 10 % rounded to the cent as within 10 %', async () => {
+    const basket = await aProduct(shop.admin, { name: 'Colis du marché', priceCents: 6238 });
+    const of = (discountCents: number) => ({
+      id: uuidv7(),
+      tillId: 1,
+      number: ++number,
+      createdAt: new Date().toISOString(),
+      lines: [{ productId: basket.id, quantity: 1, unitPriceCents: 6238 }],
+      discountCents,
+      payments: [{ method: 'card', amountCents: 6238 - discountCents }],
+      totalCents: 6238 - discountCents,
+    });
+    const over = await till.post('/api/sales', of(625));
+    expect([over.status, over.body.error.fields.map((f: { field: string }) => f.field)]).toEqual([
+      422,
+      ['discountCents', 'discountApproval'],
+    ]);
+    number--;
+    expect((await till.post('/api/sales', of(624))).status).toBe(201);
+  });
+
   it('takes it with a manager’s approval given on this till, and records who approved', async () => {
     expect((await till.post('/api/auth/approve', { pin: '9999', purpose: 'discount' })).status).toBe(401);
     const ok = await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' });

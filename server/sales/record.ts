@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { MAX_NUMBER_AHEAD, MAX_TICKET_NUMBER, type SaleBody } from '../../shared/api/sales.ts';
 import { isUniqueViolation } from '../../db/engine.ts';
-import { letOffBeyondLimit, PricingError, priceTicket, settle } from '../../shared/sales.ts';
+import { beyondLimit, letOffBeyondLimit, PricingError, priceTicket, settle } from '../../shared/sales.ts';
 import { vatBreakdown, type BasisPoints, type Cents, type VatRow } from '../../shared/money.ts';
 import { businessDay } from '../../shared/time.ts';
 import { cachedRows, insertSql, marks, rawRows, rawRun } from '../../db/raw.ts';
@@ -325,10 +325,10 @@ async function recordSaleIn(
     const { cashierDiscountLimitBp: limit } = await tillOptions(trx);
     const over: { field: string; reason: string }[] = [];
     priced.lines.forEach((pl, i) => {
-      if (pl.lineDiscount * 10_000 > Math.abs(pl.gross) * limit)
+      if (beyondLimit(pl.lineDiscount, pl.gross, limit))
         over.push({ field: `lines.${i}.discountCents`, reason: `remise au-delà de ${limit / 100} % du prix de la ligne` });
     });
-    if (priced.discount * 10_000 > Math.abs(priced.subtotal) * limit)
+    if (beyondLimit(priced.discount, priced.subtotal, limit))
       over.push({ field: 'discountCents', reason: `remise au-delà de ${limit / 100} % du ticket` });
     // A manual price is measured, with the line's own discount, against the line at the catalogue price: a
     // cashier alone stays within the discount limit either way (a price raised as much as one lowered).
@@ -336,7 +336,7 @@ async function recordSaleIn(
     priced.lines.forEach((pl, i) => {
       const lp = linePrices[i]!;
       if (lp.source !== 'manual') return;
-      if (Math.abs(lp.catalogueGrossCents - (pl.gross - pl.lineDiscount)) * 10_000 > Math.abs(lp.catalogueGrossCents) * limit) {
+      if (beyondLimit(lp.catalogueGrossCents - (pl.gross - pl.lineDiscount), lp.catalogueGrossCents, limit)) {
         manualOver.add(i);
         over.push({ field: `lines.${i}.unitPriceCents`, reason: `prix manuel au-delà de ${limit / 100} % du prix du catalogue` });
       }

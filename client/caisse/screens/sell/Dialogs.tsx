@@ -4,6 +4,7 @@ import { parseEuros, typedWeight, weighedPrice, type Cents, type Grams } from '.
 import { call } from '../../../api.ts';
 import { authApi } from '../../../../shared/api/auth.ts';
 import { letOffBeyond, removeLine, updateLine, type CartLine } from '../../cart.ts';
+import { beyondLimit } from '../../../../shared/sales.ts';
 import type { Product } from '../../catalog.ts';
 import { type TillState } from '../../till.ts';
 import { till, t, eur, kg, useKeys, errorText, Keypad, applyKey } from '../../ui.tsx';
@@ -201,8 +202,8 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
     // The server's rules (sales/record.ts): a discount within the limit of the line's price, a manual price
     // (with the line's discount) within the limit of the line at the catalogue's price.
     const catalogueGross = grossAt(cataloguePrice);
-    const discountOver = cents * 10_000 > gross * limitBp;
-    const priceOver = manual && Math.abs(catalogueGross - (gross - cents)) * 10_000 > catalogueGross * limitBp;
+    const discountOver = beyondLimit(cents, gross, limitBp);
+    const priceOver = manual && beyondLimit(catalogueGross - (gross - cents), catalogueGross, limitBp);
     const updated = updateLine(s.cart, line.key, {
       discountCents: cents,
       note: note.trim(),
@@ -324,7 +325,7 @@ export function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtota
     if (!(cents >= 0) || cents > subtotal) return setError(t('till.discount.bad'));
     if (
       !isManager &&
-      (cents * 10_000 > subtotal * limitBp || (!s.cart.approval && letOffBeyond({ ...s.cart, discountCents: cents }, limitBp)))
+      (beyondLimit(cents, subtotal, limitBp) || (!s.cart.approval && letOffBeyond({ ...s.cart, discountCents: cents }, limitBp)))
     ) {
       if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
       try {
