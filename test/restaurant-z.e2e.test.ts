@@ -47,6 +47,41 @@ beforeAll(async () => {
     quantity: 1,
   });
   expect(added.status).toBe(201);
+  // The restaurant's receipt printer (the X and the Z print there), and a counter sale of ten producers' goods
+  // at 1,00 € to 10,00 €: the day's page lists eight, and the two others in one row (it left them out).
+  const printer = await shop.admin.post('/api/printers', {
+    name: 'Caisse salle',
+    role: 'receipt',
+    uri: 'file:salle',
+    columns: 48,
+    codePage: 'pc858',
+    outlet: 'restaurant',
+  });
+  expect(printer.status).toBe(201);
+  const lines: { productId: number; quantity: number; unitPriceCents: number }[] = [];
+  for (let i = 1; i <= 10; i++) {
+    const producer = await aProducer(shop.admin, { name: `Producteur ${String(i).padStart(2, '0')}` });
+    const product = await aProduct(shop.admin, {
+      name: `Bocal ${i}`,
+      producerId: producer.id,
+      outlets: ['restaurant'],
+      priceCents: 100 * i,
+      vatRateBp: 550,
+      stockTracked: false,
+    });
+    lines.push({ productId: product.id, quantity: 1, unitPriceCents: 100 * i });
+  }
+  // 1,00 + 2,00 + … + 10,00 = 55,00 €.
+  const counter = await waiter.post('/api/sales', {
+    id: uuidv7(),
+    tillId: till.body.id,
+    number: 1,
+    createdAt: new Date(Date.now() - 60_000).toISOString(),
+    lines,
+    payments: [{ method: 'card', amountCents: 5500 }],
+    totalCents: 5500,
+  });
+  expect(counter.status, JSON.stringify(counter.body)).toBe(201);
   browser = await launchBrowser({ trustShopCa: shop.dataDir });
 }, 60_000);
 
@@ -70,6 +105,16 @@ describe('the restaurant’s Z with a table still open', { timeout: 60_000 }, ()
     await expect
       .poll(async () => (await page.getByTestId('open-tables').textContent()) ?? '')
       .toMatch(/^Tables encore ouvertes : 7 \(12,50\s€\)\./);
+    // Producers 10 to 3 by name, then « Autres producteurs (2) » for 2,00 + 1,00 = 3,00 €.
+    const producers = page.locator('table.figures', { hasText: 'Par producteur' }).locator('tbody tr');
+    expect(await producers.count()).toBe(9);
+    const cells = async (row: ReturnType<typeof page.locator>) =>
+      (await row.locator('td').allTextContents()).map((x) => x.replace(/\s/g, ' '));
+    expect(await cells(producers.first())).toEqual(['Producteur 10', '10,00 €']);
+    expect(await cells(page.getByTestId('producers-others'))).toEqual(['Autres producteurs (2)', '3,00 €']);
+    // The X printed; its « Envoyé à l’imprimante » must not stay under the Z's button once the day is closed.
+    await page.getByRole('button', { name: 'Imprimer le X' }).click();
+    await page.getByText('Envoyé à l’imprimante.').waitFor();
     await page.getByRole('button', { name: 'Clôturer la journée (Z)' }).click();
     // Today is not over: the manager confirms first (where later sales go is said, and the table still open
     // repeated), then the open table is.
@@ -89,6 +134,8 @@ describe('the restaurant’s Z with a table still open', { timeout: 60_000 }, ()
     // walk).
     await page.getByRole('button', { name: 'Oui, clôturer maintenant' }).click();
     await expect.poll(async () => (await page.getByTestId('z-done').textContent()) ?? '').toContain('Z n° 1');
+    await page.getByRole('button', { name: 'Imprimer le Z' }).waitFor();
+    expect(await page.getByText('Envoyé à l’imprimante.').count()).toBe(0);
     const z = (await shop.admin.get('/api/closings?outlet=restaurant&kind=day')).body[0];
     expect(z.figures.openTables).toEqual([{ table: '7', orderId: expect.any(String), totalCents: 1250, leftCents: 1250 }]);
     // The closed day's page names it, and so does the Z's PDF, with what it still owed (found by a walk: only

@@ -111,6 +111,8 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
       });
       setOpenTables('none');
       setEarly('none');
+      // « Envoyé à l’imprimante » was the X's: under « Imprimer le Z » it read as the Z printed (found by a walk).
+      setPrinted('');
       setClosed(z);
       setCounts({});
       setNote('');
@@ -235,10 +237,14 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                 </thead>
                 <tbody>
                   {(() => {
-                    const top = [...f.byProducer].sort((a, b) => b.totalCents - a.totalCents).slice(0, 8);
+                    const sorted = [...f.byProducer].sort((a, b) => b.totalCents - a.totalCents);
+                    // The first eight, and the others in one row: the column adds up to the day (it left three
+                    // producers out without a word, found by a walk).
+                    const top = sorted.length > 9 ? sorted.slice(0, 8) : sorted;
+                    const rest = sorted.slice(top.length);
                     const max = Math.max(1, ...top.map((p) => p.totalCents));
                     // Each row carries its bar: the producers' share of the day at a glance.
-                    return top.map((p) => (
+                    const rows = top.map((p) => (
                       <tr key={p.producerId ?? 0}>
                         <td class="bar-cell">
                           <span>{p.producerId === null ? t('bo.cat.house') : p.name}</span>
@@ -247,6 +253,19 @@ export function DayClosing({ t, lang }: { t: T; lang: Lang }) {
                         <td class="num">{euros(p.totalCents, lang)}</td>
                       </tr>
                     ));
+                    if (rest.length)
+                      rows.push(
+                        <tr key="others" data-testid="producers-others">
+                          <td>{t('bo.day.otherProducers', { n: rest.length })}</td>
+                          <td class="num">
+                            {euros(
+                              rest.reduce((sum, p) => sum + p.totalCents, 0),
+                              lang,
+                            )}
+                          </td>
+                        </tr>,
+                      );
+                    return rows;
                   })()}
                 </tbody>
               </table>

@@ -368,6 +368,7 @@ export const enPages: PagesCatalogue = {
   'bo.day.byProducer': 'By producer',
   'bo.day.printX': 'Print the X',
   'bo.day.printZ': 'Print the Z',
+  'bo.day.otherProducers': 'Other producers ({n})',
   'bo.day.printed': 'Sent to the printer.',
   'bo.cat.edit': 'Edit',
   'bo.cat.editOf': 'Edit {name}',

@@ -367,6 +367,7 @@ export const frPages = {
   'bo.day.byProducer': 'Par producteur',
   'bo.day.printX': 'Imprimer le X',
   'bo.day.printZ': 'Imprimer le Z',
+  'bo.day.otherProducers': 'Autres producteurs ({n})',
   'bo.day.printed': 'Envoyé à l’imprimante.',
   'bo.cat.edit': 'Modifier',
   'bo.cat.editOf': 'Modifier {name}',
