@@ -185,6 +185,33 @@ describe('the producer portal on a phone', { timeout: 90_000 }, () => {
     await context.close();
   });
 
+  it('keeps each statement’s text, amount and buttons inside its row on a phone', async () => {
+    // Found by a walk: the payment advice ran one word a line, and « Facture » ran past the card's edge.
+    const { context, page } = await producerPage(PHONE);
+    await page.getByRole('tab', { name: 'Relevés' }).click();
+    const rows = page.locator('ul.docs li.statement');
+    await rows.first().waitFor();
+    const outside = await rows.evaluateAll((lis) =>
+      lis.flatMap((li) => {
+        const box = li.getBoundingClientRect();
+        return [...li.children]
+          .filter((c) => {
+            const r = c.getBoundingClientRect();
+            return r.right > box.right + 0.5 || r.left < box.left - 0.5;
+          })
+          .map((c) => c.textContent);
+      }),
+    );
+    expect(outside).toEqual([]);
+    // The text keeps at least half the row: not a column of single words.
+    const narrowest = await rows.evaluateAll((lis) =>
+      Math.min(...lis.map((li) => (li.firstElementChild as HTMLElement).getBoundingClientRect().width / li.getBoundingClientRect().width)),
+    );
+    expect(narrowest).toBeGreaterThan(0.5);
+    await screenshot(page, 'portal-phone-statements');
+    await context.close();
+  });
+
   it('passes axe on every tab, on a phone and on a laptop', async () => {
     const problems: string[] = [];
     for (const [size, viewport] of [
