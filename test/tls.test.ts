@@ -121,7 +121,15 @@ describe('HTTPS on the shop’s network', () => {
       enrolUrl: `http://shop.lan:${port}/enrol?next=%2Fcaisse%2F`,
       ca: { fingerprint, notAfter: expect.any(String) },
     });
-    expect((await request(`http://shop.lan:${port}/enrol`)).body).toContain(fingerprint);
+    const plain = (await request(`http://shop.lan:${port}/enrol`)).body;
+    expect(plain).toContain(fingerprint);
+    // From the address the console prints (no next step): the till first, then the waiters' and the other pages
+    // (a newcomer's tablet went on to the back office's login).
+    expect([...plain.matchAll(/<a class="button[^"]*"(?: id="go")? href="([^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]])).toEqual([
+      [`https://shop.lan:${port}/caisse/`, 'Continuer vers la caisse'],
+      [`https://shop.lan:${port}/salle/`, 'Continuer vers la salle (serveurs)'],
+      [`https://shop.lan:${port}/`, 'Continuer vers l’espace gérant ou producteur'],
+    ]);
     for (const p of ['/enrol/ca.key', '/tls/ca.key', '/enrol/../tls/ca.key'])
       expect((await request(`http://localhost:${port}${p}`)).body).not.toContain('PRIVATE KEY');
     // A forged Host header never reaches the page's script or links.

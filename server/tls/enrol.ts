@@ -99,7 +99,15 @@ ${
 }
 <h2>${ca ? '3. ' : ''}${t('enrol.step.check')}</h2>
 <p id="status" class="status" role="status" aria-live="polite">${t('enrol.checking')}</p>
-<p><a class="button" id="go" href="${escape(httpsOrigin + next)}">${t(next.startsWith('/caisse') ? 'enrol.go.till' : 'enrol.go.app')}</a></p>
+${
+  next === '/'
+    ? // Reached from the address the console prints (no next step): the device may be a till, a waiter's phone or
+      // a manager's or producer's; the till first (a newcomer's tablet landed on the back office's login).
+      `<p><a class="button" id="go" href="${escape(`${httpsOrigin}/caisse/`)}">${t('enrol.go.till')}</a></p>
+<p><a class="button secondary" href="${escape(`${httpsOrigin}/salle/`)}">${t('enrol.go.salle')}</a>
+<a class="button secondary" href="${escape(`${httpsOrigin}/`)}">${t('enrol.go.app')}</a></p>`
+    : `<p><a class="button" id="go" href="${escape(httpsOrigin + next)}">${t(next.startsWith('/caisse') ? 'enrol.go.till' : 'enrol.go.app')}</a></p>`
+}
 </main>
 <script>
 (function () {

@@ -762,7 +762,8 @@ export const frPages = {
   'enrol.notTrusted':
     'Pas encore : cet appareil ne fait pas encore confiance au certificat. Installez-le (étapes ci-dessus) ; la page revérifie toute seule.',
   'enrol.go.till': 'Continuer vers la caisse',
-  'enrol.go.app': 'Continuer vers Comptoir',
+  'enrol.go.salle': 'Continuer vers la salle (serveurs)',
+  'enrol.go.app': 'Continuer vers l’espace gérant ou producteur',
   'bo.setup.pairingQr': 'Code QR de mise en service de la tablette',
   'bo.setup.pairingQrHelp':
     'Ou scannez ce code avec la tablette : elle installe le certificat de la boutique, passe en HTTPS et s’appaire toute seule.',
