@@ -93,6 +93,29 @@ describe('malformed input never gets a 500 nor writes anything', () => {
     expect(huge.status).toBe(413);
   });
 
+  // Found by an independent check: a room named « �� » from bytes that are not UTF-8; control characters and a
+  // forged log line written into the chained event log through a failed login's name; bidi overrides in a deposit
+  // slip's note, shown on the producer's PDF.
+  it('refuses bytes that are not UTF-8, and control characters in a login or a slip’s note, naming the field', async () => {
+    const before = await snapshot(shop);
+    const latin = await shop.admin.request('POST', '/api/rooms', undefined, {
+      raw: Buffer.from([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), // {"name":"\xff\xfe"}
+      contentType: 'application/json',
+    });
+    expect([latin.status, latin.body.error.fields]).toEqual([400, [{ field: 'body', reason: 'octets qui ne sont pas de l’UTF-8 valide' }]]);
+    const outsider = shop.client();
+    const forged = await outsider.post('/api/auth/login', { login: "x'\u202egnp.exe\u0007\r\nFAKE: auth.login gerant", password: 'x' });
+    expect([forged.status, forged.body.error.fields.map((f: { field: string }) => f.field)]).toEqual([400, ['body.login']]);
+    const slip = await shop.admin.post('/api/stock/deposits', {
+      producerId: ids.producer,
+      lines: [{ productId: ids.product, quantity: 1 }],
+      note: '\u202eevil\u0007',
+    });
+    expect([slip.status, slip.body.error.fields.map((f: { field: string }) => f.field)]).toEqual([400, ['body.note']]);
+    await flushJournal(shop.server.services, { all: true });
+    expect(await snapshot(shop)).toEqual(before);
+  });
+
   it('answers 400 to a body nested 5,000 levels deep (it used to overflow the stack: a 500), naming the body', async () => {
     // 5,000 nested arrays, then a string holding brackets, which are text and count for nothing.
     const nested = `${'['.repeat(5000)}"[{"${']'.repeat(5000)}`;

@@ -236,6 +236,8 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
       });
     }
     if (e.type === 'entity.parse.failed') return sendError(res, new Invalid({ field: 'body', reason: 'JSON mal formé' }));
+    if (e.type === 'entity.not.utf8')
+      return sendError(res, new Invalid({ field: 'body', reason: 'octets qui ne sont pas de l’UTF-8 valide' }));
     if (err instanceof TooDeep || e.type === 'entity.too.deep' || (err as { cause?: unknown })?.cause instanceof TooDeep)
       return sendError(res, new Invalid({ field: 'body', reason: new TooDeep().message }));
     if (e.type === 'entity.too.large')

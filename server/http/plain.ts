@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { checkJsonDepth } from './depth.ts';
+import { isUtf8 } from 'node:buffer';
 
 /**
  * The API's requests and answers on node's own request and response (app.ts serves them without express,
@@ -136,6 +137,9 @@ export function readJsonBody(req: IncomingMessage): Promise<unknown> {
       if (buf.length === 0) return resolve({});
       try {
         checkJsonDepth(buf);
+        // Bytes that are not UTF-8 are refused, not read as « � » into names and receipts (found by an
+        // independent check).
+        if (!isUtf8(buf)) return reject(new BodyError(400, 'entity.not.utf8', 'UTF-8 invalide'));
         let text = buf.toString('utf8');
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
         resolve(JSON.parse(text));

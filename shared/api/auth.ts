@@ -1,11 +1,19 @@
 import { z } from 'zod';
-import { idSchema, roleSchema } from './common.ts';
+import { idSchema, printable, roleSchema, UNPRINTABLE_REASON } from './common.ts';
 import { endpoint, noContent } from './contract.ts';
 import { ownPasswordBody, ownPinBody } from './admin.ts';
 
 export const loginBody = z
   .object({
-    login: z.string().trim().toLowerCase().min(1).max(64),
+    // No control character nor line break: a failed login writes it into the chained event log (an outsider's
+    // « \r\nFAKE: auth.login gerant » stayed there for good: found by an independent check).
+    login: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .min(1)
+      .max(64)
+      .refine((s) => printable(s) && !/[\r\n\t]/.test(s), UNPRINTABLE_REASON),
     password: z.string().min(1).max(256),
   })
   .strict();
@@ -26,7 +34,7 @@ export const pairBody = z
       .trim()
       .toUpperCase()
       .regex(/^[A-Z0-9]{8}$/, 'le code d’appairage fait 8 caractères'),
-    label: z.string().trim().max(60).optional(),
+    label: z.string().trim().max(60).refine(printable, UNPRINTABLE_REASON).optional(),
   })
   .strict();
 

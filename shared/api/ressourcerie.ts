@@ -3,7 +3,7 @@
  * down then recycled, the monthly tonnage. The contract of `server/ressourcerie`.
  */
 import { z } from 'zod';
-import { trimmed } from './common.ts';
+import { printable, trimmed, UNPRINTABLE_REASON } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 import { idParams } from './catalog.ts';
 import { REUSE_STREAMS, reuseItemEndpoint, reuseItemView, streamSchema } from './ressourcerie-item.ts';
@@ -19,7 +19,7 @@ export const intakeBody = z
     /** What the donation weighed, by stream. */
     lines: z.array(z.object({ stream: streamSchema, grams }).strict()).max(REUSE_STREAMS.length),
     /** Only when the donor asks for a receipt. */
-    donor: z.string().trim().max(200).optional(),
+    donor: z.string().trim().max(200).refine(printable, UNPRINTABLE_REASON).optional(),
     /** The items priced at intake: each becomes its own article with its label. */
     items: z
       .array(

@@ -29,7 +29,7 @@ export const statementPaymentBody = z
   .object({
     paidOn: isoDate,
     method: z.enum(paymentMethods),
-    reference: z.string().trim().max(80).optional(),
+    reference: z.string().trim().max(80).refine(printable, UNPRINTABLE_REASON).optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, nonNegativeCents, outletCodeSchema, OUTLET_CODES, trimmed, urlInt } from './common.ts';
+import { isoDate, nonNegativeCents, outletCodeSchema, OUTLET_CODES, printable, trimmed, UNPRINTABLE_REASON, urlInt } from './common.ts';
 import { endpoint } from './contract.ts';
 import { idParams } from './catalog.ts';
 
@@ -42,7 +42,11 @@ export const siteCreateBody = z
   .strict();
 
 export const siteUpdateBody = z
-  .object({ name: trimmed(1, 80).optional(), city: z.string().trim().max(80).optional(), active: z.boolean().optional() })
+  .object({
+    name: trimmed(1, 80).optional(),
+    city: z.string().trim().max(80).refine(printable, UNPRINTABLE_REASON).optional(),
+    active: z.boolean().optional(),
+  })
   .strict()
   .refine((b) => Object.keys(b).length > 0, 'rien à changer');
 

@@ -4,7 +4,7 @@
  * allowance and the fund's budget. The contract of `server/solidarity`.
  */
 import { z } from 'zod';
-import { idSchema, isoDate, trimmed } from './common.ts';
+import { idSchema, isoDate, printable, trimmed, UNPRINTABLE_REASON } from './common.ts';
 import { endpoint, fileResponse, noContent } from './contract.ts';
 import { idParams } from './catalog.ts';
 import { cardLookupEndpoint } from './solidarity-card.ts';
@@ -33,7 +33,7 @@ export const householdUpdateBody = z
     validFrom: isoDate.optional(),
     validTo: isoDate.optional(),
     monthlyAllowanceCents: cents.optional(),
-    partner: z.string().trim().max(80).optional(),
+    partner: z.string().trim().max(80).refine(printable, UNPRINTABLE_REASON).optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, queryFlag, unitSchema, urlInt } from './common.ts';
+import { idSchema, printable, queryFlag, unitSchema, UNPRINTABLE_REASON, urlInt } from './common.ts';
 import { endpoint, fileResponse } from './contract.ts';
 import { idParams } from './catalog.ts';
 import { kitchenUseBody } from './settlement.ts';
@@ -10,7 +10,7 @@ const quantity = z.number().int().positive().max(100_000_000);
 export const slipBody = z
   .object({
     producerId: idSchema,
-    note: z.string().trim().max(500).optional(),
+    note: z.string().trim().max(500).refine(printable, UNPRINTABLE_REASON).optional(),
     lines: z
       .array(z.object({ productId: idSchema, quantity }).strict())
       .min(1)
@@ -25,7 +25,16 @@ export const lossReasonSchema = z.enum(['breakage', 'expired', 'theft', 'other']
 export const lossBody = z
   .object({
     lines: z
-      .array(z.object({ productId: idSchema, quantity, reason: lossReasonSchema, note: z.string().trim().max(200).optional() }).strict())
+      .array(
+        z
+          .object({
+            productId: idSchema,
+            quantity,
+            reason: lossReasonSchema,
+            note: z.string().trim().max(200).refine(printable, UNPRINTABLE_REASON).optional(),
+          })
+          .strict(),
+      )
       .min(1)
       .max(500),
   })
@@ -33,7 +42,7 @@ export const lossBody = z
 
 export const countBody = z
   .object({
-    note: z.string().trim().max(500).optional(),
+    note: z.string().trim().max(500).refine(printable, UNPRINTABLE_REASON).optional(),
     lines: z
       .array(z.object({ productId: idSchema, counted: z.number().int().min(0).max(100_000_000) }).strict())
       .min(1)
