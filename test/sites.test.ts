@@ -451,6 +451,34 @@ describe('a network of sites', () => {
     expect((await rodezTablet.post('/api/auth/unlock', { userId: castresOnly.id, pin: '6173' })).status).toBe(404);
     // Still locked; the network's admin lifts it.
     expect((await shop.admin.post(`/api/users/${castresOnly.id}/unlock`)).status).toBe(204);
+    // Nor with her password, in the browser of Castres' tablet (its device cookie riding along): she rang a
+    // 100 % discount into Castres' chain and took 900 € out of its drawer (found by an independent check).
+    expect((await castresTablet.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    const sale = await castresTablet.post('/api/sales', {
+      id: uuidv7(),
+      tillId: 1,
+      number: 900,
+      createdAt: new Date(clock).toISOString(),
+      lines: [{ productId: miel.id, quantity: 1, unitPriceCents: 950, discountCents: 950 }],
+      payments: [],
+      totalCents: 0,
+    });
+    expect(sale.status, JSON.stringify(sale.body)).toBe(403);
+    // A cash movement from there is not Castres' drawer's: hers, at Rodez, as from the back office.
+    const out = await castresTablet.post('/api/drawer/movements', {
+      id: uuidv7(),
+      kind: 'out',
+      reason: 'petty_purchase',
+      amountCents: 100,
+    });
+    expect([out.status, out.body.tillId, rodez.outlets.some((o) => o.id === out.body.outletId)], JSON.stringify(out.body)).toEqual([
+      201,
+      null,
+      true,
+    ]);
+    // At Rodez's own tablet, the same password session works.
+    expect((await rodezTablet.post('/api/auth/login', { login: 'gerant-rodez', password: 'rodez-password-1' })).status).toBe(200);
+    expect((await rodezTablet.get('/api/drawer/day')).status).toBe(200);
   });
 
   // Found by an independent probe: Rodez's manager unpaired a Castres tablet, read and changed Castres' orders,

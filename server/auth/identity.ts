@@ -17,6 +17,8 @@ export interface SessionUser {
 export interface DeviceIdentity {
   id: number;
   tillId: number;
+  /** The site of its till (server/sites). */
+  siteId: number;
 }
 
 /** Limits what a caller sees: a producer's requests carry their own id, applied in every query. */
@@ -37,6 +39,15 @@ export const everything: Scope = { producerId: null };
  * that same device's cookie: a session copied to another tablet, or used without its tablet, is nobody.
  * Password sessions (back office, portal) carry no device and are not bound.
  */
+/**
+ * The tablet a request acts at, for the person it carries: a manager tied to a site is never at another site's
+ * tablet (with their password in its browser, they rang tickets and took cash out at Castres' till while tied
+ * to Rodez: found by an independent check). Their PIN is refused there already (server/auth/login.ts).
+ */
+export function deviceOf(user: SessionUser | null, device: DeviceIdentity | null): DeviceIdentity | null {
+  return user && user.siteId !== null && device && device.siteId !== user.siteId ? null : device;
+}
+
 export function boundToDevice(user: SessionUser, device: DeviceIdentity | null): boolean {
   return user.deviceId === null || device?.id === user.deviceId;
 }

@@ -82,16 +82,16 @@ export const DEVICE_SEEN_EVERY_MS = 60_000;
  */
 export async function resolveDevice(db: Kysely<Database>, token: string | undefined, now?: Date): Promise<DeviceIdentity | null> {
   if (!token || token.length > 100) return null;
-  const [row] = await cachedRows<{ id: number; till_id: number; last_seen_at: string | null }>(
+  const [row] = await cachedRows<{ id: number; till_id: number; site_id: number; last_seen_at: string | null }>(
     db,
-    'select "devices"."id", "devices"."till_id", "devices"."last_seen_at" from "devices" inner join "tills" on "tills"."id" = "devices"."till_id" where "devices"."token_hash" = ? and "devices"."revoked_at" is null and "tills"."active" = 1',
+    'select "devices"."id", "devices"."till_id", "outlets"."site_id", "devices"."last_seen_at" from "devices" inner join "tills" on "tills"."id" = "devices"."till_id" inner join "outlets" on "outlets"."id" = "tills"."outlet_id" where "devices"."token_hash" = ? and "devices"."revoked_at" is null and "tills"."active" = 1',
     [sha256Hex(token)],
   );
   if (!row) return null;
   if (now && (row.last_seen_at === null || now.getTime() - Date.parse(row.last_seen_at) >= DEVICE_SEEN_EVERY_MS)) {
     await db.updateTable('devices').set({ last_seen_at: now.toISOString() }).where('id', '=', row.id).execute();
   }
-  return { id: row.id, tillId: row.till_id };
+  return { id: row.id, tillId: row.till_id, siteId: Number(row.site_id) };
 }
 
 export async function endSession(db: Db, sessionHash: string): Promise<void> {

@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Kysely } from 'kysely';
 import { TooDeep } from './depth.ts';
 import { foreignOrigin, linkOrigin } from './origin.ts';
-import { boundToDevice } from '../auth/identity.ts';
+import { boundToDevice, deviceOf } from '../auth/identity.ts';
 import { applySecurityHeaders } from './headers.ts';
 import { rateLimit, rateLimitGate, RateLimiter, SharedRateLimiter } from './rate-limit.ts';
 import { z } from 'zod';
@@ -283,12 +283,13 @@ export function createApp({ db, services, routes, clientDir, pages }: AppOptions
     const lang = requestLang(req.headers['accept-language']);
     const cookies = parseCookies(req.headers.cookie);
     const remote = locals.remote === true;
-    const [session, device] = await Promise.all([
+    const [session, tablet] = await Promise.all([
       resolveSession(db, cookies[SESSION_COOKIE], now),
       remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE], now),
     ]);
     // A PIN session is the tablet's it was opened on: with another tablet's cookie (or none) it is nobody.
-    const user = session && boundToDevice(session, device) ? session : null;
+    const user = session && boundToDevice(session, tablet) ? session : null;
+    const device = deviceOf(user, tablet);
     locals.userId = user?.id;
     if (remote && !reachableFromOutside(def, user))
       return sendError(

@@ -1,5 +1,5 @@
 import { foreignOrigin } from '../http/origin.ts';
-import { boundToDevice, type DeviceIdentity, type SessionUser } from '../auth/identity.ts';
+import { boundToDevice, deviceOf, type DeviceIdentity, type SessionUser } from '../auth/identity.ts';
 import type http from 'node:http';
 import type { Kysely } from 'kysely';
 import { Server } from 'socket.io';
@@ -107,11 +107,12 @@ export class Realtime {
     this.identify = async (socket, touch) => {
       const cookies = parseCookies(socket.handshake.headers.cookie);
       const remote = isRemote?.(socket.request) ?? false;
-      const [session, device] = await Promise.all([
+      const [session, tablet] = await Promise.all([
         resolveSession(db, cookies[SESSION_COOKIE], now()),
         remote ? null : resolveDevice(db, cookies[DEVICE_COOKIE], touch ? now() : undefined),
       ]);
-      const user = session && boundToDevice(session, device) ? session : null;
+      const user = session && boundToDevice(session, tablet) ? session : null;
+      const device = deviceOf(user, tablet);
       if (!user && !device) return 'unauthorized';
       if (remote && user?.role !== 'producer') return 'forbidden';
       return { user, device };
