@@ -289,8 +289,30 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     const refund = (await salesList()).find((s) => s.kind === 'refund');
     expect(refund.number).toBe(2);
     expect(refund.totalCents).toBe(-320);
-    // The keyboard is on « Valider » (it was left on the page's body, and Enter did nothing): Enter goes back.
+    // The keyboard is on « Valider » (it was left on the page's body, and Enter did nothing).
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Valider');
+    // The refund's receipt, for the customer (nothing was printed nor offered: found by a walk).
+    const prints = path.join(shop.dataDir, 'prints');
+    const receipts = () => fs.readdirSync(prints).filter((f) => f.endsWith('-receipt.bin') || f.endsWith('-duplicate.bin'));
+    /** The receipt printed since `before` (a list of files): its text. */
+    const newReceipt = async (before: string[]) => {
+      await expect.poll(() => receipts().length, { timeout: 10_000 }).toBe(before.length + 1);
+      return decodeEscPos(
+        fs.readFileSync(
+          path.join(
+            prints,
+            receipts().find((f) => !before.includes(f))!,
+          ),
+        ),
+      ).text;
+    };
+    const receiptsBefore = receipts();
+    await page.getByTestId('refund-print').click();
+    await expect.poll(() => page.getByTestId('refund-print-said').textContent()).toBe('Ticket de remboursement envoyé à l’imprimante.');
+    const refundPaper = await newReceipt(receiptsBefore);
+    expect(refundPaper).toContain('REMBOURSEMENT');
+    expect(refundPaper).toMatch(/Ticket n° 2 /);
+    await page.getByRole('button', { name: 'Valider' }).focus();
     await page.keyboard.press('Enter');
     // The same receipt again: the beer says it was refunded and cannot be again; the rest still can (a newcomer
     // refunded a line twice, the till said « rendus », then the server refused the second refund).
@@ -302,6 +324,14 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     expect(await page.getByLabel('Quantité à rembourser : Bière blonde').isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Tout rembourser : Bière blonde' }).isDisabled()).toBe(true);
     expect(await page.getByLabel('Quantité à rembourser : Pain de campagne').isDisabled()).toBe(false);
+    // The ticket found is printed again for a customer who lost theirs: a numbered duplicate (the till had no
+    // way to it: found by a walk).
+    const before = receipts();
+    await page.getByTestId('reprint').click();
+    await expect.poll(() => page.getByTestId('reprint-said').textContent()).toBe('Duplicata n° 1 envoyé à l’imprimante.');
+    const copy = await newReceipt(before);
+    expect(copy).toContain('DUPLICATA');
+    expect(copy).toMatch(/Ticket n° 1 /);
     await page.getByRole('button', { name: 'Annuler' }).first().click();
   });
 

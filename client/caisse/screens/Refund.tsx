@@ -17,6 +17,8 @@ import { till, lang, t, eur, kg, METHODS, errorText, methodName } from '../ui.ts
  */
 
 interface Done {
+  /** The refund's own id: its receipt is printed from it. */
+  id: string;
   number: number;
   seq: number;
   /** Recorded by the server; still in the outbox (the network dropped while it was sent); refused. */
@@ -102,7 +104,8 @@ export function RefundScreen({ s }: { s: TillState }) {
   // presses away from the form, found by a walk).
   const form = useRef<HTMLElement>(null);
   useEffect(() => {
-    if (refunded) form.current?.querySelector<HTMLElement>('input:not([disabled]), button:not([disabled])')?.focus();
+    if (refunded)
+      form.current?.querySelector<HTMLElement>('.refund-lines input:not([disabled]), .refund-lines button:not([disabled])')?.focus();
   }, [picked, refunded]);
   const pick = (x: SaleView) => {
     setPicked(x);
@@ -175,7 +178,7 @@ export function RefundScreen({ s }: { s: TillState }) {
         },
       }));
       await till.outbox.kick();
-      setDone({ number: item.number, seq: item.seq, ...(await outcomeOf(item.seq)) });
+      setDone({ id, number: item.number, seq: item.seq, ...(await outcomeOf(item.seq)) });
     } catch (e) {
       setError(errorText(e));
     }
@@ -201,6 +204,17 @@ export function RefundScreen({ s }: { s: TillState }) {
             <div role="alert">
               <h2 data-testid="refund-refused">{t('till.refund.refused', { n: done.number, message: done.message ?? '' })}</h2>
             </div>
+          )}
+          {/* The customer's proof of the money given back (nothing was printed nor offered: found by a walk). */}
+          {done.state === 'sent' && (
+            <PrintButton
+              label={t('till.refund.print')}
+              testid="refund-print"
+              print={async () => {
+                await call(salesApi.receipt, { params: { id: done.id } });
+                return t('till.refund.printed');
+              }}
+            />
           )}
           <button ref={ok} class="primary big" onClick={() => till.set({ screen: 'sell' })}>
             {t('till.ok')}
@@ -240,6 +254,14 @@ export function RefundScreen({ s }: { s: TillState }) {
       </section>
       {picked && (
         <section ref={form}>
+          {/* A ticket found here is also printed again, for a customer who lost theirs: a numbered DUPLICATA,
+              logged (the till had no way to it: found by a walk). */}
+          <PrintButton
+            key={picked.id}
+            label={t('till.refund.reprint', { n: picked.number })}
+            testid="reprint"
+            print={async () => t('till.refund.reprinted', { copy: (await call(salesApi.reprint, { params: { id: picked.id } })).copy })}
+          />
           <ul class="refund-lines">
             {lines.map((l) => {
               const share = l.quantity === 0;
@@ -363,5 +385,37 @@ export function RefundScreen({ s }: { s: TillState }) {
         </p>
       )}
     </main>
+  );
+}
+
+/** A button that prints, then says what it did (or why it could not) beside it. */
+function PrintButton({ label, testid, print }: { label: string; testid: string; print: () => Promise<string> }) {
+  const [said, setSaid] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <p class="print-again">
+      <button
+        class="secondary"
+        data-testid={testid}
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            setSaid({ ok: true, text: await print() });
+          } catch (e) {
+            setSaid({ ok: false, text: errorText(e) });
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {label}
+      </button>{' '}
+      {said && (
+        <span role={said.ok ? 'status' : 'alert'} class={said.ok ? 'ok' : 'error'} data-testid={`${testid}-said`}>
+          {said.text}
+        </span>
+      )}
+    </p>
   );
 }
