@@ -57,7 +57,7 @@ export const configSchema = z
      */
     TICKET_WRITER: z.enum(['thread', 'inline']).default('thread'),
     /** How late a cash-drawer pulse may still open the drawer (after the sale, or once the printer is back). */
-    DRAWER_MAX_DELAY_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    DRAWER_MAX_DELAY_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
     /**
      * The address customers' phones reach the shop at (`https://caisse.halles-castres.fr`): printed in the
      * receipts' QR codes and the producers' invitation links. Unset: the address the tablet used.

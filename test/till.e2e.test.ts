@@ -385,6 +385,10 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
       await page.getByTestId('pay-total').waitFor();
       await page.keyboard.press('Enter'); // the amount due, in cash
       await expect.poll(() => page.getByTestId('ticket-state').textContent()).toContain('sur la tablette');
+      // Cash taken offline: no pulse reaches the drawer, the cashier is told to use its key (found by a walk).
+      expect(await page.getByTestId('drawer-key').textContent()).toBe(
+        'Hors ligne : le tiroir ne s’ouvre pas tout seul, ouvrez-le avec sa clé.',
+      );
       // The last customer wants a printed receipt: a print job queued behind the tickets, not a ticket.
       await page.keyboard.press(i === 2 ? '1' : '3');
     }

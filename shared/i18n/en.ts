@@ -43,6 +43,7 @@ export const en: TillCatalogue = {
   'till.done.change': 'Change',
   'till.done.received': 'Received {amount}',
   'till.done.voucherKept': 'Meal voucher: {amount} not given back (no change on a meal voucher).',
+  'till.done.drawerKey': 'Offline: the drawer does not open by itself, open it with its key.',
   'till.done.noChange': 'No change due',
   'till.done.queued': 'Ticket #{n} kept on the tablet; it goes to the server as soon as it can.',
   'till.done.stored': 'Ticket #{n} recorded.',

@@ -46,6 +46,7 @@ export const fr = {
   'till.done.change': 'À rendre',
   'till.done.received': 'Reçu {amount}',
   'till.done.voucherKept': 'Titre-restaurant : {amount} non rendus (pas de monnaie sur un titre-restaurant).',
+  'till.done.drawerKey': 'Hors ligne : le tiroir ne s’ouvre pas tout seul, ouvrez-le avec sa clé.',
   'till.done.noChange': 'Pas de monnaie à rendre',
   'till.done.queued': 'Ticket n° {n} gardé sur la tablette : il part au serveur dès que possible.',
   'till.done.stored': 'Ticket n° {n} enregistré.',

@@ -44,6 +44,12 @@ export function DoneScreen({ s }: { s: TillState }) {
           </div>
         )}
         <p data-testid="ticket-state">{queued ? t('till.done.queued', { n: f.number }) : t('till.done.stored', { n: f.number })}</p>
+        {/* Offline, no pulse reaches the printer: the drawer opens with its key (and the pulse, late, is dropped). */}
+        {queued && f.cash && !f.training && (
+          <p class="banner" role="status" data-testid="drawer-key">
+            {t('till.done.drawerKey')}
+          </p>
+        )}
         {!!f.kitchenDishes && (
           // Where the dishes are: the kitchen has them once the server has the ticket (server/restaurant/counter.ts).
           <p class={f.training || queued ? 'banner' : 'muted'} data-testid="kitchen-state" role="status">
