@@ -84,6 +84,19 @@ export function beyondLimit(amountCents: number, baseCents: number, limitBp: num
   return Math.abs(amountCents) > Math.round((Math.abs(baseCents) * limitBp) / 10_000);
 }
 
+/**
+ * How far a ticket is from the catalogue's prices, in cents: each line's distance from its price at the
+ * catalogue (its discount, a manual price lower or higher), and the ticket's discount. What a manager's
+ * discount approval covers (server/auth/approval.ts): the ticket may be that far, not farther.
+ */
+export function deviationCents(priced: PricedTicket, catalogueGross: readonly number[]): number {
+  let sum = Math.abs(priced.discount);
+  priced.lines.forEach((pl, i) => {
+    sum += Math.abs(catalogueGross[i]! - (pl.gross - pl.lineDiscount));
+  });
+  return sum;
+}
+
 export function letOffBeyondLimit(priced: PricedTicket, catalogueGross: readonly number[], limitBp: number): boolean {
   let catalogue = 0;
   let paid = -priced.discount;

@@ -106,7 +106,7 @@ describe('users and access', () => {
     expect((await manager.put('/api/auth/pin', { current: password, pin: '6174' })).status).toBe(204);
     // The new PIN approves at a cashier's till, as this manager; the session is kept (a PIN is not a login secret).
     const { client: cashier } = await aUser(shop, 'cashier');
-    const approved = await cashier.post('/api/auth/approve', { pin: '6174', purpose: 'discount' });
+    const approved = await cashier.post('/api/auth/approve', { pin: '6174', purpose: 'discount', amountCents: 500 });
     expect(approved.status).toBe(200);
     expect(approved.body.approver).toMatchObject({ id, role: 'manager' });
     expect((await manager.get('/api/auth/me')).status).toBe(200);

@@ -111,7 +111,11 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
     const producer = await move(till, { kind: 'out', reason: 'producer_payment', amountCents: 1000, producerId });
     expect(producer.status).toBe(422);
     expect(producer.body.error.message).toBe('Payer un producteur en espèces demande le code d’un gérant.');
-    const { approval } = (await till.post('/api/auth/approve', { pin: '9876', purpose: 'drawer' })).body;
+    // The manager approves 30,00 €: the till may not take more with it (a PIN typed for 60 € out took 5 000 €
+    // out: found by an independent check).
+    const { approval } = (await till.post('/api/auth/approve', { pin: '9876', purpose: 'drawer', amountCents: 3000 })).body;
+    const more = await move(till, { kind: 'out', reason: 'producer_payment', amountCents: 3001, producerId, approval });
+    expect([more.status, more.body.error.fields[0].field]).toEqual([422, 'approval']);
     const approved = await move(till, { kind: 'out', reason: 'producer_payment', amountCents: 3000, producerId, approval });
     expect(approved.status, JSON.stringify(approved.body)).toBe(201);
     expect(approved.body).toMatchObject({ approvedBy: 'Cheffe', producerName: 'Fournil' });
@@ -224,7 +228,7 @@ describe('the cash drawer: float, cash in, cash out, and the Z that expects them
       move(till, { kind: 'out', reason: 'petty_purchase', amountCents, ...extra });
     const plain = (r: any) => [r.status, r.body.error?.fields.map((f: any) => [f.field, f.reason.replace(/[\u00a0\u202f]/g, ' ')])];
     // 100 € out with the manager's PIN: vouched for, it leaves the day's 50 € whole.
-    const { approval } = (await till.post('/api/auth/approve', { pin: '9876', purpose: 'drawer' })).body;
+    const { approval } = (await till.post('/api/auth/approve', { pin: '9876', purpose: 'drawer', amountCents: 10000 })).body;
     const vouched = await out(10000, { approval });
     expect(vouched.status, JSON.stringify(vouched.body)).toBe(201);
     // Five outs of 20 € sent at once: two fit in the 50 €, three wait for a manager.

@@ -85,8 +85,18 @@ describe('discounts beyond what a cashier may give alone', () => {
   });
 
   it('takes it with a manager’s approval given on this till, and records who approved', async () => {
-    expect((await till.post('/api/auth/approve', { pin: '9999', purpose: 'discount' })).status).toBe(401);
-    const ok = await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' });
+    expect((await till.post('/api/auth/approve', { pin: '9999', purpose: 'discount', amountCents: 300 })).status).toBe(401);
+    // An approval covers what the manager was shown, not more (one discount approval covered 100 % off 1 290 € of
+    // goods: found by an independent check): 2,00 approved, the ticket lets 3,00 off.
+    const small = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount', amountCents: 200 })).body.approval as string;
+    const beyond = await till.post('/api/sales', ticket({ discountApproval: small }));
+    expect([beyond.status, beyond.body.error.fields.at(-1)]).toEqual([
+      422,
+      { field: 'discountApproval', reason: 'validation invalide ou expirée' },
+    ]);
+    number--;
+    // 3,00 off 2 × 10,00 is what this ticket lets off: approved as such.
+    const ok = await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount', amountCents: 300 });
     expect(ok.status).toBe(200);
     expect(ok.body.approver.id).toBe(managerId);
     const res = await till.post('/api/sales', ticket({ discountApproval: ok.body.approval }));
@@ -99,10 +109,10 @@ describe('discounts beyond what a cashier may give alone', () => {
     expect(again.body.error.fields.at(-1)).toEqual({ field: 'discountApproval', reason: 'validation invalide ou expirée' });
     number--;
     // One given for a large cash payment does not approve a discount either.
-    const forCash = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'cash' })).body.approval as string;
+    const forCash = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'cash', amountCents: 500 })).body.approval as string;
     expect((await till.post('/api/sales', ticket({ discountApproval: forCash }, 500, 0))).status).toBe(422);
     number--;
-    const fresh = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
+    const fresh = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount', amountCents: 500 })).body.approval as string;
     const second = ticket({ discountApproval: fresh }, 500, 0);
     expect((await till.post('/api/sales', second)).status).toBe(201);
     // The same ticket sent again (a till's retry) finds its own use of the approval: the replay answers.
@@ -112,7 +122,7 @@ describe('discounts beyond what a cashier may give alone', () => {
   });
 
   it('refuses a forged approval, and one given on another till', async () => {
-    const ok = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
+    const ok = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount', amountCents: 300 })).body.approval as string;
     const forged = ok.slice(0, -1) + (ok.endsWith('A') ? 'B' : 'A');
     expect((await till.post('/api/sales', ticket({ discountApproval: forged }))).status).toBe(422);
     number--;
@@ -120,7 +130,8 @@ describe('discounts beyond what a cashier may give alone', () => {
     const tablet = await aPairedTill(shop, other.body.id);
     const cashier2 = await shop.admin.post('/api/users', { displayName: 'Lou', role: 'cashier', pin: '4826' });
     expect((await tablet.post('/api/auth/pin', { tillId: other.body.id, pin: '4826', userId: cashier2.body.id })).status).toBe(200);
-    const elsewhere = (await tablet.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
+    const elsewhere = (await tablet.post('/api/auth/approve', { pin: '1357', purpose: 'discount', amountCents: 300 })).body
+      .approval as string;
     const res = await till.post('/api/sales', ticket({ discountApproval: elsewhere }));
     expect(res.status).toBe(422);
     expect(res.body.error.fields.at(-1)).toEqual({ field: 'discountApproval', reason: 'validation invalide ou expirée' });
@@ -178,9 +189,9 @@ describe('an approval left unused', () => {
   it('still approves a ticket from an outbox six days later, and no more after eight', async () => {
     const start = new Date();
     clock = start;
-    const first = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
+    const first = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount', amountCents: 300 })).body.approval as string;
     clock = new Date(start.getTime() + 1000); // a token is its time, till and purpose, signed: another second, another token
-    const second = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount' })).body.approval as string;
+    const second = (await till.post('/api/auth/approve', { pin: '1357', purpose: 'discount', amountCents: 300 })).body.approval as string;
     // Days later the cashier's session has ended: she opens the till again, then the outbox sends.
     const reopen = async () =>
       expect((await till.post('/api/auth/pin', { tillId: 1, pin: cashier.pin!, userId: cashier.id })).status).toBe(200);

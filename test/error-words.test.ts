@@ -116,12 +116,12 @@ describe('the server answers in sentences, keeping the path and code for program
   afterAll(() => shop.close());
 
   it('says what is wrong with the manager’s PIN when a refund is approved without it', async () => {
-    const empty = await till.post('/api/auth/approve', { pin: '', purpose: 'refund' });
+    const empty = await till.post('/api/auth/approve', { pin: '', purpose: 'refund', amountCents: 320 });
     expect(empty.status).toBe(400);
     // Written by hand from the issue: "Données invalides : body.pin — code PIN de 4 à 8 chiffres" before.
     expect(empty.body.error.message).toBe('Le code PIN du responsable doit comporter 4 à 8 chiffres.');
     expect(empty.body.error.fields).toEqual([{ field: 'body.pin', code: 'invalid_format', reason: 'code PIN de 4 à 8 chiffres' }]);
-    const missing = await till.post('/api/auth/approve', { purpose: 'refund' });
+    const missing = await till.post('/api/auth/approve', { purpose: 'refund', amountCents: 320 });
     expect(missing.body.error.message).toBe('Le code PIN du responsable est obligatoire.');
   });
 

@@ -176,7 +176,7 @@ describe('payment rules the law sets, enforced by the server', () => {
       { method: 'card', amountCents: 20_000 },
     ]);
     expect(split.status).toBe(201);
-    const approval = await till.post('/api/auth/approve', { pin: '9876', purpose: 'cash' });
+    const approval = await till.post('/api/auth/approve', { pin: '9876', purpose: 'cash', amountCents: 120_000 });
     expect(approval.status).toBe(200);
     const ok = await sell(lines, 120_000, [{ method: 'cash', amountCents: 120_000 }], { cashApproval: approval.body.approval });
     expect(ok.status).toBe(201);

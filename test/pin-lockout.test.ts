@@ -169,12 +169,14 @@ describe('guesses sent at once (issue 19 item 3)', () => {
     expect((await pinLogin(tablet, cashier.id, cashier.pin)).status).toBe(200);
     const before = (await events('auth.pin_failed')).length;
     const replies = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => tablet.post('/api/auth/approve', { pin: String(5000 + i), purpose: 'discount' })),
+      Array.from({ length: 40 }, (_, i) =>
+        tablet.post('/api/auth/approve', { pin: String(5000 + i), purpose: 'discount', amountCents: 100 }),
+      ),
     );
     expect((await events('auth.pin_failed')).length - before).toBe(5);
     expect(replies.filter((r) => r.status === 200)).toHaveLength(0);
     // The tablet's anonymous pad is locked now, even for the manager's right PIN…
-    expect((await tablet.post('/api/auth/approve', { pin: '9999', purpose: 'discount' })).status).toBe(429);
+    expect((await tablet.post('/api/auth/approve', { pin: '9999', purpose: 'discount', amountCents: 100 })).status).toBe(429);
     // …but the manager, named on the lock screen, still logs in.
     const manager = (await shop.admin.get('/api/users')).body.find((u: any) => u.displayName === 'Gérant');
     expect((await pinLogin(await aPairedTill(shop, 1), manager.id, '9999')).status).toBe(200);
@@ -231,8 +233,8 @@ describe('approvals answer alike (issue 19 item 1)', () => {
     const cashier = await aCashier('Approbation');
     const tablet = await aPairedTill(shop, 1);
     expect((await pinLogin(tablet, cashier.id, cashier.pin)).status).toBe(200);
-    const right = await tablet.post('/api/auth/approve', { pin: '9999', purpose: 'discount' });
-    const wrong = await tablet.post('/api/auth/approve', { pin: '9998', purpose: 'discount' });
+    const right = await tablet.post('/api/auth/approve', { pin: '9999', purpose: 'discount', amountCents: 100 });
+    const wrong = await tablet.post('/api/auth/approve', { pin: '9998', purpose: 'discount', amountCents: 100 });
     expect([right.status, wrong.status]).toEqual([401, 401]);
     expect(right.body.error.message).toBe(wrong.body.error.message);
     const named = (await events('auth.locked_pin_refused')).filter((e) => e.userId === manager.id);

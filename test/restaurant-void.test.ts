@@ -64,8 +64,12 @@ describe('cancelling a dish already sent, and the training till', () => {
     expect(refused.body.error.message).toContain('30,00');
     const forged = await op({ kind: 'void', lineId: cote.id, version: cote.version, reason: 'client parti', approval: 'v1.1.1.1.xxx' });
     expect(forged.status).toBe(422);
-    expect((await waiter.post('/api/auth/approve', { pin: '0000', purpose: 'void' })).status).toBe(401);
-    const approved = await waiter.post('/api/auth/approve', { pin: '9753', purpose: 'void' });
+    expect((await waiter.post('/api/auth/approve', { pin: '0000', purpose: 'void', amountCents: 4800 })).status).toBe(401);
+    // The approval covers the dishes the manager was shown: 30,00 € approved does not cancel the 48,00 € steak.
+    const less = await waiter.post('/api/auth/approve', { pin: '9753', purpose: 'void', amountCents: 3000 });
+    const short = await op({ kind: 'void', lineId: cote.id, version: cote.version, reason: 'client parti', approval: less.body.approval });
+    expect([short.status, short.body.error.fields[0].field]).toEqual([422, 'approval']);
+    const approved = await waiter.post('/api/auth/approve', { pin: '9753', purpose: 'void', amountCents: 4800 });
     expect(approved.status).toBe(200);
     const ok = await op({ kind: 'void', lineId: cote.id, version: cote.version, reason: 'client parti', approval: approved.body.approval });
     expect(ok.status).toBe(201);

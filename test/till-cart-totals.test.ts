@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addProduct, cartTotals, letOffBeyond, priceCart, removeLine, type Cart, type CartLine } from '../client/caisse/cart.ts';
+import {
+  addProduct,
+  approvalCents,
+  approvalCovers,
+  cartTotals,
+  letOffBeyond,
+  priceCart,
+  removeLine,
+  type Cart,
+  type CartLine,
+} from '../client/caisse/cart.ts';
 import type { Product } from '../client/caisse/catalog.ts';
 
 // The till's list works out a scan's figures from the last cart's: whatever the cashier does in whatever
@@ -106,5 +116,23 @@ describe('the cart’s line keys', () => {
     const added = addProduct(kept, loaf);
     expect(added.lines.map((l) => l.key)).toEqual([900_001, 900_002, 900_003]);
     expect(removeLine(added, 900_003).lines.map((l) => l.key)).toEqual([900_001, 900_002]);
+  });
+});
+
+describe('what a manager’s discount approval covers on the till', () => {
+  it('measures the cart as the server does, and asks again once more is let off', () => {
+    // 2 × 10,00 with 2,00 off the line, then 1,80 off the ticket: 3,80 € let off the catalogue's prices.
+    const cart: Cart = { lines: [line(1000, 2, 200)], discountCents: 180 };
+    expect(approvalCents(cart)).toBe(380);
+    // A manual price: 0,01 € for a 45,00 € scarf is 44,99 € let off; raised to 50,00 €, 5,00 € away from it.
+    const scarf = (price: number): CartLine => ({ ...line(price, 1, 0), cataloguePriceCents: 4500, manualReason: 'abîmé' });
+    expect(approvalCents({ lines: [scarf(1)], discountCents: 0 })).toBe(4499);
+    expect(approvalCents({ lines: [scarf(5000)], discountCents: 0 })).toBe(500);
+    // Approved at 3,80 €: covered as it is; 0,50 € more off the ticket is not (the server would refuse the ticket
+    // once paid).
+    const approved = { ...cart, approval: 'v3.token', approvalCents: 380 };
+    expect(approvalCovers(approved)).toBe(true);
+    expect(approvalCovers({ ...approved, discountCents: 230 })).toBe(false);
+    expect(approvalCovers(cart)).toBe(false);
   });
 });

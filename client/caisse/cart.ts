@@ -1,4 +1,4 @@
-import { letOffBeyondLimit, PricingError, priceLine, priceTicket, type PricedTicket } from '../../shared/sales.ts';
+import { deviationCents, letOffBeyondLimit, PricingError, priceLine, priceTicket, type PricedTicket } from '../../shared/sales.ts';
 import type { Product } from './catalog.ts';
 import { weighedPrice, type Cents, type Grams } from '../../shared/money.ts';
 import { withOptions } from '../../shared/text.ts';
@@ -31,6 +31,8 @@ export interface Cart {
   discountCents: number;
   /** A manager's signed approval for discounts above the cashier's limit (checked by the server). */
   approval?: string;
+  /** What that approval covers (`approvalCents` of the cart when it was given): more needs another. */
+  approvalCents?: number;
 }
 
 export const emptyCart = (): Cart => ({ lines: [], discountCents: 0 });
@@ -206,12 +208,27 @@ export function saleLines(cart: Cart) {
 export function letOffBeyond(cart: Cart, limitBp: number): boolean {
   const priced = priceCart(cart);
   if ('error' in priced) return false;
-  const catalogueGross = cart.lines.map((l, i) => {
+  return letOffBeyondLimit(priced, catalogueGrossOf(cart, priced), limitBp);
+}
+
+/** Each line at the catalogue's price (a manual price's catalogue price; any other line as priced). */
+function catalogueGrossOf(cart: Cart, priced: PricedTicket): number[] {
+  return cart.lines.map((l, i) => {
     if (!isManualPrice(l)) return priced.lines[i]!.gross;
     const price = l.cataloguePriceCents ?? l.unitPriceCents;
     return l.unit === 'kg' ? weighedPrice(price as Cents, l.quantity as Grams) : price * l.quantity;
   });
-  return letOffBeyondLimit(priced, catalogueGross, limitBp);
+}
+
+/** What a manager approves for this cart, as the server measures it (`deviationCents`): all it is let off. */
+export function approvalCents(cart: Cart): number {
+  const priced = priceCart(cart);
+  return 'error' in priced ? 0 : deviationCents(priced, catalogueGrossOf(cart, priced));
+}
+
+/** Whether the cart's approval still covers it (a discount added since asks for another). */
+export function approvalCovers(cart: Cart): boolean {
+  return cart.approval !== undefined && approvalCents(cart) <= (cart.approvalCents ?? Infinity);
 }
 
 /** A line at a price the cashier set in the line editor (neither the catalogue's nor its scale label's). */

@@ -431,7 +431,11 @@ function LineDialog({ order, line, onClose }: { order: OrderView; line: OrderLin
                   let approval: string | undefined;
                   if (needsManager) {
                     try {
-                      approval = (await call(authApi.approve, { body: { pin: managerPin, purpose: 'void' } })).approval;
+                      approval = (
+                        await call(authApi.approve, {
+                          body: { pin: managerPin, purpose: 'void', amountCents: cancelled * line.unitPriceCents },
+                        })
+                      ).approval;
                     } catch (err) {
                       setPinError(isOffline(err) ? t('error.network') : t('salle.void.approvalWrong'));
                       return;

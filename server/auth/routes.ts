@@ -50,7 +50,7 @@ export const authRoutes = [
       );
       return {
         approver: { id: approver.id, displayName: approver.displayName, role: approver.role },
-        approval: await issueApproval(ctx.db, approver.id, ctx.device!.tillId, now, body.purpose),
+        approval: await issueApproval(ctx.db, approver.id, ctx.device!.tillId, now, body.purpose, body.amountCents),
       };
     },
   }),

@@ -103,7 +103,11 @@ export async function recordCashMovement(
       if (needs) {
         approvedBy =
           tillId !== null && actor.tillId !== null
-            ? await checkApproval(trx, body.approval, tillId, at, now, { purpose: 'drawer', subject: `drawer:${body.id}` })
+            ? await checkApproval(trx, body.approval, tillId, at, now, {
+                purpose: 'drawer',
+                subject: `drawer:${body.id}`,
+                amountCents: body.amountCents,
+              })
             : null;
         if (approvedBy === null) {
           const eur = (c: number) => formatEuros(c as Cents);

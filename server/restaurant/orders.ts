@@ -229,7 +229,11 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
         let approvedBy: number | null = null;
         if (voidApprovalCents > 0 && cancelledInAll > voidApprovalCents) {
           approvedBy = actor.tillId
-            ? await checkApproval(trx, op.approval, actor.tillId, new Date(op.at), now, { purpose: 'void', subject: `void:${op.id}` })
+            ? await checkApproval(trx, op.approval, actor.tillId, new Date(op.at), now, {
+                purpose: 'void',
+                subject: `void:${op.id}`,
+                amountCents: worth,
+              })
             : null;
           if (approvedBy === null)
             throw new Unprocessable(

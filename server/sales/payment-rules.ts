@@ -77,6 +77,7 @@ export async function checkPaymentRules(trx: Trx, t: PaymentRulesInput): Promise
     const approver = await checkApproval(trx, t.cashApproval, t.tillId, t.createdAt, t.now, {
       purpose: 'cash',
       subject: `sale:${t.saleId}`,
+      amountCents: cashPaid,
     });
     if (approver === null)
       throw new Unprocessable(

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { MAX_NUMBER_AHEAD, MAX_TICKET_NUMBER, type SaleBody } from '../../shared/api/sales.ts';
 import { isUniqueViolation } from '../../db/engine.ts';
-import { beyondLimit, letOffBeyondLimit, PricingError, priceTicket, settle } from '../../shared/sales.ts';
+import { beyondLimit, deviationCents, letOffBeyondLimit, PricingError, priceTicket, settle } from '../../shared/sales.ts';
 import { vatBreakdown, type BasisPoints, type Cents, type VatRow } from '../../shared/money.ts';
 import { businessDay } from '../../shared/time.ts';
 import { cachedRows, insertSql, marks, rawRows, rawRun } from '../../db/raw.ts';
@@ -359,6 +359,11 @@ async function recordSaleIn(
         approvedBy = await checkApproval(trx, body.discountApproval, till.id, createdAt, ctx.now, {
           purpose: 'discount',
           subject: `sale:${body.id}`,
+          // Everything let off the catalogue's prices (shared/sales.ts): what the manager approved, at most.
+          amountCents: deviationCents(
+            priced,
+            priced.lines.map((pl, i) => (linePrices[i]!.source === 'manual' ? linePrices[i]!.catalogueGrossCents : pl.gross)),
+          ),
         });
         if (approvedBy === null) {
           throw new Unprocessable(

@@ -54,6 +54,11 @@ export const approveBody = z
     pin: z.string().regex(/^\d{4,8}$/, 'code PIN de 4 à 8 chiffres'),
     /** What the approval is for: the token it gives is good for that only, once. */
     purpose: z.enum(['discount', 'cash', 'drawer', 'void', 'refund']),
+    /**
+     * What the manager is shown and approves, in cents: the cash out, the ticket's discounts (everything let off
+     * the catalogue's prices), the dishes cancelled, the cash paid. The operation may amount to that, not more.
+     */
+    amountCents: z.number().int().min(0).max(100_000_000),
   })
   .strict();
 

@@ -62,7 +62,9 @@ export function DrawerScreen({ s }: { s: TillState }) {
     if (needsManager && !pin) return setError(t('till.drawer.needsManager'));
     setBusy(true);
     try {
-      const approval = needsManager ? (await call(authApi.approve, { body: { pin, purpose: 'drawer' } })).approval : undefined;
+      const approval = needsManager
+        ? (await call(authApi.approve, { body: { pin, purpose: 'drawer', amountCents: cents } })).approval
+        : undefined;
       const m = await till.recordCash({
         kind,
         reason: reason as CashMovementView['reason'],

@@ -154,7 +154,9 @@ export function PayScreen({ s }: { s: TillState }) {
   const confirmCash = async () => {
     if (cashPending === null) return;
     try {
-      const { approval, approver } = await call(authApi.approve, { body: { pin, purpose: 'cash' } });
+      // The cash paid in all, this payment with those taken already: what the manager approves.
+      const amountCents = cashPending + s.payments.filter((p) => p.method === 'cash').reduce((sum, p) => sum + p.amountCents, 0);
+      const { approval, approver } = await call(authApi.approve, { body: { pin, purpose: 'cash', amountCents } });
       till.addPayment({ method: 'cash', amountCents: cashPending }, approval);
       setCashPending(null);
       setDigits('');

@@ -144,7 +144,7 @@ export function RefundScreen({ s }: { s: TillState }) {
       };
       if (!/^\d{4,8}$/.test(pin)) return again(t('till.refund.pinFormat'));
       try {
-        await call(authApi.approve, { body: { pin, purpose: 'refund' } });
+        await call(authApi.approve, { body: { pin, purpose: 'refund', amountCents: Math.abs(total) } });
       } catch (e) {
         return again(errorText(e));
       }

@@ -3,7 +3,7 @@ import { Modal } from '../../Modal.tsx';
 import { parseEuros, typedWeight, weighedPrice, type Cents, type Grams } from '../../../../shared/money.ts';
 import { call } from '../../../api.ts';
 import { authApi } from '../../../../shared/api/auth.ts';
-import { letOffBeyond, removeLine, updateLine, type CartLine } from '../../cart.ts';
+import { approvalCents, approvalCovers, letOffBeyond, removeLine, updateLine, type CartLine } from '../../cart.ts';
 import { beyondLimit } from '../../../../shared/sales.ts';
 import type { Product } from '../../catalog.ts';
 import { type TillState } from '../../till.ts';
@@ -212,17 +212,18 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
     });
     // With the ticket's discount and the other lines', beyond the limit in all (a manager's approval already
     // on the ticket covers it).
-    const cumulativeOver = !s.cart.approval && letOffBeyond(updated, limitBp);
+    const cumulativeOver =
+      !approvalCovers({ ...updated, approval: s.cart.approval, approvalCents: s.cart.approvalCents }) && letOffBeyond(updated, limitBp);
     if (!isManager && (discountOver || priceOver || cumulativeOver)) {
       if (!pin) return setError(t(priceOver ? 'till.price.needsManager' : 'till.discount.needsManager', { limit: limitBp / 100 }));
       try {
-        approval = (await call(authApi.approve, { body: { pin, purpose: 'discount' } })).approval;
+        approval = (await call(authApi.approve, { body: { pin, purpose: 'discount', amountCents: approvalCents(updated) } })).approval;
       } catch (e) {
         setPin('');
         return setError(errorText(e));
       }
     }
-    till.setCart(approval ? { ...updated, approval } : updated);
+    till.setCart(approval ? { ...updated, approval, approvalCents: approvalCents(updated) } : updated);
     onClose();
   };
   return (
@@ -325,12 +326,14 @@ export function TicketDiscount({ s, subtotal, onClose }: { s: TillState; subtota
     if (!(cents >= 0) || cents > subtotal) return setError(t('till.discount.bad'));
     if (
       !isManager &&
-      (beyondLimit(cents, subtotal, limitBp) || (!s.cart.approval && letOffBeyond({ ...s.cart, discountCents: cents }, limitBp)))
+      (beyondLimit(cents, subtotal, limitBp) ||
+        (!approvalCovers({ ...s.cart, discountCents: cents }) && letOffBeyond({ ...s.cart, discountCents: cents }, limitBp)))
     ) {
       if (!pin) return setError(t('till.discount.needsManager', { limit: limitBp / 100 }));
       try {
-        const { approval } = await call(authApi.approve, { body: { pin, purpose: 'discount' } });
-        till.setCart({ ...s.cart, discountCents: cents, approval });
+        const amountCents = approvalCents({ ...s.cart, discountCents: cents });
+        const { approval } = await call(authApi.approve, { body: { pin, purpose: 'discount', amountCents } });
+        till.setCart({ ...s.cart, discountCents: cents, approval, approvalCents: amountCents });
       } catch (e) {
         setPin('');
         return setError(errorText(e));
