@@ -167,6 +167,32 @@ describe('cancelling a dish already sent, and the training till', () => {
     );
   });
 
+  // Found by an independent check: an order with nothing left to pay (opened by mistake, every dish cancelled)
+  // kept its table taken for good; the only way out was merging it into another table.
+  it('frees the table of an order with nothing to pay, and only then', async () => {
+    const admin = shop.admin;
+    const room = (await admin.post('/api/rooms', { name: 'Terrasse' })).body.id;
+    const t9 = (await admin.post(`/api/rooms/${room}/tables`, { name: '9', seats: 2 })).body.id as number;
+    const o = uuidv7();
+    expect((await op({ kind: 'open', tableId: t9, covers: 2 }, waiter, o)).status).toBe(201);
+    const line = uuidv7();
+    expect((await op({ kind: 'add', lineId: line, productId: bread, quantity: 1 }, waiter, o)).status).toBe(201);
+    // A dish not sent yet: removed first.
+    const unsent = await op({ kind: 'close' }, waiter, o);
+    expect([unsent.status, unsent.body.error?.fields]).toEqual([422, [{ field: 'kind', reason: 'articles pas encore envoyés' }]]);
+    expect((await op({ kind: 'send' }, waiter, o)).status).toBe(201);
+    // Sent: 1,50 € to pay.
+    const owed = await op({ kind: 'close' }, waiter, o);
+    expect([owed.status, owed.body.error?.fields]).toEqual([422, [{ field: 'kind', reason: 'il reste 150 centimes à régler' }]]);
+    const sent = ((await waiter.get(`/api/orders/${o}`)).body.lines as { id: string; version: number }[])[0]!;
+    expect((await op({ kind: 'void', lineId: sent.id, version: sent.version, reason: 'client parti' }, waiter, o)).status).toBe(201);
+    const closed = await op({ kind: 'close' }, waiter, o);
+    expect([closed.status, closed.body.order.status]).toEqual([201, 'cancelled']);
+    // The table is free for the next guests, and no longer among the open orders.
+    expect(((await waiter.get('/api/orders')).body as { id: string }[]).some((x) => x.id === o)).toBe(false);
+    expect((await op({ kind: 'open', tableId: t9, covers: 2 }, waiter, uuidv7())).status).toBe(201);
+  });
+
   it('takes no real order from a till in training mode', async () => {
     const training = (await shop.admin.post('/api/tills', { outlet: 'restaurant', name: 'Formation' })).body.id;
     expect((await shop.admin.patch(`/api/tills/${training}`, { trainingMode: true })).status).toBe(200);

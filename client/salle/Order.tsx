@@ -7,7 +7,7 @@ import type { TillState } from '../caisse/till.ts';
 import { eur, t, till, useKeys } from '../caisse/ui.tsx';
 import { authApi } from '../../shared/api/auth.ts';
 import { call, isOffline } from '../api.ts';
-import { nextCourse, type SalleState, type View } from './salle.ts';
+import { leftOf, nextCourse, type SalleState, type View } from './salle.ts';
 import { Modal } from '../caisse/Modal.tsx';
 import { ModifierDialog } from '../caisse/ModifierDialog.tsx';
 import { ReadyDishes } from './Ready.tsx';
@@ -602,6 +602,20 @@ function MoreDialog({ order, onClose }: { order: OrderView; onClose: () => void 
           >
             {order.mode === 'takeaway' ? t('salle.mode.onSite') : t('salle.mode.takeaway')}
           </button>
+          {/* Nothing to pay, nothing to send (opened by mistake, every dish cancelled): the table is freed; it
+              stayed taken for good, there was no way out but merging it into another. */}
+          {order.lines.every((l) => l.status !== 'new' && leftOf(l) === 0) && (
+            <button
+              data-testid="close-empty"
+              onClick={() => {
+                void salle.act(order.id, { kind: 'close' });
+                onClose();
+                salle.go({ kind: 'floor' });
+              }}
+            >
+              {t('salle.closeEmpty')}
+            </button>
+          )}
           <button onClick={onClose}>{t('salle.close')}</button>
         </div>
       </div>

@@ -20,6 +20,7 @@ export type EventKind =
   | 'order.voided'
   | 'order.transferred'
   | 'order.closed'
+  | 'order.closed_empty'
   | 'order.share_paid'
   | 'order.moved'
   | 'order.merged'

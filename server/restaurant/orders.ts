@@ -347,6 +347,29 @@ export async function applyOp(db: Kysely<Database>, orderId: string, op: OrderOp
         });
         break;
       }
+      case 'close': {
+        // Nothing to pay and nothing waiting to be sent: the table is freed (an order opened by mistake, or
+        // whose dishes were all cancelled, kept its table taken for good: found by an independent check).
+        const lines = await trx.selectFrom('order_lines').select(['status']).where('order_id', '=', orderId).execute();
+        if (lines.some((l) => l.status === 'new'))
+          throw new Unprocessable('Des articles ne sont pas encore envoyés : retirez-les d’abord.', [
+            { field: 'kind', reason: 'articles pas encore envoyés' },
+          ]);
+        const { leftCents } = await billOf(trx, orderId);
+        if (leftCents > 0)
+          throw new Unprocessable(`Il reste ${formatEuros(leftCents as Cents)} à régler : la table se libère en encaissant.`, [
+            { field: 'kind', reason: `il reste ${leftCents} centimes à régler` },
+          ]);
+        await trx.updateTable('orders').set({ status: 'cancelled', closed_at: now.toISOString() }).where('id', '=', orderId).execute();
+        await recordEvent(trx, {
+          kind: 'order.closed_empty',
+          userId: actor.userId,
+          subject: `order:${orderId}`,
+          data: { table: order.table_id, lines: lines.length },
+          at: now.toISOString(),
+        });
+        break;
+      }
       case 'merge': {
         if (op.fromOrderId === orderId)
           throw new Unprocessable('Une table ne se fusionne pas avec elle-même.', [{ field: 'fromOrderId', reason: 'même commande' }]);

@@ -119,6 +119,8 @@ export const orderOpSchema = z.discriminatedUnion('kind', [
     .strict(),
   z.object({ ...opBase, kind: z.literal('send') }).strict(),
   z.object({ ...opBase, kind: z.literal('fire'), course: courseSchema }).strict(),
+  /** Frees the table of an order with nothing to pay (opened by mistake, every dish cancelled): refused otherwise. */
+  z.object({ ...opBase, kind: z.literal('close') }).strict(),
   z.object({ ...opBase, kind: z.literal('covers'), covers: z.number().int().min(1).max(60) }).strict(),
   /**
    * Sur place or à emporter, changed on an open order: every line not paid yet is re-rated for it (a line

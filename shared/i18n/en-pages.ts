@@ -1062,6 +1062,7 @@ export const enPages: PagesCatalogue = {
   'event.order.fired': 'Fired',
   'event.order.voided': 'Voided',
   'event.order.transferred': 'Transferred',
+  'event.order.closed_empty': 'Table freed with nothing to pay',
   'event.order.closed': 'Closed',
   'event.order.share_paid': 'Share paid',
   'event.order.moved': 'Moved',

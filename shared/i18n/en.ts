@@ -338,6 +338,7 @@ export const en: TillCatalogue = {
   'salle.unfired.title': '{n} {n|item|items} never asked of the kitchen',
   'salle.unfired.help': 'This payment closes the table: the kitchen will not make {n|it|them} unless asked for now.',
   'salle.unfired.pay': 'Take the payment anyway',
+  'salle.closeEmpty': 'Free the table (nothing to pay)',
   'salle.bill.customTooMuch': 'Only {amount} is left to pay.',
   'till.pay.free': 'Nothing to take: record the sale at 0.00',
   'salle.layout.plan': 'Show the plan',

@@ -1070,6 +1070,7 @@ export const frPages = {
   'event.order.fired': 'Suite envoyée',
   'event.order.voided': 'Ligne annulée',
   'event.order.transferred': 'Commande transférée',
+  'event.order.closed_empty': 'Table libérée sans rien à régler',
   'event.order.closed': 'Commande réglée',
   'event.order.share_paid': 'Part d’addition payée',
   'event.order.moved': 'Lignes déplacées',

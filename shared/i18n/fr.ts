@@ -346,6 +346,7 @@ export const fr = {
   'salle.unfired.help':
     'Cette addition ferme la table : la cuisine ne {n|le|les} préparera pas si {n|il n’est|ils ne sont} pas demandé{n||s} maintenant.',
   'salle.unfired.pay': 'Encaisser quand même',
+  'salle.closeEmpty': 'Libérer la table (rien à régler)',
   'salle.bill.customTooMuch': 'Il ne reste que {amount} à payer.',
   'till.pay.free': 'Rien à encaisser : valider la vente à 0,00 €',
   'salle.layout.plan': 'Voir le plan',
