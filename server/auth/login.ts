@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
 import { Forbidden, Unauthorized } from '../errors.ts';
-import { anonymousPin, anonymousPinDay, device, limited, lockedPeople, personPassword, personPin } from './limiter.ts';
+import { anonymousPin, anonymousPinDay, device, limited, lockedPeople, personPassword, personPin, personPinDay } from './limiter.ts';
 import { recordEvent } from '../journal/events.ts';
 import { createSession } from './sessions.ts';
 import { hashSecret, verifySecret } from './secrets.ts';
@@ -117,7 +117,9 @@ async function matchPin(
   // tells nothing), and the lock is named in an event.
   const locks = input.userId === undefined ? await lockedPeople(db, now) : new Map<number, string>();
   const counters =
-    input.userId === undefined ? [anonymousPinDay(input.deviceId), person, device(input.deviceId)] : [person, device(input.deviceId)];
+    input.userId === undefined
+      ? [anonymousPinDay(input.deviceId), person, device(input.deviceId)]
+      : [personPinDay(input.userId, named?.display_name), person, device(input.deviceId)];
   const { result: match, locked } = await limited(db, counters, now, async () => {
     for (const c of candidates) {
       if (c.pin_hash && (await verifySecret(input.pin, c.pin_hash))) {
