@@ -58,6 +58,26 @@ describe('a cashier naming a manager', () => {
     expect(res.body.cashierId).not.toBe(managerId);
   });
 
+  // Found by an independent check: a ticket named another outlet's (or site's) waiter, who could never log in
+  // at this till; the inalterable ticket was booked to them.
+  it('refuses a colleague who may not work at this till, naming the cashier', async () => {
+    const outlets = (await shop.admin.get('/api/sites')).body[0].outlets as { id: number; kind: string }[];
+    const restaurant = outlets.find((o) => o.kind === 'restaurant')!.id;
+    const waiter = await shop.admin.post('/api/users', {
+      displayName: 'Serveur du restaurant',
+      role: 'waiter',
+      pin: '8642',
+      outletId: restaurant,
+    });
+    expect(waiter.status).toBe(201);
+    const res = await lea.client.post('/api/sales', sale({ cashierId: waiter.body.id }));
+    expect([res.status, res.body.error?.fields]).toEqual([
+      422,
+      [{ field: 'cashierId', reason: 'caissier inconnu, inactif ou d’une autre caisse' }],
+    ]);
+    number--;
+  });
+
   it('may still book a ticket rung offline to a colleague of the same rank', async () => {
     const camille = await aUser(shop, 'cashier');
     const res = await lea.client.post('/api/sales', sale({ cashierId: camille.id }));

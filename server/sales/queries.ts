@@ -20,7 +20,17 @@ export async function saleIdsFor(db: Db, scope: TicketScope, query: z.output<typ
 }
 
 /** A member of staff who may be named as the one who rang a ticket (active, with a PIN, a till role). */
-export async function tillStaff(db: Db, userId: number) {
+export async function tillStaff(db: Db, userId: number, tillId: number) {
+  const till = await db
+    .selectFrom('tills')
+    .innerJoin('outlets', 'outlets.id', 'tills.outlet_id')
+    .select(['tills.outlet_id', 'outlets.site_id'])
+    .where('tills.id', '=', tillId)
+    .executeTakeFirst();
+  if (!till) return undefined;
+  // Someone who may work at this till, as a PIN opens it (server/auth/login.ts): of its counter or of none, of
+  // its site or of the network (a ticket was booked to another site's waiter, who could never log in there:
+  // found by an independent check).
   return db
     .selectFrom('users')
     .select(['id', 'role'])
@@ -28,6 +38,8 @@ export async function tillStaff(db: Db, userId: number) {
     .where('active', '=', 1)
     .where('role', 'in', ['cashier', 'waiter', 'manager', 'admin'])
     .where('pin_hash', 'is not', null)
+    .where((eb) => eb.or([eb('outlet_id', 'is', null), eb('outlet_id', '=', till.outlet_id)]))
+    .where((eb) => eb.or([eb('site_id', 'is', null), eb('site_id', '=', till.site_id)]))
     .executeTakeFirst();
 }
 

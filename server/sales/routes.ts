@@ -115,7 +115,7 @@ export const salesRoutes = [
       'Record a ticket from a paired till. Idempotent by `id`: 201 the first time, 200 with the same result on a replay, 409 if the same id comes with another body; 422 if it does not add up',
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
-      const cashier = await ringingCashier(ctx.db, user, body.cashierId);
+      const cashier = await ringingCashier(ctx.db, user, body.cashierId, ctx.device!.tillId);
       const saleCtx = saleContext(ctx, cashier);
       const { created, sale } = ctx.services.tickets
         ? await ctx.services.tickets.record(ctx.db, body, saleCtx)

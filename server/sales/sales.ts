@@ -30,12 +30,13 @@ export async function ringingCashier(
   db: Db,
   loggedIn: { id: number; role: string },
   named: number | undefined,
+  tillId: number,
 ): Promise<{ id: number; role: string }> {
   if (named === undefined || named === loggedIn.id) return loggedIn;
-  const staff = await tillStaff(db, named);
+  const staff = await tillStaff(db, named, tillId);
   if (!staff)
-    throw new Unprocessable('Ticket refusé : le caissier indiqué n’est pas du personnel de caisse.', [
-      { field: 'cashierId', reason: 'caissier inconnu ou inactif' },
+    throw new Unprocessable('Ticket refusé : le caissier indiqué n’est pas du personnel de cette caisse.', [
+      { field: 'cashierId', reason: 'caissier inconnu, inactif ou d’une autre caisse' },
     ]);
   if ((RANK[staff.role] ?? 9) > (RANK[loggedIn.role] ?? 0)) return loggedIn;
   return staff;
