@@ -142,7 +142,13 @@ describe('the producer portal on a phone', { timeout: 60_000 }, () => {
       .poll(() => text(faisselle.getByRole('alert')))
       .toBe('Seuil : un nombre entier de pièces, par exemple 5 (ou rien pour aucune alerte).');
     expect(await faisselle.getByRole('status').count()).toBe(0);
-    await tomme.getByRole('textbox', { name: 'Seuil d’alerte (kg) Tomme de brebis' }).waitFor();
+    // Its 1,5 kg threshold reads with a comma on a French screen (it read « 1.5 »).
+    expect((await shop.admin.put(`/api/products/${ids.tomme}/threshold`, { lowStockThreshold: 1500 })).status).toBe(200);
+    await page.reload();
+    await page.getByRole('tab', { name: 'Stock' }).click();
+    await expect
+      .poll(() => tomme.getByRole('textbox', { name: 'Seuil d’alerte (kg) Tomme de brebis' }).inputValue(), { timeout: 10_000 })
+      .toBe('1,5');
     await faisselle.getByRole('textbox').fill('6');
     await faisselle.getByRole('button', { name: 'Enregistrer' }).click();
     await faisselle.getByText('Seuil enregistré.').waitFor();

@@ -526,7 +526,7 @@ describe('consignment statements, to the cent', () => {
       .replace(/[\u00a0\u202f]/g, ' ');
     // Tomme 5 000 g at 26,00 €/kg = 130,00 €; faisselle 20 × 2,80 = 56,00 €; total 186,00 €.
     for (const expected of [
-      'Bon de dépôt D-000001',
+      'Bon de dépôt n° 1',
       'GAEC du Sidobre',
       '5,000 kg',
       '130,00 €',

@@ -851,7 +851,7 @@ describe('a network of sites', () => {
     const pdf = await producerClient.request('GET', `/api/stock/slips/${sent.body.id}.pdf`);
     expect(pdf.status).toBe(200);
     const text = keptPdfText(pdf.raw, 'bon-de-transfert.pdf');
-    expect(text).toContain('Bon de transfert T-000001');
+    expect(text).toContain('Bon de transfert n° 1');
     expect(text).toContain(`de ${castresName} à Tiers-lieu de Rodez`);
     expect(text).toMatch(/Confiture de figues 350 g\s+5\s+6,50 €\s+32,50 €/);
     expect(text).toContain('Navette du jeudi');

@@ -173,6 +173,8 @@ function Today({ t, id, lang, tick }: { t: T; id: number; lang: 'fr' | 'en'; tic
             <li key={`${l.saleId}-${l.lineNo}`} class={l.kind}>
               <span class="when">{time.format(new Date(l.at))}</span>
               <span class="what">
+                {/* A refund says so (it read « Miel −1 −8,55 € », found by a walk). */}
+                {l.kind === 'refund' && <strong data-testid="line-refund">{t('portal.refund')} · </strong>}
                 {l.name}
                 <small>{quantity(l.quantity, l.unit, lang)}</small>
               </span>
@@ -342,7 +344,12 @@ function StockView({ t, lang, tick }: { t: T; lang: 'fr' | 'en'; tick: number })
                     inputMode={r.unit === 'kg' ? 'decimal' : 'numeric'}
                     aria-invalid={error?.productId === r.productId}
                     defaultValue={
-                      r.lowStockThreshold === null ? '' : r.unit === 'kg' ? String(r.lowStockThreshold / 1000) : String(r.lowStockThreshold)
+                      r.lowStockThreshold === null
+                        ? ''
+                        : r.unit === 'kg'
+                          ? // « 1,5 » on a French screen (it read « 1.5 »); the form takes either.
+                            String(r.lowStockThreshold / 1000).replace('.', lang === 'fr' ? ',' : '.')
+                          : String(r.lowStockThreshold)
                     }
                     aria-label={`${t(r.unit === 'kg' ? 'portal.stock.thresholdKg' : 'portal.stock.thresholdPieces')} ${r.name}`}
                   />

@@ -225,7 +225,7 @@ export function depositSlip(
 ): Uint8Array {
   const p = new EscPos(profile).init();
   header(p, shop);
-  const title = { deposit: 'BON DE DÉPÔT', return: 'BON DE RETOUR', transfer: 'BON DE TRANSFERT' }[slip.kind];
+  const title = { deposit: 'BON DE DÉPÔT', return: 'BON DE REPRISE', transfer: 'BON DE TRANSFERT' }[slip.kind];
   p.feed(1).align('center').bold(true).line(`${title} n° ${slip.number}`).bold(false).align('left');
   p.line(`Producteur : ${slip.producerName}`);
   if (slip.kind === 'transfer') p.line(`De : ${slip.siteName ?? ''}`).line(`Vers : ${slip.toSiteName ?? ''}`);

@@ -303,7 +303,8 @@ export interface SlipDocument {
 /** The deposit, return or transfer slip both sides sign: what was left on consignment, at what shelf price. */
 export function slipPdf(s: SlipDocument): Promise<Buffer> {
   const title = { deposit: 'Bon de dépôt', return: 'Bon de reprise', transfer: 'Bon de transfert' }[s.kind];
-  const code = `${{ deposit: 'D', return: 'R', transfer: 'T' }[s.kind]}-${String(s.number).padStart(6, '0')}`;
+  // « n° 98 », as the screens, the portal and the paper slip say it (it read « D-000098 » here alone: found by a walk).
+  const code = `n° ${s.number}`;
   const doc = new A4Document({
     title: `${title} ${code} — ${s.producer.name}`,
     footer: `${s.shop.name} · ${title} ${code} · ${s.producer.name}`,

@@ -39,6 +39,7 @@ export const enPages: PagesCatalogue = {
   'portal.stock.save': 'Save',
   'portal.stock.saved': 'Threshold saved.',
   'portal.stock.none': 'No stock-tracked product.',
+  'portal.refund': 'Refund',
   'portal.slips.deposit': 'Deposit slip no. {n}',
   'portal.slips.return': 'Return slip no. {n}',
   'portal.slips.none': 'No deposit recorded.',

@@ -37,6 +37,7 @@ export const frPages = {
   'portal.stock.save': 'Enregistrer',
   'portal.stock.saved': 'Seuil enregistré.',
   'portal.stock.none': 'Aucun article suivi en stock.',
+  'portal.refund': 'Remboursement',
   'portal.slips.deposit': 'Bon de dépôt n° {n}',
   'portal.slips.return': 'Bon de reprise n° {n}',
   'portal.slips.none': 'Aucun dépôt enregistré.',
