@@ -274,6 +274,9 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
       .poll(() => page.getByTestId('refund-waits').textContent())
       .toBe('Indiquez le motif du remboursement (3 caractères ou plus).');
     await page.getByLabel('Motif').fill('Bouteille cassée');
+    // That a manager approves it is said before anything is refused (it came as the PIN's format error).
+    expect(await page.getByTestId('refund-pin-why').textContent()).toBe('Un responsable valide chaque remboursement avec son code PIN.');
+    expect((await page.locator('.refund .total span').first().textContent())?.trim()).toBe('À rembourser');
     // No PIN yet: said at once, and the keyboard back in the PIN field (it stayed on « Rembourser », and the
     // empty PIN went to the server).
     await page.getByRole('button', { name: 'Rembourser', exact: true }).click();

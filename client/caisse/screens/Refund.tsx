@@ -356,7 +356,12 @@ export function RefundScreen({ s }: { s: TillState }) {
                 value={pin}
                 onInput={(e) => setPin((e.target as HTMLInputElement).value)}
                 aria-label={t('till.discount.managerPin')}
+                aria-describedby="refund-pin-why"
               />
+              {/* Said before it is refused (a newcomer learnt it from the PIN's format error). */}
+              <small class="muted block" id="refund-pin-why" data-testid="refund-pin-why">
+                {t('till.refund.pinWhy')}
+              </small>
             </label>
           )}
           <div class="total">
