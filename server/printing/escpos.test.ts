@@ -217,7 +217,7 @@ describe('the customer receipt', () => {
           '0,450 kg × 24,90 €/kg',
           'Bergerie de Lacaune',
           'Bière blonde',
-          'Remise sur le ticket -0,41 €',
+          'Titre-restaurant',
           'Titre-restaurant',
           'Espèces',
           'Rendu',
@@ -227,6 +227,8 @@ describe('the customer receipt', () => {
         ]) {
           expect(text).toContain(t);
         }
+        // The ticket's discount in the amounts' column, after the sub-total it comes off: 26,41 − 0,41 = 26,00.
+        expect(text).toMatch(/Sous-total +26,41 €\nRemise sur le ticket +-0,41 €\n/);
         // TOTAL on one line, its amount at the right edge (in double width: half the columns).
         const total = decoded.lines.find((l) => l.text.startsWith('TOTAL'))!;
         expect(total.size).toEqual([2, 2]);

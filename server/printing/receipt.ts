@@ -48,7 +48,7 @@ export function customerReceipt(d: ReceiptData, profile: PrinterProfile, opts: R
     if (l.manualPrice) p.line(`  ${l.manualPrice}`);
     if (l.discount) p.line(`  ${l.discount}`);
   }
-  if (r.ticketDiscount) p.line(r.ticketDiscount);
+  if (r.ticketDiscount) p.pair('Sous-total', r.ticketDiscount.subtotal).pair(r.ticketDiscount.label, r.ticketDiscount.amount);
   p.rule().bold(true).size(2, 2).pair('TOTAL', r.total).size(1, 1).bold(false);
   p.pair('Total HT', r.totalNet).pair('Total TVA', r.totalVat);
   p.line('Prix en euros TTC').feed(1);

@@ -190,7 +190,13 @@ export function receiptRows(d: ReceiptData) {
       /** The line's VAT code, printed at its end and explained by the VAT table (A 5,5 %, B 10 %, C 20 %…). */
       code: vatCode(l.vatRateBp),
     })),
-    ticketDiscount: sale.discountCents ? `Remise sur le ticket -${eur(sale.discountCents)}` : null,
+    /**
+     * The ticket's discount in the amounts' column, after the lines' sub-total it comes off (it was a line of text
+     * with no sub-total, the amounts not adding up at a glance: found by a walk).
+     */
+    ticketDiscount: sale.discountCents
+      ? { subtotal: eur(sale.subtotalCents), label: 'Remise sur le ticket', amount: `-${eur(sale.discountCents)}` }
+      : null,
     total: eur(sale.totalCents),
     /** The total excluding VAT: the sum of the VAT table's HT column. */
     totalNet: eur(sale.vat.reduce((x, v) => x + v.netCents, 0)),
@@ -254,7 +260,7 @@ ${r.training ? '<div class="training">MODE FORMATION — ticket sans valeur</div
         `<tr><td>${esc(l.name)}<div class="muted">${esc(l.detail)}${l.producer ? ` · ${esc(l.producer)}` : ''}${l.manualPrice ? ` · ${esc(l.manualPrice)}` : ''}${l.discount ? ` · ${esc(l.discount)}` : ''}</div></td><td class="r">${esc(l.amount)} <abbr title="code TVA">${esc(l.code)}</abbr></td></tr>`,
     )
     .join('')}
-${r.ticketDiscount ? `<tr><td>${esc(r.ticketDiscount)}</td><td></td></tr>` : ''}
+${r.ticketDiscount ? `<tr><td>Sous-total</td><td class="r">${esc(r.ticketDiscount.subtotal)}</td></tr><tr><td>${esc(r.ticketDiscount.label)}</td><td class="r">${esc(r.ticketDiscount.amount)}</td></tr>` : ''}
 <tr class="total"><td>Total TTC</td><td class="r">${esc(r.total)}</td></tr>
 <tr><td>Total HT</td><td class="r">${esc(r.totalNet)}</td></tr></table>
 <table class="vat"><tr><th>Code</th><th>Taux</th><th>HT</th><th>TVA</th><th>TTC</th></tr>${r.vat.map((v) => `<tr><td>${esc(v.code)}</td><td>${esc(v.rate)}</td><td>${esc(v.net)}</td><td>${esc(v.vat)}</td><td>${esc(v.gross)}</td></tr>`).join('')}</table>${r.vatMentions.map((m) => `<p class="mention">${esc(m)}</p>`).join('')}
@@ -315,7 +321,10 @@ export function receiptPdf(d: ReceiptData): Promise<Buffer> {
       .text([l.detail, l.producer, l.manualPrice, l.discount].filter(Boolean).join(' · '), 14, doc.y, { width });
     doc.fillColor('#000');
   }
-  if (r.ticketDiscount) row(r.ticketDiscount, '');
+  if (r.ticketDiscount) {
+    row('Sous-total', r.ticketDiscount.subtotal);
+    row(r.ticketDiscount.label, r.ticketDiscount.amount);
+  }
   doc.moveDown(0.3);
   row('TOTAL TTC', r.total, { bold: true, size: 11 });
   row('Total HT', r.totalNet);
