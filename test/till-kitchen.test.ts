@@ -193,6 +193,36 @@ describe('a dish sold at the bar’s till', () => {
     expect(ofTwo.map((t) => t.items.map((i) => [i.quantity, i.name, i.modifiers]))).toEqual([[[1, 'Entrecôte', ['À point']]]]);
   });
 
+  // Found by an independent check: a ticket whose id was an open table's order got a bare 409 naming nothing.
+  it('refuses a ticket whose id is already an order’s, naming its id, and records nothing', async () => {
+    const room = (await shop.admin.post('/api/rooms', { name: 'Véranda' })).body.id;
+    const table = (await shop.admin.post(`/api/rooms/${room}/tables`, { name: 'V1', seats: 2 })).body.id;
+    const orderId = uuidv7();
+    expect(
+      (
+        await bar.post(`/api/orders/${orderId}/ops`, {
+          id: uuidv7(),
+          at: new Date().toISOString(),
+          kind: 'open',
+          tableId: table,
+          covers: 1,
+        })
+      ).status,
+    ).toBe(201);
+    const before = (await shop.admin.get('/api/sales?limit=500')).body.length;
+    const res = await bar.post('/api/sales', {
+      id: orderId,
+      tillId: barTill,
+      number: 3,
+      createdAt: new Date().toISOString(),
+      lines: [{ productId: steak, quantity: 1, unitPriceCents: 2200, modifiers: [options.get('À point')!] }],
+      payments: [{ method: 'cash', amountCents: 2200 }],
+      totalCents: 2200,
+    });
+    expect([res.status, res.body.error.fields]).toEqual([409, [{ field: 'id', reason: expect.any(String) }]]);
+    expect((await shop.admin.get('/api/sales?limit=500')).body.length).toBe(before);
+  });
+
   it('sends nothing to the real kitchen from a till in training mode', async () => {
     const before = (await board()).tickets.length;
     const heardBefore = heard.length;

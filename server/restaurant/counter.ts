@@ -10,6 +10,7 @@ import type { Trx } from '../../db/schema.ts';
 import type { Course } from '../../shared/api/restaurant.ts';
 import { queueKitchenTickets, type KitchenItem } from './kitchen.ts';
 import { ticketsOfOrder } from './board.ts';
+import { Conflict } from '../errors.ts';
 
 export interface CounterDish {
   /** The ticket's line it was sold on (1-based). */
@@ -49,6 +50,10 @@ export async function sendCounterDishes(
     version: 0,
     sale_id: c.sale.id,
   };
+  // The kitchen's order takes the ticket's id: a ticket whose id is already an order's is refused naming its id,
+  // not as a bare conflict (found by an independent check).
+  if (await trx.selectFrom('orders').select('id').where('id', '=', c.sale.id).executeTakeFirst())
+    throw new Conflict('Cet identifiant de ticket est déjà pris : la caisse doit en donner un autre.', 'id');
   await trx.insertInto('orders').values(order).execute();
   const items: KitchenItem[] = c.items.map((i) => ({
     // Not an order line: the ticket's line, named so that no order line's id is ever taken for it.
