@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, aProducer, aProduct, startTestShop, type TestShop } from './support/harness.ts';
 import { accessibilityProblems, launchBrowser, screenshot, SCREENS_DIR, shopOrigin, tabletContext } from './support/browser.ts';
 import { pairAndLogIn } from './support/till-page.ts';
+import { decodeEscPos } from './support/escpos-decoder.ts';
+import { until } from './support/wait.ts';
 
 /**
  * The drawer's day, in Chromium: the cashier counts the float at the till, puts change in, pays a producer in
@@ -43,6 +45,15 @@ beforeAll(async () => {
       })
     ).status,
   ).toBe(201);
+  // The till's printer, with its drawer: every movement opens it and prints its slip (files under DATA_DIR/prints).
+  const printer = await shop.admin.post('/api/printers', {
+    name: 'Caisse 1',
+    role: 'receipt',
+    uri: 'file:prints',
+    columns: 48,
+    drawer: true,
+  });
+  expect((await shop.admin.patch('/api/tills/1', { printerId: printer.body.id })).status).toBe(200);
   browser = await launchBrowser({ trustShopCa: shop.dataDir });
   tillContext = await tabletContext(browser, shopOrigin(shop.server.port));
   till = await tillContext.newPage();
@@ -91,10 +102,14 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     await screenshot(till, 'drawer-till-float');
     await till.getByRole('button', { name: 'Enregistrer' }).click();
     await expect.poll(() => text(till.getByTestId('float-counted'))).toBe(`Fond de caisse du ${long(todayParis())} : 150,00 €.`);
+    // The fields are gone once the float is counted: the focus is on what was done, not on the page's body.
+    await expect.poll(() => till.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('drawer-done');
 
     await record('Entrée d’espèces', { reason: 'Apport de monnaie', amount: '20' });
     await till.getByRole('button', { name: 'Enregistrer' }).click();
-    await expect.poll(() => text(till.getByTestId('drawer-done'))).toBe('Enregistré : Entrée d’espèces, 20,00 €.');
+    await expect
+      .poll(() => text(till.getByTestId('drawer-done')))
+      .toBe('Enregistré : Entrée d’espèces, 20,00 €. Le tiroir s’ouvre et son bon s’imprime pour la boîte à justificatifs.');
 
     // Paying a producer in cash is a manager's act: refused without the PIN, said in a sentence.
     await record('Sortie d’espèces', { reason: 'Paiement d’un producteur', amount: '30' });
@@ -104,20 +119,26 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     await till.getByLabel('Code PIN du gérant').fill('1357');
     expect(await accessibilityProblems(till)).toEqual([]);
     await till.getByRole('button', { name: 'Enregistrer' }).click();
-    await expect.poll(() => text(till.getByTestId('drawer-done'))).toBe('Enregistré : Sortie d’espèces, 30,00 €.');
+    await expect
+      .poll(() => text(till.getByTestId('drawer-done')))
+      .toBe('Enregistré : Sortie d’espèces, 30,00 €. Le tiroir s’ouvre et son bon s’imprime pour la boîte à justificatifs.');
 
     // Below the 50 € limit a cashier takes cash out alone.
     await record('Sortie d’espèces', { reason: 'Petite dépense', amount: '12,50' });
     await till.getByLabel('Note').fill('Timbres');
     await till.getByRole('button', { name: 'Enregistrer' }).click();
-    await expect.poll(() => text(till.getByTestId('drawer-done'))).toBe('Enregistré : Sortie d’espèces, 12,50 €.');
+    await expect
+      .poll(() => text(till.getByTestId('drawer-done')))
+      .toBe('Enregistré : Sortie d’espèces, 12,50 €. Le tiroir s’ouvre et son bon s’imprime pour la boîte à justificatifs.');
     // The network drops: the movement waits on the tablet and reaches the server once it is back.
     await tillContext.setOffline(true);
     await record('Entrée d’espèces', { reason: 'Apport de monnaie', amount: '5' });
     await till.getByRole('button', { name: 'Enregistrer' }).click();
     await expect
       .poll(() => text(till.getByTestId('drawer-done')))
-      .toBe('Hors ligne : le mouvement est gardé sur la tablette et part au serveur dès que possible.');
+      .toBe(
+        'Hors ligne : le mouvement est gardé sur la tablette et part au serveur dès que possible. Le tiroir ne s’ouvre pas tout seul : ouvrez-le avec sa clé.',
+      );
     await tillContext.setOffline(false);
     await expect
       .poll(async () => (await shop.admin.get(`/api/drawer/movements?outlet=shop&day=${todayParis()}`)).body.length, { timeout: 20_000 })
@@ -154,6 +175,38 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
       'drawer.cash_out',
       'drawer.float_counted',
     ]);
+
+    // Each movement printed its slip, the one queued offline once it was sent. The drawer opened for the four made
+    // online and the cash sale; the offline one opens it only if it reached the server within 10 s.
+    const prints = () => fs.readdirSync(path.join(shop.dataDir, 'prints')).sort();
+    await expect.poll(() => prints().filter((f) => f.endsWith('-cash.bin')).length).toBe(5);
+    expect(prints().filter((f) => f.endsWith('-drawer.bin')).length).toBeGreaterThanOrEqual(5);
+    expect(prints().filter((f) => f.endsWith('-drawer.bin')).length).toBeLessThanOrEqual(6);
+
+    // A manager reads the day so far at the till (the X) on its printer; a cashier is not offered it.
+    await till.getByTestId('open-drawer').click();
+    await till.getByTestId('drawer').waitFor();
+    expect(await till.getByTestId('print-x').count()).toBe(0);
+    await till.getByRole('button', { name: 'Retour à la vente' }).click();
+    const logIn = async (name: RegExp, pin: string) => {
+      await till.getByRole('button', { name: 'Verrouiller' }).click();
+      await till.getByRole('button', { name }).click();
+      for (const d of pin) await till.keyboard.press(d);
+      await till.keyboard.press('Enter');
+      await till.getByPlaceholder('Chercher un article ou scanner').waitFor();
+    };
+    await logIn(/Mathilde/, '1357');
+    await till.getByTestId('open-drawer').click();
+    await till.getByTestId('print-x').click();
+    await expect
+      .poll(() => text(till.getByTestId('drawer-done')))
+      .toBe('Lecture X envoyée à l’imprimante : la journée jusqu’ici, sans la clôturer.');
+    const x = await until('the X on the till’s printer', () => prints().find((f) => f.endsWith('-x.bin')));
+    const xText = decodeEscPos(fs.readFileSync(path.join(shop.dataDir, 'prints', x))).text.replace(/[\u00a0\u202f]/g, ' ');
+    // 150,00 float + 20,00 in − 30,00 − 12,50 out + 5,00 in + 10,00 cash − 4,80 change = 137,70 €.
+    expect(xText).toMatch(/Espèces attendues +137,70 €/);
+    await till.getByRole('button', { name: 'Retour à la vente' }).click();
+    await logIn(/Camille/, '2468');
   });
 
   it('closes the day before its end only once the manager confirms, expecting float + cash − change + in − out', async () => {

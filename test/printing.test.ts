@@ -269,3 +269,82 @@ describe('a network printer that is off, then jammed, then back', () => {
     expect(jobs.every((j) => j.attempts >= 1)).toBe(true);
   });
 });
+
+describe('a drawer movement at the till', () => {
+  let shop: TestShop;
+  let till: Client;
+  const dir = () => path.join(shop.dataDir, 'prints');
+  const files = () =>
+    fs.existsSync(dir())
+      ? fs
+          .readdirSync(dir())
+          .filter((f) => f.endsWith('.bin'))
+          .sort()
+      : [];
+
+  beforeAll(async () => {
+    shop = await startTestShop();
+    const printer = await shop.admin.post('/api/printers', {
+      name: 'Caisse 1',
+      role: 'receipt',
+      uri: 'file:prints',
+      columns: 48,
+      codePage: 'pc858',
+      drawer: true,
+    });
+    expect((await shop.admin.patch('/api/tills/1', { printerId: printer.body.id })).status).toBe(200);
+    till = (await aUser(shop, 'cashier')).client;
+  });
+  afterAll(() => shop.close());
+
+  // Found by a walk: a float count and a cash out opened no drawer and printed nothing (the cashier counted a
+  // shut drawer, and the receipt box got no slip for 12,50 € taken out).
+  it('opens the drawer and prints a slip for a float count and a cash out; a replay prints nothing, a late one opens nothing', async () => {
+    const drawers = () => files().filter((f) => f.endsWith('-drawer.bin')).length;
+    const slips = () => files().filter((f) => f.endsWith('-cash.bin'));
+    const before = { drawers: drawers(), slips: slips().length };
+    // 2 × 50,00 + 3 × 10,00 + 4 × 0,50 = 132,00 €.
+    const float = { id: uuidv7(), kind: 'float', reason: 'float', amountCents: 13200, denominations: { '5000': 2, '1000': 3, '50': 4 } };
+    expect((await till.post('/api/drawer/movements', float)).status).toBe(201);
+    await until('the float slip', () => slips().length === before.slips + 1);
+    expect(drawers()).toBe(before.drawers + 1);
+    const floatText = flat(decodeEscPos(fs.readFileSync(path.join(dir(), slips().at(-1)!))).text);
+    expect(floatText).toContain('FOND DE CAISSE');
+    expect(floatText).toMatch(/2 × 50,00 € +100,00 €/);
+    expect(floatText).toMatch(/4 × 0,50 € +2,00 €/);
+    expect(floatText).toMatch(/MONTANT +132,00 €/);
+
+    const out = { id: uuidv7(), kind: 'out', reason: 'petty_purchase', amountCents: 1250, note: 'Ampoules' };
+    expect((await till.post('/api/drawer/movements', out)).status).toBe(201);
+    await until('the cash-out slip', () => slips().length === before.slips + 2);
+    expect(drawers()).toBe(before.drawers + 2);
+    const outSlip = decodeEscPos(fs.readFileSync(path.join(dir(), slips().at(-1)!)));
+    const outText = flat(outSlip.text);
+    expect(outText).toContain("SORTIE D'ESPÈCES");
+    expect(outText).toContain('Motif : Petite dépense');
+    expect(outText).toContain('Note : Ampoules');
+    expect(outText).toMatch(/MONTANT +12,50 €/);
+    expect(outText).toContain(`Réf. ${out.id}`);
+    expect(outText).toContain('Signature de qui reçoit');
+    expect(outSlip.commands.some((c) => c.op === 'drawer')).toBe(false); // the pulse is its own job, dropped when late
+
+    // The outbox sends it again: recorded once, printed once.
+    expect((await till.post('/api/drawer/movements', out)).status).toBe(200);
+    // Cash put in offline, sent 40 s later: its slip prints, the drawer stays shut (nobody stands at it now).
+    const late = {
+      id: uuidv7(),
+      kind: 'in',
+      reason: 'change_supply',
+      amountCents: 2000,
+      createdAt: new Date(Date.now() - 40_000).toISOString(),
+    };
+    expect((await till.post('/api/drawer/movements', late)).status).toBe(201);
+    await until('the cash-in slip', () => slips().length === before.slips + 3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slips()).toHaveLength(before.slips + 3);
+    expect(drawers()).toBe(before.drawers + 2);
+    expect(flat(decodeEscPos(fs.readFileSync(path.join(dir(), slips().at(-1)!))).text)).toMatch(
+      /ENTRÉE D'ESPÈCES[\s\S]*Motif : Apport de monnaie/,
+    );
+  });
+});

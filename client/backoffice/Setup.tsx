@@ -706,7 +706,7 @@ function Printers({ t, lang, printers, onChange }: { t: T; lang: Lang; printers:
   );
 }
 
-const JOB_KINDS = ['receipt', 'duplicate', 'drawer', 'test', 'x', 'z', 'slip', 'labels', 'kitchen'];
+const JOB_KINDS = ['receipt', 'duplicate', 'drawer', 'test', 'x', 'z', 'slip', 'labels', 'kitchen', 'cash'];
 
 /** The print queue: what waits or failed, sent again or dropped by hand (a receipt is never printed twice by itself). */
 function Jobs({ t, lang, onChange }: { t: T; lang: Lang; onChange: () => void }) {

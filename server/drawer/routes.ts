@@ -2,6 +2,7 @@ import { drawerApi } from '../../shared/api/drawer.ts';
 import { requireUser } from '../auth/access.ts';
 import { MANAGERS, STAFF, TILL } from '../http/access.ts';
 import { Reply, serve } from '../http/route.ts';
+import { printCashMovement } from '../printing/printing.ts';
 import { siteOf, siteScope } from '../sites/sites.ts';
 import { listCashMovements, recordCashMovement, tillDay } from './drawer.ts';
 
@@ -24,6 +25,12 @@ export const drawerRoutes = [
         ctx.services.now(),
         ctx.services.config.TZ_BUSINESS,
       );
+      // At a till: its drawer opens and the slip prints (a replay prints nothing again).
+      if (created && ctx.device && ctx.services.prints)
+        await printCashMovement(ctx.db, ctx.services.prints, movement, {
+          now: ctx.services.now(),
+          drawerMaxDelayMs: ctx.services.config.DRAWER_MAX_DELAY_MS,
+        });
       return created ? Reply.created(movement) : movement;
     },
   }),

@@ -19,11 +19,12 @@ import { isDemo, shopIdentity } from '../settings/settings.ts';
 import { getSlip } from '../stock/ledger.ts';
 import { drawerBytes, duplicateBytes, reprintBytes, testPageBytes } from './documents.ts';
 import { canonicalPrinterUri } from './drivers.ts';
-import { createPrinter, getPrinter, listPrinters, updatePrinter } from './printers.ts';
+import { createPrinter, drawerOfTill, getPrinter, listPrinters, printerOfTill, updatePrinter } from './printers.ts';
 import { outletNameByCode, outletNameById, saleNumber } from './queries.ts';
 import { printerOfSite, requireOutletReach, siteOf, siteScope, type SiteAsker } from '../sites/sites.ts';
 import { PrintQueue } from './queue.ts';
-import { closingReport, depositSlip, thermalLabels } from './receipt.ts';
+import { cashSlip, closingReport, depositSlip, thermalLabels } from './receipt.ts';
+import type { CashMovementView } from '../../shared/api/drawer.ts';
 
 type Body<K extends keyof typeof printingApi> = (typeof printingApi)[K] extends { body: z.ZodType }
   ? z.output<(typeof printingApi)[K]['body']>
@@ -143,6 +144,24 @@ export async function printSlip(db: Db, prints: PrintQueue, actor: Actor, slipId
     createdBy: requireUser(actor).id,
   });
   return { jobId };
+}
+
+/**
+ * A drawer movement made at a till: its drawer opens (the float is counted in it, cash goes in or out of it)
+ * and its slip prints for the receipt box. A movement sent from the outbox long after (offline) prints its
+ * slip but opens nothing now, as a ticket (the queue also drops a pulse whose turn comes too late).
+ */
+export async function printCashMovement(db: Db, prints: PrintQueue, m: CashMovementView, opts: { now: Date; drawerMaxDelayMs: number }) {
+  if (m.tillId === null) return;
+  if (opts.now.getTime() - Date.parse(m.createdAt) <= opts.drawerMaxDelayMs) {
+    const drawer = await drawerOfTill(db, m.tillId);
+    if (drawer !== null)
+      await prints.enqueue({ printerId: drawer, kind: 'drawer', subject: `drawer:${m.id}`, bytes: drawerBytes(), createdBy: m.userId });
+  }
+  const printer = await printerOfTill(db, m.tillId);
+  if (!printer) return;
+  const bytes = cashSlip(m, (await shopIdentity(db)).name, { columns: printer.columns, codePage: printer.codePage });
+  await prints.enqueue({ printerId: printer.id, kind: 'cash', subject: `drawer:${m.id}`, bytes, createdBy: m.userId });
 }
 
 /** Shelf labels with their EAN barcode, one per cut: the same content as the A4 sheets. */

@@ -238,6 +238,63 @@ export function depositSlip(
   return p.bytes();
 }
 
+/** The drawer's movements as the slip names them (`shared/api/drawer.ts` reasons). */
+const CASH_REASONS: Record<string, string> = {
+  float: 'Fond de caisse compté',
+  change_supply: 'Apport de monnaie',
+  petty_purchase: 'Petite dépense',
+  producer_payment: 'Paiement d’un producteur',
+  bank_deposit: 'Dépôt en banque',
+  correction: 'Correction d’une erreur',
+  other: 'Autre',
+};
+
+/**
+ * The slip of a drawer movement, for the receipt box: what was counted, put in or taken out, why, by whom and
+ * who approved it, with room to sign. A float lists its count by note and coin, as the Z will carry it.
+ */
+export function cashSlip(
+  m: {
+    id: string;
+    kind: 'float' | 'in' | 'out';
+    reason: string;
+    amountCents: number;
+    note: string | null;
+    producerName: string | null;
+    denominations: Record<string, number> | null;
+    by: string;
+    approvedBy: string | null;
+    tillName: string | null;
+    createdAt: string;
+  },
+  shopName: string,
+  profile: PrinterProfile,
+): Uint8Array {
+  const p = new EscPos(profile).init();
+  p.align('center').bold(true).line(shopName).bold(false);
+  const title = { float: 'FOND DE CAISSE', in: 'ENTRÉE D’ESPÈCES', out: 'SORTIE D’ESPÈCES' }[m.kind];
+  p.feed(1).bold(true).size(1, 2).line(title).size(1, 1).bold(false).align('left');
+  if (m.tillName) p.line(`Caisse : ${m.tillName}`);
+  p.line(`Le ${paris(m.createdAt)}`).rule();
+  if (m.kind !== 'float') p.line(`Motif : ${CASH_REASONS[m.reason] ?? m.reason}`);
+  if (m.producerName) p.line(`Producteur : ${m.producerName}`);
+  if (m.note) p.line(`Note : ${m.note}`);
+  if (m.denominations) {
+    const counted = Object.entries(m.denominations)
+      .filter(([, n]) => n > 0)
+      .sort(([a], [b]) => Number(b) - Number(a));
+    for (const [cents, n] of counted) p.pair(`${n} × ${eur(Number(cents))}`, eur(Number(cents) * n));
+  }
+  p.rule().bold(true).size(2, 2).pair('MONTANT', eur(m.amountCents)).size(1, 1).bold(false);
+  p.feed(1).line(`Par : ${m.by}`);
+  if (m.approvedBy) p.line(`Accord : ${m.approvedBy}`);
+  p.line(`Réf. ${m.id}`).feed(1);
+  p.line(m.kind === 'out' ? 'Signature de qui reçoit :' : 'Signature :')
+    .feed(3)
+    .cut();
+  return p.bytes();
+}
+
 /** One kitchen ticket: what a station is told to prepare, to hold, or to stop (ANNULÉ), for one table. */
 export interface KitchenTicketData {
   kind: 'send' | 'fire' | 'void';

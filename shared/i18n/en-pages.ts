@@ -730,6 +730,7 @@ export const enPages: PagesCatalogue = {
   'bo.setup.kind.slip': 'Deposit slip',
   'bo.setup.kind.labels': 'Labels',
   'bo.setup.kind.kitchen': 'Kitchen ticket',
+  'bo.setup.kind.cash': 'Cash slip (float, cash in, cash out)',
   'bo.setup.jobState.queued': 'Waiting',
   'bo.setup.jobState.printing': 'Printing',
   'bo.setup.jobState.done': 'Printed',

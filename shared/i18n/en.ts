@@ -450,7 +450,12 @@ export const en: TillCatalogue = {
   'till.drawer.close': 'Back to selling',
   'till.drawer.needsManager': 'This cash out needs a manager’s PIN.',
   'till.drawer.managerPin': 'Manager’s PIN',
-  'till.drawer.queued': 'Offline: the movement is kept on the tablet and sent to the server as soon as possible.',
+  'till.drawer.queued':
+    'Offline: the movement is kept on the tablet and sent to the server as soon as possible. The drawer does not open by itself: open it with its key.',
+  'till.drawer.slip': 'The drawer opens and its slip prints for the receipts box.',
+  'till.drawer.printX': 'X reading',
+  'till.drawer.xPrinted': 'X reading sent to the printer: the day so far, without closing it.',
+  'till.drawer.noPrinter': 'No printer is linked to this till.',
   'till.drawer.byDenomination': 'Count note by note (optional)',
   'till.drawer.needsOnline': 'Offline: a manager’s approval needs the network. Try again when the tablet is online.',
   'till.pay.voucherLimit': 'Meal vouchers: {max} at most on this ticket (eligible items {eligible})',

@@ -730,6 +730,7 @@ export const frPages = {
   'bo.setup.kind.slip': 'Bon de dépôt',
   'bo.setup.kind.labels': 'Étiquettes',
   'bo.setup.kind.kitchen': 'Bon de cuisine',
+  'bo.setup.kind.cash': 'Bon de caisse (fond, entrée, sortie)',
   'bo.setup.jobState.queued': 'En attente',
   'bo.setup.jobState.printing': 'En cours',
   'bo.setup.jobState.done': 'Imprimé',

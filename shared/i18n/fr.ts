@@ -459,7 +459,12 @@ export const fr = {
   'till.drawer.close': 'Retour à la vente',
   'till.drawer.needsManager': 'Cette sortie demande le code d’un gérant.',
   'till.drawer.managerPin': 'Code PIN du gérant',
-  'till.drawer.queued': 'Hors ligne : le mouvement est gardé sur la tablette et part au serveur dès que possible.',
+  'till.drawer.queued':
+    'Hors ligne : le mouvement est gardé sur la tablette et part au serveur dès que possible. Le tiroir ne s’ouvre pas tout seul : ouvrez-le avec sa clé.',
+  'till.drawer.slip': 'Le tiroir s’ouvre et son bon s’imprime pour la boîte à justificatifs.',
+  'till.drawer.printX': 'Lecture X',
+  'till.drawer.xPrinted': 'Lecture X envoyée à l’imprimante : la journée jusqu’ici, sans la clôturer.',
+  'till.drawer.noPrinter': 'Aucune imprimante n’est reliée à cette caisse.',
   'till.drawer.byDenomination': 'Compter par coupure (facultatif)',
   'till.drawer.needsOnline': 'Hors ligne : l’accord d’un gérant demande le réseau. Réessayez quand la tablette est en ligne.',
   'till.pay.voucherLimit': 'Titres-restaurant : {max} maximum sur ce ticket (articles éligibles {eligible})',

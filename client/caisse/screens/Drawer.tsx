@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TillMessageKey as MessageKey } from '../../../shared/i18n/till.ts';
 import { parseEuros } from '../../../shared/money.ts';
 import { authApi } from '../../../shared/api/auth.ts';
+import { printingApi } from '../../../shared/api/printing.ts';
 import { denominationsCents, type CashMovementView } from '../../../shared/api/drawer.ts';
 import { ApiError, call } from '../../api.ts';
 import { day as formatDay } from '../../format.ts';
@@ -28,6 +29,7 @@ export function DrawerScreen({ s }: { s: TillState }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
+  const status = useRef<HTMLParagraphElement>(null);
   /** The float counted note by note (optional): the total follows. */
   const [counts, setCounts] = useState<Record<number, number>>({});
   const counted = denominationsCents.reduce((sum, d) => sum + d * (counts[d] ?? 0), 0);
@@ -43,6 +45,11 @@ export function DrawerScreen({ s }: { s: TillState }) {
     !isManager &&
     (reason === 'producer_payment' || (limit > 0 && cents !== null && (cents > limit || cents === askedFor)));
   const floatCounted = kind === 'float' && s.day?.floatCents != null;
+  // The fields just used may be gone (a float counted hides them, and moves the nodes around): the focus goes to
+  // what was done, once the screen has settled, not to the page's body.
+  useEffect(() => {
+    if (done) status.current?.focus();
+  }, [done, floatCounted]);
   const salesDay = s.day ? formatDay(s.day.salesDay, lang, { dateStyle: 'long' }) : '';
 
   const choose = (k: (typeof KINDS)[number]) => {
@@ -82,11 +89,16 @@ export function DrawerScreen({ s }: { s: TillState }) {
             }
           : {}),
       });
+      // Online, the server opens the till's drawer and prints the movement's slip (server/printing); offline,
+      // nothing reaches the printer now: the drawer opens with its key, the slip prints once the movement is sent.
       setDone(
         m === null
           ? t('till.drawer.queued')
-          : t('drawer.recorded', { kind: t(`drawer.kind.${m.kind}` as MessageKey), amount: eur(m.amountCents) }),
+          : `${t('drawer.recorded', { kind: t(`drawer.kind.${m.kind}` as MessageKey), amount: eur(m.amountCents) })}${
+              s.device?.printerId ? ` ${t('till.drawer.slip')}` : ''
+            }`,
       );
+
       setAmount('');
       setNote('');
       setPin('');
@@ -97,6 +109,19 @@ export function DrawerScreen({ s }: { s: TillState }) {
       setError(errorText(err));
     } finally {
       setBusy(false);
+    }
+  }
+
+  /** A manager reads the day so far on the till's printer (the X: sales, payments, the cash the drawer should hold). */
+  async function printX() {
+    setError('');
+    setDone('');
+    if (!s.device?.printerId) return setError(t('till.drawer.noPrinter'));
+    try {
+      await call(printingApi.printX, { body: { outlet: s.device.outlet, printerId: s.device.printerId } });
+      setDone(t('till.drawer.xPrinted'));
+    } catch (err) {
+      setError(errorText(err));
     }
   }
 
@@ -183,13 +208,18 @@ export function DrawerScreen({ s }: { s: TillState }) {
             {error}
           </p>
         )}
-        <p role="status" data-testid="drawer-done">
+        <p role="status" data-testid="drawer-done" tabIndex={-1} ref={status}>
           {done}
         </p>
         <div class="row">
           <button type="button" class="big" onClick={() => till.set({ screen: 'sell' })}>
             {t('till.drawer.close')}
           </button>
+          {isManager && (
+            <button type="button" class="big" data-testid="print-x" onClick={() => void printX()}>
+              {t('till.drawer.printX')}
+            </button>
+          )}
           {!floatCounted && (
             <button type="submit" class="big primary" disabled={busy}>
               {t('till.drawer.save')}
