@@ -268,11 +268,19 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     const tomme = page.getByLabel('Poids à rembourser en kg : Tomme de brebis').first();
     await tomme.fill('0,2');
     await expect.poll(async () => (await page.locator('.refund .total').textContent())?.replace(/\s/g, ' ')).toContain('4,98 €');
+    // Back on the shelf is said line by line: not a weighed good unless ticked (cut and handled: one box for all
+    // put a dry cheese back in its producer's stock, found by a walk), a piece unless unticked.
+    expect(await page.getByLabel('Remettre Tomme de brebis en rayon').first().isChecked()).toBe(false);
     await tomme.fill('');
     await page.getByLabel('Quantité à rembourser : Bière blonde').fill('1');
     await expect
       .poll(() => page.getByTestId('refund-waits').textContent())
       .toBe('Indiquez le motif du remboursement (3 caractères ou plus).');
+    expect(await page.getByLabel('Remettre Bière blonde en rayon').isChecked()).toBe(true);
+    expect(await page.getByLabel('Remettre Tomme de brebis en rayon').count()).toBe(0);
+    // The amount and « Rembourser » stay in sight on a 1280×800 tablet (the button was below the fold).
+    const action = (await page.getByRole('button', { name: 'Rembourser', exact: true }).boundingBox())!;
+    expect(action.y + action.height).toBeLessThanOrEqual(page.viewportSize()!.height);
     await page.getByLabel('Motif').fill('Bouteille cassée');
     // That a manager approves it is said before anything is refused (it came as the PIN's format error).
     expect(await page.getByTestId('refund-pin-why').textContent()).toBe('Un responsable valide chaque remboursement avec son code PIN.');

@@ -149,6 +149,7 @@ export const en: TillCatalogue = {
   'till.refund.waitsLines': 'Say what comes back (a quantity, or All).',
   'till.refund.waitsReason': 'Give the reason for the refund (3 characters or more).',
   'till.refund.restock': 'Back on the shelf',
+  'till.refund.restockOf': 'Put {name} back on the shelf',
   'till.refund.search': 'Search',
   'till.refund.submit': 'Refund',
   'till.refund.otherTill': 'till {id}',

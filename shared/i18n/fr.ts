@@ -155,6 +155,7 @@ export const fr = {
   'till.refund.waitsLines': 'Indiquez ce qui est rendu (une quantité, ou Tout).',
   'till.refund.waitsReason': 'Indiquez le motif du remboursement (3 caractères ou plus).',
   'till.refund.restock': 'Remettre en rayon',
+  'till.refund.restockOf': 'Remettre {name} en rayon',
   'till.refund.search': 'Chercher',
   'till.refund.submit': 'Rembourser',
   'till.refund.otherTill': 'caisse {id}',

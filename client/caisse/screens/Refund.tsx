@@ -45,7 +45,11 @@ export function RefundScreen({ s }: { s: TillState }) {
   const [reason, setReason] = useState('');
   const [pin, setPin] = useState('');
   const [method, setMethod] = useState('cash');
-  const [restock, setRestock] = useState(true);
+  /**
+   * Which refunded lines go back on the shelf, line by line (one box for all put 234 g of a dry cheese back in its
+   * producer's stock: found by a walk). Unsaid, a piece goes back, a weighed good does not (cut, handled, fresh).
+   */
+  const [restockOf, setRestockOf] = useState<Record<number, boolean>>({});
   const [error, setError] = useState('');
   // The refund queued: what became of it (the money is given back only once the server recorded it).
   const [done, setDone] = useState<Done | null>(null);
@@ -170,7 +174,7 @@ export function RefundScreen({ s }: { s: TillState }) {
           lines: refundLines.map((l) => ({
             lineNo: l.lineNo,
             ...(isWeighed(l) && l.quantity !== 0 ? { grams: qty[l.lineNo] } : { quantity: qty[l.lineNo] }),
-            restock,
+            restock: restockOf[l.lineNo] ?? !isWeighed(l),
           })),
           payments: [{ method, amountCents: total }],
           totalCents: total,
@@ -271,6 +275,7 @@ export function RefundScreen({ s }: { s: TillState }) {
                 <li key={l.lineNo}>
                   <span>
                     {l.name} ({share ? t('till.refund.share') : isWeighed(l) ? kg(l.quantity) : l.quantity})
+                    {!share && <small class="muted"> · {eur(l.totalCents)}</small>}
                     {back && max === 0 && <small class="muted block">{t('till.refund.fully')}</small>}
                     {back && max > 0 && back.quantity > 0 && (
                       <small class="muted block">{t('till.refund.partly', { left: isWeighed(l) ? kg(max) : String(max) })}</small>
@@ -321,6 +326,17 @@ export function RefundScreen({ s }: { s: TillState }) {
                   >
                     {t('till.refund.all')}
                   </button>
+                  {!share && !!qty[l.lineNo] && (
+                    <label class="check restock">
+                      <input
+                        type="checkbox"
+                        checked={restockOf[l.lineNo] ?? !isWeighed(l)}
+                        onChange={(e) => setRestockOf({ ...restockOf, [l.lineNo]: (e.target as HTMLInputElement).checked })}
+                        aria-label={t('till.refund.restockOf', { name: l.name })}
+                      />
+                      {t('till.refund.restock')}
+                    </label>
+                  )}
                 </li>
               );
             })}
@@ -334,10 +350,6 @@ export function RefundScreen({ s }: { s: TillState }) {
               aria-required="true"
               onInput={(e) => setReason((e.target as HTMLInputElement).value)}
             />
-          </label>
-          <label class="check">
-            <input type="checkbox" checked={restock} onChange={() => setRestock(!restock)} />
-            {t('till.refund.restock')}
           </label>
           <div class="methods">
             {METHODS.map((m) => (
@@ -364,24 +376,27 @@ export function RefundScreen({ s }: { s: TillState }) {
               </small>
             </label>
           )}
-          <div class="total">
-            <span>{t('till.refund.total')}</span>
-            <strong>{eur(total)}</strong>
+          {/* The amount and the action stay in sight at the bottom (the button was below the fold at 1280×800). */}
+          <div class="refund-actions">
+            <div class="total">
+              <span>{t('till.refund.total')}</span>
+              <strong>{eur(total)}</strong>
+            </div>
+            {error && (
+              <p class="error" role="alert">
+                {error}
+              </p>
+            )}
+            <button class="primary big" disabled={!refunded || !refundLines.length || reason.trim().length < 3} onClick={submit}>
+              {t('till.refund.submit')}
+            </button>
+            {/* Greyed out: what it waits for (a newcomer found no hint that the reason was asked). */}
+            {(!refundLines.length || reason.trim().length < 3) && (
+              <p class="muted" role="status" data-testid="refund-waits">
+                {t(!refundLines.length ? 'till.refund.waitsLines' : 'till.refund.waitsReason')}
+              </p>
+            )}
           </div>
-          {error && (
-            <p class="error" role="alert">
-              {error}
-            </p>
-          )}
-          <button class="primary big" disabled={!refunded || !refundLines.length || reason.trim().length < 3} onClick={submit}>
-            {t('till.refund.submit')}
-          </button>
-          {/* Greyed out: what it waits for (a newcomer found no hint that the reason was asked). */}
-          {(!refundLines.length || reason.trim().length < 3) && (
-            <p class="muted" role="status" data-testid="refund-waits">
-              {t(!refundLines.length ? 'till.refund.waitsLines' : 'till.refund.waitsReason')}
-            </p>
-          )}
         </section>
       )}
       {error && !picked && (
