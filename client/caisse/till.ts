@@ -84,6 +84,12 @@ export type Screen = 'boot' | 'pair' | 'lock' | 'sell' | 'pay' | 'done' | 'refun
 export interface TillState {
   screen: Screen;
   device: DeviceInfo | null;
+  /**
+   * The shop's public address (`PUBLIC_URL`), where a digital receipt's QR code leads; null when it has none
+   * (the QR code would lead to the shop's own network, which a customer's phone can seldom open), undefined
+   * until the server said.
+   */
+  publicUrl?: string | null;
   user: User | null;
   catalog: CatalogIndex | null;
   cart: Cart;
@@ -391,6 +397,9 @@ export class Till {
     try {
       const device = await call(tillsApi.current);
       await put('kv', device, 'device');
+      void call(systemApi.health)
+        .then((h) => this.set({ publicUrl: h.publicUrl }))
+        .catch(() => undefined);
       this.set({ device, outbox: { ...this.outbox.state, online: true } });
       const me = await call(authApi.me).catch(() => null);
       if (me && me.tillId === device.id) {

@@ -119,6 +119,7 @@ export const en: TillCatalogue = {
   'till.printer.state-unknown': 'no status reported',
   'till.qty.less': 'One less',
   'till.qty.more': 'One more',
+  'till.receipt.done': 'Done',
   'till.receipt.none': 'No receipt',
   'till.receipt.print': 'Print the receipt',
   'till.receipt.qr': 'Digital receipt (QR code)',

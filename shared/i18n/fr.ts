@@ -125,6 +125,7 @@ export const fr = {
   'till.printer.state-unknown': 'sans retour d’état',
   'till.qty.less': 'Un de moins',
   'till.qty.more': 'Un de plus',
+  'till.receipt.done': 'Terminé',
   'till.receipt.none': 'Pas de ticket',
   'till.receipt.print': 'Imprimer le ticket',
   'till.receipt.qr': 'Ticket numérique (QR code)',

@@ -17,7 +17,7 @@ export function DoneScreen({ s }: { s: TillState }) {
   useEffect(() => none.current?.focus(), []);
   useKeys((e: KeyboardEvent) => {
     if (e.key === '1') void till.receipt('print');
-    else if (e.key === '2' && f.receiptToken) setQr(true);
+    else if (e.key === '2' && f.receiptToken && s.publicUrl !== null) setQr(true);
     else if (e.key === '3' || e.key === 'Enter' || e.key === 'Escape') void till.receipt('none');
     else return;
     // The key is the answer, not the first character of the next customer's search.
@@ -76,11 +76,15 @@ export function DoneScreen({ s }: { s: TillState }) {
           <button class="big" onClick={() => till.receipt('print')}>
             {t('till.receipt.print')}
           </button>
-          <button class="big" disabled={!f.receiptToken} onClick={() => setQr(true)}>
-            {t('till.receipt.qr')}
-          </button>
+          {/* Without a public address the code leads to the shop's own network, which a customer's phone can
+              seldom open: not offered (found by a walk; the back office says how to give one). */}
+          {s.publicUrl !== null && (
+            <button class="big" disabled={!f.receiptToken} onClick={() => setQr(true)}>
+              {t('till.receipt.qr')}
+            </button>
+          )}
           <button ref={none} class="big primary" onClick={() => till.receipt('none')}>
-            {t('till.receipt.none')}
+            {t(qr ? 'till.receipt.done' : 'till.receipt.none')}
           </button>
         </div>
       </div>
