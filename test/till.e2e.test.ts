@@ -115,6 +115,8 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Code d’appairage').fill(code);
     await page.getByRole('button', { name: 'Appairer la tablette' }).click();
     await page.getByRole('heading', { name: 'Qui tient la caisse ?' }).waitFor();
+    // Paired: the keyboard is on the first person's tile, not on the page's body (found by a walk).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('staff-tile'))).toBe(true);
     await page.getByRole('button', { name: /Camille/ }).click();
     if (process.env.DEBUG_TILL)
       await page.evaluate(() =>
@@ -157,9 +159,18 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await page.getByLabel('Poids en grammes, ou en kilos avec une virgule').fill('0,3');
     await expect.poll(() => page.getByTestId('grams').textContent()).toContain('kg · 300 g');
     await expect.poll(() => page.getByTestId('weigh-price').textContent()).toMatch(/^7,47\s€$/);
+    // The same on the pad, which has a comma key (it had none): 0,3 kg again.
+    await page.getByLabel('Poids en grammes, ou en kilos avec une virgule').fill('');
+    for (const key of ['0', 'Virgule', '3']) await page.getByRole('dialog').getByRole('button', { name: key, exact: true }).click();
+    await expect.poll(() => page.getByTestId('grams').textContent()).toContain('kg · 300 g');
+    // And the field says so on screen (it was said to a screen reader only).
+    expect(await page.getByRole('dialog').getByText('Poids en grammes, ou en kilos avec une virgule').isVisible()).toBe(true);
     await screenshot(page, 'till-3-weigh');
     await page.keyboard.press('Enter');
     await expect.poll(() => cartLines().count()).toBe(3);
+    // The keyboard is back in the search box for the next scan, not on the tile that opened the dialog (Enter
+    // there would have weighed the tomme again: found by a walk).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Chercher un article ou scanner');
     // Accent- and case-insensitive search: "BIERE" finds "Bière blonde"; Enter takes the only result.
     await page.getByPlaceholder('Chercher un article ou scanner').fill('BIERE');
     await expect.poll(() => page.locator('[data-product]').count()).toBe(1);
@@ -175,6 +186,8 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('inconnu');
 
     await page.getByTestId('pay').click();
+    // The payment screen opens on what is to pay (the focus was left on the page's body).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('pay-total');
     await page.getByRole('button', { name: 'Titre-restaurant' }).click();
     // Offered up to what vouchers may pay on this ticket, not the whole 27,08 € due, which was refused (found by
     // a walk): the beer is not food.

@@ -1,6 +1,17 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
+let afterClose: HTMLElement | null = null;
+
+/**
+ * Where the focus goes when the dialog open now closes, instead of what opened it: a line added from a dialog
+ * sends the keyboard back to the search box for the next scan, not to the tile that opened it (found by a walk:
+ * Enter there weighed the same cheese again). The dialog closes after the caller's handler, on the next render.
+ */
+export function focusAfterDialog(el: HTMLElement | null | undefined) {
+  afterClose = el ?? null;
+}
+
 /**
  * A modal dialog on the browser's own `<dialog>`: it takes the focus when it opens, keeps Tab inside, the
  * screen behind inert, closes on Escape, and gives the focus back to what opened it.
@@ -27,7 +38,9 @@ export function Modal({
     if (!dialog.open) dialog.showModal();
     return () => {
       if (dialog.open) dialog.close();
-      const back = opener.current;
+      const asked = afterClose;
+      afterClose = null;
+      const back = asked?.isConnected ? asked : opener.current;
       if (!back?.isConnected) {
         // What opened it is gone (the line the dialog deleted): unless the screen put the focus somewhere of
         // its own (a screen that came with the dialog's outcome), the screen's home has it, never the body.

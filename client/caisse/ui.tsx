@@ -128,8 +128,9 @@ export function errorText(e: unknown): string {
   return e instanceof ApiError ? e.message : String(e);
 }
 
-export function Keypad({ onKey }: { onKey: (k: string) => void }) {
-  const keys = ['7', '8', '9', '4', '5', '6', '1', '2', '3', 'C', '0', '⌫'];
+/** `comma`: a decimal comma instead of « C » (a weight in kilograms: « 0,35 »), ⌫ still erases. */
+export function Keypad({ onKey, comma = false }: { onKey: (k: string) => void; comma?: boolean }) {
+  const keys = ['7', '8', '9', '4', '5', '6', '1', '2', '3', comma ? ',' : 'C', '0', '⌫'];
   return (
     <div class="keypad" role="group">
       {keys.map((k) => (
@@ -139,7 +140,7 @@ export function Keypad({ onKey }: { onKey: (k: string) => void }) {
           class={k === 'C' || k === '⌫' ? 'key alt' : 'key'}
           onMouseDown={keepFocus}
           onClick={() => onKey(k)}
-          aria-label={k === '⌫' ? t('till.key.back') : k === 'C' ? t('till.key.clear') : k}
+          aria-label={k === '⌫' ? t('till.key.back') : k === 'C' ? t('till.key.clear') : k === ',' ? t('till.key.comma') : k}
         >
           {k}
         </button>

@@ -52,6 +52,7 @@ export const en: TillCatalogue = {
     'Offline: this ticket’s items to prepare ({count}) have not gone to the kitchen or the bar yet. They will go with the ticket as soon as the server is reachable; tell the kitchen if the wait goes on.',
   'till.done.kitchenTraining': 'Training mode: nothing is sent for preparation.',
   'till.key.back': 'Delete a digit',
+  'till.key.comma': 'Decimal comma',
   'till.key.clear': 'Clear',
   'till.line.remove': 'Remove the line',
   'till.lock': 'Lock',

@@ -55,6 +55,7 @@ export const fr = {
     'Hors ligne : les articles à préparer de ce ticket ({count}) ne sont pas encore partis en cuisine ni au bar. Ils partiront avec le ticket dès que le serveur sera joint ; prévenez la cuisine si l’attente dure.',
   'till.done.kitchenTraining': 'Mode formation : rien n’est envoyé en préparation.',
   'till.key.back': 'Effacer un chiffre',
+  'till.key.comma': 'Virgule',
   'till.key.clear': 'Tout effacer',
   'till.line.remove': 'Supprimer la ligne',
   'till.lock': 'Verrouiller',

@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { TillMessageKey as MessageKey } from '../../../shared/i18n/till.ts';
 import { ApiError } from '../../api.ts';
+import { focusIfLost } from '../../focus.ts';
 import { moment } from '../../format.ts';
 import { type TillState } from '../till.ts';
 import { till, t, lang, useLive, useKeys, errorText, Keypad } from '../ui.tsx';
@@ -31,6 +32,12 @@ export function LockScreen({ s }: { s: TillState }) {
   // focus there, so Enter submits the PIN and never presses the tile again. In the render's own task, not
   // after the paint: a digit typed at once lands in the field, not on the tile.
   const pinField = useRef<HTMLInputElement>(null);
+  // Nobody picked yet (a tablet just paired, or locked): the keyboard starts on the first person's tile, not on
+  // the page's body (found by a walk).
+  const firstTile = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (whoRef.current === null) focusIfLost(firstTile.current);
+  }, [staff.length]);
   useLayoutEffect(() => {
     if (who !== null) pinField.current?.focus();
   }, [who]);
@@ -80,9 +87,10 @@ export function LockScreen({ s }: { s: TillState }) {
           </p>
         )}
         <div class="staff-grid">
-          {staff.map((m) => (
+          {staff.map((m, i) => (
             <button
               key={m.id}
+              ref={i === 0 ? firstTile : undefined}
               class={m.id === who ? 'staff-tile selected' : 'staff-tile'}
               aria-pressed={m.id === who}
               onClick={() => {

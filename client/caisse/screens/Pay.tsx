@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { focusIfLost } from '../../focus.ts';
 import { priceCart } from '../cart.ts';
 import { type TillState } from '../till.ts';
 import { Modal } from '../Modal.tsx';
@@ -167,6 +168,11 @@ export function PayScreen({ s }: { s: TillState }) {
     }
   };
 
+  // The screen opens on what is to pay, for the keyboard and a screen reader (the focus was left on the page's
+  // body: found by a walk). Not a button: digits, Enter and F1–F4 still go to the screen's own keys.
+  const totalRef = useRef<HTMLDivElement>(null);
+  useEffect(() => focusIfLost(totalRef.current), []);
+
   useEffect(() => {
     if (due === 0 && s.payments.length && !busy) {
       setBusy(true);
@@ -220,7 +226,7 @@ export function PayScreen({ s }: { s: TillState }) {
             {s.payingFor}
           </p>
         )}
-        <div class="total big" data-testid="pay-total">
+        <div class="total big" data-testid="pay-total" tabIndex={-1} ref={totalRef}>
           <span>{t('till.total')}</span>
           <strong>{eur(total)}</strong>
         </div>

@@ -1,3 +1,4 @@
+import { focusAfterDialog } from '../Modal.tsx';
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Lang } from '../../../shared/i18n/index.ts';
 import { addProduct } from '../cart.ts';
@@ -350,6 +351,12 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
     return true;
   };
 
+  /**
+   * A line added from a dialog: the keyboard goes back to the search box for the next scan when the dialog
+   * closes, not to its opener (a tile: Enter would have added the garlic again, found by a walk).
+   */
+  const backToSearch = () => focusAfterDialog(search.current);
+
   const choose = (next: Tab) => {
     setQuery('');
     setTab(next);
@@ -494,8 +501,10 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
           variants={catalog.products.filter((v) => v.variant?.modelId === picking)}
           onDone={(v) => {
             setPicking(null);
-            if (v) pick(v);
-            else search.current?.focus();
+            if (v) {
+              pick(v);
+              backToSearch();
+            } else search.current?.focus();
           }}
         />
       )}
@@ -510,6 +519,7 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
             const p = choosing;
             setChoosing(null);
             pick(p, { modifiers: ids });
+            backToSearch();
           }}
         />
       )}
@@ -519,8 +529,10 @@ export function Products({ catalog, stock, message, parked }: ProductsProps) {
           onDone={(g) => {
             const p = weighing;
             setWeighing(null);
-            if (g) pick(p, { grams: g });
-            else search.current?.focus();
+            if (g) {
+              pick(p, { grams: g });
+              backToSearch();
+            } else search.current?.focus();
           }}
         />
       )}

@@ -80,7 +80,8 @@ export function WeighDialog({ product, onDone }: { product: Product; onDone: (gr
         <h2 id="weigh-title">{product.name}</h2>
         <p>{t('till.weigh.perKg', { price: eur(product.priceCents) })}</p>
         <label class="big-value" data-testid="grams">
-          <span class="visually-hidden">{t('till.weigh.field')}</span>
+          {/* Said on screen, not only to a screen reader: a newcomer saw a lone « g » and no word of the comma. */}
+          <small class="weigh-hint">{t('till.weigh.field')}</small>
           <input
             class="weigh-input"
             autoFocus
@@ -99,7 +100,7 @@ export function WeighDialog({ product, onDone }: { product: Product; onDone: (gr
         <div class="big-value accent" data-testid="weigh-price" aria-live="polite">
           {eur(weighedPrice(product.priceCents as Cents, grams as Grams))}
         </div>
-        <Keypad onKey={(k) => setG((v) => typedWeight(applyKey(v, k, 8)).text)} />
+        <Keypad comma onKey={(k) => setG((v) => typedWeight(applyKey(v, k, 8)).text)} />
         <div class="row">
           <button type="button" onClick={() => onDone(null)}>
             {t('till.cancel')}
