@@ -50,6 +50,7 @@ import * as kitchenTicketVersions042 from './migrations/2026-12-17-042-kitchen-t
 import * as mergedOrdersFlattened043 from './migrations/2026-12-17-043-merged-orders-flattened.ts';
 import * as siteKitchens044 from './migrations/2026-12-18-044-site-kitchens.ts';
 import * as orderSplit045 from './migrations/2026-12-18-045-order-split.ts';
+import * as reuseBackOnSale046 from './migrations/2026-12-19-046-reuse-back-on-sale.ts';
 
 // Listed here rather than read from the folder: works the same under tsx, vitest and a bundler.
 const migrations: Record<string, Migration> = {
@@ -97,6 +98,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-17-043-merged-orders-flattened': mergedOrdersFlattened043,
   '2026-12-18-044-site-kitchens': siteKitchens044,
   '2026-12-18-045-order-split': orderSplit045,
+  '2026-12-19-046-reuse-back-on-sale': reuseBackOnSale046,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

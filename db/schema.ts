@@ -645,6 +645,8 @@ export interface ReuseItemTable {
   status_day: string | null;
   marked_down_on: string | null;
   sale_id: string | null;
+  /** When it came back on sale after a refund (UTC ISO): a ticket written before then does not sell it. */
+  back_on_sale_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export interface ReuseOutflowTable {
   id: Generated<number>;

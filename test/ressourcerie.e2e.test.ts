@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityProblems, launchBrowser, screenshot, shopOrigin, tabletContext } from './support/browser.ts';
-import { startTestShop, type TestShop } from './support/harness.ts';
+import { aUser, startTestShop, type Client, type TestShop } from './support/harness.ts';
+import { uuidv7 } from './support/tickets.ts';
 import { pairAndLogIn } from './support/till-page.ts';
 
 // The ressourcerie's till in a real browser, reaching the server by its network name (issue 22): a one-off
@@ -67,5 +68,67 @@ describe('the ressourcerie’s till', { timeout: 60_000 }, () => {
       .toContain(flat(`R0000001 « Théière en fonte » : déjà vendu le ${day}.`));
     await screenshot(page, 'till-ressourcerie-already-sold');
     expect(await accessibilityProblems(page)).toEqual([]);
+  });
+
+  // Found by a walk: two tabs rang the same teapot; the second was paid for, then refused by the server, while
+  // its screen said « gardé sur la tablette » and « ouvrez le tiroir avec sa clé ».
+  it('takes an object sold at another till out of the cart, and says plainly when the server refuses a ticket', async () => {
+    const intake = await shop.admin.post('/api/ressourcerie/intakes', {
+      lines: [{ stream: 'books', grams: 2000 }],
+      items: [
+        { name: 'Lampe de bureau', stream: 'other', grams: 900, priceCents: 700 },
+        { name: 'Atlas de 1960', stream: 'books', grams: 1500, priceCents: 1200 },
+      ],
+    });
+    expect(intake.status).toBe(201);
+    const [lampe, atlas] = intake.body.items as { code: string; productId: number }[];
+    // Another till of the ressourcerie sells what this one has in its cart.
+    const other = (await shop.admin.post('/api/tills', { outlet: 'ressourcerie', name: 'Ressourcerie 2' })).body;
+    const { client } = await aUser(shop, 'cashier', { tillId: other.id });
+    let otherNumber = 0;
+    const sellThere = (c: Client, productId: number, priceCents: number) =>
+      c.post('/api/sales', {
+        id: uuidv7(),
+        tillId: other.id,
+        number: ++otherNumber,
+        createdAt: new Date().toISOString(),
+        lines: [{ productId, quantity: 1, unitPriceCents: priceCents }],
+        payments: [{ method: 'card', amountCents: priceCents }],
+        totalCents: priceCents,
+      });
+
+    await expect.poll(() => page.locator(`[data-product="${lampe!.productId}"]`).count()).toBe(1);
+    await scan(lampe!.code);
+    await expect.poll(async () => flat(await page.getByTestId('total').textContent())).toContain('7,00');
+    await page.getByTestId('pay').click();
+    expect((await sellThere(client, lampe!.productId, 700)).status).toBe(201);
+    // The catalogue reloads: the lamp leaves the cart and the payment screen, said so.
+    await expect
+      .poll(async () => flat(await page.getByRole('alert').first().textContent()), { timeout: 10_000 })
+      .toContain('« Lampe de bureau » vient d’être vendu à une autre caisse : retiré du panier.');
+    await page.getByPlaceholder('Chercher un article ou scanner').waitFor();
+    expect(await page.locator('[data-testid=cart] li').count()).toBe(0);
+
+    // Offline, the cashier sells the atlas, which the other till sells meanwhile: once the tablet is back online
+    // the server refuses the ticket, and the screen says so, with the money to give back.
+    await scan(atlas!.code);
+    await expect.poll(async () => flat(await page.getByTestId('total').textContent())).toContain('12,00');
+    await context.setOffline(true);
+    await page.getByTestId('pay').click();
+    await page.getByRole('button', { name: 'Compte juste' }).click();
+    await expect.poll(() => page.getByTestId('ticket-state').textContent()).toContain('gardé sur la tablette');
+    expect((await sellThere(client, atlas!.productId, 1200)).status).toBe(201);
+    await context.setOffline(false);
+    await expect
+      .poll(async () => flat(await page.getByTestId('ticket-refused').textContent()), { timeout: 20_000 })
+      .toMatch(/^Ticket n° \d+ refusé par le serveur : rien n’est vendu\. Ticket refusé : R\d+ déjà vendu/);
+    expect(flat(await page.getByTestId('refused-money').textContent())).toContain('Rendez au client les 12,00 € qu’il a payés');
+    expect(await page.getByRole('button', { name: 'Pas de ticket' }).count()).toBe(0);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await screenshot(page, 'till-ressourcerie-refused');
+    await page.getByRole('button', { name: 'Compris' }).click();
+    // The refused ticket names the atlas, gone from the catalogue (it read « #12 × 1 »).
+    await page.getByTestId('refused').click();
+    await expect.poll(async () => flat(await page.getByTestId('refused-item').first().textContent())).toContain('Atlas de 1960 × 1');
   });
 });

@@ -362,8 +362,20 @@ describe('a one-off item refunded', () => {
     const [teapot, bowl] = intake.body.items as { code: string; productId: number }[];
     const first = await till.post('/api/sales', sale(teapot!.productId));
     expect(first.status).toBe(201);
+    // Another tablet rang the same teapot meanwhile: refused (sold), kept among its refused tickets.
+    const meanwhile = sale(teapot!.productId);
+    expect((await till.post('/api/sales', meanwhile)).status).toBe(422);
+    number--;
     expect((await till.post('/api/refunds', refund(first.body.id, true))).status).toBe(201);
     expect((await till.get(`/api/ressourcerie/items/${teapot!.code}`)).body).toMatchObject({ status: 'on_sale', statusDay: null });
+    // Sent again once the teapot is back on the shelf, that ticket still does not sell it: it was written while
+    // the teapot went with the first customer (it sold it a second time, 9 € in the books twice: found by a walk).
+    const resent = await till.post('/api/sales', { ...meanwhile, number: ++number });
+    expect(resent.status).toBe(422);
+    expect(resent.body.error.fields[0]).toMatchObject({ field: 'lines.0.productId' });
+    expect(resent.body.error.fields[0].reason).toContain('était vendu quand ce ticket a été fait');
+    number--;
+    expect((await till.get(`/api/ressourcerie/items/${teapot!.code}`)).body).toMatchObject({ status: 'on_sale' });
     expect((await till.get('/api/catalog')).body.products.map((p: { name: string }) => p.name)).toContain('Théière');
     // Sold again, to someone else: once more only.
     expect((await till.post('/api/sales', sale(teapot!.productId))).status).toBe(201);

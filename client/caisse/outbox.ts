@@ -17,6 +17,8 @@ export interface OutboxItem {
   number?: number;
   totalCents?: number;
   queuedAt: string;
+  /** A ticket's articles by product id, as the till named them: a refused ticket still names an object sold since. */
+  names?: Record<number, string>;
 }
 
 export interface RefusedItem extends OutboxItem {
@@ -93,7 +95,7 @@ export class Outbox {
 
   /** Handed over whole to the server's event log for a manager, then let go from the tablet. */
   async reportRefused(item: RefusedItem): Promise<void> {
-    const { seq: _seq, ...report } = item;
+    const { seq: _seq, names: _names, ...report } = item;
     // A refund's manager PIN stays on the tablet.
     const body =
       report.body && typeof report.body === 'object'

@@ -5,6 +5,7 @@ import { salesApi } from '../../shared/api/sales.ts';
 import { authApi } from '../../shared/api/auth.ts';
 import { systemApi } from '../../shared/api/system.ts';
 import { tillsApi, type CurrentDevice } from '../../shared/api/tills.ts';
+import { translateTill } from '../../shared/i18n/till.ts';
 import { drawerApi, type CashMovementBody, type CashMovementView, type TillDayView } from '../../shared/api/drawer.ts';
 import { CatalogIndex, type CatalogData } from './catalog.ts';
 import { catalogApi } from '../../shared/api/catalog.ts';
@@ -72,6 +73,8 @@ export interface Finished {
    */
   kitchenDishes?: number;
   training?: boolean;
+  /** The server refused it (its word): nothing was sold, the customer gets their money back. */
+  refused?: string;
 }
 
 /** A business day left without its Z blocks new sales from `blocksAt` (the day's end + 24 h), when the shop says so. */
@@ -221,6 +224,10 @@ export class Till {
       (o) => this.set({ outbox: o }),
       (item, reply) => this.sent(item, reply),
       async (item) => {
+        // The ticket just paid for, refused by the server (an object sold meanwhile at another till): the screen
+        // says so, not « gardé sur la tablette » (found by a walk: the cashier kept the money for nothing).
+        const f = this.state.finished;
+        if (f && f.id === item.id) this.set({ finished: { ...f, refused: item.message } });
         for (const h of this.refusedHooks) await h(item);
       },
       () => void this.reportHeads(),
@@ -509,10 +516,32 @@ export class Till {
     try {
       const data = await call(catalogApi.tillCatalog, {}, 30_000);
       await put('kv', data, 'catalog');
-      this.set({ catalog: new CatalogIndex(data) });
+      const before = this.state.catalog;
+      const catalog = new CatalogIndex(data);
+      this.set({ catalog });
+      this.dropSoldElsewhere(before, catalog);
     } catch (e) {
       if (!isOffline(e)) this.say('error', (e as Error).message);
     }
+  }
+
+  /**
+   * A one-off object (the ressourcerie's) in the cart that left the catalogue: sold at another till meanwhile.
+   * It leaves the cart, said so, before it is paid for (two tabs sold one teapot: the second ticket was
+   * refused after the customer had paid, found by a walk). A line already paid for in part stays: the payment
+   * screen goes back to the cart, where the cashier sees it gone.
+   */
+  private dropSoldElsewhere(before: CatalogIndex | null, after: CatalogIndex) {
+    if (!before) return;
+    const { cart } = this.state;
+    const gone = cart.lines.filter((l) => before.byId.get(l.productId)?.oneOff && !after.byId.has(l.productId));
+    if (!gone.length) return;
+    this.set({
+      cart: { ...cart, lines: cart.lines.filter((l) => !gone.includes(l)) },
+      ...(this.state.screen === 'pay' ? { screen: 'sell' as const, household: null } : {}),
+    });
+    const lang = localStorage.getItem('lang') === 'en' ? 'en' : 'fr';
+    this.say('error', gone.map((l) => translateTill(lang, 'till.scan.oneOffSoldElsewhere', { name: l.name })).join(' '));
   }
 
   private connect() {
@@ -753,6 +782,7 @@ export class Till {
       number,
       totalCents: priced.total,
       queuedAt: new Date().toISOString(),
+      names: Object.fromEntries(cart.lines.map((l) => [l.productId, l.name])),
       body: {
         id,
         tillId: device!.id,

@@ -264,7 +264,12 @@ export async function recordOutflow(
  * Inside the ticket's transaction: a one-off item sells once, one piece. Returns the items to mark sold once the
  * ticket is written.
  */
-export async function checkReuseItems(trx: Trx, lines: readonly { productId: number; quantity: number | undefined; refund: boolean }[]) {
+export async function checkReuseItems(
+  trx: Trx,
+  lines: readonly { productId: number; quantity: number | undefined; refund: boolean }[],
+  /** When the ticket was written at the till: before the item came back on sale, it is not sold by it. */
+  createdAt?: Date,
+) {
   const ids = [...new Set(lines.map((l) => l.productId))];
   if (!ids.length) return [];
   // Asked for every ticket: written in SQL once (db/raw.ts).
@@ -287,6 +292,13 @@ export async function checkReuseItems(trx: Trx, lines: readonly { productId: num
           it.status === 'sold'
             ? `${it.code} déjà vendu${it.status_day ? ` le ${frDay(it.status_day)}` : ''}`
             : `${it.code} parti au recyclage`,
+      });
+    // Written while the object was sold to someone else, and sent once it was back on the shelf (a refused ticket
+    // sent again): the object left with the other customer's ticket, not with this one.
+    else if (createdAt && it.back_on_sale_at && createdAt.getTime() < Date.parse(it.back_on_sale_at))
+      problems.push({
+        field: `lines.${i}.productId`,
+        reason: `${it.code} était vendu quand ce ticket a été fait (il n’est revenu en vente qu’après) : ce ticket ne peut pas le vendre`,
       });
     else if ((l.quantity ?? 1) !== 1 || seen.has(l.productId))
       problems.push({ field: `lines.${i}.quantity`, reason: `${it.code} est un objet unique : une seule pièce` });
@@ -336,7 +348,11 @@ export async function returnReuseItems(
     if (!item) continue;
     await trx
       .updateTable('reuse_items')
-      .set(l.restock ? { status: 'on_sale', status_day: null, sale_id: null } : { status: 'discarded', status_day: refundDay })
+      .set(
+        l.restock
+          ? { status: 'on_sale', status_day: null, sale_id: null, back_on_sale_at: now.toISOString() }
+          : { status: 'discarded', status_day: refundDay },
+      )
       .where('id', '=', item.id)
       .execute();
     if (l.restock)

@@ -307,6 +307,7 @@ async function recordSaleIn(
     const reuse = await checkReuseItems(
       trx,
       body.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, refund: false })),
+      createdAt,
     );
     // Solidarity prices: the household's card, the fund's exact share, its allowance and the fund's budget.
     const solidarity = await checkSolidarity(trx, {

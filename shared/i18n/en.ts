@@ -43,6 +43,10 @@ export const en: TillCatalogue = {
   'till.done.change': 'Change',
   'till.done.received': 'Received {amount}',
   'till.done.voucherKept': 'Meal voucher: {amount} not given back (no change on a meal voucher).',
+  'till.done.refused': 'Ticket no. {n} refused by the server: nothing is sold.',
+  'till.done.refusedMoney':
+    'Give the customer back the {amount} they paid (the cash, or a cancellation on the card terminal) and keep the item. The ticket stays in the list of refused tickets for a manager.',
+  'till.done.refusedOk': 'Understood',
   'till.done.drawerKey': 'Offline: the drawer does not open by itself, open it with its key.',
   'till.done.noChange': 'No change due',
   'till.done.queued': 'Ticket #{n} kept on the tablet; it goes to the server as soon as it can.',
@@ -162,6 +166,7 @@ export const en: TillCatalogue = {
   'till.scan.misread': 'Code {code} misread (check digit): scan again.',
   'till.scan.alreadySold': '{code} “{name}”: already sold on {day}.',
   'till.scan.recycled': '{code} “{name}”: sent to recycling, no longer for sale.',
+  'till.scan.oneOffSoldElsewhere': '“{name}” was just sold at another till: taken out of the cart.',
   'till.scan.oneOffTwice': '“{name}” is a one-off item: already in the cart.',
   'till.variant.grid': 'Sizes and colours',
   'till.scan.unknown': 'Unknown code {code}: look the item up by name.',

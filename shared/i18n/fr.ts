@@ -46,6 +46,10 @@ export const fr = {
   'till.done.change': 'À rendre',
   'till.done.received': 'Reçu {amount}',
   'till.done.voucherKept': 'Titre-restaurant : {amount} non rendus (pas de monnaie sur un titre-restaurant).',
+  'till.done.refused': 'Ticket n° {n} refusé par le serveur : rien n’est vendu.',
+  'till.done.refusedMoney':
+    'Rendez au client les {amount} qu’il a payés (les espèces, ou une annulation sur le terminal de carte) et gardez l’article. Le ticket reste dans la liste des tickets refusés pour un responsable.',
+  'till.done.refusedOk': 'Compris',
   'till.done.drawerKey': 'Hors ligne : le tiroir ne s’ouvre pas tout seul, ouvrez-le avec sa clé.',
   'till.done.noChange': 'Pas de monnaie à rendre',
   'till.done.queued': 'Ticket n° {n} gardé sur la tablette : il part au serveur dès que possible.',
@@ -168,6 +172,7 @@ export const fr = {
   'till.scan.misread': 'Code {code} mal lu (clé de contrôle) : scannez à nouveau.',
   'till.scan.alreadySold': '{code} « {name} » : déjà vendu le {day}.',
   'till.scan.recycled': '{code} « {name} » : parti au recyclage, plus en vente.',
+  'till.scan.oneOffSoldElsewhere': '« {name} » vient d’être vendu à une autre caisse : retiré du panier.',
   'till.scan.oneOffTwice': '« {name} » est un objet unique : déjà dans le panier.',
   'till.variant.grid': 'Tailles et couleurs',
   'till.scan.unknown': 'Code {code} inconnu : cherchez l’article par son nom.',

@@ -14,8 +14,9 @@ export function DoneScreen({ s }: { s: TillState }) {
   // The keyboard on « Pas de ticket », the answer Enter gives (it looked chosen, and the focus was on the
   // page's body: a newcomer's walk); 1 and 2 still print or show the QR code.
   const none = useRef<HTMLButtonElement>(null);
-  useEffect(() => none.current?.focus(), []);
+  useEffect(() => none.current?.focus(), [!!f.refused]);
   useKeys((e: KeyboardEvent) => {
+    if (f.refused && e.key !== 'Enter' && e.key !== 'Escape') return;
     if (e.key === '1') void till.receipt('print');
     else if (e.key === '2' && f.receiptToken && s.publicUrl !== null) setQr(true);
     else if (e.key === '3' || e.key === 'Enter' || e.key === 'Escape') void till.receipt('none');
@@ -23,6 +24,26 @@ export function DoneScreen({ s }: { s: TillState }) {
     // The key is the answer, not the first character of the next customer's search.
     e.preventDefault();
   });
+  // Refused by the server (an object sold meanwhile at another till, say): nothing was sold. Said before
+  // anything else, never as « kept on the tablet » (found by a walk: the cashier kept the money for nothing).
+  if (f.refused)
+    return (
+      <main class="center">
+        <div class="card done">
+          <p class="error" role="alert" data-testid="ticket-refused">
+            {t('till.done.refused', { n: f.number })} {f.refused}
+          </p>
+          <p class="banner" data-testid="refused-money">
+            {t('till.done.refusedMoney', { amount: eur(f.totalCents) })}
+          </p>
+          <div class="row">
+            <button ref={none} class="big primary" onClick={() => till.receipt('none')}>
+              {t('till.done.refusedOk')}
+            </button>
+          </div>
+        </div>
+      </main>
+    );
   return (
     <main class="center">
       <div class="card done">
@@ -45,7 +66,7 @@ export function DoneScreen({ s }: { s: TillState }) {
         )}
         <p data-testid="ticket-state">{queued ? t('till.done.queued', { n: f.number }) : t('till.done.stored', { n: f.number })}</p>
         {/* Offline, no pulse reaches the printer: the drawer opens with its key (and the pulse, late, is dropped). */}
-        {queued && f.cash && !f.training && (
+        {queued && !s.outbox.online && f.cash && !f.training && (
           <p class="banner" role="status" data-testid="drawer-key">
             {t('till.done.drawerKey')}
           </p>

@@ -17,7 +17,7 @@ export function RefusedScreen({ s }: { s: TillState }) {
     }
     await load();
   };
-  const name = (id: number) => s.catalog?.byId.get(id)?.name ?? `#${id}`;
+  const name = (id: number, it: RefusedItem) => s.catalog?.byId.get(id)?.name ?? it.names?.[id] ?? `#${id}`;
   return (
     <main class="refused">
       <h1>{t('till.refused.title')}</h1>
@@ -53,7 +53,7 @@ export function RefusedScreen({ s }: { s: TillState }) {
                   {body.lines
                     .map(
                       (l) =>
-                        `${l.productId !== undefined ? name(l.productId) : t('till.refused.line', { n: l.lineNo ?? '—' })} × ${l.grams !== undefined ? `${l.grams} g` : l.quantity}`,
+                        `${l.productId !== undefined ? name(l.productId, it) : t('till.refused.line', { n: l.lineNo ?? '—' })} × ${l.grams !== undefined ? `${l.grams} g` : l.quantity}`,
                     )
                     .join(', ')}
                 </p>
