@@ -91,9 +91,15 @@ export function postgresPool(url: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'comptoir' });
   // An idle connection the server dropped (PostgreSQL restarted) is only logged: the pool opens another.
   pool.on('error', () => undefined);
-  // Each statement text is parsed and planned once per connection, then only bound and run: a ticket is some
-  // forty statements, one after the other under the write lock, so their parse time is the lock's time.
-  pool.on('connect', (client) => preparing(client));
+  pool.on('connect', (client) => {
+    // So is one in use: its statement fails (the request is answered, its transaction rolled back) and the pool
+    // drops it when it is given back. Without a listener its 'error' event was the process's uncaught exception:
+    // a PostgreSQL restart ended every server process at once (found by an attack).
+    client.on('error', () => undefined);
+    // Each statement text is parsed and planned once per connection, then only bound and run: a ticket is some
+    // forty statements, one after the other under the write lock, so their parse time is the lock's time.
+    preparing(client);
+  });
   return pool;
 }
 

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientToServerEvents, SaleRecordedEvent, ServerToClientEvents } from '../shared/realtime.ts';
 import { loadConfig } from '../server/config.ts';
 import { startChildServer, type ChildServer } from './support/child-server.ts';
-import { ADMIN, aProducer, aProduct, aShopDataDir, Client, dropTestDatabase, testEngine } from './support/harness.ts';
+import { ADMIN, aProducer, aProduct, aShopDataDir, Client, dropTestDatabase, shopEnv, testEngine } from './support/harness.ts';
+import { postgresAdmin } from '../db/engine.ts';
 import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
 
@@ -323,4 +324,82 @@ describe('several processes need PostgreSQL', () => {
     expect(() => loadConfig({ DATA_DIR: '/tmp/x', WORKERS: '2' })).toThrow(/WORKERS = "2" : plusieurs processus demandent PostgreSQL/);
     expect(loadConfig({ DATA_DIR: '/tmp/x', WORKERS: '2', DATABASE_URL: 'postgres://u:p@h/db' }).WORKERS).toBe(2);
   });
+});
+
+// Found by an attack: PostgreSQL restarted (or a pooler dropping connections) ends every session of the
+// server; a connection in use then had no listener for its error, which became the process's uncaught
+// exception. Every process died at once.
+describe.skipIf(testEngine !== 'postgres')('PostgreSQL ending the server’s connections while tills sell', () => {
+  let dataDir: string;
+  let server: ChildServer;
+  beforeAll(async () => {
+    dataDir = await aShopDataDir('comptoir-pg-terminate-');
+    server = await startChildServer(dataDir, { OWNER_POLL_MS: '200', RATE_LIMIT: 'off' });
+  }, 120_000);
+  afterAll(async () => {
+    await server.stop().catch(() => undefined);
+    await dropTestDatabase(dataDir);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers, keeps running, and records every ticket once when sent again', async () => {
+    const admin = new Client(server.url);
+    await admin.post('/api/auth/login', ADMIN);
+    const producer = await aProducer(admin, { name: 'Ferme' });
+    const miel = await aProduct(admin, { name: 'Miel', producerId: producer.id, priceCents: 950 });
+    await admin.post('/api/users', { displayName: 'Caisse', role: 'cashier', pin: '2468' });
+    const tills: { client: Client; tillId: number; number: number }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const tillId = i === 0 ? 1 : (await admin.post('/api/tills', { outlet: 'shop', name: `Caisse ${i + 1}` })).body.id;
+      const code = (await admin.post(`/api/tills/${tillId}/pairing-code`)).body.code;
+      const client = new Client(server.url);
+      expect((await client.post('/api/devices/pair', { code })).status).toBeLessThan(300);
+      expect((await client.post('/api/auth/pin', { tillId, pin: '2468' })).status).toBe(200);
+      tills.push({ client, tillId, number: 0 });
+    }
+    const database = new URL(shopEnv(dataDir).DATABASE_URL!).pathname.slice(1);
+    const terminate = () =>
+      postgresAdmin(
+        process.env.TEST_DATABASE_URL!,
+        `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${database}' and pid <> pg_backend_pid()`,
+      );
+    // Each till sells 25 tickets one after the other, sending each again until it is answered (as the outbox
+    // does), while every connection of the server is ended five times.
+    const sell = async (t: (typeof tills)[number]) => {
+      for (let i = 0; i < 25; i++) {
+        const ticket = {
+          id: uuidv7(),
+          tillId: t.tillId,
+          number: ++t.number,
+          createdAt: new Date().toISOString(),
+          lines: [{ productId: miel.id, quantity: 1, unitPriceCents: 950 }],
+          payments: [{ method: 'card', amountCents: 950 }],
+          totalCents: 950,
+        };
+        for (let attempt = 0; ; attempt++) {
+          const res = await t.client.post('/api/sales', ticket).catch(() => ({ status: 0 }));
+          if (res.status === 201 || res.status === 200) break;
+          // Answered, never a crash: 500 or 503 while the connections are gone.
+          expect([0, 500, 503]).toContain(res.status);
+          expect(attempt).toBeLessThan(200);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    };
+    const selling = Promise.all(tills.map(sell));
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 150));
+      await terminate();
+    }
+    await selling;
+    expect(server.process.exitCode).toBeNull();
+    expect(server.output()).not.toMatch(/uncaughtException/);
+    // Every ticket once, every till numbered 1…25.
+    const q = await shopSql(dataDir, { readonly: true });
+    const rows = await q.all<{ till_id: number; n: number; lowest: number; highest: number }>(
+      `select till_id, count(*) as n, min(number) as lowest, max(number) as highest from sales group by till_id order by till_id`,
+    );
+    await q.close();
+    expect(rows.map((r) => [Number(r.n), Number(r.lowest), Number(r.highest)])).toEqual(tills.map(() => [25, 1, 25]));
+  }, 120_000);
 });

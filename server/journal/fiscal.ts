@@ -282,7 +282,8 @@ export class FiscalJournal {
   }
 
   private afterCommit(staged: Staged | null): void {
-    if (!staged) return;
+    // A batch under way when the duties were lost (detach): the new owner witnesses its records as it opens.
+    if (!staged || this.detached) return;
     try {
       this.witness.append(staged.lines);
     } catch (e) {
@@ -355,7 +356,9 @@ export class FiscalJournal {
    * Stops without signing (this process lost the duties to another, server/system/owner.ts): the new owner
    * catches the witness up and signs every head as it opens.
    */
+  private detached = false;
   detach(): void {
+    this.detached = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     if (this.writes.hooks?.inBatch) this.writes.hooks = null;

@@ -45,6 +45,9 @@ export class WitnessWriter {
 
   /** Appended whole, then synced to disk before the caller goes on. */
   private write(text: string): void {
+    // Closed (this process lost the duties, or stops): never through the old number, which the system may have
+    // given to a socket or another file since (found by an attack: witness lines came out in a till's HTTP answer).
+    if (this.fd < 0) throw new Error('witness closed: nothing written');
     const buf = Buffer.from(text);
     let off = 0;
     while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off);
@@ -56,7 +59,10 @@ export class WitnessWriter {
   }
 
   close(): void {
-    fs.closeSync(this.fd);
+    if (this.fd < 0) return;
+    const fd = this.fd;
+    this.fd = -1;
+    fs.closeSync(fd);
   }
 }
 

@@ -101,6 +101,8 @@ export class Realtime {
     if (postgresUrl) {
       this.adapterPool = new pg.Pool({ connectionString: postgresUrl, max: 3, application_name: 'comptoir-realtime' });
       this.adapterPool.on('error', (e) => log.warn('realtime adapter connection lost', { error: e.message }));
+      // The adapter's listening connection is held, never idle: its loss is logged, not the process's end.
+      this.adapterPool.on('connect', (c) => c.on('error', (e) => log.warn('realtime adapter connection lost', { error: e.message })));
       this.io.adapter(createAdapter(this.adapterPool, { errorHandler: (e) => log.warn('realtime adapter', { error: e.message }) }));
     }
     // `touch`: at the handshake a tablet's "last seen" is refreshed, as by any request of it.
