@@ -175,6 +175,7 @@ const expected: Record<string, typeof PUBLIC | typeof ANY_USER | string[]> = {
   'POST /api/auth/approve': ['cashier', 'waiter'],
   'GET /api/sales/:id': TILL,
   'GET /api/sales/:id/refunded': TILL,
+  'POST /api/sales/:id/refund-split': TILL,
   'GET /api/sales': TILL,
   'POST /api/sales/:id/print': TILL,
   'POST /api/sales/:id/receipt': TILL,

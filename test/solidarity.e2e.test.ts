@@ -102,4 +102,48 @@ describe('the household’s card at the till', { timeout: 60_000 }, () => {
     const [h] = (await shop.admin.get('/api/households')).body.filter((x: any) => x.cardCode === cardCode);
     expect([h.usedThisMonthCents, h.remainingCents]).toEqual([948, 2052]);
   });
+
+  // Found by a walk: the refund screen offered the whole public price in cash; the server refused it.
+  it('refunds a line sold at solidarity prices: the fund takes back its share, the household gets back what it paid', async () => {
+    expect(
+      (
+        await shop.admin.post('/api/users', {
+          displayName: 'Mathilde',
+          role: 'manager',
+          login: 'mathilde',
+          password: 'mathilde-password-1',
+          pin: '1357',
+        })
+      ).status,
+    ).toBe(201);
+    await page.getByRole('button', { name: 'Remboursement' }).click();
+    await page.getByLabel('N° de ticket, montant, date ou code du reçu').fill('15,40');
+    await page.keyboard.press('Enter');
+    await page.locator('ul.sales button').first().click();
+    // One tomme of the two (6,50 €, Fromages: the household paid 40 %): by the server's rule on what is left of
+    // the category, 520 × 650 / 1 300 = 2,60 € to the household, 6,50 − 2,60 = 3,90 € back to the fund.
+    await page.getByLabel('Quantité à rembourser : Tomme de brebis').fill('1');
+    await expect
+      .poll(async () => flat(await page.getByTestId('refund-fund').textContent()))
+      .toBe('Tarif solidaire : le fonds de solidarité reprend 3,90 €, rendez 2,60 € au foyer.');
+    expect(flat(await page.locator('.refund .total strong').textContent())).toBe('-2,60 €');
+    await page.getByLabel('Motif').fill('Fromage abîmé');
+    await page.getByLabel('Code PIN d’un responsable').fill('1357');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Rembourser', exact: true }).click();
+    await expect
+      .poll(async () => flat(await page.getByTestId('refund-done').textContent()))
+      .toBe('Remboursement n° 2 enregistré : rendez 2,60 € (Espèces).');
+    const refund = (await sales()).find((x) => x.kind === 'refund');
+    expect(refund.totalCents).toBe(-650);
+    expect(refund.payments).toEqual([
+      { method: 'solidarity', amountCents: -390 },
+      { method: 'cash', amountCents: -260 },
+    ]);
+    // The fund has its 3,90 € back: 100,00 − 9,48 + 3,90 = 94,42 €. The household's allowance is not given back
+    // by a refund (server/solidarity: what the fund paid on sales counts): 9,48 € used.
+    expect((await shop.admin.get('/api/solidarity/fund')).body.balanceCents).toBe(9442);
+    const [h] = (await shop.admin.get('/api/households')).body.filter((x: any) => x.cardCode === cardCode);
+    expect(h.usedThisMonthCents).toBe(948);
+  });
 });

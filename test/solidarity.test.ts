@@ -304,9 +304,19 @@ describe('solidarity prices, to the cent', () => {
         totalCents: -650,
         approvalPin: '9876',
       });
+    // What the till asks first (its refund screen splits the payments by it): the same figures, and nothing for a
+    // line beyond what is left (2 tommes asked of 2, counted as the 2 left: 1 300 of public price, 520 paid).
+    expect((await till.post(`/api/sales/${t1.id}/refund-split`, { lines: [{ lineNo: 2, quantity: 1 }] })).body).toEqual({
+      fundCents: -390,
+      householdCents: -260,
+    });
+    expect((await till.post(`/api/sales/${t1.id}/refund-split`, { lines: [{ lineNo: 2, quantity: 9 }] })).body).toEqual({
+      fundCents: -780,
+      householdCents: -520,
+    });
     const allCash = await refund([{ method: 'cash', amountCents: -650 }]);
     expect(allCash.status, JSON.stringify(allCash.body)).toBe(422);
-    expect(allCash.body.error.fields[0]).toEqual({ field: 'payments', reason: 'part du fonds attendue : -390 centimes' });
+    expect(allCash.body.error.fields[0]).toEqual({ field: 'payments', reason: 'le fonds de solidarité reprend 3,90 €' });
     const ok = await refund([
       { method: 'solidarity', amountCents: -390 },
       { method: 'cash', amountCents: -260 },

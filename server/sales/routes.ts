@@ -10,7 +10,7 @@ import { commitEffects, recordSale, type SaleContext } from './record.ts';
 import { ingredientsOf } from '../catalog/recipes.ts';
 import { getOrder } from '../restaurant/orders.ts';
 import { ticketsOfOp } from '../restaurant/board.ts';
-import { listSales, refundedLines, reprintSale, requestReceipt, ringingCashier, viewSale } from './sales.ts';
+import { listSales, refundedLines, refundSplit, reprintSale, requestReceipt, ringingCashier, viewSale } from './sales.ts';
 
 /** One-off items sold (the ressourcerie's) leave the catalogue: the tills reload it (and say « déjà vendu » of a label). */
 async function announceOneOffs(ctx: Ctx, sale: SaleView) {
@@ -162,6 +162,13 @@ export const salesRoutes = [
     tag: 'sales',
     summary: 'One ticket with its lines, VAT rows and payments',
     handler: async ({ params }, ctx) => viewSale(ctx.db, ctx, params.id),
+  }),
+  serve(salesApi.refundSplit, {
+    access: TILL,
+    tag: 'sales',
+    summary:
+      'A ticket sold at solidarity prices: what refunding these lines gives back to the fund and to the household (null for any other ticket); the till splits the refund’s payments by it',
+    handler: async ({ params, body }, ctx) => refundSplit(ctx.db, ctx, params.id, body.lines),
   }),
   serve(salesApi.refunded, {
     access: TILL,

@@ -15,7 +15,8 @@ import { loadTicketRecords } from '../journal/tickets.ts';
 import { saleIdsFor, receiptJobOf, tillStaff } from './queries.ts';
 import { getSale, saleView } from './record.ts';
 import { amountsOf, refundedOf, refundRowsOf } from './refund.ts';
-import { refundableOf } from '../../shared/sales.ts';
+import { refundableOf, refundPart } from '../../shared/sales.ts';
+import { refundSolidaritySplit } from '../solidarity/solidarity.ts';
 
 const RANK: Record<string, number> = { waiter: 1, cashier: 1, manager: 2, admin: 3 };
 
@@ -70,6 +71,34 @@ export async function listSales(db: Db, actor: Actor, query: z.output<typeof sal
   if (!ids.length) return [];
   const byId = new Map((await loadTicketRecords(db, { ids })).map((r) => [r.row.id, r]));
   return ids.map((id) => saleView(byId.get(id)!));
+}
+
+/**
+ * What refunding these lines of a ticket gives back to the solidarity fund and to the household, worked out as
+ * the refund will be checked (server/solidarity); null when the ticket was not sold at solidarity prices. A
+ * quantity beyond what is left of a line counts what is left (the refund itself is refused, naming it).
+ */
+export async function refundSplit(
+  db: Db,
+  actor: Actor,
+  id: string,
+  wanted: readonly { lineNo: number; quantity?: number | undefined; grams?: number | undefined }[],
+) {
+  await requireAccess(db, actor, { sale: id, as: 'outlet' });
+  const lines = await db.selectFrom('sale_lines').selectAll().where('sale_id', '=', id).execute();
+  const refunds = await refundRowsOf(db, id);
+  const parts = wanted.flatMap((w) => {
+    const o = lines.find((l) => l.line_no === w.lineNo);
+    if (!o) return [];
+    const line = amountsOf(o);
+    const before = refundedOf(refunds, o.line_no);
+    const q = Math.min(refundableOf(line, before), o.quantity === 0 ? 1 : ((o.unit === 'kg' ? w.grams : w.quantity) ?? 0));
+    if (q <= 0) return [];
+    const part = refundPart(line, before, q);
+    return [{ categoryId: o.category_id ?? null, items: o.unit === 'kg' ? -1 : -part.quantity, totalCents: -part.totalCents }];
+  });
+  const found = await refundSolidaritySplit(db, id, parts);
+  return found ? { fundCents: found.split.fundCents, householdCents: found.split.householdCents } : null;
 }
 
 export interface PrintRequest {

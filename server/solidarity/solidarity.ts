@@ -690,15 +690,42 @@ export async function checkSolidarityRefund(
     payments: readonly { method: string; amountCents: number }[];
   },
 ): Promise<SolidarityLink | null> {
-  const original = await trx.selectFrom('sale_households').selectAll().where('sale_id', '=', t.refundOf).executeTakeFirst();
   const at = t.payments.findIndex((p) => p.method === SOLIDARITY);
-  if (!original) {
+  const found = await refundSolidaritySplit(trx, t.refundOf, t.lines);
+  if (!found) {
     if (at >= 0)
       throw new Unprocessable('Ce ticket n’a pas été payé par le fonds de solidarité.', [
         { field: `payments.${at}.method`, reason: 'ticket hors tarif solidaire' },
       ]);
     return null;
   }
+  const { original, split } = found;
+  const paid = t.payments.filter((p) => p.method === SOLIDARITY).reduce((s, p) => s + p.amountCents, 0);
+  if (paid !== split.fundCents)
+    throw new Unprocessable(
+      `Tarif solidaire : le fonds reprend ${msgEuros(-split.fundCents)} de ce remboursement, le foyer ${msgEuros(-split.householdCents)}.`,
+      [
+        {
+          field: at >= 0 ? `payments.${at}.amountCents` : 'payments',
+          reason: `le fonds de solidarité reprend ${msgEuros(-split.fundCents)}`,
+        },
+      ],
+    );
+  return { householdId: original.household_id ?? 0, householdRef: original.household_ref, ...split };
+}
+
+/**
+ * What a refund of these lines of a ticket sold at solidarity prices gives back to the fund and to the
+ * household (null: the ticket was not). The till asks it before the refund (`POST /api/sales/:id/refund-split`),
+ * the refund is checked against it.
+ */
+export async function refundSolidaritySplit(
+  trx: Db,
+  refundOf: string,
+  lines: readonly { categoryId: number | null; items: number; totalCents: number }[],
+) {
+  const original = await trx.selectFrom('sale_households').selectAll().where('sale_id', '=', refundOf).executeTakeFirst();
+  if (!original) return null;
   // The shares as charged at the sale (per category), less what earlier refunds of the ticket took back: a
   // change of shares since does not move them, and the last refund of a category takes exactly what is left.
   const left = new Map<number | null, { publicCents: number; householdCents: number }>();
@@ -711,11 +738,11 @@ export async function checkSolidarityRefund(
     .selectFrom('sale_households as sh')
     .innerJoin('sales as s', 's.id', 'sh.sale_id')
     .select('sh.detail')
-    .where('s.refund_of', '=', t.refundOf)
+    .where('s.refund_of', '=', refundOf)
     .execute();
   for (const r of prior) for (const d of JSON.parse(r.detail) as SplitDetail[]) add(d);
   const refunded = new Map<number | null, { items: number; publicCents: number }>();
-  for (const l of t.lines) {
+  for (const l of lines) {
     const c = l.categoryId;
     const r = refunded.get(c) ?? { items: 0, publicCents: 0 };
     refunded.set(c, { items: r.items + l.items, publicCents: r.publicCents + l.totalCents });
@@ -731,14 +758,7 @@ export async function checkSolidarityRefund(
   });
   const publicCents = detail.reduce((x, d) => x + d.publicCents, 0);
   const householdCents = detail.reduce((x, d) => x + d.householdCents, 0);
-  const split = { publicCents, householdCents, fundCents: publicCents - householdCents, detail };
-  const paid = t.payments.filter((p) => p.method === SOLIDARITY).reduce((s, p) => s + p.amountCents, 0);
-  if (paid !== split.fundCents)
-    throw new Unprocessable(
-      `Tarif solidaire : le fonds reprend ${msgEuros(-split.fundCents)} de ce remboursement (le foyer ${msgEuros(-split.householdCents)}).`,
-      [{ field: at >= 0 ? `payments.${at}.amountCents` : 'payments', reason: `part du fonds attendue : ${split.fundCents} centimes` }],
-    );
-  return { householdId: original.household_id ?? 0, householdRef: original.household_ref, ...split };
+  return { original, split: { publicCents, householdCents, fundCents: publicCents - householdCents, detail } };
 }
 
 /** Links a refund to the household its ticket was sold to (or to nobody, when it was erased since). */

@@ -307,4 +307,25 @@ export const salesApi = {
       }),
     ),
   }),
+  /**
+   * A ticket sold at solidarity prices: what refunding these lines gives back to the fund and to the household
+   * (both negative); null for any other ticket. The refund screen splits its payments by it.
+   */
+  refundSplit: endpoint({
+    method: 'post',
+    path: '/api/sales/:id/refund-split',
+    params: saleParams,
+    body: z.strictObject({
+      lines: z
+        .array(
+          z.strictObject({
+            lineNo: z.number().int().min(1),
+            quantity: z.number().int().min(0).max(100_000).optional(),
+            grams: z.number().int().min(0).max(1_000_000).optional(),
+          }),
+        )
+        .max(500),
+    }),
+    response: z.strictObject({ fundCents: int, householdCents: int }).nullable(),
+  }),
 };

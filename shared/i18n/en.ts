@@ -154,6 +154,7 @@ export const en: TillCatalogue = {
   'till.refund.allOf': 'Refund all: {name}',
   'till.refund.waitsLines': 'Say what comes back (a quantity, or All).',
   'till.refund.waitsReason': 'Give the reason for the refund (3 characters or more).',
+  'till.refund.fund': 'Solidarity prices: the solidarity fund takes back {fund}, give {household} back to the household.',
   'till.refund.restock': 'Back on the shelf',
   'till.refund.restockOf': 'Put {name} back on the shelf',
   'till.refund.search': 'Search',

@@ -160,6 +160,7 @@ export const fr = {
   'till.refund.allOf': 'Tout rembourser : {name}',
   'till.refund.waitsLines': 'Indiquez ce qui est rendu (une quantité, ou Tout).',
   'till.refund.waitsReason': 'Indiquez le motif du remboursement (3 caractères ou plus).',
+  'till.refund.fund': 'Tarif solidaire : le fonds de solidarité reprend {fund}, rendez {household} au foyer.',
   'till.refund.restock': 'Remettre en rayon',
   'till.refund.restockOf': 'Remettre {name} en rayon',
   'till.refund.search': 'Chercher',

@@ -133,6 +133,35 @@ export function RefundScreen({ s }: { s: TillState }) {
   const left = (l: SaleView['lines'][number]) => refunded?.get(l.lineNo)?.refundable ?? 0;
   // Worked out as the server books it (shared/sales.ts), earlier refunds of the ticket counted.
   const total = -refundLines.reduce((x, l) => x + refundPart(l, refunded?.get(l.lineNo) ?? nothingBack, qty[l.lineNo]!).totalCents, 0);
+  // Sold at solidarity prices: the fund takes back its share, the household gets back what it paid. The server
+  // works the split out (its shares per category as charged at the sale, less earlier refunds); the screen
+  // offered the whole public price in cash and the server refused it (found by a walk).
+  const solidarityTicket = !!picked?.payments.some((p) => p.method === 'solidarity');
+  const splitKey = JSON.stringify(refundLines.map((l) => [l.lineNo, qty[l.lineNo]]));
+  const [fund, setFund] = useState<{ key: string; fundCents: number; householdCents: number } | null>(null);
+  useEffect(() => {
+    if (!solidarityTicket || !picked || !refundLines.length) return setFund(null);
+    let live = true;
+    const body = {
+      lines: refundLines.map((l) =>
+        isWeighed(l) && l.quantity !== 0 ? { lineNo: l.lineNo, grams: qty[l.lineNo]! } : { lineNo: l.lineNo, quantity: qty[l.lineNo]! },
+      ),
+    };
+    call(salesApi.refundSplit, { params: { id: picked.id }, body }).then(
+      (r) => live && setFund(r ? { key: splitKey, ...r } : null),
+      (e) => live && setError(errorText(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [picked?.id, splitKey]);
+  const splitReady = !solidarityTicket || !refundLines.length || fund?.key === splitKey;
+  const fundShare = solidarityTicket && fund?.key === splitKey ? fund.fundCents : 0;
+  /** What the cashier gives back (negative): the whole refund, less the fund's share. */
+  const given = total - fundShare;
+  const refundPayments = fundShare
+    ? [{ method: 'solidarity', amountCents: fundShare }, ...(given ? [{ method, amountCents: given }] : [])]
+    : [{ method, amountCents: total }];
 
   const pinField = useRef<HTMLInputElement>(null);
   const submit = async () => {
@@ -176,7 +205,7 @@ export function RefundScreen({ s }: { s: TillState }) {
             ...(isWeighed(l) && l.quantity !== 0 ? { grams: qty[l.lineNo] } : { quantity: qty[l.lineNo] }),
             restock: restockOf[l.lineNo] ?? !isWeighed(l),
           })),
-          payments: [{ method, amountCents: total }],
+          payments: refundPayments,
           totalCents: total,
           ...(isManager ? {} : { approvalPin: pin }),
         },
@@ -194,7 +223,7 @@ export function RefundScreen({ s }: { s: TillState }) {
   const isWeighed = (l: SaleView['lines'][number]) => s.catalog?.byId.get(l.productId)?.unit === 'kg';
 
   if (done !== null) {
-    const amount = eur(-total);
+    const amount = eur(-given);
     return (
       <main class="center">
         <div class="card">
@@ -378,16 +407,25 @@ export function RefundScreen({ s }: { s: TillState }) {
           )}
           {/* The amount and the action stay in sight at the bottom (the button was below the fold at 1280×800). */}
           <div class="refund-actions">
+            {fundShare !== 0 && (
+              <p class="hint" data-testid="refund-fund">
+                {t('till.refund.fund', { fund: eur(-fundShare), household: eur(-given) })}
+              </p>
+            )}
             <div class="total">
               <span>{t('till.refund.total')}</span>
-              <strong>{eur(total)}</strong>
+              <strong>{eur(given)}</strong>
             </div>
             {error && (
               <p class="error" role="alert">
                 {error}
               </p>
             )}
-            <button class="primary big" disabled={!refunded || !refundLines.length || reason.trim().length < 3} onClick={submit}>
+            <button
+              class="primary big"
+              disabled={!refunded || !refundLines.length || reason.trim().length < 3 || !splitReady}
+              onClick={submit}
+            >
               {t('till.refund.submit')}
             </button>
             {/* Greyed out: what it waits for (a newcomer found no hint that the reason was asked). */}
