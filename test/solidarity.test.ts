@@ -323,6 +323,16 @@ describe('solidarity prices, to the cent', () => {
     ]);
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     number++;
+    // The Z of T1's day names the fund as the ticket and the FEC do (the signed PDF said « solidarity »: a walk).
+    const outlet = (await shop.admin.get('/api/tills')).body.find((x: { id: number }) => x.id === 1).outlet;
+    const x = (await shop.admin.get(`/api/closings/x?outlet=${outlet}&day=2026-11-05`)).body;
+    const z = await shop.admin.post('/api/closings/day', { outlet, day: '2026-11-05', cashCountedCents: x.drawer.expectedCents });
+    expect(z.status, JSON.stringify(z.body)).toBe(201);
+    const zPdf = path.join('test-artifacts', 'solidarity', 'z-2026-11-05.pdf');
+    fs.writeFileSync(zPdf, (await shop.admin.get(`/api/closings/${z.body.id}.pdf`)).raw);
+    const zText = execFileSync('pdftotext', ['-layout', zPdf, '-']).toString().replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
+    expect(zText).toMatch(/Fonds de solidarité \d+,\d\d €/);
+    expect(zText).not.toMatch(/\bsolidarity\b/);
     expect((await shop.admin.get('/api/solidarity/fund')).body).toMatchObject({ spentCents: 5016 - 390, balanceCents: 1984 + 390 });
     // December's allowance is untouched by a refund of November: 30,00 left, not 33,90.
     expect((await till.get(`/api/solidarity/cards/${cards.h1}`)).body.remainingCents).toBe(3000);

@@ -17,7 +17,7 @@ type Closing = ClosingView;
 const DENOMINATIONS = [50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1];
 
 const methodKey = (m: string): MessageKey | null =>
-  ['cash', 'card', 'cheque', 'meal_voucher'].includes(m) ? (`bo.method.${m}` as MessageKey) : null;
+  ['cash', 'card', 'cheque', 'meal_voucher', 'solidarity'].includes(m) ? (`bo.method.${m}` as MessageKey) : null;
 
 /** The day: X report at any time, then the Z with the drawer counted by denomination. */
 export function DayClosing({ t, lang }: { t: T; lang: Lang }) {

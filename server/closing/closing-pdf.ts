@@ -7,13 +7,13 @@ import { ownSalesCents } from './figures.ts';
 import { formatRate, type BasisPoints } from '../../shared/money.ts';
 import { A4Document, pdfDate, pdfEuros } from '../documents/a4.ts';
 import type { Db } from '../../db/schema.ts';
+import { methodName } from '../receipts/digital.ts';
 import { isDemo, shopIdentity } from '../settings/settings.ts';
 import { closingKey, headLabel } from '../journal/heads.ts';
 import { getClosing, type closingView } from './closing.ts';
 
 type Closing = ReturnType<typeof closingView>;
 
-const METHODS: Record<string, string> = { cash: 'Espèces', card: 'Carte bancaire', cheque: 'Chèque', meal_voucher: 'Titres-restaurant' };
 /** The drawer's movements as the Z names them (`shared/api/drawer.ts` reasons). */
 const MOVEMENTS: Record<string, string> = {
   float: 'Fond de caisse',
@@ -97,7 +97,7 @@ export function closingPdf(
       { header: 'Montant', width: 0.3, align: 'right' },
     ],
     [
-      ...f.byPayment.map((p) => ({ cells: [METHODS[p.method] ?? p.method.replace(/^other:/, ''), pdfEuros(p.amountCents)] })),
+      ...f.byPayment.map((p) => ({ cells: [methodName(p.method), pdfEuros(p.amountCents)] })),
       ...(f.tipsCents ? [{ cells: ['Dont pourboires (carte), hors chiffre d’affaires', pdfEuros(f.tipsCents)] }] : []),
       ...(f.voucherExcessCents
         ? [{ cells: ['Titres-restaurant non rendus (valeur au-delà du ticket, gardée par la boutique)', pdfEuros(f.voucherExcessCents)] }]
