@@ -131,4 +131,31 @@ describe('the ressourcerie’s till', { timeout: 60_000 }, () => {
     await page.getByTestId('refused').click();
     await expect.poll(async () => flat(await page.getByTestId('refused-item').first().textContent())).toContain('Atlas de 1960 × 1');
   });
+
+  // Found by a review: a 500 (the server's database restarting) went to the refused tickets, and the refused
+  // screen had the cashier give back the money of a ticket that may have been recorded.
+  it('sends a ticket again after a server error, and never takes the error for a refusal', async () => {
+    await page.getByRole('button', { name: 'Valider' }).click(); // out of the refused list of the test before
+    let failed = 0;
+    await page.route('**/api/sales', (route) =>
+      route.request().method() === 'POST' && failed++ === 0
+        ? route.fulfill({
+            status: 500,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { code: 'internal', message: 'Erreur interne : rien n’a été enregistré.', fields: [] } }),
+          })
+        : route.continue(),
+    );
+    await scan('R0000002');
+    await expect.poll(async () => flat(await page.getByTestId('total').textContent())).toContain('5,00');
+    await page.getByTestId('pay').click();
+    await page.getByRole('button', { name: 'Compte juste' }).click();
+    await expect.poll(() => page.getByTestId('ticket-state').textContent(), { timeout: 15_000 }).toMatch(/enregistré/);
+    expect(failed).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('ticket-refused').count()).toBe(0);
+    expect(await page.getByTestId('refused').count()).toBe(1); // the atlas's, from the test before: no second one
+    await expect.poll(async () => (await shop.admin.get('/api/ressourcerie/items/R0000002')).body.status).toBe('sold');
+    await page.unroute('**/api/sales');
+    await page.getByRole('button', { name: 'Pas de ticket' }).click();
+  });
 });

@@ -330,7 +330,10 @@ describe('solidarity prices, to the cent', () => {
     expect(z.status, JSON.stringify(z.body)).toBe(201);
     const zPdf = path.join('test-artifacts', 'solidarity', 'z-2026-11-05.pdf');
     fs.writeFileSync(zPdf, (await shop.admin.get(`/api/closings/${z.body.id}.pdf`)).raw);
-    const zText = execFileSync('pdftotext', ['-layout', zPdf, '-']).toString().replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
+    const zText = execFileSync('pdftotext', ['-layout', zPdf, '-'])
+      .toString()
+      .replace(/\u00a0/g, ' ')
+      .replace(/[ \t]+/g, ' ');
     expect(zText).toMatch(/Fonds de solidarité \d+,\d\d €/);
     expect(zText).not.toMatch(/\bsolidarity\b/);
     expect((await shop.admin.get('/api/solidarity/fund')).body).toMatchObject({ spentCents: 5016 - 390, balanceCents: 1984 + 390 });

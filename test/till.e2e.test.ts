@@ -287,14 +287,14 @@ describe('the till in a browser', { timeout: 60_000 }, () => {
     await expect.poll(async () => (await page.locator('.refund .total').textContent())?.replace(/\s/g, ' ')).toContain('4,98 €');
     // Back on the shelf is said line by line: not a weighed good unless ticked (cut and handled: one box for all
     // put a dry cheese back in its producer's stock, found by a walk), a piece unless unticked.
-    expect(await page.getByLabel('Remettre Tomme de brebis en rayon').first().isChecked()).toBe(false);
+    expect(await page.getByLabel('Remettre en rayon : Tomme de brebis').first().isChecked()).toBe(false);
     await tomme.fill('');
     await page.getByLabel('Quantité à rembourser : Bière blonde').fill('1');
     await expect
       .poll(() => page.getByTestId('refund-waits').textContent())
       .toBe('Indiquez le motif du remboursement (3 caractères ou plus).');
-    expect(await page.getByLabel('Remettre Bière blonde en rayon').isChecked()).toBe(true);
-    expect(await page.getByLabel('Remettre Tomme de brebis en rayon').count()).toBe(0);
+    expect(await page.getByLabel('Remettre en rayon : Bière blonde').isChecked()).toBe(true);
+    expect(await page.getByLabel('Remettre en rayon : Tomme de brebis').count()).toBe(0);
     // The amount and « Rembourser » stay in sight on a 1280×800 tablet (the button was below the fold).
     const action = (await page.getByRole('button', { name: 'Rembourser', exact: true }).boundingBox())!;
     expect(action.y + action.height).toBeLessThanOrEqual(page.viewportSize()!.height);

@@ -156,6 +156,14 @@ export class Outbox {
           this.later();
           return;
         }
+        // The server failed (500: its database restarting, say): the ticket may or may not be recorded. Sent
+        // again later, as when offline (the same id is answered as recorded the first time); never taken for a
+        // refusal, whose screen has the cashier give the money back (found by a review).
+        if (e instanceof ApiError && e.status >= 500) {
+          this.set({ online: true });
+          this.later();
+          return;
+        }
         if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
           this.set({ online: true, needsLogin: true });
           return;

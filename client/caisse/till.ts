@@ -75,6 +75,8 @@ export interface Finished {
   training?: boolean;
   /** The server refused it (its word): nothing was sold, the customer gets their money back. */
   refused?: string;
+  /** What the customer paid themselves (the fund's share and the change left out): what a refusal gives back. */
+  customerPaidCents?: number;
 }
 
 /** A business day left without its Z blocks new sales from `blocksAt` (the day's end + 24 h), when the shop says so. */
@@ -528,8 +530,8 @@ export class Till {
   /**
    * A one-off object (the ressourcerie's) in the cart that left the catalogue: sold at another till meanwhile.
    * It leaves the cart, said so, before it is paid for (two tabs sold one teapot: the second ticket was
-   * refused after the customer had paid, found by a walk). A line already paid for in part stays: the payment
-   * screen goes back to the cart, where the cashier sees it gone.
+   * refused after the customer had paid, found by a walk). On the payment screen, back to the cart, where the
+   * cashier sees it gone; the payments taken stay with the ticket.
    */
   private dropSoldElsewhere(before: CatalogIndex | null, after: CatalogIndex) {
     if (!before) return;
@@ -538,7 +540,10 @@ export class Till {
     if (!gone.length) return;
     this.set({
       cart: { ...cart, lines: cart.lines.filter((l) => !gone.includes(l)) },
-      ...(this.state.screen === 'pay' ? { screen: 'sell' as const, household: null } : {}),
+      // Back to the cart, as « Retour »: the payments taken stay, the fund's share goes with the household's card.
+      ...(this.state.screen === 'pay'
+        ? { screen: 'sell' as const, household: null, payments: this.state.payments.filter((p) => p.method !== 'solidarity') }
+        : {}),
     });
     const lang = localStorage.getItem('lang') === 'en' ? 'en' : 'fr';
     this.say('error', gone.map((l) => translateTill(lang, 'till.scan.oneOffSoldElsewhere', { name: l.name })).join(' '));
@@ -829,6 +834,11 @@ export class Till {
         ? { voucherKeptCents: paid - priced.total - settled.change }
         : {}),
       cash: payments.some((p) => p.method === 'cash'),
+      // What the customer handed over and kept (not the solidarity fund's share, not the change): given back
+      // if the server refuses the ticket.
+      customerPaidCents:
+        payments.filter((p) => p.method !== 'solidarity').reduce((s, p) => s + p.amountCents, 0) -
+        ('change' in settled ? settled.change : 0),
       receiptToken: null,
     };
     this.outbox.state = { ...this.outbox.state, waiting: this.outbox.state.waiting + 1 };

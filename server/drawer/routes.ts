@@ -26,11 +26,15 @@ export const drawerRoutes = [
         ctx.services.config.TZ_BUSINESS,
       );
       // At a till: its drawer opens and the slip prints (a replay prints nothing again).
+      // Recorded whatever the printer's fate: a failure here is logged, never a 500 that would have the till
+      // record the movement a second time.
       if (created && ctx.device && ctx.services.prints)
         await printCashMovement(ctx.db, ctx.services.prints, movement, {
           now: ctx.services.now(),
           drawerMaxDelayMs: ctx.services.config.DRAWER_MAX_DELAY_MS,
-        });
+        }).catch((e: Error) =>
+          ctx.services.log.error('cash movement recorded, its slip not queued', { id: movement.id, error: e.message }),
+        );
       return created ? Reply.created(movement) : movement;
     },
   }),

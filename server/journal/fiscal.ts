@@ -351,12 +351,14 @@ export class FiscalJournal {
     return this.latest.get(chain);
   }
 
+  /** The duties went to another process: a batch still under way writes nothing more (`afterCommit`). */
+  private detached = false;
+
   /** At a clean stop, after the last ticket: every head signed, the witness closed. */
   /**
    * Stops without signing (this process lost the duties to another, server/system/owner.ts): the new owner
    * catches the witness up and signs every head as it opens.
    */
-  private detached = false;
   detach(): void {
     this.detached = true;
     if (this.timer) clearInterval(this.timer);

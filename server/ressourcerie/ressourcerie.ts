@@ -260,6 +260,8 @@ export async function recordOutflow(
   });
 }
 
+const BACK_ON_SALE_GRACE_MS = 2 * 60_000;
+
 /**
  * Inside the ticket's transaction: a one-off item sells once, one piece. Returns the items to mark sold once the
  * ticket is written.
@@ -295,7 +297,9 @@ export async function checkReuseItems(
       });
     // Written while the object was sold to someone else, and sent once it was back on the shelf (a refused ticket
     // sent again): the object left with the other customer's ticket, not with this one.
-    else if (createdAt && it.back_on_sale_at && createdAt.getTime() < Date.parse(it.back_on_sale_at))
+    // The ticket's time is the tablet's clock, the return's the server's: two minutes' grace for a tablet a
+    // little slow (a sale right after the object came back), as a refused ticket sent again comes much later.
+    else if (createdAt && it.back_on_sale_at && createdAt.getTime() < Date.parse(it.back_on_sale_at) - BACK_ON_SALE_GRACE_MS)
       problems.push({
         field: `lines.${i}.productId`,
         reason: `${it.code} était vendu quand ce ticket a été fait (il n’est revenu en vente qu’après) : ce ticket ne peut pas le vendre`,

@@ -94,6 +94,19 @@ async function openDrawerForCash(ctx: Ctx, sale: SaleView) {
   });
 }
 
+/**
+ * What follows a recorded ticket (its events, the drawer, the kitchen) never turns its answer into an error: the
+ * ticket is recorded, and a 500 would tell the till otherwise (it would give the money back, or send the
+ * ticket again for nothing). A failure here is logged; the screens catch up at their next read.
+ */
+async function afterCommit(ctx: Ctx, sale: SaleView, effects: () => Promise<void>) {
+  try {
+    await effects();
+  } catch (e) {
+    ctx.services.log.error('ticket recorded, its effects failed', { saleId: sale.id, error: (e as Error).message });
+  }
+}
+
 /** Who rings a ticket, on which till and tablet, at the server's time. */
 function saleContext<R extends string>(ctx: Ctx, by: { id: number; role: R }): SaleContext & { cashierRole: R } {
   return {
@@ -120,17 +133,18 @@ export const salesRoutes = [
       const { created, sale } = ctx.services.tickets
         ? await ctx.services.tickets.record(ctx.db, body, saleCtx)
         : await recordSale(ctx.db, body, saleCtx, ctx.services.writes);
-      if (created) {
-        announce(ctx, sale);
-        await announceOneOffs(ctx, sale);
-        await openDrawerForCash(ctx, sale);
-        if (!body.order && !sale.training) await announceCounterDishes(ctx, sale);
-        // A restaurant bill (or part of it): every device sees what is left to pay, or the table free.
-        if (body.order) {
-          ctx.services.realtime?.orderChanged(await getOrder(ctx.db, body.order.id));
-          ctx.services.prints?.kick(); // the note, when it was due
-        }
-      }
+      if (created)
+        await afterCommit(ctx, sale, async () => {
+          announce(ctx, sale);
+          await announceOneOffs(ctx, sale);
+          await openDrawerForCash(ctx, sale);
+          if (!body.order && !sale.training) await announceCounterDishes(ctx, sale);
+          // A restaurant bill (or part of it): every device sees what is left to pay, or the table free.
+          if (body.order) {
+            ctx.services.realtime?.orderChanged(await getOrder(ctx.db, body.order.id));
+            ctx.services.prints?.kick(); // the note, when it was due
+          }
+        });
       return created ? Reply.created(sale) : sale;
     },
   }),
@@ -143,17 +157,18 @@ export const salesRoutes = [
     handler: async ({ body }, ctx) => {
       const user = requireUser(ctx);
       const { created, sale, oneOffs, kitchen } = await recordRefund(ctx.db, body, saleContext(ctx, user));
-      if (created) {
-        announce(ctx, sale);
-        if (oneOffs?.length) ctx.services.realtime?.catalogChanged(oneOffs);
-        await openDrawerForCash(ctx, sale);
-        // Dishes cancelled in the kitchen (sold at the bar, refunded before they were served): its screens, its printer.
-        if (kitchen) {
-          const outlet = await ctx.db.selectFrom('tills').select('outlet_id').where('id', '=', sale.tillId).executeTakeFirstOrThrow();
-          for (const ticket of await ticketsOfOp(ctx.db, sale.id)) ctx.services.realtime?.kitchenChanged(outlet.outlet_id, ticket);
-          ctx.services.prints?.kick();
-        }
-      }
+      if (created)
+        await afterCommit(ctx, sale, async () => {
+          announce(ctx, sale);
+          if (oneOffs?.length) ctx.services.realtime?.catalogChanged(oneOffs);
+          await openDrawerForCash(ctx, sale);
+          // Dishes cancelled in the kitchen (sold at the bar, refunded before they were served): its screens, its printer.
+          if (kitchen) {
+            const outlet = await ctx.db.selectFrom('tills').select('outlet_id').where('id', '=', sale.tillId).executeTakeFirstOrThrow();
+            for (const ticket of await ticketsOfOp(ctx.db, sale.id)) ctx.services.realtime?.kitchenChanged(outlet.outlet_id, ticket);
+            ctx.services.prints?.kick();
+          }
+        });
       return created ? Reply.created(sale) : sale;
     },
   }),

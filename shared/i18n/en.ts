@@ -156,7 +156,7 @@ export const en: TillCatalogue = {
   'till.refund.waitsReason': 'Give the reason for the refund (3 characters or more).',
   'till.refund.fund': 'Solidarity prices: the solidarity fund takes back {fund}, give {household} back to the household.',
   'till.refund.restock': 'Back on the shelf',
-  'till.refund.restockOf': 'Put {name} back on the shelf',
+  'till.refund.restockOf': 'Back on the shelf: {name}',
   'till.refund.search': 'Search',
   'till.refund.submit': 'Refund',
   'till.refund.otherTill': 'till {id}',

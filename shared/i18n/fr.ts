@@ -162,7 +162,7 @@ export const fr = {
   'till.refund.waitsReason': 'Indiquez le motif du remboursement (3 caractères ou plus).',
   'till.refund.fund': 'Tarif solidaire : le fonds de solidarité reprend {fund}, rendez {household} au foyer.',
   'till.refund.restock': 'Remettre en rayon',
-  'till.refund.restockOf': 'Remettre {name} en rayon',
+  'till.refund.restockOf': 'Remettre en rayon : {name}',
   'till.refund.search': 'Chercher',
   'till.refund.submit': 'Rembourser',
   'till.refund.otherTill': 'caisse {id}',

@@ -34,7 +34,7 @@ export function DoneScreen({ s }: { s: TillState }) {
             {t('till.done.refused', { n: f.number })} {f.refused}
           </p>
           <p class="banner" data-testid="refused-money">
-            {t('till.done.refusedMoney', { amount: eur(f.totalCents) })}
+            {t('till.done.refusedMoney', { amount: eur(f.customerPaidCents ?? f.totalCents) })}
           </p>
           <div class="row">
             <button ref={none} class="big primary" onClick={() => till.receipt('none')}>

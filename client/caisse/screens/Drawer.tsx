@@ -114,14 +114,18 @@ export function DrawerScreen({ s }: { s: TillState }) {
 
   /** A manager reads the day so far on the till's printer (the X: sales, payments, the cash the drawer should hold). */
   async function printX() {
+    if (busy) return;
     setError('');
     setDone('');
     if (!s.device?.printerId) return setError(t('till.drawer.noPrinter'));
+    setBusy(true);
     try {
       await call(printingApi.printX, { body: { outlet: s.device.outlet, printerId: s.device.printerId } });
       setDone(t('till.drawer.xPrinted'));
     } catch (err) {
       setError(errorText(err));
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -216,7 +220,7 @@ export function DrawerScreen({ s }: { s: TillState }) {
             {t('till.drawer.close')}
           </button>
           {isManager && (
-            <button type="button" class="big" data-testid="print-x" onClick={() => void printX()}>
+            <button type="button" class="big" data-testid="print-x" disabled={busy} onClick={() => void printX()}>
               {t('till.drawer.printX')}
             </button>
           )}

@@ -119,6 +119,7 @@ export function RefundScreen({ s }: { s: TillState }) {
     setMethod(['cash', 'card', 'cheque'].find((m) => used.has(m)) ?? 'cash');
     setQty({});
     setKgTyped({});
+    setRestockOf({});
     setRefunded(null);
     call(salesApi.refunded, { params: { id: x.id } }).then(
       (rows) => setRefunded(new Map(rows.map((r) => [r.lineNo, r]))),
