@@ -1,3 +1,4 @@
+import { recordMove } from './shop/moved.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -349,10 +350,13 @@ async function main() {
             `La copie ne vérifie pas comme l’original${report.differing.length ? ` (tables ${report.differing.join(', ')})` : ''}.`,
           );
           process.exitCode = 2;
-        } else
+        } else {
+          // The SQLite file is no longer the shop: a server started on it without DATABASE_URL refuses.
+          recordMove(config.DATA_DIR, values.to, new Date());
           console.error(
             `${report.rows} lignes de ${report.tables} tables copiées dans ${target.file} ; chaînes, signatures et clôtures vérifiées à l’identique (${report.target.tickets} tickets, ${report.target.closings} clôtures, ${report.target.events} événements).\nDémarrez maintenant le serveur avec DATABASE_URL=${target.file.replace('***', '…')} et le même DATA_DIR.`,
           );
+        }
       } finally {
         await source.close();
         await target.close();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCheckpointer } from '../db/checkpointer.ts';
 import { openStore, type OpenDatabase, type SqliteDatabase } from '../db/database.ts';
+import { movedAway } from './shop/moved.ts';
 import { backupDatabase, msUntilHour, pruneBackups } from './backup/backup.ts';
 import type { Config } from './config.ts';
 import { recordEvent } from './journal/events.ts';
@@ -60,6 +61,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const { config } = options;
   const log = options.logger ?? createLogger(config.LOG_LEVEL);
   const now = options.now ?? (() => new Date());
+  const moved = movedAway(config);
+  if (moved) throw new Error(moved);
   const database = await openStore(config.dbTarget);
   let createdDemo = false;
   if ((await shopMode(database.db)) === null && options.demoIfEmpty) {

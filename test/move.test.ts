@@ -86,6 +86,17 @@ describe.skipIf(testEngine !== 'postgres')('moving the demo shop from SQLite to 
     expect(findings(after['/api/journal/verify'])).toEqual(findings(seen['/api/journal/verify']));
   }, 120_000);
 
+  // Found by an attack: started again without DATABASE_URL, the server served the SQLite file as it was before
+  // the move and took tickets under numbers PostgreSQL already held (two journals, neither verifying again).
+  it('leaves the SQLite file unserved: a server started on DATA_DIR without DATABASE_URL refuses, saying where the shop went', async () => {
+    const marker = JSON.parse(fs.readFileSync(path.join(dataDir, 'moved-to-postgres.json'), 'utf8'));
+    expect(marker.database).toContain(new URL(url).pathname);
+    expect(marker.database).not.toContain(new URL(url).password || 'no-password-in-url');
+    await expect(browse({})).rejects.toThrow(
+      /Cette boutique a été déplacée le \d{4}-\d\d-\d\d vers postgres:\/\/.*démarrez le serveur avec DATABASE_URL/,
+    );
+  }, 60_000);
+
   it('refuses to copy into a database that already holds a shop, writing nothing', async () => {
     await expect(cli(dataDir, ['migrate', '--to', url])).rejects.toMatchObject({
       code: 1,
