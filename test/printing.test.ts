@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +82,15 @@ describe('receipts on a file printer', () => {
       const res = await add(uri);
       expect(res.status, uri).toBe(400);
       expect(res.body.error.fields[0].field, uri).toBe('uri');
+    }
+    // Nor this machine's own address on the shop's network (an attack reached its other services through it).
+    const own = Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (own) {
+      const res = await add(`tcp://${own.address}:9100`);
+      expect(res.status, own.address).toBe(400);
+      expect(res.body.error.fields[0].field).toBe('uri');
     }
     const printer = (await shop.admin.get('/api/printers')).body[0] as { id: number };
     expect((await shop.admin.patch(`/api/printers/${printer.id}`, { uri: 'tcp://127.0.0.2:9100' })).status).toBe(400);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import dns from 'node:dns';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -245,8 +246,18 @@ export function notAPrinterAddress(address: string): boolean {
   const family = net.isIP(address);
   if (family === 0) return /^localhost\.?$/i.test(address);
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return notPrinters.check(mapped[1]!, 'ipv4');
-  return notPrinters.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (mapped) return notPrinters.check(mapped[1]!, 'ipv4') || thisMachine(mapped[1]!);
+  return notPrinters.check(address, family === 4 ? 'ipv4' : 'ipv6') || thisMachine(address);
+}
+
+/**
+ * One of this machine's own addresses on the shop's network (the one the tablets reach it at): as much this
+ * server as 127.0.0.1, whose other services a « printer » there would be sent bytes to (found by an attack:
+ * PostgreSQL listening on every interface). Read each time: an interface may come or go.
+ */
+function thisMachine(address: string): boolean {
+  const wanted = address.toLowerCase().replace(/%.*$/, '');
+  return Object.values(os.networkInterfaces()).some((list) => list?.some((i) => i.address.toLowerCase().replace(/%.*$/, '') === wanted));
 }
 
 /** What a printer's address may be: `allowLocal` lifts the loopback and link-local refusal. */
