@@ -156,10 +156,14 @@ async function primary(config: Config): Promise<never> {
       if (!stopping) fork(slot);
     }, delay);
   });
+  // Each process's HTTP server, once: not the mDNS responder's UDP socket of the process holding the duties
+  // (its port 5353 was printed in every tablet's address, found by an attack), nor a process started again.
   const listening = new Promise<number>((resolve) => {
-    let count = 0;
-    cluster.on('listening', (_worker, address) => {
-      if (++count === config.WORKERS) {
+    const ready = new Set<number>();
+    cluster.on('listening', (worker, address) => {
+      if (address.addressType !== 4 && address.addressType !== 6) return;
+      ready.add(worker.id);
+      if (ready.size === config.WORKERS && !serving) {
         serving = true;
         resolve(address.port);
       }
