@@ -225,6 +225,36 @@ describe.skipIf(testEngine !== 'postgres')('WORKERS=2: one port, two server proc
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
+  // Found by an attack: a logout re-checked the connections of the process that served it only; on the other,
+  // the manager's screen heard the tickets for up to 15 s more.
+  it('ends a logged-out manager’s live connections on both processes at once', async () => {
+    const manager = new Client(server.url);
+    expect((await manager.post('/api/auth/login', ADMIN)).status).toBe(200);
+    // Four connections, handed out in turn: both processes hold some.
+    const sockets: S[] = await Promise.all(
+      [0, 1, 2, 3].map(
+        () =>
+          new Promise<S>((resolve, reject) => {
+            const s: S = io(server.url, {
+              transports: ['websocket'],
+              forceNew: true,
+              reconnection: false,
+              extraHeaders: { cookie: manager.cookieHeader() },
+            });
+            s.once('connect', () => resolve(s));
+            s.once('connect_error', reject);
+          }),
+      ),
+    );
+    const closed = sockets.map((s) => new Promise<number>((resolve) => s.once('disconnect', () => resolve(Date.now()))));
+    const at = Date.now();
+    expect((await manager.post('/api/auth/logout')).status).toBeLessThan(300);
+    const times = await Promise.race([Promise.all(closed), new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
+    // Every one of them within a few seconds (the timer of each process is 15 s).
+    expect(times).not.toBeNull();
+    expect(Math.max(...times!) - at).toBeLessThan(5_000);
+  }, 60_000);
+
   it('serves from both processes on one port, says so once, and stops both cleanly on SIGTERM', async () => {
     // The primary prints the banner once, naming the processes.
     expect(server.output().match(/Ouvert sur/g)).toHaveLength(1);
