@@ -1,4 +1,5 @@
 import './zod-config.ts';
+import { keyboardScrollables } from './focus.ts';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Lang, MessageKey } from '../shared/i18n/index.ts';
@@ -206,3 +207,4 @@ function Invitation({ t, token, onDone }: { t: T; token: string; onDone: () => v
 }
 
 render(<App />, document.getElementById('app')!);
+keyboardScrollables(document.getElementById('app')!);
