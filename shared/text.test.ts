@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeForSearch, optionForKitchen, searchTerms, shortenAtWord, slugify } from './text.ts';
+import { normalizeForSearch, ofName, optionForKitchen, searchTerms, shortenAtWord, slugify } from './text.ts';
 
 describe('searching the catalogue as people type', () => {
   it('lets "pate" find "Pâté de Campagne"', () => {
@@ -122,5 +122,19 @@ describe('optionForKitchen', () => {
     // « Sanson » is a name, not « sans » + a word.
     expect(optionForKitchen('Sansonnet')).toEqual({ removes: false, sign: '+', text: 'Sansonnet' });
     expect(optionForKitchen('Sans')).toEqual({ removes: false, sign: '+', text: 'Sans' });
+  });
+});
+
+describe('« de » before a name', () => {
+  it('contracts the article and elides before a vowel', () => {
+    expect(ofName('Le Moulin de Viviers')).toBe('du Moulin de Viviers');
+    expect(ofName('Les Volailles du Sor')).toBe('des Volailles du Sor');
+    expect(ofName('La Ferme des Aulnes')).toBe('de la Ferme des Aulnes');
+    expect(ofName("L'Abeille noire")).toBe('de l’Abeille noire');
+    expect(ofName('Aline Roux')).toBe('d’Aline Roux');
+    expect(ofName('EARL du Sidobre')).toBe('d’EARL du Sidobre');
+    expect(ofName('Ferme du Sidobre')).toBe('de Ferme du Sidobre');
+    expect(ofName('Lentilles et Cie')).toBe('de Lentilles et Cie');
+    expect(ofName('Héloïse')).toBe('de Héloïse');
   });
 });

@@ -67,3 +67,23 @@ export function optionForKitchen(name: string): { removes: boolean; sign: '+' | 
   if (!m) return { removes: false, sign: '+', text: name };
   return { removes: true, sign: '-', text: `${m[1]!.toUpperCase()} ${m[2]}` };
 }
+
+/**
+ * « de » before a name, as French says it: « du Moulin de Viviers », « des Volailles du Sor », « de la Ferme »,
+ * « de l’Abeille », « d’Aline Roux », « de Jean Petit » (« pour le compte de Le Moulin » read wrong: a walk).
+ * A name starting with a capital vowel elides; an « h » and anything else are left as they are.
+ */
+export function ofName(name: string): string {
+  const n = name.trim();
+  const m = /^(?:(le|la|les)\s+|(l)['’]\s*)(.+)$/i.exec(n);
+  if (m) {
+    const article = (m[1] ?? m[2]!).toLowerCase();
+    const rest = m[3]!;
+    if (article === 'le') return `du ${rest}`;
+    if (article === 'les') return `des ${rest}`;
+    if (article === 'la') return `de la ${rest}`;
+    return `de l’${rest}`;
+  }
+  if (/^[AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒ]/.test(n)) return `d’${n}`;
+  return `de ${n}`;
+}

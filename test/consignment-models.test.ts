@@ -388,7 +388,7 @@ describe.each(['mandataire', 'commissionnaire'] as const)('a month of consignmen
       // Self-billed by the shop in A's name: 2432 HT + 134 VAT at 5,5 % = 2566, type 389.
       expect(texts[0]).toContain('Facture (autofacturation) n° AF-2026-000001');
       expect(texts[0]).toContain(
-        'Autofacturation : facture établie par Les Halles de la Durenque au nom et pour le compte de EARL du Sidobre',
+        'Autofacturation : facture établie par Les Halles de la Durenque au nom et pour le compte d’EARL du Sidobre',
       );
       expect(texts[0]).toContain('mandat de facturation signé le 15/10/2026');
       expect(texts[0]).toContain('Total HT 24,32 €');

@@ -19,6 +19,7 @@
  * the statement books the commission invoice (journal VC: 467 to 706 + 4457) and the goods the restaurant
  * bought (607 to 467); the payment settles the 467.
  */
+import { ofName } from '../../shared/text.ts';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
@@ -226,7 +227,7 @@ async function entriesFrom(
         lines.push(
           line(
             plan.thirdParty,
-            `Ventes pour le compte de ${pr?.name ?? p.name}`,
+            `Ventes pour le compte ${ofName(pr?.name ?? p.name)}`,
             p.totalCents,
             'credit',
             producerAux(pr?.slug ?? String(p.producerId), pr?.name ?? p.name),

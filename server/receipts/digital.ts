@@ -1,4 +1,5 @@
 import { consignmentSetting, modelOn } from '../accounting/consignment.ts';
+import { ofName } from '../../shared/text.ts';
 import { vatRegimeMention } from '../../shared/banking.ts';
 import { installFonts } from '../documents/fonts.ts';
 import PDFDocument from 'pdfkit';
@@ -179,7 +180,9 @@ export function receiptRows(d: ReceiptData) {
             : `${l.quantity} × ${eur(l.unitPriceCents)}`,
       producer:
         l.producerId !== null && d.producerNames[l.producerId]
-          ? `${d.onBehalf ? 'pour le compte de ' : ''}${d.producerNames[l.producerId]}`
+          ? d.onBehalf
+            ? `pour le compte ${ofName(d.producerNames[l.producerId]!)}`
+            : d.producerNames[l.producerId]!
           : null,
       discount: l.lineDiscountCents ? `Remise -${eur(l.lineDiscountCents)}` : null,
       // A price other than the catalogue's is said so on the receipt (issue 20, item 7).

@@ -9,6 +9,7 @@
  * (UNTDID 5305): S standard rate; E exempt, with its reason: a producer under the franchise (art. 293 B) or
  * the agricultural flat rate (art. 298 quater) charges no VAT.
  */
+import { ofName } from '../../shared/text.ts';
 import { vatRegimeMention } from '../../shared/banking.ts';
 import type { InvoiceData, InvoiceParty } from './invoices.ts';
 
@@ -65,7 +66,7 @@ export function facturXml(d: InvoiceData): string {
       ? ([
           [
             'REG',
-            `Autofacturation : facture établie par ${d.buyer.legalName} au nom et pour le compte de ${d.seller.legalName} (mandat du ${d.selfBilling!.mandateSignedOn})`,
+            `Autofacturation : facture établie par ${d.buyer.legalName} au nom et pour le compte ${ofName(d.seller.legalName)} (mandat du ${d.selfBilling!.mandateSignedOn})`,
           ],
         ] as [string, string][])
       : []),

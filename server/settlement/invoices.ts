@@ -6,6 +6,7 @@
  * mentions of article L441-9 of the Code de commerce. Frozen as canonical JSON (hash kept); the PDF is
  * typeset from that frozen record, the same bytes every time.
  */
+import { ofName } from '../../shared/text.ts';
 import crypto from 'node:crypto';
 import type { Db, Trx } from '../../db/schema.ts';
 import type { ShopIdentity } from '../../shared/api/settings.ts';
@@ -313,7 +314,7 @@ export function invoicePdf(d: InvoiceData, ctx: { demo: boolean; sha256: string 
   );
   if (selfBilled)
     doc.paragraph(
-      `Autofacturation : facture établie par ${d.buyer.legalName} au nom et pour le compte de ${d.seller.legalName}, en vertu du mandat de facturation signé le ${frDay(d.selfBilling!.mandateSignedOn)} (art. 289 I-2° du CGI). ${d.buyer.name} a vendu ces produits en son nom propre (art. 256 V du CGI) ; le prix d’achat est le prix de vente diminué de sa commission.`,
+      `Autofacturation : facture établie par ${d.buyer.legalName} au nom et pour le compte ${ofName(d.seller.legalName)}, en vertu du mandat de facturation signé le ${frDay(d.selfBilling!.mandateSignedOn)} (art. 289 I-2° du CGI). ${d.buyer.name} a vendu ces produits en son nom propre (art. 256 V du CGI) ; le prix d’achat est le prix de vente diminué de sa commission.`,
     );
   if (credit)
     doc.paragraph(
