@@ -3,7 +3,7 @@ import { catalogApi, type CategoryView } from '../../shared/api/catalog.ts';
 import { solidarityApi, type HouseholdView } from '../../shared/api/solidarity.ts';
 import type { Lang } from '../../shared/i18n/index.ts';
 import { parseEuros } from '../../shared/money.ts';
-import { call, errorText, link } from '../api.ts';
+import { ApiError, call, errorText, link } from '../api.ts';
 import { day, euros, orAsTyped, previousMonth, rate, today } from '../format.ts';
 import type { T } from '../i18n.ts';
 
@@ -24,6 +24,8 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
   const [categories, setCategories] = useState<CategoryView[]>([]);
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
+  /** Which form the last message is about: it is shown under that form (it was at the page's foot, 1 250 px away). */
+  const [at, setAt] = useState('page');
   const [month, setMonth] = useState(previousMonth(today()));
   const load = async () => {
     try {
@@ -42,9 +44,15 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
     }
   };
   useEffect(() => void load(), []);
-  const act = async (work: () => Promise<unknown>, message: string, form?: HTMLFormElement) => {
+  /**
+   * Runs a form's work; its outcome is said under the form, and the fields the server named are marked and the
+   * first one focused (`names`: the body's field → the input's name, when they differ).
+   */
+  const act = async (work: () => Promise<unknown>, message: string, form?: HTMLFormElement, names: Record<string, string> = {}) => {
     setError('');
     setDone('');
+    setAt(form?.dataset.form ?? 'page');
+    form?.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
     try {
       await work();
       setDone(message);
@@ -52,8 +60,32 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
       await load();
     } catch (e) {
       setError(errorText(e));
+      if (form && e instanceof ApiError) {
+        const fields = e.fields
+          .map((f) => f.field.replace(/^body\./, '').split('.')[0]!)
+          .map((name) => form.querySelector<HTMLInputElement>(`[name="${names[name] ?? name}"]`))
+          .filter((el): el is HTMLInputElement => el !== null);
+        fields.forEach((el) => el.setAttribute('aria-invalid', 'true'));
+        fields[0]?.focus();
+      }
     }
   };
+  /** What the last action said, under the form it came from. */
+  const said = (here: string) =>
+    at !== here ? null : (
+      <>
+        {error && (
+          <p class="error" role="alert" data-testid={`said-${here}`}>
+            {error}
+          </p>
+        )}
+        {done && (
+          <p class="ok" role="status" data-testid={`said-${here}`}>
+            {done}
+          </p>
+        )}
+      </>
+    );
   const form = (e: Event) => {
     e.preventDefault();
     const el = e.target as HTMLFormElement;
@@ -118,6 +150,7 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
         </table>
         <form
           class="grid-form"
+          data-form="household"
           onSubmit={(e) => {
             const { el, f } = form(e);
             void act(
@@ -133,6 +166,7 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
                 }),
               t('bo.sol.created'),
               el,
+              { monthlyAllowanceCents: 'allowance' },
             );
           }}
         >
@@ -160,6 +194,7 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
             <button type="submit">{t('bo.sol.create')}</button>
           </div>
         </form>
+        {said('household')}
       </section>
 
       {shares && (
@@ -168,8 +203,9 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
           <p class="muted">{t('bo.sol.sharesHelp')}</p>
           <form
             class="grid-form"
+            data-form="shares"
             onSubmit={(e) => {
-              const { f } = form(e);
+              const { el, f } = form(e);
               const byCategory = categories
                 .map((c) => ({ categoryId: c.id, text: String(f.get(`cat-${c.id}`) ?? '').trim() }))
                 .filter((c) => c.text !== '')
@@ -180,6 +216,8 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
                     body: { defaultShareBp: bpOf(String(f.get('default'))), byCategory, retentionMonths: Number(f.get('retention')) },
                   }),
                 t('bo.sol.saved'),
+                el,
+                { defaultShareBp: 'default', retentionMonths: 'retention' },
               );
             }}
           >
@@ -209,6 +247,7 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
               <button type="submit">{t('bo.cat.save')}</button>
             </div>
           </form>
+          {said('shares')}
         </section>
       )}
 
@@ -231,6 +270,7 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
           </ul>
           <form
             class="grid-form"
+            data-form="funder"
             onSubmit={(e) => {
               const { el, f } = form(e);
               void act(() => call(solidarityApi.addFunder, { body: { name: String(f.get('name')) } }), t('bo.sol.saved'), el);
@@ -244,9 +284,11 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
               <button type="submit">{t('bo.sol.addFunder')}</button>
             </div>
           </form>
+          {said('funder')}
           {fund.funders.length > 0 && (
             <form
               class="grid-form"
+              data-form="contribution"
               onSubmit={(e) => {
                 const { el, f } = form(e);
                 void act(
@@ -260,6 +302,7 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
                     }),
                   t('bo.sol.saved'),
                   el,
+                  { amountCents: 'amount', funderId: 'funder' },
                 );
               }}
             >
@@ -286,6 +329,7 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
               </div>
             </form>
           )}
+          {said('contribution')}
         </section>
       )}
 
@@ -305,16 +349,7 @@ export function Solidarity({ t, lang }: { t: T; lang: Lang }) {
         </p>
         <p class="muted">{t('bo.sol.reportHelp', { rate: rate(shares?.defaultShareBp ?? 3000, lang) })}</p>
       </section>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {done && (
-        <p class="ok" role="status">
-          {done}
-        </p>
-      )}
+      {said('page')}
     </>
   );
 }
