@@ -394,4 +394,27 @@ describe('a one-off item refunded', () => {
     });
     expect((await till.get('/api/catalog')).body.products.map((p: { name: string }) => p.name)).not.toContain('Saladier');
   });
+
+  // Found by a walk: a 7,2 kg bicycle put on sale from a donation was on no receipt and in no « collecté ».
+  it('weighs a stream with its objects in: objects outweighing their stream raise it, on the receipt too', async () => {
+    const intake = await till.post('/api/ressourcerie/intakes', {
+      donor: 'M. Roux',
+      lines: [{ stream: 'books', grams: 500 }],
+      items: [
+        { name: 'Vélo enfant', stream: 'toys', grams: 7200, priceCents: 1500 },
+        { name: 'Encyclopédie', stream: 'books', grams: 900, priceCents: 500 },
+      ],
+    });
+    expect(intake.status, JSON.stringify(intake.body)).toBe(201);
+    // Books: 0,5 kg weighed, a 0,9 kg book put on sale: 0,9 kg. Toys: not weighed, the bicycle's 7,2 kg.
+    expect(intake.body.lines).toEqual([
+      { stream: 'books', grams: 900 },
+      { stream: 'toys', grams: 7200 },
+    ]);
+    const file = path.join('test-artifacts', 'ressourcerie', 'donor-receipt-objects.pdf');
+    fs.writeFileSync(file, (await till.get(`/api/ressourcerie/intakes/${intake.body.id}/receipt.pdf`)).raw);
+    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
+    expect(text).toContain('Jouets 7,200 kg');
+    expect(text).toContain('Livres 0,900 kg');
+  });
 });

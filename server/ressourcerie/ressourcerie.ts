@@ -105,10 +105,19 @@ export async function recordIntake(db: Kysely<Database>, input: IntakeInput, use
       .values({ site_id: siteId, at: now.toISOString(), business_day: day, donor: input.donor?.trim() || null, created_by: userId })
       .returning('id')
       .executeTakeFirstOrThrow();
-    if (input.lines.length)
+    // The weighing of a stream takes its objects in: objects heavier than what was weighed of their stream (or
+    // of a stream not weighed at all) raise it to their weight. A 7,2 kg bicycle put on sale was on no receipt
+    // and in no « collecté », then « vendu en réemploi » outweighed it (found by a walk).
+    const weighed = new Map(input.lines.map((l) => [l.stream, l.grams]));
+    for (const it of input.items) {
+      const ofStream = input.items.filter((x) => x.stream === it.stream).reduce((g, x) => g + x.grams, 0);
+      if ((weighed.get(it.stream) ?? 0) < ofStream) weighed.set(it.stream, ofStream);
+    }
+    const lines = [...weighed].map(([stream, grams]) => ({ stream, grams }));
+    if (lines.length)
       await trx
         .insertInto('reuse_intake_lines')
-        .values(input.lines.map((l) => ({ intake_id: id, stream: l.stream, grams: l.grams })))
+        .values(lines.map((l) => ({ intake_id: id, stream: l.stream, grams: l.grams })))
         .execute();
     const items = [];
     for (const it of input.items) items.push(await addItem(trx, { ...it, intakeId: id }, siteId, userId, now, day));
@@ -116,10 +125,10 @@ export async function recordIntake(db: Kysely<Database>, input: IntakeInput, use
       kind: 'reuse.intake',
       userId,
       subject: `intake:${id}`,
-      data: { lines: input.lines, items: items.map((i) => i.code), siteId },
+      data: { lines, items: items.map((i) => i.code), siteId },
       at: now.toISOString(),
     });
-    return { id, day, lines: input.lines, items };
+    return { id, day, lines, items };
   });
 }
 

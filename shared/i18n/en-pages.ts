@@ -104,7 +104,7 @@ export const enPages: PagesCatalogue = {
   'bo.reuse.intake': 'A donation received',
   'bo.reuse.weightOf': '{stream} (kg)',
   'bo.reuse.donor': 'Donor (only when they ask for a receipt)',
-  'bo.reuse.items': 'Items put on sale (each its own label)',
+  'bo.reuse.items': 'Items put on sale (each its own label; their weight counts in their stream’s)',
   'bo.reuse.itemName': 'Item {n}: name',
   'bo.reuse.itemStream': 'Item {n}: stream',
   'bo.reuse.itemWeight': 'Item {n}: weight (kg)',

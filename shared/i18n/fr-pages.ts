@@ -102,7 +102,7 @@ export const frPages = {
   'bo.reuse.intake': 'Réception d’un don',
   'bo.reuse.weightOf': '{stream} (kg)',
   'bo.reuse.donor': 'Donateur (seulement s’il demande un reçu)',
-  'bo.reuse.items': 'Objets mis en vente (chacun son étiquette)',
+  'bo.reuse.items': 'Objets mis en vente (chacun son étiquette ; leur poids compte dans celui de leur flux)',
   'bo.reuse.itemName': 'Objet {n} : désignation',
   'bo.reuse.itemStream': 'Objet {n} : flux',
   'bo.reuse.itemWeight': 'Objet {n} : poids (kg)',
