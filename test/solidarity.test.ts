@@ -15,6 +15,7 @@ import {
 } from './support/harness.ts';
 import { shopSql } from './support/shop-sql.ts';
 import { uuidv7 } from './support/tickets.ts';
+import { fecProblems } from './support/fec-check.ts';
 
 /**
  * Solidarity prices (issue 22), worked by hand.
@@ -336,6 +337,24 @@ describe('solidarity prices, to the cent', () => {
       .replace(/[ \t]+/g, ' ');
     expect(zText).toMatch(/Fonds de solidarité \d+,\d\d €/);
     expect(zText).not.toMatch(/\bsolidarity\b/);
+    // The FEC of those days books the funders' money as it came (found by a walk: 468100 only took debits): the
+    // bank debited, the fund's account credited, 50,00 € and 20,00 € received on 2 November.
+    const fec = await shop.admin.get('/api/exports/fec?from=2026-11-01&to=2026-11-05');
+    expect(fec.status, fec.raw?.toString()).toBe(200);
+    expect(fecProblems('732829320FEC20261231.txt', fec.raw, { fiscalYearStart: '20260101' })).toEqual([]);
+    const rows = fec.raw
+      .toString('latin1')
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((l: string) => l.split('\t'));
+    const bank = rows.filter((r: string[]) => r[0] === 'BQ').map((r: string[]) => [r[2], r[3], r[4], r[10], r[11], r[12]]);
+    expect(bank).toEqual([
+      ['BQ000001', '20261102', '512000', 'Fonds de solidarité : contribution de CCAS de Castres', '50,00', '0,00'],
+      ['BQ000001', '20261102', '468100', 'Fonds de solidarité : contribution de CCAS de Castres', '0,00', '50,00'],
+      ['BQ000002', '20261102', '512000', 'Fonds de solidarité : contribution de Fondation du Tarn', '20,00', '0,00'],
+      ['BQ000002', '20261102', '468100', 'Fonds de solidarité : contribution de Fondation du Tarn', '0,00', '20,00'],
+    ]);
     expect((await shop.admin.get('/api/solidarity/fund')).body).toMatchObject({ spentCents: 5016 - 390, balanceCents: 1984 + 390 });
     // December's allowance is untouched by a refund of November: 30,00 left, not 33,90.
     expect((await till.get(`/api/solidarity/cards/${cards.h1}`)).body.remainingCents).toBe(3000);

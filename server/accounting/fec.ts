@@ -434,7 +434,45 @@ async function entriesFrom(
     .orderBy('st.paid_on')
     .orderBy('st.number')
     .execute();
-  for (const st of paid) {
+  // The solidarity fund's money, as it came from its funders (issue 22): the bank receives it, the fund's
+  // account holds it until the households' tickets spend it (VE debits it). It was in no entry: the account
+  // only ever took debits (found by a walk).
+  const contributions = await db
+    .selectFrom('solidarity_contributions as c')
+    .innerJoin('solidarity_funders as f', 'f.id', 'c.funder_id')
+    .select(['c.id', 'c.amount_cents', 'c.received_on', 'f.name'])
+    .where('c.received_on', '>=', period.from)
+    .where('c.received_on', '<=', period.to)
+    .orderBy('c.received_on')
+    .orderBy('c.id')
+    .execute();
+  // One bank journal in the order of its days: statements paid and contributions received.
+  const bankDays: { day: string; book: () => void }[] = [];
+  for (const c of contributions)
+    bankDays.push({
+      day: c.received_on,
+      book: () =>
+        push(
+          {
+            journal: plan.journals.bank,
+            journalLabel: 'Banque',
+            date: compact(c.received_on),
+            pieceRef: `FS-${String(c.id).padStart(6, '0')}`,
+            pieceDate: compact(c.received_on),
+            label: `Fonds de solidarité : contribution ${ofName(c.name)}`,
+            validDate: compact(c.received_on),
+          },
+          [
+            line(plan.bank, 'Banque', c.amount_cents, 'debit'),
+            line(plan.payments.solidarity ?? plan.paymentsOther, 'Fonds de solidarité', c.amount_cents, 'credit'),
+          ],
+        ),
+    });
+  for (const st of paid) bankDays.push({ day: st.paid_on!, book: () => bookPaid(st) });
+  for (const b of bankDays.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) b.book();
+  return entries;
+
+  function bookPaid(st: (typeof paid)[number]) {
     const code = statementCode(st.number);
     // Paid in cash from the drawer: the drawer's movement took the cash out (journal CA, to the transfers
     // account); the payment settles the producer from that same account.
@@ -457,7 +495,6 @@ async function entriesFrom(
       ],
     );
   }
-  return entries;
 }
 
 /** Amounts as the FEC writes them: decimal comma, two places, no thousands separator. */
