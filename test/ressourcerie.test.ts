@@ -413,7 +413,10 @@ describe('a one-off item refunded', () => {
     ]);
     const file = path.join('test-artifacts', 'ressourcerie', 'donor-receipt-objects.pdf');
     fs.writeFileSync(file, (await till.get(`/api/ressourcerie/intakes/${intake.body.id}/receipt.pdf`)).raw);
-    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ');
+    const text = execFileSync('pdftotext', ['-layout', file, '-'])
+      .toString()
+      .replace(/\u00a0/g, ' ')
+      .replace(/[ \t]+/g, ' ');
     expect(text).toContain('Jouets 7,200 kg');
     expect(text).toContain('Livres 0,900 kg');
   });

@@ -213,9 +213,12 @@ export function LineEditor({ line, s, onClose }: { line: CartLine; s: TillState;
     });
     // With the ticket's discount and the other lines', beyond the limit in all (a manager's approval already
     // on the ticket covers it).
-    const cumulativeOver =
-      !approvalCovers({ ...updated, approval: s.cart.approval, approvalCents: s.cart.approvalCents }) && letOffBeyond(updated, limitBp);
-    if (!isManager && (discountOver || priceOver || cumulativeOver)) {
+    // A manager's approval already on the ticket covers any change that lets off no more than it was given for
+    // (a line of a manual price made shorter asked for the PIN again: found by a walk); the server holds the
+    // approval to that amount (server/auth/approval.ts).
+    const covered = approvalCovers({ ...updated, approval: s.cart.approval, approvalCents: s.cart.approvalCents });
+    const cumulativeOver = !covered && letOffBeyond(updated, limitBp);
+    if (!isManager && !covered && (discountOver || priceOver || cumulativeOver)) {
       if (!pin) return setError(t(priceOver ? 'till.price.needsManager' : 'till.discount.needsManager', { limit: limitBp / 100 }));
       try {
         approval = (await call(authApi.approve, { body: { pin, purpose: 'discount', amountCents: approvalCents(updated) } })).approval;
