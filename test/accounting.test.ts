@@ -328,8 +328,8 @@ describe.each(['commissionnaire', 'mandataire'] as const)('exports for the accou
       .replace(/\u00a0/g, ' ')
       .replace(/[ \t]+/g, ' ');
     expect(text).toContain('Clôture journalière (Z) n° 1');
-    expect(text).toContain('Période du 10/11/2026');
-    expect(text).toMatch(/Tickets 3\b/);
+    expect(text).toContain('Journée du 10/11/2026');
+    expect(text).toMatch(/Tickets de vente 3\b/);
     expect(text).toContain('Total TTC 40,50 €');
     expect(text).toContain('Espèces attendues en caisse 21,50 €');
     expect(text).toContain('Espèces comptées 21,00 €');

@@ -155,7 +155,7 @@ describe('receipts on a file printer', () => {
     const x = await read('-x.bin');
     // Two sales of 10,40 €: 20,80 €; cash 20,00 taken, 9,60 given back: 10,40 € expected in the drawer.
     expect(x).toContain('Lecture (non clôturée)');
-    expect(x).toMatch(/Tickets +2/);
+    expect(x).toMatch(/Tickets de vente +2/);
     expect(x).toMatch(/TOTAL TTC +20,80 €/);
     expect(x).toMatch(/Espèces attendues +10,40 €/);
 

@@ -61,16 +61,16 @@ export function closingPdf(
     demo: ctx.demo,
   });
   const f = c.figures;
-  doc.heading(`${title} — ${ctx.outletName}`, `Période ${periodLabel(c)} · clôturée le ${paris(c.closedAt)} par ${ctx.closedByName}`);
+  doc.heading(`${title} — ${ctx.outletName}`, `${c.kind === 'day' ? 'Journée' : 'Période'} ${periodLabel(c)} · clôturée le ${paris(c.closedAt)} par ${ctx.closedByName}`);
   doc.paragraph(
     `${ctx.shop.name} · ${ctx.shop.address}, ${ctx.shop.postalCode} ${ctx.shop.city} · SIRET ${ctx.shop.siret} · TVA ${ctx.shop.vatNumber}`,
     { muted: true, size: 8 },
   );
   doc.section('Chiffres');
   doc.summary([
-    { label: 'Tickets', value: String(f.tickets) },
+    { label: 'Tickets de vente', value: String(f.tickets) },
     { label: 'Remboursements', value: `${f.refunds} (${pdfEuros(f.refundsCents)})` },
-    { label: 'Remises accordées', value: pdfEuros(f.discountsCents) },
+    { label: 'Remises accordées (déjà déduites, nettes des remboursements)', value: pdfEuros(f.discountsCents) },
     { label: 'Total TTC', value: pdfEuros(c.totalCents), strong: true },
     // Closings since the per-till totals print them in their own table below, at the period's end.
     ...(f.grandTotals ? [] : [{ label: 'Grand total perpétuel', value: pdfEuros(c.grandTotalCents) }]),
@@ -195,7 +195,7 @@ export function closingPdf(
     doc.table(
       [
         { header: 'Caisse', width: 0.4 },
-        { header: 'Tickets', width: 0.2, align: 'right' },
+        { header: 'Tickets (ventes et remb.)', width: 0.2, align: 'right' },
         { header: 'Du n°', width: 0.2, align: 'right' },
         { header: 'Au n°', width: 0.2, align: 'right' },
       ],

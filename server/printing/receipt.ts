@@ -138,12 +138,16 @@ export function closingReport(
   p.line(`${info.outletName} — ${/^\d{4}-\d{2}-\d{2}$/.test(info.period) ? frDay(info.period) : info.period}`)
     .line(`Édité le ${paris(info.at)}`)
     .rule();
-  p.pair('Tickets', String(f.tickets))
+  // Counts said as what they count, and the discounts apart from the sum they are already taken off (a walk
+  // read « Ventes / Remboursé / Remises / TOTAL » as a sum that did not add up, and « Tickets 6 » against the
+  // Z's « 7 tickets » of the till, its refund included).
+  p.pair('Tickets de vente', String(f.tickets))
     .pair('Remboursements', String(f.refunds))
     .pair('Ventes', eur(f.salesCents))
-    .pair('Remboursé', eur(f.refundsCents))
-    .pair('Remises', eur(f.discountsCents));
-  p.bold(true).pair('TOTAL TTC', eur(f.totalCents)).bold(false).rule();
+    .pair('Remboursé', eur(f.refundsCents));
+  p.bold(true).pair('TOTAL TTC', eur(f.totalCents)).bold(false);
+  if (f.discountsCents) p.pair('Remises (déjà déduites)', eur(f.discountsCents));
+  p.rule();
   p.bold(true).line('Par moyen de paiement').bold(false);
   for (const m of f.byPayment) p.pair(methodName(m.method), eur(m.amountCents));
   if (f.tipsCents) p.pair('  dont pourboires (CB)', eur(f.tipsCents));
