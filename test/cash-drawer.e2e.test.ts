@@ -353,5 +353,24 @@ describe('the cash drawer’s day', { timeout: 90_000 }, () => {
     expect(await text(page.getByTestId('today-owed'))).toBe('7,90 €');
     expect(await accessibilityProblems(page)).toEqual([]);
     await context.close();
+
+    // The manager sees the same draft for the month under way (found by a walk: nothing before the month ended).
+    const office = await (
+      await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' })
+    ).newPage();
+    await office.goto(`${shopOrigin(shop.server.port)}/`);
+    await office.getByLabel('Identifiant').fill('mathilde');
+    await office.getByLabel('Mot de passe').fill('mathilde-password-1');
+    await office.getByRole('button', { name: 'Se connecter' }).click();
+    await office.getByRole('link', { name: 'Relevés des producteurs' }).click();
+    await office.getByLabel('Mois').fill(todayParis().slice(0, 7));
+    await office.getByRole('button', { name: 'Voir ce que chaque producteur est dû à ce jour' }).click();
+    await expect
+      .poll(async () =>
+        (await office.getByTestId('draft-row').first().locator('td').allInnerTexts()).map((c) => c.replace(/\s+/g, ' ').trim()),
+      )
+      .toEqual(['Ferme du Sidobre', '10,40 €', '7,90 €', 'PDF projet']);
+    expect(await accessibilityProblems(office)).toEqual([]);
+    await office.context().close();
   });
 });

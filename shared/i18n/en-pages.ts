@@ -509,6 +509,13 @@ export const enPages: PagesCatalogue = {
   'mgr.inviteLink': 'Link to pass on (valid 7 days):',
   'mgr.inviteLanOnly':
     'This link carries the server’s address on the shop’s network: it will not open from the producer’s home until the server’s public address (PUBLIC_URL) is set. Give it to them at the shop, or have that address set.',
+  'mgr.drafts': 'Month under way, {from} to {to}: drafts, not issued',
+  'mgr.draftsShow': 'See what each producer is owed so far',
+  'mgr.draftsLoading': 'Working out the drafts…',
+  'mgr.draftsNone': 'No producer sale this month yet.',
+  'mgr.draftNet': 'To pay (draft)',
+  'mgr.draftPdf': 'Draft PDF',
+  'mgr.draftPdfOf': 'Draft statement PDF of {name}',
   'mgr.none': 'No statement for this period.',
   'bo.section.floor': 'Floor and kitchen',
   'bo.floor.title': 'Floor plan, stations and kitchen printers',

@@ -508,6 +508,13 @@ export const frPages = {
   'mgr.inviteLink': 'Lien à transmettre (valable 7 jours) :',
   'mgr.inviteLanOnly':
     'Ce lien porte l’adresse du serveur sur le réseau de la boutique : il ne s’ouvrira pas de chez le producteur tant que l’adresse publique du serveur (PUBLIC_URL) n’est pas définie. Donnez-le-lui à la boutique, ou faites définir cette adresse.',
+  'mgr.drafts': 'Mois en cours, du {from} au {to} : projets, non émis',
+  'mgr.draftsShow': 'Voir ce que chaque producteur est dû à ce jour',
+  'mgr.draftsLoading': 'Calcul des projets…',
+  'mgr.draftsNone': 'Aucune vente de producteur ce mois-ci pour l’instant.',
+  'mgr.draftNet': 'À verser (projet)',
+  'mgr.draftPdf': 'PDF projet',
+  'mgr.draftPdfOf': 'PDF projet du relevé de {name}',
   'mgr.none': 'Aucun relevé sur cette période.',
   'bo.section.floor': 'Salle et cuisine',
   'bo.floor.title': 'Plan de salle, postes et imprimantes de cuisine',
