@@ -175,6 +175,17 @@ function keptPayments(): KeptPayments | null {
   }
 }
 
+/** Locked on this tablet (`Till.lock`): read with no argument, set or lifted with one. */
+function lockedOnTablet(set?: boolean): boolean {
+  try {
+    if (set === true) localStorage.setItem('comptoir.locked', '1');
+    else if (set === false) localStorage.removeItem('comptoir.locked');
+    return localStorage.getItem('comptoir.locked') === '1';
+  } catch {
+    return set ?? false;
+  }
+}
+
 function keptCartOnTablet(): Cart | null {
   try {
     const raw = localStorage.getItem(CART_KEY);
@@ -417,7 +428,11 @@ export class Till {
         const paying = this.state.cart.lines.length > 0 && this.state.payments.length > 0;
         this.set({
           user: me.user,
-          ...(device.replaced ? { screen: 'replaced' as const } : same ? {} : { screen: paying ? ('pay' as const) : ('sell' as const) }),
+          ...(device.replaced
+            ? { screen: 'replaced' as const }
+            : same
+              ? {}
+              : { screen: lockedOnTablet() ? ('lock' as const) : paying ? ('pay' as const) : ('sell' as const) }),
         });
         void this.loadCatalog();
         void this.refreshDay();
@@ -441,7 +456,7 @@ export class Till {
       this.set({
         device: cachedDevice,
         user: cachedUser ?? null,
-        screen: cachedDevice.replaced ? 'replaced' : cachedUser ? 'sell' : 'lock',
+        screen: cachedDevice.replaced ? 'replaced' : cachedUser && !lockedOnTablet() ? 'sell' : 'lock',
       });
       void this.outbox.kick();
       this.watchHealth();
@@ -486,12 +501,19 @@ export class Till {
     this.lastTouch = Date.now();
     void this.refreshDay();
     const screen = this.state.device?.replaced ? 'replaced' : this.state.cart.lines.length && this.state.payments.length ? 'pay' : 'sell';
+    lockedOnTablet(false);
     this.set({ user, screen, message: null });
     void this.outbox.kick();
   }
 
   /** Locks the till; the session stays (tickets still go out), a PIN unlocks it. */
+  /**
+   * The till locked (« Verrouiller », or idle): it stays so across a reload or a browser restarted, until a PIN
+   * is typed. The session stays (the outbox keeps sending), the screen does not open on it: a reload opened the
+   * Gérant's session again with no PIN (found by a walk).
+   */
   lock() {
+    lockedOnTablet(true);
     this.set({ screen: 'lock' });
   }
 

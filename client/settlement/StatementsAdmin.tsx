@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MessageKey } from '../../shared/i18n/index.ts';
 import type { StatementRunEvent } from '../../shared/realtime.ts';
 import { paymentMethods, settlementApi, type NextRunView, type StatementSummary } from '../../shared/api/settlement.ts';
@@ -17,11 +17,13 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
   // Opens on the oldest finished month still owed a statement; all issued, on the last finished month, where
   // they are paid (the month under way had none to show, while last month's waited to be paid).
   const [next, setNext] = useState<NextRunView | null>(null);
+  // A month the manager chose before the server answered stays chosen.
+  const chosen = useRef(false);
   useEffect(() => {
     call(settlementApi.nextRun)
       .then((n) => {
         setNext(n);
-        setMonth(n.month < today().slice(0, 7) ? n.month : previousMonth(today()));
+        if (!chosen.current) setMonth(n.month < today().slice(0, 7) ? n.month : previousMonth(today()));
       })
       .catch(() => {});
   }, []);
@@ -153,7 +155,10 @@ export function StatementsAdmin({ t, lang }: { t: T; lang: 'fr' | 'en' }) {
             type="month"
             value={month}
             max={today().slice(0, 7)}
-            onInput={(e) => setMonth((e.target as HTMLInputElement).value || month)}
+            onInput={(e) => {
+              chosen.current = true;
+              setMonth((e.target as HTMLInputElement).value || month);
+            }}
           />
         </label>
         <button onClick={issueAll} disabled={run?.state === 'running' || unfinished}>

@@ -78,9 +78,12 @@ const TabBar = pure<TabBarProps>(({ catalog, tab, box, onChoose }) => {
       <button ref={all} class={tab.id === null ? 'tab on' : 'tab'} onClick={() => onChoose({ kind: tab.kind, id: null })}>
         {t('till.all')}
       </button>
-      <button class="tab switch" onClick={() => onChoose({ kind: tab.kind === 'category' ? 'producer' : 'category', id: null })}>
-        {tab.kind === 'category' ? t('till.byProducer') : t('till.byCategory')}
-      </button>
+      {/* By producer only where something has one (the ressourcerie's donated objects have none: a walk). */}
+      {(tab.kind === 'producer' || catalog.products.some((p) => p.producerId !== null)) && (
+        <button class="tab switch" onClick={() => onChoose({ kind: tab.kind === 'category' ? 'producer' : 'category', id: null })}>
+          {tab.kind === 'category' ? t('till.byProducer') : t('till.byCategory')}
+        </button>
+      )}
       {tab.kind === 'category'
         ? catalog.data.categories
             .filter((c) => sold.has(c.id))
