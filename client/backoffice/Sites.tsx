@@ -5,7 +5,7 @@ import { catalogApi } from '../../shared/api/catalog.ts';
 import { sitesApi, type NetworkReport, type SiteView } from '../../shared/api/sites.ts';
 import { parseEuros } from '../../shared/money.ts';
 import { call, currentSite, errorText, setWorkingSite } from '../api.ts';
-import { day, euros, monthStart, today } from '../format.ts';
+import { day, euros, moment, monthStart, today } from '../format.ts';
 import type { T } from '../i18n.ts';
 
 /**
@@ -311,7 +311,7 @@ function SitePrices({ t, lang, site }: { t: T; lang: Lang; site: SiteView | null
                 <td class="num">
                   <strong>{euros(r.priceCents, lang)}</strong>
                 </td>
-                <td>{day(r.since.slice(0, 10), lang)}</td>
+                <td>{moment(r.since, lang, { dateStyle: 'medium' })}</td>
                 <td>
                   <button type="button" onClick={() => void put(r.productId, null)}>
                     {t('bo.sites.backToNetwork')}
