@@ -61,7 +61,10 @@ export function closingPdf(
     demo: ctx.demo,
   });
   const f = c.figures;
-  doc.heading(`${title} — ${ctx.outletName}`, `${c.kind === 'day' ? 'Journée' : 'Période'} ${periodLabel(c)} · clôturée le ${paris(c.closedAt)} par ${ctx.closedByName}`);
+  doc.heading(
+    `${title} — ${ctx.outletName}`,
+    `${c.kind === 'day' ? 'Journée' : 'Période'} ${periodLabel(c)} · clôturée le ${paris(c.closedAt)} par ${ctx.closedByName}`,
+  );
   doc.paragraph(
     `${ctx.shop.name} · ${ctx.shop.address}, ${ctx.shop.postalCode} ${ctx.shop.city} · SIRET ${ctx.shop.siret} · TVA ${ctx.shop.vatNumber}`,
     { muted: true, size: 8 },
