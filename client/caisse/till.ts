@@ -506,11 +506,10 @@ export class Till {
     void this.outbox.kick();
   }
 
-  /** Locks the till; the session stays (tickets still go out), a PIN unlocks it. */
   /**
-   * The till locked (« Verrouiller », or idle): it stays so across a reload or a browser restarted, until a PIN
-   * is typed. The session stays (the outbox keeps sending), the screen does not open on it: a reload opened the
-   * Gérant's session again with no PIN (found by a walk).
+   * Locks the till (« Verrouiller », or idle): a PIN unlocks it. It stays locked across a reload or a browser
+   * restarted; the session stays (the outbox keeps sending), the screen does not open on it: a reload opened
+   * the Gérant's session again with no PIN (found by a walk).
    */
   lock() {
     lockedOnTablet(true);
